@@ -1,0 +1,7 @@
+//! knotless — a terminal coach for guided self-massage and paced breathing.
+//!
+//! The library holds everything; `main.rs` only parses the command line and dispatches.
+//! The pure cores (`breath`, `session`, `stats`) never read the clock or touch the disk.
+
+pub mod routine;
+pub mod record;

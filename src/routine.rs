@@ -1,0 +1,413 @@
+//! The routine and breathing-pattern model: what a loaded, validated routine looks like.
+//!
+//! Loading and validation live in `load`; everything here is plain data that the player,
+//! the screens and the commands read. Every value is already resolved: a step carries its
+//! own pattern (not a name) and its planned length per side, so nothing downstream needs
+//! the library to make sense of a step.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Serialize;
+
+/// Where a routine, pattern or drawing came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Compiled into the binary from `routines/` or `assets/art/`.
+    Bundled,
+    /// A user file (in `<config>/routines/`, `<config>/config.toml`, or a path given to `check`).
+    File(PathBuf),
+}
+
+impl Source {
+    pub fn is_bundled(&self) -> bool {
+        matches!(self, Source::Bundled)
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Bundled => f.write_str("bundled"),
+            Source::File(p) => write!(f, "{}", p.display()),
+        }
+    }
+}
+
+/// The body area a routine works on; `list` and the home screen group by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Area {
+    Neck,
+    Shoulders,
+    Scalp,
+    Jaw,
+    UpperBack,
+    HandsFeet,
+    Breathing,
+    Mixed,
+}
+
+impl Area {
+    /// In display order (the order `list` and the home screen use).
+    pub const ALL: [Area; 8] = [
+        Area::Neck,
+        Area::Shoulders,
+        Area::Scalp,
+        Area::Jaw,
+        Area::UpperBack,
+        Area::HandsFeet,
+        Area::Breathing,
+        Area::Mixed,
+    ];
+
+    /// The name used in files and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Area::Scalp => "scalp",
+            Area::Neck => "neck",
+            Area::Shoulders => "shoulders",
+            Area::Jaw => "jaw",
+            Area::UpperBack => "upper-back",
+            Area::HandsFeet => "hands-feet",
+            Area::Breathing => "breathing",
+            Area::Mixed => "mixed",
+        }
+    }
+
+    /// A heading for lists: "UPPER BACK".
+    pub fn heading(self) -> &'static str {
+        match self {
+            Area::Scalp => "SCALP",
+            Area::Neck => "NECK",
+            Area::Shoulders => "SHOULDERS",
+            Area::Jaw => "JAW",
+            Area::UpperBack => "UPPER BACK",
+            Area::HandsFeet => "HANDS AND FEET",
+            Area::Breathing => "BREATHING",
+            Area::Mixed => "FULL ROUTINES",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Area> {
+        Area::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
+    pub fn names() -> Vec<&'static str> {
+        Area::ALL.iter().map(|a| a.as_str()).collect()
+    }
+}
+
+impl fmt::Display for Area {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which side a step works. `Both` runs the step on the left, a switch-sides interlude,
+/// then the right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Sides {
+    #[default]
+    None,
+    Left,
+    Right,
+    Both,
+}
+
+impl Sides {
+    pub const NAMES: [&'static str; 4] = ["none", "left", "right", "both"];
+
+    pub fn parse(s: &str) -> Option<Sides> {
+        match s {
+            "none" => Some(Sides::None),
+            "left" => Some(Sides::Left),
+            "right" => Some(Sides::Right),
+            "both" => Some(Sides::Both),
+            _ => None,
+        }
+    }
+
+    /// How many times the step runs: 2 for both sides, else 1.
+    pub fn count(self) -> u32 {
+        if self == Sides::Both { 2 } else { 1 }
+    }
+}
+
+/// One side of the body, for a step that is run on a side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Left,
+    Right,
+}
+
+impl Side {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Left => "left",
+            Side::Right => "right",
+        }
+    }
+    /// "LEFT" / "RIGHT", as the player shows it.
+    pub fn upper(self) -> &'static str {
+        match self {
+            Side::Left => "LEFT",
+            Side::Right => "RIGHT",
+        }
+    }
+    pub fn short(self) -> &'static str {
+        match self {
+            Side::Left => "L",
+            Side::Right => "R",
+        }
+    }
+}
+
+/// The three things a breath can do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PhaseKind {
+    In,
+    Hold,
+    Out,
+}
+
+impl PhaseKind {
+    pub fn parse(s: &str) -> Option<PhaseKind> {
+        match s {
+            "in" => Some(PhaseKind::In),
+            "hold" => Some(PhaseKind::Hold),
+            "out" => Some(PhaseKind::Out),
+            _ => None,
+        }
+    }
+
+    /// The word the pacer shows when a phase has no label of its own.
+    pub fn word(self) -> &'static str {
+        match self {
+            PhaseKind::In => "breathe in",
+            PhaseKind::Hold => "hold",
+            PhaseKind::Out => "breathe out",
+        }
+    }
+}
+
+/// One phase of a breathing pattern.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Phase {
+    pub kind: PhaseKind,
+    pub length: Duration,
+    /// A spoken-style label such as "top up" or "slow sigh out".
+    pub label: Option<String>,
+}
+
+impl Phase {
+    /// What the pacer says during this phase.
+    pub fn word(&self) -> &str {
+        self.label.as_deref().unwrap_or(self.kind.word())
+    }
+}
+
+/// A named breathing pattern: one cycle of phases, repeated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pattern {
+    pub id: String,
+    /// A one-line description shown by `patterns` and the breathing screen.
+    pub description: Option<String>,
+    /// Always at least one phase, each at least 100 ms, cycle at most one minute.
+    pub phases: Vec<Phase>,
+    pub source: Source,
+}
+
+impl Pattern {
+    /// The length of one whole breath.
+    pub fn cycle(&self) -> Duration {
+        self.phases.iter().map(|p| p.length).sum()
+    }
+
+    /// Breath-hold patterns (box, 4-7-8) are never allowed during pressure.
+    pub fn has_holds(&self) -> bool {
+        self.phases.iter().any(|p| p.kind == PhaseKind::Hold)
+    }
+
+    /// A compact timing such as "in 4 · out 6" or "in 4 · hold 7 · out 8".
+    pub fn timing(&self) -> String {
+        self.phases
+            .iter()
+            .map(|p| {
+                let word = match p.kind {
+                    PhaseKind::In => "in",
+                    PhaseKind::Hold => "hold",
+                    PhaseKind::Out => "out",
+                };
+                format!("{word} {}", fmt_secs_short(p.length))
+            })
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+
+    /// Breaths per minute, for display.
+    pub fn per_minute(&self) -> f64 {
+        60.0 / self.cycle().as_secs_f64().max(0.001)
+    }
+}
+
+/// "4", "5.5", "0.5" — seconds without a unit, trimmed.
+pub fn fmt_secs_short(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms % 1000 == 0 {
+        format!("{}", ms / 1000)
+    } else {
+        let s = format!("{:.2}", d.as_secs_f64());
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// How a step's length was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Length {
+    Time(Duration),
+    /// Whole cycles of the step's pattern.
+    Breaths(u32),
+}
+
+/// Pressure on the 0-10 scale of the content guide: a single value or a range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pressure {
+    pub low: u8,
+    pub high: u8,
+}
+
+impl fmt::Display for Pressure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.low == self.high {
+            write!(f, "{}", self.low)
+        } else {
+            write!(f, "{}–{}", self.low, self.high)
+        }
+    }
+}
+
+/// A text drawing from `assets/art/` (or `<config>/art/`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Art {
+    pub name: String,
+    pub text: String,
+}
+
+impl Art {
+    pub fn width(&self) -> usize {
+        self.text
+            .lines()
+            .map(unicode_width_of)
+            .max()
+            .unwrap_or(0)
+    }
+    pub fn height(&self) -> usize {
+        self.text.lines().count()
+    }
+}
+
+fn unicode_width_of(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// One step of a routine, fully resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub title: String,
+    pub length: Length,
+    /// The planned length of one side (or of the step, when it has no sides).
+    pub planned: Duration,
+    pub instructions: String,
+    pub cue: Option<String>,
+    pub pressure: Option<Pressure>,
+    /// The pacer for this step; `None` when breathing is "none".
+    pub breathing: Option<Pattern>,
+    pub caution: Option<String>,
+    pub sides: Sides,
+    pub art: Option<Art>,
+    /// The pause after this step, showing what comes next.
+    pub transition: Duration,
+    /// What to say at the switch-sides interlude (sides = "both" only).
+    pub switch_cue: Option<String>,
+}
+
+impl Step {
+    /// Planned time across all sides.
+    pub fn planned_total(&self) -> Duration {
+        self.planned * self.sides.count()
+    }
+}
+
+/// A loaded, valid routine.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Routine {
+    pub id: String,
+    pub name: String,
+    pub area: Area,
+    pub summary: String,
+    pub equipment: Vec<String>,
+    pub cautions: Vec<String>,
+    pub steps: Vec<Step>,
+    pub source: Source,
+}
+
+impl Routine {
+    /// Active time: every step on every side, without transitions or interludes.
+    pub fn active_total(&self) -> Duration {
+        self.steps.iter().map(Step::planned_total).sum()
+    }
+
+    /// How long the routine takes start to finish with transitions (not the get-ready).
+    pub fn total(&self) -> Duration {
+        let n = self.steps.len();
+        self.steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let mut t = s.planned_total();
+                if s.sides == Sides::Both {
+                    t += crate::routine::SWITCH_SIDES;
+                }
+                if i + 1 < n {
+                    t += s.transition;
+                }
+                t
+            })
+            .sum()
+    }
+
+    /// Whether `query` picks this routine: the exact id, or a case-insensitive part of the
+    /// id or name.
+    pub fn matches(&self, query: &str) -> bool {
+        let q = query.to_lowercase();
+        self.id.to_lowercase().contains(&q) || self.name.to_lowercase().contains(&q)
+    }
+}
+
+/// The switch-sides interlude between the left and right run of a `sides = "both"` step.
+pub const SWITCH_SIDES: Duration = Duration::from_secs(5);
+
+/// "1:30", "12:05", "1:02:03" — a clock-style length.
+pub fn fmt_clock(d: Duration) -> String {
+    let s = d.as_secs();
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+/// "8m", "1h 5m", "45s" — a compact length for lists.
+pub fn fmt_short(d: Duration) -> String {
+    let s = d.as_secs();
+    if s < 60 {
+        format!("{s}s")
+    } else if s < 3600 {
+        format!("{}m", (s + 30) / 60)
+    } else {
+        format!("{}h {}m", s / 3600, (s % 3600 + 30) / 60)
+    }
+}
