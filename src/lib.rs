@@ -3,5 +3,12 @@
 //! The library holds everything; `main.rs` only parses the command line and dispatches.
 //! The pure cores (`breath`, `session`, `stats`) never read the clock or touch the disk.
 
-pub mod routine;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod diag;
+pub mod dispatch;
+pub mod load;
+pub mod paths;
 pub mod record;
+pub mod routine;

@@ -1,1 +1,16 @@
-fn main() {}
+//! knotless: parse the command line, then run a command or the app.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = knotless::cli::Cli::parse();
+    match knotless::dispatch::run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

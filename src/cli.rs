@@ -1,0 +1,181 @@
+//! The command line: every command, flag and its help text (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const AFTER_HELP: &str = "\
+Run without a command to open the app: pick a routine, follow it step by step with a
+breathing pacer, and look back at what you did and whether it helped.
+
+Files:
+  routines     <config>/routines/*.toml  (your own; same id replaces a bundled routine)
+  settings     <config>/config.toml      (theme, bell, get-ready, weekly goal, patterns)
+  history      <data>/history.jsonl      (one JSON record per session, append-only)
+  <config> is $KNOTLESS_CONFIG_DIR or ~/.config/knotless;
+  <data> is $KNOTLESS_DATA_DIR or ~/.local/share/knotless.
+
+Self-care only, not medical advice. Stop if it hurts, makes you dizzy, or your
+headache gets worse.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "knotless",
+    version,
+    about = "A calm terminal coach for guided self-massage and paced breathing",
+    long_about = "A calm terminal coach for guided self-massage and paced breathing, for looking \
+after your neck, shoulders, jaw and scalp between professional massage sessions.",
+    after_help = AFTER_HELP
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Where your routines and config.toml live
+    #[arg(long, global = true, env = "KNOTLESS_CONFIG_DIR", value_name = "DIR")]
+    pub config_dir: Option<PathBuf>,
+    /// Where the history and app state are kept
+    #[arg(long, global = true, env = "KNOTLESS_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Colour theme for this run
+    #[arg(long, global = true, value_enum, value_name = "NAME")]
+    pub theme: Option<ThemeArg>,
+    /// Use no colour at all (same as NO_COLOR=1)
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// Never ring the terminal bell
+    #[arg(long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ThemeArg {
+    Calm,
+    Dim,
+    Light,
+    HighContrast,
+    Mono,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Go straight to the player for one routine
+    #[command(
+        after_help = "Examples:\n  knotless run neck-release\n  knotless run \"desk\"        (a unique part of the name)\n  knotless run jaw --plain    (timed text lines instead of a screen)"
+    )]
+    Run {
+        /// The routine's id, or a unique part of its name
+        routine: String,
+        /// Print timed cue lines instead of drawing a screen (also used when output is not a terminal)
+        #[arg(long)]
+        plain: bool,
+    },
+    /// Paced breathing on its own, for a length of time or a number of breaths
+    #[command(
+        after_help = "Examples:\n  knotless breathe                       (extended-exhale for 5 minutes)\n  knotless breathe resonance --for 10m\n  knotless breathe cyclic-sigh --breaths 15"
+    )]
+    Breathe {
+        /// A pattern id (see `knotless patterns`); default extended-exhale
+        pattern: Option<String>,
+        /// How long, e.g. 5m or "2m 30s" (ends on a whole breath)
+        #[arg(long = "for", value_name = "DURATION", conflicts_with = "breaths")]
+        length: Option<String>,
+        /// How many whole breaths
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+        breaths: Option<u32>,
+        /// Print timed cue lines instead of drawing a screen
+        #[arg(long)]
+        plain: bool,
+    },
+    /// List the routines, grouped by area
+    List {
+        /// Only this area (neck, shoulders, scalp, jaw, upper-back, hands-feet, breathing, mixed)
+        #[arg(long)]
+        area: Option<String>,
+        /// Print a JSON array instead of text
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a routine as readable text: steps, times, sides, pressure, breathing, cautions
+    Show {
+        /// The routine's id, or a unique part of its name
+        routine: String,
+    },
+    /// Validate routine files and config.toml; exit 1 if any has a problem
+    #[command(
+        after_help = "Without paths, checks everything knotless would load: the bundled set,\nyour config.toml and every file in <config>/routines/."
+    )]
+    Check {
+        /// Files to check (default: everything it would load)
+        paths: Vec<PathBuf>,
+    },
+    /// List the breathing patterns it knows
+    Patterns,
+    /// Past sessions, newest first
+    #[command(
+        after_help = "Examples:\n  knotless history --since 30d\n  knotless history --routine neck-release --format csv > neck.csv\n  knotless history --since 2026-09-01 --until 2026-10-01"
+    )]
+    History {
+        /// Only sessions after this: 30d, 2w, 2026-11-01, \"3 days ago\"
+        #[arg(long, value_name = "WHEN")]
+        since: Option<String>,
+        /// Only sessions before this
+        #[arg(long, value_name = "WHEN")]
+        until: Option<String>,
+        /// Only this routine (id)
+        #[arg(long, value_name = "ID")]
+        routine: Option<String>,
+        /// Output format
+        #[arg(long, value_enum, default_value = "table")]
+        format: HistoryFormat,
+    },
+    /// Sessions, minutes and head-pain change, as text or JSON
+    Stats {
+        /// Period to summarise (default 90d)
+        #[arg(long, value_name = "WHEN", default_value = "90d")]
+        since: String,
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record a session done elsewhere (massage therapist, physio)
+    #[command(
+        after_help = "Examples:\n  knotless log \"massage therapist\" --duration 60m\n  knotless log physio --at \"yesterday 17:00\" --duration 45m --note \"left levator very tight\""
+    )]
+    Log {
+        /// What it was, e.g. "massage therapist"
+        what: String,
+        /// When it started: "yesterday 17:00", "3 days ago", 2026-11-20T09:30 (default: now)
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+        /// How long it lasted, e.g. 60m
+        #[arg(long, value_name = "DURATION", default_value = "60m")]
+        duration: String,
+        /// A note to keep with it
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+    },
+    /// A Markdown summary for a therapist or doctor
+    Report {
+        /// Period to cover (default 90d)
+        #[arg(long, value_name = "WHEN", default_value = "90d")]
+        since: String,
+    },
+    /// Print shell completions
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HistoryFormat {
+    Table,
+    Csv,
+    Jsonl,
+}

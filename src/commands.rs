@@ -1,0 +1,290 @@
+//! The read-only commands over the routine library: `list`, `show`, `check`, `patterns`.
+//! Each writes to the given writer so tests can read exactly what a user would see.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::diag::Diagnostic;
+use crate::load::Library;
+use crate::routine::{Area, Length, Routine, Sides, fmt_clock, fmt_short};
+
+const WIDTH: usize = 78;
+
+/// Prints problems found while loading, so a bad file is never silently missing.
+pub fn print_problems(out: &mut dyn Write, problems: &[Diagnostic]) -> io::Result<()> {
+    for p in problems {
+        writeln!(out, "{p}")?;
+    }
+    Ok(())
+}
+
+fn source_label(lib: &Library, r: &Routine) -> String {
+    match &r.source {
+        crate::routine::Source::Bundled => "bundled".into(),
+        crate::routine::Source::File(_) if lib.overridden.contains(&r.id) => {
+            "yours, replaces bundled".into()
+        }
+        crate::routine::Source::File(_) => "yours".into(),
+    }
+}
+
+pub fn list(lib: &Library, area: Option<Area>, out: &mut dyn Write) -> io::Result<()> {
+    let id_w = lib.routines.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    let name_w = lib
+        .routines
+        .iter()
+        .map(|r| r.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut first = true;
+    for a in Area::ALL {
+        if area.is_some_and(|x| x != a) {
+            continue;
+        }
+        let rs: Vec<&Routine> = lib.routines.iter().filter(|r| r.area == a).collect();
+        if rs.is_empty() {
+            continue;
+        }
+        if !first {
+            writeln!(out)?;
+        }
+        first = false;
+        writeln!(out, "{}", a.heading())?;
+        for r in rs {
+            let steps = format!(
+                "{} step{}",
+                r.steps.len(),
+                if r.steps.len() == 1 { "" } else { "s" }
+            );
+            let mut line = format!(
+                "  {:id_w$}  {:name_w$}  {:>6}  {:>8}",
+                r.id,
+                r.name,
+                fmt_short(r.total()),
+                steps
+            );
+            if !r.source.is_bundled() {
+                line.push_str(&format!("  ({})", source_label(lib, r)));
+            }
+            writeln!(out, "{}", line.trim_end())?;
+        }
+    }
+    if first {
+        match area {
+            Some(a) => writeln!(out, "No routines in the {a} area.")?,
+            None => writeln!(out, "No routines loaded.")?,
+        }
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct ListItem<'a> {
+    id: &'a str,
+    name: &'a str,
+    area: Area,
+    summary: &'a str,
+    steps: usize,
+    duration_secs: u64,
+    active_secs: u64,
+    source: String,
+    overrides_bundled: bool,
+}
+
+pub fn list_json(lib: &Library, area: Option<Area>, out: &mut dyn Write) -> io::Result<()> {
+    let items: Vec<ListItem> = lib
+        .routines
+        .iter()
+        .filter(|r| area.is_none_or(|a| a == r.area))
+        .map(|r| ListItem {
+            id: &r.id,
+            name: &r.name,
+            area: r.area,
+            summary: &r.summary,
+            steps: r.steps.len(),
+            duration_secs: r.total().as_secs(),
+            active_secs: r.active_total().as_secs(),
+            source: r.source.to_string(),
+            overrides_bundled: lib.overridden.contains(&r.id),
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &items)?;
+    writeln!(out)
+}
+
+fn wrapped(out: &mut dyn Write, indent: &str, text: &str) -> io::Result<()> {
+    let opts = textwrap::Options::new(WIDTH)
+        .initial_indent(indent)
+        .subsequent_indent(indent);
+    for line in textwrap::wrap(text, opts) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// The whole routine as readable text, to print or send.
+pub fn show(lib: &Library, r: &Routine, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "{}  ({})", r.name, r.id)?;
+    writeln!(
+        out,
+        "{} · {} steps · {} active · about {} with pauses between steps · {}",
+        r.area,
+        r.steps.len(),
+        fmt_clock(r.active_total()),
+        fmt_clock(r.total()),
+        source_label(lib, r)
+    )?;
+    if !r.summary.is_empty() {
+        writeln!(out)?;
+        wrapped(out, "", &r.summary)?;
+    }
+    if !r.equipment.is_empty() {
+        writeln!(out)?;
+        wrapped(out, "", &format!("You need: {}", r.equipment.join(", ")))?;
+    }
+    if !r.cautions.is_empty() {
+        writeln!(out, "\nBefore you start:")?;
+        for c in &r.cautions {
+            let opts = textwrap::Options::new(WIDTH)
+                .initial_indent("  • ")
+                .subsequent_indent("    ");
+            for line in textwrap::wrap(c, opts) {
+                writeln!(out, "{line}")?;
+            }
+        }
+    }
+    for (i, s) in r.steps.iter().enumerate() {
+        writeln!(out)?;
+        let time = match s.sides {
+            Sides::Both => format!("left + right, {} each", fmt_clock(s.planned)),
+            Sides::Left => format!("left, {}", fmt_clock(s.planned)),
+            Sides::Right => format!("right, {}", fmt_clock(s.planned)),
+            Sides::None => fmt_clock(s.planned),
+        };
+        let head = format!("{:>2}. {}", i + 1, s.title);
+        let pad = WIDTH
+            .saturating_sub(head.chars().count() + time.chars().count())
+            .max(2);
+        writeln!(out, "{head}{}{time}", " ".repeat(pad))?;
+        let mut facts = Vec::new();
+        if let Some(p) = s.pressure {
+            facts.push(format!("pressure {p} / 10"));
+        }
+        match &s.breathing {
+            Some(p) => facts.push(format!("breathing {} ({})", p.id, p.timing())),
+            None => facts.push("no pacer".into()),
+        }
+        if let Length::Breaths(n) = s.length {
+            facts.push(format!("{n} breaths"));
+        }
+        wrapped(out, "    ", &facts.join(" · "))?;
+        if !s.instructions.is_empty() {
+            wrapped(out, "    ", &s.instructions)?;
+        }
+        if let Some(c) = &s.cue {
+            wrapped(out, "    ", &format!("Cue: {c}"))?;
+        }
+        if let Some(c) = &s.switch_cue {
+            wrapped(out, "    ", &format!("Switching sides: {c}"))?;
+        }
+        if let Some(c) = &s.caution {
+            wrapped(out, "    ", &format!("Caution: {c}"))?;
+        }
+        if let Some(a) = &s.art {
+            writeln!(out)?;
+            for line in a.text.lines() {
+                writeln!(out, "        {line}")?;
+            }
+        }
+    }
+    writeln!(
+        out,
+        "\nSelf-care only, not medical advice. Stop if it hurts, makes you dizzy, or your headache gets worse."
+    )
+}
+
+pub fn patterns(lib: &Library, out: &mut dyn Write) -> io::Result<()> {
+    let id_w = lib.patterns.iter().map(|p| p.id.len()).max().unwrap_or(0);
+    let timing_w = lib
+        .patterns
+        .iter()
+        .map(|p| p.timing().chars().count())
+        .max()
+        .unwrap_or(0);
+    for p in &lib.patterns {
+        let mut line = format!(
+            "{:id_w$}  {:timing_w$}  {:>4.1}/min",
+            p.id,
+            p.timing(),
+            p.per_minute()
+        );
+        if p.has_holds() {
+            line.push_str("  holds: standalone only");
+        }
+        if !p.source.is_bundled() {
+            if lib.overridden_patterns.contains(&p.id) {
+                line.push_str("  (yours, replaces bundled)");
+            } else {
+                line.push_str("  (yours)");
+            }
+        }
+        writeln!(out, "{line}")?;
+        if let Some(d) = &p.description {
+            let indent = " ".repeat(id_w + 2);
+            wrapped(out, &indent, d)?;
+        }
+    }
+    Ok(())
+}
+
+/// `check`: prints each problem, or a one-line all-clear. Returns whether all were valid.
+pub fn check(lib: &Library, paths: &[PathBuf], out: &mut dyn Write) -> io::Result<bool> {
+    let problems = if paths.is_empty() {
+        lib.problems.clone()
+    } else {
+        let mut files = Vec::new();
+        for p in paths {
+            if p.is_dir() {
+                let mut found: Vec<PathBuf> = std::fs::read_dir(p)
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|f| f.extension().is_some_and(|x| x == "toml"))
+                    .collect();
+                found.sort();
+                files.extend(found);
+            } else {
+                files.push(p.clone());
+            }
+        }
+        lib.check_paths(&files)
+    };
+    print_problems(out, &problems)?;
+    if problems.is_empty() {
+        if paths.is_empty() {
+            writeln!(
+                out,
+                "All good: {} routines and {} breathing patterns load cleanly.",
+                lib.routines.len(),
+                lib.patterns.len()
+            )?;
+        } else {
+            writeln!(out, "All good: {} file(s) are valid.", paths.len())?;
+        }
+    } else {
+        let files: std::collections::BTreeSet<&str> =
+            problems.iter().map(|p| p.file.as_str()).collect();
+        writeln!(
+            out,
+            "{} problem{} in {} file{}.",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" },
+            files.len(),
+            if files.len() == 1 { "" } else { "s" }
+        )?;
+    }
+    Ok(problems.is_empty())
+}

@@ -1,0 +1,98 @@
+//! The user's settings from `<config>/config.toml` (parsed and validated in `load`).
+
+use std::fmt;
+use std::time::Duration;
+
+/// The colour themes. `Mono` sends no colour at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ThemeName {
+    #[default]
+    Calm,
+    Dim,
+    Light,
+    HighContrast,
+    Mono,
+}
+
+impl ThemeName {
+    pub const ALL: [ThemeName; 5] = [
+        ThemeName::Calm,
+        ThemeName::Dim,
+        ThemeName::Light,
+        ThemeName::HighContrast,
+        ThemeName::Mono,
+    ];
+    pub const NAMES: [&'static str; 5] = ["calm", "dim", "light", "high-contrast", "mono"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ThemeName::Calm => "calm",
+            ThemeName::Dim => "dim",
+            ThemeName::Light => "light",
+            ThemeName::HighContrast => "high-contrast",
+            ThemeName::Mono => "mono",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ThemeName> {
+        ThemeName::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// The next theme for the `t` key.
+    pub fn next(self) -> ThemeName {
+        let i = ThemeName::ALL.iter().position(|t| *t == self).unwrap_or(0);
+        ThemeName::ALL[(i + 1) % ThemeName::ALL.len()]
+    }
+}
+
+impl fmt::Display for ThemeName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Whether the pacer's shape moves smoothly or in steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Motion {
+    #[default]
+    Smooth,
+    Reduced,
+}
+
+impl Motion {
+    pub const NAMES: [&'static str; 2] = ["smooth", "reduced"];
+    pub fn parse(s: &str) -> Option<Motion> {
+        match s {
+            "smooth" => Some(Motion::Smooth),
+            "reduced" => Some(Motion::Reduced),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub theme: ThemeName,
+    pub motion: Motion,
+    /// Ring the terminal bell at step changes.
+    pub bell: bool,
+    /// Count-in before the first step; zero turns it off.
+    pub get_ready: Duration,
+    /// Sessions a week the stats compare against.
+    pub weekly_goal: u32,
+    /// Ask for head pain 0-10 before and after.
+    pub ask_ratings: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            theme: ThemeName::Calm,
+            motion: Motion::Smooth,
+            bell: true,
+            get_ready: Duration::from_secs(5),
+            weekly_goal: 3,
+            ask_ratings: true,
+        }
+    }
+}

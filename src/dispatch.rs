@@ -1,0 +1,92 @@
+//! Runs one command with the resolved paths and library. User errors come back as a
+//! plain message for one `error:` line; the exit code is 1 for those.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::CommandFactory;
+
+use crate::cli::{Cli, Command};
+use crate::commands;
+use crate::load::Library;
+use crate::paths::Paths;
+use crate::routine::Area;
+
+/// A message for the user; printed as `error: ...`.
+pub type UserError = String;
+
+pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
+    let paths = Paths::resolve(cli.global.config_dir.clone(), cli.global.data_dir.clone());
+    let Some(command) = cli.command else {
+        return Err(
+            "the app screen is not available in this build yet; try `knotless list`".into(),
+        );
+    };
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let io_err = |e: io::Error| e.to_string();
+    match command {
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "knotless", &mut out);
+        }
+        Command::List { area, json } => {
+            let lib = Library::load(paths.config_dir());
+            let area = match area {
+                Some(a) => Some(Area::parse(&a).ok_or_else(|| {
+                    format!(
+                        "unknown area \"{a}\"; {}",
+                        crate::diag::suggest(&a, &Area::names())
+                    )
+                })?),
+                None => None,
+            };
+            warn_problems(&lib);
+            if json {
+                commands::list_json(&lib, area, &mut out).map_err(io_err)?;
+            } else {
+                commands::list(&lib, area, &mut out).map_err(io_err)?;
+            }
+        }
+        Command::Show { routine } => {
+            let lib = Library::load(paths.config_dir());
+            warn_problems(&lib);
+            let r = lib.find(&routine).map_err(|e| e.to_string())?;
+            commands::show(&lib, r, &mut out).map_err(io_err)?;
+        }
+        Command::Check { paths: files } => {
+            let lib = Library::load(paths.config_dir());
+            let ok = commands::check(&lib, &files, &mut out).map_err(io_err)?;
+            return Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            });
+        }
+        Command::Patterns => {
+            let lib = Library::load(paths.config_dir());
+            warn_problems(&lib);
+            commands::patterns(&lib, &mut out).map_err(io_err)?;
+        }
+        other => {
+            return Err(format!("`{other:?}` is not available in this build yet"));
+        }
+    }
+    out.flush().map_err(io_err)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Other commands still work when a file is broken, but they say so on stderr.
+fn warn_problems(lib: &Library) {
+    if lib.problems.is_empty() {
+        return;
+    }
+    let mut err = io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "warning: {} problem(s) in your files; those files were skipped (`knotless check` explains):",
+        lib.problems.len()
+    );
+    for p in &lib.problems {
+        let _ = writeln!(err, "  {}", p.headline());
+    }
+}

@@ -1,0 +1,1428 @@
+//! Loading and validating routines, patterns, drawings and the config file.
+//!
+//! Files are parsed into toml's spanned document tree and read field by field, so every
+//! problem can point at the exact key or value (`path:line:column`) and say what would be
+//! accepted instead. A bad file is reported and skipped; it never stops the others.
+//! Nothing a file contains may panic or hang this code: sizes, nesting and numbers are
+//! bounded before use.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::config::{Config, Motion, ThemeName};
+use crate::diag::{Diagnostic, Reporter, suggest};
+use crate::routine::{
+    Area, Art, Length, Pattern, Phase, PhaseKind, Pressure, Routine, Sides, Source, Step,
+};
+
+mod bundled {
+    include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
+}
+
+/// Files larger than this are refused rather than parsed: no routine needs a megabyte.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+/// Deeper bracket nesting than this is refused before parsing (protects the parser's stack).
+const MAX_NESTING: usize = 32;
+const MAX_STEP: Duration = Duration::from_secs(3600);
+const MIN_STEP: Duration = Duration::from_secs(1);
+const MAX_ROUTINE: Duration = Duration::from_secs(3 * 3600);
+const MAX_PHASE: Duration = Duration::from_secs(60);
+const MIN_PHASE: Duration = Duration::from_millis(100);
+const DEFAULT_TRANSITION: Duration = Duration::from_secs(5);
+/// The bundled patterns live beside the routines but are not a routine.
+const PATTERNS_STEM: &str = "patterns";
+
+const ROUTINE_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "area",
+    "summary",
+    "equipment",
+    "cautions",
+    "breathing",
+    "transition",
+    "steps",
+    "patterns",
+];
+const STEP_KEYS: &[&str] = &[
+    "title",
+    "duration",
+    "breaths",
+    "instructions",
+    "cue",
+    "pressure",
+    "breathing",
+    "caution",
+    "sides",
+    "art",
+    "transition",
+    "switch_cue",
+];
+const PATTERN_KEYS: &[&str] = &[
+    "description",
+    "inhale",
+    "hold_in",
+    "exhale",
+    "hold_out",
+    "phases",
+];
+const PHASE_KEYS: &[&str] = &["kind", "length", "label"];
+const CONFIG_KEYS: &[&str] = &[
+    "theme",
+    "motion",
+    "bell",
+    "get_ready",
+    "weekly_goal",
+    "ask_ratings",
+    "patterns",
+];
+const DURATION_HINT: &str = "write a number with a unit, such as \"90s\", \"1m 30s\", \"2m\", \"5s 500ms\" or \"5.5s\" (units: ms, s, m, h)";
+
+/// Everything knotless knows: bundled and user routines, patterns, drawings and settings.
+#[derive(Debug, Clone, Default)]
+pub struct Library {
+    /// Valid routines, sorted by area then name.
+    pub routines: Vec<Routine>,
+    /// Valid patterns, sorted by id.
+    pub patterns: Vec<Pattern>,
+    pub art: BTreeMap<String, Art>,
+    pub config: Config,
+    /// Every problem found, in the order the files were read.
+    pub problems: Vec<Diagnostic>,
+    /// Ids of user routines and patterns that replace a bundled one.
+    pub overridden: BTreeSet<String>,
+    pub overridden_patterns: BTreeSet<String>,
+    /// Every file that was read, with its problems count (for `check`).
+    pub files: Vec<(String, usize)>,
+}
+
+/// Why `Library::find` could not pick one routine.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FindError {
+    #[error("no routine matches \"{query}\"{}", list_hint(.candidates, "known routines"))]
+    NotFound {
+        query: String,
+        candidates: Vec<String>,
+    },
+    #[error("\"{query}\" matches more than one routine{}", list_hint(.candidates, "be more specific"))]
+    Ambiguous {
+        query: String,
+        candidates: Vec<String>,
+    },
+}
+
+fn list_hint(c: &[String], lead: &str) -> String {
+    if c.is_empty() {
+        String::new()
+    } else {
+        format!("; {lead}: {}", c.join(", "))
+    }
+}
+
+/// A parsed but not yet resolved routine file: patterns from every file must be known
+/// before any step can be resolved.
+struct Pending {
+    file: String,
+    text: String,
+    stem: String,
+    source: Source,
+}
+
+impl Library {
+    /// Loads the bundled set, then the user's config, drawings and routines from
+    /// `config_dir` (when given). Never fails: problems are collected in `problems`.
+    pub fn load(config_dir: Option<&Path>) -> Library {
+        let mut lib = Library::default();
+        lib.load_bundled_art();
+        let mut pending = lib.bundled_pending();
+        if let Some(dir) = config_dir {
+            lib.load_config(&dir.join("config.toml"));
+            lib.load_user_art(&dir.join("art"));
+            pending.extend(lib.user_pending(&dir.join("routines")));
+        }
+        lib.resolve(pending);
+        lib
+    }
+
+    /// Validates the given files against the loaded library (its patterns and drawings),
+    /// as `knotless check PATH...` does. Returns the problems, empty when all are valid.
+    pub fn check_paths(&self, paths: &[PathBuf]) -> Vec<Diagnostic> {
+        let mut scratch = Library {
+            patterns: self.patterns.clone(),
+            art: self.art.clone(),
+            ..Library::default()
+        };
+        let mut pending = Vec::new();
+        for p in paths {
+            let file = p.display().to_string();
+            if p.file_name().and_then(|n| n.to_str()) == Some("config.toml") {
+                scratch.load_config(p);
+                continue;
+            }
+            match read_text(p, &file) {
+                Ok(text) => pending.push(Pending {
+                    file,
+                    text,
+                    stem: stem_of(p),
+                    source: Source::File(p.clone()),
+                }),
+                Err(d) => scratch.problems.push(d),
+            }
+        }
+        // Checked files may legitimately replace bundled ids; only clashes among
+        // themselves are duplicates.
+        scratch.resolve(pending);
+        scratch.problems
+    }
+
+    pub fn pattern(&self, id: &str) -> Option<&Pattern> {
+        self.patterns.iter().find(|p| p.id == id)
+    }
+
+    pub fn routine(&self, id: &str) -> Option<&Routine> {
+        self.routines.iter().find(|r| r.id == id)
+    }
+
+    /// Picks a routine by exact id, else by a unique case-insensitive part of its id or name.
+    pub fn find(&self, query: &str) -> Result<&Routine, FindError> {
+        if let Some(r) = self.routine(query) {
+            return Ok(r);
+        }
+        let hits: Vec<&Routine> = self.routines.iter().filter(|r| r.matches(query)).collect();
+        match hits.as_slice() {
+            [one] => Ok(one),
+            [] => Err(FindError::NotFound {
+                query: query.to_string(),
+                candidates: self.routines.iter().map(|r| r.id.clone()).collect(),
+            }),
+            many => Err(FindError::Ambiguous {
+                query: query.to_string(),
+                candidates: many
+                    .iter()
+                    .map(|r| format!("{} ({})", r.id, r.name))
+                    .collect(),
+            }),
+        }
+    }
+
+    /// Picks a pattern by exact id or a unique part of it.
+    pub fn find_pattern(&self, query: &str) -> Result<&Pattern, FindError> {
+        if let Some(p) = self.pattern(query) {
+            return Ok(p);
+        }
+        let q = query.to_lowercase();
+        let hits: Vec<&Pattern> = self.patterns.iter().filter(|p| p.id.contains(&q)).collect();
+        match hits.as_slice() {
+            [one] => Ok(one),
+            [] => Err(FindError::NotFound {
+                query: query.to_string(),
+                candidates: self.patterns.iter().map(|p| p.id.clone()).collect(),
+            }),
+            many => Err(FindError::Ambiguous {
+                query: query.to_string(),
+                candidates: many.iter().map(|p| p.id.clone()).collect(),
+            }),
+        }
+    }
+
+    fn load_bundled_art(&mut self) {
+        for (name, text) in bundled::ART_FILES {
+            self.art.insert(
+                name.to_string(),
+                Art {
+                    name: name.to_string(),
+                    text: text.trim_end().to_string(),
+                },
+            );
+        }
+    }
+
+    fn load_user_art(&mut self, dir: &Path) {
+        for path in files_with_ext(dir, "txt") {
+            let file = path.display().to_string();
+            match read_text(&path, &file) {
+                Ok(text) => {
+                    let name = stem_of(&path);
+                    self.art.insert(
+                        name.clone(),
+                        Art {
+                            name,
+                            text: text.trim_end().to_string(),
+                        },
+                    );
+                    self.files.push((file, 0));
+                }
+                Err(d) => {
+                    self.files.push((file, 1));
+                    self.problems.push(d);
+                }
+            }
+        }
+    }
+
+    fn bundled_pending(&mut self) -> Vec<Pending> {
+        let mut out = Vec::new();
+        for (stem, text) in bundled::ROUTINE_FILES {
+            let file = format!("routines/{stem}.toml");
+            if *stem == PATTERNS_STEM {
+                let mut rep = Reporter::new(&file, text);
+                if let Some(doc) = parse_doc(&mut rep, text) {
+                    check_keys(&mut rep, doc.get_ref(), &["patterns"], "the patterns file");
+                    if let Some(v) = doc.get_ref().get("patterns") {
+                        let pats = read_patterns(&mut rep, v, &Source::Bundled);
+                        self.add_patterns(pats, false);
+                    }
+                }
+                self.finish_file(rep);
+                continue;
+            }
+            out.push(Pending {
+                file,
+                text: text.to_string(),
+                stem: stem.to_string(),
+                source: Source::Bundled,
+            });
+        }
+        out
+    }
+
+    fn user_pending(&mut self, dir: &Path) -> Vec<Pending> {
+        let mut out = Vec::new();
+        for path in files_with_ext(dir, "toml") {
+            let file = path.display().to_string();
+            match read_text(&path, &file) {
+                Ok(text) => out.push(Pending {
+                    file,
+                    text,
+                    stem: stem_of(&path),
+                    source: Source::File(path.clone()),
+                }),
+                Err(d) => {
+                    self.files.push((file, 1));
+                    self.problems.push(d);
+                }
+            }
+        }
+        out
+    }
+
+    fn load_config(&mut self, path: &Path) {
+        let file = path.display().to_string();
+        let text = match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
+            _ => match read_text(path, &file) {
+                Ok(t) => t,
+                Err(d) => {
+                    self.files.push((file, 1));
+                    self.problems.push(d);
+                    return;
+                }
+            },
+        };
+        let mut rep = Reporter::new(&file, &text);
+        if let Some(doc) = parse_doc(&mut rep, &text) {
+            let t = doc.get_ref();
+            check_keys(&mut rep, t, CONFIG_KEYS, "config.toml");
+            let c = &mut self.config;
+            if let Some((s, span)) = get_str(&mut rep, t, "theme") {
+                match ThemeName::parse(s) {
+                    Some(th) => c.theme = th,
+                    None => rep.error(
+                        span,
+                        format!("unknown theme \"{s}\""),
+                        Some(suggest(s, &ThemeName::NAMES)),
+                    ),
+                }
+            }
+            if let Some((s, span)) = get_str(&mut rep, t, "motion") {
+                match Motion::parse(s) {
+                    Some(m) => c.motion = m,
+                    None => rep.error(
+                        span,
+                        format!("unknown motion \"{s}\""),
+                        Some(suggest(s, &Motion::NAMES)),
+                    ),
+                }
+            }
+            if let Some(b) = get_bool(&mut rep, t, "bell") {
+                c.bell = b;
+            }
+            if let Some(b) = get_bool(&mut rep, t, "ask_ratings") {
+                c.ask_ratings = b;
+            }
+            if let Some((d, span)) = get_duration(&mut rep, t, "get_ready") {
+                if d > Duration::from_secs(60) {
+                    rep.error(
+                        span,
+                        "get_ready is longer than a minute",
+                        Some("use up to \"60s\", or \"0s\" to start straight away".into()),
+                    );
+                } else {
+                    c.get_ready = d;
+                }
+            }
+            if let Some((n, span)) = get_int(&mut rep, t, "weekly_goal") {
+                if (0..=100).contains(&n) {
+                    c.weekly_goal = n as u32;
+                } else {
+                    rep.error(
+                        span,
+                        format!("weekly_goal must be between 0 and 100, not {n}"),
+                        Some("for example weekly_goal = 3".into()),
+                    );
+                }
+            }
+            if let Some(v) = t.get("patterns") {
+                let pats = read_patterns(&mut rep, v, &Source::File(path.to_path_buf()));
+                self.add_patterns(pats, true);
+            }
+        }
+        self.finish_file(rep);
+    }
+
+    fn add_patterns(&mut self, pats: Vec<Pattern>, user: bool) {
+        for p in pats {
+            if let Some(old) = self.patterns.iter_mut().find(|o| o.id == p.id) {
+                if user && old.source.is_bundled() {
+                    self.overridden_patterns.insert(p.id.clone());
+                }
+                *old = p;
+            } else {
+                self.patterns.push(p);
+            }
+        }
+        self.patterns.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+
+    fn finish_file(&mut self, mut rep: Reporter<'_>) {
+        self.files.push((rep.file.clone(), rep.problems.len()));
+        rep.problems.sort_by_key(|p| (p.line, p.column));
+        self.problems.extend(rep.problems);
+    }
+
+    /// Two passes: first every file's `[patterns]`, then the routines, so a step may use a
+    /// pattern defined in any file.
+    fn resolve(&mut self, pending: Vec<Pending>) {
+        let mut docs = Vec::new();
+        for p in &pending {
+            let mut rep = Reporter::new(&p.file, &p.text);
+            let doc = parse_doc(&mut rep, &p.text);
+            if let Some(doc) = &doc
+                && let Some(v) = doc.get_ref().get("patterns")
+            {
+                let pats = read_patterns(&mut rep, v, &p.source);
+                self.add_patterns(pats, !p.source.is_bundled());
+            }
+            docs.push((doc, rep.problems));
+        }
+        let mut seen: BTreeMap<String, Source> = BTreeMap::new();
+        for (p, (doc, early)) in pending.iter().zip(docs) {
+            let mut rep = Reporter::new(&p.file, &p.text);
+            rep.problems = early;
+            let routine = doc.and_then(|doc| read_routine(&mut rep, &doc, p, self));
+            if let Some(r) = routine
+                && rep.is_clean()
+            {
+                match seen.get(&r.id) {
+                    Some(Source::File(first)) if !r.source.is_bundled() => {
+                        let span = id_span(&p.text);
+                        rep.error(
+                            span,
+                            format!("duplicate routine id \"{}\"", r.id),
+                            Some(format!(
+                                "{} already uses it; give this file another name or set `id = \"...\"`",
+                                first.display()
+                            )),
+                        );
+                    }
+                    _ => {
+                        if let Some(old) = self.routines.iter().position(|o| o.id == r.id) {
+                            if !r.source.is_bundled() && self.routines[old].source.is_bundled() {
+                                self.overridden.insert(r.id.clone());
+                            }
+                            self.routines.remove(old);
+                        }
+                        seen.insert(r.id.clone(), r.source.clone());
+                        self.routines.push(r);
+                    }
+                }
+            }
+            self.finish_file(rep);
+        }
+        self.routines
+            .sort_by(|a, b| (a.area, &a.name).cmp(&(b.area, &b.name)));
+    }
+}
+
+fn id_span(text: &str) -> Range<usize> {
+    text.find("\nid")
+        .map(|i| i + 1..i + 3)
+        .or_else(|| text.starts_with("id").then_some(0..2))
+        .unwrap_or(0..0)
+}
+
+fn stem_of(p: &Path) -> String {
+    p.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn files_with_ext(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().and_then(|x| x.to_str()) == Some(ext) && p.is_file())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Reads a user file, refusing huge files and reporting invalid UTF-8 at its position.
+pub fn read_text(path: &Path, file: &str) -> Result<String, Diagnostic> {
+    let problem = |line, column, message: String, hint: Option<&str>| Diagnostic {
+        file: file.to_string(),
+        line,
+        column,
+        message,
+        hint: hint.map(str::to_string),
+    };
+    let meta =
+        std::fs::metadata(path).map_err(|e| problem(1, 1, format!("cannot read: {e}"), None))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(problem(
+            1,
+            1,
+            format!("file is too large ({} bytes)", meta.len()),
+            Some("a routine or config file must be under 1 MiB"),
+        ));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| problem(1, 1, format!("cannot read: {e}"), None))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let good = e.utf8_error().valid_up_to();
+        let text = std::str::from_utf8(&e.as_bytes()[..good]).unwrap_or("");
+        let (line, column) = crate::diag::LineIndex::new(text).position(good);
+        problem(
+            line,
+            column,
+            "invalid UTF-8".into(),
+            Some("save the file as UTF-8 text"),
+        )
+    })
+}
+
+/// Parses a document, refusing pathological nesting before the parser sees it.
+fn parse_doc<'i>(rep: &mut Reporter<'_>, text: &'i str) -> Option<Spanned<DeTable<'i>>> {
+    if let Some(at) = too_deep(text) {
+        rep.error(
+            at..at,
+            format!("nested more than {MAX_NESTING} levels deep"),
+            Some("routine files only need a few levels of [tables] and [arrays]".into()),
+        );
+        return None;
+    }
+    match DeTable::parse(text) {
+        Ok(doc) => Some(doc),
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            let msg = e.message().trim().to_string();
+            rep.error(
+                span,
+                format!("not valid TOML: {msg}"),
+                Some("see the routine format in the README".into()),
+            );
+            None
+        }
+    }
+}
+
+/// The offset where bracket nesting passes the limit, ignoring brackets inside strings
+/// and comments. A rough scan, but it only has to be conservative.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut in_str: Option<u8> = None;
+    let mut comment = false;
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if comment {
+            if c == b'\n' {
+                comment = false;
+            }
+        } else if let Some(q) = in_str {
+            if c == b'\\' && q == b'"' {
+                i += 1;
+            } else if c == q || c == b'\n' {
+                in_str = None;
+            }
+        } else {
+            match c {
+                b'"' | b'\'' => in_str = Some(c),
+                b'#' => comment = true,
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        return Some(i);
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+fn type_name(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "a whole number",
+        DeValue::Float(_) => "a decimal number",
+        DeValue::Boolean(_) => "true/false",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "a list",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+fn check_keys(rep: &mut Reporter<'_>, t: &DeTable<'_>, known: &[&str], what: &str) {
+    for (k, _) in t.iter() {
+        let key: &str = k.get_ref();
+        if known.contains(&key) {
+            continue;
+        }
+        // A step key written at the top of a routine is a common slip: say where it goes.
+        let hint = match crate::diag::closest(key, STEP_KEYS.iter().copied()) {
+            Some(step_key) if known == ROUTINE_KEYS && !ROUTINE_KEYS.contains(&step_key) => {
+                format!("`{step_key}` belongs inside a [[steps]] table")
+            }
+            _ => suggest(key, known),
+        };
+        rep.error(
+            k.span(),
+            format!("unknown key `{key}` in {what}"),
+            Some(hint),
+        );
+    }
+}
+
+fn wrong_type(rep: &mut Reporter<'_>, key: &str, v: &Spanned<DeValue<'_>>, want: &str, hint: &str) {
+    rep.error(
+        v.span(),
+        format!("`{key}` must be {want}, not {}", type_name(v.get_ref())),
+        Some(hint.to_string()),
+    );
+}
+
+fn get_str<'t>(
+    rep: &mut Reporter<'_>,
+    t: &'t DeTable<'_>,
+    key: &str,
+) -> Option<(&'t str, Range<usize>)> {
+    let v = t.get(key)?;
+    match v.get_ref() {
+        DeValue::String(s) => Some((s.as_ref(), v.span())),
+        _ => {
+            wrong_type(
+                rep,
+                key,
+                v,
+                "a string",
+                &format!("for example {key} = \"...\""),
+            );
+            None
+        }
+    }
+}
+
+fn get_bool(rep: &mut Reporter<'_>, t: &DeTable<'_>, key: &str) -> Option<bool> {
+    let v = t.get(key)?;
+    match v.get_ref() {
+        DeValue::Boolean(b) => Some(*b),
+        _ => {
+            wrong_type(
+                rep,
+                key,
+                v,
+                "true or false",
+                &format!("for example {key} = true"),
+            );
+            None
+        }
+    }
+}
+
+fn get_int(rep: &mut Reporter<'_>, t: &DeTable<'_>, key: &str) -> Option<(i64, Range<usize>)> {
+    let v = t.get(key)?;
+    match v.get_ref() {
+        DeValue::Integer(i) => match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
+            Ok(n) => Some((n, v.span())),
+            Err(_) => {
+                rep.error(v.span(), format!("`{key}` is far too large"), None);
+                None
+            }
+        },
+        _ => {
+            wrong_type(
+                rep,
+                key,
+                v,
+                "a whole number",
+                &format!("for example {key} = 3"),
+            );
+            None
+        }
+    }
+}
+
+fn get_str_list(rep: &mut Reporter<'_>, t: &DeTable<'_>, key: &str) -> Vec<String> {
+    let Some(v) = t.get(key) else {
+        return Vec::new();
+    };
+    let hint = format!("for example {key} = [\"first\", \"second\"]");
+    match v.get_ref() {
+        DeValue::Array(items) => items
+            .iter()
+            .filter_map(|item| match item.get_ref() {
+                DeValue::String(s) => Some(s.to_string()),
+                _ => {
+                    wrong_type(
+                        rep,
+                        &format!("each item of `{key}`"),
+                        item,
+                        "a string",
+                        &hint,
+                    );
+                    None
+                }
+            })
+            .collect(),
+        _ => {
+            wrong_type(rep, key, v, "a list of strings", &hint);
+            Vec::new()
+        }
+    }
+}
+
+fn get_duration(
+    rep: &mut Reporter<'_>,
+    t: &DeTable<'_>,
+    key: &str,
+) -> Option<(Duration, Range<usize>)> {
+    let v = t.get(key)?;
+    let DeValue::String(s) = v.get_ref() else {
+        wrong_type(rep, key, v, "a duration in quotes", DURATION_HINT);
+        return None;
+    };
+    match parse_duration(s) {
+        Some(d) => Some((d, v.span())),
+        None => {
+            rep.error(
+                v.span(),
+                format!("\"{s}\" is not a duration"),
+                Some(DURATION_HINT.to_string()),
+            );
+            None
+        }
+    }
+}
+
+/// humantime's forms ("90s", "1m 30s", "5s 500ms"), plus a single decimal number with a
+/// unit ("5.5s", "1.5m"), which people naturally write for breathing patterns.
+pub fn parse_duration(s: &str) -> Option<Duration> {
+    let s = s.trim();
+    if s.is_empty() || s.len() > 64 {
+        return None;
+    }
+    if let Ok(d) = humantime::parse_duration(s) {
+        return Some(d);
+    }
+    let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+    let (num, unit) = s.split_at(split);
+    let n: f64 = num.parse().ok()?;
+    let scale = match unit.trim() {
+        "ms" => 0.001,
+        "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
+        "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
+        "h" | "hr" | "hour" | "hours" => 3600.0,
+        _ => return None,
+    };
+    let secs = n * scale;
+    (secs.is_finite() && secs < 1e9).then(|| Duration::from_secs_f64(secs))
+}
+
+fn read_patterns(
+    rep: &mut Reporter<'_>,
+    v: &Spanned<DeValue<'_>>,
+    source: &Source,
+) -> Vec<Pattern> {
+    let DeValue::Table(t) = v.get_ref() else {
+        wrong_type(
+            rep,
+            "patterns",
+            v,
+            "a table",
+            "write [patterns.my-pattern] with inhale and exhale",
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (name, body) in t.iter() {
+        let id: &str = name.get_ref();
+        if !valid_id(id) {
+            rep.error(
+                name.span(),
+                format!("pattern name \"{id}\" is not usable"),
+                Some("use letters, digits and dashes, e.g. [patterns.my-calm]".into()),
+            );
+            continue;
+        }
+        if let Some(p) = read_pattern(rep, id, body, source) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn read_pattern(
+    rep: &mut Reporter<'_>,
+    id: &str,
+    body: &Spanned<DeValue<'_>>,
+    source: &Source,
+) -> Option<Pattern> {
+    let DeValue::Table(t) = body.get_ref() else {
+        wrong_type(
+            rep,
+            id,
+            body,
+            "a table",
+            "write [patterns.NAME] with inhale = \"4s\" and exhale = \"6s\"",
+        );
+        return None;
+    };
+    let before = rep.problems.len();
+    check_keys(rep, t, PATTERN_KEYS, &format!("pattern `{id}`"));
+    let description = get_str(rep, t, "description").map(|(s, _)| s.to_string());
+    let mut phases = Vec::new();
+    let simple = ["inhale", "hold_in", "exhale", "hold_out"];
+    let has_simple = simple.iter().any(|k| t.contains_key(*k));
+    if let Some(v) = t.get("phases") {
+        if has_simple {
+            rep.error(
+                v.span(),
+                format!("pattern `{id}` has both `phases` and inhale/exhale"),
+                Some("use either the phases list or inhale/hold_in/exhale/hold_out".into()),
+            );
+        }
+        match v.get_ref() {
+            DeValue::Array(items) => {
+                for item in items.iter() {
+                    if let Some(ph) = read_phase(rep, item) {
+                        phases.push(ph);
+                    }
+                }
+            }
+            _ => wrong_type(
+                rep,
+                "phases",
+                v,
+                "a list",
+                "phases = [{ kind = \"in\", length = \"4s\" }, ...]",
+            ),
+        }
+    } else {
+        for (key, kind) in [
+            ("inhale", PhaseKind::In),
+            ("hold_in", PhaseKind::Hold),
+            ("exhale", PhaseKind::Out),
+            ("hold_out", PhaseKind::Hold),
+        ] {
+            if let Some((d, span)) = get_duration(rep, t, key) {
+                if d.is_zero() {
+                    continue;
+                }
+                if !check_phase_len(rep, d, span) {
+                    continue;
+                }
+                phases.push(Phase {
+                    kind,
+                    length: d,
+                    label: None,
+                });
+            }
+        }
+        for key in ["inhale", "exhale"] {
+            if !t.contains_key(key) && rep.problems.len() == before {
+                rep.error(
+                    body.span(),
+                    format!("pattern `{id}` has no `{key}`"),
+                    Some("a pattern needs at least inhale and exhale, e.g. inhale = \"4s\", exhale = \"6s\"".into()),
+                );
+            }
+        }
+    }
+    if rep.problems.len() > before {
+        return None;
+    }
+    if phases.is_empty() {
+        rep.error(body.span(), format!("pattern `{id}` has no phases"), None);
+        return None;
+    }
+    if !phases.iter().any(|p| p.kind == PhaseKind::In)
+        || !phases.iter().any(|p| p.kind == PhaseKind::Out)
+    {
+        rep.error(
+            body.span(),
+            format!("pattern `{id}` needs at least one in and one out phase"),
+            None,
+        );
+        return None;
+    }
+    let total: Duration = phases.iter().map(|p| p.length).sum();
+    if total > MAX_PHASE * 2 {
+        rep.error(
+            body.span(),
+            format!("one breath of `{id}` lasts {}s", total.as_secs()),
+            Some("a whole breath must take at most 2 minutes".into()),
+        );
+        return None;
+    }
+    Some(Pattern {
+        id: id.to_string(),
+        description,
+        phases,
+        source: source.clone(),
+    })
+}
+
+fn check_phase_len(rep: &mut Reporter<'_>, d: Duration, span: Range<usize>) -> bool {
+    if d < MIN_PHASE || d > MAX_PHASE {
+        rep.error(
+            span,
+            "a breathing phase must last between 100ms and 60s".to_string(),
+            Some("for example \"4s\" or \"5s 500ms\"".into()),
+        );
+        false
+    } else {
+        true
+    }
+}
+
+fn read_phase(rep: &mut Reporter<'_>, item: &Spanned<DeValue<'_>>) -> Option<Phase> {
+    let DeValue::Table(t) = item.get_ref() else {
+        wrong_type(
+            rep,
+            "each phase",
+            item,
+            "a table",
+            "{ kind = \"in\", length = \"4s\" }",
+        );
+        return None;
+    };
+    let before = rep.problems.len();
+    check_keys(rep, t, PHASE_KEYS, "a phase");
+    let kind = match get_str(rep, t, "kind") {
+        Some((s, span)) => match PhaseKind::parse(s) {
+            Some(k) => Some(k),
+            None => {
+                rep.error(
+                    span,
+                    format!("unknown phase kind \"{s}\""),
+                    Some(suggest(s, &["in", "hold", "out"])),
+                );
+                None
+            }
+        },
+        None => {
+            if !t.contains_key("kind") {
+                rep.error(
+                    item.span(),
+                    "a phase needs a `kind`",
+                    Some("kind = \"in\", \"hold\" or \"out\"".into()),
+                );
+            }
+            None
+        }
+    };
+    let length = match get_duration(rep, t, "length") {
+        Some((d, span)) => check_phase_len(rep, d, span).then_some(d),
+        None => {
+            if !t.contains_key("length") {
+                rep.error(
+                    item.span(),
+                    "a phase needs a `length`",
+                    Some("length = \"4s\"".into()),
+                );
+            }
+            None
+        }
+    };
+    let label = get_str(rep, t, "label").map(|(s, _)| s.to_string());
+    if rep.problems.len() > before {
+        return None;
+    }
+    Some(Phase {
+        kind: kind?,
+        length: length?,
+        label,
+    })
+}
+
+/// The breathing setting of a routine or step: a pattern, or "none".
+enum Breathing {
+    Off,
+    On(Pattern),
+}
+
+fn read_breathing(rep: &mut Reporter<'_>, t: &DeTable<'_>, lib: &Library) -> Option<Breathing> {
+    let (name, span) = get_str(rep, t, "breathing")?;
+    if name == "none" {
+        return Some(Breathing::Off);
+    }
+    match lib.pattern(name) {
+        Some(p) => Some(Breathing::On(p.clone())),
+        None => {
+            let mut names: Vec<&str> = lib.patterns.iter().map(|p| p.id.as_str()).collect();
+            names.push("none");
+            rep.error(
+                span,
+                format!("unknown breathing pattern \"{name}\""),
+                Some(suggest(name, &names)),
+            );
+            None
+        }
+    }
+}
+
+fn read_routine(
+    rep: &mut Reporter<'_>,
+    doc: &Spanned<DeTable<'_>>,
+    p: &Pending,
+    lib: &Library,
+) -> Option<Routine> {
+    let t = doc.get_ref();
+    check_keys(rep, t, ROUTINE_KEYS, "a routine");
+    let id = match get_str(rep, t, "id") {
+        Some((s, span)) => {
+            if !valid_id(s) {
+                rep.error(
+                    span,
+                    format!("id \"{s}\" is not usable"),
+                    Some("use letters, digits and dashes".into()),
+                );
+            }
+            s.to_string()
+        }
+        None => p.stem.clone(),
+    };
+    if !valid_id(&id) && !t.contains_key("id") {
+        rep.error(
+            0..0,
+            format!("the file name \"{}\" cannot be used as an id", p.stem),
+            Some("rename the file using letters, digits and dashes, or set id = \"...\"".into()),
+        );
+    }
+    let name = match get_str(rep, t, "name") {
+        Some((s, span)) if s.trim().is_empty() => {
+            rep.error(
+                span,
+                "the routine's name is empty",
+                Some("name = \"Neck release\"".into()),
+            );
+            None
+        }
+        Some((s, _)) => Some(s.trim().to_string()),
+        None => {
+            if !t.contains_key("name") {
+                rep.error(
+                    0..0,
+                    "the routine has no name",
+                    Some("add name = \"...\" at the top of the file".into()),
+                );
+            }
+            None
+        }
+    };
+    let area = match get_str(rep, t, "area") {
+        Some((s, span)) => match Area::parse(s) {
+            Some(a) => Some(a),
+            None => {
+                rep.error(
+                    span,
+                    format!("unknown area \"{s}\""),
+                    Some(suggest(s, &Area::names())),
+                );
+                None
+            }
+        },
+        None => {
+            if !t.contains_key("area") {
+                rep.error(
+                    0..0,
+                    "the routine has no area",
+                    Some(format!(
+                        "add area = \"...\", one of: {}",
+                        Area::names().join(", ")
+                    )),
+                );
+            }
+            None
+        }
+    };
+    let summary = get_str(rep, t, "summary")
+        .map(|(s, _)| s.trim().to_string())
+        .unwrap_or_default();
+    let equipment = get_str_list(rep, t, "equipment");
+    let cautions = get_str_list(rep, t, "cautions");
+    let default_breathing = read_breathing(rep, t, lib);
+    let default_transition = get_duration(rep, t, "transition")
+        .map(|(d, span)| check_transition(rep, d, span))
+        .unwrap_or(DEFAULT_TRANSITION);
+
+    let mut steps = Vec::new();
+    match t.get("steps") {
+        None => rep.error(
+            0..0,
+            "the routine has no steps",
+            Some("add at least one [[steps]] table with a title and a duration".into()),
+        ),
+        Some(v) => match v.get_ref() {
+            DeValue::Array(items) if items.is_empty() => rep.error(
+                v.span(),
+                "the routine has no steps",
+                Some("add at least one [[steps]] table".into()),
+            ),
+            DeValue::Array(items) => {
+                for item in items.iter() {
+                    if let Some(s) =
+                        read_step(rep, item, lib, &default_breathing, default_transition)
+                    {
+                        steps.push(s);
+                    }
+                }
+            }
+            _ => wrong_type(
+                rep,
+                "steps",
+                v,
+                "a list of [[steps]] tables",
+                "write each step as [[steps]] with a title and a duration",
+            ),
+        },
+    }
+    if !rep.is_clean() {
+        return None;
+    }
+    let routine = Routine {
+        id,
+        name: name?,
+        area: area?,
+        summary,
+        equipment,
+        cautions,
+        steps,
+        source: p.source.clone(),
+    };
+    if routine.total() > MAX_ROUTINE {
+        rep.error(
+            t.get("steps").map(|v| v.span()).unwrap_or(0..0),
+            format!(
+                "the routine lasts {}, longer than 3 hours",
+                crate::routine::fmt_clock(routine.total())
+            ),
+            Some("split it into shorter routines".into()),
+        );
+        return None;
+    }
+    Some(routine)
+}
+
+fn check_transition(rep: &mut Reporter<'_>, d: Duration, span: Range<usize>) -> Duration {
+    if d > Duration::from_secs(120) {
+        rep.error(
+            span,
+            "a transition must be at most 2 minutes",
+            Some("for example transition = \"5s\"; \"0s\" for none".into()),
+        );
+        DEFAULT_TRANSITION
+    } else {
+        d
+    }
+}
+
+fn read_step(
+    rep: &mut Reporter<'_>,
+    item: &Spanned<DeValue<'_>>,
+    lib: &Library,
+    default_breathing: &Option<Breathing>,
+    default_transition: Duration,
+) -> Option<Step> {
+    let DeValue::Table(t) = item.get_ref() else {
+        wrong_type(
+            rep,
+            "each step",
+            item,
+            "a table",
+            "write each step as [[steps]]",
+        );
+        return None;
+    };
+    let before = rep.problems.len();
+    check_keys(rep, t, STEP_KEYS, "a step");
+    let title = match get_str(rep, t, "title") {
+        Some((s, span)) if s.trim().is_empty() => {
+            rep.error(
+                span,
+                "the step's title is empty",
+                Some("title = \"Suboccipital hold\"".into()),
+            );
+            None
+        }
+        Some((s, _)) => Some(s.trim().to_string()),
+        None => {
+            if !t.contains_key("title") {
+                rep.error(
+                    item.span(),
+                    "a step has no title",
+                    Some("add title = \"...\" to this [[steps]] table".into()),
+                );
+            }
+            None
+        }
+    };
+    let step_breathing = read_breathing(rep, t, lib);
+    let pattern = match step_breathing.as_ref().or(default_breathing.as_ref()) {
+        Some(Breathing::On(p)) => Some(p.clone()),
+        _ => None,
+    };
+    let length = match (t.get("duration"), t.get("breaths")) {
+        (Some(_), Some(b)) => {
+            rep.error(
+                b.span(),
+                "a step has both `duration` and `breaths`",
+                Some("keep one: duration = \"90s\" or breaths = 9".into()),
+            );
+            None
+        }
+        (None, None) => {
+            rep.error(
+                item.span(),
+                "a step has neither `duration` nor `breaths`",
+                Some("add duration = \"90s\" or breaths = 9".into()),
+            );
+            None
+        }
+        (Some(_), None) => {
+            get_duration(rep, t, "duration").map(|(d, span)| (Length::Time(d), span))
+        }
+        (None, Some(_)) => match get_int(rep, t, "breaths") {
+            Some((n, span)) if n < 1 => {
+                rep.error(
+                    span,
+                    format!("breaths must be at least 1, not {n}"),
+                    Some("for example breaths = 6 (about a minute at 6 breaths a minute)".into()),
+                );
+                None
+            }
+            Some((n, span)) if n > 10_000 => {
+                rep.error(
+                    span.clone(),
+                    format!("{n} breaths is far longer than a step can be"),
+                    Some("a step lasts at most 1 hour".into()),
+                );
+                None
+            }
+            Some((n, span)) => {
+                if pattern.is_none() {
+                    rep.error(span.clone(), "a step counted in breaths needs a breathing pattern", Some("set breathing = \"relaxed\" (or another pattern) on the step or the routine, or use duration".into()));
+                    None
+                } else {
+                    Some((Length::Breaths(n as u32), span))
+                }
+            }
+            None => None,
+        },
+    };
+    let planned = length.as_ref().and_then(|(l, span)| {
+        let d = match l {
+            Length::Time(d) => *d,
+            Length::Breaths(n) => pattern.as_ref().map(|p| p.cycle() * *n)?,
+        };
+        if d < MIN_STEP || d > MAX_STEP {
+            rep.error(
+                span.clone(),
+                format!(
+                    "a step must last between 1 second and 1 hour, not {}",
+                    humantime::format_duration(Duration::from_secs(d.as_secs()))
+                ),
+                Some(DURATION_HINT.to_string()),
+            );
+            None
+        } else {
+            Some(d)
+        }
+    });
+    let pressure = read_pressure(rep, t);
+    if let (Some(_), Some(p)) = (pressure, &pattern)
+        && p.has_holds()
+    {
+        let span = t.get("breathing").map(|v| v.span()).unwrap_or(item.span());
+        rep.error(
+            span,
+            format!("breath holds (\"{}\") are not allowed during a pressure step", p.id),
+            Some("use relaxed, resonance or extended-exhale while pressing; keep hold patterns for a seated breathing step".into()),
+        );
+    }
+    let sides = match get_str(rep, t, "sides") {
+        Some((s, span)) => match Sides::parse(s) {
+            Some(x) => x,
+            None => {
+                rep.error(
+                    span,
+                    format!("unknown side \"{s}\""),
+                    Some(suggest(s, &Sides::NAMES)),
+                );
+                Sides::None
+            }
+        },
+        None => Sides::None,
+    };
+    let switch_cue = get_str(rep, t, "switch_cue").map(|(s, _)| s.trim().to_string());
+    let art = match get_str(rep, t, "art") {
+        Some((name, span)) => match lib.art.get(name) {
+            Some(a) => Some(a.clone()),
+            None => {
+                let names: Vec<&str> = lib.art.keys().map(String::as_str).collect();
+                rep.error(
+                    span,
+                    format!("unknown drawing \"{name}\""),
+                    Some(suggest(name, &names)),
+                );
+                None
+            }
+        },
+        None => None,
+    };
+    let transition = get_duration(rep, t, "transition")
+        .map(|(d, span)| check_transition(rep, d, span))
+        .unwrap_or(default_transition);
+    let instructions = get_str(rep, t, "instructions")
+        .map(|(s, _)| s.trim().to_string())
+        .unwrap_or_default();
+    let cue = get_str(rep, t, "cue").map(|(s, _)| s.trim().to_string());
+    let caution = get_str(rep, t, "caution").map(|(s, _)| s.trim().to_string());
+    if rep.problems.len() > before {
+        return None;
+    }
+    Some(Step {
+        title: title?,
+        length: length?.0,
+        planned: planned?,
+        instructions,
+        cue,
+        pressure,
+        breathing: pattern,
+        caution,
+        sides,
+        art,
+        transition,
+        switch_cue,
+    })
+}
+
+fn read_pressure(rep: &mut Reporter<'_>, t: &DeTable<'_>) -> Option<Pressure> {
+    let v = t.get("pressure")?;
+    let hint = "pressure is on the 0-10 scale: a number such as 3, or a range such as \"3-4\"";
+    let bad = |rep: &mut Reporter<'_>, what: Cow<'_, str>| {
+        rep.error(
+            v.span(),
+            format!("pressure {what} is outside 0-10"),
+            Some(hint.to_string()),
+        );
+    };
+    let parse_one = |s: &str| s.trim().parse::<i64>().ok();
+    let (lo, hi) = match v.get_ref() {
+        DeValue::Integer(i) => {
+            let n = i64::from_str_radix(i.as_str(), i.radix()).unwrap_or(i64::MAX);
+            (n, n)
+        }
+        DeValue::String(s) => {
+            let parts: Vec<&str> = s.split(['-', '–']).collect();
+            match parts.as_slice() {
+                [one] => match parse_one(one) {
+                    Some(n) => (n, n),
+                    None => {
+                        rep.error(
+                            v.span(),
+                            format!("\"{s}\" is not a pressure"),
+                            Some(hint.to_string()),
+                        );
+                        return None;
+                    }
+                },
+                [a, b] => match (parse_one(a), parse_one(b)) {
+                    (Some(a), Some(b)) => (a, b),
+                    _ => {
+                        rep.error(
+                            v.span(),
+                            format!("\"{s}\" is not a pressure"),
+                            Some(hint.to_string()),
+                        );
+                        return None;
+                    }
+                },
+                _ => {
+                    rep.error(
+                        v.span(),
+                        format!("\"{s}\" is not a pressure"),
+                        Some(hint.to_string()),
+                    );
+                    return None;
+                }
+            }
+        }
+        _ => {
+            wrong_type(rep, "pressure", v, "a number or a range in quotes", hint);
+            return None;
+        }
+    };
+    if !(0..=10).contains(&lo) || !(0..=10).contains(&hi) {
+        let what = if lo == hi {
+            format!("{lo}")
+        } else {
+            format!("{lo}-{hi}")
+        };
+        bad(rep, what.into());
+        return None;
+    }
+    if lo > hi {
+        rep.error(
+            v.span(),
+            format!("pressure range {lo}-{hi} goes downwards"),
+            Some("write the lower number first, e.g. \"3-4\"".into()),
+        );
+        return None;
+    }
+    Some(Pressure {
+        low: lo as u8,
+        high: hi as u8,
+    })
+}
