@@ -153,11 +153,7 @@ impl Library {
     /// Validates the given files against the loaded library (its patterns and drawings),
     /// as `knotless check PATH...` does. Returns the problems, empty when all are valid.
     pub fn check_paths(&self, paths: &[PathBuf]) -> Vec<Diagnostic> {
-        let mut scratch = Library {
-            patterns: self.patterns.clone(),
-            art: self.art.clone(),
-            ..Library::default()
-        };
+        let mut scratch = self.scratch();
         let mut pending = Vec::new();
         for p in paths {
             let file = p.display().to_string();
@@ -178,7 +174,32 @@ impl Library {
         // Checked files may legitimately replace bundled ids; only clashes among
         // themselves are duplicates.
         scratch.resolve(pending);
-        scratch.problems
+        let mut problems = scratch.problems;
+        problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        problems
+    }
+
+    /// Validates one routine file's text as if it were a user file named `file`; returns
+    /// the routine when it is valid. For tests, fuzzing and editors.
+    pub fn check_text(&self, file: &str, text: &str) -> (Option<Routine>, Vec<Diagnostic>) {
+        let mut scratch = self.scratch();
+        let path = PathBuf::from(file);
+        scratch.resolve(vec![Pending {
+            file: file.to_string(),
+            text: text.to_string(),
+            stem: stem_of(&path),
+            source: Source::File(path),
+        }]);
+        (scratch.routines.pop(), scratch.problems)
+    }
+
+    /// An empty library that knows this one's patterns and drawings.
+    fn scratch(&self) -> Library {
+        Library {
+            patterns: self.patterns.clone(),
+            art: self.art.clone(),
+            ..Library::default()
+        }
     }
 
     pub fn pattern(&self, id: &str) -> Option<&Pattern> {
@@ -1222,6 +1243,7 @@ fn read_step(
             );
             None
         }
+        (None, None) if has_typo_of(t, &["duration", "breaths"]) => None,
         (None, None) => {
             rep.error(
                 item.span(),
@@ -1345,6 +1367,15 @@ fn read_step(
         art,
         transition,
         switch_cue,
+    })
+}
+
+/// Whether an unknown key looks like a misspelling of one of `keys` (already reported,
+/// so a second "missing" error would only confuse).
+fn has_typo_of(t: &DeTable<'_>, keys: &[&str]) -> bool {
+    t.iter().any(|(k, _)| {
+        let k: &str = k.get_ref();
+        !STEP_KEYS.contains(&k) && crate::diag::closest(k, keys.iter().copied()).is_some()
     })
 }
 

@@ -1,0 +1,180 @@
+//! The command line as a user runs it: the built binary, its output and exit codes.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn knotless(config: &Path, data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_knotless"))
+        .args(args)
+        .env("KNOTLESS_CONFIG_DIR", config)
+        .env("KNOTLESS_DATA_DIR", data)
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap()
+}
+
+fn dirs() -> (tempfile::TempDir, tempfile::TempDir) {
+    (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap())
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn help_works_and_touches_no_file() {
+    let (c, d) = dirs();
+    let cfg = c.path().join("nested");
+    let data = d.path().join("nested");
+    let out = knotless(&cfg, &data, &["--help"]);
+    assert!(out.status.success());
+    assert!(text(&out.stdout).contains("Usage: knotless"));
+    assert!(!cfg.exists() && !data.exists());
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    let (c, d) = dirs();
+    let out = knotless(c.path(), d.path(), &["list", "--bogus"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = knotless(c.path(), d.path(), &["frobnicate"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn check_passes_on_the_bundled_set() {
+    let (c, d) = dirs();
+    let out = knotless(c.path(), d.path(), &["check"]);
+    assert!(out.status.success(), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).starts_with("All good: "));
+}
+
+#[test]
+fn check_reports_path_line_column_and_exits_1() {
+    let (c, d) = dirs();
+    let f = c.path().join("bad.toml");
+    std::fs::write(
+        &f,
+        "name = \"A\"\narea = \"nek\"\n[[steps]]\ntitle = \"T\"\nduration = \"ten minutes\"\n",
+    )
+    .unwrap();
+    let out = knotless(c.path(), d.path(), &["check", f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let s = text(&out.stdout);
+    let name = f.display();
+    assert!(
+        s.contains(&format!("{name}:2:8: unknown area \"nek\"")),
+        "{s}"
+    );
+    assert!(
+        s.contains(&format!("{name}:5:12: \"ten minutes\" is not a duration")),
+        "{s}"
+    );
+    assert!(s.contains("hint: did you mean `neck`?"), "{s}");
+    assert!(s.ends_with("2 problems in 1 file.\n"), "{s}");
+}
+
+#[test]
+fn check_without_paths_includes_user_files() {
+    let (c, d) = dirs();
+    std::fs::create_dir(c.path().join("routines")).unwrap();
+    std::fs::write(c.path().join("routines/mine.toml"), "name = \"\"\n").unwrap();
+    let out = knotless(c.path(), d.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("mine.toml:1:8: the routine's name is empty"));
+}
+
+#[test]
+fn list_groups_by_area_and_marks_user_routines() {
+    let (c, d) = dirs();
+    std::fs::create_dir(c.path().join("routines")).unwrap();
+    std::fs::write(
+        c.path().join("routines/my-jaw.toml"),
+        "name = \"My jaw\"\narea = \"jaw\"\n[[steps]]\ntitle = \"T\"\nduration = \"2m\"\n",
+    )
+    .unwrap();
+    let out = knotless(c.path(), d.path(), &["list"]);
+    assert!(out.status.success());
+    let s = text(&out.stdout);
+    let jaw = s.find("JAW\n").expect(&s);
+    let mine = s.find("my-jaw").unwrap();
+    assert!(mine > jaw);
+    assert!(
+        s[mine..].lines().next().unwrap().ends_with("(yours)"),
+        "{s}"
+    );
+
+    let out = knotless(c.path(), d.path(), &["list", "--area", "jaw", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let items = v.as_array().unwrap();
+    assert!(items.iter().all(|i| i["area"] == "jaw"));
+    let mine = items.iter().find(|i| i["id"] == "my-jaw").unwrap();
+    assert_eq!(mine["steps"], 1);
+    assert_eq!(mine["duration_secs"], 120);
+    assert!(mine["source"].as_str().unwrap().ends_with("my-jaw.toml"));
+
+    let out = knotless(c.path(), d.path(), &["list", "--area", "nek"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).starts_with("error: unknown area \"nek\"; did you mean `neck`?"));
+}
+
+#[test]
+fn show_prints_every_step_and_unknown_routines_fail_clearly() {
+    let (c, d) = dirs();
+    std::fs::create_dir(c.path().join("routines")).unwrap();
+    std::fs::write(
+        c.path().join("routines/test-show.toml"),
+        "name = \"Show me\"\narea = \"neck\"\ncautions = [\"Be gentle.\"]\nbreathing = \"none\"\n\
+         [[steps]]\ntitle = \"Press\"\nduration = \"45s\"\npressure = \"3-4\"\nsides = \"both\"\n\
+         instructions = \"Press here.\"\ncue = \"Breathe out.\"\ncaution = \"Stop if dizzy.\"\n",
+    )
+    .unwrap();
+    let out = knotless(c.path(), d.path(), &["show", "test-show"]);
+    let s = text(&out.stdout);
+    assert!(out.status.success(), "{s}");
+    for want in [
+        "Show me  (test-show)",
+        "• Be gentle.",
+        "1. Press",
+        "left + right, 0:45 each",
+        "pressure 3–4 / 10 · no pacer",
+        "Cue: Breathe out.",
+        "Caution: Stop if dizzy.",
+    ] {
+        assert!(s.contains(want), "missing {want:?} in\n{s}");
+    }
+    let out = knotless(c.path(), d.path(), &["show", "no-such-thing"]);
+    assert_eq!(out.status.code(), Some(1));
+    let e = text(&out.stderr);
+    assert!(
+        e.starts_with("error: no routine matches \"no-such-thing\"; known routines: "),
+        "{e}"
+    );
+    assert_eq!(e.lines().count(), 1, "one plain line, no backtrace");
+}
+
+#[test]
+fn patterns_lists_bundled_and_user_patterns() {
+    let (c, d) = dirs();
+    std::fs::write(
+        c.path().join("config.toml"),
+        "[patterns.my-calm]\ninhale = \"4s\"\nexhale = \"7s\"\n",
+    )
+    .unwrap();
+    let out = knotless(c.path(), d.path(), &["patterns"]);
+    let s = text(&out.stdout);
+    assert!(out.status.success());
+    let mine = s.lines().find(|l| l.starts_with("my-calm")).expect(&s);
+    assert!(
+        mine.contains("in 4 · out 7") && mine.contains("5.5/min") && mine.ends_with("(yours)"),
+        "{mine}"
+    );
+}
+
+#[test]
+fn completions_are_generated() {
+    let (c, d) = dirs();
+    let out = knotless(c.path(), d.path(), &["completions", "bash"]);
+    assert!(out.status.success());
+    assert!(text(&out.stdout).contains("knotless"));
+}
