@@ -8,6 +8,7 @@ use clap::CommandFactory;
 
 use crate::cli::{Cli, Command};
 use crate::commands;
+use crate::config::ThemeName;
 use crate::load::Library;
 use crate::paths::Paths;
 use crate::routine::Area;
@@ -18,9 +19,7 @@ pub type UserError = String;
 pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
     let paths = Paths::resolve(cli.global.config_dir.clone(), cli.global.data_dir.clone());
     let Some(command) = cli.command else {
-        return Err(
-            "the app screen is not available in this build yet; try `knotless list`".into(),
-        );
+        return open_app(&cli.global, &paths);
     };
     let stdout = io::stdout();
     let mut out = stdout.lock();
@@ -73,6 +72,34 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
     }
     out.flush().map_err(io_err)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `knotless` with no command: the first-run notice if it was never acknowledged, else home.
+fn open_app(g: &crate::cli::Global, paths: &Paths) -> Result<ExitCode, UserError> {
+    crate::tui::check_terminal()?;
+    let mut env = make_env(g, paths);
+    let first: Box<dyn crate::app::View> = if crate::ui::first_run::FirstRun::needed(&env) {
+        Box::new(crate::ui::first_run::FirstRun::new(false))
+    } else {
+        crate::ui::make_home(&mut env)
+    };
+    let app = crate::app::App::new(env, first, crate::ui::make_home);
+    crate::tui::run(app, crate::ui::warm_up).map_err(|e| format!("terminal: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The shared state of the app, from the library, config and flags.
+pub fn make_env(g: &crate::cli::Global, paths: &Paths) -> crate::app::Env {
+    let lib = Library::load(paths.config_dir());
+    let flag = g.theme.map(|t| match t {
+        crate::cli::ThemeArg::Calm => ThemeName::Calm,
+        crate::cli::ThemeArg::Dim => ThemeName::Dim,
+        crate::cli::ThemeArg::Light => ThemeName::Light,
+        crate::cli::ThemeArg::HighContrast => ThemeName::HighContrast,
+        crate::cli::ThemeArg::Mono => ThemeName::Mono,
+    });
+    let theme = crate::theme::starting_theme(lib.config.theme, flag, g.no_color);
+    crate::app::Env::new(lib, paths.clone(), theme, g.quiet)
 }
 
 /// Other commands still work when a file is broken, but they say so on stderr.

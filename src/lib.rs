@@ -3,6 +3,7 @@
 //! The library holds everything; `main.rs` only parses the command line and dispatches.
 //! The pure cores (`breath`, `session`, `stats`) never read the clock or touch the disk.
 
+pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -12,3 +13,7 @@ pub mod load;
 pub mod paths;
 pub mod record;
 pub mod routine;
+pub mod state;
+pub mod theme;
+pub mod tui;
+pub mod ui;

@@ -1,0 +1,51 @@
+//! App state that is not a setting: `<data>/state.toml`. Today only whether the
+//! not-medical-advice notice was acknowledged (never written into the user's config).
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct State {
+    /// When the first-run notice was acknowledged (RFC 3339), if ever.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice_acknowledged: Option<String>,
+}
+
+impl State {
+    /// Reads the state; a missing or unreadable file is a fresh state (the notice shows again,
+    /// which is the safe side).
+    pub fn load(data_dir: &Path) -> State {
+        std::fs::read_to_string(data_dir.join("state.toml"))
+            .ok()
+            .and_then(|t| toml::from_str(&t).ok())
+            .unwrap_or_default()
+    }
+
+    /// Writes atomically (temp file and rename) so a crash never leaves half a file.
+    pub fn save(&self, data_dir: &Path) -> std::io::Result<()> {
+        std::fs::create_dir_all(data_dir)?;
+        let text = toml::to_string(self).map_err(std::io::Error::other)?;
+        let tmp = data_dir.join(".state.toml.tmp");
+        std::fs::write(&tmp, text)?;
+        std::fs::rename(tmp, data_dir.join("state.toml"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_tolerates_garbage() {
+        let d = tempfile::tempdir().unwrap();
+        assert_eq!(State::load(d.path()), State::default());
+        let s = State {
+            notice_acknowledged: Some("2026-11-24T09:00:00+01:00".into()),
+        };
+        s.save(d.path()).unwrap();
+        assert_eq!(State::load(d.path()), s);
+        std::fs::write(d.path().join("state.toml"), b"\xff\x00garbage").unwrap();
+        assert_eq!(State::load(d.path()), State::default());
+    }
+}

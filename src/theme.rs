@@ -1,0 +1,168 @@
+//! Colour themes. Every screen draws with these named styles only, so a theme change (or
+//! `mono`, which uses no colour at all) reaches everything. Nothing blinks in any theme.
+
+use ratatui::style::{Color, Modifier, Style};
+
+use crate::config::ThemeName;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Theme {
+    pub name: ThemeName,
+    /// Ordinary text (and the screen background, where a theme sets one).
+    pub base: Style,
+    /// Secondary text: hints, durations, the footer.
+    pub muted: Style,
+    /// Headings and the step title.
+    pub title: Style,
+    /// The one thing to look at: the countdown, the active cue.
+    pub accent: Style,
+    /// The selected row of a list.
+    pub selected: Style,
+    pub border: Style,
+    /// Cautions: noticeable, never alarming (no red).
+    pub caution: Style,
+    /// Key names in the footer and help.
+    pub key: Style,
+    /// The breathing pacer's shape.
+    pub pacer: Style,
+    /// Filled and empty parts of progress bars and charts.
+    pub done: Style,
+    pub todo: Style,
+    /// Gentle positive figures (a lower head-pain rating).
+    pub good: Style,
+}
+
+impl Theme {
+    pub fn get(name: ThemeName) -> Theme {
+        let s = Style::new;
+        match name {
+            ThemeName::Calm => Theme {
+                name,
+                base: s().fg(Color::Rgb(208, 204, 196)),
+                muted: s().fg(Color::Rgb(128, 132, 140)),
+                title: s()
+                    .fg(Color::Rgb(222, 214, 196))
+                    .add_modifier(Modifier::BOLD),
+                accent: s().fg(Color::Rgb(140, 186, 178)),
+                selected: s().fg(Color::Rgb(20, 26, 30)).bg(Color::Rgb(140, 186, 178)),
+                border: s().fg(Color::Rgb(78, 86, 96)),
+                caution: s().fg(Color::Rgb(214, 180, 128)),
+                key: s().fg(Color::Rgb(140, 186, 178)),
+                pacer: s().fg(Color::Rgb(126, 164, 196)),
+                done: s().fg(Color::Rgb(140, 186, 178)),
+                todo: s().fg(Color::Rgb(64, 70, 80)),
+                good: s().fg(Color::Rgb(150, 196, 150)),
+            },
+            // Very low contrast for light sensitivity: nothing bright, no bold.
+            ThemeName::Dim => Theme {
+                name,
+                base: s().fg(Color::Rgb(118, 114, 108)),
+                muted: s().fg(Color::Rgb(78, 78, 80)),
+                title: s().fg(Color::Rgb(132, 126, 116)),
+                accent: s().fg(Color::Rgb(104, 126, 122)),
+                selected: s().fg(Color::Rgb(140, 134, 124)).bg(Color::Rgb(40, 44, 46)),
+                border: s().fg(Color::Rgb(50, 52, 56)),
+                caution: s().fg(Color::Rgb(128, 112, 88)),
+                key: s().fg(Color::Rgb(104, 126, 122)),
+                pacer: s().fg(Color::Rgb(92, 108, 122)),
+                done: s().fg(Color::Rgb(96, 116, 112)),
+                todo: s().fg(Color::Rgb(44, 46, 50)),
+                good: s().fg(Color::Rgb(106, 124, 104)),
+            },
+            ThemeName::Light => Theme {
+                name,
+                base: s().fg(Color::Rgb(52, 52, 58)).bg(Color::Rgb(246, 243, 236)),
+                muted: s().fg(Color::Rgb(120, 118, 112)),
+                title: s().fg(Color::Rgb(30, 40, 52)).add_modifier(Modifier::BOLD),
+                accent: s().fg(Color::Rgb(28, 110, 104)),
+                selected: s()
+                    .fg(Color::Rgb(250, 248, 242))
+                    .bg(Color::Rgb(40, 110, 104)),
+                border: s().fg(Color::Rgb(190, 184, 172)),
+                caution: s().fg(Color::Rgb(150, 92, 20)),
+                key: s().fg(Color::Rgb(28, 110, 104)),
+                pacer: s().fg(Color::Rgb(50, 100, 150)),
+                done: s().fg(Color::Rgb(40, 120, 110)),
+                todo: s().fg(Color::Rgb(214, 208, 196)),
+                good: s().fg(Color::Rgb(40, 120, 60)),
+            },
+            ThemeName::HighContrast => Theme {
+                name,
+                base: s().fg(Color::White).bg(Color::Black),
+                muted: s().fg(Color::Gray),
+                title: s().fg(Color::White).add_modifier(Modifier::BOLD),
+                accent: s().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+                selected: s()
+                    .fg(Color::Black)
+                    .bg(Color::Yellow)
+                    .add_modifier(Modifier::BOLD),
+                border: s().fg(Color::White),
+                caution: s().fg(Color::Yellow),
+                key: s().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+                pacer: s().fg(Color::Cyan),
+                done: s().fg(Color::Yellow),
+                todo: s().fg(Color::DarkGray),
+                good: s().fg(Color::Green),
+            },
+            // No colour at all: only bold, dim, reverse and underline.
+            ThemeName::Mono => Theme {
+                name,
+                base: s(),
+                muted: s().add_modifier(Modifier::DIM),
+                title: s().add_modifier(Modifier::BOLD),
+                accent: s().add_modifier(Modifier::BOLD),
+                selected: s().add_modifier(Modifier::REVERSED | Modifier::BOLD),
+                border: s(),
+                caution: s().add_modifier(Modifier::UNDERLINED),
+                key: s().add_modifier(Modifier::BOLD),
+                pacer: s(),
+                done: s().add_modifier(Modifier::BOLD),
+                todo: s().add_modifier(Modifier::DIM),
+                good: s().add_modifier(Modifier::BOLD),
+            },
+        }
+    }
+}
+
+/// The theme to start with: `NO_COLOR`/`--no-color` force mono, then `--theme`, then the
+/// config file.
+pub fn starting_theme(config: ThemeName, flag: Option<ThemeName>, no_color: bool) -> ThemeName {
+    let env_no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    if no_color || env_no_color {
+        ThemeName::Mono
+    } else {
+        flag.unwrap_or(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mono_uses_no_colour_anywhere() {
+        let t = Theme::get(ThemeName::Mono);
+        for style in [
+            t.base, t.muted, t.title, t.accent, t.selected, t.border, t.caution, t.key, t.pacer,
+            t.done, t.todo, t.good,
+        ] {
+            assert_eq!(style.fg, None);
+            assert_eq!(style.bg, None);
+        }
+        assert!(t.selected.add_modifier.contains(Modifier::REVERSED));
+    }
+
+    #[test]
+    fn no_theme_blinks() {
+        for name in ThemeName::ALL {
+            let t = Theme::get(name);
+            for style in [t.base, t.accent, t.selected, t.caution, t.pacer] {
+                assert!(
+                    !style
+                        .add_modifier
+                        .intersects(Modifier::SLOW_BLINK | Modifier::RAPID_BLINK)
+                );
+            }
+        }
+    }
+}

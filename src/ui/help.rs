@@ -1,0 +1,68 @@
+//! The help overlay (`?`): every key of the current screen, plus the keys that work
+//! everywhere and a way back to the safety notice.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use crate::app::{Env, KeyHelp, View, help_only};
+
+const EVERYWHERE: [KeyHelp; 4] = [
+    help_only("?", "open or close this help"),
+    help_only(
+        "t",
+        "next colour theme (calm, dim, light, high-contrast, mono)",
+    ),
+    help_only("Ctrl-C", "quit now (a running session is saved as stopped)"),
+    help_only("Ctrl-Z", "suspend; a running session pauses"),
+];
+
+pub fn lines(env: &Env, view: &dyn View) -> Vec<Line<'static>> {
+    let keys = view.keys();
+    let width = keys
+        .iter()
+        .chain(EVERYWHERE.iter())
+        .map(|k| k.keys.chars().count())
+        .max()
+        .unwrap_or(0);
+    let row = |k: &KeyHelp| {
+        Line::from(vec![
+            Span::styled(format!("  {:width$}  ", k.keys), env.theme.key),
+            Span::styled(k.what.to_string(), env.theme.base),
+        ])
+    };
+    let mut out = vec![Line::styled(format!(" {}", view.title()), env.theme.title)];
+    out.extend(keys.iter().map(row));
+    out.push(Line::raw(""));
+    out.push(Line::styled(" Everywhere", env.theme.title));
+    out.extend(EVERYWHERE.iter().map(row));
+    out.push(Line::raw(""));
+    out.push(Line::styled(
+        " On the home screen, ! shows the safety notice and the warning signs again.",
+        env.theme.muted,
+    ));
+    out.push(Line::styled(
+        " Self-care only, not medical advice. Stop if it hurts, makes you dizzy, or your headache gets worse.",
+        env.theme.muted,
+    ));
+    out
+}
+
+pub fn render(frame: &mut Frame, area: Rect, env: &Env, view: &dyn View) {
+    let body = lines(env, view);
+    let h = (body.len() as u16 + 2).min(area.height);
+    let w = area.width.saturating_sub(4).min(76);
+    let r = super::centered(area, w, h);
+    frame.render_widget(Clear, r);
+    let block = Block::bordered()
+        .border_style(env.theme.border)
+        .style(env.theme.base)
+        .title(Line::styled(" Help · ? or Esc to close ", env.theme.title));
+    frame.render_widget(
+        Paragraph::new(body)
+            .block(block)
+            .wrap(ratatui::widgets::Wrap { trim: false }),
+        r,
+    );
+}

@@ -1,0 +1,145 @@
+//! Screens and the small pieces they share (footer, header, centring, the size check).
+//! Every screen draws only with the theme's named styles.
+
+pub mod first_run;
+pub mod help;
+pub mod home;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::app::{Env, KeyHelp};
+
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 12;
+
+/// Below the minimum size, says how big the window needs to be instead of drawing.
+pub fn too_small(frame: &mut Frame, area: Rect, env: &Env) -> bool {
+    if area.width >= MIN_WIDTH && area.height >= MIN_HEIGHT {
+        return false;
+    }
+    let msg = vec![
+        Line::styled("knotless needs a bigger window", env.theme.title),
+        Line::styled(
+            format!(
+                "at least {MIN_WIDTH}×{MIN_HEIGHT}; this one is {}×{}",
+                area.width, area.height
+            ),
+            env.theme.muted,
+        ),
+    ];
+    let h = area.height.min(4);
+    let [mid] = Layout::vertical([Constraint::Length(h)])
+        .flex(Flex::Center)
+        .areas(area);
+    frame.render_widget(
+        Paragraph::new(msg).centered().wrap(Wrap { trim: true }),
+        mid,
+    );
+    true
+}
+
+/// The one-line key footer, or the status message when there is one.
+pub fn footer(frame: &mut Frame, area: Rect, env: &Env, keys: &[KeyHelp]) {
+    if let Some(status) = &env.status {
+        frame.render_widget(Line::styled(format!(" {status}"), env.theme.accent), area);
+        return;
+    }
+    // When not everything fits, drop entries from the end but keep help and quit, so the
+    // way to every other key is always on screen.
+    let mut shown: Vec<&KeyHelp> = keys.iter().filter(|k| k.footer).collect();
+    let width = |v: &[&KeyHelp]| {
+        1 + v
+            .iter()
+            .map(|k| k.keys.chars().count() + 1 + k.what.chars().count())
+            .sum::<usize>()
+            + 2 * v.len().saturating_sub(1)
+    };
+    while width(&shown) > area.width as usize {
+        match shown
+            .iter()
+            .rposition(|k| !matches!(k.keys, "?" | "q" | "Esc"))
+        {
+            Some(i) if shown.len() > 1 => {
+                shown.remove(i);
+            }
+            _ => {
+                shown.pop();
+                if shown.is_empty() {
+                    break;
+                }
+            }
+        }
+    }
+    let mut spans = vec![Span::raw(" ")];
+    for (i, k) in shown.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw("  "));
+        }
+        spans.push(Span::styled(k.keys, env.theme.key));
+        spans.push(Span::styled(format!(" {}", k.what), env.theme.muted));
+    }
+    frame.render_widget(Line::from(spans), area);
+}
+
+/// A rectangle of at most `w`×`h`, centred in `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let [r] = Layout::horizontal([Constraint::Length(w.min(area.width))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [r] = Layout::vertical([Constraint::Length(h.min(area.height))])
+        .flex(Flex::Center)
+        .areas(r);
+    r
+}
+
+/// How many lines `text` takes when wrapped at `width` (for laying out wrapped paragraphs).
+pub fn wrapped_height(text: &str, width: u16) -> u16 {
+    if width == 0 {
+        return 0;
+    }
+    textwrap::wrap(text, width as usize).len() as u16
+}
+
+/// Text wrapped at word boundaries into styled lines.
+pub fn wrap_lines(text: &str, width: u16, style: Style) -> Vec<Line<'static>> {
+    textwrap::wrap(text, width.max(1) as usize)
+        .into_iter()
+        .map(|l| Line::styled(l.into_owned(), style))
+        .collect()
+}
+
+/// Enter on a routine: its cautions and the before-rating, then the player.
+pub fn open_routine(env: &mut Env, routine: crate::routine::Routine) -> crate::app::Nav {
+    env.status = Some(format!(
+        "{}: the player is not in this build yet",
+        routine.name
+    ));
+    crate::app::Nav::Stay
+}
+
+pub fn open_breathing(env: &mut Env) -> crate::app::Nav {
+    env.status = Some("breathing is not in this build yet".into());
+    crate::app::Nav::Stay
+}
+
+pub fn open_history(env: &mut Env) -> crate::app::Nav {
+    env.status = Some("history is not in this build yet".into());
+    crate::app::Nav::Stay
+}
+
+pub fn open_stats(env: &mut Env) -> crate::app::Nav {
+    env.status = Some("stats are not in this build yet".into());
+    crate::app::Nav::Stay
+}
+
+pub fn make_home(env: &mut Env) -> Box<dyn crate::app::View> {
+    Box::new(home::Home::new(env))
+}
+
+/// Runs once after the first frame: reads what the header and detail pane need from the
+/// history, which can be large, so the first frame never waits for it.
+pub fn warm_up(_env: &mut Env) {}
