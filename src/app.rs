@@ -163,6 +163,7 @@ pub struct App {
     pub env: Env,
     stack: Vec<Box<dyn View>>,
     help: bool,
+    help_scroll: u16,
     quit: bool,
     make_home: fn(&mut Env) -> Box<dyn View>,
 }
@@ -174,6 +175,7 @@ impl App {
             env,
             stack: vec![first],
             help: false,
+            help_scroll: 0,
             quit: false,
             make_home,
         }
@@ -214,6 +216,12 @@ impl App {
                     self.help = false
                 }
                 KeyCode::Char('t') => self.cycle_theme(),
+                KeyCode::Down | KeyCode::Char('j') => {
+                    self.help_scroll = self.help_scroll.saturating_add(2)
+                }
+                KeyCode::Up | KeyCode::Char('k') => {
+                    self.help_scroll = self.help_scroll.saturating_sub(2)
+                }
                 _ => {}
             }
             return;
@@ -222,6 +230,7 @@ impl App {
             match key.code {
                 KeyCode::Char('?') => {
                     self.help = true;
+                    self.help_scroll = 0;
                     return;
                 }
                 KeyCode::Char('t') => {
@@ -309,7 +318,7 @@ impl App {
         }
         self.screen().render(frame, area, &self.env, now);
         if self.help {
-            crate::ui::help::render(frame, area, &self.env, self.screen());
+            crate::ui::help::render(frame, area, &self.env, self.screen(), self.help_scroll);
         }
     }
 

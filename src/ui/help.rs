@@ -4,6 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
+
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use crate::app::{Env, KeyHelp, View, help_only};
@@ -49,20 +50,32 @@ pub fn lines(env: &Env, view: &dyn View) -> Vec<Line<'static>> {
     out
 }
 
-pub fn render(frame: &mut Frame, area: Rect, env: &Env, view: &dyn View) {
+/// Draws the help box over the screen; `scroll` moves through it when it does not fit.
+pub fn render(frame: &mut Frame, area: Rect, env: &Env, view: &dyn View, scroll: u16) {
     let body = lines(env, view);
-    let h = (body.len() as u16 + 2).min(area.height);
-    let w = area.width.saturating_sub(4).min(76);
+    let w = area.width.saturating_sub(2).min(78);
+    let inner_w = w.saturating_sub(2);
+    let needed: u16 = body
+        .iter()
+        .map(|l| {
+            let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+            super::wrapped_height(&text, inner_w).max(1)
+        })
+        .sum();
+    let para = Paragraph::new(body).wrap(ratatui::widgets::Wrap { trim: false });
+    let h = (needed + 2).min(area.height);
     let r = super::centered(area, w, h);
+    let overflow = needed.saturating_sub(h.saturating_sub(2));
+    let scroll = scroll.min(overflow);
+    let title = if overflow > 0 {
+        " Help · ↑↓ scroll · Esc closes "
+    } else {
+        " Help · ? or Esc to close "
+    };
     frame.render_widget(Clear, r);
     let block = Block::bordered()
         .border_style(env.theme.border)
         .style(env.theme.base)
-        .title(Line::styled(" Help · ? or Esc to close ", env.theme.title));
-    frame.render_widget(
-        Paragraph::new(body)
-            .block(block)
-            .wrap(ratatui::widgets::Wrap { trim: false }),
-        r,
-    );
+        .title(Line::styled(title, env.theme.title));
+    frame.render_widget(para.block(block).scroll((scroll, 0)), r);
 }

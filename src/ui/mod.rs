@@ -1,9 +1,11 @@
 //! Screens and the small pieces they share (footer, header, centring, the size check).
 //! Every screen draws only with the theme's named styles.
 
+pub mod before;
 pub mod first_run;
 pub mod help;
 pub mod home;
+pub mod rating;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -113,12 +115,22 @@ pub fn wrap_lines(text: &str, width: u16, style: Style) -> Vec<Line<'static>> {
 }
 
 /// Enter on a routine: its cautions and the before-rating, then the player.
-pub fn open_routine(env: &mut Env, routine: crate::routine::Routine) -> crate::app::Nav {
+pub fn open_routine(_env: &mut Env, routine: crate::routine::Routine) -> crate::app::Nav {
+    crate::app::Nav::Open(Box::new(before::Before::new(routine)))
+}
+
+/// Starts the player for `routine`, replacing the screen that asked.
+pub fn start_player(
+    env: &mut Env,
+    routine: crate::routine::Routine,
+    _pain_before: Option<u8>,
+    _now: std::time::Instant,
+) -> crate::app::Nav {
     env.status = Some(format!(
         "{}: the player is not in this build yet",
         routine.name
     ));
-    crate::app::Nav::Stay
+    crate::app::Nav::Back
 }
 
 pub fn open_breathing(env: &mut Env) -> crate::app::Nav {

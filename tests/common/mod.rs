@@ -1,0 +1,94 @@
+//! Shared test helpers: an app with the bundled library, temp directories and a fixed clock;
+//! one place that turns test keys into events; drawing into a TestBackend.
+#![allow(dead_code)]
+
+use std::time::Instant;
+
+use knotless::app::{App, Env, View, buffer_text};
+use knotless::config::ThemeName;
+use knotless::load::Library;
+use knotless::paths::Paths;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// "Today" for every screen test: Tuesday 24 November 2026, 10:00 in London.
+pub fn fixed_now() -> jiff::Zoned {
+    "2026-11-24T10:00:00[Europe/London]".parse().unwrap()
+}
+
+pub struct TestApp {
+    pub app: App,
+    pub t0: Instant,
+    pub config: tempfile::TempDir,
+    pub data: tempfile::TempDir,
+}
+
+pub fn env_with(config: &tempfile::TempDir, data: &tempfile::TempDir, theme: ThemeName) -> Env {
+    let lib = Library::load(Some(config.path()));
+    let paths = Paths {
+        config: Some(config.path().to_path_buf()),
+        data: Some(data.path().to_path_buf()),
+    };
+    let mut env = Env::new(lib, paths, theme, true);
+    env.wall = fixed_now;
+    env
+}
+
+impl TestApp {
+    /// The app on its home screen (or on `first` when given).
+    pub fn new(theme: ThemeName, first: Option<fn(&mut Env) -> Box<dyn View>>) -> TestApp {
+        let config = tempfile::tempdir().unwrap();
+        let data = tempfile::tempdir().unwrap();
+        let mut env = env_with(&config, &data, theme);
+        let screen = match first {
+            Some(f) => f(&mut env),
+            None => knotless::ui::make_home(&mut env),
+        };
+        let app = App::new(env, screen, knotless::ui::make_home);
+        TestApp {
+            app,
+            t0: Instant::now(),
+            config,
+            data,
+        }
+    }
+
+    pub fn at(&self, ms: u64) -> Instant {
+        self.t0 + std::time::Duration::from_millis(ms)
+    }
+
+    /// Sends keys: single characters, or names like "Enter", "Esc", "Down", "Up", "Left",
+    /// "Right", "Space", "C-c".
+    pub fn keys(&mut self, ms: u64, keys: &[&str]) {
+        let now = self.at(ms);
+        for k in keys {
+            self.app.handle_key(key(k), now);
+        }
+    }
+
+    pub fn screen(&self, w: u16, h: u16, ms: u64) -> String {
+        buffer_text(&self.buffer(w, h, ms))
+    }
+
+    pub fn buffer(&self, w: u16, h: u16, ms: u64) -> Buffer {
+        self.app.render_to_buffer(w, h, self.at(ms))
+    }
+}
+
+pub fn key(name: &str) -> KeyEvent {
+    let code = match name {
+        "Enter" => KeyCode::Enter,
+        "Esc" => KeyCode::Esc,
+        "Down" => KeyCode::Down,
+        "Up" => KeyCode::Up,
+        "Left" => KeyCode::Left,
+        "Right" => KeyCode::Right,
+        "Space" => KeyCode::Char(' '),
+        "Backspace" => KeyCode::Backspace,
+        "Tab" => KeyCode::Tab,
+        "C-c" => return KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+        s if s.chars().count() == 1 => KeyCode::Char(s.chars().next().unwrap()),
+        other => panic!("unknown test key {other}"),
+    };
+    KeyEvent::new(code, KeyModifiers::NONE)
+}

@@ -1,0 +1,151 @@
+//! Snapshots of home, help, the first-run notice and the before screen, at 80×24 and
+//! 40×12, plus buffer assertions that mono sends no colour and still marks the selection.
+
+mod common;
+
+use common::TestApp;
+use knotless::config::ThemeName;
+use knotless::ui::first_run::FirstRun;
+use ratatui::style::{Color, Modifier};
+
+fn first_run(_: &mut knotless::app::Env) -> Box<dyn knotless::app::View> {
+    Box::new(FirstRun::new(false))
+}
+
+#[test]
+fn home_80x24() {
+    let t = TestApp::new(ThemeName::Calm, None);
+    insta::assert_snapshot!(t.screen(80, 24, 0));
+}
+
+#[test]
+fn home_40x12() {
+    let t = TestApp::new(ThemeName::Calm, None);
+    insta::assert_snapshot!(t.screen(40, 12, 0));
+}
+
+#[test]
+fn home_filtered() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.keys(0, &["/", "j", "a", "w"]);
+    insta::assert_snapshot!(t.screen(80, 24, 0));
+    t.keys(0, &["Esc"]);
+    assert!(t.screen(80, 24, 0).contains("NECK"));
+}
+
+#[test]
+fn too_small_says_how_big() {
+    let t = TestApp::new(ThemeName::Calm, None);
+    insta::assert_snapshot!(t.screen(30, 8, 0));
+}
+
+#[test]
+fn help_80x24_and_40x12() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.keys(0, &["?"]);
+    insta::assert_snapshot!("help_80x24", t.screen(80, 24, 0));
+    insta::assert_snapshot!("help_40x12", t.screen(40, 12, 0));
+    t.keys(0, &["Esc"]);
+    assert!(!t.app.help_open());
+}
+
+#[test]
+fn first_run_80x24_and_40x12() {
+    let t = TestApp::new(ThemeName::Calm, Some(first_run));
+    insta::assert_snapshot!("first_run_80x24", t.screen(80, 24, 0));
+    insta::assert_snapshot!("first_run_40x12", t.screen(40, 12, 0));
+}
+
+#[test]
+fn first_run_is_acknowledged_once_and_remembered() {
+    let mut t = TestApp::new(ThemeName::Calm, Some(first_run));
+    assert!(FirstRun::needed(&t.app.env));
+    t.keys(0, &["Enter"]);
+    assert_eq!(t.app.screen().title(), "Home");
+    assert!(!FirstRun::needed(&t.app.env));
+    let state = std::fs::read_to_string(t.data.path().join("state.toml")).unwrap();
+    assert!(state.starts_with("notice_acknowledged = "), "{state}");
+    // The config directory is never written.
+    assert_eq!(std::fs::read_dir(t.config.path()).unwrap().count(), 0);
+    // Reachable again from home with `!`; Enter closes it without quitting.
+    t.keys(0, &["!"]);
+    assert_eq!(t.app.screen().title(), "Safety notice");
+    t.keys(0, &["Enter"]);
+    assert_eq!(t.app.screen().title(), "Home");
+    assert!(!t.app.should_quit());
+}
+
+#[test]
+fn before_screen_80x24_and_40x12() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.keys(0, &["Enter"]);
+    assert_eq!(t.app.screen().title(), "Before you start");
+    insta::assert_snapshot!("before_80x24", t.screen(80, 24, 0));
+    insta::assert_snapshot!("before_40x12", t.screen(40, 12, 0));
+}
+
+#[test]
+fn a_strong_headache_gets_a_gentle_word_before_pressure_work() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    // The first neck routine has pressure steps.
+    t.keys(0, &["Enter", "8"]);
+    let s = t.screen(80, 24, 0);
+    assert!(s.contains("Your head is at 8 out of 10."), "{s}");
+    assert!(s.contains("Migraine-day gentle"), "{s}");
+    insta::assert_snapshot!("before_strong_80x24", s);
+}
+
+#[test]
+fn mono_sets_no_colour_and_still_marks_the_selection() {
+    let mut t = TestApp::new(ThemeName::Mono, None);
+    t.keys(0, &["j"]);
+    let buf = t.buffer(80, 24, 0);
+    for cell in buf.content() {
+        assert!(
+            matches!(cell.fg, Color::Reset),
+            "colour {:?} at {:?}",
+            cell.fg,
+            cell.symbol()
+        );
+        assert!(matches!(cell.bg, Color::Reset), "background {:?}", cell.bg);
+    }
+    // The selected row (the second routine, on line 4) is reversed across the list.
+    let reversed: Vec<u16> = (0..80)
+        .filter(|&x| buf[(x, 4)].modifier.contains(Modifier::REVERSED))
+        .collect();
+    assert!(reversed.len() > 20, "selection not marked: {reversed:?}");
+    assert!(!buf[(1, 3)].modifier.contains(Modifier::REVERSED));
+}
+
+#[test]
+fn t_cycles_every_theme_and_nothing_blinks() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    let mut seen = vec![t.app.env.theme.name];
+    for _ in 0..5 {
+        t.keys(0, &["t"]);
+        seen.push(t.app.env.theme.name);
+        let buf = t.buffer(80, 24, 0);
+        assert!(buf.content().iter().all(|c| {
+            !c.modifier
+                .intersects(Modifier::SLOW_BLINK | Modifier::RAPID_BLINK)
+        }));
+    }
+    assert_eq!(
+        seen,
+        [
+            ThemeName::Calm,
+            ThemeName::Dim,
+            ThemeName::Light,
+            ThemeName::HighContrast,
+            ThemeName::Mono,
+            ThemeName::Calm
+        ]
+    );
+}
+
+#[test]
+fn ctrl_c_quits_from_anywhere() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.keys(0, &["/", "x", "C-c"]);
+    assert!(t.app.should_quit());
+}
