@@ -6,3 +6,4 @@
 pub mod breath;
 pub mod record;
 pub mod routine;
+pub mod session;
