@@ -122,7 +122,7 @@ mod tests {
         assert_eq!(idx.position(0), (1, 1));
         assert_eq!(idx.position(3), (2, 1));
         assert_eq!(idx.position(7), (2, 4)); // after the two-byte é
-        assert_eq!(idx.position(9), (3, 1));
+        assert_eq!(idx.position(8), (3, 1));
         assert_eq!(idx.position(999), (3, 2));
     }
 

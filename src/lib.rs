@@ -4,6 +4,7 @@
 //! The pure cores (`breath`, `session`, `stats`) never read the clock or touch the disk.
 
 pub mod app;
+pub mod breath;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -13,6 +14,7 @@ pub mod load;
 pub mod paths;
 pub mod record;
 pub mod routine;
+pub mod session;
 pub mod state;
 pub mod theme;
 pub mod tui;

@@ -104,8 +104,9 @@ mod tests {
             Answer::Skipped
         );
         let mut r = Rating::default();
-        r.handle_key(k(KeyCode::Right));
-        r.handle_key(k(KeyCode::Right));
+        r.handle_key(k(KeyCode::Right)); // 0
+        r.handle_key(k(KeyCode::Right)); // 1
+        r.handle_key(k(KeyCode::Right)); // 2
         r.handle_key(k(KeyCode::Left));
         assert_eq!(r.handle_key(k(KeyCode::Enter)), Answer::Rated(1));
         let mut r = Rating::default();

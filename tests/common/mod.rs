@@ -16,6 +16,9 @@ pub fn fixed_now() -> jiff::Zoned {
     "2026-11-24T10:00:00[Europe/London]".parse().unwrap()
 }
 
+/// Builds the first screen of a test app.
+pub type MakeScreen = fn(&mut Env) -> Box<dyn View>;
+
 pub struct TestApp {
     pub app: App,
     pub t0: Instant,
@@ -36,7 +39,7 @@ pub fn env_with(config: &tempfile::TempDir, data: &tempfile::TempDir, theme: The
 
 impl TestApp {
     /// The app on its home screen (or on `first` when given).
-    pub fn new(theme: ThemeName, first: Option<fn(&mut Env) -> Box<dyn View>>) -> TestApp {
+    pub fn new(theme: ThemeName, first: Option<MakeScreen>) -> TestApp {
         let config = tempfile::tempdir().unwrap();
         let data = tempfile::tempdir().unwrap();
         let mut env = env_with(&config, &data, theme);
