@@ -2,9 +2,11 @@
 //! Every screen draws only with the theme's named styles.
 
 pub mod before;
+pub mod countdown;
 pub mod first_run;
 pub mod help;
 pub mod home;
+pub mod pacer;
 pub mod rating;
 
 use ratatui::Frame;
