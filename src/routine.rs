@@ -256,7 +256,7 @@ impl Pattern {
 /// "4", "5.5", "0.5" — seconds without a unit, trimmed.
 pub fn fmt_secs_short(d: Duration) -> String {
     let ms = d.as_millis();
-    if ms % 1000 == 0 {
+    if ms.is_multiple_of(1000) {
         format!("{}", ms / 1000)
     } else {
         let s = format!("{:.2}", d.as_secs_f64());
@@ -298,11 +298,7 @@ pub struct Art {
 
 impl Art {
     pub fn width(&self) -> usize {
-        self.text
-            .lines()
-            .map(unicode_width_of)
-            .max()
-            .unwrap_or(0)
+        self.text.lines().map(unicode_width_of).max().unwrap_or(0)
     }
     pub fn height(&self) -> usize {
         self.text.lines().count()
