@@ -3,5 +3,6 @@
 //! The library holds everything; `main.rs` only parses the command line and dispatches.
 //! The pure cores (`breath`, `session`, `stats`) never read the clock or touch the disk.
 
-pub mod routine;
+pub mod history;
 pub mod record;
+pub mod routine;
