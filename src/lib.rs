@@ -6,3 +6,4 @@
 pub mod history;
 pub mod record;
 pub mod routine;
+pub mod stats;

@@ -73,7 +73,7 @@ pub fn external(id: &str, started_at: &str, what: &str, minutes: f64) -> Session
     let mut r = rec(
         id,
         started_at,
-        &knotless::review::slug(what),
+        &what.to_lowercase().replace(' ', "-"),
         "external",
         minutes * 60.0,
     );
