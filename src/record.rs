@@ -115,3 +115,32 @@ pub struct Amendment {
 pub fn secs(d: std::time::Duration) -> f64 {
     (d.as_secs_f64() * 1000.0).round() / 1000.0
 }
+
+impl SessionRecord {
+    /// When the session began, or `None` if the stored text is not an RFC 3339 time.
+    /// The history reader skips such records, so for loaded records this is `Some`.
+    pub fn started(&self) -> Option<jiff::Timestamp> {
+        self.started_at.parse().ok()
+    }
+
+    /// When the session ended (see [`SessionRecord::started`]).
+    pub fn ended(&self) -> Option<jiff::Timestamp> {
+        self.ended_at.parse().ok()
+    }
+
+    /// True for the sessions the user did with knotless (routines and breathing), as opposed
+    /// to professional sessions logged with `knotless log`.
+    pub fn is_self_care(&self) -> bool {
+        self.kind != Kind::External
+    }
+}
+
+/// A time as records store it: RFC 3339 to the second with the UTC offset the zone had at
+/// that instant, so a reader of the raw file sees the wall-clock time the user saw.
+pub fn format_time(ts: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> String {
+    let offset = tz.to_offset(ts);
+    ts.round(jiff::Unit::Second)
+        .unwrap_or(ts)
+        .display_with_offset(offset)
+        .to_string()
+}

@@ -1,0 +1,1276 @@
+//! The append-only session log `<data>/history.jsonl`, and the in-progress snapshots that
+//! let a session killed mid-way still be logged (PRODUCT.md section 6).
+//!
+//! Writing: each record or amendment is one line, written with a single `write_all` on a
+//! file opened in append mode and then synced, so two instances appending at once interleave
+//! whole lines, and "saved" means on disk. Reading streams the file twice — the first pass
+//! picks out the amendment lines, the second yields records with their amendments merged —
+//! so memory grows with the number of record ids, never with the size of the file. A line
+//! that cannot be read is skipped with a warning naming it. Nothing here rewrites, truncates
+//! or deletes the history.
+
+use std::collections::hash_map::RandomState;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::fmt;
+use std::fs::{self, File, OpenOptions};
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use memchr::memmem;
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+
+use crate::record::{self, Amendment, Kind, Outcome, SessionRecord};
+
+/// The history file's name inside the data directory.
+pub const HISTORY_FILE: &str = "history.jsonl";
+/// The directory (inside the data directory) holding snapshots of running sessions.
+pub const IN_PROGRESS_DIR: &str = "in-progress";
+
+/// Lines longer than this are not records we wrote (a record with a hundred steps is ~20 KiB);
+/// they are skipped without being held in memory, so a corrupt file cannot exhaust it.
+const MAX_LINE: usize = 1 << 20;
+/// Block size for reading the file from its end in [`recent`].
+const BLOCK: usize = 64 * 1024;
+/// How many records older than `since` in a row [`recent`] reads before it stops. Records are
+/// appended in time order except for recovered sessions and `knotless log --at` back-fills,
+/// which only ever put an older record after newer ones; this many in a row means we are
+/// past them.
+const OLD_STREAK: u32 = 64;
+/// A lock file without a snapshot may belong to a session that is just starting (it locks
+/// first, then writes the snapshot); only older ones are cleaned up.
+const ORPHAN_LOCK_AGE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// `<data>/history.jsonl`.
+pub fn history_path(data_dir: &Path) -> PathBuf {
+    data_dir.join(HISTORY_FILE)
+}
+
+/// `<data>/in-progress`.
+pub fn in_progress_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join(IN_PROGRESS_DIR)
+}
+
+/// What went wrong, with the path it went wrong at. The messages are meant to be shown to
+/// the user as they are ("cannot write the history at …: permission denied").
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    #[error("cannot write the history at {}: {}", path.display(), describe(source))]
+    Write { path: PathBuf, source: io::Error },
+    #[error("cannot read the history at {}: {}", path.display(), describe(source))]
+    Read { path: PathBuf, source: io::Error },
+    #[error("cannot keep the session's progress at {}: {}", path.display(), describe(source))]
+    InProgress { path: PathBuf, source: io::Error },
+    #[error("session {id} is already running in another knotless (its lock at {} is held)", path.display())]
+    Busy { id: String, path: PathBuf },
+    #[error("{id:?} cannot be used as a record id (letters, digits, '-', '_' and '.' only)")]
+    BadId { id: String },
+    #[error("the snapshot of session {expected} cannot be replaced by record {got}")]
+    WrongSession { expected: String, got: String },
+}
+
+impl HistoryError {
+    /// The file or directory the error is about.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            HistoryError::Write { path, .. }
+            | HistoryError::Read { path, .. }
+            | HistoryError::InProgress { path, .. }
+            | HistoryError::Busy { path, .. } => Some(path),
+            HistoryError::BadId { .. } | HistoryError::WrongSession { .. } => None,
+        }
+    }
+}
+
+/// A plain-words reason for an I/O error, without the "(os error 13)" tail.
+pub fn describe(e: &io::Error) -> String {
+    use io::ErrorKind as K;
+    let plain = match e.kind() {
+        K::PermissionDenied => "permission denied",
+        K::StorageFull => "the disk is full",
+        K::QuotaExceeded => "the disk quota is used up",
+        K::ReadOnlyFilesystem => "the file system is read-only",
+        K::NotFound => "it does not exist",
+        K::IsADirectory => "it is a directory",
+        K::NotADirectory => "a part of the path is not a directory",
+        K::FileTooLarge => "the file is too large",
+        _ => {
+            let text = e.to_string();
+            let text = match text.find(" (os error") {
+                Some(i) => text[..i].to_string(),
+                None => text,
+            };
+            let mut chars = text.chars();
+            return match chars.next() {
+                Some(c) => c.to_lowercase().chain(chars).collect(),
+                None => "unknown error".to_string(),
+            };
+        }
+    };
+    plain.to_string()
+}
+
+/// Something the user should hear about that did not stop the command: a skipped line, an
+/// amendment for a record that isn't there, an in-progress file moved aside.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The file, as the user knows it: `history.jsonl`, or an in-progress file's path.
+    pub file: String,
+    /// 1-based line number, when the warning is about one line.
+    pub line: Option<u64>,
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(n) => write!(f, "{}:{}: {}", self.file, n, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+fn line_warning(line: u64, message: String) -> Warning {
+    Warning {
+        file: HISTORY_FILE.to_string(),
+        line: Some(line),
+        message,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Ids
+
+/// A new record id: the UTC time to the millisecond, then 12 hex digits of a hash of the
+/// process id, a per-process counter and per-process random keys. Ids sort by time as plain
+/// strings, and two processes (or two calls in the same millisecond) never share one.
+/// Example: `20261124T160500123Z-3f9a2c1b7d04`.
+pub fn new_id(now: Timestamp) -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let mut hasher = RandomState::new().build_hasher();
+    (std::process::id(), count, now.as_nanosecond()).hash(&mut hasher);
+    std::thread::current().id().hash(&mut hasher);
+    let bits = hasher.finish() & 0xFFFF_FFFF_FFFF;
+    let t = TimeZone::UTC.to_datetime(now);
+    format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}{:03}Z-{:012x}",
+        t.year().max(0),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.millisecond(),
+        bits
+    )
+}
+
+/// Ids become file names in `in-progress/`, so they must not be able to name another path.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 128
+        && !id.starts_with('.')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+// ---------------------------------------------------------------------------------------
+// Writing
+
+/// Appends a finished session to the history and syncs it to disk before returning.
+/// Creates the data directory and the file on first use.
+pub fn append(data_dir: &Path, record: &SessionRecord) -> Result<(), HistoryError> {
+    let json = serde_json::to_vec(record).expect("a SessionRecord always serialises");
+    append_line(data_dir, json)
+}
+
+/// Appends an amendment (ratings or a note added after the session was saved).
+pub fn amend(data_dir: &Path, amendment: &Amendment) -> Result<(), HistoryError> {
+    let json = serde_json::to_vec(amendment).expect("an Amendment always serialises");
+    append_line(data_dir, json)
+}
+
+fn append_line(data_dir: &Path, json: Vec<u8>) -> Result<(), HistoryError> {
+    let path = history_path(data_dir);
+    let fail = |source| HistoryError::Write {
+        path: path.clone(),
+        source,
+    };
+    fs::create_dir_all(data_dir).map_err(fail)?;
+    let mut file = OpenOptions::new()
+        .read(true)
+        .append(true)
+        .create(true)
+        .open(&path)
+        .map_err(fail)?;
+    // Another appender's write can be seen half-done (the file size grows page by page), which
+    // would make the newline check below misfire; an advisory lock keeps knotless processes
+    // from looking while another writes. The single O_APPEND write is what keeps lines whole
+    // even without it (a file system without locks, an older knotless).
+    let locked = file.lock().is_ok();
+    let len = file.metadata().map_err(fail)?.len();
+    // A previous write torn by a crash leaves a line without its newline; starting with one
+    // keeps that garbage on its own line so this record stays readable.
+    let torn = len > 0 && !ends_with_newline(&mut file, len).map_err(fail)?;
+    let mut line = Vec::with_capacity(json.len() + 2);
+    if torn {
+        line.push(b'\n');
+    }
+    line.extend_from_slice(&json);
+    line.push(b'\n');
+    // One write on an O_APPEND file: the kernel places the whole line at the end even if
+    // another process appends at the same moment.
+    file.write_all(&line).map_err(fail)?;
+    if locked {
+        let _ = file.unlock();
+    }
+    file.sync_data().map_err(fail)?;
+    if len == 0 {
+        // A new file's directory entry must be durable too, or a crash can lose the file.
+        sync_dir(data_dir);
+    }
+    Ok(())
+}
+
+fn ends_with_newline(file: &mut File, len: u64) -> io::Result<bool> {
+    if !file.metadata()?.is_file() {
+        return Ok(true);
+    }
+    file.seek(SeekFrom::Start(len - 1))?;
+    let mut last = [0u8; 1];
+    file.read_exact(&mut last)?;
+    Ok(last[0] == b'\n')
+}
+
+/// Best effort: not every platform or file system can sync a directory.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading
+
+/// How much of each record to load. Summaries and tables don't need the steps, and leaving
+/// them out makes reading a long history several times cheaper in time and memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Everything, steps included.
+    Full,
+    /// Every field except `steps`, which is left empty.
+    NoSteps,
+}
+
+/// A record as read for [`Detail::NoSteps`]: the same fields as [`SessionRecord`] without
+/// `steps`, so serde skips the step array without allocating anything for it.
+#[derive(Deserialize)]
+struct RecordNoSteps {
+    v: u32,
+    id: String,
+    kind: Kind,
+    routine_id: String,
+    title: String,
+    area: String,
+    started_at: String,
+    ended_at: String,
+    planned_secs: f64,
+    active_secs: f64,
+    paused_secs: f64,
+    outcome: Outcome,
+    #[serde(default)]
+    pain_before: Option<u8>,
+    #[serde(default)]
+    pain_after: Option<u8>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+impl From<RecordNoSteps> for SessionRecord {
+    fn from(r: RecordNoSteps) -> Self {
+        SessionRecord {
+            v: r.v,
+            id: r.id,
+            kind: r.kind,
+            routine_id: r.routine_id,
+            title: r.title,
+            area: r.area,
+            started_at: r.started_at,
+            ended_at: r.ended_at,
+            planned_secs: r.planned_secs,
+            active_secs: r.active_secs,
+            paused_secs: r.paused_secs,
+            outcome: r.outcome,
+            steps: Vec::new(),
+            pain_before: r.pain_before,
+            pain_after: r.pain_after,
+            note: r.note,
+        }
+    }
+}
+
+/// Just enough of a line to tell an amendment from a record.
+#[derive(Deserialize)]
+struct Probe {
+    #[serde(default)]
+    amends: Option<IgnoredAny>,
+}
+
+/// An amendment as read: only `amends` is required, so hand-written ones load too.
+#[derive(Deserialize)]
+struct AmendmentLine {
+    amends: String,
+    #[serde(default)]
+    pain_before: Option<u8>,
+    #[serde(default)]
+    pain_after: Option<u8>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+/// The amendments for one record, merged in file order (later lines win per field).
+#[derive(Debug, Default)]
+struct Merged {
+    first_line: u64,
+    pain_before: Option<u8>,
+    pain_after: Option<u8>,
+    note: Option<String>,
+    applied: bool,
+}
+
+/// Reads lines as bytes, at most [`MAX_LINE`] of each, counting them.
+struct Lines<R> {
+    inner: R,
+    number: u64,
+}
+
+enum Line {
+    Text,
+    TooLong,
+}
+
+impl<R: BufRead> Lines<R> {
+    fn new(inner: R) -> Self {
+        Lines { inner, number: 0 }
+    }
+
+    /// The next line (without its newline) into `buf`; `None` at the end.
+    fn next_into(&mut self, buf: &mut Vec<u8>) -> io::Result<Option<Line>> {
+        buf.clear();
+        let mut too_long = false;
+        let mut any = false;
+        loop {
+            let chunk = match self.inner.fill_buf() {
+                Ok(c) => c,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if chunk.is_empty() {
+                break;
+            }
+            any = true;
+            let (part, found) = match memchr::memchr(b'\n', chunk) {
+                Some(i) => (&chunk[..i], Some(i + 1)),
+                None => (chunk, None),
+            };
+            if !too_long {
+                if buf.len() + part.len() > MAX_LINE {
+                    too_long = true;
+                    buf.clear();
+                } else {
+                    buf.extend_from_slice(part);
+                }
+            }
+            let used = found.unwrap_or(chunk.len());
+            self.inner.consume(used);
+            if found.is_some() {
+                break;
+            }
+        }
+        if !any {
+            return Ok(None);
+        }
+        self.number += 1;
+        Ok(Some(if too_long { Line::TooLong } else { Line::Text }))
+    }
+}
+
+fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(|b| b.is_ascii_whitespace())
+}
+
+/// serde_json's messages end in "at line 1 column 17", which reads wrong next to our own
+/// line number; say "column 17" instead, and name the usual cause of a cut-off line.
+fn json_reason(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let text = match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    };
+    match e.classify() {
+        serde_json::error::Category::Eof => "the line is cut off (an interrupted write?)".into(),
+        serde_json::error::Category::Syntax => format!("not JSON: {text} (column {})", e.column()),
+        _ => text,
+    }
+}
+
+fn check_pain(value: &mut Option<u8>, field: &str, line: u64, warnings: &mut Vec<Warning>) {
+    if let Some(p) = *value
+        && p > 10
+    {
+        warnings.push(line_warning(
+            line,
+            format!("{field} {p} is outside 0-10; the rating is ignored"),
+        ));
+        *value = None;
+    }
+}
+
+/// The records of `<data>/history.jsonl`, in file order, with amendments merged and
+/// duplicates (the same id appended twice) dropped. Lines that cannot be read are skipped
+/// and reported through [`Records::warnings`] once the iterator is exhausted. The file is
+/// read as it was when [`Records::open`] was called: lines appended meanwhile are not seen.
+///
+/// Memory: the amendments and one id per record, never the whole file.
+pub struct Records {
+    lines: Option<Lines<BufReader<io::Take<File>>>>,
+    path: PathBuf,
+    detail: Detail,
+    amendments: HashMap<String, Merged>,
+    /// Line numbers the first pass took as amendments, with the reason if unreadable.
+    amendment_lines: VecDeque<(u64, Option<String>)>,
+    seen: HashSet<String>,
+    warnings: Vec<Warning>,
+    buf: Vec<u8>,
+    finished: bool,
+}
+
+impl Records {
+    /// Opens the history (a missing file is an empty history) and reads its amendments.
+    pub fn open(data_dir: &Path, detail: Detail) -> Result<Records, HistoryError> {
+        let path = history_path(data_dir);
+        let mut records = Records {
+            lines: None,
+            path: path.clone(),
+            detail,
+            amendments: HashMap::new(),
+            amendment_lines: VecDeque::new(),
+            seen: HashSet::new(),
+            warnings: Vec::new(),
+            buf: Vec::new(),
+            finished: false,
+        };
+        let fail = |source| HistoryError::Read {
+            path: path.clone(),
+            source,
+        };
+        let file = match File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                records.finished = true;
+                return Ok(records);
+            }
+            Err(e) => return Err(fail(e)),
+        };
+        let len = file.metadata().map_err(fail)?.len();
+        records.first_pass(&file, len).map_err(fail)?;
+        let mut second = file;
+        second.seek(SeekFrom::Start(0)).map_err(fail)?;
+        records.lines = Some(Lines::new(BufReader::with_capacity(
+            BLOCK,
+            second.take(len),
+        )));
+        Ok(records)
+    }
+
+    /// Collects the amendments. Only lines containing the key `"amends"` can be one, and a
+    /// substring search rejects every other line without parsing it.
+    fn first_pass(&mut self, file: &File, len: u64) -> io::Result<()> {
+        let finder = memmem::Finder::new(b"\"amends\"");
+        let mut lines = Lines::new(BufReader::with_capacity(BLOCK, file.take(len)));
+        let mut buf = Vec::new();
+        while let Some(kind) = lines.next_into(&mut buf)? {
+            if !matches!(kind, Line::Text) || finder.find(&buf).is_none() {
+                continue;
+            }
+            let n = lines.number;
+            let Ok(text) = std::str::from_utf8(&buf) else {
+                continue;
+            };
+            match serde_json::from_str::<Probe>(text) {
+                Ok(Probe { amends: Some(_) }) => {}
+                // Not an amendment after all (or not JSON): the second pass reports it.
+                _ => continue,
+            }
+            match serde_json::from_str::<AmendmentLine>(text) {
+                Ok(mut a) => {
+                    check_pain(&mut a.pain_before, "pain_before", n, &mut self.warnings);
+                    check_pain(&mut a.pain_after, "pain_after", n, &mut self.warnings);
+                    let m = self.amendments.entry(a.amends).or_insert_with(|| Merged {
+                        first_line: n,
+                        ..Merged::default()
+                    });
+                    if a.pain_before.is_some() {
+                        m.pain_before = a.pain_before;
+                    }
+                    if a.pain_after.is_some() {
+                        m.pain_after = a.pain_after;
+                    }
+                    if a.note.is_some() {
+                        m.note = a.note;
+                    }
+                    self.amendment_lines.push_back((n, None));
+                }
+                Err(e) => self
+                    .amendment_lines
+                    .push_back((n, Some(format!("amendment: {}", json_reason(&e))))),
+            }
+        }
+        Ok(())
+    }
+
+    /// Everything skipped so far, in line order. Complete once the iterator has returned
+    /// `None` (amendments for unknown records are only known then).
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    pub fn into_warnings(self) -> Vec<Warning> {
+        self.warnings
+    }
+
+    fn parse(&mut self, n: u64) -> Option<SessionRecord> {
+        let text = match std::str::from_utf8(&self.buf) {
+            Ok(t) => t,
+            Err(e) => {
+                self.skip(n, format!("not valid UTF-8 (byte {})", e.valid_up_to() + 1));
+                return None;
+            }
+        };
+        let parsed = match self.detail {
+            Detail::Full => serde_json::from_str::<SessionRecord>(text),
+            Detail::NoSteps => serde_json::from_str::<RecordNoSteps>(text).map(Into::into),
+        };
+        let mut record = match parsed {
+            Ok(r) => r,
+            Err(e) => {
+                let reason = json_reason(&e);
+                self.skip(n, reason);
+                return None;
+            }
+        };
+        if record.started().is_none() {
+            self.skip(
+                n,
+                format!("started_at {:?} is not a time", record.started_at),
+            );
+            return None;
+        }
+        if record.ended().is_none() {
+            self.skip(n, format!("ended_at {:?} is not a time", record.ended_at));
+            return None;
+        }
+        check_pain(
+            &mut record.pain_before,
+            "pain_before",
+            n,
+            &mut self.warnings,
+        );
+        check_pain(&mut record.pain_after, "pain_after", n, &mut self.warnings);
+        Some(record)
+    }
+
+    fn skip(&mut self, n: u64, reason: String) {
+        self.warnings
+            .push(line_warning(n, format!("skipped: {reason}")));
+    }
+
+    fn finish(&mut self) {
+        self.finished = true;
+        self.lines = None;
+        let mut unknown: Vec<Warning> = self
+            .amendments
+            .iter()
+            .filter(|(_, m)| !m.applied)
+            .map(|(id, m)| {
+                line_warning(
+                    m.first_line,
+                    format!("amendment for unknown record {id:?} ignored"),
+                )
+            })
+            .collect();
+        self.warnings.append(&mut unknown);
+        self.warnings.sort_by_key(|w| w.line);
+    }
+}
+
+impl Iterator for Records {
+    type Item = Result<SessionRecord, HistoryError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.finished {
+            return None;
+        }
+        loop {
+            let lines = self.lines.as_mut()?;
+            let kind = match lines.next_into(&mut self.buf) {
+                Ok(Some(k)) => k,
+                Ok(None) => {
+                    self.finish();
+                    return None;
+                }
+                Err(source) => {
+                    self.finished = true;
+                    self.lines = None;
+                    return Some(Err(HistoryError::Read {
+                        path: self.path.clone(),
+                        source,
+                    }));
+                }
+            };
+            let n = lines.number;
+            if self.amendment_lines.front().is_some_and(|(l, _)| *l == n) {
+                if let Some((_, Some(reason))) = self.amendment_lines.pop_front() {
+                    self.skip(n, reason);
+                }
+                continue;
+            }
+            if matches!(kind, Line::TooLong) {
+                self.skip(n, format!("longer than {} KiB", MAX_LINE / 1024));
+                continue;
+            }
+            if is_blank(&self.buf) {
+                continue;
+            }
+            let Some(mut record) = self.parse(n) else {
+                continue;
+            };
+            // The same record twice is what an interrupted recovery leaves behind: the
+            // first copy is the one that counts.
+            if !self.seen.insert(record.id.clone()) {
+                continue;
+            }
+            if let Some(m) = self.amendments.get_mut(&record.id) {
+                m.applied = true;
+                if m.pain_before.is_some() {
+                    record.pain_before = m.pain_before;
+                }
+                if m.pain_after.is_some() {
+                    record.pain_after = m.pain_after;
+                }
+                if m.note.is_some() {
+                    record.note.clone_from(&m.note);
+                }
+            }
+            return Some(Ok(record));
+        }
+    }
+}
+
+/// A whole history read into memory (use [`Records`] or [`for_each`] to stream instead).
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub records: Vec<SessionRecord>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Reads every record (in file order) into memory.
+pub fn load(data_dir: &Path, detail: Detail) -> Result<Loaded, HistoryError> {
+    load_filtered(data_dir, detail, |_| true)
+}
+
+/// Reads the records `keep` accepts (in file order) into memory.
+pub fn load_filtered(
+    data_dir: &Path,
+    detail: Detail,
+    mut keep: impl FnMut(&SessionRecord) -> bool,
+) -> Result<Loaded, HistoryError> {
+    let mut records = Vec::new();
+    let warnings = for_each(data_dir, detail, |r| {
+        if keep(&r) {
+            records.push(r);
+        }
+    })?;
+    Ok(Loaded { records, warnings })
+}
+
+/// Streams every record (in file order) to `visit`, holding one at a time; returns the
+/// warnings. This is the way to summarise a long history in bounded memory.
+pub fn for_each(
+    data_dir: &Path,
+    detail: Detail,
+    mut visit: impl FnMut(SessionRecord),
+) -> Result<Vec<Warning>, HistoryError> {
+    let mut records = Records::open(data_dir, detail)?;
+    for r in records.by_ref() {
+        visit(r?);
+    }
+    Ok(records.into_warnings())
+}
+
+// ---------------------------------------------------------------------------------------
+// The home screen header, read from the end
+
+/// What the home screen header needs: "Last session 2 days ago · 3 this week".
+/// Only self-care sessions (routines and breathing) count; professional sessions logged
+/// with `knotless log` are not the user's own practice.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Recent {
+    /// When the latest self-care session ended, if there is one.
+    pub last_ended: Option<Timestamp>,
+    /// Self-care sessions that started at or after `since`.
+    pub count_since: u32,
+}
+
+/// The fields [`recent`] looks at; serde skips the rest without allocating.
+#[derive(Deserialize)]
+struct Glance {
+    id: String,
+    kind: Kind,
+    started_at: String,
+    ended_at: String,
+}
+
+/// Reads the history backwards from its end, 64 KiB at a time, and stops once it is past
+/// the records older than `since` (normally the start of this week), so the cost does not
+/// grow with the length of the history. Unreadable lines are skipped silently here: the
+/// full readers report them.
+pub fn recent(data_dir: &Path, since: Timestamp) -> Result<Recent, HistoryError> {
+    let path = history_path(data_dir);
+    let fail = |source| HistoryError::Read {
+        path: path.clone(),
+        source,
+    };
+    let mut file = match File::open(&path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Recent::default()),
+        Err(e) => return Err(fail(e)),
+    };
+    let len = file.metadata().map_err(fail)?.len();
+    let mut scan = BackScan {
+        since,
+        out: Recent::default(),
+        seen: HashSet::new(),
+        old_streak: 0,
+        amends: memmem::Finder::new(b"\"amends\""),
+    };
+    let mut block = vec![0u8; BLOCK];
+    // The end of a line whose start lies in a block not read yet.
+    let mut carry: Vec<u8> = Vec::new();
+    let mut carry_too_long = false;
+    let mut pos = len;
+    while pos > 0 {
+        let n = BLOCK.min(pos as usize);
+        pos -= n as u64;
+        file.seek(SeekFrom::Start(pos)).map_err(fail)?;
+        file.read_exact(&mut block[..n]).map_err(fail)?;
+        let data = &block[..n];
+        let mut end = n;
+        for nl in memchr::memrchr_iter(b'\n', data) {
+            let piece = &data[nl + 1..end];
+            let stop = if carry.is_empty() && !carry_too_long {
+                scan.line(piece)
+            } else {
+                let mut whole = Vec::with_capacity(piece.len() + carry.len());
+                whole.extend_from_slice(piece);
+                whole.extend_from_slice(&carry);
+                carry.clear();
+                let too_long = std::mem::take(&mut carry_too_long) || whole.len() > MAX_LINE;
+                !too_long && scan.line(&whole)
+            };
+            if stop {
+                return Ok(scan.out);
+            }
+            end = nl;
+        }
+        // What is left is the tail of a line that started further back.
+        if !carry_too_long {
+            if carry.len() + end > MAX_LINE {
+                carry.clear();
+                carry_too_long = true;
+            } else {
+                let mut joined = Vec::with_capacity(end + carry.len());
+                joined.extend_from_slice(&data[..end]);
+                joined.extend_from_slice(&carry);
+                carry = joined;
+            }
+        }
+    }
+    if !carry_too_long {
+        scan.line(&carry);
+    }
+    Ok(scan.out)
+}
+
+struct BackScan {
+    since: Timestamp,
+    out: Recent,
+    seen: HashSet<String>,
+    old_streak: u32,
+    amends: memmem::Finder<'static>,
+}
+
+impl BackScan {
+    /// Takes one line into account; true once it is time to stop.
+    fn line(&mut self, line: &[u8]) -> bool {
+        if is_blank(line) || self.amends.find(line).is_some() {
+            return false;
+        }
+        let Ok(g) = serde_json::from_slice::<Glance>(line) else {
+            return false;
+        };
+        let (Ok(started), Ok(ended)) = (
+            g.started_at.parse::<Timestamp>(),
+            g.ended_at.parse::<Timestamp>(),
+        ) else {
+            return false;
+        };
+        if started < self.since {
+            self.old_streak += 1;
+        } else {
+            self.old_streak = 0;
+        }
+        if g.kind != Kind::External && self.seen.insert(g.id) {
+            if started >= self.since {
+                self.out.count_since += 1;
+            }
+            if self.out.last_ended.is_none_or(|t| ended > t) {
+                self.out.last_ended = Some(ended);
+            }
+        }
+        self.old_streak >= OLD_STREAK
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// In-progress sessions
+
+/// The on-disk snapshot: the record itself, plus `"final": true` once the session has ended
+/// and only saving it to the history is left (see [`InProgress::finish`]). Older readers
+/// see a plain SessionRecord with one unknown field.
+#[derive(serde::Serialize)]
+struct SnapshotOut<'a> {
+    #[serde(flatten)]
+    record: &'a SessionRecord,
+    #[serde(rename = "final", skip_serializing_if = "std::ops::Not::not")]
+    is_final: bool,
+}
+
+#[derive(Deserialize)]
+struct SnapshotIn {
+    #[serde(flatten)]
+    record: SessionRecord,
+    #[serde(rename = "final", default)]
+    is_final: bool,
+}
+
+/// A running session's snapshot in `<data>/in-progress/<id>.json`, with `<id>.lock` held
+/// locked for as long as this value lives — that lock is how [`recover`] in another process
+/// tells a running session from a dead one.
+///
+/// Dropping it without [`InProgress::finish`] (a panic, a crash, a kill) leaves the files,
+/// and the next [`recover`] logs the session as interrupted with the steps so far.
+#[derive(Debug)]
+pub struct InProgress {
+    dir: PathBuf,
+    id: String,
+    data_dir: PathBuf,
+    // Held for its lock; released when dropped (or when the process dies).
+    _lock: File,
+}
+
+impl InProgress {
+    /// Starts keeping `record` (the session as it is at its start). Creates the directory,
+    /// locks `<id>.lock`, then writes `<id>.json` — in that order, so a snapshot is never
+    /// without its lock.
+    pub fn begin(data_dir: &Path, record: &SessionRecord) -> Result<InProgress, HistoryError> {
+        if !is_valid_id(&record.id) {
+            return Err(HistoryError::BadId {
+                id: record.id.clone(),
+            });
+        }
+        let dir = in_progress_dir(data_dir);
+        let fail = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| HistoryError::InProgress { path, source }
+        };
+        fs::create_dir_all(&dir).map_err(fail(&dir))?;
+        let lock_path = dir.join(format!("{}.lock", record.id));
+        let lock = lock_for_session(&lock_path, &record.id)?;
+        let progress = InProgress {
+            dir,
+            id: record.id.clone(),
+            data_dir: data_dir.to_path_buf(),
+            _lock: lock,
+        };
+        progress.write(record, false)?;
+        sync_dir(&progress.dir);
+        Ok(progress)
+    }
+
+    /// Replaces the snapshot with `record` atomically: a reader (or a crash) sees either the
+    /// old snapshot or the new one, never half of one. Call it at each step change.
+    pub fn update(&mut self, record: &SessionRecord) -> Result<(), HistoryError> {
+        self.write(record, false)
+    }
+
+    /// Saves the finished session: marks the snapshot final, appends `record` to the
+    /// history (synced), then removes the snapshot and the lock file.
+    ///
+    /// If the history cannot be written, the error is returned and the final snapshot stays
+    /// in place, so the next [`recover`] logs the session with its own outcome (not as
+    /// interrupted). Tell the user the message; nothing is lost.
+    pub fn finish(self, record: &SessionRecord) -> Result<(), HistoryError> {
+        self.write(record, true)?;
+        append(&self.data_dir, record)?;
+        self.remove_files()
+    }
+
+    /// Removes the snapshot and lock file without logging anything: for a session the
+    /// caller has decided not to keep (and has not saved).
+    pub fn discard(self) -> Result<(), HistoryError> {
+        self.remove_files()
+    }
+
+    /// The record id this snapshot is for.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Where the snapshot lives.
+    pub fn path(&self) -> PathBuf {
+        self.dir.join(format!("{}.json", self.id))
+    }
+
+    fn write(&self, record: &SessionRecord, is_final: bool) -> Result<(), HistoryError> {
+        if record.id != self.id {
+            return Err(HistoryError::WrongSession {
+                expected: self.id.clone(),
+                got: record.id.clone(),
+            });
+        }
+        let json = serde_json::to_vec(&SnapshotOut { record, is_final })
+            .expect("a SessionRecord always serialises");
+        let target = self.path();
+        let tmp = self.dir.join(format!("{}.json.tmp", self.id));
+        let fail = |source| HistoryError::InProgress {
+            path: target.clone(),
+            source,
+        };
+        let mut f = File::create(&tmp).map_err(fail)?;
+        f.write_all(&json).map_err(fail)?;
+        f.sync_data().map_err(fail)?;
+        drop(f);
+        fs::rename(&tmp, &target).map_err(fail)
+    }
+
+    fn remove_files(self) -> Result<(), HistoryError> {
+        let json = self.path();
+        remove_if_there(&json).map_err(|source| HistoryError::InProgress { path: json, source })?;
+        let lock = self.dir.join(format!("{}.lock", self.id));
+        // Removed while still locked, so no other process can take it for a dead session.
+        remove_if_there(&lock).map_err(|source| HistoryError::InProgress { path: lock, source })
+    }
+}
+
+fn remove_if_there(path: &Path) -> io::Result<()> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// Opens and locks a session's lock file. A recovering process may delete a lock file it
+/// thinks is orphaned between our open and our lock; then our lock would guard a file no one
+/// else can find, so check that the path still names the file we locked, and retry if not.
+fn lock_for_session(lock_path: &Path, id: &str) -> Result<File, HistoryError> {
+    let fail = |source| HistoryError::InProgress {
+        path: lock_path.to_path_buf(),
+        source,
+    };
+    for _ in 0..5 {
+        let mut lock = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(lock_path)
+            .map_err(fail)?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(HistoryError::Busy {
+                    id: id.to_string(),
+                    path: lock_path.to_path_buf(),
+                });
+            }
+            // No locks on this file system: keep going unprotected rather than refuse to
+            // run the session; `recover` will then leave the snapshot alone and say why.
+            Err(std::fs::TryLockError::Error(e)) if e.kind() == io::ErrorKind::Unsupported => {}
+            Err(std::fs::TryLockError::Error(e)) => return Err(fail(e)),
+        }
+        if same_file(&lock, lock_path) {
+            // The pid is for people looking at the directory; nothing reads it.
+            let _ = lock.set_len(0);
+            let _ = writeln!(lock, "{}", std::process::id());
+            return Ok(lock);
+        }
+    }
+    Err(fail(io::Error::other(
+        "the lock file keeps disappearing; is another knotless cleaning up?",
+    )))
+}
+
+#[cfg(unix)]
+fn same_file(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_file: &File, path: &Path) -> bool {
+    path.exists()
+}
+
+/// What [`recover`] did.
+#[derive(Debug, Default)]
+pub struct Recovered {
+    /// The records appended to the history, as appended.
+    pub records: Vec<SessionRecord>,
+    /// Snapshots moved aside, files that could not be removed, sessions whose state could
+    /// not be told.
+    pub warnings: Vec<Warning>,
+}
+
+/// Logs the sessions whose process died. Run it at the start of every command.
+///
+/// For each `<data>/in-progress/<id>.json` whose `<id>.lock` can be locked (its process is
+/// gone) or is missing: the snapshot is appended to the history — as `interrupted`, with
+/// `ended_at` from the snapshot (or the file's modification time) — unless it was marked
+/// final by [`InProgress::finish`], in which case it is appended as it is. Then its files
+/// are removed. A session whose lock is held (running in another terminal) is left alone.
+/// An unreadable snapshot is renamed to `<id>.json.bad` with a warning, never deleted.
+///
+/// Idempotent: if the append succeeds but the removal fails, the next run appends the same
+/// record again and readers drop the duplicate id. If the history cannot be written, the
+/// error is returned and the snapshots stay for next time.
+pub fn recover(data_dir: &Path) -> Result<Recovered, HistoryError> {
+    let dir = in_progress_dir(data_dir);
+    let mut out = Recovered::default();
+    let entries = match fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
+        Err(source) => return Err(HistoryError::InProgress { path: dir, source }),
+    };
+    let mut snapshots = Vec::new();
+    let mut leftovers = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if let Some(id) = name.strip_suffix(".json") {
+            if is_valid_id(id) {
+                snapshots.push(id.to_string());
+            }
+        } else if let Some(id) = name
+            .strip_suffix(".lock")
+            .or_else(|| name.strip_suffix(".json.tmp"))
+            && is_valid_id(id)
+        {
+            leftovers.push((id.to_string(), entry.path()));
+        }
+    }
+    snapshots.sort();
+    for id in &snapshots {
+        recover_one(data_dir, &dir, id, &mut out)?;
+    }
+    for (id, path) in leftovers {
+        if snapshots.contains(&id) || dir.join(format!("{id}.json")).exists() {
+            continue;
+        }
+        clean_leftover(&dir, &id, &path);
+    }
+    Ok(out)
+}
+
+fn in_progress_warning(path: &Path, message: String) -> Warning {
+    Warning {
+        file: path.display().to_string(),
+        line: None,
+        message,
+    }
+}
+
+fn recover_one(
+    data_dir: &Path,
+    dir: &Path,
+    id: &str,
+    out: &mut Recovered,
+) -> Result<(), HistoryError> {
+    let json_path = dir.join(format!("{id}.json"));
+    let lock_path = dir.join(format!("{id}.lock"));
+    let lock = match OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&lock_path)
+    {
+        Ok(f) => f,
+        Err(e) => {
+            out.warnings.push(in_progress_warning(
+                &json_path,
+                format!(
+                    "cannot tell whether this session is still running ({}); left in place",
+                    describe(&e)
+                ),
+            ));
+            return Ok(());
+        }
+    };
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => return Ok(()),
+        Err(std::fs::TryLockError::Error(e)) => {
+            out.warnings.push(in_progress_warning(
+                &json_path,
+                format!(
+                    "cannot tell whether this session is still running ({}); left in place",
+                    describe(&e)
+                ),
+            ));
+            return Ok(());
+        }
+    }
+    let bytes = match fs::read(&json_path) {
+        Ok(b) => b,
+        // Finished by its own process between our listing and our lock.
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            let _ = remove_if_there(&lock_path);
+            return Ok(());
+        }
+        Err(source) => {
+            return Err(HistoryError::InProgress {
+                path: json_path,
+                source,
+            });
+        }
+    };
+    let snapshot = match serde_json::from_slice::<SnapshotIn>(&bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            let bad = free_name(dir, &format!("{id}.json.bad"));
+            let message = match fs::rename(&json_path, &bad) {
+                Ok(()) => format!(
+                    "unreadable ({}); moved aside to {}",
+                    json_reason(&e),
+                    bad.display()
+                ),
+                Err(re) => format!(
+                    "unreadable ({}); could not move it aside: {}",
+                    json_reason(&e),
+                    describe(&re)
+                ),
+            };
+            out.warnings.push(in_progress_warning(&json_path, message));
+            let _ = remove_if_there(&lock_path);
+            return Ok(());
+        }
+    };
+    let mut record = snapshot.record;
+    if !snapshot.is_final {
+        record.outcome = Outcome::Interrupted;
+        if record.ended().is_none() {
+            let when = fs::metadata(&json_path)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| Timestamp::try_from(t).ok())
+                .or_else(|| record.started());
+            if let Some(ts) = when {
+                record.ended_at = record::format_time(ts, &TimeZone::system());
+            }
+        }
+    }
+    if record.started().is_none() || record.ended().is_none() {
+        // Appending it would only add a line every reader skips; keep it for a person.
+        let bad = free_name(dir, &format!("{id}.json.bad"));
+        let _ = fs::rename(&json_path, &bad);
+        out.warnings.push(in_progress_warning(
+            &json_path,
+            format!(
+                "has no usable start or end time; moved aside to {}",
+                bad.display()
+            ),
+        ));
+        let _ = remove_if_there(&lock_path);
+        return Ok(());
+    }
+    append(data_dir, &record)?;
+    if let Err(e) = remove_if_there(&json_path) {
+        out.warnings.push(in_progress_warning(
+            &json_path,
+            format!(
+                "logged as interrupted but could not be removed ({})",
+                describe(&e)
+            ),
+        ));
+    }
+    let _ = remove_if_there(&lock_path);
+    drop(lock);
+    out.records.push(record);
+    Ok(())
+}
+
+/// Removes a lock file or temp file with no snapshot beside it, if no live process holds
+/// its lock and it is old enough not to belong to a session that is just starting.
+fn clean_leftover(dir: &Path, id: &str, path: &Path) {
+    let old_enough = fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age >= ORPHAN_LOCK_AGE);
+    if !old_enough {
+        return;
+    }
+    let lock_path = dir.join(format!("{id}.lock"));
+    let Ok(lock) = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(false)
+        .open(&lock_path)
+    else {
+        // No lock file: a lone temp file from a dead session.
+        if path != lock_path {
+            let _ = fs::remove_file(path);
+        }
+        return;
+    };
+    if lock.try_lock().is_ok() {
+        let _ = fs::remove_file(path);
+        if path != lock_path {
+            let _ = fs::remove_file(&lock_path);
+        }
+    }
+}
+
+fn free_name(dir: &Path, name: &str) -> PathBuf {
+    let first = dir.join(name);
+    if !first.exists() {
+        return first;
+    }
+    (2..)
+        .map(|n| dir.join(format!("{name}.{n}")))
+        .find(|p| !p.exists())
+        .expect("some numbered name is free")
+}

@@ -1,0 +1,695 @@
+//! PURE: the figures behind the Stats screen, `stats --json` and `report`, computed from
+//! session records, a `now` (whose time zone decides what a day and a week are) and the
+//! weekly goal. No clock, no disk: callers read the history and pass `now` in.
+//!
+//! What counts:
+//! - A *session* is any record of kind `routine` or `breathing`, whatever its outcome —
+//!   completed, stopped early and interrupted all count, because the user did show up.
+//!   Professional sessions (kind `external`, from `knotless log`) are counted apart.
+//! - *Minutes* are active minutes (`active_secs`, pauses excluded); for an external session,
+//!   the duration the user logged.
+//! - A session belongs to the local day (and week) it *started* in.
+//! - Days and weeks are calendar days in the time zone of `now`, stepped with civil-date
+//!   arithmetic, so a 23- or 25-hour day around a DST change is still one day. Weeks start on
+//!   Monday.
+//!
+//! Nothing here judges: there is no streak to break, only what was done.
+
+use std::borrow::Borrow;
+use std::collections::{HashMap, HashSet};
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan, Zoned};
+use serde::Serialize;
+
+use crate::record::{Kind, Outcome, SessionRecord};
+
+/// How many weeks [`Stats::weeks`] covers unless told otherwise.
+pub const DEFAULT_WEEKS: usize = 8;
+/// The calendar heatmap covers this many whole weeks, this week last.
+pub const CALENDAR_WEEKS: usize = 16;
+pub const CALENDAR_DAYS: usize = CALENDAR_WEEKS * 7;
+
+/// What to compute beyond the defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatsOptions {
+    /// Sessions a week the user aims for (`weekly_goal` in config.toml, default 3).
+    pub weekly_goal: u32,
+    /// How many weeks [`Stats::weeks`] lists (at least 1; this week is the last).
+    pub weeks: usize,
+    /// Restricts the *period* figures — [`Stats::by_area`], [`Stats::routines`],
+    /// [`Stats::external`]'s counts and [`Stats::totals`] — to sessions started at or after
+    /// this (`stats --since 90d`). The weekly figures, the calendar and "days since the last
+    /// professional session" always look at everything.
+    pub since: Option<Timestamp>,
+}
+
+impl StatsOptions {
+    pub fn new(weekly_goal: u32) -> Self {
+        StatsOptions {
+            weekly_goal,
+            weeks: DEFAULT_WEEKS,
+            since: None,
+        }
+    }
+}
+
+/// Everything the Stats screen shows, ready to draw or print as JSON. Minutes are rounded to
+/// 0.1 and averages to 0.01.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stats {
+    /// The `now` the figures were computed for, and its time zone's name.
+    pub generated_at: Timestamp,
+    pub time_zone: String,
+    /// Today's local date.
+    pub today: Date,
+    /// The period of the period figures (see [`StatsOptions::since`]); `None` = everything.
+    pub since: Option<Timestamp>,
+    pub weekly_goal: u32,
+    /// This week so far (Monday to today). The same as the last entry of `weeks`.
+    pub this_week: WeekStats,
+    /// The last N weeks, oldest first, this week last. Weeks with nothing are listed too.
+    pub weeks: Vec<WeekStats>,
+    pub calendar: Calendar,
+    /// Self-care minutes by area, most minutes first. External sessions are in `external`.
+    pub by_area: Vec<AreaStats>,
+    /// Per self-care routine (or breathing pattern), most sessions first.
+    pub routines: Vec<RoutineStats>,
+    pub external: ExternalStats,
+    pub totals: Totals,
+}
+
+/// One Monday-to-Sunday week of self-care.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeekStats {
+    /// The Monday the week starts on.
+    pub start: Date,
+    pub sessions: u32,
+    pub minutes: f64,
+    /// Days of the week with at least one session.
+    pub active_days: u32,
+    /// The weekly goal, repeated so each week can be drawn on its own.
+    pub goal: u32,
+    pub pain: PainStats,
+}
+
+/// Head-pain ratings (0-10) over a set of sessions. Each average is over the sessions that
+/// have that rating; `change` (after minus before: negative means less pain afterwards) is
+/// over the sessions that have both, and `change_n` says how many that is.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PainStats {
+    pub before_avg: Option<f64>,
+    pub before_n: u32,
+    pub after_avg: Option<f64>,
+    pub after_n: u32,
+    pub change_avg: Option<f64>,
+    pub change_n: u32,
+}
+
+/// Minutes per local day for the heatmap: [`CALENDAR_DAYS`] days from the Monday 15 weeks
+/// before this week's to this week's Sunday, so day `i` is in column `i / 7` (week) and row
+/// `i % 7` (0 = Monday). Days after today are marked `future`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Calendar {
+    pub start: Date,
+    pub days: Vec<CalendarDay>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CalendarDay {
+    pub date: Date,
+    pub minutes: f64,
+    pub sessions: u32,
+    pub future: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AreaStats {
+    pub area: String,
+    pub sessions: u32,
+    pub minutes: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoutineStats {
+    pub routine_id: String,
+    /// The title of the most recent session of this routine.
+    pub title: String,
+    pub area: String,
+    pub kind: Kind,
+    pub sessions: u32,
+    pub minutes: f64,
+    pub pain: PainStats,
+    /// When the most recent session started.
+    pub last_at: Timestamp,
+}
+
+/// Professional sessions logged with `knotless log`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ExternalStats {
+    /// In the period.
+    pub sessions: u32,
+    pub minutes: f64,
+    /// The most recent one ever, whatever the period.
+    pub last: Option<LastExternal>,
+    /// In the period, per WHAT (its slug), most sessions first.
+    pub by_what: Vec<ExternalWhat>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LastExternal {
+    pub routine_id: String,
+    pub title: String,
+    pub at: Timestamp,
+    /// Local calendar days between its day and today (0 = today).
+    pub days_ago: i32,
+    /// Self-care sessions started after it.
+    pub self_care_since: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExternalWhat {
+    pub routine_id: String,
+    pub title: String,
+    pub sessions: u32,
+    pub minutes: f64,
+}
+
+/// Self-care in the period.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Totals {
+    pub sessions: u32,
+    pub minutes: f64,
+    pub active_days: u32,
+    pub completed: u32,
+    pub stopped: u32,
+    pub interrupted: u32,
+    pub pain: PainStats,
+    pub first_at: Option<Timestamp>,
+    pub last_at: Option<Timestamp>,
+}
+
+/// Computes the stats of `records` with the default options.
+pub fn compute<R: Borrow<SessionRecord>>(
+    records: impl IntoIterator<Item = R>,
+    now: &Zoned,
+    weekly_goal: u32,
+) -> Stats {
+    compute_with(records, now, StatsOptions::new(weekly_goal))
+}
+
+pub fn compute_with<R: Borrow<SessionRecord>>(
+    records: impl IntoIterator<Item = R>,
+    now: &Zoned,
+    options: StatsOptions,
+) -> Stats {
+    let mut builder = StatsBuilder::new(now, options);
+    for r in records {
+        builder.add(r.borrow());
+    }
+    builder.finish()
+}
+
+/// Monday 00:00 of `now`'s week, in `now`'s time zone (or the first instant of that day,
+/// where a DST change skips midnight). Pass its timestamp to `history::recent`.
+pub fn week_start(now: &Zoned) -> Zoned {
+    let monday = monday_of(now.date());
+    monday
+        .to_zoned(now.time_zone().clone())
+        .unwrap_or_else(|_| now.clone())
+}
+
+/// The local calendar date of an instant.
+pub fn local_date(ts: Timestamp, tz: &TimeZone) -> Date {
+    tz.to_datetime(ts).date()
+}
+
+/// Calendar days from `from` to `to` (positive when `to` is later).
+pub fn days_between(from: Date, to: Date) -> i32 {
+    day_number(to) - day_number(from)
+}
+
+/// A heatmap shade for a day's minutes: 0 (nothing), then 1-4 for under 5, under 10,
+/// under 20, and 20 minutes or more. Fixed steps, so a quiet week does not look like a
+/// busy one just because every week was quiet.
+pub fn heat_level(minutes: f64) -> u8 {
+    match minutes {
+        m if m <= 0.0 => 0,
+        m if m < 5.0 => 1,
+        m if m < 10.0 => 2,
+        m if m < 20.0 => 3,
+        _ => 4,
+    }
+}
+
+/// Days since 1970-01-01 in the proleptic Gregorian calendar. Per-record grouping runs on
+/// these plain integers; jiff does the calendar work (DST, dates) around them.
+fn day_number(d: Date) -> i32 {
+    let (y, m, day) = (
+        i32::from(d.year()),
+        i32::from(d.month()),
+        i32::from(d.day()),
+    );
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn monday_of(d: Date) -> Date {
+    let back = i64::from(d.weekday().to_monday_zero_offset());
+    d.checked_sub(back.days()).unwrap_or(d)
+}
+
+fn add_days(d: Date, n: i64) -> Date {
+    d.checked_add(n.days()).unwrap_or(d)
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn minutes(secs: f64) -> f64 {
+    round1(secs / 60.0)
+}
+
+/// Seconds that can be trusted: a hand-edited negative or NaN duration counts as nothing.
+fn sane(secs: f64) -> f64 {
+    if secs.is_finite() && secs > 0.0 {
+        secs
+    } else {
+        0.0
+    }
+}
+
+/// Sums head-pain ratings as records go by; [`PainTally::finish`] gives the averages.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PainTally {
+    before_sum: u32,
+    before_n: u32,
+    after_sum: u32,
+    after_n: u32,
+    change_sum: i32,
+    change_n: u32,
+}
+
+impl PainTally {
+    pub fn add(&mut self, r: &SessionRecord) {
+        if let Some(b) = r.pain_before {
+            self.before_sum += u32::from(b);
+            self.before_n += 1;
+        }
+        if let Some(a) = r.pain_after {
+            self.after_sum += u32::from(a);
+            self.after_n += 1;
+        }
+        if let (Some(b), Some(a)) = (r.pain_before, r.pain_after) {
+            self.change_sum += i32::from(a) - i32::from(b);
+            self.change_n += 1;
+        }
+    }
+
+    pub fn finish(&self) -> PainStats {
+        let avg = |sum: f64, n: u32| (n > 0).then(|| round2(sum / f64::from(n)));
+        PainStats {
+            before_avg: avg(f64::from(self.before_sum), self.before_n),
+            before_n: self.before_n,
+            after_avg: avg(f64::from(self.after_sum), self.after_n),
+            after_n: self.after_n,
+            change_avg: avg(f64::from(self.change_sum), self.change_n),
+            change_n: self.change_n,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct DayAcc {
+    secs: f64,
+    sessions: u32,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct WeekAcc {
+    sessions: u32,
+    secs: f64,
+    pain: PainTally,
+}
+
+#[derive(Debug, Clone)]
+struct RoutineAcc {
+    title: String,
+    area: String,
+    kind: Kind,
+    sessions: u32,
+    secs: f64,
+    pain: PainTally,
+    last_at: Timestamp,
+}
+
+#[derive(Debug, Clone)]
+struct WhatAcc {
+    title: String,
+    sessions: u32,
+    secs: f64,
+    last_at: Timestamp,
+}
+
+/// Computes [`Stats`] one record at a time, so a long history can be summarised while it
+/// streams from disk (`history::for_each`) without holding it. Records may come in any order.
+#[derive(Debug, Clone)]
+pub struct StatsBuilder {
+    now: Timestamp,
+    tz: TimeZone,
+    today: Date,
+    this_monday: Date,
+    options: StatsOptions,
+    /// Day number of the first day of `window` (a Monday); the window covers the calendar
+    /// and the listed weeks.
+    window_start_n: i32,
+    window: Vec<DayAcc>,
+    weeks: Vec<WeekAcc>,
+    areas: HashMap<String, (u32, f64)>,
+    routines: HashMap<String, RoutineAcc>,
+    external_sessions: u32,
+    external_secs: f64,
+    by_what: HashMap<String, WhatAcc>,
+    last_external: Option<(Timestamp, String, String)>,
+    /// Start times of every self-care session, for "sessions since the last professional
+    /// one", which is only known at the end. Eight bytes a session.
+    self_care_starts: Vec<i64>,
+    totals: Totals,
+    totals_pain: PainTally,
+    period_days: HashSet<i32>,
+}
+
+impl StatsBuilder {
+    pub fn new(now: &Zoned, options: StatsOptions) -> Self {
+        let mut options = options;
+        options.weeks = options.weeks.max(1);
+        let today = now.date();
+        let this_monday = monday_of(today);
+        let span_weeks = options.weeks.max(CALENDAR_WEEKS);
+        let window_start = add_days(this_monday, -7 * (span_weeks as i64 - 1));
+        StatsBuilder {
+            now: now.timestamp(),
+            tz: now.time_zone().clone(),
+            today,
+            this_monday,
+            window_start_n: day_number(window_start),
+            window: vec![DayAcc::default(); span_weeks * 7],
+            weeks: vec![WeekAcc::default(); options.weeks],
+            options,
+            areas: HashMap::new(),
+            routines: HashMap::new(),
+            external_sessions: 0,
+            external_secs: 0.0,
+            by_what: HashMap::new(),
+            last_external: None,
+            self_care_starts: Vec::new(),
+            totals: Totals::default(),
+            totals_pain: PainTally::default(),
+            period_days: HashSet::new(),
+        }
+    }
+
+    /// Takes one record into account. Records without a readable start time are ignored
+    /// (the history reader never yields those).
+    pub fn add(&mut self, r: &SessionRecord) {
+        let Some(started) = r.started() else { return };
+        let day = local_date(started, &self.tz);
+        let day_n = day_number(day);
+        let in_period = self.options.since.is_none_or(|s| started >= s);
+        let secs = sane(r.active_secs);
+
+        if r.kind == Kind::External {
+            if self
+                .last_external
+                .as_ref()
+                .is_none_or(|(t, ..)| started > *t)
+            {
+                self.last_external = Some((started, r.routine_id.clone(), r.title.clone()));
+            }
+            if in_period {
+                self.external_sessions += 1;
+                self.external_secs += secs;
+                let what = self
+                    .by_what
+                    .entry(r.routine_id.clone())
+                    .or_insert_with(|| WhatAcc {
+                        title: r.title.clone(),
+                        sessions: 0,
+                        secs: 0.0,
+                        last_at: started,
+                    });
+                what.sessions += 1;
+                what.secs += secs;
+                if started >= what.last_at {
+                    what.last_at = started;
+                    what.title.clone_from(&r.title);
+                }
+            }
+            return;
+        }
+
+        self.self_care_starts.push(started.as_second());
+
+        let offset = day_n - self.window_start_n;
+        if let Ok(i) = usize::try_from(offset)
+            && let Some(d) = self.window.get_mut(i)
+        {
+            d.secs += secs;
+            d.sessions += 1;
+        }
+        let week_offset = (day_n - day_number(self.this_monday)).div_euclid(7);
+        let listed = self.weeks.len() as i32;
+        let week_index = listed - 1 + week_offset;
+        if week_offset <= 0
+            && let Ok(i) = usize::try_from(week_index)
+            && let Some(w) = self.weeks.get_mut(i)
+        {
+            w.sessions += 1;
+            w.secs += secs;
+            w.pain.add(r);
+        }
+
+        if !in_period {
+            return;
+        }
+        let t = &mut self.totals;
+        t.sessions += 1;
+        t.minutes += secs; // seconds until `finish`
+        match r.outcome {
+            Outcome::Completed => t.completed += 1,
+            Outcome::Stopped => t.stopped += 1,
+            Outcome::Interrupted => t.interrupted += 1,
+        }
+        if t.first_at.is_none_or(|f| started < f) {
+            t.first_at = Some(started);
+        }
+        if t.last_at.is_none_or(|l| started > l) {
+            t.last_at = Some(started);
+        }
+        self.totals_pain.add(r);
+        self.period_days.insert(day_n);
+
+        let area = self.areas.entry(r.area.clone()).or_insert((0, 0.0));
+        area.0 += 1;
+        area.1 += secs;
+
+        let routine = self
+            .routines
+            .entry(r.routine_id.clone())
+            .or_insert_with(|| RoutineAcc {
+                title: r.title.clone(),
+                area: r.area.clone(),
+                kind: r.kind,
+                sessions: 0,
+                secs: 0.0,
+                pain: PainTally::default(),
+                last_at: started,
+            });
+        routine.sessions += 1;
+        routine.secs += secs;
+        routine.pain.add(r);
+        if started >= routine.last_at {
+            routine.last_at = started;
+            routine.title.clone_from(&r.title);
+            routine.area.clone_from(&r.area);
+        }
+    }
+
+    pub fn finish(self) -> Stats {
+        let listed = self.weeks.len();
+        let this_monday_n = day_number(self.this_monday);
+        let weeks: Vec<WeekStats> = self
+            .weeks
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let back = (listed - 1 - i) as i64;
+                let start = add_days(self.this_monday, -7 * back);
+                let first = (this_monday_n - 7 * (back as i32) - self.window_start_n) as usize;
+                let active_days = self.window[first..first + 7]
+                    .iter()
+                    .filter(|d| d.sessions > 0)
+                    .count() as u32;
+                WeekStats {
+                    start,
+                    sessions: w.sessions,
+                    minutes: minutes(w.secs),
+                    active_days,
+                    goal: self.options.weekly_goal,
+                    pain: w.pain.finish(),
+                }
+            })
+            .collect();
+        let this_week = weeks.last().cloned().expect("at least one week is listed");
+
+        let calendar_start = add_days(self.this_monday, -7 * (CALENDAR_WEEKS as i64 - 1));
+        let skip = (day_number(calendar_start) - self.window_start_n) as usize;
+        let today_n = day_number(self.today);
+        let days = self.window[skip..skip + CALENDAR_DAYS]
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let date = add_days(calendar_start, i as i64);
+                CalendarDay {
+                    date,
+                    minutes: minutes(d.secs),
+                    sessions: d.sessions,
+                    future: day_number(date) > today_n,
+                }
+            })
+            .collect();
+
+        let mut by_area: Vec<AreaStats> = self
+            .areas
+            .into_iter()
+            .map(|(area, (sessions, secs))| AreaStats {
+                area,
+                sessions,
+                minutes: minutes(secs),
+            })
+            .collect();
+        by_area.sort_by(|a, b| {
+            b.minutes
+                .total_cmp(&a.minutes)
+                .then(b.sessions.cmp(&a.sessions))
+                .then_with(|| a.area.cmp(&b.area))
+        });
+
+        let mut routines: Vec<RoutineStats> = self
+            .routines
+            .into_iter()
+            .map(|(routine_id, r)| RoutineStats {
+                routine_id,
+                title: r.title,
+                area: r.area,
+                kind: r.kind,
+                sessions: r.sessions,
+                minutes: minutes(r.secs),
+                pain: r.pain.finish(),
+                last_at: r.last_at,
+            })
+            .collect();
+        routines.sort_by(|a, b| {
+            b.sessions
+                .cmp(&a.sessions)
+                .then_with(|| a.title.cmp(&b.title))
+                .then_with(|| a.routine_id.cmp(&b.routine_id))
+        });
+
+        let mut by_what: Vec<ExternalWhat> = self
+            .by_what
+            .into_iter()
+            .map(|(routine_id, w)| ExternalWhat {
+                routine_id,
+                title: w.title,
+                sessions: w.sessions,
+                minutes: minutes(w.secs),
+            })
+            .collect();
+        by_what.sort_by(|a, b| {
+            b.sessions
+                .cmp(&a.sessions)
+                .then_with(|| a.title.cmp(&b.title))
+        });
+        let last = self.last_external.map(|(at, routine_id, title)| {
+            let at_s = at.as_second();
+            LastExternal {
+                days_ago: today_n - day_number(local_date(at, &self.tz)),
+                self_care_since: self.self_care_starts.iter().filter(|&&s| s > at_s).count() as u32,
+                routine_id,
+                title,
+                at,
+            }
+        });
+
+        let mut totals = self.totals;
+        totals.minutes = minutes(totals.minutes);
+        totals.active_days = self.period_days.len() as u32;
+        totals.pain = self.totals_pain.finish();
+
+        Stats {
+            generated_at: self.now,
+            time_zone: self.tz.iana_name().unwrap_or("local").to_string(),
+            today: self.today,
+            since: self.options.since,
+            weekly_goal: self.options.weekly_goal,
+            this_week,
+            weeks,
+            calendar: Calendar {
+                start: calendar_start,
+                days,
+            },
+            by_area,
+            routines,
+            external: ExternalStats {
+                sessions: self.external_sessions,
+                minutes: minutes(self.external_secs),
+                last,
+                by_what,
+            },
+            totals,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn day_numbers_match_jiff() {
+        let epoch = date(1970, 1, 1);
+        for d in [
+            date(1970, 1, 1),
+            date(2000, 2, 29),
+            date(2026, 3, 8),
+            date(1969, 12, 31),
+            date(1600, 3, 1),
+            date(2400, 12, 31),
+        ] {
+            let expected = epoch.until(d).unwrap().get_days();
+            assert_eq!(day_number(d), expected, "{d}");
+        }
+    }
+
+    #[test]
+    fn heat_levels_step_up() {
+        assert_eq!(heat_level(0.0), 0);
+        assert_eq!(heat_level(0.5), 1);
+        assert_eq!(heat_level(7.0), 2);
+        assert_eq!(heat_level(19.9), 3);
+        assert_eq!(heat_level(45.0), 4);
+    }
+}

@@ -1,0 +1,520 @@
+//! The Stats figures: what counts, weeks and days in local time across DST changes, pain
+//! averages, professional sessions.
+
+mod common;
+
+use common::{external, rec, with_pain};
+use jiff::Zoned;
+use jiff::civil::{Date, date};
+use jiff::tz::TimeZone;
+use knotless::record::{Outcome, SessionRecord, format_time};
+use knotless::stats::{self, StatsOptions};
+
+fn tz(name: &str) -> TimeZone {
+    TimeZone::get(name).unwrap_or_else(|e| {
+        panic!("time zone {name} is unavailable ({e}); install tzdata or enable jiff's tzdb-bundle-always")
+    })
+}
+
+fn at(tz: &TimeZone, d: Date, h: i8, m: i8) -> Zoned {
+    d.at(h, m, 0, 0).to_zoned(tz.clone()).unwrap()
+}
+
+/// A session starting at local `d h:m` in `tz`, stored with the offset it had then.
+fn local(
+    id: &str,
+    tz: &TimeZone,
+    d: Date,
+    h: i8,
+    m: i8,
+    routine: &str,
+    area: &str,
+    secs: f64,
+) -> SessionRecord {
+    let t = at(tz, d, h, m).timestamp();
+    rec(id, &format_time(t, tz), routine, area, secs)
+}
+
+fn calendar_is_whole_weeks(s: &stats::Stats) {
+    let days = &s.calendar.days;
+    assert_eq!(days.len(), stats::CALENDAR_DAYS);
+    assert_eq!(days[0].date, s.calendar.start);
+    assert_eq!(days[0].date.weekday(), jiff::civil::Weekday::Monday);
+    for pair in days.windows(2) {
+        assert_eq!(pair[0].date.tomorrow().unwrap(), pair[1].date);
+    }
+    assert_eq!(
+        days[stats::CALENDAR_DAYS - 1].date.weekday(),
+        jiff::civil::Weekday::Sunday
+    );
+    let today = days.iter().position(|d| d.date == s.today).unwrap();
+    assert!(days[..=today].iter().all(|d| !d.future));
+    assert!(days[today + 1..].iter().all(|d| d.future));
+}
+
+#[test]
+fn this_week_counts_self_care_and_keeps_professional_sessions_apart() {
+    let berlin = tz("Europe/Berlin");
+    let now = at(&berlin, date(2026, 11, 26), 18, 0); // Thursday
+    let records = vec![
+        local(
+            "a",
+            &berlin,
+            date(2026, 11, 23),
+            8,
+            0,
+            "neck",
+            "neck",
+            480.0,
+        ),
+        local(
+            "b",
+            &berlin,
+            date(2026, 11, 23),
+            20,
+            0,
+            "breath",
+            "breathing",
+            300.0,
+        ),
+        local(
+            "c",
+            &berlin,
+            date(2026, 11, 25),
+            7,
+            30,
+            "neck",
+            "neck",
+            420.0,
+        ),
+        local(
+            "d",
+            &berlin,
+            date(2026, 11, 22),
+            23,
+            59,
+            "neck",
+            "neck",
+            600.0,
+        ), // last Sunday
+        {
+            let mut e = local("e", &berlin, date(2026, 11, 24), 9, 0, "neck", "neck", 30.0);
+            e.outcome = Outcome::Stopped;
+            e
+        },
+        {
+            let mut i = local("i", &berlin, date(2026, 11, 26), 9, 0, "jaw", "jaw", 90.0);
+            i.outcome = Outcome::Interrupted;
+            i
+        },
+        external(
+            "x",
+            &format_time(at(&berlin, date(2026, 11, 17), 17, 0).timestamp(), &berlin),
+            "Massage therapist",
+            60.0,
+        ),
+    ];
+    let s = stats::compute(&records, &now, 3);
+    let w = &s.this_week;
+    assert_eq!(w.start, date(2026, 11, 23));
+    assert_eq!(
+        w.sessions, 5,
+        "completed, stopped and interrupted all count"
+    );
+    assert_eq!(w.minutes, 22.0); // (480 + 300 + 420 + 30 + 90) / 60
+    assert_eq!(w.active_days, 4);
+    assert_eq!(w.goal, 3);
+    assert_eq!(s.weeks.len(), stats::DEFAULT_WEEKS);
+    assert_eq!(s.weeks.last().unwrap(), w);
+    assert_eq!(s.weeks[6].start, date(2026, 11, 16));
+    assert_eq!(s.weeks[6].sessions, 1);
+    assert_eq!(s.weeks[0].start, date(2026, 10, 5));
+
+    assert_eq!(s.totals.sessions, 6);
+    assert_eq!(
+        (s.totals.completed, s.totals.stopped, s.totals.interrupted),
+        (4, 1, 1)
+    );
+    assert_eq!(s.totals.active_days, 5);
+    assert_eq!(s.external.sessions, 1);
+    assert_eq!(s.external.minutes, 60.0);
+    let last = s.external.last.as_ref().unwrap();
+    assert_eq!(last.title, "Massage therapist");
+    assert_eq!(last.days_ago, 9);
+    assert_eq!(last.self_care_since, 6);
+    assert!(s.by_area.iter().all(|a| a.area != "external"));
+    assert_eq!(s.by_area[0].area, "neck");
+    assert_eq!(s.by_area[0].minutes, 25.5); // 480 + 420 + 600 + 30 s
+    assert!(
+        s.routines
+            .iter()
+            .all(|r| r.routine_id != "massage-therapist")
+    );
+    calendar_is_whole_weeks(&s);
+    let wednesday = s
+        .calendar
+        .days
+        .iter()
+        .find(|d| d.date == date(2026, 11, 25))
+        .unwrap();
+    assert_eq!((wednesday.sessions, wednesday.minutes), (1, 7.0));
+    assert_eq!(s.time_zone, "Europe/Berlin");
+}
+
+#[test]
+fn pain_averages_use_what_exists_and_change_needs_both() {
+    let berlin = tz("Europe/Berlin");
+    let now = at(&berlin, date(2026, 11, 26), 18, 0);
+    let d = date(2026, 11, 20);
+    let records = vec![
+        with_pain(
+            local("a", &berlin, d, 8, 0, "neck", "neck", 480.0),
+            Some(6),
+            Some(3),
+        ),
+        with_pain(
+            local("b", &berlin, d, 9, 0, "neck", "neck", 480.0),
+            Some(5),
+            Some(4),
+        ),
+        with_pain(
+            local("c", &berlin, d, 10, 0, "neck", "neck", 480.0),
+            Some(7),
+            None,
+        ),
+        with_pain(
+            local("d", &berlin, d, 11, 0, "neck", "neck", 480.0),
+            None,
+            Some(2),
+        ),
+        local("e", &berlin, d, 12, 0, "neck", "neck", 480.0),
+        local("f", &berlin, d, 13, 0, "jaw", "jaw", 300.0),
+    ];
+    let s = stats::compute(&records, &now, 3);
+    let neck = s.routines.iter().find(|r| r.routine_id == "neck").unwrap();
+    assert_eq!(neck.sessions, 5);
+    assert_eq!(neck.pain.before_avg, Some(6.0));
+    assert_eq!(neck.pain.before_n, 3);
+    assert_eq!(neck.pain.after_avg, Some(3.0));
+    assert_eq!(neck.pain.after_n, 3);
+    assert_eq!(neck.pain.change_avg, Some(-2.0));
+    assert_eq!(neck.pain.change_n, 2);
+    let jaw = s.routines.iter().find(|r| r.routine_id == "jaw").unwrap();
+    assert_eq!(jaw.pain, stats::PainStats::default());
+    assert_eq!(s.routines[0].routine_id, "neck", "most sessions first");
+}
+
+#[test]
+fn since_limits_the_period_figures_but_not_the_weeks() {
+    let berlin = tz("Europe/Berlin");
+    let now = at(&berlin, date(2026, 11, 26), 18, 0);
+    let records = vec![
+        local(
+            "old",
+            &berlin,
+            date(2026, 11, 2),
+            8,
+            0,
+            "neck",
+            "neck",
+            600.0,
+        ),
+        local(
+            "new",
+            &berlin,
+            date(2026, 11, 25),
+            8,
+            0,
+            "jaw",
+            "jaw",
+            300.0,
+        ),
+        external(
+            "x",
+            &format_time(at(&berlin, date(2026, 11, 3), 17, 0).timestamp(), &berlin),
+            "Physio",
+            45.0,
+        ),
+    ];
+    let mut options = StatsOptions::new(2);
+    options.since = Some(at(&berlin, date(2026, 11, 20), 0, 0).timestamp());
+    let s = stats::compute_with(&records, &now, options);
+    assert_eq!(s.totals.sessions, 1);
+    assert_eq!(s.routines.len(), 1);
+    assert_eq!(s.by_area.len(), 1);
+    assert_eq!(s.external.sessions, 0);
+    let last = s
+        .external
+        .last
+        .as_ref()
+        .expect("the last professional session is always shown");
+    assert_eq!(last.days_ago, 23);
+    assert_eq!(last.self_care_since, 1);
+    assert_eq!(s.weeks.iter().map(|w| w.sessions).sum::<u32>(), 2);
+}
+
+#[test]
+fn an_empty_history_gives_empty_figures() {
+    let now = at(&tz("America/New_York"), date(2026, 11, 24), 9, 0);
+    let s = stats::compute(Vec::<SessionRecord>::new(), &now, 3);
+    assert_eq!(s.this_week.sessions, 0);
+    assert!(s.routines.is_empty() && s.by_area.is_empty());
+    assert!(s.external.last.is_none());
+    assert_eq!(s.totals.first_at, None);
+    calendar_is_whole_weeks(&s);
+    // It serialises (the `stats --json` output).
+    let json = serde_json::to_value(&s).unwrap();
+    assert_eq!(json["this_week"]["start"], "2026-11-23");
+    assert_eq!(json["calendar"]["days"].as_array().unwrap().len(), 112);
+}
+
+// ---------------------------------------------------------------------------------------
+// DST. 2026: New York springs forward Sun 8 March and falls back Sun 1 November;
+// Berlin springs forward Sun 29 March and falls back Sun 25 October.
+
+#[test]
+fn new_york_spring_forward_keeps_days_and_weeks_local() {
+    let ny = tz("America/New_York");
+    let sunday = date(2026, 3, 8);
+    let records = vec![
+        local(
+            "sat-late",
+            &ny,
+            date(2026, 3, 7),
+            23,
+            30,
+            "neck",
+            "neck",
+            600.0,
+        ),
+        local("sun-early", &ny, sunday, 1, 30, "neck", "neck", 60.0), // before the gap (EST)
+        local("sun-after", &ny, sunday, 3, 30, "neck", "neck", 120.0), // after it (EDT)
+        local("sun-late", &ny, sunday, 23, 45, "neck", "neck", 180.0),
+        local(
+            "mon-early",
+            &ny,
+            date(2026, 3, 9),
+            0,
+            15,
+            "neck",
+            "neck",
+            240.0,
+        ),
+    ];
+    let now = at(&ny, date(2026, 3, 9), 12, 0);
+    let s = stats::compute(&records, &now, 3);
+    assert_eq!(s.this_week.start, date(2026, 3, 9));
+    assert_eq!(s.this_week.sessions, 1);
+    let last_week = &s.weeks[s.weeks.len() - 2];
+    assert_eq!(last_week.start, date(2026, 3, 2));
+    assert_eq!(last_week.sessions, 4);
+    assert_eq!(last_week.active_days, 2);
+    let day = |d: Date| {
+        s.calendar
+            .days
+            .iter()
+            .find(|c| c.date == d)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(day(sunday).sessions, 3);
+    assert_eq!(day(sunday).minutes, 6.0);
+    assert_eq!(day(date(2026, 3, 7)).minutes, 10.0);
+    assert_eq!(day(date(2026, 3, 9)).minutes, 4.0);
+    calendar_is_whole_weeks(&s);
+
+    // The week starts at local midnight, whatever the offset.
+    assert_eq!(
+        stats::week_start(&now).to_string(),
+        "2026-03-09T00:00:00-04:00[America/New_York]"
+    );
+    let sunday_noon = at(&ny, sunday, 12, 0);
+    assert_eq!(
+        stats::week_start(&sunday_noon).to_string(),
+        "2026-03-02T00:00:00-05:00[America/New_York]"
+    );
+
+    // "Days ago" counts calendar days, not 24-hour periods: Saturday 18:00 to Monday 09:00 is
+    // 38 hours but two days.
+    let pro = external(
+        "pro",
+        &format_time(at(&ny, date(2026, 3, 7), 18, 0).timestamp(), &ny),
+        "Massage",
+        60.0,
+    );
+    let s = stats::compute([&pro], &at(&ny, date(2026, 3, 9), 9, 0), 3);
+    assert_eq!(s.external.last.unwrap().days_ago, 2);
+}
+
+#[test]
+fn new_york_fall_back_keeps_days_and_weeks_local() {
+    let ny = tz("America/New_York");
+    let sunday = date(2026, 11, 1);
+    // 01:30 happens twice on this Sunday: once in EDT, once in EST. Both are Sunday.
+    let first = "2026-11-01T01:30:00-04:00";
+    let second = "2026-11-01T01:30:00-05:00";
+    let records = vec![
+        rec("edt", first, "neck", "neck", 300.0),
+        rec("est", second, "neck", "neck", 300.0),
+        local("sun-late", &ny, sunday, 23, 59, "neck", "neck", 300.0),
+        local("mon", &ny, date(2026, 11, 2), 0, 0, "neck", "neck", 300.0),
+        local(
+            "sat",
+            &ny,
+            date(2026, 10, 31),
+            23,
+            59,
+            "neck",
+            "neck",
+            300.0,
+        ),
+    ];
+    let now = at(&ny, date(2026, 11, 3), 8, 0);
+    let s = stats::compute(&records, &now, 3);
+    assert_eq!(s.this_week.start, date(2026, 11, 2));
+    assert_eq!(s.this_week.sessions, 1);
+    let day = |d: Date| {
+        s.calendar
+            .days
+            .iter()
+            .find(|c| c.date == d)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(day(sunday).sessions, 3);
+    assert_eq!(day(date(2026, 10, 31)).sessions, 1);
+    assert_eq!(s.weeks[s.weeks.len() - 2].sessions, 4);
+    assert_eq!(s.weeks[s.weeks.len() - 2].active_days, 2);
+    calendar_is_whole_weeks(&s);
+    // Sunday itself, after the change: the week began on Monday in EDT.
+    let sunday_evening = at(&ny, sunday, 20, 0);
+    assert_eq!(
+        stats::week_start(&sunday_evening).to_string(),
+        "2026-10-26T00:00:00-04:00[America/New_York]"
+    );
+}
+
+#[test]
+fn berlin_changes_in_spring_and_autumn() {
+    let berlin = tz("Europe/Berlin");
+    // Spring: 29 March, 02:00 -> 03:00. A session at 02:30 does not exist; jiff moves it
+    // forward, and it stays on Sunday.
+    let records = vec![
+        local(
+            "gap",
+            &berlin,
+            date(2026, 3, 29),
+            2,
+            30,
+            "neck",
+            "neck",
+            60.0,
+        ),
+        local(
+            "sun-late",
+            &berlin,
+            date(2026, 3, 29),
+            23,
+            30,
+            "neck",
+            "neck",
+            60.0,
+        ),
+        local(
+            "mon",
+            &berlin,
+            date(2026, 3, 30),
+            0,
+            30,
+            "neck",
+            "neck",
+            60.0,
+        ),
+    ];
+    let now = at(&berlin, date(2026, 3, 30), 9, 0);
+    let s = stats::compute(&records, &now, 3);
+    assert_eq!(s.this_week.sessions, 1);
+    assert_eq!(s.weeks[s.weeks.len() - 2].sessions, 2);
+    assert_eq!(s.weeks[s.weeks.len() - 2].active_days, 1);
+    calendar_is_whole_weeks(&s);
+
+    // Autumn: 25 October, 03:00 -> 02:00. The 25-hour Sunday is still one day, and a
+    // 16-week calendar ending in November still lines up with Mondays.
+    let records = vec![
+        rec(
+            "first-0230",
+            "2026-10-25T02:30:00+02:00",
+            "neck",
+            "neck",
+            60.0,
+        ),
+        rec(
+            "second-0230",
+            "2026-10-25T02:30:00+01:00",
+            "neck",
+            "neck",
+            60.0,
+        ),
+        local(
+            "mon",
+            &berlin,
+            date(2026, 10, 26),
+            0,
+            5,
+            "neck",
+            "neck",
+            60.0,
+        ),
+    ];
+    let now = at(&berlin, date(2026, 11, 24), 12, 0);
+    let s = stats::compute(&records, &now, 3);
+    let day = |d: Date| {
+        s.calendar
+            .days
+            .iter()
+            .find(|c| c.date == d)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(day(date(2026, 10, 25)).sessions, 2);
+    assert_eq!(day(date(2026, 10, 26)).sessions, 1);
+    let week_of = |d: Date| s.weeks.iter().find(|w| w.start == d).unwrap().clone();
+    assert_eq!(week_of(date(2026, 10, 19)).sessions, 2);
+    assert_eq!(week_of(date(2026, 10, 26)).sessions, 1);
+    calendar_is_whole_weeks(&s);
+    assert_eq!(s.calendar.start, date(2026, 8, 10));
+}
+
+#[test]
+fn the_builder_streams_and_ignores_order() {
+    let berlin = tz("Europe/Berlin");
+    let now = at(&berlin, date(2026, 11, 26), 18, 0);
+    let mut records: Vec<SessionRecord> = (0..200)
+        .map(|i| {
+            let d = date(2026, 11, 26)
+                .checked_sub(jiff::Span::new().days(i % 120))
+                .unwrap();
+            with_pain(
+                local(
+                    &format!("r{i}"),
+                    &berlin,
+                    d,
+                    8,
+                    0,
+                    if i % 3 == 0 { "jaw" } else { "neck" },
+                    "neck",
+                    60.0 * f64::from(i as i32 % 9),
+                ),
+                Some((i % 11) as u8),
+                Some((i % 7) as u8),
+            )
+        })
+        .collect();
+    let forward = stats::compute(&records, &now, 3);
+    records.reverse();
+    let mut builder = stats::StatsBuilder::new(&now, StatsOptions::new(3));
+    for r in &records {
+        builder.add(r);
+    }
+    assert_eq!(builder.finish(), forward);
+}
