@@ -18,9 +18,13 @@ pub type UserError = String;
 
 pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
     let paths = Paths::resolve(cli.global.config_dir.clone(), cli.global.data_dir.clone());
+    let recovered = recover(&paths);
     let Some(command) = cli.command else {
-        return open_app(&cli.global, &paths);
+        return open_app(&cli.global, &paths, recovered);
     };
+    if let Some(m) = &recovered {
+        eprintln!("knotless: {m}");
+    }
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let io_err = |e: io::Error| e.to_string();
@@ -75,9 +79,14 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
 }
 
 /// `knotless` with no command: the first-run notice if it was never acknowledged, else home.
-fn open_app(g: &crate::cli::Global, paths: &Paths) -> Result<ExitCode, UserError> {
+fn open_app(
+    g: &crate::cli::Global,
+    paths: &Paths,
+    recovered: Option<String>,
+) -> Result<ExitCode, UserError> {
     crate::tui::check_terminal()?;
     let mut env = make_env(g, paths);
+    env.status = recovered;
     let first: Box<dyn crate::app::View> = if crate::ui::first_run::FirstRun::needed(&env) {
         Box::new(crate::ui::first_run::FirstRun::new(false))
     } else {
@@ -100,6 +109,35 @@ pub fn make_env(g: &crate::cli::Global, paths: &Paths) -> crate::app::Env {
     });
     let theme = crate::theme::starting_theme(lib.config.theme, flag, g.no_color);
     crate::app::Env::new(lib, paths.clone(), theme, g.quiet)
+}
+
+/// Every command starts by logging sessions whose process died (their in-progress files)
+/// as interrupted; sessions still running in another terminal are left alone. Returns a
+/// line for the user when something was recovered.
+fn recover(paths: &Paths) -> Option<String> {
+    let dir = paths.data.as_deref()?;
+    if !dir.join("in-progress").exists() {
+        return None;
+    }
+    let mut err = io::stderr().lock();
+    match crate::history::recover(dir) {
+        Ok(r) => {
+            for w in &r.warnings {
+                let _ = writeln!(err, "warning: {w}");
+            }
+            let n = r.records.len();
+            (n > 0).then(|| {
+                format!(
+                    "recovered {n} session{} that ended unexpectedly (logged as interrupted)",
+                    if n == 1 { "" } else { "s" }
+                )
+            })
+        }
+        Err(e) => {
+            let _ = writeln!(err, "warning: {e}");
+            None
+        }
+    }
 }
 
 /// Other commands still work when a file is broken, but they say so on stderr.

@@ -14,6 +14,7 @@ pub mod history;
 pub mod load;
 pub mod paths;
 pub mod record;
+pub mod recorder;
 pub mod routine;
 pub mod session;
 pub mod state;

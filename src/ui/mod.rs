@@ -3,10 +3,12 @@
 
 pub mod before;
 pub mod countdown;
+pub mod finish;
 pub mod first_run;
 pub mod help;
 pub mod home;
 pub mod pacer;
+pub mod player;
 pub mod rating;
 
 use ratatui::Frame;
@@ -125,14 +127,11 @@ pub fn open_routine(_env: &mut Env, routine: crate::routine::Routine) -> crate::
 pub fn start_player(
     env: &mut Env,
     routine: crate::routine::Routine,
-    _pain_before: Option<u8>,
-    _now: std::time::Instant,
+    pain_before: Option<u8>,
+    now: std::time::Instant,
 ) -> crate::app::Nav {
-    env.status = Some(format!(
-        "{}: the player is not in this build yet",
-        routine.name
-    ));
-    crate::app::Nav::Back
+    let player = player::Player::routine(env, &routine, pain_before, now);
+    crate::app::Nav::Replace(Box::new(player))
 }
 
 pub fn open_breathing(env: &mut Env) -> crate::app::Nav {
@@ -156,4 +155,54 @@ pub fn make_home(env: &mut Env) -> Box<dyn crate::app::View> {
 
 /// Runs once after the first frame: reads what the header and detail pane need from the
 /// history, which can be large, so the first frame never waits for it.
-pub fn warm_up(_env: &mut Env) {}
+pub fn warm_up(env: &mut Env) {
+    refresh_history(env);
+}
+
+/// Re-reads what the home screen shows from the history: the header line (read from the
+/// end of the file, cheap at any size) and each routine's last-done line.
+pub fn refresh_history(env: &mut Env) {
+    use crate::history::{self, Detail};
+    use crate::stats::{StatsBuilder, StatsOptions, week_start};
+    let Some(dir) = env.data_dir() else { return };
+    let now = (env.wall)();
+    if let Ok(recent) = history::recent(&dir, week_start(&now).timestamp()) {
+        env.header = Some(header_text(&recent, &now, env.weekly_goal));
+    }
+    let mut b = StatsBuilder::new(&now, StatsOptions::new(env.weekly_goal));
+    if history::for_each(&dir, Detail::NoSteps, |r| b.add(&r)).is_ok() {
+        env.done = b
+            .finish()
+            .routines
+            .into_iter()
+            .map(|r| {
+                let info = crate::app::DoneInfo {
+                    last: r.last_at,
+                    count: r.sessions,
+                    pain_change: r.pain.change_avg.map(|c| (c, r.pain.change_n)),
+                };
+                (r.routine_id, info)
+            })
+            .collect();
+    }
+}
+
+/// "Last session 2 days ago · 2 of 3 this week" — never a scolding.
+pub fn header_text(r: &crate::history::Recent, now: &jiff::Zoned, goal: u32) -> String {
+    let Some(last) = r.last_ended else {
+        return "Welcome — pick a routine to begin".into();
+    };
+    let then = last.to_zoned(now.time_zone().clone()).date();
+    let days = crate::stats::days_between(then, now.date());
+    let ago = match days {
+        i32::MIN..=0 => "today".to_string(),
+        1 => "yesterday".to_string(),
+        n => format!("{n} days ago"),
+    };
+    let week = if goal > 0 {
+        format!("{} of {goal} this week", r.count_since)
+    } else {
+        format!("{} this week", r.count_since)
+    };
+    format!("Last session {ago} · {week}")
+}

@@ -94,7 +94,7 @@ impl Widget for Shape {
         let inside = |x: f64, hy: f64, rad: f64| {
             let dx = x - cx;
             let dy = hy - cy;
-            dx * dx + dy * dy <= rad * rad + 0.25
+            dx * dx + dy * dy <= rad * rad - 0.2
         };
         for row in 0..area.height {
             for col in 0..area.width {

@@ -1,0 +1,326 @@
+//! Finish: each step's status and time, the total active time, then the optional "How is
+//! your head now?" and a one-line note. The record was saved before this screen opened;
+//! the rating and note are appended as an amendment when given.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::rating::{Answer, Rating};
+use crate::app::{Env, KeyHelp, Nav, View, key};
+use crate::history;
+use crate::record::{
+    Amendment, Outcome, SessionRecord, StepRecord, StepStatus, VERSION, format_time,
+};
+use crate::routine::fmt_clock;
+
+const NOTE_MAX: usize = 500;
+
+enum Stage {
+    Rating(Rating),
+    Note,
+    Done,
+}
+
+pub struct Finish {
+    record: SessionRecord,
+    data: Option<PathBuf>,
+    /// Why the record could not be saved, if it could not.
+    problem: Option<String>,
+    stage: Stage,
+    pain_after: Option<u8>,
+    note: String,
+    amended: bool,
+}
+
+impl Finish {
+    pub fn new(
+        record: SessionRecord,
+        data: Option<PathBuf>,
+        problem: Option<String>,
+        env: &Env,
+    ) -> Finish {
+        let stage = if env.ask_ratings {
+            Stage::Rating(Rating::default())
+        } else {
+            Stage::Note
+        };
+        Finish {
+            record,
+            data,
+            problem,
+            stage,
+            pain_after: None,
+            note: String::new(),
+            amended: false,
+        }
+    }
+
+    pub fn record(&self) -> &SessionRecord {
+        &self.record
+    }
+
+    /// Appends the rating and note (once), if either was given.
+    fn amend(&mut self, env: &mut Env) {
+        if self.amended {
+            return;
+        }
+        self.amended = true;
+        let note = self.note.trim();
+        if self.pain_after.is_none() && note.is_empty() {
+            return;
+        }
+        let amendment = Amendment {
+            v: VERSION,
+            amends: self.record.id.clone(),
+            at: format_time((env.wall)().timestamp(), (env.wall)().time_zone()),
+            pain_before: None,
+            pain_after: self.pain_after,
+            note: (!note.is_empty()).then(|| note.to_string()),
+        };
+        self.record.pain_after = self.pain_after.or(self.record.pain_after);
+        if let Some(n) = &amendment.note {
+            self.record.note = Some(n.clone());
+        }
+        if let Some(dir) = &self.data
+            && let Err(e) = history::amend(dir, &amendment)
+        {
+            env.status = Some(format!("could not save the rating: {e}"));
+        }
+        super::refresh_history(env);
+    }
+
+    fn step_rows(&self, env: &Env, w: u16) -> Vec<Line<'static>> {
+        let t = &env.theme;
+        // One row per routine step: both sides of a step share a row, as in "L 1:00  R 1:00".
+        let mut rows: Vec<(String, Vec<&StepRecord>)> = Vec::new();
+        for s in &self.record.steps {
+            match rows.last_mut() {
+                Some((title, parts))
+                    if *title == s.title
+                        && s.side.is_some()
+                        && parts.iter().all(|p| p.side != s.side) =>
+                {
+                    parts.push(s)
+                }
+                _ => rows.push((s.title.clone(), vec![s])),
+            }
+        }
+        let title_w = rows
+            .iter()
+            .map(|(t, _)| t.chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(w as usize / 2);
+        let any_side = self.record.steps.iter().any(|s| s.side.is_some());
+        rows.into_iter()
+            .map(|(title, parts)| {
+                let icon = if parts.iter().all(|p| p.status == StepStatus::Done) {
+                    "✓"
+                } else if parts.iter().all(|p| p.status == StepStatus::Skipped) {
+                    "↷"
+                } else {
+                    "◐"
+                };
+                let style = if icon == "✓" { t.base } else { t.muted };
+                let mut spans = vec![
+                    Span::styled(
+                        format!("  {icon} "),
+                        if icon == "✓" { t.good } else { t.muted },
+                    ),
+                    Span::styled(format!("{:title_w$}", truncate(&title, title_w)), style),
+                ];
+                for p in parts {
+                    let side = match p.side {
+                        Some(s) => format!("{} ", s.short()),
+                        None if any_side => "  ".to_string(),
+                        None => String::new(),
+                    };
+                    let time = match p.status {
+                        StepStatus::Skipped => "skipped".to_string(),
+                        _ => fmt_clock(Duration::from_secs_f64(p.active_secs.max(0.0))),
+                    };
+                    spans.push(Span::styled(format!("   {side}{time:>5}"), style));
+                }
+                Line::from(spans)
+            })
+            .collect()
+    }
+}
+
+fn truncate(s: &str, w: usize) -> String {
+    if s.chars().count() <= w {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(w.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+impl View for Finish {
+    fn title(&self) -> &str {
+        "Finished"
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, env: &Env, _now: Instant) {
+        let t = &env.theme;
+        let r = &self.record;
+        let rows = self.step_rows(env, area.width);
+        let [head, body, ask, _, foot] = Layout::vertical([
+            Constraint::Length(2),
+            Constraint::Max(rows.len() as u16 + 1),
+            Constraint::Length(5),
+            Constraint::Min(0),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        let how = match r.outcome {
+            Outcome::Completed => "done",
+            Outcome::Stopped => "stopped early",
+            Outcome::Interrupted => "interrupted",
+        };
+        let active = format!(
+            "{} of {} active ",
+            fmt_clock(Duration::from_secs_f64(r.active_secs.max(0.0))),
+            fmt_clock(Duration::from_secs_f64(r.planned_secs.max(0.0)))
+        );
+        let [hl, hr] = Layout::horizontal([
+            Constraint::Min(1),
+            Constraint::Length(active.chars().count() as u16),
+        ])
+        .areas(Rect { height: 1, ..head });
+        frame.render_widget(Line::styled(format!(" {} — {how}", r.title), t.title), hl);
+        frame.render_widget(Line::styled(active, t.muted), hr);
+
+        let overflow = rows.len().saturating_sub(body.height as usize);
+        let mut shown: Vec<Line> = rows.into_iter().skip(overflow).collect();
+        if overflow > 0 {
+            shown[0] = Line::styled(format!("  … {overflow} earlier steps"), t.muted);
+        }
+        frame.render_widget(Paragraph::new(shown), body);
+
+        let mut lines: Vec<Line> = Vec::new();
+        lines.push(match &self.problem {
+            None => Line::styled(" Saved to your history.", t.muted),
+            Some(p) => Line::styled(format!(" Not saved yet: {p}"), t.caution),
+        });
+        match &self.stage {
+            Stage::Rating(rating) => {
+                let before = r
+                    .pain_before
+                    .map(|b| format!("   (before: {b})"))
+                    .unwrap_or_default();
+                lines.push(Line::styled(
+                    format!(" How is your head now?{before}"),
+                    t.title,
+                ));
+                let mut scale = rating.scale(t);
+                scale.spans.insert(0, Span::raw(" "));
+                lines.push(scale);
+                lines.push(Line::styled(
+                    " A number (1 then 0 for 10), or Enter to skip.",
+                    t.muted,
+                ));
+            }
+            Stage::Note | Stage::Done => {
+                if let Some(after) = self.pain_after {
+                    let before = r.pain_before.map(|b| format!("{b} → ")).unwrap_or_default();
+                    lines.push(Line::styled(format!(" Head: {before}{after}"), t.base));
+                }
+                let cursor = if matches!(self.stage, Stage::Note) {
+                    "▏"
+                } else {
+                    ""
+                };
+                let room = (ask.width as usize).saturating_sub(32);
+                let shown: String = {
+                    let n = self.note.chars().count();
+                    self.note.chars().skip(n.saturating_sub(room)).collect()
+                };
+                lines.push(Line::from(vec![
+                    Span::styled(" A note for later (optional): ", t.title),
+                    Span::styled(format!("{shown}{cursor}"), t.accent),
+                ]));
+            }
+        }
+        frame.render_widget(Paragraph::new(lines), ask);
+        super::footer(frame, foot, env, &self.keys());
+    }
+
+    fn handle_key(&mut self, key: KeyEvent, env: &mut Env, _now: Instant) -> Nav {
+        match &mut self.stage {
+            Stage::Rating(rating) => {
+                if matches!(key.code, KeyCode::Esc | KeyCode::Char('q')) {
+                    self.amend(env);
+                    return Nav::Home;
+                }
+                match rating.handle_key(key) {
+                    Answer::Pending => {}
+                    Answer::Rated(n) => {
+                        self.pain_after = Some(n);
+                        self.stage = Stage::Note;
+                    }
+                    Answer::Skipped => self.stage = Stage::Note,
+                }
+                Nav::Stay
+            }
+            Stage::Note => {
+                match key.code {
+                    KeyCode::Enter => {
+                        self.stage = Stage::Done;
+                        self.amend(env);
+                        return Nav::Home;
+                    }
+                    KeyCode::Esc => {
+                        self.note.clear();
+                        self.amend(env);
+                        return Nav::Home;
+                    }
+                    KeyCode::Backspace => {
+                        self.note.pop();
+                    }
+                    KeyCode::Char(c)
+                        if !key
+                            .modifiers
+                            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                            && self.note.chars().count() < NOTE_MAX =>
+                    {
+                        self.note.push(c)
+                    }
+                    _ => {}
+                }
+                Nav::Stay
+            }
+            Stage::Done => Nav::Home,
+        }
+    }
+
+    fn keys(&self) -> Vec<KeyHelp> {
+        match self.stage {
+            Stage::Rating(_) => vec![
+                key("0-10", "rate"),
+                key("Enter", "skip"),
+                key("Esc", "home"),
+            ],
+            _ => vec![
+                key("type", "a note"),
+                key("Enter", "save and go home"),
+                key("Esc", "no note"),
+            ],
+        }
+    }
+
+    fn captures_text(&self) -> bool {
+        matches!(self.stage, Stage::Note)
+    }
+
+    fn shutdown(&mut self, env: &mut Env, _now: Instant) {
+        self.amend(env);
+    }
+}
