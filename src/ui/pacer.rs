@@ -14,9 +14,11 @@ use ratatui::widgets::Widget;
 use crate::breath::{PacerState, shape_level};
 use crate::config::Motion;
 
-/// Radius steps in half-cell units.
-const STEP: f64 = 0.5;
+/// The smallest shape: a few half-cells, so the breath never disappears entirely.
 const MIN_RADIUS: f64 = 1.0;
+/// At most this many sizes: smooth enough to read as growing, few enough that the loop
+/// wakes rarely (about 3 times a second on a 4-second in-breath).
+const MAX_LEVELS: usize = 12;
 
 pub struct Shape {
     /// 0..=1 as the breath module computes it (already eased).
@@ -33,11 +35,7 @@ impl Shape {
         if motion == Motion::Reduced {
             return 1;
         }
-        let max = max_radius(area);
-        if max <= MIN_RADIUS {
-            return 1;
-        }
-        ((max - MIN_RADIUS) / STEP).floor() as u32 + 1
+        radii(area).len().max(1) as u32
     }
 
     /// The shape for a pacer state. With reduced motion the shape jumps to where the phase
@@ -65,13 +63,45 @@ impl Shape {
     }
 
     fn radius(&self, area: Rect) -> f64 {
-        let max = max_radius(area);
+        let r = radii(area);
+        let Some(&last) = r.last() else {
+            return max_radius(area);
+        };
         if self.levels <= 1 {
-            return max;
+            return last;
         }
-        let frac = self.level as f64 / (self.levels - 1) as f64;
-        MIN_RADIUS + (max - MIN_RADIUS) * frac
+        // Map this level onto the sizes this area can really show.
+        let i = (self.level as usize * (r.len() - 1) + (self.levels as usize - 1) / 2)
+            / (self.levels as usize - 1);
+        r[i.min(r.len() - 1)]
     }
+}
+
+/// Half-cell centres relative to the shape's centre, as (dx, dy) in half-cell units.
+fn centres(area: Rect) -> impl Iterator<Item = (f64, f64)> {
+    let cx = (area.width as f64 - 1.0) / 2.0;
+    let cy = area.height as f64; // the centre line between two half rows
+    (0..area.height * 2)
+        .flat_map(move |hy| (0..area.width).map(move |x| (x as f64 - cx, hy as f64 + 0.5 - cy)))
+}
+
+/// The radii at which the filled shape gains cells, spread over at most `MAX_LEVELS`: each
+/// is a visibly different shape, from small to as large as fits.
+fn radii(area: Rect) -> Vec<f64> {
+    let max = max_radius(area);
+    let mut d: Vec<f64> = centres(area)
+        .map(|(x, y)| (x * x + y * y).sqrt())
+        .filter(|&d| d >= MIN_RADIUS && d <= max + 1e-9)
+        .collect();
+    d.sort_by(f64::total_cmp);
+    d.dedup_by(|a, b| (*a - *b).abs() < 1e-6);
+    if d.len() <= MAX_LEVELS {
+        return d;
+    }
+    let n = d.len() - 1;
+    (0..MAX_LEVELS)
+        .map(|i| d[i * n / (MAX_LEVELS - 1)])
+        .collect()
 }
 
 /// The largest radius (in half-cell units) that fits: width counts 1 unit per column,
@@ -87,21 +117,16 @@ impl Widget for Shape {
         if area.width == 0 || area.height == 0 {
             return;
         }
-        let r = self.radius(area);
+        let r = self.radius(area) + 1e-9;
         let max = max_radius(area);
         let cx = (area.width as f64 - 1.0) / 2.0;
-        let cy = area.height as f64 - 0.5; // in half rows
-        let inside = |x: f64, hy: f64, rad: f64| {
-            let dx = x - cx;
-            let dy = hy - cy;
-            dx * dx + dy * dy <= rad * rad - 0.2
-        };
+        let cy = area.height as f64;
+        let dist = |x: f64, hy: f64| ((x - cx).powi(2) + (hy - cy).powi(2)).sqrt();
         for row in 0..area.height {
             for col in 0..area.width {
                 let x = col as f64;
                 let top = row as f64 * 2.0 + 0.5;
-                let bottom = top + 1.0;
-                let (t, b) = (inside(x, top, r), inside(x, bottom, r));
+                let (t, b) = (dist(x, top) <= r, dist(x, top + 1.0) <= r);
                 let cell = &mut buf[(area.x + col, area.y + row)];
                 match (t, b) {
                     (true, true) => {
@@ -115,8 +140,7 @@ impl Widget for Shape {
                     }
                     (false, false) => {
                         // The faint ring at full size, so the target is always visible.
-                        let d = ((x - cx).powi(2) + ((top + bottom) / 2.0 - cy).powi(2)).sqrt();
-                        if (d - max).abs() < 0.55 {
+                        if (dist(x, top + 0.5) - max).abs() < 0.6 {
                             cell.set_symbol("·").set_style(self.ring);
                         }
                     }
@@ -153,7 +177,7 @@ mod tests {
     #[test]
     fn every_level_is_a_visibly_different_size() {
         let levels = Shape::levels_for(Rect::new(0, 0, 15, 7), Motion::Smooth);
-        assert!(levels >= 8, "{levels}");
+        assert!((8..=12).contains(&levels), "{levels}");
         let sizes: Vec<usize> = (0..levels).map(|l| filled(l, levels)).collect();
         for pair in sizes.windows(2) {
             assert!(pair[1] > pair[0], "{sizes:?}");
