@@ -157,10 +157,21 @@ impl Player {
 
         // Text under the band: instructions, cue, the step's caution.
         let mut text: Vec<Line> = Vec::new();
-        text.extend(indent(super::wrap_lines(&step.instructions, w, t.base)));
-        if let Some(cue) = &step.cue {
-            text.push(Line::raw(""));
-            text.extend(indent(super::wrap_lines(cue, w, t.accent)));
+        let instructions = indent(super::wrap_lines(&step.instructions, w, t.base));
+        let cue = step
+            .cue
+            .as_ref()
+            .map(|c| indent(super::wrap_lines(c, w, t.accent)));
+        if area.height < 14 {
+            // Short screens: the cue (what to do now) first, the full instructions after.
+            text.extend(cue.into_iter().flatten());
+            text.extend(instructions);
+        } else {
+            text.extend(instructions);
+            if let Some(cue) = cue {
+                text.push(Line::raw(""));
+                text.extend(cue);
+            }
         }
         if let Some(c) = &step.caution {
             text.push(Line::raw(""));
@@ -236,8 +247,8 @@ impl Player {
             self.pacer_levels.set(1);
             return;
         };
-        let word_w: u16 = 16;
-        let shape_w = (area.height * 2 + 1).min(rest.width.saturating_sub(word_w));
+        let shape_w = (area.height * 2 + 1).min(rest.width.saturating_sub(11));
+        let word_w: u16 = rest.width.saturating_sub(shape_w).min(18);
         let art_fits = art.filter(|a| {
             (a.width() as u16) + word_w + shape_w + 4 <= rest.width
                 && a.height() as u16 <= area.height
@@ -469,11 +480,15 @@ fn indent(lines: Vec<Line<'static>>) -> Vec<Line<'static>> {
         .collect()
 }
 
-/// How tall the countdown/pacer row is: as tall as fits (up to 9 rows) while leaving the
-/// instructions room, never under 3.
+/// How tall the countdown/pacer row is: as tall as fits while leaving the instructions
+/// room — up to 9 rows, or half the screen on a tall terminal — and never under 4.
 fn band_height(avail: u16, text: u16) -> u16 {
     let want_text = text.min(8);
-    avail.saturating_sub(want_text + 1).clamp(3, 9).min(avail)
+    let most = (avail / 2).max(9);
+    avail
+        .saturating_sub(want_text + 1)
+        .clamp(4, most)
+        .min(avail)
 }
 
 fn render_word(frame: &mut Frame, area: Rect, env: &Env, p: &PacerState<'_>, paused: bool) {

@@ -56,6 +56,32 @@ impl TestApp {
         }
     }
 
+    /// Like `new`, with extra routine files in the user's config directory.
+    pub fn with_routines(theme: ThemeName, files: &[(&str, &str)]) -> TestApp {
+        let config = tempfile::tempdir().unwrap();
+        let data = tempfile::tempdir().unwrap();
+        std::fs::create_dir(config.path().join("routines")).unwrap();
+        for (name, text) in files {
+            std::fs::write(config.path().join("routines").join(name), text).unwrap();
+        }
+        let mut env = env_with(&config, &data, theme);
+        assert!(env.lib.problems.is_empty(), "{:?}", env.lib.problems);
+        let screen = knotless::ui::make_home(&mut env);
+        let app = App::new(env, screen, knotless::ui::make_home);
+        TestApp {
+            app,
+            t0: Instant::now(),
+            config,
+            data,
+        }
+    }
+
+    /// A wake-up at `ms` with no key (the loop's deadline passed).
+    pub fn tick(&mut self, ms: u64) {
+        let now = self.at(ms);
+        self.app.tick(now);
+    }
+
     pub fn at(&self, ms: u64) -> Instant {
         self.t0 + std::time::Duration::from_millis(ms)
     }
