@@ -5,5 +5,6 @@
 
 pub mod history;
 pub mod record;
+pub mod review;
 pub mod routine;
 pub mod stats;
