@@ -70,6 +70,20 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
             warn_problems(&lib);
             commands::patterns(&lib, &mut out).map_err(io_err)?;
         }
+        Command::History {
+            since,
+            until,
+            routine,
+            format,
+        } => history_cmd(&paths, since, until, routine, format, &mut out)?,
+        Command::Stats { since, json } => stats_cmd(&paths, &since, json, &mut out)?,
+        Command::Report { since } => report_cmd(&paths, &since, &mut out)?,
+        Command::Log {
+            what,
+            at,
+            duration,
+            note,
+        } => log_cmd(&paths, &what, at.as_deref(), &duration, note, &mut out)?,
         other => {
             return Err(format!("`{other:?}` is not available in this build yet"));
         }
@@ -138,6 +152,128 @@ fn recover(paths: &Paths) -> Option<String> {
             None
         }
     }
+}
+
+fn data_dir(paths: &Paths) -> Result<&std::path::Path, UserError> {
+    paths.data_dir()
+}
+
+/// Unreadable history lines are skipped with a warning naming each line (at most ten, then
+/// a count), on stderr so the output stays clean for spreadsheets and scripts.
+fn warn_history(warnings: &[crate::history::Warning]) {
+    let mut err = io::stderr().lock();
+    for w in warnings.iter().take(10) {
+        let _ = writeln!(err, "warning: {w}");
+    }
+    if warnings.len() > 10 {
+        let _ = writeln!(err, "warning: … and {} more", warnings.len() - 10);
+    }
+}
+
+fn history_cmd(
+    paths: &Paths,
+    since: Option<String>,
+    until: Option<String>,
+    routine: Option<String>,
+    format: crate::cli::HistoryFormat,
+    out: &mut dyn Write,
+) -> Result<(), UserError> {
+    use crate::history::{Detail, load_filtered};
+    use crate::review::{self, HistoryFormat, HistoryQuery};
+    let now = jiff::Zoned::now();
+    let query = HistoryQuery {
+        since: since.map(|s| review::parse_when(&s, &now)).transpose()?,
+        until: until.map(|s| review::parse_until(&s, &now)).transpose()?,
+        routine,
+        area: None,
+    };
+    let (format, detail) = match format {
+        crate::cli::HistoryFormat::Table => (HistoryFormat::Table, Detail::NoSteps),
+        crate::cli::HistoryFormat::Csv => (HistoryFormat::Csv, Detail::NoSteps),
+        crate::cli::HistoryFormat::Jsonl => (HistoryFormat::Jsonl, Detail::Full),
+    };
+    let loaded =
+        load_filtered(data_dir(paths)?, detail, |r| query.matches(r)).map_err(|e| e.to_string())?;
+    warn_history(&loaded.warnings);
+    if loaded.records.is_empty() && format == HistoryFormat::Table {
+        writeln!(
+            out,
+            "No sessions{}.",
+            if query.since.is_some() || query.until.is_some() || query.routine.is_some() {
+                " match"
+            } else {
+                " yet"
+            }
+        )
+        .map_err(|e| e.to_string())?;
+        return Ok(());
+    }
+    review::write_history(out, &loaded.records, format, now.time_zone()).map_err(|e| e.to_string())
+}
+
+fn stats_cmd(paths: &Paths, since: &str, json: bool, out: &mut dyn Write) -> Result<(), UserError> {
+    use crate::stats::{StatsBuilder, StatsOptions};
+    let now = jiff::Zoned::now();
+    let cfg = Library::load(paths.config_dir()).config;
+    let mut opts = StatsOptions::new(cfg.weekly_goal);
+    opts.since = Some(crate::review::parse_when(since, &now)?);
+    let mut b = StatsBuilder::new(&now, opts);
+    let warnings =
+        crate::history::for_each(data_dir(paths)?, crate::history::Detail::NoSteps, |r| {
+            b.add(&r)
+        })
+        .map_err(|e| e.to_string())?;
+    warn_history(&warnings);
+    let stats = b.finish();
+    let r = if json {
+        crate::review::write_stats_json(out, &stats)
+    } else {
+        crate::review::write_stats_text(out, &stats)
+    };
+    r.map_err(|e| e.to_string())
+}
+
+fn report_cmd(paths: &Paths, since: &str, out: &mut dyn Write) -> Result<(), UserError> {
+    let now = jiff::Zoned::now();
+    let from = crate::review::parse_when(since, &now)?;
+    let loaded = crate::history::load(data_dir(paths)?, crate::history::Detail::NoSteps)
+        .map_err(|e| e.to_string())?;
+    warn_history(&loaded.warnings);
+    crate::review::write_report(out, &loaded.records, Some(from), &now).map_err(|e| e.to_string())
+}
+
+fn log_cmd(
+    paths: &Paths,
+    what: &str,
+    at: Option<&str>,
+    duration: &str,
+    note: Option<String>,
+    out: &mut dyn Write,
+) -> Result<(), UserError> {
+    let now = jiff::Zoned::now();
+    if what.trim().is_empty() {
+        return Err("say what it was, e.g. knotless log \"massage therapist\"".into());
+    }
+    let length = crate::load::parse_duration(duration)
+        .filter(|d| !d.is_zero() && *d <= std::time::Duration::from_secs(24 * 3600))
+        .ok_or_else(|| format!("\"{duration}\" is not a length between 1 second and 24 hours; write it like 60m, 1h 30m or 45 minutes"))?;
+    let start = match at {
+        Some(s) => crate::review::parse_at(s, &now)?,
+        None => now.timestamp() - jiff::SignedDuration::try_from(length).unwrap_or_default(),
+    };
+    let id = crate::history::new_id(now.timestamp());
+    let rec = crate::review::external_record(what.trim(), start, length, note, now.time_zone(), id);
+    crate::history::append(data_dir(paths)?, &rec).map_err(|e| e.to_string())?;
+    let when = start
+        .to_zoned(now.time_zone().clone())
+        .strftime("%a %-d %b %H:%M");
+    writeln!(
+        out,
+        "Logged \"{}\" on {when} ({}).",
+        rec.title,
+        crate::routine::fmt_short(length)
+    )
+    .map_err(|e| e.to_string())
 }
 
 /// Other commands still work when a file is broken, but they say so on stderr.

@@ -929,10 +929,17 @@ impl InProgress {
     /// If the history cannot be written, the error is returned and the final snapshot stays
     /// in place, so the next [`recover`] logs the session with its own outcome (not as
     /// interrupted). Tell the user the message; nothing is lost.
+    ///
+    /// `Ok` means the record is in the history. Failing to remove the files afterwards is
+    /// not reported: the next [`recover`] appends the record again and readers drop the
+    /// repeated id.
     pub fn finish(self, record: &SessionRecord) -> Result<(), HistoryError> {
-        self.write(record, true)?;
+        // Even if the snapshot cannot be marked, the history may still be writable: saving
+        // the record matters more than the safety net.
+        let _ = self.write(record, true);
         append(&self.data_dir, record)?;
-        self.remove_files()
+        let _ = self.remove_files();
+        Ok(())
     }
 
     /// Removes the snapshot and lock file without logging anything: for a session the

@@ -15,6 +15,7 @@ pub mod load;
 pub mod paths;
 pub mod record;
 pub mod recorder;
+pub mod review;
 pub mod routine;
 pub mod session;
 pub mod state;

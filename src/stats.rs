@@ -30,13 +30,15 @@ pub const DEFAULT_WEEKS: usize = 8;
 /// The calendar heatmap covers this many whole weeks, this week last.
 pub const CALENDAR_WEEKS: usize = 16;
 pub const CALENDAR_DAYS: usize = CALENDAR_WEEKS * 7;
+/// [`StatsOptions::weeks`] is capped here (ten years), whatever is asked for.
+pub const MAX_WEEKS: usize = 520;
 
 /// What to compute beyond the defaults.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatsOptions {
     /// Sessions a week the user aims for (`weekly_goal` in config.toml, default 3).
     pub weekly_goal: u32,
-    /// How many weeks [`Stats::weeks`] lists (at least 1; this week is the last).
+    /// How many weeks [`Stats::weeks`] lists (1 to [`MAX_WEEKS`]; this week is the last).
     pub weeks: usize,
     /// Restricts the *period* figures — [`Stats::by_area`], [`Stats::routines`],
     /// [`Stats::external`]'s counts and [`Stats::totals`] — to sessions started at or after
@@ -393,7 +395,7 @@ pub struct StatsBuilder {
 impl StatsBuilder {
     pub fn new(now: &Zoned, options: StatsOptions) -> Self {
         let mut options = options;
-        options.weeks = options.weeks.max(1);
+        options.weeks = options.weeks.clamp(1, MAX_WEEKS);
         let today = now.date();
         let this_monday = monday_of(today);
         let span_weeks = options.weeks.max(CALENDAR_WEEKS);

@@ -600,10 +600,20 @@ fn child_session_holder() {
 fn a_killed_process_is_recovered_but_a_live_one_is_not() {
     let (_tmp, data) = data_dir();
     fs::create_dir_all(&data).unwrap();
-    let mut holder = child("child_session_holder")
-        .env("KNOTLESS_TEST_HOLD_DIR", &data)
-        .spawn()
-        .unwrap();
+    /// Kills the child if an assertion fails first, so no process outlives the test.
+    struct KillOnDrop(std::process::Child);
+    impl Drop for KillOnDrop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut holder = KillOnDrop(
+        child("child_session_holder")
+            .env("KNOTLESS_TEST_HOLD_DIR", &data)
+            .spawn()
+            .unwrap(),
+    );
     let deadline = Instant::now() + Duration::from_secs(30);
     while !data.join("ready").exists() {
         assert!(Instant::now() < deadline, "the child never got going");
@@ -613,8 +623,8 @@ fn a_killed_process_is_recovered_but_a_live_one_is_not() {
     assert!(recovered.records.is_empty(), "a live session was recovered");
     assert_eq!(in_progress_files(&data), ["held.json", "held.lock"]);
 
-    holder.kill().unwrap();
-    holder.wait().unwrap();
+    holder.0.kill().unwrap();
+    holder.0.wait().unwrap();
     let recovered = history::recover(&data).unwrap();
     assert_eq!(recovered.records.len(), 1);
     let (records, _) = load(&data);

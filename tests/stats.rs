@@ -21,6 +21,7 @@ fn at(tz: &TimeZone, d: Date, h: i8, m: i8) -> Zoned {
 }
 
 /// A session starting at local `d h:m` in `tz`, stored with the offset it had then.
+#[allow(clippy::too_many_arguments)] // reads like a table row at the call sites
 fn local(
     id: &str,
     tz: &TimeZone,
@@ -503,7 +504,7 @@ fn the_builder_streams_and_ignores_order() {
                     0,
                     if i % 3 == 0 { "jaw" } else { "neck" },
                     "neck",
-                    60.0 * f64::from(i as i32 % 9),
+                    60.0 * f64::from(i % 9),
                 ),
                 Some((i % 11) as u8),
                 Some((i % 7) as u8),

@@ -167,7 +167,7 @@ pub fn refresh_history(env: &mut Env) {
     let Some(dir) = env.data_dir() else { return };
     let now = (env.wall)();
     if let Ok(recent) = history::recent(&dir, week_start(&now).timestamp()) {
-        env.header = Some(header_text(&recent, &now, env.weekly_goal));
+        env.header = Some(crate::review::home_header(&recent, &now, env.weekly_goal));
     }
     let mut b = StatsBuilder::new(&now, StatsOptions::new(env.weekly_goal));
     if history::for_each(&dir, Detail::NoSteps, |r| b.add(&r)).is_ok() {
@@ -185,24 +185,4 @@ pub fn refresh_history(env: &mut Env) {
             })
             .collect();
     }
-}
-
-/// "Last session 2 days ago · 2 of 3 this week" — never a scolding.
-pub fn header_text(r: &crate::history::Recent, now: &jiff::Zoned, goal: u32) -> String {
-    let Some(last) = r.last_ended else {
-        return "Welcome — pick a routine to begin".into();
-    };
-    let then = last.to_zoned(now.time_zone().clone()).date();
-    let days = crate::stats::days_between(then, now.date());
-    let ago = match days {
-        i32::MIN..=0 => "today".to_string(),
-        1 => "yesterday".to_string(),
-        n => format!("{n} days ago"),
-    };
-    let week = if goal > 0 {
-        format!("{} of {goal} this week", r.count_since)
-    } else {
-        format!("{} this week", r.count_since)
-    };
-    format!("Last session {ago} · {week}")
 }

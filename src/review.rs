@@ -1,0 +1,1073 @@
+//! Text output for the review commands — `history`, `stats`, `report`, `log` — as pure
+//! functions: records (already read by `history`) and a time zone in, text out to any
+//! `Write`. Also the parsers for the times those commands take (`--since`, `--until`,
+//! `--at`), and the small formatters the History and Stats screens share with them.
+//!
+//! The report is for a therapist or doctor, so it says what was logged and nothing more:
+//! no claims about what helped.
+
+use std::borrow::Borrow;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp, ToSpan, Zoned};
+
+use crate::history::Recent;
+use crate::record::{self, Kind, Outcome, SessionRecord, VERSION};
+use crate::stats::{self, PainStats, Stats};
+
+// ---------------------------------------------------------------------------------------
+// Filtering and time parsing
+
+/// Which records `history` (and friends) show. `since` is inclusive, `until` exclusive,
+/// both compared with the session's start.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HistoryQuery {
+    pub since: Option<Timestamp>,
+    pub until: Option<Timestamp>,
+    /// A routine id (exact) or a part of its title (any case).
+    pub routine: Option<String>,
+    /// An area name, e.g. "neck" or "external" (any case).
+    pub area: Option<String>,
+}
+
+impl HistoryQuery {
+    pub fn matches(&self, r: &SessionRecord) -> bool {
+        if self.since.is_some() || self.until.is_some() {
+            let Some(started) = r.started() else {
+                return false;
+            };
+            if self.since.is_some_and(|s| started < s) || self.until.is_some_and(|u| started >= u) {
+                return false;
+            }
+        }
+        if let Some(want) = &self.routine
+            && r.routine_id != *want
+            && !r.title.to_lowercase().contains(&want.to_lowercase())
+        {
+            return false;
+        }
+        if let Some(area) = &self.area
+            && !r.area.eq_ignore_ascii_case(area)
+        {
+            return false;
+        }
+        true
+    }
+}
+
+const WHEN_FORMS: &str = "use a length of time before now (30d, 2w, 12h, 3mo, 1y), \
+a date (2026-11-01), a date and time (2026-11-01 17:00), \
+or words such as \"yesterday\", \"yesterday 17:00\" or \"3 days ago\"";
+
+/// Reads a `--since`/`--until` value as an instant, in the time zone of `now`:
+/// - a length of time before now: `30d`, `2w`, `12h`, `90 d`, `3mo`, `1y`, `45min`
+///   (days, weeks, months and years are calendar ones: `1d` is "this time yesterday",
+///   even across a DST change);
+/// - a date, `2026-11-01`: the start of that day;
+/// - anything `parse_datetime` reads: `yesterday`, `3 days ago`, `2026-11-01 17:00`,
+///   `last monday`, `@1700000000`.
+///
+/// The error says which forms are accepted.
+pub fn parse_when(s: &str, now: &Zoned) -> Result<Timestamp, String> {
+    let text = s.trim();
+    if text.is_empty() {
+        return Err(format!("an empty time; {WHEN_FORMS}"));
+    }
+    if let Some(result) = length_before(text, now) {
+        return result;
+    }
+    if let Some(day) = bare_date(text) {
+        return day
+            .to_zoned(now.time_zone().clone())
+            .map(|z| z.timestamp())
+            .map_err(|e| format!("{text:?}: {e}"));
+    }
+    match parse_datetime::parse_datetime_at_date(now.clone(), text) {
+        Ok(parsed) => parsed
+            .into_zoned()
+            .map(|z| z.timestamp())
+            .ok_or_else(|| format!("{text:?} is too far away to be a session time")),
+        Err(_) => Err(format!("cannot read {text:?} as a time; {WHEN_FORMS}")),
+    }
+}
+
+/// Like [`parse_when`], but a bare date means the *end* of that day, so
+/// `--until 2026-11-01` includes the sessions of November 1st.
+pub fn parse_until(s: &str, now: &Zoned) -> Result<Timestamp, String> {
+    let text = s.trim();
+    if let Some(day) = bare_date(text) {
+        let next = day
+            .checked_add(1.day())
+            .map_err(|e| format!("{text:?}: {e}"))?;
+        return next
+            .to_zoned(now.time_zone().clone())
+            .map(|z| z.timestamp())
+            .map_err(|e| format!("{text:?}: {e}"));
+    }
+    parse_when(s, now)
+}
+
+/// `2026-11-01` and nothing else (jiff's own parser would also take a date *and time* and
+/// drop the time).
+fn bare_date(text: &str) -> Option<Date> {
+    let b = text.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if shape { text.parse().ok() } else { None }
+}
+
+/// `30d`, `2w`, `12 h`, `3mo`, `1y`, `45min`. `None` when the text is not of that shape;
+/// `Some(Err)` when it is but the number is unusable.
+fn length_before(text: &str, now: &Zoned) -> Option<Result<Timestamp, String>> {
+    let digits_end = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    if digits_end == 0 {
+        return None;
+    }
+    let unit = text[digits_end..].trim_start().to_ascii_lowercase();
+    let n: i64 = match text[..digits_end].parse() {
+        Ok(n) => n,
+        Err(_) => return Some(Err(format!("{text:?}: the number is too large"))),
+    };
+    let empty = jiff::Span::new();
+    let span = match unit.as_str() {
+        "min" | "mins" => empty.try_minutes(n),
+        "h" | "hour" | "hours" => empty.try_hours(n),
+        "d" | "day" | "days" => empty.try_days(n),
+        "w" | "week" | "weeks" => empty.try_weeks(n),
+        "mo" | "month" | "months" => empty.try_months(n),
+        "y" | "year" | "years" => empty.try_years(n),
+        _ => return None,
+    };
+    let result = span
+        .ok()
+        .and_then(|span| now.checked_sub(span).ok())
+        .map(|z| z.timestamp())
+        .ok_or_else(|| format!("{text:?} reaches too far back"));
+    Some(result)
+}
+
+/// Reads `knotless log --at`: `now`, `yesterday 17:00`, `3 days ago`, `2026-11-20 09:30`,
+/// or any form [`parse_when`] takes. A time in the future is refused: a session is logged
+/// once it has happened.
+pub fn parse_at(s: &str, now: &Zoned) -> Result<Timestamp, String> {
+    let text = s.trim();
+    if text.eq_ignore_ascii_case("now") {
+        return Ok(now.timestamp());
+    }
+    let ts = parse_when(text, now).map_err(|_| {
+        format!(
+            "cannot read {text:?} as a time; use \"now\", a date and time (2026-11-20 09:30), \
+             \"yesterday 17:00\" or \"3 days ago\""
+        )
+    })?;
+    // A minute of grace for "now"-ish times typed a moment ago.
+    if ts > now.timestamp() + SignedDuration::from_secs(60) {
+        let local = ts.to_zoned(now.time_zone().clone());
+        return Err(format!(
+            "{text:?} is in the future ({}); log a session once it has happened",
+            local.strftime("%a %Y-%m-%d %H:%M")
+        ));
+    }
+    Ok(ts)
+}
+
+// ---------------------------------------------------------------------------------------
+// Small formatters shared with the screens
+
+/// Active time as `m:ss`, or `h:mm:ss` from an hour on. Negative or broken values show 0:00.
+pub fn fmt_mss(secs: f64) -> String {
+    let total = if secs.is_finite() && secs > 0.0 {
+        secs.round() as u64
+    } else {
+        0
+    };
+    let (h, m, s) = (total / 3600, total / 60 % 60, total % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+/// Minutes for prose: "18 min", "2 h 05 min".
+pub fn fmt_minutes(minutes: f64) -> String {
+    let m = if minutes.is_finite() && minutes > 0.0 {
+        minutes.round() as u64
+    } else {
+        0
+    };
+    if m >= 60 {
+        format!("{} h {:02} min", m / 60, m % 60)
+    } else {
+        format!("{m} min")
+    }
+}
+
+/// Head pain before → after: "6 → 3", "6 → –", "– → 3", or "" when neither was given.
+pub fn fmt_pain(before: Option<u8>, after: Option<u8>) -> String {
+    let show = |p: Option<u8>| p.map_or("–".to_string(), |p| p.to_string());
+    if before.is_none() && after.is_none() {
+        String::new()
+    } else {
+        format!("{} → {}", show(before), show(after))
+    }
+}
+
+/// A signed change with a real minus sign: "−1.9", "+0.5", "0.0".
+pub fn fmt_change(change: f64) -> String {
+    if change < -0.05 {
+        format!("−{:.1}", -change)
+    } else if change > 0.05 {
+        format!("+{change:.1}")
+    } else {
+        "0.0".to_string()
+    }
+}
+
+/// "today", "yesterday", "3 days ago" ("in 2 days" for a clock that was ahead).
+pub fn fmt_days_ago(days: i32) -> String {
+    match days {
+        0 => "today".to_string(),
+        1 => "yesterday".to_string(),
+        -1 => "tomorrow".to_string(),
+        d if d < 0 => format!("in {} days", -d),
+        d => format!("{d} days ago"),
+    }
+}
+
+/// A stored time shown in local time: "Tue 2026-11-24 17:05". Unreadable text is shown as is.
+pub fn fmt_local(stored: &str, tz: &TimeZone) -> String {
+    match stored.parse::<Timestamp>() {
+        Ok(ts) => ts
+            .to_zoned(tz.clone())
+            .strftime("%a %Y-%m-%d %H:%M")
+            .to_string(),
+        Err(_) => stored.to_string(),
+    }
+}
+
+/// The home screen's header: "Last session 2 days ago · 2 of 3 this week", or
+/// "No sessions yet" for a new user. Give it `history::recent(data, week_start(now))`.
+pub fn home_header(recent: &Recent, now: &Zoned, weekly_goal: u32) -> String {
+    let Some(last) = recent.last_ended else {
+        return "No sessions yet".to_string();
+    };
+    let tz = now.time_zone();
+    let days = stats::days_between(stats::local_date(last, tz), now.date());
+    let week = if weekly_goal > 0 {
+        format!("{} of {weekly_goal} this week", recent.count_since)
+    } else {
+        format!("{} this week", recent.count_since)
+    };
+    format!("Last session {} · {week}", fmt_days_ago(days))
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    let one_line: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if one_line.chars().count() <= max {
+        one_line
+    } else {
+        let mut cut: String = one_line.chars().take(max.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+fn width(text: &str) -> usize {
+    text.chars().count()
+}
+
+fn pad(text: &str, w: usize) -> String {
+    format!("{text}{}", " ".repeat(w.saturating_sub(width(text))))
+}
+
+fn pad_left(text: &str, w: usize) -> String {
+    format!("{}{text}", " ".repeat(w.saturating_sub(width(text))))
+}
+
+// ---------------------------------------------------------------------------------------
+// history
+
+/// `history --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HistoryFormat {
+    #[default]
+    Table,
+    Csv,
+    Jsonl,
+}
+
+impl HistoryFormat {
+    pub fn parse(s: &str) -> Option<HistoryFormat> {
+        match s {
+            "table" => Some(HistoryFormat::Table),
+            "csv" => Some(HistoryFormat::Csv),
+            "jsonl" => Some(HistoryFormat::Jsonl),
+            _ => None,
+        }
+    }
+}
+
+/// Writes records in the chosen format: the table newest first; CSV and jsonl in the order
+/// given (file order, i.e. oldest first, which spreadsheets and scripts expect).
+pub fn write_history<R: Borrow<SessionRecord>>(
+    out: &mut dyn Write,
+    records: impl IntoIterator<Item = R>,
+    format: HistoryFormat,
+    tz: &TimeZone,
+) -> io::Result<()> {
+    match format {
+        HistoryFormat::Table => {
+            let held: Vec<R> = records.into_iter().collect();
+            let refs: Vec<&SessionRecord> = held.iter().map(Borrow::borrow).collect();
+            write_table(out, &refs, tz)
+        }
+        HistoryFormat::Csv => write_csv(out, records, tz),
+        HistoryFormat::Jsonl => write_jsonl(out, records),
+    }
+}
+
+const TITLE_MAX: usize = 40;
+
+/// The history as an aligned table, newest first: local date and time, routine, area,
+/// active time, outcome, head pain before → after.
+pub fn write_table(
+    out: &mut dyn Write,
+    records: &[&SessionRecord],
+    tz: &TimeZone,
+) -> io::Result<()> {
+    if records.is_empty() {
+        return writeln!(out, "No sessions to show.");
+    }
+    let mut order: Vec<(Option<Timestamp>, usize)> = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.started(), i))
+        .collect();
+    // Newest first; for equal start times the later line in the file first.
+    order.sort_by(|a, b| b.cmp(a));
+    let header = ["When", "Routine", "Area", "Active", "Outcome", "Head"];
+    let rows: Vec<[String; 6]> = order
+        .iter()
+        .map(|&(_, i)| {
+            let r = records[i];
+            [
+                fmt_local(&r.started_at, tz),
+                truncate(&r.title, TITLE_MAX),
+                truncate(&r.area, 12),
+                fmt_mss(r.active_secs),
+                r.outcome.as_str().to_string(),
+                fmt_pain(r.pain_before, r.pain_after),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(width);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(width(cell));
+        }
+    }
+    let line = |cells: [&str; 6]| {
+        let mut s = String::new();
+        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            if i > 0 {
+                s.push_str("  ");
+            }
+            // Active time lines up on the right, like numbers do.
+            if i == 3 {
+                s.push_str(&pad_left(cell, w));
+            } else if i == 5 {
+                s.push_str(cell);
+            } else {
+                s.push_str(&pad(cell, w));
+            }
+        }
+        s.trim_end().to_string()
+    };
+    writeln!(out, "{}", line(header))?;
+    for row in &rows {
+        writeln!(out, "{}", line(row.each_ref().map(String::as_str)))?;
+    }
+    Ok(())
+}
+
+/// The CSV columns, in order.
+pub const CSV_HEADER: [&str; 16] = [
+    "id",
+    "date",
+    "time",
+    "started_at",
+    "ended_at",
+    "kind",
+    "routine_id",
+    "title",
+    "area",
+    "outcome",
+    "planned_secs",
+    "active_secs",
+    "paused_secs",
+    "pain_before",
+    "pain_after",
+    "note",
+];
+
+/// RFC 4180 CSV: a header row, CRLF line ends, and any field holding a comma, quote, CR or
+/// LF quoted with its quotes doubled — what spreadsheets expect. `date` and `time` are local.
+pub fn write_csv<R: Borrow<SessionRecord>>(
+    out: &mut dyn Write,
+    records: impl IntoIterator<Item = R>,
+    tz: &TimeZone,
+) -> io::Result<()> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(out);
+    w.write_record(CSV_HEADER)?;
+    for r in records {
+        let r = r.borrow();
+        let (date, time) = match r.started() {
+            Some(ts) => {
+                let local = tz.to_datetime(ts);
+                (
+                    local.date().to_string(),
+                    local.strftime("%H:%M").to_string(),
+                )
+            }
+            None => (String::new(), String::new()),
+        };
+        let opt = |p: Option<u8>| p.map(|p| p.to_string()).unwrap_or_default();
+        w.write_record([
+            r.id.as_str(),
+            &date,
+            &time,
+            &r.started_at,
+            &r.ended_at,
+            kind_str(r.kind),
+            &r.routine_id,
+            &r.title,
+            &r.area,
+            r.outcome.as_str(),
+            &r.planned_secs.to_string(),
+            &r.active_secs.to_string(),
+            &r.paused_secs.to_string(),
+            &opt(r.pain_before),
+            &opt(r.pain_after),
+            r.note.as_deref().unwrap_or(""),
+        ])?;
+    }
+    w.flush()
+}
+
+/// The merged records, one JSON object per line (the history file's own format, with the
+/// amendments already applied).
+pub fn write_jsonl<R: Borrow<SessionRecord>>(
+    out: &mut dyn Write,
+    records: impl IntoIterator<Item = R>,
+) -> io::Result<()> {
+    for r in records {
+        serde_json::to_writer(&mut *out, r.borrow())?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+pub fn kind_str(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Routine => "routine",
+        Kind::Breathing => "breathing",
+        Kind::External => "external",
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// stats
+
+/// `stats --json`: the [`Stats`] struct, pretty-printed.
+pub fn write_stats_json(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, stats)?;
+    writeln!(out)
+}
+
+/// The heatmap shades, by [`stats::heat_level`].
+pub const HEAT: [char; 5] = ['·', '░', '▒', '▓', '█'];
+
+/// "This week  2 of 3 sessions · 18 min · 2 active days".
+pub fn this_week_line(stats: &Stats) -> String {
+    let w = &stats.this_week;
+    let sessions = match (w.sessions, stats.weekly_goal) {
+        (0, _) => "no sessions yet".to_string(),
+        (n, 0) => format!("{n} session{}", plural(n)),
+        (n, goal) => format!("{n} of {goal} sessions"),
+    };
+    if w.sessions == 0 {
+        return format!("This week  {sessions}");
+    }
+    format!(
+        "This week  {sessions} · {} · {} active day{}",
+        fmt_minutes(w.minutes),
+        w.active_days,
+        plural(w.active_days)
+    )
+}
+
+/// "Last professional session (massage therapist): 9 days ago, 4 self-care sessions since",
+/// or `None` when none was ever logged.
+pub fn last_external_line(stats: &Stats) -> Option<String> {
+    let last = stats.external.last.as_ref()?;
+    Some(format!(
+        "Last professional session ({}): {}, {} self-care session{} since",
+        last.title,
+        fmt_days_ago(last.days_ago),
+        last.self_care_since,
+        plural(last.self_care_since)
+    ))
+}
+
+fn plural(n: u32) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn pain_cells(p: &PainStats) -> (String, String) {
+    let avg = |a: Option<f64>| a.map_or("–".to_string(), |a| format!("{a:.1}"));
+    let before_after = if p.before_n == 0 && p.after_n == 0 {
+        String::new()
+    } else {
+        format!("{} → {}", avg(p.before_avg), avg(p.after_avg))
+    };
+    let change = match p.change_avg {
+        Some(c) => format!("{} (n={})", fmt_change(c), p.change_n),
+        None => String::new(),
+    };
+    (before_after, change)
+}
+
+/// `stats` as text: the figures of the Stats screen.
+pub fn write_stats_text(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
+    writeln!(out, "{}", this_week_line(stats))?;
+    if let Some(line) = last_external_line(stats) {
+        writeln!(out, "{line}")?;
+    }
+    if stats.totals.sessions == 0 && stats.weeks.iter().all(|w| w.sessions == 0) {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "No self-care sessions logged yet. Each routine or breathing session you run shows up here."
+        )?;
+        return Ok(());
+    }
+
+    writeln!(out)?;
+    writeln!(out, "Last {} weeks", stats.weeks.len())?;
+    writeln!(out, "  week of       sessions  minutes  active days")?;
+    for w in &stats.weeks {
+        writeln!(
+            out,
+            "  {}  {:>8}  {:>7}  {:>11}",
+            w.start.strftime("%a %b %d"),
+            w.sessions,
+            w.minutes.round(),
+            w.active_days
+        )?;
+    }
+
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Last {} weeks, minutes a day ({} none  {} under 5  {} under 10  {} under 20  {} 20 or more)",
+        stats::CALENDAR_WEEKS,
+        HEAT[0],
+        HEAT[1],
+        HEAT[2],
+        HEAT[3],
+        HEAT[4]
+    )?;
+    for (row, name) in ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        .iter()
+        .enumerate()
+    {
+        let mut line = format!("  {name} ");
+        for week in 0..stats::CALENDAR_WEEKS {
+            let day = &stats.calendar.days[week * 7 + row];
+            line.push(if day.future {
+                ' '
+            } else {
+                HEAT[usize::from(stats::heat_level(day.minutes))]
+            });
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+
+    let period = match stats.since {
+        Some(since) => format!(
+            " since {}",
+            since.to_zoned(tz_of(stats)).strftime("%Y-%m-%d")
+        ),
+        None => String::new(),
+    };
+    if !stats.by_area.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Minutes by area{period}")?;
+        let w = stats
+            .by_area
+            .iter()
+            .map(|a| width(&a.area))
+            .max()
+            .unwrap_or(0);
+        for a in &stats.by_area {
+            writeln!(
+                out,
+                "  {}  {:>5}  ({} session{})",
+                pad(&a.area, w),
+                a.minutes.round(),
+                a.sessions,
+                plural(a.sessions)
+            )?;
+        }
+    }
+    if stats.external.sessions > 0 {
+        writeln!(
+            out,
+            "  professional sessions: {} ({})",
+            stats.external.sessions,
+            fmt_minutes(stats.external.minutes)
+        )?;
+    }
+
+    if !stats.routines.is_empty() {
+        writeln!(out)?;
+        let rows: Vec<[String; 4]> = stats
+            .routines
+            .iter()
+            .map(|r| {
+                let (ba, change) = pain_cells(&r.pain);
+                [
+                    truncate(&r.title, TITLE_MAX),
+                    r.sessions.to_string(),
+                    ba,
+                    change,
+                ]
+            })
+            .collect();
+        let header = [
+            format!("Routine{period}"),
+            "times".to_string(),
+            "head before → after".to_string(),
+            "change".to_string(),
+        ];
+        let mut widths = header.each_ref().map(|h| width(h));
+        for row in &rows {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(width(cell));
+            }
+        }
+        let line = |c: [&str; 4]| {
+            format!(
+                "  {}  {}  {}  {}",
+                pad(c[0], widths[0]),
+                pad_left(c[1], widths[1]),
+                pad_left(c[2], widths[2]),
+                c[3]
+            )
+            .trim_end()
+            .to_string()
+        };
+        writeln!(out, "{}", line(header.each_ref().map(String::as_str)))?;
+        for row in &rows {
+            writeln!(out, "{}", line(row.each_ref().map(String::as_str)))?;
+        }
+    }
+
+    let t = &stats.totals;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "In all{period}: {} session{} · {} · on {} day{}",
+        t.sessions,
+        plural(t.sessions),
+        fmt_minutes(t.minutes),
+        t.active_days,
+        plural(t.active_days)
+    )?;
+    Ok(())
+}
+
+fn tz_of(stats: &Stats) -> TimeZone {
+    TimeZone::get(&stats.time_zone).unwrap_or(TimeZone::UTC)
+}
+
+// ---------------------------------------------------------------------------------------
+// report
+
+/// Markdown that can't be mistaken for markup: table pipes, emphasis, links and HTML are
+/// escaped, and a note's line breaks become spaces so it stays in its list item or cell.
+fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' => {}
+            '\n' => out.push(' '),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn avg_cell(avg: Option<f64>) -> String {
+    avg.map_or("–".to_string(), |a| format!("{a:.1}"))
+}
+
+fn change_cell(p: &PainStats) -> String {
+    match p.change_avg {
+        Some(c) => format!("{} (n={})", fmt_change(c), p.change_n),
+        None => "–".to_string(),
+    }
+}
+
+#[derive(Default)]
+struct Bucket {
+    sessions: u32,
+    secs: f64,
+    pain: stats::PainTally,
+}
+
+/// `report`: a Markdown summary for a therapist or doctor of the sessions started in
+/// `[since, now]` (`since` `None` = from the first record): the period, sessions by routine
+/// and by area, head pain before and after (per routine, and per week — or per month for
+/// periods over 16 weeks), the professional sessions, and the notes, with dates. It reports
+/// what was logged and makes no claims.
+pub fn write_report<R: Borrow<SessionRecord>>(
+    out: &mut dyn Write,
+    records: impl IntoIterator<Item = R>,
+    since: Option<Timestamp>,
+    now: &Zoned,
+) -> io::Result<()> {
+    let tz = now.time_zone().clone();
+    let until = now.timestamp();
+    let held: Vec<R> = records.into_iter().collect();
+    let mut chosen: Vec<(Timestamp, &SessionRecord)> = held
+        .iter()
+        .map(Borrow::borrow)
+        .filter_map(|r| r.started().map(|t| (t, r)))
+        .filter(|(t, _)| since.is_none_or(|s| *t >= s) && *t <= until)
+        .collect();
+    chosen.sort_by_key(|(t, _)| *t);
+
+    let first_day = match since {
+        Some(s) => stats::local_date(s, &tz),
+        None => chosen
+            .first()
+            .map_or(now.date(), |(t, _)| stats::local_date(*t, &tz)),
+    };
+    let today = now.date();
+    let period_days = stats::days_between(first_day, today) + 1;
+    let self_care: Vec<&(Timestamp, &SessionRecord)> =
+        chosen.iter().filter(|(_, r)| r.is_self_care()).collect();
+    let external: Vec<&(Timestamp, &SessionRecord)> =
+        chosen.iter().filter(|(_, r)| !r.is_self_care()).collect();
+
+    let mut s = String::new();
+    let _ = writeln!(s, "# Self-care log: {} to {}", first_day, today);
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "Period: {} to {} ({} day{}), times in {}. Generated by knotless on {}.",
+        first_day.strftime("%a %-d %b %Y"),
+        today.strftime("%a %-d %b %Y"),
+        period_days,
+        if period_days == 1 { "" } else { "s" },
+        tz.iana_name().unwrap_or("local time"),
+        now.strftime("%Y-%m-%d %H:%M")
+    );
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "This summary lists what was logged in knotless, a guided self-massage and breathing \
+         timer. Head pain is the user's own rating from 0 (none) to 10 (worst), given before \
+         and after a session when they chose to; averages cover only the sessions that have \
+         the rating. These are self-reports, not measurements, and a change after a session \
+         does not show what caused it."
+    );
+
+    // Overview.
+    let mut completed = 0;
+    let mut stopped = 0;
+    let mut interrupted = 0;
+    let mut secs = 0.0;
+    let mut days = std::collections::BTreeSet::new();
+    for (t, r) in &self_care {
+        match r.outcome {
+            Outcome::Completed => completed += 1,
+            Outcome::Stopped => stopped += 1,
+            Outcome::Interrupted => interrupted += 1,
+        }
+        secs += positive(r.active_secs);
+        days.insert(stats::local_date(*t, &tz));
+    }
+    let _ = writeln!(s);
+    let _ = writeln!(s, "## Overview");
+    let _ = writeln!(s);
+    let n = self_care.len() as u32;
+    let _ = writeln!(
+        s,
+        "- Self-care sessions: {n} ({completed} completed, {stopped} stopped early, \
+         {interrupted} interrupted), {} of active time, on {} different day{}.",
+        fmt_minutes(secs / 60.0),
+        days.len(),
+        if days.len() == 1 { "" } else { "s" }
+    );
+    let weeks = f64::from(period_days.max(1)) / 7.0;
+    if n > 0 && period_days >= 7 {
+        let _ = writeln!(
+            s,
+            "- On average {:.1} sessions a week.",
+            f64::from(n) / weeks
+        );
+    }
+    let _ = writeln!(s, "- Professional sessions logged: {}.", external.len());
+
+    if !self_care.is_empty() {
+        // By routine.
+        let mut by_routine: BTreeMap<&str, (String, String, Bucket)> = BTreeMap::new();
+        for (_, r) in &self_care {
+            let e = by_routine
+                .entry(r.routine_id.as_str())
+                .or_insert_with(|| (String::new(), String::new(), Bucket::default()));
+            e.0.clone_from(&r.title);
+            e.1.clone_from(&r.area);
+            e.2.sessions += 1;
+            e.2.secs += positive(r.active_secs);
+            e.2.pain.add(r);
+        }
+        let mut rows: Vec<_> = by_routine.into_values().collect();
+        rows.sort_by(|a, b| b.2.sessions.cmp(&a.2.sessions).then(a.0.cmp(&b.0)));
+        let _ = writeln!(s);
+        let _ = writeln!(s, "## Sessions by routine");
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "| Routine | Area | Sessions | Active time | Head pain before (avg) | after (avg) | Change where both given |"
+        );
+        let _ = writeln!(s, "|---|---|--:|--:|--:|--:|--:|");
+        for (title, area, b) in &rows {
+            let p = b.pain.finish();
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                md(title),
+                md(area),
+                b.sessions,
+                fmt_minutes(b.secs / 60.0),
+                avg_cell(p.before_avg),
+                avg_cell(p.after_avg),
+                change_cell(&p)
+            );
+        }
+
+        // By area.
+        let mut by_area: BTreeMap<&str, Bucket> = BTreeMap::new();
+        for (_, r) in &self_care {
+            let b = by_area.entry(r.area.as_str()).or_default();
+            b.sessions += 1;
+            b.secs += positive(r.active_secs);
+        }
+        let mut areas: Vec<_> = by_area.into_iter().collect();
+        areas.sort_by(|a, b| b.1.secs.total_cmp(&a.1.secs).then(a.0.cmp(b.0)));
+        let _ = writeln!(s);
+        let _ = writeln!(s, "## Sessions by area");
+        let _ = writeln!(s);
+        let _ = writeln!(s, "| Area | Sessions | Active time |");
+        let _ = writeln!(s, "|---|--:|--:|");
+        for (area, b) in &areas {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} |",
+                md(area),
+                b.sessions,
+                fmt_minutes(b.secs / 60.0)
+            );
+        }
+
+        // Trend.
+        let monthly = period_days > 16 * 7;
+        let mut trend: BTreeMap<Date, Bucket> = BTreeMap::new();
+        for (t, r) in &self_care {
+            let d = stats::local_date(*t, &tz);
+            let key = if monthly {
+                d.first_of_month()
+            } else {
+                d.checked_sub(i64::from(d.weekday().to_monday_zero_offset()).days())
+                    .unwrap_or(d)
+            };
+            let b = trend.entry(key).or_default();
+            b.sessions += 1;
+            b.secs += positive(r.active_secs);
+            b.pain.add(r);
+        }
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "## Head pain before and after sessions, by {}",
+            if monthly { "month" } else { "week" }
+        );
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "| {} | Sessions | Before (avg) | After (avg) | Change where both given |",
+            if monthly { "Month" } else { "Week of" }
+        );
+        let _ = writeln!(s, "|---|--:|--:|--:|--:|");
+        for (key, b) in &trend {
+            let p = b.pain.finish();
+            let label = if monthly {
+                key.strftime("%B %Y").to_string()
+            } else {
+                key.strftime("%a %-d %b %Y").to_string()
+            };
+            let _ = writeln!(
+                s,
+                "| {label} | {} | {} | {} | {} |",
+                b.sessions,
+                avg_cell(p.before_avg),
+                avg_cell(p.after_avg),
+                change_cell(&p)
+            );
+        }
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "Weeks or months without any session are left out. \"Change\" is the rating after \
+             minus the rating before (negative: lower after the session)."
+        );
+    }
+
+    let _ = writeln!(s);
+    let _ = writeln!(s, "## Professional sessions");
+    let _ = writeln!(s);
+    if external.is_empty() {
+        let _ = writeln!(s, "None logged in this period.");
+    } else {
+        let _ = writeln!(s, "| Date | What | Length | Note |");
+        let _ = writeln!(s, "|---|---|--:|---|");
+        for (t, r) in &external {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} |",
+                t.to_zoned(tz.clone()).strftime("%a %Y-%m-%d %H:%M"),
+                md(&r.title),
+                fmt_minutes(positive(r.active_secs) / 60.0),
+                md(r.note.as_deref().unwrap_or(""))
+            );
+        }
+    }
+
+    let noted: Vec<_> = self_care
+        .iter()
+        .filter(|(_, r)| r.note.as_deref().is_some_and(|n| !n.trim().is_empty()))
+        .collect();
+    let _ = writeln!(s);
+    let _ = writeln!(s, "## Notes written after sessions");
+    let _ = writeln!(s);
+    if noted.is_empty() {
+        let _ = writeln!(s, "None in this period.");
+    } else {
+        for (t, r) in noted {
+            let ratings = match fmt_pain(r.pain_before, r.pain_after) {
+                p if p.is_empty() => "no ratings".to_string(),
+                p => format!("head {p}"),
+            };
+            let _ = writeln!(
+                s,
+                "- {}, {} ({ratings}): {}",
+                t.to_zoned(tz.clone()).strftime("%a %Y-%m-%d %H:%M"),
+                md(&r.title),
+                md(r.note.as_deref().unwrap_or("").trim())
+            );
+        }
+    }
+    out.write_all(s.as_bytes())
+}
+
+fn positive(secs: f64) -> f64 {
+    if secs.is_finite() && secs > 0.0 {
+        secs
+    } else {
+        0.0
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// log
+
+/// A lowercase slug of WHAT for `routine_id`, so "Massage therapist" and "massage  therapist"
+/// group together: letters and digits kept, everything else folded into single dashes.
+pub fn slug(what: &str) -> String {
+    let mut out = String::new();
+    for c in what.trim().chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let trimmed = out.trim_end_matches('-');
+    if trimmed.is_empty() {
+        "external".to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// The record `knotless log WHAT` appends: kind `external`, area `external`,
+/// `routine_id` = [`slug`] of WHAT, title = WHAT, starting at `at` and lasting `duration`
+/// (so `active_secs` = `planned_secs` = the duration, nothing paused), outcome
+/// `completed`, no steps. An empty note is left out. Make `id` with `history::new_id`.
+pub fn external_record(
+    what: &str,
+    at: Timestamp,
+    duration: std::time::Duration,
+    note: Option<String>,
+    tz: &TimeZone,
+    id: String,
+) -> SessionRecord {
+    let secs = record::secs(duration);
+    let end = SignedDuration::try_from(duration)
+        .ok()
+        .and_then(|d| at.checked_add(d).ok())
+        .unwrap_or(at);
+    SessionRecord {
+        v: VERSION,
+        id,
+        kind: Kind::External,
+        routine_id: slug(what),
+        title: what.trim().to_string(),
+        area: "external".to_string(),
+        started_at: record::format_time(at, tz),
+        ended_at: record::format_time(end, tz),
+        planned_secs: secs,
+        active_secs: secs,
+        paused_secs: 0.0,
+        outcome: Outcome::Completed,
+        steps: Vec::new(),
+        pain_before: None,
+        pain_after: None,
+        note: note.filter(|n| !n.trim().is_empty()),
+    }
+}

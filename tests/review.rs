@@ -1,0 +1,509 @@
+//! Text output of history, stats, report and log, and the time parsers behind --since,
+//! --until and --at.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{external, rec, with_pain};
+use jiff::civil::date;
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, Zoned};
+use knotless::history::Recent;
+use knotless::record::{Kind, Outcome, SessionRecord};
+use knotless::review::{self, HistoryFormat, HistoryQuery};
+use knotless::stats;
+
+fn berlin() -> TimeZone {
+    TimeZone::get("Europe/Berlin").unwrap()
+}
+
+fn now() -> Zoned {
+    date(2026, 11, 24)
+        .at(16, 5, 0, 0)
+        .to_zoned(berlin())
+        .unwrap()
+}
+
+fn text(f: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> String {
+    let mut out = Vec::new();
+    f(&mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+fn sample() -> Vec<SessionRecord> {
+    let mut a = with_pain(
+        rec(
+            "a",
+            "2026-11-20T17:05:00+01:00",
+            "neck-release",
+            "neck",
+            472.0,
+        ),
+        Some(6),
+        Some(3),
+    );
+    a.title = "Neck release between sessions".into();
+    a.note =
+        Some("Left side tight, \"much\" better after; try the ball, next time\nsecond line".into());
+    let mut b = rec(
+        "b",
+        "2026-11-22T09:30:00+01:00",
+        "desk-break",
+        "shoulders",
+        245.0,
+    );
+    b.outcome = Outcome::Stopped;
+    b.pain_before = Some(4);
+    let c = external(
+        "c",
+        "2026-11-17T10:00:00+01:00",
+        "Massage | therapist",
+        60.0,
+    );
+    vec![c, a, b]
+}
+
+// ---------------------------------------------------------------------------------------
+// history
+
+#[test]
+fn the_table_is_newest_first_with_local_times_and_ratings() {
+    let out = text(|w| review::write_history(w, sample(), HistoryFormat::Table, &berlin()));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 4, "{out}");
+    assert!(lines[0].starts_with("When"));
+    assert!(
+        lines[1].starts_with("Sun 2026-11-22 09:30  Title of desk-break"),
+        "{out}"
+    );
+    assert!(lines[1].contains("4:05  stopped"), "{out}");
+    assert!(lines[1].ends_with("4 → –"), "{out}");
+    assert!(lines[2].starts_with("Fri 2026-11-20 17:05  Neck release between sessions"));
+    assert!(lines[2].contains("7:52  completed"));
+    assert!(lines[2].ends_with("6 → 3"));
+    assert!(lines[3].contains("Massage | therapist") && lines[3].contains("external"));
+    // Columns line up.
+    let col = lines[0].find("Active").unwrap() + "Active".len();
+    assert!(
+        lines[1..].iter().all(|l| l
+            .as_bytes()
+            .get(col - 1)
+            .is_some_and(|b| b.is_ascii_digit())),
+        "{out}"
+    );
+
+    let empty = text(|w| {
+        review::write_history(
+            w,
+            Vec::<SessionRecord>::new(),
+            HistoryFormat::Table,
+            &berlin(),
+        )
+    });
+    assert_eq!(empty, "No sessions to show.\n");
+}
+
+#[test]
+fn the_table_shows_local_time_in_the_zone_given() {
+    let records = [rec("a", "2026-07-01T12:00:00+02:00", "neck", "neck", 60.0)];
+    let ny = TimeZone::get("America/New_York").unwrap();
+    let out = text(|w| review::write_table(w, &records.iter().collect::<Vec<_>>(), &ny));
+    assert!(out.contains("Wed 2026-07-01 06:00"), "{out}");
+}
+
+#[test]
+fn csv_quotes_what_needs_quoting_and_round_trips() {
+    let mut records = sample();
+    records[2].note = Some("commas, \"quotes\"\r\nCRLF and\nLF, emoji 🌿".into());
+    records[2].title = "Desk, break".into();
+    let out = text(|w| review::write_csv(w, &records, &berlin()));
+    assert!(
+        out.starts_with("id,date,time,started_at,ended_at,kind,routine_id,title,area,outcome,")
+    );
+    assert!(out.contains("\r\n"));
+    assert!(out.contains("\"Desk, break\""));
+    assert!(out.contains("\"commas, \"\"quotes\"\"\r\nCRLF and\nLF, emoji 🌿\""));
+
+    let mut reader = csv::ReaderBuilder::new().from_reader(out.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(header, review::CSV_HEADER);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 3);
+    for (row, r) in rows.iter().zip(&records) {
+        let field = |name: &str| {
+            row.get(header.iter().position(|h| h == name).unwrap())
+                .unwrap()
+        };
+        assert_eq!(field("id"), r.id);
+        assert_eq!(field("title"), r.title);
+        assert_eq!(field("note"), r.note.as_deref().unwrap_or(""));
+        assert_eq!(field("started_at"), r.started_at);
+        assert_eq!(field("active_secs").parse::<f64>().unwrap(), r.active_secs);
+        assert_eq!(
+            field("pain_before"),
+            r.pain_before.map(|p| p.to_string()).unwrap_or_default()
+        );
+    }
+    let a = &rows[1];
+    assert_eq!(
+        (a.get(1).unwrap(), a.get(2).unwrap()),
+        ("2026-11-20", "17:05")
+    );
+    assert_eq!(a.get(5).unwrap(), "routine");
+}
+
+#[test]
+fn jsonl_is_the_merged_records_one_per_line() {
+    let records = sample();
+    let out = text(|w| review::write_history(w, &records, HistoryFormat::Jsonl, &berlin()));
+    let back: Vec<SessionRecord> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(back, records);
+    assert_eq!(HistoryFormat::parse("csv"), Some(HistoryFormat::Csv));
+    assert_eq!(HistoryFormat::parse("xml"), None);
+}
+
+#[test]
+fn queries_filter_by_time_routine_and_area() {
+    let records = sample();
+    let n = now();
+    let q = HistoryQuery {
+        since: Some(review::parse_when("2026-11-20", &n).unwrap()),
+        until: Some(review::parse_until("2026-11-21", &n).unwrap()),
+        ..Default::default()
+    };
+    let ids: Vec<&str> = records
+        .iter()
+        .filter(|r| q.matches(r))
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(ids, ["a"]);
+    let by_routine = HistoryQuery {
+        routine: Some("NECK release".into()),
+        ..Default::default()
+    };
+    assert!(by_routine.matches(&records[1]) && !by_routine.matches(&records[2]));
+    let by_id = HistoryQuery {
+        routine: Some("desk-break".into()),
+        ..Default::default()
+    };
+    assert!(by_id.matches(&records[2]));
+    let by_area = HistoryQuery {
+        area: Some("External".into()),
+        ..Default::default()
+    };
+    assert_eq!(records.iter().filter(|r| by_area.matches(r)).count(), 1);
+}
+
+// ---------------------------------------------------------------------------------------
+// parse_when / parse_at
+
+fn local(ts: Timestamp) -> String {
+    ts.to_zoned(berlin())
+        .strftime("%Y-%m-%d %H:%M %:z")
+        .to_string()
+}
+
+#[test]
+fn parse_when_takes_lengths_dates_and_words() {
+    let n = now();
+    let ok = |s: &str| local(review::parse_when(s, &n).unwrap_or_else(|e| panic!("{s}: {e}")));
+    assert_eq!(ok("30d"), "2026-10-25 16:05 +01:00");
+    assert_eq!(
+        ok("90d"),
+        "2026-08-26 16:05 +02:00",
+        "calendar days, across the October change"
+    );
+    assert_eq!(ok("2w"), "2026-11-10 16:05 +01:00");
+    assert_eq!(ok("12h"), "2026-11-24 04:05 +01:00");
+    assert_eq!(ok("3mo"), "2026-08-24 16:05 +02:00");
+    assert_eq!(ok("1y"), "2025-11-24 16:05 +01:00");
+    assert_eq!(ok(" 7 days "), "2026-11-17 16:05 +01:00");
+    assert_eq!(ok("2026-11-01"), "2026-11-01 00:00 +01:00");
+    assert_eq!(ok("2026-07-01"), "2026-07-01 00:00 +02:00");
+    assert_eq!(ok("2026-11-01 17:00"), "2026-11-01 17:00 +01:00");
+    assert_eq!(ok("yesterday"), "2026-11-23 16:05 +01:00");
+    assert_eq!(ok("3 days ago"), "2026-11-21 16:05 +01:00");
+    assert_eq!(ok("yesterday 17:00"), "2026-11-23 17:00 +01:00");
+    assert_eq!(
+        review::parse_until("2026-11-01", &n).map(local).unwrap(),
+        "2026-11-02 00:00 +01:00"
+    );
+    assert_eq!(
+        review::parse_until("3 days ago", &n).map(local).unwrap(),
+        "2026-11-21 16:05 +01:00"
+    );
+
+    for bad in ["", "soon", "30x", "99999999999999999999d", "100000000y"] {
+        let err = review::parse_when(bad, &n).unwrap_err();
+        assert!(!err.is_empty());
+        if bad == "soon" {
+            assert!(
+                err.contains("\"soon\"")
+                    && err.contains("30d")
+                    && err.contains("2026-11-01")
+                    && err.contains("3 days ago"),
+                "{err}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_day_length_is_a_calendar_day_across_dst() {
+    let ny = TimeZone::get("America/New_York").unwrap();
+    let n = date(2026, 3, 9)
+        .at(12, 0, 0, 0)
+        .to_zoned(ny.clone())
+        .unwrap();
+    let ts = review::parse_when("1d", &n).unwrap();
+    assert_eq!(
+        ts.to_zoned(ny).strftime("%Y-%m-%d %H:%M %:z").to_string(),
+        "2026-03-08 12:00 -04:00"
+    );
+    assert_eq!(n.timestamp().duration_since(ts).as_hours(), 24);
+    let ts = review::parse_when("2d", &n).unwrap();
+    assert_eq!(n.timestamp().duration_since(ts).as_hours(), 47);
+}
+
+#[test]
+fn parse_at_takes_now_and_past_times_and_refuses_the_future() {
+    let n = now();
+    assert_eq!(review::parse_at("now", &n).unwrap(), n.timestamp());
+    assert_eq!(review::parse_at("NOW", &n).unwrap(), n.timestamp());
+    let ok = |s: &str| local(review::parse_at(s, &n).unwrap_or_else(|e| panic!("{s}: {e}")));
+    assert_eq!(ok("yesterday 17:00"), "2026-11-23 17:00 +01:00");
+    assert_eq!(ok("3 days ago"), "2026-11-21 16:05 +01:00");
+    assert_eq!(ok("2026-11-20 09:30"), "2026-11-20 09:30 +01:00");
+
+    let err = review::parse_at("tomorrow", &n).unwrap_err();
+    assert!(
+        err.contains("is in the future") && err.contains("Wed 2026-11-25 16:05"),
+        "{err}"
+    );
+    let err = review::parse_at("17:00", &n).unwrap_err();
+    assert!(err.contains("in the future"), "{err}");
+    let err = review::parse_at("whenever", &n).unwrap_err();
+    assert!(
+        err.contains("\"now\"") && err.contains("yesterday 17:00"),
+        "{err}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// log
+
+#[test]
+fn external_records_are_what_log_appends() {
+    let tz = berlin();
+    let at = review::parse_at("yesterday 17:00", &now()).unwrap();
+    let r = review::external_record(
+        "  Massage therapist (Anna) ",
+        at,
+        Duration::from_secs(3600),
+        Some("Upper traps worked on.".into()),
+        &tz,
+        "id-1".into(),
+    );
+    assert_eq!(r.kind, Kind::External);
+    assert_eq!(r.area, "external");
+    assert_eq!(r.routine_id, "massage-therapist-anna");
+    assert_eq!(r.title, "Massage therapist (Anna)");
+    assert_eq!(r.started_at, "2026-11-23T17:00:00+01:00");
+    assert_eq!(r.ended_at, "2026-11-23T18:00:00+01:00");
+    assert_eq!(
+        (r.active_secs, r.planned_secs, r.paused_secs),
+        (3600.0, 3600.0, 0.0)
+    );
+    assert_eq!(r.outcome, Outcome::Completed);
+    assert!(r.steps.is_empty());
+    assert_eq!(r.id, "id-1");
+    let blank = review::external_record(
+        "Physio",
+        at,
+        Duration::ZERO,
+        Some("  ".into()),
+        &tz,
+        "id-2".into(),
+    );
+    assert_eq!(blank.note, None);
+    assert_eq!(review::slug("!!!"), "external");
+    assert_eq!(review::slug("Ostéopathe — Dr. Ruiz"), "ostéopathe-dr-ruiz");
+}
+
+// ---------------------------------------------------------------------------------------
+// formatters, stats text and JSON, home header
+
+#[test]
+fn small_formatters() {
+    assert_eq!(review::fmt_mss(472.4), "7:52");
+    assert_eq!(review::fmt_mss(59.6), "1:00");
+    assert_eq!(review::fmt_mss(3725.0), "1:02:05");
+    assert_eq!(review::fmt_mss(-3.0), "0:00");
+    assert_eq!(review::fmt_mss(f64::NAN), "0:00");
+    assert_eq!(review::fmt_pain(Some(6), Some(3)), "6 → 3");
+    assert_eq!(review::fmt_pain(None, Some(3)), "– → 3");
+    assert_eq!(review::fmt_pain(None, None), "");
+    assert_eq!(review::fmt_change(-1.94), "−1.9");
+    assert_eq!(review::fmt_change(0.5), "+0.5");
+    assert_eq!(review::fmt_change(0.01), "0.0");
+    assert_eq!(review::fmt_minutes(18.2), "18 min");
+    assert_eq!(review::fmt_minutes(125.0), "2 h 05 min");
+    assert_eq!(review::fmt_days_ago(0), "today");
+    assert_eq!(review::fmt_days_ago(1), "yesterday");
+    assert_eq!(review::fmt_days_ago(9), "9 days ago");
+}
+
+#[test]
+fn the_home_header() {
+    let n = now();
+    assert_eq!(
+        review::home_header(&Recent::default(), &n, 3),
+        "No sessions yet"
+    );
+    let recent = Recent {
+        last_ended: Some("2026-11-22T21:00:00+01:00".parse().unwrap()),
+        count_since: 2,
+    };
+    assert_eq!(
+        review::home_header(&recent, &n, 3),
+        "Last session 2 days ago · 2 of 3 this week"
+    );
+    assert_eq!(
+        review::home_header(&recent, &n, 0),
+        "Last session 2 days ago · 2 this week"
+    );
+}
+
+#[test]
+fn stats_as_text_and_json() {
+    let records = sample();
+    let sunday = date(2026, 11, 22)
+        .at(18, 0, 0, 0)
+        .to_zoned(berlin())
+        .unwrap();
+    let s = stats::compute(&records, &sunday, 3);
+    let out = text(|w| review::write_stats_text(w, &s));
+    assert!(
+        out.starts_with("This week  2 of 3 sessions · 12 min · 2 active days\n"),
+        "{out}"
+    );
+    assert!(out.contains("Last professional session (Massage | therapist): 5 days ago, 2 self-care sessions since"), "{out}");
+    assert!(out.contains("Last 8 weeks"));
+    assert!(out.contains("  Mon "));
+    assert!(out.contains("Neck release between sessions"));
+    assert!(
+        out.contains("6.0 → 3.0") && out.contains("−3.0 (n=1)"),
+        "{out}"
+    );
+    assert!(!out.to_lowercase().contains("streak"));
+
+    let json = text(|w| review::write_stats_json(w, &s));
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["weekly_goal"], 3);
+    assert_eq!(value["this_week"]["sessions"], 2);
+    assert_eq!(value["external"]["last"]["days_ago"], 5);
+    assert_eq!(value["routines"][0]["pain"]["change_n"], 1);
+
+    let empty = stats::compute(Vec::<SessionRecord>::new(), &now(), 3);
+    let out = text(|w| review::write_stats_text(w, &empty));
+    assert!(out.starts_with("This week  no sessions yet\n"), "{out}");
+    assert!(out.contains("No self-care sessions logged yet."));
+}
+
+// ---------------------------------------------------------------------------------------
+// report
+
+#[test]
+fn the_report_says_what_was_logged() {
+    let records = sample();
+    let since = review::parse_when("30d", &now()).unwrap();
+    let out = text(|w| review::write_report(w, &records, Some(since), &now()));
+    assert!(
+        out.starts_with("# Self-care log: 2026-10-25 to 2026-11-24\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Period: Sun 25 Oct 2026 to Tue 24 Nov 2026 (31 days)"),
+        "{out}"
+    );
+    assert!(out.contains("not measurements"));
+    assert!(
+        out.contains("- Self-care sessions: 2 (1 completed, 1 stopped early, 0 interrupted)"),
+        "{out}"
+    );
+    assert!(out.contains("- Professional sessions logged: 1."));
+    assert!(out.contains("## Sessions by routine"));
+    assert!(
+        out.contains(
+            "| Neck release between sessions | neck | 1 | 8 min | 6.0 | 3.0 | −3.0 (n=1) |"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("| Title of desk\\-break | shoulders | 1 | 4 min | 4.0 | – | – |")
+            || out.contains("| Title of desk-break | shoulders | 1 | 4 min | 4.0 | – | – |"),
+        "{out}"
+    );
+    assert!(out.contains("## Sessions by area"));
+    assert!(out.contains("## Head pain before and after sessions, by week"));
+    assert!(
+        out.contains("| Mon 16 Nov 2026 | 2 | 5.0 | 3.0 | −3.0 (n=1) |"),
+        "{out}"
+    );
+    assert!(out.contains("## Professional sessions"));
+    assert!(
+        out.contains("| Tue 2026-11-17 10:00 | Massage \\| therapist | 1 h 00 min |"),
+        "{out}"
+    );
+    assert!(out.contains("## Notes written after sessions"));
+    assert!(out.contains("- Fri 2026-11-20 17:05, Neck release between sessions (head 6 → 3): Left side tight, \"much\" better after; try the ball, next time second line"), "{out}");
+    for word in ["improve", "effective", "cure", "treat"] {
+        assert!(
+            !out.to_lowercase().contains(word),
+            "the report must not claim: {word}"
+        );
+    }
+
+    // Over a longer period the trend is by month; with nothing logged it says so.
+    let long = text(|w| {
+        review::write_report(
+            w,
+            &records,
+            Some(review::parse_when("1y", &now()).unwrap()),
+            &now(),
+        )
+    });
+    assert!(
+        long.contains("by month") && long.contains("| November 2026 | 2 |"),
+        "{long}"
+    );
+    let none = text(|w| review::write_report(w, Vec::<SessionRecord>::new(), None, &now()));
+    assert!(
+        none.contains("- Self-care sessions: 0") && none.contains("None logged in this period."),
+        "{none}"
+    );
+}
+
+proptest::proptest! {
+    #[test]
+    fn no_text_makes_the_time_parsers_panic(s in "\\PC{0,40}") {
+        let n = now();
+        let _ = review::parse_when(&s, &n);
+        let _ = review::parse_until(&s, &n);
+        let _ = review::parse_at(&s, &n);
+    }
+
+    #[test]
+    fn lengths_of_any_size_never_panic(n in proptest::num::u64::ANY, unit in "(min|h|d|w|mo|y)") {
+        let _ = review::parse_when(&format!("{n}{unit}"), &now());
+    }
+}
