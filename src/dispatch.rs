@@ -25,6 +25,27 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
     if let Some(m) = &recovered {
         eprintln!("knotless: {m}");
     }
+    // The session commands run before stdout is locked: the TUI's signal thread must be
+    // able to write to the terminal to restore it.
+    let command = match command {
+        Command::Run { routine, plain } => return run_cmd(&cli.global, &paths, &routine, plain),
+        Command::Breathe {
+            pattern,
+            length,
+            breaths,
+            plain,
+        } => {
+            return breathe_cmd(
+                &cli.global,
+                &paths,
+                pattern.as_deref(),
+                length.as_deref(),
+                breaths,
+                plain,
+            );
+        }
+        other => other,
+    };
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let io_err = |e: io::Error| e.to_string();
@@ -274,6 +295,112 @@ fn log_cmd(
         crate::routine::fmt_short(length)
     )
     .map_err(|e| e.to_string())
+}
+
+/// Plain mode when asked, or when output is not a terminal (a pipe, a file, a program).
+fn wants_plain(flag: bool) -> bool {
+    use std::io::IsTerminal;
+    flag || !io::stdout().is_terminal()
+}
+
+fn run_cmd(
+    g: &crate::cli::Global,
+    paths: &Paths,
+    query: &str,
+    plain: bool,
+) -> Result<ExitCode, UserError> {
+    let mut env = make_env(g, paths);
+    warn_problems(&env.lib);
+    let routine = env.lib.find(query).map_err(|e| e.to_string())?.clone();
+    if wants_plain(plain) {
+        let now = std::time::Instant::now();
+        let wall = jiff::Zoned::now();
+        let opts = crate::session::Options {
+            get_ready: env.get_ready,
+        };
+        let session =
+            crate::session::Session::new(&routine, opts, crate::recorder::new_id(&wall), now);
+        let rec = crate::recorder::Recorder::begin(env.data_dir(), wall, &session, None);
+        return plain_finish(
+            crate::plain::Plain::new(io::stdout(), env.bell_allowed).run(session, rec),
+        );
+    }
+    crate::tui::check_terminal()?;
+    let first: Box<dyn crate::app::View> = Box::new(crate::ui::before::Before::new(routine));
+    let _ = &mut env;
+    let app = crate::app::App::new(env, first, crate::ui::make_home);
+    crate::tui::run(app, crate::ui::warm_up).map_err(|e| format!("terminal: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The pattern and length for `breathe`, with the content guide's limit on 4-7-8
+/// (at most four breaths in a round).
+pub fn breathing_choice(
+    lib: &Library,
+    pattern: Option<&str>,
+    length: Option<&str>,
+    breaths: Option<u32>,
+) -> Result<
+    (
+        crate::routine::Pattern,
+        crate::routine::Length,
+        Option<String>,
+    ),
+    UserError,
+> {
+    let p = lib
+        .find_pattern(pattern.unwrap_or(crate::ui::breathe::DEFAULT_PATTERN))
+        .map_err(|e| e.to_string().replace("routine", "breathing pattern"))?
+        .clone();
+    let len = crate::plain::breathing_length(length, breaths)?;
+    let (len, note) = crate::ui::breathe::cap_for_pattern(&p, len);
+    Ok((p, len, note))
+}
+
+fn breathe_cmd(
+    g: &crate::cli::Global,
+    paths: &Paths,
+    pattern: Option<&str>,
+    length: Option<&str>,
+    breaths: Option<u32>,
+    plain: bool,
+) -> Result<ExitCode, UserError> {
+    let mut env = make_env(g, paths);
+    warn_problems(&env.lib);
+    let (p, len, note) = breathing_choice(&env.lib, pattern, length, breaths)?;
+    if let Some(n) = &note {
+        eprintln!("note: {n}");
+    }
+    let now = std::time::Instant::now();
+    if wants_plain(plain) {
+        let wall = jiff::Zoned::now();
+        let opts = crate::session::Options {
+            get_ready: env.get_ready.min(std::time::Duration::from_secs(3)),
+        };
+        let session =
+            crate::session::Session::breathing(&p, len, opts, crate::recorder::new_id(&wall), now);
+        let rec = crate::recorder::Recorder::begin(env.data_dir(), wall, &session, None);
+        return plain_finish(
+            crate::plain::Plain::new(io::stdout(), env.bell_allowed).run(session, rec),
+        );
+    }
+    crate::tui::check_terminal()?;
+    let first: Box<dyn crate::app::View> =
+        Box::new(crate::ui::player::Player::breathing(&mut env, &p, len, now));
+    env.status = note;
+    let app = crate::app::App::new(env, first, crate::ui::make_home);
+    crate::tui::run(app, crate::ui::warm_up).map_err(|e| format!("terminal: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn plain_finish(
+    r: io::Result<(crate::record::SessionRecord, Option<String>)>,
+) -> Result<ExitCode, UserError> {
+    match r {
+        Ok((_, None)) => Ok(ExitCode::SUCCESS),
+        Ok((_, Some(problem))) => Err(format!("the session was not saved: {problem}")),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// Other commands still work when a file is broken, but they say so on stderr.

@@ -13,6 +13,7 @@ pub mod dispatch;
 pub mod history;
 pub mod load;
 pub mod paths;
+pub mod plain;
 pub mod record;
 pub mod recorder;
 pub mod review;

@@ -2,6 +2,7 @@
 //! Every screen draws only with the theme's named styles.
 
 pub mod before;
+pub mod breathe;
 pub mod countdown;
 pub mod finish;
 pub mod first_run;
@@ -135,8 +136,7 @@ pub fn start_player(
 }
 
 pub fn open_breathing(env: &mut Env) -> crate::app::Nav {
-    env.status = Some("breathing is not in this build yet".into());
-    crate::app::Nav::Stay
+    crate::app::Nav::Open(Box::new(breathe::Setup::new(env)))
 }
 
 pub fn open_history(env: &mut Env) -> crate::app::Nav {

@@ -1,0 +1,310 @@
+//! Plain mode: a routine or breathing exercise as timed lines of text instead of a screen —
+//! for a serial line, a screen reader, or another program. Used with `--plain` and whenever
+//! standard output is not a terminal. The session is timed and saved exactly as in the app.
+//!
+//! When standard input is a terminal, Space pauses and resumes, n skips, q (or Ctrl-C) stops;
+//! SIGTERM, SIGHUP and SIGINT stop and save too.
+
+use std::io::{self, IsTerminal, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::terminal;
+
+use crate::recorder::Recorder;
+use crate::routine::{Length, Pattern, Sides, fmt_clock};
+use crate::session::{Event as SEvent, Session, StageKind};
+
+/// Lines go to `out`; keys come from the terminal when there is one.
+pub struct Plain<W: Write> {
+    out: W,
+    /// Raw mode needs "\r\n" to start a new line.
+    raw: bool,
+    bell: bool,
+    /// The last countdown mark printed for the current stage ("1:00 left").
+    last_mark: Option<u64>,
+    last_phase: Option<(u32, usize)>,
+}
+
+impl<W: Write> Plain<W> {
+    pub fn new(out: W, bell: bool) -> Self {
+        Plain {
+            out,
+            raw: false,
+            bell,
+            last_mark: None,
+            last_phase: None,
+        }
+    }
+
+    fn line(&mut self, text: &str) -> io::Result<()> {
+        let nl = if self.raw { "\r\n" } else { "\n" };
+        for l in text.lines() {
+            write!(self.out, "{l}{nl}")?;
+        }
+        self.out.flush()
+    }
+
+    /// Describes the stage the session is now in.
+    fn announce(&mut self, s: &Session, now: Instant) -> io::Result<()> {
+        self.last_mark = None;
+        self.last_phase = None;
+        let v = s.view(now);
+        let breathing_only = s.kind() == crate::record::Kind::Breathing;
+        match v.kind {
+            StageKind::GetReady => {
+                let first = v
+                    .next
+                    .as_ref()
+                    .map(|u| u.title.to_string())
+                    .unwrap_or_default();
+                self.line(&format!(
+                    "Get ready · {} s · first: {first}",
+                    v.countdown_secs
+                ))
+            }
+            StageKind::SwitchSides => {
+                let side = v.next.as_ref().and_then(|u| u.side).or(v.side);
+                let mut t = format!(
+                    "Switch sides · now the {} side · {} s",
+                    side.map(|s| s.upper()).unwrap_or("other"),
+                    v.countdown_secs
+                );
+                if let Some(c) = v.next.as_ref().and_then(|u| u.step.switch_cue.as_ref()) {
+                    t.push_str(&format!("\n    {c}"));
+                }
+                self.line(&t)
+            }
+            StageKind::Transition => {
+                let next = v
+                    .next
+                    .as_ref()
+                    .map(|u| u.title.to_string())
+                    .unwrap_or_default();
+                self.line(&format!("Next: {next} · in {} s", v.countdown_secs))
+            }
+            StageKind::Segment if breathing_only => {
+                let p = s.routine().steps[0].breathing.as_ref();
+                let what = p.map(pattern_words).unwrap_or_default();
+                let len = match v.breaths {
+                    Some(1) => "1 breath".to_string(),
+                    Some(n) => format!("{n} breaths"),
+                    None => fmt_clock(v.stage_left),
+                };
+                self.line(&format!("{} · {len} · {what}", v.title))
+            }
+            StageKind::Segment => {
+                let Some(step) = v.step else { return Ok(()) };
+                let mut parts = vec![
+                    format!("Step {}/{}", v.step_number, v.step_count),
+                    step.title.clone(),
+                ];
+                if let Some(side) = v.side {
+                    parts.push(side.upper().to_string());
+                }
+                parts.push(format!("{} s", v.countdown_secs));
+                if let Some(p) = step.pressure {
+                    parts.push(format!("pressure {p}/10"));
+                }
+                if let Some(p) = &step.breathing {
+                    parts.push(pattern_words(p));
+                }
+                let mut text = parts.join(" · ");
+                for extra in [
+                    Some(&step.instructions),
+                    step.cue.as_ref(),
+                    step.caution.as_ref(),
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    if !extra.is_empty() {
+                        text.push_str(&format!("\n    {extra}"));
+                    }
+                }
+                if step.sides == Sides::Both && v.side == Some(crate::routine::Side::Left) {
+                    text.push_str("\n    (left side first, then the right)");
+                }
+                self.line(&text)
+            }
+            StageKind::Finished => Ok(()),
+        }
+    }
+
+    /// Marks every 30 seconds and the last 10 and 5, so a listener knows where they are;
+    /// in a breathing exercise, each phase of each breath.
+    fn progress(&mut self, s: &Session, now: Instant) -> io::Result<()> {
+        let v = s.view(now);
+        if v.paused || v.kind != StageKind::Segment {
+            return Ok(());
+        }
+        if s.kind() == crate::record::Kind::Breathing {
+            if let Some(p) = &v.pacer {
+                let key = (p.breath, p.phase);
+                if self.last_phase != Some(key) {
+                    self.last_phase = Some(key);
+                    return self.line(&format!("  {} · {} s", p.word, p.secs_left));
+                }
+            }
+            return Ok(());
+        }
+        let left = v.countdown_secs;
+        let total = v.stage_length.as_secs();
+        let mark = (left < total) && (left % 30 == 0 || left == 10 || left == 5);
+        if mark && self.last_mark != Some(left) {
+            self.last_mark = Some(left);
+            self.line(&format!("  {} left", fmt_clock(Duration::from_secs(left))))?;
+        }
+        Ok(())
+    }
+
+    /// Runs the session to its end, printing as it goes, and saves it.
+    pub fn run(
+        &mut self,
+        mut session: Session,
+        mut rec: Recorder,
+    ) -> io::Result<(crate::record::SessionRecord, Option<String>)> {
+        let stop = Arc::new(AtomicBool::new(false));
+        for sig in [
+            signal_hook::consts::SIGTERM,
+            signal_hook::consts::SIGHUP,
+            signal_hook::consts::SIGINT,
+        ] {
+            signal_hook::flag::register(sig, stop.clone())?;
+        }
+        let keys = io::stdin().is_terminal();
+        if keys && terminal::enable_raw_mode().is_ok() {
+            self.raw = true;
+            self.line("(Space pause · n skip · q stop)")?;
+        }
+        let result = self.drive(&mut session, &mut rec, &stop, keys);
+        if self.raw {
+            let _ = terminal::disable_raw_mode();
+            self.raw = false;
+        }
+        let now = Instant::now();
+        if let Err(e) = result {
+            // Output went away (a closed pipe): keep the session as stopped, then report.
+            session.stop(now);
+            rec.finish(&session, now);
+            return Err(e);
+        }
+        let record = rec.finish(&session, now);
+        let outcome = record.outcome.as_str();
+        let active = fmt_clock(Duration::from_secs_f64(record.active_secs.max(0.0)));
+        self.line(&format!("Finished ({outcome}) · {active} active"))?;
+        match &rec.problem {
+            None => self.line("Saved to your history.")?,
+            Some(p) => self.line(&format!("Not saved yet: {p}"))?,
+        }
+        Ok((record, rec.problem.clone()))
+    }
+
+    fn drive(
+        &mut self,
+        s: &mut Session,
+        rec: &mut Recorder,
+        stop: &AtomicBool,
+        keys: bool,
+    ) -> io::Result<()> {
+        let now = Instant::now();
+        s.update(now);
+        self.announce(s, now)?;
+        loop {
+            let now = Instant::now();
+            if stop.load(Ordering::Relaxed) {
+                s.stop(now);
+                return Ok(());
+            }
+            let events = s.update(now);
+            self.react(s, rec, &events, now)?;
+            if s.is_finished() {
+                return Ok(());
+            }
+            self.progress(s, now)?;
+            // At most a second between checks, so signals are noticed promptly.
+            let wait = s
+                .next_deadline(now, 1)
+                .map(|d| d.saturating_duration_since(Instant::now()))
+                .unwrap_or(Duration::from_secs(1))
+                .min(Duration::from_secs(1));
+            if keys {
+                if event::poll(wait)? {
+                    let now = Instant::now();
+                    if let Event::Key(k) = event::read()?
+                        && k.kind == KeyEventKind::Press
+                    {
+                        let ctrl_c = k.modifiers.contains(KeyModifiers::CONTROL)
+                            && k.code == KeyCode::Char('c');
+                        let events = match k.code {
+                            _ if ctrl_c => s.stop(now),
+                            KeyCode::Char('q') | KeyCode::Esc => s.stop(now),
+                            KeyCode::Char(' ') => {
+                                let ev = s.toggle_pause(now);
+                                self.line(if s.is_paused() {
+                                    "Paused · Space to go on"
+                                } else {
+                                    "Going on"
+                                })?;
+                                ev
+                            }
+                            KeyCode::Char('n') | KeyCode::Right => s.skip(now),
+                            _ => Vec::new(),
+                        };
+                        self.react(s, rec, &events, now)?;
+                    }
+                }
+            } else {
+                std::thread::sleep(wait);
+            }
+        }
+    }
+
+    fn react(
+        &mut self,
+        s: &Session,
+        rec: &mut Recorder,
+        events: &[SEvent],
+        now: Instant,
+    ) -> io::Result<()> {
+        for e in events {
+            if e.changes_stage() {
+                rec.checkpoint(s, now);
+                if !s.is_finished() {
+                    if self.bell && e.rings_bell() {
+                        write!(self.out, "\x07")?;
+                    }
+                    self.announce(s, now)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// "breathe in 4 / out 6", "in 4 · hold 7 · out 8".
+fn pattern_words(p: &Pattern) -> String {
+    if p.phases.len() == 2 && !p.has_holds() {
+        format!(
+            "breathe in {} / out {}",
+            crate::routine::fmt_secs_short(p.phases[0].length),
+            crate::routine::fmt_secs_short(p.phases[1].length)
+        )
+    } else {
+        format!("breathe {}", p.timing())
+    }
+}
+
+/// The length for `breathe`: `--breaths N`, `--for D`, or five minutes.
+pub fn breathing_length(for_: Option<&str>, breaths: Option<u32>) -> Result<Length, String> {
+    match (for_, breaths) {
+        (_, Some(n)) => Ok(Length::Breaths(n)),
+        (Some(d), None) => crate::load::parse_duration(d)
+            .filter(|d| *d >= Duration::from_secs(10) && *d <= Duration::from_secs(3600))
+            .map(Length::Time)
+            .ok_or_else(|| format!("\"{d}\" is not a length between 10 seconds and an hour; write it like 5m, 90s or \"2m 30s\"")),
+        (None, None) => Ok(Length::Time(Duration::from_secs(300))),
+    }
+}
