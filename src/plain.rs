@@ -152,7 +152,7 @@ impl<W: Write> Plain<W> {
         }
         let left = v.countdown_secs;
         let total = v.stage_length.as_secs();
-        let mark = (left < total) && (left % 30 == 0 || left == 10 || left == 5);
+        let mark = (left < total) && (left.is_multiple_of(30) || left == 10 || left == 5);
         if mark && self.last_mark != Some(left) {
             self.last_mark = Some(left);
             self.line(&format!("  {} left", fmt_clock(Duration::from_secs(left))))?;
