@@ -181,6 +181,11 @@ impl App {
         }
     }
 
+    /// Opens a screen on top, as `Nav::Open` would.
+    pub fn push(&mut self, view: Box<dyn View>) {
+        self.stack.push(view);
+    }
+
     pub fn should_quit(&self) -> bool {
         self.quit
     }

@@ -309,7 +309,7 @@ fn run_cmd(
     query: &str,
     plain: bool,
 ) -> Result<ExitCode, UserError> {
-    let mut env = make_env(g, paths);
+    let env = make_env(g, paths);
     warn_problems(&env.lib);
     let routine = env.lib.find(query).map_err(|e| e.to_string())?.clone();
     if wants_plain(plain) {
@@ -327,8 +327,20 @@ fn run_cmd(
     }
     crate::tui::check_terminal()?;
     let first: Box<dyn crate::app::View> = Box::new(crate::ui::before::Before::new(routine));
-    let _ = &mut env;
-    let app = crate::app::App::new(env, first, crate::ui::make_home);
+    run_gated(env, first)
+}
+
+/// Runs the app on `first`, with the first-run safety notice in front of it when it was
+/// never acknowledged.
+fn run_gated(
+    env: crate::app::Env,
+    first: Box<dyn crate::app::View>,
+) -> Result<ExitCode, UserError> {
+    let gate = crate::ui::first_run::FirstRun::needed(&env);
+    let mut app = crate::app::App::new(env, first, crate::ui::make_home);
+    if gate {
+        app.push(Box::new(crate::ui::first_run::FirstRun::gate()));
+    }
     crate::tui::run(app, crate::ui::warm_up).map_err(|e| format!("terminal: {e}"))?;
     Ok(ExitCode::SUCCESS)
 }

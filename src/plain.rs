@@ -179,6 +179,7 @@ impl<W: Write> Plain<W> {
             self.raw = true;
             self.line("(Space pause · n skip · q stop)")?;
         }
+        self.line("Self-care only, not medical advice. Stop if it hurts, makes you dizzy, or your headache gets worse.")?;
         let result = self.drive(&mut session, &mut rec, &stop, keys);
         if self.raw {
             let _ = terminal::disable_raw_mode();

@@ -264,7 +264,9 @@ pub fn home_header(recent: &Recent, now: &Zoned, weekly_goal: u32) -> String {
     };
     let tz = now.time_zone();
     let days = stats::days_between(stats::local_date(last, tz), now.date());
-    let week = if weekly_goal > 0 {
+    let week = if weekly_goal > 0 && recent.count_since >= weekly_goal {
+        format!("{} this week, goal reached", recent.count_since)
+    } else if weekly_goal > 0 {
         format!("{} of {weekly_goal} this week", recent.count_since)
     } else {
         format!("{} this week", recent.count_since)

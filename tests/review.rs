@@ -381,6 +381,10 @@ fn the_home_header() {
         review::home_header(&recent, &n, 0),
         "Last session 2 days ago · 2 this week"
     );
+    assert_eq!(
+        review::home_header(&recent, &n, 2),
+        "Last session 2 days ago · 2 this week, goal reached"
+    );
 }
 
 #[test]

@@ -45,6 +45,9 @@ headaches keep coming back, painkillers don't help, or you need pain relief on m
 pub struct FirstRun {
     /// Shown again from home: Enter just closes it.
     review: bool,
+    /// Shown before a session started from the command line: Enter acknowledges and
+    /// goes on to that session (the screen below this one) instead of home.
+    gate: bool,
     scroll: u16,
     /// Lines that did not fit at the last draw, so scrolling stops at the end.
     overflow: Cell<u16>,
@@ -54,8 +57,17 @@ impl FirstRun {
     pub fn new(review: bool) -> FirstRun {
         FirstRun {
             review,
+            gate: false,
             scroll: 0,
             overflow: Cell::new(0),
+        }
+    }
+
+    /// The notice in front of a session started with `run` or `breathe`.
+    pub fn gate() -> FirstRun {
+        FirstRun {
+            gate: true,
+            ..FirstRun::new(false)
         }
     }
 
@@ -140,7 +152,7 @@ impl View for FirstRun {
                     Nav::Back
                 } else {
                     self.acknowledge(env);
-                    Nav::Home
+                    if self.gate { Nav::Back } else { Nav::Home }
                 }
             }
             KeyCode::Down | KeyCode::Char('j') | KeyCode::Char(' ') | KeyCode::PageDown => {
