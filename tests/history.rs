@@ -14,6 +14,15 @@ use knotless::history::{self, Detail, InProgress, Records};
 use knotless::record::{Amendment, Outcome, SessionRecord, StepRecord, StepStatus};
 use proptest::prelude::*;
 
+/// Tests that fork child processes, and tests that depend on who holds a session lock,
+/// take this in turn: a child briefly shares the parent's open files between fork and
+/// exec, so a lock released by one test thread can look held to another for a moment.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn data_dir() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
@@ -374,6 +383,7 @@ fn child(test: &str) -> Command {
 
 #[test]
 fn processes_appending_at_once_lose_nothing() {
+    let _serial = serial();
     let (_tmp, data) = data_dir();
     let children: Vec<_> = (0..4)
         .map(|n| {
@@ -438,6 +448,7 @@ fn in_progress_files(data: &Path) -> Vec<String> {
 
 #[test]
 fn a_finished_session_is_appended_and_its_files_removed() {
+    let _serial = serial();
     let (_tmp, data) = data_dir();
     let mut r = running("s1");
     let mut progress = InProgress::begin(&data, &r).unwrap();
@@ -455,6 +466,7 @@ fn a_finished_session_is_appended_and_its_files_removed() {
 
 #[test]
 fn a_dead_session_is_recovered_once_as_interrupted_with_its_steps() {
+    let _serial = serial();
     let (_tmp, data) = data_dir();
     let mut r = running("s2");
     let mut progress = InProgress::begin(&data, &r).unwrap();
@@ -487,6 +499,7 @@ fn a_dead_session_is_recovered_once_as_interrupted_with_its_steps() {
 
 #[test]
 fn recovery_without_a_lock_file_or_an_end_time_uses_the_file_time() {
+    let _serial = serial();
     let (_tmp, data) = data_dir();
     let mut r = running("s3");
     r.ended_at = String::new();
@@ -505,6 +518,7 @@ fn recovery_without_a_lock_file_or_an_end_time_uses_the_file_time() {
 
 #[test]
 fn recovery_is_idempotent_when_removal_failed_after_the_append() {
+    let _serial = serial();
     let (_tmp, data) = data_dir();
     let mut r = running("s4");
     let progress = InProgress::begin(&data, &r).unwrap();
@@ -527,6 +541,7 @@ fn recovery_is_idempotent_when_removal_failed_after_the_append() {
 
 #[test]
 fn an_unreadable_snapshot_is_moved_aside_never_deleted() {
+    let _serial = serial();
     let (_tmp, data) = data_dir();
     let dir = history::in_progress_dir(&data);
     fs::create_dir_all(&dir).unwrap();
@@ -558,6 +573,7 @@ fn an_unreadable_snapshot_is_moved_aside_never_deleted() {
 
 #[test]
 fn a_second_begin_for_the_same_id_is_refused_while_the_first_lives() {
+    let _serial = serial();
     let (_tmp, data) = data_dir();
     let r = running("s7");
     let first = InProgress::begin(&data, &r).unwrap();
@@ -598,6 +614,7 @@ fn child_session_holder() {
 
 #[test]
 fn a_killed_process_is_recovered_but_a_live_one_is_not() {
+    let _serial = serial();
     let (_tmp, data) = data_dir();
     fs::create_dir_all(&data).unwrap();
     /// Kills the child if an assertion fails first, so no process outlives the test.
@@ -646,6 +663,7 @@ fn permissions_are_ignored(dir: &Path) -> bool {
 #[cfg(unix)]
 #[test]
 fn a_read_only_data_directory_gives_a_clear_message() {
+    let _serial = serial();
     use std::os::unix::fs::PermissionsExt;
     let (_tmp, data) = data_dir();
     fs::create_dir_all(&data).unwrap();
@@ -676,6 +694,7 @@ fn a_read_only_data_directory_gives_a_clear_message() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_full_disk_keeps_the_finished_session_for_later() {
+    let _serial = serial();
     if !Path::new("/dev/full").exists() {
         eprintln!("skipped: no /dev/full");
         return;
