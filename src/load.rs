@@ -351,25 +351,25 @@ impl Library {
             let t = doc.get_ref();
             check_keys(&mut rep, t, CONFIG_KEYS, "config.toml");
             let c = &mut self.config;
-            if let Some((s, span)) = get_str(&mut rep, t, "theme") {
-                match ThemeName::parse(s) {
-                    Some(th) => c.theme = th,
-                    None => rep.error(
-                        span,
-                        format!("unknown theme \"{s}\""),
-                        Some(suggest(s, &ThemeName::NAMES)),
-                    ),
-                }
+            if let Some(th) = get_choice(
+                &mut rep,
+                t,
+                "theme",
+                "theme",
+                &ThemeName::NAMES,
+                ThemeName::parse,
+            ) {
+                c.theme = th;
             }
-            if let Some((s, span)) = get_str(&mut rep, t, "motion") {
-                match Motion::parse(s) {
-                    Some(m) => c.motion = m,
-                    None => rep.error(
-                        span,
-                        format!("unknown motion \"{s}\""),
-                        Some(suggest(s, &Motion::NAMES)),
-                    ),
-                }
+            if let Some(m) = get_choice(
+                &mut rep,
+                t,
+                "motion",
+                "motion",
+                &Motion::NAMES,
+                Motion::parse,
+            ) {
+                c.motion = m;
             }
             if let Some(b) = get_bool(&mut rep, t, "bell") {
                 c.bell = b;
@@ -666,6 +666,59 @@ fn get_str<'t>(
     }
 }
 
+/// A field naming one of `names`; an unknown name is reported with the closest valid one.
+fn get_choice<T>(
+    rep: &mut Reporter<'_>,
+    t: &DeTable<'_>,
+    key: &str,
+    what: &str,
+    names: &[&str],
+    parse: impl Fn(&str) -> Option<T>,
+) -> Option<T> {
+    let (s, span) = get_str(rep, t, key)?;
+    let v = parse(s);
+    if v.is_none() {
+        rep.error(
+            span,
+            format!("unknown {what} \"{s}\""),
+            Some(suggest(s, names)),
+        );
+    }
+    v
+}
+
+/// A text field that must not be blank, trimmed.
+fn get_text(
+    rep: &mut Reporter<'_>,
+    t: &DeTable<'_>,
+    key: &str,
+    empty: &str,
+    hint: &str,
+) -> Option<String> {
+    let (s, span) = get_str(rep, t, key)?;
+    if s.trim().is_empty() {
+        rep.error(span, empty, Some(hint.to_string()));
+        return None;
+    }
+    Some(s.trim().to_string())
+}
+
+/// Reports a required field that is absent (a present but bad one was reported already).
+fn require<T>(
+    rep: &mut Reporter<'_>,
+    t: &DeTable<'_>,
+    key: &str,
+    value: Option<T>,
+    at: Range<usize>,
+    message: &str,
+    hint: &str,
+) -> Option<T> {
+    if value.is_none() && !t.contains_key(key) {
+        rep.error(at, message, Some(hint.to_string()));
+    }
+    value
+}
+
 fn get_bool(rep: &mut Reporter<'_>, t: &DeTable<'_>, key: &str) -> Option<bool> {
     let v = t.get(key)?;
     match v.get_ref() {
@@ -960,29 +1013,23 @@ fn read_phase(rep: &mut Reporter<'_>, item: &Spanned<DeValue<'_>>) -> Option<Pha
     };
     let before = rep.problems.len();
     check_keys(rep, t, PHASE_KEYS, "a phase");
-    let kind = match get_str(rep, t, "kind") {
-        Some((s, span)) => match PhaseKind::parse(s) {
-            Some(k) => Some(k),
-            None => {
-                rep.error(
-                    span,
-                    format!("unknown phase kind \"{s}\""),
-                    Some(suggest(s, &["in", "hold", "out"])),
-                );
-                None
-            }
-        },
-        None => {
-            if !t.contains_key("kind") {
-                rep.error(
-                    item.span(),
-                    "a phase needs a `kind`",
-                    Some("kind = \"in\", \"hold\" or \"out\"".into()),
-                );
-            }
-            None
-        }
-    };
+    let kind = get_choice(
+        rep,
+        t,
+        "kind",
+        "phase kind",
+        &["in", "hold", "out"],
+        PhaseKind::parse,
+    );
+    let kind = require(
+        rep,
+        t,
+        "kind",
+        kind,
+        item.span(),
+        "a phase needs a `kind`",
+        "kind = \"in\", \"hold\" or \"out\"",
+    );
     let length = match get_duration(rep, t, "length") {
         Some((d, span)) => check_phase_len(rep, d, span).then_some(d),
         None => {
@@ -1061,53 +1108,32 @@ fn read_routine(
             Some("rename the file using letters, digits and dashes, or set id = \"...\"".into()),
         );
     }
-    let name = match get_str(rep, t, "name") {
-        Some((s, span)) if s.trim().is_empty() => {
-            rep.error(
-                span,
-                "the routine's name is empty",
-                Some("name = \"Neck release\"".into()),
-            );
-            None
-        }
-        Some((s, _)) => Some(s.trim().to_string()),
-        None => {
-            if !t.contains_key("name") {
-                rep.error(
-                    0..0,
-                    "the routine has no name",
-                    Some("add name = \"...\" at the top of the file".into()),
-                );
-            }
-            None
-        }
-    };
-    let area = match get_str(rep, t, "area") {
-        Some((s, span)) => match Area::parse(s) {
-            Some(a) => Some(a),
-            None => {
-                rep.error(
-                    span,
-                    format!("unknown area \"{s}\""),
-                    Some(suggest(s, &Area::names())),
-                );
-                None
-            }
-        },
-        None => {
-            if !t.contains_key("area") {
-                rep.error(
-                    0..0,
-                    "the routine has no area",
-                    Some(format!(
-                        "add area = \"...\", one of: {}",
-                        Area::names().join(", ")
-                    )),
-                );
-            }
-            None
-        }
-    };
+    let name = get_text(
+        rep,
+        t,
+        "name",
+        "the routine's name is empty",
+        "name = \"Neck release\"",
+    );
+    let name = require(
+        rep,
+        t,
+        "name",
+        name,
+        0..0,
+        "the routine has no name",
+        "add name = \"...\" at the top of the file",
+    );
+    let area = get_choice(rep, t, "area", "area", &Area::names(), Area::parse);
+    let area = require(
+        rep,
+        t,
+        "area",
+        area,
+        0..0,
+        "the routine has no area",
+        &format!("add area = \"...\", one of: {}", Area::names().join(", ")),
+    );
     let summary = get_str(rep, t, "summary")
         .map(|(s, _)| s.trim().to_string())
         .unwrap_or_default();
@@ -1208,27 +1234,22 @@ fn read_step(
     };
     let before = rep.problems.len();
     check_keys(rep, t, STEP_KEYS, "a step");
-    let title = match get_str(rep, t, "title") {
-        Some((s, span)) if s.trim().is_empty() => {
-            rep.error(
-                span,
-                "the step's title is empty",
-                Some("title = \"Suboccipital hold\"".into()),
-            );
-            None
-        }
-        Some((s, _)) => Some(s.trim().to_string()),
-        None => {
-            if !t.contains_key("title") {
-                rep.error(
-                    item.span(),
-                    "a step has no title",
-                    Some("add title = \"...\" to this [[steps]] table".into()),
-                );
-            }
-            None
-        }
-    };
+    let title = get_text(
+        rep,
+        t,
+        "title",
+        "the step's title is empty",
+        "title = \"Suboccipital hold\"",
+    );
+    let title = require(
+        rep,
+        t,
+        "title",
+        title,
+        item.span(),
+        "a step has no title",
+        "add title = \"...\" to this [[steps]] table",
+    );
     let step_breathing = read_breathing(rep, t, lib);
     let pattern = match step_breathing.as_ref().or(default_breathing.as_ref()) {
         Some(Breathing::On(p)) => Some(p.clone()),
@@ -1313,20 +1334,8 @@ fn read_step(
             Some("use relaxed, resonance or extended-exhale while pressing; keep hold patterns for a seated breathing step".into()),
         );
     }
-    let sides = match get_str(rep, t, "sides") {
-        Some((s, span)) => match Sides::parse(s) {
-            Some(x) => x,
-            None => {
-                rep.error(
-                    span,
-                    format!("unknown side \"{s}\""),
-                    Some(suggest(s, &Sides::NAMES)),
-                );
-                Sides::None
-            }
-        },
-        None => Sides::None,
-    };
+    let sides =
+        get_choice(rep, t, "sides", "side", &Sides::NAMES, Sides::parse).unwrap_or_default();
     let switch_cue = get_str(rep, t, "switch_cue").map(|(s, _)| s.trim().to_string());
     let art = match get_str(rep, t, "art") {
         Some((name, span)) => match lib.art.get(name) {
