@@ -139,12 +139,7 @@ impl View for Setup {
 
     fn render(&self, frame: &mut Frame, area: Rect, env: &Env, _now: Instant) {
         let t = &env.theme;
-        let [head, body, foot] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Min(3),
-            Constraint::Length(1),
-        ])
-        .areas(area);
+        let [head, body, foot] = super::screen_areas(area);
         frame.render_widget(Line::styled(" Breathing", t.title), head);
         let wide = body.width >= 64;
         let list_w = if wide {

@@ -367,12 +367,7 @@ impl View for Home {
 
     fn render(&self, frame: &mut Frame, area: Rect, env: &Env, _now: Instant) {
         let t = &env.theme;
-        let [head, body, foot] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Min(3),
-            Constraint::Length(1),
-        ])
-        .areas(area);
+        let [head, body, foot] = super::screen_areas(area);
         let header = env.header.clone().unwrap_or_default();
         let [l, r] = Layout::horizontal([Constraint::Length(10), Constraint::Min(0)]).areas(head);
         frame.render_widget(Line::styled(" knotless", t.title), l);

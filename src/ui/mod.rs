@@ -92,6 +92,16 @@ pub fn footer(frame: &mut Frame, area: Rect, env: &Env, keys: &[KeyHelp]) {
     frame.render_widget(Line::from(spans), area);
 }
 
+/// The usual screen: a one-line header, the body, and the one-line key footer.
+pub fn screen_areas(area: Rect) -> [Rect; 3] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area)
+}
+
 /// A rectangle of at most `w`×`h`, centred in `area`.
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let [r] = Layout::horizontal([Constraint::Length(w.min(area.width))])
