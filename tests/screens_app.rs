@@ -149,3 +149,43 @@ fn ctrl_c_quits_from_anywhere() {
     t.keys(0, &["/", "x", "C-c"]);
     assert!(t.app.should_quit());
 }
+
+#[test]
+fn breathing_setup_and_pacer_80x24_and_40x12() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.keys(0, &["b"]);
+    assert_eq!(t.app.screen().title(), "Breathing");
+    insta::assert_snapshot!("breathing_setup_80x24", t.screen(80, 24, 0));
+    insta::assert_snapshot!("breathing_setup_40x12", t.screen(40, 12, 0));
+    // Tab switches to breaths; Enter starts the default extended-exhale (4 in, 6 out).
+    t.keys(0, &["Tab", "Enter"]);
+    assert_eq!(t.app.screen().title(), "Breathing");
+    t.tick(3_000); // the 3 s count-in ends
+    t.tick(5_000); // 2 s into the first in-breath
+    insta::assert_snapshot!("breathing_pacer_80x24", t.screen(80, 24, 5_000));
+    insta::assert_snapshot!("breathing_pacer_40x12", t.screen(40, 12, 5_000));
+    // 6 breaths of 10 s: finished at 63 s, and logged as a breathing session.
+    t.tick(63_000);
+    assert_eq!(t.app.screen().title(), "Finished");
+    let history = std::fs::read_to_string(t.data.path().join("history.jsonl")).unwrap();
+    let rec: serde_json::Value = serde_json::from_str(history.lines().next().unwrap()).unwrap();
+    assert_eq!(rec["kind"], "breathing");
+    assert_eq!(rec["routine_id"], "extended-exhale");
+    assert_eq!(rec["active_secs"], 60.0);
+}
+
+#[test]
+fn breath_hold_patterns_carry_their_caution() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.keys(0, &["b"]);
+    // Patterns are sorted by id: 4-7-8 first.
+    for _ in 0..6 {
+        t.keys(0, &["Up"]);
+    }
+    let s = t.screen(80, 24, 0);
+    assert!(
+        s.contains("4 breaths"),
+        "4-7-8 is kept to four breaths: {s}"
+    );
+    assert!(s.contains("light-headed"), "{s}");
+}

@@ -142,13 +142,17 @@ impl View for Setup {
         let [head, body, foot] = super::screen_areas(area);
         frame.render_widget(Line::styled(" Breathing", t.title), head);
         let wide = body.width >= 64;
-        let list_w = if wide {
-            (body.width * 2 / 5).clamp(28, 40)
+        let n = env.lib.patterns.len() as u16 + 2;
+        let (list, detail) = if wide {
+            let list_w = (body.width * 2 / 5).clamp(28, 40);
+            let [l, d] =
+                Layout::horizontal([Constraint::Length(list_w), Constraint::Min(0)]).areas(body);
+            (l, d)
         } else {
-            body.width
+            let [l, d] = Layout::vertical([Constraint::Max(n), Constraint::Min(0)]).areas(body);
+            (l, d)
         };
-        let [list, detail] =
-            Layout::horizontal([Constraint::Length(list_w), Constraint::Min(0)]).areas(body);
+        let list_w = list.width;
         let rows: Vec<Line> = env
             .lib
             .patterns
@@ -200,25 +204,17 @@ impl View for Setup {
                 .title(Line::styled(format!(" {} ", p.id), t.title));
             frame.render_widget(Paragraph::new(lines).block(block), detail);
         } else {
-            // Narrow: the length line sits under the list's last row.
-            let n = env.lib.patterns.len() as u16 + 2;
-            let r = Rect {
-                y: body.y + n.min(body.height),
-                height: body.height.saturating_sub(n),
-                ..body
-            };
+            // Narrow: just the length (and any caution) under the list.
             let short: Vec<Line> = lines
                 .into_iter()
                 .skip_while(|l| !l.spans.iter().any(|s| s.content == "Length  "))
                 .collect();
-            frame.render_widget(
-                Paragraph::new(short),
-                Rect {
-                    x: r.x + 1,
-                    width: r.width.saturating_sub(2),
-                    ..r
-                },
-            );
+            let r = Rect {
+                x: detail.x + 1,
+                width: detail.width.saturating_sub(2),
+                ..detail
+            };
+            frame.render_widget(Paragraph::new(short), r);
         }
         super::footer(frame, foot, env, &self.keys());
     }
@@ -247,10 +243,10 @@ impl View for Setup {
 
     fn keys(&self) -> Vec<KeyHelp> {
         vec![
+            key("Enter", "start"),
             key("↑↓", "pattern"),
             key("←→", "length"),
             key("Tab", "minutes/breaths"),
-            key("Enter", "start"),
             key("Esc", "back"),
             help_only("j k h l", "the same, vim keys"),
         ]
