@@ -95,6 +95,12 @@ fn radii(area: Rect) -> Vec<f64> {
         .collect();
     d.sort_by(f64::total_cmp);
     d.dedup_by(|a, b| (*a - *b).abs() < 1e-6);
+    // A radius of exactly k + 0.5 adds the lone half-cells on the vertical axis: a nub at
+    // the top and bottom. Skip those sizes; the next one adds the nub with its neighbours.
+    d.retain(|&r| {
+        let f = (r - 0.5).rem_euclid(1.0);
+        f > 1e-6 && f < 1.0 - 1e-6
+    });
     if d.len() <= MAX_LEVELS {
         return d;
     }
