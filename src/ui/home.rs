@@ -302,7 +302,11 @@ fn routine_detail(
     tail.extend(super::wrap_lines(&last, w, t.muted));
 
     let mut head: Vec<Line<'static>> = Vec::new();
-    let mut summary = super::wrap_lines(&r.summary, w, t.base);
+    let mut summary = if r.summary.is_empty() {
+        Vec::new()
+    } else {
+        super::wrap_lines(&r.summary, w, t.base)
+    };
     let need = if r.equipment.is_empty() {
         Vec::new()
     } else {
