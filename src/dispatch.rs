@@ -151,10 +151,21 @@ pub fn make_env(g: &crate::cli::Global, paths: &Paths) -> crate::app::Env {
 /// line for the user when something was recovered.
 fn recover(paths: &Paths) -> Option<String> {
     let dir = paths.data.as_deref()?;
-    if !dir.join("in-progress").exists() {
-        return None;
-    }
     let mut err = io::stderr().lock();
+    let moved = match crate::recorder::move_pending(dir) {
+        Ok(n) => n,
+        Err(e) => {
+            let _ = writeln!(
+                err,
+                "warning: sessions kept aside could not be moved yet: {e}"
+            );
+            0
+        }
+    };
+    if !dir.join("in-progress").exists() {
+        return (moved > 0)
+            .then(|| format!("moved {moved} saved-aside session(s) into your history"));
+    }
     match crate::history::recover(dir) {
         Ok(r) => {
             for w in &r.warnings {

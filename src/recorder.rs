@@ -23,6 +23,41 @@ pub struct Recorder {
     saved: bool,
 }
 
+/// Where a session is kept when the data directory cannot be written (read-only, full,
+/// missing permissions): a private folder under the runtime or temp directory. The next
+/// start of any command moves what is there into the real history
+/// ([`move_pending`]), so the session is never lost.
+///
+/// There is one such folder per data directory, so two setups never mix their sessions.
+pub fn fallback_dir(data_dir: Option<&std::path::Path>) -> PathBuf {
+    use std::hash::{Hash, Hasher};
+    let base = std::env::var_os("XDG_RUNTIME_DIR")
+        .map(PathBuf::from)
+        .filter(|p| p.is_dir())
+        .unwrap_or_else(std::env::temp_dir);
+    // std's default hasher has fixed keys: the same data directory gives the same folder.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    data_dir.hash(&mut h);
+    base.join(format!("knotless-pending-{:016x}", h.finish()))
+}
+
+/// Moves sessions kept in [`fallback_dir`] into the history at `data_dir`, once it can be
+/// written. Returns how many were moved. Safe to repeat: the reader drops duplicate ids.
+pub fn move_pending(data_dir: &std::path::Path) -> Result<usize, String> {
+    let pending = fallback_dir(Some(data_dir));
+    if !pending.is_dir() {
+        return Ok(0);
+    }
+    // Sessions that died while kept there become records there first.
+    let _ = history::recover(&pending);
+    let loaded = history::load(&pending, history::Detail::Full).map_err(|e| e.to_string())?;
+    for r in &loaded.records {
+        history::append(data_dir, r).map_err(|e| e.to_string())?;
+    }
+    let _ = std::fs::remove_file(history::history_path(&pending));
+    Ok(loaded.records.len())
+}
+
 /// A new record id for a session starting now.
 pub fn new_id(wall: &jiff::Zoned) -> String {
     history::new_id(wall.timestamp())
@@ -46,13 +81,27 @@ impl Recorder {
             problem: None,
             saved: false,
         };
-        if let Some(dir) = r.data.clone() {
-            match InProgress::begin(&dir, &r.record(session, session.started())) {
-                Ok(p) => r.progress = Some(p),
-                Err(e) => r.problem = Some(e.to_string()),
+        let first = r.record(session, session.started());
+        let primary = match &r.data {
+            Some(dir) => InProgress::begin(dir, &first).map_err(|e| e.to_string()),
+            None => Err("no data directory".to_string()),
+        };
+        match primary {
+            Ok(p) => r.progress = Some(p),
+            Err(why) => {
+                // Keep the session somewhere it can be written, and say where.
+                let fallback = fallback_dir(r.data.as_deref());
+                match InProgress::begin(&fallback, &first) {
+                    Ok(p) => {
+                        r.progress = Some(p);
+                        r.problem = Some(format!(
+                            "{why}; keeping this session in {} until it can be moved to your history",
+                            fallback.display()
+                        ));
+                    }
+                    Err(e) => r.problem = Some(format!("{why}; {e}: this session cannot be saved")),
+                }
             }
-        } else {
-            r.problem = Some("no data directory: this session will not be saved".into());
         }
         r
     }
