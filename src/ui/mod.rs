@@ -6,6 +6,7 @@ pub mod countdown;
 pub mod finish;
 pub mod first_run;
 pub mod help;
+pub mod history;
 pub mod home;
 pub mod pacer;
 pub mod player;
@@ -189,8 +190,7 @@ pub fn open_breathing(env: &mut Env) -> crate::app::Nav {
 }
 
 pub fn open_history(env: &mut Env) -> crate::app::Nav {
-    env.status = Some("history is not in this build yet".into());
-    crate::app::Nav::Stay
+    crate::app::Nav::Open(Box::new(history::History::open(env)))
 }
 
 pub fn open_stats(env: &mut Env) -> crate::app::Nav {
