@@ -26,6 +26,13 @@ fn history(theme: ThemeName) -> TestApp {
     t
 }
 
+fn stats(theme: ThemeName) -> TestApp {
+    let mut t = with_history(theme);
+    t.keys(0, &["s"]);
+    assert_eq!(t.app.screen().title(), "Stats");
+    t
+}
+
 /// The text of the screen's row `y`.
 fn row(screen: &str, y: usize) -> &str {
     screen.lines().nth(y).unwrap_or("")
@@ -240,4 +247,164 @@ fn history_mono_sets_no_colour_and_marks_the_selection() {
             .iter()
             .all(|c| c.fg == Color::Reset && c.bg == Color::Reset)
     );
+    let t = stats(ThemeName::Mono);
+    for (w, h) in [(80, 24), (40, 12)] {
+        let buf = t.buffer(w, h, 0);
+        assert!(
+            buf.content()
+                .iter()
+                .all(|c| c.fg == Color::Reset && c.bg == Color::Reset)
+        );
+    }
+}
+
+#[test]
+fn stats_80x24_and_40x12() {
+    let t = stats(ThemeName::Calm);
+    let s = t.screen(80, 24, 0);
+    insta::assert_snapshot!("stats_80x24", s);
+    for want in [
+        "2 of 3 sessions",
+        "Massage therapist: 11 days ago",
+        "6 self-care sessions since",
+        "Neck release between s…",
+        "−2.0 (n=7)",
+        "Minutes by area",
+        "1 unreadable line skipped",
+    ] {
+        assert!(s.contains(want), "missing {want:?}: {s}");
+    }
+    insta::assert_snapshot!("stats_40x12", t.screen(40, 12, 0));
+}
+
+#[test]
+fn stats_scroll_through_sections_when_small() {
+    let mut t = stats(ThemeName::Calm);
+    let first = t.screen(40, 12, 0);
+    assert!(first.contains("This week"), "{first}");
+    assert!(first.contains("↓ more"), "{first}");
+    // Each ↓ brings the next section up (or a page of a long one).
+    let mut seen = vec![first];
+    for _ in 0..12 {
+        t.keys(0, &["Down"]);
+        seen.push(t.screen(40, 12, 0));
+    }
+    let all = seen.join("\n");
+    for want in [
+        "Routines · head before → after",
+        "Massage therapist",
+        "Last 16 weeks",
+        "Minutes a week",
+        "Minutes by area",
+    ] {
+        assert!(all.contains(want), "never showed {want:?}");
+    }
+    let last = seen.last().unwrap();
+    assert!(last.contains("↑ more"), "{last}");
+    insta::assert_snapshot!("stats_40x12_bottom", last);
+    t.keys(0, &["g"]);
+    assert!(t.screen(40, 12, 0).contains("This week"));
+    // At 80×24 everything fits, so the keys do nothing.
+    t.keys(0, &["Down", "Down"]);
+    assert!(t.screen(80, 24, 0).contains("This week"));
+}
+
+#[test]
+fn stats_goal_reached_shows_gently() {
+    let mut t = with_history(ThemeName::Calm);
+    t.app.env.weekly_goal = 2;
+    t.keys(0, &["s"]);
+    let s = t.screen(80, 24, 0);
+    assert!(s.contains("●● 2 of 2 sessions"), "{s}");
+    assert!(s.contains("12 min · 1 active day · goal reached"), "{s}");
+}
+
+#[test]
+fn stats_empty_is_kind() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.keys(0, &["s"]);
+    let s = t.screen(80, 24, 0);
+    insta::assert_snapshot!("stats_empty", s);
+    assert!(s.contains("A fresh week — any session counts."), "{s}");
+    assert!(s.contains("No professional sessions logged yet"), "{s}");
+    assert!(s.contains("knotless log"), "{s}");
+    insta::assert_snapshot!("stats_empty_40x12", t.screen(40, 12, 0));
+}
+
+#[test]
+fn stats_and_history_lead_to_each_other_without_piling_up() {
+    let mut t = with_history(ThemeName::Calm);
+    t.keys(0, &["s", "h", "s", "h"]);
+    assert_eq!(t.app.screen().title(), "History");
+    t.keys(0, &["q"]);
+    assert_eq!(t.app.screen().title(), "Home");
+    t.keys(0, &["s", "Esc"]);
+    assert_eq!(t.app.screen().title(), "Home");
+}
+
+#[test]
+fn every_size_from_the_minimum_up_draws_without_panicking() {
+    let mut h = history(ThemeName::Calm);
+    let s = stats(ThemeName::Calm);
+    for w in (40..=120).step_by(3) {
+        for ht in 12..=40 {
+            h.buffer(w, ht, 0);
+            s.buffer(w, ht, 0);
+        }
+    }
+    h.keys(0, &["Enter"]);
+    for w in 40..=90 {
+        h.buffer(w, 12, 0);
+    }
+}
+
+#[test]
+fn hostile_records_show_without_panicking() {
+    let t = TestApp::new(ThemeName::Calm, None);
+    let mut bad = common::rec(
+        "20261120T100000000Z-bad",
+        "2026-11-20T10:00:00+00:00",
+        "x\u{1b}[31mred",
+        "neck\u{7}",
+        -5.0,
+    );
+    bad.title = "\u{1b}[2J\tTabs\nand newlines 頭痛 ".repeat(20);
+    bad.active_secs = 1e300;
+    bad.planned_secs = -1e300;
+    bad.paused_secs = -1.0;
+    bad.note = Some("\u{1b}]0;title\u{7}".repeat(50));
+    bad.steps[0].active_secs = 1e308;
+    bad.steps[1].planned_secs = -0.0;
+    std::fs::write(t.data.path().join("history.jsonl"), common::line(&bad)).unwrap();
+    let mut t = t;
+    t.keys(0, &["h"]);
+    let s = t.screen(80, 24, 0);
+    assert!(!s.contains('\u{1b}'), "{s}");
+    t.keys(0, &["Enter"]);
+    for (w, h) in [(80, 24), (40, 12), (120, 40)] {
+        let s = t.screen(w, h, 0);
+        assert!(!s.contains('\u{1b}') && !s.contains('\u{7}'), "{s}");
+    }
+    t.keys(0, &["Esc", "a", "r"]);
+    let s = t.screen(80, 24, 0);
+    assert!(s.contains("History · neck "), "{s}");
+    assert!(!s.contains('\u{1b}') && !s.contains('\u{7}'), "{s}");
+    t.keys(0, &["s"]);
+    for (w, h) in [(80, 24), (40, 12)] {
+        let s = t.screen(w, h, 0);
+        assert!(!s.contains('\u{1b}') && !s.contains('\u{7}'), "{s}");
+    }
+}
+
+#[test]
+fn help_lists_the_review_keys() {
+    let mut t = history(ThemeName::Calm);
+    t.keys(0, &["?"]);
+    let s = t.screen(80, 24, 0);
+    for want in ["Enter", "a r p", "PgUp PgDn", "g G Home End"] {
+        assert!(s.contains(want), "missing {want:?}: {s}");
+    }
+    t.keys(0, &["?", "s", "?"]);
+    let s = t.screen(80, 24, 0);
+    assert!(s.contains("Stats") && s.contains("↑↓ j k"), "{s}");
 }

@@ -275,7 +275,7 @@ impl History {
     fn title_text(&self) -> String {
         let mut parts = vec!["History".to_string()];
         if let Some(a) = self.area {
-            parts.push(self.names.get(a).to_string());
+            parts.push(fit(self.names.get(a), 24).trim_end().to_string());
         }
         if let Some(r) = self.routine {
             parts.push(fit(self.routine_title(r), 32).trim_end().to_string());
@@ -599,7 +599,9 @@ impl View for History {
             KeyCode::Char('a') => self.cycle_area(),
             KeyCode::Char('r') => self.cycle_routine(),
             KeyCode::Char('p') => self.cycle_period(),
-            KeyCode::Char('s') => return super::open_stats(env),
+            KeyCode::Char('s') => {
+                return Nav::Replace(Box::new(super::stats::StatsView::open(env)));
+            }
             KeyCode::Char('q') | KeyCode::Esc => return Nav::Back,
             _ => {}
         }
@@ -617,15 +619,11 @@ impl View for History {
             key("?", "help"),
             key("q", "back"),
             help_only("PgUp PgDn", "ten sessions up or down"),
-            help_only("g G", "newest, oldest"),
+            help_only("g G Home End", "the newest, the oldest"),
             help_only(
-                "a",
-                "show one area, the next, … then all (each area in the history)",
-            ),
-            help_only("r", "show one routine, the next, … then all"),
-            help_only(
-                "p",
-                "all time, last 7, 30 or 90 days, this year, then all time",
+                "a r p",
+                "next area, routine or period (last 7, 30, 90 days, this year); \
+                 after the last comes all again",
             ),
             help_only("Esc", "back"),
         ]

@@ -11,6 +11,7 @@ pub mod home;
 pub mod pacer;
 pub mod player;
 pub mod rating;
+pub mod stats;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -194,8 +195,7 @@ pub fn open_history(env: &mut Env) -> crate::app::Nav {
 }
 
 pub fn open_stats(env: &mut Env) -> crate::app::Nav {
-    env.status = Some("stats are not in this build yet".into());
-    crate::app::Nav::Stay
+    crate::app::Nav::Open(Box::new(stats::StatsView::open(env)))
 }
 
 pub fn make_home(env: &mut Env) -> Box<dyn crate::app::View> {
