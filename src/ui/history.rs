@@ -461,7 +461,7 @@ fn next_in(all: &[u32], current: Option<u32>) -> Option<u32> {
 
 /// The line numbers the reader skipped. Other warnings (a rating out of range, an
 /// amendment for a record that is not there) leave every session readable.
-fn unreadable(warnings: &[Warning]) -> Vec<u64> {
+pub fn unreadable(warnings: &[Warning]) -> Vec<u64> {
     warnings
         .iter()
         .filter(|w| w.message.starts_with("skipped"))
@@ -701,7 +701,12 @@ impl SessionDetail {
             out.extend(self.step_lines(env, w));
         }
         out.push(Line::raw(""));
-        let ids = format!("routine {} · record {}", r.routine_id, r.id);
+        let what = match r.kind {
+            Kind::Routine => "routine",
+            Kind::Breathing => "pattern",
+            Kind::External => "logged as",
+        };
+        let ids = format!("{what} {} · record {}", r.routine_id, r.id);
         out.extend(super::wrap_lines(&ids, w as u16, t.muted));
         out
     }

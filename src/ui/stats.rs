@@ -66,13 +66,7 @@ impl StatsView {
         let (mut skipped, mut problem) = (Vec::new(), None);
         if let Some(dir) = env.data_dir() {
             match history::for_each(&dir, Detail::NoSteps, |r| b.add(&r)) {
-                Ok(w) => {
-                    skipped = w
-                        .iter()
-                        .filter(|w| w.message.starts_with("skipped"))
-                        .filter_map(|w| w.line)
-                        .collect()
-                }
+                Ok(w) => skipped = super::history::unreadable(&w),
                 Err(e) => problem = Some(e.to_string()),
             }
         }
