@@ -200,9 +200,11 @@ impl History {
     /// The areas in the history, in the order the home screen uses, then any others
     /// (`external`, areas from newer versions) by name.
     fn areas_present(&self) -> Vec<u32> {
+        // Marks by interned id: a hand-made file may hold any number of distinct names.
+        let mut seen = vec![false; self.names.names.len()];
         let mut v: Vec<u32> = Vec::new();
         for r in &self.rows {
-            if !v.contains(&r.area) {
+            if !std::mem::replace(&mut seen[r.area as usize], true) {
                 v.push(r.area);
             }
         }
@@ -218,20 +220,22 @@ impl History {
         v
     }
 
-    /// The routines listed under the current area and period, by title.
+    /// The routines listed under the current area and period, by the title of their
+    /// newest session.
     fn routines_present(&self) -> Vec<u32> {
         let since = self.period.since(&self.now);
-        let mut v: Vec<u32> = Vec::new();
+        let mut seen = vec![false; self.names.names.len()];
+        let mut v: Vec<(String, u32)> = Vec::new();
         for r in &self.rows {
             if self.area.is_none_or(|a| r.area == a)
                 && since.is_none_or(|s| r.start >= s)
-                && !v.contains(&r.routine)
+                && !std::mem::replace(&mut seen[r.routine as usize], true)
             {
-                v.push(r.routine);
+                v.push((self.names.get(r.title).to_lowercase(), r.routine));
             }
         }
-        v.sort_by_cached_key(|&x| self.routine_title(x).to_lowercase());
-        v
+        v.sort();
+        v.into_iter().map(|(_, id)| id).collect()
     }
 
     /// The title of a routine's newest session (titles can change between versions).
