@@ -99,8 +99,16 @@ impl StatsView {
             out.push((Section::Calendar, Rect::new(1, y, 36, 9)));
             out.push((Section::Weekly, Rect::new(40, y, w - 41, 9)));
             y += 10;
-            let area_w = self.areas_width().min(w / 3);
-            let relief_w = w - area_w - 5;
+            // The routine table takes what its titles need; the area bars get the rest.
+            let longest = s
+                .routines
+                .iter()
+                .map(|r| textwrap::core::display_width(&r.title))
+                .max()
+                .unwrap_or(0)
+                .clamp(16, 40) as u16;
+            let relief_w = (w - self.areas_width().min(w / 3) - 5).min(longest + 32);
+            let area_w = (w - relief_w - 5).min(48);
             let relief_h = relief_height(routines, relief_w);
             out.push((Section::Relief, Rect::new(1, y, relief_w, relief_h)));
             out.push((
