@@ -408,3 +408,17 @@ fn help_lists_the_review_keys() {
     let s = t.screen(80, 24, 0);
     assert!(s.contains("Stats") && s.contains("↑↓ j k"), "{s}");
 }
+
+#[test]
+fn an_unreadable_history_is_said_plainly() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    std::fs::create_dir(t.data.path().join("history.jsonl")).unwrap();
+    t.keys(0, &["h"]);
+    let s = t.screen(80, 24, 0);
+    assert!(s.contains("Could not read the history"), "{s}");
+    t.keys(0, &["Enter", "s"]);
+    for (w, h) in [(80, 24), (40, 12)] {
+        let s = t.screen(w, h, 0);
+        assert!(s.contains("Could not read the history"), "{s}");
+    }
+}
