@@ -7,10 +7,12 @@ pub mod countdown;
 pub mod finish;
 pub mod first_run;
 pub mod help;
+pub mod history;
 pub mod home;
 pub mod pacer;
 pub mod player;
 pub mod rating;
+pub mod stats;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -129,6 +131,55 @@ pub fn wrap_lines(text: &str, width: u16, style: Style) -> Vec<Line<'static>> {
         .collect()
 }
 
+/// `text` cut to `width` display columns (with an ellipsis when cut) and padded to exactly
+/// that width, so columns line up whatever the text holds. Control characters from a
+/// hand-edited file become spaces: they must never reach the terminal.
+pub fn fit(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    let total = textwrap::core::display_width(text);
+    let room = if total > width {
+        width.saturating_sub(1)
+    } else {
+        width
+    };
+    let mut buf = [0u8; 4];
+    for c in text.chars() {
+        let c = if c.is_control() { ' ' } else { c };
+        let cw = textwrap::core::display_width(c.encode_utf8(&mut buf));
+        if used + cw > room {
+            break;
+        }
+        out.push(c);
+        used += cw;
+    }
+    if total > width && width > 0 {
+        out.push('…');
+        used += 1;
+    }
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
+    out
+}
+
+/// [`fit`], but with the text against the right edge.
+pub fn fit_right(text: &str, width: usize) -> String {
+    let cut = fit(text, width);
+    let trimmed = cut.trim_end();
+    let w = textwrap::core::display_width(trimmed);
+    format!("{}{trimmed}", " ".repeat(width.saturating_sub(w)))
+}
+
+/// Seconds as "m:ss" ("7:52", "60:00"), for durations read from a file: a negative, huge
+/// or not-a-number value shows as 0:00 rather than panicking.
+pub fn mss(secs: f64) -> String {
+    let s = if secs.is_finite() && secs > 0.0 {
+        secs.min(1e9).round() as u64
+    } else {
+        0
+    };
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
 /// Enter on a routine: its cautions and the before-rating, then the player.
 pub fn open_routine(_env: &mut Env, routine: crate::routine::Routine) -> crate::app::Nav {
     crate::app::Nav::Open(Box::new(before::Before::new(routine)))
@@ -150,13 +201,11 @@ pub fn open_breathing(env: &mut Env) -> crate::app::Nav {
 }
 
 pub fn open_history(env: &mut Env) -> crate::app::Nav {
-    env.status = Some("history is not in this build yet".into());
-    crate::app::Nav::Stay
+    crate::app::Nav::Open(Box::new(history::History::open(env)))
 }
 
 pub fn open_stats(env: &mut Env) -> crate::app::Nav {
-    env.status = Some("stats are not in this build yet".into());
-    crate::app::Nav::Stay
+    crate::app::Nav::Open(Box::new(stats::StatsView::open(env)))
 }
 
 pub fn make_home(env: &mut Env) -> Box<dyn crate::app::View> {

@@ -1,0 +1,862 @@
+//! History: every session, newest first — when, what, where, how long, how it ended, and
+//! head pain before → after — filtered by area, routine and period, with a detail view of
+//! one session.
+//!
+//! A history can hold 100,000 sessions, so the table reads the file once, when the screen
+//! opens, without the steps, into small rows whose strings are shared; filtering and
+//! scrolling then work on those rows and only the lines on screen are formatted. The one
+//! session opened in the detail view is read again in full, steps and note included.
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan, Zoned};
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
+
+use super::{fit, fit_right, mss};
+use crate::app::{Env, KeyHelp, Nav, View, help_only, key};
+use crate::history::{self, Detail, Warning};
+use crate::record::{Kind, Outcome, SessionRecord, StepStatus};
+use crate::routine::Area;
+use crate::theme::Theme;
+
+/// How far back the table looks; `p` cycles through these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Period {
+    All,
+    Days(u8),
+    ThisYear,
+}
+
+impl Period {
+    fn next(self) -> Period {
+        match self {
+            Period::All => Period::Days(7),
+            Period::Days(7) => Period::Days(30),
+            Period::Days(30) => Period::Days(90),
+            Period::Days(_) => Period::ThisYear,
+            Period::ThisYear => Period::All,
+        }
+    }
+
+    fn label(self) -> Option<String> {
+        match self {
+            Period::All => None,
+            Period::Days(n) => Some(format!("last {n} days")),
+            Period::ThisYear => Some("this year".into()),
+        }
+    }
+
+    /// The first instant inside the period. Whole local days, so "last 7 days" is today
+    /// and the six before it, whatever the hour.
+    fn since(self, now: &Zoned) -> Option<Timestamp> {
+        let first = match self {
+            Period::All => return None,
+            Period::Days(n) => now.date().checked_sub((i64::from(n) - 1).days()).ok()?,
+            Period::ThisYear => now.date().first_of_year(),
+        };
+        first
+            .to_zoned(now.time_zone().clone())
+            .ok()
+            .map(|z| z.timestamp())
+    }
+}
+
+/// Strings that repeat on every row (titles, areas, routine ids), stored once.
+#[derive(Default)]
+struct Names {
+    index: HashMap<Box<str>, u32>,
+    names: Vec<Box<str>>,
+}
+
+impl Names {
+    fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.index.get(s) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.names.push(s.into());
+        self.index.insert(s.into(), i);
+        i
+    }
+
+    fn get(&self, i: u32) -> &str {
+        self.names.get(i as usize).map_or("", |s| s)
+    }
+}
+
+/// One session as the table needs it: about 100 bytes.
+struct Row {
+    id: Box<str>,
+    start: Timestamp,
+    routine: u32,
+    title: u32,
+    area: u32,
+    active_secs: f32,
+    outcome: Outcome,
+    pain_before: Option<u8>,
+    pain_after: Option<u8>,
+}
+
+pub struct History {
+    /// Newest first.
+    rows: Vec<Row>,
+    names: Names,
+    /// Indexes into `rows` that pass the filters, newest first.
+    visible: Vec<u32>,
+    /// Index into `visible`.
+    selected: usize,
+    /// First visible line of the table, kept between draws so the list scrolls smoothly.
+    offset: Cell<usize>,
+    area: Option<u32>,
+    routine: Option<u32>,
+    period: Period,
+    /// "Today", from the app's wall clock when the screen opened; its zone decides how
+    /// times and periods are shown.
+    now: Zoned,
+    /// Line numbers of the lines the reader could not use.
+    skipped: Vec<u64>,
+    problem: Option<String>,
+    data: Option<PathBuf>,
+}
+
+impl History {
+    /// Reads the history (without steps) and shows all of it.
+    pub fn open(env: &Env) -> History {
+        let mut h = History {
+            rows: Vec::new(),
+            names: Names::default(),
+            visible: Vec::new(),
+            selected: 0,
+            offset: Cell::new(0),
+            area: None,
+            routine: None,
+            period: Period::All,
+            now: (env.wall)(),
+            skipped: Vec::new(),
+            problem: None,
+            data: env.data_dir(),
+        };
+        if let Some(dir) = h.data.clone() {
+            let (rows, names) = (&mut h.rows, &mut h.names);
+            match history::for_each(&dir, Detail::NoSteps, |r| {
+                rows.push(Row {
+                    id: r.id.as_str().into(),
+                    start: r.started().unwrap_or(Timestamp::UNIX_EPOCH),
+                    routine: names.intern(&r.routine_id),
+                    title: names.intern(&r.title),
+                    area: names.intern(&r.area),
+                    active_secs: r.active_secs as f32,
+                    outcome: r.outcome,
+                    pain_before: r.pain_before,
+                    pain_after: r.pain_after,
+                })
+            }) {
+                Ok(warnings) => h.skipped = unreadable(&warnings),
+                Err(e) => h.problem = Some(e.to_string()),
+            }
+        }
+        // Back-filled and recovered sessions are appended out of time order; a stable sort
+        // keeps file order among sessions that started at the same second.
+        h.rows.sort_by_key(|r| std::cmp::Reverse(r.start));
+        h.rows.shrink_to_fit();
+        h.refilter();
+        h
+    }
+
+    fn refilter(&mut self) {
+        let keep_id = self
+            .visible
+            .get(self.selected)
+            .map(|&i| self.rows[i as usize].id.clone());
+        let since = self.period.since(&self.now);
+        self.visible = (0..self.rows.len() as u32)
+            .filter(|&i| {
+                let r = &self.rows[i as usize];
+                self.area.is_none_or(|a| r.area == a)
+                    && self.routine.is_none_or(|x| r.routine == x)
+                    && since.is_none_or(|s| r.start >= s)
+            })
+            .collect();
+        // Stay on the same session when it is still listed.
+        self.selected = keep_id
+            .and_then(|id| {
+                self.visible
+                    .iter()
+                    .position(|&i| self.rows[i as usize].id == id)
+            })
+            .unwrap_or(0);
+        self.offset.set(0);
+    }
+
+    /// The areas in the history, in the order the home screen uses, then any others
+    /// (`external`, areas from newer versions) by name.
+    fn areas_present(&self) -> Vec<u32> {
+        // Marks by interned id: a hand-made file may hold any number of distinct names.
+        let mut seen = vec![false; self.names.names.len()];
+        let mut v: Vec<u32> = Vec::new();
+        for r in &self.rows {
+            if !std::mem::replace(&mut seen[r.area as usize], true) {
+                v.push(r.area);
+            }
+        }
+        let rank = |a: &u32| {
+            let name = self.names.get(*a);
+            let i = Area::ALL
+                .iter()
+                .position(|x| x.as_str() == name)
+                .unwrap_or(Area::ALL.len());
+            (i, name.to_string())
+        };
+        v.sort_by_key(rank);
+        v
+    }
+
+    /// The routines listed under the current area and period, by the title of their
+    /// newest session.
+    fn routines_present(&self) -> Vec<u32> {
+        let since = self.period.since(&self.now);
+        let mut seen = vec![false; self.names.names.len()];
+        let mut v: Vec<(String, u32)> = Vec::new();
+        for r in &self.rows {
+            if self.area.is_none_or(|a| r.area == a)
+                && since.is_none_or(|s| r.start >= s)
+                && !std::mem::replace(&mut seen[r.routine as usize], true)
+            {
+                v.push((self.names.get(r.title).to_lowercase(), r.routine));
+            }
+        }
+        v.sort();
+        v.into_iter().map(|(_, id)| id).collect()
+    }
+
+    /// The title of a routine's newest session (titles can change between versions).
+    fn routine_title(&self, routine: u32) -> &str {
+        self.rows
+            .iter()
+            .find(|r| r.routine == routine)
+            .map_or("", |r| self.names.get(r.title))
+    }
+
+    fn cycle_area(&mut self) {
+        self.area = next_in(&self.areas_present(), self.area);
+        if let Some(x) = self.routine
+            && !self.routines_present().contains(&x)
+        {
+            self.routine = None;
+        }
+        self.refilter();
+    }
+
+    fn cycle_routine(&mut self) {
+        self.routine = next_in(&self.routines_present(), self.routine);
+        self.refilter();
+    }
+
+    fn cycle_period(&mut self) {
+        self.period = self.period.next();
+        self.refilter();
+    }
+
+    fn step(&mut self, delta: isize) {
+        if self.visible.is_empty() {
+            return;
+        }
+        let last = self.visible.len() as isize - 1;
+        self.selected = (self.selected as isize)
+            .saturating_add(delta)
+            .clamp(0, last) as usize;
+    }
+
+    fn title_text(&self) -> String {
+        let mut parts = vec!["History".to_string()];
+        if let Some(a) = self.area {
+            parts.push(fit(self.names.get(a), 24).trim_end().to_string());
+        }
+        if let Some(r) = self.routine {
+            parts.push(fit(self.routine_title(r), 32).trim_end().to_string());
+        }
+        if let Some(p) = self.period.label() {
+            parts.push(p);
+        }
+        format!(" {} ", parts.join(" · "))
+    }
+
+    fn open_detail(&self, env: &mut Env) -> Nav {
+        let Some(&i) = self.visible.get(self.selected) else {
+            return Nav::Stay;
+        };
+        let Some(dir) = &self.data else {
+            return Nav::Stay;
+        };
+        let id = &self.rows[i as usize].id;
+        match find_record(dir, id) {
+            Ok(Some(record)) => Nav::Open(Box::new(SessionDetail::new(
+                record,
+                self.now.time_zone().clone(),
+            ))),
+            Ok(None) => {
+                env.status = Some("That session is no longer in the history file.".into());
+                Nav::Stay
+            }
+            Err(e) => {
+                env.status = Some(e.to_string());
+                Nav::Stay
+            }
+        }
+    }
+
+    fn render_table(&self, frame: &mut Frame, area: Rect, env: &Env) {
+        let t = &env.theme;
+        let title = self.title_text();
+        let count = match self.visible.len() {
+            1 => " 1 session ".to_string(),
+            n => format!(" {n} sessions "),
+        };
+        let mut block = Block::bordered()
+            .border_style(t.border)
+            .title(Line::styled(title.clone(), t.title));
+        if !self.rows.is_empty()
+            && title.chars().count() + count.chars().count() + 4 <= area.width as usize
+        {
+            block = block.title(Line::styled(count, t.muted).right_aligned());
+        }
+        if let Some(note) = skipped_text(&self.skipped) {
+            block = block.title_bottom(Line::styled(format!(" {note} "), t.muted));
+        }
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let message = if let Some(p) = &self.problem {
+            Some(format!("Could not read the history: {p}"))
+        } else if self.rows.is_empty() {
+            Some(
+                "No sessions yet. Finish a routine, or log a massage with `knotless log`."
+                    .to_string(),
+            )
+        } else if self.visible.is_empty() {
+            Some("Nothing here with these filters. a, r and p change them.".to_string())
+        } else {
+            None
+        };
+        if let Some(m) = message {
+            frame.render_widget(
+                Paragraph::new(m)
+                    .style(t.muted)
+                    .wrap(Wrap { trim: true })
+                    .block(Block::new().padding(Padding::uniform(1))),
+                inner,
+            );
+            return;
+        }
+        let oldest_year = self.visible.last().map(|&i| {
+            self.rows[i as usize]
+                .start
+                .to_zoned(self.now.time_zone().clone())
+                .year()
+        });
+        let cols = Columns::for_width(
+            inner.width as usize,
+            oldest_year.is_some_and(|y| y != self.now.year()),
+        );
+        let [head, list] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+        frame.render_widget(Line::styled(cols.header(), t.muted), head);
+
+        let h = list.height as usize;
+        let mut off = self.offset.get();
+        if self.selected < off {
+            off = self.selected;
+        } else if h > 0 && self.selected >= off + h {
+            off = self.selected + 1 - h;
+        }
+        off = off.min(self.visible.len().saturating_sub(h.max(1)));
+        self.offset.set(off);
+        let this_year = self.now.year();
+        let lines: Vec<Line> = self
+            .visible
+            .iter()
+            .enumerate()
+            .skip(off)
+            .take(h)
+            .map(|(i, &ri)| {
+                let r = &self.rows[ri as usize];
+                let when = r.start.to_zoned(self.now.time_zone().clone());
+                self.row_line(&cols, r, &when, this_year, i == self.selected, t)
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), list);
+    }
+
+    fn row_line(
+        &self,
+        cols: &Columns,
+        r: &Row,
+        when: &Zoned,
+        this_year: i16,
+        selected: bool,
+        t: &Theme,
+    ) -> Line<'static> {
+        let when = when_text(when, this_year, cols.short_dates);
+        let (pain, pain_style) = pain_text(r.pain_before, r.pain_after, t);
+        let cells: Vec<(String, Style)> = vec![
+            (format!(" {}", fit(&when, cols.when)), t.base),
+            (fit(self.names.get(r.title), cols.title), t.base),
+            (
+                cols.area
+                    .map(|w| fit(self.names.get(r.area), w))
+                    .unwrap_or_default(),
+                t.muted,
+            ),
+            (
+                cols.active
+                    .map(|w| fit_right(&mss(f64::from(r.active_secs)), w))
+                    .unwrap_or_default(),
+                t.base,
+            ),
+            (
+                cols.outcome
+                    .map(|w| fit(r.outcome.as_str(), w))
+                    .unwrap_or_default(),
+                if r.outcome == Outcome::Completed {
+                    t.base
+                } else {
+                    t.muted
+                },
+            ),
+            (fit(&pain, cols.pain), pain_style),
+        ];
+        let mut spans = Vec::new();
+        for (text, style) in cells.into_iter().filter(|(s, _)| !s.is_empty()) {
+            if !spans.is_empty() {
+                spans.push(Span::raw(" "));
+            }
+            spans.push(Span::styled(text, style));
+        }
+        let line = Line::from(spans);
+        if selected {
+            // One style for the whole row: the good-green of a rating would fight the
+            // selection's background.
+            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+            Line::styled(fit(&text, cols.total), t.selected)
+        } else {
+            line
+        }
+    }
+}
+
+/// The next entry after `current` in `all`: none → the first → … → the last → none.
+fn next_in(all: &[u32], current: Option<u32>) -> Option<u32> {
+    match current {
+        None => all.first().copied(),
+        Some(c) => {
+            let at = all.iter().position(|&x| x == c)?;
+            all.get(at + 1).copied()
+        }
+    }
+}
+
+/// The line numbers the reader skipped. Other warnings (a rating out of range, an
+/// amendment for a record that is not there) leave every session readable.
+pub fn unreadable(warnings: &[Warning]) -> Vec<u64> {
+    warnings
+        .iter()
+        .filter(|w| w.message.starts_with("skipped"))
+        .filter_map(|w| w.line)
+        .collect()
+}
+
+/// "2 unreadable lines skipped (lines 7, 12)".
+pub fn skipped_text(lines: &[u64]) -> Option<String> {
+    match lines {
+        [] => None,
+        [n] => Some(format!("1 unreadable line skipped (line {n})")),
+        [a, b] => Some(format!("2 unreadable lines skipped (lines {a}, {b})")),
+        [a, b, rest @ ..] => Some(format!(
+            "{} unreadable lines skipped (lines {a}, {b}, …)",
+            rest.len() + 2
+        )),
+    }
+}
+
+/// "Tue 24 Nov 17:05"; another year's sessions show the year instead of the weekday.
+fn when_text(z: &Zoned, this_year: i16, short: bool) -> String {
+    let same_year = z.year() == this_year;
+    let fmt = match (short, same_year) {
+        (false, true) => "%a %-d %b %H:%M",
+        (false, false) => "%-d %b %Y %H:%M",
+        (true, true) => "%-d %b %H:%M",
+        (true, false) => "%-d %b %Y",
+    };
+    z.strftime(fmt).to_string()
+}
+
+/// "6 → 3", "6 → –", "– → 3", or nothing; a drop in pain in the gentle good style.
+fn pain_text(before: Option<u8>, after: Option<u8>, t: &Theme) -> (String, Style) {
+    let n = |p: Option<u8>| p.map_or("–".to_string(), |p| p.to_string());
+    match (before, after) {
+        (None, None) => (String::new(), t.base),
+        (Some(b), Some(a)) if a < b => (format!("{b} → {a}"), t.good),
+        _ => (format!("{} → {}", n(before), n(after)), t.base),
+    }
+}
+
+/// The table's column widths for a width; columns give way from the right-hand detail
+/// (area, then outcome) so the when, what and how-it-went stay.
+struct Columns {
+    total: usize,
+    when: usize,
+    short_dates: bool,
+    title: usize,
+    area: Option<usize>,
+    active: Option<usize>,
+    outcome: Option<usize>,
+    pain: usize,
+}
+
+impl Columns {
+    fn for_width(w: usize, other_years: bool) -> Columns {
+        let short_dates = w < 60;
+        let when = match (short_dates, other_years) {
+            (true, _) => 12,
+            (false, false) => 16,
+            (false, true) => 17,
+        };
+        let area = (w >= 72).then_some(10);
+        let outcome = (w >= 56).then_some(11);
+        let active = (w >= 50).then_some(6);
+        let pain = 6;
+        let gaps = [area, outcome, active].iter().flatten().count() + 2;
+        let fixed =
+            1 + when + [area, outcome, active].iter().flatten().sum::<usize>() + pain + gaps;
+        Columns {
+            total: w,
+            when,
+            short_dates,
+            title: w.saturating_sub(fixed).max(4),
+            area,
+            active,
+            outcome,
+            pain,
+        }
+    }
+
+    fn header(&self) -> String {
+        let mut parts = vec![
+            format!(" {}", fit("When", self.when)),
+            fit("Routine", self.title),
+        ];
+        if let Some(w) = self.area {
+            parts.push(fit("Area", w));
+        }
+        if let Some(w) = self.active {
+            parts.push(fit_right("Active", w));
+        }
+        if let Some(w) = self.outcome {
+            parts.push(fit("Outcome", w));
+        }
+        parts.push(fit("Head", self.pain));
+        parts.join(" ")
+    }
+}
+
+/// Reads the history again, in full this time, up to the record with this id.
+fn find_record(dir: &std::path::Path, id: &str) -> Result<Option<SessionRecord>, String> {
+    let records = history::Records::open(dir, Detail::Full).map_err(|e| e.to_string())?;
+    for r in records {
+        let r = r.map_err(|e| e.to_string())?;
+        if r.id == id {
+            return Ok(Some(r));
+        }
+    }
+    Ok(None)
+}
+
+impl View for History {
+    fn title(&self) -> &str {
+        "History"
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, env: &Env, _now: Instant) {
+        let [body, foot] =
+            Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
+        self.render_table(frame, body, env);
+        super::footer(frame, foot, env, &self.keys());
+    }
+
+    fn handle_key(&mut self, key: KeyEvent, env: &mut Env, _now: Instant) -> Nav {
+        match key.code {
+            KeyCode::Down | KeyCode::Char('j') => self.step(1),
+            KeyCode::Up | KeyCode::Char('k') => self.step(-1),
+            KeyCode::PageDown => self.step(10),
+            KeyCode::PageUp => self.step(-10),
+            KeyCode::Home | KeyCode::Char('g') => self.step(isize::MIN),
+            KeyCode::End | KeyCode::Char('G') => self.step(isize::MAX),
+            KeyCode::Enter => return self.open_detail(env),
+            KeyCode::Char('a') => self.cycle_area(),
+            KeyCode::Char('r') => self.cycle_routine(),
+            KeyCode::Char('p') => self.cycle_period(),
+            KeyCode::Char('s') => {
+                return Nav::Replace(Box::new(super::stats::StatsView::open(env)));
+            }
+            KeyCode::Char('q') | KeyCode::Esc => return Nav::Back,
+            _ => {}
+        }
+        Nav::Stay
+    }
+
+    fn keys(&self) -> Vec<KeyHelp> {
+        vec![
+            help_only("↑↓ j k", "choose a session"),
+            key("Enter", "details"),
+            key("a", "area"),
+            key("r", "routine"),
+            key("p", "period"),
+            key("s", "stats"),
+            key("?", "help"),
+            key("q", "back"),
+            help_only("PgUp PgDn", "ten sessions up or down"),
+            help_only("g G Home End", "the newest, the oldest"),
+            help_only(
+                "a r p",
+                "next area, routine or period (last 7, 30, 90 days, this year); \
+                 after the last comes all again",
+            ),
+            help_only("Esc", "back"),
+        ]
+    }
+}
+
+/// One session with everything the history knows about it.
+pub struct SessionDetail {
+    record: SessionRecord,
+    tz: TimeZone,
+    scroll: Cell<u16>,
+}
+
+impl SessionDetail {
+    fn new(record: SessionRecord, tz: TimeZone) -> SessionDetail {
+        SessionDetail {
+            record,
+            tz,
+            scroll: Cell::new(0),
+        }
+    }
+
+    fn lines(&self, env: &Env, w: u16) -> Vec<Line<'static>> {
+        let t = &env.theme;
+        let r = &self.record;
+        let w = w as usize;
+        let mut out = Vec::new();
+        let start = r.started().map(|s| s.to_zoned(self.tz.clone()));
+        let end = r.ended().map(|s| s.to_zoned(self.tz.clone()));
+        let when = match (&start, &end) {
+            (Some(s), Some(e)) if s.date() == e.date() => {
+                format!(
+                    "{} → {}",
+                    s.strftime("%a %-d %b %Y, %H:%M"),
+                    e.strftime("%H:%M")
+                )
+            }
+            (Some(s), Some(e)) => format!(
+                "{} → {}",
+                s.strftime("%a %-d %b %Y, %H:%M"),
+                e.strftime("%a %-d %b, %H:%M")
+            ),
+            _ => r.started_at.clone(),
+        };
+        field(&mut out, "When", &when, t.base, t, w);
+        let what = match r.kind {
+            Kind::Routine => format!("routine · {}", r.area),
+            Kind::Breathing => "breathing".to_string(),
+            Kind::External => "a session elsewhere, logged by hand".to_string(),
+        };
+        field(&mut out, "What", &what, t.base, t, w);
+        if r.kind == Kind::External {
+            field(&mut out, "Length", &mss(r.active_secs), t.base, t, w);
+        } else {
+            let active = format!("{} of {} planned", mss(r.active_secs), mss(r.planned_secs));
+            field(&mut out, "Active", &active, t.base, t, w);
+            field(&mut out, "Paused", &mss(r.paused_secs), t.base, t, w);
+        }
+        field(&mut out, "Outcome", r.outcome.as_str(), t.base, t, w);
+        let (pain, style) = pain_text(r.pain_before, r.pain_after, t);
+        let pain = match (r.pain_before, r.pain_after) {
+            (None, None) => "not rated".to_string(),
+            (Some(b), Some(a)) if a < b => format!("{pain}  ({} lower afterwards)", b - a),
+            (Some(b), Some(a)) if a > b => format!("{pain}  ({} higher afterwards)", a - b),
+            (Some(_), Some(_)) => format!("{pain}  (the same)"),
+            _ => pain,
+        };
+        field(&mut out, "Head", &pain, style, t, w);
+        if let Some(note) = &r.note {
+            field(&mut out, "Note", note, t.base, t, w);
+        }
+        if !r.steps.is_empty() {
+            out.push(Line::raw(""));
+            out.push(Line::styled("Steps", t.title));
+            out.extend(self.step_lines(env, w));
+        }
+        out.push(Line::raw(""));
+        let what = match r.kind {
+            Kind::Routine => "routine",
+            Kind::Breathing => "pattern",
+            Kind::External => "logged as",
+        };
+        let ids = format!("{what} {} · record {}", r.routine_id, r.id);
+        out.extend(super::wrap_lines(&ids, w as u16, t.muted));
+        out
+    }
+
+    fn step_lines(&self, env: &Env, w: usize) -> Vec<Line<'static>> {
+        let t = &env.theme;
+        let steps = &self.record.steps;
+        let wide = w >= 50;
+        let any_side = steps.iter().any(|s| s.side.is_some());
+        let side_w = if any_side { 2 } else { 0 };
+        // icon, times and status on the right; the title takes what is left.
+        let times_w = if wide { 5 + 4 + 5 } else { 5 };
+        let fixed = 2 + side_w + 1 + times_w + 2 + 7;
+        let longest = steps
+            .iter()
+            .map(|s| textwrap::core::display_width(&s.title))
+            .max()
+            .unwrap_or(0);
+        let title_w = w.saturating_sub(fixed).min(longest).max(4);
+        steps
+            .iter()
+            .map(|s| {
+                let (icon, icon_style) = match s.status {
+                    StepStatus::Done => ("✓", t.good),
+                    StepStatus::Skipped => ("↷", t.muted),
+                    StepStatus::Partial => ("◐", t.muted),
+                };
+                let side = match s.side {
+                    Some(side) => format!("{} ", side.short()),
+                    None => " ".repeat(side_w),
+                };
+                let active = match s.status {
+                    StepStatus::Skipped => "–".to_string(),
+                    _ => mss(s.active_secs),
+                };
+                let times = if wide {
+                    format!("{:>5} of {:<5}", active, mss(s.planned_secs))
+                } else {
+                    format!("{active:>5}")
+                };
+                let style = if s.status == StepStatus::Done {
+                    t.base
+                } else {
+                    t.muted
+                };
+                Line::from(vec![
+                    Span::styled(format!("{icon} "), icon_style),
+                    Span::styled(fit(&s.title, title_w), style),
+                    Span::styled(format!(" {side}{times}  {}", s.status.as_str()), style),
+                ])
+            })
+            .collect()
+    }
+}
+
+/// "Label     value", the value wrapped under itself.
+fn field(
+    out: &mut Vec<Line<'static>>,
+    label: &str,
+    value: &str,
+    style: Style,
+    t: &Theme,
+    w: usize,
+) {
+    const LABEL: usize = 9;
+    let room = w.saturating_sub(LABEL).max(8);
+    let clean: String = value
+        .chars()
+        .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
+        .collect();
+    let wrapped = textwrap::wrap(&clean, room);
+    for (i, part) in wrapped.iter().enumerate() {
+        let head = if i == 0 {
+            format!("{label:LABEL$}")
+        } else {
+            " ".repeat(LABEL)
+        };
+        out.push(Line::from(vec![
+            Span::styled(head, t.muted),
+            Span::styled(part.to_string(), style),
+        ]));
+    }
+}
+
+impl View for SessionDetail {
+    fn title(&self) -> &str {
+        "Session"
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, env: &Env, _now: Instant) {
+        let t = &env.theme;
+        let [body, foot] =
+            Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
+        let block = Block::bordered()
+            .border_style(t.border)
+            .padding(Padding::horizontal(1))
+            .title(Line::styled(
+                format!(
+                    " {} ",
+                    fit(&self.record.title, body.width as usize).trim_end()
+                ),
+                t.title,
+            ));
+        let inner = block.inner(body);
+        let lines = self.lines(env, inner.width);
+        let over = (lines.len() as u16).saturating_sub(inner.height);
+        let scroll = self.scroll.get().min(over);
+        self.scroll.set(scroll);
+        let mut block = block;
+        if over > 0 {
+            let more = match (scroll > 0, scroll < over) {
+                (true, true) => " ↑↓ more ",
+                (false, _) => " ↓ more ",
+                (true, false) => " ↑ more ",
+            };
+            block = block.title_bottom(Line::styled(more, t.muted).right_aligned());
+        }
+        frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), body);
+        super::footer(frame, foot, env, &self.keys());
+    }
+
+    fn handle_key(&mut self, key: KeyEvent, _env: &mut Env, _now: Instant) -> Nav {
+        let s = self.scroll.get();
+        match key.code {
+            KeyCode::Down | KeyCode::Char('j') => self.scroll.set(s.saturating_add(1)),
+            KeyCode::Up | KeyCode::Char('k') => self.scroll.set(s.saturating_sub(1)),
+            KeyCode::PageDown | KeyCode::Char(' ') => self.scroll.set(s.saturating_add(10)),
+            KeyCode::PageUp => self.scroll.set(s.saturating_sub(10)),
+            KeyCode::Home | KeyCode::Char('g') => self.scroll.set(0),
+            // Clamped to the end at the next draw.
+            KeyCode::End | KeyCode::Char('G') => self.scroll.set(u16::MAX),
+            KeyCode::Char('q') | KeyCode::Esc => return Nav::Back,
+            _ => {}
+        }
+        Nav::Stay
+    }
+
+    fn keys(&self) -> Vec<KeyHelp> {
+        vec![
+            key("↑↓", "scroll"),
+            key("Esc", "back to the list"),
+            key("?", "help"),
+            help_only("j k", "scroll (vim keys)"),
+            help_only("PgUp PgDn Space", "scroll a page"),
+            help_only("g G", "top, bottom"),
+            help_only("q", "back to the list"),
+        ]
+    }
+}

@@ -1,0 +1,652 @@
+//! Stats: how the practice is going, as pictures more than numbers — this week against the
+//! weekly goal, a 16-week calendar of minutes per day, minutes a week for the last 8 weeks,
+//! minutes by area, how head pain changed routine by routine, and the last professional
+//! session. Encouraging and never shaming: there is no streak to break and no red.
+//!
+//! The figures come from the pure `stats` module, computed once when the screen opens by
+//! streaming the history (bounded memory at any length). The page is laid out for the
+//! window's width and drawn whole into an off-screen buffer; when it is taller than the
+//! window, ↑↓ move between its sections and only the visible rows are copied out.
+
+use std::cell::{Cell, RefCell};
+use std::time::Instant;
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+
+use super::{fit, fit_right};
+use crate::app::{Env, KeyHelp, Nav, View, help_only, key};
+use crate::history::{self, Detail};
+use crate::stats::{Stats, StatsBuilder, StatsOptions, heat_level};
+use crate::theme::Theme;
+
+/// At this width and wider the sections sit side by side, as in MOCKUPS.md.
+const WIDE: u16 = 76;
+/// A routine table longer than this is cut (a hand-edited file can name any number).
+const MAX_ROUTINES: usize = 200;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Week,
+    Professional,
+    Calendar,
+    Weekly,
+    Areas,
+    Relief,
+    Skipped,
+    Problem,
+}
+
+/// What the scroll keys need from the last draw.
+#[derive(Debug, Default)]
+struct LastDraw {
+    page: u16,
+    view: u16,
+    starts: Vec<u16>,
+}
+
+pub struct StatsView {
+    stats: Stats,
+    /// The zone of the app's wall clock when the screen opened: what a day is.
+    tz: jiff::tz::TimeZone,
+    skipped: Vec<u64>,
+    problem: Option<String>,
+    /// First page row shown.
+    scroll: Cell<u16>,
+    last: RefCell<LastDraw>,
+}
+
+impl StatsView {
+    pub fn open(env: &Env) -> StatsView {
+        let now = (env.wall)();
+        let mut b = StatsBuilder::new(&now, StatsOptions::new(env.weekly_goal));
+        let (mut skipped, mut problem) = (Vec::new(), None);
+        if let Some(dir) = env.data_dir() {
+            match history::for_each(&dir, Detail::NoSteps, |r| b.add(&r)) {
+                Ok(w) => skipped = super::history::unreadable(&w),
+                Err(e) => problem = Some(e.to_string()),
+            }
+        }
+        StatsView {
+            stats: b.finish(),
+            tz: now.time_zone().clone(),
+            skipped,
+            problem,
+            scroll: Cell::new(0),
+            last: RefCell::new(LastDraw::default()),
+        }
+    }
+
+    /// Where each section goes on a page `w` wide, and the page's height.
+    fn place(&self, w: u16) -> (Vec<(Section, Rect)>, u16) {
+        let s = &self.stats;
+        let mut out = Vec::new();
+        let mut y = 0;
+        if self.problem.is_some() {
+            out.push((Section::Problem, Rect::new(1, 0, w.saturating_sub(2), 3)));
+            y = 4;
+        }
+        let routines = s.routines.len().min(MAX_ROUTINES) as u16;
+        let areas = s.by_area.len().max(1) as u16;
+        if w >= WIDE {
+            let pro_w = 38.min(w / 2);
+            out.push((Section::Week, Rect::new(1, y, w - pro_w - 4, 2)));
+            out.push((Section::Professional, Rect::new(w - pro_w - 1, y, pro_w, 2)));
+            y += 3;
+            out.push((Section::Calendar, Rect::new(1, y, 36, 9)));
+            out.push((Section::Weekly, Rect::new(40, y, w - 41, 9)));
+            y += 10;
+            // The routine table takes what its titles need; the area bars get the rest.
+            let longest = s
+                .routines
+                .iter()
+                .map(|r| textwrap::core::display_width(&r.title))
+                .max()
+                .unwrap_or(0)
+                .clamp(16, 40) as u16;
+            let relief_w = (w - self.areas_width().min(w / 3) - 5).min(longest + 32);
+            let area_w = (w - relief_w - 5).min(48);
+            let relief_h = relief_height(routines, relief_w);
+            out.push((Section::Relief, Rect::new(1, y, relief_w, relief_h)));
+            out.push((
+                Section::Areas,
+                Rect::new(relief_w + 4, y, area_w, 1 + areas),
+            ));
+            y += relief_h.max(1 + areas);
+        } else {
+            let cw = w.saturating_sub(2);
+            let relief_h = relief_height(routines, cw);
+            for (sec, h) in [
+                (Section::Week, 2),
+                (Section::Relief, relief_h),
+                (Section::Professional, 2),
+                (Section::Calendar, 9),
+                (Section::Weekly, 9),
+                (Section::Areas, 1 + areas),
+            ] {
+                out.push((sec, Rect::new(1, y, cw, h)));
+                y += h + 1;
+            }
+            y -= 1;
+        }
+        if !self.skipped.is_empty() {
+            y += 1;
+            out.push((Section::Skipped, Rect::new(1, y, w.saturating_sub(2), 1)));
+            y += 1;
+        }
+        (out, y)
+    }
+
+    /// Enough for the longest area name, a short bar and its figure; the routine table
+    /// beside it needs the room more.
+    fn areas_width(&self) -> u16 {
+        let a = &self.stats.by_area;
+        let name = a.iter().map(|a| a.area.chars().count()).max().unwrap_or(0);
+        let fig = a
+            .iter()
+            .map(|a| format!("{:.0}", a.minutes).len())
+            .max()
+            .unwrap_or(1);
+        (name + fig + 10).max(18) as u16
+    }
+
+    fn draw_page(&self, env: &Env, w: u16) -> (Buffer, Vec<u16>) {
+        let (placed, h) = self.place(w);
+        let mut buf = Buffer::empty(Rect::new(0, 0, w, h.max(1)));
+        buf.set_style(buf.area, env.theme.base);
+        let t = &env.theme;
+        for (sec, r) in &placed {
+            let lines = match sec {
+                Section::Week => self.week(t),
+                Section::Professional => self.professional(t, r.width, w >= WIDE),
+                Section::Calendar => self.calendar(t),
+                Section::Weekly => self.weekly(t, r.width, r.height),
+                Section::Areas => self.areas(t, r.width),
+                Section::Relief => self.relief(t, r.width),
+                Section::Skipped => vec![Line::styled(
+                    super::history::skipped_text(&self.skipped).unwrap_or_default(),
+                    t.muted,
+                )],
+                Section::Problem => super::wrap_lines(
+                    &format!(
+                        "Could not read the history: {}",
+                        self.problem.as_deref().unwrap_or("")
+                    ),
+                    r.width,
+                    t.caution,
+                ),
+            };
+            for (i, line) in lines.iter().enumerate().take(r.height as usize) {
+                buf.set_line(r.x, r.y + i as u16, line, r.width);
+            }
+        }
+        let mut starts: Vec<u16> = placed.iter().map(|(_, r)| r.y).collect();
+        starts.sort_unstable();
+        starts.dedup();
+        (buf, starts)
+    }
+
+    /// "This week  ●●○ 2 of 3 sessions" and "18 min · 2 active days".
+    fn week(&self, t: &Theme) -> Vec<Line<'static>> {
+        let w = &self.stats.this_week;
+        let goal = self.stats.weekly_goal;
+        let mut first = vec![Span::styled("This week  ", t.title)];
+        if w.sessions == 0 {
+            if goal > 0 {
+                first.push(Span::styled("○".repeat(goal.min(10) as usize), t.todo));
+                first.push(Span::styled(
+                    format!(" goal: {goal} session{}", plural(goal)),
+                    t.muted,
+                ));
+            }
+            return vec![
+                Line::from(first),
+                Line::styled("A fresh week — any session counts.", t.base),
+            ];
+        }
+        let dots = w.sessions.max(goal).min(10);
+        let filled = w.sessions.min(dots);
+        first.push(Span::styled("●".repeat(filled as usize), t.done));
+        first.push(Span::styled("○".repeat((dots - filled) as usize), t.todo));
+        if w.sessions > dots {
+            first.push(Span::styled("…", t.done));
+        }
+        if goal == 0 {
+            first.push(Span::styled(
+                format!(" {} session{}", w.sessions, plural(w.sessions)),
+                t.base,
+            ));
+        } else {
+            first.push(Span::styled(
+                format!(" {} of {goal} session{}", w.sessions, plural(goal)),
+                t.base,
+            ));
+        }
+        let mut second = vec![Span::styled(
+            format!(
+                "{} · {} active day{}",
+                minutes_text(w.minutes),
+                w.active_days,
+                plural(w.active_days)
+            ),
+            t.muted,
+        )];
+        if goal > 0 && w.sessions >= goal {
+            second.push(Span::styled(" · goal reached", t.good));
+        }
+        vec![Line::from(first), Line::from(second)]
+    }
+
+    fn professional(&self, t: &Theme, w: u16, right: bool) -> Vec<Line<'static>> {
+        let w = w as usize;
+        let lines = match &self.stats.external.last {
+            Some(last) => {
+                let ago = match last.days_ago {
+                    0 => "today".to_string(),
+                    1 => "yesterday".to_string(),
+                    n if n > 1 => format!("{n} days ago"),
+                    // Logged ahead of time: say when rather than "−3 days ago".
+                    _ => last
+                        .at
+                        .to_zoned(self.tz.clone())
+                        .strftime("on %-d %b")
+                        .to_string(),
+                };
+                let tail = format!(": {ago}");
+                let title = fit(&last.title, w.saturating_sub(tail.chars().count()));
+                let n = last.self_care_since;
+                vec![
+                    Line::styled(format!("{}{tail}", title.trim_end()), t.base),
+                    Line::styled(format!("{n} self-care session{} since", plural(n)), t.muted),
+                ]
+            }
+            None => vec![
+                Line::styled("No professional sessions logged yet", t.muted),
+                Line::styled("add one with `knotless log massage`", t.muted),
+            ],
+        };
+        if right {
+            lines.into_iter().map(|l| l.right_aligned()).collect()
+        } else {
+            lines
+        }
+    }
+
+    /// Rows Monday to Sunday, a column a week, this week last; a shade per day's minutes.
+    fn calendar(&self, t: &Theme) -> Vec<Line<'static>> {
+        let cal = &self.stats.calendar;
+        let today = self.stats.today;
+        let mut out = vec![Line::from(vec![
+            Span::styled("Last 16 weeks", t.title),
+            Span::styled(format!(" · from {}", cal.start.strftime("%-d %b")), t.muted),
+        ])];
+        for row in 0..7 {
+            let label = match row {
+                0 => "Mon ",
+                2 => "Wed ",
+                4 => "Fri ",
+                6 => "Sun ",
+                _ => "    ",
+            };
+            let mut spans = vec![Span::styled(label, t.muted)];
+            for day in cal.days.iter().skip(row).step_by(7) {
+                let (glyph, style) = if day.future {
+                    (" ", t.base)
+                } else {
+                    match heat_level(day.minutes) {
+                        0 => ("·", t.todo),
+                        1 => ("░", t.done),
+                        2 => ("▒", t.done),
+                        3 => ("▓", t.done),
+                        _ => ("█", t.done),
+                    }
+                };
+                let style = if day.date == today { t.accent } else { style };
+                spans.push(Span::styled(glyph, style));
+                spans.push(Span::raw(" "));
+            }
+            out.push(Line::from(spans));
+        }
+        let mut legend = vec![Span::raw("    ")];
+        for (glyph, what) in [
+            ("░", " <5  "),
+            ("▒", " <10  "),
+            ("▓", " <20  "),
+            ("█", " 20+ min"),
+        ] {
+            legend.push(Span::styled(glyph, t.done));
+            legend.push(Span::styled(what, t.muted));
+        }
+        out.push(Line::from(legend));
+        out
+    }
+
+    /// Vertical bars of minutes for the listed weeks, this week last and in the accent.
+    fn weekly(&self, t: &Theme, w: u16, h: u16) -> Vec<Line<'static>> {
+        const EIGHTHS: [&str; 8] = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇"];
+        let weeks = &self.stats.weeks;
+        let n = weeks.len().max(1);
+        let slot = (w as usize / n).clamp(2, 6);
+        let bar = slot.saturating_sub(1).max(1);
+        let bar_h = h.saturating_sub(4).max(1) as usize;
+        let max = weeks.iter().map(|w| w.minutes).fold(0.0, f64::max);
+        let mut out = vec![Line::from(vec![
+            Span::styled("Minutes a week", t.title),
+            Span::styled(format!(" · last {n}"), t.muted),
+        ])];
+        if max <= 0.0 {
+            out.push(Line::styled("Each session will add to its week.", t.muted));
+            return out;
+        }
+        let last = weeks.len().saturating_sub(1);
+        let eighths: Vec<usize> = weeks
+            .iter()
+            .map(|wk| {
+                let e = (wk.minutes / max * (bar_h * 8) as f64).round() as usize;
+                // Any minutes at all show as at least a sliver.
+                if wk.minutes > 0.0 { e.max(1) } else { 0 }
+            })
+            .collect();
+        let style = |i: usize| if i == last { t.accent } else { t.done };
+        for row in (0..bar_h).rev() {
+            let mut spans = Vec::new();
+            for (i, &e) in eighths.iter().enumerate() {
+                let fill = e.saturating_sub(row * 8).min(8);
+                let glyph = if fill == 8 { "█" } else { EIGHTHS[fill] };
+                spans.push(Span::styled(glyph.repeat(bar), style(i)));
+                spans.push(Span::raw(" ".repeat(slot - bar)));
+            }
+            out.push(Line::from(spans));
+        }
+        let centred = |s: String| fit(&format!("{s:^bar$}"), slot);
+        let mut values = Vec::new();
+        let mut days = Vec::new();
+        for (i, wk) in weeks.iter().enumerate() {
+            let v = format!("{:.0}", wk.minutes);
+            values.push(Span::styled(
+                centred(v),
+                if i == last { t.accent } else { t.base },
+            ));
+            days.push(Span::styled(
+                centred(wk.start.day().to_string()),
+                if i == last { t.accent } else { t.muted },
+            ));
+        }
+        out.push(Line::from(values));
+        out.push(Line::from(days));
+        // Month names under the first week of each month, unless the name before would
+        // be overwritten (slots can be narrower than "Sep").
+        let mut months = String::new();
+        let mut prev = None;
+        for (i, wk) in weeks.iter().enumerate() {
+            let m = wk.start.month();
+            if prev != Some(m) && months.chars().count() <= i * slot {
+                months.push_str(&" ".repeat(i * slot - months.chars().count()));
+                months.push_str(&wk.start.strftime("%b ").to_string());
+            }
+            prev = Some(m);
+        }
+        out.push(Line::styled(months, t.muted));
+        out
+    }
+
+    /// Horizontal bars with the minutes at their end.
+    fn areas(&self, t: &Theme, w: u16) -> Vec<Line<'static>> {
+        const EIGHTHS: [&str; 8] = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
+        let areas = &self.stats.by_area;
+        let mut out = vec![Line::styled("Minutes by area", t.title)];
+        if areas.is_empty() {
+            out.push(Line::styled("Nothing yet.", t.muted));
+            return out;
+        }
+        let name_w = areas
+            .iter()
+            .map(|a| a.area.chars().count())
+            .max()
+            .unwrap_or(0);
+        let name_w = name_w.min(w as usize / 2);
+        let fig_w = areas
+            .iter()
+            .map(|a| format!("{:.0}", a.minutes).len())
+            .max()
+            .unwrap_or(1);
+        let room = (w as usize).saturating_sub(name_w + fig_w + 2).max(1);
+        let max = areas.iter().map(|a| a.minutes).fold(0.0, f64::max);
+        for a in areas {
+            let e = if max > 0.0 {
+                (a.minutes / max * (room * 8) as f64).round() as usize
+            } else {
+                0
+            };
+            let e = if a.minutes > 0.0 { e.max(1) } else { 0 };
+            let bar = format!("{}{}", "█".repeat(e / 8), EIGHTHS[e % 8]);
+            out.push(Line::from(vec![
+                Span::styled(fit(&a.area, name_w), t.base),
+                Span::raw(" "),
+                Span::styled(bar, t.done),
+                Span::styled(format!(" {:.0}", a.minutes), t.muted),
+            ]));
+        }
+        out
+    }
+
+    /// Per routine: how often, head pain before → after on average, and the average change
+    /// with how many sessions it is over. Narrow windows give each routine two lines.
+    fn relief(&self, t: &Theme, w: u16) -> Vec<Line<'static>> {
+        let w = w as usize;
+        let routines = &self.stats.routines;
+        let wide = relief_one_line(w as u16);
+        let avg = |x: Option<f64>| x.map_or("–".to_string(), |x| format!("{x:.1}"));
+        let head = |b: Option<f64>, a: Option<f64>| match (b, a) {
+            (None, None) => "–".to_string(),
+            _ => format!("{} → {}", avg(b), avg(a)),
+        };
+        let change = |r: &crate::stats::RoutineStats| match r.pain.change_avg {
+            Some(c) => (
+                format!("{} (n={})", super::home::signed(c), r.pain.change_n),
+                if c < 0.0 { t.good } else { t.base },
+            ),
+            None => ("–".to_string(), t.muted),
+        };
+        if routines.is_empty() {
+            return vec![
+                Line::styled("Routines", t.title),
+                Line::styled("Shown here after your first session.", t.muted),
+            ];
+        }
+        let mut out = Vec::new();
+        if wide {
+            let title_w = w.saturating_sub(5 + 12 + 11 + 3);
+            out.push(Line::styled(
+                format!(
+                    "{} {} {} {}",
+                    fit("Routine", title_w),
+                    fit_right("times", 5),
+                    fit(" head pain", 12),
+                    "change"
+                ),
+                t.title,
+            ));
+            for r in routines.iter().take(MAX_ROUTINES) {
+                let (c, c_style) = change(r);
+                out.push(Line::from(vec![
+                    Span::styled(fit(&r.title, title_w), t.base),
+                    Span::styled(
+                        format!(" {} ", fit_right(&r.sessions.to_string(), 5)),
+                        t.base,
+                    ),
+                    Span::styled(
+                        fit(
+                            &format!("{:^12}", head(r.pain.before_avg, r.pain.after_avg)),
+                            12,
+                        ),
+                        t.base,
+                    ),
+                    Span::raw(" "),
+                    Span::styled(c, c_style),
+                ]));
+            }
+        } else {
+            out.push(Line::styled("Routines · head before → after", t.title));
+            for r in routines.iter().take(MAX_ROUTINES) {
+                let times = format!(" {}×", r.sessions);
+                let tw = w.saturating_sub(times.chars().count());
+                out.push(Line::from(vec![
+                    Span::styled(fit(&r.title, tw), t.base),
+                    Span::styled(times, t.muted),
+                ]));
+                let (c, c_style) = change(r);
+                let line = if r.pain.before_n + r.pain.after_n == 0 {
+                    Line::styled("  no head ratings yet", t.muted)
+                } else {
+                    Line::from(vec![
+                        Span::styled(
+                            format!("  {}  ", head(r.pain.before_avg, r.pain.after_avg)),
+                            t.base,
+                        ),
+                        Span::styled(c, c_style),
+                    ])
+                };
+                out.push(line);
+            }
+        }
+        out
+    }
+
+    fn scroll_to_section(&self, down: bool) {
+        let last = self.last.borrow();
+        let max = last.page.saturating_sub(last.view);
+        let page = last.view.saturating_sub(1).max(1);
+        let s = self.scroll.get().min(max);
+        let target = if down {
+            let next = last.starts.iter().copied().find(|&y| y > s).unwrap_or(max);
+            next.min(s.saturating_add(page)).min(max)
+        } else {
+            let prev = last
+                .starts
+                .iter()
+                .rev()
+                .copied()
+                .find(|&y| y < s)
+                .unwrap_or(0);
+            prev.max(s.saturating_sub(page))
+        };
+        self.scroll.set(target);
+    }
+
+    fn scroll_by(&self, delta: i32) {
+        let last = self.last.borrow();
+        let max = last.page.saturating_sub(last.view) as i32;
+        let s = (self.scroll.get() as i32 + delta).clamp(0, max.max(0));
+        self.scroll.set(s as u16);
+    }
+}
+
+/// Whether the routine table fits one line a routine at this width (else two).
+fn relief_one_line(w: u16) -> bool {
+    w >= 46
+}
+
+/// A heading, then a line or two per routine, or one line saying there are none yet.
+fn relief_height(routines: u16, w: u16) -> u16 {
+    match routines {
+        0 => 2,
+        n if relief_one_line(w) => 1 + n,
+        n => 1 + 2 * n,
+    }
+}
+
+fn plural(n: u32) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// "18 min", "under a minute" for a short breathing break.
+fn minutes_text(m: f64) -> String {
+    if m > 0.0 && m < 0.5 {
+        "under a minute".to_string()
+    } else {
+        format!("{m:.0} min")
+    }
+}
+
+impl View for StatsView {
+    fn title(&self) -> &str {
+        "Stats"
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, env: &Env, _now: Instant) {
+        let [body, foot] =
+            Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+        // One blank row above the page, as on the other screens' headers.
+        let [_, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
+        let (page, starts) = self.draw_page(env, body.width);
+        let page_h = page.area.height;
+        let max = page_h.saturating_sub(body.height);
+        let scroll = self.scroll.get().min(max);
+        self.scroll.set(scroll);
+        *self.last.borrow_mut() = LastDraw {
+            page: page_h,
+            view: body.height,
+            starts,
+        };
+        let out = frame.buffer_mut();
+        for y in 0..body.height.min(page_h - scroll) {
+            for x in 0..body.width {
+                out[(body.x + x, body.y + y)] = page[(x, scroll + y)].clone();
+            }
+        }
+        let mut keys = self.keys();
+        if max > 0 {
+            let more = if scroll == 0 {
+                key("↓", "more")
+            } else if scroll >= max {
+                key("↑", "more")
+            } else {
+                key("↑↓", "more")
+            };
+            keys.insert(0, more);
+        }
+        super::footer(frame, foot, env, &keys);
+    }
+
+    fn handle_key(&mut self, key: KeyEvent, env: &mut Env, _now: Instant) -> Nav {
+        match key.code {
+            KeyCode::Down | KeyCode::Char('j') => self.scroll_to_section(true),
+            KeyCode::Up | KeyCode::Char('k') => self.scroll_to_section(false),
+            KeyCode::PageDown | KeyCode::Char(' ') => {
+                let page = self.last.borrow().view.saturating_sub(1).max(1);
+                self.scroll_by(i32::from(page));
+            }
+            KeyCode::PageUp => {
+                let page = self.last.borrow().view.saturating_sub(1).max(1);
+                self.scroll_by(-i32::from(page));
+            }
+            KeyCode::Home | KeyCode::Char('g') => self.scroll.set(0),
+            KeyCode::End | KeyCode::Char('G') => self.scroll.set(u16::MAX),
+            KeyCode::Char('h') => {
+                return Nav::Replace(Box::new(super::history::History::open(env)));
+            }
+            KeyCode::Char('q') | KeyCode::Esc => return Nav::Back,
+            _ => {}
+        }
+        Nav::Stay
+    }
+
+    fn keys(&self) -> Vec<KeyHelp> {
+        vec![
+            key("h", "history"),
+            key("?", "help"),
+            key("q", "back"),
+            help_only(
+                "↑↓ j k",
+                "the next or previous section, when it does not all fit",
+            ),
+            help_only("PgUp PgDn Space", "scroll a page"),
+            help_only("g G Home End", "top, bottom"),
+            help_only("Esc", "back"),
+        ]
+    }
+}
