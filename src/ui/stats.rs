@@ -207,24 +207,21 @@ impl StatsView {
                 Line::styled("A fresh week — any session counts.", t.base),
             ];
         }
-        let dots = w.sessions.max(goal).min(10);
+        // One dot per session up to the goal; past it, the count says the rest.
+        let dots = if goal == 0 {
+            w.sessions.min(10)
+        } else {
+            goal.min(10)
+        };
         let filled = w.sessions.min(dots);
         first.push(Span::styled("●".repeat(filled as usize), t.done));
         first.push(Span::styled("○".repeat((dots - filled) as usize), t.todo));
-        if w.sessions > dots {
-            first.push(Span::styled("…", t.done));
-        }
-        if goal == 0 {
-            first.push(Span::styled(
-                format!(" {} session{}", w.sessions, plural(w.sessions)),
-                t.base,
-            ));
+        let text = if goal == 0 || w.sessions > goal {
+            format!(" {} session{}", w.sessions, plural(w.sessions))
         } else {
-            first.push(Span::styled(
-                format!(" {} of {goal} session{}", w.sessions, plural(goal)),
-                t.base,
-            ));
-        }
+            format!(" {} of {goal} session{}", w.sessions, plural(goal))
+        };
+        first.push(Span::styled(text, t.base));
         let mut second = vec![Span::styled(
             format!(
                 "{} · {} active day{}",
