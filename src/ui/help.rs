@@ -53,7 +53,8 @@ pub fn lines(env: &Env, view: &dyn View) -> Vec<Line<'static>> {
 /// Draws the help box over the screen; `scroll` moves through it when it does not fit.
 pub fn render(frame: &mut Frame, area: Rect, env: &Env, view: &dyn View, scroll: u16) {
     let body = lines(env, view);
-    let w = area.width.saturating_sub(2).min(78);
+    // Full width on small terminals, so no sliver of the screen's border shows beside it.
+    let w = if area.width <= 82 { area.width } else { 80 };
     let inner_w = w.saturating_sub(2);
     let needed: u16 = body
         .iter()

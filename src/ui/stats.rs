@@ -328,11 +328,12 @@ impl StatsView {
         let n = weeks.len().max(1);
         let slot = (w as usize / n).clamp(2, 6);
         let bar = slot.saturating_sub(1).max(1);
-        let bar_h = h.saturating_sub(4).max(1) as usize;
+        // Title, minutes, active days, dates and months take five rows; bars get the rest.
+        let bar_h = h.saturating_sub(5).max(1) as usize;
         let max = weeks.iter().map(|w| w.minutes).fold(0.0, f64::max);
         let mut out = vec![Line::from(vec![
             Span::styled("Minutes a week", t.title),
-            Span::styled(format!(" · last {n}"), t.muted),
+            Span::styled(format!(" · active days · last {n}"), t.muted),
         ])];
         if max <= 0.0 {
             out.push(Line::styled("Each session will add to its week.", t.muted));
@@ -360,6 +361,7 @@ impl StatsView {
         }
         let centred = |s: String| fit(&format!("{s:^bar$}"), slot);
         let mut values = Vec::new();
+        let mut active = Vec::new();
         let mut days = Vec::new();
         for (i, wk) in weeks.iter().enumerate() {
             let v = format!("{:.0}", wk.minutes);
@@ -367,12 +369,17 @@ impl StatsView {
                 centred(v),
                 if i == last { t.accent } else { t.base },
             ));
+            active.push(Span::styled(
+                centred(format!("{}d", wk.active_days)),
+                t.muted,
+            ));
             days.push(Span::styled(
                 centred(wk.start.day().to_string()),
                 if i == last { t.accent } else { t.muted },
             ));
         }
         out.push(Line::from(values));
+        out.push(Line::from(active));
         out.push(Line::from(days));
         // Month names under the first week of each month, unless the name before would
         // be overwritten (slots can be narrower than "Sep").
