@@ -12,6 +12,8 @@ use crate::history::{self, InProgress};
 use crate::record::{SessionRecord, format_time};
 use crate::session::Session;
 
+const NO_DATA_DIR: &str = "no data directory: this session will not be saved";
+
 pub struct Recorder {
     data: Option<PathBuf>,
     wall_start: jiff::Zoned,
@@ -52,7 +54,7 @@ impl Recorder {
                 Err(e) => r.problem = Some(e.to_string()),
             }
         } else {
-            r.problem = Some("no data directory: this session will not be saved".into());
+            r.problem = Some(NO_DATA_DIR.into());
         }
         r
     }
@@ -92,6 +94,10 @@ impl Recorder {
             return rec;
         }
         self.saved = true;
+        // Only this write decides whether the session is saved: an earlier snapshot failure
+        // (a data directory that refuses new files but whose history file takes appends)
+        // must not make a saved session read "not saved".
+        self.problem = None;
         match (self.progress.take(), &self.data) {
             (Some(p), _) => {
                 if let Err(e) = p.finish(&rec) {
@@ -103,7 +109,7 @@ impl Recorder {
                     self.problem = Some(e.to_string());
                 }
             }
-            (None, None) => {}
+            (None, None) => self.problem = Some(NO_DATA_DIR.into()),
         }
         rec
     }
@@ -114,5 +120,54 @@ impl Recorder {
 
     pub fn data_dir(&self) -> Option<&std::path::Path> {
         self.data.as_deref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::load::Library;
+    use crate::routine::Length;
+    use crate::session::Options;
+
+    /// `<data>/in-progress` cannot be made (a file is in its way) but the history takes
+    /// appends: the session is saved, and the recorder must say so.
+    #[test]
+    fn a_failed_snapshot_does_not_make_a_saved_session_read_unsaved() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(history::IN_PROGRESS_DIR), b"in the way").unwrap();
+        let lib = Library::load(None);
+        let pattern = lib.pattern("relaxed").expect("a bundled pattern");
+        let (t0, wall) = (Instant::now(), jiff::Zoned::now());
+        let opts = Options {
+            get_ready: Duration::ZERO,
+        };
+        let mut session = Session::breathing(pattern, Length::Breaths(1), opts, new_id(&wall), t0);
+        let mut rec = Recorder::begin(Some(dir.path().to_path_buf()), wall, &session, None);
+        assert!(rec.problem.is_some(), "the snapshot could not be written");
+
+        let end = t0 + Duration::from_secs(3);
+        session.stop(end);
+        rec.finish(&session, end);
+        assert!(rec.is_saved(), "{:?}", rec.problem);
+        let loaded = history::load(dir.path(), history::Detail::NoSteps).unwrap();
+        assert_eq!(loaded.records.len(), 1);
+    }
+
+    #[test]
+    fn without_a_data_directory_nothing_is_saved() {
+        let lib = Library::load(None);
+        let pattern = lib.pattern("relaxed").expect("a bundled pattern");
+        let (t0, wall) = (Instant::now(), jiff::Zoned::now());
+        let opts = Options {
+            get_ready: Duration::ZERO,
+        };
+        let session = Session::breathing(pattern, Length::Breaths(1), opts, new_id(&wall), t0);
+        let mut rec = Recorder::begin(None, wall, &session, None);
+        rec.finish(&session, t0);
+        assert!(!rec.is_saved());
+        assert_eq!(rec.problem.as_deref(), Some(NO_DATA_DIR));
     }
 }
