@@ -198,7 +198,7 @@ impl<W: Write> Plain<W> {
         self.line(&format!("Finished ({outcome}) · {active} active"))?;
         match &rec.problem {
             None => self.line("Saved to your history.")?,
-            Some(p) => self.line(&format!("Not saved yet: {p}"))?,
+            Some(p) => self.line(&format!("Not saved: {p}"))?,
         }
         Ok((record, rec.problem.clone()))
     }

@@ -12,8 +12,12 @@ use crate::history::{self, InProgress};
 use crate::record::{SessionRecord, format_time};
 use crate::session::Session;
 
+const NO_DATA_DIR: &str = "no data directory: this session will not be saved";
+
 pub struct Recorder {
     data: Option<PathBuf>,
+    /// Whether the snapshot lives in [`fallback_dir`] because the data directory refused it.
+    in_fallback: bool,
     wall_start: jiff::Zoned,
     t_start: Instant,
     pain_before: Option<u8>,
@@ -74,6 +78,7 @@ impl Recorder {
     ) -> Recorder {
         let mut r = Recorder {
             data,
+            in_fallback: false,
             wall_start,
             t_start: session.started(),
             pain_before,
@@ -81,25 +86,26 @@ impl Recorder {
             problem: None,
             saved: false,
         };
-        let first = r.record(session, session.started());
-        let primary = match &r.data {
-            Some(dir) => InProgress::begin(dir, &first).map_err(|e| e.to_string()),
-            None => Err("no data directory".to_string()),
+        let Some(dir) = r.data.clone() else {
+            r.problem = Some(NO_DATA_DIR.into());
+            return r;
         };
-        match primary {
+        let first = r.record(session, session.started());
+        match InProgress::begin(&dir, &first) {
             Ok(p) => r.progress = Some(p),
             Err(why) => {
                 // Keep the session somewhere it can be written, and say where.
-                let fallback = fallback_dir(r.data.as_deref());
+                let fallback = fallback_dir(Some(&dir));
                 match InProgress::begin(&fallback, &first) {
                     Ok(p) => {
                         r.progress = Some(p);
+                        r.in_fallback = true;
                         r.problem = Some(format!(
-                            "{why}; keeping this session in {} until it can be moved to your history",
+                            "{why}; keeping this session in {} for now",
                             fallback.display()
                         ));
                     }
-                    Err(e) => r.problem = Some(format!("{why}; {e}: this session cannot be saved")),
+                    Err(e) => r.problem = Some(format!("{why}; {e}")),
                 }
             }
         }
@@ -141,7 +147,26 @@ impl Recorder {
             return rec;
         }
         self.saved = true;
+        // Only this write decides whether the session is saved: an earlier snapshot failure
+        // (a data directory that refuses new files but whose history file takes appends)
+        // must not make a saved session read "not saved".
+        self.problem = None;
         match (self.progress.take(), &self.data) {
+            (Some(p), Some(dir)) if self.in_fallback => match history::append(dir, &rec) {
+                Ok(()) => {
+                    let _ = p.discard();
+                }
+                // Not lost: kept aside, and moved into the history at the next start.
+                Err(e) => match p.finish(&rec) {
+                    Ok(()) => {
+                        self.problem = Some(format!(
+                            "{e}; kept in {} and moved into your history at the next start",
+                            fallback_dir(Some(dir)).display()
+                        ))
+                    }
+                    Err(e2) => self.problem = Some(format!("{e}; {e2}")),
+                },
+            },
             (Some(p), _) => {
                 if let Err(e) = p.finish(&rec) {
                     self.problem = Some(format!("{e} — kept for next time"));
@@ -152,7 +177,7 @@ impl Recorder {
                     self.problem = Some(e.to_string());
                 }
             }
-            (None, None) => {}
+            (None, None) => self.problem = Some(NO_DATA_DIR.into()),
         }
         rec
     }
@@ -163,5 +188,54 @@ impl Recorder {
 
     pub fn data_dir(&self) -> Option<&std::path::Path> {
         self.data.as_deref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::load::Library;
+    use crate::routine::Length;
+    use crate::session::Options;
+
+    /// `<data>/in-progress` cannot be made (a file is in its way) but the history takes
+    /// appends: the session is saved, and the recorder must say so.
+    #[test]
+    fn a_failed_snapshot_does_not_make_a_saved_session_read_unsaved() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(history::IN_PROGRESS_DIR), b"in the way").unwrap();
+        let lib = Library::load(None);
+        let pattern = lib.pattern("relaxed").expect("a bundled pattern");
+        let (t0, wall) = (Instant::now(), jiff::Zoned::now());
+        let opts = Options {
+            get_ready: Duration::ZERO,
+        };
+        let mut session = Session::breathing(pattern, Length::Breaths(1), opts, new_id(&wall), t0);
+        let mut rec = Recorder::begin(Some(dir.path().to_path_buf()), wall, &session, None);
+        assert!(rec.problem.is_some(), "the snapshot could not be written");
+
+        let end = t0 + Duration::from_secs(3);
+        session.stop(end);
+        rec.finish(&session, end);
+        assert!(rec.is_saved(), "{:?}", rec.problem);
+        let loaded = history::load(dir.path(), history::Detail::NoSteps).unwrap();
+        assert_eq!(loaded.records.len(), 1);
+    }
+
+    #[test]
+    fn without_a_data_directory_nothing_is_saved() {
+        let lib = Library::load(None);
+        let pattern = lib.pattern("relaxed").expect("a bundled pattern");
+        let (t0, wall) = (Instant::now(), jiff::Zoned::now());
+        let opts = Options {
+            get_ready: Duration::ZERO,
+        };
+        let session = Session::breathing(pattern, Length::Breaths(1), opts, new_id(&wall), t0);
+        let mut rec = Recorder::begin(None, wall, &session, None);
+        rec.finish(&session, t0);
+        assert!(!rec.is_saved());
+        assert_eq!(rec.problem.as_deref(), Some(NO_DATA_DIR));
     }
 }

@@ -100,6 +100,12 @@ fn event_loop(
             }
             if !warmed {
                 warmed = true;
+                // Lets tests/e2e.rs check that a panic gives the terminal back: it needs a
+                // real panic in the real binary, mid-TUI. Debug builds only.
+                #[cfg(debug_assertions)]
+                if std::env::var_os("KNOTLESS_TEST_PANIC").is_some() {
+                    panic!("test panic (KNOTLESS_TEST_PANIC is set)");
+                }
                 warm_up(&mut a.env);
                 dirty = true;
                 continue;

@@ -172,10 +172,26 @@ impl View for Finish {
         let t = &env.theme;
         let r = &self.record;
         let rows = self.step_rows(env, area.width);
+        // Why it was not saved comes after a path that can be long: wrap it, so the reason
+        // ("permission denied") is never cut off at the edge.
+        let saved: Vec<Line> = match &self.problem {
+            None => vec![Line::styled(" Saved to your history.", t.muted)],
+            Some(p) => super::wrap_lines(
+                &format!("Not saved: {p}"),
+                area.width.saturating_sub(2),
+                t.caution,
+            )
+            .into_iter()
+            .map(|mut l| {
+                l.spans.insert(0, Span::raw(" "));
+                l
+            })
+            .collect(),
+        };
         let [head, body, ask, _, foot] = Layout::vertical([
             Constraint::Length(2),
             Constraint::Max(rows.len() as u16 + 1),
-            Constraint::Length(5),
+            Constraint::Length(saved.len() as u16 + 4),
             Constraint::Min(0),
             Constraint::Length(1),
         ])
@@ -205,11 +221,7 @@ impl View for Finish {
         }
         frame.render_widget(Paragraph::new(shown), body);
 
-        let mut lines: Vec<Line> = Vec::new();
-        lines.push(match &self.problem {
-            None => Line::styled(" Saved to your history.", t.muted),
-            Some(p) => Line::styled(format!(" Not saved yet: {p}"), t.caution),
-        });
+        let mut lines: Vec<Line> = saved;
         match &self.stage {
             Stage::Rating(rating) => {
                 let before = r
