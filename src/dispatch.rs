@@ -210,7 +210,7 @@ fn history_cmd(
     format: crate::cli::HistoryFormat,
     out: &mut dyn Write,
 ) -> Result<(), UserError> {
-    use crate::history::{Detail, load_filtered};
+    use crate::history::Detail;
     use crate::review::{self, HistoryFormat, HistoryQuery};
     let now = jiff::Zoned::now();
     let query = HistoryQuery {
@@ -224,23 +224,21 @@ fn history_cmd(
         crate::cli::HistoryFormat::Csv => (HistoryFormat::Csv, Detail::NoSteps),
         crate::cli::HistoryFormat::Jsonl => (HistoryFormat::Jsonl, Detail::Full),
     };
-    let loaded =
-        load_filtered(data_dir(paths)?, detail, |r| query.matches(r)).map_err(|e| e.to_string())?;
-    warn_history(&loaded.warnings);
-    if loaded.records.is_empty() && format == HistoryFormat::Table {
-        writeln!(
-            out,
-            "No sessions{}.",
-            if query.since.is_some() || query.until.is_some() || query.routine.is_some() {
-                " match"
-            } else {
-                " yet"
-            }
-        )
-        .map_err(|e| e.to_string())?;
-        return Ok(());
+    // Streamed: the records go straight from the file to the output (the table keeps only
+    // a short row per session), so memory stays small however long the history is.
+    let mut records =
+        crate::history::Records::open(data_dir(paths)?, detail).map_err(|e| e.to_string())?;
+    let mut failed = None;
+    let matching = records
+        .by_ref()
+        .map_while(|r| r.map_err(|e| failed = Some(e)).ok())
+        .filter(|r| query.matches(r));
+    review::write_history(out, matching, format, now.time_zone()).map_err(|e| e.to_string())?;
+    if let Some(e) = failed {
+        return Err(e.to_string());
     }
-    review::write_history(out, &loaded.records, format, now.time_zone()).map_err(|e| e.to_string())
+    warn_history(records.warnings());
+    Ok(())
 }
 
 fn stats_cmd(paths: &Paths, since: &str, json: bool, out: &mut dyn Write) -> Result<(), UserError> {
@@ -268,7 +266,11 @@ fn stats_cmd(paths: &Paths, since: &str, json: bool, out: &mut dyn Write) -> Res
 fn report_cmd(paths: &Paths, since: &str, out: &mut dyn Write) -> Result<(), UserError> {
     let now = jiff::Zoned::now();
     let from = crate::review::parse_when(since, &now)?;
-    let loaded = crate::history::load(data_dir(paths)?, crate::history::Detail::NoSteps)
+    // Only the period's records are kept: the report looks at nothing older.
+    let loaded =
+        crate::history::load_filtered(data_dir(paths)?, crate::history::Detail::NoSteps, |r| {
+            r.started().is_some_and(|t| t >= from)
+        })
         .map_err(|e| e.to_string())?;
     warn_history(&loaded.warnings);
     crate::review::write_report(out, &loaded.records, Some(from), &now).map_err(|e| e.to_string())

