@@ -27,7 +27,10 @@ fn benches(c: &mut Criterion) {
     let tz = TimeZone::get("Europe/Berlin").unwrap();
     let now = now(&tz);
     let mut group = c.benchmark_group("history");
-    group.sample_size(10);
+    // 10 samples of up to ~0.4 s each at 100k records: about ten seconds a benchmark.
+    group
+        .sample_size(10)
+        .measurement_time(std::time::Duration::from_secs(10));
     for n in [10_000usize, 100_000] {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path();

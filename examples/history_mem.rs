@@ -85,7 +85,10 @@ fn main() {
     };
     let exe = std::env::current_exe().expect("own path");
     let now = jiff::Zoned::now();
-    println!("records  operation                       time      peak RSS   (base)");
+    println!(
+        "{:>7}  {:<26} {:>12}  {:>10}  (base)",
+        "records", "operation", "time", "peak RSS"
+    );
     for n in sizes {
         let tmp = tempfile::tempdir().expect("temp dir");
         let dir = tmp.path();
