@@ -49,6 +49,10 @@ pub struct Env {
     pub header: Option<String>,
     /// What the history says about each routine (by id), for the home detail pane.
     pub done: BTreeMap<String, DoneInfo>,
+    /// A session was just saved: `header` and `done` are stale. The event loop re-reads
+    /// them right after the next frame, so the frame that ends a session is never held up
+    /// by reading a long history (tens of milliseconds at 10,000 records).
+    pub history_changed: bool,
 }
 
 /// A routine's history at a glance: "Last done Sunday · 6 times · head −1.9 avg (n=4)".
@@ -78,6 +82,7 @@ impl Env {
             status: None,
             header: None,
             done: BTreeMap::new(),
+            history_changed: false,
         }
     }
 

@@ -60,8 +60,10 @@ fn install_signal_thread(app: Arc<Mutex<App>>) -> io::Result<()> {
     Ok(())
 }
 
-/// Runs the app until it quits. `warm_up` runs once right after the first frame is on
-/// screen (reading the history for the header), so start-up is not held up by it.
+/// Runs the app until it quits. `warm_up` runs right after the first frame is on screen
+/// (reading the history for the header), so start-up is not held up by it, and again after
+/// the first frame that follows a saved session (`Env::history_changed`), so the end of a
+/// session shows on time however long the history is.
 pub fn run(app: App, warm_up: fn(&mut Env)) -> io::Result<()> {
     let app = Arc::new(Mutex::new(app));
     install_signal_thread(app.clone())?;
@@ -98,8 +100,9 @@ fn event_loop(
                 let mut out = io::stdout();
                 let _ = out.write_all(b"\x07").and_then(|_| out.flush());
             }
-            if !warmed {
+            if !warmed || a.env.history_changed {
                 warmed = true;
+                a.env.history_changed = false;
                 // Lets tests/e2e.rs check that a panic gives the terminal back: it needs a
                 // real panic in the real binary, mid-TUI. Debug builds only.
                 #[cfg(debug_assertions)]

@@ -101,7 +101,7 @@ impl Player {
     fn finish(&mut self, env: &mut Env, now: Instant) -> Nav {
         let record = self.recorder.finish(&self.session, now);
         let problem = self.recorder.problem.clone();
-        super::refresh_history(env);
+        env.history_changed = true;
         let data = self.recorder.data_dir().map(|p| p.to_path_buf());
         Nav::Replace(Box::new(super::finish::Finish::new(
             record, data, problem, env,

@@ -1,0 +1,149 @@
+//! Drawing each screen once into an 80×24 TestBackend, as the event loop does on every
+//! wake-up: the cost of one frame, which (with how often the loop wakes) decides the CPU
+//! figure in PRODUCT.md section 7. The history and stats screens are not in this build yet.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use knotless::app::{App, Env, View};
+use knotless::config::ThemeName;
+use knotless::load::Library;
+use knotless::paths::Paths;
+use knotless::routine::Length;
+use knotless::ui::{self, breathe, first_run::FirstRun, player::Player};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+const W: u16 = 80;
+const H: u16 = 24;
+
+/// A routine whose step has a pacer, a pressure, a caution and a drawing: the busiest
+/// player screen.
+const FIXTURE: &str = r#"
+name = "Bench neck"
+area = "neck"
+breathing = "extended-exhale"
+transition = "4s"
+cautions = ["Never press the front of the neck."]
+
+[[steps]]
+title = "Suboccipital hold"
+duration = "20s"
+instructions = "Hook your fingertips under the base of the skull, either side of the spine."
+cue = "Let your head sink onto your fingers as you breathe out."
+pressure = "3-4"
+caution = "Stop if you feel dizzy, tingling or a worse headache."
+art = "suboccipitals"
+"#;
+
+struct Fixture {
+    _config: tempfile::TempDir,
+    _data: tempfile::TempDir,
+    t0: Instant,
+    config: std::path::PathBuf,
+    data: std::path::PathBuf,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let config = tempfile::tempdir().unwrap();
+        let data = tempfile::tempdir().unwrap();
+        std::fs::create_dir(config.path().join("routines")).unwrap();
+        std::fs::write(config.path().join("routines/bench-neck.toml"), FIXTURE).unwrap();
+        Fixture {
+            config: config.path().to_path_buf(),
+            data: data.path().to_path_buf(),
+            _config: config,
+            _data: data,
+            t0: Instant::now(),
+        }
+    }
+
+    fn env(&self) -> Env {
+        let lib = Library::load(Some(&self.config));
+        assert!(lib.problems.is_empty(), "{:?}", lib.problems);
+        let paths = Paths {
+            config: Some(self.config.clone()),
+            data: Some(self.data.clone()),
+        };
+        let mut env = Env::new(lib, paths, ThemeName::Calm, true);
+        env.get_ready = Duration::ZERO;
+        env
+    }
+
+    fn app(&self, first: impl FnOnce(&mut Env, Instant) -> Box<dyn View>) -> App {
+        let mut env = self.env();
+        let screen = first(&mut env, self.t0);
+        App::new(env, screen, ui::make_home)
+    }
+
+    fn at(&self, secs: f64) -> Instant {
+        self.t0 + Duration::from_secs_f64(secs)
+    }
+}
+
+fn press(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+}
+
+fn routine(env: &Env) -> knotless::routine::Routine {
+    env.lib.routine("bench-neck").unwrap().clone()
+}
+
+fn benches(c: &mut Criterion) {
+    let f = Fixture::new();
+    let mut screens: Vec<(&str, App, Instant)> = Vec::new();
+
+    let home = f.app(|env, _| ui::make_home(env));
+    screens.push(("home", home, f.t0));
+
+    let mut help = f.app(|env, _| ui::make_home(env));
+    help.handle_key(press('?'), f.t0);
+    assert!(help.help_open());
+    screens.push(("help", help, f.t0));
+
+    let first_run = f.app(|_, _| Box::new(FirstRun::new(false)));
+    screens.push(("first_run", first_run, f.t0));
+
+    let before = f.app(|env, _| Box::new(ui::before::Before::new(routine(env))));
+    screens.push(("before", before, f.t0));
+
+    let player = f.app(|env, t0| Box::new(Player::routine(env, &routine(env), None, t0)));
+    screens.push(("player_pacer", player, f.at(7.3)));
+
+    let breathing = f.app(|env, t0| {
+        let p = env.lib.find_pattern("resonance").unwrap().clone();
+        Box::new(Player::breathing(
+            env,
+            &p,
+            Length::Time(Duration::from_secs(300)),
+            t0,
+        ))
+    });
+    screens.push(("breathing", breathing, f.at(10.4)));
+
+    let setup = f.app(|env, _| Box::new(breathe::Setup::new(env)));
+    screens.push(("breathing_setup", setup, f.t0));
+
+    let mut finish = f.app(|env, t0| Box::new(Player::routine(env, &routine(env), None, t0)));
+    finish.tick(f.at(21.0));
+    assert_eq!(finish.screen().title(), "Finished");
+    screens.push(("finish", finish, f.at(21.0)));
+
+    let mut group = c.benchmark_group("render_80x24");
+    group
+        .sample_size(30)
+        .measurement_time(Duration::from_secs(3))
+        .warm_up_time(Duration::from_secs(1));
+    for (name, app, now) in &screens {
+        let text = knotless::app::buffer_text(&app.render_to_buffer(W, H, *now));
+        assert!(text.trim().len() > 20, "{name} drew nothing:\n{text}");
+        group.bench_function(*name, |b| {
+            b.iter(|| black_box(app.render_to_buffer(W, H, *now)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(render_benches, benches);
+criterion_main!(render_benches);
