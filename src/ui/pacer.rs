@@ -21,59 +21,37 @@ const MIN_RADIUS: f64 = 1.0;
 const MAX_LEVELS: usize = 12;
 
 pub struct Shape {
-    /// 0..=1 as the breath module computes it (already eased).
-    pub level: u32,
-    pub levels: u32,
+    /// The radius to draw, in half-cell units: one of the sizes `area` can really show.
+    radius: f64,
+    /// How many sizes the loop should wake for (1 with reduced motion: only phases and
+    /// seconds change). The player passes this to `Session::next_deadline`.
+    pub wake_levels: u32,
     pub fill: Style,
     pub ring: Style,
 }
 
 impl Shape {
-    /// How many distinct sizes fit in `area`: the player passes this to the session so the
-    /// loop wakes once per visible change, never more.
-    pub fn levels_for(area: Rect, motion: Motion) -> u32 {
-        if motion == Motion::Reduced {
-            return 1;
-        }
-        radii(area).len().max(1) as u32
-    }
-
-    /// The shape for a pacer state. With reduced motion the shape jumps to where the phase
-    /// is heading (full on the in-breath, empty on the out-breath) instead of moving.
+    /// The shape for a pacer state in `area`. With reduced motion the shape jumps to where
+    /// the phase is heading (full on the in-breath, empty on the out-breath) instead of
+    /// moving. The list of sizes is worked out once here, not again per use.
     pub fn new(p: &PacerState<'_>, area: Rect, motion: Motion, fill: Style, ring: Style) -> Shape {
-        let levels = Shape::levels_for(area, motion);
-        let level = if motion == Motion::Reduced {
-            // Two sizes: the target of the phase, drawn at the smallest or largest radius.
-            let big = p.target >= 0.5;
-            return Shape {
-                level: u32::from(big),
-                levels: 2,
-                fill,
-                ring,
-            };
-        } else {
-            shape_level(p.fullness, levels)
+        let sizes = radii(area);
+        let (radius, wake_levels) = match (sizes.first(), sizes.last()) {
+            (Some(&small), Some(&big)) if motion == Motion::Reduced => {
+                (if p.target >= 0.5 { big } else { small }, 1)
+            }
+            (Some(_), Some(_)) => {
+                let n = sizes.len() as u32;
+                (sizes[shape_level(p.fullness, n) as usize], n)
+            }
+            _ => (max_radius(area), 1),
         };
         Shape {
-            level,
-            levels,
+            radius,
+            wake_levels,
             fill,
             ring,
         }
-    }
-
-    fn radius(&self, area: Rect) -> f64 {
-        let r = radii(area);
-        let Some(&last) = r.last() else {
-            return max_radius(area);
-        };
-        if self.levels <= 1 {
-            return last;
-        }
-        // Map this level onto the sizes this area can really show.
-        let i = (self.level as usize * (r.len() - 1) + (self.levels as usize - 1) / 2)
-            / (self.levels as usize - 1);
-        r[i.min(r.len() - 1)]
     }
 }
 
@@ -123,7 +101,7 @@ impl Widget for Shape {
         if area.width == 0 || area.height == 0 {
             return;
         }
-        let r = self.radius(area) + 1e-9;
+        let r = self.radius + 1e-9;
         let max = max_radius(area);
         let cx = (area.width as f64 - 1.0) / 2.0;
         let cy = area.height as f64;
@@ -160,16 +138,15 @@ impl Widget for Shape {
 mod tests {
     use super::*;
 
-    fn filled(level: u32, levels: u32) -> usize {
-        let area = Rect::new(0, 0, 15, 7);
+    fn draw(radius: f64, area: Rect) -> usize {
         let mut buf = Buffer::empty(area);
-        Shape {
-            level,
-            levels,
+        let s = Shape {
+            radius,
+            wake_levels: 1,
             fill: Style::new(),
             ring: Style::new(),
-        }
-        .render(area, &mut buf);
+        };
+        s.render(area, &mut buf);
         buf.content()
             .iter()
             .map(|c| match c.symbol() {
@@ -182,30 +159,55 @@ mod tests {
 
     #[test]
     fn every_level_is_a_visibly_different_size() {
-        let levels = Shape::levels_for(Rect::new(0, 0, 15, 7), Motion::Smooth);
-        assert!((8..=12).contains(&levels), "{levels}");
-        let sizes: Vec<usize> = (0..levels).map(|l| filled(l, levels)).collect();
-        for pair in sizes.windows(2) {
-            assert!(pair[1] > pair[0], "{sizes:?}");
+        let area = Rect::new(0, 0, 15, 7);
+        let sizes = radii(area);
+        assert!((8..=12).contains(&sizes.len()), "{}", sizes.len());
+        let filled: Vec<usize> = sizes.iter().map(|&r| draw(r, area)).collect();
+        for pair in filled.windows(2) {
+            assert!(pair[1] > pair[0], "{filled:?}");
         }
     }
 
     #[test]
-    fn reduced_motion_has_one_level_and_tiny_areas_do_not_panic() {
+    fn shapes_follow_the_breath_and_reduced_motion_wakes_per_phase_only() {
+        use crate::routine::{Pattern, Phase, PhaseKind, Source};
+        use std::time::Duration;
+        let pattern = Pattern {
+            id: "t".into(),
+            description: None,
+            phases: vec![
+                Phase {
+                    kind: PhaseKind::In,
+                    length: Duration::from_secs(4),
+                    label: None,
+                },
+                Phase {
+                    kind: PhaseKind::Out,
+                    length: Duration::from_secs(6),
+                    label: None,
+                },
+            ],
+            source: Source::Bundled,
+        };
+        let area = Rect::new(0, 0, 15, 7);
+        let at = |ms| crate::breath::at(&pattern, Duration::from_millis(ms));
+        let (s, m) = (Style::new(), Motion::Smooth);
+        let small = Shape::new(&at(0), area, m, s, s);
+        let full = Shape::new(&at(4_000), area, m, s, s);
+        assert_eq!(small.wake_levels, radii(area).len() as u32);
+        assert!(full.radius > small.radius);
+        let reduced = Shape::new(&at(100), area, Motion::Reduced, s, s);
+        assert_eq!(reduced.wake_levels, 1);
         assert_eq!(
-            Shape::levels_for(Rect::new(0, 0, 15, 7), Motion::Reduced),
-            1
+            reduced.radius,
+            *radii(area).last().unwrap(),
+            "heading for full"
         );
         for (w, h) in [(0, 0), (1, 1), (2, 1), (1, 5)] {
-            let area = Rect::new(0, 0, w, h);
-            let mut buf = Buffer::empty(area);
-            Shape {
-                level: 0,
-                levels: 1,
-                fill: Style::new(),
-                ring: Style::new(),
-            }
-            .render(area, &mut buf);
+            let tiny = Rect::new(0, 0, w, h);
+            let sh = Shape::new(&at(0), tiny, m, s, s);
+            assert_eq!(sh.wake_levels, 1);
+            sh.render(tiny, &mut Buffer::empty(tiny));
         }
     }
 }

@@ -261,7 +261,7 @@ impl Player {
         .areas(rest);
         render_word(frame, word, env, p, v.paused);
         let sh = Shape::new(p, shape, env.motion, t.pacer, t.todo);
-        self.pacer_levels.set(Shape::levels_for(shape, env.motion));
+        self.pacer_levels.set(sh.wake_levels);
         sh.render(shape, frame.buffer_mut());
         if let Some(a) = art_fits {
             draw_art(
@@ -428,8 +428,9 @@ impl Player {
         );
         let size = shape_row.height.min(shape_row.width / 2).max(1);
         let sq = super::centered(shape_row, size * 2 + 1, size);
-        self.pacer_levels.set(Shape::levels_for(sq, env.motion));
-        Shape::new(p, sq, env.motion, t.pacer, t.todo).render(sq, frame.buffer_mut());
+        let sh = Shape::new(p, sq, env.motion, t.pacer, t.todo);
+        self.pacer_levels.set(sh.wake_levels);
+        sh.render(sq, frame.buffer_mut());
         let count = match v.breaths {
             Some(n) => format!(
                 "breath {} of {n} · {} left",
@@ -682,12 +683,11 @@ impl View for Player {
         ]
     }
 
-    fn shutdown(&mut self, env: &mut Env, now: Instant) {
+    fn shutdown(&mut self, _env: &mut Env, now: Instant) {
         if !self.session.is_finished() {
             self.session.stop(now);
         }
         let _ = self.recorder.finish(&self.session, now);
-        let _ = env;
     }
 
     fn suspend(&mut self, env: &mut Env, now: Instant) {
