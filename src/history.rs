@@ -1140,6 +1140,17 @@ fn recover_one(
 ) -> Result<(), HistoryError> {
     let json_path = dir.join(format!("{id}.json"));
     let lock_path = dir.join(format!("{id}.lock"));
+    // The lock cannot be opened or tried: say so and leave the session alone.
+    let undecided = |out: &mut Recovered, e: io::Error| {
+        out.warnings.push(in_progress_warning(
+            &json_path,
+            format!(
+                "cannot tell whether this session is still running ({}); left in place",
+                describe(&e)
+            ),
+        ));
+        Ok(())
+    };
     let lock = match OpenOptions::new()
         .read(true)
         .write(true)
@@ -1148,30 +1159,12 @@ fn recover_one(
         .open(&lock_path)
     {
         Ok(f) => f,
-        Err(e) => {
-            out.warnings.push(in_progress_warning(
-                &json_path,
-                format!(
-                    "cannot tell whether this session is still running ({}); left in place",
-                    describe(&e)
-                ),
-            ));
-            return Ok(());
-        }
+        Err(e) => return undecided(out, e),
     };
     match lock.try_lock() {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => return Ok(()),
-        Err(std::fs::TryLockError::Error(e)) => {
-            out.warnings.push(in_progress_warning(
-                &json_path,
-                format!(
-                    "cannot tell whether this session is still running ({}); left in place",
-                    describe(&e)
-                ),
-            ));
-            return Ok(());
-        }
+        Err(std::fs::TryLockError::Error(e)) => return undecided(out, e),
     }
     let bytes = match fs::read(&json_path) {
         Ok(b) => b,
