@@ -40,33 +40,29 @@ pub fn env_with(config: &tempfile::TempDir, data: &tempfile::TempDir, theme: The
 impl TestApp {
     /// The app on its home screen (or on `first` when given).
     pub fn new(theme: ThemeName, first: Option<MakeScreen>) -> TestApp {
-        let config = tempfile::tempdir().unwrap();
-        let data = tempfile::tempdir().unwrap();
-        let mut env = env_with(&config, &data, theme);
-        let screen = match first {
-            Some(f) => f(&mut env),
-            None => knotless::ui::make_home(&mut env),
-        };
-        let app = App::new(env, screen, knotless::ui::make_home);
-        TestApp {
-            app,
-            t0: Instant::now(),
-            config,
-            data,
-        }
+        TestApp::build(theme, &[], first)
     }
 
     /// Like `new`, with extra routine files in the user's config directory.
     pub fn with_routines(theme: ThemeName, files: &[(&str, &str)]) -> TestApp {
+        TestApp::build(theme, files, None)
+    }
+
+    fn build(theme: ThemeName, files: &[(&str, &str)], first: Option<MakeScreen>) -> TestApp {
         let config = tempfile::tempdir().unwrap();
         let data = tempfile::tempdir().unwrap();
-        std::fs::create_dir(config.path().join("routines")).unwrap();
+        if !files.is_empty() {
+            std::fs::create_dir(config.path().join("routines")).unwrap();
+        }
         for (name, text) in files {
             std::fs::write(config.path().join("routines").join(name), text).unwrap();
         }
         let mut env = env_with(&config, &data, theme);
         assert!(env.lib.problems.is_empty(), "{:?}", env.lib.problems);
-        let screen = knotless::ui::make_home(&mut env);
+        let screen = match first {
+            Some(f) => f(&mut env),
+            None => knotless::ui::make_home(&mut env),
+        };
         let app = App::new(env, screen, knotless::ui::make_home);
         TestApp {
             app,
