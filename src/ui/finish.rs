@@ -111,13 +111,16 @@ impl Finish {
                 _ => rows.push((s.title.clone(), vec![s])),
             }
         }
+        let any_side = self.record.steps.iter().any(|s| s.side.is_some());
+        // The times always show in full; the title column gets what is left: "  ✓ " plus
+        // one "   L  1:00" (10 columns) per side.
+        let parts_w = 10 * rows.iter().map(|(_, p)| p.len()).max().unwrap_or(1);
         let title_w = rows
             .iter()
             .map(|(t, _)| t.chars().count())
             .max()
             .unwrap_or(0)
-            .min(w as usize / 2);
-        let any_side = self.record.steps.iter().any(|s| s.side.is_some());
+            .min((w as usize).saturating_sub(4 + parts_w).max(8));
         rows.into_iter()
             .map(|(title, parts)| {
                 let icon = if parts.iter().all(|p| p.status == StepStatus::Done) {
@@ -235,10 +238,12 @@ impl View for Finish {
                 let mut scale = rating.scale(t);
                 scale.spans.insert(0, Span::raw(" "));
                 lines.push(scale);
-                lines.push(Line::styled(
-                    " A number (1 then 0 for 10), or Enter to skip.",
-                    t.muted,
-                ));
+                let hint = if ask.width >= 50 {
+                    " A number (1 then 0 for 10), or Enter to skip."
+                } else {
+                    " 0-10 (1 then 0 for 10), Enter skips"
+                };
+                lines.push(Line::styled(hint, t.muted));
             }
             Stage::Note | Stage::Done => {
                 if let Some(after) = self.pain_after {
