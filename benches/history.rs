@@ -10,8 +10,8 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use jiff::Zoned;
 use jiff::civil::date;
 use jiff::tz::TimeZone;
-use knotless::history::{self, Detail};
-use knotless::stats::{self, StatsBuilder, StatsOptions};
+use knotless::core::stats::{self, StatsBuilder, StatsOptions};
+use knotless::store::history::{self, Detail};
 
 #[path = "support/history_gen.rs"]
 mod history_gen;

@@ -6,7 +6,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use knotless::load::Library;
+use knotless::library::Library;
 
 const CONFIG: &str = r#"
 theme = "dim"

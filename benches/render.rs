@@ -7,11 +7,11 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use knotless::app::{App, Env, View};
-use knotless::config::ThemeName;
-use knotless::load::Library;
-use knotless::paths::Paths;
-use knotless::routine::Length;
-use knotless::ui::{self, breathe, first_run::FirstRun, player::Player};
+use knotless::library::Library;
+use knotless::model::config::ThemeName;
+use knotless::model::routine::Length;
+use knotless::screens::{self as ui, breathe, first_run::FirstRun, player::Player};
+use knotless::store::paths::Paths;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 const W: u16 = 80;
@@ -86,7 +86,7 @@ fn press(c: char) -> KeyEvent {
     KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
 }
 
-fn routine(env: &Env) -> knotless::routine::Routine {
+fn routine(env: &Env) -> knotless::model::routine::Routine {
     env.lib.routine("bench-neck").unwrap().clone()
 }
 

@@ -16,8 +16,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use knotless::history::{self, Detail};
-use knotless::stats::{StatsBuilder, StatsOptions, week_start};
+use knotless::core::stats::{StatsBuilder, StatsOptions, week_start};
+use knotless::store::history::{self, Detail};
 
 #[path = "../benches/support/history_gen.rs"]
 mod history_gen;

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = knotless::cli::Cli::parse();
-    match knotless::dispatch::run(cli) {
+    let cli = knotless::cli::args::Cli::parse();
+    match knotless::cli::run(cli) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");

@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use knotless::load::Library;
-use knotless::routine::{Area, Length, Routine, Step};
+use knotless::library::Library;
+use knotless::model::routine::{Area, Length, Routine, Step};
 
 fn lib() -> Library {
     let lib = Library::load(None);

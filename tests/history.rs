@@ -10,8 +10,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{external, line, rec, with_pain};
-use knotless::history::{self, Detail, InProgress, Records};
-use knotless::record::{Amendment, Outcome, SessionRecord, StepRecord, StepStatus};
+use knotless::model::record::{Amendment, Outcome, SessionRecord, StepRecord, StepStatus};
+use knotless::store::history::{self, Detail, InProgress, Records};
 use proptest::prelude::*;
 
 /// Tests that fork child processes, and tests that depend on who holds a session lock,
@@ -751,7 +751,7 @@ fn recent_counts_this_weeks_self_care_from_the_end() {
                 .timestamp();
             let r = rec(
                 &format!("r{n}"),
-                &knotless::record::format_time(t, &tz),
+                &knotless::model::record::format_time(t, &tz),
                 "neck",
                 "neck",
                 300.0,
@@ -818,7 +818,7 @@ fn arb_history() -> impl Strategy<Value = Vec<u8>> {
         let t = jiff::Timestamp::from_second(1_780_000_000 + secs).unwrap();
         let mut r = rec(
             &format!("r{id}"),
-            &knotless::record::format_time(t, &jiff::tz::TimeZone::UTC),
+            &knotless::model::record::format_time(t, &jiff::tz::TimeZone::UTC),
             "neck",
             "neck",
             60.0,

@@ -1,7 +1,7 @@
 //! No input file, however broken, makes the loader panic or hang: arbitrary bytes,
 //! arbitrary TOML built from routine-like keys and absurd values.
 
-use knotless::load::Library;
+use knotless::library::Library;
 use proptest::prelude::*;
 
 fn lib() -> Library {

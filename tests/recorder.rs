@@ -3,11 +3,11 @@
 
 use std::time::{Duration, Instant};
 
-use knotless::history::{self, Detail};
-use knotless::load::Library;
-use knotless::record::Outcome;
-use knotless::recorder::{Recorder, move_pending, new_id};
-use knotless::session::{Options, Session};
+use knotless::core::session::{Options, Session};
+use knotless::library::Library;
+use knotless::model::record::Outcome;
+use knotless::store::history::{self, Detail};
+use knotless::store::recorder::{Recorder, move_pending, new_id};
 
 #[test]
 fn an_unwritable_data_dir_keeps_the_session_aside_and_moves_it_later() {

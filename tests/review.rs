@@ -9,10 +9,10 @@ use common::{external, rec, with_pain};
 use jiff::civil::date;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, Zoned};
-use knotless::history::Recent;
-use knotless::record::{Kind, Outcome, SessionRecord};
-use knotless::review::{self, HistoryFormat, HistoryQuery};
-use knotless::stats;
+use knotless::cli::review::{self, HistoryFormat, HistoryQuery};
+use knotless::core::stats;
+use knotless::model::record::{Kind, Outcome, SessionRecord};
+use knotless::store::history::Recent;
 
 fn berlin() -> TimeZone {
     TimeZone::get("Europe/Berlin").unwrap()

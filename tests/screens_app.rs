@@ -4,8 +4,8 @@
 mod common;
 
 use common::TestApp;
-use knotless::config::ThemeName;
-use knotless::ui::first_run::FirstRun;
+use knotless::model::config::ThemeName;
+use knotless::screens::first_run::FirstRun;
 use ratatui::style::{Color, Modifier};
 
 fn first_run(_: &mut knotless::app::Env) -> Box<dyn knotless::app::View> {

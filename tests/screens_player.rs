@@ -5,7 +5,7 @@
 mod common;
 
 use common::TestApp;
-use knotless::config::ThemeName;
+use knotless::model::config::ThemeName;
 
 const FIXTURE: &str = r#"
 name = "Test neck"

@@ -7,7 +7,7 @@
 mod common;
 
 use common::TestApp;
-use knotless::config::ThemeName;
+use knotless::model::config::ThemeName;
 use ratatui::style::{Color, Modifier};
 
 const FIXTURE: &str = include_str!("fixtures/review_history.jsonl");

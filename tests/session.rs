@@ -2,12 +2,12 @@
 
 use std::time::{Duration, Instant};
 
-use knotless::record::{Kind, Outcome, StepStatus};
-use knotless::routine::{
-    Area, Length, Pattern, Phase, PhaseKind, Routine, SWITCH_SIDES, Side, Sides, Source, Step,
-};
-use knotless::session::{
+use knotless::core::session::{
     BACK_RESTARTS_AFTER, Cause, Event, Options, SLEEP_GAP, Session, StageKind, View,
+};
+use knotless::model::record::{Kind, Outcome, StepStatus};
+use knotless::model::routine::{
+    Area, Length, Pattern, Phase, PhaseKind, Routine, SWITCH_SIDES, Side, Sides, Source, Step,
 };
 
 // ----- fixtures -----------------------------------------------------------------------
@@ -154,7 +154,7 @@ fn at(s: &Session, t: Instant) -> View<'_> {
     s.view(t)
 }
 
-fn record(s: &Session) -> knotless::record::SessionRecord {
+fn record(s: &Session) -> knotless::model::record::SessionRecord {
     s.record(
         "2026-01-01T10:00:00+01:00".into(),
         "2026-01-01T10:10:00+01:00".into(),
@@ -375,7 +375,7 @@ fn pause_freezes_countdown_and_pacer_and_resumes_exactly() {
     let (mut s, t0) = start(&routine(), Duration::ZERO);
     let pause_at = t0 + ms(13_370);
     let p = calm();
-    let pacer_at_pause = knotless::breath::at(&p, ms(13_370));
+    let pacer_at_pause = knotless::core::breath::at(&p, ms(13_370));
     let (left, shown) = {
         let v = at(&s, pause_at);
         assert_eq!(v.pacer.as_ref(), Some(&pacer_at_pause));
@@ -399,7 +399,7 @@ fn pause_freezes_countdown_and_pacer_and_resumes_exactly() {
     assert_eq!(resumed.stage_left, left);
     // The pacer carries on from where it was: 1.234 s later it is where it would have
     // been 1.234 s after the pause.
-    let expected = knotless::breath::at(&p, ms(13_370 + 1_234));
+    let expected = knotless::core::breath::at(&p, ms(13_370 + 1_234));
     assert_eq!(at(&s, later + ms(1_234)).pacer, Some(expected));
 
     // The step ends 60 s of active time after it began.
@@ -564,7 +564,7 @@ fn back_on_the_first_step_restarts_it() {
     assert_eq!(
         ev,
         vec![Event::StageStarted {
-            stage: knotless::session::StageInfo {
+            stage: knotless::core::session::StageInfo {
                 kind: StageKind::Segment,
                 segment: 0,
                 step: 0,
@@ -906,7 +906,7 @@ fn a_huge_jump_ends_only_the_current_stage_and_pauses() {
         ev,
         vec![
             Event::StageStarted {
-                stage: knotless::session::StageInfo {
+                stage: knotless::core::session::StageInfo {
                     kind: StageKind::Transition,
                     segment: 1,
                     step: 1,

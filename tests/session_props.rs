@@ -2,8 +2,10 @@
 
 use std::time::{Duration, Instant};
 
-use knotless::routine::{Area, Length, Pattern, Phase, PhaseKind, Routine, Sides, Source, Step};
-use knotless::session::{Event, Options, Session};
+use knotless::core::session::{Event, Options, Session};
+use knotless::model::routine::{
+    Area, Length, Pattern, Phase, PhaseKind, Routine, Sides, Source, Step,
+};
 use proptest::prelude::*;
 
 #[derive(Debug, Clone, Copy)]

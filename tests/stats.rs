@@ -7,8 +7,8 @@ use common::{external, rec, with_pain};
 use jiff::Zoned;
 use jiff::civil::{Date, date};
 use jiff::tz::TimeZone;
-use knotless::record::{Outcome, SessionRecord, format_time};
-use knotless::stats::{self, StatsOptions};
+use knotless::core::stats::{self, StatsOptions};
+use knotless::model::record::{Outcome, SessionRecord, format_time};
 
 fn tz(name: &str) -> TimeZone {
     TimeZone::get(name).unwrap_or_else(|e| {

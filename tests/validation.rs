@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use knotless::load::Library;
+use knotless::library::Library;
 
 /// A library whose user config defines two test patterns, so these tests do not depend
 /// on the bundled content.

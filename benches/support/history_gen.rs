@@ -8,11 +8,11 @@ use std::path::Path;
 
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
-use knotless::history;
-use knotless::record::{
+use knotless::model::record::{
     Amendment, Kind, Outcome, SessionRecord, StepRecord, StepStatus, VERSION, format_time,
 };
-use knotless::routine::Side;
+use knotless::model::routine::Side;
+use knotless::store::history;
 
 const ROUTINES: [(&str, &str, &str, Kind); 5] = [
     (

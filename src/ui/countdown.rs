@@ -8,7 +8,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Widget;
 use tui_big_text::{BigText, PixelSize};
 
-use crate::routine::fmt_clock;
+use crate::model::routine::fmt_clock;
 
 pub struct Countdown {
     pub secs: u64,

@@ -1,18 +1,10 @@
 //! Screens and the small pieces they share (footer, header, centring, the size check).
 //! Every screen draws only with the theme's named styles.
 
-pub mod before;
-pub mod breathe;
 pub mod countdown;
-pub mod finish;
-pub mod first_run;
-pub mod help;
-pub mod history;
-pub mod home;
 pub mod pacer;
-pub mod player;
 pub mod rating;
-pub mod stats;
+pub mod theme;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -178,70 +170,4 @@ pub fn mss(secs: f64) -> String {
         0
     };
     format!("{}:{:02}", s / 60, s % 60)
-}
-
-/// Enter on a routine: its cautions and the before-rating, then the player.
-pub fn open_routine(_env: &mut Env, routine: crate::routine::Routine) -> crate::app::Nav {
-    crate::app::Nav::Open(Box::new(before::Before::new(routine)))
-}
-
-/// Starts the player for `routine`, replacing the screen that asked.
-pub fn start_player(
-    env: &mut Env,
-    routine: crate::routine::Routine,
-    pain_before: Option<u8>,
-    now: std::time::Instant,
-) -> crate::app::Nav {
-    let player = player::Player::routine(env, &routine, pain_before, now);
-    crate::app::Nav::Replace(Box::new(player))
-}
-
-pub fn open_breathing(env: &mut Env) -> crate::app::Nav {
-    crate::app::Nav::Open(Box::new(breathe::Setup::new(env)))
-}
-
-pub fn open_history(env: &mut Env) -> crate::app::Nav {
-    crate::app::Nav::Open(Box::new(history::History::open(env)))
-}
-
-pub fn open_stats(env: &mut Env) -> crate::app::Nav {
-    crate::app::Nav::Open(Box::new(stats::StatsView::open(env)))
-}
-
-pub fn make_home(env: &mut Env) -> Box<dyn crate::app::View> {
-    Box::new(home::Home::new(env))
-}
-
-/// Runs once after the first frame: reads what the header and detail pane need from the
-/// history, which can be large, so the first frame never waits for it.
-pub fn warm_up(env: &mut Env) {
-    refresh_history(env);
-}
-
-/// Re-reads what the home screen shows from the history: the header line (read from the
-/// end of the file, cheap at any size) and each routine's last-done line.
-pub fn refresh_history(env: &mut Env) {
-    use crate::history::{self, Detail};
-    use crate::stats::{StatsBuilder, StatsOptions, week_start};
-    let Some(dir) = env.data_dir() else { return };
-    let now = (env.wall)();
-    if let Ok(recent) = history::recent(&dir, week_start(&now).timestamp()) {
-        env.header = Some(crate::review::home_header(&recent, &now, env.weekly_goal));
-    }
-    let mut b = StatsBuilder::new(&now, StatsOptions::new(env.weekly_goal));
-    if history::for_each(&dir, Detail::NoSteps, |r| b.add(&r)).is_ok() {
-        env.done = b
-            .finish()
-            .routines
-            .into_iter()
-            .map(|r| {
-                let info = crate::app::DoneInfo {
-                    last: r.last_at,
-                    count: r.sessions,
-                    pain_change: r.pain.change_avg.map(|c| (c, r.pain.change_n)),
-                };
-                (r.routine_id, info)
-            })
-            .collect();
-    }
 }

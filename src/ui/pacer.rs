@@ -11,8 +11,8 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::Widget;
 
-use crate::breath::{PacerState, shape_level};
-use crate::config::Motion;
+use crate::core::breath::{PacerState, shape_level};
+use crate::model::config::Motion;
 
 /// The smallest shape: a few half-cells, so the breath never disappears entirely.
 const MIN_RADIUS: f64 = 1.0;
@@ -170,7 +170,7 @@ mod tests {
 
     #[test]
     fn shapes_follow_the_breath_and_reduced_motion_wakes_per_phase_only() {
-        use crate::routine::{Pattern, Phase, PhaseKind, Source};
+        use crate::model::routine::{Pattern, Phase, PhaseKind, Source};
         use std::time::Duration;
         let pattern = Pattern {
             id: "t".into(),
@@ -190,7 +190,7 @@ mod tests {
             source: Source::Bundled,
         };
         let area = Rect::new(0, 0, 15, 7);
-        let at = |ms| crate::breath::at(&pattern, Duration::from_millis(ms));
+        let at = |ms| crate::core::breath::at(&pattern, Duration::from_millis(ms));
         let (s, m) = (Style::new(), Motion::Smooth);
         let small = Shape::new(&at(0), area, m, s, s);
         let full = Shape::new(&at(4_000), area, m, s, s);

@@ -5,9 +5,9 @@
 use std::time::Instant;
 
 use knotless::app::{App, Env, View, buffer_text};
-use knotless::config::ThemeName;
-use knotless::load::Library;
-use knotless::paths::Paths;
+use knotless::library::Library;
+use knotless::model::config::ThemeName;
+use knotless::store::paths::Paths;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -61,9 +61,9 @@ impl TestApp {
         assert!(env.lib.problems.is_empty(), "{:?}", env.lib.problems);
         let screen = match first {
             Some(f) => f(&mut env),
-            None => knotless::ui::make_home(&mut env),
+            None => knotless::screens::make_home(&mut env),
         };
-        let app = App::new(env, screen, knotless::ui::make_home);
+        let app = App::new(env, screen, knotless::screens::make_home);
         TestApp {
             app,
             t0: Instant::now(),
@@ -120,8 +120,8 @@ pub fn key(name: &str) -> KeyEvent {
 
 // ---- record builders ----
 
-use knotless::record::{Kind, Outcome, SessionRecord, StepRecord, StepStatus, VERSION};
-use knotless::routine::Side;
+use knotless::model::record::{Kind, Outcome, SessionRecord, StepRecord, StepStatus, VERSION};
+use knotless::model::routine::Side;
 
 /// A routine session starting at `started_at` (RFC 3339), `active_secs` long.
 pub fn rec(
@@ -155,7 +155,7 @@ pub fn rec(
         title: format!("Title of {routine_id}"),
         area: area.to_string(),
         started_at: started_at.to_string(),
-        ended_at: knotless::record::format_time(end, &tz),
+        ended_at: knotless::model::record::format_time(end, &tz),
         planned_secs: active_secs,
         active_secs,
         paused_secs: 10.0,

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::diag::Diagnostic;
-use crate::load::Library;
-use crate::routine::{Area, Length, Routine, Sides, fmt_clock, fmt_short};
+use crate::library::Library;
+use crate::library::diag::Diagnostic;
+use crate::model::routine::{Area, Length, Routine, Sides, fmt_clock, fmt_short};
 
 const WIDTH: usize = 78;
 
@@ -22,11 +22,11 @@ pub fn print_problems(out: &mut dyn Write, problems: &[Diagnostic]) -> io::Resul
 
 fn source_label(lib: &Library, r: &Routine) -> String {
     match &r.source {
-        crate::routine::Source::Bundled => "bundled".into(),
-        crate::routine::Source::File(_) if lib.overridden.contains(&r.id) => {
+        crate::model::routine::Source::Bundled => "bundled".into(),
+        crate::model::routine::Source::File(_) if lib.overridden.contains(&r.id) => {
             "yours, replaces bundled".into()
         }
-        crate::routine::Source::File(_) => "yours".into(),
+        crate::model::routine::Source::File(_) => "yours".into(),
     }
 }
 

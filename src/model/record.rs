@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::routine::Side;
+use crate::model::routine::Side;
 
 /// The record format version this build writes.
 pub const VERSION: u32 = 1;

@@ -15,9 +15,9 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, ToSpan, Zoned};
 
-use crate::history::Recent;
-use crate::record::{self, Kind, Outcome, SessionRecord, VERSION};
-use crate::stats::{self, PainStats, Stats};
+use crate::core::stats::{self, PainStats, Stats};
+use crate::model::record::{self, Kind, Outcome, SessionRecord, VERSION};
+use crate::store::history::Recent;
 
 // ---------------------------------------------------------------------------------------
 // Filtering and time parsing

@@ -11,13 +11,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::rating::{Answer, Rating};
 use crate::app::{Env, KeyHelp, Nav, View, key};
-use crate::history;
-use crate::record::{
+use crate::model::record::{
     Amendment, Outcome, SessionRecord, StepRecord, StepStatus, VERSION, format_time,
 };
-use crate::routine::fmt_clock;
+use crate::model::routine::fmt_clock;
+use crate::store::history;
+use crate::ui::rating::{Answer, Rating};
 
 const NOTE_MAX: usize = 500;
 
@@ -92,7 +92,7 @@ impl Finish {
         {
             env.status = Some(format!("could not save the rating: {e}"));
         }
-        super::refresh_history(env);
+        crate::screens::refresh_history(env);
     }
 
     fn step_rows(&self, env: &Env, w: u16) -> Vec<Line<'static>> {
@@ -179,7 +179,7 @@ impl View for Finish {
         // ("permission denied") is never cut off at the edge.
         let saved: Vec<Line> = match &self.problem {
             None => vec![Line::styled(" Saved to your history.", t.muted)],
-            Some(p) => super::wrap_lines(
+            Some(p) => crate::ui::wrap_lines(
                 &format!("Not saved: {p}"),
                 area.width.saturating_sub(2),
                 t.caution,
@@ -267,7 +267,7 @@ impl View for Finish {
             }
         }
         frame.render_widget(Paragraph::new(lines), ask);
-        super::footer(frame, foot, env, &self.keys());
+        crate::ui::footer(frame, foot, env, &self.keys());
     }
 
     fn handle_key(&mut self, key: KeyEvent, env: &mut Env, _now: Instant) -> Nav {

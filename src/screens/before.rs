@@ -12,9 +12,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use super::rating::{Answer, Rating};
 use crate::app::{Env, KeyHelp, Nav, View, help_only, key};
-use crate::routine::{Routine, fmt_short};
+use crate::model::routine::{Routine, fmt_short};
+use crate::ui::rating::{Answer, Rating};
 
 /// At or above this before-rating, a routine with pressure work asks once more.
 const STRONG: u8 = 7;
@@ -66,7 +66,7 @@ impl View for Before {
             Constraint::Length(1),
         ])
         .areas(area);
-        let inner = super::centered(body, body.width.saturating_sub(2).min(76), body.height);
+        let inner = crate::ui::centered(body, body.width.saturating_sub(2).min(76), body.height);
         let w = inner.width;
         let facts = format!("{} · {} steps ", fmt_short(r.total()), r.steps.len());
         let [hl, hr] = Layout::horizontal([
@@ -82,7 +82,7 @@ impl View for Before {
         match &self.stage {
             Stage::Asking(rating) => {
                 if !r.equipment.is_empty() {
-                    lines.extend(super::wrap_lines(
+                    lines.extend(crate::ui::wrap_lines(
                         &format!("You need: {}", r.equipment.join(", ")),
                         w,
                         t.base,
@@ -105,7 +105,7 @@ impl View for Before {
                     question.push(Line::styled("How is your head right now?", t.title));
                     question.push(rating.scale(t));
                     if inner.height >= 16 {
-                        question.extend(super::wrap_lines(
+                        question.extend(crate::ui::wrap_lines(
                             "0 = no pain, 10 = worst imaginable. Type a number (1 then 0 for 10), or Enter to skip.",
                             w,
                             t.muted,
@@ -121,20 +121,20 @@ impl View for Before {
                     t.title,
                 ));
                 lines.push(Line::raw(""));
-                lines.extend(super::wrap_lines(
+                lines.extend(crate::ui::wrap_lines(
                     "Pressure work is best kept for between bad headaches: during one, pressing can make it worse for some people. Slow breathing and a still hold are kinder now.",
                     w,
                     t.base,
                 ));
                 lines.push(Line::raw(""));
-                lines.extend(super::wrap_lines(
+                lines.extend(crate::ui::wrap_lines(
                     "If this headache is unlike your usual ones, came on suddenly, or comes with weakness, confusion, vision changes or fever, stop and get medical help.",
                     w,
                     t.caution,
                 ));
                 question.push(Line::raw(""));
                 if env.lib.routine(GENTLE_ID).is_some() {
-                    question.extend(super::wrap_lines(
+                    question.extend(crate::ui::wrap_lines(
                         "g  switch to Migraine-day gentle (breathing and a still hold)",
                         w,
                         t.base,
@@ -159,7 +159,7 @@ impl View for Before {
         }
         frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), text_area);
         frame.render_widget(Paragraph::new(question), q_area);
-        super::footer(frame, foot, env, &self.keys());
+        crate::ui::footer(frame, foot, env, &self.keys());
     }
 
     fn handle_key(&mut self, key: KeyEvent, env: &mut Env, now: Instant) -> Nav {

@@ -21,12 +21,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
-use super::{fit, fit_right, mss};
 use crate::app::{Env, KeyHelp, Nav, View, help_only, key};
-use crate::history::{self, Detail, Warning};
-use crate::record::{Kind, Outcome, SessionRecord, StepStatus};
-use crate::routine::Area;
-use crate::theme::Theme;
+use crate::model::record::{Kind, Outcome, SessionRecord, StepStatus};
+use crate::model::routine::Area;
+use crate::store::history::{self, Detail, Warning};
+use crate::ui::theme::Theme;
+use crate::ui::{fit, fit_right, mss};
 
 /// How far back the table looks; `p` cycles through these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -588,7 +588,7 @@ impl View for History {
         let [body, foot] =
             Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
         self.render_table(frame, body, env);
-        super::footer(frame, foot, env, &self.keys());
+        crate::ui::footer(frame, foot, env, &self.keys());
     }
 
     fn handle_key(&mut self, key: KeyEvent, env: &mut Env, _now: Instant) -> Nav {
@@ -711,7 +711,7 @@ impl SessionDetail {
             Kind::External => "logged as",
         };
         let ids = format!("{what} {} · record {}", r.routine_id, r.id);
-        out.extend(super::wrap_lines(&ids, w as u16, t.muted));
+        out.extend(crate::ui::wrap_lines(&ids, w as u16, t.muted));
         out
     }
 
@@ -829,7 +829,7 @@ impl View for SessionDetail {
             block = block.title_bottom(Line::styled(more, t.muted).right_aligned());
         }
         frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), body);
-        super::footer(frame, foot, env, &self.keys());
+        crate::ui::footer(frame, foot, env, &self.keys());
     }
 
     fn handle_key(&mut self, key: KeyEvent, _env: &mut Env, _now: Instant) -> Nav {

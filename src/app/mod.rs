@@ -6,6 +6,9 @@
 //! and the keys that work everywhere. The event loop in `tui` only feeds it events and
 //! instants, so everything here is testable with made-up instants and a `TestBackend`.
 
+pub mod plain;
+pub mod tui;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -15,10 +18,10 @@ use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Rect;
 
-use crate::config::{Config, Motion, ThemeName};
-use crate::load::Library;
-use crate::paths::Paths;
-use crate::theme::Theme;
+use crate::library::Library;
+use crate::model::config::{Config, Motion, ThemeName};
+use crate::store::paths::Paths;
+use crate::ui::theme::Theme;
 
 /// The wall clock, injectable so screens showing dates can be tested with a fixed "today".
 pub type WallClock = fn() -> jiff::Zoned;
@@ -328,7 +331,7 @@ impl App {
         }
         self.screen().render(frame, area, &self.env, now);
         if self.help {
-            crate::ui::help::render(frame, area, &self.env, self.screen(), self.help_scroll);
+            crate::screens::help::render(frame, area, &self.env, self.screen(), self.help_scroll);
         }
     }
 

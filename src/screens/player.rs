@@ -15,14 +15,14 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget};
 
-use super::countdown::Countdown;
-use super::pacer::Shape;
 use crate::app::{Env, KeyHelp, Nav, View, help_only, key};
-use crate::breath::PacerState;
-use crate::record::Kind;
-use crate::recorder::{Recorder, new_id};
-use crate::routine::{Length, Pattern, Routine, Side, Sides, fmt_clock};
-use crate::session::{self, Event, Options, Session, StageKind, Upcoming};
+use crate::core::breath::PacerState;
+use crate::core::session::{self, Event, Options, Session, StageKind, Upcoming};
+use crate::model::record::Kind;
+use crate::model::routine::{Length, Pattern, Routine, Side, Sides, fmt_clock};
+use crate::store::recorder::{Recorder, new_id};
+use crate::ui::countdown::Countdown;
+use crate::ui::pacer::Shape;
 
 pub struct Player {
     session: Session,
@@ -157,11 +157,11 @@ impl Player {
 
         // Text under the band: instructions, cue, the step's caution.
         let mut text: Vec<Line> = Vec::new();
-        let instructions = indent(super::wrap_lines(&step.instructions, w, t.base));
+        let instructions = indent(crate::ui::wrap_lines(&step.instructions, w, t.base));
         let cue = step
             .cue
             .as_ref()
-            .map(|c| indent(super::wrap_lines(c, w, t.accent)));
+            .map(|c| indent(crate::ui::wrap_lines(c, w, t.accent)));
         if area.height < 14 {
             // Short screens: the cue (what to do now) first, the full instructions after.
             text.extend(cue.into_iter().flatten());
@@ -175,7 +175,7 @@ impl Player {
         }
         if let Some(c) = &step.caution {
             text.push(Line::raw(""));
-            text.extend(indent(super::wrap_lines(c, w, t.caution)));
+            text.extend(indent(crate::ui::wrap_lines(c, w, t.caution)));
         }
         let [head, _, band_and_text] = Layout::vertical([
             Constraint::Length(1),
@@ -206,7 +206,7 @@ impl Player {
         area: Rect,
         env: &Env,
         v: &session::View,
-        art: Option<&crate::routine::Art>,
+        art: Option<&crate::model::routine::Art>,
     ) {
         let t = &env.theme;
         let inner = Rect {
@@ -309,16 +309,16 @@ impl Player {
         if let Some(s) = step {
             if v.kind == StageKind::SwitchSides {
                 if let Some(c) = &s.switch_cue {
-                    body.extend(super::wrap_lines(c, w, t.base));
+                    body.extend(crate::ui::wrap_lines(c, w, t.base));
                 }
             } else {
                 if let Some(p) = s.pressure {
                     body.push(Line::styled(format!("pressure {p} / 10"), t.muted));
                 }
-                body.extend(super::wrap_lines(&s.instructions, w, t.base));
+                body.extend(crate::ui::wrap_lines(&s.instructions, w, t.base));
                 if let Some(c) = &s.caution {
                     body.push(Line::raw(""));
-                    body.extend(super::wrap_lines(c, w, t.caution));
+                    body.extend(crate::ui::wrap_lines(c, w, t.caution));
                 }
             }
         }
@@ -427,7 +427,7 @@ impl Player {
             top,
         );
         let size = shape_row.height.min(shape_row.width / 2).max(1);
-        let sq = super::centered(shape_row, size * 2 + 1, size);
+        let sq = crate::ui::centered(shape_row, size * 2 + 1, size);
         let sh = Shape::new(p, sq, env.motion, t.pacer, t.todo);
         self.pacer_levels.set(sh.wake_levels);
         sh.render(sq, frame.buffer_mut());
@@ -451,7 +451,7 @@ impl Player {
     fn render_confirm(&self, frame: &mut Frame, area: Rect, env: &Env) {
         let t = &env.theme;
         let w = area.width.saturating_sub(4).min(48);
-        let r = super::centered(area, w, 5);
+        let r = crate::ui::centered(area, w, 5);
         frame.render_widget(Clear, r);
         let block = ratatui::widgets::Block::bordered()
             .border_style(t.border)
@@ -499,7 +499,7 @@ fn render_word(frame: &mut Frame, area: Rect, env: &Env, p: &PacerState<'_>, pau
         lines.push(Line::styled("PAUSED", t.accent));
         lines.push(Line::styled("Space to go on", t.muted));
     } else {
-        lines.extend(super::wrap_lines(
+        lines.extend(crate::ui::wrap_lines(
             p.word,
             area.width.saturating_sub(1),
             t.title,
@@ -530,7 +530,7 @@ fn paused_word(frame: &mut Frame, area: Rect, env: &Env) {
     );
 }
 
-fn draw_art(frame: &mut Frame, area: Rect, art: &crate::routine::Art, env: &Env) {
+fn draw_art(frame: &mut Frame, area: Rect, art: &crate::model::routine::Art, env: &Env) {
     if art.width() as u16 > area.width || art.height() as u16 > area.height {
         return;
     }
@@ -608,7 +608,7 @@ impl View for Player {
                 }
             }
         }
-        super::footer(frame, foot, env, &keys);
+        crate::ui::footer(frame, foot, env, &keys);
         if self.confirm_stop {
             self.render_confirm(frame, area, env);
         }

@@ -24,7 +24,7 @@ use memchr::memmem;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
-use crate::record::{self, Amendment, Kind, Outcome, SessionRecord};
+use crate::model::record::{self, Amendment, Kind, Outcome, SessionRecord};
 
 /// The history file's name inside the data directory.
 pub const HISTORY_FILE: &str = "history.jsonl";

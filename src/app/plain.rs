@@ -13,9 +13,9 @@ use std::time::{Duration, Instant};
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 use ratatui::crossterm::terminal;
 
-use crate::recorder::Recorder;
-use crate::routine::{Length, Pattern, Sides, fmt_clock};
-use crate::session::{Event as SEvent, Session, StageKind};
+use crate::core::session::{Event as SEvent, Session, StageKind};
+use crate::model::routine::{Length, Pattern, Sides, fmt_clock};
+use crate::store::recorder::Recorder;
 
 /// Lines go to `out`; keys come from the terminal when there is one.
 pub struct Plain<W: Write> {
@@ -52,7 +52,7 @@ impl<W: Write> Plain<W> {
         self.last_mark = None;
         self.last_phase = None;
         let v = s.view(now);
-        let breathing_only = s.kind() == crate::record::Kind::Breathing;
+        let breathing_only = s.kind() == crate::model::record::Kind::Breathing;
         match v.kind {
             StageKind::GetReady => {
                 let first = v
@@ -124,7 +124,7 @@ impl<W: Write> Plain<W> {
                         text.push_str(&format!("\n    {extra}"));
                     }
                 }
-                if step.sides == Sides::Both && v.side == Some(crate::routine::Side::Left) {
+                if step.sides == Sides::Both && v.side == Some(crate::model::routine::Side::Left) {
                     text.push_str("\n    (left side first, then the right)");
                 }
                 self.line(&text)
@@ -140,7 +140,7 @@ impl<W: Write> Plain<W> {
         if v.paused || v.kind != StageKind::Segment {
             return Ok(());
         }
-        if s.kind() == crate::record::Kind::Breathing {
+        if s.kind() == crate::model::record::Kind::Breathing {
             if let Some(p) = &v.pacer {
                 let key = (p.breath, p.phase);
                 if self.last_phase != Some(key) {
@@ -165,7 +165,7 @@ impl<W: Write> Plain<W> {
         &mut self,
         mut session: Session,
         mut rec: Recorder,
-    ) -> io::Result<(crate::record::SessionRecord, Option<String>)> {
+    ) -> io::Result<(crate::model::record::SessionRecord, Option<String>)> {
         let stop = Arc::new(AtomicBool::new(false));
         for sig in [
             signal_hook::consts::SIGTERM,
@@ -290,8 +290,8 @@ fn pattern_words(p: &Pattern) -> String {
     if p.phases.len() == 2 && !p.has_holds() {
         format!(
             "breathe in {} / out {}",
-            crate::routine::fmt_secs_short(p.phases[0].length),
-            crate::routine::fmt_secs_short(p.phases[1].length)
+            crate::model::routine::fmt_secs_short(p.phases[0].length),
+            crate::model::routine::fmt_secs_short(p.phases[1].length)
         )
     } else {
         format!("breathe {}", p.timing())
@@ -302,7 +302,7 @@ fn pattern_words(p: &Pattern) -> String {
 pub fn breathing_length(for_: Option<&str>, breaths: Option<u32>) -> Result<Length, String> {
     match (for_, breaths) {
         (_, Some(n)) => Ok(Length::Breaths(n)),
-        (Some(d), None) => crate::load::parse_duration(d)
+        (Some(d), None) => crate::library::parse_duration(d)
             .filter(|d| *d >= Duration::from_secs(10) && *d <= Duration::from_secs(3600))
             .map(Length::Time)
             .ok_or_else(|| format!("\"{d}\" is not a length between 10 seconds and an hour; write it like 5m, 90s or \"2m 30s\"")),

@@ -8,9 +8,9 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use crate::history::{self, InProgress};
-use crate::record::{SessionRecord, format_time};
-use crate::session::Session;
+use crate::core::session::Session;
+use crate::model::record::{SessionRecord, format_time};
+use crate::store::history::{self, InProgress};
 
 const NO_DATA_DIR: &str = "no data directory: this session will not be saved";
 
@@ -196,9 +196,9 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::load::Library;
-    use crate::routine::Length;
-    use crate::session::Options;
+    use crate::core::session::Options;
+    use crate::library::Library;
+    use crate::model::routine::Length;
 
     /// `<data>/in-progress` cannot be made (a file is in its way) but the history takes
     /// appends: the session is saved, and the recorder must say so.

@@ -1,17 +1,20 @@
 //! Runs one command with the resolved paths and library. User errors come back as a
 //! plain message for one `error:` line; the exit code is 1 for those.
 
+pub mod args;
+pub mod review;
+pub mod routines;
+
 use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::CommandFactory;
 
-use crate::cli::{Cli, Command};
-use crate::commands;
-use crate::config::ThemeName;
-use crate::load::Library;
-use crate::paths::Paths;
-use crate::routine::Area;
+use crate::cli::args::{Cli, Command};
+use crate::library::Library;
+use crate::model::config::ThemeName;
+use crate::model::routine::Area;
+use crate::store::paths::Paths;
 
 /// A message for the user; printed as `error: ...`.
 pub type UserError = String;
@@ -59,27 +62,27 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
                 Some(a) => Some(Area::parse(&a).ok_or_else(|| {
                     format!(
                         "unknown area \"{a}\"; {}",
-                        crate::diag::suggest(&a, &Area::names())
+                        crate::library::diag::suggest(&a, &Area::names())
                     )
                 })?),
                 None => None,
             };
             warn_problems(&lib);
             if json {
-                commands::list_json(&lib, area, &mut out).map_err(io_err)?;
+                routines::list_json(&lib, area, &mut out).map_err(io_err)?;
             } else {
-                commands::list(&lib, area, &mut out).map_err(io_err)?;
+                routines::list(&lib, area, &mut out).map_err(io_err)?;
             }
         }
         Command::Show { routine } => {
             let lib = Library::load(paths.config_dir());
             warn_problems(&lib);
             let r = lib.find(&routine).map_err(|e| e.to_string())?;
-            commands::show(&lib, r, &mut out).map_err(io_err)?;
+            routines::show(&lib, r, &mut out).map_err(io_err)?;
         }
         Command::Check { paths: files } => {
             let lib = Library::load(paths.config_dir());
-            let ok = commands::check(&lib, &files, &mut out).map_err(io_err)?;
+            let ok = routines::check(&lib, &files, &mut out).map_err(io_err)?;
             return Ok(if ok {
                 ExitCode::SUCCESS
             } else {
@@ -89,7 +92,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
         Command::Patterns => {
             let lib = Library::load(paths.config_dir());
             warn_problems(&lib);
-            commands::patterns(&lib, &mut out).map_err(io_err)?;
+            routines::patterns(&lib, &mut out).map_err(io_err)?;
         }
         Command::History {
             since,
@@ -115,34 +118,34 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
 
 /// `knotless` with no command: the first-run notice if it was never acknowledged, else home.
 fn open_app(
-    g: &crate::cli::Global,
+    g: &crate::cli::args::Global,
     paths: &Paths,
     recovered: Option<String>,
 ) -> Result<ExitCode, UserError> {
-    crate::tui::check_terminal()?;
+    crate::app::tui::check_terminal()?;
     let mut env = make_env(g, paths);
     env.status = recovered;
-    let first: Box<dyn crate::app::View> = if crate::ui::first_run::FirstRun::needed(&env) {
-        Box::new(crate::ui::first_run::FirstRun::new(false))
+    let first: Box<dyn crate::app::View> = if crate::screens::first_run::FirstRun::needed(&env) {
+        Box::new(crate::screens::first_run::FirstRun::new(false))
     } else {
-        crate::ui::make_home(&mut env)
+        crate::screens::make_home(&mut env)
     };
-    let app = crate::app::App::new(env, first, crate::ui::make_home);
-    crate::tui::run(app, crate::ui::warm_up).map_err(|e| format!("terminal: {e}"))?;
+    let app = crate::app::App::new(env, first, crate::screens::make_home);
+    crate::app::tui::run(app, crate::screens::warm_up).map_err(|e| format!("terminal: {e}"))?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// The shared state of the app, from the library, config and flags.
-pub fn make_env(g: &crate::cli::Global, paths: &Paths) -> crate::app::Env {
+pub fn make_env(g: &crate::cli::args::Global, paths: &Paths) -> crate::app::Env {
     let lib = Library::load(paths.config_dir());
     let flag = g.theme.map(|t| match t {
-        crate::cli::ThemeArg::Calm => ThemeName::Calm,
-        crate::cli::ThemeArg::Dim => ThemeName::Dim,
-        crate::cli::ThemeArg::Light => ThemeName::Light,
-        crate::cli::ThemeArg::HighContrast => ThemeName::HighContrast,
-        crate::cli::ThemeArg::Mono => ThemeName::Mono,
+        crate::cli::args::ThemeArg::Calm => ThemeName::Calm,
+        crate::cli::args::ThemeArg::Dim => ThemeName::Dim,
+        crate::cli::args::ThemeArg::Light => ThemeName::Light,
+        crate::cli::args::ThemeArg::HighContrast => ThemeName::HighContrast,
+        crate::cli::args::ThemeArg::Mono => ThemeName::Mono,
     });
-    let theme = crate::theme::starting_theme(lib.config.theme, flag, g.no_color);
+    let theme = crate::ui::theme::starting_theme(lib.config.theme, flag, g.no_color);
     crate::app::Env::new(lib, paths.clone(), theme, g.quiet)
 }
 
@@ -152,7 +155,7 @@ pub fn make_env(g: &crate::cli::Global, paths: &Paths) -> crate::app::Env {
 fn recover(paths: &Paths) -> Option<String> {
     let dir = paths.data.as_deref()?;
     let mut err = io::stderr().lock();
-    let moved = match crate::recorder::move_pending(dir) {
+    let moved = match crate::store::recorder::move_pending(dir) {
         Ok(n) => n,
         Err(e) => {
             let _ = writeln!(
@@ -166,7 +169,7 @@ fn recover(paths: &Paths) -> Option<String> {
         return (moved > 0)
             .then(|| format!("moved {moved} saved-aside session(s) into your history"));
     }
-    match crate::history::recover(dir) {
+    match crate::store::history::recover(dir) {
         Ok(r) => {
             for w in &r.warnings {
                 let _ = writeln!(err, "warning: {w}");
@@ -192,7 +195,7 @@ fn data_dir(paths: &Paths) -> Result<&std::path::Path, UserError> {
 
 /// Unreadable history lines are skipped with a warning naming each line (at most ten, then
 /// a count), on stderr so the output stays clean for spreadsheets and scripts.
-fn warn_history(warnings: &[crate::history::Warning]) {
+fn warn_history(warnings: &[crate::store::history::Warning]) {
     let mut err = io::stderr().lock();
     for w in warnings.iter().take(10) {
         let _ = writeln!(err, "warning: {w}");
@@ -207,11 +210,11 @@ fn history_cmd(
     since: Option<String>,
     until: Option<String>,
     routine: Option<String>,
-    format: crate::cli::HistoryFormat,
+    format: crate::cli::args::HistoryFormat,
     out: &mut dyn Write,
 ) -> Result<(), UserError> {
-    use crate::history::Detail;
-    use crate::review::{self, HistoryFormat, HistoryQuery};
+    use crate::cli::review::{self, HistoryFormat, HistoryQuery};
+    use crate::store::history::Detail;
     let now = jiff::Zoned::now();
     let query = HistoryQuery {
         since: since.map(|s| review::parse_when(&s, &now)).transpose()?,
@@ -220,14 +223,14 @@ fn history_cmd(
         area: None,
     };
     let (format, detail) = match format {
-        crate::cli::HistoryFormat::Table => (HistoryFormat::Table, Detail::NoSteps),
-        crate::cli::HistoryFormat::Csv => (HistoryFormat::Csv, Detail::NoSteps),
-        crate::cli::HistoryFormat::Jsonl => (HistoryFormat::Jsonl, Detail::Full),
+        crate::cli::args::HistoryFormat::Table => (HistoryFormat::Table, Detail::NoSteps),
+        crate::cli::args::HistoryFormat::Csv => (HistoryFormat::Csv, Detail::NoSteps),
+        crate::cli::args::HistoryFormat::Jsonl => (HistoryFormat::Jsonl, Detail::Full),
     };
     // Streamed: the records go straight from the file to the output (the table keeps only
     // a short row per session), so memory stays small however long the history is.
-    let mut records =
-        crate::history::Records::open(data_dir(paths)?, detail).map_err(|e| e.to_string())?;
+    let mut records = crate::store::history::Records::open(data_dir(paths)?, detail)
+        .map_err(|e| e.to_string())?;
     let mut failed = None;
     let matching = records
         .by_ref()
@@ -242,38 +245,41 @@ fn history_cmd(
 }
 
 fn stats_cmd(paths: &Paths, since: &str, json: bool, out: &mut dyn Write) -> Result<(), UserError> {
-    use crate::stats::{StatsBuilder, StatsOptions};
+    use crate::core::stats::{StatsBuilder, StatsOptions};
     let now = jiff::Zoned::now();
     let cfg = Library::load(paths.config_dir()).config;
     let mut opts = StatsOptions::new(cfg.weekly_goal);
-    opts.since = Some(crate::review::parse_when(since, &now)?);
+    opts.since = Some(crate::cli::review::parse_when(since, &now)?);
     let mut b = StatsBuilder::new(&now, opts);
-    let warnings =
-        crate::history::for_each(data_dir(paths)?, crate::history::Detail::NoSteps, |r| {
-            b.add(&r)
-        })
-        .map_err(|e| e.to_string())?;
+    let warnings = crate::store::history::for_each(
+        data_dir(paths)?,
+        crate::store::history::Detail::NoSteps,
+        |r| b.add(&r),
+    )
+    .map_err(|e| e.to_string())?;
     warn_history(&warnings);
     let stats = b.finish();
     let r = if json {
-        crate::review::write_stats_json(out, &stats)
+        crate::cli::review::write_stats_json(out, &stats)
     } else {
-        crate::review::write_stats_text(out, &stats)
+        crate::cli::review::write_stats_text(out, &stats)
     };
     r.map_err(|e| e.to_string())
 }
 
 fn report_cmd(paths: &Paths, since: &str, out: &mut dyn Write) -> Result<(), UserError> {
     let now = jiff::Zoned::now();
-    let from = crate::review::parse_when(since, &now)?;
+    let from = crate::cli::review::parse_when(since, &now)?;
     // Only the period's records are kept: the report looks at nothing older.
-    let loaded =
-        crate::history::load_filtered(data_dir(paths)?, crate::history::Detail::NoSteps, |r| {
-            r.started().is_some_and(|t| t >= from)
-        })
-        .map_err(|e| e.to_string())?;
+    let loaded = crate::store::history::load_filtered(
+        data_dir(paths)?,
+        crate::store::history::Detail::NoSteps,
+        |r| r.started().is_some_and(|t| t >= from),
+    )
+    .map_err(|e| e.to_string())?;
     warn_history(&loaded.warnings);
-    crate::review::write_report(out, &loaded.records, Some(from), &now).map_err(|e| e.to_string())
+    crate::cli::review::write_report(out, &loaded.records, Some(from), &now)
+        .map_err(|e| e.to_string())
 }
 
 fn log_cmd(
@@ -288,16 +294,17 @@ fn log_cmd(
     if what.trim().is_empty() {
         return Err("say what it was, e.g. knotless log \"massage therapist\"".into());
     }
-    let length = crate::load::parse_duration(duration)
+    let length = crate::library::parse_duration(duration)
         .filter(|d| !d.is_zero() && *d <= std::time::Duration::from_secs(24 * 3600))
         .ok_or_else(|| format!("\"{duration}\" is not a length between 1 second and 24 hours; write it like 60m, 1h 30m or 45 minutes"))?;
     let start = match at {
-        Some(s) => crate::review::parse_at(s, &now)?,
+        Some(s) => crate::cli::review::parse_at(s, &now)?,
         None => now.timestamp() - jiff::SignedDuration::try_from(length).unwrap_or_default(),
     };
-    let id = crate::history::new_id(now.timestamp());
-    let rec = crate::review::external_record(what.trim(), start, length, note, now.time_zone(), id);
-    crate::history::append(data_dir(paths)?, &rec).map_err(|e| e.to_string())?;
+    let id = crate::store::history::new_id(now.timestamp());
+    let rec =
+        crate::cli::review::external_record(what.trim(), start, length, note, now.time_zone(), id);
+    crate::store::history::append(data_dir(paths)?, &rec).map_err(|e| e.to_string())?;
     let when = start
         .to_zoned(now.time_zone().clone())
         .strftime("%a %-d %b %H:%M");
@@ -305,7 +312,7 @@ fn log_cmd(
         out,
         "Logged \"{}\" on {when} ({}).",
         rec.title,
-        crate::routine::fmt_short(length)
+        crate::model::routine::fmt_short(length)
     )
     .map_err(|e| e.to_string())
 }
@@ -317,7 +324,7 @@ fn wants_plain(flag: bool) -> bool {
 }
 
 fn run_cmd(
-    g: &crate::cli::Global,
+    g: &crate::cli::args::Global,
     paths: &Paths,
     query: &str,
     plain: bool,
@@ -328,18 +335,22 @@ fn run_cmd(
     if wants_plain(plain) {
         let now = std::time::Instant::now();
         let wall = jiff::Zoned::now();
-        let opts = crate::session::Options {
+        let opts = crate::core::session::Options {
             get_ready: env.get_ready,
         };
-        let session =
-            crate::session::Session::new(&routine, opts, crate::recorder::new_id(&wall), now);
-        let rec = crate::recorder::Recorder::begin(env.data_dir(), wall, &session, None);
+        let session = crate::core::session::Session::new(
+            &routine,
+            opts,
+            crate::store::recorder::new_id(&wall),
+            now,
+        );
+        let rec = crate::store::recorder::Recorder::begin(env.data_dir(), wall, &session, None);
         return plain_finish(
-            crate::plain::Plain::new(io::stdout(), env.bell_allowed).run(session, rec),
+            crate::app::plain::Plain::new(io::stdout(), env.bell_allowed).run(session, rec),
         );
     }
-    crate::tui::check_terminal()?;
-    let first: Box<dyn crate::app::View> = Box::new(crate::ui::before::Before::new(routine));
+    crate::app::tui::check_terminal()?;
+    let first: Box<dyn crate::app::View> = Box::new(crate::screens::before::Before::new(routine));
     run_gated(env, first)
 }
 
@@ -349,12 +360,12 @@ fn run_gated(
     env: crate::app::Env,
     first: Box<dyn crate::app::View>,
 ) -> Result<ExitCode, UserError> {
-    let gate = crate::ui::first_run::FirstRun::needed(&env);
-    let mut app = crate::app::App::new(env, first, crate::ui::make_home);
+    let gate = crate::screens::first_run::FirstRun::needed(&env);
+    let mut app = crate::app::App::new(env, first, crate::screens::make_home);
     if gate {
-        app.push(Box::new(crate::ui::first_run::FirstRun::gate()));
+        app.push(Box::new(crate::screens::first_run::FirstRun::gate()));
     }
-    crate::tui::run(app, crate::ui::warm_up).map_err(|e| format!("terminal: {e}"))?;
+    crate::app::tui::run(app, crate::screens::warm_up).map_err(|e| format!("terminal: {e}"))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -367,23 +378,23 @@ pub fn breathing_choice(
     breaths: Option<u32>,
 ) -> Result<
     (
-        crate::routine::Pattern,
-        crate::routine::Length,
+        crate::model::routine::Pattern,
+        crate::model::routine::Length,
         Option<String>,
     ),
     UserError,
 > {
     let p = lib
-        .find_pattern(pattern.unwrap_or(crate::ui::breathe::DEFAULT_PATTERN))
+        .find_pattern(pattern.unwrap_or(crate::screens::breathe::DEFAULT_PATTERN))
         .map_err(|e| e.to_string().replace("routine", "breathing pattern"))?
         .clone();
-    let len = crate::plain::breathing_length(length, breaths)?;
-    let (len, note) = crate::ui::breathe::cap_for_pattern(&p, len);
+    let len = crate::app::plain::breathing_length(length, breaths)?;
+    let (len, note) = crate::screens::breathe::cap_for_pattern(&p, len);
     Ok((p, len, note))
 }
 
 fn breathe_cmd(
-    g: &crate::cli::Global,
+    g: &crate::cli::args::Global,
     paths: &Paths,
     pattern: Option<&str>,
     length: Option<&str>,
@@ -399,27 +410,33 @@ fn breathe_cmd(
     let now = std::time::Instant::now();
     if wants_plain(plain) {
         let wall = jiff::Zoned::now();
-        let opts = crate::session::Options {
+        let opts = crate::core::session::Options {
             get_ready: env.get_ready.min(std::time::Duration::from_secs(3)),
         };
-        let session =
-            crate::session::Session::breathing(&p, len, opts, crate::recorder::new_id(&wall), now);
-        let rec = crate::recorder::Recorder::begin(env.data_dir(), wall, &session, None);
+        let session = crate::core::session::Session::breathing(
+            &p,
+            len,
+            opts,
+            crate::store::recorder::new_id(&wall),
+            now,
+        );
+        let rec = crate::store::recorder::Recorder::begin(env.data_dir(), wall, &session, None);
         return plain_finish(
-            crate::plain::Plain::new(io::stdout(), env.bell_allowed).run(session, rec),
+            crate::app::plain::Plain::new(io::stdout(), env.bell_allowed).run(session, rec),
         );
     }
-    crate::tui::check_terminal()?;
-    let first: Box<dyn crate::app::View> =
-        Box::new(crate::ui::player::Player::breathing(&mut env, &p, len, now));
+    crate::app::tui::check_terminal()?;
+    let first: Box<dyn crate::app::View> = Box::new(crate::screens::player::Player::breathing(
+        &mut env, &p, len, now,
+    ));
     env.status = note;
-    let app = crate::app::App::new(env, first, crate::ui::make_home);
-    crate::tui::run(app, crate::ui::warm_up).map_err(|e| format!("terminal: {e}"))?;
+    let app = crate::app::App::new(env, first, crate::screens::make_home);
+    crate::app::tui::run(app, crate::screens::warm_up).map_err(|e| format!("terminal: {e}"))?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn plain_finish(
-    r: io::Result<(crate::record::SessionRecord, Option<String>)>,
+    r: io::Result<(crate::model::record::SessionRecord, Option<String>)>,
 ) -> Result<ExitCode, UserError> {
     match r {
         Ok((_, None)) => Ok(ExitCode::SUCCESS),

@@ -12,7 +12,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::{Env, KeyHelp, Nav, View, help_only, key};
-use crate::state::State;
+use crate::store::state::State;
 
 pub const NOTICE: &str = "This tool offers general self-care routines for relaxation and muscle \
 tension. It is not medical advice and does not diagnose, treat or prevent any condition. It does \
@@ -98,7 +98,7 @@ impl FirstRun {
         let mut lines = Vec::new();
         lines.push(Line::styled("Important — please read", t.title));
         lines.push(Line::raw(""));
-        lines.extend(super::wrap_lines(NOTICE, width, t.base));
+        lines.extend(crate::ui::wrap_lines(NOTICE, width, t.base));
         lines.push(Line::raw(""));
         lines.push(Line::styled(
             "Get medical help instead of a routine if you have:",
@@ -113,9 +113,9 @@ impl FirstRun {
             }
         }
         lines.push(Line::raw(""));
-        lines.extend(super::wrap_lines(EMERGENCY, width, t.base));
+        lines.extend(crate::ui::wrap_lines(EMERGENCY, width, t.base));
         lines.push(Line::raw(""));
-        lines.extend(super::wrap_lines(URGENT, width, t.base));
+        lines.extend(crate::ui::wrap_lines(URGENT, width, t.base));
         lines
     }
 }
@@ -128,7 +128,7 @@ impl View for FirstRun {
     fn render(&self, frame: &mut Frame, area: Rect, env: &Env, _now: Instant) {
         let [body, footer] =
             Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
-        let inner = super::centered(body, body.width.saturating_sub(2).min(78), body.height);
+        let inner = crate::ui::centered(body, body.width.saturating_sub(2).min(78), body.height);
         let lines = self.body(env, inner.width);
         let total = lines.len() as u16;
         self.overflow.set(total.saturating_sub(inner.height));
@@ -142,7 +142,7 @@ impl View for FirstRun {
         if self.overflow.get() == 0 {
             keys.retain(|k| k.keys != "↑↓");
         }
-        super::footer(frame, footer, env, &keys);
+        crate::ui::footer(frame, footer, env, &keys);
     }
 
     fn handle_key(&mut self, key: KeyEvent, env: &mut Env, _now: Instant) -> Nav {

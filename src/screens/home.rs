@@ -12,7 +12,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
 use crate::app::{DoneInfo, Env, KeyHelp, Nav, View, help_only, key};
-use crate::routine::{Area, Routine, Sides, fmt_clock, fmt_short};
+use crate::model::routine::{Area, Routine, Sides, fmt_clock, fmt_short};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Row {
@@ -205,13 +205,13 @@ impl Home {
                     Line::styled("This file was skipped:", t.caution),
                     Line::raw(""),
                 ];
-                lines.extend(super::wrap_lines(&p.headline(), w, t.base));
+                lines.extend(crate::ui::wrap_lines(&p.headline(), w, t.base));
                 if let Some(h) = &p.hint {
                     lines.push(Line::raw(""));
-                    lines.extend(super::wrap_lines(&format!("Hint: {h}"), w, t.muted));
+                    lines.extend(crate::ui::wrap_lines(&format!("Hint: {h}"), w, t.muted));
                 }
                 lines.push(Line::raw(""));
-                lines.extend(super::wrap_lines(
+                lines.extend(crate::ui::wrap_lines(
                     "Fix it and restart knotless, or run `knotless check`.",
                     w,
                     t.muted,
@@ -299,23 +299,23 @@ fn routine_detail(
         }
     };
     let mut tail = vec![Line::raw("")];
-    tail.extend(super::wrap_lines(&last, w, t.muted));
+    tail.extend(crate::ui::wrap_lines(&last, w, t.muted));
 
     let mut head: Vec<Line<'static>> = Vec::new();
     let mut summary = if r.summary.is_empty() {
         Vec::new()
     } else {
-        super::wrap_lines(&r.summary, w, t.base)
+        crate::ui::wrap_lines(&r.summary, w, t.base)
     };
     let need = if r.equipment.is_empty() {
         Vec::new()
     } else {
-        super::wrap_lines(&format!("You need: {}", r.equipment.join(", ")), w, t.base)
+        crate::ui::wrap_lines(&format!("You need: {}", r.equipment.join(", ")), w, t.base)
     };
     let careful = r
         .cautions
         .first()
-        .map(|c| super::wrap_lines(&format!("Careful: {c}"), w, t.caution))
+        .map(|c| crate::ui::wrap_lines(&format!("Careful: {c}"), w, t.caution))
         .unwrap_or_default();
     let fixed = steps.len() + tail.len() + 1;
     let mut room = (h as usize).saturating_sub(fixed);
@@ -371,7 +371,7 @@ impl View for Home {
 
     fn render(&self, frame: &mut Frame, area: Rect, env: &Env, _now: Instant) {
         let t = &env.theme;
-        let [head, body, foot] = super::screen_areas(area);
+        let [head, body, foot] = crate::ui::screen_areas(area);
         let header = env.header.clone().unwrap_or_default();
         let [l, r] = Layout::horizontal([Constraint::Length(10), Constraint::Min(0)]).areas(head);
         frame.render_widget(Line::styled(" knotless", t.title), l);
@@ -388,7 +388,7 @@ impl View for Home {
         } else {
             self.render_list(frame, body, env);
         }
-        super::footer(frame, foot, env, &self.keys());
+        crate::ui::footer(frame, foot, env, &self.keys());
     }
 
     fn handle_key(&mut self, key: KeyEvent, env: &mut Env, _now: Instant) -> Nav {

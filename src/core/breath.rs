@@ -19,7 +19,7 @@
 
 use std::time::Duration;
 
-use crate::routine::{Pattern, PhaseKind};
+use crate::model::routine::{Pattern, PhaseKind};
 
 /// The shortest gap between two shape changes that [`next_change`] will ask for (≈15 Hz).
 /// Phase and second boundaries are never delayed by it; only fullness steps are.
@@ -351,7 +351,7 @@ fn nanos_to_duration(n: u128) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::routine::{Phase, Source};
+    use crate::model::routine::{Phase, Source};
 
     fn phase(kind: PhaseKind, ms: u64, label: Option<&str>) -> Phase {
         Phase {

@@ -365,7 +365,7 @@ impl Routine {
             .map(|(i, s)| {
                 let mut t = s.planned_total();
                 if s.sides == Sides::Both {
-                    t += crate::routine::SWITCH_SIDES;
+                    t += crate::model::routine::SWITCH_SIDES;
                 }
                 if i + 1 < n {
                     t += s.transition;

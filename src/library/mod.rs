@@ -6,6 +6,8 @@
 //! Nothing a file contains may panic or hang this code: sizes, nesting and numbers are
 //! bounded before use.
 
+pub mod diag;
+
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -15,9 +17,9 @@ use std::time::Duration;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::config::{Config, Motion, ThemeName};
-use crate::diag::{Diagnostic, Reporter, suggest};
-use crate::routine::{
+use crate::library::diag::{Diagnostic, Reporter, suggest};
+use crate::model::config::{Config, Motion, ThemeName};
+use crate::model::routine::{
     Area, Art, Length, Pattern, Phase, PhaseKind, Pressure, Routine, Sides, Source, Step,
 };
 
@@ -530,7 +532,7 @@ pub fn read_text(path: &Path, file: &str) -> Result<String, Diagnostic> {
     String::from_utf8(bytes).map_err(|e| {
         let good = e.utf8_error().valid_up_to();
         let text = std::str::from_utf8(&e.as_bytes()[..good]).unwrap_or("");
-        let (line, column) = crate::diag::LineIndex::new(text).position(good);
+        let (line, column) = crate::library::diag::LineIndex::new(text).position(good);
         problem(
             line,
             column,
@@ -623,7 +625,7 @@ fn check_keys(rep: &mut Reporter<'_>, t: &DeTable<'_>, known: &[&str], what: &st
             continue;
         }
         // A step key written at the top of a routine is a common slip: say where it goes.
-        let hint = match crate::diag::closest(key, STEP_KEYS.iter().copied()) {
+        let hint = match crate::library::diag::closest(key, STEP_KEYS.iter().copied()) {
             Some(step_key) if known == ROUTINE_KEYS && !ROUTINE_KEYS.contains(&step_key) => {
                 format!("`{step_key}` belongs inside a [[steps]] table")
             }
@@ -1193,7 +1195,7 @@ fn read_routine(
             t.get("steps").map(|v| v.span()).unwrap_or(0..0),
             format!(
                 "the routine lasts {}, longer than 3 hours",
-                crate::routine::fmt_clock(routine.total())
+                crate::model::routine::fmt_clock(routine.total())
             ),
             Some("split it into shorter routines".into()),
         );
@@ -1384,7 +1386,7 @@ fn read_step(
 fn has_typo_of(t: &DeTable<'_>, keys: &[&str]) -> bool {
     t.iter().any(|(k, _)| {
         let k: &str = k.get_ref();
-        !STEP_KEYS.contains(&k) && crate::diag::closest(k, keys.iter().copied()).is_some()
+        !STEP_KEYS.contains(&k) && crate::library::diag::closest(k, keys.iter().copied()).is_some()
     })
 }
 

@@ -60,12 +60,12 @@ pub fn render(frame: &mut Frame, area: Rect, env: &Env, view: &dyn View, scroll:
         .iter()
         .map(|l| {
             let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
-            super::wrapped_height(&text, inner_w).max(1)
+            crate::ui::wrapped_height(&text, inner_w).max(1)
         })
         .sum();
     let para = Paragraph::new(body).wrap(ratatui::widgets::Wrap { trim: false });
     let h = (needed + 2).min(area.height);
-    let r = super::centered(area, w, h);
+    let r = crate::ui::centered(area, w, h);
     let overflow = needed.saturating_sub(h.saturating_sub(2));
     let scroll = scroll.min(overflow);
     let title = if overflow > 0 {

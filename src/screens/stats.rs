@@ -17,11 +17,11 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 
-use super::{fit, fit_right};
 use crate::app::{Env, KeyHelp, Nav, View, help_only, key};
-use crate::history::{self, Detail};
-use crate::stats::{Stats, StatsBuilder, StatsOptions, heat_level};
-use crate::theme::Theme;
+use crate::core::stats::{Stats, StatsBuilder, StatsOptions, heat_level};
+use crate::store::history::{self, Detail};
+use crate::ui::theme::Theme;
+use crate::ui::{fit, fit_right};
 
 /// At this width and wider the sections sit side by side, as in MOCKUPS.md.
 const WIDE: u16 = 76;
@@ -170,7 +170,7 @@ impl StatsView {
                     super::history::skipped_text(&self.skipped).unwrap_or_default(),
                     t.muted,
                 )],
-                Section::Problem => super::wrap_lines(
+                Section::Problem => crate::ui::wrap_lines(
                     &format!(
                         "Could not read the history: {}",
                         self.problem.as_deref().unwrap_or("")
@@ -448,7 +448,7 @@ impl StatsView {
             (None, None) => "–".to_string(),
             _ => format!("{} → {}", avg(b), avg(a)),
         };
-        let change = |r: &crate::stats::RoutineStats| match r.pain.change_avg {
+        let change = |r: &crate::core::stats::RoutineStats| match r.pain.change_avg {
             Some(c) => (
                 format!("{} (n={})", super::home::signed(c), r.pain.change_n),
                 if c < 0.0 { t.good } else { t.base },
@@ -613,7 +613,7 @@ impl View for StatsView {
             };
             keys.insert(0, more);
         }
-        super::footer(frame, foot, env, &keys);
+        crate::ui::footer(frame, foot, env, &keys);
     }
 
     fn handle_key(&mut self, key: KeyEvent, env: &mut Env, _now: Instant) -> Nav {

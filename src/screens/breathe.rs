@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph};
 
 use crate::app::{Env, KeyHelp, Nav, View, help_only, key};
-use crate::routine::{Length, Pattern};
+use crate::model::routine::{Length, Pattern};
 
 pub const DEFAULT_PATTERN: &str = "extended-exhale";
 const MINUTES: [u64; 7] = [1, 2, 3, 5, 10, 15, 20];
@@ -54,7 +54,7 @@ pub fn caution_for(p: &Pattern) -> Option<&'static str> {
     } else if p
         .phases
         .iter()
-        .filter(|ph| ph.kind == crate::routine::PhaseKind::In)
+        .filter(|ph| ph.kind == crate::model::routine::PhaseKind::In)
         .count()
         > 1
     {
@@ -110,7 +110,7 @@ impl Setup {
                     .unwrap_or(0.0);
                 format!(
                     "{n} breaths (about {})",
-                    crate::routine::fmt_short(Duration::from_secs_f64(secs))
+                    crate::model::routine::fmt_short(Duration::from_secs_f64(secs))
                 )
             }
             Some(Length::Time(d)) => format!(
@@ -139,7 +139,7 @@ impl View for Setup {
 
     fn render(&self, frame: &mut Frame, area: Rect, env: &Env, _now: Instant) {
         let t = &env.theme;
-        let [head, body, foot] = super::screen_areas(area);
+        let [head, body, foot] = crate::ui::screen_areas(area);
         frame.render_widget(Line::styled(" Breathing", t.title), head);
         let wide = body.width >= 64;
         let n = env.lib.patterns.len() as u16 + 2;
@@ -181,7 +181,7 @@ impl View for Setup {
         };
         let mut lines: Vec<Line> = Vec::new();
         if let Some(d) = &p.description {
-            lines.extend(super::wrap_lines(d, w, t.base));
+            lines.extend(crate::ui::wrap_lines(d, w, t.base));
             lines.push(Line::raw(""));
         }
         lines.push(Line::styled(
@@ -195,7 +195,7 @@ impl View for Setup {
         ]));
         if let Some(c) = caution_for(p) {
             lines.push(Line::raw(""));
-            lines.extend(super::wrap_lines(c, w, t.caution));
+            lines.extend(crate::ui::wrap_lines(c, w, t.caution));
         }
         if wide {
             let block = Block::bordered()
@@ -216,7 +216,7 @@ impl View for Setup {
             };
             frame.render_widget(Paragraph::new(short), r);
         }
-        super::footer(frame, foot, env, &self.keys());
+        crate::ui::footer(frame, foot, env, &self.keys());
     }
 
     fn handle_key(&mut self, key: KeyEvent, env: &mut Env, now: Instant) -> Nav {
@@ -256,7 +256,7 @@ impl View for Setup {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::routine::{Phase, PhaseKind, Source};
+    use crate::model::routine::{Phase, PhaseKind, Source};
 
     fn pattern(id: &str, secs: &[(PhaseKind, u64)]) -> Pattern {
         Pattern {

@@ -23,7 +23,7 @@ use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan, Zoned};
 use serde::Serialize;
 
-use crate::record::{Kind, Outcome, SessionRecord};
+use crate::model::record::{Kind, Outcome, SessionRecord};
 
 /// How many weeks [`Stats::weeks`] covers unless told otherwise.
 pub const DEFAULT_WEEKS: usize = 8;

@@ -3,7 +3,7 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
-use crate::config::ThemeName;
+use crate::model::config::ThemeName;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Theme {

@@ -27,9 +27,9 @@
 
 use std::time::{Duration, Instant};
 
-use crate::breath::{self, PacerState};
-use crate::record::{self, Kind, Outcome, SessionRecord, StepRecord, StepStatus};
-use crate::routine::{Area, Length, Pattern, Routine, SWITCH_SIDES, Side, Sides, Step};
+use crate::core::breath::{self, PacerState};
+use crate::model::record::{self, Kind, Outcome, SessionRecord, StepRecord, StepStatus};
+use crate::model::routine::{Area, Length, Pattern, Routine, SWITCH_SIDES, Side, Sides, Step};
 
 /// How much `+` and `-` add to or take from the current stage.
 pub const ADJUST_STEP: Duration = Duration::from_secs(15);

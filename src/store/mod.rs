@@ -1,0 +1,8 @@
+//! The logs on disk: where they live, appending and reading the history, in-progress
+//! snapshots and their recovery, the recorder that saves a running session, and the
+//! small state file (the acknowledged notice).
+
+pub mod history;
+pub mod paths;
+pub mod recorder;
+pub mod state;
