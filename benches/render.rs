@@ -6,11 +6,10 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use knotless::app::{App, Env, View};
+use knotless::app::{App, Env, Route};
 use knotless::library::Library;
 use knotless::model::config::ThemeName;
 use knotless::model::routine::Length;
-use knotless::screens::{self as ui, breathe, first_run::FirstRun, player::Player};
 use knotless::store::paths::Paths;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -71,10 +70,10 @@ impl Fixture {
         env
     }
 
-    fn app(&self, first: impl FnOnce(&mut Env, Instant) -> Box<dyn View>) -> App {
-        let mut env = self.env();
-        let screen = first(&mut env, self.t0);
-        App::new(env, screen, ui::make_home)
+    fn app(&self, first: impl FnOnce(&Env) -> Route) -> App {
+        let env = self.env();
+        let route = first(&env);
+        App::new(env, route, self.t0)
     }
 
     fn at(&self, secs: f64) -> Instant {
@@ -94,38 +93,42 @@ fn benches(c: &mut Criterion) {
     let f = Fixture::new();
     let mut screens: Vec<(&str, App, Instant)> = Vec::new();
 
-    let home = f.app(|env, _| ui::make_home(env));
+    let home = f.app(|_| Route::Home);
     screens.push(("home", home, f.t0));
 
-    let mut help = f.app(|env, _| ui::make_home(env));
+    let mut help = f.app(|_| Route::Home);
     help.handle_key(press('?'), f.t0);
     assert!(help.help_open());
     screens.push(("help", help, f.t0));
 
-    let first_run = f.app(|_, _| Box::new(FirstRun::new(false)));
+    let first_run = f.app(|_| Route::Notice {
+        review: false,
+        then: None,
+    });
     screens.push(("first_run", first_run, f.t0));
 
-    let before = f.app(|env, _| Box::new(ui::before::Before::new(routine(env))));
+    let before = f.app(|env| Route::Before(routine(env)));
     screens.push(("before", before, f.t0));
 
-    let player = f.app(|env, t0| Box::new(Player::routine(env, &routine(env), None, t0)));
+    let player = f.app(|env| Route::Player {
+        routine: routine(env),
+        pain_before: None,
+    });
     screens.push(("player_pacer", player, f.at(7.3)));
 
-    let breathing = f.app(|env, t0| {
-        let p = env.lib.find_pattern("resonance").unwrap().clone();
-        Box::new(Player::breathing(
-            env,
-            &p,
-            Length::Time(Duration::from_secs(300)),
-            t0,
-        ))
+    let breathing = f.app(|env| Route::Breathing {
+        pattern: env.lib.find_pattern("resonance").unwrap().clone(),
+        length: Length::Time(Duration::from_secs(300)),
     });
     screens.push(("breathing", breathing, f.at(10.4)));
 
-    let setup = f.app(|env, _| Box::new(breathe::Setup::new(env)));
+    let setup = f.app(|_| Route::BreathingSetup);
     screens.push(("breathing_setup", setup, f.t0));
 
-    let mut finish = f.app(|env, t0| Box::new(Player::routine(env, &routine(env), None, t0)));
+    let mut finish = f.app(|env| Route::Player {
+        routine: routine(env),
+        pain_before: None,
+    });
     finish.tick(f.at(21.0));
     assert_eq!(finish.screen().title(), "Finished");
     screens.push(("finish", finish, f.at(21.0)));
@@ -135,7 +138,7 @@ fn benches(c: &mut Criterion) {
         .sample_size(30)
         .measurement_time(Duration::from_secs(3))
         .warm_up_time(Duration::from_secs(1));
-    for (name, app, now) in &screens {
+    for (name, app, now) in &mut screens {
         let text = knotless::app::buffer_text(&app.render_to_buffer(W, H, *now));
         assert!(text.trim().len() > 20, "{name} drew nothing:\n{text}");
         group.bench_function(*name, |b| {

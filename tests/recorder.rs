@@ -3,6 +3,7 @@
 
 use std::time::{Duration, Instant};
 
+use knotless::core::run::Run;
 use knotless::core::session::{Options, Session};
 use knotless::library::Library;
 use knotless::model::record::Outcome;
@@ -20,7 +21,7 @@ fn an_unwritable_data_dir_keeps_the_session_aside_and_moves_it_later() {
     let routine = lib.routine("desk-reset").expect("bundled").clone();
     let wall = jiff::Zoned::now();
     let t0 = Instant::now();
-    let mut s = Session::new(
+    let s = Session::new(
         &routine,
         Options {
             get_ready: Duration::ZERO,
@@ -28,14 +29,16 @@ fn an_unwritable_data_dir_keeps_the_session_aside_and_moves_it_later() {
         new_id(&wall),
         t0,
     );
-    let mut rec = Recorder::begin(Some(data.clone()), wall, &s, Some(4));
+    let mut run = Run::new(s, wall, Some(4));
+    let mut rec = Recorder::begin(Some(data.clone()), &run.record(t0));
     let problem = rec.problem.clone().unwrap();
     assert!(problem.contains("keeping this session in"), "{problem}");
 
     let end = t0 + Duration::from_secs(12);
-    s.update(end);
-    s.stop(end);
-    let saved = rec.finish(&s, end);
+    run.session.update(end);
+    run.session.stop(end);
+    let saved = run.record(end);
+    rec.finish(&saved);
     assert!(!rec.is_saved(), "not in the real history yet");
 
     // Later the data directory can be written: the next start moves the session in.

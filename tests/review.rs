@@ -357,16 +357,16 @@ fn small_formatters() {
     assert_eq!(review::fmt_change(0.01), "0.0");
     assert_eq!(review::fmt_minutes(18.2), "18 min");
     assert_eq!(review::fmt_minutes(125.0), "2 h 05 min");
-    assert_eq!(review::fmt_days_ago(0), "today");
-    assert_eq!(review::fmt_days_ago(1), "yesterday");
-    assert_eq!(review::fmt_days_ago(9), "9 days ago");
+    assert_eq!(knotless::model::format::fmt_days_ago(0), "today");
+    assert_eq!(knotless::model::format::fmt_days_ago(1), "yesterday");
+    assert_eq!(knotless::model::format::fmt_days_ago(9), "9 days ago");
 }
 
 #[test]
 fn the_home_header() {
     let n = now();
     assert_eq!(
-        review::home_header(&Recent::default(), &n, 3),
+        knotless::app::summary::home_header(&Recent::default(), &n, 3),
         "No sessions yet"
     );
     let recent = Recent {
@@ -374,15 +374,15 @@ fn the_home_header() {
         count_since: 2,
     };
     assert_eq!(
-        review::home_header(&recent, &n, 3),
+        knotless::app::summary::home_header(&recent, &n, 3),
         "Last session 2 days ago · 2 of 3 this week"
     );
     assert_eq!(
-        review::home_header(&recent, &n, 0),
+        knotless::app::summary::home_header(&recent, &n, 0),
         "Last session 2 days ago · 2 this week"
     );
     assert_eq!(
-        review::home_header(&recent, &n, 2),
+        knotless::app::summary::home_header(&recent, &n, 2),
         "Last session 2 days ago · 2 this week, goal reached"
     );
 }

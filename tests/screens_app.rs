@@ -5,22 +5,24 @@ mod common;
 
 use common::TestApp;
 use knotless::model::config::ThemeName;
-use knotless::screens::first_run::FirstRun;
 use ratatui::style::{Color, Modifier};
 
-fn first_run(_: &mut knotless::app::Env) -> Box<dyn knotless::app::View> {
-    Box::new(FirstRun::new(false))
+fn first_run() -> knotless::app::Route {
+    knotless::app::Route::Notice {
+        review: false,
+        then: None,
+    }
 }
 
 #[test]
 fn home_80x24() {
-    let t = TestApp::new(ThemeName::Calm, None);
+    let mut t = TestApp::new(ThemeName::Calm, None);
     insta::assert_snapshot!(t.screen(80, 24, 0));
 }
 
 #[test]
 fn home_40x12() {
-    let t = TestApp::new(ThemeName::Calm, None);
+    let mut t = TestApp::new(ThemeName::Calm, None);
     insta::assert_snapshot!(t.screen(40, 12, 0));
 }
 
@@ -35,7 +37,7 @@ fn home_filtered() {
 
 #[test]
 fn too_small_says_how_big() {
-    let t = TestApp::new(ThemeName::Calm, None);
+    let mut t = TestApp::new(ThemeName::Calm, None);
     insta::assert_snapshot!(t.screen(30, 8, 0));
 }
 
@@ -51,18 +53,22 @@ fn help_80x24_and_40x12() {
 
 #[test]
 fn first_run_80x24_and_40x12() {
-    let t = TestApp::new(ThemeName::Calm, Some(first_run));
+    let mut t = TestApp::new(ThemeName::Calm, Some(first_run()));
     insta::assert_snapshot!("first_run_80x24", t.screen(80, 24, 0));
     insta::assert_snapshot!("first_run_40x12", t.screen(40, 12, 0));
 }
 
 #[test]
 fn first_run_is_acknowledged_once_and_remembered() {
-    let mut t = TestApp::new(ThemeName::Calm, Some(first_run));
-    assert!(FirstRun::needed(&t.app.env));
+    let mut t = TestApp::new(ThemeName::Calm, Some(first_run()));
+    assert!(knotless::store::state::notice_needed(
+        t.app.env.paths.data.as_deref()
+    ));
     t.keys(0, &["Enter"]);
     assert_eq!(t.app.screen().title(), "Home");
-    assert!(!FirstRun::needed(&t.app.env));
+    assert!(!knotless::store::state::notice_needed(
+        t.app.env.paths.data.as_deref()
+    ));
     let state = std::fs::read_to_string(t.data.path().join("state.toml")).unwrap();
     assert!(state.starts_with("notice_acknowledged = "), "{state}");
     // The config directory is never written.

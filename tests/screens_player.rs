@@ -47,7 +47,7 @@ fn started(ms: u64) -> TestApp {
     t
 }
 
-fn both(t: &TestApp, ms: u64, name: &str) {
+fn both(t: &mut TestApp, ms: u64, name: &str) {
     insta::assert_snapshot!(format!("{name}_80x24"), t.screen(80, 24, ms));
     insta::assert_snapshot!(format!("{name}_40x12"), t.screen(40, 12, ms));
 }
@@ -55,10 +55,10 @@ fn both(t: &TestApp, ms: u64, name: &str) {
 #[test]
 fn get_ready_then_a_running_step() {
     let mut t = started(0);
-    both(&t, 1_000, "get_ready");
+    both(&mut t, 1_000, "get_ready");
     t.tick(5_000);
     t.tick(7_300);
-    both(&t, 7_300, "running");
+    both(&mut t, 7_300, "running");
 }
 
 #[test]
@@ -66,7 +66,7 @@ fn paused_freezes_the_step() {
     let mut t = started(0);
     t.tick(5_000);
     t.keys(8_000, &["Space"]);
-    both(&t, 60_000, "paused");
+    both(&mut t, 60_000, "paused");
     assert_eq!(
         t.screen(80, 24, 8_000),
         t.screen(80, 24, 600_000),
@@ -84,11 +84,11 @@ fn transition_and_switch_sides() {
     for ms in [5_000, 25_000] {
         t.tick(ms);
     }
-    both(&t, 26_000, "transition");
+    both(&mut t, 26_000, "transition");
     for ms in [29_000, 39_000] {
         t.tick(ms);
     }
-    both(&t, 40_000, "switch_sides");
+    both(&mut t, 40_000, "switch_sides");
 }
 
 #[test]
@@ -99,7 +99,7 @@ fn finish_shows_every_step_and_saves_the_record() {
         t.tick(ms);
     }
     assert_eq!(t.app.screen().title(), "Finished");
-    both(&t, 54_000, "finish");
+    both(&mut t, 54_000, "finish");
     let history = std::fs::read_to_string(t.data.path().join("history.jsonl")).unwrap();
     let rec: serde_json::Value = serde_json::from_str(history.lines().next().unwrap()).unwrap();
     assert_eq!(rec["outcome"], "completed");

@@ -40,14 +40,14 @@ fn row(screen: &str, y: usize) -> &str {
 
 #[test]
 fn history_80x24_and_40x12() {
-    let t = history(ThemeName::Calm);
+    let mut t = history(ThemeName::Calm);
     insta::assert_snapshot!("history_80x24", t.screen(80, 24, 0));
     insta::assert_snapshot!("history_40x12", t.screen(40, 12, 0));
 }
 
 #[test]
 fn history_is_newest_first_and_merges_amendments() {
-    let t = history(ThemeName::Calm);
+    let mut t = history(ThemeName::Calm);
     let s = t.screen(80, 24, 0);
     // The Sunday session was appended after Monday's (a back-fill): it still sorts by time.
     assert!(row(&s, 2).contains("Mon 23 Nov 21:30"), "{s}");
@@ -247,7 +247,7 @@ fn history_mono_sets_no_colour_and_marks_the_selection() {
             .iter()
             .all(|c| c.fg == Color::Reset && c.bg == Color::Reset)
     );
-    let t = stats(ThemeName::Mono);
+    let mut t = stats(ThemeName::Mono);
     for (w, h) in [(80, 24), (40, 12)] {
         let buf = t.buffer(w, h, 0);
         assert!(
@@ -260,7 +260,7 @@ fn history_mono_sets_no_colour_and_marks_the_selection() {
 
 #[test]
 fn stats_80x24_and_40x12() {
-    let t = stats(ThemeName::Calm);
+    let mut t = stats(ThemeName::Calm);
     let s = t.screen(80, 24, 0);
     insta::assert_snapshot!("stats_80x24", s);
     for want in [
@@ -345,7 +345,7 @@ fn stats_and_history_lead_to_each_other_without_piling_up() {
 #[test]
 fn every_size_from_the_minimum_up_draws_without_panicking() {
     let mut h = history(ThemeName::Calm);
-    let s = stats(ThemeName::Calm);
+    let mut s = stats(ThemeName::Calm);
     for w in (40..=120).step_by(3) {
         for ht in 12..=40 {
             h.buffer(w, ht, 0);

@@ -35,7 +35,7 @@ fn ending_a_session_leaves_reading_the_history_to_the_loop() {
     assert_eq!(t.app.env.header, None, "nothing was read before the frame");
 
     // What the loop does after drawing that frame.
-    knotless::screens::warm_up(&mut t.app.env);
+    knotless::app::summary::refresh(&mut t.app.env);
     let header = t.app.env.header.as_deref().unwrap();
     assert!(header.starts_with("Last session today"), "{header}");
     assert_eq!(t.app.env.done["short-one"].count, 1);

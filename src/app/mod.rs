@@ -1,37 +1,35 @@
-//! The app: which screen is showing, what they share, and how keys move between screens.
+//! The app: which screen is showing, what the screens share, and the one place their
+//! effects are performed.
 //!
-//! Each screen is a `View`: it draws itself from its own state (a pure function of that
-//! state, the shared `Env` and `now`), turns keys into state changes and a `Nav`, and says
-//! when it next needs to wake (`deadline`). `App` owns the screen stack, the help overlay
-//! and the keys that work everywhere. The event loop in `tui` only feeds it events and
-//! instants, so everything here is testable with made-up instants and a `TestBackend`.
+//! Screens answer keys and wake-ups with a [`Nav`] and a list of [`Effect`]s; `App` turns
+//! routes into screens (loading what they show), performs the effects through its
+//! [`Runner`] and its own settings, and handles the keys that work everywhere. The event
+//! loop in [`tui`] only feeds it events and instants, so everything here is testable with
+//! made-up instants and a `TestBackend`.
 
 pub mod plain;
+pub mod routes;
+pub mod runner;
+pub mod summary;
 pub mod tui;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use ratatui::layout::Rect;
 
+pub use crate::core::effect::Effect;
 use crate::library::Library;
 use crate::model::config::{Config, Motion, ThemeName};
+pub use crate::screens::{Ctx, DoneInfo, Nav, Route, Screen, WallClock, system_wall_clock};
 use crate::store::paths::Paths;
 use crate::ui::theme::Theme;
+pub use runner::Runner;
 
-/// The wall clock, injectable so screens showing dates can be tested with a fixed "today".
-pub type WallClock = fn() -> jiff::Zoned;
-
-pub fn system_wall_clock() -> jiff::Zoned {
-    jiff::Zoned::now()
-}
-
-/// What every screen may read or change: the library, settings, paths, and the few
-/// effects the loop performs for them (ringing the bell, a status message).
+/// What the app holds besides its screens: the library, settings, paths, and what it
+/// knows of the history. Screens see it only through a read-only [`Ctx`].
 pub struct Env {
     pub lib: Library,
     pub paths: Paths,
@@ -44,7 +42,7 @@ pub struct Env {
     pub get_ready: Duration,
     pub weekly_goal: u32,
     pub wall: WallClock,
-    /// Set by a screen to ring the terminal bell once after the next draw.
+    /// Ring the terminal bell once after the next draw.
     pub bell_pending: bool,
     /// A one-line message shown in the footer until the next key (e.g. a save failure).
     pub status: Option<String>,
@@ -56,15 +54,6 @@ pub struct Env {
     /// them right after the next frame, so the frame that ends a session is never held up
     /// by reading a long history (tens of milliseconds at 10,000 records).
     pub history_changed: bool,
-}
-
-/// A routine's history at a glance: "Last done Sunday · 6 times · head −1.9 avg (n=4)".
-#[derive(Debug, Clone, PartialEq)]
-pub struct DoneInfo {
-    pub last: jiff::Timestamp,
-    pub count: u32,
-    /// Average change in head pain (after − before) and how many sessions had both.
-    pub pain_change: Option<(f64, u32)>,
 }
 
 impl Env {
@@ -89,124 +78,83 @@ impl Env {
         }
     }
 
-    /// Rings at the next draw unless muted or turned off.
-    pub fn ring(&mut self) {
-        if self.bell_allowed && !self.muted {
-            self.bell_pending = true;
+    /// The read-only view the screens get.
+    pub fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            lib: &self.lib,
+            theme: &self.theme,
+            motion: self.motion,
+            ask_ratings: self.ask_ratings,
+            get_ready: self.get_ready,
+            weekly_goal: self.weekly_goal,
+            muted: self.muted,
+            status: self.status.as_deref(),
+            header: self.header.as_deref(),
+            done: &self.done,
+            wall: self.wall,
         }
     }
-
-    pub fn data_dir(&self) -> Option<PathBuf> {
-        self.paths.data.clone()
-    }
-}
-
-/// Where to go after a key or a deadline.
-pub enum Nav {
-    Stay,
-    /// Leave this screen (quit when it is the last).
-    Back,
-    /// Open a screen on top of this one; Back returns here.
-    Open(Box<dyn View>),
-    /// Replace this screen (Back then goes to what was below it).
-    Replace(Box<dyn View>),
-    /// Back to the home screen, closing everything above it.
-    Home,
-    Quit,
-}
-
-/// One key for the footer and the help screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KeyHelp {
-    pub keys: &'static str,
-    pub what: &'static str,
-    /// Shown in the one-line footer (the help screen lists them all).
-    pub footer: bool,
-}
-
-pub const fn key(keys: &'static str, what: &'static str) -> KeyHelp {
-    KeyHelp {
-        keys,
-        what,
-        footer: true,
-    }
-}
-
-pub const fn help_only(keys: &'static str, what: &'static str) -> KeyHelp {
-    KeyHelp {
-        keys,
-        what,
-        footer: false,
-    }
-}
-
-pub trait View: Send {
-    /// A short name for the help screen's title ("Player", "Home").
-    fn title(&self) -> &str;
-    fn render(&self, frame: &mut Frame, area: Rect, env: &Env, now: Instant);
-    fn handle_key(&mut self, key: KeyEvent, env: &mut Env, now: Instant) -> Nav;
-    /// Called when the deadline passed (or on any wake-up); advance timers here.
-    fn tick(&mut self, _env: &mut Env, _now: Instant) -> Nav {
-        Nav::Stay
-    }
-    /// The next instant something visible changes; `None` means wait for input only.
-    fn deadline(&self, _env: &Env, _now: Instant) -> Option<Instant> {
-        None
-    }
-    /// Every key of this screen, in the order to show them.
-    fn keys(&self) -> Vec<KeyHelp>;
-    /// While true, every key goes to the screen (typing a filter or a note).
-    fn captures_text(&self) -> bool {
-        false
-    }
-    /// The app is quitting (Ctrl-C, a signal): save whatever must not be lost.
-    fn shutdown(&mut self, _env: &mut Env, _now: Instant) {}
-    /// The terminal is being suspended (Ctrl-Z): pause anything that runs.
-    fn suspend(&mut self, _env: &mut Env, _now: Instant) {}
-    /// Called when this screen is shown again after the one above it closed.
-    fn resumed(&mut self, _env: &mut Env) {}
 }
 
 pub struct App {
     pub env: Env,
-    stack: Vec<Box<dyn View>>,
+    runner: Runner,
+    stack: Vec<Box<dyn Screen>>,
+    /// Whether the bottom of the stack is the home screen (else `Nav::Home` builds one).
+    home_at_bottom: bool,
     help: bool,
     help_scroll: u16,
     quit: bool,
-    make_home: fn(&mut Env) -> Box<dyn View>,
 }
 
 impl App {
-    /// `make_home` builds the home screen, for `Nav::Home` when it is not on the stack.
-    pub fn new(env: Env, first: Box<dyn View>, make_home: fn(&mut Env) -> Box<dyn View>) -> App {
-        App {
+    /// The app showing `first` (built at `now`).
+    pub fn new(env: Env, first: Route, now: Instant) -> App {
+        let runner = Runner::new(env.paths.data.clone());
+        let mut app = App {
             env,
-            stack: vec![first],
+            runner,
+            stack: Vec::new(),
+            home_at_bottom: matches!(first, Route::Home),
             help: false,
             help_scroll: 0,
             quit: false,
-            make_home,
+        };
+        let screen = app.build_or_home(first, now);
+        app.stack.push(screen);
+        app
+    }
+
+    /// Opens a screen on top, as `Nav::Open` would; a screen that cannot be shown says why
+    /// on the status line instead.
+    pub fn open(&mut self, route: Route, now: Instant) {
+        match self.build(route, now) {
+            Ok(screen) => self.stack.push(screen),
+            Err(why) => self.env.status = Some(why),
         }
     }
 
-    /// Opens a screen on top, as `Nav::Open` would.
-    pub fn push(&mut self, view: Box<dyn View>) {
-        self.stack.push(view);
+    /// The screen for `route`, or home (saying why) when it cannot be shown.
+    fn build_or_home(&mut self, route: Route, now: Instant) -> Box<dyn Screen> {
+        match self.build(route, now) {
+            Ok(screen) => screen,
+            Err(why) => {
+                self.env.status = Some(why);
+                self.home_at_bottom = true;
+                Box::new(crate::screens::home::Home::new(&self.env.ctx()))
+            }
+        }
     }
 
     pub fn should_quit(&self) -> bool {
         self.quit
     }
 
-    pub fn screen(&self) -> &dyn View {
+    pub fn screen(&self) -> &dyn Screen {
         self.stack
             .last()
             .expect("the stack is never empty")
             .as_ref()
-    }
-
-    fn top(&mut self) -> &mut Box<dyn View> {
-        self.stack.last_mut().expect("the stack is never empty")
     }
 
     pub fn help_open(&self) -> bool {
@@ -239,7 +187,7 @@ impl App {
             }
             return;
         }
-        if !self.top().captures_text() {
+        if !self.screen().captures_text() {
             match key.code {
                 KeyCode::Char('?') => {
                     self.help = true;
@@ -253,11 +201,13 @@ impl App {
                 _ => {}
             }
         }
-        let nav = {
-            let (env, stack) = (&mut self.env, &mut self.stack);
-            stack.last_mut().unwrap().handle_key(key, env, now)
+        let (nav, effects) = {
+            let (env, stack) = (&self.env, &mut self.stack);
+            let ctx = env.ctx();
+            stack.last_mut().unwrap().update(key, now, &ctx)
         };
-        self.apply(nav);
+        self.perform(effects);
+        self.apply(nav, now);
     }
 
     fn cycle_theme(&mut self) {
@@ -267,32 +217,80 @@ impl App {
 
     /// A wake-up with no input: let the screen advance its timers.
     pub fn tick(&mut self, now: Instant) {
-        let nav = {
-            let (env, stack) = (&mut self.env, &mut self.stack);
-            stack.last_mut().unwrap().tick(env, now)
+        let (nav, effects) = {
+            let (env, stack) = (&self.env, &mut self.stack);
+            let ctx = env.ctx();
+            stack.last_mut().unwrap().tick(now, &ctx)
         };
-        self.apply(nav);
+        self.perform(effects);
+        self.apply(nav, now);
     }
 
     pub fn deadline(&self, now: Instant) -> Option<Instant> {
-        self.screen().deadline(&self.env, now)
+        self.screen().deadline(now, &self.env.ctx())
     }
 
     /// Quit now, letting every screen save what it must (Ctrl-C, SIGTERM, SIGHUP).
     pub fn shutdown(&mut self, now: Instant) {
-        let env = &mut self.env;
-        for s in self.stack.iter_mut().rev() {
-            s.shutdown(env, now);
-        }
+        let ctx = self.env.ctx();
+        let effects: Vec<Effect> = self
+            .stack
+            .iter_mut()
+            .rev()
+            .flat_map(|s| s.shutdown(now, &ctx))
+            .collect();
+        self.perform(effects);
         self.quit = true;
     }
 
     pub fn suspend(&mut self, now: Instant) {
-        let (env, stack) = (&mut self.env, &mut self.stack);
-        stack.last_mut().unwrap().suspend(env, now);
+        let effects = self.stack.last_mut().unwrap().suspend(now);
+        self.perform(effects);
     }
 
-    fn apply(&mut self, nav: Nav) {
+    /// Performs what the screens asked for, in order.
+    fn perform(&mut self, effects: Vec<Effect>) {
+        for e in effects {
+            match e {
+                Effect::Ring => {
+                    if self.env.bell_allowed && !self.env.muted {
+                        self.env.bell_pending = true;
+                    }
+                }
+                Effect::ToggleMute => {
+                    self.env.muted = !self.env.muted;
+                    let word = if self.env.muted {
+                        "bell muted"
+                    } else {
+                        "bell on"
+                    };
+                    self.env.status = Some(word.into());
+                }
+                Effect::Status(s) => self.env.status = Some(s),
+                Effect::Save(_) => {
+                    // Re-read right after the frame that shows the end of the session.
+                    self.env.history_changed = true;
+                    if let Some(problem) = self.runner.perform(&e, (self.env.wall)()) {
+                        self.env.status = Some(problem);
+                    }
+                }
+                Effect::Amend(_) => {
+                    if let Some(problem) = self.runner.perform(&e, (self.env.wall)()) {
+                        self.env.status = Some(problem);
+                    }
+                    // Home shows next, with the rating in its figures.
+                    summary::refresh(&mut self.env);
+                }
+                Effect::Checkpoint(_) | Effect::AcknowledgeNotice => {
+                    if let Some(problem) = self.runner.perform(&e, (self.env.wall)()) {
+                        self.env.status = Some(problem);
+                    }
+                }
+            }
+        }
+    }
+
+    fn apply(&mut self, nav: Nav, now: Instant) {
         match nav {
             Nav::Stay => {}
             Nav::Quit => self.quit = true,
@@ -300,47 +298,77 @@ impl App {
                 self.stack.pop();
                 if self.stack.is_empty() {
                     self.quit = true;
-                    self.stack.push((self.make_home)(&mut self.env));
+                    let home = self.build_or_home(Route::Home, now);
+                    self.stack.push(home);
                 } else {
-                    let (env, stack) = (&mut self.env, &mut self.stack);
-                    stack.last_mut().unwrap().resumed(env);
+                    self.resumed();
                 }
             }
-            Nav::Open(v) => self.stack.push(v),
-            Nav::Replace(v) => {
-                self.stack.pop();
-                self.stack.push(v);
-            }
+            Nav::Open(route) => self.open(route, now),
+            Nav::Replace(route) => match self.build(route, now) {
+                Ok(screen) => {
+                    self.stack.pop();
+                    self.stack.push(screen);
+                }
+                Err(why) => self.env.status = Some(why),
+            },
             Nav::Home => {
                 self.stack.truncate(1);
-                if self.stack[0].title() != "Home" {
-                    self.stack[0] = (self.make_home)(&mut self.env);
+                if self.home_at_bottom {
+                    self.resumed();
                 } else {
-                    let (env, stack) = (&mut self.env, &mut self.stack);
-                    stack[0].resumed(env);
+                    self.home_at_bottom = true;
+                    self.stack[0] = self.build_or_home(Route::Home, now);
                 }
             }
         }
+    }
+
+    fn resumed(&mut self) {
+        let (env, stack) = (&self.env, &mut self.stack);
+        stack.last_mut().unwrap().resumed(&env.ctx());
+    }
+
+    /// Settles the layout of the showing screen for an area (before each draw).
+    pub fn layout(&mut self, area: ratatui::layout::Rect, now: Instant) {
+        let (env, stack) = (&self.env, &mut self.stack);
+        stack.last_mut().unwrap().layout(area, now, &env.ctx());
     }
 
     pub fn render(&self, frame: &mut Frame, now: Instant) {
         let area = frame.area();
-        frame.buffer_mut().set_style(area, self.env.theme.base);
-        if crate::ui::too_small(frame, area, &self.env) {
+        let ctx = self.env.ctx();
+        frame.buffer_mut().set_style(area, ctx.theme.base);
+        if crate::ui::too_small(frame, area, ctx.theme) {
             return;
         }
-        self.screen().render(frame, area, &self.env, now);
+        let screen = self.screen();
+        screen.render(frame, area, &ctx, now);
         if self.help {
-            crate::screens::help::render(frame, area, &self.env, self.screen(), self.help_scroll);
+            let keys = screen.keys(&ctx);
+            crate::ui::help::render(
+                frame,
+                area,
+                ctx.theme,
+                screen.title(),
+                &keys,
+                self.help_scroll,
+            );
         }
     }
 
-    /// Draws into an off-screen buffer of the given size (tests and benchmarks).
-    pub fn render_to_buffer(&self, width: u16, height: u16, now: Instant) -> Buffer {
+    /// Lays out and draws into an off-screen buffer of the given size (tests and benchmarks).
+    pub fn render_to_buffer(&mut self, width: u16, height: u16, now: Instant) -> Buffer {
         let backend = ratatui::backend::TestBackend::new(width, height);
         let mut terminal = ratatui::Terminal::new(backend).expect("test backend");
+        self.layout(ratatui::layout::Rect::new(0, 0, width, height), now);
         terminal.draw(|f| self.render(f, now)).expect("draw");
         terminal.backend().buffer().clone()
+    }
+
+    /// The outcome of the last session saved in this run, for the finish screen.
+    pub fn runner(&self) -> &Runner {
+        &self.runner
     }
 }
 

@@ -13,9 +13,11 @@ use std::time::{Duration, Instant};
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 use ratatui::crossterm::terminal;
 
+use crate::app::Runner;
+use crate::core::effect::Effect;
+use crate::core::run::Run;
 use crate::core::session::{Event as SEvent, Session, StageKind};
 use crate::model::routine::{Length, Pattern, Sides, fmt_clock};
-use crate::store::recorder::Recorder;
 
 /// Lines go to `out`; keys come from the terminal when there is one.
 pub struct Plain<W: Write> {
@@ -163,8 +165,8 @@ impl<W: Write> Plain<W> {
     /// Runs the session to its end, printing as it goes, and saves it.
     pub fn run(
         &mut self,
-        mut session: Session,
-        mut rec: Recorder,
+        mut run: Run,
+        mut runner: Runner,
     ) -> io::Result<(crate::model::record::SessionRecord, Option<String>)> {
         let stop = Arc::new(AtomicBool::new(false));
         for sig in [
@@ -180,47 +182,51 @@ impl<W: Write> Plain<W> {
             self.line("(Space pause · n skip · q stop)")?;
         }
         self.line("Self-care only, not medical advice. Stop if it hurts, makes you dizzy, or your headache gets worse.")?;
-        let result = self.drive(&mut session, &mut rec, &stop, keys);
+        let result = self.drive(&mut run, &mut runner, &stop, keys);
         if self.raw {
             let _ = terminal::disable_raw_mode();
             self.raw = false;
         }
         let now = Instant::now();
-        if let Err(e) = result {
-            // Output went away (a closed pipe): keep the session as stopped, then report.
-            session.stop(now);
-            rec.finish(&session, now);
-            return Err(e);
+        if !run.session.is_finished() {
+            run.session.stop(now);
         }
-        let record = rec.finish(&session, now);
+        // Saved once: a no-op when the session's end was already saved as it happened.
+        let record = run.record(now);
+        let wall = jiff::Zoned::now();
+        runner.perform(&Effect::Save(record.clone()), wall);
+        let problem = runner.save_problem(&record.id);
+        // Output went away (a closed pipe): the session is kept as stopped; report it.
+        result?;
         let outcome = record.outcome.as_str();
         let active = fmt_clock(Duration::from_secs_f64(record.active_secs.max(0.0)));
         self.line(&format!("Finished ({outcome}) · {active} active"))?;
-        match &rec.problem {
+        match &problem {
             None => self.line("Saved to your history.")?,
             Some(p) => self.line(&format!("Not saved: {p}"))?,
         }
-        Ok((record, rec.problem.clone()))
+        Ok((record, problem))
     }
 
     fn drive(
         &mut self,
-        s: &mut Session,
-        rec: &mut Recorder,
+        run: &mut Run,
+        runner: &mut Runner,
         stop: &AtomicBool,
         keys: bool,
     ) -> io::Result<()> {
         let now = Instant::now();
-        s.update(now);
-        self.announce(s, now)?;
+        run.session.update(now);
+        self.announce(&run.session, now)?;
         loop {
             let now = Instant::now();
             if stop.load(Ordering::Relaxed) {
-                s.stop(now);
+                run.session.stop(now);
                 return Ok(());
             }
-            let events = s.update(now);
-            self.react(s, rec, &events, now)?;
+            let events = run.session.update(now);
+            self.react(run, runner, &events, now)?;
+            let s = &mut run.session;
             if s.is_finished() {
                 return Ok(());
             }
@@ -254,7 +260,7 @@ impl<W: Write> Plain<W> {
                             KeyCode::Char('n') | KeyCode::Right => s.skip(now),
                             _ => Vec::new(),
                         };
-                        self.react(s, rec, &events, now)?;
+                        self.react(run, runner, &events, now)?;
                     }
                 }
             } else {
@@ -263,23 +269,27 @@ impl<W: Write> Plain<W> {
         }
     }
 
+    /// Performs what the session's events ask for (the same reaction as in the app),
+    /// and describes each new stage.
     fn react(
         &mut self,
-        s: &Session,
-        rec: &mut Recorder,
+        run: &Run,
+        runner: &mut Runner,
         events: &[SEvent],
         now: Instant,
     ) -> io::Result<()> {
-        for e in events {
-            if e.changes_stage() {
-                rec.checkpoint(s, now);
-                if !s.is_finished() {
-                    if self.bell && e.rings_bell() {
-                        write!(self.out, "\x07")?;
-                    }
-                    self.announce(s, now)?;
+        let finished = run.session.is_finished();
+        for effect in run.react(events, now) {
+            match effect {
+                Effect::Ring if self.bell && !finished => write!(self.out, "\x07")?,
+                Effect::Checkpoint(_) | Effect::Save(_) => {
+                    runner.perform(&effect, jiff::Zoned::now());
                 }
+                _ => {}
             }
+        }
+        if !finished && events.iter().any(SEvent::changes_stage) {
+            self.announce(&run.session, now)?;
         }
         Ok(())
     }

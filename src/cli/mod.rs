@@ -116,7 +116,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `knotless` with no command: the first-run notice if it was never acknowledged, else home.
+/// `knotless` with no command: home (behind the first-run notice if it was never
+/// acknowledged).
 fn open_app(
     g: &crate::cli::args::Global,
     paths: &Paths,
@@ -125,14 +126,35 @@ fn open_app(
     crate::app::tui::check_terminal()?;
     let mut env = make_env(g, paths);
     env.status = recovered;
-    let first: Box<dyn crate::app::View> = if crate::screens::first_run::FirstRun::needed(&env) {
-        Box::new(crate::screens::first_run::FirstRun::new(false))
+    start_app(env, crate::app::Route::Home)
+}
+
+/// The one way into the app: `first`, behind the first-run safety notice when it was
+/// never acknowledged (the notice then goes on to `first`).
+fn start_app(env: crate::app::Env, first: crate::app::Route) -> Result<ExitCode, UserError> {
+    use crate::app::Route;
+    let first = if !crate::store::state::notice_needed(env.paths.data.as_deref()) {
+        first
     } else {
-        crate::screens::make_home(&mut env)
+        Route::Notice {
+            review: false,
+            then: (!matches!(first, Route::Home)).then(|| Box::new(first)),
+        }
     };
-    let app = crate::app::App::new(env, first, crate::screens::make_home);
-    crate::app::tui::run(app, crate::screens::warm_up).map_err(|e| format!("terminal: {e}"))?;
+    let app = crate::app::App::new(env, first, std::time::Instant::now());
+    crate::app::tui::run(app, warm_up).map_err(|e| format!("terminal: {e}"))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Runs once right after the first frame, and after each saved session.
+fn warm_up(env: &mut crate::app::Env) {
+    // Lets tests/e2e.rs check that a panic gives the terminal back: it needs a real panic
+    // in the real binary, mid-TUI. Debug builds only.
+    #[cfg(debug_assertions)]
+    if std::env::var_os("KNOTLESS_TEST_PANIC").is_some() {
+        panic!("test panic (KNOTLESS_TEST_PANIC is set)");
+    }
+    crate::app::summary::refresh(env);
 }
 
 /// The shared state of the app, from the library, config and flags.
@@ -338,35 +360,18 @@ fn run_cmd(
         let opts = crate::core::session::Options {
             get_ready: env.get_ready,
         };
-        let session = crate::core::session::Session::new(
-            &routine,
-            opts,
-            crate::store::recorder::new_id(&wall),
-            now,
-        );
-        let rec = crate::store::recorder::Recorder::begin(env.data_dir(), wall, &session, None);
-        return plain_finish(
-            crate::app::plain::Plain::new(io::stdout(), env.bell_allowed).run(session, rec),
-        );
+        let id = crate::store::history::new_id(wall.timestamp());
+        let session = crate::core::session::Session::new(&routine, opts, id, now);
+        return plain_run(&env, crate::core::run::Run::new(session, wall, None));
     }
     crate::app::tui::check_terminal()?;
-    let first: Box<dyn crate::app::View> = Box::new(crate::screens::before::Before::new(routine));
-    run_gated(env, first)
+    start_app(env, crate::app::Route::Before(routine))
 }
 
-/// Runs the app on `first`, with the first-run safety notice in front of it when it was
-/// never acknowledged.
-fn run_gated(
-    env: crate::app::Env,
-    first: Box<dyn crate::app::View>,
-) -> Result<ExitCode, UserError> {
-    let gate = crate::screens::first_run::FirstRun::needed(&env);
-    let mut app = crate::app::App::new(env, first, crate::screens::make_home);
-    if gate {
-        app.push(Box::new(crate::screens::first_run::FirstRun::gate()));
-    }
-    crate::app::tui::run(app, crate::screens::warm_up).map_err(|e| format!("terminal: {e}"))?;
-    Ok(ExitCode::SUCCESS)
+/// A session as timed lines of text, kept by the same runner as in the app.
+fn plain_run(env: &crate::app::Env, run: crate::core::run::Run) -> Result<ExitCode, UserError> {
+    let runner = crate::app::Runner::new(env.paths.data.clone());
+    plain_finish(crate::app::plain::Plain::new(io::stdout(), env.bell_allowed).run(run, runner))
 }
 
 /// The pattern and length for `breathe`, with the content guide's limit on 4-7-8
@@ -389,7 +394,7 @@ pub fn breathing_choice(
         .map_err(|e| e.to_string().replace("routine", "breathing pattern"))?
         .clone();
     let len = crate::app::plain::breathing_length(length, breaths)?;
-    let (len, note) = crate::screens::breathe::cap_for_pattern(&p, len);
+    let (len, note) = crate::core::rules::cap_for_pattern(&p, len);
     Ok((p, len, note))
 }
 
@@ -407,32 +412,25 @@ fn breathe_cmd(
     if let Some(n) = &note {
         eprintln!("note: {n}");
     }
-    let now = std::time::Instant::now();
     if wants_plain(plain) {
+        let now = std::time::Instant::now();
         let wall = jiff::Zoned::now();
         let opts = crate::core::session::Options {
-            get_ready: env.get_ready.min(std::time::Duration::from_secs(3)),
+            get_ready: crate::core::rules::breathing_get_ready(env.get_ready),
         };
-        let session = crate::core::session::Session::breathing(
-            &p,
-            len,
-            opts,
-            crate::store::recorder::new_id(&wall),
-            now,
-        );
-        let rec = crate::store::recorder::Recorder::begin(env.data_dir(), wall, &session, None);
-        return plain_finish(
-            crate::app::plain::Plain::new(io::stdout(), env.bell_allowed).run(session, rec),
-        );
+        let id = crate::store::history::new_id(wall.timestamp());
+        let session = crate::core::session::Session::breathing(&p, len, opts, id, now);
+        return plain_run(&env, crate::core::run::Run::new(session, wall, None));
     }
     crate::app::tui::check_terminal()?;
-    let first: Box<dyn crate::app::View> = Box::new(crate::screens::player::Player::breathing(
-        &mut env, &p, len, now,
-    ));
     env.status = note;
-    let app = crate::app::App::new(env, first, crate::screens::make_home);
-    crate::app::tui::run(app, crate::screens::warm_up).map_err(|e| format!("terminal: {e}"))?;
-    Ok(ExitCode::SUCCESS)
+    start_app(
+        env,
+        crate::app::Route::Breathing {
+            pattern: p,
+            length: len,
+        },
+    )
 }
 
 fn plain_finish(

@@ -16,8 +16,8 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, ToSpan, Zoned};
 
 use crate::core::stats::{self, PainStats, Stats};
+use crate::model::format::fmt_days_ago;
 use crate::model::record::{self, Kind, Outcome, SessionRecord, VERSION};
-use crate::store::history::Recent;
 
 // ---------------------------------------------------------------------------------------
 // Filtering and time parsing
@@ -234,17 +234,6 @@ pub fn fmt_change(change: f64) -> String {
     }
 }
 
-/// "today", "yesterday", "3 days ago" ("in 2 days" for a clock that was ahead).
-pub fn fmt_days_ago(days: i32) -> String {
-    match days {
-        0 => "today".to_string(),
-        1 => "yesterday".to_string(),
-        -1 => "tomorrow".to_string(),
-        d if d < 0 => format!("in {} days", -d),
-        d => format!("{d} days ago"),
-    }
-}
-
 /// A stored time shown in local time: "Tue 2026-11-24 17:05". Unreadable text is shown as is.
 pub fn fmt_local(stored: &str, tz: &TimeZone) -> String {
     match stored.parse::<Timestamp>() {
@@ -254,24 +243,6 @@ pub fn fmt_local(stored: &str, tz: &TimeZone) -> String {
             .to_string(),
         Err(_) => stored.to_string(),
     }
-}
-
-/// The home screen's header: "Last session 2 days ago · 2 of 3 this week", or
-/// "No sessions yet" for a new user. Give it `history::recent(data, week_start(now))`.
-pub fn home_header(recent: &Recent, now: &Zoned, weekly_goal: u32) -> String {
-    let Some(last) = recent.last_ended else {
-        return "No sessions yet".to_string();
-    };
-    let tz = now.time_zone();
-    let days = stats::days_between(stats::local_date(last, tz), now.date());
-    let week = if weekly_goal > 0 && recent.count_since >= weekly_goal {
-        format!("{} this week, goal reached", recent.count_since)
-    } else if weekly_goal > 0 {
-        format!("{} of {weekly_goal} this week", recent.count_since)
-    } else {
-        format!("{} this week", recent.count_since)
-    };
-    format!("Last session {} · {week}", fmt_days_ago(days))
 }
 
 fn truncate(text: &str, max: usize) -> String {

@@ -3,5 +3,8 @@
 //! `now` and returns what should happen as values.
 
 pub mod breath;
+pub mod effect;
+pub mod rules;
+pub mod run;
 pub mod session;
 pub mod stats;

@@ -2,5 +2,6 @@
 //! for people (durations, dates). Plain data; no I/O.
 
 pub mod config;
+pub mod format;
 pub mod record;
 pub mod routine;

@@ -3,7 +3,6 @@
 //! word (content guide §0 rule 2: pressure is for between bad headaches) and the offer of
 //! the migraine-day routine instead.
 
-use std::cell::Cell;
 use std::time::Instant;
 
 use ratatui::Frame;
@@ -12,9 +11,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use crate::app::{Env, KeyHelp, Nav, View, help_only, key};
+use super::{Ctx, Nav, Route, Screen, Update, go, stay};
 use crate::model::routine::{Routine, fmt_short};
 use crate::ui::rating::{Answer, Rating};
+use crate::ui::{KeyHelp, help_only, key};
 
 /// At or above this before-rating, a routine with pressure work asks once more.
 const STRONG: u8 = 7;
@@ -29,8 +29,8 @@ pub struct Before {
     routine: Routine,
     stage: Stage,
     scroll: u16,
-    /// Lines of text that did not fit at the last draw, so scrolling stops at the end.
-    overflow: Cell<u16>,
+    /// Lines of text that do not fit the current area, so scrolling stops at the end.
+    overflow: u16,
 }
 
 impl Before {
@@ -39,7 +39,7 @@ impl Before {
             routine,
             stage: Stage::Asking(Rating::default()),
             scroll: 0,
-            overflow: Cell::new(0),
+            overflow: 0,
         }
     }
 
@@ -47,19 +47,16 @@ impl Before {
         self.routine.steps.iter().any(|s| s.pressure.is_some())
     }
 
-    fn start(&self, env: &mut Env, pain: Option<u8>, now: Instant) -> Nav {
-        super::start_player(env, self.routine.clone(), pain, now)
-    }
-}
-
-impl View for Before {
-    fn title(&self) -> &str {
-        "Before you start"
+    fn start(&self, routine: &Routine, pain: Option<u8>) -> Update {
+        go(Nav::Replace(Route::Player {
+            routine: routine.clone(),
+            pain_before: pain,
+        }))
     }
 
-    fn render(&self, frame: &mut Frame, area: Rect, env: &Env, _now: Instant) {
-        let t = &env.theme;
-        let r = &self.routine;
+    /// The screen's parts for an area: the header, the text that scrolls, the question
+    /// that stays, and the footer.
+    fn areas(area: Rect) -> [Rect; 3] {
         let [head, body, foot] = Layout::vertical([
             Constraint::Length(2),
             Constraint::Min(1),
@@ -67,18 +64,15 @@ impl View for Before {
         ])
         .areas(area);
         let inner = crate::ui::centered(body, body.width.saturating_sub(2).min(76), body.height);
-        let w = inner.width;
-        let facts = format!("{} · {} steps ", fmt_short(r.total()), r.steps.len());
-        let [hl, hr] = Layout::horizontal([
-            Constraint::Min(1),
-            Constraint::Length(facts.chars().count() as u16),
-        ])
-        .areas(head);
-        frame.render_widget(Line::styled(format!(" {}", r.name), t.title), hl);
-        frame.render_widget(Line::styled(facts, t.muted), hr);
+        [head, inner, foot]
+    }
 
-        let mut lines: Vec<Line> = Vec::new();
-        let mut question: Vec<Line> = Vec::new();
+    /// The text above the question (cautions, the gentle word) and the question itself.
+    fn content(&self, ctx: &Ctx, w: u16, tall: bool) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
+        let t = ctx.theme;
+        let r = &self.routine;
+        let mut lines: Vec<Line<'static>> = Vec::new();
+        let mut question: Vec<Line<'static>> = Vec::new();
         match &self.stage {
             Stage::Asking(rating) => {
                 if !r.equipment.is_empty() {
@@ -101,10 +95,10 @@ impl View for Before {
                     }
                 }
                 question.push(Line::raw(""));
-                if env.ask_ratings {
+                if ctx.ask_ratings {
                     question.push(Line::styled("How is your head right now?", t.title));
                     question.push(rating.scale(t));
-                    if inner.height >= 16 {
+                    if tall {
                         question.extend(crate::ui::wrap_lines(
                             "0 = no pain, 10 = worst imaginable. Type a number (1 then 0 for 10), or Enter to skip.",
                             w,
@@ -133,7 +127,7 @@ impl View for Before {
                     t.caution,
                 ));
                 question.push(Line::raw(""));
-                if env.lib.routine(GENTLE_ID).is_some() {
+                if ctx.lib.routine(GENTLE_ID).is_some() {
                     question.extend(crate::ui::wrap_lines(
                         "g  switch to Migraine-day gentle (breathing and a still hold)",
                         w,
@@ -143,6 +137,37 @@ impl View for Before {
                 question.push(Line::styled("Enter  go ahead, gently", t.base));
             }
         }
+        (lines, question)
+    }
+}
+
+impl Screen for Before {
+    fn title(&self) -> &str {
+        "Before you start"
+    }
+
+    fn layout(&mut self, area: Rect, _now: Instant, ctx: &Ctx) {
+        let [_, inner, _] = Before::areas(area);
+        let (lines, question) = self.content(ctx, inner.width, inner.height >= 16);
+        let text_h = inner.height.saturating_sub(question.len() as u16);
+        self.overflow = (lines.len() as u16).saturating_sub(text_h);
+        self.scroll = self.scroll.min(self.overflow);
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
+        let t = ctx.theme;
+        let r = &self.routine;
+        let [head, inner, foot] = Before::areas(area);
+        let w = inner.width;
+        let facts = format!("{} · {} steps ", fmt_short(r.total()), r.steps.len());
+        let [hl, hr] = Layout::horizontal([
+            Constraint::Min(1),
+            Constraint::Length(facts.chars().count() as u16),
+        ])
+        .areas(head);
+        frame.render_widget(Line::styled(format!(" {}", r.name), t.title), hl);
+        frame.render_widget(Line::styled(facts, t.muted), hr);
+        let (mut lines, question) = self.content(ctx, w, inner.height >= 16);
         // The question stays on screen; the text above it scrolls when it does not fit.
         let [text_area, q_area] = Layout::vertical([
             Constraint::Min(1),
@@ -150,7 +175,6 @@ impl View for Before {
         ])
         .areas(inner);
         let overflow = (lines.len() as u16).saturating_sub(text_area.height);
-        self.overflow.set(overflow);
         let scroll = self.scroll.min(overflow);
         if overflow > scroll && text_area.height > 1 {
             let keep = (text_area.height - 1) as usize + scroll as usize;
@@ -159,56 +183,57 @@ impl View for Before {
         }
         frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), text_area);
         frame.render_widget(Paragraph::new(question), q_area);
-        crate::ui::footer(frame, foot, env, &self.keys());
+        crate::ui::footer(frame, foot, ctx.theme, ctx.status, &self.keys(ctx));
     }
 
-    fn handle_key(&mut self, key: KeyEvent, env: &mut Env, now: Instant) -> Nav {
+    fn update(&mut self, key: KeyEvent, _now: Instant, ctx: &Ctx) -> Update {
         match key.code {
-            KeyCode::Esc | KeyCode::Char('q') => return Nav::Back,
+            KeyCode::Esc | KeyCode::Char('q') => return go(Nav::Back),
             KeyCode::Down | KeyCode::Char('j') => {
-                self.scroll = (self.scroll + 2).min(self.overflow.get());
-                return Nav::Stay;
+                self.scroll = (self.scroll + 2).min(self.overflow);
+                return stay();
             }
             KeyCode::Up | KeyCode::Char('k') => {
                 self.scroll = self.scroll.saturating_sub(2);
-                return Nav::Stay;
+                return stay();
             }
             _ => {}
         }
+        let has_pressure = self.has_pressure();
         match &mut self.stage {
             Stage::Asking(rating) => {
-                if !env.ask_ratings {
+                if !ctx.ask_ratings {
                     return if key.code == KeyCode::Enter {
-                        self.start(env, None, now)
+                        self.start(&self.routine, None)
                     } else {
-                        Nav::Stay
+                        stay()
                     };
                 }
                 match rating.handle_key(key) {
-                    Answer::Pending => Nav::Stay,
-                    Answer::Skipped => self.start(env, None, now),
-                    Answer::Rated(n) if n >= STRONG && self.has_pressure() => {
+                    Answer::Pending => stay(),
+                    Answer::Skipped => self.start(&self.routine, None),
+                    Answer::Rated(n) if n >= STRONG && has_pressure => {
                         self.stage = Stage::Strong(n);
-                        Nav::Stay
+                        stay()
                     }
-                    Answer::Rated(n) => self.start(env, Some(n), now),
+                    Answer::Rated(n) => self.start(&self.routine, Some(n)),
                 }
             }
             Stage::Strong(n) => {
                 let n = *n;
                 match key.code {
-                    KeyCode::Enter => self.start(env, Some(n), now),
-                    KeyCode::Char('g') => match env.lib.routine(GENTLE_ID).cloned() {
-                        Some(gentle) => super::start_player(env, gentle, Some(n), now),
-                        None => Nav::Stay,
+                    KeyCode::Enter => self.start(&self.routine, Some(n)),
+                    KeyCode::Char('g') => match ctx.lib.routine(GENTLE_ID) {
+                        Some(gentle) => self.start(gentle, Some(n)),
+                        None => stay(),
                     },
-                    _ => Nav::Stay,
+                    _ => stay(),
                 }
             }
         }
     }
 
-    fn keys(&self) -> Vec<KeyHelp> {
+    fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
         match self.stage {
             Stage::Asking(_) => vec![
                 key("0-10", "rate"),

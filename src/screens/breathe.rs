@@ -11,59 +11,14 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph};
 
-use crate::app::{Env, KeyHelp, Nav, View, help_only, key};
+use super::{Ctx, Nav, Route, Screen, Update, go, stay};
+use crate::core::rules::{cap_for_pattern, caution_for};
 use crate::model::routine::{Length, Pattern};
+use crate::ui::{KeyHelp, help_only, key};
 
 pub const DEFAULT_PATTERN: &str = "extended-exhale";
 const MINUTES: [u64; 7] = [1, 2, 3, 5, 10, 15, 20];
 const BREATHS: [u32; 7] = [3, 4, 6, 9, 12, 18, 30];
-const FOUR_SEVEN_EIGHT_MAX: u32 = 4;
-
-pub const HOLD_CAUTION: &str = "Sit or lie down for this one, never while driving, in water or leaning on a ball. \
-If you feel light-headed, dizzy or tingly, stop and breathe normally. Skip breath holds if you are pregnant \
-or have heart or lung disease, uncontrolled blood pressure, epilepsy, glaucoma or panic disorder.";
-pub const SIGH_CAUTION: &str =
-    "Breathe slowly, not hugely. If you feel light-headed or tingly, stop and breathe normally.";
-
-/// Keeps a pattern within the guide's limits: 4-7-8 at most four breaths in a round.
-/// Returns the (possibly shortened) length and a note when it was changed.
-pub fn cap_for_pattern(p: &Pattern, len: Length) -> (Length, Option<String>) {
-    if p.id != "4-7-8" {
-        return (len, None);
-    }
-    let breaths = match len {
-        Length::Breaths(n) => n,
-        Length::Time(d) => (d.as_secs_f64() / p.cycle().as_secs_f64()).ceil() as u32,
-    };
-    if breaths <= FOUR_SEVEN_EIGHT_MAX {
-        (Length::Breaths(breaths.max(1)), None)
-    } else {
-        (
-            Length::Breaths(FOUR_SEVEN_EIGHT_MAX),
-            Some(
-                "4-7-8 is kept to 4 breaths a round; rest and breathe normally before another"
-                    .into(),
-            ),
-        )
-    }
-}
-
-pub fn caution_for(p: &Pattern) -> Option<&'static str> {
-    if p.has_holds() {
-        Some(HOLD_CAUTION)
-    } else if p
-        .phases
-        .iter()
-        .filter(|ph| ph.kind == crate::model::routine::PhaseKind::In)
-        .count()
-        > 1
-    {
-        Some(SIGH_CAUTION)
-    } else {
-        None
-    }
-}
-
 pub struct Setup {
     selected: usize,
     by_breaths: bool,
@@ -72,8 +27,8 @@ pub struct Setup {
 }
 
 impl Setup {
-    pub fn new(env: &Env) -> Setup {
-        let selected = env
+    pub fn new(ctx: &Ctx) -> Setup {
+        let selected = ctx
             .lib
             .patterns
             .iter()
@@ -87,13 +42,13 @@ impl Setup {
         }
     }
 
-    fn pattern<'e>(&self, env: &'e Env) -> Option<&'e Pattern> {
-        env.lib.patterns.get(self.selected)
+    fn pattern<'e>(&self, ctx: &Ctx<'e>) -> Option<&'e Pattern> {
+        ctx.lib.patterns.get(self.selected)
     }
 
-    fn length(&self, env: &Env) -> Option<Length> {
-        let p = self.pattern(env)?;
-        let len = if self.by_breaths || p.id == "4-7-8" {
+    fn length(&self, ctx: &Ctx) -> Option<Length> {
+        let p = self.pattern(ctx)?;
+        let len = if self.by_breaths || crate::core::rules::counted_in_breaths(p) {
             Length::Breaths(BREATHS[self.breaths])
         } else {
             Length::Time(Duration::from_secs(MINUTES[self.minutes] * 60))
@@ -101,11 +56,11 @@ impl Setup {
         Some(cap_for_pattern(p, len).0)
     }
 
-    fn length_words(&self, env: &Env) -> String {
-        match self.length(env) {
+    fn length_words(&self, ctx: &Ctx) -> String {
+        match self.length(ctx) {
             Some(Length::Breaths(n)) => {
                 let secs = self
-                    .pattern(env)
+                    .pattern(ctx)
                     .map(|p| p.cycle().as_secs_f64() * n as f64)
                     .unwrap_or(0.0);
                 format!(
@@ -132,17 +87,17 @@ impl Setup {
     }
 }
 
-impl View for Setup {
+impl Screen for Setup {
     fn title(&self) -> &str {
         "Breathing"
     }
 
-    fn render(&self, frame: &mut Frame, area: Rect, env: &Env, _now: Instant) {
-        let t = &env.theme;
+    fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
+        let t = ctx.theme;
         let [head, body, foot] = crate::ui::screen_areas(area);
         frame.render_widget(Line::styled(" Breathing", t.title), head);
         let wide = body.width >= 64;
-        let n = env.lib.patterns.len() as u16 + 2;
+        let n = ctx.lib.patterns.len() as u16 + 2;
         let (list, detail) = if wide {
             let list_w = (body.width * 2 / 5).clamp(28, 40);
             let [l, d] =
@@ -153,7 +108,7 @@ impl View for Setup {
             (l, d)
         };
         let list_w = list.width;
-        let rows: Vec<Line> = env
+        let rows: Vec<Line> = ctx
             .lib
             .patterns
             .iter()
@@ -173,7 +128,7 @@ impl View for Setup {
             .title(Line::styled(" Pattern ", t.title));
         frame.render_widget(Paragraph::new(rows).block(block), list);
 
-        let Some(p) = self.pattern(env) else { return };
+        let Some(p) = self.pattern(ctx) else { return };
         let w = if wide {
             detail.width.saturating_sub(4)
         } else {
@@ -191,7 +146,7 @@ impl View for Setup {
         lines.push(Line::raw(""));
         lines.push(Line::from(vec![
             Span::styled("Length  ", t.title),
-            Span::styled(format!("◂ {} ▸", self.length_words(env)), t.accent),
+            Span::styled(format!("◂ {} ▸", self.length_words(ctx)), t.accent),
         ]));
         if let Some(c) = caution_for(p) {
             lines.push(Line::raw(""));
@@ -216,11 +171,11 @@ impl View for Setup {
             };
             frame.render_widget(Paragraph::new(short), r);
         }
-        crate::ui::footer(frame, foot, env, &self.keys());
+        crate::ui::footer(frame, foot, ctx.theme, ctx.status, &self.keys(ctx));
     }
 
-    fn handle_key(&mut self, key: KeyEvent, env: &mut Env, now: Instant) -> Nav {
-        let n = env.lib.patterns.len();
+    fn update(&mut self, key: KeyEvent, _now: Instant, ctx: &Ctx) -> Update {
+        let n = ctx.lib.patterns.len();
         match key.code {
             KeyCode::Down | KeyCode::Char('j') if n > 0 => {
                 self.selected = (self.selected + 1).min(n - 1)
@@ -230,18 +185,20 @@ impl View for Setup {
             KeyCode::Left | KeyCode::Char('h') | KeyCode::Char('-') => self.nudge(-1),
             KeyCode::Tab => self.by_breaths = !self.by_breaths,
             KeyCode::Enter => {
-                if let (Some(p), Some(len)) = (self.pattern(env).cloned(), self.length(env)) {
-                    let player = super::player::Player::breathing(env, &p, len, now);
-                    return Nav::Replace(Box::new(player));
+                if let (Some(p), Some(len)) = (self.pattern(ctx).cloned(), self.length(ctx)) {
+                    return go(Nav::Replace(Route::Breathing {
+                        pattern: p,
+                        length: len,
+                    }));
                 }
             }
-            KeyCode::Esc | KeyCode::Char('q') => return Nav::Back,
+            KeyCode::Esc | KeyCode::Char('q') => return go(Nav::Back),
             _ => {}
         }
-        Nav::Stay
+        stay()
     }
 
-    fn keys(&self) -> Vec<KeyHelp> {
+    fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
         vec![
             key("Enter", "start"),
             key("↑↓", "pattern"),
@@ -250,53 +207,5 @@ impl View for Setup {
             key("Esc", "back"),
             help_only("j k h l", "the same, vim keys"),
         ]
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::routine::{Phase, PhaseKind, Source};
-
-    fn pattern(id: &str, secs: &[(PhaseKind, u64)]) -> Pattern {
-        Pattern {
-            id: id.into(),
-            description: None,
-            phases: secs
-                .iter()
-                .map(|&(kind, s)| Phase {
-                    kind,
-                    length: Duration::from_secs(s),
-                    label: None,
-                })
-                .collect(),
-            source: Source::Bundled,
-        }
-    }
-
-    #[test]
-    fn four_seven_eight_is_kept_to_four_breaths() {
-        let p = pattern(
-            "4-7-8",
-            &[
-                (PhaseKind::In, 4),
-                (PhaseKind::Hold, 7),
-                (PhaseKind::Out, 8),
-            ],
-        );
-        assert_eq!(
-            cap_for_pattern(&p, Length::Breaths(3)),
-            (Length::Breaths(3), None)
-        );
-        let (len, note) = cap_for_pattern(&p, Length::Time(Duration::from_secs(300)));
-        assert_eq!(len, Length::Breaths(4));
-        assert!(note.is_some());
-        let calm = pattern("relaxed", &[(PhaseKind::In, 5), (PhaseKind::Out, 5)]);
-        assert_eq!(
-            cap_for_pattern(&calm, Length::Breaths(30)).0,
-            Length::Breaths(30)
-        );
-        assert!(caution_for(&calm).is_none());
-        assert!(caution_for(&p).is_some());
     }
 }

@@ -2,7 +2,6 @@
 //! your head now?" and a one-line note. The record was saved before this screen opened;
 //! the rating and note are appended as an amendment when given.
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use ratatui::Frame;
@@ -11,13 +10,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::app::{Env, KeyHelp, Nav, View, key};
+use super::{Ctx, Effect, Nav, Screen, Update, go, stay};
 use crate::model::record::{
     Amendment, Outcome, SessionRecord, StepRecord, StepStatus, VERSION, format_time,
 };
 use crate::model::routine::fmt_clock;
-use crate::store::history;
 use crate::ui::rating::{Answer, Rating};
+use crate::ui::{KeyHelp, key};
 
 const NOTE_MAX: usize = 500;
 
@@ -29,7 +28,6 @@ enum Stage {
 
 pub struct Finish {
     record: SessionRecord,
-    data: Option<PathBuf>,
     /// Why the record could not be saved, if it could not.
     problem: Option<String>,
     stage: Stage,
@@ -39,20 +37,14 @@ pub struct Finish {
 }
 
 impl Finish {
-    pub fn new(
-        record: SessionRecord,
-        data: Option<PathBuf>,
-        problem: Option<String>,
-        env: &Env,
-    ) -> Finish {
-        let stage = if env.ask_ratings {
+    pub fn new(record: SessionRecord, problem: Option<String>, ctx: &Ctx) -> Finish {
+        let stage = if ctx.ask_ratings {
             Stage::Rating(Rating::default())
         } else {
             Stage::Note
         };
         Finish {
             record,
-            data,
             problem,
             stage,
             pain_after: None,
@@ -65,20 +57,21 @@ impl Finish {
         &self.record
     }
 
-    /// Appends the rating and note (once), if either was given.
-    fn amend(&mut self, env: &mut Env) {
+    /// The rating and note as an amendment to append (once), if either was given.
+    fn amend(&mut self, ctx: &Ctx) -> Vec<Effect> {
         if self.amended {
-            return;
+            return Vec::new();
         }
         self.amended = true;
         let note = self.note.trim();
         if self.pain_after.is_none() && note.is_empty() {
-            return;
+            return Vec::new();
         }
+        let wall = (ctx.wall)();
         let amendment = Amendment {
             v: VERSION,
             amends: self.record.id.clone(),
-            at: format_time((env.wall)().timestamp(), (env.wall)().time_zone()),
+            at: format_time(wall.timestamp(), wall.time_zone()),
             pain_before: None,
             pain_after: self.pain_after,
             note: (!note.is_empty()).then(|| note.to_string()),
@@ -87,16 +80,11 @@ impl Finish {
         if let Some(n) = &amendment.note {
             self.record.note = Some(n.clone());
         }
-        if let Some(dir) = &self.data
-            && let Err(e) = history::amend(dir, &amendment)
-        {
-            env.status = Some(format!("could not save the rating: {e}"));
-        }
-        crate::screens::refresh_history(env);
+        vec![Effect::Amend(amendment)]
     }
 
-    fn step_rows(&self, env: &Env, w: u16) -> Vec<Line<'static>> {
-        let t = &env.theme;
+    fn step_rows(&self, ctx: &Ctx, w: u16) -> Vec<Line<'static>> {
+        let t = ctx.theme;
         // One row per routine step: both sides of a step share a row, as in "L 1:00  R 1:00".
         let mut rows: Vec<(String, Vec<&StepRecord>)> = Vec::new();
         for s in &self.record.steps {
@@ -166,15 +154,15 @@ fn truncate(s: &str, w: usize) -> String {
     }
 }
 
-impl View for Finish {
+impl Screen for Finish {
     fn title(&self) -> &str {
         "Finished"
     }
 
-    fn render(&self, frame: &mut Frame, area: Rect, env: &Env, _now: Instant) {
-        let t = &env.theme;
+    fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
+        let t = ctx.theme;
         let r = &self.record;
-        let rows = self.step_rows(env, area.width);
+        let rows = self.step_rows(ctx, area.width);
         // Why it was not saved comes after a path that can be long: wrap it, so the reason
         // ("permission denied") is never cut off at the edge.
         let saved: Vec<Line> = match &self.problem {
@@ -267,15 +255,14 @@ impl View for Finish {
             }
         }
         frame.render_widget(Paragraph::new(lines), ask);
-        crate::ui::footer(frame, foot, env, &self.keys());
+        crate::ui::footer(frame, foot, ctx.theme, ctx.status, &self.keys(ctx));
     }
 
-    fn handle_key(&mut self, key: KeyEvent, env: &mut Env, _now: Instant) -> Nav {
+    fn update(&mut self, key: KeyEvent, _now: Instant, ctx: &Ctx) -> Update {
         match &mut self.stage {
             Stage::Rating(rating) => {
                 if matches!(key.code, KeyCode::Esc | KeyCode::Char('q')) {
-                    self.amend(env);
-                    return Nav::Home;
+                    return (Nav::Home, self.amend(ctx));
                 }
                 match rating.handle_key(key) {
                     Answer::Pending => {}
@@ -285,19 +272,17 @@ impl View for Finish {
                     }
                     Answer::Skipped => self.stage = Stage::Note,
                 }
-                Nav::Stay
+                stay()
             }
             Stage::Note => {
                 match key.code {
                     KeyCode::Enter => {
                         self.stage = Stage::Done;
-                        self.amend(env);
-                        return Nav::Home;
+                        return (Nav::Home, self.amend(ctx));
                     }
                     KeyCode::Esc => {
                         self.note.clear();
-                        self.amend(env);
-                        return Nav::Home;
+                        return (Nav::Home, self.amend(ctx));
                     }
                     KeyCode::Backspace => {
                         self.note.pop();
@@ -312,13 +297,13 @@ impl View for Finish {
                     }
                     _ => {}
                 }
-                Nav::Stay
+                stay()
             }
-            Stage::Done => Nav::Home,
+            Stage::Done => go(Nav::Home),
         }
     }
 
-    fn keys(&self) -> Vec<KeyHelp> {
+    fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
         match self.stage {
             Stage::Rating(_) => vec![
                 key("0-10", "rate"),
@@ -337,7 +322,7 @@ impl View for Finish {
         matches!(self.stage, Stage::Note)
     }
 
-    fn shutdown(&mut self, env: &mut Env, _now: Instant) {
-        self.amend(env);
+    fn shutdown(&mut self, _now: Instant, ctx: &Ctx) -> Vec<Effect> {
+        self.amend(ctx)
     }
 }

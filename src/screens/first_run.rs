@@ -2,7 +2,6 @@
 //! a routine" (content guide §5.1 and §5.5, in its user-facing wording). Acknowledged once
 //! with Enter and remembered in `<data>/state.toml`; reachable again from home with `!`.
 
-use std::cell::Cell;
 use std::time::Instant;
 
 use ratatui::Frame;
@@ -11,8 +10,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::app::{Env, KeyHelp, Nav, View, help_only, key};
-use crate::store::state::State;
+use super::{Ctx, Effect, Nav, Route, Screen, Update, go};
+use crate::ui::{KeyHelp, help_only, key};
 
 pub const NOTICE: &str = "This tool offers general self-care routines for relaxation and muscle \
 tension. It is not medical advice and does not diagnose, treat or prevent any condition. It does \
@@ -45,56 +44,32 @@ headaches keep coming back, painkillers don't help, or you need pain relief on m
 pub struct FirstRun {
     /// Shown again from home: Enter just closes it.
     review: bool,
-    /// Shown before a session started from the command line: Enter acknowledges and
-    /// goes on to that session (the screen below this one) instead of home.
-    gate: bool,
+    /// Where Enter goes after acknowledging (a session started from the command line);
+    /// home when there is none.
+    then: Option<Box<Route>>,
     scroll: u16,
-    /// Lines that did not fit at the last draw, so scrolling stops at the end.
-    overflow: Cell<u16>,
+    /// Lines that do not fit the current area, so scrolling stops at the end.
+    overflow: u16,
 }
 
 impl FirstRun {
-    pub fn new(review: bool) -> FirstRun {
+    pub fn new(review: bool, then: Option<Box<Route>>) -> FirstRun {
         FirstRun {
             review,
-            gate: false,
+            then,
             scroll: 0,
-            overflow: Cell::new(0),
+            overflow: 0,
         }
     }
 
-    /// The notice in front of a session started with `run` or `breathe`.
-    pub fn gate() -> FirstRun {
-        FirstRun {
-            gate: true,
-            ..FirstRun::new(false)
-        }
+    /// The area the notice's text gets within the screen.
+    fn text_area(area: Rect) -> Rect {
+        let [body, _] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+        crate::ui::centered(body, body.width.saturating_sub(2).min(78), body.height)
     }
 
-    /// Whether the notice still needs acknowledging.
-    pub fn needed(env: &Env) -> bool {
-        match env.paths.data.as_deref() {
-            Some(d) => State::load(d).notice_acknowledged.is_none(),
-            None => true,
-        }
-    }
-
-    fn acknowledge(&self, env: &mut Env) {
-        let Some(dir) = env.paths.data.clone() else {
-            return;
-        };
-        let mut state = State::load(&dir);
-        state.notice_acknowledged = Some((env.wall)().timestamp().to_string());
-        if let Err(e) = state.save(&dir) {
-            env.status = Some(format!(
-                "could not remember this ({}): it will show again next time",
-                e.kind()
-            ));
-        }
-    }
-
-    fn body(&self, env: &Env, width: u16) -> Vec<Line<'static>> {
-        let t = &env.theme;
+    fn body(&self, ctx: &Ctx, width: u16) -> Vec<Line<'static>> {
+        let t = &ctx.theme;
         let mut lines = Vec::new();
         lines.push(Line::styled("Important — please read", t.title));
         lines.push(Line::raw(""));
@@ -120,73 +95,70 @@ impl FirstRun {
     }
 }
 
-impl View for FirstRun {
+impl Screen for FirstRun {
     fn title(&self) -> &str {
         "Safety notice"
     }
 
-    fn render(&self, frame: &mut Frame, area: Rect, env: &Env, _now: Instant) {
-        let [body, footer] =
-            Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
-        let inner = crate::ui::centered(body, body.width.saturating_sub(2).min(78), body.height);
-        let lines = self.body(env, inner.width);
-        let total = lines.len() as u16;
-        self.overflow.set(total.saturating_sub(inner.height));
+    fn layout(&mut self, area: Rect, _now: Instant, ctx: &Ctx) {
+        let inner = FirstRun::text_area(area);
+        let total = self.body(ctx, inner.width).len() as u16;
+        self.overflow = total.saturating_sub(inner.height);
+        self.scroll = self.scroll.min(self.overflow);
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
+        let [_, footer] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+        let inner = FirstRun::text_area(area);
+        let lines = self.body(ctx, inner.width);
         frame.render_widget(
             Paragraph::new(lines)
                 .wrap(Wrap { trim: false })
-                .scroll((self.scroll.min(self.overflow.get()), 0)),
+                .scroll((self.scroll, 0)),
             inner,
         );
-        let mut keys = self.keys();
-        if self.overflow.get() == 0 {
-            keys.retain(|k| k.keys != "↑↓");
-        }
-        crate::ui::footer(frame, footer, env, &keys);
+        crate::ui::footer(frame, footer, ctx.theme, ctx.status, &self.keys(ctx));
     }
 
-    fn handle_key(&mut self, key: KeyEvent, env: &mut Env, _now: Instant) -> Nav {
+    fn update(&mut self, key: KeyEvent, _now: Instant, _ctx: &Ctx) -> Update {
         match key.code {
+            KeyCode::Enter if self.review => go(Nav::Back),
             KeyCode::Enter => {
-                if self.review {
-                    Nav::Back
-                } else {
-                    self.acknowledge(env);
-                    if self.gate { Nav::Back } else { Nav::Home }
-                }
+                let nav = match self.then.take() {
+                    Some(route) => Nav::Replace(*route),
+                    None => Nav::Home,
+                };
+                (nav, vec![Effect::AcknowledgeNotice])
             }
             KeyCode::Down | KeyCode::Char('j') | KeyCode::Char(' ') | KeyCode::PageDown => {
-                self.scroll = (self.scroll + 3).min(self.overflow.get());
-                Nav::Stay
+                self.scroll = (self.scroll + 3).min(self.overflow);
+                go(Nav::Stay)
             }
             KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => {
                 self.scroll = self.scroll.saturating_sub(3);
-                Nav::Stay
+                go(Nav::Stay)
             }
-            KeyCode::Esc | KeyCode::Char('q') => {
-                if self.review {
-                    Nav::Back
-                } else {
-                    Nav::Quit
-                }
-            }
-            _ => Nav::Stay,
+            KeyCode::Esc | KeyCode::Char('q') if self.review => go(Nav::Back),
+            KeyCode::Esc | KeyCode::Char('q') => go(Nav::Quit),
+            _ => go(Nav::Stay),
         }
     }
 
-    fn keys(&self) -> Vec<KeyHelp> {
-        vec![
-            if self.review {
-                key("Enter", "close")
-            } else {
-                key("Enter", "I understand")
-            },
-            key("↑↓", "scroll"),
-            if self.review {
-                help_only("q", "close")
-            } else {
-                key("q", "quit")
-            },
-        ]
+    fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
+        let mut keys = vec![if self.review {
+            key("Enter", "close")
+        } else {
+            key("Enter", "I understand")
+        }];
+        // Scrolling is offered only when there is something to scroll to.
+        if self.overflow > 0 {
+            keys.push(key("↑↓", "scroll"));
+        }
+        keys.extend([if self.review {
+            help_only("q", "close")
+        } else {
+            key("q", "quit")
+        }]);
+        keys
     }
 }

@@ -7,9 +7,7 @@
 //! scrolling then work on those rows and only the lines on screen are formatted. The one
 //! session opened in the detail view is read again in full, steps and note included.
 
-use std::cell::Cell;
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::time::Instant;
 
 use jiff::tz::TimeZone;
@@ -21,12 +19,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
-use crate::app::{Env, KeyHelp, Nav, View, help_only, key};
+use super::{Ctx, Nav, Route, Screen, Update, go, stay};
 use crate::model::record::{Kind, Outcome, SessionRecord, StepStatus};
 use crate::model::routine::Area;
-use crate::store::history::{self, Detail, Warning};
 use crate::ui::theme::Theme;
-use crate::ui::{fit, fit_right, mss};
+use crate::ui::{KeyHelp, fit, fit_right, help_only, key, mss};
 
 /// How far back the table looks; `p` cycles through these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,7 +112,7 @@ pub struct History {
     /// Index into `visible`.
     selected: usize,
     /// First visible line of the table, kept between draws so the list scrolls smoothly.
-    offset: Cell<usize>,
+    offset: usize,
     area: Option<u32>,
     routine: Option<u32>,
     period: Period,
@@ -125,51 +122,53 @@ pub struct History {
     /// Line numbers of the lines the reader could not use.
     skipped: Vec<u64>,
     problem: Option<String>,
-    data: Option<PathBuf>,
 }
 
 impl History {
-    /// Reads the history (without steps) and shows all of it.
-    pub fn open(env: &Env) -> History {
-        let mut h = History {
+    /// An empty history screen; the app adds the sessions it reads, then [`History::loaded`].
+    pub fn new(ctx: &Ctx) -> History {
+        History {
             rows: Vec::new(),
             names: Names::default(),
             visible: Vec::new(),
             selected: 0,
-            offset: Cell::new(0),
+            offset: 0,
             area: None,
             routine: None,
             period: Period::All,
-            now: (env.wall)(),
+            now: (ctx.wall)(),
             skipped: Vec::new(),
             problem: None,
-            data: env.data_dir(),
-        };
-        if let Some(dir) = h.data.clone() {
-            let (rows, names) = (&mut h.rows, &mut h.names);
-            match history::for_each(&dir, Detail::NoSteps, |r| {
-                rows.push(Row {
-                    id: r.id.as_str().into(),
-                    start: r.started().unwrap_or(Timestamp::UNIX_EPOCH),
-                    routine: names.intern(&r.routine_id),
-                    title: names.intern(&r.title),
-                    area: names.intern(&r.area),
-                    active_secs: r.active_secs as f32,
-                    outcome: r.outcome,
-                    pain_before: r.pain_before,
-                    pain_after: r.pain_after,
-                })
-            }) {
-                Ok(warnings) => h.skipped = unreadable(&warnings),
-                Err(e) => h.problem = Some(e.to_string()),
-            }
         }
+    }
+
+    /// One session of the history (read without its steps).
+    pub fn add(&mut self, r: &SessionRecord) {
+        let names = &mut self.names;
+        self.rows.push(Row {
+            id: r.id.as_str().into(),
+            start: r.started().unwrap_or(Timestamp::UNIX_EPOCH),
+            routine: names.intern(&r.routine_id),
+            title: names.intern(&r.title),
+            area: names.intern(&r.area),
+            active_secs: r.active_secs as f32,
+            outcome: r.outcome,
+            pain_before: r.pain_before,
+            pain_after: r.pain_after,
+        });
+    }
+
+    /// Every session is in: `skipped` are the line numbers the reader could not use, and
+    /// `problem` says why the history could not be read at all.
+    pub fn loaded(mut self, skipped: Vec<u64>, problem: Option<String>) -> History {
+        self.skipped = skipped;
+        self.problem = problem;
         // Back-filled and recovered sessions are appended out of time order; a stable sort
         // keeps file order among sessions that started at the same second.
-        h.rows.sort_by_key(|r| std::cmp::Reverse(r.start));
-        h.rows.shrink_to_fit();
-        h.refilter();
-        h
+        self.rows.sort_by_key(|r| std::cmp::Reverse(r.start));
+        self.rows.shrink_to_fit();
+        self.refilter();
+        self
     }
 
     fn refilter(&mut self) {
@@ -194,7 +193,7 @@ impl History {
                     .position(|&i| self.rows[i as usize].id == id)
             })
             .unwrap_or(0);
-        self.offset.set(0);
+        self.offset = 0;
     }
 
     /// The areas in the history, in the order the home screen uses, then any others
@@ -290,32 +289,17 @@ impl History {
         format!(" {} ", parts.join(" · "))
     }
 
-    fn open_detail(&self, env: &mut Env) -> Nav {
-        let Some(&i) = self.visible.get(self.selected) else {
-            return Nav::Stay;
-        };
-        let Some(dir) = &self.data else {
-            return Nav::Stay;
-        };
-        let id = &self.rows[i as usize].id;
-        match find_record(dir, id) {
-            Ok(Some(record)) => Nav::Open(Box::new(SessionDetail::new(
-                record,
-                self.now.time_zone().clone(),
+    fn open_detail(&self) -> Update {
+        match self.visible.get(self.selected) {
+            Some(&i) => go(Nav::Open(Route::SessionDetail(
+                self.rows[i as usize].id.to_string(),
             ))),
-            Ok(None) => {
-                env.status = Some("That session is no longer in the history file.".into());
-                Nav::Stay
-            }
-            Err(e) => {
-                env.status = Some(e.to_string());
-                Nav::Stay
-            }
+            None => stay(),
         }
     }
 
-    fn render_table(&self, frame: &mut Frame, area: Rect, env: &Env) {
-        let t = &env.theme;
+    fn render_table(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        let t = ctx.theme;
         let title = self.title_text();
         let count = match self.visible.len() {
             1 => " 1 session ".to_string(),
@@ -371,14 +355,7 @@ impl History {
         frame.render_widget(Line::styled(cols.header(), t.muted), head);
 
         let h = list.height as usize;
-        let mut off = self.offset.get();
-        if self.selected < off {
-            off = self.selected;
-        } else if h > 0 && self.selected >= off + h {
-            off = self.selected + 1 - h;
-        }
-        off = off.min(self.visible.len().saturating_sub(h.max(1)));
-        self.offset.set(off);
+        let off = self.offset;
         let this_year = self.now.year();
         let lines: Vec<Line> = self
             .visible
@@ -461,16 +438,6 @@ fn next_in(all: &[u32], current: Option<u32>) -> Option<u32> {
             all.get(at + 1).copied()
         }
     }
-}
-
-/// The line numbers the reader skipped. Other warnings (a rating out of range, an
-/// amendment for a record that is not there) leave every session readable.
-pub fn unreadable(warnings: &[Warning]) -> Vec<u64> {
-    warnings
-        .iter()
-        .filter(|w| w.message.starts_with("skipped"))
-        .filter_map(|w| w.line)
-        .collect()
 }
 
 /// "2 unreadable lines skipped (lines 7, 12)".
@@ -567,31 +534,31 @@ impl Columns {
     }
 }
 
-/// Reads the history again, in full this time, up to the record with this id.
-fn find_record(dir: &std::path::Path, id: &str) -> Result<Option<SessionRecord>, String> {
-    let records = history::Records::open(dir, Detail::Full).map_err(|e| e.to_string())?;
-    for r in records {
-        let r = r.map_err(|e| e.to_string())?;
-        if r.id == id {
-            return Ok(Some(r));
-        }
-    }
-    Ok(None)
-}
-
-impl View for History {
+impl Screen for History {
     fn title(&self) -> &str {
         "History"
     }
 
-    fn render(&self, frame: &mut Frame, area: Rect, env: &Env, _now: Instant) {
-        let [body, foot] =
-            Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
-        self.render_table(frame, body, env);
-        crate::ui::footer(frame, foot, env, &self.keys());
+    fn layout(&mut self, area: Rect, _now: Instant, _ctx: &Ctx) {
+        // The table's rows: the area less the footer, the border and the column heads.
+        let h = area.height.saturating_sub(4) as usize;
+        let mut off = self.offset;
+        if self.selected < off {
+            off = self.selected;
+        } else if h > 0 && self.selected >= off + h {
+            off = self.selected + 1 - h;
+        }
+        self.offset = off.min(self.visible.len().saturating_sub(h.max(1)));
     }
 
-    fn handle_key(&mut self, key: KeyEvent, env: &mut Env, _now: Instant) -> Nav {
+    fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
+        let [body, foot] =
+            Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
+        self.render_table(frame, body, ctx);
+        crate::ui::footer(frame, foot, ctx.theme, ctx.status, &self.keys(ctx));
+    }
+
+    fn update(&mut self, key: KeyEvent, _now: Instant, _ctx: &Ctx) -> Update {
         match key.code {
             KeyCode::Down | KeyCode::Char('j') => self.step(1),
             KeyCode::Up | KeyCode::Char('k') => self.step(-1),
@@ -599,20 +566,18 @@ impl View for History {
             KeyCode::PageUp => self.step(-10),
             KeyCode::Home | KeyCode::Char('g') => self.step(isize::MIN),
             KeyCode::End | KeyCode::Char('G') => self.step(isize::MAX),
-            KeyCode::Enter => return self.open_detail(env),
+            KeyCode::Enter => return self.open_detail(),
             KeyCode::Char('a') => self.cycle_area(),
             KeyCode::Char('r') => self.cycle_routine(),
             KeyCode::Char('p') => self.cycle_period(),
-            KeyCode::Char('s') => {
-                return Nav::Replace(Box::new(super::stats::StatsView::open(env)));
-            }
-            KeyCode::Char('q') | KeyCode::Esc => return Nav::Back,
+            KeyCode::Char('s') => return go(Nav::Replace(Route::Stats)),
+            KeyCode::Char('q') | KeyCode::Esc => return go(Nav::Back),
             _ => {}
         }
-        Nav::Stay
+        stay()
     }
 
-    fn keys(&self) -> Vec<KeyHelp> {
+    fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
         vec![
             help_only("↑↓ j k", "choose a session"),
             key("Enter", "details"),
@@ -638,20 +603,27 @@ impl View for History {
 pub struct SessionDetail {
     record: SessionRecord,
     tz: TimeZone,
-    scroll: Cell<u16>,
+    scroll: u16,
 }
 
 impl SessionDetail {
-    fn new(record: SessionRecord, tz: TimeZone) -> SessionDetail {
+    pub fn new(record: SessionRecord, ctx: &Ctx) -> SessionDetail {
         SessionDetail {
             record,
-            tz,
-            scroll: Cell::new(0),
+            tz: (ctx.wall)().time_zone().clone(),
+            scroll: 0,
         }
     }
 
-    fn lines(&self, env: &Env, w: u16) -> Vec<Line<'static>> {
-        let t = &env.theme;
+    /// The bordered box the session is shown in, and its footer line.
+    fn areas(area: Rect) -> (Rect, Rect) {
+        let [body, foot] =
+            Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
+        (body, foot)
+    }
+
+    fn lines(&self, ctx: &Ctx, w: u16) -> Vec<Line<'static>> {
+        let t = ctx.theme;
         let r = &self.record;
         let w = w as usize;
         let mut out = Vec::new();
@@ -702,7 +674,7 @@ impl SessionDetail {
         if !r.steps.is_empty() {
             out.push(Line::raw(""));
             out.push(Line::styled("Steps", t.title));
-            out.extend(self.step_lines(env, w));
+            out.extend(self.step_lines(ctx, w));
         }
         out.push(Line::raw(""));
         let what = match r.kind {
@@ -715,8 +687,8 @@ impl SessionDetail {
         out
     }
 
-    fn step_lines(&self, env: &Env, w: usize) -> Vec<Line<'static>> {
-        let t = &env.theme;
+    fn step_lines(&self, ctx: &Ctx, w: usize) -> Vec<Line<'static>> {
+        let t = ctx.theme;
         let steps = &self.record.steps;
         let wide = w >= 50;
         let any_side = steps.iter().any(|s| s.side.is_some());
@@ -795,15 +767,23 @@ fn field(
     }
 }
 
-impl View for SessionDetail {
+impl Screen for SessionDetail {
     fn title(&self) -> &str {
         "Session"
     }
 
-    fn render(&self, frame: &mut Frame, area: Rect, env: &Env, _now: Instant) {
-        let t = &env.theme;
-        let [body, foot] =
-            Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
+    fn layout(&mut self, area: Rect, _now: Instant, ctx: &Ctx) {
+        let (body, _) = SessionDetail::areas(area);
+        let inner = Block::bordered()
+            .padding(Padding::horizontal(1))
+            .inner(body);
+        let over = (self.lines(ctx, inner.width).len() as u16).saturating_sub(inner.height);
+        self.scroll = self.scroll.min(over);
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
+        let t = ctx.theme;
+        let (body, foot) = SessionDetail::areas(area);
         let block = Block::bordered()
             .border_style(t.border)
             .padding(Padding::horizontal(1))
@@ -815,10 +795,9 @@ impl View for SessionDetail {
                 t.title,
             ));
         let inner = block.inner(body);
-        let lines = self.lines(env, inner.width);
+        let lines = self.lines(ctx, inner.width);
         let over = (lines.len() as u16).saturating_sub(inner.height);
-        let scroll = self.scroll.get().min(over);
-        self.scroll.set(scroll);
+        let scroll = self.scroll.min(over);
         let mut block = block;
         if over > 0 {
             let more = match (scroll > 0, scroll < over) {
@@ -829,26 +808,26 @@ impl View for SessionDetail {
             block = block.title_bottom(Line::styled(more, t.muted).right_aligned());
         }
         frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), body);
-        crate::ui::footer(frame, foot, env, &self.keys());
+        crate::ui::footer(frame, foot, ctx.theme, ctx.status, &self.keys(ctx));
     }
 
-    fn handle_key(&mut self, key: KeyEvent, _env: &mut Env, _now: Instant) -> Nav {
-        let s = self.scroll.get();
-        match key.code {
-            KeyCode::Down | KeyCode::Char('j') => self.scroll.set(s.saturating_add(1)),
-            KeyCode::Up | KeyCode::Char('k') => self.scroll.set(s.saturating_sub(1)),
-            KeyCode::PageDown | KeyCode::Char(' ') => self.scroll.set(s.saturating_add(10)),
-            KeyCode::PageUp => self.scroll.set(s.saturating_sub(10)),
-            KeyCode::Home | KeyCode::Char('g') => self.scroll.set(0),
-            // Clamped to the end at the next draw.
-            KeyCode::End | KeyCode::Char('G') => self.scroll.set(u16::MAX),
-            KeyCode::Char('q') | KeyCode::Esc => return Nav::Back,
-            _ => {}
-        }
-        Nav::Stay
+    fn update(&mut self, key: KeyEvent, _now: Instant, _ctx: &Ctx) -> Update {
+        let s = self.scroll;
+        self.scroll = match key.code {
+            KeyCode::Down | KeyCode::Char('j') => s.saturating_add(1),
+            KeyCode::Up | KeyCode::Char('k') => s.saturating_sub(1),
+            KeyCode::PageDown | KeyCode::Char(' ') => s.saturating_add(10),
+            KeyCode::PageUp => s.saturating_sub(10),
+            KeyCode::Home | KeyCode::Char('g') => 0,
+            // Clamped to the end at the next layout.
+            KeyCode::End | KeyCode::Char('G') => u16::MAX,
+            KeyCode::Char('q') | KeyCode::Esc => return go(Nav::Back),
+            _ => s,
+        };
+        stay()
     }
 
-    fn keys(&self) -> Vec<KeyHelp> {
+    fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
         vec![
             key("↑↓", "scroll"),
             key("Esc", "back to the list"),

@@ -2,7 +2,6 @@
 //! the ways to everything else. Files that failed to load are listed with their error, so
 //! a typo never makes a routine silently disappear.
 
-use std::cell::Cell;
 use std::time::Instant;
 
 use ratatui::Frame;
@@ -11,8 +10,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
-use crate::app::{DoneInfo, Env, KeyHelp, Nav, View, help_only, key};
+use super::{Ctx, DoneInfo, Nav, Route, Screen, Update, go, stay};
 use crate::model::routine::{Area, Routine, Sides, fmt_clock, fmt_short};
+use crate::ui::{KeyHelp, help_only, key};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Row {
@@ -34,27 +34,27 @@ pub struct Home {
     /// Index into `rows()` of the selected row.
     selected: usize,
     /// First visible row, kept between draws so the list scrolls smoothly.
-    offset: Cell<usize>,
+    offset: usize,
 }
 
 impl Home {
-    pub fn new(env: &Env) -> Home {
+    pub fn new(ctx: &Ctx) -> Home {
         let mut h = Home {
             filter: String::new(),
             filtering: false,
             selected: 0,
-            offset: Cell::new(0),
+            offset: 0,
         };
-        h.selected = h.first_selectable(env).unwrap_or(0);
+        h.selected = h.first_selectable(ctx).unwrap_or(0);
         h
     }
 
-    fn rows(&self, env: &Env) -> Vec<Row> {
+    fn rows(&self, ctx: &Ctx) -> Vec<Row> {
         let q = self.filter.to_lowercase();
         let keep = |r: &Routine| q.is_empty() || r.matches(&q) || r.area.as_str().contains(&q);
         let mut rows = Vec::new();
         for area in Area::ALL {
-            let hits: Vec<usize> = env
+            let hits: Vec<usize> = ctx
                 .lib
                 .routines
                 .iter()
@@ -67,27 +67,27 @@ impl Home {
                 rows.extend(hits.into_iter().map(Row::Routine));
             }
         }
-        if !env.lib.problems.is_empty() && q.is_empty() {
+        if !ctx.lib.problems.is_empty() && q.is_empty() {
             rows.push(Row::ProblemsHeading);
-            rows.extend((0..env.lib.problems.len()).map(Row::Problem));
+            rows.extend((0..ctx.lib.problems.len()).map(Row::Problem));
         }
         rows
     }
 
-    fn first_selectable(&self, env: &Env) -> Option<usize> {
-        self.rows(env).iter().position(|r| r.selectable())
+    fn first_selectable(&self, ctx: &Ctx) -> Option<usize> {
+        self.rows(ctx).iter().position(|r| r.selectable())
     }
 
-    fn selected_row(&self, env: &Env) -> Option<Row> {
-        self.rows(env)
+    fn selected_row(&self, ctx: &Ctx) -> Option<Row> {
+        self.rows(ctx)
             .get(self.selected)
             .copied()
             .filter(|r| r.selectable())
     }
 
     /// Moves the selection by `delta` selectable rows, stopping at the ends.
-    fn step(&mut self, env: &Env, delta: isize) {
-        let rows = self.rows(env);
+    fn step(&mut self, ctx: &Ctx, delta: isize) {
+        let rows = self.rows(ctx);
         let sel: Vec<usize> = rows
             .iter()
             .enumerate()
@@ -102,13 +102,25 @@ impl Home {
         self.selected = sel[next];
     }
 
-    fn refilter(&mut self, env: &Env) {
-        self.selected = self.first_selectable(env).unwrap_or(0);
-        self.offset.set(0);
+    fn refilter(&mut self, ctx: &Ctx) {
+        self.selected = self.first_selectable(ctx).unwrap_or(0);
+        self.offset = 0;
     }
 
-    fn render_list(&self, frame: &mut Frame, area: Rect, env: &Env) {
-        let t = &env.theme;
+    /// The list's and the detail pane's areas within the body.
+    fn panes(body: Rect) -> (Rect, Option<Rect>) {
+        if body.width >= 64 {
+            let list_w = (body.width * 12 / 25).clamp(32, 46);
+            let [list, detail] =
+                Layout::horizontal([Constraint::Length(list_w), Constraint::Min(20)]).areas(body);
+            (list, Some(detail))
+        } else {
+            (body, None)
+        }
+    }
+
+    fn render_list(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        let t = ctx.theme;
         let title = if self.filtering || !self.filter.is_empty() {
             format!(
                 " Routines · /{}{} ",
@@ -123,7 +135,7 @@ impl Home {
             .title(Line::styled(title, t.title));
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        let rows = self.rows(env);
+        let rows = self.rows(ctx);
         if rows.is_empty() {
             frame.render_widget(
                 Paragraph::new(format!(
@@ -137,13 +149,7 @@ impl Home {
             return;
         }
         let h = inner.height as usize;
-        let mut off = self.offset.get();
-        if self.selected < off {
-            off = self.selected.saturating_sub(1); // keep its heading in view when possible
-        } else if self.selected >= off + h {
-            off = self.selected + 1 - h;
-        }
-        self.offset.set(off);
+        let off = self.offset;
         let w = inner.width as usize;
         let lines: Vec<Line> = rows
             .iter()
@@ -157,7 +163,7 @@ impl Home {
                     Row::Heading(a) => Line::styled(format!(" {}", a.heading()), t.muted),
                     Row::ProblemsHeading => Line::styled(" COULD NOT LOAD", t.caution),
                     Row::Routine(ri) => {
-                        let r = &env.lib.routines[ri];
+                        let r = &ctx.lib.routines[ri];
                         let len = fmt_short(r.total());
                         Line::styled(
                             two_ends(&format!(" {}", r.name), &format!("{len} "), w),
@@ -165,7 +171,7 @@ impl Home {
                         )
                     }
                     Row::Problem(pi) => {
-                        let p = &env.lib.problems[pi];
+                        let p = &ctx.lib.problems[pi];
                         let name = std::path::Path::new(&p.file)
                             .file_name()
                             .map(|n| n.to_string_lossy().into_owned())
@@ -182,9 +188,9 @@ impl Home {
         frame.render_widget(Paragraph::new(lines), inner);
     }
 
-    fn render_detail(&self, frame: &mut Frame, area: Rect, env: &Env) {
-        let t = &env.theme;
-        let Some(row) = self.selected_row(env) else {
+    fn render_detail(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        let t = ctx.theme;
+        let Some(row) = self.selected_row(ctx) else {
             frame.render_widget(Block::bordered().border_style(t.border), area);
             return;
         };
@@ -192,14 +198,14 @@ impl Home {
         let inner_h = area.height.saturating_sub(2);
         let (title, lines) = match row {
             Row::Routine(ri) => {
-                let r = &env.lib.routines[ri];
+                let r = &ctx.lib.routines[ri];
                 (
                     r.name.clone(),
-                    routine_detail(r, env.done.get(&r.id), env, inner_w, inner_h),
+                    routine_detail(r, ctx.done.get(&r.id), ctx, inner_w, inner_h),
                 )
             }
             Row::Problem(pi) => {
-                let p = &env.lib.problems[pi];
+                let p = &ctx.lib.problems[pi];
                 let w = inner_w;
                 let mut lines = vec![
                     Line::styled("This file was skipped:", t.caution),
@@ -242,8 +248,8 @@ fn two_ends(left: &str, right: &str, w: usize) -> String {
 }
 
 /// "Sunday", "yesterday", "3 Nov": how long ago, in words a person uses.
-fn when(last: jiff::Timestamp, env: &Env) -> String {
-    let now = (env.wall)();
+fn when(last: jiff::Timestamp, ctx: &Ctx) -> String {
+    let now = (ctx.wall)();
     let tz = now.time_zone().clone();
     let then = last.to_zoned(tz).date();
     let today = now.date();
@@ -261,11 +267,11 @@ fn when(last: jiff::Timestamp, env: &Env) -> String {
 fn routine_detail(
     r: &Routine,
     done: Option<&DoneInfo>,
-    env: &Env,
+    ctx: &Ctx,
     w: u16,
     h: u16,
 ) -> Vec<Line<'static>> {
-    let t = &env.theme;
+    let t = ctx.theme;
     let n_w = r.steps.len().to_string().len();
     let mut steps: Vec<Line<'static>> = r
         .steps
@@ -288,7 +294,7 @@ fn routine_detail(
         Some(d) => {
             let mut s = format!(
                 "Last done {} · {} time{}",
-                when(d.last, env),
+                when(d.last, ctx),
                 d.count,
                 if d.count == 1 { "" } else { "s" }
             );
@@ -364,48 +370,56 @@ pub fn signed(x: f64) -> String {
     }
 }
 
-impl View for Home {
+impl Screen for Home {
     fn title(&self) -> &str {
         "Home"
     }
 
-    fn render(&self, frame: &mut Frame, area: Rect, env: &Env, _now: Instant) {
-        let t = &env.theme;
+    fn layout(&mut self, area: Rect, _now: Instant, _ctx: &Ctx) {
+        let [_, body, _] = crate::ui::screen_areas(area);
+        let (list, _) = Home::panes(body);
+        // The list's inside, within its border.
+        let h = list.height.saturating_sub(2) as usize;
+        if self.selected < self.offset {
+            self.offset = self.selected.saturating_sub(1); // keep its heading in view when possible
+        } else if self.selected >= self.offset + h {
+            self.offset = self.selected + 1 - h;
+        }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
+        let t = ctx.theme;
         let [head, body, foot] = crate::ui::screen_areas(area);
-        let header = env.header.clone().unwrap_or_default();
+        let header = ctx.header.unwrap_or_default();
         let [l, r] = Layout::horizontal([Constraint::Length(10), Constraint::Min(0)]).areas(head);
         frame.render_widget(Line::styled(" knotless", t.title), l);
         frame.render_widget(
             Line::styled(format!("{header} "), t.muted).right_aligned(),
             r,
         );
-        if body.width >= 64 {
-            let list_w = (body.width * 12 / 25).clamp(32, 46);
-            let [list, detail] =
-                Layout::horizontal([Constraint::Length(list_w), Constraint::Min(20)]).areas(body);
-            self.render_list(frame, list, env);
-            self.render_detail(frame, detail, env);
-        } else {
-            self.render_list(frame, body, env);
+        let (list, detail) = Home::panes(body);
+        self.render_list(frame, list, ctx);
+        if let Some(detail) = detail {
+            self.render_detail(frame, detail, ctx);
         }
-        crate::ui::footer(frame, foot, env, &self.keys());
+        crate::ui::footer(frame, foot, ctx.theme, ctx.status, &self.keys(ctx));
     }
 
-    fn handle_key(&mut self, key: KeyEvent, env: &mut Env, _now: Instant) -> Nav {
+    fn update(&mut self, key: KeyEvent, _now: Instant, ctx: &Ctx) -> Update {
         if self.filtering {
             match key.code {
                 KeyCode::Esc => {
                     self.filtering = false;
                     self.filter.clear();
-                    self.refilter(env);
+                    self.refilter(ctx);
                 }
                 KeyCode::Enter => self.filtering = false,
                 KeyCode::Backspace => {
                     self.filter.pop();
-                    self.refilter(env);
+                    self.refilter(ctx);
                 }
-                KeyCode::Down => self.step(env, 1),
-                KeyCode::Up => self.step(env, -1),
+                KeyCode::Down => self.step(ctx, 1),
+                KeyCode::Up => self.step(ctx, -1),
                 KeyCode::Char(c)
                     if self.filter.chars().count() < 40
                         && !key
@@ -413,45 +427,48 @@ impl View for Home {
                             .intersects(KeyModifiers::ALT | KeyModifiers::CONTROL) =>
                 {
                     self.filter.push(c);
-                    self.refilter(env);
+                    self.refilter(ctx);
                 }
                 _ => {}
             }
-            return Nav::Stay;
+            return stay();
         }
         match key.code {
-            KeyCode::Down | KeyCode::Char('j') => self.step(env, 1),
-            KeyCode::Up | KeyCode::Char('k') => self.step(env, -1),
-            KeyCode::PageDown => self.step(env, 10),
-            KeyCode::PageUp => self.step(env, -10),
-            KeyCode::Home | KeyCode::Char('g') => self.step(env, isize::MIN / 2),
-            KeyCode::End | KeyCode::Char('G') => self.step(env, isize::MAX / 2),
+            KeyCode::Down | KeyCode::Char('j') => self.step(ctx, 1),
+            KeyCode::Up | KeyCode::Char('k') => self.step(ctx, -1),
+            KeyCode::PageDown => self.step(ctx, 10),
+            KeyCode::PageUp => self.step(ctx, -10),
+            KeyCode::Home | KeyCode::Char('g') => self.step(ctx, isize::MIN / 2),
+            KeyCode::End | KeyCode::Char('G') => self.step(ctx, isize::MAX / 2),
             KeyCode::Char('/') => {
                 self.filtering = true;
             }
             KeyCode::Esc if !self.filter.is_empty() => {
                 self.filter.clear();
-                self.refilter(env);
+                self.refilter(ctx);
             }
             KeyCode::Enter => {
-                if let Some(Row::Routine(i)) = self.selected_row(env) {
-                    let r = env.lib.routines[i].clone();
-                    return super::open_routine(env, r);
+                if let Some(Row::Routine(i)) = self.selected_row(ctx) {
+                    let r = ctx.lib.routines[i].clone();
+                    return go(Nav::Open(Route::Before(r)));
                 }
             }
-            KeyCode::Char('b') => return super::open_breathing(env),
-            KeyCode::Char('h') => return super::open_history(env),
-            KeyCode::Char('s') => return super::open_stats(env),
+            KeyCode::Char('b') => return go(Nav::Open(Route::BreathingSetup)),
+            KeyCode::Char('h') => return go(Nav::Open(Route::History)),
+            KeyCode::Char('s') => return go(Nav::Open(Route::Stats)),
             KeyCode::Char('!') => {
-                return Nav::Open(Box::new(super::first_run::FirstRun::new(true)));
+                return go(Nav::Open(Route::Notice {
+                    review: true,
+                    then: None,
+                }));
             }
-            KeyCode::Char('q') | KeyCode::Esc => return Nav::Quit,
+            KeyCode::Char('q') | KeyCode::Esc => return go(Nav::Quit),
             _ => {}
         }
-        Nav::Stay
+        stay()
     }
 
-    fn keys(&self) -> Vec<KeyHelp> {
+    fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
         if self.filtering {
             return vec![
                 key("type", "to filter"),
@@ -481,10 +498,10 @@ impl View for Home {
         self.filtering
     }
 
-    fn resumed(&mut self, env: &mut Env) {
+    fn resumed(&mut self, ctx: &Ctx) {
         // The routine list cannot change while running, but a filter may now match nothing.
-        if self.selected_row(env).is_none() {
-            self.refilter(env);
+        if self.selected_row(ctx).is_none() {
+            self.refilter(ctx);
         }
     }
 }

@@ -1,84 +1,164 @@
-//! One file per screen: its state, how keys change it, and how it is drawn.
+//! One file per screen: its state, how keys change it, and how it is drawn — and the
+//! contract between screens and the app.
+//!
+//! A screen owns its state. It reads what it shows through a read-only [`Ctx`], answers a
+//! key or a wake-up with a [`Nav`] (where to go, as a [`Route`] value) and a list of
+//! [`Effect`]s (what to do: save, ring, acknowledge), and draws itself without changing
+//! anything. It never touches storage or builds another screen: the app turns routes into
+//! screens, loading what they show, and performs the effects.
 
 pub mod before;
 pub mod breathe;
 pub mod finish;
 pub mod first_run;
-pub mod help;
 pub mod history;
 pub mod home;
 pub mod player;
 pub mod stats;
 
-/// Enter on a routine: its cautions and the before-rating, then the player.
-pub fn open_routine(
-    _env: &mut crate::app::Env,
-    routine: crate::model::routine::Routine,
-) -> crate::app::Nav {
-    crate::app::Nav::Open(Box::new(before::Before::new(routine)))
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+
+pub use crate::core::effect::Effect;
+use crate::library::Library;
+use crate::model::config::Motion;
+use crate::model::record::SessionRecord;
+use crate::model::routine::{Length, Pattern, Routine};
+use crate::ui::KeyHelp;
+use crate::ui::theme::Theme;
+
+/// The wall clock, injectable so screens showing dates can be tested with a fixed "today".
+pub type WallClock = fn() -> jiff::Zoned;
+
+pub fn system_wall_clock() -> jiff::Zoned {
+    jiff::Zoned::now()
 }
 
-/// Starts the player for `routine`, replacing the screen that asked.
-pub fn start_player(
-    env: &mut crate::app::Env,
-    routine: crate::model::routine::Routine,
-    pain_before: Option<u8>,
-    now: std::time::Instant,
-) -> crate::app::Nav {
-    let player = player::Player::routine(env, &routine, pain_before, now);
-    crate::app::Nav::Replace(Box::new(player))
+/// What every screen may read: the library, the settings, and what the app knows of the
+/// history. Nothing in it can be changed by a screen; changes go through effects.
+#[derive(Clone, Copy)]
+pub struct Ctx<'a> {
+    pub lib: &'a Library,
+    pub theme: &'a Theme,
+    pub motion: Motion,
+    pub ask_ratings: bool,
+    pub get_ready: Duration,
+    pub weekly_goal: u32,
+    pub muted: bool,
+    /// A one-line message for the footer until the next key (e.g. a save failure).
+    pub status: Option<&'a str>,
+    /// "Last session 2 days ago · 3 this week", once the history has been read.
+    pub header: Option<&'a str>,
+    /// What the history says about each routine (by id), for the home detail pane.
+    pub done: &'a BTreeMap<String, DoneInfo>,
+    pub wall: WallClock,
 }
 
-pub fn open_breathing(env: &mut crate::app::Env) -> crate::app::Nav {
-    crate::app::Nav::Open(Box::new(breathe::Setup::new(env)))
+/// A routine's history at a glance: "Last done Sunday · 6 times · head −1.9 avg (n=4)".
+#[derive(Debug, Clone, PartialEq)]
+pub struct DoneInfo {
+    pub last: jiff::Timestamp,
+    pub count: u32,
+    /// Average change in head pain (after − before) and how many sessions had both.
+    pub pain_change: Option<(f64, u32)>,
 }
 
-pub fn open_history(env: &mut crate::app::Env) -> crate::app::Nav {
-    crate::app::Nav::Open(Box::new(history::History::open(env)))
+/// Every screen there is, with what it needs to be built. The app turns a route into a
+/// screen, loading what it shows; a new screen is one variant here and one arm there.
+#[derive(Debug, Clone)]
+pub enum Route {
+    Home,
+    /// The safety notice: read again from home (`review`), or on a first start, when it
+    /// goes on to `then` (a session started from the command line) or home.
+    Notice {
+        review: bool,
+        then: Option<Box<Route>>,
+    },
+    /// A routine's cautions and the before-rating.
+    Before(Routine),
+    Player {
+        routine: Routine,
+        pain_before: Option<u8>,
+    },
+    BreathingSetup,
+    Breathing {
+        pattern: Pattern,
+        length: Length,
+    },
+    /// The end of a session; its record was just handed to [`Effect::Save`].
+    Finish(Box<SessionRecord>),
+    History,
+    /// One session of the history, by record id.
+    SessionDetail(String),
+    Stats,
 }
 
-pub fn open_stats(env: &mut crate::app::Env) -> crate::app::Nav {
-    crate::app::Nav::Open(Box::new(stats::StatsView::open(env)))
+/// Where to go after a key or a wake-up.
+#[derive(Debug, Clone)]
+pub enum Nav {
+    Stay,
+    /// Leave this screen (quit when it is the last).
+    Back,
+    /// Open a screen on top of this one; Back returns here.
+    Open(Route),
+    /// Replace this screen (Back then goes to what was below it).
+    Replace(Route),
+    /// Back to the home screen, closing everything above it.
+    Home,
+    Quit,
 }
 
-pub fn make_home(env: &mut crate::app::Env) -> Box<dyn crate::app::View> {
-    Box::new(home::Home::new(env))
+/// A screen's answer to a key or a wake-up.
+pub type Update = (Nav, Vec<Effect>);
+
+/// Nothing to do.
+pub fn stay() -> Update {
+    (Nav::Stay, Vec::new())
 }
 
-/// Runs once after the first frame: reads what the header and detail pane need from the
-/// history, which can be large, so the first frame never waits for it.
-pub fn warm_up(env: &mut crate::app::Env) {
-    refresh_history(env);
+/// Go somewhere, with no effect.
+pub fn go(nav: Nav) -> Update {
+    (nav, Vec::new())
 }
 
-/// Re-reads what the home screen shows from the history: the header line (read from the
-/// end of the file, cheap at any size) and each routine's last-done line.
-pub fn refresh_history(env: &mut crate::app::Env) {
-    use crate::core::stats::{StatsBuilder, StatsOptions, week_start};
-    use crate::store::history::{self, Detail};
-    let Some(dir) = env.data_dir() else { return };
-    let now = (env.wall)();
-    if let Ok(recent) = history::recent(&dir, week_start(&now).timestamp()) {
-        env.header = Some(crate::cli::review::home_header(
-            &recent,
-            &now,
-            env.weekly_goal,
-        ));
+pub trait Screen: Send {
+    /// A short name for the help screen's title ("Player", "Home").
+    fn title(&self) -> &str;
+    /// Called before each draw with the area the screen will get: scroll positions and
+    /// other layout results are settled here, so drawing changes nothing.
+    fn layout(&mut self, _area: Rect, _now: Instant, _ctx: &Ctx) {}
+    fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, now: Instant);
+    fn update(&mut self, key: KeyEvent, now: Instant, ctx: &Ctx) -> Update;
+    /// Called when the deadline passed (or on any wake-up); advance timers here.
+    fn tick(&mut self, _now: Instant, _ctx: &Ctx) -> Update {
+        stay()
     }
-    let mut b = StatsBuilder::new(&now, StatsOptions::new(env.weekly_goal));
-    if history::for_each(&dir, Detail::NoSteps, |r| b.add(&r)).is_ok() {
-        env.done = b
-            .finish()
-            .routines
-            .into_iter()
-            .map(|r| {
-                let info = crate::app::DoneInfo {
-                    last: r.last_at,
-                    count: r.sessions,
-                    pain_change: r.pain.change_avg.map(|c| (c, r.pain.change_n)),
-                };
-                (r.routine_id, info)
-            })
-            .collect();
+    /// The next instant something visible changes; `None` means wait for input only.
+    fn deadline(&self, _now: Instant, _ctx: &Ctx) -> Option<Instant> {
+        None
+    }
+    /// Every key of this screen, in the order to show them.
+    fn keys(&self, ctx: &Ctx) -> Vec<KeyHelp>;
+    /// While true, every key goes to the screen (typing a filter or a note).
+    fn captures_text(&self) -> bool {
+        false
+    }
+    /// The app is quitting (Ctrl-C, a signal): what must be saved first.
+    fn shutdown(&mut self, _now: Instant, _ctx: &Ctx) -> Vec<Effect> {
+        Vec::new()
+    }
+    /// The terminal is being suspended (Ctrl-Z): pause anything that runs.
+    fn suspend(&mut self, _now: Instant) -> Vec<Effect> {
+        Vec::new()
+    }
+    /// Called when this screen is shown again after the one above it closed.
+    fn resumed(&mut self, _ctx: &Ctx) {}
+    /// The running session, if this screen runs one (tests and the suspend path read it).
+    fn session(&self) -> Option<&crate::core::session::Session> {
+        None
     }
 }

@@ -6,7 +6,6 @@
 //! to its controls, rings the bell on timer-driven step changes, and keeps the recorder's
 //! snapshot current. It wakes only when the session's next visible change is due.
 
-use std::cell::Cell;
 use std::time::Instant;
 
 use ratatui::Frame;
@@ -15,105 +14,89 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget};
 
-use crate::app::{Env, KeyHelp, Nav, View, help_only, key};
+use super::{Ctx, Effect, Nav, Route, Screen, Update};
 use crate::core::breath::PacerState;
-use crate::core::session::{self, Event, Options, Session, StageKind, Upcoming};
+use crate::core::run::Run;
+use crate::core::session::{self, Event, StageKind, Upcoming};
 use crate::model::record::Kind;
-use crate::model::routine::{Length, Pattern, Routine, Side, Sides, fmt_clock};
-use crate::store::recorder::{Recorder, new_id};
+use crate::model::routine::{Art, Side, Sides, Step, fmt_clock};
 use crate::ui::countdown::Countdown;
 use crate::ui::pacer::Shape;
+use crate::ui::{KeyHelp, help_only, key};
 
 pub struct Player {
-    session: Session,
-    recorder: Recorder,
+    run: Run,
     confirm_stop: bool,
     /// Whether the session was running when the stop question was asked (to resume on "no").
     was_running: bool,
-    /// How many shape sizes the last drawing could show, for the next deadline.
-    pacer_levels: Cell<u32>,
+    /// How many shape sizes the pacer can show in the current layout, for the next deadline.
+    pacer_levels: u32,
 }
 
 impl Player {
-    pub fn routine(
-        env: &mut Env,
-        routine: &Routine,
-        pain_before: Option<u8>,
-        now: Instant,
-    ) -> Player {
-        let wall = (env.wall)();
-        let opts = Options {
-            get_ready: env.get_ready,
-        };
-        let session = Session::new(routine, opts, new_id(&wall), now);
-        Player::start(env, session, wall, pain_before)
-    }
-
-    pub fn breathing(env: &mut Env, pattern: &Pattern, length: Length, now: Instant) -> Player {
-        let wall = (env.wall)();
-        let opts = Options {
-            get_ready: env.get_ready.min(std::time::Duration::from_secs(3)),
-        };
-        let session = Session::breathing(pattern, length, opts, new_id(&wall), now);
-        Player::start(env, session, wall, None)
-    }
-
-    fn start(
-        env: &mut Env,
-        session: Session,
-        wall: jiff::Zoned,
-        pain_before: Option<u8>,
-    ) -> Player {
-        let recorder = Recorder::begin(env.data_dir(), wall, &session, pain_before);
-        if let Some(p) = &recorder.problem {
-            env.status = Some(format!("{p} (the session still runs)"));
-        }
+    /// The screen for a session that has just begun (its first snapshot already asked for).
+    pub fn new(run: Run) -> Player {
         Player {
-            session,
-            recorder,
+            run,
             confirm_stop: false,
             was_running: false,
-            pacer_levels: Cell::new(8),
+            pacer_levels: 8,
         }
     }
 
-    pub fn session(&self) -> &Session {
-        &self.session
+    /// What the session's events ask for; at the end, the finish screen.
+    fn react(&self, events: Vec<Event>, now: Instant) -> Update {
+        let effects = self.run.react(&events, now);
+        let nav = effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::Save(record) => Some(Nav::Replace(Route::Finish(Box::new(record.clone())))),
+                _ => None,
+            })
+            .unwrap_or(Nav::Stay);
+        (nav, effects)
     }
 
-    /// Rings and saves for what the session reports; moves on to the finish screen at the end.
-    fn react(&mut self, events: Vec<Event>, env: &mut Env, now: Instant) -> Nav {
-        let mut nav = Nav::Stay;
-        for e in &events {
-            if e.rings_bell() {
-                env.ring();
-            }
-            if e.changes_stage() {
-                self.recorder.checkpoint(&self.session, now);
-            }
-            if let Event::Finished { .. } = e {
-                nav = self.finish(env, now);
-            }
+    /// The body's area below the header, with a blank line on tall screens.
+    fn areas(area: Rect) -> [Rect; 4] {
+        let [header, body, next, foot] = Layout::vertical([
+            Constraint::Length(2),
+            Constraint::Min(3),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        let body = Rect {
+            y: body.y + u16::from(body.height > 12),
+            height: body.height - u16::from(body.height > 12),
+            ..body
+        };
+        [header, body, next, foot]
+    }
+
+    /// Where the pacer's shape goes in this layout, if one shows.
+    fn pacer_area(&self, area: Rect, ctx: &Ctx, v: &session::View) -> Option<Rect> {
+        v.pacer.as_ref()?;
+        let [_, body, _, _] = Player::areas(area);
+        if self.run.session.kind() == Kind::Breathing {
+            return Some(breathing_shape_area(body));
         }
-        nav
+        if v.kind != StageKind::Segment {
+            return None;
+        }
+        let step = v.step?;
+        let (band, _) = segment_areas(body, &segment_text(step, body, ctx));
+        let (_, rest, _) = band_split(band, v.countdown_secs);
+        let (_, shape, _) = pacer_row(band, rest);
+        Some(shape)
     }
 
-    fn finish(&mut self, env: &mut Env, now: Instant) -> Nav {
-        let record = self.recorder.finish(&self.session, now);
-        let problem = self.recorder.problem.clone();
-        env.history_changed = true;
-        let data = self.recorder.data_dir().map(|p| p.to_path_buf());
-        Nav::Replace(Box::new(super::finish::Finish::new(
-            record, data, problem, env,
-        )))
-    }
-
-    fn render_header(&self, frame: &mut Frame, area: Rect, env: &Env, v: &session::View) {
-        let t = &env.theme;
+    fn render_header(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, v: &session::View) {
+        let t = ctx.theme;
         let [line, bar] =
             Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
         let left = fmt_clock(std::time::Duration::from_secs(v.routine_left_secs));
-        let right = if self.session.kind() == Kind::Breathing {
+        let right = if self.run.session.kind() == Kind::Breathing {
             format!("{left} left ")
         } else if area.width >= 60 {
             format!(
@@ -141,10 +124,9 @@ impl Player {
         frame.render_widget(Line::from(spans), bar);
     }
 
-    fn render_segment(&self, frame: &mut Frame, area: Rect, env: &Env, v: &session::View) {
-        let t = &env.theme;
+    fn render_segment(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, v: &session::View) {
+        let t = ctx.theme;
         let Some(step) = v.step else { return };
-        let w = area.width.saturating_sub(4);
         let mut title = vec![Span::styled(format!("  {}", step.title), t.title)];
         if let Some(side) = v.side {
             title.push(Span::styled(format!("  {}", side.upper()), t.accent));
@@ -155,47 +137,14 @@ impl Player {
             .unwrap_or_default();
         let pw = pressure.chars().count() as u16;
 
-        // Text under the band: instructions, cue, the step's caution.
-        let mut text: Vec<Line> = Vec::new();
-        let instructions = indent(crate::ui::wrap_lines(&step.instructions, w, t.base));
-        let cue = step
-            .cue
-            .as_ref()
-            .map(|c| indent(crate::ui::wrap_lines(c, w, t.accent)));
-        if area.height < 14 {
-            // Short screens: the cue (what to do now) first, the full instructions after.
-            text.extend(cue.into_iter().flatten());
-            text.extend(instructions);
-        } else {
-            text.extend(instructions);
-            if let Some(cue) = cue {
-                text.push(Line::raw(""));
-                text.extend(cue);
-            }
-        }
-        if let Some(c) = &step.caution {
-            text.push(Line::raw(""));
-            text.extend(indent(crate::ui::wrap_lines(c, w, t.caution)));
-        }
-        let [head, _, band_and_text] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Length(u16::from(area.height >= 16)),
-            Constraint::Min(1),
-        ])
-        .areas(area);
+        let text = segment_text(step, area, ctx);
+        let head = Rect { height: 1, ..area };
         let [hl, hr] = Layout::horizontal([Constraint::Min(1), Constraint::Length(pw)]).areas(head);
         frame.render_widget(Line::from(title), hl);
         frame.render_widget(Line::styled(pressure, t.muted), hr);
 
-        let band_h = band_height(band_and_text.height, text.len() as u16);
-        let [band, gap, rest] = Layout::vertical([
-            Constraint::Length(band_h),
-            Constraint::Length(u16::from(band_and_text.height > band_h + 3)),
-            Constraint::Min(0),
-        ])
-        .areas(band_and_text);
-        let _ = gap;
-        self.render_band(frame, band, env, v, step.art.as_ref());
+        let (band, rest) = segment_areas(area, &text);
+        self.render_band(frame, band, ctx, v, step.art.as_ref());
         frame.render_widget(Paragraph::new(text), rest);
     }
 
@@ -204,29 +153,16 @@ impl Player {
         &self,
         frame: &mut Frame,
         area: Rect,
-        env: &Env,
+        ctx: &Ctx,
         v: &session::View,
-        art: Option<&crate::model::routine::Art>,
+        art: Option<&Art>,
     ) {
-        let t = &env.theme;
-        let inner = Rect {
-            x: area.x + 2,
-            width: area.width.saturating_sub(2),
-            ..area
-        };
+        let t = ctx.theme;
         let cd = Countdown {
             secs: v.countdown_secs,
             style: t.accent,
         };
-        let text_w = cd.text().chars().count() as u16;
-        // Leave room for the pacer: the countdown takes at most half the width.
-        let (cd_w, cd_h) = cd.size_in(Rect {
-            width: inner.width / 2,
-            ..inner
-        });
-        let cd_w = cd_w.max(text_w);
-        let [cd_area, rest] =
-            Layout::horizontal([Constraint::Length(cd_w + 3), Constraint::Min(0)]).areas(inner);
+        let (cd_area, rest, cd_h) = band_split(area, v.countdown_secs);
         let cd_top = cd_area.y + (area.height.saturating_sub(cd_h)) / 2;
         frame.render_widget(
             cd,
@@ -239,30 +175,17 @@ impl Player {
 
         let Some(p) = &v.pacer else {
             if let Some(a) = art {
-                draw_art(frame, rest, a, env);
+                draw_art(frame, rest, a, ctx);
             }
             if v.paused {
-                paused_word(frame, rest, env);
+                paused_word(frame, rest, ctx);
             }
-            self.pacer_levels.set(1);
             return;
         };
-        let shape_w = (area.height * 2 + 1).min(rest.width.saturating_sub(11));
-        let word_w: u16 = rest.width.saturating_sub(shape_w).min(18);
-        let art_fits = art.filter(|a| {
-            (a.width() as u16) + word_w + shape_w + 4 <= rest.width
-                && a.height() as u16 <= area.height
-        });
-        let [word, shape, art_area] = Layout::horizontal([
-            Constraint::Length(word_w),
-            Constraint::Length(shape_w),
-            Constraint::Min(0),
-        ])
-        .areas(rest);
-        render_word(frame, word, env, p, v.paused);
-        let sh = Shape::new(p, shape, env.motion, t.pacer, t.todo);
-        self.pacer_levels.set(sh.wake_levels);
-        sh.render(shape, frame.buffer_mut());
+        let (word, shape, art_area) = pacer_row(area, rest);
+        let art_fits = art.filter(|a| art_fits(a, area, rest, word, shape));
+        render_word(frame, word, ctx, p, v.paused);
+        Shape::new(p, shape, ctx.motion, t.pacer, t.todo).render(shape, frame.buffer_mut());
         if let Some(a) = art_fits {
             draw_art(
                 frame,
@@ -272,14 +195,14 @@ impl Player {
                     ..art_area
                 },
                 a,
-                env,
+                ctx,
             );
         }
     }
 
     /// Get-ready, switch sides and transitions: what comes next, and how long until it starts.
-    fn render_interlude(&self, frame: &mut Frame, area: Rect, env: &Env, v: &session::View) {
-        let t = &env.theme;
+    fn render_interlude(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, v: &session::View) {
+        let t = ctx.theme;
         let w = area.width.saturating_sub(4).min(72);
         let upcoming = v.next.as_ref();
         let (heading, sub): (String, Option<String>) = match v.kind {
@@ -379,9 +302,9 @@ impl Player {
         }
     }
 
-    fn render_next(&self, frame: &mut Frame, area: Rect, env: &Env, v: &session::View) {
-        let t = &env.theme;
-        if v.kind != StageKind::Segment || self.session.kind() == Kind::Breathing {
+    fn render_next(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, v: &session::View) {
+        let t = ctx.theme;
+        if v.kind != StageKind::Segment || self.run.session.kind() == Kind::Breathing {
             return;
         }
         let text = match &v.next {
@@ -397,12 +320,12 @@ impl Player {
         frame.render_widget(Line::styled(format!(" {text}"), t.muted), area);
     }
 
-    fn render_breathing(&self, frame: &mut Frame, area: Rect, env: &Env, v: &session::View) {
-        let t = &env.theme;
+    fn render_breathing(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, v: &session::View) {
+        let t = ctx.theme;
         let Some(p) = &v.pacer else {
-            return self.render_interlude(frame, area, env, v);
+            return self.render_interlude(frame, area, ctx, v);
         };
-        let [top, shape_row, bottom] = Layout::vertical([
+        let [top, _, bottom] = Layout::vertical([
             Constraint::Length(3),
             Constraint::Min(3),
             Constraint::Length(2),
@@ -426,11 +349,8 @@ impl Player {
             ]),
             top,
         );
-        let size = shape_row.height.min(shape_row.width / 2).max(1);
-        let sq = crate::ui::centered(shape_row, size * 2 + 1, size);
-        let sh = Shape::new(p, sq, env.motion, t.pacer, t.todo);
-        self.pacer_levels.set(sh.wake_levels);
-        sh.render(sq, frame.buffer_mut());
+        let sq = breathing_shape_area(area);
+        Shape::new(p, sq, ctx.motion, t.pacer, t.todo).render(sq, frame.buffer_mut());
         let count = match v.breaths {
             Some(n) => format!(
                 "breath {} of {n} · {} left",
@@ -448,8 +368,8 @@ impl Player {
         );
     }
 
-    fn render_confirm(&self, frame: &mut Frame, area: Rect, env: &Env) {
-        let t = &env.theme;
+    fn render_confirm(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        let t = ctx.theme;
         let w = area.width.saturating_sub(4).min(48);
         let r = crate::ui::centered(area, w, 5);
         frame.render_widget(Clear, r);
@@ -483,6 +403,106 @@ fn indent(lines: Vec<Line<'static>>) -> Vec<Line<'static>> {
 
 /// How tall the countdown/pacer row is: as tall as fits while leaving the instructions
 /// room — up to 9 rows, or half the screen on a tall terminal — and never under 4.
+/// Text under the band: instructions, cue, the step's caution. On short screens the cue
+/// (what to do now) comes first, the full instructions after.
+fn segment_text(step: &Step, area: Rect, ctx: &Ctx) -> Vec<Line<'static>> {
+    let t = ctx.theme;
+    let w = area.width.saturating_sub(4);
+    let mut text: Vec<Line<'static>> = Vec::new();
+    let instructions = indent(crate::ui::wrap_lines(&step.instructions, w, t.base));
+    let cue = step
+        .cue
+        .as_ref()
+        .map(|c| indent(crate::ui::wrap_lines(c, w, t.accent)));
+    if area.height < 14 {
+        text.extend(cue.into_iter().flatten());
+        text.extend(instructions);
+    } else {
+        text.extend(instructions);
+        if let Some(cue) = cue {
+            text.push(Line::raw(""));
+            text.extend(cue);
+        }
+    }
+    if let Some(c) = &step.caution {
+        text.push(Line::raw(""));
+        text.extend(indent(crate::ui::wrap_lines(c, w, t.caution)));
+    }
+    text
+}
+
+/// A step's body below its title line: the band (countdown, pacer, drawing) and the text.
+fn segment_areas(area: Rect, text: &[Line]) -> (Rect, Rect) {
+    let [_, _, band_and_text] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(u16::from(area.height >= 16)),
+        Constraint::Min(1),
+    ])
+    .areas(area);
+    let band_h = band_height(band_and_text.height, text.len() as u16);
+    let [band, _, rest] = Layout::vertical([
+        Constraint::Length(band_h),
+        Constraint::Length(u16::from(band_and_text.height > band_h + 3)),
+        Constraint::Min(0),
+    ])
+    .areas(band_and_text);
+    (band, rest)
+}
+
+/// The band's countdown column, what is right of it, and the countdown's height: the
+/// countdown takes at most half the width.
+fn band_split(area: Rect, secs: u64) -> (Rect, Rect, u16) {
+    let inner = Rect {
+        x: area.x + 2,
+        width: area.width.saturating_sub(2),
+        ..area
+    };
+    let cd = Countdown {
+        secs,
+        style: ratatui::style::Style::default(),
+    };
+    let text_w = cd.text().chars().count() as u16;
+    let (cd_w, cd_h) = cd.size_in(Rect {
+        width: inner.width / 2,
+        ..inner
+    });
+    let cd_w = cd_w.max(text_w);
+    let [cd_area, rest] =
+        Layout::horizontal([Constraint::Length(cd_w + 3), Constraint::Min(0)]).areas(inner);
+    (cd_area, rest, cd_h)
+}
+
+/// Right of the countdown: the pacer's word, its shape, and room for a drawing.
+fn pacer_row(band: Rect, rest: Rect) -> (Rect, Rect, Rect) {
+    let shape_w = (band.height * 2 + 1).min(rest.width.saturating_sub(11));
+    let word_w: u16 = rest.width.saturating_sub(shape_w).min(18);
+    let [word, shape, art_area] = Layout::horizontal([
+        Constraint::Length(word_w),
+        Constraint::Length(shape_w),
+        Constraint::Min(0),
+    ])
+    .areas(rest);
+    (word, shape, art_area)
+}
+
+/// Whether a drawing fits beside the pacer.
+fn art_fits(a: &Art, band: Rect, rest: Rect, word: Rect, shape: Rect) -> bool {
+    (a.width() as u16) + word.width + shape.width + 4 <= rest.width
+        && a.height() as u16 <= band.height
+}
+
+/// The breathing exercise's shape: as large a round shape as the middle row holds.
+fn breathing_shape_area(body: Rect) -> Rect {
+    let [_, shape_row, _] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Min(3),
+        Constraint::Length(2),
+    ])
+    .areas(body);
+    let size = shape_row.height.min(shape_row.width / 2).max(1);
+    crate::ui::centered(shape_row, size * 2 + 1, size)
+}
+
 fn band_height(avail: u16, text: u16) -> u16 {
     let want_text = text.min(8);
     let most = (avail / 2).max(9);
@@ -492,8 +512,8 @@ fn band_height(avail: u16, text: u16) -> u16 {
         .min(avail)
 }
 
-fn render_word(frame: &mut Frame, area: Rect, env: &Env, p: &PacerState<'_>, paused: bool) {
-    let t = &env.theme;
+fn render_word(frame: &mut Frame, area: Rect, ctx: &Ctx, p: &PacerState<'_>, paused: bool) {
+    let t = ctx.theme;
     let mut lines = Vec::new();
     if paused {
         lines.push(Line::styled("PAUSED", t.accent));
@@ -518,10 +538,10 @@ fn render_word(frame: &mut Frame, area: Rect, env: &Env, p: &PacerState<'_>, pau
     );
 }
 
-fn paused_word(frame: &mut Frame, area: Rect, env: &Env) {
+fn paused_word(frame: &mut Frame, area: Rect, ctx: &Ctx) {
     let top = area.y + area.height / 2;
     frame.render_widget(
-        Line::styled("PAUSED · Space to go on", env.theme.accent),
+        Line::styled("PAUSED · Space to go on", ctx.theme.accent),
         Rect {
             y: top,
             height: 1,
@@ -530,7 +550,7 @@ fn paused_word(frame: &mut Frame, area: Rect, env: &Env) {
     );
 }
 
-fn draw_art(frame: &mut Frame, area: Rect, art: &crate::model::routine::Art, env: &Env) {
+fn draw_art(frame: &mut Frame, area: Rect, art: &crate::model::routine::Art, ctx: &Ctx) {
     if art.width() as u16 > area.width || art.height() as u16 > area.height {
         return;
     }
@@ -538,7 +558,7 @@ fn draw_art(frame: &mut Frame, area: Rect, art: &crate::model::routine::Art, env
     let lines: Vec<Line> = art
         .text
         .lines()
-        .map(|l| Line::styled(l.to_string(), env.theme.muted))
+        .map(|l| Line::styled(l.to_string(), ctx.theme.muted))
         .collect();
     frame.render_widget(
         Paragraph::new(lines),
@@ -568,105 +588,90 @@ fn describe_len(u: &Upcoming<'_>) -> String {
     }
 }
 
-impl View for Player {
+impl Screen for Player {
     fn title(&self) -> &str {
-        if self.session.kind() == Kind::Breathing {
+        if self.run.session.kind() == Kind::Breathing {
             "Breathing"
         } else {
             "Player"
         }
     }
 
-    fn render(&self, frame: &mut Frame, area: Rect, env: &Env, now: Instant) {
-        let v = self.session.view(now);
-        let [header, body, next, foot] = Layout::vertical([
-            Constraint::Length(2),
-            Constraint::Min(3),
-            Constraint::Length(1),
-            Constraint::Length(1),
-        ])
-        .areas(area);
-        self.render_header(frame, header, env, &v);
-        let body = Rect {
-            y: body.y + u16::from(body.height > 12),
-            height: body.height - u16::from(body.height > 12),
-            ..body
-        };
-        if self.session.kind() == Kind::Breathing {
-            self.render_breathing(frame, body, env, &v);
+    fn layout(&mut self, area: Rect, now: Instant, ctx: &Ctx) {
+        let v = self.run.session.view(now);
+        self.pacer_levels = self
+            .pacer_area(area, ctx, &v)
+            .map_or(1, |shape| crate::ui::pacer::wake_levels(shape, ctx.motion));
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, now: Instant) {
+        let v = self.run.session.view(now);
+        let [header, body, next, foot] = Player::areas(area);
+        self.render_header(frame, header, ctx, &v);
+        if self.run.session.kind() == Kind::Breathing {
+            self.render_breathing(frame, body, ctx, &v);
         } else if v.kind == StageKind::Segment {
-            self.render_segment(frame, body, env, &v);
+            self.render_segment(frame, body, ctx, &v);
         } else {
-            self.render_interlude(frame, body, env, &v);
+            self.render_interlude(frame, body, ctx, &v);
         }
-        self.render_next(frame, next, env, &v);
-        let mut keys = self.keys();
-        if env.muted {
-            for k in keys.iter_mut() {
-                if k.keys == "m" {
-                    k.what = "unmute";
-                }
-            }
-        }
-        crate::ui::footer(frame, foot, env, &keys);
+        self.render_next(frame, next, ctx, &v);
+        crate::ui::footer(frame, foot, ctx.theme, ctx.status, &self.keys(ctx));
         if self.confirm_stop {
-            self.render_confirm(frame, area, env);
+            self.render_confirm(frame, area, ctx);
         }
     }
 
-    fn handle_key(&mut self, key: KeyEvent, env: &mut Env, now: Instant) -> Nav {
+    fn update(&mut self, key: KeyEvent, now: Instant, _ctx: &Ctx) -> Update {
+        let session = &mut self.run.session;
         if self.confirm_stop {
-            return match key.code {
+            let events = match key.code {
                 KeyCode::Char('y') | KeyCode::Char('q') | KeyCode::Enter => {
                     self.confirm_stop = false;
-                    let events = self.session.stop(now);
-                    self.react(events, env, now)
+                    session.stop(now)
                 }
                 KeyCode::Char('n') | KeyCode::Esc | KeyCode::Char(' ') => {
                     self.confirm_stop = false;
                     if self.was_running {
-                        let events = self.session.resume(now);
-                        return self.react(events, env, now);
+                        session.resume(now)
+                    } else {
+                        Vec::new()
                     }
-                    Nav::Stay
                 }
-                _ => Nav::Stay,
+                _ => Vec::new(),
             };
+            return self.react(events, now);
         }
         let events = match key.code {
-            KeyCode::Char(' ') => self.session.toggle_pause(now),
-            KeyCode::Right | KeyCode::Char('n') => self.session.skip(now),
-            KeyCode::Left | KeyCode::Char('p') => self.session.back(now),
-            KeyCode::Char('r') => self.session.restart(now),
-            KeyCode::Char('+') | KeyCode::Char('=') => self.session.add_time(now),
-            KeyCode::Char('-') | KeyCode::Char('_') => self.session.remove_time(now),
-            KeyCode::Char('m') => {
-                env.muted = !env.muted;
-                env.status = Some(if env.muted { "bell muted" } else { "bell on" }.into());
-                Vec::new()
-            }
+            KeyCode::Char(' ') => session.toggle_pause(now),
+            KeyCode::Right | KeyCode::Char('n') => session.skip(now),
+            KeyCode::Left | KeyCode::Char('p') => session.back(now),
+            KeyCode::Char('r') => session.restart(now),
+            KeyCode::Char('+') | KeyCode::Char('=') => session.add_time(now),
+            KeyCode::Char('-') | KeyCode::Char('_') => session.remove_time(now),
+            KeyCode::Char('m') => return (Nav::Stay, vec![Effect::ToggleMute]),
             KeyCode::Char('q') | KeyCode::Esc => {
-                let mut events = self.session.update(now);
-                self.was_running = !self.session.is_paused() && !self.session.is_finished();
-                events.extend(self.session.pause(now));
-                self.confirm_stop = !self.session.is_finished();
+                let mut events = session.update(now);
+                self.was_running = !session.is_paused() && !session.is_finished();
+                events.extend(session.pause(now));
+                self.confirm_stop = !session.is_finished();
                 events
             }
             _ => Vec::new(),
         };
-        self.react(events, env, now)
+        self.react(events, now)
     }
 
-    fn tick(&mut self, env: &mut Env, now: Instant) -> Nav {
-        let events = self.session.update(now);
-        self.react(events, env, now)
+    fn tick(&mut self, now: Instant, _ctx: &Ctx) -> Update {
+        let events = self.run.session.update(now);
+        self.react(events, now)
     }
 
-    fn deadline(&self, _env: &Env, now: Instant) -> Option<Instant> {
-        self.session.next_deadline(now, self.pacer_levels.get())
+    fn deadline(&self, now: Instant, _ctx: &Ctx) -> Option<Instant> {
+        self.run.session.next_deadline(now, self.pacer_levels)
     }
 
-    fn keys(&self) -> Vec<KeyHelp> {
+    fn keys(&self, ctx: &Ctx) -> Vec<KeyHelp> {
         if self.confirm_stop {
             return vec![key("y", "stop"), key("n", "keep going")];
         }
@@ -676,22 +681,26 @@ impl View for Player {
             key("←", "back"),
             key("r", "restart"),
             key("+/-", "15 s"),
-            key("m", "mute"),
+            key("m", if ctx.muted { "unmute" } else { "mute" }),
             key("q", "stop"),
             help_only("n p", "skip, back (same as → ←)"),
             help_only("Esc", "stop, like q (asks first; the time so far is saved)"),
         ]
     }
 
-    fn shutdown(&mut self, _env: &mut Env, now: Instant) {
-        if !self.session.is_finished() {
-            self.session.stop(now);
+    fn shutdown(&mut self, now: Instant, _ctx: &Ctx) -> Vec<Effect> {
+        if !self.run.session.is_finished() {
+            self.run.session.stop(now);
         }
-        let _ = self.recorder.finish(&self.session, now);
+        vec![Effect::Save(self.run.record(now))]
     }
 
-    fn suspend(&mut self, env: &mut Env, now: Instant) {
-        let events = self.session.pause(now);
-        let _ = self.react(events, env, now);
+    fn suspend(&mut self, now: Instant) -> Vec<Effect> {
+        let events = self.run.session.pause(now);
+        self.run.react(&events, now)
+    }
+
+    fn session(&self) -> Option<&crate::core::session::Session> {
+        Some(&self.run.session)
     }
 }

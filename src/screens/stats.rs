@@ -8,7 +8,6 @@
 //! window's width and drawn whole into an off-screen buffer; when it is taller than the
 //! window, ↑↓ move between its sections and only the visible rows are copied out.
 
-use std::cell::{Cell, RefCell};
 use std::time::Instant;
 
 use ratatui::Frame;
@@ -17,11 +16,10 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 
-use crate::app::{Env, KeyHelp, Nav, View, help_only, key};
-use crate::core::stats::{Stats, StatsBuilder, StatsOptions, heat_level};
-use crate::store::history::{self, Detail};
+use super::{Ctx, Nav, Route, Screen, Update, go, stay};
+use crate::core::stats::{Stats, heat_level};
 use crate::ui::theme::Theme;
-use crate::ui::{fit, fit_right};
+use crate::ui::{KeyHelp, fit, fit_right, help_only, key};
 
 /// At this width and wider the sections sit side by side, as in MOCKUPS.md.
 const WIDE: u16 = 76;
@@ -40,9 +38,9 @@ enum Section {
     Problem,
 }
 
-/// What the scroll keys need from the last draw.
+/// What the scroll keys need from the layout.
 #[derive(Debug, Default)]
-struct LastDraw {
+struct PageLayout {
     page: u16,
     view: u16,
     starts: Vec<u16>,
@@ -55,29 +53,37 @@ pub struct StatsView {
     skipped: Vec<u64>,
     problem: Option<String>,
     /// First page row shown.
-    scroll: Cell<u16>,
-    last: RefCell<LastDraw>,
+    scroll: u16,
+    last: PageLayout,
 }
 
 impl StatsView {
-    pub fn open(env: &Env) -> StatsView {
-        let now = (env.wall)();
-        let mut b = StatsBuilder::new(&now, StatsOptions::new(env.weekly_goal));
-        let (mut skipped, mut problem) = (Vec::new(), None);
-        if let Some(dir) = env.data_dir() {
-            match history::for_each(&dir, Detail::NoSteps, |r| b.add(&r)) {
-                Ok(w) => skipped = super::history::unreadable(&w),
-                Err(e) => problem = Some(e.to_string()),
-            }
-        }
+    /// The figures the app worked out from the history. `read` is what reading it gave:
+    /// the unreadable line numbers, or why it could not be read; `None` without a data
+    /// directory.
+    pub fn new(stats: Stats, read: Option<Result<Vec<u64>, String>>, ctx: &Ctx) -> StatsView {
+        let (skipped, problem) = match read {
+            Some(Ok(lines)) => (lines, None),
+            Some(Err(e)) => (Vec::new(), Some(e)),
+            None => (Vec::new(), None),
+        };
         StatsView {
-            stats: b.finish(),
-            tz: now.time_zone().clone(),
+            stats,
+            tz: (ctx.wall)().time_zone().clone(),
             skipped,
             problem,
-            scroll: Cell::new(0),
-            last: RefCell::new(LastDraw::default()),
+            scroll: 0,
+            last: PageLayout::default(),
         }
+    }
+
+    /// The page's area below a blank row, and the footer.
+    fn page_areas(area: Rect) -> (Rect, Rect) {
+        let [body, foot] =
+            Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+        // One blank row above the page, as on the other screens' headers.
+        let [_, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
+        (body, foot)
     }
 
     /// Where each section goes on a page `w` wide, and the page's height.
@@ -153,11 +159,11 @@ impl StatsView {
         (name + fig + 10).max(18) as u16
     }
 
-    fn draw_page(&self, env: &Env, w: u16) -> (Buffer, Vec<u16>) {
+    fn draw_page(&self, ctx: &Ctx, w: u16) -> Buffer {
         let (placed, h) = self.place(w);
         let mut buf = Buffer::empty(Rect::new(0, 0, w, h.max(1)));
-        buf.set_style(buf.area, env.theme.base);
-        let t = &env.theme;
+        buf.set_style(buf.area, ctx.theme.base);
+        let t = ctx.theme;
         for (sec, r) in &placed {
             let lines = match sec {
                 Section::Week => self.week(t),
@@ -183,10 +189,15 @@ impl StatsView {
                 buf.set_line(r.x, r.y + i as u16, line, r.width);
             }
         }
-        let mut starts: Vec<u16> = placed.iter().map(|(_, r)| r.y).collect();
+        buf
+    }
+
+    /// Where each section starts on a page `w` wide, top to bottom.
+    fn starts(&self, w: u16) -> Vec<u16> {
+        let mut starts: Vec<u16> = self.place(w).0.iter().map(|(_, r)| r.y).collect();
         starts.sort_unstable();
         starts.dedup();
-        (buf, starts)
+        starts
     }
 
     /// "This week  ●●○ 2 of 3 sessions" and "18 min · 2 active days".
@@ -520,11 +531,11 @@ impl StatsView {
         out
     }
 
-    fn scroll_to_section(&self, down: bool) {
-        let last = self.last.borrow();
+    fn scroll_to_section(&mut self, down: bool) {
+        let last = &self.last;
         let max = last.page.saturating_sub(last.view);
         let page = last.view.saturating_sub(1).max(1);
-        let s = self.scroll.get().min(max);
+        let s = self.scroll.min(max);
         let target = if down {
             let next = last.starts.iter().copied().find(|&y| y > s).unwrap_or(max);
             next.min(s.saturating_add(page)).min(max)
@@ -538,14 +549,13 @@ impl StatsView {
                 .unwrap_or(0);
             prev.max(s.saturating_sub(page))
         };
-        self.scroll.set(target);
+        self.scroll = target;
     }
 
-    fn scroll_by(&self, delta: i32) {
-        let last = self.last.borrow();
+    fn scroll_by(&mut self, delta: i32) {
+        let last = &self.last;
         let max = last.page.saturating_sub(last.view) as i32;
-        let s = (self.scroll.get() as i32 + delta).clamp(0, max.max(0));
-        self.scroll.set(s as u16);
+        self.scroll = (self.scroll as i32 + delta).clamp(0, max.max(0)) as u16;
     }
 }
 
@@ -576,33 +586,35 @@ fn minutes_text(m: f64) -> String {
     }
 }
 
-impl View for StatsView {
+impl Screen for StatsView {
     fn title(&self) -> &str {
         "Stats"
     }
 
-    fn render(&self, frame: &mut Frame, area: Rect, env: &Env, _now: Instant) {
-        let [body, foot] =
-            Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
-        // One blank row above the page, as on the other screens' headers.
-        let [_, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
-        let (page, starts) = self.draw_page(env, body.width);
+    fn layout(&mut self, area: Rect, _now: Instant, _ctx: &Ctx) {
+        let (body, _) = StatsView::page_areas(area);
+        let page = self.place(body.width).1.max(1);
+        self.last = PageLayout {
+            page,
+            view: body.height,
+            starts: self.starts(body.width),
+        };
+        self.scroll = self.scroll.min(page.saturating_sub(body.height));
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
+        let (body, foot) = StatsView::page_areas(area);
+        let page = self.draw_page(ctx, body.width);
         let page_h = page.area.height;
         let max = page_h.saturating_sub(body.height);
-        let scroll = self.scroll.get().min(max);
-        self.scroll.set(scroll);
-        *self.last.borrow_mut() = LastDraw {
-            page: page_h,
-            view: body.height,
-            starts,
-        };
+        let scroll = self.scroll.min(max);
         let out = frame.buffer_mut();
         for y in 0..body.height.min(page_h - scroll) {
             for x in 0..body.width {
                 out[(body.x + x, body.y + y)] = page[(x, scroll + y)].clone();
             }
         }
-        let mut keys = self.keys();
+        let mut keys = self.keys(ctx);
         if max > 0 {
             let more = if scroll == 0 {
                 key("↓", "more")
@@ -613,33 +625,26 @@ impl View for StatsView {
             };
             keys.insert(0, more);
         }
-        crate::ui::footer(frame, foot, env, &keys);
+        crate::ui::footer(frame, foot, ctx.theme, ctx.status, &keys);
     }
 
-    fn handle_key(&mut self, key: KeyEvent, env: &mut Env, _now: Instant) -> Nav {
+    fn update(&mut self, key: KeyEvent, _now: Instant, _ctx: &Ctx) -> Update {
+        let page = i32::from(self.last.view.saturating_sub(1).max(1));
         match key.code {
             KeyCode::Down | KeyCode::Char('j') => self.scroll_to_section(true),
             KeyCode::Up | KeyCode::Char('k') => self.scroll_to_section(false),
-            KeyCode::PageDown | KeyCode::Char(' ') => {
-                let page = self.last.borrow().view.saturating_sub(1).max(1);
-                self.scroll_by(i32::from(page));
-            }
-            KeyCode::PageUp => {
-                let page = self.last.borrow().view.saturating_sub(1).max(1);
-                self.scroll_by(-i32::from(page));
-            }
-            KeyCode::Home | KeyCode::Char('g') => self.scroll.set(0),
-            KeyCode::End | KeyCode::Char('G') => self.scroll.set(u16::MAX),
-            KeyCode::Char('h') => {
-                return Nav::Replace(Box::new(super::history::History::open(env)));
-            }
-            KeyCode::Char('q') | KeyCode::Esc => return Nav::Back,
+            KeyCode::PageDown | KeyCode::Char(' ') => self.scroll_by(page),
+            KeyCode::PageUp => self.scroll_by(-page),
+            KeyCode::Home | KeyCode::Char('g') => self.scroll = 0,
+            KeyCode::End | KeyCode::Char('G') => self.scroll = u16::MAX,
+            KeyCode::Char('h') => return go(Nav::Replace(Route::History)),
+            KeyCode::Char('q') | KeyCode::Esc => return go(Nav::Back),
             _ => {}
         }
-        Nav::Stay
+        stay()
     }
 
-    fn keys(&self) -> Vec<KeyHelp> {
+    fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
         vec![
             key("h", "history"),
             key("?", "help"),

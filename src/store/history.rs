@@ -114,15 +114,49 @@ pub fn describe(e: &io::Error) -> String {
     plain.to_string()
 }
 
+/// One record of the history, with its steps, by id (the last one wins, as in every read).
+pub fn find(data_dir: &Path, id: &str) -> Result<Option<SessionRecord>, HistoryError> {
+    let mut found = None;
+    for r in Records::open(data_dir, Detail::Full)? {
+        let r = r?;
+        if r.id == id {
+            found = Some(r);
+        }
+    }
+    Ok(found)
+}
+
+/// The line numbers the reader skipped. Other warnings (a rating out of range, an
+/// amendment for a record that is not there) leave every session readable.
+pub fn unreadable_lines(warnings: &[Warning]) -> Vec<u64> {
+    warnings
+        .iter()
+        .filter(|w| w.kind == WarningKind::Unreadable)
+        .filter_map(|w| w.line)
+        .collect()
+}
+
 /// Something the user should hear about that did not stop the command: a skipped line, an
 /// amendment for a record that isn't there, an in-progress file moved aside.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
+    pub kind: WarningKind,
     /// The file, as the user knows it: `history.jsonl`, or an in-progress file's path.
     pub file: String,
     /// 1-based line number, when the warning is about one line.
     pub line: Option<u64>,
     pub message: String,
+}
+
+/// What a warning is about, so callers never tell them apart by their wording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WarningKind {
+    /// A line that could not be read at all and was skipped.
+    Unreadable,
+    /// A line that was read, with a value ignored or an amendment that matched nothing.
+    Ignored,
+    /// An in-progress snapshot that could not be recovered or was moved aside.
+    InProgress,
 }
 
 impl fmt::Display for Warning {
@@ -134,8 +168,9 @@ impl fmt::Display for Warning {
     }
 }
 
-fn line_warning(line: u64, message: String) -> Warning {
+fn line_warning(kind: WarningKind, line: u64, message: String) -> Warning {
     Warning {
+        kind,
         file: HISTORY_FILE.to_string(),
         line: Some(line),
         message,
@@ -428,6 +463,7 @@ fn check_pain(value: &mut Option<u8>, field: &str, line: u64, warnings: &mut Vec
         && p > 10
     {
         warnings.push(line_warning(
+            WarningKind::Ignored,
             line,
             format!("{field} {p} is outside 0-10; the rating is ignored"),
         ));
@@ -603,8 +639,11 @@ impl Records {
     }
 
     fn skip(&mut self, n: u64, reason: String) {
-        self.warnings
-            .push(line_warning(n, format!("skipped: {reason}")));
+        self.warnings.push(line_warning(
+            WarningKind::Unreadable,
+            n,
+            format!("skipped: {reason}"),
+        ));
     }
 
     fn finish(&mut self) {
@@ -616,6 +655,7 @@ impl Records {
             .filter(|(_, m)| !m.applied)
             .map(|(id, m)| {
                 line_warning(
+                    WarningKind::Ignored,
                     m.first_line,
                     format!("amendment for unknown record {id:?} ignored"),
                 )
@@ -1126,6 +1166,7 @@ pub fn recover(data_dir: &Path) -> Result<Recovered, HistoryError> {
 
 fn in_progress_warning(path: &Path, message: String) -> Warning {
     Warning {
+        kind: WarningKind::InProgress,
         file: path.display().to_string(),
         line: None,
         message,

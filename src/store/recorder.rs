@@ -1,26 +1,21 @@
 //! Keeps a running session safe on disk: the in-progress snapshot from the first second,
 //! replaced at each step change, and the final record appended the moment the session
-//! ends. Shared by the player screen, the breathing screen and plain mode.
-//!
-//! Wall-clock times come from one reading at the start plus the session's own monotonic
-//! instants, so `started_at`/`ended_at` agree exactly with the active and paused times.
+//! ends. It keeps records made by [`crate::core::run::Run`]; the app's effect runner and
+//! plain mode drive it.
 
 use std::path::PathBuf;
-use std::time::Instant;
 
-use crate::core::session::Session;
-use crate::model::record::{SessionRecord, format_time};
+use crate::model::record::SessionRecord;
 use crate::store::history::{self, InProgress};
 
 const NO_DATA_DIR: &str = "no data directory: this session will not be saved";
 
 pub struct Recorder {
     data: Option<PathBuf>,
+    /// The record id of the session this recorder keeps.
+    id: String,
     /// Whether the snapshot lives in [`fallback_dir`] because the data directory refused it.
     in_fallback: bool,
-    wall_start: jiff::Zoned,
-    t_start: Instant,
-    pain_before: Option<u8>,
     progress: Option<InProgress>,
     /// The last problem writing to disk, in words for the user.
     pub problem: Option<String>,
@@ -68,20 +63,13 @@ pub fn new_id(wall: &jiff::Zoned) -> String {
 }
 
 impl Recorder {
-    /// Starts the in-progress snapshot. A data directory that cannot be written is reported
-    /// in `problem`; the session still runs.
-    pub fn begin(
-        data: Option<PathBuf>,
-        wall_start: jiff::Zoned,
-        session: &Session,
-        pain_before: Option<u8>,
-    ) -> Recorder {
+    /// Starts the in-progress snapshot with the session's first record. A data directory
+    /// that cannot be written is reported in `problem`; the session still runs.
+    pub fn begin(data: Option<PathBuf>, first: &SessionRecord) -> Recorder {
         let mut r = Recorder {
             data,
+            id: first.id.clone(),
             in_fallback: false,
-            wall_start,
-            t_start: session.started(),
-            pain_before,
             progress: None,
             problem: None,
             saved: false,
@@ -90,13 +78,12 @@ impl Recorder {
             r.problem = Some(NO_DATA_DIR.into());
             return r;
         };
-        let first = r.record(session, session.started());
-        match InProgress::begin(&dir, &first) {
+        match InProgress::begin(&dir, first) {
             Ok(p) => r.progress = Some(p),
             Err(why) => {
                 // Keep the session somewhere it can be written, and say where.
                 let fallback = fallback_dir(Some(&dir));
-                match InProgress::begin(&fallback, &first) {
+                match InProgress::begin(&fallback, first) {
                     Ok(p) => {
                         r.progress = Some(p);
                         r.in_fallback = true;
@@ -112,39 +99,26 @@ impl Recorder {
         r
     }
 
-    /// The wall-clock time of a session instant, RFC 3339 with the local offset.
-    pub fn stamp(&self, at: Instant) -> String {
-        let since = at.saturating_duration_since(self.t_start);
-        let ts = self.wall_start.timestamp()
-            + jiff::SignedDuration::try_from(since).unwrap_or(jiff::SignedDuration::ZERO);
-        format_time(ts, self.wall_start.time_zone())
-    }
-
-    /// The session's record as of `now` (mid-session: the steps so far).
-    pub fn record(&self, session: &Session, now: Instant) -> SessionRecord {
-        let end = session.finished_at().unwrap_or(now);
-        let mut rec = session.record(self.stamp(self.t_start), self.stamp(end));
-        rec.pain_before = self.pain_before;
-        rec
+    /// The record id of the session being kept.
+    pub fn id(&self) -> &str {
+        &self.id
     }
 
     /// Replaces the snapshot (call at each step change) so a killed process loses nothing.
-    pub fn checkpoint(&mut self, session: &Session, now: Instant) {
-        let rec = self.record(session, now);
+    pub fn checkpoint(&mut self, rec: &SessionRecord) {
         if let Some(p) = self.progress.as_mut()
-            && let Err(e) = p.update(&rec)
+            && let Err(e) = p.update(rec)
         {
             self.problem = Some(e.to_string());
         }
     }
 
-    /// Appends the final record to the history and removes the snapshot. Returns the
-    /// record; on failure `problem` says why, and the snapshot stays to be recovered by the
-    /// next start. Saving twice is a no-op.
-    pub fn finish(&mut self, session: &Session, now: Instant) -> SessionRecord {
-        let rec = self.record(session, now);
+    /// Appends the final record to the history and removes the snapshot. On failure
+    /// `problem` says why, and the snapshot stays to be recovered by the next start.
+    /// Saving twice is a no-op.
+    pub fn finish(&mut self, rec: &SessionRecord) {
         if self.saved {
-            return rec;
+            return;
         }
         self.saved = true;
         // Only this write decides whether the session is saved: an earlier snapshot failure
@@ -152,12 +126,12 @@ impl Recorder {
         // must not make a saved session read "not saved".
         self.problem = None;
         match (self.progress.take(), &self.data) {
-            (Some(p), Some(dir)) if self.in_fallback => match history::append(dir, &rec) {
+            (Some(p), Some(dir)) if self.in_fallback => match history::append(dir, rec) {
                 Ok(()) => {
                     let _ = p.discard();
                 }
                 // Not lost: kept aside, and moved into the history at the next start.
-                Err(e) => match p.finish(&rec) {
+                Err(e) => match p.finish(rec) {
                     Ok(()) => {
                         self.problem = Some(format!(
                             "{e}; kept in {} and moved into your history at the next start",
@@ -168,18 +142,17 @@ impl Recorder {
                 },
             },
             (Some(p), _) => {
-                if let Err(e) = p.finish(&rec) {
+                if let Err(e) = p.finish(rec) {
                     self.problem = Some(format!("{e} — kept for next time"));
                 }
             }
             (None, Some(dir)) => {
-                if let Err(e) = history::append(dir, &rec) {
+                if let Err(e) = history::append(dir, rec) {
                     self.problem = Some(e.to_string());
                 }
             }
             (None, None) => self.problem = Some(NO_DATA_DIR.into()),
         }
-        rec
     }
 
     pub fn is_saved(&self) -> bool {
@@ -195,8 +168,11 @@ impl Recorder {
 mod tests {
     use std::time::Duration;
 
+    use std::time::Instant;
+
     use super::*;
-    use crate::core::session::Options;
+    use crate::core::run::Run;
+    use crate::core::session::{Options, Session};
     use crate::library::Library;
     use crate::model::routine::Length;
 
@@ -212,13 +188,14 @@ mod tests {
         let opts = Options {
             get_ready: Duration::ZERO,
         };
-        let mut session = Session::breathing(pattern, Length::Breaths(1), opts, new_id(&wall), t0);
-        let mut rec = Recorder::begin(Some(dir.path().to_path_buf()), wall, &session, None);
+        let session = Session::breathing(pattern, Length::Breaths(1), opts, new_id(&wall), t0);
+        let mut run = Run::new(session, wall, None);
+        let mut rec = Recorder::begin(Some(dir.path().to_path_buf()), &run.record(t0));
         assert!(rec.problem.is_some(), "the snapshot could not be written");
 
         let end = t0 + Duration::from_secs(3);
-        session.stop(end);
-        rec.finish(&session, end);
+        run.session.stop(end);
+        rec.finish(&run.record(end));
         assert!(rec.is_saved(), "{:?}", rec.problem);
         let loaded = history::load(dir.path(), history::Detail::NoSteps).unwrap();
         assert_eq!(loaded.records.len(), 1);
@@ -233,8 +210,9 @@ mod tests {
             get_ready: Duration::ZERO,
         };
         let session = Session::breathing(pattern, Length::Breaths(1), opts, new_id(&wall), t0);
-        let mut rec = Recorder::begin(None, wall, &session, None);
-        rec.finish(&session, t0);
+        let run = Run::new(session, wall, None);
+        let mut rec = Recorder::begin(None, &run.record(t0));
+        rec.finish(&run.record(t0));
         assert!(!rec.is_saved());
         assert_eq!(rec.problem.as_deref(), Some(NO_DATA_DIR));
     }

@@ -32,6 +32,11 @@ impl State {
     }
 }
 
+/// Whether the safety notice still needs acknowledging (always, without a data directory).
+pub fn notice_needed(data_dir: Option<&Path>) -> bool {
+    data_dir.is_none_or(|d| State::load(d).notice_acknowledged.is_none())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 //! Every screen draws only with the theme's named styles.
 
 pub mod countdown;
+pub mod help;
 pub mod pacer;
 pub mod rating;
 pub mod theme;
@@ -12,24 +13,24 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::app::{Env, KeyHelp};
+use crate::ui::theme::Theme;
 
 pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 12;
 
 /// Below the minimum size, says how big the window needs to be instead of drawing.
-pub fn too_small(frame: &mut Frame, area: Rect, env: &Env) -> bool {
+pub fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) -> bool {
     if area.width >= MIN_WIDTH && area.height >= MIN_HEIGHT {
         return false;
     }
     let msg = vec![
-        Line::styled("knotless needs a bigger window", env.theme.title),
+        Line::styled("knotless needs a bigger window", theme.title),
         Line::styled(
             format!(
                 "at least {MIN_WIDTH}×{MIN_HEIGHT}; this one is {}×{}",
                 area.width, area.height
             ),
-            env.theme.muted,
+            theme.muted,
         ),
     ];
     let h = area.height.min(4);
@@ -43,10 +44,41 @@ pub fn too_small(frame: &mut Frame, area: Rect, env: &Env) -> bool {
     true
 }
 
+/// One key for the footer and the help screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyHelp {
+    pub keys: &'static str,
+    pub what: &'static str,
+    /// Shown in the one-line footer (the help screen lists them all).
+    pub footer: bool,
+}
+
+pub const fn key(keys: &'static str, what: &'static str) -> KeyHelp {
+    KeyHelp {
+        keys,
+        what,
+        footer: true,
+    }
+}
+
+pub const fn help_only(keys: &'static str, what: &'static str) -> KeyHelp {
+    KeyHelp {
+        keys,
+        what,
+        footer: false,
+    }
+}
+
 /// The one-line key footer, or the status message when there is one.
-pub fn footer(frame: &mut Frame, area: Rect, env: &Env, keys: &[KeyHelp]) {
-    if let Some(status) = &env.status {
-        frame.render_widget(Line::styled(format!(" {status}"), env.theme.accent), area);
+pub fn footer(
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    status: Option<&str>,
+    keys: &[KeyHelp],
+) {
+    if let Some(status) = status {
+        frame.render_widget(Line::styled(format!(" {status}"), theme.accent), area);
         return;
     }
     // When not everything fits, drop entries from the end but keep help and quit, so the
@@ -80,8 +112,8 @@ pub fn footer(frame: &mut Frame, area: Rect, env: &Env, keys: &[KeyHelp]) {
         if i > 0 {
             spans.push(Span::raw("  "));
         }
-        spans.push(Span::styled(k.keys, env.theme.key));
-        spans.push(Span::styled(format!(" {}", k.what), env.theme.muted));
+        spans.push(Span::styled(k.keys, theme.key));
+        spans.push(Span::styled(format!(" {}", k.what), theme.muted));
     }
     frame.render_widget(Line::from(spans), area);
 }

@@ -55,6 +55,15 @@ impl Shape {
     }
 }
 
+/// How many sizes the loop should wake for when a pacer is drawn in `area`: the layout
+/// output the player hands to `Session::next_deadline`, the same as `Shape::wake_levels`.
+pub fn wake_levels(area: Rect, motion: Motion) -> u32 {
+    match motion {
+        Motion::Reduced => 1,
+        Motion::Smooth => (radii(area).len() as u32).max(1),
+    }
+}
+
 /// Half-cell centres relative to the shape's centre, as (dx, dy) in half-cell units.
 fn centres(area: Rect) -> impl Iterator<Item = (f64, f64)> {
     let cx = (area.width as f64 - 1.0) / 2.0;

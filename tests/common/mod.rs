@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use knotless::app::{App, Env, View, buffer_text};
+use knotless::app::{App, Env, Route, buffer_text};
 use knotless::library::Library;
 use knotless::model::config::ThemeName;
 use knotless::store::paths::Paths;
@@ -15,9 +15,6 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 pub fn fixed_now() -> jiff::Zoned {
     "2026-11-24T10:00:00[Europe/London]".parse().unwrap()
 }
-
-/// Builds the first screen of a test app.
-pub type MakeScreen = fn(&mut Env) -> Box<dyn View>;
 
 pub struct TestApp {
     pub app: App,
@@ -39,7 +36,7 @@ pub fn env_with(config: &tempfile::TempDir, data: &tempfile::TempDir, theme: The
 
 impl TestApp {
     /// The app on its home screen (or on `first` when given).
-    pub fn new(theme: ThemeName, first: Option<MakeScreen>) -> TestApp {
+    pub fn new(theme: ThemeName, first: Option<Route>) -> TestApp {
         TestApp::build(theme, &[], first)
     }
 
@@ -48,7 +45,7 @@ impl TestApp {
         TestApp::build(theme, files, None)
     }
 
-    fn build(theme: ThemeName, files: &[(&str, &str)], first: Option<MakeScreen>) -> TestApp {
+    fn build(theme: ThemeName, files: &[(&str, &str)], first: Option<Route>) -> TestApp {
         let config = tempfile::tempdir().unwrap();
         let data = tempfile::tempdir().unwrap();
         if !files.is_empty() {
@@ -57,16 +54,13 @@ impl TestApp {
         for (name, text) in files {
             std::fs::write(config.path().join("routines").join(name), text).unwrap();
         }
-        let mut env = env_with(&config, &data, theme);
+        let env = env_with(&config, &data, theme);
         assert!(env.lib.problems.is_empty(), "{:?}", env.lib.problems);
-        let screen = match first {
-            Some(f) => f(&mut env),
-            None => knotless::screens::make_home(&mut env),
-        };
-        let app = App::new(env, screen, knotless::screens::make_home);
+        let t0 = Instant::now();
+        let app = App::new(env, first.unwrap_or(Route::Home), t0);
         TestApp {
             app,
-            t0: Instant::now(),
+            t0,
             config,
             data,
         }
@@ -91,12 +85,14 @@ impl TestApp {
         }
     }
 
-    pub fn screen(&self, w: u16, h: u16, ms: u64) -> String {
+    pub fn screen(&mut self, w: u16, h: u16, ms: u64) -> String {
         buffer_text(&self.buffer(w, h, ms))
     }
 
-    pub fn buffer(&self, w: u16, h: u16, ms: u64) -> Buffer {
-        self.app.render_to_buffer(w, h, self.at(ms))
+    /// Lays the screen out for the size and draws it.
+    pub fn buffer(&mut self, w: u16, h: u16, ms: u64) -> Buffer {
+        let at = self.at(ms);
+        self.app.render_to_buffer(w, h, at)
     }
 }
 

@@ -7,7 +7,8 @@ use ratatui::text::{Line, Span};
 
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use crate::app::{Env, KeyHelp, View, help_only};
+use crate::ui::theme::Theme;
+use crate::ui::{KeyHelp, help_only};
 
 const EVERYWHERE: [KeyHelp; 4] = [
     help_only("?", "open or close this help"),
@@ -19,8 +20,7 @@ const EVERYWHERE: [KeyHelp; 4] = [
     help_only("Ctrl-Z", "suspend; a running session pauses"),
 ];
 
-pub fn lines(env: &Env, view: &dyn View) -> Vec<Line<'static>> {
-    let keys = view.keys();
+pub fn lines(theme: &Theme, title: &str, keys: &[KeyHelp]) -> Vec<Line<'static>> {
     let width = keys
         .iter()
         .chain(EVERYWHERE.iter())
@@ -29,30 +29,37 @@ pub fn lines(env: &Env, view: &dyn View) -> Vec<Line<'static>> {
         .unwrap_or(0);
     let row = |k: &KeyHelp| {
         Line::from(vec![
-            Span::styled(format!("  {:width$}  ", k.keys), env.theme.key),
-            Span::styled(k.what.to_string(), env.theme.base),
+            Span::styled(format!("  {:width$}  ", k.keys), theme.key),
+            Span::styled(k.what.to_string(), theme.base),
         ])
     };
-    let mut out = vec![Line::styled(format!(" {}", view.title()), env.theme.title)];
+    let mut out = vec![Line::styled(format!(" {}", title), theme.title)];
     out.extend(keys.iter().map(row));
     out.push(Line::raw(""));
-    out.push(Line::styled(" Everywhere", env.theme.title));
+    out.push(Line::styled(" Everywhere", theme.title));
     out.extend(EVERYWHERE.iter().map(row));
     out.push(Line::raw(""));
     out.push(Line::styled(
         " On the home screen, ! shows the safety notice and the warning signs again.",
-        env.theme.muted,
+        theme.muted,
     ));
     out.push(Line::styled(
         " Self-care only, not medical advice. Stop if it hurts, makes you dizzy, or your headache gets worse.",
-        env.theme.muted,
+        theme.muted,
     ));
     out
 }
 
 /// Draws the help box over the screen; `scroll` moves through it when it does not fit.
-pub fn render(frame: &mut Frame, area: Rect, env: &Env, view: &dyn View, scroll: u16) {
-    let body = lines(env, view);
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    title: &str,
+    keys: &[KeyHelp],
+    scroll: u16,
+) {
+    let body = lines(theme, title, keys);
     // Full width on small terminals, so no sliver of the screen's border shows beside it.
     let w = if area.width <= 82 { area.width } else { 80 };
     let inner_w = w.saturating_sub(2);
@@ -68,15 +75,15 @@ pub fn render(frame: &mut Frame, area: Rect, env: &Env, view: &dyn View, scroll:
     let r = crate::ui::centered(area, w, h);
     let overflow = needed.saturating_sub(h.saturating_sub(2));
     let scroll = scroll.min(overflow);
-    let title = if overflow > 0 {
+    let heading = if overflow > 0 {
         " Help · ↑↓ scroll · Esc closes "
     } else {
         " Help · ? or Esc to close "
     };
     frame.render_widget(Clear, r);
     let block = Block::bordered()
-        .border_style(env.theme.border)
-        .style(env.theme.base)
-        .title(Line::styled(title, env.theme.title));
+        .border_style(theme.border)
+        .style(theme.base)
+        .title(Line::styled(heading, theme.title));
     frame.render_widget(para.block(block).scroll((scroll, 0)), r);
 }

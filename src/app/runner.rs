@@ -1,0 +1,97 @@
+//! Performs the effects that reach the disk: a running session's snapshot and final
+//! record (through the [`Recorder`]), amendments, and the acknowledged notice. The app and
+//! plain mode both go through it, so a session is kept the same way whatever shows it.
+
+use std::path::PathBuf;
+
+use crate::core::effect::Effect;
+use crate::store::history;
+use crate::store::recorder::Recorder;
+use crate::store::state::State;
+
+pub struct Runner {
+    data: Option<PathBuf>,
+    recorder: Option<Recorder>,
+    /// The last session saved: its record id and, if it could not be saved, why.
+    last_save: Option<(String, Option<String>)>,
+}
+
+impl Runner {
+    pub fn new(data: Option<PathBuf>) -> Runner {
+        Runner {
+            data,
+            recorder: None,
+            last_save: None,
+        }
+    }
+
+    /// Performs a storage effect; returns a line for the user when something went wrong.
+    /// Effects that do not touch the disk are ignored here.
+    pub fn perform(&mut self, effect: &Effect, wall: jiff::Zoned) -> Option<String> {
+        match effect {
+            Effect::Checkpoint(rec) => match &mut self.recorder {
+                Some(r) if r.id() == rec.id => {
+                    r.checkpoint(rec);
+                    None
+                }
+                _ => {
+                    let r = Recorder::begin(self.data.clone(), rec);
+                    let problem = r
+                        .problem
+                        .as_ref()
+                        .map(|p| format!("{p} (the session still runs)"));
+                    self.recorder = Some(r);
+                    problem
+                }
+            },
+            Effect::Save(rec) if self.saved(&rec.id).is_some() => None,
+            Effect::Save(rec) => {
+                let mut r = match self.recorder.take() {
+                    Some(r) if r.id() == rec.id => r,
+                    _ => Recorder::begin(self.data.clone(), rec),
+                };
+                r.finish(rec);
+                self.last_save = Some((rec.id.clone(), r.problem.clone()));
+                // The finish screen says it in full; the footer need not repeat it.
+                None
+            }
+            Effect::Amend(a) => {
+                let dir = self.data.as_deref()?;
+                history::amend(dir, a)
+                    .err()
+                    .map(|e| format!("could not save the rating: {e}"))
+            }
+            Effect::AcknowledgeNotice => {
+                let dir = self.data.as_deref()?;
+                let mut state = State::load(dir);
+                state.notice_acknowledged = Some(wall.timestamp().to_string());
+                state.save(dir).err().map(|e| {
+                    format!(
+                        "could not remember this ({}): it will show again next time",
+                        e.kind()
+                    )
+                })
+            }
+            Effect::Ring | Effect::ToggleMute | Effect::Status(_) => None,
+        }
+    }
+
+    /// `Some` when the session with this record id was the last one saved (with why it
+    /// could not be, if it could not): saving it again does nothing.
+    fn saved(&self, id: &str) -> Option<Option<String>> {
+        match &self.last_save {
+            Some((saved, problem)) if saved == id => Some(problem.clone()),
+            _ => None,
+        }
+    }
+
+    /// Why the session with this record id could not be saved, if it was the last one
+    /// saved and it could not.
+    pub fn save_problem(&self, id: &str) -> Option<String> {
+        self.saved(id).flatten()
+    }
+
+    pub fn data_dir(&self) -> Option<&std::path::Path> {
+        self.data.as_deref()
+    }
+}

@@ -1,0 +1,56 @@
+//! What the home screen shows from the history: the header line and each routine's
+//! last-done line. Read after the first frame and after each saved session, so neither
+//! the first frame nor the end of a session waits for a long history.
+
+use jiff::Zoned;
+
+use crate::app::{DoneInfo, Env};
+use crate::core::stats::{self, StatsBuilder, StatsOptions, week_start};
+use crate::model::format::fmt_days_ago;
+use crate::store::history::{self, Detail, Recent};
+
+/// Re-reads what the home screen shows: the header line (read from the end of the file,
+/// cheap at any size) and each routine's last-done line.
+pub fn refresh(env: &mut Env) {
+    let Some(dir) = env.paths.data.clone() else {
+        return;
+    };
+    let now = (env.wall)();
+    if let Ok(recent) = history::recent(&dir, week_start(&now).timestamp()) {
+        env.header = Some(home_header(&recent, &now, env.weekly_goal));
+    }
+    let mut b = StatsBuilder::new(&now, StatsOptions::new(env.weekly_goal));
+    if history::for_each(&dir, Detail::NoSteps, |r| b.add(&r)).is_ok() {
+        env.done = b
+            .finish()
+            .routines
+            .into_iter()
+            .map(|r| {
+                let info = DoneInfo {
+                    last: r.last_at,
+                    count: r.sessions,
+                    pain_change: r.pain.change_avg.map(|c| (c, r.pain.change_n)),
+                };
+                (r.routine_id, info)
+            })
+            .collect();
+    }
+}
+
+/// The home screen's header: "Last session 2 days ago · 2 of 3 this week", or
+/// "No sessions yet" for a new user. Give it `history::recent(data, week_start(now))`.
+pub fn home_header(recent: &Recent, now: &Zoned, weekly_goal: u32) -> String {
+    let Some(last) = recent.last_ended else {
+        return "No sessions yet".to_string();
+    };
+    let tz = now.time_zone();
+    let days = stats::days_between(stats::local_date(last, tz), now.date());
+    let week = if weekly_goal > 0 && recent.count_since >= weekly_goal {
+        format!("{} this week, goal reached", recent.count_since)
+    } else if weekly_goal > 0 {
+        format!("{} of {weekly_goal} this week", recent.count_since)
+    } else {
+        format!("{} this week", recent.count_since)
+    };
+    format!("Last session {} · {week}", fmt_days_ago(days))
+}

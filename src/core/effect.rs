@@ -1,0 +1,24 @@
+//! What screens (and plain mode) ask the app to do, as values. A screen never writes a
+//! file, rings a bell or changes a setting itself: it returns effects, and one runner in
+//! the app performs them. A new side effect is one variant here and one arm there.
+
+use crate::model::record::{Amendment, SessionRecord};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Keep the running session's progress safe: its in-progress snapshot, started on the
+    /// first checkpoint of a record id and replaced on each later one.
+    Checkpoint(SessionRecord),
+    /// The session ended: append its final record to the history.
+    Save(SessionRecord),
+    /// Ratings or a note added after a session.
+    Amend(Amendment),
+    /// The safety notice was read and acknowledged.
+    AcknowledgeNotice,
+    /// Ring the terminal bell once (unless muted or turned off).
+    Ring,
+    /// Mute or unmute the sounds of this run.
+    ToggleMute,
+    /// A one-line message in the footer until the next key.
+    Status(String),
+}

@@ -1,0 +1,73 @@
+//! A session being run, and what should happen when it reports an event — the one reaction
+//! shared by the app's player and plain mode.
+//!
+//! Wall-clock times come from one reading at the start plus the session's own monotonic
+//! instants, so `started_at`/`ended_at` agree exactly with the active and paused times.
+
+use std::time::Instant;
+
+use crate::core::effect::Effect;
+use crate::core::session::{Event, Session};
+use crate::model::record::{SessionRecord, format_time};
+
+/// A session with what turns its instants into a record for the history.
+pub struct Run {
+    pub session: Session,
+    wall_start: jiff::Zoned,
+    pain_before: Option<u8>,
+}
+
+impl Run {
+    /// `wall_start` is the wall clock read at the session's first instant.
+    pub fn new(session: Session, wall_start: jiff::Zoned, pain_before: Option<u8>) -> Run {
+        Run {
+            session,
+            wall_start,
+            pain_before,
+        }
+    }
+
+    pub fn pain_before(&self) -> Option<u8> {
+        self.pain_before
+    }
+
+    /// The wall-clock time of a session instant, RFC 3339 with the local offset.
+    pub fn stamp(&self, at: Instant) -> String {
+        let since = at.saturating_duration_since(self.session.started());
+        let ts = self.wall_start.timestamp()
+            + jiff::SignedDuration::try_from(since).unwrap_or(jiff::SignedDuration::ZERO);
+        format_time(ts, self.wall_start.time_zone())
+    }
+
+    /// The session's record as of `now` (mid-session: the steps so far).
+    pub fn record(&self, now: Instant) -> SessionRecord {
+        let end = self.session.finished_at().unwrap_or(now);
+        let mut rec = self
+            .session
+            .record(self.stamp(self.session.started()), self.stamp(end));
+        rec.pain_before = self.pain_before;
+        rec
+    }
+
+    /// The first effect of every run: keep its progress safe from the first second.
+    pub fn begin(&self) -> Effect {
+        Effect::Checkpoint(self.record(self.session.started()))
+    }
+
+    /// What the session's events ask for: a bell on timer-driven stage changes, a fresh
+    /// snapshot at every stage change, and the final record when it ends.
+    pub fn react(&self, events: &[Event], now: Instant) -> Vec<Effect> {
+        let mut out = Vec::new();
+        for e in events {
+            if e.rings_bell() {
+                out.push(Effect::Ring);
+            }
+            if let Event::Finished { .. } = e {
+                out.push(Effect::Save(self.record(now)));
+            } else if e.changes_stage() {
+                out.push(Effect::Checkpoint(self.record(now)));
+            }
+        }
+        out
+    }
+}
