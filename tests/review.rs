@@ -143,7 +143,7 @@ fn csv_quotes_what_needs_quoting_and_round_trips() {
         assert_eq!(field("id"), r.id);
         assert_eq!(field("title"), r.title);
         assert_eq!(field("note"), r.note.as_deref().unwrap_or(""));
-        assert_eq!(field("started_at"), r.started_at);
+        assert_eq!(field("started_at"), r.started_at.to_string());
         assert_eq!(field("active_secs").parse::<f64>().unwrap(), r.active_secs);
         assert_eq!(
             field("pain_before"),
@@ -317,8 +317,8 @@ fn external_records_are_what_log_appends() {
     assert_eq!(r.area, "external");
     assert_eq!(r.routine_id, "massage-therapist-anna");
     assert_eq!(r.title, "Massage therapist (Anna)");
-    assert_eq!(r.started_at, "2026-11-23T17:00:00+01:00");
-    assert_eq!(r.ended_at, "2026-11-23T18:00:00+01:00");
+    assert_eq!(r.started_at.to_string(), "2026-11-23T17:00:00+01:00");
+    assert_eq!(r.ended_at.to_string(), "2026-11-23T18:00:00+01:00");
     assert_eq!(
         (r.active_secs, r.planned_secs, r.paused_secs),
         (3600.0, 3600.0, 0.0)

@@ -8,7 +8,7 @@ use jiff::Zoned;
 use jiff::civil::{Date, date};
 use jiff::tz::TimeZone;
 use knotless::core::stats::{self, StatsOptions};
-use knotless::model::record::{Outcome, SessionRecord, format_time};
+use knotless::model::record::{Outcome, SessionRecord, Stamp};
 
 fn tz(name: &str) -> TimeZone {
     TimeZone::get(name).unwrap_or_else(|e| {
@@ -33,7 +33,7 @@ fn local(
     secs: f64,
 ) -> SessionRecord {
     let t = at(tz, d, h, m).timestamp();
-    rec(id, &format_time(t, tz), routine, area, secs)
+    rec(id, &Stamp::new(t, tz).to_string(), routine, area, secs)
 }
 
 fn calendar_is_whole_weeks(s: &stats::Stats) {
@@ -110,7 +110,7 @@ fn this_week_counts_self_care_and_keeps_professional_sessions_apart() {
         },
         external(
             "x",
-            &format_time(at(&berlin, date(2026, 11, 17), 17, 0).timestamp(), &berlin),
+            &Stamp::new(at(&berlin, date(2026, 11, 17), 17, 0).timestamp(), &berlin).to_string(),
             "Massage therapist",
             60.0,
         ),
@@ -232,7 +232,7 @@ fn since_limits_the_period_figures_but_not_the_weeks() {
         ),
         external(
             "x",
-            &format_time(at(&berlin, date(2026, 11, 3), 17, 0).timestamp(), &berlin),
+            &Stamp::new(at(&berlin, date(2026, 11, 3), 17, 0).timestamp(), &berlin).to_string(),
             "Physio",
             45.0,
         ),
@@ -339,7 +339,7 @@ fn new_york_spring_forward_keeps_days_and_weeks_local() {
     // 38 hours but two days.
     let pro = external(
         "pro",
-        &format_time(at(&ny, date(2026, 3, 7), 18, 0).timestamp(), &ny),
+        &Stamp::new(at(&ny, date(2026, 3, 7), 18, 0).timestamp(), &ny).to_string(),
         "Massage",
         60.0,
     );

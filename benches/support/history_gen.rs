@@ -9,7 +9,7 @@ use std::path::Path;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use knotless::model::record::{
-    Amendment, Kind, Outcome, SessionRecord, StepRecord, StepStatus, VERSION, format_time,
+    Amendment, Kind, Outcome, SessionRecord, Stamp, StepRecord, StepStatus, VERSION,
 };
 use knotless::model::routine::Side;
 use knotless::store::history;
@@ -87,8 +87,8 @@ pub fn write_history(dir: &Path, n: usize, end: Timestamp, tz: &TimeZone) -> io:
             routine_id: routine_id.into(),
             title: title.into(),
             area: area.into(),
-            started_at: format_time(start, tz),
-            ended_at: format_time(start + SignedDuration::from_secs_f64(active + 30.0), tz),
+            started_at: Stamp::new(start, tz),
+            ended_at: Stamp::new(start + SignedDuration::from_secs_f64(active + 30.0), tz),
             planned_secs: 540.0,
             active_secs: active,
             paused_secs: 12.0,
@@ -109,7 +109,7 @@ pub fn write_history(dir: &Path, n: usize, end: Timestamp, tz: &TimeZone) -> io:
             let a = Amendment {
                 v: VERSION,
                 amends: id,
-                at: record.ended_at.clone(),
+                at: record.ended_at,
                 pain_before: None,
                 pain_after: Some(2),
                 note: Some("Rated later.".into()),

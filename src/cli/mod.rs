@@ -296,7 +296,7 @@ fn report_cmd(paths: &Paths, since: &str, out: &mut dyn Write) -> Result<(), Use
     let loaded = crate::store::history::load_filtered(
         data_dir(paths)?,
         crate::store::history::Detail::NoSteps,
-        |r| r.started().is_some_and(|t| t >= from),
+        |r| r.started() >= from,
     )
     .map_err(|e| e.to_string())?;
     warn_history(&loaded.warnings);

@@ -17,7 +17,7 @@ use jiff::{SignedDuration, Timestamp, ToSpan, Zoned};
 
 use crate::core::stats::{self, PainStats, Stats};
 use crate::model::format::fmt_days_ago;
-use crate::model::record::{self, Kind, Outcome, SessionRecord, VERSION};
+use crate::model::record::{self, Kind, Outcome, SessionRecord, Stamp, VERSION};
 
 // ---------------------------------------------------------------------------------------
 // Filtering and time parsing
@@ -37,9 +37,7 @@ pub struct HistoryQuery {
 impl HistoryQuery {
     pub fn matches(&self, r: &SessionRecord) -> bool {
         if self.since.is_some() || self.until.is_some() {
-            let Some(started) = r.started() else {
-                return false;
-            };
+            let started = r.started();
             if self.since.is_some_and(|s| started < s) || self.until.is_some_and(|u| started >= u) {
                 return false;
             }
@@ -234,15 +232,13 @@ pub fn fmt_change(change: f64) -> String {
     }
 }
 
-/// A stored time shown in local time: "Tue 2026-11-24 17:05". Unreadable text is shown as is.
-pub fn fmt_local(stored: &str, tz: &TimeZone) -> String {
-    match stored.parse::<Timestamp>() {
-        Ok(ts) => ts
-            .to_zoned(tz.clone())
-            .strftime("%a %Y-%m-%d %H:%M")
-            .to_string(),
-        Err(_) => stored.to_string(),
-    }
+/// A stored time shown in local time: "Tue 2026-11-24 17:05".
+pub fn fmt_local(stored: &Stamp, tz: &TimeZone) -> String {
+    stored
+        .timestamp()
+        .to_zoned(tz.clone())
+        .strftime("%a %Y-%m-%d %H:%M")
+        .to_string()
 }
 
 fn truncate(text: &str, max: usize) -> String {
@@ -324,7 +320,7 @@ pub fn write_table<R: Borrow<SessionRecord>>(
 ) -> io::Result<()> {
     let header = ["When", "Routine", "Area", "Active", "Outcome", "Head"];
     let mut widths = header.map(width);
-    let mut rows: Vec<(Option<Timestamp>, usize, Box<str>)> = Vec::new();
+    let mut rows: Vec<(Timestamp, usize, Box<str>)> = Vec::new();
     for (i, r) in records.into_iter().enumerate() {
         let r = r.borrow();
         // `truncate` turns control characters (tabs included) into spaces.
@@ -408,23 +404,19 @@ pub fn write_csv<R: Borrow<SessionRecord>>(
     w.write_record(CSV_HEADER)?;
     for r in records {
         let r = r.borrow();
-        let (date, time) = match r.started() {
-            Some(ts) => {
-                let local = tz.to_datetime(ts);
-                (
-                    local.date().to_string(),
-                    local.strftime("%H:%M").to_string(),
-                )
-            }
-            None => (String::new(), String::new()),
-        };
+        let local = tz.to_datetime(r.started());
+        let (date, time) = (
+            local.date().to_string(),
+            local.strftime("%H:%M").to_string(),
+        );
+        let (started_at, ended_at) = (r.started_at.to_string(), r.ended_at.to_string());
         let opt = |p: Option<u8>| p.map(|p| p.to_string()).unwrap_or_default();
         w.write_record([
             r.id.as_str(),
             &date,
             &time,
-            &r.started_at,
-            &r.ended_at,
+            &started_at,
+            &ended_at,
             kind_str(r.kind),
             &r.routine_id,
             &r.title,
@@ -735,7 +727,7 @@ pub fn write_report<R: Borrow<SessionRecord>>(
     let mut chosen: Vec<(Timestamp, &SessionRecord)> = held
         .iter()
         .map(Borrow::borrow)
-        .filter_map(|r| r.started().map(|t| (t, r)))
+        .map(|r| (r.started(), r))
         .filter(|(t, _)| since.is_none_or(|s| *t >= s) && *t <= until)
         .collect();
     chosen.sort_by_key(|(t, _)| *t);
@@ -1029,8 +1021,8 @@ pub fn external_record(
         routine_id: slug(what),
         title: what.trim().to_string(),
         area: "external".to_string(),
-        started_at: record::format_time(at, tz),
-        ended_at: record::format_time(end, tz),
+        started_at: Stamp::new(at, tz),
+        ended_at: Stamp::new(end, tz),
         planned_secs: secs,
         active_secs: secs,
         paused_secs: 0.0,

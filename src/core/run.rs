@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use crate::core::effect::Effect;
 use crate::core::session::{Event, Session};
-use crate::model::record::{SessionRecord, format_time};
+use crate::model::record::{SessionRecord, Stamp};
 
 /// A session with what turns its instants into a record for the history.
 pub struct Run {
@@ -31,12 +31,12 @@ impl Run {
         self.pain_before
     }
 
-    /// The wall-clock time of a session instant, RFC 3339 with the local offset.
-    pub fn stamp(&self, at: Instant) -> String {
+    /// The wall-clock time of a session instant, with the local offset.
+    pub fn stamp(&self, at: Instant) -> Stamp {
         let since = at.saturating_duration_since(self.session.started());
         let ts = self.wall_start.timestamp()
             + jiff::SignedDuration::try_from(since).unwrap_or(jiff::SignedDuration::ZERO);
-        format_time(ts, self.wall_start.time_zone())
+        Stamp::new(ts, self.wall_start.time_zone())
     }
 
     /// The session's record as of `now` (mid-session: the steps so far).

@@ -28,7 +28,7 @@
 use std::time::{Duration, Instant};
 
 use crate::core::breath::{self, PacerState};
-use crate::model::record::{self, Kind, Outcome, SessionRecord, StepRecord, StepStatus};
+use crate::model::record::{self, Kind, Outcome, SessionRecord, Stamp, StepRecord, StepStatus};
 use crate::model::routine::{Area, Length, Pattern, Routine, SWITCH_SIDES, Side, Sides, Step};
 
 /// How much `+` and `-` add to or take from the current stage.
@@ -650,7 +650,7 @@ impl Session {
     /// once finished). Mid-session it carries the current segment's time so far and
     /// outcome `interrupted` — what recovery should log if the program dies — so the
     /// runner can write it as the in-progress snapshot unchanged.
-    pub fn record(&self, started_at: String, ended_at: String) -> SessionRecord {
+    pub fn record(&self, started_at: Stamp, ended_at: Stamp) -> SessionRecord {
         let at = self.finished_at.unwrap_or(self.clock);
         let current = self
             .stages

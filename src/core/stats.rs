@@ -422,10 +422,9 @@ impl StatsBuilder {
         }
     }
 
-    /// Takes one record into account. Records without a readable start time are ignored
-    /// (the history reader never yields those).
+    /// Takes one record into account.
     pub fn add(&mut self, r: &SessionRecord) {
-        let Some(started) = r.started() else { return };
+        let started = r.started();
         let day = local_date(started, &self.tz);
         let day_n = day_number(day);
         let in_period = self.options.since.is_none_or(|s| started >= s);

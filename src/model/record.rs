@@ -69,8 +69,78 @@ pub struct StepRecord {
     pub status: StepStatus,
 }
 
-/// One session. Timestamps are RFC 3339 strings with the local UTC offset at the time
-/// they were written, e.g. "2026-11-24T17:05:00+01:00".
+/// A moment as records store it: RFC 3339 to the second with the UTC offset the zone had at
+/// that instant ("2026-11-24T17:05:00+01:00"), so a reader of the raw file sees the
+/// wall-clock time the user saw. Parsed once, when a line is read: a record never holds a
+/// time that is not one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    ts: jiff::Timestamp,
+    offset: jiff::tz::Offset,
+}
+
+impl Stamp {
+    /// `ts` (to the second) with the offset `tz` has at that instant.
+    pub fn new(ts: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> Stamp {
+        Stamp {
+            ts: ts.round(jiff::Unit::Second).unwrap_or(ts),
+            offset: tz.to_offset(ts),
+        }
+    }
+
+    pub fn timestamp(&self) -> jiff::Timestamp {
+        self.ts
+    }
+
+    /// Reads an RFC 3339 time with an offset (or `Z`).
+    pub fn parse(text: &str) -> Option<Stamp> {
+        let pieces = jiff::fmt::temporal::Pieces::parse(text).ok()?;
+        let offset = pieces.to_numeric_offset()?;
+        let ts: jiff::Timestamp = text.parse().ok()?;
+        Some(Stamp { ts, offset })
+    }
+}
+
+impl std::fmt::Display for Stamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.ts.display_with_offset(self.offset))
+    }
+}
+
+impl std::str::FromStr for Stamp {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Stamp, String> {
+        Stamp::parse(text).ok_or_else(|| format!("{text:?} is not a time"))
+    }
+}
+
+impl Serialize for Stamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A stamp read from the field `name`, refused with the field's name when it is not a time.
+fn stamp_field<'de, D: serde::Deserializer<'de>>(d: D, name: &str) -> Result<Stamp, D::Error> {
+    let text = String::deserialize(d)?;
+    Stamp::parse(&text)
+        .ok_or_else(|| serde::de::Error::custom(format!("{name} {text:?} is not a time")))
+}
+
+pub fn started_at<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Stamp, D::Error> {
+    stamp_field(d, "started_at")
+}
+
+pub fn ended_at<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Stamp, D::Error> {
+    stamp_field(d, "ended_at")
+}
+
+pub fn amended_at<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Stamp, D::Error> {
+    stamp_field(d, "at")
+}
+
+/// One session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionRecord {
     pub v: u32,
@@ -79,8 +149,10 @@ pub struct SessionRecord {
     pub routine_id: String,
     pub title: String,
     pub area: String,
-    pub started_at: String,
-    pub ended_at: String,
+    #[serde(deserialize_with = "started_at")]
+    pub started_at: Stamp,
+    #[serde(deserialize_with = "ended_at")]
+    pub ended_at: Stamp,
     pub planned_secs: f64,
     pub active_secs: f64,
     pub paused_secs: f64,
@@ -102,7 +174,8 @@ pub struct Amendment {
     pub v: u32,
     /// The id of the record this amends.
     pub amends: String,
-    pub at: String,
+    #[serde(deserialize_with = "amended_at")]
+    pub at: Stamp,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pain_before: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -117,15 +190,14 @@ pub fn secs(d: std::time::Duration) -> f64 {
 }
 
 impl SessionRecord {
-    /// When the session began, or `None` if the stored text is not an RFC 3339 time.
-    /// The history reader skips such records, so for loaded records this is `Some`.
-    pub fn started(&self) -> Option<jiff::Timestamp> {
-        self.started_at.parse().ok()
+    /// When the session began.
+    pub fn started(&self) -> jiff::Timestamp {
+        self.started_at.timestamp()
     }
 
     /// When the session ended (see [`SessionRecord::started`]).
-    pub fn ended(&self) -> Option<jiff::Timestamp> {
-        self.ended_at.parse().ok()
+    pub fn ended(&self) -> jiff::Timestamp {
+        self.ended_at.timestamp()
     }
 
     /// True for the sessions the user did with knotless (routines and breathing), as opposed
@@ -133,14 +205,4 @@ impl SessionRecord {
     pub fn is_self_care(&self) -> bool {
         self.kind != Kind::External
     }
-}
-
-/// A time as records store it: RFC 3339 to the second with the UTC offset the zone had at
-/// that instant, so a reader of the raw file sees the wall-clock time the user saw.
-pub fn format_time(ts: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> String {
-    let offset = tz.to_offset(ts);
-    ts.round(jiff::Unit::Second)
-        .unwrap_or(ts)
-        .display_with_offset(offset)
-        .to_string()
 }

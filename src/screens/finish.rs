@@ -12,7 +12,7 @@ use ratatui::widgets::Paragraph;
 
 use super::{Ctx, Effect, Nav, Screen, Update, go, stay};
 use crate::model::record::{
-    Amendment, Outcome, SessionRecord, StepRecord, StepStatus, VERSION, format_time,
+    Amendment, Outcome, SessionRecord, Stamp, StepRecord, StepStatus, VERSION,
 };
 use crate::model::routine::fmt_clock;
 use crate::ui::rating::{Answer, Rating};
@@ -71,7 +71,7 @@ impl Finish {
         let amendment = Amendment {
             v: VERSION,
             amends: self.record.id.clone(),
-            at: format_time(wall.timestamp(), wall.time_zone()),
+            at: Stamp::new(wall.timestamp(), wall.time_zone()),
             pain_before: None,
             pain_after: self.pain_after,
             note: (!note.is_empty()).then(|| note.to_string()),

@@ -147,7 +147,7 @@ impl History {
         let names = &mut self.names;
         self.rows.push(Row {
             id: r.id.as_str().into(),
-            start: r.started().unwrap_or(Timestamp::UNIX_EPOCH),
+            start: r.started(),
             routine: names.intern(&r.routine_id),
             title: names.intern(&r.title),
             area: names.intern(&r.area),
@@ -627,22 +627,20 @@ impl SessionDetail {
         let r = &self.record;
         let w = w as usize;
         let mut out = Vec::new();
-        let start = r.started().map(|s| s.to_zoned(self.tz.clone()));
-        let end = r.ended().map(|s| s.to_zoned(self.tz.clone()));
-        let when = match (&start, &end) {
-            (Some(s), Some(e)) if s.date() == e.date() => {
-                format!(
-                    "{} → {}",
-                    s.strftime("%a %-d %b %Y, %H:%M"),
-                    e.strftime("%H:%M")
-                )
-            }
-            (Some(s), Some(e)) => format!(
+        let s = r.started().to_zoned(self.tz.clone());
+        let e = r.ended().to_zoned(self.tz.clone());
+        let when = if s.date() == e.date() {
+            format!(
+                "{} → {}",
+                s.strftime("%a %-d %b %Y, %H:%M"),
+                e.strftime("%H:%M")
+            )
+        } else {
+            format!(
                 "{} → {}",
                 s.strftime("%a %-d %b %Y, %H:%M"),
                 e.strftime("%a %-d %b, %H:%M")
-            ),
-            _ => r.started_at.clone(),
+            )
         };
         field(&mut out, "When", &when, t.base, t, w);
         let what = match r.kind {

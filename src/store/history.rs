@@ -24,7 +24,7 @@ use memchr::memmem;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
-use crate::model::record::{self, Amendment, Kind, Outcome, SessionRecord};
+use crate::model::record::{self, Amendment, Kind, Outcome, SessionRecord, Stamp};
 
 /// The history file's name inside the data directory.
 pub const HISTORY_FILE: &str = "history.jsonl";
@@ -316,8 +316,10 @@ struct RecordNoSteps {
     routine_id: String,
     title: String,
     area: String,
-    started_at: String,
-    ended_at: String,
+    #[serde(deserialize_with = "record::started_at")]
+    started_at: Stamp,
+    #[serde(deserialize_with = "record::ended_at")]
+    ended_at: Stamp,
     planned_secs: f64,
     active_secs: f64,
     paused_secs: f64,
@@ -617,17 +619,6 @@ impl Records {
                 return None;
             }
         };
-        if record.started().is_none() {
-            self.skip(
-                n,
-                format!("started_at {:?} is not a time", record.started_at),
-            );
-            return None;
-        }
-        if record.ended().is_none() {
-            self.skip(n, format!("ended_at {:?} is not a time", record.ended_at));
-            return None;
-        }
         check_pain(
             &mut record.pain_before,
             "pain_before",
@@ -916,6 +907,26 @@ struct SnapshotOut<'a> {
     record: &'a SessionRecord,
     #[serde(rename = "final", skip_serializing_if = "std::ops::Not::not")]
     is_final: bool,
+}
+
+/// Reads a snapshot. One whose process died may lack a usable end time (older versions
+/// wrote it only at the end): the file's time stands in, else the start.
+fn read_snapshot(
+    bytes: &[u8],
+    file_time: impl FnOnce() -> Option<Timestamp>,
+) -> Result<SnapshotIn, serde_json::Error> {
+    let mut value: serde_json::Value = serde_json::from_slice(bytes)?;
+    if let Some(obj) = value.as_object_mut() {
+        let stamp = |key: &str| obj.get(key).and_then(|v| v.as_str()).and_then(Stamp::parse);
+        if stamp("ended_at").is_none() {
+            let started = stamp("started_at").map(|s| s.timestamp());
+            if let Some(ts) = file_time().or(started) {
+                let end = Stamp::new(ts, &TimeZone::system());
+                obj.insert("ended_at".into(), end.to_string().into());
+            }
+        }
+    }
+    serde_json::from_value(value)
 }
 
 #[derive(Deserialize)]
@@ -1221,7 +1232,13 @@ fn recover_one(
             });
         }
     };
-    let snapshot = match serde_json::from_slice::<SnapshotIn>(&bytes) {
+    let file_time = || {
+        fs::metadata(&json_path)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| Timestamp::try_from(t).ok())
+    };
+    let snapshot = match read_snapshot(&bytes, file_time) {
         Ok(s) => s,
         Err(e) => {
             let bad = free_name(dir, &format!("{id}.json.bad"));
@@ -1245,30 +1262,6 @@ fn recover_one(
     let mut record = snapshot.record;
     if !snapshot.is_final {
         record.outcome = Outcome::Interrupted;
-        if record.ended().is_none() {
-            let when = fs::metadata(&json_path)
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| Timestamp::try_from(t).ok())
-                .or_else(|| record.started());
-            if let Some(ts) = when {
-                record.ended_at = record::format_time(ts, &TimeZone::system());
-            }
-        }
-    }
-    if record.started().is_none() || record.ended().is_none() {
-        // Appending it would only add a line every reader skips; keep it for a person.
-        let bad = free_name(dir, &format!("{id}.json.bad"));
-        let _ = fs::rename(&json_path, &bad);
-        out.warnings.push(in_progress_warning(
-            &json_path,
-            format!(
-                "has no usable start or end time; moved aside to {}",
-                bad.display()
-            ),
-        ));
-        let _ = remove_if_there(&lock_path);
-        return Ok(());
     }
     append(data_dir, &record)?;
     if let Err(e) = remove_if_there(&json_path) {
