@@ -780,8 +780,10 @@ pub struct Recent {
 struct Glance {
     id: String,
     kind: Kind,
-    started_at: String,
-    ended_at: String,
+    #[serde(deserialize_with = "record::started_at")]
+    started_at: Stamp,
+    #[serde(deserialize_with = "record::ended_at")]
+    ended_at: Stamp,
 }
 
 /// Reads the history backwards from its end, 64 KiB at a time, and stops once it is past
@@ -872,12 +874,7 @@ impl BackScan {
         let Ok(g) = serde_json::from_slice::<Glance>(line) else {
             return false;
         };
-        let (Ok(started), Ok(ended)) = (
-            g.started_at.parse::<Timestamp>(),
-            g.ended_at.parse::<Timestamp>(),
-        ) else {
-            return false;
-        };
+        let (started, ended) = (g.started_at.timestamp(), g.ended_at.timestamp());
         if started < self.since {
             self.old_streak += 1;
         } else {
