@@ -14,11 +14,59 @@ use ratatui::widgets::Paragraph;
 use super::{Ctx, Nav, Route, Screen, Update, go, stay};
 use crate::model::routine::{Routine, fmt_short};
 use crate::ui::rating::{Answer, Rating};
-use crate::ui::{KeyHelp, help_only, key};
+use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
 
 /// At or above this before-rating, a routine with pressure work asks once more.
 const STRONG: u8 = 7;
 const GENTLE_ID: &str = "migraine-day";
+
+/// What a key does before a routine (the rating takes digits, ← → and Enter itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Rate,
+    Back,
+    ScrollDown,
+    ScrollUp,
+    GoAhead,
+    Gentle,
+}
+
+const ASKING_KEYS: &[Binding<Act>] = &[
+    row(&[], Act::Rate, key("0-10", "rate")),
+    row(&[], Act::Rate, key("Enter", "skip and start")),
+    row(
+        &[KeyCode::Esc, KeyCode::Char('q')],
+        Act::Back,
+        key("Esc", "back"),
+    ),
+    row(
+        &[],
+        Act::Rate,
+        help_only("← →", "move the marker, then Enter"),
+    ),
+    row(
+        &[KeyCode::Down, KeyCode::Char('j')],
+        Act::ScrollDown,
+        help_only("↑↓", "scroll the cautions when they do not fit"),
+    ),
+    also(&[KeyCode::Up, KeyCode::Char('k')], Act::ScrollUp),
+];
+
+const STRONG_KEYS: &[Binding<Act>] = &[
+    row(&[KeyCode::Enter], Act::GoAhead, key("Enter", "go ahead")),
+    row(
+        &[KeyCode::Char('g')],
+        Act::Gentle,
+        key("g", "gentle instead"),
+    ),
+    row(
+        &[KeyCode::Esc, KeyCode::Char('q')],
+        Act::Back,
+        key("Esc", "back"),
+    ),
+    also(&[KeyCode::Down, KeyCode::Char('j')], Act::ScrollDown),
+    also(&[KeyCode::Up, KeyCode::Char('k')], Act::ScrollUp),
+];
 
 enum Stage {
     Asking(Rating),
@@ -187,66 +235,59 @@ impl Screen for Before {
     }
 
     fn update(&mut self, key: KeyEvent, _now: Instant, ctx: &Ctx) -> Update {
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('q') => return go(Nav::Back),
-            KeyCode::Down | KeyCode::Char('j') => {
+        let table = match self.stage {
+            Stage::Asking(_) => ASKING_KEYS,
+            Stage::Strong(_) => STRONG_KEYS,
+        };
+        match lookup(table, key.code) {
+            Some(Act::Back) => return go(Nav::Back),
+            Some(Act::ScrollDown) => {
                 self.scroll = (self.scroll + 2).min(self.overflow);
                 return stay();
             }
-            KeyCode::Up | KeyCode::Char('k') => {
+            Some(Act::ScrollUp) => {
                 self.scroll = self.scroll.saturating_sub(2);
                 return stay();
             }
-            _ => {}
+            Some(Act::GoAhead) => {
+                if let Stage::Strong(n) = self.stage {
+                    return self.start(&self.routine, Some(n));
+                }
+            }
+            Some(Act::Gentle) => {
+                if let (Stage::Strong(n), Some(gentle)) = (&self.stage, ctx.lib.routine(GENTLE_ID))
+                {
+                    return self.start(gentle, Some(*n));
+                }
+            }
+            Some(Act::Rate) | None => {}
         }
         let has_pressure = self.has_pressure();
-        match &mut self.stage {
-            Stage::Asking(rating) => {
-                if !ctx.ask_ratings {
-                    return if key.code == KeyCode::Enter {
-                        self.start(&self.routine, None)
-                    } else {
-                        stay()
-                    };
-                }
-                match rating.handle_key(key) {
-                    Answer::Pending => stay(),
-                    Answer::Skipped => self.start(&self.routine, None),
-                    Answer::Rated(n) if n >= STRONG && has_pressure => {
-                        self.stage = Stage::Strong(n);
-                        stay()
-                    }
-                    Answer::Rated(n) => self.start(&self.routine, Some(n)),
-                }
+        let Stage::Asking(rating) = &mut self.stage else {
+            return stay();
+        };
+        if !ctx.ask_ratings {
+            return if key.code == KeyCode::Enter {
+                self.start(&self.routine, None)
+            } else {
+                stay()
+            };
+        }
+        match rating.handle_key(key) {
+            Answer::Pending => stay(),
+            Answer::Skipped => self.start(&self.routine, None),
+            Answer::Rated(n) if n >= STRONG && has_pressure => {
+                self.stage = Stage::Strong(n);
+                stay()
             }
-            Stage::Strong(n) => {
-                let n = *n;
-                match key.code {
-                    KeyCode::Enter => self.start(&self.routine, Some(n)),
-                    KeyCode::Char('g') => match ctx.lib.routine(GENTLE_ID) {
-                        Some(gentle) => self.start(gentle, Some(n)),
-                        None => stay(),
-                    },
-                    _ => stay(),
-                }
-            }
+            Answer::Rated(n) => self.start(&self.routine, Some(n)),
         }
     }
 
     fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
         match self.stage {
-            Stage::Asking(_) => vec![
-                key("0-10", "rate"),
-                key("Enter", "skip and start"),
-                key("Esc", "back"),
-                help_only("← →", "move the marker, then Enter"),
-                help_only("↑↓", "scroll the cautions when they do not fit"),
-            ],
-            Stage::Strong(_) => vec![
-                key("Enter", "go ahead"),
-                key("g", "gentle instead"),
-                key("Esc", "back"),
-            ],
+            Stage::Asking(_) => described(ASKING_KEYS, |_| true),
+            Stage::Strong(_) => described(STRONG_KEYS, |_| true),
         }
     }
 }

@@ -12,7 +12,85 @@ use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
 use super::{Ctx, DoneInfo, Nav, Route, Screen, Update, go, stay};
 use crate::model::routine::{Area, Routine, Sides, fmt_clock, fmt_short};
-use crate::ui::{KeyHelp, help_only, key};
+use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
+
+/// What a key does on home.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    First,
+    Last,
+    Start,
+    Filter,
+    Breathe,
+    History,
+    Stats,
+    Notice,
+    Back,
+    Quit,
+    /// A key the app handles everywhere (theme, help), listed in the footer.
+    App,
+}
+
+const KEYS: &[Binding<Act>] = &[
+    row(&[KeyCode::Up], Act::Up, help_only("↑↓", "choose a routine")),
+    also(&[KeyCode::Down], Act::Down),
+    row(&[KeyCode::Enter], Act::Start, key("Enter", "start")),
+    row(&[KeyCode::Char('/')], Act::Filter, key("/", "filter")),
+    row(&[KeyCode::Char('b')], Act::Breathe, key("b", "breathe")),
+    row(&[KeyCode::Char('h')], Act::History, key("h", "history")),
+    row(&[KeyCode::Char('s')], Act::Stats, key("s", "stats")),
+    row(&[], Act::App, key("t", "theme")),
+    row(&[], Act::App, key("?", "help")),
+    row(&[KeyCode::Char('q')], Act::Quit, key("q", "quit")),
+    row(
+        &[KeyCode::Char('k')],
+        Act::Up,
+        help_only("j k", "choose (vim keys)"),
+    ),
+    also(&[KeyCode::Char('j')], Act::Down),
+    row(
+        &[KeyCode::PageUp],
+        Act::PageUp,
+        help_only("PgUp PgDn g G", "jump through the list"),
+    ),
+    also(&[KeyCode::PageDown], Act::PageDown),
+    also(&[KeyCode::Home, KeyCode::Char('g')], Act::First),
+    also(&[KeyCode::End, KeyCode::Char('G')], Act::Last),
+    row(
+        &[KeyCode::Esc],
+        Act::Back,
+        help_only("Esc", "clear the filter, or quit"),
+    ),
+    row(
+        &[KeyCode::Char('!')],
+        Act::Notice,
+        help_only("!", "the safety notice and warning signs"),
+    ),
+];
+
+/// What a key does while typing a filter (any other character is typed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Filter {
+    Type,
+    Done,
+    Clear,
+    Delete,
+    Up,
+    Down,
+}
+
+const FILTER_KEYS: &[Binding<Filter>] = &[
+    row(&[], Filter::Type, key("type", "to filter")),
+    row(&[KeyCode::Enter], Filter::Done, key("Enter", "done")),
+    row(&[KeyCode::Esc], Filter::Clear, key("Esc", "clear")),
+    row(&[KeyCode::Up], Filter::Up, key("↑↓", "choose")),
+    also(&[KeyCode::Down], Filter::Down),
+    also(&[KeyCode::Backspace], Filter::Delete),
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Row {
@@ -407,91 +485,73 @@ impl Screen for Home {
 
     fn update(&mut self, key: KeyEvent, _now: Instant, ctx: &Ctx) -> Update {
         if self.filtering {
-            match key.code {
-                KeyCode::Esc => {
+            match lookup(FILTER_KEYS, key.code) {
+                Some(Filter::Clear) => {
                     self.filtering = false;
                     self.filter.clear();
                     self.refilter(ctx);
                 }
-                KeyCode::Enter => self.filtering = false,
-                KeyCode::Backspace => {
+                Some(Filter::Done) => self.filtering = false,
+                Some(Filter::Delete) => {
                     self.filter.pop();
                     self.refilter(ctx);
                 }
-                KeyCode::Down => self.step(ctx, 1),
-                KeyCode::Up => self.step(ctx, -1),
-                KeyCode::Char(c)
-                    if self.filter.chars().count() < 40
+                Some(Filter::Down) => self.step(ctx, 1),
+                Some(Filter::Up) => self.step(ctx, -1),
+                Some(Filter::Type) | None => {
+                    if let KeyCode::Char(c) = key.code
+                        && self.filter.chars().count() < 40
                         && !key
                             .modifiers
-                            .intersects(KeyModifiers::ALT | KeyModifiers::CONTROL) =>
-                {
-                    self.filter.push(c);
-                    self.refilter(ctx);
+                            .intersects(KeyModifiers::ALT | KeyModifiers::CONTROL)
+                    {
+                        self.filter.push(c);
+                        self.refilter(ctx);
+                    }
                 }
-                _ => {}
             }
             return stay();
         }
-        match key.code {
-            KeyCode::Down | KeyCode::Char('j') => self.step(ctx, 1),
-            KeyCode::Up | KeyCode::Char('k') => self.step(ctx, -1),
-            KeyCode::PageDown => self.step(ctx, 10),
-            KeyCode::PageUp => self.step(ctx, -10),
-            KeyCode::Home | KeyCode::Char('g') => self.step(ctx, isize::MIN / 2),
-            KeyCode::End | KeyCode::Char('G') => self.step(ctx, isize::MAX / 2),
-            KeyCode::Char('/') => {
-                self.filtering = true;
-            }
-            KeyCode::Esc if !self.filter.is_empty() => {
-                self.filter.clear();
-                self.refilter(ctx);
-            }
-            KeyCode::Enter => {
+        match lookup(KEYS, key.code) {
+            Some(Act::Down) => self.step(ctx, 1),
+            Some(Act::Up) => self.step(ctx, -1),
+            Some(Act::PageDown) => self.step(ctx, 10),
+            Some(Act::PageUp) => self.step(ctx, -10),
+            Some(Act::First) => self.step(ctx, isize::MIN / 2),
+            Some(Act::Last) => self.step(ctx, isize::MAX / 2),
+            Some(Act::Filter) => self.filtering = true,
+            Some(Act::Start) => {
                 if let Some(Row::Routine(i)) = self.selected_row(ctx) {
                     let r = ctx.lib.routines[i].clone();
                     return go(Nav::Open(Route::Before(r)));
                 }
             }
-            KeyCode::Char('b') => return go(Nav::Open(Route::BreathingSetup)),
-            KeyCode::Char('h') => return go(Nav::Open(Route::History)),
-            KeyCode::Char('s') => return go(Nav::Open(Route::Stats)),
-            KeyCode::Char('!') => {
+            Some(Act::Breathe) => return go(Nav::Open(Route::BreathingSetup)),
+            Some(Act::History) => return go(Nav::Open(Route::History)),
+            Some(Act::Stats) => return go(Nav::Open(Route::Stats)),
+            Some(Act::Notice) => {
                 return go(Nav::Open(Route::Notice {
                     review: true,
                     then: None,
                 }));
             }
-            KeyCode::Char('q') | KeyCode::Esc => return go(Nav::Quit),
-            _ => {}
+            // Esc clears a filter first; with none, it quits like q.
+            Some(Act::Back) if !self.filter.is_empty() => {
+                self.filter.clear();
+                self.refilter(ctx);
+            }
+            Some(Act::Back | Act::Quit) => return go(Nav::Quit),
+            Some(Act::App) | None => {}
         }
         stay()
     }
 
     fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
         if self.filtering {
-            return vec![
-                key("type", "to filter"),
-                key("Enter", "done"),
-                key("Esc", "clear"),
-                key("↑↓", "choose"),
-            ];
+            described(FILTER_KEYS, |_| true)
+        } else {
+            described(KEYS, |_| true)
         }
-        vec![
-            help_only("↑↓", "choose a routine"),
-            key("Enter", "start"),
-            key("/", "filter"),
-            key("b", "breathe"),
-            key("h", "history"),
-            key("s", "stats"),
-            key("t", "theme"),
-            key("?", "help"),
-            key("q", "quit"),
-            help_only("j k", "choose (vim keys)"),
-            help_only("PgUp PgDn g G", "jump through the list"),
-            help_only("Esc", "clear the filter, or quit"),
-            help_only("!", "the safety notice and warning signs"),
-        ]
     }
 
     fn captures_text(&self) -> bool {

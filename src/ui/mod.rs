@@ -8,6 +8,7 @@ pub mod rating;
 pub mod theme;
 
 use ratatui::Frame;
+use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -67,6 +68,52 @@ pub const fn help_only(keys: &'static str, what: &'static str) -> KeyHelp {
         what,
         footer: false,
     }
+}
+
+/// One row of a screen's key table: the keys that do something, what they do (an action of
+/// that screen), and how help and the footer describe it. One table both answers keys and
+/// writes the help, so the two never disagree.
+pub struct Binding<A: 'static> {
+    /// The keys; empty for a row that only explains (typing, or a key the app handles).
+    pub codes: &'static [KeyCode],
+    pub action: A,
+    /// `None` for keys already described by another row (`j` beside `↓` in "↑↓ j k").
+    pub help: Option<KeyHelp>,
+}
+
+/// A row of a key table, described in help (and the footer when `help` says so).
+pub const fn row<A>(codes: &'static [KeyCode], action: A, help: KeyHelp) -> Binding<A> {
+    Binding {
+        codes,
+        action,
+        help: Some(help),
+    }
+}
+
+/// A row whose keys another row already describes.
+pub const fn also<A>(codes: &'static [KeyCode], action: A) -> Binding<A> {
+    Binding {
+        codes,
+        action,
+        help: None,
+    }
+}
+
+/// The action bound to a key in `table`, if any.
+pub fn lookup<A: Copy>(table: &[Binding<A>], code: KeyCode) -> Option<A> {
+    table
+        .iter()
+        .find(|b| b.codes.contains(&code))
+        .map(|b| b.action)
+}
+
+/// The help rows of `table` whose action `shown` keeps, in table order.
+pub fn described<A: Copy>(table: &[Binding<A>], shown: impl Fn(A) -> bool) -> Vec<KeyHelp> {
+    table
+        .iter()
+        .filter(|b| shown(b.action))
+        .filter_map(|b| b.help)
+        .collect()
 }
 
 /// The one-line key footer, or the status message when there is one.
