@@ -3,6 +3,7 @@
 //! small state file (the acknowledged notice).
 
 pub mod history;
+pub mod machine;
 pub mod paths;
 pub mod recorder;
 pub mod state;
