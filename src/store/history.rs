@@ -36,7 +36,7 @@ pub const IN_PROGRESS_DIR: &str = "in-progress";
 
 /// Lines longer than this are not records we wrote (a record with a hundred steps is ~20 KiB);
 /// they are skipped without being held in memory, so a corrupt file cannot exhaust it.
-const MAX_LINE: usize = 1 << 20;
+pub(crate) const MAX_LINE: usize = 1 << 20;
 /// Block size for reading the file from its end in [`recent`].
 const BLOCK: usize = 64 * 1024;
 /// How many records older than `since` in a row [`recent`] reads before it stops. Records are
@@ -411,23 +411,23 @@ struct Merged {
 }
 
 /// Reads lines as bytes, at most [`MAX_LINE`] of each, counting them.
-struct Lines<R> {
+pub(crate) struct Lines<R> {
     inner: R,
-    number: u64,
+    pub(crate) number: u64,
 }
 
-enum Line {
+pub(crate) enum Line {
     Text,
     TooLong,
 }
 
 impl<R: BufRead> Lines<R> {
-    fn new(inner: R) -> Self {
+    pub(crate) fn new(inner: R) -> Self {
         Lines { inner, number: 0 }
     }
 
     /// The next line (without its newline) into `buf`; `None` at the end.
-    fn next_into(&mut self, buf: &mut Vec<u8>) -> io::Result<Option<Line>> {
+    pub(crate) fn next_into(&mut self, buf: &mut Vec<u8>) -> io::Result<Option<Line>> {
         buf.clear();
         let mut too_long = false;
         let mut any = false;
@@ -467,13 +467,13 @@ impl<R: BufRead> Lines<R> {
     }
 }
 
-fn is_blank(line: &[u8]) -> bool {
+pub(crate) fn is_blank(line: &[u8]) -> bool {
     line.iter().all(|b| b.is_ascii_whitespace())
 }
 
 /// serde_json's messages end in "at line 1 column 17", which reads wrong next to our own
 /// line number; say "column 17" instead, and name the usual cause of a cut-off line.
-fn json_reason(e: &serde_json::Error) -> String {
+pub(crate) fn json_reason(e: &serde_json::Error) -> String {
     let text = e.to_string();
     let text = match text.rfind(" at line ") {
         Some(i) => text[..i].to_string(),

@@ -2,6 +2,7 @@
 //! snapshots and their recovery, the recorder that saves a running session, and the
 //! small state file (the acknowledged notice).
 
+pub mod days;
 pub mod history;
 pub mod machine;
 pub mod paths;
