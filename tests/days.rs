@@ -90,7 +90,10 @@ fn unknown_days_are_never_counted_as_headache_free() {
     let w = &days::windows(&log, &BTreeMap::new(), today, 2);
     assert_eq!(w[0].answered, 5, "the 23 unanswered days are not answers");
     assert_eq!(w[0].headache_days, 5);
-    assert_eq!(w[0].headache_rate, None, "5 of 28 answered is no basis for a rate");
+    assert_eq!(
+        w[0].headache_rate, None,
+        "5 of 28 answered is no basis for a rate"
+    );
     // A window nobody answered has no headache-free days and no rate, only "0 answered".
     assert_eq!(w[1].answered, 0);
     assert_eq!(w[1].headache_days, 0);
@@ -150,9 +153,15 @@ fn torn_and_junk_lines_are_skipped_with_a_warning_naming_file_and_line() {
     assert_eq!(log.answers.len(), 1);
     let text: Vec<String> = warnings.iter().map(ToString::to_string).collect();
     assert_eq!(text.len(), 3, "{text:?}");
-    assert!(text[0].starts_with("days-x.jsonl:2: skipped: not JSON"), "{text:?}");
+    assert!(
+        text[0].starts_with("days-x.jsonl:2: skipped: not JSON"),
+        "{text:?}"
+    );
     assert!(text[1].starts_with("days-x.jsonl:3: skipped:"), "{text:?}");
-    assert!(text[2].starts_with("days-x.jsonl:5: skipped: the line is cut off"), "{text:?}");
+    assert!(
+        text[2].starts_with("days-x.jsonl:5: skipped: the line is cut off"),
+        "{text:?}"
+    );
 
     // An append after a torn line starts on a fresh line, so it stays readable.
     fs::write(store::days_path(data), torn).unwrap();
@@ -184,14 +193,8 @@ fn the_comparison_needs_two_adequate_windows_on_each_side() {
     assert_eq!((c.before, c.after, c.direction), (7, 5, Direction::Fewer));
     assert_eq!((c.before_windows, c.after_windows), (2, 2));
     insta::assert_snapshot!("comparison_fewer", c.sentence);
-    insta::assert_snapshot!(
-        "comparison_more",
-        days::sentence(Direction::More, 5, 7)
-    );
-    insta::assert_snapshot!(
-        "comparison_same",
-        days::sentence(Direction::Same, 6, 6)
-    );
+    insta::assert_snapshot!("comparison_more", days::sentence(Direction::More, 5, 7));
+    insta::assert_snapshot!("comparison_same", days::sentence(Direction::Same, 6, 6));
 
     // Only one window before the start: no sentence at all.
     let one_before = windows_with(today, &[5, 5, 7]);
@@ -216,14 +219,20 @@ fn the_comparison_needs_two_adequate_windows_on_each_side() {
     // More, and about the same.
     let worse = windows_with(today, &[9, 8, 5, 5]);
     let ws = days::windows(&worse, &BTreeMap::new(), today, 13);
-    assert_eq!(days::comparison(&ws, start).unwrap().direction, Direction::More);
+    assert_eq!(
+        days::comparison(&ws, start).unwrap().direction,
+        Direction::More
+    );
     let same = windows_with(today, &[6, 6, 6, 7]);
     let ws = days::windows(&same, &BTreeMap::new(), today, 13);
     let c = days::comparison(&ws, start).unwrap();
     assert_eq!((c.before, c.after, c.direction), (7, 6, Direction::Fewer));
     let same = windows_with(today, &[6, 6, 6, 6]);
     let ws = days::windows(&same, &BTreeMap::new(), today, 13);
-    assert_eq!(days::comparison(&ws, start).unwrap().direction, Direction::Same);
+    assert_eq!(
+        days::comparison(&ws, start).unwrap().direction,
+        Direction::Same
+    );
 }
 
 #[test]
@@ -236,7 +245,11 @@ fn the_summary_compares_against_the_first_session_unless_a_start_is_chosen() {
     sessions.by_day.insert(ws[1].start, 2);
     sessions.by_day.insert(today, 1);
     let s = days::summarize(&log, &sessions, today, days::REPORT_WINDOWS, None);
-    assert_eq!(s.windows.len(), 4, "older windows without any data are left out");
+    assert_eq!(
+        s.windows.len(),
+        4,
+        "older windows without any data are left out"
+    );
     assert_eq!(s.windows[0].sessions, 1);
     assert_eq!(s.windows[1].sessions, 2);
     assert_eq!(s.windows[0].sessions_per_week, 0.3);
@@ -263,23 +276,57 @@ fn meds_days(today: Date, n: u32, meds: Meds) -> BTreeMap<Date, DayAnswer> {
 #[test]
 fn the_medication_note_appears_at_exactly_10_triptan_days_and_not_at_9() {
     let today = d(TODAY);
-    let ws = days::windows(&meds_days(today, 10, Meds::Triptan), &BTreeMap::new(), today, 1);
+    let ws = days::windows(
+        &meds_days(today, 10, Meds::Triptan),
+        &BTreeMap::new(),
+        today,
+        1,
+    );
     assert_eq!(ws[0].triptan_other_days, 10);
     let note = days::medication_note(&ws).expect("10 triptan days");
     insta::assert_snapshot!("medication_note_triptan", note);
-    let ws = days::windows(&meds_days(today, 9, Meds::Triptan), &BTreeMap::new(), today, 1);
+    let ws = days::windows(
+        &meds_days(today, 9, Meds::Triptan),
+        &BTreeMap::new(),
+        today,
+        1,
+    );
     assert_eq!(days::medication_note(&ws), None);
     // "Other" counts with triptans.
-    let ws = days::windows(&meds_days(today, 10, Meds::Other), &BTreeMap::new(), today, 1);
+    let ws = days::windows(
+        &meds_days(today, 10, Meds::Other),
+        &BTreeMap::new(),
+        today,
+        1,
+    );
     assert!(days::medication_note(&ws).is_some());
     // Simple painkillers: 15, not 14.
-    let ws = days::windows(&meds_days(today, 14, Meds::Simple), &BTreeMap::new(), today, 1);
+    let ws = days::windows(
+        &meds_days(today, 14, Meds::Simple),
+        &BTreeMap::new(),
+        today,
+        1,
+    );
     assert_eq!(ws[0].acute_med_days, 14);
     assert_eq!(days::medication_note(&ws), None);
-    let ws = days::windows(&meds_days(today, 15, Meds::Simple), &BTreeMap::new(), today, 1);
-    assert!(days::medication_note(&ws).unwrap().contains("simple painkiller on 15 days"));
+    let ws = days::windows(
+        &meds_days(today, 15, Meds::Simple),
+        &BTreeMap::new(),
+        today,
+        1,
+    );
+    assert!(
+        days::medication_note(&ws)
+            .unwrap()
+            .contains("simple painkiller on 15 days")
+    );
     // "none" is not an acute-medication day.
-    let ws = days::windows(&meds_days(today, 20, Meds::None), &BTreeMap::new(), today, 1);
+    let ws = days::windows(
+        &meds_days(today, 20, Meds::None),
+        &BTreeMap::new(),
+        today,
+        1,
+    );
     assert_eq!(ws[0].acute_med_days, 0);
 }
 

@@ -70,9 +70,8 @@ impl Window {
     }
 
     fn rate(&self, count: u32) -> Option<f64> {
-        self.adequate().then(|| {
-            round1(f64::from(count) * WINDOW_DAYS as f64 / f64::from(self.answered))
-        })
+        self.adequate()
+            .then(|| round1(f64::from(count) * WINDOW_DAYS as f64 / f64::from(self.answered)))
     }
 }
 
@@ -203,8 +202,12 @@ pub struct Comparison {
 /// when fewer than [`COMPARE_WINDOWS`] adequate windows lie wholly on either side of it.
 pub fn comparison(windows: &[Window], start: Date) -> Option<Comparison> {
     let mean = |ws: Vec<f64>| -> Option<(u32, u32)> {
-        (ws.len() >= COMPARE_WINDOWS)
-            .then(|| ((ws.iter().sum::<f64>() / ws.len() as f64).round() as u32, ws.len() as u32))
+        (ws.len() >= COMPARE_WINDOWS).then(|| {
+            (
+                (ws.iter().sum::<f64>() / ws.len() as f64).round() as u32,
+                ws.len() as u32,
+            )
+        })
     };
     let before = mean(
         windows
@@ -265,7 +268,10 @@ pub fn medication_note(windows: &[Window]) -> Option<String> {
         .iter()
         .find(|w| w.triptan_other_days >= TRIPTAN_DAYS || w.simple_days >= SIMPLE_DAYS)?;
     let what = if w.triptan_other_days >= TRIPTAN_DAYS {
-        format!("a triptan or other acute medicine on {} days", w.triptan_other_days)
+        format!(
+            "a triptan or other acute medicine on {} days",
+            w.triptan_other_days
+        )
     } else {
         format!("a simple painkiller on {} days", w.simple_days)
     };
@@ -302,9 +308,7 @@ pub fn summarize(
     start: Option<Date>,
 ) -> DaysSummary {
     let all = windows(answers, &sessions.by_day, today, count.max(REPORT_WINDOWS));
-    let comparison = start
-        .or(sessions.first)
-        .and_then(|s| comparison(&all, s));
+    let comparison = start.or(sessions.first).and_then(|s| comparison(&all, s));
     let mut shown: Vec<Window> = all.into_iter().take(count.max(1)).collect();
     while shown.len() > 1
         && shown

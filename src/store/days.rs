@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::model::day::DayAnswer;
-use crate::store::history::{self, Line, Lines, Warning, describe, file_label};
+use crate::store::history::{self, Line, Lines, Warning, WarningKind, describe, file_label};
 use crate::store::machine;
 
 /// What every day-log file's name starts with.
@@ -102,6 +102,7 @@ fn read_file(path: &Path, log: &mut DayLog, warnings: &mut Vec<Warning>) -> io::
     let mut buf = Vec::new();
     let mut skip = |n: u64, why: String| {
         warnings.push(Warning {
+            kind: WarningKind::Unreadable,
             file: label.clone(),
             line: Some(n),
             message: format!("skipped: {why}"),
@@ -135,11 +136,7 @@ fn read_file(path: &Path, log: &mut DayLog, warnings: &mut Vec<Warning>) -> io::
 }
 
 /// A new answer for `date`, given at `now` on this machine.
-pub fn answer(
-    date: Date,
-    headache: bool,
-    now: &jiff::Zoned,
-) -> DayAnswer {
+pub fn answer(date: Date, headache: bool, now: &jiff::Zoned) -> DayAnswer {
     DayAnswer {
         v: crate::model::day::DAY_VERSION,
         date,

@@ -269,8 +269,7 @@ pub(crate) fn append_to(data_dir: &Path, path: &Path, json: &[u8]) -> io::Result
         .read(true)
         .append(true)
         .create(true)
-        .open(path)
-        ?;
+        .open(path)?;
     // Another appender's write can be seen half-done (the file size grows page by page), which
     // would make the newline check below misfire; an advisory lock keeps knotless processes
     // from looking while another writes. The single O_APPEND write is what keeps lines whole
@@ -587,7 +586,9 @@ impl Records {
             };
             let len = file.metadata().map_err(fail)?.len();
             let index = records.sources.len();
-            records.first_pass(index, &file, len, &file_label(&path)).map_err(fail)?;
+            records
+                .first_pass(index, &file, len, &file_label(&path))
+                .map_err(fail)?;
             records.sources.push(Source {
                 label: file_label(&path),
                 path,
