@@ -741,26 +741,29 @@ impl Records {
             .collect();
     }
 
-    /// Starts the second pass over the next source; false when there is none.
-    fn next_source(&mut self) -> bool {
-        while self.current < self.sources.len() {
-            if self.lines.is_none() {
-                let source = &mut self.sources[self.current];
-                if let Some(mut file) = source.file.take() {
-                    if file.seek(SeekFrom::Start(0)).is_ok() {
-                        self.lines = Some(Lines::new(BufReader::with_capacity(
-                            BLOCK,
-                            file.take(source.len),
-                        )));
-                        return true;
-                    }
-                }
-                self.current += 1;
-                continue;
-            }
-            return true;
+    /// Starts the second pass over the next source, if the current one is done; false
+    /// when every source has been read.
+    fn next_source(&mut self) -> Result<bool, HistoryError> {
+        if self.lines.is_some() {
+            return Ok(true);
         }
-        false
+        while self.current < self.sources.len() {
+            let source = &mut self.sources[self.current];
+            if let Some(mut file) = source.file.take() {
+                file.seek(SeekFrom::Start(0))
+                    .map_err(|e| HistoryError::Read {
+                        path: source.path.clone(),
+                        source: e,
+                    })?;
+                self.lines = Some(Lines::new(BufReader::with_capacity(
+                    BLOCK,
+                    file.take(source.len),
+                )));
+                return Ok(true);
+            }
+            self.current += 1;
+        }
+        Ok(false)
     }
 }
 
@@ -772,9 +775,16 @@ impl Iterator for Records {
             return None;
         }
         loop {
-            if !self.next_source() {
-                self.finish();
-                return None;
+            match self.next_source() {
+                Ok(true) => {}
+                Ok(false) => {
+                    self.finish();
+                    return None;
+                }
+                Err(e) => {
+                    self.finish();
+                    return Some(Err(e));
+                }
             }
             let lines = self.lines.as_mut()?;
             let kind = match lines.next_into(&mut self.buf) {
