@@ -345,3 +345,27 @@ fn back_fill_walks_the_unanswered_days_of_the_last_week_oldest_first() {
         .collect();
     assert_eq!(due, want);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// No bytes in a day-log file make the reader panic; every line is either an answer or
+    /// a warning naming it.
+    #[test]
+    fn no_day_log_file_makes_the_reader_panic(
+        bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2048),
+        good in 0usize..4,
+    ) {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut content = Vec::new();
+        for i in 0..good {
+            let date = d(TODAY).checked_sub((i as i64).days()).unwrap();
+            content.extend(serde_json::to_vec(&ans(date, i % 2 == 0)).unwrap());
+            content.push(b'\n');
+        }
+        content.extend(&bytes);
+        fs::write(tmp.path().join("days-p.jsonl"), &content).unwrap();
+        let (log, _warnings) = store::load(tmp.path()).unwrap();
+        proptest::prop_assert!(log.answers.len() >= good.min(1));
+    }
+}
