@@ -69,7 +69,7 @@ pub fn describe(a: &DayAnswer) -> String {
     if a.migraine {
         extra.push("migraine".to_string());
     }
-    if let Some(w) = a.worst.filter(|w| *w != Intensity::None || !a.headache) {
+    if let Some(w) = a.worst.filter(|w| *w != Intensity::None) {
         extra.push(format!("worst {}", w.as_str()));
     }
     if let Some(m) = a.meds {
