@@ -85,6 +85,10 @@ instructions = "Rest again."
 // ---------------------------------------------------------------------------------------
 // Directories and files
 
+/// The machine id the tests run as, and so the history file they write.
+const MACHINE: &str = "e2e";
+const HISTORY: &str = "history-e2e.jsonl";
+
 /// A test's own config and data directories, with the fixture routines.
 struct Dirs {
     tmp: tempfile::TempDir,
@@ -118,10 +122,12 @@ impl Dirs {
         d
     }
 
-    fn envs(&self) -> [(&'static str, &Path); 2] {
+    /// `KNOTLESS_MACHINE` fixes the name of the history file this "machine" appends to.
+    fn envs(&self) -> [(&'static str, &std::ffi::OsStr); 3] {
         [
-            ("KNOTLESS_CONFIG_DIR", &self.config),
-            ("KNOTLESS_DATA_DIR", &self.data),
+            ("KNOTLESS_CONFIG_DIR", self.config.as_os_str()),
+            ("KNOTLESS_DATA_DIR", self.data.as_os_str()),
+            ("KNOTLESS_MACHINE", std::ffi::OsStr::new(MACHINE)),
         ]
     }
 
@@ -139,7 +145,7 @@ impl Dirs {
     }
 
     fn history_text(&self) -> String {
-        std::fs::read_to_string(self.data.join("history.jsonl")).unwrap_or_default()
+        std::fs::read_to_string(self.data.join(HISTORY)).unwrap_or_default()
     }
 
     /// Every line of the history, each of which must be whole JSON.
@@ -855,7 +861,7 @@ fn read_only_data_directory() {
     assert_eq!(recs[1]["routine_id"], "e2e-quick");
     assert_eq!(recs[1]["outcome"], "completed");
 
-    let history = d.data.join("history.jsonl");
+    let history = d.data.join(HISTORY);
     let before = d.history_text();
     let file = ReadOnly::new(&history);
     assert!(file.enforced());

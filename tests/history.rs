@@ -34,6 +34,13 @@ fn write_raw(data: &Path, bytes: &[u8]) {
     fs::write(history::history_path(data), bytes).unwrap();
 }
 
+/// A warning about this machine's own history file (`history-<machine>.jsonl`, where
+/// `append` writes and `write_raw` puts its bytes): its name, then `rest`.
+fn own(rest: &str) -> String {
+    let path = history::history_path(Path::new("."));
+    format!("{}{rest}", path.file_name().unwrap().to_string_lossy())
+}
+
 fn load(data: &Path) -> (Vec<SessionRecord>, Vec<String>) {
     let loaded = history::load(data, Detail::Full).unwrap();
     (
@@ -120,7 +127,7 @@ fn a_torn_last_line_is_skipped_and_the_next_append_stays_readable() {
     assert_eq!(ids(&records), ["a"]);
     assert_eq!(warnings.len(), 1);
     assert!(
-        warnings[0].starts_with("history.jsonl:2: skipped: the line is cut off"),
+        warnings[0].starts_with(&own(":2: skipped: the line is cut off")),
         "{warnings:?}"
     );
 
@@ -129,7 +136,7 @@ fn a_torn_last_line_is_skipped_and_the_next_append_stays_readable() {
     let (records, warnings) = load(&data);
     assert_eq!(ids(&records), ["a", "c"]);
     assert_eq!(warnings.len(), 1);
-    assert!(warnings[0].starts_with("history.jsonl:2: skipped:"));
+    assert!(warnings[0].starts_with(&own(":2: skipped:")));
     let text = fs::read(history::history_path(&data)).unwrap();
     assert_eq!(text.iter().filter(|&&b| b == b'\n').count(), 3);
 }
@@ -161,27 +168,27 @@ fn garbage_and_invalid_utf8_in_the_middle_are_skipped_by_line() {
     assert_eq!(ids(&records), ["a", "b", "c"]);
     assert_eq!(warnings.len(), 5, "{warnings:#?}");
     assert!(
-        warnings[0].starts_with("history.jsonl:2: skipped: not JSON"),
+        warnings[0].starts_with(&own(":2: skipped: not JSON")),
         "{}",
         warnings[0]
     );
     assert!(
-        warnings[1].starts_with("history.jsonl:3: skipped: not valid UTF-8"),
+        warnings[1].starts_with(&own(":3: skipped: not valid UTF-8")),
         "{}",
         warnings[1]
     );
     assert!(
-        warnings[2].starts_with("history.jsonl:5: skipped: invalid type"),
+        warnings[2].starts_with(&own(":5: skipped: invalid type")),
         "{}",
         warnings[2]
     );
     assert!(
-        warnings[3].starts_with("history.jsonl:6: skipped:"),
+        warnings[3].starts_with(&own(":6: skipped:")),
         "{}",
         warnings[3]
     );
     assert!(
-        warnings[4].starts_with("history.jsonl:7: skipped: missing field"),
+        warnings[4].starts_with(&own(":7: skipped: missing field")),
         "{}",
         warnings[4]
     );
@@ -273,9 +280,9 @@ fn amendments_merge_later_wins_per_field_and_unknown_ones_warn() {
     assert_eq!(warnings.len(), 2, "{warnings:#?}");
     assert_eq!(
         warnings[0],
-        "history.jsonl:5: amendment for unknown record \"ghost\" ignored"
+        own(":5: amendment for unknown record \"ghost\" ignored")
     );
-    assert!(warnings[1].starts_with("history.jsonl:8: skipped: amendment: invalid type"));
+    assert!(warnings[1].starts_with(&own(":8: skipped: amendment: invalid type")));
 }
 
 #[test]
@@ -311,7 +318,7 @@ fn an_overlong_line_is_skipped_without_loading_it() {
     write_raw(&data, &bytes);
     let (records, warnings) = load(&data);
     assert_eq!(ids(&records), ["a", "b"]);
-    assert_eq!(warnings, ["history.jsonl:2: skipped: longer than 1024 KiB"]);
+    assert_eq!(warnings, [own(":2: skipped: longer than 1024 KiB")]);
     let recent = history::recent(&data, T1.parse().unwrap()).unwrap();
     assert_eq!(recent.count_since, 2);
 }

@@ -173,7 +173,8 @@ fn breathing_setup_and_pacer_80x24_and_40x12() {
     // 6 breaths of 10 s: finished at 63 s, and logged as a breathing session.
     t.tick(63_000);
     assert_eq!(t.app.screen().title(), "Finished");
-    let history = std::fs::read_to_string(t.data.path().join("history.jsonl")).unwrap();
+    let history =
+        std::fs::read_to_string(knotless::store::history::history_path(t.data.path())).unwrap();
     let rec: serde_json::Value = serde_json::from_str(history.lines().next().unwrap()).unwrap();
     assert_eq!(rec["kind"], "breathing");
     assert_eq!(rec["routine_id"], "extended-exhale");

@@ -100,7 +100,8 @@ fn finish_shows_every_step_and_saves_the_record() {
     }
     assert_eq!(t.app.screen().title(), "Finished");
     both(&mut t, 54_000, "finish");
-    let history = std::fs::read_to_string(t.data.path().join("history.jsonl")).unwrap();
+    let history =
+        std::fs::read_to_string(knotless::store::history::history_path(t.data.path())).unwrap();
     let rec: serde_json::Value = serde_json::from_str(history.lines().next().unwrap()).unwrap();
     assert_eq!(rec["outcome"], "completed");
     assert_eq!(rec["active_secs"], 40.0);
@@ -118,7 +119,8 @@ fn finish_shows_every_step_and_saves_the_record() {
 
     // Rate 2, write a note: one amendment line, then home with the header updated.
     t.keys(55_000, &["2", "o", "k", "Enter"]);
-    let history = std::fs::read_to_string(t.data.path().join("history.jsonl")).unwrap();
+    let history =
+        std::fs::read_to_string(knotless::store::history::history_path(t.data.path())).unwrap();
     let amend: serde_json::Value = serde_json::from_str(history.lines().nth(1).unwrap()).unwrap();
     assert_eq!(amend["amends"], rec["id"]);
     assert_eq!(amend["pain_after"], 2);
@@ -144,7 +146,8 @@ fn stopping_early_is_confirmed_saved_as_stopped_and_lands_on_finish() {
     assert_eq!(t.app.screen().title(), "Player");
     t.keys(15_000, &["q", "y"]);
     assert_eq!(t.app.screen().title(), "Finished");
-    let history = std::fs::read_to_string(t.data.path().join("history.jsonl")).unwrap();
+    let history =
+        std::fs::read_to_string(knotless::store::history::history_path(t.data.path())).unwrap();
     let rec: serde_json::Value = serde_json::from_str(history.lines().next().unwrap()).unwrap();
     assert_eq!(rec["outcome"], "stopped");
     assert_eq!(rec["steps"][0]["status"], "partial");
@@ -161,7 +164,8 @@ fn ctrl_c_saves_a_running_session_as_stopped() {
     t.tick(5_000);
     t.keys(9_000, &["C-c"]);
     assert!(t.app.should_quit());
-    let history = std::fs::read_to_string(t.data.path().join("history.jsonl")).unwrap();
+    let history =
+        std::fs::read_to_string(knotless::store::history::history_path(t.data.path())).unwrap();
     let rec: serde_json::Value = serde_json::from_str(history.lines().next().unwrap()).unwrap();
     assert_eq!(rec["outcome"], "stopped");
     assert_eq!(rec["active_secs"], 4.0);

@@ -30,7 +30,7 @@ fn ending_a_session_leaves_reading_the_history_to_the_loop() {
     t.tick(5_000);
     t.tick(15_000);
     assert_eq!(t.app.screen().title(), "Finished");
-    assert!(std::fs::read_to_string(t.data.path().join("history.jsonl")).is_ok());
+    assert!(std::fs::read_to_string(knotless::store::history::history_path(t.data.path())).is_ok());
     assert!(t.app.env.history_changed, "the loop is told to re-read");
     assert_eq!(t.app.env.header, None, "nothing was read before the frame");
 

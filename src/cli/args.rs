@@ -11,7 +11,8 @@ breathing pacer, and look back at what you did and whether it helped.
 Files:
   routines     <config>/routines/*.toml  (your own; same id replaces a bundled routine)
   settings     <config>/config.toml      (theme, bell, get-ready, weekly goal, patterns)
-  history      <data>/history.jsonl      (one JSON record per session, append-only)
+  history      <data>/history-<machine>.jsonl  (one JSON record per session, append-only)
+  day log      <data>/days-<machine>.jsonl     (one JSON line per headache-day answer)
   <config> is $KNOTLESS_CONFIG_DIR or ~/.config/knotless;
   <data> is $KNOTLESS_DATA_DIR or ~/.local/share/knotless.
 
@@ -142,6 +143,9 @@ pub enum Command {
         /// Print JSON instead of text
         #[arg(long)]
         json: bool,
+        /// Compare headache days before and after this date instead of your first session
+        #[arg(long, value_name = "DATE", value_parser = past_day)]
+        started: Option<jiff::civil::Date>,
     },
     /// Record a session done elsewhere (massage therapist, physio)
     #[command(
@@ -165,6 +169,39 @@ pub enum Command {
         /// Period to cover (default 90d)
         #[arg(long, value_name = "WHEN", default_value = "90d")]
         since: String,
+        /// Compare headache days before and after this date instead of your first session
+        #[arg(long, value_name = "DATE", value_parser = past_day)]
+        started: Option<jiff::civil::Date>,
+    },
+    /// Answer "headache today?" (or for another day); --ask fills in the last week
+    #[command(
+        after_help = "Examples:\n  knotless day no\n  knotless day yes --migraine --worst severe --meds triptan\n  knotless day yes --date yesterday --worst mild\n  knotless day --ask          (each unanswered day of the last week, oldest first)\n\nA day you never answer is unknown: it is never counted as headache-free.\nAnswering a day again replaces the earlier answer."
+    )]
+    Day {
+        /// Did you have a headache that day?
+        #[arg(value_enum, required_unless_present = "ask")]
+        answer: Option<YesNo>,
+        /// Which day: today (default), yesterday or YYYY-MM-DD; never a future day
+        #[arg(long, value_name = "DAY", value_parser = past_day)]
+        date: Option<jiff::civil::Date>,
+        /// You would call it a migraine
+        #[arg(long)]
+        migraine: bool,
+        /// How bad it got at worst
+        #[arg(long, value_enum, value_name = "LEVEL")]
+        worst: Option<WorstArg>,
+        /// Acute medication taken that day
+        #[arg(long, value_enum, value_name = "KIND")]
+        meds: Option<MedsArg>,
+        /// Ask about each unanswered day of the last week, oldest first (answers read from stdin)
+        #[arg(long, conflicts_with_all = ["answer", "date", "migraine", "worst", "meds"])]
+        ask: bool,
+    },
+    /// Every answered day from the day log, oldest first
+    Days {
+        /// Output format
+        #[arg(long, value_enum, default_value = "csv")]
+        format: DaysFormat,
     },
     /// Print shell completions
     Completions {
@@ -178,4 +215,52 @@ pub enum HistoryFormat {
     Table,
     Csv,
     Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum YesNo {
+    Yes,
+    No,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WorstArg {
+    None,
+    Mild,
+    Moderate,
+    Severe,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MedsArg {
+    None,
+    /// a simple painkiller (paracetamol, ibuprofen, aspirin…)
+    Simple,
+    Triptan,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DaysFormat {
+    Csv,
+    Jsonl,
+}
+
+/// `--date`: today, yesterday or YYYY-MM-DD, and not in the future (a bad value is bad
+/// usage: exit 2).
+fn past_day(s: &str) -> Result<jiff::civil::Date, String> {
+    let today = jiff::Zoned::now().date();
+    let date = match s.trim() {
+        "today" => today,
+        "yesterday" => today.yesterday().map_err(|e| e.to_string())?,
+        other => other
+            .parse::<jiff::civil::Date>()
+            .map_err(|_| "write a day as today, yesterday or YYYY-MM-DD".to_string())?,
+    };
+    if date > today {
+        return Err(format!(
+            "{date} is in the future; answer for today or an earlier day"
+        ));
+    }
+    Ok(date)
 }

@@ -2,6 +2,7 @@
 //! plain message for one `error:` line; the exit code is 1 for those.
 
 pub mod args;
+pub mod days;
 pub mod review;
 pub mod routines;
 
@@ -100,8 +101,43 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
             routine,
             format,
         } => history_cmd(&paths, since, until, routine, format, &mut out)?,
-        Command::Stats { since, json } => stats_cmd(&paths, &since, json, &mut out)?,
-        Command::Report { since } => report_cmd(&paths, &since, &mut out)?,
+        Command::Stats {
+            since,
+            json,
+            started,
+        } => stats_cmd(&paths, &since, json, started, &mut out)?,
+        Command::Report { since, started } => report_cmd(&paths, &since, started, &mut out)?,
+        Command::Day {
+            answer,
+            date,
+            migraine,
+            worst,
+            meds,
+            ask,
+        } => {
+            let data = data_dir(&paths)?;
+            if ask {
+                let now = jiff::Zoned::now();
+                let echo = !std::io::IsTerminal::is_terminal(&io::stdin());
+                days::ask_cmd(data, &now, &mut io::stdin().lock(), echo, &mut out)?;
+            } else {
+                let answer = answer.ok_or("say yes or no, or use --ask")?;
+                let flags = days::DayFlags {
+                    answer,
+                    date,
+                    migraine,
+                    worst,
+                    meds,
+                };
+                let code = days::day_cmd(data, flags, &mut out)?;
+                out.flush().map_err(io_err)?;
+                return Ok(code);
+            }
+        }
+        Command::Days { format } => {
+            let log = days::load_days(data_dir(&paths)?)?;
+            days::write_days(&mut out, &log, format).map_err(io_err)?;
+        }
         Command::Log {
             what,
             at,
@@ -266,41 +302,81 @@ fn history_cmd(
     Ok(())
 }
 
-fn stats_cmd(paths: &Paths, since: &str, json: bool, out: &mut dyn Write) -> Result<(), UserError> {
+fn stats_cmd(
+    paths: &Paths,
+    since: &str,
+    json: bool,
+    started: Option<jiff::civil::Date>,
+    out: &mut dyn Write,
+) -> Result<(), UserError> {
     use crate::core::stats::{StatsBuilder, StatsOptions};
     let now = jiff::Zoned::now();
     let cfg = Library::load(paths.config_dir()).config;
     let mut opts = StatsOptions::new(cfg.weekly_goal);
     opts.since = Some(crate::cli::review::parse_when(since, &now)?);
     let mut b = StatsBuilder::new(&now, opts);
-    let warnings = crate::store::history::for_each(
-        data_dir(paths)?,
-        crate::store::history::Detail::NoSteps,
-        |r| b.add(&r),
-    )
-    .map_err(|e| e.to_string())?;
+    let mut sessions = crate::core::days::SessionDays::new(now.time_zone().clone());
+    let data = data_dir(paths)?;
+    let warnings =
+        crate::store::history::for_each(data, crate::store::history::Detail::NoSteps, |r| {
+            b.add(&r);
+            sessions.add(&r);
+        })
+        .map_err(|e| e.to_string())?;
     warn_history(&warnings);
     let stats = b.finish();
+    let log = days::load_days(data)?;
+    let four_weeks = days::summary(
+        &log,
+        &sessions,
+        &now,
+        crate::core::days::STATS_WINDOWS,
+        started,
+    );
     let r = if json {
-        crate::cli::review::write_stats_json(out, &stats)
+        let both = days::StatsJson {
+            stats: &stats,
+            headache_days: &four_weeks,
+        };
+        serde_json::to_writer_pretty(&mut *out, &both)
+            .map_err(io::Error::from)
+            .and_then(|()| writeln!(out))
     } else {
         crate::cli::review::write_stats_text(out, &stats)
+            .and_then(|()| days::write_text(out, &four_weeks))
     };
     r.map_err(|e| e.to_string())
 }
 
-fn report_cmd(paths: &Paths, since: &str, out: &mut dyn Write) -> Result<(), UserError> {
+fn report_cmd(
+    paths: &Paths,
+    since: &str,
+    started: Option<jiff::civil::Date>,
+    out: &mut dyn Write,
+) -> Result<(), UserError> {
     let now = jiff::Zoned::now();
     let from = crate::cli::review::parse_when(since, &now)?;
-    // Only the period's records are kept: the report looks at nothing older.
-    let loaded = crate::store::history::load_filtered(
-        data_dir(paths)?,
-        crate::store::history::Detail::NoSteps,
-        |r| r.started() >= from,
-    )
-    .map_err(|e| e.to_string())?;
+    let data = data_dir(paths)?;
+    // Only the period's records are kept: the report looks at nothing older. Every record
+    // is tallied by day for the 4-week table, which goes back a year.
+    let mut sessions = crate::core::days::SessionDays::new(now.time_zone().clone());
+    let loaded =
+        crate::store::history::load_filtered(data, crate::store::history::Detail::NoSteps, |r| {
+            sessions.add(r);
+            r.started() >= from
+        })
+        .map_err(|e| e.to_string())?;
     warn_history(&loaded.warnings);
+    let log = days::load_days(data)?;
+    let four_weeks = days::summary(
+        &log,
+        &sessions,
+        &now,
+        crate::core::days::REPORT_WINDOWS,
+        started,
+    );
     crate::cli::review::write_report(out, &loaded.records, Some(from), &now)
+        .and_then(|()| days::write_markdown(out, &four_weeks))
         .map_err(|e| e.to_string())
 }
 

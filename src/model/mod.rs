@@ -2,6 +2,7 @@
 //! for people (durations, dates). Plain data; no I/O.
 
 pub mod config;
+pub mod day;
 pub mod format;
 pub mod record;
 pub mod routine;

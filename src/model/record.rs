@@ -136,6 +136,11 @@ pub fn ended_at<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Stamp, D::Erro
     stamp_field(d, "ended_at")
 }
 
+/// For a day-log answer's `answered_at`.
+pub fn answered_at<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Stamp, D::Error> {
+    stamp_field(d, "answered_at")
+}
+
 pub fn amended_at<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Stamp, D::Error> {
     stamp_field(d, "at")
 }

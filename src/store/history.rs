@@ -25,15 +25,18 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 
 use crate::model::record::{self, Amendment, Kind, Outcome, SessionRecord, Stamp};
+use crate::store::machine;
 
-/// The history file's name inside the data directory.
+/// The single history file of older versions, still read (never written any more).
 pub const HISTORY_FILE: &str = "history.jsonl";
+/// What every history file's name starts with (see [`machine::log_files`]).
+pub const HISTORY_BASE: &str = "history";
 /// The directory (inside the data directory) holding snapshots of running sessions.
 pub const IN_PROGRESS_DIR: &str = "in-progress";
 
 /// Lines longer than this are not records we wrote (a record with a hundred steps is ~20 KiB);
 /// they are skipped without being held in memory, so a corrupt file cannot exhaust it.
-const MAX_LINE: usize = 1 << 20;
+pub(crate) const MAX_LINE: usize = 1 << 20;
 /// Block size for reading the file from its end in [`recent`].
 const BLOCK: usize = 64 * 1024;
 /// How many records older than `since` in a row [`recent`] reads before it stops. Records are
@@ -45,9 +48,22 @@ const OLD_STREAK: u32 = 64;
 /// first, then writes the snapshot); only older ones are cleaned up.
 const ORPHAN_LOCK_AGE: std::time::Duration = std::time::Duration::from_secs(60);
 
-/// `<data>/history.jsonl`.
+/// `<data>/history-<machine>.jsonl`: the file this machine appends to. Every machine
+/// sharing a synced data directory has its own; readers merge them all (see
+/// [`history_files`]).
 pub fn history_path(data_dir: &Path) -> PathBuf {
+    data_dir.join(machine::own_file(HISTORY_BASE))
+}
+
+/// `<data>/history.jsonl`, the one file older versions wrote; read, never written.
+pub fn legacy_history_path(data_dir: &Path) -> PathBuf {
     data_dir.join(HISTORY_FILE)
+}
+
+/// Every history file in `data_dir`, in reading order: the older single file, then every
+/// machine's file and any sync tool's conflict copy.
+pub fn history_files(data_dir: &Path) -> io::Result<Vec<PathBuf>> {
+    machine::log_files(data_dir, HISTORY_BASE)
 }
 
 /// `<data>/in-progress`.
@@ -168,13 +184,21 @@ impl fmt::Display for Warning {
     }
 }
 
-fn line_warning(kind: WarningKind, line: u64, message: String) -> Warning {
+fn line_warning(kind: WarningKind, file: &str, line: u64, message: String) -> Warning {
     Warning {
         kind,
-        file: HISTORY_FILE.to_string(),
+        file: file.to_string(),
         line: Some(line),
         message,
     }
+}
+
+/// A file's name as the user knows it in a warning: `history-3f9a2c1b.jsonl`.
+pub(crate) fn file_label(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -233,39 +257,41 @@ pub fn amend(data_dir: &Path, amendment: &Amendment) -> Result<(), HistoryError>
 
 fn append_line(data_dir: &Path, json: Vec<u8>) -> Result<(), HistoryError> {
     let path = history_path(data_dir);
-    let fail = |source| HistoryError::Write {
-        path: path.clone(),
-        source,
-    };
-    fs::create_dir_all(data_dir).map_err(fail)?;
+    append_to(data_dir, &path, &json).map_err(|source| HistoryError::Write { path, source })
+}
+
+/// Appends `json` and a newline to `path` (inside `data_dir`) in one write, under an
+/// advisory lock, then syncs it: the way every log line is written (the history, the day
+/// log). Creates the directory and the file on first use.
+pub(crate) fn append_to(data_dir: &Path, path: &Path, json: &[u8]) -> io::Result<()> {
+    fs::create_dir_all(data_dir)?;
     let mut file = OpenOptions::new()
         .read(true)
         .append(true)
         .create(true)
-        .open(&path)
-        .map_err(fail)?;
+        .open(path)?;
     // Another appender's write can be seen half-done (the file size grows page by page), which
     // would make the newline check below misfire; an advisory lock keeps knotless processes
     // from looking while another writes. The single O_APPEND write is what keeps lines whole
     // even without it (a file system without locks, an older knotless).
     let locked = file.lock().is_ok();
-    let len = file.metadata().map_err(fail)?.len();
+    let len = file.metadata()?.len();
     // A previous write torn by a crash leaves a line without its newline; starting with one
     // keeps that garbage on its own line so this record stays readable.
-    let torn = len > 0 && !ends_with_newline(&mut file, len).map_err(fail)?;
+    let torn = len > 0 && !ends_with_newline(&mut file, len)?;
     let mut line = Vec::with_capacity(json.len() + 2);
     if torn {
         line.push(b'\n');
     }
-    line.extend_from_slice(&json);
+    line.extend_from_slice(json);
     line.push(b'\n');
     // One write on an O_APPEND file: the kernel places the whole line at the end even if
     // another process appends at the same moment.
-    file.write_all(&line).map_err(fail)?;
+    file.write_all(&line)?;
     if locked {
         let _ = file.unlock();
     }
-    file.sync_data().map_err(fail)?;
+    file.sync_data()?;
     if len == 0 {
         // A new file's directory entry must be durable too, or a crash can lose the file.
         sync_dir(data_dir);
@@ -377,7 +403,8 @@ struct AmendmentLine {
 /// The amendments for one record, merged in file order (later lines win per field).
 #[derive(Debug, Default)]
 struct Merged {
-    first_line: u64,
+    /// (source, line) of its first amendment line.
+    first_line: (usize, u64),
     pain_before: Option<u8>,
     pain_after: Option<u8>,
     note: Option<String>,
@@ -385,23 +412,23 @@ struct Merged {
 }
 
 /// Reads lines as bytes, at most [`MAX_LINE`] of each, counting them.
-struct Lines<R> {
+pub(crate) struct Lines<R> {
     inner: R,
-    number: u64,
+    pub(crate) number: u64,
 }
 
-enum Line {
+pub(crate) enum Line {
     Text,
     TooLong,
 }
 
 impl<R: BufRead> Lines<R> {
-    fn new(inner: R) -> Self {
+    pub(crate) fn new(inner: R) -> Self {
         Lines { inner, number: 0 }
     }
 
     /// The next line (without its newline) into `buf`; `None` at the end.
-    fn next_into(&mut self, buf: &mut Vec<u8>) -> io::Result<Option<Line>> {
+    pub(crate) fn next_into(&mut self, buf: &mut Vec<u8>) -> io::Result<Option<Line>> {
         buf.clear();
         let mut too_long = false;
         let mut any = false;
@@ -441,13 +468,13 @@ impl<R: BufRead> Lines<R> {
     }
 }
 
-fn is_blank(line: &[u8]) -> bool {
+pub(crate) fn is_blank(line: &[u8]) -> bool {
     line.iter().all(|b| b.is_ascii_whitespace())
 }
 
 /// serde_json's messages end in "at line 1 column 17", which reads wrong next to our own
 /// line number; say "column 17" instead, and name the usual cause of a cut-off line.
-fn json_reason(e: &serde_json::Error) -> String {
+pub(crate) fn json_reason(e: &serde_json::Error) -> String {
     let text = e.to_string();
     let text = match text.rfind(" at line ") {
         Some(i) => text[..i].to_string(),
@@ -460,12 +487,18 @@ fn json_reason(e: &serde_json::Error) -> String {
     }
 }
 
-fn check_pain(value: &mut Option<u8>, field: &str, line: u64, warnings: &mut Vec<Warning>) {
+fn check_pain(
+    value: &mut Option<u8>,
+    field: &str,
+    (file, line): (&str, u64),
+    warnings: &mut Vec<Warning>,
+) {
     if let Some(p) = *value
         && p > 10
     {
         warnings.push(line_warning(
             WarningKind::Ignored,
+            file,
             line,
             format!("{field} {p} is outside 0-10; the rating is ignored"),
         ));
@@ -473,12 +506,6 @@ fn check_pain(value: &mut Option<u8>, field: &str, line: u64, warnings: &mut Vec
     }
 }
 
-/// The records of `<data>/history.jsonl`, in file order, with amendments merged and
-/// duplicates (the same id appended twice) dropped. Lines that cannot be read are skipped
-/// and reported through [`Records::warnings`] once the iterator is exhausted. The file is
-/// read as it was when [`Records::open`] was called: lines appended meanwhile are not seen.
-///
-/// Memory: the amendments and one id per record, never the whole file.
 /// A 128-bit digest of a record id, from two independent fixed-key SipHash passes.
 fn id_key(id: &str) -> u128 {
     use std::hash::{Hash, Hasher};
@@ -490,62 +517,96 @@ fn id_key(id: &str) -> u128 {
     (u128::from(a.finish()) << 64) | u128::from(b.finish())
 }
 
-pub struct Records {
-    lines: Option<Lines<BufReader<io::Take<File>>>>,
+/// One history file as it was when [`Records::open`] looked at it.
+struct Source {
     path: PathBuf,
+    /// The name warnings use: `history.jsonl`, `history-3f9a2c1b.jsonl`.
+    label: String,
+    file: Option<File>,
+    len: u64,
+}
+
+/// The records of every history file in `<data>` (see [`history_files`]: the older single
+/// `history.jsonl`, each machine's own file, sync conflict copies), file after file in
+/// file order, with amendments merged — from whichever file they are in — and duplicates
+/// (the same id twice: an interrupted recovery, a conflict copy, a file copied by hand)
+/// dropped, the first copy counting. Lines that cannot be read are skipped and reported
+/// through [`Records::warnings`] once the iterator is exhausted. The files are read as they
+/// were when [`Records::open`] was called: lines appended meanwhile are not seen.
+///
+/// Memory: the amendments and one id per record, never the whole file.
+pub struct Records {
+    sources: Vec<Source>,
+    /// The source being read in the second pass.
+    current: usize,
+    lines: Option<Lines<BufReader<io::Take<File>>>>,
     detail: Detail,
     amendments: HashMap<String, Merged>,
-    /// Line numbers the first pass took as amendments, with the reason if unreadable.
-    amendment_lines: VecDeque<(u64, Option<String>)>,
+    /// (source, line) the first pass took as amendments, with the reason if unreadable.
+    amendment_lines: VecDeque<(usize, u64, Option<String>)>,
     /// The ids already given out, as 128-bit hashes: a tenth of the memory of the strings
     /// on a long history, and a collision is out of reach (about 2^-64 at a billion records).
     seen: HashSet<u128>,
-    warnings: Vec<Warning>,
+    /// With the index of the source each is about, for sorting at the end.
+    warnings: Vec<(usize, Warning)>,
+    sorted: Vec<Warning>,
     buf: Vec<u8>,
     finished: bool,
 }
 
 impl Records {
-    /// Opens the history (a missing file is an empty history) and reads its amendments.
+    /// Opens every history file (none at all is an empty history) and reads their
+    /// amendments.
     pub fn open(data_dir: &Path, detail: Detail) -> Result<Records, HistoryError> {
-        let path = history_path(data_dir);
+        let paths = history_files(data_dir).map_err(|source| HistoryError::Read {
+            path: data_dir.to_path_buf(),
+            source,
+        })?;
         let mut records = Records {
+            sources: Vec::with_capacity(paths.len()),
+            current: 0,
             lines: None,
-            path: path.clone(),
             detail,
             amendments: HashMap::new(),
             amendment_lines: VecDeque::new(),
             seen: HashSet::new(),
             warnings: Vec::new(),
+            sorted: Vec::new(),
             buf: Vec::new(),
             finished: false,
         };
-        let fail = |source| HistoryError::Read {
-            path: path.clone(),
-            source,
-        };
-        let file = match File::open(&path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                records.finished = true;
-                return Ok(records);
-            }
-            Err(e) => return Err(fail(e)),
-        };
-        let len = file.metadata().map_err(fail)?.len();
-        records.first_pass(&file, len).map_err(fail)?;
-        let mut second = file;
-        second.seek(SeekFrom::Start(0)).map_err(fail)?;
-        records.lines = Some(Lines::new(BufReader::with_capacity(
-            BLOCK,
-            second.take(len),
-        )));
+        for path in paths {
+            let fail = |source| HistoryError::Read {
+                path: path.clone(),
+                source,
+            };
+            let file = match File::open(&path) {
+                Ok(f) => f,
+                // Renamed or removed since the listing (a sync tool at work).
+                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(fail(e)),
+            };
+            let len = file.metadata().map_err(fail)?.len();
+            let index = records.sources.len();
+            records
+                .first_pass(index, &file, len, &file_label(&path))
+                .map_err(fail)?;
+            records.sources.push(Source {
+                label: file_label(&path),
+                path,
+                file: Some(file),
+                len,
+            });
+        }
+        if records.sources.is_empty() {
+            records.finish();
+        }
         Ok(records)
     }
 
-    /// Collects the amendments. Only lines containing the key `"amends"` can be one, and a
-    /// substring search rejects every other line without parsing it.
-    fn first_pass(&mut self, file: &File, len: u64) -> io::Result<()> {
+    /// Collects the amendments of one file. Only lines containing the key `"amends"` can be
+    /// one, and a substring search rejects every other line without parsing it.
+    fn first_pass(&mut self, index: usize, file: &File, len: u64, label: &str) -> io::Result<()> {
         let finder = memmem::Finder::new(b"\"amends\"");
         let mut lines = Lines::new(BufReader::with_capacity(BLOCK, file.take(len)));
         let mut buf = Vec::new();
@@ -564,10 +625,12 @@ impl Records {
             }
             match serde_json::from_str::<AmendmentLine>(text) {
                 Ok(mut a) => {
-                    check_pain(&mut a.pain_before, "pain_before", n, &mut self.warnings);
-                    check_pain(&mut a.pain_after, "pain_after", n, &mut self.warnings);
+                    let mut w = Vec::new();
+                    check_pain(&mut a.pain_before, "pain_before", (label, n), &mut w);
+                    check_pain(&mut a.pain_after, "pain_after", (label, n), &mut w);
+                    self.warnings.extend(w.into_iter().map(|w| (index, w)));
                     let m = self.amendments.entry(a.amends).or_insert_with(|| Merged {
-                        first_line: n,
+                        first_line: (index, n),
                         ..Merged::default()
                     });
                     if a.pain_before.is_some() {
@@ -579,24 +642,26 @@ impl Records {
                     if a.note.is_some() {
                         m.note = a.note;
                     }
-                    self.amendment_lines.push_back((n, None));
+                    self.amendment_lines.push_back((index, n, None));
                 }
-                Err(e) => self
-                    .amendment_lines
-                    .push_back((n, Some(format!("amendment: {}", json_reason(&e))))),
+                Err(e) => self.amendment_lines.push_back((
+                    index,
+                    n,
+                    Some(format!("amendment: {}", json_reason(&e))),
+                )),
             }
         }
         Ok(())
     }
 
-    /// Everything skipped so far, in line order. Complete once the iterator has returned
-    /// `None` (amendments for unknown records are only known then).
+    /// Everything skipped so far. Complete, and in file and line order, once the iterator
+    /// has returned `None` (amendments for unknown records are only known then).
     pub fn warnings(&self) -> &[Warning] {
-        &self.warnings
+        &self.sorted
     }
 
     pub fn into_warnings(self) -> Vec<Warning> {
-        self.warnings
+        self.sorted
     }
 
     fn parse(&mut self, n: u64) -> Option<SessionRecord> {
@@ -619,41 +684,77 @@ impl Records {
                 return None;
             }
         };
-        check_pain(
-            &mut record.pain_before,
-            "pain_before",
-            n,
-            &mut self.warnings,
-        );
-        check_pain(&mut record.pain_after, "pain_after", n, &mut self.warnings);
+        let at = (self.sources[self.current].label.as_str(), n);
+        let mut w = Vec::new();
+        check_pain(&mut record.pain_before, "pain_before", at, &mut w);
+        check_pain(&mut record.pain_after, "pain_after", at, &mut w);
+        let index = self.current;
+        self.warnings.extend(w.into_iter().map(|w| (index, w)));
         Some(record)
     }
 
     fn skip(&mut self, n: u64, reason: String) {
-        self.warnings.push(line_warning(
+        let label = &self.sources[self.current].label;
+        let w = line_warning(
             WarningKind::Unreadable,
+            label,
             n,
             format!("skipped: {reason}"),
-        ));
+        );
+        self.warnings.push((self.current, w));
     }
 
     fn finish(&mut self) {
         self.finished = true;
         self.lines = None;
-        let mut unknown: Vec<Warning> = self
+        let unknown: Vec<(usize, Warning)> = self
             .amendments
             .iter()
             .filter(|(_, m)| !m.applied)
             .map(|(id, m)| {
-                line_warning(
-                    WarningKind::Ignored,
-                    m.first_line,
-                    format!("amendment for unknown record {id:?} ignored"),
+                let (index, line) = m.first_line;
+                (
+                    index,
+                    line_warning(
+                        WarningKind::Ignored,
+                        &self.sources[index].label,
+                        line,
+                        format!("amendment for unknown record {id:?} ignored"),
+                    ),
                 )
             })
             .collect();
-        self.warnings.append(&mut unknown);
-        self.warnings.sort_by_key(|w| w.line);
+        self.warnings.extend(unknown);
+        self.warnings.sort_by_key(|(index, w)| (*index, w.line));
+        self.sorted = std::mem::take(&mut self.warnings)
+            .into_iter()
+            .map(|(_, w)| w)
+            .collect();
+    }
+
+    /// Starts the second pass over the next source, if the current one is done; false
+    /// when every source has been read.
+    fn next_source(&mut self) -> Result<bool, HistoryError> {
+        if self.lines.is_some() {
+            return Ok(true);
+        }
+        while self.current < self.sources.len() {
+            let source = &mut self.sources[self.current];
+            if let Some(mut file) = source.file.take() {
+                file.seek(SeekFrom::Start(0))
+                    .map_err(|e| HistoryError::Read {
+                        path: source.path.clone(),
+                        source: e,
+                    })?;
+                self.lines = Some(Lines::new(BufReader::with_capacity(
+                    BLOCK,
+                    file.take(source.len),
+                )));
+                return Ok(true);
+            }
+            self.current += 1;
+        }
+        Ok(false)
     }
 }
 
@@ -665,25 +766,40 @@ impl Iterator for Records {
             return None;
         }
         loop {
+            match self.next_source() {
+                Ok(true) => {}
+                Ok(false) => {
+                    self.finish();
+                    return None;
+                }
+                Err(e) => {
+                    self.finish();
+                    return Some(Err(e));
+                }
+            }
             let lines = self.lines.as_mut()?;
             let kind = match lines.next_into(&mut self.buf) {
                 Ok(Some(k)) => k,
                 Ok(None) => {
-                    self.finish();
-                    return None;
+                    self.lines = None;
+                    self.current += 1;
+                    continue;
                 }
                 Err(source) => {
-                    self.finished = true;
-                    self.lines = None;
+                    self.finish();
                     return Some(Err(HistoryError::Read {
-                        path: self.path.clone(),
+                        path: self.sources[self.current].path.clone(),
                         source,
                     }));
                 }
             };
             let n = lines.number;
-            if self.amendment_lines.front().is_some_and(|(l, _)| *l == n) {
-                if let Some((_, Some(reason))) = self.amendment_lines.pop_front() {
+            if self
+                .amendment_lines
+                .front()
+                .is_some_and(|(i, l, _)| *i == self.current && *l == n)
+            {
+                if let Some((_, _, Some(reason))) = self.amendment_lines.pop_front() {
                     self.skip(n, reason);
                 }
                 continue;
@@ -698,8 +814,8 @@ impl Iterator for Records {
             let Some(mut record) = self.parse(n) else {
                 continue;
             };
-            // The same record twice is what an interrupted recovery leaves behind: the
-            // first copy is the one that counts.
+            // The same record twice is what an interrupted recovery or a sync conflict copy
+            // leaves behind: the first copy is the one that counts.
             if !self.seen.insert(id_key(&record.id)) {
                 continue;
             }
@@ -786,22 +902,15 @@ struct Glance {
     ended_at: Stamp,
 }
 
-/// Reads the history backwards from its end, 64 KiB at a time, and stops once it is past
+/// Reads each history file backwards from its end, 64 KiB at a time, and stops once it is past
 /// the records older than `since` (normally the start of this week), so the cost does not
 /// grow with the length of the history. Unreadable lines are skipped silently here: the
 /// full readers report them.
 pub fn recent(data_dir: &Path, since: Timestamp) -> Result<Recent, HistoryError> {
-    let path = history_path(data_dir);
-    let fail = |source| HistoryError::Read {
-        path: path.clone(),
+    let files = history_files(data_dir).map_err(|source| HistoryError::Read {
+        path: data_dir.to_path_buf(),
         source,
-    };
-    let mut file = match File::open(&path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Recent::default()),
-        Err(e) => return Err(fail(e)),
-    };
-    let len = file.metadata().map_err(fail)?.len();
+    })?;
     let mut scan = BackScan {
         since,
         out: Recent::default(),
@@ -809,6 +918,26 @@ pub fn recent(data_dir: &Path, since: Timestamp) -> Result<Recent, HistoryError>
         old_streak: 0,
         amends: memmem::Finder::new(b"\"amends\""),
     };
+    // Each machine's file is in time order on its own; the ids seen are shared, so a
+    // record in two files (a conflict copy) counts once.
+    for path in files {
+        scan.old_streak = 0;
+        scan_back(&path, &mut scan)?;
+    }
+    Ok(scan.out)
+}
+
+fn scan_back(path: &Path, scan: &mut BackScan) -> Result<(), HistoryError> {
+    let fail = |source| HistoryError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(fail(e)),
+    };
+    let len = file.metadata().map_err(fail)?.len();
     let mut block = vec![0u8; BLOCK];
     // The end of a line whose start lies in a block not read yet.
     let mut carry: Vec<u8> = Vec::new();
@@ -834,7 +963,7 @@ pub fn recent(data_dir: &Path, since: Timestamp) -> Result<Recent, HistoryError>
                 !too_long && scan.line(&whole)
             };
             if stop {
-                return Ok(scan.out);
+                return Ok(());
             }
             end = nl;
         }
@@ -854,7 +983,7 @@ pub fn recent(data_dir: &Path, since: Timestamp) -> Result<Recent, HistoryError>
     if !carry_too_long {
         scan.line(&carry);
     }
-    Ok(scan.out)
+    Ok(())
 }
 
 struct BackScan {

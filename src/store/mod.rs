@@ -2,7 +2,9 @@
 //! snapshots and their recovery, the recorder that saves a running session, and the
 //! small state file (the acknowledged notice).
 
+pub mod days;
 pub mod history;
+pub mod machine;
 pub mod paths;
 pub mod recorder;
 pub mod state;

@@ -49,11 +49,15 @@ pub fn move_pending(data_dir: &std::path::Path) -> Result<usize, String> {
     }
     // Sessions that died while kept there become records there first.
     let _ = history::recover(&pending);
+    // Listed before reading, so only files whose records were moved are removed.
+    let files = history::history_files(&pending).map_err(|e| e.to_string())?;
     let loaded = history::load(&pending, history::Detail::Full).map_err(|e| e.to_string())?;
     for r in &loaded.records {
         history::append(data_dir, r).map_err(|e| e.to_string())?;
     }
-    let _ = std::fs::remove_file(history::history_path(&pending));
+    for f in files {
+        let _ = std::fs::remove_file(f);
+    }
     Ok(loaded.records.len())
 }
 

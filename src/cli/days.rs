@@ -1,0 +1,433 @@
+//! The day log on the command line: `day` (answer, or back-fill the last week), `days`
+//! (export), and the 4-week view as text (in `stats`) and Markdown (in `report`).
+//!
+//! Every sentence here reports counts. None claims a cause, a correlation, a trigger or a
+//! percentage of help; `tests/days_cli.rs` scans every text these writers produce.
+
+use std::io::{self, BufRead, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use jiff::Zoned;
+use jiff::civil::Date;
+
+use crate::cli::UserError;
+use crate::cli::args::{DaysFormat, MedsArg, WorstArg, YesNo};
+use crate::core::days::{self, DaysSummary, SessionDays, Window, rate_cell};
+use crate::model::day::{DayAnswer, Intensity, Meds};
+use crate::store::days::{self as store, DayLog};
+use crate::store::history::Warning;
+
+impl From<WorstArg> for Intensity {
+    fn from(w: WorstArg) -> Self {
+        match w {
+            WorstArg::None => Intensity::None,
+            WorstArg::Mild => Intensity::Mild,
+            WorstArg::Moderate => Intensity::Moderate,
+            WorstArg::Severe => Intensity::Severe,
+        }
+    }
+}
+
+impl From<MedsArg> for Meds {
+    fn from(m: MedsArg) -> Self {
+        match m {
+            MedsArg::None => Meds::None,
+            MedsArg::Simple => Meds::Simple,
+            MedsArg::Triptan => Meds::Triptan,
+            MedsArg::Other => Meds::Other,
+        }
+    }
+}
+
+/// Unreadable day-log lines, on stderr (at most ten, then a count).
+pub fn warn_days(warnings: &[Warning]) {
+    let mut err = io::stderr().lock();
+    for w in warnings.iter().take(10) {
+        let _ = writeln!(err, "warning: {w}");
+    }
+    if warnings.len() > 10 {
+        let _ = writeln!(err, "warning: … and {} more", warnings.len() - 10);
+    }
+}
+
+/// Reads the day log, reporting unreadable lines; an unreadable file is a user error.
+pub fn load_days(data: &Path) -> Result<DayLog, UserError> {
+    let (log, warnings) = store::load(data).map_err(|e| e.to_string())?;
+    warn_days(&warnings);
+    Ok(log)
+}
+
+/// "Tue 24 Nov".
+fn day_label(date: Date) -> String {
+    date.strftime("%a %-d %b").to_string()
+}
+
+/// "headache (moderate, triptan, migraine)" or "no headache".
+pub fn describe(a: &DayAnswer) -> String {
+    let mut extra = Vec::new();
+    if a.migraine {
+        extra.push("migraine".to_string());
+    }
+    if let Some(w) = a.worst.filter(|w| *w != Intensity::None) {
+        extra.push(format!("worst {}", w.as_str()));
+    }
+    if let Some(m) = a.meds {
+        extra.push(match m {
+            Meds::None => "no medication".to_string(),
+            m => m.label().to_string(),
+        });
+    }
+    let head = if a.headache {
+        "headache"
+    } else {
+        "no headache"
+    };
+    if extra.is_empty() {
+        head.to_string()
+    } else {
+        format!("{head} ({})", extra.join(", "))
+    }
+}
+
+/// What `day yes|no` was given.
+pub struct DayFlags {
+    pub answer: YesNo,
+    pub date: Option<Date>,
+    pub migraine: bool,
+    pub worst: Option<WorstArg>,
+    pub meds: Option<MedsArg>,
+}
+
+/// `knotless day yes|no`: one answer, appended and synced before "Saved". A `no` with a
+/// migraine label or an intensity above none contradicts itself: bad usage, exit 2.
+pub fn day_cmd(data: &Path, flags: DayFlags, out: &mut dyn Write) -> Result<ExitCode, UserError> {
+    let now = Zoned::now();
+    let headache = flags.answer == YesNo::Yes;
+    let worst = flags.worst.map(Intensity::from);
+    if !headache && (flags.migraine || worst.is_some_and(|w| w != Intensity::None)) {
+        eprintln!(
+            "error: `day no` cannot have --migraine or --worst; answer `day yes` for a headache day"
+        );
+        return Ok(ExitCode::from(2));
+    }
+    let date = flags.date.unwrap_or(now.date());
+    let mut a = store::answer(date, headache, &now);
+    a.migraine = flags.migraine;
+    a.worst = worst;
+    a.meds = flags.meds.map(Meds::from);
+    let before = load_days(data)?.get(date).cloned();
+    store::append(data, &a).map_err(|e| e.to_string())?;
+    let replaced = match before {
+        Some(old) => format!(" (replaces the earlier answer: {})", describe(&old)),
+        None => String::new(),
+    };
+    writeln!(
+        out,
+        "Saved: {} on {}{replaced}.",
+        describe(&a),
+        day_label(date)
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `knotless day --ask`: each unanswered day of the last week, oldest first. Reads one line
+/// per question from `input`: y/yes or n/no answers, Enter skips the day, q stops; after a
+/// yes, one optional line of details (mild/moderate/severe, none/simple/triptan/other,
+/// migraine). Each answer is saved the moment it is given; the end of input stops.
+///
+/// With `echo` (input that is not a terminal, such as a pipe), each answer read is written
+/// after its question, so the output reads as a conversation.
+pub fn ask_cmd(
+    data: &Path,
+    now: &Zoned,
+    input: &mut dyn BufRead,
+    echo: bool,
+    out: &mut dyn Write,
+) -> Result<(), UserError> {
+    let io_err = |e: io::Error| e.to_string();
+    let log = load_days(data)?;
+    let due = days::unanswered_last_week(&log.answers, now.date());
+    if due.is_empty() {
+        writeln!(out, "Every day of the last week is answered.").map_err(io_err)?;
+        return Ok(());
+    }
+    let mut saved = 0;
+    'days: for date in due {
+        let when = if date == now.date() {
+            format!("today ({})", day_label(date))
+        } else {
+            day_label(date)
+        };
+        let headache = loop {
+            write!(
+                out,
+                "Headache on {when}?  y yes · n no · Enter skip · q stop: "
+            )
+            .map_err(io_err)?;
+            out.flush().map_err(io_err)?;
+            let Some(line) = read_line(input, echo, out).map_err(io_err)? else {
+                writeln!(out).map_err(io_err)?;
+                break 'days;
+            };
+            match line.trim().to_lowercase().as_str() {
+                "y" | "yes" => break Some(true),
+                "n" | "no" => break Some(false),
+                "" => break None,
+                "q" | "quit" | "stop" => break 'days,
+                _ => writeln!(out, "Please answer y or n (Enter skips the day, q stops).")
+                    .map_err(io_err)?,
+            }
+        };
+        let Some(headache) = headache else { continue };
+        let mut a = store::answer(date, headache, &Zoned::now());
+        if headache {
+            loop {
+                write!(
+                    out,
+                    "  Details, any of: mild moderate severe · none simple triptan other (medication) · migraine — or Enter: "
+                )
+                .map_err(io_err)?;
+                out.flush().map_err(io_err)?;
+                let line = read_line(input, echo, out)
+                    .map_err(io_err)?
+                    .unwrap_or_default();
+                match parse_details(&line) {
+                    Ok((worst, meds, migraine)) => {
+                        a.worst = worst;
+                        a.meds = meds;
+                        a.migraine = migraine;
+                        break;
+                    }
+                    Err(word) => {
+                        writeln!(out, "  \"{word}\" is not one of those words.").map_err(io_err)?
+                    }
+                }
+            }
+        }
+        store::append(data, &a).map_err(|e| e.to_string())?;
+        saved += 1;
+        writeln!(out, "  Saved: {}.", describe(&a)).map_err(io_err)?;
+    }
+    writeln!(
+        out,
+        "{saved} day{} answered.",
+        if saved == 1 { "" } else { "s" }
+    )
+    .map_err(io_err)?;
+    Ok(())
+}
+
+fn read_line(
+    input: &mut dyn BufRead,
+    echo: bool,
+    out: &mut dyn Write,
+) -> io::Result<Option<String>> {
+    let mut line = String::new();
+    if input.read_line(&mut line)? == 0 {
+        return Ok(None);
+    }
+    if echo {
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(Some(line))
+}
+
+type Details = (Option<Intensity>, Option<Meds>, bool);
+
+/// The words of a details line; the first word that is none of them comes back as `Err`.
+/// "none" on its own means no medication (the intensity of a headache is never none).
+fn parse_details(line: &str) -> Result<Details, String> {
+    let mut worst = None;
+    let mut meds = None;
+    let mut migraine = false;
+    for word in line
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+    {
+        let w = word.to_lowercase();
+        if w == "migraine" {
+            migraine = true;
+        } else if let Some(i) = Intensity::parse(&w).filter(|i| *i != Intensity::None) {
+            worst = Some(i);
+        } else if let Some(m) = Meds::parse(&w) {
+            meds = Some(m);
+        } else {
+            return Err(word.to_string());
+        }
+    }
+    Ok((worst, meds, migraine))
+}
+
+/// `knotless days`: the answer that counts for each date, oldest first.
+pub fn write_days(out: &mut dyn Write, log: &DayLog, format: DaysFormat) -> io::Result<()> {
+    match format {
+        DaysFormat::Jsonl => {
+            for a in log.answers.values() {
+                serde_json::to_writer(&mut *out, a)?;
+                writeln!(out)?;
+            }
+        }
+        DaysFormat::Csv => {
+            let mut w = csv::Writer::from_writer(&mut *out);
+            w.write_record([
+                "date",
+                "headache",
+                "migraine",
+                "worst",
+                "meds",
+                "answered_at",
+                "machine",
+            ])?;
+            for a in log.answers.values() {
+                w.write_record([
+                    a.date.to_string().as_str(),
+                    if a.headache { "yes" } else { "no" },
+                    if a.migraine { "yes" } else { "no" },
+                    a.worst.map_or("", Intensity::as_str),
+                    a.meds.map_or("", Meds::as_str),
+                    &a.answered_at.to_string(),
+                    a.machine.as_str(),
+                ])?;
+            }
+            w.flush()?;
+        }
+    }
+    Ok(())
+}
+
+/// The 4-week view for `now`, from the day log and the sessions tallied from the history.
+pub fn summary(
+    log: &DayLog,
+    sessions: &SessionDays,
+    now: &Zoned,
+    count: usize,
+    started: Option<Date>,
+) -> DaysSummary {
+    days::summarize(&log.answers, sessions, now.date(), count, started)
+}
+
+const EXPLAIN: &str = "Counts are of answered days. A rate per 28 days is given once 21 of a \
+window's 28 days are answered; days without an answer are unknown and never counted as \
+headache-free.";
+
+const NOTHING_YET: &str = "No days answered yet. `knotless day yes` or `knotless day no` \
+answers for today; `knotless day --ask` goes through the last week.";
+
+fn cells(w: &Window) -> [String; 8] {
+    let rate = if w.adequate() {
+        format!(
+            "{} · {} · {}",
+            rate_cell(w.headache_rate),
+            rate_cell(w.migraine_rate),
+            rate_cell(w.acute_med_rate)
+        )
+    } else {
+        days::NO_RATE.to_string()
+    };
+    [
+        day_label(w.end),
+        format!("{}/28", w.answered),
+        w.headache_days.to_string(),
+        w.migraine_days.to_string(),
+        w.acute_med_days.to_string(),
+        w.sessions.to_string(),
+        format!("{:.1}", w.sessions_per_week),
+        rate,
+    ]
+}
+
+const HEADERS: [&str; 8] = [
+    "4 weeks to",
+    "answered",
+    "headache days",
+    "migraine days",
+    "acute-med days",
+    "sessions",
+    "a week",
+    "per 28 days (headache · migraine · meds)",
+];
+
+/// The 4-week view as plain text, for `stats`.
+pub fn write_text(out: &mut dyn Write, s: &DaysSummary) -> io::Result<()> {
+    writeln!(out)?;
+    writeln!(out, "Headache days, 4 weeks at a time (newest first)")?;
+    if s.answered_days == 0 {
+        writeln!(out, "  {NOTHING_YET}")?;
+        return Ok(());
+    }
+    let rows: Vec<[String; 8]> = s.windows.iter().map(cells).collect();
+    let mut widths = HEADERS.map(|h| h.chars().count());
+    for row in &rows {
+        for (w, c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let line = |cells: [&str; 8]| {
+        let mut l = String::from(" ");
+        for (i, c) in cells.iter().enumerate() {
+            let pad = widths[i] - c.chars().count();
+            l.push(' ');
+            if i == 0 || i == 7 {
+                l.push_str(c);
+                l.push_str(&" ".repeat(pad));
+            } else {
+                l.push_str(&" ".repeat(pad));
+                l.push_str(c);
+            }
+            l.push(' ');
+        }
+        l.trim_end().to_string()
+    };
+    writeln!(out, "{}", line(HEADERS))?;
+    for row in &rows {
+        writeln!(out, "{}", line(row.each_ref().map(String::as_str)))?;
+    }
+    writeln!(out, "  {EXPLAIN}")?;
+    if let Some(c) = &s.comparison {
+        writeln!(out, "  {}", c.sentence)?;
+    }
+    if let Some(n) = &s.medication_note {
+        writeln!(out, "  {n}")?;
+    }
+    Ok(())
+}
+
+/// The 4-week table as Markdown, for `report`.
+pub fn write_markdown(out: &mut dyn Write, s: &DaysSummary) -> io::Result<()> {
+    writeln!(out)?;
+    writeln!(out, "## Headache days, in 4-week windows")?;
+    writeln!(out)?;
+    if s.answered_days == 0 {
+        writeln!(out, "No days answered yet.")?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "The user's own daily answers to \"headache today?\", newest window first. {EXPLAIN}"
+    )?;
+    writeln!(out)?;
+    writeln!(out, "| {} |", HEADERS.join(" | "))?;
+    writeln!(out, "|---|--:|--:|--:|--:|--:|--:|--:|")?;
+    for w in &s.windows {
+        writeln!(out, "| {} |", cells(w).join(" | "))?;
+    }
+    if let Some(c) = &s.comparison {
+        writeln!(out)?;
+        writeln!(out, "{}", c.sentence)?;
+    }
+    if let Some(n) = &s.medication_note {
+        writeln!(out)?;
+        writeln!(out, "{n}")?;
+    }
+    Ok(())
+}
+
+/// `stats --json`: the stats with the 4-week view beside them.
+#[derive(serde::Serialize)]
+pub struct StatsJson<'a> {
+    #[serde(flatten)]
+    pub stats: &'a crate::core::stats::Stats,
+    pub headache_days: &'a DaysSummary,
+}

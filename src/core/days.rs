@@ -1,0 +1,338 @@
+//! PURE: headache days beside self-care, counted the way clinicians count them — headache
+//! days, migraine days and acute-medication days per 28 days — in 28-day windows ending
+//! today, newest first.
+//!
+//! Honesty rules, kept here so every output shares them:
+//! - A date with no answer is unknown. It is never counted as headache-free; the window says
+//!   how many of its 28 days were answered.
+//! - Counts are always shown; a rate per 28 days only when at least [`ADEQUATE_DAYS`] of the
+//!   window's days were answered (a rate from a few answered days would be a guess).
+//! - At most one comparison, and only when at least two adequately answered windows lie
+//!   before the start and two after it: a fixed sentence that says plainly it does not show
+//!   cause. No day-level associations of any kind (neck pain is itself an early sign of a
+//!   migraine, so a day-by-day view would make massage look like a trigger).
+//! - The medication note states the counts doctors use (ICHD-3 medication-overuse
+//!   thresholds) and suggests a conversation, nothing more.
+
+use std::collections::BTreeMap;
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use serde::Serialize;
+
+use crate::core::stats::local_date;
+use crate::model::day::{DayAnswer, Meds};
+use crate::model::record::SessionRecord;
+
+/// Days in a window: four weeks, the clinicians' "month".
+pub const WINDOW_DAYS: i64 = 28;
+/// Answered days a window needs before a rate per 28 days is given.
+pub const ADEQUATE_DAYS: u32 = 21;
+/// The report's table goes back this many windows (a year).
+pub const REPORT_WINDOWS: usize = 13;
+/// `stats` and the Stats screen show this many.
+pub const STATS_WINDOWS: usize = 4;
+/// Adequate windows needed on each side of the start for the comparison.
+pub const COMPARE_WINDOWS: usize = 2;
+/// Days in a window with triptans or other acute medication that reach the note.
+pub const TRIPTAN_DAYS: u32 = 10;
+/// Days in a window with simple painkillers that reach the note.
+pub const SIMPLE_DAYS: u32 = 15;
+/// What a missing rate looks like in every table.
+pub const NO_RATE: &str = "—";
+
+/// One 28-day window, `start..=end`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Window {
+    pub start: Date,
+    pub end: Date,
+    /// Days of the window with an answer (of 28).
+    pub answered: u32,
+    pub headache_days: u32,
+    pub migraine_days: u32,
+    /// Days with any acute medication.
+    pub acute_med_days: u32,
+    pub simple_days: u32,
+    pub triptan_other_days: u32,
+    /// Self-care sessions (routines and breathing) started in the window.
+    pub sessions: u32,
+    pub sessions_per_week: f64,
+    /// Per 28 days, only when `answered >= ADEQUATE_DAYS`.
+    pub headache_rate: Option<f64>,
+    pub migraine_rate: Option<f64>,
+    pub acute_med_rate: Option<f64>,
+}
+
+impl Window {
+    pub fn adequate(&self) -> bool {
+        self.answered >= ADEQUATE_DAYS
+    }
+
+    fn rate(&self, count: u32) -> Option<f64> {
+        self.adequate()
+            .then(|| round1(f64::from(count) * WINDOW_DAYS as f64 / f64::from(self.answered)))
+    }
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// A rate for a table: a whole number of days per 28, or [`NO_RATE`].
+pub fn rate_cell(rate: Option<f64>) -> String {
+    rate.map_or_else(|| NO_RATE.to_string(), |r| format!("{r:.0}"))
+}
+
+/// Self-care sessions per local day, gathered while streaming the history (memory grows
+/// with the days that have sessions, not with the records), and the first session's date.
+#[derive(Debug, Clone)]
+pub struct SessionDays {
+    tz: TimeZone,
+    pub by_day: BTreeMap<Date, u32>,
+    pub first: Option<Date>,
+}
+
+impl SessionDays {
+    pub fn new(tz: TimeZone) -> Self {
+        SessionDays {
+            tz,
+            by_day: BTreeMap::new(),
+            first: None,
+        }
+    }
+
+    pub fn add(&mut self, r: &SessionRecord) {
+        if !r.is_self_care() {
+            return;
+        }
+        let t = r.started();
+        let d = local_date(t, &self.tz);
+        *self.by_day.entry(d).or_insert(0) += 1;
+        if self.first.is_none_or(|f| d < f) {
+            self.first = Some(d);
+        }
+    }
+}
+
+/// `count` windows ending on `today`, newest first.
+pub fn windows(
+    answers: &BTreeMap<Date, DayAnswer>,
+    sessions: &BTreeMap<Date, u32>,
+    today: Date,
+    count: usize,
+) -> Vec<Window> {
+    (0..count)
+        .map_while(|i| {
+            let end = today.checked_sub((i as i64 * WINDOW_DAYS).days()).ok()?;
+            let start = end.checked_sub((WINDOW_DAYS - 1).days()).ok()?;
+            Some(window(answers, sessions, start, end))
+        })
+        .collect()
+}
+
+fn window(
+    answers: &BTreeMap<Date, DayAnswer>,
+    sessions: &BTreeMap<Date, u32>,
+    start: Date,
+    end: Date,
+) -> Window {
+    let mut w = Window {
+        start,
+        end,
+        answered: 0,
+        headache_days: 0,
+        migraine_days: 0,
+        acute_med_days: 0,
+        simple_days: 0,
+        triptan_other_days: 0,
+        sessions: sessions.range(start..=end).map(|(_, n)| *n).sum(),
+        sessions_per_week: 0.0,
+        headache_rate: None,
+        migraine_rate: None,
+        acute_med_rate: None,
+    };
+    for a in answers.range(start..=end).map(|(_, a)| a) {
+        w.answered += 1;
+        if a.headache {
+            w.headache_days += 1;
+            if a.migraine {
+                w.migraine_days += 1;
+            }
+        }
+        match a.meds {
+            Some(Meds::Simple) => w.simple_days += 1,
+            Some(Meds::Triptan | Meds::Other) => w.triptan_other_days += 1,
+            Some(Meds::None) | None => {}
+        }
+        if a.took_meds() {
+            w.acute_med_days += 1;
+        }
+    }
+    w.sessions_per_week = round1(f64::from(w.sessions) * 7.0 / WINDOW_DAYS as f64);
+    w.headache_rate = w.rate(w.headache_days);
+    w.migraine_rate = w.rate(w.migraine_days);
+    w.acute_med_rate = w.rate(w.acute_med_days);
+    w
+}
+
+/// Which way the comparison went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Fewer,
+    More,
+    Same,
+}
+
+/// The one comparison: headache days per 28 days before and after the start, each a mean
+/// over the adequately answered windows wholly on that side, rounded to whole days.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    pub start: Date,
+    pub before: u32,
+    pub after: u32,
+    pub before_windows: u32,
+    pub after_windows: u32,
+    pub direction: Direction,
+    pub sentence: String,
+}
+
+/// The comparison for `start` (the first session, or a date the user chose), or `None`
+/// when fewer than [`COMPARE_WINDOWS`] adequate windows lie wholly on either side of it.
+pub fn comparison(windows: &[Window], start: Date) -> Option<Comparison> {
+    let mean = |ws: Vec<f64>| -> Option<(u32, u32)> {
+        (ws.len() >= COMPARE_WINDOWS).then(|| {
+            (
+                (ws.iter().sum::<f64>() / ws.len() as f64).round() as u32,
+                ws.len() as u32,
+            )
+        })
+    };
+    let before = mean(
+        windows
+            .iter()
+            .filter(|w| w.end < start)
+            .filter_map(|w| w.headache_rate)
+            .collect(),
+    )?;
+    let after = mean(
+        windows
+            .iter()
+            .filter(|w| w.start >= start)
+            .filter_map(|w| w.headache_rate)
+            .collect(),
+    )?;
+    let direction = match after.0.cmp(&before.0) {
+        std::cmp::Ordering::Less => Direction::Fewer,
+        std::cmp::Ordering::Greater => Direction::More,
+        std::cmp::Ordering::Equal => Direction::Same,
+    };
+    Some(Comparison {
+        start,
+        before: before.0,
+        after: after.0,
+        before_windows: before.1,
+        after_windows: after.1,
+        direction,
+        sentence: sentence(direction, before.0, after.0),
+    })
+}
+
+/// The fixed wording of the comparison. Never a percentage, never a causal word: the
+/// disclaimer says in plain terms that the numbers do not show cause.
+pub fn sentence(direction: Direction, before: u32, after: u32) -> String {
+    let figures = format!("({before} → {after} per 4 weeks)");
+    match direction {
+        Direction::Fewer => format!(
+            "Fewer headache days since you started {figures}. This does not show that \
+             self-care caused it: headache frequency changes on its own and often eases after \
+             a bad spell."
+        ),
+        Direction::More => format!(
+            "More headache days since you started {figures}. This does not show that \
+             self-care caused it: headache frequency changes on its own, and bad spells come \
+             and go."
+        ),
+        Direction::Same => format!(
+            "About the same number of headache days since you started {figures}. Headache \
+             frequency changes on its own, so this says little either way."
+        ),
+    }
+}
+
+/// The calm medication note, for the newest window that reaches a threshold: `None` when
+/// none does.
+pub fn medication_note(windows: &[Window]) -> Option<String> {
+    let w = windows
+        .iter()
+        .find(|w| w.triptan_other_days >= TRIPTAN_DAYS || w.simple_days >= SIMPLE_DAYS)?;
+    let what = if w.triptan_other_days >= TRIPTAN_DAYS {
+        format!(
+            "a triptan or other acute medicine on {} days",
+            w.triptan_other_days
+        )
+    } else {
+        format!("a simple painkiller on {} days", w.simple_days)
+    };
+    Some(format!(
+        "In the 4 weeks to {}, you noted {what}. Doctors use counts like these (10 or more days \
+         a month with triptans or other acute medicines, or 15 or more with simple \
+         painkillers, kept up for more than three months) as a reason to talk about headache \
+         treatment.",
+        w.end.strftime("%a %-d %b")
+    ))
+}
+
+/// Everything the 4-week view shows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DaysSummary {
+    pub today: Date,
+    /// Newest first; windows older than any answer or session are left out (the newest is
+    /// always there).
+    pub windows: Vec<Window>,
+    /// Answers ever given (one per date).
+    pub answered_days: u32,
+    pub comparison: Option<Comparison>,
+    pub medication_note: Option<String>,
+}
+
+/// The 4-week view for `today`: up to `count` windows shown, the comparison against `start`
+/// (the first self-care session unless the user chose a date) over up to
+/// [`REPORT_WINDOWS`] windows, and the medication note over the windows shown.
+pub fn summarize(
+    answers: &BTreeMap<Date, DayAnswer>,
+    sessions: &SessionDays,
+    today: Date,
+    count: usize,
+    start: Option<Date>,
+) -> DaysSummary {
+    let all = windows(answers, &sessions.by_day, today, count.max(REPORT_WINDOWS));
+    let comparison = start.or(sessions.first).and_then(|s| comparison(&all, s));
+    let mut shown: Vec<Window> = all.into_iter().take(count.max(1)).collect();
+    while shown.len() > 1
+        && shown
+            .last()
+            .is_some_and(|w| w.answered == 0 && w.sessions == 0)
+    {
+        shown.pop();
+    }
+    let medication_note = medication_note(&shown);
+    DaysSummary {
+        today,
+        windows: shown,
+        answered_days: answers.len() as u32,
+        comparison,
+        medication_note,
+    }
+}
+
+/// The dates of the last week (today and the six days before), oldest first, that have no
+/// answer: what `knotless day --ask` walks through.
+pub fn unanswered_last_week(answers: &BTreeMap<Date, DayAnswer>, today: Date) -> Vec<Date> {
+    (0..7i64)
+        .rev()
+        .filter_map(|back| today.checked_sub(back.days()).ok())
+        .filter(|d| !answers.contains_key(d))
+        .collect()
+}

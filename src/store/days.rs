@@ -1,0 +1,147 @@
+//! The day log: "did you have a headache today?" answers, one JSON line each, in
+//! `<data>/days-<machine>.jsonl` — a file of its own, not new kinds of line inside the
+//! history (older readers would skip them with warnings), and one per machine so a synced
+//! data directory never has two writers on one file.
+//!
+//! Same durability as the history: each answer is one append under an advisory lock,
+//! synced before the caller says "saved"; nothing here rewrites or deletes a line. Reading
+//! merges every machine's file and any sync conflict copy; a line that cannot be read is
+//! skipped with a warning naming the file and line; the last answer for a date (by the time
+//! it was given, then by reading order) wins. A date with no answer is simply absent: it is
+//! unknown, never a headache-free day.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufReader};
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use crate::model::day::DayAnswer;
+use crate::store::history::{self, Line, Lines, Warning, WarningKind, describe, file_label};
+use crate::store::machine;
+
+/// What every day-log file's name starts with.
+pub const DAYS_BASE: &str = "days";
+
+/// `<data>/days-<machine>.jsonl`: the file this machine appends to.
+pub fn days_path(data_dir: &Path) -> PathBuf {
+    data_dir.join(machine::own_file(DAYS_BASE))
+}
+
+/// Every day-log file in `data_dir`, in reading order (see `machine::log_files`).
+pub fn days_files(data_dir: &Path) -> io::Result<Vec<PathBuf>> {
+    machine::log_files(data_dir, DAYS_BASE)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DaysError {
+    #[error("cannot write the day log at {}: {}", path.display(), describe(source))]
+    Write { path: PathBuf, source: io::Error },
+    #[error("cannot read the day log at {}: {}", path.display(), describe(source))]
+    Read { path: PathBuf, source: io::Error },
+}
+
+/// Appends one answer to this machine's day log and syncs it to disk before returning.
+pub fn append(data_dir: &Path, answer: &DayAnswer) -> Result<(), DaysError> {
+    let path = days_path(data_dir);
+    let json = serde_json::to_vec(answer).expect("a DayAnswer always serialises");
+    history::append_to(data_dir, &path, &json).map_err(|source| DaysError::Write { path, source })
+}
+
+/// The day log as read: the answer that counts for each date.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DayLog {
+    pub answers: BTreeMap<Date, DayAnswer>,
+    /// How many readable answer lines there were, counting replaced ones.
+    pub lines: usize,
+}
+
+impl DayLog {
+    /// Takes `answer` into account: it replaces the date's answer unless that one was given
+    /// later. Answers read later win ties, so a correction made in the same second counts.
+    pub fn add(&mut self, answer: DayAnswer) {
+        self.lines += 1;
+        let at = answer.answered();
+        match self.answers.get(&answer.date) {
+            Some(old) if old.answered() > at => {}
+            _ => {
+                self.answers.insert(answer.date, answer);
+            }
+        }
+    }
+
+    pub fn get(&self, date: Date) -> Option<&DayAnswer> {
+        self.answers.get(&date)
+    }
+}
+
+/// Reads every day-log file. Missing files (or no data directory yet) are an empty log.
+pub fn load(data_dir: &Path) -> Result<(DayLog, Vec<Warning>), DaysError> {
+    let files = days_files(data_dir).map_err(|source| DaysError::Read {
+        path: data_dir.to_path_buf(),
+        source,
+    })?;
+    let mut log = DayLog::default();
+    let mut warnings = Vec::new();
+    for path in files {
+        read_file(&path, &mut log, &mut warnings)
+            .map_err(|source| DaysError::Read { path, source })?;
+    }
+    Ok((log, warnings))
+}
+
+fn read_file(path: &Path, log: &mut DayLog, warnings: &mut Vec<Warning>) -> io::Result<()> {
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    let label = file_label(path);
+    let mut lines = Lines::new(BufReader::new(file));
+    let mut buf = Vec::new();
+    let mut skip = |n: u64, why: String| {
+        warnings.push(Warning {
+            kind: WarningKind::Unreadable,
+            file: label.clone(),
+            line: Some(n),
+            message: format!("skipped: {why}"),
+        });
+    };
+    while let Some(kind) = lines.next_into(&mut buf)? {
+        let n = lines.number;
+        if matches!(kind, Line::TooLong) {
+            skip(n, format!("longer than {} KiB", history::MAX_LINE / 1024));
+            continue;
+        }
+        if history::is_blank(&buf) {
+            continue;
+        }
+        let text = match std::str::from_utf8(&buf) {
+            Ok(t) => t,
+            Err(e) => {
+                skip(n, format!("not valid UTF-8 (byte {})", e.valid_up_to() + 1));
+                continue;
+            }
+        };
+        match serde_json::from_str::<DayAnswer>(text) {
+            Ok(a) => log.add(a),
+            Err(e) => skip(n, history::json_reason(&e)),
+        }
+    }
+    Ok(())
+}
+
+/// A new answer for `date`, given at `now` on this machine.
+pub fn answer(date: Date, headache: bool, now: &jiff::Zoned) -> DayAnswer {
+    DayAnswer {
+        v: crate::model::day::DAY_VERSION,
+        date,
+        headache,
+        migraine: false,
+        worst: None,
+        meds: None,
+        answered_at: crate::model::record::Stamp::new(now.timestamp(), now.time_zone()),
+        machine: machine::id().to_string(),
+    }
+}
