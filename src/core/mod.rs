@@ -3,6 +3,7 @@
 //! `now` and returns what should happen as values.
 
 pub mod breath;
+pub mod content;
 pub mod effect;
 pub mod rules;
 pub mod run;
