@@ -532,9 +532,8 @@ pub fn check_routine(r: &Routine) -> Vec<Violation> {
             }
             if !seen_patterns.contains(&p.id.as_str()) {
                 seen_patterns.push(&p.id);
-                for mut pv in check_pattern(p) {
-                    pv.step = at;
-                    out_push(&mut v, pv);
+                for pv in check_pattern(p) {
+                    v(pv.rule, at, pv.message);
                 }
             }
         }
@@ -588,7 +587,8 @@ pub fn check_routine(r: &Routine) -> Vec<Violation> {
             .iter()
             .copied()
             .filter(|w| {
-                !cautions.contains(w) && !(*w == "light-headed" && cautions.contains("lightheaded"))
+                !(cautions.contains(w)
+                    || (*w == "light-headed" && cautions.contains("lightheaded")))
             })
             .collect();
         if breathing_with_holds
@@ -672,10 +672,6 @@ pub fn check_routine(r: &Routine) -> Vec<Violation> {
     }
 
     out
-}
-
-fn out_push(v: &mut impl FnMut(Rule, Option<usize>, String), pv: Violation) {
-    v(pv.rule, pv.step, pv.message)
 }
 
 /// Checks one breathing pattern: the bundled shapes keep their timings, and nothing is fast
