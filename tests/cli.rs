@@ -75,6 +75,23 @@ fn check_reports_path_line_column_and_exits_1() {
 }
 
 #[test]
+fn check_warns_about_the_content_guide_in_user_files_but_passes_them() {
+    let (c, d) = dirs();
+    let f = c.path().join("hard.toml");
+    std::fs::write(
+        &f,
+        "name = \"Hard\"\narea = \"neck\"\nsummary = \"S.\"\ncautions = [\"Self-care only, not medical advice.\"]\n[[steps]]\ntitle = \"Press\"\nduration = \"1m\"\ninstructions = \"Press.\"\ncue = \"In.\"\npressure = 7\nregion = \"suboccipital\"\ntechnique = \"press\"\n",
+    )
+    .unwrap();
+    let out = knotless(c.path(), d.path(), &["check", f.to_str().unwrap()]);
+    let s = text(&out.stdout);
+    assert!(out.status.success(), "{s}");
+    assert!(s.contains("warning [pressure-ceiling] step 1"), "{s}");
+    assert!(s.contains("warning [stop-rule] step 1"), "{s}");
+    assert!(s.contains("All good: 1 file(s) are valid."), "{s}");
+}
+
+#[test]
 fn check_without_paths_includes_user_files() {
     let (c, d) = dirs();
     std::fs::create_dir(c.path().join("routines")).unwrap();

@@ -1,11 +1,16 @@
-//! The bundled routines follow the content guide's hard limits (shared/content/ROUTINE-GUIDE.md):
-//! pressure ceilings, no breath holds or sighs during pressure, hold lengths, cautions,
-//! honest wording. Users press on their own necks because of what these files say.
+//! The bundled routines follow the content guide's hard limits (shared/content/ROUTINE-GUIDE.md).
+//! Users press on their own necks because of what these files say.
+//!
+//! The rules themselves live in `knotless::core::content` (so `knotless check` reports the same
+//! ones); here every bundled routine and pattern must pass them all, and every file of the
+//! mutation set in `tests/content_mutations/` must be rejected with the rule it breaks.
 
-use std::time::Duration;
+use std::collections::BTreeSet;
+use std::path::Path;
 
+use knotless::core::content::{Rule, check_pattern, check_routine};
 use knotless::library::Library;
-use knotless::model::routine::{Area, Length, Routine, Step};
+use knotless::model::routine::Area;
 
 fn lib() -> Library {
     let lib = Library::load(None);
@@ -13,43 +18,11 @@ fn lib() -> Library {
     lib
 }
 
-fn pressure_steps(r: &Routine) -> impl Iterator<Item = &Step> {
-    r.steps.iter().filter(|s| s.pressure.is_some())
-}
-
-/// Head, face, jaw and the suboccipitals: 3-4 at most (guide §0 rule 3, §2.2).
-fn is_head_or_face(r: &Routine, s: &Step) -> bool {
-    let words = [
-        "scalp",
-        "temple",
-        "jaw",
-        "masseter",
-        "skull",
-        "suboccipital",
-        "forehead",
-        "occipital",
-        "face",
-    ];
-    let text = format!("{} {}", s.title, s.instructions).to_lowercase();
-    matches!(r.area, Area::Scalp | Area::Jaw)
-        || words.iter().any(|w| s.title.to_lowercase().contains(w))
-        || (words[..4].iter().any(|w| text.contains(w)) && !text.contains("shoulder"))
-}
-
 #[test]
 fn the_bundled_set_is_complete() {
     let lib = lib();
-    assert!(lib.routines.len() >= 10);
-    for area in [
-        Area::Scalp,
-        Area::Neck,
-        Area::Shoulders,
-        Area::Jaw,
-        Area::UpperBack,
-        Area::HandsFeet,
-        Area::Breathing,
-        Area::Mixed,
-    ] {
+    assert!(lib.routines.len() >= 19, "{} routines", lib.routines.len());
+    for area in Area::ALL {
         assert!(
             lib.routines.iter().any(|r| r.area == area),
             "no {area} routine"
@@ -72,254 +45,44 @@ fn the_bundled_set_is_complete() {
         "desk-reset",
         "migraine-day",
         "full-between-sessions",
+        "micro-break",
+        "tension-headache-now",
+        "daily-slow-breathing",
+        "in-bed-wind-down",
+        "upper-back-two-balls",
+        "day-after-migraine",
+        "posture-screen-work",
     ] {
         assert!(lib.routine(id).is_some(), "missing routine {id}");
     }
-    for art in [
-        "suboccipitals",
-        "upper-trapezius",
-        "levator",
-        "jaw-temple",
-        "foam-roller",
-    ] {
-        assert!(lib.art.contains_key(art), "missing drawing {art}");
-    }
 }
 
 #[test]
-fn pressure_stays_under_the_ceilings() {
-    for r in &lib().routines {
-        for s in pressure_steps(r) {
-            let p = s.pressure.unwrap();
-            assert!(p.high <= 7, "{}: {} above 7", r.id, s.title);
-            assert!(p.high <= 6, "{}: {} above the 6/10 ceiling", r.id, s.title);
-            if is_head_or_face(r, s) {
-                assert!(
-                    p.high <= 4,
-                    "{}: {} is head/face/jaw work above 4/10",
-                    r.id,
-                    s.title
-                );
-            }
-        }
-    }
-}
-
-#[test]
-fn no_breath_holds_or_sighs_during_pressure() {
-    for r in &lib().routines {
-        for s in pressure_steps(r) {
-            if let Some(p) = &s.breathing {
-                assert!(
-                    !p.has_holds(),
-                    "{}: {} uses {} while pressing",
-                    r.id,
-                    s.title,
-                    p.id
-                );
-                assert_ne!(
-                    p.id, "cyclic-sigh",
-                    "{}: {} sighs while pressing",
-                    r.id, s.title
-                );
-            }
-        }
-    }
-}
-
-#[test]
-fn holds_are_short() {
-    for r in &lib().routines {
-        for s in pressure_steps(r) {
-            // Guide §0 rule 4: max ~2 min on one spot (the balls-in-a-sock rest may reach 3);
-            // moving techniques (circles, strokes, rolling) may run up to 4 (§2.1, §2.7).
-            let title = s.title.to_lowercase();
-            let moving = ["circle", "walk", "roll", "stroke", "knead", "massage"]
-                .iter()
-                .any(|w| title.contains(w));
-            let limit = if moving {
-                240
-            } else if r.id == "suboccipital-balls" {
-                180
-            } else {
-                120
-            };
-            assert!(
-                s.planned <= Duration::from_secs(limit),
-                "{}: {} holds {:?}",
-                r.id,
-                s.title,
-                s.planned
-            );
-        }
-        for s in &r.steps {
-            if s.breathing.as_ref().is_some_and(|p| p.id == "4-7-8") {
-                assert!(
-                    matches!(s.length, Length::Breaths(n) if n <= 4),
-                    "{}: more than 4 rounds of 4-7-8",
-                    r.id
-                );
-            }
-        }
-    }
-}
-
-#[test]
-fn every_step_guides_and_every_pressure_step_says_when_to_stop() {
-    for r in &lib().routines {
-        assert!(!r.summary.is_empty(), "{} has no summary", r.id);
-        assert!(!r.cautions.is_empty(), "{} has no cautions", r.id);
-        for s in &r.steps {
-            assert!(
-                !s.instructions.is_empty(),
-                "{}: {} has no instructions",
-                r.id,
-                s.title
-            );
-            assert!(s.cue.is_some(), "{}: {} has no cue", r.id, s.title);
-            if s.pressure.is_some() {
-                assert!(
-                    s.caution.is_some(),
-                    "{}: {} presses without a caution",
-                    r.id,
-                    s.title
-                );
-            }
-        }
-    }
-}
-
-#[test]
-fn sessions_are_a_sensible_length() {
-    for r in &lib().routines {
-        assert!(
-            r.total() <= Duration::from_secs(20 * 60),
-            "{} is longer than 20 minutes",
-            r.id
-        );
-        assert!(
-            r.total() >= Duration::from_secs(3 * 60),
-            "{} is shorter than 3 minutes",
-            r.id
-        );
-    }
-}
-
-#[test]
-fn the_migraine_day_routine_has_no_pressure_work() {
+fn every_bundled_routine_follows_the_guide() {
     let lib = lib();
-    let r = lib.routine("migraine-day").unwrap();
-    assert!(r.steps.iter().all(|s| s.pressure.is_none()));
-    assert!(
-        r.steps
-            .iter()
-            .all(|s| s.breathing.as_ref().is_none_or(|p| !p.has_holds()))
-    );
-}
-
-#[test]
-fn specific_cautions_are_present() {
-    let lib = lib();
-    let all_text = |r: &Routine| {
-        let mut t = r.cautions.join(" ");
-        for s in &r.steps {
-            t.push_str(&format!(
-                " {} {}",
-                s.instructions,
-                s.caution.clone().unwrap_or_default()
-            ));
-        }
-        t.to_lowercase()
-    };
+    let mut report = Vec::new();
     for r in &lib.routines {
-        let t = all_text(r);
-        let temple = r
-            .steps
-            .iter()
-            .any(|s| s.title.to_lowercase().contains("temple") && s.pressure.is_some());
-        if temple {
-            assert!(
-                t.contains("50"),
-                "{}: temple work without the over-50 warning",
-                r.id
-            );
-        }
-        if r.steps
-            .iter()
-            .any(|s| s.instructions.to_lowercase().contains("web between"))
-        {
-            assert!(
-                t.contains("pregnan"),
-                "{}: LI4 without the pregnancy exclusion",
-                r.id
-            );
-        }
-        if r.equipment
-            .iter()
-            .any(|e| e.to_lowercase().contains("roller"))
-        {
-            assert!(
-                t.contains("osteoporosis"),
-                "{}: roller without the osteoporosis caution",
-                r.id
-            );
-            assert!(
-                t.contains("lower back"),
-                "{}: roller without 'never the lower back'",
-                r.id
-            );
-        }
-        if r.area == Area::Jaw {
-            assert!(
-                t.contains("lock") || t.contains("click"),
-                "{}: jaw work without the locking caution",
-                r.id
-            );
+        for v in check_routine(r) {
+            let step = v.step.map(|i| r.steps[i].title.as_str()).unwrap_or("-");
+            report.push(format!("{} ({step}): {v}", r.id));
         }
     }
+    assert!(report.is_empty(), "\n{}", report.join("\n"));
 }
 
 #[test]
-fn wording_is_honest() {
-    let banned = [
-        "cure",
-        "treats",
-        "treatment for",
-        "prevents",
-        "toxin",
-        "realign",
-        "cerebrospinal",
-        "craniosacral",
-        "break up",
-        "breaks up",
-        "guarantee",
-        "heals",
-    ];
-    for r in &lib().routines {
-        let mut text = format!("{} {} {}", r.name, r.summary, r.cautions.join(" "));
-        for s in &r.steps {
-            text.push_str(&format!(
-                " {} {} {} {}",
-                s.title,
-                s.instructions,
-                s.cue.clone().unwrap_or_default(),
-                s.caution.clone().unwrap_or_default()
-            ));
-        }
-        let text = text.to_lowercase();
-        for b in banned {
-            assert!(!text.contains(b), "{} says \"{b}\"", r.id);
-        }
-        assert!(
-            r.cautions.last().unwrap().contains("not medical advice"),
-            "{} lacks the self-care footer",
-            r.id
-        );
-    }
+fn every_pattern_follows_the_guide() {
+    let report: Vec<String> = lib()
+        .patterns
+        .iter()
+        .flat_map(check_pattern)
+        .map(|v| v.to_string())
+        .collect();
+    assert!(report.is_empty(), "\n{}", report.join("\n"));
 }
 
 #[test]
-fn drawings_are_small_and_clean() {
+fn drawings_are_small_and_plain() {
     for (name, art) in &lib().art {
         assert!(
             art.width() <= 24 && art.height() <= 9,
@@ -327,10 +90,110 @@ fn drawings_are_small_and_clean() {
             art.width(),
             art.height()
         );
+        assert!(art.text.is_ascii(), "{name} is not plain ASCII");
         assert!(!art.text.contains('\t'), "{name} has tabs");
         assert!(
             art.text.lines().all(|l| l == l.trim_end()),
             "{name} has trailing spaces"
         );
+    }
+}
+
+/// The rules a mutation file must be rejected with: a `# expect: rule, rule` header, or
+/// else the file name (`pressure-ceiling.toml`).
+fn expected_rules(stem: &str, text: &str) -> Vec<Rule> {
+    let header = text
+        .lines()
+        .find_map(|l| l.strip_prefix("# expect:"))
+        .map(|s| s.split(',').map(|x| x.trim().to_string()).collect())
+        .unwrap_or_else(|| vec![stem.to_string()]);
+    header
+        .iter()
+        .map(|n| Rule::parse(n).unwrap_or_else(|| panic!("{stem}: unknown rule name {n}")))
+        .collect()
+}
+
+fn mutations_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/content_mutations")
+}
+
+/// The bundled library plus the mutation set's own drawings (`tests/content_mutations/art/`).
+fn mutations_lib() -> Library {
+    let lib = Library::load(Some(&mutations_dir()));
+    assert!(lib.problems.is_empty(), "{:#?}", lib.problems);
+    lib
+}
+
+#[test]
+fn the_mutation_base_passes_every_rule() {
+    // Every mutation is this file with one thing broken.
+    let text = std::fs::read_to_string(mutations_dir().join("base.toml.txt")).unwrap();
+    let (routine, problems) = mutations_lib().check_text("base.toml", &text);
+    let routine = routine.unwrap_or_else(|| panic!("{problems:#?}"));
+    let found: Vec<String> = check_routine(&routine)
+        .iter()
+        .map(|v| v.to_string())
+        .collect();
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
+fn the_mutation_set_is_rejected_rule_by_rule() {
+    let lib = mutations_lib();
+    let dir = mutations_dir();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    let mut covered = BTreeSet::new();
+    for path in &files {
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(path).unwrap();
+        let expect = expected_rules(&stem, &text);
+        let (routine, problems) = lib.check_text(&format!("{stem}.toml"), &text);
+        let routine = routine.unwrap_or_else(|| {
+            panic!("{stem}: must load so the content rules can judge it: {problems:#?}")
+        });
+        let found: BTreeSet<Rule> = check_routine(&routine).iter().map(|v| v.rule).collect();
+        for rule in expect {
+            assert!(
+                found.contains(&rule),
+                "{stem}: expected [{rule}], found {:?}",
+                found.iter().map(|r| r.as_str()).collect::<Vec<_>>()
+            );
+            covered.insert(rule);
+        }
+    }
+    let missing: Vec<&str> = Rule::ALL
+        .into_iter()
+        .filter(|r| !covered.contains(r))
+        .map(Rule::as_str)
+        .collect();
+    assert!(missing.is_empty(), "rules with no mutation: {missing:?}");
+}
+
+#[test]
+fn the_issue_example_is_rejected_for_every_reason() {
+    // Front of the neck at 6/10, "Enjoy.", a 1 s / 1 s pattern, "detox your neck and prevent
+    // migraines": the old keyword test passed it.
+    let lib = mutations_lib();
+    let path = mutations_dir().join("issue-example.toml");
+    let text = std::fs::read_to_string(path).unwrap();
+    let (routine, problems) = lib.check_text("issue-example.toml", &text);
+    let routine = routine.unwrap_or_else(|| panic!("{problems:#?}"));
+    let found: BTreeSet<Rule> = check_routine(&routine).iter().map(|v| v.rule).collect();
+    for rule in [
+        Rule::PressureCeiling,
+        Rule::FrontOfNeck,
+        Rule::NeckPulse,
+        Rule::StopRule,
+        Rule::FastBreathing,
+        Rule::BannedClaim,
+    ] {
+        assert!(found.contains(&rule), "missing {rule}: {found:?}");
     }
 }

@@ -72,6 +72,8 @@ fn step(title: &str, length: Length, breathing: Option<Pattern>, sides: Sides) -
         art: None,
         transition: secs(5),
         switch_cue: (sides == Sides::Both).then(|| "Now the other side.".to_string()),
+        region: None,
+        technique: None,
     }
 }
 

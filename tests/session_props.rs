@@ -82,6 +82,8 @@ fn step(title: &str, length: Length, breathing: Option<Pattern>, sides: Sides, t
         art: None,
         transition: Duration::from_millis(t),
         switch_cue: None,
+        region: None,
+        technique: None,
     }
 }
 

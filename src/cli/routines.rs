@@ -6,9 +6,10 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use crate::core::content::{check_pattern, check_routine};
 use crate::library::Library;
 use crate::library::diag::Diagnostic;
-use crate::model::routine::{Area, Length, Routine, Sides, fmt_clock, fmt_short};
+use crate::model::routine::{Area, Length, Routine, Sides, Source, fmt_clock, fmt_short};
 
 const WIDTH: usize = 78;
 
@@ -239,41 +240,66 @@ pub fn patterns(lib: &Library, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
+/// The files `check PATH...` reads: each file, and the `.toml` files of each directory.
+fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|f| f.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    files
+}
+
 /// `check`: prints each problem, or a one-line all-clear. Returns whether all were valid.
 pub fn check(lib: &Library, paths: &[PathBuf], out: &mut dyn Write) -> io::Result<bool> {
     let problems = if paths.is_empty() {
         lib.problems.clone()
     } else {
-        let mut files = Vec::new();
-        for p in paths {
-            if p.is_dir() {
-                let mut found: Vec<PathBuf> = std::fs::read_dir(p)
-                    .into_iter()
-                    .flatten()
-                    .flatten()
-                    .map(|e| e.path())
-                    .filter(|f| f.extension().is_some_and(|x| x == "toml"))
-                    .collect();
-                found.sort();
-                files.extend(found);
-            } else {
-                files.push(p.clone());
-            }
-        }
-        lib.check_paths(&files)
+        lib.check_paths(&expand(paths))
     };
     print_problems(out, &problems)?;
-    if problems.is_empty() {
+    let (content_errors, warnings) = content_findings(lib, paths);
+    for line in content_errors.iter().chain(&warnings) {
+        writeln!(out, "{line}")?;
+    }
+    let warned = if warnings.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " {} content warning{} (the guide's limits, above).",
+            warnings.len(),
+            if warnings.len() == 1 { "" } else { "s" }
+        )
+    };
+    if problems.is_empty() && content_errors.is_empty() {
         if paths.is_empty() {
             writeln!(
                 out,
-                "All good: {} routines and {} breathing patterns load cleanly.",
+                "All good: {} routines and {} breathing patterns load cleanly.{warned}",
                 lib.routines.len(),
                 lib.patterns.len()
             )?;
         } else {
-            writeln!(out, "All good: {} file(s) are valid.", paths.len())?;
+            writeln!(out, "All good: {} file(s) are valid.{warned}", paths.len())?;
         }
+    } else if problems.is_empty() {
+        writeln!(
+            out,
+            "{} bundled routine problem{} against the content guide.",
+            content_errors.len(),
+            if content_errors.len() == 1 { "" } else { "s" }
+        )?;
     } else {
         let files: std::collections::BTreeSet<&str> =
             problems.iter().map(|p| p.file.as_str()).collect();
@@ -286,5 +312,55 @@ pub fn check(lib: &Library, paths: &[PathBuf], out: &mut dyn Write) -> io::Resul
             if files.len() == 1 { "" } else { "s" }
         )?;
     }
-    Ok(problems.is_empty())
+    Ok(problems.is_empty() && content_errors.is_empty())
+}
+
+/// The content guide's rules (`core::content`) over the routines and patterns `check` looks
+/// at: errors for bundled ones, warnings for the user's own files.
+fn content_findings(lib: &Library, paths: &[PathBuf]) -> (Vec<String>, Vec<String>) {
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let mut judge = |r: &Routine, file: &str, bundled: bool| {
+        for v in check_routine(r) {
+            let title = v
+                .step
+                .and_then(|i| r.steps.get(i))
+                .map(|s| format!(" (\"{}\")", s.title))
+                .unwrap_or_default();
+            if bundled {
+                errors.push(format!("{file}: error {v}{title}"));
+            } else {
+                warnings.push(format!("{file}: warning {v}{title}"));
+            }
+        }
+    };
+    if paths.is_empty() {
+        for r in &lib.routines {
+            match &r.source {
+                Source::Bundled => judge(r, &format!("routines/{}.toml", r.id), true),
+                Source::File(p) => judge(r, &p.display().to_string(), false),
+            }
+        }
+        for p in &lib.patterns {
+            for v in check_pattern(p) {
+                match &p.source {
+                    Source::Bundled => errors.push(format!("routines/patterns.toml: error {v}")),
+                    Source::File(f) => warnings.push(format!("{}: warning {v}", f.display())),
+                }
+            }
+        }
+    } else {
+        for p in expand(paths) {
+            if p.file_name().is_some_and(|n| n == "config.toml") {
+                continue;
+            }
+            let file = p.display().to_string();
+            if let Ok(text) = std::fs::read_to_string(&p)
+                && let (Some(r), _) = lib.check_text(&file, &text)
+            {
+                judge(&r, &file, false);
+            }
+        }
+    }
+    (errors, warnings)
 }

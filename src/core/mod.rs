@@ -1,8 +1,9 @@
-//! The pure core: the session state machine, the breathing pacer's arithmetic and the
-//! statistics. Nothing here reads the clock or touches the disk; every function takes
+//! The pure core: the session state machine, the breathing pacer's arithmetic, the
+//! statistics and the 4-week headache-day windows, the content rules. Nothing here reads the clock or touches the disk; every function takes
 //! `now` and returns what should happen as values.
 
 pub mod breath;
+pub mod content;
 pub mod days;
 pub mod effect;
 pub mod rules;

@@ -291,6 +291,8 @@ impl Session {
             art: None,
             transition: Duration::ZERO,
             switch_cue: None,
+            region: None,
+            technique: None,
         };
         let routine = Routine {
             id: pattern.id.clone(),

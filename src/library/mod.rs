@@ -20,7 +20,8 @@ use toml::de::{DeTable, DeValue};
 use crate::library::diag::{Diagnostic, Reporter, suggest};
 use crate::model::config::{Config, Motion, ThemeName};
 use crate::model::routine::{
-    Area, Art, Length, Pattern, Phase, PhaseKind, Pressure, Routine, Sides, Source, Step,
+    Area, Art, Length, Pattern, Phase, PhaseKind, Pressure, Region, Routine, Sides, Source, Step,
+    Technique,
 };
 
 mod bundled {
@@ -65,6 +66,8 @@ const STEP_KEYS: &[&str] = &[
     "art",
     "transition",
     "switch_cue",
+    "region",
+    "technique",
 ];
 const PATTERN_KEYS: &[&str] = &[
     "description",
@@ -1339,6 +1342,15 @@ fn read_step(
     let sides =
         get_choice(rep, t, "sides", "side", &Sides::NAMES, Sides::parse).unwrap_or_default();
     let switch_cue = get_str(rep, t, "switch_cue").map(|(s, _)| s.trim().to_string());
+    let region = get_choice(rep, t, "region", "region", &Region::names(), Region::parse);
+    let technique = get_choice(
+        rep,
+        t,
+        "technique",
+        "technique",
+        &Technique::names(),
+        Technique::parse,
+    );
     let art = match get_str(rep, t, "art") {
         Some((name, span)) => match lib.art.get(name) {
             Some(a) => Some(a.clone()),
@@ -1378,6 +1390,8 @@ fn read_step(
         art,
         transition,
         switch_cue,
+        region,
+        technique,
     })
 }
 

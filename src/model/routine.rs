@@ -309,6 +309,173 @@ fn unicode_width_of(s: &str) -> usize {
     s.chars().count()
 }
 
+/// Where on the body a step's hands, ball or roller go (`region = "..."` in a routine file).
+/// The content rules (`core::content`) set pressure ceilings and caution requirements by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Region {
+    Scalp,
+    Temples,
+    Face,
+    Jaw,
+    /// Under the base of the skull, either side of the spine (also the skull's edge).
+    Suboccipital,
+    BackOfNeck,
+    SideOfNeck,
+    FrontOfNeck,
+    /// The upper trapezius, between the neck and the shoulder tip.
+    ShoulderTop,
+    /// Above and along the shoulder blade (levator scapulae corner).
+    ShoulderBlade,
+    /// Between and below the shoulder blades (thoracic).
+    UpperBack,
+    Chest,
+    Hands,
+    Feet,
+}
+
+impl Region {
+    pub const ALL: [Region; 14] = [
+        Region::Scalp,
+        Region::Temples,
+        Region::Face,
+        Region::Jaw,
+        Region::Suboccipital,
+        Region::BackOfNeck,
+        Region::SideOfNeck,
+        Region::FrontOfNeck,
+        Region::ShoulderTop,
+        Region::ShoulderBlade,
+        Region::UpperBack,
+        Region::Chest,
+        Region::Hands,
+        Region::Feet,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Region::Scalp => "scalp",
+            Region::Temples => "temples",
+            Region::Face => "face",
+            Region::Jaw => "jaw",
+            Region::Suboccipital => "suboccipital",
+            Region::BackOfNeck => "back-of-neck",
+            Region::SideOfNeck => "side-of-neck",
+            Region::FrontOfNeck => "front-of-neck",
+            Region::ShoulderTop => "shoulder-top",
+            Region::ShoulderBlade => "shoulder-blade",
+            Region::UpperBack => "upper-back",
+            Region::Chest => "chest",
+            Region::Hands => "hands",
+            Region::Feet => "feet",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Region> {
+        Region::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn names() -> Vec<&'static str> {
+        Region::ALL.iter().map(|r| r.as_str()).collect()
+    }
+}
+
+impl fmt::Display for Region {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a step works on its region (`technique = "..."` in a routine file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Technique {
+    /// Head weight resting in the palms; no pushing.
+    StillHold,
+    /// A steady fingertip or thumb press on one spot.
+    Press,
+    /// Small slow circles or strokes that move over the area.
+    Circles,
+    /// Squeeze and let go, then perhaps hold the most tender spot.
+    Squeeze,
+    /// Thumb-walking and squeezing over a hand or foot.
+    Massage,
+    /// One ball between the body and a wall or the floor.
+    Ball,
+    /// Two balls in a sock (either side of the spine).
+    Balls,
+    /// A foam roller.
+    Roller,
+    /// The LI4 web-of-hand press (never in pregnancy).
+    Li4,
+    /// A stretch; a hand may rest but never pulls. Pressure 0.
+    Stretch,
+    /// A posture or mobility exercise (guide section 2.10). Pressure 0.
+    Exercise,
+}
+
+impl Technique {
+    pub const ALL: [Technique; 11] = [
+        Technique::StillHold,
+        Technique::Press,
+        Technique::Circles,
+        Technique::Squeeze,
+        Technique::Massage,
+        Technique::Ball,
+        Technique::Balls,
+        Technique::Roller,
+        Technique::Li4,
+        Technique::Stretch,
+        Technique::Exercise,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Technique::StillHold => "still-hold",
+            Technique::Press => "press",
+            Technique::Circles => "circles",
+            Technique::Squeeze => "squeeze",
+            Technique::Massage => "massage",
+            Technique::Ball => "ball",
+            Technique::Balls => "balls",
+            Technique::Roller => "roller",
+            Technique::Li4 => "li4",
+            Technique::Stretch => "stretch",
+            Technique::Exercise => "exercise",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Technique> {
+        Technique::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    pub fn names() -> Vec<&'static str> {
+        Technique::ALL.iter().map(|t| t.as_str()).collect()
+    }
+
+    /// A ball, two balls or a roller: a tool that leans on the body.
+    pub fn is_tool(self) -> bool {
+        matches!(self, Technique::Ball | Technique::Balls | Technique::Roller)
+    }
+
+    /// Moves over an area rather than staying on one spot.
+    pub fn is_moving(self) -> bool {
+        matches!(
+            self,
+            Technique::Circles | Technique::Massage | Technique::Roller
+        )
+    }
+
+    /// Exercises and stretches: nothing presses the body.
+    pub fn is_movement(self) -> bool {
+        matches!(self, Technique::Stretch | Technique::Exercise)
+    }
+}
+
+impl fmt::Display for Technique {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One step of a routine, fully resolved.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
@@ -328,6 +495,10 @@ pub struct Step {
     pub transition: Duration,
     /// What to say at the switch-sides interlude (sides = "both" only).
     pub switch_cue: Option<String>,
+    /// Where the hands, ball or roller go, when the step touches the body.
+    pub region: Option<Region>,
+    /// How the step works on its region.
+    pub technique: Option<Technique>,
 }
 
 impl Step {
