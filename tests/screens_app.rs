@@ -101,6 +101,29 @@ fn a_strong_headache_gets_a_gentle_word_before_pressure_work() {
     insta::assert_snapshot!("before_strong_80x24", s);
 }
 
+/// "A migraine is on now" offers Migraine-day gentle in one key, whatever the rating, and
+/// with ratings off too.
+#[test]
+fn a_migraine_now_offers_the_gentle_routine_in_one_key() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.keys(0, &["Enter"]);
+    let s = t.screen(80, 24, 0);
+    assert!(s.contains("m migraine now"), "{s}");
+    t.keys(0, &["m"]);
+    let s = t.screen(80, 24, 0);
+    assert!(s.contains("A migraine is on now."), "{s}");
+    t.keys(0, &["g"]);
+    assert_eq!(t.app.screen().title(), "Player");
+    let session = t.app.screen().session().expect("a running session");
+    assert_eq!(session.routine().id, "migraine-day");
+
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.app.env.ask_ratings = false;
+    t.keys(0, &["Enter", "m", "g"]);
+    let session = t.app.screen().session().expect("a running session");
+    assert_eq!(session.routine().id, "migraine-day");
+}
+
 #[test]
 fn mono_sets_no_colour_and_still_marks_the_selection() {
     let mut t = TestApp::new(ThemeName::Mono, None);

@@ -29,11 +29,18 @@ enum Act {
     ScrollUp,
     GoAhead,
     Gentle,
+    /// "A migraine is on now": offer the gentle routine whatever the rating.
+    Migraine,
 }
 
 const ASKING_KEYS: &[Binding<Act>] = &[
     row(&[], Act::Rate, key("0-10", "rate")),
     row(&[], Act::Rate, key("Enter", "skip and start")),
+    row(
+        &[KeyCode::Char('m')],
+        Act::Migraine,
+        key("m", "migraine now"),
+    ),
     row(
         &[KeyCode::Esc, KeyCode::Char('q')],
         Act::Back,
@@ -70,7 +77,9 @@ const STRONG_KEYS: &[Binding<Act>] = &[
 
 enum Stage {
     Asking(Rating),
-    Strong(u8),
+    /// Pressure work with a bad head: the rating given (7 or more), or `None` when the user
+    /// said a migraine is on now.
+    Strong(Option<u8>),
 }
 
 pub struct Before {
@@ -89,6 +98,12 @@ impl Before {
             scroll: 0,
             overflow: 0,
         }
+    }
+
+    /// Whether "a migraine is on now" can send the user to the gentle routine instead:
+    /// this one presses, and the gentle one is there.
+    fn offers_gentle(&self, ctx: &Ctx) -> bool {
+        self.has_pressure() && ctx.lib.routine(GENTLE_ID).is_some()
     }
 
     fn has_pressure(&self) -> bool {
@@ -158,10 +173,11 @@ impl Before {
                 }
             }
             Stage::Strong(n) => {
-                lines.push(Line::styled(
-                    format!("Your head is at {n} out of 10."),
-                    t.title,
-                ));
+                let said = match n {
+                    Some(n) => format!("Your head is at {n} out of 10."),
+                    None => "A migraine is on now.".to_string(),
+                };
+                lines.push(Line::styled(said, t.title));
                 lines.push(Line::raw(""));
                 lines.extend(crate::ui::wrap_lines(
                     "Pressure work is best kept for between bad headaches: during one, pressing can make it worse for some people. Slow breathing and a still hold are kinder now.",
@@ -251,16 +267,20 @@ impl Screen for Before {
             }
             Some(Act::GoAhead) => {
                 if let Stage::Strong(n) = self.stage {
-                    return self.start(&self.routine, Some(n));
+                    return self.start(&self.routine, n);
                 }
             }
             Some(Act::Gentle) => {
                 if let (Stage::Strong(n), Some(gentle)) = (&self.stage, ctx.lib.routine(GENTLE_ID))
                 {
-                    return self.start(gentle, Some(*n));
+                    return self.start(gentle, *n);
                 }
             }
-            Some(Act::Rate) | None => {}
+            Some(Act::Migraine) if self.offers_gentle(ctx) => {
+                self.stage = Stage::Strong(None);
+                return stay();
+            }
+            Some(Act::Rate | Act::Migraine) | None => {}
         }
         let has_pressure = self.has_pressure();
         let Stage::Asking(rating) = &mut self.stage else {
@@ -277,16 +297,18 @@ impl Screen for Before {
             Answer::Pending => stay(),
             Answer::Skipped => self.start(&self.routine, None),
             Answer::Rated(n) if n >= STRONG && has_pressure => {
-                self.stage = Stage::Strong(n);
+                self.stage = Stage::Strong(Some(n));
                 stay()
             }
             Answer::Rated(n) => self.start(&self.routine, Some(n)),
         }
     }
 
-    fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
+    fn keys(&self, ctx: &Ctx) -> Vec<KeyHelp> {
         match self.stage {
-            Stage::Asking(_) => described(ASKING_KEYS, |_| true),
+            Stage::Asking(_) => described(ASKING_KEYS, |a| {
+                a != Act::Migraine || self.offers_gentle(ctx)
+            }),
             Stage::Strong(_) => described(STRONG_KEYS, |_| true),
         }
     }

@@ -14,11 +14,49 @@ use ratatui::widgets::{Block, Padding, Paragraph};
 use super::{Ctx, Nav, Route, Screen, Update, go, stay};
 use crate::core::rules::{cap_for_pattern, caution_for};
 use crate::model::routine::{Length, Pattern};
-use crate::ui::{KeyHelp, help_only, key};
+use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
 
 pub const DEFAULT_PATTERN: &str = "extended-exhale";
 const MINUTES: [u64; 7] = [1, 2, 3, 5, 10, 15, 20];
 const BREATHS: [u32; 7] = [3, 4, 6, 9, 12, 18, 30];
+/// What a key does on the breathing setup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Start,
+    Next,
+    Previous,
+    Longer,
+    Shorter,
+    Unit,
+    Back,
+}
+
+const KEYS: &[Binding<Act>] = &[
+    row(&[KeyCode::Enter], Act::Start, key("Enter", "start")),
+    row(&[KeyCode::Down], Act::Next, key("↑↓", "pattern")),
+    also(&[KeyCode::Up], Act::Previous),
+    row(
+        &[KeyCode::Right, KeyCode::Char('+')],
+        Act::Longer,
+        key("←→", "length"),
+    ),
+    also(&[KeyCode::Left, KeyCode::Char('-')], Act::Shorter),
+    row(&[KeyCode::Tab], Act::Unit, key("Tab", "minutes/breaths")),
+    row(
+        &[KeyCode::Esc, KeyCode::Char('q')],
+        Act::Back,
+        key("Esc", "back"),
+    ),
+    row(
+        &[KeyCode::Char('j')],
+        Act::Next,
+        help_only("j k h l", "the same, vim keys"),
+    ),
+    also(&[KeyCode::Char('k')], Act::Previous),
+    also(&[KeyCode::Char('l')], Act::Longer),
+    also(&[KeyCode::Char('h')], Act::Shorter),
+];
+
 pub struct Setup {
     selected: usize,
     by_breaths: bool,
@@ -176,15 +214,13 @@ impl Screen for Setup {
 
     fn update(&mut self, key: KeyEvent, _now: Instant, ctx: &Ctx) -> Update {
         let n = ctx.lib.patterns.len();
-        match key.code {
-            KeyCode::Down | KeyCode::Char('j') if n > 0 => {
-                self.selected = (self.selected + 1).min(n - 1)
-            }
-            KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
-            KeyCode::Right | KeyCode::Char('l') | KeyCode::Char('+') => self.nudge(1),
-            KeyCode::Left | KeyCode::Char('h') | KeyCode::Char('-') => self.nudge(-1),
-            KeyCode::Tab => self.by_breaths = !self.by_breaths,
-            KeyCode::Enter => {
+        match lookup(KEYS, key.code) {
+            Some(Act::Next) if n > 0 => self.selected = (self.selected + 1).min(n - 1),
+            Some(Act::Previous) => self.selected = self.selected.saturating_sub(1),
+            Some(Act::Longer) => self.nudge(1),
+            Some(Act::Shorter) => self.nudge(-1),
+            Some(Act::Unit) => self.by_breaths = !self.by_breaths,
+            Some(Act::Start) => {
                 if let (Some(p), Some(len)) = (self.pattern(ctx).cloned(), self.length(ctx)) {
                     return go(Nav::Replace(Route::Breathing {
                         pattern: p,
@@ -192,20 +228,13 @@ impl Screen for Setup {
                     }));
                 }
             }
-            KeyCode::Esc | KeyCode::Char('q') => return go(Nav::Back),
-            _ => {}
+            Some(Act::Back) => return go(Nav::Back),
+            Some(Act::Next) | None => {}
         }
         stay()
     }
 
     fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
-        vec![
-            key("Enter", "start"),
-            key("↑↓", "pattern"),
-            key("←→", "length"),
-            key("Tab", "minutes/breaths"),
-            key("Esc", "back"),
-            help_only("j k h l", "the same, vim keys"),
-        ]
+        described(KEYS, |_| true)
     }
 }

@@ -16,9 +16,42 @@ use crate::model::record::{
 };
 use crate::model::routine::fmt_clock;
 use crate::ui::rating::{Answer, Rating};
-use crate::ui::{KeyHelp, key};
+use crate::ui::{Binding, KeyHelp, also, described, key, lookup, row};
 
 const NOTE_MAX: usize = 500;
+
+/// What a key does on the finish screen (the rating takes digits, ← → and Enter itself;
+/// in the note, any other character is typed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Rate,
+    Home,
+    Type,
+    Save,
+    NoNote,
+    Delete,
+}
+
+const RATING_KEYS: &[Binding<Act>] = &[
+    row(&[], Act::Rate, key("0-10", "rate")),
+    row(&[], Act::Rate, key("Enter", "skip")),
+    row(
+        &[KeyCode::Esc, KeyCode::Char('q')],
+        Act::Home,
+        key("Esc", "home"),
+    ),
+];
+
+const NOTE_KEYS: &[Binding<Act>] = &[
+    row(&[], Act::Type, key("type", "a note")),
+    row(
+        &[KeyCode::Enter],
+        Act::Save,
+        key("Enter", "save and go home"),
+    ),
+    row(&[KeyCode::Esc], Act::NoNote, key("Esc", "no note")),
+    also(&[KeyCode::Backspace], Act::Delete),
+];
 
 enum Stage {
     Rating(Rating),
@@ -261,7 +294,7 @@ impl Screen for Finish {
     fn update(&mut self, key: KeyEvent, _now: Instant, ctx: &Ctx) -> Update {
         match &mut self.stage {
             Stage::Rating(rating) => {
-                if matches!(key.code, KeyCode::Esc | KeyCode::Char('q')) {
+                if lookup(RATING_KEYS, key.code) == Some(Act::Home) {
                     return (Nav::Home, self.amend(ctx));
                 }
                 match rating.handle_key(key) {
@@ -275,27 +308,28 @@ impl Screen for Finish {
                 stay()
             }
             Stage::Note => {
-                match key.code {
-                    KeyCode::Enter => {
+                match lookup(NOTE_KEYS, key.code) {
+                    Some(Act::Save) => {
                         self.stage = Stage::Done;
                         return (Nav::Home, self.amend(ctx));
                     }
-                    KeyCode::Esc => {
+                    Some(Act::NoNote) => {
                         self.note.clear();
                         return (Nav::Home, self.amend(ctx));
                     }
-                    KeyCode::Backspace => {
+                    Some(Act::Delete) => {
                         self.note.pop();
                     }
-                    KeyCode::Char(c)
-                        if !key
-                            .modifiers
-                            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-                            && self.note.chars().count() < NOTE_MAX =>
-                    {
-                        self.note.push(c)
+                    _ => {
+                        if let KeyCode::Char(c) = key.code
+                            && !key
+                                .modifiers
+                                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                            && self.note.chars().count() < NOTE_MAX
+                        {
+                            self.note.push(c)
+                        }
                     }
-                    _ => {}
                 }
                 stay()
             }
@@ -305,16 +339,8 @@ impl Screen for Finish {
 
     fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
         match self.stage {
-            Stage::Rating(_) => vec![
-                key("0-10", "rate"),
-                key("Enter", "skip"),
-                key("Esc", "home"),
-            ],
-            _ => vec![
-                key("type", "a note"),
-                key("Enter", "save and go home"),
-                key("Esc", "no note"),
-            ],
+            Stage::Rating(_) => described(RATING_KEYS, |_| true),
+            _ => described(NOTE_KEYS, |_| true),
         }
     }
 

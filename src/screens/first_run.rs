@@ -10,8 +10,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{Ctx, Effect, Nav, Route, Screen, Update, go};
-use crate::ui::{KeyHelp, help_only, key};
+use super::{Ctx, Effect, Nav, Route, Screen, Update, go, stay};
+use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
 
 pub const NOTICE: &str = "This tool offers general self-care routines for relaxation and muscle \
 tension. It is not medical advice and does not diagnose, treat or prevent any condition. It does \
@@ -41,6 +41,44 @@ pub const URGENT: &str = "Get urgent same-day advice for a severe headache with 
 eating, blurred or double vision, a sore scalp, or numb or weak arms or legs. See your doctor if \
 headaches keep coming back, painkillers don't help, or you need pain relief on many days a month.";
 
+/// What a key does on the notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Confirm,
+    ScrollDown,
+    ScrollUp,
+    Close,
+}
+
+const SCROLL_DOWN: &[KeyCode] = &[
+    KeyCode::Down,
+    KeyCode::Char('j'),
+    KeyCode::Char(' '),
+    KeyCode::PageDown,
+];
+const SCROLL_UP: &[KeyCode] = &[KeyCode::Up, KeyCode::Char('k'), KeyCode::PageUp];
+const CLOSE: &[KeyCode] = &[KeyCode::Esc, KeyCode::Char('q')];
+
+/// On a first start: Enter acknowledges, q quits.
+const FIRST_KEYS: &[Binding<Act>] = &[
+    row(
+        &[KeyCode::Enter],
+        Act::Confirm,
+        key("Enter", "I understand"),
+    ),
+    row(SCROLL_DOWN, Act::ScrollDown, key("↑↓", "scroll")),
+    also(SCROLL_UP, Act::ScrollUp),
+    row(CLOSE, Act::Close, key("q", "quit")),
+];
+
+/// Read again from home: Enter or q closes it.
+const REVIEW_KEYS: &[Binding<Act>] = &[
+    row(&[KeyCode::Enter], Act::Confirm, key("Enter", "close")),
+    row(SCROLL_DOWN, Act::ScrollDown, key("↑↓", "scroll")),
+    also(SCROLL_UP, Act::ScrollUp),
+    row(CLOSE, Act::Close, help_only("q", "close")),
+];
+
 pub struct FirstRun {
     /// Shown again from home: Enter just closes it.
     review: bool,
@@ -60,6 +98,10 @@ impl FirstRun {
             scroll: 0,
             overflow: 0,
         }
+    }
+
+    fn table(&self) -> &'static [Binding<Act>] {
+        if self.review { REVIEW_KEYS } else { FIRST_KEYS }
     }
 
     /// The area the notice's text gets within the screen.
@@ -121,44 +163,34 @@ impl Screen for FirstRun {
     }
 
     fn update(&mut self, key: KeyEvent, _now: Instant, _ctx: &Ctx) -> Update {
-        match key.code {
-            KeyCode::Enter if self.review => go(Nav::Back),
-            KeyCode::Enter => {
+        match lookup(self.table(), key.code) {
+            Some(Act::Confirm) if self.review => go(Nav::Back),
+            Some(Act::Confirm) => {
                 let nav = match self.then.take() {
                     Some(route) => Nav::Replace(*route),
                     None => Nav::Home,
                 };
                 (nav, vec![Effect::AcknowledgeNotice])
             }
-            KeyCode::Down | KeyCode::Char('j') | KeyCode::Char(' ') | KeyCode::PageDown => {
+            Some(Act::ScrollDown) => {
                 self.scroll = (self.scroll + 3).min(self.overflow);
-                go(Nav::Stay)
+                stay()
             }
-            KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => {
+            Some(Act::ScrollUp) => {
                 self.scroll = self.scroll.saturating_sub(3);
-                go(Nav::Stay)
+                stay()
             }
-            KeyCode::Esc | KeyCode::Char('q') if self.review => go(Nav::Back),
-            KeyCode::Esc | KeyCode::Char('q') => go(Nav::Quit),
-            _ => go(Nav::Stay),
+            Some(Act::Close) if self.review => go(Nav::Back),
+            Some(Act::Close) => go(Nav::Quit),
+            None => stay(),
         }
     }
 
     fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
-        let mut keys = vec![if self.review {
-            key("Enter", "close")
-        } else {
-            key("Enter", "I understand")
-        }];
         // Scrolling is offered only when there is something to scroll to.
-        if self.overflow > 0 {
-            keys.push(key("↑↓", "scroll"));
-        }
-        keys.extend([if self.review {
-            help_only("q", "close")
-        } else {
-            key("q", "quit")
-        }]);
-        keys
+        let scrolls = self.overflow > 0;
+        described(self.table(), |a| {
+            scrolls || !matches!(a, Act::ScrollDown | Act::ScrollUp)
+        })
     }
 }

@@ -23,7 +23,9 @@ use super::{Ctx, Nav, Route, Screen, Update, go, stay};
 use crate::model::record::{Kind, Outcome, SessionRecord, StepStatus};
 use crate::model::routine::Area;
 use crate::ui::theme::Theme;
-use crate::ui::{KeyHelp, fit, fit_right, help_only, key, mss};
+use crate::ui::{
+    Binding, KeyHelp, also, described, fit, fit_right, help_only, key, lookup, mss, row,
+};
 
 /// How far back the table looks; `p` cycles through these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +104,93 @@ struct Row {
     pain_before: Option<u8>,
     pain_after: Option<u8>,
 }
+
+/// What a key does in the history list and the session detail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Down,
+    Up,
+    PageDown,
+    PageUp,
+    First,
+    Last,
+    Open,
+    Area,
+    Routine,
+    Period,
+    Stats,
+    Back,
+    /// A key the app handles everywhere (help), listed in the footer.
+    App,
+}
+
+const LIST_KEYS: &[Binding<Act>] = &[
+    row(
+        &[KeyCode::Down, KeyCode::Char('j')],
+        Act::Down,
+        help_only("↑↓ j k", "choose a session"),
+    ),
+    also(&[KeyCode::Up, KeyCode::Char('k')], Act::Up),
+    row(&[KeyCode::Enter], Act::Open, key("Enter", "details")),
+    row(&[KeyCode::Char('a')], Act::Area, key("a", "area")),
+    row(&[KeyCode::Char('r')], Act::Routine, key("r", "routine")),
+    row(&[KeyCode::Char('p')], Act::Period, key("p", "period")),
+    row(&[KeyCode::Char('s')], Act::Stats, key("s", "stats")),
+    row(&[], Act::App, key("?", "help")),
+    row(&[KeyCode::Char('q')], Act::Back, key("q", "back")),
+    row(
+        &[KeyCode::PageDown],
+        Act::PageDown,
+        help_only("PgUp PgDn", "ten sessions up or down"),
+    ),
+    also(&[KeyCode::PageUp], Act::PageUp),
+    row(
+        &[KeyCode::Home, KeyCode::Char('g')],
+        Act::First,
+        help_only("g G Home End", "the newest, the oldest"),
+    ),
+    also(&[KeyCode::End, KeyCode::Char('G')], Act::Last),
+    row(
+        &[],
+        Act::App,
+        help_only(
+            "a r p",
+            "next area, routine or period (last 7, 30, 90 days, this year); \
+             after the last comes all again",
+        ),
+    ),
+    row(&[KeyCode::Esc], Act::Back, help_only("Esc", "back")),
+];
+
+const DETAIL_KEYS: &[Binding<Act>] = &[
+    row(&[KeyCode::Down], Act::Down, key("↑↓", "scroll")),
+    also(&[KeyCode::Up], Act::Up),
+    row(&[KeyCode::Esc], Act::Back, key("Esc", "back to the list")),
+    row(&[], Act::App, key("?", "help")),
+    row(
+        &[KeyCode::Char('j')],
+        Act::Down,
+        help_only("j k", "scroll (vim keys)"),
+    ),
+    also(&[KeyCode::Char('k')], Act::Up),
+    row(
+        &[KeyCode::PageDown, KeyCode::Char(' ')],
+        Act::PageDown,
+        help_only("PgUp PgDn Space", "scroll a page"),
+    ),
+    also(&[KeyCode::PageUp], Act::PageUp),
+    row(
+        &[KeyCode::Home, KeyCode::Char('g')],
+        Act::First,
+        help_only("g G", "top, bottom"),
+    ),
+    also(&[KeyCode::End, KeyCode::Char('G')], Act::Last),
+    row(
+        &[KeyCode::Char('q')],
+        Act::Back,
+        help_only("q", "back to the list"),
+    ),
+];
 
 pub struct History {
     /// Newest first.
@@ -559,43 +648,26 @@ impl Screen for History {
     }
 
     fn update(&mut self, key: KeyEvent, _now: Instant, _ctx: &Ctx) -> Update {
-        match key.code {
-            KeyCode::Down | KeyCode::Char('j') => self.step(1),
-            KeyCode::Up | KeyCode::Char('k') => self.step(-1),
-            KeyCode::PageDown => self.step(10),
-            KeyCode::PageUp => self.step(-10),
-            KeyCode::Home | KeyCode::Char('g') => self.step(isize::MIN),
-            KeyCode::End | KeyCode::Char('G') => self.step(isize::MAX),
-            KeyCode::Enter => return self.open_detail(),
-            KeyCode::Char('a') => self.cycle_area(),
-            KeyCode::Char('r') => self.cycle_routine(),
-            KeyCode::Char('p') => self.cycle_period(),
-            KeyCode::Char('s') => return go(Nav::Replace(Route::Stats)),
-            KeyCode::Char('q') | KeyCode::Esc => return go(Nav::Back),
-            _ => {}
+        match lookup(LIST_KEYS, key.code) {
+            Some(Act::Down) => self.step(1),
+            Some(Act::Up) => self.step(-1),
+            Some(Act::PageDown) => self.step(10),
+            Some(Act::PageUp) => self.step(-10),
+            Some(Act::First) => self.step(isize::MIN),
+            Some(Act::Last) => self.step(isize::MAX),
+            Some(Act::Open) => return self.open_detail(),
+            Some(Act::Area) => self.cycle_area(),
+            Some(Act::Routine) => self.cycle_routine(),
+            Some(Act::Period) => self.cycle_period(),
+            Some(Act::Stats) => return go(Nav::Replace(Route::Stats)),
+            Some(Act::Back) => return go(Nav::Back),
+            Some(Act::App) | None => {}
         }
         stay()
     }
 
     fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
-        vec![
-            help_only("↑↓ j k", "choose a session"),
-            key("Enter", "details"),
-            key("a", "area"),
-            key("r", "routine"),
-            key("p", "period"),
-            key("s", "stats"),
-            key("?", "help"),
-            key("q", "back"),
-            help_only("PgUp PgDn", "ten sessions up or down"),
-            help_only("g G Home End", "the newest, the oldest"),
-            help_only(
-                "a r p",
-                "next area, routine or period (last 7, 30, 90 days, this year); \
-                 after the last comes all again",
-            ),
-            help_only("Esc", "back"),
-        ]
+        described(LIST_KEYS, |_| true)
     }
 }
 
@@ -811,29 +883,21 @@ impl Screen for SessionDetail {
 
     fn update(&mut self, key: KeyEvent, _now: Instant, _ctx: &Ctx) -> Update {
         let s = self.scroll;
-        self.scroll = match key.code {
-            KeyCode::Down | KeyCode::Char('j') => s.saturating_add(1),
-            KeyCode::Up | KeyCode::Char('k') => s.saturating_sub(1),
-            KeyCode::PageDown | KeyCode::Char(' ') => s.saturating_add(10),
-            KeyCode::PageUp => s.saturating_sub(10),
-            KeyCode::Home | KeyCode::Char('g') => 0,
+        self.scroll = match lookup(DETAIL_KEYS, key.code) {
+            Some(Act::Down) => s.saturating_add(1),
+            Some(Act::Up) => s.saturating_sub(1),
+            Some(Act::PageDown) => s.saturating_add(10),
+            Some(Act::PageUp) => s.saturating_sub(10),
+            Some(Act::First) => 0,
             // Clamped to the end at the next layout.
-            KeyCode::End | KeyCode::Char('G') => u16::MAX,
-            KeyCode::Char('q') | KeyCode::Esc => return go(Nav::Back),
+            Some(Act::Last) => u16::MAX,
+            Some(Act::Back) => return go(Nav::Back),
             _ => s,
         };
         stay()
     }
 
     fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
-        vec![
-            key("↑↓", "scroll"),
-            key("Esc", "back to the list"),
-            key("?", "help"),
-            help_only("j k", "scroll (vim keys)"),
-            help_only("PgUp PgDn Space", "scroll a page"),
-            help_only("g G", "top, bottom"),
-            help_only("q", "back to the list"),
-        ]
+        described(DETAIL_KEYS, |_| true)
     }
 }

@@ -22,7 +22,63 @@ use crate::model::record::Kind;
 use crate::model::routine::{Art, Side, Sides, Step, fmt_clock};
 use crate::ui::countdown::Countdown;
 use crate::ui::pacer::Shape;
-use crate::ui::{KeyHelp, help_only, key};
+use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
+
+/// What a key does in the player.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Pause,
+    Skip,
+    Back,
+    Restart,
+    More,
+    Less,
+    Mute,
+    Unmute,
+    AskStop,
+    Stop,
+    KeepGoing,
+}
+
+const KEYS: &[Binding<Act>] = &[
+    row(&[KeyCode::Char(' ')], Act::Pause, key("Space", "pause")),
+    row(&[KeyCode::Right], Act::Skip, key("→", "skip")),
+    row(&[KeyCode::Left], Act::Back, key("←", "back")),
+    row(&[KeyCode::Char('r')], Act::Restart, key("r", "restart")),
+    row(
+        &[KeyCode::Char('+'), KeyCode::Char('=')],
+        Act::More,
+        key("+/-", "15 s"),
+    ),
+    also(&[KeyCode::Char('-'), KeyCode::Char('_')], Act::Less),
+    row(&[KeyCode::Char('m')], Act::Mute, key("m", "mute")),
+    row(&[KeyCode::Char('m')], Act::Unmute, key("m", "unmute")),
+    row(&[KeyCode::Char('q')], Act::AskStop, key("q", "stop")),
+    row(
+        &[KeyCode::Char('n')],
+        Act::Skip,
+        help_only("n p", "skip, back (same as → ←)"),
+    ),
+    also(&[KeyCode::Char('p')], Act::Back),
+    row(
+        &[KeyCode::Esc],
+        Act::AskStop,
+        help_only("Esc", "stop, like q (asks first; the time so far is saved)"),
+    ),
+];
+
+const CONFIRM_KEYS: &[Binding<Act>] = &[
+    row(
+        &[KeyCode::Char('y'), KeyCode::Char('q'), KeyCode::Enter],
+        Act::Stop,
+        key("y", "stop"),
+    ),
+    row(
+        &[KeyCode::Char('n'), KeyCode::Esc, KeyCode::Char(' ')],
+        Act::KeepGoing,
+        key("n", "keep going"),
+    ),
+];
 
 pub struct Player {
     run: Run,
@@ -625,12 +681,12 @@ impl Screen for Player {
     fn update(&mut self, key: KeyEvent, now: Instant, _ctx: &Ctx) -> Update {
         let session = &mut self.run.session;
         if self.confirm_stop {
-            let events = match key.code {
-                KeyCode::Char('y') | KeyCode::Char('q') | KeyCode::Enter => {
+            let events = match lookup(CONFIRM_KEYS, key.code) {
+                Some(Act::Stop) => {
                     self.confirm_stop = false;
                     session.stop(now)
                 }
-                KeyCode::Char('n') | KeyCode::Esc | KeyCode::Char(' ') => {
+                Some(Act::KeepGoing) => {
                     self.confirm_stop = false;
                     if self.was_running {
                         session.resume(now)
@@ -642,15 +698,15 @@ impl Screen for Player {
             };
             return self.react(events, now);
         }
-        let events = match key.code {
-            KeyCode::Char(' ') => session.toggle_pause(now),
-            KeyCode::Right | KeyCode::Char('n') => session.skip(now),
-            KeyCode::Left | KeyCode::Char('p') => session.back(now),
-            KeyCode::Char('r') => session.restart(now),
-            KeyCode::Char('+') | KeyCode::Char('=') => session.add_time(now),
-            KeyCode::Char('-') | KeyCode::Char('_') => session.remove_time(now),
-            KeyCode::Char('m') => return (Nav::Stay, vec![Effect::ToggleMute]),
-            KeyCode::Char('q') | KeyCode::Esc => {
+        let events = match lookup(KEYS, key.code) {
+            Some(Act::Pause) => session.toggle_pause(now),
+            Some(Act::Skip) => session.skip(now),
+            Some(Act::Back) => session.back(now),
+            Some(Act::Restart) => session.restart(now),
+            Some(Act::More) => session.add_time(now),
+            Some(Act::Less) => session.remove_time(now),
+            Some(Act::Mute | Act::Unmute) => return (Nav::Stay, vec![Effect::ToggleMute]),
+            Some(Act::AskStop) => {
                 let mut events = session.update(now);
                 self.was_running = !session.is_paused() && !session.is_finished();
                 events.extend(session.pause(now));
@@ -673,19 +729,11 @@ impl Screen for Player {
 
     fn keys(&self, ctx: &Ctx) -> Vec<KeyHelp> {
         if self.confirm_stop {
-            return vec![key("y", "stop"), key("n", "keep going")];
+            return described(CONFIRM_KEYS, |_| true);
         }
-        vec![
-            key("Space", "pause"),
-            key("→", "skip"),
-            key("←", "back"),
-            key("r", "restart"),
-            key("+/-", "15 s"),
-            key("m", if ctx.muted { "unmute" } else { "mute" }),
-            key("q", "stop"),
-            help_only("n p", "skip, back (same as → ←)"),
-            help_only("Esc", "stop, like q (asks first; the time so far is saved)"),
-        ]
+        // The mute row says what pressing it would do now.
+        let hidden = if ctx.muted { Act::Mute } else { Act::Unmute };
+        described(KEYS, |a| a != hidden)
     }
 
     fn shutdown(&mut self, now: Instant, _ctx: &Ctx) -> Vec<Effect> {

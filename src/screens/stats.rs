@@ -19,7 +19,7 @@ use ratatui::text::{Line, Span};
 use super::{Ctx, Nav, Route, Screen, Update, go, stay};
 use crate::core::stats::{Stats, heat_level};
 use crate::ui::theme::Theme;
-use crate::ui::{KeyHelp, fit, fit_right, help_only, key};
+use crate::ui::{Binding, KeyHelp, also, described, fit, fit_right, help_only, key, lookup, row};
 
 /// At this width and wider the sections sit side by side, as in MOCKUPS.md.
 const WIDE: u16 = 76;
@@ -45,6 +45,49 @@ struct PageLayout {
     view: u16,
     starts: Vec<u16>,
 }
+
+/// What a key does on the stats screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    History,
+    Back,
+    NextSection,
+    PreviousSection,
+    PageDown,
+    PageUp,
+    Top,
+    Bottom,
+    /// A key the app handles everywhere (help), listed in the footer.
+    App,
+}
+
+const KEYS: &[Binding<Act>] = &[
+    row(&[KeyCode::Char('h')], Act::History, key("h", "history")),
+    row(&[], Act::App, key("?", "help")),
+    row(&[KeyCode::Char('q')], Act::Back, key("q", "back")),
+    row(
+        &[KeyCode::Down, KeyCode::Char('j')],
+        Act::NextSection,
+        help_only(
+            "↑↓ j k",
+            "the next or previous section, when it does not all fit",
+        ),
+    ),
+    also(&[KeyCode::Up, KeyCode::Char('k')], Act::PreviousSection),
+    row(
+        &[KeyCode::PageDown, KeyCode::Char(' ')],
+        Act::PageDown,
+        help_only("PgUp PgDn Space", "scroll a page"),
+    ),
+    also(&[KeyCode::PageUp], Act::PageUp),
+    row(
+        &[KeyCode::Home, KeyCode::Char('g')],
+        Act::Top,
+        help_only("g G Home End", "top, bottom"),
+    ),
+    also(&[KeyCode::End, KeyCode::Char('G')], Act::Bottom),
+    row(&[KeyCode::Esc], Act::Back, help_only("Esc", "back")),
+];
 
 pub struct StatsView {
     stats: Stats,
@@ -630,32 +673,21 @@ impl Screen for StatsView {
 
     fn update(&mut self, key: KeyEvent, _now: Instant, _ctx: &Ctx) -> Update {
         let page = i32::from(self.last.view.saturating_sub(1).max(1));
-        match key.code {
-            KeyCode::Down | KeyCode::Char('j') => self.scroll_to_section(true),
-            KeyCode::Up | KeyCode::Char('k') => self.scroll_to_section(false),
-            KeyCode::PageDown | KeyCode::Char(' ') => self.scroll_by(page),
-            KeyCode::PageUp => self.scroll_by(-page),
-            KeyCode::Home | KeyCode::Char('g') => self.scroll = 0,
-            KeyCode::End | KeyCode::Char('G') => self.scroll = u16::MAX,
-            KeyCode::Char('h') => return go(Nav::Replace(Route::History)),
-            KeyCode::Char('q') | KeyCode::Esc => return go(Nav::Back),
-            _ => {}
+        match lookup(KEYS, key.code) {
+            Some(Act::NextSection) => self.scroll_to_section(true),
+            Some(Act::PreviousSection) => self.scroll_to_section(false),
+            Some(Act::PageDown) => self.scroll_by(page),
+            Some(Act::PageUp) => self.scroll_by(-page),
+            Some(Act::Top) => self.scroll = 0,
+            Some(Act::Bottom) => self.scroll = u16::MAX,
+            Some(Act::History) => return go(Nav::Replace(Route::History)),
+            Some(Act::Back) => return go(Nav::Back),
+            Some(Act::App) | None => {}
         }
         stay()
     }
 
     fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
-        vec![
-            key("h", "history"),
-            key("?", "help"),
-            key("q", "back"),
-            help_only(
-                "↑↓ j k",
-                "the next or previous section, when it does not all fit",
-            ),
-            help_only("PgUp PgDn Space", "scroll a page"),
-            help_only("g G Home End", "top, bottom"),
-            help_only("Esc", "back"),
-        ]
+        described(KEYS, |_| true)
     }
 }
