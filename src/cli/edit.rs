@@ -3,7 +3,7 @@
 //! `library::edit`; here are the words the user sees and the exit codes.
 
 use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use crate::cli::UserError;
@@ -130,7 +130,7 @@ fn read_incoming(file: &Path) -> Result<(String, Option<String>, String), UserEr
 /// `import FILE|- [--replace | --as NEW-ID]`.
 pub fn import_cmd(
     paths: &Paths,
-    file: &PathBuf,
+    file: &Path,
     replace: bool,
     as_id: Option<&str>,
     out: &mut dyn Write,
