@@ -632,3 +632,44 @@ fn format_1_is_read_and_a_newer_format_says_so() {
     let so = text(&e.run(&["check"]).stdout);
     assert!(so.contains("zero.toml:1:10: there is no format 0"), "{so}");
 }
+
+// ---------------------------------------------------------------------------------------
+// Noticing changes
+
+#[test]
+fn the_files_stamp_changes_with_the_routines_folder_and_only_then() {
+    use knotless::library::edit::FilesStamp;
+    let e = Env::with_mine();
+    let a = FilesStamp::read(&e.config);
+    assert_eq!(a, FilesStamp::read(&e.config), "nothing changed");
+    // A longer file.
+    std::fs::write(e.routine("mine"), format!("{MINE}\n")).unwrap();
+    let b = FilesStamp::read(&e.config);
+    assert_ne!(a, b);
+    // Same size, saved by renaming a new file over it (as many editors do).
+    let tmp = e.config.join("routines/.swap");
+    std::fs::write(&tmp, format!("{MINE}#")).unwrap();
+    std::fs::rename(&tmp, e.routine("mine")).unwrap();
+    let c = FilesStamp::read(&e.config);
+    assert_ne!(b, c);
+    // A new file, and a change to config.toml.
+    std::fs::write(e.routine("other"), MINE).unwrap();
+    let d = FilesStamp::read(&e.config);
+    assert_ne!(c, d);
+    std::fs::write(e.config.join("config.toml"), "theme = \"dim\"\n").unwrap();
+    assert_ne!(d, FilesStamp::read(&e.config));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// No text sent to `import` makes it panic, with or without --as.
+    #[test]
+    fn import_never_panics(text in "(id|name|area|format|\\[\\[steps\\]\\]|title|duration|breathing|=|\"|'|[a-z0-9 ]|\n){0,80}", as_new in proptest::bool::ANY) {
+        let lib = Library::load(None);
+        let dir = std::env::temp_dir().join("knotless-never-written");
+        let _ = knotless::library::edit::prepare_import(
+            &lib, &dir, "<stdin>", None, &text, as_new.then_some("new-id"));
+        let _ = knotless::library::edit::with_id(&text, "x");
+    }
+}

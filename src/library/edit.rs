@@ -13,6 +13,7 @@ use std::fmt::Write as _;
 use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus};
+use std::time::SystemTime;
 
 use toml::de::{DeTable, DeValue};
 
@@ -207,6 +208,44 @@ impl Library {
 
 fn io_err(e: io::Error) -> String {
     e.to_string()
+}
+
+// ---------------------------------------------------------------------------------------
+// Noticing changes made elsewhere
+
+/// What the user's files look like on disk, cheaply: the name, size, modification time
+/// (and on Unix the inode, which changes when an editor saves by renaming) of every entry
+/// in `<config>/routines` and `<config>/art`, and of `config.toml`. Equal stamps mean
+/// nothing worth re-reading has changed. Taken when the app gets a key or focus, so
+/// noticing a change costs no wake-ups.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FilesStamp(Vec<(PathBuf, u64, Option<SystemTime>, u64)>);
+
+impl FilesStamp {
+    pub fn read(config_dir: &Path) -> FilesStamp {
+        let mut entries = Vec::new();
+        let mut add = |p: PathBuf| {
+            if let Ok(m) = std::fs::metadata(&p) {
+                #[cfg(unix)]
+                let ino = std::os::unix::fs::MetadataExt::ino(&m);
+                #[cfg(not(unix))]
+                let ino = 0;
+                entries.push((p, m.len(), m.modified().ok(), ino));
+            }
+        };
+        add(config_dir.join("config.toml"));
+        for sub in ["routines", "art"] {
+            let mut paths: Vec<PathBuf> = std::fs::read_dir(config_dir.join(sub))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .collect();
+            paths.sort();
+            paths.into_iter().for_each(&mut add);
+        }
+        FilesStamp(entries)
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -738,8 +777,14 @@ pub fn prepare_import(
         Some(id) => with_id(text, id),
         None => text.to_string(),
     };
-    let id = match id_value_span(&text) {
-        Some(span) => text[span].trim_matches(['"', '\'']).to_string(),
+    let declared = DeTable::parse(&text).ok().and_then(|doc| {
+        match doc.get_ref().get("id").map(|v| v.get_ref()) {
+            Some(DeValue::String(s)) => Some(s.to_string()),
+            _ => None,
+        }
+    });
+    let id = match declared {
+        Some(id) => id,
         None => match stem {
             Some(s) => s.to_string(),
             None => {
