@@ -539,6 +539,15 @@ pub fn edit_session(
     out: &mut dyn Write,
 ) -> Result<EditOutcome, String> {
     let target = edit_target(lib, config, query)?;
+    if target.bundled {
+        writeln!(
+            out,
+            "\"{}\" is bundled: you are editing your own copy, {}, which replaces the bundled one once saved.",
+            target.id,
+            target.real.display()
+        )
+        .map_err(io_err)?;
+    }
     if let Some(d) = &target.from_draft {
         writeln!(
             out,
