@@ -673,3 +673,45 @@ proptest::proptest! {
         let _ = knotless::library::edit::with_id(&text, "x");
     }
 }
+
+#[test]
+fn a_file_changed_elsewhere_during_the_edit_is_not_overwritten() {
+    let e = Env::with_mine();
+    let real = e.routine("mine");
+    let other = MINE.replace("name = \"Mine\"", "name = \"From the other window\"");
+    let ed = e.script(
+        "ed",
+        &format!(
+            "printf '%s' '{other}' > {real}\nsed -i 's/^name = .*/name = \"From the editor\"/' \"$1\"\n",
+            real = real.display()
+        ),
+    );
+    let out = e.run_with(&["edit", "mine"], "", &[("EDITOR", s(&ed))]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("changed on disk while you were editing"));
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), other);
+    let draft = std::fs::read_to_string(e.config.join("routines/mine.toml.draft")).unwrap();
+    assert!(draft.contains("From the editor"));
+}
+
+#[test]
+fn a_saved_file_keeps_its_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let e = Env::with_mine();
+    let real = e.routine("mine");
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let ed = e.script("ed", "sed -i 's/^name = .*/name = \"Kept mode\"/' \"$1\"\n");
+    let out = e.run_with(&["edit", "mine"], "", &[("EDITOR", s(&ed))]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640);
+    // A new file gets the usual permissions, not a private temporary file's 0600.
+    let out = e.run(&["new", "fresh"]);
+    assert!(out.status.success());
+    let mode = std::fs::metadata(e.routine("fresh"))
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_ne!(mode, 0o600);
+}

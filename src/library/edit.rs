@@ -33,39 +33,44 @@ pub fn draft_path(real: &Path) -> PathBuf {
     real.with_file_name(name)
 }
 
-/// Replaces (or creates) `path` with `bytes` so that a reader sees the old file or the
-/// new one, never a part: a temporary file in the same folder, synced, then renamed.
-pub fn replace_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// A temporary file beside `path` holding `bytes`, synced to disk, with the permissions
+/// the file has now (or the usual ones for a new file). Its name ends in neither `.toml`
+/// nor `.draft`, so no loader picks it up.
+fn staged(path: &Path, bytes: &[u8]) -> io::Result<tempfile::NamedTempFile> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    // The temporary name ends in neither `.toml` nor `.draft`, so no loader picks it up.
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".knotless-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let mut b = tempfile::Builder::new();
+    b.prefix(".knotless-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        // Like any new file: 0666 less the umask, rather than tempfile's private 0600.
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = b.tempfile_in(dir)?;
+    if let Ok(m) = std::fs::metadata(path) {
+        tmp.as_file().set_permissions(m.permissions())?;
+    }
     tmp.write_all(bytes)?;
     tmp.as_file().sync_data()?;
-    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(tmp)
+}
+
+/// Replaces (or creates) `path` with `bytes` so that a reader sees the old file or the
+/// new one, never a part: a temporary file in the same folder, synced, then renamed.
+pub fn replace_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    staged(path, bytes)?.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
 
 /// Like `replace_atomically`, but refuses to replace a file that appeared meanwhile.
 pub fn create_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".knotless-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_data()?;
-    tmp.persist_noclobber(path).map_err(|e| e.error)?;
+    staged(path, bytes)?
+        .persist_noclobber(path)
+        .map_err(|e| e.error)?;
     Ok(())
 }
 
@@ -479,6 +484,21 @@ pub fn run_edit(
         match checked {
             Ok(None) => return Ok(EditOutcome::Unchanged),
             Ok(Some((_, text))) => {
+                // Changed in another window while the editor was open: neither version
+                // is lost, and the other one stays in place.
+                let now = std::fs::read(&target.real).ok();
+                if now.as_deref() != target.original.as_deref().map(str::as_bytes) {
+                    let draft = draft_path(&target.real);
+                    replace_atomically(&draft, text.as_bytes())
+                        .map_err(|e| format!("cannot keep the draft {}: {e}", draft.display()))?;
+                    writeln!(
+                        out,
+                        "{} changed on disk while you were editing; it was left as it is.",
+                        target.real.display()
+                    )
+                    .map_err(io_err)?;
+                    return Ok(EditOutcome::Draft(draft));
+                }
                 replace_atomically(&target.real, text.as_bytes())
                     .map_err(|e| format!("cannot save {}: {e}", target.real.display()))?;
                 if let Some(d) = &target.from_draft {
