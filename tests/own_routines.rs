@@ -713,5 +713,8 @@ fn a_saved_file_keeps_its_permissions() {
         .permissions()
         .mode()
         & 0o777;
-    assert_ne!(mode, 0o600);
+    let plain = e.config.join("plain-file");
+    std::fs::write(&plain, "x").unwrap();
+    let usual = std::fs::metadata(&plain).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, usual);
 }
