@@ -373,6 +373,11 @@ impl App {
         true
     }
 
+    /// The window got focus back: on home, re-read the files if they changed meanwhile.
+    pub fn focus_gained(&mut self, now: Instant) -> bool {
+        self.on_home() && self.reload_if_changed(now)
+    }
+
     /// Re-reads the library from disk; home keeps its place when it can.
     pub fn reload_files(&mut self) {
         let dir = self.env.paths.config.clone();

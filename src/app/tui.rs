@@ -169,7 +169,7 @@ fn event_loop(
             }
             Event::FocusGained => {
                 // Back from another window, where a routine file may have been changed.
-                dirty |= lock(app).reload_if_changed(now);
+                dirty |= lock(app).focus_gained(now);
             }
             Event::Resize(..) => {
                 term.autoresize()?;
