@@ -718,3 +718,29 @@ fn a_saved_file_keeps_its_permissions() {
     let usual = std::fs::metadata(&plain).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, usual);
 }
+
+#[test]
+fn the_import_summary_names_breath_holds_and_patterns() {
+    let e = Env::new();
+    let incoming = e.tmp.path().join("seated-box.toml");
+    std::fs::write(
+        &incoming,
+        "name = \"Seated box\"\narea = \"breathing\"\ncautions = [\"Sit down.\"]\n\
+         [[steps]]\ntitle = \"Box, seated\"\nbreaths = 4\nbreathing = \"box\"\n\
+         [[steps]]\ntitle = \"Rest\"\nduration = \"30s\"\nbreathing = \"relaxed\"\n",
+    )
+    .unwrap();
+    let out = e.run(&["import", s(&incoming)]);
+    let so = text(&out.stdout);
+    assert!(out.status.success(), "{so}{}", text(&out.stderr));
+    for want in [
+        "routine  Seated box (seated-box) · breathing",
+        "steps  2 · 1:34 active",
+        "pressure  none",
+        "cautions  1 before starting, 0 on steps",
+        "breath holds  Box, seated",
+        "patterns  box, relaxed",
+    ] {
+        assert!(so.contains(want), "missing {want:?} in\n{so}");
+    }
+}
