@@ -963,3 +963,89 @@ fn piped_output_is_plain() {
     let out = d.run(&["run", "e2e-quick"]);
     assert_plain(&out, &d);
 }
+
+// ---------------------------------------------------------------------------------------
+// Your own routines in the app
+
+/// Issue 15: `e` on home hands the terminal to the editor (main screen, line mode and
+/// echo on while it runs), takes it back, and the list shows the change without a
+/// restart; a file changed in another window shows after the next key.
+#[test]
+fn edit_from_home_with_a_fake_editor() {
+    let d = Dirs::new();
+    let modes = d.tmp.path().join("modes-during-edit");
+    let editor = d.tmp.path().join("fake-editor");
+    std::fs::write(
+        &editor,
+        format!(
+            "#!/bin/sh\nstty -a > {modes}\nsed -i 's/^name = \"E2E quick\"/name = \"E2E quick, edited\"/' \"$1\"\n",
+            modes = modes.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let editor = editor.display().to_string();
+    let mut t = Term::spawn_env(&d, &[], &[("EDITOR", &editor), ("VISUAL", "")]);
+    t.wait_for("E2E quick");
+    t.send("/");
+    t.send("e2e quick");
+    t.wait_for("/e2e quick");
+    t.send("\r");
+    t.send("e");
+    let s = t.wait_for("E2E quick, edited");
+    assert!(!s.contains("error"), "{s}");
+    let file = std::fs::read_to_string(d.config.join("routines/e2e-quick.toml")).unwrap();
+    assert!(file.contains("name = \"E2E quick, edited\""));
+    // While the editor ran, the terminal was the user's: line editing and echo on.
+    let during = std::fs::read_to_string(&modes).expect("the editor ran in the terminal");
+    let words: Vec<&str> = during
+        .split(|c: char| c.is_whitespace() || c == ';')
+        .collect();
+    for mode in ["icanon", "echo"] {
+        assert!(
+            words.contains(&mode),
+            "{mode} off during the edit:\n{during}"
+        );
+    }
+    // The app left the alternate screen for the editor and came back to it.
+    let raw = t.raw();
+    let count = |seq: &[u8]| raw.windows(seq.len()).filter(|w| *w == seq).count();
+    assert!(count(b"\x1b[?1049h") >= 2 && count(b"\x1b[?1049l") >= 1);
+
+    // A routine written from another window appears at the next key.
+    std::fs::write(
+        d.config.join("routines/e2e-later.toml"),
+        "name = \"E2E added later\"\narea = \"neck\"\nbreathing = \"none\"\n[[steps]]\ntitle = \"T\"\nduration = \"5s\"\n",
+    )
+    .unwrap();
+    // Esc clears the filter; that key also finds the folder changed.
+    t.send("\x1b");
+    t.wait_for("E2E added later");
+    t.send("q");
+    let exit = t.wait_exit();
+    assert!(exit.status.success(), "{:?}", exit.status);
+    t.assert_restored(&exit);
+}
+
+/// `r` on the load errors re-reads the files: a file fixed in another window loads.
+#[test]
+fn r_rereads_files_after_a_fix() {
+    let d = Dirs::new();
+    let bad = d.config.join("routines/e2e-broken.toml");
+    std::fs::write(
+        &bad,
+        "name = \"E2E fixed\"\narea = \"nek\"\n[[steps]]\ntitle = \"T\"\nduration = \"5s\"\n",
+    )
+    .unwrap();
+    let mut t = Term::spawn(&d, &[]);
+    t.wait_for("E2E quick");
+    t.send("G");
+    t.wait_for("unknown area");
+    std::fs::write(&bad, "name = \"E2E fixed\"\narea = \"neck\"\nbreathing = \"none\"\n[[steps]]\ntitle = \"T\"\nduration = \"5s\"\n").unwrap();
+    t.send("r");
+    let s = t.wait_for("E2E fixed");
+    assert!(!s.contains("unknown area"), "{s}");
+    t.send("q");
+    let exit = t.wait_exit();
+    t.assert_restored(&exit);
+}

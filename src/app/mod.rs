@@ -22,6 +22,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 pub use crate::core::effect::Effect;
 use crate::library::Library;
+use crate::library::edit::{EditOutcome, FilesStamp};
 use crate::model::config::{Config, Motion, ThemeName};
 pub use crate::screens::{Ctx, DoneInfo, Nav, Route, Screen, WallClock, system_wall_clock};
 use crate::store::paths::Paths;
@@ -105,6 +106,11 @@ pub struct App {
     help: bool,
     help_scroll: u16,
     quit: bool,
+    /// How the user's files looked when the library was last read: a key on home that
+    /// finds them changed reloads it (no polling, so no wake-ups).
+    files: Option<FilesStamp>,
+    /// A routine to open in the editor; the event loop hands the terminal over for it.
+    edit_request: Option<String>,
 }
 
 impl App {
@@ -119,7 +125,11 @@ impl App {
             help: false,
             help_scroll: 0,
             quit: false,
+            files: None,
+            edit_request: None,
         };
+        // Read just after the library: a change in between only costs one extra reload.
+        app.files = app.env.paths.config_dir().map(FilesStamp::read);
         let screen = app.build_or_home(first, now);
         app.stack.push(screen);
         app
@@ -186,6 +196,9 @@ impl App {
                 _ => {}
             }
             return;
+        }
+        if self.on_home() {
+            self.reload_if_changed(now);
         }
         if !self.screen().captures_text() {
             match key.code {
@@ -281,6 +294,24 @@ impl App {
                     // Home shows next, with the rating in its figures.
                     summary::refresh(&mut self.env);
                 }
+                Effect::EditRoutine(query) => self.edit_request = Some(query),
+                Effect::ReloadFiles => {
+                    self.reload_files();
+                    let lib = &self.env.lib;
+                    let n = lib.problems.len();
+                    self.env.status = Some(if n == 0 {
+                        format!(
+                            "Files re-read: {} routines load cleanly.",
+                            lib.routines.len()
+                        )
+                    } else {
+                        format!(
+                            "Files re-read: {} routines; {n} problem{} left.",
+                            lib.routines.len(),
+                            if n == 1 { "" } else { "s" }
+                        )
+                    });
+                }
                 Effect::Checkpoint(_) | Effect::AcknowledgeNotice => {
                     if let Some(problem) = self.runner.perform(&e, (self.env.wall)()) {
                         self.env.status = Some(problem);
@@ -322,6 +353,73 @@ impl App {
                 }
             }
         }
+    }
+
+    /// Whether home is showing (nothing open above it).
+    fn on_home(&self) -> bool {
+        self.home_at_bottom && self.stack.len() == 1 && !self.help
+    }
+
+    /// Reloads the library when a file in the routines folder (or a drawing, or
+    /// config.toml) changed since it was read. Returns whether it reloaded.
+    pub fn reload_if_changed(&mut self, _now: Instant) -> bool {
+        let Some(dir) = self.env.paths.config_dir() else {
+            return false;
+        };
+        if self.files.as_ref() == Some(&FilesStamp::read(dir)) {
+            return false;
+        }
+        self.reload_files();
+        true
+    }
+
+    /// The window got focus back: on home, re-read the files if they changed meanwhile.
+    pub fn focus_gained(&mut self, now: Instant) -> bool {
+        self.on_home() && self.reload_if_changed(now)
+    }
+
+    /// Re-reads the library from disk; home keeps its place when it can.
+    pub fn reload_files(&mut self) {
+        let dir = self.env.paths.config.clone();
+        self.files = dir.as_deref().map(FilesStamp::read);
+        self.env.lib = Library::load(dir.as_deref());
+        if self.home_at_bottom {
+            let (env, stack) = (&self.env, &mut self.stack);
+            stack[0].resumed(&env.ctx());
+        }
+    }
+
+    /// A routine the user asked to edit (taken once): the event loop gives the editor the
+    /// terminal, then reports back with [`App::edited`].
+    pub fn take_edit_request(&mut self) -> Option<String> {
+        self.edit_request.take()
+    }
+
+    /// The editor is done: say how it went and show the library as it is now.
+    pub fn edited(&mut self, result: Result<EditOutcome, String>) {
+        self.env.status = Some(match &result {
+            Ok(EditOutcome::Saved {
+                path,
+                overrides_bundled,
+            }) => {
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                if *overrides_bundled {
+                    format!("Saved {name}: your copy now replaces the bundled routine.")
+                } else {
+                    format!("Saved {name}.")
+                }
+            }
+            Ok(EditOutcome::Unchanged) => "No changes.".to_string(),
+            Ok(other) => {
+                let mut m = other.failure_message();
+                if let Some(c) = m.get_mut(0..1) {
+                    c.make_ascii_uppercase();
+                }
+                m
+            }
+            Err(e) => e.clone(),
+        });
+        self.reload_files();
     }
 
     fn resumed(&mut self) {

@@ -72,7 +72,11 @@ impl Runner {
                     )
                 })
             }
-            Effect::Ring | Effect::ToggleMute | Effect::Status(_) => None,
+            Effect::Ring
+            | Effect::ToggleMute
+            | Effect::Status(_)
+            | Effect::EditRoutine(_)
+            | Effect::ReloadFiles => None,
         }
     }
 

@@ -9,6 +9,7 @@
 //! terminal and exits. A panic restores the terminal through ratatui's hook.
 
 use std::io::{self, IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -36,7 +37,12 @@ pub fn check_terminal() -> Result<(), String> {
 /// Leaves raw mode and the alternate screen and shows the cursor. Safe to call twice.
 pub fn restore_terminal() {
     let _ = terminal::disable_raw_mode();
-    let _ = execute!(io::stdout(), terminal::LeaveAlternateScreen, cursor::Show);
+    let _ = execute!(
+        io::stdout(),
+        event::DisableFocusChange,
+        terminal::LeaveAlternateScreen,
+        cursor::Show
+    );
 }
 
 fn lock(app: &Mutex<App>) -> MutexGuard<'_, App> {
@@ -50,7 +56,10 @@ fn install_signal_thread(app: Arc<Mutex<App>>) -> io::Result<()> {
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
-            if let Some(sig) = signals.forever().next() {
+            for sig in signals.forever() {
+                if sig == SIGINT && EDITING.load(Ordering::SeqCst) {
+                    continue;
+                }
                 let mut a = lock(&app);
                 a.shutdown(Instant::now());
                 restore_terminal();
@@ -68,6 +77,14 @@ pub fn run(app: App, warm_up: fn(&mut Env)) -> io::Result<()> {
     let app = Arc::new(Mutex::new(app));
     install_signal_thread(app.clone())?;
     let mut term = ratatui::try_init()?;
+    // Focus reports let the app notice files changed in another window without polling;
+    // a panic turns them off again before ratatui's hook restores the rest.
+    let _ = execute!(io::stdout(), event::EnableFocusChange);
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(io::stdout(), event::DisableFocusChange);
+        hook(info);
+    }));
     let result = event_loop(&mut term, &app, warm_up);
     restore_terminal();
     result
@@ -140,8 +157,19 @@ fn event_loop(
                 dirty = true;
             }
             Event::Key(k) => {
-                lock(app).handle_key(k, now);
+                let edit = {
+                    let mut a = lock(app);
+                    a.handle_key(k, now);
+                    a.take_edit_request()
+                };
+                if let Some(query) = edit {
+                    edit_in_terminal(term, app, &query)?;
+                }
                 dirty = true;
+            }
+            Event::FocusGained => {
+                // Back from another window, where a routine file may have been changed.
+                dirty |= lock(app).focus_gained(now);
             }
             Event::Resize(..) => {
                 term.autoresize()?;
@@ -158,14 +186,61 @@ fn stop_on(app: &Mutex<App>, e: io::Error) -> io::Result<()> {
     Err(e)
 }
 
+/// While an editor has the terminal, Ctrl-C belongs to it: the signal thread lets SIGINT
+/// pass (the editor, in the same process group, gets it too).
+static EDITING: AtomicBool = AtomicBool::new(false);
+
+/// `e` on home: give the terminal to the user's editor, run the edit conversation there
+/// (its `[e]dit again · [r]evert · [k]eep` question is read as a line, in normal terminal
+/// mode), then take the terminal back and show the library as it is now. The app's lock
+/// is not held meanwhile, so a SIGTERM or SIGHUP can still save and exit.
+fn edit_in_terminal(
+    term: &mut ratatui::DefaultTerminal,
+    app: &Mutex<App>,
+    query: &str,
+) -> io::Result<()> {
+    let config = lock(app).env.paths.config.clone();
+    restore_terminal();
+    EDITING.store(true, Ordering::SeqCst);
+    let result = match config {
+        None => Err("no config directory: set KNOTLESS_CONFIG_DIR or pass --config-dir".into()),
+        Some(dir) => crate::library::edit::Editor::from_env().and_then(|editor| {
+            // Read afresh: the files may have changed since the app started.
+            let lib = crate::library::Library::load(Some(&dir));
+            let stdin = io::stdin();
+            let mut input = stdin.lock();
+            let mut out = io::stdout().lock();
+            crate::library::edit::edit_session(&lib, &dir, query, &editor, &mut input, &mut out)
+        }),
+    };
+    EDITING.store(false, Ordering::SeqCst);
+    take_terminal(term)?;
+    lock(app).edited(result);
+    Ok(())
+}
+
+/// Raw mode, the alternate screen and focus reports again, on a cleared screen that the
+/// next draw fills completely. (Not `Terminal::clear`, which asks the terminal where its
+/// cursor is and fails on terminals that do not answer.)
+fn take_terminal(term: &mut ratatui::DefaultTerminal) -> io::Result<()> {
+    terminal::enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        terminal::EnterAlternateScreen,
+        terminal::Clear(terminal::ClearType::All),
+        event::EnableFocusChange
+    )?;
+    // Both buffers blank, like the screen: the next frame is drawn in full.
+    term.swap_buffers();
+    term.swap_buffers();
+    Ok(())
+}
+
 /// Ctrl-Z: pause, give the terminal back, stop the process; on `fg`, take it again.
 fn suspend(term: &mut ratatui::DefaultTerminal, app: &Mutex<App>) -> io::Result<()> {
     lock(app).suspend(Instant::now());
     restore_terminal();
     let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
     // Execution continues here after SIGCONT.
-    terminal::enable_raw_mode()?;
-    execute!(io::stdout(), terminal::EnterAlternateScreen)?;
-    term.clear()?;
-    Ok(())
+    take_terminal(term)
 }

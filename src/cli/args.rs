@@ -203,6 +203,44 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "csv")]
         format: DaysFormat,
     },
+    /// Write a new routine of your own (a commented template, or a copy) and print its path
+    #[command(
+        after_help = "Examples:\n  knotless new my-neck\n  knotless new my-desk --from desk-reset   (a copy with the id changed)"
+    )]
+    New {
+        /// The new routine's id: letters, digits and dashes (also its file name)
+        id: String,
+        /// Start from a copy of this routine instead of the template
+        #[arg(long, value_name = "ROUTINE")]
+        from: Option<String>,
+    },
+    /// Edit a routine in $VISUAL or $EDITOR; the file is replaced only when it is valid
+    #[command(
+        after_help = "The editor works on a copy. When the copy has a problem you are asked:\n  [e]dit again · [r]evert · [k]eep as a draft (not loaded)\nThe answer is read as a line from standard input; with none, nothing changes.\nA bundled routine is saved as your own copy, which then replaces it.\nExit 0 when saved or unchanged, 1 when reverted or kept as a draft."
+    )]
+    Edit {
+        /// The routine's id, or a unique part of its name
+        routine: String,
+    },
+    /// Check a routine someone sent you and install it among your routines
+    #[command(
+        after_help = "Examples:\n  knotless import neck-from-physio.toml\n  knotless import - < shared.toml\n  knotless import mine.toml --as my-neck-2    (under another id)"
+    )]
+    Import {
+        /// The routine file, or - for standard input
+        file: PathBuf,
+        /// Replace the routine that already has this id
+        #[arg(long)]
+        replace: bool,
+        /// Install it under this id instead
+        #[arg(long = "as", value_name = "NEW-ID", conflicts_with = "replace")]
+        as_id: Option<String>,
+    },
+    /// Print a routine as one self-contained file to send (your own patterns included)
+    Share {
+        /// The routine's id, or a unique part of its name
+        routine: String,
+    },
     /// Print shell completions
     Completions {
         #[arg(value_enum)]

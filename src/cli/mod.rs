@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod days;
+pub mod edit;
 pub mod review;
 pub mod routines;
 
@@ -144,6 +145,14 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
             duration,
             note,
         } => log_cmd(&paths, &what, at.as_deref(), &duration, note, &mut out)?,
+        Command::New { id, from } => edit::new_cmd(&paths, &id, from.as_deref(), &mut out)?,
+        Command::Edit { routine } => return edit::edit_cmd(&paths, &routine, &mut out),
+        Command::Import {
+            file,
+            replace,
+            as_id,
+        } => return edit::import_cmd(&paths, &file, replace, as_id.as_deref(), &mut out),
+        Command::Share { routine } => edit::share_cmd(&paths, &routine, &mut out)?,
         other => {
             return Err(format!("`{other:?}` is not available in this build yet"));
         }

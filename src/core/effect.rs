@@ -21,4 +21,9 @@ pub enum Effect {
     ToggleMute,
     /// A one-line message in the footer until the next key.
     Status(String),
+    /// Edit this routine (an id, or the stem of a file that did not load) in the user's
+    /// editor: the app hands the terminal over, then reloads the library.
+    EditRoutine(String),
+    /// Re-read the routine files, drawings and patterns (a file was fixed elsewhere).
+    ReloadFiles,
 }

@@ -7,6 +7,7 @@
 //! bounded before use.
 
 pub mod diag;
+pub mod edit;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -41,7 +42,11 @@ const DEFAULT_TRANSITION: Duration = Duration::from_secs(5);
 /// The bundled patterns live beside the routines but are not a routine.
 const PATTERNS_STEM: &str = "patterns";
 
+/// The newest routine-file format this build reads (`format = 1`; the key is optional).
+pub const FORMAT: i64 = 1;
+
 const ROUTINE_KEYS: &[&str] = &[
+    "format",
     "id",
     "name",
     "area",
@@ -439,6 +444,9 @@ impl Library {
         for p in &pending {
             let mut rep = Reporter::new(&p.file, &p.text);
             let doc = parse_doc(&mut rep, &p.text);
+            // A file for a newer knotless may use keys this one does not know: say that,
+            // rather than a list of unknown keys.
+            let doc = doc.filter(|d| readable_format(&mut rep, d.get_ref()));
             if let Some(doc) = &doc
                 && let Some(v) = doc.get_ref().get("patterns")
             {
@@ -483,6 +491,38 @@ impl Library {
         }
         self.routines
             .sort_by(|a, b| (a.area, &a.name).cmp(&(b.area, &b.name)));
+    }
+}
+
+/// Checks the optional `format` key; false when the file is for a newer knotless.
+fn readable_format(rep: &mut Reporter<'_>, t: &DeTable<'_>) -> bool {
+    let Some(v) = t.get("format") else {
+        return true;
+    };
+    let hint = format!("write format = {FORMAT}, or leave the key out");
+    match v.get_ref() {
+        DeValue::Integer(_) => match get_int(rep, t, "format") {
+            Some((n, _)) if n > FORMAT => {
+                rep.error(
+                    v.span(),
+                    format!(
+                        "this routine needs a knotless newer than {}: it is written in format {n}, and this one reads format {FORMAT}",
+                        env!("CARGO_PKG_VERSION")
+                    ),
+                    Some("update knotless, or ask whoever sent it for a copy in format 1".into()),
+                );
+                false
+            }
+            Some((n, span)) if n < 1 => {
+                rep.error(span, format!("there is no format {n}"), Some(hint));
+                true
+            }
+            _ => true,
+        },
+        _ => {
+            wrong_type(rep, "format", v, "a whole number", &hint);
+            true
+        }
     }
 }
 
@@ -873,7 +913,7 @@ fn read_patterns(
     out
 }
 
-fn valid_id(id: &str) -> bool {
+pub(crate) fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 64
         && id

@@ -10,7 +10,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
-use super::{Ctx, DoneInfo, Nav, Route, Screen, Update, go, stay};
+use super::{Ctx, DoneInfo, Effect, Nav, Route, Screen, Update, go, stay};
 use crate::model::routine::{Area, Routine, Sides, fmt_clock, fmt_short};
 use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
 
@@ -29,6 +29,12 @@ enum Act {
     History,
     Stats,
     Notice,
+    /// Edit the selected routine (or the file that did not load) in the user's editor.
+    Edit,
+    /// Re-read the files (offered in the footer when a file did not load).
+    Reread,
+    /// The same key, described in help only (when every file loaded).
+    RereadNote,
     Back,
     Quit,
     /// A key the app handles everywhere (theme, help), listed in the footer.
@@ -39,6 +45,11 @@ const KEYS: &[Binding<Act>] = &[
     row(&[KeyCode::Up], Act::Up, help_only("↑↓", "choose a routine")),
     also(&[KeyCode::Down], Act::Down),
     row(&[KeyCode::Enter], Act::Start, key("Enter", "start")),
+    row(
+        &[KeyCode::Char('r')],
+        Act::Reread,
+        key("r", "re-read files"),
+    ),
     row(&[KeyCode::Char('/')], Act::Filter, key("/", "filter")),
     row(&[KeyCode::Char('b')], Act::Breathe, key("b", "breathe")),
     row(&[KeyCode::Char('h')], Act::History, key("h", "history")),
@@ -69,6 +80,16 @@ const KEYS: &[Binding<Act>] = &[
         &[KeyCode::Char('!')],
         Act::Notice,
         help_only("!", "the safety notice and warning signs"),
+    ),
+    row(
+        &[KeyCode::Char('e')],
+        Act::Edit,
+        help_only("e", "edit the routine, or a file that did not load"),
+    ),
+    row(
+        &[],
+        Act::RereadNote,
+        help_only("r", "re-read your routine files"),
     ),
 ];
 
@@ -242,7 +263,12 @@ impl Home {
                     Row::ProblemsHeading => Line::styled(" COULD NOT LOAD", t.caution),
                     Row::Routine(ri) => {
                         let r = &ctx.lib.routines[ri];
-                        let len = fmt_short(r.total());
+                        let len = if r.source.is_bundled() {
+                            fmt_short(r.total())
+                        } else {
+                            // The user's own file (or their copy of a bundled routine).
+                            format!("yours · {}", fmt_short(r.total()))
+                        };
                         Line::styled(
                             two_ends(&format!(" {}", r.name), &format!("{len} "), w),
                             style,
@@ -296,7 +322,7 @@ impl Home {
                 }
                 lines.push(Line::raw(""));
                 lines.extend(crate::ui::wrap_lines(
-                    "Fix it and restart knotless, or run `knotless check`.",
+                    "e edits it here; or fix it in another window and press r to re-read the files.",
                     w,
                     t.muted,
                 ));
@@ -309,6 +335,24 @@ impl Home {
             .padding(Padding::horizontal(1))
             .title(Line::styled(format!(" {title} "), t.title));
         frame.render_widget(Paragraph::new(lines).block(block), area);
+    }
+}
+
+/// What `e` on a file that did not load does: edit it when it is a routine file (by its
+/// name, which `edit` finds even though it did not load), else say where to fix it.
+fn edit_problem(file: &str) -> Effect {
+    let path = std::path::Path::new(file);
+    let in_routines = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .is_some_and(|d| d == "routines");
+    match path.file_stem().and_then(|s| s.to_str()) {
+        Some(stem) if in_routines && path.extension().is_some_and(|x| x == "toml") => {
+            Effect::EditRoutine(stem.to_string())
+        }
+        _ => Effect::Status(format!(
+            "Open {file} in your editor to fix it, then press r."
+        )),
     }
 }
 
@@ -536,21 +580,38 @@ impl Screen for Home {
                 }));
             }
             // Esc clears a filter first; with none, it quits like q.
+            Some(Act::Edit) => match self.selected_row(ctx) {
+                Some(Row::Routine(i)) => {
+                    let id = ctx.lib.routines[i].id.clone();
+                    return (Nav::Stay, vec![Effect::EditRoutine(id)]);
+                }
+                Some(Row::Problem(pi)) => {
+                    return (Nav::Stay, vec![edit_problem(&ctx.lib.problems[pi].file)]);
+                }
+                _ => {}
+            },
+            Some(Act::Reread) => return (Nav::Stay, vec![Effect::ReloadFiles]),
             Some(Act::Back) if !self.filter.is_empty() => {
                 self.filter.clear();
                 self.refilter(ctx);
             }
             Some(Act::Back | Act::Quit) => return go(Nav::Quit),
-            Some(Act::App) | None => {}
+            Some(Act::App | Act::RereadNote) | None => {}
         }
         stay()
     }
 
-    fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
+    fn keys(&self, ctx: &Ctx) -> Vec<KeyHelp> {
         if self.filtering {
             described(FILTER_KEYS, |_| true)
         } else {
-            described(KEYS, |_| true)
+            // `r` is in the footer only while a file did not load.
+            let problems = !ctx.lib.problems.is_empty();
+            described(KEYS, |a| match a {
+                Act::Reread => problems,
+                Act::RereadNote => !problems,
+                _ => true,
+            })
         }
     }
 

@@ -1,0 +1,243 @@
+//! The commands for the user's own routines: `new`, `edit`, `import` and `share`. The
+//! file work (templates, checks, atomic replaces, drafts, clashes) is in
+//! `library::edit`; here are the words the user sees and the exit codes.
+
+use std::io::{self, Read, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::cli::UserError;
+use crate::library::edit::{self, Clash, DiffLine, Editor, ImportError, Incoming, routines_dir};
+use crate::library::{Library, MAX_FILE_BYTES};
+use crate::store::paths::Paths;
+
+fn io_err(e: io::Error) -> UserError {
+    e.to_string()
+}
+
+fn config_dir(paths: &Paths) -> Result<&Path, UserError> {
+    paths
+        .config_dir()
+        .ok_or_else(|| "no config directory: set KNOTLESS_CONFIG_DIR or pass --config-dir".into())
+}
+
+/// `new ID [--from ROUTINE]`: the template or a copy, written only where nothing is.
+pub fn new_cmd(
+    paths: &Paths,
+    id: &str,
+    from: Option<&str>,
+    out: &mut dyn Write,
+) -> Result<(), UserError> {
+    let config = config_dir(paths)?;
+    if !crate::library::valid_id(id) {
+        return Err(format!(
+            "\"{id}\" cannot be an id: use letters, digits and dashes, e.g. my-neck"
+        ));
+    }
+    let lib = Library::load(Some(config));
+    let path = routines_dir(config).join(format!("{id}.toml"));
+    if let Some(r) = lib.routine(id) {
+        let hint = if r.source.is_bundled() {
+            format!("`knotless edit {id}` makes your own copy of it")
+        } else {
+            format!("`knotless edit {id}` changes it")
+        };
+        return Err(format!(
+            "a routine with the id \"{id}\" exists already ({}); choose another id, or {hint}",
+            r.source
+        ));
+    }
+    if path.exists() || edit::draft_path(&path).exists() {
+        return Err(format!(
+            "{} exists already; `knotless edit {id}` opens it",
+            if path.exists() {
+                path.display().to_string()
+            } else {
+                edit::draft_path(&path).display().to_string()
+            }
+        ));
+    }
+    let text = match from {
+        None => edit::template(id),
+        Some(q) => {
+            let r = lib.find(q).map_err(|e| e.to_string())?;
+            edit::with_id_if_set(&edit::source_text(r)?, id)
+        }
+    };
+    // Whatever it starts from, the new file must load as it is.
+    if let Err(problems) = lib.check_candidate(&path.display().to_string(), &path, &text) {
+        let first = problems.first().map(|p| p.to_string()).unwrap_or_default();
+        return Err(format!("the new routine would not load: {first}"));
+    }
+    edit::create_atomically(&path, text.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    writeln!(out, "{}", path.display()).map_err(io_err)?;
+    Ok(())
+}
+
+/// `edit ROUTINE`: the editor on a copy; answers come from standard input.
+pub fn edit_cmd(paths: &Paths, query: &str, out: &mut dyn Write) -> Result<ExitCode, UserError> {
+    let config = config_dir(paths)?;
+    let lib = Library::load(Some(config));
+    let editor = Editor::from_env()?;
+    let stdin = io::stdin();
+    let mut input = stdin.lock();
+    let outcome = edit::edit_session(&lib, config, query, &editor, &mut input, out)?;
+    if outcome.is_success() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        Err(outcome.failure_message())
+    }
+}
+
+/// `share ROUTINE`: one self-contained file on standard output.
+pub fn share_cmd(paths: &Paths, query: &str, out: &mut dyn Write) -> Result<(), UserError> {
+    let lib = Library::load(paths.config_dir());
+    let r = lib.find(query).map_err(|e| e.to_string())?;
+    let (text, warnings) = edit::share_text(&lib, r)?;
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+    out.write_all(text.as_bytes()).map_err(io_err)?;
+    out.flush().map_err(io_err)
+}
+
+/// Reads the file to import, or standard input for `-`, within the size limit.
+fn read_incoming(file: &Path) -> Result<(String, Option<String>, String), UserError> {
+    if file.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        io::stdin()
+            .lock()
+            .take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err("standard input is larger than 1 MiB; a routine is far smaller".into());
+        }
+        let text =
+            String::from_utf8(bytes).map_err(|_| "standard input is not UTF-8 text".to_string())?;
+        return Ok(("<stdin>".into(), None, text));
+    }
+    let label = file.display().to_string();
+    let text = crate::library::read_text(file, &label).map_err(|d| d.headline())?;
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .filter(|s| crate::library::valid_id(s));
+    Ok((label, stem, text))
+}
+
+/// `import FILE|- [--replace | --as NEW-ID]`.
+pub fn import_cmd(
+    paths: &Paths,
+    file: &Path,
+    replace: bool,
+    as_id: Option<&str>,
+    out: &mut dyn Write,
+) -> Result<ExitCode, UserError> {
+    let config = config_dir(paths)?;
+    let lib = Library::load(Some(config));
+    let (label, stem, text) = read_incoming(file)?;
+    let incoming = match edit::prepare_import(&lib, config, &label, stem.as_deref(), &text, as_id) {
+        Ok(i) => i,
+        Err(ImportError::Other(m)) => return Err(m),
+        Err(ImportError::Invalid(problems)) => {
+            print_problems(&problems);
+            return Err(format!(
+                "{label} is not a valid routine ({} problem{}); nothing was installed",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" }
+            ));
+        }
+        Err(ImportError::MissingPatterns(names, problems)) => {
+            print_problems(&problems);
+            return Err(format!(
+                "{label} uses breathing patterns this machine does not have ({}); ask the sender for a copy made with `knotless share`, which includes their own patterns, or add them to your config.toml",
+                names.join(", ")
+            ));
+        }
+    };
+    write_summary(&incoming, out).map_err(io_err)?;
+    if let Some(clash) = &incoming.clash
+        && !replace
+    {
+        write_clash(&incoming, clash, out).map_err(io_err)?;
+        out.flush().map_err(io_err)?;
+        return Err(format!(
+            "the id \"{}\" is taken; nothing was changed — add --replace to replace it, or --as NEW-ID to install it beside it",
+            incoming.routine.id
+        ));
+    }
+    edit::install(&incoming, replace)
+        .map_err(|e| format!("cannot install {}: {e}", incoming.target.display()))?;
+    let verb = if incoming.clash.is_some() {
+        "Replaced"
+    } else {
+        "Installed"
+    };
+    writeln!(out, "{verb} {}.", incoming.target.display()).map_err(io_err)?;
+    if let Some(Clash::Routine(old)) = &incoming.clash
+        && old.source.is_bundled()
+    {
+        writeln!(
+            out,
+            "It replaces the bundled \"{}\"; delete the file to go back to the bundled one.",
+            old.id
+        )
+        .map_err(io_err)?;
+    }
+    out.flush().map_err(io_err)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_problems(problems: &[crate::library::diag::Diagnostic]) {
+    let mut err = io::stderr().lock();
+    for p in problems {
+        let _ = writeln!(err, "{p}");
+    }
+}
+
+fn write_summary(incoming: &Incoming, out: &mut dyn Write) -> io::Result<()> {
+    let rows = edit::summary(&incoming.routine);
+    let w = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    for (k, v) in rows {
+        writeln!(out, "{k:>w$}  {v}")?;
+    }
+    Ok(())
+}
+
+fn write_clash(incoming: &Incoming, clash: &Clash, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out)?;
+    match clash {
+        Clash::File(p) => writeln!(
+            out,
+            "{} exists already (it does not load now; `knotless check` explains).",
+            p.display()
+        ),
+        Clash::Routine(old) => {
+            writeln!(
+                out,
+                "\"{}\" is already {} ({}). Its steps → the incoming ones:",
+                old.id,
+                if old.source.is_bundled() {
+                    "a bundled routine"
+                } else {
+                    "one of your routines"
+                },
+                old.name
+            )?;
+            let diff = edit::step_diff(old, &incoming.routine);
+            if diff.iter().all(|d| matches!(d, DiffLine::Same(_))) {
+                writeln!(out, "  the steps are the same")?;
+            }
+            for d in diff {
+                match d {
+                    DiffLine::Same(l) => writeln!(out, "    {l}")?,
+                    DiffLine::Removed(l) => writeln!(out, "  - {l}")?,
+                    DiffLine::Added(l) => writeln!(out, "  + {l}")?,
+                }
+            }
+            Ok(())
+        }
+    }
+}
