@@ -167,8 +167,12 @@ fn jsonl_is_the_merged_records_one_per_line() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(back, records);
-    assert_eq!(HistoryFormat::parse("csv"), Some(HistoryFormat::Csv));
-    assert_eq!(HistoryFormat::parse("xml"), None);
+    use clap::ValueEnum;
+    assert_eq!(
+        HistoryFormat::from_str("csv", false),
+        Ok(HistoryFormat::Csv)
+    );
+    assert!(HistoryFormat::from_str("xml", false).is_err());
 }
 
 #[test]

@@ -45,22 +45,13 @@ pub struct Global {
     pub data_dir: Option<PathBuf>,
     /// Colour theme for this run
     #[arg(long, global = true, value_enum, value_name = "NAME")]
-    pub theme: Option<ThemeArg>,
+    pub theme: Option<crate::model::config::ThemeName>,
     /// Use no colour at all (same as NO_COLOR=1)
     #[arg(long, global = true)]
     pub no_color: bool,
     /// Never ring the terminal bell
     #[arg(long, global = true)]
     pub quiet: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ThemeArg {
-    Calm,
-    Dim,
-    Light,
-    HighContrast,
-    Mono,
 }
 
 #[derive(Debug, Subcommand)]
@@ -133,7 +124,7 @@ pub enum Command {
         routine: Option<String>,
         /// Output format
         #[arg(long, value_enum, default_value = "table")]
-        format: HistoryFormat,
+        format: crate::cli::review::HistoryFormat,
     },
     /// Sessions, minutes and head-pain change, as text or JSON
     Stats {
@@ -189,10 +180,10 @@ pub enum Command {
         migraine: bool,
         /// How bad it got at worst
         #[arg(long, value_enum, value_name = "LEVEL")]
-        worst: Option<WorstArg>,
+        worst: Option<crate::model::day::Intensity>,
         /// Acute medication taken that day
         #[arg(long, value_enum, value_name = "KIND")]
-        meds: Option<MedsArg>,
+        meds: Option<crate::model::day::Meds>,
         /// Ask about each unanswered day of the last week, oldest first (answers read from stdin)
         #[arg(long, conflicts_with_all = ["answer", "date", "migraine", "worst", "meds"])]
         ask: bool,
@@ -249,33 +240,9 @@ pub enum Command {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum HistoryFormat {
-    Table,
-    Csv,
-    Jsonl,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum YesNo {
     Yes,
     No,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum WorstArg {
-    None,
-    Mild,
-    Moderate,
-    Severe,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum MedsArg {
-    None,
-    /// a simple painkiller (paracetamol, ibuprofen, aspirin…)
-    Simple,
-    Triptan,
-    Other,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

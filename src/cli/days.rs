@@ -12,33 +12,11 @@ use jiff::Zoned;
 use jiff::civil::Date;
 
 use crate::cli::UserError;
-use crate::cli::args::{DaysFormat, MedsArg, WorstArg, YesNo};
+use crate::cli::args::{DaysFormat, YesNo};
 use crate::core::days::{self, DaysSummary, SessionDays, Window, rate_cell};
 use crate::model::day::{DayAnswer, Intensity, Meds};
 use crate::store::days::{self as store, DayLog};
 use crate::store::history::Warning;
-
-impl From<WorstArg> for Intensity {
-    fn from(w: WorstArg) -> Self {
-        match w {
-            WorstArg::None => Intensity::None,
-            WorstArg::Mild => Intensity::Mild,
-            WorstArg::Moderate => Intensity::Moderate,
-            WorstArg::Severe => Intensity::Severe,
-        }
-    }
-}
-
-impl From<MedsArg> for Meds {
-    fn from(m: MedsArg) -> Self {
-        match m {
-            MedsArg::None => Meds::None,
-            MedsArg::Simple => Meds::Simple,
-            MedsArg::Triptan => Meds::Triptan,
-            MedsArg::Other => Meds::Other,
-        }
-    }
-}
 
 /// Unreadable day-log lines, on stderr (at most ten, then a count).
 pub fn warn_days(warnings: &[Warning]) {
@@ -95,8 +73,8 @@ pub struct DayFlags {
     pub answer: YesNo,
     pub date: Option<Date>,
     pub migraine: bool,
-    pub worst: Option<WorstArg>,
-    pub meds: Option<MedsArg>,
+    pub worst: Option<Intensity>,
+    pub meds: Option<Meds>,
 }
 
 /// `knotless day yes|no`: one answer, appended and synced before "Saved". A `no` with a
@@ -104,7 +82,7 @@ pub struct DayFlags {
 pub fn day_cmd(data: &Path, flags: DayFlags, out: &mut dyn Write) -> Result<ExitCode, UserError> {
     let now = Zoned::now();
     let headache = flags.answer == YesNo::Yes;
-    let worst = flags.worst.map(Intensity::from);
+    let worst = flags.worst;
     if !headache && (flags.migraine || worst.is_some_and(|w| w != Intensity::None)) {
         eprintln!(
             "error: `day no` cannot have --migraine or --worst; answer `day yes` for a headache day"

@@ -14,7 +14,6 @@ use clap::CommandFactory;
 
 use crate::cli::args::{Cli, Command};
 use crate::library::Library;
-use crate::model::config::ThemeName;
 use crate::model::routine::Area;
 use crate::store::paths::Paths;
 
@@ -205,13 +204,7 @@ fn warm_up(env: &mut crate::app::Env) {
 /// The shared state of the app, from the library, config and flags.
 pub fn make_env(g: &crate::cli::args::Global, paths: &Paths) -> crate::app::Env {
     let lib = Library::load(paths.config_dir());
-    let flag = g.theme.map(|t| match t {
-        crate::cli::args::ThemeArg::Calm => ThemeName::Calm,
-        crate::cli::args::ThemeArg::Dim => ThemeName::Dim,
-        crate::cli::args::ThemeArg::Light => ThemeName::Light,
-        crate::cli::args::ThemeArg::HighContrast => ThemeName::HighContrast,
-        crate::cli::args::ThemeArg::Mono => ThemeName::Mono,
-    });
+    let flag = g.theme;
     let theme = crate::ui::theme::starting_theme(lib.config.theme, flag, g.no_color);
     crate::app::Env::new(lib, paths.clone(), theme, g.quiet)
 }
@@ -277,7 +270,7 @@ fn history_cmd(
     since: Option<String>,
     until: Option<String>,
     routine: Option<String>,
-    format: crate::cli::args::HistoryFormat,
+    format: crate::cli::review::HistoryFormat,
     out: &mut dyn Write,
 ) -> Result<(), UserError> {
     use crate::cli::review::{self, HistoryFormat, HistoryQuery};
@@ -290,9 +283,9 @@ fn history_cmd(
         area: None,
     };
     let (format, detail) = match format {
-        crate::cli::args::HistoryFormat::Table => (HistoryFormat::Table, Detail::NoSteps),
-        crate::cli::args::HistoryFormat::Csv => (HistoryFormat::Csv, Detail::NoSteps),
-        crate::cli::args::HistoryFormat::Jsonl => (HistoryFormat::Jsonl, Detail::Full),
+        HistoryFormat::Table => (HistoryFormat::Table, Detail::NoSteps),
+        HistoryFormat::Csv => (HistoryFormat::Csv, Detail::NoSteps),
+        HistoryFormat::Jsonl => (HistoryFormat::Jsonl, Detail::Full),
     };
     // Streamed: the records go straight from the file to the output (the table keeps only
     // a short row per session), so memory stays small however long the history is.

@@ -271,23 +271,12 @@ fn pad_left(text: &str, w: usize) -> String {
 // history
 
 /// `history --format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum HistoryFormat {
     #[default]
     Table,
     Csv,
     Jsonl,
-}
-
-impl HistoryFormat {
-    pub fn parse(s: &str) -> Option<HistoryFormat> {
-        match s {
-            "table" => Some(HistoryFormat::Table),
-            "csv" => Some(HistoryFormat::Csv),
-            "jsonl" => Some(HistoryFormat::Jsonl),
-            _ => None,
-        }
-    }
 }
 
 /// Writes records in the chosen format: the table newest first; CSV and jsonl in the order

@@ -3,8 +3,9 @@
 use std::fmt;
 use std::time::Duration;
 
-/// The colour themes. `Mono` sends no colour at all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// The colour themes. `Mono` sends no colour at all. Their command-line names come from
+/// this one definition (`--theme`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum ThemeName {
     #[default]
     Calm,

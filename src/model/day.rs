@@ -11,7 +11,19 @@ use serde::{Deserialize, Serialize};
 pub const DAY_VERSION: u32 = 1;
 
 /// The worst the headache got that day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Intensity {
     None,
@@ -43,7 +55,7 @@ impl Intensity {
 }
 
 /// Acute medication taken that day: what clinicians count for medication overuse.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Meds {
     None,
