@@ -93,7 +93,7 @@ pub fn day_cmd(data: &Path, flags: DayFlags, out: &mut dyn Write) -> Result<Exit
     let mut a = store::answer(date, headache, &now);
     a.migraine = flags.migraine;
     a.worst = worst;
-    a.meds = flags.meds.map(Meds::from);
+    a.meds = flags.meds;
     let before = load_days(data)?.get(date).cloned();
     store::append(data, &a).map_err(|e| e.to_string())?;
     let replaced = match before {
