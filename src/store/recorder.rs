@@ -177,8 +177,22 @@ mod tests {
     use super::*;
     use crate::core::run::Run;
     use crate::core::session::{Options, Session};
-    use crate::library::Library;
-    use crate::model::routine::Length;
+    use crate::model::routine::{Length, Pattern, Phase, PhaseKind, Source};
+
+    /// A plain 4-in, 6-out breath.
+    fn relaxed() -> Pattern {
+        let phase = |kind, secs| Phase {
+            kind,
+            length: Duration::from_secs(secs),
+            label: None,
+        };
+        Pattern {
+            id: "relaxed".into(),
+            description: None,
+            phases: vec![phase(PhaseKind::In, 4), phase(PhaseKind::Out, 6)],
+            source: Source::Bundled,
+        }
+    }
 
     /// `<data>/in-progress` cannot be made (a file is in its way) but the history takes
     /// appends: the session is saved, and the recorder must say so.
@@ -186,8 +200,7 @@ mod tests {
     fn a_failed_snapshot_does_not_make_a_saved_session_read_unsaved() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(history::IN_PROGRESS_DIR), b"in the way").unwrap();
-        let lib = Library::load(None);
-        let pattern = lib.pattern("relaxed").expect("a bundled pattern");
+        let pattern = &relaxed();
         let (t0, wall) = (Instant::now(), jiff::Zoned::now());
         let opts = Options {
             get_ready: Duration::ZERO,
@@ -207,8 +220,7 @@ mod tests {
 
     #[test]
     fn without_a_data_directory_nothing_is_saved() {
-        let lib = Library::load(None);
-        let pattern = lib.pattern("relaxed").expect("a bundled pattern");
+        let pattern = &relaxed();
         let (t0, wall) = (Instant::now(), jiff::Zoned::now());
         let opts = Options {
             get_ready: Duration::ZERO,
