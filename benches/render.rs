@@ -139,14 +139,16 @@ fn benches(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(3))
         .warm_up_time(Duration::from_secs(1));
     for (name, app, now) in &mut screens {
-        let text = knotless::app::buffer_text(&app.render_to_buffer(W, H, *now));
+        let text = buffer_text(&draw(app, W, H, *now));
         assert!(text.trim().len() > 20, "{name} drew nothing:\n{text}");
-        group.bench_function(*name, |b| {
-            b.iter(|| black_box(app.render_to_buffer(W, H, *now)))
-        });
+        group.bench_function(*name, |b| b.iter(|| black_box(draw(app, W, H, *now))));
     }
     group.finish();
 }
+
+#[path = "../tests/common/draw.rs"]
+mod common_draw;
+use common_draw::{buffer_text, draw};
 
 criterion_group!(render_benches, benches);
 criterion_main!(render_benches);

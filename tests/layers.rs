@@ -17,7 +17,9 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("screens", &["model", "core", "library", "ui"]),
     (
         "app",
-        &["model", "core", "library", "store", "audio", "ui", "screens"],
+        &[
+            "model", "core", "library", "store", "audio", "ui", "screens",
+        ],
     ),
     (
         "cli",

@@ -17,7 +17,6 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use ratatui::Frame;
-use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 pub use crate::core::effect::Effect;
@@ -455,43 +454,8 @@ impl App {
         }
     }
 
-    /// Lays out and draws into an off-screen buffer of the given size (tests and benchmarks).
-    pub fn render_to_buffer(&mut self, width: u16, height: u16, now: Instant) -> Buffer {
-        let backend = ratatui::backend::TestBackend::new(width, height);
-        let mut terminal = ratatui::Terminal::new(backend).expect("test backend");
-        self.layout(ratatui::layout::Rect::new(0, 0, width, height), now);
-        terminal.draw(|f| self.render(f, now)).expect("draw");
-        terminal.backend().buffer().clone()
-    }
-
     /// The outcome of the last session saved in this run, for the finish screen.
     pub fn runner(&self) -> &Runner {
         &self.runner
     }
-}
-
-/// The buffer as plain lines, for snapshots.
-pub fn buffer_text(buf: &Buffer) -> String {
-    let area = buf.area;
-    let mut out = String::new();
-    for y in 0..area.height {
-        let mut line = String::new();
-        let mut skip = 0;
-        for x in 0..area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let sym = buf[(x, y)].symbol();
-            line.push_str(sym);
-            skip = unicode_width(sym).saturating_sub(1);
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
-fn unicode_width(s: &str) -> usize {
-    ratatui::text::Span::raw(s).width()
 }

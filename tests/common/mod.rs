@@ -4,7 +4,10 @@
 
 use std::time::Instant;
 
-use knotless::app::{App, Env, Route, buffer_text};
+use knotless::app::{App, Env, Route};
+
+mod draw;
+pub use draw::{buffer_text, draw};
 use knotless::library::Library;
 use knotless::model::config::ThemeName;
 use knotless::store::paths::Paths;
@@ -92,7 +95,7 @@ impl TestApp {
     /// Lays the screen out for the size and draws it.
     pub fn buffer(&mut self, w: u16, h: u16, ms: u64) -> Buffer {
         let at = self.at(ms);
-        self.app.render_to_buffer(w, h, at)
+        draw(&mut self.app, w, h, at)
     }
 }
 
