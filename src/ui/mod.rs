@@ -250,3 +250,83 @@ pub fn mss(secs: f64) -> String {
     };
     format!("{}:{:02}", s / 60, s % 60)
 }
+
+#[cfg(test)]
+mod tests {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::buffer::Buffer;
+
+    use super::*;
+    use crate::model::config::ThemeName;
+
+    fn draw(w: u16, h: u16, f: impl FnOnce(&mut Frame)) -> Buffer {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(f).unwrap();
+        t.backend().buffer().clone()
+    }
+
+    const KEYS: [KeyHelp; 4] = [
+        key("Enter", "start"),
+        key("b", "breathe"),
+        help_only("j k", "choose"),
+        key("q", "quit"),
+    ];
+
+    #[test]
+    fn the_footer_shows_footer_keys_and_keeps_quit_when_narrow() {
+        let theme = Theme::get(ThemeName::Mono);
+        let wide = draw(32, 1, |f| footer(f, f.area(), &theme, None, &KEYS));
+        assert_eq!(
+            buffer_line(&wide),
+            " Enter start  b breathe  q quit",
+            "help-only keys stay out of the footer"
+        );
+        assert_eq!(wide[(1, 0)].style().add_modifier, theme.key.add_modifier);
+        // Too narrow for all: entries go from the end, but quit stays.
+        let narrow = draw(16, 1, |f| footer(f, f.area(), &theme, None, &KEYS));
+        assert_eq!(buffer_line(&narrow), " q quit");
+    }
+
+    #[test]
+    fn a_status_line_takes_the_footer_s_place() {
+        let theme = Theme::get(ThemeName::Calm);
+        let b = draw(20, 1, |f| footer(f, f.area(), &theme, Some("saved"), &KEYS));
+        assert_eq!(buffer_line(&b), " saved");
+        assert_eq!(b[(1, 0)].style().fg, theme.accent.fg);
+    }
+
+    #[test]
+    fn below_the_minimum_the_window_says_how_big_it_must_be() {
+        let theme = Theme::get(ThemeName::Mono);
+        let b = draw(30, 4, |f| {
+            assert!(too_small(f, f.area(), &theme));
+        });
+        let text: Vec<String> = (0..4).map(|y| row_text(&b, y)).collect();
+        assert!(text.iter().any(|l| l.contains("bigger window")), "{text:?}");
+        assert!(text.iter().any(|l| l.contains("30×4")), "{text:?}");
+        let b = draw(40, 12, |f| assert!(!too_small(f, f.area(), &theme)));
+        assert_eq!(row_text(&b, 0), "");
+    }
+
+    #[test]
+    fn fit_counts_display_width_and_marks_a_cut() {
+        assert_eq!(fit("Nacken", 8), "Nacken  ");
+        assert_eq!(fit("Suboccipital hold", 8), "Subocci…");
+        assert_eq!(fit("首と肩", 5), "首と…");
+        assert_eq!(fit("a\u{1b}[2Jb", 6), "a [2Jb");
+        assert_eq!(fit_right("7:52", 6), "  7:52");
+    }
+
+    fn row_text(b: &Buffer, y: u16) -> String {
+        (0..b.area.width)
+            .map(|x| b[(x, y)].symbol())
+            .collect::<String>()
+            .trim_end()
+            .to_string()
+    }
+
+    fn buffer_line(b: &Buffer) -> String {
+        row_text(b, 0)
+    }
+}
