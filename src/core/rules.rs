@@ -26,10 +26,13 @@ pub fn breathing_get_ready(configured: Duration) -> Duration {
 const FOUR_SEVEN_EIGHT_MAX: u32 = 4;
 
 pub const HOLD_CAUTION: &str = "Sit or lie down for this one, never while driving, in water or leaning on a ball. \
-If you feel light-headed, dizzy or tingly, stop and breathe normally. Skip breath holds if you are pregnant \
-or have heart or lung disease, uncontrolled blood pressure, epilepsy, glaucoma or panic disorder.";
-pub const SIGH_CAUTION: &str =
-    "Breathe slowly, not hugely. If you feel light-headed or tingly, stop and breathe normally.";
+Breathe slowly, not hugely. If you feel light-headed, dizzy, tingly or breathless, stop and breathe normally. \
+Skip breath holds if you are pregnant, have heart or lung disease, uncontrolled high blood pressure, \
+epilepsy, glaucoma or retina problems, recent surgery, or panic disorder: use relaxed breathing instead.";
+pub const SIGH_CAUTION: &str = "Breathe slowly, not hugely. If you feel light-headed, dizzy, tingly or \
+breathless, stop and breathe normally. Skip the forceful top-up breath if you are pregnant, have heart \
+or lung disease, uncontrolled high blood pressure, epilepsy, glaucoma or retina problems, recent surgery, \
+or panic disorder.";
 
 /// Keeps a pattern within the guide's limits: 4-7-8 at most four breaths in a round.
 /// Returns the (possibly shortened) length and a note when it was changed.
