@@ -381,8 +381,13 @@ fn child_appender() {
 }
 
 fn child(test: &str) -> Command {
+    // The test's full name: where tests share one binary, each file is a module.
+    let name = match module_path!().split_once("::") {
+        Some((_, module)) => format!("{module}::{test}"),
+        None => test.to_string(),
+    };
     let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args([test, "--exact", "--nocapture", "--test-threads=1"])
+    cmd.args([name.as_str(), "--exact", "--nocapture", "--test-threads=1"])
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     cmd
