@@ -33,6 +33,7 @@ fn pattern(id: &str, phases: &[(PhaseKind, u64)]) -> Pattern {
             })
             .collect(),
         source: Source::Bundled,
+        audio: Default::default(),
     }
 }
 
@@ -74,6 +75,7 @@ fn step(title: &str, length: Length, breathing: Option<Pattern>, sides: Sides) -
         switch_cue: (sides == Sides::Both).then(|| "Now the other side.".to_string()),
         region: None,
         technique: None,
+        say: None,
     }
 }
 
@@ -87,6 +89,7 @@ fn routine_of(steps: Vec<Step>) -> Routine {
         cautions: Vec::new(),
         steps,
         source: Source::Bundled,
+        audio: Default::default(),
     }
 }
 

@@ -60,6 +60,7 @@ fn pattern(phases: &[(PhaseKind, u64)]) -> Pattern {
             })
             .collect(),
         source: Source::Bundled,
+        audio: Default::default(),
     }
 }
 
@@ -84,6 +85,7 @@ fn step(title: &str, length: Length, breathing: Option<Pattern>, sides: Sides, t
         switch_cue: None,
         region: None,
         technique: None,
+        say: None,
     }
 }
 
@@ -132,6 +134,7 @@ fn routine(transition_ms: u64) -> Routine {
             ),
         ],
         source: Source::Bundled,
+        audio: Default::default(),
     }
 }
 

@@ -4,9 +4,11 @@
 
 pub mod breath;
 pub mod content;
+pub mod cues;
 pub mod days;
 pub mod effect;
 pub mod rules;
 pub mod run;
 pub mod session;
 pub mod stats;
+pub mod tone;

@@ -139,6 +139,15 @@ impl Event {
     }
 }
 
+/// One stage of [`Session::schedule`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scheduled {
+    pub info: StageInfo,
+    /// When the stage starts (for the current stage: its start shifted by any pause).
+    pub start: Instant,
+    pub length: Duration,
+}
+
 /// What the "Next:" line and the interlude screens show.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Upcoming<'a> {
@@ -293,6 +302,7 @@ impl Session {
             switch_cue: None,
             region: None,
             technique: None,
+            say: None,
         };
         let routine = Routine {
             id: pattern.id.clone(),
@@ -303,6 +313,7 @@ impl Session {
             cautions: Vec::new(),
             steps: vec![step],
             source: pattern.source.clone(),
+            audio: Default::default(),
         };
         Session::build(routine, Kind::Breathing, options, id, now)
     }
@@ -536,6 +547,39 @@ impl Session {
             }
         }
         Some(next.max(now))
+    }
+
+    /// The stages from the current one to the end, each with the instant it will start if
+    /// no key is pressed: the current stage as adjusted by `+`/`-` (starting when it would
+    /// have begun had it never paused, so pauses shift everything after them), the rest as
+    /// planned. Empty while paused or finished: nothing is due until the session runs. The
+    /// cue planner reads this; it never changes the session.
+    pub fn schedule(&self) -> Vec<Scheduled> {
+        let (Some(since), Some(_)) = (self.running_since, self.stages.get(self.pos)) else {
+            return Vec::new();
+        };
+        let mut start = since.checked_sub(self.banked).unwrap_or(since);
+        let mut out = Vec::with_capacity(self.stages.len() - self.pos);
+        for (i, planned) in self.stages.iter().enumerate().skip(self.pos) {
+            let length = if i == self.pos {
+                self.stage_len
+            } else {
+                planned.length
+            };
+            let seg = &self.segments[planned.segment];
+            out.push(Scheduled {
+                info: StageInfo {
+                    kind: planned.kind,
+                    segment: planned.segment,
+                    step: seg.step,
+                    side: seg.side,
+                },
+                start,
+                length,
+            });
+            start += length;
+        }
+        out
     }
 
     /// A snapshot to draw at `now`. Call [`Session::update`] first so a passed deadline

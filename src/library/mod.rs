@@ -19,10 +19,10 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::library::diag::{Diagnostic, Reporter, suggest};
-use crate::model::config::{Config, Motion, ThemeName};
+use crate::model::config::{Config, Motion, SoundConfig, SoundMode, ThemeName, Voice};
 use crate::model::routine::{
-    Area, Art, Length, Pattern, Phase, PhaseKind, Pressure, Region, Routine, Sides, Source, Step,
-    Technique,
+    Area, Art, AudioHint, Length, Pattern, Phase, PhaseKind, Pressure, Region, Routine, Sides,
+    Source, Step, Technique,
 };
 
 mod bundled {
@@ -57,6 +57,7 @@ const ROUTINE_KEYS: &[&str] = &[
     "transition",
     "steps",
     "patterns",
+    "audio",
 ];
 const STEP_KEYS: &[&str] = &[
     "title",
@@ -73,6 +74,7 @@ const STEP_KEYS: &[&str] = &[
     "switch_cue",
     "region",
     "technique",
+    "say",
 ];
 const PATTERN_KEYS: &[&str] = &[
     "description",
@@ -91,7 +93,16 @@ const CONFIG_KEYS: &[&str] = &[
     "weekly_goal",
     "ask_ratings",
     "patterns",
+    "sound",
+    "voice",
+    "breath_cues",
+    "countdown",
+    "volume",
+    "player",
+    "speech",
 ];
+/// A step's `say` is a short spoken cue, not instructions read aloud.
+const MAX_SAY_CHARS: usize = 120;
 const DURATION_HINT: &str = "write a number with a unit, such as \"90s\", \"1m 30s\", \"2m\", \"5s 500ms\" or \"5.5s\" (units: ms, s, m, h)";
 
 /// Everything knotless knows: bundled and user routines, patterns, drawings and settings.
@@ -409,6 +420,7 @@ impl Library {
                     );
                 }
             }
+            read_sound_config(&mut rep, t, &mut c.sound);
             if let Some(v) = t.get("patterns") {
                 let pats = read_patterns(&mut rep, v, &Source::File(path.to_path_buf()));
                 self.add_patterns(pats, true);
@@ -1188,6 +1200,15 @@ fn read_routine(
     let default_transition = get_duration(rep, t, "transition")
         .map(|(d, span)| check_transition(rep, d, span))
         .unwrap_or(DEFAULT_TRANSITION);
+    let audio = get_choice(
+        rep,
+        t,
+        "audio",
+        "audio hint",
+        &AudioHint::NAMES,
+        AudioHint::parse,
+    )
+    .unwrap_or_default();
 
     let mut steps = Vec::new();
     match t.get("steps") {
@@ -1232,6 +1253,7 @@ fn read_routine(
         cautions,
         steps,
         source: p.source.clone(),
+        audio,
     };
     if routine.total() > MAX_ROUTINE {
         rep.error(
@@ -1245,6 +1267,68 @@ fn read_routine(
         return None;
     }
     Some(routine)
+}
+
+/// The sound and voice keys of `config.toml`.
+fn read_sound_config(rep: &mut Reporter<'_>, t: &DeTable<'_>, c: &mut SoundConfig) {
+    if let Some(m) = get_choice(rep, t, "sound", "sound", &SoundMode::NAMES, SoundMode::parse) {
+        c.sound = m;
+    }
+    if let Some(v) = get_choice(rep, t, "voice", "voice", &Voice::NAMES, Voice::parse) {
+        c.voice = v;
+    }
+    if let Some(b) = get_bool(rep, t, "breath_cues") {
+        c.breath_cues = b;
+    }
+    if let Some(b) = get_bool(rep, t, "countdown") {
+        c.countdown = b;
+    }
+    if let Some((n, span)) = get_int(rep, t, "volume") {
+        if (0..=100).contains(&n) {
+            c.volume = n as u8;
+        } else {
+            rep.error(
+                span,
+                format!("volume must be between 0 and 100, not {n}"),
+                Some(format!(
+                    "a share of full loudness; the default is {}",
+                    crate::model::config::DEFAULT_VOLUME
+                )),
+            );
+        }
+    }
+    for (key, slot, needs) in [
+        ("player", &mut c.player, &["{file}"][..]),
+        ("speech", &mut c.speech, &["{text}"][..]),
+    ] {
+        if let Some((cmd, span)) = get_str(rep, t, key) {
+            match shell_words::split(cmd).ok() {
+                Some(words) if !words.is_empty() => {
+                    if let Some(missing) = needs.iter().find(|n| !cmd.contains(*n)) {
+                        rep.error(
+                            span,
+                            format!("the {key} command has no {missing} in it"),
+                            Some(format!(
+                                "write where it goes, for example {key} = \"{}\"",
+                                if key == "player" {
+                                    "mpv --really-quiet {file}"
+                                } else {
+                                    "espeak-ng -s 150 {text}"
+                                }
+                            )),
+                        );
+                    } else {
+                        *slot = Some(cmd.to_string());
+                    }
+                }
+                _ => rep.error(
+                    span,
+                    format!("the {key} command is empty or its quotes do not close"),
+                    Some("write it as you would in a shell, e.g. \"aplay -q {file}\"".into()),
+                ),
+            }
+        }
+    }
 }
 
 fn check_transition(rep: &mut Reporter<'_>, d: Duration, span: Range<usize>) -> Duration {
@@ -1414,6 +1498,29 @@ fn read_step(
         .unwrap_or_default();
     let cue = get_str(rep, t, "cue").map(|(s, _)| s.trim().to_string());
     let caution = get_str(rep, t, "caution").map(|(s, _)| s.trim().to_string());
+    let say = get_text(
+        rep,
+        t,
+        "say",
+        "the step's `say` is empty",
+        "say = \"Let the head grow heavy.\" (or leave it out)",
+    );
+    if let (Some(text), Some(v)) = (&say, t.get("say")) {
+        let n = text.chars().count();
+        if n > MAX_SAY_CHARS {
+            rep.error(
+                v.span(),
+                format!("`say` is {n} characters; a spoken cue must be at most {MAX_SAY_CHARS}"),
+                Some("keep it to one short sentence; the instructions stay on screen".into()),
+            );
+        } else if text.chars().any(char::is_control) {
+            rep.error(
+                v.span(),
+                "`say` must be one line of plain text",
+                Some("remove line breaks and tabs".into()),
+            );
+        }
+    }
     if rep.problems.len() > before {
         return None;
     }
@@ -1432,6 +1539,7 @@ fn read_step(
         switch_cue,
         region,
         technique,
+        say,
     })
 }
 

@@ -71,6 +71,86 @@ impl Motion {
     }
 }
 
+/// `sound`: what knotless plays at step changes and breaths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SoundMode {
+    /// Quiet tones where a player is found, the terminal bell where none is.
+    #[default]
+    Auto,
+    /// Tones only (no bell fallback: silence if no player is found).
+    Tones,
+    /// The terminal bell at step changes only.
+    Bell,
+    Off,
+}
+
+impl SoundMode {
+    pub const NAMES: [&'static str; 4] = ["auto", "tones", "bell", "off"];
+    pub fn parse(s: &str) -> Option<SoundMode> {
+        match s {
+            "auto" => Some(SoundMode::Auto),
+            "tones" => Some(SoundMode::Tones),
+            "bell" => Some(SoundMode::Bell),
+            "off" => Some(SoundMode::Off),
+            _ => None,
+        }
+    }
+}
+
+/// `voice`: whether steps are spoken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Voice {
+    #[default]
+    Off,
+    /// Each step's title, side and length, the switch of sides and the end.
+    Steps,
+}
+
+impl Voice {
+    pub const NAMES: [&'static str; 2] = ["off", "steps"];
+    pub fn parse(s: &str) -> Option<Voice> {
+        match s {
+            "off" => Some(Voice::Off),
+            "steps" => Some(Voice::Steps),
+            _ => None,
+        }
+    }
+}
+
+/// Everything about sound and speech from `config.toml`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SoundConfig {
+    pub sound: SoundMode,
+    pub voice: Voice,
+    /// A rising tone on each in-breath, a falling one on each out-breath.
+    pub breath_cues: bool,
+    /// Soft ticks 3, 2 and 1 seconds before a step ends.
+    pub countdown: bool,
+    /// Loudness of the tones, 0-100 (a share of full scale).
+    pub volume: u8,
+    /// A command template to play a WAV file: `{file}` is replaced by its path.
+    pub player: Option<String>,
+    /// A command template to speak: `{text}` is the phrase; with `{file}` it renders a WAV.
+    pub speech: Option<String>,
+}
+
+/// Quiet by default: users are often sound-sensitive.
+pub const DEFAULT_VOLUME: u8 = 25;
+
+impl Default for SoundConfig {
+    fn default() -> Self {
+        SoundConfig {
+            sound: SoundMode::Auto,
+            voice: Voice::Off,
+            breath_cues: true,
+            countdown: false,
+            volume: DEFAULT_VOLUME,
+            player: None,
+            speech: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub theme: ThemeName,
@@ -83,6 +163,7 @@ pub struct Config {
     pub weekly_goal: u32,
     /// Ask for head pain 0-10 before and after.
     pub ask_ratings: bool,
+    pub sound: SoundConfig,
 }
 
 impl Default for Config {
@@ -94,6 +175,7 @@ impl Default for Config {
             get_ready: Duration::from_secs(5),
             weekly_goal: 3,
             ask_ratings: true,
+            sound: SoundConfig::default(),
         }
     }
 }

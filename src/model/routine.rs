@@ -499,6 +499,8 @@ pub struct Step {
     pub region: Option<Region>,
     /// How the step works on its region.
     pub technique: Option<Technique>,
+    /// A short phrase spoken after the step's title and length when voice is on.
+    pub say: Option<String>,
 }
 
 impl Step {
@@ -519,6 +521,32 @@ pub struct Routine {
     pub cautions: Vec<String>,
     pub steps: Vec<Step>,
     pub source: Source,
+    /// How much sound the routine asks for (a migraine-day routine may ask for quiet).
+    pub audio: AudioHint,
+}
+
+/// A routine's `audio` hint: it can only make sound quieter than the user's settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AudioHint {
+    /// The user's settings as they are.
+    #[default]
+    Normal,
+    /// Half the volume, and only the step cues and voice: no breath cues, no 3-2-1.
+    Quiet,
+    /// No sound at all, whatever the settings (the user can still unmute with `m`).
+    Off,
+}
+
+impl AudioHint {
+    pub const NAMES: [&'static str; 3] = ["normal", "quiet", "off"];
+    pub fn parse(s: &str) -> Option<AudioHint> {
+        match s {
+            "normal" => Some(AudioHint::Normal),
+            "quiet" => Some(AudioHint::Quiet),
+            "off" => Some(AudioHint::Off),
+            _ => None,
+        }
+    }
 }
 
 impl Routine {

@@ -1,0 +1,556 @@
+//! The cue planner: what a session should sound like, and when.
+//!
+//! From the session's [`schedule`](Session::schedule) (the stages still to come, with the
+//! instants they start if no key is pressed), the routine's patterns and the options, it
+//! yields every cue as a value with its instant: the two-note chime at each step's start,
+//! the side-switch pattern, a rising tone on each in-breath and a falling one on each
+//! out-breath, a level one on holds, optional 3-2-1 ticks before a step ends, the end
+//! chime, and spoken phrases. Pure: it never reads the clock or plays anything; the runner
+//! performs what [`Cues`] hands it and wakes at [`Cues::next_at`].
+//!
+//! Rules worth knowing:
+//! - The step chime replaces the first breath cue of a step (both would fall on the same
+//!   instant): the chime means "begin, breathe in".
+//! - With the 3-2-1 on, breath cues in a step's last [`COUNTDOWN_CLEAR`] are left out so the
+//!   ticks stand alone.
+//! - **Speech never sounds over a breath cue.** A step's phrase is spoken at the start of the
+//!   get-ready or transition that leads into it (a step with neither: at its own start,
+//!   after the chime), "Switch to the right side" at the switch, the end line after the end
+//!   chime. Its window runs until the next breath cue or tick (or the next phrase), less
+//!   [`SPEECH_GUARD`]. If the full phrase does not fit, it is **shortened**, never the
+//!   transition lengthened: the `say` line goes first, then the length, then the side,
+//!   leaving the title alone; a phrase whose title alone does not fit is not spoken. We
+//!   shorten rather than lengthen because the session's timing is the user's routine as
+//!   written (and as logged); a voice setting must not change how long it takes.
+//! - Pausing empties the plan; resuming, skipping, going back, restarting and `+`/`-`
+//!   re-plan from the session as it now is, so every later cue moves with it.
+//! - Muted, nothing is emitted and nothing needs a wake-up.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::{Duration, Instant};
+
+use crate::core::session::{Cause, Event, Scheduled, Session, StageKind};
+use crate::model::routine::{AudioHint, Length, PhaseKind, Routine, Side, Step};
+
+/// Room left between the end of speech and the next breath cue.
+pub const SPEECH_GUARD: Duration = Duration::from_millis(300);
+/// Speech after a chime at the same instant waits this long, so the two do not overlap.
+pub const AFTER_CHIME: Duration = Duration::from_millis(700);
+/// With the 3-2-1 on, no breath cue sounds in a step's last this-much.
+pub const COUNTDOWN_CLEAR: Duration = Duration::from_millis(3_500);
+/// Ticks come at this many seconds before a step ends (3, 2, 1).
+pub const COUNTDOWN_FROM: u32 = 3;
+/// A cue found more than this late (the machine was busy or stopped) is dropped, not played.
+pub const TOO_LATE: Duration = Duration::from_secs(5);
+
+/// The sounds knotless makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Tone {
+    /// A new step begins: two rising notes.
+    Step,
+    /// Switch sides: three quick notes, low-high-low.
+    Switch,
+    /// Breathe in: a tone that rises.
+    In,
+    /// Breathe out: a lower tone that falls.
+    Out,
+    /// Hold: one short level note.
+    Hold,
+    /// 3-2-1 before a step ends: a soft click of a tick.
+    Tick,
+    /// The routine is over: a longer, low three-note chime.
+    End,
+}
+
+impl Tone {
+    pub const ALL: [Tone; 7] = [
+        Tone::Step,
+        Tone::Switch,
+        Tone::In,
+        Tone::Out,
+        Tone::Hold,
+        Tone::Tick,
+        Tone::End,
+    ];
+
+    /// The file stem in the cache and the name `sound test` prints.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tone::Step => "step",
+            Tone::Switch => "switch-sides",
+            Tone::In => "breathe-in",
+            Tone::Out => "breathe-out",
+            Tone::Hold => "hold",
+            Tone::Tick => "tick",
+            Tone::End => "end",
+        }
+    }
+
+    /// What it sounds like, for `sound test` and the README.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Tone::Step => "two soft rising notes: a new step begins",
+            Tone::Switch => "three quick notes, low-high-low: change sides",
+            Tone::In => "a tone gliding up: breathe in",
+            Tone::Out => "a lower tone gliding down: breathe out",
+            Tone::Hold => "one short level note: hold",
+            Tone::Tick => "a short soft tick: 3, 2, 1 before a step ends",
+            Tone::End => "three slow low notes: the routine is over",
+        }
+    }
+
+    /// Whether it paces a breath or counts down: speech must not cover these.
+    pub fn is_timing(self) -> bool {
+        matches!(self, Tone::In | Tone::Out | Tone::Hold | Tone::Tick)
+    }
+}
+
+/// One thing to sound.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Cue {
+    Tone(Tone),
+    Say(String),
+}
+
+/// A cue and when it is due.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Timed {
+    pub at: Instant,
+    pub cue: Cue,
+}
+
+/// Which cues a session gets (from the settings, the routine's hint and what was found).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CueOptions {
+    /// Step, switch and end sounds (tones, or the bell standing in for them).
+    pub tones: bool,
+    /// In/out/hold tones (needs `tones`).
+    pub breath: bool,
+    /// 3-2-1 ticks before a step ends (needs `tones`).
+    pub countdown: bool,
+    /// Spoken phrases.
+    pub voice: bool,
+}
+
+impl CueOptions {
+    pub const NONE: CueOptions = CueOptions {
+        tones: false,
+        breath: false,
+        countdown: false,
+        voice: false,
+    };
+
+    /// The routine's `audio` hint can only take away: quiet keeps the step cues and voice.
+    pub fn with_hint(self, hint: AudioHint) -> CueOptions {
+        match hint {
+            AudioHint::Normal => self,
+            AudioHint::Quiet => CueOptions {
+                breath: false,
+                countdown: false,
+                ..self
+            },
+            AudioHint::Off => CueOptions::NONE,
+        }
+    }
+
+    pub fn is_silent(&self) -> bool {
+        !self.tones && !self.voice
+    }
+}
+
+/// How long each phrase takes to say: measured from a rendered file where there is one,
+/// estimated from its words otherwise.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SpeechLengths {
+    known: HashMap<String, Duration>,
+}
+
+impl SpeechLengths {
+    pub fn insert(&mut self, phrase: &str, length: Duration) {
+        self.known.insert(phrase.to_string(), length);
+    }
+
+    pub fn known(&self, phrase: &str) -> Option<Duration> {
+        self.known.get(phrase).copied()
+    }
+
+    /// The measured length, else a generous estimate (a slow voice, 2.5 words a second,
+    /// plus a pause for each sentence).
+    pub fn get(&self, phrase: &str) -> Duration {
+        self.known(phrase).unwrap_or_else(|| estimate(phrase))
+    }
+}
+
+/// A speaking-time estimate for a phrase no one has measured.
+pub fn estimate(phrase: &str) -> Duration {
+    let words = phrase.split_whitespace().count() as u64;
+    let sentences = phrase.matches(['.', '!', '?']).count() as u64;
+    Duration::from_millis(300 + words * 400 + sentences * 250)
+}
+
+/// The step's phrase, longest first: every shorter version the planner may fall back on.
+/// "Suboccipital hold. Left side. Ninety seconds. Let the head sink." → … → "Suboccipital hold."
+pub fn step_phrases(step: &Step, side: Option<Side>) -> Vec<String> {
+    let title = sentence(&step.title);
+    let side = side.map(|s| match s {
+        Side::Left => "Left side.".to_string(),
+        Side::Right => "Right side.".to_string(),
+    });
+    let length = format!("{}.", spoken_length(step.length, step.planned));
+    let mut head = title.clone();
+    if let Some(s) = &side {
+        head = format!("{head} {s}");
+    }
+    let with_length = format!("{head} {length}");
+    let mut out = Vec::new();
+    if let Some(say) = &step.say {
+        out.push(format!("{with_length} {}", sentence(say)));
+    }
+    out.push(with_length);
+    out.push(head);
+    out.push(title);
+    out.dedup();
+    out
+}
+
+/// What is said at the switch-sides interlude.
+pub fn switch_phrase(to: Side) -> String {
+    format!("Switch to the {} side.", to.as_str())
+}
+
+/// What is said when the routine ends by itself.
+pub const END_PHRASE: &str = "That is the end of the routine.";
+
+/// Every phrase a session of `routine` may speak, so they can be rendered before it starts.
+pub fn phrases(routine: &Routine) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |p: String| {
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    };
+    for step in &routine.steps {
+        let sides: &[Option<Side>] = match step.sides {
+            crate::model::routine::Sides::None => &[None],
+            crate::model::routine::Sides::Left => &[Some(Side::Left)],
+            crate::model::routine::Sides::Right => &[Some(Side::Right)],
+            crate::model::routine::Sides::Both => &[Some(Side::Left)],
+        };
+        for side in sides {
+            step_phrases(step, *side).into_iter().for_each(&mut push);
+        }
+        if step.sides == crate::model::routine::Sides::Both {
+            push(switch_phrase(Side::Right));
+        }
+    }
+    push(END_PHRASE.to_string());
+    out
+}
+
+/// Every cue from `now` to the end of the session, in order, as things stand: nothing
+/// while paused or finished. Cues before `now` are left out.
+pub fn plan(session: &Session, now: Instant, opts: CueOptions, lens: &SpeechLengths) -> Vec<Timed> {
+    let sched = session.schedule();
+    let Some(last) = sched.last() else {
+        return Vec::new();
+    };
+    let end = last.start + last.length;
+    let routine = session.routine();
+    let mut tones: Vec<Timed> = Vec::new();
+    // Each speech slot: where it may start, and the phrase's versions, longest first.
+    let mut slots: Vec<(Instant, Vec<String>)> = Vec::new();
+    let tone = |tones: &mut Vec<Timed>, at: Instant, t: Tone| {
+        if opts.tones {
+            tones.push(Timed {
+                at,
+                cue: Cue::Tone(t),
+            });
+        }
+    };
+    // Speech that starts with a chime waits for the chime to pass.
+    let after_chime = |at: Instant| if opts.tones { at + AFTER_CHIME } else { at };
+
+    for (i, st) in sched.iter().enumerate() {
+        let step = &routine.steps[st.info.step];
+        match st.info.kind {
+            StageKind::GetReady | StageKind::Transition => {
+                slots.push((st.start, step_phrases(step, st.info.side)));
+            }
+            StageKind::SwitchSides => {
+                tone(&mut tones, st.start, Tone::Switch);
+                let to = st.info.side.unwrap_or(Side::Right);
+                slots.push((after_chime(st.start), vec![switch_phrase(to)]));
+            }
+            StageKind::Segment => {
+                tone(&mut tones, st.start, Tone::Step);
+                // A step with no interlude before it is announced at its own start (the
+                // current stage never is: it was announced when it began).
+                if i > 0 && sched[i - 1].info.kind == StageKind::Segment {
+                    slots.push((after_chime(st.start), step_phrases(step, st.info.side)));
+                }
+                segment_tones(st, step, opts, &mut tones);
+            }
+            StageKind::Finished => {}
+        }
+    }
+    tone(&mut tones, end, Tone::End);
+    slots.push((after_chime(end), vec![END_PHRASE.to_string()]));
+
+    let mut out = tones;
+    if opts.voice {
+        let barriers: Vec<Instant> = out
+            .iter()
+            .filter(|t| matches!(t.cue, Cue::Tone(x) if x.is_timing()))
+            .map(|t| t.at)
+            .collect();
+        for (k, (at, versions)) in slots.iter().enumerate() {
+            let next_barrier = barriers.iter().copied().filter(|b| b > at).min();
+            let next_slot = slots[k + 1..].iter().map(|s| s.0).filter(|s| s > at).min();
+            let limit = match (next_barrier, next_slot) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            let fits = |v: &&String| match limit {
+                None => true,
+                Some(l) => *at + lens.get(v) + SPEECH_GUARD <= l,
+            };
+            if let Some(v) = versions.iter().find(fits) {
+                out.push(Timed {
+                    at: *at,
+                    cue: Cue::Say(v.clone()),
+                });
+            }
+        }
+    }
+    out.retain(|t| t.at >= now);
+    out.sort_by_key(|t| t.at);
+    out
+}
+
+/// The breath cues and 3-2-1 ticks of one segment visit.
+fn segment_tones(st: &Scheduled, step: &Step, opts: CueOptions, tones: &mut Vec<Timed>) {
+    if !opts.tones {
+        return;
+    }
+    let len = st.length;
+    let clear_from = if opts.countdown {
+        len.saturating_sub(COUNTDOWN_CLEAR)
+    } else {
+        len
+    };
+    if opts.breath
+        && let Some(p) = &step.breathing
+        && !p.cycle().is_zero()
+    {
+        let mut t = Duration::ZERO;
+        'breaths: loop {
+            for phase in &p.phases {
+                if t >= clear_from {
+                    break 'breaths;
+                }
+                // The step chime stands for the first breath cue.
+                if !t.is_zero() {
+                    let kind = match phase.kind {
+                        PhaseKind::In => Tone::In,
+                        PhaseKind::Out => Tone::Out,
+                        PhaseKind::Hold => Tone::Hold,
+                    };
+                    tones.push(Timed {
+                        at: st.start + t,
+                        cue: Cue::Tone(kind),
+                    });
+                }
+                t += phase.length;
+            }
+        }
+    }
+    if opts.countdown && len > Duration::from_secs(u64::from(COUNTDOWN_FROM) + 1) {
+        for k in (1..=COUNTDOWN_FROM).rev() {
+            tones.push(Timed {
+                at: st.start + len - Duration::from_secs(u64::from(k)),
+                cue: Cue::Tone(Tone::Tick),
+            });
+        }
+    }
+}
+
+/// Whether an event means the plan no longer matches the session.
+fn replans(e: &Event) -> bool {
+    match e {
+        Event::StageStarted { cause, .. } | Event::Finished { cause, .. } => *cause == Cause::User,
+        Event::Paused | Event::Resumed | Event::AutoPaused | Event::LengthChanged { .. } => true,
+    }
+}
+
+/// A session's plan as it runs: hands out the cues that are due and re-plans after a
+/// control. The runner calls [`Cues::react`] with every batch of session events (an empty
+/// batch on a plain wake-up) and sleeps no later than [`Cues::next_at`].
+#[derive(Debug, Clone)]
+pub struct Cues {
+    opts: CueOptions,
+    lens: SpeechLengths,
+    queue: VecDeque<Timed>,
+    muted: bool,
+}
+
+impl Cues {
+    pub fn new(session: &Session, now: Instant, opts: CueOptions, lens: SpeechLengths) -> Cues {
+        let queue = plan(session, now, opts, &lens).into();
+        Cues {
+            opts,
+            lens,
+            queue,
+            muted: false,
+        }
+    }
+
+    pub fn options(&self) -> CueOptions {
+        self.opts
+    }
+
+    /// The cues still planned, in order (for tests and the plain mode's look-ahead).
+    pub fn planned(&self) -> impl Iterator<Item = &Timed> {
+        self.queue.iter()
+    }
+
+    /// After the session reported `events` at `now`: the cues to sound now. Cues the old
+    /// plan had due by `now` come first (a control may have moved the session past them);
+    /// then, if the events were a control, the session is planned afresh from `now`.
+    pub fn react(&mut self, session: &Session, events: &[Event], now: Instant) -> Vec<Cue> {
+        let mut fired = self.take_due(now);
+        if events.iter().any(replans) {
+            let fresh = plan(session, now, self.opts, &self.lens);
+            // A cue the old plan just sounded at this very instant is not sounded twice.
+            self.queue = fresh.into_iter().filter(|t| !fired.contains(t)).collect();
+            fired.extend(self.take_due(now));
+        }
+        if self.muted {
+            return Vec::new();
+        }
+        fired.into_iter().map(|t| t.cue).collect()
+    }
+
+    /// When the next cue is due; `None` when muted or nothing is planned.
+    pub fn next_at(&self) -> Option<Instant> {
+        if self.muted {
+            return None;
+        }
+        self.queue.front().map(|t| t.at)
+    }
+
+    /// `m`: while muted nothing sounds; cues that fall due meanwhile are dropped, not saved up.
+    pub fn set_muted(&mut self, muted: bool, now: Instant) {
+        self.take_due(now);
+        self.muted = muted;
+    }
+
+    pub fn is_muted(&self) -> bool {
+        self.muted
+    }
+
+    fn take_due(&mut self, now: Instant) -> Vec<Timed> {
+        let mut out = Vec::new();
+        while self.queue.front().is_some_and(|t| t.at <= now) {
+            let t = self.queue.pop_front().expect("front exists");
+            if now.saturating_duration_since(t.at) <= TOO_LATE {
+                out.push(t);
+            }
+        }
+        out
+    }
+}
+
+/// "Ninety seconds", "One minute", "Two and a half minutes", "Nine breaths".
+pub fn spoken_length(length: Length, planned: Duration) -> String {
+    let text = match length {
+        Length::Breaths(1) => "one breath".to_string(),
+        Length::Breaths(n) => format!("{} breaths", number_words(u64::from(n))),
+        Length::Time(_) => {
+            let s = (planned.as_millis() as u64 + 500) / 1000;
+            let (m, rest) = (s / 60, s % 60);
+            let unit = |n: u64, one: &str, many: &str| {
+                if n == 1 {
+                    format!("one {one}")
+                } else {
+                    format!("{} {many}", number_words(n))
+                }
+            };
+            match (m, rest) {
+                (0, s) => unit(s, "second", "seconds"),
+                (m, 0) => unit(m, "minute", "minutes"),
+                (1, 30) => "one and a half minutes".to_string(),
+                (m, 30) => format!("{} and a half minutes", number_words(m)),
+                (m, s) => format!(
+                    "{} {}",
+                    unit(m, "minute", "minutes"),
+                    unit(s, "second", "seconds")
+                ),
+            }
+        }
+    };
+    capitalise(&text)
+}
+
+/// English words for 0-9999 (lengths and breath counts never go further).
+pub fn number_words(n: u64) -> String {
+    const ONES: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: [&str; 10] = [
+        "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    match n {
+        0..20 => ONES[n as usize].to_string(),
+        20..100 if n % 10 == 0 => TENS[(n / 10) as usize].to_string(),
+        20..100 => format!("{}-{}", TENS[(n / 10) as usize], ONES[(n % 10) as usize]),
+        100..1000 if n % 100 == 0 => format!("{} hundred", ONES[(n / 100) as usize]),
+        100..1000 => format!(
+            "{} hundred and {}",
+            ONES[(n / 100) as usize],
+            number_words(n % 100)
+        ),
+        _ if n % 1000 == 0 => format!("{} thousand", number_words(n / 1000)),
+        _ => format!(
+            "{} thousand {}",
+            number_words(n / 1000),
+            number_words(n % 1000)
+        ),
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// The text as a sentence: trimmed, ending in a full stop unless it already ends in one.
+fn sentence(s: &str) -> String {
+    let s = s.trim();
+    if s.ends_with(['.', '!', '?']) {
+        s.to_string()
+    } else {
+        format!("{s}.")
+    }
+}
