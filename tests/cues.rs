@@ -1,0 +1,384 @@
+//! The cue planner with made-up instants: the exact timeline of a fixture routine, and how
+//! pause, skip, back, +15 s and mute change it.
+
+use std::time::{Duration, Instant};
+
+use knotless::core::cues::{
+    self, Cue, CueOptions, Cues, SPEECH_GUARD, SpeechLengths, Timed, Tone, spoken_length,
+};
+use knotless::core::session::{Options, Session};
+use knotless::model::routine::{
+    Area, AudioHint, Length, Pattern, Phase, PhaseKind, Routine, Sides, Source, Step,
+};
+
+fn secs(n: u64) -> Duration {
+    Duration::from_secs(n)
+}
+
+fn calm() -> Pattern {
+    Pattern {
+        id: "calm".into(),
+        description: None,
+        phases: vec![
+            Phase {
+                kind: PhaseKind::In,
+                length: secs(4),
+                label: None,
+            },
+            Phase {
+                kind: PhaseKind::Out,
+                length: secs(6),
+                label: None,
+            },
+        ],
+        source: Source::Bundled,
+    }
+}
+
+fn step(title: &str, d: u64, breathing: Option<Pattern>, sides: Sides, transition: u64) -> Step {
+    Step {
+        title: title.into(),
+        length: Length::Time(secs(d)),
+        planned: secs(d),
+        instructions: String::new(),
+        cue: None,
+        pressure: None,
+        breathing,
+        caution: None,
+        sides,
+        art: None,
+        transition: secs(transition),
+        switch_cue: None,
+        say: None,
+    }
+}
+
+/// Seconds from the start: get-ready 0-5, Settle 5-17 (in 4 / out 6), transition 17-22,
+/// Trapezius left 22-28, switch 28-33, right 33-39, no transition, Last 39-47.
+fn routine() -> Routine {
+    let mut settle = step("Settle", 12, Some(calm()), Sides::None, 5);
+    settle.say = Some("Let the shoulders drop".into());
+    Routine {
+        id: "fixture".into(),
+        name: "Fixture".into(),
+        area: Area::Neck,
+        summary: String::new(),
+        equipment: Vec::new(),
+        cautions: Vec::new(),
+        steps: vec![
+            settle,
+            step("Trapezius", 6, None, Sides::Both, 0),
+            step("Last", 8, None, Sides::None, 5),
+        ],
+        source: Source::Bundled,
+        audio: AudioHint::Normal,
+    }
+}
+
+const ALL: CueOptions = CueOptions {
+    tones: true,
+    breath: true,
+    countdown: false,
+    voice: true,
+};
+
+fn start() -> (Session, Instant) {
+    let t0 = Instant::now();
+    let s = Session::new(
+        &routine(),
+        Options { get_ready: secs(5) },
+        "cue-test".into(),
+        t0,
+    );
+    (s, t0)
+}
+
+/// A cue as "12.7 say: ..." or "5 step", seconds from `t0` (to the millisecond).
+fn show(t0: Instant, t: &Timed) -> String {
+    let at = t.at.duration_since(t0).as_millis() as f64 / 1000.0;
+    match &t.cue {
+        Cue::Tone(tone) => format!("{at} {}", tone.name()),
+        Cue::Say(s) => format!("{at} say: {s}"),
+    }
+}
+
+fn timeline(t0: Instant, plan: &[Timed]) -> Vec<String> {
+    plan.iter().map(|t| show(t0, t)).collect()
+}
+
+#[test]
+fn the_exact_timeline_of_the_fixture() {
+    let (s, t0) = start();
+    let plan = cues::plan(&s, t0, ALL, &SpeechLengths::default());
+    assert_eq!(
+        timeline(t0, &plan),
+        [
+            "0 say: Settle. Twelve seconds. Let the shoulders drop.",
+            "5 step",
+            "9 breathe-out",
+            "15 breathe-in",
+            "17 say: Trapezius. Left side. Six seconds.",
+            "22 step",
+            "28 switch-sides",
+            "28.7 say: Switch to the right side.",
+            "33 step",
+            "39 step",
+            "39.7 say: Last. Eight seconds.",
+            "47 end",
+            "47.7 say: That is the end of the routine.",
+        ]
+    );
+}
+
+#[test]
+fn the_countdown_ticks_and_clears_breath_cues_before_the_end() {
+    let (s, t0) = start();
+    let opts = CueOptions {
+        countdown: true,
+        ..ALL
+    };
+    let plan = cues::plan(&s, t0, opts, &SpeechLengths::default());
+    let got = timeline(t0, &plan);
+    // Settle: the in-breath at 15 falls in the last 3.5 s and gives way to 14, 15, 16.
+    assert!(got.contains(&"9 breathe-out".to_string()));
+    assert!(!got.contains(&"15 breathe-in".to_string()));
+    for t in [14, 15, 16, 25, 26, 27, 36, 37, 38, 44, 45, 46] {
+        assert!(got.contains(&format!("{t} tick")), "no tick at {t}: {got:?}");
+    }
+    // "Last. Eight seconds." must now end before the tick at 44: it still fits.
+    assert!(got.contains(&"39.7 say: Last. Eight seconds.".to_string()));
+}
+
+#[test]
+fn speech_is_shortened_to_fit_before_the_next_breath_cue() {
+    let (s, t0) = start();
+    let mut lens = SpeechLengths::default();
+    // The full phrase would run past the out-breath at 9 s; the next version fits.
+    lens.insert("Settle. Twelve seconds. Let the shoulders drop.", secs(9));
+    lens.insert("Settle. Twelve seconds.", Duration::from_millis(2_000));
+    let plan = cues::plan(&s, t0, ALL, &lens);
+    assert_eq!(
+        show(t0, &plan[0]),
+        "0 say: Settle. Twelve seconds.",
+        "shortened, the get-ready not lengthened"
+    );
+    // And where not even the title fits, nothing is said.
+    lens.insert("Settle. Twelve seconds.", secs(9));
+    lens.insert("Settle.", secs(9));
+    let plan = cues::plan(&s, t0, ALL, &lens);
+    assert_eq!(show(t0, &plan[0]), "5 step");
+    // The session's timing never changed.
+    assert!(timeline(t0, &plan).contains(&"47 end".to_string()));
+}
+
+/// Every spoken phrase ends (with the guard) before the next breath cue or tick, for every
+/// bundled routine with every option on.
+#[test]
+fn no_speech_overlaps_a_breath_cue_in_any_bundled_routine() {
+    let lib = knotless::library::Library::load(None);
+    let opts = CueOptions {
+        countdown: true,
+        ..ALL
+    };
+    let lens = SpeechLengths::default();
+    for r in &lib.routines {
+        let t0 = Instant::now();
+        let s = Session::new(r, Options { get_ready: secs(5) }, "x".into(), t0);
+        let plan = cues::plan(&s, t0, opts, &lens);
+        let mut spoken = 0;
+        for (i, t) in plan.iter().enumerate() {
+            let Cue::Say(text) = &t.cue else { continue };
+            spoken += 1;
+            let done = t.at + lens.get(text) + SPEECH_GUARD;
+            for later in &plan[i + 1..] {
+                if let Cue::Tone(tone) = later.cue
+                    && tone.is_timing()
+                {
+                    assert!(
+                        later.at >= done,
+                        "{}: \"{text}\" runs into {:?}",
+                        r.id,
+                        tone
+                    );
+                    break;
+                }
+            }
+        }
+        assert!(spoken >= r.steps.len().min(2), "{}: only {spoken} phrases", r.id);
+    }
+}
+
+#[test]
+fn a_pause_shifts_every_later_cue_and_nothing_is_due_while_paused() {
+    let (mut s, t0) = start();
+    let before = cues::plan(&s, t0, ALL, &SpeechLengths::default());
+    let mut c = Cues::new(&s, t0, ALL, SpeechLengths::default());
+    for t in [0, 5, 9] {
+        let ev = s.update(t0 + secs(t));
+        assert_eq!(c.react(&s, &ev, t0 + secs(t)).len(), 1);
+    }
+    let ev = s.toggle_pause(t0 + secs(10));
+    assert!(c.react(&s, &ev, t0 + secs(10)).is_empty());
+    assert_eq!(c.next_at(), None, "paused: no wake-up for cues");
+    assert!(c.react(&s, &[], t0 + secs(20)).is_empty());
+    let ev = s.toggle_pause(t0 + secs(25));
+    c.react(&s, &ev, t0 + secs(25));
+    let after: Vec<Timed> = c.planned().cloned().collect();
+    let expected: Vec<Timed> = before
+        .into_iter()
+        .filter(|t| t.at > t0 + secs(10))
+        .map(|t| Timed {
+            at: t.at + secs(15),
+            cue: t.cue,
+        })
+        .collect();
+    assert_eq!(after, expected);
+}
+
+#[test]
+fn skip_replans_from_the_new_stage() {
+    let (mut s, t0) = start();
+    let mut c = Cues::new(&s, t0, ALL, SpeechLengths::default());
+    let ev = s.update(t0 + secs(5));
+    assert_eq!(
+        c.react(&s, &ev, t0 + secs(5)),
+        [
+            Cue::Say("Settle. Twelve seconds. Let the shoulders drop.".into()),
+            Cue::Tone(Tone::Step)
+        ]
+    );
+    // Skip Settle at 7: the transition starts now and is spoken now.
+    let ev = s.skip(t0 + secs(7));
+    let now = c.react(&s, &ev, t0 + secs(7));
+    assert_eq!(
+        now,
+        [Cue::Say("Trapezius. Left side. Six seconds.".into())]
+    );
+    let plan: Vec<String> = c.planned().map(|t| show(t0, t)).collect();
+    assert_eq!(plan[0], "12 step");
+    assert_eq!(plan.last().unwrap(), "37.7 say: That is the end of the routine.");
+}
+
+#[test]
+fn back_replans_and_the_step_is_announced_again() {
+    let (mut s, t0) = start();
+    let mut c = Cues::new(&s, t0, ALL, SpeechLengths::default());
+    for t in [5, 17, 22] {
+        let ev = s.update(t0 + secs(t));
+        c.react(&s, &ev, t0 + secs(t));
+    }
+    // At 23 (1 s into Trapezius left), back goes to the start of Settle.
+    let ev = s.back(t0 + secs(23));
+    assert_eq!(c.react(&s, &ev, t0 + secs(23)), [Cue::Tone(Tone::Step)]);
+    let plan: Vec<String> = c.planned().map(|t| show(t0, t)).collect();
+    assert_eq!(plan[..3], ["27 breathe-out", "33 breathe-in", "35 say: Trapezius. Left side. Six seconds."]);
+}
+
+#[test]
+fn adding_fifteen_seconds_extends_the_breaths_and_moves_the_rest() {
+    let (mut s, t0) = start();
+    let mut c = Cues::new(&s, t0, ALL, SpeechLengths::default());
+    let ev = s.update(t0 + secs(6));
+    c.react(&s, &ev, t0 + secs(6));
+    let ev = s.add_time(t0 + secs(6));
+    c.react(&s, &ev, t0 + secs(6));
+    let plan: Vec<String> = c.planned().map(|t| show(t0, t)).collect();
+    assert_eq!(
+        plan[..6],
+        [
+            "9 breathe-out",
+            "15 breathe-in",
+            "19 breathe-out",
+            "25 breathe-in",
+            "29 breathe-out",
+            "32 say: Trapezius. Left side. Six seconds.",
+        ]
+    );
+    assert_eq!(plan.last().unwrap(), "62.7 say: That is the end of the routine.");
+}
+
+/// Runs the session with wake-ups only at the planned instants and collects what sounds.
+fn run_to_end(mut c: Cues, mut s: Session) -> Vec<(Instant, Cue)> {
+    let mut heard = Vec::new();
+    while let Some(at) = c.next_at() {
+        let ev = s.update(at);
+        heard.extend(c.react(&s, &ev, at).into_iter().map(|cue| (at, cue)));
+    }
+    heard
+}
+
+#[test]
+fn cues_arrive_at_their_instants_and_each_once() {
+    let (s, t0) = start();
+    let plan = cues::plan(&s, t0, ALL, &SpeechLengths::default());
+    let c = Cues::new(&s, t0, ALL, SpeechLengths::default());
+    let heard = run_to_end(c, s);
+    let want: Vec<(Instant, Cue)> = plan.into_iter().map(|t| (t.at, t.cue)).collect();
+    assert_eq!(heard, want);
+}
+
+#[test]
+fn muted_emits_nothing_and_needs_no_wake_up() {
+    let (mut s, t0) = start();
+    let mut c = Cues::new(&s, t0, ALL, SpeechLengths::default());
+    c.set_muted(true, t0);
+    assert_eq!(c.next_at(), None);
+    for t in 0..60 {
+        let now = t0 + secs(t);
+        let ev = s.update(now);
+        assert!(c.react(&s, &ev, now).is_empty(), "sounded at {t} s while muted");
+    }
+    // Unmuted, what fell due meanwhile is not saved up.
+    let (mut s, t0) = start();
+    let mut c = Cues::new(&s, t0, ALL, SpeechLengths::default());
+    c.set_muted(true, t0);
+    s.update(t0 + secs(12));
+    c.set_muted(false, t0 + secs(12));
+    assert_eq!(c.react(&s, &[], t0 + secs(12)), []);
+    assert_eq!(c.next_at(), Some(t0 + secs(15)));
+}
+
+#[test]
+fn off_options_and_the_quiet_hint() {
+    let (s, t0) = start();
+    assert!(cues::plan(&s, t0, CueOptions::NONE, &SpeechLengths::default()).is_empty());
+    let quiet = ALL.with_hint(AudioHint::Quiet);
+    let got = timeline(t0, &cues::plan(&s, t0, quiet, &SpeechLengths::default()));
+    assert!(!got.iter().any(|c| c.contains("breathe")), "{got:?}");
+    assert!(got.contains(&"5 step".to_string()));
+    assert_eq!(ALL.with_hint(AudioHint::Off), CueOptions::NONE);
+    // Voice alone: phrases, no tones, and no chime to wait for.
+    let voice = CueOptions {
+        voice: true,
+        ..CueOptions::NONE
+    };
+    let got = timeline(t0, &cues::plan(&s, t0, voice, &SpeechLengths::default()));
+    assert!(got.iter().all(|c| c.contains("say:")), "{got:?}");
+    assert!(got.contains(&"28 say: Switch to the right side.".to_string()));
+}
+
+#[test]
+fn lengths_are_spoken_in_words() {
+    let t = |s| spoken_length(Length::Time(secs(s)), secs(s));
+    assert_eq!(t(90), "One and a half minutes");
+    assert_eq!(t(45), "Forty-five seconds");
+    assert_eq!(t(1), "One second");
+    assert_eq!(t(60), "One minute");
+    assert_eq!(t(150), "Two and a half minutes");
+    assert_eq!(t(125), "Two minutes five seconds");
+    assert_eq!(t(3600), "Sixty minutes");
+    assert_eq!(spoken_length(Length::Breaths(9), secs(90)), "Nine breaths");
+    assert_eq!(spoken_length(Length::Breaths(1), secs(10)), "One breath");
+}
+
+#[test]
+fn every_phrase_a_session_may_say_is_listed_for_rendering() {
+    let r = routine();
+    let all = cues::phrases(&r);
+    let (s, t0) = start();
+    for t in cues::plan(&s, t0, ALL, &SpeechLengths::default()) {
+        if let Cue::Say(p) = t.cue {
+            assert!(all.contains(&p), "{p} is not rendered ahead");
+        }
+    }
+}
