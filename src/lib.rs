@@ -6,6 +6,7 @@
 //! The pure core never reads the clock or touches the disk.
 
 pub mod app;
+pub mod audio;
 pub mod cli;
 pub mod core;
 pub mod library;

@@ -1,0 +1,136 @@
+//! Finding what can make sound: a WAV player and a speech command, configured or on PATH.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::model::config::SoundConfig;
+
+/// A command line with `{file}` and `{text}` placeholders, split like a shell would split it
+/// (no shell runs it: a phrase can never be taken as shell syntax).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    words: Vec<String>,
+}
+
+impl Template {
+    pub fn parse(line: &str) -> Option<Template> {
+        let words = shlex::split(line)?;
+        (!words.is_empty()).then_some(Template { words })
+    }
+
+    fn of(words: &[&str]) -> Template {
+        Template {
+            words: words.iter().map(|w| w.to_string()).collect(),
+        }
+    }
+
+    pub fn program(&self) -> &str {
+        &self.words[0]
+    }
+
+    pub fn has(&self, placeholder: &str) -> bool {
+        self.words.iter().any(|w| w.contains(placeholder))
+    }
+
+    /// The command with the placeholders filled in; a phrase is one argument however many
+    /// words it has, and never starts with a dash (it would be read as an option).
+    pub fn command(&self, file: Option<&Path>, text: Option<&str>) -> Command {
+        let file = file.map(|f| f.display().to_string()).unwrap_or_default();
+        let text = text.map(|t| t.trim_start_matches('-')).unwrap_or_default();
+        let mut words = self
+            .words
+            .iter()
+            .map(|w| w.replace("{file}", &file).replace("{text}", text));
+        let mut cmd = Command::new(words.next().unwrap_or_default());
+        cmd.args(words);
+        cmd
+    }
+
+    pub fn display(&self) -> String {
+        self.words.join(" ")
+    }
+}
+
+/// The players tried in order when none is configured.
+pub const PLAYERS: [(&str, &[&str]); 4] = [
+    ("pw-play", &["pw-play", "{file}"]),
+    ("paplay", &["paplay", "{file}"]),
+    ("aplay", &["aplay", "-q", "{file}"]),
+    ("afplay", &["afplay", "{file}"]),
+];
+
+/// The speech commands tried in order when none is configured: how each speaks, and how it
+/// renders to a WAV file if it can.
+pub const SPEAKERS: [(&str, &[&str], Option<&[&str]>); 3] = [
+    (
+        "espeak-ng",
+        &["espeak-ng", "-a", "{amp}", "{text}"],
+        Some(&["espeak-ng", "-a", "{amp}", "-w", "{file}", "{text}"]),
+    ),
+    ("spd-say", &["spd-say", "{text}"], None),
+    ("say", &["say", "{text}"], None),
+];
+
+/// A program that was found: its name, where, and how to run it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub name: String,
+    pub path: Option<PathBuf>,
+    /// Plays a file (a player) or speaks `{text}` aloud (speech).
+    pub run: Template,
+    /// Speech only: writes `{text}` as a WAV to `{file}`.
+    pub render: Option<Template>,
+}
+
+/// The configured player, else the first of [`PLAYERS`] on PATH.
+pub fn player(cfg: &SoundConfig) -> Option<Found> {
+    if let Some(t) = cfg.player.as_deref().and_then(Template::parse) {
+        return Some(Found {
+            name: t.program().to_string(),
+            path: which::which(t.program()).ok(),
+            run: t,
+            render: None,
+        });
+    }
+    PLAYERS.iter().find_map(|(name, words)| {
+        which::which(name).ok().map(|path| Found {
+            name: name.to_string(),
+            path: Some(path),
+            run: Template::of(words),
+            render: None,
+        })
+    })
+}
+
+/// The configured speech command (it renders to files when it has `{file}`), else the
+/// first of [`SPEAKERS`] on PATH. Speech loudness follows `volume` where the command has a
+/// setting for it (espeak-ng's amplitude).
+pub fn speech(cfg: &SoundConfig) -> Option<Found> {
+    if let Some(t) = cfg.speech.as_deref().and_then(Template::parse) {
+        let renders = t.has("{file}");
+        return Some(Found {
+            name: t.program().to_string(),
+            path: which::which(t.program()).ok(),
+            run: t.clone(),
+            render: renders.then_some(t),
+        });
+    }
+    // espeak-ng's amplitude runs 0-200 with 100 normal; speech needs to stay intelligible
+    // at a low tone volume, so it never goes below 30.
+    let amp = (u32::from(cfg.volume) * 2).clamp(30, 200).to_string();
+    let fill = |words: &[&str]| Template {
+        words: words.iter().map(|w| w.replace("{amp}", &amp)).collect(),
+    };
+    SPEAKERS.iter().find_map(|(name, run, render)| {
+        which::which(name).ok().map(|path| Found {
+            name: name.to_string(),
+            path: Some(path),
+            run: fill(run),
+            render: render.map(fill),
+        })
+    })
+}
+
+/// What to install, per platform, for `sound test`.
+pub const PLAYER_PACKAGES: &str = "Debian/Ubuntu: sudo apt install pipewire-bin (pw-play), pulseaudio-utils (paplay) or alsa-utils (aplay) · Fedora: sudo dnf install pipewire-utils · Arch: sudo pacman -S pipewire · macOS: afplay is built in";
+pub const SPEECH_PACKAGES: &str = "Debian/Ubuntu: sudo apt install espeak-ng (or speech-dispatcher for spd-say) · Fedora: sudo dnf install espeak-ng · Arch: sudo pacman -S espeak-ng · macOS: say is built in";
