@@ -14,7 +14,7 @@ pub struct Template {
 
 impl Template {
     pub fn parse(line: &str) -> Option<Template> {
-        let words = shlex::split(line)?;
+        let words = shell_words::split(line).ok()?;
         (!words.is_empty()).then_some(Template { words })
     }
 

@@ -186,7 +186,7 @@ impl Audio {
         if self.output == Output::Player && opts.tones {
             let volume = self.volume(routine.audio);
             match self.write_tones(volume) {
-                Ok(files) => self.tone_files = files,
+                Ok(_) => {}
                 Err(e) => self.fall_back(format!(
                     "could not write the sound files ({e}): using the terminal bell"
                 )),
@@ -206,8 +206,9 @@ impl Audio {
         }
     }
 
-    /// Writes each tone at `volume` into the cache, unless an identical file is there.
-    pub fn write_tones(&self, volume: f64) -> std::io::Result<HashMap<Tone, PathBuf>> {
+    /// Writes each tone at `volume` into the cache, unless an identical file is there, and
+    /// plays those files from now on. Returns their folder.
+    pub fn write_tones(&mut self, volume: f64) -> std::io::Result<PathBuf> {
         let base = self
             .cache
             .clone()
@@ -225,7 +226,8 @@ impl Audio {
             }
             out.insert(t, path);
         }
-        Ok(out)
+        self.tone_files = out;
+        Ok(dir)
     }
 
     /// Renders every phrase that is not already in the cache, all at once, and records the

@@ -10,7 +10,7 @@ breathing pacer, and look back at what you did and whether it helped.
 
 Files:
   routines     <config>/routines/*.toml  (your own; same id replaces a bundled routine)
-  settings     <config>/config.toml      (theme, bell, get-ready, weekly goal, patterns)
+  settings     <config>/config.toml      (theme, sound, voice, get-ready, weekly goal, patterns)
   history      <data>/history-<machine>.jsonl  (one JSON record per session, append-only)
   day log      <data>/days-<machine>.jsonl     (one JSON line per headache-day answer)
   <config> is $KNOTLESS_CONFIG_DIR or ~/.config/knotless;
@@ -49,7 +49,7 @@ pub struct Global {
     /// Use no colour at all (same as NO_COLOR=1)
     #[arg(long, global = true)]
     pub no_color: bool,
-    /// Never ring the terminal bell
+    /// No sound at all this run: no tones, no voice, no bell
     #[arg(long, global = true)]
     pub quiet: bool,
 }
@@ -232,11 +232,21 @@ pub enum Command {
         /// The routine's id, or a unique part of its name
         routine: String,
     },
+    /// Sound and voice: what was found, and each cue played once
+    #[command(subcommand)]
+    Sound(SoundCommand),
     /// Print shell completions
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SoundCommand {
+    /// Say which player and speech command were found, play each cue once with its name,
+    /// and say what is missing and how to get it
+    Test,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

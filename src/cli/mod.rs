@@ -6,6 +6,7 @@ pub mod days;
 pub mod edit;
 pub mod review;
 pub mod routines;
+pub mod sound;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -137,6 +138,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
         Command::Days { format } => {
             let log = days::load_days(data_dir(&paths)?)?;
             days::write_days(&mut out, &log, format).map_err(io_err)?;
+        }
+        Command::Sound(crate::cli::args::SoundCommand::Test) => {
+            let lib = Library::load(paths.config_dir());
+            warn_problems(&lib);
+            sound::test(&lib, cli.global.quiet, &mut out).map_err(io_err)?;
         }
         Command::Log {
             what,
