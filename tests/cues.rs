@@ -143,7 +143,10 @@ fn the_countdown_ticks_and_clears_breath_cues_before_the_end() {
     assert!(got.contains(&"9 breathe-out".to_string()));
     assert!(!got.contains(&"15 breathe-in".to_string()));
     for t in [14, 15, 16, 25, 26, 27, 36, 37, 38, 44, 45, 46] {
-        assert!(got.contains(&format!("{t} tick")), "no tick at {t}: {got:?}");
+        assert!(
+            got.contains(&format!("{t} tick")),
+            "no tick at {t}: {got:?}"
+        );
     }
     // "Last. Eight seconds." must now end before the tick at 44: it still fits.
     assert!(got.contains(&"39.7 say: Last. Eight seconds.".to_string()));
@@ -204,7 +207,11 @@ fn no_speech_overlaps_a_breath_cue_in_any_bundled_routine() {
                 }
             }
         }
-        assert!(spoken >= r.steps.len().min(2), "{}: only {spoken} phrases", r.id);
+        assert!(
+            spoken >= r.steps.len().min(2),
+            "{}: only {spoken} phrases",
+            r.id
+        );
     }
 }
 
@@ -250,13 +257,13 @@ fn skip_replans_from_the_new_stage() {
     // Skip Settle at 7: the transition starts now and is spoken now.
     let ev = s.skip(t0 + secs(7));
     let now = c.react(&s, &ev, t0 + secs(7));
-    assert_eq!(
-        now,
-        [Cue::Say("Trapezius. Left side. Six seconds.".into())]
-    );
+    assert_eq!(now, [Cue::Say("Trapezius. Left side. Six seconds.".into())]);
     let plan: Vec<String> = c.planned().map(|t| show(t0, t)).collect();
     assert_eq!(plan[0], "12 step");
-    assert_eq!(plan.last().unwrap(), "37.7 say: That is the end of the routine.");
+    assert_eq!(
+        plan.last().unwrap(),
+        "37.7 say: That is the end of the routine."
+    );
 }
 
 #[test]
@@ -271,7 +278,14 @@ fn back_replans_and_the_step_is_announced_again() {
     let ev = s.back(t0 + secs(23));
     assert_eq!(c.react(&s, &ev, t0 + secs(23)), [Cue::Tone(Tone::Step)]);
     let plan: Vec<String> = c.planned().map(|t| show(t0, t)).collect();
-    assert_eq!(plan[..3], ["27 breathe-out", "33 breathe-in", "35 say: Trapezius. Left side. Six seconds."]);
+    assert_eq!(
+        plan[..3],
+        [
+            "27 breathe-out",
+            "33 breathe-in",
+            "35 say: Trapezius. Left side. Six seconds."
+        ]
+    );
 }
 
 #[test]
@@ -294,7 +308,10 @@ fn adding_fifteen_seconds_extends_the_breaths_and_moves_the_rest() {
             "32 say: Trapezius. Left side. Six seconds.",
         ]
     );
-    assert_eq!(plan.last().unwrap(), "62.7 say: That is the end of the routine.");
+    assert_eq!(
+        plan.last().unwrap(),
+        "62.7 say: That is the end of the routine."
+    );
 }
 
 /// Runs the session with wake-ups only at the planned instants and collects what sounds.
@@ -326,7 +343,10 @@ fn muted_emits_nothing_and_needs_no_wake_up() {
     for t in 0..60 {
         let now = t0 + secs(t);
         let ev = s.update(now);
-        assert!(c.react(&s, &ev, now).is_empty(), "sounded at {t} s while muted");
+        assert!(
+            c.react(&s, &ev, now).is_empty(),
+            "sounded at {t} s while muted"
+        );
     }
     // Unmuted, what fell due meanwhile is not saved up.
     let (mut s, t0) = start();

@@ -8,9 +8,15 @@ use knotless::core::tone::{self, SAMPLE_RATE, zero_crossing_hz};
 fn in_and_out_differ_in_dominant_frequency_by_a_fifth_at_least() {
     let hz_in = zero_crossing_hz(&tone::samples(Tone::In, 0.3), SAMPLE_RATE);
     let hz_out = zero_crossing_hz(&tone::samples(Tone::Out, 0.3), SAMPLE_RATE);
-    assert!(hz_in > 300.0 && hz_out > 150.0, "in {hz_in:.0} Hz, out {hz_out:.0} Hz");
+    assert!(
+        hz_in > 300.0 && hz_out > 150.0,
+        "in {hz_in:.0} Hz, out {hz_out:.0} Hz"
+    );
     let ratio = hz_in / hz_out;
-    assert!(ratio >= 1.2, "in {hz_in:.0} Hz vs out {hz_out:.0} Hz: only {ratio:.2}×");
+    assert!(
+        ratio >= 1.2,
+        "in {hz_in:.0} Hz vs out {hz_out:.0} Hz: only {ratio:.2}×"
+    );
 }
 
 #[test]
@@ -33,9 +39,17 @@ fn no_tone_is_louder_than_the_volume() {
             let s = tone::samples(t, volume);
             let peak = s.iter().map(|x| x.unsigned_abs()).max().unwrap();
             let limit = (f64::from(i16::MAX) * volume).ceil() as u16;
-            assert!(peak <= limit, "{} at {volume}: peak {peak} > {limit}", t.name());
+            assert!(
+                peak <= limit,
+                "{} at {volume}: peak {peak} > {limit}",
+                t.name()
+            );
             // And it is not silent (the tick is meant to be the softest, at about a third).
-            assert!(peak as f64 >= limit as f64 * 0.25, "{} at {volume}: peak {peak}", t.name());
+            assert!(
+                peak as f64 >= limit as f64 * 0.25,
+                "{} at {volume}: peak {peak}",
+                t.name()
+            );
         }
     }
 }
@@ -49,8 +63,16 @@ fn every_tone_starts_and_ends_at_silence() {
             assert!(x.abs() <= near_zero, "{}: {what} sample {x}", t.name());
         }
         // The fades are smooth: no jump between neighbours bigger than a sine can make.
-        let max_step = s.windows(2).map(|w| (w[1] as i32 - w[0] as i32).abs()).max().unwrap();
-        assert!(max_step < i32::from(i16::MAX) / 4, "{}: a step of {max_step}", t.name());
+        let max_step = s
+            .windows(2)
+            .map(|w| (w[1] as i32 - w[0] as i32).abs())
+            .max()
+            .unwrap();
+        assert!(
+            max_step < i32::from(i16::MAX) / 4,
+            "{}: a step of {max_step}",
+            t.name()
+        );
     }
 }
 
@@ -59,7 +81,11 @@ fn tones_are_short_and_the_end_is_the_longest() {
     let end = tone::length(Tone::End);
     for t in Tone::ALL {
         let l = tone::length(t);
-        assert!(l.as_millis() >= 80 && l.as_millis() <= 2_000, "{}: {l:?}", t.name());
+        assert!(
+            l.as_millis() >= 80 && l.as_millis() <= 2_000,
+            "{}: {l:?}",
+            t.name()
+        );
         assert!(l <= end, "{} is longer than the end chime", t.name());
     }
 }

@@ -24,6 +24,14 @@ impl Template {
         }
     }
 
+    /// Runs the program found at `path` (PATH is looked up once, at start-up).
+    fn at(mut self, path: Option<&Path>) -> Template {
+        if let Some(p) = path {
+            self.words[0] = p.display().to_string();
+        }
+        self
+    }
+
     pub fn program(&self) -> &str {
         &self.words[0]
     }
@@ -85,18 +93,19 @@ pub struct Found {
 /// The configured player, else the first of [`PLAYERS`] on PATH.
 pub fn player(cfg: &SoundConfig) -> Option<Found> {
     if let Some(t) = cfg.player.as_deref().and_then(Template::parse) {
+        let path = which::which(t.program()).ok();
         return Some(Found {
             name: t.program().to_string(),
-            path: which::which(t.program()).ok(),
-            run: t,
+            run: t.at(path.as_deref()),
+            path,
             render: None,
         });
     }
     PLAYERS.iter().find_map(|(name, words)| {
         which::which(name).ok().map(|path| Found {
             name: name.to_string(),
+            run: Template::of(words).at(Some(&path)),
             path: Some(path),
-            run: Template::of(words),
             render: None,
         })
     })
@@ -108,9 +117,12 @@ pub fn player(cfg: &SoundConfig) -> Option<Found> {
 pub fn speech(cfg: &SoundConfig) -> Option<Found> {
     if let Some(t) = cfg.speech.as_deref().and_then(Template::parse) {
         let renders = t.has("{file}");
+        let name = t.program().to_string();
+        let path = which::which(&name).ok();
+        let t = t.at(path.as_deref());
         return Some(Found {
-            name: t.program().to_string(),
-            path: which::which(t.program()).ok(),
+            name,
+            path,
             run: t.clone(),
             render: renders.then_some(t),
         });
@@ -124,9 +136,9 @@ pub fn speech(cfg: &SoundConfig) -> Option<Found> {
     SPEAKERS.iter().find_map(|(name, run, render)| {
         which::which(name).ok().map(|path| Found {
             name: name.to_string(),
+            run: fill(run).at(Some(&path)),
+            render: render.map(|r| fill(r).at(Some(&path))),
             path: Some(path),
-            run: fill(run),
-            render: render.map(fill),
         })
     })
 }

@@ -86,8 +86,8 @@ impl Audio {
             cfg.sound = SoundMode::Off;
             cfg.voice = Voice::Off;
         }
-        let wants_player = matches!(cfg.sound, SoundMode::Auto | SoundMode::Tones)
-            || cfg.voice == Voice::Steps;
+        let wants_player =
+            matches!(cfg.sound, SoundMode::Auto | SoundMode::Tones) || cfg.voice == Voice::Steps;
         let player = wants_player.then(|| find::player(&cfg)).flatten();
         let speech = (cfg.voice == Voice::Steps)
             .then(|| find::speech(&cfg))
@@ -342,7 +342,9 @@ impl Audio {
                 (player.run.command(Some(file), None), TONE_LIMIT)
             }
             Cue::Say(text) => match (self.rendered.get(text), &self.player, &self.speech) {
-                (Some(file), Some(player), _) => (player.run.command(Some(file), None), SPEECH_LIMIT),
+                (Some(file), Some(player), _) => {
+                    (player.run.command(Some(file), None), SPEECH_LIMIT)
+                }
                 (_, _, Some(speech)) if !speech.run.has("{file}") => {
                     (speech.run.command(None, Some(text)), SPEECH_LIMIT)
                 }
@@ -354,7 +356,10 @@ impl Audio {
         match reaper::wait_until(&mut child, std::time::Instant::now() + limit) {
             Some(s) if s.success() => Ok(()),
             Some(s) => Err(format!("failed ({s})")),
-            None => Err(format!("still running after {} s: stopped", limit.as_secs())),
+            None => Err(format!(
+                "still running after {} s: stopped",
+                limit.as_secs()
+            )),
         }
     }
 

@@ -59,7 +59,10 @@ pub fn test(lib: &Library, quiet: bool, out: &mut dyn Write) -> io::Result<()> {
                 "speech: none found (looked for {})",
                 names(find::SPEAKERS.iter().map(|s| s.0))
             )?;
-            missing.push(format!("a speech command, for voice = \"steps\" — {}", find::SPEECH_PACKAGES));
+            missing.push(format!(
+                "a speech command, for voice = \"steps\" — {}",
+                find::SPEECH_PACKAGES
+            ));
         }
     }
     if a.player().is_some() {

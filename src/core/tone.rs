@@ -160,10 +160,7 @@ pub fn zero_crossing_hz(samples: &[i16], rate: u32) -> f64 {
         return 0.0;
     };
     let part = &samples[a..=b];
-    let crossings = part
-        .windows(2)
-        .filter(|w| (w[0] < 0) != (w[1] < 0))
-        .count();
+    let crossings = part.windows(2).filter(|w| (w[0] < 0) != (w[1] < 0)).count();
     if part.len() < 2 {
         return 0.0;
     }

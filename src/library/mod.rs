@@ -1271,7 +1271,14 @@ fn read_routine(
 
 /// The sound and voice keys of `config.toml`.
 fn read_sound_config(rep: &mut Reporter<'_>, t: &DeTable<'_>, c: &mut SoundConfig) {
-    if let Some(m) = get_choice(rep, t, "sound", "sound", &SoundMode::NAMES, SoundMode::parse) {
+    if let Some(m) = get_choice(
+        rep,
+        t,
+        "sound",
+        "sound",
+        &SoundMode::NAMES,
+        SoundMode::parse,
+    ) {
         c.sound = m;
     }
     if let Some(v) = get_choice(rep, t, "voice", "voice", &Voice::NAMES, Voice::parse) {
