@@ -140,12 +140,12 @@ impl CueOptions {
         voice: false,
     };
 
-    /// The routine's `audio` hint can only take away: quiet keeps the step cues and voice.
+    /// The routine's `audio` hint can only take away: quiet drops the 3-2-1 ticks (and
+    /// the runner halves the volume); the breath tones stay, they are what paces.
     pub fn with_hint(self, hint: AudioHint) -> CueOptions {
         match hint {
             AudioHint::Normal => self,
             AudioHint::Quiet => CueOptions {
-                breath: false,
                 countdown: false,
                 ..self
             },

@@ -531,7 +531,7 @@ pub enum AudioHint {
     /// The user's settings as they are.
     #[default]
     Normal,
-    /// Half the volume, and only the step cues and voice: no breath cues, no 3-2-1.
+    /// Half the volume and no 3-2-1 ticks (breath tones and voice stay).
     Quiet,
     /// No sound at all, whatever the settings (the user can still unmute with `m`).
     Off,
