@@ -369,7 +369,10 @@ fn off_options_and_the_quiet_hint() {
     let quiet = with_ticks.with_hint(AudioHint::Quiet);
     let got = timeline(t0, &cues::plan(&s, t0, quiet, &SpeechLengths::default()));
     assert!(!got.iter().any(|c| c.contains("tick")), "{got:?}");
-    assert!(got.contains(&"15 breathe-in".to_string()), "breath tones stay: {got:?}");
+    assert!(
+        got.contains(&"15 breathe-in".to_string()),
+        "breath tones stay: {got:?}"
+    );
     assert!(got.contains(&"5 step".to_string()));
     assert_eq!(ALL.with_hint(AudioHint::Off), CueOptions::NONE);
     // Voice alone: phrases, no tones, and no chime to wait for.

@@ -33,7 +33,6 @@ fn pattern(id: &str, phases: &[(PhaseKind, u64)]) -> Pattern {
             })
             .collect(),
         source: Source::Bundled,
-        audio: Default::default(),
     }
 }
 

@@ -60,7 +60,6 @@ fn pattern(phases: &[(PhaseKind, u64)]) -> Pattern {
             })
             .collect(),
         source: Source::Bundled,
-        audio: Default::default(),
     }
 }
 

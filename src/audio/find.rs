@@ -67,9 +67,15 @@ pub const PLAYERS: [(&str, &[&str]); 4] = [
     ("afplay", &["afplay", "{file}"]),
 ];
 
-/// The speech commands tried in order when none is configured: how each speaks, and how it
-/// renders to a WAV file if it can.
-pub const SPEAKERS: [(&str, &[&str], Option<&[&str]>); 3] = [
+/// A known speech command: its name, how it speaks, and how it renders to a WAV if it can.
+pub type Speaker = (
+    &'static str,
+    &'static [&'static str],
+    Option<&'static [&'static str]>,
+);
+
+/// The speech commands tried in order when none is configured.
+pub const SPEAKERS: [Speaker; 3] = [
     (
         "espeak-ng",
         &["espeak-ng", "-a", "{amp}", "{text}"],

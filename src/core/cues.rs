@@ -520,15 +520,15 @@ pub fn number_words(n: u64) -> String {
     ];
     match n {
         0..20 => ONES[n as usize].to_string(),
-        20..100 if n % 10 == 0 => TENS[(n / 10) as usize].to_string(),
+        20..100 if n.is_multiple_of(10) => TENS[(n / 10) as usize].to_string(),
         20..100 => format!("{}-{}", TENS[(n / 10) as usize], ONES[(n % 10) as usize]),
-        100..1000 if n % 100 == 0 => format!("{} hundred", ONES[(n / 100) as usize]),
+        100..1000 if n.is_multiple_of(100) => format!("{} hundred", ONES[(n / 100) as usize]),
         100..1000 => format!(
             "{} hundred and {}",
             ONES[(n / 100) as usize],
             number_words(n % 100)
         ),
-        _ if n % 1000 == 0 => format!("{} thousand", number_words(n / 1000)),
+        _ if n.is_multiple_of(1000) => format!("{} thousand", number_words(n / 1000)),
         _ => format!(
             "{} thousand {}",
             number_words(n / 1000),
