@@ -19,6 +19,8 @@ use std::time::{Duration, Instant};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+use crate::audio::{Audio, Performed};
+use crate::core::cues::Timed;
 pub use crate::core::effect::Effect;
 use crate::library::Library;
 use crate::library::edit::{EditOutcome, FilesStamp};
@@ -37,7 +39,15 @@ pub struct Env {
     pub motion: Motion,
     /// The bell is allowed (config `bell` and no `--quiet`); `m` mutes it per session.
     pub bell_allowed: bool,
+    /// `m`: no tone, phrase or bell until pressed again.
     pub muted: bool,
+    /// Tones and speech: what was found, the files, the children.
+    pub audio: Audio,
+    /// Cues a closed session left to sound soon (its end line), in order.
+    pub pending_cues: Vec<Timed>,
+    /// The routine whose phrases were last rendered (while its cautions showed), and their
+    /// lengths, so its session starts without waiting for speech.
+    pub prepared: Option<(String, crate::core::cues::SpeechLengths)>,
     pub ask_ratings: bool,
     pub get_ready: Duration,
     pub weekly_goal: u32,
@@ -66,6 +76,9 @@ impl Env {
             motion: c.motion,
             bell_allowed: c.bell && !quiet,
             muted: false,
+            audio: Audio::new(&c.sound, c.bell, quiet),
+            pending_cues: Vec::new(),
+            prepared: None,
             ask_ratings: c.ask_ratings,
             get_ready: c.get_ready,
             weekly_goal: c.weekly_goal,
@@ -218,7 +231,7 @@ impl App {
             let ctx = env.ctx();
             stack.last_mut().unwrap().update(key, now, &ctx)
         };
-        self.perform(effects);
+        self.perform(effects, now);
         self.apply(nav, now);
     }
 
@@ -227,19 +240,34 @@ impl App {
         self.env.status = Some(format!("theme: {}", self.env.theme.name));
     }
 
-    /// A wake-up with no input: let the screen advance its timers.
+    /// A wake-up with no input: sound pending cues that are due, and let the screen
+    /// advance its timers.
     pub fn tick(&mut self, now: Instant) {
+        let due = self.env.pending_cues.partition_point(|t| t.at <= now);
+        let cues: Vec<Effect> = self
+            .env
+            .pending_cues
+            .drain(..due)
+            .map(Effect::Cue)
+            .collect();
+        self.perform(cues, now);
         let (nav, effects) = {
             let (env, stack) = (&self.env, &mut self.stack);
             let ctx = env.ctx();
             stack.last_mut().unwrap().tick(now, &ctx)
         };
-        self.perform(effects);
+        self.perform(effects, now);
         self.apply(nav, now);
     }
 
+    /// The screen's next wake-up, or a pending cue's if that comes first.
     pub fn deadline(&self, now: Instant) -> Option<Instant> {
-        self.screen().deadline(now, &self.env.ctx())
+        let screen = self.screen().deadline(now, &self.env.ctx());
+        let cue = self.env.pending_cues.first().map(|t| t.at.max(now));
+        match (screen, cue) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Quit now, letting every screen save what it must (Ctrl-C, SIGTERM, SIGHUP).
@@ -251,17 +279,17 @@ impl App {
             .rev()
             .flat_map(|s| s.shutdown(now, &ctx))
             .collect();
-        self.perform(effects);
+        self.perform(effects, now);
         self.quit = true;
     }
 
     pub fn suspend(&mut self, now: Instant) {
         let effects = self.stack.last_mut().unwrap().suspend(now);
-        self.perform(effects);
+        self.perform(effects, now);
     }
 
     /// Performs what the screens asked for, in order.
-    fn perform(&mut self, effects: Vec<Effect>) {
+    fn perform(&mut self, effects: Vec<Effect>, now: Instant) {
         for e in effects {
             match e {
                 Effect::Ring => {
@@ -271,13 +299,17 @@ impl App {
                 }
                 Effect::ToggleMute => {
                     self.env.muted = !self.env.muted;
+                    if self.env.muted {
+                        self.env.pending_cues.clear();
+                    }
                     let word = if self.env.muted {
-                        "bell muted"
+                        "sound muted"
                     } else {
-                        "bell on"
+                        "sound on"
                     };
                     self.env.status = Some(word.into());
                 }
+                Effect::Cue(timed) => self.sound(timed, now),
                 Effect::Status(s) => self.env.status = Some(s),
                 Effect::Save(_) => {
                     // Re-read right after the frame that shows the end of the session.
@@ -317,6 +349,24 @@ impl App {
                     }
                 }
             }
+        }
+    }
+
+    /// Sounds a cue that is due, or keeps it until it is (the loop wakes for it).
+    fn sound(&mut self, timed: Timed, now: Instant) {
+        if self.env.muted {
+            return;
+        }
+        if timed.at > now {
+            let i = self.env.pending_cues.partition_point(|t| t.at <= timed.at);
+            self.env.pending_cues.insert(i, timed);
+            return;
+        }
+        if self.env.audio.perform(&timed.cue) == Performed::Bell && self.env.bell_allowed {
+            self.env.bell_pending = true;
+        }
+        if let Some(n) = self.env.audio.take_notice() {
+            self.env.status = Some(n);
         }
     }
 

@@ -14,6 +14,8 @@ use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers
 use ratatui::crossterm::terminal;
 
 use crate::app::Runner;
+use crate::audio::{Audio, Performed};
+use crate::core::cues::Timed;
 use crate::core::effect::Effect;
 use crate::core::run::Run;
 use crate::core::session::{Event as SEvent, Session, StageKind};
@@ -25,9 +27,14 @@ pub struct Plain<W: Write> {
     /// Raw mode needs "\r\n" to start a new line.
     raw: bool,
     bell: bool,
+    muted: bool,
     /// The last countdown mark printed for the current stage ("1:00 left").
     last_mark: Option<u64>,
     last_phase: Option<(u32, usize)>,
+    /// Tones and speech, as in the app.
+    audio: Audio,
+    /// Cues due after the session ended (its end line).
+    pending: Vec<Timed>,
 }
 
 impl<W: Write> Plain<W> {
@@ -36,9 +43,18 @@ impl<W: Write> Plain<W> {
             out,
             raw: false,
             bell,
+            muted: false,
             last_mark: None,
             last_phase: None,
+            audio: Audio::off(),
+            pending: Vec::new(),
         }
+    }
+
+    /// Sounds the session's cues with `audio`.
+    pub fn with_audio(mut self, audio: Audio) -> Self {
+        self.audio = audio;
+        self
     }
 
     fn line(&mut self, text: &str) -> io::Result<()> {
@@ -179,10 +195,18 @@ impl<W: Write> Plain<W> {
         let keys = io::stdin().is_terminal();
         if keys && terminal::enable_raw_mode().is_ok() {
             self.raw = true;
-            self.line("(Space pause · n skip · q stop)")?;
+            self.line("(Space pause · n skip · m mute · q stop)")?;
         }
         self.line("Self-care only, not medical advice. Stop if it hurts, makes you dizzy, or your headache gets worse.")?;
         let result = self.drive(&mut run, &mut runner, &stop, keys);
+        // The end line, just after the end chime; never more than a few seconds' wait.
+        for t in std::mem::take(&mut self.pending) {
+            let wait = t.at.saturating_duration_since(Instant::now());
+            if wait <= Duration::from_secs(3) && !stop.load(Ordering::Relaxed) {
+                std::thread::sleep(wait);
+                self.sound(&t)?;
+            }
+        }
         if self.raw {
             let _ = terminal::disable_raw_mode();
             self.raw = false;
@@ -232,8 +256,11 @@ impl<W: Write> Plain<W> {
             }
             self.progress(s, now)?;
             // At most a second between checks, so signals are noticed promptly.
-            let wait = s
-                .next_deadline(now, 1)
+            let next = match (s.next_deadline(now, 1), run.next_cue()) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            let wait = next
                 .map(|d| d.saturating_duration_since(Instant::now()))
                 .unwrap_or(Duration::from_secs(1))
                 .min(Duration::from_secs(1));
@@ -245,6 +272,7 @@ impl<W: Write> Plain<W> {
                     {
                         let ctrl_c = k.modifiers.contains(KeyModifiers::CONTROL)
                             && k.code == KeyCode::Char('c');
+                        let s = &mut run.session;
                         let events = match k.code {
                             _ if ctrl_c => s.stop(now),
                             KeyCode::Char('q') | KeyCode::Esc => s.stop(now),
@@ -258,6 +286,16 @@ impl<W: Write> Plain<W> {
                                 ev
                             }
                             KeyCode::Char('n') | KeyCode::Right => s.skip(now),
+                            KeyCode::Char('m') => {
+                                self.muted = !self.muted;
+                                run.set_muted(self.muted, now);
+                                self.line(if self.muted {
+                                    "Sound muted"
+                                } else {
+                                    "Sound on"
+                                })?;
+                                Vec::new()
+                            }
                             _ => Vec::new(),
                         };
                         self.react(run, runner, &events, now)?;
@@ -273,7 +311,7 @@ impl<W: Write> Plain<W> {
     /// and describes each new stage.
     fn react(
         &mut self,
-        run: &Run,
+        run: &mut Run,
         runner: &mut Runner,
         events: &[SEvent],
         now: Instant,
@@ -282,6 +320,8 @@ impl<W: Write> Plain<W> {
         for effect in run.react(events, now) {
             match effect {
                 Effect::Ring if self.bell && !finished => write!(self.out, "\x07")?,
+                Effect::Cue(t) if t.at > now => self.pending.push(t),
+                Effect::Cue(t) => self.sound(&t)?,
                 Effect::Checkpoint(_) | Effect::Save(_) => {
                     runner.perform(&effect, jiff::Zoned::now());
                 }
@@ -290,6 +330,20 @@ impl<W: Write> Plain<W> {
         }
         if !finished && events.iter().any(SEvent::changes_stage) {
             self.announce(&run.session, now)?;
+        }
+        Ok(())
+    }
+}
+
+impl<W: Write> Plain<W> {
+    /// Plays a cue; the bell, when it stands in for tones, goes into the output.
+    fn sound(&mut self, t: &Timed) -> io::Result<()> {
+        if self.audio.perform(&t.cue) == Performed::Bell && self.bell {
+            write!(self.out, "\x07")?;
+            self.out.flush()?;
+        }
+        if let Some(n) = self.audio.take_notice() {
+            self.line(&format!("({n})"))?;
         }
         Ok(())
     }

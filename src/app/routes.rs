@@ -4,6 +4,7 @@
 use std::time::Instant;
 
 use crate::app::{App, Route, Screen};
+use crate::core::cues::{Cues, SpeechLengths};
 use crate::core::rules::breathing_get_ready;
 use crate::core::run::Run;
 use crate::core::session::{Options, Session};
@@ -17,7 +18,11 @@ impl App {
         Ok(match route {
             Route::Home => Box::new(home::Home::new(&self.env.ctx())),
             Route::Notice { review, then } => Box::new(first_run::FirstRun::new(review, then)),
-            Route::Before(routine) => Box::new(before::Before::new(routine)),
+            Route::Before(routine) => {
+                // Render its phrases while the cautions are read.
+                self.prepare_sound(&routine);
+                Box::new(before::Before::new(routine))
+            }
             Route::Player {
                 routine,
                 pain_before,
@@ -25,7 +30,8 @@ impl App {
                 let opts = Options {
                     get_ready: self.env.get_ready,
                 };
-                let run = self.start_run(|id| Session::new(&routine, opts, id, now), pain_before);
+                let run =
+                    self.start_run(|id| Session::new(&routine, opts, id, now), pain_before, now);
                 Box::new(player::Player::new(run))
             }
             Route::BreathingSetup => Box::new(breathe::Setup::new(&self.env.ctx())),
@@ -36,6 +42,7 @@ impl App {
                 let run = self.start_run(
                     |id| Session::breathing(&pattern, length, opts, id, now),
                     None,
+                    now,
                 );
                 Box::new(player::Player::new(run))
             }
@@ -79,11 +86,44 @@ impl App {
 
     /// Starts a session now: its record id, the wall clock at its first instant, and its
     /// in-progress snapshot from the first second.
-    fn start_run(&mut self, make: impl FnOnce(String) -> Session, pain: Option<u8>) -> Run {
+    fn start_run(
+        &mut self,
+        make: impl FnOnce(String) -> Session,
+        pain: Option<u8>,
+        now: Instant,
+    ) -> Run {
         let wall = (self.env.wall)();
         let session = make(store::new_id(wall.timestamp()));
-        let run = Run::new(session, wall, pain);
-        self.perform(vec![run.begin()]);
+        let run = self.with_sound(Run::new(session, wall, pain), now);
+        self.perform(vec![run.begin()], now);
         run
+    }
+
+    /// Writes the tones and renders the routine's phrases (once; kept for its session).
+    fn prepare_sound(&mut self, routine: &crate::model::routine::Routine) -> SpeechLengths {
+        if let Some((id, lens)) = &self.env.prepared
+            && *id == routine.id
+        {
+            return lens.clone();
+        }
+        let lens = self.env.audio.prepare(routine);
+        self.env.prepared = Some((routine.id.clone(), lens.clone()));
+        lens
+    }
+
+    /// The session's sound plan, as the settings, the routine's hint and what was found
+    /// allow; a notice on the status line when something is missing (once a run).
+    fn with_sound(&mut self, run: Run, now: Instant) -> Run {
+        let routine = run.session.routine().clone();
+        let lens = self.prepare_sound(&routine);
+        let opts = self.env.audio.options(routine.audio);
+        if let Some(n) = self.env.audio.take_notice() {
+            self.env.status = Some(n);
+        }
+        let mut cues = Cues::new(&run.session, now, opts, lens);
+        if self.env.muted {
+            cues.set_muted(true, now);
+        }
+        run.with_cues(cues)
     }
 }

@@ -76,7 +76,8 @@ impl Runner {
             | Effect::ToggleMute
             | Effect::Status(_)
             | Effect::EditRoutine(_)
-            | Effect::ReloadFiles => None,
+            | Effect::ReloadFiles
+            | Effect::Cue(_) => None,
         }
     }
 

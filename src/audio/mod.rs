@@ -127,6 +127,16 @@ impl Audio {
         }
     }
 
+    /// No sound at all, and nothing looked for.
+    pub fn off() -> Audio {
+        let cfg = SoundConfig {
+            sound: SoundMode::Off,
+            voice: Voice::Off,
+            ..SoundConfig::default()
+        };
+        Audio::new(&cfg, false, true)
+    }
+
     /// Uses this directory for the files instead of the platform cache (tests).
     pub fn with_cache(mut self, dir: Option<PathBuf>) -> Audio {
         self.cache = dir;

@@ -435,27 +435,47 @@ fn run_cmd(
     query: &str,
     plain: bool,
 ) -> Result<ExitCode, UserError> {
-    let env = make_env(g, paths);
+    let mut env = make_env(g, paths);
     warn_problems(&env.lib);
     let routine = env.lib.find(query).map_err(|e| e.to_string())?.clone();
     if wants_plain(plain) {
-        let now = std::time::Instant::now();
-        let wall = jiff::Zoned::now();
         let opts = crate::core::session::Options {
             get_ready: env.get_ready,
         };
-        let id = crate::store::history::new_id(wall.timestamp());
-        let session = crate::core::session::Session::new(&routine, opts, id, now);
-        return plain_run(&env, crate::core::run::Run::new(session, wall, None));
+        return plain_run(&mut env, |id, now| {
+            crate::core::session::Session::new(&routine, opts, id, now)
+        });
     }
     crate::app::tui::check_terminal()?;
     start_app(env, crate::app::Route::Before(routine))
 }
 
 /// A session as timed lines of text, kept by the same runner as in the app.
-fn plain_run(env: &crate::app::Env, run: crate::core::run::Run) -> Result<ExitCode, UserError> {
+/// The sound is prepared first (tone files, rendered phrases), so the session's first cue
+/// is on time.
+fn plain_run(
+    env: &mut crate::app::Env,
+    make: impl Fn(String, std::time::Instant) -> crate::core::session::Session,
+) -> Result<ExitCode, UserError> {
+    let probe = make(String::new(), std::time::Instant::now());
+    let lens = env.audio.prepare(probe.routine());
+    let hint = probe.routine().audio;
+    let opts = env.audio.options(hint);
+    if let Some(n) = env.audio.take_notice() {
+        eprintln!("knotless: {n}");
+    }
+    let now = std::time::Instant::now();
+    let wall = jiff::Zoned::now();
+    let session = make(crate::store::history::new_id(wall.timestamp()), now);
+    let cues = crate::core::cues::Cues::new(&session, now, opts, lens);
+    let run = crate::core::run::Run::new(session, wall, None).with_cues(cues);
     let runner = crate::app::Runner::new(env.paths.data.clone());
-    plain_finish(crate::app::plain::Plain::new(io::stdout(), env.bell_allowed).run(run, runner))
+    let audio = std::mem::replace(&mut env.audio, crate::audio::Audio::off());
+    plain_finish(
+        crate::app::plain::Plain::new(io::stdout(), env.bell_allowed)
+            .with_audio(audio)
+            .run(run, runner),
+    )
 }
 
 /// The pattern and length for `breathe`, with the content guide's limit on 4-7-8
@@ -497,14 +517,12 @@ fn breathe_cmd(
         eprintln!("note: {n}");
     }
     if wants_plain(plain) {
-        let now = std::time::Instant::now();
-        let wall = jiff::Zoned::now();
         let opts = crate::core::session::Options {
             get_ready: crate::core::rules::breathing_get_ready(env.get_ready),
         };
-        let id = crate::store::history::new_id(wall.timestamp());
-        let session = crate::core::session::Session::breathing(&p, len, opts, id, now);
-        return plain_run(&env, crate::core::run::Run::new(session, wall, None));
+        return plain_run(&mut env, |id, now| {
+            crate::core::session::Session::breathing(&p, len, opts, id, now)
+        });
     }
     crate::app::tui::check_terminal()?;
     env.status = note;

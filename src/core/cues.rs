@@ -440,12 +440,23 @@ impl Cues {
 
     /// `m`: while muted nothing sounds; cues that fall due meanwhile are dropped, not saved up.
     pub fn set_muted(&mut self, muted: bool, now: Instant) {
-        self.take_due(now);
+        if self.muted && !muted {
+            while self.queue.front().is_some_and(|t| t.at < now) {
+                self.queue.pop_front();
+            }
+        }
         self.muted = muted;
     }
 
     pub fn is_muted(&self) -> bool {
         self.muted
+    }
+
+    /// Everything still planned, with its instant (nothing when muted): the session is
+    /// over and its screen is closing; the runner sounds these when due.
+    pub fn drain(&mut self) -> impl Iterator<Item = Timed> + '_ {
+        let muted = self.muted;
+        self.queue.drain(..).filter(move |_| !muted)
     }
 
     fn take_due(&mut self, now: Instant) -> Vec<Timed> {

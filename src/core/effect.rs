@@ -2,6 +2,7 @@
 //! file, rings a bell or changes a setting itself: it returns effects, and one runner in
 //! the app performs them. A new side effect is one variant here and one arm there.
 
+use crate::core::cues::Timed;
 use crate::model::record::{Amendment, SessionRecord};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -19,6 +20,9 @@ pub enum Effect {
     Ring,
     /// Mute or unmute the sounds of this run.
     ToggleMute,
+    /// Sound a cue (a tone or a phrase) at its instant: now if it is due, else as soon as
+    /// it is (the end line, due just after the session closed its screen).
+    Cue(Timed),
     /// A one-line message in the footer until the next key.
     Status(String),
     /// Edit this routine (an id, or the stem of a file that did not load) in the user's

@@ -6,6 +6,7 @@
 
 use std::time::Instant;
 
+use crate::core::cues::Cues;
 use crate::core::effect::Effect;
 use crate::core::session::{Event, Session};
 use crate::model::record::{SessionRecord, Stamp};
@@ -15,6 +16,8 @@ pub struct Run {
     pub session: Session,
     wall_start: jiff::Zoned,
     pain_before: Option<u8>,
+    /// The session's sound plan; without one, timer-driven stage changes ring the bell.
+    cues: Option<Cues>,
 }
 
 impl Run {
@@ -24,6 +27,26 @@ impl Run {
             session,
             wall_start,
             pain_before,
+            cues: None,
+        }
+    }
+
+    /// Sounds the session by this plan (tones, phrases, or the bell standing in for
+    /// tones) instead of ringing the bell at stage changes.
+    pub fn with_cues(mut self, cues: Cues) -> Run {
+        self.cues = Some(cues);
+        self
+    }
+
+    /// When the next cue is due, for the runner's deadline (`None` when muted or none).
+    pub fn next_cue(&self) -> Option<Instant> {
+        self.cues.as_ref().and_then(Cues::next_at)
+    }
+
+    /// `m`: mute or unmute this session's cues.
+    pub fn set_muted(&mut self, muted: bool, now: Instant) {
+        if let Some(c) = &mut self.cues {
+            c.set_muted(muted, now);
         }
     }
 
@@ -54,12 +77,26 @@ impl Run {
         Effect::Checkpoint(self.record(self.session.started()))
     }
 
-    /// What the session's events ask for: a bell on timer-driven stage changes, a fresh
-    /// snapshot at every stage change, and the final record when it ends.
-    pub fn react(&self, events: &[Event], now: Instant) -> Vec<Effect> {
+    /// What the session's events ask for: a fresh snapshot at every stage change, the
+    /// final record when it ends, and the cues now due (re-planned after a control) — or,
+    /// with no sound plan, a bell on timer-driven stage changes. When the session ends,
+    /// the cues still to come (the end line after the end chime) go out with their
+    /// instants, for the runner to sound when due.
+    pub fn react(&mut self, events: &[Event], now: Instant) -> Vec<Effect> {
         let mut out = Vec::new();
+        if let Some(cues) = &mut self.cues {
+            let at = now;
+            out.extend(
+                cues.react(&self.session, events, now)
+                    .into_iter()
+                    .map(|cue| Effect::Cue(crate::core::cues::Timed { at, cue })),
+            );
+            if self.session.is_finished() {
+                out.extend(cues.drain().map(Effect::Cue));
+            }
+        }
         for e in events {
-            if e.rings_bell() {
+            if self.cues.is_none() && e.rings_bell() {
                 out.push(Effect::Ring);
             }
             if let Event::Finished { .. } = e {

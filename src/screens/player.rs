@@ -3,8 +3,8 @@
 //! glance which step, what to do, how hard, how long is left and how to breathe.
 //!
 //! The session core decides everything about time; this screen draws its `View`, maps keys
-//! to its controls, rings the bell on timer-driven step changes, and keeps the recorder's
-//! snapshot current. It wakes only when the session's next visible change is due.
+//! to its controls, and hands on what the session's events ask for (snapshots, the cues of
+//! its sound plan). It wakes only when the session's next visible change or next cue is due.
 
 use std::time::Instant;
 
@@ -101,7 +101,7 @@ impl Player {
     }
 
     /// What the session's events ask for; at the end, the finish screen.
-    fn react(&self, events: Vec<Event>, now: Instant) -> Update {
+    fn react(&mut self, events: Vec<Event>, now: Instant) -> Update {
         let effects = self.run.react(&events, now);
         let nav = effects
             .iter()
@@ -678,7 +678,7 @@ impl Screen for Player {
         }
     }
 
-    fn update(&mut self, key: KeyEvent, now: Instant, _ctx: &Ctx) -> Update {
+    fn update(&mut self, key: KeyEvent, now: Instant, ctx: &Ctx) -> Update {
         let session = &mut self.run.session;
         if self.confirm_stop {
             let events = match lookup(CONFIRM_KEYS, key.code) {
@@ -705,7 +705,10 @@ impl Screen for Player {
             Some(Act::Restart) => session.restart(now),
             Some(Act::More) => session.add_time(now),
             Some(Act::Less) => session.remove_time(now),
-            Some(Act::Mute | Act::Unmute) => return (Nav::Stay, vec![Effect::ToggleMute]),
+            Some(Act::Mute | Act::Unmute) => {
+                self.run.set_muted(!ctx.muted, now);
+                return (Nav::Stay, vec![Effect::ToggleMute]);
+            }
             Some(Act::AskStop) => {
                 let mut events = session.update(now);
                 self.was_running = !session.is_paused() && !session.is_finished();
@@ -723,8 +726,14 @@ impl Screen for Player {
         self.react(events, now)
     }
 
+    /// The next visible change or the next cue, whichever comes first (nothing else wakes
+    /// the loop between cues).
     fn deadline(&self, now: Instant, _ctx: &Ctx) -> Option<Instant> {
-        self.run.session.next_deadline(now, self.pacer_levels)
+        let screen = self.run.session.next_deadline(now, self.pacer_levels);
+        match (screen, self.run.next_cue().map(|c| c.max(now))) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     fn keys(&self, ctx: &Ctx) -> Vec<KeyHelp> {
