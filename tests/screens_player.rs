@@ -173,12 +173,29 @@ fn ctrl_c_saves_a_running_session_as_stopped() {
 
 #[test]
 fn the_bell_rings_on_timer_step_changes_unless_muted() {
-    let mut t = started(0);
+    use knotless::model::config::{SoundConfig, SoundMode};
+    let mut t = TestApp::with_routines(ThemeName::Calm, &[("test-neck.toml", FIXTURE)]);
+    // sound = "bell": the bell stands in for the step, switch and end tones.
+    let bell = SoundConfig {
+        sound: SoundMode::Bell,
+        ..SoundConfig::default()
+    };
+    t.app.env.audio = knotless::audio::Audio::new(&bell, true, false);
     t.app.env.bell_allowed = true;
+    t.keys(
+        0,
+        &[
+            "/", "t", "e", "s", "t", " ", "n", "e", "c", "k", "Enter", "Enter", "5",
+        ],
+    );
+    t.tick(4_000);
+    assert!(!t.app.env.bell_pending, "nothing during the get-ready");
     t.tick(5_000);
     assert!(t.app.env.bell_pending, "get-ready → first step rings");
     t.app.env.bell_pending = false;
-    t.keys(6_000, &["m"]);
+    t.tick(7_000);
+    assert!(!t.app.env.bell_pending, "no bell for breaths");
+    t.keys(8_000, &["m"]);
     t.tick(25_000);
     assert!(!t.app.env.bell_pending, "muted");
 }
