@@ -50,6 +50,8 @@ fn step(title: &str, d: u64, breathing: Option<Pattern>, sides: Sides, transitio
         transition: secs(transition),
         switch_cue: None,
         say: None,
+        region: None,
+        technique: None,
     }
 }
 
