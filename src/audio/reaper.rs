@@ -1,6 +1,8 @@
 //! Waiting for sound children off the UI path: one thread, started with the first child,
 //! that reaps them as they end and kills any that outlive their limit. With no children it
-//! blocks on its channel, so it never wakes between cues.
+//! blocks on its channel, so it never wakes between cues; while one runs it looks at it
+//! after 100 ms, then twice as long each time up to a second (a tone's player is checked
+//! about four times, not every few milliseconds).
 
 use std::process::{Child, Command, ExitStatus};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -8,8 +10,9 @@ use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// How often the thread looks at running children.
-const POLL: Duration = Duration::from_millis(50);
+/// The first look at a new child, and the longest wait between looks.
+const FIRST_LOOK: Duration = Duration::from_millis(100);
+const LONGEST_LOOK: Duration = Duration::from_secs(1);
 /// After this many failures in a row with no success, the player is taken as broken.
 const BROKEN_AFTER: usize = 2;
 
@@ -17,6 +20,8 @@ struct Job {
     child: Child,
     deadline: Instant,
     name: String,
+    next_look: Instant,
+    gap: Duration,
 }
 
 #[derive(Default)]
@@ -41,10 +46,13 @@ impl Reaper {
         let child = cmd.spawn()?;
         let tx = self.tx.get_or_insert_with(|| start(self.state.clone()));
         self.state.running.fetch_add(1, Ordering::SeqCst);
+        let now = Instant::now();
         let job = Job {
             child,
-            deadline: Instant::now() + limit,
+            deadline: now + limit,
             name: name.to_string(),
+            next_look: now + FIRST_LOOK,
+            gap: FIRST_LOOK,
         };
         if let Err(mpsc::SendError(mut job)) = tx.send(job) {
             // The thread is gone (it never should be): do not leave a zombie behind.
@@ -86,16 +94,19 @@ fn start(state: Arc<Shared>) -> Sender<Job> {
             let mut jobs: Vec<Job> = Vec::new();
             let mut open = true;
             loop {
-                let msg = if jobs.is_empty() {
-                    if !open {
-                        return;
+                let next = jobs.iter().map(|j| j.next_look.min(j.deadline)).min();
+                let msg = match next {
+                    None if !open => return,
+                    None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+                    Some(at) => {
+                        let wait = at.saturating_duration_since(Instant::now());
+                        if open {
+                            rx.recv_timeout(wait)
+                        } else {
+                            std::thread::sleep(wait);
+                            Err(RecvTimeoutError::Timeout)
+                        }
                     }
-                    rx.recv().map_err(|_| RecvTimeoutError::Disconnected)
-                } else if open {
-                    rx.recv_timeout(POLL)
-                } else {
-                    std::thread::sleep(POLL);
-                    Err(RecvTimeoutError::Timeout)
                 };
                 match msg {
                     Ok(job) => jobs.push(job),
@@ -104,6 +115,11 @@ fn start(state: Arc<Shared>) -> Sender<Job> {
                 }
                 let now = Instant::now();
                 jobs.retain_mut(|j| {
+                    if now < j.next_look && now < j.deadline {
+                        return true;
+                    }
+                    j.gap = (j.gap * 2).min(LONGEST_LOOK);
+                    j.next_look = now + j.gap;
                     let done = match j.child.try_wait() {
                         Ok(Some(status)) => {
                             let counter = if status.success() {
