@@ -323,3 +323,35 @@ fn real_speech_renders_a_step_to_a_file_sox_can_hear() {
     let lens = a.prepare(r);
     assert_eq!(lens.known(&phrase), Some(len));
 }
+
+/// The default build links no audio or speech library: sound and speech run as child
+/// processes. (What `cargo tree` would show, read from the lock file.)
+#[test]
+fn no_audio_or_speech_crate_is_linked() {
+    let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.lock")).unwrap();
+    let names: Vec<&str> = lock
+        .lines()
+        .filter_map(|l| l.strip_prefix("name = \""))
+        .map(|n| n.trim_end_matches('"'))
+        .collect();
+    assert!(names.contains(&"hound"), "the lock file was read");
+    for n in &names {
+        let banned = [
+            "alsa",
+            "cpal",
+            "rodio",
+            "portaudio",
+            "pulse",
+            "jack",
+            "coreaudio",
+            "tts",
+            "speech",
+            "espeak",
+            "oboe",
+        ];
+        assert!(
+            !banned.iter().any(|b| n.contains(b)),
+            "{n} would link an audio or speech library"
+        );
+    }
+}
