@@ -307,7 +307,10 @@ impl Audio {
                         return Performed::Nothing;
                     };
                     let cmd = player.run.command(Some(file), None);
-                    match self.reaper.spawn(cmd, TONE_LIMIT, &player.name) {
+                    match self
+                        .reaper
+                        .spawn(cmd, TONE_LIMIT, &player.name, tone::length(*t))
+                    {
                         Ok(()) => Performed::Nothing,
                         Err(e) => {
                             self.fall_back(format!(
@@ -333,7 +336,12 @@ impl Audio {
                     }
                     _ => return Performed::Nothing,
                 };
-                if let Err(e) = self.reaper.spawn(cmd, SPEECH_LIMIT, &name) {
+                let expect = self
+                    .rendered
+                    .get(text)
+                    .and_then(|f| wav_length(f))
+                    .unwrap_or_else(|| cues::estimate(text));
+                if let Err(e) = self.reaper.spawn(cmd, SPEECH_LIMIT, &name, expect) {
                     self.notice
                         .get_or_insert(format!("{name} could not be started ({e})"));
                 }

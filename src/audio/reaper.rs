@@ -1,8 +1,8 @@
 //! Waiting for sound children off the UI path: one thread, started with the first child,
 //! that reaps them as they end and kills any that outlive their limit. With no children it
-//! blocks on its channel, so it never wakes between cues; while one runs it looks at it
-//! after 100 ms, then twice as long each time up to a second (a tone's player is checked
-//! about four times, not every few milliseconds).
+//! blocks on its channel, so it never wakes between cues; while one runs it first looks
+//! just after the sound should have ended, then at doubling gaps up to a second — a
+//! player that plays and exits is reaped at the first look.
 
 use std::process::{Child, Command, ExitStatus};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -10,8 +10,9 @@ use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// The first look at a new child, and the longest wait between looks.
-const FIRST_LOOK: Duration = Duration::from_millis(100);
+/// The first look comes this long after the sound should have ended.
+const SLACK: Duration = Duration::from_millis(150);
+/// The longest wait between later looks.
 const LONGEST_LOOK: Duration = Duration::from_secs(1);
 /// After this many failures in a row with no success, the player is taken as broken.
 const BROKEN_AFTER: usize = 2;
@@ -40,8 +41,14 @@ struct Shared {
 }
 
 impl Reaper {
-    /// Spawns `cmd` detached and hands it to the thread.
-    pub fn spawn(&mut self, mut cmd: Command, limit: Duration, name: &str) -> std::io::Result<()> {
+    /// Spawns `cmd` detached and hands it to the thread; `expect` is how long its sound lasts.
+    pub fn spawn(
+        &mut self,
+        mut cmd: Command,
+        limit: Duration,
+        name: &str,
+        expect: Duration,
+    ) -> std::io::Result<()> {
         super::detach(&mut cmd);
         let child = cmd.spawn()?;
         let tx = self.tx.get_or_insert_with(|| start(self.state.clone()));
@@ -51,8 +58,8 @@ impl Reaper {
             child,
             deadline: now + limit,
             name: name.to_string(),
-            next_look: now + FIRST_LOOK,
-            gap: FIRST_LOOK,
+            next_look: now + expect + SLACK,
+            gap: SLACK,
         };
         if let Err(mpsc::SendError(mut job)) = tx.send(job) {
             // The thread is gone (it never should be): do not leave a zombie behind.
