@@ -412,3 +412,21 @@ fn every_phrase_a_session_may_say_is_listed_for_rendering() {
         }
     }
 }
+
+#[test]
+fn taking_time_off_moves_the_rest_earlier() {
+    let (mut s, t0) = start();
+    let mut c = Cues::new(&s, t0, ALL, SpeechLengths::default());
+    let ev = s.update(t0 + secs(6));
+    c.react(&s, &ev, t0 + secs(6));
+    // Settle was 5-17; at 6 s, 15 s less leaves the 1 s minimum: it ends at 7.
+    let ev = s.remove_time(t0 + secs(6));
+    c.react(&s, &ev, t0 + secs(6));
+    let plan: Vec<String> = c.planned().map(|t| show(t0, t)).collect();
+    assert_eq!(plan[0], "7 say: Trapezius. Left side. Six seconds.");
+    assert!(!plan.iter().any(|p| p.contains("breathe")), "{plan:?}");
+    assert_eq!(
+        plan.last().unwrap(),
+        "37.7 say: That is the end of the routine."
+    );
+}
