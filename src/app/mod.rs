@@ -25,7 +25,7 @@ pub use crate::core::effect::Effect;
 use crate::library::Library;
 use crate::library::edit::{EditOutcome, FilesStamp};
 use crate::model::config::{Config, Motion, ThemeName};
-pub use crate::screens::{Ctx, DoneInfo, Nav, Route, Screen, WallClock, system_wall_clock};
+pub use crate::screens::{Ctx, DayState, DoneInfo, Nav, Route, Screen, WallClock, system_wall_clock};
 use crate::store::paths::Paths;
 use crate::ui::theme::Theme;
 pub use runner::Runner;
@@ -64,6 +64,10 @@ pub struct Env {
     /// them right after the next frame, so the frame that ends a session is never held up
     /// by reading a long history (tens of milliseconds at 10,000 records).
     pub history_changed: bool,
+    /// Ask "Headache today?" on home (config `ask_headache_days`).
+    pub ask_days: bool,
+    /// The day log as home needs it, read after the first frame (`summary::refresh_days`).
+    pub days: Option<DayState>,
 }
 
 impl Env {
@@ -88,6 +92,8 @@ impl Env {
             header: None,
             done: BTreeMap::new(),
             history_changed: false,
+            ask_days: c.ask_headache_days,
+            days: None,
         }
     }
 
@@ -104,6 +110,7 @@ impl Env {
             status: self.status.as_deref(),
             header: self.header.as_deref(),
             done: &self.done,
+            days: self.days.as_ref(),
             wall: self.wall,
         }
     }
@@ -343,6 +350,19 @@ impl App {
                         )
                     });
                 }
+                Effect::AnswerDay(entry) => {
+                    match self.runner.perform(&e, (self.env.wall)()) {
+                        Some(problem) => self.env.status = Some(problem),
+                        None => {
+                            let days = self.env.days.get_or_insert_with(DayState::default);
+                            days.ask = None;
+                            if days.today == Some(entry.date) {
+                                days.today_headache = entry.headache;
+                            }
+                            days.answered = Some(entry);
+                        }
+                    }
+                }
                 Effect::Checkpoint(_) | Effect::AcknowledgeNotice => {
                     if let Some(problem) = self.runner.perform(&e, (self.env.wall)()) {
                         self.env.status = Some(problem);
@@ -384,7 +404,13 @@ impl App {
                     self.resumed();
                 }
             }
-            Nav::Open(route) => self.open(route, now),
+            Nav::Open(route) => {
+                // What was just noted on home stays there only until home is left.
+                if let Some(d) = &mut self.env.days {
+                    d.answered = None;
+                }
+                self.open(route, now)
+            }
             Nav::Replace(route) => match self.build(route, now) {
                 Ok(screen) => {
                     self.stack.pop();

@@ -72,6 +72,15 @@ impl Runner {
                     )
                 })
             }
+            Effect::AnswerDay(entry) => {
+                let Some(dir) = self.data.as_deref() else {
+                    return Some("no data directory: the answer was not saved".into());
+                };
+                let mut a = crate::store::days::answer(entry.date, entry.headache, &wall);
+                a.worst = entry.worst;
+                a.meds = entry.meds;
+                crate::store::days::append(dir, &a).err().map(|e| e.to_string())
+            }
             Effect::Ring
             | Effect::ToggleMute
             | Effect::Status(_)

@@ -4,7 +4,7 @@
 
 use jiff::Zoned;
 
-use crate::app::{DoneInfo, Env};
+use crate::app::{DayState, DoneInfo, Env};
 use crate::core::stats::{self, StatsBuilder, StatsOptions, week_start};
 use crate::model::format::fmt_days_ago;
 use crate::store::history::{self, Detail, Recent};
@@ -35,6 +35,31 @@ pub fn refresh(env: &mut Env) {
             })
             .collect();
     }
+}
+
+/// Reads the day log for home's "Headache today?" and the finish screen's offer. Called
+/// after the first frame (the day log is never read on the way to it); does nothing when
+/// the question is turned off.
+pub fn refresh_days(env: &mut Env) {
+    if !env.ask_days {
+        env.days = None;
+        return;
+    }
+    let Some(dir) = env.paths.data.clone() else {
+        return;
+    };
+    let now = (env.wall)();
+    let Ok((log, _warnings)) = crate::store::days::load(&dir) else {
+        return;
+    };
+    let today = now.date();
+    let answered = env.days.as_ref().and_then(|d| d.answered);
+    env.days = Some(DayState {
+        ask: crate::core::days::prompt_date(&log.answers, &now),
+        today: Some(today),
+        today_headache: log.get(today).is_some_and(|a| a.headache),
+        answered,
+    });
 }
 
 /// The home screen's header: "Last session 2 days ago · 2 of 3 this week", or

@@ -205,6 +205,9 @@ fn warm_up(env: &mut crate::app::Env) {
         panic!("test panic (KNOTLESS_TEST_PANIC is set)");
     }
     crate::app::summary::refresh(env);
+    if env.days.is_none() {
+        crate::app::summary::refresh_days(env);
+    }
 }
 
 /// The shared state of the app, from the library, config and flags.

@@ -3,6 +3,7 @@
 //! the app performs them. A new side effect is one variant here and one arm there.
 
 use crate::core::cues::Timed;
+use crate::model::day::DayEntry;
 use crate::model::record::{Amendment, SessionRecord};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -30,4 +31,6 @@ pub enum Effect {
     EditRoutine(String),
     /// Re-read the routine files, drawings and patterns (a file was fixed elsewhere).
     ReloadFiles,
+    /// Append a "headache today?" answer to the day log.
+    AnswerDay(DayEntry),
 }

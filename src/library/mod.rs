@@ -92,6 +92,7 @@ const CONFIG_KEYS: &[&str] = &[
     "get_ready",
     "weekly_goal",
     "ask_ratings",
+    "ask_headache_days",
     "patterns",
     "sound",
     "voice",
@@ -397,6 +398,9 @@ impl Library {
             }
             if let Some(b) = get_bool(&mut rep, t, "ask_ratings") {
                 c.ask_ratings = b;
+            }
+            if let Some(b) = get_bool(&mut rep, t, "ask_headache_days") {
+                c.ask_headache_days = b;
             }
             if let Some((d, span)) = get_duration(&mut rep, t, "get_ready") {
                 if d > Duration::from_secs(60) {

@@ -164,6 +164,8 @@ pub struct Config {
     /// Ask for head pain 0-10 before and after.
     pub ask_ratings: bool,
     pub sound: SoundConfig,
+    /// Ask "Headache today?" on home while the day is unanswered.
+    pub ask_headache_days: bool,
 }
 
 impl Default for Config {
@@ -176,6 +178,7 @@ impl Default for Config {
             weekly_goal: 3,
             ask_ratings: true,
             sound: SoundConfig::default(),
+            ask_headache_days: true,
         }
     }
 }

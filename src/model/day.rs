@@ -93,6 +93,39 @@ impl Meds {
     }
 }
 
+/// An answer as the app asks for it to be saved ([`crate::core::effect::Effect::AnswerDay`]):
+/// the store adds when it was given and on which machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayEntry {
+    pub date: Date,
+    pub headache: bool,
+    pub worst: Option<Intensity>,
+    pub meds: Option<Meds>,
+}
+
+impl Intensity {
+    /// The next worst intensity for a key that steps through them (mild, moderate, severe).
+    pub fn next_worst(w: Option<Intensity>) -> Intensity {
+        match w {
+            None | Some(Intensity::None) | Some(Intensity::Severe) => Intensity::Mild,
+            Some(Intensity::Mild) => Intensity::Moderate,
+            Some(Intensity::Moderate) => Intensity::Severe,
+        }
+    }
+}
+
+impl Meds {
+    /// The next choice for a key that steps through them.
+    pub fn next(m: Option<Meds>) -> Meds {
+        match m {
+            None | Some(Meds::Other) => Meds::None,
+            Some(Meds::None) => Meds::Simple,
+            Some(Meds::Simple) => Meds::Triptan,
+            Some(Meds::Triptan) => Meds::Other,
+        }
+    }
+}
+
 /// One line of the day log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayAnswer {

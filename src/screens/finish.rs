@@ -14,6 +14,7 @@ use super::{Ctx, Effect, Nav, Screen, Update, go, stay};
 use crate::model::record::{
     Amendment, Outcome, SessionRecord, Stamp, StepRecord, StepStatus, VERSION,
 };
+use crate::model::day::DayEntry;
 use crate::model::routine::fmt_clock;
 use crate::ui::rating::{Answer, Rating};
 use crate::ui::{Binding, KeyHelp, also, described, key, lookup, row};
@@ -30,11 +31,32 @@ enum Act {
     Save,
     NoNote,
     Delete,
+    /// The offer to mark today as a headache day: yes, or not now.
+    MarkDay,
+    NotNow,
 }
 
 const RATING_KEYS: &[Binding<Act>] = &[
     row(&[], Act::Rate, key("0-10", "rate")),
     row(&[], Act::Rate, key("Enter", "skip")),
+    row(
+        &[KeyCode::Esc, KeyCode::Char('q')],
+        Act::Home,
+        key("Esc", "home"),
+    ),
+];
+
+const OFFER_KEYS: &[Binding<Act>] = &[
+    row(
+        &[KeyCode::Char('y')],
+        Act::MarkDay,
+        key("y", "mark today as a headache day"),
+    ),
+    row(
+        &[KeyCode::Char('n'), KeyCode::Enter],
+        Act::NotNow,
+        key("n", "not now"),
+    ),
     row(
         &[KeyCode::Esc, KeyCode::Char('q')],
         Act::Home,
@@ -55,6 +77,9 @@ const NOTE_KEYS: &[Binding<Act>] = &[
 
 enum Stage {
     Rating(Rating),
+    /// "Mark today as a headache day?" — offered (never assumed) when the before rating
+    /// was above 0 and today is not yet marked.
+    Offer,
     Note,
     Done,
 }
@@ -88,6 +113,16 @@ impl Finish {
 
     pub fn record(&self) -> &SessionRecord {
         &self.record
+    }
+
+    /// After the rating: the offer to mark today, when it applies, else the note.
+    fn after_rating(&self, ctx: &Ctx) -> Stage {
+        let today = (ctx.wall)().date();
+        let offer = self.record.pain_before.is_some_and(|p| p > 0)
+            && ctx
+                .days
+                .is_some_and(|d| d.today == Some(today) && !d.today_headache);
+        if offer { Stage::Offer } else { Stage::Note }
     }
 
     /// The rating and note as an amendment to append (once), if either was given.
@@ -266,6 +301,16 @@ impl Screen for Finish {
                 };
                 lines.push(Line::styled(hint, t.muted));
             }
+            Stage::Offer => {
+                if let Some(after) = self.pain_after {
+                    let before = r.pain_before.map(|b| format!("{b} → ")).unwrap_or_default();
+                    lines.push(Line::styled(format!(" Head: {before}{after}"), t.base));
+                }
+                lines.push(Line::styled(
+                    " Mark today as a headache day?  y yes · n not now",
+                    t.title,
+                ));
+            }
             Stage::Note | Stage::Done => {
                 if let Some(after) = self.pain_after {
                     let before = r.pain_before.map(|b| format!("{b} → ")).unwrap_or_default();
@@ -301,12 +346,30 @@ impl Screen for Finish {
                     Answer::Pending => {}
                     Answer::Rated(n) => {
                         self.pain_after = Some(n);
-                        self.stage = Stage::Note;
+                        self.stage = self.after_rating(ctx);
                     }
-                    Answer::Skipped => self.stage = Stage::Note,
+                    Answer::Skipped => self.stage = self.after_rating(ctx),
                 }
                 stay()
             }
+            Stage::Offer => match lookup(OFFER_KEYS, key.code) {
+                Some(Act::MarkDay) => {
+                    self.stage = Stage::Note;
+                    let entry = DayEntry {
+                        date: (ctx.wall)().date(),
+                        headache: true,
+                        worst: None,
+                        meds: None,
+                    };
+                    (Nav::Stay, vec![Effect::AnswerDay(entry)])
+                }
+                Some(Act::NotNow) => {
+                    self.stage = Stage::Note;
+                    stay()
+                }
+                Some(Act::Home) => (Nav::Home, self.amend(ctx)),
+                _ => stay(),
+            },
             Stage::Note => {
                 match lookup(NOTE_KEYS, key.code) {
                     Some(Act::Save) => {
@@ -340,6 +403,7 @@ impl Screen for Finish {
     fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
         match self.stage {
             Stage::Rating(_) => described(RATING_KEYS, |_| true),
+            Stage::Offer => described(OFFER_KEYS, |_| true),
             _ => described(NOTE_KEYS, |_| true),
         }
     }

@@ -10,7 +10,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
-use super::{Ctx, DoneInfo, Effect, Nav, Route, Screen, Update, go, stay};
+use super::{Ctx, DayState, DoneInfo, Effect, Nav, Route, Screen, Update, go, stay};
+use crate::model::day::{DayEntry, Intensity, Meds};
 use crate::model::routine::{Area, Routine, Sides, fmt_clock, fmt_short};
 use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
 
@@ -37,6 +38,12 @@ enum Act {
     RereadNote,
     Back,
     Quit,
+    /// "Headache today?" answered yes / no (while the question is up).
+    DayYes,
+    DayNo,
+    /// After a yes: step the worst intensity / the medication taken.
+    DayWorst,
+    DayMeds,
     /// A key the app handles everywhere (theme, help), listed in the footer.
     App,
 }
@@ -90,6 +97,26 @@ const KEYS: &[Binding<Act>] = &[
         &[],
         Act::RereadNote,
         help_only("r", "re-read your routine files"),
+    ),
+    row(
+        &[KeyCode::Char('y')],
+        Act::DayYes,
+        help_only("y", "headache today (or yesterday): yes"),
+    ),
+    row(
+        &[KeyCode::Char('n')],
+        Act::DayNo,
+        help_only("n", "headache today (or yesterday): no"),
+    ),
+    row(
+        &[KeyCode::Char('w')],
+        Act::DayWorst,
+        help_only("w", "how bad it got: mild, moderate, severe"),
+    ),
+    row(
+        &[KeyCode::Char('p')],
+        Act::DayMeds,
+        help_only("p", "medicine taken: none, simple painkiller, triptan, other"),
     ),
 ];
 
@@ -204,6 +231,43 @@ impl Home {
     fn refilter(&mut self, ctx: &Ctx) {
         self.selected = self.first_selectable(ctx).unwrap_or(0);
         self.offset = 0;
+    }
+
+    /// The quiet lines above the list: "Headache today?" while it is due, or what was
+    /// just noted with its follow-up keys.
+    fn notices(&self, ctx: &Ctx) -> Vec<Line<'static>> {
+        let t = ctx.theme;
+        let mut lines = Vec::new();
+        if let Some(days) = ctx.days {
+            let today = (ctx.wall)().date();
+            if let Some(date) = days.ask {
+                lines.push(Line::styled(
+                    format!(" Headache {}?  y yes · n no", day_word(date, today)),
+                    t.muted,
+                ));
+            } else if let Some(e) = days.answered {
+                let text = if e.headache {
+                    format!(
+                        " Noted: headache {}.  w worst: {} · p medicine: {}",
+                        day_word(e.date, today),
+                        e.worst.map_or("—", |w| w.as_str()),
+                        e.meds.map_or("—", |m| m.label()),
+                    )
+                } else {
+                    format!(" Noted: no headache {}.", day_word(e.date, today))
+                };
+                lines.push(Line::styled(text, t.muted));
+            }
+        }
+        lines
+    }
+
+    /// The body without the notice lines, and the notice lines' area.
+    fn split_body(&self, body: Rect, ctx: &Ctx) -> (Rect, Rect) {
+        let n = (self.notices(ctx).len() as u16).min(body.height.saturating_sub(3));
+        let [top, rest] =
+            Layout::vertical([Constraint::Length(n), Constraint::Min(0)]).areas(body);
+        (top, rest)
     }
 
     /// The list's and the detail pane's areas within the body.
@@ -356,6 +420,22 @@ fn edit_problem(file: &str) -> Effect {
     }
 }
 
+/// The headache answer just given on home, while its details can still be set.
+fn follow_up(days: Option<&DayState>) -> Option<DayEntry> {
+    days.and_then(|d| d.answered).filter(|e| e.headache)
+}
+
+/// "today", "yesterday" or "on Mon 3 Nov".
+fn day_word(date: jiff::civil::Date, today: jiff::civil::Date) -> String {
+    if date == today {
+        "today".into()
+    } else if today.yesterday().ok() == Some(date) {
+        "yesterday".into()
+    } else {
+        date.strftime("on %a %-d %b").to_string()
+    }
+}
+
 /// `left` and `right` on one line of width `w`, the left cut with an ellipsis if needed.
 fn two_ends(left: &str, right: &str, w: usize) -> String {
     let rw = right.chars().count();
@@ -497,8 +577,9 @@ impl Screen for Home {
         "Home"
     }
 
-    fn layout(&mut self, area: Rect, _now: Instant, _ctx: &Ctx) {
+    fn layout(&mut self, area: Rect, _now: Instant, ctx: &Ctx) {
         let [_, body, _] = crate::ui::screen_areas(area);
+        let (_, body) = self.split_body(body, ctx);
         let (list, _) = Home::panes(body);
         // The list's inside, within its border.
         let h = list.height.saturating_sub(2) as usize;
@@ -519,6 +600,8 @@ impl Screen for Home {
             Line::styled(format!("{header} "), t.muted).right_aligned(),
             r,
         );
+        let (top, body) = self.split_body(body, ctx);
+        frame.render_widget(Paragraph::new(self.notices(ctx)), top);
         let (list, detail) = Home::panes(body);
         self.render_list(frame, list, ctx);
         if let Some(detail) = detail {
@@ -591,6 +674,27 @@ impl Screen for Home {
                 _ => {}
             },
             Some(Act::Reread) => return (Nav::Stay, vec![Effect::ReloadFiles]),
+            Some(act @ (Act::DayYes | Act::DayNo)) => {
+                if let Some(date) = ctx.days.and_then(|d| d.ask) {
+                    let entry = DayEntry {
+                        date,
+                        headache: act == Act::DayYes,
+                        worst: None,
+                        meds: None,
+                    };
+                    return (Nav::Stay, vec![Effect::AnswerDay(entry)]);
+                }
+            }
+            Some(act @ (Act::DayWorst | Act::DayMeds)) => {
+                if let Some(mut e) = follow_up(ctx.days) {
+                    if act == Act::DayWorst {
+                        e.worst = Some(Intensity::next_worst(e.worst));
+                    } else {
+                        e.meds = Some(Meds::next(e.meds));
+                    }
+                    return (Nav::Stay, vec![Effect::AnswerDay(e)]);
+                }
+            }
             Some(Act::Back) if !self.filter.is_empty() => {
                 self.filter.clear();
                 self.refilter(ctx);
@@ -607,9 +711,13 @@ impl Screen for Home {
         } else {
             // `r` is in the footer only while a file did not load.
             let problems = !ctx.lib.problems.is_empty();
+            let asking = ctx.days.is_some_and(|d| d.ask.is_some());
+            let details = follow_up(ctx.days).is_some();
             described(KEYS, |a| match a {
                 Act::Reread => problems,
                 Act::RereadNote => !problems,
+                Act::DayYes | Act::DayNo => asking,
+                Act::DayWorst | Act::DayMeds => details,
                 _ => true,
             })
         }

@@ -55,7 +55,23 @@ pub struct Ctx<'a> {
     pub header: Option<&'a str>,
     /// What the history says about each routine (by id), for the home detail pane.
     pub done: &'a BTreeMap<String, DoneInfo>,
+    /// What the day log says for home's "Headache today?" and the finish screen's offer;
+    /// `None` until it has been read (after the first frame) or when turned off.
+    pub days: Option<&'a DayState>,
     pub wall: WallClock,
+}
+
+/// The day log as home and the finish screen need it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DayState {
+    /// The date "Headache today?" asks about while it is due (see `core::days::prompt_date`).
+    pub ask: Option<jiff::civil::Date>,
+    /// Today's date and whether it is already answered as a headache day.
+    pub today: Option<jiff::civil::Date>,
+    pub today_headache: bool,
+    /// The answer just given on home in this run: its follow-up keys set the worst
+    /// intensity and the medication.
+    pub answered: Option<crate::model::day::DayEntry>,
 }
 
 /// A routine's history at a glance: "Last done Sunday · 6 times · head −1.9 avg (n=4)".
