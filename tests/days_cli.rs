@@ -14,6 +14,9 @@ use knotless::core::days::{self, Direction, SessionDays};
 use knotless::model::day::{DayAnswer, Meds};
 use serde_json::Value;
 
+#[path = "common/draw.rs"]
+mod draw;
+
 const BIN: &str = env!("CARGO_BIN_EXE_knotless");
 
 /// A one-step routine of one second and no count-in: the quickest real session.
@@ -359,6 +362,10 @@ fn no_text_of_the_4_week_view_claims_a_cause_a_correlation_or_a_percentage() {
         let m = Machine::new("scan");
         write_log(&m.data, log);
         m.ok(&["run", "blink", "--plain"]);
+        // The Stats screen, every period, wide and narrow (its whole page fits 200 rows).
+        for text in stats_screen_texts(&m) {
+            assert_honest(&format!("{name} Stats screen"), &text);
+        }
         m.ok(&[
             "log",
             "massage therapist",
@@ -572,4 +579,38 @@ fn two_machines_sharing_a_synced_folder_lose_and_double_nothing() {
         2,
         "another machine's file is never written"
     );
+}
+
+/// Every page the Stats screen shows for `m`'s data: each period, at 200 and 40 columns.
+fn stats_screen_texts(m: &Machine) -> Vec<String> {
+    use knotless::app::{App, Env, Route};
+    use knotless::core::stats::Period;
+    let paths = knotless::store::paths::Paths {
+        config: Some(m.config.clone()),
+        data: Some(m.data.clone()),
+    };
+    let lib = knotless::library::Library::load(Some(&m.config));
+    let env = Env::new(lib, paths, knotless::model::config::ThemeName::Calm, true);
+    let now = std::time::Instant::now();
+    let mut out = Vec::new();
+    for period in Period::ALL {
+        let mut app = App::new(env_clone(&env), Route::Stats { period }, now);
+        for w in [200, 40] {
+            let text = draw::buffer_text(&draw::draw(&mut app, w, 200, now));
+            assert!(text.contains("Headache days"), "{text}");
+            assert!(text.contains(period.label()), "{text}");
+            out.push(text);
+        }
+    }
+    out
+}
+
+fn env_clone(env: &knotless::app::Env) -> knotless::app::Env {
+    let lib = knotless::library::Library::load(env.paths.config.as_deref());
+    knotless::app::Env::new(
+        lib,
+        env.paths.clone(),
+        knotless::model::config::ThemeName::Calm,
+        true,
+    )
 }

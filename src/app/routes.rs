@@ -8,6 +8,7 @@ use crate::core::cues::{Cues, SpeechLengths};
 use crate::core::rules::breathing_get_ready;
 use crate::core::run::Run;
 use crate::core::session::{Options, Session};
+use crate::core::days::{STATS_WINDOWS, SessionDays, summarize};
 use crate::core::stats::{StatsBuilder, StatsOptions};
 use crate::screens::{before, breathe, finish, first_run, history, home, player, stats};
 use crate::store::history as store;
@@ -70,16 +71,36 @@ impl App {
                     None => return Err("That session is no longer in the history file.".into()),
                 }
             }
-            Route::Stats => {
+            Route::Stats { period } => {
                 let ctx = self.env.ctx();
                 let now = (ctx.wall)();
-                let mut b = StatsBuilder::new(&now, StatsOptions::new(ctx.weekly_goal));
+                let mut opts = StatsOptions::new(ctx.weekly_goal);
+                opts.since = period.since(&now);
+                let mut b = StatsBuilder::new(&now, opts);
+                let mut sessions = SessionDays::new(now.time_zone().clone());
                 let read = self.env.paths.data.as_deref().map(|dir| {
-                    store::for_each(dir, store::Detail::NoSteps, |r| b.add(&r))
-                        .map(|w| store::unreadable_lines(&w))
-                        .map_err(|e| e.to_string())
+                    store::for_each(dir, store::Detail::NoSteps, |r| {
+                        b.add(&r);
+                        sessions.add(&r);
+                    })
+                    .map(|w| store::unreadable_lines(&w))
+                    .map_err(|e| e.to_string())
                 });
-                Box::new(stats::StatsView::new(b.finish(), read, &ctx))
+                // The 4-week view: headache days beside the sessions, as `stats` prints it.
+                let days = self.env.paths.data.as_deref().and_then(|dir| {
+                    let (log, _) = crate::store::days::load(dir).ok()?;
+                    Some(summarize(
+                        &log.answers,
+                        &sessions,
+                        now.date(),
+                        STATS_WINDOWS,
+                        None,
+                    ))
+                });
+                let screen = stats::StatsView::new(b.finish(), read, &ctx)
+                    .with_period(period)
+                    .with_days(days);
+                Box::new(screen)
             }
         })
     }

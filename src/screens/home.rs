@@ -655,7 +655,9 @@ impl Screen for Home {
             }
             Some(Act::Breathe) => return go(Nav::Open(Route::BreathingSetup)),
             Some(Act::History) => return go(Nav::Open(Route::History)),
-            Some(Act::Stats) => return go(Nav::Open(Route::Stats)),
+            Some(Act::Stats) => return go(Nav::Open(Route::Stats {
+                period: Default::default(),
+            })),
             Some(Act::Notice) => {
                 return go(Nav::Open(Route::Notice {
                     review: true,

@@ -110,7 +110,10 @@ pub enum Route {
     History,
     /// One session of the history, by record id.
     SessionDetail(String),
-    Stats,
+    /// The stats for one period (the figures `stats --period` prints for it).
+    Stats {
+        period: crate::core::stats::Period,
+    },
 }
 
 /// Where to go after a key or a wake-up.

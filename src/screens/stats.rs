@@ -17,7 +17,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 
 use super::{Ctx, Nav, Route, Screen, Update, go, stay};
-use crate::core::stats::{Stats, heat_level};
+use crate::core::days::{DaysSummary, NO_RATE, rate_cell};
+use crate::core::stats::{Period, Stats, heat_level};
 use crate::ui::theme::Theme;
 use crate::ui::{Binding, KeyHelp, also, described, fit, fit_right, help_only, key, lookup, row};
 
@@ -36,6 +37,10 @@ enum Section {
     Relief,
     Skipped,
     Problem,
+    /// Which period the routine and area figures cover, and the key that changes it.
+    Period,
+    /// Headache days beside the sessions, in 4-week windows.
+    Days,
 }
 
 /// What the scroll keys need from the layout.
@@ -57,11 +62,14 @@ enum Act {
     PageUp,
     Top,
     Bottom,
+    /// The next period: 4 weeks, 90 days, a year, all.
+    Period,
     /// A key the app handles everywhere (help), listed in the footer.
     App,
 }
 
 const KEYS: &[Binding<Act>] = &[
+    row(&[KeyCode::Char('p')], Act::Period, key("p", "period")),
     row(&[KeyCode::Char('h')], Act::History, key("h", "history")),
     row(&[], Act::App, key("?", "help")),
     row(&[KeyCode::Char('q')], Act::Back, key("q", "back")),
@@ -98,6 +106,10 @@ pub struct StatsView {
     /// First page row shown.
     scroll: u16,
     last: PageLayout,
+    /// The period of the routine and area figures.
+    period: Period,
+    /// The 4-week view; `None` without a data directory or when the day log is unreadable.
+    days: Option<DaysSummary>,
 }
 
 impl StatsView {
@@ -117,7 +129,133 @@ impl StatsView {
             problem,
             scroll: 0,
             last: PageLayout::default(),
+            period: Period::default(),
+            days: None,
         }
+    }
+
+    /// The period the app computed the figures for.
+    pub fn with_period(mut self, period: Period) -> StatsView {
+        self.period = period;
+        self
+    }
+
+    /// The 4-week view the app worked out from the day log and the history.
+    pub fn with_days(mut self, days: Option<DaysSummary>) -> StatsView {
+        self.days = days;
+        self
+    }
+
+    /// "Routines and areas: last 90 days  · p: 4 weeks, 90 days, a year, all".
+    fn period_line(&self, t: &Theme, w: u16) -> Vec<Line<'static>> {
+        let text = format!("Routines and areas: {}", self.period.label());
+        let hint = "  p: 4 weeks · 90 days · a year · all";
+        let mut spans = vec![Span::styled(text.clone(), t.title)];
+        if text.chars().count() + hint.chars().count() <= w as usize {
+            spans.push(Span::styled(hint, t.muted));
+        }
+        vec![Line::from(spans)]
+    }
+
+    /// The 4-week view: one row per window, newest first; counts always, rates only for
+    /// well-answered windows; the comparison and the medication note when the core gives
+    /// them.
+    fn days_lines(&self, t: &Theme, w: u16) -> Vec<Line<'static>> {
+        let Some(d) = &self.days else {
+            return Vec::new();
+        };
+        let w = w as usize;
+        let mut out = vec![Line::styled("Headache days · 4-week windows", t.title)];
+        if d.answered_days == 0 {
+            out.extend(crate::ui::wrap_lines(
+                "No days answered yet. Answer \"Headache today?\" on home with y or n, or run \
+                 `knotless day yes` or `knotless day no`.",
+                w as u16,
+                t.muted,
+            ));
+            return out;
+        }
+        // Narrow windows give the rate a line of its own under each window.
+        let wide = w >= 66;
+        // Below 46 columns the dates lose their weekday and the columns close up.
+        let narrow = w < 46;
+        let head = if narrow {
+            format!(
+                "{:<7}{:>6}{:>4}{:>4}{:>4}{:>5}{:>5}",
+                "to", "days", "hd", "mig", "med", "sess", "/wk"
+            )
+        } else {
+            format!(
+                "{:<11}{:>6}{:>6}{:>5}{:>5}{:>6}{:>6}",
+                "4 weeks to", "days", "head", "migr", "meds", "sess", "/week"
+            )
+        };
+        let head = if wide {
+            format!("{head}  per 28 days")
+        } else {
+            head
+        };
+        out.push(Line::styled(fit(&head, w), t.muted));
+        for win in &d.windows {
+            let rate = if win.adequate() {
+                format!(
+                    "{} · {} · {}",
+                    rate_cell(win.headache_rate),
+                    rate_cell(win.migraine_rate),
+                    rate_cell(win.acute_med_rate)
+                )
+            } else {
+                NO_RATE.to_string()
+            };
+            let answered = format!("{}/28", win.answered);
+            let row = if narrow {
+                format!(
+                    "{:<7}{:>6}{:>4}{:>4}{:>4}{:>5}{:>5.1}",
+                    win.end.strftime("%-d %b").to_string(),
+                    answered,
+                    win.headache_days,
+                    win.migraine_days,
+                    win.acute_med_days,
+                    win.sessions,
+                    win.sessions_per_week
+                )
+            } else {
+                format!(
+                    "{:<11}{:>6}{:>6}{:>5}{:>5}{:>6}{:>6.1}",
+                    win.end.strftime("%a %-d %b").to_string(),
+                    answered,
+                    win.headache_days,
+                    win.migraine_days,
+                    win.acute_med_days,
+                    win.sessions,
+                    win.sessions_per_week
+                )
+            };
+            if wide {
+                out.push(Line::styled(format!("{row}  {rate}"), t.base));
+            } else {
+                out.push(Line::styled(fit(&row, w), t.base));
+                out.push(Line::styled(
+                    fit(&format!("  per 28 days: {rate}"), w),
+                    t.muted,
+                ));
+            }
+        }
+        out.extend(crate::ui::wrap_lines(
+            "Days without an answer are unknown, never headache-free; a rate per 28 days \
+             needs 21 answered days (headache · migraine · medicine).",
+            w as u16,
+            t.muted,
+        ));
+        if let Some(c) = &d.comparison {
+            out.push(Line::raw(""));
+            out.extend(crate::ui::wrap_lines(&c.sentence, w as u16, t.base));
+        }
+        if let Some(note) = &d.medication_note {
+            out.push(Line::raw(""));
+            out.extend(crate::ui::wrap_lines(note, w as u16, t.base));
+        }
+        out
     }
 
     /// The page's area below a blank row, and the footer.
@@ -138,6 +276,8 @@ impl StatsView {
             out.push((Section::Problem, Rect::new(1, 0, w.saturating_sub(2), 3)));
             y = 4;
         }
+        out.push((Section::Period, Rect::new(1, y, w.saturating_sub(2), 1)));
+        y += 2;
         let routines = s.routines.len().min(MAX_ROUTINES) as u16;
         let areas = s.by_area.len().max(1) as u16;
         if w >= WIDE {
@@ -181,6 +321,13 @@ impl StatsView {
             }
             y -= 1;
         }
+        let days = self.days_lines(&Theme::get(Default::default()), w.saturating_sub(2));
+        if !days.is_empty() {
+            y += 1;
+            let h = days.len() as u16;
+            out.push((Section::Days, Rect::new(1, y, w.saturating_sub(2), h)));
+            y += h;
+        }
         if !self.skipped.is_empty() {
             y += 1;
             out.push((Section::Skipped, Rect::new(1, y, w.saturating_sub(2), 1)));
@@ -215,6 +362,8 @@ impl StatsView {
                 Section::Weekly => self.weekly(t, r.width, r.height),
                 Section::Areas => self.areas(t, r.width),
                 Section::Relief => self.relief(t, r.width),
+                Section::Period => self.period_line(t, r.width),
+                Section::Days => self.days_lines(t, r.width),
                 Section::Skipped => vec![Line::styled(
                     super::history::skipped_text(&self.skipped).unwrap_or_default(),
                     t.muted,
@@ -681,6 +830,11 @@ impl Screen for StatsView {
             Some(Act::Top) => self.scroll = 0,
             Some(Act::Bottom) => self.scroll = u16::MAX,
             Some(Act::History) => return go(Nav::Replace(Route::History)),
+            Some(Act::Period) => {
+                return go(Nav::Replace(Route::Stats {
+                    period: self.period.next(),
+                }));
+            }
             Some(Act::Back) => return go(Nav::Back),
             Some(Act::App) | None => {}
         }

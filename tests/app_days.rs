@@ -1,0 +1,238 @@
+//! "Headache today?" in the app: home's quiet line and its keys, the finish screen's offer,
+//! and the Stats screen's 4-week view and period key — all through the app, with a fixed
+//! clock (Tuesday 24 November 2026, 10:00 in London: a morning).
+
+mod common;
+
+use common::{TestApp, rec, with_pain};
+use knotless::app::Route;
+use knotless::app::summary::refresh_days;
+use knotless::core::stats::Period;
+use knotless::model::config::ThemeName;
+use knotless::model::day::{DayAnswer, Intensity, Meds};
+
+fn day_lines(t: &TestApp) -> Vec<DayAnswer> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(t.data.path()).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with("days") {
+            for l in std::fs::read_to_string(&p).unwrap().lines() {
+                out.push(serde_json::from_str(l).unwrap());
+            }
+        }
+    }
+    out
+}
+
+fn date(s: &str) -> jiff::civil::Date {
+    s.parse().unwrap()
+}
+
+#[test]
+fn home_asks_once_and_y_writes_one_answer() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    // Not read before the first frame: no line, and y does nothing yet.
+    assert!(!t.screen(80, 24, 0).contains("Headache"));
+    t.keys(0, &["y"]);
+    assert!(day_lines(&t).is_empty());
+
+    refresh_days(&mut t.app.env);
+    let screen = t.screen(80, 24, 0);
+    // In the morning it asks about yesterday, which has no answer.
+    assert!(
+        screen.contains("Headache yesterday?  y yes · n no"),
+        "{screen}"
+    );
+    t.keys(0, &["?"]);
+    let help = t.screen(80, 40, 0);
+    assert!(help.contains("headache today (or yesterday): yes"), "{help}");
+    t.keys(0, &["Esc", "y"]);
+    let lines = day_lines(&t);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0].date, date("2026-11-23"));
+    assert!(lines[0].headache);
+    let screen = t.screen(80, 24, 0);
+    assert!(screen.contains("Noted: headache yesterday."), "{screen}");
+    assert!(!screen.contains("y yes"), "{screen}");
+
+    // Follow-up keys: each sets one detail, as a new answer (the last one counts).
+    t.keys(0, &["w", "w", "p", "p"]);
+    let lines = day_lines(&t);
+    assert_eq!(lines.len(), 5);
+    let last = lines.last().unwrap();
+    assert_eq!(last.worst, Some(Intensity::Moderate));
+    assert_eq!(last.meds, Some(Meds::Simple));
+    assert!(t.screen(80, 24, 0).contains("w worst: moderate"));
+
+    // Read again (a later start the same day): answered today, so it does not ask again —
+    // not even about today.
+    refresh_days(&mut t.app.env);
+    t.app.env.days.as_mut().unwrap().answered = None;
+    let screen = t.screen(80, 24, 0);
+    assert!(!screen.contains("Headache"), "{screen}");
+    t.keys(0, &["n"]);
+    assert_eq!(day_lines(&t).len(), 5, "n is free again");
+}
+
+#[test]
+fn n_answers_no_and_other_keys_work_as_usual() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    refresh_days(&mut t.app.env);
+    // h and s stay history and stats.
+    t.keys(0, &["s"]);
+    assert_eq!(t.app.screen().title(), "Stats");
+    t.keys(0, &["q", "h"]);
+    assert_eq!(t.app.screen().title(), "History");
+    t.keys(0, &["q", "n"]);
+    let lines = day_lines(&t);
+    assert_eq!(lines.len(), 1);
+    assert!(!lines[0].headache);
+    assert!(t.screen(40, 12, 0).contains("Noted: no headache"));
+    // w and p have nothing to set after a no.
+    t.keys(0, &["w", "p"]);
+    assert_eq!(day_lines(&t).len(), 1);
+}
+
+fn afternoon() -> jiff::Zoned {
+    "2026-11-24T15:00:00[Europe/London]".parse().unwrap()
+}
+
+#[test]
+fn in_the_afternoon_it_asks_about_today() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.app.env.wall = afternoon;
+    refresh_days(&mut t.app.env);
+    assert!(t.screen(80, 24, 0).contains("Headache today?  y yes · n no"));
+    t.keys(0, &["y"]);
+    assert_eq!(day_lines(&t)[0].date, date("2026-11-24"));
+}
+
+#[test]
+fn the_config_turns_it_off() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    std::fs::write(
+        t.config.path().join("config.toml"),
+        "ask_headache_days = false\n",
+    )
+    .unwrap();
+    t.app.reload_files();
+    assert!(t.app.env.lib.problems.is_empty());
+    t.app.env.ask_days = t.app.env.lib.config.ask_headache_days;
+    refresh_days(&mut t.app.env);
+    assert!(!t.screen(80, 24, 0).contains("Headache"));
+    t.keys(0, &["y"]);
+    assert!(day_lines(&t).is_empty());
+}
+
+fn finish_with_before(pain: u8) -> TestApp {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    refresh_days(&mut t.app.env);
+    let r = with_pain(
+        rec(
+            "r1",
+            "2026-11-24T09:40:00+00:00",
+            "neck-release",
+            "neck",
+            300.0,
+        ),
+        Some(pain),
+        None,
+    );
+    let now = t.at(0);
+    t.app.open(Route::Finish(Box::new(r)), now);
+    t
+}
+
+#[test]
+fn the_finish_screen_offers_to_mark_today_after_a_sore_start() {
+    let mut t = finish_with_before(4);
+    t.keys(0, &["3"]);
+    let screen = t.screen(80, 24, 0);
+    assert!(
+        screen.contains("Mark today as a headache day?  y yes · n not now"),
+        "{screen}"
+    );
+    assert!(day_lines(&t).is_empty(), "offered, never assumed");
+    t.keys(0, &["y"]);
+    let lines = day_lines(&t);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0].date, date("2026-11-24"));
+    assert!(lines[0].headache);
+    // On to the note, as without the offer.
+    assert!(t.screen(80, 24, 0).contains("A note for later"));
+
+    // "Not now" writes nothing.
+    let mut t = finish_with_before(4);
+    t.keys(0, &["Enter", "n"]);
+    assert!(day_lines(&t).is_empty());
+    assert!(t.screen(80, 24, 0).contains("A note for later"));
+
+    // A start at 0: no offer at all.
+    let mut t = finish_with_before(0);
+    t.keys(0, &["Enter"]);
+    assert!(!t.screen(80, 24, 0).contains("Mark today"));
+}
+
+#[test]
+fn the_stats_screen_shows_the_4_week_view_and_changes_its_period() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    // 20 answered days in the newest window, 5 of them headache days, 2 with a triptan.
+    let mut text = String::new();
+    for k in 0..20i64 {
+        let d = date("2026-11-24")
+            .checked_sub(jiff::Span::new().days(k))
+            .unwrap();
+        let meds = if k < 2 { ",\"meds\":\"triptan\"" } else { "" };
+        text.push_str(&format!(
+            "{{\"v\":1,\"date\":\"{d}\",\"headache\":{}{meds},\"answered_at\":\"{d}T21:00:00+00:00\",\"machine\":\"t\"}}\n",
+            k < 5
+        ));
+    }
+    std::fs::write(t.data.path().join("days-t.jsonl"), text).unwrap();
+    // One session 60 days ago: in 90 days and a year, not in 4 weeks.
+    let old = rec(
+        "old",
+        "2026-09-25T09:00:00+00:00",
+        "neck-release",
+        "neck",
+        300.0,
+    );
+    std::fs::write(
+        t.data.path().join("history.jsonl"),
+        format!("{}\n", common::line(&old)),
+    )
+    .unwrap();
+    t.keys(0, &["s"]);
+    let page = t.screen(120, 80, 0);
+    assert!(page.contains("Headache days · 4-week windows"), "{page}");
+    assert!(page.contains("Routines and areas: last 90 days"), "{page}");
+    // 20 of 28 answered: counts, and "—" for the rate.
+    let row = page
+        .lines()
+        .find(|l| l.contains("20/28"))
+        .unwrap_or_else(|| panic!("{page}"));
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(&cells[3..], ["20/28", "5", "0", "2", "0", "0.0", "—"], "{row}");
+    assert!(page.contains("Title of neck-release") || page.contains("Neck"), "{page}");
+    insta::assert_snapshot!("stats_days_80x24", t.screen(80, 24, 0));
+    // At 40×12 the 4-week view is at the bottom of the page: a rate line under each row.
+    t.screen(40, 12, 0);
+    t.keys(0, &["G"]);
+    insta::assert_snapshot!("stats_days_40x12", t.screen(40, 12, 0));
+
+    t.keys(0, &["p"]);
+    let page = t.screen(120, 80, 0);
+    assert!(page.contains("Routines and areas: last year"), "{page}");
+    t.keys(0, &["p"]);
+    assert!(t.screen(120, 80, 0).contains("Routines and areas: all time"));
+    t.keys(0, &["p"]);
+    let page = t.screen(120, 80, 0);
+    assert!(page.contains("Routines and areas: last 4 weeks"), "{page}");
+    // The 60-day-old session is outside the last 4 weeks.
+    assert!(page.contains("Shown here after your first session"), "{page}");
+    assert_eq!(Period::FourWeeks.next(), Period::NinetyDays);
+    // Back goes home, not through each period.
+    t.keys(0, &["q"]);
+    assert_eq!(t.app.screen().title(), "Home");
+}
