@@ -46,7 +46,10 @@ fn home_asks_once_and_y_writes_one_answer() {
     );
     t.keys(0, &["?"]);
     let help = t.screen(80, 40, 0);
-    assert!(help.contains("headache today (or yesterday): yes"), "{help}");
+    assert!(
+        help.contains("headache today (or yesterday): yes"),
+        "{help}"
+    );
     t.keys(0, &["Esc", "y"]);
     let lines = day_lines(&t);
     assert_eq!(lines.len(), 1);
@@ -103,7 +106,10 @@ fn in_the_afternoon_it_asks_about_today() {
     let mut t = TestApp::new(ThemeName::Calm, None);
     t.app.env.wall = afternoon;
     refresh_days(&mut t.app.env);
-    assert!(t.screen(80, 24, 0).contains("Headache today?  y yes · n no"));
+    assert!(
+        t.screen(80, 24, 0)
+            .contains("Headache today?  y yes · n no")
+    );
     t.keys(0, &["y"]);
     assert_eq!(day_lines(&t)[0].date, date("2026-11-24"));
 }
@@ -213,8 +219,15 @@ fn the_stats_screen_shows_the_4_week_view_and_changes_its_period() {
         .find(|l| l.contains("20/28"))
         .unwrap_or_else(|| panic!("{page}"));
     let cells: Vec<&str> = row.split_whitespace().collect();
-    assert_eq!(&cells[3..], ["20/28", "5", "0", "2", "0", "0.0", "—"], "{row}");
-    assert!(page.contains("Title of neck-release") || page.contains("Neck"), "{page}");
+    assert_eq!(
+        &cells[3..],
+        ["20/28", "5", "0", "2", "0", "0.0", "—"],
+        "{row}"
+    );
+    assert!(
+        page.contains("Title of neck-release") || page.contains("Neck"),
+        "{page}"
+    );
     insta::assert_snapshot!("stats_days_80x24", t.screen(80, 24, 0));
     // At 40×12 the 4-week view is at the bottom of the page: a rate line under each row.
     t.screen(40, 12, 0);
@@ -225,12 +238,18 @@ fn the_stats_screen_shows_the_4_week_view_and_changes_its_period() {
     let page = t.screen(120, 80, 0);
     assert!(page.contains("Routines and areas: last year"), "{page}");
     t.keys(0, &["p"]);
-    assert!(t.screen(120, 80, 0).contains("Routines and areas: all time"));
+    assert!(
+        t.screen(120, 80, 0)
+            .contains("Routines and areas: all time")
+    );
     t.keys(0, &["p"]);
     let page = t.screen(120, 80, 0);
     assert!(page.contains("Routines and areas: last 4 weeks"), "{page}");
     // The 60-day-old session is outside the last 4 weeks.
-    assert!(page.contains("Shown here after your first session"), "{page}");
+    assert!(
+        page.contains("Shown here after your first session"),
+        "{page}"
+    );
     assert_eq!(Period::FourWeeks.next(), Period::NinetyDays);
     // Back goes home, not through each period.
     t.keys(0, &["q"]);

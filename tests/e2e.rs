@@ -1337,3 +1337,36 @@ fn plain_mode_speaks_the_steps() {
     );
     assert_eq!(got, want.into_iter().map(|c| c.1).collect::<Vec<_>>());
 }
+
+/// Issue 16: `y` on home answers "Headache today?" (or yesterday, in the morning) with one
+/// line in the day log, and the question does not come back that day.
+#[test]
+fn y_on_home_answers_the_day_once() {
+    let d = Dirs::new();
+    let mut t = Term::spawn(&d, &[]);
+    t.wait_for("No sessions yet");
+    let s = t.wait_for("?  y yes · n no");
+    assert!(s.contains("Headache "), "{s}");
+    t.send("y");
+    t.wait_for("Noted: headache");
+    t.send("q");
+    let exit = t.wait_exit();
+    assert!(exit.status.success(), "{:?}", exit.status);
+    t.assert_restored(&exit);
+    let log =
+        std::fs::read_to_string(d.data.join(format!("days-{MACHINE}.jsonl"))).expect("the day log");
+    assert_eq!(log.lines().count(), 1, "{log}");
+    let answer: Value = serde_json::from_str(log.lines().next().unwrap()).unwrap();
+    assert_eq!(answer["headache"], true);
+
+    // Started again the same day: the header is read (and so is the day log), no question.
+    let mut t = Term::spawn(&d, &[]);
+    let s = t.wait_for("No sessions yet");
+    assert!(!s.contains("y yes · n no"), "{s}");
+    t.send("n");
+    t.send("q");
+    let exit = t.wait_exit();
+    assert!(exit.status.success());
+    let log = std::fs::read_to_string(d.data.join(format!("days-{MACHINE}.jsonl"))).unwrap();
+    assert_eq!(log.lines().count(), 1, "n did nothing: {log}");
+}

@@ -25,7 +25,9 @@ pub use crate::core::effect::Effect;
 use crate::library::Library;
 use crate::library::edit::{EditOutcome, FilesStamp};
 use crate::model::config::{Config, Motion, ThemeName};
-pub use crate::screens::{Ctx, DayState, DoneInfo, Nav, Route, Screen, WallClock, system_wall_clock};
+pub use crate::screens::{
+    Ctx, DayState, DoneInfo, Nav, Route, Screen, WallClock, system_wall_clock,
+};
 use crate::store::paths::Paths;
 use crate::ui::theme::Theme;
 pub use runner::Runner;
@@ -350,19 +352,17 @@ impl App {
                         )
                     });
                 }
-                Effect::AnswerDay(entry) => {
-                    match self.runner.perform(&e, (self.env.wall)()) {
-                        Some(problem) => self.env.status = Some(problem),
-                        None => {
-                            let days = self.env.days.get_or_insert_with(DayState::default);
-                            days.ask = None;
-                            if days.today == Some(entry.date) {
-                                days.today_headache = entry.headache;
-                            }
-                            days.answered = Some(entry);
+                Effect::AnswerDay(entry) => match self.runner.perform(&e, (self.env.wall)()) {
+                    Some(problem) => self.env.status = Some(problem),
+                    None => {
+                        let days = self.env.days.get_or_insert_with(DayState::default);
+                        days.ask = None;
+                        if days.today == Some(entry.date) {
+                            days.today_headache = entry.headache;
                         }
+                        days.answered = Some(entry);
                     }
-                }
+                },
                 Effect::Checkpoint(_) | Effect::AcknowledgeNotice => {
                     if let Some(problem) = self.runner.perform(&e, (self.env.wall)()) {
                         self.env.status = Some(problem);

@@ -5,10 +5,10 @@ use std::time::Instant;
 
 use crate::app::{App, Route, Screen};
 use crate::core::cues::{Cues, SpeechLengths};
+use crate::core::days::{STATS_WINDOWS, SessionDays, summarize};
 use crate::core::rules::breathing_get_ready;
 use crate::core::run::Run;
 use crate::core::session::{Options, Session};
-use crate::core::days::{STATS_WINDOWS, SessionDays, summarize};
 use crate::core::stats::{StatsBuilder, StatsOptions};
 use crate::screens::{before, breathe, finish, first_run, history, home, player, stats};
 use crate::store::history as store;

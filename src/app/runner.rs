@@ -79,7 +79,9 @@ impl Runner {
                 let mut a = crate::store::days::answer(entry.date, entry.headache, &wall);
                 a.worst = entry.worst;
                 a.meds = entry.meds;
-                crate::store::days::append(dir, &a).err().map(|e| e.to_string())
+                crate::store::days::append(dir, &a)
+                    .err()
+                    .map(|e| e.to_string())
             }
             Effect::Ring
             | Effect::ToggleMute

@@ -11,10 +11,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{Ctx, Effect, Nav, Screen, Update, go, stay};
+use crate::model::day::DayEntry;
 use crate::model::record::{
     Amendment, Outcome, SessionRecord, Stamp, StepRecord, StepStatus, VERSION,
 };
-use crate::model::day::DayEntry;
 use crate::model::routine::fmt_clock;
 use crate::ui::rating::{Answer, Rating};
 use crate::ui::{Binding, KeyHelp, also, described, key, lookup, row};

@@ -659,9 +659,11 @@ impl Screen for History {
             Some(Act::Area) => self.cycle_area(),
             Some(Act::Routine) => self.cycle_routine(),
             Some(Act::Period) => self.cycle_period(),
-            Some(Act::Stats) => return go(Nav::Replace(Route::Stats {
-                period: Default::default(),
-            })),
+            Some(Act::Stats) => {
+                return go(Nav::Replace(Route::Stats {
+                    period: Default::default(),
+                }));
+            }
             Some(Act::Back) => return go(Nav::Back),
             Some(Act::App) | None => {}
         }

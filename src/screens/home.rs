@@ -116,7 +116,10 @@ const KEYS: &[Binding<Act>] = &[
     row(
         &[KeyCode::Char('p')],
         Act::DayMeds,
-        help_only("p", "medicine taken: none, simple painkiller, triptan, other"),
+        help_only(
+            "p",
+            "medicine taken: none, simple painkiller, triptan, other",
+        ),
     ),
 ];
 
@@ -265,8 +268,7 @@ impl Home {
     /// The body without the notice lines, and the notice lines' area.
     fn split_body(&self, body: Rect, ctx: &Ctx) -> (Rect, Rect) {
         let n = (self.notices(ctx).len() as u16).min(body.height.saturating_sub(3));
-        let [top, rest] =
-            Layout::vertical([Constraint::Length(n), Constraint::Min(0)]).areas(body);
+        let [top, rest] = Layout::vertical([Constraint::Length(n), Constraint::Min(0)]).areas(body);
         (top, rest)
     }
 
@@ -655,9 +657,11 @@ impl Screen for Home {
             }
             Some(Act::Breathe) => return go(Nav::Open(Route::BreathingSetup)),
             Some(Act::History) => return go(Nav::Open(Route::History)),
-            Some(Act::Stats) => return go(Nav::Open(Route::Stats {
-                period: Default::default(),
-            })),
+            Some(Act::Stats) => {
+                return go(Nav::Open(Route::Stats {
+                    period: Default::default(),
+                }));
+            }
             Some(Act::Notice) => {
                 return go(Nav::Open(Route::Notice {
                     review: true,
