@@ -219,3 +219,27 @@ fn breath_hold_patterns_carry_their_caution() {
     );
     assert!(s.contains("light-headed"), "{s}");
 }
+
+/// Issue 11 item 9: `t` is remembered in `<data>/state.toml` (written by the app), beside
+/// the acknowledged notice, and read back as the starting theme.
+#[test]
+fn the_theme_is_remembered_for_the_next_start() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.keys(0, &["t"]);
+    assert_eq!(t.app.env.theme.name, ThemeName::Dim);
+    let state = knotless::store::state::State::load(t.data.path());
+    assert_eq!(state.theme.as_deref(), Some("dim"));
+    assert_eq!(state.muted, Some(false));
+    let remembered = state.theme.as_deref().and_then(ThemeName::parse);
+    assert_eq!(
+        knotless::ui::theme::pick_theme(ThemeName::Calm, remembered, None, false, false),
+        ThemeName::Dim
+    );
+    // With NO_COLOR set, the remembered choice does not bring colour back.
+    assert_eq!(
+        knotless::ui::theme::pick_theme(ThemeName::Calm, remembered, None, false, true),
+        ThemeName::Mono
+    );
+    // The config directory is never written.
+    assert!(!t.config.path().join("config.toml").exists());
+}

@@ -247,6 +247,18 @@ impl App {
     fn cycle_theme(&mut self) {
         self.env.theme = Theme::get(self.env.theme.name.next());
         self.env.status = Some(format!("theme: {}", self.env.theme.name));
+        self.remember_comfort();
+    }
+
+    /// Keeps `t` and `m` for the next start (in `<data>/state.toml`).
+    fn remember_comfort(&mut self) {
+        let e = Effect::RememberComfort {
+            theme: self.env.theme.name,
+            muted: self.env.muted,
+        };
+        if let Some(problem) = self.runner.perform(&e, (self.env.wall)()) {
+            self.env.status = Some(problem);
+        }
     }
 
     /// A wake-up with no input: sound pending cues that are due, and let the screen
@@ -317,6 +329,7 @@ impl App {
                         "sound on"
                     };
                     self.env.status = Some(word.into());
+                    self.remember_comfort();
                 }
                 Effect::Cue(timed) => self.sound(timed, now),
                 Effect::Status(s) => self.env.status = Some(s),
@@ -363,6 +376,11 @@ impl App {
                         days.answered = Some(entry);
                     }
                 },
+                Effect::RememberComfort { .. } => {
+                    if let Some(problem) = self.runner.perform(&e, (self.env.wall)()) {
+                        self.env.status = Some(problem);
+                    }
+                }
                 Effect::Checkpoint(_) | Effect::AcknowledgeNotice => {
                     if let Some(problem) = self.runner.perform(&e, (self.env.wall)()) {
                         self.env.status = Some(problem);

@@ -72,6 +72,16 @@ impl Runner {
                     )
                 })
             }
+            Effect::RememberComfort { theme, muted } => {
+                let dir = self.data.as_deref()?;
+                let mut state = State::load(dir);
+                state.theme = Some(theme.as_str().to_string());
+                state.muted = Some(*muted);
+                state
+                    .save(dir)
+                    .err()
+                    .map(|e| format!("could not remember this for next time ({})", e.kind()))
+            }
             Effect::AnswerDay(entry) => {
                 let Some(dir) = self.data.as_deref() else {
                     return Some("no data directory: the answer was not saved".into());

@@ -214,8 +214,20 @@ fn warm_up(env: &mut crate::app::Env) {
 pub fn make_env(g: &crate::cli::args::Global, paths: &Paths) -> crate::app::Env {
     let lib = Library::load(paths.config_dir());
     let flag = g.theme;
-    let theme = crate::ui::theme::starting_theme(lib.config.theme, flag, g.no_color);
-    crate::app::Env::new(lib, paths.clone(), theme, g.quiet)
+    // The comfort choices remembered from the last run (`t`, `m`).
+    let state = paths
+        .data
+        .as_deref()
+        .map(crate::store::state::State::load)
+        .unwrap_or_default();
+    let remembered = state
+        .theme
+        .as_deref()
+        .and_then(crate::model::config::ThemeName::parse);
+    let theme = crate::ui::theme::starting_theme(lib.config.theme, remembered, flag, g.no_color);
+    let mut env = crate::app::Env::new(lib, paths.clone(), theme, g.quiet);
+    env.muted = state.muted.unwrap_or(false);
+    env
 }
 
 /// Every command starts by logging sessions whose process died (their in-progress files)

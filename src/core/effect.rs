@@ -31,6 +31,12 @@ pub enum Effect {
     EditRoutine(String),
     /// Re-read the routine files, drawings and patterns (a file was fixed elsewhere).
     ReloadFiles,
+    /// Remember the comfort choices (`t` theme, `m` mute) in `<data>/state.toml` for the
+    /// next start.
+    RememberComfort {
+        theme: crate::model::config::ThemeName,
+        muted: bool,
+    },
     /// Append a "headache today?" answer to the day log.
     AnswerDay(DayEntry),
 }

@@ -10,6 +10,12 @@ pub struct State {
     /// When the first-run notice was acknowledged (RFC 3339), if ever.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice_acknowledged: Option<String>,
+    /// The theme last chosen with `t` in the app ("dim"), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theme: Option<String>,
+    /// Whether the bell was last muted with `m`, if it was ever toggled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub muted: Option<bool>,
 }
 
 impl State {
@@ -47,6 +53,8 @@ mod tests {
         assert_eq!(State::load(d.path()), State::default());
         let s = State {
             notice_acknowledged: Some("2026-11-24T09:00:00+01:00".into()),
+            theme: Some("dim".into()),
+            muted: Some(true),
         };
         s.save(d.path()).unwrap();
         assert_eq!(State::load(d.path()), s);
