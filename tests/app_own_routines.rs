@@ -93,3 +93,35 @@ fn r_rereads_the_files_and_e_on_a_broken_file_edits_it() {
     assert!(s.contains("Aaa fixed"), "{s}");
     assert!(s.contains("Files re-read"), "{s}");
 }
+
+/// Issue 11 item 12: files that did not load are seen — a banner on home names how many and
+/// the key that shows them; each file is one row, with all its problems in the detail pane.
+#[test]
+fn broken_files_get_a_banner_and_one_row_each() {
+    let mut t = TestApp::with_routines(ThemeName::Calm, &[("aaa-mine.toml", MINE)]);
+    // Two problems in one file, one in another.
+    std::fs::write(
+        routines(&t).join("broken.toml"),
+        MINE.replace("\"neck\"", "\"nek\"")
+            .replace("\"none\"", "\"nonsense\""),
+    )
+    .unwrap();
+    std::fs::write(routines(&t).join("torn.toml"), "name = \"x\"\narea = ").unwrap();
+    t.app.reload_files();
+    assert!(t.app.env.lib.problems.len() >= 3, "{:?}", t.app.env.lib.problems);
+    let s = t.screen(80, 24, 0);
+    assert!(
+        s.contains("2 files could not be loaded — press f to see them"),
+        "{s}"
+    );
+    t.keys(0, &["f"]);
+    let s = t.screen(80, 24, 0);
+    assert!(s.contains("This file was skipped:"), "{s}");
+    assert!(s.contains("broken.toml"), "{s}");
+    assert!(s.contains("2 problems"), "one row for the file: {s}");
+    assert_eq!(s.matches("broken.toml").count(), 3, "row and two problems: {s}");
+    t.keys(0, &["e"]);
+    assert_eq!(t.app.take_edit_request().as_deref(), Some("broken"));
+    t.keys(0, &["j"]);
+    assert!(t.screen(80, 24, 0).contains("torn.toml"));
+}

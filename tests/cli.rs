@@ -195,3 +195,31 @@ fn completions_are_generated() {
     assert!(out.status.success());
     assert!(text(&out.stdout).contains("knotless"));
 }
+
+/// Issue 11 item 12: a command that loads the routine files warns once, one entry per file
+/// with its problems inside; one that does not load them says nothing.
+#[test]
+fn load_warnings_come_once_per_file_and_only_from_commands_that_load_them() {
+    let (config, data) = dirs();
+    let routines = config.path().join("routines");
+    std::fs::create_dir_all(&routines).unwrap();
+    std::fs::write(
+        routines.join("broken.toml"),
+        "name = \"B\"\narea = \"nek\"\nbreathing = \"nonsense\"\n[[steps]]\ntitle = \"T\"\nduration = \"30s\"\n",
+    )
+    .unwrap();
+    let out = knotless(config.path(), data.path(), &["list"]);
+    assert!(out.status.success());
+    let err = text(&out.stderr);
+    assert_eq!(err.matches("warning:").count(), 1, "{err}");
+    assert!(
+        err.contains("warning: 1 file could not be loaded and was skipped"),
+        "{err}"
+    );
+    assert_eq!(err.matches("routines/broken.toml").count(), 1, "{err}");
+    assert!(err.lines().filter(|l| l.starts_with("    line ")).count() >= 2, "{err}");
+    for args in [&["history"][..], &["stats"], &["days"]] {
+        let out = knotless(config.path(), data.path(), args);
+        assert!(text(&out.stderr).is_empty(), "{args:?}: {}", text(&out.stderr));
+    }
+}

@@ -562,16 +562,22 @@ fn plain_finish(
 
 /// Other commands still work when a file is broken, but they say so on stderr.
 fn warn_problems(lib: &Library) {
-    if lib.problems.is_empty() {
+    let files = lib.problem_files();
+    if files.is_empty() {
         return;
     }
     let mut err = io::stderr().lock();
+    let n = files.len();
     let _ = writeln!(
         err,
-        "warning: {} problem(s) in your files; those files were skipped (`knotless check` explains):",
-        lib.problems.len()
+        "warning: {n} file{} could not be loaded and {} skipped (`knotless check` explains):",
+        if n == 1 { "" } else { "s" },
+        if n == 1 { "was" } else { "were" }
     );
-    for p in &lib.problems {
-        let _ = writeln!(err, "  {}", p.headline());
+    for (file, problems) in files {
+        let _ = writeln!(err, "  {file}");
+        for p in problems {
+            let _ = writeln!(err, "    line {}:{}: {}", p.line, p.column, p.message);
+        }
     }
 }

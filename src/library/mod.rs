@@ -157,6 +157,18 @@ struct Pending {
 }
 
 impl Library {
+    /// The files that did not load, each once (in reading order) with all its problems.
+    pub fn problem_files(&self) -> Vec<(&str, Vec<&Diagnostic>)> {
+        let mut out: Vec<(&str, Vec<&Diagnostic>)> = Vec::new();
+        for p in &self.problems {
+            match out.iter_mut().find(|(f, _)| *f == p.file) {
+                Some((_, list)) => list.push(p),
+                None => out.push((p.file.as_str(), vec![p])),
+            }
+        }
+        out
+    }
+
     /// Loads the bundled set, then the user's config, drawings and routines from
     /// `config_dir` (when given). Never fails: problems are collected in `problems`.
     pub fn load(config_dir: Option<&Path>) -> Library {

@@ -44,6 +44,8 @@ enum Act {
     /// After a yes: step the worst intensity / the medication taken.
     DayWorst,
     DayMeds,
+    /// Select the first file that did not load (the banner names the key).
+    ShowProblems,
     /// A key the app handles everywhere (theme, help), listed in the footer.
     App,
 }
@@ -97,6 +99,11 @@ const KEYS: &[Binding<Act>] = &[
         &[],
         Act::RereadNote,
         help_only("r", "re-read your routine files"),
+    ),
+    row(
+        &[KeyCode::Char('f')],
+        Act::ShowProblems,
+        help_only("f", "the files that could not be loaded"),
     ),
     row(
         &[KeyCode::Char('y')],
@@ -196,9 +203,10 @@ impl Home {
                 rows.extend(hits.into_iter().map(Row::Routine));
             }
         }
-        if !ctx.lib.problems.is_empty() && q.is_empty() {
+        let files = ctx.lib.problem_files().len();
+        if files > 0 && q.is_empty() {
             rows.push(Row::ProblemsHeading);
-            rows.extend((0..ctx.lib.problems.len()).map(Row::Problem));
+            rows.extend((0..files).map(Row::Problem));
         }
         rows
     }
@@ -241,6 +249,15 @@ impl Home {
     fn notices(&self, ctx: &Ctx) -> Vec<Line<'static>> {
         let t = ctx.theme;
         let mut lines = Vec::new();
+        let files = ctx.lib.problem_files().len();
+        if files > 0 {
+            let text = if files == 1 {
+                " 1 file could not be loaded — press f to see it".to_string()
+            } else {
+                format!(" {files} files could not be loaded — press f to see them")
+            };
+            lines.push(Line::styled(text, t.caution));
+        }
         if let Some(days) = ctx.days {
             let today = (ctx.wall)().date();
             if let Some(date) = days.ask {
@@ -341,16 +358,20 @@ impl Home {
                         )
                     }
                     Row::Problem(pi) => {
-                        let p = &ctx.lib.problems[pi];
-                        let name = std::path::Path::new(&p.file)
+                        let files = ctx.lib.problem_files();
+                        let (file, problems) = &files[pi];
+                        let name = std::path::Path::new(file)
                             .file_name()
                             .map(|n| n.to_string_lossy().into_owned())
-                            .unwrap_or_else(|| p.file.clone());
+                            .unwrap_or_else(|| file.to_string());
                         let style = if selected { t.selected } else { t.caution };
-                        Line::styled(
-                            two_ends(&format!(" {name}"), &format!("line {} ", p.line), w),
-                            style,
-                        )
+                        let n = problems.len();
+                        let right = if n == 1 {
+                            format!("line {} ", problems[0].line)
+                        } else {
+                            format!("{n} problems ")
+                        };
+                        Line::styled(two_ends(&format!(" {name}"), &right, w), style)
                     }
                 }
             })
@@ -375,17 +396,20 @@ impl Home {
                 )
             }
             Row::Problem(pi) => {
-                let p = &ctx.lib.problems[pi];
+                let files = ctx.lib.problem_files();
                 let w = inner_w;
                 let mut lines = vec![
                     Line::styled("This file was skipped:", t.caution),
                     Line::raw(""),
                 ];
-                lines.extend(crate::ui::wrap_lines(&p.headline(), w, t.base));
-                if let Some(h) = &p.hint {
+                for p in &files[pi].1 {
+                    lines.extend(crate::ui::wrap_lines(&p.headline(), w, t.base));
+                    if let Some(h) = &p.hint {
+                        lines.extend(crate::ui::wrap_lines(&format!("Hint: {h}"), w, t.muted));
+                    }
                     lines.push(Line::raw(""));
-                    lines.extend(crate::ui::wrap_lines(&format!("Hint: {h}"), w, t.muted));
                 }
+                lines.pop();
                 lines.push(Line::raw(""));
                 lines.extend(crate::ui::wrap_lines(
                     "e edits it here; or fix it in another window and press r to re-read the files.",
@@ -675,11 +699,22 @@ impl Screen for Home {
                     return (Nav::Stay, vec![Effect::EditRoutine(id)]);
                 }
                 Some(Row::Problem(pi)) => {
-                    return (Nav::Stay, vec![edit_problem(&ctx.lib.problems[pi].file)]);
+                    let files = ctx.lib.problem_files();
+                    return (Nav::Stay, vec![edit_problem(files[pi].0)]);
                 }
                 _ => {}
             },
             Some(Act::Reread) => return (Nav::Stay, vec![Effect::ReloadFiles]),
+            Some(Act::ShowProblems) => {
+                self.filter.clear();
+                if let Some(i) = self
+                    .rows(ctx)
+                    .iter()
+                    .position(|r| matches!(r, Row::Problem(_)))
+                {
+                    self.selected = i;
+                }
+            }
             Some(act @ (Act::DayYes | Act::DayNo)) => {
                 if let Some(date) = ctx.days.and_then(|d| d.ask) {
                     let entry = DayEntry {
@@ -723,6 +758,7 @@ impl Screen for Home {
                 Act::Reread => problems,
                 Act::RereadNote => !problems,
                 Act::DayYes | Act::DayNo => asking,
+                Act::ShowProblems => problems,
                 Act::DayWorst | Act::DayMeds => details,
                 _ => true,
             })
