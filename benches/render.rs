@@ -119,6 +119,7 @@ fn benches(c: &mut Criterion) {
     let breathing = f.app(|env| Route::Breathing {
         pattern: env.lib.find_pattern("resonance").unwrap().clone(),
         length: Length::Time(Duration::from_secs(300)),
+        pain_before: None,
     });
     screens.push(("breathing", breathing, f.at(10.4)));
 

@@ -108,7 +108,11 @@ fn broken_files_get_a_banner_and_one_row_each() {
     .unwrap();
     std::fs::write(routines(&t).join("torn.toml"), "name = \"x\"\narea = ").unwrap();
     t.app.reload_files();
-    assert!(t.app.env.lib.problems.len() >= 3, "{:?}", t.app.env.lib.problems);
+    assert!(
+        t.app.env.lib.problems.len() >= 3,
+        "{:?}",
+        t.app.env.lib.problems
+    );
     let s = t.screen(80, 24, 0);
     assert!(
         s.contains("2 files could not be loaded — press f to see them"),
@@ -119,7 +123,11 @@ fn broken_files_get_a_banner_and_one_row_each() {
     assert!(s.contains("This file was skipped:"), "{s}");
     assert!(s.contains("broken.toml"), "{s}");
     assert!(s.contains("2 problems"), "one row for the file: {s}");
-    assert_eq!(s.matches("broken.toml").count(), 3, "row and two problems: {s}");
+    assert_eq!(
+        s.matches("broken.toml").count(),
+        3,
+        "row and two problems: {s}"
+    );
     t.keys(0, &["e"]);
     assert_eq!(t.app.take_edit_request().as_deref(), Some("broken"));
     t.keys(0, &["j"]);

@@ -217,9 +217,61 @@ fn load_warnings_come_once_per_file_and_only_from_commands_that_load_them() {
         "{err}"
     );
     assert_eq!(err.matches("routines/broken.toml").count(), 1, "{err}");
-    assert!(err.lines().filter(|l| l.starts_with("    line ")).count() >= 2, "{err}");
+    assert!(
+        err.lines().filter(|l| l.starts_with("    line ")).count() >= 2,
+        "{err}"
+    );
     for args in [&["history"][..], &["stats"], &["days"]] {
         let out = knotless(config.path(), data.path(), args);
-        assert!(text(&out.stderr).is_empty(), "{args:?}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).is_empty(),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
     }
+}
+
+/// Issue 11 item 6: the plain `breathe` asks "How is your head right now?" as a line — but
+/// only of a person at a terminal: piped input is never taken as a rating.
+#[test]
+fn plain_breathe_asks_for_a_rating_only_at_a_terminal() {
+    let mut out = Vec::new();
+    let got = knotless::cli::ask_rating_line(&mut std::io::Cursor::new("6\n"), &mut out);
+    assert_eq!(got, Some(6));
+    assert!(text(&out).starts_with("How is your head right now? 0-10, Enter to skip:"));
+    for skip in ["\n", "11\n", "lots\n", ""] {
+        let mut out = Vec::new();
+        assert_eq!(
+            knotless::cli::ask_rating_line(&mut std::io::Cursor::new(skip), &mut out),
+            None,
+            "{skip:?}"
+        );
+    }
+
+    let (config, data) = dirs();
+    std::fs::write(
+        config.path().join("config.toml"),
+        "get_ready = \"0s\"\nbell = false\n[patterns.quick]\ninhale = \"1s\"\nexhale = \"1s\"\n",
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_knotless"))
+        .args(["breathe", "quick", "--breaths", "1", "--plain"])
+        .env("KNOTLESS_CONFIG_DIR", config.path())
+        .env("KNOTLESS_DATA_DIR", data.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"7\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stdout));
+    assert!(!text(&out.stdout).contains("How is your head"));
+    let history = std::fs::read_dir(data.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("history"))
+        .unwrap();
+    let rec = std::fs::read_to_string(history).unwrap();
+    assert!(!rec.contains("pain_before"), "{rec}");
 }

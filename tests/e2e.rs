@@ -604,6 +604,9 @@ fn app_end_to_end() {
 fn breathe_for_two_breaths() {
     let d = Dirs::new();
     let mut t = Term::spawn(&d, &["breathe", "quick", "--breaths", "2"]);
+    // Issue 11 item 6: asked before breathing too, so the session can show a change.
+    t.wait_for("How is your head right now?");
+    t.send("5");
     t.wait_for("breath 1 of 2");
     let s = t.wait_for("Breathing: quick — done");
     assert!(s.contains("0:04 of 0:04 active"), "{s}");
@@ -625,7 +628,8 @@ fn breathe_for_two_breaths() {
     assert_eq!(secs(&rec["active_secs"]), 4.0);
     assert_eq!(steps(&rec).len(), 1);
     assert_eq!(steps(&rec)[0]["status"], "done");
-    assert!(d.amendments().is_empty(), "nothing was rated");
+    assert_eq!(rec["pain_before"], 5);
+    assert!(d.amendments().is_empty(), "nothing was rated after");
 }
 
 // ---------------------------------------------------------------------------------------

@@ -188,6 +188,11 @@ fn breathing_setup_and_pacer_80x24_and_40x12() {
     insta::assert_snapshot!("breathing_setup_40x12", t.screen(40, 12, 0));
     // Tab switches to breaths; Enter starts the default extended-exhale (4 in, 6 out).
     t.keys(0, &["Tab", "Enter"]);
+    // Asked first, as before a routine (issue 11 item 6).
+    assert_eq!(t.app.screen().title(), "Before you start");
+    insta::assert_snapshot!("breathing_rating_80x24", t.screen(80, 24, 0));
+    insta::assert_snapshot!("breathing_rating_40x12", t.screen(40, 12, 0));
+    t.keys(0, &["4"]);
     assert_eq!(t.app.screen().title(), "Breathing");
     t.tick(3_000); // the 3 s count-in ends
     t.tick(5_000); // 2 s into the first in-breath
@@ -202,6 +207,17 @@ fn breathing_setup_and_pacer_80x24_and_40x12() {
     assert_eq!(rec["kind"], "breathing");
     assert_eq!(rec["routine_id"], "extended-exhale");
     assert_eq!(rec["active_secs"], 60.0);
+    assert_eq!(rec["pain_before"], 4);
+    // The finish screen can then show the change.
+    assert!(t.screen(80, 24, 63_000).contains("(before: 4)"));
+}
+
+#[test]
+fn without_ratings_breathing_starts_straight_away() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.app.env.ask_ratings = false;
+    t.keys(0, &["b", "Enter"]);
+    assert_eq!(t.app.screen().title(), "Breathing");
 }
 
 #[test]

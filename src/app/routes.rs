@@ -36,13 +36,20 @@ impl App {
                 Box::new(player::Player::new(run))
             }
             Route::BreathingSetup => Box::new(breathe::Setup::new(&self.env.ctx())),
-            Route::Breathing { pattern, length } => {
+            Route::BreathingRating { pattern, length } => {
+                Box::new(breathe::Rate::new(pattern, length))
+            }
+            Route::Breathing {
+                pattern,
+                length,
+                pain_before,
+            } => {
                 let opts = Options {
                     get_ready: breathing_get_ready(self.env.get_ready),
                 };
                 let run = self.start_run(
                     |id| Session::breathing(&pattern, length, opts, id, now),
-                    None,
+                    pain_before,
                     now,
                 );
                 Box::new(player::Player::new(run))

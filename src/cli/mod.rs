@@ -457,7 +457,7 @@ fn run_cmd(
         let opts = crate::core::session::Options {
             get_ready: env.get_ready,
         };
-        return plain_run(&mut env, |id, now| {
+        return plain_run(&mut env, None, |id, now| {
             crate::core::session::Session::new(&routine, opts, id, now)
         });
     }
@@ -465,11 +465,30 @@ fn run_cmd(
     start_app(env, crate::app::Route::Before(routine))
 }
 
+/// "How is your head right now?" as one line of text: 0-10, or Enter (or anything else) to
+/// skip. Returns the rating given.
+pub fn ask_rating_line(input: &mut dyn io::BufRead, out: &mut dyn Write) -> Option<u8> {
+    let _ = write!(out, "How is your head right now? 0-10, Enter to skip: ");
+    let _ = out.flush();
+    let mut line = String::new();
+    input.read_line(&mut line).ok()?;
+    match line.trim().parse::<u8>() {
+        Ok(n) if n <= 10 => Some(n),
+        _ => {
+            if !line.trim().is_empty() {
+                let _ = writeln!(out, "(not a number from 0 to 10: no rating kept)");
+            }
+            None
+        }
+    }
+}
+
 /// A session as timed lines of text, kept by the same runner as in the app.
 /// The sound is prepared first (tone files, rendered phrases), so the session's first cue
 /// is on time.
 fn plain_run(
     env: &mut crate::app::Env,
+    pain_before: Option<u8>,
     make: impl Fn(String, std::time::Instant) -> crate::core::session::Session,
 ) -> Result<ExitCode, UserError> {
     let probe = make(String::new(), std::time::Instant::now());
@@ -483,7 +502,7 @@ fn plain_run(
     let wall = jiff::Zoned::now();
     let session = make(crate::store::history::new_id(wall.timestamp()), now);
     let cues = crate::core::cues::Cues::new(&session, now, opts, lens);
-    let run = crate::core::run::Run::new(session, wall, None).with_cues(cues);
+    let run = crate::core::run::Run::new(session, wall, pain_before).with_cues(cues);
     let runner = crate::app::Runner::new(env.paths.data.clone());
     let audio = std::mem::replace(&mut env.audio, crate::audio::Audio::off());
     plain_finish(
@@ -535,19 +554,20 @@ fn breathe_cmd(
         let opts = crate::core::session::Options {
             get_ready: crate::core::rules::breathing_get_ready(env.get_ready),
         };
-        return plain_run(&mut env, |id, now| {
+        // Asked only when a person is at the keyboard: piped input is never read as a rating.
+        let pain = if env.ask_ratings && std::io::IsTerminal::is_terminal(&io::stdin()) {
+            ask_rating_line(&mut io::stdin().lock(), &mut io::stdout())
+        } else {
+            None
+        };
+        return plain_run(&mut env, pain, |id, now| {
             crate::core::session::Session::breathing(&p, len, opts, id, now)
         });
     }
     crate::app::tui::check_terminal()?;
     env.status = note;
-    start_app(
-        env,
-        crate::app::Route::Breathing {
-            pattern: p,
-            length: len,
-        },
-    )
+    let first = crate::screens::breathe::first_route(p, len, env.ask_ratings);
+    start_app(env, first)
 }
 
 fn plain_finish(

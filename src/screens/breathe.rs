@@ -222,10 +222,7 @@ impl Screen for Setup {
             Some(Act::Unit) => self.by_breaths = !self.by_breaths,
             Some(Act::Start) => {
                 if let (Some(p), Some(len)) = (self.pattern(ctx).cloned(), self.length(ctx)) {
-                    return go(Nav::Replace(Route::Breathing {
-                        pattern: p,
-                        length: len,
-                    }));
+                    return go(Nav::Replace(first_route(p, len, ctx.ask_ratings)));
                 }
             }
             Some(Act::Back) => return go(Nav::Back),
@@ -236,5 +233,119 @@ impl Screen for Setup {
 
     fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
         described(KEYS, |_| true)
+    }
+}
+
+/// Where a breathing exercise starts: the rating first when ratings are asked for (so a
+/// breathing session can show a change, like a routine), else straight at the pacer.
+pub fn first_route(pattern: Pattern, length: Length, ask_ratings: bool) -> Route {
+    if ask_ratings {
+        Route::BreathingRating { pattern, length }
+    } else {
+        Route::Breathing {
+            pattern,
+            length,
+            pain_before: None,
+        }
+    }
+}
+
+/// What a key does on the rating before breathing (the rating takes digits, ← → and Enter
+/// itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RateAct {
+    Rate,
+    Back,
+}
+
+const RATE_KEYS: &[Binding<RateAct>] = &[
+    row(&[], RateAct::Rate, key("0-10", "rate")),
+    row(&[], RateAct::Rate, key("Enter", "skip and start")),
+    row(
+        &[KeyCode::Esc, KeyCode::Char('q')],
+        RateAct::Back,
+        key("Esc", "back"),
+    ),
+    row(
+        &[],
+        RateAct::Rate,
+        help_only("← →", "move the marker, then Enter"),
+    ),
+];
+
+/// "How is your head right now?" before breathing: the same rating as before a routine,
+/// then the pacer with the answer in its record.
+pub struct Rate {
+    pattern: Pattern,
+    length: Length,
+    rating: crate::ui::rating::Rating,
+}
+
+impl Rate {
+    pub fn new(pattern: Pattern, length: Length) -> Rate {
+        Rate {
+            pattern,
+            length,
+            rating: crate::ui::rating::Rating::default(),
+        }
+    }
+
+    fn start(&self, pain_before: Option<u8>) -> Update {
+        go(Nav::Replace(Route::Breathing {
+            pattern: self.pattern.clone(),
+            length: self.length,
+            pain_before,
+        }))
+    }
+}
+
+impl Screen for Rate {
+    fn title(&self) -> &str {
+        "Before you start"
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
+        let t = ctx.theme;
+        let [head, body, foot] = Layout::vertical([
+            Constraint::Length(2),
+            Constraint::Min(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        frame.render_widget(
+            Line::styled(format!(" Breathing · {}", self.pattern.id), t.title),
+            head,
+        );
+        let inner = crate::ui::centered(body, body.width.saturating_sub(2).min(76), body.height);
+        let mut lines = vec![
+            Line::styled(self.pattern.timing(), t.muted),
+            Line::raw(""),
+            Line::styled("How is your head right now?", t.title),
+            self.rating.scale(t),
+        ];
+        if inner.height >= 8 {
+            lines.extend(crate::ui::wrap_lines(
+                "0 = no pain, 10 = worst imaginable. Type a number (1 then 0 for 10), or Enter to skip.",
+                inner.width,
+                t.muted,
+            ));
+        }
+        frame.render_widget(Paragraph::new(lines), inner);
+        crate::ui::footer(frame, foot, t, ctx.status, &self.keys(ctx));
+    }
+
+    fn update(&mut self, key: KeyEvent, _now: Instant, _ctx: &Ctx) -> Update {
+        if lookup(RATE_KEYS, key.code) == Some(RateAct::Back) {
+            return go(Nav::Back);
+        }
+        match self.rating.handle_key(key) {
+            crate::ui::rating::Answer::Pending => stay(),
+            crate::ui::rating::Answer::Skipped => self.start(None),
+            crate::ui::rating::Answer::Rated(n) => self.start(Some(n)),
+        }
+    }
+
+    fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
+        described(RATE_KEYS, |_| true)
     }
 }

@@ -101,9 +101,15 @@ pub enum Route {
         pain_before: Option<u8>,
     },
     BreathingSetup,
+    /// "How is your head right now?" before a breathing exercise, then its pacer.
+    BreathingRating {
+        pattern: Pattern,
+        length: Length,
+    },
     Breathing {
         pattern: Pattern,
         length: Length,
+        pain_before: Option<u8>,
     },
     /// The end of a session; its record was just handed to [`Effect::Save`].
     Finish(Box<SessionRecord>),
