@@ -488,6 +488,9 @@ fn player_end_to_end() {
     assert!(s.contains("(before: 4)"), "{s}");
     assert!(s.contains("Saved to your history."), "{s}");
     t.send("2");
+    // Started at 4: the offer to mark today (issue 16); not now.
+    t.wait_for("Mark today as a headache day?");
+    t.send("n");
     t.wait_for("A note for later");
     t.send("tight on the left");
     t.wait_for("tight on the left");
@@ -612,6 +615,9 @@ fn breathe_for_two_breaths() {
     assert!(s.contains("0:04 of 0:04 active"), "{s}");
     assert!(s.contains("Saved to your history."), "{s}");
     t.send("\r");
+    // Started at 5: offered, and taken.
+    t.wait_for("Mark today as a headache day?");
+    t.send("y");
     t.wait_for("A note for later");
     t.send("\r");
     t.wait_for("Last session today");
@@ -630,6 +636,9 @@ fn breathe_for_two_breaths() {
     assert_eq!(steps(&rec)[0]["status"], "done");
     assert_eq!(rec["pain_before"], 5);
     assert!(d.amendments().is_empty(), "nothing was rated after");
+    let days = std::fs::read_to_string(d.data.join(format!("days-{MACHINE}.jsonl"))).unwrap();
+    assert_eq!(days.lines().count(), 1, "{days}");
+    assert!(days.contains("\"headache\":true"), "{days}");
 }
 
 // ---------------------------------------------------------------------------------------
