@@ -37,8 +37,6 @@ enum Section {
     Relief,
     Skipped,
     Problem,
-    /// Which period the routine and area figures cover, and the key that changes it.
-    Period,
     /// Headache days beside the sessions, in 4-week windows.
     Days,
 }
@@ -276,8 +274,7 @@ impl StatsView {
             out.push((Section::Problem, Rect::new(1, 0, w.saturating_sub(2), 3)));
             y = 4;
         }
-        out.push((Section::Period, Rect::new(1, y, w.saturating_sub(2), 1)));
-        y += 2;
+
         let routines = s.routines.len().min(MAX_ROUTINES) as u16;
         let areas = s.by_area.len().max(1) as u16;
         if w >= WIDE {
@@ -321,17 +318,17 @@ impl StatsView {
             }
             y -= 1;
         }
+        if !self.skipped.is_empty() {
+            y += 1;
+            out.push((Section::Skipped, Rect::new(1, y, w.saturating_sub(2), 1)));
+            y += 1;
+        }
         let days = self.days_lines(&Theme::get(Default::default()), w.saturating_sub(2));
         if !days.is_empty() {
             y += 1;
             let h = days.len() as u16;
             out.push((Section::Days, Rect::new(1, y, w.saturating_sub(2), h)));
             y += h;
-        }
-        if !self.skipped.is_empty() {
-            y += 1;
-            out.push((Section::Skipped, Rect::new(1, y, w.saturating_sub(2), 1)));
-            y += 1;
         }
         (out, y)
     }
@@ -362,7 +359,6 @@ impl StatsView {
                 Section::Weekly => self.weekly(t, r.width, r.height),
                 Section::Areas => self.areas(t, r.width),
                 Section::Relief => self.relief(t, r.width),
-                Section::Period => self.period_line(t, r.width),
                 Section::Days => self.days_lines(t, r.width),
                 Section::Skipped => vec![Line::styled(
                     super::history::skipped_text(&self.skipped).unwrap_or_default(),
@@ -796,6 +792,12 @@ impl Screen for StatsView {
 
     fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
         let (body, foot) = StatsView::page_areas(area);
+        // The period, in the row above the page.
+        let top = Rect::new(area.x + 1, area.y, area.width.saturating_sub(2), 1);
+        frame.render_widget(
+            ratatui::widgets::Paragraph::new(self.period_line(ctx.theme, top.width)),
+            top,
+        );
         let page = self.draw_page(ctx, body.width);
         let page_h = page.area.height;
         let max = page_h.saturating_sub(body.height);
