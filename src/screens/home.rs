@@ -246,15 +246,20 @@ impl Home {
 
     /// The quiet lines above the list: "Headache today?" while it is due, or what was
     /// just noted with its follow-up keys.
-    fn notices(&self, ctx: &Ctx) -> Vec<Line<'static>> {
+    fn notices(&self, ctx: &Ctx, w: u16) -> Vec<Line<'static>> {
         let t = ctx.theme;
         let mut lines = Vec::new();
         let files = ctx.lib.problem_files().len();
         if files > 0 {
-            let text = if files == 1 {
-                " 1 file could not be loaded — press f to see it".to_string()
+            let (them, it) = if files == 1 {
+                ("1 file".to_string(), "it")
             } else {
-                format!(" {files} files could not be loaded — press f to see them")
+                (format!("{files} files"), "them")
+            };
+            let text = if w >= 50 {
+                format!(" {them} could not be loaded — press f to see {it}")
+            } else {
+                format!(" {them} did not load · f shows {it}")
             };
             lines.push(Line::styled(text, t.caution));
         }
@@ -284,7 +289,7 @@ impl Home {
 
     /// The body without the notice lines, and the notice lines' area.
     fn split_body(&self, body: Rect, ctx: &Ctx) -> (Rect, Rect) {
-        let n = (self.notices(ctx).len() as u16).min(body.height.saturating_sub(3));
+        let n = (self.notices(ctx, body.width).len() as u16).min(body.height.saturating_sub(3));
         let [top, rest] = Layout::vertical([Constraint::Length(n), Constraint::Min(0)]).areas(body);
         (top, rest)
     }
@@ -627,7 +632,7 @@ impl Screen for Home {
             r,
         );
         let (top, body) = self.split_body(body, ctx);
-        frame.render_widget(Paragraph::new(self.notices(ctx)), top);
+        frame.render_widget(Paragraph::new(self.notices(ctx, top.width)), top);
         let (list, detail) = Home::panes(body);
         self.render_list(frame, list, ctx);
         if let Some(detail) = detail {
