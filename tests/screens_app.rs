@@ -258,4 +258,10 @@ fn the_theme_is_remembered_for_the_next_start() {
     );
     // The config directory is never written.
     assert!(!t.config.path().join("config.toml").exists());
+    // m in the player mutes, and that is remembered too.
+    t.keys(0, &["Enter", "Enter", "m"]);
+    assert!(t.app.env.muted);
+    let state = knotless::store::state::State::load(t.data.path());
+    assert_eq!(state.muted, Some(true));
+    assert_eq!(state.theme.as_deref(), Some("dim"));
 }
