@@ -160,6 +160,8 @@ fn the_finish_screen_offers_to_mark_today_after_a_sore_start() {
         "{screen}"
     );
     assert!(day_lines(&t).is_empty(), "offered, never assumed");
+    let narrow = t.screen(40, 12, 0);
+    assert!(narrow.contains("n not now"), "{narrow}");
     t.keys(0, &["y"]);
     let lines = day_lines(&t);
     assert_eq!(lines.len(), 1);

@@ -306,10 +306,16 @@ impl Screen for Finish {
                     let before = r.pain_before.map(|b| format!("{b} → ")).unwrap_or_default();
                     lines.push(Line::styled(format!(" Head: {before}{after}"), t.base));
                 }
-                lines.push(Line::styled(
-                    " Mark today as a headache day?  y yes · n not now",
+                // Wrapped: at 40 columns the keys would otherwise be cut.
+                for l in crate::ui::wrap_lines(
+                    "Mark today as a headache day?  y yes · n not now",
+                    ask.width.saturating_sub(2),
                     t.title,
-                ));
+                ) {
+                    let mut l = l;
+                    l.spans.insert(0, Span::raw(" "));
+                    lines.push(l);
+                }
             }
             Stage::Note | Stage::Done => {
                 if let Some(after) = self.pain_after {
