@@ -560,18 +560,21 @@ pub fn read_text(path: &Path, file: &str) -> Result<String, Diagnostic> {
         message,
         hint: hint.map(str::to_string),
     };
-    let meta =
-        std::fs::metadata(path).map_err(|e| problem(1, 1, format!("cannot read: {e}"), None))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(problem(
+    // Never blocks on a FIFO, never reads a device, never reads past the cap.
+    let bytes = crate::store::safe_file::read_capped(path, MAX_FILE_BYTES).map_err(|e| match e {
+        crate::store::safe_file::ReadError::TooLarge(n) => problem(
             1,
             1,
-            format!("file is too large ({} bytes)", meta.len()),
+            format!("file is too large ({n} bytes)"),
             Some("a routine or config file must be under 1 MiB"),
-        ));
-    }
-    let bytes =
-        std::fs::read(path).map_err(|e| problem(1, 1, format!("cannot read: {e}"), None))?;
+        ),
+        crate::store::safe_file::ReadError::Io(e) => problem(
+            1,
+            1,
+            format!("cannot read: {}", crate::store::history::describe(&e)),
+            None,
+        ),
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         let good = e.utf8_error().valid_up_to();
         let text = std::str::from_utf8(&e.as_bytes()[..good]).unwrap_or("");

@@ -11,7 +11,6 @@
 //! unknown, never a headache-free day.
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::io::{self, BufReader};
 use std::path::{Path, PathBuf};
 
@@ -92,12 +91,24 @@ pub fn load(data_dir: &Path) -> Result<(DayLog, Vec<Warning>), DaysError> {
 }
 
 fn read_file(path: &Path, log: &mut DayLog, warnings: &mut Vec<Warning>) -> io::Result<()> {
-    let file = match File::open(path) {
+    let label = file_label(path);
+    let file = match crate::store::safe_file::open_regular(path) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        // A FIFO or a device is never read; the other files still are.
+        Err(e) if crate::store::safe_file::is_not_regular(&e) => {
+            warnings.push(Warning {
+                kind: WarningKind::Unreadable,
+                file: label,
+                line: None,
+                message: format!("skipped: {}", describe(&e)),
+            });
+            return Ok(());
+        }
         Err(e) => return Err(e),
     };
-    let label = file_label(path);
+    let len = file.metadata()?.len();
+    let file = std::io::Read::take(file, len);
     let mut lines = Lines::new(BufReader::new(file));
     let mut buf = Vec::new();
     let mut skip = |n: u64, why: String| {

@@ -25,7 +25,7 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 
 use crate::model::record::{self, Amendment, Kind, Outcome, SessionRecord, Stamp};
-use crate::store::machine;
+use crate::store::{machine, safe_file};
 
 /// The single history file of older versions, still read (never written any more).
 pub const HISTORY_FILE: &str = "history.jsonl";
@@ -47,6 +47,10 @@ const OLD_STREAK: u32 = 64;
 /// A lock file without a snapshot may belong to a session that is just starting (it locks
 /// first, then writes the snapshot); only older ones are cleaned up.
 const ORPHAN_LOCK_AGE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// How far after now a record may start before it counts as dated in the future: clocks of
+/// machines sharing a synced data directory differ by a little.
+pub const FUTURE_SLACK: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
 
 /// `<data>/history-<machine>.jsonl`: the file this machine appends to. Every machine
 /// sharing a synced data directory has its own; readers merge them all (see
@@ -264,12 +268,19 @@ fn append_line(data_dir: &Path, json: Vec<u8>) -> Result<(), HistoryError> {
 /// advisory lock, then syncs it: the way every log line is written (the history, the day
 /// log). Creates the directory and the file on first use.
 pub(crate) fn append_to(data_dir: &Path, path: &Path, json: &[u8]) -> io::Result<()> {
+    append_with(data_dir, path, json, |file, line| file.write_all(line))
+}
+
+/// [`append_to`] with the write itself given, so a test can make it fail half-way (a disk
+/// that fills in the middle of the line).
+fn append_with(
+    data_dir: &Path,
+    path: &Path,
+    json: &[u8],
+    write: impl FnOnce(&mut File, &[u8]) -> io::Result<()>,
+) -> io::Result<()> {
     fs::create_dir_all(data_dir)?;
-    let mut file = OpenOptions::new()
-        .read(true)
-        .append(true)
-        .create(true)
-        .open(path)?;
+    let mut file = private(OpenOptions::new().read(true).append(true).create(true)).open(path)?;
     // Another appender's write can be seen half-done (the file size grows page by page), which
     // would make the newline check below misfire; an advisory lock keeps knotless processes
     // from looking while another writes. The single O_APPEND write is what keeps lines whole
@@ -287,7 +298,18 @@ pub(crate) fn append_to(data_dir: &Path, path: &Path, json: &[u8]) -> io::Result
     line.push(b'\n');
     // One write on an O_APPEND file: the kernel places the whole line at the end even if
     // another process appends at the same moment.
-    file.write_all(&line)?;
+    if let Err(e) = write(&mut file, &line) {
+        // A short write (the disk filled up mid-line) would leave a torn line that warns on
+        // every read forever: cut the file back to where it was, still under the lock.
+        if file.metadata().is_ok_and(|m| m.is_file() && m.len() > len) {
+            let _ = file.set_len(len);
+            let _ = file.sync_data();
+        }
+        if locked {
+            let _ = file.unlock();
+        }
+        return Err(e);
+    }
     if locked {
         let _ = file.unlock();
     }
@@ -297,6 +319,13 @@ pub(crate) fn append_to(data_dir: &Path, path: &Path, json: &[u8]) -> io::Result
         sync_dir(data_dir);
     }
     Ok(())
+}
+
+/// Files knotless creates hold health data: readable by their owner only (mode 0600).
+fn private(opts: &mut OpenOptions) -> &mut OpenOptions {
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(opts, 0o600);
+    opts
 }
 
 fn ends_with_newline(file: &mut File, len: u64) -> io::Result<bool> {
@@ -552,6 +581,8 @@ pub struct Records {
     sorted: Vec<Warning>,
     buf: Vec<u8>,
     finished: bool,
+    /// Records starting after this are in the future ([`FUTURE_SLACK`] after now).
+    future: Timestamp,
 }
 
 impl Records {
@@ -574,16 +605,28 @@ impl Records {
             sorted: Vec::new(),
             buf: Vec::new(),
             finished: false,
+            future: Timestamp::now() + FUTURE_SLACK,
         };
         for path in paths {
             let fail = |source| HistoryError::Read {
                 path: path.clone(),
                 source,
             };
-            let file = match File::open(&path) {
+            let file = match safe_file::open_regular(&path) {
                 Ok(f) => f,
                 // Renamed or removed since the listing (a sync tool at work).
                 Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                // A FIFO, a device, a folder: never read, and the other files still are.
+                Err(e) if safe_file::is_not_regular(&e) => {
+                    let w = Warning {
+                        kind: WarningKind::Unreadable,
+                        file: file_label(&path),
+                        line: None,
+                        message: format!("skipped: {}", describe(&e)),
+                    };
+                    records.warnings.push((records.sources.len(), w));
+                    continue;
+                }
                 Err(e) => return Err(fail(e)),
             };
             let len = file.metadata().map_err(fail)?.len();
@@ -684,6 +727,25 @@ impl Records {
                 return None;
             }
         };
+        if let Some(why) = record.implausible() {
+            self.skip(n, why);
+            return None;
+        }
+        // A record dated after now (a wrong clock, a hand-edited line) would count as
+        // "this week" for years: reported and left out.
+        if record.started() > self.future {
+            let w = line_warning(
+                WarningKind::Ignored,
+                &self.sources[self.current].label,
+                n,
+                format!(
+                    "starts in the future ({}); left out until then",
+                    record.started_at
+                ),
+            );
+            self.warnings.push((self.current, w));
+            return None;
+        }
         let at = (self.sources[self.current].label.as_str(), n);
         let mut w = Vec::new();
         check_pain(&mut record.pain_before, "pain_before", at, &mut w);
@@ -917,6 +979,7 @@ pub fn recent(data_dir: &Path, since: Timestamp) -> Result<Recent, HistoryError>
         seen: HashSet::new(),
         old_streak: 0,
         amends: memmem::Finder::new(b"\"amends\""),
+        future: Timestamp::now() + FUTURE_SLACK,
     };
     // Each machine's file is in time order on its own; the ids seen are shared, so a
     // record in two files (a conflict copy) counts once.
@@ -932,9 +995,11 @@ fn scan_back(path: &Path, scan: &mut BackScan) -> Result<(), HistoryError> {
         path: path.to_path_buf(),
         source,
     };
-    let mut file = match File::open(path) {
+    let mut file = match safe_file::open_regular(path) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        // Not a file (a FIFO, a device): nothing to count; the full readers report it.
+        Err(e) if safe_file::is_not_regular(&e) => return Ok(()),
         Err(e) => return Err(fail(e)),
     };
     let len = file.metadata().map_err(fail)?.len();
@@ -992,6 +1057,7 @@ struct BackScan {
     seen: HashSet<String>,
     old_streak: u32,
     amends: memmem::Finder<'static>,
+    future: Timestamp,
 }
 
 impl BackScan {
@@ -1004,6 +1070,10 @@ impl BackScan {
             return false;
         };
         let (started, ended) = (g.started_at.timestamp(), g.ended_at.timestamp());
+        // Dated in the future: left out (the full readers report it).
+        if started > self.future || ended > self.future {
+            return false;
+        }
         if started < self.since {
             self.old_streak += 1;
         } else {
@@ -1163,7 +1233,9 @@ impl InProgress {
             path: target.clone(),
             source,
         };
-        let mut f = File::create(&tmp).map_err(fail)?;
+        let mut f = private(OpenOptions::new().write(true).create(true).truncate(true))
+            .open(&tmp)
+            .map_err(fail)?;
         f.write_all(&json).map_err(fail)?;
         f.sync_data().map_err(fail)?;
         drop(f);
@@ -1195,12 +1267,14 @@ fn lock_for_session(lock_path: &Path, id: &str) -> Result<File, HistoryError> {
         source,
     };
     for _ in 0..5 {
-        let mut lock = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(lock_path)
+        let mut lock = private(
+            OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false),
+        )
+        .open(lock_path)
             .map_err(fail)?;
         match lock.try_lock() {
             Ok(()) => {}
@@ -1290,7 +1364,17 @@ pub fn recover(data_dir: &Path) -> Result<Recovered, HistoryError> {
     }
     snapshots.sort();
     for id in &snapshots {
-        recover_one(data_dir, &dir, id, &mut out)?;
+        // Each entry is recovered or reported on its own: one bad entry (a folder or a FIFO
+        // named `<id>.json`) never keeps the others from being recovered. Only a history
+        // that cannot be written stops here, leaving every snapshot for next time.
+        match recover_one(data_dir, &dir, id, &mut out) {
+            Ok(()) => {}
+            Err(e @ HistoryError::Write { .. }) => return Err(e),
+            Err(e) => out.warnings.push(in_progress_warning(
+                &dir.join(format!("{id}.json")),
+                format!("not recovered: {e}"),
+            )),
+        }
     }
     for (id, path) in leftovers {
         if snapshots.contains(&id) || dir.join(format!("{id}.json")).exists() {
@@ -1344,14 +1428,26 @@ fn recover_one(
         Err(std::fs::TryLockError::WouldBlock) => return Ok(()),
         Err(std::fs::TryLockError::Error(e)) => return undecided(out, e),
     }
-    let bytes = match fs::read(&json_path) {
+    let bytes = match safe_file::read_capped(&json_path, MAX_LINE as u64) {
         Ok(b) => b,
         // Finished by its own process between our listing and our lock.
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+        Err(e) if e.is_not_found() => {
             let _ = remove_if_there(&lock_path);
             return Ok(());
         }
-        Err(source) => {
+        // A folder, a FIFO or a device named like a snapshot, or a file far larger than
+        // any snapshot: moved aside (never read, never deleted), so it is reported once.
+        Err(e @ safe_file::ReadError::TooLarge(_)) => {
+            move_aside(dir, id, &json_path, &e.to_string(), out);
+            let _ = remove_if_there(&lock_path);
+            return Ok(());
+        }
+        Err(safe_file::ReadError::Io(e)) if safe_file::is_not_regular(&e) => {
+            move_aside(dir, id, &json_path, &describe(&e), out);
+            let _ = remove_if_there(&lock_path);
+            return Ok(());
+        }
+        Err(safe_file::ReadError::Io(source)) => {
             return Err(HistoryError::InProgress {
                 path: json_path,
                 source,
@@ -1367,20 +1463,7 @@ fn recover_one(
     let snapshot = match read_snapshot(&bytes, file_time) {
         Ok(s) => s,
         Err(e) => {
-            let bad = free_name(dir, &format!("{id}.json.bad"));
-            let message = match fs::rename(&json_path, &bad) {
-                Ok(()) => format!(
-                    "unreadable ({}); moved aside to {}",
-                    json_reason(&e),
-                    bad.display()
-                ),
-                Err(re) => format!(
-                    "unreadable ({}); could not move it aside: {}",
-                    json_reason(&e),
-                    describe(&re)
-                ),
-            };
-            out.warnings.push(in_progress_warning(&json_path, message));
+            move_aside(dir, id, &json_path, &json_reason(&e), out);
             let _ = remove_if_there(&lock_path);
             return Ok(());
         }
@@ -1403,6 +1486,19 @@ fn recover_one(
     drop(lock);
     out.records.push(record);
     Ok(())
+}
+
+/// Renames an unreadable snapshot to `<id>.json.bad` (never deletes it) and says so.
+fn move_aside(dir: &Path, id: &str, json_path: &Path, why: &str, out: &mut Recovered) {
+    let bad = free_name(dir, &format!("{id}.json.bad"));
+    let message = match fs::rename(json_path, &bad) {
+        Ok(()) => format!("unreadable ({why}); moved aside to {}", bad.display()),
+        Err(re) => format!(
+            "unreadable ({why}); could not move it aside: {}",
+            describe(&re)
+        ),
+    };
+    out.warnings.push(in_progress_warning(json_path, message));
 }
 
 /// Removes a lock file or temp file with no snapshot beside it, if no live process holds

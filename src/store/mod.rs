@@ -7,4 +7,5 @@ pub mod history;
 pub mod machine;
 pub mod paths;
 pub mod recorder;
+pub mod safe_file;
 pub mod state;
