@@ -1543,3 +1543,128 @@ fn free_name(dir: &Path, name: &str) -> PathBuf {
         .find(|p| !p.exists())
         .expect("some numbered name is free")
 }
+
+#[cfg(all(test, unix))]
+mod hostile_tests {
+    use super::*;
+
+    fn record(id: &str, started: &str, active: f64) -> SessionRecord {
+        let start: Timestamp = started.parse().unwrap();
+        let end = start + jiff::SignedDuration::from_secs(active as i64 + 5);
+        serde_json::from_value(serde_json::json!({
+            "v": 1, "id": id, "kind": "routine", "routine_id": "desk-reset",
+            "title": "Desk reset", "area": "neck",
+            "started_at": start.to_string(), "ended_at": end.to_string(),
+            "planned_secs": active, "active_secs": active, "paused_secs": 0.0,
+            "outcome": "completed", "steps": []
+        }))
+        .unwrap()
+    }
+
+    fn mkfifo(path: &Path) {
+        let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid C string and mode.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    }
+
+    /// Item 3: a disk that fills in the middle of an append leaves no partial line.
+    #[test]
+    fn a_short_write_is_cut_back_and_reported() {
+        let d = tempfile::tempdir().unwrap();
+        let r = record("a", "2026-11-20T10:00:00Z", 60.0);
+        append(d.path(), &r).unwrap();
+        let path = history_path(d.path());
+        let before = fs::metadata(&path).unwrap().len();
+        let json = serde_json::to_vec(&record("b", "2026-11-21T10:00:00Z", 60.0)).unwrap();
+        let e = append_with(d.path(), &path, &json, |f, line| {
+            f.write_all(&line[..line.len() / 2])?;
+            Err(io::Error::from(io::ErrorKind::StorageFull))
+        })
+        .unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::StorageFull);
+        assert_eq!(fs::metadata(&path).unwrap().len(), before, "no torn line left");
+        let loaded = load(d.path(), Detail::Full).unwrap();
+        assert_eq!(loaded.records.len(), 1);
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    }
+
+    /// Item 4: a FIFO (or a link to a device) among the history files is never read: it is
+    /// reported, and every other file still counts.
+    #[test]
+    fn a_fifo_or_device_history_file_is_skipped_with_a_warning() {
+        let d = tempfile::tempdir().unwrap();
+        append(d.path(), &record("a", "2026-11-20T10:00:00Z", 60.0)).unwrap();
+        mkfifo(&d.path().join("history.jsonl"));
+        std::os::unix::fs::symlink("/dev/zero", d.path().join("history-zero.jsonl")).unwrap();
+        let loaded = load(d.path(), Detail::NoSteps).unwrap();
+        assert_eq!(loaded.records.len(), 1);
+        let text: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).collect();
+        assert!(text.iter().any(|w| w.contains("history.jsonl") && w.contains("FIFO")), "{text:?}");
+        assert!(text.iter().any(|w| w.contains("history-zero.jsonl") && w.contains("device")), "{text:?}");
+        let since = "2026-11-01T00:00:00Z".parse().unwrap();
+        assert_eq!(recent(d.path(), since).unwrap().count_since, 1);
+    }
+
+    /// Item 5: a folder and a FIFO named like snapshots never keep a dead session after
+    /// them from being recovered; each is moved aside and reported once.
+    #[test]
+    fn one_bad_in_progress_entry_blocks_nothing_else() {
+        let d = tempfile::tempdir().unwrap();
+        let dir = in_progress_dir(d.path());
+        fs::create_dir_all(dir.join("a-first.json")).unwrap();
+        mkfifo(&dir.join("b-second.json"));
+        let good = record("c-third", "2026-11-20T10:00:00Z", 30.0);
+        fs::write(dir.join("c-third.json"), serde_json::to_vec(&good).unwrap()).unwrap();
+        let out = recover(d.path()).unwrap();
+        assert_eq!(out.records.len(), 1, "{:?}", out.warnings);
+        assert_eq!(out.records[0].id, "c-third");
+        assert_eq!(out.warnings.len(), 2, "{:?}", out.warnings);
+        assert!(dir.join("a-first.json.bad").exists());
+        assert!(dir.join("b-second.json.bad").exists());
+        let again = recover(d.path()).unwrap();
+        assert!(again.warnings.is_empty(), "reported once: {:?}", again.warnings);
+    }
+
+    /// Item 8: impossible numbers are not trusted: the line is skipped with a warning naming it.
+    #[test]
+    fn impossible_numbers_skip_the_line_with_a_warning() {
+        let d = tempfile::tempdir().unwrap();
+        append(d.path(), &record("ok", "2026-11-20T10:00:00Z", 60.0)).unwrap();
+        let mut lines = String::new();
+        for (id, field, value) in [
+            ("huge", "active_secs", "1e308"),
+            ("neg", "paused_secs", "-5"),
+            ("plan", "planned_secs", "90000"),
+        ] {
+            let mut v = serde_json::to_value(record(id, "2026-11-21T10:00:00Z", 60.0)).unwrap();
+            v[field] = serde_json::from_str(value).unwrap();
+            lines.push_str(&format!("{v}\n"));
+        }
+        let mut long = record("long", "2026-11-21T10:00:00Z", 60.0);
+        long.ended_at = "2026-11-25T10:00:00Z".parse().unwrap();
+        lines.push_str(&(serde_json::to_string(&long).unwrap() + "\n"));
+        let mut f = OpenOptions::new().append(true).open(history_path(d.path())).unwrap();
+        f.write_all(lines.as_bytes()).unwrap();
+        let loaded = load(d.path(), Detail::NoSteps).unwrap();
+        let ids: Vec<&str> = loaded.records.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["ok"]);
+        assert_eq!(unreadable_lines(&loaded.warnings), [2, 3, 4, 5]);
+        assert!(loaded.warnings[0].message.contains("active_secs"), "{:?}", loaded.warnings);
+    }
+
+    /// Item 9: a record dated in the future is reported and left out of every figure.
+    #[test]
+    fn a_record_in_the_future_is_left_out_and_reported() {
+        let d = tempfile::tempdir().unwrap();
+        append(d.path(), &record("now", "2026-11-20T10:00:00Z", 60.0)).unwrap();
+        append(d.path(), &record("later", "2099-01-01T10:00:00Z", 60.0)).unwrap();
+        let loaded = load(d.path(), Detail::NoSteps).unwrap();
+        assert_eq!(loaded.records.len(), 1);
+        assert_eq!(loaded.warnings.len(), 1);
+        assert!(loaded.warnings[0].message.contains("future"), "{:?}", loaded.warnings);
+        let since = "2026-11-01T00:00:00Z".parse().unwrap();
+        let r = recent(d.path(), since).unwrap();
+        assert_eq!(r.count_since, 1);
+        assert!(r.last_ended.unwrap() < "2027-01-01T00:00:00Z".parse().unwrap());
+    }
+}

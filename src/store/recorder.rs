@@ -369,4 +369,104 @@ mod tests {
         assert!(!rec.is_saved());
         assert_eq!(rec.problem.as_deref(), Some(NO_DATA_DIR));
     }
+
+    fn finished_run(t0: Instant) -> (Run, SessionRecord) {
+        let lib = Library::load(None);
+        let routine = lib.routine("desk-reset").expect("bundled").clone();
+        let wall = jiff::Zoned::now();
+        let opts = Options {
+            get_ready: Duration::ZERO,
+        };
+        let session = Session::new(&routine, opts, new_id(&wall), t0);
+        let mut run = Run::new(session, wall, Some(3));
+        let first = run.record(t0);
+        run.session.update(t0 + Duration::from_secs(13));
+        run.session.stop(t0 + Duration::from_secs(13));
+        (run, first)
+    }
+
+    /// Item 2: the data directory is replaced by a file mid-session. "Kept" must be true:
+    /// the finished record itself — 13 s, its own outcome — arrives at the next start.
+    #[test]
+    fn a_failed_final_save_keeps_the_real_session_aside() {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("data");
+        let fallback = tmp.path().join("private");
+        let t0 = Instant::now();
+        let (run, first) = finished_run(t0);
+        let mut rec = Recorder::begin_in(Some(data.clone()), Ok(fallback.clone()), &first);
+        assert!(rec.problem.is_none(), "{:?}", rec.problem);
+        std::fs::rename(&data, tmp.path().join("moved")).unwrap();
+        std::fs::write(&data, "a file where the folder was").unwrap();
+        let done = run.record(t0 + Duration::from_secs(13));
+        rec.finish(&done);
+        assert!(!rec.is_saved());
+        let problem = rec.problem.clone().unwrap();
+        assert!(problem.contains(&fallback.display().to_string()), "{problem}");
+
+        std::fs::remove_file(&data).unwrap();
+        assert_eq!(move_pending_from(&fallback, &data).unwrap(), 1);
+        let loaded = history::load(&data, history::Detail::Full).unwrap();
+        assert_eq!(loaded.records.len(), 1);
+        let r = &loaded.records[0];
+        assert_eq!(r.id, done.id);
+        assert_eq!(r.outcome, done.outcome);
+        assert_eq!(r.active_secs, 13.0);
+        assert_eq!(r.steps, done.steps);
+    }
+
+    /// Item 2 with a full disk: this machine's history file is a link to `/dev/full`, so
+    /// every append fails with "no space"; the session is kept aside whole.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_full_disk_at_the_final_save_keeps_the_session_aside() {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("data");
+        std::fs::create_dir(&data).unwrap();
+        std::os::unix::fs::symlink("/dev/full", history::history_path(&data)).unwrap();
+        let fallback = tmp.path().join("private");
+        let t0 = Instant::now();
+        let (run, first) = finished_run(t0);
+        let mut rec = Recorder::begin_in(Some(data.clone()), Ok(fallback.clone()), &first);
+        let done = run.record(t0 + Duration::from_secs(13));
+        rec.finish(&done);
+        let problem = rec.problem.clone().unwrap();
+        assert!(problem.contains("the disk is full"), "{problem}");
+        assert!(problem.contains("kept in"), "{problem}");
+        let kept = history::load(&fallback, history::Detail::Full).unwrap();
+        assert_eq!(kept.records.len(), 1);
+        assert_eq!(kept.records[0].active_secs, 13.0);
+        assert_eq!(kept.records[0].outcome, done.outcome);
+    }
+
+    /// Item 1: a fallback folder others can open is never read from, and the folder made
+    /// for a session is private (0700, files 0600).
+    #[cfg(unix)]
+    #[test]
+    fn only_a_private_fallback_folder_is_used() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("data");
+        let planted = tmp.path().join("planted");
+        std::fs::create_dir(&planted).unwrap();
+        let t0 = Instant::now();
+        let (run, _) = finished_run(t0);
+        let forged = run.record(t0);
+        history::append(&planted, &forged).unwrap();
+        std::fs::set_permissions(&planted, std::fs::Permissions::from_mode(0o777)).unwrap();
+        let e = move_pending_from(&planted, &data).unwrap_err();
+        assert!(e.contains("other users"), "{e}");
+        assert!(history::load(&data, history::Detail::Full).unwrap().records.is_empty());
+
+        // A data directory that refuses the session: the folder made for it is private.
+        std::fs::write(&data, "not a folder").unwrap();
+        let private = tmp.path().join("private");
+        let mut rec = Recorder::begin_in(Some(data.clone()), Ok(private.clone()), &forged);
+        rec.finish(&run.record(t0 + Duration::from_secs(13)));
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&private), 0o700);
+        for f in history::history_files(&private).unwrap() {
+            assert_eq!(mode(&f), 0o600, "{}", f.display());
+        }
+    }
 }
