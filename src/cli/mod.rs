@@ -17,6 +17,15 @@ use crate::library::Library;
 use crate::model::routine::Area;
 use crate::store::paths::Paths;
 
+/// Standard error for warnings and errors, through the same neutraliser as every command's
+/// output: a file name or a history record never writes an escape sequence there either.
+pub fn stderr() -> crate::model::format::SafeWriter<io::StderrLock<'static>> {
+    crate::model::format::SafeWriter::new(
+        io::stderr().lock(),
+        crate::model::format::Neutralise::Replace,
+    )
+}
+
 /// A message for the user; printed as `error: ...`.
 pub type UserError = String;
 
@@ -27,7 +36,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
         return open_app(&cli.global, &paths, recovered);
     };
     if let Some(m) = &recovered {
-        eprintln!("knotless: {m}");
+        let _ = writeln!(stderr(), "knotless: {m}");
     }
     // The session commands run before stdout is locked: the TUI's signal thread must be
     // able to write to the terminal to restore it.
@@ -50,8 +59,29 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
         }
         other => other,
     };
+    // Every line a command prints goes through the one neutraliser: JSON keeps its values
+    // (escaped), text loses nothing but control characters and bidi overrides.
+    use crate::cli::args::{DaysFormat, HistoryFormat};
+    use crate::model::format::{Neutralise, SafeWriter};
+    let json = matches!(
+        &command,
+        Command::List { json: true, .. }
+            | Command::Stats { json: true, .. }
+            | Command::History {
+                format: HistoryFormat::Jsonl,
+                ..
+            }
+            | Command::Days {
+                format: DaysFormat::Jsonl
+            }
+    );
+    let mode = if json {
+        Neutralise::JsonEscape
+    } else {
+        Neutralise::Replace
+    };
     let stdout = io::stdout();
-    let mut out = stdout.lock();
+    let mut out = SafeWriter::new(stdout.lock(), mode);
     let io_err = |e: io::Error| e.to_string();
     match command {
         Command::Completions { shell } => {
@@ -214,7 +244,7 @@ pub fn make_env(g: &crate::cli::args::Global, paths: &Paths) -> crate::app::Env 
 /// line for the user when something was recovered.
 fn recover(paths: &Paths) -> Option<String> {
     let dir = paths.data.as_deref()?;
-    let mut err = io::stderr().lock();
+    let mut err = stderr();
     let moved = match crate::store::recorder::move_pending(dir) {
         Ok(n) => n,
         Err(e) => {
@@ -256,7 +286,7 @@ fn data_dir(paths: &Paths) -> Result<&std::path::Path, UserError> {
 /// Unreadable history lines are skipped with a warning naming each line (at most ten, then
 /// a count), on stderr so the output stays clean for spreadsheets and scripts.
 fn warn_history(warnings: &[crate::store::history::Warning]) {
-    let mut err = io::stderr().lock();
+    let mut err = stderr();
     for w in warnings.iter().take(10) {
         let _ = writeln!(err, "warning: {w}");
     }
@@ -449,7 +479,11 @@ fn run_cmd(
 /// A session as timed lines of text, kept by the same runner as in the app.
 fn plain_run(env: &crate::app::Env, run: crate::core::run::Run) -> Result<ExitCode, UserError> {
     let runner = crate::app::Runner::new(env.paths.data.clone());
-    plain_finish(crate::app::plain::Plain::new(io::stdout(), env.bell_allowed).run(run, runner))
+    let out = crate::model::format::SafeWriter::new(
+        io::stdout(),
+        crate::model::format::Neutralise::Replace,
+    );
+    plain_finish(crate::app::plain::Plain::new(out, env.bell_allowed).run(run, runner))
 }
 
 /// The pattern and length for `breathe`, with the content guide's limit on 4-7-8
@@ -488,7 +522,7 @@ fn breathe_cmd(
     warn_problems(&env.lib);
     let (p, len, note) = breathing_choice(&env.lib, pattern, length, breaths)?;
     if let Some(n) = &note {
-        eprintln!("note: {n}");
+        let _ = writeln!(stderr(), "note: {n}");
     }
     if wants_plain(plain) {
         let now = std::time::Instant::now();
@@ -526,7 +560,7 @@ fn warn_problems(lib: &Library) {
     if lib.problems.is_empty() {
         return;
     }
-    let mut err = io::stderr().lock();
+    let mut err = stderr();
     let _ = writeln!(
         err,
         "warning: {} problem(s) in your files; those files were skipped (`knotless check` explains):",

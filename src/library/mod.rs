@@ -685,6 +685,29 @@ fn check_keys(rep: &mut Reporter<'_>, t: &DeTable<'_>, known: &[&str], what: &st
     }
 }
 
+/// Reports a control character or bidi override in a text value (an escape sequence would
+/// reach the terminal of everyone who runs the routine), at the character itself when it is
+/// written as is, else at the value. True when the text is clean.
+fn no_controls(rep: &mut Reporter<'_>, key: &str, s: &str, span: Range<usize>) -> bool {
+    let Some((_, c)) = crate::model::format::unsafe_positions(s).next() else {
+        return true;
+    };
+    let at = rep
+        .source()
+        .get(span.clone())
+        .and_then(|raw| raw.find(c))
+        .map_or(span.start, |i| span.start + i);
+    rep.error(
+        at..at + 1,
+        format!("`{key}` contains the control character U+{:04X}", c as u32),
+        Some(
+            "remove it: control characters and text-direction overrides could rewrite the terminal"
+                .into(),
+        ),
+    );
+    false
+}
+
 fn wrong_type(rep: &mut Reporter<'_>, key: &str, v: &Spanned<DeValue<'_>>, want: &str, hint: &str) {
     rep.error(
         v.span(),
@@ -700,7 +723,12 @@ fn get_str<'t>(
 ) -> Option<(&'t str, Range<usize>)> {
     let v = t.get(key)?;
     match v.get_ref() {
-        DeValue::String(s) => Some((s.as_ref(), v.span())),
+        DeValue::String(s) => {
+            if !no_controls(rep, key, s, v.span()) {
+                return None;
+            }
+            Some((s.as_ref(), v.span()))
+        }
         _ => {
             wrong_type(
                 rep,
@@ -816,7 +844,10 @@ fn get_str_list(rep: &mut Reporter<'_>, t: &DeTable<'_>, key: &str) -> Vec<Strin
         DeValue::Array(items) => items
             .iter()
             .filter_map(|item| match item.get_ref() {
-                DeValue::String(s) => Some(s.to_string()),
+                DeValue::String(s) => {
+                    no_controls(rep, &format!("each item of `{key}`"), s, item.span())
+                        .then(|| s.to_string())
+                }
                 _ => {
                     wrong_type(
                         rep,
