@@ -543,8 +543,9 @@ fn pacer_row(band: Rect, rest: Rect) -> (Rect, Rect, Rect) {
 
 /// Whether a drawing fits beside the pacer.
 fn art_fits(a: &Art, band: Rect, rest: Rect, word: Rect, shape: Rect) -> bool {
-    (a.width() as u16) + word.width + shape.width + 4 <= rest.width
-        && a.height() as u16 <= band.height
+    // In usize: a drawing's size never wraps around (a u16 cast made 65,540 lines read as 4).
+    a.width() + usize::from(word.width) + usize::from(shape.width) + 4 <= usize::from(rest.width)
+        && a.height() <= usize::from(band.height)
 }
 
 /// The breathing exercise's shape: as large a round shape as the middle row holds.
@@ -607,10 +608,13 @@ fn paused_word(frame: &mut Frame, area: Rect, ctx: &Ctx) {
 }
 
 fn draw_art(frame: &mut Frame, area: Rect, art: &crate::model::routine::Art, ctx: &Ctx) {
-    if art.width() as u16 > area.width || art.height() as u16 > area.height {
+    let (Ok(w), Ok(h)) = (u16::try_from(art.width()), u16::try_from(art.height())) else {
+        return;
+    };
+    if w > area.width || h > area.height {
         return;
     }
-    let top = area.y + (area.height - art.height() as u16) / 2;
+    let top = area.y + (area.height - h) / 2;
     let lines: Vec<Line> = art
         .text
         .lines()
@@ -620,7 +624,7 @@ fn draw_art(frame: &mut Frame, area: Rect, art: &crate::model::routine::Art, ctx
         Paragraph::new(lines),
         Rect {
             y: top,
-            height: art.height() as u16,
+            height: h,
             ..area
         },
     );
