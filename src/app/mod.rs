@@ -290,8 +290,9 @@ impl App {
                     if let Some(problem) = self.runner.perform(&e, (self.env.wall)()) {
                         self.env.status = Some(problem);
                     }
-                    // Home shows next, with the rating in its figures.
-                    summary::refresh(&mut self.env);
+                    // Home shows next, with the rating in its figures: re-read right after
+                    // the next frame, off the input path (see `tui::run`).
+                    self.env.history_changed = true;
                 }
                 Effect::EditRoutine(query) => self.edit_request = Some(query),
                 Effect::ReloadFiles => {

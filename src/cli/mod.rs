@@ -220,7 +220,8 @@ fn start_app(env: crate::app::Env, first: crate::app::Route) -> Result<ExitCode,
     Ok(ExitCode::SUCCESS)
 }
 
-/// Runs once right after the first frame, and after each saved session.
+/// Runs once right after the first frame, and after each saved session, before the
+/// history's figures are read.
 fn warm_up(env: &mut crate::app::Env) {
     // Lets tests/e2e.rs check that a panic gives the terminal back: it needs a real panic
     // in the real binary, mid-TUI. Debug builds only.
@@ -228,7 +229,8 @@ fn warm_up(env: &mut crate::app::Env) {
     if std::env::var_os("KNOTLESS_TEST_PANIC").is_some() {
         panic!("test panic (KNOTLESS_TEST_PANIC is set)");
     }
-    crate::app::summary::refresh(env);
+    // The history itself is read by the event loop, off the app's lock.
+    let _ = env;
 }
 
 /// The shared state of the app, from the library, config and flags.
