@@ -515,10 +515,9 @@ impl Screen for Home {
         let header = ctx.header.unwrap_or_default();
         let [l, r] = Layout::horizontal([Constraint::Length(10), Constraint::Min(0)]).areas(head);
         frame.render_widget(Line::styled(" knotless", t.title), l);
-        frame.render_widget(
-            Line::styled(format!("{header} "), t.muted).right_aligned(),
-            r,
-        );
+        // Too long for a narrow terminal: cut at its end (with "…"), never at its start.
+        let header = crate::ui::fit_right(&format!("{header} "), usize::from(r.width));
+        frame.render_widget(Line::styled(header, t.muted).right_aligned(), r);
         let (list, detail) = Home::panes(body);
         self.render_list(frame, list, ctx);
         if let Some(detail) = detail {
