@@ -68,7 +68,7 @@ impl App {
                 let now = (ctx.wall)();
                 let mut b = StatsBuilder::new(&now, StatsOptions::new(ctx.weekly_goal));
                 let read = self.env.paths.data.as_deref().map(|dir| {
-                    store::for_each(dir, store::Detail::NoSteps, |r| b.add(&r))
+                    store::for_each(dir, store::Detail::Figures, |r| b.add(&r))
                         .map(|w| store::unreadable_lines(&w))
                         .map_err(|e| e.to_string())
                 });

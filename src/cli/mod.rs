@@ -352,7 +352,7 @@ fn stats_cmd(
     let mut sessions = crate::core::days::SessionDays::new(now.time_zone().clone());
     let data = data_dir(paths)?;
     let warnings =
-        crate::store::history::for_each(data, crate::store::history::Detail::NoSteps, |r| {
+        crate::store::history::for_each(data, crate::store::history::Detail::Figures, |r| {
             b.add(&r);
             sessions.add(&r);
         })

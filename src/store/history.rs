@@ -359,6 +359,9 @@ pub enum Detail {
     Full,
     /// Every field except `steps`, which is left empty.
     NoSteps,
+    /// What figures need: no steps and no notes (left empty, amendments' notes too), so
+    /// memory never grows with text nobody reads.
+    Figures,
 }
 
 /// A record as read for [`Detail::NoSteps`]: the same fields as [`SessionRecord`] without
@@ -434,9 +437,11 @@ struct AmendmentLine {
 struct Merged {
     /// (source, line) of its first amendment line.
     first_line: (usize, u64),
+    /// Where that line starts in its file: the record id is read back from there for a
+    /// warning, rather than kept for every amendment.
+    first_offset: u64,
     pain_before: Option<u8>,
     pain_after: Option<u8>,
-    note: Option<String>,
     applied: bool,
 }
 
@@ -444,6 +449,9 @@ struct Merged {
 pub(crate) struct Lines<R> {
     inner: R,
     pub(crate) number: u64,
+    /// Where the line last returned starts (bytes from the start of the reader).
+    pub(crate) offset: u64,
+    consumed: u64,
 }
 
 pub(crate) enum Line {
@@ -453,12 +461,18 @@ pub(crate) enum Line {
 
 impl<R: BufRead> Lines<R> {
     pub(crate) fn new(inner: R) -> Self {
-        Lines { inner, number: 0 }
+        Lines {
+            inner,
+            number: 0,
+            offset: 0,
+            consumed: 0,
+        }
     }
 
     /// The next line (without its newline) into `buf`; `None` at the end.
     pub(crate) fn next_into(&mut self, buf: &mut Vec<u8>) -> io::Result<Option<Line>> {
         buf.clear();
+        self.offset = self.consumed;
         let mut too_long = false;
         let mut any = false;
         loop {
@@ -485,6 +499,7 @@ impl<R: BufRead> Lines<R> {
             }
             let used = found.unwrap_or(chunk.len());
             self.inner.consume(used);
+            self.consumed += used as u64;
             if found.is_some() {
                 break;
             }
@@ -535,6 +550,22 @@ fn check_pain(
     }
 }
 
+/// At most this many amendments for unknown records are named one by one in warnings.
+const MAX_UNKNOWN_NAMED: usize = 100;
+
+/// The record id an amendment line (starting at `offset` in `path`) is for, read back
+/// from the file.
+fn amended_id(path: &Path, offset: u64) -> Option<String> {
+    let mut file = safe_file::open_regular(path).ok()?;
+    file.seek(SeekFrom::Start(offset)).ok()?;
+    let mut lines = Lines::new(BufReader::new(file.take(MAX_LINE as u64 + 1)));
+    let mut buf = Vec::new();
+    lines.next_into(&mut buf).ok()??;
+    serde_json::from_slice::<AmendmentLine>(&buf)
+        .ok()
+        .map(|a| a.amends)
+}
+
 /// A 128-bit digest of a record id, from two independent fixed-key SipHash passes.
 fn id_key(id: &str) -> u128 {
     use std::hash::{Hash, Hasher};
@@ -570,9 +601,15 @@ pub struct Records {
     current: usize,
     lines: Option<Lines<BufReader<io::Take<File>>>>,
     detail: Detail,
-    amendments: HashMap<String, Merged>,
+    /// By [`id_key`] of the record they amend: 16 bytes a key, whatever the id.
+    amendments: HashMap<u128, Merged>,
+    /// The latest amendment note for each record, kept apart (and not at all for
+    /// [`Detail::Figures`]).
+    notes: HashMap<u128, String>,
     /// (source, line) the first pass took as amendments, with the reason if unreadable.
-    amendment_lines: VecDeque<(usize, u64, Option<String>)>,
+    amendment_lines: VecDeque<(u32, u64)>,
+    /// Why each unreadable amendment line (by source and line) could not be read.
+    bad_amendments: HashMap<(u32, u64), String>,
     /// The ids already given out, as 128-bit hashes: a tenth of the memory of the strings
     /// on a long history, and a collision is out of reach (about 2^-64 at a billion records).
     seen: HashSet<u128>,
@@ -599,7 +636,9 @@ impl Records {
             lines: None,
             detail,
             amendments: HashMap::new(),
+            notes: HashMap::new(),
             amendment_lines: VecDeque::new(),
+            bad_amendments: HashMap::new(),
             seen: HashSet::new(),
             warnings: Vec::new(),
             sorted: Vec::new(),
@@ -672,26 +711,33 @@ impl Records {
                     check_pain(&mut a.pain_before, "pain_before", (label, n), &mut w);
                     check_pain(&mut a.pain_after, "pain_after", (label, n), &mut w);
                     self.warnings.extend(w.into_iter().map(|w| (index, w)));
-                    let m = self.amendments.entry(a.amends).or_insert_with(|| Merged {
-                        first_line: (index, n),
-                        ..Merged::default()
-                    });
+                    let offset = lines.offset;
+                    let m = self
+                        .amendments
+                        .entry(id_key(&a.amends))
+                        .or_insert_with(|| Merged {
+                            first_line: (index, n),
+                            first_offset: offset,
+                            ..Merged::default()
+                        });
                     if a.pain_before.is_some() {
                         m.pain_before = a.pain_before;
                     }
                     if a.pain_after.is_some() {
                         m.pain_after = a.pain_after;
                     }
-                    if a.note.is_some() {
-                        m.note = a.note;
+                    if let Some(note) = a.note
+                        && self.detail != Detail::Figures
+                    {
+                        self.notes.insert(id_key(&a.amends), note);
                     }
-                    self.amendment_lines.push_back((index, n, None));
+                    self.amendment_lines.push_back((index as u32, n));
                 }
-                Err(e) => self.amendment_lines.push_back((
-                    index,
-                    n,
-                    Some(format!("amendment: {}", json_reason(&e))),
-                )),
+                Err(e) => {
+                    self.amendment_lines.push_back((index as u32, n));
+                    self.bad_amendments
+                        .insert((index as u32, n), format!("amendment: {}", json_reason(&e)));
+                }
             }
         }
         Ok(())
@@ -717,7 +763,9 @@ impl Records {
         };
         let parsed = match self.detail {
             Detail::Full => serde_json::from_str::<SessionRecord>(text),
-            Detail::NoSteps => serde_json::from_str::<RecordNoSteps>(text).map(Into::into),
+            Detail::NoSteps | Detail::Figures => {
+                serde_json::from_str::<RecordNoSteps>(text).map(Into::into)
+            }
         };
         let mut record = match parsed {
             Ok(r) => r,
@@ -769,23 +817,47 @@ impl Records {
     fn finish(&mut self) {
         self.finished = true;
         self.lines = None;
-        let unknown: Vec<(usize, Warning)> = self
+        let mut unknown: Vec<(usize, u64, u64)> = self
             .amendments
+            .values()
+            .filter(|m| !m.applied)
+            .map(|m| (m.first_line.0, m.first_line.1, m.first_offset))
+            .collect();
+        unknown.sort_unstable();
+        let more = unknown.len().saturating_sub(MAX_UNKNOWN_NAMED);
+        let mut named: Vec<(usize, Warning)> = unknown
             .iter()
-            .filter(|(_, m)| !m.applied)
-            .map(|(id, m)| {
-                let (index, line) = m.first_line;
+            .take(MAX_UNKNOWN_NAMED)
+            .map(|&(index, line, offset)| {
+                let source = &self.sources[index];
+                let what = match amended_id(&source.path, offset) {
+                    Some(id) => format!("{id:?}"),
+                    None => "(unreadable now)".to_string(),
+                };
                 (
                     index,
                     line_warning(
                         WarningKind::Ignored,
-                        &self.sources[index].label,
+                        &source.label,
                         line,
-                        format!("amendment for unknown record {id:?} ignored"),
+                        format!("amendment for unknown record {what} ignored"),
                     ),
                 )
             })
             .collect();
+        if more > 0 {
+            let (index, _, _) = unknown[MAX_UNKNOWN_NAMED];
+            named.push((
+                self.sources.len(),
+                Warning {
+                    kind: WarningKind::Ignored,
+                    file: self.sources[index].label.clone(),
+                    line: None,
+                    message: format!("{more} more amendments for unknown records ignored"),
+                },
+            ));
+        }
+        let unknown = named;
         self.warnings.extend(unknown);
         self.warnings.sort_by_key(|(index, w)| (*index, w.line));
         self.sorted = std::mem::take(&mut self.warnings)
@@ -859,9 +931,10 @@ impl Iterator for Records {
             if self
                 .amendment_lines
                 .front()
-                .is_some_and(|(i, l, _)| *i == self.current && *l == n)
+                .is_some_and(|&(i, l)| i as usize == self.current && l == n)
             {
-                if let Some((_, _, Some(reason))) = self.amendment_lines.pop_front() {
+                self.amendment_lines.pop_front();
+                if let Some(reason) = self.bad_amendments.remove(&(self.current as u32, n)) {
                     self.skip(n, reason);
                 }
                 continue;
@@ -881,7 +954,10 @@ impl Iterator for Records {
             if !self.seen.insert(id_key(&record.id)) {
                 continue;
             }
-            if let Some(m) = self.amendments.get_mut(&record.id) {
+            if self.detail == Detail::Figures {
+                record.note = None;
+            }
+            if let Some(m) = self.amendments.get_mut(&id_key(&record.id)) {
                 m.applied = true;
                 if m.pain_before.is_some() {
                     record.pain_before = m.pain_before;
@@ -889,8 +965,8 @@ impl Iterator for Records {
                 if m.pain_after.is_some() {
                     record.pain_after = m.pain_after;
                 }
-                if m.note.is_some() {
-                    record.note.clone_from(&m.note);
+                if let Some(note) = self.notes.get(&id_key(&record.id)) {
+                    record.note = Some(note.clone());
                 }
             }
             return Some(Ok(record));
