@@ -371,7 +371,7 @@ fn content_findings(lib: &Library, paths: &[PathBuf]) -> (Vec<String>, Vec<Strin
                 continue;
             }
             let file = p.display().to_string();
-            if let Ok(text) = std::fs::read_to_string(&p)
+            if let Ok(text) = crate::library::read_text(&p, &file)
                 && let (Some(r), _) = lib.check_text(&file, &text)
             {
                 judge(&r, &file, false);
