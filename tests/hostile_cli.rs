@@ -87,7 +87,9 @@ fn finish(mut cmd: Command, what: &[&str]) -> Output {
     match rx.recv_timeout(PATIENCE) {
         Ok(out) => out.expect("wait for knotless"),
         Err(_) => {
-            let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
             panic!("knotless {what:?} hangs (still running after {PATIENCE:?})");
         }
     }
@@ -118,7 +120,10 @@ fn fifos_in_place_of_files_hang_nothing() {
     std::fs::create_dir_all(d.config.join("art")).unwrap();
     mkfifo(&d.config.join("art/fifo.txt"));
     std::fs::create_dir_all(d.data.join("in-progress")).unwrap();
-    mkfifo(&d.data.join("in-progress/20261120T090000000Z-000000000002.json"));
+    mkfifo(
+        &d.data
+            .join("in-progress/20261120T090000000Z-000000000002.json"),
+    );
     let fifo = d.tmp.path().join("given.toml");
     mkfifo(&fifo);
 
@@ -137,7 +142,10 @@ fn fifos_in_place_of_files_hang_nothing() {
         assert!(all.contains("FIFO"), "{args:?} names the FIFO:\n{all}");
         if args == ["history"] {
             assert!(out.status.success(), "{err}");
-            assert!(text(&out.stdout).contains("Quick"), "the real record still shows");
+            assert!(
+                text(&out.stdout).contains("Quick"),
+                "the real record still shows"
+            );
         }
     }
 }
@@ -156,14 +164,24 @@ fn links_to_devices_are_refused() {
     ] {
         std::os::unix::fs::symlink("/dev/zero", p).unwrap();
     }
-    for args in [vec!["list"], vec!["history"], vec!["stats"], vec!["days"], vec!["check"]] {
+    for args in [
+        vec!["list"],
+        vec!["history"],
+        vec!["stats"],
+        vec!["days"],
+        vec!["check"],
+    ] {
         let out = d.run(&args);
         let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
         assert!(all.contains("a device"), "{args:?}:\n{all}");
     }
     let out = d.run(&["check", "/dev/zero"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stdout).contains("a device"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("a device"),
+        "{}",
+        text(&out.stdout)
+    );
 }
 
 /// Item 12: `check` says what it checked, and a folder with nothing to check is not
@@ -184,9 +202,15 @@ fn check_says_what_it_checked() {
     std::os::unix::fs::symlink("loop.toml", d.config.join("routines/loop.toml")).unwrap();
     let out = d.run(&["check"]);
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("broken.toml") && stdout.contains("does not exist"), "{stdout}");
+    assert!(
+        stdout.contains("broken.toml") && stdout.contains("does not exist"),
+        "{stdout}"
+    );
     assert!(stdout.contains("loop.toml"), "{stdout}");
-    let out = d.run(&["check", d.config.join("routines/quick.toml").to_str().unwrap()]);
+    let out = d.run(&[
+        "check",
+        d.config.join("routines/quick.toml").to_str().unwrap(),
+    ]);
     assert!(text(&out.stdout).contains("All good: 1 file(s)"));
 }
 
@@ -204,14 +228,19 @@ fn huge_folders_and_configs_are_limited_and_reported() {
     }
     let mut cfg = String::new();
     for i in 0..300 {
-        cfg.push_str(&format!("[patterns.p{i}]\ninhale = \"4s\"\nexhale = \"6s\"\n"));
+        cfg.push_str(&format!(
+            "[patterns.p{i}]\ninhale = \"4s\"\nexhale = \"6s\"\n"
+        ));
     }
     std::fs::write(d.config.join("config.toml"), cfg).unwrap();
     let out = d.run(&["check"]);
     let stdout = text(&out.stdout);
     assert!(stdout.contains("only the first 500"), "{stdout}");
     assert!(stdout.contains("101 skipped"), "{stdout}");
-    assert!(stdout.contains("only the first 200 are read, 100 skipped"), "{stdout}");
+    assert!(
+        stdout.contains("only the first 200 are read, 100 skipped"),
+        "{stdout}"
+    );
 }
 
 /// Item 2 end to end: the final save fails (this machine's history file is a link to
@@ -225,7 +254,10 @@ fn a_session_whose_save_fails_arrives_intact_later() {
     let out = d.run(&["run", "quick", "--plain"]);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("the disk is full") && err.contains("kept in"), "{err}");
+    assert!(
+        err.contains("the disk is full") && err.contains("kept in"),
+        "{err}"
+    );
     assert!(err.contains(d.cache.to_str().unwrap()), "says where: {err}");
 
     std::fs::remove_file(d.data.join(HISTORY)).unwrap();
@@ -299,7 +331,10 @@ fn another_users_fallback_folder_is_never_read() {
     }
     let out = finish(cmd, &["history (as uid 65534)"]);
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-    assert!(!stdout.contains("FORGED"), "a forged record got in:\n{stdout}");
+    assert!(
+        !stdout.contains("FORGED"),
+        "a forged record got in:\n{stdout}"
+    );
     assert!(stderr.contains("belongs to another user"), "{stderr}");
     assert!(
         new.join("history-x.jsonl").exists(),

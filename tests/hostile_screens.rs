@@ -26,14 +26,19 @@ caution = "Stop if pain spreads or tingles."
 #[test]
 fn a_long_two_sided_title_never_hides_the_side_or_the_time_left() {
     let mut t = TestApp::with_routines(ThemeName::Calm, &[("long-titles.toml", LONG)]);
-    t.keys(0, &["/", "l", "o", "n", "g", " ", "t", "Enter", "Enter", "5"]);
+    t.keys(
+        0,
+        &["/", "l", "o", "n", "g", " ", "t", "Enter", "Enter", "5"],
+    );
     assert_eq!(t.app.screen().title(), "Player");
     t.tick(5_000);
     for (w, h) in [(80, 24), (40, 12), (200, 50)] {
         let screen = t.screen(w, h, 6_000);
         let lines: Vec<&str> = screen.lines().collect();
         assert!(
-            lines.iter().any(|l| l.contains("Upper") && l.contains("LEFT")),
+            lines
+                .iter()
+                .any(|l| l.contains("Upper") && l.contains("LEFT")),
             "{w}x{h}: the side is shown beside the title\n{screen}"
         );
         assert!(

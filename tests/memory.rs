@@ -64,7 +64,9 @@ fn amendments_for_unknown_records_do_not_fill_memory() {
         warnings.last()
     );
     assert!(
-        warnings[0].message.contains("20261124T100000000Z-000000000000"),
+        warnings[0]
+            .message
+            .contains("20261124T100000000Z-000000000000"),
         "{:?}",
         warnings[0]
     );

@@ -445,7 +445,13 @@ impl App {
         crate::ui::neutralise_buffer(frame.buffer_mut());
     }
 
-    fn render_screen(&self, frame: &mut Frame, area: ratatui::layout::Rect, ctx: &Ctx<'_>, now: Instant) {
+    fn render_screen(
+        &self,
+        frame: &mut Frame,
+        area: ratatui::layout::Rect,
+        ctx: &Ctx<'_>,
+        now: Instant,
+    ) {
         let screen = self.screen();
         screen.render(frame, area, ctx, now);
         if self.help {

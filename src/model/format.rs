@@ -183,7 +183,10 @@ mod tests {
             w.write_all(part.as_bytes()).unwrap();
         }
         w.flush().unwrap();
-        assert_eq!(String::from_utf8(w.inner).unwrap(), "a\r\nb\u{fffd}c\u{fffd}");
+        assert_eq!(
+            String::from_utf8(w.inner).unwrap(),
+            "a\r\nb\u{fffd}c\u{fffd}"
+        );
 
         let json = serde_json::to_string(&serde_json::json!({ "t": NASTY })).unwrap();
         let mut w = SafeWriter::new(Vec::new(), Neutralise::JsonEscape);

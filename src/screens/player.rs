@@ -165,7 +165,7 @@ impl Player {
         let rw = right.chars().count() as u16;
         let [l, r] = Layout::horizontal([Constraint::Min(1), Constraint::Length(rw)]).areas(line);
         let paused = if v.paused { "  PAUSED" } else { "" };
-        frame.render_widget(title_line(&v.title, " ", paused, l.width, ctx), l);
+        frame.render_widget(title_line(v.title, " ", paused, l.width, ctx), l);
         frame.render_widget(Line::styled(right, t.muted), r);
         let w = bar.width.saturating_sub(2) as usize;
         let done = ((v.progress.clamp(0.0, 1.0) * w as f64).round() as usize).min(w);
@@ -180,7 +180,10 @@ impl Player {
     fn render_segment(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, v: &session::View) {
         let t = ctx.theme;
         let Some(step) = v.step else { return };
-        let side = v.side.map(|s| format!("  {}", s.upper())).unwrap_or_default();
+        let side = v
+            .side
+            .map(|s| format!("  {}", s.upper()))
+            .unwrap_or_default();
         let pressure = step
             .pressure
             .map(|p| format!("pressure {p} / 10 "))
@@ -537,16 +540,10 @@ fn pacer_row(band: Rect, rest: Rect) -> (Rect, Rect, Rect) {
 
 /// A title followed by a marker (the side, "PAUSED") in `width` columns: the title is cut
 /// (with "…") so that the marker always shows.
-fn title_line(
-    title: &str,
-    indent: &str,
-    marker: &str,
-    width: u16,
-    ctx: &Ctx,
-) -> Line<'static> {
+fn title_line(title: &str, indent: &str, marker: &str, width: u16, ctx: &Ctx) -> Line<'static> {
     let t = ctx.theme;
-    let room = usize::from(width)
-        .saturating_sub(indent.len() + textwrap::core::display_width(marker));
+    let room =
+        usize::from(width).saturating_sub(indent.len() + textwrap::core::display_width(marker));
     let title = crate::ui::fit(title, room);
     Line::from(vec![
         Span::styled(format!("{indent}{}", title.trim_end()), t.title),

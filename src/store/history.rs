@@ -1351,7 +1351,7 @@ fn lock_for_session(lock_path: &Path, id: &str) -> Result<File, HistoryError> {
                 .truncate(false),
         )
         .open(lock_path)
-            .map_err(fail)?;
+        .map_err(fail)?;
         match lock.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
@@ -1658,7 +1658,11 @@ mod hostile_tests {
         })
         .unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::StorageFull);
-        assert_eq!(fs::metadata(&path).unwrap().len(), before, "no torn line left");
+        assert_eq!(
+            fs::metadata(&path).unwrap().len(),
+            before,
+            "no torn line left"
+        );
         let loaded = load(d.path(), Detail::Full).unwrap();
         assert_eq!(loaded.records.len(), 1);
         assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
@@ -1675,8 +1679,16 @@ mod hostile_tests {
         let loaded = load(d.path(), Detail::NoSteps).unwrap();
         assert_eq!(loaded.records.len(), 1);
         let text: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).collect();
-        assert!(text.iter().any(|w| w.contains("history.jsonl") && w.contains("FIFO")), "{text:?}");
-        assert!(text.iter().any(|w| w.contains("history-zero.jsonl") && w.contains("device")), "{text:?}");
+        assert!(
+            text.iter()
+                .any(|w| w.contains("history.jsonl") && w.contains("FIFO")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|w| w.contains("history-zero.jsonl") && w.contains("device")),
+            "{text:?}"
+        );
         let since = "2026-11-01T00:00:00Z".parse().unwrap();
         assert_eq!(recent(d.path(), since).unwrap().count_since, 1);
     }
@@ -1698,7 +1710,11 @@ mod hostile_tests {
         assert!(dir.join("a-first.json.bad").exists());
         assert!(dir.join("b-second.json.bad").exists());
         let again = recover(d.path()).unwrap();
-        assert!(again.warnings.is_empty(), "reported once: {:?}", again.warnings);
+        assert!(
+            again.warnings.is_empty(),
+            "reported once: {:?}",
+            again.warnings
+        );
     }
 
     /// Item 8: impossible numbers are not trusted: the line is skipped with a warning naming it.
@@ -1719,13 +1735,20 @@ mod hostile_tests {
         let mut long = record("long", "2026-11-21T10:00:00Z", 60.0);
         long.ended_at = "2026-11-25T10:00:00Z".parse().unwrap();
         lines.push_str(&(serde_json::to_string(&long).unwrap() + "\n"));
-        let mut f = OpenOptions::new().append(true).open(history_path(d.path())).unwrap();
+        let mut f = OpenOptions::new()
+            .append(true)
+            .open(history_path(d.path()))
+            .unwrap();
         f.write_all(lines.as_bytes()).unwrap();
         let loaded = load(d.path(), Detail::NoSteps).unwrap();
         let ids: Vec<&str> = loaded.records.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(ids, ["ok"]);
         assert_eq!(unreadable_lines(&loaded.warnings), [2, 3, 4, 5]);
-        assert!(loaded.warnings[0].message.contains("active_secs"), "{:?}", loaded.warnings);
+        assert!(
+            loaded.warnings[0].message.contains("active_secs"),
+            "{:?}",
+            loaded.warnings
+        );
     }
 
     /// Item 9: a record dated in the future is reported and left out of every figure.
@@ -1737,7 +1760,11 @@ mod hostile_tests {
         let loaded = load(d.path(), Detail::NoSteps).unwrap();
         assert_eq!(loaded.records.len(), 1);
         assert_eq!(loaded.warnings.len(), 1);
-        assert!(loaded.warnings[0].message.contains("future"), "{:?}", loaded.warnings);
+        assert!(
+            loaded.warnings[0].message.contains("future"),
+            "{:?}",
+            loaded.warnings
+        );
         let since = "2026-11-01T00:00:00Z".parse().unwrap();
         let r = recent(d.path(), since).unwrap();
         assert_eq!(r.count_since, 1);

@@ -92,8 +92,13 @@ pub fn check_private(dir: &Path) -> Result<(), String> {
 /// Creates `dir` (mode 0700) if it is missing, then checks it is private.
 fn ensure_private(dir: &Path) -> Result<(), String> {
     if let Some(parent) = dir.parent() {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot create {}: {}", parent.display(), history::describe(&e)))?;
+        std::fs::create_dir_all(parent).map_err(|e| {
+            format!(
+                "cannot create {}: {}",
+                parent.display(),
+                history::describe(&e)
+            )
+        })?;
     }
     let mut b = std::fs::DirBuilder::new();
     #[cfg(unix)]
@@ -260,7 +265,9 @@ impl Recorder {
                     Ok(()) => {
                         self.problem = Some(format!(
                             "{e}; kept in {} and moved into your history at the next start",
-                            self.fallback.as_deref().map_or_else(|_| "?".into(), |d| d.display().to_string())
+                            self.fallback
+                                .as_deref()
+                                .map_or_else(|_| "?".into(), |d| d.display().to_string())
                         ))
                     }
                     Err(e2) => self.problem = Some(format!("{e}; {e2}")),
@@ -402,7 +409,10 @@ mod tests {
         rec.finish(&done);
         assert!(!rec.is_saved());
         let problem = rec.problem.clone().unwrap();
-        assert!(problem.contains(&fallback.display().to_string()), "{problem}");
+        assert!(
+            problem.contains(&fallback.display().to_string()),
+            "{problem}"
+        );
 
         std::fs::remove_file(&data).unwrap();
         assert_eq!(move_pending_from(&fallback, &data).unwrap(), 1);
@@ -456,7 +466,12 @@ mod tests {
         std::fs::set_permissions(&planted, std::fs::Permissions::from_mode(0o777)).unwrap();
         let e = move_pending_from(&planted, &data).unwrap_err();
         assert!(e.contains("other users"), "{e}");
-        assert!(history::load(&data, history::Detail::Full).unwrap().records.is_empty());
+        assert!(
+            history::load(&data, history::Detail::Full)
+                .unwrap()
+                .records
+                .is_empty()
+        );
 
         // A data directory that refuses the session: the folder made for it is private.
         std::fs::write(&data, "not a folder").unwrap();

@@ -167,8 +167,15 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("big");
         std::fs::write(&p, vec![b'x'; 101]).unwrap();
-        assert!(matches!(read_capped(&p, 100), Err(ReadError::TooLarge(101))));
+        assert!(matches!(
+            read_capped(&p, 100),
+            Err(ReadError::TooLarge(101))
+        ));
         assert_eq!(read_capped(&p, 101).unwrap().len(), 101);
-        assert!(read_capped(&d.path().join("missing"), 1).unwrap_err().is_not_found());
+        assert!(
+            read_capped(&d.path().join("missing"), 1)
+                .unwrap_err()
+                .is_not_found()
+        );
     }
 }
