@@ -283,8 +283,27 @@ fn another_users_fallback_folder_is_never_read() {
         eprintln!("skipped: setpriv is not installed");
         return;
     }
-    let d = Dirs::new();
     let user = 65534;
+    // The binary must be reachable by that user (a checkout under /root is not).
+    let probe = Command::new("setpriv")
+        .args([
+            format!("--reuid={user}"),
+            format!("--regid={user}"),
+            "--clear-groups".into(),
+            "--".into(),
+            BIN.into(),
+            "--version".into(),
+        ])
+        .stdin(Stdio::null())
+        .output();
+    if !probe.as_ref().is_ok_and(|o| o.status.success()) {
+        eprintln!(
+            "skipped: uid {user} cannot run {BIN} (a folder on its path is private?): {:?}",
+            probe.map(|o| text(&o.stderr))
+        );
+        return;
+    }
+    let d = Dirs::new();
     let hash = {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
