@@ -2,12 +2,13 @@
 //!
 //! The library holds everything; `main.rs` only parses the command line and dispatches.
 //! The folders are the layers, and imports run one way, downward:
-//! `cli` → `app` → `screens` → `ui` → `library`/`store` → `core` → `model`.
+//! `cli` → `app` → `screens` → `ui` → `library`/`store` → `files` → `core` → `model`.
 //! The pure core never reads the clock or touches the disk.
 
 pub mod app;
 pub mod cli;
 pub mod core;
+pub mod files;
 pub mod library;
 pub mod model;
 pub mod screens;

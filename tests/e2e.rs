@@ -1047,6 +1047,9 @@ fn r_rereads_files_after_a_fix() {
     assert!(!s.contains("unknown area"), "{s}");
     t.send("q");
     let exit = t.wait_exit();
+    t.assert_restored(&exit);
+}
+
 /// Issue 10, item 6: a slow history never keeps a key or a signal waiting. The history
 /// file is a FIFO no one writes to (it hung the app at a blank screen), and the figures'
 /// read is held up for ten minutes by the debug-only `KNOTLESS_TEST_SLOW_SUMMARY_MS`

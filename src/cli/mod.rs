@@ -61,7 +61,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
     };
     // Every line a command prints goes through the one neutraliser: JSON keeps its values
     // (escaped), text loses nothing but control characters and bidi overrides.
-    use crate::cli::args::{DaysFormat, HistoryFormat};
+    use crate::cli::args::DaysFormat;
+    use crate::cli::review::HistoryFormat;
     use crate::model::format::{Neutralise, SafeWriter};
     let json = matches!(
         &command,

@@ -620,25 +620,24 @@ pub fn read_text(path: &Path, file: &str) -> Result<String, Diagnostic> {
         hint: hint.map(str::to_string),
     };
     // Never blocks on a FIFO, never reads a device, never reads past the cap.
-    let bytes =
-        crate::store::safe_file::read_capped(path, MAX_FILE_BYTES).map_err(|e| match e {
-            crate::store::safe_file::ReadError::TooLarge(n) => problem(
-                1,
-                1,
-                format!("file is too large ({n} bytes)"),
-                Some("a routine or config file must be under 1 MiB"),
-            ),
-            crate::store::safe_file::ReadError::Io(e) => {
-                let dangling = e.kind() == std::io::ErrorKind::NotFound
-                    && std::fs::symlink_metadata(path).is_ok();
-                let why = if dangling {
-                    "it is a link to something that does not exist".to_string()
-                } else {
-                    crate::store::history::describe(&e)
-                };
-                problem(1, 1, format!("cannot read: {why}"), None)
-            }
-        })?;
+    let bytes = crate::files::read_capped(path, MAX_FILE_BYTES).map_err(|e| match e {
+        crate::files::ReadError::TooLarge(n) => problem(
+            1,
+            1,
+            format!("file is too large ({n} bytes)"),
+            Some("a routine or config file must be under 1 MiB"),
+        ),
+        crate::files::ReadError::Io(e) => {
+            let dangling =
+                e.kind() == std::io::ErrorKind::NotFound && std::fs::symlink_metadata(path).is_ok();
+            let why = if dangling {
+                "it is a link to something that does not exist".to_string()
+            } else {
+                crate::files::describe(&e)
+            };
+            problem(1, 1, format!("cannot read: {why}"), None)
+        }
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         let good = e.utf8_error().valid_up_to();
         let text = std::str::from_utf8(&e.as_bytes()[..good]).unwrap_or("");

@@ -92,11 +92,11 @@ pub fn load(data_dir: &Path) -> Result<(DayLog, Vec<Warning>), DaysError> {
 
 fn read_file(path: &Path, log: &mut DayLog, warnings: &mut Vec<Warning>) -> io::Result<()> {
     let label = file_label(path);
-    let file = match crate::store::safe_file::open_regular(path) {
+    let file = match crate::files::open_regular(path) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
         // A FIFO or a device is never read; the other files still are.
-        Err(e) if crate::store::safe_file::is_not_regular(&e) => {
+        Err(e) if crate::files::is_not_regular(&e) => {
             warnings.push(Warning {
                 kind: WarningKind::Unreadable,
                 file: label,

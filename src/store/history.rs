@@ -24,8 +24,9 @@ use memchr::memmem;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
+use crate::files as safe_file;
 use crate::model::record::{self, Amendment, Kind, Outcome, SessionRecord, Stamp};
-use crate::store::{machine, safe_file};
+use crate::store::machine;
 
 /// The single history file of older versions, still read (never written any more).
 pub const HISTORY_FILE: &str = "history.jsonl";
@@ -106,33 +107,8 @@ impl HistoryError {
     }
 }
 
-/// A plain-words reason for an I/O error, without the "(os error 13)" tail.
-pub fn describe(e: &io::Error) -> String {
-    use io::ErrorKind as K;
-    let plain = match e.kind() {
-        K::PermissionDenied => "permission denied",
-        K::StorageFull => "the disk is full",
-        K::QuotaExceeded => "the disk quota is used up",
-        K::ReadOnlyFilesystem => "the file system is read-only",
-        K::NotFound => "it does not exist",
-        K::IsADirectory => "it is a directory",
-        K::NotADirectory => "a part of the path is not a directory",
-        K::FileTooLarge => "the file is too large",
-        _ => {
-            let text = e.to_string();
-            let text = match text.find(" (os error") {
-                Some(i) => text[..i].to_string(),
-                None => text,
-            };
-            let mut chars = text.chars();
-            return match chars.next() {
-                Some(c) => c.to_lowercase().chain(chars).collect(),
-                None => "unknown error".to_string(),
-            };
-        }
-    };
-    plain.to_string()
-}
+/// A plain-words reason for an I/O error (see [`crate::files::describe`]).
+pub use crate::files::describe;
 
 /// One record of the history, with its steps, by id (the last one wins, as in every read).
 pub fn find(data_dir: &Path, id: &str) -> Result<Option<SessionRecord>, HistoryError> {

@@ -34,7 +34,7 @@ pub fn id() -> &'static str {
             return id;
         }
         for p in ["/etc/machine-id", "/var/lib/dbus/machine-id"] {
-            if let Ok(bytes) = crate::store::safe_file::read_capped(Path::new(p), 4096) {
+            if let Ok(bytes) = crate::files::read_capped(Path::new(p), 4096) {
                 let text = String::from_utf8_lossy(&bytes);
                 let text = text.trim();
                 if !text.is_empty() {
@@ -91,7 +91,7 @@ fn cached_random() -> Option<String> {
 }
 
 fn read_id(file: &Path) -> Option<String> {
-    crate::store::safe_file::read_capped(file, 4096)
+    crate::files::read_capped(file, 4096)
         .ok()
         .and_then(|b| sanitize(&String::from_utf8_lossy(&b)))
 }

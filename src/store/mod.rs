@@ -7,5 +7,4 @@ pub mod history;
 pub mod machine;
 pub mod paths;
 pub mod recorder;
-pub mod safe_file;
 pub mod state;

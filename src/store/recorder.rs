@@ -378,13 +378,11 @@ mod tests {
     }
 
     fn finished_run(t0: Instant) -> (Run, SessionRecord) {
-        let lib = Library::load(None);
-        let routine = lib.routine("desk-reset").expect("bundled").clone();
         let wall = jiff::Zoned::now();
         let opts = Options {
             get_ready: Duration::ZERO,
         };
-        let session = Session::new(&routine, opts, new_id(&wall), t0);
+        let session = Session::breathing(&relaxed(), Length::Breaths(3), opts, new_id(&wall), t0);
         let mut run = Run::new(session, wall, Some(3));
         let first = run.record(t0);
         run.session.update(t0 + Duration::from_secs(13));

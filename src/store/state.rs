@@ -19,7 +19,7 @@ impl State {
     /// Reads the state; a missing or unreadable file is a fresh state (the notice shows again,
     /// which is the safe side).
     pub fn load(data_dir: &Path) -> State {
-        crate::store::safe_file::read_capped(&data_dir.join("state.toml"), MAX_STATE)
+        crate::files::read_capped(&data_dir.join("state.toml"), MAX_STATE)
             .ok()
             .and_then(|b| String::from_utf8(b).ok())
             .and_then(|t| toml::from_str(&t).ok())

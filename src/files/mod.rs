@@ -1,3 +1,6 @@
+//! The lowest layer that touches the disk, below both `library` and `store`: opening a
+//! file that may be hostile and saying what went wrong in plain words.
+//!
 //! Opening a file that may be hostile: a FIFO (opening it for reading blocks until someone
 //! writes), a link to a device (`/dev/zero` never ends, and its length reads as 0), a
 //! directory, or a file far larger than anything knotless writes. Every reader of a file
@@ -11,6 +14,34 @@
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read};
 use std::path::Path;
+
+/// A plain-words reason for an I/O error, without the "(os error 13)" tail.
+pub fn describe(e: &io::Error) -> String {
+    use io::ErrorKind as K;
+    let plain = match e.kind() {
+        K::PermissionDenied => "permission denied",
+        K::StorageFull => "the disk is full",
+        K::QuotaExceeded => "the disk quota is used up",
+        K::ReadOnlyFilesystem => "the file system is read-only",
+        K::NotFound => "it does not exist",
+        K::IsADirectory => "it is a directory",
+        K::NotADirectory => "a part of the path is not a directory",
+        K::FileTooLarge => "the file is too large",
+        _ => {
+            let text = e.to_string();
+            let text = match text.find(" (os error") {
+                Some(i) => text[..i].to_string(),
+                None => text,
+            };
+            let mut chars = text.chars();
+            return match chars.next() {
+                Some(c) => c.to_lowercase().chain(chars).collect(),
+                None => "unknown error".to_string(),
+            };
+        }
+    };
+    plain.to_string()
+}
 
 /// What a path that is not a regular file turned out to be, for messages.
 fn kind_of(meta: &std::fs::Metadata) -> &'static str {
@@ -99,7 +130,7 @@ pub enum ReadError {
 impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ReadError::Io(e) => write!(f, "{}", crate::store::history::describe(e)),
+            ReadError::Io(e) => write!(f, "{}", describe(e)),
             ReadError::TooLarge(n) => write!(f, "the file is too large ({n} bytes)"),
         }
     }
