@@ -95,16 +95,7 @@ fn read_file(path: &Path, log: &mut DayLog, warnings: &mut Vec<Warning>) -> io::
     let file = match crate::files::open_regular(path) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-        // A FIFO or a device is never read; the other files still are.
-        Err(e) if crate::files::is_not_regular(&e) => {
-            warnings.push(Warning {
-                kind: WarningKind::Unreadable,
-                file: label,
-                line: None,
-                message: format!("skipped: {}", describe(&e)),
-            });
-            return Ok(());
-        }
+        // A FIFO, a device or a folder is never read: `open_regular` refuses it at once.
         Err(e) => return Err(e),
     };
     let len = file.metadata()?.len();

@@ -631,17 +631,8 @@ impl Records {
                 Ok(f) => f,
                 // Renamed or removed since the listing (a sync tool at work).
                 Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-                // A FIFO, a device, a folder: never read, and the other files still are.
-                Err(e) if safe_file::is_not_regular(&e) => {
-                    let w = Warning {
-                        kind: WarningKind::Unreadable,
-                        file: file_label(&path),
-                        line: None,
-                        message: format!("skipped: {}", describe(&e)),
-                    };
-                    records.warnings.push((records.sources.len(), w));
-                    continue;
-                }
+                // A FIFO, a device or a folder is never read (it would hang, or never end):
+                // `open_regular` refuses it at once, and the error says what it is.
                 Err(e) => return Err(fail(e)),
             };
             let len = file.metadata().map_err(fail)?.len();
@@ -1050,8 +1041,6 @@ fn scan_back(path: &Path, scan: &mut BackScan) -> Result<(), HistoryError> {
     let mut file = match safe_file::open_regular(path) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-        // Not a file (a FIFO, a device): nothing to count; the full readers report it.
-        Err(e) if safe_file::is_not_regular(&e) => return Ok(()),
         Err(e) => return Err(fail(e)),
     };
     let len = file.metadata().map_err(fail)?.len();
@@ -1644,29 +1633,26 @@ mod hostile_tests {
         assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
     }
 
-    /// Item 4: a FIFO (or a link to a device) among the history files is never read: it is
-    /// reported, and every other file still counts.
+    /// Item 4: a FIFO (or a link to a device) among the history files is never read: the
+    /// reader says at once what it is, where it hung (or read without end) before.
     #[test]
-    fn a_fifo_or_device_history_file_is_skipped_with_a_warning() {
-        let d = tempfile::tempdir().unwrap();
-        append(d.path(), &record("a", "2026-11-20T10:00:00Z", 60.0)).unwrap();
-        mkfifo(&d.path().join("history.jsonl"));
-        std::os::unix::fs::symlink("/dev/zero", d.path().join("history-zero.jsonl")).unwrap();
-        let loaded = load(d.path(), Detail::NoSteps).unwrap();
-        assert_eq!(loaded.records.len(), 1);
-        let text: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).collect();
-        assert!(
-            text.iter()
-                .any(|w| w.contains("history.jsonl") && w.contains("FIFO")),
-            "{text:?}"
-        );
-        assert!(
-            text.iter()
-                .any(|w| w.contains("history-zero.jsonl") && w.contains("device")),
-            "{text:?}"
-        );
+    fn a_fifo_or_device_history_file_is_refused_plainly() {
         let since = "2026-11-01T00:00:00Z".parse().unwrap();
-        assert_eq!(recent(d.path(), since).unwrap().count_since, 1);
+        for (make, what) in [
+            (&(|p: &Path| mkfifo(p)) as &dyn Fn(&Path), "FIFO"),
+            (
+                &|p: &Path| std::os::unix::fs::symlink("/dev/zero", p).unwrap(),
+                "a device",
+            ),
+        ] {
+            let d = tempfile::tempdir().unwrap();
+            append(d.path(), &record("a", "2026-11-20T10:00:00Z", 60.0)).unwrap();
+            make(&d.path().join("history.jsonl"));
+            let e = load(d.path(), Detail::NoSteps).unwrap_err().to_string();
+            assert!(e.contains("history.jsonl") && e.contains(what), "{e}");
+            let e = recent(d.path(), since).unwrap_err().to_string();
+            assert!(e.contains(what), "{e}");
+        }
     }
 
     /// Item 5: a folder and a FIFO named like snapshots never keep a dead session after
