@@ -542,8 +542,9 @@ fn pacer_row(band: Rect, rest: Rect) -> (Rect, Rect, Rect) {
 /// (with "…") so that the marker always shows.
 fn title_line(title: &str, indent: &str, marker: &str, width: u16, ctx: &Ctx) -> Line<'static> {
     let t = ctx.theme;
+    // Two columns kept free, so the marker never touches what stands to its right.
     let room =
-        usize::from(width).saturating_sub(indent.len() + textwrap::core::display_width(marker));
+        usize::from(width).saturating_sub(indent.len() + textwrap::core::display_width(marker) + 2);
     let title = crate::ui::fit(title, room);
     Line::from(vec![
         Span::styled(format!("{indent}{}", title.trim_end()), t.title),
