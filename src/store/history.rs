@@ -257,6 +257,16 @@ fn append_with(
 ) -> io::Result<()> {
     fs::create_dir_all(data_dir)?;
     let mut file = private(OpenOptions::new().read(true).append(true).create(true)).open(path)?;
+    // A FIFO or a device (a link to /dev/null would swallow the line and let us say "saved")
+    // is never written to: only a regular file keeps what is appended.
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(crate::files::not_regular(if meta.is_dir() {
+            "a folder"
+        } else {
+            "a FIFO or a device"
+        }));
+    }
     // Another appender's write can be seen half-done (the file size grows page by page), which
     // would make the newline check below misfire; an advisory lock keeps knotless processes
     // from looking while another writes. The single O_APPEND write is what keeps lines whole
@@ -1653,6 +1663,16 @@ mod hostile_tests {
             let e = recent(d.path(), since).unwrap_err().to_string();
             assert!(e.contains(what), "{e}");
         }
+    }
+
+    /// A history file linked to `/dev/null` would take every line and keep none: "saved"
+    /// would be a lie. Appending refuses anything but a regular file.
+    #[test]
+    fn nothing_is_appended_to_a_device() {
+        let d = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink("/dev/null", history_path(d.path())).unwrap();
+        let e = append(d.path(), &record("a", "2026-11-20T10:00:00Z", 60.0)).unwrap_err();
+        assert!(e.to_string().contains("not a regular file"), "{e}");
     }
 
     /// Item 5: a folder and a FIFO named like snapshots never keep a dead session after

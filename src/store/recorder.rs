@@ -423,11 +423,14 @@ mod tests {
         assert_eq!(r.steps, done.steps);
     }
 
-    /// Item 2 with a full disk: this machine's history file is a link to `/dev/full`, so
-    /// every append fails with "no space"; the session is kept aside whole.
+    /// Item 2 with a history file that refuses the line: this machine's history file is a
+    /// link to `/dev/full` (which would answer "no space"; a device is never written to at
+    /// all); the session is kept aside whole. The full disk itself is
+    /// `tests/hostile_cli.rs::a_full_disk_leaves_no_torn_line` and
+    /// `history::hostile_tests::a_short_write_is_cut_back_and_reported`.
     #[cfg(target_os = "linux")]
     #[test]
-    fn a_full_disk_at_the_final_save_keeps_the_session_aside() {
+    fn a_refused_final_save_keeps_the_session_aside() {
         let tmp = tempfile::tempdir().unwrap();
         let data = tmp.path().join("data");
         std::fs::create_dir(&data).unwrap();
@@ -439,7 +442,7 @@ mod tests {
         let done = run.record(t0 + Duration::from_secs(13));
         rec.finish(&done);
         let problem = rec.problem.clone().unwrap();
-        assert!(problem.contains("the disk is full"), "{problem}");
+        assert!(problem.contains("not a regular file"), "{problem}");
         assert!(problem.contains("kept in"), "{problem}");
         let kept = history::load(&fallback, history::Detail::Full).unwrap();
         assert_eq!(kept.records.len(), 1);
