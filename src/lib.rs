@@ -2,14 +2,15 @@
 //!
 //! The library holds everything; `main.rs` only parses the command line and dispatches.
 //! The folders are the layers, and imports run one way, downward:
-//! `cli` → `app` → `screens` → `ui` → `library`/`store` → `core` → `model`, with `audio`
-//! (playing tones and speech as child processes) beside `store`: used by `app` and `cli`,
-//! never by a screen. The pure core never reads the clock or touches the disk.
+//! `cli` → `app` → `screens` → `ui` → `library`/`store` → `files` → `core` → `model`, with
+//! `audio` (tones and speech as child processes) and `hooks` beside `store`: used by `app`
+//! and `cli`, never by a screen. The pure core never reads the clock or touches the disk.
 
 pub mod app;
 pub mod audio;
 pub mod cli;
 pub mod core;
+pub mod files;
 pub mod library;
 pub mod model;
 pub mod screens;

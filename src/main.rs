@@ -9,7 +9,8 @@ fn main() -> ExitCode {
     match knotless::cli::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e}");
+            use std::io::Write;
+            let _ = writeln!(knotless::cli::stderr(), "error: {e}");
             ExitCode::from(1)
         }
     }

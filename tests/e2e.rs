@@ -1383,3 +1383,27 @@ fn y_on_home_answers_the_day_once() {
     let log = std::fs::read_to_string(d.data.join(format!("days-{MACHINE}.jsonl"))).unwrap();
     assert_eq!(log.lines().count(), 1, "n did nothing: {log}");
 }
+
+/// Issue 10, item 6: a slow history never keeps a key or a signal waiting. The history
+/// file is a FIFO no one writes to (it hung the app at a blank screen), and the figures'
+/// read is held up for ten minutes by the debug-only `KNOTLESS_TEST_SLOW_SUMMARY_MS`
+/// (it held the lock the signal thread needs): help still opens on `?`, and SIGTERM still
+/// saves, restores the terminal and exits.
+#[test]
+fn keys_and_sigterm_are_answered_while_a_slow_history_is_read() {
+    let d = Dirs::new();
+    let fifo = d.data.join(HISTORY);
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    let mut t = Term::spawn_env(&d, &[], &[("KNOTLESS_TEST_SLOW_SUMMARY_MS", "600000")]);
+    t.wait_for("knotless");
+    t.send("?");
+    t.wait_for("Everywhere");
+    t.signal("TERM");
+    let exit = t.wait_exit();
+    assert_eq!(exit.status.exit_code(), 128 + 15, "{:?}", exit.status);
+    t.assert_restored(&exit);
+}

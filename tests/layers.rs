@@ -10,21 +10,22 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[(&str, &[&str])] = &[
     ("model", &[]),
     ("core", &["model"]),
-    ("library", &["model", "core"]),
-    ("store", &["model", "core"]),
+    ("files", &["model", "core"]),
+    ("library", &["model", "core", "files"]),
+    ("store", &["model", "core", "files"]),
     ("audio", &["model", "core", "store"]),
     ("ui", &["model", "core"]),
     ("screens", &["model", "core", "library", "ui"]),
     (
         "app",
         &[
-            "model", "core", "library", "store", "audio", "ui", "screens",
+            "model", "core", "files", "library", "store", "audio", "ui", "screens",
         ],
     ),
     (
         "cli",
         &[
-            "model", "core", "library", "store", "audio", "ui", "screens", "app",
+            "model", "core", "files", "library", "store", "audio", "ui", "screens", "app",
         ],
     ),
 ];

@@ -126,6 +126,9 @@ fn finish_shows_every_step_and_saves_the_record() {
     assert_eq!(amend["pain_after"], 2);
     assert_eq!(amend["note"], "ok");
     assert_eq!(t.app.screen().title(), "Home");
+    // The event loop re-reads the figures off the input path, right after the next frame.
+    assert!(t.app.env.history_changed);
+    knotless::app::summary::refresh(&mut t.app.env);
     assert!(
         t.app
             .env

@@ -344,8 +344,9 @@ impl App {
                     if let Some(problem) = self.runner.perform(&e, (self.env.wall)()) {
                         self.env.status = Some(problem);
                     }
-                    // Home shows next, with the rating in its figures.
-                    summary::refresh(&mut self.env);
+                    // Home shows next, with the rating in its figures: re-read right after
+                    // the next frame, off the input path (see `tui::run`).
+                    self.env.history_changed = true;
                 }
                 Effect::EditRoutine(query) => self.edit_request = Some(query),
                 Effect::ReloadFiles => {
@@ -530,13 +531,25 @@ impl App {
         let area = frame.area();
         let ctx = self.env.ctx();
         frame.buffer_mut().set_style(area, ctx.theme.base);
-        if crate::ui::too_small(frame, area, ctx.theme) {
-            return;
+        if !crate::ui::too_small(frame, area, ctx.theme) {
+            self.render_screen(frame, area, &ctx, now);
         }
+        // Whatever a routine, a drawing or a history record holds, no control character
+        // or bidi override reaches the terminal.
+        crate::ui::neutralise_buffer(frame.buffer_mut());
+    }
+
+    fn render_screen(
+        &self,
+        frame: &mut Frame,
+        area: ratatui::layout::Rect,
+        ctx: &Ctx<'_>,
+        now: Instant,
+    ) {
         let screen = self.screen();
-        screen.render(frame, area, &ctx, now);
+        screen.render(frame, area, ctx, now);
         if self.help {
-            let keys = screen.keys(&ctx);
+            let keys = screen.keys(ctx);
             crate::ui::help::render(
                 frame,
                 area,

@@ -86,7 +86,7 @@ impl App {
                 let mut b = StatsBuilder::new(&now, opts);
                 let mut sessions = SessionDays::new(now.time_zone().clone());
                 let read = self.env.paths.data.as_deref().map(|dir| {
-                    store::for_each(dir, store::Detail::NoSteps, |r| {
+                    store::for_each(dir, store::Detail::Figures, |r| {
                         b.add(&r);
                         sessions.add(&r);
                     })

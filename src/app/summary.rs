@@ -2,6 +2,9 @@
 //! last-done line. Read after the first frame and after each saved session, so neither
 //! the first frame nor the end of a session waits for a long history.
 
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
 use jiff::Zoned;
 
 use crate::app::{DayState, DoneInfo, Env};
@@ -9,31 +12,82 @@ use crate::core::stats::{self, StatsBuilder, StatsOptions, week_start};
 use crate::model::format::fmt_days_ago;
 use crate::store::history::{self, Detail, Recent};
 
-/// Re-reads what the home screen shows: the header line (read from the end of the file,
-/// cheap at any size) and each routine's last-done line.
+/// Re-reads what the home screen shows, here and now: [`read`] then [`apply`].
 pub fn refresh(env: &mut Env) {
-    let Some(dir) = env.paths.data.clone() else {
-        return;
-    };
-    let now = (env.wall)();
-    if let Ok(recent) = history::recent(&dir, week_start(&now).timestamp()) {
-        env.header = Some(home_header(&recent, &now, env.weekly_goal));
+    let figures = read(request(env));
+    apply(env, figures);
+}
+
+/// What [`read`] needs, taken from the app so the reading can happen on another thread
+/// while the app answers keys and signals.
+#[derive(Debug, Clone)]
+pub struct Request {
+    dir: Option<PathBuf>,
+    now: Zoned,
+    weekly_goal: u32,
+}
+
+/// The home screen's figures as read from the history.
+#[derive(Debug, Default)]
+pub struct Figures {
+    header: Option<String>,
+    done: Option<BTreeMap<String, DoneInfo>>,
+}
+
+pub fn request(env: &Env) -> Request {
+    Request {
+        dir: env.paths.data.clone(),
+        now: (env.wall)(),
+        weekly_goal: env.weekly_goal,
     }
-    let mut b = StatsBuilder::new(&now, StatsOptions::new(env.weekly_goal));
-    if history::for_each(&dir, Detail::NoSteps, |r| b.add(&r)).is_ok() {
-        env.done = b
-            .finish()
-            .routines
-            .into_iter()
-            .map(|r| {
-                let info = DoneInfo {
-                    last: r.last_at,
-                    count: r.sessions,
-                    pain_change: r.pain.change_avg.map(|c| (c, r.pain.change_n)),
-                };
-                (r.routine_id, info)
-            })
-            .collect();
+}
+
+/// Reads the header line (from the end of the files, cheap at any size) and each routine's
+/// last-done line. Touches nothing of the app: the event loop runs it on its own thread.
+pub fn read(req: Request) -> Figures {
+    // Lets tests/hostile_cli.rs hold the read up, to show that keys and signals are answered
+    // meanwhile. Debug builds only.
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("KNOTLESS_TEST_SLOW_SUMMARY_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
+    let Some(dir) = req.dir else {
+        return Figures::default();
+    };
+    let now = &req.now;
+    let header = history::recent(&dir, week_start(now).timestamp())
+        .ok()
+        .map(|recent| home_header(&recent, now, req.weekly_goal));
+    let mut b = StatsBuilder::new(now, StatsOptions::new(req.weekly_goal));
+    let done = history::for_each(&dir, Detail::Figures, |r| b.add(&r))
+        .is_ok()
+        .then(|| {
+            b.finish()
+                .routines
+                .into_iter()
+                .map(|r| {
+                    let info = DoneInfo {
+                        last: r.last_at,
+                        count: r.sessions,
+                        pain_change: r.pain.change_avg.map(|c| (c, r.pain.change_n)),
+                    };
+                    (r.routine_id, info)
+                })
+                .collect()
+        });
+    Figures { header, done }
+}
+
+/// Puts what [`read`] found into the app.
+pub fn apply(env: &mut Env, figures: Figures) {
+    if let Some(h) = figures.header {
+        env.header = Some(h);
+    }
+    if let Some(d) = figures.done {
+        env.done = d;
     }
 }
 

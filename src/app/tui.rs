@@ -16,11 +16,16 @@ use std::time::{Duration, Instant};
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 use ratatui::crossterm::{cursor, execute, terminal};
 
-use crate::app::{App, Env};
+use std::sync::mpsc;
+
+use crate::app::{App, Env, summary};
 
 /// How long to sleep when nothing is scheduled: effectively forever, but finite so no
 /// instant arithmetic can overflow.
 const IDLE: Duration = Duration::from_secs(24 * 3600);
+
+/// How often the loop looks for the history's figures while they are read.
+const READ_POLL: Duration = Duration::from_millis(20);
 
 /// Whether both ends are terminals, with a message saying what to do instead.
 pub fn check_terminal() -> Result<(), String> {
@@ -69,10 +74,11 @@ fn install_signal_thread(app: Arc<Mutex<App>>) -> io::Result<()> {
     Ok(())
 }
 
-/// Runs the app until it quits. `warm_up` runs right after the first frame is on screen
-/// (reading the history for the header), so start-up is not held up by it, and again after
-/// the first frame that follows a saved session (`Env::history_changed`), so the end of a
-/// session shows on time however long the history is.
+/// Runs the app until it quits. Right after the first frame is on screen, and again after
+/// the first frame that follows a saved session (`Env::history_changed`), `warm_up` runs and
+/// the home screen's figures are read from the history on a thread of their own
+/// ([`summary::read`]), so neither start-up, nor the end of a session, nor a key, nor a
+/// signal ever waits for a long history.
 pub fn run(app: App, warm_up: fn(&mut Env)) -> io::Result<()> {
     let app = Arc::new(Mutex::new(app));
     install_signal_thread(app.clone())?;
@@ -97,9 +103,24 @@ fn event_loop(
 ) -> io::Result<()> {
     let mut dirty = true;
     let mut warmed = false;
+    // The history is read on its own thread, never under the app's lock: the signal thread
+    // needs that lock to save and exit, and keys must be answered while a long (or slow)
+    // history is read.
+    let mut reading: Option<mpsc::Receiver<summary::Figures>> = None;
     loop {
         let timeout = {
             let mut a = lock(app);
+            if let Some(rx) = &reading {
+                match rx.try_recv() {
+                    Ok(figures) => {
+                        summary::apply(&mut a.env, figures);
+                        reading = None;
+                        dirty = true;
+                    }
+                    Err(mpsc::TryRecvError::Empty) => {}
+                    Err(mpsc::TryRecvError::Disconnected) => reading = None,
+                }
+            }
             let now = Instant::now();
             if a.deadline(now).is_some_and(|d| d <= now) {
                 a.tick(now);
@@ -126,12 +147,25 @@ fn event_loop(
                 warmed = true;
                 a.env.history_changed = false;
                 warm_up(&mut a.env);
-                dirty = true;
-                continue;
+                let req = summary::request(&a.env);
+                let (tx, rx) = mpsc::channel();
+                std::thread::Builder::new()
+                    .name("history".into())
+                    .spawn(move || {
+                        let _ = tx.send(summary::read(req));
+                    })?;
+                reading = Some(rx);
             }
-            a.deadline(Instant::now())
+            let wait = a
+                .deadline(Instant::now())
                 .map(|d| d.saturating_duration_since(Instant::now()))
-                .unwrap_or(IDLE)
+                .unwrap_or(IDLE);
+            // Look for the figures now and then while they are being read.
+            if reading.is_some() {
+                wait.min(READ_POLL)
+            } else {
+                wait
+            }
         };
         let ready = match event::poll(timeout) {
             Ok(r) => r,

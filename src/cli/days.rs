@@ -20,7 +20,7 @@ use crate::store::history::Warning;
 
 /// Unreadable day-log lines, on stderr (at most ten, then a count).
 pub fn warn_days(warnings: &[Warning]) {
-    let mut err = io::stderr().lock();
+    let mut err = crate::cli::stderr();
     for w in warnings.iter().take(10) {
         let _ = writeln!(err, "warning: {w}");
     }

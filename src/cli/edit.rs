@@ -96,7 +96,7 @@ pub fn share_cmd(paths: &Paths, query: &str, out: &mut dyn Write) -> Result<(), 
     let r = lib.find(query).map_err(|e| e.to_string())?;
     let (text, warnings) = edit::share_text(&lib, r)?;
     for w in warnings {
-        eprintln!("warning: {w}");
+        let _ = writeln!(crate::cli::stderr(), "warning: {w}");
     }
     out.write_all(text.as_bytes()).map_err(io_err)?;
     out.flush().map_err(io_err)

@@ -18,6 +18,15 @@ use crate::library::Library;
 use crate::model::routine::Area;
 use crate::store::paths::Paths;
 
+/// Standard error for warnings and errors, through the same neutraliser as every command's
+/// output: a file name or a history record never writes an escape sequence there either.
+pub fn stderr() -> crate::model::format::SafeWriter<io::StderrLock<'static>> {
+    crate::model::format::SafeWriter::new(
+        io::stderr().lock(),
+        crate::model::format::Neutralise::Replace,
+    )
+}
+
 /// A message for the user; printed as `error: ...`.
 pub type UserError = String;
 
@@ -28,7 +37,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
         return open_app(&cli.global, &paths, recovered);
     };
     if let Some(m) = &recovered {
-        eprintln!("knotless: {m}");
+        let _ = writeln!(stderr(), "knotless: {m}");
     }
     // The session commands run before stdout is locked: the TUI's signal thread must be
     // able to write to the terminal to restore it.
@@ -51,8 +60,30 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
         }
         other => other,
     };
+    // Every line a command prints goes through the one neutraliser: JSON keeps its values
+    // (escaped), text loses nothing but control characters and bidi overrides.
+    use crate::cli::args::DaysFormat;
+    use crate::cli::review::HistoryFormat;
+    use crate::model::format::{Neutralise, SafeWriter};
+    let json = matches!(
+        &command,
+        Command::List { json: true, .. }
+            | Command::Stats { json: true, .. }
+            | Command::History {
+                format: HistoryFormat::Jsonl,
+                ..
+            }
+            | Command::Days {
+                format: DaysFormat::Jsonl
+            }
+    );
+    let mode = if json {
+        Neutralise::JsonEscape
+    } else {
+        Neutralise::Replace
+    };
     let stdout = io::stdout();
-    let mut out = stdout.lock();
+    let mut out = SafeWriter::new(stdout.lock(), mode);
     let io_err = |e: io::Error| e.to_string();
     match command {
         Command::Completions { shell } => {
@@ -196,7 +227,8 @@ fn start_app(env: crate::app::Env, first: crate::app::Route) -> Result<ExitCode,
     Ok(ExitCode::SUCCESS)
 }
 
-/// Runs once right after the first frame, and after each saved session.
+/// Runs once right after the first frame, and after each saved session, before the
+/// history's figures are read.
 fn warm_up(env: &mut crate::app::Env) {
     // Lets tests/e2e.rs check that a panic gives the terminal back: it needs a real panic
     // in the real binary, mid-TUI. Debug builds only.
@@ -204,7 +236,8 @@ fn warm_up(env: &mut crate::app::Env) {
     if std::env::var_os("KNOTLESS_TEST_PANIC").is_some() {
         panic!("test panic (KNOTLESS_TEST_PANIC is set)");
     }
-    crate::app::summary::refresh(env);
+    // The history itself is read by the event loop, off the app's lock; the day log is
+    // small and read here, after the first frame.
     if env.days.is_none() {
         crate::app::summary::refresh_days(env);
     }
@@ -235,7 +268,7 @@ pub fn make_env(g: &crate::cli::args::Global, paths: &Paths) -> crate::app::Env 
 /// line for the user when something was recovered.
 fn recover(paths: &Paths) -> Option<String> {
     let dir = paths.data.as_deref()?;
-    let mut err = io::stderr().lock();
+    let mut err = stderr();
     let moved = match crate::store::recorder::move_pending(dir) {
         Ok(n) => n,
         Err(e) => {
@@ -277,7 +310,7 @@ fn data_dir(paths: &Paths) -> Result<&std::path::Path, UserError> {
 /// Unreadable history lines are skipped with a warning naming each line (at most ten, then
 /// a count), on stderr so the output stays clean for spreadsheets and scripts.
 fn warn_history(warnings: &[crate::store::history::Warning]) {
-    let mut err = io::stderr().lock();
+    let mut err = stderr();
     for w in warnings.iter().take(10) {
         let _ = writeln!(err, "warning: {w}");
     }
@@ -341,7 +374,7 @@ fn stats_cmd(
     let mut sessions = crate::core::days::SessionDays::new(now.time_zone().clone());
     let data = data_dir(paths)?;
     let warnings =
-        crate::store::history::for_each(data, crate::store::history::Detail::NoSteps, |r| {
+        crate::store::history::for_each(data, crate::store::history::Detail::Figures, |r| {
             b.add(&r);
             sessions.add(&r);
         })
@@ -505,8 +538,12 @@ fn plain_run(
     let run = crate::core::run::Run::new(session, wall, pain_before).with_cues(cues);
     let runner = crate::app::Runner::new(env.paths.data.clone());
     let audio = std::mem::replace(&mut env.audio, crate::audio::Audio::off());
+    let out = crate::model::format::SafeWriter::new(
+        io::stdout(),
+        crate::model::format::Neutralise::Replace,
+    );
     plain_finish(
-        crate::app::plain::Plain::new(io::stdout(), env.bell_allowed)
+        crate::app::plain::Plain::new(out, env.bell_allowed)
             .with_audio(audio)
             .run(run, runner),
     )
@@ -548,7 +585,7 @@ fn breathe_cmd(
     warn_problems(&env.lib);
     let (p, len, note) = breathing_choice(&env.lib, pattern, length, breaths)?;
     if let Some(n) = &note {
-        eprintln!("note: {n}");
+        let _ = writeln!(stderr(), "note: {n}");
     }
     if wants_plain(plain) {
         let opts = crate::core::session::Options {
@@ -586,7 +623,7 @@ fn warn_problems(lib: &Library) {
     if files.is_empty() {
         return;
     }
-    let mut err = io::stderr().lock();
+    let mut err = stderr();
     let n = files.len();
     let _ = writeln!(
         err,

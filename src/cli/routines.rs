@@ -241,8 +241,11 @@ pub fn patterns(lib: &Library, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// The files `check PATH...` reads: each file, and the `.toml` files of each directory.
-fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
+/// The files `check` looks at: each file given, and the `.toml` files of each folder given
+/// (a folder with none is a problem, not "all good").
+fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut files = Vec::new();
+    let mut problems = Vec::new();
     for p in paths {
         if p.is_dir() {
             let mut found: Vec<PathBuf> = std::fs::read_dir(p)
@@ -253,21 +256,34 @@ fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
                 .filter(|f| f.extension().is_some_and(|x| x == "toml"))
                 .collect();
             found.sort();
+            if found.is_empty() {
+                problems.push(Diagnostic {
+                    file: p.display().to_string(),
+                    line: 1,
+                    column: 1,
+                    message: "a folder with no routine files (*.toml) in it: nothing was checked"
+                        .into(),
+                    hint: Some("give the routine files, or the folder that holds them".into()),
+                });
+            }
             files.extend(found);
         } else {
             files.push(p.clone());
         }
     }
-    files
+    (files, problems)
 }
 
 /// `check`: prints each problem, or a one-line all-clear. Returns whether all were valid.
 pub fn check(lib: &Library, paths: &[PathBuf], out: &mut dyn Write) -> io::Result<bool> {
-    let problems = if paths.is_empty() {
-        lib.problems.clone()
+    let (files, mut problems) = if paths.is_empty() {
+        (Vec::new(), lib.problems.clone())
     } else {
-        lib.check_paths(&expand(paths))
+        expand(paths)
     };
+    if !files.is_empty() {
+        problems.extend(lib.check_paths(&files));
+    }
     print_problems(out, &problems)?;
     let (content_errors, warnings) = content_findings(lib, paths);
     for line in content_errors.iter().chain(&warnings) {
@@ -291,7 +307,7 @@ pub fn check(lib: &Library, paths: &[PathBuf], out: &mut dyn Write) -> io::Resul
                 lib.patterns.len()
             )?;
         } else {
-            writeln!(out, "All good: {} file(s) are valid.{warned}", paths.len())?;
+            writeln!(out, "All good: {} file(s) are valid.{warned}", files.len())?;
         }
     } else if problems.is_empty() {
         writeln!(
@@ -350,12 +366,12 @@ fn content_findings(lib: &Library, paths: &[PathBuf]) -> (Vec<String>, Vec<Strin
             }
         }
     } else {
-        for p in expand(paths) {
+        for p in expand(paths).0 {
             if p.file_name().is_some_and(|n| n == "config.toml") {
                 continue;
             }
             let file = p.display().to_string();
-            if let Ok(text) = std::fs::read_to_string(&p)
+            if let Ok(text) = crate::library::read_text(&p, &file)
                 && let (Some(r), _) = lib.check_text(&file, &text)
             {
                 judge(&r, &file, false);

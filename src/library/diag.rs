@@ -88,6 +88,11 @@ impl<'a> Reporter<'a> {
         });
     }
 
+    /// The text being reported on.
+    pub fn source(&self) -> &'a str {
+        self.index.text
+    }
+
     pub fn is_clean(&self) -> bool {
         self.problems.is_empty()
     }

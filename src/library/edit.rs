@@ -486,7 +486,8 @@ pub fn run_edit(
             Ok(Some((_, text))) => {
                 // Changed in another window while the editor was open: neither version
                 // is lost, and the other one stays in place.
-                let now = std::fs::read(&target.real).ok();
+                let now =
+                    crate::files::read_capped(&target.real, crate::library::MAX_FILE_BYTES).ok();
                 if now.as_deref() != target.original.as_deref().map(str::as_bytes) {
                     let draft = draft_path(&target.real);
                     replace_atomically(&draft, text.as_bytes())
@@ -535,7 +536,8 @@ pub fn run_edit(
                 "e" | "edit" | "edit again" => break,
                 "r" | "revert" => return Ok(EditOutcome::Reverted),
                 "k" | "keep" | "keep as a draft" => {
-                    let text = std::fs::read(&copy).map_err(io_err)?;
+                    let text = crate::files::read_capped(&copy, crate::library::MAX_FILE_BYTES)
+                        .map_err(|e| format!("cannot read {}: {e}", copy.display()))?;
                     let draft = draft_path(&target.real);
                     replace_atomically(&draft, &text)
                         .map_err(|e| format!("cannot keep the draft {}: {e}", draft.display()))?;

@@ -31,6 +31,15 @@ mod bundled {
 
 /// Files larger than this are refused rather than parsed: no routine needs a megabyte.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+/// At most this many routine files (and as many drawings) are read from a folder, in name
+/// order; the rest are reported and skipped, so a folder of thousands of files cannot hold
+/// up the first frame.
+pub const MAX_FOLDER_FILES: usize = 500;
+/// At most this many breathing patterns are read from one file (the config or a routine).
+pub const MAX_PATTERNS: usize = 200;
+/// Drawings larger than this (in lines, and in columns) are refused at load time.
+pub const MAX_ART_LINES: usize = 40;
+pub const MAX_ART_COLUMNS: usize = 120;
 /// Deeper bracket nesting than this is refused before parsing (protects the parser's stack).
 const MAX_NESTING: usize = 32;
 const MAX_STEP: Duration = Duration::from_secs(3600);
@@ -290,27 +299,24 @@ impl Library {
         for (name, text) in bundled::ART_FILES {
             self.art.insert(
                 name.to_string(),
-                Art {
-                    name: name.to_string(),
-                    text: text.trim_end().to_string(),
-                },
+                Art::new(name.to_string(), text.trim_end().to_string()),
             );
         }
     }
 
     fn load_user_art(&mut self, dir: &Path) {
-        for path in files_with_ext(dir, "txt") {
+        for path in files_with_ext(dir, "txt", &mut self.problems) {
             let file = path.display().to_string();
             match read_text(&path, &file) {
                 Ok(text) => {
                     let name = stem_of(&path);
-                    self.art.insert(
-                        name.clone(),
-                        Art {
-                            name,
-                            text: text.trim_end().to_string(),
-                        },
-                    );
+                    let art = Art::new(name.clone(), text.trim_end().to_string());
+                    if let Some(d) = art_too_large(&art, &file) {
+                        self.files.push((file, 1));
+                        self.problems.push(d);
+                        continue;
+                    }
+                    self.art.insert(name, art);
                     self.files.push((file, 0));
                 }
                 Err(d) => {
@@ -349,7 +355,7 @@ impl Library {
 
     fn user_pending(&mut self, dir: &Path) -> Vec<Pending> {
         let mut out = Vec::new();
-        for path in files_with_ext(dir, "toml") {
+        for path in files_with_ext(dir, "toml", &mut self.problems) {
             let file = path.display().to_string();
             match read_text(&path, &file) {
                 Ok(text) => out.push(Pending {
@@ -554,6 +560,39 @@ fn readable_format(rep: &mut Reporter<'_>, t: &DeTable<'_>) -> bool {
     }
 }
 
+/// A drawing beyond [`MAX_ART_LINES`] × [`MAX_ART_COLUMNS`] is refused, or one holding a
+/// control character, with a message saying so.
+fn art_too_large(art: &Art, file: &str) -> Option<Diagnostic> {
+    let problem = |message: String, hint: &str| Diagnostic {
+        file: file.to_string(),
+        line: 1,
+        column: 1,
+        message,
+        hint: Some(hint.to_string()),
+    };
+    if art.height() > MAX_ART_LINES || art.width() > MAX_ART_COLUMNS {
+        return Some(problem(
+            format!(
+                "the drawing is {} lines by {} columns, larger than {MAX_ART_LINES} by {MAX_ART_COLUMNS}",
+                art.height(),
+                art.width()
+            ),
+            "make it smaller: it is drawn beside the step's text",
+        ));
+    }
+    crate::model::format::unsafe_positions(&art.text)
+        .next()
+        .map(|(_, c)| {
+            problem(
+                format!(
+                    "the drawing contains the control character U+{:04X}",
+                    c as u32
+                ),
+                "remove it: control characters could rewrite the terminal",
+            )
+        })
+}
+
 fn id_span(text: &str) -> Range<usize> {
     text.find("\nid")
         .map(|i| i + 1..i + 3)
@@ -567,15 +606,35 @@ fn stem_of(p: &Path) -> String {
         .unwrap_or_default()
 }
 
-fn files_with_ext(dir: &Path, ext: &str) -> Vec<PathBuf> {
+/// The files in `dir` whose names end in `.ext`, in name order: at most
+/// [`MAX_FOLDER_FILES`] (a problem says how many more were skipped). Entries that are not
+/// regular files — a broken link, a link loop, a folder — are kept, so that reading them
+/// reports why they could not be read instead of skipping them without a word.
+fn files_with_ext(dir: &Path, ext: &str, problems: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.extension().and_then(|x| x.to_str()) == Some(ext) && p.is_file())
+        .filter(|p| p.extension().and_then(|x| x.to_str()) == Some(ext))
         .collect();
     v.sort();
+    if v.len() > MAX_FOLDER_FILES {
+        problems.push(Diagnostic {
+            file: dir.display().to_string(),
+            line: 1,
+            column: 1,
+            message: format!(
+                "{} .{ext} files here; only the first {MAX_FOLDER_FILES} (by name) are read, {} skipped",
+                v.len(),
+                v.len() - MAX_FOLDER_FILES
+            ),
+            hint: Some(format!(
+                "keep at most {MAX_FOLDER_FILES} files in the folder"
+            )),
+        });
+        v.truncate(MAX_FOLDER_FILES);
+    }
     v
 }
 
@@ -588,18 +647,25 @@ pub fn read_text(path: &Path, file: &str) -> Result<String, Diagnostic> {
         message,
         hint: hint.map(str::to_string),
     };
-    let meta =
-        std::fs::metadata(path).map_err(|e| problem(1, 1, format!("cannot read: {e}"), None))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(problem(
+    // Never blocks on a FIFO, never reads a device, never reads past the cap.
+    let bytes = crate::files::read_capped(path, MAX_FILE_BYTES).map_err(|e| match e {
+        crate::files::ReadError::TooLarge(n) => problem(
             1,
             1,
-            format!("file is too large ({} bytes)", meta.len()),
+            format!("file is too large ({n} bytes)"),
             Some("a routine or config file must be under 1 MiB"),
-        ));
-    }
-    let bytes =
-        std::fs::read(path).map_err(|e| problem(1, 1, format!("cannot read: {e}"), None))?;
+        ),
+        crate::files::ReadError::Io(e) => {
+            let dangling =
+                e.kind() == std::io::ErrorKind::NotFound && std::fs::symlink_metadata(path).is_ok();
+            let why = if dangling {
+                "it is a link to something that does not exist".to_string()
+            } else {
+                crate::files::describe(&e)
+            };
+            problem(1, 1, format!("cannot read: {why}"), None)
+        }
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         let good = e.utf8_error().valid_up_to();
         let text = std::str::from_utf8(&e.as_bytes()[..good]).unwrap_or("");
@@ -710,6 +776,29 @@ fn check_keys(rep: &mut Reporter<'_>, t: &DeTable<'_>, known: &[&str], what: &st
     }
 }
 
+/// Reports a control character or bidi override in a text value (an escape sequence would
+/// reach the terminal of everyone who runs the routine), at the character itself when it is
+/// written as is, else at the value. True when the text is clean.
+fn no_controls(rep: &mut Reporter<'_>, key: &str, s: &str, span: Range<usize>) -> bool {
+    let Some((_, c)) = crate::model::format::unsafe_positions(s).next() else {
+        return true;
+    };
+    let at = rep
+        .source()
+        .get(span.clone())
+        .and_then(|raw| raw.find(c))
+        .map_or(span.start, |i| span.start + i);
+    rep.error(
+        at..at + 1,
+        format!("`{key}` contains the control character U+{:04X}", c as u32),
+        Some(
+            "remove it: control characters and text-direction overrides could rewrite the terminal"
+                .into(),
+        ),
+    );
+    false
+}
+
 fn wrong_type(rep: &mut Reporter<'_>, key: &str, v: &Spanned<DeValue<'_>>, want: &str, hint: &str) {
     rep.error(
         v.span(),
@@ -725,7 +814,12 @@ fn get_str<'t>(
 ) -> Option<(&'t str, Range<usize>)> {
     let v = t.get(key)?;
     match v.get_ref() {
-        DeValue::String(s) => Some((s.as_ref(), v.span())),
+        DeValue::String(s) => {
+            if !no_controls(rep, key, s, v.span()) {
+                return None;
+            }
+            Some((s.as_ref(), v.span()))
+        }
         _ => {
             wrong_type(
                 rep,
@@ -841,7 +935,10 @@ fn get_str_list(rep: &mut Reporter<'_>, t: &DeTable<'_>, key: &str) -> Vec<Strin
         DeValue::Array(items) => items
             .iter()
             .filter_map(|item| match item.get_ref() {
-                DeValue::String(s) => Some(s.to_string()),
+                DeValue::String(s) => {
+                    no_controls(rep, &format!("each item of `{key}`"), s, item.span())
+                        .then(|| s.to_string())
+                }
                 _ => {
                     wrong_type(
                         rep,
@@ -924,7 +1021,18 @@ fn read_patterns(
         return Vec::new();
     };
     let mut out = Vec::new();
-    for (name, body) in t.iter() {
+    if t.len() > MAX_PATTERNS {
+        rep.error(
+            v.span(),
+            format!(
+                "{} breathing patterns in one file; only the first {MAX_PATTERNS} are read, {} skipped",
+                t.len(),
+                t.len() - MAX_PATTERNS
+            ),
+            Some(format!("keep at most {MAX_PATTERNS} patterns in a file")),
+        );
+    }
+    for (name, body) in t.iter().take(MAX_PATTERNS) {
         let id: &str = name.get_ref();
         if !valid_id(id) {
             rep.error(

@@ -194,6 +194,11 @@ pub fn secs(d: std::time::Duration) -> f64 {
     (d.as_secs_f64() * 1000.0).round() / 1000.0
 }
 
+/// No session (nor a professional one logged with `knotless log`) lasts longer than a day.
+pub const MAX_SESSION_SECS: f64 = 24.0 * 3600.0;
+/// A paused session left open for days is possible; a month is not.
+pub const MAX_PAUSED_SECS: f64 = 30.0 * 24.0 * 3600.0;
+
 impl SessionRecord {
     /// When the session began.
     pub fn started(&self) -> jiff::Timestamp {
@@ -203,6 +208,31 @@ impl SessionRecord {
     /// When the session ended (see [`SessionRecord::started`]).
     pub fn ended(&self) -> jiff::Timestamp {
         self.ended_at.timestamp()
+    }
+
+    /// Why this record's numbers cannot be true, if they cannot: a time that is negative,
+    /// not a number, or longer than a day (active, planned, or any step), a pause longer
+    /// than [`MAX_PAUSED_SECS`], or an end more than a day and the pauses after the start.
+    /// Readers skip such a line with a warning rather than let `1e308` reach a figure.
+    pub fn implausible(&self) -> Option<String> {
+        let bad = |name: &str, v: f64, max: f64| {
+            (!(v.is_finite() && (0.0..=max).contains(&v)))
+                .then(|| format!("{name} {v} is not a time between 0 and {max} seconds"))
+        };
+        bad("active_secs", self.active_secs, MAX_SESSION_SECS)
+            .or_else(|| bad("planned_secs", self.planned_secs, MAX_SESSION_SECS))
+            .or_else(|| bad("paused_secs", self.paused_secs, MAX_PAUSED_SECS))
+            .or_else(|| {
+                self.steps.iter().find_map(|s| {
+                    bad("a step's active_secs", s.active_secs, MAX_SESSION_SECS)
+                        .or_else(|| bad("a step's planned_secs", s.planned_secs, MAX_SESSION_SECS))
+                })
+            })
+            .or_else(|| {
+                let span = self.ended().duration_since(self.started()).as_secs_f64();
+                (span > MAX_SESSION_SECS + self.paused_secs + 60.0)
+                    .then(|| format!("it lasts {:.0} hours, longer than a day", span / 3600.0))
+            })
     }
 
     /// True for the sessions the user did with knotless (routines and breathing), as opposed

@@ -289,19 +289,32 @@ impl fmt::Display for Pressure {
     }
 }
 
-/// A text drawing from `assets/art/` (or `<config>/art/`).
+/// A text drawing from `assets/art/` (or `<config>/art/`). Its size is worked out once,
+/// when it is made ([`Art::new`]); the library refuses drawings larger than its limits.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Art {
     pub name: String,
     pub text: String,
+    width: usize,
+    height: usize,
 }
 
 impl Art {
+    pub fn new(name: String, text: String) -> Art {
+        let width = text.lines().map(unicode_width_of).max().unwrap_or(0);
+        let height = text.lines().count();
+        Art {
+            name,
+            text,
+            width,
+            height,
+        }
+    }
     pub fn width(&self) -> usize {
-        self.text.lines().map(unicode_width_of).max().unwrap_or(0)
+        self.width
     }
     pub fn height(&self) -> usize {
-        self.text.lines().count()
+        self.height
     }
 }
 

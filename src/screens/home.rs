@@ -627,10 +627,9 @@ impl Screen for Home {
         let header = ctx.header.unwrap_or_default();
         let [l, r] = Layout::horizontal([Constraint::Length(10), Constraint::Min(0)]).areas(head);
         frame.render_widget(Line::styled(" knotless", t.title), l);
-        frame.render_widget(
-            Line::styled(format!("{header} "), t.muted).right_aligned(),
-            r,
-        );
+        // Too long for a narrow terminal: cut at its end (with "…"), never at its start.
+        let header = crate::ui::fit_right(&format!("{header} "), usize::from(r.width));
+        frame.render_widget(Line::styled(header, t.muted).right_aligned(), r);
         let (top, body) = self.split_body(body, ctx);
         frame.render_widget(Paragraph::new(self.notices(ctx, top.width)), top);
         let (list, detail) = Home::panes(body);

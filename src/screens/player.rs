@@ -164,11 +164,8 @@ impl Player {
         };
         let rw = right.chars().count() as u16;
         let [l, r] = Layout::horizontal([Constraint::Min(1), Constraint::Length(rw)]).areas(line);
-        let mut title = vec![Span::styled(format!(" {}", v.title), t.title)];
-        if v.paused {
-            title.push(Span::styled("  PAUSED", t.accent));
-        }
-        frame.render_widget(Line::from(title), l);
+        let paused = if v.paused { "  PAUSED" } else { "" };
+        frame.render_widget(title_line(v.title, " ", paused, l.width, ctx), l);
         frame.render_widget(Line::styled(right, t.muted), r);
         let w = bar.width.saturating_sub(2) as usize;
         let done = ((v.progress.clamp(0.0, 1.0) * w as f64).round() as usize).min(w);
@@ -183,10 +180,10 @@ impl Player {
     fn render_segment(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, v: &session::View) {
         let t = ctx.theme;
         let Some(step) = v.step else { return };
-        let mut title = vec![Span::styled(format!("  {}", step.title), t.title)];
-        if let Some(side) = v.side {
-            title.push(Span::styled(format!("  {}", side.upper()), t.accent));
-        }
+        let side = v
+            .side
+            .map(|s| format!("  {}", s.upper()))
+            .unwrap_or_default();
         let pressure = step
             .pressure
             .map(|p| format!("pressure {p} / 10 "))
@@ -196,7 +193,7 @@ impl Player {
         let text = segment_text(step, area, ctx);
         let head = Rect { height: 1, ..area };
         let [hl, hr] = Layout::horizontal([Constraint::Min(1), Constraint::Length(pw)]).areas(head);
-        frame.render_widget(Line::from(title), hl);
+        frame.render_widget(title_line(&step.title, "  ", &side, hl.width, ctx), hl);
         frame.render_widget(Line::styled(pressure, t.muted), hr);
 
         let (band, rest) = segment_areas(area, &text);
@@ -541,10 +538,25 @@ fn pacer_row(band: Rect, rest: Rect) -> (Rect, Rect, Rect) {
     (word, shape, art_area)
 }
 
+/// A title followed by a marker (the side, "PAUSED") in `width` columns: the title is cut
+/// (with "…") so that the marker always shows.
+fn title_line(title: &str, indent: &str, marker: &str, width: u16, ctx: &Ctx) -> Line<'static> {
+    let t = ctx.theme;
+    // Two columns kept free, so the marker never touches what stands to its right.
+    let room =
+        usize::from(width).saturating_sub(indent.len() + textwrap::core::display_width(marker) + 2);
+    let title = crate::ui::fit(title, room);
+    Line::from(vec![
+        Span::styled(format!("{indent}{}", title.trim_end()), t.title),
+        Span::styled(marker.to_string(), t.accent),
+    ])
+}
+
 /// Whether a drawing fits beside the pacer.
 fn art_fits(a: &Art, band: Rect, rest: Rect, word: Rect, shape: Rect) -> bool {
-    (a.width() as u16) + word.width + shape.width + 4 <= rest.width
-        && a.height() as u16 <= band.height
+    // In usize: a drawing's size never wraps around (a u16 cast made 65,540 lines read as 4).
+    a.width() + usize::from(word.width) + usize::from(shape.width) + 4 <= usize::from(rest.width)
+        && a.height() <= usize::from(band.height)
 }
 
 /// The breathing exercise's shape: as large a round shape as the middle row holds.
@@ -607,10 +619,13 @@ fn paused_word(frame: &mut Frame, area: Rect, ctx: &Ctx) {
 }
 
 fn draw_art(frame: &mut Frame, area: Rect, art: &crate::model::routine::Art, ctx: &Ctx) {
-    if art.width() as u16 > area.width || art.height() as u16 > area.height {
+    let (Ok(w), Ok(h)) = (u16::try_from(art.width()), u16::try_from(art.height())) else {
+        return;
+    };
+    if w > area.width || h > area.height {
         return;
     }
-    let top = area.y + (area.height - art.height() as u16) / 2;
+    let top = area.y + (area.height - h) / 2;
     let lines: Vec<Line> = art
         .text
         .lines()
@@ -620,7 +635,7 @@ fn draw_art(frame: &mut Frame, area: Rect, art: &crate::model::routine::Art, ctx
         Paragraph::new(lines),
         Rect {
             y: top,
-            height: art.height() as u16,
+            height: h,
             ..area
         },
     );

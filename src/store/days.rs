@@ -11,7 +11,6 @@
 //! unknown, never a headache-free day.
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::io::{self, BufReader};
 use std::path::{Path, PathBuf};
 
@@ -92,12 +91,15 @@ pub fn load(data_dir: &Path) -> Result<(DayLog, Vec<Warning>), DaysError> {
 }
 
 fn read_file(path: &Path, log: &mut DayLog, warnings: &mut Vec<Warning>) -> io::Result<()> {
-    let file = match File::open(path) {
+    let label = file_label(path);
+    let file = match crate::files::open_regular(path) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        // A FIFO, a device or a folder is never read: `open_regular` refuses it at once.
         Err(e) => return Err(e),
     };
-    let label = file_label(path);
+    let len = file.metadata()?.len();
+    let file = std::io::Read::take(file, len);
     let mut lines = Lines::new(BufReader::new(file));
     let mut buf = Vec::new();
     let mut skip = |n: u64, why: String| {

@@ -24,6 +24,7 @@ use memchr::memmem;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
+use crate::files as safe_file;
 use crate::model::record::{self, Amendment, Kind, Outcome, SessionRecord, Stamp};
 use crate::store::machine;
 
@@ -47,6 +48,10 @@ const OLD_STREAK: u32 = 64;
 /// A lock file without a snapshot may belong to a session that is just starting (it locks
 /// first, then writes the snapshot); only older ones are cleaned up.
 const ORPHAN_LOCK_AGE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// How far after now a record may start before it counts as dated in the future: clocks of
+/// machines sharing a synced data directory differ by a little.
+pub const FUTURE_SLACK: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
 
 /// `<data>/history-<machine>.jsonl`: the file this machine appends to. Every machine
 /// sharing a synced data directory has its own; readers merge them all (see
@@ -102,33 +107,8 @@ impl HistoryError {
     }
 }
 
-/// A plain-words reason for an I/O error, without the "(os error 13)" tail.
-pub fn describe(e: &io::Error) -> String {
-    use io::ErrorKind as K;
-    let plain = match e.kind() {
-        K::PermissionDenied => "permission denied",
-        K::StorageFull => "the disk is full",
-        K::QuotaExceeded => "the disk quota is used up",
-        K::ReadOnlyFilesystem => "the file system is read-only",
-        K::NotFound => "it does not exist",
-        K::IsADirectory => "it is a directory",
-        K::NotADirectory => "a part of the path is not a directory",
-        K::FileTooLarge => "the file is too large",
-        _ => {
-            let text = e.to_string();
-            let text = match text.find(" (os error") {
-                Some(i) => text[..i].to_string(),
-                None => text,
-            };
-            let mut chars = text.chars();
-            return match chars.next() {
-                Some(c) => c.to_lowercase().chain(chars).collect(),
-                None => "unknown error".to_string(),
-            };
-        }
-    };
-    plain.to_string()
-}
+/// A plain-words reason for an I/O error (see [`crate::files::describe`]).
+pub use crate::files::describe;
 
 /// One record of the history, with its steps, by id (the last one wins, as in every read).
 pub fn find(data_dir: &Path, id: &str) -> Result<Option<SessionRecord>, HistoryError> {
@@ -264,12 +244,29 @@ fn append_line(data_dir: &Path, json: Vec<u8>) -> Result<(), HistoryError> {
 /// advisory lock, then syncs it: the way every log line is written (the history, the day
 /// log). Creates the directory and the file on first use.
 pub(crate) fn append_to(data_dir: &Path, path: &Path, json: &[u8]) -> io::Result<()> {
+    append_with(data_dir, path, json, |file, line| file.write_all(line))
+}
+
+/// [`append_to`] with the write itself given, so a test can make it fail half-way (a disk
+/// that fills in the middle of the line).
+fn append_with(
+    data_dir: &Path,
+    path: &Path,
+    json: &[u8],
+    write: impl FnOnce(&mut File, &[u8]) -> io::Result<()>,
+) -> io::Result<()> {
     fs::create_dir_all(data_dir)?;
-    let mut file = OpenOptions::new()
-        .read(true)
-        .append(true)
-        .create(true)
-        .open(path)?;
+    let mut file = private(OpenOptions::new().read(true).append(true).create(true)).open(path)?;
+    // A FIFO or a device (a link to /dev/null would swallow the line and let us say "saved")
+    // is never written to: only a regular file keeps what is appended.
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(crate::files::not_regular(if meta.is_dir() {
+            "a folder"
+        } else {
+            "a FIFO or a device"
+        }));
+    }
     // Another appender's write can be seen half-done (the file size grows page by page), which
     // would make the newline check below misfire; an advisory lock keeps knotless processes
     // from looking while another writes. The single O_APPEND write is what keeps lines whole
@@ -287,7 +284,18 @@ pub(crate) fn append_to(data_dir: &Path, path: &Path, json: &[u8]) -> io::Result
     line.push(b'\n');
     // One write on an O_APPEND file: the kernel places the whole line at the end even if
     // another process appends at the same moment.
-    file.write_all(&line)?;
+    if let Err(e) = write(&mut file, &line) {
+        // A short write (the disk filled up mid-line) would leave a torn line that warns on
+        // every read forever: cut the file back to where it was, still under the lock.
+        if file.metadata().is_ok_and(|m| m.is_file() && m.len() > len) {
+            let _ = file.set_len(len);
+            let _ = file.sync_data();
+        }
+        if locked {
+            let _ = file.unlock();
+        }
+        return Err(e);
+    }
     if locked {
         let _ = file.unlock();
     }
@@ -297,6 +305,13 @@ pub(crate) fn append_to(data_dir: &Path, path: &Path, json: &[u8]) -> io::Result
         sync_dir(data_dir);
     }
     Ok(())
+}
+
+/// Files knotless creates hold health data: readable by their owner only (mode 0600).
+fn private(opts: &mut OpenOptions) -> &mut OpenOptions {
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(opts, 0o600);
+    opts
 }
 
 fn ends_with_newline(file: &mut File, len: u64) -> io::Result<bool> {
@@ -330,6 +345,9 @@ pub enum Detail {
     Full,
     /// Every field except `steps`, which is left empty.
     NoSteps,
+    /// What figures need: no steps and no notes (left empty, amendments' notes too), so
+    /// memory never grows with text nobody reads.
+    Figures,
 }
 
 /// A record as read for [`Detail::NoSteps`]: the same fields as [`SessionRecord`] without
@@ -405,9 +423,11 @@ struct AmendmentLine {
 struct Merged {
     /// (source, line) of its first amendment line.
     first_line: (usize, u64),
+    /// Where that line starts in its file: the record id is read back from there for a
+    /// warning, rather than kept for every amendment.
+    first_offset: u64,
     pain_before: Option<u8>,
     pain_after: Option<u8>,
-    note: Option<String>,
     applied: bool,
 }
 
@@ -415,6 +435,9 @@ struct Merged {
 pub(crate) struct Lines<R> {
     inner: R,
     pub(crate) number: u64,
+    /// Where the line last returned starts (bytes from the start of the reader).
+    pub(crate) offset: u64,
+    consumed: u64,
 }
 
 pub(crate) enum Line {
@@ -424,12 +447,18 @@ pub(crate) enum Line {
 
 impl<R: BufRead> Lines<R> {
     pub(crate) fn new(inner: R) -> Self {
-        Lines { inner, number: 0 }
+        Lines {
+            inner,
+            number: 0,
+            offset: 0,
+            consumed: 0,
+        }
     }
 
     /// The next line (without its newline) into `buf`; `None` at the end.
     pub(crate) fn next_into(&mut self, buf: &mut Vec<u8>) -> io::Result<Option<Line>> {
         buf.clear();
+        self.offset = self.consumed;
         let mut too_long = false;
         let mut any = false;
         loop {
@@ -456,6 +485,7 @@ impl<R: BufRead> Lines<R> {
             }
             let used = found.unwrap_or(chunk.len());
             self.inner.consume(used);
+            self.consumed += used as u64;
             if found.is_some() {
                 break;
             }
@@ -506,6 +536,22 @@ fn check_pain(
     }
 }
 
+/// At most this many amendments for unknown records are named one by one in warnings.
+const MAX_UNKNOWN_NAMED: usize = 100;
+
+/// The record id an amendment line (starting at `offset` in `path`) is for, read back
+/// from the file.
+fn amended_id(path: &Path, offset: u64) -> Option<String> {
+    let mut file = safe_file::open_regular(path).ok()?;
+    file.seek(SeekFrom::Start(offset)).ok()?;
+    let mut lines = Lines::new(BufReader::new(file.take(MAX_LINE as u64 + 1)));
+    let mut buf = Vec::new();
+    lines.next_into(&mut buf).ok()??;
+    serde_json::from_slice::<AmendmentLine>(&buf)
+        .ok()
+        .map(|a| a.amends)
+}
+
 /// A 128-bit digest of a record id, from two independent fixed-key SipHash passes.
 fn id_key(id: &str) -> u128 {
     use std::hash::{Hash, Hasher};
@@ -541,9 +587,15 @@ pub struct Records {
     current: usize,
     lines: Option<Lines<BufReader<io::Take<File>>>>,
     detail: Detail,
-    amendments: HashMap<String, Merged>,
+    /// By [`id_key`] of the record they amend: 16 bytes a key, whatever the id.
+    amendments: HashMap<u128, Merged>,
+    /// The latest amendment note for each record, kept apart (and not at all for
+    /// [`Detail::Figures`]).
+    notes: HashMap<u128, String>,
     /// (source, line) the first pass took as amendments, with the reason if unreadable.
-    amendment_lines: VecDeque<(usize, u64, Option<String>)>,
+    amendment_lines: VecDeque<(u32, u64)>,
+    /// Why each unreadable amendment line (by source and line) could not be read.
+    bad_amendments: HashMap<(u32, u64), String>,
     /// The ids already given out, as 128-bit hashes: a tenth of the memory of the strings
     /// on a long history, and a collision is out of reach (about 2^-64 at a billion records).
     seen: HashSet<u128>,
@@ -552,6 +604,8 @@ pub struct Records {
     sorted: Vec<Warning>,
     buf: Vec<u8>,
     finished: bool,
+    /// Records starting after this are in the future ([`FUTURE_SLACK`] after now).
+    future: Timestamp,
 }
 
 impl Records {
@@ -568,22 +622,27 @@ impl Records {
             lines: None,
             detail,
             amendments: HashMap::new(),
+            notes: HashMap::new(),
             amendment_lines: VecDeque::new(),
+            bad_amendments: HashMap::new(),
             seen: HashSet::new(),
             warnings: Vec::new(),
             sorted: Vec::new(),
             buf: Vec::new(),
             finished: false,
+            future: Timestamp::now() + FUTURE_SLACK,
         };
         for path in paths {
             let fail = |source| HistoryError::Read {
                 path: path.clone(),
                 source,
             };
-            let file = match File::open(&path) {
+            let file = match safe_file::open_regular(&path) {
                 Ok(f) => f,
                 // Renamed or removed since the listing (a sync tool at work).
                 Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                // A FIFO, a device or a folder is never read (it would hang, or never end):
+                // `open_regular` refuses it at once, and the error says what it is.
                 Err(e) => return Err(fail(e)),
             };
             let len = file.metadata().map_err(fail)?.len();
@@ -629,26 +688,33 @@ impl Records {
                     check_pain(&mut a.pain_before, "pain_before", (label, n), &mut w);
                     check_pain(&mut a.pain_after, "pain_after", (label, n), &mut w);
                     self.warnings.extend(w.into_iter().map(|w| (index, w)));
-                    let m = self.amendments.entry(a.amends).or_insert_with(|| Merged {
-                        first_line: (index, n),
-                        ..Merged::default()
-                    });
+                    let offset = lines.offset;
+                    let m = self
+                        .amendments
+                        .entry(id_key(&a.amends))
+                        .or_insert_with(|| Merged {
+                            first_line: (index, n),
+                            first_offset: offset,
+                            ..Merged::default()
+                        });
                     if a.pain_before.is_some() {
                         m.pain_before = a.pain_before;
                     }
                     if a.pain_after.is_some() {
                         m.pain_after = a.pain_after;
                     }
-                    if a.note.is_some() {
-                        m.note = a.note;
+                    if let Some(note) = a.note
+                        && self.detail != Detail::Figures
+                    {
+                        self.notes.insert(id_key(&a.amends), note);
                     }
-                    self.amendment_lines.push_back((index, n, None));
+                    self.amendment_lines.push_back((index as u32, n));
                 }
-                Err(e) => self.amendment_lines.push_back((
-                    index,
-                    n,
-                    Some(format!("amendment: {}", json_reason(&e))),
-                )),
+                Err(e) => {
+                    self.amendment_lines.push_back((index as u32, n));
+                    self.bad_amendments
+                        .insert((index as u32, n), format!("amendment: {}", json_reason(&e)));
+                }
             }
         }
         Ok(())
@@ -674,7 +740,9 @@ impl Records {
         };
         let parsed = match self.detail {
             Detail::Full => serde_json::from_str::<SessionRecord>(text),
-            Detail::NoSteps => serde_json::from_str::<RecordNoSteps>(text).map(Into::into),
+            Detail::NoSteps | Detail::Figures => {
+                serde_json::from_str::<RecordNoSteps>(text).map(Into::into)
+            }
         };
         let mut record = match parsed {
             Ok(r) => r,
@@ -684,6 +752,25 @@ impl Records {
                 return None;
             }
         };
+        if let Some(why) = record.implausible() {
+            self.skip(n, why);
+            return None;
+        }
+        // A record dated after now (a wrong clock, a hand-edited line) would count as
+        // "this week" for years: reported and left out.
+        if record.started() > self.future {
+            let w = line_warning(
+                WarningKind::Ignored,
+                &self.sources[self.current].label,
+                n,
+                format!(
+                    "starts in the future ({}); left out until then",
+                    record.started_at
+                ),
+            );
+            self.warnings.push((self.current, w));
+            return None;
+        }
         let at = (self.sources[self.current].label.as_str(), n);
         let mut w = Vec::new();
         check_pain(&mut record.pain_before, "pain_before", at, &mut w);
@@ -707,23 +794,47 @@ impl Records {
     fn finish(&mut self) {
         self.finished = true;
         self.lines = None;
-        let unknown: Vec<(usize, Warning)> = self
+        let mut unknown: Vec<(usize, u64, u64)> = self
             .amendments
+            .values()
+            .filter(|m| !m.applied)
+            .map(|m| (m.first_line.0, m.first_line.1, m.first_offset))
+            .collect();
+        unknown.sort_unstable();
+        let more = unknown.len().saturating_sub(MAX_UNKNOWN_NAMED);
+        let mut named: Vec<(usize, Warning)> = unknown
             .iter()
-            .filter(|(_, m)| !m.applied)
-            .map(|(id, m)| {
-                let (index, line) = m.first_line;
+            .take(MAX_UNKNOWN_NAMED)
+            .map(|&(index, line, offset)| {
+                let source = &self.sources[index];
+                let what = match amended_id(&source.path, offset) {
+                    Some(id) => format!("{id:?}"),
+                    None => "(unreadable now)".to_string(),
+                };
                 (
                     index,
                     line_warning(
                         WarningKind::Ignored,
-                        &self.sources[index].label,
+                        &source.label,
                         line,
-                        format!("amendment for unknown record {id:?} ignored"),
+                        format!("amendment for unknown record {what} ignored"),
                     ),
                 )
             })
             .collect();
+        if more > 0 {
+            let (index, _, _) = unknown[MAX_UNKNOWN_NAMED];
+            named.push((
+                self.sources.len(),
+                Warning {
+                    kind: WarningKind::Ignored,
+                    file: self.sources[index].label.clone(),
+                    line: None,
+                    message: format!("{more} more amendments for unknown records ignored"),
+                },
+            ));
+        }
+        let unknown = named;
         self.warnings.extend(unknown);
         self.warnings.sort_by_key(|(index, w)| (*index, w.line));
         self.sorted = std::mem::take(&mut self.warnings)
@@ -797,9 +908,10 @@ impl Iterator for Records {
             if self
                 .amendment_lines
                 .front()
-                .is_some_and(|(i, l, _)| *i == self.current && *l == n)
+                .is_some_and(|&(i, l)| i as usize == self.current && l == n)
             {
-                if let Some((_, _, Some(reason))) = self.amendment_lines.pop_front() {
+                self.amendment_lines.pop_front();
+                if let Some(reason) = self.bad_amendments.remove(&(self.current as u32, n)) {
                     self.skip(n, reason);
                 }
                 continue;
@@ -819,7 +931,10 @@ impl Iterator for Records {
             if !self.seen.insert(id_key(&record.id)) {
                 continue;
             }
-            if let Some(m) = self.amendments.get_mut(&record.id) {
+            if self.detail == Detail::Figures {
+                record.note = None;
+            }
+            if let Some(m) = self.amendments.get_mut(&id_key(&record.id)) {
                 m.applied = true;
                 if m.pain_before.is_some() {
                     record.pain_before = m.pain_before;
@@ -827,8 +942,8 @@ impl Iterator for Records {
                 if m.pain_after.is_some() {
                     record.pain_after = m.pain_after;
                 }
-                if m.note.is_some() {
-                    record.note.clone_from(&m.note);
+                if let Some(note) = self.notes.get(&id_key(&record.id)) {
+                    record.note = Some(note.clone());
                 }
             }
             return Some(Ok(record));
@@ -917,6 +1032,7 @@ pub fn recent(data_dir: &Path, since: Timestamp) -> Result<Recent, HistoryError>
         seen: HashSet::new(),
         old_streak: 0,
         amends: memmem::Finder::new(b"\"amends\""),
+        future: Timestamp::now() + FUTURE_SLACK,
     };
     // Each machine's file is in time order on its own; the ids seen are shared, so a
     // record in two files (a conflict copy) counts once.
@@ -932,7 +1048,7 @@ fn scan_back(path: &Path, scan: &mut BackScan) -> Result<(), HistoryError> {
         path: path.to_path_buf(),
         source,
     };
-    let mut file = match File::open(path) {
+    let mut file = match safe_file::open_regular(path) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(fail(e)),
@@ -992,6 +1108,7 @@ struct BackScan {
     seen: HashSet<String>,
     old_streak: u32,
     amends: memmem::Finder<'static>,
+    future: Timestamp,
 }
 
 impl BackScan {
@@ -1004,6 +1121,10 @@ impl BackScan {
             return false;
         };
         let (started, ended) = (g.started_at.timestamp(), g.ended_at.timestamp());
+        // Dated in the future: left out (the full readers report it).
+        if started > self.future || ended > self.future {
+            return false;
+        }
         if started < self.since {
             self.old_streak += 1;
         } else {
@@ -1163,7 +1284,9 @@ impl InProgress {
             path: target.clone(),
             source,
         };
-        let mut f = File::create(&tmp).map_err(fail)?;
+        let mut f = private(OpenOptions::new().write(true).create(true).truncate(true))
+            .open(&tmp)
+            .map_err(fail)?;
         f.write_all(&json).map_err(fail)?;
         f.sync_data().map_err(fail)?;
         drop(f);
@@ -1195,13 +1318,15 @@ fn lock_for_session(lock_path: &Path, id: &str) -> Result<File, HistoryError> {
         source,
     };
     for _ in 0..5 {
-        let mut lock = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(lock_path)
-            .map_err(fail)?;
+        let mut lock = private(
+            OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false),
+        )
+        .open(lock_path)
+        .map_err(fail)?;
         match lock.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
@@ -1290,7 +1415,17 @@ pub fn recover(data_dir: &Path) -> Result<Recovered, HistoryError> {
     }
     snapshots.sort();
     for id in &snapshots {
-        recover_one(data_dir, &dir, id, &mut out)?;
+        // Each entry is recovered or reported on its own: one bad entry (a folder or a FIFO
+        // named `<id>.json`) never keeps the others from being recovered. Only a history
+        // that cannot be written stops here, leaving every snapshot for next time.
+        match recover_one(data_dir, &dir, id, &mut out) {
+            Ok(()) => {}
+            Err(e @ HistoryError::Write { .. }) => return Err(e),
+            Err(e) => out.warnings.push(in_progress_warning(
+                &dir.join(format!("{id}.json")),
+                format!("not recovered: {e}"),
+            )),
+        }
     }
     for (id, path) in leftovers {
         if snapshots.contains(&id) || dir.join(format!("{id}.json")).exists() {
@@ -1344,14 +1479,26 @@ fn recover_one(
         Err(std::fs::TryLockError::WouldBlock) => return Ok(()),
         Err(std::fs::TryLockError::Error(e)) => return undecided(out, e),
     }
-    let bytes = match fs::read(&json_path) {
+    let bytes = match safe_file::read_capped(&json_path, MAX_LINE as u64) {
         Ok(b) => b,
         // Finished by its own process between our listing and our lock.
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+        Err(e) if e.is_not_found() => {
             let _ = remove_if_there(&lock_path);
             return Ok(());
         }
-        Err(source) => {
+        // A folder, a FIFO or a device named like a snapshot, or a file far larger than
+        // any snapshot: moved aside (never read, never deleted), so it is reported once.
+        Err(e @ safe_file::ReadError::TooLarge(_)) => {
+            move_aside(dir, id, &json_path, &e.to_string(), out);
+            let _ = remove_if_there(&lock_path);
+            return Ok(());
+        }
+        Err(safe_file::ReadError::Io(e)) if safe_file::is_not_regular(&e) => {
+            move_aside(dir, id, &json_path, &describe(&e), out);
+            let _ = remove_if_there(&lock_path);
+            return Ok(());
+        }
+        Err(safe_file::ReadError::Io(source)) => {
             return Err(HistoryError::InProgress {
                 path: json_path,
                 source,
@@ -1367,20 +1514,7 @@ fn recover_one(
     let snapshot = match read_snapshot(&bytes, file_time) {
         Ok(s) => s,
         Err(e) => {
-            let bad = free_name(dir, &format!("{id}.json.bad"));
-            let message = match fs::rename(&json_path, &bad) {
-                Ok(()) => format!(
-                    "unreadable ({}); moved aside to {}",
-                    json_reason(&e),
-                    bad.display()
-                ),
-                Err(re) => format!(
-                    "unreadable ({}); could not move it aside: {}",
-                    json_reason(&e),
-                    describe(&re)
-                ),
-            };
-            out.warnings.push(in_progress_warning(&json_path, message));
+            move_aside(dir, id, &json_path, &json_reason(&e), out);
             let _ = remove_if_there(&lock_path);
             return Ok(());
         }
@@ -1403,6 +1537,19 @@ fn recover_one(
     drop(lock);
     out.records.push(record);
     Ok(())
+}
+
+/// Renames an unreadable snapshot to `<id>.json.bad` (never deletes it) and says so.
+fn move_aside(dir: &Path, id: &str, json_path: &Path, why: &str, out: &mut Recovered) {
+    let bad = free_name(dir, &format!("{id}.json.bad"));
+    let message = match fs::rename(json_path, &bad) {
+        Ok(()) => format!("unreadable ({why}); moved aside to {}", bad.display()),
+        Err(re) => format!(
+            "unreadable ({why}); could not move it aside: {}",
+            describe(&re)
+        ),
+    };
+    out.warnings.push(in_progress_warning(json_path, message));
 }
 
 /// Removes a lock file or temp file with no snapshot beside it, if no live process holds
@@ -1446,4 +1593,163 @@ fn free_name(dir: &Path, name: &str) -> PathBuf {
         .map(|n| dir.join(format!("{name}.{n}")))
         .find(|p| !p.exists())
         .expect("some numbered name is free")
+}
+
+#[cfg(all(test, unix))]
+mod hostile_tests {
+    use super::*;
+
+    fn record(id: &str, started: &str, active: f64) -> SessionRecord {
+        let start: Timestamp = started.parse().unwrap();
+        let end = start + jiff::SignedDuration::from_secs(active as i64 + 5);
+        serde_json::from_value(serde_json::json!({
+            "v": 1, "id": id, "kind": "routine", "routine_id": "desk-reset",
+            "title": "Desk reset", "area": "neck",
+            "started_at": start.to_string(), "ended_at": end.to_string(),
+            "planned_secs": active, "active_secs": active, "paused_secs": 0.0,
+            "outcome": "completed", "steps": []
+        }))
+        .unwrap()
+    }
+
+    fn mkfifo(path: &Path) {
+        let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid C string and mode.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    }
+
+    /// Item 3: a disk that fills in the middle of an append leaves no partial line.
+    #[test]
+    fn a_short_write_is_cut_back_and_reported() {
+        let d = tempfile::tempdir().unwrap();
+        let r = record("a", "2026-11-20T10:00:00Z", 60.0);
+        append(d.path(), &r).unwrap();
+        let path = history_path(d.path());
+        let before = fs::metadata(&path).unwrap().len();
+        let json = serde_json::to_vec(&record("b", "2026-11-21T10:00:00Z", 60.0)).unwrap();
+        let e = append_with(d.path(), &path, &json, |f, line| {
+            f.write_all(&line[..line.len() / 2])?;
+            Err(io::Error::from(io::ErrorKind::StorageFull))
+        })
+        .unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::StorageFull);
+        assert_eq!(
+            fs::metadata(&path).unwrap().len(),
+            before,
+            "no torn line left"
+        );
+        let loaded = load(d.path(), Detail::Full).unwrap();
+        assert_eq!(loaded.records.len(), 1);
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    }
+
+    /// Item 4: a FIFO (or a link to a device) among the history files is never read: the
+    /// reader says at once what it is, where it hung (or read without end) before.
+    #[test]
+    fn a_fifo_or_device_history_file_is_refused_plainly() {
+        let since = "2026-11-01T00:00:00Z".parse().unwrap();
+        for (make, what) in [
+            (&(|p: &Path| mkfifo(p)) as &dyn Fn(&Path), "FIFO"),
+            (
+                &|p: &Path| std::os::unix::fs::symlink("/dev/zero", p).unwrap(),
+                "a device",
+            ),
+        ] {
+            let d = tempfile::tempdir().unwrap();
+            append(d.path(), &record("a", "2026-11-20T10:00:00Z", 60.0)).unwrap();
+            make(&d.path().join("history.jsonl"));
+            let e = load(d.path(), Detail::NoSteps).unwrap_err().to_string();
+            assert!(e.contains("history.jsonl") && e.contains(what), "{e}");
+            let e = recent(d.path(), since).unwrap_err().to_string();
+            assert!(e.contains(what), "{e}");
+        }
+    }
+
+    /// A history file linked to `/dev/null` would take every line and keep none: "saved"
+    /// would be a lie. Appending refuses anything but a regular file.
+    #[test]
+    fn nothing_is_appended_to_a_device() {
+        let d = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink("/dev/null", history_path(d.path())).unwrap();
+        let e = append(d.path(), &record("a", "2026-11-20T10:00:00Z", 60.0)).unwrap_err();
+        assert!(e.to_string().contains("not a regular file"), "{e}");
+    }
+
+    /// Item 5: a folder and a FIFO named like snapshots never keep a dead session after
+    /// them from being recovered; each is moved aside and reported once.
+    #[test]
+    fn one_bad_in_progress_entry_blocks_nothing_else() {
+        let d = tempfile::tempdir().unwrap();
+        let dir = in_progress_dir(d.path());
+        fs::create_dir_all(dir.join("a-first.json")).unwrap();
+        mkfifo(&dir.join("b-second.json"));
+        let good = record("c-third", "2026-11-20T10:00:00Z", 30.0);
+        fs::write(dir.join("c-third.json"), serde_json::to_vec(&good).unwrap()).unwrap();
+        let out = recover(d.path()).unwrap();
+        assert_eq!(out.records.len(), 1, "{:?}", out.warnings);
+        assert_eq!(out.records[0].id, "c-third");
+        assert_eq!(out.warnings.len(), 2, "{:?}", out.warnings);
+        assert!(dir.join("a-first.json.bad").exists());
+        assert!(dir.join("b-second.json.bad").exists());
+        let again = recover(d.path()).unwrap();
+        assert!(
+            again.warnings.is_empty(),
+            "reported once: {:?}",
+            again.warnings
+        );
+    }
+
+    /// Item 8: impossible numbers are not trusted: the line is skipped with a warning naming it.
+    #[test]
+    fn impossible_numbers_skip_the_line_with_a_warning() {
+        let d = tempfile::tempdir().unwrap();
+        append(d.path(), &record("ok", "2026-11-20T10:00:00Z", 60.0)).unwrap();
+        let mut lines = String::new();
+        for (id, field, value) in [
+            ("huge", "active_secs", "1e308"),
+            ("neg", "paused_secs", "-5"),
+            ("plan", "planned_secs", "90000"),
+        ] {
+            let mut v = serde_json::to_value(record(id, "2026-11-21T10:00:00Z", 60.0)).unwrap();
+            v[field] = serde_json::from_str(value).unwrap();
+            lines.push_str(&format!("{v}\n"));
+        }
+        let mut long = record("long", "2026-11-21T10:00:00Z", 60.0);
+        long.ended_at = "2026-11-25T10:00:00Z".parse().unwrap();
+        lines.push_str(&(serde_json::to_string(&long).unwrap() + "\n"));
+        let mut f = OpenOptions::new()
+            .append(true)
+            .open(history_path(d.path()))
+            .unwrap();
+        f.write_all(lines.as_bytes()).unwrap();
+        let loaded = load(d.path(), Detail::NoSteps).unwrap();
+        let ids: Vec<&str> = loaded.records.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["ok"]);
+        assert_eq!(unreadable_lines(&loaded.warnings), [2, 3, 4, 5]);
+        assert!(
+            loaded.warnings[0].message.contains("active_secs"),
+            "{:?}",
+            loaded.warnings
+        );
+    }
+
+    /// Item 9: a record dated in the future is reported and left out of every figure.
+    #[test]
+    fn a_record_in_the_future_is_left_out_and_reported() {
+        let d = tempfile::tempdir().unwrap();
+        append(d.path(), &record("now", "2026-11-20T10:00:00Z", 60.0)).unwrap();
+        append(d.path(), &record("later", "2099-01-01T10:00:00Z", 60.0)).unwrap();
+        let loaded = load(d.path(), Detail::NoSteps).unwrap();
+        assert_eq!(loaded.records.len(), 1);
+        assert_eq!(loaded.warnings.len(), 1);
+        assert!(
+            loaded.warnings[0].message.contains("future"),
+            "{:?}",
+            loaded.warnings
+        );
+        let since = "2026-11-01T00:00:00Z".parse().unwrap();
+        let r = recent(d.path(), since).unwrap();
+        assert_eq!(r.count_since, 1);
+        assert!(r.last_ended.unwrap() < "2027-01-01T00:00:00Z".parse().unwrap());
+    }
 }

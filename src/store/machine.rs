@@ -34,7 +34,8 @@ pub fn id() -> &'static str {
             return id;
         }
         for p in ["/etc/machine-id", "/var/lib/dbus/machine-id"] {
-            if let Ok(text) = std::fs::read_to_string(p) {
+            if let Ok(bytes) = crate::files::read_capped(Path::new(p), 4096) {
+                let text = String::from_utf8_lossy(&bytes);
                 let text = text.trim();
                 if !text.is_empty() {
                     return hashed(text);
@@ -90,9 +91,9 @@ fn cached_random() -> Option<String> {
 }
 
 fn read_id(file: &Path) -> Option<String> {
-    std::fs::read_to_string(file)
+    crate::files::read_capped(file, 4096)
         .ok()
-        .and_then(|t| sanitize(&t))
+        .and_then(|b| sanitize(&String::from_utf8_lossy(&b)))
 }
 
 fn random_id() -> String {

@@ -5,6 +5,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+/// The state file is a line or two; anything longer is not ours.
+const MAX_STATE: u64 = 64 * 1024;
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct State {
     /// When the first-run notice was acknowledged (RFC 3339), if ever.
@@ -22,8 +25,9 @@ impl State {
     /// Reads the state; a missing or unreadable file is a fresh state (the notice shows again,
     /// which is the safe side).
     pub fn load(data_dir: &Path) -> State {
-        std::fs::read_to_string(data_dir.join("state.toml"))
+        crate::files::read_capped(&data_dir.join("state.toml"), MAX_STATE)
             .ok()
+            .and_then(|b| String::from_utf8(b).ok())
             .and_then(|t| toml::from_str(&t).ok())
             .unwrap_or_default()
     }
@@ -59,6 +63,26 @@ mod tests {
         s.save(d.path()).unwrap();
         assert_eq!(State::load(d.path()), s);
         std::fs::write(d.path().join("state.toml"), b"\xff\x00garbage").unwrap();
+        assert_eq!(State::load(d.path()), State::default());
+    }
+
+    /// A FIFO in place of the state file would hang every start (the notice check reads
+    /// it first); it must read as a fresh state at once.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_or_device_state_file_is_a_fresh_state() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("state.toml");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&p)
+                .status()
+                .unwrap()
+                .success()
+        );
+        assert_eq!(State::load(d.path()), State::default());
+        std::fs::remove_file(&p).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", &p).unwrap();
         assert_eq!(State::load(d.path()), State::default());
     }
 }

@@ -202,6 +202,19 @@ pub fn wrap_lines(text: &str, width: u16, style: Style) -> Vec<Line<'static>> {
         .collect()
 }
 
+/// Takes every control character and bidi override ([`crate::model::format::is_unsafe_char`])
+/// out of a drawn buffer, whichever widget put it there: the last step before the terminal.
+pub fn neutralise_buffer(buf: &mut ratatui::buffer::Buffer) {
+    use crate::model::format::is_unsafe_char;
+    for cell in buf.content.iter_mut() {
+        let sym = cell.symbol();
+        if sym.chars().any(is_unsafe_char) {
+            let clean: String = sym.chars().filter(|c| !is_unsafe_char(*c)).collect();
+            cell.set_symbol(if clean.is_empty() { " " } else { &clean });
+        }
+    }
+}
+
 /// `text` cut to `width` display columns (with an ellipsis when cut) and padded to exactly
 /// that width, so columns line up whatever the text holds. Control characters from a
 /// hand-edited file become spaces: they must never reach the terminal.
@@ -216,7 +229,11 @@ pub fn fit(text: &str, width: usize) -> String {
     };
     let mut buf = [0u8; 4];
     for c in text.chars() {
-        let c = if c.is_control() { ' ' } else { c };
+        let c = if c.is_control() || crate::model::format::is_unsafe_char(c) {
+            ' '
+        } else {
+            c
+        };
         let cw = textwrap::core::display_width(c.encode_utf8(&mut buf));
         if used + cw > room {
             break;
