@@ -4,6 +4,7 @@
 pub mod args;
 pub mod days;
 pub mod edit;
+pub mod nudge;
 pub mod review;
 pub mod routines;
 pub mod sound;
@@ -158,6 +159,29 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
             as_id,
         } => return edit::import_cmd(&paths, &file, replace, as_id.as_deref(), &mut out),
         Command::Share { routine } => edit::share_cmd(&paths, &routine, &mut out)?,
+        Command::Nudge {
+            notify,
+            snooze,
+            why,
+        } => nudge::nudge_cmd(&cli.global, &paths, notify, snooze, why, &mut out)?,
+        Command::Remind {
+            at,
+            days,
+            print,
+            install,
+            enable,
+            remove,
+        } => {
+            let a = nudge::RemindArgs {
+                at,
+                days,
+                print,
+                install,
+                enable,
+                remove,
+            };
+            nudge::remind_cmd(&cli.global, &paths, a, &mut out)?
+        }
         other => {
             return Err(format!("`{other:?}` is not available in this build yet"));
         }

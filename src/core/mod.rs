@@ -9,6 +9,8 @@ pub mod days;
 pub mod effect;
 pub mod rules;
 pub mod run;
+pub mod nudge;
+pub mod remind;
 pub mod session;
 pub mod stats;
 pub mod tone;

@@ -2,9 +2,12 @@
 //! snapshots and their recovery, the recorder that saves a running session, and the
 //! small state file (the acknowledged notice).
 
+pub mod day_answer;
 pub mod days;
 pub mod history;
 pub mod machine;
+pub mod nudge_state;
 pub mod paths;
 pub mod recorder;
 pub mod state;
+pub mod tail;
