@@ -348,7 +348,9 @@ fn parse_clock_arg(s: &str) -> Result<u16, String> {
         Some(("24", "00")) => None,
         _ => crate::model::config::parse_clock(s.trim()),
     }
-    .ok_or_else(|| "write a time of day as HH:MM on the 24-hour clock, such as 18:00 or 7:30".into())
+    .ok_or_else(|| {
+        "write a time of day as HH:MM on the 24-hour clock, such as 18:00 or 7:30".into()
+    })
 }
 
 fn parse_days(s: &str) -> Result<crate::core::remind::Weekdays, String> {

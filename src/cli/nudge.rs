@@ -97,10 +97,7 @@ pub fn nudge_cmd(
 /// The nudge as printed: the command in bold on a terminal, plain text otherwise.
 fn line(n: &Nudge, styled: bool) -> String {
     if styled {
-        format!(
-            "{} — \x1b[1m{}\x1b[22m ({})",
-            n.lead, n.command, n.length
-        )
+        format!("{} — \x1b[1m{}\x1b[22m ({})", n.lead, n.command, n.length)
     } else {
         n.text()
     }
@@ -120,9 +117,9 @@ fn snooze_cmd(
             "The nudge is back on.".to_string()
         }
         Snooze::For(d) => {
-            let until = now.timestamp()
-                + jiff::SignedDuration::try_from(d).map_err(|e| e.to_string())?;
-            state.snoozed_until = Some(until);
+            let until =
+                now.timestamp() + jiff::SignedDuration::try_from(d).map_err(|e| e.to_string())?;
+            state.snoozed_until = Some(until.round(jiff::Unit::Second).unwrap_or(until));
             format!(
                 "No nudges until {}.",
                 until
@@ -264,8 +261,11 @@ pub fn remind_cmd(
     if a.enable {
         systemctl(&["daemon-reload"])?;
         systemctl(&["enable", "--now", remind::TIMER_NAME])?;
-        writeln!(out, "Enabled: systemctl --user list-timers shows when it runs next.")
-            .map_err(io_err)?;
+        writeln!(
+            out,
+            "Enabled: systemctl --user list-timers shows when it runs next."
+        )
+        .map_err(io_err)?;
     } else {
         writeln!(out, "To turn it on, run:\n  {}", remind::enable_line()).map_err(io_err)?;
     }
@@ -324,7 +324,9 @@ fn systemctl(args: &[&str]) -> Result<(), UserError> {
         .args(args)
         .stdin(Stdio::null())
         .output()
-        .map_err(|e| format!("could not run `{shown}`: {e}; the units are installed, run it yourself"))?;
+        .map_err(|e| {
+            format!("could not run `{shown}`: {e}; the units are installed, run it yourself")
+        })?;
     if o.status.success() {
         return Ok(());
     }
@@ -337,13 +339,14 @@ fn systemctl(args: &[&str]) -> Result<(), UserError> {
 
 fn remove(out: &mut dyn Write) -> Result<(), UserError> {
     let dir = unit_dir()?;
-    let files = [
-        dir.join(remind::TIMER_NAME),
-        dir.join(remind::SERVICE_NAME),
-    ];
+    let files = [dir.join(remind::TIMER_NAME), dir.join(remind::SERVICE_NAME)];
     if !files.iter().any(|f| f.exists()) {
-        return writeln!(out, "No knotless reminder is installed in {}.", dir.display())
-            .map_err(|e| e.to_string());
+        return writeln!(
+            out,
+            "No knotless reminder is installed in {}.",
+            dir.display()
+        )
+        .map_err(|e| e.to_string());
     }
     // Stop it first; if systemd is not there (or not running), removing the files is enough.
     let stopped = find_on_path("systemctl").is_some()
@@ -363,7 +366,11 @@ fn remove(out: &mut dyn Write) -> Result<(), UserError> {
         "Removed {} and {}{}.",
         files[0].display(),
         remind::SERVICE_NAME,
-        if stopped { " (stopped and disabled)" } else { "" }
+        if stopped {
+            " (stopped and disabled)"
+        } else {
+            ""
+        }
     )
     .map_err(|e| e.to_string())
 }

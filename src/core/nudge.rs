@@ -88,7 +88,9 @@ pub struct Input<'a> {
 /// Why the nudge says nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Silence {
-    Snoozed { until: Timestamp },
+    Snoozed {
+        until: Timestamp,
+    },
     OutsideHours,
     SpokeToday,
     SessionToday,

@@ -146,10 +146,7 @@ fn systemd_word(w: &str) -> String {
             .chars()
             .any(|c| c.is_whitespace() || matches!(c, '"' | '\'' | '\\' | ';'))
     {
-        format!(
-            "\"{}\"",
-            escaped.replace('\\', "\\\\").replace('"', "\\\"")
-        )
+        format!("\"{}\"", escaped.replace('\\', "\\\\").replace('"', "\\\""))
     } else {
         escaped
     }
@@ -159,9 +156,9 @@ fn systemd_word(w: &str) -> String {
 /// (cron turns a bare `%` into a newline).
 fn cron_word(w: &str) -> String {
     let plain = !w.is_empty()
-        && w
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '.' | '-' | '_' | '=' | ':' | ','));
+        && w.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '/' | '.' | '-' | '_' | '=' | ':' | ',')
+        });
     let quoted = if plain {
         w.to_string()
     } else {
@@ -269,7 +266,10 @@ mod tests {
 
     #[test]
     fn odd_paths_are_quoted_for_each_reader() {
-        assert_eq!(systemd_word("/opt/my apps/knotless"), "\"/opt/my apps/knotless\"");
+        assert_eq!(
+            systemd_word("/opt/my apps/knotless"),
+            "\"/opt/my apps/knotless\""
+        );
         assert_eq!(systemd_word("/x/50%/k"), "/x/50%%/k");
         assert_eq!(cron_word("/opt/my apps/k"), "'/opt/my apps/k'");
         assert_eq!(cron_word("/x/50%/k"), "'/x/50\\%/k'");

@@ -31,8 +31,7 @@ pub fn headache_on(data_dir: &Path, date: Date) -> Option<bool> {
     for entry in std::fs::read_dir(data_dir).ok()?.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        let is_log = (name.starts_with("days-") || name == "days")
-            && name.ends_with(".jsonl")
+        let is_log = (name.starts_with("days-") || name == "days") && name.ends_with(".jsonl")
             || name == "days.jsonl";
         if !is_log {
             continue;
