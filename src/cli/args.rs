@@ -269,7 +269,7 @@ pub enum Command {
         #[arg(long)]
         install: bool,
         /// With --install: also run systemctl --user enable --now
-        #[arg(long, requires = "install")]
+        #[arg(long, conflicts_with_all = ["print", "remove"])]
         enable: bool,
         /// Stop and delete the installed units
         #[arg(long, conflicts_with_all = ["at", "days"])]
