@@ -3,13 +3,15 @@
 //! The library holds everything; `main.rs` only parses the command line and dispatches.
 //! The folders are the layers, and imports run one way, downward:
 //! `cli` → `app` → `screens` → `ui` → `library`/`store` → `core` → `model`, with `audio`
-//! (playing tones and speech as child processes) beside `store`: used by `app` and `cli`,
-//! never by a screen. The pure core never reads the clock or touches the disk.
+//! (playing tones and speech as child processes) and `hooks` (running the `[hooks]` commands)
+//! beside `store`: used by `app` and `cli`, never by a screen. The pure core never reads the
+//! clock or touches the disk.
 
 pub mod app;
 pub mod audio;
 pub mod cli;
 pub mod core;
+pub mod hooks;
 pub mod library;
 pub mod model;
 pub mod screens;

@@ -9,6 +9,7 @@ pub mod days;
 pub mod effect;
 pub mod rules;
 pub mod run;
+pub mod hook_facts;
 pub mod nudge;
 pub mod remind;
 pub mod session;

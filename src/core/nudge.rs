@@ -190,7 +190,7 @@ pub fn decide(input: &Input<'_>, now: &Zoned) -> Result<Nudge, Silence> {
         .filter(|s| s.kind == Kind::Routine && offers.contains_key(s.routine_id.as_str()))
         .collect();
     // Newest first.
-    done.sort_by(|a, b| b.started.cmp(&a.started));
+    done.sort_by_key(|s| std::cmp::Reverse(s.started));
     let early = done
         .iter()
         .take(BUSY_WINDOW)
