@@ -42,6 +42,10 @@ pub fn nudge_cmd(
     };
     let lib = Library::load(paths.config_dir());
     let state = crate::store::nudge_state::load(data);
+    if let Some(silence) = nudge::early_silence(&state, lib.config.nudge.hours, &now) {
+        say_why(&silence.reason());
+        return Ok(());
+    }
     let since = now.timestamp() - jiff::SignedDuration::from_hours(24 * nudge::LOOK_BACK_DAYS);
     let recent = match crate::store::tail::tail(data, since, nudge::LOOK_BACK_SESSIONS) {
         Ok(r) => r,

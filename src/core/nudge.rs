@@ -148,17 +148,8 @@ impl Nudge {
 pub fn decide(input: &Input<'_>, now: &Zoned) -> Result<Nudge, Silence> {
     let tz = now.time_zone();
     let today = now.date();
-    if let Some(until) = input.state.snoozed_until
-        && now.timestamp() < until
-    {
-        return Err(Silence::Snoozed { until });
-    }
-    let minute = now.hour() as u16 * 60 + now.minute() as u16;
-    if !input.hours.contains(minute) {
-        return Err(Silence::OutsideHours);
-    }
-    if input.state.last_spoken == Some(today) {
-        return Err(Silence::SpokeToday);
+    if let Some(s) = early_silence(input.state, input.hours, now) {
+        return Err(s);
     }
     let local_date = |t: Timestamp| t.to_zoned(tz.clone()).date();
     if input
@@ -231,6 +222,21 @@ pub fn decide(input: &Input<'_>, now: &Zoned) -> Result<Nudge, Silence> {
         (_, None) => "A few quiet minutes for yourself?".to_string(),
     };
     Ok(nudge(lead, chosen, basis))
+}
+
+/// The rules that need no history: snoozed, outside the hours, already spoke today. The
+/// command checks these before reading anything else, so most prompts cost almost nothing.
+pub fn early_silence(state: &NudgeState, hours: DayWindow, now: &Zoned) -> Option<Silence> {
+    if let Some(until) = state.snoozed_until
+        && now.timestamp() < until
+    {
+        return Some(Silence::Snoozed { until });
+    }
+    let minute = now.hour() as u16 * 60 + now.minute() as u16;
+    if !hours.contains(minute) {
+        return Some(Silence::OutsideHours);
+    }
+    (state.last_spoken == Some(now.date())).then_some(Silence::SpokeToday)
 }
 
 fn shortest<'a>(among: impl Iterator<Item = &'a Offer>) -> Option<&'a Offer> {
