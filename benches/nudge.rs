@@ -78,6 +78,7 @@ fn benches(c: &mut Criterion) {
         theme: None,
         no_color: true,
         quiet: false,
+        no_hooks: true,
     };
     group.bench_with_input(BenchmarkId::new("in_process_speaks", n), &n, |b, _| {
         b.iter_batched(

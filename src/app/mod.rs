@@ -64,6 +64,8 @@ pub struct Env {
     /// them right after the next frame, so the frame that ends a session is never held up
     /// by reading a long history (tens of milliseconds at 10,000 records).
     pub history_changed: bool,
+    /// Run the `[hooks]` of config.toml (false with `--no-hooks`).
+    pub hooks_enabled: bool,
 }
 
 impl Env {
@@ -88,6 +90,7 @@ impl Env {
             header: None,
             done: BTreeMap::new(),
             history_changed: false,
+            hooks_enabled: true,
         }
     }
 
@@ -128,7 +131,8 @@ pub struct App {
 impl App {
     /// The app showing `first` (built at `now`).
     pub fn new(env: Env, first: Route, now: Instant) -> App {
-        let runner = Runner::new(env.paths.data.clone());
+        let runner = Runner::new(env.paths.data.clone())
+            .with_hooks(&env.lib.config.hooks, env.hooks_enabled);
         let mut app = App {
             env,
             runner,
@@ -288,8 +292,16 @@ impl App {
         self.perform(effects, now);
     }
 
-    /// Performs what the screens asked for, in order.
+    /// Performs what the screens asked for, in order; then shows a hook's failure, if one
+    /// has just been reported (once per hook: the runner never repeats one).
     fn perform(&mut self, effects: Vec<Effect>, now: Instant) {
+        self.perform_all(effects, now);
+        if let Some(report) = self.runner.take_hook_report() {
+            self.env.status = Some(report);
+        }
+    }
+
+    fn perform_all(&mut self, effects: Vec<Effect>, now: Instant) {
         for e in effects {
             match e {
                 Effect::Ring => {
@@ -343,7 +355,7 @@ impl App {
                         )
                     });
                 }
-                Effect::Checkpoint(_) | Effect::AcknowledgeNotice => {
+                Effect::Checkpoint(_) | Effect::AcknowledgeNotice | Effect::Hook(_) => {
                     if let Some(problem) = self.runner.perform(&e, (self.env.wall)()) {
                         self.env.status = Some(problem);
                     }

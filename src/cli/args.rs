@@ -52,6 +52,9 @@ pub struct Global {
     /// No sound at all this run: no tones, no voice, no bell
     #[arg(long, global = true)]
     pub quiet: bool,
+    /// Run none of the [hooks] in config.toml this time
+    #[arg(long, global = true)]
+    pub no_hooks: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -236,7 +236,9 @@ pub fn make_env(g: &crate::cli::args::Global, paths: &Paths) -> crate::app::Env 
     let lib = Library::load(paths.config_dir());
     let flag = g.theme;
     let theme = crate::ui::theme::starting_theme(lib.config.theme, flag, g.no_color);
-    crate::app::Env::new(lib, paths.clone(), theme, g.quiet)
+    let mut env = crate::app::Env::new(lib, paths.clone(), theme, g.quiet);
+    env.hooks_enabled = !g.no_hooks;
+    env
 }
 
 /// Every command starts by logging sessions whose process died (their in-progress files)
@@ -492,8 +494,11 @@ fn plain_run(
     let wall = jiff::Zoned::now();
     let session = make(crate::store::history::new_id(wall.timestamp()), now);
     let cues = crate::core::cues::Cues::new(&session, now, opts, lens);
-    let run = crate::core::run::Run::new(session, wall, None).with_cues(cues);
-    let runner = crate::app::Runner::new(env.paths.data.clone());
+    let runner = crate::app::Runner::new(env.paths.data.clone())
+        .with_hooks(&env.lib.config.hooks, env.hooks_enabled);
+    let run = crate::core::run::Run::new(session, wall, None)
+        .with_cues(cues)
+        .with_hooks(runner.hook_events());
     let audio = std::mem::replace(&mut env.audio, crate::audio::Audio::off());
     plain_finish(
         crate::app::plain::Plain::new(io::stdout(), env.bell_allowed)

@@ -3,6 +3,7 @@
 //! the app performs them. A new side effect is one variant here and one arm there.
 
 use crate::core::cues::Timed;
+use crate::core::hook_facts::HookCall;
 use crate::model::record::{Amendment, SessionRecord};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -30,4 +31,6 @@ pub enum Effect {
     EditRoutine(String),
     /// Re-read the routine files, drawings and patterns (a file was fixed elsewhere).
     ReloadFiles,
+    /// Run the `[hooks]` command for a session event (detached; never waited for).
+    Hook(HookCall),
 }

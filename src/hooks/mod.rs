@@ -32,7 +32,13 @@ struct Job {
 /// The hooks of one run of the program.
 pub struct HookRunner {
     config: HookConfig,
-    worker: Option<(Sender<Job>, Receiver<String>)>,
+    worker: Option<Worker>,
+}
+
+struct Worker {
+    jobs: Sender<Job>,
+    reports: Receiver<String>,
+    thread: Option<thread::JoinHandle<()>>,
 }
 
 impl HookRunner {
@@ -64,22 +70,38 @@ impl HookRunner {
             vars: call.vars.clone(),
         };
         let limit = self.config.time_limit;
-        let (jobs, _) = self.worker.get_or_insert_with(|| {
+        let worker = self.worker.get_or_insert_with(|| {
             let (jobs, rx) = mpsc::channel();
             let (tx, reports) = mpsc::channel();
-            thread::Builder::new()
+            let thread = thread::Builder::new()
                 .name("knotless-hooks".into())
                 .spawn(move || work(rx, tx, limit))
-                .map(|_| ())
-                .unwrap_or(());
-            (jobs, reports)
+                .ok();
+            Worker {
+                jobs,
+                reports,
+                thread,
+            }
         });
-        let _ = jobs.send(job);
+        let _ = worker.jobs.send(job);
     }
 
     /// A failure to show on the status line, at most once per event; never blocks.
     pub fn take_report(&mut self) -> Option<String> {
-        self.worker.as_ref()?.1.try_recv().ok()
+        self.worker.as_ref()?.reports.try_recv().ok()
+    }
+}
+
+impl Drop for HookRunner {
+    /// At exit every hook asked for is started (a `session_end` hook just before the program
+    /// ends must still run), but none is waited for: they finish on their own.
+    fn drop(&mut self) {
+        if let Some(w) = self.worker.take() {
+            drop(w.jobs);
+            if let Some(t) = w.thread {
+                let _ = t.join();
+            }
+        }
     }
 }
 
@@ -92,12 +114,11 @@ struct Running {
 }
 
 /// The worker: spawns jobs, reaps hooks, stops overdue ones, reports each event's first
-/// failure. Sleeps on the channel while no hook runs; ends when the runner is dropped and
-/// no hook is left.
+/// failure. Sleeps on the channel while no hook runs; ends once the runner is dropped and
+/// every job sent has been started (hooks still running are left to finish).
 fn work(jobs: Receiver<Job>, reports: Sender<String>, limit: Duration) {
     let mut running: Vec<Running> = Vec::new();
     let mut reported: HashSet<HookEvent> = HashSet::new();
-    let mut open = true;
     let mut report = |event: HookEvent, what: String| {
         if reported.insert(event) {
             let _ = reports.send(format!(
@@ -106,14 +127,11 @@ fn work(jobs: Receiver<Job>, reports: Sender<String>, limit: Duration) {
             ));
         }
     };
-    while open || !running.is_empty() {
+    loop {
         let next = if running.is_empty() {
             jobs.recv().map_err(|_| RecvTimeoutError::Disconnected)
-        } else if open {
-            jobs.recv_timeout(POLL)
         } else {
-            thread::sleep(POLL);
-            Err(RecvTimeoutError::Timeout)
+            jobs.recv_timeout(POLL)
         };
         match next {
             Ok(job) => match spawn(&job) {
@@ -125,7 +143,8 @@ fn work(jobs: Receiver<Job>, reports: Sender<String>, limit: Duration) {
                 }),
                 Err(e) => report(job.event, format!("could not be started ({e})")),
             },
-            Err(RecvTimeoutError::Disconnected) => open = false,
+            // Disconnected comes only after every job sent was received.
+            Err(RecvTimeoutError::Disconnected) => return,
             Err(RecvTimeoutError::Timeout) => {}
         }
         let now = Instant::now();
