@@ -8,7 +8,7 @@ use std::time::Duration;
 use jiff::{SignedDuration, Timestamp, Zoned};
 use knotless::core::nudge::{Basis, Input, NudgeState, Offer, Seen, Silence, decide};
 use knotless::model::config::DayWindow;
-use knotless::model::record::{Amendment, Kind, Outcome, SessionRecord, VERSION, format_time};
+use knotless::model::record::{Amendment, Kind, Outcome, SessionRecord, Stamp, VERSION};
 
 // ---- the pure decision ----
 
@@ -383,8 +383,8 @@ fn record(
         routine_id: routine.into(),
         title: routine.into(),
         area: area_of(routine).into(),
-        started_at: format_time(started, &tz),
-        ended_at: format_time(started + SignedDuration::from_mins(10), &tz),
+        started_at: Stamp::new(started, &tz),
+        ended_at: Stamp::new(started + SignedDuration::from_mins(10), &tz),
         planned_secs: 600.0,
         active_secs: 600.0,
         paused_secs: 0.0,
@@ -401,7 +401,7 @@ fn amendment(id: &str, before: Option<u8>, after: Option<u8>) -> String {
     let a = Amendment {
         v: VERSION,
         amends: id.into(),
-        at: "2026-11-20T10:00:00+01:00".into(),
+        at: "2026-11-20T10:00:00+01:00".parse().unwrap(),
         pain_before: before,
         pain_after: after,
         note: None,

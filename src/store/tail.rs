@@ -16,7 +16,7 @@ use jiff::Timestamp;
 use serde::Deserialize;
 
 use crate::core::nudge::Seen;
-use crate::model::record::{Kind, Outcome};
+use crate::model::record::{Kind, Outcome, Stamp};
 use crate::store::history::{HistoryError, history_path};
 
 const BLOCK: usize = 64 * 1024;
@@ -103,9 +103,11 @@ impl Scan {
         ) else {
             return false;
         };
-        let (Ok(started), Ok(ended)) = (s.parse::<Timestamp>(), e.parse::<Timestamp>()) else {
+        // Read as every other reader reads them (a time without an offset is not a record).
+        let (Some(started), Some(ended)) = (Stamp::parse(&s), Stamp::parse(&e)) else {
             return false;
         };
+        let (started, ended) = (started.timestamp(), ended.timestamp());
         if started < self.since {
             self.old_streak += 1;
             return self.old_streak >= OLD_STREAK;
