@@ -461,6 +461,46 @@ fn the_tail_reader_merges_later_ratings_and_stops_at_the_look_back() {
     );
 }
 
+#[test]
+fn the_tail_reader_merges_every_machine_file() {
+    let d = tempfile::tempdir().unwrap();
+    let t0 = now().timestamp();
+    let day = |n: i64| t0 - SignedDuration::from_hours(24 * n);
+    // The older single file, this machine's and another's; a conflict copy doubles one.
+    std::fs::write(
+        d.path().join("history.jsonl"),
+        record("old", "neck-release", day(20), Completed, None),
+    )
+    .unwrap();
+    let mine = record("m", "jaw-and-temples", day(3), Completed, None);
+    std::fs::write(d.path().join("history-laptop.jsonl"), &mine).unwrap();
+    std::fs::write(
+        d.path().join("history-desktop.jsonl"),
+        record("o", "desk-reset", day(1), Stopped, None) + &amendment("m", Some(7), Some(2)),
+    )
+    .unwrap();
+    std::fs::write(
+        d.path()
+            .join("history-laptop.sync-conflict-20261128-101010-ABCDEF.jsonl"),
+        &mine,
+    )
+    .unwrap();
+    let since = t0 - SignedDuration::from_hours(24 * 60);
+    let tail = knotless::store::tail::tail(d.path(), since, 400).unwrap();
+    let got: Vec<(&str, Option<u8>, Option<u8>)> = tail
+        .iter()
+        .map(|s| (s.routine_id.as_str(), s.pain_before, s.pain_after))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("desk-reset", None, None),
+            ("jaw-and-temples", Some(7), Some(2)),
+            ("neck-release", None, None),
+        ]
+    );
+}
+
 // ---- the command ----
 
 fn knotless(config: &Path, data: &Path, args: &[&str], path_env: Option<&Path>) -> Output {
@@ -561,13 +601,10 @@ fn the_command_is_silent_after_a_session_today_and_on_a_headache_day_offers_only
         "silence writes nothing"
     );
 
+    // Today answered "headache: yes" in the day log.
     let (c, d) = setup("always");
-    let today = Zoned::now().date();
-    std::fs::write(
-        d.path().join("days-testbox.jsonl"),
-        format!("{{\"date\":\"{today}\",\"headache\":true}}\n"),
-    )
-    .unwrap();
+    let out = knotless(c.path(), d.path(), &["day", "yes"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
     let out = knotless(c.path(), d.path(), &["nudge"], None);
     assert_eq!(
         text(&out.stdout),

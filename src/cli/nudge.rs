@@ -68,7 +68,10 @@ pub fn nudge_cmd(
         routines: &offers,
         state: &state,
         hours: lib.config.nudge.hours,
-        headache_today: crate::store::day_answer::headache_on(data, now.date()),
+        // Today's answer in the day log (`knotless day yes|no`); unanswered is unknown.
+        headache_today: crate::store::days::load(data)
+            .ok()
+            .and_then(|(log, _)| log.get(now.date()).map(|a| a.headache)),
     };
     let n = match nudge::decide(&input, &now) {
         Ok(n) => n,

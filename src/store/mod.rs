@@ -2,7 +2,6 @@
 //! snapshots and their recovery, the recorder that saves a running session, and the
 //! small state file (the acknowledged notice).
 
-pub mod day_answer;
 pub mod days;
 pub mod history;
 pub mod machine;

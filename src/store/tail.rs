@@ -1,4 +1,4 @@
-//! The end of the history, read backwards: what `knotless nudge` looks at.
+//! The end of the history files, read backwards: what `knotless nudge` looks at.
 //!
 //! A prompt runs the nudge many times a day, so its cost must not grow with the history:
 //! the file is read from its end in 64 KiB blocks, only the fields the nudge needs are
@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use crate::core::nudge::Seen;
 use crate::model::record::{Kind, Outcome, Stamp};
-use crate::store::history::{HistoryError, history_path};
+use crate::store::history::{HistoryError, history_files};
 
 const BLOCK: usize = 64 * 1024;
 /// Longer lines are not records we wrote; they are skipped without being held.
@@ -41,19 +41,15 @@ struct Line {
     pain_after: Option<u8>,
 }
 
-/// The sessions that started at or after `since`, newest first as they appear from the end,
-/// at most `max` of them, with later ratings merged in. A missing history is empty.
+/// The sessions that started at or after `since`, newest first, at most `max` of them,
+/// with later ratings merged in. Every history file is read (the older single file, each
+/// machine's, sync conflict copies), each from its end; a record in two files counts once.
+/// No history at all is empty.
 pub fn tail(data_dir: &Path, since: Timestamp, max: usize) -> Result<Vec<Seen>, HistoryError> {
-    let path = history_path(data_dir);
-    let fail = |source| HistoryError::Read {
-        path: path.clone(),
+    let files = history_files(data_dir).map_err(|source| HistoryError::Read {
+        path: data_dir.to_path_buf(),
         source,
-    };
-    let mut file = match File::open(&path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(fail(e)),
-    };
+    })?;
     let mut scan = Scan {
         since,
         max,
@@ -61,23 +57,57 @@ pub fn tail(data_dir: &Path, since: Timestamp, max: usize) -> Result<Vec<Seen>, 
         ids: HashSet::new(),
         ratings: HashMap::new(),
         old_streak: 0,
+        in_file: 0,
     };
-    lines_backwards(&mut file, |line| scan.line(line)).map_err(fail)?;
-    Ok(scan.out)
+    for path in files {
+        let fail = |source| HistoryError::Read {
+            path: path.clone(),
+            source,
+        };
+        let mut file = match File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(fail(e)),
+        };
+        // Each file is in time order on its own.
+        scan.old_streak = 0;
+        scan.in_file = 0;
+        lines_backwards(&mut file, |line| scan.line(line)).map_err(fail)?;
+    }
+    // Ratings given later, possibly on another machine, in another file.
+    let Scan {
+        mut out,
+        mut ratings,
+        ..
+    } = scan;
+    for (id, seen) in &mut out {
+        if let Some((b, a)) = ratings.remove(id.as_str()) {
+            seen.pain_before = b.or(seen.pain_before);
+            seen.pain_after = a.or(seen.pain_after);
+        }
+    }
+    let mut out: Vec<Seen> = out.into_iter().map(|(_, s)| s).collect();
+    out.sort_by_key(|s| std::cmp::Reverse(s.started));
+    out.truncate(max);
+    Ok(out)
 }
 
 struct Scan {
     since: Timestamp,
     max: usize,
-    out: Vec<Seen>,
+    /// Each session with its record id.
+    out: Vec<(String, Seen)>,
     ids: HashSet<String>,
-    /// Ratings from amendments met so far (later in the file), by record id.
+    /// Ratings from amendments, by record id: the first met reading backwards (the latest
+    /// in its file) wins, field by field.
     ratings: HashMap<String, (Option<u8>, Option<u8>)>,
     old_streak: u32,
+    /// Sessions taken from the current file.
+    in_file: usize,
 }
 
 impl Scan {
-    /// Takes one line; true once reading can stop.
+    /// Takes one line; true once reading this file can stop.
     fn line(&mut self, bytes: &[u8]) -> bool {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return false;
@@ -86,7 +116,6 @@ impl Scan {
             return false;
         };
         if let Some(target) = l.amends {
-            // Backwards, the first amendment met is the latest: it wins, field by field.
             let r = self.ratings.entry(target).or_default();
             r.0 = r.0.or(l.pain_before);
             r.1 = r.1.or(l.pain_after);
@@ -116,18 +145,21 @@ impl Scan {
         if !self.ids.insert(id.clone()) {
             return false;
         }
-        let (b, a) = self.ratings.remove(&id).unwrap_or_default();
-        self.out.push(Seen {
-            kind,
-            routine_id,
-            area,
-            started,
-            ended,
-            outcome,
-            pain_before: b.or(l.pain_before),
-            pain_after: a.or(l.pain_after),
-        });
-        self.out.len() >= self.max
+        self.out.push((
+            id,
+            Seen {
+                kind,
+                routine_id,
+                area,
+                started,
+                ended,
+                outcome,
+                pain_before: l.pain_before,
+                pain_after: l.pain_after,
+            },
+        ));
+        self.in_file += 1;
+        self.in_file >= self.max
     }
 }
 
