@@ -86,7 +86,7 @@ pub fn nudge_cmd(
         last_spoken: Some(now.date()),
         ..state
     };
-    if let Err(e) = crate::store::nudge_state::save(data, &spoke) {
+    if let Err(e) = crate::store::nudge_state::save(data, &spoke, false) {
         say_why(&format!(
             "could not remember that it spoke ({}): {e}",
             data.join(crate::store::nudge_state::NUDGE_FILE).display()
@@ -135,7 +135,7 @@ fn snooze_cmd(
             )
         }
     };
-    crate::store::nudge_state::save(data, &state).map_err(|e| {
+    crate::store::nudge_state::save(data, &state, true).map_err(|e| {
         format!(
             "could not save {}: {e}",
             data.join(crate::store::nudge_state::NUDGE_FILE).display()

@@ -33,8 +33,9 @@ use crate::model::record::{Kind, Outcome};
 pub const MIGRAINE_DAY: &str = "migraine-day";
 /// How far back the nudge looks: the store reads the history from its end up to here.
 pub const LOOK_BACK_DAYS: i64 = 60;
-/// At most this many sessions are read from the end of the history.
-pub const LOOK_BACK_SESSIONS: usize = 400;
+/// At most this many sessions are read from the end of the history (two a day for the
+/// look-back): enough for every rule, and it keeps the prompt's cost flat.
+pub const LOOK_BACK_SESSIONS: usize = 120;
 /// How many of the latest routine sessions decide whether the user seems busy.
 const BUSY_WINDOW: usize = 4;
 /// How many of those ending early make the nudge offer the shortest routine.

@@ -1,6 +1,8 @@
 //! The nudge's memory: `<data>/nudge.toml` — the date it last spoke and, when snoozed, until
-//! when. Small, and replaced atomically (written to a temporary file, synced, renamed) so a
-//! crash never leaves half of it; an unreadable file is a fresh state.
+//! when. Small, and replaced atomically (written to a temporary file, then renamed over it)
+//! so a reader never sees half of it; an unreadable file is a fresh state. A snooze is synced
+//! to disk before the command says so; the "spoke today" mark is not (a prompt must not wait
+//! for the disk, and losing it in a crash costs at most one more nudge that day).
 
 use std::io::Write;
 use std::path::Path;
@@ -32,7 +34,8 @@ pub fn load(data_dir: &Path) -> NudgeState {
     }
 }
 
-pub fn save(data_dir: &Path, state: &NudgeState) -> std::io::Result<()> {
+/// Replaces the state file; `durable` syncs it to disk first (for what the user was told).
+pub fn save(data_dir: &Path, state: &NudgeState, durable: bool) -> std::io::Result<()> {
     std::fs::create_dir_all(data_dir)?;
     let d = OnDisk {
         last_spoken: state.last_spoken.map(|d| d.to_string()),
@@ -42,7 +45,9 @@ pub fn save(data_dir: &Path, state: &NudgeState) -> std::io::Result<()> {
     let tmp = data_dir.join(format!(".{NUDGE_FILE}.{}.tmp", std::process::id()));
     let mut f = std::fs::File::create(&tmp)?;
     f.write_all(text.as_bytes())?;
-    f.sync_all()?;
+    if durable {
+        f.sync_all()?;
+    }
     drop(f);
     std::fs::rename(&tmp, data_dir.join(NUDGE_FILE)).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
@@ -61,7 +66,7 @@ mod tests {
             last_spoken: Some("2026-11-29".parse().unwrap()),
             snoozed_until: Some("2026-12-02T08:00:00Z".parse().unwrap()),
         };
-        save(d.path(), &s).unwrap();
+        save(d.path(), &s, true).unwrap();
         assert_eq!(load(d.path()), s);
         std::fs::write(d.path().join(NUDGE_FILE), b"\xff\x00garbage").unwrap();
         assert_eq!(load(d.path()), NudgeState::default());
