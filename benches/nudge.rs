@@ -6,7 +6,8 @@
 //! - `in_process_*`: the same work without the process start, through the CLI function.
 //!
 //! `speaks` removes the state file before each run, so every run reads the tail, decides and
-//! writes the state (the once-a-day path); `already_spoke` is every later prompt that day.
+//! writes the state (the once-a-day path); `already_spoke` is every later prompt that day;
+//! `command_version_floor` is the cost of starting the binary at all on the same machine.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -66,6 +67,17 @@ fn benches(c: &mut Criterion) {
     run_binary(cfg.path(), data);
     group.bench_with_input(BenchmarkId::new("command_already_spoke", n), &n, |b, _| {
         b.iter(|| black_box(run_binary(cfg.path(), data)))
+    });
+
+    // The floor: starting the same binary to print its version, in the same conditions.
+    group.bench_function("command_version_floor", |b| {
+        b.iter(|| {
+            let out = Command::new(env!("CARGO_BIN_EXE_knotless"))
+                .arg("--version")
+                .output()
+                .unwrap();
+            black_box(out.stdout)
+        })
     });
 
     let paths = Paths {
