@@ -13,12 +13,13 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("library", &["model", "core"]),
     ("store", &["model", "core"]),
     ("audio", &["model", "core", "store"]),
+    ("hooks", &["model", "core"]),
     ("ui", &["model", "core"]),
     ("screens", &["model", "core", "library", "ui"]),
     (
         "app",
         &[
-            "model", "core", "library", "store", "audio", "ui", "screens",
+            "model", "core", "library", "store", "audio", "hooks", "ui", "screens",
         ],
     ),
     (
