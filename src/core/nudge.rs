@@ -17,7 +17,8 @@
 //!    - else the routine done most often lately (the most recent on a tie);
 //!    - else, with no routine sessions at all, the shortest routine there is.
 //!
-//! The Migraine-day routine is kept for headache days and never suggested otherwise. No
+//! The Migraine-day routine is kept for headache days, and neither it nor the other routines
+//! for a headache already there ([`FOR_HEADACHES`]) is suggested otherwise. No
 //! streaks, no counts of missed days, nothing that reads as a reproach.
 
 use std::collections::HashMap;
@@ -31,6 +32,9 @@ use crate::model::record::{Kind, Outcome};
 
 /// The routine suggested (only) on headache days.
 pub const MIGRAINE_DAY: &str = "migraine-day";
+/// Routines for a headache that is already there (or just over): never an everyday
+/// suggestion.
+pub const FOR_HEADACHES: [&str; 3] = [MIGRAINE_DAY, "tension-headache-now", "day-after-migraine"];
 /// How far back the nudge looks: the store reads the history from its end up to here.
 pub const LOOK_BACK_DAYS: i64 = 60;
 /// At most this many sessions are read from the end of the history (two a day for the
@@ -173,7 +177,7 @@ pub fn decide(input: &Input<'_>, now: &Zoned) -> Result<Nudge, Silence> {
     let offers: HashMap<&str, &Offer> = input
         .routines
         .iter()
-        .filter(|r| r.id != MIGRAINE_DAY)
+        .filter(|r| !FOR_HEADACHES.contains(&r.id.as_str()))
         .map(|r| (r.id.as_str(), r))
         .collect();
     let mut done: Vec<&Seen> = input
