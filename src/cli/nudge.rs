@@ -40,12 +40,13 @@ pub fn nudge_cmd(
         say_why("no data directory");
         return Ok(());
     };
-    let lib = Library::load(paths.config_dir());
+    let config = Library::config_only(paths.config_dir());
     let state = crate::store::nudge_state::load(data);
-    if let Some(silence) = nudge::early_silence(&state, lib.config.nudge.hours, &now) {
+    if let Some(silence) = nudge::early_silence(&state, config.nudge.hours, &now) {
         say_why(&silence.reason());
         return Ok(());
     }
+    let lib = Library::load(paths.config_dir());
     let since = now.timestamp() - jiff::SignedDuration::from_hours(24 * nudge::LOOK_BACK_DAYS);
     let recent = match crate::store::tail::tail(data, since, nudge::LOOK_BACK_SESSIONS) {
         Ok(r) => r,

@@ -185,6 +185,17 @@ impl Library {
         lib
     }
 
+    /// Only the settings from `<config>/config.toml` (defaults where it is missing or has a
+    /// problem), without reading any routine: for `nudge`, which a prompt runs all day and
+    /// which needs the routines only on the one run a day that speaks.
+    pub fn config_only(config_dir: Option<&Path>) -> Config {
+        let mut lib = Library::default();
+        if let Some(dir) = config_dir {
+            lib.load_config(&dir.join("config.toml"));
+        }
+        lib.config
+    }
+
     /// Validates the given files against the loaded library (its patterns and drawings),
     /// as `knotless check PATH...` does. Returns the problems, empty when all are valid.
     pub fn check_paths(&self, paths: &[PathBuf]) -> Vec<Diagnostic> {
