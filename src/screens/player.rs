@@ -752,6 +752,8 @@ impl Screen for Player {
         // Stopped like any other end: the record, and the session_end hook.
         let events = self.run.session.stop(now);
         let mut effects = self.run.react(&events, now);
+        // Quitting makes no sound: no end chime, no bell.
+        effects.retain(|e| !matches!(e, Effect::Cue(_) | Effect::Ring));
         if !effects.iter().any(|e| matches!(e, Effect::Save(_))) {
             effects.push(Effect::Save(self.run.record(now)));
         }
