@@ -11,6 +11,7 @@ pub mod audio;
 pub mod cli;
 pub mod core;
 pub mod files;
+pub mod hooks;
 pub mod library;
 pub mod model;
 pub mod screens;

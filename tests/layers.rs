@@ -14,18 +14,19 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("library", &["model", "core", "files"]),
     ("store", &["model", "core", "files"]),
     ("audio", &["model", "core", "store"]),
+    ("hooks", &["model", "core"]),
     ("ui", &["model", "core"]),
     ("screens", &["model", "core", "library", "ui"]),
     (
         "app",
         &[
-            "model", "core", "files", "library", "store", "audio", "ui", "screens",
+            "model", "core", "files", "library", "store", "audio", "hooks", "ui", "screens",
         ],
     ),
     (
         "cli",
         &[
-            "model", "core", "files", "library", "store", "audio", "ui", "screens", "app",
+            "model", "core", "files", "library", "store", "audio", "hooks", "ui", "screens", "app",
         ],
     ),
 ];

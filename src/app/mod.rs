@@ -70,6 +70,8 @@ pub struct Env {
     pub ask_days: bool,
     /// The day log as home needs it, read after the first frame (`summary::refresh_days`).
     pub days: Option<DayState>,
+    /// Run the `[hooks]` of config.toml (false with `--no-hooks`).
+    pub hooks_enabled: bool,
 }
 
 impl Env {
@@ -96,6 +98,7 @@ impl Env {
             history_changed: false,
             ask_days: c.ask_headache_days,
             days: None,
+            hooks_enabled: true,
         }
     }
 
@@ -137,7 +140,8 @@ pub struct App {
 impl App {
     /// The app showing `first` (built at `now`).
     pub fn new(env: Env, first: Route, now: Instant) -> App {
-        let runner = Runner::new(env.paths.data.clone());
+        let runner = Runner::new(env.paths.data.clone())
+            .with_hooks(&env.lib.config.hooks, env.hooks_enabled);
         let mut app = App {
             env,
             runner,
@@ -309,8 +313,16 @@ impl App {
         self.perform(effects, now);
     }
 
-    /// Performs what the screens asked for, in order.
+    /// Performs what the screens asked for, in order; then shows a hook's failure, if one
+    /// has just been reported (once per hook: the runner never repeats one).
     fn perform(&mut self, effects: Vec<Effect>, now: Instant) {
+        self.perform_all(effects, now);
+        if let Some(report) = self.runner.take_hook_report() {
+            self.env.status = Some(report);
+        }
+    }
+
+    fn perform_all(&mut self, effects: Vec<Effect>, now: Instant) {
         for e in effects {
             match e {
                 Effect::Ring => {
@@ -382,7 +394,7 @@ impl App {
                         self.env.status = Some(problem);
                     }
                 }
-                Effect::Checkpoint(_) | Effect::AcknowledgeNotice => {
+                Effect::Checkpoint(_) | Effect::AcknowledgeNotice | Effect::Hook(_) => {
                     if let Some(problem) = self.runner.perform(&e, (self.env.wall)()) {
                         self.env.status = Some(problem);
                     }

@@ -240,13 +240,17 @@ impl<W: Write> Plain<W> {
         keys: bool,
     ) -> io::Result<()> {
         let now = Instant::now();
+        for effect in run.start_hooks() {
+            runner.perform(&effect, jiff::Zoned::now());
+        }
         run.session.update(now);
         self.announce(&run.session, now)?;
         loop {
             let now = Instant::now();
             if stop.load(Ordering::Relaxed) {
-                run.session.stop(now);
-                return Ok(());
+                let events = run.session.stop(now);
+                // The same reaction as any other end: the record, and the session_end hook.
+                return self.react(run, runner, &events, now);
             }
             let events = run.session.update(now);
             self.react(run, runner, &events, now)?;
@@ -322,11 +326,15 @@ impl<W: Write> Plain<W> {
                 Effect::Ring if self.bell && !finished => write!(self.out, "\x07")?,
                 Effect::Cue(t) if t.at > now => self.pending.push(t),
                 Effect::Cue(t) => self.sound(&t)?,
-                Effect::Checkpoint(_) | Effect::Save(_) => {
+                Effect::Checkpoint(_) | Effect::Save(_) | Effect::Hook(_) => {
                     runner.perform(&effect, jiff::Zoned::now());
                 }
                 _ => {}
             }
+        }
+        // A failing hook is told once, on stderr: the cue lines stay as they are.
+        if let Some(report) = runner.take_hook_report() {
+            eprintln!("note: {report}");
         }
         if !finished && events.iter().any(SEvent::changes_stage) {
             self.announce(&run.session, now)?;

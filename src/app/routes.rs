@@ -122,8 +122,12 @@ impl App {
     ) -> Run {
         let wall = (self.env.wall)();
         let session = make(store::new_id(wall.timestamp()));
-        let run = self.with_sound(Run::new(session, wall, pain), now);
+        let mut run = self
+            .with_sound(Run::new(session, wall, pain), now)
+            .with_hooks(self.runner.hook_events());
         self.perform(vec![run.begin()], now);
+        let hooks = run.start_hooks();
+        self.perform(hooks, now);
         run
     }
 

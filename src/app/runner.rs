@@ -5,6 +5,8 @@
 use std::path::PathBuf;
 
 use crate::core::effect::Effect;
+use crate::hooks::HookRunner;
+use crate::model::config::{HookConfig, HookEvent};
 use crate::store::history;
 use crate::store::recorder::Recorder;
 use crate::store::state::State;
@@ -14,6 +16,8 @@ pub struct Runner {
     recorder: Option<Recorder>,
     /// The last session saved: its record id and, if it could not be saved, why.
     last_save: Option<(String, Option<String>)>,
+    /// Runs `[hooks]` commands, detached, off this thread.
+    hooks: HookRunner,
 }
 
 impl Runner {
@@ -22,7 +26,25 @@ impl Runner {
             data,
             recorder: None,
             last_save: None,
+            hooks: HookRunner::new(&HookConfig::default(), false),
         }
+    }
+
+    /// Runs the `[hooks]` of `config` for [`Effect::Hook`]s (none when `enabled` is false:
+    /// `--no-hooks`).
+    pub fn with_hooks(mut self, config: &HookConfig, enabled: bool) -> Runner {
+        self.hooks = HookRunner::new(config, enabled);
+        self
+    }
+
+    /// The events that have a hook, for [`crate::core::run::Run::with_hooks`].
+    pub fn hook_events(&self) -> Vec<HookEvent> {
+        self.hooks.events().collect()
+    }
+
+    /// A hook's failure to show once (see [`HookRunner::take_report`]); never blocks.
+    pub fn take_hook_report(&mut self) -> Option<String> {
+        self.hooks.take_report()
     }
 
     /// Performs a storage effect; returns a line for the user when something went wrong.
@@ -92,6 +114,10 @@ impl Runner {
                 crate::store::days::append(dir, &a)
                     .err()
                     .map(|e| e.to_string())
+            }
+            Effect::Hook(call) => {
+                self.hooks.run(call);
+                None
             }
             Effect::Ring
             | Effect::ToggleMute

@@ -52,6 +52,9 @@ pub struct Global {
     /// No sound at all this run: no tones, no voice, no bell
     #[arg(long, global = true)]
     pub quiet: bool,
+    /// Run none of the [hooks] in config.toml this time
+    #[arg(long, global = true)]
+    pub no_hooks: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -235,6 +238,46 @@ pub enum Command {
     /// Sound and voice: what was found, and each cue played once
     #[command(subcommand)]
     Sound(SoundCommand),
+    /// One gentle line for a shell prompt, or nothing: at most once a day, silent after a session
+    #[command(
+        after_help = "Examples:\n  knotless nudge                 (in a prompt: see the README for bash, zsh, fish, starship)\n  knotless nudge --snooze 3d     (quiet for three days; --snooze off ends it)\n  knotless nudge --notify        (a desktop notification through notify-send)\n  knotless nudge --why           (why it said nothing, on stderr)\n\nAlways exits 0. Quiet outside [nudge] hours in config.toml (default 09:00-21:00)."
+    )]
+    Nudge {
+        /// Send it as a desktop notification through notify-send (prints when there is none)
+        #[arg(long)]
+        notify: bool,
+        /// Say nothing for this long (3d, 12h, 1w); "off" ends a snooze
+        #[arg(long, value_name = "DURATION", value_parser = parse_snooze, conflicts_with = "notify")]
+        snooze: Option<Snooze>,
+        /// When it says nothing, say why on stderr
+        #[arg(long)]
+        why: bool,
+    },
+    /// Reminders without a daemon: a systemd user timer or a cron line that runs `nudge --notify`
+    #[command(
+        group(clap::ArgGroup::new("action").required(true).args(["print", "install", "remove"])),
+        after_help = "Examples:\n  knotless remind --at 18:00 --print systemd\n  knotless remind --at 18:00 --days mon,wed,fri --print cron\n  knotless remind --at 18:00 --days weekdays --install --enable\n  knotless remind --remove"
+    )]
+    Remind {
+        /// The time of day, 24-hour clock (HH:MM)
+        #[arg(long, value_name = "HH:MM", value_parser = parse_clock_arg, required_unless_present = "remove")]
+        at: Option<u16>,
+        /// Which days: mon,wed,fri or mon-fri, weekdays, weekends (default: every day)
+        #[arg(long, value_name = "DAYS", value_parser = parse_days)]
+        days: Option<crate::core::remind::Weekdays>,
+        /// Print a systemd user timer and service, or a crontab line
+        #[arg(long, value_enum, value_name = "KIND")]
+        print: Option<RemindFormat>,
+        /// Write the systemd user units into ~/.config/systemd/user
+        #[arg(long)]
+        install: bool,
+        /// With --install: also run systemctl --user enable --now
+        #[arg(long, conflicts_with_all = ["print", "remove"])]
+        enable: bool,
+        /// Stop and delete the installed units
+        #[arg(long, conflicts_with_all = ["at", "days"])]
+        remove: bool,
+    },
     /// Print shell completions
     Completions {
         #[arg(value_enum)]
@@ -278,4 +321,41 @@ fn past_day(s: &str) -> Result<jiff::civil::Date, String> {
         ));
     }
     Ok(date)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RemindFormat {
+    Systemd,
+    Cron,
+}
+
+/// `nudge --snooze`: a length, or `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Snooze {
+    Off,
+    For(std::time::Duration),
+}
+
+fn parse_snooze(s: &str) -> Result<Snooze, String> {
+    if s.trim().eq_ignore_ascii_case("off") {
+        return Ok(Snooze::Off);
+    }
+    crate::library::parse_duration(s)
+        .filter(|d| !d.is_zero() && d.as_secs() <= 366 * 24 * 3600)
+        .map(Snooze::For)
+        .ok_or_else(|| "write a length up to a year, such as 3d, 12h or 1w, or \"off\"".into())
+}
+
+fn parse_clock_arg(s: &str) -> Result<u16, String> {
+    match s.split_once(':') {
+        Some(("24", "00")) => None,
+        _ => crate::model::config::parse_clock(s.trim()),
+    }
+    .ok_or_else(|| {
+        "write a time of day as HH:MM on the 24-hour clock, such as 18:00 or 7:30".into()
+    })
+}
+
+fn parse_days(s: &str) -> Result<crate::core::remind::Weekdays, String> {
+    crate::core::remind::Weekdays::parse(s)
 }

@@ -4,6 +4,7 @@
 pub mod args;
 pub mod days;
 pub mod edit;
+pub mod nudge;
 pub mod review;
 pub mod routines;
 pub mod sound;
@@ -189,6 +190,29 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
             as_id,
         } => return edit::import_cmd(&paths, &file, replace, as_id.as_deref(), &mut out),
         Command::Share { routine } => edit::share_cmd(&paths, &routine, &mut out)?,
+        Command::Nudge {
+            notify,
+            snooze,
+            why,
+        } => nudge::nudge_cmd(&cli.global, &paths, notify, snooze, why, &mut out)?,
+        Command::Remind {
+            at,
+            days,
+            print,
+            install,
+            enable,
+            remove,
+        } => {
+            let a = nudge::RemindArgs {
+                at,
+                days,
+                print,
+                install,
+                enable,
+                remove,
+            };
+            nudge::remind_cmd(&cli.global, &paths, a, &mut out)?
+        }
         other => {
             return Err(format!("`{other:?}` is not available in this build yet"));
         }
@@ -260,6 +284,7 @@ pub fn make_env(g: &crate::cli::args::Global, paths: &Paths) -> crate::app::Env 
     let theme = crate::ui::theme::starting_theme(lib.config.theme, remembered, flag, g.no_color);
     let mut env = crate::app::Env::new(lib, paths.clone(), theme, g.quiet);
     env.muted = state.muted.unwrap_or(false);
+    env.hooks_enabled = !g.no_hooks;
     env
 }
 
@@ -535,8 +560,11 @@ fn plain_run(
     let wall = jiff::Zoned::now();
     let session = make(crate::store::history::new_id(wall.timestamp()), now);
     let cues = crate::core::cues::Cues::new(&session, now, opts, lens);
-    let run = crate::core::run::Run::new(session, wall, pain_before).with_cues(cues);
-    let runner = crate::app::Runner::new(env.paths.data.clone());
+    let runner = crate::app::Runner::new(env.paths.data.clone())
+        .with_hooks(&env.lib.config.hooks, env.hooks_enabled);
+    let run = crate::core::run::Run::new(session, wall, pain_before)
+        .with_cues(cues)
+        .with_hooks(runner.hook_events());
     let audio = std::mem::replace(&mut env.audio, crate::audio::Audio::off());
     let out = crate::model::format::SafeWriter::new(
         io::stdout(),

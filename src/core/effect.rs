@@ -3,6 +3,7 @@
 //! the app performs them. A new side effect is one variant here and one arm there.
 
 use crate::core::cues::Timed;
+use crate::core::hook_facts::HookCall;
 use crate::model::day::DayEntry;
 use crate::model::record::{Amendment, SessionRecord};
 
@@ -39,4 +40,6 @@ pub enum Effect {
     },
     /// Append a "headache today?" answer to the day log.
     AnswerDay(DayEntry),
+    /// Run the `[hooks]` command for a session event (detached; never waited for).
+    Hook(HookCall),
 }

@@ -8,7 +8,9 @@ use std::time::Instant;
 
 use crate::core::cues::Cues;
 use crate::core::effect::Effect;
+use crate::core::hook_facts::HookWatch;
 use crate::core::session::{Event, Session};
+use crate::model::config::HookEvent;
 use crate::model::record::{SessionRecord, Stamp};
 
 /// A session with what turns its instants into a record for the history.
@@ -18,6 +20,8 @@ pub struct Run {
     pain_before: Option<u8>,
     /// The session's sound plan; without one, timer-driven stage changes ring the bell.
     cues: Option<Cues>,
+    /// Which `[hooks]` events this run reports, and where its pacer was.
+    hooks: HookWatch,
 }
 
 impl Run {
@@ -28,6 +32,7 @@ impl Run {
             wall_start,
             pain_before,
             cues: None,
+            hooks: HookWatch::new([]),
         }
     }
 
@@ -48,6 +53,23 @@ impl Run {
         if let Some(c) = &mut self.cues {
             c.set_muted(muted, now);
         }
+    }
+
+    /// Reports these `[hooks]` events as [`Effect::Hook`]s (the ones with a command).
+    pub fn with_hooks(mut self, events: impl IntoIterator<Item = HookEvent>) -> Run {
+        self.hooks = HookWatch::new(events);
+        self
+    }
+
+    /// The hooks for the session's start (`session_start`, and `step_start` when there is
+    /// no count-in): performed right after [`Run::begin`].
+    pub fn start_hooks(&mut self) -> Vec<Effect> {
+        let now = self.session.started();
+        self.hooks
+            .started(&self.session, now)
+            .into_iter()
+            .map(Effect::Hook)
+            .collect()
     }
 
     pub fn pain_before(&self) -> Option<u8> {
@@ -82,6 +104,8 @@ impl Run {
     /// with no sound plan, a bell on timer-driven stage changes. When the session ends,
     /// the cues still to come (the end line after the end chime) go out with their
     /// instants, for the runner to sound when due.
+    /// The hooks for them go out too (and for a new breath phase, which needs no event:
+    /// call this at every wake-up).
     pub fn react(&mut self, events: &[Event], now: Instant) -> Vec<Effect> {
         let mut out = Vec::new();
         if let Some(cues) = &mut self.cues {
@@ -105,6 +129,8 @@ impl Run {
                 out.push(Effect::Checkpoint(self.record(now)));
             }
         }
+        let hooks = self.hooks.events(&self.session, events, now);
+        out.extend(hooks.into_iter().map(Effect::Hook));
         out
     }
 }

@@ -19,7 +19,10 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::library::diag::{Diagnostic, Reporter, suggest};
-use crate::model::config::{Config, Motion, SoundConfig, SoundMode, ThemeName, Voice};
+use crate::model::config::{
+    Config, DayWindow, HookConfig, HookEvent, Motion, NudgeConfig, SoundConfig, SoundMode,
+    ThemeName, Voice,
+};
 use crate::model::routine::{
     Area, Art, AudioHint, Length, Pattern, Phase, PhaseKind, Pressure, Region, Routine, Sides,
     Source, Step, Technique,
@@ -110,6 +113,17 @@ const CONFIG_KEYS: &[&str] = &[
     "volume",
     "player",
     "speech",
+    "nudge",
+    "hooks",
+];
+const NUDGE_KEYS: &[&str] = &["hours"];
+const HOOK_KEYS: &[&str] = &[
+    "session_start",
+    "step_start",
+    "side_switch",
+    "session_end",
+    "breath_phase",
+    "time_limit",
 ];
 /// A step's `say` is a short spoken cue, not instructions read aloud.
 const MAX_SAY_CHARS: usize = 120;
@@ -191,6 +205,17 @@ impl Library {
         }
         lib.resolve(pending);
         lib
+    }
+
+    /// Only the settings from `<config>/config.toml` (defaults where it is missing or has a
+    /// problem), without reading any routine: for `nudge`, which a prompt runs all day and
+    /// which needs the routines only on the one run a day that speaks.
+    pub fn config_only(config_dir: Option<&Path>) -> Config {
+        let mut lib = Library::default();
+        if let Some(dir) = config_dir {
+            lib.load_config(&dir.join("config.toml"));
+        }
+        lib.config
     }
 
     /// Validates the given files against the loaded library (its patterns and drawings),
@@ -446,6 +471,12 @@ impl Library {
             if let Some(v) = t.get("patterns") {
                 let pats = read_patterns(&mut rep, v, &Source::File(path.to_path_buf()));
                 self.add_patterns(pats, true);
+            }
+            if let Some(sub) = get_table(&mut rep, t, "nudge") {
+                read_nudge(&mut rep, sub, &mut self.config.nudge);
+            }
+            if let Some(sub) = get_table(&mut rep, t, "hooks") {
+                read_hooks(&mut rep, sub, &mut self.config.hooks);
             }
         }
         self.finish_file(rep);
@@ -977,6 +1008,64 @@ fn get_duration(
                 Some(DURATION_HINT.to_string()),
             );
             None
+        }
+    }
+}
+
+/// A sub-table such as `[hooks]`; any other type is reported.
+fn get_table<'t, 'i>(
+    rep: &mut Reporter<'_>,
+    t: &'t DeTable<'i>,
+    key: &str,
+) -> Option<&'t DeTable<'i>> {
+    let v = t.get(key)?;
+    match v.get_ref() {
+        DeValue::Table(sub) => Some(sub),
+        _ => {
+            wrong_type(rep, key, v, "a table", &format!("write it as [{key}]"));
+            None
+        }
+    }
+}
+
+fn read_nudge(rep: &mut Reporter<'_>, t: &DeTable<'_>, c: &mut NudgeConfig) {
+    check_keys(rep, t, NUDGE_KEYS, "[nudge]");
+    if let Some((s, span)) = get_str(rep, t, "hours") {
+        match DayWindow::parse(s) {
+            Some(w) => c.hours = w,
+            None => rep.error(
+                span,
+                format!("\"{s}\" is not a range of hours"),
+                Some("write it like hours = \"09:00-21:00\" (24-hour clock), or \"always\"".into()),
+            ),
+        }
+    }
+}
+
+fn read_hooks(rep: &mut Reporter<'_>, t: &DeTable<'_>, c: &mut HookConfig) {
+    check_keys(rep, t, HOOK_KEYS, "[hooks]");
+    for event in HookEvent::ALL {
+        if let Some((cmd, span)) = get_str(rep, t, event.as_str()) {
+            if cmd.trim().is_empty() {
+                rep.error(
+                    span,
+                    format!("the {} hook is empty", event.as_str()),
+                    Some("give a shell command line, or leave the key out".into()),
+                );
+            } else {
+                c.commands.push((event, cmd.to_string()));
+            }
+        }
+    }
+    if let Some((d, span)) = get_duration(rep, t, "time_limit") {
+        if d < Duration::from_millis(100) || d > Duration::from_secs(3600) {
+            rep.error(
+                span,
+                "time_limit must be between 100ms and 1 hour",
+                Some("for example time_limit = \"10s\"".into()),
+            );
+        } else {
+            c.time_limit = d;
         }
     }
 }

@@ -166,6 +166,10 @@ pub struct Config {
     pub sound: SoundConfig,
     /// Ask "Headache today?" on home while the day is unanswered.
     pub ask_headache_days: bool,
+    /// `[nudge]`: when `knotless nudge` may speak.
+    pub nudge: NudgeConfig,
+    /// `[hooks]`: shell command lines run at session events.
+    pub hooks: HookConfig,
 }
 
 impl Default for Config {
@@ -179,6 +183,157 @@ impl Default for Config {
             ask_ratings: true,
             sound: SoundConfig::default(),
             ask_headache_days: true,
+            nudge: NudgeConfig::default(),
+            hooks: HookConfig::default(),
         }
+    }
+}
+
+/// A daily window of local clock time, in minutes after midnight: `start` inclusive, `end`
+/// exclusive. `end < start` wraps past midnight ("20:00-02:00"); `start == end` is all day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayWindow {
+    pub start: u16,
+    pub end: u16,
+}
+
+impl DayWindow {
+    pub const ALL_DAY: DayWindow = DayWindow { start: 0, end: 0 };
+
+    /// Reads "09:00-21:00" (also "9:00-21:00", "always").
+    pub fn parse(s: &str) -> Option<DayWindow> {
+        let s = s.trim();
+        if s == "always" {
+            return Some(DayWindow::ALL_DAY);
+        }
+        let (a, b) = s.split_once('-')?;
+        Some(DayWindow {
+            start: parse_clock(a.trim())?,
+            end: parse_clock(b.trim())?,
+        })
+    }
+
+    /// Whether `minute` (after midnight) falls inside the window.
+    pub fn contains(self, minute: u16) -> bool {
+        match self.start.cmp(&self.end) {
+            std::cmp::Ordering::Equal => true,
+            std::cmp::Ordering::Less => (self.start..self.end).contains(&minute),
+            std::cmp::Ordering::Greater => minute >= self.start || minute < self.end,
+        }
+    }
+}
+
+impl fmt::Display for DayWindow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.start == self.end {
+            return f.write_str("always");
+        }
+        write!(
+            f,
+            "{:02}:{:02}-{:02}:{:02}",
+            self.start / 60,
+            self.start % 60,
+            self.end / 60,
+            self.end % 60
+        )
+    }
+}
+
+/// "HH:MM" (one or two digits for the hour, 00-23; minutes 00-59; "24:00" for midnight at
+/// the end of a window) as minutes after midnight.
+pub fn parse_clock(s: &str) -> Option<u16> {
+    let (h, m) = s.split_once(':')?;
+    if h.is_empty() || h.len() > 2 || m.len() != 2 {
+        return None;
+    }
+    if !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
+    match (h, m) {
+        (24, 0) => Some(0),
+        (0..=23, 0..=59) => Some(h * 60 + m),
+        _ => None,
+    }
+}
+
+/// `[nudge]` in config.toml.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NudgeConfig {
+    /// The nudge is silent outside these hours.
+    pub hours: DayWindow,
+}
+
+impl Default for NudgeConfig {
+    fn default() -> Self {
+        NudgeConfig {
+            hours: DayWindow {
+                start: 9 * 60,
+                end: 21 * 60,
+            },
+        }
+    }
+}
+
+/// The session events a hook can be attached to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum HookEvent {
+    SessionStart,
+    StepStart,
+    SideSwitch,
+    SessionEnd,
+    BreathPhase,
+}
+
+impl HookEvent {
+    pub const ALL: [HookEvent; 5] = [
+        HookEvent::SessionStart,
+        HookEvent::StepStart,
+        HookEvent::SideSwitch,
+        HookEvent::SessionEnd,
+        HookEvent::BreathPhase,
+    ];
+
+    /// The key in `[hooks]` and the value of `KNOTLESS_EVENT`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HookEvent::SessionStart => "session_start",
+            HookEvent::StepStart => "step_start",
+            HookEvent::SideSwitch => "side_switch",
+            HookEvent::SessionEnd => "session_end",
+            HookEvent::BreathPhase => "breath_phase",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<HookEvent> {
+        HookEvent::ALL.into_iter().find(|e| e.as_str() == s)
+    }
+}
+
+/// `[hooks]` in config.toml: a shell command line (run with `sh -c`) per event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HookConfig {
+    /// Event and command line, in the order of [`HookEvent::ALL`]; events without a hook are
+    /// absent.
+    pub commands: Vec<(HookEvent, String)>,
+    /// A hook still running after this long is killed (with everything it started).
+    pub time_limit: Duration,
+}
+
+impl Default for HookConfig {
+    fn default() -> Self {
+        HookConfig {
+            commands: Vec::new(),
+            time_limit: Duration::from_secs(10),
+        }
+    }
+}
+
+impl HookConfig {
+    pub fn command(&self, event: HookEvent) -> Option<&str> {
+        self.commands
+            .iter()
+            .find(|(e, _)| *e == event)
+            .map(|(_, c)| c.as_str())
     }
 }

@@ -761,10 +761,18 @@ impl Screen for Player {
     }
 
     fn shutdown(&mut self, now: Instant, _ctx: &Ctx) -> Vec<Effect> {
-        if !self.run.session.is_finished() {
-            self.run.session.stop(now);
+        if self.run.session.is_finished() {
+            return vec![Effect::Save(self.run.record(now))];
         }
-        vec![Effect::Save(self.run.record(now))]
+        // Stopped like any other end: the record, and the session_end hook.
+        let events = self.run.session.stop(now);
+        let mut effects = self.run.react(&events, now);
+        // Quitting makes no sound: no end chime, no bell.
+        effects.retain(|e| !matches!(e, Effect::Cue(_) | Effect::Ring));
+        if !effects.iter().any(|e| matches!(e, Effect::Save(_))) {
+            effects.push(Effect::Save(self.run.record(now)));
+        }
+        effects
     }
 
     fn suspend(&mut self, now: Instant) -> Vec<Effect> {

@@ -5,6 +5,8 @@
 pub mod days;
 pub mod history;
 pub mod machine;
+pub mod nudge_state;
 pub mod paths;
 pub mod recorder;
 pub mod state;
+pub mod tail;

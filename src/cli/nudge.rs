@@ -1,0 +1,399 @@
+//! `knotless nudge` and `knotless remind`: the parts of the day outside the app.
+//!
+//! The nudge reads only the end of the history, the library (for routine lengths) and two
+//! small files, asks the pure core what to say, and records that it spoke. It never fails
+//! loudly: whatever goes wrong, it says nothing and exits 0 (`--why` tells what happened).
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::cli::UserError;
+use crate::cli::args::{Global, RemindFormat, Snooze};
+use crate::core::nudge::{self, Input, Nudge, Offer};
+use crate::core::remind::{self, Schedule, Weekdays};
+use crate::library::Library;
+use crate::store::paths::Paths;
+
+/// How long `--notify` waits for notify-send before printing instead.
+const NOTIFY_WAIT: Duration = Duration::from_secs(5);
+
+pub fn nudge_cmd(
+    g: &Global,
+    paths: &Paths,
+    notify: bool,
+    snooze: Option<Snooze>,
+    why: bool,
+    out: &mut dyn Write,
+) -> Result<(), UserError> {
+    let now = local_now();
+    if let Some(s) = snooze {
+        return snooze_cmd(paths, s, &now, out);
+    }
+    let say_why = |reason: &str| {
+        if why {
+            eprintln!("knotless nudge: silent: {reason}");
+        }
+    };
+    let Some(data) = paths.data.as_deref() else {
+        say_why("no data directory");
+        return Ok(());
+    };
+    let config = Library::config_only(paths.config_dir());
+    let state = crate::store::nudge_state::load(data);
+    if let Some(silence) = nudge::early_silence(&state, config.nudge.hours, &now) {
+        say_why(&silence.reason());
+        return Ok(());
+    }
+    let lib = Library::load(paths.config_dir());
+    let since = now.timestamp() - jiff::SignedDuration::from_hours(24 * nudge::LOOK_BACK_DAYS);
+    let recent = match crate::store::tail::tail(data, since, nudge::LOOK_BACK_SESSIONS) {
+        Ok(r) => r,
+        Err(e) => {
+            say_why(&e.to_string());
+            return Ok(());
+        }
+    };
+    let offers: Vec<Offer> = lib
+        .routines
+        .iter()
+        .map(|r| Offer {
+            id: r.id.clone(),
+            area: r.area.as_str().to_string(),
+            length: r.total(),
+        })
+        .collect();
+    let input = Input {
+        recent: &recent,
+        routines: &offers,
+        state: &state,
+        hours: lib.config.nudge.hours,
+        // Today's answer in the day log (`knotless day yes|no`); unanswered is unknown.
+        headache_today: crate::store::days::load(data)
+            .ok()
+            .and_then(|(log, _)| log.get(now.date()).map(|a| a.headache)),
+    };
+    let n = match nudge::decide(&input, &now) {
+        Ok(n) => n,
+        Err(silence) => {
+            say_why(&silence.reason());
+            return Ok(());
+        }
+    };
+    // Remember first: if that cannot be done, saying nothing is kinder than saying the same
+    // thing at every prompt.
+    let spoke = nudge::NudgeState {
+        last_spoken: Some(now.date()),
+        ..state
+    };
+    if let Err(e) = crate::store::nudge_state::save(data, &spoke, false) {
+        say_why(&format!(
+            "could not remember that it spoke ({}): {e}",
+            data.join(crate::store::nudge_state::NUDGE_FILE).display()
+        ));
+        return Ok(());
+    }
+    if notify && send_notification(&n) {
+        return Ok(());
+    }
+    let styled = !g.no_color && io::stdout().is_terminal();
+    let _ = writeln!(out, "{}", line(&n, styled));
+    Ok(())
+}
+
+/// Now in the local time zone. A prompt runs the nudge all day long, and finding the zone by
+/// its name makes jiff list the whole zoneinfo folder first (most of a millisecond of a
+/// fresh process); reading `/etc/localtime` itself gives the same rules without that. `TZ`,
+/// or a system without that file, goes the usual way.
+fn local_now() -> jiff::Zoned {
+    #[cfg(unix)]
+    if std::env::var_os("TZ").is_none()
+        && let Ok(bytes) = std::fs::read("/etc/localtime")
+        && let Ok(tz) = jiff::tz::TimeZone::tzif("localtime", &bytes)
+    {
+        return jiff::Timestamp::now().to_zoned(tz);
+    }
+    jiff::Zoned::now()
+}
+
+/// The nudge as printed: the command in bold on a terminal, plain text otherwise.
+fn line(n: &Nudge, styled: bool) -> String {
+    if styled {
+        format!("{} — \x1b[1m{}\x1b[22m ({})", n.lead, n.command, n.length)
+    } else {
+        n.text()
+    }
+}
+
+fn snooze_cmd(
+    paths: &Paths,
+    s: Snooze,
+    now: &jiff::Zoned,
+    out: &mut dyn Write,
+) -> Result<(), UserError> {
+    let data = paths.data_dir()?;
+    let mut state = crate::store::nudge_state::load(data);
+    let msg = match s {
+        Snooze::Off => {
+            state.snoozed_until = None;
+            "The nudge is back on.".to_string()
+        }
+        Snooze::For(d) => {
+            let until =
+                now.timestamp() + jiff::SignedDuration::try_from(d).map_err(|e| e.to_string())?;
+            state.snoozed_until = Some(until.round(jiff::Unit::Second).unwrap_or(until));
+            format!(
+                "No nudges until {}.",
+                until
+                    .to_zoned(now.time_zone().clone())
+                    .strftime("%a %-d %b %H:%M")
+            )
+        }
+    };
+    crate::store::nudge_state::save(data, &state, true).map_err(|e| {
+        format!(
+            "could not save {}: {e}",
+            data.join(crate::store::nudge_state::NUDGE_FILE).display()
+        )
+    })?;
+    writeln!(out, "{msg}").map_err(|e| e.to_string())
+}
+
+/// Sends the nudge through `notify-send` when there is one on PATH and it works in time;
+/// false means the caller should print it instead.
+fn send_notification(n: &Nudge) -> bool {
+    let Some(exe) = find_on_path("notify-send") else {
+        return false;
+    };
+    let child = Command::new(exe)
+        .arg("--app-name=knotless")
+        .arg("--urgency=low")
+        .arg(&n.lead)
+        .arg(format!("{} ({})", n.command, n.length))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn();
+    let Ok(mut child) = child else {
+        return false;
+    };
+    let start = Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return status.success(),
+            Ok(None) if start.elapsed() < NOTIFY_WAIT => {
+                std::thread::sleep(Duration::from_millis(10))
+            }
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return false;
+            }
+        }
+    }
+}
+
+/// The first executable file called `name` in `$PATH`.
+pub fn find_on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(name))
+        .find(|p| is_executable(p))
+}
+
+fn is_executable(p: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        p.metadata()
+            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        p.is_file()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// remind
+
+pub struct RemindArgs {
+    pub at: Option<u16>,
+    pub days: Option<Weekdays>,
+    pub print: Option<RemindFormat>,
+    pub install: bool,
+    pub enable: bool,
+    pub remove: bool,
+}
+
+pub fn remind_cmd(
+    g: &Global,
+    paths: &Paths,
+    a: RemindArgs,
+    out: &mut dyn Write,
+) -> Result<(), UserError> {
+    let io_err = |e: io::Error| e.to_string();
+    if a.remove {
+        return remove(out);
+    }
+    let at = a.at.ok_or("say when with --at HH:MM")?;
+    let schedule = Schedule {
+        at,
+        days: a.days.unwrap_or(Weekdays::EVERY_DAY),
+    };
+    let exe = std::env::current_exe()
+        .map_err(|e| format!("cannot tell where the knotless program is: {e}"))?;
+    let exe = exe.to_string_lossy();
+    let extra = dir_flags(g);
+    let hours = Library::load(paths.config_dir()).config.nudge.hours;
+    if !hours.contains(at) {
+        eprintln!(
+            "note: {} is outside the nudge's hours ({hours}), so the reminder would stay silent; \
+             change [nudge] hours in config.toml or pick another time",
+            format_args!("{:02}:{:02}", at / 60, at % 60)
+        );
+    }
+    match a.print {
+        Some(RemindFormat::Systemd) => {
+            out.write_all(remind::systemd_text(&schedule, &exe, &extra).as_bytes())
+                .map_err(io_err)?;
+            return Ok(());
+        }
+        Some(RemindFormat::Cron) => {
+            out.write_all(remind::cron_text(&schedule, &exe, &extra).as_bytes())
+                .map_err(io_err)?;
+            return Ok(());
+        }
+        None => {}
+    }
+    // --install
+    let dir = unit_dir()?;
+    let units = remind::systemd_units(&schedule, &exe, &extra);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    write_atomic(&dir.join(remind::SERVICE_NAME), &units.service)?;
+    write_atomic(&dir.join(remind::TIMER_NAME), &units.timer)?;
+    writeln!(
+        out,
+        "Wrote {} and {} (a nudge {}).",
+        dir.join(remind::SERVICE_NAME).display(),
+        remind::TIMER_NAME,
+        schedule.describe()
+    )
+    .map_err(io_err)?;
+    if a.enable {
+        systemctl(&["daemon-reload"])?;
+        systemctl(&["enable", "--now", remind::TIMER_NAME])?;
+        writeln!(
+            out,
+            "Enabled: systemctl --user list-timers shows when it runs next."
+        )
+        .map_err(io_err)?;
+    } else {
+        writeln!(out, "To turn it on, run:\n  {}", remind::enable_line()).map_err(io_err)?;
+    }
+    Ok(())
+}
+
+/// `--config-dir`/`--data-dir` (or their environment variables) carried into the reminder,
+/// so it reads the same files as this run.
+fn dir_flags(g: &Global) -> Vec<String> {
+    let mut v = Vec::new();
+    if let Some(d) = &g.config_dir {
+        v.push("--config-dir".into());
+        v.push(absolute(d));
+    }
+    if let Some(d) = &g.data_dir {
+        v.push("--data-dir".into());
+        v.push(absolute(d));
+    }
+    v
+}
+
+fn absolute(p: &Path) -> String {
+    std::path::absolute(p)
+        .unwrap_or_else(|_| p.to_path_buf())
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// `$XDG_CONFIG_HOME/systemd/user`, else `~/.config/systemd/user`.
+fn unit_dir() -> Result<PathBuf, UserError> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
+        .ok_or("no home directory: set HOME or XDG_CONFIG_HOME")?;
+    Ok(base.join("systemd").join("user"))
+}
+
+fn write_atomic(path: &Path, text: &str) -> Result<(), UserError> {
+    let fail = |e: io::Error| format!("cannot write {}: {e}", path.display());
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    let mut f = std::fs::File::create(&tmp).map_err(fail)?;
+    f.write_all(text.as_bytes()).map_err(fail)?;
+    f.sync_all().map_err(fail)?;
+    drop(f);
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        fail(e)
+    })
+}
+
+fn systemctl(args: &[&str]) -> Result<(), UserError> {
+    let shown = format!("systemctl --user {}", args.join(" "));
+    let o = Command::new("systemctl")
+        .arg("--user")
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| {
+            format!("could not run `{shown}`: {e}; the units are installed, run it yourself")
+        })?;
+    if o.status.success() {
+        return Ok(());
+    }
+    let err = String::from_utf8_lossy(&o.stderr);
+    Err(format!(
+        "`{shown}` failed: {}; the units are installed",
+        err.trim().lines().next().unwrap_or("no message")
+    ))
+}
+
+fn remove(out: &mut dyn Write) -> Result<(), UserError> {
+    let dir = unit_dir()?;
+    let files = [dir.join(remind::TIMER_NAME), dir.join(remind::SERVICE_NAME)];
+    if !files.iter().any(|f| f.exists()) {
+        return writeln!(
+            out,
+            "No knotless reminder is installed in {}.",
+            dir.display()
+        )
+        .map_err(|e| e.to_string());
+    }
+    // Stop it first; if systemd is not there (or not running), removing the files is enough.
+    let stopped = find_on_path("systemctl").is_some()
+        && systemctl(&["disable", "--now", remind::TIMER_NAME]).is_ok();
+    for f in &files {
+        match std::fs::remove_file(f) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(format!("cannot remove {}: {e}", f.display())),
+        }
+    }
+    if stopped {
+        let _ = systemctl(&["daemon-reload"]);
+    }
+    writeln!(
+        out,
+        "Removed {} and {}{}.",
+        files[0].display(),
+        remind::SERVICE_NAME,
+        if stopped {
+            " (stopped and disabled)"
+        } else {
+            ""
+        }
+    )
+    .map_err(|e| e.to_string())
+}
