@@ -419,7 +419,7 @@ fn stats_as_text_and_json() {
     assert_eq!(value["weekly_goal"], 3);
     assert_eq!(value["this_week"]["sessions"], 2);
     assert_eq!(value["external"]["last"]["days_ago"], 5);
-    assert_eq!(value["routines"][0]["pain"]["change_n"], 1);
+    assert_eq!(value["routines"][0]["pain"]["n"], 1);
 
     let empty = stats::compute(Vec::<SessionRecord>::new(), &now(), 3);
     let out = text(|w| review::write_stats_text(w, &empty));
@@ -457,14 +457,15 @@ fn the_report_says_what_was_logged() {
         "{out}"
     );
     assert!(
-        out.contains("| Title of desk\\-break | shoulders | 1 | 4 min | 4.0 | – | – |")
-            || out.contains("| Title of desk-break | shoulders | 1 | 4 min | 4.0 | – | – |"),
+        out.contains("| Title of desk\\-break | shoulders | 1 | 4 min | – | – | – |")
+            || out.contains("| Title of desk-break | shoulders | 1 | 4 min | – | – | – |"),
         "{out}"
     );
     assert!(out.contains("## Sessions by area"));
     assert!(out.contains("## Head pain before and after sessions, by week"));
     assert!(
-        out.contains("| Mon 16 Nov 2026 | 2 | 5.0 | 3.0 | −3.0 (n=1) |"),
+        // Only the session rated before and after: 6 → 3, not (6 + 4) / 2 → 3.
+        out.contains("| Mon 16 Nov 2026 | 2 | 6.0 | 3.0 | −3.0 (n=1) |"),
         "{out}"
     );
     assert!(out.contains("## Professional sessions"));

@@ -221,16 +221,7 @@ pub fn fmt_pain(before: Option<u8>, after: Option<u8>) -> String {
     }
 }
 
-/// A signed change with a real minus sign: "−1.9", "+0.5", "0.0".
-pub fn fmt_change(change: f64) -> String {
-    if change < -0.05 {
-        format!("−{:.1}", -change)
-    } else if change > 0.05 {
-        format!("+{change:.1}")
-    } else {
-        "0.0".to_string()
-    }
-}
+pub use crate::model::format::fmt_change;
 
 /// A stored time shown in local time: "Tue 2026-11-24 17:05".
 pub fn fmt_local(stored: &Stamp, tz: &TimeZone) -> String {
@@ -492,17 +483,10 @@ fn plural(n: u32) -> &'static str {
 }
 
 fn pain_cells(p: &PainStats) -> (String, String) {
-    let avg = |a: Option<f64>| a.map_or("–".to_string(), |a| format!("{a:.1}"));
-    let before_after = if p.before_n == 0 && p.after_n == 0 {
-        String::new()
-    } else {
-        format!("{} → {}", avg(p.before_avg), avg(p.after_avg))
-    };
-    let change = match p.change_avg {
-        Some(c) => format!("{} (n={})", fmt_change(c), p.change_n),
-        None => String::new(),
-    };
-    (before_after, change)
+    (
+        p.before_after().unwrap_or_default(),
+        p.change_text().unwrap_or_default(),
+    )
 }
 
 /// `stats` as text: the figures of the Stats screen.
@@ -681,14 +665,16 @@ fn md(text: &str) -> String {
     out
 }
 
-fn avg_cell(avg: Option<f64>) -> String {
-    avg.map_or("–".to_string(), |a| format!("{a:.1}"))
-}
-
-fn change_cell(p: &PainStats) -> String {
-    match p.change_avg {
-        Some(c) => format!("{} (n={})", fmt_change(c), p.change_n),
-        None => "–".to_string(),
+/// Report cells for head pain: before, after and change, all from the paired sessions.
+fn pain_report_cells(p: &PainStats) -> (String, String, String) {
+    let avg = |a: Option<f64>| a.map_or("–".to_string(), |a| format!("{a:.1}"));
+    match p.before_after() {
+        Some(_) => (
+            avg(p.before_avg),
+            avg(p.after_avg),
+            p.change_text().unwrap_or_default(),
+        ),
+        None => ("–".into(), "–".into(), "–".into()),
     }
 }
 
@@ -814,11 +800,11 @@ pub fn write_report<R: Borrow<SessionRecord>>(
         let _ = writeln!(s);
         let _ = writeln!(
             s,
-            "| Routine | Area | Sessions | Active time | Head pain before (avg) | after (avg) | Change where both given |"
+            "| Routine | Area | Sessions | Active time | Head pain before (avg) | after (avg) | Change |"
         );
         let _ = writeln!(s, "|---|---|--:|--:|--:|--:|--:|");
         for (title, area, b) in &rows {
-            let p = b.pain.finish();
+            let (pb, pa, pc) = pain_report_cells(&b.pain.finish());
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} | {} | {} | {} |",
@@ -826,9 +812,9 @@ pub fn write_report<R: Borrow<SessionRecord>>(
                 md(area),
                 b.sessions,
                 fmt_minutes(b.secs / 60.0),
-                avg_cell(p.before_avg),
-                avg_cell(p.after_avg),
-                change_cell(&p)
+                pb,
+                pa,
+                pc
             );
         }
 
@@ -881,31 +867,25 @@ pub fn write_report<R: Borrow<SessionRecord>>(
         let _ = writeln!(s);
         let _ = writeln!(
             s,
-            "| {} | Sessions | Before (avg) | After (avg) | Change where both given |",
+            "| {} | Sessions | Head pain before (avg) | after (avg) | Change |",
             if monthly { "Month" } else { "Week of" }
         );
         let _ = writeln!(s, "|---|--:|--:|--:|--:|");
         for (key, b) in &trend {
-            let p = b.pain.finish();
+            let (pb, pa, pc) = pain_report_cells(&b.pain.finish());
             let label = if monthly {
                 key.strftime("%B %Y").to_string()
             } else {
                 key.strftime("%a %-d %b %Y").to_string()
             };
-            let _ = writeln!(
-                s,
-                "| {label} | {} | {} | {} | {} |",
-                b.sessions,
-                avg_cell(p.before_avg),
-                avg_cell(p.after_avg),
-                change_cell(&p)
-            );
+            let _ = writeln!(s, "| {label} | {} | {} | {} | {} |", b.sessions, pb, pa, pc);
         }
         let _ = writeln!(s);
         let _ = writeln!(
             s,
-            "Weeks or months without any session are left out. \"Change\" is the rating after \
-             minus the rating before (negative: lower after the session)."
+            "Weeks or months without any session are left out. Head pain is averaged over the \
+             sessions rated both before and after (n); \"Change\" is after minus before \
+             (negative: lower after the session)."
         );
     }
 

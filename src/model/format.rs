@@ -11,3 +11,15 @@ pub fn fmt_days_ago(days: i32) -> String {
         d => format!("{d} days ago"),
     }
 }
+
+/// A signed change with a real minus sign, to one decimal: "−1.9", "+0.5", "0.0".
+pub fn fmt_change(change: f64) -> String {
+    let tenths = (change * 10.0).round();
+    if !tenths.is_finite() || tenths == 0.0 {
+        "0.0".to_string()
+    } else if tenths < 0.0 {
+        format!("−{:.1}", -tenths / 10.0)
+    } else {
+        format!("+{:.1}", tenths / 10.0)
+    }
+}

@@ -531,8 +531,8 @@ fn routine_detail(
                 d.count,
                 if d.count == 1 { "" } else { "s" }
             );
-            if let Some((avg, n)) = d.pain_change {
-                s.push_str(&format!(" · head {} avg (n={n})", signed(avg)));
+            if let Some(change) = &d.pain_change {
+                s.push_str(&format!(" · head {change} avg"));
             }
             s
         }
@@ -590,17 +590,6 @@ fn routine_detail(
     head.append(&mut steps);
     head.extend(tail);
     head
-}
-
-/// "−1.9", "+0.5", "0": a change with a real minus sign.
-pub fn signed(x: f64) -> String {
-    if x.abs() < 0.05 {
-        "0".into()
-    } else if x < 0.0 {
-        format!("−{:.1}", -x)
-    } else {
-        format!("+{x:.1}")
-    }
 }
 
 impl Screen for Home {
