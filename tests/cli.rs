@@ -131,8 +131,12 @@ fn list_groups_by_area_and_marks_user_routines() {
     assert!(mine["source"].as_str().unwrap().ends_with("my-jaw.toml"));
 
     let out = knotless(c.path(), d.path(), &["list", "--area", "nek"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).starts_with("error: unknown area \"nek\"; did you mean `neck`?"));
+    assert_eq!(out.status.code(), Some(2), "a bad flag value is bad usage");
+    assert!(
+        text(&out.stderr).contains("'nek' for '--area <AREA>': unknown area; did you mean `neck`?"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]

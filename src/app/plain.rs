@@ -367,9 +367,15 @@ pub fn breathing_length(for_: Option<&str>, breaths: Option<u32>) -> Result<Leng
     match (for_, breaths) {
         (_, Some(n)) => Ok(Length::Breaths(n)),
         (Some(d), None) => crate::library::parse_duration(d)
-            .filter(|d| *d >= Duration::from_secs(10) && *d <= Duration::from_secs(3600))
+            .filter(|d| crate::core::rules::breathing_time_allowed(*d))
             .map(Length::Time)
-            .ok_or_else(|| format!("\"{d}\" is not a length between 10 seconds and an hour; write it like 5m, 90s or \"2m 30s\"")),
+            .ok_or_else(|| {
+                format!(
+                    "\"{d}\" is not a length between {} and {} minutes; write it like 5m, 90s or \"2m 30s\"",
+                    crate::core::rules::BREATHING_MINUTES[0],
+                    crate::core::rules::BREATHING_MAX_TIME.as_secs() / 60
+                )
+            }),
         (None, None) => Ok(Length::Time(Duration::from_secs(300))),
     }
 }

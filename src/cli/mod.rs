@@ -103,10 +103,18 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
             format,
         } => history_cmd(&paths, since, until, routine, format, &mut out)?,
         Command::Stats {
+            period,
             since,
             json,
             started,
-        } => stats_cmd(&paths, &since, json, started, &mut out)?,
+        } => stats_cmd(
+            &paths,
+            period.period(),
+            since.as_deref(),
+            json,
+            started,
+            &mut out,
+        )?,
         Command::Report { since, started } => report_cmd(&paths, &since, started, &mut out)?,
         Command::Day {
             answer,
@@ -327,7 +335,8 @@ fn history_cmd(
 
 fn stats_cmd(
     paths: &Paths,
-    since: &str,
+    period: crate::core::stats::Period,
+    since: Option<&str>,
     json: bool,
     started: Option<jiff::civil::Date>,
     out: &mut dyn Write,
@@ -335,8 +344,13 @@ fn stats_cmd(
     use crate::core::stats::{StatsBuilder, StatsOptions};
     let now = jiff::Zoned::now();
     let cfg = Library::load(paths.config_dir()).config;
-    let mut opts = StatsOptions::new(cfg.weekly_goal);
-    opts.since = Some(crate::cli::review::parse_when(since, &now)?);
+    let opts = match since {
+        Some(since) => StatsOptions {
+            since: Some(crate::cli::review::parse_when(since, &now)?),
+            ..StatsOptions::new(cfg.weekly_goal)
+        },
+        None => StatsOptions::for_period(cfg.weekly_goal, period, &now),
+    };
     let mut b = StatsBuilder::new(&now, opts);
     let mut sessions = crate::core::days::SessionDays::new(now.time_zone().clone());
     let data = data_dir(paths)?;

@@ -547,10 +547,11 @@ pub fn write_stats_text(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
 
     let period = match stats.since {
         Some(since) => format!(
-            " since {}",
+            ", {} (since {})",
+            stats.period,
             since.to_zoned(tz_of(stats)).strftime("%Y-%m-%d")
         ),
-        None => String::new(),
+        None => format!(", {}", stats.period),
     };
     if !stats.by_area.is_empty() {
         writeln!(out)?;

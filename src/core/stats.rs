@@ -45,6 +45,8 @@ pub struct StatsOptions {
     /// this (`stats --since 90d`). The weekly figures, the calendar and "days since the last
     /// professional session" always look at everything.
     pub since: Option<Timestamp>,
+    /// What the period is called in [`Stats::period`]; `None` writes it from `since`.
+    pub period_label: Option<String>,
 }
 
 impl StatsOptions {
@@ -53,7 +55,77 @@ impl StatsOptions {
             weekly_goal,
             weeks: DEFAULT_WEEKS,
             since: None,
+            period_label: None,
         }
+    }
+
+    /// The options for one of the named periods, as of `now`.
+    pub fn for_period(weekly_goal: u32, period: Period, now: &Zoned) -> Self {
+        StatsOptions {
+            since: period.since(now),
+            period_label: Some(period.label().to_string()),
+            ..StatsOptions::new(weekly_goal)
+        }
+    }
+}
+
+/// The periods the Stats screen and `stats --period` offer, shortest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Period {
+    FourWeeks,
+    #[default]
+    NinetyDays,
+    Year,
+    All,
+}
+
+impl Period {
+    pub const ALL: [Period; 4] = [
+        Period::FourWeeks,
+        Period::NinetyDays,
+        Period::Year,
+        Period::All,
+    ];
+
+    /// How the command line writes it: "4w", "90d", "1y", "all".
+    pub fn key(self) -> &'static str {
+        match self {
+            Period::FourWeeks => "4w",
+            Period::NinetyDays => "90d",
+            Period::Year => "1y",
+            Period::All => "all",
+        }
+    }
+
+    /// "last 4 weeks", "last 90 days", "last year", "all time".
+    pub fn label(self) -> &'static str {
+        match self {
+            Period::FourWeeks => "last 4 weeks",
+            Period::NinetyDays => "last 90 days",
+            Period::Year => "last year",
+            Period::All => "all time",
+        }
+    }
+
+    /// The first instant of the period (calendar days back from `now`, so a DST change
+    /// does not move it by an hour); `None` for all time.
+    pub fn since(self, now: &Zoned) -> Option<Timestamp> {
+        let span = match self {
+            Period::FourWeeks => 28.days(),
+            Period::NinetyDays => 90.days(),
+            Period::Year => 1.year(),
+            Period::All => return None,
+        };
+        Some(
+            now.checked_sub(span)
+                .map_or(now.timestamp(), |z| z.timestamp()),
+        )
+    }
+
+    /// The next period, for a key that steps through them.
+    pub fn next(self) -> Period {
+        let i = Period::ALL.iter().position(|p| *p == self).unwrap_or(0);
+        Period::ALL[(i + 1) % Period::ALL.len()]
     }
 }
 
@@ -128,6 +200,8 @@ pub struct Stats {
     pub today: Date,
     /// The period of the period figures (see [`StatsOptions::since`]); `None` = everything.
     pub since: Option<Timestamp>,
+    /// What that period is called: "last 90 days", "all time", "since 2026-11-01".
+    pub period: String,
     pub weekly_goal: u32,
     /// This week so far (Monday to today). The same as the last entry of `weeks`.
     pub this_week: WeekStats,
@@ -731,6 +805,11 @@ impl StatsBuilder {
             time_zone: self.tz.iana_name().unwrap_or("local").to_string(),
             today: self.today,
             since: self.options.since,
+            period: self.options.period_label.clone().unwrap_or_else(|| {
+                self.options.since.map_or("all time".to_string(), |s| {
+                    format!("since {}", local_date(s, &self.tz))
+                })
+            }),
             weekly_goal: self.options.weekly_goal,
             this_week,
             weeks,
