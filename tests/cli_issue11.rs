@@ -93,3 +93,58 @@ fn stats_names_its_period_and_takes_the_screens_choices() {
     );
     assert_eq!(out.status.code(), Some(2), "--since and --period conflict");
 }
+
+/// `show … | head -1`, `history --format jsonl | head`, `stats --json | head`: the reader
+/// closes the pipe early; knotless ends quietly with success, like `cat`.
+#[test]
+fn a_closed_pipe_ends_quietly_with_success() {
+    let (c, d) = dirs();
+    for i in 0..3 {
+        let out = knotless(
+            c.path(),
+            d.path(),
+            &[
+                "log",
+                &format!("physio {i}"),
+                "--at",
+                &format!("{} days ago", i + 1),
+            ],
+        );
+        assert!(out.status.success());
+    }
+    for args in [
+        &["show", "neck-release"][..],
+        &["history", "--format", "jsonl"],
+        &["history", "--format", "csv"],
+        &["history"],
+        &["stats", "--json"],
+        &["stats"],
+        &["report"],
+        &["list"],
+        &["patterns"],
+        &["completions", "bash"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_knotless"))
+            .args(args)
+            .env("KNOTLESS_CONFIG_DIR", c.path())
+            .env("KNOTLESS_DATA_DIR", d.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the pipe before reading anything, as `head` does once it has its lines
+        // (the child is still loading, so every write meets the closed pipe).
+        drop(child.stdout.take());
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert!(status.success(), "{args:?}: {status:?} {err}");
+        assert!(!err.contains("Broken pipe"), "{args:?}: {err}");
+    }
+}

@@ -52,7 +52,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
         other => other,
     };
     let stdout = io::stdout();
-    let mut out = stdout.lock();
+    let mut out = PipeOut::new(stdout.lock());
     let io_err = |e: io::Error| e.to_string();
     match command {
         Command::Completions { shell } => {
@@ -172,6 +172,51 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
     }
     out.flush().map_err(io_err)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Standard output that treats a closed pipe (`knotless history | head`) as the reader
+/// having all it wants, like `cat`: the rest of the output is dropped and the command
+/// ends quietly with success rather than with "error: Broken pipe".
+pub struct PipeOut<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> PipeOut<W> {
+    pub fn new(inner: W) -> Self {
+        PipeOut {
+            inner,
+            closed: false,
+        }
+    }
+
+    fn absorb<T>(&mut self, r: io::Result<T>, nothing: T) -> io::Result<T> {
+        match r {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(nothing)
+            }
+            other => other,
+        }
+    }
+}
+
+impl<W: Write> Write for PipeOut<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        let r = self.inner.write(buf);
+        self.absorb(r, buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let r = self.inner.flush();
+        self.absorb(r, ())
+    }
 }
 
 /// `knotless` with no command: home (behind the first-run notice if it was never
