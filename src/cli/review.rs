@@ -716,8 +716,10 @@ pub fn write_report<R: Borrow<SessionRecord>>(
     };
     let today = now.date();
     let period_days = stats::days_between(first_day, today) + 1;
-    let self_care: Vec<&(Timestamp, &SessionRecord)> =
-        chosen.iter().filter(|(_, r)| r.is_self_care()).collect();
+    let self_care: Vec<&(Timestamp, &SessionRecord)> = chosen
+        .iter()
+        .filter(|(_, r)| r.is_self_care() && r.counts())
+        .collect();
     let external: Vec<&(Timestamp, &SessionRecord)> =
         chosen.iter().filter(|(_, r)| !r.is_self_care()).collect();
 

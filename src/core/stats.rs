@@ -4,7 +4,8 @@
 //!
 //! What counts:
 //! - A *session* is any record of kind `routine` or `breathing`, whatever its outcome —
-//!   completed, stopped early and interrupted all count, because the user did show up.
+//!   completed, stopped early and interrupted all count, because the user did show up —
+//!   except one with under 3 s active (`SessionRecord::counts`): that one never started.
 //!   Professional sessions (kind `external`, from `knotless log`) are counted apart.
 //! - *Minutes* are active minutes (`active_secs`, pauses excluded); for an external session,
 //!   the duration the user logged.
@@ -583,8 +584,12 @@ impl StatsBuilder {
         }
     }
 
-    /// Takes one record into account.
+    /// Takes one record into account (nothing, for one that does not count: see
+    /// [`SessionRecord::counts`]).
     pub fn add(&mut self, r: &SessionRecord) {
+        if !r.counts() {
+            return;
+        }
         let started = r.started();
         let day = local_date(started, &self.tz);
         let day_n = day_number(day);
