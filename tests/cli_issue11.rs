@@ -148,3 +148,210 @@ fn a_closed_pipe_ends_quietly_with_success() {
         assert!(!err.contains("Broken pipe"), "{args:?}: {err}");
     }
 }
+
+/// Item 13: an exact id, then the one id starting with the words, then the one id or
+/// name containing them.
+#[test]
+fn routine_lookup_prefers_id_then_prefix_then_name() {
+    let c = tempfile::tempdir().unwrap();
+    let lib = knotless::library::Library::load(Some(c.path()));
+    let find = |q: &str| lib.find(q).map(|r| r.id.clone());
+    assert_eq!(find("neck-release").unwrap(), "neck-release");
+    assert_eq!(
+        find("neck").unwrap(),
+        "neck-release",
+        "id prefix beats names"
+    );
+    assert_eq!(find("jaw").unwrap(), "jaw-and-temples");
+    assert_eq!(find("desk").unwrap(), "desk-reset");
+    assert_eq!(
+        find("Foam roller").unwrap(),
+        "upper-back-roller",
+        "a unique name match"
+    );
+    assert!(matches!(
+        lib.find("upper"),
+        Err(knotless::library::FindError::Ambiguous { .. })
+    ));
+    assert_eq!(lib.candidates("upper").len(), 2);
+    assert!(lib.find("zzz").is_err());
+    assert_eq!(lib.find_pattern("cyclic").unwrap().id, "cyclic-sigh");
+}
+
+#[test]
+fn an_ambiguous_name_asks_with_a_numbered_pick() {
+    use knotless::cli::routines::pick_numbered;
+    let c = tempfile::tempdir().unwrap();
+    let lib = knotless::library::Library::load(Some(c.path()));
+    let choices = lib.candidates("upper");
+    let mut shown = Vec::new();
+    let r = pick_numbered("upper", &choices, &mut &b"2\n"[..], &mut shown).unwrap();
+    assert_eq!(r.id, choices[1].id);
+    let shown = text(&shown);
+    assert!(shown.contains("   1  upper-back-roller"), "{shown}");
+    assert!(
+        shown.contains("Which one? (1-2, Enter to cancel)"),
+        "{shown}"
+    );
+    for bad in [&b"\n"[..], b"", b"3\n", b"x\n"] {
+        let mut sink = Vec::new();
+        assert!(pick_numbered("upper", &choices, &mut &bad[..], &mut sink).is_err());
+    }
+    // Not on a terminal: the ambiguity is an error with the candidates, exit 1.
+    let (c, d) = dirs();
+    let out = knotless(c.path(), d.path(), &["show", "upper"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("upper-back-roller"));
+}
+
+/// Splits an example line as a shell would for these simple cases: words, "double" and
+/// 'single' quotes; stops at a redirection, a comment or a parenthesised remark.
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut quote = None;
+    let mut in_word = false;
+    for ch in line.chars() {
+        match quote {
+            Some(q) if ch == q => quote = None,
+            Some(_) => cur.push(ch),
+            None if ch == '"' || ch == '\'' => {
+                quote = Some(ch);
+                in_word = true;
+            }
+            None if ch.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            None if !in_word && (ch == '(' || ch == '#' || ch == '>' || ch == '|') => break,
+            None => {
+                cur.push(ch);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        words.push(cur);
+    }
+    words
+}
+
+/// Every concrete example line (`knotless …` with no placeholders) in the README and in
+/// every command's `--help`.
+fn documented_examples(c: &Path, d: &Path) -> Vec<(String, Vec<String>)> {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let mut texts = vec![("README.md".to_string(), readme)];
+    let top = text(&knotless(c, d, &["--help"]).stdout);
+    let subcommands: Vec<String> = top
+        .split("Commands:")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|c| c != "help")
+        .collect();
+    assert!(subcommands.len() > 10, "{subcommands:?}");
+    texts.push(("--help".into(), top));
+    for sc in &subcommands {
+        let out = knotless(c, d, &[sc, "--help"]);
+        texts.push((format!("{sc} --help"), text(&out.stdout)));
+    }
+    let mut found = Vec::new();
+    for (source, body) in texts {
+        let readme = source == "README.md";
+        let mut fenced = false;
+        for line in body.lines() {
+            if line.trim_start().starts_with("```") {
+                fenced = !fenced;
+                continue;
+            }
+            // README: only code blocks; help: only indented example lines.
+            if (readme && !fenced) || (!readme && !line.starts_with(' ')) {
+                continue;
+            }
+            let line = line.trim().trim_start_matches("$ ");
+            let Some(rest) = line.strip_prefix("knotless ") else {
+                continue;
+            };
+            // Two spaces start a remark: "knotless        open the app (home)".
+            let words = shell_words(rest.split("  ").next().unwrap_or(""));
+            // The synopsis lines: placeholders in capitals, [optional] parts, a|b choices.
+            let placeholder = words.iter().any(|w| {
+                w.contains('[')
+                    || w.contains('|')
+                    || w.contains("...")
+                    || (w.len() > 1 && w.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+            });
+            if words.is_empty() || placeholder {
+                continue;
+            }
+            found.push((source.clone(), words));
+        }
+    }
+    found
+}
+
+/// Item 13: the README's and `--help`'s examples work on a fresh install. `run` and
+/// `breathe` go to plain mode (stdout is a pipe): the example works once it prints its
+/// first cue line, then it is stopped.
+#[test]
+fn every_documented_example_works() {
+    let (c, d) = dirs();
+    let examples = documented_examples(c.path(), d.path());
+    let words: Vec<String> = examples.iter().map(|(_, w)| w.join(" ")).collect();
+    for must in [
+        "run neck-release",
+        "run desk",
+        "run jaw --plain",
+        "breathe resonance --for 10m",
+    ] {
+        assert!(
+            words.iter().any(|w| w == must),
+            "{must:?} not found in {words:?}"
+        );
+    }
+    for (source, args) in &examples {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        if matches!(args.first(), Some(&"run") | Some(&"breathe")) || args.is_empty() {
+            if args.is_empty() {
+                continue; // `knotless` alone opens the app; the e2e tests cover it
+            }
+            let mut child = Command::new(env!("CARGO_BIN_EXE_knotless"))
+                .args(&args)
+                .env("KNOTLESS_CONFIG_DIR", c.path())
+                .env("KNOTLESS_DATA_DIR", d.path())
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut first = [0u8; 1];
+            let got = child.stdout.as_mut().unwrap().read(&mut first).unwrap();
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                got == 1,
+                "{source}: knotless {args:?} printed nothing: {}",
+                text(&out.stderr)
+            );
+            assert!(
+                !text(&out.stderr).contains("error"),
+                "{source}: {args:?}: {}",
+                text(&out.stderr)
+            );
+            continue;
+        }
+        let out = knotless(c.path(), d.path(), &args);
+        assert!(
+            out.status.success(),
+            "{source}: knotless {}: {}",
+            args.join(" "),
+            text(&out.stderr)
+        );
+    }
+}

@@ -61,7 +61,7 @@ pub enum Command {
         after_help = "Examples:\n  knotless run neck-release\n  knotless run \"desk\"        (a unique part of the name)\n  knotless run jaw --plain    (timed text lines instead of a screen)"
     )]
     Run {
-        /// The routine's id, or a unique part of its name
+        /// The routine's id, the start of one, or a unique part of its name
         routine: String,
         /// Print timed cue lines instead of drawing a screen (also used when output is not a terminal)
         #[arg(long)]

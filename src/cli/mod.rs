@@ -79,8 +79,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
         Command::Show { routine } => {
             let lib = Library::load(paths.config_dir());
             warn_problems(&lib);
-            let r = lib.find(&routine).map_err(|e| e.to_string())?;
-            routines::show(&lib, r, &mut out).map_err(io_err)?;
+            let r = routines::find_routine(&lib, &routine)?;
+            routines::show(&lib, &r, &mut out).map_err(io_err)?;
         }
         Command::Check { paths: files } => {
             let lib = Library::load(paths.config_dir());
@@ -511,7 +511,7 @@ fn run_cmd(
 ) -> Result<ExitCode, UserError> {
     let mut env = make_env(g, paths);
     warn_problems(&env.lib);
-    let routine = env.lib.find(query).map_err(|e| e.to_string())?.clone();
+    let routine = routines::find_routine(&env.lib, query)?;
     if wants_plain(plain) {
         let opts = crate::core::session::Options {
             get_ready: env.get_ready,

@@ -364,3 +364,55 @@ fn content_findings(lib: &Library, paths: &[PathBuf]) -> (Vec<String>, Vec<Strin
     }
     (errors, warnings)
 }
+
+/// The routine `query` names (see `Library::find`). When it could mean several and both
+/// standard input and standard error are terminals, asks which with a numbered pick;
+/// otherwise the ambiguity is an error listing the candidates.
+pub fn find_routine(lib: &Library, query: &str) -> Result<Routine, String> {
+    use std::io::IsTerminal;
+    match lib.find(query) {
+        Ok(r) => Ok(r.clone()),
+        Err(crate::library::FindError::Ambiguous { .. })
+            if io::stdin().is_terminal() && io::stderr().is_terminal() =>
+        {
+            let choices = lib.candidates(query);
+            pick_numbered(
+                query,
+                &choices,
+                &mut io::stdin().lock(),
+                &mut io::stderr().lock(),
+            )
+            .cloned()
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Lists `choices` numbered from 1 on `out` and reads the number of one from `input`.
+/// An empty answer, end of input or a number out of range picks nothing (an error).
+pub fn pick_numbered<'a>(
+    query: &str,
+    choices: &[&'a Routine],
+    input: &mut dyn io::BufRead,
+    out: &mut dyn Write,
+) -> Result<&'a Routine, String> {
+    let io_err = |e: io::Error| e.to_string();
+    writeln!(out, "\"{query}\" could mean:").map_err(io_err)?;
+    let id_w = choices.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    for (i, r) in choices.iter().enumerate() {
+        writeln!(out, "  {:>2}  {:<id_w$}  {}", i + 1, r.id, r.name).map_err(io_err)?;
+    }
+    write!(out, "Which one? (1-{}, Enter to cancel) ", choices.len()).map_err(io_err)?;
+    out.flush().map_err(io_err)?;
+    let mut line = String::new();
+    input.read_line(&mut line).map_err(io_err)?;
+    let answer = line.trim();
+    match answer.parse::<usize>() {
+        Ok(n) if (1..=choices.len()).contains(&n) => Ok(choices[n - 1]),
+        _ if answer.is_empty() => Err("nothing picked".to_string()),
+        _ => Err(format!(
+            "\"{answer}\" is not one of the numbers 1 to {}",
+            choices.len()
+        )),
+    }
+}

@@ -139,6 +139,39 @@ pub enum FindError {
     },
 }
 
+/// The one lookup rule for what a user types for a routine or pattern: an exact id, else
+/// the one id that starts with it, else the one whose id or name contains it (ignoring
+/// case). `Err(None)` when nothing matches, `Err(Some(..))` with the candidates of the
+/// first rule that matched several.
+fn pick_one<'a, T>(
+    items: &'a [T],
+    query: &str,
+    id: impl Fn(&T) -> &str,
+    name_has: impl Fn(&T, &str) -> bool,
+) -> Result<&'a T, Option<Vec<&'a T>>> {
+    let q = query.trim().to_lowercase();
+    if let Some(exact) = items.iter().find(|t| id(t) == query.trim()) {
+        return Ok(exact);
+    }
+    if q.is_empty() {
+        return Err(None);
+    }
+    let rules: [&dyn Fn(&T) -> bool; 3] = [
+        &|t| id(t).to_lowercase() == q,
+        &|t| id(t).to_lowercase().starts_with(&q),
+        &|t| id(t).to_lowercase().contains(&q) || name_has(t, &q),
+    ];
+    for rule in rules {
+        let hits: Vec<&T> = items.iter().filter(|t| rule(t)).collect();
+        match hits.len() {
+            0 => continue,
+            1 => return Ok(hits[0]),
+            _ => return Err(Some(hits)),
+        }
+    }
+    Err(None)
+}
+
 fn list_hint(c: &[String], lead: &str) -> String {
     if c.is_empty() {
         String::new()
@@ -246,44 +279,55 @@ impl Library {
 
     /// Picks a routine by exact id, else by a unique case-insensitive part of its id or name.
     pub fn find(&self, query: &str) -> Result<&Routine, FindError> {
-        if let Some(r) = self.routine(query) {
-            return Ok(r);
-        }
-        let hits: Vec<&Routine> = self.routines.iter().filter(|r| r.matches(query)).collect();
-        match hits.as_slice() {
-            [one] => Ok(one),
-            [] => Err(FindError::NotFound {
+        let pick = pick_one(
+            &self.routines,
+            query,
+            |r| &r.id,
+            |r, q| r.name.to_lowercase().contains(q),
+        );
+        pick.map_err(|hits| match hits {
+            None => FindError::NotFound {
                 query: query.to_string(),
                 candidates: self.routines.iter().map(|r| r.id.clone()).collect(),
-            }),
-            many => Err(FindError::Ambiguous {
+            },
+            Some(many) => FindError::Ambiguous {
                 query: query.to_string(),
                 candidates: many
                     .iter()
                     .map(|r| format!("{} ({})", r.id, r.name))
                     .collect(),
-            }),
+            },
+        })
+    }
+
+    /// The routines `query` could mean when [`Library::find`] finds more than one, in the
+    /// order a numbered pick lists them.
+    pub fn candidates(&self, query: &str) -> Vec<&Routine> {
+        match pick_one(
+            &self.routines,
+            query,
+            |r| &r.id,
+            |r, q| r.name.to_lowercase().contains(q),
+        ) {
+            Ok(one) => vec![one],
+            Err(Some(many)) => many,
+            Err(None) => Vec::new(),
         }
     }
 
-    /// Picks a pattern by exact id or a unique part of it.
+    /// Picks a pattern the same way as [`Library::find`] picks a routine.
     pub fn find_pattern(&self, query: &str) -> Result<&Pattern, FindError> {
-        if let Some(p) = self.pattern(query) {
-            return Ok(p);
-        }
-        let q = query.to_lowercase();
-        let hits: Vec<&Pattern> = self.patterns.iter().filter(|p| p.id.contains(&q)).collect();
-        match hits.as_slice() {
-            [one] => Ok(one),
-            [] => Err(FindError::NotFound {
+        let pick = pick_one(&self.patterns, query, |p| &p.id, |_, _| false);
+        pick.map_err(|hits| match hits {
+            None => FindError::NotFound {
                 query: query.to_string(),
                 candidates: self.patterns.iter().map(|p| p.id.clone()).collect(),
-            }),
-            many => Err(FindError::Ambiguous {
+            },
+            Some(many) => FindError::Ambiguous {
                 query: query.to_string(),
                 candidates: many.iter().map(|p| p.id.clone()).collect(),
-            }),
-        }
+            },
+        })
     }
 
     fn load_bundled_art(&mut self) {
