@@ -717,6 +717,32 @@ fn sigkill_is_recovered_by_the_next_command() {
     assert_eq!(d.records().len(), 1);
 }
 
+/// Issue 11 item 4: SIGKILL well into a long step keeps the minutes checkpointed during the
+/// step (every 12 s), not only those up to the last stage change.
+#[test]
+fn sigkill_mid_step_keeps_the_time_of_the_step() {
+    let d = Dirs::new();
+    let mut t = mid_step(&d);
+    // 15 s into the 90 s step (99 s were left in the routine when it began): a timed
+    // checkpoint was written 12 s in.
+    t.wait_for("1:24 left in routine");
+    t.signal("KILL");
+    let exit = t.wait_exit();
+    assert!(!exit.status.success());
+    let out = d.run(&["list"]);
+    assert!(out.status.success(), "{out:?}");
+    let rec = d.only_record();
+    assert_eq!(rec["outcome"], "interrupted", "{rec}");
+    let long = &steps(&rec)[1];
+    assert_eq!(long["title"], "Long hold", "{rec}");
+    let kept = secs(&long["active_secs"]);
+    assert!(
+        (11.0..=16.0).contains(&kept),
+        "kept {kept} s of the 15: {rec}"
+    );
+    assert!(secs(&rec["active_secs"]) >= 13.0, "{rec}");
+}
+
 /// A command run while a session is running elsewhere leaves that session alone.
 #[test]
 fn a_running_session_is_not_recovered() {

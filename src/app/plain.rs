@@ -250,17 +250,13 @@ impl<W: Write> Plain<W> {
             }
             let events = run.session.update(now);
             self.react(run, runner, &events, now)?;
-            let s = &mut run.session;
-            if s.is_finished() {
+            if run.session.is_finished() {
                 return Ok(());
             }
-            self.progress(s, now)?;
+            self.progress(&run.session, now)?;
             // At most a second between checks, so signals are noticed promptly.
-            let next = match (s.next_deadline(now, 1), run.next_cue()) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-            let wait = next
+            let wait = run
+                .next_deadline(now, 1)
                 .map(|d| d.saturating_duration_since(Instant::now()))
                 .unwrap_or(Duration::from_secs(1))
                 .min(Duration::from_secs(1));

@@ -726,14 +726,10 @@ impl Screen for Player {
         self.react(events, now)
     }
 
-    /// The next visible change or the next cue, whichever comes first (nothing else wakes
-    /// the loop between cues).
+    /// The next visible change, cue or timed checkpoint, whichever comes first
+    /// (`Run::next_deadline`).
     fn deadline(&self, now: Instant, _ctx: &Ctx) -> Option<Instant> {
-        let screen = self.run.session.next_deadline(now, self.pacer_levels);
-        match (screen, self.run.next_cue().map(|c| c.max(now))) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        self.run.next_deadline(now, self.pacer_levels)
     }
 
     fn keys(&self, ctx: &Ctx) -> Vec<KeyHelp> {
