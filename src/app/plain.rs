@@ -19,7 +19,8 @@ use crate::core::cues::Timed;
 use crate::core::effect::Effect;
 use crate::core::run::Run;
 use crate::core::session::{Event as SEvent, Session, StageKind};
-use crate::model::routine::{Length, Pattern, Sides, fmt_clock};
+use crate::model::format::{clock, fmt_clock_secs, fmt_left};
+use crate::model::routine::{Length, Pattern, Sides};
 
 /// Lines go to `out`; keys come from the terminal when there is one.
 pub struct Plain<W: Write> {
@@ -109,7 +110,7 @@ impl<W: Write> Plain<W> {
                 let len = match v.breaths {
                     Some(1) => "1 breath".to_string(),
                     Some(n) => format!("{n} breaths"),
-                    None => fmt_clock(v.stage_left),
+                    None => fmt_left(v.stage_left),
                 };
                 self.line(&format!("{} · {len} · {what}", v.title))
             }
@@ -173,7 +174,7 @@ impl<W: Write> Plain<W> {
         let mark = (left < total) && (left.is_multiple_of(30) || left == 10 || left == 5);
         if mark && self.last_mark != Some(left) {
             self.last_mark = Some(left);
-            self.line(&format!("  {} left", fmt_clock(Duration::from_secs(left))))?;
+            self.line(&format!("  {} left", clock(left)))?;
         }
         Ok(())
     }
@@ -223,7 +224,7 @@ impl<W: Write> Plain<W> {
         // Output went away (a closed pipe): the session is kept as stopped; report it.
         result?;
         let outcome = record.outcome.as_str();
-        let active = fmt_clock(Duration::from_secs_f64(record.active_secs.max(0.0)));
+        let active = fmt_clock_secs(record.active_secs);
         self.line(&format!("Finished ({outcome}) · {active} active"))?;
         match &problem {
             None => self.line("Saved to your history.")?,

@@ -492,7 +492,7 @@ fn log_cmd(
         out,
         "Logged \"{}\" on {when} ({}).",
         rec.title,
-        crate::model::routine::fmt_short(length)
+        crate::model::format::fmt_length(length)
     )
     .map_err(|e| e.to_string())
 }

@@ -182,33 +182,9 @@ pub fn parse_at(s: &str, now: &Zoned) -> Result<Timestamp, String> {
 // ---------------------------------------------------------------------------------------
 // Small formatters shared with the screens
 
-/// Active time as `m:ss`, or `h:mm:ss` from an hour on. Negative or broken values show 0:00.
-pub fn fmt_mss(secs: f64) -> String {
-    let total = if secs.is_finite() && secs > 0.0 {
-        secs.round() as u64
-    } else {
-        0
-    };
-    let (h, m, s) = (total / 3600, total / 60 % 60, total % 60);
-    if h > 0 {
-        format!("{h}:{m:02}:{s:02}")
-    } else {
-        format!("{m}:{s:02}")
-    }
-}
-
-/// Minutes for prose: "18 min", "2 h 05 min".
-pub fn fmt_minutes(minutes: f64) -> String {
-    let m = if minutes.is_finite() && minutes > 0.0 {
-        minutes.round() as u64
-    } else {
-        0
-    };
-    if m >= 60 {
-        format!("{} h {:02} min", m / 60, m % 60)
-    } else {
-        format!("{m} min")
-    }
+/// Minutes for prose, written as every length in words is (`format::fmt_length`).
+fn fmt_minutes(minutes: f64) -> String {
+    crate::model::format::fmt_length_secs(minutes * 60.0)
 }
 
 /// Head pain before → after: "6 → 3", "6 → –", "– → 3", or "" when neither was given.
@@ -220,8 +196,6 @@ pub fn fmt_pain(before: Option<u8>, after: Option<u8>) -> String {
         format!("{} → {}", show(before), show(after))
     }
 }
-
-pub use crate::model::format::fmt_change;
 
 /// A stored time shown in local time: "Tue 2026-11-24 17:05".
 pub fn fmt_local(stored: &Stamp, tz: &TimeZone) -> String {
@@ -308,7 +282,7 @@ pub fn write_table<R: Borrow<SessionRecord>>(
             fmt_local(&r.started_at, tz),
             truncate(&r.title, TITLE_MAX),
             truncate(&r.area, 12),
-            fmt_mss(r.active_secs),
+            crate::model::format::fmt_clock_secs(r.active_secs),
             r.outcome.as_str().to_string(),
             fmt_pain(r.pain_before, r.pain_after),
         ];

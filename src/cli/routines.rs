@@ -9,7 +9,8 @@ use serde::Serialize;
 use crate::core::content::{check_pattern, check_routine};
 use crate::library::Library;
 use crate::library::diag::Diagnostic;
-use crate::model::routine::{Area, Length, Routine, Sides, Source, fmt_clock, fmt_short};
+use crate::model::format::{fmt_clock, fmt_length};
+use crate::model::routine::{Area, Length, Routine, Sides, Source};
 
 const WIDTH: usize = 78;
 
@@ -63,7 +64,7 @@ pub fn list(lib: &Library, area: Option<Area>, out: &mut dyn Write) -> io::Resul
                 "  {:id_w$}  {:name_w$}  {:>6}  {:>8}",
                 r.id,
                 r.name,
-                fmt_short(r.total()),
+                fmt_length(r.total()),
                 steps
             );
             if !r.source.is_bundled() {

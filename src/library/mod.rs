@@ -1320,7 +1320,7 @@ fn read_routine(
             t.get("steps").map(|v| v.span()).unwrap_or(0..0),
             format!(
                 "the routine lasts {}, longer than 3 hours",
-                crate::model::routine::fmt_clock(routine.total())
+                crate::model::format::fmt_clock(routine.total())
             ),
             Some("split it into shorter routines".into()),
         );

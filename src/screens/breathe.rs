@@ -102,7 +102,7 @@ impl Setup {
                     .unwrap_or(0.0);
                 format!(
                     "{n} breaths (about {})",
-                    crate::model::routine::fmt_short(Duration::from_secs_f64(secs))
+                    crate::model::format::fmt_length_secs(secs)
                 )
             }
             Some(Length::Time(d)) => format!(

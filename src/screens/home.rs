@@ -12,7 +12,8 @@ use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
 use super::{Ctx, DayState, DoneInfo, Effect, Nav, Route, Screen, Update, go, stay};
 use crate::model::day::{DayEntry, Intensity, Meds};
-use crate::model::routine::{Area, Routine, Sides, fmt_clock, fmt_short};
+use crate::model::format::{fmt_clock, fmt_length};
+use crate::model::routine::{Area, Routine, Sides};
 use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
 
 /// What a key does on home.
@@ -352,10 +353,10 @@ impl Home {
                     Row::Routine(ri) => {
                         let r = &ctx.lib.routines[ri];
                         let len = if r.source.is_bundled() {
-                            fmt_short(r.total())
+                            fmt_length(r.total())
                         } else {
                             // The user's own file (or their copy of a bundled routine).
-                            format!("yours · {}", fmt_short(r.total()))
+                            format!("yours · {}", fmt_length(r.total()))
                         };
                         Line::styled(
                             two_ends(&format!(" {}", r.name), &format!("{len} "), w),

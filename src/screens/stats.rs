@@ -752,13 +752,9 @@ fn plural(n: u32) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// "18 min", "under a minute" for a short breathing break.
+/// "18 min", "40 s": minutes as every length in words is written.
 fn minutes_text(m: f64) -> String {
-    if m > 0.0 && m < 0.5 {
-        "under a minute".to_string()
-    } else {
-        format!("{m:.0} min")
-    }
+    crate::model::format::fmt_length_secs(m * 60.0)
 }
 
 impl Screen for StatsView {
