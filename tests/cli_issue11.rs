@@ -355,3 +355,20 @@ fn every_documented_example_works() {
         );
     }
 }
+
+/// Item 16: `check` quotes the length as written ("500ms"), not a rounded "0s".
+#[test]
+fn check_quotes_a_bad_length_as_written() {
+    let (c, d) = dirs();
+    let f = c.path().join("short.toml");
+    std::fs::write(
+        &f,
+        "name = \"A\"\narea = \"neck\"\nsummary = \"x\"\n[[steps]]\ntitle = \"T\"\nduration = \"500ms\"\ninstructions = \"x\"\n",
+    )
+    .unwrap();
+    let out = knotless(c.path(), d.path(), &["check", f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = text(&out.stdout) + &text(&out.stderr);
+    assert!(said.contains("not \"500ms\""), "{said}");
+    assert!(!said.contains("not 0s"), "{said}");
+}

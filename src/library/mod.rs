@@ -1510,7 +1510,12 @@ fn read_step(
                 span.clone(),
                 format!(
                     "a step must last between 1 second and 1 hour, not {}",
-                    humantime::format_duration(Duration::from_secs(d.as_secs()))
+                    match l {
+                        // What the file says, quotes and all: "500ms", not "0s".
+                        Length::Time(_) => rep.written(span).trim().to_string(),
+                        Length::Breaths(n) =>
+                            format!("{n} breaths ({})", crate::model::format::fmt_length(d)),
+                    }
                 ),
                 Some(DURATION_HINT.to_string()),
             );

@@ -67,7 +67,7 @@ pub fn fmt_length_secs(secs: f64) -> String {
     let m = (s + 30) / 60;
     if m < 60 {
         format!("{m} min")
-    } else if m % 60 == 0 {
+    } else if m.is_multiple_of(60) {
         format!("{} h", m / 60)
     } else {
         format!("{} h {} min", m / 60, m % 60)
