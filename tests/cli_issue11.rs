@@ -372,3 +372,74 @@ fn check_quotes_a_bad_length_as_written() {
     assert!(said.contains("not \"500ms\""), "{said}");
     assert!(!said.contains("not 0s"), "{said}");
 }
+
+/// Item 17: help without literal backslashes; `show` says "1 step" and wraps every line
+/// to the terminal; CSV and JSONL come oldest first, the table newest first, as `--help`
+/// says.
+#[test]
+fn help_show_and_history_order_say_what_they_do() {
+    let (c, d) = dirs();
+    for sc in [
+        "",
+        "run",
+        "breathe",
+        "list",
+        "show",
+        "check",
+        "patterns",
+        "history",
+        "stats",
+        "log",
+        "report",
+        "day",
+        "days",
+        "completions",
+    ] {
+        let args: Vec<&str> = [sc, "--help"]
+            .into_iter()
+            .filter(|a| !a.is_empty())
+            .collect();
+        let out = knotless(c.path(), d.path(), &args);
+        assert!(
+            !text(&out.stdout).contains('\\'),
+            "{sc} --help: {}",
+            text(&out.stdout)
+        );
+    }
+
+    std::fs::create_dir_all(c.path().join("routines")).unwrap();
+    std::fs::write(
+        c.path().join("routines/one.toml"),
+        "name = \"One step\"\narea = \"neck\"\nsummary = \"x\"\n[[steps]]\ntitle = \"T\"\nduration = \"30s\"\ninstructions = \"x\"\n",
+    )
+    .unwrap();
+    let out = text(&knotless(c.path(), d.path(), &["show", "one"]).stdout);
+    assert!(out.contains(" · 1 step · "), "{out}");
+    for line in out.lines() {
+        assert!(line.chars().count() <= 80, "too wide: {line:?}");
+    }
+
+    for (what, ago) in [("older", "3 days ago"), ("newer", "1 day ago")] {
+        let out = knotless(
+            c.path(),
+            d.path(),
+            &["log", what, "--at", ago, "--duration", "5m"],
+        );
+        assert!(out.status.success());
+    }
+    let help = text(&knotless(c.path(), d.path(), &["history", "--help"]).stdout);
+    assert!(
+        help.contains("table newest first") && help.contains("CSV and JSONL oldest first"),
+        "{help}"
+    );
+    let order = |format: &str| {
+        let out = text(&knotless(c.path(), d.path(), &["history", "--format", format]).stdout);
+        (out.find("older").unwrap(), out.find("newer").unwrap())
+    };
+    let (o, n) = order("table");
+    assert!(n < o, "table: newest first");
+    for format in ["csv", "jsonl"] {
+        let (o, n) = order(format);
+        assert!(o < n, "{format}: oldest first");
+    }
+}

@@ -109,9 +109,9 @@ pub enum Command {
     },
     /// List the breathing patterns it knows
     Patterns,
-    /// Past sessions, newest first
+    /// Past sessions: the table newest first; CSV and JSONL oldest first, as logged
     #[command(
-        after_help = "Examples:\n  knotless history --since 30d\n  knotless history --routine neck-release --format csv > neck.csv\n  knotless history --since 2026-09-01 --until 2026-10-01"
+        after_help = "Order: the table lists the newest session first. CSV and JSONL list sessions\nas they were logged, oldest first (with several machines, each machine's log in\nturn), so a spreadsheet or script can follow them in time.\n\nExamples:\n  knotless history --since 30d\n  knotless history --routine neck-release --format csv > neck.csv\n  knotless history --since 2026-09-01 --until 2026-10-01"
     )]
     History {
         /// Only sessions after this: 30d, 2w, 2026-11-01, '3 days ago'

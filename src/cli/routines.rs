@@ -131,9 +131,10 @@ pub fn show(lib: &Library, r: &Routine, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{}  ({})", r.name, r.id)?;
     writeln!(
         out,
-        "{} · {} steps · {} active · about {} with pauses between steps · {}",
+        "{} · {} step{} · {} active · about {} with pauses between steps · {}",
         r.area,
         r.steps.len(),
+        if r.steps.len() == 1 { "" } else { "s" },
         fmt_clock(r.active_total()),
         fmt_clock(r.total()),
         source_label(lib, r)
@@ -201,9 +202,11 @@ pub fn show(lib: &Library, r: &Routine, out: &mut dyn Write) -> io::Result<()> {
             }
         }
     }
-    writeln!(
+    writeln!(out)?;
+    wrapped(
         out,
-        "\nSelf-care only, not medical advice. Stop if it hurts, makes you dizzy, or your headache gets worse."
+        "",
+        "Self-care only, not medical advice. Stop if it hurts, makes you dizzy, or your headache gets worse.",
     )
 }
 
