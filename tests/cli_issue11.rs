@@ -443,3 +443,83 @@ fn help_show_and_history_order_say_what_they_do() {
         assert!(o < n, "{format}: oldest first");
     }
 }
+
+/// Item 18: two files claiming one id: the file named for the id keeps it, the other is
+/// reported — the same way in every command, whatever order the files come in.
+#[test]
+fn a_duplicate_id_is_kept_by_the_file_named_for_it() {
+    let (c, d) = dirs();
+    let dir = c.path().join("routines");
+    std::fs::create_dir_all(&dir).unwrap();
+    let body = |name: &str, id: Option<&str>| {
+        format!(
+            "name = \"{name}\"\n{}area = \"neck\"\nsummary = \"x\"\n[[steps]]\ntitle = \"T\"\nduration = \"30s\"\ninstructions = \"x\"\n",
+            id.map(|i| format!("id = \"{i}\"\n")).unwrap_or_default()
+        )
+    };
+    // "a-claim.toml" is read first but only claims the id.
+    std::fs::write(dir.join("a-claim.toml"), body("Claimed", Some("calm-neck"))).unwrap();
+    std::fs::write(dir.join("calm-neck.toml"), body("Named for it", None)).unwrap();
+
+    let show = text(&knotless(c.path(), d.path(), &["show", "calm-neck"]).stdout);
+    assert!(show.starts_with("Named for it  (calm-neck)"), "{show}");
+    let list = knotless(c.path(), d.path(), &["list", "--json"]);
+    let items: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let hits: Vec<_> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["id"] == "calm-neck")
+        .collect();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0]["name"], "Named for it");
+    assert!(
+        text(&list.stderr).contains("a-claim.toml"),
+        "the loser is reported: {}",
+        text(&list.stderr)
+    );
+
+    let a = dir.join("a-claim.toml");
+    let b = dir.join("calm-neck.toml");
+    for files in [[&a, &b], [&b, &a]] {
+        let out = knotless(
+            c.path(),
+            d.path(),
+            &[
+                "check",
+                files[0].to_str().unwrap(),
+                files[1].to_str().unwrap(),
+            ],
+        );
+        assert_eq!(out.status.code(), Some(1));
+        let said = text(&out.stdout);
+        let dup = said
+            .lines()
+            .find(|l| l.contains("duplicate routine id"))
+            .unwrap_or_else(|| panic!("{said}"));
+        assert!(dup.contains("a-claim.toml"), "{said}");
+    }
+}
+
+/// Item 18: completions offer the routine and pattern ids, the user's own included.
+#[test]
+fn completions_complete_routine_and_pattern_ids() {
+    let (c, d) = dirs();
+    std::fs::create_dir_all(c.path().join("routines")).unwrap();
+    std::fs::write(
+        c.path().join("routines/my-jaw.toml"),
+        "name = \"My jaw\"\narea = \"jaw\"\nsummary = \"x\"\n[[steps]]\ntitle = \"T\"\nduration = \"30s\"\ninstructions = \"x\"\n",
+    )
+    .unwrap();
+    for shell in ["bash", "zsh", "fish"] {
+        let out = knotless(c.path(), d.path(), &["completions", shell]);
+        assert!(out.status.success());
+        let script = text(&out.stdout);
+        for id in ["neck-release", "my-jaw", "resonance", "cyclic-sigh"] {
+            assert!(script.contains(id), "{shell}: {id} missing");
+        }
+    }
+    // The ids only guide completion: a part of a name still runs.
+    let out = knotless(c.path(), d.path(), &["show", "My ja"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}

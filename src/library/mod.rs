@@ -527,23 +527,44 @@ impl Library {
             }
             docs.push((doc, rep.problems));
         }
-        let mut seen: BTreeMap<String, Source> = BTreeMap::new();
+        let mut read = Vec::new();
         for (p, (doc, early)) in pending.iter().zip(docs) {
             let mut rep = Reporter::new(&p.file, &p.text);
             rep.problems = early;
             let routine = doc.and_then(|doc| read_routine(&mut rep, &doc, p, self));
-            if let Some(r) = routine
-                && rep.is_clean()
+            let routine = routine.filter(|_| rep.is_clean());
+            read.push((p, rep, routine));
+        }
+        // Which user file keeps an id that several claim: the file named for the id
+        // (`neck.toml` for "neck") over one that claims it with `id = "neck"`, then the first
+        // path in name order. Decided from all the files at once, so every command (and
+        // `check` with the files in any order) resolves a clash the same way.
+        let mut keeper: BTreeMap<&str, (bool, &str)> = BTreeMap::new();
+        for (p, _, r) in &read {
+            if let Some(r) = r
+                && !r.source.is_bundled()
             {
-                match seen.get(&r.id) {
-                    Some(Source::File(first)) if !r.source.is_bundled() => {
+                let rank = (p.stem != r.id, p.file.as_str());
+                keeper
+                    .entry(r.id.as_str())
+                    .and_modify(|best| *best = (*best).min(rank))
+                    .or_insert(rank);
+            }
+        }
+        let keeper: BTreeMap<String, String> = keeper
+            .into_iter()
+            .map(|(id, (_, file))| (id.to_string(), file.to_string()))
+            .collect();
+        for (p, mut rep, routine) in read {
+            if let Some(r) = routine {
+                match keeper.get(&r.id) {
+                    Some(kept) if !r.source.is_bundled() && *kept != p.file => {
                         let span = id_span(&p.text);
                         rep.error(
                             span,
                             format!("duplicate routine id \"{}\"", r.id),
                             Some(format!(
-                                "{} already uses it; give this file another name or set `id = \"...\"`",
-                                first.display()
+                                "{kept} already uses it (a file named for its id keeps it); give this file another name or set `id = \"...\"`"
                             )),
                         );
                     }
@@ -554,7 +575,6 @@ impl Library {
                             }
                             self.routines.remove(old);
                         }
-                        seen.insert(r.id.clone(), r.source.clone());
                         self.routines.push(r);
                     }
                 }
