@@ -240,7 +240,11 @@ fn shell_words(line: &str) -> Vec<String> {
 
 /// Every concrete example line (`knotless …` with no placeholders) in the README and in
 /// every command's `--help`.
-fn documented_examples(c: &Path, d: &Path) -> Vec<(String, Vec<String>)> {
+/// A documented example: where it is written, its words, and the file it reads as
+/// standard input (`knotless import - < shared.toml`).
+type Example = (String, Vec<String>, Option<String>);
+
+fn documented_examples(c: &Path, d: &Path) -> Vec<Example> {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let mut texts = vec![("README.md".to_string(), readme)];
@@ -279,7 +283,12 @@ fn documented_examples(c: &Path, d: &Path) -> Vec<(String, Vec<String>)> {
                 continue;
             };
             // Two spaces start a remark: "knotless        open the app (home)".
-            let words = shell_words(rest.split("  ").next().unwrap_or(""));
+            let cmd = rest.split("  ").next().unwrap_or("");
+            let (cmd, stdin) = match cmd.split_once(" < ") {
+                Some((cmd, file)) => (cmd, Some(file.trim().to_string())),
+                None => (cmd, None),
+            };
+            let words = shell_words(cmd);
             // The synopsis lines: placeholders in capitals, [optional] parts, a|b choices.
             let placeholder = words.iter().any(|w| {
                 w.contains('[')
@@ -290,7 +299,7 @@ fn documented_examples(c: &Path, d: &Path) -> Vec<(String, Vec<String>)> {
             if words.is_empty() || placeholder {
                 continue;
             }
-            found.push((source.clone(), words));
+            found.push((source.clone(), words, stdin));
         }
     }
     found
@@ -303,7 +312,25 @@ fn documented_examples(c: &Path, d: &Path) -> Vec<(String, Vec<String>)> {
 fn every_documented_example_works() {
     let (c, d) = dirs();
     let examples = documented_examples(c.path(), d.path());
-    let words: Vec<String> = examples.iter().map(|(_, w)| w.join(" ")).collect();
+    let words: Vec<String> = examples.iter().map(|(_, w, _)| w.join(" ")).collect();
+    // The files the examples name (`import neck-from-physio.toml`), as someone would have
+    // them: a small routine each, in the directory the examples run in.
+    let work = tempfile::tempdir().unwrap();
+    for (_, args, stdin) in &examples {
+        for file in args.iter().chain(stdin).filter(|a| a.ends_with(".toml")) {
+            let path = work.path().join(file);
+            let stem = file.trim_end_matches(".toml");
+            if !path.exists() {
+                std::fs::write(
+                    &path,
+                    format!(
+                        "id = \"{stem}\"\nname = \"Sent {stem}\"\narea = \"neck\"\nsummary = \"A short one.\"\nbreathing = \"none\"\n[[steps]]\ntitle = \"Shoulder rolls\"\nduration = \"30s\"\ninstructions = \"Roll your shoulders slowly backwards.\"\n"
+                    ),
+                )
+                .unwrap();
+            }
+        }
+    }
     for must in [
         "run neck-release",
         "run desk",
@@ -315,7 +342,7 @@ fn every_documented_example_works() {
             "{must:?} not found in {words:?}"
         );
     }
-    for (source, args) in &examples {
+    for (source, args, stdin) in &examples {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         if matches!(args.first(), Some(&"run") | Some(&"breathe")) || args.is_empty() {
             if args.is_empty() {
@@ -346,7 +373,19 @@ fn every_documented_example_works() {
             );
             continue;
         }
-        let out = knotless(c.path(), d.path(), &args);
+        let input = match stdin {
+            Some(file) => Stdio::from(std::fs::File::open(work.path().join(file)).unwrap()),
+            None => Stdio::null(),
+        };
+        let out = Command::new(env!("CARGO_BIN_EXE_knotless"))
+            .args(&args)
+            .current_dir(work.path())
+            .env("KNOTLESS_CONFIG_DIR", c.path())
+            .env("KNOTLESS_DATA_DIR", d.path())
+            .env_remove("NO_COLOR")
+            .stdin(input)
+            .output()
+            .unwrap();
         assert!(
             out.status.success(),
             "{source}: knotless {}: {}",
