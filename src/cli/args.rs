@@ -129,7 +129,7 @@ pub enum Command {
     },
     /// Sessions, minutes and head-pain change, as text or JSON
     #[command(
-        after_help = "The weekly figures and the calendar always look at everything; the period\nchooses what the by-area, by-routine and \"In all\" figures cover, and matches the\nStats screen's choices (p there)."
+        after_help = "The weekly figures and the calendar always look at everything; the period\nchooses what the by-area, by-routine and \"In all\" figures cover, with the\nsame choices as the Stats screen."
     )]
     Stats {
         /// Period to summarise, as on the Stats screen
