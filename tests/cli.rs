@@ -259,7 +259,7 @@ fn plain_breathe_asks_for_a_rating_only_at_a_terminal() {
     )
     .unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_knotless"))
-        .args(["breathe", "quick", "--breaths", "1", "--plain"])
+        .args(["breathe", "quick", "--breaths", "3", "--plain"]) // the fewest allowed
         .env("KNOTLESS_CONFIG_DIR", config.path())
         .env("KNOTLESS_DATA_DIR", data.path())
         .stdin(std::process::Stdio::piped())

@@ -229,7 +229,8 @@ fn every_time_left_on_the_breathing_screen_agrees() {
     let pattern = lib.pattern("relaxed").expect("bundled").clone();
     let route = knotless::app::Route::Breathing {
         pattern,
-        length: knotless::model::routine::Length::Time(std::time::Duration::from_secs(80)), // 8 whole breaths,
+        length: knotless::model::routine::Length::Time(std::time::Duration::from_secs(80)), // 8 whole breaths
+        pain_before: None,
     };
     let mut t = TestApp::new(ThemeName::Calm, Some(route));
     assert_eq!(t.app.screen().title(), "Breathing");
