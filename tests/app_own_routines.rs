@@ -19,7 +19,7 @@ fn your_routines_are_marked_as_yours() {
     let mut t = TestApp::with_routines(ThemeName::Mono, &[("aaa-mine.toml", MINE)]);
     let s = t.screen(80, 24, 0);
     let mine = s.lines().find(|l| l.contains("│ Aaa mine")).expect(&s);
-    assert!(mine.contains("yours · 30s"), "{mine}");
+    assert!(mine.contains("yours · 30 s"), "{mine}");
     let bundled = s.lines().find(|l| l.contains("│ Neck release")).expect(&s);
     assert!(!bundled.contains("yours"), "{bundled}");
 }

@@ -71,6 +71,26 @@ impl Machine {
         c
     }
 
+    /// A two-minute session of Blink that started `ago` minutes ago, appended to this
+    /// machine's own history file as the app would write it. (A `run blink` lasts one
+    /// second: too short to count as a session, see `SessionRecord::counts`.)
+    fn session(&self, id: &str, ago: i64) {
+        let start = jiff::Timestamp::now() - ago.minutes();
+        let end = start + 2.minutes();
+        let line = format!(
+            "{{\"v\":1,\"id\":\"{id}\",\"kind\":\"routine\",\"routine_id\":\"blink\",\"title\":\"Blink\",\"area\":\"neck\",\"started_at\":\"{}\",\"ended_at\":\"{}\",\"planned_secs\":120.0,\"active_secs\":120.0,\"paused_secs\":0.0,\"outcome\":\"completed\"}}\n",
+            start.round(jiff::Unit::Second).unwrap(),
+            end.round(jiff::Unit::Second).unwrap()
+        );
+        std::fs::create_dir_all(&self.data).unwrap();
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.data.join(format!("history-{}.jsonl", self.id)))
+            .unwrap();
+        f.write_all(line.as_bytes()).unwrap();
+    }
+
     fn run(&self, args: &[&str]) -> Output {
         self.cmd(args).output().unwrap()
     }
@@ -459,7 +479,9 @@ fn two_machines_sharing_a_synced_folder_lose_and_double_nothing() {
     let a = Machine::new("laptop");
     let b = Machine::new("desktop");
     // Sessions and days on both machines, one date answered on both (the later answer wins).
+    // A `run blink` (one second) stays in the log but does not count as a session.
     a.ok(&["run", "blink", "--plain"]);
+    a.session("a1", 30);
     a.ok(&[
         "log",
         "massage therapist",
@@ -479,6 +501,8 @@ fn two_machines_sharing_a_synced_folder_lose_and_double_nothing() {
     a.ok(&["day", "no", "--date", &back(1).to_string()]);
     b.ok(&["run", "blink", "--plain"]);
     b.ok(&["run", "blink", "--plain"]);
+    b.session("b1", 20);
+    b.session("b2", 10);
     b.ok(&["log", "physio", "--duration", "45m", "--at", "5 days ago"]);
     b.ok(&["day", "yes", "--date", &back(3).to_string(), "--migraine"]);
     b.ok(&[
@@ -504,7 +528,7 @@ fn two_machines_sharing_a_synced_folder_lose_and_double_nothing() {
     }
     let ids_a = views(&a).0;
     let ids_b = views(&b).0;
-    assert_eq!((ids_a.len(), ids_b.len()), (2, 3));
+    assert_eq!((ids_a.len(), ids_b.len()), (3, 5));
 
     // The sync tool copies each machine's files into the other's folder.
     copy_own_files(&a, &b);

@@ -602,17 +602,18 @@ fn app_end_to_end() {
     assert!(am[0].get("note").is_none(), "{}", am[0]);
 }
 
-/// `breathe` for a number of breaths: a whole breath pacer, the finish screen, the record.
+/// `breathe` for a number of breaths (3, the fewest the content guide allows): a whole
+/// breath pacer, the finish screen, the record.
 #[test]
-fn breathe_for_two_breaths() {
+fn breathe_for_three_breaths() {
     let d = Dirs::new();
-    let mut t = Term::spawn(&d, &["breathe", "quick", "--breaths", "2"]);
+    let mut t = Term::spawn(&d, &["breathe", "quick", "--breaths", "3"]);
     // Issue 11 item 6: asked before breathing too, so the session can show a change.
     t.wait_for("How is your head right now?");
     t.send("5");
-    t.wait_for("breath 1 of 2");
+    t.wait_for("breath 1 of 3");
     let s = t.wait_for("Breathing: quick — done");
-    assert!(s.contains("0:04 of 0:04 active"), "{s}");
+    assert!(s.contains("0:06 of 0:06 active"), "{s}");
     assert!(s.contains("Saved to your history."), "{s}");
     t.send("\r");
     // Started at 5: offered, and taken.
@@ -630,8 +631,8 @@ fn breathe_for_two_breaths() {
     assert_eq!(rec["kind"], "breathing");
     assert_eq!(rec["routine_id"], "quick");
     assert_eq!(rec["outcome"], "completed");
-    assert_eq!(secs(&rec["planned_secs"]), 4.0);
-    assert_eq!(secs(&rec["active_secs"]), 4.0);
+    assert_eq!(secs(&rec["planned_secs"]), 6.0);
+    assert_eq!(secs(&rec["active_secs"]), 6.0);
     assert_eq!(steps(&rec).len(), 1);
     assert_eq!(steps(&rec)[0]["status"], "done");
     assert_eq!(rec["pain_before"], 5);
@@ -716,6 +717,32 @@ fn sigkill_is_recovered_by_the_next_command() {
     assert_eq!(d.records().len(), 1);
 }
 
+/// Issue 11 item 4: SIGKILL well into a long step keeps the minutes checkpointed during the
+/// step (every 12 s), not only those up to the last stage change.
+#[test]
+fn sigkill_mid_step_keeps_the_time_of_the_step() {
+    let d = Dirs::new();
+    let mut t = mid_step(&d);
+    // 15 s into the 90 s step (99 s were left in the routine when it began): a timed
+    // checkpoint was written 12 s in.
+    t.wait_for("1:24 left in routine");
+    t.signal("KILL");
+    let exit = t.wait_exit();
+    assert!(!exit.status.success());
+    let out = d.run(&["list"]);
+    assert!(out.status.success(), "{out:?}");
+    let rec = d.only_record();
+    assert_eq!(rec["outcome"], "interrupted", "{rec}");
+    let long = &steps(&rec)[1];
+    assert_eq!(long["title"], "Long hold", "{rec}");
+    let kept = secs(&long["active_secs"]);
+    assert!(
+        (11.0..=16.0).contains(&kept),
+        "kept {kept} s of the 15: {rec}"
+    );
+    assert!(secs(&rec["active_secs"]) >= 13.0, "{rec}");
+}
+
 /// A command run while a session is running elsewhere leaves that session alone.
 #[test]
 fn a_running_session_is_not_recovered() {
@@ -737,6 +764,8 @@ fn a_running_session_is_not_recovered() {
         "the running session's files stay"
     );
 
+    // Long enough into the step to count as a session (at least 3 s active).
+    t.wait_for("1:27");
     t.send("q");
     t.wait_for("Stop this session?");
     t.send("y");

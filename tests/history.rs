@@ -890,3 +890,51 @@ proptest! {
         prop_assert_eq!(recent.last_ended, last);
     }
 }
+
+/// Issue 11 item 3: a session stopped in the count-in (0 s active) or a second or two in
+/// stays in the log, but no figure counts it: not the weekly goal, not "last done", not a
+/// routine's count, not the head-pain averages, not the 4-week session days.
+#[test]
+fn a_session_that_never_started_counts_for_nothing() {
+    use knotless::core::stats;
+    let (_tmp, data) = data_dir();
+    let week_start: jiff::Timestamp = "2026-11-23T00:00:00+01:00".parse().unwrap();
+    let real = rec("real", "2026-11-23T09:00:00+01:00", "neck", "neck", 120.0);
+    let mut count_in = rec("ci", "2026-11-24T09:00:00+01:00", "neck", "neck", 0.0);
+    count_in.outcome = Outcome::Stopped;
+    count_in.pain_before = Some(9);
+    count_in.pain_after = Some(9);
+    let mut blip = rec("blip", "2026-11-25T09:00:00+01:00", "jaw", "jaw", 2.9);
+    blip.outcome = Outcome::Stopped;
+    for r in [&real, &count_in, &blip] {
+        history::append(&data, r).unwrap();
+    }
+    assert!(real.counts() && !count_in.counts() && !blip.counts());
+
+    let recent = history::recent(&data, week_start).unwrap();
+    assert_eq!(recent.count_since, 1);
+    assert_eq!(recent.last_ended, Some(real.ended()));
+
+    let now = jiff::civil::date(2026, 11, 26)
+        .at(12, 0, 0, 0)
+        .to_zoned(jiff::tz::TimeZone::get("Europe/Berlin").unwrap())
+        .unwrap();
+    let loaded = history::load(&data, Detail::NoSteps).unwrap();
+    assert_eq!(loaded.records.len(), 3, "the log keeps every record");
+    let s = stats::compute(&loaded.records, &now, 3);
+    assert_eq!(s.this_week.sessions, 1);
+    assert_eq!(s.totals.sessions, 1);
+    assert_eq!(s.routines.len(), 1, "jaw was never really done");
+    assert_eq!(s.routines[0].sessions, 1);
+    assert_eq!(s.routines[0].last_at, real.started());
+    assert_eq!(s.totals.pain, stats::PainStats::default());
+    let mut days = knotless::core::days::SessionDays::new(now.time_zone().clone());
+    for r in &loaded.records {
+        days.add(r);
+    }
+    assert_eq!(days.by_day.len(), 1);
+    let mut out = Vec::new();
+    knotless::cli::review::write_report(&mut out, &loaded.records, None, &now).unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("- Self-care sessions: 1 ("), "{out}");
+}

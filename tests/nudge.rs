@@ -171,7 +171,7 @@ fn on_a_headache_day_only_the_migraine_day_routine() {
     let fresh = NudgeState::default();
     assert_eq!(
         run(&history, &fresh, Some(true)).unwrap(),
-        "Headache today: if anything, something very gentle — knotless run migraine-day (5m)"
+        "Headache today: if anything, something very gentle — knotless run migraine-day (5 min)"
     );
     // Without that routine: nothing at all.
     let no_migraine_day: Vec<Offer> = offers()
@@ -192,7 +192,7 @@ fn on_a_headache_day_only_the_migraine_day_routine() {
     // A day answered "no headache" is an ordinary day.
     assert_eq!(
         run(&history, &fresh, Some(false)).unwrap(),
-        "3 days since your last neck routine — knotless run neck-release (10m)"
+        "3 days since your last neck routine — knotless run neck-release (10 min)"
     );
     // Still silent once a session was done today, headache or not.
     let did = [seen("migraine-day", 0, Completed, None)];
@@ -233,7 +233,7 @@ fn suggests_what_helped_most() {
     ];
     assert_eq!(
         run(&h, &NudgeState::default(), None).unwrap(),
-        "5 days since your last jaw routine — knotless run jaw-and-temples (13m)"
+        "5 days since your last jaw routine — knotless run jaw-and-temples (13 min)"
     );
     // One rated session is not enough to count.
     let h = [
@@ -278,7 +278,7 @@ fn most_often_and_ties_go_to_the_latest() {
     ];
     assert_eq!(
         run(&h, &NudgeState::default(), None).unwrap(),
-        "3 days since your last neck routine — knotless run neck-release (10m)"
+        "3 days since your last neck routine — knotless run neck-release (10 min)"
     );
     let h = [
         seen("neck-release", 3, Completed, None),
@@ -286,7 +286,7 @@ fn most_often_and_ties_go_to_the_latest() {
     ];
     assert_eq!(
         run(&h, &NudgeState::default(), None).unwrap(),
-        "1 day since your last full routine — knotless run full-between-sessions (17m)"
+        "1 day since your last full routine — knotless run full-between-sessions (17 min)"
     );
 }
 
@@ -301,7 +301,7 @@ fn busy_means_the_shortest() {
     ];
     assert_eq!(
         run(&h, &NudgeState::default(), None).unwrap(),
-        "Short on time? The shortest one — knotless run neck-release (10m)"
+        "Short on time? The shortest one — knotless run neck-release (10 min)"
     );
     // One stopped session is not "busy".
     let h = [
@@ -316,11 +316,11 @@ fn with_no_routine_sessions_the_shortest_but_never_migraine_day() {
     let breathing_only = [seen("resonance", 2, Completed, None)];
     assert_eq!(
         run(&breathing_only, &NudgeState::default(), None).unwrap(),
-        "A few quiet minutes for yourself? — knotless run desk-reset (5m)"
+        "A few quiet minutes for yourself? — knotless run desk-reset (5 min)"
     );
     assert_eq!(
         run(&[], &NudgeState::default(), None).unwrap(),
-        "A few quiet minutes for yourself? — knotless run desk-reset (5m)"
+        "A few quiet minutes for yourself? — knotless run desk-reset (5 min)"
     );
     // Routines no longer in the library are passed over.
     let gone = [Seen {
@@ -551,7 +551,7 @@ fn expected_days(n: i64) -> String {
     .to_zoned(now.time_zone().clone());
     let days = (now.date() - then.date()).get_days();
     format!(
-        "{days} day{} since your last neck routine — knotless run neck-release (10m)\n",
+        "{days} day{} since your last neck routine — knotless run neck-release (10 min)\n",
         if days == 1 { "" } else { "s" }
     )
 }
@@ -608,7 +608,7 @@ fn the_command_is_silent_after_a_session_today_and_on_a_headache_day_offers_only
     let out = knotless(c.path(), d.path(), &["nudge"], None);
     assert_eq!(
         text(&out.stdout),
-        "Headache today: if anything, something very gentle — knotless run migraine-day (5m)\n"
+        "Headache today: if anything, something very gentle — knotless run migraine-day (5 min)\n"
     );
 }
 
@@ -661,7 +661,7 @@ fn starter_line() -> String {
     format!(
         "A few quiet minutes for yourself? — knotless run {} ({})\n",
         r.id,
-        knotless::model::routine::fmt_short(r.total())
+        knotless::model::format::fmt_length(r.total())
     )
 }
 

@@ -348,19 +348,21 @@ fn external_records_are_what_log_appends() {
 
 #[test]
 fn small_formatters() {
-    assert_eq!(review::fmt_mss(472.4), "7:52");
-    assert_eq!(review::fmt_mss(59.6), "1:00");
-    assert_eq!(review::fmt_mss(3725.0), "1:02:05");
-    assert_eq!(review::fmt_mss(-3.0), "0:00");
-    assert_eq!(review::fmt_mss(f64::NAN), "0:00");
-    assert_eq!(review::fmt_pain(Some(6), Some(3)), "6 → 3");
-    assert_eq!(review::fmt_pain(None, Some(3)), "– → 3");
-    assert_eq!(review::fmt_pain(None, None), "");
-    assert_eq!(review::fmt_change(-1.94), "−1.9");
-    assert_eq!(review::fmt_change(0.5), "+0.5");
-    assert_eq!(review::fmt_change(0.01), "0.0");
-    assert_eq!(review::fmt_minutes(18.2), "18 min");
-    assert_eq!(review::fmt_minutes(125.0), "2 h 05 min");
+    use knotless::model::format::{fmt_change, fmt_clock_secs, fmt_length_secs};
+    assert_eq!(fmt_clock_secs(472.4), "7:52");
+    assert_eq!(
+        fmt_clock_secs(59.6),
+        "0:59",
+        "time spent is never rounded up"
+    );
+    assert_eq!(fmt_clock_secs(3725.0), "1:02:05");
+    assert_eq!(fmt_clock_secs(-3.0), "0:00");
+    assert_eq!(fmt_clock_secs(f64::NAN), "0:00");
+    assert_eq!(fmt_change(-1.94), "−1.9");
+    assert_eq!(fmt_change(0.5), "+0.5");
+    assert_eq!(fmt_change(0.01), "0.0");
+    assert_eq!(fmt_length_secs(18.2 * 60.0), "18 min");
+    assert_eq!(fmt_length_secs(125.0 * 60.0), "2 h 5 min");
     assert_eq!(knotless::model::format::fmt_days_ago(0), "today");
     assert_eq!(knotless::model::format::fmt_days_ago(1), "yesterday");
     assert_eq!(knotless::model::format::fmt_days_ago(9), "9 days ago");
@@ -419,7 +421,7 @@ fn stats_as_text_and_json() {
     assert_eq!(value["weekly_goal"], 3);
     assert_eq!(value["this_week"]["sessions"], 2);
     assert_eq!(value["external"]["last"]["days_ago"], 5);
-    assert_eq!(value["routines"][0]["pain"]["change_n"], 1);
+    assert_eq!(value["routines"][0]["pain"]["n"], 1);
 
     let empty = stats::compute(Vec::<SessionRecord>::new(), &now(), 3);
     let out = text(|w| review::write_stats_text(w, &empty));
@@ -457,19 +459,20 @@ fn the_report_says_what_was_logged() {
         "{out}"
     );
     assert!(
-        out.contains("| Title of desk\\-break | shoulders | 1 | 4 min | 4.0 | – | – |")
-            || out.contains("| Title of desk-break | shoulders | 1 | 4 min | 4.0 | – | – |"),
+        out.contains("| Title of desk\\-break | shoulders | 1 | 4 min | – | – | – |")
+            || out.contains("| Title of desk-break | shoulders | 1 | 4 min | – | – | – |"),
         "{out}"
     );
     assert!(out.contains("## Sessions by area"));
     assert!(out.contains("## Head pain before and after sessions, by week"));
     assert!(
-        out.contains("| Mon 16 Nov 2026 | 2 | 5.0 | 3.0 | −3.0 (n=1) |"),
+        // Only the session rated before and after: 6 → 3, not (6 + 4) / 2 → 3.
+        out.contains("| Mon 16 Nov 2026 | 2 | 6.0 | 3.0 | −3.0 (n=1) |"),
         "{out}"
     );
     assert!(out.contains("## Professional sessions"));
     assert!(
-        out.contains("| Tue 2026-11-17 10:00 | Massage \\| therapist | 1 h 00 min |"),
+        out.contains("| Tue 2026-11-17 10:00 | Massage \\| therapist | 1 h |"),
         "{out}"
     );
     assert!(out.contains("## Notes written after sessions"));

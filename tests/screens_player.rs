@@ -222,3 +222,36 @@ fn deadlines_follow_visible_changes_only() {
     // 10 s of a 4/6 pattern: one wake per countdown second plus the pacer's visible sizes.
     assert!((10..=60).contains(&wakes), "{wakes} wake-ups in 10 s");
 }
+
+/// Issue 11 item 5: one rounding rule — every "left" on the breathing screen agrees at any
+/// instant (the header said 1:02 while the footer said 1:01), and matches the plan minus the
+/// whole seconds spent.
+#[test]
+fn every_time_left_on_the_breathing_screen_agrees() {
+    let lib = knotless::library::Library::load(None);
+    let pattern = lib.pattern("relaxed").expect("bundled").clone();
+    let route = knotless::app::Route::Breathing {
+        pattern,
+        length: knotless::model::routine::Length::Time(std::time::Duration::from_secs(80)), // 8 whole breaths
+        pain_before: None,
+    };
+    let mut t = TestApp::new(ThemeName::Calm, Some(route));
+    assert_eq!(t.app.screen().title(), "Breathing");
+    let ready_ms = 3_000; // the breathing count-in is at most 3 s
+    for spent_ms in [400, 13_400, 13_950, 30_000, 61_700] {
+        let ms = ready_ms + spent_ms;
+        t.tick(ms);
+        let screen = t.screen(80, 24, ms);
+        let want = knotless::model::format::clock(80 - spent_ms / 1000);
+        let lefts: Vec<&str> = screen
+            .split(" left")
+            .filter_map(|before| before.rsplit(' ').next())
+            .filter(|w| w.contains(':'))
+            .collect();
+        assert!(lefts.len() >= 2, "{screen}");
+        assert!(
+            lefts.iter().all(|l| *l == want),
+            "want {want}: {lefts:?}\n{screen}"
+        );
+    }
+}

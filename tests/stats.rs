@@ -163,7 +163,7 @@ fn this_week_counts_self_care_and_keeps_professional_sessions_apart() {
 }
 
 #[test]
-fn pain_averages_use_what_exists_and_change_needs_both() {
+fn pain_averages_come_from_the_paired_sessions_only() {
     let berlin = tz("Europe/Berlin");
     let now = at(&berlin, date(2026, 11, 26), 18, 0);
     let d = date(2026, 11, 20);
@@ -194,14 +194,18 @@ fn pain_averages_use_what_exists_and_change_needs_both() {
     let s = stats::compute(&records, &now, 3);
     let neck = s.routines.iter().find(|r| r.routine_id == "neck").unwrap();
     assert_eq!(neck.sessions, 5);
-    assert_eq!(neck.pain.before_avg, Some(6.0));
-    assert_eq!(neck.pain.before_n, 3);
-    assert_eq!(neck.pain.after_avg, Some(3.0));
-    assert_eq!(neck.pain.after_n, 3);
+    // Only "a" (6 → 3) and "b" (5 → 4) have both ratings: "c" (7 → –) and "d" (– → 2)
+    // would make the averages describe different sessions from the change.
+    assert_eq!(neck.pain.before_avg, Some(5.5));
+    assert_eq!(neck.pain.after_avg, Some(3.5));
     assert_eq!(neck.pain.change_avg, Some(-2.0));
-    assert_eq!(neck.pain.change_n, 2);
+    assert_eq!(neck.pain.n, 2);
+    assert_eq!(neck.pain.before_after().as_deref(), Some("5.5 → 3.5"));
+    assert_eq!(neck.pain.change_text().as_deref(), Some("−2.0 (n=2)"));
+    assert_eq!(s.totals.pain, neck.pain);
     let jaw = s.routines.iter().find(|r| r.routine_id == "jaw").unwrap();
     assert_eq!(jaw.pain, stats::PainStats::default());
+    assert_eq!(jaw.pain.before_after(), None);
     assert_eq!(s.routines[0].routine_id, "neck", "most sessions first");
 }
 
@@ -518,4 +522,61 @@ fn the_builder_streams_and_ignores_order() {
         builder.add(r);
     }
     assert_eq!(builder.finish(), forward);
+}
+
+/// The example: unpaired ratings made "3.7 → 3.0  +2.0 (n=1)" read as better while
+/// saying worse. Now before, after and change are over the same session.
+#[test]
+fn before_after_and_change_never_contradict() {
+    let berlin = tz("Europe/Berlin");
+    let now = at(&berlin, date(2026, 11, 26), 18, 0);
+    let d = date(2026, 11, 20);
+    let records = vec![
+        with_pain(
+            local("a", &berlin, d, 8, 0, "neck", "neck", 60.0),
+            Some(3),
+            Some(5),
+        ),
+        with_pain(
+            local("b", &berlin, d, 9, 0, "neck", "neck", 60.0),
+            Some(4),
+            None,
+        ),
+        with_pain(
+            local("c", &berlin, d, 10, 0, "neck", "neck", 60.0),
+            Some(4),
+            None,
+        ),
+        with_pain(
+            local("d", &berlin, d, 11, 0, "neck", "neck", 60.0),
+            None,
+            Some(1),
+        ),
+    ];
+    let s = stats::compute(&records, &now, 3);
+    let p = &s.routines[0].pain;
+    assert_eq!(p.before_after().as_deref(), Some("3.0 → 5.0"));
+    assert_eq!(p.change_text().as_deref(), Some("+2.0 (n=1)"));
+    // Rounded averages: the change shown is the difference of the averages shown.
+    let thirds = vec![
+        with_pain(
+            local("a", &berlin, d, 8, 0, "jaw", "jaw", 60.0),
+            Some(4),
+            Some(3),
+        ),
+        with_pain(
+            local("b", &berlin, d, 9, 0, "jaw", "jaw", 60.0),
+            Some(4),
+            Some(3),
+        ),
+        with_pain(
+            local("c", &berlin, d, 10, 0, "jaw", "jaw", 60.0),
+            Some(3),
+            Some(3),
+        ),
+    ];
+    let s = stats::compute(&thirds, &now, 3);
+    let p = &s.routines[0].pain;
+    assert_eq!(p.before_after().as_deref(), Some("3.7 → 3.0"));
+    assert_eq!(p.change_text().as_deref(), Some("−0.7 (n=3)"));
 }

@@ -126,11 +126,11 @@ fn breaths_below_one_and_without_a_pattern() {
 fn step_too_short_or_too_long() {
     assert_eq!(
         problems("name = \"A\"\narea = \"neck\"\n[[steps]]\ntitle = \"T\"\nduration = \"500ms\"\n"),
-        ["5:12: a step must last between 1 second and 1 hour, not 0s"]
+        ["5:12: a step must last between 1 second and 1 hour, not \"500ms\""]
     );
     assert_eq!(
         problems("name = \"A\"\narea = \"neck\"\n[[steps]]\ntitle = \"T\"\nduration = \"61m\"\n"),
-        ["5:12: a step must last between 1 second and 1 hour, not 1h 1m"]
+        ["5:12: a step must last between 1 second and 1 hour, not \"61m\""]
     );
 }
 

@@ -19,7 +19,8 @@ use crate::core::cues::Timed;
 use crate::core::effect::Effect;
 use crate::core::run::Run;
 use crate::core::session::{Event as SEvent, Session, StageKind};
-use crate::model::routine::{Length, Pattern, Sides, fmt_clock};
+use crate::model::format::{clock, fmt_clock_secs, fmt_left};
+use crate::model::routine::{Length, Pattern, Sides};
 
 /// Lines go to `out`; keys come from the terminal when there is one.
 pub struct Plain<W: Write> {
@@ -109,7 +110,7 @@ impl<W: Write> Plain<W> {
                 let len = match v.breaths {
                     Some(1) => "1 breath".to_string(),
                     Some(n) => format!("{n} breaths"),
-                    None => fmt_clock(v.stage_left),
+                    None => fmt_left(v.stage_left),
                 };
                 self.line(&format!("{} · {len} · {what}", v.title))
             }
@@ -173,7 +174,7 @@ impl<W: Write> Plain<W> {
         let mark = (left < total) && (left.is_multiple_of(30) || left == 10 || left == 5);
         if mark && self.last_mark != Some(left) {
             self.last_mark = Some(left);
-            self.line(&format!("  {} left", fmt_clock(Duration::from_secs(left))))?;
+            self.line(&format!("  {} left", clock(left)))?;
         }
         Ok(())
     }
@@ -223,7 +224,7 @@ impl<W: Write> Plain<W> {
         // Output went away (a closed pipe): the session is kept as stopped; report it.
         result?;
         let outcome = record.outcome.as_str();
-        let active = fmt_clock(Duration::from_secs_f64(record.active_secs.max(0.0)));
+        let active = fmt_clock_secs(record.active_secs);
         self.line(&format!("Finished ({outcome}) · {active} active"))?;
         match &problem {
             None => self.line("Saved to your history.")?,
@@ -254,17 +255,13 @@ impl<W: Write> Plain<W> {
             }
             let events = run.session.update(now);
             self.react(run, runner, &events, now)?;
-            let s = &mut run.session;
-            if s.is_finished() {
+            if run.session.is_finished() {
                 return Ok(());
             }
-            self.progress(s, now)?;
+            self.progress(&run.session, now)?;
             // At most a second between checks, so signals are noticed promptly.
-            let next = match (s.next_deadline(now, 1), run.next_cue()) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-            let wait = next
+            let wait = run
+                .next_deadline(now, 1)
                 .map(|d| d.saturating_duration_since(Instant::now()))
                 .unwrap_or(Duration::from_secs(1))
                 .min(Duration::from_secs(1));
@@ -375,9 +372,15 @@ pub fn breathing_length(for_: Option<&str>, breaths: Option<u32>) -> Result<Leng
     match (for_, breaths) {
         (_, Some(n)) => Ok(Length::Breaths(n)),
         (Some(d), None) => crate::library::parse_duration(d)
-            .filter(|d| *d >= Duration::from_secs(10) && *d <= Duration::from_secs(3600))
+            .filter(|d| crate::core::rules::breathing_time_allowed(*d))
             .map(Length::Time)
-            .ok_or_else(|| format!("\"{d}\" is not a length between 10 seconds and an hour; write it like 5m, 90s or \"2m 30s\"")),
+            .ok_or_else(|| {
+                format!(
+                    "\"{d}\" is not a length between {} and {} minutes; write it like 5m, 90s or \"2m 30s\"",
+                    crate::core::rules::BREATHING_MINUTES[0],
+                    crate::core::rules::BREATHING_MAX_TIME.as_secs() / 60
+                )
+            }),
         (None, None) => Ok(Length::Time(Duration::from_secs(300))),
     }
 }

@@ -72,7 +72,7 @@ pub fn read(req: Request) -> Figures {
                     let info = DoneInfo {
                         last: r.last_at,
                         count: r.sessions,
-                        pain_change: r.pain.change_avg.map(|c| (c, r.pain.change_n)),
+                        pain_change: r.pain.change_text(),
                     };
                     (r.routine_id, info)
                 })

@@ -64,7 +64,7 @@ pub enum Command {
         after_help = "Examples:\n  knotless run neck-release\n  knotless run \"desk\"        (a unique part of the name)\n  knotless run jaw --plain    (timed text lines instead of a screen)"
     )]
     Run {
-        /// The routine's id, or a unique part of its name
+        /// The routine's id, the start of one, or a unique part of its name
         routine: String,
         /// Print timed cue lines instead of drawing a screen (also used when output is not a terminal)
         #[arg(long)]
@@ -77,11 +77,12 @@ pub enum Command {
     Breathe {
         /// A pattern id (see `knotless patterns`); default extended-exhale
         pattern: Option<String>,
-        /// How long, e.g. 5m or "2m 30s" (ends on a whole breath)
-        #[arg(long = "for", value_name = "DURATION", conflicts_with = "breaths")]
+        /// How long, 1 to 20 minutes, e.g. 5m or "2m 30s" (ends on a whole breath)
+        #[arg(long = "for", value_name = "DURATION", conflicts_with = "breaths", value_parser = breathing_for)]
         length: Option<String>,
-        /// How many whole breaths
-        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+        /// How many whole breaths (3 to 30)
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(
+            crate::core::rules::BREATHING_MIN_BREATHS as i64..=crate::core::rules::BREATHING_MAX_BREATHS as i64))]
         breaths: Option<u32>,
         /// Print timed cue lines instead of drawing a screen
         #[arg(long)]
@@ -90,7 +91,7 @@ pub enum Command {
     /// List the routines, grouped by area
     List {
         /// Only this area (neck, shoulders, scalp, jaw, upper-back, hands-feet, breathing, mixed)
-        #[arg(long)]
+        #[arg(long, value_parser = area_arg)]
         area: Option<String>,
         /// Print a JSON array instead of text
         #[arg(long)]
@@ -111,16 +112,16 @@ pub enum Command {
     },
     /// List the breathing patterns it knows
     Patterns,
-    /// Past sessions, newest first
+    /// Past sessions: the table newest first; CSV and JSONL oldest first, as logged
     #[command(
-        after_help = "Examples:\n  knotless history --since 30d\n  knotless history --routine neck-release --format csv > neck.csv\n  knotless history --since 2026-09-01 --until 2026-10-01"
+        after_help = "Order: the table lists the newest session first. CSV and JSONL list sessions\nas they were logged, oldest first (with several machines, each machine's log in\nturn), so a spreadsheet or script can follow them in time.\n\nExamples:\n  knotless history --since 30d\n  knotless history --routine neck-release --format csv > neck.csv\n  knotless history --since 2026-09-01 --until 2026-10-01"
     )]
     History {
-        /// Only sessions after this: 30d, 2w, 2026-11-01, \"3 days ago\"
-        #[arg(long, value_name = "WHEN")]
+        /// Only sessions after this: 30d, 2w, 2026-11-01, '3 days ago'
+        #[arg(long, value_name = "WHEN", value_parser = when_arg)]
         since: Option<String>,
         /// Only sessions before this
-        #[arg(long, value_name = "WHEN")]
+        #[arg(long, value_name = "WHEN", value_parser = until_arg)]
         until: Option<String>,
         /// Only this routine (id)
         #[arg(long, value_name = "ID")]
@@ -130,10 +131,16 @@ pub enum Command {
         format: crate::cli::review::HistoryFormat,
     },
     /// Sessions, minutes and head-pain change, as text or JSON
+    #[command(
+        after_help = "The weekly figures and the calendar always look at everything; the period\nchooses what the by-area, by-routine and \"In all\" figures cover, with the\nsame choices as the Stats screen."
+    )]
     Stats {
-        /// Period to summarise (default 90d)
-        #[arg(long, value_name = "WHEN", default_value = "90d")]
-        since: String,
+        /// Period to summarise, as on the Stats screen
+        #[arg(long, value_enum, default_value = "90d")]
+        period: PeriodArg,
+        /// Instead of --period: only sessions after this (30d, 2026-11-01, '3 days ago')
+        #[arg(long, value_name = "WHEN", value_parser = when_arg, conflicts_with = "period")]
+        since: Option<String>,
         /// Print JSON instead of text
         #[arg(long)]
         json: bool,
@@ -149,10 +156,10 @@ pub enum Command {
         /// What it was, e.g. "massage therapist"
         what: String,
         /// When it started: "yesterday 17:00", "3 days ago", 2026-11-20T09:30 (default: now)
-        #[arg(long, value_name = "TIME")]
+        #[arg(long, value_name = "TIME", value_parser = at_arg)]
         at: Option<String>,
         /// How long it lasted, e.g. 60m
-        #[arg(long, value_name = "DURATION", default_value = "60m")]
+        #[arg(long, value_name = "DURATION", default_value = "60m", value_parser = logged_length)]
         duration: String,
         /// A note to keep with it
         #[arg(long, value_name = "TEXT")]
@@ -161,7 +168,7 @@ pub enum Command {
     /// A Markdown summary for a therapist or doctor
     Report {
         /// Period to cover (default 90d)
-        #[arg(long, value_name = "WHEN", default_value = "90d")]
+        #[arg(long, value_name = "WHEN", default_value = "90d", value_parser = when_arg)]
         since: String,
         /// Compare headache days before and after this date instead of your first session
         #[arg(long, value_name = "DATE", value_parser = past_day)]
@@ -292,6 +299,31 @@ pub enum SoundCommand {
     Test,
 }
 
+/// `stats --period`: the Stats screen's periods (`core::stats::Period`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PeriodArg {
+    #[value(name = "4w", help = "the last 4 weeks")]
+    FourWeeks,
+    #[value(name = "90d", help = "the last 90 days")]
+    NinetyDays,
+    #[value(name = "1y", help = "the last year")]
+    Year,
+    #[value(name = "all", help = "everything")]
+    All,
+}
+
+impl PeriodArg {
+    pub fn period(self) -> crate::core::stats::Period {
+        use crate::core::stats::Period;
+        match self {
+            PeriodArg::FourWeeks => Period::FourWeeks,
+            PeriodArg::NinetyDays => Period::NinetyDays,
+            PeriodArg::Year => Period::Year,
+            PeriodArg::All => Period::All,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum YesNo {
     Yes,
@@ -358,4 +390,50 @@ fn parse_clock_arg(s: &str) -> Result<u16, String> {
 
 fn parse_days(s: &str) -> Result<crate::core::remind::Weekdays, String> {
     crate::core::remind::Weekdays::parse(s)
+}
+
+// Flag values are checked as they are parsed, so a bad one is bad usage (exit 2) with clap's
+// usage line, and the command itself never sees it. Each returns the text as written.
+
+/// `--since` and the like: any form `review::parse_when` reads.
+fn when_arg(s: &str) -> Result<String, String> {
+    crate::cli::review::parse_when(s, &jiff::Zoned::now()).map(|_| s.to_string())
+}
+
+/// `--until`: as `--since`, a bare date meaning the end of that day.
+fn until_arg(s: &str) -> Result<String, String> {
+    crate::cli::review::parse_until(s, &jiff::Zoned::now()).map(|_| s.to_string())
+}
+
+/// `log --at`.
+fn at_arg(s: &str) -> Result<String, String> {
+    crate::cli::review::parse_at(s, &jiff::Zoned::now()).map(|_| s.to_string())
+}
+
+/// `log --duration`: 1 second to 24 hours.
+fn logged_length(s: &str) -> Result<String, String> {
+    crate::library::parse_duration(s)
+        .filter(|d| !d.is_zero() && *d <= std::time::Duration::from_secs(24 * 3600))
+        .map(|_| s.to_string())
+        .ok_or_else(|| {
+            "not a length between 1 second and 24 hours; write it like 60m, 1h 30m or 45 minutes"
+                .to_string()
+        })
+}
+
+/// `breathe --for`: within the content guide's range (`core::rules`).
+fn breathing_for(s: &str) -> Result<String, String> {
+    crate::app::plain::breathing_length(Some(s), None).map(|_| s.to_string())
+}
+
+/// `list --area`: one of the area names.
+fn area_arg(s: &str) -> Result<String, String> {
+    use crate::model::routine::Area;
+    match Area::parse(s) {
+        Some(_) => Ok(s.to_string()),
+        None => Err(format!(
+            "unknown area; {}",
+            crate::library::diag::suggest(s, &Area::names())
+        )),
+    }
 }

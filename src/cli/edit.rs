@@ -60,8 +60,8 @@ pub fn new_cmd(
     let text = match from {
         None => edit::template(id),
         Some(q) => {
-            let r = lib.find(q).map_err(|e| e.to_string())?;
-            edit::with_id_if_set(&edit::source_text(r)?, id)
+            let r = crate::cli::routines::find_routine(&lib, q)?;
+            edit::with_id_if_set(&edit::source_text(&r)?, id)
         }
     };
     // Whatever it starts from, the new file must load as it is.
@@ -93,8 +93,8 @@ pub fn edit_cmd(paths: &Paths, query: &str, out: &mut dyn Write) -> Result<ExitC
 /// `share ROUTINE`: one self-contained file on standard output.
 pub fn share_cmd(paths: &Paths, query: &str, out: &mut dyn Write) -> Result<(), UserError> {
     let lib = Library::load(paths.config_dir());
-    let r = lib.find(query).map_err(|e| e.to_string())?;
-    let (text, warnings) = edit::share_text(&lib, r)?;
+    let r = crate::cli::routines::find_routine(&lib, query)?;
+    let (text, warnings) = edit::share_text(&lib, &r)?;
     for w in warnings {
         let _ = writeln!(crate::cli::stderr(), "warning: {w}");
     }

@@ -84,11 +84,16 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
         Neutralise::Replace
     };
     let stdout = io::stdout();
-    let mut out = SafeWriter::new(stdout.lock(), mode);
+    let mut out = SafeWriter::new(PipeOut::new(stdout.lock()), mode);
     let io_err = |e: io::Error| e.to_string();
     match command {
         Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "knotless", &mut out);
+            let lib = Library::load(paths.config_dir());
+            let mut cmd = with_library_ids(Cli::command(), &lib);
+            clap_complete::generate(shell, &mut cmd, "knotless", &mut out);
+            if shell == clap_complete::Shell::Fish {
+                fish_positionals(&lib, &mut out).map_err(io_err)?;
+            }
         }
         Command::List { area, json } => {
             let lib = Library::load(paths.config_dir());
@@ -111,8 +116,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
         Command::Show { routine } => {
             let lib = Library::load(paths.config_dir());
             warn_problems(&lib);
-            let r = lib.find(&routine).map_err(|e| e.to_string())?;
-            routines::show(&lib, r, &mut out).map_err(io_err)?;
+            let r = routines::find_routine(&lib, &routine)?;
+            routines::show(&lib, &r, &mut out).map_err(io_err)?;
         }
         Command::Check { paths: files } => {
             let lib = Library::load(paths.config_dir());
@@ -135,10 +140,18 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
             format,
         } => history_cmd(&paths, since, until, routine, format, &mut out)?,
         Command::Stats {
+            period,
             since,
             json,
             started,
-        } => stats_cmd(&paths, &since, json, started, &mut out)?,
+        } => stats_cmd(
+            &paths,
+            period.period(),
+            since.as_deref(),
+            json,
+            started,
+            &mut out,
+        )?,
         Command::Report { since, started } => report_cmd(&paths, &since, started, &mut out)?,
         Command::Day {
             answer,
@@ -219,6 +232,102 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
     }
     out.flush().map_err(io_err)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The command line with the routine and pattern ids of `lib` as the values its routine
+/// and pattern arguments complete to: completions are generated from the library as it is
+/// now (run `knotless completions SHELL` again after adding a routine). Typing anything
+/// else (part of a name) still works: only completion uses the list.
+fn with_library_ids(cmd: clap::Command, lib: &Library) -> clap::Command {
+    use clap::builder::{PossibleValue, PossibleValuesParser};
+    let routines: Vec<PossibleValue> = lib
+        .routines
+        .iter()
+        .map(|r| PossibleValue::new(r.id.clone()).help(r.name.clone()))
+        .collect();
+    let patterns: Vec<PossibleValue> = lib
+        .patterns
+        .iter()
+        .map(|p| PossibleValue::new(p.id.clone()))
+        .collect();
+    let routine_arg = |a: clap::Arg| a.value_parser(PossibleValuesParser::new(routines.clone()));
+    cmd.mut_subcommand("run", |c| c.mut_arg("routine", routine_arg))
+        .mut_subcommand("show", |c| c.mut_arg("routine", routine_arg))
+        .mut_subcommand("history", |c| c.mut_arg("routine", routine_arg))
+        .mut_subcommand("breathe", |c| {
+            c.mut_arg("pattern", |a| {
+                a.value_parser(PossibleValuesParser::new(patterns.clone()))
+            })
+        })
+}
+
+/// clap_complete's fish script completes options' values but not positional ones: the
+/// routine of `run`/`show` and the pattern of `breathe` are added here, in its own form.
+fn fish_positionals(lib: &Library, out: &mut dyn Write) -> io::Result<()> {
+    let quote = |s: &str| s.replace('\\', "\\\\").replace('\'', "\\'");
+    for sub in ["run", "show"] {
+        for r in &lib.routines {
+            writeln!(
+                out,
+                "complete -c knotless -n \"__fish_knotless_using_subcommand {sub}\" -f -a '{}' -d '{}'",
+                quote(&r.id),
+                quote(&r.name)
+            )?;
+        }
+    }
+    for p in &lib.patterns {
+        writeln!(
+            out,
+            "complete -c knotless -n \"__fish_knotless_using_subcommand breathe\" -f -a '{}'",
+            quote(&p.id)
+        )?;
+    }
+    Ok(())
+}
+
+/// Standard output that treats a closed pipe (`knotless history | head`) as the reader
+/// having all it wants, like `cat`: the rest of the output is dropped and the command
+/// ends quietly with success rather than with "error: Broken pipe".
+pub struct PipeOut<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> PipeOut<W> {
+    pub fn new(inner: W) -> Self {
+        PipeOut {
+            inner,
+            closed: false,
+        }
+    }
+
+    fn absorb<T>(&mut self, r: io::Result<T>, nothing: T) -> io::Result<T> {
+        match r {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(nothing)
+            }
+            other => other,
+        }
+    }
+}
+
+impl<W: Write> Write for PipeOut<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        let r = self.inner.write(buf);
+        self.absorb(r, buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let r = self.inner.flush();
+        self.absorb(r, ())
+    }
 }
 
 /// `knotless` with no command: home (behind the first-run notice if it was never
@@ -385,7 +494,8 @@ fn history_cmd(
 
 fn stats_cmd(
     paths: &Paths,
-    since: &str,
+    period: crate::core::stats::Period,
+    since: Option<&str>,
     json: bool,
     started: Option<jiff::civil::Date>,
     out: &mut dyn Write,
@@ -393,8 +503,13 @@ fn stats_cmd(
     use crate::core::stats::{StatsBuilder, StatsOptions};
     let now = jiff::Zoned::now();
     let cfg = Library::load(paths.config_dir()).config;
-    let mut opts = StatsOptions::new(cfg.weekly_goal);
-    opts.since = Some(crate::cli::review::parse_when(since, &now)?);
+    let opts = match since {
+        Some(since) => StatsOptions {
+            since: Some(crate::cli::review::parse_when(since, &now)?),
+            ..StatsOptions::new(cfg.weekly_goal)
+        },
+        None => StatsOptions::for_period(cfg.weekly_goal, period, &now),
+    };
     let mut b = StatsBuilder::new(&now, opts);
     let mut sessions = crate::core::days::SessionDays::new(now.time_zone().clone());
     let data = data_dir(paths)?;
@@ -491,7 +606,7 @@ fn log_cmd(
         out,
         "Logged \"{}\" on {when} ({}).",
         rec.title,
-        crate::model::routine::fmt_short(length)
+        crate::model::format::fmt_length(length)
     )
     .map_err(|e| e.to_string())
 }
@@ -510,7 +625,7 @@ fn run_cmd(
 ) -> Result<ExitCode, UserError> {
     let mut env = make_env(g, paths);
     warn_problems(&env.lib);
-    let routine = env.lib.find(query).map_err(|e| e.to_string())?.clone();
+    let routine = routines::find_routine(&env.lib, query)?;
     if wants_plain(plain) {
         let opts = crate::core::session::Options {
             get_ready: env.get_ready,

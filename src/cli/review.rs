@@ -182,33 +182,9 @@ pub fn parse_at(s: &str, now: &Zoned) -> Result<Timestamp, String> {
 // ---------------------------------------------------------------------------------------
 // Small formatters shared with the screens
 
-/// Active time as `m:ss`, or `h:mm:ss` from an hour on. Negative or broken values show 0:00.
-pub fn fmt_mss(secs: f64) -> String {
-    let total = if secs.is_finite() && secs > 0.0 {
-        secs.round() as u64
-    } else {
-        0
-    };
-    let (h, m, s) = (total / 3600, total / 60 % 60, total % 60);
-    if h > 0 {
-        format!("{h}:{m:02}:{s:02}")
-    } else {
-        format!("{m}:{s:02}")
-    }
-}
-
-/// Minutes for prose: "18 min", "2 h 05 min".
-pub fn fmt_minutes(minutes: f64) -> String {
-    let m = if minutes.is_finite() && minutes > 0.0 {
-        minutes.round() as u64
-    } else {
-        0
-    };
-    if m >= 60 {
-        format!("{} h {:02} min", m / 60, m % 60)
-    } else {
-        format!("{m} min")
-    }
+/// Minutes for prose, written as every length in words is (`format::fmt_length`).
+fn fmt_minutes(minutes: f64) -> String {
+    crate::model::format::fmt_length_secs(minutes * 60.0)
 }
 
 /// Head pain before → after: "6 → 3", "6 → –", "– → 3", or "" when neither was given.
@@ -218,17 +194,6 @@ pub fn fmt_pain(before: Option<u8>, after: Option<u8>) -> String {
         String::new()
     } else {
         format!("{} → {}", show(before), show(after))
-    }
-}
-
-/// A signed change with a real minus sign: "−1.9", "+0.5", "0.0".
-pub fn fmt_change(change: f64) -> String {
-    if change < -0.05 {
-        format!("−{:.1}", -change)
-    } else if change > 0.05 {
-        format!("+{change:.1}")
-    } else {
-        "0.0".to_string()
     }
 }
 
@@ -317,7 +282,7 @@ pub fn write_table<R: Borrow<SessionRecord>>(
             fmt_local(&r.started_at, tz),
             truncate(&r.title, TITLE_MAX),
             truncate(&r.area, 12),
-            fmt_mss(r.active_secs),
+            crate::model::format::fmt_clock_secs(r.active_secs),
             r.outcome.as_str().to_string(),
             fmt_pain(r.pain_before, r.pain_after),
         ];
@@ -492,17 +457,10 @@ fn plural(n: u32) -> &'static str {
 }
 
 fn pain_cells(p: &PainStats) -> (String, String) {
-    let avg = |a: Option<f64>| a.map_or("–".to_string(), |a| format!("{a:.1}"));
-    let before_after = if p.before_n == 0 && p.after_n == 0 {
-        String::new()
-    } else {
-        format!("{} → {}", avg(p.before_avg), avg(p.after_avg))
-    };
-    let change = match p.change_avg {
-        Some(c) => format!("{} (n={})", fmt_change(c), p.change_n),
-        None => String::new(),
-    };
-    (before_after, change)
+    (
+        p.before_after().unwrap_or_default(),
+        p.change_text().unwrap_or_default(),
+    )
 }
 
 /// `stats` as text: the figures of the Stats screen.
@@ -563,10 +521,11 @@ pub fn write_stats_text(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
 
     let period = match stats.since {
         Some(since) => format!(
-            " since {}",
+            ", {} (since {})",
+            stats.period,
             since.to_zoned(tz_of(stats)).strftime("%Y-%m-%d")
         ),
-        None => String::new(),
+        None => format!(", {}", stats.period),
     };
     if !stats.by_area.is_empty() {
         writeln!(out)?;
@@ -681,14 +640,16 @@ fn md(text: &str) -> String {
     out
 }
 
-fn avg_cell(avg: Option<f64>) -> String {
-    avg.map_or("–".to_string(), |a| format!("{a:.1}"))
-}
-
-fn change_cell(p: &PainStats) -> String {
-    match p.change_avg {
-        Some(c) => format!("{} (n={})", fmt_change(c), p.change_n),
-        None => "–".to_string(),
+/// Report cells for head pain: before, after and change, all from the paired sessions.
+fn pain_report_cells(p: &PainStats) -> (String, String, String) {
+    let avg = |a: Option<f64>| a.map_or("–".to_string(), |a| format!("{a:.1}"));
+    match p.before_after() {
+        Some(_) => (
+            avg(p.before_avg),
+            avg(p.after_avg),
+            p.change_text().unwrap_or_default(),
+        ),
+        None => ("–".into(), "–".into(), "–".into()),
     }
 }
 
@@ -729,8 +690,10 @@ pub fn write_report<R: Borrow<SessionRecord>>(
     };
     let today = now.date();
     let period_days = stats::days_between(first_day, today) + 1;
-    let self_care: Vec<&(Timestamp, &SessionRecord)> =
-        chosen.iter().filter(|(_, r)| r.is_self_care()).collect();
+    let self_care: Vec<&(Timestamp, &SessionRecord)> = chosen
+        .iter()
+        .filter(|(_, r)| r.is_self_care() && r.counts())
+        .collect();
     let external: Vec<&(Timestamp, &SessionRecord)> =
         chosen.iter().filter(|(_, r)| !r.is_self_care()).collect();
 
@@ -814,11 +777,11 @@ pub fn write_report<R: Borrow<SessionRecord>>(
         let _ = writeln!(s);
         let _ = writeln!(
             s,
-            "| Routine | Area | Sessions | Active time | Head pain before (avg) | after (avg) | Change where both given |"
+            "| Routine | Area | Sessions | Active time | Head pain before (avg) | after (avg) | Change |"
         );
         let _ = writeln!(s, "|---|---|--:|--:|--:|--:|--:|");
         for (title, area, b) in &rows {
-            let p = b.pain.finish();
+            let (pb, pa, pc) = pain_report_cells(&b.pain.finish());
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} | {} | {} | {} |",
@@ -826,9 +789,9 @@ pub fn write_report<R: Borrow<SessionRecord>>(
                 md(area),
                 b.sessions,
                 fmt_minutes(b.secs / 60.0),
-                avg_cell(p.before_avg),
-                avg_cell(p.after_avg),
-                change_cell(&p)
+                pb,
+                pa,
+                pc
             );
         }
 
@@ -881,31 +844,25 @@ pub fn write_report<R: Borrow<SessionRecord>>(
         let _ = writeln!(s);
         let _ = writeln!(
             s,
-            "| {} | Sessions | Before (avg) | After (avg) | Change where both given |",
+            "| {} | Sessions | Head pain before (avg) | after (avg) | Change |",
             if monthly { "Month" } else { "Week of" }
         );
         let _ = writeln!(s, "|---|--:|--:|--:|--:|");
         for (key, b) in &trend {
-            let p = b.pain.finish();
+            let (pb, pa, pc) = pain_report_cells(&b.pain.finish());
             let label = if monthly {
                 key.strftime("%B %Y").to_string()
             } else {
                 key.strftime("%a %-d %b %Y").to_string()
             };
-            let _ = writeln!(
-                s,
-                "| {label} | {} | {} | {} | {} |",
-                b.sessions,
-                avg_cell(p.before_avg),
-                avg_cell(p.after_avg),
-                change_cell(&p)
-            );
+            let _ = writeln!(s, "| {label} | {} | {} | {} | {} |", b.sessions, pb, pa, pc);
         }
         let _ = writeln!(s);
         let _ = writeln!(
             s,
-            "Weeks or months without any session are left out. \"Change\" is the rating after \
-             minus the rating before (negative: lower after the session)."
+            "Weeks or months without any session are left out. Head pain is averaged over the \
+             sessions rated both before and after (n); \"Change\" is after minus before \
+             (negative: lower after the session)."
         );
     }
 

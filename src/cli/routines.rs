@@ -9,7 +9,8 @@ use serde::Serialize;
 use crate::core::content::{check_pattern, check_routine};
 use crate::library::Library;
 use crate::library::diag::Diagnostic;
-use crate::model::routine::{Area, Length, Routine, Sides, Source, fmt_clock, fmt_short};
+use crate::model::format::{fmt_clock, fmt_length};
+use crate::model::routine::{Area, Length, Routine, Sides, Source};
 
 const WIDTH: usize = 78;
 
@@ -63,7 +64,7 @@ pub fn list(lib: &Library, area: Option<Area>, out: &mut dyn Write) -> io::Resul
                 "  {:id_w$}  {:name_w$}  {:>6}  {:>8}",
                 r.id,
                 r.name,
-                fmt_short(r.total()),
+                fmt_length(r.total()),
                 steps
             );
             if !r.source.is_bundled() {
@@ -130,9 +131,10 @@ pub fn show(lib: &Library, r: &Routine, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{}  ({})", r.name, r.id)?;
     writeln!(
         out,
-        "{} · {} steps · {} active · about {} with pauses between steps · {}",
+        "{} · {} step{} · {} active · about {} with pauses between steps · {}",
         r.area,
         r.steps.len(),
+        if r.steps.len() == 1 { "" } else { "s" },
         fmt_clock(r.active_total()),
         fmt_clock(r.total()),
         source_label(lib, r)
@@ -200,9 +202,11 @@ pub fn show(lib: &Library, r: &Routine, out: &mut dyn Write) -> io::Result<()> {
             }
         }
     }
-    writeln!(
+    writeln!(out)?;
+    wrapped(
         out,
-        "\nSelf-care only, not medical advice. Stop if it hurts, makes you dizzy, or your headache gets worse."
+        "",
+        "Self-care only, not medical advice. Stop if it hurts, makes you dizzy, or your headache gets worse.",
     )
 }
 
@@ -379,4 +383,56 @@ fn content_findings(lib: &Library, paths: &[PathBuf]) -> (Vec<String>, Vec<Strin
         }
     }
     (errors, warnings)
+}
+
+/// The routine `query` names (see `Library::find`). When it could mean several and both
+/// standard input and standard error are terminals, asks which with a numbered pick;
+/// otherwise the ambiguity is an error listing the candidates.
+pub fn find_routine(lib: &Library, query: &str) -> Result<Routine, String> {
+    use std::io::IsTerminal;
+    match lib.find(query) {
+        Ok(r) => Ok(r.clone()),
+        Err(crate::library::FindError::Ambiguous { .. })
+            if io::stdin().is_terminal() && io::stderr().is_terminal() =>
+        {
+            let choices = lib.candidates(query);
+            pick_numbered(
+                query,
+                &choices,
+                &mut io::stdin().lock(),
+                &mut io::stderr().lock(),
+            )
+            .cloned()
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Lists `choices` numbered from 1 on `out` and reads the number of one from `input`.
+/// An empty answer, end of input or a number out of range picks nothing (an error).
+pub fn pick_numbered<'a>(
+    query: &str,
+    choices: &[&'a Routine],
+    input: &mut dyn io::BufRead,
+    out: &mut dyn Write,
+) -> Result<&'a Routine, String> {
+    let io_err = |e: io::Error| e.to_string();
+    writeln!(out, "\"{query}\" could mean:").map_err(io_err)?;
+    let id_w = choices.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    for (i, r) in choices.iter().enumerate() {
+        writeln!(out, "  {:>2}  {:<id_w$}  {}", i + 1, r.id, r.name).map_err(io_err)?;
+    }
+    write!(out, "Which one? (1-{}, Enter to cancel) ", choices.len()).map_err(io_err)?;
+    out.flush().map_err(io_err)?;
+    let mut line = String::new();
+    input.read_line(&mut line).map_err(io_err)?;
+    let answer = line.trim();
+    match answer.parse::<usize>() {
+        Ok(n) if (1..=choices.len()).contains(&n) => Ok(choices[n - 1]),
+        _ if answer.is_empty() => Err("nothing picked".to_string()),
+        _ => Err(format!(
+            "\"{answer}\" is not one of the numbers 1 to {}",
+            choices.len()
+        )),
+    }
 }

@@ -103,7 +103,7 @@ impl SessionDays {
     }
 
     pub fn add(&mut self, r: &SessionRecord) {
-        if !r.is_self_care() {
+        if !r.is_self_care() || !r.counts() {
             return;
         }
         let t = r.started();

@@ -136,7 +136,7 @@ pub struct Nudge {
     pub lead: String,
     /// The command to run, e.g. "knotless run neck-release".
     pub command: String,
-    /// The routine's length, e.g. "10m".
+    /// The routine's length, e.g. "10 min".
     pub length: String,
     pub routine_id: String,
     pub basis: Basis,
@@ -252,7 +252,7 @@ fn nudge(lead: String, r: &Offer, basis: Basis) -> Nudge {
     Nudge {
         lead,
         command: format!("knotless run {}", r.id),
-        length: crate::model::routine::fmt_short(r.length),
+        length: crate::model::format::fmt_length(r.length),
         routine_id: r.id.clone(),
         basis,
     }
@@ -342,7 +342,7 @@ mod tests {
         let n = decide(&input, &at("2026-11-29T08:00:00")).unwrap();
         assert_eq!(
             n.text(),
-            "3 days since your last neck routine — knotless run neck-release (10m)"
+            "3 days since your last neck routine — knotless run neck-release (10 min)"
         );
     }
 }

@@ -25,6 +25,23 @@ pub fn breathing_get_ready(configured: Duration) -> Duration {
 
 const FOUR_SEVEN_EIGHT_MAX: u32 = 4;
 
+/// The lengths a breathing exercise may be given, by time (minutes) and by breaths: the
+/// content guide's doses run from a 1-minute box-breathing round to a 20-minute resonance
+/// session, and from 3 breaths to about 30. The breathing screen offers exactly these
+/// choices; `breathe --for` and `--breaths` accept anything between the first and last.
+pub const BREATHING_MINUTES: [u64; 7] = [1, 2, 3, 5, 10, 15, 20];
+pub const BREATHING_BREATHS: [u32; 7] = [3, 4, 6, 9, 12, 18, 30];
+pub const BREATHING_MIN_TIME: Duration = Duration::from_secs(BREATHING_MINUTES[0] * 60);
+pub const BREATHING_MAX_TIME: Duration =
+    Duration::from_secs(BREATHING_MINUTES[BREATHING_MINUTES.len() - 1] * 60);
+pub const BREATHING_MIN_BREATHS: u32 = BREATHING_BREATHS[0];
+pub const BREATHING_MAX_BREATHS: u32 = BREATHING_BREATHS[BREATHING_BREATHS.len() - 1];
+
+/// Whether a timed breathing length is within [`BREATHING_MIN_TIME`]..=[`BREATHING_MAX_TIME`].
+pub fn breathing_time_allowed(d: Duration) -> bool {
+    (BREATHING_MIN_TIME..=BREATHING_MAX_TIME).contains(&d)
+}
+
 pub const HOLD_CAUTION: &str = "Sit or lie down for this one, never while driving, in water or leaning on a ball. \
 Breathe slowly, not hugely. If you feel light-headed, dizzy, tingly or breathless, stop and breathe normally. \
 Skip breath holds if you are pregnant, have heart or lung disease, uncontrolled high blood pressure, \

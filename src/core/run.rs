@@ -4,7 +4,7 @@
 //! Wall-clock times come from one reading at the start plus the session's own monotonic
 //! instants, so `started_at`/`ended_at` agree exactly with the active and paused times.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::core::cues::Cues;
 use crate::core::effect::Effect;
@@ -12,6 +12,12 @@ use crate::core::hook_facts::HookWatch;
 use crate::core::session::{Event, Session};
 use crate::model::config::HookEvent;
 use crate::model::record::{SessionRecord, Stamp};
+
+/// While a session runs, its progress is checkpointed at least this often, as well as at
+/// every stage change: a crash (or SIGKILL) loses at most this much of a long step. The
+/// countdown already wakes the runner every second, so this adds no wake-up of its own;
+/// paused, it asks for none.
+pub const CHECKPOINT_EVERY: Duration = Duration::from_secs(12);
 
 /// A session with what turns its instants into a record for the history.
 pub struct Run {
@@ -22,17 +28,21 @@ pub struct Run {
     cues: Option<Cues>,
     /// Which `[hooks]` events this run reports, and where its pacer was.
     hooks: HookWatch,
+    /// When the last checkpoint was asked for.
+    last_checkpoint: Instant,
 }
 
 impl Run {
     /// `wall_start` is the wall clock read at the session's first instant.
     pub fn new(session: Session, wall_start: jiff::Zoned, pain_before: Option<u8>) -> Run {
+        let last_checkpoint = session.started();
         Run {
             session,
             wall_start,
             pain_before,
             cues: None,
             hooks: HookWatch::new([]),
+            last_checkpoint,
         }
     }
 
@@ -99,15 +109,39 @@ impl Run {
         Effect::Checkpoint(self.record(self.session.started()))
     }
 
-    /// What the session's events ask for: a fresh snapshot at every stage change, the
-    /// final record when it ends, and the cues now due (re-planned after a control) — or,
-    /// with no sound plan, a bell on timer-driven stage changes. When the session ends,
+    /// When the next timed checkpoint is due: [`CHECKPOINT_EVERY`] after the last one, while
+    /// the session runs; `None` while it is paused or finished (nothing new to keep).
+    pub fn next_checkpoint(&self) -> Option<Instant> {
+        let s = &self.session;
+        (!s.is_paused() && !s.is_finished()).then(|| self.last_checkpoint + CHECKPOINT_EVERY)
+    }
+
+    /// When the runner should wake next: the session's own next deadline (see
+    /// `Session::next_deadline`), the next cue or the next timed checkpoint, whichever is
+    /// soonest; never earlier than `now`.
+    pub fn next_deadline(&self, now: Instant, pacer_steps: u32) -> Option<Instant> {
+        [
+            self.session.next_deadline(now, pacer_steps),
+            self.next_cue(),
+            self.next_checkpoint(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+        .map(|at| at.max(now))
+    }
+
+    /// What the session's events ask for: a fresh snapshot at every stage change and
+    /// whenever [`Run::next_checkpoint`] has come, the final record when it ends, and the
+    /// cues now due (re-planned after a control) — or, with no sound plan, a bell on
+    /// timer-driven stage changes. When the session ends,
     /// the cues still to come (the end line after the end chime) go out with their
     /// instants, for the runner to sound when due.
     /// The hooks for them go out too (and for a new breath phase, which needs no event:
     /// call this at every wake-up).
     pub fn react(&mut self, events: &[Event], now: Instant) -> Vec<Effect> {
         let mut out = Vec::new();
+        let mut checkpointed = false;
         if let Some(cues) = &mut self.cues {
             let at = now;
             out.extend(
@@ -127,10 +161,18 @@ impl Run {
                 out.push(Effect::Save(self.record(now)));
             } else if e.changes_stage() {
                 out.push(Effect::Checkpoint(self.record(now)));
+                checkpointed = true;
             }
         }
         let hooks = self.hooks.events(&self.session, events, now);
         out.extend(hooks.into_iter().map(Effect::Hook));
+        if !checkpointed && self.next_checkpoint().is_some_and(|due| now >= due) {
+            out.push(Effect::Checkpoint(self.record(now)));
+            checkpointed = true;
+        }
+        if checkpointed {
+            self.last_checkpoint = now;
+        }
         out
     }
 }

@@ -28,6 +28,7 @@
 use std::time::{Duration, Instant};
 
 use crate::core::breath::{self, PacerState};
+use crate::model::format::secs_left;
 use crate::model::record::{self, Kind, Outcome, SessionRecord, Stamp, StepRecord, StepStatus};
 use crate::model::routine::{Area, Length, Pattern, Routine, SWITCH_SIDES, Side, Sides, Step};
 
@@ -627,7 +628,7 @@ impl Session {
             .sum();
         let after: Duration = self.stages[self.pos + 1..].iter().map(|p| p.length).sum();
         let (progress, routine_left, routine_left_secs) = if stage.kind == StageKind::GetReady {
-            (0.0, after, round_secs(after))
+            (0.0, after, secs_left(after))
         } else {
             let total = before + self.stage_len + after;
             let progress = if total.is_zero() {
@@ -635,11 +636,7 @@ impl Session {
             } else {
                 ((before + elapsed).as_secs_f64() / total.as_secs_f64()).clamp(0.0, 1.0)
             };
-            (
-                progress,
-                stage_left + after,
-                countdown_secs + round_secs(after),
-            )
+            (progress, stage_left + after, secs_left(stage_left + after))
         };
 
         let pacer = self
@@ -990,10 +987,7 @@ impl Session {
     }
 }
 
+/// A time left in whole seconds, rounded up: the one rule of `model::format`.
 fn ceil_secs(d: Duration) -> u64 {
-    d.as_secs() + u64::from(d.subsec_nanos() > 0)
-}
-
-fn round_secs(d: Duration) -> u64 {
-    d.as_secs() + u64::from(d.subsec_nanos() >= 500_000_000)
+    secs_left(d)
 }

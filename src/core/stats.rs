@@ -4,7 +4,8 @@
 //!
 //! What counts:
 //! - A *session* is any record of kind `routine` or `breathing`, whatever its outcome —
-//!   completed, stopped early and interrupted all count, because the user did show up.
+//!   completed, stopped early and interrupted all count, because the user did show up —
+//!   except one with under 3 s active (`SessionRecord::counts`): that one never started.
 //!   Professional sessions (kind `external`, from `knotless log`) are counted apart.
 //! - *Minutes* are active minutes (`active_secs`, pauses excluded); for an external session,
 //!   the duration the user logged.
@@ -45,6 +46,8 @@ pub struct StatsOptions {
     /// this (`stats --since 90d`). The weekly figures, the calendar and "days since the last
     /// professional session" always look at everything.
     pub since: Option<Timestamp>,
+    /// What the period is called in [`Stats::period`]; `None` writes it from `since`.
+    pub period_label: Option<String>,
 }
 
 impl StatsOptions {
@@ -53,6 +56,16 @@ impl StatsOptions {
             weekly_goal,
             weeks: DEFAULT_WEEKS,
             since: None,
+            period_label: None,
+        }
+    }
+
+    /// The options for one of the named periods, as of `now`.
+    pub fn for_period(weekly_goal: u32, period: Period, now: &Zoned) -> Self {
+        StatsOptions {
+            since: period.since(now),
+            period_label: Some(period.label().to_string()),
+            ..StatsOptions::new(weekly_goal)
         }
     }
 }
@@ -128,6 +141,8 @@ pub struct Stats {
     pub today: Date,
     /// The period of the period figures (see [`StatsOptions::since`]); `None` = everything.
     pub since: Option<Timestamp>,
+    /// What that period is called: "last 90 days", "all time", "since 2026-11-01".
+    pub period: String,
     pub weekly_goal: u32,
     /// This week so far (Monday to today). The same as the last entry of `weeks`.
     pub this_week: WeekStats,
@@ -156,17 +171,48 @@ pub struct WeekStats {
     pub pain: PainStats,
 }
 
-/// Head-pain ratings (0-10) over a set of sessions. Each average is over the sessions that
-/// have that rating; `change` (after minus before: negative means less pain afterwards) is
-/// over the sessions that have both, and `change_n` says how many that is.
+/// Head-pain ratings (0-10) over a set of sessions, from the *paired* sessions only — those
+/// with both a before and an after rating — so "before → after" and the change always
+/// describe the same sessions and agree with each other. `change_avg` is after minus before
+/// (negative means less pain afterwards); `n` says how many sessions all three are over.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PainStats {
     pub before_avg: Option<f64>,
-    pub before_n: u32,
     pub after_avg: Option<f64>,
-    pub after_n: u32,
     pub change_avg: Option<f64>,
-    pub change_n: u32,
+    /// Sessions with both ratings.
+    pub n: u32,
+}
+
+impl PainStats {
+    /// "6.0 → 3.0", or `None` when no session had both ratings.
+    pub fn before_after(&self) -> Option<String> {
+        let (b, a) = self.shown()?;
+        Some(format!("{b:.1} → {a:.1}"))
+    }
+
+    /// "−3.0 (n=2)": the change as shown, which is always the difference of the two shown
+    /// averages (so "6.0 → 3.0" never sits beside "−2.9").
+    pub fn change_text(&self) -> Option<String> {
+        let (b, a) = self.shown()?;
+        Some(format!(
+            "{} (n={})",
+            crate::model::format::fmt_change(a - b),
+            self.n
+        ))
+    }
+
+    /// The shown change (rounded to 0.1), for colouring it.
+    pub fn shown_change(&self) -> Option<f64> {
+        self.shown().map(|(b, a)| round1(a - b))
+    }
+
+    fn shown(&self) -> Option<(f64, f64)> {
+        match (self.before_avg, self.after_avg) {
+            (Some(b), Some(a)) if self.n > 0 => Some((round1(b), round1(a))),
+            _ => None,
+        }
+    }
 }
 
 /// Minutes per local day for the heatmap: [`CALENDAR_DAYS`] days from the Monday 15 weeks
@@ -352,42 +398,38 @@ fn sane(secs: f64) -> f64 {
     }
 }
 
-/// Sums head-pain ratings as records go by; [`PainTally::finish`] gives the averages.
+/// Sums head-pain ratings of paired sessions as records go by; [`PainTally::finish`] gives
+/// the averages. A session with only one rating adds nothing.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PainTally {
     before_sum: u32,
-    before_n: u32,
     after_sum: u32,
-    after_n: u32,
-    change_sum: i32,
-    change_n: u32,
+    n: u32,
 }
 
 impl PainTally {
     pub fn add(&mut self, r: &SessionRecord) {
-        if let Some(b) = r.pain_before {
-            self.before_sum += u32::from(b);
-            self.before_n += 1;
-        }
-        if let Some(a) = r.pain_after {
-            self.after_sum += u32::from(a);
-            self.after_n += 1;
-        }
         if let (Some(b), Some(a)) = (r.pain_before, r.pain_after) {
-            self.change_sum += i32::from(a) - i32::from(b);
-            self.change_n += 1;
+            self.before_sum += u32::from(b);
+            self.after_sum += u32::from(a);
+            self.n += 1;
         }
     }
 
     pub fn finish(&self) -> PainStats {
-        let avg = |sum: f64, n: u32| (n > 0).then(|| round2(sum / f64::from(n)));
+        if self.n == 0 {
+            return PainStats::default();
+        }
+        let n = f64::from(self.n);
+        let (b, a) = (
+            f64::from(self.before_sum) / n,
+            f64::from(self.after_sum) / n,
+        );
         PainStats {
-            before_avg: avg(f64::from(self.before_sum), self.before_n),
-            before_n: self.before_n,
-            after_avg: avg(f64::from(self.after_sum), self.after_n),
-            after_n: self.after_n,
-            change_avg: avg(f64::from(self.change_sum), self.change_n),
-            change_n: self.change_n,
+            before_avg: Some(round2(b)),
+            after_avg: Some(round2(a)),
+            change_avg: Some(round2(a - b)),
+            n: self.n,
         }
     }
 }
@@ -482,8 +524,12 @@ impl StatsBuilder {
         }
     }
 
-    /// Takes one record into account.
+    /// Takes one record into account (nothing, for one that does not count: see
+    /// [`SessionRecord::counts`]).
     pub fn add(&mut self, r: &SessionRecord) {
+        if !r.counts() {
+            return;
+        }
         let started = r.started();
         let day = local_date(started, &self.tz);
         let day_n = day_number(day);
@@ -704,6 +750,11 @@ impl StatsBuilder {
             time_zone: self.tz.iana_name().unwrap_or("local").to_string(),
             today: self.today,
             since: self.options.since,
+            period: self.options.period_label.clone().unwrap_or_else(|| {
+                self.options.since.map_or("all time".to_string(), |s| {
+                    format!("since {}", local_date(s, &self.tz))
+                })
+            }),
             weekly_goal: self.options.weekly_goal,
             this_week,
             weeks,

@@ -69,6 +69,11 @@ pub struct Reporter<'a> {
 }
 
 impl<'a> Reporter<'a> {
+    /// The text at `span` as the file has it (a value quoted back in a message).
+    pub fn written(&self, span: &std::ops::Range<usize>) -> &'a str {
+        self.index.text.get(span.clone()).unwrap_or("")
+    }
+
     pub fn new(file: impl Into<String>, text: &'a str) -> Self {
         Reporter {
             file: file.into(),

@@ -19,7 +19,8 @@ use toml::de::{DeTable, DeValue};
 
 use crate::library::diag::{Diagnostic, Reporter};
 use crate::library::{Library, Pending, bundled, read_text, stem_of, valid_id};
-use crate::model::routine::{Length, PhaseKind, Pressure, Routine, Sides, Source, fmt_clock};
+use crate::model::format::fmt_clock;
+use crate::model::routine::{Length, PhaseKind, Pressure, Routine, Sides, Source};
 
 /// The folder of the user's routines inside `<config>`.
 pub fn routines_dir(config_dir: &Path) -> PathBuf {

@@ -162,6 +162,39 @@ pub enum FindError {
     },
 }
 
+/// The one lookup rule for what a user types for a routine or pattern: an exact id, else
+/// the one id that starts with it, else the one whose id or name contains it (ignoring
+/// case). `Err(None)` when nothing matches, `Err(Some(..))` with the candidates of the
+/// first rule that matched several.
+fn pick_one<'a, T>(
+    items: &'a [T],
+    query: &str,
+    id: impl Fn(&T) -> &str,
+    name_has: impl Fn(&T, &str) -> bool,
+) -> Result<&'a T, Option<Vec<&'a T>>> {
+    let q = query.trim().to_lowercase();
+    if let Some(exact) = items.iter().find(|t| id(t) == query.trim()) {
+        return Ok(exact);
+    }
+    if q.is_empty() {
+        return Err(None);
+    }
+    let rules: [&dyn Fn(&T) -> bool; 3] = [
+        &|t| id(t).to_lowercase() == q,
+        &|t| id(t).to_lowercase().starts_with(&q),
+        &|t| id(t).to_lowercase().contains(&q) || name_has(t, &q),
+    ];
+    for rule in rules {
+        let hits: Vec<&T> = items.iter().filter(|t| rule(t)).collect();
+        match hits.len() {
+            0 => continue,
+            1 => return Ok(hits[0]),
+            _ => return Err(Some(hits)),
+        }
+    }
+    Err(None)
+}
+
 fn list_hint(c: &[String], lead: &str) -> String {
     if c.is_empty() {
         String::new()
@@ -280,44 +313,55 @@ impl Library {
 
     /// Picks a routine by exact id, else by a unique case-insensitive part of its id or name.
     pub fn find(&self, query: &str) -> Result<&Routine, FindError> {
-        if let Some(r) = self.routine(query) {
-            return Ok(r);
-        }
-        let hits: Vec<&Routine> = self.routines.iter().filter(|r| r.matches(query)).collect();
-        match hits.as_slice() {
-            [one] => Ok(one),
-            [] => Err(FindError::NotFound {
+        let pick = pick_one(
+            &self.routines,
+            query,
+            |r| &r.id,
+            |r, q| r.name.to_lowercase().contains(q),
+        );
+        pick.map_err(|hits| match hits {
+            None => FindError::NotFound {
                 query: query.to_string(),
                 candidates: self.routines.iter().map(|r| r.id.clone()).collect(),
-            }),
-            many => Err(FindError::Ambiguous {
+            },
+            Some(many) => FindError::Ambiguous {
                 query: query.to_string(),
                 candidates: many
                     .iter()
                     .map(|r| format!("{} ({})", r.id, r.name))
                     .collect(),
-            }),
+            },
+        })
+    }
+
+    /// The routines `query` could mean when [`Library::find`] finds more than one, in the
+    /// order a numbered pick lists them.
+    pub fn candidates(&self, query: &str) -> Vec<&Routine> {
+        match pick_one(
+            &self.routines,
+            query,
+            |r| &r.id,
+            |r, q| r.name.to_lowercase().contains(q),
+        ) {
+            Ok(one) => vec![one],
+            Err(Some(many)) => many,
+            Err(None) => Vec::new(),
         }
     }
 
-    /// Picks a pattern by exact id or a unique part of it.
+    /// Picks a pattern the same way as [`Library::find`] picks a routine.
     pub fn find_pattern(&self, query: &str) -> Result<&Pattern, FindError> {
-        if let Some(p) = self.pattern(query) {
-            return Ok(p);
-        }
-        let q = query.to_lowercase();
-        let hits: Vec<&Pattern> = self.patterns.iter().filter(|p| p.id.contains(&q)).collect();
-        match hits.as_slice() {
-            [one] => Ok(one),
-            [] => Err(FindError::NotFound {
+        let pick = pick_one(&self.patterns, query, |p| &p.id, |_, _| false);
+        pick.map_err(|hits| match hits {
+            None => FindError::NotFound {
                 query: query.to_string(),
                 candidates: self.patterns.iter().map(|p| p.id.clone()).collect(),
-            }),
-            many => Err(FindError::Ambiguous {
+            },
+            Some(many) => FindError::Ambiguous {
                 query: query.to_string(),
                 candidates: many.iter().map(|p| p.id.clone()).collect(),
-            }),
-        }
+            },
+        })
     }
 
     fn load_bundled_art(&mut self) {
@@ -520,23 +564,44 @@ impl Library {
             }
             docs.push((doc, rep.problems));
         }
-        let mut seen: BTreeMap<String, Source> = BTreeMap::new();
+        let mut read = Vec::new();
         for (p, (doc, early)) in pending.iter().zip(docs) {
             let mut rep = Reporter::new(&p.file, &p.text);
             rep.problems = early;
             let routine = doc.and_then(|doc| read_routine(&mut rep, &doc, p, self));
-            if let Some(r) = routine
-                && rep.is_clean()
+            let routine = routine.filter(|_| rep.is_clean());
+            read.push((p, rep, routine));
+        }
+        // Which user file keeps an id that several claim: the file named for the id
+        // (`neck.toml` for "neck") over one that claims it with `id = "neck"`, then the first
+        // path in name order. Decided from all the files at once, so every command (and
+        // `check` with the files in any order) resolves a clash the same way.
+        let mut keeper: BTreeMap<&str, (bool, &str)> = BTreeMap::new();
+        for (p, _, r) in &read {
+            if let Some(r) = r
+                && !r.source.is_bundled()
             {
-                match seen.get(&r.id) {
-                    Some(Source::File(first)) if !r.source.is_bundled() => {
+                let rank = (p.stem != r.id, p.file.as_str());
+                keeper
+                    .entry(r.id.as_str())
+                    .and_modify(|best| *best = (*best).min(rank))
+                    .or_insert(rank);
+            }
+        }
+        let keeper: BTreeMap<String, String> = keeper
+            .into_iter()
+            .map(|(id, (_, file))| (id.to_string(), file.to_string()))
+            .collect();
+        for (p, mut rep, routine) in read {
+            if let Some(r) = routine {
+                match keeper.get(&r.id) {
+                    Some(kept) if !r.source.is_bundled() && *kept != p.file => {
                         let span = id_span(&p.text);
                         rep.error(
                             span,
                             format!("duplicate routine id \"{}\"", r.id),
                             Some(format!(
-                                "{} already uses it; give this file another name or set `id = \"...\"`",
-                                first.display()
+                                "{kept} already uses it (a file named for its id keeps it); give this file another name or set `id = \"...\"`"
                             )),
                         );
                     }
@@ -547,7 +612,6 @@ impl Library {
                             }
                             self.routines.remove(old);
                         }
-                        seen.insert(r.id.clone(), r.source.clone());
                         self.routines.push(r);
                     }
                 }
@@ -1473,7 +1537,7 @@ fn read_routine(
             t.get("steps").map(|v| v.span()).unwrap_or(0..0),
             format!(
                 "the routine lasts {}, longer than 3 hours",
-                crate::model::routine::fmt_clock(routine.total())
+                crate::model::format::fmt_clock(routine.total())
             ),
             Some("split it into shorter routines".into()),
         );
@@ -1663,7 +1727,12 @@ fn read_step(
                 span.clone(),
                 format!(
                     "a step must last between 1 second and 1 hour, not {}",
-                    humantime::format_duration(Duration::from_secs(d.as_secs()))
+                    match l {
+                        // What the file says, quotes and all: "500ms", not "0s".
+                        Length::Time(_) => rep.written(span).trim().to_string(),
+                        Length::Breaths(n) =>
+                            format!("{n} breaths ({})", crate::model::format::fmt_length(d)),
+                    }
                 ),
                 Some(DURATION_HINT.to_string()),
             );

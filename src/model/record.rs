@@ -240,4 +240,21 @@ impl SessionRecord {
     pub fn is_self_care(&self) -> bool {
         self.kind != Kind::External
     }
+
+    /// Whether this record is a session for the figures — weekly goal, counts, "last done",
+    /// minutes, head pain. See [`counts`].
+    pub fn counts(&self) -> bool {
+        counts(self.kind, self.active_secs)
+    }
+}
+
+/// A self-care session with less active time than this never really started (it was
+/// stopped in the get-ready count-in, or a second in): it stays in the history, an honest
+/// log, but no figure counts it.
+pub const MIN_ACTIVE_SECS: f64 = 3.0;
+
+/// The one rule for which records count as sessions: every professional session logged by
+/// hand, and self-care with at least [`MIN_ACTIVE_SECS`] of active time.
+pub fn counts(kind: Kind, active_secs: f64) -> bool {
+    kind == Kind::External || active_secs >= MIN_ACTIVE_SECS
 }

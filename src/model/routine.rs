@@ -597,25 +597,3 @@ impl Routine {
 
 /// The switch-sides interlude between the left and right run of a `sides = "both"` step.
 pub const SWITCH_SIDES: Duration = Duration::from_secs(5);
-
-/// "1:30", "12:05", "1:02:03" — a clock-style length.
-pub fn fmt_clock(d: Duration) -> String {
-    let s = d.as_secs();
-    if s >= 3600 {
-        format!("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
-    } else {
-        format!("{}:{:02}", s / 60, s % 60)
-    }
-}
-
-/// "8m", "1h 5m", "45s" — a compact length for lists.
-pub fn fmt_short(d: Duration) -> String {
-    let s = d.as_secs();
-    if s < 60 {
-        format!("{s}s")
-    } else if s < 3600 {
-        format!("{}m", (s + 30) / 60)
-    } else {
-        format!("{}h {}m", s / 3600, (s % 3600 + 30) / 60)
-    }
-}

@@ -12,7 +12,8 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use super::{Ctx, Nav, Route, Screen, Update, go, stay};
-use crate::model::routine::{Routine, fmt_short};
+use crate::model::format::fmt_length;
+use crate::model::routine::Routine;
 use crate::ui::rating::{Answer, Rating};
 use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
 
@@ -223,7 +224,7 @@ impl Screen for Before {
         let r = &self.routine;
         let [head, inner, foot] = Before::areas(area);
         let w = inner.width;
-        let facts = format!("{} · {} steps ", fmt_short(r.total()), r.steps.len());
+        let facts = format!("{} · {} steps ", fmt_length(r.total()), r.steps.len());
         let [hl, hr] = Layout::horizontal([
             Constraint::Min(1),
             Constraint::Length(facts.chars().count() as u16),

@@ -17,8 +17,7 @@ use crate::model::routine::{Length, Pattern};
 use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
 
 pub const DEFAULT_PATTERN: &str = "extended-exhale";
-const MINUTES: [u64; 7] = [1, 2, 3, 5, 10, 15, 20];
-const BREATHS: [u32; 7] = [3, 4, 6, 9, 12, 18, 30];
+use crate::core::rules::{BREATHING_BREATHS as BREATHS, BREATHING_MINUTES as MINUTES};
 /// What a key does on the breathing setup.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Act {
@@ -103,7 +102,7 @@ impl Setup {
                     .unwrap_or(0.0);
                 format!(
                     "{n} breaths (about {})",
-                    crate::model::routine::fmt_short(Duration::from_secs_f64(secs))
+                    crate::model::format::fmt_length_secs(secs)
                 )
             }
             Some(Length::Time(d)) => format!(

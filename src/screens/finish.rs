@@ -2,7 +2,7 @@
 //! your head now?" and a one-line note. The record was saved before this screen opened;
 //! the rating and note are appended as an amendment when given.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -12,10 +12,10 @@ use ratatui::widgets::Paragraph;
 
 use super::{Ctx, Effect, Nav, Screen, Update, go, stay};
 use crate::model::day::DayEntry;
+use crate::model::format::fmt_clock_secs;
 use crate::model::record::{
     Amendment, Outcome, SessionRecord, Stamp, StepRecord, StepStatus, VERSION,
 };
-use crate::model::routine::fmt_clock;
 use crate::ui::rating::{Answer, Rating};
 use crate::ui::{Binding, KeyHelp, also, described, key, lookup, row};
 
@@ -202,7 +202,7 @@ impl Finish {
                     };
                     let time = match p.status {
                         StepStatus::Skipped => "skipped".to_string(),
-                        _ => fmt_clock(Duration::from_secs_f64(p.active_secs.max(0.0))),
+                        _ => fmt_clock_secs(p.active_secs),
                     };
                     spans.push(Span::styled(format!("   {side}{time:>5}"), style));
                 }
@@ -262,8 +262,8 @@ impl Screen for Finish {
         };
         let active = format!(
             "{} of {} active ",
-            fmt_clock(Duration::from_secs_f64(r.active_secs.max(0.0))),
-            fmt_clock(Duration::from_secs_f64(r.planned_secs.max(0.0)))
+            fmt_clock_secs(r.active_secs),
+            fmt_clock_secs(r.planned_secs)
         );
         let [hl, hr] = Layout::horizontal([
             Constraint::Min(1),

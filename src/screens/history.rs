@@ -20,12 +20,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
 use super::{Ctx, Nav, Route, Screen, Update, go, stay};
+use crate::model::format::fmt_clock_secs;
 use crate::model::record::{Kind, Outcome, SessionRecord, StepStatus};
 use crate::model::routine::Area;
 use crate::ui::theme::Theme;
-use crate::ui::{
-    Binding, KeyHelp, also, described, fit, fit_right, help_only, key, lookup, mss, row,
-};
+use crate::ui::{Binding, KeyHelp, also, described, fit, fit_right, help_only, key, lookup, row};
 
 /// How far back the table looks; `p` cycles through these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -483,7 +482,7 @@ impl History {
             ),
             (
                 cols.active
-                    .map(|w| fit_right(&mss(f64::from(r.active_secs)), w))
+                    .map(|w| fit_right(&fmt_clock_secs(f64::from(r.active_secs)), w))
                     .unwrap_or_default(),
                 t.base,
             ),
@@ -587,7 +586,7 @@ impl Columns {
         };
         let area = (w >= 72).then_some(10);
         let outcome = (w >= 56).then_some(11);
-        let active = (w >= 50).then_some(6);
+        let active = (w >= 50).then_some(7); // "1:00:00" (format::clock)
         let pain = 6;
         let gaps = [area, outcome, active].iter().flatten().count() + 2;
         let fixed =
@@ -726,11 +725,29 @@ impl SessionDetail {
         };
         field(&mut out, "What", &what, t.base, t, w);
         if r.kind == Kind::External {
-            field(&mut out, "Length", &mss(r.active_secs), t.base, t, w);
+            field(
+                &mut out,
+                "Length",
+                &fmt_clock_secs(r.active_secs),
+                t.base,
+                t,
+                w,
+            );
         } else {
-            let active = format!("{} of {} planned", mss(r.active_secs), mss(r.planned_secs));
+            let active = format!(
+                "{} of {} planned",
+                fmt_clock_secs(r.active_secs),
+                fmt_clock_secs(r.planned_secs)
+            );
             field(&mut out, "Active", &active, t.base, t, w);
-            field(&mut out, "Paused", &mss(r.paused_secs), t.base, t, w);
+            field(
+                &mut out,
+                "Paused",
+                &fmt_clock_secs(r.paused_secs),
+                t.base,
+                t,
+                w,
+            );
         }
         field(&mut out, "Outcome", r.outcome.as_str(), t.base, t, w);
         let (pain, style) = pain_text(r.pain_before, r.pain_after, t);
@@ -790,10 +807,10 @@ impl SessionDetail {
                 };
                 let active = match s.status {
                     StepStatus::Skipped => "–".to_string(),
-                    _ => mss(s.active_secs),
+                    _ => fmt_clock_secs(s.active_secs),
                 };
                 let times = if wide {
-                    format!("{:>5} of {:<5}", active, mss(s.planned_secs))
+                    format!("{:>5} of {:<5}", active, fmt_clock_secs(s.planned_secs))
                 } else {
                     format!("{active:>5}")
                 };

@@ -12,7 +12,8 @@ use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
 use super::{Ctx, DayState, DoneInfo, Effect, Nav, Route, Screen, Update, go, stay};
 use crate::model::day::{DayEntry, Intensity, Meds};
-use crate::model::routine::{Area, Routine, Sides, fmt_clock, fmt_short};
+use crate::model::format::{fmt_clock, fmt_length};
+use crate::model::routine::{Area, Routine, Sides};
 use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
 
 /// What a key does on home.
@@ -352,10 +353,10 @@ impl Home {
                     Row::Routine(ri) => {
                         let r = &ctx.lib.routines[ri];
                         let len = if r.source.is_bundled() {
-                            fmt_short(r.total())
+                            fmt_length(r.total())
                         } else {
                             // The user's own file (or their copy of a bundled routine).
-                            format!("yours · {}", fmt_short(r.total()))
+                            format!("yours · {}", fmt_length(r.total()))
                         };
                         Line::styled(
                             two_ends(&format!(" {}", r.name), &format!("{len} "), w),
@@ -531,8 +532,8 @@ fn routine_detail(
                 d.count,
                 if d.count == 1 { "" } else { "s" }
             );
-            if let Some((avg, n)) = d.pain_change {
-                s.push_str(&format!(" · head {} avg (n={n})", signed(avg)));
+            if let Some(change) = &d.pain_change {
+                s.push_str(&format!(" · head {change} avg"));
             }
             s
         }
@@ -590,17 +591,6 @@ fn routine_detail(
     head.append(&mut steps);
     head.extend(tail);
     head
-}
-
-/// "−1.9", "+0.5", "0": a change with a real minus sign.
-pub fn signed(x: f64) -> String {
-    if x.abs() < 0.05 {
-        "0".into()
-    } else if x < 0.0 {
-        format!("−{:.1}", -x)
-    } else {
-        format!("+{x:.1}")
-    }
 }
 
 impl Screen for Home {

@@ -79,8 +79,9 @@ pub struct DayState {
 pub struct DoneInfo {
     pub last: jiff::Timestamp,
     pub count: u32,
-    /// Average change in head pain (after − before) and how many sessions had both.
-    pub pain_change: Option<(f64, u32)>,
+    /// Average change in head pain over the sessions rated before and after, as
+    /// `PainStats::change_text` writes it ("−1.9 (n=4)").
+    pub pain_change: Option<String>,
 }
 
 /// Every screen there is, with what it needs to be built. The app turns a route into a

@@ -18,8 +18,9 @@ use super::{Ctx, Effect, Nav, Route, Screen, Update};
 use crate::core::breath::PacerState;
 use crate::core::run::Run;
 use crate::core::session::{self, Event, StageKind, Upcoming};
+use crate::model::format::{clock, fmt_clock, fmt_left};
 use crate::model::record::Kind;
-use crate::model::routine::{Art, Side, Sides, Step, fmt_clock};
+use crate::model::routine::{Art, Side, Sides, Step};
 use crate::ui::countdown::Countdown;
 use crate::ui::pacer::Shape;
 use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
@@ -151,7 +152,7 @@ impl Player {
         let t = ctx.theme;
         let [line, bar] =
             Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
-        let left = fmt_clock(std::time::Duration::from_secs(v.routine_left_secs));
+        let left = clock(v.routine_left_secs);
         let right = if self.run.session.kind() == Kind::Breathing {
             format!("{left} left ")
         } else if area.width >= 60 {
@@ -408,9 +409,9 @@ impl Player {
             Some(n) => format!(
                 "breath {} of {n} · {} left",
                 p.breath.min(n),
-                fmt_clock(v.stage_left)
+                fmt_left(v.stage_left)
             ),
-            None => format!("{} left", fmt_clock(v.stage_left)),
+            None => format!("{} left", fmt_left(v.stage_left)),
         };
         frame.render_widget(
             Line::styled(count, t.muted).centered(),
@@ -741,14 +742,10 @@ impl Screen for Player {
         self.react(events, now)
     }
 
-    /// The next visible change or the next cue, whichever comes first (nothing else wakes
-    /// the loop between cues).
+    /// The next visible change, cue or timed checkpoint, whichever comes first
+    /// (`Run::next_deadline`).
     fn deadline(&self, now: Instant, _ctx: &Ctx) -> Option<Instant> {
-        let screen = self.run.session.next_deadline(now, self.pacer_levels);
-        match (screen, self.run.next_cue().map(|c| c.max(now))) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        self.run.next_deadline(now, self.pacer_levels)
     }
 
     fn keys(&self, ctx: &Ctx) -> Vec<KeyHelp> {

@@ -642,17 +642,13 @@ impl StatsView {
         let w = w as usize;
         let routines = &self.stats.routines;
         let wide = relief_one_line(w as u16);
-        let avg = |x: Option<f64>| x.map_or("–".to_string(), |x| format!("{x:.1}"));
-        let head = |b: Option<f64>, a: Option<f64>| match (b, a) {
-            (None, None) => "–".to_string(),
-            _ => format!("{} → {}", avg(b), avg(a)),
-        };
-        let change = |r: &crate::core::stats::RoutineStats| match r.pain.change_avg {
-            Some(c) => (
-                format!("{} (n={})", super::home::signed(c), r.pain.change_n),
-                if c < 0.0 { t.good } else { t.base },
-            ),
-            None => ("–".to_string(), t.muted),
+        let head = |p: &crate::core::stats::PainStats| p.before_after().unwrap_or("–".into());
+        let change = |r: &crate::core::stats::RoutineStats| match (
+            r.pain.change_text(),
+            r.pain.shown_change(),
+        ) {
+            (Some(text), Some(c)) => (text, if c < 0.0 { t.good } else { t.base }),
+            _ => ("–".to_string(), t.muted),
         };
         if routines.is_empty() {
             return vec![
@@ -681,13 +677,7 @@ impl StatsView {
                         format!(" {} ", fit_right(&r.sessions.to_string(), 5)),
                         t.base,
                     ),
-                    Span::styled(
-                        fit(
-                            &format!("{:^12}", head(r.pain.before_avg, r.pain.after_avg)),
-                            12,
-                        ),
-                        t.base,
-                    ),
+                    Span::styled(fit(&format!("{:^12}", head(&r.pain)), 12), t.base),
                     Span::raw(" "),
                     Span::styled(c, c_style),
                 ]));
@@ -702,14 +692,11 @@ impl StatsView {
                     Span::styled(times, t.muted),
                 ]));
                 let (c, c_style) = change(r);
-                let line = if r.pain.before_n + r.pain.after_n == 0 {
+                let line = if r.pain.n == 0 {
                     Line::styled("  no head ratings yet", t.muted)
                 } else {
                     Line::from(vec![
-                        Span::styled(
-                            format!("  {}  ", head(r.pain.before_avg, r.pain.after_avg)),
-                            t.base,
-                        ),
+                        Span::styled(format!("  {}  ", head(&r.pain)), t.base),
                         Span::styled(c, c_style),
                     ])
                 };
@@ -765,13 +752,9 @@ fn plural(n: u32) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// "18 min", "under a minute" for a short breathing break.
+/// "18 min", "40 s": minutes as every length in words is written.
 fn minutes_text(m: f64) -> String {
-    if m > 0.0 && m < 0.5 {
-        "under a minute".to_string()
-    } else {
-        format!("{m:.0} min")
-    }
+    crate::model::format::fmt_length_secs(m * 60.0)
 }
 
 impl Screen for StatsView {

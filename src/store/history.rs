@@ -1015,6 +1015,8 @@ struct Glance {
     started_at: Stamp,
     #[serde(deserialize_with = "record::ended_at")]
     ended_at: Stamp,
+    #[serde(default)]
+    active_secs: f64,
 }
 
 /// Reads each history file backwards from its end, 64 KiB at a time, and stops once it is past
@@ -1130,7 +1132,10 @@ impl BackScan {
         } else {
             self.old_streak = 0;
         }
-        if g.kind != Kind::External && self.seen.insert(g.id) {
+        if g.kind != Kind::External
+            && record::counts(g.kind, g.active_secs)
+            && self.seen.insert(g.id)
+        {
             if started >= self.since {
                 self.out.count_since += 1;
             }

@@ -8,7 +8,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Widget;
 use tui_big_text::{BigText, PixelSize};
 
-use crate::model::routine::fmt_clock;
+use crate::model::format::clock;
 
 pub struct Countdown {
     pub secs: u64,
@@ -17,7 +17,7 @@ pub struct Countdown {
 
 impl Countdown {
     pub fn text(&self) -> String {
-        fmt_clock(std::time::Duration::from_secs(self.secs))
+        clock(self.secs)
     }
 
     /// The size it will draw at in `area`, as (columns, rows).

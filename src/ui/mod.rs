@@ -257,17 +257,6 @@ pub fn fit_right(text: &str, width: usize) -> String {
     format!("{}{trimmed}", " ".repeat(width.saturating_sub(w)))
 }
 
-/// Seconds as "m:ss" ("7:52", "60:00"), for durations read from a file: a negative, huge
-/// or not-a-number value shows as 0:00 rather than panicking.
-pub fn mss(secs: f64) -> String {
-    let s = if secs.is_finite() && secs > 0.0 {
-        secs.min(1e9).round() as u64
-    } else {
-        0
-    };
-    format!("{}:{:02}", s / 60, s % 60)
-}
-
 #[cfg(test)]
 mod tests {
     use ratatui::Terminal;

@@ -1,0 +1,586 @@
+//! The command line behaving like a good Unix tool (issue 11): bad flag values are bad
+//! usage, broken pipes are quiet, the period of `stats` is named and matches the screen's,
+//! every documented example works.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn knotless(config: &Path, data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_knotless"))
+        .args(args)
+        .env("KNOTLESS_CONFIG_DIR", config)
+        .env("KNOTLESS_DATA_DIR", data)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn dirs() -> (tempfile::TempDir, tempfile::TempDir) {
+    (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap())
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn bad_flag_values_are_bad_usage() {
+    let (c, d) = dirs();
+    for args in [
+        &["breathe", "--for", "0s"][..],
+        &["breathe", "--for", "2h"],
+        &["breathe", "--breaths", "1000"],
+        &["history", "--since", "garbage"],
+        &["history", "--until", "garbage"],
+        &["stats", "--since", "garbage"],
+        &["stats", "--period", "3w"],
+        &["report", "--since", "garbage"],
+        &["log", "physio", "--at", "blorp"],
+        &["log", "physio", "--duration", "0s"],
+        &["list", "--area", "nope"],
+    ] {
+        let out = knotless(c.path(), d.path(), args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        let err = text(&out.stderr);
+        assert!(err.starts_with("error: "), "{args:?}: {err}");
+    }
+    // Nothing was logged by the refused `log`.
+    assert_eq!(std::fs::read_dir(d.path()).map_or(0, |r| r.count()), 0);
+}
+
+#[test]
+fn stats_names_its_period_and_takes_the_screens_choices() {
+    let (c, d) = dirs();
+    let out = knotless(
+        c.path(),
+        d.path(),
+        &["log", "physio", "--at", "3 days ago", "--duration", "30m"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    for (period, label) in [
+        ("4w", "last 4 weeks"),
+        ("90d", "last 90 days"),
+        ("1y", "last year"),
+        ("all", "all time"),
+    ] {
+        let out = knotless(c.path(), d.path(), &["stats", "--json", "--period", period]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["period"], label, "{period}");
+        assert_eq!(v["since"].is_null(), period == "all");
+    }
+    let out = knotless(c.path(), d.path(), &["stats", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["period"], "last 90 days", "the default");
+    let out = knotless(
+        c.path(),
+        d.path(),
+        &["stats", "--since", "2026-01-01", "--json"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["period"], "since 2026-01-01");
+    let out = knotless(
+        c.path(),
+        d.path(),
+        &["stats", "--since", "30d", "--period", "1y"],
+    );
+    assert_eq!(out.status.code(), Some(2), "--since and --period conflict");
+}
+
+/// `show … | head -1`, `history --format jsonl | head`, `stats --json | head`: the reader
+/// closes the pipe early; knotless ends quietly with success, like `cat`.
+#[test]
+fn a_closed_pipe_ends_quietly_with_success() {
+    let (c, d) = dirs();
+    for i in 0..3 {
+        let out = knotless(
+            c.path(),
+            d.path(),
+            &[
+                "log",
+                &format!("physio {i}"),
+                "--at",
+                &format!("{} days ago", i + 1),
+            ],
+        );
+        assert!(out.status.success());
+    }
+    for args in [
+        &["show", "neck-release"][..],
+        &["history", "--format", "jsonl"],
+        &["history", "--format", "csv"],
+        &["history"],
+        &["stats", "--json"],
+        &["stats"],
+        &["report"],
+        &["list"],
+        &["patterns"],
+        &["completions", "bash"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_knotless"))
+            .args(args)
+            .env("KNOTLESS_CONFIG_DIR", c.path())
+            .env("KNOTLESS_DATA_DIR", d.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the pipe before reading anything, as `head` does once it has its lines
+        // (the child is still loading, so every write meets the closed pipe).
+        drop(child.stdout.take());
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert!(status.success(), "{args:?}: {status:?} {err}");
+        assert!(!err.contains("Broken pipe"), "{args:?}: {err}");
+    }
+}
+
+/// Item 13: an exact id, then the one id starting with the words, then the one id or
+/// name containing them.
+#[test]
+fn routine_lookup_prefers_id_then_prefix_then_name() {
+    let c = tempfile::tempdir().unwrap();
+    let lib = knotless::library::Library::load(Some(c.path()));
+    let find = |q: &str| lib.find(q).map(|r| r.id.clone());
+    assert_eq!(find("neck-release").unwrap(), "neck-release");
+    assert_eq!(
+        find("neck").unwrap(),
+        "neck-release",
+        "id prefix beats names"
+    );
+    assert_eq!(find("jaw").unwrap(), "jaw-and-temples");
+    assert_eq!(find("desk").unwrap(), "desk-reset");
+    assert_eq!(
+        find("Foam roller").unwrap(),
+        "upper-back-roller",
+        "a unique name match"
+    );
+    assert!(matches!(
+        lib.find("upper"),
+        Err(knotless::library::FindError::Ambiguous { .. })
+    ));
+    assert_eq!(lib.candidates("upper").len(), 2);
+    assert!(lib.find("zzz").is_err());
+    assert_eq!(lib.find_pattern("cyclic").unwrap().id, "cyclic-sigh");
+}
+
+#[test]
+fn an_ambiguous_name_asks_with_a_numbered_pick() {
+    use knotless::cli::routines::pick_numbered;
+    let c = tempfile::tempdir().unwrap();
+    let lib = knotless::library::Library::load(Some(c.path()));
+    let choices = lib.candidates("upper");
+    let mut shown = Vec::new();
+    let r = pick_numbered("upper", &choices, &mut &b"2\n"[..], &mut shown).unwrap();
+    assert_eq!(r.id, choices[1].id);
+    let shown = text(&shown);
+    assert!(shown.contains("   1  upper-back-roller"), "{shown}");
+    assert!(
+        shown.contains("Which one? (1-2, Enter to cancel)"),
+        "{shown}"
+    );
+    for bad in [&b"\n"[..], b"", b"3\n", b"x\n"] {
+        let mut sink = Vec::new();
+        assert!(pick_numbered("upper", &choices, &mut &bad[..], &mut sink).is_err());
+    }
+    // Not on a terminal: the ambiguity is an error with the candidates, exit 1.
+    let (c, d) = dirs();
+    let out = knotless(c.path(), d.path(), &["show", "upper"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("upper-back-roller"));
+}
+
+/// Splits an example line as a shell would for these simple cases: words, "double" and
+/// 'single' quotes; stops at a redirection, a comment or a parenthesised remark.
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut quote = None;
+    let mut in_word = false;
+    for ch in line.chars() {
+        match quote {
+            Some(q) if ch == q => quote = None,
+            Some(_) => cur.push(ch),
+            None if ch == '"' || ch == '\'' => {
+                quote = Some(ch);
+                in_word = true;
+            }
+            None if ch.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            None if !in_word && (ch == '(' || ch == '#' || ch == '>' || ch == '|') => break,
+            None => {
+                cur.push(ch);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        words.push(cur);
+    }
+    words
+}
+
+/// Every concrete example line (`knotless …` with no placeholders) in the README and in
+/// every command's `--help`.
+/// A documented example: where it is written, its words, and the file it reads as
+/// standard input (`knotless import - < shared.toml`).
+type Example = (String, Vec<String>, Option<String>);
+
+fn documented_examples(c: &Path, d: &Path) -> Vec<Example> {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let mut texts = vec![("README.md".to_string(), readme)];
+    let top = text(&knotless(c, d, &["--help"]).stdout);
+    let subcommands: Vec<String> = top
+        .split("Commands:")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|c| c != "help")
+        .collect();
+    assert!(subcommands.len() > 10, "{subcommands:?}");
+    texts.push(("--help".into(), top));
+    for sc in &subcommands {
+        let out = knotless(c, d, &[sc, "--help"]);
+        texts.push((format!("{sc} --help"), text(&out.stdout)));
+    }
+    let mut found = Vec::new();
+    for (source, body) in texts {
+        let readme = source == "README.md";
+        let mut fenced = false;
+        for line in body.lines() {
+            if line.trim_start().starts_with("```") {
+                fenced = !fenced;
+                continue;
+            }
+            // README: only code blocks; help: only indented example lines.
+            if (readme && !fenced) || (!readme && !line.starts_with(' ')) {
+                continue;
+            }
+            let line = line.trim().trim_start_matches("$ ");
+            let Some(rest) = line.strip_prefix("knotless ") else {
+                continue;
+            };
+            // Two spaces start a remark: "knotless        open the app (home)".
+            let cmd = rest.split("  ").next().unwrap_or("");
+            let (cmd, stdin) = match cmd.split_once(" < ") {
+                Some((cmd, file)) => (cmd, Some(file.trim().to_string())),
+                None => (cmd, None),
+            };
+            // A shell snippet's own plumbing (`2>/dev/null`, `&& …`) is not knotless's.
+            let words: Vec<String> = shell_words(cmd)
+                .into_iter()
+                .take_while(|w| !matches!(w.as_str(), ";" | "&&" | "||"))
+                .filter(|w| !(w.starts_with('>') || w.starts_with("2>") || w.starts_with("&>")))
+                .collect();
+            // The synopsis lines: placeholders in capitals, [optional] parts, a|b choices.
+            let placeholder = words.iter().any(|w| {
+                w.contains('[')
+                    || w.contains('|')
+                    || w.contains("...")
+                    || (w.len() > 1 && w.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+            });
+            if words.is_empty() || placeholder {
+                continue;
+            }
+            found.push((source.clone(), words, stdin));
+        }
+    }
+    found
+}
+
+/// Item 13: the README's and `--help`'s examples work on a fresh install. `run` and
+/// `breathe` go to plain mode (stdout is a pipe): the example works once it prints its
+/// first cue line, then it is stopped.
+#[test]
+fn every_documented_example_works() {
+    let (c, d) = dirs();
+    let examples = documented_examples(c.path(), d.path());
+    let words: Vec<String> = examples.iter().map(|(_, w, _)| w.join(" ")).collect();
+    // The files the examples name (`import neck-from-physio.toml`), as someone would have
+    // them: a small routine each, in the directory the examples run in.
+    let work = tempfile::tempdir().unwrap();
+    for (_, args, stdin) in &examples {
+        for file in args.iter().chain(stdin).filter(|a| a.ends_with(".toml")) {
+            let path = work.path().join(file);
+            let stem = file.trim_end_matches(".toml");
+            if !path.exists() {
+                std::fs::write(
+                    &path,
+                    format!(
+                        "id = \"{stem}\"\nname = \"Sent {stem}\"\narea = \"neck\"\nsummary = \"A short one.\"\nbreathing = \"none\"\n[[steps]]\ntitle = \"Shoulder rolls\"\nduration = \"30s\"\ninstructions = \"Roll your shoulders slowly backwards.\"\n"
+                    ),
+                )
+                .unwrap();
+            }
+        }
+    }
+    for must in [
+        "run neck-release",
+        "run desk",
+        "run jaw --plain",
+        "breathe resonance --for 10m",
+    ] {
+        assert!(
+            words.iter().any(|w| w == must),
+            "{must:?} not found in {words:?}"
+        );
+    }
+    // `remind --install --enable` talks to systemd and `nudge --notify` to the desktop:
+    // stand-ins on PATH answer for them, and the units go to a folder of the test's own.
+    let bin = work.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    for tool in ["systemctl", "notify-send"] {
+        let p = bin.join(tool);
+        std::fs::write(&p, "#!/bin/sh\nexit 0\n").unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for (source, args, stdin) in &examples {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        if matches!(args.first(), Some(&"run") | Some(&"breathe")) || args.is_empty() {
+            if args.is_empty() {
+                continue; // `knotless` alone opens the app; the e2e tests cover it
+            }
+            let mut child = Command::new(env!("CARGO_BIN_EXE_knotless"))
+                .args(&args)
+                .env("KNOTLESS_CONFIG_DIR", c.path())
+                .env("KNOTLESS_DATA_DIR", d.path())
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut first = [0u8; 1];
+            let got = child.stdout.as_mut().unwrap().read(&mut first).unwrap();
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                got == 1,
+                "{source}: knotless {args:?} printed nothing: {}",
+                text(&out.stderr)
+            );
+            assert!(
+                !text(&out.stderr).contains("error"),
+                "{source}: {args:?}: {}",
+                text(&out.stderr)
+            );
+            continue;
+        }
+        let input = match stdin {
+            Some(file) => Stdio::from(std::fs::File::open(work.path().join(file)).unwrap()),
+            None => Stdio::null(),
+        };
+        let out = Command::new(env!("CARGO_BIN_EXE_knotless"))
+            .args(&args)
+            .current_dir(work.path())
+            .env("KNOTLESS_CONFIG_DIR", c.path())
+            .env("KNOTLESS_DATA_DIR", d.path())
+            .env("XDG_CONFIG_HOME", work.path().join("xdg"))
+            .env("PATH", &path)
+            .env_remove("NO_COLOR")
+            .stdin(input)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{source}: knotless {}: {}",
+            args.join(" "),
+            text(&out.stderr)
+        );
+    }
+}
+
+/// Item 16: `check` quotes the length as written ("500ms"), not a rounded "0s".
+#[test]
+fn check_quotes_a_bad_length_as_written() {
+    let (c, d) = dirs();
+    let f = c.path().join("short.toml");
+    std::fs::write(
+        &f,
+        "name = \"A\"\narea = \"neck\"\nsummary = \"x\"\n[[steps]]\ntitle = \"T\"\nduration = \"500ms\"\ninstructions = \"x\"\n",
+    )
+    .unwrap();
+    let out = knotless(c.path(), d.path(), &["check", f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = text(&out.stdout) + &text(&out.stderr);
+    assert!(said.contains("not \"500ms\""), "{said}");
+    assert!(!said.contains("not 0s"), "{said}");
+}
+
+/// Item 17: help without literal backslashes; `show` says "1 step" and wraps every line
+/// to the terminal; CSV and JSONL come oldest first, the table newest first, as `--help`
+/// says.
+#[test]
+fn help_show_and_history_order_say_what_they_do() {
+    let (c, d) = dirs();
+    for sc in [
+        "",
+        "run",
+        "breathe",
+        "list",
+        "show",
+        "check",
+        "patterns",
+        "history",
+        "stats",
+        "log",
+        "report",
+        "day",
+        "days",
+        "completions",
+    ] {
+        let args: Vec<&str> = [sc, "--help"]
+            .into_iter()
+            .filter(|a| !a.is_empty())
+            .collect();
+        let out = knotless(c.path(), d.path(), &args);
+        assert!(
+            !text(&out.stdout).contains('\\'),
+            "{sc} --help: {}",
+            text(&out.stdout)
+        );
+    }
+
+    std::fs::create_dir_all(c.path().join("routines")).unwrap();
+    std::fs::write(
+        c.path().join("routines/one.toml"),
+        "name = \"One step\"\narea = \"neck\"\nsummary = \"x\"\n[[steps]]\ntitle = \"T\"\nduration = \"30s\"\ninstructions = \"x\"\n",
+    )
+    .unwrap();
+    let out = text(&knotless(c.path(), d.path(), &["show", "one"]).stdout);
+    assert!(out.contains(" · 1 step · "), "{out}");
+    for line in out.lines() {
+        assert!(line.chars().count() <= 80, "too wide: {line:?}");
+    }
+
+    for (what, ago) in [("older", "3 days ago"), ("newer", "1 day ago")] {
+        let out = knotless(
+            c.path(),
+            d.path(),
+            &["log", what, "--at", ago, "--duration", "5m"],
+        );
+        assert!(out.status.success());
+    }
+    let help = text(&knotless(c.path(), d.path(), &["history", "--help"]).stdout);
+    assert!(
+        help.contains("table newest first") && help.contains("CSV and JSONL oldest first"),
+        "{help}"
+    );
+    let order = |format: &str| {
+        let out = text(&knotless(c.path(), d.path(), &["history", "--format", format]).stdout);
+        (out.find("older").unwrap(), out.find("newer").unwrap())
+    };
+    let (o, n) = order("table");
+    assert!(n < o, "table: newest first");
+    for format in ["csv", "jsonl"] {
+        let (o, n) = order(format);
+        assert!(o < n, "{format}: oldest first");
+    }
+}
+
+/// Item 18: two files claiming one id: the file named for the id keeps it, the other is
+/// reported — the same way in every command, whatever order the files come in.
+#[test]
+fn a_duplicate_id_is_kept_by_the_file_named_for_it() {
+    let (c, d) = dirs();
+    let dir = c.path().join("routines");
+    std::fs::create_dir_all(&dir).unwrap();
+    let body = |name: &str, id: Option<&str>| {
+        format!(
+            "name = \"{name}\"\n{}area = \"neck\"\nsummary = \"x\"\n[[steps]]\ntitle = \"T\"\nduration = \"30s\"\ninstructions = \"x\"\n",
+            id.map(|i| format!("id = \"{i}\"\n")).unwrap_or_default()
+        )
+    };
+    // "a-claim.toml" is read first but only claims the id.
+    std::fs::write(dir.join("a-claim.toml"), body("Claimed", Some("calm-neck"))).unwrap();
+    std::fs::write(dir.join("calm-neck.toml"), body("Named for it", None)).unwrap();
+
+    let show = text(&knotless(c.path(), d.path(), &["show", "calm-neck"]).stdout);
+    assert!(show.starts_with("Named for it  (calm-neck)"), "{show}");
+    let list = knotless(c.path(), d.path(), &["list", "--json"]);
+    let items: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let hits: Vec<_> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["id"] == "calm-neck")
+        .collect();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0]["name"], "Named for it");
+    assert!(
+        text(&list.stderr).contains("a-claim.toml"),
+        "the loser is reported: {}",
+        text(&list.stderr)
+    );
+
+    let a = dir.join("a-claim.toml");
+    let b = dir.join("calm-neck.toml");
+    for files in [[&a, &b], [&b, &a]] {
+        let out = knotless(
+            c.path(),
+            d.path(),
+            &[
+                "check",
+                files[0].to_str().unwrap(),
+                files[1].to_str().unwrap(),
+            ],
+        );
+        assert_eq!(out.status.code(), Some(1));
+        let said = text(&out.stdout);
+        let dup = said
+            .lines()
+            .find(|l| l.contains("duplicate routine id"))
+            .unwrap_or_else(|| panic!("{said}"));
+        assert!(dup.contains("a-claim.toml"), "{said}");
+    }
+}
+
+/// Item 18: completions offer the routine and pattern ids, the user's own included.
+#[test]
+fn completions_complete_routine_and_pattern_ids() {
+    let (c, d) = dirs();
+    std::fs::create_dir_all(c.path().join("routines")).unwrap();
+    std::fs::write(
+        c.path().join("routines/my-jaw.toml"),
+        "name = \"My jaw\"\narea = \"jaw\"\nsummary = \"x\"\n[[steps]]\ntitle = \"T\"\nduration = \"30s\"\ninstructions = \"x\"\n",
+    )
+    .unwrap();
+    for shell in ["bash", "zsh", "fish"] {
+        let out = knotless(c.path(), d.path(), &["completions", shell]);
+        assert!(out.status.success());
+        let script = text(&out.stdout);
+        for id in ["neck-release", "my-jaw", "resonance", "cyclic-sigh"] {
+            assert!(script.contains(id), "{shell}: {id} missing");
+        }
+    }
+    // The ids only guide completion: a part of a name still runs.
+    let out = knotless(c.path(), d.path(), &["show", "My ja"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
