@@ -14,7 +14,7 @@ use ratatui::widgets::Paragraph;
 use super::{Ctx, Nav, Route, Screen, Update, go, stay};
 use crate::model::routine::{Routine, fmt_short};
 use crate::ui::rating::{Answer, Rating};
-use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
+use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup_where, row};
 
 /// At or above this before-rating, a routine with pressure work asks once more.
 const STRONG: u8 = 7;
@@ -24,7 +24,15 @@ const GENTLE_ID: &str = "migraine-day";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Act {
     Rate,
+    /// Enter with nothing marked: start without a rating.
+    Skip,
+    /// Enter with a value marked by ← →: start with it.
+    Confirm,
+    /// Enter when ratings are off.
+    Ready,
     Back,
+    /// Esc on the "your head is at 8" question: back to the rating.
+    Reconsider,
     ScrollDown,
     ScrollUp,
     GoAhead,
@@ -35,7 +43,9 @@ enum Act {
 
 const ASKING_KEYS: &[Binding<Act>] = &[
     row(&[], Act::Rate, key("0-10", "rate")),
-    row(&[], Act::Rate, key("Enter", "skip and start")),
+    row(&[], Act::Skip, key("Enter", "skip and start")),
+    row(&[], Act::Confirm, key("Enter", "save and start")),
+    row(&[KeyCode::Enter], Act::Ready, key("Enter", "start")),
     row(
         &[KeyCode::Char('m')],
         Act::Migraine,
@@ -68,8 +78,8 @@ const STRONG_KEYS: &[Binding<Act>] = &[
     ),
     row(
         &[KeyCode::Esc, KeyCode::Char('q')],
-        Act::Back,
-        key("Esc", "back"),
+        Act::Reconsider,
+        key("Esc", "back to the question"),
     ),
     also(&[KeyCode::Down, KeyCode::Char('j')], Act::ScrollDown),
     also(&[KeyCode::Up, KeyCode::Char('k')], Act::ScrollUp),
@@ -104,6 +114,23 @@ impl Before {
     /// this one presses, and the gentle one is there.
     fn offers_gentle(&self, ctx: &Ctx) -> bool {
         self.has_pressure() && ctx.lib.routine(GENTLE_ID).is_some()
+    }
+
+    /// Which rows apply now: the rating's rows only when ratings are asked for, Enter
+    /// described by what it will do (skip, or start with the marked value), and "migraine
+    /// now" only where there is a gentler routine to offer.
+    fn shown(&self, ctx: &Ctx) -> impl Fn(Act) -> bool + use<> {
+        let ask = ctx.ask_ratings;
+        let marked = matches!(&self.stage, Stage::Asking(r) if r.marked.is_some());
+        let gentle = self.offers_gentle(ctx);
+        move |a| match a {
+            Act::Rate => ask,
+            Act::Skip => ask && !marked,
+            Act::Confirm => ask && marked,
+            Act::Ready => !ask,
+            Act::Migraine => gentle,
+            _ => true,
+        }
     }
 
     fn has_pressure(&self) -> bool {
@@ -255,8 +282,14 @@ impl Screen for Before {
             Stage::Asking(_) => ASKING_KEYS,
             Stage::Strong(_) => STRONG_KEYS,
         };
-        match lookup(table, key.code) {
+        match lookup_where(table, key.code, self.shown(ctx)) {
             Some(Act::Back) => return go(Nav::Back),
+            Some(Act::Ready) => return self.start(&self.routine, None),
+            Some(Act::Reconsider) => {
+                self.stage = Stage::Asking(Rating::default());
+                self.scroll = 0;
+                return stay();
+            }
             Some(Act::ScrollDown) => {
                 self.scroll = (self.scroll + 2).min(self.overflow);
                 return stay();
@@ -280,18 +313,14 @@ impl Screen for Before {
                 self.stage = Stage::Strong(None);
                 return stay();
             }
-            Some(Act::Rate | Act::Migraine) | None => {}
+            Some(Act::Rate | Act::Skip | Act::Confirm | Act::Migraine) | None => {}
         }
         let has_pressure = self.has_pressure();
         let Stage::Asking(rating) = &mut self.stage else {
             return stay();
         };
         if !ctx.ask_ratings {
-            return if key.code == KeyCode::Enter {
-                self.start(&self.routine, None)
-            } else {
-                stay()
-            };
+            return stay();
         }
         match rating.handle_key(key) {
             Answer::Pending => stay(),
@@ -306,9 +335,7 @@ impl Screen for Before {
 
     fn keys(&self, ctx: &Ctx) -> Vec<KeyHelp> {
         match self.stage {
-            Stage::Asking(_) => described(ASKING_KEYS, |a| {
-                a != Act::Migraine || self.offers_gentle(ctx)
-            }),
+            Stage::Asking(_) => described(ASKING_KEYS, self.shown(ctx)),
             Stage::Strong(_) => described(STRONG_KEYS, |_| true),
         }
     }

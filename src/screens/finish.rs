@@ -25,6 +25,10 @@ const NOTE_MAX: usize = 500;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Act {
     Rate,
+    /// Enter with nothing marked.
+    Skip,
+    /// Enter with a value marked by ← →.
+    Confirm,
     Home,
     Type,
     Save,
@@ -34,7 +38,8 @@ enum Act {
 
 const RATING_KEYS: &[Binding<Act>] = &[
     row(&[], Act::Rate, key("0-10", "rate")),
-    row(&[], Act::Rate, key("Enter", "skip")),
+    row(&[], Act::Skip, key("Enter", "skip")),
+    row(&[], Act::Confirm, key("Enter", "save")),
     row(
         &[KeyCode::Esc, KeyCode::Char('q')],
         Act::Home,
@@ -338,8 +343,15 @@ impl Screen for Finish {
     }
 
     fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
-        match self.stage {
-            Stage::Rating(_) => described(RATING_KEYS, |_| true),
+        match &self.stage {
+            Stage::Rating(r) => {
+                let marked = r.marked.is_some();
+                described(RATING_KEYS, |a| match a {
+                    Act::Skip => !marked,
+                    Act::Confirm => marked,
+                    _ => true,
+                })
+            }
             _ => described(NOTE_KEYS, |_| true),
         }
     }

@@ -22,17 +22,21 @@ use crate::model::record::Kind;
 use crate::model::routine::{Art, Side, Sides, Step, fmt_clock};
 use crate::ui::countdown::Countdown;
 use crate::ui::pacer::Shape;
-use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
+use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, lookup_where, row};
 
 /// What a key does in the player.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Act {
     Pause,
+    Resume,
     Skip,
     Back,
     Restart,
     More,
     Less,
+    /// `+`/`-` in a breathing exercise: one breath more or less.
+    MoreBreath,
+    LessBreath,
     Mute,
     Unmute,
     AskStop,
@@ -42,6 +46,7 @@ enum Act {
 
 const KEYS: &[Binding<Act>] = &[
     row(&[KeyCode::Char(' ')], Act::Pause, key("Space", "pause")),
+    row(&[KeyCode::Char(' ')], Act::Resume, key("Space", "resume")),
     row(&[KeyCode::Right], Act::Skip, key("→", "skip")),
     row(&[KeyCode::Left], Act::Back, key("←", "back")),
     row(&[KeyCode::Char('r')], Act::Restart, key("r", "restart")),
@@ -51,6 +56,12 @@ const KEYS: &[Binding<Act>] = &[
         key("+/-", "15 s"),
     ),
     also(&[KeyCode::Char('-'), KeyCode::Char('_')], Act::Less),
+    row(
+        &[KeyCode::Char('+'), KeyCode::Char('=')],
+        Act::MoreBreath,
+        key("+/-", "a breath"),
+    ),
+    also(&[KeyCode::Char('-'), KeyCode::Char('_')], Act::LessBreath),
     row(&[KeyCode::Char('m')], Act::Mute, key("m", "mute")),
     row(&[KeyCode::Char('m')], Act::Unmute, key("m", "unmute")),
     row(&[KeyCode::Char('q')], Act::AskStop, key("q", "stop")),
@@ -97,6 +108,23 @@ impl Player {
             confirm_stop: false,
             was_running: false,
             pacer_levels: 8,
+        }
+    }
+
+    /// Which rows of the key table apply now: the pause and mute rows say what pressing
+    /// them would do; a breathing exercise has no steps to skip, go back to or restart
+    /// (ending it asks first, with `q`), and its `+`/`-` move whole breaths.
+    fn shown(&self, muted: bool) -> impl Fn(Act) -> bool + use<> {
+        let paused = self.run.session.is_paused();
+        let breathing = self.run.session.kind() == Kind::Breathing;
+        move |a| match a {
+            Act::Pause => !paused,
+            Act::Resume => paused,
+            Act::Mute => !muted,
+            Act::Unmute => muted,
+            Act::Skip | Act::Back | Act::Restart | Act::More | Act::Less => !breathing,
+            Act::MoreBreath | Act::LessBreath => breathing,
+            Act::AskStop | Act::Stop | Act::KeepGoing => true,
         }
     }
 
@@ -381,12 +409,7 @@ impl Player {
         let Some(p) = &v.pacer else {
             return self.render_interlude(frame, area, ctx, v);
         };
-        let [top, _, bottom] = Layout::vertical([
-            Constraint::Length(3),
-            Constraint::Min(3),
-            Constraint::Length(2),
-        ])
-        .areas(area);
+        let b = breathing_areas(area);
         let word = if v.paused {
             "paused".to_string()
         } else {
@@ -399,14 +422,28 @@ impl Player {
         };
         frame.render_widget(
             Paragraph::new(vec![
-                Line::raw(""),
                 Line::styled(word, t.title).centered(),
                 Line::styled(secs, t.muted).centered(),
             ]),
-            top,
+            b.word,
         );
-        let sq = breathing_shape_area(area);
-        Shape::new(p, sq, ctx.motion, t.pacer, t.todo).render(sq, frame.buffer_mut());
+        Shape::new(p, b.shape, ctx.motion, t.pacer, t.todo).render(b.shape, frame.buffer_mut());
+        // A tall window's spare rows go to a larger, quiet count of the time left rather
+        // than to a larger shape.
+        if let Some(big) = b.big {
+            let cd = Countdown {
+                secs: v.countdown_secs,
+                style: t.muted,
+            };
+            let (cw, ch) = cd.size_in(big);
+            let r = Rect {
+                x: big.x + big.width.saturating_sub(cw) / 2,
+                width: cw,
+                height: ch,
+                ..big
+            };
+            frame.render_widget(cd, r);
+        }
         let count = match v.breaths {
             Some(n) => format!(
                 "breath {} of {n} · {} left",
@@ -415,13 +452,7 @@ impl Player {
             ),
             None => format!("{} left", fmt_clock(v.stage_left)),
         };
-        frame.render_widget(
-            Line::styled(count, t.muted).centered(),
-            Rect {
-                height: 1,
-                ..bottom
-            },
-        );
+        frame.render_widget(Line::styled(count, t.muted).centered(), b.count);
     }
 
     fn render_confirm(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
@@ -530,7 +561,8 @@ fn band_split(area: Rect, secs: u64) -> (Rect, Rect, u16) {
 
 /// Right of the countdown: the pacer's word, its shape, and room for a drawing.
 fn pacer_row(band: Rect, rest: Rect) -> (Rect, Rect, Rect) {
-    let shape_w = (band.height * 2 + 1).min(rest.width.saturating_sub(11));
+    let shape_w =
+        (band.height.min(crate::ui::pacer::MAX_ROWS) * 2 + 1).min(rest.width.saturating_sub(11));
     let word_w: u16 = rest.width.saturating_sub(shape_w).min(18);
     let [word, shape, art_area] = Layout::horizontal([
         Constraint::Length(word_w),
@@ -547,16 +579,59 @@ fn art_fits(a: &Art, band: Rect, rest: Rect, word: Rect, shape: Rect) -> bool {
         && a.height() as u16 <= band.height
 }
 
-/// The breathing exercise's shape: as large a round shape as the middle row holds.
+/// Where the breathing exercise's parts go: the phase word and its seconds, the shape,
+/// (on a tall window) a larger count of the time left, and the breath count, stacked in
+/// the middle of the body.
+struct BreathingAreas {
+    word: Rect,
+    shape: Rect,
+    big: Option<Rect>,
+    count: Rect,
+}
+
+fn breathing_areas(body: Rect) -> BreathingAreas {
+    const BIG: u16 = 4;
+    let h = body.height;
+    let gap = u16::from(h >= 12);
+    let fixed = 3 + 2 * gap;
+    let size = h
+        .saturating_sub(fixed)
+        .min(body.width / 2)
+        .min(crate::ui::pacer::MAX_ROWS)
+        .max(1);
+    let big = h >= fixed + size + BIG + 1 && size == crate::ui::pacer::MAX_ROWS;
+    let total = (fixed + size + if big { BIG + 1 } else { 0 }).min(h);
+    let mut y = body.y + (h - total) / 2;
+    let mut take = |rows: u16| {
+        let r = Rect {
+            y,
+            height: rows.min(body.bottom().saturating_sub(y)),
+            ..body
+        };
+        y = (y + rows).min(body.bottom());
+        r
+    };
+    let word = take(2);
+    take(gap);
+    let shape_row = take(size);
+    take(gap);
+    let big = big.then(|| {
+        let r = take(BIG);
+        take(1);
+        r
+    });
+    let count = take(1);
+    BreathingAreas {
+        word,
+        shape: crate::ui::centered(shape_row, size * 2 + 1, size),
+        big,
+        count,
+    }
+}
+
+/// The breathing exercise's shape.
 fn breathing_shape_area(body: Rect) -> Rect {
-    let [_, shape_row, _] = Layout::vertical([
-        Constraint::Length(3),
-        Constraint::Min(3),
-        Constraint::Length(2),
-    ])
-    .areas(body);
-    let size = shape_row.height.min(shape_row.width / 2).max(1);
-    crate::ui::centered(shape_row, size * 2 + 1, size)
+    breathing_areas(body).shape
 }
 
 fn band_height(avail: u16, text: u16) -> u16 {
@@ -679,8 +754,8 @@ impl Screen for Player {
     }
 
     fn update(&mut self, key: KeyEvent, now: Instant, ctx: &Ctx) -> Update {
-        let session = &mut self.run.session;
         if self.confirm_stop {
+            let session = &mut self.run.session;
             let events = match lookup(CONFIRM_KEYS, key.code) {
                 Some(Act::Stop) => {
                     self.confirm_stop = false;
@@ -698,13 +773,15 @@ impl Screen for Player {
             };
             return self.react(events, now);
         }
-        let events = match lookup(KEYS, key.code) {
-            Some(Act::Pause) => session.toggle_pause(now),
+        let shown = self.shown(ctx.muted);
+        let session = &mut self.run.session;
+        let events = match lookup_where(KEYS, key.code, shown) {
+            Some(Act::Pause | Act::Resume) => session.toggle_pause(now),
             Some(Act::Skip) => session.skip(now),
             Some(Act::Back) => session.back(now),
             Some(Act::Restart) => session.restart(now),
-            Some(Act::More) => session.add_time(now),
-            Some(Act::Less) => session.remove_time(now),
+            Some(Act::More | Act::MoreBreath) => session.add_time(now),
+            Some(Act::Less | Act::LessBreath) => session.remove_time(now),
             Some(Act::Mute | Act::Unmute) => {
                 self.run.set_muted(!ctx.muted, now);
                 return (Nav::Stay, vec![Effect::ToggleMute]);
@@ -740,9 +817,7 @@ impl Screen for Player {
         if self.confirm_stop {
             return described(CONFIRM_KEYS, |_| true);
         }
-        // The mute row says what pressing it would do now.
-        let hidden = if ctx.muted { Act::Mute } else { Act::Unmute };
-        described(KEYS, |a| a != hidden)
+        described(KEYS, self.shown(ctx.muted))
     }
 
     fn shutdown(&mut self, now: Instant, _ctx: &Ctx) -> Vec<Effect> {
