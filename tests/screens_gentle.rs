@@ -1,0 +1,249 @@
+//! A screen that is kind to a sore head (issue 11, items 7 and 8): the pacer never becomes
+//! a big bright block, reduced motion never flashes, and every key does what the footer
+//! says.
+
+mod common;
+
+use common::TestApp;
+use knotless::model::config::{Motion, ThemeName};
+use knotless::ui::pacer::solid_cells;
+
+/// The most of the screen that may be solid block at any instant, counting everything
+/// drawn (the pacer, the big digits, the progress bar): 2%. At 200×50 that is 200 cells —
+/// about a 14×14 patch spread thinly over a rim and the digits, against the 1,400 cells
+/// (53×27) the old filled disc lit. See the README ("A gentle screen").
+const SOLID_SHARE: f64 = 0.02;
+
+fn breathing(pattern_steps_down: usize, motion: Motion) -> TestApp {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.app.env.motion = motion;
+    t.keys(0, &["b"]);
+    for _ in 0..pattern_steps_down {
+        t.keys(0, &["Down"]);
+    }
+    t.keys(0, &["Tab", "Enter"]);
+    assert_eq!(t.app.screen().title(), "Breathing");
+    t
+}
+
+fn footer(t: &mut TestApp, w: u16, h: u16, ms: u64) -> String {
+    t.screen(w, h, ms).lines().last().unwrap_or("").to_string()
+}
+
+#[test]
+fn no_pacer_frame_at_200x50_is_a_big_solid_block() {
+    let patterns = {
+        let t = TestApp::new(ThemeName::Calm, None);
+        t.app.env.lib.patterns.len()
+    };
+    let limit = SOLID_SHARE * 200.0 * 50.0;
+    let mut worst: f64 = 0.0;
+    for motion in [Motion::Smooth, Motion::Reduced] {
+        for i in 0..patterns {
+            let mut t = breathing(i, motion);
+            let cycle = t.app.screen().session().unwrap().routine().steps[0]
+                .breathing
+                .as_ref()
+                .map_or(10_000, |p| p.cycle().as_millis() as u64);
+            // The 3 s count-in, then one whole breath, every 150 ms: every size and every
+            // reduced-motion step is drawn.
+            let mut ms = 0;
+            while ms < 3_000 + cycle + 500 && t.app.screen().title() == "Breathing" {
+                t.tick(ms);
+                let buf = t.buffer(200, 50, ms);
+                let solid = solid_cells(&buf);
+                worst = worst.max(solid);
+                assert!(
+                    solid <= limit,
+                    "{motion:?}, pattern {i}, {ms} ms: {solid} solid cells\n{}",
+                    knotless::app::buffer_text(&buf)
+                );
+                ms += 150;
+            }
+        }
+    }
+    // The routine player's pacer, beside the big countdown.
+    for motion in [Motion::Smooth, Motion::Reduced] {
+        let mut t = TestApp::new(ThemeName::Calm, None);
+        t.app.env.motion = motion;
+        t.app.env.ask_ratings = false;
+        t.keys(0, &["Enter", "Enter"]);
+        assert_eq!(t.app.screen().title(), "Player");
+        for ms in (0..25_000).step_by(150) {
+            t.tick(ms);
+            let buf = t.buffer(200, 50, ms);
+            let solid = solid_cells(&buf);
+            worst = worst.max(solid);
+            assert!(
+                solid <= limit,
+                "player {motion:?} at {ms} ms: {solid}\n{}",
+                knotless::app::buffer_text(&buf)
+            );
+        }
+    }
+    eprintln!("worst frame: {worst} solid cells of {limit} allowed");
+}
+
+#[test]
+fn reduced_motion_changes_the_shape_in_small_steps() {
+    let mut t = breathing(0, Motion::Reduced);
+    let mut last: Option<f64> = None;
+    let mut changes = 0;
+    for ms in (3_000..30_000).step_by(50) {
+        t.tick(ms);
+        let solid = solid_cells(&t.buffer(200, 50, ms));
+        if let Some(prev) = last {
+            // A step adds or takes away a thin rim, never a block.
+            assert!((solid - prev).abs() <= 40.0, "{ms} ms: {prev} → {solid}");
+            changes += usize::from(solid != prev);
+        }
+        last = Some(solid);
+    }
+    assert!(changes >= 6, "the shape moves: {changes} changes");
+}
+
+#[test]
+fn breathing_keys_never_end_or_restart_without_asking() {
+    let mut t = breathing(0, Motion::Smooth);
+    t.tick(3_000);
+    t.tick(12_000);
+    let before = t
+        .app
+        .screen()
+        .session()
+        .unwrap()
+        .view(t.at(12_000))
+        .stage_left;
+    for k in ["Right", "Left", "r", "n", "p"] {
+        t.keys(12_000, &[k]);
+        assert_eq!(t.app.screen().title(), "Breathing", "{k} must not end it");
+        let left = t
+            .app
+            .screen()
+            .session()
+            .unwrap()
+            .view(t.at(12_000))
+            .stage_left;
+        assert_eq!(left, before, "{k} must not restart or skip");
+    }
+    let foot = footer(&mut t, 80, 24, 12_000);
+    assert!(
+        !foot.contains("skip") && !foot.contains("restart"),
+        "{foot}"
+    );
+}
+
+#[test]
+fn plus_and_minus_move_one_breath_and_the_plan_follows() {
+    // extended-exhale: 4 s in, 6 s out; 6 breaths = 60 s.
+    let mut t = breathing(0, Motion::Smooth);
+    let pattern = t.app.screen().session().unwrap().routine().steps[0]
+        .breathing
+        .clone()
+        .unwrap();
+    assert_eq!(pattern.id, "extended-exhale");
+    t.tick(3_000);
+    t.tick(5_000);
+    let foot = footer(&mut t, 80, 24, 5_000);
+    assert!(foot.contains("+/- a breath"), "{foot}");
+    assert!(!foot.contains("15 s"), "{foot}");
+    assert!(t.screen(80, 24, 5_000).contains("breath 1 of 6"));
+    t.keys(5_000, &["+"]);
+    assert!(t.screen(80, 24, 5_000).contains("breath 1 of 7"));
+    t.keys(5_000, &["+", "-"]);
+    assert!(t.screen(80, 24, 5_000).contains("breath 1 of 7"));
+    // 7 breaths of 10 s end at 3 + 70 s.
+    t.tick(73_000);
+    assert_eq!(t.app.screen().title(), "Finished");
+    let screen = t.screen(80, 24, 73_000);
+    assert!(screen.contains("1:10 of 1:10 active"), "{screen}");
+    let history =
+        std::fs::read_to_string(knotless::store::history::history_path(t.data.path())).unwrap();
+    let rec: serde_json::Value = serde_json::from_str(history.lines().next().unwrap()).unwrap();
+    assert_eq!(rec["planned_secs"], 70.0);
+    assert_eq!(rec["outcome"], "completed");
+}
+
+#[test]
+fn the_footer_says_resume_while_paused() {
+    let mut t = breathing(0, Motion::Smooth);
+    t.tick(3_000);
+    assert!(footer(&mut t, 80, 24, 4_000).contains("Space pause"));
+    t.keys(4_000, &["Space"]);
+    let foot = footer(&mut t, 80, 24, 4_000);
+    assert!(foot.contains("Space resume"), "{foot}");
+    t.keys(5_000, &["Space"]);
+    assert!(footer(&mut t, 80, 24, 5_000).contains("Space pause"));
+}
+
+#[test]
+fn help_over_a_running_step_pauses_it() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.app.env.ask_ratings = false;
+    t.keys(0, &["Enter", "Enter"]);
+    t.tick(6_000);
+    assert!(!t.app.screen().session().unwrap().is_paused());
+    t.keys(6_000, &["?"]);
+    assert!(t.app.help_open());
+    assert!(t.app.screen().session().unwrap().is_paused());
+    assert!(
+        t.app.deadline(t.at(7_000)).is_none(),
+        "no wake-ups under help"
+    );
+    t.keys(60_000, &["?"]);
+    let foot = footer(&mut t, 80, 24, 60_000);
+    assert!(foot.contains("Space resume"), "{foot}");
+}
+
+#[test]
+fn without_ratings_the_before_footer_offers_no_rating() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.app.env.ask_ratings = false;
+    t.keys(0, &["Enter"]);
+    assert_eq!(t.app.screen().title(), "Before you start");
+    let foot = footer(&mut t, 80, 24, 0);
+    assert!(!foot.contains("0-10"), "{foot}");
+    assert!(foot.contains("Enter start"), "{foot}");
+    // Typing a digit does nothing; Enter starts.
+    t.keys(0, &["5"]);
+    assert_eq!(t.app.screen().title(), "Before you start");
+    t.keys(0, &["Enter"]);
+    assert_eq!(t.app.screen().title(), "Player");
+}
+
+#[test]
+fn after_arrows_pick_a_rating_enter_says_it_saves() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.keys(0, &["Enter"]);
+    assert!(footer(&mut t, 80, 24, 0).contains("Enter skip"));
+    t.keys(0, &["Right", "Right"]);
+    let foot = footer(&mut t, 80, 24, 0);
+    assert!(foot.contains("Enter save"), "{foot}");
+    assert!(!foot.contains("skip"), "{foot}");
+
+    // The same on the finish screen.
+    let mut t = breathing(0, Motion::Smooth);
+    t.tick(3_000);
+    t.tick(63_000);
+    assert_eq!(t.app.screen().title(), "Finished");
+    assert!(footer(&mut t, 80, 24, 63_000).contains("Enter skip"));
+    t.keys(63_000, &["Right"]);
+    let foot = footer(&mut t, 80, 24, 63_000);
+    assert!(foot.contains("Enter save"), "{foot}");
+}
+
+#[test]
+fn esc_on_your_head_is_at_8_goes_back_to_the_question() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    // The first routine on home presses; find one that does.
+    t.keys(0, &["/", "n", "e", "c", "k", "Enter", "Enter", "8"]);
+    let screen = t.screen(80, 24, 0);
+    assert!(screen.contains("Your head is at 8"), "{screen}");
+    assert!(footer(&mut t, 80, 24, 0).contains("Esc back to the question"));
+    t.keys(0, &["Esc"]);
+    assert_eq!(t.app.screen().title(), "Before you start");
+    let screen = t.screen(80, 24, 0);
+    assert!(screen.contains("How is your head right now?"), "{screen}");
+    t.keys(0, &["3"]);
+    assert_eq!(t.app.screen().title(), "Player");
+}
