@@ -148,7 +148,7 @@ impl Before {
     /// that stays, and the footer.
     fn areas(area: Rect) -> [Rect; 3] {
         let [head, body, foot] = Layout::vertical([
-            Constraint::Length(2),
+            Constraint::Length(1 + u16::from(area.height >= 16)),
             Constraint::Min(1),
             Constraint::Length(1),
         ])
@@ -165,16 +165,12 @@ impl Before {
         let mut question: Vec<Line<'static>> = Vec::new();
         match &self.stage {
             Stage::Asking(rating) => {
-                if !r.equipment.is_empty() {
-                    lines.extend(crate::ui::wrap_lines(
-                        &format!("You need: {}", r.equipment.join(", ")),
-                        w,
-                        t.base,
-                    ));
-                    lines.push(Line::raw(""));
-                }
+                // Cautions first: they are safety text, and on a small window what comes
+                // first is what is seen without scrolling.
                 if !r.cautions.is_empty() {
-                    lines.push(Line::styled("Before you start", t.title));
+                    if tall {
+                        lines.push(Line::styled("Before you start", t.title));
+                    }
                     for c in &r.cautions {
                         let opts = textwrap::Options::new(w.max(8) as usize)
                             .initial_indent(" • ")
@@ -184,7 +180,19 @@ impl Before {
                         }
                     }
                 }
-                question.push(Line::raw(""));
+                if !r.equipment.is_empty() {
+                    if !lines.is_empty() {
+                        lines.push(Line::raw(""));
+                    }
+                    lines.extend(crate::ui::wrap_lines(
+                        &format!("You need: {}", r.equipment.join(", ")),
+                        w,
+                        t.base,
+                    ));
+                }
+                if tall {
+                    question.push(Line::raw(""));
+                }
                 if ctx.ask_ratings {
                     question.push(Line::styled("How is your head right now?", t.title));
                     question.push(rating.scale(t));
@@ -253,10 +261,11 @@ impl Screen for Before {
         let facts = format!("{} · {} steps ", fmt_short(r.total()), r.steps.len());
         let [hl, hr] = Layout::horizontal([
             Constraint::Min(1),
-            Constraint::Length(facts.chars().count() as u16),
+            Constraint::Length(textwrap::core::display_width(&facts) as u16),
         ])
-        .areas(head);
-        frame.render_widget(Line::styled(format!(" {}", r.name), t.title), hl);
+        .areas(Rect { height: 1, ..head });
+        let name = crate::ui::fit(&r.name, hl.width.saturating_sub(2) as usize);
+        frame.render_widget(Line::styled(format!(" {name}"), t.title), hl);
         frame.render_widget(Line::styled(facts, t.muted), hr);
         let (mut lines, question) = self.content(ctx, w, inner.height >= 16);
         // The question stays on screen; the text above it scrolls when it does not fit.
@@ -270,7 +279,7 @@ impl Screen for Before {
         if overflow > scroll && text_area.height > 1 {
             let keep = (text_area.height - 1) as usize + scroll as usize;
             lines.truncate(keep);
-            lines.push(Line::styled("↓ more", t.muted));
+            lines.push(Line::styled("↓ more (↓ scrolls)", t.muted));
         }
         frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), text_area);
         frame.render_widget(Paragraph::new(question), q_area);
