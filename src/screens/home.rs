@@ -503,7 +503,11 @@ fn routine_detail(
     head.extend((0..shown).map(step_line));
     if shown < n {
         head.push(Line::styled(
-            format!("  … and {} more step{}", n - shown, if n - shown == 1 { "" } else { "s" }),
+            format!(
+                "  … and {} more step{}",
+                n - shown,
+                if n - shown == 1 { "" } else { "s" }
+            ),
             t.muted,
         ));
     }
@@ -544,7 +548,11 @@ impl Screen for Home {
         self.detail_overflow = detail
             .and_then(|d| {
                 let (_, lines) = self.detail_lines(d, ctx)?;
-                Some(lines.len().saturating_sub(d.height.saturating_sub(2) as usize))
+                Some(
+                    lines
+                        .len()
+                        .saturating_sub(d.height.saturating_sub(2) as usize),
+                )
             })
             .unwrap_or(0);
         self.detail_scroll = self.detail_scroll.min(self.detail_overflow);

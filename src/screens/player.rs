@@ -143,8 +143,9 @@ impl Player {
 
     /// The body's area below the header, with a blank line on tall screens.
     fn areas(area: Rect) -> [Rect; 4] {
+        // A short window drops the progress bar (decoration) before any text.
         let [header, body, next, foot] = Layout::vertical([
-            Constraint::Length(2),
+            Constraint::Length(1 + u16::from(area.height >= 14)),
             Constraint::Min(3),
             Constraint::Length(1),
             Constraint::Length(1),
@@ -169,7 +170,11 @@ impl Player {
             return None;
         }
         let step = v.step?;
-        let (band, _) = segment_areas(body, &segment_text(step, body, ctx));
+        let (band, _) = segment_areas(
+            body,
+            &segment_text(step, body, ctx),
+            caution_height(step, body),
+        );
         let (_, rest, _) = band_split(band, v.countdown_secs);
         let (_, shape, _) = pacer_row(band, rest);
         Some(shape)
@@ -190,11 +195,15 @@ impl Player {
         } else {
             format!("{}/{} · {left} ", v.step_number, v.step_count)
         };
-        let rw = right.chars().count() as u16;
+        let rw = textwrap::core::display_width(&right) as u16;
         let [l, r] = Layout::horizontal([Constraint::Min(1), Constraint::Length(rw)]).areas(line);
-        let mut title = vec![Span::styled(format!(" {}", v.title), t.title)];
+        let paused = if v.paused { "  PAUSED" } else { "" };
+        // One column between the title and what is right of it; the title gives way.
+        let room = (l.width as usize).saturating_sub(2 + paused.len());
+        let name = crate::ui::fit(&v.title, room);
+        let mut title = vec![Span::styled(format!(" {}", name.trim_end()), t.title)];
         if v.paused {
-            title.push(Span::styled("  PAUSED", t.accent));
+            title.push(Span::styled(paused, t.accent));
         }
         frame.render_widget(Line::from(title), l);
         frame.render_widget(Line::styled(right, t.muted), r);
@@ -211,24 +220,39 @@ impl Player {
     fn render_segment(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, v: &session::View) {
         let t = ctx.theme;
         let Some(step) = v.step else { return };
-        let mut title = vec![Span::styled(format!("  {}", step.title), t.title)];
-        if let Some(side) = v.side {
-            title.push(Span::styled(format!("  {}", side.upper()), t.accent));
-        }
         let pressure = step
             .pressure
             .map(|p| format!("pressure {p} / 10 "))
             .unwrap_or_default();
-        let pw = pressure.chars().count() as u16;
+        let pw = textwrap::core::display_width(&pressure) as u16;
 
         let text = segment_text(step, area, ctx);
         let head = Rect { height: 1, ..area };
         let [hl, hr] = Layout::horizontal([Constraint::Min(1), Constraint::Length(pw)]).areas(head);
+        let side = v
+            .side
+            .map(|s| format!("  {}", s.upper()))
+            .unwrap_or_default();
+        let room = (hl.width as usize).saturating_sub(3 + side.len());
+        let mut title = vec![Span::styled(
+            format!("  {}", crate::ui::fit(&step.title, room).trim_end()),
+            t.title,
+        )];
+        if !side.is_empty() {
+            title.push(Span::styled(side, t.accent));
+        }
         frame.render_widget(Line::from(title), hl);
         frame.render_widget(Line::styled(pressure, t.muted), hr);
 
-        let (band, rest) = segment_areas(area, &text);
+        let (band, rest) = segment_areas(area, &text, caution_height(step, area));
         self.render_band(frame, band, ctx, v, step.art.as_ref());
+        // When the text does not fit, the step's caution comes first: it is safety text,
+        // and the instructions were on screen while this step was coming up.
+        let text = if text.len() > rest.height as usize {
+            short_segment_text(step, area, ctx)
+        } else {
+            text
+        };
         frame.render_widget(Paragraph::new(text), rest);
     }
 
@@ -307,9 +331,14 @@ impl Player {
                 upcoming.map(|u| describe_len(u)),
             ),
         };
-        let mut lines = vec![Line::styled(heading, t.title).centered()];
+        let fit = |s: &str| {
+            crate::ui::fit(s, area.width.saturating_sub(2) as usize)
+                .trim_end()
+                .to_string()
+        };
+        let mut lines = vec![Line::styled(fit(&heading), t.title).centered()];
         if let Some(s) = sub {
-            lines.push(Line::styled(s, t.base).centered());
+            lines.push(Line::styled(fit(&s), t.base).centered());
         }
         let step = upcoming.map(|u| u.step);
         let mut body: Vec<Line> = Vec::new();
@@ -401,7 +430,9 @@ impl Player {
             Some(u) => format!("Next: {}", describe(u)),
             None => "Last step".to_string(),
         };
-        frame.render_widget(Line::styled(format!(" {text}"), t.muted), area);
+        let w = area.width.saturating_sub(1) as usize;
+        let text = crate::ui::fit(&text, w);
+        frame.render_widget(Line::styled(format!(" {}", text.trim_end()), t.muted), area);
     }
 
     fn render_breathing(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, v: &session::View) {
@@ -478,6 +509,14 @@ impl Player {
     }
 }
 
+/// The player's part of a very wide window: at most [`READABLE`] columns in the middle,
+/// so a step's title and its pressure, or the routine and its time left, stay together.
+const READABLE: u16 = 120;
+
+fn readable(area: Rect) -> Rect {
+    crate::ui::centered(area, area.width.min(READABLE), area.height)
+}
+
 fn indent(lines: Vec<Line<'static>>) -> Vec<Line<'static>> {
     lines
         .into_iter()
@@ -518,22 +557,46 @@ fn segment_text(step: &Step, area: Rect, ctx: &Ctx) -> Vec<Line<'static>> {
     text
 }
 
+/// The text under the band when not all of it fits: the caution, the cue, then the
+/// instructions (cut at the bottom), with no blank lines between.
+fn short_segment_text(step: &Step, area: Rect, ctx: &Ctx) -> Vec<Line<'static>> {
+    let t = ctx.theme;
+    let w = area.width.saturating_sub(4);
+    let mut text: Vec<Line<'static>> = Vec::new();
+    if let Some(c) = &step.caution {
+        text.extend(indent(crate::ui::wrap_lines(c, w, t.caution)));
+    }
+    if let Some(c) = &step.cue {
+        text.extend(indent(crate::ui::wrap_lines(c, w, t.accent)));
+    }
+    text.extend(indent(crate::ui::wrap_lines(&step.instructions, w, t.base)));
+    text
+}
+
 /// A step's body below its title line: the band (countdown, pacer, drawing) and the text.
-fn segment_areas(area: Rect, text: &[Line]) -> (Rect, Rect) {
+fn segment_areas(area: Rect, text: &[Line], must: u16) -> (Rect, Rect) {
     let [_, _, band_and_text] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(u16::from(area.height >= 16)),
         Constraint::Min(1),
     ])
     .areas(area);
-    let band_h = band_height(band_and_text.height, text.len() as u16);
+    let text_h = text.len() as u16;
+    let band_h = band_height(band_and_text.height, text_h, must);
     let [band, _, rest] = Layout::vertical([
         Constraint::Length(band_h),
-        Constraint::Length(u16::from(band_and_text.height > band_h + 3)),
+        Constraint::Length(u16::from(band_and_text.height > band_h + text_h)),
         Constraint::Min(0),
     ])
     .areas(band_and_text);
     (band, rest)
+}
+
+/// How many lines the step's caution takes under the band: the band gives way to it.
+fn caution_height(step: &Step, area: Rect) -> u16 {
+    step.caution.as_ref().map_or(0, |c| {
+        crate::ui::wrapped_height(c, area.width.saturating_sub(4))
+    })
 }
 
 /// The band's countdown column, what is right of it, and the countdown's height: the
@@ -634,13 +697,16 @@ fn breathing_shape_area(body: Rect) -> Rect {
     breathing_areas(body).shape
 }
 
-fn band_height(avail: u16, text: u16) -> u16 {
-    let want_text = text.min(8);
+fn band_height(avail: u16, text: u16, must: u16) -> u16 {
+    // All of the text, whenever the band can still be 4 rows: a long caution's last line
+    // is never cut to make the countdown bigger; and the caution itself always fits, even
+    // if the band must shrink to a plain-text countdown.
     let most = (avail / 2).max(9);
     avail
-        .saturating_sub(want_text + 1)
+        .saturating_sub(text + 1)
         .clamp(4, most)
-        .min(avail)
+        .min(avail.saturating_sub(must))
+        .max(2.min(avail))
 }
 
 fn render_word(frame: &mut Frame, area: Rect, ctx: &Ctx, p: &PacerState<'_>, paused: bool) {
@@ -729,6 +795,7 @@ impl Screen for Player {
     }
 
     fn layout(&mut self, area: Rect, now: Instant, ctx: &Ctx) {
+        let area = readable(area);
         let v = self.run.session.view(now);
         self.pacer_levels = self
             .pacer_area(area, ctx, &v)
@@ -736,6 +803,7 @@ impl Screen for Player {
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, now: Instant) {
+        let area = readable(area);
         let v = self.run.session.view(now);
         let [header, body, next, foot] = Player::areas(area);
         self.render_header(frame, header, ctx, &v);
