@@ -56,7 +56,7 @@ fn no_pacer_frame_at_200x50_is_a_big_solid_block() {
                 assert!(
                     solid <= limit,
                     "{motion:?}, pattern {i}, {ms} ms: {solid} solid cells\n{}",
-                    knotless::app::buffer_text(&buf)
+                    common::buffer_text(&buf)
                 );
                 ms += 150;
             }
@@ -77,7 +77,7 @@ fn no_pacer_frame_at_200x50_is_a_big_solid_block() {
             assert!(
                 solid <= limit,
                 "player {motion:?} at {ms} ms: {solid}\n{}",
-                knotless::app::buffer_text(&buf)
+                common::buffer_text(&buf)
             );
         }
     }
@@ -246,4 +246,86 @@ fn esc_on_your_head_is_at_8_goes_back_to_the_question() {
     assert!(screen.contains("How is your head right now?"), "{screen}");
     t.keys(0, &["3"]);
     assert_eq!(t.app.screen().title(), "Player");
+}
+
+// ---- issue 11's screen snapshots: 80×24, 40×12 and 200×50 ----
+
+const SIZES: [(u16, u16); 3] = [(80, 24), (40, 12), (200, 50)];
+
+fn snap_all(t: &mut TestApp, ms: u64, name: &str) {
+    for (w, h) in SIZES {
+        let screen = t.screen(w, h, ms);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen);
+    }
+}
+
+/// A routine from home by filter, with ratings on: the before screen.
+fn before(filter: &str) -> TestApp {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.keys(0, &["/"]);
+    for c in filter.chars() {
+        t.keys(0, &[&c.to_string()]);
+    }
+    t.keys(0, &["Enter", "Enter"]);
+    assert_eq!(t.app.screen().title(), "Before you start");
+    t
+}
+
+#[test]
+fn snapshots_home() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.keys(0, &["j"]); // neck release: several long cautions
+    snap_all(&mut t, 0, "gentle_home");
+}
+
+#[test]
+fn snapshots_before() {
+    let mut t = before("evening");
+    snap_all(&mut t, 0, "gentle_before");
+}
+
+#[test]
+fn snapshots_player_with_pacer() {
+    let mut t = before("evening");
+    t.keys(0, &["Enter"]);
+    t.tick(5_000); // the get-ready ends
+    // Past the transition to "Rest on the balls": a pacer, a drawing, a caution.
+    t.keys(5_000, &["Right", "Right"]);
+    t.tick(5_000);
+    t.tick(7_500);
+    snap_all(&mut t, 7_500, "gentle_player");
+}
+
+#[test]
+fn snapshots_breathing_pacer_smooth_and_reduced() {
+    for (motion, name) in [
+        (Motion::Smooth, "gentle_breathing_smooth"),
+        (Motion::Reduced, "gentle_breathing_reduced"),
+    ] {
+        let mut t = breathing(0, motion);
+        t.tick(3_000);
+        t.tick(5_500); // 2.5 s into the first 4 s in-breath
+        snap_all(&mut t, 5_500, name);
+    }
+}
+
+#[test]
+fn snapshots_finish_with_a_partial_step() {
+    let mut t = before("full");
+    t.keys(0, &["Enter"]);
+    t.tick(5_000);
+    for _ in 0..4 {
+        t.keys(5_000, &["Right"]);
+    }
+    t.tick(5_000);
+    t.tick(9_000);
+    t.tick(30_000);
+    t.keys(30_000, &["q", "y"]);
+    assert_eq!(t.app.screen().title(), "Finished");
+    snap_all(&mut t, 30_000, "gentle_finish");
+    let small = t.screen(40, 12, 30_000);
+    assert!(
+        small.contains("◐"),
+        "the partial step shows at 40×12:\n{small}"
+    );
 }
