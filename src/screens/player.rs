@@ -200,7 +200,7 @@ impl Player {
         let paused = if v.paused { "  PAUSED" } else { "" };
         // One column between the title and what is right of it; the title gives way.
         let room = (l.width as usize).saturating_sub(2 + paused.len());
-        let name = crate::ui::fit(&v.title, room);
+        let name = crate::ui::fit(v.title, room);
         let mut title = vec![Span::styled(format!(" {}", name.trim_end()), t.title)];
         if v.paused {
             title.push(Span::styled(paused, t.accent));
@@ -660,9 +660,8 @@ fn breathing_areas(body: Rect) -> BreathingAreas {
     let size = h
         .saturating_sub(fixed)
         .min(body.width / 2)
-        .min(crate::ui::pacer::MAX_ROWS)
-        .max(1);
-    let big = h >= fixed + size + BIG + 1 && size == crate::ui::pacer::MAX_ROWS;
+        .clamp(1, crate::ui::pacer::MAX_ROWS);
+    let big = h > fixed + size + BIG && size == crate::ui::pacer::MAX_ROWS;
     let total = (fixed + size + if big { BIG + 1 } else { 0 }).min(h);
     let mut y = body.y + (h - total) / 2;
     let mut take = |rows: u16| {
