@@ -329,3 +329,214 @@ fn snapshots_finish_with_a_partial_step() {
         "the partial step shows at 40×12:\n{small}"
     );
 }
+
+// ---- every caution visible (item 10) and layouts that hold (item 11) ----
+
+use knotless::app::Route;
+use knotless::core::session::StageKind;
+
+/// Words separated by single spaces, with a hyphen broken at a line end joined again.
+fn words(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("- ", "-")
+}
+
+/// The text of columns `x0..x1` of every row of `buf`, as words.
+fn column_text(buf: &ratatui::buffer::Buffer, x0: u16, x1: u16) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in x0..x1 {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push(' ');
+    }
+    words(&out)
+}
+
+#[test]
+fn the_player_shows_every_step_caution_in_full_at_40x12_and_80x24() {
+    let lib_routines = TestApp::new(ThemeName::Calm, None)
+        .app
+        .env
+        .lib
+        .routines
+        .clone();
+    let mut checked = 0;
+    for routine in lib_routines {
+        let mut t = TestApp::new(
+            ThemeName::Calm,
+            Some(Route::Player {
+                routine: routine.clone(),
+                pain_before: None,
+            }),
+        );
+        let mut ms = 0;
+        t.keys(ms, &["Right"]); // past the get-ready
+        for _ in 0..200 {
+            let Some(session) = t.app.screen().session() else {
+                break;
+            };
+            let v = session.view(t.at(ms));
+            if v.kind == StageKind::Segment
+                && let Some(c) = v.step.and_then(|s| s.caution.clone())
+            {
+                for (w, h) in [(40, 12), (80, 24)] {
+                    let screen = words(&t.screen(w, h, ms));
+                    assert!(
+                        screen.contains(&words(&c)),
+                        "{} at {w}×{h}: the caution is cut\n{}",
+                        routine.id,
+                        t.screen(w, h, ms)
+                    );
+                }
+                checked += 1;
+            }
+            ms += 10;
+            t.keys(ms, &["Right"]);
+            if t.app.screen().title() != "Player" {
+                break;
+            }
+        }
+    }
+    assert!(checked > 50, "{checked} step cautions checked");
+}
+
+#[test]
+fn home_shows_the_summary_and_every_caution_and_scrolls_to_the_end() {
+    let n = TestApp::new(ThemeName::Calm, None)
+        .app
+        .env
+        .lib
+        .routines
+        .len();
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.keys(0, &["g"]);
+    for i in 0..n {
+        if i > 0 {
+            t.keys(0, &["j"]);
+        }
+        // The pane at 80×24 is columns 38..80; its text is 40..78. Taller windows show it
+        // all; at 80×24 the summary and cautions come first.
+        let tall = t.buffer(80, 120, 0);
+        let all = column_text(&tall, 40, 78);
+        // The selected routine, by the pane's title.
+        let title: String = (38..80).map(|x| tall[(x, 1)].symbol()).collect();
+        let r = t.app.env.lib.routines.iter().find(|r| {
+            let name = knotless::ui::fit(&r.name, 38);
+            title.contains(&format!(" {} ", name.trim_end()))
+        });
+        let r = r
+            .cloned()
+            .unwrap_or_else(|| panic!("no routine titled {title}"));
+        let short = column_text(&t.buffer(80, 24, 0), 40, 78);
+        if !r.summary.is_empty() {
+            let first: String = words(&r.summary)
+                .split(' ')
+                .take(4)
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert!(
+                short.contains(&first),
+                "{}: summary dropped:\n{short}",
+                r.id
+            );
+        }
+        for c in &r.cautions {
+            assert!(
+                all.contains(&words(c)),
+                "{}: caution missing: {c}\n{all}",
+                r.id
+            );
+        }
+        if let (Some(c), Some(step)) = (r.cautions.last(), r.steps.first()) {
+            let caution_at = all.find(&words(c)).unwrap();
+            let step_at = all.find(&format!("1 {}", words(&step.title)));
+            assert!(
+                step_at.is_none_or(|s| s > caution_at),
+                "{}: cautions come before the steps",
+                r.id
+            );
+        }
+        // Scrolling reaches the end of the pane at 80×24.
+        t.buffer(80, 24, 0);
+        t.keys(0, &["]"; 30]);
+        let bottom = column_text(&t.buffer(80, 24, 0), 40, 78);
+        assert!(
+            bottom.contains("Not done yet") || bottom.contains("Last done"),
+            "{}: scrolled to the end:\n{bottom}",
+            r.id
+        );
+        t.keys(0, &["["; 30]);
+    }
+}
+
+#[test]
+fn the_before_screen_at_40x12_shows_a_caution() {
+    let mut t = before("evening");
+    let screen = words(&t.screen(40, 12, 0));
+    assert!(
+        screen.contains("The balls go either side of the spine"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn enlarging_the_window_drops_a_scroll_it_no_longer_needs() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.keys(0, &["G"]);
+    let small = t.screen(40, 12, 0);
+    assert!(
+        !small.contains("NECK"),
+        "scrolled to the end at 40×12:\n{small}"
+    );
+    let big = t.screen(40, 60, 0);
+    assert!(big.contains("NECK"), "the whole list from the top:\n{big}");
+}
+
+#[test]
+fn a_cut_next_line_ends_with_an_ellipsis() {
+    let routines = TestApp::new(ThemeName::Calm, None)
+        .app
+        .env
+        .lib
+        .routines
+        .clone();
+    let mut cut = 0;
+    for routine in routines {
+        let mut t = TestApp::new(
+            ThemeName::Calm,
+            Some(Route::Player {
+                routine,
+                pain_before: None,
+            }),
+        );
+        let mut ms = 0;
+        t.keys(ms, &["Right"]);
+        while t.app.screen().title() == "Player" && ms < 2_000 {
+            let next = |t: &mut TestApp, w, h| {
+                t.screen(w, h, ms)
+                    .lines()
+                    .find(|l| l.trim_start().starts_with("Next:"))
+                    .map(|l| l.trim().to_string())
+            };
+            if let (Some(full), Some(small)) = (next(&mut t, 200, 50), next(&mut t, 40, 12))
+                && full != small
+            {
+                assert!(small.ends_with('…'), "{small:?} cut from {full:?}");
+                assert!(
+                    full.starts_with(small.trim_end_matches('…')),
+                    "{small:?} / {full:?}"
+                );
+                cut += 1;
+            }
+            ms += 10;
+            t.keys(ms, &["Right"]);
+        }
+    }
+    assert!(
+        cut > 0,
+        "some Next lines are long enough to be cut at 40×12"
+    );
+}
