@@ -267,7 +267,7 @@ fn stats_80x24_and_40x12() {
         "2 of 3 sessions",
         "Massage therapist: 11 days ago",
         "6 self-care sessions since",
-        "Neck release between s…",
+        "Neck release between …",
         "−2.0 (n=7)",
         "Minutes by area",
         "1 unreadable line skipped",

@@ -1156,14 +1156,14 @@ fn breathing_session_for_a_length_ends_on_a_whole_breath() {
     assert_eq!(v.pacer.as_ref().unwrap().breath, 1);
     assert_eq!(at(&s, t0 + secs(62)).pacer.unwrap().breath, 7);
 
-    // +: 15 s is nearest 2 breaths of 9 s
+    // +: in a breathing exercise, exactly one more breath of 9 s (issue 11, item 8)
     assert_eq!(
         s.add_time(t0 + secs(1)),
-        vec![Event::LengthChanged { length: secs(81) }]
+        vec![Event::LengthChanged { length: secs(72) }]
     );
     let ev = drive(&mut s, t0, t0 + secs(100), ms(20));
     assert_eq!(finished_count(&ev), 1);
-    assert_eq!(s.finished_at(), Some(t0 + secs(81)));
+    assert_eq!(s.finished_at(), Some(t0 + secs(72)));
 
     let r = record(&s);
     assert_eq!(r.kind, Kind::Breathing);
@@ -1174,8 +1174,9 @@ fn breathing_session_for_a_length_ends_on_a_whole_breath() {
     assert_eq!(r.outcome, Outcome::Completed);
     assert_eq!(r.steps.len(), 1);
     assert_eq!(r.steps[0].status, StepStatus::Done);
-    assert_secs(r.planned_secs, 63.0);
-    assert_secs(r.active_secs, 81.0);
+    // The plan follows the breath added, so the record says 8 of 8 breaths were done.
+    assert_secs(r.planned_secs, 72.0);
+    assert_secs(r.active_secs, 72.0);
 }
 
 #[test]

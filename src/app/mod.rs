@@ -230,6 +230,9 @@ impl App {
                 KeyCode::Char('?') => {
                     self.help = true;
                     self.help_scroll = 0;
+                    // Reading help is not doing the step: a running session pauses (Space
+                    // goes on once help is closed).
+                    self.suspend(now);
                     return;
                 }
                 KeyCode::Char('t') => {

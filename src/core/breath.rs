@@ -49,11 +49,27 @@ pub struct PacerState<'a> {
     pub fullness: f64,
     /// The same without easing: straight-line rise and fall.
     pub linear_fullness: f64,
-    /// The fullness this phase ends at. A reduced-motion shape can show this for the
-    /// whole phase so it changes only at phase boundaries.
+    /// The fullness this phase starts at.
+    pub from: f64,
+    /// The fullness this phase ends at.
     pub target: f64,
     /// Which breath (cycle) this is, counting from 1.
     pub breath: u32,
+}
+
+impl PacerState<'_> {
+    /// The fullness a reduced-motion shape shows: it moves from where the phase starts to
+    /// where it ends one small step per whole second, changing exactly when the "N s"
+    /// figure does — so it never asks the loop for a wake-up of its own, and never jumps
+    /// from empty to full. The first second shows the start, the last second the end.
+    pub fn stepped_fullness(&self) -> f64 {
+        let total = ceil_secs(self.phase_length.as_nanos());
+        if total <= 1 {
+            return self.target;
+        }
+        let done = total.saturating_sub(self.secs_left).min(total - 1);
+        self.from + (self.target - self.from) * done as f64 / (total - 1) as f64
+    }
 }
 
 /// The cosine ease used for the shape: 0 → 0, 1 → 1, slow at both ends, monotonic.
@@ -95,6 +111,7 @@ pub fn at(pattern: &Pattern, elapsed: Duration) -> PacerState<'_> {
             phase_progress: 0.0,
             fullness: 0.0,
             linear_fullness: 0.0,
+            from: 0.0,
             target: 0.0,
             breath: 1,
         };
@@ -113,6 +130,7 @@ pub fn at(pattern: &Pattern, elapsed: Duration) -> PacerState<'_> {
         phase_progress: frac,
         fullness: from + (to - from) * ease(frac),
         linear_fullness: from + (to - from) * frac,
+        from,
         target: to,
         breath: pos.breath,
     }

@@ -970,6 +970,8 @@ impl Session {
 
     fn adjust_step(&self) -> Duration {
         match self.whole_breath_pattern() {
+            // A breathing exercise is counted in breaths: `+`/`-` move exactly one.
+            Some(p) if self.kind == Kind::Breathing => p.cycle(),
             Some(p) => {
                 let cycle = p.cycle();
                 let n = (ADJUST_STEP.as_secs_f64() / cycle.as_secs_f64()).round();
@@ -982,6 +984,14 @@ impl Session {
     fn set_length(&mut self, new: Duration, events: &mut Vec<Event>) {
         if new != self.stage_len {
             self.stage_len = new;
+            // A breathing exercise's plan is the number of breaths chosen, so a breath
+            // added or taken away changes the plan the finish screen and history show.
+            if self.kind == Kind::Breathing
+                && let Some(stage) = self.stages.get(self.pos)
+                && stage.kind == StageKind::Segment
+            {
+                self.segments[stage.segment].planned = new;
+            }
             events.push(Event::LengthChanged { length: new });
         }
     }

@@ -15,7 +15,7 @@ use super::{Ctx, Nav, Route, Screen, Update, go, stay};
 use crate::model::format::fmt_length;
 use crate::model::routine::Routine;
 use crate::ui::rating::{Answer, Rating};
-use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
+use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup_where, row};
 
 /// At or above this before-rating, a routine with pressure work asks once more.
 const STRONG: u8 = 7;
@@ -25,7 +25,15 @@ const GENTLE_ID: &str = "migraine-day";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Act {
     Rate,
+    /// Enter with nothing marked: start without a rating.
+    Skip,
+    /// Enter with a value marked by ← →: start with it.
+    Confirm,
+    /// Enter when ratings are off.
+    Ready,
     Back,
+    /// Esc on the "your head is at 8" question: back to the rating.
+    Reconsider,
     ScrollDown,
     ScrollUp,
     GoAhead,
@@ -36,7 +44,9 @@ enum Act {
 
 const ASKING_KEYS: &[Binding<Act>] = &[
     row(&[], Act::Rate, key("0-10", "rate")),
-    row(&[], Act::Rate, key("Enter", "skip and start")),
+    row(&[], Act::Skip, key("Enter", "skip and start")),
+    row(&[], Act::Confirm, key("Enter", "save and start")),
+    row(&[KeyCode::Enter], Act::Ready, key("Enter", "start")),
     row(
         &[KeyCode::Char('m')],
         Act::Migraine,
@@ -69,8 +79,8 @@ const STRONG_KEYS: &[Binding<Act>] = &[
     ),
     row(
         &[KeyCode::Esc, KeyCode::Char('q')],
-        Act::Back,
-        key("Esc", "back"),
+        Act::Reconsider,
+        key("Esc", "back to the question"),
     ),
     also(&[KeyCode::Down, KeyCode::Char('j')], Act::ScrollDown),
     also(&[KeyCode::Up, KeyCode::Char('k')], Act::ScrollUp),
@@ -107,6 +117,23 @@ impl Before {
         self.has_pressure() && ctx.lib.routine(GENTLE_ID).is_some()
     }
 
+    /// Which rows apply now: the rating's rows only when ratings are asked for, Enter
+    /// described by what it will do (skip, or start with the marked value), and "migraine
+    /// now" only where there is a gentler routine to offer.
+    fn shown(&self, ctx: &Ctx) -> impl Fn(Act) -> bool + use<> {
+        let ask = ctx.ask_ratings;
+        let marked = matches!(&self.stage, Stage::Asking(r) if r.marked.is_some());
+        let gentle = self.offers_gentle(ctx);
+        move |a| match a {
+            Act::Rate => ask,
+            Act::Skip => ask && !marked,
+            Act::Confirm => ask && marked,
+            Act::Ready => !ask,
+            Act::Migraine => gentle,
+            _ => true,
+        }
+    }
+
     fn has_pressure(&self) -> bool {
         self.routine.steps.iter().any(|s| s.pressure.is_some())
     }
@@ -122,7 +149,7 @@ impl Before {
     /// that stays, and the footer.
     fn areas(area: Rect) -> [Rect; 3] {
         let [head, body, foot] = Layout::vertical([
-            Constraint::Length(2),
+            Constraint::Length(1 + u16::from(area.height >= 16)),
             Constraint::Min(1),
             Constraint::Length(1),
         ])
@@ -139,16 +166,12 @@ impl Before {
         let mut question: Vec<Line<'static>> = Vec::new();
         match &self.stage {
             Stage::Asking(rating) => {
-                if !r.equipment.is_empty() {
-                    lines.extend(crate::ui::wrap_lines(
-                        &format!("You need: {}", r.equipment.join(", ")),
-                        w,
-                        t.base,
-                    ));
-                    lines.push(Line::raw(""));
-                }
+                // Cautions first: they are safety text, and on a small window what comes
+                // first is what is seen without scrolling.
                 if !r.cautions.is_empty() {
-                    lines.push(Line::styled("Before you start", t.title));
+                    if tall {
+                        lines.push(Line::styled("Before you start", t.title));
+                    }
                     for c in &r.cautions {
                         let opts = textwrap::Options::new(w.max(8) as usize)
                             .initial_indent(" • ")
@@ -158,7 +181,19 @@ impl Before {
                         }
                     }
                 }
-                question.push(Line::raw(""));
+                if !r.equipment.is_empty() {
+                    if !lines.is_empty() {
+                        lines.push(Line::raw(""));
+                    }
+                    lines.extend(crate::ui::wrap_lines(
+                        &format!("You need: {}", r.equipment.join(", ")),
+                        w,
+                        t.base,
+                    ));
+                }
+                if tall {
+                    question.push(Line::raw(""));
+                }
                 if ctx.ask_ratings {
                     question.push(Line::styled("How is your head right now?", t.title));
                     question.push(rating.scale(t));
@@ -227,10 +262,11 @@ impl Screen for Before {
         let facts = format!("{} · {} steps ", fmt_length(r.total()), r.steps.len());
         let [hl, hr] = Layout::horizontal([
             Constraint::Min(1),
-            Constraint::Length(facts.chars().count() as u16),
+            Constraint::Length(textwrap::core::display_width(&facts) as u16),
         ])
-        .areas(head);
-        frame.render_widget(Line::styled(format!(" {}", r.name), t.title), hl);
+        .areas(Rect { height: 1, ..head });
+        let name = crate::ui::fit(&r.name, hl.width.saturating_sub(2) as usize);
+        frame.render_widget(Line::styled(format!(" {name}"), t.title), hl);
         frame.render_widget(Line::styled(facts, t.muted), hr);
         let (mut lines, question) = self.content(ctx, w, inner.height >= 16);
         // The question stays on screen; the text above it scrolls when it does not fit.
@@ -244,7 +280,7 @@ impl Screen for Before {
         if overflow > scroll && text_area.height > 1 {
             let keep = (text_area.height - 1) as usize + scroll as usize;
             lines.truncate(keep);
-            lines.push(Line::styled("↓ more", t.muted));
+            lines.push(Line::styled("↓ more (↓ scrolls)", t.muted));
         }
         frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), text_area);
         frame.render_widget(Paragraph::new(question), q_area);
@@ -256,8 +292,14 @@ impl Screen for Before {
             Stage::Asking(_) => ASKING_KEYS,
             Stage::Strong(_) => STRONG_KEYS,
         };
-        match lookup(table, key.code) {
+        match lookup_where(table, key.code, self.shown(ctx)) {
             Some(Act::Back) => return go(Nav::Back),
+            Some(Act::Ready) => return self.start(&self.routine, None),
+            Some(Act::Reconsider) => {
+                self.stage = Stage::Asking(Rating::default());
+                self.scroll = 0;
+                return stay();
+            }
             Some(Act::ScrollDown) => {
                 self.scroll = (self.scroll + 2).min(self.overflow);
                 return stay();
@@ -281,18 +323,14 @@ impl Screen for Before {
                 self.stage = Stage::Strong(None);
                 return stay();
             }
-            Some(Act::Rate | Act::Migraine) | None => {}
+            Some(Act::Rate | Act::Skip | Act::Confirm | Act::Migraine) | None => {}
         }
         let has_pressure = self.has_pressure();
         let Stage::Asking(rating) = &mut self.stage else {
             return stay();
         };
         if !ctx.ask_ratings {
-            return if key.code == KeyCode::Enter {
-                self.start(&self.routine, None)
-            } else {
-                stay()
-            };
+            return stay();
         }
         match rating.handle_key(key) {
             Answer::Pending => stay(),
@@ -307,9 +345,7 @@ impl Screen for Before {
 
     fn keys(&self, ctx: &Ctx) -> Vec<KeyHelp> {
         match self.stage {
-            Stage::Asking(_) => described(ASKING_KEYS, |a| {
-                a != Act::Migraine || self.offers_gentle(ctx)
-            }),
+            Stage::Asking(_) => described(ASKING_KEYS, self.shown(ctx)),
             Stage::Strong(_) => described(STRONG_KEYS, |_| true),
         }
     }

@@ -26,6 +26,10 @@ const NOTE_MAX: usize = 500;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Act {
     Rate,
+    /// Enter with nothing marked.
+    Skip,
+    /// Enter with a value marked by ← →.
+    Confirm,
     Home,
     Type,
     Save,
@@ -38,7 +42,8 @@ enum Act {
 
 const RATING_KEYS: &[Binding<Act>] = &[
     row(&[], Act::Rate, key("0-10", "rate")),
-    row(&[], Act::Rate, key("Enter", "skip")),
+    row(&[], Act::Skip, key("Enter", "skip")),
+    row(&[], Act::Confirm, key("Enter", "save")),
     row(
         &[KeyCode::Esc, KeyCode::Char('q')],
         Act::Home,
@@ -151,7 +156,8 @@ impl Finish {
         vec![Effect::Amend(amendment)]
     }
 
-    fn step_rows(&self, ctx: &Ctx, w: u16) -> Vec<Line<'static>> {
+    /// One row per step, and whether the step was done in full.
+    fn step_rows(&self, ctx: &Ctx, w: u16) -> Vec<(Went, Line<'static>)> {
         let t = ctx.theme;
         // One row per routine step: both sides of a step share a row, as in "L 1:00  R 1:00".
         let mut rows: Vec<(String, Vec<&StepRecord>)> = Vec::new();
@@ -173,7 +179,7 @@ impl Finish {
         let parts_w = 10 * rows.iter().map(|(_, p)| p.len()).max().unwrap_or(1);
         let title_w = rows
             .iter()
-            .map(|(t, _)| t.chars().count())
+            .map(|(t, _)| textwrap::core::display_width(t))
             .max()
             .unwrap_or(0)
             .min((w as usize).saturating_sub(4 + parts_w).max(8));
@@ -192,7 +198,7 @@ impl Finish {
                         format!("  {icon} "),
                         if icon == "✓" { t.good } else { t.muted },
                     ),
-                    Span::styled(format!("{:title_w$}", truncate(&title, title_w)), style),
+                    Span::styled(crate::ui::fit(&title, title_w), style),
                 ];
                 for p in parts {
                     let side = match p.side {
@@ -206,20 +212,74 @@ impl Finish {
                     };
                     spans.push(Span::styled(format!("   {side}{time:>5}"), style));
                 }
-                Line::from(spans)
+                let went = match icon {
+                    "✓" => Went::Done,
+                    "↷" => Went::Skipped,
+                    _ => Went::Partial,
+                };
+                (went, Line::from(spans))
             })
             .collect()
     }
 }
 
-fn truncate(s: &str, w: usize) -> String {
-    if s.chars().count() <= w {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(w.saturating_sub(1)).collect();
-        t.push('…');
-        t
+/// How a step row went, in the order rows give way when the list does not fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Went {
+    Done,
+    Skipped,
+    Partial,
+}
+
+/// The step rows in `h` lines: when they do not fit, completed steps are folded into one
+/// line first, then skipped ones ("✓ 4 done · ↷ 2 skipped not listed"), so a step cut
+/// short is never the one hidden.
+fn fold_rows(
+    rows: Vec<(Went, Line<'static>)>,
+    h: usize,
+    muted: ratatui::style::Style,
+) -> Vec<Line<'static>> {
+    if rows.len() <= h || h == 0 {
+        return rows.into_iter().map(|(_, l)| l).collect();
     }
+    let mut drop = rows.len() + 1 - h;
+    let mut hide = vec![false; rows.len()];
+    for kind in [Went::Done, Went::Skipped, Went::Partial] {
+        for (i, (went, _)) in rows.iter().enumerate() {
+            if drop > 0 && *went == kind {
+                hide[i] = true;
+                drop -= 1;
+            }
+        }
+    }
+    let count = |k: Went| {
+        rows.iter()
+            .zip(&hide)
+            .filter(|((w, _), h)| **h && *w == k)
+            .count()
+    };
+    let mut parts = Vec::new();
+    for (k, word) in [
+        (Went::Done, "✓ {} done"),
+        (Went::Skipped, "↷ {} skipped"),
+        (Went::Partial, "◐ {} cut short"),
+    ] {
+        let n = count(k);
+        if n > 0 {
+            parts.push(word.replace("{}", &n.to_string()));
+        }
+    }
+    let mut out = vec![Line::styled(
+        format!("  {} not listed", parts.join(" · ")),
+        muted,
+    )];
+    out.extend(
+        rows.into_iter()
+            .zip(hide)
+            .filter(|(_, h)| !h)
+            .map(|((_, l), _)| l),
+    );
+    out
 }
 
 impl Screen for Finish {
@@ -228,6 +288,8 @@ impl Screen for Finish {
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
+        // A very wide window keeps the title near its time: 100 columns in the middle.
+        let area = crate::ui::centered(area, area.width.min(100), area.height);
         let t = ctx.theme;
         let r = &self.record;
         let rows = self.step_rows(ctx, area.width);
@@ -267,17 +329,38 @@ impl Screen for Finish {
         );
         let [hl, hr] = Layout::horizontal([
             Constraint::Min(1),
-            Constraint::Length(active.chars().count() as u16),
+            Constraint::Length(textwrap::core::display_width(&active) as u16),
         ])
         .areas(Rect { height: 1, ..head });
-        frame.render_widget(Line::styled(format!(" {} — {how}", r.title), t.title), hl);
+        // The title gives way (with an ellipsis), never the outcome or the time; on a
+        // narrow window the time goes to the second line.
+        let how_w = textwrap::core::display_width(how) + 3;
+        let title_w = textwrap::core::display_width(&r.title);
+        let narrow = (hl.width as usize) < title_w.min(24) + 2 + how_w && head.height > 1;
+        let (hl, hr) = if narrow {
+            let second = Rect {
+                y: head.y + 1,
+                height: 1,
+                ..head
+            };
+            (Rect { height: 1, ..head }, second)
+        } else {
+            (hl, hr)
+        };
+        let room = (hl.width as usize).saturating_sub(2 + how_w);
+        let name = crate::ui::fit(&r.title, room);
+        frame.render_widget(
+            Line::styled(format!(" {} — {how}", name.trim_end()), t.title),
+            hl,
+        );
+        let active = if narrow {
+            format!(" {}", active.trim_end())
+        } else {
+            active
+        };
         frame.render_widget(Line::styled(active, t.muted), hr);
 
-        let overflow = rows.len().saturating_sub(body.height as usize);
-        let mut shown: Vec<Line> = rows.into_iter().skip(overflow).collect();
-        if overflow > 0 {
-            shown[0] = Line::styled(format!("  … {overflow} earlier steps"), t.muted);
-        }
+        let shown = fold_rows(rows, body.height as usize, t.muted);
         frame.render_widget(Paragraph::new(shown), body);
 
         let mut lines: Vec<Line> = saved;
@@ -407,9 +490,16 @@ impl Screen for Finish {
     }
 
     fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
-        match self.stage {
-            Stage::Rating(_) => described(RATING_KEYS, |_| true),
+        match &self.stage {
             Stage::Offer => described(OFFER_KEYS, |_| true),
+            Stage::Rating(r) => {
+                let marked = r.marked.is_some();
+                described(RATING_KEYS, |a| match a {
+                    Act::Skip => !marked,
+                    Act::Confirm => marked,
+                    _ => true,
+                })
+            }
             _ => described(NOTE_KEYS, |_| true),
         }
     }

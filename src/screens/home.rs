@@ -33,6 +33,9 @@ enum Act {
     Notice,
     /// Edit the selected routine (or the file that did not load) in the user's editor.
     Edit,
+    /// Scroll the detail pane (when its cautions and summary do not fit).
+    DetailDown,
+    DetailUp,
     /// Re-read the files (offered in the footer when a file did not load).
     Reread,
     /// The same key, described in help only (when every file loaded).
@@ -86,6 +89,12 @@ const KEYS: &[Binding<Act>] = &[
         Act::Back,
         help_only("Esc", "clear the filter, or quit"),
     ),
+    row(
+        &[KeyCode::Char(']')],
+        Act::DetailDown,
+        help_only("] [", "scroll the details, when they do not fit"),
+    ),
+    also(&[KeyCode::Char('[')], Act::DetailUp),
     row(
         &[KeyCode::Char('!')],
         Act::Notice,
@@ -172,6 +181,9 @@ pub struct Home {
     selected: usize,
     /// First visible row, kept between draws so the list scrolls smoothly.
     offset: usize,
+    /// The detail pane's first line, and how many lines do not fit (settled in `layout`).
+    detail_scroll: usize,
+    detail_overflow: usize,
 }
 
 impl Home {
@@ -181,6 +193,8 @@ impl Home {
             filtering: false,
             selected: 0,
             offset: 0,
+            detail_scroll: 0,
+            detail_overflow: 0,
         };
         h.selected = h.first_selectable(ctx).unwrap_or(0);
         h
@@ -237,12 +251,16 @@ impl Home {
         }
         let cur = sel.iter().position(|&i| i == self.selected).unwrap_or(0) as isize;
         let next = (cur + delta).clamp(0, sel.len() as isize - 1) as usize;
+        if self.selected != sel[next] {
+            self.detail_scroll = 0;
+        }
         self.selected = sel[next];
     }
 
     fn refilter(&mut self, ctx: &Ctx) {
         self.selected = self.first_selectable(ctx).unwrap_or(0);
         self.offset = 0;
+        self.detail_scroll = 0;
     }
 
     /// The quiet lines above the list: "Headache today?" while it is due, or what was
@@ -297,6 +315,10 @@ impl Home {
 
     /// The list's and the detail pane's areas within the body.
     fn panes(body: Rect) -> (Rect, Option<Rect>) {
+        // On a very wide window the two panes keep a readable width, side by side in the
+        // middle, so a step's title is never 150 columns from its time.
+        const MOST: u16 = 46 + 84;
+        let body = crate::ui::centered(body, body.width.min(MOST), body.height);
         if body.width >= 64 {
             let list_w = (body.width * 12 / 25).clamp(32, 46);
             let [list, detail] =
@@ -385,21 +407,19 @@ impl Home {
         frame.render_widget(Paragraph::new(lines), inner);
     }
 
-    fn render_detail(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+    /// The detail pane's title and every line of it, for the pane `area`.
+    fn detail_lines(&self, area: Rect, ctx: &Ctx) -> Option<(String, Vec<Line<'static>>)> {
         let t = ctx.theme;
-        let Some(row) = self.selected_row(ctx) else {
-            frame.render_widget(Block::bordered().border_style(t.border), area);
-            return;
-        };
+        let row = self.selected_row(ctx)?;
         let inner_w = area.width.saturating_sub(4);
         let inner_h = area.height.saturating_sub(2);
-        let (title, lines) = match row {
+        match row {
             Row::Routine(ri) => {
                 let r = &ctx.lib.routines[ri];
-                (
+                Some((
                     r.name.clone(),
                     routine_detail(r, ctx.done.get(&r.id), ctx, inner_w, inner_h),
-                )
+                ))
             }
             Row::Problem(pi) => {
                 let files = ctx.lib.problem_files();
@@ -422,15 +442,41 @@ impl Home {
                     w,
                     t.muted,
                 ));
-                ("Could not load".to_string(), lines)
+                Some(("Could not load".to_string(), lines))
             }
-            _ => (String::new(), Vec::new()),
+            _ => None,
+        }
+    }
+
+    fn render_detail(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        let t = ctx.theme;
+        let Some((title, lines)) = self.detail_lines(area, ctx) else {
+            frame.render_widget(Block::bordered().border_style(t.border), area);
+            return;
         };
-        let block = Block::bordered()
+        let h = area.height.saturating_sub(2) as usize;
+        let scroll = self.detail_scroll.min(self.detail_overflow);
+        let shown: Vec<Line> = lines.into_iter().skip(scroll).take(h).collect();
+        // Say there is more on the border, rather than let a caution end unseen.
+        let more = match (scroll > 0, scroll < self.detail_overflow) {
+            (_, true) => Some(" ↓ more: ] "),
+            (true, false) => Some(" ↑ [ "),
+            (false, false) => None,
+        };
+        let mut block = Block::bordered()
             .border_style(t.border)
             .padding(Padding::horizontal(1))
-            .title(Line::styled(format!(" {title} "), t.title));
-        frame.render_widget(Paragraph::new(lines).block(block), area);
+            .title(Line::styled(
+                format!(
+                    " {} ",
+                    crate::ui::fit(&title, area.width.saturating_sub(4) as usize).trim_end()
+                ),
+                t.title,
+            ));
+        if let Some(m) = more {
+            block = block.title_bottom(Line::styled(m, t.muted).right_aligned());
+        }
+        frame.render_widget(Paragraph::new(shown).block(block), area);
     }
 }
 
@@ -468,17 +514,12 @@ fn day_word(date: jiff::civil::Date, today: jiff::civil::Date) -> String {
     }
 }
 
-/// `left` and `right` on one line of width `w`, the left cut with an ellipsis if needed.
+/// `left` and `right` on one line of width `w` (display columns), the left cut with an
+/// ellipsis if needed.
 fn two_ends(left: &str, right: &str, w: usize) -> String {
-    let rw = right.chars().count();
+    let rw = textwrap::core::display_width(right);
     let room = w.saturating_sub(rw + 1);
-    let mut l: String = left.chars().take(room).collect();
-    if left.chars().count() > room && room > 1 {
-        l.pop();
-        l.push('…');
-    }
-    let pad = w.saturating_sub(l.chars().count() + rw);
-    format!("{l}{}{right}", " ".repeat(pad))
+    format!("{} {right}", crate::ui::fit(left, room))
 }
 
 /// "Sunday", "yesterday", "3 Nov": how long ago, in words a person uses.
@@ -496,8 +537,10 @@ fn when(last: jiff::Timestamp, ctx: &Ctx) -> String {
     }
 }
 
-/// The detail pane. The step list and the last-done line always show; the summary and
-/// cautions give way first when the pane is short.
+/// The detail pane, in the order a careful reader needs it: the summary, every caution
+/// (safety text, never cut), what you need, the steps, and when it was last done. When the
+/// pane is short the step list gives way first ("… and 4 more steps"); when even the
+/// summary and cautions do not fit, the pane scrolls (`]`), it never drops a caution.
 fn routine_detail(
     r: &Routine,
     done: Option<&DoneInfo>,
@@ -507,22 +550,18 @@ fn routine_detail(
 ) -> Vec<Line<'static>> {
     let t = ctx.theme;
     let n_w = r.steps.len().to_string().len();
-    let mut steps: Vec<Line<'static>> = r
-        .steps
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let sides = match s.sides {
-                Sides::Both => "L+R ",
-                Sides::Left => "L ",
-                Sides::Right => "R ",
-                Sides::None => "",
-            };
-            let right = format!("{sides}{:>5}", fmt_clock(s.planned));
-            let left = format!("{:>n_w$} {}", i + 1, s.title);
-            Line::styled(two_ends(&left, &right, w as usize), t.base)
-        })
-        .collect();
+    let step_line = |i: usize| {
+        let s = &r.steps[i];
+        let sides = match s.sides {
+            Sides::Both => "L+R ",
+            Sides::Left => "L ",
+            Sides::Right => "R ",
+            Sides::None => "",
+        };
+        let right = format!("{sides}{:>5}", fmt_clock(s.planned));
+        let left = format!("{:>n_w$} {}", i + 1, s.title);
+        Line::styled(two_ends(&left, &right, w as usize), t.base)
+    };
     let last = match done {
         None => "Not done yet".to_string(),
         Some(d) => {
@@ -538,57 +577,52 @@ fn routine_detail(
             s
         }
     };
+    let mut head: Vec<Line<'static>> = Vec::new();
+    if !r.summary.is_empty() {
+        head.extend(crate::ui::wrap_lines(&r.summary, w, t.base));
+        head.push(Line::raw(""));
+    }
+    for c in &r.cautions {
+        let opts = textwrap::Options::new(w.max(8) as usize).subsequent_indent("  ");
+        head.extend(
+            textwrap::wrap(&format!("• {c}"), opts)
+                .into_iter()
+                .map(|l| Line::styled(l.into_owned(), t.caution)),
+        );
+    }
+    if !r.cautions.is_empty() {
+        head.push(Line::raw(""));
+    }
+    if !r.equipment.is_empty() {
+        head.extend(crate::ui::wrap_lines(
+            &format!("You need: {}", r.equipment.join(", ")),
+            w,
+            t.base,
+        ));
+        head.push(Line::raw(""));
+    }
     let mut tail = vec![Line::raw("")];
     tail.extend(crate::ui::wrap_lines(&last, w, t.muted));
 
-    let mut head: Vec<Line<'static>> = Vec::new();
-    let mut summary = if r.summary.is_empty() {
-        Vec::new()
+    // The steps take what is left; at least a few show, the rest are counted.
+    let n = r.steps.len();
+    let room = (h as usize).saturating_sub(head.len() + tail.len());
+    let shown = if n <= room.max(3) {
+        n
     } else {
-        crate::ui::wrap_lines(&r.summary, w, t.base)
+        room.max(3).saturating_sub(1)
     };
-    let need = if r.equipment.is_empty() {
-        Vec::new()
-    } else {
-        crate::ui::wrap_lines(&format!("You need: {}", r.equipment.join(", ")), w, t.base)
-    };
-    let careful = r
-        .cautions
-        .first()
-        .map(|c| crate::ui::wrap_lines(&format!("Careful: {c}"), w, t.caution))
-        .unwrap_or_default();
-    let fixed = steps.len() + tail.len() + 1;
-    let mut room = (h as usize).saturating_sub(fixed);
-    let take = |lines: &mut Vec<Line<'static>>, room: &mut usize, min_keep: usize| {
-        if lines.len() > *room {
-            lines.truncate((*room).max(min_keep.min(*room)));
-            if let Some(l) = lines.last_mut() {
-                let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
-                let cut: String = text.chars().take(w.saturating_sub(1) as usize).collect();
-                *l = Line::styled(format!("{}…", cut.trim_end()), l.style);
-            }
-        }
-        *room = room.saturating_sub(lines.len());
-    };
-    // Order of giving way: careful keeps at least a line, then what you need, then summary.
-    let mut careful = careful;
-    let mut need = need;
-    let want_careful = careful.len().min(2);
-    let reserve = want_careful + need.len().min(1) + 1;
-    let mut summary_room = room.saturating_sub(reserve);
-    take(&mut summary, &mut summary_room, 1);
-    room = room.saturating_sub(summary.len());
-    if !summary.is_empty() && room > 0 {
-        summary.push(Line::raw(""));
-        room -= 1;
+    head.extend((0..shown).map(step_line));
+    if shown < n {
+        head.push(Line::styled(
+            format!(
+                "  … and {} more step{}",
+                n - shown,
+                if n - shown == 1 { "" } else { "s" }
+            ),
+            t.muted,
+        ));
     }
-    take(&mut need, &mut room, 1);
-    take(&mut careful, &mut room, 1);
-    head.extend(summary);
-    head.extend(need);
-    head.extend(careful);
-    head.push(Line::raw(""));
-    head.append(&mut steps);
     head.extend(tail);
     head
 }
@@ -601,7 +635,7 @@ impl Screen for Home {
     fn layout(&mut self, area: Rect, _now: Instant, ctx: &Ctx) {
         let [_, body, _] = crate::ui::screen_areas(area);
         let (_, body) = self.split_body(body, ctx);
-        let (list, _) = Home::panes(body);
+        let (list, detail) = Home::panes(body);
         // The list's inside, within its border.
         let h = list.height.saturating_sub(2) as usize;
         if self.selected < self.offset {
@@ -609,6 +643,21 @@ impl Screen for Home {
         } else if self.selected >= self.offset + h {
             self.offset = self.selected + 1 - h;
         }
+        // A window made taller shows rows from the top again rather than keeping a
+        // scroll it no longer needs.
+        let n = self.rows(ctx).len();
+        self.offset = self.offset.min(n.saturating_sub(h));
+        self.detail_overflow = detail
+            .and_then(|d| {
+                let (_, lines) = self.detail_lines(d, ctx)?;
+                Some(
+                    lines
+                        .len()
+                        .saturating_sub(d.height.saturating_sub(2) as usize),
+                )
+            })
+            .unwrap_or(0);
+        self.detail_scroll = self.detail_scroll.min(self.detail_overflow);
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
@@ -730,6 +779,10 @@ impl Screen for Home {
                     return (Nav::Stay, vec![Effect::AnswerDay(e)]);
                 }
             }
+            Some(Act::DetailDown) => {
+                self.detail_scroll = (self.detail_scroll + 3).min(self.detail_overflow)
+            }
+            Some(Act::DetailUp) => self.detail_scroll = self.detail_scroll.saturating_sub(3),
             Some(Act::Back) if !self.filter.is_empty() => {
                 self.filter.clear();
                 self.refilter(ctx);

@@ -23,17 +23,21 @@ use crate::model::record::Kind;
 use crate::model::routine::{Art, Side, Sides, Step};
 use crate::ui::countdown::Countdown;
 use crate::ui::pacer::Shape;
-use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
+use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, lookup_where, row};
 
 /// What a key does in the player.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Act {
     Pause,
+    Resume,
     Skip,
     Back,
     Restart,
     More,
     Less,
+    /// `+`/`-` in a breathing exercise: one breath more or less.
+    MoreBreath,
+    LessBreath,
     Mute,
     Unmute,
     AskStop,
@@ -43,6 +47,7 @@ enum Act {
 
 const KEYS: &[Binding<Act>] = &[
     row(&[KeyCode::Char(' ')], Act::Pause, key("Space", "pause")),
+    row(&[KeyCode::Char(' ')], Act::Resume, key("Space", "resume")),
     row(&[KeyCode::Right], Act::Skip, key("→", "skip")),
     row(&[KeyCode::Left], Act::Back, key("←", "back")),
     row(&[KeyCode::Char('r')], Act::Restart, key("r", "restart")),
@@ -52,6 +57,12 @@ const KEYS: &[Binding<Act>] = &[
         key("+/-", "15 s"),
     ),
     also(&[KeyCode::Char('-'), KeyCode::Char('_')], Act::Less),
+    row(
+        &[KeyCode::Char('+'), KeyCode::Char('=')],
+        Act::MoreBreath,
+        key("+/-", "a breath"),
+    ),
+    also(&[KeyCode::Char('-'), KeyCode::Char('_')], Act::LessBreath),
     row(&[KeyCode::Char('m')], Act::Mute, key("m", "mute")),
     row(&[KeyCode::Char('m')], Act::Unmute, key("m", "unmute")),
     row(&[KeyCode::Char('q')], Act::AskStop, key("q", "stop")),
@@ -101,6 +112,23 @@ impl Player {
         }
     }
 
+    /// Which rows of the key table apply now: the pause and mute rows say what pressing
+    /// them would do; a breathing exercise has no steps to skip, go back to or restart
+    /// (ending it asks first, with `q`), and its `+`/`-` move whole breaths.
+    fn shown(&self, muted: bool) -> impl Fn(Act) -> bool + use<> {
+        let paused = self.run.session.is_paused();
+        let breathing = self.run.session.kind() == Kind::Breathing;
+        move |a| match a {
+            Act::Pause => !paused,
+            Act::Resume => paused,
+            Act::Mute => !muted,
+            Act::Unmute => muted,
+            Act::Skip | Act::Back | Act::Restart | Act::More | Act::Less => !breathing,
+            Act::MoreBreath | Act::LessBreath => breathing,
+            Act::AskStop | Act::Stop | Act::KeepGoing => true,
+        }
+    }
+
     /// What the session's events ask for; at the end, the finish screen.
     fn react(&mut self, events: Vec<Event>, now: Instant) -> Update {
         let effects = self.run.react(&events, now);
@@ -116,8 +144,9 @@ impl Player {
 
     /// The body's area below the header, with a blank line on tall screens.
     fn areas(area: Rect) -> [Rect; 4] {
+        // A short window drops the progress bar (decoration) before any text.
         let [header, body, next, foot] = Layout::vertical([
-            Constraint::Length(2),
+            Constraint::Length(1 + u16::from(area.height >= 14)),
             Constraint::Min(3),
             Constraint::Length(1),
             Constraint::Length(1),
@@ -142,7 +171,11 @@ impl Player {
             return None;
         }
         let step = v.step?;
-        let (band, _) = segment_areas(body, &segment_text(step, body, ctx));
+        let (band, _) = segment_areas(
+            body,
+            &segment_text(step, body, ctx),
+            caution_height(step, body),
+        );
         let (_, rest, _) = band_split(band, v.countdown_secs);
         let (_, shape, _) = pacer_row(band, rest);
         Some(shape)
@@ -163,7 +196,7 @@ impl Player {
         } else {
             format!("{}/{} · {left} ", v.step_number, v.step_count)
         };
-        let rw = right.chars().count() as u16;
+        let rw = textwrap::core::display_width(&right) as u16;
         let [l, r] = Layout::horizontal([Constraint::Min(1), Constraint::Length(rw)]).areas(line);
         let paused = if v.paused { "  PAUSED" } else { "" };
         frame.render_widget(title_line(v.title, " ", paused, l.width, ctx), l);
@@ -189,7 +222,7 @@ impl Player {
             .pressure
             .map(|p| format!("pressure {p} / 10 "))
             .unwrap_or_default();
-        let pw = pressure.chars().count() as u16;
+        let pw = textwrap::core::display_width(&pressure) as u16;
 
         let text = segment_text(step, area, ctx);
         let head = Rect { height: 1, ..area };
@@ -197,8 +230,15 @@ impl Player {
         frame.render_widget(title_line(&step.title, "  ", &side, hl.width, ctx), hl);
         frame.render_widget(Line::styled(pressure, t.muted), hr);
 
-        let (band, rest) = segment_areas(area, &text);
+        let (band, rest) = segment_areas(area, &text, caution_height(step, area));
         self.render_band(frame, band, ctx, v, step.art.as_ref());
+        // When the text does not fit, the step's caution comes first: it is safety text,
+        // and the instructions were on screen while this step was coming up.
+        let text = if text.len() > rest.height as usize {
+            short_segment_text(step, area, ctx)
+        } else {
+            text
+        };
         frame.render_widget(Paragraph::new(text), rest);
     }
 
@@ -277,9 +317,14 @@ impl Player {
                 upcoming.map(|u| describe_len(u)),
             ),
         };
-        let mut lines = vec![Line::styled(heading, t.title).centered()];
+        let fit = |s: &str| {
+            crate::ui::fit(s, area.width.saturating_sub(2) as usize)
+                .trim_end()
+                .to_string()
+        };
+        let mut lines = vec![Line::styled(fit(&heading), t.title).centered()];
         if let Some(s) = sub {
-            lines.push(Line::styled(s, t.base).centered());
+            lines.push(Line::styled(fit(&s), t.base).centered());
         }
         let step = upcoming.map(|u| u.step);
         let mut body: Vec<Line> = Vec::new();
@@ -371,7 +416,9 @@ impl Player {
             Some(u) => format!("Next: {}", describe(u)),
             None => "Last step".to_string(),
         };
-        frame.render_widget(Line::styled(format!(" {text}"), t.muted), area);
+        let w = area.width.saturating_sub(1) as usize;
+        let text = crate::ui::fit(&text, w);
+        frame.render_widget(Line::styled(format!(" {}", text.trim_end()), t.muted), area);
     }
 
     fn render_breathing(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, v: &session::View) {
@@ -379,12 +426,7 @@ impl Player {
         let Some(p) = &v.pacer else {
             return self.render_interlude(frame, area, ctx, v);
         };
-        let [top, _, bottom] = Layout::vertical([
-            Constraint::Length(3),
-            Constraint::Min(3),
-            Constraint::Length(2),
-        ])
-        .areas(area);
+        let b = breathing_areas(area);
         let word = if v.paused {
             "paused".to_string()
         } else {
@@ -397,14 +439,28 @@ impl Player {
         };
         frame.render_widget(
             Paragraph::new(vec![
-                Line::raw(""),
                 Line::styled(word, t.title).centered(),
                 Line::styled(secs, t.muted).centered(),
             ]),
-            top,
+            b.word,
         );
-        let sq = breathing_shape_area(area);
-        Shape::new(p, sq, ctx.motion, t.pacer, t.todo).render(sq, frame.buffer_mut());
+        Shape::new(p, b.shape, ctx.motion, t.pacer, t.todo).render(b.shape, frame.buffer_mut());
+        // A tall window's spare rows go to a larger, quiet count of the time left rather
+        // than to a larger shape.
+        if let Some(big) = b.big {
+            let cd = Countdown {
+                secs: v.countdown_secs,
+                style: t.muted,
+            };
+            let (cw, ch) = cd.size_in(big);
+            let r = Rect {
+                x: big.x + big.width.saturating_sub(cw) / 2,
+                width: cw,
+                height: ch,
+                ..big
+            };
+            frame.render_widget(cd, r);
+        }
         let count = match v.breaths {
             Some(n) => format!(
                 "breath {} of {n} · {} left",
@@ -413,13 +469,7 @@ impl Player {
             ),
             None => format!("{} left", fmt_left(v.stage_left)),
         };
-        frame.render_widget(
-            Line::styled(count, t.muted).centered(),
-            Rect {
-                height: 1,
-                ..bottom
-            },
-        );
+        frame.render_widget(Line::styled(count, t.muted).centered(), b.count);
     }
 
     fn render_confirm(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
@@ -443,6 +493,14 @@ impl Player {
         ];
         frame.render_widget(Paragraph::new(lines).block(block), r);
     }
+}
+
+/// The player's part of a very wide window: at most [`READABLE`] columns in the middle,
+/// so a step's title and its pressure, or the routine and its time left, stay together.
+const READABLE: u16 = 120;
+
+fn readable(area: Rect) -> Rect {
+    crate::ui::centered(area, area.width.min(READABLE), area.height)
 }
 
 fn indent(lines: Vec<Line<'static>>) -> Vec<Line<'static>> {
@@ -485,22 +543,46 @@ fn segment_text(step: &Step, area: Rect, ctx: &Ctx) -> Vec<Line<'static>> {
     text
 }
 
+/// The text under the band when not all of it fits: the caution, the cue, then the
+/// instructions (cut at the bottom), with no blank lines between.
+fn short_segment_text(step: &Step, area: Rect, ctx: &Ctx) -> Vec<Line<'static>> {
+    let t = ctx.theme;
+    let w = area.width.saturating_sub(4);
+    let mut text: Vec<Line<'static>> = Vec::new();
+    if let Some(c) = &step.caution {
+        text.extend(indent(crate::ui::wrap_lines(c, w, t.caution)));
+    }
+    if let Some(c) = &step.cue {
+        text.extend(indent(crate::ui::wrap_lines(c, w, t.accent)));
+    }
+    text.extend(indent(crate::ui::wrap_lines(&step.instructions, w, t.base)));
+    text
+}
+
 /// A step's body below its title line: the band (countdown, pacer, drawing) and the text.
-fn segment_areas(area: Rect, text: &[Line]) -> (Rect, Rect) {
+fn segment_areas(area: Rect, text: &[Line], must: u16) -> (Rect, Rect) {
     let [_, _, band_and_text] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(u16::from(area.height >= 16)),
         Constraint::Min(1),
     ])
     .areas(area);
-    let band_h = band_height(band_and_text.height, text.len() as u16);
+    let text_h = text.len() as u16;
+    let band_h = band_height(band_and_text.height, text_h, must);
     let [band, _, rest] = Layout::vertical([
         Constraint::Length(band_h),
-        Constraint::Length(u16::from(band_and_text.height > band_h + 3)),
+        Constraint::Length(u16::from(band_and_text.height > band_h + text_h)),
         Constraint::Min(0),
     ])
     .areas(band_and_text);
     (band, rest)
+}
+
+/// How many lines the step's caution takes under the band: the band gives way to it.
+fn caution_height(step: &Step, area: Rect) -> u16 {
+    step.caution.as_ref().map_or(0, |c| {
+        crate::ui::wrapped_height(c, area.width.saturating_sub(4))
+    })
 }
 
 /// The band's countdown column, what is right of it, and the countdown's height: the
@@ -528,7 +610,8 @@ fn band_split(area: Rect, secs: u64) -> (Rect, Rect, u16) {
 
 /// Right of the countdown: the pacer's word, its shape, and room for a drawing.
 fn pacer_row(band: Rect, rest: Rect) -> (Rect, Rect, Rect) {
-    let shape_w = (band.height * 2 + 1).min(rest.width.saturating_sub(11));
+    let shape_w =
+        (band.height.min(crate::ui::pacer::MAX_ROWS) * 2 + 1).min(rest.width.saturating_sub(11));
     let word_w: u16 = rest.width.saturating_sub(shape_w).min(18);
     let [word, shape, art_area] = Layout::horizontal([
         Constraint::Length(word_w),
@@ -560,25 +643,70 @@ fn art_fits(a: &Art, band: Rect, rest: Rect, word: Rect, shape: Rect) -> bool {
         && a.height() <= usize::from(band.height)
 }
 
-/// The breathing exercise's shape: as large a round shape as the middle row holds.
-fn breathing_shape_area(body: Rect) -> Rect {
-    let [_, shape_row, _] = Layout::vertical([
-        Constraint::Length(3),
-        Constraint::Min(3),
-        Constraint::Length(2),
-    ])
-    .areas(body);
-    let size = shape_row.height.min(shape_row.width / 2).max(1);
-    crate::ui::centered(shape_row, size * 2 + 1, size)
+/// Where the breathing exercise's parts go: the phase word and its seconds, the shape,
+/// (on a tall window) a larger count of the time left, and the breath count, stacked in
+/// the middle of the body.
+struct BreathingAreas {
+    word: Rect,
+    shape: Rect,
+    big: Option<Rect>,
+    count: Rect,
 }
 
-fn band_height(avail: u16, text: u16) -> u16 {
-    let want_text = text.min(8);
+fn breathing_areas(body: Rect) -> BreathingAreas {
+    const BIG: u16 = 4;
+    let h = body.height;
+    let gap = u16::from(h >= 12);
+    let fixed = 3 + 2 * gap;
+    let size = h
+        .saturating_sub(fixed)
+        .min(body.width / 2)
+        .clamp(1, crate::ui::pacer::MAX_ROWS);
+    let big = h > fixed + size + BIG && size == crate::ui::pacer::MAX_ROWS;
+    let total = (fixed + size + if big { BIG + 1 } else { 0 }).min(h);
+    let mut y = body.y + (h - total) / 2;
+    let mut take = |rows: u16| {
+        let r = Rect {
+            y,
+            height: rows.min(body.bottom().saturating_sub(y)),
+            ..body
+        };
+        y = (y + rows).min(body.bottom());
+        r
+    };
+    let word = take(2);
+    take(gap);
+    let shape_row = take(size);
+    take(gap);
+    let big = big.then(|| {
+        let r = take(BIG);
+        take(1);
+        r
+    });
+    let count = take(1);
+    BreathingAreas {
+        word,
+        shape: crate::ui::centered(shape_row, size * 2 + 1, size),
+        big,
+        count,
+    }
+}
+
+/// The breathing exercise's shape.
+fn breathing_shape_area(body: Rect) -> Rect {
+    breathing_areas(body).shape
+}
+
+fn band_height(avail: u16, text: u16, must: u16) -> u16 {
+    // All of the text, whenever the band can still be 4 rows: a long caution's last line
+    // is never cut to make the countdown bigger; and the caution itself always fits, even
+    // if the band must shrink to a plain-text countdown.
     let most = (avail / 2).max(9);
     avail
-        .saturating_sub(want_text + 1)
+        .saturating_sub(text + 1)
         .clamp(4, most)
-        .min(avail)
+        .min(avail.saturating_sub(must))
+        .max(2.min(avail))
 }
 
 fn render_word(frame: &mut Frame, area: Rect, ctx: &Ctx, p: &PacerState<'_>, paused: bool) {
@@ -670,6 +798,7 @@ impl Screen for Player {
     }
 
     fn layout(&mut self, area: Rect, now: Instant, ctx: &Ctx) {
+        let area = readable(area);
         let v = self.run.session.view(now);
         self.pacer_levels = self
             .pacer_area(area, ctx, &v)
@@ -677,6 +806,7 @@ impl Screen for Player {
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, now: Instant) {
+        let area = readable(area);
         let v = self.run.session.view(now);
         let [header, body, next, foot] = Player::areas(area);
         self.render_header(frame, header, ctx, &v);
@@ -695,8 +825,8 @@ impl Screen for Player {
     }
 
     fn update(&mut self, key: KeyEvent, now: Instant, ctx: &Ctx) -> Update {
-        let session = &mut self.run.session;
         if self.confirm_stop {
+            let session = &mut self.run.session;
             let events = match lookup(CONFIRM_KEYS, key.code) {
                 Some(Act::Stop) => {
                     self.confirm_stop = false;
@@ -714,13 +844,15 @@ impl Screen for Player {
             };
             return self.react(events, now);
         }
-        let events = match lookup(KEYS, key.code) {
-            Some(Act::Pause) => session.toggle_pause(now),
+        let shown = self.shown(ctx.muted);
+        let session = &mut self.run.session;
+        let events = match lookup_where(KEYS, key.code, shown) {
+            Some(Act::Pause | Act::Resume) => session.toggle_pause(now),
             Some(Act::Skip) => session.skip(now),
             Some(Act::Back) => session.back(now),
             Some(Act::Restart) => session.restart(now),
-            Some(Act::More) => session.add_time(now),
-            Some(Act::Less) => session.remove_time(now),
+            Some(Act::More | Act::MoreBreath) => session.add_time(now),
+            Some(Act::Less | Act::LessBreath) => session.remove_time(now),
             Some(Act::Mute | Act::Unmute) => {
                 self.run.set_muted(!ctx.muted, now);
                 return (Nav::Stay, vec![Effect::ToggleMute]);
@@ -752,9 +884,7 @@ impl Screen for Player {
         if self.confirm_stop {
             return described(CONFIRM_KEYS, |_| true);
         }
-        // The mute row says what pressing it would do now.
-        let hidden = if ctx.muted { Act::Mute } else { Act::Unmute };
-        described(KEYS, |a| a != hidden)
+        described(KEYS, self.shown(ctx.muted))
     }
 
     fn shutdown(&mut self, now: Instant, _ctx: &Ctx) -> Vec<Effect> {

@@ -658,7 +658,7 @@ impl StatsView {
         }
         let mut out = Vec::new();
         if wide {
-            let title_w = w.saturating_sub(5 + 12 + 11 + 3);
+            let title_w = w.saturating_sub(5 + 12 + 12 + 3);
             out.push(Line::styled(
                 format!(
                     "{} {} {} {}",

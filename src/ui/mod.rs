@@ -107,6 +107,20 @@ pub fn lookup<A: Copy>(table: &[Binding<A>], code: KeyCode) -> Option<A> {
         .map(|b| b.action)
 }
 
+/// The action bound to a key among the rows of `table` whose action `shown` keeps: the
+/// same filter that writes the footer decides what a key does, so a hidden row never acts.
+pub fn lookup_where<A: Copy>(
+    table: &[Binding<A>],
+    code: KeyCode,
+    shown: impl Fn(A) -> bool,
+) -> Option<A> {
+    table
+        .iter()
+        .filter(|b| shown(b.action))
+        .find(|b| b.codes.contains(&code))
+        .map(|b| b.action)
+}
+
 /// The help rows of `table` whose action `shown` keeps, in table order.
 pub fn described<A: Copy>(table: &[Binding<A>], shown: impl Fn(A) -> bool) -> Vec<KeyHelp> {
     table

@@ -1,10 +1,13 @@
-//! The breathing pacer's shape: a filled round shape that grows on the in-breath and
-//! shrinks on the out-breath, inside a faint ring showing how full "full" is.
+//! The breathing pacer's shape: a round shape that grows on the in-breath and shrinks on
+//! the out-breath, inside a faint ring showing how full "full" is.
 //!
 //! It is drawn in half-cell rows (▀ ▄ █) so a terminal cell's 2:1 height gives a round
-//! shape. The radius moves in discrete levels — exactly `breath::shape_level` — so the
-//! event loop can wake only when the drawing would change (`Shape::levels` is what the
-//! player passes to `Session::next_deadline`).
+//! shape. It is kind to sore eyes: its size is capped ([`MAX_RADIUS`]) whatever the window,
+//! and beyond a small size only its rim is solid — a large pacer is an outline, never a
+//! big bright block. The radius moves in discrete levels — exactly `breath::shape_level`
+//! — so the event loop can wake only when the drawing would change (`wake_levels` is what
+//! the player passes to `Session::next_deadline`). With reduced motion it moves one small
+//! step per whole second of the phase, when the seconds figure changes anyway.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -16,6 +19,14 @@ use crate::model::config::Motion;
 
 /// The smallest shape: a few half-cells, so the breath never disappears entirely.
 const MIN_RADIUS: f64 = 1.0;
+/// The largest shape, in half-cell units: 25 columns by 12 rows at most, however large the
+/// window. Bigger reads no better from a metre away, and is more light in the eyes.
+pub const MAX_RADIUS: f64 = 12.0;
+/// The most rows a pacer's area needs: layouts give the rest of a tall window to text.
+pub const MAX_ROWS: u16 = 13;
+/// Up to this radius the shape is filled; beyond it only a rim this thick is solid.
+const SOLID_UP_TO: f64 = 3.0;
+const RIM: f64 = 1.6;
 /// At most this many sizes: smooth enough to read as growing, few enough that the loop
 /// wakes rarely (about 3 times a second on a 4-second in-breath).
 const MAX_LEVELS: usize = 12;
@@ -23,28 +34,26 @@ const MAX_LEVELS: usize = 12;
 pub struct Shape {
     /// The radius to draw, in half-cell units: one of the sizes `area` can really show.
     radius: f64,
-    /// How many sizes the loop should wake for (1 with reduced motion: only phases and
-    /// seconds change). The player passes this to `Session::next_deadline`.
+    /// How many sizes the loop should wake for (1 with reduced motion: the shape then
+    /// changes only with the seconds and phases). The player passes this to
+    /// `Session::next_deadline`.
     pub wake_levels: u32,
     pub fill: Style,
     pub ring: Style,
 }
 
 impl Shape {
-    /// The shape for a pacer state in `area`. With reduced motion the shape jumps to where
-    /// the phase is heading (full on the in-breath, empty on the out-breath) instead of
-    /// moving. The list of sizes is worked out once here, not again per use.
+    /// The shape for a pacer state in `area`. With reduced motion the shape steps once a
+    /// second towards where the phase is heading instead of moving continuously.
     pub fn new(p: &PacerState<'_>, area: Rect, motion: Motion, fill: Style, ring: Style) -> Shape {
         let sizes = radii(area);
-        let (radius, wake_levels) = match (sizes.first(), sizes.last()) {
-            (Some(&small), Some(&big)) if motion == Motion::Reduced => {
-                (if p.target >= 0.5 { big } else { small }, 1)
-            }
-            (Some(_), Some(_)) => {
-                let n = sizes.len() as u32;
-                (sizes[shape_level(p.fullness, n) as usize], n)
-            }
-            _ => (max_radius(area), 1),
+        let n = sizes.len() as u32;
+        let (radius, wake_levels) = if sizes.is_empty() {
+            (max_radius(area), 1)
+        } else if motion == Motion::Reduced {
+            (sizes[shape_level(p.stepped_fullness(), n) as usize], 1)
+        } else {
+            (sizes[shape_level(p.fullness, n) as usize], n)
         };
         Shape {
             radius,
@@ -72,8 +81,8 @@ fn centres(area: Rect) -> impl Iterator<Item = (f64, f64)> {
         .flat_map(move |hy| (0..area.width).map(move |x| (x as f64 - cx, hy as f64 + 0.5 - cy)))
 }
 
-/// The radii at which the filled shape gains cells, spread over at most `MAX_LEVELS`: each
-/// is a visibly different shape, from small to as large as fits.
+/// The radii at which the shape gains cells, spread over at most `MAX_LEVELS`: each is a
+/// visibly different shape, from small to as large as fits (and no larger than the cap).
 fn radii(area: Rect) -> Vec<f64> {
     let max = max_radius(area);
     let mut d: Vec<f64> = centres(area)
@@ -97,12 +106,12 @@ fn radii(area: Rect) -> Vec<f64> {
         .collect()
 }
 
-/// The largest radius (in half-cell units) that fits: width counts 1 unit per column,
-/// height 2 units per row.
+/// The largest radius (in half-cell units) that fits and is allowed: width counts 1 unit
+/// per column, height 2 units per row.
 fn max_radius(area: Rect) -> f64 {
     let w = area.width as f64;
     let h = area.height as f64 * 2.0;
-    ((w.min(h) - 1.0) / 2.0).max(0.0)
+    ((w.min(h) - 1.0) / 2.0).clamp(0.0, MAX_RADIUS)
 }
 
 impl Widget for Shape {
@@ -111,15 +120,22 @@ impl Widget for Shape {
             return;
         }
         let r = self.radius + 1e-9;
+        // Beyond a small size only the rim is solid: the inside stays dark.
+        let hollow = if self.radius > SOLID_UP_TO {
+            self.radius - RIM
+        } else {
+            -1.0
+        };
         let max = max_radius(area);
         let cx = (area.width as f64 - 1.0) / 2.0;
         let cy = area.height as f64;
         let dist = |x: f64, hy: f64| ((x - cx).powi(2) + (hy - cy).powi(2)).sqrt();
+        let on = |d: f64| d <= r && d > hollow;
         for row in 0..area.height {
             for col in 0..area.width {
                 let x = col as f64;
                 let top = row as f64 * 2.0 + 0.5;
-                let (t, b) = (dist(x, top) <= r, dist(x, top + 1.0) <= r);
+                let (t, b) = (on(dist(x, top)), on(dist(x, top + 1.0)));
                 let cell = &mut buf[(area.x + col, area.y + row)];
                 match (t, b) {
                     (true, true) => {
@@ -143,11 +159,26 @@ impl Widget for Shape {
     }
 }
 
+/// How much of `buf` is solid block: a full block counts 1, a half block ½. The measure
+/// the pacer's brightness test (and anyone checking a screen for big bright areas) uses.
+pub fn solid_cells(buf: &Buffer) -> f64 {
+    buf.content()
+        .iter()
+        .map(|c| match c.symbol() {
+            "█" => 1.0,
+            "▀" | "▄" | "▌" | "▐" => 0.5,
+            _ => 0.0,
+        })
+        .sum()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn draw(radius: f64, area: Rect) -> usize {
+    /// The drawing at `radius`, and how far its solid part reaches (half-cells from the
+    /// centre, the largest of width and height).
+    fn draw(radius: f64, area: Rect) -> (Buffer, usize) {
         let mut buf = Buffer::empty(area);
         let s = Shape {
             radius,
@@ -156,25 +187,51 @@ mod tests {
             ring: Style::new(),
         };
         s.render(area, &mut buf);
-        buf.content()
-            .iter()
-            .map(|c| match c.symbol() {
-                "█" => 2,
-                "▀" | "▄" => 1,
-                _ => 0,
-            })
-            .sum()
+        let mut cols = 0;
+        let mut halves = 0;
+        for x in 0..area.width {
+            let col: Vec<&str> = (0..area.height).map(|y| buf[(x, y)].symbol()).collect();
+            if col.iter().any(|c| ["█", "▀", "▄"].contains(c)) {
+                cols += 1;
+            }
+        }
+        for y in 0..area.height {
+            let row: Vec<&str> = (0..area.width).map(|x| buf[(x, y)].symbol()).collect();
+            if row.contains(&"█") || (row.contains(&"▀") && row.contains(&"▄")) {
+                halves += 2;
+            } else if row.contains(&"▀") || row.contains(&"▄") {
+                halves += 1;
+            }
+        }
+        (buf, cols.max(halves))
     }
 
     #[test]
     fn every_level_is_a_visibly_different_size() {
-        let area = Rect::new(0, 0, 15, 7);
-        let sizes = radii(area);
-        assert!((8..=12).contains(&sizes.len()), "{}", sizes.len());
-        let filled: Vec<usize> = sizes.iter().map(|&r| draw(r, area)).collect();
-        for pair in filled.windows(2) {
-            assert!(pair[1] > pair[0], "{filled:?}");
+        for area in [Rect::new(0, 0, 15, 7), Rect::new(0, 0, 41, 20)] {
+            let sizes = radii(area);
+            assert!((8..=12).contains(&sizes.len()), "{}", sizes.len());
+            let drawn: Vec<(Buffer, usize)> = sizes.iter().map(|&r| draw(r, area)).collect();
+            for pair in drawn.windows(2) {
+                assert_ne!(pair[0].0, pair[1].0, "each size looks different");
+                assert!(pair[1].1 >= pair[0].1, "never smaller");
+            }
+            assert!(drawn.last().unwrap().1 > drawn[0].1 + 4);
         }
+    }
+
+    #[test]
+    fn a_large_pacer_is_capped_and_mostly_outline() {
+        let area = Rect::new(0, 0, 101, 50);
+        let big = *radii(area).last().unwrap();
+        assert!(big <= MAX_RADIUS + 1e-9, "{big}");
+        let (buf, reach) = draw(big, area);
+        assert!(reach <= 2 * MAX_RADIUS as usize + 1, "{reach}");
+        // A filled disc of that radius would cover about π·12² / 2 ≈ 226 cells.
+        let solid = solid_cells(&buf);
+        assert!(solid < 80.0, "{solid}");
+        // The middle of the shape is dark.
+        assert_eq!(buf[(50, 25)].symbol(), " ");
     }
 
     #[test]
@@ -205,12 +262,27 @@ mod tests {
         let full = Shape::new(&at(4_000), area, m, s, s);
         assert_eq!(small.wake_levels, radii(area).len() as u32);
         assert!(full.radius > small.radius);
-        let reduced = Shape::new(&at(100), area, Motion::Reduced, s, s);
-        assert_eq!(reduced.wake_levels, 1);
+        // Reduced motion: one small step per whole second of the 4 s in-breath, from the
+        // smallest size to the largest, never straight from one to the other.
+        let sizes = radii(area);
+        let reduced: Vec<f64> = [100, 1_100, 2_100, 3_100, 3_900]
+            .into_iter()
+            .map(|ms| Shape::new(&at(ms), area, Motion::Reduced, s, s))
+            .inspect(|sh| assert_eq!(sh.wake_levels, 1))
+            .map(|sh| sh.radius)
+            .collect();
+        assert_eq!(reduced[0], sizes[0], "starts where the out-breath ended");
         assert_eq!(
-            reduced.radius,
-            *radii(area).last().unwrap(),
-            "heading for full"
+            reduced[4],
+            *sizes.last().unwrap(),
+            "full by the last second"
+        );
+        for pair in reduced.windows(2) {
+            assert!(pair[1] >= pair[0], "{reduced:?}");
+        }
+        assert!(
+            reduced.windows(2).filter(|p| p[1] > p[0]).count() >= 3,
+            "several small steps: {reduced:?}"
         );
         for (w, h) in [(0, 0), (1, 1), (2, 1), (1, 5)] {
             let tiny = Rect::new(0, 0, w, h);

@@ -23,7 +23,8 @@ pub struct Theme {
     pub caution: Style,
     /// Key names in the footer and help.
     pub key: Style,
-    /// The breathing pacer's shape.
+    /// The breathing pacer's shape: never brighter than ordinary text in the calm and dim
+    /// themes (a test checks it), since it is the largest thing on the screen.
     pub pacer: Style,
     /// Filled and empty parts of progress bars and charts.
     pub done: Style,
@@ -48,7 +49,7 @@ impl Theme {
                 border: s().fg(Color::Rgb(78, 86, 96)),
                 caution: s().fg(Color::Rgb(214, 180, 128)),
                 key: s().fg(Color::Rgb(140, 186, 178)),
-                pacer: s().fg(Color::Rgb(126, 164, 196)),
+                pacer: s().fg(Color::Rgb(92, 120, 144)),
                 done: s().fg(Color::Rgb(140, 186, 178)),
                 todo: s().fg(Color::Rgb(64, 70, 80)),
                 good: s().fg(Color::Rgb(150, 196, 150)),
@@ -64,7 +65,7 @@ impl Theme {
                 border: s().fg(Color::Rgb(50, 52, 56)),
                 caution: s().fg(Color::Rgb(128, 112, 88)),
                 key: s().fg(Color::Rgb(104, 126, 122)),
-                pacer: s().fg(Color::Rgb(92, 108, 122)),
+                pacer: s().fg(Color::Rgb(66, 78, 90)),
                 done: s().fg(Color::Rgb(96, 116, 112)),
                 todo: s().fg(Color::Rgb(44, 46, 50)),
                 good: s().fg(Color::Rgb(106, 124, 104)),
@@ -185,6 +186,23 @@ mod tests {
             assert_eq!(style.bg, None);
         }
         assert!(t.selected.add_modifier.contains(Modifier::REVERSED));
+    }
+
+    /// Perceived brightness of an RGB colour, 0-255 (Rec. 601 luma).
+    fn luma(style: Style) -> f64 {
+        match style.fg {
+            Some(Color::Rgb(r, g, b)) => 0.299 * r as f64 + 0.587 * g as f64 + 0.114 * b as f64,
+            other => panic!("calm and dim use RGB colours, not {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_pacer_is_dimmer_than_the_text_in_calm_and_dim() {
+        for name in [ThemeName::Calm, ThemeName::Dim] {
+            let t = Theme::get(name);
+            assert!(luma(t.pacer) < luma(t.base) * 0.75, "{name}");
+            assert!(luma(t.pacer) < luma(t.accent), "{name}");
+        }
     }
 
     #[test]

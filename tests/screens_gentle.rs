@@ -1,0 +1,543 @@
+//! A screen that is kind to a sore head (issue 11, items 7 and 8): the pacer never becomes
+//! a big bright block, reduced motion never flashes, and every key does what the footer
+//! says.
+
+mod common;
+
+use common::TestApp;
+use knotless::model::config::{Motion, ThemeName};
+use knotless::ui::pacer::solid_cells;
+
+/// The most of the screen that may be solid block at any instant, counting everything
+/// drawn (the pacer, the big digits, the progress bar): 2%. At 200×50 that is 200 cells —
+/// about a 14×14 patch spread thinly over a rim and the digits, against the 1,400 cells
+/// (53×27) the old filled disc lit. See the README ("A gentle screen").
+const SOLID_SHARE: f64 = 0.02;
+
+fn breathing(pattern_steps_down: usize, motion: Motion) -> TestApp {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.app.env.motion = motion;
+    t.keys(0, &["b"]);
+    for _ in 0..pattern_steps_down {
+        t.keys(0, &["Down"]);
+    }
+    // Then "How is your head right now?": Enter skips it.
+    t.keys(0, &["Tab", "Enter", "Enter"]);
+    assert_eq!(t.app.screen().title(), "Breathing");
+    t
+}
+
+fn footer(t: &mut TestApp, w: u16, h: u16, ms: u64) -> String {
+    t.screen(w, h, ms).lines().last().unwrap_or("").to_string()
+}
+
+#[test]
+fn no_pacer_frame_at_200x50_is_a_big_solid_block() {
+    let patterns = {
+        let t = TestApp::new(ThemeName::Calm, None);
+        t.app.env.lib.patterns.len()
+    };
+    let limit = SOLID_SHARE * 200.0 * 50.0;
+    let mut worst: f64 = 0.0;
+    for motion in [Motion::Smooth, Motion::Reduced] {
+        for i in 0..patterns {
+            let mut t = breathing(i, motion);
+            let cycle = t.app.screen().session().unwrap().routine().steps[0]
+                .breathing
+                .as_ref()
+                .map_or(10_000, |p| p.cycle().as_millis() as u64);
+            // The 3 s count-in, then one whole breath, every 150 ms: every size and every
+            // reduced-motion step is drawn.
+            let mut ms = 0;
+            while ms < 3_000 + cycle + 500 && t.app.screen().title() == "Breathing" {
+                t.tick(ms);
+                let buf = t.buffer(200, 50, ms);
+                let solid = solid_cells(&buf);
+                worst = worst.max(solid);
+                assert!(
+                    solid <= limit,
+                    "{motion:?}, pattern {i}, {ms} ms: {solid} solid cells\n{}",
+                    common::buffer_text(&buf)
+                );
+                ms += 150;
+            }
+        }
+    }
+    // The routine player's pacer, beside the big countdown.
+    for motion in [Motion::Smooth, Motion::Reduced] {
+        let mut t = TestApp::new(ThemeName::Calm, None);
+        t.app.env.motion = motion;
+        t.app.env.ask_ratings = false;
+        t.keys(0, &["Enter", "Enter"]);
+        assert_eq!(t.app.screen().title(), "Player");
+        for ms in (0..25_000).step_by(150) {
+            t.tick(ms);
+            let buf = t.buffer(200, 50, ms);
+            let solid = solid_cells(&buf);
+            worst = worst.max(solid);
+            assert!(
+                solid <= limit,
+                "player {motion:?} at {ms} ms: {solid}\n{}",
+                common::buffer_text(&buf)
+            );
+        }
+    }
+    eprintln!("worst frame: {worst} solid cells of {limit} allowed");
+}
+
+#[test]
+fn reduced_motion_changes_the_shape_in_small_steps() {
+    let mut t = breathing(0, Motion::Reduced);
+    let mut last: Option<f64> = None;
+    let mut changes = 0;
+    for ms in (3_000..30_000).step_by(50) {
+        t.tick(ms);
+        let solid = solid_cells(&t.buffer(200, 50, ms));
+        if let Some(prev) = last {
+            // A step adds or takes away a thin rim, never a block.
+            assert!((solid - prev).abs() <= 40.0, "{ms} ms: {prev} → {solid}");
+            changes += usize::from(solid != prev);
+        }
+        last = Some(solid);
+    }
+    assert!(changes >= 6, "the shape moves: {changes} changes");
+}
+
+#[test]
+fn breathing_keys_never_end_or_restart_without_asking() {
+    let mut t = breathing(0, Motion::Smooth);
+    t.tick(3_000);
+    t.tick(12_000);
+    let before = t
+        .app
+        .screen()
+        .session()
+        .unwrap()
+        .view(t.at(12_000))
+        .stage_left;
+    for k in ["Right", "Left", "r", "n", "p"] {
+        t.keys(12_000, &[k]);
+        assert_eq!(t.app.screen().title(), "Breathing", "{k} must not end it");
+        let left = t
+            .app
+            .screen()
+            .session()
+            .unwrap()
+            .view(t.at(12_000))
+            .stage_left;
+        assert_eq!(left, before, "{k} must not restart or skip");
+    }
+    let foot = footer(&mut t, 80, 24, 12_000);
+    assert!(
+        !foot.contains("skip") && !foot.contains("restart"),
+        "{foot}"
+    );
+}
+
+#[test]
+fn plus_and_minus_move_one_breath_and_the_plan_follows() {
+    // extended-exhale: 4 s in, 6 s out; 6 breaths = 60 s.
+    let mut t = breathing(0, Motion::Smooth);
+    let pattern = t.app.screen().session().unwrap().routine().steps[0]
+        .breathing
+        .clone()
+        .unwrap();
+    assert_eq!(pattern.id, "extended-exhale");
+    t.tick(3_000);
+    t.tick(5_000);
+    let foot = footer(&mut t, 80, 24, 5_000);
+    assert!(foot.contains("+/- a breath"), "{foot}");
+    assert!(!foot.contains("15 s"), "{foot}");
+    assert!(t.screen(80, 24, 5_000).contains("breath 1 of 6"));
+    t.keys(5_000, &["+"]);
+    assert!(t.screen(80, 24, 5_000).contains("breath 1 of 7"));
+    t.keys(5_000, &["+", "-"]);
+    assert!(t.screen(80, 24, 5_000).contains("breath 1 of 7"));
+    // 7 breaths of 10 s end at 3 + 70 s.
+    t.tick(73_000);
+    assert_eq!(t.app.screen().title(), "Finished");
+    let screen = t.screen(80, 24, 73_000);
+    assert!(screen.contains("1:10 of 1:10 active"), "{screen}");
+    let history =
+        std::fs::read_to_string(knotless::store::history::history_path(t.data.path())).unwrap();
+    let rec: serde_json::Value = serde_json::from_str(history.lines().next().unwrap()).unwrap();
+    assert_eq!(rec["planned_secs"], 70.0);
+    assert_eq!(rec["outcome"], "completed");
+}
+
+#[test]
+fn the_footer_says_resume_while_paused() {
+    let mut t = breathing(0, Motion::Smooth);
+    t.tick(3_000);
+    assert!(footer(&mut t, 80, 24, 4_000).contains("Space pause"));
+    t.keys(4_000, &["Space"]);
+    let foot = footer(&mut t, 80, 24, 4_000);
+    assert!(foot.contains("Space resume"), "{foot}");
+    t.keys(5_000, &["Space"]);
+    assert!(footer(&mut t, 80, 24, 5_000).contains("Space pause"));
+}
+
+#[test]
+fn help_over_a_running_step_pauses_it() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.app.env.ask_ratings = false;
+    t.keys(0, &["Enter", "Enter"]);
+    t.tick(6_000);
+    assert!(!t.app.screen().session().unwrap().is_paused());
+    t.keys(6_000, &["?"]);
+    assert!(t.app.help_open());
+    assert!(t.app.screen().session().unwrap().is_paused());
+    assert!(
+        t.app.deadline(t.at(7_000)).is_none(),
+        "no wake-ups under help"
+    );
+    t.keys(60_000, &["?"]);
+    let foot = footer(&mut t, 80, 24, 60_000);
+    assert!(foot.contains("Space resume"), "{foot}");
+}
+
+#[test]
+fn without_ratings_the_before_footer_offers_no_rating() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.app.env.ask_ratings = false;
+    t.keys(0, &["Enter"]);
+    assert_eq!(t.app.screen().title(), "Before you start");
+    let foot = footer(&mut t, 80, 24, 0);
+    assert!(!foot.contains("0-10"), "{foot}");
+    assert!(foot.contains("Enter start"), "{foot}");
+    // Typing a digit does nothing; Enter starts.
+    t.keys(0, &["5"]);
+    assert_eq!(t.app.screen().title(), "Before you start");
+    t.keys(0, &["Enter"]);
+    assert_eq!(t.app.screen().title(), "Player");
+}
+
+#[test]
+fn after_arrows_pick_a_rating_enter_says_it_saves() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.keys(0, &["Enter"]);
+    assert!(footer(&mut t, 80, 24, 0).contains("Enter skip"));
+    t.keys(0, &["Right", "Right"]);
+    let foot = footer(&mut t, 80, 24, 0);
+    assert!(foot.contains("Enter save"), "{foot}");
+    assert!(!foot.contains("skip"), "{foot}");
+
+    // The same on the finish screen.
+    let mut t = breathing(0, Motion::Smooth);
+    t.tick(3_000);
+    t.tick(63_000);
+    assert_eq!(t.app.screen().title(), "Finished");
+    assert!(footer(&mut t, 80, 24, 63_000).contains("Enter skip"));
+    t.keys(63_000, &["Right"]);
+    let foot = footer(&mut t, 80, 24, 63_000);
+    assert!(foot.contains("Enter save"), "{foot}");
+}
+
+#[test]
+fn esc_on_your_head_is_at_8_goes_back_to_the_question() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    // The first routine on home presses; find one that does.
+    t.keys(0, &["/", "n", "e", "c", "k", "Enter", "Enter", "8"]);
+    let screen = t.screen(80, 24, 0);
+    assert!(screen.contains("Your head is at 8"), "{screen}");
+    assert!(footer(&mut t, 80, 24, 0).contains("Esc back to the question"));
+    t.keys(0, &["Esc"]);
+    assert_eq!(t.app.screen().title(), "Before you start");
+    let screen = t.screen(80, 24, 0);
+    assert!(screen.contains("How is your head right now?"), "{screen}");
+    t.keys(0, &["3"]);
+    assert_eq!(t.app.screen().title(), "Player");
+}
+
+// ---- issue 11's screen snapshots: 80×24, 40×12 and 200×50 ----
+
+const SIZES: [(u16, u16); 3] = [(80, 24), (40, 12), (200, 50)];
+
+fn snap_all(t: &mut TestApp, ms: u64, name: &str) {
+    for (w, h) in SIZES {
+        let screen = t.screen(w, h, ms);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen);
+    }
+}
+
+/// A routine from home by filter, with ratings on: the before screen.
+fn before(filter: &str) -> TestApp {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.keys(0, &["/"]);
+    for c in filter.chars() {
+        t.keys(0, &[&c.to_string()]);
+    }
+    t.keys(0, &["Enter", "Enter"]);
+    assert_eq!(t.app.screen().title(), "Before you start");
+    t
+}
+
+#[test]
+fn snapshots_home() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.keys(0, &["j"]); // neck release: several long cautions
+    snap_all(&mut t, 0, "gentle_home");
+}
+
+#[test]
+fn snapshots_before() {
+    let mut t = before("evening");
+    snap_all(&mut t, 0, "gentle_before");
+}
+
+#[test]
+fn snapshots_player_with_pacer() {
+    let mut t = before("evening");
+    t.keys(0, &["Enter"]);
+    t.tick(5_000); // the get-ready ends
+    // Past the transition to "Rest on the balls": a pacer, a drawing, a caution.
+    t.keys(5_000, &["Right", "Right"]);
+    t.tick(5_000);
+    t.tick(7_500);
+    snap_all(&mut t, 7_500, "gentle_player");
+}
+
+#[test]
+fn snapshots_breathing_pacer_smooth_and_reduced() {
+    for (motion, name) in [
+        (Motion::Smooth, "gentle_breathing_smooth"),
+        (Motion::Reduced, "gentle_breathing_reduced"),
+    ] {
+        let mut t = breathing(0, motion);
+        t.tick(3_000);
+        t.tick(5_500); // 2.5 s into the first 4 s in-breath
+        snap_all(&mut t, 5_500, name);
+    }
+}
+
+#[test]
+fn snapshots_finish_with_a_partial_step() {
+    let mut t = before("full");
+    t.keys(0, &["Enter"]);
+    t.tick(5_000);
+    for _ in 0..4 {
+        t.keys(5_000, &["Right"]);
+    }
+    t.tick(5_000);
+    t.tick(9_000);
+    t.tick(30_000);
+    t.keys(30_000, &["q", "y"]);
+    assert_eq!(t.app.screen().title(), "Finished");
+    snap_all(&mut t, 30_000, "gentle_finish");
+    let small = t.screen(40, 12, 30_000);
+    assert!(
+        small.contains("◐"),
+        "the partial step shows at 40×12:\n{small}"
+    );
+}
+
+// ---- every caution visible (item 10) and layouts that hold (item 11) ----
+
+use knotless::app::Route;
+use knotless::core::session::StageKind;
+
+/// Words separated by single spaces, with a hyphen broken at a line end joined again.
+fn words(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("- ", "-")
+}
+
+/// The text of columns `x0..x1` of every row of `buf`, as words.
+fn column_text(buf: &ratatui::buffer::Buffer, x0: u16, x1: u16) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in x0..x1 {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push(' ');
+    }
+    words(&out)
+}
+
+#[test]
+fn the_player_shows_every_step_caution_in_full_at_40x12_and_80x24() {
+    let lib_routines = TestApp::new(ThemeName::Calm, None)
+        .app
+        .env
+        .lib
+        .routines
+        .clone();
+    let mut checked = 0;
+    for routine in lib_routines {
+        let mut t = TestApp::new(
+            ThemeName::Calm,
+            Some(Route::Player {
+                routine: routine.clone(),
+                pain_before: None,
+            }),
+        );
+        let mut ms = 0;
+        t.keys(ms, &["Right"]); // past the get-ready
+        for _ in 0..200 {
+            let Some(session) = t.app.screen().session() else {
+                break;
+            };
+            let v = session.view(t.at(ms));
+            if v.kind == StageKind::Segment
+                && let Some(c) = v.step.and_then(|s| s.caution.clone())
+            {
+                for (w, h) in [(40, 12), (80, 24)] {
+                    let screen = words(&t.screen(w, h, ms));
+                    assert!(
+                        screen.contains(&words(&c)),
+                        "{} at {w}×{h}: the caution is cut\n{}",
+                        routine.id,
+                        t.screen(w, h, ms)
+                    );
+                }
+                checked += 1;
+            }
+            ms += 10;
+            t.keys(ms, &["Right"]);
+            if t.app.screen().title() != "Player" {
+                break;
+            }
+        }
+    }
+    assert!(checked > 50, "{checked} step cautions checked");
+}
+
+#[test]
+fn home_shows_the_summary_and_every_caution_and_scrolls_to_the_end() {
+    let n = TestApp::new(ThemeName::Calm, None)
+        .app
+        .env
+        .lib
+        .routines
+        .len();
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.keys(0, &["g"]);
+    for i in 0..n {
+        if i > 0 {
+            t.keys(0, &["j"]);
+        }
+        // The pane at 80×24 is columns 38..80; its text is 40..78. Taller windows show it
+        // all; at 80×24 the summary and cautions come first.
+        let tall = t.buffer(80, 120, 0);
+        let all = column_text(&tall, 40, 78);
+        // The selected routine, by the pane's title.
+        let title: String = (38..80).map(|x| tall[(x, 1)].symbol()).collect();
+        let r = t.app.env.lib.routines.iter().find(|r| {
+            let name = knotless::ui::fit(&r.name, 38);
+            title.contains(&format!(" {} ", name.trim_end()))
+        });
+        let r = r
+            .cloned()
+            .unwrap_or_else(|| panic!("no routine titled {title}"));
+        let short = column_text(&t.buffer(80, 24, 0), 40, 78);
+        if !r.summary.is_empty() {
+            let first: String = words(&r.summary)
+                .split(' ')
+                .take(4)
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert!(
+                short.contains(&first),
+                "{}: summary dropped:\n{short}",
+                r.id
+            );
+        }
+        for c in &r.cautions {
+            assert!(
+                all.contains(&words(c)),
+                "{}: caution missing: {c}\n{all}",
+                r.id
+            );
+        }
+        if let (Some(c), Some(step)) = (r.cautions.last(), r.steps.first()) {
+            let caution_at = all.find(&words(c)).unwrap();
+            let step_at = all.find(&format!("1 {}", words(&step.title)));
+            assert!(
+                step_at.is_none_or(|s| s > caution_at),
+                "{}: cautions come before the steps",
+                r.id
+            );
+        }
+        // Scrolling reaches the end of the pane at 80×24.
+        t.buffer(80, 24, 0);
+        t.keys(0, &["]"; 30]);
+        let bottom = column_text(&t.buffer(80, 24, 0), 40, 78);
+        assert!(
+            bottom.contains("Not done yet") || bottom.contains("Last done"),
+            "{}: scrolled to the end:\n{bottom}",
+            r.id
+        );
+        t.keys(0, &["["; 30]);
+    }
+}
+
+#[test]
+fn the_before_screen_at_40x12_shows_a_caution() {
+    let mut t = before("evening");
+    let screen = words(&t.screen(40, 12, 0));
+    assert!(
+        screen.contains("The balls go either side of the spine"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn enlarging_the_window_drops_a_scroll_it_no_longer_needs() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.keys(0, &["G"]);
+    let small = t.screen(40, 12, 0);
+    assert!(
+        !small.contains("NECK"),
+        "scrolled to the end at 40×12:\n{small}"
+    );
+    let big = t.screen(40, 60, 0);
+    assert!(big.contains("NECK"), "the whole list from the top:\n{big}");
+}
+
+#[test]
+fn a_cut_next_line_ends_with_an_ellipsis() {
+    let routines = TestApp::new(ThemeName::Calm, None)
+        .app
+        .env
+        .lib
+        .routines
+        .clone();
+    let mut cut = 0;
+    for routine in routines {
+        let mut t = TestApp::new(
+            ThemeName::Calm,
+            Some(Route::Player {
+                routine,
+                pain_before: None,
+            }),
+        );
+        let mut ms = 0;
+        t.keys(ms, &["Right"]);
+        while t.app.screen().title() == "Player" && ms < 2_000 {
+            let next = |t: &mut TestApp, w, h| {
+                t.screen(w, h, ms)
+                    .lines()
+                    .find(|l| l.trim_start().starts_with("Next:"))
+                    .map(|l| l.trim().to_string())
+            };
+            if let (Some(full), Some(small)) = (next(&mut t, 200, 50), next(&mut t, 40, 12))
+                && full != small
+            {
+                assert!(small.ends_with('…'), "{small:?} cut from {full:?}");
+                assert!(
+                    full.starts_with(small.trim_end_matches('…')),
+                    "{small:?} / {full:?}"
+                );
+                cut += 1;
+            }
+            ms += 10;
+            t.keys(ms, &["Right"]);
+        }
+    }
+    assert!(
+        cut > 0,
+        "some Next lines are long enough to be cut at 40×12"
+    );
+}
