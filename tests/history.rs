@@ -934,7 +934,7 @@ fn a_session_that_never_started_counts_for_nothing() {
     }
     assert_eq!(days.by_day.len(), 1);
     let mut out = Vec::new();
-    knotless::cli::review::write_report(&mut out, &loaded.records, None, &now).unwrap();
+    knotless::cli::report::write_report(&mut out, &loaded.records, None, &now).unwrap();
     let out = String::from_utf8(out).unwrap();
     assert!(out.contains("- Self-care sessions: 1 ("), "{out}");
 }

@@ -180,8 +180,8 @@ fn queries_filter_by_time_routine_and_area() {
     let records = sample();
     let n = now();
     let q = HistoryQuery {
-        since: Some(review::parse_when("2026-11-20", &n).unwrap()),
-        until: Some(review::parse_until("2026-11-21", &n).unwrap()),
+        since: Some(knotless::core::when::parse_when("2026-11-20", &n).unwrap()),
+        until: Some(knotless::core::when::parse_until("2026-11-21", &n).unwrap()),
         ..Default::default()
     };
     let ids: Vec<&str> = records
@@ -219,7 +219,9 @@ fn local(ts: Timestamp) -> String {
 #[test]
 fn parse_when_takes_lengths_dates_and_words() {
     let n = now();
-    let ok = |s: &str| local(review::parse_when(s, &n).unwrap_or_else(|e| panic!("{s}: {e}")));
+    let ok = |s: &str| {
+        local(knotless::core::when::parse_when(s, &n).unwrap_or_else(|e| panic!("{s}: {e}")))
+    };
     assert_eq!(ok("30d"), "2026-10-25 16:05 +01:00");
     assert_eq!(
         ok("90d"),
@@ -238,16 +240,20 @@ fn parse_when_takes_lengths_dates_and_words() {
     assert_eq!(ok("3 days ago"), "2026-11-21 16:05 +01:00");
     assert_eq!(ok("yesterday 17:00"), "2026-11-23 17:00 +01:00");
     assert_eq!(
-        review::parse_until("2026-11-01", &n).map(local).unwrap(),
+        knotless::core::when::parse_until("2026-11-01", &n)
+            .map(local)
+            .unwrap(),
         "2026-11-02 00:00 +01:00"
     );
     assert_eq!(
-        review::parse_until("3 days ago", &n).map(local).unwrap(),
+        knotless::core::when::parse_until("3 days ago", &n)
+            .map(local)
+            .unwrap(),
         "2026-11-21 16:05 +01:00"
     );
 
     for bad in ["", "soon", "30x", "99999999999999999999d", "100000000y"] {
-        let err = review::parse_when(bad, &n).unwrap_err();
+        let err = knotless::core::when::parse_when(bad, &n).unwrap_err();
         assert!(!err.is_empty());
         if bad == "soon" {
             assert!(
@@ -268,34 +274,42 @@ fn a_day_length_is_a_calendar_day_across_dst() {
         .at(12, 0, 0, 0)
         .to_zoned(ny.clone())
         .unwrap();
-    let ts = review::parse_when("1d", &n).unwrap();
+    let ts = knotless::core::when::parse_when("1d", &n).unwrap();
     assert_eq!(
         ts.to_zoned(ny).strftime("%Y-%m-%d %H:%M %:z").to_string(),
         "2026-03-08 12:00 -04:00"
     );
     assert_eq!(n.timestamp().duration_since(ts).as_hours(), 24);
-    let ts = review::parse_when("2d", &n).unwrap();
+    let ts = knotless::core::when::parse_when("2d", &n).unwrap();
     assert_eq!(n.timestamp().duration_since(ts).as_hours(), 47);
 }
 
 #[test]
 fn parse_at_takes_now_and_past_times_and_refuses_the_future() {
     let n = now();
-    assert_eq!(review::parse_at("now", &n).unwrap(), n.timestamp());
-    assert_eq!(review::parse_at("NOW", &n).unwrap(), n.timestamp());
-    let ok = |s: &str| local(review::parse_at(s, &n).unwrap_or_else(|e| panic!("{s}: {e}")));
+    assert_eq!(
+        knotless::core::when::parse_at("now", &n).unwrap(),
+        n.timestamp()
+    );
+    assert_eq!(
+        knotless::core::when::parse_at("NOW", &n).unwrap(),
+        n.timestamp()
+    );
+    let ok = |s: &str| {
+        local(knotless::core::when::parse_at(s, &n).unwrap_or_else(|e| panic!("{s}: {e}")))
+    };
     assert_eq!(ok("yesterday 17:00"), "2026-11-23 17:00 +01:00");
     assert_eq!(ok("3 days ago"), "2026-11-21 16:05 +01:00");
     assert_eq!(ok("2026-11-20 09:30"), "2026-11-20 09:30 +01:00");
 
-    let err = review::parse_at("tomorrow", &n).unwrap_err();
+    let err = knotless::core::when::parse_at("tomorrow", &n).unwrap_err();
     assert!(
         err.contains("is in the future") && err.contains("Wed 2026-11-25 16:05"),
         "{err}"
     );
-    let err = review::parse_at("17:00", &n).unwrap_err();
+    let err = knotless::core::when::parse_at("17:00", &n).unwrap_err();
     assert!(err.contains("in the future"), "{err}");
-    let err = review::parse_at("whenever", &n).unwrap_err();
+    let err = knotless::core::when::parse_at("whenever", &n).unwrap_err();
     assert!(
         err.contains("\"now\"") && err.contains("yesterday 17:00"),
         "{err}"
@@ -308,7 +322,7 @@ fn parse_at_takes_now_and_past_times_and_refuses_the_future() {
 #[test]
 fn external_records_are_what_log_appends() {
     let tz = berlin();
-    let at = review::parse_at("yesterday 17:00", &now()).unwrap();
+    let at = knotless::core::when::parse_at("yesterday 17:00", &now()).unwrap();
     let r = review::external_record(
         "  Massage therapist (Anna) ",
         at,
@@ -435,8 +449,8 @@ fn stats_as_text_and_json() {
 #[test]
 fn the_report_says_what_was_logged() {
     let records = sample();
-    let since = review::parse_when("30d", &now()).unwrap();
-    let out = text(|w| review::write_report(w, &records, Some(since), &now()));
+    let since = knotless::core::when::parse_when("30d", &now()).unwrap();
+    let out = text(|w| knotless::cli::report::write_report(w, &records, Some(since), &now()));
     assert!(
         out.starts_with("# Self-care log: 2026-10-25 to 2026-11-24\n"),
         "{out}"
@@ -486,10 +500,10 @@ fn the_report_says_what_was_logged() {
 
     // Over a longer period the trend is by month; with nothing logged it says so.
     let long = text(|w| {
-        review::write_report(
+        knotless::cli::report::write_report(
             w,
             &records,
-            Some(review::parse_when("1y", &now()).unwrap()),
+            Some(knotless::core::when::parse_when("1y", &now()).unwrap()),
             &now(),
         )
     });
@@ -497,7 +511,8 @@ fn the_report_says_what_was_logged() {
         long.contains("by month") && long.contains("| November 2026 | 2 |"),
         "{long}"
     );
-    let none = text(|w| review::write_report(w, Vec::<SessionRecord>::new(), None, &now()));
+    let none =
+        text(|w| knotless::cli::report::write_report(w, Vec::<SessionRecord>::new(), None, &now()));
     assert!(
         none.contains("- Self-care sessions: 0") && none.contains("None logged in this period."),
         "{none}"
@@ -508,13 +523,13 @@ proptest::proptest! {
     #[test]
     fn no_text_makes_the_time_parsers_panic(s in "\\PC{0,40}") {
         let n = now();
-        let _ = review::parse_when(&s, &n);
-        let _ = review::parse_until(&s, &n);
-        let _ = review::parse_at(&s, &n);
+        let _ = knotless::core::when::parse_when(&s, &n);
+        let _ = knotless::core::when::parse_until(&s, &n);
+        let _ = knotless::core::when::parse_at(&s, &n);
     }
 
     #[test]
     fn lengths_of_any_size_never_panic(n in proptest::num::u64::ANY, unit in "(min|h|d|w|mo|y)") {
-        let _ = review::parse_when(&format!("{n}{unit}"), &now());
+        let _ = knotless::core::when::parse_when(&format!("{n}{unit}"), &now());
     }
 }

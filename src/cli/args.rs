@@ -395,19 +395,19 @@ fn parse_days(s: &str) -> Result<crate::core::remind::Weekdays, String> {
 // Flag values are checked as they are parsed, so a bad one is bad usage (exit 2) with clap's
 // usage line, and the command itself never sees it. Each returns the text as written.
 
-/// `--since` and the like: any form `review::parse_when` reads.
+/// `--since` and the like: any form `core::when::parse_when` reads.
 fn when_arg(s: &str) -> Result<String, String> {
-    crate::cli::review::parse_when(s, &jiff::Zoned::now()).map(|_| s.to_string())
+    crate::core::when::parse_when(s, &jiff::Zoned::now()).map(|_| s.to_string())
 }
 
 /// `--until`: as `--since`, a bare date meaning the end of that day.
 fn until_arg(s: &str) -> Result<String, String> {
-    crate::cli::review::parse_until(s, &jiff::Zoned::now()).map(|_| s.to_string())
+    crate::core::when::parse_until(s, &jiff::Zoned::now()).map(|_| s.to_string())
 }
 
 /// `log --at`.
 fn at_arg(s: &str) -> Result<String, String> {
-    crate::cli::review::parse_at(s, &jiff::Zoned::now()).map(|_| s.to_string())
+    crate::core::when::parse_at(s, &jiff::Zoned::now()).map(|_| s.to_string())
 }
 
 /// `log --duration`: 1 second to 24 hours.

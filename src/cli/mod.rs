@@ -5,6 +5,7 @@ pub mod args;
 pub mod days;
 pub mod edit;
 pub mod nudge;
+pub mod report;
 pub mod review;
 pub mod routines;
 pub mod sound;
@@ -465,8 +466,12 @@ fn history_cmd(
     use crate::store::history::Detail;
     let now = jiff::Zoned::now();
     let query = HistoryQuery {
-        since: since.map(|s| review::parse_when(&s, &now)).transpose()?,
-        until: until.map(|s| review::parse_until(&s, &now)).transpose()?,
+        since: since
+            .map(|s| crate::core::when::parse_when(&s, &now))
+            .transpose()?,
+        until: until
+            .map(|s| crate::core::when::parse_until(&s, &now))
+            .transpose()?,
         routine,
         area: None,
     };
@@ -505,7 +510,7 @@ fn stats_cmd(
     let cfg = Library::load(paths.config_dir()).config;
     let opts = match since {
         Some(since) => StatsOptions {
-            since: Some(crate::cli::review::parse_when(since, &now)?),
+            since: Some(crate::core::when::parse_when(since, &now)?),
             ..StatsOptions::new(cfg.weekly_goal)
         },
         None => StatsOptions::for_period(cfg.weekly_goal, period, &now),
@@ -551,7 +556,7 @@ fn report_cmd(
     out: &mut dyn Write,
 ) -> Result<(), UserError> {
     let now = jiff::Zoned::now();
-    let from = crate::cli::review::parse_when(since, &now)?;
+    let from = crate::core::when::parse_when(since, &now)?;
     let data = data_dir(paths)?;
     // Only the period's records are kept: the report looks at nothing older. Every record
     // is tallied by day for the 4-week table, which goes back a year.
@@ -571,7 +576,7 @@ fn report_cmd(
         crate::core::days::REPORT_WINDOWS,
         started,
     );
-    crate::cli::review::write_report(out, &loaded.records, Some(from), &now)
+    crate::cli::report::write_report(out, &loaded.records, Some(from), &now)
         .and_then(|()| days::write_markdown(out, &four_weeks))
         .map_err(|e| e.to_string())
 }
@@ -592,7 +597,7 @@ fn log_cmd(
         .filter(|d| !d.is_zero() && *d <= std::time::Duration::from_secs(24 * 3600))
         .ok_or_else(|| format!("\"{duration}\" is not a length between 1 second and 24 hours; write it like 60m, 1h 30m or 45 minutes"))?;
     let start = match at {
-        Some(s) => crate::cli::review::parse_at(s, &now)?,
+        Some(s) => crate::core::when::parse_at(s, &now)?,
         None => now.timestamp() - jiff::SignedDuration::try_from(length).unwrap_or_default(),
     };
     let id = crate::store::history::new_id(now.timestamp());

@@ -15,3 +15,4 @@ pub mod run;
 pub mod session;
 pub mod stats;
 pub mod tone;
+pub mod when;

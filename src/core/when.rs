@@ -1,0 +1,128 @@
+//! Reading the times people write on the command line (`--since 30d`, `--until 2026-11-01`,
+//! `log --at "yesterday 17:00"`), relative to a `now` that is given: pure, testable with a
+//! fixed clock.
+
+use jiff::civil::Date;
+use jiff::{SignedDuration, Timestamp, ToSpan, Zoned};
+
+const WHEN_FORMS: &str = "use a length of time before now (30d, 2w, 12h, 3mo, 1y), \
+a date (2026-11-01), a date and time (2026-11-01 17:00), \
+or words such as \"yesterday\", \"yesterday 17:00\" or \"3 days ago\"";
+
+/// Reads a `--since`/`--until` value as an instant, in the time zone of `now`:
+/// - a length of time before now: `30d`, `2w`, `12h`, `90 d`, `3mo`, `1y`, `45min`
+///   (days, weeks, months and years are calendar ones: `1d` is "this time yesterday",
+///   even across a DST change);
+/// - a date, `2026-11-01`: the start of that day;
+/// - anything `parse_datetime` reads: `yesterday`, `3 days ago`, `2026-11-01 17:00`,
+///   `last monday`, `@1700000000`.
+///
+/// The error says which forms are accepted.
+pub fn parse_when(s: &str, now: &Zoned) -> Result<Timestamp, String> {
+    let text = s.trim();
+    if text.is_empty() {
+        return Err(format!("an empty time; {WHEN_FORMS}"));
+    }
+    if let Some(result) = length_before(text, now) {
+        return result;
+    }
+    if let Some(day) = bare_date(text) {
+        return day
+            .to_zoned(now.time_zone().clone())
+            .map(|z| z.timestamp())
+            .map_err(|e| format!("{text:?}: {e}"));
+    }
+    match parse_datetime::parse_datetime_at_date(now.clone(), text) {
+        Ok(parsed) => parsed
+            .into_zoned()
+            .map(|z| z.timestamp())
+            .ok_or_else(|| format!("{text:?} is too far away to be a session time")),
+        Err(_) => Err(format!("cannot read {text:?} as a time; {WHEN_FORMS}")),
+    }
+}
+
+/// Like [`parse_when`], but a bare date means the *end* of that day, so
+/// `--until 2026-11-01` includes the sessions of November 1st.
+pub fn parse_until(s: &str, now: &Zoned) -> Result<Timestamp, String> {
+    let text = s.trim();
+    if let Some(day) = bare_date(text) {
+        let next = day
+            .checked_add(1.day())
+            .map_err(|e| format!("{text:?}: {e}"))?;
+        return next
+            .to_zoned(now.time_zone().clone())
+            .map(|z| z.timestamp())
+            .map_err(|e| format!("{text:?}: {e}"));
+    }
+    parse_when(s, now)
+}
+
+/// `2026-11-01` and nothing else (jiff's own parser would also take a date *and time* and
+/// drop the time).
+fn bare_date(text: &str) -> Option<Date> {
+    let b = text.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if shape { text.parse().ok() } else { None }
+}
+
+/// `30d`, `2w`, `12 h`, `3mo`, `1y`, `45min`. `None` when the text is not of that shape;
+/// `Some(Err)` when it is but the number is unusable.
+fn length_before(text: &str, now: &Zoned) -> Option<Result<Timestamp, String>> {
+    let digits_end = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    if digits_end == 0 {
+        return None;
+    }
+    let unit = text[digits_end..].trim_start().to_ascii_lowercase();
+    let n: i64 = match text[..digits_end].parse() {
+        Ok(n) => n,
+        Err(_) => return Some(Err(format!("{text:?}: the number is too large"))),
+    };
+    let empty = jiff::Span::new();
+    let span = match unit.as_str() {
+        "min" | "mins" => empty.try_minutes(n),
+        "h" | "hour" | "hours" => empty.try_hours(n),
+        "d" | "day" | "days" => empty.try_days(n),
+        "w" | "week" | "weeks" => empty.try_weeks(n),
+        "mo" | "month" | "months" => empty.try_months(n),
+        "y" | "year" | "years" => empty.try_years(n),
+        _ => return None,
+    };
+    let result = span
+        .ok()
+        .and_then(|span| now.checked_sub(span).ok())
+        .map(|z| z.timestamp())
+        .ok_or_else(|| format!("{text:?} reaches too far back"));
+    Some(result)
+}
+
+/// Reads `knotless log --at`: `now`, `yesterday 17:00`, `3 days ago`, `2026-11-20 09:30`,
+/// or any form [`parse_when`] takes. A time in the future is refused: a session is logged
+/// once it has happened.
+pub fn parse_at(s: &str, now: &Zoned) -> Result<Timestamp, String> {
+    let text = s.trim();
+    if text.eq_ignore_ascii_case("now") {
+        return Ok(now.timestamp());
+    }
+    let ts = parse_when(text, now).map_err(|_| {
+        format!(
+            "cannot read {text:?} as a time; use \"now\", a date and time (2026-11-20 09:30), \
+             \"yesterday 17:00\" or \"3 days ago\""
+        )
+    })?;
+    // A minute of grace for "now"-ish times typed a moment ago.
+    if ts > now.timestamp() + SignedDuration::from_secs(60) {
+        let local = ts.to_zoned(now.time_zone().clone());
+        return Err(format!(
+            "{text:?} is in the future ({}); log a session once it has happened",
+            local.strftime("%a %Y-%m-%d %H:%M")
+        ));
+    }
+    Ok(ts)
+}
