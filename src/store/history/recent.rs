@@ -1,0 +1,155 @@
+//! The home screen's header, read backwards from the end of each file.
+
+use super::*;
+
+/// What the home screen header needs: "Last session 2 days ago · 3 this week".
+/// Only self-care sessions (routines and breathing) count; professional sessions logged
+/// with `knotless log` are not the user's own practice.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Recent {
+    /// When the latest self-care session ended, if there is one.
+    pub last_ended: Option<Timestamp>,
+    /// Self-care sessions that started at or after `since`.
+    pub count_since: u32,
+}
+
+/// The fields [`recent`] looks at; serde skips the rest without allocating.
+#[derive(Deserialize)]
+pub(crate) struct Glance {
+    id: String,
+    kind: Kind,
+    #[serde(deserialize_with = "record::started_at")]
+    started_at: Stamp,
+    #[serde(deserialize_with = "record::ended_at")]
+    ended_at: Stamp,
+    #[serde(default)]
+    active_secs: f64,
+}
+
+/// Reads each history file backwards from its end, 64 KiB at a time, and stops once it is past
+/// the records older than `since` (normally the start of this week), so the cost does not
+/// grow with the length of the history. Unreadable lines are skipped silently here: the
+/// full readers report them.
+pub fn recent(data_dir: &Path, since: Timestamp) -> Result<Recent, HistoryError> {
+    let files = history_files(data_dir).map_err(|source| HistoryError::Read {
+        path: data_dir.to_path_buf(),
+        source,
+    })?;
+    let mut scan = BackScan {
+        since,
+        out: Recent::default(),
+        seen: HashSet::new(),
+        old_streak: 0,
+        amends: memmem::Finder::new(b"\"amends\""),
+        future: Timestamp::now() + FUTURE_SLACK,
+    };
+    // Each machine's file is in time order on its own; the ids seen are shared, so a
+    // record in two files (a conflict copy) counts once.
+    for path in files {
+        scan.old_streak = 0;
+        scan_back(&path, &mut scan)?;
+    }
+    Ok(scan.out)
+}
+
+pub(crate) fn scan_back(path: &Path, scan: &mut BackScan) -> Result<(), HistoryError> {
+    let fail = |source| HistoryError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = match safe_file::open_regular(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(fail(e)),
+    };
+    let len = file.metadata().map_err(fail)?.len();
+    let mut block = vec![0u8; BLOCK];
+    // The end of a line whose start lies in a block not read yet.
+    let mut carry: Vec<u8> = Vec::new();
+    let mut carry_too_long = false;
+    let mut pos = len;
+    while pos > 0 {
+        let n = BLOCK.min(pos as usize);
+        pos -= n as u64;
+        file.seek(SeekFrom::Start(pos)).map_err(fail)?;
+        file.read_exact(&mut block[..n]).map_err(fail)?;
+        let data = &block[..n];
+        let mut end = n;
+        for nl in memchr::memrchr_iter(b'\n', data) {
+            let piece = &data[nl + 1..end];
+            let stop = if carry.is_empty() && !carry_too_long {
+                scan.line(piece)
+            } else {
+                let mut whole = Vec::with_capacity(piece.len() + carry.len());
+                whole.extend_from_slice(piece);
+                whole.extend_from_slice(&carry);
+                carry.clear();
+                let too_long = std::mem::take(&mut carry_too_long) || whole.len() > MAX_LINE;
+                !too_long && scan.line(&whole)
+            };
+            if stop {
+                return Ok(());
+            }
+            end = nl;
+        }
+        // What is left is the tail of a line that started further back.
+        if !carry_too_long {
+            if carry.len() + end > MAX_LINE {
+                carry.clear();
+                carry_too_long = true;
+            } else {
+                let mut joined = Vec::with_capacity(end + carry.len());
+                joined.extend_from_slice(&data[..end]);
+                joined.extend_from_slice(&carry);
+                carry = joined;
+            }
+        }
+    }
+    if !carry_too_long {
+        scan.line(&carry);
+    }
+    Ok(())
+}
+
+pub(crate) struct BackScan {
+    since: Timestamp,
+    out: Recent,
+    seen: HashSet<String>,
+    old_streak: u32,
+    amends: memmem::Finder<'static>,
+    future: Timestamp,
+}
+
+impl BackScan {
+    /// Takes one line into account; true once it is time to stop.
+    fn line(&mut self, line: &[u8]) -> bool {
+        if is_blank(line) || self.amends.find(line).is_some() {
+            return false;
+        }
+        let Ok(g) = serde_json::from_slice::<Glance>(line) else {
+            return false;
+        };
+        let (started, ended) = (g.started_at.timestamp(), g.ended_at.timestamp());
+        // Dated in the future: left out (the full readers report it).
+        if started > self.future || ended > self.future {
+            return false;
+        }
+        if started < self.since {
+            self.old_streak += 1;
+        } else {
+            self.old_streak = 0;
+        }
+        if g.kind != Kind::External
+            && record::counts(g.kind, g.active_secs)
+            && self.seen.insert(g.id)
+        {
+            if started >= self.since {
+                self.out.count_since += 1;
+            }
+            if self.out.last_ended.is_none_or(|t| ended > t) {
+                self.out.last_ended = Some(ended);
+            }
+        }
+        self.old_streak >= OLD_STREAK
+    }
+}

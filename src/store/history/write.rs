@@ -1,0 +1,115 @@
+//! Appending records and amendments: one write, synced, under the lock; a short write is cut back.
+
+use super::*;
+
+/// Appends a finished session to the history and syncs it to disk before returning.
+/// Creates the data directory and the file on first use.
+pub fn append(data_dir: &Path, record: &SessionRecord) -> Result<(), HistoryError> {
+    let json = serde_json::to_vec(record).expect("a SessionRecord always serialises");
+    append_line(data_dir, json)
+}
+
+/// Appends an amendment (ratings or a note added after the session was saved).
+pub fn amend(data_dir: &Path, amendment: &Amendment) -> Result<(), HistoryError> {
+    let json = serde_json::to_vec(amendment).expect("an Amendment always serialises");
+    append_line(data_dir, json)
+}
+
+pub(crate) fn append_line(data_dir: &Path, json: Vec<u8>) -> Result<(), HistoryError> {
+    let path = history_path(data_dir);
+    append_to(data_dir, &path, &json).map_err(|source| HistoryError::Write { path, source })
+}
+
+/// Appends `json` and a newline to `path` (inside `data_dir`) in one write, under an
+/// advisory lock, then syncs it: the way every log line is written (the history, the day
+/// log). Creates the directory and the file on first use.
+pub(crate) fn append_to(data_dir: &Path, path: &Path, json: &[u8]) -> io::Result<()> {
+    append_with(data_dir, path, json, |file, line| file.write_all(line))
+}
+
+/// [`append_to`] with the write itself given, so a test can make it fail half-way (a disk
+/// that fills in the middle of the line).
+pub(crate) fn append_with(
+    data_dir: &Path,
+    path: &Path,
+    json: &[u8],
+    write: impl FnOnce(&mut File, &[u8]) -> io::Result<()>,
+) -> io::Result<()> {
+    fs::create_dir_all(data_dir)?;
+    let mut file = private(OpenOptions::new().read(true).append(true).create(true)).open(path)?;
+    // A FIFO or a device (a link to /dev/null would swallow the line and let us say "saved")
+    // is never written to: only a regular file keeps what is appended.
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(crate::files::not_regular(if meta.is_dir() {
+            "a folder"
+        } else {
+            "a FIFO or a device"
+        }));
+    }
+    // Another appender's write can be seen half-done (the file size grows page by page), which
+    // would make the newline check below misfire; an advisory lock keeps knotless processes
+    // from looking while another writes. The single O_APPEND write is what keeps lines whole
+    // even without it (a file system without locks, an older knotless).
+    let locked = file.lock().is_ok();
+    let len = file.metadata()?.len();
+    // A previous write torn by a crash leaves a line without its newline; starting with one
+    // keeps that garbage on its own line so this record stays readable.
+    let torn = len > 0 && !ends_with_newline(&mut file, len)?;
+    let mut line = Vec::with_capacity(json.len() + 2);
+    if torn {
+        line.push(b'\n');
+    }
+    line.extend_from_slice(json);
+    line.push(b'\n');
+    // One write on an O_APPEND file: the kernel places the whole line at the end even if
+    // another process appends at the same moment.
+    if let Err(e) = write(&mut file, &line) {
+        // A short write (the disk filled up mid-line) would leave a torn line that warns on
+        // every read forever: cut the file back to where it was, still under the lock.
+        if file.metadata().is_ok_and(|m| m.is_file() && m.len() > len) {
+            let _ = file.set_len(len);
+            let _ = file.sync_data();
+        }
+        if locked {
+            let _ = file.unlock();
+        }
+        return Err(e);
+    }
+    if locked {
+        let _ = file.unlock();
+    }
+    file.sync_data()?;
+    if len == 0 {
+        // A new file's directory entry must be durable too, or a crash can lose the file.
+        sync_dir(data_dir);
+    }
+    Ok(())
+}
+
+/// Files knotless creates hold health data: readable by their owner only (mode 0600).
+pub(crate) fn private(opts: &mut OpenOptions) -> &mut OpenOptions {
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(opts, 0o600);
+    opts
+}
+
+pub(crate) fn ends_with_newline(file: &mut File, len: u64) -> io::Result<bool> {
+    if !file.metadata()?.is_file() {
+        return Ok(true);
+    }
+    file.seek(SeekFrom::Start(len - 1))?;
+    let mut last = [0u8; 1];
+    file.read_exact(&mut last)?;
+    Ok(last[0] == b'\n')
+}
+
+/// Best effort: not every platform or file system can sync a directory.
+pub(crate) fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
