@@ -6,7 +6,14 @@
 //! Nothing a file contains may panic or hang this code: sizes, nesting and numbers are
 //! bounded before use.
 
+mod config;
 pub mod diag;
+mod routine;
+mod spanned;
+
+pub(crate) use config::*;
+pub(crate) use routine::*;
+pub use spanned::*;
 pub mod edit;
 
 use std::borrow::Cow;
@@ -44,20 +51,20 @@ pub const MAX_PATTERNS: usize = 200;
 pub const MAX_ART_LINES: usize = 40;
 pub const MAX_ART_COLUMNS: usize = 120;
 /// Deeper bracket nesting than this is refused before parsing (protects the parser's stack).
-const MAX_NESTING: usize = 32;
-const MAX_STEP: Duration = Duration::from_secs(3600);
-const MIN_STEP: Duration = Duration::from_secs(1);
-const MAX_ROUTINE: Duration = Duration::from_secs(3 * 3600);
-const MAX_PHASE: Duration = Duration::from_secs(60);
-const MIN_PHASE: Duration = Duration::from_millis(100);
-const DEFAULT_TRANSITION: Duration = Duration::from_secs(5);
+pub(crate) const MAX_NESTING: usize = 32;
+pub(crate) const MAX_STEP: Duration = Duration::from_secs(3600);
+pub(crate) const MIN_STEP: Duration = Duration::from_secs(1);
+pub(crate) const MAX_ROUTINE: Duration = Duration::from_secs(3 * 3600);
+pub(crate) const MAX_PHASE: Duration = Duration::from_secs(60);
+pub(crate) const MIN_PHASE: Duration = Duration::from_millis(100);
+pub(crate) const DEFAULT_TRANSITION: Duration = Duration::from_secs(5);
 /// The bundled patterns live beside the routines but are not a routine.
-const PATTERNS_STEM: &str = "patterns";
+pub(crate) const PATTERNS_STEM: &str = "patterns";
 
 /// The newest routine-file format this build reads (`format = 1`; the key is optional).
 pub const FORMAT: i64 = 1;
 
-const ROUTINE_KEYS: &[&str] = &[
+pub(crate) const ROUTINE_KEYS: &[&str] = &[
     "format",
     "id",
     "name",
@@ -71,7 +78,7 @@ const ROUTINE_KEYS: &[&str] = &[
     "patterns",
     "audio",
 ];
-const STEP_KEYS: &[&str] = &[
+pub(crate) const STEP_KEYS: &[&str] = &[
     "title",
     "duration",
     "breaths",
@@ -88,7 +95,7 @@ const STEP_KEYS: &[&str] = &[
     "technique",
     "say",
 ];
-const PATTERN_KEYS: &[&str] = &[
+pub(crate) const PATTERN_KEYS: &[&str] = &[
     "description",
     "inhale",
     "hold_in",
@@ -96,8 +103,8 @@ const PATTERN_KEYS: &[&str] = &[
     "hold_out",
     "phases",
 ];
-const PHASE_KEYS: &[&str] = &["kind", "length", "label"];
-const CONFIG_KEYS: &[&str] = &[
+pub(crate) const PHASE_KEYS: &[&str] = &["kind", "length", "label"];
+pub(crate) const CONFIG_KEYS: &[&str] = &[
     "theme",
     "motion",
     "bell",
@@ -116,8 +123,8 @@ const CONFIG_KEYS: &[&str] = &[
     "nudge",
     "hooks",
 ];
-const NUDGE_KEYS: &[&str] = &["hours"];
-const HOOK_KEYS: &[&str] = &[
+pub(crate) const NUDGE_KEYS: &[&str] = &["hours"];
+pub(crate) const HOOK_KEYS: &[&str] = &[
     "session_start",
     "step_start",
     "side_switch",
@@ -126,8 +133,8 @@ const HOOK_KEYS: &[&str] = &[
     "time_limit",
 ];
 /// A step's `say` is a short spoken cue, not instructions read aloud.
-const MAX_SAY_CHARS: usize = 120;
-const DURATION_HINT: &str = "write a number with a unit, such as \"90s\", \"1m 30s\", \"2m\", \"5s 500ms\" or \"5.5s\" (units: ms, s, m, h)";
+pub(crate) const MAX_SAY_CHARS: usize = 120;
+pub(crate) const DURATION_HINT: &str = "write a number with a unit, such as \"90s\", \"1m 30s\", \"2m\", \"5s 500ms\" or \"5.5s\" (units: ms, s, m, h)";
 
 /// Everything knotless knows: bundled and user routines, patterns, drawings and settings.
 #[derive(Debug, Clone, Default)]
@@ -166,7 +173,7 @@ pub enum FindError {
 /// the one id that starts with it, else the one whose id or name contains it (ignoring
 /// case). `Err(None)` when nothing matches, `Err(Some(..))` with the candidates of the
 /// first rule that matched several.
-fn pick_one<'a, T>(
+pub(crate) fn pick_one<'a, T>(
     items: &'a [T],
     query: &str,
     id: impl Fn(&T) -> &str,
@@ -195,7 +202,7 @@ fn pick_one<'a, T>(
     Err(None)
 }
 
-fn list_hint(c: &[String], lead: &str) -> String {
+pub(crate) fn list_hint(c: &[String], lead: &str) -> String {
     if c.is_empty() {
         String::new()
     } else {
@@ -205,7 +212,7 @@ fn list_hint(c: &[String], lead: &str) -> String {
 
 /// A parsed but not yet resolved routine file: patterns from every file must be known
 /// before any step can be resolved.
-struct Pending {
+pub(crate) struct Pending {
     file: String,
     text: String,
     stem: String,
@@ -624,7 +631,7 @@ impl Library {
 }
 
 /// Checks the optional `format` key; false when the file is for a newer knotless.
-fn readable_format(rep: &mut Reporter<'_>, t: &DeTable<'_>) -> bool {
+pub(crate) fn readable_format(rep: &mut Reporter<'_>, t: &DeTable<'_>) -> bool {
     let Some(v) = t.get("format") else {
         return true;
     };
@@ -657,7 +664,7 @@ fn readable_format(rep: &mut Reporter<'_>, t: &DeTable<'_>) -> bool {
 
 /// A drawing beyond [`MAX_ART_LINES`] × [`MAX_ART_COLUMNS`] is refused, or one holding a
 /// control character, with a message saying so.
-fn art_too_large(art: &Art, file: &str) -> Option<Diagnostic> {
+pub(crate) fn art_too_large(art: &Art, file: &str) -> Option<Diagnostic> {
     let problem = |message: String, hint: &str| Diagnostic {
         file: file.to_string(),
         line: 1,
@@ -688,14 +695,14 @@ fn art_too_large(art: &Art, file: &str) -> Option<Diagnostic> {
         })
 }
 
-fn id_span(text: &str) -> Range<usize> {
+pub(crate) fn id_span(text: &str) -> Range<usize> {
     text.find("\nid")
         .map(|i| i + 1..i + 3)
         .or_else(|| text.starts_with("id").then_some(0..2))
         .unwrap_or(0..0)
 }
 
-fn stem_of(p: &Path) -> String {
+pub(crate) fn stem_of(p: &Path) -> String {
     p.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
@@ -705,7 +712,11 @@ fn stem_of(p: &Path) -> String {
 /// [`MAX_FOLDER_FILES`] (a problem says how many more were skipped). Entries that are not
 /// regular files — a broken link, a link loop, a folder — are kept, so that reading them
 /// reports why they could not be read instead of skipping them without a word.
-fn files_with_ext(dir: &Path, ext: &str, problems: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+pub(crate) fn files_with_ext(
+    dir: &Path,
+    ext: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
@@ -771,1151 +782,5 @@ pub fn read_text(path: &Path, file: &str) -> Result<String, Diagnostic> {
             "invalid UTF-8".into(),
             Some("save the file as UTF-8 text"),
         )
-    })
-}
-
-/// Parses a document, refusing pathological nesting before the parser sees it.
-fn parse_doc<'i>(rep: &mut Reporter<'_>, text: &'i str) -> Option<Spanned<DeTable<'i>>> {
-    if let Some(at) = too_deep(text) {
-        rep.error(
-            at..at,
-            format!("nested more than {MAX_NESTING} levels deep"),
-            Some("routine files only need a few levels of [tables] and [arrays]".into()),
-        );
-        return None;
-    }
-    match DeTable::parse(text) {
-        Ok(doc) => Some(doc),
-        Err(e) => {
-            let span = e.span().unwrap_or(0..0);
-            let msg = e.message().trim().to_string();
-            rep.error(
-                span,
-                format!("not valid TOML: {msg}"),
-                Some("see the routine format in the README".into()),
-            );
-            None
-        }
-    }
-}
-
-/// The offset where bracket nesting passes the limit, ignoring brackets inside strings
-/// and comments. A rough scan, but it only has to be conservative.
-fn too_deep(text: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut in_str: Option<u8> = None;
-    let mut comment = false;
-    let b = text.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if comment {
-            if c == b'\n' {
-                comment = false;
-            }
-        } else if let Some(q) = in_str {
-            if c == b'\\' && q == b'"' {
-                i += 1;
-            } else if c == q || c == b'\n' {
-                in_str = None;
-            }
-        } else {
-            match c {
-                b'"' | b'\'' => in_str = Some(c),
-                b'#' => comment = true,
-                b'[' | b'{' => {
-                    depth += 1;
-                    if depth > MAX_NESTING {
-                        return Some(i);
-                    }
-                }
-                b']' | b'}' => depth = depth.saturating_sub(1),
-                _ => {}
-            }
-        }
-        i += 1;
-    }
-    None
-}
-
-fn type_name(v: &DeValue<'_>) -> &'static str {
-    match v {
-        DeValue::String(_) => "a string",
-        DeValue::Integer(_) => "a whole number",
-        DeValue::Float(_) => "a decimal number",
-        DeValue::Boolean(_) => "true/false",
-        DeValue::Datetime(_) => "a date",
-        DeValue::Array(_) => "a list",
-        DeValue::Table(_) => "a table",
-    }
-}
-
-fn check_keys(rep: &mut Reporter<'_>, t: &DeTable<'_>, known: &[&str], what: &str) {
-    for (k, _) in t.iter() {
-        let key: &str = k.get_ref();
-        if known.contains(&key) {
-            continue;
-        }
-        // A step key written at the top of a routine is a common slip: say where it goes.
-        let hint = match crate::library::diag::closest(key, STEP_KEYS.iter().copied()) {
-            Some(step_key) if known == ROUTINE_KEYS && !ROUTINE_KEYS.contains(&step_key) => {
-                format!("`{step_key}` belongs inside a [[steps]] table")
-            }
-            _ => suggest(key, known),
-        };
-        rep.error(
-            k.span(),
-            format!("unknown key `{key}` in {what}"),
-            Some(hint),
-        );
-    }
-}
-
-/// Reports a control character or bidi override in a text value (an escape sequence would
-/// reach the terminal of everyone who runs the routine), at the character itself when it is
-/// written as is, else at the value. True when the text is clean.
-fn no_controls(rep: &mut Reporter<'_>, key: &str, s: &str, span: Range<usize>) -> bool {
-    let Some((_, c)) = crate::model::format::unsafe_positions(s).next() else {
-        return true;
-    };
-    let at = rep
-        .source()
-        .get(span.clone())
-        .and_then(|raw| raw.find(c))
-        .map_or(span.start, |i| span.start + i);
-    rep.error(
-        at..at + 1,
-        format!("`{key}` contains the control character U+{:04X}", c as u32),
-        Some(
-            "remove it: control characters and text-direction overrides could rewrite the terminal"
-                .into(),
-        ),
-    );
-    false
-}
-
-fn wrong_type(rep: &mut Reporter<'_>, key: &str, v: &Spanned<DeValue<'_>>, want: &str, hint: &str) {
-    rep.error(
-        v.span(),
-        format!("`{key}` must be {want}, not {}", type_name(v.get_ref())),
-        Some(hint.to_string()),
-    );
-}
-
-fn get_str<'t>(
-    rep: &mut Reporter<'_>,
-    t: &'t DeTable<'_>,
-    key: &str,
-) -> Option<(&'t str, Range<usize>)> {
-    let v = t.get(key)?;
-    match v.get_ref() {
-        DeValue::String(s) => {
-            if !no_controls(rep, key, s, v.span()) {
-                return None;
-            }
-            Some((s.as_ref(), v.span()))
-        }
-        _ => {
-            wrong_type(
-                rep,
-                key,
-                v,
-                "a string",
-                &format!("for example {key} = \"...\""),
-            );
-            None
-        }
-    }
-}
-
-/// A field naming one of `names`; an unknown name is reported with the closest valid one.
-fn get_choice<T>(
-    rep: &mut Reporter<'_>,
-    t: &DeTable<'_>,
-    key: &str,
-    what: &str,
-    names: &[&str],
-    parse: impl Fn(&str) -> Option<T>,
-) -> Option<T> {
-    let (s, span) = get_str(rep, t, key)?;
-    let v = parse(s);
-    if v.is_none() {
-        rep.error(
-            span,
-            format!("unknown {what} \"{s}\""),
-            Some(suggest(s, names)),
-        );
-    }
-    v
-}
-
-/// A text field that must not be blank, trimmed.
-fn get_text(
-    rep: &mut Reporter<'_>,
-    t: &DeTable<'_>,
-    key: &str,
-    empty: &str,
-    hint: &str,
-) -> Option<String> {
-    let (s, span) = get_str(rep, t, key)?;
-    if s.trim().is_empty() {
-        rep.error(span, empty, Some(hint.to_string()));
-        return None;
-    }
-    Some(s.trim().to_string())
-}
-
-/// Reports a required field that is absent (a present but bad one was reported already).
-fn require<T>(
-    rep: &mut Reporter<'_>,
-    t: &DeTable<'_>,
-    key: &str,
-    value: Option<T>,
-    at: Range<usize>,
-    message: &str,
-    hint: &str,
-) -> Option<T> {
-    if value.is_none() && !t.contains_key(key) {
-        rep.error(at, message, Some(hint.to_string()));
-    }
-    value
-}
-
-fn get_bool(rep: &mut Reporter<'_>, t: &DeTable<'_>, key: &str) -> Option<bool> {
-    let v = t.get(key)?;
-    match v.get_ref() {
-        DeValue::Boolean(b) => Some(*b),
-        _ => {
-            wrong_type(
-                rep,
-                key,
-                v,
-                "true or false",
-                &format!("for example {key} = true"),
-            );
-            None
-        }
-    }
-}
-
-fn get_int(rep: &mut Reporter<'_>, t: &DeTable<'_>, key: &str) -> Option<(i64, Range<usize>)> {
-    let v = t.get(key)?;
-    match v.get_ref() {
-        DeValue::Integer(i) => match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
-            Ok(n) => Some((n, v.span())),
-            Err(_) => {
-                rep.error(v.span(), format!("`{key}` is far too large"), None);
-                None
-            }
-        },
-        _ => {
-            wrong_type(
-                rep,
-                key,
-                v,
-                "a whole number",
-                &format!("for example {key} = 3"),
-            );
-            None
-        }
-    }
-}
-
-fn get_str_list(rep: &mut Reporter<'_>, t: &DeTable<'_>, key: &str) -> Vec<String> {
-    let Some(v) = t.get(key) else {
-        return Vec::new();
-    };
-    let hint = format!("for example {key} = [\"first\", \"second\"]");
-    match v.get_ref() {
-        DeValue::Array(items) => items
-            .iter()
-            .filter_map(|item| match item.get_ref() {
-                DeValue::String(s) => {
-                    no_controls(rep, &format!("each item of `{key}`"), s, item.span())
-                        .then(|| s.to_string())
-                }
-                _ => {
-                    wrong_type(
-                        rep,
-                        &format!("each item of `{key}`"),
-                        item,
-                        "a string",
-                        &hint,
-                    );
-                    None
-                }
-            })
-            .collect(),
-        _ => {
-            wrong_type(rep, key, v, "a list of strings", &hint);
-            Vec::new()
-        }
-    }
-}
-
-fn get_duration(
-    rep: &mut Reporter<'_>,
-    t: &DeTable<'_>,
-    key: &str,
-) -> Option<(Duration, Range<usize>)> {
-    let v = t.get(key)?;
-    let DeValue::String(s) = v.get_ref() else {
-        wrong_type(rep, key, v, "a duration in quotes", DURATION_HINT);
-        return None;
-    };
-    match parse_duration(s) {
-        Some(d) => Some((d, v.span())),
-        None => {
-            rep.error(
-                v.span(),
-                format!("\"{s}\" is not a duration"),
-                Some(DURATION_HINT.to_string()),
-            );
-            None
-        }
-    }
-}
-
-/// A sub-table such as `[hooks]`; any other type is reported.
-fn get_table<'t, 'i>(
-    rep: &mut Reporter<'_>,
-    t: &'t DeTable<'i>,
-    key: &str,
-) -> Option<&'t DeTable<'i>> {
-    let v = t.get(key)?;
-    match v.get_ref() {
-        DeValue::Table(sub) => Some(sub),
-        _ => {
-            wrong_type(rep, key, v, "a table", &format!("write it as [{key}]"));
-            None
-        }
-    }
-}
-
-fn read_nudge(rep: &mut Reporter<'_>, t: &DeTable<'_>, c: &mut NudgeConfig) {
-    check_keys(rep, t, NUDGE_KEYS, "[nudge]");
-    if let Some((s, span)) = get_str(rep, t, "hours") {
-        match DayWindow::parse(s) {
-            Some(w) => c.hours = w,
-            None => rep.error(
-                span,
-                format!("\"{s}\" is not a range of hours"),
-                Some("write it like hours = \"09:00-21:00\" (24-hour clock), or \"always\"".into()),
-            ),
-        }
-    }
-}
-
-fn read_hooks(rep: &mut Reporter<'_>, t: &DeTable<'_>, c: &mut HookConfig) {
-    check_keys(rep, t, HOOK_KEYS, "[hooks]");
-    for event in HookEvent::ALL {
-        if let Some((cmd, span)) = get_str(rep, t, event.as_str()) {
-            if cmd.trim().is_empty() {
-                rep.error(
-                    span,
-                    format!("the {} hook is empty", event.as_str()),
-                    Some("give a shell command line, or leave the key out".into()),
-                );
-            } else {
-                c.commands.push((event, cmd.to_string()));
-            }
-        }
-    }
-    if let Some((d, span)) = get_duration(rep, t, "time_limit") {
-        if d < Duration::from_millis(100) || d > Duration::from_secs(3600) {
-            rep.error(
-                span,
-                "time_limit must be between 100ms and 1 hour",
-                Some("for example time_limit = \"10s\"".into()),
-            );
-        } else {
-            c.time_limit = d;
-        }
-    }
-}
-
-/// humantime's forms ("90s", "1m 30s", "5s 500ms"), plus a single decimal number with a
-/// unit ("5.5s", "1.5m"), which people naturally write for breathing patterns.
-pub fn parse_duration(s: &str) -> Option<Duration> {
-    let s = s.trim();
-    if s.is_empty() || s.len() > 64 {
-        return None;
-    }
-    if let Ok(d) = humantime::parse_duration(s) {
-        return Some(d);
-    }
-    let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
-    let (num, unit) = s.split_at(split);
-    let n: f64 = num.parse().ok()?;
-    let scale = match unit.trim() {
-        "ms" => 0.001,
-        "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
-        "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
-        "h" | "hr" | "hour" | "hours" => 3600.0,
-        _ => return None,
-    };
-    let secs = n * scale;
-    (secs.is_finite() && secs < 1e9).then(|| Duration::from_secs_f64(secs))
-}
-
-fn read_patterns(
-    rep: &mut Reporter<'_>,
-    v: &Spanned<DeValue<'_>>,
-    source: &Source,
-) -> Vec<Pattern> {
-    let DeValue::Table(t) = v.get_ref() else {
-        wrong_type(
-            rep,
-            "patterns",
-            v,
-            "a table",
-            "write [patterns.my-pattern] with inhale and exhale",
-        );
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    if t.len() > MAX_PATTERNS {
-        rep.error(
-            v.span(),
-            format!(
-                "{} breathing patterns in one file; only the first {MAX_PATTERNS} are read, {} skipped",
-                t.len(),
-                t.len() - MAX_PATTERNS
-            ),
-            Some(format!("keep at most {MAX_PATTERNS} patterns in a file")),
-        );
-    }
-    for (name, body) in t.iter().take(MAX_PATTERNS) {
-        let id: &str = name.get_ref();
-        if !valid_id(id) {
-            rep.error(
-                name.span(),
-                format!("pattern name \"{id}\" is not usable"),
-                Some("use letters, digits and dashes, e.g. [patterns.my-calm]".into()),
-            );
-            continue;
-        }
-        if let Some(p) = read_pattern(rep, id, body, source) {
-            out.push(p);
-        }
-    }
-    out
-}
-
-pub(crate) fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 64
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-}
-
-fn read_pattern(
-    rep: &mut Reporter<'_>,
-    id: &str,
-    body: &Spanned<DeValue<'_>>,
-    source: &Source,
-) -> Option<Pattern> {
-    let DeValue::Table(t) = body.get_ref() else {
-        wrong_type(
-            rep,
-            id,
-            body,
-            "a table",
-            "write [patterns.NAME] with inhale = \"4s\" and exhale = \"6s\"",
-        );
-        return None;
-    };
-    let before = rep.problems.len();
-    check_keys(rep, t, PATTERN_KEYS, &format!("pattern `{id}`"));
-    let description = get_str(rep, t, "description").map(|(s, _)| s.to_string());
-    let mut phases = Vec::new();
-    let simple = ["inhale", "hold_in", "exhale", "hold_out"];
-    let has_simple = simple.iter().any(|k| t.contains_key(*k));
-    if let Some(v) = t.get("phases") {
-        if has_simple {
-            rep.error(
-                v.span(),
-                format!("pattern `{id}` has both `phases` and inhale/exhale"),
-                Some("use either the phases list or inhale/hold_in/exhale/hold_out".into()),
-            );
-        }
-        match v.get_ref() {
-            DeValue::Array(items) => {
-                for item in items.iter() {
-                    if let Some(ph) = read_phase(rep, item) {
-                        phases.push(ph);
-                    }
-                }
-            }
-            _ => wrong_type(
-                rep,
-                "phases",
-                v,
-                "a list",
-                "phases = [{ kind = \"in\", length = \"4s\" }, ...]",
-            ),
-        }
-    } else {
-        for (key, kind) in [
-            ("inhale", PhaseKind::In),
-            ("hold_in", PhaseKind::Hold),
-            ("exhale", PhaseKind::Out),
-            ("hold_out", PhaseKind::Hold),
-        ] {
-            if let Some((d, span)) = get_duration(rep, t, key) {
-                if d.is_zero() {
-                    continue;
-                }
-                if !check_phase_len(rep, d, span) {
-                    continue;
-                }
-                phases.push(Phase {
-                    kind,
-                    length: d,
-                    label: None,
-                });
-            }
-        }
-        for key in ["inhale", "exhale"] {
-            if !t.contains_key(key) && rep.problems.len() == before {
-                rep.error(
-                    body.span(),
-                    format!("pattern `{id}` has no `{key}`"),
-                    Some("a pattern needs at least inhale and exhale, e.g. inhale = \"4s\", exhale = \"6s\"".into()),
-                );
-            }
-        }
-    }
-    if rep.problems.len() > before {
-        return None;
-    }
-    if phases.is_empty() {
-        rep.error(body.span(), format!("pattern `{id}` has no phases"), None);
-        return None;
-    }
-    if !phases.iter().any(|p| p.kind == PhaseKind::In)
-        || !phases.iter().any(|p| p.kind == PhaseKind::Out)
-    {
-        rep.error(
-            body.span(),
-            format!("pattern `{id}` needs at least one in and one out phase"),
-            None,
-        );
-        return None;
-    }
-    let total: Duration = phases.iter().map(|p| p.length).sum();
-    if total > MAX_PHASE * 2 {
-        rep.error(
-            body.span(),
-            format!("one breath of `{id}` lasts {}s", total.as_secs()),
-            Some("a whole breath must take at most 2 minutes".into()),
-        );
-        return None;
-    }
-    Some(Pattern {
-        id: id.to_string(),
-        description,
-        phases,
-        source: source.clone(),
-    })
-}
-
-fn check_phase_len(rep: &mut Reporter<'_>, d: Duration, span: Range<usize>) -> bool {
-    if d < MIN_PHASE || d > MAX_PHASE {
-        rep.error(
-            span,
-            "a breathing phase must last between 100ms and 60s".to_string(),
-            Some("for example \"4s\" or \"5s 500ms\"".into()),
-        );
-        false
-    } else {
-        true
-    }
-}
-
-fn read_phase(rep: &mut Reporter<'_>, item: &Spanned<DeValue<'_>>) -> Option<Phase> {
-    let DeValue::Table(t) = item.get_ref() else {
-        wrong_type(
-            rep,
-            "each phase",
-            item,
-            "a table",
-            "{ kind = \"in\", length = \"4s\" }",
-        );
-        return None;
-    };
-    let before = rep.problems.len();
-    check_keys(rep, t, PHASE_KEYS, "a phase");
-    let kind = get_choice(
-        rep,
-        t,
-        "kind",
-        "phase kind",
-        &["in", "hold", "out"],
-        PhaseKind::parse,
-    );
-    let kind = require(
-        rep,
-        t,
-        "kind",
-        kind,
-        item.span(),
-        "a phase needs a `kind`",
-        "kind = \"in\", \"hold\" or \"out\"",
-    );
-    let length = match get_duration(rep, t, "length") {
-        Some((d, span)) => check_phase_len(rep, d, span).then_some(d),
-        None => {
-            if !t.contains_key("length") {
-                rep.error(
-                    item.span(),
-                    "a phase needs a `length`",
-                    Some("length = \"4s\"".into()),
-                );
-            }
-            None
-        }
-    };
-    let label = get_str(rep, t, "label").map(|(s, _)| s.to_string());
-    if rep.problems.len() > before {
-        return None;
-    }
-    Some(Phase {
-        kind: kind?,
-        length: length?,
-        label,
-    })
-}
-
-/// The breathing setting of a routine or step: a pattern, or "none".
-enum Breathing {
-    Off,
-    On(Pattern),
-}
-
-fn read_breathing(rep: &mut Reporter<'_>, t: &DeTable<'_>, lib: &Library) -> Option<Breathing> {
-    let (name, span) = get_str(rep, t, "breathing")?;
-    if name == "none" {
-        return Some(Breathing::Off);
-    }
-    match lib.pattern(name) {
-        Some(p) => Some(Breathing::On(p.clone())),
-        None => {
-            let mut names: Vec<&str> = lib.patterns.iter().map(|p| p.id.as_str()).collect();
-            names.push("none");
-            rep.error(
-                span,
-                format!("unknown breathing pattern \"{name}\""),
-                Some(suggest(name, &names)),
-            );
-            None
-        }
-    }
-}
-
-fn read_routine(
-    rep: &mut Reporter<'_>,
-    doc: &Spanned<DeTable<'_>>,
-    p: &Pending,
-    lib: &Library,
-) -> Option<Routine> {
-    let t = doc.get_ref();
-    check_keys(rep, t, ROUTINE_KEYS, "a routine");
-    let id = match get_str(rep, t, "id") {
-        Some((s, span)) => {
-            if !valid_id(s) {
-                rep.error(
-                    span,
-                    format!("id \"{s}\" is not usable"),
-                    Some("use letters, digits and dashes".into()),
-                );
-            }
-            s.to_string()
-        }
-        None => p.stem.clone(),
-    };
-    if !valid_id(&id) && !t.contains_key("id") {
-        rep.error(
-            0..0,
-            format!("the file name \"{}\" cannot be used as an id", p.stem),
-            Some("rename the file using letters, digits and dashes, or set id = \"...\"".into()),
-        );
-    }
-    let name = get_text(
-        rep,
-        t,
-        "name",
-        "the routine's name is empty",
-        "name = \"Neck release\"",
-    );
-    let name = require(
-        rep,
-        t,
-        "name",
-        name,
-        0..0,
-        "the routine has no name",
-        "add name = \"...\" at the top of the file",
-    );
-    let area = get_choice(rep, t, "area", "area", &Area::names(), Area::parse);
-    let area = require(
-        rep,
-        t,
-        "area",
-        area,
-        0..0,
-        "the routine has no area",
-        &format!("add area = \"...\", one of: {}", Area::names().join(", ")),
-    );
-    let summary = get_str(rep, t, "summary")
-        .map(|(s, _)| s.trim().to_string())
-        .unwrap_or_default();
-    let equipment = get_str_list(rep, t, "equipment");
-    let cautions = get_str_list(rep, t, "cautions");
-    let default_breathing = read_breathing(rep, t, lib);
-    let default_transition = get_duration(rep, t, "transition")
-        .map(|(d, span)| check_transition(rep, d, span))
-        .unwrap_or(DEFAULT_TRANSITION);
-    let audio = get_choice(
-        rep,
-        t,
-        "audio",
-        "audio hint",
-        &AudioHint::NAMES,
-        AudioHint::parse,
-    )
-    .unwrap_or_default();
-
-    let mut steps = Vec::new();
-    match t.get("steps") {
-        None => rep.error(
-            0..0,
-            "the routine has no steps",
-            Some("add at least one [[steps]] table with a title and a duration".into()),
-        ),
-        Some(v) => match v.get_ref() {
-            DeValue::Array(items) if items.is_empty() => rep.error(
-                v.span(),
-                "the routine has no steps",
-                Some("add at least one [[steps]] table".into()),
-            ),
-            DeValue::Array(items) => {
-                for item in items.iter() {
-                    if let Some(s) =
-                        read_step(rep, item, lib, &default_breathing, default_transition)
-                    {
-                        steps.push(s);
-                    }
-                }
-            }
-            _ => wrong_type(
-                rep,
-                "steps",
-                v,
-                "a list of [[steps]] tables",
-                "write each step as [[steps]] with a title and a duration",
-            ),
-        },
-    }
-    if !rep.is_clean() {
-        return None;
-    }
-    let routine = Routine {
-        id,
-        name: name?,
-        area: area?,
-        summary,
-        equipment,
-        cautions,
-        steps,
-        source: p.source.clone(),
-        audio,
-    };
-    if routine.total() > MAX_ROUTINE {
-        rep.error(
-            t.get("steps").map(|v| v.span()).unwrap_or(0..0),
-            format!(
-                "the routine lasts {}, longer than 3 hours",
-                crate::model::format::fmt_clock(routine.total())
-            ),
-            Some("split it into shorter routines".into()),
-        );
-        return None;
-    }
-    Some(routine)
-}
-
-/// The sound and voice keys of `config.toml`.
-fn read_sound_config(rep: &mut Reporter<'_>, t: &DeTable<'_>, c: &mut SoundConfig) {
-    if let Some(m) = get_choice(
-        rep,
-        t,
-        "sound",
-        "sound",
-        &SoundMode::NAMES,
-        SoundMode::parse,
-    ) {
-        c.sound = m;
-    }
-    if let Some(v) = get_choice(rep, t, "voice", "voice", &Voice::NAMES, Voice::parse) {
-        c.voice = v;
-    }
-    if let Some(b) = get_bool(rep, t, "breath_cues") {
-        c.breath_cues = b;
-    }
-    if let Some(b) = get_bool(rep, t, "countdown") {
-        c.countdown = b;
-    }
-    if let Some((n, span)) = get_int(rep, t, "volume") {
-        if (0..=100).contains(&n) {
-            c.volume = n as u8;
-        } else {
-            rep.error(
-                span,
-                format!("volume must be between 0 and 100, not {n}"),
-                Some(format!(
-                    "a share of full loudness; the default is {}",
-                    crate::model::config::DEFAULT_VOLUME
-                )),
-            );
-        }
-    }
-    for (key, slot, needs) in [
-        ("player", &mut c.player, &["{file}"][..]),
-        ("speech", &mut c.speech, &["{text}"][..]),
-    ] {
-        if let Some((cmd, span)) = get_str(rep, t, key) {
-            match shell_words::split(cmd).ok() {
-                Some(words) if !words.is_empty() => {
-                    if let Some(missing) = needs.iter().find(|n| !cmd.contains(*n)) {
-                        rep.error(
-                            span,
-                            format!("the {key} command has no {missing} in it"),
-                            Some(format!(
-                                "write where it goes, for example {key} = \"{}\"",
-                                if key == "player" {
-                                    "mpv --really-quiet {file}"
-                                } else {
-                                    "espeak-ng -s 150 {text}"
-                                }
-                            )),
-                        );
-                    } else {
-                        *slot = Some(cmd.to_string());
-                    }
-                }
-                _ => rep.error(
-                    span,
-                    format!("the {key} command is empty or its quotes do not close"),
-                    Some("write it as you would in a shell, e.g. \"aplay -q {file}\"".into()),
-                ),
-            }
-        }
-    }
-}
-
-fn check_transition(rep: &mut Reporter<'_>, d: Duration, span: Range<usize>) -> Duration {
-    if d > Duration::from_secs(120) {
-        rep.error(
-            span,
-            "a transition must be at most 2 minutes",
-            Some("for example transition = \"5s\"; \"0s\" for none".into()),
-        );
-        DEFAULT_TRANSITION
-    } else {
-        d
-    }
-}
-
-fn read_step(
-    rep: &mut Reporter<'_>,
-    item: &Spanned<DeValue<'_>>,
-    lib: &Library,
-    default_breathing: &Option<Breathing>,
-    default_transition: Duration,
-) -> Option<Step> {
-    let DeValue::Table(t) = item.get_ref() else {
-        wrong_type(
-            rep,
-            "each step",
-            item,
-            "a table",
-            "write each step as [[steps]]",
-        );
-        return None;
-    };
-    let before = rep.problems.len();
-    check_keys(rep, t, STEP_KEYS, "a step");
-    let title = get_text(
-        rep,
-        t,
-        "title",
-        "the step's title is empty",
-        "title = \"Suboccipital hold\"",
-    );
-    let title = require(
-        rep,
-        t,
-        "title",
-        title,
-        item.span(),
-        "a step has no title",
-        "add title = \"...\" to this [[steps]] table",
-    );
-    let step_breathing = read_breathing(rep, t, lib);
-    let pattern = match step_breathing.as_ref().or(default_breathing.as_ref()) {
-        Some(Breathing::On(p)) => Some(p.clone()),
-        _ => None,
-    };
-    let length = match (t.get("duration"), t.get("breaths")) {
-        (Some(_), Some(b)) => {
-            rep.error(
-                b.span(),
-                "a step has both `duration` and `breaths`",
-                Some("keep one: duration = \"90s\" or breaths = 9".into()),
-            );
-            None
-        }
-        (None, None) if has_typo_of(t, &["duration", "breaths"]) => None,
-        (None, None) => {
-            rep.error(
-                item.span(),
-                "a step has neither `duration` nor `breaths`",
-                Some("add duration = \"90s\" or breaths = 9".into()),
-            );
-            None
-        }
-        (Some(_), None) => {
-            get_duration(rep, t, "duration").map(|(d, span)| (Length::Time(d), span))
-        }
-        (None, Some(_)) => match get_int(rep, t, "breaths") {
-            Some((n, span)) if n < 1 => {
-                rep.error(
-                    span,
-                    format!("breaths must be at least 1, not {n}"),
-                    Some("for example breaths = 6 (about a minute at 6 breaths a minute)".into()),
-                );
-                None
-            }
-            Some((n, span)) if n > 10_000 => {
-                rep.error(
-                    span.clone(),
-                    format!("{n} breaths is far longer than a step can be"),
-                    Some("a step lasts at most 1 hour".into()),
-                );
-                None
-            }
-            Some((n, span)) => {
-                if pattern.is_none() {
-                    rep.error(span.clone(), "a step counted in breaths needs a breathing pattern", Some("set breathing = \"relaxed\" (or another pattern) on the step or the routine, or use duration".into()));
-                    None
-                } else {
-                    Some((Length::Breaths(n as u32), span))
-                }
-            }
-            None => None,
-        },
-    };
-    let planned = length.as_ref().and_then(|(l, span)| {
-        let d = match l {
-            Length::Time(d) => *d,
-            Length::Breaths(n) => pattern.as_ref().map(|p| p.cycle() * *n)?,
-        };
-        if d < MIN_STEP || d > MAX_STEP {
-            rep.error(
-                span.clone(),
-                format!(
-                    "a step must last between 1 second and 1 hour, not {}",
-                    match l {
-                        // What the file says, quotes and all: "500ms", not "0s".
-                        Length::Time(_) => rep.written(span).trim().to_string(),
-                        Length::Breaths(n) =>
-                            format!("{n} breaths ({})", crate::model::format::fmt_length(d)),
-                    }
-                ),
-                Some(DURATION_HINT.to_string()),
-            );
-            None
-        } else {
-            Some(d)
-        }
-    });
-    let pressure = read_pressure(rep, t);
-    if let (Some(_), Some(p)) = (pressure, &pattern)
-        && p.has_holds()
-    {
-        let span = t.get("breathing").map(|v| v.span()).unwrap_or(item.span());
-        rep.error(
-            span,
-            format!("breath holds (\"{}\") are not allowed during a pressure step", p.id),
-            Some("use relaxed, resonance or extended-exhale while pressing; keep hold patterns for a seated breathing step".into()),
-        );
-    }
-    let sides =
-        get_choice(rep, t, "sides", "side", &Sides::NAMES, Sides::parse).unwrap_or_default();
-    let switch_cue = get_str(rep, t, "switch_cue").map(|(s, _)| s.trim().to_string());
-    let region = get_choice(rep, t, "region", "region", &Region::names(), Region::parse);
-    let technique = get_choice(
-        rep,
-        t,
-        "technique",
-        "technique",
-        &Technique::names(),
-        Technique::parse,
-    );
-    let art = match get_str(rep, t, "art") {
-        Some((name, span)) => match lib.art.get(name) {
-            Some(a) => Some(a.clone()),
-            None => {
-                let names: Vec<&str> = lib.art.keys().map(String::as_str).collect();
-                rep.error(
-                    span,
-                    format!("unknown drawing \"{name}\""),
-                    Some(suggest(name, &names)),
-                );
-                None
-            }
-        },
-        None => None,
-    };
-    let transition = get_duration(rep, t, "transition")
-        .map(|(d, span)| check_transition(rep, d, span))
-        .unwrap_or(default_transition);
-    let instructions = get_str(rep, t, "instructions")
-        .map(|(s, _)| s.trim().to_string())
-        .unwrap_or_default();
-    let cue = get_str(rep, t, "cue").map(|(s, _)| s.trim().to_string());
-    let caution = get_str(rep, t, "caution").map(|(s, _)| s.trim().to_string());
-    let say = get_text(
-        rep,
-        t,
-        "say",
-        "the step's `say` is empty",
-        "say = \"Let the head grow heavy.\" (or leave it out)",
-    );
-    if let (Some(text), Some(v)) = (&say, t.get("say")) {
-        let n = text.chars().count();
-        if n > MAX_SAY_CHARS {
-            rep.error(
-                v.span(),
-                format!("`say` is {n} characters; a spoken cue must be at most {MAX_SAY_CHARS}"),
-                Some("keep it to one short sentence; the instructions stay on screen".into()),
-            );
-        } else if text.chars().any(char::is_control) {
-            rep.error(
-                v.span(),
-                "`say` must be one line of plain text",
-                Some("remove line breaks and tabs".into()),
-            );
-        }
-    }
-    if rep.problems.len() > before {
-        return None;
-    }
-    Some(Step {
-        title: title?,
-        length: length?.0,
-        planned: planned?,
-        instructions,
-        cue,
-        pressure,
-        breathing: pattern,
-        caution,
-        sides,
-        art,
-        transition,
-        switch_cue,
-        region,
-        technique,
-        say,
-    })
-}
-
-/// Whether an unknown key looks like a misspelling of one of `keys` (already reported,
-/// so a second "missing" error would only confuse).
-fn has_typo_of(t: &DeTable<'_>, keys: &[&str]) -> bool {
-    t.iter().any(|(k, _)| {
-        let k: &str = k.get_ref();
-        !STEP_KEYS.contains(&k) && crate::library::diag::closest(k, keys.iter().copied()).is_some()
-    })
-}
-
-fn read_pressure(rep: &mut Reporter<'_>, t: &DeTable<'_>) -> Option<Pressure> {
-    let v = t.get("pressure")?;
-    let hint = "pressure is on the 0-10 scale: a number such as 3, or a range such as \"3-4\"";
-    let bad = |rep: &mut Reporter<'_>, what: Cow<'_, str>| {
-        rep.error(
-            v.span(),
-            format!("pressure {what} is outside 0-10"),
-            Some(hint.to_string()),
-        );
-    };
-    let parse_one = |s: &str| s.trim().parse::<i64>().ok();
-    let (lo, hi) = match v.get_ref() {
-        DeValue::Integer(i) => {
-            let n = i64::from_str_radix(i.as_str(), i.radix()).unwrap_or(i64::MAX);
-            (n, n)
-        }
-        DeValue::String(s) => {
-            let parts: Vec<&str> = s.split(['-', '–']).collect();
-            match parts.as_slice() {
-                [one] => match parse_one(one) {
-                    Some(n) => (n, n),
-                    None => {
-                        rep.error(
-                            v.span(),
-                            format!("\"{s}\" is not a pressure"),
-                            Some(hint.to_string()),
-                        );
-                        return None;
-                    }
-                },
-                [a, b] => match (parse_one(a), parse_one(b)) {
-                    (Some(a), Some(b)) => (a, b),
-                    _ => {
-                        rep.error(
-                            v.span(),
-                            format!("\"{s}\" is not a pressure"),
-                            Some(hint.to_string()),
-                        );
-                        return None;
-                    }
-                },
-                _ => {
-                    rep.error(
-                        v.span(),
-                        format!("\"{s}\" is not a pressure"),
-                        Some(hint.to_string()),
-                    );
-                    return None;
-                }
-            }
-        }
-        _ => {
-            wrong_type(rep, "pressure", v, "a number or a range in quotes", hint);
-            return None;
-        }
-    };
-    if !(0..=10).contains(&lo) || !(0..=10).contains(&hi) {
-        let what = if lo == hi {
-            format!("{lo}")
-        } else {
-            format!("{lo}-{hi}")
-        };
-        bad(rep, what.into());
-        return None;
-    }
-    if lo > hi {
-        rep.error(
-            v.span(),
-            format!("pressure range {lo}-{hi} goes downwards"),
-            Some("write the lower number first, e.g. \"3-4\"".into()),
-        );
-        return None;
-    }
-    Some(Pressure {
-        low: lo as u8,
-        high: hi as u8,
     })
 }

@@ -1,0 +1,355 @@
+//! Reading spanned TOML: typed getters that report `path:line:col` with a hint, the nesting guard, and durations such as "1m 30s".
+
+use super::*;
+
+/// Parses a document, refusing pathological nesting before the parser sees it.
+pub(crate) fn parse_doc<'i>(rep: &mut Reporter<'_>, text: &'i str) -> Option<Spanned<DeTable<'i>>> {
+    if let Some(at) = too_deep(text) {
+        rep.error(
+            at..at,
+            format!("nested more than {MAX_NESTING} levels deep"),
+            Some("routine files only need a few levels of [tables] and [arrays]".into()),
+        );
+        return None;
+    }
+    match DeTable::parse(text) {
+        Ok(doc) => Some(doc),
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            let msg = e.message().trim().to_string();
+            rep.error(
+                span,
+                format!("not valid TOML: {msg}"),
+                Some("see the routine format in the README".into()),
+            );
+            None
+        }
+    }
+}
+
+/// The offset where bracket nesting passes the limit, ignoring brackets inside strings
+/// and comments. A rough scan, but it only has to be conservative.
+pub(crate) fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut in_str: Option<u8> = None;
+    let mut comment = false;
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if comment {
+            if c == b'\n' {
+                comment = false;
+            }
+        } else if let Some(q) = in_str {
+            if c == b'\\' && q == b'"' {
+                i += 1;
+            } else if c == q || c == b'\n' {
+                in_str = None;
+            }
+        } else {
+            match c {
+                b'"' | b'\'' => in_str = Some(c),
+                b'#' => comment = true,
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        return Some(i);
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+pub(crate) fn type_name(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "a whole number",
+        DeValue::Float(_) => "a decimal number",
+        DeValue::Boolean(_) => "true/false",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "a list",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+pub(crate) fn check_keys(rep: &mut Reporter<'_>, t: &DeTable<'_>, known: &[&str], what: &str) {
+    for (k, _) in t.iter() {
+        let key: &str = k.get_ref();
+        if known.contains(&key) {
+            continue;
+        }
+        // A step key written at the top of a routine is a common slip: say where it goes.
+        let hint = match crate::library::diag::closest(key, STEP_KEYS.iter().copied()) {
+            Some(step_key) if known == ROUTINE_KEYS && !ROUTINE_KEYS.contains(&step_key) => {
+                format!("`{step_key}` belongs inside a [[steps]] table")
+            }
+            _ => suggest(key, known),
+        };
+        rep.error(
+            k.span(),
+            format!("unknown key `{key}` in {what}"),
+            Some(hint),
+        );
+    }
+}
+
+/// Reports a control character or bidi override in a text value (an escape sequence would
+/// reach the terminal of everyone who runs the routine), at the character itself when it is
+/// written as is, else at the value. True when the text is clean.
+pub(crate) fn no_controls(rep: &mut Reporter<'_>, key: &str, s: &str, span: Range<usize>) -> bool {
+    let Some((_, c)) = crate::model::format::unsafe_positions(s).next() else {
+        return true;
+    };
+    let at = rep
+        .source()
+        .get(span.clone())
+        .and_then(|raw| raw.find(c))
+        .map_or(span.start, |i| span.start + i);
+    rep.error(
+        at..at + 1,
+        format!("`{key}` contains the control character U+{:04X}", c as u32),
+        Some(
+            "remove it: control characters and text-direction overrides could rewrite the terminal"
+                .into(),
+        ),
+    );
+    false
+}
+
+pub(crate) fn wrong_type(
+    rep: &mut Reporter<'_>,
+    key: &str,
+    v: &Spanned<DeValue<'_>>,
+    want: &str,
+    hint: &str,
+) {
+    rep.error(
+        v.span(),
+        format!("`{key}` must be {want}, not {}", type_name(v.get_ref())),
+        Some(hint.to_string()),
+    );
+}
+
+pub(crate) fn get_str<'t>(
+    rep: &mut Reporter<'_>,
+    t: &'t DeTable<'_>,
+    key: &str,
+) -> Option<(&'t str, Range<usize>)> {
+    let v = t.get(key)?;
+    match v.get_ref() {
+        DeValue::String(s) => {
+            if !no_controls(rep, key, s, v.span()) {
+                return None;
+            }
+            Some((s.as_ref(), v.span()))
+        }
+        _ => {
+            wrong_type(
+                rep,
+                key,
+                v,
+                "a string",
+                &format!("for example {key} = \"...\""),
+            );
+            None
+        }
+    }
+}
+
+/// A field naming one of `names`; an unknown name is reported with the closest valid one.
+pub(crate) fn get_choice<T>(
+    rep: &mut Reporter<'_>,
+    t: &DeTable<'_>,
+    key: &str,
+    what: &str,
+    names: &[&str],
+    parse: impl Fn(&str) -> Option<T>,
+) -> Option<T> {
+    let (s, span) = get_str(rep, t, key)?;
+    let v = parse(s);
+    if v.is_none() {
+        rep.error(
+            span,
+            format!("unknown {what} \"{s}\""),
+            Some(suggest(s, names)),
+        );
+    }
+    v
+}
+
+/// A text field that must not be blank, trimmed.
+pub(crate) fn get_text(
+    rep: &mut Reporter<'_>,
+    t: &DeTable<'_>,
+    key: &str,
+    empty: &str,
+    hint: &str,
+) -> Option<String> {
+    let (s, span) = get_str(rep, t, key)?;
+    if s.trim().is_empty() {
+        rep.error(span, empty, Some(hint.to_string()));
+        return None;
+    }
+    Some(s.trim().to_string())
+}
+
+/// Reports a required field that is absent (a present but bad one was reported already).
+pub(crate) fn require<T>(
+    rep: &mut Reporter<'_>,
+    t: &DeTable<'_>,
+    key: &str,
+    value: Option<T>,
+    at: Range<usize>,
+    message: &str,
+    hint: &str,
+) -> Option<T> {
+    if value.is_none() && !t.contains_key(key) {
+        rep.error(at, message, Some(hint.to_string()));
+    }
+    value
+}
+
+pub(crate) fn get_bool(rep: &mut Reporter<'_>, t: &DeTable<'_>, key: &str) -> Option<bool> {
+    let v = t.get(key)?;
+    match v.get_ref() {
+        DeValue::Boolean(b) => Some(*b),
+        _ => {
+            wrong_type(
+                rep,
+                key,
+                v,
+                "true or false",
+                &format!("for example {key} = true"),
+            );
+            None
+        }
+    }
+}
+
+pub(crate) fn get_int(
+    rep: &mut Reporter<'_>,
+    t: &DeTable<'_>,
+    key: &str,
+) -> Option<(i64, Range<usize>)> {
+    let v = t.get(key)?;
+    match v.get_ref() {
+        DeValue::Integer(i) => match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
+            Ok(n) => Some((n, v.span())),
+            Err(_) => {
+                rep.error(v.span(), format!("`{key}` is far too large"), None);
+                None
+            }
+        },
+        _ => {
+            wrong_type(
+                rep,
+                key,
+                v,
+                "a whole number",
+                &format!("for example {key} = 3"),
+            );
+            None
+        }
+    }
+}
+
+pub(crate) fn get_str_list(rep: &mut Reporter<'_>, t: &DeTable<'_>, key: &str) -> Vec<String> {
+    let Some(v) = t.get(key) else {
+        return Vec::new();
+    };
+    let hint = format!("for example {key} = [\"first\", \"second\"]");
+    match v.get_ref() {
+        DeValue::Array(items) => items
+            .iter()
+            .filter_map(|item| match item.get_ref() {
+                DeValue::String(s) => {
+                    no_controls(rep, &format!("each item of `{key}`"), s, item.span())
+                        .then(|| s.to_string())
+                }
+                _ => {
+                    wrong_type(
+                        rep,
+                        &format!("each item of `{key}`"),
+                        item,
+                        "a string",
+                        &hint,
+                    );
+                    None
+                }
+            })
+            .collect(),
+        _ => {
+            wrong_type(rep, key, v, "a list of strings", &hint);
+            Vec::new()
+        }
+    }
+}
+
+pub(crate) fn get_duration(
+    rep: &mut Reporter<'_>,
+    t: &DeTable<'_>,
+    key: &str,
+) -> Option<(Duration, Range<usize>)> {
+    let v = t.get(key)?;
+    let DeValue::String(s) = v.get_ref() else {
+        wrong_type(rep, key, v, "a duration in quotes", DURATION_HINT);
+        return None;
+    };
+    match parse_duration(s) {
+        Some(d) => Some((d, v.span())),
+        None => {
+            rep.error(
+                v.span(),
+                format!("\"{s}\" is not a duration"),
+                Some(DURATION_HINT.to_string()),
+            );
+            None
+        }
+    }
+}
+
+/// A sub-table such as `[hooks]`; any other type is reported.
+pub(crate) fn get_table<'t, 'i>(
+    rep: &mut Reporter<'_>,
+    t: &'t DeTable<'i>,
+    key: &str,
+) -> Option<&'t DeTable<'i>> {
+    let v = t.get(key)?;
+    match v.get_ref() {
+        DeValue::Table(sub) => Some(sub),
+        _ => {
+            wrong_type(rep, key, v, "a table", &format!("write it as [{key}]"));
+            None
+        }
+    }
+}
+
+/// humantime's forms ("90s", "1m 30s", "5s 500ms"), plus a single decimal number with a
+/// unit ("5.5s", "1.5m"), which people naturally write for breathing patterns.
+pub fn parse_duration(s: &str) -> Option<Duration> {
+    let s = s.trim();
+    if s.is_empty() || s.len() > 64 {
+        return None;
+    }
+    if let Ok(d) = humantime::parse_duration(s) {
+        return Some(d);
+    }
+    let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+    let (num, unit) = s.split_at(split);
+    let n: f64 = num.parse().ok()?;
+    let scale = match unit.trim() {
+        "ms" => 0.001,
+        "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
+        "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
+        "h" | "hr" | "hour" | "hours" => 3600.0,
+        _ => return None,
+    };
+    let secs = n * scale;
+    (secs.is_finite() && secs < 1e9).then(|| Duration::from_secs_f64(secs))
+}
