@@ -3,6 +3,7 @@
 //! report has its own file (`report.rs`); the times these commands take are read by
 //! `core::when`.
 
+use crate::model::format::plural;
 use std::borrow::Borrow;
 use std::io::{self, Write};
 
@@ -322,10 +323,6 @@ pub fn last_external_line(stats: &Stats) -> Option<String> {
         last.self_care_since,
         plural(last.self_care_since)
     ))
-}
-
-fn plural(n: u32) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 fn pain_cells(p: &PainStats) -> (String, String) {

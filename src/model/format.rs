@@ -74,6 +74,11 @@ pub fn fmt_length_secs(secs: f64) -> String {
     }
 }
 
+/// The "s" that makes a count's noun plural: `format!("{n} session{}", plural(n))`.
+pub fn plural(n: u32) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
 /// "today", "yesterday", "3 days ago" ("in 2 days" for a clock that was ahead).
 pub fn fmt_days_ago(days: i32) -> String {
     match days {

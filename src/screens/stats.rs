@@ -8,6 +8,7 @@
 //! window's width and drawn whole into an off-screen buffer; when it is taller than the
 //! window, ↑↓ move between its sections and only the visible rows are copied out.
 
+use crate::model::format::plural;
 use std::time::Instant;
 
 use ratatui::Frame;
@@ -746,10 +747,6 @@ fn relief_height(routines: u16, w: u16) -> u16 {
         n if relief_one_line(w) => 1 + n,
         n => 1 + 2 * n,
     }
-}
-
-fn plural(n: u32) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// "18 min", "40 s": minutes as every length in words is written.
