@@ -236,11 +236,14 @@ fn hook_lines(log: &Path) -> Vec<BTreeMap<String, String>> {
         .collect()
 }
 
+/// Waits for `n` hook files, each written in full: the shell creates a file before the
+/// pipeline has written its line, so an empty one is still being written.
 fn wait_for_count(log: &Path, n: usize) -> Vec<BTreeMap<String, String>> {
     let start = Instant::now();
     loop {
         let l = hook_lines(log);
-        if l.len() >= n || start.elapsed() > PATIENCE {
+        let complete = l.iter().all(|m| m.contains_key("EVENT"));
+        if (l.len() >= n && complete) || start.elapsed() > PATIENCE {
             return l;
         }
         thread::sleep(Duration::from_millis(50));
