@@ -314,11 +314,15 @@ impl Home {
     }
 
     /// The list's and the detail pane's areas within the body.
-    fn panes(body: Rect) -> (Rect, Option<Rect>) {
-        // On a very wide window the two panes keep a readable width, side by side in the
-        // middle, so a step's title is never 150 columns from its time.
+    /// On a very wide window home keeps a readable width in the middle (the header, the
+    /// notices and both panes alike), so nothing sits 150 columns from what it belongs to.
+    fn readable(area: Rect) -> Rect {
         const MOST: u16 = 46 + 84;
-        let body = crate::ui::centered(body, body.width.min(MOST), body.height);
+        crate::ui::centered(area, area.width.min(MOST), area.height)
+    }
+
+    fn panes(body: Rect) -> (Rect, Option<Rect>) {
+        let body = Home::readable(body);
         if body.width >= 64 {
             let list_w = (body.width * 12 / 25).clamp(32, 46);
             let [list, detail] =
@@ -664,12 +668,14 @@ impl Screen for Home {
         let t = ctx.theme;
         let [head, body, foot] = crate::ui::screen_areas(area);
         let header = ctx.header.unwrap_or_default();
+        let head = Home::readable(head);
         let [l, r] = Layout::horizontal([Constraint::Length(10), Constraint::Min(0)]).areas(head);
         frame.render_widget(Line::styled(" knotless", t.title), l);
         // Too long for a narrow terminal: cut at its end (with "…"), never at its start.
         let header = crate::ui::fit_right(&format!("{header} "), usize::from(r.width));
         frame.render_widget(Line::styled(header, t.muted).right_aligned(), r);
         let (top, body) = self.split_body(body, ctx);
+        let top = Home::readable(top);
         frame.render_widget(Paragraph::new(self.notices(ctx, top.width)), top);
         let (list, detail) = Home::panes(body);
         self.render_list(frame, list, ctx);
