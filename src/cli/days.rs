@@ -275,15 +275,23 @@ pub fn write_days(out: &mut dyn Write, log: &DayLog, format: DaysFormat) -> io::
     Ok(())
 }
 
-/// The 4-week view for `now`, from the day log and the sessions tallied from the history.
+/// The 4-week view for `now`: the day log read from `data` (its warnings said on stderr)
+/// beside the sessions tallied from the history, `count` windows back.
 pub fn summary(
-    log: &DayLog,
+    data: &Path,
     sessions: &SessionDays,
     now: &Zoned,
     count: usize,
     started: Option<Date>,
-) -> DaysSummary {
-    days::summarize(&log.answers, sessions, now.date(), count, started)
+) -> Result<DaysSummary, UserError> {
+    let log = load_days(data)?;
+    Ok(days::summarize(
+        &log.answers,
+        sessions,
+        now.date(),
+        count,
+        started,
+    ))
 }
 
 const EXPLAIN: &str = "Counts are of answered days. A rate per 28 days is given once 21 of a \

@@ -526,14 +526,13 @@ fn stats_cmd(
         .map_err(|e| e.to_string())?;
     warn_history(&warnings);
     let stats = b.finish();
-    let log = days::load_days(data)?;
     let four_weeks = days::summary(
-        &log,
+        data,
         &sessions,
         &now,
         crate::core::days::STATS_WINDOWS,
         started,
-    );
+    )?;
     let r = if json {
         let both = days::StatsJson {
             stats: &stats,
@@ -568,14 +567,13 @@ fn report_cmd(
         })
         .map_err(|e| e.to_string())?;
     warn_history(&loaded.warnings);
-    let log = days::load_days(data)?;
     let four_weeks = days::summary(
-        &log,
+        data,
         &sessions,
         &now,
         crate::core::days::REPORT_WINDOWS,
         started,
-    );
+    )?;
     crate::cli::report::write_report(out, &loaded.records, Some(from), &now)
         .and_then(|()| days::write_markdown(out, &four_weeks))
         .map_err(|e| e.to_string())
