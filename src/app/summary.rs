@@ -45,7 +45,7 @@ pub fn request(env: &Env) -> Request {
 /// Reads the header line (from the end of the files, cheap at any size) and each routine's
 /// last-done line. Touches nothing of the app: the event loop runs it on its own thread.
 pub fn read(req: Request) -> Figures {
-    // Lets tests/hostile_cli.rs hold the read up, to show that keys and signals are answered
+    // Lets tests/e2e/hostile_cli.rs hold the read up, to show that keys and signals are answered
     // meanwhile. Debug builds only.
     #[cfg(debug_assertions)]
     if let Some(ms) = std::env::var("KNOTLESS_TEST_SLOW_SUMMARY_MS")

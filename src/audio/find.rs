@@ -1,5 +1,6 @@
 //! Finding what can make sound: a WAV player and a speech command, configured or on PATH.
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -96,39 +97,45 @@ pub struct Found {
     pub render: Option<Template>,
 }
 
-/// The configured player, else the first of [`PLAYERS`] on PATH.
-pub fn player(cfg: &SoundConfig) -> Option<Found> {
+/// Where `name` is in `path` (a `PATH`-style list of folders), if anywhere.
+fn which(name: &str, path: Option<&OsStr>) -> Option<PathBuf> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    which::which_in(name, path, cwd).ok()
+}
+
+/// The configured player, else the first of [`PLAYERS`] in `path`.
+pub fn player(cfg: &SoundConfig, path: Option<&OsStr>) -> Option<Found> {
     if let Some(t) = cfg.player.as_deref().and_then(Template::parse) {
-        let path = which::which(t.program()).ok();
+        let found = which(t.program(), path);
         return Some(Found {
             name: t.program().to_string(),
-            run: t.at(path.as_deref()),
-            path,
+            run: t.at(found.as_deref()),
+            path: found,
             render: None,
         });
     }
     PLAYERS.iter().find_map(|(name, words)| {
-        which::which(name).ok().map(|path| Found {
+        which(name, path).map(|found| Found {
             name: name.to_string(),
-            run: Template::of(words).at(Some(&path)),
-            path: Some(path),
+            run: Template::of(words).at(Some(&found)),
+            path: Some(found),
             render: None,
         })
     })
 }
 
 /// The configured speech command (it renders to files when it has `{file}`), else the
-/// first of [`SPEAKERS`] on PATH. Speech loudness follows `volume` where the command has a
+/// first of [`SPEAKERS`] in `path`. Speech loudness follows `volume` where the command has a
 /// setting for it (espeak-ng's amplitude).
-pub fn speech(cfg: &SoundConfig) -> Option<Found> {
+pub fn speech(cfg: &SoundConfig, path: Option<&OsStr>) -> Option<Found> {
     if let Some(t) = cfg.speech.as_deref().and_then(Template::parse) {
         let renders = t.has("{file}");
         let name = t.program().to_string();
-        let path = which::which(&name).ok();
-        let t = t.at(path.as_deref());
+        let found = which(&name, path);
+        let t = t.at(found.as_deref());
         return Some(Found {
             name,
-            path,
+            path: found,
             run: t.clone(),
             render: renders.then_some(t),
         });
@@ -140,11 +147,11 @@ pub fn speech(cfg: &SoundConfig) -> Option<Found> {
         words: words.iter().map(|w| w.replace("{amp}", &amp)).collect(),
     };
     SPEAKERS.iter().find_map(|(name, run, render)| {
-        which::which(name).ok().map(|path| Found {
+        which(name, path).map(|found| Found {
             name: name.to_string(),
-            run: fill(run).at(Some(&path)),
-            render: render.map(|r| fill(r).at(Some(&path))),
-            path: Some(path),
+            run: fill(run).at(Some(&found)),
+            render: render.map(|r| fill(r).at(Some(&found))),
+            path: Some(found),
         })
     })
 }

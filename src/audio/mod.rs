@@ -14,6 +14,7 @@ pub mod find;
 mod reaper;
 
 use std::collections::HashMap;
+use std::ffi::OsStr;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -78,9 +79,15 @@ pub fn cache_dir() -> Option<PathBuf> {
 }
 
 impl Audio {
-    /// Looks for a player and a speech command as the settings say; `quiet` (the flag)
-    /// silences everything. Writes nothing yet.
+    /// Looks for a player and a speech command as the settings say, on `PATH`; `quiet`
+    /// (the flag) silences everything. Writes nothing yet.
     pub fn new(cfg: &SoundConfig, bell: bool, quiet: bool) -> Audio {
+        Audio::searching(cfg, bell, quiet, std::env::var_os("PATH").as_deref())
+    }
+
+    /// Like [`Audio::new`], looking for programs in `path` (a `PATH`-style list) instead of
+    /// this process's `PATH`, which a test must not change while other threads start programs.
+    pub fn searching(cfg: &SoundConfig, bell: bool, quiet: bool, path: Option<&OsStr>) -> Audio {
         let mut cfg = cfg.clone();
         if quiet {
             cfg.sound = SoundMode::Off;
@@ -88,9 +95,9 @@ impl Audio {
         }
         let wants_player =
             matches!(cfg.sound, SoundMode::Auto | SoundMode::Tones) || cfg.voice == Voice::Steps;
-        let player = wants_player.then(|| find::player(&cfg)).flatten();
+        let player = wants_player.then(|| find::player(&cfg, path)).flatten();
         let speech = (cfg.voice == Voice::Steps)
-            .then(|| find::speech(&cfg))
+            .then(|| find::speech(&cfg, path))
             .flatten();
         let bell_ok = bell && !quiet;
         let (output, notice) = match (cfg.sound, &player) {

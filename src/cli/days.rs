@@ -2,7 +2,7 @@
 //! (export), and the 4-week view as text (in `stats`) and Markdown (in `report`).
 //!
 //! Every sentence here reports counts. None claims a cause, a correlation, a trigger or a
-//! percentage of help; `tests/days_cli.rs` scans every text these writers produce.
+//! percentage of help; `tests/e2e/days_cli.rs` scans every text these writers produce.
 
 use std::io::{self, BufRead, Write};
 use std::path::Path;

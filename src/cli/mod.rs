@@ -364,7 +364,7 @@ fn start_app(env: crate::app::Env, first: crate::app::Route) -> Result<ExitCode,
 /// Runs once right after the first frame, and after each saved session, before the
 /// history's figures are read.
 fn warm_up(env: &mut crate::app::Env) {
-    // Lets tests/e2e.rs check that a panic gives the terminal back: it needs a real panic
+    // Lets tests/e2e/tui.rs check that a panic gives the terminal back: it needs a real panic
     // in the real binary, mid-TUI. Debug builds only.
     #[cfg(debug_assertions)]
     if std::env::var_os("KNOTLESS_TEST_PANIC").is_some() {

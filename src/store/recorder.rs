@@ -426,7 +426,7 @@ mod tests {
     /// Item 2 with a history file that refuses the line: this machine's history file is a
     /// link to `/dev/full` (which would answer "no space"; a device is never written to at
     /// all); the session is kept aside whole. The full disk itself is
-    /// `tests/hostile_cli.rs::a_full_disk_leaves_no_torn_line` and
+    /// `tests/e2e/hostile_cli.rs::a_full_disk_leaves_no_torn_line` and
     /// `history::hostile_tests::a_short_write_is_cut_back_and_reported`.
     #[cfg(target_os = "linux")]
     #[test]

@@ -6,13 +6,27 @@ use std::time::Instant;
 
 use knotless::app::{App, Env, Route};
 
-mod draw;
+pub mod draw;
 pub use draw::{buffer_text, draw};
 use knotless::library::Library;
 use knotless::model::config::ThemeName;
 use knotless::store::paths::Paths;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Tests that start child processes hold [`spawning`] while they do; tests that depend on
+/// which process holds a file lock hold [`alone`]. Between fork and exec a child holds copies
+/// of all the parent's open files, so a lock another test thread just released can look
+/// held for a moment while any test in the binary starts a process.
+static PROCESSES: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
+pub fn spawning() -> std::sync::RwLockReadGuard<'static, ()> {
+    PROCESSES.read().unwrap_or_else(|e| e.into_inner())
+}
+
+pub fn alone() -> std::sync::RwLockWriteGuard<'static, ()> {
+    PROCESSES.write().unwrap_or_else(|e| e.into_inner())
+}
 
 /// "Today" for every screen test: Tuesday 24 November 2026, 10:00 in London.
 pub fn fixed_now() -> jiff::Zoned {

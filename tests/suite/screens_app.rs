@@ -1,7 +1,7 @@
 //! Snapshots of home, help, the first-run notice and the before screen, at 80×24 and
 //! 40×12, plus buffer assertions that mono sends no colour and still marks the selection.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use knotless::model::config::ThemeName;

@@ -1,7 +1,7 @@
 //! Issue 11, item 2: the Stats screen and `stats --period … --json` show the same figures for
 //! the same period, and the screen says which period it shows.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

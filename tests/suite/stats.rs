@@ -1,7 +1,7 @@
 //! The Stats figures: what counts, weeks and days in local time across DST changes, pain
 //! averages, professional sessions.
 
-mod common;
+use crate::common;
 
 use common::{external, rec, with_pain};
 use jiff::Zoned;

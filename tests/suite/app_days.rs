@@ -2,7 +2,7 @@
 //! and the Stats screen's 4-week view and period key — all through the app, with a fixed
 //! clock (Tuesday 24 November 2026, 10:00 in London: a morning).
 
-mod common;
+use crate::common;
 
 use common::{TestApp, rec, with_pain};
 use knotless::app::Route;

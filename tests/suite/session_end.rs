@@ -2,7 +2,7 @@
 //! marks the history as changed, and the event loop re-reads it after that frame
 //! (PRODUCT.md section 7: each step ends within one frame of when it should).
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use knotless::model::config::ThemeName;

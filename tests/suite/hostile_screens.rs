@@ -2,7 +2,7 @@
 //! player's lines, the home header is never cut from its start, and no control character
 //! or bidi override from data reaches a drawn frame.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use knotless::model::config::ThemeName;

@@ -1,7 +1,7 @@
 //! Text output of history, stats, report and log, and the time parsers behind --since,
 //! --until and --at.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -119,7 +119,7 @@ fn every_folder_is_a_known_layer() {
     for name in layers().keys() {
         assert!(
             LAYERS.iter().any(|(l, _)| l == name),
-            "src/{name}/ is not in the layer table of tests/layers.rs: give it its place"
+            "src/{name}/ is not in the layer table of tests/suite/layers.rs: give it its place"
         );
     }
 }

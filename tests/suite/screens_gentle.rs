@@ -2,7 +2,7 @@
 //! a big bright block, reduced motion never flashes, and every key does what the footer
 //! says.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use knotless::model::config::{Motion, ThemeName};

@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 use knotless::core::hook_facts::{HookCall, HookWatch};
 use knotless::core::session::{Options, Session};
 use knotless::hooks::HookRunner;
+
+use crate::common;
 use knotless::library::Library;
 use knotless::model::config::{HookConfig, HookEvent};
 use knotless::model::routine::Routine;
@@ -181,6 +183,7 @@ fn a_hook_gets_its_variables_and_no_terminal() {
         "{{ echo \"$KNOTLESS_EVENT|$KNOTLESS_STEP|$KNOTLESS_SIDE\"; [ -t 0 ] || echo no-tty; }} > '{}.tmp' && mv '{0}.tmp' '{0}'",
         out.display()
     );
+    let _spawning = common::spawning();
     let mut r = HookRunner::new(
         &config(&[(HookEvent::StepStart, &cmd)], Duration::from_secs(10)),
         true,
@@ -204,6 +207,7 @@ fn a_hook_gets_its_variables_and_no_terminal() {
 
 #[test]
 fn a_missing_command_is_reported_once() {
+    let _spawning = common::spawning();
     let mut r = HookRunner::new(
         &config(
             &[(HookEvent::StepStart, "no-such-command-knotless-test")],
@@ -237,6 +241,7 @@ fn a_hook_over_its_time_limit_is_stopped_with_everything_it_started() {
     let d = tempfile::tempdir().unwrap();
     let pid_file = d.path().join("pid");
     let cmd = format!("echo $$ > '{}'; sleep 60; sleep 60", pid_file.display());
+    let _spawning = common::spawning();
     let mut r = HookRunner::new(
         &config(
             &[(HookEvent::SessionStart, &cmd)],
@@ -274,6 +279,7 @@ fn no_hooks_runs_nothing() {
     let d = tempfile::tempdir().unwrap();
     let marker = d.path().join("ran");
     let cmd = format!("touch '{}'", marker.display());
+    let _spawning = common::spawning();
     let mut r = HookRunner::new(
         &config(&[(HookEvent::SessionStart, &cmd)], Duration::from_secs(10)),
         false,

@@ -178,28 +178,15 @@ fn cfg(sound: SoundMode, voice: Voice) -> SoundConfig {
     }
 }
 
-/// The tests below change PATH for this process; they take turns.
-static PATH_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn with_path<T>(dir: &Path, f: impl FnOnce() -> T) -> T {
-    let _g = PATH_LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    let old = std::env::var_os("PATH");
-    // SAFETY: every test that touches PATH holds PATH_LOCK, and none reads it otherwise.
-    unsafe { std::env::set_var("PATH", dir) };
-    let r = f();
-    match old {
-        Some(p) => unsafe { std::env::set_var("PATH", p) },
-        None => unsafe { std::env::remove_var("PATH") },
-    }
-    r
-}
-
 #[test]
 fn with_no_player_auto_rings_the_bell_and_says_so_once() {
     let empty = bin(&[]);
-    let mut a = with_path(empty.path(), || {
-        Audio::new(&cfg(SoundMode::Auto, Voice::Off), true, false)
-    });
+    let mut a = Audio::searching(
+        &cfg(SoundMode::Auto, Voice::Off),
+        true,
+        false,
+        Some(empty.path().as_os_str()),
+    );
     assert_eq!(a.output(), &Out::Bell);
     assert!(a.take_notice().unwrap().contains("using the terminal bell"));
     assert_eq!(a.take_notice(), None, "the notice comes once");
@@ -212,18 +199,27 @@ fn with_no_player_auto_rings_the_bell_and_says_so_once() {
     assert_eq!(a.perform(&Cue::Tone(Tone::End)), Performed::Bell);
     assert_eq!(a.take_notice(), None);
     // --quiet and `bell = false` silence even the bell; sound = "tones" never rings it.
-    let quiet = with_path(empty.path(), || {
-        Audio::new(&cfg(SoundMode::Auto, Voice::Steps), true, true)
-    });
+    let quiet = Audio::searching(
+        &cfg(SoundMode::Auto, Voice::Steps),
+        true,
+        true,
+        Some(empty.path().as_os_str()),
+    );
     assert_eq!(quiet.output(), &Out::Silent);
     assert!(quiet.options(Default::default()).is_silent());
-    let no_bell = with_path(empty.path(), || {
-        Audio::new(&cfg(SoundMode::Auto, Voice::Off), false, false)
-    });
+    let no_bell = Audio::searching(
+        &cfg(SoundMode::Auto, Voice::Off),
+        false,
+        false,
+        Some(empty.path().as_os_str()),
+    );
     assert_eq!(no_bell.output(), &Out::Silent);
-    let tones = with_path(empty.path(), || {
-        Audio::new(&cfg(SoundMode::Tones, Voice::Off), true, false)
-    });
+    let tones = Audio::searching(
+        &cfg(SoundMode::Tones, Voice::Off),
+        true,
+        false,
+        Some(empty.path().as_os_str()),
+    );
     assert_eq!(tones.output(), &Out::Silent);
 }
 
@@ -232,9 +228,12 @@ fn a_player_that_hangs_is_killed_and_one_that_fails_is_reported_once() {
     let b = bin(&[("pw-play", "echo junk >&2; exec sleep 30")]);
     let k = tempfile::tempdir().unwrap();
     let r = Library::load(None).routines[0].clone();
-    let mut a = with_path(b.path(), || {
-        Audio::new(&cfg(SoundMode::Tones, Voice::Off), true, false)
-    })
+    let mut a = Audio::searching(
+        &cfg(SoundMode::Tones, Voice::Off),
+        true,
+        false,
+        Some(b.path().as_os_str()),
+    )
     .with_cache(Some(k.path().to_path_buf()));
     a.prepare(&r);
     assert_eq!(a.perform(&Cue::Tone(Tone::Step)), Performed::Nothing);
@@ -247,9 +246,12 @@ fn a_player_that_hangs_is_killed_and_one_that_fails_is_reported_once() {
     assert_eq!(a.running(), 0, "the hung player was not killed");
 
     let b = bin(&[("pw-play", "exit 3")]);
-    let mut a = with_path(b.path(), || {
-        Audio::new(&cfg(SoundMode::Tones, Voice::Off), true, false)
-    })
+    let mut a = Audio::searching(
+        &cfg(SoundMode::Tones, Voice::Off),
+        true,
+        false,
+        Some(b.path().as_os_str()),
+    )
     .with_cache(Some(k.path().to_path_buf()));
     a.prepare(&r);
     a.take_notice();
@@ -294,9 +296,12 @@ fn real_speech_renders_a_step_to_a_file_sox_can_hear() {
         b.path().display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let mut a = with_path(Path::new(&dirs), || {
-        Audio::new(&cfg(SoundMode::Tones, Voice::Steps), true, false)
-    })
+    let mut a = Audio::searching(
+        &cfg(SoundMode::Tones, Voice::Steps),
+        true,
+        false,
+        Some(std::ffi::OsStr::new(&dirs)),
+    )
     .with_cache(Some(k.path().to_path_buf()));
     assert_eq!(a.speech().map(|s| s.name.as_str()), Some("espeak-ng"));
     let (file, len) = a

@@ -384,22 +384,36 @@ fn a_hook_sleeping_a_minute_delays_no_step_end() {
     c.send("q");
 }
 
+/// `run hook-routine --plain` in `d`, started now and left running (it takes 20 s, so the
+/// tests start it alongside whatever else they wait for).
+fn plain(d: &Dirs, extra: &[&str]) -> std::process::Child {
+    std::process::Command::new(BIN)
+        .args(extra)
+        .args(["run", "hook-routine", "--plain"])
+        .env("KNOTLESS_CONFIG_DIR", &d.config)
+        .env("KNOTLESS_DATA_DIR", &d.data)
+        .env("HOOK_LOG", &d.log)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
 #[test]
 fn a_missing_hook_command_is_reported_once() {
-    let d = Dirs::new("step_start = \"no-such-command-knotless-e2e\"\n");
+    let hooks = "step_start = \"no-such-command-knotless-e2e\"\n";
+    let d = Dirs::new(hooks);
+    // Plain mode prints the report on stderr, once, for four failing step starts.
+    let p = Dirs::new(hooks);
+    let plain = plain(&p, &[]);
     let mut t = Term::spawn(&d, &["run", "hook-routine"], &[]);
     t.wait_for("Press Enter when you are ready.");
     t.send("\r");
     let s = t.wait_for("step_start hook failed");
     assert!(s.contains("command not found"), "{s}");
     t.wait_for("Saved to your history.");
-    // Plain mode prints the report on stderr, once, for four failing step starts.
-    let out = std::process::Command::new(BIN)
-        .args(["run", "hook-routine", "--plain"])
-        .env("KNOTLESS_CONFIG_DIR", &d.config)
-        .env("KNOTLESS_DATA_DIR", &d.data)
-        .output()
-        .unwrap();
+    let out = plain.wait_with_output().unwrap();
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
@@ -412,31 +426,20 @@ fn a_missing_hook_command_is_reported_once() {
 
 #[test]
 fn no_hooks_runs_none() {
-    let d = Dirs::new(&format!(
-        "session_start = \"{RECORD}\"\nsession_end = \"{RECORD}\"\n"
-    ));
-    let out = std::process::Command::new(BIN)
-        .args(["--no-hooks", "run", "hook-routine", "--plain"])
-        .env("KNOTLESS_CONFIG_DIR", &d.config)
-        .env("KNOTLESS_DATA_DIR", &d.data)
-        .env("HOOK_LOG", &d.log)
-        .output()
-        .unwrap();
+    let hooks = format!("session_start = \"{RECORD}\"\nsession_end = \"{RECORD}\"\n");
+    let off = Dirs::new(&hooks);
+    // The same run without the flag does call them (so the check can fail), at the same time.
+    let on = Dirs::new(&hooks);
+    let without = plain(&off, &["--no-hooks"]);
+    let with = plain(&on, &[]);
+    let out = without.wait_with_output().unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    assert!(with.wait_with_output().unwrap().status.success());
+    assert_eq!(wait_for_count(&on.log, 2).len(), 2);
     thread::sleep(Duration::from_millis(500));
-    assert!(hook_lines(&d.log).is_empty());
-    // Without the flag the same run does call them (so the check above can fail).
-    let out = std::process::Command::new(BIN)
-        .args(["run", "hook-routine", "--plain"])
-        .env("KNOTLESS_CONFIG_DIR", &d.config)
-        .env("KNOTLESS_DATA_DIR", &d.data)
-        .env("HOOK_LOG", &d.log)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    assert_eq!(wait_for_count(&d.log, 2).len(), 2);
+    assert!(hook_lines(&off.log).is_empty());
 }

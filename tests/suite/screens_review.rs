@@ -4,13 +4,13 @@
 //! Snapshots at 80×24 and 40×12, every filter, the detail view, an empty history, and
 //! buffer assertions for what snapshots cannot see (colour, the selection).
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use knotless::model::config::ThemeName;
 use ratatui::style::{Color, Modifier};
 
-const FIXTURE: &str = include_str!("fixtures/review_history.jsonl");
+const FIXTURE: &str = include_str!("../fixtures/review_history.jsonl");
 
 /// The app on its home screen with the fixture history in place.
 fn with_history(theme: ThemeName) -> TestApp {

@@ -2,7 +2,7 @@
 //! the terminal over), the library reloads after an edit, on `r`, and on a key when the
 //! routines folder changed; the user's routines are marked as theirs.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use knotless::library::edit::EditOutcome;

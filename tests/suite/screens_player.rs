@@ -2,7 +2,7 @@
 //! paused, switch-sides, transition and finish states at 80×24 and 40×12, and the history
 //! file it writes.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use knotless::model::config::ThemeName;

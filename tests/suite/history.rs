@@ -1,7 +1,7 @@
 //! The history store: appending, reading broken files, amendments, concurrency, recovery of
 //! dead sessions, and write failures.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::io::Write;
@@ -13,15 +13,6 @@ use common::{external, line, rec, with_pain};
 use knotless::model::record::{Amendment, Outcome, SessionRecord, StepRecord, StepStatus};
 use knotless::store::history::{self, Detail, InProgress, Records};
 use proptest::prelude::*;
-
-/// Tests that fork child processes, and tests that depend on who holds a session lock,
-/// take this in turn: a child briefly shares the parent's open files between fork and
-/// exec, so a lock released by one test thread can look held to another for a moment.
-static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn serial() -> std::sync::MutexGuard<'static, ()> {
-    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 fn data_dir() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
@@ -395,7 +386,7 @@ fn child(test: &str) -> Command {
 
 #[test]
 fn processes_appending_at_once_lose_nothing() {
-    let _serial = serial();
+    let _alone = common::alone();
     let (_tmp, data) = data_dir();
     let children: Vec<_> = (0..4)
         .map(|n| {
@@ -460,7 +451,7 @@ fn in_progress_files(data: &Path) -> Vec<String> {
 
 #[test]
 fn a_finished_session_is_appended_and_its_files_removed() {
-    let _serial = serial();
+    let _alone = common::alone();
     let (_tmp, data) = data_dir();
     let mut r = running("s1");
     let mut progress = InProgress::begin(&data, &r).unwrap();
@@ -478,7 +469,7 @@ fn a_finished_session_is_appended_and_its_files_removed() {
 
 #[test]
 fn a_dead_session_is_recovered_once_as_interrupted_with_its_steps() {
-    let _serial = serial();
+    let _alone = common::alone();
     let (_tmp, data) = data_dir();
     let mut r = running("s2");
     let mut progress = InProgress::begin(&data, &r).unwrap();
@@ -511,7 +502,7 @@ fn a_dead_session_is_recovered_once_as_interrupted_with_its_steps() {
 
 #[test]
 fn recovery_without_a_lock_file_or_an_end_time_uses_the_file_time() {
-    let _serial = serial();
+    let _alone = common::alone();
     let (_tmp, data) = data_dir();
     let r = running("s3");
     let mut json = serde_json::to_value(&r).unwrap();
@@ -529,7 +520,7 @@ fn recovery_without_a_lock_file_or_an_end_time_uses_the_file_time() {
 
 #[test]
 fn recovery_is_idempotent_when_removal_failed_after_the_append() {
-    let _serial = serial();
+    let _alone = common::alone();
     let (_tmp, data) = data_dir();
     let mut r = running("s4");
     let progress = InProgress::begin(&data, &r).unwrap();
@@ -552,7 +543,7 @@ fn recovery_is_idempotent_when_removal_failed_after_the_append() {
 
 #[test]
 fn an_unreadable_snapshot_is_moved_aside_never_deleted() {
-    let _serial = serial();
+    let _alone = common::alone();
     let (_tmp, data) = data_dir();
     let dir = history::in_progress_dir(&data);
     fs::create_dir_all(&dir).unwrap();
@@ -584,7 +575,7 @@ fn an_unreadable_snapshot_is_moved_aside_never_deleted() {
 
 #[test]
 fn a_second_begin_for_the_same_id_is_refused_while_the_first_lives() {
-    let _serial = serial();
+    let _alone = common::alone();
     let (_tmp, data) = data_dir();
     let r = running("s7");
     let first = InProgress::begin(&data, &r).unwrap();
@@ -625,7 +616,7 @@ fn child_session_holder() {
 
 #[test]
 fn a_killed_process_is_recovered_but_a_live_one_is_not() {
-    let _serial = serial();
+    let _alone = common::alone();
     let (_tmp, data) = data_dir();
     fs::create_dir_all(&data).unwrap();
     /// Kills the child if an assertion fails first, so no process outlives the test.
@@ -674,7 +665,7 @@ fn permissions_are_ignored(dir: &Path) -> bool {
 #[cfg(unix)]
 #[test]
 fn a_read_only_data_directory_gives_a_clear_message() {
-    let _serial = serial();
+    let _alone = common::alone();
     use std::os::unix::fs::PermissionsExt;
     let (_tmp, data) = data_dir();
     fs::create_dir_all(&data).unwrap();
@@ -701,13 +692,13 @@ fn a_read_only_data_directory_gives_a_clear_message() {
 
 /// A history file that refuses the final line — a link to /dev/full (works even as root;
 /// since issue 10 a device is never written to at all, so the refusal comes before the
-/// "no space" /dev/full would give; a real full disk is `tests/hostile_cli.rs`): the
+/// "no space" /dev/full would give; a real full disk is `tests/e2e/hostile_cli.rs`): the
 /// session stays in its in-progress file, marked final, and is logged with its real outcome
 /// once the history can be written again.
 #[cfg(target_os = "linux")]
 #[test]
 fn a_full_disk_keeps_the_finished_session_for_later() {
-    let _serial = serial();
+    let _alone = common::alone();
     if !Path::new("/dev/full").exists() {
         eprintln!("skipped: no /dev/full");
         return;
