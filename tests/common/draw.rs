@@ -4,13 +4,33 @@
 use knotless::app::App;
 use ratatui::buffer::Buffer;
 
-/// Lays the app out for a `width`×`height` window and draws it into an off-screen buffer.
+type Off = ratatui::Terminal<ratatui::backend::TestBackend>;
+
+thread_local! {
+    /// One off-screen terminal per thread, made again when the size changes: tests draw
+    /// thousands of frames, and a new terminal's buffers cost more than drawing into them.
+    static TERMINAL: std::cell::RefCell<Option<Off>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Lays the app out for a `width`×`height` window and draws it into an off-screen buffer:
+/// the whole frame, whatever was drawn before.
 pub fn draw(app: &mut App, width: u16, height: u16, now: std::time::Instant) -> Buffer {
-    let backend = ratatui::backend::TestBackend::new(width, height);
-    let mut terminal = ratatui::Terminal::new(backend).expect("test backend");
-    app.layout(ratatui::layout::Rect::new(0, 0, width, height), now);
-    terminal.draw(|f| app.render(f, now)).expect("draw");
-    terminal.backend().buffer().clone()
+    let area = ratatui::layout::Rect::new(0, 0, width, height);
+    TERMINAL.with_borrow_mut(|terminal| {
+        let terminal = match terminal {
+            Some(t) if t.backend().buffer().area == area => t,
+            _ => terminal.insert(
+                ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height))
+                    .expect("test backend"),
+            ),
+        };
+        app.layout(area, now);
+        terminal
+            .draw(|f| app.render(f, now))
+            .expect("draw")
+            .buffer
+            .clone()
+    })
 }
 
 /// The buffer as plain lines, for snapshots: wide characters take their columns once.

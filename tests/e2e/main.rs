@@ -11,7 +11,6 @@ mod common;
 mod cli;
 mod cli_issue11;
 mod days_cli;
-mod hooks;
 mod hostile_cli;
 mod hostile_output;
 mod nudge;

@@ -1,6 +1,10 @@
 //! Hooks end to end: the real binary in a pseudo-terminal running a 20 s routine with
 //! `[hooks]` set — every event recorded in order with its facts, a hook that sleeps for a
 //! minute delays no step end, a missing command is reported once, and `--no-hooks` runs none.
+//!
+//! A binary of its own: the sleeping-hook test compares step ends on screen, to the
+//! millisecond, with a control run, so it must not share the CPU with the many commands
+//! `tests/e2e/` runs at once.
 
 #![cfg(unix)]
 
