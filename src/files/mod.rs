@@ -12,7 +12,7 @@
 //! opening, so the check and the read are about the same file), then read at most a cap.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, Read};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 
 /// A plain-words reason for an I/O error, without the "(os error 13)" tail.
@@ -159,6 +159,124 @@ pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
         return Err(ReadError::TooLarge(bytes.len() as u64));
     }
     Ok(bytes)
+}
+
+/// Calls `f` with each line of `file`, last line first, until it returns true: the file is
+/// read from its end in 64 KiB blocks, so finding the newest lines costs the same however
+/// long the file is. A line longer than `max_line` bytes is skipped without being held. The
+/// final newline gives an empty line first.
+pub fn lines_backwards(
+    file: &mut File,
+    max_line: usize,
+    mut f: impl FnMut(&[u8]) -> bool,
+) -> io::Result<()> {
+    const BLOCK: usize = 64 * 1024;
+    let len = file.metadata()?.len();
+    let mut block = vec![0u8; BLOCK];
+    // The end of a line whose start lies in a block not read yet.
+    let mut carry: Vec<u8> = Vec::new();
+    let mut carry_too_long = false;
+    let mut pos = len;
+    while pos > 0 {
+        let n = BLOCK.min(pos as usize);
+        pos -= n as u64;
+        file.seek(SeekFrom::Start(pos))?;
+        file.read_exact(&mut block[..n])?;
+        let data = &block[..n];
+        let mut end = n;
+        for nl in memchr::memrchr_iter(b'\n', data) {
+            let piece = &data[nl + 1..end];
+            end = nl;
+            let stop = if carry.is_empty() && !carry_too_long {
+                f(piece)
+            } else {
+                let too_long =
+                    std::mem::take(&mut carry_too_long) || piece.len() + carry.len() > max_line;
+                let mut whole = std::mem::take(&mut carry);
+                whole.splice(0..0, piece.iter().copied());
+                !too_long && f(&whole)
+            };
+            if stop {
+                return Ok(());
+            }
+        }
+        // What is left is the end of a line that started further back.
+        if !carry_too_long {
+            if carry.len() + end > max_line {
+                carry.clear();
+                carry_too_long = true;
+            } else {
+                carry.splice(0..0, data[..end].iter().copied());
+            }
+        }
+    }
+    if !carry_too_long && !carry.is_empty() {
+        f(&carry);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod backwards_tests {
+    use super::*;
+    use std::io::Write;
+
+    fn collect(text: &[u8], max_line: usize) -> Vec<Vec<u8>> {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("f");
+        File::create(&p).unwrap().write_all(text).unwrap();
+        let mut f = open_regular(&p).unwrap();
+        let mut out = Vec::new();
+        lines_backwards(&mut f, max_line, |l| {
+            out.push(l.to_vec());
+            false
+        })
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn lines_come_last_first_across_blocks() {
+        let mut text = Vec::new();
+        for i in 0..20_000 {
+            writeln!(text, "line {i} {}", "x".repeat(i % 37)).unwrap();
+        }
+        let got = collect(&text, 1 << 20);
+        // The final newline gives one empty piece first.
+        assert_eq!(got[0], b"");
+        assert_eq!(got.len(), 20_001);
+        for (k, l) in got[1..].iter().enumerate() {
+            let i = 19_999 - k;
+            assert_eq!(l, format!("line {i} {}", "x".repeat(i % 37)).as_bytes());
+        }
+        assert_eq!(collect(b"a\nb", 10), vec![b"b".to_vec(), b"a".to_vec()]);
+    }
+
+    #[test]
+    fn a_line_over_the_limit_is_skipped_whole_even_across_blocks() {
+        let long = "y".repeat(200_000);
+        let text = format!("first\n{long}\nlast\n");
+        let got = collect(text.as_bytes(), 100_000);
+        assert_eq!(got, vec![b"".to_vec(), b"last".to_vec(), b"first".to_vec()]);
+        let got = collect(text.as_bytes(), 300_000);
+        assert_eq!(got.len(), 4);
+        assert_eq!(got[2], long.as_bytes());
+    }
+
+    #[test]
+    fn reading_stops_when_asked() {
+        let mut seen = 0;
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("f");
+        std::fs::write(&p, "a\nb\nc\n").unwrap();
+        let mut f = open_regular(&p).unwrap();
+        lines_backwards(&mut f, 10, |l| {
+            seen += 1;
+            l == b"c"
+        })
+        .unwrap();
+        assert_eq!(seen, 2);
+    }
 }
 
 #[cfg(all(test, unix))]

@@ -8,20 +8,17 @@
 //! here; the full readers (`history`, `stats`) report them.
 
 use std::collections::{HashMap, HashSet};
-use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io;
 use std::path::Path;
 
 use jiff::Timestamp;
 use serde::Deserialize;
 
 use crate::core::nudge::Seen;
+use crate::files;
 use crate::model::record::{Kind, Outcome, Stamp};
-use crate::store::history::{HistoryError, history_files};
+use crate::store::history::{HistoryError, MAX_LINE, history_files};
 
-const BLOCK: usize = 64 * 1024;
-/// Longer lines are not records we wrote; they are skipped without being held.
-const MAX_LINE: usize = 1 << 20;
 /// Records older than `since` in a row before reading stops (back-filled `log --at` records
 /// and recovered sessions can sit after newer ones; this many in a row means we are past them).
 const OLD_STREAK: u32 = 64;
@@ -64,7 +61,8 @@ pub fn tail(data_dir: &Path, since: Timestamp, max: usize) -> Result<Vec<Seen>, 
             path: path.clone(),
             source,
         };
-        let mut file = match File::open(&path) {
+        // Never blocks on a FIFO, never reads a device: a regular file or an error.
+        let mut file = match files::open_regular(&path) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
             Err(e) => return Err(fail(e)),
@@ -72,7 +70,7 @@ pub fn tail(data_dir: &Path, since: Timestamp, max: usize) -> Result<Vec<Seen>, 
         // Each file is in time order on its own.
         scan.old_streak = 0;
         scan.in_file = 0;
-        lines_backwards(&mut file, |line| scan.line(line)).map_err(fail)?;
+        files::lines_backwards(&mut file, MAX_LINE, |line| scan.line(line)).map_err(fail)?;
     }
     // Ratings given later, possibly on another machine, in another file.
     let Scan {
@@ -160,89 +158,5 @@ impl Scan {
         ));
         self.in_file += 1;
         self.in_file >= self.max
-    }
-}
-
-/// Calls `f` with each line of the file, last line first, until it returns true.
-pub fn lines_backwards(file: &mut File, mut f: impl FnMut(&[u8]) -> bool) -> io::Result<()> {
-    let len = file.metadata()?.len();
-    let mut block = vec![0u8; BLOCK];
-    // The end of a line whose start lies in a block not read yet.
-    let mut carry: Vec<u8> = Vec::new();
-    let mut carry_too_long = false;
-    let mut pos = len;
-    while pos > 0 {
-        let n = BLOCK.min(pos as usize);
-        pos -= n as u64;
-        file.seek(SeekFrom::Start(pos))?;
-        file.read_exact(&mut block[..n])?;
-        let data = &block[..n];
-        let mut end = n;
-        for nl in memchr::memrchr_iter(b'\n', data) {
-            let piece = &data[nl + 1..end];
-            end = nl;
-            let stop = if carry.is_empty() && !carry_too_long {
-                f(piece)
-            } else {
-                let too_long =
-                    std::mem::take(&mut carry_too_long) || piece.len() + carry.len() > MAX_LINE;
-                let mut whole = std::mem::take(&mut carry);
-                whole.splice(0..0, piece.iter().copied());
-                !too_long && f(&whole)
-            };
-            if stop {
-                return Ok(());
-            }
-        }
-        if !carry_too_long {
-            if carry.len() + end > MAX_LINE {
-                carry.clear();
-                carry_too_long = true;
-            } else {
-                carry.splice(0..0, data[..end].iter().copied());
-            }
-        }
-    }
-    if !carry_too_long && !carry.is_empty() {
-        f(&carry);
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::io::Write;
-
-    fn collect(text: &[u8], block_lines: bool) -> Vec<Vec<u8>> {
-        let d = tempfile::tempdir().unwrap();
-        let p = d.path().join("f");
-        std::fs::File::create(&p).unwrap().write_all(text).unwrap();
-        let mut f = File::open(&p).unwrap();
-        let mut out = Vec::new();
-        lines_backwards(&mut f, |l| {
-            out.push(l.to_vec());
-            false
-        })
-        .unwrap();
-        let _ = block_lines;
-        out
-    }
-
-    #[test]
-    fn lines_come_last_first_across_blocks() {
-        let mut text = Vec::new();
-        for i in 0..20_000 {
-            writeln!(text, "line {i} {}", "x".repeat(i % 37)).unwrap();
-        }
-        let got = collect(&text, true);
-        // The final newline gives one empty piece first.
-        assert_eq!(got[0], b"");
-        assert_eq!(got.len(), 20_001);
-        for (k, l) in got[1..].iter().enumerate() {
-            let i = 19_999 - k;
-            assert_eq!(l, format!("line {i} {}", "x".repeat(i % 37)).as_bytes());
-        }
-        assert_eq!(collect(b"a\nb", false), vec![b"b".to_vec(), b"a".to_vec()]);
     }
 }

@@ -1,25 +1,8 @@
 //! The command line as a user runs it: the built binary, its output and exit codes.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn knotless(config: &Path, data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_knotless"))
-        .args(args)
-        .env("KNOTLESS_CONFIG_DIR", config)
-        .env("KNOTLESS_DATA_DIR", data)
-        .env_remove("NO_COLOR")
-        .output()
-        .unwrap()
-}
-
-fn dirs() -> (tempfile::TempDir, tempfile::TempDir) {
-    (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap())
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use crate::{dirs, knotless, text};
 
 #[test]
 fn help_works_and_touches_no_file() {
@@ -258,7 +241,7 @@ fn plain_breathe_asks_for_a_rating_only_at_a_terminal() {
         "get_ready = \"0s\"\nbell = false\n[patterns.quick]\ninhale = \"1s\"\nexhale = \"1s\"\n",
     )
     .unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_knotless"))
+    let mut child = Command::new(crate::BIN)
         .args(["breathe", "quick", "--breaths", "3", "--plain"]) // the fewest allowed
         .env("KNOTLESS_CONFIG_DIR", config.path())
         .env("KNOTLESS_DATA_DIR", data.path())

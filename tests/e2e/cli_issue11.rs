@@ -4,26 +4,9 @@
 
 use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-fn knotless(config: &Path, data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_knotless"))
-        .args(args)
-        .env("KNOTLESS_CONFIG_DIR", config)
-        .env("KNOTLESS_DATA_DIR", data)
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn dirs() -> (tempfile::TempDir, tempfile::TempDir) {
-    (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap())
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use crate::{dirs, knotless, text};
 
 #[test]
 fn bad_flag_values_are_bad_usage() {
@@ -124,7 +107,7 @@ fn a_closed_pipe_ends_quietly_with_success() {
         &["patterns"],
         &["completions", "bash"],
     ] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_knotless"))
+        let mut child = Command::new(crate::BIN)
             .args(args)
             .env("KNOTLESS_CONFIG_DIR", c.path())
             .env("KNOTLESS_DATA_DIR", d.path())
@@ -368,7 +351,7 @@ fn every_documented_example_works() {
             if args.is_empty() {
                 continue; // `knotless` alone opens the app; the e2e tests cover it
             }
-            let mut child = Command::new(env!("CARGO_BIN_EXE_knotless"))
+            let mut child = Command::new(crate::BIN)
                 .args(&args)
                 .env("KNOTLESS_CONFIG_DIR", c.path())
                 .env("KNOTLESS_DATA_DIR", d.path())
@@ -397,7 +380,7 @@ fn every_documented_example_works() {
             Some(file) => Stdio::from(std::fs::File::open(work.path().join(file)).unwrap()),
             None => Stdio::null(),
         };
-        let out = Command::new(env!("CARGO_BIN_EXE_knotless"))
+        let out = Command::new(crate::BIN)
             .args(&args)
             .current_dir(work.path())
             .env("KNOTLESS_CONFIG_DIR", c.path())

@@ -14,9 +14,9 @@ use knotless::core::days::{self, Direction, SessionDays};
 use knotless::model::day::{DayAnswer, Meds};
 use serde_json::Value;
 
-use crate::common::draw;
+use crate::{BIN, text};
 
-const BIN: &str = env!("CARGO_BIN_EXE_knotless");
+use crate::common::draw;
 
 /// A one-step routine of one second and no count-in: the quickest real session.
 const BLINK: &str = r#"
@@ -127,10 +127,6 @@ impl Machine {
             .map(|l| serde_json::from_str(l).unwrap())
             .collect()
     }
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 fn today() -> Date {

@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_knotless");
+use crate::{BIN, text};
+
 const PATIENCE: Duration = Duration::from_secs(30);
 const MACHINE: &str = "hostile";
 const HISTORY: &str = "history-hostile.jsonl";
@@ -95,10 +96,6 @@ fn finish(mut cmd: Command, what: &[&str]) -> Output {
     }
 }
 
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
 fn mkfifo(p: &Path) {
     let ok = Command::new("mkfifo").arg(p).status().unwrap().success();
     assert!(ok, "mkfifo {}", p.display());
@@ -145,6 +142,25 @@ fn fifos_in_place_of_files_hang_nothing() {
             assert!(err.contains("history.jsonl"), "names the file: {err}");
         }
     }
+}
+
+/// Item 4: `nudge`, which a shell prompt may run, reads the history files from their ends
+/// with a reader of its own; a FIFO among them hangs it no more than the other commands.
+#[test]
+fn a_fifo_history_file_hangs_no_nudge() {
+    let d = Dirs::new();
+    // Hours that never silence it, so it reaches the history.
+    std::fs::write(
+        d.config.join("config.toml"),
+        "[nudge]\nhours = \"always\"\n",
+    )
+    .unwrap();
+    std::fs::write(d.data.join(HISTORY), format!("{RECORD}\n")).unwrap();
+    mkfifo(&d.data.join("history.jsonl"));
+    let out = d.run(&["nudge", "--why"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("FIFO"), "says what it could not read: {err}");
 }
 
 /// Item 4: a link to `/dev/zero` is never read (it would eat memory without end).

@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use knotless::model::format::is_unsafe_char;
 use proptest::prelude::*;
 
-const BIN: &str = env!("CARGO_BIN_EXE_knotless");
+use crate::BIN;
 
 fn nasty() -> impl Strategy<Value = String> {
     let piece = prop_oneof![

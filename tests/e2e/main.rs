@@ -8,6 +8,35 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+/// The binary under test.
+const BIN: &str = env!("CARGO_BIN_EXE_knotless");
+
+/// `knotless ARGS` with its own config and data folders, no input and colour allowed; waits
+/// for it to end.
+fn knotless(config: &Path, data: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env("KNOTLESS_CONFIG_DIR", config)
+        .env("KNOTLESS_DATA_DIR", data)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// A config folder and a data folder, both empty.
+fn dirs() -> (tempfile::TempDir, tempfile::TempDir) {
+    (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap())
+}
+
+/// What a command wrote, as text.
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
 mod cli;
 mod cli_issue11;
 mod days_cli;

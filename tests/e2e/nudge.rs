@@ -10,6 +10,8 @@ use knotless::core::nudge::{Basis, Input, NudgeState, Offer, Seen, Silence, deci
 use knotless::model::config::DayWindow;
 use knotless::model::record::{Amendment, Kind, Outcome, SessionRecord, Stamp, VERSION};
 
+use crate::text;
+
 // ---- the pure decision ----
 
 /// Sunday 29 November 2026, 17:30 in Berlin.
@@ -504,7 +506,7 @@ fn the_tail_reader_merges_every_machine_file() {
 // ---- the command ----
 
 fn knotless(config: &Path, data: &Path, args: &[&str], path_env: Option<&Path>) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_knotless"));
+    let mut c = Command::new(crate::BIN);
     c.args(args)
         .env("KNOTLESS_CONFIG_DIR", config)
         .env("KNOTLESS_DATA_DIR", data)
@@ -513,10 +515,6 @@ fn knotless(config: &Path, data: &Path, args: &[&str], path_env: Option<&Path>) 
         c.env("PATH", p);
     }
     c.output().unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 /// A config and data folder with `hours` and a history ending three days ago with neck

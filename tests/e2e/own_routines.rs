@@ -13,7 +13,7 @@ use knotless::library::Library;
 use knotless::library::edit::Editor;
 use knotless::model::routine::Routine;
 
-const BIN: &str = env!("CARGO_BIN_EXE_knotless");
+use crate::{BIN, text};
 
 const MINE: &str = r#"# A routine of mine.
 name = "Mine"
@@ -114,10 +114,6 @@ impl Env {
     fn lib(&self) -> Library {
         Library::load(Some(&self.config))
     }
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 fn s(p: &Path) -> &str {

@@ -7,6 +7,8 @@ use std::process::{Command, Output};
 
 use knotless::core::remind::{self, Schedule, Weekdays};
 
+use crate::text;
+
 const EXE: &str = "/usr/local/bin/knotless";
 
 fn schedule(at: &str, days: &str) -> Schedule {
@@ -50,7 +52,7 @@ fn cron_lines_match_snapshots() {
 }
 
 fn knotless(xdg: &Path, path_env: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_knotless"))
+    Command::new(crate::BIN)
         .args(args)
         .env("XDG_CONFIG_HOME", xdg)
         .env("KNOTLESS_CONFIG_DIR", xdg.join("knotless"))
@@ -59,10 +61,6 @@ fn knotless(xdg: &Path, path_env: &str, args: &[&str]) -> Output {
         .env("PATH", path_env)
         .output()
         .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 #[test]
@@ -74,7 +72,7 @@ fn print_uses_this_binary_and_the_directory_flags() {
         &["remind", "--at", "18:00", "--print", "systemd"],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let exe = env!("CARGO_BIN_EXE_knotless");
+    let exe = crate::BIN;
     let cfg = x.path().join("knotless");
     let expected = remind::systemd_text(
         &schedule("18:00", "daily"),
@@ -137,11 +135,7 @@ fn systemd_analyze_accepts_the_units() {
     };
     let d = tempfile::tempdir().unwrap();
     // The real binary: systemd checks that ExecStart's program exists.
-    let u = remind::systemd_units(
-        &schedule("18:00", "mon,wed,fri"),
-        env!("CARGO_BIN_EXE_knotless"),
-        &[],
-    );
+    let u = remind::systemd_units(&schedule("18:00", "mon,wed,fri"), crate::BIN, &[]);
     let service = d.path().join(remind::SERVICE_NAME);
     let timer = d.path().join(remind::TIMER_NAME);
     std::fs::write(&service, &u.service).unwrap();
@@ -215,7 +209,7 @@ fn install_and_remove_round_trip() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let expected = remind::systemd_units(
         &schedule("18:00", "mon,wed,fri"),
-        env!("CARGO_BIN_EXE_knotless"),
+        crate::BIN,
         &[
             "--config-dir".into(),
             x.path().join("knotless").to_string_lossy().into_owned(),

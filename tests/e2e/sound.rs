@@ -12,9 +12,7 @@ use knotless::core::cues::{self, Cue, Tone};
 use knotless::library::Library;
 use knotless::model::config::{SoundConfig, SoundMode, Voice};
 
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use crate::text;
 
 /// A folder holding only the given scripts, to stand in for PATH.
 fn bin(scripts: &[(&str, &str)]) -> tempfile::TempDir {
@@ -28,7 +26,7 @@ fn bin(scripts: &[(&str, &str)]) -> tempfile::TempDir {
 }
 
 fn knotless(path: &Path, config: &Path, cache: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_knotless"))
+    Command::new(crate::BIN)
         .args(args)
         .env("PATH", path)
         .env("KNOTLESS_CONFIG_DIR", config)
@@ -117,7 +115,7 @@ fn the_sound_settings_are_read_and_bad_ones_reported_with_a_position() {
         ("breath_cues = \"yes\"", "`breath_cues` must be"),
     ] {
         std::fs::write(c.path().join("config.toml"), format!("{bad}\n")).unwrap();
-        let out = Command::new(env!("CARGO_BIN_EXE_knotless"))
+        let out = Command::new(crate::BIN)
             .args(["check"])
             .env("KNOTLESS_CONFIG_DIR", c.path())
             .env("KNOTLESS_DATA_DIR", c.path().join("data"))

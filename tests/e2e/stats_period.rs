@@ -1,13 +1,13 @@
 //! Issue 11, item 2: the Stats screen and `stats --period … --json` show the same figures for
 //! the same period, and the screen says which period it shows.
 
-use crate::common;
-
 use std::process::Command;
 
 use common::{TestApp, rec};
 use knotless::model::config::ThemeName;
 use knotless::model::record::Stamp;
+
+use crate::common;
 
 /// A session of neck-release `days` days ago, at the current offset-free UTC time.
 fn days_ago(id: &str, days: i64) -> knotless::model::record::SessionRecord {
@@ -18,7 +18,7 @@ fn days_ago(id: &str, days: i64) -> knotless::model::record::SessionRecord {
 
 /// The routine's session count as `stats --period … --json` gives it.
 fn command_count(t: &TestApp, period: &str) -> u64 {
-    let out = Command::new(env!("CARGO_BIN_EXE_knotless"))
+    let out = Command::new(crate::BIN)
         .args(["stats", "--period", period, "--json"])
         .env("KNOTLESS_CONFIG_DIR", t.config.path())
         .env("KNOTLESS_DATA_DIR", t.data.path())

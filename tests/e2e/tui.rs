@@ -22,7 +22,8 @@ use std::time::{Duration, Instant};
 use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, SlavePty};
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_knotless");
+use crate::BIN;
+
 const ROWS: u16 = 24;
 const COLS: u16 = 80;
 /// How long to wait for a screen, an exit or a file before failing.

@@ -62,53 +62,7 @@ pub(crate) fn scan_back(path: &Path, scan: &mut BackScan) -> Result<(), HistoryE
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(fail(e)),
     };
-    let len = file.metadata().map_err(fail)?.len();
-    let mut block = vec![0u8; BLOCK];
-    // The end of a line whose start lies in a block not read yet.
-    let mut carry: Vec<u8> = Vec::new();
-    let mut carry_too_long = false;
-    let mut pos = len;
-    while pos > 0 {
-        let n = BLOCK.min(pos as usize);
-        pos -= n as u64;
-        file.seek(SeekFrom::Start(pos)).map_err(fail)?;
-        file.read_exact(&mut block[..n]).map_err(fail)?;
-        let data = &block[..n];
-        let mut end = n;
-        for nl in memchr::memrchr_iter(b'\n', data) {
-            let piece = &data[nl + 1..end];
-            let stop = if carry.is_empty() && !carry_too_long {
-                scan.line(piece)
-            } else {
-                let mut whole = Vec::with_capacity(piece.len() + carry.len());
-                whole.extend_from_slice(piece);
-                whole.extend_from_slice(&carry);
-                carry.clear();
-                let too_long = std::mem::take(&mut carry_too_long) || whole.len() > MAX_LINE;
-                !too_long && scan.line(&whole)
-            };
-            if stop {
-                return Ok(());
-            }
-            end = nl;
-        }
-        // What is left is the tail of a line that started further back.
-        if !carry_too_long {
-            if carry.len() + end > MAX_LINE {
-                carry.clear();
-                carry_too_long = true;
-            } else {
-                let mut joined = Vec::with_capacity(end + carry.len());
-                joined.extend_from_slice(&data[..end]);
-                joined.extend_from_slice(&carry);
-                carry = joined;
-            }
-        }
-    }
-    if !carry_too_long {
-        scan.line(&carry);
-    }
-    Ok(())
+    safe_file::lines_backwards(&mut file, MAX_LINE, |line| scan.line(line)).map_err(fail)
 }
 
 pub(crate) struct BackScan {
