@@ -38,7 +38,7 @@ pub const IN_PROGRESS_DIR: &str = "in-progress";
 /// Lines longer than this are not records we wrote (a record with a hundred steps is ~20 KiB);
 /// they are skipped without being held in memory, so a corrupt file cannot exhaust it.
 pub(crate) const MAX_LINE: usize = 1 << 20;
-/// Block size for reading the file from its end in [`recent`].
+/// Buffer size for reading a history file front to back.
 pub(crate) const BLOCK: usize = 64 * 1024;
 /// How many records older than `since` in a row [`recent`] reads before it stops. Records are
 /// appended in time order except for recovered sessions and `knotless log --at` back-fills,
