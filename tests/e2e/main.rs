@@ -7,6 +7,8 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+#[path = "../common/hooks_pty.rs"]
+mod hooks_pty;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -40,6 +42,7 @@ fn text(b: &[u8]) -> String {
 mod cli;
 mod cli_issue11;
 mod days_cli;
+mod hooks;
 mod hostile_cli;
 mod hostile_output;
 mod nudge;

@@ -28,6 +28,8 @@ const ROWS: u16 = 24;
 const COLS: u16 = 80;
 /// How long to wait for a screen, an exit or a file before failing.
 const PATIENCE: Duration = Duration::from_secs(20);
+/// No output for this long: the frame on screen is drawn in full.
+const SETTLED: Duration = Duration::from_millis(30);
 
 const CONFIG: &str = r#"
 get_ready = "1s"
@@ -218,6 +220,8 @@ fn assert_done(step: &Value, title: &str, side: Option<&str>) {
 struct Screen {
     parser: vt100::Parser,
     raw: Vec<u8>,
+    /// When the last bytes arrived.
+    last: Instant,
 }
 
 /// The binary running in its own pseudo-terminal.
@@ -273,6 +277,7 @@ impl Term {
                 0,
             ),
             raw: Vec::new(),
+            last: Instant::now(),
         }));
         let shared = out.clone();
         // Reads until every end of the terminal is closed (when the test drops it).
@@ -285,6 +290,7 @@ impl Term {
                         let mut s = shared.lock().unwrap();
                         s.parser.process(&buf[..n]);
                         s.raw.extend_from_slice(&buf[..n]);
+                        s.last = Instant::now();
                     }
                 }
             }
@@ -331,8 +337,17 @@ impl Term {
     fn wait_until(&mut self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
-            let s = self.screen();
-            if ok(&s) {
+            // Only a whole frame counts: a large one arrives in several reads, and a screen
+            // read between them shows part of the new frame over the old one. So the screen
+            // and how long the output has been quiet are read together.
+            let (s, settled) = {
+                let out = self.out.lock().unwrap();
+                (
+                    out.parser.screen().contents(),
+                    out.last.elapsed() >= SETTLED,
+                )
+            };
+            if settled && ok(&s) {
                 return s;
             }
             let exited = self.child.try_wait().ok().flatten();
@@ -1035,8 +1050,9 @@ fn edit_from_home_with_a_fake_editor() {
     t.wait_for("/e2e quick");
     t.send("\r");
     t.send("e");
-    let s = t.wait_for("E2E quick, edited");
-    assert!(!s.contains("error"), "{s}");
+    t.wait_until("the edited routine, without an error", |s| {
+        s.contains("E2E quick, edited") && !s.contains("error")
+    });
     let file = std::fs::read_to_string(d.config.join("routines/e2e-quick.toml")).unwrap();
     assert!(file.contains("name = \"E2E quick, edited\""));
     // While the editor ran, the terminal was the user's: line editing and echo on.
@@ -1086,8 +1102,11 @@ fn r_rereads_files_after_a_fix() {
     t.wait_for("unknown area");
     std::fs::write(&bad, "name = \"E2E fixed\"\narea = \"neck\"\nbreathing = \"none\"\n[[steps]]\ntitle = \"T\"\nduration = \"5s\"\n").unwrap();
     t.send("r");
-    let s = t.wait_for("E2E fixed");
-    assert!(!s.contains("unknown area"), "{s}");
+    // The whole frame, not one read half-way through its drawing: the fixed routine listed
+    // and the error gone (a frame still arriving can show one without the other).
+    t.wait_until("the fixed routine, without its error", |s| {
+        s.contains("E2E fixed") && !s.contains("unknown area")
+    });
     t.send("q");
     let exit = t.wait_exit();
     t.assert_restored(&exit);

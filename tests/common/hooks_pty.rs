@@ -1,0 +1,272 @@
+//! For the hooks end-to-end tests (`tests/e2e/hooks.rs` and `tests/hooks_e2e.rs`): a config
+//! with `[hooks]`, a routine, the real binary in a pseudo-terminal that notes when each
+//! watched text first appears, and the files a recording hook writes.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::num::NonZeroU16;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_knotless");
+pub const PATIENCE: Duration = Duration::from_secs(40);
+
+/// 20 s from Enter to the end: a 1 s count-in, 5 s, 3 s a side with the 5 s switch between,
+/// and 3 s.
+pub const ROUTINE: &str = r#"
+name = "Hook routine"
+area = "neck"
+summary = "For the hook tests."
+breathing = "none"
+transition = "0s"
+
+[[steps]]
+title = "Alpha"
+duration = "5s"
+breathing = "quick"
+instructions = "Rest."
+cue = "Alpha cue."
+
+[[steps]]
+title = "Bravo"
+duration = "3s"
+sides = "both"
+instructions = "Squeeze."
+cue = "Bravo cue."
+
+[[steps]]
+title = "Charlie"
+duration = "3s"
+instructions = "Rest."
+cue = "Charlie cue."
+"#;
+
+pub struct Dirs {
+    _tmp: tempfile::TempDir,
+    pub config: PathBuf,
+    pub data: PathBuf,
+    pub log: PathBuf,
+}
+
+impl Dirs {
+    /// `[hooks]` set to `hooks`, and [`ROUTINE`] as `hook-routine`.
+    pub fn new(hooks: &str) -> Dirs {
+        Dirs::with_routine(hooks, ROUTINE)
+    }
+
+    /// `[hooks]` set to `hooks`, and `routine` as `hook-routine`.
+    pub fn with_routine(hooks: &str, routine: &str) -> Dirs {
+        let tmp = tempfile::tempdir().unwrap();
+        let config = tmp.path().join("config");
+        let data = tmp.path().join("data");
+        let log = tmp.path().join("hooks.log");
+        std::fs::create_dir_all(config.join("routines")).unwrap();
+        std::fs::create_dir_all(&data).unwrap();
+        std::fs::write(
+            config.join("config.toml"),
+            format!(
+                "get_ready = \"1s\"\nask_ratings = false\nbell = false\n\n[patterns.quick]\ninhale = \"1s\"\nexhale = \"1s\"\n\n[hooks]\n{hooks}"
+            ),
+        )
+        .unwrap();
+        std::fs::write(config.join("routines/hook-routine.toml"), routine).unwrap();
+        std::fs::write(
+            data.join("state.toml"),
+            "notice_acknowledged = \"2026-01-01T00:00:00Z\"\n",
+        )
+        .unwrap();
+        Dirs {
+            _tmp: tmp,
+            config,
+            data,
+            log,
+        }
+    }
+}
+
+/// The screen, and when each watched text first appeared on it.
+struct Shared {
+    parser: vt100::Parser,
+    watch: Vec<String>,
+    seen: BTreeMap<String, Instant>,
+}
+
+pub struct Term {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    _master: Box<dyn MasterPty + Send>,
+    shared: Arc<Mutex<Shared>>,
+}
+
+impl Term {
+    pub fn spawn(d: &Dirs, args: &[&str], watch: &[&str]) -> Term {
+        let pty = portable_pty::native_pty_system()
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        cmd.env("KNOTLESS_CONFIG_DIR", &d.config);
+        cmd.env("KNOTLESS_DATA_DIR", &d.data);
+        cmd.env("HOOK_LOG", &d.log);
+        let child = pty.slave.spawn_command(cmd).unwrap();
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let writer = pty.master.take_writer().unwrap();
+        let shared = Arc::new(Mutex::new(Shared {
+            parser: vt100::Parser::new(
+                NonZeroU16::new(24).unwrap(),
+                NonZeroU16::new(80).unwrap(),
+                0,
+            ),
+            watch: watch.iter().map(|s| s.to_string()).collect(),
+            seen: BTreeMap::new(),
+        }));
+        let s2 = shared.clone();
+        thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        let at = Instant::now();
+                        let mut s = s2.lock().unwrap();
+                        s.parser.process(&buf[..n]);
+                        let screen = s.parser.screen().contents();
+                        let new: Vec<String> = s
+                            .watch
+                            .iter()
+                            .filter(|w| screen.contains(w.as_str()))
+                            .cloned()
+                            .collect();
+                        for w in new {
+                            s.seen.entry(w).or_insert(at);
+                        }
+                    }
+                }
+            }
+        });
+        Term {
+            child,
+            writer,
+            _master: pty.master,
+            shared,
+        }
+    }
+
+    pub fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    pub fn screen(&self) -> String {
+        self.shared.lock().unwrap().parser.screen().contents()
+    }
+
+    pub fn wait_for(&mut self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < PATIENCE,
+                "waited for {text:?}; the screen:\n{s}"
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn seen(&self, text: &str) -> Instant {
+        *self
+            .shared
+            .lock()
+            .unwrap()
+            .seen
+            .get(text)
+            .unwrap_or_else(|| panic!("{text:?} never appeared"))
+    }
+}
+
+impl Drop for Term {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// A hook line that appends one line per event: the event's variables, sorted.
+/// (Written into a TOML basic string: `\"` is a quote there.)
+pub const RECORD: &str = r#"env | grep '^KNOTLESS_' | grep -v -e '^KNOTLESS_CONFIG_DIR=' -e '^KNOTLESS_DATA_DIR=' | sort | tr '\n' ' ' | sed 's/ $//' > \"$HOOK_LOG.$(date +%s%N)\""#;
+
+/// Every file the hooks wrote, in the order they were written (by their nanosecond names).
+pub fn hook_lines(log: &Path) -> Vec<BTreeMap<String, String>> {
+    let dir = log.parent().unwrap();
+    let prefix = format!("{}.", log.file_name().unwrap().to_string_lossy());
+    let mut files: Vec<(u128, PathBuf)> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let n = name.strip_prefix(&prefix)?.parse().ok()?;
+            Some((n, e.path()))
+        })
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|(_, p)| {
+            let text = std::fs::read_to_string(p).unwrap();
+            text.split(" KNOTLESS_")
+                .map(|kv| {
+                    let kv = kv.trim_start_matches("KNOTLESS_");
+                    let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+                    (k.to_string(), v.to_string())
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Waits for `n` hook files, each written in full: the shell creates a file before the
+/// pipeline has written its line, so an empty one is still being written.
+pub fn wait_for_count(log: &Path, n: usize) -> Vec<BTreeMap<String, String>> {
+    let start = Instant::now();
+    loop {
+        let l = hook_lines(log);
+        let complete = l.iter().all(|m| m.contains_key("EVENT"));
+        if (l.len() >= n && complete) || start.elapsed() > PATIENCE {
+            return l;
+        }
+        thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// `run hook-routine --plain` in `d`, started now and left running (it takes 20 s, so the
+/// tests start it alongside whatever else they wait for).
+pub fn plain(d: &Dirs, extra: &[&str]) -> std::process::Child {
+    std::process::Command::new(BIN)
+        .args(extra)
+        .args(["run", "hook-routine", "--plain"])
+        .env("KNOTLESS_CONFIG_DIR", &d.config)
+        .env("KNOTLESS_DATA_DIR", &d.data)
+        .env("HOOK_LOG", &d.log)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}

@@ -1,0 +1,140 @@
+//! Hooks end to end: the real binary in a pseudo-terminal running a 20 s routine with
+//! `[hooks]` set — every event recorded in order with its facts, breath-phase hooks, a
+//! missing command reported once, and `--no-hooks` running none. The hook that sleeps a
+//! minute is timed in `tests/hooks_e2e.rs`, a binary of its own.
+
+#![cfg(unix)]
+
+use std::thread;
+use std::time::Duration;
+
+use crate::hooks_pty::{Dirs, RECORD, Term, hook_lines, plain, wait_for_count};
+
+#[test]
+fn hooks_record_every_event_in_order_over_a_20s_routine() {
+    let hooks = ["session_start", "step_start", "side_switch", "session_end"]
+        .map(|e| format!("{e} = \"{RECORD}\"\n"))
+        .join("");
+    let d = Dirs::new(&hooks);
+    let mut t = Term::spawn(&d, &["run", "hook-routine"], &[]);
+    t.wait_for("Press Enter when you are ready.");
+    t.send("\r");
+    t.wait_for("Saved to your history.");
+    let lines = wait_for_count(&d.log, 7);
+    let summary: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            let g = |k: &str| l.get(k).map(String::as_str).unwrap_or("?");
+            format!(
+                "{} {}|{}/{}|{}|{}|{}",
+                g("EVENT"),
+                g("STEP"),
+                g("STEP_NUMBER"),
+                g("STEPS"),
+                g("SIDE"),
+                g("STEP_SECS"),
+                g("REMAINING"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            "session_start |/3|||19",
+            "step_start Alpha|1/3||5|19",
+            "step_start Bravo|2/3|left|3|14",
+            "side_switch Bravo|2/3|right|3|11",
+            "step_start Bravo|2/3|right|3|6",
+            "step_start Charlie|3/3||3|3",
+            "session_end |/3|||0",
+        ]
+    );
+    let end = &lines[6];
+    assert_eq!(end["OUTCOME"], "completed");
+    assert_eq!(end["ACTIVE_SECS"], "14");
+    let id = &lines[0]["SESSION"];
+    for l in &lines {
+        assert_eq!(l["ROUTINE"], "hook-routine");
+        assert_eq!(l["ROUTINE_NAME"], "Hook routine");
+        assert_eq!(l["KIND"], "routine");
+        assert_eq!(&l["SESSION"], id);
+    }
+    // KNOTLESS_SESSION is the id of the record the session left in the history.
+    let history: String = knotless::store::history::history_files(&d.data)
+        .unwrap()
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap_or_default())
+        .collect();
+    assert!(history.contains(&format!("\"id\":\"{id}\"")), "{history}");
+    t.send("q");
+}
+
+#[test]
+fn breath_phase_hooks_follow_the_pacer() {
+    let d = Dirs::new(&format!("breath_phase = \"{RECORD}\"\n"));
+    let mut t = Term::spawn(&d, &["run", "hook-routine"], &[]);
+    t.wait_for("Press Enter when you are ready.");
+    t.send("\r");
+    t.wait_for("Saved to your history.");
+    let lines = wait_for_count(&d.log, 5);
+    let got: Vec<String> = lines
+        .iter()
+        .map(|l| format!("{} {} {}", l["STEP"], l["PHASE"], l["BREATH"]))
+        .collect();
+    // quick = in 1 · out 1 on Alpha (5 s) only: in, out, in, out, in.
+    assert_eq!(
+        got,
+        [
+            "Alpha in 1",
+            "Alpha out 1",
+            "Alpha in 2",
+            "Alpha out 2",
+            "Alpha in 3"
+        ]
+    );
+    t.send("q");
+}
+
+#[test]
+fn a_missing_hook_command_is_reported_once() {
+    let hooks = "step_start = \"no-such-command-knotless-e2e\"\n";
+    let d = Dirs::new(hooks);
+    // Plain mode prints the report on stderr, once, for four failing step starts.
+    let p = Dirs::new(hooks);
+    let plain = plain(&p, &[]);
+    let mut t = Term::spawn(&d, &["run", "hook-routine"], &[]);
+    t.wait_for("Press Enter when you are ready.");
+    t.send("\r");
+    let s = t.wait_for("step_start hook failed");
+    assert!(s.contains("command not found"), "{s}");
+    t.wait_for("Saved to your history.");
+    let out = plain.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err.matches("the step_start hook failed").count(),
+        1,
+        "{err}"
+    );
+    t.send("q");
+}
+
+#[test]
+fn no_hooks_runs_none() {
+    let hooks = format!("session_start = \"{RECORD}\"\nsession_end = \"{RECORD}\"\n");
+    let off = Dirs::new(&hooks);
+    // The same run without the flag does call them (so the check can fail), at the same time.
+    let on = Dirs::new(&hooks);
+    let without = plain(&off, &["--no-hooks"]);
+    let with = plain(&on, &[]);
+    let out = without.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(with.wait_with_output().unwrap().status.success());
+    assert_eq!(wait_for_count(&on.log, 2).len(), 2);
+    thread::sleep(Duration::from_millis(500));
+    assert!(hook_lines(&off.log).is_empty());
+}
