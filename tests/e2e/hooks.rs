@@ -105,8 +105,10 @@ fn a_missing_hook_command_is_reported_once() {
     let mut t = Term::spawn(&d, &["run", "hook-routine"], &[]);
     t.wait_for("Press Enter when you are ready.");
     t.send("\r");
-    let s = t.wait_for("step_start hook failed");
-    assert!(s.contains("command not found"), "{s}");
+    t.wait_for("step_start hook failed");
+    // The report's end may still be arriving: wait for it too, then read the two together.
+    let s = t.wait_for("command not found");
+    assert!(s.contains("step_start hook failed"), "{s}");
     t.wait_for("Saved to your history.");
     let out = plain.wait_with_output().unwrap();
     assert!(out.status.success());
