@@ -9,8 +9,10 @@
 
 #[path = "common/hooks_pty.rs"]
 mod hooks_pty;
+#[path = "common/pty.rs"]
+mod pty;
 
-use hooks_pty::{Dirs, Term};
+use hooks_pty::{Dirs, spawn};
 
 /// 11 s from Enter to the end: a 1 s count-in, 2 s, 1 s a side with the 5 s switch between,
 /// and 1 s. The session_start hook's 10 s limit falls inside it.
@@ -59,8 +61,8 @@ fn a_hook_sleeping_a_minute_delays_no_step_end() {
         "Charlie cue.",
         "Saved to your history.",
     ];
-    let mut t = Term::spawn(&hooked, &["run", "hook-routine"], &marks);
-    let mut c = Term::spawn(&control, &["run", "hook-routine"], &marks);
+    let mut t = spawn(&hooked, &["run", "hook-routine"], &marks);
+    let mut c = spawn(&control, &["run", "hook-routine"], &marks);
     t.wait_for("Press Enter when you are ready.");
     c.wait_for("Press Enter when you are ready.");
     t.send("\r");
@@ -79,7 +81,7 @@ fn a_hook_sleeping_a_minute_delays_no_step_end() {
     // (The session_start hook is stopped at its 10 s limit mid-routine: that must not
     // disturb the timing either.)
     for (from, to, ms) in plan {
-        let off = |t: &Term| t.seen(to).duration_since(t.seen(from)).as_millis() as i64 - ms;
+        let off = |t: &pty::Pty| t.seen(to).duration_since(t.seen(from)).as_millis() as i64 - ms;
         let (with, without) = (off(&t), off(&c));
         eprintln!("{from} → {to}: planned {ms} ms; with hooks {with:+} ms, without {without:+} ms");
         assert!(

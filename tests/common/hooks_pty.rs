@@ -1,17 +1,16 @@
 //! For the hooks end-to-end tests (`tests/e2e/hooks.rs` and `tests/hooks_e2e.rs`): a config
-//! with `[hooks]`, a routine, the real binary in a pseudo-terminal that notes when each
-//! watched text first appears, and the files a recording hook writes.
+//! with `[hooks]`, a routine, the real binary in a pseudo-terminal (`pty.rs`, which notes
+//! when each watched text first appears), and the files a recording hook writes.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::num::NonZeroU16;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize};
+use portable_pty::CommandBuilder;
+
+use crate::pty::Pty;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_knotless");
 pub const PATIENCE: Duration = Duration::from_secs(40);
@@ -89,123 +88,19 @@ impl Dirs {
     }
 }
 
-/// The screen, and when each watched text first appeared on it.
-struct Shared {
-    parser: vt100::Parser,
-    watch: Vec<String>,
-    seen: BTreeMap<String, Instant>,
-}
-
-pub struct Term {
-    child: Box<dyn Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
-    _master: Box<dyn MasterPty + Send>,
-    shared: Arc<Mutex<Shared>>,
-}
-
-impl Term {
-    pub fn spawn(d: &Dirs, args: &[&str], watch: &[&str]) -> Term {
-        let pty = portable_pty::native_pty_system()
-            .openpty(PtySize {
-                rows: 24,
-                cols: 80,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(BIN);
-        cmd.args(args);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env_remove("NO_COLOR");
-        cmd.env("KNOTLESS_CONFIG_DIR", &d.config);
-        cmd.env("KNOTLESS_DATA_DIR", &d.data);
-        cmd.env("HOOK_LOG", &d.log);
-        let child = pty.slave.spawn_command(cmd).unwrap();
-        let mut reader = pty.master.try_clone_reader().unwrap();
-        let writer = pty.master.take_writer().unwrap();
-        let shared = Arc::new(Mutex::new(Shared {
-            parser: vt100::Parser::new(
-                NonZeroU16::new(24).unwrap(),
-                NonZeroU16::new(80).unwrap(),
-                0,
-            ),
-            watch: watch.iter().map(|s| s.to_string()).collect(),
-            seen: BTreeMap::new(),
-        }));
-        let s2 = shared.clone();
-        thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            loop {
-                match reader.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        let at = Instant::now();
-                        let mut s = s2.lock().unwrap();
-                        s.parser.process(&buf[..n]);
-                        let screen = s.parser.screen().contents();
-                        let new: Vec<String> = s
-                            .watch
-                            .iter()
-                            .filter(|w| screen.contains(w.as_str()))
-                            .cloned()
-                            .collect();
-                        for w in new {
-                            s.seen.entry(w).or_insert(at);
-                        }
-                    }
-                }
-            }
-        });
-        Term {
-            child,
-            writer,
-            _master: pty.master,
-            shared,
-        }
-    }
-
-    pub fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-
-    pub fn screen(&self) -> String {
-        self.shared.lock().unwrap().parser.screen().contents()
-    }
-
-    pub fn wait_for(&mut self, text: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(text) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < PATIENCE,
-                "waited for {text:?}; the screen:\n{s}"
-            );
-            thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    pub fn seen(&self, text: &str) -> Instant {
-        *self
-            .shared
-            .lock()
-            .unwrap()
-            .seen
-            .get(text)
-            .unwrap_or_else(|| panic!("{text:?} never appeared"))
-    }
-}
-
-impl Drop for Term {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
+/// `knotless ARGS` on the test's folders, in an 80×24 pseudo-terminal; `watch`: texts whose
+/// first appearance is timed.
+pub fn spawn(d: &Dirs, args: &[&str], watch: &[&str]) -> Pty {
+    let mut cmd = CommandBuilder::new(BIN);
+    cmd.args(args);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env_remove("NO_COLOR");
+    cmd.env("KNOTLESS_CONFIG_DIR", &d.config);
+    cmd.env("KNOTLESS_DATA_DIR", &d.data);
+    cmd.env("HOOK_LOG", &d.log);
+    let mut pty = Pty::spawn(cmd, 24, 80, watch);
+    pty.patience = PATIENCE;
+    pty
 }
 
 /// A hook line that appends one line per event: the event's variables, sorted.

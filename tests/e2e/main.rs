@@ -9,6 +9,8 @@
 mod common;
 #[path = "../common/hooks_pty.rs"]
 mod hooks_pty;
+#[path = "../common/pty.rs"]
+mod pty;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

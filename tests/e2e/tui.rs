@@ -11,25 +11,21 @@
 
 #![cfg(unix)]
 
-use std::io::{Read, Write};
-use std::num::NonZeroU16;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, SlavePty};
+use portable_pty::{CommandBuilder, ExitStatus};
 use serde_json::Value;
 
 use crate::BIN;
+use crate::pty::Pty;
 
 const ROWS: u16 = 24;
 const COLS: u16 = 80;
 /// How long to wait for a screen, an exit or a file before failing.
 const PATIENCE: Duration = Duration::from_secs(20);
-/// No output for this long: the frame on screen is drawn in full.
-const SETTLED: Duration = Duration::from_millis(30);
 
 const CONFIG: &str = r#"
 get_ready = "1s"
@@ -217,22 +213,21 @@ fn assert_done(step: &Value, title: &str, side: Option<&str>) {
 // ---------------------------------------------------------------------------------------
 // The pseudo-terminal
 
-struct Screen {
-    parser: vt100::Parser,
-    raw: Vec<u8>,
-    /// When the last bytes arrived.
-    last: Instant,
+/// The binary running in its own pseudo-terminal (`common::pty`), with what only these
+/// tests need: its exit, and the terminal it left.
+struct Term(Pty);
+
+impl std::ops::Deref for Term {
+    type Target = Pty;
+    fn deref(&self) -> &Pty {
+        &self.0
+    }
 }
 
-/// The binary running in its own pseudo-terminal.
-struct Term {
-    name: String,
-    child: Box<dyn Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
-    /// Kept open so the terminal's modes outlive the program, for `stty` to read after it.
-    slave: Box<dyn SlavePty + Send>,
-    _master: Box<dyn MasterPty + Send>,
-    out: Arc<Mutex<Screen>>,
+impl std::ops::DerefMut for Term {
+    fn deref_mut(&mut self) -> &mut Pty {
+        &mut self.0
+    }
 }
 
 /// How the program ended, and the terminal modes it left behind.
@@ -247,14 +242,6 @@ impl Term {
     }
 
     fn spawn_env(dirs: &Dirs, args: &[&str], env: &[(&str, &str)]) -> Term {
-        let pty = portable_pty::native_pty_system()
-            .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("open a pseudo-terminal");
         let mut cmd = CommandBuilder::new(BIN);
         cmd.args(args);
         cmd.cwd(dirs.tmp.path());
@@ -267,118 +254,9 @@ impl Term {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let child = pty.slave.spawn_command(cmd).expect("start knotless");
-        let mut reader = pty.master.try_clone_reader().expect("pty reader");
-        let writer = pty.master.take_writer().expect("pty writer");
-        let out = Arc::new(Mutex::new(Screen {
-            parser: vt100::Parser::new(
-                NonZeroU16::new(ROWS).unwrap(),
-                NonZeroU16::new(COLS).unwrap(),
-                0,
-            ),
-            raw: Vec::new(),
-            last: Instant::now(),
-        }));
-        let shared = out.clone();
-        // Reads until every end of the terminal is closed (when the test drops it).
-        thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            loop {
-                match reader.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        let mut s = shared.lock().unwrap();
-                        s.parser.process(&buf[..n]);
-                        s.raw.extend_from_slice(&buf[..n]);
-                        s.last = Instant::now();
-                    }
-                }
-            }
-        });
-        Term {
-            name: format!("knotless {}", args.join(" ")),
-            child,
-            writer,
-            slave: pty.slave,
-            _master: pty.master,
-            out,
-        }
-    }
-
-    /// Types keys, as bytes: "\r" is Enter, "\x1b[C" is →, "\x03" is Ctrl-C.
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).expect("type");
-        self.writer.flush().expect("type");
-    }
-
-    fn screen(&self) -> String {
-        self.out.lock().unwrap().parser.screen().contents()
-    }
-
-    /// Every byte the program (and `stty` after it) wrote.
-    fn raw(&self) -> Vec<u8> {
-        self.out.lock().unwrap().raw.clone()
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.process_id().expect("pid")
-    }
-
-    fn wait_for(&mut self, text: &str) -> String {
-        self.wait_until(&format!("{text:?}"), |s| s.contains(text))
-    }
-
-    fn wait_gone(&mut self, text: &str) -> String {
-        self.wait_until(&format!("{text:?} to go"), |s| !s.contains(text))
-    }
-
-    /// Polls the screen until `ok`; fails with the screen if it takes too long or the
-    /// program ends first.
-    fn wait_until(&mut self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            // Only a whole frame counts: a large one arrives in several reads, and a screen
-            // read between them shows part of the new frame over the old one. So the screen
-            // and how long the output has been quiet are read together.
-            let (s, settled) = {
-                let out = self.out.lock().unwrap();
-                (
-                    out.parser.screen().contents(),
-                    out.last.elapsed() >= SETTLED,
-                )
-            };
-            if settled && ok(&s) {
-                return s;
-            }
-            let exited = self.child.try_wait().ok().flatten();
-            if exited.is_some() || start.elapsed() > PATIENCE {
-                // One last look: the output may have arrived just after the check.
-                thread::sleep(Duration::from_millis(200));
-                let s = self.screen();
-                if ok(&s) {
-                    return s;
-                }
-                panic!(
-                    "{}: waited for {what}{}; the screen:\n{s}",
-                    self.name,
-                    match exited {
-                        Some(st) => format!(", but it exited ({st:?})"),
-                        None => format!(" for {PATIENCE:?}"),
-                    }
-                );
-            }
-            thread::sleep(Duration::from_millis(25));
-        }
-    }
-
-    /// Sends a signal by name (TERM, HUP, KILL).
-    fn signal(&self, sig: &str) {
-        let ok = Command::new("kill")
-            .args(["-s", sig, &self.pid().to_string()])
-            .status()
-            .expect("run kill")
-            .success();
-        assert!(ok, "kill -s {sig} failed");
+        let mut pty = Pty::spawn(cmd, ROWS, COLS, &[]);
+        pty.patience = PATIENCE;
+        Term(pty)
     }
 
     /// Waits for the program to end, then runs `stty -a` on the same terminal: its modes
@@ -440,11 +318,9 @@ impl Term {
         );
         let (hide, show) = (last(b"\x1b[?25l"), last(b"\x1b[?25h"));
         assert!(show >= hide, "{}: left the cursor hidden", self.name);
-        {
-            let s = self.out.lock().unwrap();
-            assert!(!s.parser.screen().alternate_screen(), "{}", self.name);
-            assert!(!s.parser.screen().hide_cursor(), "{}", self.name);
-        }
+        let (alternate, hidden) = self.with_screen(|s| (s.alternate_screen(), s.hide_cursor()));
+        assert!(!alternate, "{}", self.name);
+        assert!(!hidden, "{}", self.name);
         let words: Vec<&str> = exit
             .stty
             .split(|c: char| c.is_whitespace() || c == ';')
@@ -456,20 +332,6 @@ impl Term {
                 self.name,
                 exit.stty
             );
-        }
-    }
-}
-
-impl Drop for Term {
-    /// A failed test must not leave a knotless running.
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            thread::sleep(Duration::from_millis(200));
-            if let Ok(None) = self.child.try_wait() {
-                self.signal("KILL");
-                let _ = self.child.wait();
-            }
         }
     }
 }
@@ -1050,9 +912,8 @@ fn edit_from_home_with_a_fake_editor() {
     t.wait_for("/e2e quick");
     t.send("\r");
     t.send("e");
-    t.wait_until("the edited routine, without an error", |s| {
-        s.contains("E2E quick, edited") && !s.contains("error")
-    });
+    let s = t.wait_for("E2E quick, edited");
+    assert!(!s.contains("error"), "{s}");
     let file = std::fs::read_to_string(d.config.join("routines/e2e-quick.toml")).unwrap();
     assert!(file.contains("name = \"E2E quick, edited\""));
     // While the editor ran, the terminal was the user's: line editing and echo on.
@@ -1102,11 +963,8 @@ fn r_rereads_files_after_a_fix() {
     t.wait_for("unknown area");
     std::fs::write(&bad, "name = \"E2E fixed\"\narea = \"neck\"\nbreathing = \"none\"\n[[steps]]\ntitle = \"T\"\nduration = \"5s\"\n").unwrap();
     t.send("r");
-    // The whole frame, not one read half-way through its drawing: the fixed routine listed
-    // and the error gone (a frame still arriving can show one without the other).
-    t.wait_until("the fixed routine, without its error", |s| {
-        s.contains("E2E fixed") && !s.contains("unknown area")
-    });
+    let s = t.wait_for("E2E fixed");
+    assert!(!s.contains("unknown area"), "{s}");
     t.send("q");
     let exit = t.wait_exit();
     t.assert_restored(&exit);
