@@ -10,6 +10,7 @@ pub mod draw;
 pub use draw::{buffer_text, draw};
 use knotless::library::Library;
 use knotless::model::config::ThemeName;
+use knotless::model::routine::{Pattern, Phase, PhaseKind, Source};
 use knotless::store::paths::Paths;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -26,6 +27,23 @@ pub fn spawning() -> std::sync::RwLockReadGuard<'static, ()> {
 
 pub fn alone() -> std::sync::RwLockWriteGuard<'static, ()> {
     PROCESSES.write().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A breathing pattern from its phases, each a kind and a length in milliseconds.
+pub fn pattern(id: &str, phases: &[(PhaseKind, u64)]) -> Pattern {
+    Pattern {
+        id: id.into(),
+        description: None,
+        phases: phases
+            .iter()
+            .map(|&(kind, ms)| Phase {
+                kind,
+                length: std::time::Duration::from_millis(ms),
+                label: None,
+            })
+            .collect(),
+        source: Source::Bundled,
+    }
 }
 
 /// "Today" for every screen test: Tuesday 24 November 2026, 10:00 in London.

@@ -168,6 +168,12 @@ fn a_step_may_say_a_short_line_and_a_routine_may_ask_for_quiet() {
     );
 }
 
+/// The sound found in the folders of `path` (a `PATH`-style list), never this process's `PATH`:
+/// other tests start programs at the same time.
+fn found_in(path: &Path, cfg: &SoundConfig, bell: bool, quiet: bool) -> Audio {
+    Audio::searching(cfg, bell, quiet, Some(path.as_os_str()))
+}
+
 fn cfg(sound: SoundMode, voice: Voice) -> SoundConfig {
     SoundConfig {
         sound,
@@ -179,12 +185,7 @@ fn cfg(sound: SoundMode, voice: Voice) -> SoundConfig {
 #[test]
 fn with_no_player_auto_rings_the_bell_and_says_so_once() {
     let empty = bin(&[]);
-    let mut a = Audio::searching(
-        &cfg(SoundMode::Auto, Voice::Off),
-        true,
-        false,
-        Some(empty.path().as_os_str()),
-    );
+    let mut a = found_in(empty.path(), &cfg(SoundMode::Auto, Voice::Off), true, false);
     assert_eq!(a.output(), &Out::Bell);
     assert!(a.take_notice().unwrap().contains("using the terminal bell"));
     assert_eq!(a.take_notice(), None, "the notice comes once");
@@ -197,26 +198,26 @@ fn with_no_player_auto_rings_the_bell_and_says_so_once() {
     assert_eq!(a.perform(&Cue::Tone(Tone::End)), Performed::Bell);
     assert_eq!(a.take_notice(), None);
     // --quiet and `bell = false` silence even the bell; sound = "tones" never rings it.
-    let quiet = Audio::searching(
+    let quiet = found_in(
+        empty.path(),
         &cfg(SoundMode::Auto, Voice::Steps),
         true,
         true,
-        Some(empty.path().as_os_str()),
     );
     assert_eq!(quiet.output(), &Out::Silent);
     assert!(quiet.options(Default::default()).is_silent());
-    let no_bell = Audio::searching(
+    let no_bell = found_in(
+        empty.path(),
         &cfg(SoundMode::Auto, Voice::Off),
         false,
         false,
-        Some(empty.path().as_os_str()),
     );
     assert_eq!(no_bell.output(), &Out::Silent);
-    let tones = Audio::searching(
+    let tones = found_in(
+        empty.path(),
         &cfg(SoundMode::Tones, Voice::Off),
         true,
         false,
-        Some(empty.path().as_os_str()),
     );
     assert_eq!(tones.output(), &Out::Silent);
 }
@@ -226,13 +227,8 @@ fn a_player_that_hangs_is_killed_and_one_that_fails_is_reported_once() {
     let b = bin(&[("pw-play", "echo junk >&2; exec sleep 30")]);
     let k = tempfile::tempdir().unwrap();
     let r = Library::load(None).routines[0].clone();
-    let mut a = Audio::searching(
-        &cfg(SoundMode::Tones, Voice::Off),
-        true,
-        false,
-        Some(b.path().as_os_str()),
-    )
-    .with_cache(Some(k.path().to_path_buf()));
+    let mut a = found_in(b.path(), &cfg(SoundMode::Tones, Voice::Off), true, false)
+        .with_cache(Some(k.path().to_path_buf()));
     a.prepare(&r);
     assert_eq!(a.perform(&Cue::Tone(Tone::Step)), Performed::Nothing);
     assert_eq!(a.running(), 1);
@@ -244,13 +240,8 @@ fn a_player_that_hangs_is_killed_and_one_that_fails_is_reported_once() {
     assert_eq!(a.running(), 0, "the hung player was not killed");
 
     let b = bin(&[("pw-play", "exit 3")]);
-    let mut a = Audio::searching(
-        &cfg(SoundMode::Tones, Voice::Off),
-        true,
-        false,
-        Some(b.path().as_os_str()),
-    )
-    .with_cache(Some(k.path().to_path_buf()));
+    let mut a = found_in(b.path(), &cfg(SoundMode::Tones, Voice::Off), true, false)
+        .with_cache(Some(k.path().to_path_buf()));
     a.prepare(&r);
     a.take_notice();
     for _ in 0..3 {
@@ -294,11 +285,11 @@ fn real_speech_renders_a_step_to_a_file_sox_can_hear() {
         b.path().display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let mut a = Audio::searching(
+    let mut a = found_in(
+        Path::new(&dirs),
         &cfg(SoundMode::Tones, Voice::Steps),
         true,
         false,
-        Some(std::ffi::OsStr::new(&dirs)),
     )
     .with_cache(Some(k.path().to_path_buf()));
     assert_eq!(a.speech().map(|s| s.name.as_str()), Some("espeak-ng"));

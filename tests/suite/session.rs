@@ -7,8 +7,10 @@ use knotless::core::session::{
 };
 use knotless::model::record::{Kind, Outcome, StepStatus};
 use knotless::model::routine::{
-    Area, Length, Pattern, Phase, PhaseKind, Routine, SWITCH_SIDES, Side, Sides, Source, Step,
+    Area, Length, Pattern, PhaseKind, Routine, SWITCH_SIDES, Side, Sides, Source, Step,
 };
+
+use crate::common::pattern;
 
 // ----- fixtures -----------------------------------------------------------------------
 
@@ -18,22 +20,6 @@ fn secs(n: u64) -> Duration {
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
-}
-
-fn pattern(id: &str, phases: &[(PhaseKind, u64)]) -> Pattern {
-    Pattern {
-        id: id.into(),
-        description: Some("test pattern".into()),
-        phases: phases
-            .iter()
-            .map(|&(kind, ms)| Phase {
-                kind,
-                length: Duration::from_millis(ms),
-                label: None,
-            })
-            .collect(),
-        source: Source::Bundled,
-    }
 }
 
 /// in 4 · out 6: a 10 s breath.

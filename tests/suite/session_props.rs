@@ -3,10 +3,10 @@
 use std::time::{Duration, Instant};
 
 use knotless::core::session::{Event, Options, Session};
-use knotless::model::routine::{
-    Area, Length, Pattern, Phase, PhaseKind, Routine, Sides, Source, Step,
-};
+use knotless::model::routine::{Area, Length, Pattern, PhaseKind, Routine, Sides, Source, Step};
 use proptest::prelude::*;
+
+use crate::common::pattern;
 
 #[derive(Debug, Clone, Copy)]
 enum Op {
@@ -47,22 +47,6 @@ fn step_ms() -> impl Strategy<Value = i64> {
     ]
 }
 
-fn pattern(phases: &[(PhaseKind, u64)]) -> Pattern {
-    Pattern {
-        id: "p".into(),
-        description: None,
-        phases: phases
-            .iter()
-            .map(|&(kind, ms)| Phase {
-                kind,
-                length: Duration::from_millis(ms),
-                label: None,
-            })
-            .collect(),
-        source: Source::Bundled,
-    }
-}
-
 fn step(title: &str, length: Length, breathing: Option<Pattern>, sides: Sides, t: u64) -> Step {
     let planned = match (length, &breathing) {
         (Length::Time(d), _) => d,
@@ -89,18 +73,24 @@ fn step(title: &str, length: Length, breathing: Option<Pattern>, sides: Sides, t
 }
 
 fn routine(transition_ms: u64) -> Routine {
-    let calm = pattern(&[(PhaseKind::In, 4000), (PhaseKind::Out, 6000)]);
-    let sigh = pattern(&[
-        (PhaseKind::In, 2000),
-        (PhaseKind::In, 1000),
-        (PhaseKind::Out, 6000),
-    ]);
-    let boxed = pattern(&[
-        (PhaseKind::In, 4000),
-        (PhaseKind::Hold, 4000),
-        (PhaseKind::Out, 4000),
-        (PhaseKind::Hold, 4000),
-    ]);
+    let calm = pattern("p", &[(PhaseKind::In, 4000), (PhaseKind::Out, 6000)]);
+    let sigh = pattern(
+        "p",
+        &[
+            (PhaseKind::In, 2000),
+            (PhaseKind::In, 1000),
+            (PhaseKind::Out, 6000),
+        ],
+    );
+    let boxed = pattern(
+        "p",
+        &[
+            (PhaseKind::In, 4000),
+            (PhaseKind::Hold, 4000),
+            (PhaseKind::Out, 4000),
+            (PhaseKind::Hold, 4000),
+        ],
+    );
     Routine {
         id: "r".into(),
         name: "R".into(),
@@ -194,7 +184,7 @@ proptest! {
         let t0 = Instant::now();
         let options = Options { get_ready: Duration::from_millis(get_ready_ms) };
         let mut s = if breathing {
-            let p = pattern(&[(PhaseKind::In, 4000), (PhaseKind::Out, 6000)]);
+            let p = pattern("p", &[(PhaseKind::In, 4000), (PhaseKind::Out, 6000)]);
             Session::breathing(&p, Length::Time(Duration::from_secs(45)), options, "b".into(), t0)
         } else {
             Session::new(&routine(transition_ms), options, "r".into(), t0)
