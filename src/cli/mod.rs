@@ -507,7 +507,7 @@ fn stats_cmd(
 ) -> Result<(), UserError> {
     use crate::core::stats::{StatsBuilder, StatsOptions};
     let now = jiff::Zoned::now();
-    let cfg = Library::load(paths.config_dir()).config;
+    let cfg = Library::config_only(paths.config_dir());
     let opts = match since {
         Some(since) => StatsOptions {
             since: Some(crate::core::when::parse_when(since, &now)?),

@@ -1,6 +1,7 @@
 //! Reading every history file, merging amendments and duplicates, skipping what cannot be read with a warning naming it.
 
 use super::*;
+use std::borrow::Cow;
 
 /// How much of each record to load. Summaries and tables don't need the steps, and leaving
 /// them out makes reading a long history several times cheaper in time and memory.
@@ -103,11 +104,69 @@ pub(crate) struct Lines<R> {
     /// Where the line last returned starts (bytes from the start of the reader).
     pub(crate) offset: u64,
     consumed: u64,
+    /// Bytes of the line last lent by [`Lines::next_line`], given back to the reader at
+    /// the next call.
+    lent: usize,
 }
 
 pub(crate) enum Line {
     Text,
     TooLong,
+}
+
+/// A line as [`Lines::next_line`] lends it.
+pub(crate) struct LineRef<'s> {
+    pub(crate) kind: Line,
+    /// Its 1-based number, and where it starts in the file.
+    pub(crate) number: u64,
+    pub(crate) offset: u64,
+    /// Empty when it is too long.
+    pub(crate) bytes: &'s [u8],
+    /// The line and what follows it in the reader's buffer (just the line when it was
+    /// copied): what a search for something rare can look through at once.
+    pub(crate) window: &'s [u8],
+}
+
+/// Finds which lines hold a rare marker (`"amends"`) by searching the reader's buffer
+/// ahead of the line, not each line on its own: on a long history nearly every line is
+/// passed over without a search.
+pub(crate) struct Marker {
+    finder: memmem::Finder<'static>,
+    /// Every occurrence that starts before this offset is known ...
+    searched: u64,
+    /// ... and this is the first of them not yet passed.
+    next: Option<u64>,
+}
+
+impl Marker {
+    pub(crate) fn new(needle: &'static [u8]) -> Marker {
+        Marker {
+            finder: memmem::Finder::new(needle),
+            searched: 0,
+            next: None,
+        }
+    }
+
+    /// Whether `line` holds the marker. Lines must come in order.
+    pub(crate) fn in_line(&mut self, line: &LineRef<'_>) -> bool {
+        let start = line.offset;
+        let end = start + line.bytes.len() as u64;
+        if self.searched < end {
+            let found = self.finder.find(line.window);
+            self.next = found.map(|i| start + i as u64);
+            self.searched = match found {
+                Some(i) => start + i as u64 + 1,
+                // Past a copied line, nothing is known; at the end of the buffer, an
+                // occurrence cut in two is found by the next search.
+                None if line.window.len() == line.bytes.len() => end,
+                None => {
+                    let cut = self.finder.needle().len() as u64 - 1;
+                    (start + line.window.len() as u64).saturating_sub(cut)
+                }
+            };
+        }
+        self.next.is_some_and(|at| (start..end).contains(&at))
+    }
 }
 
 impl<R: BufRead> Lines<R> {
@@ -117,7 +176,52 @@ impl<R: BufRead> Lines<R> {
             number: 0,
             offset: 0,
             consumed: 0,
+            lent: 0,
         }
+    }
+
+    /// The next line (without its newline): lent straight from the reader's buffer when it
+    /// is all there, which is nearly always, else copied into `buf`. `None` at the end.
+    pub(crate) fn next_line<'s>(
+        &'s mut self,
+        buf: &'s mut Vec<u8>,
+    ) -> io::Result<Option<LineRef<'s>>> {
+        self.inner.consume(std::mem::take(&mut self.lent));
+        let whole = loop {
+            match self.inner.fill_buf() {
+                Ok(chunk) => break memchr::memchr(b'\n', chunk),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        };
+        let kind = match whole {
+            Some(end) => {
+                self.offset = self.consumed;
+                self.consumed += end as u64 + 1;
+                self.lent = end + 1;
+                self.number += 1;
+                Line::Text
+            }
+            None => match self.next_into(buf)? {
+                Some(kind) => kind,
+                None => return Ok(None),
+            },
+        };
+        let (bytes, window) = match whole {
+            // The buffer is filled already: this only hands it out again.
+            Some(end) => {
+                let chunk = self.inner.fill_buf()?;
+                (&chunk[..end], chunk)
+            }
+            None => (&buf[..], &buf[..]),
+        };
+        Ok(Some(LineRef {
+            kind,
+            number: self.number,
+            offset: self.offset,
+            bytes,
+            window,
+        }))
     }
 
     /// The next line (without its newline) into `buf`; `None` at the end.
@@ -217,6 +321,38 @@ pub(crate) fn amended_id(path: &Path, offset: u64) -> Option<String> {
         .map(|a| a.amends)
 }
 
+/// The id of the record on a line, as the second pass will read it if it reads the line
+/// at all: straight from the bytes for a line as knotless writes it (`{"v":1,"id":"…"`),
+/// else by parsing the line for its id alone. `None` for a line that cannot hold a record.
+pub(crate) fn record_id(line: &[u8]) -> Option<Cow<'_, [u8]>> {
+    if let Some(rest) = line.strip_prefix(b"{\"v\":") {
+        let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        if let Some(id) = rest[digits..].strip_prefix(b",\"id\":\"")
+            && let Some(end) = id.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+            && id[end] == b'"'
+        {
+            return Some(Cow::Borrowed(&id[..end]));
+        }
+    }
+    #[derive(Deserialize)]
+    struct Id {
+        id: String,
+    }
+    let text = std::str::from_utf8(line).ok()?;
+    let id = serde_json::from_str::<Id>(text).ok()?.id;
+    Some(Cow::Owned(id.into_bytes()))
+}
+
+/// 32 bits of a record id's hash (FNV-1a: a few instructions a byte): the first pass
+/// notes one for every line, and only the ids whose fingerprint turns up twice can be a
+/// record seen twice. A collision costs only an exact look (see [`id_key`]).
+pub(crate) fn fingerprint(id: &[u8]) -> u32 {
+    let h = id.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    (h ^ (h >> 32)) as u32
+}
+
 /// A 128-bit digest of a record id, from two independent fixed-key SipHash passes.
 pub(crate) fn id_key(id: &str) -> u128 {
     use std::hash::{Hash, Hasher};
@@ -261,8 +397,15 @@ pub struct Records {
     amendment_lines: VecDeque<(u32, u64)>,
     /// Why each unreadable amendment line (by source and line) could not be read.
     bad_amendments: HashMap<(u32, u64), String>,
-    /// The ids already given out, as 128-bit hashes: a tenth of the memory of the strings
-    /// on a long history, and a collision is out of reach (about 2^-64 at a billion records).
+    /// The fingerprints (see [`fingerprint`]) that more than one line of the files has,
+    /// sorted: a record whose id has another fingerprint is the only one with that id, and
+    /// nothing needs to be kept to know it.
+    repeated: Vec<u32>,
+    /// The fingerprints of the ids amendments are for, sorted: only a record with one of
+    /// these can have an amendment to merge.
+    amended: Vec<u32>,
+    /// The ids among those already given out, as 128-bit hashes (a collision is out of
+    /// reach: about 2^-64 at a billion records).
     seen: HashSet<u128>,
     /// With the index of the source each is about, for sorting at the end.
     warnings: Vec<(usize, Warning)>,
@@ -290,6 +433,8 @@ impl Records {
             notes: HashMap::new(),
             amendment_lines: VecDeque::new(),
             bad_amendments: HashMap::new(),
+            repeated: Vec::new(),
+            amended: Vec::new(),
             seen: HashSet::new(),
             warnings: Vec::new(),
             sorted: Vec::new(),
@@ -297,6 +442,9 @@ impl Records {
             finished: false,
             future: Timestamp::now() + FUTURE_SLACK,
         };
+        // Four bytes a record, for the time of the first pass: what lets the second keep
+        // nothing for the records that have no twin.
+        let mut prints = Vec::new();
         for path in paths {
             let fail = |source| HistoryError::Read {
                 path: path.clone(),
@@ -313,7 +461,7 @@ impl Records {
             let len = file.metadata().map_err(fail)?.len();
             let index = records.sources.len();
             records
-                .first_pass(index, &file, len, &file_label(&path))
+                .first_pass(index, &file, (len, &file_label(&path)), &mut prints)
                 .map_err(fail)?;
             records.sources.push(Source {
                 label: file_label(&path),
@@ -322,67 +470,93 @@ impl Records {
                 len,
             });
         }
+        records.amended.sort_unstable();
+        records.amended.dedup();
+        prints.sort_unstable();
+        records.repeated = prints
+            .chunk_by(|a, b| a == b)
+            .filter(|run| run.len() > 1)
+            .map(|run| run[0])
+            .collect();
         if records.sources.is_empty() {
             records.finish();
         }
         Ok(records)
     }
 
-    /// Collects the amendments of one file. Only lines containing the key `"amends"` can be
-    /// one, and a substring search rejects every other line without parsing it.
-    fn first_pass(&mut self, index: usize, file: &File, len: u64, label: &str) -> io::Result<()> {
-        let finder = memmem::Finder::new(b"\"amends\"");
+    /// Collects the amendments of one file, and a fingerprint of each other line's record
+    /// id into `prints`. Only lines containing the key `"amends"` can be an amendment, and a
+    /// substring search (see [`Marker`]) rejects every other line without parsing it.
+    fn first_pass(
+        &mut self,
+        index: usize,
+        file: &File,
+        (len, label): (u64, &str),
+        prints: &mut Vec<u32>,
+    ) -> io::Result<()> {
+        let mut amends = Marker::new(b"\"amends\"");
         let mut lines = Lines::new(BufReader::with_capacity(BLOCK, file.take(len)));
         let mut buf = Vec::new();
-        while let Some(kind) = lines.next_into(&mut buf)? {
-            if !matches!(kind, Line::Text) || finder.find(&buf).is_none() {
+        while let Some(line) = lines.next_line(&mut buf)? {
+            if !matches!(line.kind, Line::Text) {
                 continue;
             }
-            let n = lines.number;
-            let Ok(text) = std::str::from_utf8(&buf) else {
+            if amends.in_line(&line) && self.amendment(index, label, &line) {
                 continue;
-            };
-            match serde_json::from_str::<Probe>(text) {
-                Ok(Probe { amends: Some(_) }) => {}
-                // Not an amendment after all (or not JSON): the second pass reports it.
-                _ => continue,
             }
-            match serde_json::from_str::<AmendmentLine>(text) {
-                Ok(mut a) => {
-                    let mut w = Vec::new();
-                    check_pain(&mut a.pain_before, "pain_before", (label, n), &mut w);
-                    check_pain(&mut a.pain_after, "pain_after", (label, n), &mut w);
-                    self.warnings.extend(w.into_iter().map(|w| (index, w)));
-                    let offset = lines.offset;
-                    let m = self
-                        .amendments
-                        .entry(id_key(&a.amends))
-                        .or_insert_with(|| Merged {
-                            first_line: (index, n),
-                            first_offset: offset,
-                            ..Merged::default()
-                        });
-                    if a.pain_before.is_some() {
-                        m.pain_before = a.pain_before;
-                    }
-                    if a.pain_after.is_some() {
-                        m.pain_after = a.pain_after;
-                    }
-                    if let Some(note) = a.note
-                        && self.detail != Detail::Figures
-                    {
-                        self.notes.insert(id_key(&a.amends), note);
-                    }
-                    self.amendment_lines.push_back((index as u32, n));
-                }
-                Err(e) => {
-                    self.amendment_lines.push_back((index as u32, n));
-                    self.bad_amendments
-                        .insert((index as u32, n), format!("amendment: {}", json_reason(&e)));
-                }
+            if let Some(print) = record_id(line.bytes).map(|id| fingerprint(&id)) {
+                prints.push(print);
             }
         }
         Ok(())
+    }
+
+    /// Takes the line as an amendment if it is one (true).
+    fn amendment(&mut self, index: usize, label: &str, line: &LineRef<'_>) -> bool {
+        let n = line.number;
+        let Ok(text) = std::str::from_utf8(line.bytes) else {
+            return false;
+        };
+        match serde_json::from_str::<Probe>(text) {
+            Ok(Probe { amends: Some(_) }) => {}
+            // Not an amendment after all (or not JSON): the second pass reports it.
+            _ => return false,
+        }
+        match serde_json::from_str::<AmendmentLine>(text) {
+            Ok(mut a) => {
+                let mut w = Vec::new();
+                check_pain(&mut a.pain_before, "pain_before", (label, n), &mut w);
+                check_pain(&mut a.pain_after, "pain_after", (label, n), &mut w);
+                self.warnings.extend(w.into_iter().map(|w| (index, w)));
+                self.amended.push(fingerprint(a.amends.as_bytes()));
+                let m = self
+                    .amendments
+                    .entry(id_key(&a.amends))
+                    .or_insert_with(|| Merged {
+                        first_line: (index, n),
+                        first_offset: line.offset,
+                        ..Merged::default()
+                    });
+                if a.pain_before.is_some() {
+                    m.pain_before = a.pain_before;
+                }
+                if a.pain_after.is_some() {
+                    m.pain_after = a.pain_after;
+                }
+                if let Some(note) = a.note
+                    && self.detail != Detail::Figures
+                {
+                    self.notes.insert(id_key(&a.amends), note);
+                }
+                self.amendment_lines.push_back((index as u32, n));
+            }
+            Err(e) => {
+                self.amendment_lines.push_back((index as u32, n));
+                self.bad_amendments
+                    .insert((index as u32, n), format!("amendment: {}", json_reason(&e)));
+            }
+        }
+        true
     }
 
     /// Everything skipped so far. Complete, and in file and line order, once the iterator
@@ -395,19 +569,22 @@ impl Records {
         self.sorted
     }
 
-    fn parse(&mut self, n: u64) -> Option<SessionRecord> {
-        let text = match std::str::from_utf8(&self.buf) {
+    fn parse(&mut self, n: u64, line: &[u8]) -> Option<SessionRecord> {
+        let text = match std::str::from_utf8(line) {
             Ok(t) => t,
             Err(e) => {
                 self.skip(n, format!("not valid UTF-8 (byte {})", e.valid_up_to() + 1));
                 return None;
             }
         };
-        let parsed = match self.detail {
-            Detail::Full => serde_json::from_str::<SessionRecord>(text),
-            Detail::NoSteps | Detail::Figures => {
-                serde_json::from_str::<RecordNoSteps>(text).map(Into::into)
-            }
+        let parsed = match super::fast::record(text, self.detail) {
+            Some(r) => Ok(r),
+            None => match self.detail {
+                Detail::Full => serde_json::from_str::<SessionRecord>(text),
+                Detail::NoSteps | Detail::Figures => {
+                    serde_json::from_str::<RecordNoSteps>(text).map(Into::into)
+                }
+            },
         };
         let mut record = match parsed {
             Ok(r) => r,
@@ -553,14 +730,19 @@ impl Iterator for Records {
                     return Some(Err(e));
                 }
             }
-            let lines = self.lines.as_mut()?;
-            let kind = match lines.next_into(&mut self.buf) {
-                Ok(Some(k)) => k,
-                Ok(None) => {
-                    self.lines = None;
-                    self.current += 1;
-                    continue;
+            // Taken out while a line is lent from them, and put back below.
+            let mut lines = self.lines.take()?;
+            let mut buf = std::mem::take(&mut self.buf);
+            let record = self.second_pass_line(&mut lines, &mut buf);
+            self.buf = buf;
+            match record {
+                Ok(Some(Some(record))) => {
+                    self.lines = Some(lines);
+                    return Some(Ok(record));
                 }
+                Ok(Some(None)) => self.lines = Some(lines),
+                // This source is done: on to the next.
+                Ok(None) => self.current += 1,
                 Err(source) => {
                     self.finish();
                     return Some(Err(HistoryError::Read {
@@ -568,38 +750,64 @@ impl Iterator for Records {
                         source,
                     }));
                 }
-            };
-            let n = lines.number;
-            if self
-                .amendment_lines
-                .front()
-                .is_some_and(|&(i, l)| i as usize == self.current && l == n)
-            {
-                self.amendment_lines.pop_front();
-                if let Some(reason) = self.bad_amendments.remove(&(self.current as u32, n)) {
-                    self.skip(n, reason);
-                }
-                continue;
             }
-            if matches!(kind, Line::TooLong) {
-                self.skip(n, format!("longer than {} KiB", MAX_LINE / 1024));
-                continue;
+        }
+    }
+}
+
+impl Records {
+    /// The next line of the current source: `None` at its end, `Some(None)` for a line that
+    /// is not a record to give out (skipped, an amendment, a duplicate).
+    fn second_pass_line(
+        &mut self,
+        lines: &mut Lines<BufReader<io::Take<File>>>,
+        buf: &mut Vec<u8>,
+    ) -> io::Result<Option<Option<SessionRecord>>> {
+        let Some(line) = lines.next_line(buf)? else {
+            return Ok(None);
+        };
+        let n = line.number;
+        if self
+            .amendment_lines
+            .front()
+            .is_some_and(|&(i, l)| i as usize == self.current && l == n)
+        {
+            self.amendment_lines.pop_front();
+            if let Some(reason) = self.bad_amendments.remove(&(self.current as u32, n)) {
+                self.skip(n, reason);
             }
-            if is_blank(&self.buf) {
-                continue;
-            }
-            let Some(mut record) = self.parse(n) else {
-                continue;
-            };
-            // The same record twice is what an interrupted recovery or a sync conflict copy
-            // leaves behind: the first copy is the one that counts.
-            if !self.seen.insert(id_key(&record.id)) {
-                continue;
-            }
-            if self.detail == Detail::Figures {
-                record.note = None;
-            }
-            if let Some(m) = self.amendments.get_mut(&id_key(&record.id)) {
+            return Ok(Some(None));
+        }
+        if matches!(line.kind, Line::TooLong) {
+            self.skip(n, format!("longer than {} KiB", MAX_LINE / 1024));
+            return Ok(Some(None));
+        }
+        if is_blank(line.bytes) {
+            return Ok(Some(None));
+        }
+        let Some(mut record) = self.parse(n, line.bytes) else {
+            return Ok(Some(None));
+        };
+        // The same record twice is what an interrupted recovery or a sync conflict copy
+        // leaves behind: the first copy is the one that counts. Only a record whose id
+        // shares its fingerprint with another line can be one.
+        let print = fingerprint(record.id.as_bytes());
+        let twin = self.repeated.binary_search(&print).is_ok();
+        let amended = self.amended.binary_search(&print).is_ok();
+        let key = (twin || amended).then(|| id_key(&record.id));
+        if let Some(key) = key
+            && twin
+            && !self.seen.insert(key)
+        {
+            return Ok(Some(None));
+        }
+        if self.detail == Detail::Figures {
+            record.note = None;
+        }
+        if let Some(key) = key
+            && amended
+        {
+            if let Some(m) = self.amendments.get_mut(&key) {
                 m.applied = true;
                 if m.pain_before.is_some() {
                     record.pain_before = m.pain_before;
@@ -607,12 +815,12 @@ impl Iterator for Records {
                 if m.pain_after.is_some() {
                     record.pain_after = m.pain_after;
                 }
-                if let Some(note) = self.notes.get(&id_key(&record.id)) {
+                if let Some(note) = self.notes.get(&key) {
                     record.note = Some(note.clone());
                 }
             }
-            return Some(Ok(record));
         }
+        Ok(Some(Some(record)))
     }
 }
 
