@@ -125,11 +125,15 @@ pub fn write_history<R: Borrow<SessionRecord>>(
     format: HistoryFormat,
     tz: &TimeZone,
 ) -> io::Result<()> {
+    // Hundreds of thousands of lines: written in blocks, not one write (and, on a
+    // line-buffered stdout, one system call) a line.
+    let mut out = io::BufWriter::with_capacity(64 * 1024, out);
     match format {
-        HistoryFormat::Table => write_table(out, records, tz),
-        HistoryFormat::Csv => write_csv(out, records, tz),
-        HistoryFormat::Jsonl => write_jsonl(out, records),
-    }
+        HistoryFormat::Table => write_table(&mut out, records, tz),
+        HistoryFormat::Csv => write_csv(&mut out, records, tz),
+        HistoryFormat::Jsonl => write_jsonl(&mut out, records),
+    }?;
+    out.flush()
 }
 
 const TITLE_MAX: usize = 40;
@@ -169,30 +173,34 @@ pub fn write_table<R: Borrow<SessionRecord>>(
     }
     // Newest first; for equal start times the later line in the file first.
     rows.sort_by_key(|r| std::cmp::Reverse((r.0, r.1)));
-    let line = |cells: [&str; 6]| {
-        let mut s = String::new();
+    let mut s = String::new();
+    let mut line = |cells: [&str; 6]| {
+        s.clear();
         for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
             if i > 0 {
                 s.push_str("  ");
             }
+            let fill = w.saturating_sub(width(cell));
             // Active time lines up on the right, like numbers do.
             if i == 3 {
-                s.push_str(&pad_left(cell, w));
-            } else if i == 5 {
-                s.push_str(cell);
-            } else {
-                s.push_str(&pad(cell, w));
+                s.extend(std::iter::repeat_n(' ', fill));
+            }
+            s.push_str(cell);
+            if i != 3 && i != 5 {
+                s.extend(std::iter::repeat_n(' ', fill));
             }
         }
-        s.trim_end().to_string()
+        s.truncate(s.trim_end().len());
+        s.push('\n');
+        out.write_all(s.as_bytes())
     };
-    writeln!(out, "{}", line(header))?;
+    line(header)?;
     for (_, _, row) in &rows {
         let mut cells = [""; 6];
         for (slot, cell) in cells.iter_mut().zip(row.split('\t')) {
             *slot = cell;
         }
-        writeln!(out, "{}", line(cells))?;
+        line(cells)?;
     }
     Ok(())
 }

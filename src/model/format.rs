@@ -124,9 +124,25 @@ pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// The unsafe characters of `text` and where they are; `\r` counts unless a `\n` follows.
+/// (Printable ASCII, newline and tab are passed over byte by byte: they are nearly all of
+/// what commands print, and none of them is unsafe.)
 pub fn unsafe_positions(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
-    text.char_indices().filter(move |&(i, c)| {
-        is_unsafe_char(c) && !(c == '\r' && text.as_bytes().get(i + 1) == Some(&b'\n'))
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while let Some(&b) = bytes.get(at) {
+            if (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t' {
+                at += 1;
+                continue;
+            }
+            let c = text[at..].chars().next()?;
+            let i = at;
+            at += c.len_utf8();
+            if is_unsafe_char(c) && !(c == '\r' && bytes.get(i + 1) == Some(&b'\n')) {
+                return Some((i, c));
+            }
+        }
+        None
     })
 }
 
@@ -183,9 +199,17 @@ impl<W: std::io::Write> SafeWriter<W> {
 
 impl<W: std::io::Write> std::io::Write for SafeWriter<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let mut bytes = std::mem::take(&mut self.pending);
-        bytes.extend_from_slice(buf);
-        let mut rest: &[u8] = &bytes;
+        // Only a character cut off by the last write is copied; everything else is looked
+        // at where it is.
+        let joined;
+        let mut rest: &[u8] = if self.pending.is_empty() {
+            buf
+        } else {
+            let mut bytes = std::mem::take(&mut self.pending);
+            bytes.extend_from_slice(buf);
+            joined = bytes;
+            &joined
+        };
         loop {
             match std::str::from_utf8(rest) {
                 Ok(text) => {
