@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
-use ratatui::crossterm::{cursor, execute, terminal};
+use ratatui::crossterm::{cursor, execute, queue, terminal};
 
 use std::sync::mpsc;
 
@@ -135,7 +135,7 @@ fn event_loop(
                     ratatui::layout::Rect::new(0, 0, size.width, size.height),
                     now,
                 );
-                term.draw(|f| a.render(f, now))?;
+                draw_whole(term, |f| a.render(f, now))?;
                 dirty = false;
             }
             if a.env.bell_pending {
@@ -212,6 +212,20 @@ fn event_loop(
             _ => {}
         }
     }
+}
+
+/// Draws one frame between the marks that tell a terminal to show it only once it is
+/// complete (synchronised output, `ESC[?2026h` … `l`; terminals that do not know them
+/// ignore them), so a frame written in several pieces is never seen half drawn. The end
+/// mark is sent even when drawing fails, so the terminal never waits for it.
+fn draw_whole(
+    term: &mut ratatui::DefaultTerminal,
+    render: impl FnOnce(&mut ratatui::Frame),
+) -> io::Result<()> {
+    queue!(term.backend_mut(), terminal::BeginSynchronizedUpdate)?;
+    let drawn = term.draw(render).map(drop);
+    let ended = execute!(term.backend_mut(), terminal::EndSynchronizedUpdate);
+    drawn.and(ended)
 }
 
 /// The terminal went away (or broke): save like Ctrl-C, then report.
