@@ -275,14 +275,16 @@ const RACY: std::time::Duration = std::time::Duration::from_secs(3);
 impl FolderStamp {
     fn read(path: PathBuf, ext: &str) -> FolderStamp {
         let meta = Meta::of(&path);
-        let names = names_digest(&path);
-        let files = crate::library::files_with_ext(&path, ext, &mut Vec::new())
-            .into_iter()
-            .map(|f| {
-                let m = Meta::of(&f);
-                (f, m)
-            })
-            .collect();
+        let mut names = 0u64;
+        let files = crate::library::listing(&path, ext, &mut Vec::new(), |name| {
+            names = names.wrapping_add(name_hash(name));
+        })
+        .into_iter()
+        .map(|f| {
+            let m = Meta::of(&f);
+            (f, m)
+        })
+        .collect();
         FolderStamp {
             path,
             meta,
@@ -327,15 +329,16 @@ impl Eq for FilesStamp {}
 /// A digest of every name in `dir`, whatever the order they are listed in (0 when it
 /// cannot be listed), without holding them.
 fn names_digest(dir: &Path) -> u64 {
-    use std::hash::{BuildHasher, BuildHasherDefault};
-    let hasher = BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default();
     std::fs::read_dir(dir)
         .into_iter()
         .flatten()
         .flatten()
-        .fold(0u64, |sum, e| {
-            sum.wrapping_add(hasher.hash_one(e.file_name()))
-        })
+        .fold(0u64, |sum, e| sum.wrapping_add(name_hash(&e.file_name())))
+}
+
+fn name_hash(name: &std::ffi::OsStr) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(name)
 }
 
 impl FilesStamp {

@@ -795,12 +795,24 @@ pub(crate) fn files_with_ext(
     ext: &str,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<PathBuf> {
+    listing(dir, ext, problems, |_| {})
+}
+
+/// [`files_with_ext`], with every name in the folder (whatever its extension) shown to
+/// `each` as the folder is listed.
+pub(crate) fn listing(
+    dir: &Path,
+    ext: &str,
+    problems: &mut Vec<Diagnostic>,
+    mut each: impl FnMut(&std::ffi::OsStr),
+) -> Vec<PathBuf> {
     // The first names are kept as the folder is listed, never all of them: a folder of
     // 20,000 files costs the memory of MAX_FOLDER_FILES names.
     let mut first = std::collections::BinaryHeap::with_capacity(MAX_FOLDER_FILES + 1);
     let mut count = 0usize;
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let name = entry.file_name();
+        each(&name);
         if Path::new(&name).extension().and_then(|x| x.to_str()) != Some(ext) {
             continue;
         }

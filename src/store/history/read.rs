@@ -806,18 +806,17 @@ impl Records {
         }
         if let Some(key) = key
             && amended
+            && let Some(m) = self.amendments.get_mut(&key)
         {
-            if let Some(m) = self.amendments.get_mut(&key) {
-                m.applied = true;
-                if m.pain_before.is_some() {
-                    record.pain_before = m.pain_before;
-                }
-                if m.pain_after.is_some() {
-                    record.pain_after = m.pain_after;
-                }
-                if let Some(note) = self.notes.get(&key) {
-                    record.note = Some(note.clone());
-                }
+            m.applied = true;
+            if m.pain_before.is_some() {
+                record.pain_before = m.pain_before;
+            }
+            if m.pain_after.is_some() {
+                record.pain_after = m.pain_after;
+            }
+            if let Some(note) = self.notes.get(&key) {
+                record.note = Some(note.clone());
             }
         }
         Ok(Some(Some(record)))
