@@ -6,7 +6,7 @@
 //! then or until a key arrives; on a menu or while paused there is no deadline at all.
 //! SIGTERM, SIGHUP and SIGINT are handled on a separate thread that takes the app's lock
 //! (never held while the loop sleeps), lets every screen save what it must, restores the
-//! terminal and exits. A panic restores the terminal through ratatui's hook.
+//! terminal and exits. A panic restores the terminal in the panic hook, before its message.
 
 use std::io::{self, IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -88,7 +88,9 @@ pub fn run(app: App, warm_up: fn(&mut Env)) -> io::Result<()> {
     let _ = execute!(io::stdout(), event::EnableFocusChange);
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(io::stdout(), event::DisableFocusChange);
+        // All a normal exit gives back, before the message: release builds abort on a panic,
+        // so nothing is dropped after this hook (ratatui's drop would show the cursor).
+        restore_terminal();
         hook(info);
     }));
     let result = event_loop(&mut term, &app, warm_up);
