@@ -223,13 +223,21 @@ fn load_warnings_come_once_per_file_and_only_from_commands_that_load_them() {
 #[test]
 fn plain_breathe_asks_for_a_rating_only_at_a_terminal() {
     let mut out = Vec::new();
-    let got = knotless::cli::ask_rating_line(&mut std::io::Cursor::new("6\n"), &mut out);
+    let got = knotless::cli::session::ask_rating_line(
+        "How is your head right now?",
+        &mut std::io::Cursor::new("6\n"),
+        &mut out,
+    );
     assert_eq!(got, Some(6));
     assert!(text(&out).starts_with("How is your head right now? 0-10, Enter to skip:"));
     for skip in ["\n", "11\n", "lots\n", ""] {
         let mut out = Vec::new();
         assert_eq!(
-            knotless::cli::ask_rating_line(&mut std::io::Cursor::new(skip), &mut out),
+            knotless::cli::session::ask_rating_line(
+                "How is your head right now?",
+                &mut std::io::Cursor::new(skip),
+                &mut out
+            ),
             None,
             "{skip:?}"
         );
