@@ -28,7 +28,7 @@ use toml::de::{DeTable, DeValue};
 use crate::library::diag::{Diagnostic, Reporter, suggest};
 use crate::model::config::{
     Config, DayWindow, HookConfig, HookEvent, Motion, NudgeConfig, SoundConfig, SoundMode,
-    ThemeName, Voice,
+    ThemeName, TimeLeft, Voice,
 };
 use crate::model::routine::{
     Area, Art, AudioHint, Length, Pattern, Phase, PhaseKind, Pressure, Region, Routine, Sides,
@@ -118,6 +118,9 @@ pub(crate) const CONFIG_KEYS: &[&str] = &[
     "breath_cues",
     "countdown",
     "volume",
+    "voice_volume",
+    "pause_cues",
+    "time_left",
     "player",
     "speech",
     "nudge",

@@ -138,7 +138,7 @@ fn a_step_may_say_a_short_line_and_a_routine_may_ask_for_quiet() {
     assert_eq!(r.audio, knotless::model::routine::AudioHint::Quiet);
     assert_eq!(r.steps[0].say.as_deref(), Some("Let go."));
     assert_eq!(
-        cues::step_phrases(&r.steps[0], None)[0],
+        cues::step_phrases(&r.steps[0], None, false)[0],
         "T. Thirty seconds. Let go."
     );
 
@@ -233,7 +233,7 @@ fn a_player_that_hangs_is_killed_and_one_that_fails_is_reported_once() {
     assert_eq!(a.perform(&Cue::Tone(Tone::Step)), Performed::Nothing);
     assert_eq!(a.running(), 1);
     // Killed after the limit (a few seconds; this waits for the reaper, not for a timer).
-    let until = Instant::now() + audio::TONE_LIMIT + Duration::from_secs(10);
+    let until = Instant::now() + audio::scheduler::HANG_AFTER + Duration::from_secs(10);
     while a.running() > 0 && Instant::now() < until {
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -277,7 +277,7 @@ fn real_speech_renders_a_step_to_a_file_sox_can_hear() {
     let k = tempfile::tempdir().unwrap();
     let lib = Library::load(None);
     let r = lib.routine("neck-release").unwrap();
-    let phrase = cues::step_phrases(&r.steps[0], None).remove(0);
+    let phrase = cues::step_phrases(&r.steps[0], None, false).remove(0);
     // A stand-in player so rendering is chosen (it needs something to play the file with).
     let b = bin(&[("pw-play", "true")]);
     let dirs = format!(
@@ -314,7 +314,8 @@ fn real_speech_renders_a_step_to_a_file_sox_can_hear() {
     assert!(field("RMS     amplitude") > 0.005, "silent: {s}");
     assert!(field("Maximum amplitude") > 0.05, "silent: {s}");
     // The planner is given the measured length, not an estimate.
-    let lens = a.prepare(r);
+    a.prepare(r);
+    let lens = a.wait_for_phrases(r, Instant::now() + Duration::from_secs(60));
     assert_eq!(lens.known(&phrase), Some(len));
 }
 

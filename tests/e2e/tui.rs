@@ -1063,6 +1063,7 @@ fn planned_sound_cues(d: &Dirs) -> Vec<(f64, String)> {
         breath: true,
         countdown: true,
         voice: true,
+        ..CueOptions::NONE
     };
     cues::plan(&s, t0, opts, &SpeechLengths::default())
         .into_iter()

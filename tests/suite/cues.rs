@@ -7,6 +7,7 @@ use knotless::core::cues::{
     self, Cue, CueOptions, Cues, SPEECH_GUARD, SpeechLengths, Timed, Tone, spoken_length,
 };
 use knotless::core::session::{Options, Session};
+use knotless::model::config::TimeLeft;
 use knotless::model::routine::{
     Area, AudioHint, Length, Pattern, Phase, PhaseKind, Routine, Sides, Source, Step,
 };
@@ -82,6 +83,9 @@ const ALL: CueOptions = CueOptions {
     breath: true,
     countdown: false,
     voice: true,
+    full_voice: false,
+    pause: false,
+    time_left: TimeLeft::Off,
 };
 
 fn start() -> (Session, Instant) {
@@ -122,12 +126,12 @@ fn the_exact_timeline_of_the_fixture() {
             "17 say: Trapezius. Left side. Six seconds.",
             "22 step",
             "28 switch-sides",
-            "28.7 say: Switch to the right side.",
+            "28.81 say: Switch to the right side.",
             "33 step",
             "39 step",
-            "39.7 say: Last. Eight seconds.",
+            "39.89 say: Last. Eight seconds.",
             "47 end",
-            "47.7 say: That is the end of the routine.",
+            "49.23 say: That is the end of the routine.",
         ]
     );
 }
@@ -151,7 +155,7 @@ fn the_countdown_ticks_and_clears_breath_cues_before_the_end() {
         );
     }
     // "Last. Eight seconds." must now end before the tick at 44: it still fits.
-    assert!(got.contains(&"39.7 say: Last. Eight seconds.".to_string()));
+    assert!(got.contains(&"39.89 say: Last. Eight seconds.".to_string()));
 }
 
 #[test]
@@ -264,7 +268,7 @@ fn skip_replans_from_the_new_stage() {
     assert_eq!(plan[0], "12 step");
     assert_eq!(
         plan.last().unwrap(),
-        "37.7 say: That is the end of the routine."
+        "39.23 say: That is the end of the routine."
     );
 }
 
@@ -315,7 +319,7 @@ fn adding_fifteen_seconds_extends_the_breaths_and_moves_the_rest() {
     );
     assert_eq!(
         plan.last().unwrap(),
-        "62.7 say: That is the end of the routine."
+        "64.23 say: That is the end of the routine."
     );
 }
 
@@ -405,7 +409,7 @@ fn lengths_are_spoken_in_words() {
 #[test]
 fn every_phrase_a_session_may_say_is_listed_for_rendering() {
     let r = routine();
-    let all = cues::phrases(&r);
+    let all = cues::phrases(&r, ALL);
     let (s, t0) = start();
     for t in cues::plan(&s, t0, ALL, &SpeechLengths::default()) {
         if let Cue::Say(p) = t.cue {
@@ -428,6 +432,6 @@ fn taking_time_off_moves_the_rest_earlier() {
     assert!(!plan.iter().any(|p| p.contains("breathe")), "{plan:?}");
     assert_eq!(
         plan.last().unwrap(),
-        "37.7 say: That is the end of the routine."
+        "39.23 say: That is the end of the routine."
     );
 }
