@@ -157,7 +157,9 @@ impl State {
                 Some(status) => {
                     let p = self.playing.take().expect("playing");
                     self.health.ended(&p.name, status);
-                    self.last_end = Some(now);
+                    // It ended when its sound did, or earlier: when it was seen to have
+                    // ended is only when someone looked.
+                    self.last_end = Some(now.min(p.ends));
                 }
                 None if now >= p.hang_at => {
                     let p = self.playing.take().expect("playing");

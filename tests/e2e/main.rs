@@ -51,5 +51,6 @@ mod nudge;
 mod own_routines;
 mod remind;
 mod sound;
+mod sound_stops;
 mod stats_period;
 mod tui;

@@ -25,7 +25,7 @@ use crate::pty::Pty;
 const ROWS: u16 = 24;
 const COLS: u16 = 80;
 /// How long to wait for a screen, an exit or a file before failing.
-const PATIENCE: Duration = Duration::from_secs(20);
+pub(crate) const PATIENCE: Duration = Duration::from_secs(20);
 
 const CONFIG: &str = r#"
 get_ready = "1s"
@@ -89,14 +89,14 @@ const MACHINE: &str = "e2e";
 const HISTORY: &str = "history-e2e.jsonl";
 
 /// A test's own config and data directories, with the fixture routines.
-struct Dirs {
-    tmp: tempfile::TempDir,
-    config: PathBuf,
-    data: PathBuf,
+pub(crate) struct Dirs {
+    pub(crate) tmp: tempfile::TempDir,
+    pub(crate) config: PathBuf,
+    pub(crate) data: PathBuf,
 }
 
 impl Dirs {
-    fn new() -> Dirs {
+    pub(crate) fn new() -> Dirs {
         let tmp = tempfile::tempdir().expect("temp dir");
         let config = tmp.path().join("config");
         let data = tmp.path().join("data");
@@ -122,7 +122,7 @@ impl Dirs {
     }
 
     /// `KNOTLESS_MACHINE` fixes the name of the history file this "machine" appends to.
-    fn envs(&self) -> [(&'static str, &std::ffi::OsStr); 3] {
+    pub(crate) fn envs(&self) -> [(&'static str, &std::ffi::OsStr); 3] {
         [
             ("KNOTLESS_CONFIG_DIR", self.config.as_os_str()),
             ("KNOTLESS_DATA_DIR", self.data.as_os_str()),
@@ -215,7 +215,7 @@ fn assert_done(step: &Value, title: &str, side: Option<&str>) {
 
 /// The binary running in its own pseudo-terminal (`common::pty`), with what only these
 /// tests need: its exit, and the terminal it left.
-struct Term(Pty);
+pub(crate) struct Term(Pty);
 
 impl std::ops::Deref for Term {
     type Target = Pty;
@@ -231,8 +231,8 @@ impl std::ops::DerefMut for Term {
 }
 
 /// How the program ended, and the terminal modes it left behind.
-struct Exit {
-    status: ExitStatus,
+pub(crate) struct Exit {
+    pub(crate) status: ExitStatus,
     stty: String,
 }
 
@@ -241,7 +241,7 @@ impl Term {
         Term::spawn_env(dirs, args, &[])
     }
 
-    fn spawn_env(dirs: &Dirs, args: &[&str], env: &[(&str, &str)]) -> Term {
+    pub(crate) fn spawn_env(dirs: &Dirs, args: &[&str], env: &[(&str, &str)]) -> Term {
         let mut cmd = CommandBuilder::new(BIN);
         cmd.args(args);
         cmd.cwd(dirs.tmp.path());
@@ -263,7 +263,7 @@ impl Term {
     /// are the ones the program left. (This is `sh -c 'knotless …; stty -a'` without the
     /// shell in between, so a signal reaches knotless itself.) Once `stty`'s marker is
     /// read, so is everything the program wrote before it.
-    fn wait_exit(&mut self) -> Exit {
+    pub(crate) fn wait_exit(&mut self) -> Exit {
         let start = Instant::now();
         let status = loop {
             if let Some(st) = self.child.try_wait().expect("wait") {
@@ -302,7 +302,7 @@ impl Term {
     /// The terminal is as the program found it: the main screen, a visible cursor (the
     /// last switches written say so, and the parsed screen agrees), and line editing and
     /// echo back on.
-    fn assert_restored(&self, exit: &Exit) {
+    pub(crate) fn assert_restored(&self, exit: &Exit) {
         let raw = self.raw();
         let last = |seq: &[u8]| raw.windows(seq.len()).rposition(|w| w == seq);
         let (enter, leave) = (last(b"\x1b[?1049h"), last(b"\x1b[?1049l"));
