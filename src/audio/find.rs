@@ -81,7 +81,14 @@ pub const PLAYERS: [(&str, &[&str]); 7] = [
     ),
     (
         "ffplay",
-        &["ffplay", "-nodisp", "-autoexit", "-loglevel", "quiet", "{file}"],
+        &[
+            "ffplay",
+            "-nodisp",
+            "-autoexit",
+            "-loglevel",
+            "quiet",
+            "{file}",
+        ],
     ),
 ];
 

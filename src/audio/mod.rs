@@ -211,7 +211,13 @@ impl Audio {
 
     /// The loudness of tones (or of the voice) in a routine with this hint.
     fn level(level: Option<f64>, hint: AudioHint) -> Option<f64> {
-        level.map(|l| if hint == AudioHint::Quiet { l - QUIET_DB } else { l })
+        level.map(|l| {
+            if hint == AudioHint::Quiet {
+                l - QUIET_DB
+            } else {
+                l
+            }
+        })
     }
 
     /// Before a session: writes the tone files (once; they stay in the cache) and asks for

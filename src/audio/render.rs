@@ -107,11 +107,7 @@ impl Renderer {
                 .cloned()
                 .collect();
             let mut seen = HashSet::new();
-            let rest: Vec<String> = st
-                .queue
-                .drain(..)
-                .filter(|p| !wanted.contains(p))
-                .collect();
+            let rest: Vec<String> = st.queue.drain(..).filter(|p| !wanted.contains(p)).collect();
             st.queue = wanted
                 .into_iter()
                 .filter(|p| seen.insert(p.clone()))

@@ -219,7 +219,8 @@ impl State {
                 Ok(())
             }
             Err(e) => {
-                self.health.failed(format!("{name} could not be started ({e})"));
+                self.health
+                    .failed(format!("{name} could not be started ({e})"));
                 Err(e)
             }
         }
@@ -299,7 +300,8 @@ impl Scheduler {
         };
         if stops {
             st.silence(now);
-        } else if st.playing.is_some() || (sound.priority == Priority::Speech && st.free_at(now) > now)
+        } else if st.playing.is_some()
+            || (sound.priority == Priority::Speech && st.free_at(now) > now)
         {
             // A newer cue waits in place of an older one of no higher priority.
             if st

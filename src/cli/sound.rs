@@ -195,7 +195,9 @@ fn said(t: &Tried) -> String {
     match t {
         Tried::Played => "played".into(),
         Tried::Failed(why) => format!("failed ({why})"),
-        Tried::TimedOut => "timed out: still playing long after it should have ended, stopped".into(),
+        Tried::TimedOut => {
+            "timed out: still playing long after it should have ended, stopped".into()
+        }
         Tried::NotStarted(why) => format!("not played ({why})"),
     }
 }
@@ -212,7 +214,10 @@ fn names<'a>(it: impl Iterator<Item = &'a str>) -> String {
 }
 
 /// `knotless sound test`: exit 1 when a cue could not be played.
-pub fn test_cmd(g: &crate::cli::args::Global, paths: &crate::store::paths::Paths) -> crate::cli::Outcome {
+pub fn test_cmd(
+    g: &crate::cli::args::Global,
+    paths: &crate::store::paths::Paths,
+) -> crate::cli::Outcome {
     let lib = crate::cli::load_library(paths);
     let stdout = io::stdout();
     let terminal = stdout.is_terminal();

@@ -377,7 +377,11 @@ pub fn plan(session: &Session, now: Instant, opts: CueOptions, lens: &SpeechLeng
 /// Each slot's longest version that ends [`SPEECH_GUARD`] before the next tone (any tone:
 /// speech never runs into a chime either) and before the next slot; none if even the
 /// shortest does not.
-fn place_speech(slots: &[(Instant, Vec<String>)], tones: &[Timed], lens: &SpeechLengths) -> Vec<Timed> {
+fn place_speech(
+    slots: &[(Instant, Vec<String>)],
+    tones: &[Timed],
+    lens: &SpeechLengths,
+) -> Vec<Timed> {
     let mut out = Vec::new();
     for (k, (at, versions)) in slots.iter().enumerate() {
         let next_tone = tones.iter().map(|t| t.at).filter(|b| b > at).min();

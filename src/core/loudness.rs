@@ -83,7 +83,13 @@ pub fn limit(samples: &mut [f64], rate: u32, ceiling: f64) {
     let (release, attack) = (per_sample(RELEASE_S), per_sample(ATTACK_S));
     let mut gain: Vec<f64> = samples
         .iter()
-        .map(|s| if s.abs() > ceiling { ceiling / s.abs() } else { 1.0 })
+        .map(|s| {
+            if s.abs() > ceiling {
+                ceiling / s.abs()
+            } else {
+                1.0
+            }
+        })
         .collect();
     for i in 1..gain.len() {
         gain[i] = gain[i].min(gain[i - 1] + (1.0 - gain[i - 1]) * release);

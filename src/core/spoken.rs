@@ -55,9 +55,7 @@ fn symbols(text: &str) -> String {
             }
             (_, Some(f)) => out.push_str(f),
             ('&', _) => out.push_str(" and "),
-            ('~', _) if chars.peek().is_some_and(|n| n.is_ascii_digit()) => {
-                out.push_str("about ")
-            }
+            ('~', _) if chars.peek().is_some_and(|n| n.is_ascii_digit()) => out.push_str("about "),
             ('×', _) => out.push('x'),
             ('—', _) => out.push_str(", "),
             _ => out.push(c),
@@ -100,7 +98,9 @@ fn is_point_id(s: &str) -> bool {
 /// One whitespace-separated word, its punctuation kept around it.
 fn word(w: &str) -> String {
     let lead = w.len() - w.trim_start_matches(['(', '"', '\'']).len();
-    let core_end = w.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"', '\'']).len();
+    let core_end = w
+        .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"', '\''])
+        .len();
     if lead >= core_end {
         return w.to_string();
     }
@@ -169,9 +169,8 @@ fn count_or_unit(w: &str) -> Option<String> {
     }
     let (n, unit) = w.split_at(digits);
     let one = n == "1";
-    let plural = |one_word: &str, many: &str| {
-        Some(format!("{n} {}", if one { one_word } else { many }))
-    };
+    let plural =
+        |one_word: &str, many: &str| Some(format!("{n} {}", if one { one_word } else { many }));
     match unit {
         "x" | "X" => Some(match n {
             "1" => "once".to_string(),
@@ -190,9 +189,9 @@ fn join_ranges(words: &[String]) -> String {
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     for (i, w) in words.iter().enumerate() {
         let prev_number = out.last().is_some_and(|p| is_number(p));
-        let next_number = words.get(i + 1).is_some_and(|n| {
-            is_number(n.trim_end_matches(['.', ',', ';', ':', '!', '?', ')']))
-        });
+        let next_number = words
+            .get(i + 1)
+            .is_some_and(|n| is_number(n.trim_end_matches(['.', ',', ';', ':', '!', '?', ')'])));
         let unit = match w.trim_end_matches(['.', ',', ';', ':', '!', '?', ')']) {
             "s" | "sec" | "secs" => Some(("second", "seconds")),
             "min" | "mins" => Some(("minute", "minutes")),
@@ -201,7 +200,9 @@ fn join_ranges(words: &[String]) -> String {
         if (w == "-" || w == "–") && prev_number && next_number {
             out.push("to".into());
         } else if let (Some((one, many)), true) = (unit, prev_number) {
-            let tail = &w[w.trim_end_matches(['.', ',', ';', ':', '!', '?', ')']).len()..];
+            let tail = &w[w
+                .trim_end_matches(['.', ',', ';', ':', '!', '?', ')'])
+                .len()..];
             let n = out.last().map(String::as_str) == Some("1");
             out.push(format!("{}{tail}", if n { one } else { many }));
         } else {

@@ -51,6 +51,7 @@ mod nudge;
 mod own_routines;
 mod remind;
 mod sound;
+mod sound_cache;
 mod sound_stops;
 mod stats_period;
 mod tui;

@@ -230,7 +230,10 @@ fn with_no_player_auto_rings_the_bell_and_says_so_once() {
 fn a_player_that_hangs_or_fails_twice_gives_way_to_the_bell_with_one_notice() {
     let r = Library::load(None).routines[0].clone();
     for (body, said) in [
-        ("echo junk >&2; exec sleep 30", "pw-play did not finish playing"),
+        (
+            "echo junk >&2; exec sleep 30",
+            "pw-play did not finish playing",
+        ),
         ("exit 3", "pw-play failed (exit 3)"),
     ] {
         let b = bin(&[("pw-play", body)]);

@@ -40,7 +40,7 @@ instructions = "Rest."
 "#;
 
 /// Two seconds, to reach the end chime and the end line soon.
-const SHORT: &str = r#"
+pub(crate) const SHORT: &str = r#"
 name = "Short fixture"
 area = "neck"
 summary = "Two seconds."
@@ -52,11 +52,12 @@ duration = "2s"
 instructions = "Rest."
 "#;
 
-const CONFIG: &str = "get_ready = \"3s\"\nsound = \"tones\"\nvoice = \"steps\"\nask_ratings = false\n";
+const CONFIG: &str =
+    "get_ready = \"3s\"\nsound = \"tones\"\nvoice = \"steps\"\nask_ratings = false\n";
 
 /// How the stand-in players take their time.
 #[derive(Clone, Copy)]
-enum Plays {
+pub(crate) enum Plays {
     /// Five seconds, whatever they are given.
     FiveSeconds,
     /// As long as the WAV file they are given (22050 Hz, 16-bit mono), like a real player.
@@ -66,7 +67,7 @@ enum Plays {
 /// A folder of stand-in `pw-play` and `spd-say` (and, with `render`, an `espeak-ng` that
 /// renders by copying a fixture WAV), each recording "<its pid> <its sleep's pid>" in
 /// `pids` and "start|end <time> <what>" in `events`. Nothing else is on their PATH.
-struct Fakes {
+pub(crate) struct Fakes {
     bin: PathBuf,
     log: PathBuf,
 }
@@ -79,7 +80,7 @@ fn tool(name: &str) -> String {
 }
 
 impl Fakes {
-    fn new(dir: &Path, plays: Plays, render: bool) -> Fakes {
+    pub(crate) fn new(dir: &Path, plays: Plays, render: bool) -> Fakes {
         let bin = dir.join("bin");
         let log = dir.join("log");
         std::fs::create_dir_all(&bin).unwrap();
@@ -111,13 +112,14 @@ impl Fakes {
             let wav = dir.join("phrase.wav");
             write_phrase_wav(&wav);
             let cp = tool("cp");
-            // `espeak-ng -w FILE TEXT` renders; `espeak-ng -a AMP TEXT` speaks live.
+            // With `-w FILE` it renders; without, it speaks live. The text comes last.
             let live = player("live", "d=5");
             write_script(
                 &bin.join("espeak-ng"),
                 &format!(
-                    "#!/bin/sh\nif [ \"$1\" != -w ]; then\n{}\nexit\nfi\n\
-                     echo \"render $({date} +%s.%N) $3\" >> '{log}/events'\n{cp} '{wav}' \"$2\"\n",
+                    "#!/bin/sh\nfile=; prev=\nfor a in \"$@\"; do\n  [ \"$prev\" = -w ] && file=\"$a\"\n  prev=\"$a\"\ndone\n\
+                     if [ -z \"$file\" ]; then\n{}\nexit\nfi\n\
+                     echo \"render $({date} +%s.%N) $prev\" >> '{log}/events'\n{cp} '{wav}' \"$file\"\n",
                     live.trim_start_matches("#!/bin/sh\n"),
                     log = log.display(),
                     wav = wav.display()
@@ -127,7 +129,7 @@ impl Fakes {
         Fakes { bin, log }
     }
 
-    fn path(&self) -> String {
+    pub(crate) fn path(&self) -> String {
         self.bin.display().to_string()
     }
 
@@ -145,7 +147,7 @@ impl Fakes {
         self.pids().into_iter().filter(|p| alive(*p)).collect()
     }
 
-    fn events(&self) -> Vec<(String, f64, String)> {
+    pub(crate) fn events(&self) -> Vec<(String, f64, String)> {
         std::fs::read_to_string(self.log.join("events"))
             .unwrap_or_default()
             .lines()
@@ -205,10 +207,11 @@ fn alive(pid: u32) -> bool {
     };
     let comm = head.split_once('(').map(|(_, c)| c).unwrap_or_default();
     let state = rest.chars().next();
-    ["sleep", "pw-play", "spd-say", "espeak-ng"].contains(&comm) && !matches!(state, Some('Z' | 'X'))
+    ["sleep", "pw-play", "spd-say", "espeak-ng"].contains(&comm)
+        && !matches!(state, Some('Z' | 'X'))
 }
 
-fn dirs(routine: &str) -> Dirs {
+pub(crate) fn dirs(routine: &str) -> Dirs {
     let d = Dirs::new();
     std::fs::write(d.config.join("config.toml"), CONFIG).unwrap();
     std::fs::write(d.config.join("routines/stop-fixture.toml"), routine).unwrap();
@@ -255,7 +258,11 @@ fn m_silences_a_phrase_at_once() {
     fakes.wait_for_a_sound();
     t.send("m");
     thread::sleep(Duration::from_millis(150));
-    assert_eq!(fakes.alive(), Vec::<u32>::new(), "still playing 150 ms after m");
+    assert_eq!(
+        fakes.alive(),
+        Vec::<u32>::new(),
+        "still playing 150 ms after m"
+    );
     t.wait_for("sound muted");
     t.send("\x03");
     let exit = t.wait_exit();
@@ -310,7 +317,9 @@ fn quitting_leaves_no_sound_behind() {
     t.wait_for("A note for later");
     fakes.wait_for_a_sound();
     t.send("\r");
-    t.wait_until("home", |s| s.contains("knotless") && !s.contains("A note for later"));
+    t.wait_until("home", |s| {
+        s.contains("knotless") && !s.contains("A note for later")
+    });
     t.send("q");
     let exit = t.wait_exit();
     thread::sleep(Duration::from_secs(1));
@@ -335,7 +344,10 @@ fn the_end_line_waits_for_the_end_chime() {
             ev[c + 1..]
                 .iter()
                 .find(|e| e.0 == "start")
-                .is_some_and(|line| ev.iter().any(|e| e.0 == "end" && e.2 == line.2 && e.1 >= line.1))
+                .is_some_and(|line| {
+                    ev.iter()
+                        .any(|e| e.0 == "end" && e.2 == line.2 && e.1 >= line.1)
+                })
         })
     };
     let start = Instant::now();
@@ -349,7 +361,9 @@ fn the_end_line_waits_for_the_end_chime() {
     }
     let most = most.max(most_alive_over(&fakes, Duration::from_millis(100)));
     t.send("\r");
-    t.wait_until("home", |s| s.contains("knotless") && !s.contains("A note for later"));
+    t.wait_until("home", |s| {
+        s.contains("knotless") && !s.contains("A note for later")
+    });
     t.send("q");
     let exit = t.wait_exit();
     t.assert_restored(&exit);
@@ -364,7 +378,10 @@ fn the_end_line_waits_for_the_end_chime() {
     let chime_ends = at("end", "end.wav");
     let plays: Vec<&(String, f64, String)> = ev.iter().filter(|e| e.0 == "start").collect();
     let line = plays.last().expect("sounds");
-    assert!(!line.2.contains("end.wav"), "the end line came last: {ev:?}");
+    assert!(
+        !line.2.contains("end.wav"),
+        "the end line came last: {ev:?}"
+    );
     assert!(
         line.1 >= chime_ends,
         "the end line started {:.0} ms before the end chime ended: {ev:?}",
