@@ -354,3 +354,68 @@ fn no_audio_or_speech_crate_is_linked() {
         );
     }
 }
+
+/// Every phrase of every bundled step (with `voice = "full"`, so the pressure and the
+/// caution too) as espeak-ng reads it (`espeak-ng -x` prints the phonemes it would say):
+/// no dash or slash read out, no point id spelt letter by letter, no "two ex" or "thirty-z".
+#[test]
+fn every_bundled_phrase_reads_as_words_in_espeak() {
+    let Ok(espeak) = which::which("espeak-ng") else {
+        println!(
+            "SKIPPED every_bundled_phrase_reads_as_words_in_espeak: espeak-ng not installed (sudo apt install espeak-ng)"
+        );
+        return;
+    };
+    let lib = Library::load(None);
+    let opts = knotless::core::cues::CueOptions {
+        voice: true,
+        full_voice: true,
+        ..knotless::core::cues::CueOptions::NONE
+    };
+    let mut checked = 0;
+    for r in &lib.routines {
+        // The longest version of each phrase holds every part the shorter ones have.
+        let mut longest: Vec<String> = Vec::new();
+        for p in cues::phrases(r, opts) {
+            if !longest
+                .iter()
+                .any(|l| l.starts_with(p.trim_end_matches('.')))
+            {
+                longest.push(p);
+            }
+        }
+        for p in longest {
+            let words: Vec<&str> = p.split_whitespace().collect();
+            for w in &words {
+                let core = w.trim_matches(|c: char| !c.is_alphanumeric());
+                let digits = core.chars().filter(char::is_ascii_digit).count();
+                let caps = core.chars().take_while(char::is_ascii_uppercase).count();
+                assert!(
+                    !(caps >= 1 && digits >= 1 && caps + digits == core.len()),
+                    "{}: a point id is spoken: {p}",
+                    r.id
+                );
+                assert!(
+                    !(digits >= 1 && (core.ends_with('x') || core.ends_with('s'))),
+                    "{}: a count or unit is spoken as letters: {p}",
+                    r.id
+                );
+                assert!(!w.contains('/'), "{}: a slash is spoken: {p}", r.id);
+            }
+            let out = Command::new(&espeak)
+                .args(["-q", "-x", &p])
+                .output()
+                .unwrap();
+            let phonemes = text(&out.stdout);
+            for (said, what) in [("d'aS", "dash"), ("sl'aS", "slash")] {
+                assert!(
+                    !phonemes.contains(said),
+                    "{}: espeak-ng says \"{what}\" in {p:?}: {phonemes}",
+                    r.id
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "only {checked} phrases");
+}

@@ -29,6 +29,7 @@ mod screens_review;
 mod session;
 mod session_end;
 mod session_props;
+mod spoken;
 mod stats;
 mod tones;
 mod validation;
