@@ -290,10 +290,7 @@ impl Audio {
             .cache
             .clone()
             .ok_or_else(|| std::io::Error::other("no cache directory"))?;
-        let dir = base.join(format!(
-            "tones-v{TONE_VERSION}-{:+05}",
-            (level * 10.0).round() as i64
-        ));
+        let dir = base.join(format!("tones-v{TONE_VERSION}-lufs{level:.1}"));
         cache::private_dir(&dir)?;
         let mut out = HashMap::new();
         for t in Tone::ALL {

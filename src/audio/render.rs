@@ -226,10 +226,7 @@ fn work(shared: &Shared) {
 fn copy_for(shared: &Shared, phrase: &str, target: f64) -> Option<Ready> {
     let key = phrase_key(&shared.template, phrase);
     let dir = &shared.dir;
-    let copy = dir.join(format!(
-        "{key:016x}-v{COPY_VERSION}-{:+05}.wav",
-        (target * 10.0).round() as i64
-    ));
+    let copy = dir.join(format!("{key:016x}-v{COPY_VERSION}-lufs{target:.1}.wav"));
     if let Ok(w) = cache::read_wav(&copy) {
         touch(&copy);
         return Some(Ready {

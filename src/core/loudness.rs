@@ -27,6 +27,8 @@ const GATED_FROM_MS: usize = 400;
 /// How fast the limiter's gain comes back after a peak, and how early it starts to dip.
 const RELEASE_S: f64 = 0.080;
 const ATTACK_S: f64 = 0.004;
+/// How many gains [`fit`] tries at most.
+const MAX_TRIES: usize = 12;
 
 /// The loudness every sound is made to have at `volume` (0-100); `None` at 0: silence.
 pub fn target(volume: u8) -> Option<f64> {
@@ -55,21 +57,28 @@ pub fn measure(samples: &[f64], rate: u32) -> Option<f64> {
 }
 
 /// Makes `samples` as loud as `target` (LUFS), limited at [`CEILING`]. Returns the loudness
-/// reached (the limiter can leave a sound with extreme peaks a little short), or `None`
-/// for silence, which is left as it is.
+/// reached, or `None` for silence, which is left as it is.
+///
+/// Limiting takes a little loudness away, more the harder it works, so the gain is found by
+/// trying: each try starts again from the original samples with the gain corrected by what
+/// the last one fell short. Loudness only grows with the gain, so this closes in from below.
 pub fn fit(samples: &mut [f64], rate: u32, target: f64) -> Option<f64> {
-    let mut now = measure(samples, rate)?;
-    // Limiting lowers the loudness a little; a second and third pass make up for it.
-    for _ in 0..3 {
-        if (target - now).abs() < 0.05 {
+    let original = samples.to_vec();
+    let mut gain_db = target - measure(samples, rate)?;
+    let mut reached = target;
+    for _ in 0..MAX_TRIES {
+        let gain = 10f64.powf(gain_db / 20.0);
+        for (s, o) in samples.iter_mut().zip(&original) {
+            *s = o * gain;
+        }
+        limit(samples, rate, CEILING);
+        reached = measure(samples, rate)?;
+        if (target - reached).abs() < 0.05 {
             break;
         }
-        let gain = 10f64.powf((target - now) / 20.0);
-        samples.iter_mut().for_each(|s| *s *= gain);
-        limit(samples, rate, CEILING);
-        now = measure(samples, rate)?;
+        gain_db += target - reached;
     }
-    Some(now)
+    Some(reached)
 }
 
 /// Lowers the gain wherever a sample would pass `ceiling`: the gain dips smoothly just

@@ -419,3 +419,137 @@ fn every_bundled_phrase_reads_as_words_in_espeak() {
     }
     assert!(checked > 50, "only {checked} phrases");
 }
+
+/// The sounding part's RMS level by sox (no weighting): a second opinion on the loudness.
+fn sox_rms_db(file: &Path) -> f64 {
+    let out = Command::new("sox")
+        .arg(file)
+        .args(["-n", "silence", "1", "0.005", "0.1%", "reverse"])
+        .args(["silence", "1", "0.005", "0.1%", "reverse", "stats"])
+        .output()
+        .unwrap();
+    let s = text(&out.stderr);
+    s.lines()
+        .find(|l| l.starts_with("RMS lev dB"))
+        .and_then(|l| l.split_whitespace().last())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no RMS level from sox: {s}"))
+}
+
+fn lufs(file: &Path) -> f64 {
+    let w = audio::read_wav(file).unwrap();
+    knotless::core::loudness::measure(&knotless::core::loudness::from_i16(&w.samples), w.rate)
+        .unwrap()
+}
+
+/// Voice, tones and ticks at one loudness at every volume: measured on the files knotless
+/// plays, the phrases rendered by the real espeak-ng. A change of volume renders nothing
+/// again, and the voice can have a volume of its own.
+#[test]
+fn voice_tones_and_ticks_are_equally_loud_at_every_volume() {
+    let missing: Vec<&str> = ["espeak-ng", "sox"]
+        .into_iter()
+        .filter(|t| which::which(t).is_err())
+        .collect();
+    if !missing.is_empty() {
+        println!(
+            "SKIPPED voice_tones_and_ticks_are_equally_loud_at_every_volume: {} not installed",
+            missing.join(" and ")
+        );
+        return;
+    }
+    let real = which::which("espeak-ng").unwrap();
+    let renders = tempfile::tempdir().unwrap();
+    let count = renders.path().join("count");
+    // A player that plays nothing, and espeak-ng counted on its way through.
+    let b = bin(&[
+        ("pw-play", "true"),
+        (
+            "espeak-ng",
+            &format!(
+                "echo x >> '{}'; exec '{}' \"$@\"",
+                count.display(),
+                real.display()
+            ),
+        ),
+    ]);
+    let k = tempfile::tempdir().unwrap();
+    let lib = Library::load(None);
+    let r = lib.routine("neck-release").unwrap();
+    let renders_so_far = || {
+        std::fs::read_to_string(&count)
+            .unwrap_or_default()
+            .lines()
+            .count()
+    };
+    let mut figures = Vec::new();
+    for (volume, voice_volume) in [
+        (25, None),
+        (10, None),
+        (60, None),
+        (100, None),
+        (25, Some(50)),
+    ] {
+        let c = SoundConfig {
+            volume,
+            voice_volume,
+            countdown: true,
+            ..cfg(SoundMode::Tones, Voice::Steps)
+        };
+        let mut a = found_in(b.path(), &c, true, false).with_cache(Some(k.path().to_path_buf()));
+        let before = renders_so_far();
+        a.prepare(r);
+        let lens = a.wait_for_phrases(r, Instant::now() + Duration::from_secs(120));
+        let phrase = cues::step_phrases(&r.steps[1], None, false).remove(0);
+        assert!(lens.known(&phrase).is_some(), "{phrase} was not rendered");
+        if volume != 25 || voice_volume.is_some() {
+            assert_eq!(renders_so_far(), before, "volume {volume}: rendered again");
+        }
+        let tones = k.path().join(format!(
+            "tones-v2-lufs{:.1}",
+            knotless::core::loudness::target(volume).unwrap()
+        ));
+        let voice_file = std::fs::read_dir(k.path().join("speech"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                let want =
+                    knotless::core::loudness::target(voice_volume.unwrap_or(volume)).unwrap();
+                p.to_string_lossy().ends_with(&format!("lufs{want:.1}.wav"))
+            })
+            .max_by_key(|p| std::fs::metadata(p).unwrap().len())
+            .expect("a played copy of a phrase");
+        let (tone, tick, voice) = (
+            lufs(&tones.join("breathe-in.wav")),
+            lufs(&tones.join("tick.wav")),
+            lufs(&voice_file),
+        );
+        let own = voice_volume.map_or(0.0, |v| 20.0 * (f64::from(v) / f64::from(volume)).log10());
+        figures.push(format!(
+            "volume {volume}{}: voice − tone {:+.1} LU, tick − tone {:+.1} LU (sox RMS: {:+.1} dB, {:+.1} dB)",
+            voice_volume.map(|v| format!(", voice_volume {v}")).unwrap_or_default(),
+            voice - tone,
+            tick - tone,
+            sox_rms_db(&voice_file) - sox_rms_db(&tones.join("breathe-in.wav")),
+            sox_rms_db(&tones.join("tick.wav")) - sox_rms_db(&tones.join("breathe-in.wav")),
+        ));
+        assert!(
+            (voice - tone - own).abs() <= 1.0,
+            "{}",
+            figures.last().unwrap()
+        );
+        assert!((tick - tone).abs() <= 1.0, "{}", figures.last().unwrap());
+        // Nothing is louder than full scale less 1 dB.
+        for f in [tones.join("tick.wav"), voice_file] {
+            let w = audio::read_wav(&f).unwrap();
+            let peak = w.samples.iter().map(|s| s.unsigned_abs()).max().unwrap();
+            assert!(
+                f64::from(peak) <= 0.892 * 32768.0,
+                "{}: peak {peak}",
+                f.display()
+            );
+        }
+    }
+    println!("{}", figures.join("\n"));
+}
