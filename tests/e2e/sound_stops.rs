@@ -119,7 +119,8 @@ impl Fakes {
                 &format!(
                     "#!/bin/sh\nfile=; prev=\nfor a in \"$@\"; do\n  [ \"$prev\" = -w ] && file=\"$a\"\n  prev=\"$a\"\ndone\n\
                      if [ -z \"$file\" ]; then\n{}\nexit\nfi\n\
-                     echo \"render $({date} +%s.%N) $prev\" >> '{log}/events'\n{cp} '{wav}' \"$file\"\n",
+                     echo \"render $({date} +%s.%N) $prev\" >> '{log}/events'\n{sleep} 0.05\n\
+                     {cp} '{wav}' \"$file\"\necho \"rendered $({date} +%s.%N) $prev\" >> '{log}/events'\n",
                     live.trim_start_matches("#!/bin/sh\n"),
                     log = log.display(),
                     wav = wav.display()
@@ -424,4 +425,57 @@ fn volume_zero_starts_nothing_in_a_whole_routine() {
     assert!(said.contains("the sound is off: volume = 0"), "{said}");
     assert_eq!(fakes.events(), Vec::new(), "something was started");
     assert_eq!(fakes.pids(), Vec::<u32>::new());
+}
+
+/// A routine of two hours (110 steps, three versions of each phrase): its cautions show
+/// while the phrases are rendered in the background, never more than two at once, and the
+/// renders still running are stopped when the app quits.
+#[test]
+fn a_two_hour_routine_renders_its_phrases_two_at_a_time() {
+    let mut routine = String::from(
+        "name = \"Two hours\"\narea = \"breathing\"\nsummary = \"A long one.\"\nbreathing = \"extended-exhale\"\ntransition = \"5s\"\n",
+    );
+    for i in 1..=110 {
+        routine.push_str(&format!(
+            "\n[[steps]]\ntitle = \"Slow breathing round {i}\"\nduration = \"60s\"\ninstructions = \"Breathe slowly.\"\ncue = \"Let the shoulders drop.\"\n"
+        ));
+    }
+    let d = dirs(&routine);
+    let fakes = Fakes::new(d.tmp.path(), Plays::TheFile, true);
+    let mut t = spawn(&d, &fakes, &["run", "stop-fixture"]);
+    t.wait_for("Press Enter when you are ready.");
+    // Renders go on behind the cautions.
+    let start = Instant::now();
+    while fakes.events().iter().filter(|e| e.0 == "rendered").count() < 20 {
+        assert!(start.elapsed() < PATIENCE, "{:?}", fakes.events());
+        thread::sleep(Duration::from_millis(50));
+    }
+    t.send("\x03");
+    let exit = t.wait_exit();
+    t.assert_restored(&exit);
+    // However many there are, no more than two at once: each render's span, from the
+    // moment it began to the moment its file was in place.
+    let ev = fakes.events();
+    let mut spans: Vec<(f64, f64)> = Vec::new();
+    let mut open: Vec<(f64, String)> = Vec::new();
+    for (kind, at, what) in &ev {
+        match kind.as_str() {
+            "render" => open.push((*at, what.clone())),
+            "rendered" => {
+                if let Some(i) = open.iter().position(|o| &o.1 == what) {
+                    spans.push((open.remove(i).0, *at));
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(spans.len() >= 20, "{} renders", spans.len());
+    // Those stopped at the quit never finished: they ran to the end.
+    spans.extend(open.iter().map(|o| (o.0, f64::INFINITY)));
+    let most = spans
+        .iter()
+        .map(|(a, _)| spans.iter().filter(|(b, e)| b <= a && a < e).count())
+        .max()
+        .unwrap_or(0);
+    assert!(most <= 2, "{most} renders at once");
 }
