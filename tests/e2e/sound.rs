@@ -53,6 +53,25 @@ fn sound_test_with_nothing_installed_says_what_is_missing() {
     assert!(o.contains("speech: none found"), "{o}");
     assert!(o.contains("sudo apt install pipewire-bin"), "{o}");
     assert!(o.contains("sudo apt install espeak-ng"), "{o}");
+    assert!(!o.contains("nothing missing"), "{o}");
+    // Piped, the bell's demonstration rings nowhere and shows no stand-in character.
+    assert!(!o.contains('\x07') && !o.contains('\u{fffd}'), "{o:?}");
+    // At a terminal it rings there.
+    let mut cmd = portable_pty::CommandBuilder::new(crate::BIN);
+    cmd.args(["sound", "test"]);
+    for (k, v) in [
+        ("PATH", empty.path()),
+        ("KNOTLESS_CONFIG_DIR", c.path()),
+        ("KNOTLESS_DATA_DIR", &c.path().join("data")),
+        ("KNOTLESS_CACHE_DIR", k.path()),
+    ] {
+        cmd.env(k, v);
+    }
+    let mut t = crate::pty::Pty::spawn(cmd, 24, 200, &[]);
+    t.wait_for("cache:");
+    let raw = text(&t.raw());
+    assert_eq!(raw.matches('\x07').count(), 1, "{raw:?}");
+    assert!(!raw.contains('\u{fffd}'), "{raw:?}");
 }
 
 #[test]
@@ -88,7 +107,30 @@ fn sound_test_plays_every_cue_once_by_name_through_the_player_found() {
         );
         let r = hound::WavReader::open(f).unwrap();
         assert!(r.duration() > 0);
+        assert!(
+            o.contains(&format!("  {:<13} {} … played", t.name(), t.describe())),
+            "{o}"
+        );
     }
+    assert!(!o.contains("could not be played"), "{o}");
+}
+
+/// A player that fails: each cue says so, the test ends with what it means, and exits 1.
+#[test]
+fn sound_test_reports_each_cue_that_failed_and_exits_1() {
+    let b = bin(&[("pw-play", "exit 3")]);
+    let (c, k) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let out = knotless(b.path(), c.path(), k.path(), &["sound", "test"]);
+    let o = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{o}");
+    for t in Tone::ALL {
+        assert!(
+            o.contains(&format!("  {:<13} {} … failed (exit 3)", t.name(), t.describe())),
+            "{o}"
+        );
+    }
+    assert!(!o.contains("nothing missing"), "{o}");
+    assert!(o.contains("10 cues could not be played"), "{o}");
 }
 
 #[test]
