@@ -82,6 +82,10 @@ pub struct Audio {
     /// The player failed to start, or failed or hung twice: rendered speech is not played
     /// through it either.
     player_broken: bool,
+    /// The speech command failed or hung twice: phrases are no longer spoken live.
+    speech_broken: bool,
+    /// The terminal bell may stand in.
+    bell_ok: bool,
     notice: Option<String>,
     noticed: bool,
 }
@@ -121,11 +125,19 @@ impl Audio {
         let speech = voice_level
             .filter(|_| voice_wanted)
             .and_then(|v| find::speech(&cfg, v, path));
-        let (output, notice) = output_for(&cfg, tone_level.is_some(), bell && !quiet, &player);
+        let bell_ok = bell && !quiet;
+        let (mut output, notice) = output_for(&cfg, tone_level.is_some(), bell_ok, &player);
         let notice = notice.or_else(|| {
             (voice_wanted && speech.is_none()).then(|| {
-                "voice is on but no speech command was found (`knotless sound test` says what to install)"
-                    .to_string()
+                // With no tones either, the bell marks each step instead of the voice.
+                let bell = output == Output::Silent && bell_ok;
+                if bell {
+                    output = Output::Bell;
+                }
+                format!(
+                    "voice is on but no speech command was found{} (`knotless sound test` says what to install)",
+                    if bell { ": the terminal bell marks each step" } else { "" }
+                )
             })
         });
         Audio {
@@ -140,6 +152,8 @@ impl Audio {
             renderer: None,
             scheduler: Scheduler::new(),
             player_broken: false,
+            speech_broken: false,
+            bell_ok,
             notice,
             noticed: false,
         }
@@ -306,13 +320,8 @@ impl Audio {
     /// the front end to ring the bell. Never blocks; a player that cannot be started, or
     /// that failed or hung twice, gives way to the bell with one notice.
     pub fn perform(&mut self, cue: &Cue) -> Performed {
-        if let Some(why) = self.scheduler.take_broken() {
-            self.fall_back(
-                format!(
-                    "{why}: using the terminal bell from now on (`knotless sound test` shows why)"
-                ),
-                true,
-            );
+        for broken in self.scheduler.take_broken() {
+            self.broken(broken);
         }
         let now = Instant::now();
         match cue {
@@ -326,6 +335,39 @@ impl Audio {
                     }
                 }
                 Performed::Nothing
+            }
+        }
+    }
+
+    /// A program failed or hung twice in a row: the player gives way to the bell; the
+    /// speech command is not used again (a rendered phrase still plays through the player).
+    fn broken(&mut self, b: scheduler::Broken) {
+        let is_player = self.player.as_ref().is_some_and(|p| p.name == b.name);
+        if is_player {
+            self.fall_back(
+                format!(
+                    "{}: using the terminal bell from now on (`knotless sound test` shows why)",
+                    b.why
+                ),
+                true,
+            );
+        } else {
+            self.speech_broken = true;
+            // With no tones either, the bell marks each step instead of the voice.
+            let bell = self.output == Output::Silent && self.bell_ok;
+            if bell {
+                self.output = Output::Bell;
+            }
+            if !self.noticed {
+                self.notice.get_or_insert(format!(
+                    "{}: no voice from now on{} (`knotless sound test` shows why)",
+                    b.why,
+                    if bell {
+                        ", the terminal bell instead"
+                    } else {
+                        ""
+                    }
+                ));
             }
         }
     }
@@ -379,12 +421,14 @@ impl Audio {
                 length: r.length,
                 name: player.name.clone(),
             }),
-            (_, _, Some(speech)) if !speech.run.has("{file}") => Some(Sound {
-                cmd: speech.run.command(None, Some(text)),
-                priority: Priority::Speech,
-                length: cues::estimate(text),
-                name: speech.name.clone(),
-            }),
+            (_, _, Some(speech)) if !speech.run.has("{file}") && !self.speech_broken => {
+                Some(Sound {
+                    cmd: speech.run.command(None, Some(text)),
+                    priority: Priority::Speech,
+                    length: cues::estimate(text),
+                    name: speech.name.clone(),
+                })
+            }
             _ => None,
         }
     }

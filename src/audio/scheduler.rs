@@ -99,31 +99,39 @@ struct Waiting {
     latest: Instant,
 }
 
+/// How each program has fared: failures and hangs in a row, and the programs found broken
+/// (reported once each).
 #[derive(Default)]
 struct Health {
-    /// Failures and hangs since the last success.
-    in_a_row: u32,
-    last: Option<String>,
-    /// Reported broken (once).
-    broken: bool,
-    report: Option<String>,
+    in_a_row: std::collections::HashMap<String, u32>,
+    reports: Vec<Broken>,
+}
+
+/// A program that failed or hung [`BROKEN_AFTER`] times in a row: its name, and what went
+/// wrong the last time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broken {
+    pub name: String,
+    pub why: String,
 }
 
 impl Health {
     fn ended(&mut self, name: &str, status: ExitStatus) {
         if status.success() {
-            self.in_a_row = 0;
+            self.in_a_row.insert(name.to_string(), 0);
         } else {
-            self.failed(format!("{name} failed ({})", describe(status)));
+            self.failed(name, format!("{name} failed ({})", describe(status)));
         }
     }
 
-    fn failed(&mut self, what: String) {
-        self.in_a_row += 1;
-        self.last = Some(what);
-        if self.in_a_row >= BROKEN_AFTER && !self.broken {
-            self.broken = true;
-            self.report = self.last.clone();
+    fn failed(&mut self, name: &str, why: String) {
+        let n = self.in_a_row.entry(name.to_string()).or_insert(0);
+        *n += 1;
+        if *n == BROKEN_AFTER {
+            self.reports.push(Broken {
+                name: name.to_string(),
+                why,
+            });
         }
     }
 }
@@ -164,8 +172,9 @@ impl State {
                 None if now >= p.hang_at => {
                     let p = self.playing.take().expect("playing");
                     let what = format!("{} did not finish playing", p.name);
+                    let name = p.name.clone();
                     p.child.kill();
-                    self.health.failed(what);
+                    self.health.failed(&name, what);
                     self.last_end = Some(now);
                 }
                 None => {
@@ -220,7 +229,7 @@ impl State {
             }
             Err(e) => {
                 self.health
-                    .failed(format!("{name} could not be started ({e})"));
+                    .failed(&name, format!("{name} could not be started ({e})"));
                 Err(e)
             }
         }
@@ -356,9 +365,10 @@ impl Scheduler {
         self.shared.lock().started
     }
 
-    /// The player was found broken (two failures or hangs in a row): what went wrong, once.
-    pub fn take_broken(&self) -> Option<String> {
-        self.shared.lock().health.report.take()
+    /// The programs found broken (two failures or hangs in a row) since last asked: each is
+    /// reported once.
+    pub fn take_broken(&self) -> Vec<Broken> {
+        std::mem::take(&mut self.shared.lock().health.reports)
     }
 
     /// Waits until nothing plays or waits, at most until `deadline`; then stops whatever

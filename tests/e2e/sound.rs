@@ -125,7 +125,11 @@ fn sound_test_reports_each_cue_that_failed_and_exits_1() {
     assert_eq!(out.status.code(), Some(1), "{o}");
     for t in Tone::ALL {
         assert!(
-            o.contains(&format!("  {:<13} {} … failed (exit 3)", t.name(), t.describe())),
+            o.contains(&format!(
+                "  {:<13} {} … failed (exit 3)",
+                t.name(),
+                t.describe()
+            )),
             "{o}"
         );
     }
@@ -264,6 +268,40 @@ fn with_no_player_auto_rings_the_bell_and_says_so_once() {
         false,
     );
     assert_eq!(tones.output(), &Out::Silent);
+    // Voice only, and no speech command: the bell marks each step instead, said once.
+    let mut voice_only = found_in(
+        empty.path(),
+        &cfg(SoundMode::Off, Voice::Steps),
+        true,
+        false,
+    );
+    assert_eq!(voice_only.output(), &Out::Bell);
+    let n = voice_only.take_notice().unwrap();
+    assert!(n.contains("no speech command") && n.contains("bell"), "{n}");
+    assert_eq!(voice_only.perform(&Cue::Tone(Tone::Step)), Performed::Bell);
+    // A speech command that fails twice: the same.
+    let b = bin(&[("spd-say", "exit 1")]);
+    let mut a = found_in(b.path(), &cfg(SoundMode::Off, Voice::Steps), true, false);
+    assert_eq!(a.output(), &Out::Silent);
+    for _ in 0..2 {
+        a.perform(&Cue::Say("Hello.".into()));
+        let until = Instant::now() + Duration::from_secs(20);
+        while a.busy() && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    assert_eq!(a.perform(&Cue::Tone(Tone::Step)), Performed::Bell);
+    let n = a.take_notice().unwrap();
+    assert!(
+        n.contains("spd-say failed (exit 1)") && n.contains("bell"),
+        "{n}"
+    );
+    a.perform(&Cue::Say("Hello.".into()));
+    assert_eq!(
+        a.started(),
+        2,
+        "a broken speech command is not started again"
+    );
 }
 
 /// A player that hangs (it is stopped some seconds after its sound should have ended) or
