@@ -62,19 +62,6 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
     keep_as(tmp, path)
 }
 
-/// Whether `path` holds exactly `bytes` (read without blocking, at most that many bytes).
-pub fn holds(path: &Path, bytes: &[u8]) -> bool {
-    files::read_capped(path, bytes.len() as u64).is_ok_and(|b| b == bytes)
-}
-
-/// Writes `bytes` to `path` unless it already holds exactly them.
-pub fn ensure(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    if holds(path, bytes) {
-        return Ok(());
-    }
-    write_private(path, bytes)
-}
-
 /// A WAV file as read: its sample rate and its samples (mono, or the first channel).
 #[derive(Debug, Clone)]
 pub struct Wav {

@@ -75,8 +75,13 @@ pub struct Audio {
     /// The loudness of tones and of the voice (LUFS); `None`: that part is silent.
     tone_level: Option<f64>,
     voice_level: Option<f64>,
-    /// The tone files of the routine prepared last, and the loudness they were made at.
+    /// The tone files of the routine prepared last.
     tone_files: HashMap<Tone, PathBuf>,
+    /// The tone files being checked (and written where needed) off the UI thread, and the
+    /// loudness they are for.
+    tones_job: Option<(f64, std::thread::JoinHandle<std::io::Result<ToneFiles>>)>,
+    /// The loudness `tone_files` are at.
+    tones_at: Option<f64>,
     renderer: Option<render::Renderer>,
     scheduler: Scheduler,
     /// The player failed to start, or failed or hung twice: rendered speech is not played
@@ -149,6 +154,8 @@ impl Audio {
             tone_level,
             voice_level,
             tone_files: HashMap::new(),
+            tones_job: None,
+            tones_at: None,
             renderer: None,
             scheduler: Scheduler::new(),
             player_broken: false,
@@ -243,15 +250,8 @@ impl Audio {
         if self.output == Output::Player
             && opts.tones
             && let Some(level) = Audio::level(self.tone_level, routine.audio)
-            && let Err(e) = self.write_tones(level)
         {
-            self.fall_back(
-                format!(
-                    "could not write the sound files ({}): using the terminal bell",
-                    crate::files::describe(&e)
-                ),
-                false,
-            );
+            self.start_tones(level);
         }
         if opts.voice {
             let phrases = cues::phrases(routine, opts);
@@ -296,23 +296,57 @@ impl Audio {
         }
     }
 
-    /// Makes sure each tone's file holds that tone at `level` (LUFS), writing any that is
-    /// missing or not exactly what it should be, and plays those files from now on.
-    /// Returns their folder.
-    pub fn write_tones(&mut self, level: f64) -> std::io::Result<PathBuf> {
-        let base = self
-            .cache
-            .clone()
-            .ok_or_else(|| std::io::Error::other("no cache directory"))?;
-        let dir = base.join(format!("tones-v{TONE_VERSION}-lufs{level:.1}"));
-        cache::private_dir(&dir)?;
-        let mut out = HashMap::new();
-        for t in Tone::ALL {
-            let path = dir.join(format!("{}.wav", t.name()));
-            cache::ensure(&path, &tone::wav_bytes(&tone::at_loudness(t, level)))?;
-            out.insert(t, path);
+    /// Starts checking (and where needed writing) the tone files for `level` on a thread
+    /// of its own, unless they are the ones in use or on their way.
+    fn start_tones(&mut self, level: f64) {
+        if self.tones_at == Some(level) || self.tones_job.as_ref().is_some_and(|j| j.0 == level) {
+            return;
         }
-        self.tone_files = out;
+        self.settle_tones();
+        let cache = self.cache.clone();
+        let job = std::thread::Builder::new()
+            .name("knotless-tones".into())
+            .spawn(move || tone_files(cache.as_deref(), level));
+        match job {
+            Ok(handle) => self.tones_job = Some((level, handle)),
+            Err(e) => self.tones_done(level, Err(e)),
+        }
+    }
+
+    /// Waits for the tone files on their way, if any (they take a few milliseconds, and are
+    /// asked for while a routine's cautions show): a session about to start calls this.
+    pub fn settle_tones(&mut self) {
+        if let Some((level, job)) = self.tones_job.take() {
+            let files = job
+                .join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("the tone writer failed")));
+            self.tones_done(level, files);
+        }
+    }
+
+    fn tones_done(&mut self, level: f64, files: std::io::Result<ToneFiles>) {
+        match files {
+            Ok(f) => {
+                self.tone_files = f.files;
+                self.tones_at = Some(level);
+            }
+            Err(e) => self.fall_back(
+                format!(
+                    "could not write the sound files ({}): using the terminal bell",
+                    crate::files::describe(&e)
+                ),
+                false,
+            ),
+        }
+    }
+
+    /// Makes sure each tone's file holds that tone at `level` (LUFS), now, and plays those
+    /// files from now on. Returns their folder.
+    pub fn write_tones(&mut self, level: f64) -> std::io::Result<PathBuf> {
+        self.settle_tones();
+        let f = tone_files(self.cache.as_deref(), level)?;
+        let dir = f.dir.clone();
+        self.tones_done(level, Ok(f));
         Ok(dir)
     }
 
@@ -323,6 +357,7 @@ impl Audio {
         for broken in self.scheduler.take_broken() {
             self.broken(broken);
         }
+        self.settle_tones();
         let now = Instant::now();
         match cue {
             Cue::Tone(t) => self.tone(*t, now),
@@ -533,6 +568,33 @@ impl Drop for Audio {
     fn drop(&mut self) {
         self.shutdown();
     }
+}
+
+/// The tone files for one loudness, and their folder.
+struct ToneFiles {
+    dir: PathBuf,
+    files: HashMap<Tone, PathBuf>,
+}
+
+/// Makes sure each tone's file in `<cache>/tones-…` is a WAV of that tone at `level`
+/// (LUFS): one that is missing, or is not a regular 16-bit mono WAV of the tone's length,
+/// is written (again). A file that passes is not synthesised again to compare.
+fn tone_files(cache: Option<&Path>, level: f64) -> std::io::Result<ToneFiles> {
+    let base = cache.ok_or_else(|| std::io::Error::other("no cache directory"))?;
+    let dir = base.join(format!("tones-v{TONE_VERSION}-lufs{level:.1}"));
+    cache::private_dir(&dir)?;
+    let mut files = HashMap::new();
+    for t in Tone::ALL {
+        let path = dir.join(format!("{}.wav", t.name()));
+        let frames = tone::frames(t);
+        let fits = cache::read_wav(&path)
+            .is_ok_and(|w| w.rate == tone::SAMPLE_RATE && w.samples.len() == frames);
+        if !fits {
+            cache::write_private(&path, &tone::wav_bytes(&tone::at_loudness(t, level)))?;
+        }
+        files.insert(t, path);
+    }
+    Ok(ToneFiles { dir, files })
 }
 
 /// How tones reach the user, and a notice when that is not what was asked for.

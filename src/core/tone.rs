@@ -140,6 +140,16 @@ pub fn at_loudness(tone: Tone, loudness: f64) -> Vec<i16> {
     crate::core::loudness::to_i16(&s)
 }
 
+/// How many samples the tone's file holds.
+pub fn frames(tone: Tone) -> usize {
+    let end_ms = notes(tone)
+        .iter()
+        .map(|n| n.start_ms + n.length_ms)
+        .max()
+        .unwrap_or(0);
+    ms_to_samples(PAD_MS + end_ms + PAD_MS)
+}
+
 /// How long the tone lasts, padding included (worked out from its notes, nothing sounded;
 /// the file is shorter by less than a sample).
 pub fn length(tone: Tone) -> Duration {

@@ -144,6 +144,7 @@ impl SoundPerformer {
     pub fn plan(&mut self, session: &Session, now: Instant) -> (Cues, Option<String>) {
         let routine = session.routine();
         self.prepare(routine);
+        self.audio.settle_tones();
         let opts = self.audio.options(routine.audio);
         (
             Cues::new(session, now, opts, self.audio.lengths()),
