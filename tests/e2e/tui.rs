@@ -1250,8 +1250,10 @@ fn plain_mode_speaks_the_steps() {
         thread::sleep(Duration::from_millis(50));
     }
     let got: Vec<String> = read_cue_log(&log).into_iter().map(|c| c.1).collect();
+    // The first step's name does not fit in the 1 s get-ready before its chime (speech never
+    // runs into a chime): the step, the switch, the right side's step and the end are said.
     let said: Vec<&String> = got.iter().filter(|g| g.starts_with("say: ")).collect();
-    assert!(said.len() >= 4, "{got:?}");
+    assert!(said.len() >= 3, "{got:?}");
     assert!(
         got.contains(&"say: Switch to the right side.".to_string()),
         "{got:?}"
