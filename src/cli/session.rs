@@ -132,8 +132,10 @@ fn plain_session(init: crate::app::Init, what: What<'_>, cautions: &[String]) ->
     };
     drop(input);
     if let What::Routine(r) = what {
-        // Tones written and phrases rendered before the first instant: the first cue is on time.
+        // Tones written before the first instant, so the first cue is on time; phrases are
+        // rendered meanwhile (one not ready in time is spoken live).
         perform.sound.prepare(r);
+        perform.sound.settle();
     }
     let stop = stop_on_signals(perform.sound.audio().silencer())?;
     let mut terminal = Terminal::new(person);

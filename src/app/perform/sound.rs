@@ -138,6 +138,12 @@ impl SoundPerformer {
         self.prepared = Some(routine.id.clone());
     }
 
+    /// Waits for the tone files asked for by [`SoundPerformer::prepare`] (a few
+    /// milliseconds): for a front end that starts a session right after preparing it.
+    pub fn settle(&mut self) {
+        self.audio.settle_tones();
+    }
+
     /// The sound plan for a session that starts `now`, as the settings, the routine's hint
     /// and what was found allow, with the phrases rendered so far measured (the others
     /// estimated); with a line when something is missing (once a run).
