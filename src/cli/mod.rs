@@ -122,12 +122,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
         }
         Command::Check { paths: files } => {
             let lib = Library::load(paths.config_dir());
-            let ok = routines::check(&lib, &files, &mut out).map_err(io_err)?;
-            return Ok(if ok {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            });
+            let code = routines::check(&lib, &files, &mut out).map_err(io_err)?;
+            out.flush().map_err(io_err)?;
+            return Ok(code);
         }
         Command::Patterns => {
             let lib = Library::load(paths.config_dir());

@@ -17,6 +17,7 @@ use std::time::SystemTime;
 
 use toml::de::{DeTable, DeValue};
 
+use crate::core::content::Violation;
 use crate::library::diag::{Diagnostic, Reporter};
 use crate::library::{Library, Pending, bundled, read_text, stem_of, valid_id};
 use crate::model::format::fmt_clock;
@@ -171,10 +172,9 @@ impl Library {
         label: &str,
         real: &Path,
         text: &str,
-    ) -> Result<Routine, Vec<Diagnostic>> {
+    ) -> Result<Candidate, Vec<Diagnostic>> {
         let mut scratch = self.scratch();
         let source = Source::File(real.to_path_buf());
-        scratch.patterns.retain(|p| p.source != source);
         scratch.resolve(vec![Pending {
             file: label.to_string(),
             text: text.to_string(),
@@ -208,8 +208,18 @@ impl Library {
             );
             return Err(rep.problems);
         }
-        Ok(r)
+        let breaks = scratch.breaks(&r.id).to_vec();
+        Ok(Candidate { routine: r, breaks })
     }
+}
+
+/// A routine file that loads, checked as it would be once saved or installed.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub routine: Routine,
+    /// What it breaks of the guide's safety limits, as [`Library::breaks`] will say once it
+    /// is loaded.
+    pub breaks: Vec<Violation>,
 }
 
 fn io_err(e: io::Error) -> String {
@@ -765,6 +775,8 @@ pub fn share_text(lib: &Library, r: &Routine) -> Result<(String, Vec<String>), S
 #[derive(Debug, Clone)]
 pub struct Incoming {
     pub routine: Routine,
+    /// What it breaks of the guide's safety limits: `import` shows these and asks first.
+    pub breaks: Vec<Violation>,
     /// The text to write (its id set when `--as` gave a new one).
     pub text: String,
     /// Where it goes: `<routines>/<id>.toml`, or the file of the routine it replaces.
@@ -843,8 +855,8 @@ pub fn prepare_import(
         .collect();
     // Checked as the file it would replace, so a clash with a user routine is reported
     // as a clash (below), not as a duplicate id.
-    let routine = match lib.check_candidate(label, &target, &text) {
-        Ok(r) => r,
+    let checked = match lib.check_candidate(label, &target, &text) {
+        Ok(c) => c,
         Err(problems) if !missing.is_empty() => {
             return Err(ImportError::MissingPatterns(missing, problems));
         }
@@ -856,7 +868,8 @@ pub fn prepare_import(
         None => None,
     };
     Ok(Incoming {
-        routine,
+        routine: checked.routine,
+        breaks: checked.breaks,
         text,
         target,
         clash,
