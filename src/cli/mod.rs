@@ -199,7 +199,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
             file,
             replace,
             as_id,
-        } => return edit::import_cmd(&paths, &file, replace, as_id.as_deref(), &mut out),
+            yes,
+        } => return edit::import_cmd(&paths, &file, replace, yes, as_id.as_deref(), &mut out),
         Command::Share { routine } => edit::share_cmd(&paths, &routine, &mut out)?,
         Command::Nudge {
             notify,

@@ -86,8 +86,8 @@ fn name_from_id(id: &str) -> String {
     }
 }
 
-/// A short, commented routine that passes `check` as it is and follows the content guide
-/// (gentle pressure, a stop rule on the pressure step, honest wording).
+/// A short, commented routine that passes `check` as it is and keeps to every rule of the
+/// content guide (gentle, declared pressure, the cautions it needs, honest wording).
 pub fn template(id: &str) -> String {
     format!(
         r#"# Your own routine. Change what you like; `knotless edit {id}` checks the file before
@@ -100,7 +100,7 @@ summary = "A few gentle minutes for the neck and shoulders. It may ease muscle t
 equipment = ["a chair"]
 cautions = [
   "Never press the front of the neck. If you feel a pulse under your fingers, let go and move back.",
-  "For between attacks. During a migraine, keep to gentle breathing.",
+  "For between attacks. During a migraine, use Migraine-day gentle instead (knotless run migraine-day).",
   "Self-care only, not medical advice. Stop if it hurts, makes you dizzy, or your headache gets worse.",
 ]
 breathing = "extended-exhale"   # the pacer for every step; "none" turns it off (`knotless patterns`)
@@ -118,9 +118,13 @@ duration = "45s"                # per side
 sides = "both"                  # none | left | right | both (left, switch sides, right)
 switch_cue = "Let that arm drop. Reach across for the other shoulder."
 pressure = "3-4"                # 0-10: at most 3-4 on the head, face and jaw, 4-6 on shoulders
+region = "shoulder-top"         # where the hands go; technique says how (see the README)
+technique = "squeeze"
 instructions = "Reach across with the opposite hand and take the muscle on top of the shoulder between thumb and fingers. Squeeze gently, then hold a tender spot."
 cue = "Squeeze as you breathe out; soften as you breathe in."
-caution = "Stop if the pain turns sharp, tingles down the arm, or your headache gets worse."
+caution = "Pregnant? Keep it light, off the middle of the shoulder top."
+# The player shows the stop rules (sharp pain, tingling, dizziness, a worse headache ...)
+# with every step that presses or moves, so a caution need only add what is special here.
 "#,
         name = name_from_id(id)
     )
