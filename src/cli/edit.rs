@@ -216,8 +216,7 @@ pub fn import_cmd(
 }
 
 fn rules_broken(incoming: &Incoming) -> usize {
-    let rules: std::collections::BTreeSet<_> = incoming.breaks.iter().map(|v| v.rule).collect();
-    rules.len()
+    crate::core::content::rules_in(&incoming.breaks)
 }
 
 /// What an incoming routine breaks of the guide's safety limits, before asking.

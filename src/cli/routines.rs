@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
+pub use crate::core::content::{WARNING, breaks_words};
 use crate::core::content::{Violation, check_pattern, check_routine};
 use crate::library::Library;
 use crate::library::diag::Diagnostic;
@@ -96,13 +97,7 @@ pub fn list(lib: &Library, area: Option<Area>, out: &mut dyn Write) -> io::Resul
     Ok(())
 }
 
-/// The mark for a routine that breaks the guide's safety limits, wherever it is listed.
-pub const WARNING: &str = "⚠";
 
-/// "breaks 3 of the guide's safety limits".
-pub fn breaks_words(n: usize) -> String {
-    format!("breaks {n} of the guide's safety limits")
-}
 
 #[derive(Serialize)]
 struct ListItem<'a> {
@@ -440,12 +435,11 @@ impl Findings {
             return None;
         }
         let lines = found.iter().map(Violation::to_string).collect();
-        let rules: std::collections::BTreeSet<_> = found.iter().map(|v| v.rule).collect();
         Some(Findings {
             file,
             bundled,
             lines,
-            rules: rules.len(),
+            rules: crate::core::content::rules_in(found),
         })
     }
 

@@ -156,6 +156,33 @@ pub struct Violation {
     pub message: String,
 }
 
+impl Violation {
+    /// The violation as a sentence for a screen: "Step 2: ..." without the rule's name.
+    pub fn sentence(&self) -> String {
+        match self.step {
+            Some(i) => format!("Step {}: {}", i + 1, self.message),
+            None => self.message.clone(),
+        }
+    }
+}
+
+/// The mark for a routine that breaks the guide's safety limits, wherever it is listed.
+pub const WARNING: &str = "⚠";
+
+/// How many of the guide's rules a list of violations breaks (a rule broken on several
+/// steps counts once).
+pub fn rules_in(found: &[Violation]) -> usize {
+    let mut rules: Vec<Rule> = found.iter().map(|v| v.rule).collect();
+    rules.sort();
+    rules.dedup();
+    rules.len()
+}
+
+/// "breaks 3 of the guide's safety limits": the one way every screen and command says it.
+pub fn breaks_words(n: usize) -> String {
+    format!("breaks {n} of the guide's safety limits")
+}
+
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.step {

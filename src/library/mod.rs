@@ -341,8 +341,7 @@ impl Library {
     /// How many of the guide's rules `id` breaks (a rule broken on several steps counts
     /// once).
     pub fn rules_broken(&self, id: &str) -> usize {
-        let rules: BTreeSet<_> = self.breaks(id).iter().map(|v| v.rule).collect();
-        rules.len()
+        crate::core::content::rules_in(self.breaks(id))
     }
 
     /// Picks a routine by exact id, else by a unique case-insensitive part of its id or name.

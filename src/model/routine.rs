@@ -590,6 +590,10 @@ impl Step {
 pub const STOP_LINE: &str = "Stop if you feel sharp, electric or shooting pain, tingling or \
 numbness, dizziness or feeling faint, a change in vision, nausea, or a headache getting worse.";
 
+/// [`STOP_LINE`] in as few words as keep every sign, for a window too small for it.
+pub const STOP_LINE_SHORT: &str =
+    "Stop: sharp pain, tingling or numbness, dizzy or faint, vision change, nausea, worse headache.";
+
 /// A loaded, valid routine.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Routine {

@@ -11,6 +11,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
 use super::{Ctx, DayState, DoneInfo, Effect, Nav, Route, Screen, Update, go, stay};
+use crate::core::content::{WARNING, breaks_words};
 use crate::model::day::{DayEntry, Intensity, Meds};
 use crate::model::format::{fmt_clock, fmt_length};
 use crate::model::routine::{Area, Routine, Sides};
@@ -384,8 +385,14 @@ impl Home {
                             // The user's own file (or their copy of a bundled routine).
                             format!("yours · {}", fmt_length(r.total()))
                         };
+                        // A routine that breaks the guide's safety limits is marked.
+                        let mark = if ctx.lib.breaks(&r.id).is_empty() {
+                            String::new()
+                        } else {
+                            format!("{WARNING} ")
+                        };
                         Line::styled(
-                            two_ends(&format!(" {}", r.name), &format!("{len} "), w),
+                            two_ends(&format!(" {mark}{}", r.name), &format!("{len} "), w),
                             style,
                         )
                     }
@@ -582,6 +589,15 @@ fn routine_detail(
         }
     };
     let mut head: Vec<Line<'static>> = Vec::new();
+    let broken = ctx.lib.rules_broken(&r.id);
+    if broken > 0 {
+        let says = format!(
+            "{WARNING} This routine {}. Enter lists them before it starts.",
+            breaks_words(broken)
+        );
+        head.extend(crate::ui::wrap_lines(&says, w, t.caution));
+        head.push(Line::raw(""));
+    }
     if !r.summary.is_empty() {
         head.extend(crate::ui::wrap_lines(&r.summary, w, t.base));
         head.push(Line::raw(""));
