@@ -205,7 +205,7 @@ pub fn show(lib: &Library, r: &Routine, out: &mut dyn Write) -> io::Result<()> {
             None => facts.push("no pacer".into()),
         }
         if let Length::Breaths(n) = s.length {
-            facts.push(format!("{n} breaths"));
+            facts.push(crate::model::format::fmt_breaths(n));
         }
         wrapped(out, "    ", &facts.join(" · "))?;
         if !s.instructions.is_empty() {

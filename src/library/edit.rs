@@ -985,7 +985,11 @@ pub fn step_line(s: &crate::model::routine::Step) -> String {
     };
     let length = match s.length {
         Length::Time(_) => fmt_clock(s.planned),
-        Length::Breaths(n) => format!("{n} breaths ({})", fmt_clock(s.planned)),
+        Length::Breaths(n) => format!(
+            "{} ({})",
+            crate::model::format::fmt_breaths(n),
+            fmt_clock(s.planned)
+        ),
     };
     let pressure = s
         .pressure

@@ -633,7 +633,11 @@ fn planned_length(
     let written = match l {
         // What the file says, quotes and all: "500ms", not "0s".
         Length::Time(_) => rep.written(span).trim().to_string(),
-        Length::Breaths(n) => format!("{n} breaths ({})", crate::model::format::fmt_length(d)),
+        Length::Breaths(n) => format!(
+            "{} ({})",
+            crate::model::format::fmt_breaths(n),
+            crate::model::format::fmt_length(d)
+        ),
     };
     rep.error(
         span.clone(),

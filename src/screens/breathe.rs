@@ -101,7 +101,8 @@ impl Setup {
                     .map(|p| p.cycle().as_secs_f64() * n as f64)
                     .unwrap_or(0.0);
                 format!(
-                    "{n} breaths (about {})",
+                    "{} (about {})",
+                    crate::model::format::fmt_breaths(n),
                     crate::model::format::fmt_length_secs(secs)
                 )
             }

@@ -8,7 +8,7 @@ use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::{Ctx, Effect, Nav, Route, Screen, Update, go, stay};
 use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
@@ -47,16 +47,19 @@ enum Act {
     Confirm,
     ScrollDown,
     ScrollUp,
+    PageDown,
+    PageUp,
+    End,
+    Top,
     Close,
 }
 
-const SCROLL_DOWN: &[KeyCode] = &[
-    KeyCode::Down,
-    KeyCode::Char('j'),
-    KeyCode::Char(' '),
-    KeyCode::PageDown,
-];
-const SCROLL_UP: &[KeyCode] = &[KeyCode::Up, KeyCode::Char('k'), KeyCode::PageUp];
+const SCROLL_DOWN: &[KeyCode] = &[KeyCode::Down, KeyCode::Char('j')];
+const SCROLL_UP: &[KeyCode] = &[KeyCode::Up, KeyCode::Char('k')];
+const PAGE_DOWN: &[KeyCode] = &[KeyCode::PageDown, KeyCode::Char(' ')];
+const PAGE_UP: &[KeyCode] = &[KeyCode::PageUp];
+const END: &[KeyCode] = &[KeyCode::End, KeyCode::Char('G')];
+const TOP: &[KeyCode] = &[KeyCode::Home, KeyCode::Char('g')];
 const CLOSE: &[KeyCode] = &[KeyCode::Esc, KeyCode::Char('q')];
 
 /// On a first start: Enter acknowledges, q quits.
@@ -66,16 +69,24 @@ const FIRST_KEYS: &[Binding<Act>] = &[
         Act::Confirm,
         key("Enter", "I understand"),
     ),
-    row(SCROLL_DOWN, Act::ScrollDown, key("↑↓", "scroll")),
+    row(PAGE_DOWN, Act::PageDown, key("PgDn", "more")),
+    row(SCROLL_DOWN, Act::ScrollDown, help_only("↑↓", "scroll a line")),
     also(SCROLL_UP, Act::ScrollUp),
+    row(PAGE_UP, Act::PageUp, help_only("PgUp PgDn", "a page up or down")),
+    row(END, Act::End, help_only("End Home", "the end, the top")),
+    also(TOP, Act::Top),
     row(CLOSE, Act::Close, key("q", "quit")),
 ];
 
 /// Read again from home: Enter or q closes it.
 const REVIEW_KEYS: &[Binding<Act>] = &[
     row(&[KeyCode::Enter], Act::Confirm, key("Enter", "close")),
-    row(SCROLL_DOWN, Act::ScrollDown, key("↑↓", "scroll")),
+    row(PAGE_DOWN, Act::PageDown, key("PgDn", "more")),
+    row(SCROLL_DOWN, Act::ScrollDown, help_only("↑↓", "scroll a line")),
     also(SCROLL_UP, Act::ScrollUp),
+    row(PAGE_UP, Act::PageUp, help_only("PgUp PgDn", "a page up or down")),
+    row(END, Act::End, help_only("End Home", "the end, the top")),
+    also(TOP, Act::Top),
     row(CLOSE, Act::Close, help_only("q", "close")),
 ];
 
@@ -88,6 +99,8 @@ pub struct FirstRun {
     scroll: u16,
     /// Lines that do not fit the current area, so scrolling stops at the end.
     overflow: u16,
+    /// Rows of text the current area shows, for PgUp and PgDn.
+    page: u16,
 }
 
 impl FirstRun {
@@ -97,7 +110,13 @@ impl FirstRun {
             then,
             scroll: 0,
             overflow: 0,
+            page: 1,
         }
+    }
+
+    fn scroll_to(&mut self, line: u16) -> Update {
+        self.scroll = line.min(self.overflow);
+        stay()
     }
 
     fn table(&self) -> &'static [Binding<Act>] {
@@ -147,18 +166,25 @@ impl Screen for FirstRun {
         let total = self.body(ctx, inner.width).len() as u16;
         self.overflow = total.saturating_sub(inner.height);
         self.scroll = self.scroll.min(self.overflow);
+        self.page = inner.height.saturating_sub(1).max(1);
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
         let [_, footer] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
         let inner = FirstRun::text_area(area);
-        let lines = self.body(ctx, inner.width);
-        frame.render_widget(
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: false })
-                .scroll((self.scroll, 0)),
-            inner,
-        );
+        let mut lines = self.body(ctx, inner.width);
+        // Say there is more below, on the last row, until the end is in view: the
+        // emergency paragraphs come last.
+        let overflow = (lines.len() as u16).saturating_sub(inner.height);
+        let scroll = self.scroll.min(overflow);
+        if overflow > scroll && inner.height > 1 {
+            lines.truncate((inner.height - 1 + scroll) as usize);
+            lines.push(Line::styled(
+                "↓ more below: PgDn, or End for the last line",
+                ctx.theme.accent,
+            ));
+        }
+        frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
         crate::ui::footer(frame, footer, ctx.theme, ctx.status, &self.keys(ctx));
     }
 
@@ -172,14 +198,12 @@ impl Screen for FirstRun {
                 };
                 (nav, vec![Effect::AcknowledgeNotice])
             }
-            Some(Act::ScrollDown) => {
-                self.scroll = (self.scroll + 3).min(self.overflow);
-                stay()
-            }
-            Some(Act::ScrollUp) => {
-                self.scroll = self.scroll.saturating_sub(3);
-                stay()
-            }
+            Some(Act::ScrollDown) => self.scroll_to(self.scroll.saturating_add(1)),
+            Some(Act::ScrollUp) => self.scroll_to(self.scroll.saturating_sub(1)),
+            Some(Act::PageDown) => self.scroll_to(self.scroll.saturating_add(self.page)),
+            Some(Act::PageUp) => self.scroll_to(self.scroll.saturating_sub(self.page)),
+            Some(Act::End) => self.scroll_to(self.overflow),
+            Some(Act::Top) => self.scroll_to(0),
             Some(Act::Close) if self.review => go(Nav::Back),
             Some(Act::Close) => go(Nav::Quit),
             None => stay(),
@@ -190,7 +214,7 @@ impl Screen for FirstRun {
         // Scrolling is offered only when there is something to scroll to.
         let scrolls = self.overflow > 0;
         described(self.table(), |a| {
-            scrolls || !matches!(a, Act::ScrollDown | Act::ScrollUp)
+            scrolls || matches!(a, Act::Confirm | Act::Close)
         })
     }
 }

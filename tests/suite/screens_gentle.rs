@@ -440,6 +440,55 @@ fn the_player_never_cuts_a_caution_or_the_stop_line() {
     assert!(stop_lines > 200, "{stop_lines} stop lines checked");
 }
 
+/// The first-run notice at 40×12 and 80×24: a "more" mark while there is more below, PgDn
+/// pages through every line of it, End shows the last line and Home the first.
+#[test]
+fn the_notice_scrolls_to_its_last_line_with_a_more_mark() {
+    use knotless::screens::first_run::{EMERGENCY, NOTICE, RED_FLAGS, URGENT};
+    let notice = Route::Notice {
+        review: false,
+        then: None,
+    };
+    let last_words = |s: &str| {
+        let w: Vec<&str> = s.split_whitespace().collect();
+        w[w.len() - 4..].join(" ")
+    };
+    for (w, h) in [(40, 12), (80, 24)] {
+        let mut t = TestApp::new(ThemeName::Calm, Some(notice.clone()));
+        let first = t.screen(w, h, 0);
+        assert!(first.contains("↓ more below"), "{w}×{h}:\n{first}");
+        // Line by line, every line is seen: the top row of each position, then the rest
+        // of the last one.
+        let mut rows: Vec<String> = Vec::new();
+        for _ in 0..200 {
+            let screen = t.screen(w, h, 0);
+            let lines: Vec<&str> = screen.lines().collect();
+            if !screen.contains("↓ more below") {
+                rows.extend(lines[..lines.len() - 1].iter().map(|l| l.to_string()));
+                break;
+            }
+            rows.push(lines[0].to_string());
+            t.keys(0, &["Down"]);
+        }
+        let seen = words(&rows.join("\n"));
+        for text in [NOTICE, EMERGENCY, URGENT].iter().chain(RED_FLAGS.iter()) {
+            assert!(seen.contains(&words(text)), "{w}×{h}: not all shown: {text}\n{seen}");
+        }
+        // PgDn moves a page; End shows the last line.
+        t.keys(0, &["Home", "PageDown"]);
+        let paged = t.screen(w, h, 0);
+        assert_ne!(paged, first, "{w}×{h}: PgDn moves");
+        let end = {
+            t.keys(0, &["Home", "End"]);
+            t.screen(w, h, 0)
+        };
+        assert!(words(&end).contains(&last_words(URGENT)), "{w}×{h}:\n{end}");
+        assert!(!end.contains("↓ more below"), "{w}×{h}:\n{end}");
+        t.keys(0, &["Home"]);
+        assert!(t.screen(w, h, 0).contains("Important"), "{w}×{h}");
+    }
+}
+
 #[test]
 fn home_shows_the_summary_and_every_caution_and_scrolls_to_the_end() {
     let n = TestApp::new(ThemeName::Calm, None)
