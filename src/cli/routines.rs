@@ -164,6 +164,23 @@ pub fn show(lib: &Library, r: &Routine, out: &mut dyn Write) -> io::Result<()> {
         fmt_clock(r.total()),
         source_label(lib, r)
     )?;
+    let breaks = lib.breaks(&r.id);
+    if !breaks.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{WARNING} This routine {}:",
+            breaks_words(lib.rules_broken(&r.id))
+        )?;
+        for v in breaks {
+            let opts = textwrap::Options::new(WIDTH)
+                .initial_indent("  • ")
+                .subsequent_indent("    ");
+            for line in textwrap::wrap(&v.sentence(), opts) {
+                writeln!(out, "{line}")?;
+            }
+        }
+    }
     if !r.summary.is_empty() {
         writeln!(out)?;
         wrapped(out, "", &r.summary)?;
@@ -219,6 +236,9 @@ pub fn show(lib: &Library, r: &Routine, out: &mut dyn Write) -> io::Result<()> {
         }
         if let Some(c) = &s.caution {
             wrapped(out, "    ", &format!("Caution: {c}"))?;
+        }
+        if s.works_the_body() {
+            wrapped(out, "    ", crate::model::routine::STOP_LINE)?;
         }
         if let Some(a) = &s.art {
             writeln!(out)?;
