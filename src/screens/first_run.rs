@@ -180,7 +180,7 @@ impl Screen for FirstRun {
         if overflow > scroll && inner.height > 1 {
             lines.truncate((inner.height - 1 + scroll) as usize);
             lines.push(Line::styled(
-                "↓ more below: PgDn, or End for the last line",
+                "↓ more below (PgDn, End)",
                 ctx.theme.accent,
             ));
         }
