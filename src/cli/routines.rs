@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-pub use crate::core::content::{WARNING, breaks_words};
 use crate::core::content::{Violation, check_pattern, check_routine};
+pub use crate::core::content::{WARNING, breaks_words};
 use crate::library::Library;
 use crate::library::diag::Diagnostic;
 use crate::model::format::{fmt_clock, fmt_length};
@@ -96,8 +96,6 @@ pub fn list(lib: &Library, area: Option<Area>, out: &mut dyn Write) -> io::Resul
     }
     Ok(())
 }
-
-
 
 #[derive(Serialize)]
 struct ListItem<'a> {
@@ -381,7 +379,11 @@ pub fn check(lib: &Library, paths: &[PathBuf], out: &mut dyn Write) -> io::Resul
             )?;
         }
     }
-    let bundled_errors: usize = findings.iter().filter(|f| f.bundled).map(|f| f.lines.len()).sum();
+    let bundled_errors: usize = findings
+        .iter()
+        .filter(|f| f.bundled)
+        .map(|f| f.lines.len())
+        .sum();
     let broken = findings.iter().filter(|f| !f.bundled).count();
     if !problems.is_empty() {
         let files: std::collections::BTreeSet<&str> =
@@ -475,14 +477,10 @@ fn library_findings(lib: &Library) -> Vec<Findings> {
     let mut out = Vec::new();
     for r in &lib.routines {
         let f = match &r.source {
-            Source::Bundled => Findings::new(
-                format!("routines/{}.toml", r.id),
-                true,
-                &check_routine(r),
-            ),
-            Source::File(p) => {
-                Findings::new(p.display().to_string(), false, lib.breaks(&r.id))
+            Source::Bundled => {
+                Findings::new(format!("routines/{}.toml", r.id), true, &check_routine(r))
             }
+            Source::File(p) => Findings::new(p.display().to_string(), false, lib.breaks(&r.id)),
         };
         out.extend(f);
     }
@@ -511,8 +509,11 @@ fn file_findings(checked: &Library, files: &[PathBuf]) -> Vec<Findings> {
 }
 
 /// Library-wide patterns that break the guide, grouped by the file that defines them.
-fn pattern_findings<'a>(patterns: impl Iterator<Item = &'a crate::model::routine::Pattern>) -> Vec<Findings> {
-    let mut by_file: std::collections::BTreeMap<(String, bool), Vec<Violation>> = Default::default();
+fn pattern_findings<'a>(
+    patterns: impl Iterator<Item = &'a crate::model::routine::Pattern>,
+) -> Vec<Findings> {
+    let mut by_file: std::collections::BTreeMap<(String, bool), Vec<Violation>> =
+        Default::default();
     for p in patterns {
         let found = check_pattern(p);
         if found.is_empty() {

@@ -294,10 +294,13 @@ pub fn check_routine(r: &Routine) -> Vec<Violation> {
     let facts = Facts::new(r);
     let mut out = Vec::new();
     for (rule, check) in ROUTINE_RULES {
-        check(&facts, &mut Found {
-            rule: *rule,
-            out: &mut out,
-        });
+        check(
+            &facts,
+            &mut Found {
+                rule: *rule,
+                out: &mut out,
+            },
+        );
     }
     // The patterns: each once, at the first step that uses it.
     let mut seen: Vec<&str> = Vec::new();
@@ -312,7 +315,11 @@ pub fn check_routine(r: &Routine) -> Vec<Violation> {
             continue;
         }
         seen.push(&p.id);
-        out.extend(check_pattern(p).into_iter().map(|v| Violation { step: at, ..v }));
+        out.extend(
+            check_pattern(p)
+                .into_iter()
+                .map(|v| Violation { step: at, ..v }),
+        );
     }
     out
 }
@@ -322,10 +329,13 @@ pub fn check_routine(r: &Routine) -> Vec<Violation> {
 pub fn check_pattern(p: &Pattern) -> Vec<Violation> {
     let mut out = Vec::new();
     for (rule, check) in PATTERN_RULES {
-        check(p, &mut Found {
-            rule: *rule,
-            out: &mut out,
-        });
+        check(
+            p,
+            &mut Found {
+                rule: *rule,
+                out: &mut out,
+            },
+        );
     }
     for v in &mut out {
         v.message = format!("pattern \"{}\": {}", p.id, v.message);
@@ -622,10 +632,7 @@ fn drawing(f: &Facts, v: &mut Found) {
         if let Some(a) = &s.art
             && !a.text.is_ascii()
         {
-            v.step(
-                i,
-                format!("the drawing \"{}\" must be plain ASCII", a.name),
-            );
+            v.step(i, format!("the drawing \"{}\" must be plain ASCII", a.name));
         }
     }
 }
@@ -636,8 +643,7 @@ fn drawing(f: &Facts, v: &mut Found) {
 fn hold_during_pressure(f: &Facts, v: &mut Found) {
     for (i, s) in f.steps() {
         let Some(p) = &s.breathing else { continue };
-        let working =
-            pressing(s) || s.technique.is_some_and(|t| t.is_tool() || t.is_movement());
+        let working = pressing(s) || s.technique.is_some_and(|t| t.is_tool() || t.is_movement());
         if working && (p.has_holds() || shape(p) == Shape::Sigh) {
             v.step(i, format!(
                 "\"{}\" uses \"{}\" while pressing or moving: breathe without holds or sighs (relaxed, resonance or extended-exhale)",
@@ -860,7 +866,12 @@ const NOW_WORDS: &[&str] = &[
     "at the moment",
     "today",
 ];
-const NOT_NOW: &[&str] = &["between attacks", "after a migraine", "after migraine", "day after"];
+const NOT_NOW: &[&str] = &[
+    "between attacks",
+    "after a migraine",
+    "after migraine",
+    "day after",
+];
 
 /// Whether a routine says it is for a migraine under way: the migraine-day id, or a
 /// sentence of its id, name or summary that names a bad headache and says it is now.
@@ -948,7 +959,12 @@ fn pattern_timing(p: &Pattern, v: &mut Found) {
         ));
     }
     if shape(p) == Shape::Sigh {
-        let ins: f64 = p.phases.iter().filter(|ph| ph.is_in()).map(|ph| ph.length.as_secs_f64()).sum();
+        let ins: f64 = p
+            .phases
+            .iter()
+            .filter(|ph| ph.is_in())
+            .map(|ph| ph.length.as_secs_f64())
+            .sum();
         if secs(p, PhaseKind::Out) < 2.0 * ins {
             v.routine("a sigh's out-breath must last at least twice its in-breaths");
         }
@@ -964,7 +980,10 @@ fn pattern_timing(p: &Pattern, v: &mut Found) {
 }
 
 fn pattern_claims(p: &Pattern, v: &mut Found) {
-    let texts = p.description.iter().chain(p.phases.iter().filter_map(|ph| ph.label.as_ref()));
+    let texts = p
+        .description
+        .iter()
+        .chain(p.phases.iter().filter_map(|ph| ph.label.as_ref()));
     for text in texts {
         if let Some(word) = banned_in(text) {
             v.routine(format!(
@@ -1234,8 +1253,18 @@ const NUMBERS: &[&str] = &[
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "hundred",
 ];
 const PEOPLE: &[&str] = &[
-    "people", "users", "patients", "sufferers", "customers", "adults", "women", "men", "of",
-    "who", "doctors", "therapists",
+    "people",
+    "users",
+    "patients",
+    "sufferers",
+    "customers",
+    "adults",
+    "women",
+    "men",
+    "of",
+    "who",
+    "doctors",
+    "therapists",
 ];
 
 /// The first banned word or phrase in `text`, if any: the list above, a claim to end a
@@ -1258,21 +1287,29 @@ pub fn banned_in(text: &str) -> Option<String> {
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    words.iter().enumerate().find_map(|(i, w)| {
-        let next = |k: usize| words.get(i + k).copied().unwrap_or("");
-        let number = |w: &str| NUMBERS.contains(&w) || w.chars().all(|c| c.is_ascii_digit());
-        if ENDING.contains(w) {
-            let k = if DETERMINERS.contains(&next(1)) { 2 } else { 1 };
-            if HEADACHES.contains(&next(k)) {
-                return Some(format!("{w} {}", words[i + 1..=i + k].join(" ")));
+    words
+        .iter()
+        .enumerate()
+        .find_map(|(i, w)| {
+            let next = |k: usize| words.get(i + k).copied().unwrap_or("");
+            let number = |w: &str| NUMBERS.contains(&w) || w.chars().all(|c| c.is_ascii_digit());
+            if ENDING.contains(w) {
+                let k = if DETERMINERS.contains(&next(1)) { 2 } else { 1 };
+                if HEADACHES.contains(&next(k)) {
+                    return Some(format!("{w} {}", words[i + 1..=i + k].join(" ")));
+                }
             }
-        }
-        if number(w) && next(1) == "out" && next(2) == "of" && number(next(3)) && PEOPLE.contains(&next(4)) {
-            return Some(format!("{w} out of {} {}", next(3), next(4)));
-        }
-        None
-    })
-    .or_else(|| percentage(&lower))
+            if number(w)
+                && next(1) == "out"
+                && next(2) == "of"
+                && number(next(3))
+                && PEOPLE.contains(&next(4))
+            {
+                return Some(format!("{w} out of {} {}", next(3), next(4)));
+            }
+            None
+        })
+        .or_else(|| percentage(&lower))
 }
 
 fn percentage(lower: &str) -> Option<String> {
@@ -1383,7 +1420,13 @@ mod tests {
         assert_eq!(ceiling(Some(Region::Temples), Some(Technique::Li4)).0, 4);
         assert_eq!(ceiling(Some(Region::Hands), Some(Technique::Li4)).0, 5);
         assert_eq!(ceiling(Some(Region::UpperBack), Some(Technique::Li4)).0, 5);
-        assert_eq!(ceiling(Some(Region::UpperBack), Some(Technique::Exercise)).0, 0);
-        assert_eq!(ceiling(Some(Region::Scalp), Some(Technique::StillHold)).0, 2);
+        assert_eq!(
+            ceiling(Some(Region::UpperBack), Some(Technique::Exercise)).0,
+            0
+        );
+        assert_eq!(
+            ceiling(Some(Region::Scalp), Some(Technique::StillHold)).0,
+            2
+        );
     }
 }

@@ -31,11 +31,7 @@ pub fn shape(p: &Pattern) -> Shape {
         Shape::LongHold
     } else if holds.len() >= 2 {
         Shape::TwoHolds
-    } else if p
-        .phases
-        .windows(2)
-        .any(|w| w[0].is_in() && w[1].is_in())
-    {
+    } else if p.phases.windows(2).any(|w| w[0].is_in() && w[1].is_in()) {
         Shape::Sigh
     } else {
         Shape::Even
@@ -135,9 +131,14 @@ pub fn cap_for_pattern(p: &Pattern, len: Length) -> (Length, Option<String>) {
                 "breath holds like box breathing are"
             };
             let minutes = most.as_secs() / 60;
-            let note = format!("{why} kept to {minutes} minutes a round, so {} is {minutes} minutes this time", p.id);
+            let note = format!(
+                "{why} kept to {minutes} minutes a round, so {} is {minutes} minutes this time",
+                p.id
+            );
             let capped = match len {
-                Length::Breaths(_) => Length::Breaths(((most.as_secs_f64() / cycle.as_secs_f64()).floor() as u32).max(1)),
+                Length::Breaths(_) => Length::Breaths(
+                    ((most.as_secs_f64() / cycle.as_secs_f64()).floor() as u32).max(1),
+                ),
                 Length::Time(_) => Length::Time(most),
             };
             (capped, Some(note))

@@ -522,7 +522,8 @@ pub(crate) fn read_step(
     let transition = get_duration(rep, t, "transition")
         .map(|(d, span)| check_transition(rep, d, span))
         .unwrap_or(default_transition);
-    let text = |rep: &mut Reporter<'_>, key| get_str(rep, t, key).map(|(s, _)| s.trim().to_string());
+    let text =
+        |rep: &mut Reporter<'_>, key| get_str(rep, t, key).map(|(s, _)| s.trim().to_string());
     let instructions = text(rep, "instructions").unwrap_or_default();
     let cue = text(rep, "cue");
     let caution = text(rep, "caution");

@@ -227,7 +227,15 @@ impl Phase {
 }
 
 /// Words in a phase's label that mean the breath is held, whatever its kind says.
-const HOLD_WORDS: &[&str] = &["hold", "holding", "held", "pause", "pausing", "retain", "retention"];
+const HOLD_WORDS: &[&str] = &[
+    "hold",
+    "holding",
+    "held",
+    "pause",
+    "pausing",
+    "retain",
+    "retention",
+];
 
 /// A named breathing pattern: one cycle of phases, repeated.
 #[derive(Debug, Clone, PartialEq)]
@@ -270,7 +278,11 @@ impl Pattern {
         let n = self.phases.len();
         // Start just after a phase that is not picked, so a run across the end is one run.
         let Some(start) = (0..n).find(|&i| !pick(&self.phases[i])) else {
-            return if n == 0 { Vec::new() } else { vec![self.cycle()] };
+            return if n == 0 {
+                Vec::new()
+            } else {
+                vec![self.cycle()]
+            };
         };
         let mut out = Vec::new();
         let mut current: Option<Duration> = None;
@@ -591,8 +603,7 @@ pub const STOP_LINE: &str = "Stop if you feel sharp, electric or shooting pain, 
 numbness, dizziness or feeling faint, a change in vision, nausea, or a headache getting worse.";
 
 /// [`STOP_LINE`] in as few words as keep every sign, for a window too small for it.
-pub const STOP_LINE_SHORT: &str =
-    "Stop: sharp pain, tingling or numbness, dizzy or faint, vision change, nausea, worse headache.";
+pub const STOP_LINE_SHORT: &str = "Stop: sharp pain, tingling or numbness, dizzy or faint, vision change, nausea, worse headache.";
 
 /// A loaded, valid routine.
 #[derive(Debug, Clone, PartialEq)]

@@ -70,9 +70,17 @@ const FIRST_KEYS: &[Binding<Act>] = &[
         key("Enter", "I understand"),
     ),
     row(PAGE_DOWN, Act::PageDown, key("PgDn", "more")),
-    row(SCROLL_DOWN, Act::ScrollDown, help_only("↑↓", "scroll a line")),
+    row(
+        SCROLL_DOWN,
+        Act::ScrollDown,
+        help_only("↑↓", "scroll a line"),
+    ),
     also(SCROLL_UP, Act::ScrollUp),
-    row(PAGE_UP, Act::PageUp, help_only("PgUp PgDn", "a page up or down")),
+    row(
+        PAGE_UP,
+        Act::PageUp,
+        help_only("PgUp PgDn", "a page up or down"),
+    ),
     row(END, Act::End, help_only("End Home", "the end, the top")),
     also(TOP, Act::Top),
     row(CLOSE, Act::Close, key("q", "quit")),
@@ -82,9 +90,17 @@ const FIRST_KEYS: &[Binding<Act>] = &[
 const REVIEW_KEYS: &[Binding<Act>] = &[
     row(&[KeyCode::Enter], Act::Confirm, key("Enter", "close")),
     row(PAGE_DOWN, Act::PageDown, key("PgDn", "more")),
-    row(SCROLL_DOWN, Act::ScrollDown, help_only("↑↓", "scroll a line")),
+    row(
+        SCROLL_DOWN,
+        Act::ScrollDown,
+        help_only("↑↓", "scroll a line"),
+    ),
     also(SCROLL_UP, Act::ScrollUp),
-    row(PAGE_UP, Act::PageUp, help_only("PgUp PgDn", "a page up or down")),
+    row(
+        PAGE_UP,
+        Act::PageUp,
+        help_only("PgUp PgDn", "a page up or down"),
+    ),
     row(END, Act::End, help_only("End Home", "the end, the top")),
     also(TOP, Act::Top),
     row(CLOSE, Act::Close, help_only("q", "close")),
@@ -179,10 +195,7 @@ impl Screen for FirstRun {
         let scroll = self.scroll.min(overflow);
         if overflow > scroll && inner.height > 1 {
             lines.truncate((inner.height - 1 + scroll) as usize);
-            lines.push(Line::styled(
-                "↓ more below (PgDn, End)",
-                ctx.theme.accent,
-            ));
+            lines.push(Line::styled("↓ more below (PgDn, End)", ctx.theme.accent));
         }
         frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
         crate::ui::footer(frame, footer, ctx.theme, ctx.status, &self.keys(ctx));

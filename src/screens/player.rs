@@ -364,8 +364,7 @@ impl Player {
         } else if room > full.len() as u16 {
             (full, 0)
         } else {
-            let mut short =
-                step.map_or_else(Vec::new, |s| interlude_body(s, v.kind, w, ctx, true));
+            let mut short = step.map_or_else(Vec::new, |s| interlude_body(s, v.kind, w, ctx, true));
             short.truncate(room.saturating_sub(1) as usize);
             (short, 0)
         };
@@ -828,13 +827,7 @@ fn draw_art(frame: &mut Frame, area: Rect, art: &crate::model::routine::Art, ctx
 /// What an interlude shows of the step to come: for a switch of sides its cue; else its
 /// pressure, instructions and caution — or, when `short`, the caution first and no blank
 /// line, so that cutting from the bottom never cuts the caution.
-fn interlude_body(
-    s: &Step,
-    kind: StageKind,
-    w: u16,
-    ctx: &Ctx,
-    short: bool,
-) -> Vec<Line<'static>> {
+fn interlude_body(s: &Step, kind: StageKind, w: u16, ctx: &Ctx, short: bool) -> Vec<Line<'static>> {
     let t = ctx.theme;
     if kind == StageKind::SwitchSides {
         return s

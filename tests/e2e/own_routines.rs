@@ -757,9 +757,16 @@ fn a_routine_that_breaks_the_guide_is_installed_only_when_asked_and_then_marked(
     let out = e.run(&["import", s(&incoming)]);
     assert_eq!(out.status.code(), Some(1));
     let so = text(&out.stdout);
-    assert!(so.contains("⚠ It breaks 1 of the guide's safety limits:"), "{so}");
+    assert!(
+        so.contains("⚠ It breaks 1 of the guide's safety limits:"),
+        "{so}"
+    );
     assert!(so.contains("[front-of-neck] step 2"), "{so}");
-    assert!(text(&out.stderr).contains("add --yes"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("add --yes"),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(!e.routine("neck-front").exists());
     // --yes installs it, and every listing marks it.
     let out = e.run(&["import", s(&incoming), "--yes"]);
@@ -767,7 +774,10 @@ fn a_routine_that_breaks_the_guide_is_installed_only_when_asked_and_then_marked(
     let list = text(&e.run(&["list"]).stdout);
     let line = list.lines().find(|l| l.contains("neck-front")).unwrap();
     assert!(line.starts_with("⚠ neck-front"), "{list}");
-    assert!(line.ends_with("breaks 1 of the guide's safety limits"), "{list}");
+    assert!(
+        line.ends_with("breaks 1 of the guide's safety limits"),
+        "{list}"
+    );
     let json: serde_json::Value =
         serde_json::from_slice(&e.run(&["list", "--json"]).stdout).unwrap();
     let item = json
@@ -830,7 +840,9 @@ fn a_routine_file_cannot_change_a_bundled_pattern() {
         lib.problems
     );
     for b in &bundled.routines {
-        let r = lib.routine(&b.id).unwrap_or_else(|| panic!("{} did not load", b.id));
+        let r = lib
+            .routine(&b.id)
+            .unwrap_or_else(|| panic!("{} did not load", b.id));
         assert_eq!(r, b, "{} changed", b.id);
         for step in &r.steps {
             let held = step.breathing.iter().flat_map(|p| p.holds()).max();

@@ -24,7 +24,10 @@ fn your_routines_are_marked_as_yours() {
     assert!(mine.contains("yours · 30 s"), "{mine}");
     assert!(s.contains("This routine breaks"), "{s}");
     let bundled = s.lines().find(|l| l.contains("│ Neck release")).expect(&s);
-    assert!(!bundled.contains("yours") && !bundled.contains('⚠'), "{bundled}");
+    assert!(
+        !bundled.contains("yours") && !bundled.contains('⚠'),
+        "{bundled}"
+    );
 }
 
 #[test]

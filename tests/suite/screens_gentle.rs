@@ -436,7 +436,10 @@ fn the_player_never_cuts_a_caution_or_the_stop_line() {
         }
     }
     assert!(segments > 100, "{segments} steps checked");
-    assert!(interludes > 80, "{interludes} get-ready and Next screens checked");
+    assert!(
+        interludes > 80,
+        "{interludes} get-ready and Next screens checked"
+    );
     assert!(stop_lines > 200, "{stop_lines} stop lines checked");
 }
 
@@ -472,7 +475,10 @@ fn the_notice_scrolls_to_its_last_line_with_a_more_mark() {
         }
         let seen = words(&rows.join("\n"));
         for text in [NOTICE, EMERGENCY, URGENT].iter().chain(RED_FLAGS.iter()) {
-            assert!(seen.contains(&words(text)), "{w}×{h}: not all shown: {text}\n{seen}");
+            assert!(
+                seen.contains(&words(text)),
+                "{w}×{h}: not all shown: {text}\n{seen}"
+            );
         }
         // PgDn moves a page; End shows the last line.
         t.keys(0, &["Home", "PageDown"]);
