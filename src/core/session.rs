@@ -255,6 +255,9 @@ pub struct Session {
     clock: Instant,
     finished_at: Option<Instant>,
     outcome: Option<Outcome>,
+    /// How many stages have begun after the first, counting a restart or a step back as a
+    /// new beginning: a text view compares it to say each new stage once.
+    visits: u64,
 }
 
 impl Session {
@@ -400,6 +403,7 @@ impl Session {
             clock: now,
             finished_at: None,
             outcome: None,
+            visits: 0,
         };
         if session.stages.is_empty() {
             // A routine without steps has nothing to run; it is over before it starts.
@@ -586,6 +590,12 @@ impl Session {
 
     /// A snapshot to draw at `now`. Call [`Session::update`] first so a passed deadline
     /// has moved the session on; `view` itself never changes anything.
+    /// How many stages have begun since the first (a restart or a step back counts): a
+    /// view that describes each stage once compares it with the last it described.
+    pub fn stage_visits(&self) -> u64 {
+        self.visits
+    }
+
     pub fn view(&self, now: Instant) -> View<'_> {
         let now = now.max(self.clock);
         let step_count = self.routine.steps.len();
@@ -886,6 +896,7 @@ impl Session {
         self.leave(at);
         if pos < self.stages.len() {
             self.enter(pos, at);
+            self.visits += 1;
             events.push(Event::StageStarted {
                 stage: self.stage_info(),
                 cause,
