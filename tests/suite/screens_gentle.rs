@@ -446,7 +446,7 @@ fn the_player_never_cuts_a_caution_or_the_stop_line() {
 /// pages through every line of it, End shows the last line and Home the first.
 #[test]
 fn the_notice_scrolls_to_its_last_line_with_a_more_mark() {
-    use knotless::screens::first_run::{EMERGENCY, NOTICE, RED_FLAGS, URGENT};
+    use knotless::core::notice::{EMERGENCY, NOTICE, RED_FLAGS, URGENT};
     let notice = Route::Notice {
         review: false,
         then: None,
