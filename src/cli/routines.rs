@@ -439,7 +439,7 @@ pub fn check(lib: &Library, paths: &[PathBuf], out: &mut dyn Write) -> io::Resul
 pub const CONTENT_EXIT: u8 = 3;
 
 fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
+    crate::model::format::plural(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
 /// One file's breaks of the guide's rules, as `check` prints them.

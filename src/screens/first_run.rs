@@ -11,72 +11,57 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use super::{Ctx, Nav, Route, Screen, StoreEffect, Update, go, stay};
-use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
+use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup_where, row};
 
 use crate::core::notice::{EMERGENCY, NOTICE, RED_FLAGS, URGENT};
 
 /// What a key does on the notice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Act {
-    Confirm,
+    /// Enter on a first start: acknowledged.
+    Acknowledge,
+    /// Enter or q when read again from home.
+    Close,
+    /// q on a first start.
+    Quit,
     ScrollDown,
     ScrollUp,
     PageDown,
     PageUp,
     End,
     Top,
-    Close,
 }
 
-const SCROLL_DOWN: &[KeyCode] = &[KeyCode::Down, KeyCode::Char('j')];
-const SCROLL_UP: &[KeyCode] = &[KeyCode::Up, KeyCode::Char('k')];
-const PAGE_DOWN: &[KeyCode] = &[KeyCode::PageDown, KeyCode::Char(' ')];
-const PAGE_UP: &[KeyCode] = &[KeyCode::PageUp];
-const END: &[KeyCode] = &[KeyCode::End, KeyCode::Char('G')];
-const TOP: &[KeyCode] = &[KeyCode::Home, KeyCode::Char('g')];
+const ENTER: &[KeyCode] = &[KeyCode::Enter];
 const CLOSE: &[KeyCode] = &[KeyCode::Esc, KeyCode::Char('q')];
 
-/// On a first start: Enter acknowledges, q quits.
-const FIRST_KEYS: &[Binding<Act>] = &[
+/// One table for both uses of the notice; [`FirstRun::applies`] picks the rows.
+const KEYS: &[Binding<Act>] = &[
+    row(ENTER, Act::Acknowledge, key("Enter", "I understand")),
+    row(ENTER, Act::Close, key("Enter", "close")),
     row(
-        &[KeyCode::Enter],
-        Act::Confirm,
-        key("Enter", "I understand"),
+        &[KeyCode::PageDown, KeyCode::Char(' ')],
+        Act::PageDown,
+        key("PgDn", "more"),
     ),
-    row(PAGE_DOWN, Act::PageDown, key("PgDn", "more")),
     row(
-        SCROLL_DOWN,
+        &[KeyCode::Down, KeyCode::Char('j')],
         Act::ScrollDown,
         help_only("↑↓", "scroll a line"),
     ),
-    also(SCROLL_UP, Act::ScrollUp),
+    also(&[KeyCode::Up, KeyCode::Char('k')], Act::ScrollUp),
     row(
-        PAGE_UP,
+        &[KeyCode::PageUp],
         Act::PageUp,
         help_only("PgUp PgDn", "a page up or down"),
     ),
-    row(END, Act::End, help_only("End Home", "the end, the top")),
-    also(TOP, Act::Top),
-    row(CLOSE, Act::Close, key("q", "quit")),
-];
-
-/// Read again from home: Enter or q closes it.
-const REVIEW_KEYS: &[Binding<Act>] = &[
-    row(&[KeyCode::Enter], Act::Confirm, key("Enter", "close")),
-    row(PAGE_DOWN, Act::PageDown, key("PgDn", "more")),
     row(
-        SCROLL_DOWN,
-        Act::ScrollDown,
-        help_only("↑↓", "scroll a line"),
+        &[KeyCode::End, KeyCode::Char('G')],
+        Act::End,
+        help_only("End Home", "the end, the top"),
     ),
-    also(SCROLL_UP, Act::ScrollUp),
-    row(
-        PAGE_UP,
-        Act::PageUp,
-        help_only("PgUp PgDn", "a page up or down"),
-    ),
-    row(END, Act::End, help_only("End Home", "the end, the top")),
-    also(TOP, Act::Top),
+    also(&[KeyCode::Home, KeyCode::Char('g')], Act::Top),
+    row(CLOSE, Act::Quit, key("q", "quit")),
     row(CLOSE, Act::Close, help_only("q", "close")),
 ];
 
@@ -109,8 +94,14 @@ impl FirstRun {
         stay()
     }
 
-    fn table(&self) -> &'static [Binding<Act>] {
-        if self.review { REVIEW_KEYS } else { FIRST_KEYS }
+    /// Whether a row of [`KEYS`] applies: Enter acknowledges and q quits on a first start;
+    /// read again from home, both close it.
+    fn applies(&self, a: Act) -> bool {
+        match a {
+            Act::Acknowledge | Act::Quit => !self.review,
+            Act::Close => self.review,
+            _ => true,
+        }
     }
 
     /// The area the notice's text gets within the screen.
@@ -176,9 +167,9 @@ impl Screen for FirstRun {
     }
 
     fn update(&mut self, key: KeyEvent, _now: Instant, _ctx: &Ctx) -> Update {
-        match lookup(self.table(), key.code) {
-            Some(Act::Confirm) if self.review => go(Nav::Back),
-            Some(Act::Confirm) => {
+        match lookup_where(KEYS, key.code, |a| self.applies(a)) {
+            Some(Act::Close) => go(Nav::Back),
+            Some(Act::Acknowledge) => {
                 let nav = match self.then.take() {
                     Some(route) => Nav::Replace(*route),
                     None => Nav::Home,
@@ -191,8 +182,7 @@ impl Screen for FirstRun {
             Some(Act::PageUp) => self.scroll_to(self.scroll.saturating_sub(self.page)),
             Some(Act::End) => self.scroll_to(self.overflow),
             Some(Act::Top) => self.scroll_to(0),
-            Some(Act::Close) if self.review => go(Nav::Back),
-            Some(Act::Close) => go(Nav::Quit),
+            Some(Act::Quit) => go(Nav::Quit),
             None => stay(),
         }
     }
@@ -200,8 +190,8 @@ impl Screen for FirstRun {
     fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
         // Scrolling is offered only when there is something to scroll to.
         let scrolls = self.overflow > 0;
-        described(self.table(), |a| {
-            scrolls || matches!(a, Act::Confirm | Act::Close)
+        described(KEYS, |a| {
+            self.applies(a) && (scrolls || matches!(a, Act::Acknowledge | Act::Close | Act::Quit))
         })
     }
 }
