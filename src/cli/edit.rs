@@ -169,21 +169,7 @@ pub fn import_cmd(
             incoming.routine.id
         ));
     }
-    if !incoming.breaks.is_empty() {
-        write_breaks(&incoming, out).map_err(io_err)?;
-        let from_stdin = file.as_os_str() == "-";
-        if !yes && !confirm_install(from_stdin, out)? {
-            return Err(format!(
-                "{label} {}; nothing was installed{}",
-                crate::cli::routines::breaks_words(rules_broken(&incoming)),
-                if from_stdin || !io::stdin().is_terminal() {
-                    " — add --yes to install it anyway"
-                } else {
-                    ""
-                }
-            ));
-        }
-    }
+    gate_breaks(&incoming, &label, file.as_os_str() == "-", yes, out)?;
     edit::install(&incoming, replace)
         .map_err(|e| format!("cannot install {}: {e}", incoming.target.display()))?;
     let verb = if incoming.clash.is_some() {
@@ -213,6 +199,33 @@ pub fn import_cmd(
     }
     out.flush().map_err(io_err)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A routine that breaks the guide's safety limits is installed only with `--yes` or a
+/// "y" from the person at the terminal; what it breaks is shown first.
+fn gate_breaks(
+    incoming: &Incoming,
+    label: &str,
+    from_stdin: bool,
+    yes: bool,
+    out: &mut dyn Write,
+) -> Result<(), UserError> {
+    if incoming.breaks.is_empty() {
+        return Ok(());
+    }
+    write_breaks(incoming, out).map_err(io_err)?;
+    if yes || confirm_install(from_stdin, out)? {
+        return Ok(());
+    }
+    Err(format!(
+        "{label} {}; nothing was installed{}",
+        crate::cli::routines::breaks_words(rules_broken(incoming)),
+        if from_stdin || !io::stdin().is_terminal() {
+            " — add --yes to install it anyway"
+        } else {
+            ""
+        }
+    ))
 }
 
 fn rules_broken(incoming: &Incoming) -> usize {

@@ -150,6 +150,29 @@ fn wrapped(out: &mut dyn Write, indent: &str, text: &str) -> io::Result<()> {
     Ok(())
 }
 
+/// What a routine breaks of the guide's safety limits, as `show` lists it first.
+fn write_breaks(lib: &Library, r: &Routine, out: &mut dyn Write) -> io::Result<()> {
+    let breaks = lib.breaks(&r.id);
+    if breaks.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{WARNING} This routine {}:",
+        breaks_words(lib.rules_broken(&r.id))
+    )?;
+    for v in breaks {
+        let opts = textwrap::Options::new(WIDTH)
+            .initial_indent("  • ")
+            .subsequent_indent("    ");
+        for line in textwrap::wrap(&v.sentence(), opts) {
+            writeln!(out, "{line}")?;
+        }
+    }
+    Ok(())
+}
+
 /// The whole routine as readable text, to print or send.
 pub fn show(lib: &Library, r: &Routine, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{}  ({})", r.name, r.id)?;
@@ -163,23 +186,7 @@ pub fn show(lib: &Library, r: &Routine, out: &mut dyn Write) -> io::Result<()> {
         fmt_clock(r.total()),
         source_label(lib, r)
     )?;
-    let breaks = lib.breaks(&r.id);
-    if !breaks.is_empty() {
-        writeln!(out)?;
-        writeln!(
-            out,
-            "{WARNING} This routine {}:",
-            breaks_words(lib.rules_broken(&r.id))
-        )?;
-        for v in breaks {
-            let opts = textwrap::Options::new(WIDTH)
-                .initial_indent("  • ")
-                .subsequent_indent("    ");
-            for line in textwrap::wrap(&v.sentence(), opts) {
-                writeln!(out, "{line}")?;
-            }
-        }
-    }
+    write_breaks(lib, r, out)?;
     if !r.summary.is_empty() {
         writeln!(out)?;
         wrapped(out, "", &r.summary)?;
@@ -417,22 +424,26 @@ pub fn check(lib: &Library, paths: &[PathBuf], out: &mut dyn Write) -> io::Resul
         )?;
         return Ok(ExitCode::from(CONTENT_EXIT));
     }
+    all_good(lib, paths, files.len(), out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `check`'s all-clear: only when everything loads and keeps to the guide.
+fn all_good(lib: &Library, paths: &[PathBuf], files: usize, out: &mut dyn Write) -> io::Result<()> {
     if paths.is_empty() {
         writeln!(
             out,
             "All good: {} routines and {} breathing patterns load cleanly and keep to the guide's safety limits.",
             lib.routines.len(),
             lib.patterns.len()
-        )?;
+        )
     } else {
         writeln!(
             out,
-            "All good: {} file{} valid and within the guide's safety limits.",
-            files.len(),
-            if files.len() == 1 { " is" } else { "s are" }
-        )?;
+            "All good: {files} file{} valid and within the guide's safety limits.",
+            if files == 1 { " is" } else { "s are" }
+        )
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// `check`'s exit code for files that load but break the guide's safety limits.

@@ -213,6 +213,10 @@ pub(crate) fn list_hint(c: &[String], lead: &str) -> String {
     }
 }
 
+/// A routine file after the first pass: its document (when it parsed), its own patterns
+/// and its problems so far.
+type Parsed<'t> = (Option<Spanned<DeTable<'t>>>, Vec<Pattern>, Vec<Diagnostic>);
+
 /// A parsed but not yet resolved routine file: patterns from every file must be known
 /// before any step can be resolved.
 pub(crate) struct Pending {
@@ -590,15 +594,16 @@ impl Library {
         self.problems.extend(rep.problems);
     }
 
-    /// Reads the pending routine files. A file's own `[patterns]` belong to it: its steps
-    /// may use them, no other file sees them, and none may take a bundled pattern's name.
-    /// Read in two passes only so that a step naming another file's pattern can be told
-    /// where it is.
-    fn resolve(&mut self, pending: Vec<Pending>) {
+    /// The first pass over pending files: each parsed (or not), its own patterns, its
+    /// problems so far; and which file defines each routine-file pattern.
+    fn parse_pending<'t>(
+        &self,
+        pending: &'t [Pending],
+    ) -> (Vec<Parsed<'t>>, BTreeMap<String, String>) {
         let bundled = self.bundled_pattern_ids();
         let mut docs = Vec::new();
         let mut elsewhere: BTreeMap<String, String> = BTreeMap::new();
-        for p in &pending {
+        for p in pending {
             let mut rep = Reporter::new(&p.file, &p.text);
             let doc = parse_doc(&mut rep, &p.text);
             // A file for a newer knotless may use keys this one does not know: say that,
@@ -617,6 +622,15 @@ impl Library {
             }
             docs.push((doc, local, rep.problems));
         }
+        (docs, elsewhere)
+    }
+
+    /// Reads the pending routine files. A file's own `[patterns]` belong to it: its steps
+    /// may use them, no other file sees them, and none may take a bundled pattern's name.
+    /// Read in two passes only so that a step naming another file's pattern can be told
+    /// where it is.
+    fn resolve(&mut self, pending: Vec<Pending>) {
+        let (docs, elsewhere) = self.parse_pending(&pending);
         let mut read = Vec::new();
         for (p, (doc, local, early)) in pending.iter().zip(docs) {
             let mut rep = Reporter::new(&p.file, &p.text);

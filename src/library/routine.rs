@@ -471,22 +471,7 @@ pub(crate) fn read_step(
     };
     let before = rep.problems.len();
     check_keys(rep, t, STEP_KEYS, "a step");
-    let title = get_text(
-        rep,
-        t,
-        "title",
-        "the step's title is empty",
-        "title = \"Suboccipital hold\"",
-    );
-    let title = require(
-        rep,
-        t,
-        "title",
-        title,
-        item.span(),
-        "a step has no title",
-        "add title = \"...\" to this [[steps]] table",
-    );
+    let title = read_title(rep, t, item);
     let step_breathing = read_breathing(rep, t, scope);
     let pattern = match step_breathing.as_ref().or(default_breathing.as_ref()) {
         Some(Breathing::On(p)) => Some(p.clone()),
@@ -497,15 +482,8 @@ pub(crate) fn read_step(
         .as_ref()
         .and_then(|(l, span)| planned_length(rep, *l, span, pattern.as_ref()));
     let pressure = read_pressure(rep, t);
-    if let (Some(_), Some(p)) = (pressure, &pattern)
-        && p.has_holds()
-    {
-        let span = t.get("breathing").map(|v| v.span()).unwrap_or(item.span());
-        rep.error(
-            span,
-            format!("breath holds (\"{}\") are not allowed during a pressure step", p.id),
-            Some("use relaxed, resonance or extended-exhale while pressing; keep hold patterns for a seated breathing step".into()),
-        );
+    if pressure.is_some() {
+        no_holds_while_pressing(rep, t, item, pattern.as_ref());
     }
     let sides =
         get_choice(rep, t, "sides", "side", &Sides::NAMES, Sides::parse).unwrap_or_default();
@@ -522,12 +500,9 @@ pub(crate) fn read_step(
     let transition = get_duration(rep, t, "transition")
         .map(|(d, span)| check_transition(rep, d, span))
         .unwrap_or(default_transition);
-    let text =
-        |rep: &mut Reporter<'_>, key| get_str(rep, t, key).map(|(s, _)| s.trim().to_string());
-    let instructions = text(rep, "instructions").unwrap_or_default();
-    let cue = text(rep, "cue");
-    let caution = text(rep, "caution");
-    let switch_cue = text(rep, "switch_cue");
+    let [instructions, cue, caution, switch_cue] = ["instructions", "cue", "caution", "switch_cue"]
+        .map(|key| get_str(rep, t, key).map(|(s, _)| s.trim().to_string()));
+    let instructions = instructions.unwrap_or_default();
     let say = read_say(rep, t);
     if rep.problems.len() > before {
         return None;
@@ -549,6 +524,48 @@ pub(crate) fn read_step(
         technique,
         say,
     })
+}
+
+/// A step's `title`: required, not empty.
+fn read_title(
+    rep: &mut Reporter<'_>,
+    t: &DeTable<'_>,
+    item: &Spanned<DeValue<'_>>,
+) -> Option<String> {
+    let title = get_text(
+        rep,
+        t,
+        "title",
+        "the step's title is empty",
+        "title = \"Suboccipital hold\"",
+    );
+    require(
+        rep,
+        t,
+        "title",
+        title,
+        item.span(),
+        "a step has no title",
+        "add title = \"...\" to this [[steps]] table",
+    )
+}
+
+/// A step with pressure breathes without holds (guide rule 7).
+fn no_holds_while_pressing(
+    rep: &mut Reporter<'_>,
+    t: &DeTable<'_>,
+    item: &Spanned<DeValue<'_>>,
+    pattern: Option<&Pattern>,
+) {
+    let Some(p) = pattern.filter(|p| p.has_holds()) else {
+        return;
+    };
+    let span = t.get("breathing").map(|v| v.span()).unwrap_or(item.span());
+    rep.error(
+        span,
+        format!("breath holds (\"{}\") are not allowed during a pressure step", p.id),
+        Some("use relaxed, resonance or extended-exhale while pressing; keep hold patterns for a seated breathing step".into()),
+    );
 }
 
 /// A step's `duration` or `breaths` (exactly one of them), with where it was written.

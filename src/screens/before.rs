@@ -12,7 +12,6 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use super::{Ctx, Nav, Route, Screen, Update, go, stay};
-use crate::core::content::{WARNING, breaks_words};
 use crate::model::format::fmt_length;
 use crate::model::routine::Routine;
 use crate::ui::rating::{Answer, Rating};
@@ -169,26 +168,7 @@ impl Before {
             Stage::Asking(rating) => {
                 // What it breaks of the guide first, then the cautions: they are safety
                 // text, and on a small window what comes first is seen without scrolling.
-                let breaks = ctx.lib.breaks(&r.id);
-                if !breaks.is_empty() {
-                    lines.extend(crate::ui::wrap_lines(
-                        &format!(
-                            "{WARNING} This routine {}:",
-                            breaks_words(ctx.lib.rules_broken(&r.id))
-                        ),
-                        w,
-                        t.caution,
-                    ));
-                    for v in breaks {
-                        let opts = textwrap::Options::new(w.max(8) as usize)
-                            .initial_indent(" • ")
-                            .subsequent_indent("   ");
-                        for l in textwrap::wrap(&v.sentence(), opts) {
-                            lines.push(Line::styled(l.into_owned(), t.caution));
-                        }
-                    }
-                    lines.push(Line::raw(""));
-                }
+                lines.extend(super::breaks_lines(ctx, &r.id, ":", true, w));
                 if !r.cautions.is_empty() {
                     if tall {
                         lines.push(Line::styled("Before you start", t.title));

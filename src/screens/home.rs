@@ -13,7 +13,7 @@ use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 use super::{
     AppEffect, Ctx, DayState, DoneInfo, Nav, Route, Screen, StoreEffect, Update, go, stay,
 };
-use crate::core::content::{WARNING, breaks_words};
+use crate::core::content::WARNING;
 use crate::model::day::{DayEntry, Intensity, Meds};
 use crate::model::format::{fmt_clock, fmt_length};
 use crate::model::routine::{Area, Routine, Sides};
@@ -591,15 +591,13 @@ fn routine_detail(
         }
     };
     let mut head: Vec<Line<'static>> = Vec::new();
-    let broken = ctx.lib.rules_broken(&r.id);
-    if broken > 0 {
-        let says = format!(
-            "{WARNING} This routine {}. Enter lists them before it starts.",
-            breaks_words(broken)
-        );
-        head.extend(crate::ui::wrap_lines(&says, w, t.caution));
-        head.push(Line::raw(""));
-    }
+    head.extend(super::breaks_lines(
+        ctx,
+        &r.id,
+        ". Enter lists them before it starts.",
+        false,
+        w,
+    ));
     if !r.summary.is_empty() {
         head.extend(crate::ui::wrap_lines(&r.summary, w, t.base));
         head.push(Line::raw(""));

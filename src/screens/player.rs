@@ -337,24 +337,7 @@ impl Player {
         let t = ctx.theme;
         let w = area.width.saturating_sub(4).min(72);
         let upcoming = v.next.as_ref();
-        let (heading, sub): (String, Option<String>) = match v.kind {
-            StageKind::GetReady => (
-                "Get ready".into(),
-                upcoming.map(|u| format!("First: {}", describe(u))),
-            ),
-            StageKind::SwitchSides => (
-                "Switch sides".into(),
-                v.side
-                    .or(upcoming.and_then(|u| u.side))
-                    .map(|s| format!("Now the {} side", s.upper())),
-            ),
-            _ => (
-                upcoming
-                    .map(|u| format!("Next: {}", u.title))
-                    .unwrap_or_else(|| "Next".into()),
-                upcoming.map(|u| describe_len(u)),
-            ),
-        };
+        let (heading, sub) = interlude_heading(v);
         let fit = |s: &str| {
             crate::ui::fit(s, area.width.saturating_sub(2) as usize)
                 .trim_end()
@@ -842,6 +825,30 @@ fn draw_art(frame: &mut Frame, area: Rect, art: &crate::model::routine::Art, ctx
             ..area
         },
     );
+}
+
+/// An interlude's heading and the line under it: what comes first, the side to switch to,
+/// or what comes next.
+fn interlude_heading(v: &session::View) -> (String, Option<String>) {
+    let upcoming = v.next.as_ref();
+    match v.kind {
+        StageKind::GetReady => (
+            "Get ready".into(),
+            upcoming.map(|u| format!("First: {}", describe(u))),
+        ),
+        StageKind::SwitchSides => (
+            "Switch sides".into(),
+            v.side
+                .or(upcoming.and_then(|u| u.side))
+                .map(|s| format!("Now the {} side", s.upper())),
+        ),
+        _ => (
+            upcoming
+                .map(|u| format!("Next: {}", u.title))
+                .unwrap_or_else(|| "Next".into()),
+            upcoming.map(|u| describe_len(u)),
+        ),
+    }
 }
 
 /// What an interlude shows of the step to come: for a switch of sides its cue; else its
