@@ -247,7 +247,7 @@ pub enum Command {
     Sound(SoundCommand),
     /// One gentle line for a shell prompt, or nothing: at most once a day, silent after a session
     #[command(
-        after_help = "Examples:\n  knotless nudge                 (in a prompt: see the README for bash, zsh, fish, starship)\n  knotless nudge --snooze 3d     (quiet for three days; --snooze off ends it)\n  knotless nudge --notify        (a desktop notification through notify-send)\n  knotless nudge --why           (why it said nothing, on stderr)\n\nAlways exits 0. Quiet outside [nudge] hours in config.toml (default 09:00-21:00)."
+        after_help = "Examples:\n  knotless nudge                 (in a prompt: below)\n  knotless nudge --snooze 3d     (quiet for three days; --snooze off ends it)\n  knotless nudge --notify        (a desktop notification through notify-send)\n  knotless nudge --why           (why it said nothing, on stderr)\n\nAlways exits 0. Quiet outside [nudge] hours in config.toml (default 09:00-21:00).\n\nIn a prompt it prints above the prompt, at most once a day:\n  bash, in ~/.bashrc:\n    PROMPT_COMMAND='knotless nudge 2>/dev/null'\"${PROMPT_COMMAND:+; $PROMPT_COMMAND}\"\n  zsh, in ~/.zshrc:\n    autoload -Uz add-zsh-hook\n    _knotless_nudge() { knotless nudge 2>/dev/null }\n    add-zsh-hook precmd _knotless_nudge\n  fish, in ~/.config/fish/conf.d/knotless.fish:\n    function __knotless_nudge --on-event fish_prompt\n        knotless nudge 2>/dev/null\n    end"
     )]
     Nudge {
         /// Send it as a desktop notification through notify-send (prints when there is none)

@@ -44,6 +44,7 @@ fn text(b: &[u8]) -> String {
 mod cli;
 mod cli_issue11;
 mod days_cli;
+mod docs;
 mod hooks;
 mod hostile_cli;
 mod hostile_output;
