@@ -285,10 +285,26 @@ pub enum Command {
         #[arg(long, conflicts_with_all = ["at", "days"])]
         remove: bool,
     },
-    /// Print shell completions
+    /// Print a shell completion script (routine and pattern ids as they are now)
+    #[command(
+        after_help = "Examples:\n  knotless completions bash > ~/.local/share/bash-completion/completions/knotless\n  knotless completions zsh > ~/.zfunc/_knotless\n  knotless completions fish > ~/.config/fish/completions/knotless.fish\n\nRun it again after adding a routine. Only ids go into the script, never a\nroutine's name or other text from a file."
+    )]
     Completions {
+        /// The shell to complete for
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+    /// Print the manual: knotless(1), a command's page, or the routine file format
+    #[command(
+        after_help = "Examples:\n  knotless man | man -l -\n  knotless man run | man -l -       (knotless-run(1))\n  knotless man routine | man -l -   (knotless-routine(5), the routine file format)\n  knotless man --dir ~/.local/share/man   (every page, as man1/*.1 and man5/*.5)"
+    )]
+    Man {
+        /// A command (run, breathe, ...) for its page, or routine for the file format
+        #[arg(value_name = "PAGE", conflicts_with = "dir", value_parser = crate::cli::man::page_arg)]
+        page: Option<String>,
+        /// Write every page into this folder instead, as man1/*.1 and man5/*.5
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
 }
 

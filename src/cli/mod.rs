@@ -4,6 +4,7 @@
 pub mod args;
 pub mod days;
 pub mod edit;
+pub mod man;
 pub mod nudge;
 pub mod report;
 pub mod review;
@@ -204,6 +205,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
             as_id,
         } => return edit::import_cmd(&paths, &file, replace, as_id.as_deref(), &mut out),
         Command::Share { routine } => edit::share_cmd(&paths, &routine, &mut out)?,
+        Command::Man { page, dir } => man::man_cmd(page.as_deref(), dir.as_deref(), &mut out)?,
         Command::Nudge {
             notify,
             snooze,

@@ -48,6 +48,7 @@ mod docs;
 mod hooks;
 mod hostile_cli;
 mod hostile_output;
+mod man;
 mod nudge;
 mod own_routines;
 mod remind;
