@@ -2,6 +2,7 @@
 //! plain message for one `error:` line; the exit code is 1 for those.
 
 pub mod args;
+pub mod completions;
 pub mod days;
 pub mod edit;
 pub mod man;
@@ -13,8 +14,6 @@ pub mod sound;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
-
-use clap::CommandFactory;
 
 use crate::cli::args::{Cli, Command};
 use crate::library::Library;
@@ -89,14 +88,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
     let mut out = SafeWriter::new(PipeOut::new(stdout.lock()), mode);
     let io_err = |e: io::Error| e.to_string();
     match command {
-        Command::Completions { shell } => {
-            let lib = Library::load(paths.config_dir());
-            let mut cmd = with_library_ids(Cli::command(), &lib);
-            clap_complete::generate(shell, &mut cmd, "knotless", &mut out);
-            if shell == clap_complete::Shell::Fish {
-                fish_positionals(&lib, &mut out).map_err(io_err)?;
-            }
-        }
+        Command::Completions { shell } => completions::completions_cmd(&paths, shell, &mut out)?,
         Command::List { area, json } => {
             let lib = Library::load(paths.config_dir());
             let area = match area {
@@ -235,57 +227,6 @@ pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
     }
     out.flush().map_err(io_err)?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// The command line with the routine and pattern ids of `lib` as the values its routine
-/// and pattern arguments complete to: completions are generated from the library as it is
-/// now (run `knotless completions SHELL` again after adding a routine). Typing anything
-/// else (part of a name) still works: only completion uses the list.
-fn with_library_ids(cmd: clap::Command, lib: &Library) -> clap::Command {
-    use clap::builder::{PossibleValue, PossibleValuesParser};
-    let routines: Vec<PossibleValue> = lib
-        .routines
-        .iter()
-        .map(|r| PossibleValue::new(r.id.clone()).help(r.name.clone()))
-        .collect();
-    let patterns: Vec<PossibleValue> = lib
-        .patterns
-        .iter()
-        .map(|p| PossibleValue::new(p.id.clone()))
-        .collect();
-    let routine_arg = |a: clap::Arg| a.value_parser(PossibleValuesParser::new(routines.clone()));
-    cmd.mut_subcommand("run", |c| c.mut_arg("routine", routine_arg))
-        .mut_subcommand("show", |c| c.mut_arg("routine", routine_arg))
-        .mut_subcommand("history", |c| c.mut_arg("routine", routine_arg))
-        .mut_subcommand("breathe", |c| {
-            c.mut_arg("pattern", |a| {
-                a.value_parser(PossibleValuesParser::new(patterns.clone()))
-            })
-        })
-}
-
-/// clap_complete's fish script completes options' values but not positional ones: the
-/// routine of `run`/`show` and the pattern of `breathe` are added here, in its own form.
-fn fish_positionals(lib: &Library, out: &mut dyn Write) -> io::Result<()> {
-    let quote = |s: &str| s.replace('\\', "\\\\").replace('\'', "\\'");
-    for sub in ["run", "show"] {
-        for r in &lib.routines {
-            writeln!(
-                out,
-                "complete -c knotless -n \"__fish_knotless_using_subcommand {sub}\" -f -a '{}' -d '{}'",
-                quote(&r.id),
-                quote(&r.name)
-            )?;
-        }
-    }
-    for p in &lib.patterns {
-        writeln!(
-            out,
-            "complete -c knotless -n \"__fish_knotless_using_subcommand breathe\" -f -a '{}'",
-            quote(&p.id)
-        )?;
-    }
-    Ok(())
 }
 
 /// Standard output that treats a closed pipe (`knotless history | head`) as the reader

@@ -43,6 +43,7 @@ fn text(b: &[u8]) -> String {
 
 mod cli;
 mod cli_issue11;
+mod completions;
 mod days_cli;
 mod docs;
 mod hooks;
