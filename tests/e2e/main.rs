@@ -52,6 +52,7 @@ mod hostile_output;
 mod man;
 mod nudge;
 mod own_routines;
+mod package;
 mod remind;
 mod sound;
 mod stats_period;
