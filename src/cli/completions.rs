@@ -9,12 +9,13 @@
 //! fish each quote differently and a `$( … )` runs.
 
 use std::io::{self, Write};
+use std::process::ExitCode;
 
 use clap::CommandFactory;
 use clap::builder::{PossibleValue, PossibleValuesParser};
 use clap_complete::Shell;
 
-use crate::cli::UserError;
+use crate::cli::Outcome;
 use crate::cli::args::Cli;
 use crate::library::{Library, valid_id};
 use crate::store::paths::Paths;
@@ -27,15 +28,15 @@ const ROUTINE_ARGS: &[(&str, &str)] = &[
 ];
 
 /// `knotless completions SHELL`.
-pub fn completions_cmd(paths: &Paths, shell: Shell, out: &mut dyn Write) -> Result<(), UserError> {
+pub fn run(paths: &Paths, shell: Shell, out: &mut dyn Write) -> Outcome {
     let lib = Library::load(paths.config_dir());
     let ids = Ids::of(&lib);
     let mut cmd = with_ids(Cli::command(), &ids);
     clap_complete::generate(shell, &mut cmd, "knotless", out);
     if shell == Shell::Fish {
-        fish_positionals(&ids, out).map_err(|e| e.to_string())?;
+        fish_positionals(&ids, out)?;
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The ids a script may carry: the library's, each checked again here, where a slip would

@@ -8,12 +8,13 @@
 
 use std::io::{self, Write};
 use std::path::Path;
+use std::process::ExitCode;
 
 use clap::CommandFactory;
 use clap_mangen::Man;
 use clap_mangen::roff::{Roff, bold, roman};
 
-use crate::cli::UserError;
+use crate::cli::Outcome;
 use crate::cli::args::Cli;
 
 /// The routine file format, written once: this page of `docs/` is also the manual page.
@@ -82,12 +83,7 @@ pub fn page_arg(s: &str) -> Result<String, String> {
 }
 
 /// `knotless man [PAGE] [--dir DIR]`.
-pub fn man_cmd(
-    page: Option<&str>,
-    dir: Option<&Path>,
-    out: &mut dyn Write,
-) -> Result<(), UserError> {
-    let io_err = |e: io::Error| e.to_string();
+pub fn run(page: Option<&str>, dir: Option<&Path>, out: &mut dyn Write) -> Outcome {
     if let Some(dir) = dir {
         let written = write_all(dir).map_err(|e| {
             format!(
@@ -96,8 +92,8 @@ pub fn man_cmd(
                 crate::files::describe(&e)
             )
         })?;
-        writeln!(out, "Wrote {written} manual pages into {}.", dir.display()).map_err(io_err)?;
-        return Ok(());
+        writeln!(out, "Wrote {written} manual pages into {}.", dir.display())?;
+        return Ok(ExitCode::SUCCESS);
     }
     let page = match page {
         None => main_page(),
@@ -107,7 +103,7 @@ pub fn man_cmd(
             command_page(&cmd.ok_or_else(|| format!("no manual page for \"{name}\""))?)
         }
     };
-    out.write_all(page.roff.as_bytes()).map_err(io_err)?;
+    out.write_all(page.roff.as_bytes())?;
     if std::io::IsTerminal::is_terminal(&io::stdout()) {
         let _ = writeln!(
             crate::cli::stderr(),
@@ -119,7 +115,7 @@ pub fn man_cmd(
             }
         );
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Every page, as a packager wants them.

@@ -3,6 +3,7 @@
 //! small state file (the acknowledged notice).
 
 pub mod days;
+pub mod figures;
 pub mod history;
 pub mod machine;
 pub mod nudge_state;
