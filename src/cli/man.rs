@@ -24,14 +24,14 @@ const MANUAL: &str = "knotless manual";
 const ROUTINE_PAGE: &str = "routine";
 
 /// One manual page: its name (`knotless-run`), its section and its roff source.
-pub struct Page {
-    pub name: String,
-    pub section: u8,
-    pub roff: String,
+struct Page {
+    name: String,
+    section: u8,
+    roff: String,
 }
 
 impl Page {
-    pub fn file_name(&self) -> String {
+    fn file_name(&self) -> String {
         format!("{}.{}", self.name, self.section)
     }
 }
@@ -119,7 +119,7 @@ pub fn run(page: Option<&str>, dir: Option<&Path>, out: &mut dyn Write) -> Outco
 }
 
 /// Every page, as a packager wants them.
-pub fn pages() -> Vec<Page> {
+fn pages() -> Vec<Page> {
     let mut pages = vec![main_page()];
     pages.extend(commands(&cli()).iter().map(command_page));
     pages.push(routine_page());

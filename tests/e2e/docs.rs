@@ -32,6 +32,33 @@ fn markdown_pages() -> Vec<(String, String)> {
         .collect()
 }
 
+/// The commands `--help` lists (not `help` itself), in its order.
+pub fn commands(top_help: &str) -> Vec<String> {
+    let list = top_help.split("Commands:").nth(1).unwrap().lines().skip(1);
+    let commands: Vec<String> = list
+        .take_while(|l| !l.trim().is_empty())
+        // A long summary goes on under its command, indented further.
+        .filter(|l| !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|c| c != "help")
+        .collect();
+    assert!(commands.len() > 10, "{commands:?}");
+    commands
+}
+
+/// `--help` and every command's `--help`, as (where, text).
+fn help_texts(c: &Path, d: &Path) -> Vec<(String, String)> {
+    let top = text(&knotless(c, d, &["--help"]).stdout);
+    let mut texts = Vec::new();
+    for sc in commands(&top) {
+        let out = knotless(c, d, &[&sc, "--help"]);
+        assert!(out.status.success(), "{sc} --help");
+        texts.push((format!("{sc} --help"), text(&out.stdout)));
+    }
+    texts.push(("--help".into(), top));
+    texts
+}
+
 /// The fenced code blocks of a page: (the word after the fence, e.g. "toml", the block).
 fn code_blocks(page: &str) -> Vec<(String, String)> {
     let mut blocks = Vec::new();
@@ -94,23 +121,7 @@ type Example = (String, Vec<String>, Option<String>);
 /// README and the pages in `docs/`, and in every command's `--help`.
 fn documented_examples(c: &Path, d: &Path) -> Vec<Example> {
     let mut texts = markdown_pages();
-    let top = text(&knotless(c, d, &["--help"]).stdout);
-    let subcommands: Vec<String> = top
-        .split("Commands:")
-        .nth(1)
-        .unwrap()
-        .lines()
-        .skip(1)
-        .take_while(|l| !l.trim().is_empty())
-        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
-        .filter(|c| c != "help")
-        .collect();
-    assert!(subcommands.len() > 10, "{subcommands:?}");
-    texts.push(("--help".into(), top));
-    for sc in &subcommands {
-        let out = knotless(c, d, &[sc, "--help"]);
-        texts.push((format!("{sc} --help"), text(&out.stdout)));
-    }
+    texts.extend(help_texts(c, d));
     let mut found = Vec::new();
     for (source, body) in texts {
         let readme = source.ends_with(".md");
@@ -406,20 +417,7 @@ fn normalise(p: &Path) -> PathBuf {
 fn pages_and_help_point_only_at_what_a_user_has() {
     let (c, d) = dirs();
     let mut texts = markdown_pages();
-    let top = text(&knotless(c.path(), d.path(), &["--help"]).stdout);
-    for sc in top
-        .split("Commands:")
-        .nth(1)
-        .unwrap()
-        .lines()
-        .skip(1)
-        .take_while(|l| !l.trim().is_empty())
-        .filter_map(|l| l.split_whitespace().next())
-    {
-        let out = knotless(c.path(), d.path(), &[sc, "--help"]);
-        texts.push((format!("{sc} --help"), text(&out.stdout)));
-    }
-    texts.push(("--help".into(), top));
+    texts.extend(help_texts(c.path(), d.path()));
     for (source, body) in &texts {
         let lower = body.to_lowercase();
         for banned in [
