@@ -201,7 +201,7 @@ pub fn import_cmd(
     Ok(ExitCode::SUCCESS)
 }
 
-/// A routine that breaks the guide's safety limits is installed only with `--yes` or a
+/// A routine that breaks the safety limits is installed only with `--yes` or a
 /// "y" from the person at the terminal; what it breaks is shown first.
 fn gate_breaks(
     incoming: &Incoming,
@@ -232,7 +232,7 @@ fn rules_broken(incoming: &Incoming) -> usize {
     crate::core::content::rules_in(&incoming.breaks)
 }
 
-/// What an incoming routine breaks of the guide's safety limits, before asking.
+/// What an incoming routine breaks of the safety limits, before asking.
 fn write_breaks(incoming: &Incoming, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)?;
     writeln!(

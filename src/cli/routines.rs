@@ -92,7 +92,7 @@ pub fn list(lib: &Library, area: Option<Area>, out: &mut dyn Write) -> io::Resul
     if marked {
         writeln!(
             out,
-            "\n{WARNING} marks a routine that breaks the guide's safety limits; `knotless check` lists what."
+            "\n{WARNING} marks a routine that breaks the safety limits; `knotless check` lists what."
         )?;
     }
     Ok(())
@@ -150,7 +150,7 @@ fn wrapped(out: &mut dyn Write, indent: &str, text: &str) -> io::Result<()> {
     Ok(())
 }
 
-/// What a routine breaks of the guide's safety limits, as `show` lists it first.
+/// What a routine breaks of the safety limits, as `show` lists it first.
 fn write_breaks(lib: &Library, r: &Routine, out: &mut dyn Write) -> io::Result<()> {
     let breaks = lib.breaks(&r.id);
     if breaks.is_empty() {
@@ -355,10 +355,10 @@ fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     (files, problems)
 }
 
-/// `check`: prints each problem and each break of the guide's safety limits, or a
+/// `check`: prints each problem and each break of the safety limits, or a
 /// one-line all-clear. Exit 0 when everything loads and keeps to the guide; 1 when a file
 /// does not load (or a bundled routine breaks the guide); 3 when everything loads but some
-/// file breaks the guide's safety limits.
+/// file breaks the safety limits.
 pub fn check(lib: &Library, paths: &[PathBuf], out: &mut dyn Write) -> io::Result<ExitCode> {
     let (files, mut problems) = if paths.is_empty() {
         (Vec::new(), lib.problems.clone())
@@ -409,7 +409,7 @@ pub fn check(lib: &Library, paths: &[PathBuf], out: &mut dyn Write) -> io::Resul
     if bundled_errors > 0 {
         writeln!(
             out,
-            "{bundled_errors} bundled routine problem{} against the content guide.",
+            "{bundled_errors} bundled routine problem{} against the safety limits.",
             plural(bundled_errors)
         )?;
         return Ok(ExitCode::from(1));
@@ -417,7 +417,7 @@ pub fn check(lib: &Library, paths: &[PathBuf], out: &mut dyn Write) -> io::Resul
     if broken > 0 {
         writeln!(
             out,
-            "{broken} file{} load{}, but break{} the guide's safety limits (above).",
+            "{broken} file{} load{}, but break{} the safety limits (above).",
             plural(broken),
             if broken == 1 { "s" } else { "" },
             if broken == 1 { "s" } else { "" },
@@ -433,20 +433,20 @@ fn all_good(lib: &Library, paths: &[PathBuf], files: usize, out: &mut dyn Write)
     if paths.is_empty() {
         writeln!(
             out,
-            "All good: {} routines and {} breathing patterns load cleanly and keep to the guide's safety limits.",
+            "All good: {} routines and {} breathing patterns load cleanly and keep to the safety limits.",
             lib.routines.len(),
             lib.patterns.len()
         )
     } else {
         writeln!(
             out,
-            "All good: {files} file{} valid and within the guide's safety limits.",
+            "All good: {files} file{} valid and within the safety limits.",
             if files == 1 { " is" } else { "s are" }
         )
     }
 }
 
-/// `check`'s exit code for files that load but break the guide's safety limits.
+/// `check`'s exit code for files that load but break the safety limits.
 pub const CONTENT_EXIT: u8 = 3;
 
 fn plural(n: usize) -> &'static str {

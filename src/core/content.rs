@@ -166,7 +166,7 @@ impl Violation {
     }
 }
 
-/// The mark for a routine that breaks the guide's safety limits, wherever it is listed.
+/// The mark for a routine that breaks the safety limits, wherever it is listed.
 pub const WARNING: &str = "⚠";
 
 /// How many of the guide's rules a list of violations breaks (a rule broken on several
@@ -178,9 +178,9 @@ pub fn rules_in(found: &[Violation]) -> usize {
     rules.len()
 }
 
-/// "breaks 3 of the guide's safety limits": the one way every screen and command says it.
+/// "breaks 3 of the safety limits": the one way every screen and command says it.
 pub fn breaks_words(n: usize) -> String {
-    format!("breaks {n} of the guide's safety limits")
+    format!("breaks {n} of the safety limits")
 }
 
 impl fmt::Display for Violation {
@@ -954,7 +954,7 @@ fn pattern_timing(p: &Pattern, v: &mut Found) {
         && h > MAX_HOLD
     {
         v.routine(format!(
-            "the breath is held for {:.1}s at a time (holds in a row add up); the guide's longest is 7s",
+            "the breath is held for {:.1}s at a time (holds in a row add up); the longest allowed is 7s",
             h.as_secs_f64()
         ));
     }
@@ -973,7 +973,7 @@ fn pattern_timing(p: &Pattern, v: &mut Found) {
         && let Some((false, want)) = bundled_timing(p)
     {
         v.routine(format!(
-            "does not match the guide's timing: {want} (it is {})",
+            "does not match the timing a pattern of that name must have: {want} (it is {})",
             p.timing()
         ));
     }

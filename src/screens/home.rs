@@ -387,7 +387,7 @@ impl Home {
                             // The user's own file (or their copy of a bundled routine).
                             format!("yours · {}", fmt_length(r.total()))
                         };
-                        // A routine that breaks the guide's safety limits is marked.
+                        // A routine that breaks the safety limits is marked.
                         let mark = if ctx.lib.breaks(&r.id).is_empty() {
                             String::new()
                         } else {

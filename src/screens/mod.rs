@@ -189,7 +189,7 @@ pub trait Screen: Send {
     }
 }
 
-/// What a routine breaks of the guide's safety limits, for a screen: one line saying how
+/// What a routine breaks of the safety limits, for a screen: one line saying how
 /// many (and `then`, what to do next), and with `each`, every break as a bullet. Nothing
 /// for a routine that keeps to them. Read from [`Library::breaks`], worked out at load.
 pub fn breaks_lines(

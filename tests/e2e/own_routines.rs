@@ -758,7 +758,7 @@ fn a_routine_that_breaks_the_guide_is_installed_only_when_asked_and_then_marked(
     assert_eq!(out.status.code(), Some(1));
     let so = text(&out.stdout);
     assert!(
-        so.contains("⚠ It breaks 1 of the guide's safety limits:"),
+        so.contains("⚠ It breaks 1 of the safety limits:"),
         "{so}"
     );
     assert!(so.contains("[front-of-neck] step 2"), "{so}");
@@ -775,7 +775,7 @@ fn a_routine_that_breaks_the_guide_is_installed_only_when_asked_and_then_marked(
     let line = list.lines().find(|l| l.contains("neck-front")).unwrap();
     assert!(line.starts_with("⚠ neck-front"), "{list}");
     assert!(
-        line.ends_with("breaks 1 of the guide's safety limits"),
+        line.ends_with("breaks 1 of the safety limits"),
         "{list}"
     );
     let json: serde_json::Value =
@@ -799,7 +799,7 @@ fn a_routine_that_breaks_the_guide_is_installed_only_when_asked_and_then_marked(
         assert_eq!(out.status.code(), Some(3), "{args:?}: {so}");
         assert!(!so.contains("All good"), "{so}");
         assert!(
-            so.contains("neck-front.toml: ⚠ loads, but breaks 1 of the guide's safety limits."),
+            so.contains("neck-front.toml: ⚠ loads, but breaks 1 of the safety limits."),
             "{so}"
         );
     }
