@@ -757,10 +757,7 @@ fn a_routine_that_breaks_the_guide_is_installed_only_when_asked_and_then_marked(
     let out = e.run(&["import", s(&incoming)]);
     assert_eq!(out.status.code(), Some(1));
     let so = text(&out.stdout);
-    assert!(
-        so.contains("⚠ It breaks 1 of the safety limits:"),
-        "{so}"
-    );
+    assert!(so.contains("⚠ It breaks 1 of the safety limits:"), "{so}");
     assert!(so.contains("[front-of-neck] step 2"), "{so}");
     assert!(
         text(&out.stderr).contains("add --yes"),
@@ -774,10 +771,7 @@ fn a_routine_that_breaks_the_guide_is_installed_only_when_asked_and_then_marked(
     let list = text(&e.run(&["list"]).stdout);
     let line = list.lines().find(|l| l.contains("neck-front")).unwrap();
     assert!(line.starts_with("⚠ neck-front"), "{list}");
-    assert!(
-        line.ends_with("breaks 1 of the safety limits"),
-        "{list}"
-    );
+    assert!(line.ends_with("breaks 1 of the safety limits"), "{list}");
     let json: serde_json::Value =
         serde_json::from_slice(&e.run(&["list", "--json"]).stdout).unwrap();
     let item = json
