@@ -314,3 +314,55 @@ fn plain_mode_killed_at_two_seconds_is_recovered() {
     assert_eq!(lines[0]["outcome"], "interrupted");
     assert_eq!(lines[0]["routine_id"], "neck-release");
 }
+
+/// Plain mode says what the screens say before a session: on a fresh data folder the
+/// notice with its warning signs, then the routine's own cautions, before step 1; a held
+/// breath's caution before `breathe box`.
+#[test]
+fn plain_mode_prints_the_notice_and_the_cautions_before_the_first_step() {
+    let (config, data) = dirs();
+    std::fs::write(config.path().join("config.toml"), "get_ready = \"0s\"\n").unwrap();
+    let run = |args: &[&str]| {
+        let child = Command::new(crate::BIN)
+            .args(args)
+            .env("KNOTLESS_CONFIG_DIR", config.path())
+            .env("KNOTLESS_DATA_DIR", data.path())
+            .env("PATH", "/nonexistent")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Long enough for the first step's line; then stopped (saved as stopped).
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        text(&out.stdout)
+    };
+    let out = run(&["run", "neck-release", "--plain"]);
+    let at = |what: &str| {
+        out.find(what)
+            .unwrap_or_else(|| panic!("{what:?} missing from:\n{out}"))
+    };
+    let step1 = at("Step 1/");
+    assert!(at("Important — please read") < step1);
+    assert!(at("thunderclap") < step1, "the warning signs come first");
+    assert!(at("knotless notice --ack") < step1);
+    let lib = knotless::library::Library::load(None);
+    for c in &lib.routine("neck-release").unwrap().cautions {
+        assert!(at(c) < step1, "the routine's caution {c:?} before step 1");
+    }
+    let out = run(&["breathe", "box", "--plain"]);
+    let pattern = lib.find_pattern("box").unwrap();
+    let caution = knotless::core::rules::caution_for(pattern).expect("box has holds");
+    let caution_at = out
+        .find(caution)
+        .unwrap_or_else(|| panic!("no hold caution:\n{out}"));
+    let start = out
+        .find("Breathing: box")
+        .unwrap_or_else(|| panic!("no start:\n{out}"));
+    assert!(caution_at < start, "the hold caution first:\n{out}");
+}
