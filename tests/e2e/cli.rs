@@ -288,11 +288,16 @@ fn plain_mode_killed_at_two_seconds_is_recovered() {
         .env("KNOTLESS_CACHE_DIR", config.path().join("cache"))
         .env("PATH", "/nonexistent")
         .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_secs(2));
+    let started = std::time::Instant::now();
+    // Two seconds into the session (on a busy machine the program may take a while to get
+    // there: the clock starts at its first line).
+    let seen = read_until(&mut child, "Get ready");
+    assert!(seen.contains("Get ready"), "{seen}");
+    std::thread::sleep(std::time::Duration::from_secs(2).saturating_sub(started.elapsed()));
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     let out = crate::knotless(
@@ -315,6 +320,29 @@ fn plain_mode_killed_at_two_seconds_is_recovered() {
     assert_eq!(lines[0]["routine_id"], "neck-release");
 }
 
+/// Reads `child`'s standard output until a line holds `text` (or 60 s pass, or it ends);
+/// returns what was read.
+fn read_until(child: &mut std::process::Child, text: &str) -> String {
+    use std::io::BufRead;
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let want = text.to_string();
+    std::thread::spawn(move || {
+        let mut seen = String::new();
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            seen.push_str(&line);
+            seen.push('\n');
+            if line.contains(&want) {
+                break;
+            }
+        }
+        let _ = tx.send(seen);
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(60))
+        .unwrap_or_default()
+}
+
 /// Plain mode says what the screens say before a session: on a fresh data folder the
 /// notice with its warning signs, then the routine's own cautions, before step 1; a held
 /// breath's caution before `breathe box`.
@@ -322,8 +350,8 @@ fn plain_mode_killed_at_two_seconds_is_recovered() {
 fn plain_mode_prints_the_notice_and_the_cautions_before_the_first_step() {
     let (config, data) = dirs();
     std::fs::write(config.path().join("config.toml"), "get_ready = \"0s\"\n").unwrap();
-    let run = |args: &[&str]| {
-        let child = Command::new(crate::BIN)
+    let run = |args: &[&str], until: &str| {
+        let mut child = Command::new(crate::BIN)
             .args(args)
             .env("KNOTLESS_CONFIG_DIR", config.path())
             .env("KNOTLESS_DATA_DIR", data.path())
@@ -333,16 +361,16 @@ fn plain_mode_prints_the_notice_and_the_cautions_before_the_first_step() {
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        // Long enough for the first step's line; then stopped (saved as stopped).
-        std::thread::sleep(std::time::Duration::from_millis(1500));
+        // Up to the first step's line; then stopped (saved as stopped).
+        let seen = read_until(&mut child, until);
         Command::new("kill")
             .args(["-TERM", &child.id().to_string()])
             .status()
             .unwrap();
-        let out = child.wait_with_output().unwrap();
-        text(&out.stdout)
+        child.wait().unwrap();
+        seen
     };
-    let out = run(&["run", "neck-release", "--plain"]);
+    let out = run(&["run", "neck-release", "--plain"], "Step 1/");
     let at = |what: &str| {
         out.find(what)
             .unwrap_or_else(|| panic!("{what:?} missing from:\n{out}"))
@@ -355,7 +383,7 @@ fn plain_mode_prints_the_notice_and_the_cautions_before_the_first_step() {
     for c in &lib.routine("neck-release").unwrap().cautions {
         assert!(at(c) < step1, "the routine's caution {c:?} before step 1");
     }
-    let out = run(&["breathe", "box", "--plain"]);
+    let out = run(&["breathe", "box", "--plain"], "Breathing: box");
     let pattern = lib.find_pattern("box").unwrap();
     let caution = knotless::core::rules::caution_for(pattern).expect("box has holds");
     let caution_at = out
