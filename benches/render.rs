@@ -38,6 +38,7 @@ art = "suboccipitals"
 struct Fixture {
     _config: tempfile::TempDir,
     _data: tempfile::TempDir,
+    state: tempfile::TempDir,
     t0: Instant,
     config: std::path::PathBuf,
     data: std::path::PathBuf,
@@ -54,6 +55,7 @@ impl Fixture {
             data: data.path().to_path_buf(),
             _config: config,
             _data: data,
+            state: tempfile::tempdir().unwrap(),
             t0: Instant::now(),
         }
     }
@@ -64,6 +66,7 @@ impl Fixture {
         let paths = Paths {
             config: Some(self.config.clone()),
             data: Some(self.data.clone()),
+            state: Some(self.state.path().to_path_buf()),
         };
         let mut env = Env::new(lib, paths, ThemeName::Calm, true);
         env.get_ready = Duration::ZERO;

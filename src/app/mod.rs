@@ -140,8 +140,8 @@ pub struct App {
 impl App {
     /// The app showing `first` (built at `now`).
     pub fn new(env: Env, first: Route, now: Instant) -> App {
-        let runner = Runner::new(env.paths.data.clone())
-            .with_hooks(&env.lib.config.hooks, env.hooks_enabled);
+        let runner =
+            Runner::new(env.paths.clone()).with_hooks(&env.lib.config.hooks, env.hooks_enabled);
         let mut app = App {
             env,
             runner,

@@ -2,17 +2,16 @@
 //! record (through the [`Recorder`]), amendments, and the acknowledged notice. The app and
 //! plain mode both go through it, so a session is kept the same way whatever shows it.
 
-use std::path::PathBuf;
-
 use crate::core::effect::Effect;
 use crate::hooks::HookRunner;
 use crate::model::config::{HookConfig, HookEvent};
 use crate::store::history;
+use crate::store::paths::Paths;
 use crate::store::recorder::Recorder;
-use crate::store::state::State;
+use crate::store::state::{self, State};
 
 pub struct Runner {
-    data: Option<PathBuf>,
+    paths: Paths,
     recorder: Option<Recorder>,
     /// The last session saved: its record id and, if it could not be saved, why.
     last_save: Option<(String, Option<String>)>,
@@ -21,9 +20,9 @@ pub struct Runner {
 }
 
 impl Runner {
-    pub fn new(data: Option<PathBuf>) -> Runner {
+    pub fn new(paths: Paths) -> Runner {
         Runner {
-            data,
+            paths,
             recorder: None,
             last_save: None,
             hooks: HookRunner::new(&HookConfig::default(), false),
@@ -57,7 +56,7 @@ impl Runner {
                     None
                 }
                 _ => {
-                    let r = Recorder::begin(self.data.clone(), rec);
+                    let r = Recorder::begin(&self.paths, rec);
                     let problem = r
                         .problem
                         .as_ref()
@@ -70,7 +69,7 @@ impl Runner {
             Effect::Save(rec) => {
                 let mut r = match self.recorder.take() {
                     Some(r) if r.id() == rec.id => r,
-                    _ => Recorder::begin(self.data.clone(), rec),
+                    _ => Recorder::begin(&self.paths, rec),
                 };
                 r.finish(rec);
                 self.last_save = Some((rec.id.clone(), r.problem.clone()));
@@ -78,34 +77,29 @@ impl Runner {
                 None
             }
             Effect::Amend(a) => {
-                let dir = self.data.as_deref()?;
+                let dir = self.paths.data.as_deref()?;
                 history::amend(dir, a)
                     .err()
                     .map(|e| format!("could not save the rating: {e}"))
             }
             Effect::AcknowledgeNotice => {
-                let dir = self.data.as_deref()?;
-                let mut state = State::load(dir);
-                state.notice_acknowledged = Some(wall.timestamp().to_string());
-                state.save(dir).err().map(|e| {
-                    format!(
-                        "could not remember this ({}): it will show again next time",
-                        e.kind()
-                    )
-                })
+                let dir = self.paths.data.as_deref()?;
+                state::acknowledge_notice(dir, &wall)
+                    .err()
+                    .map(|e| format!("could not remember this ({e}): it will show again next time"))
             }
             Effect::RememberComfort { theme, muted } => {
-                let dir = self.data.as_deref()?;
+                let dir = self.paths.state.as_deref()?;
                 let mut state = State::load(dir);
                 state.theme = Some(theme.as_str().to_string());
                 state.muted = Some(*muted);
                 state
                     .save(dir)
                     .err()
-                    .map(|e| format!("could not remember this for next time ({})", e.kind()))
+                    .map(|e| format!("could not remember this for next time ({e})"))
             }
             Effect::AnswerDay(entry) => {
-                let Some(dir) = self.data.as_deref() else {
+                let Some(dir) = self.paths.data.as_deref() else {
                     return Some("no data directory: the answer was not saved".into());
                 };
                 let mut a = crate::store::days::answer(entry.date, entry.headache, &wall);
@@ -144,6 +138,6 @@ impl Runner {
     }
 
     pub fn data_dir(&self) -> Option<&std::path::Path> {
-        self.data.as_deref()
+        self.paths.data.as_deref()
     }
 }

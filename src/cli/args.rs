@@ -13,8 +13,10 @@ Files:
   settings     <config>/config.toml      (theme, sound, voice, get-ready, weekly goal, patterns)
   history      <data>/history-<machine>.jsonl  (one JSON record per session, append-only)
   day log      <data>/days-<machine>.jsonl     (one JSON line per headache-day answer)
+  this machine <state>/  (running sessions, the nudge's memory, theme and mute; never synced)
   <config> is $KNOTLESS_CONFIG_DIR or ~/.config/knotless;
-  <data> is $KNOTLESS_DATA_DIR or ~/.local/share/knotless.
+  <data> is $KNOTLESS_DATA_DIR or ~/.local/share/knotless;
+  <state> is $KNOTLESS_STATE_DIR or ~/.local/state/knotless.
 
 Self-care only, not medical advice. Stop if it hurts, makes you dizzy, or your
 headache gets worse.";
@@ -40,9 +42,12 @@ pub struct Global {
     /// Where your routines and config.toml live
     #[arg(long, global = true, env = "KNOTLESS_CONFIG_DIR", value_name = "DIR")]
     pub config_dir: Option<PathBuf>,
-    /// Where the history and app state are kept
+    /// Where the history and the day log are kept (may be synced between machines)
     #[arg(long, global = true, env = "KNOTLESS_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Where this machine's own state is kept: running sessions, the nudge's memory (never synced)
+    #[arg(long, global = true, env = "KNOTLESS_STATE_DIR", value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
     /// Colour theme for this run
     #[arg(long, global = true, value_enum, value_name = "NAME")]
     pub theme: Option<crate::model::config::ThemeName>,
@@ -336,8 +341,8 @@ pub enum DaysFormat {
     Jsonl,
 }
 
-/// `--date`: today, yesterday or YYYY-MM-DD, and not in the future (a bad value is bad
-/// usage: exit 2).
+/// `--date`: today, yesterday or YYYY-MM-DD, neither in the future nor before 2000 (a bad
+/// value is bad usage: exit 2).
 fn past_day(s: &str) -> Result<jiff::civil::Date, String> {
     let today = jiff::Zoned::now().date();
     let date = match s.trim() {
@@ -350,6 +355,11 @@ fn past_day(s: &str) -> Result<jiff::civil::Date, String> {
     if date > today {
         return Err(format!(
             "{date} is in the future; answer for today or an earlier day"
+        ));
+    }
+    if date < crate::model::record::EARLIEST_DATE {
+        return Err(format!(
+            "{date} is before 2000; answer for a day since then"
         ));
     }
     Ok(date)

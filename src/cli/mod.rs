@@ -33,7 +33,12 @@ pub fn stderr() -> crate::model::format::SafeWriter<io::StderrLock<'static>> {
 pub type UserError = String;
 
 pub fn run(cli: Cli) -> Result<ExitCode, UserError> {
-    let paths = Paths::resolve(cli.global.config_dir.clone(), cli.global.data_dir.clone());
+    let paths = Paths::resolve(
+        cli.global.config_dir.clone(),
+        cli.global.data_dir.clone(),
+        cli.global.state_dir.clone(),
+    )
+    .map_err(|e| e.to_string())?;
     let recovered = recover(&paths);
     let Some(command) = cli.command else {
         return open_app(&cli.global, &paths, recovered);
@@ -383,7 +388,7 @@ pub fn make_env(g: &crate::cli::args::Global, paths: &Paths) -> crate::app::Env 
     let flag = g.theme;
     // The comfort choices remembered from the last run (`t`, `m`).
     let state = paths
-        .data
+        .state
         .as_deref()
         .map(crate::store::state::State::load)
         .unwrap_or_default();
@@ -398,48 +403,66 @@ pub fn make_env(g: &crate::cli::args::Global, paths: &Paths) -> crate::app::Env 
     env
 }
 
-/// Every command starts by logging sessions whose process died (their in-progress files)
-/// as interrupted; sessions still running in another terminal are left alone. Returns a
-/// line for the user when something was recovered.
+/// Every command starts by moving this machine's own files out of the data folder where
+/// older versions kept them (once), moving in sessions kept aside, and logging this
+/// machine's sessions whose process died as interrupted; sessions still running in another
+/// terminal are left alone. Returns a line for the user when something was moved or
+/// recovered.
 fn recover(paths: &Paths) -> Option<String> {
-    let dir = paths.data.as_deref()?;
+    let (dir, state) = (paths.data.as_deref()?, paths.state.as_deref()?);
     let mut err = stderr();
-    let moved = match crate::store::recorder::move_pending(dir) {
-        Ok(n) => n,
+    let relocated = crate::store::relocate::relocate(dir, state);
+    for w in &relocated.warnings {
+        let _ = writeln!(err, "warning: {w}");
+    }
+    let mut lines: Vec<String> = relocated.line(state).into_iter().collect();
+    match crate::store::recorder::move_pending(state, dir) {
+        Ok(m) => {
+            for f in &m.unreadable {
+                let _ = writeln!(
+                    err,
+                    "warning: {}: a kept session could not be read; the file was kept",
+                    f.display()
+                );
+            }
+            if m.records > 0 {
+                lines.push(format!(
+                    "moved {} saved-aside session(s) into your history",
+                    m.records
+                ));
+            }
+        }
         Err(e) => {
             let _ = writeln!(
                 err,
                 "warning: sessions kept aside could not be moved yet: {e}"
             );
-            0
         }
-    };
-    if !dir.join("in-progress").exists() {
-        return (moved > 0)
-            .then(|| format!("moved {moved} saved-aside session(s) into your history"));
     }
-    match crate::store::history::recover(dir) {
-        Ok(r) => {
-            for w in &r.warnings {
-                let _ = writeln!(err, "warning: {w}");
+    if crate::store::history::in_progress_dir(state).exists() {
+        match crate::store::history::recover(state, dir) {
+            Ok(r) => {
+                for w in &r.warnings {
+                    let _ = writeln!(err, "warning: {w}");
+                }
+                let n = r.records.len();
+                if n > 0 {
+                    lines.push(format!(
+                        "recovered {n} session{} that ended unexpectedly (logged as interrupted)",
+                        if n == 1 { "" } else { "s" }
+                    ));
+                }
             }
-            let n = r.records.len();
-            (n > 0).then(|| {
-                format!(
-                    "recovered {n} session{} that ended unexpectedly (logged as interrupted)",
-                    if n == 1 { "" } else { "s" }
-                )
-            })
-        }
-        Err(e) => {
-            let _ = writeln!(err, "warning: {e}");
-            None
+            Err(e) => {
+                let _ = writeln!(err, "warning: {e}");
+            }
         }
     }
+    (!lines.is_empty()).then(|| lines.join("; "))
 }
 
 fn data_dir(paths: &Paths) -> Result<&std::path::Path, UserError> {
-    paths.data_dir()
+    paths.data_dir().map_err(|e| e.to_string())
 }
 
 /// Unreadable history lines are skipped with a warning naming each line (at most ten, then
@@ -678,7 +701,7 @@ fn plain_run(
     let wall = jiff::Zoned::now();
     let session = make(crate::store::history::new_id(wall.timestamp()), now);
     let cues = crate::core::cues::Cues::new(&session, now, opts, lens);
-    let runner = crate::app::Runner::new(env.paths.data.clone())
+    let runner = crate::app::Runner::new(env.paths.clone())
         .with_hooks(&env.lib.config.hooks, env.hooks_enabled);
     let run = crate::core::run::Run::new(session, wall, pain_before)
         .with_cues(cues)

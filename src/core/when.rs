@@ -103,8 +103,8 @@ fn length_before(text: &str, now: &Zoned) -> Option<Result<Timestamp, String>> {
 }
 
 /// Reads `knotless log --at`: `now`, `yesterday 17:00`, `3 days ago`, `2026-11-20 09:30`,
-/// or any form [`parse_when`] takes. A time in the future is refused: a session is logged
-/// once it has happened.
+/// or any form [`parse_when`] takes. A time in the future is refused (a session is logged
+/// once it has happened), and so is one before 2000 (a typing slip: `1926` for `2026`).
 pub fn parse_at(s: &str, now: &Zoned) -> Result<Timestamp, String> {
     let text = s.trim();
     if text.eq_ignore_ascii_case("now") {
@@ -116,6 +116,13 @@ pub fn parse_at(s: &str, now: &Zoned) -> Result<Timestamp, String> {
              \"yesterday 17:00\" or \"3 days ago\""
         )
     })?;
+    if ts < crate::model::record::EARLIEST {
+        let local = ts.to_zoned(now.time_zone().clone());
+        return Err(format!(
+            "{text:?} is before 2000 ({}); a session is logged with the date it happened",
+            local.strftime("%Y-%m-%d")
+        ));
+    }
     // A minute of grace for "now"-ish times typed a moment ago.
     if ts > now.timestamp() + SignedDuration::from_secs(60) {
         let local = ts.to_zoned(now.time_zone().clone());

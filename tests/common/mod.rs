@@ -46,6 +46,14 @@ pub fn pattern(id: &str, phases: &[(PhaseKind, u64)]) -> Pattern {
     }
 }
 
+/// `XDG_STATE_HOME` for every knotless a test starts, so none writes into the home folder.
+/// Each data folder gets a state folder of its own inside it (`knotless/data-<hash>`), so
+/// tests running at once never share one; a test that looks into the state folder gives
+/// `KNOTLESS_STATE_DIR` instead.
+pub fn state_home() -> &'static std::path::Path {
+    std::path::Path::new(concat!(env!("CARGO_TARGET_TMPDIR"), "/state-home"))
+}
+
 /// "Today" for every screen test: Tuesday 24 November 2026, 10:00 in London.
 pub fn fixed_now() -> jiff::Zoned {
     "2026-11-24T10:00:00[Europe/London]".parse().unwrap()
@@ -56,13 +64,21 @@ pub struct TestApp {
     pub t0: Instant,
     pub config: tempfile::TempDir,
     pub data: tempfile::TempDir,
+    /// This "machine's" state folder: in-progress snapshots, theme and mute.
+    pub state: tempfile::TempDir,
 }
 
-pub fn env_with(config: &tempfile::TempDir, data: &tempfile::TempDir, theme: ThemeName) -> Env {
+pub fn env_with(
+    config: &tempfile::TempDir,
+    data: &tempfile::TempDir,
+    state: &tempfile::TempDir,
+    theme: ThemeName,
+) -> Env {
     let lib = Library::load(Some(config.path()));
     let paths = Paths {
         config: Some(config.path().to_path_buf()),
         data: Some(data.path().to_path_buf()),
+        state: Some(state.path().to_path_buf()),
     };
     let mut env = Env::new(lib, paths, theme, true);
     env.wall = fixed_now;
@@ -83,13 +99,14 @@ impl TestApp {
     fn build(theme: ThemeName, files: &[(&str, &str)], first: Option<Route>) -> TestApp {
         let config = tempfile::tempdir().unwrap();
         let data = tempfile::tempdir().unwrap();
+        let state = tempfile::tempdir().unwrap();
         if !files.is_empty() {
             std::fs::create_dir(config.path().join("routines")).unwrap();
         }
         for (name, text) in files {
             std::fs::write(config.path().join("routines").join(name), text).unwrap();
         }
-        let env = env_with(&config, &data, theme);
+        let env = env_with(&config, &data, &state, theme);
         assert!(env.lib.problems.is_empty(), "{:?}", env.lib.problems);
         let t0 = Instant::now();
         let app = App::new(env, first.unwrap_or(Route::Home), t0);
@@ -98,6 +115,7 @@ impl TestApp {
             t0,
             config,
             data,
+            state,
         }
     }
 

@@ -33,6 +33,7 @@ struct Dirs {
     tmp: tempfile::TempDir,
     config: PathBuf,
     data: PathBuf,
+    state: PathBuf,
     cache: PathBuf,
 }
 
@@ -42,6 +43,7 @@ impl Dirs {
         let config = tmp.path().join("config");
         let data = tmp.path().join("data");
         let cache = tmp.path().join("cache");
+        let state = tmp.path().join("state");
         std::fs::create_dir_all(config.join("routines")).unwrap();
         std::fs::create_dir_all(&data).unwrap();
         std::fs::write(config.join("config.toml"), "get_ready = \"0s\"\n").unwrap();
@@ -50,6 +52,7 @@ impl Dirs {
             tmp,
             config,
             data,
+            state,
             cache,
         }
     }
@@ -60,6 +63,7 @@ impl Dirs {
             .current_dir(self.tmp.path())
             .env("KNOTLESS_CONFIG_DIR", &self.config)
             .env("KNOTLESS_DATA_DIR", &self.data)
+            .env("KNOTLESS_STATE_DIR", &self.state)
             .env("KNOTLESS_MACHINE", MACHINE)
             .env("XDG_CACHE_HOME", &self.cache)
             .env("TMPDIR", self.tmp.path())
@@ -116,11 +120,21 @@ fn fifos_in_place_of_files_hang_nothing() {
     mkfifo(&d.config.join("routines/fifo.toml"));
     std::fs::create_dir_all(d.config.join("art")).unwrap();
     mkfifo(&d.config.join("art/fifo.txt"));
+    // Where older versions kept this machine's files, and where they are now.
     std::fs::create_dir_all(d.data.join("in-progress")).unwrap();
     mkfifo(
         &d.data
             .join("in-progress/20261120T090000000Z-000000000002.json"),
     );
+    std::fs::create_dir_all(d.state.join("in-progress")).unwrap();
+    mkfifo(
+        &d.state
+            .join("in-progress/20261120T090000000Z-000000000003.json"),
+    );
+    mkfifo(&d.state.join("state.toml"));
+    mkfifo(&d.data.join("nudge.toml"));
+    mkfifo(&d.state.join("nudge.toml"));
+    mkfifo(&d.data.join("notice-hostile.jsonl"));
     let fifo = d.tmp.path().join("given.toml");
     mkfifo(&fifo);
 
@@ -271,7 +285,13 @@ fn a_session_whose_save_fails_arrives_intact_later() {
         err.contains("not a regular file") && err.contains("kept in"),
         "{err}"
     );
-    assert!(err.contains(d.cache.to_str().unwrap()), "says where: {err}");
+    let kept = d.state.join("kept-aside");
+    assert!(err.contains(kept.to_str().unwrap()), "says where: {err}");
+    // Kept once: not also left as a snapshot to be recovered as interrupted.
+    assert!(
+        std::fs::read_dir(d.state.join("in-progress")).map_or(true, |mut e| e.next().is_none()),
+        "the snapshot is gone"
+    );
 
     std::fs::remove_file(d.data.join(HISTORY)).unwrap();
     let out = d.run(&["history", "--format", "jsonl"]);
@@ -367,7 +387,7 @@ fn another_users_fallback_folder_is_never_read() {
         !stdout.contains("FORGED"),
         "a forged record got in:\n{stdout}"
     );
-    assert!(stderr.contains("belongs to another user"), "{stderr}");
+    assert!(stderr.contains("another user"), "{stderr}");
     assert!(
         new.join("history-x.jsonl").exists(),
         "nothing of another user's is removed"
