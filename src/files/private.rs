@@ -57,12 +57,19 @@ pub struct DirLock {
 }
 
 impl PrivateDir {
-    /// Opens `path`, creating it (0700, and any missing folder above it) first if needed.
+    /// Opens `path`, creating it (0700, and any missing folder above it) first if needed —
+    /// after the folders above it are found safe, so nothing is made where it would be
+    /// refused.
     pub fn open_or_create(path: &Path) -> Result<PrivateDir, PrivateDirError> {
-        super::create_private_dirs(path).map_err(|source| PrivateDirError::Io {
+        let fail = |source| PrivateDirError::Io {
             path: path.to_path_buf(),
             source,
-        })?;
+        };
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            super::create_private_dirs(parent).map_err(fail)?;
+        }
+        check_parents(path)?;
+        super::create_private_dirs(path).map_err(fail)?;
         PrivateDir::open_checked(path)
     }
 
@@ -151,37 +158,48 @@ impl PrivateDir {
         Ok(File::from(fd))
     }
 
-    /// Appends `line` (which ends in a newline) to `name`, creating it 0600: one write
-    /// under the file's lock, synced. If the name stopped naming the locked file meanwhile
-    /// (a mover took it), it starts again on the new file, so no line lands in a file
-    /// that is about to be removed.
-    pub fn append(&self, name: &str, line: &[u8]) -> io::Result<()> {
-        let flags = OFlags::WRONLY
-            | OFlags::APPEND
-            | OFlags::CREATE
-            | OFlags::NOFOLLOW
-            | OFlags::NONBLOCK
-            | OFlags::CLOEXEC;
-        for _ in 0..5 {
-            let fd = rustix::fs::openat(&self.fd, name, flags, Mode::from_raw_mode(0o600))?;
-            check_own_file(&fd)?;
-            rustix::fs::flock(&fd, FlockOperation::LockExclusive)?;
-            let here = rustix::fs::fstat(&fd)?;
-            let named = rustix::fs::statat(&self.fd, name, AtFlags::SYMLINK_NOFOLLOW);
-            if !named.is_ok_and(|n| n.st_dev == here.st_dev && n.st_ino == here.st_ino) {
-                continue;
+    /// Puts a new file `name` holding `bytes` into the folder, whole or not at all: written
+    /// to a hidden file of its own (created 0600 with `O_EXCL`, never through a link),
+    /// synced, then renamed to `name`. Whoever lists the folder sees the finished file or
+    /// nothing, so a mover never takes a file that is still being written.
+    pub fn publish(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
+        let flags =
+            OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        let mut made = None;
+        for _ in 0..16 {
+            let tmp = format!(".{name}.{:08x}.tmp", fastrand_u32());
+            match rustix::fs::openat(&self.fd, tmp.as_str(), flags, Mode::from_raw_mode(0o600)) {
+                Ok(fd) => {
+                    made = Some((fd, tmp));
+                    break;
+                }
+                Err(rustix::io::Errno::EXIST) => continue,
+                Err(e) => return Err(e.into()),
             }
-            let mut file = File::from(fd);
-            file.write_all(line)?;
-            file.sync_data()?;
-            if here.st_size == 0 {
-                rustix::fs::fsync(&self.fd)?;
-            }
-            return Ok(());
         }
-        Err(io::Error::other(
-            "the file keeps being moved away; is another knotless moving it?",
-        ))
+        let (fd, tmp) = made.ok_or_else(|| io::Error::other("no free temporary name"))?;
+        let mut file = File::from(fd);
+        let written = file
+            .write_all(bytes)
+            .and_then(|()| file.sync_all())
+            .and_then(|()| self.rename(&tmp, name));
+        if written.is_err() {
+            let _ = self.remove(&tmp);
+        }
+        written?;
+        self.sync();
+        Ok(())
+    }
+
+    /// How long ago `name` was last changed.
+    pub fn age(&self, name: &str) -> Option<std::time::Duration> {
+        let st = rustix::fs::statat(&self.fd, name, AtFlags::SYMLINK_NOFOLLOW).ok()?;
+        let changed = std::time::UNIX_EPOCH
+            + std::time::Duration::new(
+                st.st_mtime.try_into().ok()?,
+                st.st_mtime_nsec.try_into().ok()?,
+            );
+        changed.elapsed().ok()
     }
 
     /// Renames `from` to `to`, both in this folder.
@@ -200,6 +218,51 @@ impl PrivateDir {
     pub fn sync(&self) {
         let _ = rustix::fs::fsync(&self.fd);
     }
+}
+
+/// Checks a folder that holds what only this user should write (the state folder): it and
+/// every folder above it must belong to this user (or root, above it) and be writable by
+/// no one else (above it, unless sticky). Reading by others is the files' own business
+/// (they are 0600). Missing is fine: it is made private when needed.
+pub fn check_safe(path: &Path) -> Result<(), PrivateDirError> {
+    let st = match rustix::fs::stat(path) {
+        Ok(st) => st,
+        Err(rustix::io::Errno::NOENT) => return Ok(()),
+        Err(e) => {
+            return Err(PrivateDirError::Io {
+                path: path.to_path_buf(),
+                source: e.into(),
+            });
+        }
+    };
+    check_parents(path)?;
+    let mode = st.st_mode as u32 & 0o7777;
+    if st.st_uid != own_uid() {
+        return Err(PrivateDirError::OtherOwner {
+            path: path.to_path_buf(),
+            uid: st.st_uid,
+        });
+    }
+    if mode & 0o022 != 0 {
+        return Err(PrivateDirError::ParentUnsafe {
+            path: path.to_path_buf(),
+            uid: st.st_uid,
+            mode,
+        });
+    }
+    Ok(())
+}
+
+/// A random number for a temporary name (std's hasher is seeded at random per process).
+fn fastrand_u32() -> u32 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    h.finish() as u32
 }
 
 /// Only this user's own regular file, not writable by anyone else, is read or written.
@@ -280,8 +343,8 @@ mod tests {
             std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
             0o700
         );
-        dir.append("a.jsonl", b"one\n").unwrap();
-        dir.append("a.jsonl", b"two\n").unwrap();
+        dir.publish("a.jsonl", b"one\n").unwrap();
+        dir.publish("a.jsonl", b"two\n").unwrap();
         assert_eq!(
             std::fs::metadata(p.join("a.jsonl"))
                 .unwrap()
@@ -343,9 +406,11 @@ mod tests {
         let victim = d.path().join("victim");
         std::fs::write(&victim, "x").unwrap();
         std::os::unix::fs::symlink(&victim, d.path().join("kept/h.jsonl")).unwrap();
-        assert!(dir.append("h.jsonl", b"line\n").is_err());
         assert!(dir.open_file("h.jsonl").is_err());
+        // Publishing over it replaces the link itself.
+        dir.publish("h.jsonl", b"line\n").unwrap();
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "x");
+        assert!(dir.open_file("h.jsonl").is_ok());
         rustix::fs::mkfifoat(&dir.fd, "f.jsonl", Mode::from_raw_mode(0o600)).unwrap();
         let e = dir.open_file("f.jsonl").unwrap_err();
         assert!(e.to_string().contains("FIFO"), "{e}");

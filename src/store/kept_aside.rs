@@ -3,12 +3,13 @@
 //! handle to it (see [`crate::files::private`]). The next start moves what waits there into
 //! the history.
 //!
-//! Moving is safe against every other knotless on the machine (each command moves kept
-//! sessions at its start, the prompt's `nudge` too): one mover at a time (a lock on the
-//! folder; the others skip), and each waiting file is claimed by renaming it to a private
-//! name before it is read, so a record appended meanwhile lands in a new file rather than
-//! in one about to be removed. A claimed file is removed only once every line in it is in
-//! the history; a line that cannot be read keeps its file (renamed `unreadable-…`).
+//! Each kept session is a file of its own, published whole (written under a hidden name,
+//! then renamed), so nothing is ever appended to a file a mover may be taking. Moving is
+//! safe against every other knotless on the machine (each command moves kept sessions at
+//! its start, the prompt's `nudge` too): one mover at a time (a lock on the folder; the
+//! others skip), and each waiting file is claimed by renaming it to a private name before
+//! it is read. A claimed file is removed only once every line in it is in the history; a
+//! line that cannot be read keeps its file (renamed `unreadable-…`).
 
 use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -46,8 +47,15 @@ pub fn keep(state_dir: &Path, record: &SessionRecord) -> Result<PathBuf, KeptAsi
     let dir = PrivateDir::open_or_create(&path)?;
     let mut line = serde_json::to_vec(record).expect("a SessionRecord always serialises");
     line.push(b'\n');
-    let name = machine::own_file(history::HISTORY_BASE);
-    dir.append(&name, &line)
+    // A file of its own for each session, so nothing ever appends to a file a mover may be
+    // taking: `history-<machine>-<id>.jsonl`.
+    let id = if history::is_valid_id(&record.id) {
+        record.id.clone()
+    } else {
+        history::new_id(jiff::Timestamp::now())
+    };
+    let name = format!("{}-{}-{id}.jsonl", history::HISTORY_BASE, machine::id());
+    dir.publish(&name, &line)
         .map_err(|source| KeptAsideError::Io {
             path: path.join(&name),
             source,
@@ -100,9 +108,16 @@ pub fn move_from(
         .filter(|n| n.starts_with(CLAIMED))
         .cloned()
         .collect();
+    // A session whose keeper was killed before it could publish it: whatever it holds is
+    // taken too (a cut-off line keeps its file).
+    let abandoned = |n: &String| {
+        n.starts_with('.')
+            && n.ends_with(".tmp")
+            && dir.age(n).is_some_and(|a| a >= history::ORPHAN_LOCK_AGE)
+    };
     for name in names
         .iter()
-        .filter(|n| machine::is_log_file(n, history::HISTORY_BASE))
+        .filter(|n| machine::is_log_file(n, history::HISTORY_BASE) || abandoned(n))
     {
         let to = format!("{CLAIMED}{}", history::new_id(jiff::Timestamp::now()));
         dir.rename(name, &to).map_err(fail)?;

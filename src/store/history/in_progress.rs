@@ -91,6 +91,7 @@ impl InProgress {
             path: dir.clone(),
             source,
         })?;
+        check_state(state_dir)?;
         let lock_path = dir.join(format!("{}.lock", record.id));
         let lock = lock_for_session(&lock_path, &record.id)?;
         let progress = InProgress {
@@ -272,6 +273,16 @@ pub struct Recovered {
     pub warnings: Vec<Warning>,
 }
 
+/// Refuses a state folder another user could write to (or swap): a snapshot planted there
+/// would be logged into the history as this user's session.
+fn check_state(state_dir: &Path) -> Result<(), HistoryError> {
+    #[cfg(unix)]
+    safe_file::private::check_safe(state_dir)?;
+    #[cfg(not(unix))]
+    let _ = state_dir;
+    Ok(())
+}
+
 /// Which snapshots of a folder this machine may recover, and whether it may tidy the
 /// folder (move unreadable snapshots aside, remove stale locks and temporary files).
 pub(crate) struct Scope<'a> {
@@ -300,6 +311,7 @@ fn ours_in_state(machine: Option<&str>) -> bool {
 /// record again and readers keep one. If the history cannot be written, the error is
 /// returned and the snapshots stay for next time.
 pub fn recover(state_dir: &Path, data_dir: &Path) -> Result<Recovered, HistoryError> {
+    check_state(state_dir)?;
     let scope = Scope {
         ours: &ours_in_state,
         tidy: true,
@@ -381,6 +393,21 @@ fn may_touch(json_path: &Path, scope: &Scope) -> bool {
     }
 }
 
+/// The owner of `path` when it is not this user.
+fn other_owner(path: &Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let uid = fs::symlink_metadata(path).ok()?.uid();
+        (uid != safe_file::private::own_uid()).then_some(uid)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
 pub(crate) fn recover_one(
     data_dir: &Path,
     dir: &Path,
@@ -392,6 +419,14 @@ pub(crate) fn recover_one(
     let lock_path = dir.join(format!("{id}.lock"));
     // Another machine's session: not even its lock is touched.
     if !may_touch(&json_path, scope) {
+        return Ok(());
+    }
+    // Another user's file could hold a forged record: never read into the history.
+    if let Some(uid) = other_owner(&json_path) {
+        out.warnings.push(in_progress_warning(
+            &json_path,
+            format!("it belongs to another user (uid {uid}); not recovered"),
+        ));
         return Ok(());
     }
     // The lock cannot be opened or tried: say so and leave the session alone.

@@ -93,6 +93,10 @@ pub enum HistoryError {
     BadId { id: String },
     #[error("the snapshot of session {expected} cannot be replaced by record {got}")]
     WrongSession { expected: String, got: String },
+    /// The state folder could be changed by another user (who could plant a snapshot).
+    #[cfg(unix)]
+    #[error("the state folder is not safe: {0}")]
+    Unsafe(#[from] crate::files::private::PrivateDirError),
 }
 
 impl HistoryError {
@@ -104,6 +108,8 @@ impl HistoryError {
             | HistoryError::InProgress { path, .. }
             | HistoryError::Busy { path, .. } => Some(path),
             HistoryError::BadId { .. } | HistoryError::WrongSession { .. } => None,
+            #[cfg(unix)]
+            HistoryError::Unsafe(_) => None,
         }
     }
 }
