@@ -55,4 +55,5 @@ mod remind;
 mod sound;
 mod state_folder;
 mod stats_period;
+mod syncthing;
 mod tui;
