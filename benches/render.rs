@@ -6,10 +6,11 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use knotless::app::{App, Env, Route};
+use knotless::app::{App, Init, Route};
 use knotless::library::Library;
 use knotless::model::config::ThemeName;
 use knotless::model::routine::Length;
+use knotless::model::settings::Flags;
 use knotless::store::paths::Paths;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -60,23 +61,28 @@ impl Fixture {
         }
     }
 
-    fn env(&self) -> Env {
-        let lib = Library::load(Some(&self.config));
+    fn init(&self) -> Init {
+        let mut lib = Library::load(Some(&self.config));
         assert!(lib.problems.is_empty(), "{:?}", lib.problems);
+        lib.config.get_ready = Duration::ZERO;
         let paths = Paths {
             config: Some(self.config.clone()),
             data: Some(self.data.clone()),
             state: Some(self.state.path().to_path_buf()),
         };
-        let mut env = Env::new(lib, paths, ThemeName::Calm, true);
-        env.get_ready = Duration::ZERO;
-        env
+        let flags = Flags {
+            quiet: true,
+            ..Flags::default()
+        };
+        let mut init = Init::new(lib, paths, flags);
+        init.theme = Some(ThemeName::Calm);
+        init
     }
 
-    fn app(&self, first: impl FnOnce(&Env) -> Route) -> App {
-        let env = self.env();
-        let route = first(&env);
-        App::new(env, route, self.t0)
+    fn app(&self, first: impl FnOnce(&Library) -> Route) -> App {
+        let init = self.init();
+        let route = first(&init.lib);
+        App::new(init, route, self.t0)
     }
 
     fn at(&self, secs: f64) -> Instant {
@@ -88,8 +94,8 @@ fn press(c: char) -> KeyEvent {
     KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
 }
 
-fn routine(env: &Env) -> knotless::model::routine::Routine {
-    env.lib.routine("bench-neck").unwrap().clone()
+fn routine(lib: &Library) -> knotless::model::routine::Routine {
+    lib.routine("bench-neck").unwrap().clone()
 }
 
 fn benches(c: &mut Criterion) {
@@ -120,7 +126,7 @@ fn benches(c: &mut Criterion) {
     screens.push(("player_pacer", player, f.at(7.3)));
 
     let breathing = f.app(|env| Route::Breathing {
-        pattern: env.lib.find_pattern("resonance").unwrap().clone(),
+        pattern: env.find_pattern("resonance").unwrap().clone(),
         length: Length::Time(Duration::from_secs(300)),
         pain_before: None,
     });

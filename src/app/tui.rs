@@ -18,7 +18,7 @@ use ratatui::crossterm::{cursor, execute, terminal};
 
 use std::sync::mpsc;
 
-use crate::app::{App, Env, summary};
+use crate::app::{App, summary};
 
 /// How long to sleep when nothing is scheduled: effectively forever, but finite so no
 /// instant arithmetic can overflow.
@@ -27,14 +27,18 @@ const IDLE: Duration = Duration::from_secs(24 * 3600);
 /// How often the loop looks for the history's figures while they are read.
 const READ_POLL: Duration = Duration::from_millis(20);
 
-/// Whether both ends are terminals, with a message saying what to do instead.
-pub fn check_terminal() -> Result<(), String> {
-    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
-        return Err(
-            "the app needs a terminal; for text output use `knotless list`, \
+/// The screen app was asked for without a terminal at both ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the app needs a terminal; for text output use `knotless list`, \
 `knotless show ROUTINE`, or `run`/`breathe` with --plain"
-                .into(),
-        );
+)]
+pub struct NotATerminal;
+
+/// Whether both ends are terminals (the error says what to do instead).
+pub fn check_terminal() -> Result<(), NotATerminal> {
+    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
+        return Err(NotATerminal);
     }
     Ok(())
 }
@@ -75,11 +79,11 @@ fn install_signal_thread(app: Arc<Mutex<App>>) -> io::Result<()> {
 }
 
 /// Runs the app until it quits. Right after the first frame is on screen, and again after
-/// the first frame that follows a saved session (`Env::history_changed`), `warm_up` runs and
+/// the first frame that follows a saved session (`App::take_history_change`), `warm_up` runs and
 /// the home screen's figures are read from the history on a thread of their own
 /// ([`summary::read`]), so neither start-up, nor the end of a session, nor a key, nor a
 /// signal ever waits for a long history.
-pub fn run(app: App, warm_up: fn(&mut Env)) -> io::Result<()> {
+pub fn run(app: App, warm_up: fn(&mut App)) -> io::Result<()> {
     let app = Arc::new(Mutex::new(app));
     install_signal_thread(app.clone())?;
     let mut term = ratatui::try_init()?;
@@ -99,7 +103,7 @@ pub fn run(app: App, warm_up: fn(&mut Env)) -> io::Result<()> {
 fn event_loop(
     term: &mut ratatui::DefaultTerminal,
     app: &Mutex<App>,
-    warm_up: fn(&mut Env),
+    warm_up: fn(&mut App),
 ) -> io::Result<()> {
     let mut dirty = true;
     let mut warmed = false;
@@ -113,7 +117,7 @@ fn event_loop(
             if let Some(rx) = &reading {
                 match rx.try_recv() {
                     Ok(figures) => {
-                        summary::apply(&mut a.env, figures);
+                        a.apply_summary(figures);
                         reading = None;
                         dirty = true;
                     }
@@ -138,16 +142,14 @@ fn event_loop(
                 term.draw(|f| a.render(f, now))?;
                 dirty = false;
             }
-            if a.env.bell_pending {
-                a.env.bell_pending = false;
+            if a.take_bell() {
                 let mut out = io::stdout();
                 let _ = out.write_all(b"\x07").and_then(|_| out.flush());
             }
-            if !warmed || a.env.history_changed {
+            if a.take_history_change() || !warmed {
                 warmed = true;
-                a.env.history_changed = false;
-                warm_up(&mut a.env);
-                let req = summary::request(&a.env);
+                warm_up(&mut a);
+                let req = a.summary_request();
                 let (tx, rx) = mpsc::channel();
                 std::thread::Builder::new()
                     .name("history".into())
@@ -233,7 +235,7 @@ fn edit_in_terminal(
     app: &Mutex<App>,
     query: &str,
 ) -> io::Result<()> {
-    let config = lock(app).env.paths.config.clone();
+    let config = lock(app).paths().config.clone();
     restore_terminal();
     EDITING.store(true, Ordering::SeqCst);
     let result = match config {

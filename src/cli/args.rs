@@ -1,6 +1,9 @@
 //! The command line: every command, flag and its help text (clap derive).
 
 use std::path::PathBuf;
+use std::time::Duration;
+
+use jiff::Timestamp;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -84,7 +87,7 @@ pub enum Command {
         pattern: Option<String>,
         /// How long, 1 to 20 minutes, e.g. 5m or "2m 30s" (ends on a whole breath)
         #[arg(long = "for", value_name = "DURATION", conflicts_with = "breaths", value_parser = breathing_for)]
-        length: Option<String>,
+        length: Option<Duration>,
         /// How many whole breaths (3 to 30)
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(
             crate::core::rules::BREATHING_MIN_BREATHS as i64..=crate::core::rules::BREATHING_MAX_BREATHS as i64))]
@@ -97,7 +100,7 @@ pub enum Command {
     List {
         /// Only this area (neck, shoulders, scalp, jaw, upper-back, hands-feet, breathing, mixed)
         #[arg(long, value_parser = area_arg)]
-        area: Option<String>,
+        area: Option<crate::model::routine::Area>,
         /// Print a JSON array instead of text
         #[arg(long)]
         json: bool,
@@ -124,10 +127,10 @@ pub enum Command {
     History {
         /// Only sessions after this: 30d, 2w, 2026-11-01, '3 days ago'
         #[arg(long, value_name = "WHEN", value_parser = when_arg)]
-        since: Option<String>,
+        since: Option<Timestamp>,
         /// Only sessions before this
         #[arg(long, value_name = "WHEN", value_parser = until_arg)]
-        until: Option<String>,
+        until: Option<Timestamp>,
         /// Only this routine (id)
         #[arg(long, value_name = "ID")]
         routine: Option<String>,
@@ -145,7 +148,7 @@ pub enum Command {
         period: PeriodArg,
         /// Instead of --period: only sessions after this (30d, 2026-11-01, '3 days ago')
         #[arg(long, value_name = "WHEN", value_parser = when_arg, conflicts_with = "period")]
-        since: Option<String>,
+        since: Option<Timestamp>,
         /// Print JSON instead of text
         #[arg(long)]
         json: bool,
@@ -162,10 +165,10 @@ pub enum Command {
         what: String,
         /// When it started: "yesterday 17:00", "3 days ago", 2026-11-20T09:30 (default: now)
         #[arg(long, value_name = "TIME", value_parser = at_arg)]
-        at: Option<String>,
+        at: Option<Timestamp>,
         /// How long it lasted, e.g. 60m
         #[arg(long, value_name = "DURATION", default_value = "60m", value_parser = logged_length)]
-        duration: String,
+        duration: Duration,
         /// A note to keep with it
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
@@ -174,7 +177,7 @@ pub enum Command {
     Report {
         /// Period to cover (default 90d)
         #[arg(long, value_name = "WHEN", default_value = "90d", value_parser = when_arg)]
-        since: String,
+        since: Timestamp,
         /// Compare headache days before and after this date instead of your first session
         #[arg(long, value_name = "DATE", value_parser = past_day)]
         started: Option<jiff::civil::Date>,
@@ -290,6 +293,13 @@ pub enum Command {
         #[arg(long, conflicts_with_all = ["at", "days"])]
         remove: bool,
     },
+    /// Print the not-medical-advice notice and the warning signs; --ack stops plain mode
+    /// printing it before every session
+    Notice {
+        /// Acknowledge it (as Enter does on the app's first screen)
+        #[arg(long)]
+        ack: bool,
+    },
     /// Print shell completions
     Completions {
         #[arg(value_enum)]
@@ -341,26 +351,47 @@ pub enum DaysFormat {
     Jsonl,
 }
 
+/// Why a flag's value was refused (bad usage: clap prints it with the usage line, exit 2).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ArgError {
+    #[error("write a day as today, yesterday or YYYY-MM-DD")]
+    Day,
+    #[error("{0} is in the future; answer for today or an earlier day")]
+    FutureDay(jiff::civil::Date),
+    #[error("{0} is before 2000; answer for a day since then")]
+    Before2000(jiff::civil::Date),
+    #[error("write a length up to a year, such as 3d, 12h or 1w, or \"off\"")]
+    Snooze,
+    #[error("write a time of day as HH:MM on the 24-hour clock, such as 18:00 or 7:30")]
+    Clock,
+    #[error("not a length between 1 second and 24 hours; write it like 60m, 1h 30m or 45 minutes")]
+    LoggedLength,
+    #[error("\"{0}\" is not a length between {min} and {max} minutes; write it like 5m, 90s or \"2m 30s\"",
+        min = crate::core::rules::BREATHING_MINUTES[0],
+        max = crate::core::rules::BREATHING_MAX_TIME.as_secs() / 60)]
+    BreathingLength(String),
+    #[error("unknown area; {0}")]
+    Area(String),
+    #[error(transparent)]
+    Days(#[from] crate::core::remind::DaysError),
+}
+
 /// `--date`: today, yesterday or YYYY-MM-DD, neither in the future nor before 2000 (a bad
 /// value is bad usage: exit 2).
-fn past_day(s: &str) -> Result<jiff::civil::Date, String> {
+fn past_day(s: &str) -> Result<jiff::civil::Date, ArgError> {
     let today = jiff::Zoned::now().date();
     let date = match s.trim() {
         "today" => today,
-        "yesterday" => today.yesterday().map_err(|e| e.to_string())?,
+        "yesterday" => today.yesterday().map_err(|_| ArgError::Day)?,
         other => other
             .parse::<jiff::civil::Date>()
-            .map_err(|_| "write a day as today, yesterday or YYYY-MM-DD".to_string())?,
+            .map_err(|_| ArgError::Day)?,
     };
     if date > today {
-        return Err(format!(
-            "{date} is in the future; answer for today or an earlier day"
-        ));
+        return Err(ArgError::FutureDay(date));
     }
     if date < crate::model::record::EARLIEST_DATE {
-        return Err(format!(
-            "{date} is before 2000; answer for a day since then"
-        ));
+        return Err(ArgError::Before2000(date));
     }
     Ok(date)
 }
@@ -378,72 +409,62 @@ pub enum Snooze {
     For(std::time::Duration),
 }
 
-fn parse_snooze(s: &str) -> Result<Snooze, String> {
+fn parse_snooze(s: &str) -> Result<Snooze, ArgError> {
     if s.trim().eq_ignore_ascii_case("off") {
         return Ok(Snooze::Off);
     }
     crate::library::parse_duration(s)
         .filter(|d| !d.is_zero() && d.as_secs() <= 366 * 24 * 3600)
         .map(Snooze::For)
-        .ok_or_else(|| "write a length up to a year, such as 3d, 12h or 1w, or \"off\"".into())
+        .ok_or(ArgError::Snooze)
 }
 
-fn parse_clock_arg(s: &str) -> Result<u16, String> {
+fn parse_clock_arg(s: &str) -> Result<u16, ArgError> {
     match s.split_once(':') {
         Some(("24", "00")) => None,
         _ => crate::model::config::parse_clock(s.trim()),
     }
-    .ok_or_else(|| {
-        "write a time of day as HH:MM on the 24-hour clock, such as 18:00 or 7:30".into()
-    })
+    .ok_or(ArgError::Clock)
 }
 
-fn parse_days(s: &str) -> Result<crate::core::remind::Weekdays, String> {
-    crate::core::remind::Weekdays::parse(s)
+fn parse_days(s: &str) -> Result<crate::core::remind::Weekdays, ArgError> {
+    Ok(crate::core::remind::Weekdays::parse(s)?)
 }
 
-// Flag values are checked as they are parsed, so a bad one is bad usage (exit 2) with clap's
-// usage line, and the command itself never sees it. Each returns the text as written.
+// Flag values are read once, as they are parsed, into the values the commands use: a bad
+// one is bad usage (exit 2) with clap's usage line, and the command never sees text.
 
 /// `--since` and the like: any form `core::when::parse_when` reads.
-fn when_arg(s: &str) -> Result<String, String> {
-    crate::core::when::parse_when(s, &jiff::Zoned::now()).map(|_| s.to_string())
+fn when_arg(s: &str) -> Result<Timestamp, crate::core::when::WhenError> {
+    crate::core::when::parse_when(s, &jiff::Zoned::now())
 }
 
 /// `--until`: as `--since`, a bare date meaning the end of that day.
-fn until_arg(s: &str) -> Result<String, String> {
-    crate::core::when::parse_until(s, &jiff::Zoned::now()).map(|_| s.to_string())
+fn until_arg(s: &str) -> Result<Timestamp, crate::core::when::WhenError> {
+    crate::core::when::parse_until(s, &jiff::Zoned::now())
 }
 
 /// `log --at`.
-fn at_arg(s: &str) -> Result<String, String> {
-    crate::core::when::parse_at(s, &jiff::Zoned::now()).map(|_| s.to_string())
+fn at_arg(s: &str) -> Result<Timestamp, crate::core::when::WhenError> {
+    crate::core::when::parse_at(s, &jiff::Zoned::now())
 }
 
 /// `log --duration`: 1 second to 24 hours.
-fn logged_length(s: &str) -> Result<String, String> {
+fn logged_length(s: &str) -> Result<Duration, ArgError> {
     crate::library::parse_duration(s)
-        .filter(|d| !d.is_zero() && *d <= std::time::Duration::from_secs(24 * 3600))
-        .map(|_| s.to_string())
-        .ok_or_else(|| {
-            "not a length between 1 second and 24 hours; write it like 60m, 1h 30m or 45 minutes"
-                .to_string()
-        })
+        .filter(|d| !d.is_zero() && *d <= crate::core::rules::LOGGED_MAX)
+        .ok_or(ArgError::LoggedLength)
 }
 
 /// `breathe --for`: within the content guide's range (`core::rules`).
-fn breathing_for(s: &str) -> Result<String, String> {
-    crate::app::plain::breathing_length(Some(s), None).map(|_| s.to_string())
+fn breathing_for(s: &str) -> Result<Duration, ArgError> {
+    crate::library::parse_duration(s)
+        .filter(|d| crate::core::rules::breathing_time_allowed(*d))
+        .ok_or_else(|| ArgError::BreathingLength(s.to_string()))
 }
 
 /// `list --area`: one of the area names.
-fn area_arg(s: &str) -> Result<String, String> {
+fn area_arg(s: &str) -> Result<crate::model::routine::Area, ArgError> {
     use crate::model::routine::Area;
-    match Area::parse(s) {
-        Some(_) => Ok(s.to_string()),
-        None => Err(format!(
-            "unknown area; {}",
-            crate::library::diag::suggest(s, &Area::names())
-        )),
-    }
+    Area::parse(s).ok_or_else(|| ArgError::Area(crate::library::diag::suggest(s, &Area::names())))
 }

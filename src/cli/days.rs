@@ -70,7 +70,8 @@ pub fn describe(a: &DayAnswer) -> String {
 
 /// What `day yes|no` was given.
 pub struct DayFlags {
-    pub answer: YesNo,
+    /// Absent only with `--ask`.
+    pub answer: Option<YesNo>,
     pub date: Option<Date>,
     pub migraine: bool,
     pub worst: Option<Intensity>,
@@ -81,7 +82,7 @@ pub struct DayFlags {
 /// migraine label or an intensity above none contradicts itself: bad usage, exit 2.
 pub fn day_cmd(data: &Path, flags: DayFlags, out: &mut dyn Write) -> Result<ExitCode, UserError> {
     let now = Zoned::now();
-    let headache = flags.answer == YesNo::Yes;
+    let headache = flags.answer.ok_or("say yes or no, or use --ask")? == YesNo::Yes;
     let worst = flags.worst;
     if !headache && (flags.migraine || worst.is_some_and(|w| w != Intensity::None)) {
         eprintln!(
@@ -415,5 +416,34 @@ pub fn write_markdown(out: &mut dyn Write, s: &DaysSummary) -> io::Result<()> {
 pub struct StatsJson<'a> {
     #[serde(flatten)]
     pub stats: &'a crate::core::stats::Stats,
-    pub headache_days: &'a DaysSummary,
+    /// `null` when the day log could not be read.
+    pub headache_days: Option<&'a DaysSummary>,
+}
+
+/// `knotless day yes|no` or `day --ask`.
+pub fn day(
+    paths: &crate::store::paths::Paths,
+    flags: DayFlags,
+    ask: bool,
+    out: &mut dyn Write,
+) -> crate::cli::Outcome {
+    let data = crate::cli::data_dir(paths)?;
+    if ask {
+        let now = Zoned::now();
+        let echo = !std::io::IsTerminal::is_terminal(&io::stdin());
+        ask_cmd(data, &now, &mut io::stdin().lock(), echo, out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    Ok(day_cmd(data, flags, out)?)
+}
+
+/// `knotless days`: every answered day, oldest first.
+pub fn days(
+    paths: &crate::store::paths::Paths,
+    format: DaysFormat,
+    out: &mut dyn Write,
+) -> crate::cli::Outcome {
+    let log = load_days(crate::cli::data_dir(paths)?)?;
+    write_days(out, &log, format)?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -3,6 +3,7 @@
 
 use std::io::{self, Write};
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use serde::Serialize;
 
@@ -11,6 +12,7 @@ use crate::library::Library;
 use crate::library::diag::Diagnostic;
 use crate::model::format::{fmt_clock, fmt_length};
 use crate::model::routine::{Area, Length, Routine, Sides, Source};
+use crate::store::paths::Paths;
 
 const WIDTH: usize = 78;
 
@@ -435,4 +437,46 @@ pub fn pick_numbered<'a>(
             choices.len()
         )),
     }
+}
+
+/// `knotless list [--area AREA] [--json]`.
+pub fn list_cmd(
+    paths: &Paths,
+    area: Option<Area>,
+    json: bool,
+    out: &mut dyn Write,
+) -> crate::cli::Outcome {
+    let lib = crate::cli::load_library(paths);
+    if json {
+        list_json(&lib, area, out)?;
+    } else {
+        list(&lib, area, out)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `knotless show ROUTINE`.
+pub fn show_cmd(paths: &Paths, query: &str, out: &mut dyn Write) -> crate::cli::Outcome {
+    let lib = crate::cli::load_library(paths);
+    let r = find_routine(&lib, query)?;
+    show(&lib, &r, out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `knotless check [PATH...]`: exit 1 when a file has a problem.
+pub fn check_cmd(paths: &Paths, files: &[PathBuf], out: &mut dyn Write) -> crate::cli::Outcome {
+    let lib = Library::load(paths.config_dir());
+    let ok = check(&lib, files, out)?;
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `knotless patterns`.
+pub fn patterns_cmd(paths: &Paths, out: &mut dyn Write) -> crate::cli::Outcome {
+    let lib = crate::cli::load_library(paths);
+    patterns(&lib, out)?;
+    Ok(ExitCode::SUCCESS)
 }

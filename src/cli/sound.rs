@@ -122,3 +122,14 @@ fn where_(f: &find::Found) -> String {
 fn names<'a>(it: impl Iterator<Item = &'a str>) -> String {
     it.collect::<Vec<_>>().join(", ")
 }
+
+/// `knotless sound test`.
+pub fn test_cmd(
+    g: &crate::cli::args::Global,
+    paths: &crate::store::paths::Paths,
+    out: &mut dyn Write,
+) -> crate::cli::Outcome {
+    let lib = crate::cli::load_library(paths);
+    test(&lib, g.quiet, out)?;
+    Ok(std::process::ExitCode::SUCCESS)
+}

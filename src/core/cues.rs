@@ -390,18 +390,12 @@ pub struct Cues {
     opts: CueOptions,
     lens: SpeechLengths,
     queue: VecDeque<Timed>,
-    muted: bool,
 }
 
 impl Cues {
     pub fn new(session: &Session, now: Instant, opts: CueOptions, lens: SpeechLengths) -> Cues {
         let queue = plan(session, now, opts, &lens).into();
-        Cues {
-            opts,
-            lens,
-            queue,
-            muted: false,
-        }
+        Cues { opts, lens, queue }
     }
 
     pub fn options(&self) -> CueOptions {
@@ -416,7 +410,14 @@ impl Cues {
     /// After the session reported `events` at `now`: the cues to sound now. Cues the old
     /// plan had due by `now` come first (a control may have moved the session past them);
     /// then, if the events were a control, the session is planned afresh from `now`.
-    pub fn react(&mut self, session: &Session, events: &[Event], now: Instant) -> Vec<Cue> {
+    /// While `muted`, the cues that fall due are dropped, not saved up for later.
+    pub fn react(
+        &mut self,
+        session: &Session,
+        events: &[Event],
+        now: Instant,
+        muted: bool,
+    ) -> Vec<Cue> {
         let mut fired = self.take_due(now);
         if events.iter().any(replans) {
             let fresh = plan(session, now, self.opts, &self.lens);
@@ -424,39 +425,31 @@ impl Cues {
             self.queue = fresh.into_iter().filter(|t| !fired.contains(t)).collect();
             fired.extend(self.take_due(now));
         }
-        if self.muted {
+        if muted {
             return Vec::new();
         }
         fired.into_iter().map(|t| t.cue).collect()
     }
 
-    /// When the next cue is due; `None` when muted or nothing is planned.
-    pub fn next_at(&self) -> Option<Instant> {
-        if self.muted {
+    /// When the next cue is due; `None` when nothing is planned, or while `muted` (nothing
+    /// will sound, so there is nothing to wake up for).
+    pub fn next_at(&self, muted: bool) -> Option<Instant> {
+        if muted {
             return None;
         }
         self.queue.front().map(|t| t.at)
     }
 
-    /// `m`: while muted nothing sounds; cues that fall due meanwhile are dropped, not saved up.
-    pub fn set_muted(&mut self, muted: bool, now: Instant) {
-        if self.muted && !muted {
-            while self.queue.front().is_some_and(|t| t.at < now) {
-                self.queue.pop_front();
-            }
-        }
-        self.muted = muted;
+    /// Drops the cues due by `now` without sounding them: the sound comes back on (`m`),
+    /// and what fell due while it was off is not played late.
+    pub fn skip_due(&mut self, now: Instant) {
+        self.take_due(now);
     }
 
-    pub fn is_muted(&self) -> bool {
-        self.muted
-    }
-
-    /// Everything still planned, with its instant (nothing when muted): the session is
-    /// over and its screen is closing; the runner sounds these when due.
+    /// Everything still planned, with its instant: the session is over and its screen is
+    /// closing; the sound performer sounds these when due.
     pub fn drain(&mut self) -> impl Iterator<Item = Timed> + '_ {
-        let muted = self.muted;
-        self.queue.drain(..).filter(move |_| !muted)
+        self.queue.drain(..)
     }
 
     fn take_due(&mut self, now: Instant) -> Vec<Timed> {

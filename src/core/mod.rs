@@ -8,6 +8,7 @@ pub mod cues;
 pub mod days;
 pub mod effect;
 pub mod hook_facts;
+pub mod notice;
 pub mod nudge;
 pub mod remind;
 pub mod rules;

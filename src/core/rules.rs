@@ -29,6 +29,15 @@ const FOUR_SEVEN_EIGHT_MAX: u32 = 4;
 /// content guide's doses run from a 1-minute box-breathing round to a 20-minute resonance
 /// session, and from 3 breaths to about 30. The breathing screen offers exactly these
 /// choices; `breathe --for` and `--breaths` accept anything between the first and last.
+/// The longest session `knotless log` records (one done elsewhere).
+pub const LOGGED_MAX: Duration = Duration::from_secs(24 * 3600);
+
+/// How long `breathe` runs when no length is given.
+pub const BREATHING_DEFAULT_TIME: Duration = Duration::from_secs(5 * 60);
+
+/// The pattern `breathe` and the breathing screen start with.
+pub const BREATHING_DEFAULT_PATTERN: &str = "extended-exhale";
+
 pub const BREATHING_MINUTES: [u64; 7] = [1, 2, 3, 5, 10, 15, 20];
 pub const BREATHING_BREATHS: [u32; 7] = [3, 4, 6, 9, 12, 18, 30];
 pub const BREATHING_MIN_TIME: Duration = Duration::from_secs(BREATHING_MINUTES[0] * 60);

@@ -255,6 +255,9 @@ pub struct Session {
     clock: Instant,
     finished_at: Option<Instant>,
     outcome: Option<Outcome>,
+    /// How many stages have begun after the first, counting a restart or a step back as a
+    /// new beginning: a text view compares it to say each new stage once.
+    visits: u64,
 }
 
 impl Session {
@@ -399,6 +402,7 @@ impl Session {
             clock: now,
             finished_at: None,
             outcome: None,
+            visits: 0,
         };
         if session.stages.is_empty() {
             // A routine without steps has nothing to run; it is over before it starts.
@@ -585,6 +589,12 @@ impl Session {
 
     /// A snapshot to draw at `now`. Call [`Session::update`] first so a passed deadline
     /// has moved the session on; `view` itself never changes anything.
+    /// How many stages have begun since the first (a restart or a step back counts): a
+    /// view that describes each stage once compares it with the last it described.
+    pub fn stage_visits(&self) -> u64 {
+        self.visits
+    }
+
     pub fn view(&self, now: Instant) -> View<'_> {
         let now = now.max(self.clock);
         let step_count = self.routine.steps.len();
@@ -885,6 +895,7 @@ impl Session {
         self.leave(at);
         if pos < self.stages.len() {
             self.enter(pos, at);
+            self.visits += 1;
             events.push(Event::StageStarted {
                 stage: self.stage_info(),
                 cause,

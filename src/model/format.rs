@@ -160,6 +160,14 @@ impl<W: std::io::Write> SafeWriter<W> {
         }
     }
 
+    /// Writes `bytes` as they are, past the neutraliser: only for a control the program
+    /// itself means to send (plain mode's bell), never for text from a file.
+    pub fn write_raw(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        std::io::Write::flush(self)?;
+        self.inner.write_all(bytes)?;
+        self.inner.flush()
+    }
+
     /// Writes `text`; true when a final `\r` was held back (see [`SafeWriter::write`]).
     fn emit(&mut self, text: &str) -> std::io::Result<bool> {
         // A carriage return at the very end may be the first half of "\r\n".

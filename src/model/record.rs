@@ -194,6 +194,20 @@ pub struct Amendment {
     pub note: Option<String>,
 }
 
+impl Amendment {
+    /// The rating and note given after session `id`, at the wall-clock time `at`.
+    pub fn after(id: &str, pain_after: Option<u8>, note: Option<String>, at: &jiff::Zoned) -> Self {
+        Amendment {
+            v: VERSION,
+            amends: id.to_string(),
+            at: Stamp::new(at.timestamp(), at.time_zone()),
+            pain_before: None,
+            pain_after,
+            note,
+        }
+    }
+}
+
 /// Seconds as stored: rounded to the millisecond so files stay readable.
 pub fn secs(d: std::time::Duration) -> f64 {
     (d.as_secs_f64() * 1000.0).round() / 1000.0

@@ -121,7 +121,7 @@ impl Before {
     /// described by what it will do (skip, or start with the marked value), and "migraine
     /// now" only where there is a gentler routine to offer.
     fn shown(&self, ctx: &Ctx) -> impl Fn(Act) -> bool + use<> {
-        let ask = ctx.ask_ratings;
+        let ask = ctx.settings.ask_ratings;
         let marked = matches!(&self.stage, Stage::Asking(r) if r.marked.is_some());
         let gentle = self.offers_gentle(ctx);
         move |a| match a {
@@ -194,7 +194,7 @@ impl Before {
                 if tall {
                     question.push(Line::raw(""));
                 }
-                if ctx.ask_ratings {
+                if ctx.settings.ask_ratings {
                     question.push(Line::styled("How is your head right now?", t.title));
                     question.push(rating.scale(t));
                     if tall {
@@ -329,7 +329,7 @@ impl Screen for Before {
         let Stage::Asking(rating) = &mut self.stage else {
             return stay();
         };
-        if !ctx.ask_ratings {
+        if !ctx.settings.ask_ratings {
             return stay();
         }
         match rating.handle_key(key) {

@@ -16,7 +16,6 @@ use crate::core::rules::{cap_for_pattern, caution_for};
 use crate::model::routine::{Length, Pattern};
 use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
 
-pub const DEFAULT_PATTERN: &str = "extended-exhale";
 use crate::core::rules::{BREATHING_BREATHS as BREATHS, BREATHING_MINUTES as MINUTES};
 /// What a key does on the breathing setup.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,7 +68,7 @@ impl Setup {
             .lib
             .patterns
             .iter()
-            .position(|p| p.id == DEFAULT_PATTERN)
+            .position(|p| p.id == crate::core::rules::BREATHING_DEFAULT_PATTERN)
             .unwrap_or(0);
         Setup {
             selected,
@@ -221,7 +220,7 @@ impl Screen for Setup {
             Some(Act::Unit) => self.by_breaths = !self.by_breaths,
             Some(Act::Start) => {
                 if let (Some(p), Some(len)) = (self.pattern(ctx).cloned(), self.length(ctx)) {
-                    return go(Nav::Replace(first_route(p, len, ctx.ask_ratings)));
+                    return go(Nav::Replace(first_route(p, len, ctx.settings.ask_ratings)));
                 }
             }
             Some(Act::Back) => return go(Nav::Back),

@@ -10,12 +10,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{Ctx, Effect, Nav, Screen, Update, go, stay};
+use super::{Ctx, Effect, Nav, Screen, StoreEffect, Update, go, stay};
 use crate::model::day::DayEntry;
 use crate::model::format::fmt_clock_secs;
-use crate::model::record::{
-    Amendment, Outcome, SessionRecord, Stamp, StepRecord, StepStatus, VERSION,
-};
+use crate::model::record::{Amendment, Outcome, SessionRecord, StepRecord, StepStatus};
 use crate::ui::rating::{Answer, Rating};
 use crate::ui::{Binding, KeyHelp, also, described, key, lookup, row};
 
@@ -101,7 +99,7 @@ pub struct Finish {
 
 impl Finish {
     pub fn new(record: SessionRecord, problem: Option<String>, ctx: &Ctx) -> Finish {
-        let stage = if ctx.ask_ratings {
+        let stage = if ctx.settings.ask_ratings {
             Stage::Rating(Rating::default())
         } else {
             Stage::Note
@@ -122,7 +120,7 @@ impl Finish {
 
     /// After the rating: the offer to mark today, when it applies, else the note.
     fn after_rating(&self, ctx: &Ctx) -> Stage {
-        let today = (ctx.wall)().date();
+        let today = ctx.now.date();
         let offer = self.record.pain_before.is_some_and(|p| p > 0)
             && ctx
                 .days
@@ -140,20 +138,13 @@ impl Finish {
         if self.pain_after.is_none() && note.is_empty() {
             return Vec::new();
         }
-        let wall = (ctx.wall)();
-        let amendment = Amendment {
-            v: VERSION,
-            amends: self.record.id.clone(),
-            at: Stamp::new(wall.timestamp(), wall.time_zone()),
-            pain_before: None,
-            pain_after: self.pain_after,
-            note: (!note.is_empty()).then(|| note.to_string()),
-        };
+        let note = (!note.is_empty()).then(|| note.to_string());
+        let amendment = Amendment::after(&self.record.id, self.pain_after, note, ctx.now);
         self.record.pain_after = self.pain_after.or(self.record.pain_after);
         if let Some(n) = &amendment.note {
             self.record.note = Some(n.clone());
         }
-        vec![Effect::Amend(amendment)]
+        vec![StoreEffect::Amend(amendment).into()]
     }
 
     /// One row per step, and whether the step was done in full.
@@ -445,12 +436,12 @@ impl Screen for Finish {
                 Some(Act::MarkDay) => {
                     self.stage = Stage::Note;
                     let entry = DayEntry {
-                        date: (ctx.wall)().date(),
+                        date: ctx.now.date(),
                         headache: true,
                         worst: None,
                         meds: None,
                     };
-                    (Nav::Stay, vec![Effect::AnswerDay(entry)])
+                    (Nav::Stay, vec![StoreEffect::AnswerDay(entry).into()])
                 }
                 Some(Act::NotNow) => {
                     self.stage = Stage::Note;

@@ -224,7 +224,7 @@ impl History {
             area: None,
             routine: None,
             period: Period::All,
-            now: (ctx.wall)(),
+            now: ctx.now.clone(),
             skipped: Vec::new(),
             problem: None,
         }
@@ -685,7 +685,7 @@ impl SessionDetail {
     pub fn new(record: SessionRecord, ctx: &Ctx) -> SessionDetail {
         SessionDetail {
             record,
-            tz: (ctx.wall)().time_zone().clone(),
+            tz: ctx.now.time_zone().clone(),
             scroll: 0,
         }
     }

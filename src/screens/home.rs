@@ -10,7 +10,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
-use super::{Ctx, DayState, DoneInfo, Effect, Nav, Route, Screen, Update, go, stay};
+use super::{
+    AppEffect, Ctx, DayState, DoneInfo, Nav, Route, Screen, StoreEffect, Update, go, stay,
+};
 use crate::model::day::{DayEntry, Intensity, Meds};
 use crate::model::format::{fmt_clock, fmt_length};
 use crate::model::routine::{Area, Routine, Sides};
@@ -283,7 +285,7 @@ impl Home {
             lines.push(Line::styled(text, t.caution));
         }
         if let Some(days) = ctx.days {
-            let today = (ctx.wall)().date();
+            let today = ctx.now.date();
             if let Some(date) = days.ask {
                 lines.push(Line::styled(
                     format!(" Headache {}?  y yes · n no", day_word(date, today)),
@@ -486,7 +488,7 @@ impl Home {
 
 /// What `e` on a file that did not load does: edit it when it is a routine file (by its
 /// name, which `edit` finds even though it did not load), else say where to fix it.
-fn edit_problem(file: &str) -> Effect {
+fn edit_problem(file: &str) -> AppEffect {
     let path = std::path::Path::new(file);
     let in_routines = path
         .parent()
@@ -494,9 +496,9 @@ fn edit_problem(file: &str) -> Effect {
         .is_some_and(|d| d == "routines");
     match path.file_stem().and_then(|s| s.to_str()) {
         Some(stem) if in_routines && path.extension().is_some_and(|x| x == "toml") => {
-            Effect::EditRoutine(stem.to_string())
+            AppEffect::EditRoutine(stem.to_string())
         }
-        _ => Effect::Status(format!(
+        _ => AppEffect::Status(format!(
             "Open {file} in your editor to fix it, then press r."
         )),
     }
@@ -528,7 +530,7 @@ fn two_ends(left: &str, right: &str, w: usize) -> String {
 
 /// "Sunday", "yesterday", "3 Nov": how long ago, in words a person uses.
 fn when(last: jiff::Timestamp, ctx: &Ctx) -> String {
-    let now = (ctx.wall)();
+    let now = ctx.now;
     let tz = now.time_zone().clone();
     let then = last.to_zoned(tz).date();
     let today = now.date();
@@ -745,15 +747,15 @@ impl Screen for Home {
             Some(Act::Edit) => match self.selected_row(ctx) {
                 Some(Row::Routine(i)) => {
                     let id = ctx.lib.routines[i].id.clone();
-                    return (Nav::Stay, vec![Effect::EditRoutine(id)]);
+                    return (Nav::Stay, vec![AppEffect::EditRoutine(id).into()]);
                 }
                 Some(Row::Problem(pi)) => {
                     let files = ctx.lib.problem_files();
-                    return (Nav::Stay, vec![edit_problem(files[pi].0)]);
+                    return (Nav::Stay, vec![edit_problem(files[pi].0).into()]);
                 }
                 _ => {}
             },
-            Some(Act::Reread) => return (Nav::Stay, vec![Effect::ReloadFiles]),
+            Some(Act::Reread) => return (Nav::Stay, vec![AppEffect::ReloadFiles.into()]),
             Some(Act::ShowProblems) => {
                 self.filter.clear();
                 if let Some(i) = self
@@ -772,7 +774,7 @@ impl Screen for Home {
                         worst: None,
                         meds: None,
                     };
-                    return (Nav::Stay, vec![Effect::AnswerDay(entry)]);
+                    return (Nav::Stay, vec![StoreEffect::AnswerDay(entry).into()]);
                 }
             }
             Some(act @ (Act::DayWorst | Act::DayMeds)) => {
@@ -782,7 +784,7 @@ impl Screen for Home {
                     } else {
                         e.meds = Some(Meds::next(e.meds));
                     }
-                    return (Nav::Stay, vec![Effect::AnswerDay(e)]);
+                    return (Nav::Stay, vec![StoreEffect::AnswerDay(e).into()]);
                 }
             }
             Some(Act::DetailDown) => {

@@ -17,17 +17,17 @@ pub mod player;
 pub mod stats;
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
-pub use crate::core::effect::Effect;
+pub use crate::core::effect::{AppEffect, Effect, SoundEffect, StoreEffect};
 use crate::library::Library;
-use crate::model::config::Motion;
 use crate::model::record::SessionRecord;
 use crate::model::routine::{Length, Pattern, Routine};
+use crate::model::settings::Settings;
 use crate::ui::KeyHelp;
 use crate::ui::theme::Theme;
 
@@ -38,16 +38,15 @@ pub fn system_wall_clock() -> jiff::Zoned {
     jiff::Zoned::now()
 }
 
-/// What every screen may read: the library, the settings, and what the app knows of the
-/// history. Nothing in it can be changed by a screen; changes go through effects.
+/// What every screen may read: the library, the settings, what the app knows of the
+/// history, and the wall clock read once for this key, wake-up or frame. Nothing in it can
+/// be changed by a screen; changes go through effects.
 #[derive(Clone, Copy)]
 pub struct Ctx<'a> {
     pub lib: &'a Library,
+    pub settings: &'a Settings,
     pub theme: &'a Theme,
-    pub motion: Motion,
-    pub ask_ratings: bool,
-    pub get_ready: Duration,
-    pub weekly_goal: u32,
+    /// Sound is muted (`m`).
     pub muted: bool,
     /// A one-line message for the footer until the next key (e.g. a save failure).
     pub status: Option<&'a str>,
@@ -58,7 +57,8 @@ pub struct Ctx<'a> {
     /// What the day log says for home's "Headache today?" and the finish screen's offer;
     /// `None` until it has been read (after the first frame) or when turned off.
     pub days: Option<&'a DayState>,
-    pub wall: WallClock,
+    /// The wall clock now: screens never read the clock themselves.
+    pub now: &'a jiff::Zoned,
 }
 
 /// The day log as home and the finish screen need it.
@@ -178,7 +178,7 @@ pub trait Screen: Send {
         Vec::new()
     }
     /// The terminal is being suspended (Ctrl-Z): pause anything that runs.
-    fn suspend(&mut self, _now: Instant) -> Vec<Effect> {
+    fn suspend(&mut self, _now: Instant, _ctx: &Ctx) -> Vec<Effect> {
         Vec::new()
     }
     /// Called when this screen is shown again after the one above it closed.

@@ -14,7 +14,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget};
 
-use super::{Ctx, Effect, Nav, Route, Screen, Update};
+use super::{Ctx, Effect, Nav, Route, Screen, SoundEffect, StoreEffect, Update};
 use crate::core::breath::PacerState;
 use crate::core::run::Run;
 use crate::core::session::{self, Event, StageKind, Upcoming};
@@ -112,6 +112,25 @@ impl Player {
         }
     }
 
+    /// The same screen for a front end that draws no shape (plain mode): it wakes for
+    /// the phase words, never for the shape's sizes.
+    pub fn without_shape(run: Run) -> Player {
+        Player {
+            pacer_levels: 1,
+            ..Player::new(run)
+        }
+    }
+
+    /// The session it runs.
+    pub fn run(&self) -> &Run {
+        &self.run
+    }
+
+    /// Whether it is asking "stop now?" (after `q` or Esc).
+    pub fn asking_to_stop(&self) -> bool {
+        self.confirm_stop
+    }
+
     /// Which rows of the key table apply now: the pause and mute rows say what pressing
     /// them would do; a breathing exercise has no steps to skip, go back to or restart
     /// (ending it asks first, with `q`), and its `+`/`-` move whole breaths.
@@ -130,15 +149,14 @@ impl Player {
     }
 
     /// What the session's events ask for; at the end, the finish screen.
-    fn react(&mut self, events: Vec<Event>, now: Instant) -> Update {
-        let effects = self.run.react(&events, now);
+    fn react(&mut self, events: Vec<Event>, now: Instant, muted: bool) -> Update {
+        let effects = self.run.react(&events, now, muted);
         let nav = effects
             .iter()
-            .find_map(|e| match e {
-                Effect::Save(record) => Some(Nav::Replace(Route::Finish(Box::new(record.clone())))),
-                _ => None,
-            })
-            .unwrap_or(Nav::Stay);
+            .find_map(Effect::saved_record)
+            .map_or(Nav::Stay, |record| {
+                Nav::Replace(Route::Finish(Box::new(record.clone())))
+            });
         (nav, effects)
     }
 
@@ -279,7 +297,8 @@ impl Player {
         let (word, shape, art_area) = pacer_row(area, rest);
         let art_fits = art.filter(|a| art_fits(a, area, rest, word, shape));
         render_word(frame, word, ctx, p, v.paused);
-        Shape::new(p, shape, ctx.motion, t.pacer, t.todo).render(shape, frame.buffer_mut());
+        Shape::new(p, shape, ctx.settings.motion, t.pacer, t.todo)
+            .render(shape, frame.buffer_mut());
         if let Some(a) = art_fits {
             draw_art(
                 frame,
@@ -444,7 +463,8 @@ impl Player {
             ]),
             b.word,
         );
-        Shape::new(p, b.shape, ctx.motion, t.pacer, t.todo).render(b.shape, frame.buffer_mut());
+        Shape::new(p, b.shape, ctx.settings.motion, t.pacer, t.todo)
+            .render(b.shape, frame.buffer_mut());
         // A tall window's spare rows go to a larger, quiet count of the time left rather
         // than to a larger shape.
         if let Some(big) = b.big {
@@ -800,9 +820,9 @@ impl Screen for Player {
     fn layout(&mut self, area: Rect, now: Instant, ctx: &Ctx) {
         let area = readable(area);
         let v = self.run.session.view(now);
-        self.pacer_levels = self
-            .pacer_area(area, ctx, &v)
-            .map_or(1, |shape| crate::ui::pacer::wake_levels(shape, ctx.motion));
+        self.pacer_levels = self.pacer_area(area, ctx, &v).map_or(1, |shape| {
+            crate::ui::pacer::wake_levels(shape, ctx.settings.motion)
+        });
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, now: Instant) {
@@ -842,7 +862,7 @@ impl Screen for Player {
                 }
                 _ => Vec::new(),
             };
-            return self.react(events, now);
+            return self.react(events, now, ctx.muted);
         }
         let shown = self.shown(ctx.muted);
         let session = &mut self.run.session;
@@ -854,8 +874,15 @@ impl Screen for Player {
             Some(Act::More | Act::MoreBreath) => session.add_time(now),
             Some(Act::Less | Act::LessBreath) => session.remove_time(now),
             Some(Act::Mute | Act::Unmute) => {
-                self.run.set_muted(!ctx.muted, now);
-                return (Nav::Stay, vec![Effect::ToggleMute]);
+                let muted = !ctx.muted;
+                if !muted {
+                    self.run.unmuted(now);
+                }
+                let effects = vec![
+                    SoundEffect::SetMuted(muted).into(),
+                    StoreEffect::RememberMuted(muted).into(),
+                ];
+                return (Nav::Stay, effects);
             }
             Some(Act::AskStop) => {
                 let mut events = session.update(now);
@@ -866,18 +893,18 @@ impl Screen for Player {
             }
             _ => Vec::new(),
         };
-        self.react(events, now)
+        self.react(events, now, ctx.muted)
     }
 
-    fn tick(&mut self, now: Instant, _ctx: &Ctx) -> Update {
+    fn tick(&mut self, now: Instant, ctx: &Ctx) -> Update {
         let events = self.run.session.update(now);
-        self.react(events, now)
+        self.react(events, now, ctx.muted)
     }
 
     /// The next visible change, cue or timed checkpoint, whichever comes first
     /// (`Run::next_deadline`).
-    fn deadline(&self, now: Instant, _ctx: &Ctx) -> Option<Instant> {
-        self.run.next_deadline(now, self.pacer_levels)
+    fn deadline(&self, now: Instant, ctx: &Ctx) -> Option<Instant> {
+        self.run.next_deadline(now, self.pacer_levels, ctx.muted)
     }
 
     fn keys(&self, ctx: &Ctx) -> Vec<KeyHelp> {
@@ -889,22 +916,22 @@ impl Screen for Player {
 
     fn shutdown(&mut self, now: Instant, _ctx: &Ctx) -> Vec<Effect> {
         if self.run.session.is_finished() {
-            return vec![Effect::Save(self.run.record(now))];
+            return vec![StoreEffect::Save(self.run.record(now)).into()];
         }
         // Stopped like any other end: the record, and the session_end hook.
         let events = self.run.session.stop(now);
-        let mut effects = self.run.react(&events, now);
         // Quitting makes no sound: no end chime, no bell.
-        effects.retain(|e| !matches!(e, Effect::Cue(_) | Effect::Ring));
-        if !effects.iter().any(|e| matches!(e, Effect::Save(_))) {
-            effects.push(Effect::Save(self.run.record(now)));
+        let mut effects = self.run.react(&events, now, true);
+        effects.retain(|e| !matches!(e, Effect::Sound(_)));
+        if !effects.iter().any(|e| e.saved_record().is_some()) {
+            effects.push(StoreEffect::Save(self.run.record(now)).into());
         }
         effects
     }
 
-    fn suspend(&mut self, now: Instant) -> Vec<Effect> {
+    fn suspend(&mut self, now: Instant, ctx: &Ctx) -> Vec<Effect> {
         let events = self.run.session.pause(now);
-        self.run.react(&events, now)
+        self.run.react(&events, now, ctx.muted)
     }
 
     fn session(&self) -> Option<&crate::core::session::Session> {

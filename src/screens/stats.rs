@@ -123,7 +123,7 @@ impl StatsView {
         };
         StatsView {
             stats,
-            tz: (ctx.wall)().time_zone().clone(),
+            tz: ctx.now.time_zone().clone(),
             skipped,
             problem,
             scroll: 0,

@@ -5,6 +5,7 @@
 //! move of that state out of the data folder where older versions kept it.
 
 pub mod days;
+pub mod figures;
 pub mod history;
 pub mod kept_aside;
 pub mod machine;

@@ -125,55 +125,9 @@ impl Theme {
     }
 }
 
-/// The theme to start with: `--no-color` forces mono, then `--theme`, then `NO_COLOR`
-/// (mono), then the theme remembered from the last `t`, then the config file.
-pub fn starting_theme(
-    config: ThemeName,
-    remembered: Option<ThemeName>,
-    flag: Option<ThemeName>,
-    no_color: bool,
-) -> ThemeName {
-    let env_no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    pick_theme(config, remembered, flag, no_color, env_no_color)
-}
-
-/// [`starting_theme`] with `NO_COLOR` given: with it set, colour comes back only when the
-/// user asks for it explicitly with `--theme`, never from the remembered choice.
-pub fn pick_theme(
-    config: ThemeName,
-    remembered: Option<ThemeName>,
-    flag: Option<ThemeName>,
-    no_color_flag: bool,
-    no_color_env: bool,
-) -> ThemeName {
-    if no_color_flag {
-        ThemeName::Mono
-    } else if let Some(f) = flag {
-        f
-    } else if no_color_env {
-        ThemeName::Mono
-    } else {
-        remembered.unwrap_or(config)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_remembered_theme_never_overrides_no_color() {
-        use ThemeName::*;
-        assert_eq!(pick_theme(Calm, Some(Dim), None, false, false), Dim);
-        assert_eq!(pick_theme(Calm, None, None, false, false), Calm);
-        assert_eq!(pick_theme(Calm, Some(Dim), None, false, true), Mono);
-        assert_eq!(pick_theme(Calm, Some(Dim), Some(Light), false, true), Light);
-        assert_eq!(pick_theme(Calm, Some(Dim), Some(Light), true, false), Mono);
-        assert_eq!(
-            pick_theme(Calm, Some(Dim), Some(Light), false, false),
-            Light
-        );
-    }
 
     #[test]
     fn mono_uses_no_colour_anywhere() {

@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use knotless::app::{App, Env, Route};
+use knotless::app::{App, Init, Route};
 
 pub mod draw;
 pub use draw::{buffer_text, draw};
@@ -68,21 +68,28 @@ pub struct TestApp {
     pub state: tempfile::TempDir,
 }
 
-pub fn env_with(
+/// What an app starts from in the tests: the library in `config`, the history in `data`,
+/// this machine's state in `state`, this theme, no sound (`--quiet`) and the fixed "today".
+pub fn init_with(
     config: &tempfile::TempDir,
     data: &tempfile::TempDir,
     state: &tempfile::TempDir,
     theme: ThemeName,
-) -> Env {
+) -> Init {
     let lib = Library::load(Some(config.path()));
     let paths = Paths {
         config: Some(config.path().to_path_buf()),
         data: Some(data.path().to_path_buf()),
         state: Some(state.path().to_path_buf()),
     };
-    let mut env = Env::new(lib, paths, theme, true);
-    env.wall = fixed_now;
-    env
+    let flags = knotless::model::settings::Flags {
+        quiet: true,
+        ..Default::default()
+    };
+    let mut init = Init::new(lib, paths, flags);
+    init.theme = Some(theme);
+    init.wall = fixed_now;
+    init
 }
 
 impl TestApp {
@@ -106,10 +113,10 @@ impl TestApp {
         for (name, text) in files {
             std::fs::write(config.path().join("routines").join(name), text).unwrap();
         }
-        let env = env_with(&config, &data, &state, theme);
-        assert!(env.lib.problems.is_empty(), "{:?}", env.lib.problems);
+        let init = init_with(&config, &data, &state, theme);
+        assert!(init.lib.problems.is_empty(), "{:?}", init.lib.problems);
         let t0 = Instant::now();
-        let app = App::new(env, first.unwrap_or(Route::Home), t0);
+        let app = App::new(init, first.unwrap_or(Route::Home), t0);
         TestApp {
             app,
             t0,

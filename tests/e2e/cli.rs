@@ -223,13 +223,21 @@ fn load_warnings_come_once_per_file_and_only_from_commands_that_load_them() {
 #[test]
 fn plain_breathe_asks_for_a_rating_only_at_a_terminal() {
     let mut out = Vec::new();
-    let got = knotless::cli::ask_rating_line(&mut std::io::Cursor::new("6\n"), &mut out);
+    let got = knotless::cli::session::ask_rating_line(
+        "How is your head right now?",
+        &mut std::io::Cursor::new("6\n"),
+        &mut out,
+    );
     assert_eq!(got, Some(6));
     assert!(text(&out).starts_with("How is your head right now? 0-10, Enter to skip:"));
     for skip in ["\n", "11\n", "lots\n", ""] {
         let mut out = Vec::new();
         assert_eq!(
-            knotless::cli::ask_rating_line(&mut std::io::Cursor::new(skip), &mut out),
+            knotless::cli::session::ask_rating_line(
+                "How is your head right now?",
+                &mut std::io::Cursor::new(skip),
+                &mut out
+            ),
             None,
             "{skip:?}"
         );
@@ -262,4 +270,44 @@ fn plain_breathe_asks_for_a_rating_only_at_a_terminal() {
         .unwrap();
     let rec = std::fs::read_to_string(history).unwrap();
     assert!(!rec.contains("pain_before"), "{rec}");
+}
+
+/// Plain mode keeps a session from its first second, as the app does: killed 2 s in (no
+/// chance to save), the next command finds its snapshot and logs it as interrupted.
+#[test]
+fn plain_mode_killed_at_two_seconds_is_recovered() {
+    let (config, data) = dirs();
+    let mut child = Command::new(crate::BIN)
+        .args(["run", "neck-release", "--plain"])
+        .env("KNOTLESS_CONFIG_DIR", config.path())
+        .env("KNOTLESS_DATA_DIR", data.path())
+        .env("XDG_STATE_HOME", crate::common::state_home())
+        .env("KNOTLESS_CACHE_DIR", config.path().join("cache"))
+        .env("PATH", "/nonexistent")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let out = crate::knotless(
+        config.path(),
+        data.path(),
+        &["history", "--format", "jsonl"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("recovered 1 session"),
+        "{}",
+        text(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["outcome"], "interrupted");
+    assert_eq!(lines[0]["routine_id"], "neck-release");
 }

@@ -615,19 +615,25 @@ fn two_machines_sharing_a_synced_folder_lose_and_double_nothing() {
 
 /// Every page the Stats screen shows for `m`'s data: each period, at 200 and 40 columns.
 fn stats_screen_texts(m: &Machine) -> Vec<String> {
-    use knotless::app::{App, Env, Route};
+    use knotless::app::{App, Init, Route};
     use knotless::core::stats::Period;
     let paths = knotless::store::paths::Paths {
         config: Some(m.config.clone()),
         data: Some(m.data.clone()),
         state: None,
     };
-    let lib = knotless::library::Library::load(Some(&m.config));
-    let env = Env::new(lib, paths, knotless::model::config::ThemeName::Calm, true);
+    let init = || {
+        let lib = knotless::library::Library::load(Some(&m.config));
+        let flags = knotless::model::settings::Flags {
+            quiet: true,
+            ..Default::default()
+        };
+        Init::new(lib, paths.clone(), flags)
+    };
     let now = std::time::Instant::now();
     let mut out = Vec::new();
     for period in Period::ALL {
-        let mut app = App::new(env_clone(&env), Route::Stats { period }, now);
+        let mut app = App::new(init(), Route::Stats { period }, now);
         for w in [200, 40] {
             let text = draw::buffer_text(&draw::draw(&mut app, w, 200, now));
             assert!(text.contains("Headache days"), "{text}");
@@ -636,14 +642,4 @@ fn stats_screen_texts(m: &Machine) -> Vec<String> {
         }
     }
     out
-}
-
-fn env_clone(env: &knotless::app::Env) -> knotless::app::Env {
-    let lib = knotless::library::Library::load(env.paths.config.as_deref());
-    knotless::app::Env::new(
-        lib,
-        env.paths.clone(),
-        knotless::model::config::ThemeName::Calm,
-        true,
-    )
 }

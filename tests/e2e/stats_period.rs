@@ -56,7 +56,8 @@ fn screen_count(t: &mut TestApp) -> (u64, String) {
 #[test]
 fn the_screen_and_the_command_agree_for_every_period() {
     let mut t = TestApp::new(ThemeName::Calm, None);
-    t.app.env.wall = || jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC);
+    t.app
+        .set_wall_clock(|| jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC));
     for (id, days) in [("a", 10), ("b", 60), ("c", 200), ("d", 500)] {
         knotless::store::history::append(t.data.path(), &days_ago(id, days)).unwrap();
     }

@@ -76,7 +76,7 @@ fn r_rereads_the_files_and_e_on_a_broken_file_edits_it() {
     )
     .unwrap();
     t.app.reload_files();
-    assert_eq!(t.app.env.lib.problems.len(), 1);
+    assert_eq!(t.app.lib().problems.len(), 1);
     let s = t.screen(80, 24, 0);
     assert!(s.contains("r re-read files"), "the footer offers r: {s}");
     // The broken file is the last row; e on it asks to edit it by its name.
@@ -88,7 +88,7 @@ fn r_rereads_the_files_and_e_on_a_broken_file_edits_it() {
     )
     .unwrap();
     t.keys(0, &["r"]);
-    assert!(t.app.env.lib.problems.is_empty());
+    assert!(t.app.lib().problems.is_empty());
     let s = t.screen(80, 24, 0);
     assert!(s.contains("Aaa fixed"), "{s}");
     assert!(s.contains("Files re-read"), "{s}");
@@ -109,9 +109,9 @@ fn broken_files_get_a_banner_and_one_row_each() {
     std::fs::write(routines(&t).join("torn.toml"), "name = \"x\"\narea = ").unwrap();
     t.app.reload_files();
     assert!(
-        t.app.env.lib.problems.len() >= 3,
+        t.app.lib().problems.len() >= 3,
         "{:?}",
-        t.app.env.lib.problems
+        t.app.lib().problems
     );
     let s = t.screen(80, 24, 0);
     assert!(

@@ -224,14 +224,14 @@ fn a_pause_shifts_every_later_cue_and_nothing_is_due_while_paused() {
     let mut c = Cues::new(&s, t0, ALL, SpeechLengths::default());
     for t in [0, 5, 9] {
         let ev = s.update(t0 + secs(t));
-        assert_eq!(c.react(&s, &ev, t0 + secs(t)).len(), 1);
+        assert_eq!(c.react(&s, &ev, t0 + secs(t), false).len(), 1);
     }
     let ev = s.toggle_pause(t0 + secs(10));
-    assert!(c.react(&s, &ev, t0 + secs(10)).is_empty());
-    assert_eq!(c.next_at(), None, "paused: no wake-up for cues");
-    assert!(c.react(&s, &[], t0 + secs(20)).is_empty());
+    assert!(c.react(&s, &ev, t0 + secs(10), false).is_empty());
+    assert_eq!(c.next_at(false), None, "paused: no wake-up for cues");
+    assert!(c.react(&s, &[], t0 + secs(20), false).is_empty());
     let ev = s.toggle_pause(t0 + secs(25));
-    c.react(&s, &ev, t0 + secs(25));
+    c.react(&s, &ev, t0 + secs(25), false);
     let after: Vec<Timed> = c.planned().cloned().collect();
     let expected: Vec<Timed> = before
         .into_iter()
@@ -250,7 +250,7 @@ fn skip_replans_from_the_new_stage() {
     let mut c = Cues::new(&s, t0, ALL, SpeechLengths::default());
     let ev = s.update(t0 + secs(5));
     assert_eq!(
-        c.react(&s, &ev, t0 + secs(5)),
+        c.react(&s, &ev, t0 + secs(5), false),
         [
             Cue::Say("Settle. Twelve seconds. Let the shoulders drop.".into()),
             Cue::Tone(Tone::Step)
@@ -258,7 +258,7 @@ fn skip_replans_from_the_new_stage() {
     );
     // Skip Settle at 7: the transition starts now and is spoken now.
     let ev = s.skip(t0 + secs(7));
-    let now = c.react(&s, &ev, t0 + secs(7));
+    let now = c.react(&s, &ev, t0 + secs(7), false);
     assert_eq!(now, [Cue::Say("Trapezius. Left side. Six seconds.".into())]);
     let plan: Vec<String> = c.planned().map(|t| show(t0, t)).collect();
     assert_eq!(plan[0], "12 step");
@@ -274,11 +274,14 @@ fn back_replans_and_the_step_is_announced_again() {
     let mut c = Cues::new(&s, t0, ALL, SpeechLengths::default());
     for t in [5, 17, 22] {
         let ev = s.update(t0 + secs(t));
-        c.react(&s, &ev, t0 + secs(t));
+        c.react(&s, &ev, t0 + secs(t), false);
     }
     // At 23 (1 s into Trapezius left), back goes to the start of Settle.
     let ev = s.back(t0 + secs(23));
-    assert_eq!(c.react(&s, &ev, t0 + secs(23)), [Cue::Tone(Tone::Step)]);
+    assert_eq!(
+        c.react(&s, &ev, t0 + secs(23), false),
+        [Cue::Tone(Tone::Step)]
+    );
     let plan: Vec<String> = c.planned().map(|t| show(t0, t)).collect();
     assert_eq!(
         plan[..3],
@@ -295,9 +298,9 @@ fn adding_fifteen_seconds_extends_the_breaths_and_moves_the_rest() {
     let (mut s, t0) = start();
     let mut c = Cues::new(&s, t0, ALL, SpeechLengths::default());
     let ev = s.update(t0 + secs(6));
-    c.react(&s, &ev, t0 + secs(6));
+    c.react(&s, &ev, t0 + secs(6), false);
     let ev = s.add_time(t0 + secs(6));
-    c.react(&s, &ev, t0 + secs(6));
+    c.react(&s, &ev, t0 + secs(6), false);
     let plan: Vec<String> = c.planned().map(|t| show(t0, t)).collect();
     assert_eq!(
         plan[..6],
@@ -319,9 +322,9 @@ fn adding_fifteen_seconds_extends_the_breaths_and_moves_the_rest() {
 /// Runs the session with wake-ups only at the planned instants and collects what sounds.
 fn run_to_end(mut c: Cues, mut s: Session) -> Vec<(Instant, Cue)> {
     let mut heard = Vec::new();
-    while let Some(at) = c.next_at() {
+    while let Some(at) = c.next_at(false) {
         let ev = s.update(at);
-        heard.extend(c.react(&s, &ev, at).into_iter().map(|cue| (at, cue)));
+        heard.extend(c.react(&s, &ev, at, false).into_iter().map(|cue| (at, cue)));
     }
     heard
 }
@@ -340,24 +343,22 @@ fn cues_arrive_at_their_instants_and_each_once() {
 fn muted_emits_nothing_and_needs_no_wake_up() {
     let (mut s, t0) = start();
     let mut c = Cues::new(&s, t0, ALL, SpeechLengths::default());
-    c.set_muted(true, t0);
-    assert_eq!(c.next_at(), None);
+    assert_eq!(c.next_at(true), None);
     for t in 0..60 {
         let now = t0 + secs(t);
         let ev = s.update(now);
         assert!(
-            c.react(&s, &ev, now).is_empty(),
+            c.react(&s, &ev, now, true).is_empty(),
             "sounded at {t} s while muted"
         );
     }
     // Unmuted, what fell due meanwhile is not saved up.
     let (mut s, t0) = start();
     let mut c = Cues::new(&s, t0, ALL, SpeechLengths::default());
-    c.set_muted(true, t0);
     s.update(t0 + secs(12));
-    c.set_muted(false, t0 + secs(12));
-    assert_eq!(c.react(&s, &[], t0 + secs(12)), []);
-    assert_eq!(c.next_at(), Some(t0 + secs(15)));
+    c.skip_due(t0 + secs(12));
+    assert_eq!(c.react(&s, &[], t0 + secs(12), false), []);
+    assert_eq!(c.next_at(false), Some(t0 + secs(15)));
 }
 
 #[test]
@@ -418,10 +419,10 @@ fn taking_time_off_moves_the_rest_earlier() {
     let (mut s, t0) = start();
     let mut c = Cues::new(&s, t0, ALL, SpeechLengths::default());
     let ev = s.update(t0 + secs(6));
-    c.react(&s, &ev, t0 + secs(6));
+    c.react(&s, &ev, t0 + secs(6), false);
     // Settle was 5-17; at 6 s, 15 s less leaves the 1 s minimum: it ends at 7.
     let ev = s.remove_time(t0 + secs(6));
-    c.react(&s, &ev, t0 + secs(6));
+    c.react(&s, &ev, t0 + secs(6), false);
     let plan: Vec<String> = c.planned().map(|t| show(t0, t)).collect();
     assert_eq!(plan[0], "7 say: Trapezius. Left side. Six seconds.");
     assert!(!plan.iter().any(|p| p.contains("breathe")), "{plan:?}");

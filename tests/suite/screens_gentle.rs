@@ -16,7 +16,7 @@ const SOLID_SHARE: f64 = 0.02;
 
 fn breathing(pattern_steps_down: usize, motion: Motion) -> TestApp {
     let mut t = TestApp::new(ThemeName::Calm, None);
-    t.app.env.motion = motion;
+    t.app.change_config(|c| c.motion = motion);
     t.keys(0, &["b"]);
     for _ in 0..pattern_steps_down {
         t.keys(0, &["Down"]);
@@ -35,7 +35,7 @@ fn footer(t: &mut TestApp, w: u16, h: u16, ms: u64) -> String {
 fn no_pacer_frame_at_200x50_is_a_big_solid_block() {
     let patterns = {
         let t = TestApp::new(ThemeName::Calm, None);
-        t.app.env.lib.patterns.len()
+        t.app.lib().patterns.len()
     };
     let limit = SOLID_SHARE * 200.0 * 50.0;
     let mut worst: f64 = 0.0;
@@ -66,8 +66,8 @@ fn no_pacer_frame_at_200x50_is_a_big_solid_block() {
     // The routine player's pacer, beside the big countdown.
     for motion in [Motion::Smooth, Motion::Reduced] {
         let mut t = TestApp::new(ThemeName::Calm, None);
-        t.app.env.motion = motion;
-        t.app.env.ask_ratings = false;
+        t.app.change_config(|c| c.motion = motion);
+        t.app.change_config(|c| c.ask_ratings = false);
         t.keys(0, &["Enter", "Enter"]);
         assert_eq!(t.app.screen().title(), "Player");
         for ms in (0..25_000).step_by(150) {
@@ -180,7 +180,7 @@ fn the_footer_says_resume_while_paused() {
 #[test]
 fn help_over_a_running_step_pauses_it() {
     let mut t = TestApp::new(ThemeName::Calm, None);
-    t.app.env.ask_ratings = false;
+    t.app.change_config(|c| c.ask_ratings = false);
     t.keys(0, &["Enter", "Enter"]);
     t.tick(6_000);
     assert!(!t.app.screen().session().unwrap().is_paused());
@@ -199,7 +199,7 @@ fn help_over_a_running_step_pauses_it() {
 #[test]
 fn without_ratings_the_before_footer_offers_no_rating() {
     let mut t = TestApp::new(ThemeName::Calm, None);
-    t.app.env.ask_ratings = false;
+    t.app.change_config(|c| c.ask_ratings = false);
     t.keys(0, &["Enter"]);
     assert_eq!(t.app.screen().title(), "Before you start");
     let foot = footer(&mut t, 80, 24, 0);
@@ -360,8 +360,7 @@ fn column_text(buf: &ratatui::buffer::Buffer, x0: u16, x1: u16) -> String {
 fn the_player_shows_every_step_caution_in_full_at_40x12_and_80x24() {
     let lib_routines = TestApp::new(ThemeName::Calm, None)
         .app
-        .env
-        .lib
+        .lib()
         .routines
         .clone();
     let mut checked = 0;
@@ -406,12 +405,7 @@ fn the_player_shows_every_step_caution_in_full_at_40x12_and_80x24() {
 
 #[test]
 fn home_shows_the_summary_and_every_caution_and_scrolls_to_the_end() {
-    let n = TestApp::new(ThemeName::Calm, None)
-        .app
-        .env
-        .lib
-        .routines
-        .len();
+    let n = TestApp::new(ThemeName::Calm, None).app.lib().routines.len();
     let mut t = TestApp::new(ThemeName::Calm, None);
     t.keys(0, &["g"]);
     for i in 0..n {
@@ -424,7 +418,7 @@ fn home_shows_the_summary_and_every_caution_and_scrolls_to_the_end() {
         let all = column_text(&tall, 40, 78);
         // The selected routine, by the pane's title.
         let title: String = (38..80).map(|x| tall[(x, 1)].symbol()).collect();
-        let r = t.app.env.lib.routines.iter().find(|r| {
+        let r = t.app.lib().routines.iter().find(|r| {
             let name = knotless::ui::fit(&r.name, 38);
             title.contains(&format!(" {} ", name.trim_end()))
         });
@@ -500,8 +494,7 @@ fn enlarging_the_window_drops_a_scroll_it_no_longer_needs() {
 fn a_cut_next_line_ends_with_an_ellipsis() {
     let routines = TestApp::new(ThemeName::Calm, None)
         .app
-        .env
-        .lib
+        .lib()
         .routines
         .clone();
     let mut cut = 0;

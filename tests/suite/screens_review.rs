@@ -314,7 +314,7 @@ fn stats_scroll_through_sections_when_small() {
 #[test]
 fn stats_goal_reached_shows_gently() {
     let mut t = with_history(ThemeName::Calm);
-    t.app.env.weekly_goal = 2;
+    t.app.change_config(|c| c.weekly_goal = 2);
     t.keys(0, &["s"]);
     let s = t.screen(80, 24, 0);
     assert!(s.contains("●● 2 of 2 sessions"), "{s}");

@@ -1,0 +1,147 @@
+//! The sound performer: tones, phrases and the bell, and whether they are muted. Muting is
+//! held here and nowhere else; the screens read it through `Ctx`.
+
+use std::time::Instant;
+
+use crate::app::perform::Changed;
+use crate::audio::{Audio, Performed};
+use crate::core::cues::{Cues, SpeechLengths, Timed};
+use crate::core::effect::SoundEffect;
+use crate::core::session::Session;
+use crate::model::config::SoundConfig;
+use crate::model::routine::Routine;
+use crate::model::settings::Settings;
+
+pub struct SoundPerformer {
+    audio: Audio,
+    /// What `audio` was made from, so a re-read config rebuilds it only when it changed.
+    made_from: (SoundConfig, bool),
+    /// `m`: no tone, phrase or bell until pressed again.
+    muted: bool,
+    /// Cues a closed session left to sound soon (its end line), in order.
+    pending: Vec<Timed>,
+    /// The routine whose phrases were last rendered (while its cautions showed), and their
+    /// lengths, so its session starts without waiting for speech.
+    prepared: Option<(String, SpeechLengths)>,
+}
+
+impl SoundPerformer {
+    /// Looks for a player and a speech command as the settings say; writes nothing yet.
+    pub fn new(settings: &Settings, muted: bool) -> SoundPerformer {
+        SoundPerformer::with_audio(Audio::new(&settings.sound, settings.bell, false), settings)
+            .muted(muted)
+    }
+
+    /// With this `audio` (tests give one that looks for programs in a made-up `PATH`).
+    pub fn with_audio(audio: Audio, settings: &Settings) -> SoundPerformer {
+        SoundPerformer {
+            audio,
+            made_from: (settings.sound.clone(), settings.bell),
+            muted: false,
+            pending: Vec::new(),
+            prepared: None,
+        }
+    }
+
+    fn muted(mut self, muted: bool) -> SoundPerformer {
+        self.muted = muted;
+        self
+    }
+
+    pub fn is_muted(&self) -> bool {
+        self.muted
+    }
+
+    pub fn audio(&self) -> &Audio {
+        &self.audio
+    }
+
+    /// The settings were read again: a changed sound or bell setting takes effect for the
+    /// next cue (what was found is looked for again).
+    pub fn reconfigure(&mut self, settings: &Settings) {
+        let wanted = (settings.sound.clone(), settings.bell);
+        if wanted != self.made_from {
+            self.audio = Audio::new(&settings.sound, settings.bell, false);
+            self.made_from = wanted;
+            self.prepared = None;
+        }
+    }
+
+    pub fn perform(&mut self, effect: SoundEffect, now: Instant) -> Changed {
+        match effect {
+            SoundEffect::Ring => Changed {
+                bell: self.made_from.1 && !self.muted,
+                ..Changed::default()
+            },
+            SoundEffect::Cue(timed) => self.cue(timed, now),
+            SoundEffect::SetMuted(muted) => {
+                self.muted = muted;
+                if muted {
+                    self.pending.clear();
+                }
+                Changed {
+                    muted: Some(muted),
+                    ..Changed::default()
+                }
+            }
+        }
+    }
+
+    /// Sounds a cue that is due, or keeps it until it is (see [`SoundPerformer::next_due`]).
+    fn cue(&mut self, timed: Timed, now: Instant) -> Changed {
+        if self.muted {
+            return Changed::default();
+        }
+        if timed.at > now {
+            let i = self.pending.partition_point(|t| t.at <= timed.at);
+            self.pending.insert(i, timed);
+            return Changed::default();
+        }
+        let bell = self.audio.perform(&timed.cue) == Performed::Bell && self.made_from.1;
+        Changed {
+            bell,
+            status: self.audio.take_notice(),
+            ..Changed::default()
+        }
+    }
+
+    /// When the next kept cue is due.
+    pub fn next_due(&self) -> Option<Instant> {
+        self.pending.first().map(|t| t.at)
+    }
+
+    /// Sounds the kept cues that are due by `now`.
+    pub fn due(&mut self, now: Instant) -> Changed {
+        let n = self.pending.partition_point(|t| t.at <= now);
+        let mut changed = Changed::default();
+        for t in self.pending.drain(..n).collect::<Vec<_>>() {
+            changed.merge(self.cue(t, now));
+        }
+        changed
+    }
+
+    /// Writes the tones and renders a routine's phrases (once; kept for its session):
+    /// called while its cautions are read, so the session starts on time.
+    pub fn prepare(&mut self, routine: &Routine) -> SpeechLengths {
+        if let Some((id, lens)) = &self.prepared
+            && *id == routine.id
+        {
+            return lens.clone();
+        }
+        let lens = self.audio.prepare(routine);
+        self.prepared = Some((routine.id.clone(), lens.clone()));
+        lens
+    }
+
+    /// The sound plan for a session that starts `now`, as the settings, the routine's hint
+    /// and what was found allow; with a line when something is missing (once a run).
+    pub fn plan(&mut self, session: &Session, now: Instant) -> (Cues, Option<String>) {
+        let routine = session.routine();
+        let lens = self.prepare(routine);
+        let opts = self.audio.options(routine.audio);
+        (
+            Cues::new(session, now, opts, lens),
+            self.audio.take_notice(),
+        )
+    }
+}
