@@ -33,10 +33,7 @@ pub fn write_atomically(
     durability: Durability,
     mode: u32,
 ) -> io::Result<()> {
-    let (tmp, dir) = stage(path, bytes, durability, mode)?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    finish(dir, durability);
-    Ok(())
+    write(path, bytes, durability, mode, true)
 }
 
 /// [`write_atomically`], refusing (`AlreadyExists`) to replace a file that is already there.
@@ -46,9 +43,26 @@ pub fn write_new_atomically(
     durability: Durability,
     mode: u32,
 ) -> io::Result<()> {
+    write(path, bytes, durability, mode, false)
+}
+
+fn write(
+    path: &Path,
+    bytes: &[u8],
+    durability: Durability,
+    mode: u32,
+    replace: bool,
+) -> io::Result<()> {
     let (tmp, dir) = stage(path, bytes, durability, mode)?;
-    tmp.persist_noclobber(path).map_err(|e| e.error)?;
-    finish(dir, durability);
+    if replace {
+        tmp.persist(path).map_err(|e| e.error)?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| e.error)?;
+    }
+    if durability == Durability::Synced {
+        // The rename itself must be durable too, or a crash can bring the old file back.
+        sync_dir(dir);
+    }
     Ok(())
 }
 
@@ -94,13 +108,6 @@ fn stage<'a>(
         tmp.as_file().sync_all()?;
     }
     Ok((tmp, dir))
-}
-
-fn finish(dir: &Path, durability: Durability) {
-    if durability == Durability::Synced {
-        // The rename itself must be durable too, or a crash can bring the old file back.
-        sync_dir(dir);
-    }
 }
 
 /// Creates `dir` and any missing folder above it, each 0700 (folders that exist are left

@@ -19,7 +19,7 @@ use crate::{BIN, text};
 use crate::common::draw;
 
 /// A one-step routine of one second and no count-in: the quickest real session.
-const BLINK: &str = r#"
+pub(crate) const BLINK: &str = r#"
 name = "Blink"
 area = "neck"
 summary = "One second."

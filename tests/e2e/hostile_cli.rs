@@ -14,9 +14,9 @@ use crate::{BIN, text};
 
 const PATIENCE: Duration = Duration::from_secs(30);
 const MACHINE: &str = "hostile";
-const HISTORY: &str = "history-hostile.jsonl";
+pub(crate) const HISTORY: &str = "history-hostile.jsonl";
 
-const QUICK: &str = r#"
+pub(crate) const QUICK: &str = r#"
 name = "Quick"
 area = "neck"
 summary = "One short step."
@@ -29,16 +29,17 @@ duration = "1s"
 instructions = "Rest your hands."
 "#;
 
-struct Dirs {
-    tmp: tempfile::TempDir,
-    config: PathBuf,
-    data: PathBuf,
-    state: PathBuf,
-    cache: PathBuf,
+/// A test's own folders, the `quick` routine, and no count-in.
+pub(crate) struct Dirs {
+    pub(crate) tmp: tempfile::TempDir,
+    pub(crate) config: PathBuf,
+    pub(crate) data: PathBuf,
+    pub(crate) state: PathBuf,
+    pub(crate) cache: PathBuf,
 }
 
 impl Dirs {
-    fn new() -> Dirs {
+    pub(crate) fn new() -> Dirs {
         let tmp = tempfile::tempdir().unwrap();
         let config = tmp.path().join("config");
         let data = tmp.path().join("data");
@@ -57,7 +58,7 @@ impl Dirs {
         }
     }
 
-    fn command(&self, args: &[&str]) -> Command {
+    pub(crate) fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(BIN);
         cmd.args(args)
             .current_dir(self.tmp.path())
@@ -75,32 +76,50 @@ impl Dirs {
         cmd
     }
 
-    fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         finish(self.command(args), args)
     }
 }
 
 /// Runs `cmd` to its end, failing (and killing it) if it hangs. Its output is read as it
 /// comes, so a long output never fills the pipe.
-fn finish(mut cmd: Command, what: &[&str]) -> Output {
-    let child = cmd.spawn().expect("start knotless");
-    let pid = child.id();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(PATIENCE) {
-        Ok(out) => out.expect("wait for knotless"),
-        Err(_) => {
-            let _ = Command::new("kill")
-                .args(["-KILL", &pid.to_string()])
-                .status();
-            panic!("knotless {what:?} hangs (still running after {PATIENCE:?})");
-        }
-    }
+pub(crate) fn finish(cmd: Command, what: &[&str]) -> Output {
+    finish_all(vec![cmd], what).remove(0)
 }
 
-fn mkfifo(p: &Path) {
+/// Starts every command at once and waits for all of them, failing (and killing them all)
+/// if one hangs.
+pub(crate) fn finish_all(cmds: Vec<Command>, what: &[&str]) -> Vec<Output> {
+    let children: Vec<_> = cmds
+        .into_iter()
+        .map(|mut c| c.spawn().expect("start knotless"))
+        .collect();
+    let pids: Vec<u32> = children.iter().map(|c| c.id()).collect();
+    let (tx, rx) = std::sync::mpsc::channel();
+    for (i, child) in children.into_iter().enumerate() {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send((i, child.wait_with_output()));
+        });
+    }
+    let mut out: Vec<Option<Output>> = pids.iter().map(|_| None).collect();
+    for _ in 0..pids.len() {
+        match rx.recv_timeout(PATIENCE) {
+            Ok((i, o)) => out[i] = Some(o.expect("wait for knotless")),
+            Err(_) => {
+                for pid in &pids {
+                    let _ = Command::new("kill")
+                        .args(["-KILL", &pid.to_string()])
+                        .status();
+                }
+                panic!("knotless {what:?} hangs (still running after {PATIENCE:?})");
+            }
+        }
+    }
+    out.into_iter().map(Option::unwrap).collect()
+}
+
+pub(crate) fn mkfifo(p: &Path) {
     let ok = Command::new("mkfifo").arg(p).status().unwrap().success();
     assert!(ok, "mkfifo {}", p.display());
 }

@@ -48,7 +48,6 @@ mod days_cli;
 mod hooks;
 mod hostile_cli;
 mod hostile_output;
-mod hostile_state;
 mod nudge;
 mod own_routines;
 mod remind;

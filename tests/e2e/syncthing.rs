@@ -23,41 +23,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::days_cli::BLINK;
+use crate::state_folder::TWO_STEPS;
 use crate::{BIN, text};
 
 /// Everything, start to end, within this: far more than it needs (about 20 s).
 const LIMIT: Duration = Duration::from_secs(55);
-
-const BLINK: &str = r#"
-name = "Blink"
-area = "neck"
-summary = "One second."
-breathing = "none"
-transition = "0s"
-
-[[steps]]
-title = "Only step"
-duration = "1s"
-instructions = "Rest."
-"#;
-
-const LONGER: &str = r#"
-name = "Longer"
-area = "neck"
-summary = "Long enough to run commands elsewhere meanwhile."
-breathing = "none"
-transition = "0s"
-
-[[steps]]
-title = "First"
-duration = "2s"
-instructions = "Rest."
-
-[[steps]]
-title = "Second"
-duration = "2s"
-instructions = "Rest again."
-"#;
 
 /// A Syncthing daemon, stopped when dropped.
 struct Daemon {
@@ -163,7 +134,7 @@ impl Machine {
         )
         .unwrap();
         std::fs::write(m.config.join("routines/blink.toml"), BLINK).unwrap();
-        std::fs::write(m.config.join("routines/longer.toml"), LONGER).unwrap();
+        std::fs::write(m.config.join("routines/two-steps.toml"), TWO_STEPS).unwrap();
         // Syncthing's marker that the folder is there on purpose.
         std::fs::create_dir_all(m.data.join(".stfolder")).unwrap();
         m
@@ -406,7 +377,7 @@ fn two_machines_through_two_syncthing_daemons_show_one_union() {
 
     // A session running on the laptop while the desk runs every reading command.
     let mut running = Running(Some(
-        a.command(&["run", "longer", "--plain"])
+        a.command(&["run", "two-steps", "--plain"])
             .stdout(Stdio::null())
             .spawn()
             .unwrap(),
@@ -487,9 +458,12 @@ fn two_machines_through_two_syncthing_daemons_show_one_union() {
     let counted = ids(&text(&a.ok(&["history", "--format", "jsonl"]).stdout));
     assert_eq!(all.len(), 6, "each session once: {counted:?}");
     assert!(counted.values().all(|&n| n == 1), "{counted:?}");
-    let longer: Vec<_> = all.iter().filter(|r| r["routine_id"] == "longer").collect();
-    assert_eq!(longer.len(), 1);
-    assert_eq!(longer[0]["outcome"], "completed");
+    let ran_meanwhile: Vec<_> = all
+        .iter()
+        .filter(|r| r["routine_id"] == "two-steps")
+        .collect();
+    assert_eq!(ran_meanwhile.len(), 1);
+    assert_eq!(ran_meanwhile[0]["outcome"], "completed");
     let rated = all
         .iter()
         .find(|r| r["id"] == laptops_blink.as_str())
