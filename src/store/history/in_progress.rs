@@ -449,48 +449,8 @@ pub(crate) fn recover_one(
         Err(std::fs::TryLockError::WouldBlock) => return Ok(()),
         Err(std::fs::TryLockError::Error(e)) => return undecided(out, e),
     }
-    let set_aside = |why: &str, out: &mut Recovered| {
-        if scope.tidy {
-            move_aside(dir, id, &json_path, why, out);
-            let _ = remove_if_there(&lock_path);
-        }
-    };
-    let bytes = match safe_file::read_capped(&json_path, MAX_LINE as u64) {
-        Ok(b) => b,
-        // Finished by its own process between our listing and our lock.
-        Err(e) if e.is_not_found() => {
-            let _ = remove_if_there(&lock_path);
-            return Ok(());
-        }
-        // A folder, a FIFO or a device named like a snapshot, or a file far larger than
-        // any snapshot: moved aside (never read, never deleted), so it is reported once.
-        Err(e @ safe_file::ReadError::TooLarge(_)) => {
-            set_aside(&e.to_string(), out);
-            return Ok(());
-        }
-        Err(safe_file::ReadError::Io(e)) if safe_file::is_not_regular(&e) => {
-            set_aside(&describe(&e), out);
-            return Ok(());
-        }
-        Err(safe_file::ReadError::Io(source)) => {
-            return Err(HistoryError::InProgress {
-                path: json_path,
-                source,
-            });
-        }
-    };
-    let file_time = || {
-        fs::metadata(&json_path)
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| Timestamp::try_from(t).ok())
-    };
-    let snapshot = match read_snapshot(&bytes, file_time) {
-        Ok(s) => s,
-        Err(e) => {
-            set_aside(&json_reason(&e), out);
-            return Ok(());
-        }
+    let Some(snapshot) = read_locked(dir, id, scope, out)? else {
+        return Ok(());
     };
     // Read again under the lock: still this machine's?
     if !(scope.ours)(snapshot.machine.as_deref()) {
@@ -514,6 +474,56 @@ pub(crate) fn recover_one(
     drop(lock);
     out.records.push(record);
     Ok(())
+}
+
+/// The snapshot `<id>.json` in `dir`, read once its lock is held; `None` when there is none
+/// to recover: it was finished meanwhile (its lock removed), or it cannot be read — then,
+/// where the folder is this machine's to tidy, it is moved aside (never read, never
+/// deleted) so it is reported once.
+fn read_locked(
+    dir: &Path,
+    id: &str,
+    scope: &Scope,
+    out: &mut Recovered,
+) -> Result<Option<SnapshotIn>, HistoryError> {
+    let json_path = dir.join(format!("{id}.json"));
+    let lock_path = dir.join(format!("{id}.lock"));
+    let mut set_aside = |why: &str| {
+        if scope.tidy {
+            move_aside(dir, id, &json_path, why, out);
+            let _ = remove_if_there(&lock_path);
+        }
+        Ok(None)
+    };
+    let bytes = match safe_file::read_capped(&json_path, MAX_LINE as u64) {
+        Ok(b) => b,
+        Err(e) if e.is_not_found() => {
+            let _ = remove_if_there(&lock_path);
+            return Ok(None);
+        }
+        // A folder, a FIFO or a device named like a snapshot, or a file far larger than
+        // any snapshot.
+        Err(e @ safe_file::ReadError::TooLarge(_)) => return set_aside(&e.to_string()),
+        Err(safe_file::ReadError::Io(e)) if safe_file::is_not_regular(&e) => {
+            return set_aside(&describe(&e));
+        }
+        Err(safe_file::ReadError::Io(source)) => {
+            return Err(HistoryError::InProgress {
+                path: json_path,
+                source,
+            });
+        }
+    };
+    let file_time = || {
+        fs::metadata(&json_path)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| Timestamp::try_from(t).ok())
+    };
+    match read_snapshot(&bytes, file_time) {
+        Ok(s) => Ok(Some(s)),
+        Err(e) => set_aside(&json_reason(&e)),
+    }
 }
 
 /// Renames an unreadable snapshot to `<id>.json.bad` (never deletes it) and says so.
