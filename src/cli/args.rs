@@ -255,7 +255,7 @@ pub enum Command {
     Sound(SoundCommand),
     /// One gentle line for a shell prompt, or nothing: at most once a day, silent after a session
     #[command(
-        after_help = "Examples:\n  knotless nudge                 (in a prompt: see the README for bash, zsh, fish, starship)\n  knotless nudge --snooze 3d     (quiet for three days; --snooze off ends it)\n  knotless nudge --notify        (a desktop notification through notify-send)\n  knotless nudge --why           (why it said nothing, on stderr)\n\nAlways exits 0. Quiet outside [nudge] hours in config.toml (default 09:00-21:00)."
+        after_help = "Examples:\n  knotless nudge                 (in a prompt: below)\n  knotless nudge --snooze 3d     (quiet for three days; --snooze off ends it)\n  knotless nudge --notify        (a desktop notification through notify-send)\n  knotless nudge --why           (why it said nothing, on stderr)\n\nAlways exits 0. Quiet outside [nudge] hours in config.toml (default 09:00-21:00).\n\nIn a prompt it prints above the prompt, at most once a day:\n  bash, in ~/.bashrc:\n    PROMPT_COMMAND='knotless nudge 2>/dev/null'\"${PROMPT_COMMAND:+; $PROMPT_COMMAND}\"\n  zsh, in ~/.zshrc:\n    autoload -Uz add-zsh-hook\n    _knotless_nudge() { knotless nudge 2>/dev/null }\n    add-zsh-hook precmd _knotless_nudge\n  fish, in ~/.config/fish/conf.d/knotless.fish:\n    function __knotless_nudge --on-event fish_prompt\n        knotless nudge 2>/dev/null\n    end"
     )]
     Nudge {
         /// Send it as a desktop notification through notify-send (prints when there is none)
@@ -300,10 +300,26 @@ pub enum Command {
         #[arg(long)]
         ack: bool,
     },
-    /// Print shell completions
+    /// Print a shell completion script (routine and pattern ids as they are now)
+    #[command(
+        after_help = "Examples:\n  knotless completions bash > ~/.local/share/bash-completion/completions/knotless\n  knotless completions zsh > ~/.zfunc/_knotless\n  knotless completions fish > ~/.config/fish/completions/knotless.fish\n\nRun it again after adding a routine. Only ids go into the script, never a\nroutine's name or other text from a file."
+    )]
     Completions {
+        /// The shell to complete for
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+    /// Print the manual: knotless(1), a command's page, or the routine file format
+    #[command(
+        after_help = "Examples:\n  knotless man | man -l -\n  knotless man run | man -l -       (knotless-run(1))\n  knotless man routine | man -l -   (knotless-routine(5), the routine file format)\n  knotless man --dir ~/.local/share/man   (every page, as man1/*.1 and man5/*.5)"
+    )]
+    Man {
+        /// A command (run, breathe, ...) for its page, or routine for the file format
+        #[arg(value_name = "PAGE", conflicts_with = "dir", value_parser = crate::cli::man::page_arg)]
+        page: Option<String>,
+        /// Write every page into this folder instead, as man1/*.1 and man5/*.5
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
 }
 

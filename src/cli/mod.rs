@@ -9,6 +9,7 @@ pub mod days;
 pub mod edit;
 pub mod history;
 pub mod log;
+pub mod man;
 pub mod notice;
 pub mod nudge;
 pub mod report;
@@ -221,6 +222,9 @@ pub fn run(cli: Cli) -> Outcome {
         }),
         Command::Notice { ack } => print(false, |out| notice::run(&paths, ack, out)),
         Command::Completions { shell } => print(false, |out| completions::run(&paths, shell, out)),
+        Command::Man { page, dir } => {
+            print(false, |out| man::run(page.as_deref(), dir.as_deref(), out))
+        }
     }
 }
 

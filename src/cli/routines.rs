@@ -299,7 +299,7 @@ pub fn check(lib: &Library, paths: &[PathBuf], out: &mut dyn Write) -> io::Resul
         String::new()
     } else {
         format!(
-            " {} content warning{} (the guide's limits, above).",
+            " {} content warning{} (the safety limits, above).",
             warnings.len(),
             if warnings.len() == 1 { "" } else { "s" }
         )
@@ -318,7 +318,7 @@ pub fn check(lib: &Library, paths: &[PathBuf], out: &mut dyn Write) -> io::Resul
     } else if problems.is_empty() {
         writeln!(
             out,
-            "{} bundled routine problem{} against the content guide.",
+            "{} bundled routine problem{} against the safety limits.",
             content_errors.len(),
             if content_errors.len() == 1 { "" } else { "s" }
         )?;

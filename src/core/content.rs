@@ -716,7 +716,7 @@ pub fn check_pattern(p: &Pattern) -> Vec<Violation> {
         v(
             Rule::PatternTiming,
             format!(
-                "a {:.1}s breath hold is longer than the guide's 7s",
+                "a {:.1}s breath hold is longer than the longest allowed, 7s",
                 h.length.as_secs_f64()
             ),
         );
@@ -761,7 +761,7 @@ pub fn check_pattern(p: &Pattern) -> Vec<Violation> {
         v(
             Rule::PatternTiming,
             format!(
-                "does not match the guide's timing: {want} (it is {})",
+                "does not match the timing a pattern of that name must have: {want} (it is {})",
                 p.timing()
             ),
         );

@@ -79,8 +79,8 @@ fn name_from_id(id: &str) -> String {
 pub fn template(id: &str) -> String {
     format!(
         r#"# Your own routine. Change what you like; `knotless edit {id}` checks the file before
-# it replaces this one, and `knotless check` explains any problem. The README's
-# "Routine files" section describes every key.
+# it replaces this one, and `knotless check` explains any problem. Every key is
+# described in the routine file format: knotless man routine | man -l -
 format = 1
 name = "{name}"
 area = "neck"            # scalp | neck | shoulders | jaw | upper-back | hands-feet | breathing | mixed

@@ -64,7 +64,9 @@ pub(crate) const PATTERNS_STEM: &str = "patterns";
 /// The newest routine-file format this build reads (`format = 1`; the key is optional).
 pub const FORMAT: i64 = 1;
 
-pub(crate) const ROUTINE_KEYS: &[&str] = &[
+/// The keys each table of a routine or config file may hold (public: the docs test checks
+/// that the routine file format and the user guide describe every one).
+pub const ROUTINE_KEYS: &[&str] = &[
     "format",
     "id",
     "name",
@@ -78,7 +80,7 @@ pub(crate) const ROUTINE_KEYS: &[&str] = &[
     "patterns",
     "audio",
 ];
-pub(crate) const STEP_KEYS: &[&str] = &[
+pub const STEP_KEYS: &[&str] = &[
     "title",
     "duration",
     "breaths",
@@ -95,7 +97,7 @@ pub(crate) const STEP_KEYS: &[&str] = &[
     "technique",
     "say",
 ];
-pub(crate) const PATTERN_KEYS: &[&str] = &[
+pub const PATTERN_KEYS: &[&str] = &[
     "description",
     "inhale",
     "hold_in",
@@ -103,8 +105,8 @@ pub(crate) const PATTERN_KEYS: &[&str] = &[
     "hold_out",
     "phases",
 ];
-pub(crate) const PHASE_KEYS: &[&str] = &["kind", "length", "label"];
-pub(crate) const CONFIG_KEYS: &[&str] = &[
+pub const PHASE_KEYS: &[&str] = &["kind", "length", "label"];
+pub const CONFIG_KEYS: &[&str] = &[
     "theme",
     "motion",
     "bell",
@@ -123,8 +125,8 @@ pub(crate) const CONFIG_KEYS: &[&str] = &[
     "nudge",
     "hooks",
 ];
-pub(crate) const NUDGE_KEYS: &[&str] = &["hours"];
-pub(crate) const HOOK_KEYS: &[&str] = &[
+pub const NUDGE_KEYS: &[&str] = &["hours"];
+pub const HOOK_KEYS: &[&str] = &[
     "session_start",
     "step_start",
     "side_switch",

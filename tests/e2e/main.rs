@@ -44,12 +44,16 @@ fn text(b: &[u8]) -> String {
 
 mod cli;
 mod cli_issue11;
+mod completions;
 mod days_cli;
+mod docs;
 mod hooks;
 mod hostile_cli;
 mod hostile_output;
+mod man;
 mod nudge;
 mod own_routines;
+mod package;
 mod remind;
 mod sound;
 mod state_folder;

@@ -11,7 +11,7 @@ use knotless::ui::pacer::solid_cells;
 /// The most of the screen that may be solid block at any instant, counting everything
 /// drawn (the pacer, the big digits, the progress bar): 2%. At 200×50 that is 200 cells —
 /// about a 14×14 patch spread thinly over a rim and the digits, against the 1,400 cells
-/// (53×27) the old filled disc lit. See the README ("A gentle screen").
+/// (53×27) the old filled disc lit. See docs/reliability.md ("A gentle screen").
 const SOLID_SHARE: f64 = 0.02;
 
 fn breathing(pattern_steps_down: usize, motion: Motion) -> TestApp {
