@@ -233,7 +233,7 @@ pub enum Command {
     },
     /// Check a routine someone sent you and install it among your routines
     #[command(
-        after_help = "Examples:\n  knotless import neck-from-physio.toml\n  knotless import - < shared.toml\n  knotless import mine.toml --as my-neck-2    (under another id)"
+        after_help = "Examples:\n  knotless import neck-from-physio.toml\n  knotless import - < shared.toml\n  knotless import mine.toml --as my-neck-2    (under another id)\n\nA routine that breaks the safety limits is listed with what it breaks, and installed\nonly when you answer y (at a terminal) or give --yes."
     )]
     Import {
         /// The routine file, or - for standard input
@@ -244,6 +244,9 @@ pub enum Command {
         /// Install it under this id instead
         #[arg(long = "as", value_name = "NEW-ID", conflicts_with = "replace")]
         as_id: Option<String>,
+        /// Install it even if it breaks the safety limits, without asking (for scripts)
+        #[arg(long, short = 'y')]
+        yes: bool,
     },
     /// Print a routine as one self-contained file to send (your own patterns included)
     Share {

@@ -180,11 +180,13 @@ pub fn run(cli: Cli) -> Outcome {
             file,
             replace,
             as_id,
+            yes,
         } => print(false, |out| {
             Ok(edit::import_cmd(
                 &paths,
                 &file,
                 replace,
+                yes,
                 as_id.as_deref(),
                 out,
             )?)

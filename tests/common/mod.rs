@@ -137,7 +137,7 @@ impl TestApp {
     }
 
     /// Sends keys: single characters, or names like "Enter", "Esc", "Down", "Up", "Left",
-    /// "Right", "Space", "C-c".
+    /// "Right", "Space", "PageDown", "PageUp", "End", "Home", "C-c".
     pub fn keys(&mut self, ms: u64, keys: &[&str]) {
         let now = self.at(ms);
         for k in keys {
@@ -167,6 +167,10 @@ pub fn key(name: &str) -> KeyEvent {
         "Space" => KeyCode::Char(' '),
         "Backspace" => KeyCode::Backspace,
         "Tab" => KeyCode::Tab,
+        "PageDown" => KeyCode::PageDown,
+        "PageUp" => KeyCode::PageUp,
+        "End" => KeyCode::End,
+        "Home" => KeyCode::Home,
         "C-c" => return KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
         s if s.chars().count() == 1 => KeyCode::Char(s.chars().next().unwrap()),
         other => panic!("unknown test key {other}"),

@@ -58,7 +58,7 @@ fn check_reports_path_line_column_and_exits_1() {
 }
 
 #[test]
-fn check_warns_about_the_content_guide_in_user_files_but_passes_them() {
+fn check_lists_what_a_user_file_breaks_of_the_guide_and_exits_3() {
     let (c, d) = dirs();
     let f = c.path().join("hard.toml");
     std::fs::write(
@@ -68,10 +68,14 @@ fn check_warns_about_the_content_guide_in_user_files_but_passes_them() {
     .unwrap();
     let out = knotless(c.path(), d.path(), &["check", f.to_str().unwrap()]);
     let s = text(&out.stdout);
-    assert!(out.status.success(), "{s}");
+    assert_eq!(out.status.code(), Some(3), "{s}");
     assert!(s.contains("warning [pressure-ceiling] step 1"), "{s}");
-    assert!(s.contains("warning [stop-rule] step 1"), "{s}");
-    assert!(s.contains("All good: 1 file(s) are valid."), "{s}");
+    assert!(s.contains("warning [between-attacks]"), "{s}");
+    assert!(
+        s.contains("hard.toml: ⚠ loads, but breaks 3 of the safety limits."),
+        "{s}"
+    );
+    assert!(!s.contains("All good"), "{s}");
 }
 
 #[test]
@@ -99,10 +103,11 @@ fn list_groups_by_area_and_marks_user_routines() {
     let jaw = s.find("JAW\n").expect(&s);
     let mine = s.find("my-jaw").unwrap();
     assert!(mine > jaw);
-    assert!(
-        s[mine..].lines().next().unwrap().ends_with("(yours)"),
-        "{s}"
-    );
+    let line = s[mine..].lines().next().unwrap();
+    assert!(line.contains("(yours)"), "{s}");
+    // It has no summary, cautions or cues: it breaks the guide, and says so.
+    assert!(s[..mine].ends_with("⚠ "), "{s}");
+    assert!(line.ends_with("of the safety limits"), "{s}");
 
     let out = knotless(c.path(), d.path(), &["list", "--area", "jaw", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

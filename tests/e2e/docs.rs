@@ -186,7 +186,7 @@ fn every_documented_example_works() {
                 std::fs::write(
                     &path,
                     format!(
-                        "id = \"{stem}\"\nname = \"Sent {stem}\"\narea = \"neck\"\nsummary = \"A short one.\"\nbreathing = \"none\"\n[[steps]]\ntitle = \"Shoulder rolls\"\nduration = \"30s\"\ninstructions = \"Roll your shoulders slowly backwards.\"\n"
+                        "id = \"{stem}\"\nname = \"Sent {stem}\"\narea = \"neck\"\nsummary = \"A short one.\"\ncautions = [\"Self-care only, not medical advice. Stop if it hurts, makes you dizzy, or your headache gets worse.\"]\nbreathing = \"none\"\n[[steps]]\ntitle = \"Shoulder rolls\"\nduration = \"1m\"\ninstructions = \"Roll your shoulders slowly backwards.\"\ncue = \"Slow and easy.\"\n"
                     ),
                 )
                 .unwrap();

@@ -257,7 +257,9 @@ fn check_says_what_it_checked() {
         "check",
         d.config.join("routines/quick.toml").to_str().unwrap(),
     ]);
-    assert!(text(&out.stdout).contains("All good: 1 file(s)"));
+    // Quick loads (it only breaks the guide's content limits: no cautions, one second).
+    assert_eq!(out.status.code(), Some(3));
+    assert!(text(&out.stdout).contains("quick.toml: ⚠ loads, but breaks"));
 }
 
 /// Item 14: a folder of thousands of routine files and a config with thousands of patterns
