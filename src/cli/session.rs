@@ -123,7 +123,7 @@ fn wants_plain(flag: bool) -> bool {
 /// input is never read as an answer).
 fn plain_session(init: crate::app::Init, what: What<'_>, before: &[String]) -> Outcome {
     let settings = Settings::new(&init.lib.config, init.flags);
-    let mut perform = Performers::new(init.paths.data.clone(), &settings, init.muted);
+    let mut perform = Performers::new(init.paths.clone(), &settings, init.muted);
     let out = SafeWriter::new(io::stdout(), Neutralise::Replace);
     let mut plain = Plain::new(out, stdout_is_terminal());
     let person = io::stdin().is_terminal();

@@ -35,45 +35,34 @@ pub fn draft_path(real: &Path) -> PathBuf {
     real.with_file_name(name)
 }
 
-/// A temporary file beside `path` holding `bytes`, synced to disk, with the permissions
-/// the file has now (or the usual ones for a new file). Its name ends in neither `.toml`
-/// nor `.draft`, so no loader picks it up.
-fn staged(path: &Path, bytes: &[u8]) -> io::Result<tempfile::NamedTempFile> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut b = tempfile::Builder::new();
-    b.prefix(".knotless-").suffix(".tmp");
+/// The mode a routine file is written with: the one it has now (the user's choice), else
+/// private.
+fn mode_for(path: &Path) -> u32 {
     #[cfg(unix)]
+    if let Ok(m) = std::fs::symlink_metadata(path)
+        && m.is_file()
     {
-        // Like any new file: 0666 less the umask, rather than tempfile's private 0600.
         use std::os::unix::fs::PermissionsExt;
-        b.permissions(std::fs::Permissions::from_mode(0o666));
+        return m.permissions().mode() & 0o7777;
     }
-    let mut tmp = b.tempfile_in(dir)?;
-    if let Ok(m) = std::fs::metadata(path) {
-        tmp.as_file().set_permissions(m.permissions())?;
-    }
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_data()?;
-    Ok(tmp)
+    crate::files::write::PRIVATE_FILE
 }
 
 /// Replaces (or creates) `path` with `bytes` so that a reader sees the old file or the
-/// new one, never a part: a temporary file in the same folder, synced, then renamed.
+/// new one, never a part (see [`crate::files::write_atomically`]).
 pub fn replace_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    staged(path, bytes)?.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    let mode = mode_for(path);
+    crate::files::write_atomically(path, bytes, crate::files::Durability::Synced, mode)
 }
 
 /// Like `replace_atomically`, but refuses to replace a file that appeared meanwhile.
 pub fn create_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    staged(path, bytes)?
-        .persist_noclobber(path)
-        .map_err(|e| e.error)?;
-    Ok(())
+    crate::files::write_new_atomically(
+        path,
+        bytes,
+        crate::files::Durability::Synced,
+        crate::files::write::PRIVATE_FILE,
+    )
 }
 
 /// "my-neck" → "My neck": a starting name for a new routine.
@@ -462,8 +451,17 @@ pub fn run_edit(
     input: &mut dyn BufRead,
     out: &mut dyn Write,
 ) -> Result<EditOutcome, String> {
-    let dir = tempfile::Builder::new()
-        .prefix("knotless-edit-")
+    // The copy is the user's routine, maybe with private notes: a folder only they can open.
+    let mut b = tempfile::Builder::new();
+    b.prefix("knotless-edit-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(
+            crate::files::write::PRIVATE_DIR,
+        ));
+    }
+    let dir = b
         .tempdir()
         .map_err(|e| format!("cannot make a temporary copy: {e}"))?;
     let copy = dir.path().join(
@@ -472,8 +470,13 @@ pub fn run_edit(
             .file_name()
             .unwrap_or_else(|| std::ffi::OsStr::new("routine.toml")),
     );
-    std::fs::write(&copy, &target.start)
-        .map_err(|e| format!("cannot make a temporary copy: {e}"))?;
+    crate::files::write_new_atomically(
+        &copy,
+        target.start.as_bytes(),
+        crate::files::Durability::Relaxed,
+        crate::files::write::PRIVATE_FILE,
+    )
+    .map_err(|e| format!("cannot make a temporary copy: {e}"))?;
     let label = copy.display().to_string();
     loop {
         let status = editor(&copy)?;

@@ -1,6 +1,7 @@
 //! The first-run notice: not medical advice, and the warning signs that mean "get help, not
 //! a routine" (content guide §5.1 and §5.5, in its user-facing wording). Acknowledged once
-//! with Enter and remembered in `<data>/state.toml`; reachable again from home with `!`.
+//! with Enter and remembered in the data folder's notice log (so on every machine sharing
+//! it); reachable again from home with `!`.
 
 use std::time::Instant;
 

@@ -258,6 +258,7 @@ fn plain_breathe_asks_for_a_rating_only_at_a_terminal() {
         .args(["breathe", "quick", "--breaths", "3", "--plain"]) // the fewest allowed
         .env("KNOTLESS_CONFIG_DIR", config.path())
         .env("KNOTLESS_DATA_DIR", data.path())
+        .env("XDG_STATE_HOME", crate::common::state_home())
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
@@ -285,6 +286,7 @@ fn plain_mode_killed_at_two_seconds_is_recovered() {
         .args(["run", "neck-release", "--plain"])
         .env("KNOTLESS_CONFIG_DIR", config.path())
         .env("KNOTLESS_DATA_DIR", data.path())
+        .env("XDG_STATE_HOME", crate::common::state_home())
         .env("KNOTLESS_CACHE_DIR", config.path().join("cache"))
         .env("PATH", "/nonexistent")
         .stdin(std::process::Stdio::null())
