@@ -4,8 +4,8 @@
 //! refused at once), read with a hard cap, and checked — a tone file must hold exactly the
 //! bytes knotless would write, a speech file must be a WAV it can read — else it is
 //! written again. Writes go to a new file with a random name (created `O_EXCL`, 0600) that
-//! is then renamed into place, so a link planted at either name is never followed. The
-//! folders are created 0700.
+//! is then renamed into place (`files::write_atomically`), so a link planted at either
+//! name is never followed. The folders are created 0700.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -18,13 +18,10 @@ pub const WAV_CAP: u64 = 8 * 1024 * 1024;
 /// The speech folder is kept under this; the oldest files go first.
 pub const SPEECH_CACHE_CAP: u64 = 50 * 1024 * 1024;
 
-/// Creates `dir` (and what is missing above it) 0700.
+/// Creates `dir` (and what is missing above it) 0700, and checks it is a folder (not a
+/// link to one).
 pub fn private_dir(dir: &Path) -> io::Result<()> {
-    let mut b = std::fs::DirBuilder::new();
-    b.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
-    b.create(dir)?;
+    files::create_private_dirs(dir)?;
     let meta = std::fs::symlink_metadata(dir)?;
     if !meta.is_dir() {
         return Err(io::Error::new(
@@ -36,14 +33,16 @@ pub fn private_dir(dir: &Path) -> io::Result<()> {
 }
 
 /// A new file with a random name in `dir`, 0600, created so that nothing planted there
-/// is followed; removed when dropped unless kept with [`keep_as`].
+/// is followed, for a speech command to render into; removed when dropped unless kept
+/// with [`keep_as`]. (`files::write_atomically` writes bytes it is given; here another
+/// program writes the file.)
 pub fn new_temp(dir: &Path, suffix: &str) -> io::Result<tempfile::NamedTempFile> {
     let mut b = tempfile::Builder::new();
     b.prefix(".part-").suffix(suffix);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        b.permissions(std::fs::Permissions::from_mode(0o600));
+        b.permissions(std::fs::Permissions::from_mode(files::write::PRIVATE_FILE));
     }
     b.tempfile_in(dir)
 }
@@ -53,13 +52,14 @@ pub fn keep_as(tmp: tempfile::NamedTempFile, path: &Path) -> io::Result<()> {
     tmp.persist(path).map(|_| ()).map_err(|e| e.error)
 }
 
-/// Replaces (or creates) `path` with `bytes`, atomically, 0600.
+/// Replaces (or creates) `path` with `bytes`, atomically, 0600 (a cache: not synced).
 pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    use std::io::Write;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = new_temp(dir, ".tmp")?;
-    tmp.write_all(bytes)?;
-    keep_as(tmp, path)
+    files::write_atomically(
+        path,
+        bytes,
+        files::Durability::Relaxed,
+        files::write::PRIVATE_FILE,
+    )
 }
 
 /// A WAV file as read: its sample rate and its samples (mono, or the first channel).
