@@ -102,12 +102,7 @@ pub fn samples(tone: Tone, volume: f64) -> Vec<i16> {
     let volume = volume.clamp(0.0, 1.0);
     let rate = f64::from(SAMPLE_RATE);
     let notes = notes(tone);
-    let end_ms = notes
-        .iter()
-        .map(|n| n.start_ms + n.length_ms)
-        .max()
-        .unwrap_or(0);
-    let total = ms_to_samples(PAD_MS + end_ms + PAD_MS);
+    let total = ms_to_samples(total_ms(&notes));
     let mut buf = vec![0.0f64; total];
     for n in &notes {
         let start = ms_to_samples(PAD_MS + n.start_ms);
@@ -142,23 +137,23 @@ pub fn at_loudness(tone: Tone, loudness: f64) -> Vec<i16> {
 
 /// How many samples the tone's file holds.
 pub fn frames(tone: Tone) -> usize {
-    let end_ms = notes(tone)
-        .iter()
-        .map(|n| n.start_ms + n.length_ms)
-        .max()
-        .unwrap_or(0);
-    ms_to_samples(PAD_MS + end_ms + PAD_MS)
+    ms_to_samples(total_ms(&notes(tone)))
 }
 
 /// How long the tone lasts, padding included (worked out from its notes, nothing sounded;
 /// the file is shorter by less than a sample).
 pub fn length(tone: Tone) -> Duration {
-    let end_ms = notes(tone)
+    Duration::from_millis(u64::from(total_ms(&notes(tone))))
+}
+
+/// The notes' length with the silence at both ends, in milliseconds.
+fn total_ms(notes: &[Note]) -> u32 {
+    let end_ms = notes
         .iter()
         .map(|n| n.start_ms + n.length_ms)
         .max()
         .unwrap_or(0);
-    Duration::from_millis(u64::from(PAD_MS + end_ms + PAD_MS))
+    PAD_MS + end_ms + PAD_MS
 }
 
 /// A mono 16-bit WAV file of `samples` at [`SAMPLE_RATE`].

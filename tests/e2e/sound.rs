@@ -353,20 +353,28 @@ fn a_player_that_hangs_or_fails_twice_gives_way_to_the_bell_with_one_notice() {
     }
 }
 
-/// Real speech: espeak-ng renders a fixture step's phrase, and sox must read the file as
-/// more than half a second long and not silent. `.ci/run` installs both; by hand, without
-/// them, the test says it skipped.
-#[test]
-fn real_speech_renders_a_step_to_a_file_sox_can_hear() {
+/// Whether espeak-ng or sox is missing (the test `name` then says it skipped). `.ci/run`
+/// installs both.
+fn skipped_without_speech(name: &str) -> bool {
     let missing: Vec<&str> = ["espeak-ng", "sox"]
         .into_iter()
         .filter(|t| which::which(t).is_err())
         .collect();
     if !missing.is_empty() {
         println!(
-            "SKIPPED real_speech_renders_a_step_to_a_file_sox_can_hear: {} not installed (sudo apt install espeak-ng sox)",
+            "SKIPPED {name}: {} not installed (sudo apt install espeak-ng sox)",
             missing.join(" and ")
         );
+    }
+    !missing.is_empty()
+}
+
+/// Real speech: espeak-ng renders a fixture step's phrase, and sox must read the file as
+/// more than half a second long and not silent. `.ci/run` installs both; by hand, without
+/// them, the test says it skipped.
+#[test]
+fn real_speech_renders_a_step_to_a_file_sox_can_hear() {
+    if skipped_without_speech("real_speech_renders_a_step_to_a_file_sox_can_hear") {
         return;
     }
     let k = tempfile::tempdir().unwrap();
@@ -538,15 +546,7 @@ fn lufs(file: &Path) -> f64 {
 /// again, and the voice can have a volume of its own.
 #[test]
 fn voice_tones_and_ticks_are_equally_loud_at_every_volume() {
-    let missing: Vec<&str> = ["espeak-ng", "sox"]
-        .into_iter()
-        .filter(|t| which::which(t).is_err())
-        .collect();
-    if !missing.is_empty() {
-        println!(
-            "SKIPPED voice_tones_and_ticks_are_equally_loud_at_every_volume: {} not installed",
-            missing.join(" and ")
-        );
+    if skipped_without_speech("voice_tones_and_ticks_are_equally_loud_at_every_volume") {
         return;
     }
     let real = which::which("espeak-ng").unwrap();

@@ -231,6 +231,17 @@ fn spawn(d: &Dirs, fakes: &Fakes, args: &[&str]) -> Term {
     )
 }
 
+/// The long fixture started in the app, its get-ready phrase playing (for five seconds).
+fn speaking() -> (Dirs, Fakes, Term) {
+    let d = dirs(ROUTINE);
+    let fakes = Fakes::new(d.tmp.path(), Plays::FiveSeconds, false);
+    let mut t = spawn(&d, &fakes, &["run", "stop-fixture"]);
+    t.wait_for("Press Enter when you are ready.");
+    t.send("\r");
+    fakes.wait_for_a_sound();
+    (d, fakes, t)
+}
+
 /// Waits `total`, looking at the processes every few milliseconds: the most alive at once.
 fn most_alive_over(fakes: &Fakes, total: Duration) -> usize {
     let start = Instant::now();
@@ -272,12 +283,7 @@ fn m_silences_a_phrase_at_once() {
 
 #[test]
 fn skipping_twice_never_plays_two_sounds_at_once() {
-    let d = dirs(ROUTINE);
-    let fakes = Fakes::new(d.tmp.path(), Plays::FiveSeconds, false);
-    let mut t = spawn(&d, &fakes, &["run", "stop-fixture"]);
-    t.wait_for("Press Enter when you are ready.");
-    t.send("\r");
-    fakes.wait_for_a_sound();
+    let (_d, fakes, mut t) = speaking();
     // → → : into the first step (its chime), then its transition (the next phrase), each
     // while the one before still plays; and again.
     t.send("\x1b[C\x1b[C");
@@ -293,12 +299,7 @@ fn skipping_twice_never_plays_two_sounds_at_once() {
 
 #[test]
 fn ctrl_c_leaves_no_sound_behind() {
-    let d = dirs(ROUTINE);
-    let fakes = Fakes::new(d.tmp.path(), Plays::FiveSeconds, false);
-    let mut t = spawn(&d, &fakes, &["run", "stop-fixture"]);
-    t.wait_for("Press Enter when you are ready.");
-    t.send("\r");
-    fakes.wait_for_a_sound();
+    let (_d, fakes, mut t) = speaking();
     t.send("\x03");
     let exit = t.wait_exit();
     thread::sleep(Duration::from_secs(1));
