@@ -51,8 +51,8 @@ impl App {
                 let problem = self.s.perform.store.save_problem(&record.id);
                 Box::new(finish::Finish::new(*record, problem, &self.s.ctx(&wall)))
             }
-            Route::History => {
-                let mut screen = history::History::new(&self.s.ctx(&wall));
+            Route::History { period } => {
+                let mut screen = history::History::new(period, &self.s.ctx(&wall));
                 let (skipped, problem) = match self.s.paths.data.as_deref() {
                     Some(dir) => {
                         match store::for_each(dir, store::Detail::NoSteps, |r| screen.add(&r)) {

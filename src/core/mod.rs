@@ -10,6 +10,7 @@ pub mod effect;
 pub mod hook_facts;
 pub mod notice;
 pub mod nudge;
+pub mod period;
 pub mod remind;
 pub mod rules;
 pub mod run;

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use jiff::tz::TimeZone;
-use jiff::{Timestamp, ToSpan, Zoned};
+use jiff::{Timestamp, Zoned};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -20,53 +20,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
 use super::{Ctx, Nav, Route, Screen, Update, go, stay};
+use crate::core::period::Period;
 use crate::model::format::fmt_clock_secs;
 use crate::model::record::{Kind, Outcome, SessionRecord, StepStatus};
 use crate::model::routine::Area;
 use crate::ui::theme::Theme;
 use crate::ui::{Binding, KeyHelp, also, described, fit, fit_right, help_only, key, lookup, row};
-
-/// How far back the table looks; `p` cycles through these.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Period {
-    All,
-    Days(u8),
-    ThisYear,
-}
-
-impl Period {
-    fn next(self) -> Period {
-        match self {
-            Period::All => Period::Days(7),
-            Period::Days(7) => Period::Days(30),
-            Period::Days(30) => Period::Days(90),
-            Period::Days(_) => Period::ThisYear,
-            Period::ThisYear => Period::All,
-        }
-    }
-
-    fn label(self) -> Option<String> {
-        match self {
-            Period::All => None,
-            Period::Days(n) => Some(format!("last {n} days")),
-            Period::ThisYear => Some("this year".into()),
-        }
-    }
-
-    /// The first instant inside the period. Whole local days, so "last 7 days" is today
-    /// and the six before it, whatever the hour.
-    fn since(self, now: &Zoned) -> Option<Timestamp> {
-        let first = match self {
-            Period::All => return None,
-            Period::Days(n) => now.date().checked_sub((i64::from(n) - 1).days()).ok()?,
-            Period::ThisYear => now.date().first_of_year(),
-        };
-        first
-            .to_zoned(now.time_zone().clone())
-            .ok()
-            .map(|z| z.timestamp())
-    }
-}
 
 /// Strings that repeat on every row (titles, areas, routine ids), stored once.
 #[derive(Default)]
@@ -154,7 +113,7 @@ const LIST_KEYS: &[Binding<Act>] = &[
         Act::App,
         help_only(
             "a r p",
-            "next area, routine or period (last 7, 30, 90 days, this year); \
+            "next area, routine or period (last 7 days, 4 weeks, 90 days, a year); \
              after the last comes all again",
         ),
     ),
@@ -213,8 +172,9 @@ pub struct History {
 }
 
 impl History {
-    /// An empty history screen; the app adds the sessions it reads, then [`History::loaded`].
-    pub fn new(ctx: &Ctx) -> History {
+    /// An empty history screen over `period`; the app adds the sessions it reads, then
+    /// [`History::loaded`].
+    pub fn new(period: Period, ctx: &Ctx) -> History {
         History {
             rows: Vec::new(),
             names: Names::default(),
@@ -223,7 +183,7 @@ impl History {
             offset: 0,
             area: None,
             routine: None,
-            period: Period::All,
+            period,
             now: ctx.now.clone(),
             skipped: Vec::new(),
             problem: None,
@@ -371,8 +331,8 @@ impl History {
         if let Some(r) = self.routine {
             parts.push(fit(self.routine_title(r), 32).trim_end().to_string());
         }
-        if let Some(p) = self.period.label() {
-            parts.push(p);
+        if self.period != Period::All {
+            parts.push(self.period.label().to_string());
         }
         format!(" {} ", parts.join(" · "))
     }
@@ -660,7 +620,7 @@ impl Screen for History {
             Some(Act::Period) => self.cycle_period(),
             Some(Act::Stats) => {
                 return go(Nav::Replace(Route::Stats {
-                    period: Default::default(),
+                    period: self.period,
                 }));
             }
             Some(Act::Back) => return go(Nav::Back),

@@ -13,6 +13,7 @@ use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 use super::{
     AppEffect, Ctx, DayState, DoneInfo, Nav, Route, Screen, StoreEffect, Update, go, stay,
 };
+use crate::core::period::Period;
 use crate::model::day::{DayEntry, Intensity, Meds};
 use crate::model::format::{fmt_clock, fmt_length};
 use crate::model::routine::{Area, Routine, Sides};
@@ -731,7 +732,11 @@ impl Screen for Home {
                 }
             }
             Some(Act::Breathe) => return go(Nav::Open(Route::BreathingSetup)),
-            Some(Act::History) => return go(Nav::Open(Route::History)),
+            Some(Act::History) => {
+                return go(Nav::Open(Route::History {
+                    period: Period::All,
+                }));
+            }
             Some(Act::Stats) => {
                 return go(Nav::Open(Route::Stats {
                     period: Default::default(),

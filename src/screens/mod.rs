@@ -114,12 +114,15 @@ pub enum Route {
     },
     /// The end of a session; its record was just handed to [`Effect::Save`].
     Finish(Box<SessionRecord>),
-    History,
+    /// The history, filtered to a period (the Stats screen hands on its own).
+    History {
+        period: crate::core::period::Period,
+    },
     /// One session of the history, by record id.
     SessionDetail(String),
     /// The stats for one period (the figures `stats --period` prints for it).
     Stats {
-        period: crate::core::stats::Period,
+        period: crate::core::period::Period,
     },
 }
 

@@ -19,7 +19,8 @@ use ratatui::text::{Line, Span};
 
 use super::{Ctx, Nav, Route, Screen, Update, go, stay};
 use crate::core::days::{DaysSummary, NO_RATE, rate_cell};
-use crate::core::stats::{Period, Stats, heat_level};
+use crate::core::period::Period;
+use crate::core::stats::{Stats, heat_level};
 use crate::ui::theme::Theme;
 use crate::ui::{Binding, KeyHelp, also, described, fit, fit_right, help_only, key, lookup, row};
 
@@ -811,7 +812,11 @@ impl Screen for StatsView {
             Some(Act::PageUp) => self.scroll_by(-page),
             Some(Act::Top) => self.scroll = 0,
             Some(Act::Bottom) => self.scroll = u16::MAX,
-            Some(Act::History) => return go(Nav::Replace(Route::History)),
+            Some(Act::History) => {
+                return go(Nav::Replace(Route::History {
+                    period: self.period,
+                }));
+            }
             Some(Act::Period) => {
                 return go(Nav::Replace(Route::Stats {
                     period: self.period.next(),
