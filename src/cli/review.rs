@@ -11,7 +11,7 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::core::stats::{self, PainStats, Stats};
-use crate::model::format::fmt_days_ago;
+use crate::model::format::{cut, fmt_days_ago, pad, pad_left, width};
 use crate::model::record::{self, Kind, Outcome, SessionRecord, Stamp, VERSION};
 
 // ---------------------------------------------------------------------------------------
@@ -79,32 +79,6 @@ pub fn fmt_local(stored: &Stamp, tz: &TimeZone) -> String {
         .to_string()
 }
 
-fn truncate(text: &str, max: usize) -> String {
-    let one_line: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if one_line.chars().count() <= max {
-        one_line
-    } else {
-        let mut cut: String = one_line.chars().take(max.saturating_sub(1)).collect();
-        cut.push('…');
-        cut
-    }
-}
-
-fn width(text: &str) -> usize {
-    text.chars().count()
-}
-
-fn pad(text: &str, w: usize) -> String {
-    format!("{text}{}", " ".repeat(w.saturating_sub(width(text))))
-}
-
-fn pad_left(text: &str, w: usize) -> String {
-    format!("{}{text}", " ".repeat(w.saturating_sub(width(text))))
-}
-
 // ---------------------------------------------------------------------------------------
 // history
 
@@ -132,7 +106,9 @@ pub fn write_history<R: Borrow<SessionRecord>>(
     }
 }
 
+/// The most columns a title or an area takes in a table.
 const TITLE_MAX: usize = 40;
+const AREA_MAX: usize = 12;
 
 /// The history as an aligned table, newest first: local date and time, routine, area,
 /// active time, outcome, head pain before → after.
@@ -150,11 +126,12 @@ pub fn write_table<R: Borrow<SessionRecord>>(
     let mut rows: Vec<(Timestamp, usize, Box<str>)> = Vec::new();
     for (i, r) in records.into_iter().enumerate() {
         let r = r.borrow();
-        // `truncate` turns control characters (tabs included) into spaces.
+        // `cut` turns control characters (tabs included) into spaces, and measures columns
+        // as the terminal does, so a Japanese title takes the room it is shown in.
         let cells = [
             fmt_local(&r.started_at, tz),
-            truncate(&r.title, TITLE_MAX),
-            truncate(&r.area, 12),
+            cut(&r.title, TITLE_MAX),
+            cut(&r.area, AREA_MAX),
             crate::model::format::fmt_clock_secs(r.active_secs),
             r.outcome.as_str().to_string(),
             fmt_pain(r.pain_before, r.pain_after),
@@ -402,14 +379,14 @@ pub fn write_stats_text(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
         let w = stats
             .by_area
             .iter()
-            .map(|a| width(&a.area))
+            .map(|a| width(&cut(&a.area, AREA_MAX)))
             .max()
             .unwrap_or(0);
         for a in &stats.by_area {
             writeln!(
                 out,
                 "  {}  {:>5}  ({} session{})",
-                pad(&a.area, w),
+                pad(&cut(&a.area, AREA_MAX), w),
                 a.minutes.round(),
                 a.sessions,
                 plural(a.sessions)
@@ -432,12 +409,7 @@ pub fn write_stats_text(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
             .iter()
             .map(|r| {
                 let (ba, change) = pain_cells(&r.pain);
-                [
-                    truncate(&r.title, TITLE_MAX),
-                    r.sessions.to_string(),
-                    ba,
-                    change,
-                ]
+                [cut(&r.title, TITLE_MAX), r.sessions.to_string(), ba, change]
             })
             .collect();
         let header = [

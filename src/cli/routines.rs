@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::core::content::{check_pattern, check_routine};
 use crate::library::Library;
 use crate::library::diag::Diagnostic;
-use crate::model::format::{fmt_clock, fmt_length};
+use crate::model::format::{fmt_clock, fmt_length, pad, width};
 use crate::model::routine::{Area, Length, Routine, Sides, Source};
 use crate::store::paths::Paths;
 
@@ -35,11 +35,11 @@ fn source_label(lib: &Library, r: &Routine) -> String {
 }
 
 pub fn list(lib: &Library, area: Option<Area>, out: &mut dyn Write) -> io::Result<()> {
-    let id_w = lib.routines.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    let id_w = lib.routines.iter().map(|r| width(&r.id)).max().unwrap_or(0);
     let name_w = lib
         .routines
         .iter()
-        .map(|r| r.name.chars().count())
+        .map(|r| width(&r.name))
         .max()
         .unwrap_or(0);
     let mut first = true;
@@ -62,10 +62,12 @@ pub fn list(lib: &Library, area: Option<Area>, out: &mut dyn Write) -> io::Resul
                 r.steps.len(),
                 if r.steps.len() == 1 { "" } else { "s" }
             );
+            // Padded by display columns: `{:w$}` counts characters, and a Japanese name
+            // would push the columns after it out of line.
             let mut line = format!(
-                "  {:id_w$}  {:name_w$}  {:>6}  {:>8}",
-                r.id,
-                r.name,
+                "  {}  {}  {:>6}  {:>8}",
+                pad(&r.id, id_w),
+                pad(&r.name, name_w),
                 fmt_length(r.total()),
                 steps
             );
@@ -169,10 +171,8 @@ pub fn show(lib: &Library, r: &Routine, out: &mut dyn Write) -> io::Result<()> {
             Sides::None => fmt_clock(s.planned),
         };
         let head = format!("{:>2}. {}", i + 1, s.title);
-        let pad = WIDTH
-            .saturating_sub(head.chars().count() + time.chars().count())
-            .max(2);
-        writeln!(out, "{head}{}{time}", " ".repeat(pad))?;
+        let gap = WIDTH.saturating_sub(width(&head) + width(&time)).max(2);
+        writeln!(out, "{head}{}{time}", " ".repeat(gap))?;
         let mut facts = Vec::new();
         if let Some(p) = s.pressure {
             facts.push(format!("pressure {p} / 10"));
@@ -420,9 +420,9 @@ pub fn pick_numbered<'a>(
 ) -> Result<&'a Routine, String> {
     let io_err = |e: io::Error| e.to_string();
     writeln!(out, "\"{query}\" could mean:").map_err(io_err)?;
-    let id_w = choices.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    let id_w = choices.iter().map(|r| width(&r.id)).max().unwrap_or(0);
     for (i, r) in choices.iter().enumerate() {
-        writeln!(out, "  {:>2}  {:<id_w$}  {}", i + 1, r.id, r.name).map_err(io_err)?;
+        writeln!(out, "  {:>2}  {}  {}", i + 1, pad(&r.id, id_w), r.name).map_err(io_err)?;
     }
     write!(out, "Which one? (1-{}, Enter to cancel) ", choices.len()).map_err(io_err)?;
     out.flush().map_err(io_err)?;

@@ -262,10 +262,10 @@ impl Screen for Before {
         let facts = format!("{} · {} steps ", fmt_length(r.total()), r.steps.len());
         let [hl, hr] = Layout::horizontal([
             Constraint::Min(1),
-            Constraint::Length(textwrap::core::display_width(&facts) as u16),
+            Constraint::Length(crate::model::format::width(&facts) as u16),
         ])
         .areas(Rect { height: 1, ..head });
-        let name = crate::ui::fit(&r.name, hl.width.saturating_sub(2) as usize);
+        let name = crate::model::format::fit(&r.name, hl.width.saturating_sub(2) as usize);
         frame.render_widget(Line::styled(format!(" {name}"), t.title), hl);
         frame.render_widget(Line::styled(facts, t.muted), hr);
         let (mut lines, question) = self.content(ctx, w, inner.height >= 16);

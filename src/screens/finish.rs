@@ -170,7 +170,7 @@ impl Finish {
         let parts_w = 10 * rows.iter().map(|(_, p)| p.len()).max().unwrap_or(1);
         let title_w = rows
             .iter()
-            .map(|(t, _)| textwrap::core::display_width(t))
+            .map(|(t, _)| crate::model::format::width(t))
             .max()
             .unwrap_or(0)
             .min((w as usize).saturating_sub(4 + parts_w).max(8));
@@ -189,7 +189,7 @@ impl Finish {
                         format!("  {icon} "),
                         if icon == "✓" { t.good } else { t.muted },
                     ),
-                    Span::styled(crate::ui::fit(&title, title_w), style),
+                    Span::styled(crate::model::format::fit(&title, title_w), style),
                 ];
                 for p in parts {
                     let side = match p.side {
@@ -320,13 +320,13 @@ impl Screen for Finish {
         );
         let [hl, hr] = Layout::horizontal([
             Constraint::Min(1),
-            Constraint::Length(textwrap::core::display_width(&active) as u16),
+            Constraint::Length(crate::model::format::width(&active) as u16),
         ])
         .areas(Rect { height: 1, ..head });
         // The title gives way (with an ellipsis), never the outcome or the time; on a
         // narrow window the time goes to the second line.
-        let how_w = textwrap::core::display_width(how) + 3;
-        let title_w = textwrap::core::display_width(&r.title);
+        let how_w = crate::model::format::width(how) + 3;
+        let title_w = crate::model::format::width(&r.title);
         let narrow = (hl.width as usize) < title_w.min(24) + 2 + how_w && head.height > 1;
         let (hl, hr) = if narrow {
             let second = Rect {
@@ -339,7 +339,7 @@ impl Screen for Finish {
             (hl, hr)
         };
         let room = (hl.width as usize).saturating_sub(2 + how_w);
-        let name = crate::ui::fit(&r.title, room);
+        let name = crate::model::format::fit(&r.title, room);
         frame.render_widget(
             Line::styled(format!(" {} — {how}", name.trim_end()), t.title),
             hl,

@@ -22,10 +22,11 @@ use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 use super::{Ctx, Nav, Route, Screen, Update, go, stay};
 use crate::core::period::Period;
 use crate::model::format::fmt_clock_secs;
+use crate::model::format::{fit, fit_right, width};
 use crate::model::record::{Kind, Outcome, SessionRecord, StepStatus};
 use crate::model::routine::Area;
 use crate::ui::theme::Theme;
-use crate::ui::{Binding, KeyHelp, also, described, fit, fit_right, help_only, key, lookup, row};
+use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
 
 /// Strings that repeat on every row (titles, areas, routine ids), stored once.
 #[derive(Default)]
@@ -356,9 +357,7 @@ impl History {
         let mut block = Block::bordered()
             .border_style(t.border)
             .title(Line::styled(title.clone(), t.title));
-        if !self.rows.is_empty()
-            && title.chars().count() + count.chars().count() + 4 <= area.width as usize
-        {
+        if !self.rows.is_empty() && width(&title) + width(&count) + 4 <= area.width as usize {
             block = block.title(Line::styled(count, t.muted).right_aligned());
         }
         if let Some(note) = skipped_text(&self.skipped) {
@@ -747,11 +746,7 @@ impl SessionDetail {
         // icon, times and status on the right; the title takes what is left.
         let times_w = if wide { 5 + 4 + 5 } else { 5 };
         let fixed = 2 + side_w + 1 + times_w + 2 + 7;
-        let longest = steps
-            .iter()
-            .map(|s| textwrap::core::display_width(&s.title))
-            .max()
-            .unwrap_or(0);
+        let longest = steps.iter().map(|s| width(&s.title)).max().unwrap_or(0);
         let title_w = w.saturating_sub(fixed).min(longest).max(4);
         steps
             .iter()

@@ -476,7 +476,8 @@ impl Home {
             .title(Line::styled(
                 format!(
                     " {} ",
-                    crate::ui::fit(&title, area.width.saturating_sub(4) as usize).trim_end()
+                    crate::model::format::fit(&title, area.width.saturating_sub(4) as usize)
+                        .trim_end()
                 ),
                 t.title,
             ));
@@ -524,9 +525,9 @@ fn day_word(date: jiff::civil::Date, today: jiff::civil::Date) -> String {
 /// `left` and `right` on one line of width `w` (display columns), the left cut with an
 /// ellipsis if needed.
 fn two_ends(left: &str, right: &str, w: usize) -> String {
-    let rw = textwrap::core::display_width(right);
+    let rw = crate::model::format::width(right);
     let room = w.saturating_sub(rw + 1);
-    format!("{} {right}", crate::ui::fit(left, room))
+    format!("{} {right}", crate::model::format::fit(left, room))
 }
 
 /// "Sunday", "yesterday", "3 Nov": how long ago, in words a person uses.
@@ -675,7 +676,7 @@ impl Screen for Home {
         let [l, r] = Layout::horizontal([Constraint::Length(10), Constraint::Min(0)]).areas(head);
         frame.render_widget(Line::styled(" knotless", t.title), l);
         // Too long for a narrow terminal: cut at its end (with "…"), never at its start.
-        let header = crate::ui::fit_right(&format!("{header} "), usize::from(r.width));
+        let header = crate::model::format::fit_right(&format!("{header} "), usize::from(r.width));
         frame.render_widget(Line::styled(header, t.muted).right_aligned(), r);
         let (top, body) = self.split_body(body, ctx);
         let top = Home::readable(top);

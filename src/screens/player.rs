@@ -214,7 +214,7 @@ impl Player {
         } else {
             format!("{}/{} · {left} ", v.step_number, v.step_count)
         };
-        let rw = textwrap::core::display_width(&right) as u16;
+        let rw = crate::model::format::width(&right) as u16;
         let [l, r] = Layout::horizontal([Constraint::Min(1), Constraint::Length(rw)]).areas(line);
         let paused = if v.paused { "  PAUSED" } else { "" };
         frame.render_widget(title_line(v.title, " ", paused, l.width, ctx), l);
@@ -240,7 +240,7 @@ impl Player {
             .pressure
             .map(|p| format!("pressure {p} / 10 "))
             .unwrap_or_default();
-        let pw = textwrap::core::display_width(&pressure) as u16;
+        let pw = crate::model::format::width(&pressure) as u16;
 
         let text = segment_text(step, area, ctx);
         let head = Rect { height: 1, ..area };
@@ -337,7 +337,7 @@ impl Player {
             ),
         };
         let fit = |s: &str| {
-            crate::ui::fit(s, area.width.saturating_sub(2) as usize)
+            crate::model::format::fit(s, area.width.saturating_sub(2) as usize)
                 .trim_end()
                 .to_string()
         };
@@ -436,7 +436,7 @@ impl Player {
             None => "Last step".to_string(),
         };
         let w = area.width.saturating_sub(1) as usize;
-        let text = crate::ui::fit(&text, w);
+        let text = crate::model::format::fit(&text, w);
         frame.render_widget(Line::styled(format!(" {}", text.trim_end()), t.muted), area);
     }
 
@@ -648,8 +648,8 @@ fn title_line(title: &str, indent: &str, marker: &str, width: u16, ctx: &Ctx) ->
     let t = ctx.theme;
     // Two columns kept free, so the marker never touches what stands to its right.
     let room =
-        usize::from(width).saturating_sub(indent.len() + textwrap::core::display_width(marker) + 2);
-    let title = crate::ui::fit(title, room);
+        usize::from(width).saturating_sub(indent.len() + crate::model::format::width(marker) + 2);
+    let title = crate::model::format::fit(title, room);
     Line::from(vec![
         Span::styled(format!("{indent}{}", title.trim_end()), t.title),
         Span::styled(marker.to_string(), t.accent),

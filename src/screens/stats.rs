@@ -21,8 +21,9 @@ use super::{Ctx, Nav, Route, Screen, Update, go, stay};
 use crate::core::days::{DaysSummary, NO_RATE, rate_cell};
 use crate::core::period::Period;
 use crate::core::stats::{Stats, heat_level};
+use crate::model::format::{fit, fit_right, width};
 use crate::ui::theme::Theme;
-use crate::ui::{Binding, KeyHelp, also, described, fit, fit_right, help_only, key, lookup, row};
+use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
 
 /// At this width and wider the sections sit side by side, as in MOCKUPS.md.
 const WIDE: u16 = 76;
@@ -291,7 +292,7 @@ impl StatsView {
             let longest = s
                 .routines
                 .iter()
-                .map(|r| textwrap::core::display_width(&r.title))
+                .map(|r| width(&r.title))
                 .max()
                 .unwrap_or(0)
                 .clamp(16, 40) as u16;
@@ -339,7 +340,7 @@ impl StatsView {
     /// beside it needs the room more.
     fn areas_width(&self) -> u16 {
         let a = &self.stats.by_area;
-        let name = a.iter().map(|a| a.area.chars().count()).max().unwrap_or(0);
+        let name = a.iter().map(|a| width(&a.area)).max().unwrap_or(0);
         let fig = a
             .iter()
             .map(|a| format!("{:.0}", a.minutes).len())
@@ -607,11 +608,7 @@ impl StatsView {
             out.push(Line::styled("Nothing yet.", t.muted));
             return out;
         }
-        let name_w = areas
-            .iter()
-            .map(|a| a.area.chars().count())
-            .max()
-            .unwrap_or(0);
+        let name_w = areas.iter().map(|a| width(&a.area)).max().unwrap_or(0);
         let name_w = name_w.min(w as usize / 2);
         let fig_w = areas
             .iter()

@@ -419,7 +419,7 @@ fn home_shows_the_summary_and_every_caution_and_scrolls_to_the_end() {
         // The selected routine, by the pane's title.
         let title: String = (38..80).map(|x| tall[(x, 1)].symbol()).collect();
         let r = t.app.lib().routines.iter().find(|r| {
-            let name = knotless::ui::fit(&r.name, 38);
+            let name = knotless::model::format::fit(&r.name, 38);
             title.contains(&format!(" {} ", name.trim_end()))
         });
         let r = r
