@@ -183,7 +183,7 @@ fn completions_are_generated() {
     assert!(text(&out.stdout).contains("knotless"));
 }
 
-/// Issue 11 item 12: a command that loads the routine files warns once, one entry per file
+/// A command that loads the routine files warns once, one entry per file
 /// with its problems inside; one that does not load them says nothing.
 #[test]
 fn load_warnings_come_once_per_file_and_only_from_commands_that_load_them() {
@@ -218,7 +218,7 @@ fn load_warnings_come_once_per_file_and_only_from_commands_that_load_them() {
     }
 }
 
-/// Issue 11 item 6: the plain `breathe` asks "How is your head right now?" as a line — but
+/// The plain `breathe` asks "How is your head right now?" as a line — but
 /// only of a person at a terminal: piped input is never taken as a rating.
 #[test]
 fn plain_breathe_asks_for_a_rating_only_at_a_terminal() {

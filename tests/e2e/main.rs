@@ -42,7 +42,7 @@ fn text(b: &[u8]) -> String {
 }
 
 mod cli;
-mod cli_issue11;
+mod cli_conventions;
 mod days_cli;
 mod hooks;
 mod hostile_cli;

@@ -1,4 +1,4 @@
-//! Issue 11, item 2: the Stats screen and `stats --period … --json` show the same figures for
+//! The Stats screen and `stats --period … --json` show the same figures for
 //! the same period, and the screen says which period it shows.
 
 use std::process::Command;

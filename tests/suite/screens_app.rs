@@ -188,7 +188,7 @@ fn breathing_setup_and_pacer_80x24_and_40x12() {
     insta::assert_snapshot!("breathing_setup_40x12", t.screen(40, 12, 0));
     // Tab switches to breaths; Enter starts the default extended-exhale (4 in, 6 out).
     t.keys(0, &["Tab", "Enter"]);
-    // Asked first, as before a routine (issue 11 item 6).
+    // Asked first, as before a routine.
     assert_eq!(t.app.screen().title(), "Before you start");
     insta::assert_snapshot!("breathing_rating_80x24", t.screen(80, 24, 0));
     insta::assert_snapshot!("breathing_rating_40x12", t.screen(40, 12, 0));
@@ -236,7 +236,7 @@ fn breath_hold_patterns_carry_their_caution() {
     assert!(s.contains("light-headed"), "{s}");
 }
 
-/// Issue 11 item 9: `t` is remembered in `<data>/state.toml` (written by the app), beside
+/// `t` is remembered in `<data>/state.toml` (written by the app), beside
 /// the acknowledged notice, and read back as the starting theme.
 #[test]
 fn the_theme_is_remembered_for_the_next_start() {

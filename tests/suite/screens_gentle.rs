@@ -1,4 +1,4 @@
-//! A screen that is kind to a sore head (issue 11, items 7 and 8): the pacer never becomes
+//! A screen that is kind to a sore head: the pacer never becomes
 //! a big bright block, reduced motion never flashes, and every key does what the footer
 //! says.
 
@@ -249,7 +249,7 @@ fn esc_on_your_head_is_at_8_goes_back_to_the_question() {
     assert_eq!(t.app.screen().title(), "Player");
 }
 
-// ---- issue 11's screen snapshots: 80×24, 40×12 and 200×50 ----
+// ---- every screen at 80×24, 40×12 and 200×50 ----
 
 const SIZES: [(u16, u16); 3] = [(80, 24), (40, 12), (200, 50)];
 
@@ -331,7 +331,7 @@ fn snapshots_finish_with_a_partial_step() {
     );
 }
 
-// ---- every caution visible (item 10) and layouts that hold (item 11) ----
+// ---- every caution visible and layouts that hold ----
 
 use knotless::app::Route;
 use knotless::core::session::StageKind;

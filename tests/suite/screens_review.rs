@@ -392,7 +392,7 @@ fn hostile_records_show_without_panicking() {
     );
     bad.title = "\u{1b}[2J\tTabs\nand newlines 頭痛 ".repeat(20);
     // Impossible numbers (1e300 s, negative times) make the reader skip the line with a
-    // warning now (issue 10, item 8): these are odd but possible.
+    // warning: these are odd but possible.
     bad.active_secs = 86_000.0;
     bad.planned_secs = 0.0;
     bad.paused_secs = 0.0;

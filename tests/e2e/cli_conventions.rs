@@ -1,4 +1,4 @@
-//! The command line behaving like a good Unix tool (issue 11): bad flag values are bad
+//! The command line behaving like a good Unix tool: bad flag values are bad
 //! usage, broken pipes are quiet, the period of `stats` is named and matches the screen's,
 //! every documented example works.
 
@@ -48,6 +48,7 @@ fn stats_names_its_period_and_takes_the_screens_choices() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     for (period, label) in [
+        ("7d", "last 7 days"),
         ("4w", "last 4 weeks"),
         ("90d", "last 90 days"),
         ("1y", "last year"),
@@ -132,7 +133,7 @@ fn a_closed_pipe_ends_quietly_with_success() {
     }
 }
 
-/// Item 13: an exact id, then the one id starting with the words, then the one id or
+/// An exact id, then the one id starting with the words, then the one id or
 /// name containing them.
 #[test]
 fn routine_lookup_prefers_id_then_prefix_then_name() {
@@ -293,7 +294,7 @@ fn documented_examples(c: &Path, d: &Path) -> Vec<Example> {
     found
 }
 
-/// Item 13: the README's and `--help`'s examples work on a fresh install. `run` and
+/// The README's and `--help`'s examples work on a fresh install. `run` and
 /// `breathe` go to plain mode (stdout is a pipe): the example works once it prints its
 /// first cue line, then it is stopped.
 #[test]
@@ -400,7 +401,7 @@ fn every_documented_example_works() {
     }
 }
 
-/// Item 16: `check` quotes the length as written ("500ms"), not a rounded "0s".
+/// `check` quotes the length as written ("500ms"), not a rounded "0s".
 #[test]
 fn check_quotes_a_bad_length_as_written() {
     let (c, d) = dirs();
@@ -417,7 +418,7 @@ fn check_quotes_a_bad_length_as_written() {
     assert!(!said.contains("not 0s"), "{said}");
 }
 
-/// Item 17: help without literal backslashes; `show` says "1 step" and wraps every line
+/// Help without literal backslashes; `show` says "1 step" and wraps every line
 /// to the terminal; CSV and JSONL come oldest first, the table newest first, as `--help`
 /// says.
 #[test]
@@ -488,7 +489,7 @@ fn help_show_and_history_order_say_what_they_do() {
     }
 }
 
-/// Item 18: two files claiming one id: the file named for the id keeps it, the other is
+/// Two files claiming one id: the file named for the id keeps it, the other is
 /// reported — the same way in every command, whatever order the files come in.
 #[test]
 fn a_duplicate_id_is_kept_by_the_file_named_for_it() {
@@ -545,7 +546,7 @@ fn a_duplicate_id_is_kept_by_the_file_named_for_it() {
     }
 }
 
-/// Item 18: completions offer the routine and pattern ids, the user's own included.
+/// Completions offer the routine and pattern ids, the user's own included.
 #[test]
 fn completions_complete_routine_and_pattern_ids() {
     let (c, d) = dirs();
