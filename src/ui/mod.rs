@@ -5,6 +5,7 @@ pub mod countdown;
 pub mod help;
 pub mod pacer;
 pub mod rating;
+pub mod scroll;
 pub mod theme;
 
 use ratatui::Frame;
