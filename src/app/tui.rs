@@ -27,14 +27,18 @@ const IDLE: Duration = Duration::from_secs(24 * 3600);
 /// How often the loop looks for the history's figures while they are read.
 const READ_POLL: Duration = Duration::from_millis(20);
 
-/// Whether both ends are terminals, with a message saying what to do instead.
-pub fn check_terminal() -> Result<(), String> {
-    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
-        return Err(
-            "the app needs a terminal; for text output use `knotless list`, \
+/// The screen app was asked for without a terminal at both ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the app needs a terminal; for text output use `knotless list`, \
 `knotless show ROUTINE`, or `run`/`breathe` with --plain"
-                .into(),
-        );
+)]
+pub struct NotATerminal;
+
+/// Whether both ends are terminals (the error says what to do instead).
+pub fn check_terminal() -> Result<(), NotATerminal> {
+    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
+        return Err(NotATerminal);
     }
     Ok(())
 }

@@ -47,6 +47,9 @@ pub enum CliError {
     /// The screen app could not start or keep its terminal.
     #[error("terminal: {0}")]
     Terminal(io::Error),
+    /// The screen app was asked for without a terminal.
+    #[error(transparent)]
+    NotATerminal(#[from] crate::app::tui::NotATerminal),
 }
 
 impl From<String> for CliError {
@@ -65,9 +68,11 @@ impl CliError {
     /// The exit code for this kind of failure.
     pub fn exit_code(&self) -> ExitCode {
         match self {
-            CliError::User(_) | CliError::Io(_) | CliError::When(_) | CliError::Terminal(_) => {
-                ExitCode::from(1)
-            }
+            CliError::User(_)
+            | CliError::Io(_)
+            | CliError::When(_)
+            | CliError::Terminal(_)
+            | CliError::NotATerminal(_) => ExitCode::from(1),
         }
     }
 }

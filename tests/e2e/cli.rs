@@ -342,3 +342,42 @@ fn history_and_stats_keep_their_columns_with_wide_titles() {
         assert_eq!(count_end, times, "{title}: {stats}");
     }
 }
+
+/// Plain mode keeps a session from its first second, as the app does: killed 2 s in (no
+/// chance to save), the next command finds its snapshot and logs it as interrupted.
+#[test]
+fn plain_mode_killed_at_two_seconds_is_recovered() {
+    let (config, data) = dirs();
+    let mut child = Command::new(crate::BIN)
+        .args(["run", "neck-release", "--plain"])
+        .env("KNOTLESS_CONFIG_DIR", config.path())
+        .env("KNOTLESS_DATA_DIR", data.path())
+        .env("KNOTLESS_CACHE_DIR", config.path().join("cache"))
+        .env("PATH", "/nonexistent")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let out = crate::knotless(
+        config.path(),
+        data.path(),
+        &["history", "--format", "jsonl"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("recovered 1 session"),
+        "{}",
+        text(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["outcome"], "interrupted");
+    assert_eq!(lines[0]["routine_id"], "neck-release");
+}
