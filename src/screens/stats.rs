@@ -141,10 +141,10 @@ impl StatsView {
         self
     }
 
-    /// "Routines and areas: last 90 days  · p: 4 weeks, 90 days, a year, all".
+    /// "Routines and areas: last 90 days  p: 7 days · 4 weeks · 90 days · a year · all".
     fn period_line(&self, t: &Theme, w: u16) -> Vec<Line<'static>> {
         let text = format!("Routines and areas: {}", self.period.label());
-        let hint = "  p: 4 weeks · 90 days · a year · all";
+        let hint = "  p: 7 days · 4 weeks · 90 days · a year · all";
         let mut spans = vec![Span::styled(text.clone(), t.title)];
         if text.chars().count() + hint.chars().count() <= w as usize {
             spans.push(Span::styled(hint, t.muted));

@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use knotless::app::{App, Init, Route};
 
+pub mod ctx;
 pub mod draw;
 pub use draw::{buffer_text, draw};
 use knotless::library::Library;
@@ -119,7 +120,7 @@ impl TestApp {
     }
 
     /// Sends keys: single characters, or names like "Enter", "Esc", "Down", "Up", "Left",
-    /// "Right", "Space", "C-c".
+    /// "Right", "Space", "PageDown", "PageUp", "C-c".
     pub fn keys(&mut self, ms: u64, keys: &[&str]) {
         let now = self.at(ms);
         for k in keys {
@@ -149,6 +150,8 @@ pub fn key(name: &str) -> KeyEvent {
         "Space" => KeyCode::Char(' '),
         "Backspace" => KeyCode::Backspace,
         "Tab" => KeyCode::Tab,
+        "PageDown" => KeyCode::PageDown,
+        "PageUp" => KeyCode::PageUp,
         "C-c" => return KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
         s if s.chars().count() == 1 => KeyCode::Char(s.chars().next().unwrap()),
         other => panic!("unknown test key {other}"),
