@@ -309,7 +309,7 @@ fn pain_cells(p: &PainStats) -> (String, String) {
     )
 }
 
-/// `stats` as text: the figures of the Stats screen.
+/// `stats` as text: the figures of the Stats screen, section by section.
 pub fn write_stats_text(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
     writeln!(out, "{}", this_week_line(stats))?;
     if let Some(line) = last_external_line(stats) {
@@ -323,7 +323,33 @@ pub fn write_stats_text(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
         )?;
         return Ok(());
     }
+    write_weeks(out, stats)?;
+    write_calendar(out, stats)?;
+    let period = match stats.since {
+        Some(since) => format!(
+            ", {} (since {})",
+            stats.period,
+            since.to_zoned(tz_of(stats)).strftime("%Y-%m-%d")
+        ),
+        None => format!(", {}", stats.period),
+    };
+    write_areas(out, stats, &period)?;
+    write_routines(out, stats, &period)?;
+    let t = &stats.totals;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "In all{period}: {} session{} · {} · on {} day{}",
+        t.sessions,
+        plural(t.sessions),
+        fmt_minutes(t.minutes),
+        t.active_days,
+        plural(t.active_days)
+    )
+}
 
+/// "Last 8 weeks": sessions, minutes and active days a week.
+fn write_weeks(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "Last {} weeks", stats.weeks.len())?;
     writeln!(out, "  week of       sessions  minutes  active days")?;
@@ -337,7 +363,11 @@ pub fn write_stats_text(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
             w.active_days
         )?;
     }
+    Ok(())
+}
 
+/// The 16-week calendar, a shade a day.
+fn write_calendar(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
     writeln!(out)?;
     writeln!(
         out,
@@ -364,15 +394,11 @@ pub fn write_stats_text(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
         }
         writeln!(out, "{}", line.trim_end())?;
     }
+    Ok(())
+}
 
-    let period = match stats.since {
-        Some(since) => format!(
-            ", {} (since {})",
-            stats.period,
-            since.to_zoned(tz_of(stats)).strftime("%Y-%m-%d")
-        ),
-        None => format!(", {}", stats.period),
-    };
+/// Minutes by area over the period, and the professional sessions.
+fn write_areas(out: &mut dyn Write, stats: &Stats, period: &str) -> io::Result<()> {
     if !stats.by_area.is_empty() {
         writeln!(out)?;
         writeln!(out, "Minutes by area{period}")?;
@@ -401,57 +427,50 @@ pub fn write_stats_text(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
             fmt_minutes(stats.external.minutes)
         )?;
     }
+    Ok(())
+}
 
-    if !stats.routines.is_empty() {
-        writeln!(out)?;
-        let rows: Vec<[String; 4]> = stats
-            .routines
-            .iter()
-            .map(|r| {
-                let (ba, change) = pain_cells(&r.pain);
-                [cut(&r.title, TITLE_MAX), r.sessions.to_string(), ba, change]
-            })
-            .collect();
-        let header = [
-            format!("Routine{period}"),
-            "times".to_string(),
-            "head before → after".to_string(),
-            "change".to_string(),
-        ];
-        let mut widths = header.each_ref().map(|h| width(h));
-        for row in &rows {
-            for (w, cell) in widths.iter_mut().zip(row) {
-                *w = (*w).max(width(cell));
-            }
-        }
-        let line = |c: [&str; 4]| {
-            format!(
-                "  {}  {}  {}  {}",
-                pad(c[0], widths[0]),
-                pad_left(c[1], widths[1]),
-                pad_left(c[2], widths[2]),
-                c[3]
-            )
-            .trim_end()
-            .to_string()
-        };
-        writeln!(out, "{}", line(header.each_ref().map(String::as_str)))?;
-        for row in &rows {
-            writeln!(out, "{}", line(row.each_ref().map(String::as_str)))?;
+/// Per routine over the period: how often, head pain before → after, and the change.
+fn write_routines(out: &mut dyn Write, stats: &Stats, period: &str) -> io::Result<()> {
+    if stats.routines.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    let rows: Vec<[String; 4]> = stats
+        .routines
+        .iter()
+        .map(|r| {
+            let (ba, change) = pain_cells(&r.pain);
+            [cut(&r.title, TITLE_MAX), r.sessions.to_string(), ba, change]
+        })
+        .collect();
+    let header = [
+        format!("Routine{period}"),
+        "times".to_string(),
+        "head before → after".to_string(),
+        "change".to_string(),
+    ];
+    let mut widths = header.each_ref().map(|h| width(h));
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(width(cell));
         }
     }
-
-    let t = &stats.totals;
-    writeln!(out)?;
-    writeln!(
-        out,
-        "In all{period}: {} session{} · {} · on {} day{}",
-        t.sessions,
-        plural(t.sessions),
-        fmt_minutes(t.minutes),
-        t.active_days,
-        plural(t.active_days)
-    )?;
+    let line = |c: [&str; 4]| {
+        format!(
+            "  {}  {}  {}  {}",
+            pad(c[0], widths[0]),
+            pad_left(c[1], widths[1]),
+            pad_left(c[2], widths[2]),
+            c[3]
+        )
+        .trim_end()
+        .to_string()
+    };
+    writeln!(out, "{}", line(header.each_ref().map(String::as_str)))?;
+    for row in &rows {
+        writeln!(out, "{}", line(row.each_ref().map(String::as_str)))?;
+    }
     Ok(())
 }
 

@@ -29,6 +29,35 @@ pub fn test(lib: &Library, quiet: bool, out: &mut dyn Write) -> io::Result<()> {
         ..cfg.clone()
     };
     let mut a = Audio::new(&probe, true, false);
+    let missing = found(&a, out)?;
+    if a.player().is_some() {
+        play_tones(&mut a, cfg.volume, out)?;
+    } else {
+        writeln!(
+            out,
+            "\nno tones to play; a session would ring the terminal bell now:\x07"
+        )?;
+    }
+    if a.speech().is_some() {
+        say_one(&mut a, out)?;
+    }
+    if missing.is_empty() {
+        writeln!(out, "\nnothing missing.")?;
+    } else {
+        writeln!(out, "\nmissing:")?;
+        for m in missing {
+            writeln!(out, "  {m}")?;
+        }
+    }
+    if let Some(dir) = audio::cache_dir() {
+        writeln!(out, "cache: {}", dir.display())?;
+    }
+    Ok(())
+}
+
+/// Which player and speech command were found (and where); returns what is missing, with
+/// how to get it.
+fn found(a: &Audio, out: &mut dyn Write) -> io::Result<Vec<String>> {
     let mut missing = Vec::new();
     match a.player() {
         Some(p) => writeln!(out, "player: {} ({})", p.name, where_(p))?,
@@ -65,50 +94,40 @@ pub fn test(lib: &Library, quiet: bool, out: &mut dyn Write) -> io::Result<()> {
             ));
         }
     }
-    if a.player().is_some() {
-        let volume = f64::from(cfg.volume) / 100.0;
-        match a.write_tones(volume) {
-            Ok(dir) => writeln!(out, "tone files: {}", dir.display())?,
-            Err(e) => writeln!(out, "tone files: could not be written ({e})")?,
-        }
-        writeln!(out, "\nplaying each cue once:")?;
-        for t in Tone::ALL {
-            write!(out, "  {:<13} {} … ", t.name(), t.describe())?;
-            out.flush()?;
-            let r = a.perform_and_wait(&Cue::Tone(t));
-            writeln!(out, "{}", r.err().unwrap_or_else(|| "ok".into()))?;
-            // A moment between cues so each can be told apart.
-            std::thread::sleep(std::time::Duration::from_millis(300));
-        }
-    } else {
-        writeln!(
-            out,
-            "\nno tones to play; a session would ring the terminal bell now:\x07"
-        )?;
+    Ok(missing)
+}
+
+/// Each tone once, with its name and how it went.
+fn play_tones(a: &mut Audio, volume: u8, out: &mut dyn Write) -> io::Result<()> {
+    let volume = f64::from(volume) / 100.0;
+    match a.write_tones(volume) {
+        Ok(dir) => writeln!(out, "tone files: {}", dir.display())?,
+        Err(e) => writeln!(out, "tone files: could not be written ({e})")?,
     }
-    if a.speech().is_some() {
-        let phrase = "Suboccipital hold. One and a half minutes.";
-        let rendered = a.render_one(phrase);
-        write!(out, "  {:<13} \"{phrase}\"", "voice")?;
-        if let Some((_, len)) = &rendered {
-            write!(out, " ({:.1} s)", len.as_secs_f64())?;
-        }
-        write!(out, " … ")?;
+    writeln!(out, "\nplaying each cue once:")?;
+    for t in Tone::ALL {
+        write!(out, "  {:<13} {} … ", t.name(), t.describe())?;
         out.flush()?;
-        let r = a.perform_and_wait(&Cue::Say(phrase.to_string()));
+        let r = a.perform_and_wait(&Cue::Tone(t));
         writeln!(out, "{}", r.err().unwrap_or_else(|| "ok".into()))?;
+        // A moment between cues so each can be told apart.
+        std::thread::sleep(std::time::Duration::from_millis(300));
     }
-    if missing.is_empty() {
-        writeln!(out, "\nnothing missing.")?;
-    } else {
-        writeln!(out, "\nmissing:")?;
-        for m in missing {
-            writeln!(out, "  {m}")?;
-        }
+    Ok(())
+}
+
+/// One phrase spoken, with its length when it was rendered first.
+fn say_one(a: &mut Audio, out: &mut dyn Write) -> io::Result<()> {
+    let phrase = "Suboccipital hold. One and a half minutes.";
+    let rendered = a.render_one(phrase);
+    write!(out, "  {:<13} \"{phrase}\"", "voice")?;
+    if let Some((_, len)) = &rendered {
+        write!(out, " ({:.1} s)", len.as_secs_f64())?;
     }
-    if let Some(dir) = audio::cache_dir() {
-        writeln!(out, "cache: {}", dir.display())?;
-    }
+    write!(out, " … ")?;
+    out.flush()?;
+    let r = a.perform_and_wait(&Cue::Say(phrase.to_string()));
+    writeln!(out, "{}", r.err().unwrap_or_else(|| "ok".into()))?;
     Ok(())
 }
 
