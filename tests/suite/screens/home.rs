@@ -165,3 +165,36 @@ fn mono_marks_the_selection_without_colour() {
     assert!(cell.modifier.contains(Modifier::REVERSED), "{cell:?}");
     assert_eq!(cell.fg, ratatui::style::Color::Reset);
 }
+
+#[test]
+fn a_long_list_scrolls_with_the_selection_and_keeps_its_heading() {
+    let mut w = World::new();
+    w.lib = knotless::library::Library::load(None);
+    let mut s = home(&w);
+    let top = w.text(&mut s, 80, 14, 0);
+    assert!(top.contains("NECK"), "{top}");
+    w.press(&mut s, "G", 0);
+    let end = w.text(&mut s, 80, 14, 0);
+    assert!(!end.contains("NECK"), "scrolled to the end: {end}");
+    // The last row shown is the selected one.
+    let buf = w.draw(&mut s, 80, 14, 0);
+    let bottom = 14 - 3;
+    assert_eq!(buf[(2, bottom)].bg, w.theme.selected.bg.unwrap(), "{end}");
+    // Back to the top: the first routine's heading comes back too.
+    w.press(&mut s, "g", 0);
+    assert_eq!(w.text(&mut s, 80, 14, 0), top);
+    // From the end, up one routine at a time: the selection is always in view, and
+    // scrolling up to the first routine shows its heading above it, as at the start.
+    w.press(&mut s, "G", 0);
+    w.text(&mut s, 80, 14, 0);
+    for _ in 1..w.lib.routines.len() {
+        w.press(&mut s, "k", 0);
+        let text = w.text(&mut s, 80, 14, 0);
+        let buf = w.draw(&mut s, 80, 14, 0);
+        assert!(
+            (0..14).any(|y| buf[(2, y)].bg == w.theme.selected.bg.unwrap()),
+            "the selection is in view: {text}"
+        );
+    }
+    assert_eq!(w.text(&mut s, 80, 14, 0), top);
+}
