@@ -186,8 +186,4 @@ pub trait Screen: Send {
     }
     /// Called when this screen is shown again after the one above it closed.
     fn resumed(&mut self, _ctx: &Ctx) {}
-    /// The running session, if this screen runs one (tests and the suspend path read it).
-    fn session(&self) -> Option<&crate::core::session::Session> {
-        None
-    }
 }

@@ -933,8 +933,4 @@ impl Screen for Player {
         let events = self.run.session.pause(now);
         self.run.react(&events, now, ctx.muted)
     }
-
-    fn session(&self) -> Option<&crate::core::session::Session> {
-        Some(&self.run.session)
-    }
 }

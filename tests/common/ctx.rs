@@ -7,9 +7,12 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use knotless::core::run::Run;
+use knotless::core::session::{Options, Session};
 use knotless::library::Library;
 use knotless::model::config::{Config, ThemeName};
 use knotless::model::settings::{Flags, Settings};
+use knotless::screens::player::Player;
 use knotless::screens::{Ctx, DayState, DoneInfo, Effect, Nav, Screen};
 use knotless::ui::theme::Theme;
 use ratatui::buffer::Buffer;
@@ -111,6 +114,27 @@ impl World {
             .routine(id)
             .expect("a routine of the small library")
             .clone()
+    }
+
+    /// The player of a routine session started at [`World::t0`], as the app starts one
+    /// (the count-in from the settings), without sound or hooks.
+    pub fn player(&self, routine: &knotless::model::routine::Routine) -> Player {
+        let opts = Options {
+            get_ready: self.settings.get_ready,
+        };
+        let session = Session::new(routine, opts, "test-session".into(), self.t0);
+        Player::new(Run::new(session, self.now.clone(), None))
+    }
+
+    /// The player of a breathing exercise of a pattern of the library, started at
+    /// [`World::t0`].
+    pub fn breathing(&self, pattern: &str, length: knotless::model::routine::Length) -> Player {
+        let pattern = self.lib.pattern(pattern).expect("a pattern of the library");
+        let opts = Options {
+            get_ready: knotless::core::rules::breathing_get_ready(self.settings.get_ready),
+        };
+        let session = Session::breathing(pattern, length, opts, "test-breathing".into(), self.t0);
+        Player::new(Run::new(session, self.now.clone(), None))
     }
 
     /// Lays `screen` out for a `w`×`h` window and draws it, as the app does (the theme's

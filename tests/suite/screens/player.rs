@@ -4,38 +4,16 @@
 use std::time::Duration;
 
 use knotless::core::rules::breathing_get_ready;
-use knotless::core::run::Run;
-use knotless::core::session::{Options, Session};
 use knotless::model::record::Outcome;
-use knotless::model::routine::{Length, Routine};
-use knotless::screens::player::Player;
+use knotless::model::routine::Length;
 use knotless::screens::{Nav, Route, Screen};
 
 use crate::common::ctx::World;
 
-/// A routine's player, started at the world's `t0`.
-fn routine_player(w: &World, routine: &Routine) -> Player {
-    let opts = Options {
-        get_ready: w.settings.get_ready,
-    };
-    let session = Session::new(routine, opts, "test-session".into(), w.t0);
-    Player::new(Run::new(session, w.now.clone(), None))
-}
-
-/// A breathing exercise's player, started at the world's `t0`.
-fn breathing_player(w: &World, pattern: &str, length: Length) -> Player {
-    let pattern = w.lib.pattern(pattern).expect("a bundled pattern");
-    let opts = Options {
-        get_ready: breathing_get_ready(w.settings.get_ready),
-    };
-    let session = Session::breathing(pattern, length, opts, "test-breathing".into(), w.t0);
-    Player::new(Run::new(session, w.now.clone(), None))
-}
-
 #[test]
 fn a_routine_counts_in_then_shows_its_step() {
     let w = World::new();
-    let mut p = routine_player(&w, &w.routine("neck-release"));
+    let mut p = w.player(&w.routine("neck-release"));
     let ready = w.text(&mut p, 80, 24, 0);
     insta::assert_snapshot!("routine_count_in_80x24", ready);
     p.tick(w.at(8_000), &w.ctx());
@@ -48,7 +26,7 @@ fn a_routine_counts_in_then_shows_its_step() {
 #[test]
 fn space_pauses_and_no_wake_up_is_asked_while_paused() {
     let w = World::new();
-    let mut p = routine_player(&w, &w.routine("neck-release"));
+    let mut p = w.player(&w.routine("neck-release"));
     p.tick(w.at(8_000), &w.ctx());
     assert!(p.deadline(w.at(8_000), &w.ctx()).is_some());
     w.press(&mut p, "Space", 8_000);
@@ -65,7 +43,7 @@ fn space_pauses_and_no_wake_up_is_asked_while_paused() {
 #[test]
 fn q_asks_first_and_y_stops_with_a_record() {
     let w = World::new();
-    let mut p = routine_player(&w, &w.routine("neck-release"));
+    let mut p = w.player(&w.routine("neck-release"));
     p.tick(w.at(8_000), &w.ctx());
     let (nav, _) = w.press(&mut p, "q", 8_000);
     assert!(matches!(nav, Nav::Stay) && p.asking_to_stop());
@@ -91,7 +69,7 @@ fn q_asks_first_and_y_stops_with_a_record() {
 fn a_breathing_exercise_moves_by_whole_breaths() {
     let w = World::new();
     // extended-exhale: 4 s in, 6 s out.
-    let mut p = breathing_player(&w, "extended-exhale", Length::Breaths(6));
+    let mut p = w.breathing("extended-exhale", Length::Breaths(6));
     p.tick(w.at(5_000), &w.ctx());
     let text = w.text(&mut p, 80, 24, 5_000);
     insta::assert_snapshot!("breathing_80x24", text);
