@@ -86,7 +86,7 @@ impl Tone {
         }
     }
 
-    /// What it sounds like, for `sound test` and the README.
+    /// What it sounds like, for `sound test` and the user guide.
     pub fn describe(self) -> &'static str {
         match self {
             Tone::Step => "two soft rising notes: a new step begins",

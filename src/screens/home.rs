@@ -13,6 +13,7 @@ use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 use super::{
     AppEffect, Ctx, DayState, DoneInfo, Effect, Nav, Route, Screen, StoreEffect, Update, go, stay,
 };
+use crate::core::content::WARNING;
 use crate::core::period::Period;
 use crate::model::day::{DayEntry, Intensity, Meds};
 use crate::model::format::{fmt_clock, fmt_length};
@@ -504,8 +505,14 @@ fn row_line(row: Row, selected: bool, w: usize, ctx: &Ctx) -> Line<'static> {
                 // The user's own file (or their copy of a bundled routine).
                 format!("yours · {}", fmt_length(r.total()))
             };
+            // A routine that breaks the safety limits is marked.
+            let mark = if ctx.lib.breaks(&r.id).is_empty() {
+                String::new()
+            } else {
+                format!("{WARNING} ")
+            };
             Line::styled(
-                two_ends(&format!(" {}", r.name), &format!("{len} "), w),
+                two_ends(&format!(" {mark}{}", r.name), &format!("{len} "), w),
                 style,
             )
         }
@@ -680,7 +687,15 @@ fn routine_detail(
         let left = format!("{:>n_w$} {}", i + 1, s.title);
         Line::styled(two_ends(&left, &right, w as usize), t.base)
     };
-    let mut head = summary_and_cautions(r, w, t);
+    let mut head: Vec<Line<'static>> = Vec::new();
+    head.extend(super::breaks_lines(
+        ctx,
+        &r.id,
+        ". Enter lists them before it starts.",
+        false,
+        w,
+    ));
+    head.extend(summary_and_cautions(r, w, t));
     let mut tail = vec![Line::raw("")];
     tail.extend(crate::ui::wrap_lines(&last_done(done, ctx), w, t.muted));
 

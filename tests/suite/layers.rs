@@ -1,5 +1,5 @@
 //! The architecture, checked by reading the sources: the folders under `src/` are layers,
-//! and imports run one way, downward (README, "How the code is laid out"). Screens and
+//! and imports run one way, downward (CONTRIBUTING.md, "How the code is laid out"). Screens and
 //! widgets never touch the store or the app; the pure core imports nothing above the
 //! model. A new folder must be given its place here before anything can import it.
 
@@ -13,7 +13,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("files", &["model", "core"]),
     ("library", &["model", "core", "files"]),
     ("store", &["model", "core", "files"]),
-    ("audio", &["model", "core", "store"]),
+    ("audio", &["model", "core", "files", "store"]),
     ("hooks", &["model", "core"]),
     ("ui", &["model", "core"]),
     ("screens", &["model", "core", "library", "ui"]),

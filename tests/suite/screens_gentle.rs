@@ -11,7 +11,7 @@ use knotless::ui::pacer::solid_cells;
 /// The most of the screen that may be solid block at any instant, counting everything
 /// drawn (the pacer, the big digits, the progress bar): 2%. At 200×50 that is 200 cells —
 /// about a 14×14 patch spread thinly over a rim and the digits, against the 1,400 cells
-/// (53×27) the old filled disc lit. See the README ("A gentle screen").
+/// (53×27) the old filled disc lit. See docs/reliability.md ("A gentle screen").
 const SOLID_SHARE: f64 = 0.02;
 
 /// The default pattern (extended-exhale: 4 s in, 6 s out).
@@ -350,37 +350,129 @@ fn column_text(buf: &ratatui::buffer::Buffer, x0: u16, x1: u16) -> String {
     words(&out)
 }
 
+/// Every stage of every routine — the get-ready and "Next:" screens, each step, running and
+/// paused — at 40×12 and 80×24: the caution of the step shown or coming up is complete, and
+/// a step that works the body shows the stop line (in full at 80×24).
 #[test]
-fn the_player_shows_every_step_caution_in_full_at_40x12_and_80x24() {
-    let mut w = World::new();
-    w.lib = knotless::library::Library::load(None);
-    let mut checked = 0;
-    for routine in &w.lib.routines {
-        let mut p = w.player(routine);
+fn the_player_never_cuts_a_caution_or_the_stop_line() {
+    use knotless::model::routine::{STOP_LINE, STOP_LINE_SHORT};
+    let mut world = World::new();
+    world.lib = knotless::library::Library::load(None);
+    let (mut segments, mut interludes, mut stop_lines) = (0, 0, 0);
+    for routine in &world.lib.routines {
+        let mut p = world.player(routine);
         let mut ms = 0;
-        w.press(&mut p, "Right", ms); // past the get-ready
-        for _ in 0..200 {
-            let v = p.run().session.view(w.at(ms));
-            if v.kind == StageKind::Segment
-                && let Some(c) = v.step.and_then(|s| s.caution.clone())
-            {
-                for (width, height) in [(40, 12), (80, 24)] {
-                    let screen = w.text(&mut p, width, height, ms);
-                    assert!(
-                        words(&screen).contains(&words(&c)),
-                        "{} at {width}×{height}: the caution is cut\n{screen}",
-                        routine.id,
-                    );
+        for _ in 0..400 {
+            let v = p.run().session.view(world.at(ms));
+            let kind = v.kind;
+            let (step, segment) = match v.kind {
+                StageKind::Segment => (v.step.cloned(), true),
+                StageKind::GetReady | StageKind::Transition => {
+                    (v.next.as_ref().map(|u| u.step.clone()), false)
                 }
-                checked += 1;
+                StageKind::SwitchSides | StageKind::Finished => (None, false),
+            };
+            if let Some(step) = step {
+                for paused in [false, true] {
+                    if paused {
+                        world.press(&mut p, "Space", ms);
+                    }
+                    for (w, h) in [(40, 12), (80, 24)] {
+                        let shown = world.text(&mut p, w, h, ms);
+                        let screen = words(&shown);
+                        let at = format!("{} {kind:?} (paused: {paused}) at {w}×{h}", routine.id);
+                        if let Some(c) = &step.caution {
+                            assert!(
+                                screen.contains(&words(c)),
+                                "{at}: the caution is cut\n{shown}"
+                            );
+                        }
+                        if segment && step.works_the_body() {
+                            let full = screen.contains(&words(STOP_LINE));
+                            assert!(
+                                full || (w < 80 && screen.contains(&words(STOP_LINE_SHORT))),
+                                "{at}: no whole stop line\n{shown}"
+                            );
+                            stop_lines += 1;
+                        }
+                        if paused {
+                            assert!(screen.contains("PAUSED"), "{at}\n{shown}");
+                        }
+                    }
+                    if paused {
+                        world.press(&mut p, "Space", ms);
+                    }
+                }
+                if segment {
+                    segments += 1;
+                } else {
+                    interludes += 1;
+                }
             }
             ms += 10;
-            if !matches!(w.press(&mut p, "Right", ms).0, Nav::Stay) {
+            if !matches!(world.press(&mut p, "Right", ms).0, Nav::Stay) {
                 break;
             }
         }
     }
-    assert!(checked > 50, "{checked} step cautions checked");
+    assert!(segments > 100, "{segments} steps checked");
+    assert!(
+        interludes > 80,
+        "{interludes} get-ready and Next screens checked"
+    );
+    assert!(stop_lines > 200, "{stop_lines} stop lines checked");
+}
+
+/// The first-run notice at 40×12 and 80×24: a "more" mark while there is more below, PgDn
+/// pages through every line of it, End shows the last line and Home the first.
+#[test]
+fn the_notice_scrolls_to_its_last_line_with_a_more_mark() {
+    use knotless::core::notice::{EMERGENCY, NOTICE, RED_FLAGS, URGENT};
+    let notice = Route::Notice {
+        review: false,
+        then: None,
+    };
+    let last_words = |s: &str| {
+        let w: Vec<&str> = s.split_whitespace().collect();
+        w[w.len() - 4..].join(" ")
+    };
+    for (w, h) in [(40, 12), (80, 24)] {
+        let mut t = TestApp::new(ThemeName::Calm, Some(notice.clone()));
+        let first = t.screen(w, h, 0);
+        assert!(first.contains("↓ more below"), "{w}×{h}:\n{first}");
+        // Line by line, every line is seen: the top row of each position, then the rest
+        // of the last one.
+        let mut rows: Vec<String> = Vec::new();
+        for _ in 0..200 {
+            let screen = t.screen(w, h, 0);
+            let lines: Vec<&str> = screen.lines().collect();
+            if !screen.contains("↓ more below") {
+                rows.extend(lines[..lines.len() - 1].iter().map(|l| l.to_string()));
+                break;
+            }
+            rows.push(lines[0].to_string());
+            t.keys(0, &["Down"]);
+        }
+        let seen = words(&rows.join("\n"));
+        for text in [NOTICE, EMERGENCY, URGENT].iter().chain(RED_FLAGS.iter()) {
+            assert!(
+                seen.contains(&words(text)),
+                "{w}×{h}: not all shown: {text}\n{seen}"
+            );
+        }
+        // PgDn moves a page; End shows the last line.
+        t.keys(0, &["Home", "PageDown"]);
+        let paged = t.screen(w, h, 0);
+        assert_ne!(paged, first, "{w}×{h}: PgDn moves");
+        let end = {
+            t.keys(0, &["Home", "End"]);
+            t.screen(w, h, 0)
+        };
+        assert!(words(&end).contains(&last_words(URGENT)), "{w}×{h}:\n{end}");
+        assert!(!end.contains("↓ more below"), "{w}×{h}:\n{end}");
+        t.keys(0, &["Home"]);
+        assert!(t.screen(w, h, 0).contains("Important"), "{w}×{h}");
+    }
 }
 
 #[test]

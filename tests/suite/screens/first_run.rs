@@ -13,14 +13,13 @@ fn it_draws_the_notice_and_the_warning_signs() {
     let text = w.text(&mut s, 80, 24, 0);
     insta::assert_snapshot!("notice_80x24", text);
     assert!(text.contains("Important — please read"), "{text}");
-    // At 40×12 it does not fit: the footer offers scrolling, and scrolling reaches the end.
+    // At 40×12 it does not fit: it says there is more, and scrolling reaches the end.
     let small = w.text(&mut s, 40, 12, 0);
-    assert!(small.contains("↑↓ scroll"), "{small}");
-    for _ in 0..40 {
-        w.press(&mut s, "Down", 0);
-    }
+    assert!(small.contains("↓ more below"), "{small}");
+    w.press(&mut s, "End", 0);
     let end = w.text(&mut s, 40, 12, 0);
     assert!(!end.contains("Important"), "scrolled: {end}");
+    assert!(!end.contains("more below"), "at the end: {end}");
 }
 
 #[test]
