@@ -21,7 +21,7 @@ use super::{Ctx, Nav, Route, Screen, Update, go, stay};
 use crate::core::days::{DaysSummary, NO_RATE, Window, rate_cell};
 use crate::core::period::Period;
 use crate::core::stats::{Stats, heat_level};
-use crate::model::format::{fit, fit_right, width};
+use crate::model::format::{fit, fit_right, pad, pad_left, width};
 use crate::ui::scroll::PageScroll;
 use crate::ui::theme::Theme;
 use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
@@ -688,17 +688,38 @@ impl DaysShape {
         }
     }
 
+    /// The date column's width, then the six figures' (right-aligned).
+    fn widths(&self) -> [usize; 7] {
+        if self.narrow {
+            [7, 6, 4, 4, 4, 5, 5]
+        } else {
+            [11, 6, 6, 5, 5, 6, 6]
+        }
+    }
+
+    /// One line of the table from its seven cells.
+    fn cells(&self, cells: [&str; 7]) -> String {
+        let w = self.widths();
+        let mut line = pad(cells[0], w[0]);
+        for (cell, w) in cells[1..].iter().zip(&w[1..]) {
+            line.push_str(&pad_left(cell, *w));
+        }
+        line
+    }
+
     fn head(&self) -> String {
         let head = if self.narrow {
-            format!(
-                "{:<7}{:>6}{:>4}{:>4}{:>4}{:>5}{:>5}",
-                "to", "days", "hd", "mig", "med", "sess", "/wk"
-            )
+            self.cells(["to", "days", "hd", "mig", "med", "sess", "/wk"])
         } else {
-            format!(
-                "{:<11}{:>6}{:>6}{:>5}{:>5}{:>6}{:>6}",
-                "4 weeks to", "days", "head", "migr", "meds", "sess", "/week"
-            )
+            self.cells([
+                "4 weeks to",
+                "days",
+                "head",
+                "migr",
+                "meds",
+                "sess",
+                "/week",
+            ])
         };
         if self.wide {
             format!("{head}  per 28 days")
@@ -719,30 +740,20 @@ impl DaysShape {
         } else {
             NO_RATE.to_string()
         };
-        let answered = format!("{}/28", win.answered);
-        let row = if self.narrow {
-            format!(
-                "{:<7}{:>6}{:>4}{:>4}{:>4}{:>5}{:>5.1}",
-                win.end.strftime("%-d %b").to_string(),
-                answered,
-                win.headache_days,
-                win.migraine_days,
-                win.acute_med_days,
-                win.sessions,
-                win.sessions_per_week
-            )
-        } else {
-            format!(
-                "{:<11}{:>6}{:>6}{:>5}{:>5}{:>6}{:>6.1}",
-                win.end.strftime("%a %-d %b").to_string(),
-                answered,
-                win.headache_days,
-                win.migraine_days,
-                win.acute_med_days,
-                win.sessions,
-                win.sessions_per_week
-            )
-        };
+        let date = win
+            .end
+            .strftime(if self.narrow { "%-d %b" } else { "%a %-d %b" })
+            .to_string();
+        let figures = [
+            format!("{}/28", win.answered),
+            win.headache_days.to_string(),
+            win.migraine_days.to_string(),
+            win.acute_med_days.to_string(),
+            win.sessions.to_string(),
+            format!("{:.1}", win.sessions_per_week),
+        ];
+        let [a, b, c, d, e, f] = figures.each_ref().map(String::as_str);
+        let row = self.cells([&date, a, b, c, d, e, f]);
         if self.wide {
             vec![Line::styled(format!("{row}  {rate}"), t.base)]
         } else {

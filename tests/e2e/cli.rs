@@ -305,15 +305,19 @@ fn history_and_stats_keep_their_columns_with_wide_titles() {
     let file: String = [&wide, &longer, &plain].into_iter().map(line).collect();
     std::fs::write(d.path().join("history.jsonl"), file).unwrap();
 
-    let out = Command::new(crate::BIN)
-        .arg("history")
-        .env("KNOTLESS_CONFIG_DIR", c.path())
-        .env("KNOTLESS_DATA_DIR", d.path())
-        .env("TZ", "UTC")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let table = text(&out.stdout);
+    let utc = |args: &[&str]| {
+        let out = Command::new(crate::BIN)
+            .args(args)
+            .env("KNOTLESS_CONFIG_DIR", c.path())
+            .env("KNOTLESS_DATA_DIR", d.path())
+            .env("XDG_STATE_HOME", crate::common::state_home())
+            .env("TZ", "UTC")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let table = utc(&["history"]);
     let lines: Vec<&str> = table.lines().collect();
     assert_eq!(lines.len(), 4, "{table}");
     let area = column_of(lines[0], "Area").unwrap();
@@ -327,15 +331,7 @@ fn history_and_stats_keep_their_columns_with_wide_titles() {
         "cut with a mark: {table}"
     );
 
-    let out = Command::new(crate::BIN)
-        .args(["stats", "--period", "all"])
-        .env("KNOTLESS_CONFIG_DIR", c.path())
-        .env("KNOTLESS_DATA_DIR", d.path())
-        .env("TZ", "UTC")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let stats = text(&out.stdout);
+    let stats = utc(&["stats", "--period", "all"]);
     let head = stats
         .lines()
         .find(|l| l.trim_start().starts_with("Routine"))
