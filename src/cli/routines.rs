@@ -209,49 +209,7 @@ pub fn show(lib: &Library, r: &Routine, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     for (i, s) in r.steps.iter().enumerate() {
-        writeln!(out)?;
-        let time = match s.sides {
-            Sides::Both => format!("left + right, {} each", fmt_clock(s.planned)),
-            Sides::Left => format!("left, {}", fmt_clock(s.planned)),
-            Sides::Right => format!("right, {}", fmt_clock(s.planned)),
-            Sides::None => fmt_clock(s.planned),
-        };
-        let head = format!("{:>2}. {}", i + 1, s.title);
-        let gap = WIDTH.saturating_sub(width(&head) + width(&time)).max(2);
-        writeln!(out, "{head}{}{time}", " ".repeat(gap))?;
-        let mut facts = Vec::new();
-        if let Some(p) = s.pressure {
-            facts.push(format!("pressure {p} / 10"));
-        }
-        match &s.breathing {
-            Some(p) => facts.push(format!("breathing {} ({})", p.id, p.timing())),
-            None => facts.push("no pacer".into()),
-        }
-        if let Length::Breaths(n) = s.length {
-            facts.push(crate::model::format::fmt_breaths(n));
-        }
-        wrapped(out, "    ", &facts.join(" · "))?;
-        if !s.instructions.is_empty() {
-            wrapped(out, "    ", &s.instructions)?;
-        }
-        if let Some(c) = &s.cue {
-            wrapped(out, "    ", &format!("Cue: {c}"))?;
-        }
-        if let Some(c) = &s.switch_cue {
-            wrapped(out, "    ", &format!("Switching sides: {c}"))?;
-        }
-        if let Some(c) = &s.caution {
-            wrapped(out, "    ", &format!("Caution: {c}"))?;
-        }
-        if s.works_the_body() {
-            wrapped(out, "    ", crate::model::routine::STOP_LINE)?;
-        }
-        if let Some(a) = &s.art {
-            writeln!(out)?;
-            for line in a.text.lines() {
-                writeln!(out, "        {line}")?;
-            }
-        }
+        show_step(i, s, out)?;
     }
     writeln!(out)?;
     wrapped(
@@ -259,6 +217,55 @@ pub fn show(lib: &Library, r: &Routine, out: &mut dyn Write) -> io::Result<()> {
         "",
         "Self-care only, not medical advice. Stop if it hurts, makes you dizzy, or your headache gets worse.",
     )
+}
+
+/// One step: its number, title and time, then what to do, the cues and cautions, the stop
+/// line and its drawing.
+fn show_step(i: usize, s: &crate::model::routine::Step, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out)?;
+    let time = match s.sides {
+        Sides::Both => format!("left + right, {} each", fmt_clock(s.planned)),
+        Sides::Left => format!("left, {}", fmt_clock(s.planned)),
+        Sides::Right => format!("right, {}", fmt_clock(s.planned)),
+        Sides::None => fmt_clock(s.planned),
+    };
+    let head = format!("{:>2}. {}", i + 1, s.title);
+    let gap = WIDTH.saturating_sub(width(&head) + width(&time)).max(2);
+    writeln!(out, "{head}{}{time}", " ".repeat(gap))?;
+    let mut facts = Vec::new();
+    if let Some(p) = s.pressure {
+        facts.push(format!("pressure {p} / 10"));
+    }
+    match &s.breathing {
+        Some(p) => facts.push(format!("breathing {} ({})", p.id, p.timing())),
+        None => facts.push("no pacer".into()),
+    }
+    if let Length::Breaths(n) = s.length {
+        facts.push(crate::model::format::fmt_breaths(n));
+    }
+    wrapped(out, "    ", &facts.join(" · "))?;
+    if !s.instructions.is_empty() {
+        wrapped(out, "    ", &s.instructions)?;
+    }
+    if let Some(c) = &s.cue {
+        wrapped(out, "    ", &format!("Cue: {c}"))?;
+    }
+    if let Some(c) = &s.switch_cue {
+        wrapped(out, "    ", &format!("Switching sides: {c}"))?;
+    }
+    if let Some(c) = &s.caution {
+        wrapped(out, "    ", &format!("Caution: {c}"))?;
+    }
+    if s.works_the_body() {
+        wrapped(out, "    ", crate::model::routine::STOP_LINE)?;
+    }
+    if let Some(a) = &s.art {
+        writeln!(out)?;
+        for line in a.text.lines() {
+            writeln!(out, "        {line}")?;
+        }
+    }
+    Ok(())
 }
 
 pub fn patterns(lib: &Library, out: &mut dyn Write) -> io::Result<()> {

@@ -358,18 +358,7 @@ impl Player {
             style: t.accent,
         };
         let room = area.height.saturating_sub(lines.len() as u16);
-        let full = step.map_or_else(Vec::new, |s| interlude_body(s, v.kind, w, ctx, false));
-        // The caution is never cut: when everything does not fit, the caution comes first,
-        // the gaps go, the countdown shrinks to one line, and the instructions are cut.
-        let (body, gap) = if room >= full.len() as u16 + 3 {
-            (full, 1)
-        } else if room > full.len() as u16 {
-            (full, 0)
-        } else {
-            let mut short = step.map_or_else(Vec::new, |s| interlude_body(s, v.kind, w, ctx, true));
-            short.truncate(room.saturating_sub(1) as usize);
-            (short, 0)
-        };
+        let (body, gap) = interlude_fitted(step, v.kind, room, w, ctx);
         let (cw, ch) = cd.size_in(Rect {
             height: room.saturating_sub(body.len() as u16 + 2 * gap).max(1),
             ..area
@@ -854,6 +843,30 @@ fn interlude_heading(v: &session::View) -> (String, Option<String>) {
 /// What an interlude shows of the step to come: for a switch of sides its cue; else its
 /// pressure, instructions and caution — or, when `short`, the caution first and no blank
 /// line, so that cutting from the bottom never cuts the caution.
+/// The coming step's text that fits in `room` rows beside the countdown, and the gap to
+/// leave around the countdown. The caution is never cut: when everything does not fit, the
+/// caution comes first, the gaps go, the countdown shrinks to one line, and the
+/// instructions are cut.
+fn interlude_fitted(
+    step: Option<&Step>,
+    kind: StageKind,
+    room: u16,
+    w: u16,
+    ctx: &Ctx,
+) -> (Vec<Line<'static>>, u16) {
+    let body = |short| step.map_or_else(Vec::new, |s| interlude_body(s, kind, w, ctx, short));
+    let full = body(false);
+    if room >= full.len() as u16 + 3 {
+        (full, 1)
+    } else if room > full.len() as u16 {
+        (full, 0)
+    } else {
+        let mut short = body(true);
+        short.truncate(room.saturating_sub(1) as usize);
+        (short, 0)
+    }
+}
+
 fn interlude_body(s: &Step, kind: StageKind, w: u16, ctx: &Ctx, short: bool) -> Vec<Line<'static>> {
     let t = ctx.theme;
     if kind == StageKind::SwitchSides {
