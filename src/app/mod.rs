@@ -363,7 +363,19 @@ impl App {
                 .collect()
         };
         self.perform(effects, now);
+        self.stop_sound();
         self.quit = true;
+    }
+
+    /// Stops every sound and speech render of this run and waits (briefly) until they are
+    /// gone: the last thing before the terminal is given back, on every way out.
+    pub fn stop_sound(&mut self) {
+        self.s.perform.sound.shutdown();
+    }
+
+    /// Stops the sound playing now (Ctrl-Z: a stopped process cannot stop its players).
+    pub fn silence(&mut self, now: Instant) {
+        self.perform(vec![crate::core::effect::SoundEffect::Silence.into()], now);
     }
 
     pub fn suspend(&mut self, now: Instant) {

@@ -96,6 +96,8 @@ pub fn run(app: App, warm_up: fn(&mut App)) -> io::Result<()> {
         hook(info);
     }));
     let result = event_loop(&mut term, &app, warm_up);
+    // Nothing of ours plays on once the terminal is given back.
+    lock(&app).stop_sound();
     restore_terminal();
     result
 }
@@ -310,7 +312,13 @@ fn take_terminal(term: &mut ratatui::DefaultTerminal) -> io::Result<()> {
 
 /// Ctrl-Z: pause, give the terminal back, stop the process; on `fg`, take it again.
 fn suspend(term: &mut ratatui::DefaultTerminal, app: &Mutex<App>) -> io::Result<()> {
-    lock(app).suspend(Instant::now());
+    {
+        let mut a = lock(app);
+        let now = Instant::now();
+        a.suspend(now);
+        // Stopped, the app could not stop a sound that goes on playing.
+        a.silence(now);
+    }
     restore_terminal();
     let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
     // Execution continues here after SIGCONT.

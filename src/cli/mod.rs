@@ -162,7 +162,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Days { format } => print(format == DaysFormat::Jsonl, |out| {
             days::days(&paths, format, out)
         }),
-        Command::Sound(SoundCommand::Test) => print(false, |out| sound::test_cmd(&g, &paths, out)),
+        Command::Sound(SoundCommand::Test) => sound::test_cmd(&g, &paths),
         Command::Log {
             what,
             at,

@@ -152,10 +152,12 @@ fn plain_session(init: crate::app::Init, what: What<'_>, before: &[String]) -> O
     };
     drop(input);
     if let What::Routine(r) = what {
-        // Tones written and phrases rendered before the first instant: the first cue is on time.
+        // Tones written before the first instant, so the first cue is on time; phrases are
+        // rendered meanwhile (one not ready in time is spoken live).
         perform.sound.prepare(r);
+        perform.sound.settle();
     }
-    let stop = stop_on_signals()?;
+    let stop = stop_on_signals(perform.sound.audio().silencer())?;
     let mut terminal = Terminal::new(person);
     let ended = plain.run(
         &init.lib,
@@ -181,16 +183,20 @@ fn plain_session(init: crate::app::Init, what: What<'_>, before: &[String]) -> O
 }
 
 /// SIGTERM, SIGHUP (the window closed) and SIGINT stop the session, which is saved as
-/// stopped.
-fn stop_on_signals() -> io::Result<Arc<AtomicBool>> {
+/// stopped; the sound stops at once (the loop may be asleep for up to a second).
+fn stop_on_signals(silencer: crate::audio::scheduler::Silencer) -> io::Result<Arc<AtomicBool>> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     let stop = Arc::new(AtomicBool::new(false));
-    for sig in [
-        signal_hook::consts::SIGTERM,
-        signal_hook::consts::SIGHUP,
-        signal_hook::consts::SIGINT,
-    ] {
-        signal_hook::flag::register(sig, stop.clone())?;
-    }
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
+    let flag = stop.clone();
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            for _ in signals.forever() {
+                flag.store(true, std::sync::atomic::Ordering::SeqCst);
+                silencer.close();
+            }
+        })?;
     Ok(stop)
 }
 

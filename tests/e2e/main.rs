@@ -56,6 +56,8 @@ mod own_routines;
 mod package;
 mod remind;
 mod sound;
+mod sound_cache;
+mod sound_stops;
 mod state_folder;
 mod stats_period;
 mod syncthing;

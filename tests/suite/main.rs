@@ -32,6 +32,7 @@ mod session;
 mod session_end;
 mod session_props;
 mod several_machines;
+mod spoken;
 mod stats;
 mod tones;
 mod validation;
