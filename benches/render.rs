@@ -1,15 +1,17 @@
 //! Drawing each screen once into an 80×24 TestBackend, as the event loop does on every
 //! wake-up: the cost of one frame, which (with how often the loop wakes) decides the CPU
-//! figure in PRODUCT.md section 7. The history and stats screens are not in this build yet.
+//! figure in PRODUCT.md section 7. History and Stats are drawn over a 10,000-session
+//! history, History scrolled to its middle.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use knotless::app::{App, Env, Route};
+use knotless::app::{App, Init, Route};
 use knotless::library::Library;
 use knotless::model::config::ThemeName;
 use knotless::model::routine::Length;
+use knotless::model::settings::Flags;
 use knotless::store::paths::Paths;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -38,6 +40,7 @@ art = "suboccipitals"
 struct Fixture {
     _config: tempfile::TempDir,
     _data: tempfile::TempDir,
+    state: tempfile::TempDir,
     t0: Instant,
     config: std::path::PathBuf,
     data: std::path::PathBuf,
@@ -54,26 +57,58 @@ impl Fixture {
             data: data.path().to_path_buf(),
             _config: config,
             _data: data,
+            state: tempfile::tempdir().unwrap(),
             t0: Instant::now(),
         }
     }
 
-    fn env(&self) -> Env {
-        let lib = Library::load(Some(&self.config));
+    fn init(&self) -> Init {
+        let mut lib = Library::load(Some(&self.config));
         assert!(lib.problems.is_empty(), "{:?}", lib.problems);
+        lib.config.get_ready = Duration::ZERO;
         let paths = Paths {
             config: Some(self.config.clone()),
             data: Some(self.data.clone()),
+            state: Some(self.state.path().to_path_buf()),
         };
-        let mut env = Env::new(lib, paths, ThemeName::Calm, true);
-        env.get_ready = Duration::ZERO;
-        env
+        let flags = Flags {
+            quiet: true,
+            ..Flags::default()
+        };
+        let mut init = Init::new(lib, paths, flags);
+        init.theme = Some(ThemeName::Calm);
+        init
     }
 
-    fn app(&self, first: impl FnOnce(&Env) -> Route) -> App {
-        let env = self.env();
-        let route = first(&env);
-        App::new(env, route, self.t0)
+    fn app(&self, first: impl FnOnce(&Library) -> Route) -> App {
+        let init = self.init();
+        let route = first(&init.lib);
+        App::new(init, route, self.t0)
+    }
+
+    /// A history of `n` sessions, one every eight hours back from now.
+    fn write_history(&self, n: u32) {
+        let now = jiff::Timestamp::now();
+        let mut out = String::new();
+        for i in 0..n {
+            let start = now - jiff::SignedDuration::from_hours(8 * i64::from(i) + 1);
+            let end = start + jiff::SignedDuration::from_secs(400);
+            out.push_str(&format!(
+                concat!(
+                    r#"{{"v":1,"id":"bench-{i}","kind":"routine","routine_id":"bench-neck","#,
+                    r#""title":"Bench neck","area":"neck","started_at":"{start}","#,
+                    r#""ended_at":"{end}","planned_secs":400.0,"active_secs":400.0,"#,
+                    r#""paused_secs":0.0,"outcome":"completed","pain_before":6,"pain_after":3,"#,
+                    r#""steps":[{{"title":"Suboccipital hold","planned_secs":400.0,"#,
+                    r#""active_secs":400.0,"status":"done"}}]}}"#,
+                    "\n"
+                ),
+                i = i,
+                start = start,
+                end = end,
+            ));
+        }
+        std::fs::write(self.data.join("history.jsonl"), out).unwrap();
     }
 
     fn at(&self, secs: f64) -> Instant {
@@ -85,8 +120,8 @@ fn press(c: char) -> KeyEvent {
     KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
 }
 
-fn routine(env: &Env) -> knotless::model::routine::Routine {
-    env.lib.routine("bench-neck").unwrap().clone()
+fn routine(lib: &Library) -> knotless::model::routine::Routine {
+    lib.routine("bench-neck").unwrap().clone()
 }
 
 fn benches(c: &mut Criterion) {
@@ -117,7 +152,7 @@ fn benches(c: &mut Criterion) {
     screens.push(("player_pacer", player, f.at(7.3)));
 
     let breathing = f.app(|env| Route::Breathing {
-        pattern: env.lib.find_pattern("resonance").unwrap().clone(),
+        pattern: env.find_pattern("resonance").unwrap().clone(),
         length: Length::Time(Duration::from_secs(300)),
         pain_before: None,
     });
@@ -133,6 +168,19 @@ fn benches(c: &mut Criterion) {
     finish.tick(f.at(21.0));
     assert_eq!(finish.screen().title(), "Finished");
     screens.push(("finish", finish, f.at(21.0)));
+
+    f.write_history(10_000);
+    let mut history = f.app(|_| Route::History {
+        period: knotless::core::period::Period::All,
+    });
+    for _ in 0..500 {
+        history.handle_key(KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE), f.t0);
+    }
+    screens.push(("history_10k", history, f.t0));
+    let stats = f.app(|_| Route::Stats {
+        period: Default::default(),
+    });
+    screens.push(("stats_10k", stats, f.t0));
 
     let mut group = c.benchmark_group("render_80x24");
     group

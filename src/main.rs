@@ -11,7 +11,7 @@ fn main() -> ExitCode {
         Err(e) => {
             use std::io::Write;
             let _ = writeln!(knotless::cli::stderr(), "error: {e}");
-            ExitCode::from(1)
+            e.exit_code()
         }
     }
 }

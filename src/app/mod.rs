@@ -1,129 +1,118 @@
-//! The app: which screen is showing, what the screens share, and the one place their
-//! effects are performed.
+//! The app: which screen is showing, what the screens share, and where their effects go.
 //!
 //! Screens answer keys and wake-ups with a [`Nav`] and a list of [`Effect`]s; `App` turns
-//! routes into screens (loading what they show), performs the effects through its
-//! [`Runner`] and its own settings, and handles the keys that work everywhere. The event
-//! loop in [`tui`] only feeds it events and instants, so everything here is testable with
-//! made-up instants and a `TestBackend`.
+//! routes into screens (loading what they show), hands the effects to the [`Performers`]
+//! (the same ones plain mode uses), shows what they changed, and handles the keys that work
+//! everywhere. The event loop in [`tui`] only feeds it events and instants, so everything
+//! here is testable with made-up instants and a `TestBackend`.
 
+pub mod perform;
 pub mod plain;
 pub mod routes;
-pub mod runner;
+pub mod session;
 pub mod summary;
 pub mod tui;
 
-use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use crate::audio::{Audio, Performed};
-use crate::core::cues::Timed;
 pub use crate::core::effect::Effect;
+use crate::core::effect::{AppEffect, StoreEffect};
 use crate::library::Library;
 use crate::library::edit::{EditOutcome, FilesStamp};
-use crate::model::config::{Config, Motion, ThemeName};
-pub use crate::screens::{
-    Ctx, DayState, DoneInfo, Nav, Route, Screen, WallClock, system_wall_clock,
-};
+use crate::model::config::{Config, ThemeName};
+use crate::model::settings::{Flags, Settings};
+pub use crate::screens::{Ctx, DayState, DoneInfo, Nav, Route, Screen};
 use crate::store::paths::Paths;
 use crate::ui::theme::Theme;
-pub use runner::Runner;
+pub use perform::{Changed, Performers};
+use summary::Known;
 
-/// What the app holds besides its screens: the library, settings, paths, and what it
-/// knows of the history. Screens see it only through a read-only [`Ctx`].
-pub struct Env {
-    pub lib: Library,
-    pub paths: Paths,
-    pub theme: Theme,
-    pub motion: Motion,
-    /// The bell is allowed (config `bell` and no `--quiet`); `m` mutes it per session.
-    pub bell_allowed: bool,
-    /// `m`: no tone, phrase or bell until pressed again.
-    pub muted: bool,
-    /// Tones and speech: what was found, the files, the children.
-    pub audio: Audio,
-    /// Cues a closed session left to sound soon (its end line), in order.
-    pub pending_cues: Vec<Timed>,
-    /// The routine whose phrases were last rendered (while its cautions showed), and their
-    /// lengths, so its session starts without waiting for speech.
-    pub prepared: Option<(String, crate::core::cues::SpeechLengths)>,
-    pub ask_ratings: bool,
-    pub get_ready: Duration,
-    pub weekly_goal: u32,
-    pub wall: WallClock,
-    /// Ring the terminal bell once after the next draw.
-    pub bell_pending: bool,
-    /// A one-line message shown in the footer until the next key (e.g. a save failure).
-    pub status: Option<String>,
-    /// "Last session 2 days ago · 3 this week", refreshed after each session.
-    pub header: Option<String>,
-    /// What the history says about each routine (by id), for the home detail pane.
-    pub done: BTreeMap<String, DoneInfo>,
-    /// A session was just saved: `header` and `done` are stale. The event loop re-reads
-    /// them right after the next frame, so the frame that ends a session is never held up
-    /// by reading a long history (tens of milliseconds at 10,000 records).
-    pub history_changed: bool,
-    /// Ask "Headache today?" on home (config `ask_headache_days`).
-    pub ask_days: bool,
-    /// The day log as home needs it, read after the first frame (`summary::refresh_days`).
-    pub days: Option<DayState>,
-    /// Run the `[hooks]` of config.toml (false with `--no-hooks`).
-    pub hooks_enabled: bool,
+/// The wall clock, read by the app once per key, wake-up or frame and handed to the
+/// screens in `Ctx::now` (screens never read it); injectable so tests have a fixed "today".
+pub type WallClock = fn() -> jiff::Zoned;
+
+pub fn system_wall_clock() -> jiff::Zoned {
+    jiff::Zoned::now()
 }
 
-impl Env {
-    pub fn new(lib: Library, paths: Paths, theme: ThemeName, quiet: bool) -> Env {
-        let c: Config = lib.config.clone();
-        Env {
+/// What the app is started from: the library and paths, the command line's flags, the
+/// comfort choices remembered from the last run, and the clock.
+pub struct Init {
+    pub lib: Library,
+    pub paths: Paths,
+    pub flags: Flags,
+    /// The theme last chosen with `t`, if any.
+    pub theme: Option<ThemeName>,
+    /// Whether sound was muted with `m` last time.
+    pub muted: bool,
+    pub wall: WallClock,
+    /// A line to show on the first screen (e.g. sessions recovered at start).
+    pub status: Option<String>,
+}
+
+impl Init {
+    pub fn new(lib: Library, paths: Paths, flags: Flags) -> Init {
+        Init {
             lib,
             paths,
-            theme: Theme::get(theme),
-            motion: c.motion,
-            bell_allowed: c.bell && !quiet,
+            flags,
+            theme: None,
             muted: false,
-            audio: Audio::new(&c.sound, c.bell, quiet),
-            pending_cues: Vec::new(),
-            prepared: None,
-            ask_ratings: c.ask_ratings,
-            get_ready: c.get_ready,
-            weekly_goal: c.weekly_goal,
             wall: system_wall_clock,
-            bell_pending: false,
             status: None,
-            header: None,
-            done: BTreeMap::new(),
-            history_changed: false,
-            ask_days: c.ask_headache_days,
-            days: None,
-            hooks_enabled: true,
+        }
+    }
+}
+
+/// What the screens read (through [`Ctx`]) and the performers: apart from the screen
+/// stack, so a screen can be given a `Ctx` while it is changed.
+struct Shared {
+    lib: Library,
+    paths: Paths,
+    /// Derived from `lib.config` and the flags; derived again on every reload.
+    settings: Settings,
+    /// The theme chosen with `t` (this run or remembered); `settings` says whether it shows.
+    chosen_theme: Option<ThemeName>,
+    theme: Theme,
+    perform: Performers,
+    wall: WallClock,
+    /// A one-line message shown in the footer until the next key.
+    status: Option<String>,
+    /// What the history and the day log say, for home and the finish screen.
+    known: Known,
+}
+
+impl Shared {
+    /// The read-only view the screens get, with the wall clock read once for it.
+    fn ctx<'a>(&'a self, wall: &'a jiff::Zoned) -> Ctx<'a> {
+        Ctx {
+            lib: &self.lib,
+            settings: &self.settings,
+            theme: &self.theme,
+            muted: self.perform.sound.is_muted(),
+            status: self.status.as_deref(),
+            header: self.known.header.as_deref(),
+            done: &self.known.done,
+            days: self.known.days.as_ref(),
+            now: wall,
         }
     }
 
-    /// The read-only view the screens get.
-    pub fn ctx(&self) -> Ctx<'_> {
-        Ctx {
-            lib: &self.lib,
-            theme: &self.theme,
-            motion: self.motion,
-            ask_ratings: self.ask_ratings,
-            get_ready: self.get_ready,
-            weekly_goal: self.weekly_goal,
-            muted: self.muted,
-            status: self.status.as_deref(),
-            header: self.header.as_deref(),
-            done: &self.done,
-            days: self.days.as_ref(),
-            wall: self.wall,
-        }
+    fn wall(&self) -> jiff::Zoned {
+        (self.wall)()
     }
 }
 
 pub struct App {
-    pub env: Env,
-    runner: Runner,
+    s: Shared,
+    /// Ring the terminal bell once after the next draw.
+    bell_pending: bool,
+    /// A session was saved or rated: `known` is stale. The event loop re-reads it right
+    /// after the next frame, so the frame that ends a session never waits for a long history.
+    history_changed: bool,
     stack: Vec<Box<dyn Screen>>,
     /// Whether the bottom of the stack is the home screen (else `Nav::Home` builds one).
     home_at_bottom: bool,
@@ -139,12 +128,32 @@ pub struct App {
 
 impl App {
     /// The app showing `first` (built at `now`).
-    pub fn new(env: Env, first: Route, now: Instant) -> App {
-        let runner = Runner::new(env.paths.data.clone())
-            .with_hooks(&env.lib.config.hooks, env.hooks_enabled);
+    pub fn new(init: Init, first: Route, now: Instant) -> App {
+        let Init {
+            lib,
+            paths,
+            flags,
+            theme,
+            muted,
+            wall,
+            status,
+        } = init;
+        let settings = Settings::new(&lib.config, flags);
+        let perform = Performers::new(paths.clone(), &settings, muted);
         let mut app = App {
-            env,
-            runner,
+            s: Shared {
+                theme: Theme::get(settings.theme(theme)),
+                lib,
+                paths,
+                settings,
+                chosen_theme: theme,
+                perform,
+                wall,
+                status,
+                known: Known::default(),
+            },
+            bell_pending: false,
+            history_changed: false,
             stack: Vec::new(),
             home_at_bottom: matches!(first, Route::Home),
             help: false,
@@ -154,10 +163,60 @@ impl App {
             edit_request: None,
         };
         // Read just after the library: a change in between only costs one extra reload.
-        app.files = app.env.paths.config_dir().map(FilesStamp::read);
+        app.files = app.s.paths.config_dir().map(FilesStamp::read);
         let screen = app.build_or_home(first, now);
         app.stack.push(screen);
         app
+    }
+
+    pub fn lib(&self) -> &Library {
+        &self.s.lib
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.s.settings
+    }
+
+    pub fn paths(&self) -> &Paths {
+        &self.s.paths
+    }
+
+    pub fn theme(&self) -> ThemeName {
+        self.s.theme.name
+    }
+
+    pub fn is_muted(&self) -> bool {
+        self.s.perform.sound.is_muted()
+    }
+
+    pub fn status(&self) -> Option<&str> {
+        self.s.status.as_deref()
+    }
+
+    /// A line for the footer until the next key.
+    pub fn set_status(&mut self, status: &str) {
+        self.s.status = Some(status.to_string());
+    }
+
+    /// What the history and the day log say, as home shows it.
+    pub fn known(&self) -> &Known {
+        &self.s.known
+    }
+
+    /// Changes the settings as a changed `config.toml` would (tests, and a reload).
+    pub fn change_config(&mut self, change: impl FnOnce(&mut Config)) {
+        change(&mut self.s.lib.config);
+        self.settings_changed();
+    }
+
+    /// Reads the wall clock from `wall` from now on (tests pin "today").
+    pub fn set_wall_clock(&mut self, wall: WallClock) {
+        self.s.wall = wall;
+    }
+
+    /// The performers, to give them a sound that looks for programs elsewhere (tests).
+    pub fn performers_mut(&mut self) -> &mut Performers {
+        &mut self.s.perform
     }
 
     /// Opens a screen on top, as `Nav::Open` would; a screen that cannot be shown says why
@@ -165,7 +224,7 @@ impl App {
     pub fn open(&mut self, route: Route, now: Instant) {
         match self.build(route, now) {
             Ok(screen) => self.stack.push(screen),
-            Err(why) => self.env.status = Some(why),
+            Err(why) => self.s.status = Some(why),
         }
     }
 
@@ -174,9 +233,10 @@ impl App {
         match self.build(route, now) {
             Ok(screen) => screen,
             Err(why) => {
-                self.env.status = Some(why);
+                self.s.status = Some(why);
                 self.home_at_bottom = true;
-                Box::new(crate::screens::home::Home::new(&self.env.ctx()))
+                let wall = self.s.wall();
+                Box::new(crate::screens::home::Home::new(&self.s.ctx(&wall)))
             }
         }
     }
@@ -201,25 +261,13 @@ impl App {
         if key.kind != KeyEventKind::Press {
             return;
         }
-        self.env.status = None;
+        self.s.status = None;
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
             self.shutdown(now);
             return;
         }
         if self.help {
-            match key.code {
-                KeyCode::Char('?') | KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter => {
-                    self.help = false
-                }
-                KeyCode::Char('t') => self.cycle_theme(),
-                KeyCode::Down | KeyCode::Char('j') => {
-                    self.help_scroll = self.help_scroll.saturating_add(2)
-                }
-                KeyCode::Up | KeyCode::Char('k') => {
-                    self.help_scroll = self.help_scroll.saturating_sub(2)
-                }
-                _ => {}
-            }
+            self.help_key(key.code);
             return;
         }
         if self.on_home() {
@@ -236,62 +284,67 @@ impl App {
                     return;
                 }
                 KeyCode::Char('t') => {
-                    self.cycle_theme();
+                    self.cycle_theme(now);
                     return;
                 }
                 _ => {}
             }
         }
+        let wall = self.s.wall();
         let (nav, effects) = {
-            let (env, stack) = (&self.env, &mut self.stack);
-            let ctx = env.ctx();
-            stack.last_mut().unwrap().update(key, now, &ctx)
+            let ctx = self.s.ctx(&wall);
+            let screen = self.stack.last_mut().expect("the stack is never empty");
+            screen.update(key, now, &ctx)
         };
         self.perform(effects, now);
         self.apply(nav, now);
     }
 
-    fn cycle_theme(&mut self) {
-        self.env.theme = Theme::get(self.env.theme.name.next());
-        self.env.status = Some(format!("theme: {}", self.env.theme.name));
-        self.remember_comfort();
-    }
-
-    /// Keeps `t` and `m` for the next start (in `<data>/state.toml`).
-    fn remember_comfort(&mut self) {
-        let e = Effect::RememberComfort {
-            theme: self.env.theme.name,
-            muted: self.env.muted,
-        };
-        if let Some(problem) = self.runner.perform(&e, (self.env.wall)()) {
-            self.env.status = Some(problem);
+    fn help_key(&mut self, code: KeyCode) {
+        match code {
+            KeyCode::Char('?') | KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter => {
+                self.help = false
+            }
+            KeyCode::Char('t') => self.cycle_theme(Instant::now()),
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.help_scroll = self.help_scroll.saturating_add(2)
+            }
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.help_scroll = self.help_scroll.saturating_sub(2)
+            }
+            _ => {}
         }
     }
 
-    /// A wake-up with no input: sound pending cues that are due, and let the screen
-    /// advance its timers.
+    /// `t`: the next theme, remembered for the next start.
+    fn cycle_theme(&mut self, now: Instant) {
+        let next = self.s.theme.name.next();
+        self.s.chosen_theme = Some(next);
+        self.s.theme = Theme::get(self.s.settings.theme(self.s.chosen_theme));
+        self.s.status = Some(format!("theme: {}", self.s.theme.name));
+        self.perform(vec![StoreEffect::RememberTheme(next).into()], now);
+    }
+
+    /// A wake-up with no input: sound kept cues that are due, and let the screen advance
+    /// its timers.
     pub fn tick(&mut self, now: Instant) {
-        let due = self.env.pending_cues.partition_point(|t| t.at <= now);
-        let cues: Vec<Effect> = self
-            .env
-            .pending_cues
-            .drain(..due)
-            .map(Effect::Cue)
-            .collect();
-        self.perform(cues, now);
+        let changed = self.s.perform.tick(now);
+        self.show(changed, now);
+        let wall = self.s.wall();
         let (nav, effects) = {
-            let (env, stack) = (&self.env, &mut self.stack);
-            let ctx = env.ctx();
-            stack.last_mut().unwrap().tick(now, &ctx)
+            let ctx = self.s.ctx(&wall);
+            let screen = self.stack.last_mut().expect("the stack is never empty");
+            screen.tick(now, &ctx)
         };
         self.perform(effects, now);
         self.apply(nav, now);
     }
 
-    /// The screen's next wake-up, or a pending cue's if that comes first.
+    /// The screen's next wake-up, or a kept cue's if that comes first.
     pub fn deadline(&self, now: Instant) -> Option<Instant> {
-        let screen = self.screen().deadline(now, &self.env.ctx());
-        let cue = self.env.pending_cues.first().map(|t| t.at.max(now));
+        let wall = self.s.wall();
+        let screen = self.screen().deadline(now, &self.s.ctx(&wall));
+        let cue = self.s.perform.sound.next_due().map(|at| at.max(now));
         match (screen, cue) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -300,127 +353,96 @@ impl App {
 
     /// Quit now, letting every screen save what it must (Ctrl-C, SIGTERM, SIGHUP).
     pub fn shutdown(&mut self, now: Instant) {
-        let ctx = self.env.ctx();
-        let effects: Vec<Effect> = self
-            .stack
-            .iter_mut()
-            .rev()
-            .flat_map(|s| s.shutdown(now, &ctx))
-            .collect();
+        let wall = self.s.wall();
+        let effects: Vec<Effect> = {
+            let ctx = self.s.ctx(&wall);
+            self.stack
+                .iter_mut()
+                .rev()
+                .flat_map(|s| s.shutdown(now, &ctx))
+                .collect()
+        };
         self.perform(effects, now);
+        self.stop_sound();
         self.quit = true;
     }
 
+    /// Stops every sound and speech render of this run and waits (briefly) until they are
+    /// gone: the last thing before the terminal is given back, on every way out.
+    pub fn stop_sound(&mut self) {
+        self.s.perform.sound.shutdown();
+    }
+
+    /// Stops the sound playing now (Ctrl-Z: a stopped process cannot stop its players).
+    pub fn silence(&mut self, now: Instant) {
+        self.perform(vec![crate::core::effect::SoundEffect::Silence.into()], now);
+    }
+
     pub fn suspend(&mut self, now: Instant) {
-        let effects = self.stack.last_mut().unwrap().suspend(now);
+        let wall = self.s.wall();
+        let effects = {
+            let ctx = self.s.ctx(&wall);
+            let screen = self.stack.last_mut().expect("the stack is never empty");
+            screen.suspend(now, &ctx)
+        };
         self.perform(effects, now);
     }
 
-    /// Performs what the screens asked for, in order; then shows a hook's failure, if one
-    /// has just been reported (once per hook: the runner never repeats one).
+    /// Hands the effects to the performers and shows what they changed.
     fn perform(&mut self, effects: Vec<Effect>, now: Instant) {
-        self.perform_all(effects, now);
-        if let Some(report) = self.runner.take_hook_report() {
-            self.env.status = Some(report);
+        if effects.is_empty() {
+            return;
+        }
+        let wall = self.s.wall();
+        let changed = self.s.perform.perform(effects, now, &wall);
+        self.show(changed, now);
+    }
+
+    /// What performing changed, shown: every field has its place here.
+    fn show(&mut self, changed: Changed, now: Instant) {
+        let Changed {
+            status,
+            history,
+            day,
+            muted,
+            bell,
+            app,
+        } = changed;
+        if let Some(s) = status {
+            self.s.status = Some(s);
+        }
+        // Re-read right after the frame that shows it, off the input path (see `tui::run`).
+        self.history_changed |= history;
+        if let Some(entry) = day {
+            self.s.known.answered(entry);
+        }
+        if let Some(m) = muted {
+            self.s.status = Some(if m { "sound muted" } else { "sound on" }.into());
+        }
+        self.bell_pending |= bell;
+        for e in app {
+            self.app_effect(e, now);
         }
     }
 
-    fn perform_all(&mut self, effects: Vec<Effect>, now: Instant) {
-        for e in effects {
-            match e {
-                Effect::Ring => {
-                    if self.env.bell_allowed && !self.env.muted {
-                        self.env.bell_pending = true;
-                    }
-                }
-                Effect::ToggleMute => {
-                    self.env.muted = !self.env.muted;
-                    if self.env.muted {
-                        self.env.pending_cues.clear();
-                    }
-                    let word = if self.env.muted {
-                        "sound muted"
-                    } else {
-                        "sound on"
-                    };
-                    self.env.status = Some(word.into());
-                    self.remember_comfort();
-                }
-                Effect::Cue(timed) => self.sound(timed, now),
-                Effect::Status(s) => self.env.status = Some(s),
-                Effect::Save(_) => {
-                    // Re-read right after the frame that shows the end of the session.
-                    self.env.history_changed = true;
-                    if let Some(problem) = self.runner.perform(&e, (self.env.wall)()) {
-                        self.env.status = Some(problem);
-                    }
-                }
-                Effect::Amend(_) => {
-                    if let Some(problem) = self.runner.perform(&e, (self.env.wall)()) {
-                        self.env.status = Some(problem);
-                    }
-                    // Home shows next, with the rating in its figures: re-read right after
-                    // the next frame, off the input path (see `tui::run`).
-                    self.env.history_changed = true;
-                }
-                Effect::EditRoutine(query) => self.edit_request = Some(query),
-                Effect::ReloadFiles => {
-                    self.reload_files();
-                    let lib = &self.env.lib;
-                    let n = lib.problems.len();
-                    self.env.status = Some(if n == 0 {
-                        format!(
-                            "Files re-read: {} routines load cleanly.",
-                            lib.routines.len()
-                        )
-                    } else {
-                        format!(
-                            "Files re-read: {} routines; {n} problem{} left.",
-                            lib.routines.len(),
-                            if n == 1 { "" } else { "s" }
-                        )
-                    });
-                }
-                Effect::AnswerDay(entry) => match self.runner.perform(&e, (self.env.wall)()) {
-                    Some(problem) => self.env.status = Some(problem),
-                    None => {
-                        let days = self.env.days.get_or_insert_with(DayState::default);
-                        days.ask = None;
-                        if days.today == Some(entry.date) {
-                            days.today_headache = entry.headache;
-                        }
-                        days.answered = Some(entry);
-                    }
-                },
-                Effect::RememberComfort { .. } => {
-                    if let Some(problem) = self.runner.perform(&e, (self.env.wall)()) {
-                        self.env.status = Some(problem);
-                    }
-                }
-                Effect::Checkpoint(_) | Effect::AcknowledgeNotice | Effect::Hook(_) => {
-                    if let Some(problem) = self.runner.perform(&e, (self.env.wall)()) {
-                        self.env.status = Some(problem);
-                    }
-                }
+    /// The effects only the app can carry out.
+    fn app_effect(&mut self, effect: AppEffect, _now: Instant) {
+        match effect {
+            AppEffect::Status(s) => self.s.status = Some(s),
+            AppEffect::EditRoutine(query) => self.edit_request = Some(query),
+            AppEffect::ReloadFiles => {
+                self.reload_files();
+                let n = self.s.lib.problems.len();
+                let routines = self.s.lib.routines.len();
+                self.s.status = Some(if n == 0 {
+                    format!("Files re-read: {routines} routines load cleanly.")
+                } else {
+                    format!(
+                        "Files re-read: {routines} routines; {n} problem{} left.",
+                        if n == 1 { "" } else { "s" }
+                    )
+                });
             }
-        }
-    }
-
-    /// Sounds a cue that is due, or keeps it until it is (the loop wakes for it).
-    fn sound(&mut self, timed: Timed, now: Instant) {
-        if self.env.muted {
-            return;
-        }
-        if timed.at > now {
-            let i = self.env.pending_cues.partition_point(|t| t.at <= timed.at);
-            self.env.pending_cues.insert(i, timed);
-            return;
-        }
-        if self.env.audio.perform(&timed.cue) == Performed::Bell && self.env.bell_allowed {
-            self.env.bell_pending = true;
-        }
-        if let Some(n) = self.env.audio.take_notice() {
-            self.env.status = Some(n);
         }
     }
 
@@ -440,9 +462,7 @@ impl App {
             }
             Nav::Open(route) => {
                 // What was just noted on home stays there only until home is left.
-                if let Some(d) = &mut self.env.days {
-                    d.answered = None;
-                }
+                self.s.known.left_home();
                 self.open(route, now)
             }
             Nav::Replace(route) => match self.build(route, now) {
@@ -450,7 +470,7 @@ impl App {
                     self.stack.pop();
                     self.stack.push(screen);
                 }
-                Err(why) => self.env.status = Some(why),
+                Err(why) => self.s.status = Some(why),
             },
             Nav::Home => {
                 self.stack.truncate(1);
@@ -472,7 +492,7 @@ impl App {
     /// Reloads the library when a file in the routines folder (or a drawing, or
     /// config.toml) changed since it was read. Returns whether it reloaded.
     pub fn reload_if_changed(&mut self, _now: Instant) -> bool {
-        let Some(dir) = self.env.paths.config_dir() else {
+        let Some(dir) = self.s.paths.config_dir() else {
             return false;
         };
         if self.files.as_ref().is_some_and(|f| f.unchanged(dir)) {
@@ -487,14 +507,26 @@ impl App {
         self.on_home() && self.reload_if_changed(now)
     }
 
-    /// Re-reads the library from disk; home keeps its place when it can.
+    /// Re-reads the library and the settings from disk; home keeps its place when it can.
     pub fn reload_files(&mut self) {
-        let dir = self.env.paths.config.clone();
+        let dir = self.s.paths.config.clone();
         self.files = dir.as_deref().map(FilesStamp::read);
-        self.env.lib = Library::load(dir.as_deref());
+        self.s.lib = Library::load(dir.as_deref());
+        self.settings_changed();
         if self.home_at_bottom {
-            let (env, stack) = (&self.env, &mut self.stack);
-            stack[0].resumed(&env.ctx());
+            let wall = self.s.wall();
+            let ctx = self.s.ctx(&wall);
+            self.stack[0].resumed(&ctx);
+        }
+    }
+
+    /// The settings follow the config: derived again, and every part that uses them told.
+    fn settings_changed(&mut self) {
+        self.s.settings = Settings::new(&self.s.lib.config, self.s.settings.flags());
+        self.s.theme = Theme::get(self.s.settings.theme(self.s.chosen_theme));
+        self.s.perform.reconfigure(&self.s.settings);
+        if !self.s.settings.ask_days {
+            self.s.known.days = None;
         }
     }
 
@@ -506,7 +538,7 @@ impl App {
 
     /// The editor is done: say how it went and show the library as it is now.
     pub fn edited(&mut self, result: Result<EditOutcome, String>) {
-        self.env.status = Some(match &result {
+        self.s.status = Some(match &result {
             Ok(EditOutcome::Saved {
                 path,
                 overrides_bundled,
@@ -532,19 +564,28 @@ impl App {
     }
 
     fn resumed(&mut self) {
-        let (env, stack) = (&self.env, &mut self.stack);
-        stack.last_mut().unwrap().resumed(&env.ctx());
+        let wall = self.s.wall();
+        let ctx = self.s.ctx(&wall);
+        self.stack
+            .last_mut()
+            .expect("the stack is never empty")
+            .resumed(&ctx);
     }
 
     /// Settles the layout of the showing screen for an area (before each draw).
     pub fn layout(&mut self, area: ratatui::layout::Rect, now: Instant) {
-        let (env, stack) = (&self.env, &mut self.stack);
-        stack.last_mut().unwrap().layout(area, now, &env.ctx());
+        let wall = self.s.wall();
+        let ctx = self.s.ctx(&wall);
+        self.stack
+            .last_mut()
+            .expect("the stack is never empty")
+            .layout(area, now, &ctx);
     }
 
     pub fn render(&self, frame: &mut Frame, now: Instant) {
         let area = frame.area();
-        let ctx = self.env.ctx();
+        let wall = self.s.wall();
+        let ctx = self.s.ctx(&wall);
         frame.buffer_mut().set_style(area, ctx.theme.base);
         if !crate::ui::too_small(frame, area, ctx.theme) {
             self.render_screen(frame, area, &ctx, now);
@@ -576,8 +617,56 @@ impl App {
         }
     }
 
-    /// The outcome of the last session saved in this run, for the finish screen.
-    pub fn runner(&self) -> &Runner {
-        &self.runner
+    /// Whether the bell should ring now (once: taken).
+    pub fn take_bell(&mut self) -> bool {
+        std::mem::take(&mut self.bell_pending)
+    }
+
+    /// A request to read home's figures when they are stale (a session was saved): taken
+    /// once. The event loop reads it on a thread of its own, right after a frame.
+    pub fn take_history_change(&mut self) -> bool {
+        std::mem::take(&mut self.history_changed)
+    }
+
+    /// Whether a saved or rated session has made home's figures stale.
+    pub fn history_stale(&self) -> bool {
+        self.history_changed
+    }
+
+    /// What to read for home's figures, as of now.
+    pub fn summary_request(&self) -> summary::Request {
+        summary::Request::new(
+            self.s.paths.data.clone(),
+            self.s.wall(),
+            self.s.settings.weekly_goal,
+        )
+    }
+
+    /// Reads home's figures here and now, as the event loop does on its own thread.
+    pub fn refresh_summary(&mut self) {
+        let figures = summary::read(self.summary_request());
+        self.apply_summary(figures);
+    }
+
+    /// Home's figures, read.
+    pub fn apply_summary(&mut self, figures: summary::Figures) {
+        self.s.known.apply(figures);
+    }
+
+    /// Reads the day log for home's "Headache today?" and the finish screen's offer (small:
+    /// read on the loop's thread, after the first frame).
+    pub fn refresh_days(&mut self) {
+        let wall = self.s.wall();
+        self.s.known.refresh_days(
+            self.s.paths.data.as_deref(),
+            &wall,
+            self.s.settings.ask_days,
+        );
+    }
+
+    /// Why the session with this record id could not be saved, if it was the last one saved
+    /// and it could not (for the finish screen).
+    pub fn save_problem(&self, id: &str) -> Option<String> {
+        self.s.perform.store.save_problem(id)
     }
 }

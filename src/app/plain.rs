@@ -1,64 +1,93 @@
 //! Plain mode: a routine or breathing exercise as timed lines of text instead of a screen —
 //! for a serial line, a screen reader, or another program. Used with `--plain` and whenever
-//! standard output is not a terminal. The session is timed and saved exactly as in the app.
+//! standard output is not a terminal.
 //!
-//! When standard input is a terminal, Space pauses and resumes, n skips, q (or Ctrl-C) stops;
-//! SIGTERM, SIGHUP and SIGINT stop and save too.
+//! It is another way of showing the same run, not a copy of it: the session starts through
+//! [`crate::app::session::start`], the player screen's own state machine and key table
+//! answer keys and wake-ups, and the same [`Performers`] keep, sound and hook it. Only the
+//! writing differs: instead of drawing frames, [`Plain`] says each change once, as a line.
+//!
+//! When standard input is a terminal, the player's keys work (Space, →, ←, r, +, -, m, q);
+//! SIGTERM, SIGHUP and SIGINT stop and save.
 
+use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Write};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::crossterm::terminal;
 
-use crate::app::Runner;
-use crate::audio::{Audio, Performed};
-use crate::core::cues::Timed;
-use crate::core::effect::Effect;
-use crate::core::run::Run;
-use crate::core::session::{Event as SEvent, Session, StageKind};
+use crate::app::perform::{Changed, Performers};
+use crate::app::session::{self, What};
+use crate::core::effect::AppEffect;
+use crate::core::session::{Session, StageKind};
+use crate::library::Library;
 use crate::model::format::{clock, fmt_clock_secs, fmt_left};
-use crate::model::routine::{Length, Pattern, Sides};
+use crate::model::record::{Kind, SessionRecord};
+use crate::model::routine::{Pattern, Side, Sides};
+use crate::model::settings::Settings;
+use crate::screens::player::Player;
+use crate::screens::{Ctx, Nav, Route, Screen, Update};
+use crate::ui::theme::Theme;
 
-/// Lines go to `out`; keys come from the terminal when there is one.
+/// The longest plain mode waits between looks at the clock and the stop flag.
+const CHECK_EVERY: Duration = Duration::from_secs(1);
+/// How long a finished session waits for its last cue (the end line) to start.
+const LAST_CUE_WAIT: Duration = Duration::from_secs(3);
+/// How long it then lets that cue play before everything is stopped.
+const LAST_SOUND_WAIT: Duration = Duration::from_secs(6);
+
+/// What was last said, so each change is said once.
+#[derive(Debug, Default)]
+struct Said {
+    /// The stage described last, by [`Session::stage_visits`].
+    stage: Option<u64>,
+    /// Its length, so a `+`/`-` is said.
+    length: Option<Duration>,
+    paused: bool,
+    asking: bool,
+    /// The last countdown mark ("1:00 left").
+    mark: Option<u64>,
+    /// The last breath phase, in a breathing exercise.
+    phase: Option<(u32, usize)>,
+}
+
+/// Lines go to `out`; the bell, where it is meant, goes to the terminal `out` writes to.
 pub struct Plain<W: Write> {
     out: W,
     /// Raw mode needs "\r\n" to start a new line.
     raw: bool,
-    bell: bool,
-    muted: bool,
-    /// The last countdown mark printed for the current stage ("1:00 left").
-    last_mark: Option<u64>,
-    last_phase: Option<(u32, usize)>,
-    /// Tones and speech, as in the app.
-    audio: Audio,
-    /// Cues due after the session ended (its end line).
-    pending: Vec<Timed>,
+    /// Standard output is a terminal: the bell may ring there.
+    bell_reaches: bool,
+    said: Said,
+}
+
+/// How a plain run ended.
+pub struct Ended {
+    pub record: SessionRecord,
+    /// Why it could not be saved, if it could not.
+    pub problem: Option<String>,
 }
 
 impl<W: Write> Plain<W> {
-    pub fn new(out: W, bell: bool) -> Self {
+    /// `bell_reaches`: the output is a terminal, so a bell written there is heard.
+    pub fn new(out: W, bell_reaches: bool) -> Self {
         Plain {
             out,
             raw: false,
-            bell,
-            muted: false,
-            last_mark: None,
-            last_phase: None,
-            audio: Audio::off(),
-            pending: Vec::new(),
+            bell_reaches,
+            said: Said::default(),
         }
     }
 
-    /// Sounds the session's cues with `audio`.
-    pub fn with_audio(mut self, audio: Audio) -> Self {
-        self.audio = audio;
-        self
+    /// What was written (tests).
+    pub fn into_inner(self) -> W {
+        self.out
     }
 
-    fn line(&mut self, text: &str) -> io::Result<()> {
+    /// One or more lines.
+    pub fn line(&mut self, text: &str) -> io::Result<()> {
         let nl = if self.raw { "\r\n" } else { "\n" };
         for l in text.lines() {
             write!(self.out, "{l}{nl}")?;
@@ -66,90 +95,291 @@ impl<W: Write> Plain<W> {
         self.out.flush()
     }
 
+    /// A status line (a hook that failed, a sound notice) goes to standard error, so the
+    /// cue lines on standard output stay as they are for a program reading them.
+    fn note(&self, text: &str) {
+        let mut err = crate::model::format::SafeWriter::new(
+            io::stderr().lock(),
+            crate::model::format::Neutralise::Replace,
+        );
+        let nl = if self.raw { "\r\n" } else { "\n" };
+        let _ = write!(err, "note: {text}{nl}");
+    }
+
+    /// Runs a session to its end, saying each change as a line, and keeps it through the
+    /// same performers as the app. Time and keys come from `clock`; `stop` is set by a
+    /// signal (the session is then saved as stopped).
+    #[allow(clippy::too_many_arguments)]
+    pub fn run(
+        &mut self,
+        lib: &Library,
+        settings: &Settings,
+        perform: &mut Performers,
+        what: What<'_>,
+        pain_before: Option<u8>,
+        clock: &mut dyn Clock,
+        stop: &AtomicBool,
+    ) -> io::Result<Ended>
+    where
+        W: BellOut,
+    {
+        self.raw = clock.raw();
+        let now = clock.now();
+        let (run, changed) =
+            session::start(perform, settings, what, pain_before, now, clock.wall());
+        let mut player = Player::without_shape(run);
+        self.show(changed)?;
+        let theme = Theme::get(crate::model::config::ThemeName::Mono);
+        let view = View {
+            lib,
+            settings,
+            theme: &theme,
+        };
+        if clock.keys() {
+            let help = view.with(perform, &clock.wall(), |ctx| player.keys(ctx));
+            let keys: Vec<String> = help
+                .iter()
+                .filter(|k| k.footer)
+                .map(|k| format!("{} {}", k.keys, k.what))
+                .collect();
+            self.line(&format!("({})", keys.join(" · ")))?;
+        }
+        let mut looping = Looping {
+            player: &mut player,
+            view: &view,
+            perform,
+            clock,
+            stop,
+        };
+        let record = match self.drive(&mut looping) {
+            Ok(record) => record,
+            Err(e) => {
+                // The output went away (a closed pipe): the session is kept as stopped.
+                let now = looping.clock.now();
+                let wall = looping.clock.wall();
+                let effects = view.with(looping.perform, &wall, |ctx| {
+                    looping.player.shutdown(now, ctx)
+                });
+                // Nothing more can be said: the output is gone.
+                let _ = looping.perform.perform(effects, now, &wall);
+                looping.perform.sound.shutdown();
+                return Err(e);
+            }
+        };
+        let problem = perform.store.save_problem(&record.id);
+        let outcome = record.outcome.as_str();
+        let active = fmt_clock_secs(record.active_secs);
+        let said = self
+            .line(&format!("Finished ({outcome}) · {active} active"))
+            .and_then(|()| match &problem {
+                None => self.line("Saved to your history."),
+                Some(p) => self.line(&format!("Not saved: {p}")),
+            });
+        // The end line may finish (not after a stop); then nothing of ours plays on.
+        let until = clock.now() + LAST_SOUND_WAIT;
+        while perform.sound.busy() && !stop.load(Ordering::Relaxed) && clock.now() < until {
+            clock.sleep(Duration::from_millis(20));
+            let changed = perform.tick(clock.now());
+            self.show(changed)?;
+        }
+        perform.sound.shutdown();
+        said?;
+        Ok(Ended { record, problem })
+    }
+
+    /// The loop: wake-ups and keys go to the player, its effects to the performers; each
+    /// change is said. Returns the session's final record.
+    fn drive(&mut self, l: &mut Looping<'_>) -> io::Result<SessionRecord>
+    where
+        W: BellOut,
+    {
+        loop {
+            let now = l.clock.now();
+            let wall = l.clock.wall();
+            if l.stop.load(Ordering::Relaxed) {
+                let effects = l
+                    .view
+                    .with(l.perform, &wall, |ctx| l.player.shutdown(now, ctx));
+                let changed = l.perform.perform(effects, now, &wall);
+                self.show(changed)?;
+                return Ok(l.player.run().record(now));
+            }
+            let update = l.view.with(l.perform, &wall, |ctx| l.player.tick(now, ctx));
+            if let Some(record) = self.step(update, l, now, &wall)? {
+                return self.last_cues(record, l);
+            }
+            let changed = l.perform.tick(now);
+            self.show(changed)?;
+            let wait = l
+                .view
+                .with(l.perform, &wall, |ctx| l.player.deadline(now, ctx))
+                .into_iter()
+                .chain(l.perform.sound.next_due())
+                .min()
+                .map_or(CHECK_EVERY, |d| d.saturating_duration_since(now))
+                .min(CHECK_EVERY);
+            let Some(key) = l.clock.wait(wait)? else {
+                continue;
+            };
+            let now = l.clock.now();
+            let wall = l.clock.wall();
+            if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+                l.stop.store(true, Ordering::Relaxed);
+                continue;
+            }
+            let update = l
+                .view
+                .with(l.perform, &wall, |ctx| l.player.update(key, now, ctx));
+            if let Some(record) = self.step(update, l, now, &wall)? {
+                return self.last_cues(record, l);
+            }
+        }
+    }
+
+    /// Performs what the player asked for and says what changed; the final record once the
+    /// session has ended.
+    fn step(
+        &mut self,
+        (nav, effects): Update,
+        l: &mut Looping<'_>,
+        now: Instant,
+        wall: &jiff::Zoned,
+    ) -> io::Result<Option<SessionRecord>>
+    where
+        W: BellOut,
+    {
+        let changed = l.perform.perform(effects, now, wall);
+        self.show(changed)?;
+        if let Nav::Replace(Route::Finish(record)) = nav {
+            return Ok(Some(*record));
+        }
+        self.describe(l.player, now)?;
+        Ok(None)
+    }
+
+    /// After the end: the end line, just after the end chime (never more than a few
+    /// seconds' wait, and none once asked to stop).
+    fn last_cues(&mut self, record: SessionRecord, l: &mut Looping<'_>) -> io::Result<SessionRecord>
+    where
+        W: BellOut,
+    {
+        let limit = l.clock.now() + LAST_CUE_WAIT;
+        while let Some(at) = l.perform.sound.next_due() {
+            if at > limit || l.stop.load(Ordering::Relaxed) {
+                break;
+            }
+            let now = l.clock.now();
+            // Keys are not read any more: the session is over.
+            l.clock.sleep(at.saturating_duration_since(now));
+            let changed = l.perform.tick(l.clock.now());
+            self.show(changed)?;
+        }
+        Ok(record)
+    }
+
+    /// What performing changed, said: every field has its place here, as in the app.
+    fn show(&mut self, changed: Changed) -> io::Result<()>
+    where
+        W: BellOut,
+    {
+        let Changed {
+            status,
+            history: _,
+            day: _,
+            muted,
+            bell,
+            app,
+        } = changed;
+        // `history` and `day` change figures plain mode does not show.
+        if bell && self.bell_reaches {
+            self.out.bell()?;
+        }
+        if let Some(m) = muted {
+            self.line(if m { "Sound muted" } else { "Sound on" })?;
+        }
+        if let Some(s) = status {
+            self.note(&s);
+        }
+        for e in app {
+            match e {
+                AppEffect::Status(s) => self.note(&s),
+                // The player never asks for these; they belong to home.
+                AppEffect::EditRoutine(_) | AppEffect::ReloadFiles => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Says what changed in the session since it was last described: a new stage, a
+    /// pause, a changed length, the stop question, countdown marks and breath phases.
+    fn describe(&mut self, player: &Player, now: Instant) -> io::Result<()> {
+        let s = &player.run().session;
+        let v = s.view(now);
+        if self.said.stage != Some(s.stage_visits()) {
+            self.said = Said {
+                stage: Some(s.stage_visits()),
+                length: Some(v.stage_length),
+                paused: self.said.paused,
+                asking: self.said.asking,
+                ..Said::default()
+            };
+            self.announce(s, now)?;
+        } else if self.said.length != Some(v.stage_length) {
+            self.said.length = Some(v.stage_length);
+            self.line(&format!("  now {} s", v.countdown_secs))?;
+        }
+        let asking = player.asking_to_stop();
+        if asking && !self.said.asking {
+            self.line("Stop now? y stop · n keep going")?;
+        } else if v.paused != self.said.paused && !asking {
+            self.line(if v.paused {
+                "Paused · Space to go on"
+            } else {
+                "Going on"
+            })?;
+        }
+        self.said.asking = asking;
+        self.said.paused = v.paused;
+        self.progress(s, now)
+    }
+
     /// Describes the stage the session is now in.
     fn announce(&mut self, s: &Session, now: Instant) -> io::Result<()> {
-        self.last_mark = None;
-        self.last_phase = None;
         let v = s.view(now);
-        let breathing_only = s.kind() == crate::model::record::Kind::Breathing;
-        match v.kind {
+        let text = match v.kind {
             StageKind::GetReady => {
-                let first = v
-                    .next
-                    .as_ref()
-                    .map(|u| u.title.to_string())
-                    .unwrap_or_default();
-                self.line(&format!(
-                    "Get ready · {} s · first: {first}",
-                    v.countdown_secs
-                ))
+                let first = v.next.as_ref().map(|u| u.title).unwrap_or_default();
+                format!("Get ready · {} s · first: {first}", v.countdown_secs)
             }
             StageKind::SwitchSides => {
                 let side = v.next.as_ref().and_then(|u| u.side).or(v.side);
                 let mut t = format!(
                     "Switch sides · now the {} side · {} s",
-                    side.map(|s| s.upper()).unwrap_or("other"),
+                    side.map(Side::upper).unwrap_or("other"),
                     v.countdown_secs
                 );
                 if let Some(c) = v.next.as_ref().and_then(|u| u.step.switch_cue.as_ref()) {
                     t.push_str(&format!("\n    {c}"));
                 }
-                self.line(&t)
+                t
             }
             StageKind::Transition => {
-                let next = v
-                    .next
-                    .as_ref()
-                    .map(|u| u.title.to_string())
-                    .unwrap_or_default();
-                self.line(&format!("Next: {next} · in {} s", v.countdown_secs))
+                let next = v.next.as_ref().map(|u| u.title).unwrap_or_default();
+                format!("Next: {next} · in {} s", v.countdown_secs)
             }
-            StageKind::Segment if breathing_only => {
+            StageKind::Segment if s.kind() == Kind::Breathing => {
                 let p = s.routine().steps[0].breathing.as_ref();
                 let what = p.map(pattern_words).unwrap_or_default();
                 let len = match v.breaths {
-                    Some(1) => "1 breath".to_string(),
-                    Some(n) => format!("{n} breaths"),
+                    Some(n) => format!("{n} breath{}", crate::model::format::plural(n)),
                     None => fmt_left(v.stage_left),
                 };
-                self.line(&format!("{} · {len} · {what}", v.title))
+                format!("{} · {len} · {what}", v.title)
             }
-            StageKind::Segment => {
-                let Some(step) = v.step else { return Ok(()) };
-                let mut parts = vec![
-                    format!("Step {}/{}", v.step_number, v.step_count),
-                    step.title.clone(),
-                ];
-                if let Some(side) = v.side {
-                    parts.push(side.upper().to_string());
-                }
-                parts.push(format!("{} s", v.countdown_secs));
-                if let Some(p) = step.pressure {
-                    parts.push(format!("pressure {p}/10"));
-                }
-                if let Some(p) = &step.breathing {
-                    parts.push(pattern_words(p));
-                }
-                let mut text = parts.join(" · ");
-                for extra in [
-                    Some(&step.instructions),
-                    step.cue.as_ref(),
-                    step.caution.as_ref(),
-                ]
-                .into_iter()
-                .flatten()
-                {
-                    if !extra.is_empty() {
-                        text.push_str(&format!("\n    {extra}"));
-                    }
-                }
-                if step.sides == Sides::Both && v.side == Some(crate::model::routine::Side::Left) {
-                    text.push_str("\n    (left side first, then the right)");
-                }
-                self.line(&text)
-            }
-            StageKind::Finished => Ok(()),
-        }
+            StageKind::Segment => segment_text(&v),
+            StageKind::Finished => return Ok(()),
+        };
+        self.line(&text)
     }
 
     /// Marks every 30 seconds and the last 10 and 5, so a listener knows where they are;
@@ -159,11 +389,11 @@ impl<W: Write> Plain<W> {
         if v.paused || v.kind != StageKind::Segment {
             return Ok(());
         }
-        if s.kind() == crate::model::record::Kind::Breathing {
+        if s.kind() == Kind::Breathing {
             if let Some(p) = &v.pacer {
                 let key = (p.breath, p.phase);
-                if self.last_phase != Some(key) {
-                    self.last_phase = Some(key);
+                if self.said.phase != Some(key) {
+                    self.said.phase = Some(key);
                     return self.line(&format!("  {} · {} s", p.word, p.secs_left));
                 }
             }
@@ -172,190 +402,167 @@ impl<W: Write> Plain<W> {
         let left = v.countdown_secs;
         let total = v.stage_length.as_secs();
         let mark = (left < total) && (left.is_multiple_of(30) || left == 10 || left == 5);
-        if mark && self.last_mark != Some(left) {
-            self.last_mark = Some(left);
+        if mark && self.said.mark != Some(left) {
+            self.said.mark = Some(left);
             self.line(&format!("  {} left", clock(left)))?;
         }
         Ok(())
     }
+}
 
-    /// Runs the session to its end, printing as it goes, and saves it.
-    pub fn run(
-        &mut self,
-        mut run: Run,
-        mut runner: Runner,
-    ) -> io::Result<(crate::model::record::SessionRecord, Option<String>)> {
-        let stop = Arc::new(AtomicBool::new(false));
-        for sig in [
-            signal_hook::consts::SIGTERM,
-            signal_hook::consts::SIGHUP,
-            signal_hook::consts::SIGINT,
-        ] {
-            signal_hook::flag::register(sig, stop.clone())?;
-        }
-        let keys = io::stdin().is_terminal();
-        if keys && terminal::enable_raw_mode().is_ok() {
-            self.raw = true;
-            self.line("(Space pause · n skip · m mute · q stop)")?;
-        }
-        self.line("Self-care only, not medical advice. Stop if it hurts, makes you dizzy, or your headache gets worse.")?;
-        let result = self.drive(&mut run, &mut runner, &stop, keys);
-        // The end line, just after the end chime; never more than a few seconds' wait.
-        for t in std::mem::take(&mut self.pending) {
-            let wait = t.at.saturating_duration_since(Instant::now());
-            if wait <= Duration::from_secs(3) && !stop.load(Ordering::Relaxed) {
-                std::thread::sleep(wait);
-                self.sound(&t)?;
-            }
-        }
-        if self.raw {
-            let _ = terminal::disable_raw_mode();
-            self.raw = false;
-        }
-        let now = Instant::now();
-        if !run.session.is_finished() {
-            run.session.stop(now);
-        }
-        // Saved once: a no-op when the session's end was already saved as it happened.
-        let record = run.record(now);
-        let wall = jiff::Zoned::now();
-        runner.perform(&Effect::Save(record.clone()), wall);
-        let problem = runner.save_problem(&record.id);
-        // Output went away (a closed pipe): the session is kept as stopped; report it.
-        result?;
-        let outcome = record.outcome.as_str();
-        let active = fmt_clock_secs(record.active_secs);
-        self.line(&format!("Finished ({outcome}) · {active} active"))?;
-        match &problem {
-            None => self.line("Saved to your history.")?,
-            Some(p) => self.line(&format!("Not saved: {p}"))?,
-        }
-        Ok((record, problem))
+/// "Step 2/6 · Suboccipital hold · LEFT · 90 s · pressure 3-4/10 · breathe in 4 / out 6",
+/// then the instructions, the cue and the caution, each on its own line.
+fn segment_text(v: &crate::core::session::View<'_>) -> String {
+    let Some(step) = v.step else {
+        return String::new();
+    };
+    let mut parts = vec![
+        format!("Step {}/{}", v.step_number, v.step_count),
+        step.title.clone(),
+    ];
+    if let Some(side) = v.side {
+        parts.push(side.upper().to_string());
     }
-
-    fn drive(
-        &mut self,
-        run: &mut Run,
-        runner: &mut Runner,
-        stop: &AtomicBool,
-        keys: bool,
-    ) -> io::Result<()> {
-        let now = Instant::now();
-        for effect in run.start_hooks() {
-            runner.perform(&effect, jiff::Zoned::now());
-        }
-        run.session.update(now);
-        self.announce(&run.session, now)?;
-        loop {
-            let now = Instant::now();
-            if stop.load(Ordering::Relaxed) {
-                let events = run.session.stop(now);
-                // The same reaction as any other end: the record, and the session_end hook.
-                return self.react(run, runner, &events, now);
-            }
-            let events = run.session.update(now);
-            self.react(run, runner, &events, now)?;
-            if run.session.is_finished() {
-                return Ok(());
-            }
-            self.progress(&run.session, now)?;
-            // At most a second between checks, so signals are noticed promptly.
-            let wait = run
-                .next_deadline(now, 1)
-                .map(|d| d.saturating_duration_since(Instant::now()))
-                .unwrap_or(Duration::from_secs(1))
-                .min(Duration::from_secs(1));
-            if keys {
-                if event::poll(wait)? {
-                    let now = Instant::now();
-                    if let Event::Key(k) = event::read()?
-                        && k.kind == KeyEventKind::Press
-                    {
-                        let ctrl_c = k.modifiers.contains(KeyModifiers::CONTROL)
-                            && k.code == KeyCode::Char('c');
-                        let s = &mut run.session;
-                        let events = match k.code {
-                            _ if ctrl_c => s.stop(now),
-                            KeyCode::Char('q') | KeyCode::Esc => s.stop(now),
-                            KeyCode::Char(' ') => {
-                                let ev = s.toggle_pause(now);
-                                self.line(if s.is_paused() {
-                                    "Paused · Space to go on"
-                                } else {
-                                    "Going on"
-                                })?;
-                                ev
-                            }
-                            KeyCode::Char('n') | KeyCode::Right => s.skip(now),
-                            KeyCode::Char('m') => {
-                                self.muted = !self.muted;
-                                run.set_muted(self.muted, now);
-                                self.line(if self.muted {
-                                    "Sound muted"
-                                } else {
-                                    "Sound on"
-                                })?;
-                                Vec::new()
-                            }
-                            _ => Vec::new(),
-                        };
-                        self.react(run, runner, &events, now)?;
-                    }
-                }
-            } else {
-                std::thread::sleep(wait);
-            }
+    parts.push(format!("{} s", v.countdown_secs));
+    if let Some(p) = step.pressure {
+        parts.push(format!("pressure {p}/10"));
+    }
+    if let Some(p) = &step.breathing {
+        parts.push(pattern_words(p));
+    }
+    let mut text = parts.join(" · ");
+    for extra in [
+        Some(&step.instructions),
+        step.cue.as_ref(),
+        step.caution.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if !extra.is_empty() {
+            text.push_str(&format!("\n    {extra}"));
         }
     }
+    if step.sides == Sides::Both && v.side == Some(Side::Left) {
+        text.push_str("\n    (left side first, then the right)");
+    }
+    if step.works_the_body() {
+        text.push_str(&format!("\n    {}", crate::model::routine::STOP_LINE));
+    }
+    text
+}
 
-    /// Performs what the session's events ask for (the same reaction as in the app),
-    /// and describes each new stage.
-    fn react(
-        &mut self,
-        run: &mut Run,
-        runner: &mut Runner,
-        events: &[SEvent],
-        now: Instant,
-    ) -> io::Result<()> {
-        let finished = run.session.is_finished();
-        for effect in run.react(events, now) {
-            match effect {
-                Effect::Ring if self.bell && !finished => write!(self.out, "\x07")?,
-                Effect::Cue(t) if t.at > now => self.pending.push(t),
-                Effect::Cue(t) => self.sound(&t)?,
-                Effect::Checkpoint(_) | Effect::Save(_) | Effect::Hook(_) => {
-                    runner.perform(&effect, jiff::Zoned::now());
-                }
-                _ => {}
-            }
-        }
-        // A failing hook is told once, on stderr: the cue lines stay as they are.
-        if let Some(report) = runner.take_hook_report() {
-            eprintln!("note: {report}");
-        }
-        if !finished && events.iter().any(SEvent::changes_stage) {
-            self.announce(&run.session, now)?;
-        }
-        Ok(())
+/// What the player screen reads, for plain mode: the library, the settings, and nothing
+/// of the history (plain mode shows no figures).
+struct View<'a> {
+    lib: &'a Library,
+    settings: &'a Settings,
+    theme: &'a Theme,
+}
+
+impl View<'_> {
+    fn with<T>(&self, perform: &Performers, now: &jiff::Zoned, f: impl FnOnce(&Ctx) -> T) -> T {
+        let done = BTreeMap::new();
+        let ctx = Ctx {
+            lib: self.lib,
+            settings: self.settings,
+            theme: self.theme,
+            muted: perform.sound.is_muted(),
+            status: None,
+            header: None,
+            done: &done,
+            days: None,
+            now,
+        };
+        f(&ctx)
     }
 }
 
-impl<W: Write> Plain<W> {
-    /// Plays a cue; the bell, when it stands in for tones, goes into the output.
-    fn sound(&mut self, t: &Timed) -> io::Result<()> {
-        if self.audio.perform(&t.cue) == Performed::Bell && self.bell {
-            write!(self.out, "\x07")?;
-            self.out.flush()?;
+/// The player, what it reads, the performers, where time comes from, and the stop flag:
+/// what one plain session's loop works with.
+struct Looping<'a> {
+    player: &'a mut Player,
+    view: &'a View<'a>,
+    perform: &'a mut Performers,
+    clock: &'a mut dyn Clock,
+    stop: &'a AtomicBool,
+}
+
+/// Where plain mode's time and keys come from: the real clock and terminal ([`Terminal`]),
+/// or, in tests, made-up instants and keys.
+pub trait Clock {
+    fn now(&mut self) -> Instant;
+    fn wall(&mut self) -> jiff::Zoned;
+    /// Waits up to `wait` for a key press; `None` when the time passed without one.
+    fn wait(&mut self, wait: Duration) -> io::Result<Option<KeyEvent>>;
+    /// Waits `wait`, reading no keys.
+    fn sleep(&mut self, wait: Duration);
+    /// Whether keys are read at all (standard input is a terminal).
+    fn keys(&self) -> bool;
+    /// Whether the terminal is in raw mode (lines then end in "\r\n").
+    fn raw(&self) -> bool;
+}
+
+/// The real clock, and keys from the terminal in raw mode when standard input is one (raw
+/// mode ends when this is dropped).
+pub struct Terminal {
+    keys: bool,
+    raw: bool,
+}
+
+impl Terminal {
+    pub fn new(keys: bool) -> Terminal {
+        let raw = keys && terminal::enable_raw_mode().is_ok();
+        Terminal { keys, raw }
+    }
+}
+
+impl Drop for Terminal {
+    fn drop(&mut self) {
+        if self.raw {
+            let _ = terminal::disable_raw_mode();
         }
-        if let Some(n) = self.audio.take_notice() {
-            self.line(&format!("({n})"))?;
+    }
+}
+
+impl Clock for Terminal {
+    fn now(&mut self) -> Instant {
+        Instant::now()
+    }
+
+    fn wall(&mut self) -> jiff::Zoned {
+        jiff::Zoned::now()
+    }
+
+    fn wait(&mut self, wait: Duration) -> io::Result<Option<KeyEvent>> {
+        if !self.keys {
+            std::thread::sleep(wait);
+            return Ok(None);
         }
-        Ok(())
+        if !event::poll(wait)? {
+            return Ok(None);
+        }
+        Ok(match event::read()? {
+            Event::Key(k) if k.kind == KeyEventKind::Press => Some(k),
+            _ => None,
+        })
+    }
+
+    fn sleep(&mut self, wait: Duration) {
+        std::thread::sleep(wait);
+    }
+
+    fn keys(&self) -> bool {
+        self.keys
+    }
+
+    fn raw(&self) -> bool {
+        self.raw
     }
 }
 
 /// "breathe in 4 / out 6", "in 4 · hold 7 · out 8".
-fn pattern_words(p: &Pattern) -> String {
+pub fn pattern_words(p: &Pattern) -> String {
     if p.phases.len() == 2 && !p.has_holds() {
         format!(
             "breathe in {} / out {}",
@@ -367,20 +574,25 @@ fn pattern_words(p: &Pattern) -> String {
     }
 }
 
-/// The length for `breathe`: `--breaths N`, `--for D`, or five minutes.
-pub fn breathing_length(for_: Option<&str>, breaths: Option<u32>) -> Result<Length, String> {
-    match (for_, breaths) {
-        (_, Some(n)) => Ok(Length::Breaths(n)),
-        (Some(d), None) => crate::library::parse_duration(d)
-            .filter(|d| crate::core::rules::breathing_time_allowed(*d))
-            .map(Length::Time)
-            .ok_or_else(|| {
-                format!(
-                    "\"{d}\" is not a length between {} and {} minutes; write it like 5m, 90s or \"2m 30s\"",
-                    crate::core::rules::BREATHING_MINUTES[0],
-                    crate::core::rules::BREATHING_MAX_TIME.as_secs() / 60
-                )
-            }),
-        (None, None) => Ok(Length::Time(Duration::from_secs(300))),
+/// An output that can ring the terminal's bell: the bell is the one control character
+/// plain mode means to send, so it bypasses the neutraliser every line goes through.
+pub trait BellOut: Write {
+    fn bell(&mut self) -> io::Result<()>;
+}
+
+impl<W: Write> BellOut for crate::model::format::SafeWriter<W> {
+    fn bell(&mut self) -> io::Result<()> {
+        self.write_raw(b"\x07")
     }
+}
+
+impl BellOut for Vec<u8> {
+    fn bell(&mut self) -> io::Result<()> {
+        self.write_all(b"\x07")
+    }
+}
+
+/// Whether standard output is a terminal (where plain mode's bell is heard).
+pub fn stdout_is_terminal() -> bool {
+    io::stdout().is_terminal()
 }

@@ -7,15 +7,74 @@ use std::path::PathBuf;
 
 use jiff::Zoned;
 
-use crate::app::{DayState, DoneInfo, Env};
+use crate::app::{DayState, DoneInfo};
 use crate::core::stats::{self, StatsBuilder, StatsOptions, week_start};
 use crate::model::format::fmt_days_ago;
 use crate::store::history::{self, Detail, Recent};
 
-/// Re-reads what the home screen shows, here and now: [`read`] then [`apply`].
-pub fn refresh(env: &mut Env) {
-    let figures = read(request(env));
-    apply(env, figures);
+/// What the app knows of the history and the day log, for home and the finish screen.
+#[derive(Debug, Default)]
+pub struct Known {
+    /// "Last session 2 days ago · 3 this week", once the history has been read.
+    pub header: Option<String>,
+    /// What the history says about each routine (by id), for the home detail pane.
+    pub done: BTreeMap<String, DoneInfo>,
+    /// The day log as home needs it, read after the first frame; `None` until then or
+    /// when the question is turned off.
+    pub days: Option<DayState>,
+}
+
+impl Known {
+    /// Puts what [`read`] found in.
+    pub fn apply(&mut self, figures: Figures) {
+        if let Some(h) = figures.header {
+            self.header = Some(h);
+        }
+        if let Some(d) = figures.done {
+            self.done = d;
+        }
+    }
+
+    /// A day's answer was kept: home stops asking, and shows its follow-up keys.
+    pub fn answered(&mut self, entry: crate::model::day::DayEntry) {
+        let days = self.days.get_or_insert_with(DayState::default);
+        days.ask = None;
+        if days.today == Some(entry.date) {
+            days.today_headache = entry.headache;
+        }
+        days.answered = Some(entry);
+    }
+
+    /// Home was left: what was just noted there stays only until then.
+    pub fn left_home(&mut self) {
+        if let Some(d) = &mut self.days {
+            d.answered = None;
+        }
+    }
+
+    /// Reads the day log for home's "Headache today?" and the finish screen's offer. Called
+    /// after the first frame (the day log is never read on the way to it); forgets it when
+    /// the question is turned off.
+    pub fn refresh_days(&mut self, dir: Option<&std::path::Path>, now: &Zoned, ask: bool) {
+        if !ask {
+            self.days = None;
+            return;
+        }
+        let Some(dir) = dir else {
+            return;
+        };
+        let Ok((log, _warnings)) = crate::store::days::load(dir) else {
+            return;
+        };
+        let today = now.date();
+        let answered = self.days.as_ref().and_then(|d| d.answered);
+        self.days = Some(DayState {
+            ask: crate::core::days::prompt_date(&log.answers, now),
+            today: Some(today),
+            today_headache: log.get(today).is_some_and(|a| a.headache),
+            answered,
+        });
+    }
 }
 
 /// What [`read`] needs, taken from the app so the reading can happen on another thread
@@ -30,15 +89,17 @@ pub struct Request {
 /// The home screen's figures as read from the history.
 #[derive(Debug, Default)]
 pub struct Figures {
-    header: Option<String>,
-    done: Option<BTreeMap<String, DoneInfo>>,
+    pub header: Option<String>,
+    pub done: Option<BTreeMap<String, DoneInfo>>,
 }
 
-pub fn request(env: &Env) -> Request {
-    Request {
-        dir: env.paths.data.clone(),
-        now: (env.wall)(),
-        weekly_goal: env.weekly_goal,
+impl Request {
+    pub fn new(dir: Option<PathBuf>, now: Zoned, weekly_goal: u32) -> Request {
+        Request {
+            dir,
+            now,
+            weekly_goal,
+        }
     }
 }
 
@@ -79,41 +140,6 @@ pub fn read(req: Request) -> Figures {
                 .collect()
         });
     Figures { header, done }
-}
-
-/// Puts what [`read`] found into the app.
-pub fn apply(env: &mut Env, figures: Figures) {
-    if let Some(h) = figures.header {
-        env.header = Some(h);
-    }
-    if let Some(d) = figures.done {
-        env.done = d;
-    }
-}
-
-/// Reads the day log for home's "Headache today?" and the finish screen's offer. Called
-/// after the first frame (the day log is never read on the way to it); does nothing when
-/// the question is turned off.
-pub fn refresh_days(env: &mut Env) {
-    if !env.ask_days {
-        env.days = None;
-        return;
-    }
-    let Some(dir) = env.paths.data.clone() else {
-        return;
-    };
-    let now = (env.wall)();
-    let Ok((log, _warnings)) = crate::store::days::load(&dir) else {
-        return;
-    };
-    let today = now.date();
-    let answered = env.days.as_ref().and_then(|d| d.answered);
-    env.days = Some(DayState {
-        ask: crate::core::days::prompt_date(&log.answers, &now),
-        today: Some(today),
-        today_headache: log.get(today).is_some_and(|a| a.headache),
-        answered,
-    });
 }
 
 /// The home screen's header: "Last session 2 days ago · 2 of 3 this week", or

@@ -18,7 +18,7 @@ use ratatui::crossterm::{cursor, execute, queue, terminal};
 
 use std::sync::mpsc;
 
-use crate::app::{App, Env, summary};
+use crate::app::{App, summary};
 
 /// How long to sleep when nothing is scheduled: effectively forever, but finite so no
 /// instant arithmetic can overflow.
@@ -27,14 +27,18 @@ const IDLE: Duration = Duration::from_secs(24 * 3600);
 /// How often the loop looks for the history's figures while they are read.
 const READ_POLL: Duration = Duration::from_millis(20);
 
-/// Whether both ends are terminals, with a message saying what to do instead.
-pub fn check_terminal() -> Result<(), String> {
-    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
-        return Err(
-            "the app needs a terminal; for text output use `knotless list`, \
+/// The screen app was asked for without a terminal at both ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the app needs a terminal; for text output use `knotless list`, \
 `knotless show ROUTINE`, or `run`/`breathe` with --plain"
-                .into(),
-        );
+)]
+pub struct NotATerminal;
+
+/// Whether both ends are terminals (the error says what to do instead).
+pub fn check_terminal() -> Result<(), NotATerminal> {
+    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
+        return Err(NotATerminal);
     }
     Ok(())
 }
@@ -75,11 +79,11 @@ fn install_signal_thread(app: Arc<Mutex<App>>) -> io::Result<()> {
 }
 
 /// Runs the app until it quits. Right after the first frame is on screen, and again after
-/// the first frame that follows a saved session (`Env::history_changed`), `warm_up` runs and
+/// the first frame that follows a saved session (`App::take_history_change`), `warm_up` runs and
 /// the home screen's figures are read from the history on a thread of their own
 /// ([`summary::read`]), so neither start-up, nor the end of a session, nor a key, nor a
 /// signal ever waits for a long history.
-pub fn run(app: App, warm_up: fn(&mut Env)) -> io::Result<()> {
+pub fn run(app: App, warm_up: fn(&mut App)) -> io::Result<()> {
     let app = Arc::new(Mutex::new(app));
     install_signal_thread(app.clone())?;
     let mut term = ratatui::try_init()?;
@@ -94,6 +98,8 @@ pub fn run(app: App, warm_up: fn(&mut Env)) -> io::Result<()> {
         hook(info);
     }));
     let result = event_loop(&mut term, &app, warm_up);
+    // Nothing of ours plays on once the terminal is given back.
+    lock(&app).stop_sound();
     restore_terminal();
     result
 }
@@ -101,73 +107,16 @@ pub fn run(app: App, warm_up: fn(&mut Env)) -> io::Result<()> {
 fn event_loop(
     term: &mut ratatui::DefaultTerminal,
     app: &Mutex<App>,
-    warm_up: fn(&mut Env),
+    warm_up: fn(&mut App),
 ) -> io::Result<()> {
-    let mut dirty = true;
-    let mut warmed = false;
-    // The history is read on its own thread, never under the app's lock: the signal thread
-    // needs that lock to save and exit, and keys must be answered while a long (or slow)
-    // history is read.
-    let mut reading: Option<mpsc::Receiver<summary::Figures>> = None;
+    let mut turns = Turns {
+        dirty: true,
+        warmed: false,
+        reading: None,
+    };
     loop {
-        let timeout = {
-            let mut a = lock(app);
-            if let Some(rx) = &reading {
-                match rx.try_recv() {
-                    Ok(figures) => {
-                        summary::apply(&mut a.env, figures);
-                        reading = None;
-                        dirty = true;
-                    }
-                    Err(mpsc::TryRecvError::Empty) => {}
-                    Err(mpsc::TryRecvError::Disconnected) => reading = None,
-                }
-            }
-            let now = Instant::now();
-            if a.deadline(now).is_some_and(|d| d <= now) {
-                a.tick(now);
-                dirty = true;
-            }
-            if a.should_quit() {
-                return Ok(());
-            }
-            if dirty {
-                let size = term.size()?;
-                a.layout(
-                    ratatui::layout::Rect::new(0, 0, size.width, size.height),
-                    now,
-                );
-                draw_whole(term, |f| a.render(f, now))?;
-                dirty = false;
-            }
-            if a.env.bell_pending {
-                a.env.bell_pending = false;
-                let mut out = io::stdout();
-                let _ = out.write_all(b"\x07").and_then(|_| out.flush());
-            }
-            if !warmed || a.env.history_changed {
-                warmed = true;
-                a.env.history_changed = false;
-                warm_up(&mut a.env);
-                let req = summary::request(&a.env);
-                let (tx, rx) = mpsc::channel();
-                std::thread::Builder::new()
-                    .name("history".into())
-                    .spawn(move || {
-                        let _ = tx.send(summary::read(req));
-                    })?;
-                reading = Some(rx);
-            }
-            let wait = a
-                .deadline(Instant::now())
-                .map(|d| d.saturating_duration_since(Instant::now()))
-                .unwrap_or(IDLE);
-            // Look for the figures now and then while they are being read.
-            if reading.is_some() {
-                wait.min(READ_POLL)
-            } else {
-                wait
-            }
+        let Some(timeout) = turns.turn(term, &mut lock(app), warm_up)? else {
+            return Ok(());
         };
         let ready = match event::poll(timeout) {
             Ok(r) => r,
@@ -176,43 +125,134 @@ fn event_loop(
         let now = Instant::now();
         if !ready {
             lock(app).tick(now);
-            dirty = true;
+            turns.dirty = true;
             continue;
         }
         let ev = match event::read() {
             Ok(ev) => ev,
             Err(e) => return stop_on(app, e),
         };
-        match ev {
-            Event::Key(k)
-                if k.kind == KeyEventKind::Press
-                    && k.modifiers.contains(KeyModifiers::CONTROL)
-                    && k.code == KeyCode::Char('z') =>
-            {
-                suspend(term, app)?;
-                dirty = true;
-            }
-            Event::Key(k) => {
-                let edit = {
-                    let mut a = lock(app);
-                    a.handle_key(k, now);
-                    a.take_edit_request()
-                };
-                if let Some(query) = edit {
-                    edit_in_terminal(term, app, &query)?;
-                }
-                dirty = true;
-            }
-            Event::FocusGained => {
-                // Back from another window, where a routine file may have been changed.
-                dirty |= lock(app).focus_gained(now);
-            }
-            Event::Resize(..) => {
-                term.autoresize()?;
-                dirty = true;
-            }
-            _ => {}
+        turns.dirty |= handle_event(term, app, ev, now)?;
+    }
+}
+
+/// What the event loop keeps from one turn to the next.
+struct Turns {
+    /// Something visible changed since the last frame.
+    dirty: bool,
+    /// The first read of the history has been started.
+    warmed: bool,
+    /// The history is read on its own thread, never under the app's lock: the signal
+    /// thread needs that lock to save and exit, and keys must be answered while a long
+    /// (or slow) history is read.
+    reading: Option<mpsc::Receiver<summary::Figures>>,
+}
+
+impl Turns {
+    /// One turn under the app's lock: take in figures that arrived, wake what is due,
+    /// draw when something changed, ring, and start reading the history when it is stale.
+    /// Returns how long to wait for input, or `None` to quit.
+    fn turn(
+        &mut self,
+        term: &mut ratatui::DefaultTerminal,
+        a: &mut App,
+        warm_up: fn(&mut App),
+    ) -> io::Result<Option<Duration>> {
+        self.take_figures(a);
+        let now = Instant::now();
+        if a.deadline(now).is_some_and(|d| d <= now) {
+            a.tick(now);
+            self.dirty = true;
         }
+        if a.should_quit() {
+            return Ok(None);
+        }
+        if self.dirty {
+            let size = term.size()?;
+            a.layout(
+                ratatui::layout::Rect::new(0, 0, size.width, size.height),
+                now,
+            );
+            draw_whole(term, |f| a.render(f, now))?;
+            self.dirty = false;
+        }
+        if a.take_bell() {
+            let mut out = io::stdout();
+            let _ = out.write_all(b"\x07").and_then(|_| out.flush());
+        }
+        if a.take_history_change() || !self.warmed {
+            self.warmed = true;
+            warm_up(a);
+            let req = a.summary_request();
+            let (tx, rx) = mpsc::channel();
+            std::thread::Builder::new()
+                .name("history".into())
+                .spawn(move || {
+                    let _ = tx.send(summary::read(req));
+                })?;
+            self.reading = Some(rx);
+        }
+        let wait = a
+            .deadline(Instant::now())
+            .map(|d| d.saturating_duration_since(Instant::now()))
+            .unwrap_or(IDLE);
+        // Look for the figures now and then while they are being read.
+        Ok(Some(if self.reading.is_some() {
+            wait.min(READ_POLL)
+        } else {
+            wait
+        }))
+    }
+
+    /// The history's figures, if they have arrived.
+    fn take_figures(&mut self, a: &mut App) {
+        let Some(rx) = &self.reading else { return };
+        match rx.try_recv() {
+            Ok(figures) => {
+                a.apply_summary(figures);
+                self.reading = None;
+                self.dirty = true;
+            }
+            Err(mpsc::TryRecvError::Empty) => {}
+            Err(mpsc::TryRecvError::Disconnected) => self.reading = None,
+        }
+    }
+}
+
+/// A key, a focus change or a resize; true when the screen must be drawn again.
+fn handle_event(
+    term: &mut ratatui::DefaultTerminal,
+    app: &Mutex<App>,
+    ev: Event,
+    now: Instant,
+) -> io::Result<bool> {
+    match ev {
+        Event::Key(k)
+            if k.kind == KeyEventKind::Press
+                && k.modifiers.contains(KeyModifiers::CONTROL)
+                && k.code == KeyCode::Char('z') =>
+        {
+            suspend(term, app)?;
+            Ok(true)
+        }
+        Event::Key(k) => {
+            let edit = {
+                let mut a = lock(app);
+                a.handle_key(k, now);
+                a.take_edit_request()
+            };
+            if let Some(query) = edit {
+                edit_in_terminal(term, app, &query)?;
+            }
+            Ok(true)
+        }
+        // Back from another window, where a routine file may have been changed.
+        Event::FocusGained => Ok(lock(app).focus_gained(now)),
+        Event::Resize(..) => {
+            term.autoresize()?;
+            Ok(true)
+        }
+        _ => Ok(false),
     }
 }
 
@@ -249,7 +289,7 @@ fn edit_in_terminal(
     app: &Mutex<App>,
     query: &str,
 ) -> io::Result<()> {
-    let config = lock(app).env.paths.config.clone();
+    let config = lock(app).paths().config.clone();
     restore_terminal();
     EDITING.store(true, Ordering::SeqCst);
     let result = match config {
@@ -288,7 +328,13 @@ fn take_terminal(term: &mut ratatui::DefaultTerminal) -> io::Result<()> {
 
 /// Ctrl-Z: pause, give the terminal back, stop the process; on `fg`, take it again.
 fn suspend(term: &mut ratatui::DefaultTerminal, app: &Mutex<App>) -> io::Result<()> {
-    lock(app).suspend(Instant::now());
+    {
+        let mut a = lock(app);
+        let now = Instant::now();
+        a.suspend(now);
+        // Stopped, the app could not stop a sound that goes on playing.
+        a.silence(now);
+    }
     restore_terminal();
     let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
     // Execution continues here after SIGCONT.

@@ -1,6 +1,9 @@
 //! The command line: every command, flag and its help text (clap derive).
 
 use std::path::PathBuf;
+use std::time::Duration;
+
+use jiff::Timestamp;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -13,8 +16,10 @@ Files:
   settings     <config>/config.toml      (theme, sound, voice, get-ready, weekly goal, patterns)
   history      <data>/history-<machine>.jsonl  (one JSON record per session, append-only)
   day log      <data>/days-<machine>.jsonl     (one JSON line per headache-day answer)
+  this machine <state>/  (running sessions, the nudge's memory, theme and mute; never synced)
   <config> is $KNOTLESS_CONFIG_DIR or ~/.config/knotless;
-  <data> is $KNOTLESS_DATA_DIR or ~/.local/share/knotless.
+  <data> is $KNOTLESS_DATA_DIR or ~/.local/share/knotless;
+  <state> is $KNOTLESS_STATE_DIR or ~/.local/state/knotless.
 
 Self-care only, not medical advice. Stop if it hurts, makes you dizzy, or your
 headache gets worse.";
@@ -40,9 +45,12 @@ pub struct Global {
     /// Where your routines and config.toml live
     #[arg(long, global = true, env = "KNOTLESS_CONFIG_DIR", value_name = "DIR")]
     pub config_dir: Option<PathBuf>,
-    /// Where the history and app state are kept
+    /// Where the history and the day log are kept (may be synced between machines)
     #[arg(long, global = true, env = "KNOTLESS_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Where this machine's own state is kept: running sessions, the nudge's memory (never synced)
+    #[arg(long, global = true, env = "KNOTLESS_STATE_DIR", value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
     /// Colour theme for this run
     #[arg(long, global = true, value_enum, value_name = "NAME")]
     pub theme: Option<crate::model::config::ThemeName>,
@@ -79,7 +87,7 @@ pub enum Command {
         pattern: Option<String>,
         /// How long, 1 to 20 minutes, e.g. 5m or "2m 30s" (ends on a whole breath)
         #[arg(long = "for", value_name = "DURATION", conflicts_with = "breaths", value_parser = breathing_for)]
-        length: Option<String>,
+        length: Option<Duration>,
         /// How many whole breaths (3 to 30)
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(
             crate::core::rules::BREATHING_MIN_BREATHS as i64..=crate::core::rules::BREATHING_MAX_BREATHS as i64))]
@@ -92,7 +100,7 @@ pub enum Command {
     List {
         /// Only this area (neck, shoulders, scalp, jaw, upper-back, hands-feet, breathing, mixed)
         #[arg(long, value_parser = area_arg)]
-        area: Option<String>,
+        area: Option<crate::model::routine::Area>,
         /// Print a JSON array instead of text
         #[arg(long)]
         json: bool,
@@ -119,10 +127,10 @@ pub enum Command {
     History {
         /// Only sessions after this: 30d, 2w, 2026-11-01, '3 days ago'
         #[arg(long, value_name = "WHEN", value_parser = when_arg)]
-        since: Option<String>,
+        since: Option<Timestamp>,
         /// Only sessions before this
         #[arg(long, value_name = "WHEN", value_parser = until_arg)]
-        until: Option<String>,
+        until: Option<Timestamp>,
         /// Only this routine (id)
         #[arg(long, value_name = "ID")]
         routine: Option<String>,
@@ -132,15 +140,15 @@ pub enum Command {
     },
     /// Sessions, minutes and head-pain change, as text or JSON
     #[command(
-        after_help = "The weekly figures and the calendar always look at everything; the period\nchooses what the by-area, by-routine and \"In all\" figures cover, with the\nsame choices as the Stats screen."
+        after_help = "The weekly figures and the calendar always look at everything; the period\nchooses what the by-area, by-routine and \"In all\" figures cover, with the\nsame choices as the Stats and History screens (whole days up to today)."
     )]
     Stats {
-        /// Period to summarise, as on the Stats screen
+        /// Period to summarise, as on the Stats and History screens
         #[arg(long, value_enum, default_value = "90d")]
-        period: PeriodArg,
+        period: crate::core::period::Period,
         /// Instead of --period: only sessions after this (30d, 2026-11-01, '3 days ago')
         #[arg(long, value_name = "WHEN", value_parser = when_arg, conflicts_with = "period")]
-        since: Option<String>,
+        since: Option<Timestamp>,
         /// Print JSON instead of text
         #[arg(long)]
         json: bool,
@@ -157,10 +165,10 @@ pub enum Command {
         what: String,
         /// When it started: "yesterday 17:00", "3 days ago", 2026-11-20T09:30 (default: now)
         #[arg(long, value_name = "TIME", value_parser = at_arg)]
-        at: Option<String>,
+        at: Option<Timestamp>,
         /// How long it lasted, e.g. 60m
         #[arg(long, value_name = "DURATION", default_value = "60m", value_parser = logged_length)]
-        duration: String,
+        duration: Duration,
         /// A note to keep with it
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
@@ -169,7 +177,7 @@ pub enum Command {
     Report {
         /// Period to cover (default 90d)
         #[arg(long, value_name = "WHEN", default_value = "90d", value_parser = when_arg)]
-        since: String,
+        since: Timestamp,
         /// Compare headache days before and after this date instead of your first session
         #[arg(long, value_name = "DATE", value_parser = past_day)]
         started: Option<jiff::civil::Date>,
@@ -225,7 +233,7 @@ pub enum Command {
     },
     /// Check a routine someone sent you and install it among your routines
     #[command(
-        after_help = "Examples:\n  knotless import neck-from-physio.toml\n  knotless import - < shared.toml\n  knotless import mine.toml --as my-neck-2    (under another id)"
+        after_help = "Examples:\n  knotless import neck-from-physio.toml\n  knotless import - < shared.toml\n  knotless import mine.toml --as my-neck-2    (under another id)\n\nA routine that breaks the safety limits is listed with what it breaks, and installed\nonly when you answer y (at a terminal) or give --yes."
     )]
     Import {
         /// The routine file, or - for standard input
@@ -236,6 +244,9 @@ pub enum Command {
         /// Install it under this id instead
         #[arg(long = "as", value_name = "NEW-ID", conflicts_with = "replace")]
         as_id: Option<String>,
+        /// Install it even if it breaks the safety limits, without asking (for scripts)
+        #[arg(long, short = 'y')]
+        yes: bool,
     },
     /// Print a routine as one self-contained file to send (your own patterns included)
     Share {
@@ -247,7 +258,7 @@ pub enum Command {
     Sound(SoundCommand),
     /// One gentle line for a shell prompt, or nothing: at most once a day, silent after a session
     #[command(
-        after_help = "Examples:\n  knotless nudge                 (in a prompt: see the README for bash, zsh, fish, starship)\n  knotless nudge --snooze 3d     (quiet for three days; --snooze off ends it)\n  knotless nudge --notify        (a desktop notification through notify-send)\n  knotless nudge --why           (why it said nothing, on stderr)\n\nAlways exits 0. Quiet outside [nudge] hours in config.toml (default 09:00-21:00)."
+        after_help = "Examples:\n  knotless nudge                 (in a prompt: below)\n  knotless nudge --snooze 3d     (quiet for three days; --snooze off ends it)\n  knotless nudge --notify        (a desktop notification through notify-send)\n  knotless nudge --why           (why it said nothing, on stderr)\n\nAlways exits 0. Quiet outside [nudge] hours in config.toml (default 09:00-21:00).\n\nIn a prompt it prints above the prompt, at most once a day:\n  bash, in ~/.bashrc:\n    PROMPT_COMMAND='knotless nudge 2>/dev/null'\"${PROMPT_COMMAND:+; $PROMPT_COMMAND}\"\n  zsh, in ~/.zshrc:\n    autoload -Uz add-zsh-hook\n    _knotless_nudge() { knotless nudge 2>/dev/null }\n    add-zsh-hook precmd _knotless_nudge\n  fish, in ~/.config/fish/conf.d/knotless.fish:\n    function __knotless_nudge --on-event fish_prompt\n        knotless nudge 2>/dev/null\n    end"
     )]
     Nudge {
         /// Send it as a desktop notification through notify-send (prints when there is none)
@@ -285,10 +296,33 @@ pub enum Command {
         #[arg(long, conflicts_with_all = ["at", "days"])]
         remove: bool,
     },
-    /// Print shell completions
+    /// Print the not-medical-advice notice and the warning signs; --ack stops plain mode
+    /// printing it before every session
+    Notice {
+        /// Acknowledge it (as Enter does on the app's first screen)
+        #[arg(long)]
+        ack: bool,
+    },
+    /// Print a shell completion script (routine and pattern ids as they are now)
+    #[command(
+        after_help = "Examples:\n  knotless completions bash > ~/.local/share/bash-completion/completions/knotless\n  knotless completions zsh > ~/.zfunc/_knotless\n  knotless completions fish > ~/.config/fish/completions/knotless.fish\n\nRun it again after adding a routine. Only ids go into the script, never a\nroutine's name or other text from a file."
+    )]
     Completions {
+        /// The shell to complete for
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+    /// Print the manual: knotless(1), a command's page, or the routine file format
+    #[command(
+        after_help = "Examples:\n  knotless man | man -l -\n  knotless man run | man -l -       (knotless-run(1))\n  knotless man routine | man -l -   (knotless-routine(5), the routine file format)\n  knotless man --dir ~/.local/share/man   (every page, as man1/*.1 and man5/*.5)"
+    )]
+    Man {
+        /// A command (run, breathe, ...) for its page, or routine for the file format
+        #[arg(value_name = "PAGE", conflicts_with = "dir", value_parser = crate::cli::man::page_arg)]
+        page: Option<String>,
+        /// Write every page into this folder instead, as man1/*.1 and man5/*.5
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
 }
 
@@ -297,31 +331,6 @@ pub enum SoundCommand {
     /// Say which player and speech command were found, play each cue once with its name,
     /// and say what is missing and how to get it
     Test,
-}
-
-/// `stats --period`: the Stats screen's periods (`core::stats::Period`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PeriodArg {
-    #[value(name = "4w", help = "the last 4 weeks")]
-    FourWeeks,
-    #[value(name = "90d", help = "the last 90 days")]
-    NinetyDays,
-    #[value(name = "1y", help = "the last year")]
-    Year,
-    #[value(name = "all", help = "everything")]
-    All,
-}
-
-impl PeriodArg {
-    pub fn period(self) -> crate::core::stats::Period {
-        use crate::core::stats::Period;
-        match self {
-            PeriodArg::FourWeeks => Period::FourWeeks,
-            PeriodArg::NinetyDays => Period::NinetyDays,
-            PeriodArg::Year => Period::Year,
-            PeriodArg::All => Period::All,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -336,21 +345,47 @@ pub enum DaysFormat {
     Jsonl,
 }
 
-/// `--date`: today, yesterday or YYYY-MM-DD, and not in the future (a bad value is bad
-/// usage: exit 2).
-fn past_day(s: &str) -> Result<jiff::civil::Date, String> {
+/// Why a flag's value was refused (bad usage: clap prints it with the usage line, exit 2).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ArgError {
+    #[error("write a day as today, yesterday or YYYY-MM-DD")]
+    Day,
+    #[error("{0} is in the future; answer for today or an earlier day")]
+    FutureDay(jiff::civil::Date),
+    #[error("{0} is before 2000; answer for a day since then")]
+    Before2000(jiff::civil::Date),
+    #[error("write a length up to a year, such as 3d, 12h or 1w, or \"off\"")]
+    Snooze,
+    #[error("write a time of day as HH:MM on the 24-hour clock, such as 18:00 or 7:30")]
+    Clock,
+    #[error("not a length between 1 second and 24 hours; write it like 60m, 1h 30m or 45 minutes")]
+    LoggedLength,
+    #[error("\"{0}\" is not a length between {min} and {max} minutes; write it like 5m, 90s or \"2m 30s\"",
+        min = crate::core::rules::BREATHING_MINUTES[0],
+        max = crate::core::rules::BREATHING_MAX_TIME.as_secs() / 60)]
+    BreathingLength(String),
+    #[error("unknown area; {0}")]
+    Area(String),
+    #[error(transparent)]
+    Days(#[from] crate::core::remind::DaysError),
+}
+
+/// `--date`: today, yesterday or YYYY-MM-DD, neither in the future nor before 2000 (a bad
+/// value is bad usage: exit 2).
+fn past_day(s: &str) -> Result<jiff::civil::Date, ArgError> {
     let today = jiff::Zoned::now().date();
     let date = match s.trim() {
         "today" => today,
-        "yesterday" => today.yesterday().map_err(|e| e.to_string())?,
+        "yesterday" => today.yesterday().map_err(|_| ArgError::Day)?,
         other => other
             .parse::<jiff::civil::Date>()
-            .map_err(|_| "write a day as today, yesterday or YYYY-MM-DD".to_string())?,
+            .map_err(|_| ArgError::Day)?,
     };
     if date > today {
-        return Err(format!(
-            "{date} is in the future; answer for today or an earlier day"
-        ));
+        return Err(ArgError::FutureDay(date));
+    }
+    if date < crate::model::record::EARLIEST_DATE {
+        return Err(ArgError::Before2000(date));
     }
     Ok(date)
 }
@@ -368,72 +403,62 @@ pub enum Snooze {
     For(std::time::Duration),
 }
 
-fn parse_snooze(s: &str) -> Result<Snooze, String> {
+fn parse_snooze(s: &str) -> Result<Snooze, ArgError> {
     if s.trim().eq_ignore_ascii_case("off") {
         return Ok(Snooze::Off);
     }
     crate::library::parse_duration(s)
         .filter(|d| !d.is_zero() && d.as_secs() <= 366 * 24 * 3600)
         .map(Snooze::For)
-        .ok_or_else(|| "write a length up to a year, such as 3d, 12h or 1w, or \"off\"".into())
+        .ok_or(ArgError::Snooze)
 }
 
-fn parse_clock_arg(s: &str) -> Result<u16, String> {
+fn parse_clock_arg(s: &str) -> Result<u16, ArgError> {
     match s.split_once(':') {
         Some(("24", "00")) => None,
         _ => crate::model::config::parse_clock(s.trim()),
     }
-    .ok_or_else(|| {
-        "write a time of day as HH:MM on the 24-hour clock, such as 18:00 or 7:30".into()
-    })
+    .ok_or(ArgError::Clock)
 }
 
-fn parse_days(s: &str) -> Result<crate::core::remind::Weekdays, String> {
-    crate::core::remind::Weekdays::parse(s)
+fn parse_days(s: &str) -> Result<crate::core::remind::Weekdays, ArgError> {
+    Ok(crate::core::remind::Weekdays::parse(s)?)
 }
 
-// Flag values are checked as they are parsed, so a bad one is bad usage (exit 2) with clap's
-// usage line, and the command itself never sees it. Each returns the text as written.
+// Flag values are read once, as they are parsed, into the values the commands use: a bad
+// one is bad usage (exit 2) with clap's usage line, and the command never sees text.
 
 /// `--since` and the like: any form `core::when::parse_when` reads.
-fn when_arg(s: &str) -> Result<String, String> {
-    crate::core::when::parse_when(s, &jiff::Zoned::now()).map(|_| s.to_string())
+fn when_arg(s: &str) -> Result<Timestamp, crate::core::when::WhenError> {
+    crate::core::when::parse_when(s, &jiff::Zoned::now())
 }
 
 /// `--until`: as `--since`, a bare date meaning the end of that day.
-fn until_arg(s: &str) -> Result<String, String> {
-    crate::core::when::parse_until(s, &jiff::Zoned::now()).map(|_| s.to_string())
+fn until_arg(s: &str) -> Result<Timestamp, crate::core::when::WhenError> {
+    crate::core::when::parse_until(s, &jiff::Zoned::now())
 }
 
 /// `log --at`.
-fn at_arg(s: &str) -> Result<String, String> {
-    crate::core::when::parse_at(s, &jiff::Zoned::now()).map(|_| s.to_string())
+fn at_arg(s: &str) -> Result<Timestamp, crate::core::when::WhenError> {
+    crate::core::when::parse_at(s, &jiff::Zoned::now())
 }
 
 /// `log --duration`: 1 second to 24 hours.
-fn logged_length(s: &str) -> Result<String, String> {
+fn logged_length(s: &str) -> Result<Duration, ArgError> {
     crate::library::parse_duration(s)
-        .filter(|d| !d.is_zero() && *d <= std::time::Duration::from_secs(24 * 3600))
-        .map(|_| s.to_string())
-        .ok_or_else(|| {
-            "not a length between 1 second and 24 hours; write it like 60m, 1h 30m or 45 minutes"
-                .to_string()
-        })
+        .filter(|d| !d.is_zero() && *d <= crate::core::rules::LOGGED_MAX)
+        .ok_or(ArgError::LoggedLength)
 }
 
 /// `breathe --for`: within the content guide's range (`core::rules`).
-fn breathing_for(s: &str) -> Result<String, String> {
-    crate::app::plain::breathing_length(Some(s), None).map(|_| s.to_string())
+fn breathing_for(s: &str) -> Result<Duration, ArgError> {
+    crate::library::parse_duration(s)
+        .filter(|d| crate::core::rules::breathing_time_allowed(*d))
+        .ok_or_else(|| ArgError::BreathingLength(s.to_string()))
 }
 
 /// `list --area`: one of the area names.
-fn area_arg(s: &str) -> Result<String, String> {
+fn area_arg(s: &str) -> Result<crate::model::routine::Area, ArgError> {
     use crate::model::routine::Area;
-    match Area::parse(s) {
-        Some(_) => Ok(s.to_string()),
-        None => Err(format!(
-            "unknown area; {}",
-            crate::library::diag::suggest(s, &Area::names())
-        )),
-    }
+    Area::parse(s).ok_or_else(|| ArgError::Area(crate::library::diag::suggest(s, &Area::names())))
 }

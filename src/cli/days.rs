@@ -15,6 +15,7 @@ use crate::cli::UserError;
 use crate::cli::args::{DaysFormat, YesNo};
 use crate::core::days::{self, DaysSummary, SessionDays, Window, rate_cell};
 use crate::model::day::{DayAnswer, Intensity, Meds};
+use crate::model::format::{pad, pad_left, width};
 use crate::store::days::{self as store, DayLog};
 use crate::store::history::Warning;
 
@@ -70,7 +71,8 @@ pub fn describe(a: &DayAnswer) -> String {
 
 /// What `day yes|no` was given.
 pub struct DayFlags {
-    pub answer: YesNo,
+    /// Absent only with `--ask`.
+    pub answer: Option<YesNo>,
     pub date: Option<Date>,
     pub migraine: bool,
     pub worst: Option<Intensity>,
@@ -81,7 +83,7 @@ pub struct DayFlags {
 /// migraine label or an intensity above none contradicts itself: bad usage, exit 2.
 pub fn day_cmd(data: &Path, flags: DayFlags, out: &mut dyn Write) -> Result<ExitCode, UserError> {
     let now = Zoned::now();
-    let headache = flags.answer == YesNo::Yes;
+    let headache = flags.answer.ok_or("say yes or no, or use --ask")? == YesNo::Yes;
     let worst = flags.worst;
     if !headache && (flags.migraine || worst.is_some_and(|w| w != Intensity::None)) {
         eprintln!(
@@ -344,23 +346,20 @@ pub fn write_text(out: &mut dyn Write, s: &DaysSummary) -> io::Result<()> {
         return Ok(());
     }
     let rows: Vec<[String; 8]> = s.windows.iter().map(cells).collect();
-    let mut widths = HEADERS.map(|h| h.chars().count());
+    let mut widths = HEADERS.map(width);
     for row in &rows {
         for (w, c) in widths.iter_mut().zip(row) {
-            *w = (*w).max(c.chars().count());
+            *w = (*w).max(width(c));
         }
     }
     let line = |cells: [&str; 8]| {
         let mut l = String::from(" ");
         for (i, c) in cells.iter().enumerate() {
-            let pad = widths[i] - c.chars().count();
             l.push(' ');
             if i == 0 || i == 7 {
-                l.push_str(c);
-                l.push_str(&" ".repeat(pad));
+                l.push_str(&pad(c, widths[i]));
             } else {
-                l.push_str(&" ".repeat(pad));
-                l.push_str(c);
+                l.push_str(&pad_left(c, widths[i]));
             }
             l.push(' ');
         }
@@ -415,5 +414,34 @@ pub fn write_markdown(out: &mut dyn Write, s: &DaysSummary) -> io::Result<()> {
 pub struct StatsJson<'a> {
     #[serde(flatten)]
     pub stats: &'a crate::core::stats::Stats,
-    pub headache_days: &'a DaysSummary,
+    /// `null` when the day log could not be read.
+    pub headache_days: Option<&'a DaysSummary>,
+}
+
+/// `knotless day yes|no` or `day --ask`.
+pub fn day(
+    paths: &crate::store::paths::Paths,
+    flags: DayFlags,
+    ask: bool,
+    out: &mut dyn Write,
+) -> crate::cli::Outcome {
+    let data = crate::cli::data_dir(paths)?;
+    if ask {
+        let now = Zoned::now();
+        let echo = !std::io::IsTerminal::is_terminal(&io::stdin());
+        ask_cmd(data, &now, &mut io::stdin().lock(), echo, out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    Ok(day_cmd(data, flags, out)?)
+}
+
+/// `knotless days`: every answered day, oldest first.
+pub fn days(
+    paths: &crate::store::paths::Paths,
+    format: DaysFormat,
+    out: &mut dyn Write,
+) -> crate::cli::Outcome {
+    let log = load_days(crate::cli::data_dir(paths)?)?;
+    write_days(out, &log, format)?;
+    Ok(ExitCode::SUCCESS)
 }

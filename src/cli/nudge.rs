@@ -36,25 +36,57 @@ pub fn nudge_cmd(
             eprintln!("knotless nudge: silent: {reason}");
         }
     };
-    let Some(data) = paths.data.as_deref() else {
-        say_why("no data directory");
+    let (Some(data), Some(state_dir)) = (paths.data.as_deref(), paths.state.as_deref()) else {
+        say_why("no data or state directory");
         return Ok(());
     };
-    let config = Library::config_only(paths.config_dir());
-    let state = crate::store::nudge_state::load(data);
-    if let Some(silence) = nudge::early_silence(&state, config.nudge.hours, &now) {
-        say_why(&silence.reason());
-        return Ok(());
-    }
-    let lib = Library::load(paths.config_dir());
-    let since = now.timestamp() - jiff::SignedDuration::from_hours(24 * nudge::LOOK_BACK_DAYS);
-    let recent = match crate::store::tail::tail(data, since, nudge::LOOK_BACK_SESSIONS) {
-        Ok(r) => r,
-        Err(e) => {
-            say_why(&e.to_string());
+    let (n, state) = match what_to_say(paths, data, state_dir, &now) {
+        Ok(said) => said,
+        Err(reason) => {
+            say_why(&reason);
             return Ok(());
         }
     };
+    // Remember first: if that cannot be done, saying nothing is kinder than saying the same
+    // thing at every prompt.
+    let spoke = nudge::NudgeState {
+        last_spoken: Some(now.date()),
+        ..state
+    };
+    if let Err(e) = crate::store::nudge_state::save(state_dir, &spoke, false) {
+        say_why(&format!(
+            "could not remember that it spoke ({}): {}",
+            crate::store::nudge_state::path(state_dir).display(),
+            crate::files::describe(&e)
+        ));
+        return Ok(());
+    }
+    if notify && send_notification(&n) {
+        return Ok(());
+    }
+    let styled = !g.no_color && io::stdout().is_terminal();
+    let _ = writeln!(out, "{}", line(&n, styled));
+    Ok(())
+}
+
+/// What to say at `now`, with the state it was decided from; `Err` says why nothing
+/// (for `--why`). Reads the config first, and the library and the history's end only when
+/// the state and the hours do not already say to keep quiet.
+fn what_to_say(
+    paths: &Paths,
+    data: &Path,
+    state_dir: &Path,
+    now: &jiff::Zoned,
+) -> Result<(Nudge, nudge::NudgeState), String> {
+    let config = Library::config_only(paths.config_dir());
+    let state = crate::store::nudge_state::load(state_dir);
+    if let Some(silence) = nudge::early_silence(&state, config.nudge.hours, now) {
+        return Err(silence.reason());
+    }
+    let lib = Library::load(paths.config_dir());
+    let since = now.timestamp() - jiff::SignedDuration::from_hours(24 * nudge::LOOK_BACK_DAYS);
+    let recent = crate::store::tail::tail(data, since, nudge::LOOK_BACK_SESSIONS)
+        .map_err(|e| e.to_string())?;
     let offers: Vec<Offer> = lib
         .routines
         .iter()
@@ -74,32 +106,8 @@ pub fn nudge_cmd(
             .ok()
             .and_then(|(log, _)| log.get(now.date()).map(|a| a.headache)),
     };
-    let n = match nudge::decide(&input, &now) {
-        Ok(n) => n,
-        Err(silence) => {
-            say_why(&silence.reason());
-            return Ok(());
-        }
-    };
-    // Remember first: if that cannot be done, saying nothing is kinder than saying the same
-    // thing at every prompt.
-    let spoke = nudge::NudgeState {
-        last_spoken: Some(now.date()),
-        ..state
-    };
-    if let Err(e) = crate::store::nudge_state::save(data, &spoke, false) {
-        say_why(&format!(
-            "could not remember that it spoke ({}): {e}",
-            data.join(crate::store::nudge_state::NUDGE_FILE).display()
-        ));
-        return Ok(());
-    }
-    if notify && send_notification(&n) {
-        return Ok(());
-    }
-    let styled = !g.no_color && io::stdout().is_terminal();
-    let _ = writeln!(out, "{}", line(&n, styled));
-    Ok(())
+    let n = nudge::decide(&input, now).map_err(|silence| silence.reason())?;
+    Ok((n, state))
 }
 
 /// Now in the local time zone. A prompt runs the nudge all day long, and finding the zone by
@@ -132,8 +140,8 @@ fn snooze_cmd(
     now: &jiff::Zoned,
     out: &mut dyn Write,
 ) -> Result<(), UserError> {
-    let data = paths.data_dir()?;
-    let mut state = crate::store::nudge_state::load(data);
+    let state_dir = paths.state_dir().map_err(|e| e.to_string())?;
+    let mut state = crate::store::nudge_state::load(state_dir);
     let msg = match s {
         Snooze::Off => {
             state.snoozed_until = None;
@@ -151,10 +159,11 @@ fn snooze_cmd(
             )
         }
     };
-    crate::store::nudge_state::save(data, &state, true).map_err(|e| {
+    crate::store::nudge_state::save(state_dir, &state, true).map_err(|e| {
         format!(
-            "could not save {}: {e}",
-            data.join(crate::store::nudge_state::NUDGE_FILE).display()
+            "could not save {}: {}",
+            crate::store::nudge_state::path(state_dir).display(),
+            crate::files::describe(&e)
         )
     })?;
     writeln!(out, "{msg}").map_err(|e| e.to_string())
@@ -270,7 +279,6 @@ pub fn remind_cmd(
     // --install
     let dir = unit_dir()?;
     let units = remind::systemd_units(&schedule, &exe, &extra);
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     write_atomic(&dir.join(remind::SERVICE_NAME), &units.service)?;
     write_atomic(&dir.join(remind::TIMER_NAME), &units.timer)?;
     writeln!(
@@ -295,7 +303,8 @@ pub fn remind_cmd(
     Ok(())
 }
 
-/// `--config-dir`/`--data-dir` (or their environment variables) carried into the reminder,
+/// `--config-dir`/`--data-dir`/`--state-dir` (or their environment variables) carried into
+/// the reminder,
 /// so it reads the same files as this run.
 fn dir_flags(g: &Global) -> Vec<String> {
     let mut v = Vec::new();
@@ -305,6 +314,10 @@ fn dir_flags(g: &Global) -> Vec<String> {
     }
     if let Some(d) = &g.data_dir {
         v.push("--data-dir".into());
+        v.push(absolute(d));
+    }
+    if let Some(d) = &g.state_dir {
+        v.push("--state-dir".into());
         v.push(absolute(d));
     }
     v
@@ -327,16 +340,20 @@ fn unit_dir() -> Result<PathBuf, UserError> {
     Ok(base.join("systemd").join("user"))
 }
 
+/// A unit file, replaced whole (systemd reads it as this user: 0600 is enough).
 fn write_atomic(path: &Path, text: &str) -> Result<(), UserError> {
-    let fail = |e: io::Error| format!("cannot write {}: {e}", path.display());
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let mut f = std::fs::File::create(&tmp).map_err(fail)?;
-    f.write_all(text.as_bytes()).map_err(fail)?;
-    f.sync_all().map_err(fail)?;
-    drop(f);
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        fail(e)
+    crate::files::write_atomically(
+        path,
+        text.as_bytes(),
+        crate::files::Durability::Synced,
+        crate::files::write::PRIVATE_FILE,
+    )
+    .map_err(|e| {
+        format!(
+            "cannot write {}: {}",
+            path.display(),
+            crate::files::describe(&e)
+        )
     })
 }
 

@@ -312,3 +312,35 @@ fn positive(secs: f64) -> f64 {
         0.0
     }
 }
+
+/// `knotless report [--since WHEN]`: the summary of the period to now, then the 4-week
+/// headache-day view.
+pub fn run(
+    paths: &crate::store::paths::Paths,
+    from: Timestamp,
+    started: Option<Date>,
+    out: &mut dyn Write,
+) -> crate::cli::Outcome {
+    let now = Zoned::now();
+    let data = crate::cli::data_dir(paths)?;
+    // Only the period's records are kept: the report looks at nothing older. Every record
+    // is tallied by day for the 4-week table, which goes back a year.
+    let mut sessions = crate::core::days::SessionDays::new(now.time_zone().clone());
+    let loaded =
+        crate::store::history::load_filtered(data, crate::store::history::Detail::NoSteps, |r| {
+            sessions.add(r);
+            r.started() >= from
+        })
+        .map_err(|e| e.to_string())?;
+    crate::cli::warn_history(&loaded.warnings);
+    let four_weeks = crate::cli::days::summary(
+        data,
+        &sessions,
+        &now,
+        crate::core::days::REPORT_WINDOWS,
+        started,
+    )?;
+    write_report(out, &loaded.records, Some(from), &now)?;
+    crate::cli::days::write_markdown(out, &four_weeks)?;
+    Ok(std::process::ExitCode::SUCCESS)
+}

@@ -2,7 +2,7 @@
 //!
 //! [`decide`] is pure: it is given the tail of the history, the routines on offer, the
 //! nudge's own state, the configured hours, today's headache-day answer and `now`, and says
-//! what to print or why to stay silent. The rules, in order (README "A gentle nudge"):
+//! what to print or why to stay silent. The rules, in order (docs/guide.md, "A gentle nudge"):
 //!
 //! 1. Silent while snoozed, outside the configured hours, once it has spoken today, and after
 //!    any self-care session (routine or breathing) that ended today.
@@ -68,7 +68,7 @@ pub struct Offer {
     pub length: Duration,
 }
 
-/// What the nudge remembers between runs (`<data>/nudge.toml`).
+/// What the nudge remembers between runs (`<state>/nudge.toml`, this machine's).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NudgeState {
     /// The local date it last spoke (printed or sent a notification).

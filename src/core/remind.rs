@@ -19,6 +19,19 @@ const DAY_WORDS: [&str; 7] = [
     "sunday",
 ];
 
+/// Why a list of days could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DaysError {
+    #[error("an empty day in the list")]
+    Empty,
+    #[error("\"{0}\" runs backwards; write ranges Monday first, e.g. mon-fri")]
+    Backwards(String),
+    #[error(
+        "\"{0}\" is not a day; write days like mon,wed,fri or mon-fri, or weekdays, weekends, daily"
+    )]
+    NotADay(String),
+}
+
 /// A set of weekdays, Monday first (bit 0 = Monday).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Weekdays(u8);
@@ -27,11 +40,11 @@ impl Weekdays {
     pub const EVERY_DAY: Weekdays = Weekdays(0x7f);
 
     /// Reads "mon,wed,fri", "mon-fri", full names, "weekdays", "weekends" or "daily".
-    pub fn parse(s: &str) -> Result<Weekdays, String> {
+    pub fn parse(s: &str) -> Result<Weekdays, DaysError> {
         let mut bits = 0u8;
         for part in s.split(',').map(|p| p.trim().to_ascii_lowercase()) {
             match part.as_str() {
-                "" => return Err("an empty day in the list".into()),
+                "" => return Err(DaysError::Empty),
                 "daily" | "every-day" | "everyday" | "all" => bits |= 0x7f,
                 "weekdays" => bits |= 0x1f,
                 "weekends" | "weekend" => bits |= 0x60,
@@ -41,9 +54,7 @@ impl Weekdays {
                         None => (day(&part)?, day(&part)?),
                     };
                     if a > b {
-                        return Err(format!(
-                            "\"{part}\" runs backwards; write ranges Monday first, e.g. mon-fri"
-                        ));
+                        return Err(DaysError::Backwards(part));
                     }
                     for d in a..=b {
                         bits |= 1 << d;
@@ -79,13 +90,11 @@ impl Weekdays {
     }
 }
 
-fn day(s: &str) -> Result<usize, String> {
+fn day(s: &str) -> Result<usize, DaysError> {
     DAY_WORDS
         .iter()
         .position(|w| s.len() >= 2 && w.starts_with(s))
-        .ok_or_else(|| {
-            format!("\"{s}\" is not a day; write days like mon,wed,fri or mon-fri, or weekdays, weekends, daily")
-        })
+        .ok_or_else(|| DaysError::NotADay(s.to_string()))
 }
 
 /// When the reminder runs.

@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 use crate::core::cues::Cues;
-use crate::core::effect::Effect;
+use crate::core::effect::{Effect, SoundEffect, StoreEffect};
 use crate::core::hook_facts::HookWatch;
 use crate::core::session::{Event, Session};
 use crate::model::config::HookEvent;
@@ -54,14 +54,14 @@ impl Run {
     }
 
     /// When the next cue is due, for the runner's deadline (`None` when muted or none).
-    pub fn next_cue(&self) -> Option<Instant> {
-        self.cues.as_ref().and_then(Cues::next_at)
+    pub fn next_cue(&self, muted: bool) -> Option<Instant> {
+        self.cues.as_ref().and_then(|c| c.next_at(muted))
     }
 
-    /// `m`: mute or unmute this session's cues.
-    pub fn set_muted(&mut self, muted: bool, now: Instant) {
+    /// The sound came back on (`m`): what fell due while it was off is not played late.
+    pub fn unmuted(&mut self, now: Instant) {
         if let Some(c) = &mut self.cues {
-            c.set_muted(muted, now);
+            c.skip_due(now);
         }
     }
 
@@ -106,7 +106,7 @@ impl Run {
 
     /// The first effect of every run: keep its progress safe from the first second.
     pub fn begin(&self) -> Effect {
-        Effect::Checkpoint(self.record(self.session.started()))
+        StoreEffect::Checkpoint(self.record(self.session.started())).into()
     }
 
     /// When the next timed checkpoint is due: [`CHECKPOINT_EVERY`] after the last one, while
@@ -118,11 +118,11 @@ impl Run {
 
     /// When the runner should wake next: the session's own next deadline (see
     /// `Session::next_deadline`), the next cue or the next timed checkpoint, whichever is
-    /// soonest; never earlier than `now`.
-    pub fn next_deadline(&self, now: Instant, pacer_steps: u32) -> Option<Instant> {
+    /// soonest; never earlier than `now`. While `muted`, cues wake nothing.
+    pub fn next_deadline(&self, now: Instant, pacer_steps: u32, muted: bool) -> Option<Instant> {
         [
             self.session.next_deadline(now, pacer_steps),
-            self.next_cue(),
+            self.next_cue(muted),
             self.next_checkpoint(),
         ]
         .into_iter()
@@ -138,36 +138,42 @@ impl Run {
     /// the cues still to come (the end line after the end chime) go out with their
     /// instants, for the runner to sound when due.
     /// The hooks for them go out too (and for a new breath phase, which needs no event:
-    /// call this at every wake-up).
-    pub fn react(&mut self, events: &[Event], now: Instant) -> Vec<Effect> {
+    /// call this at every wake-up). While `muted`, cues that fall due are dropped.
+    pub fn react(&mut self, events: &[Event], now: Instant, muted: bool) -> Vec<Effect> {
         let mut out = Vec::new();
         let mut checkpointed = false;
+        let cue = |t| Effect::Sound(SoundEffect::Cue(t));
+        // What plays belongs to the session as it was: a pause, a stop or a control ends it
+        // before anything new sounds.
+        if events.iter().any(Event::silences_sound) {
+            out.push(SoundEffect::Silence.into());
+        }
         if let Some(cues) = &mut self.cues {
             let at = now;
             out.extend(
-                cues.react(&self.session, events, now)
+                cues.react(&self.session, events, now, muted)
                     .into_iter()
-                    .map(|cue| Effect::Cue(crate::core::cues::Timed { at, cue })),
+                    .map(|c| cue(crate::core::cues::Timed { at, cue: c })),
             );
-            if self.session.is_finished() {
-                out.extend(cues.drain().map(Effect::Cue));
+            if self.session.is_finished() && !muted {
+                out.extend(cues.drain().map(cue));
             }
         }
         for e in events {
             if self.cues.is_none() && e.rings_bell() {
-                out.push(Effect::Ring);
+                out.push(SoundEffect::Ring.into());
             }
             if let Event::Finished { .. } = e {
-                out.push(Effect::Save(self.record(now)));
+                out.push(StoreEffect::Save(self.record(now)).into());
             } else if e.changes_stage() {
-                out.push(Effect::Checkpoint(self.record(now)));
+                out.push(StoreEffect::Checkpoint(self.record(now)).into());
                 checkpointed = true;
             }
         }
         let hooks = self.hooks.events(&self.session, events, now);
         out.extend(hooks.into_iter().map(Effect::Hook));
         if !checkpointed && self.next_checkpoint().is_some_and(|due| now >= due) {
-            out.push(Effect::Checkpoint(self.record(now)));
+            out.push(StoreEffect::Checkpoint(self.record(now)).into());
             checkpointed = true;
         }
         if checkpointed {

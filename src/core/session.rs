@@ -134,6 +134,25 @@ impl Event {
         )
     }
 
+    /// Whether the sound playing should stop at once: the session paused, was stopped, or
+    /// was moved by a control (skip, back, restart). A stage or the session ending by itself
+    /// leaves its sounds be: the end line follows the end chime.
+    pub fn silences_sound(&self) -> bool {
+        matches!(
+            self,
+            Event::Paused
+                | Event::AutoPaused
+                | Event::StageStarted {
+                    cause: Cause::User,
+                    ..
+                }
+                | Event::Finished {
+                    cause: Cause::User,
+                    ..
+                }
+        )
+    }
+
     /// Whether the runner should write the in-progress snapshot (or the final record).
     pub fn changes_stage(&self) -> bool {
         matches!(self, Event::StageStarted { .. } | Event::Finished { .. })
@@ -255,6 +274,9 @@ pub struct Session {
     clock: Instant,
     finished_at: Option<Instant>,
     outcome: Option<Outcome>,
+    /// How many stages have begun after the first, counting a restart or a step back as a
+    /// new beginning: a text view compares it to say each new stage once.
+    visits: u64,
 }
 
 impl Session {
@@ -313,6 +335,7 @@ impl Session {
             equipment: Vec::new(),
             cautions: Vec::new(),
             steps: vec![step],
+            patterns: Vec::new(),
             source: pattern.source.clone(),
             audio: Default::default(),
         };
@@ -399,6 +422,7 @@ impl Session {
             clock: now,
             finished_at: None,
             outcome: None,
+            visits: 0,
         };
         if session.stages.is_empty() {
             // A routine without steps has nothing to run; it is over before it starts.
@@ -585,6 +609,12 @@ impl Session {
 
     /// A snapshot to draw at `now`. Call [`Session::update`] first so a passed deadline
     /// has moved the session on; `view` itself never changes anything.
+    /// How many stages have begun since the first (a restart or a step back counts): a
+    /// view that describes each stage once compares it with the last it described.
+    pub fn stage_visits(&self) -> u64 {
+        self.visits
+    }
+
     pub fn view(&self, now: Instant) -> View<'_> {
         let now = now.max(self.clock);
         let step_count = self.routine.steps.len();
@@ -885,6 +915,7 @@ impl Session {
         self.leave(at);
         if pos < self.stages.len() {
             self.enter(pos, at);
+            self.visits += 1;
             events.push(Event::StageStarted {
                 stage: self.stage_info(),
                 cause,

@@ -5,9 +5,35 @@
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp, ToSpan, Zoned};
 
-const WHEN_FORMS: &str = "use a length of time before now (30d, 2w, 12h, 3mo, 1y), \
+/// Why a time could not be read; each says which forms are accepted where that helps.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WhenError {
+    #[error(
+        "an empty time; use a length of time before now (30d, 2w, 12h, 3mo, 1y), \
 a date (2026-11-01), a date and time (2026-11-01 17:00), \
-or words such as \"yesterday\", \"yesterday 17:00\" or \"3 days ago\"";
+or words such as \"yesterday\", \"yesterday 17:00\" or \"3 days ago\""
+    )]
+    Empty,
+    #[error(
+        "cannot read {0:?} as a time; use a length of time before now (30d, 2w, 12h, 3mo, 1y), \
+a date (2026-11-01), a date and time (2026-11-01 17:00), \
+or words such as \"yesterday\", \"yesterday 17:00\" or \"3 days ago\""
+    )]
+    Unreadable(String),
+    #[error("{0:?} reaches too far back or ahead to be a session time")]
+    TooFar(String),
+    #[error("{0:?}: the number is too large")]
+    TooLarge(String),
+    #[error(
+        "cannot read {0:?} as a time; use \"now\", a date and time (2026-11-20 09:30), \
+\"yesterday 17:00\" or \"3 days ago\""
+    )]
+    NotAnAt(String),
+    #[error("{text:?} is in the future ({local}); log a session once it has happened")]
+    Future { text: String, local: String },
+    #[error("{text:?} is before 2000 ({local}); a session is logged with the date it happened")]
+    Before2000 { text: String, local: String },
+}
 
 /// Reads a `--since`/`--until` value as an instant, in the time zone of `now`:
 /// - a length of time before now: `30d`, `2w`, `12h`, `90 d`, `3mo`, `1y`, `45min`
@@ -18,10 +44,10 @@ or words such as \"yesterday\", \"yesterday 17:00\" or \"3 days ago\"";
 ///   `last monday`, `@1700000000`.
 ///
 /// The error says which forms are accepted.
-pub fn parse_when(s: &str, now: &Zoned) -> Result<Timestamp, String> {
+pub fn parse_when(s: &str, now: &Zoned) -> Result<Timestamp, WhenError> {
     let text = s.trim();
     if text.is_empty() {
-        return Err(format!("an empty time; {WHEN_FORMS}"));
+        return Err(WhenError::Empty);
     }
     if let Some(result) = length_before(text, now) {
         return result;
@@ -30,29 +56,28 @@ pub fn parse_when(s: &str, now: &Zoned) -> Result<Timestamp, String> {
         return day
             .to_zoned(now.time_zone().clone())
             .map(|z| z.timestamp())
-            .map_err(|e| format!("{text:?}: {e}"));
+            .map_err(|_| WhenError::TooFar(text.into()));
     }
     match parse_datetime::parse_datetime_at_date(now.clone(), text) {
         Ok(parsed) => parsed
             .into_zoned()
             .map(|z| z.timestamp())
-            .ok_or_else(|| format!("{text:?} is too far away to be a session time")),
-        Err(_) => Err(format!("cannot read {text:?} as a time; {WHEN_FORMS}")),
+            .ok_or_else(|| WhenError::TooFar(text.into())),
+        Err(_) => Err(WhenError::Unreadable(text.into())),
     }
 }
 
 /// Like [`parse_when`], but a bare date means the *end* of that day, so
 /// `--until 2026-11-01` includes the sessions of November 1st.
-pub fn parse_until(s: &str, now: &Zoned) -> Result<Timestamp, String> {
+pub fn parse_until(s: &str, now: &Zoned) -> Result<Timestamp, WhenError> {
     let text = s.trim();
     if let Some(day) = bare_date(text) {
-        let next = day
-            .checked_add(1.day())
-            .map_err(|e| format!("{text:?}: {e}"))?;
+        let too_far = |_| WhenError::TooFar(text.into());
+        let next = day.checked_add(1.day()).map_err(too_far)?;
         return next
             .to_zoned(now.time_zone().clone())
             .map(|z| z.timestamp())
-            .map_err(|e| format!("{text:?}: {e}"));
+            .map_err(too_far);
     }
     parse_when(s, now)
 }
@@ -72,7 +97,7 @@ fn bare_date(text: &str) -> Option<Date> {
 
 /// `30d`, `2w`, `12 h`, `3mo`, `1y`, `45min`. `None` when the text is not of that shape;
 /// `Some(Err)` when it is but the number is unusable.
-fn length_before(text: &str, now: &Zoned) -> Option<Result<Timestamp, String>> {
+fn length_before(text: &str, now: &Zoned) -> Option<Result<Timestamp, WhenError>> {
     let digits_end = text
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(text.len());
@@ -82,7 +107,7 @@ fn length_before(text: &str, now: &Zoned) -> Option<Result<Timestamp, String>> {
     let unit = text[digits_end..].trim_start().to_ascii_lowercase();
     let n: i64 = match text[..digits_end].parse() {
         Ok(n) => n,
-        Err(_) => return Some(Err(format!("{text:?}: the number is too large"))),
+        Err(_) => return Some(Err(WhenError::TooLarge(text.into()))),
     };
     let empty = jiff::Span::new();
     let span = match unit.as_str() {
@@ -98,31 +123,33 @@ fn length_before(text: &str, now: &Zoned) -> Option<Result<Timestamp, String>> {
         .ok()
         .and_then(|span| now.checked_sub(span).ok())
         .map(|z| z.timestamp())
-        .ok_or_else(|| format!("{text:?} reaches too far back"));
+        .ok_or_else(|| WhenError::TooFar(text.into()));
     Some(result)
 }
 
 /// Reads `knotless log --at`: `now`, `yesterday 17:00`, `3 days ago`, `2026-11-20 09:30`,
-/// or any form [`parse_when`] takes. A time in the future is refused: a session is logged
-/// once it has happened.
-pub fn parse_at(s: &str, now: &Zoned) -> Result<Timestamp, String> {
+/// or any form [`parse_when`] takes. A time in the future is refused (a session is logged
+/// once it has happened), and so is one before 2000 (a slip: `1926` for `2026`).
+pub fn parse_at(s: &str, now: &Zoned) -> Result<Timestamp, WhenError> {
     let text = s.trim();
     if text.eq_ignore_ascii_case("now") {
         return Ok(now.timestamp());
     }
-    let ts = parse_when(text, now).map_err(|_| {
-        format!(
-            "cannot read {text:?} as a time; use \"now\", a date and time (2026-11-20 09:30), \
-             \"yesterday 17:00\" or \"3 days ago\""
-        )
-    })?;
+    let ts = parse_when(text, now).map_err(|_| WhenError::NotAnAt(text.into()))?;
+    if ts < crate::model::record::EARLIEST {
+        let local = ts.to_zoned(now.time_zone().clone());
+        return Err(WhenError::Before2000 {
+            text: text.into(),
+            local: local.strftime("%Y-%m-%d").to_string(),
+        });
+    }
     // A minute of grace for "now"-ish times typed a moment ago.
     if ts > now.timestamp() + SignedDuration::from_secs(60) {
         let local = ts.to_zoned(now.time_zone().clone());
-        return Err(format!(
-            "{text:?} is in the future ({}); log a session once it has happened",
-            local.strftime("%a %Y-%m-%d %H:%M")
-        ));
+        return Err(WhenError::Future {
+            text: text.into(),
+            local: local.strftime("%a %Y-%m-%d %H:%M").to_string(),
+        });
     }
     Ok(ts)
 }

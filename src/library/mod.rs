@@ -25,10 +25,11 @@ use std::time::Duration;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use crate::core::content::{Violation, check_routine};
 use crate::library::diag::{Diagnostic, Reporter, suggest};
 use crate::model::config::{
     Config, DayWindow, HookConfig, HookEvent, Motion, NudgeConfig, SoundConfig, SoundMode,
-    ThemeName, Voice,
+    ThemeName, TimeLeft, Voice,
 };
 use crate::model::routine::{
     Area, Art, AudioHint, Length, Pattern, Phase, PhaseKind, Pressure, Region, Routine, Sides,
@@ -64,7 +65,9 @@ pub(crate) const PATTERNS_STEM: &str = "patterns";
 /// The newest routine-file format this build reads (`format = 1`; the key is optional).
 pub const FORMAT: i64 = 1;
 
-pub(crate) const ROUTINE_KEYS: &[&str] = &[
+/// The keys each table of a routine or config file may hold (public: the docs test checks
+/// that the routine file format and the user guide describe every one).
+pub const ROUTINE_KEYS: &[&str] = &[
     "format",
     "id",
     "name",
@@ -78,7 +81,7 @@ pub(crate) const ROUTINE_KEYS: &[&str] = &[
     "patterns",
     "audio",
 ];
-pub(crate) const STEP_KEYS: &[&str] = &[
+pub const STEP_KEYS: &[&str] = &[
     "title",
     "duration",
     "breaths",
@@ -95,7 +98,7 @@ pub(crate) const STEP_KEYS: &[&str] = &[
     "technique",
     "say",
 ];
-pub(crate) const PATTERN_KEYS: &[&str] = &[
+pub const PATTERN_KEYS: &[&str] = &[
     "description",
     "inhale",
     "hold_in",
@@ -103,8 +106,8 @@ pub(crate) const PATTERN_KEYS: &[&str] = &[
     "hold_out",
     "phases",
 ];
-pub(crate) const PHASE_KEYS: &[&str] = &["kind", "length", "label"];
-pub(crate) const CONFIG_KEYS: &[&str] = &[
+pub const PHASE_KEYS: &[&str] = &["kind", "length", "label"];
+pub const CONFIG_KEYS: &[&str] = &[
     "theme",
     "motion",
     "bell",
@@ -118,13 +121,16 @@ pub(crate) const CONFIG_KEYS: &[&str] = &[
     "breath_cues",
     "countdown",
     "volume",
+    "voice_volume",
+    "pause_cues",
+    "time_left",
     "player",
     "speech",
     "nudge",
     "hooks",
 ];
-pub(crate) const NUDGE_KEYS: &[&str] = &["hours"];
-pub(crate) const HOOK_KEYS: &[&str] = &[
+pub const NUDGE_KEYS: &[&str] = &["hours"];
+pub const HOOK_KEYS: &[&str] = &[
     "session_start",
     "step_start",
     "side_switch",
@@ -147,11 +153,13 @@ pub struct Library {
     pub config: Config,
     /// Every problem found, in the order the files were read.
     pub problems: Vec<Diagnostic>,
-    /// Ids of user routines and patterns that replace a bundled one.
+    /// Ids of user routines that replace a bundled one.
     pub overridden: BTreeSet<String>,
-    pub overridden_patterns: BTreeSet<String>,
     /// Every file that was read, with its problems count (for `check`).
     pub files: Vec<(String, usize)>,
+    /// The guide's safety limits each of the user's routines breaks, by id, worked out once
+    /// when it loads (see [`Library::breaks`]).
+    breaks: BTreeMap<String, Vec<Violation>>,
 }
 
 /// Why `Library::find` could not pick one routine.
@@ -210,8 +218,9 @@ pub(crate) fn list_hint(c: &[String], lead: &str) -> String {
     }
 }
 
-/// A routine file not yet resolved: patterns from every file must be known before any
-/// step can be resolved, so each file is gone through twice.
+/// A routine file not yet resolved: every file's patterns must be known before any step
+/// can be resolved (to say which file a pattern belongs to), so each file is gone through
+/// twice.
 pub(crate) struct Pending {
     file: String,
     text: Text,
@@ -238,6 +247,16 @@ impl Pending {
             Text::Again(path) => read_text(path, &self.file).map(Cow::Owned),
         }
     }
+}
+
+/// What the first pass found in one file: its own patterns, and their problems.
+type FilePatterns = (Vec<Pattern>, Vec<Diagnostic>);
+
+/// What the second pass found in one file.
+struct FileRead {
+    problems: Vec<Diagnostic>,
+    /// The routine, with the line and column of its `id` (or the file's start).
+    routine: Option<(Routine, (usize, usize))>,
 }
 
 impl Library {
@@ -282,6 +301,13 @@ impl Library {
     /// Validates the given files against the loaded library (its patterns and drawings),
     /// as `knotless check PATH...` does. Returns the problems, empty when all are valid.
     pub fn check_paths(&self, paths: &[PathBuf]) -> Vec<Diagnostic> {
+        self.check_files(paths).problems
+    }
+
+    /// Reads the given files as `check` does, into a library of their own: its `problems`
+    /// (sorted by file and position), the routines that load with what they break
+    /// ([`Library::breaks`]), and the patterns a `config.toml` among them defines.
+    pub fn check_files(&self, paths: &[PathBuf]) -> Library {
         let mut scratch = self.scratch();
         let mut pending = Vec::new();
         for p in paths {
@@ -303,9 +329,10 @@ impl Library {
         // Checked files may legitimately replace bundled ids; only clashes among
         // themselves are duplicates.
         scratch.resolve(pending);
-        let mut problems = scratch.problems;
-        problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
-        problems
+        scratch
+            .problems
+            .sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        scratch
     }
 
     /// Validates one routine file's text as if it were a user file named `file`; returns
@@ -337,6 +364,21 @@ impl Library {
 
     pub fn routine(&self, id: &str) -> Option<&Routine> {
         self.routines.iter().find(|r| r.id == id)
+    }
+
+    /// What the loaded routine `id` breaks of the content guide's safety limits
+    /// (`core::content`), worked out once when it was loaded: empty for a routine that
+    /// keeps to them, and for every bundled routine (the test suite holds those to every
+    /// rule). The home screen, `list`, the before screen, `import` and `check` all read it
+    /// here, so they always agree.
+    pub fn breaks(&self, id: &str) -> &[Violation] {
+        self.breaks.get(id).map_or(&[], Vec::as_slice)
+    }
+
+    /// How many of the guide's rules `id` breaks (a rule broken on several steps counts
+    /// once).
+    pub fn rules_broken(&self, id: &str) -> usize {
+        crate::core::content::rules_in(self.breaks(id))
     }
 
     /// Picks a routine by exact id, else by a unique case-insensitive part of its id or name.
@@ -433,8 +475,8 @@ impl Library {
                 if let Some(doc) = parse_doc(&mut rep, text) {
                     check_keys(&mut rep, doc.get_ref(), &["patterns"], "the patterns file");
                     if let Some(v) = doc.get_ref().get("patterns") {
-                        let pats = read_patterns(&mut rep, v, &Source::Bundled);
-                        self.add_patterns(pats, false);
+                        let pats = read_patterns(&mut rep, v, &Source::Bundled, &[]);
+                        self.add_patterns(pats);
                     }
                 }
                 self.finish_file(rep);
@@ -548,8 +590,10 @@ impl Library {
             }
             read_sound_config(&mut rep, t, &mut c.sound);
             if let Some(v) = t.get("patterns") {
-                let pats = read_patterns(&mut rep, v, &Source::File(path.to_path_buf()));
-                self.add_patterns(pats, true);
+                let bundled = self.bundled_pattern_ids();
+                let source = Source::File(path.to_path_buf());
+                let pats = read_patterns(&mut rep, v, &source, &bundled);
+                self.add_patterns(pats);
             }
             if let Some(sub) = get_table(&mut rep, t, "nudge") {
                 read_nudge(&mut rep, sub, &mut self.config.nudge);
@@ -561,18 +605,27 @@ impl Library {
         self.finish_file(rep);
     }
 
-    fn add_patterns(&mut self, pats: Vec<Pattern>, user: bool) {
+    /// Adds library-wide patterns (the bundled ones, then `config.toml`'s, which may not
+    /// take a bundled name), replacing one of the same id from the same file read again.
+    fn add_patterns(&mut self, pats: Vec<Pattern>) {
         for p in pats {
             if let Some(old) = self.patterns.iter_mut().find(|o| o.id == p.id) {
-                if user && old.source.is_bundled() {
-                    self.overridden_patterns.insert(p.id.clone());
-                }
                 *old = p;
             } else {
                 self.patterns.push(p);
             }
         }
         self.patterns.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+
+    /// The bundled patterns' names: no user file may define a pattern by one of them, so
+    /// "resonance" means the same breathing in every routine.
+    fn bundled_pattern_ids(&self) -> Vec<String> {
+        self.patterns
+            .iter()
+            .filter(|p| p.source.is_bundled())
+            .map(|p| p.id.clone())
+            .collect()
     }
 
     fn finish_file(&mut self, rep: Reporter<'_>) {
@@ -585,21 +638,89 @@ impl Library {
         self.problems.extend(problems);
     }
 
-    /// Two passes: first every file's `[patterns]`, then the routines, so a step may use a
-    /// pattern defined in any file. Each file's parsed tree is dropped as soon as it has been
-    /// read, so loading holds one at a time.
-    fn resolve(&mut self, pending: Vec<Pending>) {
-        let early: Vec<Vec<Diagnostic>> = pending
-            .iter()
-            .map(|p| {
-                p.text()
-                    .map_or_else(|_| Vec::new(), |t| self.file_patterns(p, &t))
-            })
-            .collect();
-        let mut read = Vec::new();
-        for (p, early) in pending.iter().zip(early) {
-            read.push(self.file_routine(p, early));
+    /// The first pass over one pending file: its own patterns and their problems (the
+    /// second pass finds the rest again, parsing afresh). Only a file that names them can
+    /// hold patterns (a key written with escapes might, so such a file is parsed too); the
+    /// parsed tree is dropped at once.
+    fn file_patterns(p: &Pending, text: &str, bundled: &[String]) -> FilePatterns {
+        if !text.contains("patterns") && !text.contains('\\') {
+            return (Vec::new(), Vec::new());
         }
+        let mut rep = Reporter::new(&p.file, text);
+        // A file for a newer knotless may use keys this one does not know: nothing of it
+        // is read (the second pass says why).
+        let doc = parse_doc(&mut rep, text).filter(|d| readable_format(&mut rep, d.get_ref()));
+        let Some(v) = doc.as_ref().and_then(|d| d.get_ref().get("patterns")) else {
+            return (Vec::new(), Vec::new());
+        };
+        let before = rep.problems.len();
+        let local = read_patterns(&mut rep, v, &p.source, bundled);
+        (local, rep.problems.split_off(before))
+    }
+
+    /// The second pass over one pending file: its routine, with every problem of the file
+    /// and, for a routine, where its id is written in case another file claims it.
+    fn file_routine(
+        &self,
+        p: &Pending,
+        (local, early): FilePatterns,
+        elsewhere: &BTreeMap<String, String>,
+    ) -> FileRead {
+        let text = match p.text() {
+            Ok(t) => t,
+            // Gone or changed into something unreadable between the passes.
+            Err(d) => {
+                return FileRead {
+                    problems: vec![d],
+                    routine: None,
+                };
+            }
+        };
+        let mut rep = Reporter::new(&p.file, &text);
+        // A file for a newer knotless may use keys this one does not know: say that,
+        // rather than a list of unknown keys.
+        let doc = parse_doc(&mut rep, &text).filter(|d| readable_format(&mut rep, d.get_ref()));
+        rep.problems.extend(early);
+        let scope = Scope {
+            lib: self,
+            local,
+            elsewhere,
+        };
+        let routine = doc.and_then(|doc| read_routine(&mut rep, &doc, p, &scope));
+        let routine = routine.filter(|_| rep.is_clean());
+        let id_at = rep.position(id_span(&text).start);
+        FileRead {
+            routine: routine.map(|r| (r, id_at)),
+            problems: rep.problems,
+        }
+    }
+
+    /// Reads the pending routine files. A file's own `[patterns]` belong to it: its steps
+    /// may use them, no other file sees them, and none may take a bundled pattern's name.
+    /// Read in two passes only so that a step naming another file's pattern can be told
+    /// where it is; each file's parsed tree is dropped as soon as it has been read, so
+    /// loading holds one at a time.
+    fn resolve(&mut self, pending: Vec<Pending>) {
+        let bundled = self.bundled_pattern_ids();
+        let mut elsewhere: BTreeMap<String, String> = BTreeMap::new();
+        let mut patterns = Vec::with_capacity(pending.len());
+        for p in &pending {
+            let found = p.text().map_or_else(
+                |_| Default::default(),
+                |t| Self::file_patterns(p, &t, &bundled),
+            );
+            for l in &found.0 {
+                elsewhere
+                    .entry(l.id.clone())
+                    .or_insert_with(|| p.file.clone());
+            }
+            patterns.push(found);
+        }
+        let read: Vec<FileRead> = pending
+            .iter()
+            .zip(patterns)
+            .map(|(p, found)| self.file_routine(p, found, &elsewhere))
+            .collect();
         // Which user file keeps an id that several claim: the file named for the id
         // (`neck.toml` for "neck") over one that claims it with `id = "neck"`, then the first
         // path in name order. Decided from all the files at once, so every command (and
@@ -641,6 +762,13 @@ impl Library {
                             }
                             self.routines.remove(old);
                         }
+                        self.breaks.remove(&r.id);
+                        if !r.source.is_bundled() {
+                            let found = check_routine(&r);
+                            if !found.is_empty() {
+                                self.breaks.insert(r.id.clone(), found);
+                            }
+                        }
                         self.routines.push(r);
                     }
                 }
@@ -650,62 +778,6 @@ impl Library {
         self.routines
             .sort_by(|a, b| (a.area, &a.name).cmp(&(b.area, &b.name)));
     }
-
-    /// The first pass over one file: its `[patterns]`, added to the library. Returns the
-    /// problems found in them; the second pass finds the rest again, parsing afresh.
-    fn file_patterns(&mut self, p: &Pending, text: &str) -> Vec<Diagnostic> {
-        // Only a file that names them can hold patterns (a key written with escapes
-        // might, so such a file is parsed too).
-        if !text.contains("patterns") && !text.contains('\\') {
-            return Vec::new();
-        }
-        let mut rep = Reporter::new(&p.file, text);
-        // A file for a newer knotless may use keys this one does not know: nothing of it
-        // is read (the second pass says why).
-        let doc = parse_doc(&mut rep, text).filter(|d| readable_format(&mut rep, d.get_ref()));
-        let Some(v) = doc.as_ref().and_then(|d| d.get_ref().get("patterns")) else {
-            return Vec::new();
-        };
-        let before = rep.problems.len();
-        let pats = read_patterns(&mut rep, v, &p.source);
-        self.add_patterns(pats, !p.source.is_bundled());
-        rep.problems.split_off(before)
-    }
-
-    /// The second pass over one file: its routine (once every pattern is known), with
-    /// every problem of the file and, for a routine, where its id is written in case
-    /// another file claims the same one.
-    fn file_routine(&self, p: &Pending, early: Vec<Diagnostic>) -> FileRead {
-        let text = match p.text() {
-            Ok(t) => t,
-            // Gone or changed into something unreadable between the passes.
-            Err(d) => {
-                return FileRead {
-                    problems: vec![d],
-                    routine: None,
-                };
-            }
-        };
-        let mut rep = Reporter::new(&p.file, &text);
-        // A file for a newer knotless may use keys this one does not know: say that,
-        // rather than a list of unknown keys.
-        let doc = parse_doc(&mut rep, &text).filter(|d| readable_format(&mut rep, d.get_ref()));
-        rep.problems.extend(early);
-        let routine = doc.and_then(|doc| read_routine(&mut rep, &doc, p, self));
-        let routine = routine.filter(|_| rep.is_clean());
-        let id_at = rep.position(id_span(&text).start);
-        FileRead {
-            routine: routine.map(|r| (r, id_at)),
-            problems: rep.problems,
-        }
-    }
-}
-
-/// What the second pass found in one file.
-struct FileRead {
-    problems: Vec<Diagnostic>,
-    /// The routine, with the line and column of its `id` (or the file's start).
-    routine: Option<(Routine, (usize, usize))>,
 }
 
 /// Checks the optional `format` key; false when the file is for a newer knotless.

@@ -20,7 +20,7 @@ pub(crate) fn parse_doc<'i>(rep: &mut Reporter<'_>, text: &'i str) -> Option<Spa
             rep.error(
                 span,
                 format!("not valid TOML: {msg}"),
-                Some("see the routine format in the README".into()),
+                Some("the routine file format is in `knotless man routine`".into()),
             );
             None
         }

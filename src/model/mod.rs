@@ -6,3 +6,4 @@ pub mod day;
 pub mod format;
 pub mod record;
 pub mod routine;
+pub mod settings;

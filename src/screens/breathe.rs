@@ -16,7 +16,6 @@ use crate::core::rules::{cap_for_pattern, caution_for};
 use crate::model::routine::{Length, Pattern};
 use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
 
-pub const DEFAULT_PATTERN: &str = "extended-exhale";
 use crate::core::rules::{BREATHING_BREATHS as BREATHS, BREATHING_MINUTES as MINUTES};
 /// What a key does on the breathing setup.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,7 +68,7 @@ impl Setup {
             .lib
             .patterns
             .iter()
-            .position(|p| p.id == DEFAULT_PATTERN)
+            .position(|p| p.id == crate::core::rules::BREATHING_DEFAULT_PATTERN)
             .unwrap_or(0);
         Setup {
             selected,
@@ -84,13 +83,19 @@ impl Setup {
     }
 
     fn length(&self, ctx: &Ctx) -> Option<Length> {
+        self.capped(ctx).map(|(len, _)| len)
+    }
+
+    /// The chosen length kept within the guide's limit for the pattern's shape, and the
+    /// line saying so when it was shortened.
+    fn capped(&self, ctx: &Ctx) -> Option<(Length, Option<String>)> {
         let p = self.pattern(ctx)?;
         let len = if self.by_breaths || crate::core::rules::counted_in_breaths(p) {
             Length::Breaths(BREATHS[self.breaths])
         } else {
             Length::Time(Duration::from_secs(MINUTES[self.minutes] * 60))
         };
-        Some(cap_for_pattern(p, len).0)
+        Some(cap_for_pattern(p, len))
     }
 
     fn length_words(&self, ctx: &Ctx) -> String {
@@ -101,7 +106,8 @@ impl Setup {
                     .map(|p| p.cycle().as_secs_f64() * n as f64)
                     .unwrap_or(0.0);
                 format!(
-                    "{n} breaths (about {})",
+                    "{} (about {})",
+                    crate::model::format::fmt_breaths(n),
                     crate::model::format::fmt_length_secs(secs)
                 )
             }
@@ -124,27 +130,10 @@ impl Setup {
     }
 }
 
-impl Screen for Setup {
-    fn title(&self) -> &str {
-        "Breathing"
-    }
-
-    fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
+impl Setup {
+    fn render_list(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         let t = ctx.theme;
-        let [head, body, foot] = crate::ui::screen_areas(area);
-        frame.render_widget(Line::styled(" Breathing", t.title), head);
-        let wide = body.width >= 64;
-        let n = ctx.lib.patterns.len() as u16 + 2;
-        let (list, detail) = if wide {
-            let list_w = (body.width * 2 / 5).clamp(28, 40);
-            let [l, d] =
-                Layout::horizontal([Constraint::Length(list_w), Constraint::Min(0)]).areas(body);
-            (l, d)
-        } else {
-            let [l, d] = Layout::vertical([Constraint::Max(n), Constraint::Min(0)]).areas(body);
-            (l, d)
-        };
-        let list_w = list.width;
+        let w = area.width.saturating_sub(2) as usize;
         let rows: Vec<Line> = ctx
             .lib
             .patterns
@@ -156,21 +145,36 @@ impl Screen for Setup {
                 } else {
                     t.base
                 };
-                let w = list_w.saturating_sub(2) as usize;
                 Line::styled(format!(" {:w$}", p.id), style)
             })
             .collect();
         let block = Block::bordered()
             .border_style(t.border)
             .title(Line::styled(" Pattern ", t.title));
-        frame.render_widget(Paragraph::new(rows).block(block), list);
+        frame.render_widget(Paragraph::new(rows).block(block), area);
+    }
 
-        let Some(p) = self.pattern(ctx) else { return };
-        let w = if wide {
-            detail.width.saturating_sub(4)
-        } else {
-            body.width.saturating_sub(4)
-        };
+    /// The chosen length, and the pattern's caution when it has one.
+    fn length_lines(&self, p: &Pattern, w: u16, ctx: &Ctx) -> Vec<Line<'static>> {
+        let t = ctx.theme;
+        let mut lines = vec![Line::from(vec![
+            Span::styled("Length  ", t.title),
+            Span::styled(format!("◂ {} ▸", self.length_words(ctx)), t.accent),
+        ])];
+        if let Some((_, Some(note))) = self.capped(ctx) {
+            lines.extend(crate::ui::wrap_lines(&note, w, t.muted));
+        }
+        if let Some(c) = caution_for(p) {
+            lines.push(Line::raw(""));
+            lines.extend(crate::ui::wrap_lines(c, w, t.caution));
+        }
+        lines
+    }
+
+    /// The pattern in its own box: what it is, its timing, the length and any caution.
+    fn render_detail(&self, frame: &mut Frame, area: Rect, p: &Pattern, ctx: &Ctx) {
+        let t = ctx.theme;
+        let w = area.width.saturating_sub(4);
         let mut lines: Vec<Line> = Vec::new();
         if let Some(d) = &p.description {
             lines.extend(crate::ui::wrap_lines(d, w, t.base));
@@ -181,34 +185,56 @@ impl Screen for Setup {
             t.muted,
         ));
         lines.push(Line::raw(""));
-        lines.push(Line::from(vec![
-            Span::styled("Length  ", t.title),
-            Span::styled(format!("◂ {} ▸", self.length_words(ctx)), t.accent),
-        ]));
-        if let Some(c) = caution_for(p) {
-            lines.push(Line::raw(""));
-            lines.extend(crate::ui::wrap_lines(c, w, t.caution));
-        }
-        if wide {
-            let block = Block::bordered()
-                .border_style(t.border)
-                .padding(Padding::horizontal(1))
-                .title(Line::styled(format!(" {} ", p.id), t.title));
-            frame.render_widget(Paragraph::new(lines).block(block), detail);
+        lines.extend(self.length_lines(p, w, ctx));
+        let block = Block::bordered()
+            .border_style(t.border)
+            .padding(Padding::horizontal(1))
+            .title(Line::styled(format!(" {} ", p.id), t.title));
+        frame.render_widget(Paragraph::new(lines).block(block), area);
+    }
+
+    /// Narrow: just the length (and any caution) under the list.
+    fn render_length(&self, frame: &mut Frame, area: Rect, p: &Pattern, ctx: &Ctx) {
+        let r = Rect {
+            x: area.x + 1,
+            width: area.width.saturating_sub(2),
+            ..area
+        };
+        let lines = self.length_lines(p, area.width.saturating_sub(4), ctx);
+        frame.render_widget(Paragraph::new(lines), r);
+    }
+}
+
+impl Screen for Setup {
+    fn title(&self) -> &str {
+        "Breathing"
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
+        let t = ctx.theme;
+        let [head, body, foot] = crate::ui::screen_areas(area);
+        frame.render_widget(Line::styled(" Breathing", t.title), head);
+        // Wide: the list beside the pattern's details; narrow: the length under the list.
+        let wide = body.width >= 64;
+        let (list, detail) = if wide {
+            let list_w = (body.width * 2 / 5).clamp(28, 40);
+            let [l, d] =
+                Layout::horizontal([Constraint::Length(list_w), Constraint::Min(0)]).areas(body);
+            (l, d)
         } else {
-            // Narrow: just the length (and any caution) under the list.
-            let short: Vec<Line> = lines
-                .into_iter()
-                .skip_while(|l| !l.spans.iter().any(|s| s.content == "Length  "))
-                .collect();
-            let r = Rect {
-                x: detail.x + 1,
-                width: detail.width.saturating_sub(2),
-                ..detail
-            };
-            frame.render_widget(Paragraph::new(short), r);
+            let n = ctx.lib.patterns.len() as u16 + 2;
+            let [l, d] = Layout::vertical([Constraint::Max(n), Constraint::Min(0)]).areas(body);
+            (l, d)
+        };
+        self.render_list(frame, list, ctx);
+        if let Some(p) = self.pattern(ctx) {
+            if wide {
+                self.render_detail(frame, detail, p, ctx);
+            } else {
+                self.render_length(frame, detail, p, ctx);
+            }
+            crate::ui::footer(frame, foot, ctx.theme, ctx.status, &self.keys(ctx));
         }
-        crate::ui::footer(frame, foot, ctx.theme, ctx.status, &self.keys(ctx));
     }
 
     fn update(&mut self, key: KeyEvent, _now: Instant, ctx: &Ctx) -> Update {
@@ -221,7 +247,7 @@ impl Screen for Setup {
             Some(Act::Unit) => self.by_breaths = !self.by_breaths,
             Some(Act::Start) => {
                 if let (Some(p), Some(len)) = (self.pattern(ctx).cloned(), self.length(ctx)) {
-                    return go(Nav::Replace(first_route(p, len, ctx.ask_ratings)));
+                    return go(Nav::Replace(first_route(p, len, ctx.settings.ask_ratings)));
                 }
             }
             Some(Act::Back) => return go(Nav::Back),

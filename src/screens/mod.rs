@@ -17,37 +17,29 @@ pub mod player;
 pub mod stats;
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
-pub use crate::core::effect::Effect;
+pub use crate::core::effect::{AppEffect, Effect, SoundEffect, StoreEffect};
 use crate::library::Library;
-use crate::model::config::Motion;
 use crate::model::record::SessionRecord;
 use crate::model::routine::{Length, Pattern, Routine};
+use crate::model::settings::Settings;
 use crate::ui::KeyHelp;
 use crate::ui::theme::Theme;
 
-/// The wall clock, injectable so screens showing dates can be tested with a fixed "today".
-pub type WallClock = fn() -> jiff::Zoned;
-
-pub fn system_wall_clock() -> jiff::Zoned {
-    jiff::Zoned::now()
-}
-
-/// What every screen may read: the library, the settings, and what the app knows of the
-/// history. Nothing in it can be changed by a screen; changes go through effects.
+/// What every screen may read: the library, the settings, what the app knows of the
+/// history, and the wall clock read once for this key, wake-up or frame. Nothing in it can
+/// be changed by a screen; changes go through effects.
 #[derive(Clone, Copy)]
 pub struct Ctx<'a> {
     pub lib: &'a Library,
+    pub settings: &'a Settings,
     pub theme: &'a Theme,
-    pub motion: Motion,
-    pub ask_ratings: bool,
-    pub get_ready: Duration,
-    pub weekly_goal: u32,
+    /// Sound is muted (`m`).
     pub muted: bool,
     /// A one-line message for the footer until the next key (e.g. a save failure).
     pub status: Option<&'a str>,
@@ -58,7 +50,8 @@ pub struct Ctx<'a> {
     /// What the day log says for home's "Headache today?" and the finish screen's offer;
     /// `None` until it has been read (after the first frame) or when turned off.
     pub days: Option<&'a DayState>,
-    pub wall: WallClock,
+    /// The wall clock now: screens never read the clock themselves.
+    pub now: &'a jiff::Zoned,
 }
 
 /// The day log as home and the finish screen need it.
@@ -114,12 +107,15 @@ pub enum Route {
     },
     /// The end of a session; its record was just handed to [`Effect::Save`].
     Finish(Box<SessionRecord>),
-    History,
+    /// The history, filtered to a period (the Stats screen hands on its own).
+    History {
+        period: crate::core::period::Period,
+    },
     /// One session of the history, by record id.
     SessionDetail(String),
     /// The stats for one period (the figures `stats --period` prints for it).
     Stats {
-        period: crate::core::stats::Period,
+        period: crate::core::period::Period,
     },
 }
 
@@ -178,13 +174,44 @@ pub trait Screen: Send {
         Vec::new()
     }
     /// The terminal is being suspended (Ctrl-Z): pause anything that runs.
-    fn suspend(&mut self, _now: Instant) -> Vec<Effect> {
+    fn suspend(&mut self, _now: Instant, _ctx: &Ctx) -> Vec<Effect> {
         Vec::new()
     }
     /// Called when this screen is shown again after the one above it closed.
     fn resumed(&mut self, _ctx: &Ctx) {}
-    /// The running session, if this screen runs one (tests and the suspend path read it).
-    fn session(&self) -> Option<&crate::core::session::Session> {
-        None
+}
+
+/// What a routine breaks of the safety limits, for a screen: one line saying how
+/// many (and `then`, what to do next), and with `each`, every break as a bullet. Nothing
+/// for a routine that keeps to them. Read from [`Library::breaks`], worked out at load.
+pub fn breaks_lines(
+    ctx: &Ctx,
+    id: &str,
+    then: &str,
+    each: bool,
+    w: u16,
+) -> Vec<ratatui::text::Line<'static>> {
+    use crate::core::content::{WARNING, breaks_words};
+    let t = ctx.theme;
+    let breaks = ctx.lib.breaks(id);
+    if breaks.is_empty() {
+        return Vec::new();
     }
+    let says = format!(
+        "{WARNING} This routine {}{then}",
+        breaks_words(ctx.lib.rules_broken(id))
+    );
+    let mut lines = crate::ui::wrap_lines(&says, w, t.caution);
+    for v in breaks.iter().filter(|_| each) {
+        let opts = textwrap::Options::new(w.max(8) as usize)
+            .initial_indent(" • ")
+            .subsequent_indent("   ");
+        lines.extend(
+            textwrap::wrap(&v.sentence(), opts)
+                .into_iter()
+                .map(|l| ratatui::text::Line::styled(l.into_owned(), t.caution)),
+        );
+    }
+    lines.push(ratatui::text::Line::raw(""));
+    lines
 }

@@ -14,13 +14,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget};
 
-use super::{Ctx, Effect, Nav, Route, Screen, Update};
+use super::{Ctx, Effect, Nav, Route, Screen, SoundEffect, StoreEffect, Update};
 use crate::core::breath::PacerState;
 use crate::core::run::Run;
 use crate::core::session::{self, Event, StageKind, Upcoming};
 use crate::model::format::{clock, fmt_clock, fmt_left};
 use crate::model::record::Kind;
-use crate::model::routine::{Art, Side, Sides, Step};
+use crate::model::routine::{Art, STOP_LINE, STOP_LINE_SHORT, Side, Sides, Step};
 use crate::ui::countdown::Countdown;
 use crate::ui::pacer::Shape;
 use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, lookup_where, row};
@@ -112,6 +112,25 @@ impl Player {
         }
     }
 
+    /// The same screen for a front end that draws no shape (plain mode): it wakes for
+    /// the phase words, never for the shape's sizes.
+    pub fn without_shape(run: Run) -> Player {
+        Player {
+            pacer_levels: 1,
+            ..Player::new(run)
+        }
+    }
+
+    /// The session it runs.
+    pub fn run(&self) -> &Run {
+        &self.run
+    }
+
+    /// Whether it is asking "stop now?" (after `q` or Esc).
+    pub fn asking_to_stop(&self) -> bool {
+        self.confirm_stop
+    }
+
     /// Which rows of the key table apply now: the pause and mute rows say what pressing
     /// them would do; a breathing exercise has no steps to skip, go back to or restart
     /// (ending it asks first, with `q`), and its `+`/`-` move whole breaths.
@@ -130,15 +149,14 @@ impl Player {
     }
 
     /// What the session's events ask for; at the end, the finish screen.
-    fn react(&mut self, events: Vec<Event>, now: Instant) -> Update {
-        let effects = self.run.react(&events, now);
+    fn react(&mut self, events: Vec<Event>, now: Instant, muted: bool) -> Update {
+        let effects = self.run.react(&events, now, muted);
         let nav = effects
             .iter()
-            .find_map(|e| match e {
-                Effect::Save(record) => Some(Nav::Replace(Route::Finish(Box::new(record.clone())))),
-                _ => None,
-            })
-            .unwrap_or(Nav::Stay);
+            .find_map(Effect::saved_record)
+            .map_or(Nav::Stay, |record| {
+                Nav::Replace(Route::Finish(Box::new(record.clone())))
+            });
         (nav, effects)
     }
 
@@ -160,10 +178,29 @@ impl Player {
         [header, body, next, foot]
     }
 
+    /// The header, body, "Next:" row (none when a step's safety text needs that row too)
+    /// and footer.
+    fn layout_areas(&self, area: Rect, v: &session::View) -> (Rect, Rect, Option<Rect>, Rect) {
+        let [header, body, next, foot] = Player::areas(area);
+        let segment = v.kind == StageKind::Segment && self.run.session.kind() != Kind::Breathing;
+        match v.step {
+            Some(step) if segment && !safety_fits(step, body) => (
+                header,
+                Rect {
+                    height: body.height + next.height,
+                    ..body
+                },
+                None,
+                foot,
+            ),
+            _ => (header, body, Some(next), foot),
+        }
+    }
+
     /// Where the pacer's shape goes in this layout, if one shows.
     fn pacer_area(&self, area: Rect, ctx: &Ctx, v: &session::View) -> Option<Rect> {
         v.pacer.as_ref()?;
-        let [_, body, _, _] = Player::areas(area);
+        let (_, body, _, _) = self.layout_areas(area, v);
         if self.run.session.kind() == Kind::Breathing {
             return Some(breathing_shape_area(body));
         }
@@ -196,7 +233,7 @@ impl Player {
         } else {
             format!("{}/{} · {left} ", v.step_number, v.step_count)
         };
-        let rw = textwrap::core::display_width(&right) as u16;
+        let rw = crate::model::format::width(&right) as u16;
         let [l, r] = Layout::horizontal([Constraint::Min(1), Constraint::Length(rw)]).areas(line);
         let paused = if v.paused { "  PAUSED" } else { "" };
         frame.render_widget(title_line(v.title, " ", paused, l.width, ctx), l);
@@ -222,7 +259,7 @@ impl Player {
             .pressure
             .map(|p| format!("pressure {p} / 10 "))
             .unwrap_or_default();
-        let pw = textwrap::core::display_width(&pressure) as u16;
+        let pw = crate::model::format::width(&pressure) as u16;
 
         let text = segment_text(step, area, ctx);
         let head = Rect { height: 1, ..area };
@@ -235,7 +272,7 @@ impl Player {
         // When the text does not fit, the step's caution comes first: it is safety text,
         // and the instructions were on screen while this step was coming up.
         let text = if text.len() > rest.height as usize {
-            short_segment_text(step, area, ctx)
+            short_segment_text(step, area, rest.height, ctx)
         } else {
             text
         };
@@ -279,7 +316,8 @@ impl Player {
         let (word, shape, art_area) = pacer_row(area, rest);
         let art_fits = art.filter(|a| art_fits(a, area, rest, word, shape));
         render_word(frame, word, ctx, p, v.paused);
-        Shape::new(p, shape, ctx.motion, t.pacer, t.todo).render(shape, frame.buffer_mut());
+        Shape::new(p, shape, ctx.settings.motion, t.pacer, t.todo)
+            .render(shape, frame.buffer_mut());
         if let Some(a) = art_fits {
             draw_art(
                 frame,
@@ -299,26 +337,9 @@ impl Player {
         let t = ctx.theme;
         let w = area.width.saturating_sub(4).min(72);
         let upcoming = v.next.as_ref();
-        let (heading, sub): (String, Option<String>) = match v.kind {
-            StageKind::GetReady => (
-                "Get ready".into(),
-                upcoming.map(|u| format!("First: {}", describe(u))),
-            ),
-            StageKind::SwitchSides => (
-                "Switch sides".into(),
-                v.side
-                    .or(upcoming.and_then(|u| u.side))
-                    .map(|s| format!("Now the {} side", s.upper())),
-            ),
-            _ => (
-                upcoming
-                    .map(|u| format!("Next: {}", u.title))
-                    .unwrap_or_else(|| "Next".into()),
-                upcoming.map(|u| describe_len(u)),
-            ),
-        };
+        let (heading, sub) = interlude_heading(v);
         let fit = |s: &str| {
-            crate::ui::fit(s, area.width.saturating_sub(2) as usize)
+            crate::model::format::fit(s, area.width.saturating_sub(2) as usize)
                 .trim_end()
                 .to_string()
         };
@@ -327,45 +348,30 @@ impl Player {
             lines.push(Line::styled(fit(&s), t.base).centered());
         }
         let step = upcoming.map(|u| u.step);
-        let mut body: Vec<Line> = Vec::new();
-        if let Some(s) = step {
-            if v.kind == StageKind::SwitchSides {
-                if let Some(c) = &s.switch_cue {
-                    body.extend(crate::ui::wrap_lines(c, w, t.base));
-                }
-            } else {
-                if let Some(p) = s.pressure {
-                    body.push(Line::styled(format!("pressure {p} / 10"), t.muted));
-                }
-                body.extend(crate::ui::wrap_lines(&s.instructions, w, t.base));
-                if let Some(c) = &s.caution {
-                    body.push(Line::raw(""));
-                    body.extend(crate::ui::wrap_lines(c, w, t.caution));
-                }
-            }
-        }
+        // The last row says PAUSED while paused; nothing else is drawn there.
+        let area = Rect {
+            height: area.height.saturating_sub(u16::from(v.paused)),
+            ..area
+        };
         let cd = Countdown {
             secs: v.countdown_secs,
             style: t.accent,
         };
-        let avail = Rect {
-            height: area.height.saturating_sub(lines.len() as u16 + 2),
-            ..area
-        };
+        let room = area.height.saturating_sub(lines.len() as u16);
+        let (body, gap) = interlude_fitted(step, v.kind, room, w, ctx);
         let (cw, ch) = cd.size_in(Rect {
-            height: avail.height.saturating_sub(body.len().min(4) as u16).max(1),
-            ..avail
+            height: room.saturating_sub(body.len() as u16 + 2 * gap).max(1),
+            ..area
         });
-        let total_h = lines.len() as u16 + 1 + ch + 1 + body.len() as u16;
-        let top = area.y + area.height.saturating_sub(total_h) / 2;
-        let mut y = top;
+        let total_h = lines.len() as u16 + gap + ch + gap + body.len() as u16;
+        let mut y = area.y + area.height.saturating_sub(total_h) / 2;
         let head_area = Rect {
             y,
-            height: lines.len() as u16,
+            height: (lines.len() as u16).min(area.bottom().saturating_sub(y)),
             ..area
         };
         frame.render_widget(Paragraph::new(lines.clone()), head_area);
-        y += lines.len() as u16 + 1;
+        y += lines.len() as u16 + gap;
         if y < area.bottom() {
             let cd_area = Rect {
                 x: area.x + area.width.saturating_sub(cw) / 2,
@@ -375,7 +381,7 @@ impl Player {
             };
             frame.render_widget(cd, cd_area);
         }
-        y += ch + 1;
+        y += ch + gap;
         if y < area.bottom() {
             let bx = area.x + area.width.saturating_sub(w) / 2;
             frame.render_widget(
@@ -390,7 +396,7 @@ impl Player {
         }
         if v.paused {
             let r = Rect {
-                y: area.bottom().saturating_sub(1),
+                y: area.bottom(),
                 height: 1,
                 ..area
             };
@@ -417,7 +423,7 @@ impl Player {
             None => "Last step".to_string(),
         };
         let w = area.width.saturating_sub(1) as usize;
-        let text = crate::ui::fit(&text, w);
+        let text = crate::model::format::fit(&text, w);
         frame.render_widget(Line::styled(format!(" {}", text.trim_end()), t.muted), area);
     }
 
@@ -444,7 +450,8 @@ impl Player {
             ]),
             b.word,
         );
-        Shape::new(p, b.shape, ctx.motion, t.pacer, t.todo).render(b.shape, frame.buffer_mut());
+        Shape::new(p, b.shape, ctx.settings.motion, t.pacer, t.todo)
+            .render(b.shape, frame.buffer_mut());
         // A tall window's spare rows go to a larger, quiet count of the time left rather
         // than to a larger shape.
         if let Some(big) = b.big {
@@ -540,18 +547,41 @@ fn segment_text(step: &Step, area: Rect, ctx: &Ctx) -> Vec<Line<'static>> {
         text.push(Line::raw(""));
         text.extend(indent(crate::ui::wrap_lines(c, w, t.caution)));
     }
+    if step.works_the_body() {
+        text.push(Line::raw(""));
+        text.extend(indent(crate::ui::wrap_lines(STOP_LINE, w, t.caution)));
+    }
     text
 }
 
-/// The text under the band when not all of it fits: the caution, the cue, then the
-/// instructions (cut at the bottom), with no blank lines between.
-fn short_segment_text(step: &Step, area: Rect, ctx: &Ctx) -> Vec<Line<'static>> {
+/// The stop line for a step that works the body, in full when it fits in `rows` beside
+/// the step's caution, else its short form.
+fn stop_lines(step: &Step, w: u16, rows: u16, ctx: &Ctx) -> Vec<Line<'static>> {
+    if !step.works_the_body() {
+        return Vec::new();
+    }
+    let caution = step
+        .caution
+        .as_ref()
+        .map_or(0, |c| crate::ui::wrapped_height(c, w));
+    let line = if caution + crate::ui::wrapped_height(STOP_LINE, w) <= rows {
+        STOP_LINE
+    } else {
+        STOP_LINE_SHORT
+    };
+    indent(crate::ui::wrap_lines(line, w, ctx.theme.caution))
+}
+
+/// The text under the band when not all of it fits in `rows`: the caution, the stop line,
+/// the cue, then the instructions (cut at the bottom), with no blank lines between.
+fn short_segment_text(step: &Step, area: Rect, rows: u16, ctx: &Ctx) -> Vec<Line<'static>> {
     let t = ctx.theme;
     let w = area.width.saturating_sub(4);
     let mut text: Vec<Line<'static>> = Vec::new();
     if let Some(c) = &step.caution {
         text.extend(indent(crate::ui::wrap_lines(c, w, t.caution)));
     }
+    text.extend(stop_lines(step, w, rows, ctx));
     if let Some(c) = &step.cue {
         text.extend(indent(crate::ui::wrap_lines(c, w, t.accent)));
     }
@@ -578,11 +608,27 @@ fn segment_areas(area: Rect, text: &[Line], must: u16) -> (Rect, Rect) {
     (band, rest)
 }
 
-/// How many lines the step's caution takes under the band: the band gives way to it.
+/// How many lines the step's caution and stop line take under the band (the stop line in
+/// its short form): the band gives way to them.
 fn caution_height(step: &Step, area: Rect) -> u16 {
-    step.caution.as_ref().map_or(0, |c| {
-        crate::ui::wrapped_height(c, area.width.saturating_sub(4))
-    })
+    let w = area.width.saturating_sub(4);
+    let caution = step
+        .caution
+        .as_ref()
+        .map_or(0, |c| crate::ui::wrapped_height(c, w));
+    let stop = if step.works_the_body() {
+        crate::ui::wrapped_height(STOP_LINE_SHORT, w)
+    } else {
+        0
+    };
+    caution + stop
+}
+
+/// Whether a step's caution and stop line fit under its title and the smallest band in
+/// `body`; when not, the step takes the "Next:" row as well.
+fn safety_fits(step: &Step, body: Rect) -> bool {
+    let gap = u16::from(body.height >= 16);
+    caution_height(step, body) + 1 + gap + 2 <= body.height
 }
 
 /// The band's countdown column, what is right of it, and the countdown's height: the
@@ -628,8 +674,8 @@ fn title_line(title: &str, indent: &str, marker: &str, width: u16, ctx: &Ctx) ->
     let t = ctx.theme;
     // Two columns kept free, so the marker never touches what stands to its right.
     let room =
-        usize::from(width).saturating_sub(indent.len() + textwrap::core::display_width(marker) + 2);
-    let title = crate::ui::fit(title, room);
+        usize::from(width).saturating_sub(indent.len() + crate::model::format::width(marker) + 2);
+    let title = crate::model::format::fit(title, room);
     Line::from(vec![
         Span::styled(format!("{indent}{}", title.trim_end()), t.title),
         Span::styled(marker.to_string(), t.accent),
@@ -706,7 +752,7 @@ fn band_height(avail: u16, text: u16, must: u16) -> u16 {
         .saturating_sub(text + 1)
         .clamp(4, most)
         .min(avail.saturating_sub(must))
-        .max(2.min(avail))
+        .max(1.min(avail))
 }
 
 fn render_word(frame: &mut Frame, area: Rect, ctx: &Ctx, p: &PacerState<'_>, paused: bool) {
@@ -770,6 +816,89 @@ fn draw_art(frame: &mut Frame, area: Rect, art: &crate::model::routine::Art, ctx
     );
 }
 
+/// An interlude's heading and the line under it: what comes first, the side to switch to,
+/// or what comes next.
+fn interlude_heading(v: &session::View) -> (String, Option<String>) {
+    let upcoming = v.next.as_ref();
+    match v.kind {
+        StageKind::GetReady => (
+            "Get ready".into(),
+            upcoming.map(|u| format!("First: {}", describe(u))),
+        ),
+        StageKind::SwitchSides => (
+            "Switch sides".into(),
+            v.side
+                .or(upcoming.and_then(|u| u.side))
+                .map(|s| format!("Now the {} side", s.upper())),
+        ),
+        _ => (
+            upcoming
+                .map(|u| format!("Next: {}", u.title))
+                .unwrap_or_else(|| "Next".into()),
+            upcoming.map(|u| describe_len(u)),
+        ),
+    }
+}
+
+/// What an interlude shows of the step to come: for a switch of sides its cue; else its
+/// pressure, instructions and caution — or, when `short`, the caution first and no blank
+/// line, so that cutting from the bottom never cuts the caution.
+/// The coming step's text that fits in `room` rows beside the countdown, and the gap to
+/// leave around the countdown. The caution is never cut: when everything does not fit, the
+/// caution comes first, the gaps go, the countdown shrinks to one line, and the
+/// instructions are cut.
+fn interlude_fitted(
+    step: Option<&Step>,
+    kind: StageKind,
+    room: u16,
+    w: u16,
+    ctx: &Ctx,
+) -> (Vec<Line<'static>>, u16) {
+    let body = |short| step.map_or_else(Vec::new, |s| interlude_body(s, kind, w, ctx, short));
+    let full = body(false);
+    if room >= full.len() as u16 + 3 {
+        (full, 1)
+    } else if room > full.len() as u16 {
+        (full, 0)
+    } else {
+        let mut short = body(true);
+        short.truncate(room.saturating_sub(1) as usize);
+        (short, 0)
+    }
+}
+
+fn interlude_body(s: &Step, kind: StageKind, w: u16, ctx: &Ctx, short: bool) -> Vec<Line<'static>> {
+    let t = ctx.theme;
+    if kind == StageKind::SwitchSides {
+        return s
+            .switch_cue
+            .as_ref()
+            .map_or_else(Vec::new, |c| crate::ui::wrap_lines(c, w, t.base));
+    }
+    let caution = s
+        .caution
+        .as_ref()
+        .map_or_else(Vec::new, |c| crate::ui::wrap_lines(c, w, t.caution));
+    let pressure = s
+        .pressure
+        .map(|p| Line::styled(format!("pressure {p} / 10"), t.muted));
+    let instructions = crate::ui::wrap_lines(&s.instructions, w, t.base);
+    let mut body: Vec<Line<'static>> = Vec::new();
+    if short {
+        body.extend(caution);
+        body.extend(pressure);
+        body.extend(instructions);
+    } else {
+        body.extend(pressure);
+        body.extend(instructions);
+        if !caution.is_empty() {
+            body.push(Line::raw(""));
+            body.extend(caution);
+        }
+    }
+    body
+}
+
 /// "Upper trapezius squeeze, left then right (1:00 each)".
 fn describe(u: &Upcoming<'_>) -> String {
     match u.step.sides {
@@ -800,15 +929,15 @@ impl Screen for Player {
     fn layout(&mut self, area: Rect, now: Instant, ctx: &Ctx) {
         let area = readable(area);
         let v = self.run.session.view(now);
-        self.pacer_levels = self
-            .pacer_area(area, ctx, &v)
-            .map_or(1, |shape| crate::ui::pacer::wake_levels(shape, ctx.motion));
+        self.pacer_levels = self.pacer_area(area, ctx, &v).map_or(1, |shape| {
+            crate::ui::pacer::wake_levels(shape, ctx.settings.motion)
+        });
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, now: Instant) {
         let area = readable(area);
         let v = self.run.session.view(now);
-        let [header, body, next, foot] = Player::areas(area);
+        let (header, body, next, foot) = self.layout_areas(area, &v);
         self.render_header(frame, header, ctx, &v);
         if self.run.session.kind() == Kind::Breathing {
             self.render_breathing(frame, body, ctx, &v);
@@ -817,7 +946,9 @@ impl Screen for Player {
         } else {
             self.render_interlude(frame, body, ctx, &v);
         }
-        self.render_next(frame, next, ctx, &v);
+        if let Some(next) = next {
+            self.render_next(frame, next, ctx, &v);
+        }
         crate::ui::footer(frame, foot, ctx.theme, ctx.status, &self.keys(ctx));
         if self.confirm_stop {
             self.render_confirm(frame, area, ctx);
@@ -842,7 +973,7 @@ impl Screen for Player {
                 }
                 _ => Vec::new(),
             };
-            return self.react(events, now);
+            return self.react(events, now, ctx.muted);
         }
         let shown = self.shown(ctx.muted);
         let session = &mut self.run.session;
@@ -854,8 +985,15 @@ impl Screen for Player {
             Some(Act::More | Act::MoreBreath) => session.add_time(now),
             Some(Act::Less | Act::LessBreath) => session.remove_time(now),
             Some(Act::Mute | Act::Unmute) => {
-                self.run.set_muted(!ctx.muted, now);
-                return (Nav::Stay, vec![Effect::ToggleMute]);
+                let muted = !ctx.muted;
+                if !muted {
+                    self.run.unmuted(now);
+                }
+                let effects = vec![
+                    SoundEffect::SetMuted(muted).into(),
+                    StoreEffect::RememberMuted(muted).into(),
+                ];
+                return (Nav::Stay, effects);
             }
             Some(Act::AskStop) => {
                 let mut events = session.update(now);
@@ -866,18 +1004,18 @@ impl Screen for Player {
             }
             _ => Vec::new(),
         };
-        self.react(events, now)
+        self.react(events, now, ctx.muted)
     }
 
-    fn tick(&mut self, now: Instant, _ctx: &Ctx) -> Update {
+    fn tick(&mut self, now: Instant, ctx: &Ctx) -> Update {
         let events = self.run.session.update(now);
-        self.react(events, now)
+        self.react(events, now, ctx.muted)
     }
 
     /// The next visible change, cue or timed checkpoint, whichever comes first
     /// (`Run::next_deadline`).
-    fn deadline(&self, now: Instant, _ctx: &Ctx) -> Option<Instant> {
-        self.run.next_deadline(now, self.pacer_levels)
+    fn deadline(&self, now: Instant, ctx: &Ctx) -> Option<Instant> {
+        self.run.next_deadline(now, self.pacer_levels, ctx.muted)
     }
 
     fn keys(&self, ctx: &Ctx) -> Vec<KeyHelp> {
@@ -889,25 +1027,21 @@ impl Screen for Player {
 
     fn shutdown(&mut self, now: Instant, _ctx: &Ctx) -> Vec<Effect> {
         if self.run.session.is_finished() {
-            return vec![Effect::Save(self.run.record(now))];
+            return vec![StoreEffect::Save(self.run.record(now)).into()];
         }
         // Stopped like any other end: the record, and the session_end hook.
         let events = self.run.session.stop(now);
-        let mut effects = self.run.react(&events, now);
         // Quitting makes no sound: no end chime, no bell.
-        effects.retain(|e| !matches!(e, Effect::Cue(_) | Effect::Ring));
-        if !effects.iter().any(|e| matches!(e, Effect::Save(_))) {
-            effects.push(Effect::Save(self.run.record(now)));
+        let mut effects = self.run.react(&events, now, true);
+        effects.retain(|e| !matches!(e, Effect::Sound(_)));
+        if !effects.iter().any(|e| e.saved_record().is_some()) {
+            effects.push(StoreEffect::Save(self.run.record(now)).into());
         }
         effects
     }
 
-    fn suspend(&mut self, now: Instant) -> Vec<Effect> {
+    fn suspend(&mut self, now: Instant, ctx: &Ctx) -> Vec<Effect> {
         let events = self.run.session.pause(now);
-        self.run.react(&events, now)
-    }
-
-    fn session(&self) -> Option<&crate::core::session::Session> {
-        Some(&self.run.session)
+        self.run.react(&events, now, ctx.muted)
     }
 }

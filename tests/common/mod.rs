@@ -4,8 +4,9 @@
 
 use std::time::Instant;
 
-use knotless::app::{App, Env, Route};
+use knotless::app::{App, Init, Route};
 
+pub mod ctx;
 pub mod draw;
 pub use draw::{buffer_text, draw};
 use knotless::library::Library;
@@ -46,6 +47,14 @@ pub fn pattern(id: &str, phases: &[(PhaseKind, u64)]) -> Pattern {
     }
 }
 
+/// `XDG_STATE_HOME` for every knotless a test starts, so none writes into the home folder.
+/// Each data folder gets a state folder of its own inside it (`knotless/data-<hash>`), so
+/// tests running at once never share one; a test that looks into the state folder gives
+/// `KNOTLESS_STATE_DIR` instead.
+pub fn state_home() -> &'static std::path::Path {
+    std::path::Path::new(concat!(env!("CARGO_TARGET_TMPDIR"), "/state-home"))
+}
+
 /// "Today" for every screen test: Tuesday 24 November 2026, 10:00 in London.
 pub fn fixed_now() -> jiff::Zoned {
     "2026-11-24T10:00:00[Europe/London]".parse().unwrap()
@@ -56,17 +65,32 @@ pub struct TestApp {
     pub t0: Instant,
     pub config: tempfile::TempDir,
     pub data: tempfile::TempDir,
+    /// This "machine's" state folder: in-progress snapshots, theme and mute.
+    pub state: tempfile::TempDir,
 }
 
-pub fn env_with(config: &tempfile::TempDir, data: &tempfile::TempDir, theme: ThemeName) -> Env {
+/// What an app starts from in the tests: the library in `config`, the history in `data`,
+/// this machine's state in `state`, this theme, no sound (`--quiet`) and the fixed "today".
+pub fn init_with(
+    config: &tempfile::TempDir,
+    data: &tempfile::TempDir,
+    state: &tempfile::TempDir,
+    theme: ThemeName,
+) -> Init {
     let lib = Library::load(Some(config.path()));
     let paths = Paths {
         config: Some(config.path().to_path_buf()),
         data: Some(data.path().to_path_buf()),
+        state: Some(state.path().to_path_buf()),
     };
-    let mut env = Env::new(lib, paths, theme, true);
-    env.wall = fixed_now;
-    env
+    let flags = knotless::model::settings::Flags {
+        quiet: true,
+        ..Default::default()
+    };
+    let mut init = Init::new(lib, paths, flags);
+    init.theme = Some(theme);
+    init.wall = fixed_now;
+    init
 }
 
 impl TestApp {
@@ -83,21 +107,23 @@ impl TestApp {
     fn build(theme: ThemeName, files: &[(&str, &str)], first: Option<Route>) -> TestApp {
         let config = tempfile::tempdir().unwrap();
         let data = tempfile::tempdir().unwrap();
+        let state = tempfile::tempdir().unwrap();
         if !files.is_empty() {
             std::fs::create_dir(config.path().join("routines")).unwrap();
         }
         for (name, text) in files {
             std::fs::write(config.path().join("routines").join(name), text).unwrap();
         }
-        let env = env_with(&config, &data, theme);
-        assert!(env.lib.problems.is_empty(), "{:?}", env.lib.problems);
+        let init = init_with(&config, &data, &state, theme);
+        assert!(init.lib.problems.is_empty(), "{:?}", init.lib.problems);
         let t0 = Instant::now();
-        let app = App::new(env, first.unwrap_or(Route::Home), t0);
+        let app = App::new(init, first.unwrap_or(Route::Home), t0);
         TestApp {
             app,
             t0,
             config,
             data,
+            state,
         }
     }
 
@@ -112,7 +138,7 @@ impl TestApp {
     }
 
     /// Sends keys: single characters, or names like "Enter", "Esc", "Down", "Up", "Left",
-    /// "Right", "Space", "C-c".
+    /// "Right", "Space", "PageDown", "PageUp", "End", "Home", "C-c".
     pub fn keys(&mut self, ms: u64, keys: &[&str]) {
         let now = self.at(ms);
         for k in keys {
@@ -142,6 +168,10 @@ pub fn key(name: &str) -> KeyEvent {
         "Space" => KeyCode::Char(' '),
         "Backspace" => KeyCode::Backspace,
         "Tab" => KeyCode::Tab,
+        "PageDown" => KeyCode::PageDown,
+        "PageUp" => KeyCode::PageUp,
+        "End" => KeyCode::End,
+        "Home" => KeyCode::Home,
         "C-c" => return KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
         s if s.chars().count() == 1 => KeyCode::Char(s.chars().next().unwrap()),
         other => panic!("unknown test key {other}"),

@@ -19,7 +19,7 @@ use crate::{BIN, text};
 use crate::common::draw;
 
 /// A one-step routine of one second and no count-in: the quickest real session.
-const BLINK: &str = r#"
+pub(crate) const BLINK: &str = r#"
 name = "Blink"
 area = "neck"
 summary = "One second."
@@ -64,6 +64,7 @@ impl Machine {
         c.args(args)
             .env("KNOTLESS_CONFIG_DIR", &self.config)
             .env("KNOTLESS_DATA_DIR", &self.data)
+            .env("XDG_STATE_HOME", crate::common::state_home())
             .env("KNOTLESS_MACHINE", self.id)
             .env_remove("NO_COLOR")
             .stdin(Stdio::null());
@@ -312,7 +313,13 @@ fn ans(date: Date, headache: bool, meds: Option<Meds>) -> DayAnswer {
         migraine: headache,
         worst: None,
         meds,
-        answered_at: format!("{date}T21:00:00+00:00").parse().unwrap(),
+        // That evening, or now if that is still to come (an answer from the future is
+        // left out).
+        answered_at: {
+            let evening: jiff::Timestamp = format!("{date}T21:00:00+00:00").parse().unwrap();
+            let at = evening.min(jiff::Timestamp::now());
+            knotless::model::record::Stamp::new(at, &jiff::tz::TimeZone::UTC)
+        },
         machine: "scan".into(),
     }
 }
@@ -608,18 +615,25 @@ fn two_machines_sharing_a_synced_folder_lose_and_double_nothing() {
 
 /// Every page the Stats screen shows for `m`'s data: each period, at 200 and 40 columns.
 fn stats_screen_texts(m: &Machine) -> Vec<String> {
-    use knotless::app::{App, Env, Route};
-    use knotless::core::stats::Period;
+    use knotless::app::{App, Init, Route};
+    use knotless::core::period::Period;
     let paths = knotless::store::paths::Paths {
         config: Some(m.config.clone()),
         data: Some(m.data.clone()),
+        state: None,
     };
-    let lib = knotless::library::Library::load(Some(&m.config));
-    let env = Env::new(lib, paths, knotless::model::config::ThemeName::Calm, true);
+    let init = || {
+        let lib = knotless::library::Library::load(Some(&m.config));
+        let flags = knotless::model::settings::Flags {
+            quiet: true,
+            ..Default::default()
+        };
+        Init::new(lib, paths.clone(), flags)
+    };
     let now = std::time::Instant::now();
     let mut out = Vec::new();
     for period in Period::ALL {
-        let mut app = App::new(env_clone(&env), Route::Stats { period }, now);
+        let mut app = App::new(init(), Route::Stats { period }, now);
         for w in [200, 40] {
             let text = draw::buffer_text(&draw::draw(&mut app, w, 200, now));
             assert!(text.contains("Headache days"), "{text}");
@@ -628,14 +642,4 @@ fn stats_screen_texts(m: &Machine) -> Vec<String> {
         }
     }
     out
-}
-
-fn env_clone(env: &knotless::app::Env) -> knotless::app::Env {
-    let lib = knotless::library::Library::load(env.paths.config.as_deref());
-    knotless::app::Env::new(
-        lib,
-        env.paths.clone(),
-        knotless::model::config::ThemeName::Calm,
-        true,
-    )
 }

@@ -138,3 +138,76 @@ fn no_hooks_runs_none() {
     thread::sleep(Duration::from_millis(500));
     assert!(hook_lines(&off.log).is_empty());
 }
+
+/// Settings follow `config.toml`: the app starts with ratings off, no sound and no hook;
+/// the file is changed while home shows, `r` re-reads it, and the next session asks for a
+/// rating, plays its tones through the player now set and runs the hook now set.
+#[test]
+fn changed_settings_reach_the_next_session_after_r() {
+    use crate::hooks_pty::BIN;
+    let d = Dirs::new("");
+    let config = |ratings: bool, sound: &str, hooks: &str| {
+        format!(
+            "get_ready = \"1s\"\nask_ratings = {ratings}\nbell = false\nsound = \"{sound}\"\n\
+             [patterns.quick]\ninhale = \"1s\"\nexhale = \"1s\"\n[hooks]\n{hooks}"
+        )
+    };
+    std::fs::write(d.config.join("config.toml"), config(false, "off", "")).unwrap();
+    // A fake player that notes each file it is given.
+    let bin = d.config.parent().unwrap().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let played = d.config.parent().unwrap().join("played.log");
+    let player = bin.join("pw-play");
+    std::fs::write(
+        &player,
+        format!("#!/bin/sh\necho \"$1\" >> '{}'\n", played.display()),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&player, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    let mut cmd = portable_pty::CommandBuilder::new(BIN);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env_remove("NO_COLOR");
+    cmd.env("KNOTLESS_CONFIG_DIR", &d.config);
+    cmd.env("KNOTLESS_DATA_DIR", &d.data);
+    cmd.env("XDG_STATE_HOME", &d.state_home);
+    cmd.env(
+        "KNOTLESS_CACHE_DIR",
+        d.config.parent().unwrap().join("cache"),
+    );
+    cmd.env("HOOK_LOG", &d.log);
+    cmd.env("PATH", format!("{}:/usr/bin:/bin", bin.display()));
+    let mut t = crate::pty::Pty::spawn(cmd, 24, 80, &[]);
+    t.patience = crate::hooks_pty::PATIENCE;
+    t.wait_for("Hook routine");
+
+    std::fs::write(
+        d.config.join("config.toml"),
+        config(true, "tones", &format!("session_start = \"{RECORD}\"\n")),
+    )
+    .unwrap();
+    t.send("r");
+    t.wait_for("Files re-read");
+    t.send("/Hook\r\r");
+    t.wait_for("How is your head right now?");
+    t.send("3");
+    let lines = wait_for_count(&d.log, 1);
+    assert_eq!(lines.len(), 1, "the session_start hook ran");
+    assert_eq!(lines[0]["EVENT"], "session_start");
+    t.wait_for("Alpha");
+    let start = std::time::Instant::now();
+    while std::fs::read_to_string(&played).map_or(true, |s| s.is_empty())
+        && start.elapsed() < Duration::from_secs(20)
+    {
+        thread::sleep(Duration::from_millis(100));
+    }
+    let tones = std::fs::read_to_string(&played).unwrap_or_default();
+    assert!(
+        tones.contains(".wav"),
+        "tones played through the player: {tones:?}"
+    );
+    t.send("q");
+    t.send("y");
+    t.wait_for("stopped early");
+}

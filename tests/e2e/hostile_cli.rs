@@ -1,4 +1,4 @@
-//! Issue 10 against the real binary: FIFOs and device links wherever a file is read, another
+//! Hostile files against the real binary: FIFOs and device links wherever a file is read, another
 //! user's fallback folder, a full disk, and control characters in every text field reaching
 //! no output. A hang shows as a command still running after `PATIENCE` (a generous limit
 //! for a hang, not a speed assertion). Tests that need root, `setpriv` or `mount` print why
@@ -14,9 +14,9 @@ use crate::{BIN, text};
 
 const PATIENCE: Duration = Duration::from_secs(30);
 const MACHINE: &str = "hostile";
-const HISTORY: &str = "history-hostile.jsonl";
+pub(crate) const HISTORY: &str = "history-hostile.jsonl";
 
-const QUICK: &str = r#"
+pub(crate) const QUICK: &str = r#"
 name = "Quick"
 area = "neck"
 summary = "One short step."
@@ -29,19 +29,22 @@ duration = "1s"
 instructions = "Rest your hands."
 "#;
 
-struct Dirs {
-    tmp: tempfile::TempDir,
-    config: PathBuf,
-    data: PathBuf,
-    cache: PathBuf,
+/// A test's own folders, the `quick` routine, and no count-in.
+pub(crate) struct Dirs {
+    pub(crate) tmp: tempfile::TempDir,
+    pub(crate) config: PathBuf,
+    pub(crate) data: PathBuf,
+    pub(crate) state: PathBuf,
+    pub(crate) cache: PathBuf,
 }
 
 impl Dirs {
-    fn new() -> Dirs {
+    pub(crate) fn new() -> Dirs {
         let tmp = tempfile::tempdir().unwrap();
         let config = tmp.path().join("config");
         let data = tmp.path().join("data");
         let cache = tmp.path().join("cache");
+        let state = tmp.path().join("state");
         std::fs::create_dir_all(config.join("routines")).unwrap();
         std::fs::create_dir_all(&data).unwrap();
         std::fs::write(config.join("config.toml"), "get_ready = \"0s\"\n").unwrap();
@@ -50,16 +53,18 @@ impl Dirs {
             tmp,
             config,
             data,
+            state,
             cache,
         }
     }
 
-    fn command(&self, args: &[&str]) -> Command {
+    pub(crate) fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(BIN);
         cmd.args(args)
             .current_dir(self.tmp.path())
             .env("KNOTLESS_CONFIG_DIR", &self.config)
             .env("KNOTLESS_DATA_DIR", &self.data)
+            .env("KNOTLESS_STATE_DIR", &self.state)
             .env("KNOTLESS_MACHINE", MACHINE)
             .env("XDG_CACHE_HOME", &self.cache)
             .env("TMPDIR", self.tmp.path())
@@ -71,39 +76,57 @@ impl Dirs {
         cmd
     }
 
-    fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         finish(self.command(args), args)
     }
 }
 
 /// Runs `cmd` to its end, failing (and killing it) if it hangs. Its output is read as it
 /// comes, so a long output never fills the pipe.
-fn finish(mut cmd: Command, what: &[&str]) -> Output {
-    let child = cmd.spawn().expect("start knotless");
-    let pid = child.id();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(PATIENCE) {
-        Ok(out) => out.expect("wait for knotless"),
-        Err(_) => {
-            let _ = Command::new("kill")
-                .args(["-KILL", &pid.to_string()])
-                .status();
-            panic!("knotless {what:?} hangs (still running after {PATIENCE:?})");
-        }
-    }
+pub(crate) fn finish(cmd: Command, what: &[&str]) -> Output {
+    finish_all(vec![cmd], what).remove(0)
 }
 
-fn mkfifo(p: &Path) {
+/// Starts every command at once and waits for all of them, failing (and killing them all)
+/// if one hangs.
+pub(crate) fn finish_all(cmds: Vec<Command>, what: &[&str]) -> Vec<Output> {
+    let children: Vec<_> = cmds
+        .into_iter()
+        .map(|mut c| c.spawn().expect("start knotless"))
+        .collect();
+    let pids: Vec<u32> = children.iter().map(|c| c.id()).collect();
+    let (tx, rx) = std::sync::mpsc::channel();
+    for (i, child) in children.into_iter().enumerate() {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send((i, child.wait_with_output()));
+        });
+    }
+    let mut out: Vec<Option<Output>> = pids.iter().map(|_| None).collect();
+    for _ in 0..pids.len() {
+        match rx.recv_timeout(PATIENCE) {
+            Ok((i, o)) => out[i] = Some(o.expect("wait for knotless")),
+            Err(_) => {
+                for pid in &pids {
+                    let _ = Command::new("kill")
+                        .args(["-KILL", &pid.to_string()])
+                        .status();
+                }
+                panic!("knotless {what:?} hangs (still running after {PATIENCE:?})");
+            }
+        }
+    }
+    out.into_iter().map(Option::unwrap).collect()
+}
+
+pub(crate) fn mkfifo(p: &Path) {
     let ok = Command::new("mkfifo").arg(p).status().unwrap().success();
     assert!(ok, "mkfifo {}", p.display());
 }
 
 const RECORD: &str = r#"{"v":1,"id":"20261120T100000000Z-000000000001","kind":"routine","routine_id":"quick","title":"Quick","area":"neck","started_at":"2026-11-20T10:00:00+00:00","ended_at":"2026-11-20T10:01:00+00:00","planned_secs":60.0,"active_secs":60.0,"paused_secs":0.0,"outcome":"completed","steps":[]}"#;
 
-/// Item 4: a FIFO in place of every file knotless reads hangs no command.
+/// A FIFO in place of every file knotless reads hangs no command.
 #[test]
 fn fifos_in_place_of_files_hang_nothing() {
     let d = Dirs::new();
@@ -116,11 +139,21 @@ fn fifos_in_place_of_files_hang_nothing() {
     mkfifo(&d.config.join("routines/fifo.toml"));
     std::fs::create_dir_all(d.config.join("art")).unwrap();
     mkfifo(&d.config.join("art/fifo.txt"));
+    // Where older versions kept this machine's files, and where they are now.
     std::fs::create_dir_all(d.data.join("in-progress")).unwrap();
     mkfifo(
         &d.data
             .join("in-progress/20261120T090000000Z-000000000002.json"),
     );
+    std::fs::create_dir_all(d.state.join("in-progress")).unwrap();
+    mkfifo(
+        &d.state
+            .join("in-progress/20261120T090000000Z-000000000003.json"),
+    );
+    mkfifo(&d.state.join("state.toml"));
+    mkfifo(&d.data.join("nudge.toml"));
+    mkfifo(&d.state.join("nudge.toml"));
+    mkfifo(&d.data.join("notice-hostile.jsonl"));
     let fifo = d.tmp.path().join("given.toml");
     mkfifo(&fifo);
 
@@ -144,7 +177,7 @@ fn fifos_in_place_of_files_hang_nothing() {
     }
 }
 
-/// Item 4: `nudge`, which a shell prompt may run, reads the history files from their ends
+/// `nudge`, which a shell prompt may run, reads the history files from their ends
 /// with a reader of its own; a FIFO among them hangs it no more than the other commands.
 #[test]
 fn a_fifo_history_file_hangs_no_nudge() {
@@ -163,7 +196,7 @@ fn a_fifo_history_file_hangs_no_nudge() {
     assert!(err.contains("FIFO"), "says what it could not read: {err}");
 }
 
-/// Item 4: a link to `/dev/zero` is never read (it would eat memory without end).
+/// A link to `/dev/zero` is never read (it would eat memory without end).
 #[test]
 fn links_to_devices_are_refused() {
     let d = Dirs::new();
@@ -197,7 +230,7 @@ fn links_to_devices_are_refused() {
     );
 }
 
-/// Item 12: `check` says what it checked, and a folder with nothing to check is not
+/// `check` says what it checked, and a folder with nothing to check is not
 /// "all good".
 #[test]
 fn check_says_what_it_checked() {
@@ -224,10 +257,12 @@ fn check_says_what_it_checked() {
         "check",
         d.config.join("routines/quick.toml").to_str().unwrap(),
     ]);
-    assert!(text(&out.stdout).contains("All good: 1 file(s)"));
+    // Quick loads (it only breaks the guide's content limits: no cautions, one second).
+    assert_eq!(out.status.code(), Some(3));
+    assert!(text(&out.stdout).contains("quick.toml: ⚠ loads, but breaks"));
 }
 
-/// Item 14: a folder of thousands of routine files and a config with thousands of patterns
+/// A folder of thousands of routine files and a config with thousands of patterns
 /// are read up to a documented limit, and what was skipped is reported.
 #[test]
 fn huge_folders_and_configs_are_limited_and_reported() {
@@ -256,7 +291,7 @@ fn huge_folders_and_configs_are_limited_and_reported() {
     );
 }
 
-/// Item 2 end to end: the final save fails (this machine's history file is a link to
+/// End to end, the final save fails (this machine's history file is a link to
 /// `/dev/full`: every append finds the disk full); the session is kept aside, whole, and
 /// the next start after space is freed logs it as it was — completed, with its time.
 #[cfg(target_os = "linux")]
@@ -271,7 +306,13 @@ fn a_session_whose_save_fails_arrives_intact_later() {
         err.contains("not a regular file") && err.contains("kept in"),
         "{err}"
     );
-    assert!(err.contains(d.cache.to_str().unwrap()), "says where: {err}");
+    let kept = d.state.join("kept-aside");
+    assert!(err.contains(kept.to_str().unwrap()), "says where: {err}");
+    // Kept once: not also left as a snapshot to be recovered as interrupted.
+    assert!(
+        std::fs::read_dir(d.state.join("in-progress")).map_or(true, |mut e| e.next().is_none()),
+        "the snapshot is gone"
+    );
 
     std::fs::remove_file(d.data.join(HISTORY)).unwrap();
     let out = d.run(&["history", "--format", "jsonl"]);
@@ -282,7 +323,7 @@ fn a_session_whose_save_fails_arrives_intact_later() {
     assert_eq!(rec["steps"][0]["status"], "done", "{rec}");
 }
 
-/// Item 1: a fallback folder made by another user, holding a forged record, is never read:
+/// A fallback folder made by another user, holding a forged record, is never read:
 /// not in the old shared place (`$TMPDIR/knotless-pending-<hash>`), not in the new one.
 /// Runs knotless as another user (uid 65534) with `setpriv` when the test runs as root.
 #[test]
@@ -367,7 +408,7 @@ fn another_users_fallback_folder_is_never_read() {
         !stdout.contains("FORGED"),
         "a forged record got in:\n{stdout}"
     );
-    assert!(stderr.contains("belongs to another user"), "{stderr}");
+    assert!(stderr.contains("another user"), "{stderr}");
     assert!(
         new.join("history-x.jsonl").exists(),
         "nothing of another user's is removed"
@@ -388,7 +429,7 @@ fn chown(p: &Path, uid: u32) {
     std::os::unix::fs::chown(p, Some(uid), Some(uid)).unwrap();
 }
 
-/// Item 3 on a real full file system: a small tmpfs, filled so that the next line only
+/// On a real full file system: a small tmpfs, filled so that the next line only
 /// half fits. The append fails with "disk is full" and leaves no torn line behind. Needs
 /// root and `mount`; skipped with a reason otherwise (the unit test
 /// `a_short_write_is_cut_back_and_reported` covers the same path with an injected writer).

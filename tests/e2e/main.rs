@@ -25,6 +25,7 @@ fn knotless(config: &Path, data: &Path, args: &[&str]) -> Output {
         .args(args)
         .env("KNOTLESS_CONFIG_DIR", config)
         .env("KNOTLESS_DATA_DIR", data)
+        .env("XDG_STATE_HOME", crate::common::state_home())
         .env_remove("NO_COLOR")
         .stdin(Stdio::null())
         .output()
@@ -42,14 +43,22 @@ fn text(b: &[u8]) -> String {
 }
 
 mod cli;
-mod cli_issue11;
+mod cli_conventions;
+mod completions;
 mod days_cli;
+mod docs;
 mod hooks;
 mod hostile_cli;
 mod hostile_output;
+mod man;
 mod nudge;
 mod own_routines;
+mod package;
 mod remind;
 mod sound;
+mod sound_cache;
+mod sound_stops;
+mod state_folder;
 mod stats_period;
+mod syncthing;
 mod tui;

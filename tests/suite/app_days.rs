@@ -6,8 +6,7 @@ use crate::common;
 
 use common::{TestApp, rec, with_pain};
 use knotless::app::Route;
-use knotless::app::summary::refresh_days;
-use knotless::core::stats::Period;
+use knotless::core::period::Period;
 use knotless::model::config::ThemeName;
 use knotless::model::day::{DayAnswer, Intensity, Meds};
 
@@ -37,7 +36,7 @@ fn home_asks_once_and_y_writes_one_answer() {
     t.keys(0, &["y"]);
     assert!(day_lines(&t).is_empty());
 
-    refresh_days(&mut t.app.env);
+    t.app.refresh_days();
     let screen = t.screen(80, 24, 0);
     // In the morning it asks about yesterday, which has no answer.
     assert!(
@@ -70,8 +69,10 @@ fn home_asks_once_and_y_writes_one_answer() {
 
     // Read again (a later start the same day): answered today, so it does not ask again —
     // not even about today.
-    refresh_days(&mut t.app.env);
-    t.app.env.days.as_mut().unwrap().answered = None;
+    t.app.refresh_days();
+    // A later start: home was left and shown again.
+    t.keys(0, &["h", "q"]);
+    t.app.refresh_days();
     let screen = t.screen(80, 24, 0);
     assert!(!screen.contains("Headache"), "{screen}");
     t.keys(0, &["n"]);
@@ -81,7 +82,7 @@ fn home_asks_once_and_y_writes_one_answer() {
 #[test]
 fn n_answers_no_and_other_keys_work_as_usual() {
     let mut t = TestApp::new(ThemeName::Calm, None);
-    refresh_days(&mut t.app.env);
+    t.app.refresh_days();
     // h and s stay history and stats.
     t.keys(0, &["s"]);
     assert_eq!(t.app.screen().title(), "Stats");
@@ -104,8 +105,8 @@ fn afternoon() -> jiff::Zoned {
 #[test]
 fn in_the_afternoon_it_asks_about_today() {
     let mut t = TestApp::new(ThemeName::Calm, None);
-    t.app.env.wall = afternoon;
-    refresh_days(&mut t.app.env);
+    t.app.set_wall_clock(afternoon);
+    t.app.refresh_days();
     assert!(
         t.screen(80, 24, 0)
             .contains("Headache today?  y yes · n no")
@@ -123,9 +124,8 @@ fn the_config_turns_it_off() {
     )
     .unwrap();
     t.app.reload_files();
-    assert!(t.app.env.lib.problems.is_empty());
-    t.app.env.ask_days = t.app.env.lib.config.ask_headache_days;
-    refresh_days(&mut t.app.env);
+    assert!(t.app.lib().problems.is_empty());
+    t.app.refresh_days();
     assert!(!t.screen(80, 24, 0).contains("Headache"));
     t.keys(0, &["y"]);
     assert!(day_lines(&t).is_empty());
@@ -133,7 +133,7 @@ fn the_config_turns_it_off() {
 
 fn finish_with_before(pain: u8) -> TestApp {
     let mut t = TestApp::new(ThemeName::Calm, None);
-    refresh_days(&mut t.app.env);
+    t.app.refresh_days();
     let r = with_pain(
         rec(
             "r1",
@@ -243,6 +243,11 @@ fn the_stats_screen_shows_the_4_week_view_and_changes_its_period() {
     assert!(
         t.screen(120, 80, 0)
             .contains("Routines and areas: all time")
+    );
+    t.keys(0, &["p"]);
+    assert!(
+        t.screen(120, 80, 0)
+            .contains("Routines and areas: last 7 days")
     );
     t.keys(0, &["p"]);
     let page = t.screen(120, 80, 0);

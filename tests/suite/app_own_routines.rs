@@ -18,10 +18,16 @@ fn routines(t: &TestApp) -> std::path::PathBuf {
 fn your_routines_are_marked_as_yours() {
     let mut t = TestApp::with_routines(ThemeName::Mono, &[("aaa-mine.toml", MINE)]);
     let s = t.screen(80, 24, 0);
-    let mine = s.lines().find(|l| l.contains("│ Aaa mine")).expect(&s);
+    // It also breaks the guide (no cautions, 30 s long): marked ⚠, and the detail pane
+    // says how much.
+    let mine = s.lines().find(|l| l.contains("│ ⚠ Aaa mine")).expect(&s);
     assert!(mine.contains("yours · 30 s"), "{mine}");
+    assert!(s.contains("This routine breaks"), "{s}");
     let bundled = s.lines().find(|l| l.contains("│ Neck release")).expect(&s);
-    assert!(!bundled.contains("yours"), "{bundled}");
+    assert!(
+        !bundled.contains("yours") && !bundled.contains('⚠'),
+        "{bundled}"
+    );
 }
 
 #[test]
@@ -76,7 +82,7 @@ fn r_rereads_the_files_and_e_on_a_broken_file_edits_it() {
     )
     .unwrap();
     t.app.reload_files();
-    assert_eq!(t.app.env.lib.problems.len(), 1);
+    assert_eq!(t.app.lib().problems.len(), 1);
     let s = t.screen(80, 24, 0);
     assert!(s.contains("r re-read files"), "the footer offers r: {s}");
     // The broken file is the last row; e on it asks to edit it by its name.
@@ -88,13 +94,13 @@ fn r_rereads_the_files_and_e_on_a_broken_file_edits_it() {
     )
     .unwrap();
     t.keys(0, &["r"]);
-    assert!(t.app.env.lib.problems.is_empty());
+    assert!(t.app.lib().problems.is_empty());
     let s = t.screen(80, 24, 0);
     assert!(s.contains("Aaa fixed"), "{s}");
     assert!(s.contains("Files re-read"), "{s}");
 }
 
-/// Issue 11 item 12: files that did not load are seen — a banner on home names how many and
+/// Files that did not load are seen — a banner on home names how many and
 /// the key that shows them; each file is one row, with all its problems in the detail pane.
 #[test]
 fn broken_files_get_a_banner_and_one_row_each() {
@@ -109,9 +115,9 @@ fn broken_files_get_a_banner_and_one_row_each() {
     std::fs::write(routines(&t).join("torn.toml"), "name = \"x\"\narea = ").unwrap();
     t.app.reload_files();
     assert!(
-        t.app.env.lib.problems.len() >= 3,
+        t.app.lib().problems.len() >= 3,
         "{:?}",
-        t.app.env.lib.problems
+        t.app.lib().problems
     );
     let s = t.screen(80, 24, 0);
     assert!(

@@ -6,7 +6,10 @@ use std::time::{Duration, Instant};
 use knotless::core::cues::{
     self, Cue, CueOptions, Cues, SPEECH_GUARD, SpeechLengths, Timed, Tone, spoken_length,
 };
+use knotless::core::run::Run;
 use knotless::core::session::{Options, Session};
+use knotless::core::{effect::Effect, effect::SoundEffect, tone};
+use knotless::model::config::TimeLeft;
 use knotless::model::routine::{
     Area, AudioHint, Length, Pattern, Phase, PhaseKind, Routine, Sides, Source, Step,
 };
@@ -67,6 +70,7 @@ fn routine() -> Routine {
         summary: String::new(),
         equipment: Vec::new(),
         cautions: Vec::new(),
+        patterns: Vec::new(),
         steps: vec![
             settle,
             step("Trapezius", 6, None, Sides::Both, 0),
@@ -82,6 +86,9 @@ const ALL: CueOptions = CueOptions {
     breath: true,
     countdown: false,
     voice: true,
+    full_voice: false,
+    pause: false,
+    time_left: TimeLeft::Off,
 };
 
 fn start() -> (Session, Instant) {
@@ -122,12 +129,12 @@ fn the_exact_timeline_of_the_fixture() {
             "17 say: Trapezius. Left side. Six seconds.",
             "22 step",
             "28 switch-sides",
-            "28.7 say: Switch to the right side.",
+            "28.81 say: Switch to the right side.",
             "33 step",
             "39 step",
-            "39.7 say: Last. Eight seconds.",
+            "39.89 say: Last. Eight seconds.",
             "47 end",
-            "47.7 say: That is the end of the routine.",
+            "49.23 say: That is the end of the routine.",
         ]
     );
 }
@@ -151,7 +158,7 @@ fn the_countdown_ticks_and_clears_breath_cues_before_the_end() {
         );
     }
     // "Last. Eight seconds." must now end before the tick at 44: it still fits.
-    assert!(got.contains(&"39.7 say: Last. Eight seconds.".to_string()));
+    assert!(got.contains(&"39.89 say: Last. Eight seconds.".to_string()));
 }
 
 #[test]
@@ -176,13 +183,16 @@ fn speech_is_shortened_to_fit_before_the_next_breath_cue() {
     assert!(timeline(t0, &plan).contains(&"47 end".to_string()));
 }
 
-/// Every spoken phrase ends (with the guard) before the next breath cue or tick, for every
-/// bundled routine with every option on.
+/// Every spoken phrase ends (with the guard) before the next sound of any kind — a breath
+/// cue, a tick, a step, switch or end chime — and starts after the chime before it has
+/// ended, for every bundled routine with every option on.
 #[test]
-fn no_speech_overlaps_a_breath_cue_in_any_bundled_routine() {
+fn no_speech_overlaps_any_tone_in_any_bundled_routine() {
     let lib = knotless::library::Library::load(None);
     let opts = CueOptions {
         countdown: true,
+        full_voice: true,
+        time_left: TimeLeft::Half,
         ..ALL
     };
     let lens = SpeechLengths::default();
@@ -196,14 +206,22 @@ fn no_speech_overlaps_a_breath_cue_in_any_bundled_routine() {
             spoken += 1;
             let done = t.at + lens.get(text) + SPEECH_GUARD;
             for later in &plan[i + 1..] {
-                if let Cue::Tone(tone) = later.cue
-                    && tone.is_timing()
-                {
+                if let Cue::Tone(tone) = later.cue {
                     assert!(
                         later.at >= done,
                         "{}: \"{text}\" runs into {:?}",
                         r.id,
                         tone
+                    );
+                    break;
+                }
+            }
+            for earlier in plan[..i].iter().rev() {
+                if let Cue::Tone(tone) = earlier.cue {
+                    assert!(
+                        earlier.at + tone::length(tone) + SPEECH_GUARD <= t.at,
+                        "{}: \"{text}\" starts over {tone:?}",
+                        r.id
                     );
                     break;
                 }
@@ -224,14 +242,14 @@ fn a_pause_shifts_every_later_cue_and_nothing_is_due_while_paused() {
     let mut c = Cues::new(&s, t0, ALL, SpeechLengths::default());
     for t in [0, 5, 9] {
         let ev = s.update(t0 + secs(t));
-        assert_eq!(c.react(&s, &ev, t0 + secs(t)).len(), 1);
+        assert_eq!(c.react(&s, &ev, t0 + secs(t), false).len(), 1);
     }
     let ev = s.toggle_pause(t0 + secs(10));
-    assert!(c.react(&s, &ev, t0 + secs(10)).is_empty());
-    assert_eq!(c.next_at(), None, "paused: no wake-up for cues");
-    assert!(c.react(&s, &[], t0 + secs(20)).is_empty());
+    assert!(c.react(&s, &ev, t0 + secs(10), false).is_empty());
+    assert_eq!(c.next_at(false), None, "paused: no wake-up for cues");
+    assert!(c.react(&s, &[], t0 + secs(20), false).is_empty());
     let ev = s.toggle_pause(t0 + secs(25));
-    c.react(&s, &ev, t0 + secs(25));
+    c.react(&s, &ev, t0 + secs(25), false);
     let after: Vec<Timed> = c.planned().cloned().collect();
     let expected: Vec<Timed> = before
         .into_iter()
@@ -250,7 +268,7 @@ fn skip_replans_from_the_new_stage() {
     let mut c = Cues::new(&s, t0, ALL, SpeechLengths::default());
     let ev = s.update(t0 + secs(5));
     assert_eq!(
-        c.react(&s, &ev, t0 + secs(5)),
+        c.react(&s, &ev, t0 + secs(5), false),
         [
             Cue::Say("Settle. Twelve seconds. Let the shoulders drop.".into()),
             Cue::Tone(Tone::Step)
@@ -258,13 +276,13 @@ fn skip_replans_from_the_new_stage() {
     );
     // Skip Settle at 7: the transition starts now and is spoken now.
     let ev = s.skip(t0 + secs(7));
-    let now = c.react(&s, &ev, t0 + secs(7));
+    let now = c.react(&s, &ev, t0 + secs(7), false);
     assert_eq!(now, [Cue::Say("Trapezius. Left side. Six seconds.".into())]);
     let plan: Vec<String> = c.planned().map(|t| show(t0, t)).collect();
     assert_eq!(plan[0], "12 step");
     assert_eq!(
         plan.last().unwrap(),
-        "37.7 say: That is the end of the routine."
+        "39.23 say: That is the end of the routine."
     );
 }
 
@@ -274,11 +292,14 @@ fn back_replans_and_the_step_is_announced_again() {
     let mut c = Cues::new(&s, t0, ALL, SpeechLengths::default());
     for t in [5, 17, 22] {
         let ev = s.update(t0 + secs(t));
-        c.react(&s, &ev, t0 + secs(t));
+        c.react(&s, &ev, t0 + secs(t), false);
     }
     // At 23 (1 s into Trapezius left), back goes to the start of Settle.
     let ev = s.back(t0 + secs(23));
-    assert_eq!(c.react(&s, &ev, t0 + secs(23)), [Cue::Tone(Tone::Step)]);
+    assert_eq!(
+        c.react(&s, &ev, t0 + secs(23), false),
+        [Cue::Tone(Tone::Step)]
+    );
     let plan: Vec<String> = c.planned().map(|t| show(t0, t)).collect();
     assert_eq!(
         plan[..3],
@@ -295,9 +316,9 @@ fn adding_fifteen_seconds_extends_the_breaths_and_moves_the_rest() {
     let (mut s, t0) = start();
     let mut c = Cues::new(&s, t0, ALL, SpeechLengths::default());
     let ev = s.update(t0 + secs(6));
-    c.react(&s, &ev, t0 + secs(6));
+    c.react(&s, &ev, t0 + secs(6), false);
     let ev = s.add_time(t0 + secs(6));
-    c.react(&s, &ev, t0 + secs(6));
+    c.react(&s, &ev, t0 + secs(6), false);
     let plan: Vec<String> = c.planned().map(|t| show(t0, t)).collect();
     assert_eq!(
         plan[..6],
@@ -312,16 +333,16 @@ fn adding_fifteen_seconds_extends_the_breaths_and_moves_the_rest() {
     );
     assert_eq!(
         plan.last().unwrap(),
-        "62.7 say: That is the end of the routine."
+        "64.23 say: That is the end of the routine."
     );
 }
 
 /// Runs the session with wake-ups only at the planned instants and collects what sounds.
 fn run_to_end(mut c: Cues, mut s: Session) -> Vec<(Instant, Cue)> {
     let mut heard = Vec::new();
-    while let Some(at) = c.next_at() {
+    while let Some(at) = c.next_at(false) {
         let ev = s.update(at);
-        heard.extend(c.react(&s, &ev, at).into_iter().map(|cue| (at, cue)));
+        heard.extend(c.react(&s, &ev, at, false).into_iter().map(|cue| (at, cue)));
     }
     heard
 }
@@ -340,24 +361,22 @@ fn cues_arrive_at_their_instants_and_each_once() {
 fn muted_emits_nothing_and_needs_no_wake_up() {
     let (mut s, t0) = start();
     let mut c = Cues::new(&s, t0, ALL, SpeechLengths::default());
-    c.set_muted(true, t0);
-    assert_eq!(c.next_at(), None);
+    assert_eq!(c.next_at(true), None);
     for t in 0..60 {
         let now = t0 + secs(t);
         let ev = s.update(now);
         assert!(
-            c.react(&s, &ev, now).is_empty(),
+            c.react(&s, &ev, now, true).is_empty(),
             "sounded at {t} s while muted"
         );
     }
     // Unmuted, what fell due meanwhile is not saved up.
     let (mut s, t0) = start();
     let mut c = Cues::new(&s, t0, ALL, SpeechLengths::default());
-    c.set_muted(true, t0);
     s.update(t0 + secs(12));
-    c.set_muted(false, t0 + secs(12));
-    assert_eq!(c.react(&s, &[], t0 + secs(12)), []);
-    assert_eq!(c.next_at(), Some(t0 + secs(15)));
+    c.skip_due(t0 + secs(12));
+    assert_eq!(c.react(&s, &[], t0 + secs(12), false), []);
+    assert_eq!(c.next_at(false), Some(t0 + secs(15)));
 }
 
 #[test]
@@ -404,7 +423,7 @@ fn lengths_are_spoken_in_words() {
 #[test]
 fn every_phrase_a_session_may_say_is_listed_for_rendering() {
     let r = routine();
-    let all = cues::phrases(&r);
+    let all = cues::phrases(&r, ALL);
     let (s, t0) = start();
     for t in cues::plan(&s, t0, ALL, &SpeechLengths::default()) {
         if let Cue::Say(p) = t.cue {
@@ -418,15 +437,140 @@ fn taking_time_off_moves_the_rest_earlier() {
     let (mut s, t0) = start();
     let mut c = Cues::new(&s, t0, ALL, SpeechLengths::default());
     let ev = s.update(t0 + secs(6));
-    c.react(&s, &ev, t0 + secs(6));
+    c.react(&s, &ev, t0 + secs(6), false);
     // Settle was 5-17; at 6 s, 15 s less leaves the 1 s minimum: it ends at 7.
     let ev = s.remove_time(t0 + secs(6));
-    c.react(&s, &ev, t0 + secs(6));
+    c.react(&s, &ev, t0 + secs(6), false);
     let plan: Vec<String> = c.planned().map(|t| show(t0, t)).collect();
     assert_eq!(plan[0], "7 say: Trapezius. Left side. Six seconds.");
     assert!(!plan.iter().any(|p| p.contains("breathe")), "{plan:?}");
     assert_eq!(
         plan.last().unwrap(),
-        "37.7 say: That is the end of the routine."
+        "39.23 say: That is the end of the routine."
+    );
+}
+
+#[test]
+fn a_long_step_gets_a_time_left_cue_where_no_breath_tone_is() {
+    let mut long = step("Long", 120, Some(calm()), Sides::None, 0);
+    long.say = None;
+    let r = Routine {
+        steps: vec![long],
+        ..routine()
+    };
+    let t0 = Instant::now();
+    let s = Session::new(&r, Options { get_ready: secs(0) }, "x".into(), t0);
+    // Spoken: "Halfway." just after the breath tone nearest the middle (in 4 / out 6: a
+    // breath tone at 60 s itself).
+    let opts = CueOptions {
+        time_left: TimeLeft::Half,
+        ..ALL
+    };
+    let got = timeline(t0, &cues::plan(&s, t0, opts, &SpeechLengths::default()));
+    assert!(got.contains(&"60.83 say: Halfway.".to_string()), "{got:?}");
+    // Without the voice, a soft tone in the same kind of gap; 30 s before the end.
+    let opts = CueOptions {
+        voice: false,
+        time_left: TimeLeft::Thirty,
+        ..ALL
+    };
+    let got = timeline(t0, &cues::plan(&s, t0, opts, &SpeechLengths::default()));
+    assert!(got.contains(&"90.83 time-left".to_string()), "{got:?}");
+    // Short steps get none.
+    let (s, t0) = start();
+    let got = timeline(t0, &cues::plan(&s, t0, opts, &SpeechLengths::default()));
+    assert!(!got.iter().any(|c| c.contains("time-left")), "{got:?}");
+}
+
+#[test]
+fn pause_and_resume_sound_when_asked_for() {
+    let (mut s, t0) = start();
+    let opts = CueOptions { pause: true, ..ALL };
+    let mut c = Cues::new(&s, t0, opts, SpeechLengths::default());
+    let ev = s.update(t0 + secs(6));
+    c.react(&s, &ev, t0 + secs(6), false);
+    let ev = s.toggle_pause(t0 + secs(7));
+    assert_eq!(
+        c.react(&s, &ev, t0 + secs(7), false),
+        [Cue::Tone(Tone::Pause)]
+    );
+    let ev = s.toggle_pause(t0 + secs(8));
+    assert_eq!(
+        c.react(&s, &ev, t0 + secs(8), false),
+        [Cue::Tone(Tone::Resume)]
+    );
+    // Muted, or not asked for: nothing.
+    let ev = s.toggle_pause(t0 + secs(9));
+    assert!(c.react(&s, &ev, t0 + secs(9), true).is_empty());
+    let mut quiet = Cues::new(&s, t0 + secs(9), ALL, SpeechLengths::default());
+    let ev = s.toggle_pause(t0 + secs(10));
+    assert!(quiet.react(&s, &ev, t0 + secs(10), false).is_empty());
+}
+
+/// A pause, a skip and a stop silence what plays before anything new sounds; a step that
+/// ends by itself does not (its chime and the end line follow on).
+#[test]
+fn controls_silence_the_sound_and_timers_do_not() {
+    let (s, t0) = start();
+    let cues = Cues::new(&s, t0, ALL, SpeechLengths::default());
+    let mut run = Run::new(s, knotless::app::system_wall_clock(), None).with_cues(cues);
+    let silences = |effects: &[Effect]| {
+        effects
+            .iter()
+            .filter(|e| matches!(e, Effect::Sound(SoundEffect::Silence)))
+            .count()
+    };
+    let ev = run.session.update(t0 + secs(5));
+    assert_eq!(silences(&run.react(&ev, t0 + secs(5), false)), 0, "timer");
+    for (at, control) in [
+        (6, "skip"),
+        (7, "pause"),
+        (8, "resume"),
+        (9, "back"),
+        (10, "stop"),
+    ] {
+        let now = t0 + secs(at);
+        let ev = match control {
+            "skip" => run.session.skip(now),
+            "pause" | "resume" => run.session.toggle_pause(now),
+            "back" => run.session.back(now),
+            _ => run.session.stop(now),
+        };
+        let effects = run.react(&ev, now, false);
+        let want = usize::from(control != "resume");
+        assert_eq!(silences(&effects), want, "{control}: {effects:?}");
+        if want == 1 {
+            assert!(
+                matches!(effects[0], Effect::Sound(SoundEffect::Silence)),
+                "{control}: silence comes first: {effects:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn voice_full_adds_the_pressure_and_the_caution_and_drops_them_first() {
+    let mut st = step("Suboccipital hold (GB20)", 90, None, Sides::Left, 5);
+    st.pressure = Some(knotless::model::routine::Pressure { low: 3, high: 4 });
+    st.caution = Some("Beside the spine, not on it".into());
+    st.say = Some("Let it sink".into());
+    assert_eq!(
+        cues::step_phrases(&st, Some(knotless::model::routine::Side::Left), true),
+        [
+            "Suboccipital hold. Left side. One and a half minutes. Pressure 3 to 4 out of 10. Let it sink. Beside the spine, not on it.",
+            "Suboccipital hold. Left side. One and a half minutes. Pressure 3 to 4 out of 10. Let it sink.",
+            "Suboccipital hold. Left side. One and a half minutes. Pressure 3 to 4 out of 10.",
+            "Suboccipital hold. Left side. One and a half minutes.",
+            "Suboccipital hold. Left side.",
+            "Suboccipital hold.",
+        ]
+    );
+    assert_eq!(
+        cues::step_phrases(&st, None, false),
+        [
+            "Suboccipital hold. One and a half minutes. Let it sink.",
+            "Suboccipital hold. One and a half minutes.",
+            "Suboccipital hold.",
+        ]
     );
 }

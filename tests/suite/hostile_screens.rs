@@ -1,4 +1,4 @@
-//! Issue 10, on screen: a long title never pushes the side or the time left off the
+//! Hostile text on screen: a long title never pushes the side or the time left off the
 //! player's lines, the home header is never cut from its start, and no control character
 //! or bidi override from data reaches a drawn frame.
 
@@ -51,7 +51,10 @@ fn a_long_two_sided_title_never_hides_the_side_or_the_time_left() {
 #[test]
 fn the_home_header_is_cut_at_its_end_not_its_start() {
     let mut t = TestApp::new(ThemeName::Calm, None);
-    t.app.env.header = Some("Last session 2 days ago · 2 of 3 this week".into());
+    t.app.apply_summary(knotless::app::summary::Figures {
+        header: Some("Last session 2 days ago · 2 of 3 this week".into()),
+        done: None,
+    });
     let screen = t.screen(40, 12, 0);
     let top = screen.lines().next().unwrap();
     assert!(top.contains("Last session"), "{top}");
@@ -62,8 +65,11 @@ fn the_home_header_is_cut_at_its_end_not_its_start() {
 #[test]
 fn no_control_character_or_bidi_override_reaches_a_frame() {
     let mut t = TestApp::new(ThemeName::Calm, None);
-    t.app.env.header = Some("\u{1b}[2J\u{1b}]0;pwned\u{7}Last \u{202e}session\u{85}".into());
-    t.app.env.status = Some("note \u{1b}c \u{2066}x\u{9b}31m".into());
+    t.app.apply_summary(knotless::app::summary::Figures {
+        header: Some("\u{1b}[2J\u{1b}]0;pwned\u{7}Last \u{202e}session\u{85}".into()),
+        done: None,
+    });
+    t.app.set_status("note \u{1b}c \u{2066}x\u{9b}31m");
     for (w, h) in [(80, 24), (40, 12)] {
         let buf = t.buffer(w, h, 0);
         for cell in buf.content.iter() {

@@ -1,5 +1,5 @@
 //! The architecture, checked by reading the sources: the folders under `src/` are layers,
-//! and imports run one way, downward (README, "How the code is laid out"). Screens and
+//! and imports run one way, downward (CONTRIBUTING.md, "How the code is laid out"). Screens and
 //! widgets never touch the store or the app; the pure core imports nothing above the
 //! model. A new folder must be given its place here before anything can import it.
 
@@ -13,7 +13,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("files", &["model", "core"]),
     ("library", &["model", "core", "files"]),
     ("store", &["model", "core", "files"]),
-    ("audio", &["model", "core", "store"]),
+    ("audio", &["model", "core", "files", "store"]),
     ("hooks", &["model", "core"]),
     ("ui", &["model", "core"]),
     ("screens", &["model", "core", "library", "ui"]),
@@ -191,6 +191,27 @@ fn screens_and_widgets_keep_no_hidden_state_and_compare_no_labels() {
                 for (needle, why) in banned {
                     if line.contains(needle) {
                         found.push(format!("{}:{}: {why}", relative(file), n + 1));
+                    }
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+/// Screens and widgets never read the clock: the app hands them `now` (an `Instant`) and
+/// `ctx.now` (the wall clock, read once per key, wake-up or frame).
+#[test]
+fn screens_and_widgets_read_no_clock() {
+    let mut found = Vec::new();
+    let layers = layers();
+    for layer in ["screens", "ui"] {
+        for file in layers.get(layer).into_iter().flatten() {
+            let text = std::fs::read_to_string(file).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                for clock in ["Instant::now", "SystemTime", "Zoned::now", "Timestamp::now"] {
+                    if line.contains(clock) {
+                        found.push(format!("{}:{}: {clock}", relative(file), n + 1));
                     }
                 }
             }

@@ -253,7 +253,9 @@ fn parse_when_takes_lengths_dates_and_words() {
     );
 
     for bad in ["", "soon", "30x", "99999999999999999999d", "100000000y"] {
-        let err = knotless::core::when::parse_when(bad, &n).unwrap_err();
+        let err = knotless::core::when::parse_when(bad, &n)
+            .unwrap_err()
+            .to_string();
         assert!(!err.is_empty());
         if bad == "soon" {
             assert!(
@@ -302,14 +304,20 @@ fn parse_at_takes_now_and_past_times_and_refuses_the_future() {
     assert_eq!(ok("3 days ago"), "2026-11-21 16:05 +01:00");
     assert_eq!(ok("2026-11-20 09:30"), "2026-11-20 09:30 +01:00");
 
-    let err = knotless::core::when::parse_at("tomorrow", &n).unwrap_err();
+    let err = knotless::core::when::parse_at("tomorrow", &n)
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("is in the future") && err.contains("Wed 2026-11-25 16:05"),
         "{err}"
     );
-    let err = knotless::core::when::parse_at("17:00", &n).unwrap_err();
+    let err = knotless::core::when::parse_at("17:00", &n)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("in the future"), "{err}");
-    let err = knotless::core::when::parse_at("whenever", &n).unwrap_err();
+    let err = knotless::core::when::parse_at("whenever", &n)
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("\"now\"") && err.contains("yesterday 17:00"),
         "{err}"
@@ -532,4 +540,19 @@ proptest::proptest! {
     fn lengths_of_any_size_never_panic(n in proptest::num::u64::ANY, unit in "(min|h|d|w|mo|y)") {
         let _ = knotless::core::when::parse_when(&format!("{n}{unit}"), &now());
     }
+}
+
+/// `list` lines its columns up by display width: a Japanese name takes two columns a
+/// character, so the lengths after it stay in one column.
+#[test]
+fn list_lines_up_wide_names() {
+    let mut lib = knotless::library::Library::load(None);
+    lib.routines[0].name = "首と肩のセルフケア".into();
+    let out = text(|o| knotless::cli::routines::list(&lib, None, o));
+    let ends: std::collections::BTreeSet<usize> = out
+        .lines()
+        .filter(|l| l.ends_with("steps") && !l.contains('('))
+        .map(knotless::model::format::width)
+        .collect();
+    assert_eq!(ends.len(), 1, "every step count ends in one column:\n{out}");
 }

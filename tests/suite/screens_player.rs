@@ -111,7 +111,7 @@ fn finish_shows_every_step_and_saves_the_record() {
     assert_eq!(rec["steps"][1]["side"], "left");
     // no in-progress file is left behind
     assert_eq!(
-        std::fs::read_dir(t.data.path().join("in-progress"))
+        std::fs::read_dir(t.state.path().join("in-progress"))
             .unwrap()
             .count(),
         0
@@ -127,11 +127,11 @@ fn finish_shows_every_step_and_saves_the_record() {
     assert_eq!(amend["note"], "ok");
     assert_eq!(t.app.screen().title(), "Home");
     // The event loop re-reads the figures off the input path, right after the next frame.
-    assert!(t.app.env.history_changed);
-    knotless::app::summary::refresh(&mut t.app.env);
+    assert!(t.app.history_stale());
+    t.app.refresh_summary();
     assert!(
         t.app
-            .env
+            .known()
             .header
             .as_deref()
             .unwrap()
@@ -183,8 +183,13 @@ fn the_bell_rings_on_timer_step_changes_unless_muted() {
         sound: SoundMode::Bell,
         ..SoundConfig::default()
     };
-    t.app.env.audio = knotless::audio::Audio::new(&bell, true, false);
-    t.app.env.bell_allowed = true;
+    let config = knotless::model::config::Config {
+        bell: true,
+        sound: bell,
+        ..Default::default()
+    };
+    let settings = knotless::model::settings::Settings::new(&config, Default::default());
+    t.app.performers_mut().sound = knotless::app::perform::SoundPerformer::new(&settings, false);
     t.keys(
         0,
         &[
@@ -192,15 +197,14 @@ fn the_bell_rings_on_timer_step_changes_unless_muted() {
         ],
     );
     t.tick(4_000);
-    assert!(!t.app.env.bell_pending, "nothing during the get-ready");
+    assert!(!t.app.take_bell(), "nothing during the get-ready");
     t.tick(5_000);
-    assert!(t.app.env.bell_pending, "get-ready → first step rings");
-    t.app.env.bell_pending = false;
+    assert!(t.app.take_bell(), "get-ready → first step rings");
     t.tick(7_000);
-    assert!(!t.app.env.bell_pending, "no bell for breaths");
+    assert!(!t.app.take_bell(), "no bell for breaths");
     t.keys(8_000, &["m"]);
     t.tick(25_000);
-    assert!(!t.app.env.bell_pending, "muted");
+    assert!(!t.app.take_bell(), "muted");
 }
 
 #[test]
@@ -223,7 +227,7 @@ fn deadlines_follow_visible_changes_only() {
     assert!((10..=60).contains(&wakes), "{wakes} wake-ups in 10 s");
 }
 
-/// Issue 11 item 5: one rounding rule — every "left" on the breathing screen agrees at any
+/// One rounding rule — every "left" on the breathing screen agrees at any
 /// instant (the header said 1:02 while the footer said 1:01), and matches the plan minus the
 /// whole seconds spent.
 #[test]

@@ -25,18 +25,22 @@ fn ending_a_session_leaves_reading_the_history_to_the_loop() {
     let keys = "/ s h o r t Space o n e Enter Enter Enter";
     t.keys(0, &keys.split(' ').collect::<Vec<_>>());
     assert_eq!(t.app.screen().title(), "Player");
-    assert!(!t.app.env.history_changed);
+    assert!(!t.app.history_stale());
     // get ready 5 s, then the 10 s step
     t.tick(5_000);
     t.tick(15_000);
     assert_eq!(t.app.screen().title(), "Finished");
     assert!(std::fs::read_to_string(knotless::store::history::history_path(t.data.path())).is_ok());
-    assert!(t.app.env.history_changed, "the loop is told to re-read");
-    assert_eq!(t.app.env.header, None, "nothing was read before the frame");
+    assert!(t.app.history_stale(), "the loop is told to re-read");
+    assert_eq!(
+        t.app.known().header,
+        None,
+        "nothing was read before the frame"
+    );
 
     // What the loop does after drawing that frame.
-    knotless::app::summary::refresh(&mut t.app.env);
-    let header = t.app.env.header.as_deref().unwrap();
+    t.app.refresh_summary();
+    let header = t.app.known().header.as_deref().unwrap();
     assert!(header.starts_with("Last session today"), "{header}");
-    assert_eq!(t.app.env.done["short-one"].count, 1);
+    assert_eq!(t.app.known().done["short-one"].count, 1);
 }

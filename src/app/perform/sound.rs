@@ -1,0 +1,172 @@
+//! The sound performer: tones, phrases and the bell, and whether they are muted. Muting is
+//! held here and nowhere else; the screens read it through `Ctx`. What plays is owned by
+//! the audio's scheduler: muting, a pause, a stop or a control silences it at once, and
+//! [`SoundPerformer::shutdown`] leaves nothing playing when the run ends.
+
+use std::time::Instant;
+
+use crate::app::perform::Changed;
+use crate::audio::{Audio, Performed};
+use crate::core::cues::{Cues, Timed};
+use crate::core::effect::SoundEffect;
+use crate::core::session::Session;
+use crate::model::config::SoundConfig;
+use crate::model::routine::Routine;
+use crate::model::settings::Settings;
+
+pub struct SoundPerformer {
+    audio: Audio,
+    /// What `audio` was made from, so a re-read config rebuilds it only when it changed.
+    made_from: (SoundConfig, bool),
+    /// `m`: no tone, phrase or bell until pressed again.
+    muted: bool,
+    /// Cues a closed session left to sound soon (its end line), in order.
+    pending: Vec<Timed>,
+    /// The routine prepared last (while its cautions showed): its tones are written and
+    /// its phrases asked for.
+    prepared: Option<String>,
+}
+
+impl SoundPerformer {
+    /// Looks for a player and a speech command as the settings say; writes nothing yet.
+    pub fn new(settings: &Settings, muted: bool) -> SoundPerformer {
+        SoundPerformer::with_audio(Audio::new(&settings.sound, settings.bell, false), settings)
+            .muted(muted)
+    }
+
+    /// With this `audio` (tests give one that looks for programs in a made-up `PATH`).
+    pub fn with_audio(audio: Audio, settings: &Settings) -> SoundPerformer {
+        SoundPerformer {
+            audio,
+            made_from: (settings.sound.clone(), settings.bell),
+            muted: false,
+            pending: Vec::new(),
+            prepared: None,
+        }
+    }
+
+    fn muted(mut self, muted: bool) -> SoundPerformer {
+        self.muted = muted;
+        self
+    }
+
+    pub fn is_muted(&self) -> bool {
+        self.muted
+    }
+
+    pub fn audio(&self) -> &Audio {
+        &self.audio
+    }
+
+    /// The settings were read again: a changed sound or bell setting takes effect for the
+    /// next cue (what was found is looked for again).
+    pub fn reconfigure(&mut self, settings: &Settings) {
+        let wanted = (settings.sound.clone(), settings.bell);
+        if wanted != self.made_from {
+            self.audio = Audio::new(&settings.sound, settings.bell, false);
+            self.made_from = wanted;
+            self.prepared = None;
+        }
+    }
+
+    pub fn perform(&mut self, effect: SoundEffect, now: Instant) -> Changed {
+        match effect {
+            SoundEffect::Ring => Changed {
+                bell: self.made_from.1 && !self.muted,
+                ..Changed::default()
+            },
+            SoundEffect::Cue(timed) => self.cue(timed, now),
+            SoundEffect::Silence => {
+                self.pending.clear();
+                self.audio.silence();
+                Changed::default()
+            }
+            SoundEffect::SetMuted(muted) => {
+                self.muted = muted;
+                if muted {
+                    self.pending.clear();
+                    self.audio.silence();
+                }
+                Changed {
+                    muted: Some(muted),
+                    ..Changed::default()
+                }
+            }
+        }
+    }
+
+    /// Sounds a cue that is due, or keeps it until it is (see [`SoundPerformer::next_due`]).
+    fn cue(&mut self, timed: Timed, now: Instant) -> Changed {
+        if self.muted {
+            return Changed::default();
+        }
+        if timed.at > now {
+            let i = self.pending.partition_point(|t| t.at <= timed.at);
+            self.pending.insert(i, timed);
+            return Changed::default();
+        }
+        let bell = self.audio.perform(&timed.cue) == Performed::Bell && self.made_from.1;
+        Changed {
+            bell,
+            status: self.audio.take_notice(),
+            ..Changed::default()
+        }
+    }
+
+    /// When the next kept cue is due.
+    pub fn next_due(&self) -> Option<Instant> {
+        self.pending.first().map(|t| t.at)
+    }
+
+    /// Sounds the kept cues that are due by `now`.
+    pub fn due(&mut self, now: Instant) -> Changed {
+        let n = self.pending.partition_point(|t| t.at <= now);
+        let mut changed = Changed::default();
+        for t in self.pending.drain(..n).collect::<Vec<_>>() {
+            changed.merge(self.cue(t, now));
+        }
+        changed
+    }
+
+    /// Writes the tones and asks for a routine's phrases to be rendered (once for each
+    /// routine shown): called while its cautions are read. Returns at once.
+    pub fn prepare(&mut self, routine: &Routine) {
+        if self.prepared.as_deref() == Some(routine.id.as_str()) {
+            return;
+        }
+        self.audio.prepare(routine);
+        self.prepared = Some(routine.id.clone());
+    }
+
+    /// Waits for the tone files asked for by [`SoundPerformer::prepare`] (a few
+    /// milliseconds): for a front end that starts a session right after preparing it.
+    pub fn settle(&mut self) {
+        self.audio.settle_tones();
+    }
+
+    /// The sound plan for a session that starts `now`, as the settings, the routine's hint
+    /// and what was found allow, with the phrases rendered so far measured (the others
+    /// estimated); with a line when something is missing (once a run).
+    pub fn plan(&mut self, session: &Session, now: Instant) -> (Cues, Option<String>) {
+        let routine = session.routine();
+        self.prepare(routine);
+        self.audio.settle_tones();
+        let opts = self.audio.options(routine.audio);
+        (
+            Cues::new(session, now, opts, self.audio.lengths()),
+            self.audio.take_notice(),
+        )
+    }
+
+    /// The run is ending (quit, Ctrl-C, a signal): every sound and render stopped, and
+    /// waited for (briefly), before the terminal is given back.
+    pub fn shutdown(&mut self) {
+        self.pending.clear();
+        self.audio.shutdown();
+    }
+
+    /// Whether a sound is playing, waiting to play, or kept for later.
+    pub fn busy(&self) -> bool {
+        !self.pending.is_empty() || self.audio.busy()
+    }
+}

@@ -1,0 +1,42 @@
+//! `knotless log WHAT`: a session done elsewhere (a massage therapist, a physio).
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+use crate::cli::{Outcome, data_dir};
+use crate::store::paths::Paths;
+
+pub fn run(
+    paths: &Paths,
+    what: &str,
+    at: Option<Timestamp>,
+    length: Duration,
+    note: Option<String>,
+    out: &mut dyn Write,
+) -> Outcome {
+    let now = jiff::Zoned::now();
+    if what.trim().is_empty() {
+        return Err("say what it was, e.g. knotless log \"massage therapist\"".into());
+    }
+    // Without --at, it ended just now.
+    let start = at.unwrap_or_else(|| {
+        now.timestamp() - jiff::SignedDuration::try_from(length).unwrap_or_default()
+    });
+    let id = crate::store::history::new_id(now.timestamp());
+    let rec =
+        crate::cli::review::external_record(what.trim(), start, length, note, now.time_zone(), id);
+    crate::store::history::append(data_dir(paths)?, &rec).map_err(|e| e.to_string())?;
+    let when = start
+        .to_zoned(now.time_zone().clone())
+        .strftime("%a %-d %b %H:%M");
+    writeln!(
+        out,
+        "Logged \"{}\" on {when} ({}).",
+        rec.title,
+        crate::model::format::fmt_length(length)
+    )?;
+    Ok(ExitCode::SUCCESS)
+}

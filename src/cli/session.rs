@@ -1,0 +1,275 @@
+//! `run` and `breathe`: the screen app at a terminal, plain mode otherwise (or with
+//! `--plain`). Both start the session the same way (`app::session::start`) and keep it
+//! through the same performers; plain mode says before it what the app's screens show
+//! before it: the notice on first use, the routine's cautions, the breathing caution.
+
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::app::Route;
+use crate::app::perform::Performers;
+use crate::app::plain::{Plain, Terminal, stdout_is_terminal};
+use crate::app::session::What;
+use crate::cli::args::Global;
+use crate::cli::{CliError, Outcome};
+use crate::core::effect::StoreEffect;
+use crate::library::Library;
+use crate::model::format::{Neutralise, SafeWriter};
+use crate::model::routine::{Length, Pattern};
+use crate::model::settings::Settings;
+use crate::store::paths::Paths;
+
+/// `knotless run ROUTINE [--plain]`.
+pub fn run(g: &Global, paths: &Paths, query: &str, plain: bool) -> Outcome {
+    let lib = crate::cli::load_library(paths);
+    let routine = crate::cli::routines::find_routine(&lib, query)?;
+    let init = crate::cli::app::init(g, paths, lib);
+    if !wants_plain(plain) {
+        crate::app::tui::check_terminal()?;
+        return crate::cli::app::start(init, Route::Before(routine));
+    }
+    // What it breaks of the safety limits comes first, as on the before screen.
+    let mut before: Vec<String> = Vec::new();
+    let breaks = init.lib.breaks(&routine.id);
+    if !breaks.is_empty() {
+        let n = init.lib.rules_broken(&routine.id);
+        before.push(format!(
+            "{} This routine {}:",
+            crate::core::content::WARNING,
+            crate::core::content::breaks_words(n)
+        ));
+        before.extend(breaks.iter().map(|v| format!("  - {}", v.sentence())));
+    }
+    before.extend(cautions_lines(&routine.cautions));
+    plain_session(init, What::Routine(&routine), &before)
+}
+
+/// `knotless breathe [PATTERN] [--for D | --breaths N] [--plain]`.
+pub fn breathe(
+    g: &Global,
+    paths: &Paths,
+    pattern: Option<&str>,
+    length: Option<Duration>,
+    breaths: Option<u32>,
+    plain: bool,
+) -> Outcome {
+    let lib = crate::cli::load_library(paths);
+    let (pattern, length, note) = breathing_choice(&lib, pattern, length, breaths)?;
+    if let Some(n) = &note {
+        let _ = writeln!(crate::cli::stderr(), "note: {n}");
+    }
+    let mut init = crate::cli::app::init(g, paths, lib);
+    if !wants_plain(plain) {
+        crate::app::tui::check_terminal()?;
+        init.status = note;
+        let ask = Settings::new(&init.lib.config, init.flags).ask_ratings;
+        let first = crate::screens::breathe::first_route(pattern, length, ask);
+        return crate::cli::app::start(init, first);
+    }
+    let cautions: Vec<String> = crate::core::rules::caution_for(&pattern)
+        .map(str::to_string)
+        .into_iter()
+        .collect();
+    let what = What::Breathing {
+        pattern: &pattern,
+        length,
+    };
+    plain_session(init, what, &cautions_lines(&cautions))
+}
+
+/// The pattern and length for `breathe`, with the content guide's limits for the pattern's
+/// shape, and a line saying so when they shortened it.
+pub fn breathing_choice(
+    lib: &Library,
+    pattern: Option<&str>,
+    length: Option<Duration>,
+    breaths: Option<u32>,
+) -> Result<(Pattern, Length, Option<String>), CliError> {
+    let id = pattern.unwrap_or(crate::core::rules::BREATHING_DEFAULT_PATTERN);
+    let p = lib
+        .find_pattern(id)
+        .map_err(|e| e.to_string().replace("routine", "breathing pattern"))?
+        .clone();
+    let len = match (length, breaths) {
+        (_, Some(n)) => Length::Breaths(n),
+        (Some(d), None) => Length::Time(d),
+        (None, None) => Length::Time(crate::core::rules::BREATHING_DEFAULT_TIME),
+    };
+    let (len, note) = crate::core::rules::cap_for_pattern(&p, len);
+    Ok((p, len, note))
+}
+
+/// "Before you start:" and the cautions, one to a line; nothing when there are none.
+fn cautions_lines(cautions: &[String]) -> Vec<String> {
+    if cautions.is_empty() {
+        return Vec::new();
+    }
+    std::iter::once("Before you start:".to_string())
+        .chain(cautions.iter().map(|c| format!("  - {c}")))
+        .collect()
+}
+
+/// Plain mode when asked, or when output is not a terminal (a pipe, a file, a program).
+fn wants_plain(flag: bool) -> bool {
+    flag || !io::stdout().is_terminal()
+}
+
+/// A session as timed lines: the notice (until acknowledged), what comes `before` (what a
+/// routine breaks, its cautions), "how is your head?", the run itself, then "and now?" and
+/// a note — as the app's screens ask them, and only from a person at a keyboard (piped
+/// input is never read as an answer).
+fn plain_session(init: crate::app::Init, what: What<'_>, before: &[String]) -> Outcome {
+    let settings = Settings::new(&init.lib.config, init.flags);
+    let mut perform = Performers::new(init.paths.clone(), &settings, init.muted);
+    let out = SafeWriter::new(io::stdout(), Neutralise::Replace);
+    let mut plain = Plain::new(out, stdout_is_terminal());
+    let person = io::stdin().is_terminal();
+    let mut input = io::stdin().lock();
+    let data = init.paths.data.as_deref();
+    if crate::store::state::notice_needed(data) {
+        crate::cli::notice::print(&mut plain)?;
+        if person {
+            plain.line("Press Enter to go on (it will not be shown again).")?;
+            let mut line = String::new();
+            input.read_line(&mut line)?;
+            acknowledge(&mut perform, &mut plain)?;
+        } else {
+            plain.line(
+                "(This notice is printed before every session until you run `knotless notice --ack`.)",
+            )?;
+        }
+    }
+    for line in before {
+        plain.line(line)?;
+    }
+    let pain = if person && settings.ask_ratings {
+        ask_rating_line("How is your head right now?", &mut input, &mut io::stdout())
+    } else {
+        None
+    };
+    drop(input);
+    if let What::Routine(r) = what {
+        // Tones written before the first instant, so the first cue is on time; phrases are
+        // rendered meanwhile (one not ready in time is spoken live).
+        perform.sound.prepare(r);
+        perform.sound.settle();
+    }
+    let (stop, leave) = stop_on_signals(perform.sound.audio().silencer())?;
+    let mut terminal = Terminal::new(person);
+    let ended = plain.run(
+        &init.lib,
+        &settings,
+        &mut perform,
+        what,
+        pain,
+        &mut terminal,
+        &stop,
+    );
+    // Out of raw mode before anything more is asked.
+    drop(terminal);
+    let ended = ended?;
+    if let Some(problem) = ended.problem {
+        return Err(CliError::User(format!(
+            "the session was not saved: {problem}"
+        )));
+    }
+    // Stopped by a signal: nothing more is asked. Otherwise a signal while the questions
+    // after it wait for an answer ends the program (the session is saved already).
+    if person && settings.ask_ratings && !stop.load(Ordering::SeqCst) {
+        leave.store(true, Ordering::SeqCst);
+        after(&mut perform, &mut plain, &ended.record)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// SIGTERM, SIGHUP (the window closed) and SIGINT stop the session, which is saved as
+/// stopped; the sound stops at once (the loop may be asleep for up to a second). Once the
+/// second flag is set (the session is over and saved), a signal ends the program at once.
+fn stop_on_signals(
+    silencer: crate::audio::scheduler::Silencer,
+) -> io::Result<(Arc<AtomicBool>, Arc<AtomicBool>)> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let stop = Arc::new(AtomicBool::new(false));
+    let leave = Arc::new(AtomicBool::new(false));
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
+    let (flag, now) = (stop.clone(), leave.clone());
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            for sig in signals.forever() {
+                if now.load(Ordering::SeqCst) {
+                    std::process::exit(128 + sig);
+                }
+                flag.store(true, Ordering::SeqCst);
+                silencer.close();
+            }
+        })?;
+    Ok((stop, leave))
+}
+
+/// The notice was read at a keyboard: remember it, as Enter on the app's notice does.
+fn acknowledge<W: crate::app::plain::BellOut>(
+    perform: &mut Performers,
+    plain: &mut Plain<W>,
+) -> io::Result<()> {
+    let changed = perform.perform(
+        [StoreEffect::AcknowledgeNotice.into()],
+        Instant::now(),
+        &jiff::Zoned::now(),
+    );
+    if let Some(s) = changed.status {
+        plain.line(&format!("({s})"))?;
+    }
+    Ok(())
+}
+
+/// "How is your head now?" and a note after a session, added to its record as the finish
+/// screen adds them (an amendment line).
+fn after<W: crate::app::plain::BellOut>(
+    perform: &mut Performers,
+    plain: &mut Plain<W>,
+    record: &crate::model::record::SessionRecord,
+) -> io::Result<()> {
+    let mut input = io::stdin().lock();
+    let pain_after = ask_rating_line("How is your head now?", &mut input, &mut io::stdout());
+    let _ = write!(io::stdout(), "A note to keep with it (Enter to skip): ");
+    let _ = io::stdout().flush();
+    let mut note = String::new();
+    input.read_line(&mut note)?;
+    let note = note.trim();
+    if pain_after.is_none() && note.is_empty() {
+        return Ok(());
+    }
+    let note = (!note.is_empty()).then(|| note.to_string());
+    let amendment =
+        crate::model::record::Amendment::after(&record.id, pain_after, note, &jiff::Zoned::now());
+    let changed = perform.perform(
+        [StoreEffect::Amend(amendment).into()],
+        Instant::now(),
+        &jiff::Zoned::now(),
+    );
+    match changed.status {
+        Some(s) => plain.line(&format!("({s})")),
+        None => plain.line("Added to the session."),
+    }
+}
+
+/// A 0-10 rating as one line of text: a number, or Enter (or anything else) to skip.
+pub fn ask_rating_line(question: &str, input: &mut dyn BufRead, out: &mut dyn Write) -> Option<u8> {
+    let _ = write!(out, "{question} 0-10, Enter to skip: ");
+    let _ = out.flush();
+    let mut line = String::new();
+    input.read_line(&mut line).ok()?;
+    match line.trim().parse::<u8>() {
+        Ok(n) if n <= 10 => Some(n),
+        _ => {
+            if !line.trim().is_empty() {
+                let _ = writeln!(out, "(not a number from 0 to 10: no rating kept)");
+            }
+            None
+        }
+    }
+}

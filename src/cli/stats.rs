@@ -1,0 +1,61 @@
+//! `knotless stats`: the Stats screen's figures for a period, as text or JSON, read by the
+//! same query as the screen (`store::figures`).
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use jiff::civil::Date;
+
+use crate::cli::{Outcome, data_dir, days, stderr, warn_history};
+use crate::core::period::Period;
+use crate::core::stats::StatsOptions;
+use crate::store::paths::Paths;
+
+pub fn run(
+    paths: &Paths,
+    period: Period,
+    since: Option<jiff::Timestamp>,
+    json: bool,
+    started: Option<Date>,
+    out: &mut dyn Write,
+) -> Outcome {
+    let now = jiff::Zoned::now();
+    let goal = crate::library::Library::config_only(paths.config_dir()).weekly_goal;
+    let opts = match since {
+        Some(since) => StatsOptions {
+            since: Some(since),
+            ..StatsOptions::new(goal)
+        },
+        None => StatsOptions::for_period(goal, period, &now),
+    };
+    let f = crate::store::figures::stats(
+        data_dir(paths)?,
+        &now,
+        opts,
+        crate::core::days::STATS_WINDOWS,
+        started,
+    )
+    .map_err(|e| e.to_string())?;
+    warn_history(&f.warnings);
+    days::warn_days(&f.day_warnings);
+    if let Some(p) = &f.day_problem {
+        let _ = writeln!(
+            stderr(),
+            "warning: the day log could not be read ({p}); the headache-day windows are left out"
+        );
+    }
+    if json {
+        let both = days::StatsJson {
+            stats: &f.stats,
+            headache_days: f.four_weeks.as_ref(),
+        };
+        serde_json::to_writer_pretty(&mut *out, &both).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+    } else {
+        crate::cli::review::write_stats_text(out, &f.stats)?;
+        if let Some(w) = &f.four_weeks {
+            days::write_text(out, w)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

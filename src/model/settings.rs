@@ -1,0 +1,166 @@
+//! What a run of knotless does, derived from `config.toml` and the command line's flags in
+//! one place. Nothing here is copied out of the config and kept: the app derives it again
+//! whenever the files are re-read, so a change to `config.toml` reaches the screens, the
+//! sound and the hooks without a restart.
+
+use std::time::Duration;
+
+use crate::model::config::{Config, HookConfig, Motion, SoundConfig, SoundMode, ThemeName, Voice};
+
+/// The command line's say over the settings (and `NO_COLOR` from the environment).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Flags {
+    /// `--theme`: this run's theme, whatever was chosen before.
+    pub theme: Option<ThemeName>,
+    /// `--no-color`.
+    pub no_color: bool,
+    /// `NO_COLOR` is set (and not empty).
+    pub no_color_env: bool,
+    /// `--quiet`: no tones, no voice, no bell.
+    pub quiet: bool,
+    /// `--no-hooks`.
+    pub no_hooks: bool,
+}
+
+impl Flags {
+    /// The flags with `NO_COLOR` read from this process's environment.
+    pub fn with_env(mut self) -> Flags {
+        self.no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        self
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub motion: Motion,
+    /// The terminal bell may ring (config `bell`, and no `--quiet`).
+    pub bell: bool,
+    pub ask_ratings: bool,
+    /// Count-in before a routine's first step.
+    pub get_ready: Duration,
+    pub weekly_goal: u32,
+    /// Ask "Headache today?" on home.
+    pub ask_days: bool,
+    /// Tones and voice, with `--quiet` already applied.
+    pub sound: SoundConfig,
+    /// The hooks to run (none with `--no-hooks`).
+    pub hooks: HookConfig,
+    config_theme: ThemeName,
+    flags: Flags,
+}
+
+impl Settings {
+    pub fn new(config: &Config, flags: Flags) -> Settings {
+        let mut sound = config.sound.clone();
+        if flags.quiet {
+            sound.sound = SoundMode::Off;
+            sound.voice = Voice::Off;
+        }
+        let hooks = if flags.no_hooks {
+            HookConfig {
+                commands: Vec::new(),
+                ..config.hooks.clone()
+            }
+        } else {
+            config.hooks.clone()
+        };
+        Settings {
+            motion: config.motion,
+            bell: config.bell && !flags.quiet,
+            ask_ratings: config.ask_ratings,
+            get_ready: config.get_ready,
+            weekly_goal: config.weekly_goal,
+            ask_days: config.ask_headache_days,
+            sound,
+            hooks,
+            config_theme: config.theme,
+            flags,
+        }
+    }
+
+    /// The theme to show, given the one the user last chose with `t` (remembered between
+    /// runs). `--no-color` wins over everything; `--theme` over the rest; `NO_COLOR` over a
+    /// remembered choice (colour comes back only when asked for explicitly); then the
+    /// remembered choice; then `config.toml`.
+    pub fn theme(&self, chosen: Option<ThemeName>) -> ThemeName {
+        let f = &self.flags;
+        if f.no_color {
+            ThemeName::Mono
+        } else if let Some(t) = f.theme {
+            t
+        } else if f.no_color_env {
+            ThemeName::Mono
+        } else {
+            chosen.unwrap_or(self.config_theme)
+        }
+    }
+
+    pub fn flags(&self) -> Flags {
+        self.flags
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings::new(&Config::default(), Flags::default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn theme(flags: Flags, chosen: Option<ThemeName>) -> ThemeName {
+        Settings::new(&Config::default(), flags).theme(chosen)
+    }
+
+    #[test]
+    fn the_remembered_theme_never_overrides_no_color() {
+        use ThemeName::*;
+        let none = Flags::default();
+        let env = Flags {
+            no_color_env: true,
+            ..none
+        };
+        assert_eq!(theme(none, Some(Dim)), Dim);
+        assert_eq!(theme(none, None), Calm);
+        assert_eq!(theme(env, Some(Dim)), Mono);
+        let light = Flags {
+            theme: Some(Light),
+            ..env
+        };
+        assert_eq!(theme(light, Some(Dim)), Light);
+        let both = Flags {
+            no_color: true,
+            theme: Some(Light),
+            ..none
+        };
+        assert_eq!(theme(both, Some(Dim)), Mono);
+        let flag = Flags {
+            theme: Some(Light),
+            ..none
+        };
+        assert_eq!(theme(flag, Some(Dim)), Light);
+    }
+
+    #[test]
+    fn quiet_and_no_hooks_apply_over_the_file() {
+        let mut c = Config::default();
+        c.hooks
+            .commands
+            .push((crate::model::config::HookEvent::SessionEnd, "true".into()));
+        let s = Settings::new(
+            &c,
+            Flags {
+                quiet: true,
+                no_hooks: true,
+                ..Flags::default()
+            },
+        );
+        assert!(!s.bell);
+        assert_eq!(s.sound.sound, SoundMode::Off);
+        assert_eq!(s.sound.voice, Voice::Off);
+        assert!(s.hooks.commands.is_empty());
+        assert_eq!(Settings::new(&c, Flags::default()).hooks.commands.len(), 1);
+    }
+}

@@ -1,0 +1,56 @@
+//! The figures of the Stats screen and of `knotless stats`, read in one pass by one query,
+//! so the two always agree: the history's figures for a period, and the 4-week headache-day
+//! windows beside the sessions. A day log that cannot be read costs the windows only (with
+//! the reason), never the history's figures.
+
+use std::path::Path;
+
+use jiff::Zoned;
+use jiff::civil::Date;
+
+use crate::core::days::{DaysSummary, SessionDays, summarize};
+use crate::core::stats::{Stats, StatsBuilder, StatsOptions};
+use crate::store::history::{self, Detail, HistoryError, Warning};
+
+pub struct StatsFigures {
+    pub stats: Stats,
+    /// The 4-week windows; `None` when the day log could not be read.
+    pub four_weeks: Option<DaysSummary>,
+    /// Unreadable or implausible history lines, skipped.
+    pub warnings: Vec<Warning>,
+    /// Unreadable day-log lines, skipped.
+    pub day_warnings: Vec<Warning>,
+    /// Why the day log could not be read at all.
+    pub day_problem: Option<String>,
+}
+
+/// Reads the history and the day log under `data` as of `now`: the figures for `opts`,
+/// and `windows` 4-week windows (compared around `started` when given).
+pub fn stats(
+    data: &Path,
+    now: &Zoned,
+    opts: StatsOptions,
+    windows: usize,
+    started: Option<Date>,
+) -> Result<StatsFigures, HistoryError> {
+    let mut b = StatsBuilder::new(now, opts);
+    let mut sessions = SessionDays::new(now.time_zone().clone());
+    let warnings = history::for_each(data, Detail::Figures, |r| {
+        b.add(&r);
+        sessions.add(&r);
+    })?;
+    let (four_weeks, day_warnings, day_problem) = match crate::store::days::load(data) {
+        Ok((log, w)) => {
+            let s = summarize(&log.answers, &sessions, now.date(), windows, started);
+            (Some(s), w, None)
+        }
+        Err(e) => (None, Vec::new(), Some(e.to_string())),
+    };
+    Ok(StatsFigures {
+        stats: b.finish(),
+        four_weeks,
+        warnings,
+        day_warnings,
+        day_problem,
+    })
+}
