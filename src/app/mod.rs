@@ -24,13 +24,19 @@ use crate::library::Library;
 use crate::library::edit::{EditOutcome, FilesStamp};
 use crate::model::config::{Config, ThemeName};
 use crate::model::settings::{Flags, Settings};
-pub use crate::screens::{
-    Ctx, DayState, DoneInfo, Nav, Route, Screen, WallClock, system_wall_clock,
-};
+pub use crate::screens::{Ctx, DayState, DoneInfo, Nav, Route, Screen};
 use crate::store::paths::Paths;
 use crate::ui::theme::Theme;
 pub use perform::{Changed, Performers};
 use summary::Known;
+
+/// The wall clock, read by the app once per key, wake-up or frame and handed to the
+/// screens in `Ctx::now` (screens never read it); injectable so tests have a fixed "today".
+pub type WallClock = fn() -> jiff::Zoned;
+
+pub fn system_wall_clock() -> jiff::Zoned {
+    jiff::Zoned::now()
+}
 
 /// What the app is started from: the library and paths, the command line's flags, the
 /// comfort choices remembered from the last run, and the clock.

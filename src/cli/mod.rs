@@ -137,7 +137,7 @@ pub fn run(cli: Cli) -> Outcome {
             json,
             started,
         } => print(json, |out| {
-            stats::run(&paths, period.period(), since, json, started, out)
+            stats::run(&paths, period, since, json, started, out)
         }),
         Command::Report { since, started } => {
             print(false, |out| report::run(&paths, since, started, out))

@@ -11,6 +11,7 @@ pub mod hook_facts;
 pub mod loudness;
 pub mod notice;
 pub mod nudge;
+pub mod period;
 pub mod remind;
 pub mod rules;
 pub mod run;

@@ -41,7 +41,7 @@ fn text(b: &[u8]) -> String {
 }
 
 mod cli;
-mod cli_issue11;
+mod cli_conventions;
 mod completions;
 mod days_cli;
 mod docs;

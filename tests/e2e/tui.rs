@@ -349,7 +349,7 @@ impl Term {
 // ---------------------------------------------------------------------------------------
 // Sessions
 
-/// Issue "player": a whole routine from the command line — rate, pause and resume, skip a
+/// A whole routine from the command line — rate, pause and resume, skip a
 /// step, let the rest run, rate and note — then the history and the terminal.
 #[test]
 fn player_end_to_end() {
@@ -376,7 +376,7 @@ fn player_end_to_end() {
     assert!(s.contains("(before: 4)"), "{s}");
     assert!(s.contains("Saved to your history."), "{s}");
     t.send("2");
-    // Started at 4: the offer to mark today (issue 16); not now.
+    // Started at 4: the offer to mark today; not now.
     t.wait_for("Mark today as a headache day?");
     t.send("n");
     t.wait_for("A note for later");
@@ -429,7 +429,7 @@ fn player_end_to_end() {
     assert_eq!(d.in_progress(), Vec::<String>::new());
 }
 
-/// Issue "app": the first start — notice, home, filter, before, player, finish — and back
+/// The first start — notice, home, filter, before, player, finish — and back
 /// home with the new session in the header.
 /// `run` on a very first start: the safety notice comes first, then the routine itself.
 #[test]
@@ -496,7 +496,7 @@ fn app_end_to_end() {
 fn breathe_for_three_breaths() {
     let d = Dirs::new();
     let mut t = Term::spawn(&d, &["breathe", "quick", "--breaths", "3"]);
-    // Issue 11 item 6: asked before breathing too, so the session can show a change.
+    // Asked before breathing too, so the session can show a change.
     t.wait_for("How is your head right now?");
     t.send("5");
     t.wait_for("breath 1 of 3");
@@ -531,7 +531,7 @@ fn breathe_for_three_breaths() {
 }
 
 // ---------------------------------------------------------------------------------------
-// Faults (issue "proof")
+// Faults
 
 /// Starts `e2e-steps` rated 5 and waits until the long second step runs.
 fn mid_step(d: &Dirs) -> Term {
@@ -605,7 +605,7 @@ fn sigkill_is_recovered_by_the_next_command() {
     assert_eq!(d.records().len(), 1);
 }
 
-/// Issue 11 item 4: SIGKILL well into a long step keeps the minutes checkpointed during the
+/// SIGKILL well into a long step keeps the minutes checkpointed during the
 /// step (every 12 s), not only those up to the last stage change.
 #[test]
 fn sigkill_mid_step_keeps_the_time_of_the_step() {
@@ -897,7 +897,7 @@ fn piped_output_is_plain() {
 // ---------------------------------------------------------------------------------------
 // Your own routines in the app
 
-/// Issue 15: `e` on home hands the terminal to the editor (main screen, line mode and
+/// `e` on home hands the terminal to the editor (main screen, line mode and
 /// echo on while it runs), takes it back, and the list shows the change without a
 /// restart; a file changed in another window shows after the next key.
 #[test]
@@ -981,7 +981,7 @@ fn r_rereads_files_after_a_fix() {
 }
 
 // ---------------------------------------------------------------------------------------
-// Sound and voice (issue 12)
+// Sound and voice
 
 /// 20 s with a 1 s get-ready: breathe along 1-7 (in 1 s / out 1 s, then 3-2-1), a 2 s
 /// transition, a 3 s step on the left 9-12, switch sides 12-17, the right 17-20.
@@ -1107,7 +1107,7 @@ fn read_cue_log(log: &Path) -> Vec<(f64, String)> {
         .collect()
 }
 
-/// The issue's check: a 20 s routine with a fake player and a fake speech command; every
+/// A 20 s routine with a fake player and a fake speech command; every
 /// cue arrives, in order, within 100 ms of plan; the children's junk never reaches the
 /// screen.
 ///
@@ -1271,7 +1271,7 @@ fn plain_mode_speaks_the_steps() {
     assert_eq!(got, want.into_iter().map(|c| c.1).collect::<Vec<_>>());
 }
 
-/// Issue 16: `y` on home answers "Headache today?" (or yesterday, in the morning) with one
+/// `y` on home answers "Headache today?" (or yesterday, in the morning) with one
 /// line in the day log, and the question does not come back that day.
 #[test]
 fn y_on_home_answers_the_day_once() {
@@ -1304,7 +1304,7 @@ fn y_on_home_answers_the_day_once() {
     assert_eq!(log.lines().count(), 1, "n did nothing: {log}");
 }
 
-/// Issue 10, item 6: a slow history never keeps a key or a signal waiting. The history
+/// A slow history never keeps a key or a signal waiting. The history
 /// file is a FIFO no one writes to (it hung the app at a blank screen), and the figures'
 /// read is held up for ten minutes by the debug-only `KNOTLESS_TEST_SLOW_SUMMARY_MS`
 /// (it held the lock the signal thread needs): help still opens on `?`, and SIGTERM still

@@ -23,6 +23,7 @@ mod memory;
 mod recorder;
 mod review;
 mod run_checkpoint;
+mod screens;
 mod screens_app;
 mod screens_gentle;
 mod screens_player;
