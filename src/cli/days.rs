@@ -320,7 +320,7 @@ fn cells(w: &Window) -> [String; 8] {
         w.migraine_days.to_string(),
         w.acute_med_days.to_string(),
         w.sessions.to_string(),
-        format!("{:.1}", w.sessions_per_week),
+        days::per_week_cell(w.sessions_per_week),
         rate,
     ]
 }

@@ -11,6 +11,7 @@ pub mod hook_facts;
 pub mod notice;
 pub mod nudge;
 pub mod remind;
+pub mod report;
 pub mod rules;
 pub mod run;
 pub mod session;

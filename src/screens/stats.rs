@@ -8,7 +8,7 @@
 //! window's width and drawn whole into an off-screen buffer; when it is taller than the
 //! window, ↑↓ move between its sections and only the visible rows are copied out.
 
-use crate::model::format::plural;
+use crate::model::format::{fmt_fixed, fmt_length_secs, plural};
 use std::time::Instant;
 
 use ratatui::Frame;
@@ -18,7 +18,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 
 use super::{Ctx, Nav, Route, Screen, Update, go, stay};
-use crate::core::days::{DaysSummary, NO_RATE, rate_cell};
+use crate::core::days::{DaysSummary, NO_RATE, per_week_cell, rate_cell};
 use crate::core::stats::{Period, Stats, heat_level};
 use crate::ui::theme::Theme;
 use crate::ui::{Binding, KeyHelp, also, described, fit, fit_right, help_only, key, lookup, row};
@@ -209,25 +209,25 @@ impl StatsView {
             let answered = format!("{}/28", win.answered);
             let row = if narrow {
                 format!(
-                    "{:<7}{:>6}{:>4}{:>4}{:>4}{:>5}{:>5.1}",
+                    "{:<7}{:>6}{:>4}{:>4}{:>4}{:>5}{:>5}",
                     win.end.strftime("%-d %b").to_string(),
                     answered,
                     win.headache_days,
                     win.migraine_days,
                     win.acute_med_days,
                     win.sessions,
-                    win.sessions_per_week
+                    per_week_cell(win.sessions_per_week)
                 )
             } else {
                 format!(
-                    "{:<11}{:>6}{:>6}{:>5}{:>5}{:>6}{:>6.1}",
+                    "{:<11}{:>6}{:>6}{:>5}{:>5}{:>6}{:>6}",
                     win.end.strftime("%a %-d %b").to_string(),
                     answered,
                     win.headache_days,
                     win.migraine_days,
                     win.acute_med_days,
                     win.sessions,
-                    win.sessions_per_week
+                    per_week_cell(win.sessions_per_week)
                 )
             };
             if wide {
@@ -341,7 +341,7 @@ impl StatsView {
         let name = a.iter().map(|a| a.area.chars().count()).max().unwrap_or(0);
         let fig = a
             .iter()
-            .map(|a| format!("{:.0}", a.minutes).len())
+            .map(|a| fmt_fixed(a.minutes, 0).len())
             .max()
             .unwrap_or(1);
         (name + fig + 10).max(18) as u16
@@ -425,7 +425,7 @@ impl StatsView {
         let mut second = vec![Span::styled(
             format!(
                 "{} · {} active day{}",
-                minutes_text(w.minutes),
+                fmt_length_secs(w.secs),
                 w.active_days,
                 plural(w.active_days)
             ),
@@ -564,7 +564,7 @@ impl StatsView {
         let mut active = Vec::new();
         let mut days = Vec::new();
         for (i, wk) in weeks.iter().enumerate() {
-            let v = format!("{:.0}", wk.minutes);
+            let v = fmt_fixed(wk.minutes, 0);
             values.push(Span::styled(
                 centred(v),
                 if i == last { t.accent } else { t.base },
@@ -614,7 +614,7 @@ impl StatsView {
         let name_w = name_w.min(w as usize / 2);
         let fig_w = areas
             .iter()
-            .map(|a| format!("{:.0}", a.minutes).len())
+            .map(|a| fmt_fixed(a.minutes, 0).len())
             .max()
             .unwrap_or(1);
         let room = (w as usize).saturating_sub(name_w + fig_w + 2).max(1);
@@ -631,7 +631,7 @@ impl StatsView {
                 Span::styled(fit(&a.area, name_w), t.base),
                 Span::raw(" "),
                 Span::styled(bar, t.done),
-                Span::styled(format!(" {:.0}", a.minutes), t.muted),
+                Span::styled(format!(" {}", fmt_fixed(a.minutes, 0)), t.muted),
             ]));
         }
         out
@@ -747,11 +747,6 @@ fn relief_height(routines: u16, w: u16) -> u16 {
         n if relief_one_line(w) => 1 + n,
         n => 1 + 2 * n,
     }
-}
-
-/// "18 min", "40 s": minutes as every length in words is written.
-fn minutes_text(m: f64) -> String {
-    crate::model::format::fmt_length_secs(m * 60.0)
 }
 
 impl Screen for StatsView {

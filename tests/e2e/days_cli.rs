@@ -379,7 +379,7 @@ fn no_text_of_the_4_week_view_claims_a_cause_a_correlation_or_a_percentage() {
     }
     for d in [Direction::Fewer, Direction::More, Direction::Same] {
         assert!(directions.contains(&format!("{d:?}")), "{directions:?}");
-        assert_honest("sentence", &days::sentence(d, 7, 5));
+        assert_honest("sentence", &days::sentence(d, 7.0, 5.0));
     }
 
     // And as the commands print them, with sessions in the history.
@@ -423,7 +423,7 @@ fn the_4_week_view_in_stats_and_report_from_the_commands() {
         "{stats}"
     );
     assert!(
-        stats.contains("Fewer headache days since you started (8 → 3 per 4 weeks)."),
+        stats.contains("Fewer headache days since you started (8.0 → 3.0 per 4 weeks)."),
         "{stats}"
     );
     assert!(stats.contains("you noted a triptan or other acute medicine on 10 days"));

@@ -190,11 +190,14 @@ fn the_comparison_needs_two_adequate_windows_on_each_side() {
     let ws = days::windows(&log, &BTreeMap::new(), today, 13);
     let start = ws[1].start;
     let c = days::comparison(&ws, start).expect("2 + 2 adequate windows");
-    assert_eq!((c.before, c.after, c.direction), (7, 5, Direction::Fewer));
+    assert_eq!(
+        (c.before, c.after, c.direction),
+        (7.0, 5.0, Direction::Fewer)
+    );
     assert_eq!((c.before_windows, c.after_windows), (2, 2));
     insta::assert_snapshot!("comparison_fewer", c.sentence);
-    insta::assert_snapshot!("comparison_more", days::sentence(Direction::More, 5, 7));
-    insta::assert_snapshot!("comparison_same", days::sentence(Direction::Same, 6, 6));
+    insta::assert_snapshot!("comparison_more", days::sentence(Direction::More, 5.0, 7.0));
+    insta::assert_snapshot!("comparison_same", days::sentence(Direction::Same, 6.0, 6.0));
 
     // Only one window before the start: no sentence at all.
     let one_before = windows_with(today, &[5, 5, 7]);
@@ -223,10 +226,27 @@ fn the_comparison_needs_two_adequate_windows_on_each_side() {
         days::comparison(&ws, start).unwrap().direction,
         Direction::More
     );
+    // 6.5 before and 6.0 after: half a day is no direction (it used to read "Fewer … (7 → 6)",
+    // a drop the figures, rounded once, do not carry).
     let same = windows_with(today, &[6, 6, 6, 7]);
     let ws = days::windows(&same, &BTreeMap::new(), today, 13);
     let c = days::comparison(&ws, start).unwrap();
-    assert_eq!((c.before, c.after, c.direction), (7, 6, Direction::Fewer));
+    assert_eq!(
+        (c.before, c.after, c.direction),
+        (6.5, 6.0, Direction::Same)
+    );
+    assert!(
+        c.sentence.contains("(6.5 → 6.0 per 4 weeks)"),
+        "{}",
+        c.sentence
+    );
+    // A whole day is: 7.0 → 6.0.
+    let fewer = windows_with(today, &[6, 6, 7, 7]);
+    let ws = days::windows(&fewer, &BTreeMap::new(), today, 13);
+    assert_eq!(
+        days::comparison(&ws, start).unwrap().direction,
+        Direction::Fewer
+    );
     let same = windows_with(today, &[6, 6, 6, 6]);
     let ws = days::windows(&same, &BTreeMap::new(), today, 13);
     assert_eq!(
@@ -252,7 +272,9 @@ fn the_summary_compares_against_the_first_session_unless_a_start_is_chosen() {
     );
     assert_eq!(s.windows[0].sessions, 1);
     assert_eq!(s.windows[1].sessions, 2);
-    assert_eq!(s.windows[0].sessions_per_week, 0.3);
+    // 1 session in 4 weeks: 0.25 a week, shown once rounded as 0.3.
+    assert_eq!(s.windows[0].sessions_per_week, 0.25);
+    assert_eq!(days::per_week_cell(s.windows[0].sessions_per_week), "0.3");
     assert_eq!(s.comparison.as_ref().unwrap().direction, Direction::Fewer);
     // A start the data cannot bear on either side: no comparison.
     let s = days::summarize(&log, &sessions, today, 4, Some(today));
