@@ -120,9 +120,9 @@ pub enum Command {
     },
     /// List the breathing patterns it knows
     Patterns,
-    /// Past sessions: the table newest first; CSV oldest first; JSONL as logged
+    /// Past sessions: the table newest first; CSV and JSONL oldest first
     #[command(
-        after_help = "Order: the table lists the newest session first. CSV lists them oldest first,\nin one order across every machine's log, so a spreadsheet can follow them in time.\nJSONL lists them as they were logged: each machine's log in turn, oldest first.\n\nExamples:\n  knotless history --since 30d\n  knotless history --routine neck-release --format csv > neck.csv\n  knotless history --since 2026-09-01 --until 2026-10-01"
+        after_help = "Order: the table lists the newest session first. CSV lists them oldest first\nin one order across every machine's log, so a spreadsheet can follow them in time.\nJSONL lists them as they were logged: each machine's log in turn, oldest first.\n\nExamples:\n  knotless history --since 30d\n  knotless history --routine neck-release --format csv > neck.csv\n  knotless history --since 2026-09-01 --until 2026-10-01"
     )]
     History {
         /// Only sessions after this: 30d, 2w, 2026-11-01, '3 days ago'

@@ -12,6 +12,7 @@ mod app_own_routines;
 mod content;
 mod cues;
 mod days;
+mod figures_agree;
 mod front_ends;
 mod history;
 mod hooks;

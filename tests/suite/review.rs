@@ -562,7 +562,8 @@ fn the_report_says_what_was_logged() {
 }
 
 /// The not-medical-advice line names what the report does not do.
-const NOT_ADVICE_LOWER: &str = "self-care only, not medical advice: knotless does not diagnose, treat or prevent any condition.";
+const NOT_ADVICE_LOWER: &str =
+    "self-care only, not medical advice: knotless does not diagnose or treat any condition.";
 
 proptest::proptest! {
     #[test]

@@ -28,8 +28,8 @@ averaged over the sessions that have both ratings (n). These are self-reports, n
 measurements, and a change after a session does not show what caused it.";
 
 /// The not-medical-advice line.
-pub const NOT_ADVICE: &str = "Self-care only, not medical advice: knotless does not diagnose, \
-treat or prevent any condition.";
+pub const NOT_ADVICE: &str = "Self-care only, not medical advice: knotless does not diagnose \
+or treat any condition.";
 
 /// How the 4-week windows count.
 pub const WINDOWS_EXPLAINED: &str = "Counts are of answered days. A rate per 28 days is given \
