@@ -7,6 +7,7 @@ use std::time::Instant;
 use knotless::app::{App, Init, Route};
 
 pub mod draw;
+pub mod report_year;
 pub use draw::{buffer_text, draw};
 use knotless::library::Library;
 use knotless::model::config::ThemeName;

@@ -55,6 +55,7 @@ mod nudge;
 mod own_routines;
 mod package;
 mod remind;
+mod report_html;
 mod sound;
 mod state_folder;
 mod stats_period;

@@ -39,7 +39,7 @@ p{margin:0 0 1.2mm}
 .note{border-left:2pt solid #000;padding-left:2mm}
 table{border-collapse:collapse;width:100%;table-layout:fixed;font-size:8pt}
 th,td{padding:0.4mm 1mm;border-bottom:0.3pt solid #999;text-align:right;overflow:hidden;white-space:nowrap;text-overflow:ellipsis}
-th{font-weight:bold;border-bottom:0.6pt solid #000;white-space:normal;vertical-align:bottom}
+th{font-weight:bold;font-size:7pt;border-bottom:0.6pt solid #000;white-space:normal;overflow-wrap:anywhere;text-overflow:clip;vertical-align:bottom}
 th.l,td.l{text-align:left}
 .charts{display:flex;gap:3mm}
 .charts figure{flex:1;margin:0}
@@ -50,10 +50,11 @@ svg .ans{fill:#fff;stroke:#000;stroke-width:0.5;stroke-dasharray:1.5 1}
 svg .bar{fill:#333}
 svg .grid{stroke:#bbb;stroke-width:0.3}
 .months{display:flex;flex-wrap:wrap;gap:2mm 3mm}
-.month{width:28mm;break-inside:avoid}
+.months{gap:2mm 2mm}
+.month{width:29mm;break-inside:avoid}
 .month table{font-size:6.5pt;table-layout:fixed}
 .month caption{font-size:7pt;font-weight:bold;text-align:left}
-.month td,.month th{padding:0;height:3.6mm;text-align:center;border:0.3pt solid #fff;font-weight:normal}
+.month td,.month th{padding:0;height:3.6mm;text-align:center;border:0.3pt solid #fff;font-weight:normal;overflow:visible;text-overflow:clip;letter-spacing:-0.2pt}
 .month th{border-bottom:0.3pt solid #000;height:3mm}
 td.n{border:0.3pt solid #777}
 td.h{background:#bbb;border:0.3pt solid #777}
@@ -64,7 +65,7 @@ td.m.s{box-shadow:inset 0 -0.8mm 0 #999}
 .key span{display:inline-block;min-width:3.6mm;text-align:center;margin:0 0.5mm 0 2mm}
 .two{display:flex;gap:5mm}
 .two>div{flex:1;min-width:0}
-.clip{display:-webkit-box;-webkit-line-clamp:2;-webkit-box-orient:vertical;overflow:hidden}
+.clip{display:-webkit-box;-webkit-line-clamp:2;-webkit-box-orient:vertical;overflow:hidden;white-space:normal;overflow-wrap:anywhere}
 section{break-inside:avoid-page}
 @page{margin:10mm}
 @media print{body{margin:0 auto;padding:0}}
@@ -248,7 +249,10 @@ fn chart(title: &str, shown: &[&Window], count: fn(&Window) -> u32) -> String {
 
 fn window_table(h: &mut String, shown: &[&Window], all: usize) {
     h.push_str(
-        "<table>\n<thead><tr><th class=\"l\">4 weeks to</th><th>answered</th>\
+        "<table>\n<colgroup><col style=\"width:18%\"><col style=\"width:10%\">\
+         <col style=\"width:10%\"><col style=\"width:10%\"><col style=\"width:9%\">\
+         <col style=\"width:13%\"><col style=\"width:19%\"><col style=\"width:11%\">\
+         </colgroup>\n<thead><tr><th class=\"l\">4 weeks to</th><th>answered</th>\
          <th>headache days</th><th>migraine days</th><th>acute-med days</th>\
          <th>simple · triptan · other</th><th>per 28 days: headache · migraine · meds</th>\
          <th>self-care sessions</th></tr></thead>\n<tbody>\n",
@@ -376,7 +380,10 @@ fn self_care(h: &mut String, r: &Report) {
         return;
     }
     h.push_str(
-        "<table>\n<thead><tr><th class=\"l\" style=\"width:38%\">Routine</th>\
+        "<table>\n<colgroup><col style=\"width:35%\"><col style=\"width:12%\">\
+         <col style=\"width:9%\"><col style=\"width:12%\"><col style=\"width:9%\">\
+         <col style=\"width:8%\"><col style=\"width:15%\"></colgroup>\n\
+         <thead><tr><th class=\"l\">Routine</th>\
          <th class=\"l\">Area</th><th>sessions</th><th>minutes</th><th>head pain before</th>\
          <th>after</th><th>change (n)</th></tr></thead>\n<tbody>\n",
     );
@@ -384,8 +391,8 @@ fn self_care(h: &mut String, r: &Report) {
         let [b, a, c] = pain_cells(&row.pain);
         let _ = writeln!(
             h,
-            "<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td>\
-             <td>{b}</td><td>{a}</td><td>{c}</td></tr>",
+            "<tr><td class=\"l\"><div class=\"clip\">{}</div></td><td class=\"l\">{}</td>\
+             <td>{}</td><td>{}</td><td>{b}</td><td>{a}</td><td>{c}</td></tr>",
             esc(&row.title),
             esc(&row.area),
             row.sessions,
