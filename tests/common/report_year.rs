@@ -71,7 +71,7 @@ pub fn sessions(today: Date, tz: &TimeZone) -> Vec<SessionRecord> {
                 routine,
                 420.0 + (i % 9) as f64 * 60.5,
             );
-            if i % 3 != 0 {
+            if !i.is_multiple_of(3) {
                 r.pain_before = Some(3 + (i % 5) as u8);
                 r.pain_after = Some(1 + (i % 4) as u8);
             }
@@ -138,7 +138,7 @@ pub fn answers(today: Date, tz: &TimeZone) -> Vec<DayAnswer> {
             v: 1,
             date,
             headache: has,
-            migraine: has && i % 3 == 0,
+            migraine: has && i.is_multiple_of(3),
             worst: has.then(|| [Intensity::Mild, Intensity::Moderate, Intensity::Severe][i % 3]),
             meds,
             answered_at: Stamp::new(answered_at, tz),

@@ -171,19 +171,22 @@ fn headache(h: &mut String, r: &Report, hd: &Headache) {
     calendar(h, &hd.calendar);
 }
 
+/// Which count of a window a chart shows.
+type Count = fn(&Window) -> u32;
+
 /// Three small charts, one per count, each window's bar over an outline of its answered
 /// days (so a thinly answered window looks thin), oldest window on the left.
 fn charts(h: &mut String, shown: &[&Window]) {
     h.push_str("<div class=\"charts\">\n");
-    let measures: [(&str, fn(&Window) -> u32); 3] = [
+    let measures: [(&str, Count); 3] = [
         ("Headache days", |w| w.headache_days),
         ("Migraine days", |w| w.migraine_days),
         ("Acute-medication days", |w| w.acute_med_days),
     ];
     for (title, count) in measures {
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<figure><figcaption>{title} per 4 weeks</figcaption>{}</figure>\n",
+            "<figure><figcaption>{title} per 4 weeks</figcaption>{}</figure>",
             chart(title, shown, count)
         );
     }
@@ -194,7 +197,7 @@ fn charts(h: &mut String, shown: &[&Window]) {
 }
 
 /// One chart as inline SVG: a y axis of 0–28 days, a bar per window.
-fn chart(title: &str, shown: &[&Window], count: fn(&Window) -> u32) -> String {
+fn chart(title: &str, shown: &[&Window], count: Count) -> String {
     const LEFT: f64 = 16.0;
     const TOP: f64 = 6.0;
     const PLOT_W: f64 = 180.0;
@@ -233,7 +236,7 @@ fn chart(title: &str, shown: &[&Window], count: fn(&Window) -> u32) -> String {
             y(f64::from(n)) - 1.5
         );
         // The newest window is always labelled, then every few to its left.
-        if (shown.len() - 1 - i) % label_every == 0 {
+        if (shown.len() - 1 - i).is_multiple_of(label_every) {
             let _ = write!(
                 s,
                 "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
