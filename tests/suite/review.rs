@@ -158,6 +158,47 @@ fn csv_quotes_what_needs_quoting_and_round_trips() {
     assert_eq!(a.get(5).unwrap(), "routine");
 }
 
+/// Two machines' files, read one after the other: the CSV is one order, oldest first.
+#[test]
+fn csv_is_oldest_first_across_every_machines_file() {
+    let data = tempfile::tempdir().unwrap();
+    let write = |machine: &str, records: &[SessionRecord]| {
+        let lines: String = records
+            .iter()
+            .map(|r| serde_json::to_string(r).unwrap() + "\n")
+            .collect();
+        std::fs::write(data.path().join(format!("history-{machine}.jsonl")), lines).unwrap();
+    };
+    let at = |id: &str, day: u8| {
+        rec(
+            id,
+            &format!("2026-11-{day:02}T08:00:00+01:00"),
+            "neck",
+            "neck",
+            300.0,
+        )
+    };
+    write("laptop", &[at("l1", 3), at("l2", 10), at("l3", 20)]);
+    write("desktop", &[at("d1", 1), at("d2", 12), at("d3", 21)]);
+    let loaded =
+        knotless::store::history::load(data.path(), knotless::store::history::Detail::NoSteps)
+            .unwrap()
+            .records;
+    let read: Vec<&str> = loaded.iter().map(|r| r.id.as_str()).collect();
+    assert_ne!(
+        read,
+        ["d1", "l1", "l2", "d2", "l3", "d3"],
+        "read file by file"
+    );
+    let out = text(|w| review::write_csv(w, &loaded, &berlin()));
+    let ids: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(ids, ["d1", "l1", "l2", "d2", "l3", "d3"], "{out}");
+}
+
 #[test]
 fn jsonl_is_the_merged_records_one_per_line() {
     let records = sample();
