@@ -6,6 +6,7 @@ use std::time::Instant;
 use crate::app::session::{self, What};
 use crate::app::{App, Route, Screen};
 use crate::core::days::STATS_WINDOWS;
+use crate::core::period::Period;
 use crate::core::run::Run;
 use crate::core::stats::{StatsBuilder, StatsOptions};
 use crate::screens::{before, breathe, finish, first_run, history, home, player, stats};
@@ -51,19 +52,7 @@ impl App {
                 let problem = self.s.perform.store.save_problem(&record.id);
                 Box::new(finish::Finish::new(*record, problem, &self.s.ctx(&wall)))
             }
-            Route::History => {
-                let mut screen = history::History::new(&self.s.ctx(&wall));
-                let (skipped, problem) = match self.s.paths.data.as_deref() {
-                    Some(dir) => {
-                        match store::for_each(dir, store::Detail::NoSteps, |r| screen.add(&r)) {
-                            Ok(w) => (store::unreadable_lines(&w), None),
-                            Err(e) => (Vec::new(), Some(e.to_string())),
-                        }
-                    }
-                    None => (Vec::new(), None),
-                };
-                Box::new(screen.loaded(skipped, problem))
-            }
+            Route::History { period } => Box::new(self.history(period, &wall)),
             Route::SessionDetail(id) => {
                 let dir = self.s.paths.data.as_deref().ok_or("no data directory")?;
                 match store::find(dir, &id).map_err(|e| e.to_string())? {
@@ -73,30 +62,43 @@ impl App {
                     None => return Err("That session is no longer in the history file.".into()),
                 }
             }
-            Route::Stats { period } => {
-                let ctx = self.s.ctx(&wall);
-                let opts = StatsOptions::for_period(ctx.settings.weekly_goal, period, ctx.now);
-                let empty = || StatsBuilder::new(ctx.now, opts.clone()).finish();
-                // The same query as `knotless stats`: the two always agree.
-                let (stats, read, days) = match self.s.paths.data.as_deref() {
-                    Some(dir) => {
-                        match figures::stats(dir, ctx.now, opts.clone(), STATS_WINDOWS, None) {
-                            Ok(f) => (
-                                f.stats,
-                                Some(Ok(store::unreadable_lines(&f.warnings))),
-                                f.four_weeks,
-                            ),
-                            Err(e) => (empty(), Some(Err(e.to_string())), None),
-                        }
-                    }
-                    None => (empty(), None, None),
-                };
-                let screen = stats::StatsView::new(stats, read, &ctx)
-                    .with_period(period)
-                    .with_days(days);
-                Box::new(screen)
-            }
+            Route::Stats { period } => Box::new(self.stats(period, &wall)),
         })
+    }
+
+    /// The history over `period`, read without steps (the detail view reads one session
+    /// in full).
+    fn history(&self, period: Period, wall: &jiff::Zoned) -> history::History {
+        let mut screen = history::History::new(period, &self.s.ctx(wall));
+        let (skipped, problem) = match self.s.paths.data.as_deref() {
+            Some(dir) => match store::for_each(dir, store::Detail::NoSteps, |r| screen.add(&r)) {
+                Ok(w) => (store::unreadable_lines(&w), None),
+                Err(e) => (Vec::new(), Some(e.to_string())),
+            },
+            None => (Vec::new(), None),
+        };
+        screen.loaded(skipped, problem)
+    }
+
+    /// The stats for `period`, by the same query as `knotless stats`: the two always agree.
+    fn stats(&self, period: Period, wall: &jiff::Zoned) -> stats::StatsView {
+        let ctx = self.s.ctx(wall);
+        let opts = StatsOptions::for_period(ctx.settings.weekly_goal, period, ctx.now);
+        let empty = || StatsBuilder::new(ctx.now, opts.clone()).finish();
+        let (stats, read, days) = match self.s.paths.data.as_deref() {
+            Some(dir) => match figures::stats(dir, ctx.now, opts.clone(), STATS_WINDOWS, None) {
+                Ok(f) => (
+                    f.stats,
+                    Some(Ok(store::unreadable_lines(&f.warnings))),
+                    f.four_weeks,
+                ),
+                Err(e) => (empty(), Some(Err(e.to_string())), None),
+            },
+            None => (empty(), None, None),
+        };
+        stats::StatsView::new(stats, read, &ctx)
+            .with_period(period)
+            .with_days(days)
     }
 
     /// Starts a session now, as plain mode does (`session::start`), and shows what that

@@ -96,6 +96,8 @@ pub fn run(app: App, warm_up: fn(&mut App)) -> io::Result<()> {
         hook(info);
     }));
     let result = event_loop(&mut term, &app, warm_up);
+    // Nothing of ours plays on once the terminal is given back.
+    lock(&app).stop_sound();
     restore_terminal();
     result
 }
@@ -105,69 +107,14 @@ fn event_loop(
     app: &Mutex<App>,
     warm_up: fn(&mut App),
 ) -> io::Result<()> {
-    let mut dirty = true;
-    let mut warmed = false;
-    // The history is read on its own thread, never under the app's lock: the signal thread
-    // needs that lock to save and exit, and keys must be answered while a long (or slow)
-    // history is read.
-    let mut reading: Option<mpsc::Receiver<summary::Figures>> = None;
+    let mut turns = Turns {
+        dirty: true,
+        warmed: false,
+        reading: None,
+    };
     loop {
-        let timeout = {
-            let mut a = lock(app);
-            if let Some(rx) = &reading {
-                match rx.try_recv() {
-                    Ok(figures) => {
-                        a.apply_summary(figures);
-                        reading = None;
-                        dirty = true;
-                    }
-                    Err(mpsc::TryRecvError::Empty) => {}
-                    Err(mpsc::TryRecvError::Disconnected) => reading = None,
-                }
-            }
-            let now = Instant::now();
-            if a.deadline(now).is_some_and(|d| d <= now) {
-                a.tick(now);
-                dirty = true;
-            }
-            if a.should_quit() {
-                return Ok(());
-            }
-            if dirty {
-                let size = term.size()?;
-                a.layout(
-                    ratatui::layout::Rect::new(0, 0, size.width, size.height),
-                    now,
-                );
-                term.draw(|f| a.render(f, now))?;
-                dirty = false;
-            }
-            if a.take_bell() {
-                let mut out = io::stdout();
-                let _ = out.write_all(b"\x07").and_then(|_| out.flush());
-            }
-            if a.take_history_change() || !warmed {
-                warmed = true;
-                warm_up(&mut a);
-                let req = a.summary_request();
-                let (tx, rx) = mpsc::channel();
-                std::thread::Builder::new()
-                    .name("history".into())
-                    .spawn(move || {
-                        let _ = tx.send(summary::read(req));
-                    })?;
-                reading = Some(rx);
-            }
-            let wait = a
-                .deadline(Instant::now())
-                .map(|d| d.saturating_duration_since(Instant::now()))
-                .unwrap_or(IDLE);
-            // Look for the figures now and then while they are being read.
-            if reading.is_some() {
-                wait.min(READ_POLL)
-            } else {
-                wait
-            }
+        let Some(timeout) = turns.turn(term, &mut lock(app), warm_up)? else {
+            return Ok(());
         };
         let ready = match event::poll(timeout) {
             Ok(r) => r,
@@ -176,43 +123,134 @@ fn event_loop(
         let now = Instant::now();
         if !ready {
             lock(app).tick(now);
-            dirty = true;
+            turns.dirty = true;
             continue;
         }
         let ev = match event::read() {
             Ok(ev) => ev,
             Err(e) => return stop_on(app, e),
         };
-        match ev {
-            Event::Key(k)
-                if k.kind == KeyEventKind::Press
-                    && k.modifiers.contains(KeyModifiers::CONTROL)
-                    && k.code == KeyCode::Char('z') =>
-            {
-                suspend(term, app)?;
-                dirty = true;
-            }
-            Event::Key(k) => {
-                let edit = {
-                    let mut a = lock(app);
-                    a.handle_key(k, now);
-                    a.take_edit_request()
-                };
-                if let Some(query) = edit {
-                    edit_in_terminal(term, app, &query)?;
-                }
-                dirty = true;
-            }
-            Event::FocusGained => {
-                // Back from another window, where a routine file may have been changed.
-                dirty |= lock(app).focus_gained(now);
-            }
-            Event::Resize(..) => {
-                term.autoresize()?;
-                dirty = true;
-            }
-            _ => {}
+        turns.dirty |= handle_event(term, app, ev, now)?;
+    }
+}
+
+/// What the event loop keeps from one turn to the next.
+struct Turns {
+    /// Something visible changed since the last frame.
+    dirty: bool,
+    /// The first read of the history has been started.
+    warmed: bool,
+    /// The history is read on its own thread, never under the app's lock: the signal
+    /// thread needs that lock to save and exit, and keys must be answered while a long
+    /// (or slow) history is read.
+    reading: Option<mpsc::Receiver<summary::Figures>>,
+}
+
+impl Turns {
+    /// One turn under the app's lock: take in figures that arrived, wake what is due,
+    /// draw when something changed, ring, and start reading the history when it is stale.
+    /// Returns how long to wait for input, or `None` to quit.
+    fn turn(
+        &mut self,
+        term: &mut ratatui::DefaultTerminal,
+        a: &mut App,
+        warm_up: fn(&mut App),
+    ) -> io::Result<Option<Duration>> {
+        self.take_figures(a);
+        let now = Instant::now();
+        if a.deadline(now).is_some_and(|d| d <= now) {
+            a.tick(now);
+            self.dirty = true;
         }
+        if a.should_quit() {
+            return Ok(None);
+        }
+        if self.dirty {
+            let size = term.size()?;
+            a.layout(
+                ratatui::layout::Rect::new(0, 0, size.width, size.height),
+                now,
+            );
+            term.draw(|f| a.render(f, now))?;
+            self.dirty = false;
+        }
+        if a.take_bell() {
+            let mut out = io::stdout();
+            let _ = out.write_all(b"\x07").and_then(|_| out.flush());
+        }
+        if a.take_history_change() || !self.warmed {
+            self.warmed = true;
+            warm_up(a);
+            let req = a.summary_request();
+            let (tx, rx) = mpsc::channel();
+            std::thread::Builder::new()
+                .name("history".into())
+                .spawn(move || {
+                    let _ = tx.send(summary::read(req));
+                })?;
+            self.reading = Some(rx);
+        }
+        let wait = a
+            .deadline(Instant::now())
+            .map(|d| d.saturating_duration_since(Instant::now()))
+            .unwrap_or(IDLE);
+        // Look for the figures now and then while they are being read.
+        Ok(Some(if self.reading.is_some() {
+            wait.min(READ_POLL)
+        } else {
+            wait
+        }))
+    }
+
+    /// The history's figures, if they have arrived.
+    fn take_figures(&mut self, a: &mut App) {
+        let Some(rx) = &self.reading else { return };
+        match rx.try_recv() {
+            Ok(figures) => {
+                a.apply_summary(figures);
+                self.reading = None;
+                self.dirty = true;
+            }
+            Err(mpsc::TryRecvError::Empty) => {}
+            Err(mpsc::TryRecvError::Disconnected) => self.reading = None,
+        }
+    }
+}
+
+/// A key, a focus change or a resize; true when the screen must be drawn again.
+fn handle_event(
+    term: &mut ratatui::DefaultTerminal,
+    app: &Mutex<App>,
+    ev: Event,
+    now: Instant,
+) -> io::Result<bool> {
+    match ev {
+        Event::Key(k)
+            if k.kind == KeyEventKind::Press
+                && k.modifiers.contains(KeyModifiers::CONTROL)
+                && k.code == KeyCode::Char('z') =>
+        {
+            suspend(term, app)?;
+            Ok(true)
+        }
+        Event::Key(k) => {
+            let edit = {
+                let mut a = lock(app);
+                a.handle_key(k, now);
+                a.take_edit_request()
+            };
+            if let Some(query) = edit {
+                edit_in_terminal(term, app, &query)?;
+            }
+            Ok(true)
+        }
+        // Back from another window, where a routine file may have been changed.
+        Event::FocusGained => Ok(lock(app).focus_gained(now)),
+        Event::Resize(..) => {
+            term.autoresize()?;
+            Ok(true)
+        }
+        _ => Ok(false),
     }
 }
 
@@ -274,7 +312,13 @@ fn take_terminal(term: &mut ratatui::DefaultTerminal) -> io::Result<()> {
 
 /// Ctrl-Z: pause, give the terminal back, stop the process; on `fg`, take it again.
 fn suspend(term: &mut ratatui::DefaultTerminal, app: &Mutex<App>) -> io::Result<()> {
-    lock(app).suspend(Instant::now());
+    {
+        let mut a = lock(app);
+        let now = Instant::now();
+        a.suspend(now);
+        // Stopped, the app could not stop a sound that goes on playing.
+        a.silence(now);
+    }
     restore_terminal();
     let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
     // Execution continues here after SIGCONT.

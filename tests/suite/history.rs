@@ -356,13 +356,9 @@ fn many_threads_appending_at_once_lose_nothing() {
     assert_eq!(text.lines().count(), 800);
 }
 
-/// Not a test on its own: the body of each child process in
-/// `processes_appending_at_once_lose_nothing`.
-#[test]
-fn child_appender() {
-    let Ok(dir) = std::env::var("KNOTLESS_TEST_APPEND_DIR") else {
-        return;
-    };
+/// What each child process of `processes_appending_at_once_lose_nothing` does: the test
+/// runs itself again in four processes with the folder in its environment.
+fn append_as_a_child(dir: &str) {
     let tag = std::env::var("KNOTLESS_TEST_TAG").unwrap();
     for i in 0..150 {
         let mut r = rec(&format!("{tag}-{i}"), T1, "neck", "neck", 60.0);
@@ -386,11 +382,14 @@ fn child(test: &str) -> Command {
 
 #[test]
 fn processes_appending_at_once_lose_nothing() {
+    if let Ok(dir) = std::env::var("KNOTLESS_TEST_APPEND_DIR") {
+        return append_as_a_child(&dir);
+    }
     let _alone = common::alone();
     let (_tmp, data) = data_dir();
     let children: Vec<_> = (0..4)
         .map(|n| {
-            child("child_appender")
+            child("processes_appending_at_once_lose_nothing")
                 .env("KNOTLESS_TEST_APPEND_DIR", &data)
                 .env("KNOTLESS_TEST_TAG", format!("p{n}"))
                 .spawn()
@@ -617,13 +616,9 @@ fn a_second_begin_for_the_same_id_is_refused_while_the_first_lives() {
     ));
 }
 
-/// Not a test on its own: the body of the child process in
-/// `a_killed_process_is_recovered_but_a_live_one_is_not`.
-#[test]
-fn child_session_holder() {
-    let Ok(dir) = std::env::var("KNOTLESS_TEST_HOLD_DIR") else {
-        return;
-    };
+/// What the child process of `a_killed_process_is_recovered_but_a_live_one_is_not` does: the
+/// test runs itself again with the folder in its environment, and this holds a session.
+fn hold_a_session_as_a_child(dir: &str) {
     let data = PathBuf::from(dir);
     let mut r = running("held");
     let mut progress = InProgress::begin(&state(&data), &data, &r).unwrap();
@@ -636,6 +631,9 @@ fn child_session_holder() {
 
 #[test]
 fn a_killed_process_is_recovered_but_a_live_one_is_not() {
+    if let Ok(dir) = std::env::var("KNOTLESS_TEST_HOLD_DIR") {
+        return hold_a_session_as_a_child(&dir);
+    }
     let _alone = common::alone();
     let (_tmp, data) = data_dir();
     fs::create_dir_all(&data).unwrap();
@@ -648,7 +646,7 @@ fn a_killed_process_is_recovered_but_a_live_one_is_not() {
         }
     }
     let mut holder = KillOnDrop(
-        child("child_session_holder")
+        child("a_killed_process_is_recovered_but_a_live_one_is_not")
             .env("KNOTLESS_TEST_HOLD_DIR", &data)
             .spawn()
             .unwrap(),
@@ -711,7 +709,7 @@ fn a_read_only_data_directory_gives_a_clear_message() {
 }
 
 /// A history file that refuses the final line — a link to /dev/full (works even as root;
-/// since issue 10 a device is never written to at all, so the refusal comes before the
+/// a device is never written to at all, so the refusal comes before the
 /// "no space" /dev/full would give; a real full disk is `tests/e2e/hostile_cli.rs`): the
 /// session stays in its in-progress file, marked final, and is logged with its real outcome
 /// once the history can be written again.
@@ -903,7 +901,7 @@ proptest! {
     }
 }
 
-/// Issue 11 item 3: a session stopped in the count-in (0 s active) or a second or two in
+/// A session stopped in the count-in (0 s active) or a second or two in
 /// stays in the log, but no figure counts it: not the weekly goal, not "last done", not a
 /// routine's count, not the head-pain averages, not the 4-week session days.
 #[test]
