@@ -95,6 +95,20 @@ impl Window {
             .then(|| f64::from(count) * WINDOW_DAYS as f64 / f64::from(self.answered))
     }
 
+    /// The three rates per 28 days as every table writes them ("11 · 2 · 4"), or
+    /// [`NO_RATE`] for a window with too few answered days.
+    pub fn rates_cell(&self) -> String {
+        if !self.adequate() {
+            return NO_RATE.to_string();
+        }
+        format!(
+            "{} · {} · {}",
+            rate_cell(self.headache_rate),
+            rate_cell(self.migraine_rate),
+            rate_cell(self.acute_med_rate)
+        )
+    }
+
     /// The kinds of acute medicine taken on some day of the window (simple, triptan,
     /// other).
     pub fn med_kinds(&self) -> u32 {

@@ -18,7 +18,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 
 use super::{Ctx, Nav, Route, Screen, Update, go, stay};
-use crate::core::days::{DaysSummary, NO_RATE, Window, per_week_cell, rate_cell};
+use crate::core::days::{DaysSummary, Window, per_week_cell};
 use crate::core::period::Period;
 use crate::core::stats::{Stats, heat_level};
 use crate::model::format::{fit, fit_right, fmt_fixed, fmt_length_secs, pad, pad_left, width};
@@ -730,16 +730,7 @@ impl DaysShape {
 
     /// A window's counts, with its rates beside them (wide) or on a line below.
     fn window_lines(&self, win: &Window, w: usize, t: &Theme) -> Vec<Line<'static>> {
-        let rate = if win.adequate() {
-            format!(
-                "{} · {} · {}",
-                rate_cell(win.headache_rate),
-                rate_cell(win.migraine_rate),
-                rate_cell(win.acute_med_rate)
-            )
-        } else {
-            NO_RATE.to_string()
-        };
+        let rate = win.rates_cell();
         let date = win
             .end
             .strftime(if self.narrow { "%-d %b" } else { "%a %-d %b" })

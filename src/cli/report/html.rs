@@ -14,7 +14,7 @@ use super::{
     ABOUT, NOT_ADVICE, ROUNDING, WINDOWS_EXPLAINED, day, day_time, days_text, intensity_text,
     meds_text, pain_cells, per_week_text, period_note, period_text, self_care_text,
 };
-use crate::core::days::{NO_RATE, Window, rate_cell};
+use crate::core::days::Window;
 use crate::core::report::{DayMark, Headache, Month, Report};
 use crate::model::format::{fmt_length_secs, plural};
 
@@ -261,16 +261,7 @@ fn window_table(h: &mut String, shown: &[&Window], all: usize) {
          <th>self-care sessions</th></tr></thead>\n<tbody>\n",
     );
     for w in shown {
-        let rate = if w.adequate() {
-            format!(
-                "{} · {} · {}",
-                rate_cell(w.headache_rate),
-                rate_cell(w.migraine_rate),
-                rate_cell(w.acute_med_rate)
-            )
-        } else {
-            NO_RATE.to_string()
-        };
+        let rate = w.rates_cell();
         let _ = writeln!(
             h,
             "<tr><td class=\"l\">{}</td><td>{}/28</td><td>{}</td><td>{}</td><td>{}</td>\

@@ -7,7 +7,7 @@ use super::{
     meds_text, pain_cells, per_week_text, period_note, period_text, self_care_text,
 };
 use crate::cli::review::fmt_pain;
-use crate::core::days::{Window, per_week_cell, rate_cell};
+use crate::core::days::{Window, per_week_cell};
 use crate::core::report::{DayMark, Headache, Month, Report, TrendBy};
 use crate::model::format::{fmt_fixed, fmt_length_secs};
 
@@ -89,16 +89,7 @@ acute-med days | sessions | a week | per 28 days (headache · migraine · meds) 
 (simple · triptan · other) |";
 
 fn window_row(w: &Window) -> String {
-    let rate = if w.adequate() {
-        format!(
-            "{} · {} · {}",
-            rate_cell(w.headache_rate),
-            rate_cell(w.migraine_rate),
-            rate_cell(w.acute_med_rate)
-        )
-    } else {
-        crate::core::days::NO_RATE.to_string()
-    };
+    let rate = w.rates_cell();
     format!(
         "| {} | {}/28 | {} | {} | {} | {} | {} | {rate} | {} · {} · {} |",
         day(w.end),

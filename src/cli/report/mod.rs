@@ -15,7 +15,7 @@ use jiff::Zoned;
 use jiff::civil::Date;
 
 use crate::cli::args::ReportFormat;
-use crate::cli::{Outcome, data_dir, days, stderr, warn_history};
+use crate::cli::{Outcome, data_dir, days};
 use crate::core::report::{Report, ReportOptions};
 use crate::core::stats::PainStats;
 use crate::model::format::{fmt_fixed, fmt_length_secs, plural};
@@ -50,14 +50,12 @@ pub fn run(
     let now = Zoned::now();
     let f = crate::store::figures::report(data_dir(paths)?, &now, options)
         .map_err(|e| e.to_string())?;
-    warn_history(&f.warnings);
-    days::warn_days(&f.day_warnings);
-    if let Some(p) = &f.day_problem {
-        let _ = writeln!(
-            stderr(),
-            "warning: the day log could not be read ({p}); the headache days are left out"
-        );
-    }
+    days::warn_read(
+        &f.warnings,
+        &f.day_warnings,
+        f.day_problem.as_deref(),
+        "the headache days",
+    );
     write(out, &f.report, format)?;
     Ok(ExitCode::SUCCESS)
 }
