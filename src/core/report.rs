@@ -1,7 +1,7 @@
 //! PURE: the summary for a doctor or therapist (`knotless report`), as one data model that
 //! the Markdown, HTML and JSON writers all render, so their figures agree by construction.
 //!
-//! The report covers one period and keeps to it: the self-care figures, the 4-week
+//! The report covers one period of whole local days and keeps to it: the self-care figures, the 4-week
 //! headache-day windows (only windows wholly inside it), the medication note, the
 //! comparison and the calendar all look at that period and nothing else. The period starts
 //! at `--since` (or at the first entry with `--since all`) — or later, at the first thing
@@ -273,18 +273,31 @@ pub struct ReportBuilder {
 
 impl ReportBuilder {
     pub fn new(now: &Zoned, options: ReportOptions) -> ReportBuilder {
-        let until = options
-            .until
-            .map_or(now.timestamp(), |u| u.min(now.timestamp()));
+        let tz = now.time_zone();
+        // A report is made of whole local days, so a day's sessions and its answer are
+        // always in it together: from the start of the day `since` falls on, to the end of
+        // the day before `until` (or now).
+        let since = options
+            .since
+            .map(|s| day_start(stats::local_date(s, tz), tz, s));
+        let until = options.until.map_or(now.timestamp(), |u| {
+            let last = stats::local_date(
+                u.checked_sub(jiff::SignedDuration::from_nanos(1))
+                    .unwrap_or(u),
+                tz,
+            );
+            let next = last.tomorrow().map_or(u, |d| day_start(d, tz, u));
+            next.min(now.timestamp())
+        });
         let stats_options = StatsOptions {
-            since: options.since,
+            since,
             until: Some(until),
             ..StatsOptions::new(0)
         };
         ReportBuilder {
-            tz: now.time_zone().clone(),
+            tz: tz.clone(),
             now: now.clone(),
-            since: options.since,
+            since,
             until,
             started: options.started,
             stats: StatsBuilder::new(now, stats_options),
@@ -393,6 +406,11 @@ impl ReportBuilder {
             notes: self.notes.finish(),
         }
     }
+}
+
+/// The first instant of `day` in `tz` (`or` where there is none).
+fn day_start(day: Date, tz: &TimeZone, or: Timestamp) -> Timestamp {
+    day.to_zoned(tz.clone()).map_or(or, |z| z.timestamp())
 }
 
 /// The period: from the day asked for, or the first entry when that is later (or when

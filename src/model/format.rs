@@ -442,9 +442,14 @@ pub mod json {
     use super::round_half_away;
     use serde::Serializer;
 
-    /// Whole numbers: minutes, days per 28 days.
+    /// Whole numbers: minutes, days per 28 days (as JSON integers).
     pub fn whole<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_f64(round_half_away(*x, 0))
+        let r = round_half_away(*x, 0);
+        if r.is_finite() && r.abs() < 9e15 {
+            s.serialize_i64(r as i64)
+        } else {
+            s.serialize_f64(r)
+        }
     }
 
     /// One decimal: head-pain averages and changes, sessions a week.

@@ -22,6 +22,7 @@ mod kept_aside;
 mod layers;
 mod memory;
 mod recorder;
+mod report;
 mod review;
 mod run_checkpoint;
 mod screens;
