@@ -154,8 +154,8 @@ fn calendar(out: &mut dyn Write, months: &[Month]) -> io::Result<()> {
     writeln!(out)?;
     writeln!(
         out,
-        "o no headache · H headache · M migraine · + acute medicine · · not answered; a blank \
-         day is outside the period."
+        "`o` no headache, `H` headache, `M` migraine, `+` acute medicine, `·` not answered; a \
+         blank day is outside the period."
     )?;
     writeln!(out)?;
     writeln!(out, "```text")?;
@@ -171,8 +171,11 @@ fn calendar(out: &mut dyn Write, months: &[Month]) -> io::Result<()> {
                 ""
             };
             line.push_str(&format!("{cell:>4}"));
+            // A week wholly outside the period is left out.
             if d.date.weekday() == jiff::civil::Weekday::Sunday {
-                writeln!(out, "{}", line.trim_end())?;
+                if !line.trim().is_empty() {
+                    writeln!(out, "{}", line.trim_end())?;
+                }
                 line.clear();
             }
         }
