@@ -403,6 +403,8 @@ pub enum ArgError {
     Area(String),
     #[error(transparent)]
     Days(#[from] crate::core::remind::DaysError),
+    #[error("{0}; or \"all\" for everything since your first entry")]
+    SinceOrAll(crate::core::when::WhenError),
 }
 
 /// `--date`: today, yesterday or YYYY-MM-DD, neither in the future nor before 2000 (a bad
@@ -469,11 +471,11 @@ fn when_arg(s: &str) -> Result<Timestamp, crate::core::when::WhenError> {
 }
 
 /// `report --since`: `all`, or any time `--since` takes.
-fn since_or_all(s: &str) -> Result<SinceArg, crate::core::when::WhenError> {
+fn since_or_all(s: &str) -> Result<SinceArg, ArgError> {
     if s.trim().eq_ignore_ascii_case("all") {
         return Ok(SinceArg::All);
     }
-    when_arg(s).map(SinceArg::At)
+    when_arg(s).map(SinceArg::At).map_err(ArgError::SinceOrAll)
 }
 
 /// `--until`: as `--since`, a bare date meaning the end of that day.
