@@ -13,6 +13,11 @@ use knotless::model::record::{Kind, Outcome, SessionRecord, Stamp, VERSION};
 
 /// A routine name that would run a script or break the page if it were not escaped.
 pub const HOSTILE_NAME: &str = "<script>alert(\"knotless\")</script> Neck & \"jaw\" <b>";
+/// A routine name and a note far longer than a page is wide, without a space to break at.
+pub fn overlong(what: &str, n: usize) -> String {
+    format!("{what} {}", "x".repeat(n))
+}
+
 /// A note that would close its paragraph and load an image from the network.
 pub const HOSTILE_NOTE: &str =
     "</p><img src=\"http://example.com/x.png\" onerror=\"alert(1)\">Tight & sore <i>left</i>";
@@ -60,10 +65,11 @@ pub fn sessions(today: Date, tz: &TimeZone) -> Vec<SessionRecord> {
         let day = today.checked_sub(back.days()).unwrap();
         let i = back as usize;
         if matches!(i % 7, 0 | 2 | 4 | 5) {
-            let routine = if i % 10 == 3 {
-                ("hostile", HOSTILE_NAME, "neck")
-            } else {
-                ROUTINES[i % ROUTINES.len()]
+            let long = overlong("Long", 400);
+            let routine = match i % 10 {
+                3 => ("hostile", HOSTILE_NAME, "neck"),
+                7 => ("long", long.as_str(), "scalp"),
+                _ => ROUTINES[i % ROUTINES.len()],
             };
             let mut r = record(
                 format!("self-{back:03}"),
@@ -81,6 +87,9 @@ pub fn sessions(today: Date, tz: &TimeZone) -> Vec<SessionRecord> {
             if back == 12 {
                 r.note = Some(HOSTILE_NOTE.into());
             }
+            if back == 5 {
+                r.note = Some(overlong("A long note", 3000));
+            }
             out.push(r);
         }
         if i % 30 == 3 {
@@ -91,6 +100,9 @@ pub fn sessions(today: Date, tz: &TimeZone) -> Vec<SessionRecord> {
                 3600.0,
             );
             r.kind = Kind::External;
+            if i % 90 == 3 {
+                r.title = overlong("Physiotherapist", 300);
+            }
             if i % 60 == 3 {
                 r.note = Some("Upper trapezius very tight".into());
             }

@@ -238,6 +238,11 @@ fn the_html_report_prints_on_two_pages_in_a_real_browser() {
         let (pages, page_size) = pdf_pages(&pdf);
         assert!(page_size.contains(size), "{paper}: {page_size}");
         assert!((1..=2).contains(&pages), "{paper}: {pages} pages");
+        let title = title_height(&pdf);
+        assert!(
+            title >= 15.0,
+            "{paper}: the page was shrunk to fit ({title} pt title)"
+        );
         let t = Command::new("pdftotext")
             .arg(&pdf)
             .arg("-")
@@ -286,6 +291,29 @@ fn the_html_report_prints_on_two_pages_in_a_real_browser() {
         Duration::from_secs(120),
     );
     assert!(shot.exists(), "no screenshot at {}", shot.display());
+}
+
+/// The height of the title's first word on the PDF's first page, in points: a page wider
+/// than the paper (a long word that would not wrap) is printed shrunk, and its title with it.
+fn title_height(pdf: &Path) -> f64 {
+    let out = Command::new("pdftotext")
+        .args(["-bbox", "-f", "1", "-l", "1"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let xml = text(&out.stdout);
+    let word = xml
+        .lines()
+        .find(|l| l.contains("<word") && l.contains(">Self-care<"))
+        .unwrap_or_else(|| panic!("no title in {xml}"));
+    let number = |key: &str| -> f64 {
+        let at = word.find(&format!("{key}=\"")).unwrap() + key.len() + 2;
+        word[at..at + word[at..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    number("yMax") - number("yMin")
 }
 
 /// What the printed page must say: the period, the figures the JSON report gives, and the

@@ -28,7 +28,7 @@ pub const SHOWN_NOTES: usize = 5;
 const STYLE: &str = "
 *{box-sizing:border-box}
 html{-webkit-print-color-adjust:exact;print-color-adjust:exact}
-body{font:9pt/1.35 sans-serif;color:#000;background:#fff;max-width:186mm;margin:6mm auto;padding:0 3mm}
+body{font:9pt/1.35 sans-serif;color:#000;background:#fff;max-width:186mm;margin:6mm auto;padding:0 3mm;overflow-wrap:anywhere}
 h1{font-size:14pt;margin:0 0 1mm}
 h2{font-size:11pt;margin:3mm 0 1mm;border-bottom:0.4pt solid #000}
 h3{font-size:9.5pt;margin:2mm 0 1mm}
@@ -424,7 +424,7 @@ fn professional_and_notes(h: &mut String, r: &Report) {
             .collect();
         let _ = writeln!(
             h,
-            "<p>{} session{}, {} in all ({}).</p>",
+            "<p class=\"clip\">{} session{}, {} in all ({}).</p>",
             p.sessions,
             plural(p.sessions),
             esc(&fmt_length_secs(p.secs)),
