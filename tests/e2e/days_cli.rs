@@ -14,7 +14,7 @@ use knotless::core::days::{self, Direction, SessionDays};
 use knotless::model::day::{DayAnswer, Meds};
 use serde_json::Value;
 
-use crate::{BIN, text};
+use crate::text;
 
 use crate::common::draw;
 
@@ -60,11 +60,10 @@ impl Machine {
     }
 
     fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(BIN);
+        let mut c = crate::common::knotless();
         c.args(args)
             .env("KNOTLESS_CONFIG_DIR", &self.config)
             .env("KNOTLESS_DATA_DIR", &self.data)
-            .env("XDG_STATE_HOME", crate::common::state_home())
             .env("KNOTLESS_MACHINE", self.id)
             .env_remove("NO_COLOR")
             .stdin(Stdio::null());

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use html5ever::tendril::TendrilSink;
 use serde_json::Value;
 
+use crate::common::at_home;
 use crate::common::report_year::{self, HOSTILE_NAME, HOSTILE_NOTE};
 use crate::{dirs, knotless, text};
 
@@ -139,9 +140,10 @@ fn run_bounded(cmd: &mut Command, limit: Duration) -> Option<std::process::Outpu
     }
 }
 
-/// Headless Chromium with a profile of its own that reaches nothing on the network.
+/// Headless Chromium with a profile of its own that reaches nothing on the network, at the
+/// tests' home.
 fn chromium(profile: &Path) -> Command {
-    let mut c = Command::new("chromium");
+    let mut c = at_home(Command::new("chromium"));
     c.args([
         "--headless",
         "--no-sandbox",
@@ -159,7 +161,7 @@ fn chromium(profile: &Path) -> Command {
 }
 
 fn tool_missing(tool: &str) -> bool {
-    Command::new(tool)
+    at_home(Command::new(tool))
         .arg("--version")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -169,7 +171,7 @@ fn tool_missing(tool: &str) -> bool {
 
 /// `pdfinfo`'s page count and page size line.
 fn pdf_pages(pdf: &Path) -> (u32, String) {
-    let info = Command::new("pdfinfo").arg(pdf).output().unwrap();
+    let info = at_home(Command::new("pdfinfo")).arg(pdf).output().unwrap();
     let info = text(&info.stdout);
     let line = |key: &str| {
         info.lines()
@@ -243,7 +245,7 @@ fn the_html_report_prints_on_two_pages_in_a_real_browser() {
             title >= 15.0,
             "{paper}: the page was shrunk to fit ({title} pt title)"
         );
-        let t = Command::new("pdftotext")
+        let t = at_home(Command::new("pdftotext"))
             .arg(&pdf)
             .arg("-")
             .output()
@@ -254,7 +256,7 @@ fn the_html_report_prints_on_two_pages_in_a_real_browser() {
 
     // The first page as a small PNG, and a screenshot of the page as a browser shows it.
     let a4 = keep.join("report-a4.pdf");
-    let png = Command::new("pdftoppm")
+    let png = at_home(Command::new("pdftoppm"))
         .args([
             "-png",
             "-gray",
@@ -296,7 +298,7 @@ fn the_html_report_prints_on_two_pages_in_a_real_browser() {
 /// The height of the title's first word on the PDF's first page, in points: a page wider
 /// than the paper (a long word that would not wrap) is printed shrunk, and its title with it.
 fn title_height(pdf: &Path) -> f64 {
-    let out = Command::new("pdftotext")
+    let out = at_home(Command::new("pdftotext"))
         .args(["-bbox", "-f", "1", "-l", "1"])
         .arg(pdf)
         .arg("-")
