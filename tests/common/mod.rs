@@ -9,6 +9,7 @@ use knotless::app::{App, Init, Route};
 
 pub mod ctx;
 pub mod draw;
+pub mod report_year;
 pub use draw::{buffer_text, draw};
 pub mod home;
 // Not every test binary starts programs.

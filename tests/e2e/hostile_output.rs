@@ -140,6 +140,8 @@ proptest! {
             vec!["stats"],
             vec!["stats", "--json"],
             vec!["report"],
+            vec!["report", "--format", "html"],
+            vec!["report", "--format", "json"],
             vec!["days"],
             vec!["run", &query, "--plain"],
         ];

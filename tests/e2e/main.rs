@@ -53,6 +53,7 @@ mod nudge;
 mod own_routines;
 mod package;
 mod remind;
+mod report_html;
 mod sound;
 mod sound_cache;
 mod sound_stops;
