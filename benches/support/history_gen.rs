@@ -51,19 +51,25 @@ const STEPS: [&str; 6] = [
     "Still hold",
 ];
 
-/// Writes `n` sessions, two hours apart (closer when that would start before 2000) with the
-/// last starting one gap before `end`, plus
+/// Writes `n` sessions, two hours apart with the last starting two hours before `end`, plus
 /// an amendment for every 20th, to `<dir>/history.jsonl` (replacing it).
 pub fn write_history(dir: &Path, n: usize, end: Timestamp, tz: &TimeZone) -> io::Result<()> {
+    write_history_every(dir, n, end, tz, SignedDuration::from_hours(2))
+}
+
+/// [`write_history`] with the sessions `every` apart (a million sessions two hours apart would
+/// reach back before 2000, where records are left out as implausible).
+pub fn write_history_every(
+    dir: &Path,
+    n: usize,
+    end: Timestamp,
+    tz: &TimeZone,
+    every: SignedDuration,
+) -> io::Result<()> {
     let file = std::fs::File::create(history::history_path(dir))?;
     let mut out = BufWriter::new(file);
-    // Two hours apart, or closer when that would start before 2000 (a record from before
-    // then is refused): a million sessions fit in the years since.
-    let room =
-        end.duration_since(knotless::model::record::EARLIEST) - SignedDuration::from_hours(24);
-    let gap = SignedDuration::from_hours(2).min(room / i32::try_from(n.max(1)).unwrap_or(i32::MAX));
     for i in 0..n {
-        let start = end - gap * i32::try_from(n - i).unwrap_or(i32::MAX);
+        let start = end - every * (n - i) as i32;
         let (routine_id, title, area, kind) = ROUTINES[i % ROUTINES.len()];
         let steps: Vec<StepRecord> = STEPS
             .iter()
