@@ -198,22 +198,30 @@ pub const CSV_HEADER: [&str; 16] = [
     "note",
 ];
 
-/// RFC 4180 CSV: a header row, CRLF line ends, and any field holding a comma, quote, CR or
-/// LF quoted with its quotes doubled — what spreadsheets expect. `date` and `time` are local.
+/// RFC 4180 CSV, as spreadsheets expect it: CRLF line ends, and any field holding a comma,
+/// quote, CR or LF quoted with its quotes doubled.
+fn csv_writer<W: Write>(out: W) -> io::Result<csv::Writer<W>> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(out);
+    w.write_record(CSV_HEADER)?;
+    Ok(w)
+}
+
+/// The history as CSV (see [`csv_writer`]): a header row, then a row a session. `date`
+/// and `time` are local.
 ///
 /// Rows are in one order across every machine's file: oldest first by start time (for equal
 /// start times, in reading order). Each row is written into one shared buffer as the
-/// records stream by, so memory is the size of the CSV, never of the records.
+/// records stream by, so memory is the size of the CSV, never of the records; records that
+/// come oldest first already go straight out with [`write_csv_oldest_first`].
 pub fn write_csv<R: Borrow<SessionRecord>>(
     out: &mut dyn Write,
     records: impl IntoIterator<Item = R>,
     tz: &TimeZone,
 ) -> io::Result<()> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .quote_style(csv::QuoteStyle::Necessary)
-        .from_writer(Vec::new());
-    w.write_record(CSV_HEADER)?;
+    let mut w = csv_writer(Vec::new())?;
     w.flush()?;
     let header_end = w.get_ref().len();
     // (start time, reading order, end of the row in the buffer).
@@ -238,6 +246,20 @@ pub fn write_csv<R: Borrow<SessionRecord>>(
         out.write_all(&buf[starts[k]..rows[k].2])?;
     }
     Ok(())
+}
+
+/// [`write_csv`] for records given oldest first (as `Records::open_by_time` can give
+/// them): each row goes straight out, so memory does not grow with the history.
+pub fn write_csv_oldest_first<R: Borrow<SessionRecord>>(
+    out: &mut dyn Write,
+    records: impl IntoIterator<Item = R>,
+    tz: &TimeZone,
+) -> io::Result<()> {
+    let mut w = csv_writer(io::BufWriter::with_capacity(64 * 1024, out))?;
+    for r in records {
+        csv_row(&mut w, r.borrow(), tz)?;
+    }
+    w.flush()
 }
 
 fn csv_row<W: Write>(w: &mut csv::Writer<W>, r: &SessionRecord, tz: &TimeZone) -> io::Result<()> {

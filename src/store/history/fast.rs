@@ -44,6 +44,32 @@ pub(crate) fn record(line: &str, detail: Detail) -> Option<SessionRecord> {
     f.into_record()
 }
 
+/// When the record on `line` starts, as the second pass reads it if it reads the line at
+/// all: the fields before `started_at` are passed over (it comes before the steps in a line
+/// knotless writes), or serde reads that one field from any other line. `None` when the
+/// line has no time to read.
+pub(crate) fn started(line: &str) -> Option<Timestamp> {
+    let quick = (!has_control(line.as_bytes())).then(|| {
+        Scan {
+            text: line,
+            b: line.as_bytes(),
+            at: 0,
+        }
+        .started_at()
+    });
+    if let Some(Some(stamp)) = quick {
+        return Some(stamp.timestamp());
+    }
+    #[derive(Deserialize)]
+    struct Start {
+        #[serde(deserialize_with = "record::started_at")]
+        started_at: Stamp,
+    }
+    serde_json::from_str::<Start>(line)
+        .ok()
+        .map(|s| s.started_at.timestamp())
+}
+
 /// The fields of a record as they are found, each at most once.
 #[derive(Default)]
 struct Fields<'a> {
@@ -221,6 +247,20 @@ impl<'a> Scan<'a> {
         rest.iter()
             .position(|&c| c == b'"' || c == b'\\')
             .map(|j| i + j)
+    }
+
+    /// The first top-level `started_at` of an object, the fields before it passed over.
+    fn started_at(&mut self) -> Option<Stamp> {
+        self.eat(b'{')?;
+        loop {
+            let key = self.plain_string()?;
+            self.eat(b':')?;
+            if key == "started_at" {
+                return Stamp::parse(self.plain_string()?);
+            }
+            self.skip_value(0)?;
+            self.eat(b',')?;
+        }
     }
 
     /// A string with no escape in it, borrowed from the line.

@@ -2,6 +2,8 @@
 
 use super::*;
 use std::borrow::Cow;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 /// How much of each record to load. Summaries and tables don't need the steps, and leaving
 /// them out makes reading a long history several times cheaper in time and memory.
@@ -377,10 +379,15 @@ pub(crate) fn record_id(line: &[u8]) -> Option<Cow<'_, [u8]>> {
 /// notes one for every line, and only the ids whose fingerprint turns up twice can be a
 /// record seen twice. A collision costs only an exact look (see [`id_key`]).
 pub(crate) fn fingerprint(id: &[u8]) -> u32 {
-    let h = id.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
+    let h = id_hash(id);
     (h ^ (h >> 32)) as u32
+}
+
+/// The 64-bit FNV-1a hash of a record id that [`fingerprint`] folds.
+fn id_hash(id: &[u8]) -> u64 {
+    id.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// A 128-bit digest of a record id, from two independent fixed-key SipHash passes.
@@ -401,6 +408,10 @@ pub(crate) struct Source {
     label: String,
     file: Option<File>,
     len: u64,
+    /// The second pass over it, once begun (until its end).
+    lines: Option<Lines<BufReader<io::Take<File>>>>,
+    /// The lines the first pass took as amendments, in order.
+    amendment_lines: VecDeque<u64>,
 }
 
 /// The records of every history file in `<data>` (see [`history_files`]: the older single
@@ -417,15 +428,14 @@ pub struct Records {
     sources: Vec<Source>,
     /// The source being read in the second pass.
     current: usize,
-    lines: Option<Lines<BufReader<io::Take<File>>>>,
     detail: Detail,
     /// By [`id_key`] of the record they amend: 16 bytes a key, whatever the id.
     amendments: HashMap<u128, Merged>,
     /// The latest amendment note for each record, kept apart (and not at all for
     /// [`Detail::Figures`]).
     notes: HashMap<u128, (String, Order)>,
-    /// (source, line) the first pass took as amendments, with the reason if unreadable.
-    amendment_lines: VecDeque<(u32, u64)>,
+    /// The lines of the source being opened that the first pass took as amendments.
+    amendment_lines: VecDeque<u64>,
     /// Why each unreadable amendment line (by source and line) could not be read.
     bad_amendments: HashMap<(u32, u64), String>,
     /// The fingerprints (see [`fingerprint`]) that more than one line of the files has,
@@ -449,6 +459,8 @@ pub struct Records {
     sorted: Vec<Warning>,
     buf: Vec<u8>,
     finished: bool,
+    /// Reading every file at once, oldest record first (see [`Records::open_by_time`]).
+    by_time: Option<ByTime>,
     /// Records starting after this are in the future ([`FUTURE_SLACK`] after now).
     future: Timestamp,
 }
@@ -457,6 +469,30 @@ impl Records {
     /// Opens every history file (none at all is an empty history) and reads their
     /// amendments.
     pub fn open(data_dir: &Path, detail: Detail) -> Result<Records, HistoryError> {
+        Records::open_with(data_dir, detail, None)
+    }
+
+    /// [`Records::open`], giving the same records out oldest first across every file when
+    /// it can while holding one record a file: when each file's records are in the order
+    /// they started (as a file knotless appends to is, but for a session recovered or
+    /// logged afterwards) and every copy of a record starts when the others do. Records
+    /// starting together come as a stable sort of [`Records::open`]'s order by start would
+    /// put them. When it cannot, it gives them out in [`Records::open`]'s order:
+    /// [`Records::by_time`] says which.
+    pub fn open_by_time(data_dir: &Path, detail: Detail) -> Result<Records, HistoryError> {
+        Records::open_with(data_dir, detail, Some(TimeCheck::default()))
+    }
+
+    /// Whether the records come oldest first (see [`Records::open_by_time`]).
+    pub fn by_time(&self) -> bool {
+        self.by_time.is_some()
+    }
+
+    fn open_with(
+        data_dir: &Path,
+        detail: Detail,
+        mut check: Option<TimeCheck>,
+    ) -> Result<Records, HistoryError> {
         let paths = history_files(data_dir).map_err(|source| HistoryError::Read {
             path: data_dir.to_path_buf(),
             source,
@@ -464,7 +500,6 @@ impl Records {
         let mut records = Records {
             sources: Vec::with_capacity(paths.len()),
             current: 0,
-            lines: None,
             detail,
             amendments: HashMap::new(),
             notes: HashMap::new(),
@@ -481,6 +516,7 @@ impl Records {
             buf: Vec::new(),
             finished: false,
             future: Timestamp::now() + FUTURE_SLACK,
+            by_time: None,
         };
         // Four bytes a record, for the time of the first pass: what lets the second keep
         // nothing for the records that have no twin.
@@ -500,14 +536,25 @@ impl Records {
             };
             let len = file.metadata().map_err(fail)?.len();
             let index = records.sources.len();
+            if let Some(check) = check.as_mut() {
+                check.last = None;
+            }
             records
-                .first_pass(index, &file, (len, &file_label(&path)), &mut prints)
+                .first_pass(
+                    index,
+                    &file,
+                    (len, &file_label(&path)),
+                    &mut prints,
+                    check.as_mut(),
+                )
                 .map_err(fail)?;
             records.sources.push(Source {
                 label: file_label(&path),
                 path,
                 file: Some(file),
                 len,
+                lines: None,
+                amendment_lines: std::mem::take(&mut records.amendment_lines),
             });
         }
         records.amended.sort_unstable();
@@ -518,6 +565,12 @@ impl Records {
             .filter(|run| run.len() > 1)
             .map(|run| run[0])
             .collect();
+        if check.is_some_and(TimeCheck::passed) {
+            records.by_time = Some(ByTime {
+                next: BinaryHeap::with_capacity(records.sources.len()),
+                wanting: (0..records.sources.len()).rev().collect(),
+            });
+        }
         if records.sources.is_empty() {
             records.finish();
         }
@@ -533,6 +586,7 @@ impl Records {
         file: &File,
         (len, label): (u64, &str),
         prints: &mut Vec<u32>,
+        mut check: Option<&mut TimeCheck>,
     ) -> io::Result<()> {
         let mut amends = Marker::new(b"\"amends\"");
         let mut lines = Lines::new(BufReader::with_capacity(BLOCK, file.take(len)));
@@ -544,8 +598,11 @@ impl Records {
             if amends.in_line(&line) && self.amendment(index, label, &line) {
                 continue;
             }
-            if let Some(print) = record_id(line.bytes).map(|id| fingerprint(&id)) {
-                prints.push(print);
+            if let Some(id) = record_id(line.bytes) {
+                prints.push(fingerprint(&id));
+                if let Some(check) = check.as_deref_mut() {
+                    check.note(&id, line.bytes);
+                }
             }
         }
         Ok(())
@@ -565,7 +622,7 @@ impl Records {
         match serde_json::from_str::<AmendmentLine>(text) {
             Ok(a) => self.take_amendment(a, (index, n), line.offset, label),
             Err(e) => {
-                self.amendment_lines.push_back((index as u32, n));
+                self.amendment_lines.push_back(n);
                 self.bad_amendments
                     .insert((index as u32, n), format!("amendment: {}", json_reason(&e)));
             }
@@ -581,7 +638,7 @@ impl Records {
         offset: u64,
         label: &str,
     ) {
-        self.amendment_lines.push_back((index as u32, n));
+        self.amendment_lines.push_back(n);
         let at =
             a.at.as_deref()
                 .and_then(Stamp::parse)
@@ -700,7 +757,9 @@ impl Records {
 
     fn finish(&mut self) {
         self.finished = true;
-        self.lines = None;
+        for source in &mut self.sources {
+            source.lines = None;
+        }
         let mut unknown: Vec<(usize, u64, u64)> = self
             .amendments
             .values()
@@ -753,29 +812,128 @@ impl Records {
             .collect();
     }
 
-    /// Starts the second pass over the next source, if the current one is done; false
-    /// when every source has been read.
-    fn next_source(&mut self) -> Result<bool, HistoryError> {
-        if self.lines.is_some() {
+    /// Begins the second pass over source `index` unless it has begun; false once it has
+    /// been read to its end.
+    fn open_source(&mut self, index: usize) -> Result<bool, HistoryError> {
+        let source = &mut self.sources[index];
+        if source.lines.is_some() {
             return Ok(true);
         }
-        while self.current < self.sources.len() {
-            let source = &mut self.sources[self.current];
-            if let Some(mut file) = source.file.take() {
-                file.seek(SeekFrom::Start(0))
-                    .map_err(|e| HistoryError::Read {
-                        path: source.path.clone(),
-                        source: e,
-                    })?;
-                self.lines = Some(Lines::new(BufReader::with_capacity(
-                    BLOCK,
-                    file.take(source.len),
-                )));
-                return Ok(true);
-            }
-            self.current += 1;
+        let Some(mut file) = source.file.take() else {
+            return Ok(false);
+        };
+        file.seek(SeekFrom::Start(0))
+            .map_err(|e| HistoryError::Read {
+                path: source.path.clone(),
+                source: e,
+            })?;
+        source.lines = Some(Lines::new(BufReader::with_capacity(
+            BLOCK,
+            file.take(source.len),
+        )));
+        Ok(true)
+    }
+
+    /// The next record of source `index` that is not an amendment, skipped or blank;
+    /// `None` at the end of the source.
+    fn next_candidate(&mut self, index: usize) -> Result<Option<Candidate>, HistoryError> {
+        if !self.open_source(index)? {
+            return Ok(None);
         }
-        Ok(false)
+        self.current = index;
+        // Taken out while a line is lent from them, and put back below.
+        let Some(mut lines) = self.sources[index].lines.take() else {
+            return Ok(None);
+        };
+        let mut buf = std::mem::take(&mut self.buf);
+        let found = loop {
+            match self.second_pass_line(&mut lines, &mut buf) {
+                Ok(Some(None)) => {}
+                Ok(Some(Some(candidate))) => break Ok(Some(candidate)),
+                Ok(None) => break Ok(None),
+                Err(source) => {
+                    break Err(HistoryError::Read {
+                        path: self.sources[index].path.clone(),
+                        source,
+                    });
+                }
+            }
+        };
+        self.buf = buf;
+        if matches!(found, Ok(Some(_))) {
+            self.sources[index].lines = Some(lines);
+        }
+        found
+    }
+
+    /// The next record in file order: file after file, then the held ones.
+    fn next_in_file_order(&mut self) -> Option<Result<SessionRecord, HistoryError>> {
+        while self.current < self.sources.len() {
+            match self.next_candidate(self.current) {
+                Ok(Some(candidate)) => {
+                    if let Some(record) = self.admit(candidate) {
+                        return Some(Ok(record));
+                    }
+                }
+                // This source is done: on to the next.
+                Ok(None) => self.current += 1,
+                Err(e) => {
+                    self.finish();
+                    return Some(Err(e));
+                }
+            }
+        }
+        if let Some(r) = self.release() {
+            return Some(Ok(r));
+        }
+        self.finish();
+        None
+    }
+
+    /// The next record oldest first, every file read at once (see [`Records::open_by_time`]).
+    fn next_by_time(&mut self) -> Option<Result<SessionRecord, HistoryError>> {
+        let mut queue = self.by_time.take()?;
+        let next = self.next_queued(&mut queue);
+        self.by_time = Some(queue);
+        if !matches!(next, Some(Ok(_))) {
+            self.finish();
+        }
+        next
+    }
+
+    fn next_queued(&mut self, queue: &mut ByTime) -> Option<Result<SessionRecord, HistoryError>> {
+        loop {
+            // Every file with records left has its next one not interrupted queued, and
+            // the interrupted ones before it: nothing unread can start before what is
+            // taken from the queue.
+            while let Some(index) = queue.wanting.pop() {
+                loop {
+                    let candidate = match self.next_candidate(index) {
+                        Ok(Some(candidate)) => candidate,
+                        Ok(None) => break,
+                        Err(e) => return Some(Err(e)),
+                    };
+                    let held = candidate.record.outcome == Outcome::Interrupted;
+                    let order = (candidate.record.started(), held, index, candidate.line);
+                    queue.next.push(Reverse(Queued { order, candidate }));
+                    if !held {
+                        break;
+                    }
+                }
+            }
+            let Reverse(Queued { order, candidate }) = queue.next.pop()?;
+            let (_, held, index, _) = order;
+            if !held {
+                queue.wanting.push(index);
+            }
+            // Every copy of a record starts at the same time (or this way is not taken), so
+            // the copy given out is the one file order gives: the first final one, else the
+            // first interrupted one.
+            if candidate.twin.is_some_and(|k| !self.seen.insert(k)) {
+                continue;
+            }
+            return Some(Ok(self.amended(candidate.key, candidate.record)));
+        }
     }
 }
 
@@ -784,66 +942,118 @@ impl Iterator for Records {
 
     fn next(&mut self) -> Option<Self::Item> {
         if self.finished {
-            return None;
+            None
+        } else if self.by_time.is_some() {
+            self.next_by_time()
+        } else {
+            self.next_in_file_order()
         }
-        loop {
-            match self.next_source() {
-                Ok(true) => {}
-                Ok(false) => {
-                    if let Some(r) = self.release() {
-                        return Some(Ok(r));
-                    }
-                    self.finish();
-                    return None;
-                }
-                Err(e) => {
-                    self.finish();
-                    return Some(Err(e));
-                }
-            }
-            // Taken out while a line is lent from them, and put back below.
-            let mut lines = self.lines.take()?;
-            let mut buf = std::mem::take(&mut self.buf);
-            let record = self.second_pass_line(&mut lines, &mut buf);
-            self.buf = buf;
-            match record {
-                Ok(Some(Some(record))) => {
-                    self.lines = Some(lines);
-                    return Some(Ok(record));
-                }
-                Ok(Some(None)) => self.lines = Some(lines),
-                // This source is done: on to the next.
-                Ok(None) => self.current += 1,
-                Err(source) => {
-                    self.finish();
-                    return Some(Err(HistoryError::Read {
-                        path: self.sources[self.current].path.clone(),
-                        source,
-                    }));
-                }
-            }
+    }
+}
+
+/// A record read in the second pass, before it is given out (or not).
+struct Candidate {
+    record: SessionRecord,
+    /// The number of its line in its file.
+    line: u64,
+    /// Its [`id_key`], when an amendment may be for it or another line may have its id.
+    key: Option<u128>,
+    /// The same, only when another line may have its id.
+    twin: Option<u128>,
+}
+
+/// The records read and not given out yet, when every file is read at once.
+struct ByTime {
+    /// The next record not interrupted of each file that has one, and the interrupted ones
+    /// read so far: oldest first, and of records starting together as a stable sort of file
+    /// order would put them (final records before interrupted ones, then by file and line).
+    next: BinaryHeap<Reverse<Queued>>,
+    /// The files whose next record is not in `next` (until their end).
+    wanting: Vec<usize>,
+}
+
+struct Queued {
+    /// (start, interrupted, file, line).
+    order: (Timestamp, bool, usize, u64),
+    candidate: Candidate,
+}
+
+impl PartialEq for Queued {
+    fn eq(&self, other: &Self) -> bool {
+        self.order == other.order
+    }
+}
+
+impl Eq for Queued {}
+
+impl PartialOrd for Queued {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Queued {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.order.cmp(&other.order)
+    }
+}
+
+/// What the first pass notes to tell whether every file can be read at once, oldest
+/// record first, holding one record a file (see [`Records::open_by_time`]).
+#[derive(Default)]
+struct TimeCheck {
+    /// Each record line's id hash and start (as nanoseconds: exact for every start a
+    /// record may have, 2000 until now).
+    starts: Vec<(u64, u64)>,
+    /// The start of the last record line of the file being read.
+    last: Option<Timestamp>,
+    out_of_order: bool,
+}
+
+impl TimeCheck {
+    fn note(&mut self, id: &[u8], line: &[u8]) {
+        // A line without a start time the fast way or serde can read is never a record.
+        let Some(start) = std::str::from_utf8(line)
+            .ok()
+            .and_then(super::fast::started)
+        else {
+            return;
+        };
+        if self.last.is_some_and(|last| start < last) {
+            self.out_of_order = true;
         }
+        self.last = Some(start);
+        self.starts
+            .push((id_hash(id), start.as_nanosecond() as u64));
+    }
+
+    /// Whether each file's records are in the order they started and every copy of a
+    /// record starts at the same time.
+    fn passed(mut self) -> bool {
+        if self.out_of_order {
+            return false;
+        }
+        self.starts.sort_unstable();
+        self.starts.dedup();
+        self.starts.windows(2).all(|w| w[0].0 != w[1].0)
     }
 }
 
 impl Records {
     /// The next line of the current source: `None` at its end, `Some(None)` for a line that
-    /// is not a record to give out now (skipped, an amendment, a duplicate, held back).
+    /// is not a record (skipped, an amendment, blank).
     fn second_pass_line(
         &mut self,
         lines: &mut Lines<BufReader<io::Take<File>>>,
         buf: &mut Vec<u8>,
-    ) -> io::Result<Option<Option<SessionRecord>>> {
+    ) -> io::Result<Option<Option<Candidate>>> {
         let Some(line) = lines.next_line(buf)? else {
             return Ok(None);
         };
         let n = line.number;
-        if self
-            .amendment_lines
-            .front()
-            .is_some_and(|&(i, l)| i as usize == self.current && l == n)
-        {
-            self.amendment_lines.pop_front();
+        let amendments = &mut self.sources[self.current].amendment_lines;
+        if amendments.front() == Some(&n) {
+            amendments.pop_front();
             if let Some(reason) = self.bad_amendments.remove(&(self.current as u32, n)) {
                 self.skip(n, reason);
             }
@@ -859,28 +1069,38 @@ impl Records {
         let Some(record) = self.parse(n, line.bytes) else {
             return Ok(Some(None));
         };
-        // The same record twice is what a recovery, a sync conflict copy or a file copied
-        // by hand leaves behind. The final record counts over one logged as interrupted by
-        // a recovery, whichever file holds which; otherwise the first. Only a record whose
-        // id shares its fingerprint with another line can have a twin; only those are kept.
+        // Only a record whose id shares its fingerprint with another line can have a twin;
+        // only those are kept.
         let print = fingerprint(record.id.as_bytes());
         let twin = self.repeated.binary_search(&print).is_ok();
         let amended = self.amended.binary_search(&print).is_ok();
         let key = (twin || amended).then(|| id_key(&record.id));
-        let twin_key = key.filter(|_| twin);
-        if twin_key.is_some_and(|k| self.seen.contains(&k)) {
-            return Ok(Some(None));
+        Ok(Some(Some(Candidate {
+            record,
+            line: n,
+            key,
+            twin: key.filter(|_| twin),
+        })))
+    }
+
+    /// The record read in file order if it is given out now. The same record twice is what
+    /// a recovery, a sync conflict copy or a file copied by hand leaves behind. The final
+    /// record counts over one logged as interrupted by a recovery, whichever file holds
+    /// which; otherwise the first.
+    fn admit(&mut self, c: Candidate) -> Option<SessionRecord> {
+        if c.twin.is_some_and(|k| self.seen.contains(&k)) {
+            return None;
         }
-        if record.outcome == Outcome::Interrupted {
-            if twin_key.is_none_or(|k| self.held_ids.insert(k)) {
-                self.held.push((key, record));
+        if c.record.outcome == Outcome::Interrupted {
+            if c.twin.is_none_or(|k| self.held_ids.insert(k)) {
+                self.held.push((c.key, c.record));
             }
-            return Ok(Some(None));
+            return None;
         }
-        if let Some(k) = twin_key {
+        if let Some(k) = c.twin {
             self.seen.insert(k);
         }
-        Ok(Some(Some(self.amended(key, record))))
+        Some(self.amended(c.key, c.record))
     }
 
     /// The next interrupted record no final record replaced, once every file is read.
