@@ -7,6 +7,7 @@ use crate::model::format::{fmt_fixed, fmt_length_secs, plural};
 use std::borrow::Borrow;
 use std::io::{self, Write};
 
+use jiff::civil::Weekday;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
@@ -67,11 +68,24 @@ pub fn fmt_pain(before: Option<u8>, after: Option<u8>) -> String {
 
 /// A stored time shown in local time: "Tue 2026-11-24 17:05".
 pub fn fmt_local(stored: &Stamp, tz: &TimeZone) -> String {
-    stored
-        .timestamp()
-        .to_zoned(tz.clone())
-        .strftime("%a %Y-%m-%d %H:%M")
-        .to_string()
+    // Written out, not through `strftime` (which reads its pattern each time): a long
+    // history's table writes one a session.
+    let local = tz.to_datetime(stored.timestamp());
+    let day = match local.weekday() {
+        Weekday::Monday => "Mon",
+        Weekday::Tuesday => "Tue",
+        Weekday::Wednesday => "Wed",
+        Weekday::Thursday => "Thu",
+        Weekday::Friday => "Fri",
+        Weekday::Saturday => "Sat",
+        Weekday::Sunday => "Sun",
+    };
+    format!(
+        "{day} {} {:02}:{:02}",
+        local.date(),
+        local.hour(),
+        local.minute()
+    )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -226,9 +240,10 @@ pub fn write_csv<R: Borrow<SessionRecord>>(
     let header_end = w.get_ref().len();
     // (start time, reading order, end of the row in the buffer).
     let mut rows: Vec<(Timestamp, usize, usize)> = Vec::new();
+    let mut scratch = String::new();
     for (i, r) in records.into_iter().enumerate() {
         let r = r.borrow();
-        csv_row(&mut w, r, tz)?;
+        csv_row(&mut w, r, tz, &mut scratch)?;
         w.flush()?;
         rows.push((r.started(), i, w.get_ref().len()));
     }
@@ -256,36 +271,66 @@ pub fn write_csv_oldest_first<R: Borrow<SessionRecord>>(
     tz: &TimeZone,
 ) -> io::Result<()> {
     let mut w = csv_writer(io::BufWriter::with_capacity(64 * 1024, out))?;
+    let mut scratch = String::new();
     for r in records {
-        csv_row(&mut w, r.borrow(), tz)?;
+        csv_row(&mut w, r.borrow(), tz, &mut scratch)?;
     }
     w.flush()
 }
 
-fn csv_row<W: Write>(w: &mut csv::Writer<W>, r: &SessionRecord, tz: &TimeZone) -> io::Result<()> {
+/// One session's row. The fields that are not text already are written one after another
+/// into `scratch` (no string a field, and no `strftime`: a long history writes a row a
+/// session).
+fn csv_row<W: Write>(
+    w: &mut csv::Writer<W>,
+    r: &SessionRecord,
+    tz: &TimeZone,
+    scratch: &mut String,
+) -> io::Result<()> {
+    use std::fmt::Write as _;
     let local = tz.to_datetime(r.started());
-    let (date, time) = (
-        local.date().to_string(),
-        local.strftime("%H:%M").to_string(),
+    let s = scratch;
+    s.clear();
+    let mut ends = [0; 9];
+    let mut field = |k: usize, s: &mut String, value: std::fmt::Arguments<'_>| {
+        // Writing into a String cannot fail.
+        let _ = s.write_fmt(value);
+        ends[k] = s.len();
+    };
+    field(0, s, format_args!("{}", local.date()));
+    field(
+        1,
+        s,
+        format_args!("{:02}:{:02}", local.hour(), local.minute()),
     );
-    let (started_at, ended_at) = (r.started_at.to_string(), r.ended_at.to_string());
-    let opt = |p: Option<u8>| p.map(|p| p.to_string()).unwrap_or_default();
+    field(2, s, format_args!("{}", r.started_at));
+    field(3, s, format_args!("{}", r.ended_at));
+    field(4, s, format_args!("{}", r.planned_secs));
+    field(5, s, format_args!("{}", r.active_secs));
+    field(6, s, format_args!("{}", r.paused_secs));
+    for (k, p) in [(7, r.pain_before), (8, r.pain_after)] {
+        match p {
+            Some(p) => field(k, s, format_args!("{p}")),
+            None => field(k, s, format_args!("")),
+        }
+    }
+    let part = |k: usize| &s[if k == 0 { 0 } else { ends[k - 1] }..ends[k]];
     w.write_record([
         r.id.as_str(),
-        &date,
-        &time,
-        &started_at,
-        &ended_at,
+        part(0),
+        part(1),
+        part(2),
+        part(3),
         kind_str(r.kind),
         &r.routine_id,
         &r.title,
         &r.area,
         r.outcome.as_str(),
-        &r.planned_secs.to_string(),
-        &r.active_secs.to_string(),
-        &r.paused_secs.to_string(),
-        &opt(r.pain_before),
-        &opt(r.pain_after),
+        part(4),
+        part(5),
+        part(6),
+        part(7),
+        part(8),
         r.note.as_deref().unwrap_or(""),
     ])?;
     Ok(())

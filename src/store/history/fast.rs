@@ -48,16 +48,16 @@ pub(crate) fn record(line: &str, detail: Detail) -> Option<SessionRecord> {
 /// all: the fields before `started_at` are passed over (it comes before the steps in a line
 /// knotless writes), or serde reads that one field from any other line. `None` when the
 /// line has no time to read.
+///
+/// A control character anywhere makes the line one serde refuses, so what this reads from
+/// such a line never matters, and the line is not searched for one.
 pub(crate) fn started(line: &str) -> Option<Timestamp> {
-    let quick = (!has_control(line.as_bytes())).then(|| {
-        Scan {
-            text: line,
-            b: line.as_bytes(),
-            at: 0,
-        }
-        .started_at()
-    });
-    if let Some(Some(stamp)) = quick {
+    let mut scan = Scan {
+        text: line,
+        b: line.as_bytes(),
+        at: 0,
+    };
+    if let Some(stamp) = scan.started_at() {
         return Some(stamp.timestamp());
     }
     #[derive(Deserialize)]
@@ -191,7 +191,8 @@ const POW10: [f64; 16] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
 ];
 
-/// A line known to have no control character in it.
+/// A line being read. Its strings end at their first quote or backslash, which is how JSON
+/// reads them when the line has no control character in it (serde refuses one that has).
 struct Scan<'a> {
     text: &'a str,
     b: &'a [u8],
