@@ -106,13 +106,36 @@ pub fn fmt_days_ago(days: i32) -> String {
 /// How many terminal columns `text` takes: a CJK character or most emoji two, a combining
 /// mark none. Every column rule below, and every writer that lines text up, counts this way.
 pub fn width(text: &str) -> usize {
+    if printable_ascii(text) {
+        return text.len();
+    }
     textwrap::core::display_width(text)
+}
+
+/// Whether every character is printable ASCII, one column each: most titles, areas and
+/// figures, measured and cut without looking at each character's width.
+fn printable_ascii(text: &str) -> bool {
+    text.bytes().all(|b| matches!(b, b' '..=b'~'))
 }
 
 /// `text` on one line, cut to at most `max` columns with "…" at the cut; never padded.
 /// Control characters and bidi overrides ([`is_unsafe_char`]) become spaces first, so what
 /// is measured is what is shown and a tab from a hand-edited file cannot break a column.
 pub fn cut(text: &str, max: usize) -> String {
+    if !printable_ascii(text) {
+        return cut_chars(text, max);
+    }
+    if text.len() <= max {
+        text.to_string()
+    } else if max > 0 {
+        format!("{}…", &text[..max - 1])
+    } else {
+        String::new()
+    }
+}
+
+/// [`cut`] character by character, measuring each.
+fn cut_chars(text: &str, max: usize) -> String {
     let clean = |c: char| {
         if c.is_control() || is_unsafe_char(c) {
             ' '
@@ -505,6 +528,19 @@ pub mod json {
 mod tests {
     use super::*;
     use std::io::Write;
+
+    proptest::proptest! {
+        /// Printable ASCII is measured and cut the quick way exactly as character by
+        /// character.
+        #[test]
+        fn ascii_is_measured_and_cut_as_every_character_is(
+            text in "[ -~]{0,20}|[ -~]{0,8}[\\x00-\\x1f\\x7f\\u{e9}\\u{4e00}][ -~]{0,8}",
+            max in 0usize..24,
+        ) {
+            proptest::prop_assert_eq!(width(&text), textwrap::core::display_width(&text));
+            proptest::prop_assert_eq!(cut(&text, max), cut_chars(&text, max));
+        }
+    }
 
     const NASTY: &str = "a\u{1b}[2J\u{1b}]52;c;aGk=\u{7}b\u{9b}c\u{202e}d\u{85}e\u{7f}\r";
 
