@@ -19,6 +19,7 @@ use ratatui::crossterm::{cursor, execute, terminal};
 use std::sync::mpsc;
 
 use crate::app::{App, summary};
+use crate::model::format::{Neutralise, SafeWriter};
 
 /// How long to sleep when nothing is scheduled: effectively forever, but finite so no
 /// instant arithmetic can overflow.
@@ -27,18 +28,31 @@ const IDLE: Duration = Duration::from_secs(24 * 3600);
 /// How often the loop looks for the history's figures while they are read.
 const READ_POLL: Duration = Duration::from_millis(20);
 
-/// The screen app was asked for without a terminal at both ends.
+/// Why the screen app cannot start here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "the app needs a terminal; for text output use `knotless list`, \
+pub enum NotATerminal {
+    /// Standard input or output is not a terminal at all.
+    #[error(
+        "the app needs a terminal; for text output use `knotless list`, \
 `knotless show ROUTINE`, or `run`/`breathe` with --plain"
-)]
-pub struct NotATerminal;
+    )]
+    Missing,
+    /// `TERM` is `dumb` or not set: no colour, no cursor movement, no alternate screen.
+    #[error(
+        "this terminal cannot draw the app (TERM is dumb or not set); plain mode works here: \
+`knotless run ROUTINE --plain` or `knotless breathe --plain`, and `knotless list` for the routines"
+    )]
+    Dumb,
+}
 
-/// Whether both ends are terminals (the error says what to do instead).
+/// Whether both ends are terminals that can draw the app (the error says what to do
+/// instead).
 pub fn check_terminal() -> Result<(), NotATerminal> {
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
-        return Err(NotATerminal);
+        return Err(NotATerminal::Missing);
+    }
+    if crate::model::settings::dumb_terminal() {
+        return Err(NotATerminal::Dumb);
     }
     Ok(())
 }
@@ -245,7 +259,9 @@ fn edit_in_terminal(
             let lib = crate::library::Library::load(Some(&dir));
             let stdin = io::stdin();
             let mut input = stdin.lock();
-            let mut out = io::stdout().lock();
+            // The conversation prints diagnostics that quote the file (its keys, its
+            // text): through the neutraliser, like every command's output.
+            let mut out = SafeWriter::new(io::stdout().lock(), Neutralise::Replace);
             crate::library::edit::edit_session(&lib, &dir, query, &editor, &mut input, &mut out)
         }),
     };

@@ -260,15 +260,18 @@ pub fn write_days(out: &mut dyn Write, log: &DayLog, format: DaysFormat) -> io::
                 "machine",
             ])?;
             for a in log.answers.values() {
-                w.write_record([
-                    a.date.to_string().as_str(),
-                    if a.headache { "yes" } else { "no" },
-                    if a.migraine { "yes" } else { "no" },
-                    a.worst.map_or("", Intensity::as_str),
-                    a.meds.map_or("", Meds::as_str),
-                    &a.answered_at.to_string(),
-                    a.machine.as_str(),
-                ])?;
+                crate::cli::review::write_csv_row(
+                    &mut w,
+                    &[
+                        a.date.to_string().as_str(),
+                        if a.headache { "yes" } else { "no" },
+                        if a.migraine { "yes" } else { "no" },
+                        a.worst.map_or("", Intensity::as_str),
+                        a.meds.map_or("", Meds::as_str),
+                        &a.answered_at.to_string(),
+                        a.machine.as_str(),
+                    ],
+                )?;
             }
             w.flush()?;
         }

@@ -190,8 +190,10 @@ pub fn import_cmd(
     Ok(ExitCode::SUCCESS)
 }
 
+/// Each problem on standard error, through the neutraliser like every other line: a key
+/// or a file name in a routine someone sent may carry an escape sequence.
 fn print_problems(problems: &[crate::library::diag::Diagnostic]) {
-    let mut err = io::stderr().lock();
+    let mut err = crate::cli::stderr();
     for p in problems {
         let _ = writeln!(err, "{p}");
     }

@@ -189,7 +189,7 @@ pub fn run(cli: Cli) -> Outcome {
             notify,
             snooze,
             why,
-        } => print(false, |out| {
+        } => print_styled(|out| {
             nudge::nudge_cmd(&g, &paths, notify, snooze, why, out)?;
             Ok(ExitCode::SUCCESS)
         }),
@@ -220,6 +220,10 @@ pub fn run(cli: Cli) -> Outcome {
     }
 }
 
+/// Standard output as every command writes it: through the neutraliser, a closed pipe
+/// taken as the reader having all it wants.
+pub type Out = SafeWriter<PipeOut<io::StdoutLock<'static>>>;
+
 /// Runs a command that prints: every line goes through the one neutraliser (JSON keeps its
 /// values, escaped; text loses nothing but control characters and bidi overrides), and a
 /// reader that stops early (`| head`) ends it quietly.
@@ -229,8 +233,16 @@ fn print(json: bool, command: impl FnOnce(&mut dyn Write) -> Outcome) -> Outcome
     } else {
         Neutralise::Replace
     };
-    let stdout = io::stdout();
-    let mut out = SafeWriter::new(PipeOut::new(stdout.lock()), mode);
+    let mut out = SafeWriter::new(PipeOut::new(io::stdout().lock()), mode);
+    let code = command(&mut out)?;
+    out.flush()?;
+    Ok(code)
+}
+
+/// [`print`] for a command that styles its own text (the nudge's bold): it gets the
+/// writer itself, whose `write_raw` passes the program's own escape sequences.
+fn print_styled(command: impl FnOnce(&mut Out) -> Outcome) -> Outcome {
+    let mut out = SafeWriter::new(PipeOut::new(io::stdout().lock()), Neutralise::Replace);
     let code = command(&mut out)?;
     out.flush()?;
     Ok(code)

@@ -25,7 +25,7 @@ pub fn nudge_cmd(
     notify: bool,
     snooze: Option<Snooze>,
     why: bool,
-    out: &mut dyn Write,
+    out: &mut crate::cli::Out,
 ) -> Result<(), UserError> {
     let now = local_now();
     if let Some(s) = snooze {
@@ -97,8 +97,9 @@ pub fn nudge_cmd(
     if notify && send_notification(&n) {
         return Ok(());
     }
-    let styled = !g.no_color && io::stdout().is_terminal();
-    let _ = writeln!(out, "{}", line(&n, styled));
+    let flags = crate::cli::app::flags(g);
+    let styled = !(flags.no_color || flags.no_color_env) && io::stdout().is_terminal();
+    let _ = write_line(out, &n, styled);
     Ok(())
 }
 
@@ -117,13 +118,17 @@ fn local_now() -> jiff::Zoned {
     jiff::Zoned::now()
 }
 
-/// The nudge as printed: the command in bold on a terminal, plain text otherwise.
-fn line(n: &Nudge, styled: bool) -> String {
-    if styled {
-        format!("{} — \x1b[1m{}\x1b[22m ({})", n.lead, n.command, n.length)
-    } else {
-        n.text()
+/// The nudge as printed: the command in bold on a terminal, plain text otherwise. The
+/// bold is the program's own, written past the neutraliser; the words go through it.
+fn write_line(out: &mut crate::cli::Out, n: &Nudge, styled: bool) -> io::Result<()> {
+    if !styled {
+        return writeln!(out, "{}", n.text());
     }
+    write!(out, "{} — ", n.lead)?;
+    out.write_raw(b"\x1b[1m")?;
+    write!(out, "{}", n.command)?;
+    out.write_raw(b"\x1b[22m")?;
+    writeln!(out, " ({})", n.length)
 }
 
 fn snooze_cmd(
@@ -244,8 +249,8 @@ pub fn remind_cmd(
     };
     let exe = std::env::current_exe()
         .map_err(|e| format!("cannot tell where the knotless program is: {e}"))?;
-    let exe = exe.to_string_lossy();
-    let extra = dir_flags(g);
+    let exe = reminder_word("the knotless program", &exe)?;
+    let extra = dir_flags(g)?;
     let hours = Library::load(paths.config_dir()).config.nudge.hours;
     if !hours.contains(at) {
         eprintln!(
@@ -297,24 +302,36 @@ pub fn remind_cmd(
 
 /// `--config-dir`/`--data-dir` (or their environment variables) carried into the reminder,
 /// so it reads the same files as this run.
-fn dir_flags(g: &Global) -> Vec<String> {
+fn dir_flags(g: &Global) -> Result<Vec<String>, UserError> {
     let mut v = Vec::new();
-    if let Some(d) = &g.config_dir {
-        v.push("--config-dir".into());
-        v.push(absolute(d));
+    for (flag, dir, what) in [
+        ("--config-dir", &g.config_dir, "the config folder"),
+        ("--data-dir", &g.data_dir, "the data folder"),
+    ] {
+        if let Some(d) = dir {
+            let d = std::path::absolute(d).unwrap_or_else(|_| d.to_path_buf());
+            v.push(flag.to_string());
+            v.push(reminder_word(what, &d)?);
+        }
     }
-    if let Some(d) = &g.data_dir {
-        v.push("--data-dir".into());
-        v.push(absolute(d));
-    }
-    v
+    Ok(v)
 }
 
-fn absolute(p: &Path) -> String {
-    std::path::absolute(p)
-        .unwrap_or_else(|_| p.to_path_buf())
-        .to_string_lossy()
-        .into_owned()
+/// A path as the reminder will name it, or a clear refusal: a path that is not UTF-8, or
+/// holds a line break or a control character, cannot be written into a crontab line or a
+/// unit file (quoting cannot hold it), and a reminder that names another path would
+/// quietly run something else.
+fn reminder_word(what: &str, path: &Path) -> Result<String, UserError> {
+    let shown = crate::model::format::neutralise(&path.to_string_lossy()).into_owned();
+    let Some(text) = path.to_str() else {
+        return Err(format!(
+            "{what} ({shown}) is not valid UTF-8, so no reminder can name it; move it to a plain path"
+        ));
+    };
+    remind::check_word(text).map_err(|e| {
+        format!("{what} ({shown}) cannot go into a reminder: {e}; move it to a plain path")
+    })?;
+    Ok(text.to_string())
 }
 
 /// `$XDG_CONFIG_HOME/systemd/user`, else `~/.config/systemd/user`.

@@ -137,6 +137,28 @@ pub struct Units {
     pub timer: String,
 }
 
+/// Why a path cannot go into a reminder.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unquotable {
+    /// A line break ends a crontab line and a unit file's line: no quoting can hold it.
+    #[error("it holds a line break, which a crontab line or a systemd unit cannot hold")]
+    LineBreak,
+    /// A control character: cron and systemd would mangle or reject it.
+    #[error("it holds a control character (U+{0:04X}), which cron and systemd cannot quote")]
+    Control(u32),
+}
+
+/// Whether `word` can be written into both formats (quoted by [`systemd_word`] and
+/// [`cron_word`]): anything but a line break or another control character (a tab is
+/// quoted like a space).
+pub fn check_word(word: &str) -> Result<(), Unquotable> {
+    match word.chars().find(|&c| c.is_control() && c != '\t') {
+        None => Ok(()),
+        Some('\n' | '\r') => Err(Unquotable::LineBreak),
+        Some(c) => Err(Unquotable::Control(c as u32)),
+    }
+}
+
 /// The command the reminder runs: the binary, any directory flags, `nudge --notify`.
 fn command_words(exe: &str, extra: &[String]) -> Vec<String> {
     let mut w = vec![exe.to_string()];
@@ -283,5 +305,15 @@ mod tests {
         assert_eq!(cron_word("/opt/my apps/k"), "'/opt/my apps/k'");
         assert_eq!(cron_word("/x/50%/k"), "'/x/50\\%/k'");
         assert_eq!(cron_word("it's"), "'it'\\''s'");
+    }
+
+    #[test]
+    fn line_breaks_and_controls_cannot_be_quoted() {
+        assert_eq!(check_word("/opt/my apps/50% $x/it's"), Ok(()));
+        assert_eq!(check_word("a\tb"), Ok(()));
+        assert_eq!(check_word("/a\nb"), Err(Unquotable::LineBreak));
+        assert_eq!(check_word("/a\rb"), Err(Unquotable::LineBreak));
+        assert_eq!(check_word("/a\u{1b}b"), Err(Unquotable::Control(0x1b)));
+        assert_eq!(check_word("/a\u{85}b"), Err(Unquotable::Control(0x85)));
     }
 }

@@ -52,7 +52,7 @@ pub const MAX_ART_LINES: usize = 40;
 pub const MAX_ART_COLUMNS: usize = 120;
 /// Deeper bracket nesting than this is refused before parsing (protects the parser's stack).
 pub(crate) const MAX_NESTING: usize = 32;
-pub(crate) const MAX_STEP: Duration = Duration::from_secs(3600);
+pub(crate) use crate::model::routine::MAX_STEP;
 pub(crate) const MIN_STEP: Duration = Duration::from_secs(1);
 pub(crate) const MAX_ROUTINE: Duration = Duration::from_secs(3 * 3600);
 pub(crate) const MAX_PHASE: Duration = Duration::from_secs(60);

@@ -94,11 +94,17 @@ pub fn fmt_days_ago(days: i32) -> String {
 /// tab (ESC starts every escape sequence; a carriage return is kept only right before a
 /// newline, where it ends a CSV or raw-mode line), DEL, C1 controls (U+0080–U+009F: CSI, OSC …), and
 /// the bidirectional formatting characters that make text display in another order than
-/// it is stored (U+202E "right-to-left override" and its kin).
+/// it is stored (U+202E "right-to-left override" and its kin), and the invisible
+/// characters that take no room at all — zero width space (U+200B), word joiner (U+2060),
+/// the byte order mark or zero width no-break space (U+FEFF), the invisible operators
+/// (U+2061–U+2064) and the deprecated format characters (U+206A–U+206F) — which make two
+/// texts that look the same differ, or hide a word inside another. (The zero width joiner
+/// and non-joiner stay: emoji and several scripts need them.)
 pub fn is_unsafe_char(c: char) -> bool {
     matches!(c,
         '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
-        | '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        | '\u{61c}' | '\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206f}' | '\u{feff}')
 }
 
 /// What stands in for an unsafe character in text for people: visible, one column wide.
@@ -255,7 +261,7 @@ mod tests {
     use super::*;
     use std::io::Write;
 
-    const NASTY: &str = "a\u{1b}[2J\u{1b}]52;c;aGk=\u{7}b\u{9b}c\u{202e}d\u{85}e\u{7f}\r";
+    const NASTY: &str = "a\u{1b}[2J\u{1b}]52;c;aGk=\u{7}b\u{9b}c\u{202e}d\u{85}e\u{7f}f\u{200b}g\u{2060}h\u{feff}\r";
 
     #[test]
     fn every_unsafe_character_is_replaced() {
@@ -264,6 +270,10 @@ mod tests {
         assert!(out.starts_with('a') && out.contains('b') && out.contains('d'));
         assert_eq!(neutralise("line\n\tok\r\n"), "line\n\tok\r\n");
         assert_eq!(neutralise("a\rb"), "a\u{fffd}b");
+        // Invisible characters become visible; the joiners emoji need stay.
+        assert_eq!(neutralise("pay\u{200b}pal"), "pay\u{fffd}pal");
+        assert_eq!(neutralise("\u{feff}x\u{2060}"), "\u{fffd}x\u{fffd}");
+        assert_eq!(neutralise("👩\u{200d}💻"), "👩\u{200d}💻");
     }
 
     #[test]

@@ -411,12 +411,38 @@ fn player_end_to_end() {
     let total: f64 = st.iter().map(|s| secs(&s["active_secs"])).sum();
     assert!((secs(&rec["active_secs"]) - total).abs() < 0.05, "{rec}");
 
+    // The rating was kept as it was typed, the note when it was saved.
+    let am = d.amendments();
+    assert_eq!(am.len(), 2, "{}", d.history_text());
+    assert!(am.iter().all(|a| a["amends"] == rec["id"]));
+    assert_eq!(am[0]["pain_after"], 2);
+    assert!(am[0].get("note").is_none(), "{}", am[0]);
+    assert_eq!(am[1]["note"], "tight on the left");
+    assert!(am[1].get("pain_after").is_none(), "{}", am[1]);
+    assert_eq!(d.in_progress(), Vec::<String>::new());
+}
+
+/// The rating typed on the finish screen is in the history at once: killed while the note
+/// is being typed (it used to wait for the note, so SIGKILL a moment later lost it).
+#[test]
+fn a_rating_is_kept_the_moment_it_is_typed() {
+    let d = Dirs::new();
+    let mut t = Term::spawn(&d, &["run", "e2e-quick"]);
+    t.wait_for("How is your head right now?");
+    t.send("\r");
+    t.wait_for("How is your head now?");
+    t.send("3");
+    t.wait_for("A note for later");
+    t.send("half a no");
+    t.wait_for("half a no");
+    thread::sleep(Duration::from_millis(1500));
+    t.signal("KILL");
+    let _ = t.wait_exit();
+    let rec = d.only_record();
     let am = d.amendments();
     assert_eq!(am.len(), 1, "{}", d.history_text());
     assert_eq!(am[0]["amends"], rec["id"]);
-    assert_eq!(am[0]["pain_after"], 2);
-    assert_eq!(am[0]["note"], "tight on the left");
-    assert_eq!(d.in_progress(), Vec::<String>::new());
+    assert_eq!(am[0]["pain_after"], 3);
 }
 
 /// Issue "app": the first start — notice, home, filter, before, player, finish — and back
@@ -884,6 +910,43 @@ fn piped_output_is_plain() {
     assert_plain(&out, &d);
 }
 
+/// A terminal that can only print lines (`TERM=dumb`, or empty: an editor's shell buffer)
+/// never gets the app's alternate screen or a colour: the app says plain mode works here
+/// (exit 1), and `run` runs its session in plain mode, at the keyboard as usual.
+#[test]
+fn a_dumb_terminal_gets_plain_mode_not_the_app() {
+    for term in ["dumb", ""] {
+        let d = Dirs::new();
+        let mut t = Term::spawn_env(&d, &[], &[("TERM", term)]);
+        t.wait_for("plain mode works here");
+        let exit = t.wait_exit();
+        assert_eq!(exit.status.exit_code(), 1, "TERM={term:?}");
+        assert!(
+            !t.raw().contains(&0x1b),
+            "TERM={term:?}: an escape was written"
+        );
+
+        let mut t = Term::spawn_env(&d, &["run", "e2e-quick"], &[("TERM", term)]);
+        t.wait_for("How is your head right now?");
+        t.send("\r");
+        t.wait_for("How is your head now?");
+        t.send("\r");
+        t.wait_for("A note to keep with it");
+        t.send("\r");
+        let exit = t.wait_exit();
+        assert!(exit.status.success(), "TERM={term:?}: {:?}", exit.status);
+        let raw = t.raw();
+        let text = String::from_utf8_lossy(&raw);
+        assert!(text.contains("Saved to your history."), "{text}");
+        assert!(text.contains("plain mode"), "it says why: {text}");
+        assert!(
+            !raw.contains(&0x1b),
+            "TERM={term:?}: an escape was written:\n{text:?}"
+        );
+        assert_eq!(d.only_record()["outcome"], "completed");
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Your own routines in the app
 
@@ -945,6 +1008,45 @@ fn edit_from_home_with_a_fake_editor() {
     let exit = t.wait_exit();
     assert!(exit.status.success(), "{:?}", exit.status);
     t.assert_restored(&exit);
+}
+
+/// The edit conversation `e` starts quotes the file it refuses (an unknown key, with its
+/// name as written): its lines go through the neutraliser like every command's, so a key
+/// carrying a title change or a clipboard write reaches the terminal as `�`, not as a
+/// sequence the terminal obeys.
+#[test]
+fn the_edit_conversation_carries_no_escape() {
+    let d = Dirs::new();
+    let editor = d.tmp.path().join("hostile-editor");
+    // Adds a key that holds a title change, a clipboard write and a zero-width space (TOML
+    // escapes, so the file itself stays text).
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nprintf '%s\\n' '\"sneaky\\u001b]0;pwned\\u0007\\u001b]52;c;cm0=\\u0007\\u200b\" = 1' >> \"$1\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let editor = editor.display().to_string();
+    let mut t = Term::spawn_env(&d, &[], &[("EDITOR", &editor), ("VISUAL", "")]);
+    t.wait_for("E2E quick");
+    t.send("/");
+    t.send("e2e quick");
+    t.wait_for("/e2e quick");
+    t.send("\r");
+    t.send("e");
+    t.wait_for("What now?");
+    // Keep it as a draft: the routine itself stays as it was.
+    t.send("k\r");
+    t.wait_for("E2E quick");
+    let raw = t.raw();
+    let text = String::from_utf8_lossy(&raw);
+    assert!(text.contains("sneaky"), "the key is named: {text}");
+    for seq in ["\x1b]0;pwned", "\x1b]52;", "\u{200b}"] {
+        assert!(!text.contains(seq), "{seq:?} reached the terminal");
+    }
+    t.send("q");
+    let exit = t.wait_exit();
+    assert!(exit.status.success(), "{:?}", exit.status);
 }
 
 /// `r` on the load errors re-reads the files: a file fixed in another window loads.
