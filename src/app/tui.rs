@@ -86,6 +86,9 @@ fn install_signal_thread(app: Arc<Mutex<App>>) -> io::Result<()> {
                 let mut a = lock(&app);
                 a.shutdown(Instant::now());
                 restore_terminal();
+                // The terminal is the user's again; hooks still running are given their
+                // grace and stopped before the process goes.
+                a.performers_mut().hooks.finish();
                 std::process::exit(128 + sig);
             }
         })?;
@@ -111,6 +114,7 @@ pub fn run(app: App, warm_up: fn(&mut App)) -> io::Result<()> {
     }));
     let result = event_loop(&mut term, &app, warm_up);
     restore_terminal();
+    lock(&app).performers_mut().hooks.finish();
     result
 }
 

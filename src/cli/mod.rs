@@ -318,19 +318,48 @@ fn recover(paths: &Paths) -> Option<String> {
             for w in &r.warnings {
                 let _ = writeln!(err, "warning: {w}");
             }
-            let n = r.records.len();
-            (n > 0).then(|| {
-                format!(
-                    "recovered {n} session{} that ended unexpectedly (logged as interrupted)",
-                    if n == 1 { "" } else { "s" }
-                )
-            })
+            recovered_message(&r.records)
         }
         Err(e) => {
             let _ = writeln!(err, "warning: {e}");
             None
         }
     }
+}
+
+/// What recovery did, in words: sessions whose process died are logged as interrupted;
+/// a session that had ended, whose saving was cut short (killed between its record and
+/// the removal of its snapshot), is logged as it ended — and said as such.
+fn recovered_message(records: &[crate::model::record::SessionRecord]) -> Option<String> {
+    use crate::model::format::plural;
+    use crate::model::record::Outcome;
+    let died = records
+        .iter()
+        .filter(|r| r.outcome == Outcome::Interrupted)
+        .count() as u32;
+    let ended = records.len() as u32 - died;
+    let mut parts = Vec::new();
+    if died > 0 {
+        parts.push(format!(
+            "recovered {died} session{} that ended unexpectedly (logged as interrupted)",
+            plural(died)
+        ));
+    }
+    if ended > 0 {
+        parts.push(format!(
+            "finished saving {ended} session{} whose saving was cut short (logged as {})",
+            plural(ended),
+            if ended == 1 {
+                records
+                    .iter()
+                    .find(|r| r.outcome != Outcome::Interrupted)
+                    .map_or("it ended", |r| r.outcome.as_str())
+            } else {
+                "they ended"
+            }
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
 }
 
 /// The data directory, or why there is none.

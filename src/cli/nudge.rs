@@ -33,7 +33,7 @@ pub fn nudge_cmd(
     }
     let say_why = |reason: &str| {
         if why {
-            eprintln!("knotless nudge: silent: {reason}");
+            let _ = writeln!(crate::cli::stderr(), "knotless nudge: silent: {reason}");
         }
     };
     let Some(data) = paths.data.as_deref() else {
@@ -251,9 +251,18 @@ pub fn remind_cmd(
         .map_err(|e| format!("cannot tell where the knotless program is: {e}"))?;
     let exe = reminder_word("the knotless program", &exe)?;
     let extra = dir_flags(g)?;
+    if a.print != Some(RemindFormat::Cron) {
+        remind::check_systemd_program(&exe).map_err(|e| {
+            format!(
+                "the knotless program ({exe}) cannot go into a systemd unit: {e}; \
+                 move it to a plain path, or use --print cron"
+            )
+        })?;
+    }
     let hours = Library::load(paths.config_dir()).config.nudge.hours;
     if !hours.contains(at) {
-        eprintln!(
+        let _ = writeln!(
+            crate::cli::stderr(),
             "note: {} is outside the nudge's hours ({hours}), so the reminder would stay silent; \
              change [nudge] hours in config.toml or pick another time",
             format_args!("{:02}:{:02}", at / 60, at % 60)

@@ -748,6 +748,20 @@ pub(crate) fn files_with_ext(
 
 /// Reads a user file, refusing huge files and reporting invalid UTF-8 at its position.
 pub fn read_text(path: &Path, file: &str) -> Result<String, Diagnostic> {
+    read_text_with(path, file, crate::files::read_capped)
+}
+
+/// [`read_text`] of a file the user named on the command line, which may be a pipe
+/// (`knotless import <(cmd)`): see [`crate::files::read_named`].
+pub fn read_named_text(path: &Path, file: &str) -> Result<String, Diagnostic> {
+    read_text_with(path, file, crate::files::read_named)
+}
+
+fn read_text_with(
+    path: &Path,
+    file: &str,
+    read: fn(&Path, u64) -> Result<Vec<u8>, crate::files::ReadError>,
+) -> Result<String, Diagnostic> {
     let problem = |line, column, message: String, hint: Option<&str>| Diagnostic {
         file: file.to_string(),
         line,
@@ -755,8 +769,9 @@ pub fn read_text(path: &Path, file: &str) -> Result<String, Diagnostic> {
         message,
         hint: hint.map(str::to_string),
     };
-    // Never blocks on a FIFO, never reads a device, never reads past the cap.
-    let bytes = crate::files::read_capped(path, MAX_FILE_BYTES).map_err(|e| match e {
+    // Never reads a device, never reads past the cap (and never blocks on a FIFO it was
+    // not asked for by name).
+    let bytes = read(path, MAX_FILE_BYTES).map_err(|e| match e {
         crate::files::ReadError::TooLarge(n) => problem(
             1,
             1,

@@ -244,6 +244,13 @@ impl<W: std::io::Write> std::io::Write for SafeWriter<W> {
     }
 }
 
+/// A number read from a file, for a message about it: as short as it can be written and
+/// still read back the same — `1e308` as it was written, not 309 digits; `-4.5`; `NaN` —
+/// which is never longer than 24 characters.
+pub fn fmt_as_read(v: f64) -> String {
+    format!("{v:?}")
+}
+
 /// A signed change with a real minus sign, to one decimal: "−1.9", "+0.5", "0.0".
 pub fn fmt_change(change: f64) -> String {
     let tenths = (change * 10.0).round();
@@ -331,6 +338,15 @@ mod tests {
         assert_eq!(fmt_length_secs(90.0), "2 min");
         assert_eq!(fmt_length(Duration::from_secs(3600)), "1 h");
         assert_eq!(fmt_length(Duration::from_secs(3900)), "1 h 5 min");
+    }
+
+    #[test]
+    fn numbers_read_are_written_short() {
+        assert_eq!(fmt_as_read(1e308), "1e308");
+        assert_eq!(fmt_as_read(-4.5), "-4.5");
+        assert_eq!(fmt_as_read(90000.0), "90000.0");
+        assert_eq!(fmt_as_read(-f64::MIN_POSITIVE), "-2.2250738585072014e-308");
+        assert!(fmt_as_read(f64::MAX).len() <= 24);
     }
 
     #[test]

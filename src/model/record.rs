@@ -230,8 +230,10 @@ impl SessionRecord {
     /// Readers skip such a line with a warning rather than let `1e308` reach a figure.
     pub fn implausible(&self) -> Option<String> {
         let bad = |name: &str, v: f64, max: f64| {
-            (!(v.is_finite() && (0.0..=max).contains(&v)))
-                .then(|| format!("{name} {v} is not a time between 0 and {max} seconds"))
+            (!(v.is_finite() && (0.0..=max).contains(&v))).then(|| {
+                let v = crate::model::format::fmt_as_read(v);
+                format!("{name} {v} is not a time between 0 and {max} seconds")
+            })
         };
         bad("active_secs", self.active_secs, MAX_SESSION_SECS)
             .or_else(|| bad("planned_secs", self.planned_secs, MAX_SESSION_SECS))

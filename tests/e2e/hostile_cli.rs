@@ -443,3 +443,187 @@ fn a_full_disk_leaves_no_torn_line() {
     let out = finish(cmd, &["history"]);
     assert!(text(&out.stderr).is_empty(), "{}", text(&out.stderr));
 }
+
+// ---------------------------------------------------------------------------------------
+// What it says about odd input
+
+/// A number no record can hold is named as it was written: `1e308`, not 309 digits.
+#[test]
+fn an_absurd_number_is_named_as_written() {
+    let d = Dirs::new();
+    std::fs::write(
+        d.data.join(HISTORY),
+        format!(
+            "{}\n",
+            RECORD.replace("\"active_secs\":60.0", "\"active_secs\":1e308")
+        ),
+    )
+    .unwrap();
+    let out = d.run(&["history"]);
+    let err = text(&out.stderr);
+    assert!(err.contains("active_secs 1e308 is not a time"), "{err}");
+    assert!(err.lines().all(|l| l.len() < 200), "{err}");
+}
+
+/// `import <(cmd)` names a pipe: it is read (to its end, within the 1 MiB cap) rather than
+/// refused as a FIFO; a pipe's name is never taken for the routine's id; a pipe that
+/// holds more than the cap is refused.
+#[cfg(unix)]
+#[test]
+fn import_reads_a_pipe_named_on_the_command_line() {
+    if Command::new("bash").arg("-c").arg("true").status().is_err() {
+        println!("skipped: bash is not available for process substitution");
+        return;
+    }
+    let d = Dirs::new();
+    let gift = d.tmp.path().join("gift.toml");
+    // `knotless import <(…)` as bash runs it.
+    let import = |substitution: &str| {
+        let mut sh = Command::new("bash");
+        sh.arg("-c")
+            .arg(format!("\"$BIN\" import <({substitution})"))
+            .env("KNOTLESS_CONFIG_DIR", &d.config)
+            .env("KNOTLESS_DATA_DIR", &d.data)
+            .env("GIFT", &gift)
+            .env("BIN", BIN)
+            .stdin(Stdio::null());
+        finish(sh, &["import", substitution])
+    };
+    std::fs::write(
+        &gift,
+        QUICK.replace("name = \"Quick\"", "id = \"piped\"\nname = \"Piped\""),
+    )
+    .unwrap();
+    let out = import("cat \"$GIFT\"");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(d.config.join("routines/piped.toml").exists());
+
+    // Without an id of its own: the pipe's name (`63`) is not one.
+    std::fs::write(&gift, QUICK).unwrap();
+    let out = import("cat \"$GIFT\"");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("no id"), "{}", text(&out.stderr));
+
+    // More than the cap: refused, and read no further than it.
+    let out = import("yes '# padding padding padding' | head -c 3000000");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("too large"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// An id that starts with a dash would be read as options (`knotless run -rf`): refused
+/// wherever an id is chosen, with the rule said.
+#[test]
+fn ids_starting_with_a_dash_are_refused() {
+    let d = Dirs::new();
+    let out = d.run(&["new", "--", "-rf"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stderr).contains("starting with a letter or a digit"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!d.config.join("routines/-rf.toml").exists());
+
+    std::fs::write(d.config.join("routines/-x.toml"), QUICK).unwrap();
+    std::fs::write(
+        d.config.join("routines/dashed.toml"),
+        QUICK.replace("name = \"Quick\"", "id = \"-y\"\nname = \"Dashed\""),
+    )
+    .unwrap();
+    let out = d.run(&["list", "--json"]);
+    let list = text(&out.stdout);
+    assert!(
+        !list.contains("\"-x\"") && !list.contains("\"-y\""),
+        "{list}"
+    );
+    let out = d.run(&["check"]);
+    let said = text(&out.stdout) + &text(&out.stderr);
+    assert!(
+        said.contains("-x.toml") && said.contains("\"-y\""),
+        "{said}"
+    );
+
+    let gift = d.tmp.path().join("gift.toml");
+    std::fs::write(&gift, QUICK).unwrap();
+    let out = d.run(&["import", gift.to_str().unwrap(), "--as=-z"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!d.config.join("routines/-z.toml").exists());
+}
+
+/// A session whose record was saved but whose snapshot was not removed yet (the process
+/// killed in between) is not reported as interrupted: it is logged as it ended, once.
+#[test]
+fn a_saved_session_whose_snapshot_remained_is_not_called_interrupted() {
+    let d = Dirs::new();
+    std::fs::write(d.data.join(HISTORY), format!("{RECORD}\n")).unwrap();
+    let dir = knotless::store::history::in_progress_dir(&d.data);
+    std::fs::create_dir_all(&dir).unwrap();
+    let snapshot = RECORD.replace("\"steps\":[]}", "\"steps\":[],\"final\":true}");
+    std::fs::write(dir.join("20261120T100000000Z-000000000001.json"), snapshot).unwrap();
+    let out = d.run(&["history", "--format", "jsonl"]);
+    let err = text(&out.stderr);
+    assert!(!err.contains("interrupted"), "{err}");
+    assert!(err.contains("logged as completed"), "{err}");
+    let lines: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
+    assert_eq!(lines.len(), 1, "counted once: {lines:?}");
+    assert!(lines[0].contains("\"outcome\":\"completed\""));
+}
+
+/// Standard output and standard error both failing (a full disk, a closed pipe) end every
+/// command quietly with an error code — never a panic (101), nor an abort from a panic
+/// while panicking.
+#[cfg(unix)]
+#[test]
+fn write_errors_on_both_outputs_end_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    let d = Dirs::new();
+    std::fs::write(d.data.join(HISTORY), format!("{RECORD}\n")).unwrap();
+    let commands: &[&[&str]] = &[
+        &["list"],
+        &["list", "--json"],
+        &["show", "quick"],
+        &["check"],
+        &["patterns"],
+        &["history"],
+        &["history", "--format", "csv"],
+        &["stats"],
+        &["report"],
+        &["days"],
+        &["day", "no", "--worst", "severe"],
+        &["nudge", "--why"],
+        &["remind", "--at", "23:00", "--print", "cron"],
+        &["completions", "bash"],
+        &["completions", "fish"],
+        &["man"],
+        &["share", "quick"],
+        &["run", "quick", "--plain"],
+        &["no-such-command"],
+    ];
+    let full = || std::fs::OpenOptions::new().write(true).open("/dev/full");
+    for args in commands {
+        let mut outs = Vec::new();
+        if let (Ok(a), Ok(b)) = (full(), full()) {
+            outs.push((Stdio::from(a), Stdio::from(b), "/dev/full"));
+        }
+        let (r, w) = std::io::pipe().unwrap();
+        drop(r);
+        outs.push((
+            Stdio::from(w.try_clone().unwrap()),
+            Stdio::from(w),
+            "a closed pipe",
+        ));
+        for (out, err, what) in outs {
+            let mut cmd = d.command(args);
+            cmd.stdout(out).stderr(err);
+            let st = finish(cmd, args).status;
+            assert!(
+                st.signal().is_none() && st.code() != Some(101),
+                "{args:?} with {what}: {st:?}"
+            );
+        }
+    }
+}

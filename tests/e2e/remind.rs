@@ -345,15 +345,15 @@ fn a_path_with_a_line_break_is_refused_clearly() {
 
 /// Spaces, quotes, `%`, `$`, a backslash and a semicolon are quoted by each format's
 /// rules: the cron line, run by `sh` as cron runs it (a `\%` is cron's own escape), starts
-/// the very binary with the very folder; systemd accepts the unit.
+/// the very binary with the very folder; systemd accepts the unit (and the one thing it
+/// cannot take, a quote in the program's own path, is refused with a way out).
 #[cfg(unix)]
 #[test]
 fn odd_but_quotable_paths_reach_the_command_intact() {
     let x = tempfile::tempdir().unwrap();
-    let exe = binary_in(&x.path().join("it's 50% $HOME"));
     let data = x.path().join("my \"data\" \\ 100%; $x");
-    let run = |print: &str| {
-        Command::new(&exe)
+    let run = |exe: &Path, print: &str| {
+        Command::new(exe)
             .arg("--data-dir")
             .arg(&data)
             .args(["remind", "--at", "18:00", "--print", print])
@@ -362,7 +362,8 @@ fn odd_but_quotable_paths_reach_the_command_intact() {
             .output()
             .unwrap()
     };
-    let out = run("cron");
+    let quoted = binary_in(&x.path().join("it's 50% $HOME"));
+    let out = run(&quoted, "cron");
     assert!(out.status.success(), "{}", text(&out.stderr));
     let line = text(&out.stdout)
         .lines()
@@ -384,7 +385,17 @@ fn odd_but_quotable_paths_reach_the_command_intact() {
         "{written:?}"
     );
 
-    let out = run("systemd");
+    // systemd runs no program whose path holds a quote: said, with the way out.
+    let out = run(&quoted, "systemd");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("--print cron"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let exe = binary_in(&x.path().join("50% $HOME; a b"));
+    let out = run(&exe, "systemd");
     assert!(out.status.success(), "{}", text(&out.stderr));
     let Some(tool) = ["/usr/bin/systemd-analyze", "/bin/systemd-analyze"]
         .into_iter()

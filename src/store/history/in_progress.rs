@@ -385,7 +385,8 @@ pub(crate) fn recover_one(
         out.warnings.push(in_progress_warning(
             &json_path,
             format!(
-                "logged as interrupted but could not be removed ({})",
+                "logged as {} but could not be removed ({})",
+                record.outcome.as_str(),
                 describe(&e)
             ),
         ));

@@ -88,7 +88,9 @@ pub enum HistoryError {
     InProgress { path: PathBuf, source: io::Error },
     #[error("session {id} is already running in another knotless (its lock at {} is held)", path.display())]
     Busy { id: String, path: PathBuf },
-    #[error("{id:?} cannot be used as a record id (letters, digits, '-', '_' and '.' only)")]
+    #[error(
+        "{id:?} cannot be used as a record id (letters, digits, '-', '_' and '.' only, not first '-' or '.')"
+    )]
     BadId { id: String },
     #[error("the snapshot of session {expected} cannot be replaced by record {got}")]
     WrongSession { expected: String, got: String },
@@ -209,11 +211,12 @@ pub fn new_id(now: Timestamp) -> String {
     )
 }
 
-/// Ids become file names in `in-progress/`, so they must not be able to name another path.
+/// Ids become file names in `in-progress/`, so they must not be able to name another path
+/// (nor start with a dash, which a command given the file name reads as an option).
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 128
-        && !id.starts_with('.')
+        && !id.starts_with(['.', '-'])
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
