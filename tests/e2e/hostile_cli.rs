@@ -486,7 +486,9 @@ fn import_reads_a_pipe_named_on_the_command_line() {
             .env("KNOTLESS_DATA_DIR", &d.data)
             .env("GIFT", &gift)
             .env("BIN", BIN)
-            .stdin(Stdio::null());
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         finish(sh, &["import", substitution])
     };
     std::fs::write(

@@ -182,7 +182,7 @@ fn import_diagnostics_carry_no_escape() {
     std::fs::write(
         &file,
         format!(
-            "name = \"Gift\"\narea = \"neck\"\nbreathing = \"none\"\n{} = 1\n\n[[steps]]\ntitle = \"T\"\nduration = \"5s\"\n",
+            "id = \"gift\"\nname = \"Gift\"\narea = \"neck\"\nbreathing = \"none\"\n{} = 1\n\n[[steps]]\ntitle = \"T\"\nduration = \"5s\"\n",
             toml::Value::String(format!("sneaky{clipboard}\u{2060}")),
         ),
     )
@@ -198,6 +198,7 @@ fn import_diagnostics_carry_no_escape() {
     assert!(!out.status.success(), "an unknown key is refused");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("sneaky"), "the key is still named: {err}");
+    assert!(err.contains("gift"), "the file is named: {err}");
     for (name, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
         let bad = offences(bytes);
         assert!(
