@@ -20,11 +20,12 @@ use knotless::store::paths::Paths;
 #[path = "support/history_gen.rs"]
 mod history_gen;
 
-fn run_binary(config: &Path, data: &Path) -> Vec<u8> {
+fn run_binary(config: &Path, data: &Path, state: &Path) -> Vec<u8> {
     let out = Command::new(env!("CARGO_BIN_EXE_knotless"))
         .arg("nudge")
         .env("KNOTLESS_CONFIG_DIR", config)
         .env("KNOTLESS_DATA_DIR", data)
+        .env("KNOTLESS_STATE_DIR", state)
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -50,8 +51,10 @@ fn benches(c: &mut Criterion) {
     // The last session a day ago: nothing today, so the nudge has something to say.
     let end = now.timestamp() - SignedDuration::from_hours(24);
     history_gen::write_history(data, n, end, &tz).unwrap();
-    let state = data.join("nudge.toml");
-    let said = run_binary(cfg.path(), data);
+    let state_dir = tempfile::tempdir().unwrap();
+    let sd = state_dir.path();
+    let state = sd.join("nudge.toml");
+    let said = run_binary(cfg.path(), data, sd);
     assert!(!said.is_empty(), "the fixture should make it speak");
     eprintln!("nudge says: {}", String::from_utf8_lossy(&said).trim_end());
 
@@ -60,13 +63,13 @@ fn benches(c: &mut Criterion) {
             || {
                 let _ = std::fs::remove_file(&state);
             },
-            |_| black_box(run_binary(cfg.path(), data)),
+            |_| black_box(run_binary(cfg.path(), data, sd)),
             BatchSize::PerIteration,
         )
     });
-    run_binary(cfg.path(), data);
+    run_binary(cfg.path(), data, sd);
     group.bench_with_input(BenchmarkId::new("command_already_spoke", n), &n, |b, _| {
-        b.iter(|| black_box(run_binary(cfg.path(), data)))
+        b.iter(|| black_box(run_binary(cfg.path(), data, sd)))
     });
 
     // The floor: starting the same binary to print its version, in the same conditions.
@@ -83,10 +86,12 @@ fn benches(c: &mut Criterion) {
     let paths = Paths {
         config: Some(cfg.path().to_path_buf()),
         data: Some(data.to_path_buf()),
+        state: Some(sd.to_path_buf()),
     };
     let global = knotless::cli::args::Global {
         config_dir: paths.config.clone(),
         data_dir: paths.data.clone(),
+        state_dir: paths.state.clone(),
         theme: None,
         no_color: true,
         quiet: false,

@@ -39,6 +39,7 @@ art = "suboccipitals"
 struct Fixture {
     _config: tempfile::TempDir,
     _data: tempfile::TempDir,
+    state: tempfile::TempDir,
     t0: Instant,
     config: std::path::PathBuf,
     data: std::path::PathBuf,
@@ -55,6 +56,7 @@ impl Fixture {
             data: data.path().to_path_buf(),
             _config: config,
             _data: data,
+            state: tempfile::tempdir().unwrap(),
             t0: Instant::now(),
         }
     }
@@ -66,6 +68,7 @@ impl Fixture {
         let paths = Paths {
             config: Some(self.config.clone()),
             data: Some(self.data.clone()),
+            state: Some(self.state.path().to_path_buf()),
         };
         let flags = Flags {
             quiet: true,

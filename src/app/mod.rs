@@ -133,7 +133,7 @@ impl App {
             status,
         } = init;
         let settings = Settings::new(&lib.config, flags);
-        let perform = Performers::new(paths.data.clone(), &settings, muted);
+        let perform = Performers::new(paths.clone(), &settings, muted);
         let mut app = App {
             s: Shared {
                 theme: Theme::get(settings.theme(theme)),

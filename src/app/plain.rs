@@ -433,6 +433,9 @@ fn segment_text(v: &crate::core::session::View<'_>) -> String {
     if step.sides == Sides::Both && v.side == Some(Side::Left) {
         text.push_str("\n    (left side first, then the right)");
     }
+    if step.works_the_body() {
+        text.push_str(&format!("\n    {}", crate::model::routine::STOP_LINE));
+    }
     text
 }
 

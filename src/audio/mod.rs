@@ -234,12 +234,17 @@ impl Audio {
             "tones-v{TONE_VERSION}-vol{}",
             (volume * 1000.0).round() as u32
         ));
-        std::fs::create_dir_all(&dir)?;
+        crate::files::create_private_dirs(&dir)?;
         let mut out = HashMap::new();
         for t in Tone::ALL {
             let path = dir.join(format!("{}.wav", t.name()));
             if !path.is_file() {
-                write_atomically(&path, &tone::wav_bytes(&tone::samples(t, volume)))?;
+                crate::files::write_atomically(
+                    &path,
+                    &tone::wav_bytes(&tone::samples(t, volume)),
+                    crate::files::Durability::Relaxed,
+                    crate::files::write::PRIVATE_FILE,
+                )?;
             }
             out.insert(t, path);
         }
@@ -259,7 +264,7 @@ impl Audio {
         };
         let Some(render) = speech.render else { return };
         let dir = cache.join("speech");
-        if std::fs::create_dir_all(&dir).is_err() {
+        if crate::files::create_private_dirs(&dir).is_err() {
             return;
         }
         let mut children = Vec::new();
@@ -429,10 +434,4 @@ fn phrase_key(render: &Template, phrase: &str) -> u64 {
     render.display().hash(&mut h);
     phrase.hash(&mut h);
     h.finish()
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
 }

@@ -53,7 +53,7 @@ fn warm_up(app: &mut App) {
 /// remembered from the last run.
 pub fn init(g: &Global, paths: &Paths, lib: Library) -> Init {
     let state = paths
-        .data
+        .state
         .as_deref()
         .map(crate::store::state::State::load)
         .unwrap_or_default();

@@ -16,8 +16,10 @@ Files:
   settings     <config>/config.toml      (theme, sound, voice, get-ready, weekly goal, patterns)
   history      <data>/history-<machine>.jsonl  (one JSON record per session, append-only)
   day log      <data>/days-<machine>.jsonl     (one JSON line per headache-day answer)
+  this machine <state>/  (running sessions, the nudge's memory, theme and mute; never synced)
   <config> is $KNOTLESS_CONFIG_DIR or ~/.config/knotless;
-  <data> is $KNOTLESS_DATA_DIR or ~/.local/share/knotless.
+  <data> is $KNOTLESS_DATA_DIR or ~/.local/share/knotless;
+  <state> is $KNOTLESS_STATE_DIR or ~/.local/state/knotless.
 
 Self-care only, not medical advice. Stop if it hurts, makes you dizzy, or your
 headache gets worse.";
@@ -43,9 +45,12 @@ pub struct Global {
     /// Where your routines and config.toml live
     #[arg(long, global = true, env = "KNOTLESS_CONFIG_DIR", value_name = "DIR")]
     pub config_dir: Option<PathBuf>,
-    /// Where the history and app state are kept
+    /// Where the history and the day log are kept (may be synced between machines)
     #[arg(long, global = true, env = "KNOTLESS_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Where this machine's own state is kept: running sessions, the nudge's memory (never synced)
+    #[arg(long, global = true, env = "KNOTLESS_STATE_DIR", value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
     /// Colour theme for this run
     #[arg(long, global = true, value_enum, value_name = "NAME")]
     pub theme: Option<crate::model::config::ThemeName>,
@@ -228,7 +233,7 @@ pub enum Command {
     },
     /// Check a routine someone sent you and install it among your routines
     #[command(
-        after_help = "Examples:\n  knotless import neck-from-physio.toml\n  knotless import - < shared.toml\n  knotless import mine.toml --as my-neck-2    (under another id)"
+        after_help = "Examples:\n  knotless import neck-from-physio.toml\n  knotless import - < shared.toml\n  knotless import mine.toml --as my-neck-2    (under another id)\n\nA routine that breaks the safety limits is listed with what it breaks, and installed\nonly when you answer y (at a terminal) or give --yes."
     )]
     Import {
         /// The routine file, or - for standard input
@@ -239,6 +244,9 @@ pub enum Command {
         /// Install it under this id instead
         #[arg(long = "as", value_name = "NEW-ID", conflicts_with = "replace")]
         as_id: Option<String>,
+        /// Install it even if it breaks the safety limits, without asking (for scripts)
+        #[arg(long, short = 'y')]
+        yes: bool,
     },
     /// Print a routine as one self-contained file to send (your own patterns included)
     Share {
@@ -369,6 +377,8 @@ pub enum ArgError {
     Day,
     #[error("{0} is in the future; answer for today or an earlier day")]
     FutureDay(jiff::civil::Date),
+    #[error("{0} is before 2000; answer for a day since then")]
+    Before2000(jiff::civil::Date),
     #[error("write a length up to a year, such as 3d, 12h or 1w, or \"off\"")]
     Snooze,
     #[error("write a time of day as HH:MM on the 24-hour clock, such as 18:00 or 7:30")]
@@ -385,8 +395,8 @@ pub enum ArgError {
     Days(#[from] crate::core::remind::DaysError),
 }
 
-/// `--date`: today, yesterday or YYYY-MM-DD, and not in the future (a bad value is bad
-/// usage: exit 2).
+/// `--date`: today, yesterday or YYYY-MM-DD, neither in the future nor before 2000 (a bad
+/// value is bad usage: exit 2).
 fn past_day(s: &str) -> Result<jiff::civil::Date, ArgError> {
     let today = jiff::Zoned::now().date();
     let date = match s.trim() {
@@ -398,6 +408,9 @@ fn past_day(s: &str) -> Result<jiff::civil::Date, ArgError> {
     };
     if date > today {
         return Err(ArgError::FutureDay(date));
+    }
+    if date < crate::model::record::EARLIEST_DATE {
+        return Err(ArgError::Before2000(date));
     }
     Ok(date)
 }

@@ -2,7 +2,7 @@
 //! file work (templates, checks, atomic replaces, drafts, clashes) is in
 //! `library::edit`; here are the words the user sees and the exit codes.
 
-use std::io::{self, Read, Write};
+use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -136,6 +136,7 @@ pub fn import_cmd(
     paths: &Paths,
     file: &Path,
     replace: bool,
+    yes: bool,
     as_id: Option<&str>,
     out: &mut dyn Write,
 ) -> Result<ExitCode, UserError> {
@@ -172,6 +173,7 @@ pub fn import_cmd(
             incoming.routine.id
         ));
     }
+    gate_breaks(&incoming, &label, file.as_os_str() == "-", yes, out)?;
     edit::install(&incoming, replace)
         .map_err(|e| format!("cannot install {}: {e}", incoming.target.display()))?;
     let verb = if incoming.clash.is_some() {
@@ -180,6 +182,15 @@ pub fn import_cmd(
         "Installed"
     };
     writeln!(out, "{verb} {}.", incoming.target.display()).map_err(io_err)?;
+    if !incoming.breaks.is_empty() {
+        writeln!(
+            out,
+            "It is marked {} wherever it is listed; `knotless check {}` shows what it breaks.",
+            crate::cli::routines::WARNING,
+            incoming.target.display()
+        )
+        .map_err(io_err)?;
+    }
     if let Some(Clash::Routine(old)) = &incoming.clash
         && old.source.is_bundled()
     {
@@ -192,6 +203,65 @@ pub fn import_cmd(
     }
     out.flush().map_err(io_err)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A routine that breaks the safety limits is installed only with `--yes` or a
+/// "y" from the person at the terminal; what it breaks is shown first.
+fn gate_breaks(
+    incoming: &Incoming,
+    label: &str,
+    from_stdin: bool,
+    yes: bool,
+    out: &mut dyn Write,
+) -> Result<(), UserError> {
+    if incoming.breaks.is_empty() {
+        return Ok(());
+    }
+    write_breaks(incoming, out).map_err(io_err)?;
+    if yes || confirm_install(from_stdin, out)? {
+        return Ok(());
+    }
+    Err(format!(
+        "{label} {}; nothing was installed{}",
+        crate::cli::routines::breaks_words(rules_broken(incoming)),
+        if from_stdin || !io::stdin().is_terminal() {
+            " — add --yes to install it anyway"
+        } else {
+            ""
+        }
+    ))
+}
+
+fn rules_broken(incoming: &Incoming) -> usize {
+    crate::core::content::rules_in(&incoming.breaks)
+}
+
+/// What an incoming routine breaks of the safety limits, before asking.
+fn write_breaks(incoming: &Incoming, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{} It {}:",
+        crate::cli::routines::WARNING,
+        crate::cli::routines::breaks_words(rules_broken(incoming))
+    )?;
+    for v in &incoming.breaks {
+        writeln!(out, "  {v}")?;
+    }
+    out.flush()
+}
+
+/// Asks whether to install a routine that breaks the guide, when a person can answer:
+/// standard input is a terminal and was not the file itself. Otherwise the answer is no.
+fn confirm_install(from_stdin: bool, out: &mut dyn Write) -> Result<bool, UserError> {
+    if from_stdin || !io::stdin().is_terminal() {
+        return Ok(false);
+    }
+    write!(out, "Install it anyway? [y/N] ").map_err(io_err)?;
+    out.flush().map_err(io_err)?;
+    let mut line = String::new();
+    io::stdin().lock().read_line(&mut line).map_err(io_err)?;
+    Ok(matches!(line.trim().to_lowercase().as_str(), "y" | "yes"))
 }
 
 /// Each problem on standard error, through the neutraliser like every other line: a key

@@ -296,8 +296,12 @@ const FILES: &[(&str, &str)] = &[
         "One JSON line per headache-day answer, append-only, one file per machine.",
     ),
     (
-        "<data>/state.toml",
-        "The safety notice acknowledged, the theme and mute remembered.",
+        "<data>/notice-<machine>.jsonl",
+        "The safety notice acknowledged; any machine's line counts.",
+    ),
+    (
+        "<state>/",
+        "This machine's own state, never synced: a running session's snapshot, sessions kept aside, the nudge's memory, the theme and mute remembered.",
     ),
     (
         "<cache>/",
@@ -313,6 +317,10 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     (
         "KNOTLESS_DATA_DIR",
         "The data folder, <data> (else $XDG_DATA_HOME/knotless, usually ~/.local/share/knotless); --data-dir wins. It may be synced between machines.",
+    ),
+    (
+        "KNOTLESS_STATE_DIR",
+        "This machine's state folder, <state> (else $XDG_STATE_HOME/knotless, usually ~/.local/state/knotless); --state-dir wins. Never synced, never inside the data folder.",
     ),
     (
         "KNOTLESS_CACHE_DIR",

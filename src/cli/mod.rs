@@ -51,6 +51,9 @@ pub enum CliError {
     /// The screen app was asked for without a terminal.
     #[error(transparent)]
     NotATerminal(#[from] crate::app::tui::NotATerminal),
+    /// No data or state folder, or a state folder inside the data folder.
+    #[error(transparent)]
+    Paths(#[from] crate::store::paths::PathsError),
 }
 
 impl From<String> for CliError {
@@ -73,7 +76,8 @@ impl CliError {
             | CliError::Io(_)
             | CliError::When(_)
             | CliError::Terminal(_)
-            | CliError::NotATerminal(_) => ExitCode::from(1),
+            | CliError::NotATerminal(_)
+            | CliError::Paths(_) => ExitCode::from(1),
         }
     }
 }
@@ -89,7 +93,11 @@ pub fn stderr() -> SafeWriter<io::StderrLock<'static>> {
 
 pub fn run(cli: Cli) -> Outcome {
     let Cli { global: g, command } = cli;
-    let paths = Paths::resolve(g.config_dir.clone(), g.data_dir.clone());
+    let paths = Paths::resolve(
+        g.config_dir.clone(),
+        g.data_dir.clone(),
+        g.state_dir.clone(),
+    )?;
     let recovered = recover(&paths);
     let Some(command) = command else {
         return app::open(&g, &paths, recovered);
@@ -172,11 +180,13 @@ pub fn run(cli: Cli) -> Outcome {
             file,
             replace,
             as_id,
+            yes,
         } => print(false, |out| {
             Ok(edit::import_cmd(
                 &paths,
                 &file,
                 replace,
+                yes,
                 as_id.as_deref(),
                 out,
             )?)
@@ -293,38 +303,56 @@ impl<W: Write> Write for PipeOut<W> {
     }
 }
 
-/// Every command starts by logging sessions whose process died (their in-progress files)
-/// as interrupted; sessions still running in another terminal are left alone. Returns a
-/// line for the user when something was recovered.
+/// Every command starts by moving this machine's own files out of the data folder where
+/// older versions kept them (once), moving in sessions kept aside, and logging this
+/// machine's sessions whose process died as interrupted; sessions still running in another
+/// terminal are left alone. Returns a line for the user when something was moved or
+/// recovered.
 fn recover(paths: &Paths) -> Option<String> {
-    let dir = paths.data.as_deref()?;
+    let (dir, state) = (paths.data.as_deref()?, paths.state.as_deref()?);
     let mut err = stderr();
-    let moved = match crate::store::recorder::move_pending(dir) {
-        Ok(n) => n,
+    let relocated = crate::store::relocate::relocate(dir, state);
+    for w in &relocated.warnings {
+        let _ = writeln!(err, "warning: {w}");
+    }
+    let mut lines: Vec<String> = relocated.line(state).into_iter().collect();
+    match crate::store::recorder::move_pending(state, dir) {
+        Ok(m) => {
+            for f in &m.unreadable {
+                let _ = writeln!(
+                    err,
+                    "warning: {}: a kept session could not be read; the file was kept",
+                    f.display()
+                );
+            }
+            if m.records > 0 {
+                lines.push(format!(
+                    "moved {} saved-aside session(s) into your history",
+                    m.records
+                ));
+            }
+        }
         Err(e) => {
             let _ = writeln!(
                 err,
                 "warning: sessions kept aside could not be moved yet: {e}"
             );
-            0
         }
-    };
-    if !dir.join("in-progress").exists() {
-        return (moved > 0)
-            .then(|| format!("moved {moved} saved-aside session(s) into your history"));
     }
-    match crate::store::history::recover(dir) {
-        Ok(r) => {
-            for w in &r.warnings {
-                let _ = writeln!(err, "warning: {w}");
+    if crate::store::history::in_progress_dir(state).exists() {
+        match crate::store::history::recover(state, dir) {
+            Ok(r) => {
+                for w in &r.warnings {
+                    let _ = writeln!(err, "warning: {w}");
+                }
+                lines.extend(recovered_message(&r.records));
             }
-            recovered_message(&r.records)
-        }
-        Err(e) => {
-            let _ = writeln!(err, "warning: {e}");
-            None
+            Err(e) => {
+                let _ = writeln!(err, "warning: {e}");
+            }
         }
     }
+    (!lines.is_empty()).then(|| lines.join("; "))
 }
 
 /// What recovery did, in words: sessions whose process died are logged as interrupted;

@@ -16,8 +16,8 @@ pub fn run(paths: &Paths, ack: bool, out: &mut dyn Write) -> Outcome {
     let mut plain = Plain::new(Lines(out), false);
     print(&mut plain)?;
     if ack {
-        let dir = crate::cli::data_dir(paths)?;
-        let mut store = StorePerformer::new(Some(dir.to_path_buf()));
+        crate::cli::data_dir(paths)?;
+        let mut store = StorePerformer::new(paths.clone());
         let changed = store.perform(StoreEffect::AcknowledgeNotice, &jiff::Zoned::now());
         if let Some(problem) = changed.status {
             return Err(CliError::User(problem));

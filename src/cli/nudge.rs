@@ -36,12 +36,12 @@ pub fn nudge_cmd(
             let _ = writeln!(crate::cli::stderr(), "knotless nudge: silent: {reason}");
         }
     };
-    let Some(data) = paths.data.as_deref() else {
-        say_why("no data directory");
+    let (Some(data), Some(state_dir)) = (paths.data.as_deref(), paths.state.as_deref()) else {
+        say_why("no data or state directory");
         return Ok(());
     };
     let config = Library::config_only(paths.config_dir());
-    let state = crate::store::nudge_state::load(data);
+    let state = crate::store::nudge_state::load(state_dir);
     if let Some(silence) = nudge::early_silence(&state, config.nudge.hours, &now) {
         say_why(&silence.reason());
         return Ok(());
@@ -87,10 +87,11 @@ pub fn nudge_cmd(
         last_spoken: Some(now.date()),
         ..state
     };
-    if let Err(e) = crate::store::nudge_state::save(data, &spoke, false) {
+    if let Err(e) = crate::store::nudge_state::save(state_dir, &spoke, false) {
         say_why(&format!(
-            "could not remember that it spoke ({}): {e}",
-            data.join(crate::store::nudge_state::NUDGE_FILE).display()
+            "could not remember that it spoke ({}): {}",
+            crate::store::nudge_state::path(state_dir).display(),
+            crate::files::describe(&e)
         ));
         return Ok(());
     }
@@ -137,8 +138,8 @@ fn snooze_cmd(
     now: &jiff::Zoned,
     out: &mut dyn Write,
 ) -> Result<(), UserError> {
-    let data = paths.data_dir()?;
-    let mut state = crate::store::nudge_state::load(data);
+    let state_dir = paths.state_dir().map_err(|e| e.to_string())?;
+    let mut state = crate::store::nudge_state::load(state_dir);
     let msg = match s {
         Snooze::Off => {
             state.snoozed_until = None;
@@ -156,10 +157,11 @@ fn snooze_cmd(
             )
         }
     };
-    crate::store::nudge_state::save(data, &state, true).map_err(|e| {
+    crate::store::nudge_state::save(state_dir, &state, true).map_err(|e| {
         format!(
-            "could not save {}: {e}",
-            data.join(crate::store::nudge_state::NUDGE_FILE).display()
+            "could not save {}: {}",
+            crate::store::nudge_state::path(state_dir).display(),
+            crate::files::describe(&e)
         )
     })?;
     writeln!(out, "{msg}").map_err(|e| e.to_string())
@@ -284,7 +286,6 @@ pub fn remind_cmd(
     // --install
     let dir = unit_dir()?;
     let units = remind::systemd_units(&schedule, &exe, &extra);
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     write_atomic(&dir.join(remind::SERVICE_NAME), &units.service)?;
     write_atomic(&dir.join(remind::TIMER_NAME), &units.timer)?;
     writeln!(
@@ -309,13 +310,15 @@ pub fn remind_cmd(
     Ok(())
 }
 
-/// `--config-dir`/`--data-dir` (or their environment variables) carried into the reminder,
-/// so it reads the same files as this run.
+/// `--config-dir`/`--data-dir`/`--state-dir` (or their environment variables) carried into
+/// the reminder, so it reads the same files as this run; a folder no reminder can name is
+/// refused (see [`reminder_word`]).
 fn dir_flags(g: &Global) -> Result<Vec<String>, UserError> {
     let mut v = Vec::new();
     for (flag, dir, what) in [
         ("--config-dir", &g.config_dir, "the config folder"),
         ("--data-dir", &g.data_dir, "the data folder"),
+        ("--state-dir", &g.state_dir, "the state folder"),
     ] {
         if let Some(d) = dir {
             let d = std::path::absolute(d).unwrap_or_else(|_| d.to_path_buf());
@@ -353,16 +356,20 @@ fn unit_dir() -> Result<PathBuf, UserError> {
     Ok(base.join("systemd").join("user"))
 }
 
+/// A unit file, replaced whole (systemd reads it as this user: 0600 is enough).
 fn write_atomic(path: &Path, text: &str) -> Result<(), UserError> {
-    let fail = |e: io::Error| format!("cannot write {}: {e}", path.display());
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let mut f = std::fs::File::create(&tmp).map_err(fail)?;
-    f.write_all(text.as_bytes()).map_err(fail)?;
-    f.sync_all().map_err(fail)?;
-    drop(f);
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        fail(e)
+    crate::files::write_atomically(
+        path,
+        text.as_bytes(),
+        crate::files::Durability::Synced,
+        crate::files::write::PRIVATE_FILE,
+    )
+    .map_err(|e| {
+        format!(
+            "cannot write {}: {}",
+            path.display(),
+            crate::files::describe(&e)
+        )
     })
 }
 

@@ -7,7 +7,8 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use crate::core::content::{check_pattern, check_routine};
+use crate::core::content::{Violation, check_pattern, check_routine};
+pub use crate::core::content::{WARNING, breaks_words};
 use crate::library::Library;
 use crate::library::diag::Diagnostic;
 use crate::model::format::{fmt_clock, fmt_length};
@@ -43,6 +44,7 @@ pub fn list(lib: &Library, area: Option<Area>, out: &mut dyn Write) -> io::Resul
         .max()
         .unwrap_or(0);
     let mut first = true;
+    let mut marked = false;
     for a in Area::ALL {
         if area.is_some_and(|x| x != a) {
             continue;
@@ -62,8 +64,10 @@ pub fn list(lib: &Library, area: Option<Area>, out: &mut dyn Write) -> io::Resul
                 r.steps.len(),
                 if r.steps.len() == 1 { "" } else { "s" }
             );
+            let broken = lib.rules_broken(&r.id);
             let mut line = format!(
-                "  {:id_w$}  {:name_w$}  {:>6}  {:>8}",
+                "{} {:id_w$}  {:name_w$}  {:>6}  {:>8}",
+                if broken > 0 { WARNING } else { " " },
                 r.id,
                 r.name,
                 fmt_length(r.total()),
@@ -72,7 +76,11 @@ pub fn list(lib: &Library, area: Option<Area>, out: &mut dyn Write) -> io::Resul
             if !r.source.is_bundled() {
                 line.push_str(&format!("  ({})", source_label(lib, r)));
             }
+            if broken > 0 {
+                line.push_str(&format!("  {}", breaks_words(broken)));
+            }
             writeln!(out, "{}", line.trim_end())?;
+            marked |= broken > 0;
         }
     }
     if first {
@@ -80,6 +88,12 @@ pub fn list(lib: &Library, area: Option<Area>, out: &mut dyn Write) -> io::Resul
             Some(a) => writeln!(out, "No routines in the {a} area.")?,
             None => writeln!(out, "No routines loaded.")?,
         }
+    }
+    if marked {
+        writeln!(
+            out,
+            "\n{WARNING} marks a routine that breaks the safety limits; `knotless check` lists what."
+        )?;
     }
     Ok(())
 }
@@ -95,6 +109,9 @@ struct ListItem<'a> {
     active_secs: u64,
     source: String,
     overrides_bundled: bool,
+    /// The names of the guide's rules it breaks (`knotless check` explains them); empty
+    /// when it keeps to all of them.
+    breaks: Vec<&'static str>,
 }
 
 pub fn list_json(lib: &Library, area: Option<Area>, out: &mut dyn Write) -> io::Result<()> {
@@ -112,6 +129,11 @@ pub fn list_json(lib: &Library, area: Option<Area>, out: &mut dyn Write) -> io::
             active_secs: r.active_total().as_secs(),
             source: r.source.to_string(),
             overrides_bundled: lib.overridden.contains(&r.id),
+            breaks: {
+                let rules: std::collections::BTreeSet<_> =
+                    lib.breaks(&r.id).iter().map(|v| v.rule.as_str()).collect();
+                rules.into_iter().collect()
+            },
         })
         .collect();
     serde_json::to_writer_pretty(&mut *out, &items)?;
@@ -124,6 +146,29 @@ fn wrapped(out: &mut dyn Write, indent: &str, text: &str) -> io::Result<()> {
         .subsequent_indent(indent);
     for line in textwrap::wrap(text, opts) {
         writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// What a routine breaks of the safety limits, as `show` lists it first.
+fn write_breaks(lib: &Library, r: &Routine, out: &mut dyn Write) -> io::Result<()> {
+    let breaks = lib.breaks(&r.id);
+    if breaks.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{WARNING} This routine {}:",
+        breaks_words(lib.rules_broken(&r.id))
+    )?;
+    for v in breaks {
+        let opts = textwrap::Options::new(WIDTH)
+            .initial_indent("  • ")
+            .subsequent_indent("    ");
+        for line in textwrap::wrap(&v.sentence(), opts) {
+            writeln!(out, "{line}")?;
+        }
     }
     Ok(())
 }
@@ -141,6 +186,7 @@ pub fn show(lib: &Library, r: &Routine, out: &mut dyn Write) -> io::Result<()> {
         fmt_clock(r.total()),
         source_label(lib, r)
     )?;
+    write_breaks(lib, r, out)?;
     if !r.summary.is_empty() {
         writeln!(out)?;
         wrapped(out, "", &r.summary)?;
@@ -182,7 +228,7 @@ pub fn show(lib: &Library, r: &Routine, out: &mut dyn Write) -> io::Result<()> {
             None => facts.push("no pacer".into()),
         }
         if let Length::Breaths(n) = s.length {
-            facts.push(format!("{n} breaths"));
+            facts.push(crate::model::format::fmt_breaths(n));
         }
         wrapped(out, "    ", &facts.join(" · "))?;
         if !s.instructions.is_empty() {
@@ -196,6 +242,9 @@ pub fn show(lib: &Library, r: &Routine, out: &mut dyn Write) -> io::Result<()> {
         }
         if let Some(c) = &s.caution {
             wrapped(out, "    ", &format!("Caution: {c}"))?;
+        }
+        if s.works_the_body() {
+            wrapped(out, "    ", crate::model::routine::STOP_LINE)?;
         }
         if let Some(a) = &s.art {
             writeln!(out)?;
@@ -231,16 +280,42 @@ pub fn patterns(lib: &Library, out: &mut dyn Write) -> io::Result<()> {
             line.push_str("  holds: standalone only");
         }
         if !p.source.is_bundled() {
-            if lib.overridden_patterns.contains(&p.id) {
-                line.push_str("  (yours, replaces bundled)");
-            } else {
-                line.push_str("  (yours)");
-            }
+            line.push_str("  (yours)");
+        }
+        let broken = check_pattern(p).len();
+        if broken > 0 {
+            line = format!("{line}  {WARNING} {}", breaks_words(broken));
         }
         writeln!(out, "{line}")?;
         if let Some(d) = &p.description {
             let indent = " ".repeat(id_w + 2);
             wrapped(out, &indent, d)?;
+        }
+    }
+    let own: Vec<(&Routine, &crate::model::routine::Pattern)> = lib
+        .routines
+        .iter()
+        .flat_map(|r| r.patterns.iter().map(move |p| (r, p)))
+        .collect();
+    if !own.is_empty() {
+        writeln!(
+            out,
+            "\nDefined in a routine file, for that routine's steps only:"
+        )?;
+        for (r, p) in own {
+            let mark = if check_pattern(p).is_empty() {
+                String::new()
+            } else {
+                format!("  {WARNING}")
+            };
+            writeln!(
+                out,
+                "  {}  {}  {:.1}/min  (in {}){mark}",
+                p.id,
+                p.timing(),
+                p.per_minute(),
+                r.id
+            )?;
         }
     }
     Ok(())
@@ -280,111 +355,192 @@ fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     (files, problems)
 }
 
-/// `check`: prints each problem, or a one-line all-clear. Returns whether all were valid.
-pub fn check(lib: &Library, paths: &[PathBuf], out: &mut dyn Write) -> io::Result<bool> {
+/// `check`: prints each problem and each break of the safety limits, or a
+/// one-line all-clear. Exit 0 when everything loads and keeps to the guide; 1 when a file
+/// does not load (or a bundled routine breaks the guide); 3 when everything loads but some
+/// file breaks the safety limits.
+pub fn check(lib: &Library, paths: &[PathBuf], out: &mut dyn Write) -> io::Result<ExitCode> {
     let (files, mut problems) = if paths.is_empty() {
         (Vec::new(), lib.problems.clone())
     } else {
         expand(paths)
     };
-    if !files.is_empty() {
-        problems.extend(lib.check_paths(&files));
+    let checked = (!files.is_empty()).then(|| lib.check_files(&files));
+    if let Some(c) = &checked {
+        problems.extend(c.problems.iter().cloned());
     }
     print_problems(out, &problems)?;
-    let (content_errors, warnings) = content_findings(lib, paths);
-    for line in content_errors.iter().chain(&warnings) {
-        writeln!(out, "{line}")?;
-    }
-    let warned = if warnings.is_empty() {
-        String::new()
-    } else {
-        format!(
-            " {} content warning{} (the safety limits, above).",
-            warnings.len(),
-            if warnings.len() == 1 { "" } else { "s" }
-        )
+    let findings = match &checked {
+        Some(c) => file_findings(c, &files),
+        None => library_findings(lib),
     };
-    if problems.is_empty() && content_errors.is_empty() {
-        if paths.is_empty() {
+    for f in &findings {
+        for line in &f.lines {
+            writeln!(out, "{}: {} {line}", f.file, f.kind())?;
+        }
+        if !f.bundled {
             writeln!(
                 out,
-                "All good: {} routines and {} breathing patterns load cleanly.{warned}",
-                lib.routines.len(),
-                lib.patterns.len()
+                "{}: {WARNING} loads, but {}.",
+                f.file,
+                breaks_words(f.rules)
             )?;
-        } else {
-            writeln!(out, "All good: {} file(s) are valid.{warned}", files.len())?;
         }
-    } else if problems.is_empty() {
-        writeln!(
-            out,
-            "{} bundled routine problem{} against the safety limits.",
-            content_errors.len(),
-            if content_errors.len() == 1 { "" } else { "s" }
-        )?;
-    } else {
+    }
+    let bundled_errors: usize = findings
+        .iter()
+        .filter(|f| f.bundled)
+        .map(|f| f.lines.len())
+        .sum();
+    let broken = findings.iter().filter(|f| !f.bundled).count();
+    if !problems.is_empty() {
         let files: std::collections::BTreeSet<&str> =
             problems.iter().map(|p| p.file.as_str()).collect();
         writeln!(
             out,
             "{} problem{} in {} file{}.",
             problems.len(),
-            if problems.len() == 1 { "" } else { "s" },
+            plural(problems.len()),
             files.len(),
-            if files.len() == 1 { "" } else { "s" }
+            plural(files.len())
         )?;
+        return Ok(ExitCode::from(1));
     }
-    Ok(problems.is_empty() && content_errors.is_empty())
+    if bundled_errors > 0 {
+        writeln!(
+            out,
+            "{bundled_errors} bundled routine problem{} against the safety limits.",
+            plural(bundled_errors)
+        )?;
+        return Ok(ExitCode::from(1));
+    }
+    if broken > 0 {
+        writeln!(
+            out,
+            "{broken} file{} load{}, but break{} the safety limits (above).",
+            plural(broken),
+            if broken == 1 { "s" } else { "" },
+            if broken == 1 { "s" } else { "" },
+        )?;
+        return Ok(ExitCode::from(CONTENT_EXIT));
+    }
+    all_good(lib, paths, files.len(), out)?;
+    Ok(ExitCode::SUCCESS)
 }
 
-/// The content guide's rules (`core::content`) over the routines and patterns `check` looks
-/// at: errors for bundled ones, warnings for the user's own files.
-fn content_findings(lib: &Library, paths: &[PathBuf]) -> (Vec<String>, Vec<String>) {
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    let mut judge = |r: &Routine, file: &str, bundled: bool| {
-        for v in check_routine(r) {
-            let title = v
-                .step
-                .and_then(|i| r.steps.get(i))
-                .map(|s| format!(" (\"{}\")", s.title))
-                .unwrap_or_default();
-            if bundled {
-                errors.push(format!("{file}: error {v}{title}"));
-            } else {
-                warnings.push(format!("{file}: warning {v}{title}"));
-            }
-        }
-    };
+/// `check`'s all-clear: only when everything loads and keeps to the guide.
+fn all_good(lib: &Library, paths: &[PathBuf], files: usize, out: &mut dyn Write) -> io::Result<()> {
     if paths.is_empty() {
-        for r in &lib.routines {
-            match &r.source {
-                Source::Bundled => judge(r, &format!("routines/{}.toml", r.id), true),
-                Source::File(p) => judge(r, &p.display().to_string(), false),
-            }
-        }
-        for p in &lib.patterns {
-            for v in check_pattern(p) {
-                match &p.source {
-                    Source::Bundled => errors.push(format!("routines/patterns.toml: error {v}")),
-                    Source::File(f) => warnings.push(format!("{}: warning {v}", f.display())),
-                }
-            }
-        }
+        writeln!(
+            out,
+            "All good: {} routines and {} breathing patterns load cleanly and keep to the safety limits.",
+            lib.routines.len(),
+            lib.patterns.len()
+        )
     } else {
-        for p in expand(paths).0 {
-            if p.file_name().is_some_and(|n| n == "config.toml") {
-                continue;
+        writeln!(
+            out,
+            "All good: {files} file{} valid and within the safety limits.",
+            if files == 1 { " is" } else { "s are" }
+        )
+    }
+}
+
+/// `check`'s exit code for files that load but break the safety limits.
+pub const CONTENT_EXIT: u8 = 3;
+
+fn plural(n: usize) -> &'static str {
+    crate::model::format::plural(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// One file's breaks of the guide's rules, as `check` prints them.
+struct Findings {
+    file: String,
+    /// A bundled file: its breaks are errors (the build must not ship them).
+    bundled: bool,
+    lines: Vec<String>,
+    /// How many distinct rules it breaks.
+    rules: usize,
+}
+
+impl Findings {
+    fn new(file: String, bundled: bool, found: &[Violation]) -> Option<Findings> {
+        if found.is_empty() {
+            return None;
+        }
+        let lines = found.iter().map(Violation::to_string).collect();
+        Some(Findings {
+            file,
+            bundled,
+            lines,
+            rules: crate::core::content::rules_in(found),
+        })
+    }
+
+    fn kind(&self) -> &'static str {
+        if self.bundled { "error" } else { "warning" }
+    }
+}
+
+/// The guide's rules over the loaded library: what each of the user's routines breaks (as
+/// the library worked out at load), the bundled routines and patterns (errors), and the
+/// patterns of `config.toml`.
+fn library_findings(lib: &Library) -> Vec<Findings> {
+    let mut out = Vec::new();
+    for r in &lib.routines {
+        let f = match &r.source {
+            Source::Bundled => {
+                Findings::new(format!("routines/{}.toml", r.id), true, &check_routine(r))
             }
-            let file = p.display().to_string();
-            if let Ok(text) = crate::library::read_text(&p, &file)
-                && let (Some(r), _) = lib.check_text(&file, &text)
-            {
-                judge(&r, &file, false);
-            }
+            Source::File(p) => Findings::new(p.display().to_string(), false, lib.breaks(&r.id)),
+        };
+        out.extend(f);
+    }
+    out.extend(pattern_findings(lib.patterns.iter()));
+    out
+}
+
+/// The guide's rules over the files `check PATH...` read.
+fn file_findings(checked: &Library, files: &[PathBuf]) -> Vec<Findings> {
+    let mut out = Vec::new();
+    for r in &checked.routines {
+        if let Source::File(p) = &r.source {
+            out.extend(Findings::new(
+                p.display().to_string(),
+                false,
+                checked.breaks(&r.id),
+            ));
         }
     }
-    (errors, warnings)
+    let configs = checked
+        .patterns
+        .iter()
+        .filter(|p| matches!(&p.source, Source::File(f) if files.contains(f)));
+    out.extend(pattern_findings(configs));
+    out
+}
+
+/// Library-wide patterns that break the guide, grouped by the file that defines them.
+fn pattern_findings<'a>(
+    patterns: impl Iterator<Item = &'a crate::model::routine::Pattern>,
+) -> Vec<Findings> {
+    let mut by_file: std::collections::BTreeMap<(String, bool), Vec<Violation>> =
+        Default::default();
+    for p in patterns {
+        let found = check_pattern(p);
+        if found.is_empty() {
+            continue;
+        }
+        let key = match &p.source {
+            Source::Bundled => ("routines/patterns.toml".to_string(), true),
+            Source::File(f) => (f.display().to_string(), false),
+        };
+        by_file.entry(key).or_default().extend(found);
+    }
+    by_file
+        .into_iter()
+        .filter_map(|((file, bundled), found)| Findings::new(file, bundled, &found))
+        .collect()
 }
 
 /// The routine `query` names (see `Library::find`). When it could mean several and both
@@ -467,12 +623,7 @@ pub fn show_cmd(paths: &Paths, query: &str, out: &mut dyn Write) -> crate::cli::
 /// `knotless check [PATH...]`: exit 1 when a file has a problem.
 pub fn check_cmd(paths: &Paths, files: &[PathBuf], out: &mut dyn Write) -> crate::cli::Outcome {
     let lib = Library::load(paths.config_dir());
-    let ok = check(&lib, files, out)?;
-    Ok(if ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(check(&lib, files, out)?)
 }
 
 /// `knotless patterns`.

@@ -31,8 +31,20 @@ pub fn run(g: &Global, paths: &Paths, query: &str, plain: bool) -> Outcome {
         crate::app::tui::check_terminal()?;
         return crate::cli::app::start(init, Route::Before(routine));
     }
-    let cautions = routine.cautions.clone();
-    plain_session(init, What::Routine(&routine), &cautions)
+    // What it breaks of the safety limits comes first, as on the before screen.
+    let mut before: Vec<String> = Vec::new();
+    let breaks = init.lib.breaks(&routine.id);
+    if !breaks.is_empty() {
+        let n = init.lib.rules_broken(&routine.id);
+        before.push(format!(
+            "{} This routine {}:",
+            crate::core::content::WARNING,
+            crate::core::content::breaks_words(n)
+        ));
+        before.extend(breaks.iter().map(|v| format!("  - {}", v.sentence())));
+    }
+    before.extend(cautions_lines(&routine.cautions));
+    plain_session(init, What::Routine(&routine), &before)
 }
 
 /// `knotless breathe [PATTERN] [--for D | --breaths N] [--plain]`.
@@ -65,7 +77,7 @@ pub fn breathe(
         pattern: &pattern,
         length,
     };
-    plain_session(init, what, &cautions)
+    plain_session(init, what, &cautions_lines(&cautions))
 }
 
 /// The pattern and length for `breathe`, with the content guide's limits for the pattern's
@@ -90,6 +102,16 @@ pub fn breathing_choice(
     Ok((p, len, note))
 }
 
+/// "Before you start:" and the cautions, one to a line; nothing when there are none.
+fn cautions_lines(cautions: &[String]) -> Vec<String> {
+    if cautions.is_empty() {
+        return Vec::new();
+    }
+    std::iter::once("Before you start:".to_string())
+        .chain(cautions.iter().map(|c| format!("  - {c}")))
+        .collect()
+}
+
 /// Plain mode when asked, when output is not a terminal (a pipe, a file, a program), or
 /// when the terminal cannot draw the app (`TERM=dumb` or unset: it is said once).
 fn wants_plain(flag: bool) -> bool {
@@ -106,12 +128,13 @@ fn wants_plain(flag: bool) -> bool {
     dumb
 }
 
-/// A session as timed lines: the notice (until acknowledged), the cautions, "how is your
-/// head?", the run itself, then "and now?" and a note — as the app's screens ask them, and
-/// only from a person at a keyboard (piped input is never read as an answer).
-fn plain_session(init: crate::app::Init, what: What<'_>, cautions: &[String]) -> Outcome {
+/// A session as timed lines: the notice (until acknowledged), what comes `before` (what a
+/// routine breaks, its cautions), "how is your head?", the run itself, then "and now?" and
+/// a note — as the app's screens ask them, and only from a person at a keyboard (piped
+/// input is never read as an answer).
+fn plain_session(init: crate::app::Init, what: What<'_>, before: &[String]) -> Outcome {
     let settings = Settings::new(&init.lib.config, init.flags);
-    let mut perform = Performers::new(init.paths.data.clone(), &settings, init.muted);
+    let mut perform = Performers::new(init.paths.clone(), &settings, init.muted);
     let out = SafeWriter::new(io::stdout(), Neutralise::Replace);
     let mut plain = Plain::new(out, stdout_is_terminal());
     let person = io::stdin().is_terminal();
@@ -130,11 +153,8 @@ fn plain_session(init: crate::app::Init, what: What<'_>, cautions: &[String]) ->
             )?;
         }
     }
-    if !cautions.is_empty() {
-        plain.line("Before you start:")?;
-        for c in cautions {
-            plain.line(&format!("  - {c}"))?;
-        }
+    for line in before {
+        plain.line(line)?;
     }
     let pain = if person && settings.ask_ratings {
         ask_rating_line("How is your head right now?", &mut input, &mut io::stdout())

@@ -1,17 +1,21 @@
 //! The content guide's hard limits (`shared/content/ROUTINE-GUIDE.md`) as a pure check.
 //!
 //! Users press on their own necks because of what a routine says, so every bundled routine
-//! must pass [`check_routine`] and every pattern [`check_pattern`]; `knotless check` reports
-//! the same violations for user files as warnings. The checks read the structured fields
-//! (`region`, `technique`, `pressure`, the patterns' phases) wherever the format has them,
-//! and fall back to the text only where it must: required caution wording, banned claims,
-//! and a step that describes pressing without declaring it.
+//! must pass [`check_routine`] and every pattern [`check_pattern`]; the library works out
+//! what each of the user's routines breaks when it loads, and every screen and command
+//! marks it. The checks read the structured fields (`region`, `technique`, `pressure`, the
+//! patterns' phases) wherever the format has them, and fall back to the text only where
+//! it must: required caution wording, banned claims, what a routine says it is for, and a
+//! step that describes pressing without declaring it.
 //!
-//! Rule names ([`Rule::as_str`]) are stable: tests and the mutation set refer to them.
+//! One rule is one function and one row of [`ROUTINE_RULES`] or [`PATTERN_RULES`]; the row
+//! names the rule, so a function can only report its own. Rule names ([`Rule::as_str`]) are
+//! stable: tests and the mutation set refer to them.
 
 use std::fmt;
 use std::time::Duration;
 
+use crate::core::rules::{Cap, Shape, cap_of, shape};
 use crate::model::routine::{Length, Pattern, PhaseKind, Region, Routine, Sides, Step, Technique};
 
 /// The routine the app offers during a migraine; it may hold only breathing and a still hold.
@@ -21,18 +25,17 @@ pub const NEVER_ABOVE: u8 = 7;
 /// One spot, held still (guide rule 4): about 2 minutes.
 pub const SPOT_LIMIT: Duration = Duration::from_secs(120);
 /// Two balls under the skull take head weight only: up to 3 minutes (guide section 2.2).
+/// Nowhere else: elsewhere a ball leans with body weight.
 pub const BALLS_LIMIT: Duration = Duration::from_secs(180);
 /// Session length bounds (guide section 2.0; micro-breaks of section 2.10 may be short).
 pub const MIN_SESSION: Duration = Duration::from_secs(60);
 pub const MAX_SESSION: Duration = Duration::from_secs(20 * 60);
 /// The pause needed before a step that places a ball or a roller.
 pub const SETUP_TIME: Duration = Duration::from_secs(10);
-/// 4-7-8 breaths in one routine (guide section 3.1: four cycles a round).
-pub const MAX_478: u32 = 4;
-/// The longest breath hold in any pattern (4-7-8's hold).
+/// The longest breath hold in any pattern (4-7-8's hold), consecutive holds added up.
 pub const MAX_HOLD: Duration = Duration::from_secs(7);
-/// The shortest breath: 10 breaths a minute is the top of "slow breathing".
-pub const MIN_CYCLE: Duration = Duration::from_secs(6);
+/// The most breaths a minute: 10 is the top of "slow breathing".
+pub const MAX_PER_MINUTE: f64 = 10.0;
 
 /// One rule of the guide. The names are stable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -45,6 +48,7 @@ pub enum Rule {
     FastBreathing,
     HoldDuringPressure,
     FourSevenEightCap,
+    BreathingCap,
     BetweenAttacks,
     AttackDay,
     StopRule,
@@ -67,7 +71,7 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 27] = [
+    pub const ALL: [Rule; 28] = [
         Rule::PressureCeiling,
         Rule::MissingPressure,
         Rule::UndeclaredTouch,
@@ -76,6 +80,7 @@ impl Rule {
         Rule::FastBreathing,
         Rule::HoldDuringPressure,
         Rule::FourSevenEightCap,
+        Rule::BreathingCap,
         Rule::BetweenAttacks,
         Rule::AttackDay,
         Rule::StopRule,
@@ -108,6 +113,7 @@ impl Rule {
             Rule::FastBreathing => "fast-breathing",
             Rule::HoldDuringPressure => "hold-during-pressure",
             Rule::FourSevenEightCap => "four-seven-eight-cap",
+            Rule::BreathingCap => "breathing-cap",
             Rule::BetweenAttacks => "between-attacks",
             Rule::AttackDay => "attack-day",
             Rule::StopRule => "stop-rule",
@@ -150,6 +156,33 @@ pub struct Violation {
     pub message: String,
 }
 
+impl Violation {
+    /// The violation as a sentence for a screen: "Step 2: ..." without the rule's name.
+    pub fn sentence(&self) -> String {
+        match self.step {
+            Some(i) => format!("Step {}: {}", i + 1, self.message),
+            None => self.message.clone(),
+        }
+    }
+}
+
+/// The mark for a routine that breaks the safety limits, wherever it is listed.
+pub const WARNING: &str = "⚠";
+
+/// How many of the guide's rules a list of violations breaks (a rule broken on several
+/// steps counts once).
+pub fn rules_in(found: &[Violation]) -> usize {
+    let mut rules: Vec<Rule> = found.iter().map(|v| v.rule).collect();
+    rules.sort();
+    rules.dedup();
+    rules.len()
+}
+
+/// "breaks 3 of the safety limits": the one way every screen and command says it.
+pub fn breaks_words(n: usize) -> String {
+    format!("breaks {n} of the safety limits")
+}
+
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.step {
@@ -159,50 +192,567 @@ impl fmt::Display for Violation {
     }
 }
 
-/// Words and phrases the guide does not allow anywhere (section 1.5): cure, mechanism and
-/// posture-fixing claims. `true` means a whole word ("knot" but not "knotted").
-const BANNED: &[(&str, bool)] = &[
-    ("prevent", false),
-    ("treat", false),
-    ("reliev", false),
-    ("relief", false),
-    ("cure", true),
-    ("cures", true),
-    ("cured", true),
-    ("curing", true),
-    ("detox", false),
-    ("toxin", false),
-    ("oxygen", false),
-    ("circulation", false),
-    ("align", false),
-    ("realign", false),
-    ("knot", true),
-    ("knots", true),
-    ("serotonin", false),
-    ("cortisol", false),
-    ("endorphin", false),
-    ("drug-free", false),
-    ("drug free", false),
-    ("cerebrospinal", false),
-    ("craniosacral", false),
-    ("guarantee", false),
-    ("heal", true),
-    ("heals", true),
-    ("healing", true),
-    ("break up", false),
-    ("breaks up", false),
-    ("correct", false),
-    ("fixes", true),
-    ("perfect posture", false),
-    ("bad posture", false),
-    ("text neck", false),
-    ("percent", false),
+// ---------------------------------------------------------------------------------------
+// The tables
+
+/// What a routine rule reads: the routine and its texts, lower-cased once.
+pub struct Facts<'a> {
+    pub r: &'a Routine,
+    /// The routine's cautions, joined and lower-cased.
+    cautions: String,
+    /// Every text a user reads, joined and lower-cased.
+    all_text: String,
+    /// Whether its id, name or summary says it is for a migraine under way.
+    for_attack: bool,
+}
+
+impl<'a> Facts<'a> {
+    fn new(r: &'a Routine) -> Facts<'a> {
+        Facts {
+            r,
+            cautions: r.cautions.join(" ").to_lowercase(),
+            all_text: texts(r)
+                .into_iter()
+                .map(|(_, t)| t)
+                .collect::<Vec<_>>()
+                .join(" \n ")
+                .to_lowercase(),
+            for_attack: for_attack(r),
+        }
+    }
+
+    fn steps(&self) -> impl Iterator<Item = (usize, &'a Step)> + use<'a> {
+        self.r.steps.iter().enumerate()
+    }
+}
+
+/// Where a rule function puts what it finds: the table row gives the rule.
+pub struct Found<'o> {
+    rule: Rule,
+    out: &'o mut Vec<Violation>,
+}
+
+impl Found<'_> {
+    fn routine(&mut self, message: impl Into<String>) {
+        self.push(None, message.into());
+    }
+    fn step(&mut self, i: usize, message: impl Into<String>) {
+        self.push(Some(i), message.into());
+    }
+    fn push(&mut self, step: Option<usize>, message: String) {
+        self.out.push(Violation {
+            rule: self.rule,
+            step,
+            message,
+        });
+    }
+}
+
+type RoutineRule = fn(&Facts, &mut Found);
+type PatternRule = fn(&Pattern, &mut Found);
+
+/// Every rule a routine is held to, one function each.
+pub const ROUTINE_RULES: &[(Rule, RoutineRule)] = &[
+    (Rule::MissingText, missing_text),
+    (Rule::SelfCareFooter, self_care_footer),
+    (Rule::SessionLength, session_length),
+    (Rule::BannedClaim, banned_claims),
+    (Rule::MissingPressure, missing_pressure),
+    (Rule::UndeclaredTouch, undeclared_touch),
+    (Rule::PressureCeiling, pressure_ceiling),
+    (Rule::StopRule, stop_rule),
+    (Rule::NeckPulse, neck_pulse),
+    (Rule::FrontOfNeck, front_of_neck),
+    (Rule::Li4Pregnancy, li4_pregnancy),
+    (Rule::ShoulderTopPregnancy, shoulder_top_pregnancy),
+    (Rule::BallOsteoporosis, ball_osteoporosis),
+    (Rule::RollerSpine, roller_spine),
+    (Rule::SetupTime, setup_time),
+    (Rule::Drawing, drawing),
+    (Rule::HoldDuringPressure, hold_during_pressure),
+    (Rule::HoldTooLong, hold_too_long),
+    (Rule::FourSevenEightCap, four_seven_eight_cap),
+    (Rule::BreathingCap, breathing_cap),
+    (Rule::BreathingCautions, breathing_cautions),
+    (Rule::BetweenAttacks, between_attacks),
+    (Rule::AttackDay, attack_day),
+    (Rule::OverFifty, over_fifty),
+    (Rule::JawLocking, jaw_locking),
+    (Rule::BloodThinners, blood_thinners),
 ];
 
-/// Verbs that mean hands are working on the body (a backstop for undeclared steps).
-const TOUCH_WORDS: &[&str] = &[
-    "press", "squeez", "knead", "massag", "rub", "circles", "stroke",
+/// Every rule a breathing pattern is held to, one function each.
+pub const PATTERN_RULES: &[(Rule, PatternRule)] = &[
+    (Rule::FastBreathing, fast_breathing),
+    (Rule::PatternTiming, pattern_timing),
+    (Rule::BannedClaim, pattern_claims),
 ];
+
+/// Checks one routine against every rule of the guide, including every pattern its steps
+/// use and every pattern its file defines. An empty result means the routine may ship.
+pub fn check_routine(r: &Routine) -> Vec<Violation> {
+    let facts = Facts::new(r);
+    let mut out = Vec::new();
+    for (rule, check) in ROUTINE_RULES {
+        check(
+            &facts,
+            &mut Found {
+                rule: *rule,
+                out: &mut out,
+            },
+        );
+    }
+    // The patterns: each once, at the first step that uses it.
+    let mut seen: Vec<&str> = Vec::new();
+    let used = r
+        .steps
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| s.breathing.as_ref().map(|p| (Some(i), p)));
+    let defined = r.patterns.iter().map(|p| (None, p));
+    for (at, p) in used.chain(defined) {
+        if seen.contains(&p.id.as_str()) {
+            continue;
+        }
+        seen.push(&p.id);
+        out.extend(
+            check_pattern(p)
+                .into_iter()
+                .map(|v| Violation { step: at, ..v }),
+        );
+    }
+    out
+}
+
+/// Checks one breathing pattern: nothing fast or over-breathing, no long held breath, the
+/// bundled shapes keep their timings, and honest words in its description and labels.
+pub fn check_pattern(p: &Pattern) -> Vec<Violation> {
+    let mut out = Vec::new();
+    for (rule, check) in PATTERN_RULES {
+        check(
+            p,
+            &mut Found {
+                rule: *rule,
+                out: &mut out,
+            },
+        );
+    }
+    for v in &mut out {
+        v.message = format!("pattern \"{}\": {}", p.id, v.message);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// Routine rules: the text that must be there
+
+fn missing_text(f: &Facts, v: &mut Found) {
+    if f.r.summary.trim().is_empty() {
+        v.routine("the routine has no summary");
+    }
+    if f.r.cautions.is_empty() {
+        v.routine("the routine has no cautions");
+    }
+    for (i, s) in f.steps() {
+        if s.instructions.trim().is_empty() {
+            v.step(i, format!("\"{}\" has no instructions", s.title));
+        }
+        if s.cue.is_none() {
+            v.step(i, format!("\"{}\" has no cue", s.title));
+        }
+    }
+}
+
+fn self_care_footer(f: &Facts, v: &mut Found) {
+    let last = f.r.cautions.last().map(|c| c.to_lowercase());
+    if !last.is_some_and(|c| c.contains("not medical advice")) {
+        v.routine("the last caution must be the self-care footer (\"Self-care only, not medical advice. Stop if it hurts, makes you dizzy, or your headache gets worse.\")");
+    }
+}
+
+fn session_length(f: &Facts, v: &mut Found) {
+    let total = f.r.total();
+    if total < MIN_SESSION || total > MAX_SESSION {
+        v.routine(format!(
+            "the routine lasts {}s; keep it between 1 and 20 minutes",
+            total.as_secs()
+        ));
+    }
+}
+
+/// Claims, everywhere a user reads.
+fn banned_claims(f: &Facts, v: &mut Found) {
+    for (where_, text) in texts(f.r) {
+        if let Some(word) = banned_in(&text) {
+            v.routine(format!(
+                "{where_} says \"{word}\": keep to wellness wording (\"may ease muscle tension and help you relax\")"
+            ));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Routine rules: declarations and pressure
+
+fn missing_pressure(f: &Facts, v: &mut Found) {
+    for (i, s) in f.steps() {
+        if s.technique.is_some() && s.pressure.is_none() {
+            v.step(i, format!(
+                "\"{}\" works on the body but declares no pressure (use pressure = \"0\" for exercises and stretches)",
+                s.title
+            ));
+        }
+    }
+}
+
+fn undeclared_touch(f: &Facts, v: &mut Found) {
+    for (i, s) in f.steps() {
+        let half = ((s.region.is_some() || s.pressure.is_some()) && s.technique.is_none())
+            || ((s.technique.is_some() || s.pressure.is_some()) && s.region.is_none());
+        if half {
+            v.step(i, format!(
+                "\"{}\" must declare both region and technique when it has a pressure, region or technique",
+                s.title
+            ));
+        } else if s.technique.is_none() && s.pressure.is_none() && describes_touch(&s.instructions)
+        {
+            v.step(i, format!(
+                "\"{}\" describes pressing or rubbing but declares no region, technique or pressure",
+                s.title
+            ));
+        }
+    }
+}
+
+fn pressure_ceiling(f: &Facts, v: &mut Found) {
+    for (i, s) in f.steps() {
+        let Some(h) = s.pressure.map(|p| p.high) else {
+            continue;
+        };
+        let (limit, why) = ceiling(s.region, s.technique);
+        if h > limit {
+            v.step(
+                i,
+                format!(
+                    "\"{}\" goes to {h}/10; the ceiling for {why} is {limit}",
+                    s.title
+                ),
+            );
+        }
+    }
+}
+
+/// The app shows the full stop line with every step that works the body; nothing a
+/// routine says may tell the user to carry on through what it lists.
+fn stop_rule(f: &Facts, v: &mut Found) {
+    for (where_, text) in texts(f.r) {
+        let lower = text.to_lowercase();
+        if let Some(p) = PUSH_ON.iter().find(|p| lower.contains(*p)) {
+            v.routine(format!(
+                "{where_} says \"{p}\": never tell anyone to carry on through pain, tingling, dizziness or a worse headache"
+            ));
+        }
+    }
+}
+
+/// Words that tell the user to keep going through a stop sign.
+const PUSH_ON: &[&str] = &[
+    "push through",
+    "work through the pain",
+    "breathe through the pain",
+    "through the pain",
+    "ignore the pain",
+    "ignore any",
+    "no pain, no gain",
+    "no pain no gain",
+    "even if it hurts",
+    "even if it tingles",
+    "even if you feel dizzy",
+    "keep going if",
+    "don't stop",
+    "do not stop",
+];
+
+// ---------------------------------------------------------------------------------------
+// Routine rules: the neck
+
+fn neck_pulse(f: &Facts, v: &mut Found) {
+    for (i, s) in f.steps() {
+        let neck = matches!(
+            s.region,
+            Some(Region::BackOfNeck | Region::SideOfNeck | Region::FrontOfNeck)
+        );
+        if neck && pressing(s) && !caution_of(s).contains("pulse") {
+            v.step(
+                i,
+                format!(
+                    "\"{}\" works on the neck: its caution must say to let go if you feel a pulse",
+                    s.title
+                ),
+            );
+        }
+    }
+}
+
+/// Nothing presses the front of the neck, ever (guide rule 5); the side of the neck takes
+/// fingers only, with the throat and carotid cautions.
+fn front_of_neck(f: &Facts, v: &mut Found) {
+    for (i, s) in f.steps() {
+        let movement = s.technique.is_some_and(Technique::is_movement);
+        match s.region {
+            Some(Region::FrontOfNeck) if !movement || pressing(s) => v.step(
+                i,
+                format!(
+                    "\"{}\": never press the front of the neck, however lightly (carotid pulse, thyroid, windpipe); work the side of the neck, away from the throat",
+                    s.title
+                ),
+            ),
+            Some(Region::SideOfNeck) => {
+                if s.technique.is_some_and(Technique::is_tool) {
+                    v.step(
+                        i,
+                        format!(
+                            "\"{}\": never a ball, roller or tool on the front or side of the neck",
+                            s.title
+                        ),
+                    );
+                }
+                if !caution_of(s).contains("throat") || !f.cautions.contains("carotid") {
+                    v.step(i, format!(
+                        "\"{}\": side-of-neck work needs the throat caution on the step and the carotid skip list in the routine's cautions",
+                        s.title
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Routine rules: pregnancy
+
+fn li4_pregnancy(f: &Facts, v: &mut Found) {
+    for (i, s) in f.steps() {
+        let text = format!("{} {}", s.title, s.instructions).to_lowercase();
+        let li4 = s.technique == Some(Technique::Li4)
+            || ["li4", "hegu", "web between", "web of"]
+                .iter()
+                .any(|w| text.contains(w));
+        if li4 && !caution_of(s).contains("pregnan") {
+            v.step(i, format!(
+                "\"{}\" presses LI4: its caution must say not to if you are or might be pregnant",
+                s.title
+            ));
+        }
+    }
+}
+
+fn shoulder_top_pregnancy(f: &Facts, v: &mut Found) {
+    for (i, s) in f.steps() {
+        let firm = s.pressure.is_some_and(|p| p.high >= 4);
+        if s.region == Some(Region::ShoulderTop) && firm && !caution_of(s).contains("pregnan") {
+            v.step(
+                i,
+                format!(
+                    "\"{}\" presses the shoulder top: its caution must keep it light in pregnancy",
+                    s.title
+                ),
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Routine rules: tools
+
+fn ball_osteoporosis(f: &Facts, v: &mut Found) {
+    for (i, s) in f.steps() {
+        let ball = matches!(s.technique, Some(Technique::Ball | Technique::Balls));
+        let by_spine = matches!(
+            s.region,
+            Some(
+                Region::Suboccipital
+                    | Region::BackOfNeck
+                    | Region::SideOfNeck
+                    | Region::UpperBack
+                    | Region::ShoulderBlade
+            )
+        );
+        if ball && by_spine && !f.cautions.contains("osteoporosis") {
+            v.step(i, format!(
+                "\"{}\" leans on a ball beside the spine: the routine's cautions must mention osteoporosis",
+                s.title
+            ));
+        }
+    }
+}
+
+fn roller_spine(f: &Facts, v: &mut Found) {
+    for (i, s) in f.steps() {
+        if s.technique != Some(Technique::Roller) {
+            continue;
+        }
+        if s.region != Some(Region::UpperBack) {
+            v.step(
+                i,
+                format!(
+                    "\"{}\": a roller goes under the upper back only, never the neck or lower back",
+                    s.title
+                ),
+            );
+        }
+        let c = &f.cautions;
+        if !(c.contains("neck") && c.contains("lower back") && c.contains("osteoporosis")) {
+            v.step(i, "a roller routine's cautions must say never the neck or the lower back, and mention osteoporosis");
+        }
+    }
+}
+
+fn setup_time(f: &Facts, v: &mut Found) {
+    for (i, s) in f.steps() {
+        if !s.technique.is_some_and(Technique::is_tool) {
+            continue;
+        }
+        let prev = i.checked_sub(1).map(|p| &f.r.steps[p]);
+        let ok = prev.is_some_and(|p| {
+            p.technique.is_some_and(Technique::is_tool) || p.transition >= SETUP_TIME
+        });
+        if !ok {
+            v.step(i, format!(
+                "\"{}\" places a ball or roller: give the step before it a transition of at least 10s",
+                s.title
+            ));
+        }
+    }
+}
+
+fn drawing(f: &Facts, v: &mut Found) {
+    for (i, s) in f.steps() {
+        if let Some(a) = &s.art
+            && !a.text.is_ascii()
+        {
+            v.step(i, format!("the drawing \"{}\" must be plain ASCII", a.name));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Routine rules: breathing and holds
+
+fn hold_during_pressure(f: &Facts, v: &mut Found) {
+    for (i, s) in f.steps() {
+        let Some(p) = &s.breathing else { continue };
+        let working = pressing(s) || s.technique.is_some_and(|t| t.is_tool() || t.is_movement());
+        if working && (p.has_holds() || shape(p) == Shape::Sigh) {
+            v.step(i, format!(
+                "\"{}\" uses \"{}\" while pressing or moving: breathe without holds or sighs (relaxed, resonance or extended-exhale)",
+                s.title, p.id
+            ));
+        }
+    }
+}
+
+/// Time on one spot, added up across consecutive steps on the same region (per side).
+/// Moving techniques count half; still holds (head weight) have their own 2-minute cap;
+/// two balls under the skull (head weight only) may stay 3 minutes, nowhere else.
+fn hold_too_long(f: &Facts, v: &mut Found) {
+    struct Spot {
+        region: Region,
+        left: f64,
+        right: f64,
+        reported: bool,
+    }
+    let mut run: Option<Spot> = None;
+    for (i, s) in f.steps() {
+        let (Some(region), Some(t)) = (s.region, s.technique) else {
+            run = None;
+            continue;
+        };
+        if !pressing(s) || t.is_movement() {
+            run = None;
+            continue;
+        }
+        if t == Technique::StillHold {
+            run = None;
+            if s.planned > SPOT_LIMIT {
+                v.step(
+                    i,
+                    format!(
+                        "\"{}\" is a still hold of {}s; two minutes at most",
+                        s.title,
+                        s.planned.as_secs()
+                    ),
+                );
+            }
+            continue;
+        }
+        if run.as_ref().is_none_or(|r| r.region != region) {
+            run = Some(Spot {
+                region,
+                left: 0.0,
+                right: 0.0,
+                reported: false,
+            });
+        }
+        let Some(spot) = run.as_mut() else { continue };
+        let load = s.planned.as_secs_f64() * if t.is_moving() { 0.5 } else { 1.0 };
+        if matches!(s.sides, Sides::Left | Sides::None | Sides::Both) {
+            spot.left += load;
+        }
+        if matches!(s.sides, Sides::Right | Sides::None | Sides::Both) {
+            spot.right += load;
+        }
+        let head_weight = t == Technique::Balls && region == Region::Suboccipital;
+        let limit = if head_weight { BALLS_LIMIT } else { SPOT_LIMIT }.as_secs_f64();
+        if !spot.reported && spot.left.max(spot.right) > limit {
+            spot.reported = true;
+            v.step(i, format!(
+                "{:.0}s on the {} by the end of \"{}\" (moving techniques count half); at most {:.0}s on one spot before a break",
+                spot.left.max(spot.right),
+                region,
+                s.title,
+                limit
+            ));
+        }
+    }
+}
+
+fn four_seven_eight_cap(f: &Facts, v: &mut Found) {
+    shape_cap(f, v, Shape::LongHold, "breaths with a long hold (4-7-8)");
+}
+
+fn breathing_cap(f: &Facts, v: &mut Found) {
+    shape_cap(f, v, Shape::TwoHolds, "of box-like breathing (two holds)");
+    shape_cap(f, v, Shape::Sigh, "of cyclic sighs");
+}
+
+/// The whole routine's breathing of one [`Shape`] against its cap (`core::rules::cap_of`,
+/// the same limit the breathing screen and `breathe` keep to).
+fn shape_cap(f: &Facts, v: &mut Found, which: Shape, what: &str) {
+    let Some(cap) = cap_of(which) else { return };
+    let mut breaths = 0u32;
+    let mut time = Duration::ZERO;
+    for (_, s) in f.steps() {
+        if let Some(p) = &s.breathing
+            && shape(p) == which
+        {
+            breaths += breaths_of(s, p);
+            time += s.planned_total();
+        }
+    }
+    match cap {
+        Cap::Breaths(most) if breaths > most => {
+            v.routine(format!("{breaths} {what} in one routine; {most} at most"))
+        }
+        Cap::Time(most) if time > most => v.routine(format!(
+            "{} {what} in one routine; {} at most",
+            crate::model::format::fmt_length(time),
+            crate::model::format::fmt_length(most)
+        )),
+        _ => {}
+    }
+}
 
 /// The section 3.3 cautions every routine with sighs or breath holds must show.
 const BREATHING_WORDS: &[&str] = &[
@@ -219,668 +769,346 @@ const BREATHING_WORDS: &[&str] = &[
     "panic",
 ];
 
-/// Checks one routine against every rule of the guide, including the patterns its steps use.
-/// An empty result means the routine may ship.
-pub fn check_routine(r: &Routine) -> Vec<Violation> {
-    let mut out = Vec::new();
-    let mut v = |rule: Rule, step: Option<usize>, message: String| {
-        out.push(Violation {
-            rule,
-            step,
-            message,
-        })
-    };
-    let cautions = r.cautions.join(" ").to_lowercase();
-    let all_text = all_text(r).to_lowercase();
-
-    // Text that must be there.
-    if r.summary.trim().is_empty() {
-        v(Rule::MissingText, None, "the routine has no summary".into());
+fn breathing_cautions(f: &Facts, v: &mut Found) {
+    let patterns = || f.r.steps.iter().filter_map(|s| s.breathing.as_ref());
+    let holds = patterns().any(Pattern::has_holds);
+    let sighs = patterns().any(|p| shape(p) == Shape::Sigh);
+    if !holds && !sighs {
+        return;
     }
-    if r.cautions.is_empty() {
-        v(
-            Rule::MissingText,
-            None,
-            "the routine has no cautions".into(),
-        );
+    let c = &f.cautions;
+    let mut missing: Vec<&str> = BREATHING_WORDS
+        .iter()
+        .copied()
+        .filter(|w| !(c.contains(w) || (*w == "light-headed" && c.contains("lightheaded"))))
+        .collect();
+    if holds && !["sitting", "seated", "sit "].iter().any(|w| c.contains(w)) {
+        missing.push("sitting");
     }
-    if !r
-        .cautions
-        .last()
-        .is_some_and(|c| c.to_lowercase().contains("not medical advice"))
-    {
-        v(
-            Rule::SelfCareFooter,
-            None,
-            "the last caution must be the self-care footer (\"Self-care only, not medical advice. Stop if it hurts, makes you dizzy, or your headache gets worse.\")".into(),
-        );
+    if !missing.is_empty() {
+        v.routine(format!(
+            "the routine uses sighs or breath holds; its cautions lack: {}",
+            missing.join(", ")
+        ));
     }
-    let total = r.total();
-    if total < MIN_SESSION || total > MAX_SESSION {
-        v(
-            Rule::SessionLength,
-            None,
-            format!(
-                "the routine lasts {}s; keep it between 1 and 20 minutes",
-                total.as_secs()
-            ),
-        );
-    }
-
-    // Claims, everywhere a user reads.
-    for (where_, text) in texts(r) {
-        if let Some(word) = banned_in(&text) {
-            v(
-                Rule::BannedClaim,
-                None,
-                format!(
-                    "{where_} says \"{word}\": keep to wellness wording (\"may ease muscle tension and help you relax\")"
-                ),
-            );
-        }
-    }
-
-    let mut pressure_work = false;
-    let mut breathing_with_holds = false;
-    let mut breathing_with_sighs = false;
-    let mut count_478 = 0u32;
-    let mut seen_patterns: Vec<&str> = Vec::new();
-
-    for (i, s) in r.steps.iter().enumerate() {
-        let at = Some(i);
-        let high = s.pressure.map(|p| p.high);
-        let caution = s.caution.as_deref().unwrap_or("").to_lowercase();
-        let touches = s.technique.is_some() || high.is_some_and(|h| h > 0);
-
-        if s.instructions.trim().is_empty() {
-            v(
-                Rule::MissingText,
-                at,
-                format!("\"{}\" has no instructions", s.title),
-            );
-        }
-        if s.cue.is_none() {
-            v(Rule::MissingText, at, format!("\"{}\" has no cue", s.title));
-        }
-
-        // Declarations.
-        if s.technique.is_some() && s.pressure.is_none() {
-            v(
-                Rule::MissingPressure,
-                at,
-                format!(
-                    "\"{}\" works on the body but declares no pressure (use pressure = \"0\" for exercises and stretches)",
-                    s.title
-                ),
-            );
-        }
-        if ((s.region.is_some() || s.pressure.is_some()) && s.technique.is_none())
-            || ((s.technique.is_some() || s.pressure.is_some()) && s.region.is_none())
-        {
-            v(
-                Rule::UndeclaredTouch,
-                at,
-                format!(
-                    "\"{}\" must declare both region and technique when it has a pressure, region or technique",
-                    s.title
-                ),
-            );
-        } else if s.technique.is_none() && s.pressure.is_none() && describes_touch(&s.instructions)
-        {
-            v(
-                Rule::UndeclaredTouch,
-                at,
-                format!(
-                    "\"{}\" describes pressing or rubbing but declares no region, technique or pressure",
-                    s.title
-                ),
-            );
-        }
-
-        // Pressure ceilings.
-        if let Some(h) = high {
-            let (limit, why) = ceiling(s.region, s.technique);
-            if h > limit {
-                v(
-                    Rule::PressureCeiling,
-                    at,
-                    format!(
-                        "\"{}\" goes to {h}/10; the ceiling for {why} is {limit}",
-                        s.title
-                    ),
-                );
-            }
-        }
-
-        // Stop rules on every step that touches or moves the body.
-        if touches && !has_stop_rule(&caution) {
-            v(
-                Rule::StopRule,
-                at,
-                format!(
-                    "\"{}\" must say when to stop in its caution: tingling or numbness, dizziness, and a headache that gets worse",
-                    s.title
-                ),
-            );
-        }
-
-        // The neck.
-        if let Some(region) = s.region
-            && matches!(
-                region,
-                Region::BackOfNeck | Region::SideOfNeck | Region::FrontOfNeck
-            )
-            && high.is_some_and(|h| h > 0)
-            && !caution.contains("pulse")
-        {
-            v(
-                Rule::NeckPulse,
-                at,
-                format!(
-                    "\"{}\" works on the neck: its caution must say to let go if you feel a pulse",
-                    s.title
-                ),
-            );
-        }
-        if matches!(s.region, Some(Region::FrontOfNeck | Region::SideOfNeck)) {
-            if s.technique.is_some_and(Technique::is_tool) {
-                v(
-                    Rule::FrontOfNeck,
-                    at,
-                    format!(
-                        "\"{}\": never a ball, roller or tool on the front or side of the neck",
-                        s.title
-                    ),
-                );
-            }
-            if !caution.contains("throat") || !cautions.contains("carotid") {
-                v(
-                    Rule::FrontOfNeck,
-                    at,
-                    format!(
-                        "\"{}\": front-of-neck work needs the throat caution on the step and the carotid skip list in the routine's cautions",
-                        s.title
-                    ),
-                );
-            }
-        }
-
-        // Pregnancy.
-        let step_text = format!("{} {}", s.title, s.instructions).to_lowercase();
-        let li4 = s.technique == Some(Technique::Li4)
-            || ["li4", "hegu", "web between", "web of"]
-                .iter()
-                .any(|w| step_text.contains(w));
-        if li4 && !caution.contains("pregnan") {
-            v(
-                Rule::Li4Pregnancy,
-                at,
-                format!(
-                    "\"{}\" presses LI4: its caution must say not to if you are or might be pregnant",
-                    s.title
-                ),
-            );
-        }
-        if s.region == Some(Region::ShoulderTop)
-            && high.is_some_and(|h| h >= 4)
-            && !caution.contains("pregnan")
-        {
-            v(
-                Rule::ShoulderTopPregnancy,
-                at,
-                format!(
-                    "\"{}\" presses the shoulder top: its caution must keep it light in pregnancy",
-                    s.title
-                ),
-            );
-        }
-
-        // Tools.
-        if matches!(s.technique, Some(Technique::Ball | Technique::Balls))
-            && matches!(
-                s.region,
-                Some(
-                    Region::Suboccipital
-                        | Region::BackOfNeck
-                        | Region::SideOfNeck
-                        | Region::UpperBack
-                        | Region::ShoulderBlade
-                )
-            )
-            && !cautions.contains("osteoporosis")
-        {
-            v(
-                Rule::BallOsteoporosis,
-                at,
-                format!(
-                    "\"{}\" leans on a ball beside the spine: the routine's cautions must mention osteoporosis",
-                    s.title
-                ),
-            );
-        }
-        if s.technique == Some(Technique::Roller) {
-            if s.region != Some(Region::UpperBack) {
-                v(
-                    Rule::RollerSpine,
-                    at,
-                    format!(
-                        "\"{}\": a roller goes under the upper back only, never the neck or lower back",
-                        s.title
-                    ),
-                );
-            }
-            if !(cautions.contains("neck")
-                && cautions.contains("lower back")
-                && cautions.contains("osteoporosis"))
-            {
-                v(
-                    Rule::RollerSpine,
-                    at,
-                    "a roller routine's cautions must say never the neck or the lower back, and mention osteoporosis".into(),
-                );
-            }
-        }
-        if s.technique.is_some_and(Technique::is_tool) {
-            let prev = i.checked_sub(1).map(|p| &r.steps[p]);
-            let ok = match prev {
-                None => false,
-                Some(p) => {
-                    p.technique.is_some_and(Technique::is_tool) || p.transition >= SETUP_TIME
-                }
-            };
-            if !ok {
-                v(
-                    Rule::SetupTime,
-                    at,
-                    format!(
-                        "\"{}\" places a ball or roller: give the step before it a transition of at least 10s",
-                        s.title
-                    ),
-                );
-            }
-        }
-
-        // Art.
-        if let Some(a) = &s.art
-            && !a.text.is_ascii()
-        {
-            v(
-                Rule::Drawing,
-                at,
-                format!("the drawing \"{}\" must be plain ASCII", a.name),
-            );
-        }
-
-        // Breathing during the step.
-        if let Some(p) = &s.breathing {
-            let working = high.is_some_and(|h| h > 0)
-                || s.technique.is_some_and(|t| t.is_tool() || t.is_movement());
-            if working && (p.has_holds() || is_sigh(p)) {
-                v(
-                    Rule::HoldDuringPressure,
-                    at,
-                    format!(
-                        "\"{}\" uses \"{}\" while pressing or moving: breathe without holds or sighs (relaxed, resonance or extended-exhale)",
-                        s.title, p.id
-                    ),
-                );
-            }
-            breathing_with_holds |= p.has_holds();
-            breathing_with_sighs |= is_sigh(p);
-            if is_478(p) {
-                count_478 += breaths_of(s, p);
-            }
-            if !seen_patterns.contains(&p.id.as_str()) {
-                seen_patterns.push(&p.id);
-                for pv in check_pattern(p) {
-                    v(pv.rule, at, pv.message);
-                }
-            }
-        }
-
-        if let Some(t) = s.technique
-            && t != Technique::StillHold
-            && (t.is_tool() || t.is_movement() || t == Technique::Li4 || high.unwrap_or(0) >= 3)
-        {
-            pressure_work = true;
-        }
-
-        // The migraine-day routine.
-        if r.id == ATTACK_ROUTINE_ID {
-            let gentle = match s.technique {
-                None => true,
-                Some(Technique::StillHold) => high.is_none_or(|h| h <= 2),
-                Some(_) => false,
-            };
-            if !gentle {
-                v(
-                    Rule::AttackDay,
-                    at,
-                    format!(
-                        "\"{}\": during a migraine only breathing and a feather-light still hold",
-                        s.title
-                    ),
-                );
-            }
-            if s.breathing.as_ref().is_some_and(|p| p.has_holds()) {
-                v(
-                    Rule::AttackDay,
-                    at,
-                    format!("\"{}\": no breath holds during a migraine", s.title),
-                );
-            }
-        }
-    }
-
-    hold_lengths(r, &mut v);
-
-    if count_478 > MAX_478 {
-        v(
-            Rule::FourSevenEightCap,
-            None,
-            format!("{count_478} breaths of 4-7-8 in one routine; four at most"),
-        );
-    }
-
-    if breathing_with_holds || breathing_with_sighs {
-        let mut missing: Vec<&str> = BREATHING_WORDS
-            .iter()
-            .copied()
-            .filter(|w| {
-                !(cautions.contains(w)
-                    || (*w == "light-headed" && cautions.contains("lightheaded")))
-            })
-            .collect();
-        if breathing_with_holds
-            && !["sitting", "seated", "sit "]
-                .iter()
-                .any(|w| cautions.contains(w))
-        {
-            missing.push("sitting");
-        }
-        if !missing.is_empty() {
-            v(
-                Rule::BreathingCautions,
-                None,
-                format!(
-                    "the routine uses sighs or breath holds; its cautions lack: {}",
-                    missing.join(", ")
-                ),
-            );
-        }
-    }
-
-    if pressure_work && r.id != ATTACK_ROUTINE_ID {
-        let says_it = r.cautions.iter().any(|c| {
-            let c = c.to_lowercase();
-            c.contains("between attacks") && c.contains("migraine-day")
-        });
-        if !says_it {
-            v(
-                Rule::BetweenAttacks,
-                None,
-                "a routine with pressure work or exercises must say it is for between attacks and point to Migraine-day gentle".into(),
-            );
-        }
-        for sentence in all_text.split(['.', '?', '!']) {
-            if sentence.contains("migraine")
-                && ["during", "near", "under way", "in an attack"]
-                    .iter()
-                    .any(|w| sentence.contains(w))
-                && !sentence.contains("migraine-day")
-                && !sentence.contains("between attacks")
-            {
-                v(
-                    Rule::BetweenAttacks,
-                    None,
-                    format!(
-                        "\"{}\" invites hands-on work during a migraine; send the user to Migraine-day gentle instead",
-                        sentence.trim()
-                    ),
-                );
-            }
-        }
-    }
-
-    if r.steps.iter().any(|s| {
-        matches!(s.region, Some(Region::Temples | Region::Jaw))
-            && s.pressure.is_some_and(|p| p.high > 0)
-    }) && !all_text.contains("50")
-    {
-        v(
-            Rule::OverFifty,
-            None,
-            "temple or jaw work needs the age-50 warning (new tenderness, jaw pain when chewing, vision change: urgent advice)".into(),
-        );
-    }
-    if r.steps.iter().any(|s| s.region == Some(Region::Jaw)) && !all_text.contains("lock") {
-        v(
-            Rule::JawLocking,
-            None,
-            "jaw work needs the caution to skip it if the jaw locks".into(),
-        );
-    }
-    if r.steps.iter().any(|s| {
-        s.pressure.is_some_and(|p| p.high >= 5) || s.technique.is_some_and(Technique::is_tool)
-    }) && !cautions.contains("blood thinner")
-    {
-        v(
-            Rule::BloodThinners,
-            None,
-            "firm pressure or a ball or roller needs the blood-thinners caution (keep it light; bruising)".into(),
-        );
-    }
-
-    out
 }
 
-/// Checks one breathing pattern: the bundled shapes keep their timings, and nothing is fast
-/// or over-breathing.
-pub fn check_pattern(p: &Pattern) -> Vec<Violation> {
-    let mut out = Vec::new();
-    let mut v = |rule: Rule, message: String| {
-        out.push(Violation {
-            rule,
-            step: None,
-            message: format!("pattern \"{}\": {message}", p.id),
-        })
-    };
-    let secs = |k: PhaseKind| -> f64 {
-        p.phases
+// ---------------------------------------------------------------------------------------
+// Routine rules: migraine attacks
+
+/// Pressure work and exercises are for between attacks (guide rule 2).
+fn between_attacks(f: &Facts, v: &mut Found) {
+    if f.for_attack || !f.steps().any(|(_, s)| is_work(s)) {
+        return;
+    }
+    let says_it = f.r.cautions.iter().any(|c| {
+        let c = c.to_lowercase();
+        c.contains("between attacks") && c.contains("migraine-day")
+    });
+    if !says_it {
+        v.routine("a routine with pressure work or exercises must say it is for between attacks and point to Migraine-day gentle");
+    }
+    for sentence in f.all_text.split(['.', '?', '!']) {
+        let during = ["during", "near", "under way", "in an attack"]
             .iter()
-            .filter(|ph| ph.kind == k)
-            .map(|ph| ph.length.as_secs_f64())
-            .sum()
-    };
-    let (ins, outs) = (secs(PhaseKind::In), secs(PhaseKind::Out));
-    if p.cycle() < MIN_CYCLE {
-        v(
-            Rule::FastBreathing,
-            format!(
-                "a breath of {:.1}s is more than 10 breaths a minute; slow breathing only",
-                p.cycle().as_secs_f64()
-            ),
-        );
+            .any(|w| sentence.contains(w));
+        if sentence.contains("migraine")
+            && during
+            && !sentence.contains("migraine-day")
+            && !sentence.contains("between attacks")
+        {
+            v.routine(format!(
+                "\"{}\" invites hands-on work during a migraine; send the user to Migraine-day gentle instead",
+                sentence.trim()
+            ));
+        }
     }
-    if outs <= 0.0 || ins > outs * 1.5 {
-        v(
-            Rule::FastBreathing,
-            "breathing in much longer than out is over-breathing; make the out-breath at least as long".into(),
-        );
+}
+
+/// A routine for a migraine under way (by its id, name or summary, or the migraine-day
+/// id) holds only breathing and a feather-light still hold, and no breath holds.
+fn attack_day(f: &Facts, v: &mut Found) {
+    if !f.for_attack {
+        return;
     }
-    if let Some(h) = p
-        .phases
+    for (i, s) in f.steps() {
+        let gentle = match s.technique {
+            None => !pressing(s),
+            Some(Technique::StillHold) => s.pressure.is_none_or(|p| p.high <= 2),
+            Some(_) => false,
+        };
+        if !gentle {
+            v.step(i, format!(
+                "\"{}\": this routine is for a migraine under way, so only breathing and a feather-light still hold",
+                s.title
+            ));
+        }
+        if s.breathing.as_ref().is_some_and(Pattern::has_holds) {
+            v.step(
+                i,
+                format!("\"{}\": no breath holds during a migraine", s.title),
+            );
+        }
+    }
+}
+
+/// Words that name a bad headache, and words that say it is happening now.
+const ATTACK_WORDS: &[&str] = &["migraine", "attack", "pounding", "throbbing"];
+const NOW_WORDS: &[&str] = &[
+    "now",
+    "right now",
+    "under way",
+    "underway",
+    "starting",
+    "is near",
+    "during",
+    "in an attack",
+    "at the moment",
+    "today",
+];
+const NOT_NOW: &[&str] = &[
+    "between attacks",
+    "after a migraine",
+    "after migraine",
+    "day after",
+];
+
+/// Whether a routine says it is for a migraine under way: the migraine-day id, or a
+/// sentence of its id, name or summary that names a bad headache and says it is now.
+pub fn for_attack(r: &Routine) -> bool {
+    if r.id == ATTACK_ROUTINE_ID {
+        return true;
+    }
+    let id = r.id.replace(['-', '_'], " ");
+    [id.as_str(), r.name.as_str(), r.summary.as_str()]
         .iter()
-        .find(|ph| ph.kind == PhaseKind::Hold && ph.length > MAX_HOLD)
-    {
-        v(
-            Rule::PatternTiming,
-            format!(
-                "a {:.1}s breath hold is longer than the longest allowed, 7s",
-                h.length.as_secs_f64()
-            ),
-        );
+        .flat_map(|t| t.split(['.', '?', '!', ';']))
+        .any(|sentence| {
+            let s = format!(" {} ", sentence.to_lowercase());
+            let words = |list: &[&str]| {
+                list.iter().any(|w| {
+                    s.match_indices(w).any(|(at, _)| {
+                        let before = s[..at].chars().next_back();
+                        let after = s[at + w.len()..].chars().next();
+                        before.is_none_or(|c| !c.is_alphanumeric())
+                            && after.is_none_or(|c| !c.is_alphanumeric())
+                    })
+                })
+            };
+            words(ATTACK_WORDS) && words(NOW_WORDS) && !words(NOT_NOW)
+        })
+}
+
+// ---------------------------------------------------------------------------------------
+// Routine rules: other cautions
+
+fn over_fifty(f: &Facts, v: &mut Found) {
+    let temples_or_jaw = f
+        .steps()
+        .any(|(_, s)| matches!(s.region, Some(Region::Temples | Region::Jaw)) && pressing(s));
+    if temples_or_jaw && !f.all_text.contains("50") {
+        v.routine("temple or jaw work needs the age-50 warning (new tenderness, jaw pain when chewing, vision change: urgent advice)");
     }
+}
+
+fn jaw_locking(f: &Facts, v: &mut Found) {
+    if f.steps().any(|(_, s)| s.region == Some(Region::Jaw)) && !f.all_text.contains("lock") {
+        v.routine("jaw work needs the caution to skip it if the jaw locks");
+    }
+}
+
+fn blood_thinners(f: &Facts, v: &mut Found) {
+    let firm = f.steps().any(|(_, s)| {
+        s.pressure.is_some_and(|p| p.high >= 5) || s.technique.is_some_and(Technique::is_tool)
+    });
+    if firm && !f.cautions.contains("blood thinner") {
+        v.routine("firm pressure or a ball or roller needs the blood-thinners caution (keep it light; bruising)");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Pattern rules
+
+/// Slow breathing only: at most 10 breaths a minute, counted from the in-breaths (three
+/// quick breaths written into one cycle are three), and no in-breath much longer than out.
+fn fast_breathing(p: &Pattern, v: &mut Found) {
+    let per_minute = p.per_minute();
+    if per_minute > MAX_PER_MINUTE {
+        v.routine(format!(
+            "{per_minute:.0} breaths a minute ({} in a {:.1}s cycle) is more than 10; slow breathing only",
+            p.breaths_per_cycle(),
+            p.cycle().as_secs_f64()
+        ));
+    }
+    let (ins, outs) = (secs(p, PhaseKind::In), secs(p, PhaseKind::Out));
+    if outs <= 0.0 || ins > outs * 1.5 {
+        v.routine("breathing in much longer than out is over-breathing; make the out-breath at least as long");
+    }
+}
+
+/// Held breaths (consecutive holds added up, a phase labelled as a hold counted as one)
+/// within 7 s; a sigh's out-breath at least twice its in-breaths; and the bundled shapes
+/// keep the guide's timings.
+fn pattern_timing(p: &Pattern, v: &mut Found) {
+    if let Some(h) = p.holds().into_iter().max()
+        && h > MAX_HOLD
+    {
+        v.routine(format!(
+            "the breath is held for {:.1}s at a time (holds in a row add up); the longest allowed is 7s",
+            h.as_secs_f64()
+        ));
+    }
+    if shape(p) == Shape::Sigh {
+        let ins: f64 = p
+            .phases
+            .iter()
+            .filter(|ph| ph.is_in())
+            .map(|ph| ph.length.as_secs_f64())
+            .sum();
+        if secs(p, PhaseKind::Out) < 2.0 * ins {
+            v.routine("a sigh's out-breath must last at least twice its in-breaths");
+        }
+    }
+    if p.source.is_bundled()
+        && let Some((false, want)) = bundled_timing(p)
+    {
+        v.routine(format!(
+            "does not match the timing a pattern of that name must have: {want} (it is {})",
+            p.timing()
+        ));
+    }
+}
+
+fn pattern_claims(p: &Pattern, v: &mut Found) {
+    let texts = p
+        .description
+        .iter()
+        .chain(p.phases.iter().filter_map(|ph| ph.label.as_ref()));
+    for text in texts {
+        if let Some(word) = banned_in(text) {
+            v.routine(format!(
+                "its description or labels say \"{word}\": keep to wellness wording"
+            ));
+        }
+    }
+}
+
+fn secs(p: &Pattern, k: PhaseKind) -> f64 {
+    p.phases
+        .iter()
+        .filter(|ph| ph.kind == k)
+        .map(|ph| ph.length.as_secs_f64())
+        .sum()
+}
+
+/// Whether a bundled pattern matches the guide's timing for it, and that timing in words.
+fn bundled_timing(p: &Pattern) -> Option<(bool, &'static str)> {
+    use PhaseKind::{Hold, In, Out};
     let shape: Vec<(PhaseKind, f64)> = p
         .phases
         .iter()
         .map(|ph| (ph.kind, ph.length.as_secs_f64()))
         .collect();
-    use PhaseKind::{Hold, In, Out};
     let within = |x: f64, lo: f64, hi: f64| (lo..=hi).contains(&x);
-    let expected: Option<(bool, &str)> = match p.id.as_str() {
-        "relaxed" => Some((
+    Some(match p.id.as_str() {
+        "relaxed" => (
             matches!(shape[..], [(In, a), (Out, b)] if within(a, 4.0, 6.0) && within(b, 4.0, 6.0)),
             "in about 5, out about 5, no holds",
-        )),
-        "resonance" => Some((
+        ),
+        "resonance" => (
             matches!(shape[..], [(In, a), (Out, b)] if within(a, 4.5, 6.5) && within(b, 4.5, 6.5)),
             "in and out about 5.5 each (4.5 to 6.5), no holds",
-        )),
-        "extended-exhale" => Some((
+        ),
+        "extended-exhale" => (
             matches!(shape[..], [(In, a), (Out, b)] if within(a, 3.0, 5.0) && within(b, 5.0, 8.0) && b > a),
             "in about 4, out about 6 (longer than in), no holds",
-        )),
-        "cyclic-sigh" => Some((
+        ),
+        "cyclic-sigh" => (
             matches!(shape[..], [(In, a), (In, b), (Out, c)] if b <= a && within(c, 6.0, 9.0) && c > 2.0 * (a + b)),
             "in, a short top-up in, then a 6-9s out-breath more than twice the in-breaths",
-        )),
-        "box" => Some((
+        ),
+        "box" => (
             matches!(shape[..], [(In, a), (Hold, b), (Out, c), (Hold, d)]
                 if [a, b, c, d].iter().all(|x| within(*x, 3.0, 5.0))
                     && [b, c, d].iter().all(|x| (x - a).abs() <= 0.5)),
             "in, hold, out, hold, each about 4s and equal",
-        )),
-        "4-7-8" => Some((
+        ),
+        "4-7-8" => (
             matches!(shape[..], [(In, a), (Hold, b), (Out, c)] if within(a, 3.0, 5.0) && within(b, 5.5, 7.0) && within(c, 7.0, 9.0)),
             "in 4, hold 7, out 8",
-        )),
-        _ => None,
-    };
-    if let Some((false, want)) = expected {
-        v(
-            Rule::PatternTiming,
-            format!(
-                "does not match the timing a pattern of that name must have: {want} (it is {})",
-                p.timing()
-            ),
-        );
-    }
-    out
+        ),
+        _ => return None,
+    })
 }
 
-/// The pressure ceiling for a region and technique, and what it is called.
+// ---------------------------------------------------------------------------------------
+// Shared helpers
+
+/// The pressure ceiling for a region and technique, and what it is called: the lower of
+/// the technique's and the region's, so naming a technique never raises a region's limit.
 pub fn ceiling(region: Option<Region>, technique: Option<Technique>) -> (u8, &'static str) {
-    let (limit, why) = match (technique, region) {
-        (Some(t), _) if t.is_movement() => (0, "exercises and stretches (nothing presses)"),
-        (Some(Technique::StillHold), _) => (2, "a still hold (head weight only)"),
-        (Some(Technique::Li4), _) => (5, "the LI4 press"),
-        (_, Some(Region::Hands | Region::Feet)) => (4, "hands and feet"),
-        (
-            _,
-            Some(
-                Region::Scalp
-                | Region::Temples
-                | Region::Face
-                | Region::Jaw
-                | Region::Suboccipital
-                | Region::SideOfNeck
-                | Region::FrontOfNeck
-                | Region::Chest,
-            ),
-        ) => (
-            4,
-            "the head, face, jaw, suboccipitals and front or side of the neck",
-        ),
-        (
-            _,
-            Some(
-                Region::BackOfNeck
-                | Region::ShoulderTop
-                | Region::ShoulderBlade
-                | Region::UpperBack,
-            ),
-        ) => (6, "the back of the neck, shoulders and upper back"),
-        (_, None) => (6, "any step"),
+    let by_technique = technique.and_then(technique_ceiling);
+    let by_region = region.map(|r| match (r, technique) {
+        // The guide's LI4 press on the web of the hand goes to 5 (section 2.8).
+        (Region::Hands, Some(Technique::Li4)) => (5, "the LI4 press on the hand"),
+        _ => region_ceiling(r),
+    });
+    let (limit, why) = match (by_technique, by_region) {
+        (Some(t), Some(r)) if r.0 < t.0 => r,
+        (Some(t), _) => t,
+        (None, Some(r)) => r,
+        (None, None) => (6, "any step"),
     };
     (limit.min(NEVER_ABOVE), why)
 }
 
-/// Time on one spot, added up across consecutive steps on the same region (per side).
-/// Moving techniques count half; still holds (head weight) have their own 2-minute cap.
-fn hold_lengths(r: &Routine, v: &mut impl FnMut(Rule, Option<usize>, String)) {
-    let mut run: Option<(Region, f64, f64, bool, bool)> = None; // region, left, right, balls, reported
-    for (i, s) in r.steps.iter().enumerate() {
-        let pressing = s.pressure.is_some_and(|p| p.high > 0);
-        let (Some(region), Some(t)) = (s.region, s.technique) else {
-            run = None;
-            continue;
-        };
-        if !pressing || t.is_movement() {
-            run = None;
-            continue;
-        }
-        if t == Technique::StillHold {
-            run = None;
-            if s.planned > SPOT_LIMIT {
-                v(
-                    Rule::HoldTooLong,
-                    Some(i),
-                    format!(
-                        "\"{}\" is a still hold of {}s; two minutes at most",
-                        s.title,
-                        s.planned.as_secs()
-                    ),
-                );
-            }
-            continue;
-        }
-        if run.is_none_or(|(r0, ..)| r0 != region) {
-            run = Some((region, 0.0, 0.0, false, false));
-        }
-        let Some((_, left, right, balls, reported)) = run.as_mut() else {
-            continue;
-        };
-        let load = s.planned.as_secs_f64() * if t.is_moving() { 0.5 } else { 1.0 };
-        match s.sides {
-            Sides::Left => *left += load,
-            Sides::Right => *right += load,
-            Sides::None | Sides::Both => {
-                *left += load;
-                *right += load;
-            }
-        }
-        *balls |= t == Technique::Balls;
-        let limit = if *balls { BALLS_LIMIT } else { SPOT_LIMIT }.as_secs_f64();
-        if !*reported && (*left > limit || *right > limit) {
-            *reported = true;
-            v(
-                Rule::HoldTooLong,
-                Some(i),
-                format!(
-                    "{:.0}s on the {} by the end of \"{}\" (moving techniques count half); at most {:.0}s on one spot before a break",
-                    left.max(*right),
-                    region,
-                    s.title,
-                    limit
-                ),
-            );
+fn technique_ceiling(t: Technique) -> Option<(u8, &'static str)> {
+    match t {
+        t if t.is_movement() => Some((0, "exercises and stretches (nothing presses)")),
+        Technique::StillHold => Some((2, "a still hold (head weight only)")),
+        Technique::Li4 => Some((5, "the LI4 press")),
+        _ => None,
+    }
+}
+
+fn region_ceiling(r: Region) -> (u8, &'static str) {
+    match r {
+        Region::Hands | Region::Feet => (4, "hands and feet"),
+        Region::Scalp
+        | Region::Temples
+        | Region::Face
+        | Region::Jaw
+        | Region::Suboccipital
+        | Region::SideOfNeck
+        | Region::FrontOfNeck
+        | Region::Chest => (
+            4,
+            "the head, face, jaw, suboccipitals and front or side of the neck",
+        ),
+        Region::BackOfNeck | Region::ShoulderTop | Region::ShoulderBlade | Region::UpperBack => {
+            (6, "the back of the neck, shoulders and upper back")
         }
     }
 }
 
-fn is_sigh(p: &Pattern) -> bool {
-    p.id == "cyclic-sigh"
-        || p.phases
-            .windows(2)
-            .any(|w| w[0].kind == PhaseKind::In && w[1].kind == PhaseKind::In)
+/// Whether a step presses at all (a pressure above 0).
+fn pressing(s: &Step) -> bool {
+    s.pressure.is_some_and(|p| p.high > 0)
 }
 
-fn is_478(p: &Pattern) -> bool {
-    p.id == "4-7-8"
-        || p.phases
-            .iter()
-            .any(|ph| ph.kind == PhaseKind::Hold && ph.length >= Duration::from_secs(6))
+/// Pressure work or exercise: what is kept for between attacks.
+fn is_work(s: &Step) -> bool {
+    s.technique.is_some_and(|t| {
+        t != Technique::StillHold
+            && (t.is_tool()
+                || t.is_movement()
+                || t == Technique::Li4
+                || s.pressure.is_some_and(|p| p.high >= 3))
+    })
+}
+
+fn caution_of(s: &Step) -> String {
+    s.caution.as_deref().unwrap_or("").to_lowercase()
 }
 
 /// Whole breaths of `p` a step takes, over all its sides.
@@ -893,14 +1121,6 @@ fn breaths_of(s: &Step, p: &Pattern) -> u32 {
         }
     };
     per_side * s.sides.count()
-}
-
-fn has_stop_rule(caution: &str) -> bool {
-    caution.contains("stop")
-        && caution.contains("headache")
-        && caution.contains("worse")
-        && caution.contains("dizz")
-        && (caution.contains("tingl") || caution.contains("numb"))
 }
 
 /// Every text a user reads, labelled.
@@ -923,6 +1143,7 @@ fn texts(r: &Routine) -> Vec<(String, String)> {
             ("cue", &s.cue),
             ("caution", &s.caution),
             ("switch cue", &s.switch_cue),
+            ("spoken cue", &s.say),
         ] {
             if let Some(x) = field {
                 t.push((format!("step {n}'s {what}"), x.clone()));
@@ -931,29 +1152,124 @@ fn texts(r: &Routine) -> Vec<(String, String)> {
         if let Some(a) = &s.art {
             t.push((format!("the drawing \"{}\"", a.name), a.text.clone()));
         }
-        if let Some(p) = &s.breathing {
-            if let Some(d) = &p.description {
-                t.push((format!("pattern \"{}\"", p.id), d.clone()));
-            }
-            for ph in &p.phases {
-                if let Some(l) = &ph.label {
-                    t.push((format!("pattern \"{}\"'s labels", p.id), l.clone()));
-                }
-            }
-        }
     }
     t
 }
 
-fn all_text(r: &Routine) -> String {
-    texts(r)
-        .into_iter()
-        .map(|(_, t)| t)
-        .collect::<Vec<_>>()
-        .join(" \n ")
-}
+// ---------------------------------------------------------------------------------------
+// Claims
 
-/// The first banned word or phrase in `text`, if any.
+/// Words and phrases the guide does not allow anywhere (section 1.5): cure, mechanism and
+/// posture-fixing claims. `true` means a whole word ("knot" but not "knotted").
+const BANNED: &[(&str, bool)] = &[
+    ("prevent", false),
+    ("treat", false),
+    ("reliev", false),
+    ("relief", false),
+    ("cure", true),
+    ("cures", true),
+    ("cured", true),
+    ("curing", true),
+    ("detox", false),
+    ("toxin", false),
+    ("oxygen", false),
+    ("circulation", false),
+    ("align", false),
+    ("realign", false),
+    ("knot", true),
+    ("knots", true),
+    ("adhesion", false),
+    ("serotonin", false),
+    ("cortisol", false),
+    ("endorphin", false),
+    ("drug-free", false),
+    ("drug free", false),
+    ("cerebrospinal", false),
+    ("craniosacral", false),
+    ("guarantee", false),
+    ("proven", true),
+    ("miracle", false),
+    ("heal", true),
+    ("heals", true),
+    ("healing", true),
+    ("break up", false),
+    ("breaks up", false),
+    ("correct", false),
+    ("fixes", true),
+    ("fix your", false),
+    ("fix bad", false),
+    ("fix posture", false),
+    ("fix the cause", false),
+    ("straighten your", false),
+    ("straightens your", false),
+    ("straighten the spine", false),
+    ("straightens the spine", false),
+    ("straighter spine", false),
+    ("undo years", false),
+    ("perfect posture", false),
+    ("bad posture", false),
+    ("posture causes", false),
+    ("slouching damages", false),
+    ("text neck", false),
+    ("kg on your neck", false),
+    ("percent", false),
+];
+
+/// Verbs that claim to end a headache, and what they claim to end ("stops a migraine").
+const ENDING: &[&str] = &[
+    "stop",
+    "stops",
+    "stopped",
+    "stopping",
+    "end",
+    "ends",
+    "ending",
+    "abort",
+    "aborts",
+    "kill",
+    "kills",
+    "banish",
+    "banishes",
+    "eliminate",
+    "eliminates",
+    "eradicate",
+    "eradicates",
+    "beat",
+    "beats",
+];
+const DETERMINERS: &[&str] = &[
+    "a", "an", "the", "your", "their", "any", "most", "many", "every", "all",
+];
+const HEADACHES: &[&str] = &[
+    "migraine",
+    "migraines",
+    "headache",
+    "headaches",
+    "attack",
+    "attacks",
+    "pain",
+];
+const NUMBERS: &[&str] = &[
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "hundred",
+];
+const PEOPLE: &[&str] = &[
+    "people",
+    "users",
+    "patients",
+    "sufferers",
+    "customers",
+    "adults",
+    "women",
+    "men",
+    "of",
+    "who",
+    "doctors",
+    "therapists",
+];
+
+/// The first banned word or phrase in `text`, if any: the list above, a claim to end a
+/// headache ("stops a migraine"), a statistic about people ("nine out of ten users") or a
+/// percentage ("58% get complete relief").
 pub fn banned_in(text: &str) -> Option<String> {
     let lower = text.to_lowercase();
     for (stem, whole) in BANNED {
@@ -967,7 +1283,36 @@ pub fn banned_in(text: &str) -> Option<String> {
             }
         }
     }
-    // Percentages ("58% get complete relief").
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words
+        .iter()
+        .enumerate()
+        .find_map(|(i, w)| {
+            let next = |k: usize| words.get(i + k).copied().unwrap_or("");
+            let number = |w: &str| NUMBERS.contains(&w) || w.chars().all(|c| c.is_ascii_digit());
+            if ENDING.contains(w) {
+                let k = if DETERMINERS.contains(&next(1)) { 2 } else { 1 };
+                if HEADACHES.contains(&next(k)) {
+                    return Some(format!("{w} {}", words[i + 1..=i + k].join(" ")));
+                }
+            }
+            if number(w)
+                && next(1) == "out"
+                && next(2) == "of"
+                && number(next(3))
+                && PEOPLE.contains(&next(4))
+            {
+                return Some(format!("{w} out of {} {}", next(3), next(4)));
+            }
+            None
+        })
+        .or_else(|| percentage(&lower))
+}
+
+fn percentage(lower: &str) -> Option<String> {
     let b = lower.as_bytes();
     for (i, c) in b.iter().enumerate() {
         if *c == b'%' {
@@ -982,6 +1327,11 @@ pub fn banned_in(text: &str) -> Option<String> {
     }
     None
 }
+
+/// Verbs that mean hands are working on the body (a backstop for undeclared steps).
+const TOUCH_WORDS: &[&str] = &[
+    "press", "squeez", "knead", "massag", "rub", "circles", "stroke",
+];
 
 /// Whether instructions describe hands working on the body ("press", "squeeze", ...),
 /// not counting "no pressing" or "not rubbing".
@@ -1021,9 +1371,40 @@ mod tests {
     }
 
     #[test]
-    fn rule_names_round_trip() {
+    fn wider_claims_are_caught_and_plain_words_are_not() {
+        for claim in [
+            "This stops a migraine in its tracks.",
+            "Ends your headache fast.",
+            "Fix your posture for good.",
+            "It straightens your spine.",
+            "Nine out of ten users felt better.",
+            "9 out of 10 people agree.",
+            "Clinically proven.",
+        ] {
+            assert!(banned_in(claim).is_some(), "{claim}");
+        }
+        for fine in [
+            "Stop if your headache gets worse.",
+            "Stop at once if the pain turns sharp.",
+            "Straighten as you breathe in.",
+            "Look out of a window.",
+            "A long slow sigh out of about 8 seconds.",
+            "They are not a migraine fix.",
+            "Press to about 3 out of 10.",
+        ] {
+            assert_eq!(banned_in(fine), None, "{fine}");
+        }
+    }
+
+    #[test]
+    fn rule_names_round_trip_and_every_rule_has_a_row() {
         for r in Rule::ALL {
             assert_eq!(Rule::parse(r.as_str()), Some(r));
+            let rows = ROUTINE_RULES
+                .iter()
+                .map(|(x, _)| *x)
+                .chain(PATTERN_RULES.iter().map(|(x, _)| *x));
+            assert!(rows.clone().any(|x| x == r), "{r} has no function");
         }
     }
 
@@ -1032,5 +1413,20 @@ mod tests {
         assert!(describes_touch("Press the spot."));
         assert!(!describes_touch("No pressing, no rubbing."));
         assert!(!describes_touch("Rest a warm compress on your neck."));
+    }
+
+    #[test]
+    fn the_lower_ceiling_wins() {
+        assert_eq!(ceiling(Some(Region::Temples), Some(Technique::Li4)).0, 4);
+        assert_eq!(ceiling(Some(Region::Hands), Some(Technique::Li4)).0, 5);
+        assert_eq!(ceiling(Some(Region::UpperBack), Some(Technique::Li4)).0, 5);
+        assert_eq!(
+            ceiling(Some(Region::UpperBack), Some(Technique::Exercise)).0,
+            0
+        );
+        assert_eq!(
+            ceiling(Some(Region::Scalp), Some(Technique::StillHold)).0,
+            2
+        );
     }
 }

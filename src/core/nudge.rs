@@ -68,7 +68,7 @@ pub struct Offer {
     pub length: Duration,
 }
 
-/// What the nudge remembers between runs (`<data>/nudge.toml`).
+/// What the nudge remembers between runs (`<state>/nudge.toml`, this machine's).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NudgeState {
     /// The local date it last spoke (printed or sent a notification).

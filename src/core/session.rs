@@ -321,6 +321,7 @@ impl Session {
             equipment: Vec::new(),
             cautions: Vec::new(),
             steps: vec![step],
+            patterns: Vec::new(),
             source: pattern.source.clone(),
             audio: Default::default(),
         };

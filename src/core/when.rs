@@ -31,6 +31,8 @@ or words such as \"yesterday\", \"yesterday 17:00\" or \"3 days ago\""
     NotAnAt(String),
     #[error("{text:?} is in the future ({local}); log a session once it has happened")]
     Future { text: String, local: String },
+    #[error("{text:?} is before 2000 ({local}); a session is logged with the date it happened")]
+    Before2000 { text: String, local: String },
 }
 
 /// Reads a `--since`/`--until` value as an instant, in the time zone of `now`:
@@ -126,14 +128,21 @@ fn length_before(text: &str, now: &Zoned) -> Option<Result<Timestamp, WhenError>
 }
 
 /// Reads `knotless log --at`: `now`, `yesterday 17:00`, `3 days ago`, `2026-11-20 09:30`,
-/// or any form [`parse_when`] takes. A time in the future is refused: a session is logged
-/// once it has happened.
+/// or any form [`parse_when`] takes. A time in the future is refused (a session is logged
+/// once it has happened), and so is one before 2000 (a slip: `1926` for `2026`).
 pub fn parse_at(s: &str, now: &Zoned) -> Result<Timestamp, WhenError> {
     let text = s.trim();
     if text.eq_ignore_ascii_case("now") {
         return Ok(now.timestamp());
     }
     let ts = parse_when(text, now).map_err(|_| WhenError::NotAnAt(text.into()))?;
+    if ts < crate::model::record::EARLIEST {
+        let local = ts.to_zoned(now.time_zone().clone());
+        return Err(WhenError::Before2000 {
+            text: text.into(),
+            local: local.strftime("%Y-%m-%d").to_string(),
+        });
+    }
     // A minute of grace for "now"-ish times typed a moment ago.
     if ts > now.timestamp() + SignedDuration::from_secs(60) {
         let local = ts.to_zoned(now.time_zone().clone());

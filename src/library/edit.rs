@@ -17,6 +17,7 @@ use std::time::SystemTime;
 
 use toml::de::{DeTable, DeValue};
 
+use crate::core::content::Violation;
 use crate::library::diag::{Diagnostic, Reporter};
 use crate::library::{Library, Pending, bundled, read_text, stem_of, valid_id};
 use crate::model::format::fmt_clock;
@@ -34,45 +35,34 @@ pub fn draft_path(real: &Path) -> PathBuf {
     real.with_file_name(name)
 }
 
-/// A temporary file beside `path` holding `bytes`, synced to disk, with the permissions
-/// the file has now (or the usual ones for a new file). Its name ends in neither `.toml`
-/// nor `.draft`, so no loader picks it up.
-fn staged(path: &Path, bytes: &[u8]) -> io::Result<tempfile::NamedTempFile> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut b = tempfile::Builder::new();
-    b.prefix(".knotless-").suffix(".tmp");
+/// The mode a routine file is written with: the one it has now (the user's choice), else
+/// private.
+fn mode_for(path: &Path) -> u32 {
     #[cfg(unix)]
+    if let Ok(m) = std::fs::symlink_metadata(path)
+        && m.is_file()
     {
-        // Like any new file: 0666 less the umask, rather than tempfile's private 0600.
         use std::os::unix::fs::PermissionsExt;
-        b.permissions(std::fs::Permissions::from_mode(0o666));
+        return m.permissions().mode() & 0o7777;
     }
-    let mut tmp = b.tempfile_in(dir)?;
-    if let Ok(m) = std::fs::metadata(path) {
-        tmp.as_file().set_permissions(m.permissions())?;
-    }
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_data()?;
-    Ok(tmp)
+    crate::files::write::PRIVATE_FILE
 }
 
 /// Replaces (or creates) `path` with `bytes` so that a reader sees the old file or the
-/// new one, never a part: a temporary file in the same folder, synced, then renamed.
+/// new one, never a part (see [`crate::files::write_atomically`]).
 pub fn replace_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    staged(path, bytes)?.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    let mode = mode_for(path);
+    crate::files::write_atomically(path, bytes, crate::files::Durability::Synced, mode)
 }
 
 /// Like `replace_atomically`, but refuses to replace a file that appeared meanwhile.
 pub fn create_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    staged(path, bytes)?
-        .persist_noclobber(path)
-        .map_err(|e| e.error)?;
-    Ok(())
+    crate::files::write_new_atomically(
+        path,
+        bytes,
+        crate::files::Durability::Synced,
+        crate::files::write::PRIVATE_FILE,
+    )
 }
 
 /// "my-neck" → "My neck": a starting name for a new routine.
@@ -85,8 +75,8 @@ fn name_from_id(id: &str) -> String {
     }
 }
 
-/// A short, commented routine that passes `check` as it is and follows the content guide
-/// (gentle pressure, a stop rule on the pressure step, honest wording).
+/// A short, commented routine that passes `check` as it is and keeps to every rule of the
+/// content guide (gentle, declared pressure, the cautions it needs, honest wording).
 pub fn template(id: &str) -> String {
     format!(
         r#"# Your own routine. Change what you like; `knotless edit {id}` checks the file before
@@ -99,7 +89,7 @@ summary = "A few gentle minutes for the neck and shoulders. It may ease muscle t
 equipment = ["a chair"]
 cautions = [
   "Never press the front of the neck. If you feel a pulse under your fingers, let go and move back.",
-  "For between attacks. During a migraine, keep to gentle breathing.",
+  "For between attacks. During a migraine, use Migraine-day gentle instead (knotless run migraine-day).",
   "Self-care only, not medical advice. Stop if it hurts, makes you dizzy, or your headache gets worse.",
 ]
 breathing = "extended-exhale"   # the pacer for every step; "none" turns it off (`knotless patterns`)
@@ -117,9 +107,13 @@ duration = "45s"                # per side
 sides = "both"                  # none | left | right | both (left, switch sides, right)
 switch_cue = "Let that arm drop. Reach across for the other shoulder."
 pressure = "3-4"                # 0-10: at most 3-4 on the head, face and jaw, 4-6 on shoulders
+region = "shoulder-top"         # where the hands go; technique says how (see the README)
+technique = "squeeze"
 instructions = "Reach across with the opposite hand and take the muscle on top of the shoulder between thumb and fingers. Squeeze gently, then hold a tender spot."
 cue = "Squeeze as you breathe out; soften as you breathe in."
-caution = "Stop if the pain turns sharp, tingles down the arm, or your headache gets worse."
+caution = "Pregnant? Keep it light, off the middle of the shoulder top."
+# The player shows the stop rules (sharp pain, tingling, dizziness, a worse headache ...)
+# with every step that presses or moves, so a caution need only add what is special here.
 "#,
         name = name_from_id(id)
     )
@@ -171,10 +165,9 @@ impl Library {
         label: &str,
         real: &Path,
         text: &str,
-    ) -> Result<Routine, Vec<Diagnostic>> {
+    ) -> Result<Candidate, Vec<Diagnostic>> {
         let mut scratch = self.scratch();
         let source = Source::File(real.to_path_buf());
-        scratch.patterns.retain(|p| p.source != source);
         scratch.resolve(vec![Pending {
             file: label.to_string(),
             text: text.to_string(),
@@ -208,8 +201,18 @@ impl Library {
             );
             return Err(rep.problems);
         }
-        Ok(r)
+        let breaks = scratch.breaks(&r.id).to_vec();
+        Ok(Candidate { routine: r, breaks })
     }
+}
+
+/// A routine file that loads, checked as it would be once saved or installed.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub routine: Routine,
+    /// What it breaks of the guide's safety limits, as [`Library::breaks`] will say once it
+    /// is loaded.
+    pub breaks: Vec<Violation>,
 }
 
 fn io_err(e: io::Error) -> String {
@@ -448,8 +451,17 @@ pub fn run_edit(
     input: &mut dyn BufRead,
     out: &mut dyn Write,
 ) -> Result<EditOutcome, String> {
-    let dir = tempfile::Builder::new()
-        .prefix("knotless-edit-")
+    // The copy is the user's routine, maybe with private notes: a folder only they can open.
+    let mut b = tempfile::Builder::new();
+    b.prefix("knotless-edit-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(
+            crate::files::write::PRIVATE_DIR,
+        ));
+    }
+    let dir = b
         .tempdir()
         .map_err(|e| format!("cannot make a temporary copy: {e}"))?;
     let copy = dir.path().join(
@@ -458,8 +470,13 @@ pub fn run_edit(
             .file_name()
             .unwrap_or_else(|| std::ffi::OsStr::new("routine.toml")),
     );
-    std::fs::write(&copy, &target.start)
-        .map_err(|e| format!("cannot make a temporary copy: {e}"))?;
+    crate::files::write_new_atomically(
+        &copy,
+        target.start.as_bytes(),
+        crate::files::Durability::Relaxed,
+        crate::files::write::PRIVATE_FILE,
+    )
+    .map_err(|e| format!("cannot make a temporary copy: {e}"))?;
     let label = copy.display().to_string();
     loop {
         let status = editor(&copy)?;
@@ -765,6 +782,8 @@ pub fn share_text(lib: &Library, r: &Routine) -> Result<(String, Vec<String>), S
 #[derive(Debug, Clone)]
 pub struct Incoming {
     pub routine: Routine,
+    /// What it breaks of the guide's safety limits: `import` shows these and asks first.
+    pub breaks: Vec<Violation>,
     /// The text to write (its id set when `--as` gave a new one).
     pub text: String,
     /// Where it goes: `<routines>/<id>.toml`, or the file of the routine it replaces.
@@ -844,8 +863,8 @@ pub fn prepare_import(
         .collect();
     // Checked as the file it would replace, so a clash with a user routine is reported
     // as a clash (below), not as a duplicate id.
-    let routine = match lib.check_candidate(label, &target, &text) {
-        Ok(r) => r,
+    let checked = match lib.check_candidate(label, &target, &text) {
+        Ok(c) => c,
         Err(problems) if !missing.is_empty() => {
             return Err(ImportError::MissingPatterns(missing, problems));
         }
@@ -857,7 +876,8 @@ pub fn prepare_import(
         None => None,
     };
     Ok(Incoming {
-        routine,
+        routine: checked.routine,
+        breaks: checked.breaks,
         text,
         target,
         clash,
@@ -969,7 +989,11 @@ pub fn step_line(s: &crate::model::routine::Step) -> String {
     };
     let length = match s.length {
         Length::Time(_) => fmt_clock(s.planned),
-        Length::Breaths(n) => format!("{n} breaths ({})", fmt_clock(s.planned)),
+        Length::Breaths(n) => format!(
+            "{} ({})",
+            crate::model::format::fmt_breaths(n),
+            fmt_clock(s.planned)
+        ),
     };
     let pressure = s
         .pressure

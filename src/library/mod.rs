@@ -25,6 +25,7 @@ use std::time::Duration;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use crate::core::content::{Violation, check_routine};
 use crate::library::diag::{Diagnostic, Reporter, suggest};
 use crate::model::config::{
     Config, DayWindow, HookConfig, HookEvent, Motion, NudgeConfig, SoundConfig, SoundMode,
@@ -149,11 +150,13 @@ pub struct Library {
     pub config: Config,
     /// Every problem found, in the order the files were read.
     pub problems: Vec<Diagnostic>,
-    /// Ids of user routines and patterns that replace a bundled one.
+    /// Ids of user routines that replace a bundled one.
     pub overridden: BTreeSet<String>,
-    pub overridden_patterns: BTreeSet<String>,
     /// Every file that was read, with its problems count (for `check`).
     pub files: Vec<(String, usize)>,
+    /// The guide's safety limits each of the user's routines breaks, by id, worked out once
+    /// when it loads (see [`Library::breaks`]).
+    breaks: BTreeMap<String, Vec<Violation>>,
 }
 
 /// Why `Library::find` could not pick one routine.
@@ -212,6 +215,10 @@ pub(crate) fn list_hint(c: &[String], lead: &str) -> String {
     }
 }
 
+/// A routine file after the first pass: its document (when it parsed), its own patterns
+/// and its problems so far.
+type Parsed<'t> = (Option<Spanned<DeTable<'t>>>, Vec<Pattern>, Vec<Diagnostic>);
+
 /// A parsed but not yet resolved routine file: patterns from every file must be known
 /// before any step can be resolved.
 pub(crate) struct Pending {
@@ -263,6 +270,13 @@ impl Library {
     /// Validates the given files against the loaded library (its patterns and drawings),
     /// as `knotless check PATH...` does. Returns the problems, empty when all are valid.
     pub fn check_paths(&self, paths: &[PathBuf]) -> Vec<Diagnostic> {
+        self.check_files(paths).problems
+    }
+
+    /// Reads the given files as `check` does, into a library of their own: its `problems`
+    /// (sorted by file and position), the routines that load with what they break
+    /// ([`Library::breaks`]), and the patterns a `config.toml` among them defines.
+    pub fn check_files(&self, paths: &[PathBuf]) -> Library {
         let mut scratch = self.scratch();
         let mut pending = Vec::new();
         for p in paths {
@@ -284,9 +298,10 @@ impl Library {
         // Checked files may legitimately replace bundled ids; only clashes among
         // themselves are duplicates.
         scratch.resolve(pending);
-        let mut problems = scratch.problems;
-        problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
-        problems
+        scratch
+            .problems
+            .sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        scratch
     }
 
     /// Validates one routine file's text as if it were a user file named `file`; returns
@@ -318,6 +333,21 @@ impl Library {
 
     pub fn routine(&self, id: &str) -> Option<&Routine> {
         self.routines.iter().find(|r| r.id == id)
+    }
+
+    /// What the loaded routine `id` breaks of the content guide's safety limits
+    /// (`core::content`), worked out once when it was loaded: empty for a routine that
+    /// keeps to them, and for every bundled routine (the test suite holds those to every
+    /// rule). The home screen, `list`, the before screen, `import` and `check` all read it
+    /// here, so they always agree.
+    pub fn breaks(&self, id: &str) -> &[Violation] {
+        self.breaks.get(id).map_or(&[], Vec::as_slice)
+    }
+
+    /// How many of the guide's rules `id` breaks (a rule broken on several steps counts
+    /// once).
+    pub fn rules_broken(&self, id: &str) -> usize {
+        crate::core::content::rules_in(self.breaks(id))
     }
 
     /// Picks a routine by exact id, else by a unique case-insensitive part of its id or name.
@@ -414,8 +444,8 @@ impl Library {
                 if let Some(doc) = parse_doc(&mut rep, text) {
                     check_keys(&mut rep, doc.get_ref(), &["patterns"], "the patterns file");
                     if let Some(v) = doc.get_ref().get("patterns") {
-                        let pats = read_patterns(&mut rep, v, &Source::Bundled);
-                        self.add_patterns(pats, false);
+                        let pats = read_patterns(&mut rep, v, &Source::Bundled, &[]);
+                        self.add_patterns(pats);
                     }
                 }
                 self.finish_file(rep);
@@ -522,8 +552,10 @@ impl Library {
             }
             read_sound_config(&mut rep, t, &mut c.sound);
             if let Some(v) = t.get("patterns") {
-                let pats = read_patterns(&mut rep, v, &Source::File(path.to_path_buf()));
-                self.add_patterns(pats, true);
+                let bundled = self.bundled_pattern_ids();
+                let source = Source::File(path.to_path_buf());
+                let pats = read_patterns(&mut rep, v, &source, &bundled);
+                self.add_patterns(pats);
             }
             if let Some(sub) = get_table(&mut rep, t, "nudge") {
                 read_nudge(&mut rep, sub, &mut self.config.nudge);
@@ -535,12 +567,11 @@ impl Library {
         self.finish_file(rep);
     }
 
-    fn add_patterns(&mut self, pats: Vec<Pattern>, user: bool) {
+    /// Adds library-wide patterns (the bundled ones, then `config.toml`'s, which may not
+    /// take a bundled name), replacing one of the same id from the same file read again.
+    fn add_patterns(&mut self, pats: Vec<Pattern>) {
         for p in pats {
             if let Some(old) = self.patterns.iter_mut().find(|o| o.id == p.id) {
-                if user && old.source.is_bundled() {
-                    self.overridden_patterns.insert(p.id.clone());
-                }
                 *old = p;
             } else {
                 self.patterns.push(p);
@@ -549,35 +580,69 @@ impl Library {
         self.patterns.sort_by(|a, b| a.id.cmp(&b.id));
     }
 
+    /// The bundled patterns' names: no user file may define a pattern by one of them, so
+    /// "resonance" means the same breathing in every routine.
+    fn bundled_pattern_ids(&self) -> Vec<String> {
+        self.patterns
+            .iter()
+            .filter(|p| p.source.is_bundled())
+            .map(|p| p.id.clone())
+            .collect()
+    }
+
     fn finish_file(&mut self, mut rep: Reporter<'_>) {
         self.files.push((rep.file.clone(), rep.problems.len()));
         rep.problems.sort_by_key(|p| (p.line, p.column));
         self.problems.extend(rep.problems);
     }
 
-    /// Two passes: first every file's `[patterns]`, then the routines, so a step may use a
-    /// pattern defined in any file.
-    fn resolve(&mut self, pending: Vec<Pending>) {
+    /// The first pass over pending files: each parsed (or not), its own patterns, its
+    /// problems so far; and which file defines each routine-file pattern.
+    fn parse_pending<'t>(
+        &self,
+        pending: &'t [Pending],
+    ) -> (Vec<Parsed<'t>>, BTreeMap<String, String>) {
+        let bundled = self.bundled_pattern_ids();
         let mut docs = Vec::new();
-        for p in &pending {
+        let mut elsewhere: BTreeMap<String, String> = BTreeMap::new();
+        for p in pending {
             let mut rep = Reporter::new(&p.file, &p.text);
             let doc = parse_doc(&mut rep, &p.text);
             // A file for a newer knotless may use keys this one does not know: say that,
             // rather than a list of unknown keys.
             let doc = doc.filter(|d| readable_format(&mut rep, d.get_ref()));
+            let mut local = Vec::new();
             if let Some(doc) = &doc
                 && let Some(v) = doc.get_ref().get("patterns")
             {
-                let pats = read_patterns(&mut rep, v, &p.source);
-                self.add_patterns(pats, !p.source.is_bundled());
+                local = read_patterns(&mut rep, v, &p.source, &bundled);
+                for l in &local {
+                    elsewhere
+                        .entry(l.id.clone())
+                        .or_insert_with(|| p.file.clone());
+                }
             }
-            docs.push((doc, rep.problems));
+            docs.push((doc, local, rep.problems));
         }
+        (docs, elsewhere)
+    }
+
+    /// Reads the pending routine files. A file's own `[patterns]` belong to it: its steps
+    /// may use them, no other file sees them, and none may take a bundled pattern's name.
+    /// Read in two passes only so that a step naming another file's pattern can be told
+    /// where it is.
+    fn resolve(&mut self, pending: Vec<Pending>) {
+        let (docs, elsewhere) = self.parse_pending(&pending);
         let mut read = Vec::new();
-        for (p, (doc, early)) in pending.iter().zip(docs) {
+        for (p, (doc, local, early)) in pending.iter().zip(docs) {
             let mut rep = Reporter::new(&p.file, &p.text);
             rep.problems = early;
-            let routine = doc.and_then(|doc| read_routine(&mut rep, &doc, p, self));
+            let scope = Scope {
+                lib: self,
+                local,
+                elsewhere: &elsewhere,
+            };
+            let routine = doc.and_then(|doc| read_routine(&mut rep, &doc, p, &scope));
             let routine = routine.filter(|_| rep.is_clean());
             read.push((p, rep, routine));
         }
@@ -620,6 +685,13 @@ impl Library {
                                 self.overridden.insert(r.id.clone());
                             }
                             self.routines.remove(old);
+                        }
+                        self.breaks.remove(&r.id);
+                        if !r.source.is_bundled() {
+                            let found = check_routine(&r);
+                            if !found.is_empty() {
+                                self.breaks.insert(r.id.clone(), found);
+                            }
                         }
                         self.routines.push(r);
                     }

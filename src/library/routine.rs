@@ -2,10 +2,13 @@
 
 use super::*;
 
+/// Reads a `[patterns]` table. `reserved` are names the file may not take (the bundled
+/// patterns', for every user file).
 pub(crate) fn read_patterns(
     rep: &mut Reporter<'_>,
     v: &Spanned<DeValue<'_>>,
     source: &Source,
+    reserved: &[String],
 ) -> Vec<Pattern> {
     let DeValue::Table(t) = v.get_ref() else {
         wrong_type(
@@ -36,6 +39,16 @@ pub(crate) fn read_patterns(
                 name.span(),
                 format!("pattern name \"{id}\" is not usable"),
                 Some(format!("use {ID_RULE}, e.g. [patterns.my-calm]")),
+            );
+            continue;
+        }
+        if reserved.iter().any(|r| r == id) {
+            rep.error(
+                name.span(),
+                format!("\"{id}\" is a bundled breathing pattern's name"),
+                Some(format!(
+                    "give yours a name of its own, e.g. [patterns.my-{id}], and use that name on your steps: the bundled \"{id}\" stays the same in every routine"
+                )),
             );
             continue;
         }
@@ -244,35 +257,62 @@ pub(crate) enum Breathing {
     On(Pattern),
 }
 
+/// What one routine file's steps can see while it is read: the library's drawings and
+/// library-wide patterns (bundled and `config.toml`'s), and the patterns of its own file.
+pub(crate) struct Scope<'a> {
+    pub lib: &'a Library,
+    /// The patterns this file defines.
+    pub local: Vec<Pattern>,
+    /// Which file defines each routine-file pattern, to point at it when another file
+    /// names it.
+    pub elsewhere: &'a BTreeMap<String, String>,
+}
+
+impl Scope<'_> {
+    fn pattern(&self, name: &str) -> Option<&Pattern> {
+        self.local
+            .iter()
+            .find(|p| p.id == name)
+            .or_else(|| self.lib.pattern(name))
+    }
+}
+
 pub(crate) fn read_breathing(
     rep: &mut Reporter<'_>,
     t: &DeTable<'_>,
-    lib: &Library,
+    scope: &Scope<'_>,
 ) -> Option<Breathing> {
     let (name, span) = get_str(rep, t, "breathing")?;
     if name == "none" {
         return Some(Breathing::Off);
     }
-    match lib.pattern(name) {
-        Some(p) => Some(Breathing::On(p.clone())),
-        None => {
-            let mut names: Vec<&str> = lib.patterns.iter().map(|p| p.id.as_str()).collect();
-            names.push("none");
-            rep.error(
-                span,
-                format!("unknown breathing pattern \"{name}\""),
-                Some(suggest(name, &names)),
-            );
-            None
-        }
+    if let Some(p) = scope.pattern(name) {
+        return Some(Breathing::On(p.clone()));
     }
+    let hint = match scope.elsewhere.get(name) {
+        Some(file) => format!(
+            "\"{name}\" is defined in {file}, and a routine file's patterns are its own: copy the [patterns.{name}] table into this file, or move it to config.toml to use it everywhere"
+        ),
+        None => {
+            let mut names: Vec<&str> = scope.local.iter().map(|p| p.id.as_str()).collect();
+            names.extend(scope.lib.patterns.iter().map(|p| p.id.as_str()));
+            names.push("none");
+            suggest(name, &names)
+        }
+    };
+    rep.error(
+        span,
+        format!("unknown breathing pattern \"{name}\""),
+        Some(hint),
+    );
+    None
 }
 
 pub(crate) fn read_routine(
     rep: &mut Reporter<'_>,
     doc: &Spanned<DeTable<'_>>,
     p: &Pending,
-    lib: &Library,
+    scope: &Scope<'_>,
 ) -> Option<Routine> {
     let t = doc.get_ref();
     check_keys(rep, t, ROUTINE_KEYS, "a routine");
@@ -329,7 +369,7 @@ pub(crate) fn read_routine(
         .unwrap_or_default();
     let equipment = get_str_list(rep, t, "equipment");
     let cautions = get_str_list(rep, t, "cautions");
-    let default_breathing = read_breathing(rep, t, lib);
+    let default_breathing = read_breathing(rep, t, scope);
     let default_transition = get_duration(rep, t, "transition")
         .map(|(d, span)| check_transition(rep, d, span))
         .unwrap_or(DEFAULT_TRANSITION);
@@ -359,7 +399,7 @@ pub(crate) fn read_routine(
             DeValue::Array(items) => {
                 for item in items.iter() {
                     if let Some(s) =
-                        read_step(rep, item, lib, &default_breathing, default_transition)
+                        read_step(rep, item, scope, &default_breathing, default_transition)
                     {
                         steps.push(s);
                     }
@@ -385,6 +425,7 @@ pub(crate) fn read_routine(
         equipment,
         cautions,
         steps,
+        patterns: scope.local.clone(),
         source: p.source.clone(),
         audio,
     };
@@ -422,7 +463,7 @@ pub(crate) fn check_transition(
 pub(crate) fn read_step(
     rep: &mut Reporter<'_>,
     item: &Spanned<DeValue<'_>>,
-    lib: &Library,
+    scope: &Scope<'_>,
     default_breathing: &Option<Breathing>,
     default_transition: Duration,
 ) -> Option<Step> {
@@ -438,6 +479,67 @@ pub(crate) fn read_step(
     };
     let before = rep.problems.len();
     check_keys(rep, t, STEP_KEYS, "a step");
+    let title = read_title(rep, t, item);
+    let step_breathing = read_breathing(rep, t, scope);
+    let pattern = match step_breathing.as_ref().or(default_breathing.as_ref()) {
+        Some(Breathing::On(p)) => Some(p.clone()),
+        _ => None,
+    };
+    let length = read_length(rep, t, item, pattern.as_ref());
+    let planned = length
+        .as_ref()
+        .and_then(|(l, span)| planned_length(rep, *l, span, pattern.as_ref()));
+    let pressure = read_pressure(rep, t);
+    if pressure.is_some() {
+        no_holds_while_pressing(rep, t, item, pattern.as_ref());
+    }
+    let sides =
+        get_choice(rep, t, "sides", "side", &Sides::NAMES, Sides::parse).unwrap_or_default();
+    let region = get_choice(rep, t, "region", "region", &Region::names(), Region::parse);
+    let technique = get_choice(
+        rep,
+        t,
+        "technique",
+        "technique",
+        &Technique::names(),
+        Technique::parse,
+    );
+    let art = read_art(rep, t, scope.lib);
+    let transition = get_duration(rep, t, "transition")
+        .map(|(d, span)| check_transition(rep, d, span))
+        .unwrap_or(default_transition);
+    let [instructions, cue, caution, switch_cue] = ["instructions", "cue", "caution", "switch_cue"]
+        .map(|key| get_str(rep, t, key).map(|(s, _)| s.trim().to_string()));
+    let instructions = instructions.unwrap_or_default();
+    let say = read_say(rep, t);
+    if rep.problems.len() > before {
+        return None;
+    }
+    Some(Step {
+        title: title?,
+        length: length?.0,
+        planned: planned?,
+        instructions,
+        cue,
+        pressure,
+        breathing: pattern,
+        caution,
+        sides,
+        art,
+        transition,
+        switch_cue,
+        region,
+        technique,
+        say,
+    })
+}
+
+/// A step's `title`: required, not empty.
+fn read_title(
+    rep: &mut Reporter<'_>,
+    t: &DeTable<'_>,
+    item: &Spanned<DeValue<'_>>,
+) -> Option<String> {
     let title = get_text(
         rep,
         t,
@@ -445,7 +547,7 @@ pub(crate) fn read_step(
         "the step's title is empty",
         "title = \"Suboccipital hold\"",
     );
-    let title = require(
+    require(
         rep,
         t,
         "title",
@@ -453,13 +555,35 @@ pub(crate) fn read_step(
         item.span(),
         "a step has no title",
         "add title = \"...\" to this [[steps]] table",
-    );
-    let step_breathing = read_breathing(rep, t, lib);
-    let pattern = match step_breathing.as_ref().or(default_breathing.as_ref()) {
-        Some(Breathing::On(p)) => Some(p.clone()),
-        _ => None,
+    )
+}
+
+/// A step with pressure breathes without holds (guide rule 7).
+fn no_holds_while_pressing(
+    rep: &mut Reporter<'_>,
+    t: &DeTable<'_>,
+    item: &Spanned<DeValue<'_>>,
+    pattern: Option<&Pattern>,
+) {
+    let Some(p) = pattern.filter(|p| p.has_holds()) else {
+        return;
     };
-    let length = match (t.get("duration"), t.get("breaths")) {
+    let span = t.get("breathing").map(|v| v.span()).unwrap_or(item.span());
+    rep.error(
+        span,
+        format!("breath holds (\"{}\") are not allowed during a pressure step", p.id),
+        Some("use relaxed, resonance or extended-exhale while pressing; keep hold patterns for a seated breathing step".into()),
+    );
+}
+
+/// A step's `duration` or `breaths` (exactly one of them), with where it was written.
+fn read_length(
+    rep: &mut Reporter<'_>,
+    t: &DeTable<'_>,
+    item: &Spanned<DeValue<'_>>,
+    pattern: Option<&Pattern>,
+) -> Option<(Length, Range<usize>)> {
+    match (t.get("duration"), t.get("breaths")) {
         (Some(_), Some(b)) => {
             rep.error(
                 b.span(),
@@ -480,104 +604,92 @@ pub(crate) fn read_step(
         (Some(_), None) => {
             get_duration(rep, t, "duration").map(|(d, span)| (Length::Time(d), span))
         }
-        (None, Some(_)) => match get_int(rep, t, "breaths") {
-            Some((n, span)) if n < 1 => {
-                rep.error(
-                    span,
-                    format!("breaths must be at least 1, not {n}"),
-                    Some("for example breaths = 6 (about a minute at 6 breaths a minute)".into()),
-                );
-                None
-            }
-            Some((n, span)) if n > 10_000 => {
-                rep.error(
-                    span.clone(),
-                    format!("{n} breaths is far longer than a step can be"),
-                    Some("a step lasts at most 1 hour".into()),
-                );
-                None
-            }
-            Some((n, span)) => {
-                if pattern.is_none() {
-                    rep.error(span.clone(), "a step counted in breaths needs a breathing pattern", Some("set breathing = \"relaxed\" (or another pattern) on the step or the routine, or use duration".into()));
-                    None
-                } else {
-                    Some((Length::Breaths(n as u32), span))
-                }
-            }
-            None => None,
-        },
-    };
-    let planned = length.as_ref().and_then(|(l, span)| {
-        let d = match l {
-            Length::Time(d) => *d,
-            Length::Breaths(n) => pattern.as_ref().map(|p| p.cycle() * *n)?,
-        };
-        if d < MIN_STEP || d > MAX_STEP {
-            rep.error(
-                span.clone(),
-                format!(
-                    "a step must last between 1 second and 1 hour, not {}",
-                    match l {
-                        // What the file says, quotes and all: "500ms", not "0s".
-                        Length::Time(_) => rep.written(span).trim().to_string(),
-                        Length::Breaths(n) =>
-                            format!("{n} breaths ({})", crate::model::format::fmt_length(d)),
-                    }
-                ),
-                Some(DURATION_HINT.to_string()),
-            );
-            None
-        } else {
-            Some(d)
-        }
-    });
-    let pressure = read_pressure(rep, t);
-    if let (Some(_), Some(p)) = (pressure, &pattern)
-        && p.has_holds()
-    {
-        let span = t.get("breathing").map(|v| v.span()).unwrap_or(item.span());
+        (None, Some(_)) => read_breaths(rep, t, pattern),
+    }
+}
+
+/// `breaths = N`: at least 1, not absurd, and only with a pattern to count.
+fn read_breaths(
+    rep: &mut Reporter<'_>,
+    t: &DeTable<'_>,
+    pattern: Option<&Pattern>,
+) -> Option<(Length, Range<usize>)> {
+    let (n, span) = get_int(rep, t, "breaths")?;
+    if n < 1 {
         rep.error(
             span,
-            format!("breath holds (\"{}\") are not allowed during a pressure step", p.id),
-            Some("use relaxed, resonance or extended-exhale while pressing; keep hold patterns for a seated breathing step".into()),
+            format!("breaths must be at least 1, not {n}"),
+            Some("for example breaths = 6 (about a minute at 6 breaths a minute)".into()),
         );
+        return None;
     }
-    let sides =
-        get_choice(rep, t, "sides", "side", &Sides::NAMES, Sides::parse).unwrap_or_default();
-    let switch_cue = get_str(rep, t, "switch_cue").map(|(s, _)| s.trim().to_string());
-    let region = get_choice(rep, t, "region", "region", &Region::names(), Region::parse);
-    let technique = get_choice(
-        rep,
-        t,
-        "technique",
-        "technique",
-        &Technique::names(),
-        Technique::parse,
-    );
-    let art = match get_str(rep, t, "art") {
-        Some((name, span)) => match lib.art.get(name) {
-            Some(a) => Some(a.clone()),
-            None => {
-                let names: Vec<&str> = lib.art.keys().map(String::as_str).collect();
-                rep.error(
-                    span,
-                    format!("unknown drawing \"{name}\""),
-                    Some(suggest(name, &names)),
-                );
-                None
-            }
-        },
-        None => None,
+    if n > 10_000 {
+        rep.error(
+            span,
+            format!("{n} breaths is far longer than a step can be"),
+            Some("a step lasts at most 1 hour".into()),
+        );
+        return None;
+    }
+    if pattern.is_none() {
+        rep.error(
+            span,
+            "a step counted in breaths needs a breathing pattern",
+            Some("set breathing = \"relaxed\" (or another pattern) on the step or the routine, or use duration".into()),
+        );
+        return None;
+    }
+    Some((Length::Breaths(n as u32), span))
+}
+
+/// How long one side of the step lasts: 1 second to 1 hour.
+fn planned_length(
+    rep: &mut Reporter<'_>,
+    l: Length,
+    span: &Range<usize>,
+    pattern: Option<&Pattern>,
+) -> Option<Duration> {
+    let d = match l {
+        Length::Time(d) => d,
+        Length::Breaths(n) => pattern.map(|p| p.cycle() * n)?,
     };
-    let transition = get_duration(rep, t, "transition")
-        .map(|(d, span)| check_transition(rep, d, span))
-        .unwrap_or(default_transition);
-    let instructions = get_str(rep, t, "instructions")
-        .map(|(s, _)| s.trim().to_string())
-        .unwrap_or_default();
-    let cue = get_str(rep, t, "cue").map(|(s, _)| s.trim().to_string());
-    let caution = get_str(rep, t, "caution").map(|(s, _)| s.trim().to_string());
+    if (MIN_STEP..=MAX_STEP).contains(&d) {
+        return Some(d);
+    }
+    let written = match l {
+        // What the file says, quotes and all: "500ms", not "0s".
+        Length::Time(_) => rep.written(span).trim().to_string(),
+        Length::Breaths(n) => format!(
+            "{} ({})",
+            crate::model::format::fmt_breaths(n),
+            crate::model::format::fmt_length(d)
+        ),
+    };
+    rep.error(
+        span.clone(),
+        format!("a step must last between 1 second and 1 hour, not {written}"),
+        Some(DURATION_HINT.to_string()),
+    );
+    None
+}
+
+/// A step's `art`: a drawing the library has.
+fn read_art(rep: &mut Reporter<'_>, t: &DeTable<'_>, lib: &Library) -> Option<Art> {
+    let (name, span) = get_str(rep, t, "art")?;
+    if let Some(a) = lib.art.get(name) {
+        return Some(a.clone());
+    }
+    let names: Vec<&str> = lib.art.keys().map(String::as_str).collect();
+    rep.error(
+        span,
+        format!("unknown drawing \"{name}\""),
+        Some(suggest(name, &names)),
+    );
+    None
+}
+
+/// A step's `say`: one short line of plain text.
+fn read_say(rep: &mut Reporter<'_>, t: &DeTable<'_>) -> Option<String> {
     let say = get_text(
         rep,
         t,
@@ -601,26 +713,7 @@ pub(crate) fn read_step(
             );
         }
     }
-    if rep.problems.len() > before {
-        return None;
-    }
-    Some(Step {
-        title: title?,
-        length: length?.0,
-        planned: planned?,
-        instructions,
-        cue,
-        pressure,
-        breathing: pattern,
-        caution,
-        sides,
-        art,
-        transition,
-        switch_cue,
-        region,
-        technique,
-        say,
-    })
+    say
 }
 
 /// Whether an unknown key looks like a misspelling of one of `keys` (already reported,

@@ -79,6 +79,11 @@ pub fn plural(n: u32) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
+/// "1 breath", "6 breaths": a step or round counted in breaths, written one way.
+pub fn fmt_breaths(n: u32) -> String {
+    format!("{n} breath{}", plural(n))
+}
+
 /// "today", "yesterday", "3 days ago" ("in 2 days" for a clock that was ahead).
 pub fn fmt_days_ago(days: i32) -> String {
     match days {

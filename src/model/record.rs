@@ -92,6 +92,11 @@ impl Stamp {
         self.ts
     }
 
+    /// The UTC offset the moment was written with: the zone's, where it was written.
+    pub fn offset(&self) -> jiff::tz::Offset {
+        self.offset
+    }
+
     /// Reads an RFC 3339 time with an offset (or `Z`).
     pub fn parse(text: &str) -> Option<Stamp> {
         let pieces = jiff::fmt::temporal::Pieces::parse(text).ok()?;
@@ -213,6 +218,24 @@ pub const MAX_SESSION_SECS: f64 = 24.0 * 3600.0;
 /// A paused session left open for days is possible; a month is not.
 pub const MAX_PAUSED_SECS: f64 = 30.0 * 24.0 * 3600.0;
 
+/// Nothing knotless keeps is dated before this: a date before 2000 is a wrong clock or a
+/// typing slip (`1926` for `2026`), and would sit at the far end of every chart.
+pub const EARLIEST_DATE: jiff::civil::Date = jiff::civil::Date::constant(2000, 1, 1);
+/// [`EARLIEST_DATE`] as a moment (its start in UTC).
+pub const EARLIEST: jiff::Timestamp = jiff::Timestamp::constant(946_684_800, 0);
+
+/// Why a record starting at `started` and ending at `ended` cannot be true, if it cannot:
+/// it starts before 2000, or ends before it starts. Every reader of records asks this.
+pub fn implausible_times(started: jiff::Timestamp, ended: jiff::Timestamp) -> Option<String> {
+    if started < EARLIEST {
+        return Some(format!(
+            "it starts before 2000 ({})",
+            started.strftime("%Y-%m-%d")
+        ));
+    }
+    (ended < started).then(|| "it ends before it starts".to_string())
+}
+
 impl SessionRecord {
     /// When the session began.
     pub fn started(&self) -> jiff::Timestamp {
@@ -224,9 +247,10 @@ impl SessionRecord {
         self.ended_at.timestamp()
     }
 
-    /// Why this record's numbers cannot be true, if they cannot: a time that is negative,
-    /// not a number, or longer than a day (active, planned, or any step), a pause longer
-    /// than [`MAX_PAUSED_SECS`], or an end more than a day and the pauses after the start.
+    /// Why this record's numbers cannot be true, if they cannot: dates that cannot be (see
+    /// [`implausible_times`]), a time that is negative, not a number, or longer than a day
+    /// (active, planned, or any step), a pause longer than [`MAX_PAUSED_SECS`], or an end
+    /// more than a day and the pauses after the start.
     /// Readers skip such a line with a warning rather than let `1e308` reach a figure.
     pub fn implausible(&self) -> Option<String> {
         let bad = |name: &str, v: f64, max: f64| {
@@ -235,7 +259,8 @@ impl SessionRecord {
                 format!("{name} {v} is not a time between 0 and {max} seconds")
             })
         };
-        bad("active_secs", self.active_secs, MAX_SESSION_SECS)
+        implausible_times(self.started(), self.ended())
+            .or_else(|| bad("active_secs", self.active_secs, MAX_SESSION_SECS))
             .or_else(|| bad("planned_secs", self.planned_secs, MAX_SESSION_SECS))
             .or_else(|| bad("paused_secs", self.paused_secs, MAX_PAUSED_SECS))
             .or_else(|| {

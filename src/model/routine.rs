@@ -207,7 +207,35 @@ impl Phase {
     pub fn word(&self) -> &str {
         self.label.as_deref().unwrap_or(self.kind.word())
     }
+
+    /// Whether the breath is held in this phase: a `hold` phase, or any phase whose label
+    /// tells the user to hold or pause ("hold, softly" written as an out-breath is still a
+    /// held breath).
+    pub fn is_hold(&self) -> bool {
+        self.kind == PhaseKind::Hold
+            || self.label.as_deref().is_some_and(|l| {
+                l.to_lowercase()
+                    .split(|c: char| !c.is_alphabetic())
+                    .any(|w| HOLD_WORDS.contains(&w))
+            })
+    }
+
+    /// Whether the user breathes in during this phase (and is not told to hold).
+    pub fn is_in(&self) -> bool {
+        self.kind == PhaseKind::In && !self.is_hold()
+    }
 }
+
+/// Words in a phase's label that mean the breath is held, whatever its kind says.
+const HOLD_WORDS: &[&str] = &[
+    "hold",
+    "holding",
+    "held",
+    "pause",
+    "pausing",
+    "retain",
+    "retention",
+];
 
 /// A named breathing pattern: one cycle of phases, repeated.
 #[derive(Debug, Clone, PartialEq)]
@@ -226,9 +254,48 @@ impl Pattern {
         self.phases.iter().map(|p| p.length).sum()
     }
 
-    /// Breath-hold patterns (box, 4-7-8) are never allowed during pressure.
+    /// Breath-hold patterns (box, 4-7-8) are never allowed during pressure. A phase
+    /// labelled as a hold counts, whatever its kind.
     pub fn has_holds(&self) -> bool {
-        self.phases.iter().any(|p| p.kind == PhaseKind::Hold)
+        self.phases.iter().any(Phase::is_hold)
+    }
+
+    /// The breath holds of one cycle, each run of consecutive held phases summed (the
+    /// last phase runs on into the first, as the pattern repeats).
+    pub fn holds(&self) -> Vec<Duration> {
+        self.runs(Phase::is_hold)
+    }
+
+    /// How many breaths one listed cycle holds: each run of in-breaths is one breath (a
+    /// sigh's top-up sniff is part of its breath), so three short breaths written into one
+    /// cycle count three.
+    pub fn breaths_per_cycle(&self) -> usize {
+        self.runs(Phase::is_in).len().max(1)
+    }
+
+    /// The runs of consecutive phases for which `pick` holds, cyclically, as summed lengths.
+    fn runs(&self, pick: fn(&Phase) -> bool) -> Vec<Duration> {
+        let n = self.phases.len();
+        // Start just after a phase that is not picked, so a run across the end is one run.
+        let Some(start) = (0..n).find(|&i| !pick(&self.phases[i])) else {
+            return if n == 0 {
+                Vec::new()
+            } else {
+                vec![self.cycle()]
+            };
+        };
+        let mut out = Vec::new();
+        let mut current: Option<Duration> = None;
+        for k in 1..=n {
+            let ph = &self.phases[(start + k) % n];
+            if pick(ph) {
+                *current.get_or_insert(Duration::ZERO) += ph.length;
+            } else if let Some(d) = current.take() {
+                out.push(d);
+            }
+        }
+        out.extend(current);
+        out
     }
 
     /// A compact timing such as "in 4 · out 6" or "in 4 · hold 7 · out 8".
@@ -247,9 +314,9 @@ impl Pattern {
             .join(" · ")
     }
 
-    /// Breaths per minute, for display.
+    /// Breaths per minute, counted from the in-breaths (see [`Pattern::breaths_per_cycle`]).
     pub fn per_minute(&self) -> f64 {
-        60.0 / self.cycle().as_secs_f64().max(0.001)
+        60.0 * self.breaths_per_cycle() as f64 / self.cycle().as_secs_f64().max(0.001)
     }
 }
 
@@ -521,7 +588,22 @@ impl Step {
     pub fn planned_total(&self) -> Duration {
         self.planned * self.sides.count()
     }
+
+    /// Whether the step presses, moves or stretches the body, so [`STOP_LINE`] goes with it:
+    /// it declares a technique, or a pressure above 0.
+    pub fn works_the_body(&self) -> bool {
+        self.technique.is_some() || self.pressure.is_some_and(|p| p.high > 0)
+    }
 }
+
+/// When to stop (content guide section 5.3), written once: every screen and writer shows
+/// it with every step that [works the body](Step::works_the_body), so no caution needs to
+/// repeat it.
+pub const STOP_LINE: &str = "Stop if you feel sharp, electric or shooting pain, tingling or \
+numbness, dizziness or feeling faint, a change in vision, nausea, or a headache getting worse.";
+
+/// [`STOP_LINE`] in as few words as keep every sign, for a window too small for it.
+pub const STOP_LINE_SHORT: &str = "Stop: sharp pain, tingling or numbness, dizzy or faint, vision change, nausea, worse headache.";
 
 /// A loaded, valid routine.
 #[derive(Debug, Clone, PartialEq)]
@@ -533,6 +615,9 @@ pub struct Routine {
     pub equipment: Vec<String>,
     pub cautions: Vec<String>,
     pub steps: Vec<Step>,
+    /// The breathing patterns its own file defines: they belong to this routine alone
+    /// (its steps may use them; no other routine sees them), used by a step or not.
+    pub patterns: Vec<Pattern>,
     pub source: Source,
     /// How much sound the routine asks for (a migraine-day routine may ask for quiet).
     pub audio: AudioHint,

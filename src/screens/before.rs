@@ -166,8 +166,9 @@ impl Before {
         let mut question: Vec<Line<'static>> = Vec::new();
         match &self.stage {
             Stage::Asking(rating) => {
-                // Cautions first: they are safety text, and on a small window what comes
-                // first is what is seen without scrolling.
+                // What it breaks of the guide first, then the cautions: they are safety
+                // text, and on a small window what comes first is seen without scrolling.
+                lines.extend(super::breaks_lines(ctx, &r.id, ":", true, w));
                 if !r.cautions.is_empty() {
                     if tall {
                         lines.push(Line::styled("Before you start", t.title));

@@ -83,13 +83,19 @@ impl Setup {
     }
 
     fn length(&self, ctx: &Ctx) -> Option<Length> {
+        self.capped(ctx).map(|(len, _)| len)
+    }
+
+    /// The chosen length kept within the guide's limit for the pattern's shape, and the
+    /// line saying so when it was shortened.
+    fn capped(&self, ctx: &Ctx) -> Option<(Length, Option<String>)> {
         let p = self.pattern(ctx)?;
         let len = if self.by_breaths || crate::core::rules::counted_in_breaths(p) {
             Length::Breaths(BREATHS[self.breaths])
         } else {
             Length::Time(Duration::from_secs(MINUTES[self.minutes] * 60))
         };
-        Some(cap_for_pattern(p, len).0)
+        Some(cap_for_pattern(p, len))
     }
 
     fn length_words(&self, ctx: &Ctx) -> String {
@@ -100,7 +106,8 @@ impl Setup {
                     .map(|p| p.cycle().as_secs_f64() * n as f64)
                     .unwrap_or(0.0);
                 format!(
-                    "{n} breaths (about {})",
+                    "{} (about {})",
+                    crate::model::format::fmt_breaths(n),
                     crate::model::format::fmt_length_secs(secs)
                 )
             }
@@ -184,6 +191,9 @@ impl Screen for Setup {
             Span::styled("Length  ", t.title),
             Span::styled(format!("◂ {} ▸", self.length_words(ctx)), t.accent),
         ]));
+        if let Some((_, Some(note))) = self.capped(ctx) {
+            lines.extend(crate::ui::wrap_lines(&note, w, t.muted));
+        }
         if let Some(c) = caution_for(p) {
             lines.push(Line::raw(""));
             lines.extend(crate::ui::wrap_lines(c, w, t.caution));

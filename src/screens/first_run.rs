@@ -1,6 +1,7 @@
 //! The first-run notice: not medical advice, and the warning signs that mean "get help, not
 //! a routine" (content guide §5.1 and §5.5, in its user-facing wording). Acknowledged once
-//! with Enter and remembered in `<data>/state.toml`; reachable again from home with `!`.
+//! with Enter and remembered in the data folder's notice log (so on every machine sharing
+//! it); reachable again from home with `!`.
 
 use std::time::Instant;
 
@@ -8,48 +9,60 @@ use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::{Ctx, Nav, Route, Screen, StoreEffect, Update, go, stay};
-use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
+use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup_where, row};
 
 use crate::core::notice::{EMERGENCY, NOTICE, RED_FLAGS, URGENT};
 
 /// What a key does on the notice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Act {
-    Confirm,
+    /// Enter on a first start: acknowledged.
+    Acknowledge,
+    /// Enter or q when read again from home.
+    Close,
+    /// q on a first start.
+    Quit,
     ScrollDown,
     ScrollUp,
-    Close,
+    PageDown,
+    PageUp,
+    End,
+    Top,
 }
 
-const SCROLL_DOWN: &[KeyCode] = &[
-    KeyCode::Down,
-    KeyCode::Char('j'),
-    KeyCode::Char(' '),
-    KeyCode::PageDown,
-];
-const SCROLL_UP: &[KeyCode] = &[KeyCode::Up, KeyCode::Char('k'), KeyCode::PageUp];
+const ENTER: &[KeyCode] = &[KeyCode::Enter];
 const CLOSE: &[KeyCode] = &[KeyCode::Esc, KeyCode::Char('q')];
 
-/// On a first start: Enter acknowledges, q quits.
-const FIRST_KEYS: &[Binding<Act>] = &[
+/// One table for both uses of the notice; [`FirstRun::applies`] picks the rows.
+const KEYS: &[Binding<Act>] = &[
+    row(ENTER, Act::Acknowledge, key("Enter", "I understand")),
+    row(ENTER, Act::Close, key("Enter", "close")),
     row(
-        &[KeyCode::Enter],
-        Act::Confirm,
-        key("Enter", "I understand"),
+        &[KeyCode::PageDown, KeyCode::Char(' ')],
+        Act::PageDown,
+        key("PgDn", "more"),
     ),
-    row(SCROLL_DOWN, Act::ScrollDown, key("↑↓", "scroll")),
-    also(SCROLL_UP, Act::ScrollUp),
-    row(CLOSE, Act::Close, key("q", "quit")),
-];
-
-/// Read again from home: Enter or q closes it.
-const REVIEW_KEYS: &[Binding<Act>] = &[
-    row(&[KeyCode::Enter], Act::Confirm, key("Enter", "close")),
-    row(SCROLL_DOWN, Act::ScrollDown, key("↑↓", "scroll")),
-    also(SCROLL_UP, Act::ScrollUp),
+    row(
+        &[KeyCode::Down, KeyCode::Char('j')],
+        Act::ScrollDown,
+        help_only("↑↓", "scroll a line"),
+    ),
+    also(&[KeyCode::Up, KeyCode::Char('k')], Act::ScrollUp),
+    row(
+        &[KeyCode::PageUp],
+        Act::PageUp,
+        help_only("PgUp PgDn", "a page up or down"),
+    ),
+    row(
+        &[KeyCode::End, KeyCode::Char('G')],
+        Act::End,
+        help_only("End Home", "the end, the top"),
+    ),
+    also(&[KeyCode::Home, KeyCode::Char('g')], Act::Top),
+    row(CLOSE, Act::Quit, key("q", "quit")),
     row(CLOSE, Act::Close, help_only("q", "close")),
 ];
 
@@ -62,6 +75,8 @@ pub struct FirstRun {
     scroll: u16,
     /// Lines that do not fit the current area, so scrolling stops at the end.
     overflow: u16,
+    /// Rows of text the current area shows, for PgUp and PgDn.
+    page: u16,
 }
 
 impl FirstRun {
@@ -71,11 +86,23 @@ impl FirstRun {
             then,
             scroll: 0,
             overflow: 0,
+            page: 1,
         }
     }
 
-    fn table(&self) -> &'static [Binding<Act>] {
-        if self.review { REVIEW_KEYS } else { FIRST_KEYS }
+    fn scroll_to(&mut self, line: u16) -> Update {
+        self.scroll = line.min(self.overflow);
+        stay()
+    }
+
+    /// Whether a row of [`KEYS`] applies: Enter acknowledges and q quits on a first start;
+    /// read again from home, both close it.
+    fn applies(&self, a: Act) -> bool {
+        match a {
+            Act::Acknowledge | Act::Quit => !self.review,
+            Act::Close => self.review,
+            _ => true,
+        }
     }
 
     /// The area the notice's text gets within the screen.
@@ -121,41 +148,42 @@ impl Screen for FirstRun {
         let total = self.body(ctx, inner.width).len() as u16;
         self.overflow = total.saturating_sub(inner.height);
         self.scroll = self.scroll.min(self.overflow);
+        self.page = inner.height.saturating_sub(1).max(1);
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
         let [_, footer] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
         let inner = FirstRun::text_area(area);
-        let lines = self.body(ctx, inner.width);
-        frame.render_widget(
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: false })
-                .scroll((self.scroll, 0)),
-            inner,
-        );
+        let mut lines = self.body(ctx, inner.width);
+        // Say there is more below, on the last row, until the end is in view: the
+        // emergency paragraphs come last.
+        let overflow = (lines.len() as u16).saturating_sub(inner.height);
+        let scroll = self.scroll.min(overflow);
+        if overflow > scroll && inner.height > 1 {
+            lines.truncate((inner.height - 1 + scroll) as usize);
+            lines.push(Line::styled("↓ more below (PgDn, End)", ctx.theme.accent));
+        }
+        frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
         crate::ui::footer(frame, footer, ctx.theme, ctx.status, &self.keys(ctx));
     }
 
     fn update(&mut self, key: KeyEvent, _now: Instant, _ctx: &Ctx) -> Update {
-        match lookup(self.table(), key.code) {
-            Some(Act::Confirm) if self.review => go(Nav::Back),
-            Some(Act::Confirm) => {
+        match lookup_where(KEYS, key.code, |a| self.applies(a)) {
+            Some(Act::Close) => go(Nav::Back),
+            Some(Act::Acknowledge) => {
                 let nav = match self.then.take() {
                     Some(route) => Nav::Replace(*route),
                     None => Nav::Home,
                 };
                 (nav, vec![StoreEffect::AcknowledgeNotice.into()])
             }
-            Some(Act::ScrollDown) => {
-                self.scroll = (self.scroll + 3).min(self.overflow);
-                stay()
-            }
-            Some(Act::ScrollUp) => {
-                self.scroll = self.scroll.saturating_sub(3);
-                stay()
-            }
-            Some(Act::Close) if self.review => go(Nav::Back),
-            Some(Act::Close) => go(Nav::Quit),
+            Some(Act::ScrollDown) => self.scroll_to(self.scroll.saturating_add(1)),
+            Some(Act::ScrollUp) => self.scroll_to(self.scroll.saturating_sub(1)),
+            Some(Act::PageDown) => self.scroll_to(self.scroll.saturating_add(self.page)),
+            Some(Act::PageUp) => self.scroll_to(self.scroll.saturating_sub(self.page)),
+            Some(Act::End) => self.scroll_to(self.overflow),
+            Some(Act::Top) => self.scroll_to(0),
+            Some(Act::Quit) => go(Nav::Quit),
             None => stay(),
         }
     }
@@ -163,8 +191,8 @@ impl Screen for FirstRun {
     fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
         // Scrolling is offered only when there is something to scroll to.
         let scrolls = self.overflow > 0;
-        described(self.table(), |a| {
-            scrolls || !matches!(a, Act::ScrollDown | Act::ScrollUp)
+        described(KEYS, |a| {
+            self.applies(a) && (scrolls || matches!(a, Act::Acknowledge | Act::Close | Act::Quit))
         })
     }
 }

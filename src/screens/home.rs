@@ -13,6 +13,7 @@ use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 use super::{
     AppEffect, Ctx, DayState, DoneInfo, Nav, Route, Screen, StoreEffect, Update, go, stay,
 };
+use crate::core::content::WARNING;
 use crate::model::day::{DayEntry, Intensity, Meds};
 use crate::model::format::{fmt_clock, fmt_length};
 use crate::model::routine::{Area, Routine, Sides};
@@ -386,8 +387,14 @@ impl Home {
                             // The user's own file (or their copy of a bundled routine).
                             format!("yours · {}", fmt_length(r.total()))
                         };
+                        // A routine that breaks the safety limits is marked.
+                        let mark = if ctx.lib.breaks(&r.id).is_empty() {
+                            String::new()
+                        } else {
+                            format!("{WARNING} ")
+                        };
                         Line::styled(
-                            two_ends(&format!(" {}", r.name), &format!("{len} "), w),
+                            two_ends(&format!(" {mark}{}", r.name), &format!("{len} "), w),
                             style,
                         )
                     }
@@ -584,6 +591,13 @@ fn routine_detail(
         }
     };
     let mut head: Vec<Line<'static>> = Vec::new();
+    head.extend(super::breaks_lines(
+        ctx,
+        &r.id,
+        ". Enter lists them before it starts.",
+        false,
+        w,
+    ));
     if !r.summary.is_empty() {
         head.extend(crate::ui::wrap_lines(&r.summary, w, t.base));
         head.push(Line::raw(""));

@@ -188,3 +188,38 @@ pub trait Screen: Send {
         None
     }
 }
+
+/// What a routine breaks of the safety limits, for a screen: one line saying how
+/// many (and `then`, what to do next), and with `each`, every break as a bullet. Nothing
+/// for a routine that keeps to them. Read from [`Library::breaks`], worked out at load.
+pub fn breaks_lines(
+    ctx: &Ctx,
+    id: &str,
+    then: &str,
+    each: bool,
+    w: u16,
+) -> Vec<ratatui::text::Line<'static>> {
+    use crate::core::content::{WARNING, breaks_words};
+    let t = ctx.theme;
+    let breaks = ctx.lib.breaks(id);
+    if breaks.is_empty() {
+        return Vec::new();
+    }
+    let says = format!(
+        "{WARNING} This routine {}{then}",
+        breaks_words(ctx.lib.rules_broken(id))
+    );
+    let mut lines = crate::ui::wrap_lines(&says, w, t.caution);
+    for v in breaks.iter().filter(|_| each) {
+        let opts = textwrap::Options::new(w.max(8) as usize)
+            .initial_indent(" • ")
+            .subsequent_indent("   ");
+        lines.extend(
+            textwrap::wrap(&v.sentence(), opts)
+                .into_iter()
+                .map(|l| ratatui::text::Line::styled(l.into_owned(), t.caution)),
+        );
+    }
+    lines.push(ratatui::text::Line::raw(""));
+    lines
+}

@@ -20,7 +20,7 @@ use crate::core::run::Run;
 use crate::core::session::{self, Event, StageKind, Upcoming};
 use crate::model::format::{clock, fmt_clock, fmt_left};
 use crate::model::record::Kind;
-use crate::model::routine::{Art, Side, Sides, Step};
+use crate::model::routine::{Art, STOP_LINE, STOP_LINE_SHORT, Side, Sides, Step};
 use crate::ui::countdown::Countdown;
 use crate::ui::pacer::Shape;
 use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, lookup_where, row};
@@ -178,10 +178,29 @@ impl Player {
         [header, body, next, foot]
     }
 
+    /// The header, body, "Next:" row (none when a step's safety text needs that row too)
+    /// and footer.
+    fn layout_areas(&self, area: Rect, v: &session::View) -> (Rect, Rect, Option<Rect>, Rect) {
+        let [header, body, next, foot] = Player::areas(area);
+        let segment = v.kind == StageKind::Segment && self.run.session.kind() != Kind::Breathing;
+        match v.step {
+            Some(step) if segment && !safety_fits(step, body) => (
+                header,
+                Rect {
+                    height: body.height + next.height,
+                    ..body
+                },
+                None,
+                foot,
+            ),
+            _ => (header, body, Some(next), foot),
+        }
+    }
+
     /// Where the pacer's shape goes in this layout, if one shows.
     fn pacer_area(&self, area: Rect, ctx: &Ctx, v: &session::View) -> Option<Rect> {
         v.pacer.as_ref()?;
-        let [_, body, _, _] = Player::areas(area);
+        let (_, body, _, _) = self.layout_areas(area, v);
         if self.run.session.kind() == Kind::Breathing {
             return Some(breathing_shape_area(body));
         }
@@ -253,7 +272,7 @@ impl Player {
         // When the text does not fit, the step's caution comes first: it is safety text,
         // and the instructions were on screen while this step was coming up.
         let text = if text.len() > rest.height as usize {
-            short_segment_text(step, area, ctx)
+            short_segment_text(step, area, rest.height, ctx)
         } else {
             text
         };
@@ -318,24 +337,7 @@ impl Player {
         let t = ctx.theme;
         let w = area.width.saturating_sub(4).min(72);
         let upcoming = v.next.as_ref();
-        let (heading, sub): (String, Option<String>) = match v.kind {
-            StageKind::GetReady => (
-                "Get ready".into(),
-                upcoming.map(|u| format!("First: {}", describe(u))),
-            ),
-            StageKind::SwitchSides => (
-                "Switch sides".into(),
-                v.side
-                    .or(upcoming.and_then(|u| u.side))
-                    .map(|s| format!("Now the {} side", s.upper())),
-            ),
-            _ => (
-                upcoming
-                    .map(|u| format!("Next: {}", u.title))
-                    .unwrap_or_else(|| "Next".into()),
-                upcoming.map(|u| describe_len(u)),
-            ),
-        };
+        let (heading, sub) = interlude_heading(v);
         let fit = |s: &str| {
             crate::ui::fit(s, area.width.saturating_sub(2) as usize)
                 .trim_end()
@@ -346,45 +348,41 @@ impl Player {
             lines.push(Line::styled(fit(&s), t.base).centered());
         }
         let step = upcoming.map(|u| u.step);
-        let mut body: Vec<Line> = Vec::new();
-        if let Some(s) = step {
-            if v.kind == StageKind::SwitchSides {
-                if let Some(c) = &s.switch_cue {
-                    body.extend(crate::ui::wrap_lines(c, w, t.base));
-                }
-            } else {
-                if let Some(p) = s.pressure {
-                    body.push(Line::styled(format!("pressure {p} / 10"), t.muted));
-                }
-                body.extend(crate::ui::wrap_lines(&s.instructions, w, t.base));
-                if let Some(c) = &s.caution {
-                    body.push(Line::raw(""));
-                    body.extend(crate::ui::wrap_lines(c, w, t.caution));
-                }
-            }
-        }
+        // The last row says PAUSED while paused; nothing else is drawn there.
+        let area = Rect {
+            height: area.height.saturating_sub(u16::from(v.paused)),
+            ..area
+        };
         let cd = Countdown {
             secs: v.countdown_secs,
             style: t.accent,
         };
-        let avail = Rect {
-            height: area.height.saturating_sub(lines.len() as u16 + 2),
-            ..area
+        let room = area.height.saturating_sub(lines.len() as u16);
+        let full = step.map_or_else(Vec::new, |s| interlude_body(s, v.kind, w, ctx, false));
+        // The caution is never cut: when everything does not fit, the caution comes first,
+        // the gaps go, the countdown shrinks to one line, and the instructions are cut.
+        let (body, gap) = if room >= full.len() as u16 + 3 {
+            (full, 1)
+        } else if room > full.len() as u16 {
+            (full, 0)
+        } else {
+            let mut short = step.map_or_else(Vec::new, |s| interlude_body(s, v.kind, w, ctx, true));
+            short.truncate(room.saturating_sub(1) as usize);
+            (short, 0)
         };
         let (cw, ch) = cd.size_in(Rect {
-            height: avail.height.saturating_sub(body.len().min(4) as u16).max(1),
-            ..avail
+            height: room.saturating_sub(body.len() as u16 + 2 * gap).max(1),
+            ..area
         });
-        let total_h = lines.len() as u16 + 1 + ch + 1 + body.len() as u16;
-        let top = area.y + area.height.saturating_sub(total_h) / 2;
-        let mut y = top;
+        let total_h = lines.len() as u16 + gap + ch + gap + body.len() as u16;
+        let mut y = area.y + area.height.saturating_sub(total_h) / 2;
         let head_area = Rect {
             y,
-            height: lines.len() as u16,
+            height: (lines.len() as u16).min(area.bottom().saturating_sub(y)),
             ..area
         };
         frame.render_widget(Paragraph::new(lines.clone()), head_area);
-        y += lines.len() as u16 + 1;
+        y += lines.len() as u16 + gap;
         if y < area.bottom() {
             let cd_area = Rect {
                 x: area.x + area.width.saturating_sub(cw) / 2,
@@ -394,7 +392,7 @@ impl Player {
             };
             frame.render_widget(cd, cd_area);
         }
-        y += ch + 1;
+        y += ch + gap;
         if y < area.bottom() {
             let bx = area.x + area.width.saturating_sub(w) / 2;
             frame.render_widget(
@@ -409,7 +407,7 @@ impl Player {
         }
         if v.paused {
             let r = Rect {
-                y: area.bottom().saturating_sub(1),
+                y: area.bottom(),
                 height: 1,
                 ..area
             };
@@ -560,18 +558,41 @@ fn segment_text(step: &Step, area: Rect, ctx: &Ctx) -> Vec<Line<'static>> {
         text.push(Line::raw(""));
         text.extend(indent(crate::ui::wrap_lines(c, w, t.caution)));
     }
+    if step.works_the_body() {
+        text.push(Line::raw(""));
+        text.extend(indent(crate::ui::wrap_lines(STOP_LINE, w, t.caution)));
+    }
     text
 }
 
-/// The text under the band when not all of it fits: the caution, the cue, then the
-/// instructions (cut at the bottom), with no blank lines between.
-fn short_segment_text(step: &Step, area: Rect, ctx: &Ctx) -> Vec<Line<'static>> {
+/// The stop line for a step that works the body, in full when it fits in `rows` beside
+/// the step's caution, else its short form.
+fn stop_lines(step: &Step, w: u16, rows: u16, ctx: &Ctx) -> Vec<Line<'static>> {
+    if !step.works_the_body() {
+        return Vec::new();
+    }
+    let caution = step
+        .caution
+        .as_ref()
+        .map_or(0, |c| crate::ui::wrapped_height(c, w));
+    let line = if caution + crate::ui::wrapped_height(STOP_LINE, w) <= rows {
+        STOP_LINE
+    } else {
+        STOP_LINE_SHORT
+    };
+    indent(crate::ui::wrap_lines(line, w, ctx.theme.caution))
+}
+
+/// The text under the band when not all of it fits in `rows`: the caution, the stop line,
+/// the cue, then the instructions (cut at the bottom), with no blank lines between.
+fn short_segment_text(step: &Step, area: Rect, rows: u16, ctx: &Ctx) -> Vec<Line<'static>> {
     let t = ctx.theme;
     let w = area.width.saturating_sub(4);
     let mut text: Vec<Line<'static>> = Vec::new();
     if let Some(c) = &step.caution {
         text.extend(indent(crate::ui::wrap_lines(c, w, t.caution)));
     }
+    text.extend(stop_lines(step, w, rows, ctx));
     if let Some(c) = &step.cue {
         text.extend(indent(crate::ui::wrap_lines(c, w, t.accent)));
     }
@@ -598,11 +619,27 @@ fn segment_areas(area: Rect, text: &[Line], must: u16) -> (Rect, Rect) {
     (band, rest)
 }
 
-/// How many lines the step's caution takes under the band: the band gives way to it.
+/// How many lines the step's caution and stop line take under the band (the stop line in
+/// its short form): the band gives way to them.
 fn caution_height(step: &Step, area: Rect) -> u16 {
-    step.caution.as_ref().map_or(0, |c| {
-        crate::ui::wrapped_height(c, area.width.saturating_sub(4))
-    })
+    let w = area.width.saturating_sub(4);
+    let caution = step
+        .caution
+        .as_ref()
+        .map_or(0, |c| crate::ui::wrapped_height(c, w));
+    let stop = if step.works_the_body() {
+        crate::ui::wrapped_height(STOP_LINE_SHORT, w)
+    } else {
+        0
+    };
+    caution + stop
+}
+
+/// Whether a step's caution and stop line fit under its title and the smallest band in
+/// `body`; when not, the step takes the "Next:" row as well.
+fn safety_fits(step: &Step, body: Rect) -> bool {
+    let gap = u16::from(body.height >= 16);
+    caution_height(step, body) + 1 + gap + 2 <= body.height
 }
 
 /// The band's countdown column, what is right of it, and the countdown's height: the
@@ -726,7 +763,7 @@ fn band_height(avail: u16, text: u16, must: u16) -> u16 {
         .saturating_sub(text + 1)
         .clamp(4, most)
         .min(avail.saturating_sub(must))
-        .max(2.min(avail))
+        .max(1.min(avail))
 }
 
 fn render_word(frame: &mut Frame, area: Rect, ctx: &Ctx, p: &PacerState<'_>, paused: bool) {
@@ -790,6 +827,65 @@ fn draw_art(frame: &mut Frame, area: Rect, art: &crate::model::routine::Art, ctx
     );
 }
 
+/// An interlude's heading and the line under it: what comes first, the side to switch to,
+/// or what comes next.
+fn interlude_heading(v: &session::View) -> (String, Option<String>) {
+    let upcoming = v.next.as_ref();
+    match v.kind {
+        StageKind::GetReady => (
+            "Get ready".into(),
+            upcoming.map(|u| format!("First: {}", describe(u))),
+        ),
+        StageKind::SwitchSides => (
+            "Switch sides".into(),
+            v.side
+                .or(upcoming.and_then(|u| u.side))
+                .map(|s| format!("Now the {} side", s.upper())),
+        ),
+        _ => (
+            upcoming
+                .map(|u| format!("Next: {}", u.title))
+                .unwrap_or_else(|| "Next".into()),
+            upcoming.map(|u| describe_len(u)),
+        ),
+    }
+}
+
+/// What an interlude shows of the step to come: for a switch of sides its cue; else its
+/// pressure, instructions and caution — or, when `short`, the caution first and no blank
+/// line, so that cutting from the bottom never cuts the caution.
+fn interlude_body(s: &Step, kind: StageKind, w: u16, ctx: &Ctx, short: bool) -> Vec<Line<'static>> {
+    let t = ctx.theme;
+    if kind == StageKind::SwitchSides {
+        return s
+            .switch_cue
+            .as_ref()
+            .map_or_else(Vec::new, |c| crate::ui::wrap_lines(c, w, t.base));
+    }
+    let caution = s
+        .caution
+        .as_ref()
+        .map_or_else(Vec::new, |c| crate::ui::wrap_lines(c, w, t.caution));
+    let pressure = s
+        .pressure
+        .map(|p| Line::styled(format!("pressure {p} / 10"), t.muted));
+    let instructions = crate::ui::wrap_lines(&s.instructions, w, t.base);
+    let mut body: Vec<Line<'static>> = Vec::new();
+    if short {
+        body.extend(caution);
+        body.extend(pressure);
+        body.extend(instructions);
+    } else {
+        body.extend(pressure);
+        body.extend(instructions);
+        if !caution.is_empty() {
+            body.push(Line::raw(""));
+            body.extend(caution);
+        }
+    }
+    body
+}
+
 /// "Upper trapezius squeeze, left then right (1:00 each)".
 fn describe(u: &Upcoming<'_>) -> String {
     match u.step.sides {
@@ -828,7 +924,7 @@ impl Screen for Player {
     fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, now: Instant) {
         let area = readable(area);
         let v = self.run.session.view(now);
-        let [header, body, next, foot] = Player::areas(area);
+        let (header, body, next, foot) = self.layout_areas(area, &v);
         self.render_header(frame, header, ctx, &v);
         if self.run.session.kind() == Kind::Breathing {
             self.render_breathing(frame, body, ctx, &v);
@@ -837,7 +933,9 @@ impl Screen for Player {
         } else {
             self.render_interlude(frame, body, ctx, &v);
         }
-        self.render_next(frame, next, ctx, &v);
+        if let Some(next) = next {
+            self.render_next(frame, next, ctx, &v);
+        }
         crate::ui::footer(frame, foot, ctx.theme, ctx.status, &self.keys(ctx));
         if self.confirm_stop {
             self.render_confirm(frame, area, ctx);

@@ -6,14 +6,16 @@
 //! Same durability as the history: each answer is one append under an advisory lock,
 //! synced before the caller says "saved"; nothing here rewrites or deletes a line. Reading
 //! merges every machine's file and any sync conflict copy; a line that cannot be read is
-//! skipped with a warning naming the file and line; the last answer for a date (by the time
-//! it was given, then by reading order) wins. A date with no answer is simply absent: it is
+//! skipped with a warning naming the file and line, and so is an answer from the future or
+//! from before 2000; the last answer for a date (by the time it was given, then by reading
+//! order) wins. A date with no answer is simply absent: it is
 //! unknown, never a headache-free day.
 
 use std::collections::BTreeMap;
 use std::io::{self, BufReader};
 use std::path::{Path, PathBuf};
 
+use jiff::Timestamp;
 use jiff::civil::Date;
 
 use crate::model::day::DayAnswer;
@@ -77,6 +79,11 @@ impl DayLog {
 
 /// Reads every day-log file. Missing files (or no data directory yet) are an empty log.
 pub fn load(data_dir: &Path) -> Result<(DayLog, Vec<Warning>), DaysError> {
+    load_at(data_dir, Timestamp::now())
+}
+
+/// [`load`] as of `now`: answers from the future are left out (see [`implausible`]).
+pub fn load_at(data_dir: &Path, now: Timestamp) -> Result<(DayLog, Vec<Warning>), DaysError> {
     let files = days_files(data_dir).map_err(|source| DaysError::Read {
         path: data_dir.to_path_buf(),
         source,
@@ -84,13 +91,43 @@ pub fn load(data_dir: &Path) -> Result<(DayLog, Vec<Warning>), DaysError> {
     let mut log = DayLog::default();
     let mut warnings = Vec::new();
     for path in files {
-        read_file(&path, &mut log, &mut warnings)
+        read_file(&path, now, &mut log, &mut warnings)
             .map_err(|source| DaysError::Read { path, source })?;
     }
     Ok((log, warnings))
 }
 
-fn read_file(path: &Path, log: &mut DayLog, warnings: &mut Vec<Warning>) -> io::Result<()> {
+/// Why an answer read at `now` is left out, if it is: it is about a day before 2000, or
+/// about a day still to come — after tomorrow where it was answered (the answering
+/// machine's own zone, so a machine a few hours ahead is not turned away) — or it was
+/// given in the future (a clock set wrong; it would win every later correction). Another
+/// machine's wrong clock must not put answers into this month's counts.
+pub fn implausible(answer: &DayAnswer, now: Timestamp) -> Option<String> {
+    if answer.date < crate::model::record::EARLIEST_DATE {
+        return Some(format!("an answer for {}, before 2000", answer.date));
+    }
+    let there = jiff::tz::TimeZone::fixed(answer.answered_at.offset());
+    let tomorrow = now.to_zoned(there).date().tomorrow().ok()?;
+    if answer.date > tomorrow {
+        return Some(format!(
+            "an answer for {}, a day still to come; left out until then",
+            answer.date
+        ));
+    }
+    (answer.answered() > now + history::FUTURE_SLACK).then(|| {
+        format!(
+            "an answer given in the future ({}); left out until then",
+            answer.answered_at
+        )
+    })
+}
+
+fn read_file(
+    path: &Path,
+    now: Timestamp,
+    log: &mut DayLog,
+    warnings: &mut Vec<Warning>,
+) -> io::Result<()> {
     let label = file_label(path);
     let file = match crate::files::open_regular(path) {
         Ok(f) => f,
@@ -102,18 +139,22 @@ fn read_file(path: &Path, log: &mut DayLog, warnings: &mut Vec<Warning>) -> io::
     let file = std::io::Read::take(file, len);
     let mut lines = Lines::new(BufReader::new(file));
     let mut buf = Vec::new();
-    let mut skip = |n: u64, why: String| {
+    let mut warn = |kind, n: u64, message: String| {
         warnings.push(Warning {
-            kind: WarningKind::Unreadable,
+            kind,
             file: label.clone(),
             line: Some(n),
-            message: format!("skipped: {why}"),
+            message,
         });
     };
     while let Some(kind) = lines.next_into(&mut buf)? {
         let n = lines.number;
         if matches!(kind, Line::TooLong) {
-            skip(n, format!("longer than {} KiB", history::MAX_LINE / 1024));
+            warn(
+                WarningKind::Unreadable,
+                n,
+                format!("skipped: longer than {} KiB", history::MAX_LINE / 1024),
+            );
             continue;
         }
         if history::is_blank(&buf) {
@@ -122,13 +163,24 @@ fn read_file(path: &Path, log: &mut DayLog, warnings: &mut Vec<Warning>) -> io::
         let text = match std::str::from_utf8(&buf) {
             Ok(t) => t,
             Err(e) => {
-                skip(n, format!("not valid UTF-8 (byte {})", e.valid_up_to() + 1));
+                warn(
+                    WarningKind::Unreadable,
+                    n,
+                    format!("skipped: not valid UTF-8 (byte {})", e.valid_up_to() + 1),
+                );
                 continue;
             }
         };
         match serde_json::from_str::<DayAnswer>(text) {
-            Ok(a) => log.add(a),
-            Err(e) => skip(n, history::json_reason(&e)),
+            Ok(a) => match implausible(&a, now) {
+                None => log.add(a),
+                Some(why) => warn(WarningKind::Ignored, n, why),
+            },
+            Err(e) => warn(
+                WarningKind::Unreadable,
+                n,
+                format!("skipped: {}", history::json_reason(&e)),
+            ),
         }
     }
     Ok(())

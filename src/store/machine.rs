@@ -79,18 +79,48 @@ fn cached_random() -> Option<String> {
     let dir = directories::ProjectDirs::from("", "", "knotless")?
         .cache_dir()
         .to_path_buf();
+    cached_id_in(&dir)
+}
+
+/// The id kept in `<dir>/machine`, made the first time. The file is handled like every file
+/// someone else could put in place: read without blocking and only if it is a regular file
+/// (not a link), capped; created whole (a temporary file linked into place, `O_EXCL`, 0600).
+/// Something else at that name — a link, a FIFO, junk — is replaced, never written through.
+/// Two processes making it at once both end up with the one on disk.
+pub fn cached_id_in(dir: &Path) -> Option<String> {
+    use crate::files::{Durability, write::PRIVATE_FILE};
     let file = dir.join("machine");
     if let Some(id) = read_id(&file) {
         return Some(id);
     }
     let id = random_id();
-    std::fs::create_dir_all(&dir).ok()?;
-    std::fs::write(&file, format!("{id}\n")).ok()?;
-    // Two processes racing to make it: the one on disk is the one both use from now on.
-    read_id(&file).or(Some(id))
+    let text = format!("{id}\n");
+    match crate::files::write_new_atomically(
+        &file,
+        text.as_bytes(),
+        Durability::Synced,
+        PRIVATE_FILE,
+    ) {
+        Ok(()) => Some(id),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read_id(&file).or_else(|| {
+            crate::files::write_atomically(
+                &file,
+                text.as_bytes(),
+                Durability::Synced,
+                PRIVATE_FILE,
+            )
+            .ok()?;
+            read_id(&file)
+        }),
+        Err(_) => None,
+    }
 }
 
+/// The id in `file`, if it is a regular file (a link is not ours) holding one.
 fn read_id(file: &Path) -> Option<String> {
+    if std::fs::symlink_metadata(file).ok()?.is_symlink() {
+        return None;
+    }
     crate::files::read_capped(file, 4096)
         .ok()
         .and_then(|b| sanitize(&String::from_utf8_lossy(&b)))
@@ -175,6 +205,49 @@ mod tests {
         assert_eq!(sanitize("../").as_deref(), None);
         assert_eq!(sanitize("").as_deref(), None);
         assert_eq!(sanitize(&"x".repeat(50)).unwrap().len(), 32);
+    }
+
+    /// Without `/etc/machine-id`, a link at the cached id's path made `log` overwrite its
+    /// target, and a FIFO there hung every command. Neither is written through or waited on.
+    #[cfg(unix)]
+    #[test]
+    fn the_cached_id_is_never_written_through_a_link_or_read_from_a_fifo() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path().join("cache");
+        std::fs::create_dir(&dir).unwrap();
+        let victim = d.path().join("victim");
+        std::fs::write(&victim, "x".repeat(5000)).unwrap();
+        std::os::unix::fs::symlink(&victim, dir.join("machine")).unwrap();
+        let id = cached_id_in(&dir).unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "x".repeat(5000));
+        let meta = std::fs::symlink_metadata(dir.join("machine")).unwrap();
+        assert!(meta.is_file());
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+        assert_eq!(cached_id_in(&dir).unwrap(), id, "kept");
+
+        std::fs::remove_file(dir.join("machine")).unwrap();
+        let c = std::ffi::CString::new(dir.join("machine").as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid C string and mode.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let id = cached_id_in(&dir).unwrap();
+        assert_eq!(cached_id_in(&dir).unwrap(), id);
+
+        // A fresh folder: made private, the file 0600.
+        let fresh = d.path().join("new/cache");
+        let id = cached_id_in(&fresh).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(fresh.join("machine")).unwrap(),
+            format!("{id}\n")
+        );
+        assert_eq!(
+            std::fs::metadata(d.path().join("new"))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777,
+            0o700
+        );
     }
 
     #[test]

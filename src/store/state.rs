@@ -1,18 +1,33 @@
-//! App state that is not a setting: `<data>/state.toml`. Today only whether the
-//! not-medical-advice notice was acknowledged (never written into the user's config).
+//! What the app remembers that is not a setting, split by whom it belongs to:
+//!
+//! - **The safety notice, acknowledged**, follows the person: read once, on any machine, it
+//!   need not show again on the others. It is a log in the data folder,
+//!   `<data>/notice-<machine>.jsonl` — one line per acknowledgement, each machine appending
+//!   to its own file — so a synced folder never has two writers on one file.
+//! - **The theme (`t`) and mute (`m`) chosen in the app** belong to the machine: a laptop
+//!   used in a dark room and a desktop in a bright office want different themes, and a
+//!   machine muted at work should not mute the one at home. They live in
+//!   `<state>/state.toml`, replaced atomically, never synced.
 
-use std::path::Path;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::files::{self, Durability};
+use crate::model::record::Stamp;
+use crate::store::machine;
+
 /// The state file is a line or two; anything longer is not ours.
 const MAX_STATE: u64 = 64 * 1024;
+/// `<state>/state.toml`.
+pub const STATE_FILE: &str = "state.toml";
+/// What every notice-log file's name starts with.
+pub const NOTICE_BASE: &str = "notice";
 
+/// This machine's comfort choices, remembered from the last run.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct State {
-    /// When the first-run notice was acknowledged (RFC 3339), if ever.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notice_acknowledged: Option<String>,
     /// The theme last chosen with `t` in the app ("dim"), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme: Option<String>,
@@ -21,30 +36,94 @@ pub struct State {
     pub muted: Option<bool>,
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error("cannot write {}: {}", path.display(), files::describe(source))]
+    Write { path: PathBuf, source: io::Error },
+}
+
 impl State {
-    /// Reads the state; a missing or unreadable file is a fresh state (the notice shows again,
-    /// which is the safe side).
-    pub fn load(data_dir: &Path) -> State {
-        crate::files::read_capped(&data_dir.join("state.toml"), MAX_STATE)
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok())
-            .and_then(|t| toml::from_str(&t).ok())
-            .unwrap_or_default()
+    /// Reads the state; a missing or unreadable file is a fresh state.
+    pub fn load(state_dir: &Path) -> State {
+        State::read(&state_dir.join(STATE_FILE)).unwrap_or_default()
     }
 
-    /// Writes atomically (temp file and rename) so a crash never leaves half a file.
-    pub fn save(&self, data_dir: &Path) -> std::io::Result<()> {
-        std::fs::create_dir_all(data_dir)?;
-        let text = toml::to_string(self).map_err(std::io::Error::other)?;
-        let tmp = data_dir.join(".state.toml.tmp");
-        std::fs::write(&tmp, text)?;
-        std::fs::rename(tmp, data_dir.join("state.toml"))
+    /// The state in `file`, if it can be read (also how an older `<data>/state.toml` is
+    /// read when it is moved).
+    pub(crate) fn read(file: &Path) -> Option<State> {
+        let bytes = files::read_capped(file, MAX_STATE).ok()?;
+        toml::from_str(std::str::from_utf8(&bytes).ok()?).ok()
+    }
+
+    /// Replaces `<state>/state.toml` atomically.
+    pub fn save(&self, state_dir: &Path) -> Result<(), StateError> {
+        let path = state_dir.join(STATE_FILE);
+        let text = toml::to_string(self).expect("the state always serialises");
+        files::write_atomically(
+            &path,
+            text.as_bytes(),
+            Durability::Synced,
+            files::write::PRIVATE_FILE,
+        )
+        .map_err(|source| StateError::Write { path, source })
     }
 }
 
-/// Whether the safety notice still needs acknowledging (always, without a data directory).
+/// One line of the notice log.
+#[derive(Debug, Serialize, Deserialize)]
+struct NoticeLine {
+    v: u32,
+    acknowledged_at: String,
+    #[serde(default)]
+    machine: String,
+}
+
+/// `<data>/notice-<machine>.jsonl`: the file this machine appends to.
+pub fn notice_path(data_dir: &Path) -> PathBuf {
+    data_dir.join(machine::own_file(NOTICE_BASE))
+}
+
+/// Records that the safety notice was acknowledged at `at` (appended, synced).
+pub fn acknowledge_notice(data_dir: &Path, at: &jiff::Zoned) -> Result<(), StateError> {
+    let stamp = Stamp::new(at.timestamp(), at.time_zone());
+    acknowledge_notice_at(data_dir, stamp)
+}
+
+pub(crate) fn acknowledge_notice_at(data_dir: &Path, at: Stamp) -> Result<(), StateError> {
+    let path = notice_path(data_dir);
+    let line = NoticeLine {
+        v: 1,
+        acknowledged_at: at.to_string(),
+        machine: machine::id().to_string(),
+    };
+    let json = serde_json::to_vec(&line).expect("a notice line always serialises");
+    crate::store::history::append_to(data_dir, &path, &json)
+        .map_err(|source| StateError::Write { path, source })
+}
+
+/// Whether the safety notice still needs acknowledging: no machine has recorded it in the
+/// data folder (always, without a data directory). Unreadable files count for nothing —
+/// the notice showing again is the safe side.
 pub fn notice_needed(data_dir: Option<&Path>) -> bool {
-    data_dir.is_none_or(|d| State::load(d).notice_acknowledged.is_none())
+    let Some(dir) = data_dir else { return true };
+    let Ok(files) = machine::log_files(dir, NOTICE_BASE) else {
+        return true;
+    };
+    !files.iter().any(|f| acknowledged_in(f))
+}
+
+/// Whether `file` holds a readable acknowledgement.
+fn acknowledged_in(file: &Path) -> bool {
+    let Ok(f) = files::open_regular(file) else {
+        return false;
+    };
+    BufReader::new(f.take(MAX_STATE))
+        .lines()
+        .map_while(Result::ok)
+        .any(|l| {
+            serde_json::from_str::<NoticeLine>(&l)
+                .is_ok_and(|n| Stamp::parse(&n.acknowledged_at).is_some())
+        })
 }
 
 #[cfg(test)]
@@ -56,23 +135,22 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         assert_eq!(State::load(d.path()), State::default());
         let s = State {
-            notice_acknowledged: Some("2026-11-24T09:00:00+01:00".into()),
             theme: Some("dim".into()),
             muted: Some(true),
         };
         s.save(d.path()).unwrap();
         assert_eq!(State::load(d.path()), s);
-        std::fs::write(d.path().join("state.toml"), b"\xff\x00garbage").unwrap();
+        std::fs::write(d.path().join(STATE_FILE), b"\xff\x00garbage").unwrap();
         assert_eq!(State::load(d.path()), State::default());
     }
 
-    /// A FIFO in place of the state file would hang every start (the notice check reads
-    /// it first); it must read as a fresh state at once.
+    /// A FIFO in place of the state file would hang every start; it must read as a fresh
+    /// state at once.
     #[cfg(unix)]
     #[test]
     fn a_fifo_or_device_state_file_is_a_fresh_state() {
         let d = tempfile::tempdir().unwrap();
-        let p = d.path().join("state.toml");
+        let p = d.path().join(STATE_FILE);
         assert!(
             std::process::Command::new("mkfifo")
                 .arg(&p)
@@ -84,5 +162,23 @@ mod tests {
         std::fs::remove_file(&p).unwrap();
         std::os::unix::fs::symlink("/dev/zero", &p).unwrap();
         assert_eq!(State::load(d.path()), State::default());
+    }
+
+    #[test]
+    fn the_notice_acknowledged_on_any_machine_counts() {
+        let d = tempfile::tempdir().unwrap();
+        assert!(notice_needed(Some(d.path())));
+        assert!(notice_needed(None));
+        // Another machine's file, as a sync tool brings it.
+        std::fs::write(
+            d.path().join("notice-desk.jsonl"),
+            "garbage\n{\"v\":1,\"acknowledged_at\":\"2026-11-24T10:00:00+01:00\",\"machine\":\"desk\"}\n",
+        )
+        .unwrap();
+        assert!(!notice_needed(Some(d.path())));
+        std::fs::remove_file(d.path().join("notice-desk.jsonl")).unwrap();
+        acknowledge_notice(d.path(), &jiff::Zoned::now()).unwrap();
+        assert!(!notice_needed(Some(d.path())));
+        assert!(notice_path(d.path()).exists());
     }
 }

@@ -7,7 +7,7 @@
 //! merges them in when the record arrives. Lines that cannot be read are skipped silently
 //! here; the full readers (`history`, `stats`) report them.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io;
 use std::path::Path;
 
@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use crate::core::nudge::Seen;
 use crate::files;
-use crate::model::record::{Kind, Outcome, Stamp};
+use crate::model::record::{self, Kind, Outcome, Stamp};
 use crate::store::history::{HistoryError, MAX_LINE, history_files};
 
 /// Records older than `since` in a row before reading stops (back-filled `log --at` records
@@ -36,7 +36,12 @@ struct Line {
     outcome: Option<Outcome>,
     pain_before: Option<u8>,
     pain_after: Option<u8>,
+    /// An amendment's time.
+    at: Option<String>,
 }
+
+/// A rating from an amendment and when it was given (none readable: older than any).
+type Rated = Option<(u8, Timestamp)>;
 
 /// The sessions that started at or after `since`, newest first, at most `max` of them,
 /// with later ratings merged in. Every history file is read (the older single file, each
@@ -51,7 +56,7 @@ pub fn tail(data_dir: &Path, since: Timestamp, max: usize) -> Result<Vec<Seen>, 
         since,
         max,
         out: Vec::new(),
-        ids: HashSet::new(),
+        ids: HashMap::new(),
         ratings: HashMap::new(),
         old_streak: 0,
         in_file: 0,
@@ -80,8 +85,8 @@ pub fn tail(data_dir: &Path, since: Timestamp, max: usize) -> Result<Vec<Seen>, 
     } = scan;
     for (id, seen) in &mut out {
         if let Some((b, a)) = ratings.remove(id.as_str()) {
-            seen.pain_before = b.or(seen.pain_before);
-            seen.pain_after = a.or(seen.pain_after);
+            seen.pain_before = b.map(|(p, _)| p).or(seen.pain_before);
+            seen.pain_after = a.map(|(p, _)| p).or(seen.pain_after);
         }
     }
     let mut out: Vec<Seen> = out.into_iter().map(|(_, s)| s).collect();
@@ -95,10 +100,12 @@ struct Scan {
     max: usize,
     /// Each session with its record id.
     out: Vec<(String, Seen)>,
-    ids: HashSet<String>,
-    /// Ratings from amendments, by record id: the first met reading backwards (the latest
-    /// in its file) wins, field by field.
-    ratings: HashMap<String, (Option<u8>, Option<u8>)>,
+    /// Where each id is in `out`.
+    ids: HashMap<String, usize>,
+    /// Ratings from amendments, by record id, field by field: the one given last (by its
+    /// `at`, whichever file holds it); of two given at once, the first met reading
+    /// backwards (the later in its file).
+    ratings: HashMap<String, (Rated, Rated)>,
     old_streak: u32,
     /// Sessions taken from the current file.
     in_file: usize,
@@ -114,9 +121,20 @@ impl Scan {
             return false;
         };
         if let Some(target) = l.amends {
+            let at =
+                l.at.as_deref()
+                    .and_then(Stamp::parse)
+                    .map_or(Timestamp::MIN, |s| s.timestamp());
             let r = self.ratings.entry(target).or_default();
-            r.0 = r.0.or(l.pain_before);
-            r.1 = r.1.or(l.pain_after);
+            let later = |old: &mut Rated, new: Option<u8>| {
+                if let Some(p) = new
+                    && old.is_none_or(|(_, t)| at > t)
+                {
+                    *old = Some((p, at));
+                }
+            };
+            later(&mut r.0, l.pain_before);
+            later(&mut r.1, l.pain_after);
             return false;
         }
         let (Some(id), Some(kind), Some(routine_id), Some(area), Some(s), Some(e), Some(outcome)) = (
@@ -135,27 +153,34 @@ impl Scan {
             return false;
         };
         let (started, ended) = (started.timestamp(), ended.timestamp());
+        if record::implausible_times(started, ended).is_some() {
+            return false;
+        }
         if started < self.since {
             self.old_streak += 1;
             return self.old_streak >= OLD_STREAK;
         }
         self.old_streak = 0;
-        if !self.ids.insert(id.clone()) {
+        let seen = Seen {
+            kind,
+            routine_id,
+            area,
+            started,
+            ended,
+            outcome,
+            pain_before: l.pain_before,
+            pain_after: l.pain_after,
+        };
+        // A session in two files: its final record counts over one a recovery logged as
+        // interrupted, whichever is met first.
+        if let Some(&i) = self.ids.get(&id) {
+            if self.out[i].1.outcome == Outcome::Interrupted && outcome != Outcome::Interrupted {
+                self.out[i].1 = seen;
+            }
             return false;
         }
-        self.out.push((
-            id,
-            Seen {
-                kind,
-                routine_id,
-                area,
-                started,
-                ended,
-                outcome,
-                pain_before: l.pain_before,
-                pain_after: l.pain_after,
-            },
-        ));
+        self.ids.insert(id.clone(), self.out.len());
+        self.out.push((id, seen));
         self.in_file += 1;
         self.in_file >= self.max
     }

@@ -50,6 +50,9 @@ pub struct Dirs {
     pub config: PathBuf,
     pub data: PathBuf,
     pub log: PathBuf,
+    /// `XDG_STATE_HOME`: the state folder is in it (the hook log records every `KNOTLESS_`
+    /// variable, so the state folder is not given as one).
+    pub state_home: PathBuf,
 }
 
 impl Dirs {
@@ -74,12 +77,14 @@ impl Dirs {
         )
         .unwrap();
         std::fs::write(config.join("routines/hook-routine.toml"), routine).unwrap();
+        // The first-run safety notice was acknowledged.
         std::fs::write(
-            data.join("state.toml"),
-            "notice_acknowledged = \"2026-01-01T00:00:00Z\"\n",
+            data.join("notice-test.jsonl"),
+            "{\"v\":1,\"acknowledged_at\":\"2026-01-01T00:00:00Z\",\"machine\":\"test\"}\n",
         )
         .unwrap();
         Dirs {
+            state_home: tmp.path().join("state-home"),
             _tmp: tmp,
             config,
             data,
@@ -97,6 +102,7 @@ pub fn spawn(d: &Dirs, args: &[&str], watch: &[&str]) -> Pty {
     cmd.env_remove("NO_COLOR");
     cmd.env("KNOTLESS_CONFIG_DIR", &d.config);
     cmd.env("KNOTLESS_DATA_DIR", &d.data);
+    cmd.env("XDG_STATE_HOME", &d.state_home);
     cmd.env("HOOK_LOG", &d.log);
     let mut pty = Pty::spawn(cmd, 24, 80, watch);
     pty.patience = PATIENCE;
@@ -158,6 +164,7 @@ pub fn plain(d: &Dirs, extra: &[&str]) -> std::process::Child {
         .args(["run", "hook-routine", "--plain"])
         .env("KNOTLESS_CONFIG_DIR", &d.config)
         .env("KNOTLESS_DATA_DIR", &d.data)
+        .env("XDG_STATE_HOME", &d.state_home)
         .env("HOOK_LOG", &d.log)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())

@@ -46,6 +46,14 @@ pub fn pattern(id: &str, phases: &[(PhaseKind, u64)]) -> Pattern {
     }
 }
 
+/// `XDG_STATE_HOME` for every knotless a test starts, so none writes into the home folder.
+/// Each data folder gets a state folder of its own inside it (`knotless/data-<hash>`), so
+/// tests running at once never share one; a test that looks into the state folder gives
+/// `KNOTLESS_STATE_DIR` instead.
+pub fn state_home() -> &'static std::path::Path {
+    std::path::Path::new(concat!(env!("CARGO_TARGET_TMPDIR"), "/state-home"))
+}
+
 /// "Today" for every screen test: Tuesday 24 November 2026, 10:00 in London.
 pub fn fixed_now() -> jiff::Zoned {
     "2026-11-24T10:00:00[Europe/London]".parse().unwrap()
@@ -56,15 +64,23 @@ pub struct TestApp {
     pub t0: Instant,
     pub config: tempfile::TempDir,
     pub data: tempfile::TempDir,
+    /// This "machine's" state folder: in-progress snapshots, theme and mute.
+    pub state: tempfile::TempDir,
 }
 
 /// What an app starts from in the tests: the library in `config`, the history in `data`,
-/// this theme, no sound (`--quiet`) and the fixed "today".
-pub fn init_with(config: &tempfile::TempDir, data: &tempfile::TempDir, theme: ThemeName) -> Init {
+/// this machine's state in `state`, this theme, no sound (`--quiet`) and the fixed "today".
+pub fn init_with(
+    config: &tempfile::TempDir,
+    data: &tempfile::TempDir,
+    state: &tempfile::TempDir,
+    theme: ThemeName,
+) -> Init {
     let lib = Library::load(Some(config.path()));
     let paths = Paths {
         config: Some(config.path().to_path_buf()),
         data: Some(data.path().to_path_buf()),
+        state: Some(state.path().to_path_buf()),
     };
     let flags = knotless::model::settings::Flags {
         quiet: true,
@@ -90,13 +106,14 @@ impl TestApp {
     fn build(theme: ThemeName, files: &[(&str, &str)], first: Option<Route>) -> TestApp {
         let config = tempfile::tempdir().unwrap();
         let data = tempfile::tempdir().unwrap();
+        let state = tempfile::tempdir().unwrap();
         if !files.is_empty() {
             std::fs::create_dir(config.path().join("routines")).unwrap();
         }
         for (name, text) in files {
             std::fs::write(config.path().join("routines").join(name), text).unwrap();
         }
-        let init = init_with(&config, &data, theme);
+        let init = init_with(&config, &data, &state, theme);
         assert!(init.lib.problems.is_empty(), "{:?}", init.lib.problems);
         let t0 = Instant::now();
         let app = App::new(init, first.unwrap_or(Route::Home), t0);
@@ -105,6 +122,7 @@ impl TestApp {
             t0,
             config,
             data,
+            state,
         }
     }
 
@@ -119,7 +137,7 @@ impl TestApp {
     }
 
     /// Sends keys: single characters, or names like "Enter", "Esc", "Down", "Up", "Left",
-    /// "Right", "Space", "C-c".
+    /// "Right", "Space", "PageDown", "PageUp", "End", "Home", "C-c".
     pub fn keys(&mut self, ms: u64, keys: &[&str]) {
         let now = self.at(ms);
         for k in keys {
@@ -149,6 +167,10 @@ pub fn key(name: &str) -> KeyEvent {
         "Space" => KeyCode::Char(' '),
         "Backspace" => KeyCode::Backspace,
         "Tab" => KeyCode::Tab,
+        "PageDown" => KeyCode::PageDown,
+        "PageUp" => KeyCode::PageUp,
+        "End" => KeyCode::End,
+        "Home" => KeyCode::Home,
         "C-c" => return KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
         s if s.chars().count() == 1 => KeyCode::Char(s.chars().next().unwrap()),
         other => panic!("unknown test key {other}"),

@@ -58,7 +58,7 @@ fn check_reports_path_line_column_and_exits_1() {
 }
 
 #[test]
-fn check_warns_about_the_content_guide_in_user_files_but_passes_them() {
+fn check_lists_what_a_user_file_breaks_of_the_guide_and_exits_3() {
     let (c, d) = dirs();
     let f = c.path().join("hard.toml");
     std::fs::write(
@@ -68,10 +68,14 @@ fn check_warns_about_the_content_guide_in_user_files_but_passes_them() {
     .unwrap();
     let out = knotless(c.path(), d.path(), &["check", f.to_str().unwrap()]);
     let s = text(&out.stdout);
-    assert!(out.status.success(), "{s}");
+    assert_eq!(out.status.code(), Some(3), "{s}");
     assert!(s.contains("warning [pressure-ceiling] step 1"), "{s}");
-    assert!(s.contains("warning [stop-rule] step 1"), "{s}");
-    assert!(s.contains("All good: 1 file(s) are valid."), "{s}");
+    assert!(s.contains("warning [between-attacks]"), "{s}");
+    assert!(
+        s.contains("hard.toml: ⚠ loads, but breaks 3 of the safety limits."),
+        "{s}"
+    );
+    assert!(!s.contains("All good"), "{s}");
 }
 
 #[test]
@@ -99,10 +103,11 @@ fn list_groups_by_area_and_marks_user_routines() {
     let jaw = s.find("JAW\n").expect(&s);
     let mine = s.find("my-jaw").unwrap();
     assert!(mine > jaw);
-    assert!(
-        s[mine..].lines().next().unwrap().ends_with("(yours)"),
-        "{s}"
-    );
+    let line = s[mine..].lines().next().unwrap();
+    assert!(line.contains("(yours)"), "{s}");
+    // It has no summary, cautions or cues: it breaks the guide, and says so.
+    assert!(s[..mine].ends_with("⚠ "), "{s}");
+    assert!(line.ends_with("of the safety limits"), "{s}");
 
     let out = knotless(c.path(), d.path(), &["list", "--area", "jaw", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -253,6 +258,7 @@ fn plain_breathe_asks_for_a_rating_only_at_a_terminal() {
         .args(["breathe", "quick", "--breaths", "3", "--plain"]) // the fewest allowed
         .env("KNOTLESS_CONFIG_DIR", config.path())
         .env("KNOTLESS_DATA_DIR", data.path())
+        .env("XDG_STATE_HOME", crate::common::state_home())
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
@@ -280,14 +286,20 @@ fn plain_mode_killed_at_two_seconds_is_recovered() {
         .args(["run", "neck-release", "--plain"])
         .env("KNOTLESS_CONFIG_DIR", config.path())
         .env("KNOTLESS_DATA_DIR", data.path())
+        .env("XDG_STATE_HOME", crate::common::state_home())
         .env("KNOTLESS_CACHE_DIR", config.path().join("cache"))
         .env("PATH", "/nonexistent")
         .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_secs(2));
+    let started = std::time::Instant::now();
+    // Two seconds into the session (on a busy machine the program may take a while to get
+    // there: the clock starts at its first line).
+    let seen = read_until(&mut child, "Get ready");
+    assert!(seen.contains("Get ready"), "{seen}");
+    std::thread::sleep(std::time::Duration::from_secs(2).saturating_sub(started.elapsed()));
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     let out = crate::knotless(
@@ -308,4 +320,79 @@ fn plain_mode_killed_at_two_seconds_is_recovered() {
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert_eq!(lines[0]["outcome"], "interrupted");
     assert_eq!(lines[0]["routine_id"], "neck-release");
+}
+
+/// Reads `child`'s standard output until a line holds `text` (or 60 s pass, or it ends);
+/// returns what was read.
+fn read_until(child: &mut std::process::Child, text: &str) -> String {
+    use std::io::BufRead;
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let want = text.to_string();
+    std::thread::spawn(move || {
+        let mut seen = String::new();
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            seen.push_str(&line);
+            seen.push('\n');
+            if line.contains(&want) {
+                break;
+            }
+        }
+        let _ = tx.send(seen);
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(60))
+        .unwrap_or_default()
+}
+
+/// Plain mode says what the screens say before a session: on a fresh data folder the
+/// notice with its warning signs, then the routine's own cautions, before step 1; a held
+/// breath's caution before `breathe box`.
+#[test]
+fn plain_mode_prints_the_notice_and_the_cautions_before_the_first_step() {
+    let (config, data) = dirs();
+    std::fs::write(config.path().join("config.toml"), "get_ready = \"0s\"\n").unwrap();
+    let run = |args: &[&str], until: &str| {
+        let mut child = Command::new(crate::BIN)
+            .args(args)
+            .env("KNOTLESS_CONFIG_DIR", config.path())
+            .env("KNOTLESS_DATA_DIR", data.path())
+            .env("PATH", "/nonexistent")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Up to the first step's line; then stopped (saved as stopped).
+        let seen = read_until(&mut child, until);
+        Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        child.wait().unwrap();
+        seen
+    };
+    let out = run(&["run", "neck-release", "--plain"], "Step 1/");
+    let at = |what: &str| {
+        out.find(what)
+            .unwrap_or_else(|| panic!("{what:?} missing from:\n{out}"))
+    };
+    let step1 = at("Step 1/");
+    assert!(at("Important — please read") < step1);
+    assert!(at("thunderclap") < step1, "the warning signs come first");
+    assert!(at("knotless notice --ack") < step1);
+    let lib = knotless::library::Library::load(None);
+    for c in &lib.routine("neck-release").unwrap().cautions {
+        assert!(at(c) < step1, "the routine's caution {c:?} before step 1");
+    }
+    let out = run(&["breathe", "box", "--plain"], "Breathing: box");
+    let pattern = lib.find_pattern("box").unwrap();
+    let caution = knotless::core::rules::caution_for(pattern).expect("box has holds");
+    let caution_at = out
+        .find(caution)
+        .unwrap_or_else(|| panic!("no hold caution:\n{out}"));
+    let start = out
+        .find("Breathing: box")
+        .unwrap_or_else(|| panic!("no start:\n{out}"));
+    assert!(caution_at < start, "the hold caution first:\n{out}");
 }

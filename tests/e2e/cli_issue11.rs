@@ -110,6 +110,7 @@ fn a_closed_pipe_ends_quietly_with_success() {
             .args(args)
             .env("KNOTLESS_CONFIG_DIR", c.path())
             .env("KNOTLESS_DATA_DIR", d.path())
+            .env("XDG_STATE_HOME", crate::common::state_home())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -58,6 +58,17 @@ fn sent_routines(config: &Path, ran: &Path) {
         )
         .unwrap();
     }
+    // A routine file's patterns are its own; config.toml's complete everywhere, so the
+    // hostile description goes there too.
+    let patterns: String = (0..2)
+        .map(|n| {
+            format!(
+                "[patterns.sent-{n}]\ndescription = {}\ninhale = \"4s\"\nexhale = \"6s\"\n",
+                toml::Value::String(hostile(ran, n).join(" "))
+            )
+        })
+        .collect();
+    std::fs::write(config.join("config.toml"), patterns).unwrap();
     // An id that is itself code is refused when the file loads: it must not reach a script.
     std::fs::write(
         dir.join("plain.toml"),

@@ -19,7 +19,7 @@ use crate::{BIN, text};
 use crate::common::draw;
 
 /// A one-step routine of one second and no count-in: the quickest real session.
-const BLINK: &str = r#"
+pub(crate) const BLINK: &str = r#"
 name = "Blink"
 area = "neck"
 summary = "One second."
@@ -64,6 +64,7 @@ impl Machine {
         c.args(args)
             .env("KNOTLESS_CONFIG_DIR", &self.config)
             .env("KNOTLESS_DATA_DIR", &self.data)
+            .env("XDG_STATE_HOME", crate::common::state_home())
             .env("KNOTLESS_MACHINE", self.id)
             .env_remove("NO_COLOR")
             .stdin(Stdio::null());
@@ -312,7 +313,13 @@ fn ans(date: Date, headache: bool, meds: Option<Meds>) -> DayAnswer {
         migraine: headache,
         worst: None,
         meds,
-        answered_at: format!("{date}T21:00:00+00:00").parse().unwrap(),
+        // That evening, or now if that is still to come (an answer from the future is
+        // left out).
+        answered_at: {
+            let evening: jiff::Timestamp = format!("{date}T21:00:00+00:00").parse().unwrap();
+            let at = evening.min(jiff::Timestamp::now());
+            knotless::model::record::Stamp::new(at, &jiff::tz::TimeZone::UTC)
+        },
         machine: "scan".into(),
     }
 }
@@ -613,6 +620,7 @@ fn stats_screen_texts(m: &Machine) -> Vec<String> {
     let paths = knotless::store::paths::Paths {
         config: Some(m.config.clone()),
         data: Some(m.data.clone()),
+        state: None,
     };
     let init = || {
         let lib = knotless::library::Library::load(Some(&m.config));

@@ -186,7 +186,7 @@ fn every_documented_example_works() {
                 std::fs::write(
                     &path,
                     format!(
-                        "id = \"{stem}\"\nname = \"Sent {stem}\"\narea = \"neck\"\nsummary = \"A short one.\"\nbreathing = \"none\"\n[[steps]]\ntitle = \"Shoulder rolls\"\nduration = \"30s\"\ninstructions = \"Roll your shoulders slowly backwards.\"\n"
+                        "id = \"{stem}\"\nname = \"Sent {stem}\"\narea = \"neck\"\nsummary = \"A short one.\"\ncautions = [\"Self-care only, not medical advice. Stop if it hurts, makes you dizzy, or your headache gets worse.\"]\nbreathing = \"none\"\n[[steps]]\ntitle = \"Shoulder rolls\"\nduration = \"1m\"\ninstructions = \"Roll your shoulders slowly backwards.\"\ncue = \"Slow and easy.\"\n"
                     ),
                 )
                 .unwrap();
@@ -229,6 +229,7 @@ fn every_documented_example_works() {
                 .args(&args)
                 .env("KNOTLESS_CONFIG_DIR", c.path())
                 .env("KNOTLESS_DATA_DIR", d.path())
+                .env("XDG_STATE_HOME", crate::common::state_home())
                 .stdin(Stdio::null())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
@@ -259,6 +260,7 @@ fn every_documented_example_works() {
             .current_dir(work.path())
             .env("KNOTLESS_CONFIG_DIR", c.path())
             .env("KNOTLESS_DATA_DIR", d.path())
+            .env("XDG_STATE_HOME", crate::common::state_home())
             .env("XDG_CONFIG_HOME", work.path().join("xdg"))
             .env("PATH", &path)
             .env_remove("NO_COLOR")

@@ -171,6 +171,7 @@ fn changed_settings_reach_the_next_session_after_r() {
     cmd.env_remove("NO_COLOR");
     cmd.env("KNOTLESS_CONFIG_DIR", &d.config);
     cmd.env("KNOTLESS_DATA_DIR", &d.data);
+    cmd.env("XDG_STATE_HOME", &d.state_home);
     cmd.env(
         "KNOTLESS_CACHE_DIR",
         d.config.parent().unwrap().join("cache"),

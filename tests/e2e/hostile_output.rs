@@ -117,6 +117,7 @@ fn run(case: &Case, args: &[&str]) -> (Vec<u8>, Vec<u8>) {
         .args(args)
         .env("KNOTLESS_CONFIG_DIR", &case.config)
         .env("KNOTLESS_DATA_DIR", &case.data)
+        .env("XDG_STATE_HOME", crate::common::state_home())
         .env("KNOTLESS_MACHINE", "fuzz")
         .env_remove("NO_COLOR")
         .stdin(Stdio::null())
@@ -192,6 +193,7 @@ fn import_diagnostics_carry_no_escape() {
         .arg(&file)
         .env("KNOTLESS_CONFIG_DIR", &config)
         .env("KNOTLESS_DATA_DIR", &data)
+        .env("XDG_STATE_HOME", crate::common::state_home())
         .stdin(Stdio::null())
         .output()
         .unwrap();

@@ -25,6 +25,7 @@ fn knotless(config: &Path, data: &Path, args: &[&str]) -> Output {
         .args(args)
         .env("KNOTLESS_CONFIG_DIR", config)
         .env("KNOTLESS_DATA_DIR", data)
+        .env("XDG_STATE_HOME", crate::common::state_home())
         .env_remove("NO_COLOR")
         .stdin(Stdio::null())
         .output()
@@ -56,5 +57,7 @@ mod own_routines;
 mod package;
 mod remind;
 mod sound;
+mod state_folder;
 mod stats_period;
+mod syncthing;
 mod tui;

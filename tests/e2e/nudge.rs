@@ -505,11 +505,23 @@ fn the_tail_reader_merges_every_machine_file() {
 
 // ---- the command ----
 
+/// This machine's state folder for a test: inside its config folder (never the data folder),
+/// so the temporary folder removes it.
+fn state_dir(config: &Path) -> std::path::PathBuf {
+    config.join("state")
+}
+
+/// Where the nudge remembers when it spoke.
+fn nudge_toml(config: &Path) -> std::path::PathBuf {
+    state_dir(config).join("nudge.toml")
+}
+
 fn knotless(config: &Path, data: &Path, args: &[&str], path_env: Option<&Path>) -> Output {
     let mut c = Command::new(crate::BIN);
     c.args(args)
         .env("KNOTLESS_CONFIG_DIR", config)
         .env("KNOTLESS_DATA_DIR", data)
+        .env("KNOTLESS_STATE_DIR", state_dir(config))
         .env_remove("NO_COLOR");
     if let Some(p) = path_env {
         c.env("PATH", p);
@@ -563,7 +575,7 @@ fn the_command_speaks_once_a_day_in_plain_text_when_piped() {
     assert_eq!(said, expected_days(3));
     // Output is a pipe here: no escape codes at all.
     assert!(!said.contains('\x1b'), "{said:?}");
-    assert!(d.path().join("nudge.toml").exists());
+    assert!(nudge_toml(c.path()).exists());
     // Second time today: nothing, still exit 0.
     let out = knotless(c.path(), d.path(), &["nudge", "--why"], None);
     assert!(out.status.success());
@@ -581,7 +593,7 @@ fn the_command_is_silent_after_a_session_today_and_on_a_headache_day_offers_only
     let mut h = std::fs::read_to_string(d.path().join("history.jsonl")).unwrap();
     let ok = knotless(c.path(), d.path(), &["nudge", "--why"], None);
     assert!(!text(&ok.stdout).is_empty());
-    std::fs::remove_file(d.path().join("nudge.toml")).unwrap();
+    std::fs::remove_file(nudge_toml(c.path())).unwrap();
     // A session that ends right now is today whatever the time.
     h.push_str(&record(
         "today",
@@ -594,10 +606,7 @@ fn the_command_is_silent_after_a_session_today_and_on_a_headache_day_offers_only
     let out = knotless(c.path(), d.path(), &["nudge", "--why"], None);
     assert_eq!(text(&out.stdout), "");
     assert!(text(&out.stderr).contains("session today"));
-    assert!(
-        !d.path().join("nudge.toml").exists(),
-        "silence writes nothing"
-    );
+    assert!(!nudge_toml(c.path()).exists(), "silence writes nothing");
 
     // Today answered "headache: yes" in the day log.
     let (c, d) = setup("always");
@@ -671,14 +680,15 @@ fn broken_files_never_make_it_fail() {
         b"\xff\xfe garbage\n{\"v\":1}\n",
     )
     .unwrap();
-    std::fs::write(d.path().join("nudge.toml"), b"last_spoken = [[[").unwrap();
+    std::fs::create_dir_all(state_dir(c.path())).unwrap();
+    std::fs::write(nudge_toml(c.path()), b"last_spoken = [[[").unwrap();
     let out = knotless(c.path(), d.path(), &["nudge"], None);
     assert!(out.status.success());
     assert_eq!(text(&out.stdout), starter_line());
     // A state file that cannot be replaced (here a folder in its place; permissions would
     // not stop root): silent, rather than the same line at every prompt.
     let (c, d) = setup("always");
-    std::fs::create_dir(d.path().join("nudge.toml")).unwrap();
+    std::fs::create_dir_all(nudge_toml(c.path())).unwrap();
     let out = knotless(c.path(), d.path(), &["nudge", "--why"], None);
     assert!(out.status.success());
     assert_eq!(text(&out.stdout), "");
@@ -744,6 +754,7 @@ fn nudge_at_a_terminal(env: &[(&str, Option<&str>)]) -> Vec<u8> {
     cmd.arg("nudge");
     cmd.env("KNOTLESS_CONFIG_DIR", c.path());
     cmd.env("KNOTLESS_DATA_DIR", d.path());
+    cmd.env("KNOTLESS_STATE_DIR", state_dir(c.path()));
     cmd.env_remove("NO_COLOR");
     cmd.env("TERM", "xterm-256color");
     for (k, v) in env {

@@ -72,6 +72,7 @@ impl Env {
         c.args(args)
             .env("KNOTLESS_CONFIG_DIR", &self.config)
             .env("KNOTLESS_DATA_DIR", &self.data)
+            .env("XDG_STATE_HOME", crate::common::state_home())
             .env_remove("VISUAL")
             .env_remove("EDITOR")
             .env_remove("NO_COLOR");
@@ -138,14 +139,9 @@ fn the_template_from_new_passes_check() {
     let r = lib.routine("my-neck").expect("the new routine loads");
     assert_eq!(r.name, "My neck");
     assert!(r.steps.len() >= 2);
-    // The template follows the content guide: a stop rule on every pressure step and the
-    // not-medical-advice caution last.
-    assert!(
-        r.steps
-            .iter()
-            .filter(|s| s.pressure.is_some())
-            .all(|s| s.caution.as_deref().is_some_and(|c| c.contains("Stop")))
-    );
+    // The template keeps to every rule of the content guide.
+    assert_eq!(lib.breaks("my-neck"), &[]);
+    assert!(knotless::core::content::check_routine(r).is_empty());
     assert!(r.cautions.last().unwrap().contains("not medical advice"));
 }
 
@@ -340,7 +336,8 @@ fn a_kept_draft_is_not_loaded_and_edit_fails() {
     let lib = e.lib();
     assert!(lib.problems.is_empty(), "the draft is never loaded");
     assert_eq!(lib.routine("mine").unwrap().name, "Mine");
-    assert!(e.run(&["check"]).status.success());
+    // Every file loads ("Mine" only breaks the guide's content limits: exit 3, not 1).
+    assert_eq!(e.run(&["check"]).status.code(), Some(3));
     // The next edit continues from the draft; the fix saves it and the draft goes.
     let out = e.run_with(&["edit", "mine"], "", &[("EDITOR", s(&ed))]);
     assert!(out.status.success(), "{}", text(&out.stdout));
@@ -495,7 +492,8 @@ fn share_then_import_into_an_empty_config_gives_the_same_plan() {
 
     let receiver = Env::new();
     std::fs::remove_dir(receiver.config.join("routines")).unwrap();
-    let out = receiver.run_with(&["import", "-"], &shared, &[]);
+    // "Mine" breaks the guide's limits (no summary, no footer ...): --yes installs it anyway.
+    let out = receiver.run_with(&["import", "-", "--yes"], &shared, &[]);
     let so = text(&out.stdout);
     assert!(out.status.success(), "{so}{}", text(&out.stderr));
     for want in [
@@ -540,14 +538,14 @@ fn an_id_clash_without_replace_changes_nothing_and_shows_the_steps() {
     assert!(so.contains("\n  + Breathe slowly · 5 breaths"), "{so}");
 
     // --as installs it beside the old one; --replace replaces it.
-    let out = e.run(&["import", s(&incoming), "--as", "mine-2"]);
+    let out = e.run(&["import", s(&incoming), "--as", "mine-2", "--yes"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(bytes(&e.routine("mine")), before);
     assert_eq!(
         e.lib().routine("mine-2").unwrap().steps[1].title,
         "Breathe slowly"
     );
-    let out = e.run(&["import", s(&incoming), "--replace"]);
+    let out = e.run(&["import", s(&incoming), "--replace", "--yes"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(std::fs::read_to_string(e.routine("mine")).unwrap(), changed);
     // --as and --replace together are bad usage.
@@ -590,7 +588,7 @@ fn unknown_patterns_are_refused_with_a_hint() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("--as"));
     let out = e.run_with(
-        &["import", "-", "--as", "from-stdin"],
+        &["import", "-", "--as", "from-stdin", "--yes"],
         &MINE.replace("slow-out", "relaxed"),
         &[],
     );
@@ -701,7 +699,7 @@ fn a_saved_file_keeps_its_permissions() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o640);
-    // A new file gets the usual permissions, not a private temporary file's 0600.
+    // A new file is its owner's only, like every file knotless creates.
     let out = e.run(&["new", "fresh"]);
     assert!(out.status.success());
     let mode = std::fs::metadata(e.routine("fresh"))
@@ -709,10 +707,7 @@ fn a_saved_file_keeps_its_permissions() {
         .permissions()
         .mode()
         & 0o777;
-    let plain = e.config.join("plain-file");
-    std::fs::write(&plain, "x").unwrap();
-    let usual = std::fs::metadata(&plain).unwrap().permissions().mode() & 0o777;
-    assert_eq!(mode, usual);
+    assert_eq!(mode, 0o600);
 }
 
 #[test]
@@ -726,7 +721,7 @@ fn the_import_summary_names_breath_holds_and_patterns() {
          [[steps]]\ntitle = \"Rest\"\nduration = \"30s\"\nbreathing = \"relaxed\"\n",
     )
     .unwrap();
-    let out = e.run(&["import", s(&incoming)]);
+    let out = e.run(&["import", s(&incoming), "--yes"]);
     let so = text(&out.stdout);
     assert!(out.status.success(), "{so}{}", text(&out.stderr));
     for want in [
@@ -739,4 +734,144 @@ fn the_import_summary_names_breath_holds_and_patterns() {
     ] {
         assert!(so.contains(want), "missing {want:?} in\n{so}");
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// routines that break the guide, and patterns that stay in their file
+
+fn mutation(name: &str) -> String {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/content_mutations")
+        .join(name);
+    std::fs::read_to_string(p).unwrap()
+}
+
+#[test]
+fn a_routine_that_breaks_the_guide_is_installed_only_when_asked_and_then_marked() {
+    let e = Env::new();
+    let incoming = e.tmp.path().join("neck-front.toml");
+    std::fs::write(&incoming, mutation("front-of-neck-light-press.toml")).unwrap();
+    // No terminal to ask at: refused, with what it breaks and how to install it anyway.
+    let out = e.run(&["import", s(&incoming)]);
+    assert_eq!(out.status.code(), Some(1));
+    let so = text(&out.stdout);
+    assert!(so.contains("⚠ It breaks 1 of the safety limits:"), "{so}");
+    assert!(so.contains("[front-of-neck] step 2"), "{so}");
+    assert!(
+        text(&out.stderr).contains("add --yes"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!e.routine("neck-front").exists());
+    // --yes installs it, and every listing marks it.
+    let out = e.run(&["import", s(&incoming), "--yes"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let list = text(&e.run(&["list"]).stdout);
+    let line = list.lines().find(|l| l.contains("neck-front")).unwrap();
+    assert!(line.starts_with("⚠ neck-front"), "{list}");
+    assert!(line.ends_with("breaks 1 of the safety limits"), "{list}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&e.run(&["list", "--json"]).stdout).unwrap();
+    let item = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "neck-front")
+        .unwrap();
+    assert_eq!(item["breaks"], serde_json::json!(["front-of-neck"]));
+    assert_eq!(
+        json.as_array().unwrap()[0]["breaks"],
+        serde_json::json!([]),
+        "a bundled routine breaks nothing"
+    );
+    // check: exit 3, never "All good", for the folder and for the file.
+    for args in [vec!["check"], vec!["check", s(&e.routine("neck-front"))]] {
+        let out = e.run(&args);
+        let so = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {so}");
+        assert!(!so.contains("All good"), "{so}");
+        assert!(
+            so.contains("neck-front.toml: ⚠ loads, but breaks 1 of the safety limits."),
+            "{so}"
+        );
+    }
+}
+
+#[test]
+fn a_routine_file_cannot_change_a_bundled_pattern() {
+    let e = Env::new();
+    // A file that defines its own "resonance" with a 60 s hold, as the issue found one.
+    let long_hold = "name = \"Long hold\"\narea = \"breathing\"\nsummary = \"Hold on.\"\n\
+         cautions = [\"Self-care only, not medical advice.\"]\n\
+         [[steps]]\ntitle = \"Hold\"\nbreaths = 3\nbreathing = \"resonance\"\n\
+         instructions = \"Breathe.\"\ncue = \"Hold.\"\n\n\
+         [patterns.resonance]\ninhale = \"4s\"\nhold_in = \"60s\"\nexhale = \"6s\"\n";
+    let incoming = e.tmp.path().join("long-hold.toml");
+    std::fs::write(&incoming, long_hold).unwrap();
+    let out = e.run(&["import", s(&incoming), "--yes"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("\"resonance\" is a bundled breathing pattern's name"),
+        "{err}"
+    );
+    assert!(!e.routine("long-hold").exists());
+    // Put there by hand, or in config.toml: reported, and the bundled routines are untouched.
+    std::fs::write(e.routine("long-hold"), long_hold).unwrap();
+    std::fs::write(
+        e.config.join("config.toml"),
+        "[patterns.box]\ninhale = \"4s\"\nhold_in = \"60s\"\nexhale = \"6s\"\n",
+    )
+    .unwrap();
+    let lib = e.lib();
+    let bundled = Library::load(None);
+    assert_eq!(
+        lib.problems.len(),
+        2,
+        "one problem in each file: {:#?}",
+        lib.problems
+    );
+    for b in &bundled.routines {
+        let r = lib
+            .routine(&b.id)
+            .unwrap_or_else(|| panic!("{} did not load", b.id));
+        assert_eq!(r, b, "{} changed", b.id);
+        for step in &r.steps {
+            let held = step.breathing.iter().flat_map(|p| p.holds()).max();
+            assert!(
+                held.is_none_or(|h| h < std::time::Duration::from_secs(60)),
+                "{}: {held:?}",
+                r.id
+            );
+        }
+    }
+    assert_eq!(lib.pattern("box"), bundled.pattern("box"));
+}
+
+#[test]
+fn a_routine_files_patterns_are_its_own() {
+    let e = Env::new();
+    let with_pattern = "name = \"A\"\narea = \"breathing\"\n\
+         [[steps]]\ntitle = \"Breathe\"\nbreaths = 3\nbreathing = \"slowish\"\n\n\
+         [patterns.slowish]\ninhale = \"4s\"\nexhale = \"7s\"\n";
+    std::fs::write(e.routine("a"), with_pattern).unwrap();
+    std::fs::write(
+        e.routine("b"),
+        "name = \"B\"\narea = \"breathing\"\n[[steps]]\ntitle = \"Breathe\"\nbreaths = 3\nbreathing = \"slowish\"\n",
+    )
+    .unwrap();
+    let lib = e.lib();
+    assert!(lib.routine("a").is_some());
+    assert!(lib.routine("b").is_none());
+    assert!(lib.pattern("slowish").is_none(), "not library-wide");
+    let p = lib
+        .problems
+        .iter()
+        .find(|p| p.message.contains("unknown breathing pattern"))
+        .unwrap();
+    assert!(p.file.ends_with("b.toml"), "{p}");
+    assert!(
+        p.hint.as_deref().unwrap_or("").contains("a.toml"),
+        "the hint points at the file that has it: {p}"
+    );
 }

@@ -333,6 +333,7 @@ fn a_path_with_a_line_break_is_refused_clearly() {
         .args(["remind", "--at", "18:00", "--print", "cron"])
         .env("KNOTLESS_CONFIG_DIR", x.path().join("knotless"))
         .env("HOME", x.path())
+        .env("XDG_STATE_HOME", x.path().join("state"))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -359,6 +360,7 @@ fn odd_but_quotable_paths_reach_the_command_intact() {
             .args(["remind", "--at", "18:00", "--print", print])
             .env("KNOTLESS_CONFIG_DIR", x.path().join("knotless"))
             .env("HOME", x.path())
+            .env("XDG_STATE_HOME", x.path().join("state"))
             .output()
             .unwrap()
     };
@@ -374,7 +376,12 @@ fn odd_but_quotable_paths_reach_the_command_intact() {
     let command = line.splitn(6, ' ').nth(5).unwrap().replace("\\%", "%");
     // `day yes` instead of the nudge: it leaves a file in the data folder it was given.
     let command = command.replace(" nudge --notify", " day yes");
-    let ran = Command::new("sh").args(["-c", &command]).output().unwrap();
+    let ran = Command::new("sh")
+        .args(["-c", &command])
+        .env("HOME", x.path())
+        .env("XDG_STATE_HOME", x.path().join("state"))
+        .output()
+        .unwrap();
     assert!(ran.status.success(), "{command}: {}", text(&ran.stderr));
     let written: Vec<String> = std::fs::read_dir(&data)
         .unwrap_or_else(|e| panic!("{command}: no data folder {}: {e}", data.display()))

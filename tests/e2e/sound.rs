@@ -31,6 +31,7 @@ fn knotless(path: &Path, config: &Path, cache: &Path, args: &[&str]) -> Output {
         .env("PATH", path)
         .env("KNOTLESS_CONFIG_DIR", config)
         .env("KNOTLESS_DATA_DIR", config.join("data"))
+        .env("XDG_STATE_HOME", crate::common::state_home())
         .env("KNOTLESS_CACHE_DIR", cache)
         .output()
         .unwrap()
@@ -119,6 +120,7 @@ fn the_sound_settings_are_read_and_bad_ones_reported_with_a_position() {
             .args(["check"])
             .env("KNOTLESS_CONFIG_DIR", c.path())
             .env("KNOTLESS_DATA_DIR", c.path().join("data"))
+            .env("XDG_STATE_HOME", crate::common::state_home())
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(1), "{bad}");

@@ -22,6 +22,7 @@ fn command_count(t: &TestApp, period: &str) -> u64 {
         .args(["stats", "--period", period, "--json"])
         .env("KNOTLESS_CONFIG_DIR", t.config.path())
         .env("KNOTLESS_DATA_DIR", t.data.path())
+        .env("XDG_STATE_HOME", crate::common::state_home())
         .env("TZ", "UTC")
         .output()
         .unwrap();

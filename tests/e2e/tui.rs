@@ -88,12 +88,16 @@ instructions = "Rest again."
 const MACHINE: &str = "e2e";
 const HISTORY: &str = "history-e2e.jsonl";
 
-/// A test's own config and data directories, with the fixture routines.
+/// A test's own config, data and state directories, with the fixture routines.
 struct Dirs {
     tmp: tempfile::TempDir,
     config: PathBuf,
     data: PathBuf,
+    state: PathBuf,
 }
+
+/// The acknowledged safety notice, as a machine records it in the data folder.
+const NOTICE: &str = "notice-e2e.jsonl";
 
 impl Dirs {
     fn new() -> Dirs {
@@ -107,25 +111,32 @@ impl Dirs {
         std::fs::write(config.join("routines/e2e-quick.toml"), QUICK).unwrap();
         // The first-run safety notice was acknowledged (`first_start` undoes this).
         std::fs::write(
-            data.join("state.toml"),
-            "notice_acknowledged = \"2026-01-01T00:00:00Z\"\n",
+            data.join(NOTICE),
+            "{\"v\":1,\"acknowledged_at\":\"2026-01-01T00:00:00Z\",\"machine\":\"e2e\"}\n",
         )
         .unwrap();
-        Dirs { tmp, config, data }
+        let state = tmp.path().join("state");
+        Dirs {
+            tmp,
+            config,
+            data,
+            state,
+        }
     }
 
     /// A data directory as on the very first start: the safety notice shows first.
     fn first_start() -> Dirs {
         let d = Dirs::new();
-        std::fs::remove_file(d.data.join("state.toml")).unwrap();
+        std::fs::remove_file(d.data.join(NOTICE)).unwrap();
         d
     }
 
     /// `KNOTLESS_MACHINE` fixes the name of the history file this "machine" appends to.
-    fn envs(&self) -> [(&'static str, &std::ffi::OsStr); 3] {
+    fn envs(&self) -> [(&'static str, &std::ffi::OsStr); 4] {
         [
             ("KNOTLESS_CONFIG_DIR", self.config.as_os_str()),
             ("KNOTLESS_DATA_DIR", self.data.as_os_str()),
+            ("KNOTLESS_STATE_DIR", self.state.as_os_str()),
             ("KNOTLESS_MACHINE", std::ffi::OsStr::new(MACHINE)),
         ]
     }
@@ -178,9 +189,9 @@ impl Dirs {
         r.remove(0)
     }
 
-    /// Whatever is left in `<data>/in-progress` (snapshots and their lock files).
+    /// Whatever is left in `<state>/in-progress` (snapshots and their lock files).
     fn in_progress(&self) -> Vec<String> {
-        let Ok(entries) = std::fs::read_dir(self.data.join("in-progress")) else {
+        let Ok(entries) = std::fs::read_dir(self.state.join("in-progress")) else {
             return Vec::new();
         };
         let mut names: Vec<String> = entries
@@ -455,7 +466,7 @@ fn run_on_a_first_start_shows_the_notice_first() {
     t.wait_for("Important — please read");
     t.send("\r");
     t.wait_for("A caution to read before starting.");
-    assert!(d.data.join("state.toml").exists());
+    assert!(d.data.join(NOTICE).exists());
     t.send("q");
     let exit = t.wait_exit();
     t.assert_restored(&exit);
@@ -469,9 +480,9 @@ fn app_end_to_end() {
     t.send("\r");
     t.wait_for("No sessions yet");
     assert!(
-        std::fs::read_to_string(d.data.join("state.toml"))
-            .expect("state.toml written")
-            .contains("notice_acknowledged"),
+        std::fs::read_to_string(d.data.join(NOTICE))
+            .expect("the notice log written")
+            .contains("acknowledged_at"),
     );
     t.send("/");
     t.send("e2e quick");

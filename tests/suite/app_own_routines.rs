@@ -18,10 +18,16 @@ fn routines(t: &TestApp) -> std::path::PathBuf {
 fn your_routines_are_marked_as_yours() {
     let mut t = TestApp::with_routines(ThemeName::Mono, &[("aaa-mine.toml", MINE)]);
     let s = t.screen(80, 24, 0);
-    let mine = s.lines().find(|l| l.contains("│ Aaa mine")).expect(&s);
+    // It also breaks the guide (no cautions, 30 s long): marked ⚠, and the detail pane
+    // says how much.
+    let mine = s.lines().find(|l| l.contains("│ ⚠ Aaa mine")).expect(&s);
     assert!(mine.contains("yours · 30 s"), "{mine}");
+    assert!(s.contains("This routine breaks"), "{s}");
     let bundled = s.lines().find(|l| l.contains("│ Neck release")).expect(&s);
-    assert!(!bundled.contains("yours"), "{bundled}");
+    assert!(
+        !bundled.contains("yours") && !bundled.contains('⚠'),
+        "{bundled}"
+    );
 }
 
 #[test]

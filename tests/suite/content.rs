@@ -190,7 +190,6 @@ fn the_issue_example_is_rejected_for_every_reason() {
         Rule::PressureCeiling,
         Rule::FrontOfNeck,
         Rule::NeckPulse,
-        Rule::StopRule,
         Rule::FastBreathing,
         Rule::BannedClaim,
     ] {

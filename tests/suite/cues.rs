@@ -67,6 +67,7 @@ fn routine() -> Routine {
         summary: String::new(),
         equipment: Vec::new(),
         cautions: Vec::new(),
+        patterns: Vec::new(),
         steps: vec![
             settle,
             step("Trapezius", 6, None, Sides::Both, 0),

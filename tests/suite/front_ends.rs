@@ -127,8 +127,13 @@ fn the_app_and_plain_mode_perform_the_same_effects() {
             ..Flags::default()
         },
     );
-    let data = tempfile::tempdir().unwrap();
-    let mut perform = Performers::new(Some(data.path().to_path_buf()), &settings, false);
+    let (data, state) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let paths = knotless::store::paths::Paths {
+        config: None,
+        data: Some(data.path().to_path_buf()),
+        state: Some(state.path().to_path_buf()),
+    };
+    let mut perform = Performers::new(paths, &settings, false);
     perform.keep_journal();
     let mut plain = Plain::new(Vec::new(), false);
     let mut clock = Scripted {

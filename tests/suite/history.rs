@@ -437,8 +437,13 @@ fn step(title: &str, secs: f64) -> StepRecord {
     }
 }
 
+/// The state folder beside a test's data folder: where this "machine" keeps its snapshots.
+fn state(data: &Path) -> PathBuf {
+    data.with_file_name("state")
+}
+
 fn in_progress_files(data: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(history::in_progress_dir(data))
+    let mut names: Vec<String> = fs::read_dir(history::in_progress_dir(&state(data)))
         .map(|d| {
             d.flatten()
                 .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -454,7 +459,7 @@ fn a_finished_session_is_appended_and_its_files_removed() {
     let _alone = common::alone();
     let (_tmp, data) = data_dir();
     let mut r = running("s1");
-    let mut progress = InProgress::begin(&data, &r).unwrap();
+    let mut progress = InProgress::begin(&state(&data), &data, &r).unwrap();
     assert_eq!(in_progress_files(&data), ["s1.json", "s1.lock"]);
     r.steps.push(step("Settle", 60.0));
     progress.update(&r).unwrap();
@@ -464,7 +469,12 @@ fn a_finished_session_is_appended_and_its_files_removed() {
     assert!(in_progress_files(&data).is_empty());
     let (records, _) = load(&data);
     assert_eq!(records, vec![r]);
-    assert!(history::recover(&data).unwrap().records.is_empty());
+    assert!(
+        history::recover(&state(&data), &data)
+            .unwrap()
+            .records
+            .is_empty()
+    );
 }
 
 #[test]
@@ -472,7 +482,7 @@ fn a_dead_session_is_recovered_once_as_interrupted_with_its_steps() {
     let _alone = common::alone();
     let (_tmp, data) = data_dir();
     let mut r = running("s2");
-    let mut progress = InProgress::begin(&data, &r).unwrap();
+    let mut progress = InProgress::begin(&state(&data), &data, &r).unwrap();
     r.steps.push(step("Settle", 60.0));
     r.steps.push(step("Suboccipital hold", 45.0));
     r.active_secs = 105.0;
@@ -481,11 +491,16 @@ fn a_dead_session_is_recovered_once_as_interrupted_with_its_steps() {
     progress.update(&r).unwrap();
 
     // While it runs, recovery leaves it alone.
-    assert!(history::recover(&data).unwrap().records.is_empty());
+    assert!(
+        history::recover(&state(&data), &data)
+            .unwrap()
+            .records
+            .is_empty()
+    );
     assert_eq!(in_progress_files(&data), ["s2.json", "s2.lock"]);
 
     drop(progress); // the process "dies": its lock is released, its files stay
-    let recovered = history::recover(&data).unwrap();
+    let recovered = history::recover(&state(&data), &data).unwrap();
     assert_eq!(recovered.records.len(), 1);
     assert!(recovered.warnings.is_empty());
     let (records, _) = load(&data);
@@ -496,7 +511,12 @@ fn a_dead_session_is_recovered_once_as_interrupted_with_its_steps() {
     assert_eq!(records[0].ended_at.to_string(), "2026-11-20T17:07:00+01:00");
     assert!(in_progress_files(&data).is_empty());
 
-    assert!(history::recover(&data).unwrap().records.is_empty());
+    assert!(
+        history::recover(&state(&data), &data)
+            .unwrap()
+            .records
+            .is_empty()
+    );
     assert_eq!(load(&data).0.len(), 1);
 }
 
@@ -507,10 +527,10 @@ fn recovery_without_a_lock_file_or_an_end_time_uses_the_file_time() {
     let r = running("s3");
     let mut json = serde_json::to_value(&r).unwrap();
     json["ended_at"] = "".into();
-    let dir = history::in_progress_dir(&data);
+    let dir = history::in_progress_dir(&state(&data));
     fs::create_dir_all(&dir).unwrap();
     fs::write(dir.join("s3.json"), serde_json::to_vec(&json).unwrap()).unwrap();
-    let recovered = history::recover(&data).unwrap();
+    let recovered = history::recover(&state(&data), &data).unwrap();
     assert_eq!(recovered.records.len(), 1);
     let ended = recovered.records[0].ended();
     let age = jiff::Timestamp::now().duration_since(ended);
@@ -523,12 +543,12 @@ fn recovery_is_idempotent_when_removal_failed_after_the_append() {
     let _alone = common::alone();
     let (_tmp, data) = data_dir();
     let mut r = running("s4");
-    let progress = InProgress::begin(&data, &r).unwrap();
+    let progress = InProgress::begin(&state(&data), &data, &r).unwrap();
     drop(progress);
     // As if a previous recovery appended the record and then died before removing the file.
     r.outcome = Outcome::Interrupted;
     history::append(&data, &r).unwrap();
-    let recovered = history::recover(&data).unwrap();
+    let recovered = history::recover(&state(&data), &data).unwrap();
     assert_eq!(recovered.records.len(), 1);
     let (records, warnings) = load(&data);
     assert_eq!(ids(&records), ["s4"]);
@@ -545,11 +565,11 @@ fn recovery_is_idempotent_when_removal_failed_after_the_append() {
 fn an_unreadable_snapshot_is_moved_aside_never_deleted() {
     let _alone = common::alone();
     let (_tmp, data) = data_dir();
-    let dir = history::in_progress_dir(&data);
+    let dir = history::in_progress_dir(&state(&data));
     fs::create_dir_all(&dir).unwrap();
     fs::write(dir.join("s5.json"), b"{\"v\":1,\"id\":\"s5\",\"kin").unwrap();
     fs::write(dir.join("s6.json"), b"{\"v\":1}").unwrap();
-    let recovered = history::recover(&data).unwrap();
+    let recovered = history::recover(&state(&data), &data).unwrap();
     assert!(recovered.records.is_empty());
     assert_eq!(recovered.warnings.len(), 2);
     let w = recovered.warnings[0].to_string();
@@ -566,7 +586,7 @@ fn an_unreadable_snapshot_is_moved_aside_never_deleted() {
 
     // A second bad file with the same name does not overwrite the first.
     fs::write(dir.join("s5.json"), b"garbage").unwrap();
-    history::recover(&data).unwrap();
+    history::recover(&state(&data), &data).unwrap();
     assert_eq!(
         in_progress_files(&data),
         ["s5.json.bad", "s5.json.bad.2", "s6.json.bad"]
@@ -578,8 +598,8 @@ fn a_second_begin_for_the_same_id_is_refused_while_the_first_lives() {
     let _alone = common::alone();
     let (_tmp, data) = data_dir();
     let r = running("s7");
-    let first = InProgress::begin(&data, &r).unwrap();
-    let err = InProgress::begin(&data, &r).unwrap_err();
+    let first = InProgress::begin(&state(&data), &data, &r).unwrap();
+    let err = InProgress::begin(&state(&data), &data, &r).unwrap_err();
     assert!(matches!(err, history::HistoryError::Busy { .. }), "{err}");
     first.discard().unwrap();
     assert!(in_progress_files(&data).is_empty());
@@ -587,10 +607,10 @@ fn a_second_begin_for_the_same_id_is_refused_while_the_first_lives() {
     let mut bad = running("../escape");
     bad.id = "../escape".into();
     assert!(matches!(
-        InProgress::begin(&data, &bad),
+        InProgress::begin(&state(&data), &data, &bad),
         Err(history::HistoryError::BadId { .. })
     ));
-    let mut progress = InProgress::begin(&data, &running("s8")).unwrap();
+    let mut progress = InProgress::begin(&state(&data), &data, &running("s8")).unwrap();
     assert!(matches!(
         progress.update(&running("other")),
         Err(history::HistoryError::WrongSession { .. })
@@ -606,7 +626,7 @@ fn child_session_holder() {
     };
     let data = PathBuf::from(dir);
     let mut r = running("held");
-    let mut progress = InProgress::begin(&data, &r).unwrap();
+    let mut progress = InProgress::begin(&state(&data), &data, &r).unwrap();
     r.steps.push(step("Settle", 60.0));
     r.steps.push(step("Suboccipital hold", 30.0));
     progress.update(&r).unwrap();
@@ -638,13 +658,13 @@ fn a_killed_process_is_recovered_but_a_live_one_is_not() {
         assert!(Instant::now() < deadline, "the child never got going");
         std::thread::sleep(Duration::from_millis(20));
     }
-    let recovered = history::recover(&data).unwrap();
+    let recovered = history::recover(&state(&data), &data).unwrap();
     assert!(recovered.records.is_empty(), "a live session was recovered");
     assert_eq!(in_progress_files(&data), ["held.json", "held.lock"]);
 
     holder.0.kill().unwrap();
     holder.0.wait().unwrap();
-    let recovered = history::recover(&data).unwrap();
+    let recovered = history::recover(&state(&data), &data).unwrap();
     assert_eq!(recovered.records.len(), 1);
     let (records, _) = load(&data);
     assert_eq!(records[0].id, "held");
@@ -672,7 +692,7 @@ fn a_read_only_data_directory_gives_a_clear_message() {
     fs::set_permissions(&data, fs::Permissions::from_mode(0o555)).unwrap();
     let ignored = permissions_are_ignored(&data);
     let result = history::append(&data, &rec("a", T1, "neck", "neck", 60.0));
-    let begin = InProgress::begin(&data, &running("s9"));
+    let begin = InProgress::begin(&state(&data), &data, &running("s9"));
     fs::set_permissions(&data, fs::Permissions::from_mode(0o755)).unwrap();
     if ignored {
         eprintln!("skipped: running with privileges that ignore directory permissions");
@@ -704,8 +724,9 @@ fn a_full_disk_keeps_the_finished_session_for_later() {
         return;
     }
     let (_tmp, data) = data_dir();
+    fs::create_dir_all(&data).unwrap();
     let mut r = running("s10");
-    let progress = InProgress::begin(&data, &r).unwrap();
+    let progress = InProgress::begin(&state(&data), &data, &r).unwrap();
     std::os::unix::fs::symlink("/dev/full", history::history_path(&data)).unwrap();
     r.outcome = Outcome::Stopped;
     r.steps.push(step("Settle", 30.0));
@@ -719,11 +740,11 @@ fn a_full_disk_keeps_the_finished_session_for_later() {
     );
     assert_eq!(in_progress_files(&data), ["s10.json", "s10.lock"]);
     // Still full: recovery reports the same error and keeps the file.
-    assert!(history::recover(&data).is_err());
+    assert!(history::recover(&state(&data), &data).is_err());
     assert_eq!(in_progress_files(&data), ["s10.json", "s10.lock"]);
 
     fs::remove_file(history::history_path(&data)).unwrap();
-    let recovered = history::recover(&data).unwrap();
+    let recovered = history::recover(&state(&data), &data).unwrap();
     assert_eq!(recovered.records.len(), 1);
     let (records, _) = load(&data);
     assert_eq!(
@@ -855,10 +876,10 @@ proptest! {
         let light = history::load(&data, Detail::NoSteps).unwrap();
         prop_assert_eq!(full.records.len(), light.records.len());
         history::recent(&data, jiff::Timestamp::UNIX_EPOCH).unwrap();
-        let dir = history::in_progress_dir(&data);
+        let dir = history::in_progress_dir(&state(&data));
         fs::create_dir_all(&dir).unwrap();
         fs::write(dir.join("x.json"), &bytes).unwrap();
-        history::recover(&data).unwrap();
+        history::recover(&state(&data), &data).unwrap();
     }
 
     #[test]

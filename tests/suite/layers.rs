@@ -13,7 +13,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("files", &["model", "core"]),
     ("library", &["model", "core", "files"]),
     ("store", &["model", "core", "files"]),
-    ("audio", &["model", "core", "store"]),
+    ("audio", &["model", "core", "files", "store"]),
     ("hooks", &["model", "core"]),
     ("ui", &["model", "core"]),
     ("screens", &["model", "core", "library", "ui"]),

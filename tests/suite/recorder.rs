@@ -15,6 +15,7 @@ fn an_unwritable_data_dir_keeps_the_session_aside_and_moves_it_later() {
     let tmp = tempfile::tempdir().unwrap();
     // A file where the directory should be: unwritable as a directory, even for root.
     let data = tmp.path().join("data");
+    let state = tmp.path().join("state");
     std::fs::write(&data, "not a directory").unwrap();
 
     let lib = Library::load(None);
@@ -30,9 +31,8 @@ fn an_unwritable_data_dir_keeps_the_session_aside_and_moves_it_later() {
         t0,
     );
     let mut run = Run::new(s, wall, Some(4));
-    let mut rec = Recorder::begin(Some(data.clone()), &run.record(t0));
-    let problem = rec.problem.clone().unwrap();
-    assert!(problem.contains("keeping this session in"), "{problem}");
+    let mut rec = Recorder::begin_in(Some(data.clone()), Some(state.clone()), &run.record(t0));
+    assert!(rec.problem.is_none(), "the snapshot is in the state folder");
 
     let end = t0 + Duration::from_secs(12);
     run.session.update(end);
@@ -40,10 +40,12 @@ fn an_unwritable_data_dir_keeps_the_session_aside_and_moves_it_later() {
     let saved = run.record(end);
     rec.finish(&saved);
     assert!(!rec.is_saved(), "not in the real history yet");
+    let problem = rec.problem.clone().unwrap();
+    assert!(problem.contains("kept in"), "{problem}");
 
     // Later the data directory can be written: the next start moves the session in.
     std::fs::remove_file(&data).unwrap();
-    assert_eq!(move_pending(&data).unwrap(), 1);
+    assert_eq!(move_pending(&state, &data).unwrap().records, 1);
     let loaded = history::load(&data, Detail::Full).unwrap();
     assert_eq!(loaded.records.len(), 1);
     let r = &loaded.records[0];
@@ -51,5 +53,9 @@ fn an_unwritable_data_dir_keeps_the_session_aside_and_moves_it_later() {
     assert_eq!(r.outcome, Outcome::Stopped);
     assert_eq!(r.pain_before, Some(4));
     assert_eq!(r.active_secs, 12.0);
-    assert_eq!(move_pending(&data).unwrap(), 0, "moved once");
+    assert_eq!(
+        move_pending(&state, &data).unwrap().records,
+        0,
+        "moved once"
+    );
 }

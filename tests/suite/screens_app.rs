@@ -69,8 +69,11 @@ fn first_run_is_acknowledged_once_and_remembered() {
     assert!(!knotless::store::state::notice_needed(
         t.app.paths().data.as_deref()
     ));
-    let state = std::fs::read_to_string(t.data.path().join("state.toml")).unwrap();
-    assert!(state.starts_with("notice_acknowledged = "), "{state}");
+    // Recorded in the data folder as a line of this machine's notice log: it follows the
+    // user to every machine sharing the folder.
+    let log = std::fs::read_to_string(knotless::store::state::notice_path(t.data.path())).unwrap();
+    assert!(log.contains("\"acknowledged_at\":"), "{log}");
+    assert_eq!(log.lines().count(), 1);
     // The config directory is never written.
     assert_eq!(std::fs::read_dir(t.config.path()).unwrap().count(), 0);
     // Reachable again from home with `!`; Enter closes it without quitting.
@@ -236,15 +239,16 @@ fn breath_hold_patterns_carry_their_caution() {
     assert!(s.contains("light-headed"), "{s}");
 }
 
-/// Issue 11 item 9: `t` is remembered in `<data>/state.toml` (written by the app), beside
-/// the acknowledged notice, and read back as the starting theme.
+/// `t` is remembered in this machine's `<state>/state.toml` (written by the app), and read
+/// back as the starting theme; nothing about it goes into the (maybe synced) data folder.
 #[test]
 fn the_theme_is_remembered_for_the_next_start() {
     let mut t = TestApp::new(ThemeName::Calm, None);
     t.keys(0, &["t"]);
     assert_eq!(t.app.theme(), ThemeName::Dim);
-    let state = knotless::store::state::State::load(t.data.path());
+    let state = knotless::store::state::State::load(t.state.path());
     assert_eq!(state.theme.as_deref(), Some("dim"));
+    assert_eq!(std::fs::read_dir(t.data.path()).unwrap().count(), 0);
     assert_eq!(state.muted, None, "only what was chosen is remembered");
     let remembered = state.theme.as_deref().and_then(ThemeName::parse);
     let settings = |flags| knotless::model::settings::Settings::new(&Default::default(), flags);
@@ -263,7 +267,7 @@ fn the_theme_is_remembered_for_the_next_start() {
     // m in the player mutes, and that is remembered too.
     t.keys(0, &["Enter", "Enter", "m"]);
     assert!(t.app.is_muted());
-    let state = knotless::store::state::State::load(t.data.path());
+    let state = knotless::store::state::State::load(t.state.path());
     assert_eq!(state.muted, Some(true));
     assert_eq!(state.theme.as_deref(), Some("dim"));
 }

@@ -356,14 +356,18 @@ fn column_text(buf: &ratatui::buffer::Buffer, x0: u16, x1: u16) -> String {
     words(&out)
 }
 
+/// Every stage of every routine — the get-ready and "Next:" screens, each step, running and
+/// paused — at 40×12 and 80×24: the caution of the step shown or coming up is complete, and
+/// a step that works the body shows the stop line (in full at 80×24).
 #[test]
-fn the_player_shows_every_step_caution_in_full_at_40x12_and_80x24() {
+fn the_player_never_cuts_a_caution_or_the_stop_line() {
+    use knotless::model::routine::{STOP_LINE, STOP_LINE_SHORT};
     let lib_routines = TestApp::new(ThemeName::Calm, None)
         .app
         .lib()
         .routines
         .clone();
-    let mut checked = 0;
+    let (mut segments, mut interludes, mut stop_lines) = (0, 0, 0);
     for routine in lib_routines {
         let mut t = TestApp::new(
             ThemeName::Calm,
@@ -373,25 +377,55 @@ fn the_player_shows_every_step_caution_in_full_at_40x12_and_80x24() {
             }),
         );
         let mut ms = 0;
-        t.keys(ms, &["Right"]); // past the get-ready
-        for _ in 0..200 {
+        for _ in 0..400 {
             let Some(session) = t.app.screen().session() else {
                 break;
             };
             let v = session.view(t.at(ms));
-            if v.kind == StageKind::Segment
-                && let Some(c) = v.step.and_then(|s| s.caution.clone())
-            {
-                for (w, h) in [(40, 12), (80, 24)] {
-                    let screen = words(&t.screen(w, h, ms));
-                    assert!(
-                        screen.contains(&words(&c)),
-                        "{} at {w}×{h}: the caution is cut\n{}",
-                        routine.id,
-                        t.screen(w, h, ms)
-                    );
+            let kind = v.kind;
+            let (step, segment) = match v.kind {
+                StageKind::Segment => (v.step.cloned(), true),
+                StageKind::GetReady | StageKind::Transition => {
+                    (v.next.as_ref().map(|u| u.step.clone()), false)
                 }
-                checked += 1;
+                StageKind::SwitchSides | StageKind::Finished => (None, false),
+            };
+            if let Some(step) = step {
+                for paused in [false, true] {
+                    if paused {
+                        t.keys(ms, &[" "]);
+                    }
+                    for (w, h) in [(40, 12), (80, 24)] {
+                        let shown = t.screen(w, h, ms);
+                        let screen = words(&shown);
+                        let at = format!("{} {kind:?} (paused: {paused}) at {w}×{h}", routine.id);
+                        if let Some(c) = &step.caution {
+                            assert!(
+                                screen.contains(&words(c)),
+                                "{at}: the caution is cut\n{shown}"
+                            );
+                        }
+                        if segment && step.works_the_body() {
+                            let full = screen.contains(&words(STOP_LINE));
+                            assert!(
+                                full || (w < 80 && screen.contains(&words(STOP_LINE_SHORT))),
+                                "{at}: no whole stop line\n{shown}"
+                            );
+                            stop_lines += 1;
+                        }
+                        if paused {
+                            assert!(screen.contains("PAUSED"), "{at}\n{shown}");
+                        }
+                    }
+                    if paused {
+                        t.keys(ms, &[" "]);
+                    }
+                }
+                if segment {
+                    segments += 1;
+                } else {
+                    interludes += 1;
+                }
             }
             ms += 10;
             t.keys(ms, &["Right"]);
@@ -400,7 +434,64 @@ fn the_player_shows_every_step_caution_in_full_at_40x12_and_80x24() {
             }
         }
     }
-    assert!(checked > 50, "{checked} step cautions checked");
+    assert!(segments > 100, "{segments} steps checked");
+    assert!(
+        interludes > 80,
+        "{interludes} get-ready and Next screens checked"
+    );
+    assert!(stop_lines > 200, "{stop_lines} stop lines checked");
+}
+
+/// The first-run notice at 40×12 and 80×24: a "more" mark while there is more below, PgDn
+/// pages through every line of it, End shows the last line and Home the first.
+#[test]
+fn the_notice_scrolls_to_its_last_line_with_a_more_mark() {
+    use knotless::core::notice::{EMERGENCY, NOTICE, RED_FLAGS, URGENT};
+    let notice = Route::Notice {
+        review: false,
+        then: None,
+    };
+    let last_words = |s: &str| {
+        let w: Vec<&str> = s.split_whitespace().collect();
+        w[w.len() - 4..].join(" ")
+    };
+    for (w, h) in [(40, 12), (80, 24)] {
+        let mut t = TestApp::new(ThemeName::Calm, Some(notice.clone()));
+        let first = t.screen(w, h, 0);
+        assert!(first.contains("↓ more below"), "{w}×{h}:\n{first}");
+        // Line by line, every line is seen: the top row of each position, then the rest
+        // of the last one.
+        let mut rows: Vec<String> = Vec::new();
+        for _ in 0..200 {
+            let screen = t.screen(w, h, 0);
+            let lines: Vec<&str> = screen.lines().collect();
+            if !screen.contains("↓ more below") {
+                rows.extend(lines[..lines.len() - 1].iter().map(|l| l.to_string()));
+                break;
+            }
+            rows.push(lines[0].to_string());
+            t.keys(0, &["Down"]);
+        }
+        let seen = words(&rows.join("\n"));
+        for text in [NOTICE, EMERGENCY, URGENT].iter().chain(RED_FLAGS.iter()) {
+            assert!(
+                seen.contains(&words(text)),
+                "{w}×{h}: not all shown: {text}\n{seen}"
+            );
+        }
+        // PgDn moves a page; End shows the last line.
+        t.keys(0, &["Home", "PageDown"]);
+        let paged = t.screen(w, h, 0);
+        assert_ne!(paged, first, "{w}×{h}: PgDn moves");
+        let end = {
+            t.keys(0, &["Home", "End"]);
+            t.screen(w, h, 0)
+        };
+        assert!(words(&end).contains(&last_words(URGENT)), "{w}×{h}:\n{end}");
+        assert!(!end.contains("↓ more below"), "{w}×{h}:\n{end}");
+        t.keys(0, &["Home"]);
+        assert!(t.screen(w, h, 0).contains("Important"), "{w}×{h}");
+    }
 }
 
 #[test]

@@ -111,7 +111,7 @@ fn finish_shows_every_step_and_saves_the_record() {
     assert_eq!(rec["steps"][1]["side"], "left");
     // no in-progress file is left behind
     assert_eq!(
-        std::fs::read_dir(t.data.path().join("in-progress"))
+        std::fs::read_dir(t.state.path().join("in-progress"))
             .unwrap()
             .count(),
         0

@@ -72,6 +72,7 @@ fn routine_of(steps: Vec<Step>) -> Routine {
         summary: String::new(),
         equipment: Vec::new(),
         cautions: Vec::new(),
+        patterns: Vec::new(),
         steps,
         source: Source::Bundled,
         audio: Default::default(),

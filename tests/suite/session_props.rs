@@ -98,6 +98,7 @@ fn routine(transition_ms: u64) -> Routine {
         summary: String::new(),
         equipment: Vec::new(),
         cautions: Vec::new(),
+        patterns: Vec::new(),
         steps: vec![
             step(
                 "a",

@@ -10,12 +10,12 @@ pub mod hooks;
 pub mod sound;
 pub mod store;
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::core::effect::{AppEffect, Effect};
 use crate::model::day::DayEntry;
 use crate::model::settings::Settings;
+use crate::store::paths::Paths;
 pub use hooks::HookPerformer;
 pub use sound::SoundPerformer;
 pub use store::StorePerformer;
@@ -81,9 +81,9 @@ pub struct Performers {
 }
 
 impl Performers {
-    pub fn new(data: Option<PathBuf>, settings: &Settings, muted: bool) -> Performers {
+    pub fn new(paths: Paths, settings: &Settings, muted: bool) -> Performers {
         Performers {
-            store: StorePerformer::new(data),
+            store: StorePerformer::new(paths),
             sound: SoundPerformer::new(settings, muted),
             hooks: HookPerformer::new(&settings.hooks),
             journal: None,

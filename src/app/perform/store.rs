@@ -1,26 +1,26 @@
 //! The store performer: a running session's snapshot and final record (through the
 //! [`Recorder`]), amendments, day answers, and what is remembered between runs.
 
-use std::path::PathBuf;
-
 use crate::app::perform::Changed;
 use crate::core::effect::StoreEffect;
 use crate::model::record::SessionRecord;
 use crate::store::history;
+use crate::store::paths::Paths;
 use crate::store::recorder::Recorder;
-use crate::store::state::State;
+use crate::store::state::{self, State};
 
 pub struct StorePerformer {
-    data: Option<PathBuf>,
+    /// The data folder (the logs) and this machine's state folder.
+    paths: Paths,
     recorder: Option<Recorder>,
     /// The last session saved: its record id and, if it could not be saved, why.
     last_save: Option<(String, Option<String>)>,
 }
 
 impl StorePerformer {
-    pub fn new(data: Option<PathBuf>) -> StorePerformer {
+    pub fn new(paths: Paths) -> StorePerformer {
         StorePerformer {
-            data,
+            paths,
             recorder: None,
             last_save: None,
         }
@@ -39,7 +39,7 @@ impl StorePerformer {
                 }
             }
             StoreEffect::Amend(a) => {
-                let problem = self.data.as_deref().and_then(|dir| {
+                let problem = self.paths.data.as_deref().and_then(|dir| {
                     history::amend(dir, &a)
                         .err()
                         .map(|e| format!("could not save the rating: {e}"))
@@ -50,10 +50,7 @@ impl StorePerformer {
                     ..Changed::default()
                 }
             }
-            StoreEffect::AcknowledgeNotice => Changed::status(self.update_state(
-                |s| s.notice_acknowledged = Some(wall.timestamp().to_string()),
-                "it will show again next time",
-            )),
+            StoreEffect::AcknowledgeNotice => Changed::status(self.acknowledge(wall)),
             StoreEffect::RememberTheme(theme) => Changed::status(self.update_state(
                 |s| s.theme = Some(theme.as_str().to_string()),
                 "the theme is not remembered for next time",
@@ -63,7 +60,7 @@ impl StorePerformer {
                 "muting is not remembered for next time",
             )),
             StoreEffect::AnswerDay(entry) => {
-                let Some(dir) = self.data.as_deref() else {
+                let Some(dir) = self.paths.data.as_deref() else {
                     return Changed::status(Some(
                         "no data directory: the answer was not saved".into(),
                     ));
@@ -91,7 +88,7 @@ impl StorePerformer {
                 None
             }
             _ => {
-                let r = Recorder::begin(self.data.clone(), rec);
+                let r = Recorder::begin(&self.paths, rec);
                 let problem = r
                     .problem
                     .as_ref()
@@ -110,21 +107,28 @@ impl StorePerformer {
         }
         let mut r = match self.recorder.take() {
             Some(r) if r.id() == rec.id => r,
-            _ => Recorder::begin(self.data.clone(), rec),
+            _ => Recorder::begin(&self.paths, rec),
         };
         r.finish(rec);
         self.last_save = Some((rec.id.clone(), r.problem.clone()));
     }
 
-    /// Changes `state.toml`; a line saying what is lost when it cannot be written.
+    /// Records in the data folder that the notice was read (it follows the user to every
+    /// machine sharing the folder); a line when it cannot be.
+    fn acknowledge(&self, wall: &jiff::Zoned) -> Option<String> {
+        let dir = self.paths.data.as_deref()?;
+        state::acknowledge_notice(dir, wall)
+            .err()
+            .map(|e| format!("{e}: it will show again next time"))
+    }
+
+    /// Changes this machine's `<state>/state.toml`; a line saying what is lost when it
+    /// cannot be written.
     fn update_state(&self, change: impl FnOnce(&mut State), lost: &str) -> Option<String> {
-        let dir = self.data.as_deref()?;
+        let dir = self.paths.state.as_deref()?;
         let mut state = State::load(dir);
         change(&mut state);
-        state
-            .save(dir)
-            .err()
-            .map(|e| format!("could not write the state file ({}): {lost}", e.kind()))
+        state.save(dir).err().map(|e| format!("{e}: {lost}"))
     }
 
     /// `Some` when the session with this record id was the last one saved (with why it
@@ -143,6 +147,6 @@ impl StorePerformer {
     }
 
     pub fn data_dir(&self) -> Option<&std::path::Path> {
-        self.data.as_deref()
+        self.paths.data.as_deref()
     }
 }

@@ -1,16 +1,21 @@
-//! Running sessions' snapshots, and recovering the ones whose process died.
+//! Running sessions' snapshots, in this machine's state folder, and recovering the ones whose
+//! process died. A snapshot names the machine that wrote it: a machine only ever recovers
+//! its own sessions, so a snapshot that reached it from another machine (a synced state
+//! folder, or an older version that kept them in the data folder) is never recovered, moved
+//! or deleted here.
 
 use super::*;
 
-/// The on-disk snapshot: the record itself, plus `"final": true` once the session has ended
-/// and only saving it to the history is left (see [`InProgress::finish`]). Older readers
-/// see a plain SessionRecord with one unknown field.
+/// The on-disk snapshot: the record itself, the machine running it, plus `"final": true`
+/// once the session has ended and only saving it to the history is left (see
+/// [`InProgress::finish`]). Older readers see a plain SessionRecord with unknown fields.
 #[derive(serde::Serialize)]
 pub(crate) struct SnapshotOut<'a> {
     #[serde(flatten)]
     record: &'a SessionRecord,
     #[serde(rename = "final", skip_serializing_if = "std::ops::Not::not")]
     is_final: bool,
+    machine: &'a str,
 }
 
 /// Reads a snapshot. One whose process died may lack a usable end time (older versions
@@ -39,9 +44,19 @@ pub(crate) struct SnapshotIn {
     record: SessionRecord,
     #[serde(rename = "final", default)]
     is_final: bool,
+    /// `None` in snapshots written by older versions.
+    #[serde(default)]
+    machine: Option<String>,
 }
 
-/// A running session's snapshot in `<data>/in-progress/<id>.json`, with `<id>.lock` held
+/// Just the machine a snapshot names, read before anything else is touched.
+#[derive(Deserialize)]
+struct MachineOnly {
+    #[serde(default)]
+    machine: Option<String>,
+}
+
+/// A running session's snapshot in `<state>/in-progress/<id>.json`, with `<id>.lock` held
 /// locked for as long as this value lives — that lock is how [`recover`] in another process
 /// tells a running session from a dead one.
 ///
@@ -57,21 +72,26 @@ pub struct InProgress {
 }
 
 impl InProgress {
-    /// Starts keeping `record` (the session as it is at its start). Creates the directory,
-    /// locks `<id>.lock`, then writes `<id>.json` — in that order, so a snapshot is never
-    /// without its lock.
-    pub fn begin(data_dir: &Path, record: &SessionRecord) -> Result<InProgress, HistoryError> {
+    /// Starts keeping `record` (the session as it is at its start) in `state_dir`; the
+    /// finished record goes to the history in `data_dir`. Creates the folder, locks
+    /// `<id>.lock`, then writes `<id>.json` — in that order, so a snapshot is never without
+    /// its lock.
+    pub fn begin(
+        state_dir: &Path,
+        data_dir: &Path,
+        record: &SessionRecord,
+    ) -> Result<InProgress, HistoryError> {
         if !is_valid_id(&record.id) {
             return Err(HistoryError::BadId {
                 id: record.id.clone(),
             });
         }
-        let dir = in_progress_dir(data_dir);
-        let fail = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| HistoryError::InProgress { path, source }
-        };
-        fs::create_dir_all(&dir).map_err(fail(&dir))?;
+        let dir = in_progress_dir(state_dir);
+        safe_file::create_private_dirs(&dir).map_err(|source| HistoryError::InProgress {
+            path: dir.clone(),
+            source,
+        })?;
+        check_state(state_dir)?;
         let lock_path = dir.join(format!("{}.lock", record.id));
         let lock = lock_for_session(&lock_path, &record.id)?;
         let progress = InProgress {
@@ -81,7 +101,6 @@ impl InProgress {
             _lock: lock,
         };
         progress.write(record, false)?;
-        sync_dir(&progress.dir);
         Ok(progress)
     }
 
@@ -99,8 +118,7 @@ impl InProgress {
     /// interrupted). Tell the user the message; nothing is lost.
     ///
     /// `Ok` means the record is in the history. Failing to remove the files afterwards is
-    /// not reported: the next [`recover`] appends the record again and readers drop the
-    /// repeated id.
+    /// not reported: the next [`recover`] appends the record again and readers keep one.
     pub fn finish(self, record: &SessionRecord) -> Result<(), HistoryError> {
         // Even if the snapshot cannot be marked, the history may still be writable: saving
         // the record matters more than the safety net.
@@ -111,7 +129,7 @@ impl InProgress {
     }
 
     /// Removes the snapshot and lock file without logging anything: for a session the
-    /// caller has decided not to keep (and has not saved).
+    /// caller has decided not to keep (and has not saved), or one saved elsewhere.
     pub fn discard(self) -> Result<(), HistoryError> {
         self.remove_files()
     }
@@ -133,21 +151,23 @@ impl InProgress {
                 got: record.id.clone(),
             });
         }
-        let json = serde_json::to_vec(&SnapshotOut { record, is_final })
-            .expect("a SessionRecord always serialises");
+        let snapshot = SnapshotOut {
+            record,
+            is_final,
+            machine: machine::id(),
+        };
+        let json = serde_json::to_vec(&snapshot).expect("a SessionRecord always serialises");
         let target = self.path();
-        let tmp = self.dir.join(format!("{}.json.tmp", self.id));
-        let fail = |source| HistoryError::InProgress {
+        safe_file::write_atomically(
+            &target,
+            &json,
+            safe_file::Durability::Synced,
+            safe_file::write::PRIVATE_FILE,
+        )
+        .map_err(|source| HistoryError::InProgress {
             path: target.clone(),
             source,
-        };
-        let mut f = private(OpenOptions::new().write(true).create(true).truncate(true))
-            .open(&tmp)
-            .map_err(fail)?;
-        f.write_all(&json).map_err(fail)?;
-        f.sync_data().map_err(fail)?;
-        drop(f);
-        fs::rename(&tmp, &target).map_err(fail)
+        })
     }
 
     fn remove_files(self) -> Result<(), HistoryError> {
@@ -159,11 +179,39 @@ impl InProgress {
     }
 }
 
+/// Removes a session's snapshot and lock file (its record was kept elsewhere).
+pub fn remove_snapshot(state_dir: &Path, id: &str) -> Result<(), HistoryError> {
+    let dir = in_progress_dir(state_dir);
+    for name in [format!("{id}.json"), format!("{id}.lock")] {
+        let path = dir.join(name);
+        remove_if_there(&path).map_err(|source| HistoryError::InProgress { path, source })?;
+    }
+    Ok(())
+}
+
 pub(crate) fn remove_if_there(path: &Path) -> io::Result<()> {
     match fs::remove_file(path) {
         Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
         _ => Ok(()),
     }
+}
+
+/// Opens a lock file without following a link planted at its name (the pid written into it
+/// would otherwise overwrite the link's target), creating it 0600.
+fn open_lock(lock_path: &Path, create: bool) -> io::Result<File> {
+    let mut opts = OpenOptions::new();
+    opts.read(true).write(true).create(create).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        &mut opts,
+        libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC,
+    );
+    let file = private(&mut opts).open(lock_path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(safe_file::not_regular(safe_file::kind_of(&meta)));
+    }
+    Ok(file)
 }
 
 /// Opens and locks a session's lock file. A recovering process may delete a lock file it
@@ -175,15 +223,7 @@ pub(crate) fn lock_for_session(lock_path: &Path, id: &str) -> Result<File, Histo
         source,
     };
     for _ in 0..5 {
-        let mut lock = private(
-            OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(false),
-        )
-        .open(lock_path)
-        .map_err(fail)?;
+        let mut lock = open_lock(lock_path, true).map_err(fail)?;
         match lock.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
@@ -198,9 +238,9 @@ pub(crate) fn lock_for_session(lock_path: &Path, id: &str) -> Result<File, Histo
             Err(std::fs::TryLockError::Error(e)) => return Err(fail(e)),
         }
         if same_file(&lock, lock_path) {
-            // The pid is for people looking at the directory; nothing reads it.
+            // For people looking at the folder, and for a tidy-up deciding whose it is.
             let _ = lock.set_len(0);
-            let _ = writeln!(lock, "{}", std::process::id());
+            let _ = writeln!(lock, "{} {}", std::process::id(), machine::id());
             return Ok(lock);
         }
     }
@@ -212,7 +252,7 @@ pub(crate) fn lock_for_session(lock_path: &Path, id: &str) -> Result<File, Histo
 #[cfg(unix)]
 pub(crate) fn same_file(file: &File, path: &Path) -> bool {
     use std::os::unix::fs::MetadataExt;
-    match (file.metadata(), fs::metadata(path)) {
+    match (file.metadata(), fs::symlink_metadata(path)) {
         (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
         _ => false,
     }
@@ -233,25 +273,68 @@ pub struct Recovered {
     pub warnings: Vec<Warning>,
 }
 
-/// Logs the sessions whose process died. Run it at the start of every command.
+/// Refuses a state folder another user could write to (or swap): a snapshot planted there
+/// would be logged into the history as this user's session.
+fn check_state(state_dir: &Path) -> Result<(), HistoryError> {
+    #[cfg(unix)]
+    safe_file::private::check_safe(state_dir)?;
+    #[cfg(not(unix))]
+    let _ = state_dir;
+    Ok(())
+}
+
+/// Which snapshots of a folder this machine may recover, and whether it may tidy the
+/// folder (move unreadable snapshots aside, remove stale locks and temporary files).
+pub(crate) struct Scope<'a> {
+    pub(crate) ours: &'a dyn Fn(Option<&str>) -> bool,
+    pub(crate) tidy: bool,
+}
+
+/// Whether a snapshot naming `machine` (or none: an older version's) is this machine's, in
+/// this machine's own state folder.
+fn ours_in_state(machine: Option<&str>) -> bool {
+    machine.is_none_or(|m| m == machine::id())
+}
+
+/// Logs the sessions of this machine whose process died. Run it at the start of every
+/// command.
 ///
-/// For each `<data>/in-progress/<id>.json` whose `<id>.lock` can be locked (its process is
-/// gone) or is missing: the snapshot is appended to the history — as `interrupted`, with
-/// `ended_at` from the snapshot (or the file's modification time) — unless it was marked
-/// final by [`InProgress::finish`], in which case it is appended as it is. Then its files
-/// are removed. A session whose lock is held (running in another terminal) is left alone.
+/// For each `<state>/in-progress/<id>.json` written by this machine whose `<id>.lock` can be
+/// locked (its process is gone) or is missing: the snapshot is appended to the history in
+/// `data_dir` — as `interrupted`, with `ended_at` from the snapshot (or the file's
+/// modification time) — unless it was marked final by [`InProgress::finish`], in which case
+/// it is appended as it is. Then its files are removed. A session whose lock is held
+/// (running in another terminal) is left alone; so is every snapshot of another machine.
 /// An unreadable snapshot is renamed to `<id>.json.bad` with a warning, never deleted.
 ///
 /// Idempotent: if the append succeeds but the removal fails, the next run appends the same
-/// record again and readers drop the duplicate id. If the history cannot be written, the
-/// error is returned and the snapshots stay for next time.
-pub fn recover(data_dir: &Path) -> Result<Recovered, HistoryError> {
-    let dir = in_progress_dir(data_dir);
+/// record again and readers keep one. If the history cannot be written, the error is
+/// returned and the snapshots stay for next time.
+pub fn recover(state_dir: &Path, data_dir: &Path) -> Result<Recovered, HistoryError> {
+    check_state(state_dir)?;
+    let scope = Scope {
+        ours: &ours_in_state,
+        tidy: true,
+    };
+    recover_in(&in_progress_dir(state_dir), data_dir, &scope)
+}
+
+/// [`recover`] for the snapshots in `dir` that `scope` calls this machine's.
+pub(crate) fn recover_in(
+    dir: &Path,
+    data_dir: &Path,
+    scope: &Scope,
+) -> Result<Recovered, HistoryError> {
     let mut out = Recovered::default();
-    let entries = match fs::read_dir(&dir) {
+    let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
-        Err(source) => return Err(HistoryError::InProgress { path: dir, source }),
+        Err(source) => {
+            return Err(HistoryError::InProgress {
+                path: dir.to_path_buf(),
+                source,
+            });
+        }
     };
     let mut snapshots = Vec::new();
     let mut leftovers = Vec::new();
@@ -262,12 +345,8 @@ pub fn recover(data_dir: &Path) -> Result<Recovered, HistoryError> {
             if is_valid_id(id) {
                 snapshots.push(id.to_string());
             }
-        } else if let Some(id) = name
-            .strip_suffix(".lock")
-            .or_else(|| name.strip_suffix(".json.tmp"))
-            && is_valid_id(id)
-        {
-            leftovers.push((id.to_string(), entry.path()));
+        } else if name.ends_with(".lock") || name.ends_with(".tmp") {
+            leftovers.push(entry.path());
         }
     }
     snapshots.sort();
@@ -275,7 +354,7 @@ pub fn recover(data_dir: &Path) -> Result<Recovered, HistoryError> {
         // Each entry is recovered or reported on its own: one bad entry (a folder or a FIFO
         // named `<id>.json`) never keeps the others from being recovered. Only a history
         // that cannot be written stops here, leaving every snapshot for next time.
-        match recover_one(data_dir, &dir, id, &mut out) {
+        match recover_one(data_dir, dir, id, scope, &mut out) {
             Ok(()) => {}
             Err(e @ HistoryError::Write { .. }) => return Err(e),
             Err(e) => out.warnings.push(in_progress_warning(
@@ -284,11 +363,10 @@ pub fn recover(data_dir: &Path) -> Result<Recovered, HistoryError> {
             )),
         }
     }
-    for (id, path) in leftovers {
-        if snapshots.contains(&id) || dir.join(format!("{id}.json")).exists() {
-            continue;
+    if scope.tidy {
+        for path in leftovers {
+            clean_leftover(dir, &path);
         }
-        clean_leftover(&dir, &id, &path);
     }
     Ok(out)
 }
@@ -302,14 +380,55 @@ pub(crate) fn in_progress_warning(path: &Path, message: String) -> Warning {
     }
 }
 
+/// Whether the snapshot at `json_path` is one `scope` may touch. An unreadable one is this
+/// machine's to report only where the folder is its own to tidy.
+fn may_touch(json_path: &Path, scope: &Scope) -> bool {
+    match safe_file::read_capped(json_path, MAX_LINE as u64) {
+        Ok(bytes) => match serde_json::from_slice::<MachineOnly>(&bytes) {
+            Ok(m) => (scope.ours)(m.machine.as_deref()),
+            Err(_) => scope.tidy,
+        },
+        Err(e) if e.is_not_found() => false,
+        Err(_) => scope.tidy,
+    }
+}
+
+/// The owner of `path` when it is not this user.
+fn other_owner(path: &Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let uid = fs::symlink_metadata(path).ok()?.uid();
+        (uid != safe_file::private::own_uid()).then_some(uid)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
 pub(crate) fn recover_one(
     data_dir: &Path,
     dir: &Path,
     id: &str,
+    scope: &Scope,
     out: &mut Recovered,
 ) -> Result<(), HistoryError> {
     let json_path = dir.join(format!("{id}.json"));
     let lock_path = dir.join(format!("{id}.lock"));
+    // Another machine's session: not even its lock is touched.
+    if !may_touch(&json_path, scope) {
+        return Ok(());
+    }
+    // Another user's file could hold a forged record: never read into the history.
+    if let Some(uid) = other_owner(&json_path) {
+        out.warnings.push(in_progress_warning(
+            &json_path,
+            format!("it belongs to another user (uid {uid}); not recovered"),
+        ));
+        return Ok(());
+    }
     // The lock cannot be opened or tried: say so and leave the session alone.
     let undecided = |out: &mut Recovered, e: io::Error| {
         out.warnings.push(in_progress_warning(
@@ -321,13 +440,7 @@ pub(crate) fn recover_one(
         ));
         Ok(())
     };
-    let lock = match OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&lock_path)
-    {
+    let lock = match open_lock(&lock_path, true) {
         Ok(f) => f,
         Err(e) => return undecided(out, e),
     };
@@ -336,46 +449,13 @@ pub(crate) fn recover_one(
         Err(std::fs::TryLockError::WouldBlock) => return Ok(()),
         Err(std::fs::TryLockError::Error(e)) => return undecided(out, e),
     }
-    let bytes = match safe_file::read_capped(&json_path, MAX_LINE as u64) {
-        Ok(b) => b,
-        // Finished by its own process between our listing and our lock.
-        Err(e) if e.is_not_found() => {
-            let _ = remove_if_there(&lock_path);
-            return Ok(());
-        }
-        // A folder, a FIFO or a device named like a snapshot, or a file far larger than
-        // any snapshot: moved aside (never read, never deleted), so it is reported once.
-        Err(e @ safe_file::ReadError::TooLarge(_)) => {
-            move_aside(dir, id, &json_path, &e.to_string(), out);
-            let _ = remove_if_there(&lock_path);
-            return Ok(());
-        }
-        Err(safe_file::ReadError::Io(e)) if safe_file::is_not_regular(&e) => {
-            move_aside(dir, id, &json_path, &describe(&e), out);
-            let _ = remove_if_there(&lock_path);
-            return Ok(());
-        }
-        Err(safe_file::ReadError::Io(source)) => {
-            return Err(HistoryError::InProgress {
-                path: json_path,
-                source,
-            });
-        }
+    let Some(snapshot) = read_locked(dir, id, scope, out)? else {
+        return Ok(());
     };
-    let file_time = || {
-        fs::metadata(&json_path)
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| Timestamp::try_from(t).ok())
-    };
-    let snapshot = match read_snapshot(&bytes, file_time) {
-        Ok(s) => s,
-        Err(e) => {
-            move_aside(dir, id, &json_path, &json_reason(&e), out);
-            let _ = remove_if_there(&lock_path);
-            return Ok(());
-        }
-    };
+    // Read again under the lock: still this machine's?
+    if !(scope.ours)(snapshot.machine.as_deref()) {
+        return Ok(());
+    }
     let mut record = snapshot.record;
     if !snapshot.is_final {
         record.outcome = Outcome::Interrupted;
@@ -397,6 +477,56 @@ pub(crate) fn recover_one(
     Ok(())
 }
 
+/// The snapshot `<id>.json` in `dir`, read once its lock is held; `None` when there is none
+/// to recover: it was finished meanwhile (its lock removed), or it cannot be read — then,
+/// where the folder is this machine's to tidy, it is moved aside (never read, never
+/// deleted) so it is reported once.
+fn read_locked(
+    dir: &Path,
+    id: &str,
+    scope: &Scope,
+    out: &mut Recovered,
+) -> Result<Option<SnapshotIn>, HistoryError> {
+    let json_path = dir.join(format!("{id}.json"));
+    let lock_path = dir.join(format!("{id}.lock"));
+    let mut set_aside = |why: &str| {
+        if scope.tidy {
+            move_aside(dir, id, &json_path, why, out);
+            let _ = remove_if_there(&lock_path);
+        }
+        Ok(None)
+    };
+    let bytes = match safe_file::read_capped(&json_path, MAX_LINE as u64) {
+        Ok(b) => b,
+        Err(e) if e.is_not_found() => {
+            let _ = remove_if_there(&lock_path);
+            return Ok(None);
+        }
+        // A folder, a FIFO or a device named like a snapshot, or a file far larger than
+        // any snapshot.
+        Err(e @ safe_file::ReadError::TooLarge(_)) => return set_aside(&e.to_string()),
+        Err(safe_file::ReadError::Io(e)) if safe_file::is_not_regular(&e) => {
+            return set_aside(&describe(&e));
+        }
+        Err(safe_file::ReadError::Io(source)) => {
+            return Err(HistoryError::InProgress {
+                path: json_path,
+                source,
+            });
+        }
+    };
+    let file_time = || {
+        fs::metadata(&json_path)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| Timestamp::try_from(t).ok())
+    };
+    match read_snapshot(&bytes, file_time) {
+        Ok(s) => Ok(Some(s)),
+        Err(e) => set_aside(&json_reason(&e)),
+    }
+}
+
 /// Renames an unreadable snapshot to `<id>.json.bad` (never deletes it) and says so.
 pub(crate) fn move_aside(dir: &Path, id: &str, json_path: &Path, why: &str, out: &mut Recovered) {
     let bad = free_name(dir, &format!("{id}.json.bad"));
@@ -410,35 +540,38 @@ pub(crate) fn move_aside(dir: &Path, id: &str, json_path: &Path, why: &str, out:
     out.warnings.push(in_progress_warning(json_path, message));
 }
 
-/// Removes a lock file or temp file with no snapshot beside it, if no live process holds
-/// its lock and it is old enough not to belong to a session that is just starting.
-pub(crate) fn clean_leftover(dir: &Path, id: &str, path: &Path) {
-    let old_enough = fs::metadata(path)
+/// Removes a lock file with no snapshot beside it, or a temporary file, once it is old
+/// enough not to belong to a session that is just starting — a lock file only if no live
+/// process holds it and it does not name another machine.
+pub(crate) fn clean_leftover(dir: &Path, path: &Path) {
+    let old_enough = fs::symlink_metadata(path)
         .and_then(|m| m.modified())
         .ok()
         .and_then(|t| t.elapsed().ok())
         .is_some_and(|age| age >= ORPHAN_LOCK_AGE);
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if !old_enough {
         return;
     }
-    let lock_path = dir.join(format!("{id}.lock"));
-    let Ok(lock) = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(false)
-        .open(&lock_path)
-    else {
-        // No lock file: a lone temp file from a dead session.
-        if path != lock_path {
-            let _ = fs::remove_file(path);
-        }
+    let Some(id) = name.strip_suffix(".lock") else {
+        // A temporary file of a write that was killed half-way.
+        let _ = fs::remove_file(path);
         return;
     };
-    if lock.try_lock().is_ok() {
+    if dir.join(format!("{id}.json")).exists() {
+        return;
+    }
+    let Ok(lock) = open_lock(path, false) else {
+        return;
+    };
+    let text = safe_file::read_capped(path, 256).unwrap_or_default();
+    let named = String::from_utf8_lossy(&text);
+    let other = named
+        .split_whitespace()
+        .nth(1)
+        .is_some_and(|m| m != machine::id());
+    if !other && lock.try_lock().is_ok() {
         let _ = fs::remove_file(path);
-        if path != lock_path {
-            let _ = fs::remove_file(&lock_path);
-        }
     }
 }
 
@@ -543,13 +676,13 @@ mod hostile_tests {
         mkfifo(&dir.join("b-second.json"));
         let good = record("c-third", "2026-11-20T10:00:00Z", 30.0);
         fs::write(dir.join("c-third.json"), serde_json::to_vec(&good).unwrap()).unwrap();
-        let out = recover(d.path()).unwrap();
+        let out = recover(d.path(), d.path()).unwrap();
         assert_eq!(out.records.len(), 1, "{:?}", out.warnings);
         assert_eq!(out.records[0].id, "c-third");
         assert_eq!(out.warnings.len(), 2, "{:?}", out.warnings);
         assert!(dir.join("a-first.json.bad").exists());
         assert!(dir.join("b-second.json.bad").exists());
-        let again = recover(d.path()).unwrap();
+        let again = recover(d.path(), d.path()).unwrap();
         assert!(
             again.warnings.is_empty(),
             "reported once: {:?}",

@@ -32,7 +32,8 @@ use crate::store::machine;
 pub const HISTORY_FILE: &str = "history.jsonl";
 /// What every history file's name starts with (see [`machine::log_files`]).
 pub const HISTORY_BASE: &str = "history";
-/// The directory (inside the data directory) holding snapshots of running sessions.
+/// The folder (inside the state folder) holding snapshots of running sessions; older
+/// versions kept it in the data folder.
 pub const IN_PROGRESS_DIR: &str = "in-progress";
 
 /// Lines longer than this are not records we wrote (a record with a hundred steps is ~20 KiB);
@@ -71,9 +72,9 @@ pub fn history_files(data_dir: &Path) -> io::Result<Vec<PathBuf>> {
     machine::log_files(data_dir, HISTORY_BASE)
 }
 
-/// `<data>/in-progress`.
-pub fn in_progress_dir(data_dir: &Path) -> PathBuf {
-    data_dir.join(IN_PROGRESS_DIR)
+/// `<state>/in-progress`.
+pub fn in_progress_dir(state_dir: &Path) -> PathBuf {
+    state_dir.join(IN_PROGRESS_DIR)
 }
 
 /// What went wrong, with the path it went wrong at. The messages are meant to be shown to
@@ -94,6 +95,10 @@ pub enum HistoryError {
     BadId { id: String },
     #[error("the snapshot of session {expected} cannot be replaced by record {got}")]
     WrongSession { expected: String, got: String },
+    /// The state folder could be changed by another user (who could plant a snapshot).
+    #[cfg(unix)]
+    #[error("the state folder is not safe: {0}")]
+    Unsafe(#[from] crate::files::private::PrivateDirError),
 }
 
 impl HistoryError {
@@ -105,6 +110,8 @@ impl HistoryError {
             | HistoryError::InProgress { path, .. }
             | HistoryError::Busy { path, .. } => Some(path),
             HistoryError::BadId { .. } | HistoryError::WrongSession { .. } => None,
+            #[cfg(unix)]
+            HistoryError::Unsafe(_) => None,
         }
     }
 }

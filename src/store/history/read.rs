@@ -75,6 +75,10 @@ pub(crate) struct Probe {
 #[derive(Deserialize)]
 pub(crate) struct AmendmentLine {
     amends: String,
+    /// When it was given: of two amendments of one field, the later one counts, whichever
+    /// file holds it. One without a readable time counts as older than any with one.
+    #[serde(default)]
+    at: Option<String>,
     #[serde(default)]
     pain_before: Option<u8>,
     #[serde(default)]
@@ -83,17 +87,43 @@ pub(crate) struct AmendmentLine {
     note: Option<String>,
 }
 
-/// The amendments for one record, merged in file order (later lines win per field).
+/// When an amendment was given, in seconds since 2000 (0 when it has no readable time): of
+/// two amendments of one field the later counts, and of two given at the same second the
+/// one read later. Four bytes, as one is kept for each amended field of every record.
+pub(crate) type Order = u32;
+
+fn order(at: Option<Timestamp>) -> Order {
+    at.map_or(0, |t| {
+        (t.as_second() - record::EARLIEST.as_second()).clamp(0, i64::from(u32::MAX)) as u32
+    })
+}
+
+/// The amendments for one record, merged field by field in order of their time. Kept for
+/// every amended record while a history is read, so it is packed into 32 bytes.
 #[derive(Debug, Default)]
 pub(crate) struct Merged {
-    /// (source, line) of its first amendment line.
-    first_line: (usize, u64),
-    /// Where that line starts in its file: the record id is read back from there for a
-    /// warning, rather than kept for every amendment.
+    /// Where its first amendment line starts in its file: the record id is read back from
+    /// there for a warning, rather than kept for every amendment.
     first_offset: u64,
+    /// (source, line) of that line.
+    first_line: (u32, u32),
+    before_order: Order,
+    after_order: Order,
     pain_before: Option<u8>,
     pain_after: Option<u8>,
     applied: bool,
+}
+
+const _: () = assert!(std::mem::size_of::<Merged>() <= 32);
+
+/// Takes `new`, given at `order`, into `field` unless what is there was given later.
+fn later<T>(field: &mut Option<T>, at: &mut Order, new: Option<T>, order: Order) {
+    if let Some(v) = new
+        && (field.is_none() || *at <= order)
+    {
+        *field = Some(v);
+        *at = order;
+    }
 }
 
 /// Reads lines as bytes, at most [`MAX_LINE`] of each, counting them.
@@ -239,9 +269,10 @@ pub(crate) struct Source {
 
 /// The records of every history file in `<data>` (see [`history_files`]: the older single
 /// `history.jsonl`, each machine's own file, sync conflict copies), file after file in
-/// file order, with amendments merged — from whichever file they are in — and duplicates
-/// (the same id twice: an interrupted recovery, a conflict copy, a file copied by hand)
-/// dropped, the first copy counting. Lines that cannot be read are skipped and reported
+/// file order, with amendments merged — from whichever file they are in, the later `at`
+/// counting — and duplicates (the same id twice: a recovery, a conflict copy, a file copied
+/// by hand) dropped by meaning: a final record counts over one a recovery logged as
+/// interrupted, else the first copy. Interrupted records come last, once every file is read. Lines that cannot be read are skipped and reported
 /// through [`Records::warnings`] once the iterator is exhausted. The files are read as they
 /// were when [`Records::open`] was called: lines appended meanwhile are not seen.
 ///
@@ -256,7 +287,7 @@ pub struct Records {
     amendments: HashMap<u128, Merged>,
     /// The latest amendment note for each record, kept apart (and not at all for
     /// [`Detail::Figures`]).
-    notes: HashMap<u128, String>,
+    notes: HashMap<u128, (String, Order)>,
     /// (source, line) the first pass took as amendments, with the reason if unreadable.
     amendment_lines: VecDeque<(u32, u64)>,
     /// Why each unreadable amendment line (by source and line) could not be read.
@@ -264,6 +295,12 @@ pub struct Records {
     /// The ids already given out, as 128-bit hashes: a tenth of the memory of the strings
     /// on a long history, and a collision is out of reach (about 2^-64 at a billion records).
     seen: HashSet<u128>,
+    /// Records logged as interrupted (by a recovery), held back until every file is read: a
+    /// final record of the same session, in any file, counts instead.
+    held: Vec<(u128, SessionRecord)>,
+    held_ids: HashSet<u128>,
+    /// Giving out the held records, once every file is read.
+    releasing: Option<std::vec::IntoIter<(u128, SessionRecord)>>,
     /// With the index of the source each is about, for sorting at the end.
     warnings: Vec<(usize, Warning)>,
     sorted: Vec<Warning>,
@@ -291,6 +328,9 @@ impl Records {
             amendment_lines: VecDeque::new(),
             bad_amendments: HashMap::new(),
             seen: HashSet::new(),
+            held: Vec::new(),
+            held_ids: HashSet::new(),
+            releasing: None,
             warnings: Vec::new(),
             sorted: Vec::new(),
             buf: Vec::new(),
@@ -348,33 +388,7 @@ impl Records {
                 _ => continue,
             }
             match serde_json::from_str::<AmendmentLine>(text) {
-                Ok(mut a) => {
-                    let mut w = Vec::new();
-                    check_pain(&mut a.pain_before, "pain_before", (label, n), &mut w);
-                    check_pain(&mut a.pain_after, "pain_after", (label, n), &mut w);
-                    self.warnings.extend(w.into_iter().map(|w| (index, w)));
-                    let offset = lines.offset;
-                    let m = self
-                        .amendments
-                        .entry(id_key(&a.amends))
-                        .or_insert_with(|| Merged {
-                            first_line: (index, n),
-                            first_offset: offset,
-                            ..Merged::default()
-                        });
-                    if a.pain_before.is_some() {
-                        m.pain_before = a.pain_before;
-                    }
-                    if a.pain_after.is_some() {
-                        m.pain_after = a.pain_after;
-                    }
-                    if let Some(note) = a.note
-                        && self.detail != Detail::Figures
-                    {
-                        self.notes.insert(id_key(&a.amends), note);
-                    }
-                    self.amendment_lines.push_back((index as u32, n));
-                }
+                Ok(a) => self.take_amendment(a, (index, n), lines.offset, label),
                 Err(e) => {
                     self.amendment_lines.push_back((index as u32, n));
                     self.bad_amendments
@@ -383,6 +397,56 @@ impl Records {
             }
         }
         Ok(())
+    }
+
+    /// Merges one amendment line (at `(index, n)`, starting at `offset` in its file).
+    fn take_amendment(
+        &mut self,
+        mut a: AmendmentLine,
+        (index, n): (usize, u64),
+        offset: u64,
+        label: &str,
+    ) {
+        self.amendment_lines.push_back((index as u32, n));
+        let at =
+            a.at.as_deref()
+                .and_then(Stamp::parse)
+                .map(|s| s.timestamp());
+        if let Some(t) = at
+            && t > self.future
+        {
+            let w = line_warning(
+                WarningKind::Ignored,
+                label,
+                n,
+                format!("an amendment given in the future ({t}); left out until then"),
+            );
+            self.warnings.push((index, w));
+            return;
+        }
+        let mut w = Vec::new();
+        check_pain(&mut a.pain_before, "pain_before", (label, n), &mut w);
+        check_pain(&mut a.pain_after, "pain_after", (label, n), &mut w);
+        self.warnings.extend(w.into_iter().map(|w| (index, w)));
+        let when = order(at);
+        let key = id_key(&a.amends);
+        let m = self.amendments.entry(key).or_insert_with(|| Merged {
+            first_line: (index as u32, n.min(u64::from(u32::MAX)) as u32),
+            first_offset: offset,
+            ..Merged::default()
+        });
+        later(&mut m.pain_before, &mut m.before_order, a.pain_before, when);
+        later(&mut m.pain_after, &mut m.after_order, a.pain_after, when);
+        if self.detail != Detail::Figures {
+            let (mut note, mut note_at) = match self.notes.remove(&key) {
+                Some((n, o)) => (Some(n), o),
+                None => (None, 0),
+            };
+            later(&mut note, &mut note_at, a.note, when);
+            if let Some(note) = note {
+                self.notes.insert(key, (note, note_at));
+            }
+        }
     }
 
     /// Everything skipped so far. Complete, and in file and line order, once the iterator
@@ -463,7 +527,10 @@ impl Records {
             .amendments
             .values()
             .filter(|m| !m.applied)
-            .map(|m| (m.first_line.0, m.first_line.1, m.first_offset))
+            .map(|m| {
+                let (index, line) = m.first_line;
+                (index as usize, u64::from(line), m.first_offset)
+            })
             .collect();
         unknown.sort_unstable();
         let more = unknown.len().saturating_sub(MAX_UNKNOWN_NAMED);
@@ -545,6 +612,9 @@ impl Iterator for Records {
             match self.next_source() {
                 Ok(true) => {}
                 Ok(false) => {
+                    if let Some(r) = self.release() {
+                        return Some(Ok(r));
+                    }
                     self.finish();
                     return None;
                 }
@@ -588,31 +658,59 @@ impl Iterator for Records {
             if is_blank(&self.buf) {
                 continue;
             }
-            let Some(mut record) = self.parse(n) else {
+            let Some(record) = self.parse(n) else {
                 continue;
             };
-            // The same record twice is what an interrupted recovery or a sync conflict copy
-            // leaves behind: the first copy is the one that counts.
-            if !self.seen.insert(id_key(&record.id)) {
+            // The same record twice is what a recovery, a sync conflict copy or a file
+            // copied by hand leaves behind. The final record counts over one logged as
+            // interrupted by a recovery, whichever file holds which; otherwise the first.
+            let key = id_key(&record.id);
+            if self.seen.contains(&key) {
                 continue;
             }
-            if self.detail == Detail::Figures {
-                record.note = None;
+            if record.outcome == Outcome::Interrupted {
+                if self.held_ids.insert(key) {
+                    self.held.push((key, record));
+                }
+                continue;
             }
-            if let Some(m) = self.amendments.get_mut(&id_key(&record.id)) {
-                m.applied = true;
-                if m.pain_before.is_some() {
-                    record.pain_before = m.pain_before;
-                }
-                if m.pain_after.is_some() {
-                    record.pain_after = m.pain_after;
-                }
-                if let Some(note) = self.notes.get(&id_key(&record.id)) {
-                    record.note = Some(note.clone());
-                }
-            }
-            return Some(Ok(record));
+            self.seen.insert(key);
+            return Some(Ok(self.amended(key, record)));
         }
+    }
+}
+
+impl Records {
+    /// The next interrupted record no final record replaced, once every file is read.
+    fn release(&mut self) -> Option<SessionRecord> {
+        let held = std::mem::take(&mut self.held);
+        let releasing = self.releasing.get_or_insert_with(|| held.into_iter());
+        for (key, record) in releasing.by_ref() {
+            if self.seen.insert(key) {
+                return Some(self.amended(key, record));
+            }
+        }
+        None
+    }
+
+    /// `record` with its amendments merged in.
+    fn amended(&mut self, key: u128, mut record: SessionRecord) -> SessionRecord {
+        if self.detail == Detail::Figures {
+            record.note = None;
+        }
+        if let Some(m) = self.amendments.get_mut(&key) {
+            m.applied = true;
+            if m.pain_before.is_some() {
+                record.pain_before = m.pain_before;
+            }
+            if m.pain_after.is_some() {
+                record.pain_after = m.pain_after;
+            }
+            if let Some((note, _)) = self.notes.get(&key) {
+                record.note = Some(note.clone());
+            }
+        }
+        record
     }
 }
 

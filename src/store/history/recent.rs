@@ -24,6 +24,8 @@ pub(crate) struct Glance {
     ended_at: Stamp,
     #[serde(default)]
     active_secs: f64,
+    #[serde(default)]
+    outcome: Option<Outcome>,
 }
 
 /// Reads each history file backwards from its end, 64 KiB at a time, and stops once it is past
@@ -39,6 +41,7 @@ pub fn recent(data_dir: &Path, since: Timestamp) -> Result<Recent, HistoryError>
         since,
         out: Recent::default(),
         seen: HashSet::new(),
+        held: HashMap::new(),
         old_streak: 0,
         amends: memmem::Finder::new(b"\"amends\""),
         future: Timestamp::now() + FUTURE_SLACK,
@@ -48,6 +51,12 @@ pub fn recent(data_dir: &Path, since: Timestamp) -> Result<Recent, HistoryError>
     for path in files {
         scan.old_streak = 0;
         scan_back(&path, &mut scan)?;
+    }
+    // Sessions only a recovery logged (as interrupted): no final record replaced them.
+    for (id, (started, ended)) in std::mem::take(&mut scan.held) {
+        if !scan.seen.contains(&id) {
+            scan.count(started, ended);
+        }
     }
     Ok(scan.out)
 }
@@ -69,6 +78,9 @@ pub(crate) struct BackScan {
     since: Timestamp,
     out: Recent,
     seen: HashSet<String>,
+    /// Counted sessions logged as interrupted, by id, until every file is read: a final
+    /// record of the same session counts instead.
+    held: HashMap<String, (Timestamp, Timestamp)>,
     old_streak: u32,
     amends: memmem::Finder<'static>,
     future: Timestamp,
@@ -84,8 +96,12 @@ impl BackScan {
             return false;
         };
         let (started, ended) = (g.started_at.timestamp(), g.ended_at.timestamp());
-        // Dated in the future: left out (the full readers report it).
-        if started > self.future || ended > self.future {
+        // Dated in the future, before 2000, or ending before it starts: left out (the full
+        // readers report it).
+        if started > self.future
+            || ended > self.future
+            || record::implausible_times(started, ended).is_some()
+        {
             return false;
         }
         if started < self.since {
@@ -93,17 +109,28 @@ impl BackScan {
         } else {
             self.old_streak = 0;
         }
-        if g.kind != Kind::External
-            && record::counts(g.kind, g.active_secs)
-            && self.seen.insert(g.id)
-        {
-            if started >= self.since {
-                self.out.count_since += 1;
-            }
-            if self.out.last_ended.is_none_or(|t| ended > t) {
-                self.out.last_ended = Some(ended);
+        let counts = record::counts(g.kind, g.active_secs);
+        if g.kind != Kind::External && !self.seen.contains(&g.id) {
+            if g.outcome == Some(Outcome::Interrupted) {
+                if counts {
+                    self.held.entry(g.id).or_insert((started, ended));
+                }
+            } else {
+                self.seen.insert(g.id);
+                if counts {
+                    self.count(started, ended);
+                }
             }
         }
         self.old_streak >= OLD_STREAK
+    }
+
+    fn count(&mut self, started: Timestamp, ended: Timestamp) {
+        if started >= self.since {
+            self.out.count_since += 1;
+        }
+        if self.out.last_ended.is_none_or(|t| ended > t) {
+            self.out.last_ended = Some(ended);
+        }
     }
 }

@@ -35,7 +35,7 @@ pub(crate) fn append_with(
     json: &[u8],
     write: impl FnOnce(&mut File, &[u8]) -> io::Result<()>,
 ) -> io::Result<()> {
-    fs::create_dir_all(data_dir)?;
+    safe_file::create_private_dirs(data_dir)?;
     let mut file = private(OpenOptions::new().read(true).append(true).create(true)).open(path)?;
     // A FIFO or a device (a link to /dev/null would swallow the line and let us say "saved")
     // is never written to: only a regular file keeps what is appended.
@@ -82,7 +82,7 @@ pub(crate) fn append_with(
     file.sync_data()?;
     if len == 0 {
         // A new file's directory entry must be durable too, or a crash can lose the file.
-        sync_dir(data_dir);
+        safe_file::sync_dir(data_dir);
     }
     Ok(())
 }
@@ -102,14 +102,4 @@ pub(crate) fn ends_with_newline(file: &mut File, len: u64) -> io::Result<bool> {
     let mut last = [0u8; 1];
     file.read_exact(&mut last)?;
     Ok(last[0] == b'\n')
-}
-
-/// Best effort: not every platform or file system can sync a directory.
-pub(crate) fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
 }

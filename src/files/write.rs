@@ -1,0 +1,191 @@
+//! The one way knotless replaces (or creates) a whole file: every state file, snapshot, cache
+//! file, routine and unit file goes through [`write_atomically`].
+//!
+//! The bytes go to a new temporary file beside the target — a random name, created with
+//! `O_CREAT|O_EXCL` (so a link planted at that name is refused, never followed) and the
+//! file's mode from the start — then are renamed over the target. A rename replaces a link
+//! planted at the target itself, never the file it points to; a reader sees the old file or
+//! the new one, never a part; two running copies never share a temporary file; and a failed
+//! write removes its temporary file.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Whether the new file must be on disk before the call returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// Synced (the file, then its folder's entry): for what the user was told was saved.
+    Synced,
+    /// Left to the system: for what costs little if a crash loses it (a cache, "spoke today").
+    Relaxed,
+}
+
+/// Files knotless creates hold health data or say what the user does: their owner's only.
+pub const PRIVATE_FILE: u32 = 0o600;
+/// Folders knotless creates: their owner's only.
+pub const PRIVATE_DIR: u32 = 0o700;
+
+/// Replaces (or creates) `path` with `bytes`, with exactly `mode` (see the module's doc).
+/// Missing folders above it are created 0700.
+pub fn write_atomically(
+    path: &Path,
+    bytes: &[u8],
+    durability: Durability,
+    mode: u32,
+) -> io::Result<()> {
+    write(path, bytes, durability, mode, true)
+}
+
+/// [`write_atomically`], refusing (`AlreadyExists`) to replace a file that is already there.
+pub fn write_new_atomically(
+    path: &Path,
+    bytes: &[u8],
+    durability: Durability,
+    mode: u32,
+) -> io::Result<()> {
+    write(path, bytes, durability, mode, false)
+}
+
+fn write(
+    path: &Path,
+    bytes: &[u8],
+    durability: Durability,
+    mode: u32,
+    replace: bool,
+) -> io::Result<()> {
+    let (tmp, dir) = stage(path, bytes, durability, mode)?;
+    if replace {
+        tmp.persist(path).map_err(|e| e.error)?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| e.error)?;
+    }
+    if durability == Durability::Synced {
+        // The rename itself must be durable too, or a crash can bring the old file back.
+        sync_dir(dir);
+    }
+    Ok(())
+}
+
+/// The temporary file, written (and synced when asked), and the folder it is in.
+fn stage<'a>(
+    path: &'a Path,
+    bytes: &[u8],
+    durability: Durability,
+    mode: u32,
+) -> io::Result<(tempfile::NamedTempFile, &'a Path)> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no file name"))?;
+    create_private_dirs(dir)?;
+    // `.name.XXXXXX.tmp`: hidden, ends in neither `.toml` nor `.jsonl`, so no loader or
+    // reader ever takes it for the real file.
+    let mut prefix = std::ffi::OsString::from(".");
+    prefix.push(name);
+    prefix.push(".");
+    let mut b = tempfile::Builder::new();
+    b.prefix(&prefix).suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(mode));
+    }
+    let mut tmp = b.tempfile_in(dir)?;
+    // Exactly `mode`, whatever the umask took away (a replaced routine keeps its own mode).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))?;
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    tmp.write_all(bytes)?;
+    if durability == Durability::Synced {
+        tmp.as_file().sync_all()?;
+    }
+    Ok((tmp, dir))
+}
+
+/// Creates `dir` and any missing folder above it, each 0700 (folders that exist are left
+/// as they are).
+pub fn create_private_dirs(dir: &Path) -> io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, PRIVATE_DIR);
+    b.create(dir)
+}
+
+/// Syncs a folder's entries to disk. Best effort: not every platform or file system can.
+pub fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(p: &Path) -> u32 {
+        std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn a_planted_link_is_replaced_never_followed() {
+        let d = tempfile::tempdir().unwrap();
+        let victim = d.path().join("victim");
+        std::fs::write(&victim, "precious").unwrap();
+        let target = d.path().join("state.toml");
+        std::os::unix::fs::symlink(&victim, &target).unwrap();
+        write_atomically(&target, b"new", Durability::Synced, PRIVATE_FILE).unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+        assert!(!std::fs::symlink_metadata(&target).unwrap().is_symlink());
+        assert_eq!(mode(&target), 0o600);
+    }
+
+    #[test]
+    fn modes_are_exact_and_folders_private() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("a/b/file");
+        write_atomically(&p, b"x", Durability::Relaxed, 0o600).unwrap();
+        assert_eq!(mode(&p), 0o600);
+        assert_eq!(mode(&d.path().join("a")), 0o700);
+        assert_eq!(mode(&d.path().join("a/b")), 0o700);
+        write_atomically(&p, b"y", Durability::Relaxed, 0o640).unwrap();
+        assert_eq!(mode(&p), 0o640);
+        // Nothing but the file is left in its folder: no temporary file.
+        let names: Vec<_> = std::fs::read_dir(d.path().join("a/b")).unwrap().collect();
+        assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn a_new_file_is_never_replaced() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("f");
+        write_new_atomically(&p, b"one", Durability::Relaxed, 0o600).unwrap();
+        let e = write_new_atomically(&p, b"two", Durability::Relaxed, 0o600).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "one");
+        assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_failed_write_leaves_no_temporary_file() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("folder");
+        std::fs::create_dir(&p).unwrap();
+        std::fs::write(p.join("inside"), "x").unwrap();
+        assert!(write_atomically(&p, b"x", Durability::Relaxed, 0o600).is_err());
+        assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1);
+    }
+}
