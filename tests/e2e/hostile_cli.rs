@@ -522,7 +522,7 @@ fn import_reads_a_pipe_named_on_the_command_line() {
     let import = |substitution: &str| {
         let mut sh = Command::new("bash");
         sh.arg("-c")
-            .arg(format!("\"$BIN\" import <({substitution})"))
+            .arg(format!("\"$BIN\" import --yes <({substitution})"))
             .env("KNOTLESS_CONFIG_DIR", &d.config)
             .env("KNOTLESS_DATA_DIR", &d.data)
             .env("KNOTLESS_STATE_DIR", &d.state)
