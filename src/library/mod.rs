@@ -54,6 +54,9 @@ pub const MAX_ART_COLUMNS: usize = 120;
 /// Deeper bracket nesting than this is refused before parsing (protects the parser's stack).
 pub(crate) const MAX_NESTING: usize = 32;
 pub(crate) use crate::model::routine::MAX_STEP;
+/// The most steps a routine may have: with every title at its longest and both sides,
+/// its record stays far below the line length the history's readers accept.
+pub const MAX_STEPS: usize = 200;
 pub(crate) const MIN_STEP: Duration = Duration::from_secs(1);
 pub(crate) const MAX_ROUTINE: Duration = Duration::from_secs(3 * 3600);
 pub(crate) const MAX_PHASE: Duration = Duration::from_secs(60);

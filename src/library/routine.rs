@@ -396,6 +396,14 @@ pub(crate) fn read_routine(
                 "the routine has no steps",
                 Some("add at least one [[steps]] table".into()),
             ),
+            DeValue::Array(items) if items.len() > MAX_STEPS => rep.error(
+                v.span(),
+                format!(
+                    "the routine has {} steps, more than {MAX_STEPS}",
+                    items.len()
+                ),
+                Some("split it into shorter routines".into()),
+            ),
             DeValue::Array(items) => {
                 for item in items.iter() {
                     if let Some(s) =

@@ -671,3 +671,45 @@ fn write_errors_on_both_outputs_end_quietly() {
         }
     }
 }
+
+/// What a routine may hold is bounded at load, and `check` says so: a title longer than a
+/// line, or more steps than a record can hold with every title, is refused with the
+/// limit named (a routine that passed `check` once made a record the history's readers
+/// skipped, so the session vanished from every figure).
+#[test]
+fn check_bounds_titles_texts_and_steps() {
+    let d = Dirs::new();
+    let long_title = QUICK.replace(
+        "title = \"Rest\"",
+        &format!("title = \"{}\"", "é".repeat(81)),
+    );
+    std::fs::write(d.config.join("routines/long-title.toml"), long_title).unwrap();
+    let long_text = QUICK.replace(
+        "instructions = \"Rest your hands.\"",
+        &format!("instructions = \"{}\"", "word ".repeat(500)),
+    );
+    std::fs::write(d.config.join("routines/long-text.toml"), long_text).unwrap();
+    let step = "\n[[steps]]\ntitle = \"Rest\"\nduration = \"1s\"\ninstructions = \"Rest.\"\n";
+    let many = format!("{}{}", QUICK, step.repeat(200));
+    std::fs::write(d.config.join("routines/many-steps.toml"), many).unwrap();
+    let out = d.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = text(&out.stdout) + &text(&out.stderr);
+    for expected in [
+        "long-title.toml",
+        "`title` is 81 characters, longer than 80",
+        "long-text.toml",
+        "`instructions` is 2500 characters, longer than 2000",
+        "many-steps.toml",
+        "the routine has 201 steps, more than 200",
+    ] {
+        assert!(said.contains(expected), "{expected:?} missing:\n{said}");
+    }
+    let list = text(&d.run(&["list", "--json"]).stdout);
+    for id in ["long-title", "long-text", "many-steps"] {
+        assert!(
+            !list.contains(&format!("\"{id}\"")),
+            "{id} was loaded: {list}"
+        );
+    }
+}

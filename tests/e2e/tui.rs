@@ -1427,3 +1427,56 @@ fn keys_and_sigterm_are_answered_while_a_slow_history_is_read() {
     assert_eq!(exit.status.exit_code(), 128 + 15, "{:?}", exit.status);
     t.assert_restored(&exit);
 }
+
+/// The home header counts what `stats` counts: lines the full readers skip (a step's time
+/// that cannot be, a pause of years, a record without its outcome or title, a rating that
+/// is not a number) are never counted by the header's backwards reader either (it said
+/// "6 this week" where `stats` said 1).
+#[test]
+fn the_home_header_counts_what_stats_counts() {
+    let d = Dirs::new();
+    let start = jiff::Zoned::now().timestamp() - jiff::SignedDuration::from_mins(10);
+    let end = start + jiff::SignedDuration::from_mins(5);
+    let good = serde_json::json!({
+        "v": 1, "id": "good", "kind": "routine", "routine_id": "e2e-quick", "title": "E2E quick",
+        "area": "neck", "started_at": start.to_string(), "ended_at": end.to_string(),
+        "planned_secs": 300.0, "active_secs": 290.0, "paused_secs": 0.0, "outcome": "completed",
+        "steps": [{"title": "Quick one", "planned_secs": 300.0, "active_secs": 290.0, "status": "done"}]
+    });
+    let mut lines = vec![good.to_string()];
+    let odd: [(&str, &str, Option<serde_json::Value>); 5] = [
+        (
+            "bad-step",
+            "steps",
+            Some(
+                serde_json::json!([{"title": "x", "planned_secs": 1.0, "active_secs": 1e308, "status": "done"}]),
+            ),
+        ),
+        ("long-pause", "paused_secs", Some(serde_json::json!(1e12))),
+        ("no-outcome", "outcome", None),
+        ("no-title", "title", None),
+        ("bad-rating", "pain_before", Some(serde_json::json!("ten"))),
+    ];
+    for (id, field, value) in odd {
+        let mut v = good.clone();
+        let obj = v.as_object_mut().unwrap();
+        obj.insert("id".into(), id.into());
+        obj.remove(field);
+        if let Some(value) = value {
+            obj.insert(field.into(), value);
+        }
+        lines.push(v.to_string());
+    }
+    std::fs::write(d.data.join(HISTORY), lines.join("\n") + "\n").unwrap();
+    let out = d.run(&["stats", "--json"]);
+    let stats: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(stats["totals"]["sessions"], 1, "{stats}");
+    let mut t = Term::spawn(&d, &[]);
+    let s = t.wait_for("this week");
+    assert!(
+        s.contains("1 of 3 this week") || s.contains("1 this week"),
+        "the header counts one session:\n{s}"
+    );
+    t.send("q");
+    let _ = t.wait_exit();
+}

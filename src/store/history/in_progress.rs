@@ -459,8 +459,20 @@ pub(crate) fn recover_one(
     let mut record = snapshot.record;
     if !snapshot.is_final {
         record.outcome = Outcome::Interrupted;
+        settle_end(&mut record);
     }
-    append(data_dir, &record)?;
+    match append(data_dir, &record) {
+        // No reader would take it (its numbers cannot be true): kept aside, said once,
+        // rather than logged as saved and then skipped by every figure.
+        Err(HistoryError::Unreadable { why, .. }) => {
+            if scope.tidy {
+                move_aside(dir, id, &json_path, &why, out);
+                let _ = remove_if_there(&lock_path);
+            }
+            return Ok(());
+        }
+        r => r?,
+    }
     if let Err(e) = remove_if_there(&json_path) {
         out.warnings.push(in_progress_warning(
             &json_path,
@@ -475,6 +487,29 @@ pub(crate) fn recover_one(
     drop(lock);
     out.records.push(record);
     Ok(())
+}
+
+/// A session whose process died has no end of its own: its last snapshot's time (or its
+/// file's) stands in. When that is later than the session could have lasted — a snapshot
+/// left for weeks, a file touched since — so late that no reader would take the record,
+/// the session is taken to have ended as early as it could: its active and paused time
+/// after its start.
+fn settle_end(record: &mut SessionRecord) {
+    if record.implausible().is_none() {
+        return;
+    }
+    let Ok(lasted) =
+        jiff::SignedDuration::try_from_secs_f64(record.active_secs + record.paused_secs)
+    else {
+        return;
+    };
+    let Some(end) = record.started().checked_add(lasted).ok() else {
+        return;
+    };
+    if end < record.ended() {
+        let tz = TimeZone::fixed(record.started_at.offset());
+        record.ended_at = Stamp::new(end, &tz);
+    }
 }
 
 /// The snapshot `<id>.json` in `dir`, read once its lock is held; `None` when there is none

@@ -95,6 +95,9 @@ pub enum HistoryError {
     BadId { id: String },
     #[error("the snapshot of session {expected} cannot be replaced by record {got}")]
     WrongSession { expected: String, got: String },
+    /// The history's readers would skip this record, so it is not written as saved.
+    #[error("session {id} cannot be written as the history's readers would read it: {why}")]
+    Unreadable { id: String, why: String },
     /// The state folder could be changed by another user (who could plant a snapshot).
     #[cfg(unix)]
     #[error("the state folder is not safe: {0}")]
@@ -109,7 +112,9 @@ impl HistoryError {
             | HistoryError::Read { path, .. }
             | HistoryError::InProgress { path, .. }
             | HistoryError::Busy { path, .. } => Some(path),
-            HistoryError::BadId { .. } | HistoryError::WrongSession { .. } => None,
+            HistoryError::BadId { .. }
+            | HistoryError::WrongSession { .. }
+            | HistoryError::Unreadable { .. } => None,
             #[cfg(unix)]
             HistoryError::Unsafe(_) => None,
         }
