@@ -3,14 +3,13 @@
 
 use std::time::Instant;
 
+use crate::app::reads::{Done, Read};
 use crate::app::session::{self, What};
 use crate::app::{App, Route, Screen};
-use crate::core::days::STATS_WINDOWS;
 use crate::core::run::Run;
 use crate::core::stats::{StatsBuilder, StatsOptions};
-use crate::screens::{before, breathe, finish, first_run, history, home, player, stats};
-use crate::store::figures;
-use crate::store::history as store;
+use crate::screens::reading::Reading;
+use crate::screens::{Ticket, before, breathe, finish, first_run, history, home, player, stats};
 
 impl App {
     /// The screen for `route`, or why it cannot be shown (for the status line).
@@ -51,52 +50,98 @@ impl App {
                 let problem = self.s.perform.store.save_problem(&record.id);
                 Box::new(finish::Finish::new(*record, problem, &self.s.ctx(&wall)))
             }
+            // The three screens that show the history: read on a thread of their own (see
+            // `app::reads`), a stand-in showing meanwhile.
             Route::History => {
-                let mut screen = history::History::new(&self.s.ctx(&wall));
-                let (skipped, problem) = match self.s.paths.data.as_deref() {
-                    Some(dir) => {
-                        match store::for_each(dir, store::Detail::NoSteps, |r| screen.add(&r)) {
-                            Ok(w) => (store::unreadable_lines(&w), None),
-                            Err(e) => (Vec::new(), Some(e.to_string())),
-                        }
-                    }
-                    None => (Vec::new(), None),
+                let screen = Box::new(history::History::new(&self.s.ctx(&wall)));
+                let Some(dir) = self.s.paths.data.clone() else {
+                    return Ok(Box::new((*screen).loaded(Vec::new(), None)));
                 };
-                Box::new(screen.loaded(skipped, problem))
+                let ticket = self.ticket();
+                self.ask(Read::History {
+                    ticket,
+                    dir,
+                    screen,
+                });
+                Box::new(Reading::new("History", ticket))
             }
             Route::SessionDetail(id) => {
-                let dir = self.s.paths.data.as_deref().ok_or("no data directory")?;
-                match store::find(dir, &id).map_err(|e| e.to_string())? {
-                    Some(record) => {
-                        Box::new(history::SessionDetail::new(record, &self.s.ctx(&wall)))
-                    }
-                    None => return Err("That session is no longer in the history file.".into()),
-                }
+                let dir = self.s.paths.data.clone().ok_or("no data directory")?;
+                let ticket = self.ticket();
+                self.ask(Read::Session { ticket, dir, id });
+                Box::new(Reading::new("Session", ticket))
             }
             Route::Stats { period } => {
                 let ctx = self.s.ctx(&wall);
                 let opts = StatsOptions::for_period(ctx.settings.weekly_goal, period, ctx.now);
-                let empty = || StatsBuilder::new(ctx.now, opts.clone()).finish();
-                // The same query as `knotless stats`: the two always agree.
-                let (stats, read, days) = match self.s.paths.data.as_deref() {
-                    Some(dir) => {
-                        match figures::stats(dir, ctx.now, opts.clone(), STATS_WINDOWS, None) {
-                            Ok(f) => (
-                                f.stats,
-                                Some(Ok(store::unreadable_lines(&f.warnings))),
-                                f.four_weeks,
-                            ),
-                            Err(e) => (empty(), Some(Err(e.to_string())), None),
-                        }
-                    }
-                    None => (empty(), None, None),
+                let Some(dir) = self.s.paths.data.clone() else {
+                    let empty = StatsBuilder::new(ctx.now, opts).finish();
+                    return Ok(Box::new(
+                        stats::StatsView::new(empty, None, &ctx).with_period(period),
+                    ));
                 };
-                let screen = stats::StatsView::new(stats, read, &ctx)
-                    .with_period(period)
-                    .with_days(days);
-                Box::new(screen)
+                let ticket = self.ticket();
+                let now = wall.clone();
+                self.ask(Read::Stats {
+                    ticket,
+                    dir,
+                    now,
+                    opts,
+                    period,
+                });
+                Box::new(Reading::new("Stats", ticket))
             }
         })
+    }
+
+    /// A read finished: its screen takes the place of the stand-in that waited for it, if
+    /// that is still open (the user may have left it meanwhile: then it is dropped).
+    pub(crate) fn screen_read(&mut self, done: Done) {
+        let wall = self.s.wall();
+        let (ticket, built): (Ticket, Result<Box<dyn Screen>, String>) = match done {
+            Done::History { ticket, screen } => (ticket, Ok(screen)),
+            Done::Session { ticket, found } => {
+                let ctx = self.s.ctx(&wall);
+                let built = match found {
+                    Ok(Some(record)) => {
+                        Ok(Box::new(history::SessionDetail::new(record, &ctx)) as Box<dyn Screen>)
+                    }
+                    Ok(None) => Err("That session is no longer in the history file.".into()),
+                    Err(e) => Err(e),
+                };
+                (ticket, built)
+            }
+            Done::Stats {
+                ticket,
+                period,
+                figures,
+            } => {
+                let ctx = self.s.ctx(&wall);
+                let opts = StatsOptions::for_period(ctx.settings.weekly_goal, period, ctx.now);
+                let stats = figures
+                    .stats
+                    .unwrap_or_else(|| StatsBuilder::new(ctx.now, opts).finish());
+                let screen = stats::StatsView::new(stats, Some(figures.read), &ctx)
+                    .with_period(period)
+                    .with_days(figures.four_weeks);
+                (ticket, Ok(Box::new(screen)))
+            }
+            Done::Figures(_) | Done::Days { .. } => return,
+        };
+        let Some(at) = self.stack.iter().position(|s| s.awaits() == Some(ticket)) else {
+            return;
+        };
+        match built {
+            Ok(screen) => self.stack[at] = screen,
+            Err(why) => {
+                self.s.status = Some(why);
+                self.stack.remove(at);
+                if self.stack.is_empty() {
+                    let home = self.build_or_home(Route::Home, std::time::Instant::now());
+                    self.stack.push(home);
+                }
+            }
+        }
     }
 
     /// Starts a session now, as plain mode does (`session::start`), and shows what that

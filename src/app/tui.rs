@@ -18,14 +18,15 @@ use ratatui::crossterm::{cursor, execute, terminal};
 
 use std::sync::mpsc;
 
-use crate::app::{App, summary};
+use crate::app::App;
+use crate::app::reads::{self, Done, Read};
 use crate::model::format::{Neutralise, SafeWriter};
 
 /// How long to sleep when nothing is scheduled: effectively forever, but finite so no
 /// instant arithmetic can overflow.
 const IDLE: Duration = Duration::from_secs(24 * 3600);
 
-/// How often the loop looks for the history's figures while they are read.
+/// How often the loop looks for what is being read while a read is in flight.
 const READ_POLL: Duration = Duration::from_millis(20);
 
 /// Why the screen app cannot start here.
@@ -97,9 +98,10 @@ fn install_signal_thread(app: Arc<Mutex<App>>) -> io::Result<()> {
 
 /// Runs the app until it quits. Right after the first frame is on screen, and again after
 /// the first frame that follows a saved session (`App::take_history_change`), `warm_up` runs and
-/// the home screen's figures are read from the history on a thread of their own
-/// ([`summary::read`]), so neither start-up, nor the end of a session, nor a key, nor a
-/// signal ever waits for a long history.
+/// the home screen's figures are read from the history on a thread of their own — as is
+/// everything else the app reads from the history (see [`crate::app::reads`]) — so neither
+/// start-up, nor the end of a session, nor a key, nor a signal ever waits for a long
+/// history.
 pub fn run(app: App, warm_up: fn(&mut App)) -> io::Result<()> {
     let app = Arc::new(Mutex::new(app));
     install_signal_thread(app.clone())?;
@@ -118,6 +120,48 @@ pub fn run(app: App, warm_up: fn(&mut App)) -> io::Result<()> {
     result
 }
 
+/// The reads in flight (see [`crate::app::reads`]): each on a thread of its own, every
+/// answer into one channel the loop looks at, never under the app's lock.
+struct Reader {
+    tx: mpsc::Sender<Done>,
+    rx: mpsc::Receiver<Done>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Reader {
+    fn new() -> Reader {
+        let (tx, rx) = mpsc::channel();
+        Reader {
+            tx,
+            rx,
+            threads: Vec::new(),
+        }
+    }
+
+    fn start(&mut self, reads: Vec<Read>) -> io::Result<()> {
+        for r in reads {
+            let tx = self.tx.clone();
+            let thread = std::thread::Builder::new()
+                .name("history".into())
+                .spawn(move || {
+                    let _ = tx.send(reads::read(r));
+                })?;
+            self.threads.push(thread);
+        }
+        Ok(())
+    }
+
+    /// What has been read since the last look.
+    fn done(&mut self) -> Vec<Done> {
+        self.threads.retain(|t| !t.is_finished());
+        self.rx.try_iter().collect()
+    }
+
+    fn busy(&self) -> bool {
+        !self.threads.is_empty()
+    }
+}
+
 fn event_loop(
     term: &mut ratatui::DefaultTerminal,
     app: &Mutex<App>,
@@ -125,23 +169,16 @@ fn event_loop(
 ) -> io::Result<()> {
     let mut dirty = true;
     let mut warmed = false;
-    // The history is read on its own thread, never under the app's lock: the signal thread
-    // needs that lock to save and exit, and keys must be answered while a long (or slow)
-    // history is read.
-    let mut reading: Option<mpsc::Receiver<summary::Figures>> = None;
+    // The history is read on threads of their own, never under the app's lock: the signal
+    // thread needs that lock to save and exit, and keys must be answered while a long (or
+    // slow) history is read.
+    let mut reader = Reader::new();
     loop {
         let timeout = {
             let mut a = lock(app);
-            if let Some(rx) = &reading {
-                match rx.try_recv() {
-                    Ok(figures) => {
-                        a.apply_summary(figures);
-                        reading = None;
-                        dirty = true;
-                    }
-                    Err(mpsc::TryRecvError::Empty) => {}
-                    Err(mpsc::TryRecvError::Disconnected) => reading = None,
-                }
+            for done in reader.done() {
+                a.finished(done);
+                dirty = true;
             }
             let now = Instant::now();
             if a.deadline(now).is_some_and(|d| d <= now) {
@@ -164,24 +201,19 @@ fn event_loop(
                 let mut out = io::stdout();
                 let _ = out.write_all(b"\x07").and_then(|_| out.flush());
             }
+            // Home's figures: right after the first frame, and after each saved session.
             if a.take_history_change() || !warmed {
                 warmed = true;
                 warm_up(&mut a);
-                let req = a.summary_request();
-                let (tx, rx) = mpsc::channel();
-                std::thread::Builder::new()
-                    .name("history".into())
-                    .spawn(move || {
-                        let _ = tx.send(summary::read(req));
-                    })?;
-                reading = Some(rx);
+                a.read_known();
             }
+            reader.start(a.take_reads())?;
             let wait = a
                 .deadline(Instant::now())
                 .map(|d| d.saturating_duration_since(Instant::now()))
                 .unwrap_or(IDLE);
-            // Look for the figures now and then while they are being read.
-            if reading.is_some() {
+            // Look for what is being read now and then.
+            if reader.busy() {
                 wait.min(READ_POLL)
             } else {
                 wait

@@ -14,6 +14,7 @@ use crate::cli::args::{Global, RemindFormat, Snooze};
 use crate::core::nudge::{self, Input, Nudge, Offer};
 use crate::core::remind::{self, Schedule, Weekdays};
 use crate::library::Library;
+use crate::model::format::SafeWriter;
 use crate::store::paths::Paths;
 
 /// How long `--notify` waits for notify-send before printing instead.
@@ -25,7 +26,7 @@ pub fn nudge_cmd(
     notify: bool,
     snooze: Option<Snooze>,
     why: bool,
-    out: &mut crate::cli::Out,
+    out: &mut SafeWriter<impl Write>,
 ) -> Result<(), UserError> {
     let now = local_now();
     if let Some(s) = snooze {
@@ -121,7 +122,7 @@ fn local_now() -> jiff::Zoned {
 
 /// The nudge as printed: the command in bold on a terminal, plain text otherwise. The
 /// bold is the program's own, written past the neutraliser; the words go through it.
-fn write_line(out: &mut crate::cli::Out, n: &Nudge, styled: bool) -> io::Result<()> {
+fn write_line(out: &mut SafeWriter<impl Write>, n: &Nudge, styled: bool) -> io::Result<()> {
     if !styled {
         return writeln!(out, "{}", n.text());
     }

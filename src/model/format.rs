@@ -171,6 +171,11 @@ impl<W: std::io::Write> SafeWriter<W> {
         }
     }
 
+    /// What was written through it (a buffer's bytes).
+    pub fn into_inner(self) -> W {
+        self.inner
+    }
+
     /// Writes `bytes` as they are, past the neutraliser: only for a control the program
     /// itself means to send (plain mode's bell), never for text from a file.
     pub fn write_raw(&mut self, bytes: &[u8]) -> std::io::Result<()> {

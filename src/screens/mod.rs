@@ -14,6 +14,7 @@ pub mod first_run;
 pub mod history;
 pub mod home;
 pub mod player;
+pub mod reading;
 pub mod stats;
 
 use std::collections::BTreeMap;
@@ -151,6 +152,10 @@ pub fn go(nav: Nav) -> Update {
     (nav, Vec::new())
 }
 
+/// Which read a screen waits for (see [`reading::Reading`]): given out by the app, one per
+/// read, so an answer finds its screen however the stack changed meanwhile.
+pub type Ticket = u64;
+
 pub trait Screen: Send {
     /// A short name for the help screen's title ("Player", "Home").
     fn title(&self) -> &str;
@@ -185,6 +190,10 @@ pub trait Screen: Send {
     fn resumed(&mut self, _ctx: &Ctx) {}
     /// The running session, if this screen runs one (tests and the suspend path read it).
     fn session(&self) -> Option<&crate::core::session::Session> {
+        None
+    }
+    /// The read this screen stands in for, while its figures are read.
+    fn awaits(&self) -> Option<Ticket> {
         None
     }
 }

@@ -1406,7 +1406,7 @@ fn y_on_home_answers_the_day_once() {
 
 /// Issue 10, item 6: a slow history never keeps a key or a signal waiting. The history
 /// file is a FIFO no one writes to (it hung the app at a blank screen), and the figures'
-/// read is held up for ten minutes by the debug-only `KNOTLESS_TEST_SLOW_SUMMARY_MS`
+/// read is held up for ten minutes by the debug-only `KNOTLESS_TEST_SLOW_READ_MS`
 /// (it held the lock the signal thread needs): help still opens on `?`, and SIGTERM still
 /// saves, restores the terminal and exits.
 #[test]
@@ -1418,7 +1418,7 @@ fn keys_and_sigterm_are_answered_while_a_slow_history_is_read() {
         eprintln!("skipped: mkfifo is not available");
         return;
     }
-    let mut t = Term::spawn_env(&d, &[], &[("KNOTLESS_TEST_SLOW_SUMMARY_MS", "600000")]);
+    let mut t = Term::spawn_env(&d, &[], &[("KNOTLESS_TEST_SLOW_READ_MS", "600000")]);
     t.wait_for("knotless");
     t.send("?");
     t.wait_for("Everywhere");
@@ -1479,4 +1479,37 @@ fn the_home_header_counts_what_stats_counts() {
     );
     t.send("q");
     let _ = t.wait_exit();
+}
+
+/// History and Stats read the history on a thread of their own: with every read held up
+/// (the debug-only `KNOTLESS_TEST_SLOW_READ_MS`), `h` shows "Reading the history…" at
+/// once, `q` goes back at once, help opens, and Ctrl-C and SIGTERM save, restore the
+/// terminal and exit without waiting for the read (they waited for the whole history).
+#[test]
+fn history_and_stats_never_keep_keys_or_signals_waiting() {
+    for how in ["ctrl-c", "TERM"] {
+        let d = Dirs::new();
+        let mut t = Term::spawn_env(&d, &[], &[("KNOTLESS_TEST_SLOW_READ_MS", "600000")]);
+        t.wait_for("E2E quick");
+        t.send("h");
+        t.wait_for("Reading the history…");
+        t.send("q");
+        t.wait_gone("Reading the history…");
+        t.wait_for("E2E quick");
+        t.send("s");
+        t.wait_for("Reading the history…");
+        t.send("?");
+        t.wait_for("Everywhere");
+        t.send("?");
+        t.wait_gone("Everywhere");
+        match how {
+            "ctrl-c" => t.send("\x03"),
+            sig => t.signal(sig),
+        }
+        let exit = t.wait_exit();
+        if how == "TERM" {
+            assert_eq!(exit.status.exit_code(), 128 + 15, "{:?}", exit.status);
+        }
+        t.assert_restored(&exit);
+    }
 }
