@@ -25,9 +25,12 @@ use crate::library::Library;
 use crate::library::edit::{EditOutcome, FilesStamp};
 use crate::model::config::{Config, ThemeName};
 use crate::model::settings::{Flags, Settings};
-pub use crate::screens::{
-    Ctx, DayState, DoneInfo, Nav, Route, Screen, WallClock, system_wall_clock,
-};
+pub use crate::screens::{Ctx, DayState, DoneInfo, Nav, Route, Screen, WallClock};
+
+/// The real wall clock, in the local time zone (read like any file: see `files::zone`).
+pub fn system_wall_clock() -> jiff::Zoned {
+    crate::files::now()
+}
 use crate::store::paths::Paths;
 use crate::ui::theme::Theme;
 pub use perform::{Changed, Performers};

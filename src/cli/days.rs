@@ -81,7 +81,7 @@ pub struct DayFlags {
 /// `knotless day yes|no`: one answer, appended and synced before "Saved". A `no` with a
 /// migraine label or an intensity above none contradicts itself: bad usage, exit 2.
 pub fn day_cmd(data: &Path, flags: DayFlags, out: &mut dyn Write) -> Result<ExitCode, UserError> {
-    let now = Zoned::now();
+    let now = crate::files::now();
     let headache = flags.answer.ok_or("say yes or no, or use --ask")? == YesNo::Yes;
     let worst = flags.worst;
     if !headache && (flags.migraine || worst.is_some_and(|w| w != Intensity::None)) {
@@ -161,7 +161,7 @@ pub fn ask_cmd(
             }
         };
         let Some(headache) = headache else { continue };
-        let mut a = store::answer(date, headache, &Zoned::now());
+        let mut a = store::answer(date, headache, &crate::files::now());
         if headache {
             loop {
                 write!(
@@ -433,7 +433,7 @@ pub fn day(
 ) -> crate::cli::Outcome {
     let data = crate::cli::data_dir(paths)?;
     if ask {
-        let now = Zoned::now();
+        let now = crate::files::now();
         let echo = !std::io::IsTerminal::is_terminal(&io::stdin());
         ask_cmd(data, &now, &mut io::stdin().lock(), echo, out)?;
         return Ok(ExitCode::SUCCESS);

@@ -28,7 +28,7 @@ pub fn nudge_cmd(
     why: bool,
     out: &mut SafeWriter<impl Write>,
 ) -> Result<(), UserError> {
-    let now = local_now();
+    let now = crate::files::now();
     if let Some(s) = snooze {
         return snooze_cmd(paths, s, &now, out);
     }
@@ -103,21 +103,6 @@ pub fn nudge_cmd(
     let styled = !(flags.no_color || flags.no_color_env) && io::stdout().is_terminal();
     let _ = write_line(out, &n, styled);
     Ok(())
-}
-
-/// Now in the local time zone. A prompt runs the nudge all day long, and finding the zone by
-/// its name makes jiff list the whole zoneinfo folder first (most of a millisecond of a
-/// fresh process); reading `/etc/localtime` itself gives the same rules without that. `TZ`,
-/// or a system without that file, goes the usual way.
-fn local_now() -> jiff::Zoned {
-    #[cfg(unix)]
-    if std::env::var_os("TZ").is_none()
-        && let Ok(bytes) = std::fs::read("/etc/localtime")
-        && let Ok(tz) = jiff::tz::TimeZone::tzif("localtime", &bytes)
-    {
-        return jiff::Timestamp::now().to_zoned(tz);
-    }
-    jiff::Zoned::now()
 }
 
 /// The nudge as printed: the command in bold on a terminal, plain text otherwise. The

@@ -331,7 +331,7 @@ pub fn run(
     started: Option<Date>,
     out: &mut dyn Write,
 ) -> crate::cli::Outcome {
-    let now = Zoned::now();
+    let now = crate::files::now();
     let data = crate::cli::data_dir(paths)?;
     // Only the period's records are kept: the report looks at nothing older. Every record
     // is tallied by day for the 4-week table, which goes back a year.

@@ -213,7 +213,7 @@ fn acknowledge<W: crate::app::plain::BellOut>(
     let changed = perform.perform(
         [StoreEffect::AcknowledgeNotice.into()],
         Instant::now(),
-        &jiff::Zoned::now(),
+        &crate::files::now(),
     );
     if let Some(s) = changed.status {
         plain.line(&format!("({s})"))?;
@@ -254,7 +254,7 @@ fn amend<W: crate::app::plain::BellOut>(
     pain_after: Option<u8>,
     note: Option<String>,
 ) -> io::Result<bool> {
-    let now = jiff::Zoned::now();
+    let now = crate::files::now();
     let amendment = crate::model::record::Amendment::after(id, pain_after, note, &now);
     let changed = perform.perform([StoreEffect::Amend(amendment).into()], Instant::now(), &now);
     match changed.status {

@@ -19,11 +19,14 @@ use std::io;
 pub mod private;
 pub mod read;
 pub mod write;
+pub mod zone;
 
 pub use read::{ReadError, is_pipe_path, lines_backwards, open_regular, read_capped, read_named};
 pub use write::{
-    Durability, create_private_dirs, sync_dir, write_atomically, write_new_atomically,
+    Durability, create_private_dirs, open_append, open_lock, sync_dir, write_atomically,
+    write_new_atomically,
 };
+pub use zone::{local_zone, now};
 
 /// A plain-words reason for an I/O error, without the "(os error 13)" tail.
 pub fn describe(e: &io::Error) -> String {

@@ -35,10 +35,6 @@ use crate::ui::theme::Theme;
 /// The wall clock, injectable so screens showing dates can be tested with a fixed "today".
 pub type WallClock = fn() -> jiff::Zoned;
 
-pub fn system_wall_clock() -> jiff::Zoned {
-    jiff::Zoned::now()
-}
-
 /// What every screen may read: the library, the settings, what the app knows of the
 /// history, and the wall clock read once for this key, wake-up or frame. Nothing in it can
 /// be changed by a screen; changes go through effects.

@@ -713,3 +713,99 @@ fn check_bounds_titles_texts_and_steps() {
         );
     }
 }
+
+/// `TZ` can name any file, and `/etc/localtime` is a file like any other: a FIFO there hung
+/// every command (the nudge at every shell prompt), `TZ=:/dev/zero` grew memory without
+/// end. Both are read like every file knotless reads — without blocking, regular files
+/// only, with a cap — and what cannot be read is UTC. Run under a 2 GiB address-space limit,
+/// so an unbounded read fails the test instead of the machine.
+#[cfg(unix)]
+#[test]
+fn a_hostile_time_zone_hangs_nothing_and_reads_no_more_than_a_zone() {
+    use std::os::unix::process::CommandExt;
+    let d = Dirs::new();
+    std::fs::write(d.data.join(HISTORY), format!("{RECORD}\n")).unwrap();
+    let fifo = d.tmp.path().join("zone-fifo");
+    mkfifo(&fifo);
+    for tz in [
+        ":/dev/zero".to_string(),
+        format!(":{}", fifo.display()),
+        "/dev/zero".into(),
+    ] {
+        for args in [
+            &["history"][..],
+            &["stats"],
+            &["nudge", "--why"],
+            &["day", "--date", "2026-11-20", "yes"],
+        ] {
+            let mut cmd = d.command(args);
+            cmd.env("TZ", &tz);
+            // SAFETY: setrlimit only, between fork and exec.
+            unsafe {
+                cmd.pre_exec(|| {
+                    let limit = libc::rlimit {
+                        rlim_cur: 2 << 30,
+                        rlim_max: 2 << 30,
+                    };
+                    libc::setrlimit(libc::RLIMIT_AS, &limit);
+                    Ok(())
+                });
+            }
+            let out = finish(cmd, args);
+            assert!(
+                out.status.success(),
+                "TZ={tz} {args:?}: {:?}\n{}",
+                out.status,
+                text(&out.stderr)
+            );
+        }
+    }
+}
+
+/// The nudge at a prompt with a FIFO (or `/dev/zero`) in place of `/etc/localtime` — bind
+/// mounted over it in a mount namespace of its own, so the machine's file is untouched
+/// — says nothing wrong and ends at once. Needs root and `unshare`.
+#[cfg(unix)]
+#[test]
+fn a_fifo_at_etc_localtime_hangs_no_nudge() {
+    let probe = Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "true"])
+        .status();
+    if !probe.is_ok_and(|s| s.success()) || !Path::new("/etc/localtime").exists() {
+        println!(
+            "skipped: needs root, unshare and an /etc/localtime to put a FIFO there in a private mount namespace"
+        );
+        return;
+    }
+    let d = Dirs::new();
+    let fifo = d.tmp.path().join("localtime-fifo");
+    mkfifo(&fifo);
+    for planted in [fifo.display().to_string(), "/dev/zero".into()] {
+        // /etc/localtime is often a link: the mount lands on what it names, which is what
+        // is read through it.
+        let script = format!(
+            "mount --bind '{planted}' \"$(readlink -f /etc/localtime || echo /etc/localtime)\" && exec \"$BIN\" nudge --why"
+        );
+        let mut sh = Command::new("unshare");
+        sh.args(["--mount", "--propagation", "private", "sh", "-c", &script])
+            .env("KNOTLESS_CONFIG_DIR", &d.config)
+            .env("KNOTLESS_DATA_DIR", &d.data)
+            .env("KNOTLESS_STATE_DIR", &d.state)
+            .env("KNOTLESS_MACHINE", MACHINE)
+            .env_remove("TZ")
+            .env("BIN", BIN)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let out = finish(
+            sh,
+            &["nudge", "--why", "with", &planted, "at /etc/localtime"],
+        );
+        assert!(
+            out.status.success(),
+            "{planted}: {:?}\n{}",
+            out.status,
+            text(&out.stderr)
+        );
+    }
+}

@@ -101,17 +101,8 @@ pub(crate) fn append_with(
     write: impl FnOnce(&mut File, &[u8]) -> io::Result<()>,
 ) -> io::Result<()> {
     safe_file::create_private_dirs(data_dir)?;
-    let mut file = private(OpenOptions::new().read(true).append(true).create(true)).open(path)?;
-    // A FIFO or a device (a link to /dev/null would swallow the line and let us say "saved")
-    // is never written to: only a regular file keeps what is appended.
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Err(crate::files::not_regular(if meta.is_dir() {
-            "a folder"
-        } else {
-            "a FIFO or a device"
-        }));
-    }
+    // Only ever a regular file: a FIFO or a device would not keep what is appended.
+    let mut file = safe_file::open_append(path)?;
     // Another appender's write can be seen half-done (the file size grows page by page), which
     // would make the newline check below misfire; an advisory lock keeps knotless processes
     // from looking while another writes. The single O_APPEND write is what keeps lines whole
@@ -150,13 +141,6 @@ pub(crate) fn append_with(
         safe_file::sync_dir(data_dir);
     }
     Ok(())
-}
-
-/// Files knotless creates hold health data: readable by their owner only (mode 0600).
-pub(crate) fn private(opts: &mut OpenOptions) -> &mut OpenOptions {
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(opts, 0o600);
-    opts
 }
 
 pub(crate) fn ends_with_newline(file: &mut File, len: u64) -> io::Result<bool> {
