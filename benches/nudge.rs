@@ -1,5 +1,5 @@
 //! `knotless nudge` over a 100,000-session history: a shell prompt runs it every time it is
-//! drawn, so it must not be felt (issue 14: under 10 ms median). Two figures:
+//! drawn, so it must not be felt (under 10 ms median). Two figures:
 //!
 //! - `command_*`: the real binary as a prompt starts it (process start, config and
 //!   routines, the state file, the end of the history, the decision, the state written);

@@ -1,6 +1,7 @@
 //! Drawing each screen once into an 80×24 TestBackend, as the event loop does on every
 //! wake-up: the cost of one frame, which (with how often the loop wakes) decides the CPU
-//! figure in PRODUCT.md section 7. The history and stats screens are not in this build yet.
+//! figure in PRODUCT.md section 7. History and Stats are drawn over a 10,000-session
+//! history, History scrolled to its middle.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -85,6 +86,31 @@ impl Fixture {
         App::new(init, route, self.t0)
     }
 
+    /// A history of `n` sessions, one every eight hours back from now.
+    fn write_history(&self, n: u32) {
+        let now = jiff::Timestamp::now();
+        let mut out = String::new();
+        for i in 0..n {
+            let start = now - jiff::SignedDuration::from_hours(8 * i64::from(i) + 1);
+            let end = start + jiff::SignedDuration::from_secs(400);
+            out.push_str(&format!(
+                concat!(
+                    r#"{{"v":1,"id":"bench-{i}","kind":"routine","routine_id":"bench-neck","#,
+                    r#""title":"Bench neck","area":"neck","started_at":"{start}","#,
+                    r#""ended_at":"{end}","planned_secs":400.0,"active_secs":400.0,"#,
+                    r#""paused_secs":0.0,"outcome":"completed","pain_before":6,"pain_after":3,"#,
+                    r#""steps":[{{"title":"Suboccipital hold","planned_secs":400.0,"#,
+                    r#""active_secs":400.0,"status":"done"}}]}}"#,
+                    "\n"
+                ),
+                i = i,
+                start = start,
+                end = end,
+            ));
+        }
+        std::fs::write(self.data.join("history.jsonl"), out).unwrap();
+    }
+
     fn at(&self, secs: f64) -> Instant {
         self.t0 + Duration::from_secs_f64(secs)
     }
@@ -142,6 +168,19 @@ fn benches(c: &mut Criterion) {
     finish.tick(f.at(21.0));
     assert_eq!(finish.screen().title(), "Finished");
     screens.push(("finish", finish, f.at(21.0)));
+
+    f.write_history(10_000);
+    let mut history = f.app(|_| Route::History {
+        period: knotless::core::period::Period::All,
+    });
+    for _ in 0..500 {
+        history.handle_key(KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE), f.t0);
+    }
+    screens.push(("history_10k", history, f.t0));
+    let stats = f.app(|_| Route::Stats {
+        period: Default::default(),
+    });
+    screens.push(("stats_10k", stats, f.t0));
 
     let mut group = c.benchmark_group("render_80x24");
     group

@@ -25,16 +25,20 @@ use crate::library::Library;
 use crate::library::edit::{EditOutcome, FilesStamp};
 use crate::model::config::{Config, ThemeName};
 use crate::model::settings::{Flags, Settings};
-pub use crate::screens::{Ctx, DayState, DoneInfo, Nav, Route, Screen, WallClock};
+pub use crate::screens::{Ctx, DayState, DoneInfo, Nav, Route, Screen};
+use crate::store::paths::Paths;
+use crate::ui::theme::Theme;
+pub use perform::{Changed, Performers};
+use summary::Known;
+
+/// The wall clock, read by the app once per key, wake-up or frame and handed to the
+/// screens in `Ctx::now` (screens never read it); injectable so tests have a fixed "today".
+pub type WallClock = fn() -> jiff::Zoned;
 
 /// The real wall clock, in the local time zone (read like any file: see `files::zone`).
 pub fn system_wall_clock() -> jiff::Zoned {
     crate::files::now()
 }
-use crate::store::paths::Paths;
-use crate::ui::theme::Theme;
-pub use perform::{Changed, Performers};
-use summary::Known;
 
 /// What the app is started from: the library and paths, the command line's flags, the
 /// comfort choices remembered from the last run, and the clock.
@@ -367,7 +371,19 @@ impl App {
                 .collect()
         };
         self.perform(effects, now);
+        self.stop_sound();
         self.quit = true;
+    }
+
+    /// Stops every sound and speech render of this run and waits (briefly) until they are
+    /// gone: the last thing before the terminal is given back, on every way out.
+    pub fn stop_sound(&mut self) {
+        self.s.perform.sound.shutdown();
+    }
+
+    /// Stops the sound playing now (Ctrl-Z: a stopped process cannot stop its players).
+    pub fn silence(&mut self, now: Instant) {
+        self.perform(vec![crate::core::effect::SoundEffect::Silence.into()], now);
     }
 
     pub fn suspend(&mut self, now: Instant) {

@@ -33,8 +33,10 @@ use crate::ui::theme::Theme;
 
 /// The longest plain mode waits between looks at the clock and the stop flag.
 const CHECK_EVERY: Duration = Duration::from_secs(1);
-/// How long a finished session waits for its last cue (the end line) before it ends.
+/// How long a finished session waits for its last cue (the end line) to start.
 const LAST_CUE_WAIT: Duration = Duration::from_secs(3);
+/// How long it then lets that cue play before everything is stopped.
+const LAST_SOUND_WAIT: Duration = Duration::from_secs(6);
 
 /// What was last said, so each change is said once.
 #[derive(Debug, Default)]
@@ -160,17 +162,28 @@ impl<W: Write> Plain<W> {
                 });
                 // Nothing more can be said: the output is gone.
                 let _ = looping.perform.perform(effects, now, &wall);
+                looping.perform.sound.shutdown();
                 return Err(e);
             }
         };
         let problem = perform.store.save_problem(&record.id);
         let outcome = record.outcome.as_str();
         let active = fmt_clock_secs(record.active_secs);
-        self.line(&format!("Finished ({outcome}) · {active} active"))?;
-        match &problem {
-            None => self.line("Saved to your history.")?,
-            Some(p) => self.line(&format!("Not saved: {p}"))?,
+        let said = self
+            .line(&format!("Finished ({outcome}) · {active} active"))
+            .and_then(|()| match &problem {
+                None => self.line("Saved to your history."),
+                Some(p) => self.line(&format!("Not saved: {p}")),
+            });
+        // The end line may finish (not after a stop); then nothing of ours plays on.
+        let until = clock.now() + LAST_SOUND_WAIT;
+        while perform.sound.busy() && !stop.load(Ordering::Relaxed) && clock.now() < until {
+            clock.sleep(Duration::from_millis(20));
+            let changed = perform.tick(clock.now());
+            self.show(changed)?;
         }
+        perform.sound.shutdown();
+        said?;
         Ok(Ended { record, problem })
     }
 

@@ -16,7 +16,8 @@ use jiff::Zoned;
 
 use crate::app::summary;
 use crate::core::days::{DaysSummary, STATS_WINDOWS};
-use crate::core::stats::{Period, Stats, StatsOptions};
+use crate::core::period::Period;
+use crate::core::stats::{Stats, StatsOptions};
 use crate::model::record::SessionRecord;
 use crate::screens::Ticket;
 use crate::screens::history::History;

@@ -115,9 +115,109 @@ pub fn run(app: App, warm_up: fn(&mut App)) -> io::Result<()> {
         hook(info);
     }));
     let result = event_loop(&mut term, &app, warm_up);
+    // Nothing of ours plays on once the terminal is given back.
+    lock(&app).stop_sound();
     restore_terminal();
     lock(&app).performers_mut().hooks.finish();
     result
+}
+
+fn event_loop(
+    term: &mut ratatui::DefaultTerminal,
+    app: &Mutex<App>,
+    warm_up: fn(&mut App),
+) -> io::Result<()> {
+    let mut turns = Turns {
+        dirty: true,
+        warmed: false,
+        reader: Reader::new(),
+    };
+    loop {
+        let Some(timeout) = turns.turn(term, &mut lock(app), warm_up)? else {
+            return Ok(());
+        };
+        let ready = match event::poll(timeout) {
+            Ok(r) => r,
+            Err(e) => return stop_on(app, e),
+        };
+        let now = Instant::now();
+        if !ready {
+            lock(app).tick(now);
+            turns.dirty = true;
+            continue;
+        }
+        let ev = match event::read() {
+            Ok(ev) => ev,
+            Err(e) => return stop_on(app, e),
+        };
+        turns.dirty |= handle_event(term, app, ev, now)?;
+    }
+}
+
+/// What the event loop keeps from one turn to the next.
+struct Turns {
+    /// Something visible changed since the last frame.
+    dirty: bool,
+    /// The first read of the history has been started.
+    warmed: bool,
+    /// The history is read on threads of their own, never under the app's lock: the
+    /// signal thread needs that lock to save and exit, and keys must be answered while a
+    /// long (or slow) history is read.
+    reader: Reader,
+}
+
+impl Turns {
+    /// One turn under the app's lock: take in what was read, wake what is due, draw when
+    /// something changed, ring, and start the reads asked for (home's figures when stale).
+    /// Returns how long to wait for input, or `None` to quit.
+    fn turn(
+        &mut self,
+        term: &mut ratatui::DefaultTerminal,
+        a: &mut App,
+        warm_up: fn(&mut App),
+    ) -> io::Result<Option<Duration>> {
+        for done in self.reader.done() {
+            a.finished(done);
+            self.dirty = true;
+        }
+        let now = Instant::now();
+        if a.deadline(now).is_some_and(|d| d <= now) {
+            a.tick(now);
+            self.dirty = true;
+        }
+        if a.should_quit() {
+            return Ok(None);
+        }
+        if self.dirty {
+            let size = term.size()?;
+            a.layout(
+                ratatui::layout::Rect::new(0, 0, size.width, size.height),
+                now,
+            );
+            term.draw(|f| a.render(f, now))?;
+            self.dirty = false;
+        }
+        if a.take_bell() {
+            let mut out = io::stdout();
+            let _ = out.write_all(b"\x07").and_then(|_| out.flush());
+        }
+        if a.take_history_change() || !self.warmed {
+            self.warmed = true;
+            warm_up(a);
+            a.read_known();
+        }
+        self.reader.start(a.take_reads())?;
+        let wait = a
+            .deadline(Instant::now())
+            .map(|d| d.saturating_duration_since(Instant::now()))
+            .unwrap_or(IDLE);
+        // Look for what is being read now and then.
+        Ok(Some(if self.reader.busy() {
+            wait.min(READ_POLL)
+        } else {
+            wait
+        }))
+    }
 }
 
 /// The reads in flight (see [`crate::app::reads`]): each on a thread of its own, every
@@ -162,107 +262,40 @@ impl Reader {
     }
 }
 
-fn event_loop(
+/// A key, a focus change or a resize; true when the screen must be drawn again.
+fn handle_event(
     term: &mut ratatui::DefaultTerminal,
     app: &Mutex<App>,
-    warm_up: fn(&mut App),
-) -> io::Result<()> {
-    let mut dirty = true;
-    let mut warmed = false;
-    // The history is read on threads of their own, never under the app's lock: the signal
-    // thread needs that lock to save and exit, and keys must be answered while a long (or
-    // slow) history is read.
-    let mut reader = Reader::new();
-    loop {
-        let timeout = {
-            let mut a = lock(app);
-            for done in reader.done() {
-                a.finished(done);
-                dirty = true;
-            }
-            let now = Instant::now();
-            if a.deadline(now).is_some_and(|d| d <= now) {
-                a.tick(now);
-                dirty = true;
-            }
-            if a.should_quit() {
-                return Ok(());
-            }
-            if dirty {
-                let size = term.size()?;
-                a.layout(
-                    ratatui::layout::Rect::new(0, 0, size.width, size.height),
-                    now,
-                );
-                term.draw(|f| a.render(f, now))?;
-                dirty = false;
-            }
-            if a.take_bell() {
-                let mut out = io::stdout();
-                let _ = out.write_all(b"\x07").and_then(|_| out.flush());
-            }
-            // Home's figures: right after the first frame, and after each saved session.
-            if a.take_history_change() || !warmed {
-                warmed = true;
-                warm_up(&mut a);
-                a.read_known();
-            }
-            reader.start(a.take_reads())?;
-            let wait = a
-                .deadline(Instant::now())
-                .map(|d| d.saturating_duration_since(Instant::now()))
-                .unwrap_or(IDLE);
-            // Look for what is being read now and then.
-            if reader.busy() {
-                wait.min(READ_POLL)
-            } else {
-                wait
-            }
-        };
-        let ready = match event::poll(timeout) {
-            Ok(r) => r,
-            Err(e) => return stop_on(app, e),
-        };
-        let now = Instant::now();
-        if !ready {
-            lock(app).tick(now);
-            dirty = true;
-            continue;
+    ev: Event,
+    now: Instant,
+) -> io::Result<bool> {
+    match ev {
+        Event::Key(k)
+            if k.kind == KeyEventKind::Press
+                && k.modifiers.contains(KeyModifiers::CONTROL)
+                && k.code == KeyCode::Char('z') =>
+        {
+            suspend(term, app)?;
+            Ok(true)
         }
-        let ev = match event::read() {
-            Ok(ev) => ev,
-            Err(e) => return stop_on(app, e),
-        };
-        match ev {
-            Event::Key(k)
-                if k.kind == KeyEventKind::Press
-                    && k.modifiers.contains(KeyModifiers::CONTROL)
-                    && k.code == KeyCode::Char('z') =>
-            {
-                suspend(term, app)?;
-                dirty = true;
+        Event::Key(k) => {
+            let edit = {
+                let mut a = lock(app);
+                a.handle_key(k, now);
+                a.take_edit_request()
+            };
+            if let Some(query) = edit {
+                edit_in_terminal(term, app, &query)?;
             }
-            Event::Key(k) => {
-                let edit = {
-                    let mut a = lock(app);
-                    a.handle_key(k, now);
-                    a.take_edit_request()
-                };
-                if let Some(query) = edit {
-                    edit_in_terminal(term, app, &query)?;
-                }
-                dirty = true;
-            }
-            Event::FocusGained => {
-                // Back from another window, where a routine file may have been changed.
-                dirty |= lock(app).focus_gained(now);
-            }
-            Event::Resize(..) => {
-                term.autoresize()?;
-                dirty = true;
-            }
-            _ => {}
+            Ok(true)
         }
+        // Back from another window, where a routine file may have been changed.
+        Event::FocusGained => Ok(lock(app).focus_gained(now)),
+        Event::Resize(..) => {
+            term.autoresize()?;
+            Ok(true)
+        }
+        _ => Ok(false),
     }
 }
 
@@ -326,7 +359,13 @@ fn take_terminal(term: &mut ratatui::DefaultTerminal) -> io::Result<()> {
 
 /// Ctrl-Z: pause, give the terminal back, stop the process; on `fg`, take it again.
 fn suspend(term: &mut ratatui::DefaultTerminal, app: &Mutex<App>) -> io::Result<()> {
-    lock(app).suspend(Instant::now());
+    {
+        let mut a = lock(app);
+        let now = Instant::now();
+        a.suspend(now);
+        // Stopped, the app could not stop a sound that goes on playing.
+        a.silence(now);
+    }
     restore_terminal();
     let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
     // Execution continues here after SIGCONT.

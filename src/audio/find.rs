@@ -60,12 +60,36 @@ impl Template {
     }
 }
 
-/// The players tried in order when none is configured.
-pub const PLAYERS: [(&str, &[&str]); 4] = [
+/// The players tried in order when none is configured: the system's own first, then the
+/// general-purpose ones people have (sox's `play`, mpv, ffmpeg's ffplay), each told to stay
+/// quiet, show no window and end with the file.
+pub const PLAYERS: [(&str, &[&str]); 7] = [
     ("pw-play", &["pw-play", "{file}"]),
     ("paplay", &["paplay", "{file}"]),
     ("aplay", &["aplay", "-q", "{file}"]),
     ("afplay", &["afplay", "{file}"]),
+    ("play", &["play", "-q", "{file}"]),
+    (
+        "mpv",
+        &[
+            "mpv",
+            "--really-quiet",
+            "--no-video",
+            "--no-terminal",
+            "{file}",
+        ],
+    ),
+    (
+        "ffplay",
+        &[
+            "ffplay",
+            "-nodisp",
+            "-autoexit",
+            "-loglevel",
+            "quiet",
+            "{file}",
+        ],
+    ),
 ];
 
 /// A known speech command: its name, how it speaks, and how it renders to a WAV if it can.
@@ -75,12 +99,14 @@ pub type Speaker = (
     Option<&'static [&'static str]>,
 );
 
-/// The speech commands tried in order when none is configured.
+/// The speech commands tried in order when none is configured. espeak-ng renders at its
+/// own loudness (the copy played is made as loud as the volume asks); spoken live — a
+/// phrase not rendered in time — its amplitude is set to come near that loudness.
 pub const SPEAKERS: [Speaker; 3] = [
     (
         "espeak-ng",
         &["espeak-ng", "-a", "{amp}", "{text}"],
-        Some(&["espeak-ng", "-a", "{amp}", "-w", "{file}", "{text}"]),
+        Some(&["espeak-ng", "-w", "{file}", "{text}"]),
     ),
     ("spd-say", &["spd-say", "{text}"], None),
     ("say", &["say", "{text}"], None),
@@ -124,10 +150,13 @@ pub fn player(cfg: &SoundConfig, path: Option<&OsStr>) -> Option<Found> {
     })
 }
 
+/// espeak-ng's loudness at its default amplitude (100), LUFS: measured on rendered phrases.
+const ESPEAK_AT_100: f64 = -20.0;
+
 /// The configured speech command (it renders to files when it has `{file}`), else the
-/// first of [`SPEAKERS`] in `path`. Speech loudness follows `volume` where the command has a
-/// setting for it (espeak-ng's amplitude).
-pub fn speech(cfg: &SoundConfig, path: Option<&OsStr>) -> Option<Found> {
+/// first of [`SPEAKERS`] in `path`. Spoken live, espeak-ng's amplitude is set for `voice`
+/// (the loudness the voice should have, LUFS).
+pub fn speech(cfg: &SoundConfig, voice: f64, path: Option<&OsStr>) -> Option<Found> {
     if let Some(t) = cfg.speech.as_deref().and_then(Template::parse) {
         let renders = t.has("{file}");
         let name = t.program().to_string();
@@ -140,9 +169,11 @@ pub fn speech(cfg: &SoundConfig, path: Option<&OsStr>) -> Option<Found> {
             render: renders.then_some(t),
         });
     }
-    // espeak-ng's amplitude runs 0-200 with 100 normal; speech needs to stay intelligible
-    // at a low tone volume, so it never goes below 30.
-    let amp = (u32::from(cfg.volume) * 2).clamp(30, 200).to_string();
+    // espeak-ng's amplitude (0-200, 100 normal) scales its samples.
+    let amp = (100.0 * 10f64.powf((voice - ESPEAK_AT_100) / 20.0))
+        .round()
+        .clamp(1.0, 200.0)
+        .to_string();
     let fill = |words: &[&str]| Template {
         words: words.iter().map(|w| w.replace("{amp}", &amp)).collect(),
     };
@@ -157,5 +188,5 @@ pub fn speech(cfg: &SoundConfig, path: Option<&OsStr>) -> Option<Found> {
 }
 
 /// What to install, per platform, for `sound test`.
-pub const PLAYER_PACKAGES: &str = "Debian/Ubuntu: sudo apt install pipewire-bin (pw-play), pulseaudio-utils (paplay) or alsa-utils (aplay) · Fedora: sudo dnf install pipewire-utils · Arch: sudo pacman -S pipewire · macOS: afplay is built in";
+pub const PLAYER_PACKAGES: &str = "Debian/Ubuntu: sudo apt install pipewire-bin (pw-play), pulseaudio-utils (paplay), alsa-utils (aplay) or sox (play) · Fedora: sudo dnf install pipewire-utils · Arch: sudo pacman -S pipewire · macOS: afplay is built in";
 pub const SPEECH_PACKAGES: &str = "Debian/Ubuntu: sudo apt install espeak-ng (or speech-dispatcher for spd-say) · Fedora: sudo dnf install espeak-ng · Arch: sudo pacman -S espeak-ng · macOS: say is built in";

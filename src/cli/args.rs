@@ -140,12 +140,12 @@ pub enum Command {
     },
     /// Sessions, minutes and head-pain change, as text or JSON
     #[command(
-        after_help = "The weekly figures and the calendar always look at everything; the period\nchooses what the by-area, by-routine and \"In all\" figures cover, with the\nsame choices as the Stats screen."
+        after_help = "The weekly figures and the calendar always look at everything; the period\nchooses what the by-area, by-routine and \"In all\" figures cover, with the\nsame choices as the Stats and History screens (whole days up to today)."
     )]
     Stats {
-        /// Period to summarise, as on the Stats screen
+        /// Period to summarise, as on the Stats and History screens
         #[arg(long, value_enum, default_value = "90d")]
-        period: PeriodArg,
+        period: crate::core::period::Period,
         /// Instead of --period: only sessions after this (30d, 2026-11-01, '3 days ago')
         #[arg(long, value_name = "WHEN", value_parser = when_arg, conflicts_with = "period")]
         since: Option<Timestamp>,
@@ -331,31 +331,6 @@ pub enum SoundCommand {
     /// Say which player and speech command were found, play each cue once with its name,
     /// and say what is missing and how to get it
     Test,
-}
-
-/// `stats --period`: the Stats screen's periods (`core::stats::Period`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PeriodArg {
-    #[value(name = "4w", help = "the last 4 weeks")]
-    FourWeeks,
-    #[value(name = "90d", help = "the last 90 days")]
-    NinetyDays,
-    #[value(name = "1y", help = "the last year")]
-    Year,
-    #[value(name = "all", help = "everything")]
-    All,
-}
-
-impl PeriodArg {
-    pub fn period(self) -> crate::core::stats::Period {
-        use crate::core::stats::Period;
-        match self {
-            PeriodArg::FourWeeks => Period::FourWeeks,
-            PeriodArg::NinetyDays => Period::NinetyDays,
-            PeriodArg::Year => Period::Year,
-            PeriodArg::All => Period::All,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -15,6 +15,7 @@ use crate::cli::UserError;
 use crate::cli::args::{DaysFormat, YesNo};
 use crate::core::days::{self, DaysSummary, SessionDays, Window, rate_cell};
 use crate::model::day::{DayAnswer, Intensity, Meds};
+use crate::model::format::{pad, pad_left, width};
 use crate::store::days::{self as store, DayLog};
 use crate::store::history::Warning;
 
@@ -349,23 +350,20 @@ pub fn write_text(out: &mut dyn Write, s: &DaysSummary) -> io::Result<()> {
         return Ok(());
     }
     let rows: Vec<[String; 8]> = s.windows.iter().map(cells).collect();
-    let mut widths = HEADERS.map(|h| h.chars().count());
+    let mut widths = HEADERS.map(width);
     for row in &rows {
         for (w, c) in widths.iter_mut().zip(row) {
-            *w = (*w).max(c.chars().count());
+            *w = (*w).max(width(c));
         }
     }
     let line = |cells: [&str; 8]| {
         let mut l = String::from(" ");
         for (i, c) in cells.iter().enumerate() {
-            let pad = widths[i] - c.chars().count();
             l.push(' ');
             if i == 0 || i == 7 {
-                l.push_str(c);
-                l.push_str(&" ".repeat(pad));
+                l.push_str(&pad(c, widths[i]));
             } else {
-                l.push_str(&" ".repeat(pad));
-                l.push_str(c);
+                l.push_str(&pad_left(c, widths[i]));
             }
             l.push(' ');
         }

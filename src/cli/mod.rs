@@ -137,7 +137,7 @@ pub fn run(cli: Cli) -> Outcome {
             json,
             started,
         } => print(json, |out| {
-            stats::run(&paths, period.period(), since, json, started, out)
+            stats::run(&paths, period, since, json, started, out)
         }),
         Command::Report { since, started } => {
             print(false, |out| report::run(&paths, since, started, out))
@@ -162,7 +162,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Days { format } => print(format == DaysFormat::Jsonl, |out| {
             days::days(&paths, format, out)
         }),
-        Command::Sound(SoundCommand::Test) => print(false, |out| sound::test_cmd(&g, &paths, out)),
+        Command::Sound(SoundCommand::Test) => sound::test_cmd(&g, &paths),
         Command::Log {
             what,
             at,

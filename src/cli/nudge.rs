@@ -41,44 +41,10 @@ pub fn nudge_cmd(
         say_why("no data or state directory");
         return Ok(());
     };
-    let config = Library::config_only(paths.config_dir());
-    let state = crate::store::nudge_state::load(state_dir);
-    if let Some(silence) = nudge::early_silence(&state, config.nudge.hours, &now) {
-        say_why(&silence.reason());
-        return Ok(());
-    }
-    let lib = Library::load(paths.config_dir());
-    let since = now.timestamp() - jiff::SignedDuration::from_hours(24 * nudge::LOOK_BACK_DAYS);
-    let recent = match crate::store::tail::tail(data, since, nudge::LOOK_BACK_SESSIONS) {
-        Ok(r) => r,
-        Err(e) => {
-            say_why(&e.to_string());
-            return Ok(());
-        }
-    };
-    let offers: Vec<Offer> = lib
-        .routines
-        .iter()
-        .map(|r| Offer {
-            id: r.id.clone(),
-            area: r.area.as_str().to_string(),
-            length: r.total(),
-        })
-        .collect();
-    let input = Input {
-        recent: &recent,
-        routines: &offers,
-        state: &state,
-        hours: lib.config.nudge.hours,
-        // Today's answer in the day log (`knotless day yes|no`); unanswered is unknown.
-        headache_today: crate::store::days::load(data)
-            .ok()
-            .and_then(|(log, _)| log.get(now.date()).map(|a| a.headache)),
-    };
-    let n = match nudge::decide(&input, &now) {
-        Ok(n) => n,
-        Err(silence) => {
-            say_why(&silence.reason());
+    let (n, state) = match what_to_say(paths, data, state_dir, &now) {
+        Ok(said) => said,
+        Err(reason) => {
+            say_why(&reason);
             return Ok(());
         }
     };
@@ -103,6 +69,47 @@ pub fn nudge_cmd(
     let styled = !(flags.no_color || flags.no_color_env) && io::stdout().is_terminal();
     let _ = write_line(out, &n, styled);
     Ok(())
+}
+
+/// What to say at `now`, with the state it was decided from; `Err` says why nothing
+/// (for `--why`). Reads the config first, and the library and the history's end only when
+/// the state and the hours do not already say to keep quiet.
+fn what_to_say(
+    paths: &Paths,
+    data: &Path,
+    state_dir: &Path,
+    now: &jiff::Zoned,
+) -> Result<(Nudge, nudge::NudgeState), String> {
+    let config = Library::config_only(paths.config_dir());
+    let state = crate::store::nudge_state::load(state_dir);
+    if let Some(silence) = nudge::early_silence(&state, config.nudge.hours, now) {
+        return Err(silence.reason());
+    }
+    let lib = Library::load(paths.config_dir());
+    let since = now.timestamp() - jiff::SignedDuration::from_hours(24 * nudge::LOOK_BACK_DAYS);
+    let recent = crate::store::tail::tail(data, since, nudge::LOOK_BACK_SESSIONS)
+        .map_err(|e| e.to_string())?;
+    let offers: Vec<Offer> = lib
+        .routines
+        .iter()
+        .map(|r| Offer {
+            id: r.id.clone(),
+            area: r.area.as_str().to_string(),
+            length: r.total(),
+        })
+        .collect();
+    let input = Input {
+        recent: &recent,
+        routines: &offers,
+        state: &state,
+        hours: lib.config.nudge.hours,
+        // Today's answer in the day log (`knotless day yes|no`); unanswered is unknown.
+        headache_today: crate::store::days::load(data)
+            .ok()
+            .and_then(|(log, _)| log.get(now.date()).map(|a| a.headache)),
+    };
+    let n = nudge::decide(&input, now).map_err(|silence| silence.reason())?;
+    Ok((n, state))
 }
 
 /// The nudge as printed: the command in bold on a terminal, plain text otherwise. The

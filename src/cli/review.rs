@@ -11,7 +11,7 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::core::stats::{self, PainStats, Stats};
-use crate::model::format::fmt_days_ago;
+use crate::model::format::{cut, fmt_days_ago, pad, pad_left, width};
 use crate::model::record::{self, Kind, Outcome, SessionRecord, Stamp, VERSION};
 
 // ---------------------------------------------------------------------------------------
@@ -79,32 +79,6 @@ pub fn fmt_local(stored: &Stamp, tz: &TimeZone) -> String {
         .to_string()
 }
 
-fn truncate(text: &str, max: usize) -> String {
-    let one_line: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if one_line.chars().count() <= max {
-        one_line
-    } else {
-        let mut cut: String = one_line.chars().take(max.saturating_sub(1)).collect();
-        cut.push('…');
-        cut
-    }
-}
-
-fn width(text: &str) -> usize {
-    text.chars().count()
-}
-
-fn pad(text: &str, w: usize) -> String {
-    format!("{text}{}", " ".repeat(w.saturating_sub(width(text))))
-}
-
-fn pad_left(text: &str, w: usize) -> String {
-    format!("{}{text}", " ".repeat(w.saturating_sub(width(text))))
-}
-
 // ---------------------------------------------------------------------------------------
 // history
 
@@ -132,7 +106,9 @@ pub fn write_history<R: Borrow<SessionRecord>>(
     }
 }
 
+/// The most columns a title or an area takes in a table.
 const TITLE_MAX: usize = 40;
+const AREA_MAX: usize = 12;
 
 /// The history as an aligned table, newest first: local date and time, routine, area,
 /// active time, outcome, head pain before → after.
@@ -150,11 +126,12 @@ pub fn write_table<R: Borrow<SessionRecord>>(
     let mut rows: Vec<(Timestamp, usize, Box<str>)> = Vec::new();
     for (i, r) in records.into_iter().enumerate() {
         let r = r.borrow();
-        // `truncate` turns control characters (tabs included) into spaces.
+        // `cut` turns control characters (tabs included) into spaces, and measures columns
+        // as the terminal does, so a Japanese title takes the room it is shown in.
         let cells = [
             fmt_local(&r.started_at, tz),
-            truncate(&r.title, TITLE_MAX),
-            truncate(&r.area, 12),
+            cut(&r.title, TITLE_MAX),
+            cut(&r.area, AREA_MAX),
             crate::model::format::fmt_clock_secs(r.active_secs),
             r.outcome.as_str().to_string(),
             fmt_pain(r.pain_before, r.pain_after),
@@ -357,7 +334,7 @@ fn pain_cells(p: &PainStats) -> (String, String) {
     )
 }
 
-/// `stats` as text: the figures of the Stats screen.
+/// `stats` as text: the figures of the Stats screen, section by section.
 pub fn write_stats_text(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
     writeln!(out, "{}", this_week_line(stats))?;
     if let Some(line) = last_external_line(stats) {
@@ -371,7 +348,33 @@ pub fn write_stats_text(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
         )?;
         return Ok(());
     }
+    write_weeks(out, stats)?;
+    write_calendar(out, stats)?;
+    let period = match stats.since {
+        Some(since) => format!(
+            ", {} (since {})",
+            stats.period,
+            since.to_zoned(tz_of(stats)).strftime("%Y-%m-%d")
+        ),
+        None => format!(", {}", stats.period),
+    };
+    write_areas(out, stats, &period)?;
+    write_routines(out, stats, &period)?;
+    let t = &stats.totals;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "In all{period}: {} session{} · {} · on {} day{}",
+        t.sessions,
+        plural(t.sessions),
+        fmt_minutes(t.minutes),
+        t.active_days,
+        plural(t.active_days)
+    )
+}
 
+/// "Last 8 weeks": sessions, minutes and active days a week.
+fn write_weeks(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "Last {} weeks", stats.weeks.len())?;
     writeln!(out, "  week of       sessions  minutes  active days")?;
@@ -385,7 +388,11 @@ pub fn write_stats_text(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
             w.active_days
         )?;
     }
+    Ok(())
+}
 
+/// The 16-week calendar, a shade a day.
+fn write_calendar(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
     writeln!(out)?;
     writeln!(
         out,
@@ -412,29 +419,25 @@ pub fn write_stats_text(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
         }
         writeln!(out, "{}", line.trim_end())?;
     }
+    Ok(())
+}
 
-    let period = match stats.since {
-        Some(since) => format!(
-            ", {} (since {})",
-            stats.period,
-            since.to_zoned(tz_of(stats)).strftime("%Y-%m-%d")
-        ),
-        None => format!(", {}", stats.period),
-    };
+/// Minutes by area over the period, and the professional sessions.
+fn write_areas(out: &mut dyn Write, stats: &Stats, period: &str) -> io::Result<()> {
     if !stats.by_area.is_empty() {
         writeln!(out)?;
         writeln!(out, "Minutes by area{period}")?;
         let w = stats
             .by_area
             .iter()
-            .map(|a| width(&a.area))
+            .map(|a| width(&cut(&a.area, AREA_MAX)))
             .max()
             .unwrap_or(0);
         for a in &stats.by_area {
             writeln!(
                 out,
                 "  {}  {:>5}  ({} session{})",
-                pad(&a.area, w),
+                pad(&cut(&a.area, AREA_MAX), w),
                 a.minutes.round(),
                 a.sessions,
                 plural(a.sessions)
@@ -449,62 +452,50 @@ pub fn write_stats_text(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
             fmt_minutes(stats.external.minutes)
         )?;
     }
+    Ok(())
+}
 
-    if !stats.routines.is_empty() {
-        writeln!(out)?;
-        let rows: Vec<[String; 4]> = stats
-            .routines
-            .iter()
-            .map(|r| {
-                let (ba, change) = pain_cells(&r.pain);
-                [
-                    truncate(&r.title, TITLE_MAX),
-                    r.sessions.to_string(),
-                    ba,
-                    change,
-                ]
-            })
-            .collect();
-        let header = [
-            format!("Routine{period}"),
-            "times".to_string(),
-            "head before → after".to_string(),
-            "change".to_string(),
-        ];
-        let mut widths = header.each_ref().map(|h| width(h));
-        for row in &rows {
-            for (w, cell) in widths.iter_mut().zip(row) {
-                *w = (*w).max(width(cell));
-            }
-        }
-        let line = |c: [&str; 4]| {
-            format!(
-                "  {}  {}  {}  {}",
-                pad(c[0], widths[0]),
-                pad_left(c[1], widths[1]),
-                pad_left(c[2], widths[2]),
-                c[3]
-            )
-            .trim_end()
-            .to_string()
-        };
-        writeln!(out, "{}", line(header.each_ref().map(String::as_str)))?;
-        for row in &rows {
-            writeln!(out, "{}", line(row.each_ref().map(String::as_str)))?;
+/// Per routine over the period: how often, head pain before → after, and the change.
+fn write_routines(out: &mut dyn Write, stats: &Stats, period: &str) -> io::Result<()> {
+    if stats.routines.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    let rows: Vec<[String; 4]> = stats
+        .routines
+        .iter()
+        .map(|r| {
+            let (ba, change) = pain_cells(&r.pain);
+            [cut(&r.title, TITLE_MAX), r.sessions.to_string(), ba, change]
+        })
+        .collect();
+    let header = [
+        format!("Routine{period}"),
+        "times".to_string(),
+        "head before → after".to_string(),
+        "change".to_string(),
+    ];
+    let mut widths = header.each_ref().map(|h| width(h));
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(width(cell));
         }
     }
-
-    let t = &stats.totals;
-    writeln!(out)?;
-    writeln!(
-        out,
-        "In all{period}: {} session{} · {} · on {} day{}",
-        t.sessions,
-        plural(t.sessions),
-        fmt_minutes(t.minutes),
-        t.active_days,
-        plural(t.active_days)
-    )?;
+    let line = |c: [&str; 4]| {
+        format!(
+            "  {}  {}  {}  {}",
+            pad(c[0], widths[0]),
+            pad_left(c[1], widths[1]),
+            pad_left(c[2], widths[2]),
+            c[3]
+        )
+        .trim_end()
+        .to_string()
+    };
+    writeln!(out, "{}", line(header.each_ref().map(String::as_str)))?;
+    for row in &rows {
+        writeln!(out, "{}", line(row.each_ref().map(String::as_str)))?;
+    }
     Ok(())
 }
 

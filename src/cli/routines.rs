@@ -11,7 +11,7 @@ use crate::core::content::{Violation, check_pattern, check_routine};
 pub use crate::core::content::{WARNING, breaks_words};
 use crate::library::Library;
 use crate::library::diag::Diagnostic;
-use crate::model::format::{fmt_clock, fmt_length};
+use crate::model::format::{fmt_clock, fmt_length, pad, width};
 use crate::model::routine::{Area, Length, Routine, Sides, Source};
 use crate::store::paths::Paths;
 
@@ -36,11 +36,11 @@ fn source_label(lib: &Library, r: &Routine) -> String {
 }
 
 pub fn list(lib: &Library, area: Option<Area>, out: &mut dyn Write) -> io::Result<()> {
-    let id_w = lib.routines.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    let id_w = lib.routines.iter().map(|r| width(&r.id)).max().unwrap_or(0);
     let name_w = lib
         .routines
         .iter()
-        .map(|r| r.name.chars().count())
+        .map(|r| width(&r.name))
         .max()
         .unwrap_or(0);
     let mut first = true;
@@ -64,12 +64,14 @@ pub fn list(lib: &Library, area: Option<Area>, out: &mut dyn Write) -> io::Resul
                 r.steps.len(),
                 if r.steps.len() == 1 { "" } else { "s" }
             );
+            // Padded by display columns: `{:w$}` counts characters, and a Japanese name
+            // would push the columns after it out of line.
             let broken = lib.rules_broken(&r.id);
             let mut line = format!(
-                "{} {:id_w$}  {:name_w$}  {:>6}  {:>8}",
+                "{} {}  {}  {:>6}  {:>8}",
                 if broken > 0 { WARNING } else { " " },
-                r.id,
-                r.name,
+                pad(&r.id, id_w),
+                pad(&r.name, name_w),
                 fmt_length(r.total()),
                 steps
             );
@@ -207,51 +209,7 @@ pub fn show(lib: &Library, r: &Routine, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     for (i, s) in r.steps.iter().enumerate() {
-        writeln!(out)?;
-        let time = match s.sides {
-            Sides::Both => format!("left + right, {} each", fmt_clock(s.planned)),
-            Sides::Left => format!("left, {}", fmt_clock(s.planned)),
-            Sides::Right => format!("right, {}", fmt_clock(s.planned)),
-            Sides::None => fmt_clock(s.planned),
-        };
-        let head = format!("{:>2}. {}", i + 1, s.title);
-        let pad = WIDTH
-            .saturating_sub(head.chars().count() + time.chars().count())
-            .max(2);
-        writeln!(out, "{head}{}{time}", " ".repeat(pad))?;
-        let mut facts = Vec::new();
-        if let Some(p) = s.pressure {
-            facts.push(format!("pressure {p} / 10"));
-        }
-        match &s.breathing {
-            Some(p) => facts.push(format!("breathing {} ({})", p.id, p.timing())),
-            None => facts.push("no pacer".into()),
-        }
-        if let Length::Breaths(n) = s.length {
-            facts.push(crate::model::format::fmt_breaths(n));
-        }
-        wrapped(out, "    ", &facts.join(" · "))?;
-        if !s.instructions.is_empty() {
-            wrapped(out, "    ", &s.instructions)?;
-        }
-        if let Some(c) = &s.cue {
-            wrapped(out, "    ", &format!("Cue: {c}"))?;
-        }
-        if let Some(c) = &s.switch_cue {
-            wrapped(out, "    ", &format!("Switching sides: {c}"))?;
-        }
-        if let Some(c) = &s.caution {
-            wrapped(out, "    ", &format!("Caution: {c}"))?;
-        }
-        if s.works_the_body() {
-            wrapped(out, "    ", crate::model::routine::STOP_LINE)?;
-        }
-        if let Some(a) = &s.art {
-            writeln!(out)?;
-            for line in a.text.lines() {
-                writeln!(out, "        {line}")?;
-            }
-        }
+        show_step(i, s, out)?;
     }
     writeln!(out)?;
     wrapped(
@@ -259,6 +217,55 @@ pub fn show(lib: &Library, r: &Routine, out: &mut dyn Write) -> io::Result<()> {
         "",
         "Self-care only, not medical advice. Stop if it hurts, makes you dizzy, or your headache gets worse.",
     )
+}
+
+/// One step: its number, title and time, then what to do, the cues and cautions, the stop
+/// line and its drawing.
+fn show_step(i: usize, s: &crate::model::routine::Step, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out)?;
+    let time = match s.sides {
+        Sides::Both => format!("left + right, {} each", fmt_clock(s.planned)),
+        Sides::Left => format!("left, {}", fmt_clock(s.planned)),
+        Sides::Right => format!("right, {}", fmt_clock(s.planned)),
+        Sides::None => fmt_clock(s.planned),
+    };
+    let head = format!("{:>2}. {}", i + 1, s.title);
+    let gap = WIDTH.saturating_sub(width(&head) + width(&time)).max(2);
+    writeln!(out, "{head}{}{time}", " ".repeat(gap))?;
+    let mut facts = Vec::new();
+    if let Some(p) = s.pressure {
+        facts.push(format!("pressure {p} / 10"));
+    }
+    match &s.breathing {
+        Some(p) => facts.push(format!("breathing {} ({})", p.id, p.timing())),
+        None => facts.push("no pacer".into()),
+    }
+    if let Length::Breaths(n) = s.length {
+        facts.push(crate::model::format::fmt_breaths(n));
+    }
+    wrapped(out, "    ", &facts.join(" · "))?;
+    if !s.instructions.is_empty() {
+        wrapped(out, "    ", &s.instructions)?;
+    }
+    if let Some(c) = &s.cue {
+        wrapped(out, "    ", &format!("Cue: {c}"))?;
+    }
+    if let Some(c) = &s.switch_cue {
+        wrapped(out, "    ", &format!("Switching sides: {c}"))?;
+    }
+    if let Some(c) = &s.caution {
+        wrapped(out, "    ", &format!("Caution: {c}"))?;
+    }
+    if s.works_the_body() {
+        wrapped(out, "    ", crate::model::routine::STOP_LINE)?;
+    }
+    if let Some(a) = &s.art {
+        writeln!(out)?;
+        for line in a.text.lines() {
+            writeln!(out, "        {line}")?;
+        }
+    }
+    Ok(())
 }
 
 pub fn patterns(lib: &Library, out: &mut dyn Write) -> io::Result<()> {
@@ -577,9 +584,9 @@ pub fn pick_numbered<'a>(
 ) -> Result<&'a Routine, String> {
     let io_err = |e: io::Error| e.to_string();
     writeln!(out, "\"{query}\" could mean:").map_err(io_err)?;
-    let id_w = choices.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    let id_w = choices.iter().map(|r| width(&r.id)).max().unwrap_or(0);
     for (i, r) in choices.iter().enumerate() {
-        writeln!(out, "  {:>2}  {:<id_w$}  {}", i + 1, r.id, r.name).map_err(io_err)?;
+        writeln!(out, "  {:>2}  {}  {}", i + 1, pad(&r.id, id_w), r.name).map_err(io_err)?;
     }
     write!(out, "Which one? (1-{}, Enter to cancel) ", choices.len()).map_err(io_err)?;
     out.flush().map_err(io_err)?;

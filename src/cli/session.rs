@@ -6,7 +6,7 @@
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::app::Route;
@@ -163,10 +163,12 @@ fn plain_session(init: crate::app::Init, what: What<'_>, before: &[String]) -> O
     };
     drop(input);
     if let What::Routine(r) = what {
-        // Tones written and phrases rendered before the first instant: the first cue is on time.
+        // Tones written before the first instant, so the first cue is on time; phrases are
+        // rendered meanwhile (one not ready in time is spoken live).
         perform.sound.prepare(r);
+        perform.sound.settle();
     }
-    let stop = stop_on_signals()?;
+    let (stop, leave) = stop_on_signals(perform.sound.audio().silencer())?;
     let mut terminal = Terminal::new(person);
     let ended = plain.run(
         &init.lib,
@@ -185,24 +187,38 @@ fn plain_session(init: crate::app::Init, what: What<'_>, before: &[String]) -> O
             "the session was not saved: {problem}"
         )));
     }
-    if person && settings.ask_ratings {
+    // Stopped by a signal: nothing more is asked. Otherwise a signal while the questions
+    // after it wait for an answer ends the program (the session is saved already).
+    if person && settings.ask_ratings && !stop.load(Ordering::SeqCst) {
+        leave.store(true, Ordering::SeqCst);
         after(&mut perform, &mut plain, &ended.record)?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// SIGTERM, SIGHUP (the window closed) and SIGINT stop the session, which is saved as
-/// stopped.
-fn stop_on_signals() -> io::Result<Arc<AtomicBool>> {
+/// stopped; the sound stops at once (the loop may be asleep for up to a second). Once the
+/// second flag is set (the session is over and saved), a signal ends the program at once.
+fn stop_on_signals(
+    silencer: crate::audio::scheduler::Silencer,
+) -> io::Result<(Arc<AtomicBool>, Arc<AtomicBool>)> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     let stop = Arc::new(AtomicBool::new(false));
-    for sig in [
-        signal_hook::consts::SIGTERM,
-        signal_hook::consts::SIGHUP,
-        signal_hook::consts::SIGINT,
-    ] {
-        signal_hook::flag::register(sig, stop.clone())?;
-    }
-    Ok(stop)
+    let leave = Arc::new(AtomicBool::new(false));
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
+    let (flag, now) = (stop.clone(), leave.clone());
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            for sig in signals.forever() {
+                if now.load(Ordering::SeqCst) {
+                    std::process::exit(128 + sig);
+                }
+                flag.store(true, Ordering::SeqCst);
+                silencer.close();
+            }
+        })?;
+    Ok((stop, leave))
 }
 
 /// The notice was read at a keyboard: remember it, as Enter on the app's notice does.

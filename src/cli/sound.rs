@@ -1,35 +1,118 @@
 //! `knotless sound test`: which player and speech command were found, each cue played once
-//! with its name, and plainly what is missing and how to get it.
+//! with its name and how it went (played, failed, timed out), and plainly what is missing
+//! and how to get it. Exits 1 when a cue could not be played.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
 
-use crate::audio::{self, Audio, find};
+use crate::app::plain::BellOut;
+use crate::audio::{self, Audio, Tried, find};
 use crate::core::cues::{Cue, Tone};
+use crate::core::loudness;
 use crate::library::Library;
-use crate::model::config::{SoundConfig, SoundMode, Voice};
+use crate::model::config::{SoundConfig, SoundMode, TimeLeft, Voice};
+use crate::model::format::{Neutralise, SafeWriter};
 
-pub fn test(lib: &Library, quiet: bool, out: &mut dyn Write) -> io::Result<()> {
+/// The phrase the voice says in the test.
+const PHRASE: &str = "Suboccipital hold. One and a half minutes.";
+
+/// How the test went.
+pub struct Report {
+    /// Cues that were tried and did not play.
+    pub failed: usize,
+}
+
+/// Runs the test, writing to `out`; `bell_reaches`: `out` is a terminal, where the bell
+/// demonstration is heard.
+pub fn test<W: BellOut>(
+    lib: &Library,
+    quiet: bool,
+    bell_reaches: bool,
+    out: &mut W,
+) -> io::Result<Report> {
     let cfg = &lib.config.sound;
-    writeln!(
-        out,
-        "settings: sound = \"{}\", voice = \"{}\", volume = {}, breath_cues = {}, countdown = {}",
-        SoundMode::NAMES[cfg.sound as usize],
-        Voice::NAMES[cfg.voice as usize],
-        cfg.volume,
-        cfg.breath_cues,
-        cfg.countdown
-    )?;
+    settings_line(cfg, out)?;
     if quiet {
         writeln!(out, "(--quiet silences sessions; this test plays anyway)")?;
+    }
+    let voice_volume = cfg.voice_volume.unwrap_or(cfg.volume);
+    if cfg.volume == 0 && voice_volume == 0 {
+        writeln!(
+            out,
+            "\nthe sound is off: volume = 0, so no tone, voice or bell is played and nothing is started.\nSet volume (1-100, default 25) in config.toml to hear the cues."
+        )?;
+        return Ok(Report { failed: 0 });
     }
     // Look for everything, whatever the settings, so the test can say what would work.
     let probe = SoundConfig {
         sound: SoundMode::Tones,
         voice: Voice::Steps,
+        volume: cfg.volume.max(1),
+        voice_volume: Some(voice_volume.max(1)),
         ..cfg.clone()
     };
     let mut a = Audio::new(&probe, true, false);
     let mut missing = Vec::new();
+    found_lines(&a, &mut missing, out)?;
+    let mut failed = 0;
+    if a.player().is_some() {
+        failed += play_tones(&mut a, cfg, out)?;
+    } else {
+        write!(
+            out,
+            "\nno tones to play; a session would ring the terminal bell now:"
+        )?;
+        if bell_reaches {
+            out.bell()?;
+        }
+        writeln!(out)?;
+    }
+    if a.speech().is_some() {
+        failed += play_voice(&mut a, out)?;
+    }
+    a.shutdown();
+    if missing.is_empty() && failed == 0 {
+        writeln!(out, "\nnothing missing.")?;
+    }
+    if failed > 0 {
+        writeln!(
+            out,
+            "\n{failed} cue{} could not be played: sessions ring the terminal bell instead when the player fails.",
+            if failed == 1 { "" } else { "s" }
+        )?;
+    }
+    if !missing.is_empty() {
+        writeln!(out, "\nmissing:")?;
+        for m in missing {
+            writeln!(out, "  {m}")?;
+        }
+    }
+    if let Some(dir) = audio::cache_dir() {
+        writeln!(out, "cache: {}", dir.display())?;
+    }
+    Ok(Report { failed })
+}
+
+fn settings_line(cfg: &SoundConfig, out: &mut dyn Write) -> io::Result<()> {
+    let voice_volume = cfg
+        .voice_volume
+        .map(|v| format!(", voice_volume = {v}"))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "settings: sound = \"{}\", voice = \"{}\", volume = {}{voice_volume}, breath_cues = {}, countdown = {}, pause_cues = {}, time_left = \"{}\"",
+        SoundMode::NAMES[cfg.sound as usize],
+        Voice::NAMES[cfg.voice as usize],
+        cfg.volume,
+        cfg.breath_cues,
+        cfg.countdown,
+        cfg.pause_cues,
+        TimeLeft::NAMES[cfg.time_left as usize],
+    )
+}
+
+/// The player and speech command found, or what to install.
+fn found_lines(a: &Audio, missing: &mut Vec<String>, out: &mut dyn Write) -> io::Result<()> {
     match a.player() {
         Some(p) => writeln!(out, "player: {} ({})", p.name, where_(p))?,
         None => {
@@ -48,68 +131,75 @@ pub fn test(lib: &Library, quiet: bool, out: &mut dyn Write) -> io::Result<()> {
             s.name,
             where_(s),
             if s.render.is_some() {
-                ", renders phrases to files before a session"
+                ", renders phrases to files ahead of a session"
             } else {
                 ", speaks directly (lengths are estimated)"
             }
-        )?,
+        ),
         None => {
-            writeln!(
-                out,
-                "speech: none found (looked for {})",
-                names(find::SPEAKERS.iter().map(|s| s.0))
-            )?;
             missing.push(format!(
                 "a speech command, for voice = \"steps\" — {}",
                 find::SPEECH_PACKAGES
             ));
+            writeln!(
+                out,
+                "speech: none found (looked for {})",
+                names(find::SPEAKERS.iter().map(|s| s.0))
+            )
         }
     }
-    if a.player().is_some() {
-        let volume = f64::from(cfg.volume) / 100.0;
-        match a.write_tones(volume) {
-            Ok(dir) => writeln!(out, "tone files: {}", dir.display())?,
-            Err(e) => writeln!(out, "tone files: could not be written ({e})")?,
-        }
-        writeln!(out, "\nplaying each cue once:")?;
-        for t in Tone::ALL {
-            write!(out, "  {:<13} {} … ", t.name(), t.describe())?;
-            out.flush()?;
-            let r = a.perform_and_wait(&Cue::Tone(t));
-            writeln!(out, "{}", r.err().unwrap_or_else(|| "ok".into()))?;
-            // A moment between cues so each can be told apart.
-            std::thread::sleep(std::time::Duration::from_millis(300));
-        }
-    } else {
-        writeln!(
+}
+
+/// Each tone once, by name: how it went. Returns how many did not play.
+fn play_tones<W: Write>(a: &mut Audio, cfg: &SoundConfig, out: &mut W) -> io::Result<usize> {
+    let Some(level) = loudness::target(cfg.volume.max(1)) else {
+        return Ok(0);
+    };
+    match a.write_tones(level) {
+        Ok(dir) => writeln!(out, "tone files: {}", dir.display())?,
+        Err(e) => writeln!(
             out,
-            "\nno tones to play; a session would ring the terminal bell now:\x07"
-        )?;
+            "tone files: could not be written ({})",
+            crate::files::describe(&e)
+        )?,
     }
-    if a.speech().is_some() {
-        let phrase = "Suboccipital hold. One and a half minutes.";
-        let rendered = a.render_one(phrase);
-        write!(out, "  {:<13} \"{phrase}\"", "voice")?;
-        if let Some((_, len)) = &rendered {
-            write!(out, " ({:.1} s)", len.as_secs_f64())?;
-        }
-        write!(out, " … ")?;
+    writeln!(out, "\nplaying each cue once:")?;
+    let mut failed = 0;
+    for t in Tone::ALL {
+        write!(out, "  {:<13} {} … ", t.name(), t.describe())?;
         out.flush()?;
-        let r = a.perform_and_wait(&Cue::Say(phrase.to_string()));
-        writeln!(out, "{}", r.err().unwrap_or_else(|| "ok".into()))?;
+        let tried = a.try_cue(&Cue::Tone(t));
+        failed += usize::from(tried != Tried::Played);
+        writeln!(out, "{}", said(&tried))?;
+        // A moment between cues so each can be told apart.
+        std::thread::sleep(std::time::Duration::from_millis(300));
     }
-    if missing.is_empty() {
-        writeln!(out, "\nnothing missing.")?;
-    } else {
-        writeln!(out, "\nmissing:")?;
-        for m in missing {
-            writeln!(out, "  {m}")?;
+    Ok(failed)
+}
+
+/// The voice once: rendered (where the command can), then played. Returns 1 if it did not.
+fn play_voice<W: Write>(a: &mut Audio, out: &mut W) -> io::Result<usize> {
+    let rendered = a.render_one(PHRASE);
+    write!(out, "  {:<13} \"{PHRASE}\"", "voice")?;
+    if let Some((_, len)) = &rendered {
+        write!(out, " ({:.1} s)", len.as_secs_f64())?;
+    }
+    write!(out, " … ")?;
+    out.flush()?;
+    let tried = a.try_cue(&Cue::Say(PHRASE.to_string()));
+    writeln!(out, "{}", said(&tried))?;
+    Ok(usize::from(tried != Tried::Played))
+}
+
+fn said(t: &Tried) -> String {
+    match t {
+        Tried::Played => "played".into(),
+        Tried::Failed(why) => format!("failed ({why})"),
+        Tried::TimedOut => {
+            "timed out: still playing long after it should have ended, stopped".into()
         }
+        Tried::NotStarted(why) => format!("not played ({why})"),
     }
-    if let Some(dir) = audio::cache_dir() {
-        writeln!(out, "cache: {}", dir.display())?;
-    }
-    Ok(())
 }
 
 fn where_(f: &find::Found) -> String {
@@ -123,13 +213,20 @@ fn names<'a>(it: impl Iterator<Item = &'a str>) -> String {
     it.collect::<Vec<_>>().join(", ")
 }
 
-/// `knotless sound test`.
+/// `knotless sound test`: exit 1 when a cue could not be played.
 pub fn test_cmd(
     g: &crate::cli::args::Global,
     paths: &crate::store::paths::Paths,
-    out: &mut dyn Write,
 ) -> crate::cli::Outcome {
     let lib = crate::cli::load_library(paths);
-    test(&lib, g.quiet, out)?;
-    Ok(std::process::ExitCode::SUCCESS)
+    let stdout = io::stdout();
+    let terminal = stdout.is_terminal();
+    let mut out = SafeWriter::new(crate::cli::PipeOut::new(stdout.lock()), Neutralise::Replace);
+    let report = test(&lib, g.quiet, terminal, &mut out)?;
+    out.flush()?;
+    Ok(if report.failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

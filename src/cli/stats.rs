@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use jiff::civil::Date;
 
 use crate::cli::{Outcome, data_dir, days, stderr, warn_history};
-use crate::core::stats::{Period, StatsOptions};
+use crate::core::period::Period;
+use crate::core::stats::StatsOptions;
 use crate::store::paths::Paths;
 
 pub fn run(

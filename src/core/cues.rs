@@ -30,12 +30,16 @@ use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use crate::core::session::{Cause, Event, Scheduled, Session, StageKind};
+use crate::core::spoken::spoken;
+use crate::core::tone;
+use crate::model::config::TimeLeft;
 use crate::model::routine::{AudioHint, Length, PhaseKind, Routine, Side, Step};
 
-/// Room left between the end of speech and the next breath cue.
+/// The least silence between two sounds: speech ends this long before the next tone, and
+/// starts this long after the chime before it.
 pub const SPEECH_GUARD: Duration = Duration::from_millis(300);
-/// Speech after a chime at the same instant waits this long, so the two do not overlap.
-pub const AFTER_CHIME: Duration = Duration::from_millis(700);
+/// How far past its instant a time-left cue may move to find room between breath tones.
+const TIME_LEFT_ROOM: Duration = Duration::from_secs(10);
 /// With the 3-2-1 on, no breath cue sounds in a step's last this-much.
 pub const COUNTDOWN_CLEAR: Duration = Duration::from_millis(3_500);
 /// Ticks come at this many seconds before a step ends (3, 2, 1).
@@ -60,10 +64,16 @@ pub enum Tone {
     Tick,
     /// The routine is over: a longer, low three-note chime.
     End,
+    /// The session paused: two short low notes going down.
+    Pause,
+    /// It goes on: the same notes going up.
+    Resume,
+    /// Half the step is done, or 30 seconds are left (`time_left`).
+    TimeLeft,
 }
 
 impl Tone {
-    pub const ALL: [Tone; 7] = [
+    pub const ALL: [Tone; 10] = [
         Tone::Step,
         Tone::Switch,
         Tone::In,
@@ -71,6 +81,9 @@ impl Tone {
         Tone::Hold,
         Tone::Tick,
         Tone::End,
+        Tone::Pause,
+        Tone::Resume,
+        Tone::TimeLeft,
     ];
 
     /// The file stem in the cache and the name `sound test` prints.
@@ -83,6 +96,9 @@ impl Tone {
             Tone::Hold => "hold",
             Tone::Tick => "tick",
             Tone::End => "end",
+            Tone::Pause => "pause",
+            Tone::Resume => "resume",
+            Tone::TimeLeft => "time-left",
         }
     }
 
@@ -96,12 +112,27 @@ impl Tone {
             Tone::Hold => "one short level note: hold",
             Tone::Tick => "a short soft tick: 3, 2, 1 before a step ends",
             Tone::End => "three slow low notes: the routine is over",
+            Tone::Pause => "two short low notes going down: paused",
+            Tone::Resume => "the same notes going up: going on",
+            Tone::TimeLeft => "one soft high note: half the step done, or 30 s left",
         }
     }
 
-    /// Whether it paces a breath or counts down: speech must not cover these.
+    /// Whether it paces a breath or counts down (the bell never stands in for these).
     pub fn is_timing(self) -> bool {
-        matches!(self, Tone::In | Tone::Out | Tone::Hold | Tone::Tick)
+        matches!(
+            self,
+            Tone::In | Tone::Out | Tone::Hold | Tone::Tick | Tone::TimeLeft
+        )
+    }
+
+    /// Whether it says that something changed (a step, a side, the end, a pause): such a
+    /// sound stops any other that is playing.
+    pub fn is_chime(self) -> bool {
+        matches!(
+            self,
+            Tone::Step | Tone::Switch | Tone::End | Tone::Pause | Tone::Resume
+        )
     }
 }
 
@@ -130,6 +161,12 @@ pub struct CueOptions {
     pub countdown: bool,
     /// Spoken phrases.
     pub voice: bool,
+    /// Spoken phrases carry the pressure and the step's caution too (`voice = "full"`).
+    pub full_voice: bool,
+    /// A soft sound on pause and on resume (needs `tones`).
+    pub pause: bool,
+    /// A cue partway through long steps: spoken with the voice on, else a tone.
+    pub time_left: TimeLeft,
 }
 
 impl CueOptions {
@@ -138,6 +175,9 @@ impl CueOptions {
         breath: false,
         countdown: false,
         voice: false,
+        full_voice: false,
+        pause: false,
+        time_left: TimeLeft::Off,
     };
 
     /// The routine's `audio` hint can only take away: quiet drops the 3-2-1 ticks (and
@@ -190,27 +230,43 @@ pub fn estimate(phrase: &str) -> Duration {
 
 /// The step's phrase, longest first: every shorter version the planner may fall back on.
 /// "Suboccipital hold. Left side. Ninety seconds. Let the head sink." → … → "Suboccipital hold."
-pub fn step_phrases(step: &Step, side: Option<Side>) -> Vec<String> {
-    let title = sentence(&step.title);
+/// With `full` (`voice = "full"`) the longest versions carry the pressure and then the
+/// step's caution, and those go first when it does not fit. All text is spoken as a person
+/// would say it ([`spoken`]).
+pub fn step_phrases(step: &Step, side: Option<Side>, full: bool) -> Vec<String> {
+    let title = sentence(&spoken(&step.title));
     let side = side.map(|s| match s {
         Side::Left => "Left side.".to_string(),
         Side::Right => "Right side.".to_string(),
     });
     let length = format!("{}.", spoken_length(step.length, step.planned));
-    let mut head = title.clone();
-    if let Some(s) = &side {
-        head = format!("{head} {s}");
+    let mut parts = vec![title];
+    parts.extend(side);
+    parts.push(length);
+    if full && let Some(p) = step.pressure {
+        parts.push(sentence(&spoken(&format!("Pressure {p}/10"))));
     }
-    let with_length = format!("{head} {length}");
-    let mut out = Vec::new();
     if let Some(say) = &step.say {
-        out.push(format!("{with_length} {}", sentence(say)));
+        parts.push(sentence(&spoken(say)));
     }
-    out.push(with_length);
-    out.push(head);
-    out.push(title);
+    if full && let Some(c) = &step.caution {
+        parts.push(sentence(&spoken(c)));
+    }
+    let mut out: Vec<String> = (1..=parts.len())
+        .rev()
+        .map(|n| parts[..n].join(" "))
+        .collect();
     out.dedup();
     out
+}
+
+/// What is said partway through a long step.
+pub fn time_left_phrase(which: TimeLeft) -> Option<&'static str> {
+    match which {
+        TimeLeft::Off => None,
+        TimeLeft::Half => Some("Halfway."),
+        TimeLeft::Thirty => Some("Thirty seconds left."),
+    }
 }
 
 /// What is said at the switch-sides interlude.
@@ -221,8 +277,9 @@ pub fn switch_phrase(to: Side) -> String {
 /// What is said when the routine ends by itself.
 pub const END_PHRASE: &str = "That is the end of the routine.";
 
-/// Every phrase a session of `routine` may speak, so they can be rendered before it starts.
-pub fn phrases(routine: &Routine) -> Vec<String> {
+/// Every phrase a session of `routine` may speak, in the order it may speak them, so they
+/// can be rendered before it starts.
+pub fn phrases(routine: &Routine, opts: CueOptions) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut push = |p: String| {
         if !out.contains(&p) {
@@ -237,7 +294,12 @@ pub fn phrases(routine: &Routine) -> Vec<String> {
             crate::model::routine::Sides::Both => &[Some(Side::Left)],
         };
         for side in sides {
-            step_phrases(step, *side).into_iter().for_each(&mut push);
+            step_phrases(step, *side, opts.full_voice)
+                .into_iter()
+                .for_each(&mut push);
+            if let Some(p) = time_left_phrase(opts.time_left) {
+                push(p.to_string());
+            }
         }
         if step.sides == crate::model::routine::Sides::Both {
             push(switch_phrase(Side::Right));
@@ -267,64 +329,136 @@ pub fn plan(session: &Session, now: Instant, opts: CueOptions, lens: &SpeechLeng
             });
         }
     };
-    // Speech that starts with a chime waits for the chime to pass.
-    let after_chime = |at: Instant| if opts.tones { at + AFTER_CHIME } else { at };
+    // Speech that starts with a chime waits for the chime to end, and a little more.
+    let after = |at: Instant, t: Tone| {
+        if opts.tones {
+            at + tone::length(t) + SPEECH_GUARD
+        } else {
+            at
+        }
+    };
 
     for (i, st) in sched.iter().enumerate() {
         let step = &routine.steps[st.info.step];
+        let phrases = || step_phrases(step, st.info.side, opts.full_voice);
         match st.info.kind {
-            StageKind::GetReady | StageKind::Transition => {
-                slots.push((st.start, step_phrases(step, st.info.side)));
-            }
+            StageKind::GetReady | StageKind::Transition => slots.push((st.start, phrases())),
             StageKind::SwitchSides => {
                 tone(&mut tones, st.start, Tone::Switch);
                 let to = st.info.side.unwrap_or(Side::Right);
-                slots.push((after_chime(st.start), vec![switch_phrase(to)]));
+                slots.push((after(st.start, Tone::Switch), vec![switch_phrase(to)]));
             }
             StageKind::Segment => {
                 tone(&mut tones, st.start, Tone::Step);
                 // A step with no interlude before it is announced at its own start (the
                 // current stage never is: it was announced when it began).
                 if i > 0 && sched[i - 1].info.kind == StageKind::Segment {
-                    slots.push((after_chime(st.start), step_phrases(step, st.info.side)));
+                    slots.push((after(st.start, Tone::Step), phrases()));
                 }
                 segment_tones(st, step, opts, &mut tones);
+                time_left(st, opts, lens, &mut tones, &mut slots);
             }
             StageKind::Finished => {}
         }
     }
     tone(&mut tones, end, Tone::End);
-    slots.push((after_chime(end), vec![END_PHRASE.to_string()]));
+    slots.push((after(end, Tone::End), vec![END_PHRASE.to_string()]));
 
     let mut out = tones;
     if opts.voice {
-        let barriers: Vec<Instant> = out
-            .iter()
-            .filter(|t| matches!(t.cue, Cue::Tone(x) if x.is_timing()))
-            .map(|t| t.at)
-            .collect();
-        for (k, (at, versions)) in slots.iter().enumerate() {
-            let next_barrier = barriers.iter().copied().filter(|b| b > at).min();
-            let next_slot = slots[k + 1..].iter().map(|s| s.0).filter(|s| s > at).min();
-            let limit = match (next_barrier, next_slot) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-            let fits = |v: &&String| match limit {
-                None => true,
-                Some(l) => *at + lens.get(v) + SPEECH_GUARD <= l,
-            };
-            if let Some(v) = versions.iter().find(fits) {
-                out.push(Timed {
-                    at: *at,
-                    cue: Cue::Say(v.clone()),
-                });
-            }
-        }
+        let speech = place_speech(&slots, &out, lens);
+        out.extend(speech);
     }
     out.retain(|t| t.at >= now);
     out.sort_by_key(|t| t.at);
     out
+}
+
+/// Each slot's longest version that ends [`SPEECH_GUARD`] before the next tone (any tone:
+/// speech never runs into a chime either) and before the next slot; none if even the
+/// shortest does not.
+fn place_speech(
+    slots: &[(Instant, Vec<String>)],
+    tones: &[Timed],
+    lens: &SpeechLengths,
+) -> Vec<Timed> {
+    let mut out = Vec::new();
+    for (k, (at, versions)) in slots.iter().enumerate() {
+        let next_tone = tones.iter().map(|t| t.at).filter(|b| b > at).min();
+        let next_slot = slots[k + 1..].iter().map(|s| s.0).filter(|s| s > at).min();
+        let limit = match (next_tone, next_slot) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let fits = |v: &&String| match limit {
+            None => true,
+            Some(l) => *at + lens.get(v) + SPEECH_GUARD <= l,
+        };
+        if let Some(v) = versions.iter().find(fits) {
+            out.push(Timed {
+                at: *at,
+                cue: Cue::Say(v.clone()),
+            });
+        }
+    }
+    out
+}
+
+/// The time-left cue of one segment visit (`time_left`): spoken with the voice on, else a
+/// soft tone; moved a little later if a breath tone is in the way, left out if no room
+/// comes soon.
+fn time_left(
+    st: &Scheduled,
+    opts: CueOptions,
+    lens: &SpeechLengths,
+    tones: &mut Vec<Timed>,
+    slots: &mut Vec<(Instant, Vec<String>)>,
+) {
+    let len = st.length;
+    let offset = match opts.time_left {
+        TimeLeft::Off => return,
+        TimeLeft::Half if len >= Duration::from_secs(60) => len / 2,
+        TimeLeft::Thirty if len >= Duration::from_secs(45) => len - Duration::from_secs(30),
+        TimeLeft::Half | TimeLeft::Thirty => return,
+    };
+    let phrase = time_left_phrase(opts.time_left).unwrap_or_default();
+    let (sound, speak) = if opts.voice {
+        (lens.get(phrase), true)
+    } else if opts.tones {
+        (tone::length(Tone::TimeLeft), false)
+    } else {
+        return;
+    };
+    let Some(at) = room(st.start + offset, sound, tones) else {
+        return;
+    };
+    if speak {
+        slots.push((at, vec![phrase.to_string()]));
+    } else {
+        tones.push(Timed {
+            at,
+            cue: Cue::Tone(Tone::TimeLeft),
+        });
+    }
+}
+
+/// The first instant from `from` (within [`TIME_LEFT_ROOM`]) where a sound of `length`
+/// meets no tone: [`SPEECH_GUARD`] clear of each on both sides.
+fn room(from: Instant, length: Duration, tones: &[Timed]) -> Option<Instant> {
+    let clear = |at: Instant| {
+        tones.iter().all(|t| {
+            let Cue::Tone(x) = t.cue else { return true };
+            t.at + tone::length(x) + SPEECH_GUARD <= at || at + length + SPEECH_GUARD <= t.at
+        })
+    };
+    let candidates = std::iter::once(from).chain(tones.iter().filter_map(|t| match t.cue {
+        Cue::Tone(x) => Some(t.at + tone::length(x) + SPEECH_GUARD),
+        Cue::Say(_) => None,
+    }));
+    candidates
+        .filter(|&c| c >= from && c <= from + TIME_LEFT_ROOM)
+        .filter(|&c| clear(c))
+        .min()
 }
 
 /// The breath cues and 3-2-1 ticks of one segment visit.
@@ -429,7 +563,22 @@ impl Cues {
         if muted {
             return Vec::new();
         }
-        fired.into_iter().map(|t| t.cue).collect()
+        let mut out: Vec<Cue> = self.pause_cue(events).into_iter().collect();
+        out.extend(fired.into_iter().map(|t| t.cue));
+        out
+    }
+
+    /// The soft sound for a pause or a resume among `events` (`pause_cues`), if any.
+    fn pause_cue(&self, events: &[Event]) -> Option<Cue> {
+        if !(self.opts.pause && self.opts.tones) {
+            return None;
+        }
+        let tone = events.iter().rev().find_map(|e| match e {
+            Event::Paused | Event::AutoPaused => Some(Tone::Pause),
+            Event::Resumed => Some(Tone::Resume),
+            _ => None,
+        })?;
+        Some(Cue::Tone(tone))
     }
 
     /// When the next cue is due; `None` when nothing is planned, or while `muted` (nothing

@@ -52,7 +52,9 @@ pub enum SoundEffect {
     /// Sound a cue (a tone or a phrase) at its instant: now if it is due, else as soon as
     /// it is (the end line, due just after the session closed its screen).
     Cue(Timed),
-    /// `m`: mute or unmute every sound of this run.
+    /// Stop the sound playing now, and drop what waits to play (a pause, a skip, a stop).
+    Silence,
+    /// `m`: mute or unmute every sound of this run (muting stops what plays at once).
     SetMuted(bool),
 }
 

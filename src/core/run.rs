@@ -144,6 +144,11 @@ impl Run {
         let mut out = Vec::new();
         let mut checkpointed = false;
         let cue = |t| Effect::Sound(SoundEffect::Cue(t));
+        // What plays belongs to the session as it was: a pause, a stop or a control ends it
+        // before anything new sounds.
+        if events.iter().any(Event::silences_sound) {
+            out.push(SoundEffect::Silence.into());
+        }
         if let Some(cues) = &mut self.cues {
             let at = now;
             out.extend(

@@ -139,6 +139,25 @@ impl Event {
         )
     }
 
+    /// Whether the sound playing should stop at once: the session paused, was stopped, or
+    /// was moved by a control (skip, back, restart). A stage or the session ending by itself
+    /// leaves its sounds be: the end line follows the end chime.
+    pub fn silences_sound(&self) -> bool {
+        matches!(
+            self,
+            Event::Paused
+                | Event::AutoPaused
+                | Event::StageStarted {
+                    cause: Cause::User,
+                    ..
+                }
+                | Event::Finished {
+                    cause: Cause::User,
+                    ..
+                }
+        )
+    }
+
     /// Whether the runner should write the in-progress snapshot (or the final record).
     pub fn changes_stage(&self) -> bool {
         matches!(self, Event::StageStarted { .. } | Event::Finished { .. })

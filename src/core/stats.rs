@@ -24,6 +24,7 @@ use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan, Zoned};
 use serde::Serialize;
 
+use crate::core::period::Period;
 use crate::model::record::{Kind, Outcome, SessionRecord};
 
 /// How many weeks [`Stats::weeks`] covers unless told otherwise.
@@ -67,66 +68,6 @@ impl StatsOptions {
             period_label: Some(period.label().to_string()),
             ..StatsOptions::new(weekly_goal)
         }
-    }
-}
-
-/// The periods the Stats screen and `stats --period` offer, shortest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Period {
-    FourWeeks,
-    #[default]
-    NinetyDays,
-    Year,
-    All,
-}
-
-impl Period {
-    pub const ALL: [Period; 4] = [
-        Period::FourWeeks,
-        Period::NinetyDays,
-        Period::Year,
-        Period::All,
-    ];
-
-    /// How the command line writes it: "4w", "90d", "1y", "all".
-    pub fn key(self) -> &'static str {
-        match self {
-            Period::FourWeeks => "4w",
-            Period::NinetyDays => "90d",
-            Period::Year => "1y",
-            Period::All => "all",
-        }
-    }
-
-    /// "last 4 weeks", "last 90 days", "last year", "all time".
-    pub fn label(self) -> &'static str {
-        match self {
-            Period::FourWeeks => "last 4 weeks",
-            Period::NinetyDays => "last 90 days",
-            Period::Year => "last year",
-            Period::All => "all time",
-        }
-    }
-
-    /// The first instant of the period (calendar days back from `now`, so a DST change
-    /// does not move it by an hour); `None` for all time.
-    pub fn since(self, now: &Zoned) -> Option<Timestamp> {
-        let span = match self {
-            Period::FourWeeks => 28.days(),
-            Period::NinetyDays => 90.days(),
-            Period::Year => 1.year(),
-            Period::All => return None,
-        };
-        Some(
-            now.checked_sub(span)
-                .map_or(now.timestamp(), |z| z.timestamp()),
-        )
-    }
-
-    /// The next period, for a key that steps through them.
-    pub fn next(self) -> Period {
-        let i = Period::ALL.iter().position(|p| *p == self).unwrap_or(0);
-        Period::ALL[(i + 1) % Period::ALL.len()]
     }
 }
 

@@ -85,6 +85,15 @@ fn notes(tone: Tone) -> Vec<Note> {
                 ..note(261.63, 1000, 900)
             },
         ],
+        // Two short low notes going down (D4, A3): "stopped for now".
+        Tone::Pause => vec![note(293.66, 0, 140), note(220.0, 180, 200)],
+        // The same notes going up: "on we go".
+        Tone::Resume => vec![note(220.0, 0, 140), note(293.66, 180, 200)],
+        // One soft high note that dies away like a small bell (A5).
+        Tone::TimeLeft => vec![Note {
+            decay_s: 0.25,
+            ..note(880.0, 0, 300)
+        }],
     }
 }
 
@@ -93,12 +102,7 @@ pub fn samples(tone: Tone, volume: f64) -> Vec<i16> {
     let volume = volume.clamp(0.0, 1.0);
     let rate = f64::from(SAMPLE_RATE);
     let notes = notes(tone);
-    let end_ms = notes
-        .iter()
-        .map(|n| n.start_ms + n.length_ms)
-        .max()
-        .unwrap_or(0);
-    let total = ms_to_samples(PAD_MS + end_ms + PAD_MS);
+    let total = ms_to_samples(total_ms(&notes));
     let mut buf = vec![0.0f64; total];
     for n in &notes {
         let start = ms_to_samples(PAD_MS + n.start_ms);
@@ -124,17 +128,44 @@ pub fn samples(tone: Tone, volume: f64) -> Vec<i16> {
     buf.iter().map(|s| (s * full).round() as i16).collect()
 }
 
-/// How long the tone lasts, padding included.
+/// The tone's samples at `loudness` (LUFS, see [`crate::core::loudness`]), mono 16-bit.
+pub fn at_loudness(tone: Tone, loudness: f64) -> Vec<i16> {
+    let mut s = crate::core::loudness::from_i16(&samples(tone, 1.0));
+    crate::core::loudness::fit(&mut s, SAMPLE_RATE, loudness);
+    crate::core::loudness::to_i16(&s)
+}
+
+/// How many samples the tone's file holds.
+pub fn frames(tone: Tone) -> usize {
+    ms_to_samples(total_ms(&notes(tone)))
+}
+
+/// How long the tone lasts, padding included (worked out from its notes, nothing sounded;
+/// the file is shorter by less than a sample).
 pub fn length(tone: Tone) -> Duration {
-    let n = samples(tone, 0.0).len() as u64;
-    Duration::from_micros(n * 1_000_000 / u64::from(SAMPLE_RATE))
+    Duration::from_millis(u64::from(total_ms(&notes(tone))))
+}
+
+/// The notes' length with the silence at both ends, in milliseconds.
+fn total_ms(notes: &[Note]) -> u32 {
+    let end_ms = notes
+        .iter()
+        .map(|n| n.start_ms + n.length_ms)
+        .max()
+        .unwrap_or(0);
+    PAD_MS + end_ms + PAD_MS
 }
 
 /// A mono 16-bit WAV file of `samples` at [`SAMPLE_RATE`].
 pub fn wav_bytes(samples: &[i16]) -> Vec<u8> {
+    wav_bytes_at(samples, SAMPLE_RATE)
+}
+
+/// A mono 16-bit WAV file of `samples` at `rate`.
+pub fn wav_bytes_at(samples: &[i16], rate: u32) -> Vec<u8> {
     let spec = hound::WavSpec {
         channels: 1,
-        sample_rate: SAMPLE_RATE,
+        sample_rate: rate,
         bits_per_sample: 16,
         sample_format: hound::SampleFormat::Int,
     };

@@ -44,6 +44,23 @@ pub(crate) fn read_hooks(rep: &mut Reporter<'_>, t: &DeTable<'_>, c: &mut HookCo
     }
 }
 
+/// A volume key: 0-100.
+fn get_volume(rep: &mut Reporter<'_>, t: &DeTable<'_>, key: &str) -> Option<u8> {
+    let (n, span) = get_int(rep, t, key)?;
+    if (0..=100).contains(&n) {
+        return Some(n as u8);
+    }
+    rep.error(
+        span,
+        format!("{key} must be between 0 and 100, not {n}"),
+        Some(format!(
+            "0 is silent, {} the default, each doubling 6 dB louder",
+            crate::model::config::DEFAULT_VOLUME
+        )),
+    );
+    None
+}
+
 /// The sound and voice keys of `config.toml`.
 pub(crate) fn read_sound_config(rep: &mut Reporter<'_>, t: &DeTable<'_>, c: &mut SoundConfig) {
     if let Some(m) = get_choice(
@@ -65,19 +82,24 @@ pub(crate) fn read_sound_config(rep: &mut Reporter<'_>, t: &DeTable<'_>, c: &mut
     if let Some(b) = get_bool(rep, t, "countdown") {
         c.countdown = b;
     }
-    if let Some((n, span)) = get_int(rep, t, "volume") {
-        if (0..=100).contains(&n) {
-            c.volume = n as u8;
-        } else {
-            rep.error(
-                span,
-                format!("volume must be between 0 and 100, not {n}"),
-                Some(format!(
-                    "a share of full loudness; the default is {}",
-                    crate::model::config::DEFAULT_VOLUME
-                )),
-            );
-        }
+    if let Some(b) = get_bool(rep, t, "pause_cues") {
+        c.pause_cues = b;
+    }
+    if let Some(v) = get_choice(
+        rep,
+        t,
+        "time_left",
+        "time_left",
+        &TimeLeft::NAMES,
+        TimeLeft::parse,
+    ) {
+        c.time_left = v;
+    }
+    if let Some(v) = get_volume(rep, t, "volume") {
+        c.volume = v;
+    }
+    if let Some(v) = get_volume(rep, t, "voice_volume") {
+        c.voice_volume = Some(v);
     }
     for (key, slot, needs) in [
         ("player", &mut c.player, &["{file}"][..]),

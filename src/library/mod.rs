@@ -29,7 +29,7 @@ use crate::core::content::{Violation, check_routine};
 use crate::library::diag::{Diagnostic, Reporter, suggest};
 use crate::model::config::{
     Config, DayWindow, HookConfig, HookEvent, Motion, NudgeConfig, SoundConfig, SoundMode,
-    ThemeName, Voice,
+    ThemeName, TimeLeft, Voice,
 };
 use crate::model::routine::{
     Area, Art, AudioHint, Length, Pattern, Phase, PhaseKind, Pressure, Region, Routine, Sides,
@@ -124,6 +124,9 @@ pub const CONFIG_KEYS: &[&str] = &[
     "breath_cues",
     "countdown",
     "volume",
+    "voice_volume",
+    "pause_cues",
+    "time_left",
     "player",
     "speech",
     "nudge",

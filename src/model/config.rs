@@ -104,14 +104,44 @@ pub enum Voice {
     Off,
     /// Each step's title, side and length, the switch of sides and the end.
     Steps,
+    /// As `steps`, with the pressure and the step's caution too.
+    Full,
 }
 
 impl Voice {
-    pub const NAMES: [&'static str; 2] = ["off", "steps"];
+    pub const NAMES: [&'static str; 3] = ["off", "steps", "full"];
     pub fn parse(s: &str) -> Option<Voice> {
         match s {
             "off" => Some(Voice::Off),
             "steps" => Some(Voice::Steps),
+            "full" => Some(Voice::Full),
+            _ => None,
+        }
+    }
+
+    pub fn is_on(self) -> bool {
+        self != Voice::Off
+    }
+}
+
+/// `time_left`: a cue partway through a long step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TimeLeft {
+    #[default]
+    Off,
+    /// Halfway through a step of a minute or more.
+    Half,
+    /// 30 seconds before the end of a step of 45 seconds or more.
+    Thirty,
+}
+
+impl TimeLeft {
+    pub const NAMES: [&'static str; 3] = ["off", "half", "30s"];
+    pub fn parse(s: &str) -> Option<TimeLeft> {
+        match s {
+            "off" => Some(TimeLeft::Off),
+            "half" => Some(TimeLeft::Half),
+            "30s" => Some(TimeLeft::Thirty),
             _ => None,
         }
     }
@@ -126,8 +156,14 @@ pub struct SoundConfig {
     pub breath_cues: bool,
     /// Soft ticks 3, 2 and 1 seconds before a step ends.
     pub countdown: bool,
-    /// Loudness of the tones, 0-100 (a share of full scale).
+    /// Loudness of every sound, 0-100: 25 is the default, each doubling 6 dB louder, 0 silent.
     pub volume: u8,
+    /// The voice's own volume, when it should differ from `volume`.
+    pub voice_volume: Option<u8>,
+    /// A soft sound when a session pauses and when it goes on.
+    pub pause_cues: bool,
+    /// A cue partway through long steps.
+    pub time_left: TimeLeft,
     /// A command template to play a WAV file: `{file}` is replaced by its path.
     pub player: Option<String>,
     /// A command template to speak: `{text}` is the phrase; with `{file}` it renders a WAV.
@@ -145,6 +181,9 @@ impl Default for SoundConfig {
             breath_cues: true,
             countdown: false,
             volume: DEFAULT_VOLUME,
+            voice_volume: None,
+            pause_cues: true,
+            time_left: TimeLeft::Off,
             player: None,
             speech: None,
         }

@@ -95,6 +95,68 @@ pub fn fmt_days_ago(days: i32) -> String {
     }
 }
 
+/// How many terminal columns `text` takes: a CJK character or most emoji two, a combining
+/// mark none. Every column rule below, and every writer that lines text up, counts this way.
+pub fn width(text: &str) -> usize {
+    textwrap::core::display_width(text)
+}
+
+/// `text` on one line, cut to at most `max` columns with "…" at the cut; never padded.
+/// Control characters and bidi overrides ([`is_unsafe_char`]) become spaces first, so what
+/// is measured is what is shown and a tab from a hand-edited file cannot break a column.
+pub fn cut(text: &str, max: usize) -> String {
+    let clean = |c: char| {
+        if c.is_control() || is_unsafe_char(c) {
+            ' '
+        } else {
+            c
+        }
+    };
+    let mut buf = [0u8; 4];
+    let mut col = |c: char| textwrap::core::display_width(c.encode_utf8(&mut buf));
+    let total: usize = text.chars().map(|c| col(clean(c))).sum();
+    if total <= max {
+        return text.chars().map(clean).collect();
+    }
+    // Room for the ellipsis; a wide character that would straddle the edge is left out.
+    let room = max.saturating_sub(1);
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars().map(clean) {
+        let w = col(c);
+        if used + w > room {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if max > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// `text` padded with spaces on the right to `w` columns (nothing cut).
+pub fn pad(text: &str, w: usize) -> String {
+    format!("{text}{}", " ".repeat(w.saturating_sub(width(text))))
+}
+
+/// `text` padded with spaces on the left to `w` columns (nothing cut): numbers line up.
+pub fn pad_left(text: &str, w: usize) -> String {
+    format!("{}{text}", " ".repeat(w.saturating_sub(width(text))))
+}
+
+/// `text` [`cut`] to `w` columns and padded to exactly that width, so columns line up
+/// whatever the text holds: the one rule every screen and command uses for a cell.
+pub fn fit(text: &str, w: usize) -> String {
+    pad(&cut(text, w), w)
+}
+
+/// [`fit`], with the text against the right edge.
+pub fn fit_right(text: &str, w: usize) -> String {
+    pad_left(cut(text, w).trim_end(), w)
+}
+
 /// Whether `c` must never reach a terminal from data: C0 controls other than newline and
 /// tab (ESC starts every escape sequence; a carriage return is kept only right before a
 /// newline, where it ends a CSV or raw-mode line), DEL, C1 controls (U+0080–U+009F: CSI, OSC …), and
@@ -279,6 +341,29 @@ mod tests {
     use std::io::Write;
 
     const NASTY: &str = "a\u{1b}[2J\u{1b}]52;c;aGk=\u{7}b\u{9b}c\u{202e}d\u{85}e\u{7f}f\u{200b}g\u{2060}h\u{feff}\r";
+
+    #[test]
+    fn fit_counts_display_width_and_marks_a_cut() {
+        assert_eq!(fit("Nacken", 8), "Nacken  ");
+        assert_eq!(fit("Suboccipital hold", 8), "Subocci…");
+        // Two columns a character: a wide one that would straddle the edge is left out.
+        assert_eq!(fit("首と肩", 5), "首と…");
+        assert_eq!(fit("首と肩", 4), "首… ");
+        assert_eq!(fit("首と肩", 6), "首と肩");
+        assert_eq!(fit_right("7:52", 6), "  7:52");
+        assert_eq!(fit_right("首と肩の", 6), " 首と…");
+        assert_eq!(width("首と肩"), 6);
+        assert_eq!(fit("x", 0), "");
+    }
+
+    #[test]
+    fn a_control_character_is_measured_as_the_space_it_becomes() {
+        // The escape becomes a space and counts as one: the cut is where the eye sees it.
+        assert_eq!(fit("a\u{1b}[2Jb", 6), "a [2Jb");
+        assert_eq!(fit("a\u{1b}[2Jb", 4), "a […");
+        assert_eq!(cut("tab\there", 20), "tab here");
+        assert_eq!(cut("\u{202e}evil", 3), " e…");
+    }
 
     #[test]
     fn every_unsafe_character_is_replaced() {

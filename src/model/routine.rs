@@ -368,7 +368,11 @@ pub struct Art {
 
 impl Art {
     pub fn new(name: String, text: String) -> Art {
-        let width = text.lines().map(unicode_width_of).max().unwrap_or(0);
+        let width = text
+            .lines()
+            .map(crate::model::format::width)
+            .max()
+            .unwrap_or(0);
         let height = text.lines().count();
         Art {
             name,
@@ -383,10 +387,6 @@ impl Art {
     pub fn height(&self) -> usize {
         self.height
     }
-}
-
-fn unicode_width_of(s: &str) -> usize {
-    s.chars().count()
 }
 
 /// Where on the body a step's hands, ball or roller go (`region = "..."` in a routine file).

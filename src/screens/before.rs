@@ -160,86 +160,100 @@ impl Before {
 
     /// The text above the question (cautions, the gentle word) and the question itself.
     fn content(&self, ctx: &Ctx, w: u16, tall: bool) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
+        match &self.stage {
+            Stage::Asking(rating) => (self.cautions(ctx, w, tall), asking(rating, ctx, w, tall)),
+            Stage::Strong(n) => strong(*n, ctx, w),
+        }
+    }
+
+    /// What it breaks of the guide first, then the cautions: they are safety text, and on a
+    /// small window what comes first is seen without scrolling. Then what you need.
+    fn cautions(&self, ctx: &Ctx, w: u16, tall: bool) -> Vec<Line<'static>> {
         let t = ctx.theme;
         let r = &self.routine;
-        let mut lines: Vec<Line<'static>> = Vec::new();
-        let mut question: Vec<Line<'static>> = Vec::new();
-        match &self.stage {
-            Stage::Asking(rating) => {
-                // What it breaks of the guide first, then the cautions: they are safety
-                // text, and on a small window what comes first is seen without scrolling.
-                lines.extend(super::breaks_lines(ctx, &r.id, ":", true, w));
-                if !r.cautions.is_empty() {
-                    if tall {
-                        lines.push(Line::styled("Before you start", t.title));
-                    }
-                    for c in &r.cautions {
-                        let opts = textwrap::Options::new(w.max(8) as usize)
-                            .initial_indent(" • ")
-                            .subsequent_indent("   ");
-                        for l in textwrap::wrap(c, opts) {
-                            lines.push(Line::styled(l.into_owned(), t.caution));
-                        }
-                    }
-                }
-                if !r.equipment.is_empty() {
-                    if !lines.is_empty() {
-                        lines.push(Line::raw(""));
-                    }
-                    lines.extend(crate::ui::wrap_lines(
-                        &format!("You need: {}", r.equipment.join(", ")),
-                        w,
-                        t.base,
-                    ));
-                }
-                if tall {
-                    question.push(Line::raw(""));
-                }
-                if ctx.settings.ask_ratings {
-                    question.push(Line::styled("How is your head right now?", t.title));
-                    question.push(rating.scale(t));
-                    if tall {
-                        question.extend(crate::ui::wrap_lines(
-                            "0 = no pain, 10 = worst imaginable. Type a number (1 then 0 for 10), or Enter to skip.",
-                            w,
-                            t.muted,
-                        ));
-                    }
-                } else {
-                    question.push(Line::styled("Press Enter when you are ready.", t.title));
-                }
+        let mut lines: Vec<Line<'static>> = super::breaks_lines(ctx, &r.id, ":", true, w)
+            .into_iter()
+            .collect();
+        if !r.cautions.is_empty() {
+            if tall {
+                lines.push(Line::styled("Before you start", t.title));
             }
-            Stage::Strong(n) => {
-                let said = match n {
-                    Some(n) => format!("Your head is at {n} out of 10."),
-                    None => "A migraine is on now.".to_string(),
-                };
-                lines.push(Line::styled(said, t.title));
-                lines.push(Line::raw(""));
-                lines.extend(crate::ui::wrap_lines(
-                    "Pressure work is best kept for between bad headaches: during one, pressing can make it worse for some people. Slow breathing and a still hold are kinder now.",
-                    w,
-                    t.base,
-                ));
-                lines.push(Line::raw(""));
-                lines.extend(crate::ui::wrap_lines(
-                    "If this headache is unlike your usual ones, came on suddenly, or comes with weakness, confusion, vision changes or fever, stop and get medical help.",
-                    w,
-                    t.caution,
-                ));
-                question.push(Line::raw(""));
-                if ctx.lib.routine(GENTLE_ID).is_some() {
-                    question.extend(crate::ui::wrap_lines(
-                        "g  switch to Migraine-day gentle (breathing and a still hold)",
-                        w,
-                        t.base,
-                    ));
+            for c in &r.cautions {
+                let opts = textwrap::Options::new(w.max(8) as usize)
+                    .initial_indent(" • ")
+                    .subsequent_indent("   ");
+                for l in textwrap::wrap(c, opts) {
+                    lines.push(Line::styled(l.into_owned(), t.caution));
                 }
-                question.push(Line::styled("Enter  go ahead, gently", t.base));
             }
         }
-        (lines, question)
+        if !r.equipment.is_empty() {
+            if !lines.is_empty() {
+                lines.push(Line::raw(""));
+            }
+            lines.extend(crate::ui::wrap_lines(
+                &format!("You need: {}", r.equipment.join(", ")),
+                w,
+                t.base,
+            ));
+        }
+        lines
     }
+}
+
+/// "How is your head right now?" and the scale, or "Press Enter" with ratings off.
+fn asking(rating: &Rating, ctx: &Ctx, w: u16, tall: bool) -> Vec<Line<'static>> {
+    let t = ctx.theme;
+    let mut question = Vec::new();
+    if tall {
+        question.push(Line::raw(""));
+    }
+    if ctx.settings.ask_ratings {
+        question.push(Line::styled("How is your head right now?", t.title));
+        question.push(rating.scale(t));
+        if tall {
+            question.extend(crate::ui::wrap_lines(
+                "0 = no pain, 10 = worst imaginable. Type a number (1 then 0 for 10), or Enter to skip.",
+                w,
+                t.muted,
+            ));
+        }
+    } else {
+        question.push(Line::styled("Press Enter when you are ready.", t.title));
+    }
+    question
+}
+
+/// A bad head before pressure work (`n` the rating, `None` a migraine now): why gentler is
+/// kinder, when to get help instead, and the two ways on.
+fn strong(n: Option<u8>, ctx: &Ctx, w: u16) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
+    let t = ctx.theme;
+    let said = match n {
+        Some(n) => format!("Your head is at {n} out of 10."),
+        None => "A migraine is on now.".to_string(),
+    };
+    let mut lines = vec![Line::styled(said, t.title), Line::raw("")];
+    lines.extend(crate::ui::wrap_lines(
+        "Pressure work is best kept for between bad headaches: during one, pressing can make it worse for some people. Slow breathing and a still hold are kinder now.",
+        w,
+        t.base,
+    ));
+    lines.push(Line::raw(""));
+    lines.extend(crate::ui::wrap_lines(
+        "If this headache is unlike your usual ones, came on suddenly, or comes with weakness, confusion, vision changes or fever, stop and get medical help.",
+        w,
+        t.caution,
+    ));
+    let mut question = vec![Line::raw("")];
+    if ctx.lib.routine(GENTLE_ID).is_some() {
+        question.extend(crate::ui::wrap_lines(
+            "g  switch to Migraine-day gentle (breathing and a still hold)",
+            w,
+            t.base,
+        ));
+    }
+    question.push(Line::styled("Enter  go ahead, gently", t.base));
+    (lines, question)
 }
 
 impl Screen for Before {
@@ -263,10 +277,10 @@ impl Screen for Before {
         let facts = format!("{} · {} steps ", fmt_length(r.total()), r.steps.len());
         let [hl, hr] = Layout::horizontal([
             Constraint::Min(1),
-            Constraint::Length(textwrap::core::display_width(&facts) as u16),
+            Constraint::Length(crate::model::format::width(&facts) as u16),
         ])
         .areas(Rect { height: 1, ..head });
-        let name = crate::ui::fit(&r.name, hl.width.saturating_sub(2) as usize);
+        let name = crate::model::format::fit(&r.name, hl.width.saturating_sub(2) as usize);
         frame.render_widget(Line::styled(format!(" {name}"), t.title), hl);
         frame.render_widget(Line::styled(facts, t.muted), hr);
         let (mut lines, question) = self.content(ctx, w, inner.height >= 16);

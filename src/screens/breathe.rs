@@ -130,27 +130,10 @@ impl Setup {
     }
 }
 
-impl Screen for Setup {
-    fn title(&self) -> &str {
-        "Breathing"
-    }
-
-    fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
+impl Setup {
+    fn render_list(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         let t = ctx.theme;
-        let [head, body, foot] = crate::ui::screen_areas(area);
-        frame.render_widget(Line::styled(" Breathing", t.title), head);
-        let wide = body.width >= 64;
-        let n = ctx.lib.patterns.len() as u16 + 2;
-        let (list, detail) = if wide {
-            let list_w = (body.width * 2 / 5).clamp(28, 40);
-            let [l, d] =
-                Layout::horizontal([Constraint::Length(list_w), Constraint::Min(0)]).areas(body);
-            (l, d)
-        } else {
-            let [l, d] = Layout::vertical([Constraint::Max(n), Constraint::Min(0)]).areas(body);
-            (l, d)
-        };
-        let list_w = list.width;
+        let w = area.width.saturating_sub(2) as usize;
         let rows: Vec<Line> = ctx
             .lib
             .patterns
@@ -162,21 +145,36 @@ impl Screen for Setup {
                 } else {
                     t.base
                 };
-                let w = list_w.saturating_sub(2) as usize;
                 Line::styled(format!(" {:w$}", p.id), style)
             })
             .collect();
         let block = Block::bordered()
             .border_style(t.border)
             .title(Line::styled(" Pattern ", t.title));
-        frame.render_widget(Paragraph::new(rows).block(block), list);
+        frame.render_widget(Paragraph::new(rows).block(block), area);
+    }
 
-        let Some(p) = self.pattern(ctx) else { return };
-        let w = if wide {
-            detail.width.saturating_sub(4)
-        } else {
-            body.width.saturating_sub(4)
-        };
+    /// The chosen length, and the pattern's caution when it has one.
+    fn length_lines(&self, p: &Pattern, w: u16, ctx: &Ctx) -> Vec<Line<'static>> {
+        let t = ctx.theme;
+        let mut lines = vec![Line::from(vec![
+            Span::styled("Length  ", t.title),
+            Span::styled(format!("◂ {} ▸", self.length_words(ctx)), t.accent),
+        ])];
+        if let Some((_, Some(note))) = self.capped(ctx) {
+            lines.extend(crate::ui::wrap_lines(&note, w, t.muted));
+        }
+        if let Some(c) = caution_for(p) {
+            lines.push(Line::raw(""));
+            lines.extend(crate::ui::wrap_lines(c, w, t.caution));
+        }
+        lines
+    }
+
+    /// The pattern in its own box: what it is, its timing, the length and any caution.
+    fn render_detail(&self, frame: &mut Frame, area: Rect, p: &Pattern, ctx: &Ctx) {
+        let t = ctx.theme;
+        let w = area.width.saturating_sub(4);
         let mut lines: Vec<Line> = Vec::new();
         if let Some(d) = &p.description {
             lines.extend(crate::ui::wrap_lines(d, w, t.base));
@@ -187,37 +185,56 @@ impl Screen for Setup {
             t.muted,
         ));
         lines.push(Line::raw(""));
-        lines.push(Line::from(vec![
-            Span::styled("Length  ", t.title),
-            Span::styled(format!("◂ {} ▸", self.length_words(ctx)), t.accent),
-        ]));
-        if let Some((_, Some(note))) = self.capped(ctx) {
-            lines.extend(crate::ui::wrap_lines(&note, w, t.muted));
-        }
-        if let Some(c) = caution_for(p) {
-            lines.push(Line::raw(""));
-            lines.extend(crate::ui::wrap_lines(c, w, t.caution));
-        }
-        if wide {
-            let block = Block::bordered()
-                .border_style(t.border)
-                .padding(Padding::horizontal(1))
-                .title(Line::styled(format!(" {} ", p.id), t.title));
-            frame.render_widget(Paragraph::new(lines).block(block), detail);
+        lines.extend(self.length_lines(p, w, ctx));
+        let block = Block::bordered()
+            .border_style(t.border)
+            .padding(Padding::horizontal(1))
+            .title(Line::styled(format!(" {} ", p.id), t.title));
+        frame.render_widget(Paragraph::new(lines).block(block), area);
+    }
+
+    /// Narrow: just the length (and any caution) under the list.
+    fn render_length(&self, frame: &mut Frame, area: Rect, p: &Pattern, ctx: &Ctx) {
+        let r = Rect {
+            x: area.x + 1,
+            width: area.width.saturating_sub(2),
+            ..area
+        };
+        let lines = self.length_lines(p, area.width.saturating_sub(4), ctx);
+        frame.render_widget(Paragraph::new(lines), r);
+    }
+}
+
+impl Screen for Setup {
+    fn title(&self) -> &str {
+        "Breathing"
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
+        let t = ctx.theme;
+        let [head, body, foot] = crate::ui::screen_areas(area);
+        frame.render_widget(Line::styled(" Breathing", t.title), head);
+        // Wide: the list beside the pattern's details; narrow: the length under the list.
+        let wide = body.width >= 64;
+        let (list, detail) = if wide {
+            let list_w = (body.width * 2 / 5).clamp(28, 40);
+            let [l, d] =
+                Layout::horizontal([Constraint::Length(list_w), Constraint::Min(0)]).areas(body);
+            (l, d)
         } else {
-            // Narrow: just the length (and any caution) under the list.
-            let short: Vec<Line> = lines
-                .into_iter()
-                .skip_while(|l| !l.spans.iter().any(|s| s.content == "Length  "))
-                .collect();
-            let r = Rect {
-                x: detail.x + 1,
-                width: detail.width.saturating_sub(2),
-                ..detail
-            };
-            frame.render_widget(Paragraph::new(short), r);
+            let n = ctx.lib.patterns.len() as u16 + 2;
+            let [l, d] = Layout::vertical([Constraint::Max(n), Constraint::Min(0)]).areas(body);
+            (l, d)
+        };
+        self.render_list(frame, list, ctx);
+        if let Some(p) = self.pattern(ctx) {
+            if wide {
+                self.render_detail(frame, detail, p, ctx);
+            } else {
+                self.render_length(frame, detail, p, ctx);
+            }
+            crate::ui::footer(frame, foot, ctx.theme, ctx.status, &self.keys(ctx));
         }
-        crate::ui::footer(frame, foot, ctx.theme, ctx.status, &self.keys(ctx));
     }
 
     fn update(&mut self, key: KeyEvent, _now: Instant, ctx: &Ctx) -> Update {

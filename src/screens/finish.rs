@@ -13,9 +13,10 @@ use ratatui::widgets::Paragraph;
 
 use super::{Ctx, Effect, Nav, Screen, StoreEffect, Update, go, stay};
 use crate::model::day::DayEntry;
-use crate::model::format::fmt_clock_secs;
+use crate::model::format::{fit, fmt_clock_secs, width};
 use crate::model::record::{Amendment, Outcome, SessionRecord, StepRecord, StepStatus};
 use crate::ui::rating::{Answer, Rating};
+use crate::ui::theme::Theme;
 use crate::ui::{Binding, KeyHelp, also, described, key, lookup, row};
 
 const NOTE_MAX: usize = 500;
@@ -176,7 +177,7 @@ impl Finish {
         let parts_w = 10 * rows.iter().map(|(_, p)| p.len()).max().unwrap_or(1);
         let title_w = rows
             .iter()
-            .map(|(t, _)| textwrap::core::display_width(t))
+            .map(|(t, _)| width(t))
             .max()
             .unwrap_or(0)
             .min((w as usize).saturating_sub(4 + parts_w).max(8));
@@ -195,7 +196,7 @@ impl Finish {
                         format!("  {icon} "),
                         if icon == "✓" { t.good } else { t.muted },
                     ),
-                    Span::styled(crate::ui::fit(&title, title_w), style),
+                    Span::styled(fit(&title, title_w), style),
                 ];
                 for p in parts {
                     let side = match p.side {
@@ -279,41 +280,25 @@ fn fold_rows(
     out
 }
 
-impl Screen for Finish {
-    fn title(&self) -> &str {
-        "Finished"
+impl Finish {
+    /// "Saved to your history.", or why not. The reason comes after a path that can be
+    /// long: wrapped, so it ("permission denied") is never cut off at the edge.
+    fn saved_lines(&self, w: u16, t: &Theme) -> Vec<Line<'static>> {
+        match &self.problem {
+            None => vec![Line::styled(" Saved to your history.", t.muted)],
+            Some(p) => indented(crate::ui::wrap_lines(
+                &format!("Not saved: {p}"),
+                w.saturating_sub(2),
+                t.caution,
+            )),
+        }
     }
 
-    fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
-        // A very wide window keeps the title near its time: 100 columns in the middle.
-        let area = crate::ui::centered(area, area.width.min(100), area.height);
-        let t = ctx.theme;
+    /// "Neck release — done" and "6:40 of 6:40 active". The title gives way (with an
+    /// ellipsis), never the outcome or the time; on a narrow window the time goes to the
+    /// second line.
+    fn render_head(&self, frame: &mut Frame, head: Rect, t: &Theme) {
         let r = &self.record;
-        let rows = self.step_rows(ctx, area.width);
-        // Why it was not saved comes after a path that can be long: wrap it, so the reason
-        // ("permission denied") is never cut off at the edge.
-        let saved: Vec<Line> = match &self.problem {
-            None => vec![Line::styled(" Saved to your history.", t.muted)],
-            Some(p) => crate::ui::wrap_lines(
-                &format!("Not saved: {p}"),
-                area.width.saturating_sub(2),
-                t.caution,
-            )
-            .into_iter()
-            .map(|mut l| {
-                l.spans.insert(0, Span::raw(" "));
-                l
-            })
-            .collect(),
-        };
-        let [head, body, ask, _, foot] = Layout::vertical([
-            Constraint::Length(2),
-            Constraint::Max(rows.len() as u16 + 1),
-            Constraint::Length(saved.len() as u16 + 4),
-            Constraint::Min(0),
-            Constraint::Length(1),
-        ])
-        .areas(area);
         let how = match r.outcome {
             Outcome::Completed => "done",
             Outcome::Stopped => "stopped early",
@@ -326,41 +311,34 @@ impl Screen for Finish {
         );
         let [hl, hr] = Layout::horizontal([
             Constraint::Min(1),
-            Constraint::Length(textwrap::core::display_width(&active) as u16),
+            Constraint::Length(width(&active) as u16),
         ])
         .areas(Rect { height: 1, ..head });
-        // The title gives way (with an ellipsis), never the outcome or the time; on a
-        // narrow window the time goes to the second line.
-        let how_w = textwrap::core::display_width(how) + 3;
-        let title_w = textwrap::core::display_width(&r.title);
-        let narrow = (hl.width as usize) < title_w.min(24) + 2 + how_w && head.height > 1;
-        let (hl, hr) = if narrow {
+        let how_w = width(how) + 3;
+        let narrow = (hl.width as usize) < width(&r.title).min(24) + 2 + how_w && head.height > 1;
+        let (hl, hr, active) = if narrow {
             let second = Rect {
                 y: head.y + 1,
                 height: 1,
                 ..head
             };
-            (Rect { height: 1, ..head }, second)
+            let active = format!(" {}", active.trim_end());
+            (Rect { height: 1, ..head }, second, active)
         } else {
-            (hl, hr)
+            (hl, hr, active)
         };
-        let room = (hl.width as usize).saturating_sub(2 + how_w);
-        let name = crate::ui::fit(&r.title, room);
+        let name = fit(&r.title, (hl.width as usize).saturating_sub(2 + how_w));
         frame.render_widget(
             Line::styled(format!(" {} — {how}", name.trim_end()), t.title),
             hl,
         );
-        let active = if narrow {
-            format!(" {}", active.trim_end())
-        } else {
-            active
-        };
         frame.render_widget(Line::styled(active, t.muted), hr);
+    }
 
-        let shown = fold_rows(rows, body.height as usize, t.muted);
-        frame.render_widget(Paragraph::new(shown), body);
-
-        let mut lines: Vec<Line> = saved;
+    /// What the screen asks now: the rating, the offer to mark the day, or the note.
+    fn ask_lines(&self, w: u16, t: &Theme) -> Vec<Line<'static>> {
+        let r = &self.record;
+        let mut lines = Vec::new();
         match &self.stage {
             Stage::Rating(rating) => {
                 let before = r
@@ -374,7 +352,7 @@ impl Screen for Finish {
                 let mut scale = rating.scale(t);
                 scale.spans.insert(0, Span::raw(" "));
                 lines.push(scale);
-                let hint = if ask.width >= 50 {
+                let hint = if w >= 50 {
                     " A number (1 then 0 for 10), or Enter to skip."
                 } else {
                     " 0-10 (1 then 0 for 10), Enter skips"
@@ -382,42 +360,85 @@ impl Screen for Finish {
                 lines.push(Line::styled(hint, t.muted));
             }
             Stage::Offer => {
-                if let Some(after) = self.pain_after {
-                    let before = r.pain_before.map(|b| format!("{b} → ")).unwrap_or_default();
-                    lines.push(Line::styled(format!(" Head: {before}{after}"), t.base));
-                }
+                lines.extend(self.head_change(t));
                 // Wrapped: at 40 columns the keys would otherwise be cut.
-                for l in crate::ui::wrap_lines(
+                lines.extend(indented(crate::ui::wrap_lines(
                     "Mark today as a headache day?  y yes · n not now",
-                    ask.width.saturating_sub(2),
+                    w.saturating_sub(2),
                     t.title,
-                ) {
-                    let mut l = l;
-                    l.spans.insert(0, Span::raw(" "));
-                    lines.push(l);
-                }
+                )));
             }
             Stage::Note | Stage::Done => {
-                if let Some(after) = self.pain_after {
-                    let before = r.pain_before.map(|b| format!("{b} → ")).unwrap_or_default();
-                    lines.push(Line::styled(format!(" Head: {before}{after}"), t.base));
-                }
-                let cursor = if matches!(self.stage, Stage::Note) {
-                    "▏"
-                } else {
-                    ""
-                };
-                let room = (ask.width as usize).saturating_sub(32);
-                let shown: String = {
-                    let n = self.note.chars().count();
-                    self.note.chars().skip(n.saturating_sub(room)).collect()
-                };
-                lines.push(Line::from(vec![
-                    Span::styled(" A note for later (optional): ", t.title),
-                    Span::styled(format!("{shown}{cursor}"), t.accent),
-                ]));
+                lines.extend(self.head_change(t));
+                lines.push(self.note_line(w, t));
             }
         }
+        lines
+    }
+
+    /// "Head: 6 → 3", once the after-rating is given.
+    fn head_change(&self, t: &Theme) -> Option<Line<'static>> {
+        let after = self.pain_after?;
+        let before = self
+            .record
+            .pain_before
+            .map(|b| format!("{b} → "))
+            .unwrap_or_default();
+        Some(Line::styled(format!(" Head: {before}{after}"), t.base))
+    }
+
+    /// The note being typed: its end, with the cursor while typing.
+    fn note_line(&self, w: u16, t: &Theme) -> Line<'static> {
+        let cursor = if matches!(self.stage, Stage::Note) {
+            "▏"
+        } else {
+            ""
+        };
+        let room = (w as usize).saturating_sub(32);
+        let n = self.note.chars().count();
+        let shown: String = self.note.chars().skip(n.saturating_sub(room)).collect();
+        Line::from(vec![
+            Span::styled(" A note for later (optional): ", t.title),
+            Span::styled(format!("{shown}{cursor}"), t.accent),
+        ])
+    }
+}
+
+/// Lines moved one column in from the left edge.
+fn indented(lines: Vec<Line<'static>>) -> Vec<Line<'static>> {
+    lines
+        .into_iter()
+        .map(|mut l| {
+            l.spans.insert(0, Span::raw(" "));
+            l
+        })
+        .collect()
+}
+
+impl Screen for Finish {
+    fn title(&self) -> &str {
+        "Finished"
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
+        // A very wide window keeps the title near its time: 100 columns in the middle.
+        let area = crate::ui::centered(area, area.width.min(100), area.height);
+        let t = ctx.theme;
+        let rows = self.step_rows(ctx, area.width);
+        let saved = self.saved_lines(area.width, t);
+        let [head, body, ask, _, foot] = Layout::vertical([
+            Constraint::Length(2),
+            Constraint::Max(rows.len() as u16 + 1),
+            Constraint::Length(saved.len() as u16 + 4),
+            Constraint::Min(0),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        self.render_head(frame, head, t);
+        let shown = fold_rows(rows, body.height as usize, t.muted);
+        frame.render_widget(Paragraph::new(shown), body);
+        let mut lines = saved;
+        lines.extend(self.ask_lines(ask.width, t));
         frame.render_widget(Paragraph::new(lines), ask);
         crate::ui::footer(frame, foot, ctx.theme, ctx.status, &self.keys(ctx));
     }

@@ -11,62 +11,23 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use jiff::tz::TimeZone;
-use jiff::{Timestamp, ToSpan, Zoned};
+use jiff::{Timestamp, Zoned};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
+use ratatui::widgets::{Block, Cell, Padding, Paragraph, Row as TableRow, Table, Wrap};
 
 use super::{Ctx, Nav, Route, Screen, Update, go, stay};
+use crate::core::period::Period;
 use crate::model::format::fmt_clock_secs;
+use crate::model::format::{fit, fit_right, width};
 use crate::model::record::{Kind, Outcome, SessionRecord, StepStatus};
 use crate::model::routine::Area;
+use crate::ui::scroll::{ListScroll, PageScroll};
 use crate::ui::theme::Theme;
-use crate::ui::{Binding, KeyHelp, also, described, fit, fit_right, help_only, key, lookup, row};
-
-/// How far back the table looks; `p` cycles through these.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Period {
-    All,
-    Days(u8),
-    ThisYear,
-}
-
-impl Period {
-    fn next(self) -> Period {
-        match self {
-            Period::All => Period::Days(7),
-            Period::Days(7) => Period::Days(30),
-            Period::Days(30) => Period::Days(90),
-            Period::Days(_) => Period::ThisYear,
-            Period::ThisYear => Period::All,
-        }
-    }
-
-    fn label(self) -> Option<String> {
-        match self {
-            Period::All => None,
-            Period::Days(n) => Some(format!("last {n} days")),
-            Period::ThisYear => Some("this year".into()),
-        }
-    }
-
-    /// The first instant inside the period. Whole local days, so "last 7 days" is today
-    /// and the six before it, whatever the hour.
-    fn since(self, now: &Zoned) -> Option<Timestamp> {
-        let first = match self {
-            Period::All => return None,
-            Period::Days(n) => now.date().checked_sub((i64::from(n) - 1).days()).ok()?,
-            Period::ThisYear => now.date().first_of_year(),
-        };
-        first
-            .to_zoned(now.time_zone().clone())
-            .ok()
-            .map(|z| z.timestamp())
-    }
-}
+use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
 
 /// Strings that repeat on every row (titles, areas, routine ids), stored once.
 #[derive(Default)]
@@ -154,7 +115,7 @@ const LIST_KEYS: &[Binding<Act>] = &[
         Act::App,
         help_only(
             "a r p",
-            "next area, routine or period (last 7, 30, 90 days, this year); \
+            "next area, routine or period (last 7 days, 4 weeks, 90 days, a year); \
              after the last comes all again",
         ),
     ),
@@ -197,10 +158,8 @@ pub struct History {
     names: Names,
     /// Indexes into `rows` that pass the filters, newest first.
     visible: Vec<u32>,
-    /// Index into `visible`.
-    selected: usize,
-    /// First visible line of the table, kept between draws so the list scrolls smoothly.
-    offset: usize,
+    /// The selected entry of `visible` and the first one shown.
+    list: ListScroll,
     area: Option<u32>,
     routine: Option<u32>,
     period: Period,
@@ -213,17 +172,17 @@ pub struct History {
 }
 
 impl History {
-    /// An empty history screen; the app adds the sessions it reads, then [`History::loaded`].
-    pub fn new(ctx: &Ctx) -> History {
+    /// An empty history screen over `period`; the app adds the sessions it reads, then
+    /// [`History::loaded`].
+    pub fn new(period: Period, ctx: &Ctx) -> History {
         History {
             rows: Vec::new(),
             names: Names::default(),
             visible: Vec::new(),
-            selected: 0,
-            offset: 0,
+            list: ListScroll::default(),
             area: None,
             routine: None,
-            period: Period::All,
+            period,
             now: ctx.now.clone(),
             skipped: Vec::new(),
             problem: None,
@@ -260,10 +219,7 @@ impl History {
     }
 
     fn refilter(&mut self) {
-        let keep_id = self
-            .visible
-            .get(self.selected)
-            .map(|&i| self.rows[i as usize].id.clone());
+        let keep_id = self.selected_row().map(|r| r.id.clone());
         let since = self.period.since(&self.now);
         self.visible = (0..self.rows.len() as u32)
             .filter(|&i| {
@@ -274,14 +230,19 @@ impl History {
             })
             .collect();
         // Stay on the same session when it is still listed.
-        self.selected = keep_id
-            .and_then(|id| {
-                self.visible
-                    .iter()
-                    .position(|&i| self.rows[i as usize].id == id)
-            })
-            .unwrap_or(0);
-        self.offset = 0;
+        let at = keep_id.and_then(|id| {
+            self.visible
+                .iter()
+                .position(|&i| self.rows[i as usize].id == id)
+        });
+        self.list.reset(self.visible.len());
+        self.list.select(at.unwrap_or(0), self.visible.len());
+    }
+
+    /// The session under the selection.
+    fn selected_row(&self) -> Option<&Row> {
+        let i = *self.visible.get(self.list.selected()?)?;
+        self.rows.get(i as usize)
     }
 
     /// The areas in the history, in the order the home screen uses, then any others
@@ -353,16 +314,6 @@ impl History {
         self.refilter();
     }
 
-    fn step(&mut self, delta: isize) {
-        if self.visible.is_empty() {
-            return;
-        }
-        let last = self.visible.len() as isize - 1;
-        self.selected = (self.selected as isize)
-            .saturating_add(delta)
-            .clamp(0, last) as usize;
-    }
-
     fn title_text(&self) -> String {
         let mut parts = vec!["History".to_string()];
         if let Some(a) = self.area {
@@ -371,23 +322,40 @@ impl History {
         if let Some(r) = self.routine {
             parts.push(fit(self.routine_title(r), 32).trim_end().to_string());
         }
-        if let Some(p) = self.period.label() {
-            parts.push(p);
+        if self.period != Period::All {
+            parts.push(self.period.label().to_string());
         }
         format!(" {} ", parts.join(" · "))
     }
 
     fn open_detail(&self) -> Update {
-        match self.visible.get(self.selected) {
-            Some(&i) => go(Nav::Open(Route::SessionDetail(
-                self.rows[i as usize].id.to_string(),
-            ))),
+        match self.selected_row() {
+            Some(r) => go(Nav::Open(Route::SessionDetail(r.id.to_string()))),
             None => stay(),
         }
     }
 
+    /// The table in its box: the title and count on the border, then a message in place
+    /// of the rows when there are none to show.
     fn render_table(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
-        let t = ctx.theme;
+        let block = self.table_block(area, ctx.theme);
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        match self.message() {
+            Some(m) => frame.render_widget(
+                Paragraph::new(m)
+                    .style(ctx.theme.muted)
+                    .wrap(Wrap { trim: true })
+                    .block(Block::new().padding(Padding::uniform(1))),
+                inner,
+            ),
+            None => self.render_rows(frame, inner, ctx.theme),
+        }
+    }
+
+    /// "History · neck · last 7 days" and "12 sessions" on the border, and the lines the
+    /// reader skipped under it.
+    fn table_block(&self, area: Rect, t: &Theme) -> Block<'static> {
         let title = self.title_text();
         let count = match self.visible.len() {
             1 => " 1 session ".to_string(),
@@ -396,17 +364,19 @@ impl History {
         let mut block = Block::bordered()
             .border_style(t.border)
             .title(Line::styled(title.clone(), t.title));
-        if !self.rows.is_empty()
-            && title.chars().count() + count.chars().count() + 4 <= area.width as usize
-        {
+        if !self.rows.is_empty() && width(&title) + width(&count) + 4 <= area.width as usize {
             block = block.title(Line::styled(count, t.muted).right_aligned());
         }
         if let Some(note) = skipped_text(&self.skipped) {
             block = block.title_bottom(Line::styled(format!(" {note} "), t.muted));
         }
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
-        let message = if let Some(p) = &self.problem {
+        block
+    }
+
+    /// What to say instead of the rows: the history could not be read, is empty, or the
+    /// filters leave nothing.
+    fn message(&self) -> Option<String> {
+        if let Some(p) = &self.problem {
             Some(format!("Could not read the history: {p}"))
         } else if self.rows.is_empty() {
             Some(
@@ -417,50 +387,36 @@ impl History {
             Some("Nothing here with these filters. a, r and p change them.".to_string())
         } else {
             None
-        };
-        if let Some(m) = message {
-            frame.render_widget(
-                Paragraph::new(m)
-                    .style(t.muted)
-                    .wrap(Wrap { trim: true })
-                    .block(Block::new().padding(Padding::uniform(1))),
-                inner,
-            );
-            return;
         }
-        let oldest_year = self.visible.last().map(|&i| {
-            self.rows[i as usize]
-                .start
-                .to_zoned(self.now.time_zone().clone())
-                .year()
-        });
-        let cols = Columns::for_width(
-            inner.width as usize,
-            oldest_year.is_some_and(|y| y != self.now.year()),
-        );
-        let [head, list] =
-            Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
-        frame.render_widget(Line::styled(cols.header(), t.muted), head);
-
-        let h = list.height as usize;
-        let off = self.offset;
-        let this_year = self.now.year();
-        let lines: Vec<Line> = self
-            .visible
-            .iter()
-            .enumerate()
-            .skip(off)
-            .take(h)
-            .map(|(i, &ri)| {
-                let r = &self.rows[ri as usize];
-                let when = r.start.to_zoned(self.now.time_zone().clone());
-                self.row_line(&cols, r, &when, this_year, i == self.selected, t)
-            })
-            .collect();
-        frame.render_widget(Paragraph::new(lines), list);
     }
 
-    fn row_line(
+    /// The column heads and the rows on screen; only those rows are formatted.
+    fn render_rows(&self, frame: &mut Frame, area: Rect, t: &Theme) {
+        let tz = self.now.time_zone();
+        let this_year = self.now.year();
+        let oldest_year = self
+            .visible
+            .last()
+            .map(|&i| self.rows[i as usize].start.to_zoned(tz.clone()).year());
+        let cols = Columns::for_width(
+            area.width as usize,
+            oldest_year.is_some_and(|y| y != this_year),
+        );
+        let selected = self.list.selected();
+        let rows = self.list.window().map(|i| {
+            let r = &self.rows[self.visible[i] as usize];
+            let when = r.start.to_zoned(tz.clone());
+            self.row(&cols, r, &when, this_year, selected == Some(i), t)
+        });
+        let table = Table::new(rows, cols.widths())
+            .header(cols.header().style(t.muted))
+            .row_highlight_style(t.selected);
+        frame.render_stateful_widget(table, area, &mut self.list.table_state());
+    }
+
+    /// One session's row. The selected row takes one style throughout: the good-green of
+    /// a rating would fight the selection's background.
+    fn row(
         &self,
         cols: &Columns,
         r: &Row,
@@ -468,52 +424,32 @@ impl History {
         this_year: i16,
         selected: bool,
         t: &Theme,
-    ) -> Line<'static> {
+    ) -> TableRow<'static> {
         let when = when_text(when, this_year, cols.short_dates);
         let (pain, pain_style) = pain_text(r.pain_before, r.pain_after, t);
-        let cells: Vec<(String, Style)> = vec![
+        let outcome_style = if r.outcome == Outcome::Completed {
+            t.base
+        } else {
+            t.muted
+        };
+        let mut cells = vec![
             (format!(" {}", fit(&when, cols.when)), t.base),
             (fit(self.names.get(r.title), cols.title), t.base),
-            (
-                cols.area
-                    .map(|w| fit(self.names.get(r.area), w))
-                    .unwrap_or_default(),
-                t.muted,
-            ),
-            (
-                cols.active
-                    .map(|w| fit_right(&fmt_clock_secs(f64::from(r.active_secs)), w))
-                    .unwrap_or_default(),
-                t.base,
-            ),
-            (
-                cols.outcome
-                    .map(|w| fit(r.outcome.as_str(), w))
-                    .unwrap_or_default(),
-                if r.outcome == Outcome::Completed {
-                    t.base
-                } else {
-                    t.muted
-                },
-            ),
-            (fit(&pain, cols.pain), pain_style),
         ];
-        let mut spans = Vec::new();
-        for (text, style) in cells.into_iter().filter(|(s, _)| !s.is_empty()) {
-            if !spans.is_empty() {
-                spans.push(Span::raw(" "));
-            }
-            spans.push(Span::styled(text, style));
+        if let Some(w) = cols.area {
+            cells.push((fit(self.names.get(r.area), w), t.muted));
         }
-        let line = Line::from(spans);
-        if selected {
-            // One style for the whole row: the good-green of a rating would fight the
-            // selection's background.
-            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
-            Line::styled(fit(&text, cols.total), t.selected)
-        } else {
-            line
+        if let Some(w) = cols.active {
+            let active = fmt_clock_secs(f64::from(r.active_secs));
+            cells.push((fit_right(&active, w), t.base));
         }
+        if let Some(w) = cols.outcome {
+            cells.push((fit(r.outcome.as_str(), w), outcome_style));
+        }
+        cells.push((fit(&pain, cols.pain), pain_style));
+        TableRow::new(cells.into_iter().map(|(text, style)| {
+            Cell::new(text).style(if selected { Style::new() } else { style })
+        }))
     }
 }
 
@@ -566,7 +502,6 @@ fn pain_text(before: Option<u8>, after: Option<u8>, t: &Theme) -> (String, Style
 /// The table's column widths for a width; columns give way from the right-hand detail
 /// (area, then outcome) so the when, what and how-it-went stay.
 struct Columns {
-    total: usize,
     when: usize,
     short_dates: bool,
     title: usize,
@@ -592,7 +527,6 @@ impl Columns {
         let fixed =
             1 + when + [area, outcome, active].iter().flatten().sum::<usize>() + pain + gaps;
         Columns {
-            total: w,
             when,
             short_dates,
             title: w.saturating_sub(fixed).max(4),
@@ -603,22 +537,38 @@ impl Columns {
         }
     }
 
-    fn header(&self) -> String {
-        let mut parts = vec![
+    /// The widths of the columns shown, left to right, a space between each.
+    fn widths(&self) -> Vec<Constraint> {
+        [
+            Some(1 + self.when),
+            Some(self.title),
+            self.area,
+            self.active,
+            self.outcome,
+            Some(self.pain),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|w| Constraint::Length(w as u16))
+        .collect()
+    }
+
+    fn header(&self) -> TableRow<'static> {
+        let mut cells = vec![
             format!(" {}", fit("When", self.when)),
             fit("Routine", self.title),
         ];
         if let Some(w) = self.area {
-            parts.push(fit("Area", w));
+            cells.push(fit("Area", w));
         }
         if let Some(w) = self.active {
-            parts.push(fit_right("Active", w));
+            cells.push(fit_right("Active", w));
         }
         if let Some(w) = self.outcome {
-            parts.push(fit("Outcome", w));
+            cells.push(fit("Outcome", w));
         }
-        parts.push(fit("Head", self.pain));
-        parts.join(" ")
+        cells.push(fit("Head", self.pain));
+        TableRow::new(cells)
     }
 }
 
@@ -630,13 +580,7 @@ impl Screen for History {
     fn layout(&mut self, area: Rect, _now: Instant, _ctx: &Ctx) {
         // The table's rows: the area less the footer, the border and the column heads.
         let h = area.height.saturating_sub(4) as usize;
-        let mut off = self.offset;
-        if self.selected < off {
-            off = self.selected;
-        } else if h > 0 && self.selected >= off + h {
-            off = self.selected + 1 - h;
-        }
-        self.offset = off.min(self.visible.len().saturating_sub(h.max(1)));
+        self.list.layout(self.visible.len(), h, 0);
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
@@ -648,19 +592,19 @@ impl Screen for History {
 
     fn update(&mut self, key: KeyEvent, _now: Instant, _ctx: &Ctx) -> Update {
         match lookup(LIST_KEYS, key.code) {
-            Some(Act::Down) => self.step(1),
-            Some(Act::Up) => self.step(-1),
-            Some(Act::PageDown) => self.step(10),
-            Some(Act::PageUp) => self.step(-10),
-            Some(Act::First) => self.step(isize::MIN),
-            Some(Act::Last) => self.step(isize::MAX),
+            Some(Act::Down) => self.list.move_by(1),
+            Some(Act::Up) => self.list.move_by(-1),
+            Some(Act::PageDown) => self.list.move_by(10),
+            Some(Act::PageUp) => self.list.move_by(-10),
+            Some(Act::First) => self.list.first(),
+            Some(Act::Last) => self.list.last(),
             Some(Act::Open) => return self.open_detail(),
             Some(Act::Area) => self.cycle_area(),
             Some(Act::Routine) => self.cycle_routine(),
             Some(Act::Period) => self.cycle_period(),
             Some(Act::Stats) => {
                 return go(Nav::Replace(Route::Stats {
-                    period: Default::default(),
+                    period: self.period,
                 }));
             }
             Some(Act::Back) => return go(Nav::Back),
@@ -678,7 +622,7 @@ impl Screen for History {
 pub struct SessionDetail {
     record: SessionRecord,
     tz: TimeZone,
-    scroll: u16,
+    scroll: PageScroll,
 }
 
 impl SessionDetail {
@@ -686,7 +630,7 @@ impl SessionDetail {
         SessionDetail {
             record,
             tz: ctx.now.time_zone().clone(),
-            scroll: 0,
+            scroll: PageScroll::default(),
         }
     }
 
@@ -695,6 +639,22 @@ impl SessionDetail {
         let [body, foot] =
             Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
         (body, foot)
+    }
+
+    /// The box, titled with the routine, with "↑↓ more" on its bottom edge while there is.
+    fn block(&self, body: Rect, t: &Theme) -> Block<'static> {
+        let title = fit(&self.record.title, body.width as usize);
+        let block = Block::bordered()
+            .border_style(t.border)
+            .padding(Padding::horizontal(1))
+            .title(Line::styled(format!(" {} ", title.trim_end()), t.title));
+        let more = match self.scroll.more() {
+            (true, true) => " ↑↓ more ",
+            (false, true) => " ↓ more ",
+            (true, false) => " ↑ more ",
+            (false, false) => return block,
+        };
+        block.title_bottom(Line::styled(more, t.muted).right_aligned())
     }
 
     fn lines(&self, ctx: &Ctx, w: u16) -> Vec<Line<'static>> {
@@ -787,11 +747,7 @@ impl SessionDetail {
         // icon, times and status on the right; the title takes what is left.
         let times_w = if wide { 5 + 4 + 5 } else { 5 };
         let fixed = 2 + side_w + 1 + times_w + 2 + 7;
-        let longest = steps
-            .iter()
-            .map(|s| textwrap::core::display_width(&s.title))
-            .max()
-            .unwrap_or(0);
+        let longest = steps.iter().map(|s| width(&s.title)).max().unwrap_or(0);
         let title_w = w.saturating_sub(fixed).min(longest).max(4);
         steps
             .iter()
@@ -868,53 +824,31 @@ impl Screen for SessionDetail {
         let inner = Block::bordered()
             .padding(Padding::horizontal(1))
             .inner(body);
-        let over = (self.lines(ctx, inner.width).len() as u16).saturating_sub(inner.height);
-        self.scroll = self.scroll.min(over);
+        let lines = self.lines(ctx, inner.width).len();
+        self.scroll.layout(lines, inner.height as usize);
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
-        let t = ctx.theme;
         let (body, foot) = SessionDetail::areas(area);
-        let block = Block::bordered()
-            .border_style(t.border)
-            .padding(Padding::horizontal(1))
-            .title(Line::styled(
-                format!(
-                    " {} ",
-                    fit(&self.record.title, body.width as usize).trim_end()
-                ),
-                t.title,
-            ));
-        let inner = block.inner(body);
-        let lines = self.lines(ctx, inner.width);
-        let over = (lines.len() as u16).saturating_sub(inner.height);
-        let scroll = self.scroll.min(over);
-        let mut block = block;
-        if over > 0 {
-            let more = match (scroll > 0, scroll < over) {
-                (true, true) => " ↑↓ more ",
-                (false, _) => " ↓ more ",
-                (true, false) => " ↑ more ",
-            };
-            block = block.title_bottom(Line::styled(more, t.muted).right_aligned());
-        }
-        frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), body);
+        let block = self.block(body, ctx.theme);
+        let lines = self.lines(ctx, block.inner(body).width);
+        let top = u16::try_from(self.scroll.top()).unwrap_or(u16::MAX);
+        frame.render_widget(Paragraph::new(lines).block(block).scroll((top, 0)), body);
         crate::ui::footer(frame, foot, ctx.theme, ctx.status, &self.keys(ctx));
     }
 
     fn update(&mut self, key: KeyEvent, _now: Instant, _ctx: &Ctx) -> Update {
-        let s = self.scroll;
-        self.scroll = match lookup(DETAIL_KEYS, key.code) {
-            Some(Act::Down) => s.saturating_add(1),
-            Some(Act::Up) => s.saturating_sub(1),
-            Some(Act::PageDown) => s.saturating_add(10),
-            Some(Act::PageUp) => s.saturating_sub(10),
-            Some(Act::First) => 0,
-            // Clamped to the end at the next layout.
-            Some(Act::Last) => u16::MAX,
+        let page = self.scroll.page();
+        match lookup(DETAIL_KEYS, key.code) {
+            Some(Act::Down) => self.scroll.by(1),
+            Some(Act::Up) => self.scroll.by(-1),
+            Some(Act::PageDown) => self.scroll.by(page),
+            Some(Act::PageUp) => self.scroll.by(-page),
+            Some(Act::First) => self.scroll.home(),
+            Some(Act::Last) => self.scroll.end(),
             Some(Act::Back) => return go(Nav::Back),
-            _ => s,
-        };
+            _ => {}
+        }
         stay()
     }
 

@@ -11,12 +11,15 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
 use super::{
-    AppEffect, Ctx, DayState, DoneInfo, Nav, Route, Screen, StoreEffect, Update, go, stay,
+    AppEffect, Ctx, DayState, DoneInfo, Effect, Nav, Route, Screen, StoreEffect, Update, go, stay,
 };
 use crate::core::content::WARNING;
+use crate::core::period::Period;
 use crate::model::day::{DayEntry, Intensity, Meds};
 use crate::model::format::{fmt_clock, fmt_length};
 use crate::model::routine::{Area, Routine, Sides};
+use crate::ui::scroll::{ListScroll, PageScroll};
+use crate::ui::theme::Theme;
 use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
 
 /// What a key does on home.
@@ -180,13 +183,10 @@ impl Row {
 pub struct Home {
     filter: String,
     filtering: bool,
-    /// Index into `rows()` of the selected row.
-    selected: usize,
-    /// First visible row, kept between draws so the list scrolls smoothly.
-    offset: usize,
-    /// The detail pane's first line, and how many lines do not fit (settled in `layout`).
-    detail_scroll: usize,
-    detail_overflow: usize,
+    /// The selected entry of `rows()` (never a heading) and the first row shown.
+    list: ListScroll,
+    /// How far the detail pane is scrolled (when the cautions and summary do not fit).
+    detail: PageScroll,
 }
 
 impl Home {
@@ -194,12 +194,10 @@ impl Home {
         let mut h = Home {
             filter: String::new(),
             filtering: false,
-            selected: 0,
-            offset: 0,
-            detail_scroll: 0,
-            detail_overflow: 0,
+            list: ListScroll::default(),
+            detail: PageScroll::default(),
         };
-        h.selected = h.first_selectable(ctx).unwrap_or(0);
+        h.refilter(ctx);
         h
     }
 
@@ -235,7 +233,7 @@ impl Home {
 
     fn selected_row(&self, ctx: &Ctx) -> Option<Row> {
         self.rows(ctx)
-            .get(self.selected)
+            .get(self.list.selected()?)
             .copied()
             .filter(|r| r.selectable())
     }
@@ -252,18 +250,61 @@ impl Home {
         if sel.is_empty() {
             return;
         }
-        let cur = sel.iter().position(|&i| i == self.selected).unwrap_or(0) as isize;
-        let next = (cur + delta).clamp(0, sel.len() as isize - 1) as usize;
-        if self.selected != sel[next] {
-            self.detail_scroll = 0;
+        let at = self.list.selected();
+        let cur = sel.iter().position(|&i| Some(i) == at).unwrap_or(0);
+        let next = sel[cur.saturating_add_signed(delta).min(sel.len() - 1)];
+        if at != Some(next) {
+            self.detail.home();
         }
-        self.selected = sel[next];
+        self.list.select(next, rows.len());
     }
 
     fn refilter(&mut self, ctx: &Ctx) {
-        self.selected = self.first_selectable(ctx).unwrap_or(0);
-        self.offset = 0;
-        self.detail_scroll = 0;
+        let rows = self.rows(ctx).len();
+        self.list.reset(rows);
+        self.list
+            .select(self.first_selectable(ctx).unwrap_or(0), rows);
+        self.detail.home();
+    }
+
+    /// A key while typing the filter: a character narrows the list, Backspace widens it,
+    /// Enter keeps it, Esc clears it; ↑↓ still choose.
+    fn type_filter(&mut self, key: KeyEvent, ctx: &Ctx) {
+        match lookup(FILTER_KEYS, key.code) {
+            Some(Filter::Clear) => {
+                self.filtering = false;
+                self.filter.clear();
+                self.refilter(ctx);
+            }
+            Some(Filter::Done) => self.filtering = false,
+            Some(Filter::Delete) => {
+                self.filter.pop();
+                self.refilter(ctx);
+            }
+            Some(Filter::Down) => self.step(ctx, 1),
+            Some(Filter::Up) => self.step(ctx, -1),
+            Some(Filter::Type) | None => {
+                if let KeyCode::Char(c) = key.code
+                    && self.filter.chars().count() < 40
+                    && !key
+                        .modifiers
+                        .intersects(KeyModifiers::ALT | KeyModifiers::CONTROL)
+                {
+                    self.filter.push(c);
+                    self.refilter(ctx);
+                }
+            }
+        }
+    }
+
+    /// `e`: the selected routine, or the file that did not load, in the user's editor.
+    fn edit(&self, ctx: &Ctx) -> Update {
+        let effect = match self.selected_row(ctx) {
+            Some(Row::Routine(i)) => AppEffect::EditRoutine(ctx.lib.routines[i].id.clone()),
+            Some(Row::Problem(pi)) => edit_problem(ctx.lib.problem_files()[pi].0),
+            _ => return stay(),
+        };
+        (Nav::Stay, vec![effect.into()])
     }
 
     /// The quiet lines above the list: "Headache today?" while it is due, or what was
@@ -365,57 +406,12 @@ impl Home {
             );
             return;
         }
-        let h = inner.height as usize;
-        let off = self.offset;
         let w = inner.width as usize;
-        let lines: Vec<Line> = rows
-            .iter()
-            .enumerate()
-            .skip(off)
-            .take(h)
-            .map(|(i, row)| {
-                let selected = i == self.selected;
-                let style = if selected { t.selected } else { t.base };
-                match *row {
-                    Row::Heading(a) => Line::styled(format!(" {}", a.heading()), t.muted),
-                    Row::ProblemsHeading => Line::styled(" COULD NOT LOAD", t.caution),
-                    Row::Routine(ri) => {
-                        let r = &ctx.lib.routines[ri];
-                        let len = if r.source.is_bundled() {
-                            fmt_length(r.total())
-                        } else {
-                            // The user's own file (or their copy of a bundled routine).
-                            format!("yours · {}", fmt_length(r.total()))
-                        };
-                        // A routine that breaks the safety limits is marked.
-                        let mark = if ctx.lib.breaks(&r.id).is_empty() {
-                            String::new()
-                        } else {
-                            format!("{WARNING} ")
-                        };
-                        Line::styled(
-                            two_ends(&format!(" {mark}{}", r.name), &format!("{len} "), w),
-                            style,
-                        )
-                    }
-                    Row::Problem(pi) => {
-                        let files = ctx.lib.problem_files();
-                        let (file, problems) = &files[pi];
-                        let name = std::path::Path::new(file)
-                            .file_name()
-                            .map(|n| n.to_string_lossy().into_owned())
-                            .unwrap_or_else(|| file.to_string());
-                        let style = if selected { t.selected } else { t.caution };
-                        let n = problems.len();
-                        let right = if n == 1 {
-                            format!("line {} ", problems[0].line)
-                        } else {
-                            format!("{n} problems ")
-                        };
-                        Line::styled(two_ends(&format!(" {name}"), &right, w), style)
-                    }
-                }
-            })
+        let selected = self.list.selected();
+        let lines: Vec<Line> = self
+            .list
+            .window()
+            .map(|i| row_line(rows[i], selected == Some(i), w, ctx))
             .collect();
         frame.render_widget(Paragraph::new(lines), inner);
     }
@@ -468,10 +464,9 @@ impl Home {
             return;
         };
         let h = area.height.saturating_sub(2) as usize;
-        let scroll = self.detail_scroll.min(self.detail_overflow);
-        let shown: Vec<Line> = lines.into_iter().skip(scroll).take(h).collect();
+        let shown: Vec<Line> = lines.into_iter().skip(self.detail.top()).take(h).collect();
         // Say there is more on the border, rather than let a caution end unseen.
-        let more = match (scroll > 0, scroll < self.detail_overflow) {
+        let more = match self.detail.more() {
             (_, true) => Some(" ↓ more: ] "),
             (true, false) => Some(" ↑ [ "),
             (false, false) => None,
@@ -482,7 +477,8 @@ impl Home {
             .title(Line::styled(
                 format!(
                     " {} ",
-                    crate::ui::fit(&title, area.width.saturating_sub(4) as usize).trim_end()
+                    crate::model::format::fit(&title, area.width.saturating_sub(4) as usize)
+                        .trim_end()
                 ),
                 t.title,
             ));
@@ -490,6 +486,50 @@ impl Home {
             block = block.title_bottom(Line::styled(m, t.muted).right_aligned());
         }
         frame.render_widget(Paragraph::new(shown).block(block), area);
+    }
+}
+
+/// One row of the list: an area's heading, a routine and its length, or a file that did
+/// not load and where.
+fn row_line(row: Row, selected: bool, w: usize, ctx: &Ctx) -> Line<'static> {
+    let t = ctx.theme;
+    let style = if selected { t.selected } else { t.base };
+    match row {
+        Row::Heading(a) => Line::styled(format!(" {}", a.heading()), t.muted),
+        Row::ProblemsHeading => Line::styled(" COULD NOT LOAD", t.caution),
+        Row::Routine(ri) => {
+            let r = &ctx.lib.routines[ri];
+            let len = if r.source.is_bundled() {
+                fmt_length(r.total())
+            } else {
+                // The user's own file (or their copy of a bundled routine).
+                format!("yours · {}", fmt_length(r.total()))
+            };
+            // A routine that breaks the safety limits is marked.
+            let mark = if ctx.lib.breaks(&r.id).is_empty() {
+                String::new()
+            } else {
+                format!("{WARNING} ")
+            };
+            Line::styled(
+                two_ends(&format!(" {mark}{}", r.name), &format!("{len} "), w),
+                style,
+            )
+        }
+        Row::Problem(pi) => {
+            let files = ctx.lib.problem_files();
+            let (file, problems) = &files[pi];
+            let name = std::path::Path::new(file)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| file.to_string());
+            let style = if selected { t.selected } else { t.caution };
+            let right = match problems.len() {
+                1 => format!("line {} ", problems[0].line),
+                n => format!("{n} problems "),
+            };
+            Line::styled(two_ends(&format!(" {name}"), &right, w), style)
+        }
     }
 }
 
@@ -511,6 +551,31 @@ fn edit_problem(file: &str) -> AppEffect {
     }
 }
 
+/// What `y`/`n` answer while "Headache today?" is asked, and what `w`/`p` add to a yes
+/// just given; nothing when the question is not up.
+fn day_answer(act: Act, days: Option<&DayState>) -> Option<Effect> {
+    let entry = match act {
+        Act::DayYes | Act::DayNo => DayEntry {
+            date: days?.ask?,
+            headache: act == Act::DayYes,
+            worst: None,
+            meds: None,
+        },
+        Act::DayWorst => {
+            let mut e = follow_up(days)?;
+            e.worst = Some(Intensity::next_worst(e.worst));
+            e
+        }
+        Act::DayMeds => {
+            let mut e = follow_up(days)?;
+            e.meds = Some(Meds::next(e.meds));
+            e
+        }
+        _ => return None,
+    };
+    Some(StoreEffect::AnswerDay(entry).into())
+}
+
 /// The headache answer just given on home, while its details can still be set.
 fn follow_up(days: Option<&DayState>) -> Option<DayEntry> {
     days.and_then(|d| d.answered).filter(|e| e.headache)
@@ -530,9 +595,9 @@ fn day_word(date: jiff::civil::Date, today: jiff::civil::Date) -> String {
 /// `left` and `right` on one line of width `w` (display columns), the left cut with an
 /// ellipsis if needed.
 fn two_ends(left: &str, right: &str, w: usize) -> String {
-    let rw = textwrap::core::display_width(right);
+    let rw = crate::model::format::width(right);
     let room = w.saturating_sub(rw + 1);
-    format!("{} {right}", crate::ui::fit(left, room))
+    format!("{} {right}", crate::model::format::fit(left, room))
 }
 
 /// "Sunday", "yesterday", "3 Nov": how long ago, in words a person uses.
@@ -548,6 +613,53 @@ fn when(last: jiff::Timestamp, ctx: &Ctx) -> String {
         2..=6 => then.strftime("%A").to_string(),
         _ => then.strftime("%-d %b").to_string(),
     }
+}
+
+/// The summary, every caution (safety text: never cut) and what you need, each followed
+/// by a blank line.
+fn summary_and_cautions(r: &Routine, w: u16, t: &Theme) -> Vec<Line<'static>> {
+    let mut head: Vec<Line<'static>> = Vec::new();
+    if !r.summary.is_empty() {
+        head.extend(crate::ui::wrap_lines(&r.summary, w, t.base));
+        head.push(Line::raw(""));
+    }
+    for c in &r.cautions {
+        let opts = textwrap::Options::new(w.max(8) as usize).subsequent_indent("  ");
+        head.extend(
+            textwrap::wrap(&format!("• {c}"), opts)
+                .into_iter()
+                .map(|l| Line::styled(l.into_owned(), t.caution)),
+        );
+    }
+    if !r.cautions.is_empty() {
+        head.push(Line::raw(""));
+    }
+    if !r.equipment.is_empty() {
+        head.extend(crate::ui::wrap_lines(
+            &format!("You need: {}", r.equipment.join(", ")),
+            w,
+            t.base,
+        ));
+        head.push(Line::raw(""));
+    }
+    head
+}
+
+/// "Last done Sunday · 6 times · head −1.9 (n=4) avg", or "Not done yet".
+fn last_done(done: Option<&DoneInfo>, ctx: &Ctx) -> String {
+    let Some(d) = done else {
+        return "Not done yet".to_string();
+    };
+    let mut s = format!(
+        "Last done {} · {} time{}",
+        when(d.last, ctx),
+        d.count,
+        if d.count == 1 { "" } else { "s" }
+    );
+    if let Some(change) = &d.pain_change {
+        s.push_str(&format!(" · head {change} avg"));
+    }
+    s
 }
 
 /// The detail pane, in the order a careful reader needs it: the summary, every caution
@@ -575,21 +687,6 @@ fn routine_detail(
         let left = format!("{:>n_w$} {}", i + 1, s.title);
         Line::styled(two_ends(&left, &right, w as usize), t.base)
     };
-    let last = match done {
-        None => "Not done yet".to_string(),
-        Some(d) => {
-            let mut s = format!(
-                "Last done {} · {} time{}",
-                when(d.last, ctx),
-                d.count,
-                if d.count == 1 { "" } else { "s" }
-            );
-            if let Some(change) = &d.pain_change {
-                s.push_str(&format!(" · head {change} avg"));
-            }
-            s
-        }
-    };
     let mut head: Vec<Line<'static>> = Vec::new();
     head.extend(super::breaks_lines(
         ctx,
@@ -598,31 +695,9 @@ fn routine_detail(
         false,
         w,
     ));
-    if !r.summary.is_empty() {
-        head.extend(crate::ui::wrap_lines(&r.summary, w, t.base));
-        head.push(Line::raw(""));
-    }
-    for c in &r.cautions {
-        let opts = textwrap::Options::new(w.max(8) as usize).subsequent_indent("  ");
-        head.extend(
-            textwrap::wrap(&format!("• {c}"), opts)
-                .into_iter()
-                .map(|l| Line::styled(l.into_owned(), t.caution)),
-        );
-    }
-    if !r.cautions.is_empty() {
-        head.push(Line::raw(""));
-    }
-    if !r.equipment.is_empty() {
-        head.extend(crate::ui::wrap_lines(
-            &format!("You need: {}", r.equipment.join(", ")),
-            w,
-            t.base,
-        ));
-        head.push(Line::raw(""));
-    }
+    head.extend(summary_and_cautions(r, w, t));
     let mut tail = vec![Line::raw("")];
-    tail.extend(crate::ui::wrap_lines(&last, w, t.muted));
+    tail.extend(crate::ui::wrap_lines(&last_done(done, ctx), w, t.muted));
 
     // The steps take what is left; at least a few show, the rest are counted.
     let n = r.steps.len();
@@ -656,28 +731,17 @@ impl Screen for Home {
         let [_, body, _] = crate::ui::screen_areas(area);
         let (_, body) = self.split_body(body, ctx);
         let (list, detail) = Home::panes(body);
-        // The list's inside, within its border.
+        // The list's inside, within its border; scrolling up keeps the heading of the
+        // selected routine in view when it can.
         let h = list.height.saturating_sub(2) as usize;
-        if self.selected < self.offset {
-            self.offset = self.selected.saturating_sub(1); // keep its heading in view when possible
-        } else if self.selected >= self.offset + h {
-            self.offset = self.selected + 1 - h;
-        }
-        // A window made taller shows rows from the top again rather than keeping a
-        // scroll it no longer needs.
-        let n = self.rows(ctx).len();
-        self.offset = self.offset.min(n.saturating_sub(h));
-        self.detail_overflow = detail
+        self.list.layout(self.rows(ctx).len(), h, 1);
+        let (lines, height) = detail
             .and_then(|d| {
                 let (_, lines) = self.detail_lines(d, ctx)?;
-                Some(
-                    lines
-                        .len()
-                        .saturating_sub(d.height.saturating_sub(2) as usize),
-                )
+                Some((lines.len(), d.height.saturating_sub(2) as usize))
             })
-            .unwrap_or(0);
-        self.detail_scroll = self.detail_scroll.min(self.detail_overflow);
+            .unwrap_or((0, 0));
+        self.detail.layout(lines, height);
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
@@ -688,7 +752,7 @@ impl Screen for Home {
         let [l, r] = Layout::horizontal([Constraint::Length(10), Constraint::Min(0)]).areas(head);
         frame.render_widget(Line::styled(" knotless", t.title), l);
         // Too long for a narrow terminal: cut at its end (with "…"), never at its start.
-        let header = crate::ui::fit_right(&format!("{header} "), usize::from(r.width));
+        let header = crate::model::format::fit_right(&format!("{header} "), usize::from(r.width));
         frame.render_widget(Line::styled(header, t.muted).right_aligned(), r);
         let (top, body) = self.split_body(body, ctx);
         let top = Home::readable(top);
@@ -703,31 +767,7 @@ impl Screen for Home {
 
     fn update(&mut self, key: KeyEvent, _now: Instant, ctx: &Ctx) -> Update {
         if self.filtering {
-            match lookup(FILTER_KEYS, key.code) {
-                Some(Filter::Clear) => {
-                    self.filtering = false;
-                    self.filter.clear();
-                    self.refilter(ctx);
-                }
-                Some(Filter::Done) => self.filtering = false,
-                Some(Filter::Delete) => {
-                    self.filter.pop();
-                    self.refilter(ctx);
-                }
-                Some(Filter::Down) => self.step(ctx, 1),
-                Some(Filter::Up) => self.step(ctx, -1),
-                Some(Filter::Type) | None => {
-                    if let KeyCode::Char(c) = key.code
-                        && self.filter.chars().count() < 40
-                        && !key
-                            .modifiers
-                            .intersects(KeyModifiers::ALT | KeyModifiers::CONTROL)
-                    {
-                        self.filter.push(c);
-                        self.refilter(ctx);
-                    }
-                }
-            }
+            self.type_filter(key, ctx);
             return stay();
         }
         match lookup(KEYS, key.code) {
@@ -745,7 +785,11 @@ impl Screen for Home {
                 }
             }
             Some(Act::Breathe) => return go(Nav::Open(Route::BreathingSetup)),
-            Some(Act::History) => return go(Nav::Open(Route::History)),
+            Some(Act::History) => {
+                return go(Nav::Open(Route::History {
+                    period: Period::All,
+                }));
+            }
             Some(Act::Stats) => {
                 return go(Nav::Open(Route::Stats {
                     period: Default::default(),
@@ -758,17 +802,7 @@ impl Screen for Home {
                 }));
             }
             // Esc clears a filter first; with none, it quits like q.
-            Some(Act::Edit) => match self.selected_row(ctx) {
-                Some(Row::Routine(i)) => {
-                    let id = ctx.lib.routines[i].id.clone();
-                    return (Nav::Stay, vec![AppEffect::EditRoutine(id).into()]);
-                }
-                Some(Row::Problem(pi)) => {
-                    let files = ctx.lib.problem_files();
-                    return (Nav::Stay, vec![edit_problem(files[pi].0).into()]);
-                }
-                _ => {}
-            },
+            Some(Act::Edit) => return self.edit(ctx),
             Some(Act::Reread) => return (Nav::Stay, vec![AppEffect::ReloadFiles.into()]),
             Some(Act::ShowProblems) => {
                 self.filter.clear();
@@ -777,34 +811,14 @@ impl Screen for Home {
                     .iter()
                     .position(|r| matches!(r, Row::Problem(_)))
                 {
-                    self.selected = i;
+                    self.list.select(i, self.rows(ctx).len());
                 }
             }
-            Some(act @ (Act::DayYes | Act::DayNo)) => {
-                if let Some(date) = ctx.days.and_then(|d| d.ask) {
-                    let entry = DayEntry {
-                        date,
-                        headache: act == Act::DayYes,
-                        worst: None,
-                        meds: None,
-                    };
-                    return (Nav::Stay, vec![StoreEffect::AnswerDay(entry).into()]);
-                }
+            Some(act @ (Act::DayYes | Act::DayNo | Act::DayWorst | Act::DayMeds)) => {
+                return (Nav::Stay, day_answer(act, ctx.days).into_iter().collect());
             }
-            Some(act @ (Act::DayWorst | Act::DayMeds)) => {
-                if let Some(mut e) = follow_up(ctx.days) {
-                    if act == Act::DayWorst {
-                        e.worst = Some(Intensity::next_worst(e.worst));
-                    } else {
-                        e.meds = Some(Meds::next(e.meds));
-                    }
-                    return (Nav::Stay, vec![StoreEffect::AnswerDay(e).into()]);
-                }
-            }
-            Some(Act::DetailDown) => {
-                self.detail_scroll = (self.detail_scroll + 3).min(self.detail_overflow)
-            }
-            Some(Act::DetailUp) => self.detail_scroll = self.detail_scroll.saturating_sub(3),
+            Some(Act::DetailDown) => self.detail.by(3),
+            Some(Act::DetailUp) => self.detail.by(-3),
             Some(Act::Back) if !self.filter.is_empty() => {
                 self.filter.clear();
                 self.refilter(ctx);

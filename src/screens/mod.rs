@@ -32,9 +32,6 @@ use crate::model::settings::Settings;
 use crate::ui::KeyHelp;
 use crate::ui::theme::Theme;
 
-/// The wall clock, injectable so screens showing dates can be tested with a fixed "today".
-pub type WallClock = fn() -> jiff::Zoned;
-
 /// What every screen may read: the library, the settings, what the app knows of the
 /// history, and the wall clock read once for this key, wake-up or frame. Nothing in it can
 /// be changed by a screen; changes go through effects.
@@ -111,12 +108,15 @@ pub enum Route {
     },
     /// The end of a session; its record was just handed to [`Effect::Save`].
     Finish(Box<SessionRecord>),
-    History,
+    /// The history, filtered to a period (the Stats screen hands on its own).
+    History {
+        period: crate::core::period::Period,
+    },
     /// One session of the history, by record id.
     SessionDetail(String),
     /// The stats for one period (the figures `stats --period` prints for it).
     Stats {
-        period: crate::core::stats::Period,
+        period: crate::core::period::Period,
     },
 }
 
@@ -184,10 +184,6 @@ pub trait Screen: Send {
     }
     /// Called when this screen is shown again after the one above it closed.
     fn resumed(&mut self, _ctx: &Ctx) {}
-    /// The running session, if this screen runs one (tests and the suspend path read it).
-    fn session(&self) -> Option<&crate::core::session::Session> {
-        None
-    }
     /// The read this screen stands in for, while its figures are read.
     fn awaits(&self) -> Option<Ticket> {
         None

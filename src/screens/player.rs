@@ -233,7 +233,7 @@ impl Player {
         } else {
             format!("{}/{} · {left} ", v.step_number, v.step_count)
         };
-        let rw = textwrap::core::display_width(&right) as u16;
+        let rw = crate::model::format::width(&right) as u16;
         let [l, r] = Layout::horizontal([Constraint::Min(1), Constraint::Length(rw)]).areas(line);
         let paused = if v.paused { "  PAUSED" } else { "" };
         frame.render_widget(title_line(v.title, " ", paused, l.width, ctx), l);
@@ -259,7 +259,7 @@ impl Player {
             .pressure
             .map(|p| format!("pressure {p} / 10 "))
             .unwrap_or_default();
-        let pw = textwrap::core::display_width(&pressure) as u16;
+        let pw = crate::model::format::width(&pressure) as u16;
 
         let text = segment_text(step, area, ctx);
         let head = Rect { height: 1, ..area };
@@ -339,7 +339,7 @@ impl Player {
         let upcoming = v.next.as_ref();
         let (heading, sub) = interlude_heading(v);
         let fit = |s: &str| {
-            crate::ui::fit(s, area.width.saturating_sub(2) as usize)
+            crate::model::format::fit(s, area.width.saturating_sub(2) as usize)
                 .trim_end()
                 .to_string()
         };
@@ -358,18 +358,7 @@ impl Player {
             style: t.accent,
         };
         let room = area.height.saturating_sub(lines.len() as u16);
-        let full = step.map_or_else(Vec::new, |s| interlude_body(s, v.kind, w, ctx, false));
-        // The caution is never cut: when everything does not fit, the caution comes first,
-        // the gaps go, the countdown shrinks to one line, and the instructions are cut.
-        let (body, gap) = if room >= full.len() as u16 + 3 {
-            (full, 1)
-        } else if room > full.len() as u16 {
-            (full, 0)
-        } else {
-            let mut short = step.map_or_else(Vec::new, |s| interlude_body(s, v.kind, w, ctx, true));
-            short.truncate(room.saturating_sub(1) as usize);
-            (short, 0)
-        };
+        let (body, gap) = interlude_fitted(step, v.kind, room, w, ctx);
         let (cw, ch) = cd.size_in(Rect {
             height: room.saturating_sub(body.len() as u16 + 2 * gap).max(1),
             ..area
@@ -434,7 +423,7 @@ impl Player {
             None => "Last step".to_string(),
         };
         let w = area.width.saturating_sub(1) as usize;
-        let text = crate::ui::fit(&text, w);
+        let text = crate::model::format::fit(&text, w);
         frame.render_widget(Line::styled(format!(" {}", text.trim_end()), t.muted), area);
     }
 
@@ -685,8 +674,8 @@ fn title_line(title: &str, indent: &str, marker: &str, width: u16, ctx: &Ctx) ->
     let t = ctx.theme;
     // Two columns kept free, so the marker never touches what stands to its right.
     let room =
-        usize::from(width).saturating_sub(indent.len() + textwrap::core::display_width(marker) + 2);
-    let title = crate::ui::fit(title, room);
+        usize::from(width).saturating_sub(indent.len() + crate::model::format::width(marker) + 2);
+    let title = crate::model::format::fit(title, room);
     Line::from(vec![
         Span::styled(format!("{indent}{}", title.trim_end()), t.title),
         Span::styled(marker.to_string(), t.accent),
@@ -854,6 +843,30 @@ fn interlude_heading(v: &session::View) -> (String, Option<String>) {
 /// What an interlude shows of the step to come: for a switch of sides its cue; else its
 /// pressure, instructions and caution — or, when `short`, the caution first and no blank
 /// line, so that cutting from the bottom never cuts the caution.
+/// The coming step's text that fits in `room` rows beside the countdown, and the gap to
+/// leave around the countdown. The caution is never cut: when everything does not fit, the
+/// caution comes first, the gaps go, the countdown shrinks to one line, and the
+/// instructions are cut.
+fn interlude_fitted(
+    step: Option<&Step>,
+    kind: StageKind,
+    room: u16,
+    w: u16,
+    ctx: &Ctx,
+) -> (Vec<Line<'static>>, u16) {
+    let body = |short| step.map_or_else(Vec::new, |s| interlude_body(s, kind, w, ctx, short));
+    let full = body(false);
+    if room >= full.len() as u16 + 3 {
+        (full, 1)
+    } else if room > full.len() as u16 {
+        (full, 0)
+    } else {
+        let mut short = body(true);
+        short.truncate(room.saturating_sub(1) as usize);
+        (short, 0)
+    }
+}
+
 fn interlude_body(s: &Step, kind: StageKind, w: u16, ctx: &Ctx, short: bool) -> Vec<Line<'static>> {
     let t = ctx.theme;
     if kind == StageKind::SwitchSides {
@@ -1030,9 +1043,5 @@ impl Screen for Player {
     fn suspend(&mut self, now: Instant, ctx: &Ctx) -> Vec<Effect> {
         let events = self.run.session.pause(now);
         self.run.react(&events, now, ctx.muted)
-    }
-
-    fn session(&self) -> Option<&crate::core::session::Session> {
-        Some(&self.run.session)
     }
 }

@@ -18,10 +18,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 
 use super::{Ctx, Nav, Route, Screen, Update, go, stay};
-use crate::core::days::{DaysSummary, NO_RATE, rate_cell};
-use crate::core::stats::{Period, Stats, heat_level};
+use crate::core::days::{DaysSummary, NO_RATE, Window, rate_cell};
+use crate::core::period::Period;
+use crate::core::stats::{Stats, heat_level};
+use crate::model::format::{fit, fit_right, pad, pad_left, width};
+use crate::ui::scroll::PageScroll;
 use crate::ui::theme::Theme;
-use crate::ui::{Binding, KeyHelp, also, described, fit, fit_right, help_only, key, lookup, row};
+use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
 
 /// At this width and wider the sections sit side by side, as in MOCKUPS.md.
 const WIDE: u16 = 76;
@@ -40,14 +43,6 @@ enum Section {
     Problem,
     /// Headache days beside the sessions, in 4-week windows.
     Days,
-}
-
-/// What the scroll keys need from the layout.
-#[derive(Debug, Default)]
-struct PageLayout {
-    page: u16,
-    view: u16,
-    starts: Vec<u16>,
 }
 
 /// What a key does on the stats screen.
@@ -102,9 +97,10 @@ pub struct StatsView {
     tz: jiff::tz::TimeZone,
     skipped: Vec<u64>,
     problem: Option<String>,
-    /// First page row shown.
-    scroll: u16,
-    last: PageLayout,
+    /// How far the page is scrolled, and where each section starts on it (from the last
+    /// layout), for the keys that go section by section.
+    scroll: PageScroll,
+    starts: Vec<u16>,
     /// The period of the routine and area figures.
     period: Period,
     /// The 4-week view; `None` without a data directory or when the day log is unreadable.
@@ -126,8 +122,8 @@ impl StatsView {
             tz: ctx.now.time_zone().clone(),
             skipped,
             problem,
-            scroll: 0,
-            last: PageLayout::default(),
+            scroll: PageScroll::default(),
+            starts: Vec::new(),
             period: Period::default(),
             days: None,
         }
@@ -145,10 +141,10 @@ impl StatsView {
         self
     }
 
-    /// "Routines and areas: last 90 days  · p: 4 weeks, 90 days, a year, all".
+    /// "Routines and areas: last 90 days  p: 7 days · 4 weeks · 90 days · a year · all".
     fn period_line(&self, t: &Theme, w: u16) -> Vec<Line<'static>> {
         let text = format!("Routines and areas: {}", self.period.label());
-        let hint = "  p: 4 weeks · 90 days · a year · all";
+        let hint = "  p: 7 days · 4 weeks · 90 days · a year · all";
         let mut spans = vec![Span::styled(text.clone(), t.title)];
         if text.chars().count() + hint.chars().count() <= w as usize {
             spans.push(Span::styled(hint, t.muted));
@@ -163,96 +159,36 @@ impl StatsView {
         let Some(d) = &self.days else {
             return Vec::new();
         };
-        let w = w as usize;
         let mut out = vec![Line::styled("Headache days · 4-week windows", t.title)];
         if d.answered_days == 0 {
             out.extend(crate::ui::wrap_lines(
                 "No days answered yet. Answer \"Headache today?\" on home with y or n, or run \
                  `knotless day yes` or `knotless day no`.",
-                w as u16,
+                w,
                 t.muted,
             ));
             return out;
         }
-        // Narrow windows give the rate a line of its own under each window.
-        let wide = w >= 66;
-        // Below 46 columns the dates lose their weekday and the columns close up.
-        let narrow = w < 46;
-        let head = if narrow {
-            format!(
-                "{:<7}{:>6}{:>4}{:>4}{:>4}{:>5}{:>5}",
-                "to", "days", "hd", "mig", "med", "sess", "/wk"
-            )
-        } else {
-            format!(
-                "{:<11}{:>6}{:>6}{:>5}{:>5}{:>6}{:>6}",
-                "4 weeks to", "days", "head", "migr", "meds", "sess", "/week"
-            )
-        };
-        let head = if wide {
-            format!("{head}  per 28 days")
-        } else {
-            head
-        };
-        out.push(Line::styled(fit(&head, w), t.muted));
+        let shape = DaysShape::for_width(w as usize);
+        out.push(Line::styled(fit(&shape.head(), w as usize), t.muted));
         for win in &d.windows {
-            let rate = if win.adequate() {
-                format!(
-                    "{} · {} · {}",
-                    rate_cell(win.headache_rate),
-                    rate_cell(win.migraine_rate),
-                    rate_cell(win.acute_med_rate)
-                )
-            } else {
-                NO_RATE.to_string()
-            };
-            let answered = format!("{}/28", win.answered);
-            let row = if narrow {
-                format!(
-                    "{:<7}{:>6}{:>4}{:>4}{:>4}{:>5}{:>5.1}",
-                    win.end.strftime("%-d %b").to_string(),
-                    answered,
-                    win.headache_days,
-                    win.migraine_days,
-                    win.acute_med_days,
-                    win.sessions,
-                    win.sessions_per_week
-                )
-            } else {
-                format!(
-                    "{:<11}{:>6}{:>6}{:>5}{:>5}{:>6}{:>6.1}",
-                    win.end.strftime("%a %-d %b").to_string(),
-                    answered,
-                    win.headache_days,
-                    win.migraine_days,
-                    win.acute_med_days,
-                    win.sessions,
-                    win.sessions_per_week
-                )
-            };
-            if wide {
-                out.push(Line::styled(format!("{row}  {rate}"), t.base));
-            } else {
-                out.push(Line::styled(fit(&row, w), t.base));
-                out.push(Line::styled(
-                    fit(&format!("  per 28 days: {rate}"), w),
-                    t.muted,
-                ));
-            }
+            out.extend(shape.window_lines(win, w as usize, t));
         }
         out.extend(crate::ui::wrap_lines(
             "Days without an answer are unknown, never headache-free; a rate per 28 days \
              needs 21 answered days (headache · migraine · medicine).",
-            w as u16,
+            w,
             t.muted,
         ));
-        if let Some(c) = &d.comparison {
+        for sentence in [
+            d.comparison.as_ref().map(|c| c.sentence.as_str()),
+            d.medication_note.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        {
             out.push(Line::raw(""));
-            out.extend(crate::ui::wrap_lines(&c.sentence, w as u16, t.base));
-        }
-        if let Some(note) = &d.medication_note {
-            out.push(Line::raw(""));
-            out.extend(crate::ui::wrap_lines(note, w as u16, t.base));
+            out.extend(crate::ui::wrap_lines(sentence, w, t.base));
         }
         out
     }
@@ -290,7 +226,7 @@ impl StatsView {
             let longest = s
                 .routines
                 .iter()
-                .map(|r| textwrap::core::display_width(&r.title))
+                .map(|r| width(&r.title))
                 .max()
                 .unwrap_or(0)
                 .clamp(16, 40) as u16;
@@ -338,7 +274,7 @@ impl StatsView {
     /// beside it needs the room more.
     fn areas_width(&self) -> u16 {
         let a = &self.stats.by_area;
-        let name = a.iter().map(|a| a.area.chars().count()).max().unwrap_or(0);
+        let name = a.iter().map(|a| width(&a.area)).max().unwrap_or(0);
         let fig = a
             .iter()
             .map(|a| format!("{:.0}", a.minutes).len())
@@ -606,11 +542,7 @@ impl StatsView {
             out.push(Line::styled("Nothing yet.", t.muted));
             return out;
         }
-        let name_w = areas
-            .iter()
-            .map(|a| a.area.chars().count())
-            .max()
-            .unwrap_or(0);
+        let name_w = areas.iter().map(|a| width(&a.area)).max().unwrap_or(0);
         let name_w = name_w.min(w as usize / 2);
         let fig_w = areas
             .iter()
@@ -707,31 +639,22 @@ impl StatsView {
         out
     }
 
+    /// To the next (or previous) section's start, but never more than a window at a
+    /// time, so a section taller than the window is read through.
     fn scroll_to_section(&mut self, down: bool) {
-        let last = &self.last;
-        let max = last.page.saturating_sub(last.view);
-        let page = last.view.saturating_sub(1).max(1);
-        let s = self.scroll.min(max);
-        let target = if down {
-            let next = last.starts.iter().copied().find(|&y| y > s).unwrap_or(max);
-            next.min(s.saturating_add(page)).min(max)
+        let at = self.scroll.top() as u16;
+        let page = self.scroll.page();
+        let section = if down {
+            self.starts.iter().copied().find(|&y| y > at)
         } else {
-            let prev = last
-                .starts
-                .iter()
-                .rev()
-                .copied()
-                .find(|&y| y < s)
-                .unwrap_or(0);
-            prev.max(s.saturating_sub(page))
+            self.starts.iter().rev().copied().find(|&y| y < at)
         };
-        self.scroll = target;
-    }
-
-    fn scroll_by(&mut self, delta: i32) {
-        let last = &self.last;
-        let max = last.page.saturating_sub(last.view) as i32;
-        self.scroll = (self.scroll as i32 + delta).clamp(0, max.max(0)) as u16;
+        let to = match section {
+            Some(y) => y as isize - at as isize,
+            None if down => page,
+            None => -page,
+        };
+        self.scroll.by(to.clamp(-page, page));
     }
 }
 
@@ -749,6 +672,109 @@ fn relief_height(routines: u16, w: u16) -> u16 {
     }
 }
 
+/// How the 4-week table is laid out for a width: narrow windows give the rate a line of
+/// its own under each window, and below 46 columns the dates lose their weekday and the
+/// columns close up.
+struct DaysShape {
+    wide: bool,
+    narrow: bool,
+}
+
+impl DaysShape {
+    fn for_width(w: usize) -> DaysShape {
+        DaysShape {
+            wide: w >= 66,
+            narrow: w < 46,
+        }
+    }
+
+    /// The date column's width, then the six figures' (right-aligned).
+    fn widths(&self) -> [usize; 7] {
+        if self.narrow {
+            [7, 6, 4, 4, 4, 5, 5]
+        } else {
+            [11, 6, 6, 5, 5, 6, 6]
+        }
+    }
+
+    /// One line of the table from its seven cells.
+    fn cells(&self, cells: [&str; 7]) -> String {
+        let w = self.widths();
+        let mut line = pad(cells[0], w[0]);
+        for (cell, w) in cells[1..].iter().zip(&w[1..]) {
+            line.push_str(&pad_left(cell, *w));
+        }
+        line
+    }
+
+    fn head(&self) -> String {
+        let head = if self.narrow {
+            self.cells(["to", "days", "hd", "mig", "med", "sess", "/wk"])
+        } else {
+            self.cells([
+                "4 weeks to",
+                "days",
+                "head",
+                "migr",
+                "meds",
+                "sess",
+                "/week",
+            ])
+        };
+        if self.wide {
+            format!("{head}  per 28 days")
+        } else {
+            head
+        }
+    }
+
+    /// A window's counts, with its rates beside them (wide) or on a line below.
+    fn window_lines(&self, win: &Window, w: usize, t: &Theme) -> Vec<Line<'static>> {
+        let rate = if win.adequate() {
+            format!(
+                "{} · {} · {}",
+                rate_cell(win.headache_rate),
+                rate_cell(win.migraine_rate),
+                rate_cell(win.acute_med_rate)
+            )
+        } else {
+            NO_RATE.to_string()
+        };
+        let date = win
+            .end
+            .strftime(if self.narrow { "%-d %b" } else { "%a %-d %b" })
+            .to_string();
+        let figures = [
+            format!("{}/28", win.answered),
+            win.headache_days.to_string(),
+            win.migraine_days.to_string(),
+            win.acute_med_days.to_string(),
+            win.sessions.to_string(),
+            format!("{:.1}", win.sessions_per_week),
+        ];
+        let [a, b, c, d, e, f] = figures.each_ref().map(String::as_str);
+        let row = self.cells([&date, a, b, c, d, e, f]);
+        if self.wide {
+            vec![Line::styled(format!("{row}  {rate}"), t.base)]
+        } else {
+            vec![
+                Line::styled(fit(&row, w), t.base),
+                Line::styled(fit(&format!("  per 28 days: {rate}"), w), t.muted),
+            ]
+        }
+    }
+}
+
+/// Copies the rows of `page` from `top` down into `area` of `out`, as many as fit.
+fn copy_rows(page: &Buffer, top: u16, out: &mut Buffer, area: Rect) {
+    let rows = area.height.min(page.area.height.saturating_sub(top));
+    for y in 0..rows {
+        for x in 0..area.width.min(page.area.width) {
+            out[(area.x + x, area.y + y)] = page[(x, top + y)].clone();
+        }
+    }
+}
+
 /// "18 min", "40 s": minutes as every length in words is written.
 fn minutes_text(m: f64) -> String {
     crate::model::format::fmt_length_secs(m * 60.0)
@@ -762,12 +788,8 @@ impl Screen for StatsView {
     fn layout(&mut self, area: Rect, _now: Instant, _ctx: &Ctx) {
         let (body, _) = StatsView::page_areas(area);
         let page = self.place(body.width).1.max(1);
-        self.last = PageLayout {
-            page,
-            view: body.height,
-            starts: self.starts(body.width),
-        };
-        self.scroll = self.scroll.min(page.saturating_sub(body.height));
+        self.starts = self.starts(body.width);
+        self.scroll.layout(page.into(), body.height.into());
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
@@ -779,39 +801,32 @@ impl Screen for StatsView {
             top,
         );
         let page = self.draw_page(ctx, body.width);
-        let page_h = page.area.height;
-        let max = page_h.saturating_sub(body.height);
-        let scroll = self.scroll.min(max);
-        let out = frame.buffer_mut();
-        for y in 0..body.height.min(page_h - scroll) {
-            for x in 0..body.width {
-                out[(body.x + x, body.y + y)] = page[(x, scroll + y)].clone();
-            }
-        }
+        copy_rows(&page, self.scroll.top() as u16, frame.buffer_mut(), body);
         let mut keys = self.keys(ctx);
-        if max > 0 {
-            let more = if scroll == 0 {
-                key("↓", "more")
-            } else if scroll >= max {
-                key("↑", "more")
-            } else {
-                key("↑↓", "more")
-            };
-            keys.insert(0, more);
-        }
+        let more = match self.scroll.more() {
+            (false, true) => Some(key("↓", "more")),
+            (true, false) => Some(key("↑", "more")),
+            (true, true) => Some(key("↑↓", "more")),
+            (false, false) => None,
+        };
+        keys.splice(0..0, more);
         crate::ui::footer(frame, foot, ctx.theme, ctx.status, &keys);
     }
 
     fn update(&mut self, key: KeyEvent, _now: Instant, _ctx: &Ctx) -> Update {
-        let page = i32::from(self.last.view.saturating_sub(1).max(1));
+        let page = self.scroll.page();
         match lookup(KEYS, key.code) {
             Some(Act::NextSection) => self.scroll_to_section(true),
             Some(Act::PreviousSection) => self.scroll_to_section(false),
-            Some(Act::PageDown) => self.scroll_by(page),
-            Some(Act::PageUp) => self.scroll_by(-page),
-            Some(Act::Top) => self.scroll = 0,
-            Some(Act::Bottom) => self.scroll = u16::MAX,
-            Some(Act::History) => return go(Nav::Replace(Route::History)),
+            Some(Act::PageDown) => self.scroll.by(page),
+            Some(Act::PageUp) => self.scroll.by(-page),
+            Some(Act::Top) => self.scroll.home(),
+            Some(Act::Bottom) => self.scroll.end(),
+            Some(Act::History) => {
+                return go(Nav::Replace(Route::History {
+                    period: self.period,
+                }));
+            }
             Some(Act::Period) => {
                 return go(Nav::Replace(Route::Stats {
                     period: self.period.next(),

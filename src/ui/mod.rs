@@ -5,6 +5,7 @@ pub mod countdown;
 pub mod help;
 pub mod pacer;
 pub mod rating;
+pub mod scroll;
 pub mod theme;
 
 use ratatui::Frame;
@@ -229,48 +230,6 @@ pub fn neutralise_buffer(buf: &mut ratatui::buffer::Buffer) {
     }
 }
 
-/// `text` cut to `width` display columns (with an ellipsis when cut) and padded to exactly
-/// that width, so columns line up whatever the text holds. Control characters from a
-/// hand-edited file become spaces: they must never reach the terminal.
-pub fn fit(text: &str, width: usize) -> String {
-    let mut out = String::new();
-    let mut used = 0;
-    let total = textwrap::core::display_width(text);
-    let room = if total > width {
-        width.saturating_sub(1)
-    } else {
-        width
-    };
-    let mut buf = [0u8; 4];
-    for c in text.chars() {
-        let c = if c.is_control() || crate::model::format::is_unsafe_char(c) {
-            ' '
-        } else {
-            c
-        };
-        let cw = textwrap::core::display_width(c.encode_utf8(&mut buf));
-        if used + cw > room {
-            break;
-        }
-        out.push(c);
-        used += cw;
-    }
-    if total > width && width > 0 {
-        out.push('…');
-        used += 1;
-    }
-    out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
-    out
-}
-
-/// [`fit`], but with the text against the right edge.
-pub fn fit_right(text: &str, width: usize) -> String {
-    let cut = fit(text, width);
-    let trimmed = cut.trim_end();
-    let w = textwrap::core::display_width(trimmed);
-    format!("{}{trimmed}", " ".repeat(width.saturating_sub(w)))
-}
-
 #[cfg(test)]
 mod tests {
     use ratatui::Terminal;
@@ -327,15 +286,6 @@ mod tests {
         assert!(text.iter().any(|l| l.contains("30×4")), "{text:?}");
         let b = draw(40, 12, |f| assert!(!too_small(f, f.area(), &theme)));
         assert_eq!(row_text(&b, 0), "");
-    }
-
-    #[test]
-    fn fit_counts_display_width_and_marks_a_cut() {
-        assert_eq!(fit("Nacken", 8), "Nacken  ");
-        assert_eq!(fit("Suboccipital hold", 8), "Subocci…");
-        assert_eq!(fit("首と肩", 5), "首と…");
-        assert_eq!(fit("a\u{1b}[2Jb", 6), "a [2Jb");
-        assert_eq!(fit_right("7:52", 6), "  7:52");
     }
 
     fn row_text(b: &Buffer, y: u16) -> String {

@@ -35,93 +35,117 @@ pub struct Theme {
 
 impl Theme {
     pub fn get(name: ThemeName) -> Theme {
-        let s = Style::new;
         match name {
-            ThemeName::Calm => Theme {
-                name,
-                base: s().fg(Color::Rgb(208, 204, 196)),
-                muted: s().fg(Color::Rgb(128, 132, 140)),
-                title: s()
-                    .fg(Color::Rgb(222, 214, 196))
-                    .add_modifier(Modifier::BOLD),
-                accent: s().fg(Color::Rgb(140, 186, 178)),
-                selected: s().fg(Color::Rgb(20, 26, 30)).bg(Color::Rgb(140, 186, 178)),
-                border: s().fg(Color::Rgb(78, 86, 96)),
-                caution: s().fg(Color::Rgb(214, 180, 128)),
-                key: s().fg(Color::Rgb(140, 186, 178)),
-                pacer: s().fg(Color::Rgb(92, 120, 144)),
-                done: s().fg(Color::Rgb(140, 186, 178)),
-                todo: s().fg(Color::Rgb(64, 70, 80)),
-                good: s().fg(Color::Rgb(150, 196, 150)),
-            },
-            // Very low contrast for light sensitivity: nothing bright, no bold.
-            ThemeName::Dim => Theme {
-                name,
-                base: s().fg(Color::Rgb(118, 114, 108)),
-                muted: s().fg(Color::Rgb(78, 78, 80)),
-                title: s().fg(Color::Rgb(132, 126, 116)),
-                accent: s().fg(Color::Rgb(104, 126, 122)),
-                selected: s().fg(Color::Rgb(140, 134, 124)).bg(Color::Rgb(40, 44, 46)),
-                border: s().fg(Color::Rgb(50, 52, 56)),
-                caution: s().fg(Color::Rgb(128, 112, 88)),
-                key: s().fg(Color::Rgb(104, 126, 122)),
-                pacer: s().fg(Color::Rgb(66, 78, 90)),
-                done: s().fg(Color::Rgb(96, 116, 112)),
-                todo: s().fg(Color::Rgb(44, 46, 50)),
-                good: s().fg(Color::Rgb(106, 124, 104)),
-            },
-            ThemeName::Light => Theme {
-                name,
-                base: s().fg(Color::Rgb(52, 52, 58)).bg(Color::Rgb(246, 243, 236)),
-                muted: s().fg(Color::Rgb(120, 118, 112)),
-                title: s().fg(Color::Rgb(30, 40, 52)).add_modifier(Modifier::BOLD),
-                accent: s().fg(Color::Rgb(28, 110, 104)),
-                selected: s()
-                    .fg(Color::Rgb(250, 248, 242))
-                    .bg(Color::Rgb(40, 110, 104)),
-                border: s().fg(Color::Rgb(190, 184, 172)),
-                caution: s().fg(Color::Rgb(150, 92, 20)),
-                key: s().fg(Color::Rgb(28, 110, 104)),
-                pacer: s().fg(Color::Rgb(50, 100, 150)),
-                done: s().fg(Color::Rgb(40, 120, 110)),
-                todo: s().fg(Color::Rgb(214, 208, 196)),
-                good: s().fg(Color::Rgb(40, 120, 60)),
-            },
-            ThemeName::HighContrast => Theme {
-                name,
-                base: s().fg(Color::White).bg(Color::Black),
-                muted: s().fg(Color::Gray),
-                title: s().fg(Color::White).add_modifier(Modifier::BOLD),
-                accent: s().fg(Color::Yellow).add_modifier(Modifier::BOLD),
-                selected: s()
-                    .fg(Color::Black)
-                    .bg(Color::Yellow)
-                    .add_modifier(Modifier::BOLD),
-                border: s().fg(Color::White),
-                caution: s().fg(Color::Yellow),
-                key: s().fg(Color::Cyan).add_modifier(Modifier::BOLD),
-                pacer: s().fg(Color::Cyan),
-                done: s().fg(Color::Yellow),
-                todo: s().fg(Color::DarkGray),
-                good: s().fg(Color::Green),
-            },
-            // No colour at all: only bold, dim, reverse and underline.
-            ThemeName::Mono => Theme {
-                name,
-                base: s(),
-                muted: s().add_modifier(Modifier::DIM),
-                title: s().add_modifier(Modifier::BOLD),
-                accent: s().add_modifier(Modifier::BOLD),
-                selected: s().add_modifier(Modifier::REVERSED | Modifier::BOLD),
-                border: s(),
-                caution: s().add_modifier(Modifier::UNDERLINED),
-                key: s().add_modifier(Modifier::BOLD),
-                pacer: s(),
-                done: s().add_modifier(Modifier::BOLD),
-                todo: s().add_modifier(Modifier::DIM),
-                good: s().add_modifier(Modifier::BOLD),
-            },
+            ThemeName::Calm => calm(),
+            ThemeName::Dim => dim(),
+            ThemeName::Light => light(),
+            ThemeName::HighContrast => high_contrast(),
+            ThemeName::Mono => mono(),
         }
+    }
+}
+
+fn calm() -> Theme {
+    let s = Style::new;
+    Theme {
+        name: ThemeName::Calm,
+        base: s().fg(Color::Rgb(208, 204, 196)),
+        muted: s().fg(Color::Rgb(128, 132, 140)),
+        title: s()
+            .fg(Color::Rgb(222, 214, 196))
+            .add_modifier(Modifier::BOLD),
+        accent: s().fg(Color::Rgb(140, 186, 178)),
+        selected: s().fg(Color::Rgb(20, 26, 30)).bg(Color::Rgb(140, 186, 178)),
+        border: s().fg(Color::Rgb(78, 86, 96)),
+        caution: s().fg(Color::Rgb(214, 180, 128)),
+        key: s().fg(Color::Rgb(140, 186, 178)),
+        pacer: s().fg(Color::Rgb(92, 120, 144)),
+        done: s().fg(Color::Rgb(140, 186, 178)),
+        todo: s().fg(Color::Rgb(64, 70, 80)),
+        good: s().fg(Color::Rgb(150, 196, 150)),
+    }
+}
+
+/// Very low contrast for light sensitivity: nothing bright, no bold.
+fn dim() -> Theme {
+    let s = Style::new;
+    Theme {
+        name: ThemeName::Dim,
+        base: s().fg(Color::Rgb(118, 114, 108)),
+        muted: s().fg(Color::Rgb(78, 78, 80)),
+        title: s().fg(Color::Rgb(132, 126, 116)),
+        accent: s().fg(Color::Rgb(104, 126, 122)),
+        selected: s().fg(Color::Rgb(140, 134, 124)).bg(Color::Rgb(40, 44, 46)),
+        border: s().fg(Color::Rgb(50, 52, 56)),
+        caution: s().fg(Color::Rgb(128, 112, 88)),
+        key: s().fg(Color::Rgb(104, 126, 122)),
+        pacer: s().fg(Color::Rgb(66, 78, 90)),
+        done: s().fg(Color::Rgb(96, 116, 112)),
+        todo: s().fg(Color::Rgb(44, 46, 50)),
+        good: s().fg(Color::Rgb(106, 124, 104)),
+    }
+}
+
+fn light() -> Theme {
+    let s = Style::new;
+    Theme {
+        name: ThemeName::Light,
+        base: s().fg(Color::Rgb(52, 52, 58)).bg(Color::Rgb(246, 243, 236)),
+        muted: s().fg(Color::Rgb(120, 118, 112)),
+        title: s().fg(Color::Rgb(30, 40, 52)).add_modifier(Modifier::BOLD),
+        accent: s().fg(Color::Rgb(28, 110, 104)),
+        selected: s()
+            .fg(Color::Rgb(250, 248, 242))
+            .bg(Color::Rgb(40, 110, 104)),
+        border: s().fg(Color::Rgb(190, 184, 172)),
+        caution: s().fg(Color::Rgb(150, 92, 20)),
+        key: s().fg(Color::Rgb(28, 110, 104)),
+        pacer: s().fg(Color::Rgb(50, 100, 150)),
+        done: s().fg(Color::Rgb(40, 120, 110)),
+        todo: s().fg(Color::Rgb(214, 208, 196)),
+        good: s().fg(Color::Rgb(40, 120, 60)),
+    }
+}
+
+fn high_contrast() -> Theme {
+    let s = Style::new;
+    Theme {
+        name: ThemeName::HighContrast,
+        base: s().fg(Color::White).bg(Color::Black),
+        muted: s().fg(Color::Gray),
+        title: s().fg(Color::White).add_modifier(Modifier::BOLD),
+        accent: s().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+        selected: s()
+            .fg(Color::Black)
+            .bg(Color::Yellow)
+            .add_modifier(Modifier::BOLD),
+        border: s().fg(Color::White),
+        caution: s().fg(Color::Yellow),
+        key: s().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+        pacer: s().fg(Color::Cyan),
+        done: s().fg(Color::Yellow),
+        todo: s().fg(Color::DarkGray),
+        good: s().fg(Color::Green),
+    }
+}
+
+/// No colour at all: only bold, dim, reverse and underline.
+fn mono() -> Theme {
+    let s = Style::new;
+    Theme {
+        name: ThemeName::Mono,
+        base: s(),
+        muted: s().add_modifier(Modifier::DIM),
+        title: s().add_modifier(Modifier::BOLD),
+        accent: s().add_modifier(Modifier::BOLD),
+        selected: s().add_modifier(Modifier::REVERSED | Modifier::BOLD),
+        border: s(),
+        caution: s().add_modifier(Modifier::UNDERLINED),
+        key: s().add_modifier(Modifier::BOLD),
+        pacer: s(),
+        done: s().add_modifier(Modifier::BOLD),
+        todo: s().add_modifier(Modifier::DIM),
+        good: s().add_modifier(Modifier::BOLD),
     }
 }
 

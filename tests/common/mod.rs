@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use knotless::app::{App, Init, Route};
 
+pub mod ctx;
 pub mod draw;
 pub use draw::{buffer_text, draw};
 use knotless::library::Library;

@@ -188,7 +188,7 @@ fn completions_are_generated() {
     assert!(text(&out.stdout).contains("knotless"));
 }
 
-/// Issue 11 item 12: a command that loads the routine files warns once, one entry per file
+/// A command that loads the routine files warns once, one entry per file
 /// with its problems inside; one that does not load them says nothing.
 #[test]
 fn load_warnings_come_once_per_file_and_only_from_commands_that_load_them() {
@@ -223,7 +223,7 @@ fn load_warnings_come_once_per_file_and_only_from_commands_that_load_them() {
     }
 }
 
-/// Issue 11 item 6: the plain `breathe` asks "How is your head right now?" as a line — but
+/// The plain `breathe` asks "How is your head right now?" as a line — but
 /// only of a person at a terminal: piped input is never taken as a rating.
 #[test]
 fn plain_breathe_asks_for_a_rating_only_at_a_terminal() {
@@ -275,6 +275,74 @@ fn plain_breathe_asks_for_a_rating_only_at_a_terminal() {
         .unwrap();
     let rec = std::fs::read_to_string(history).unwrap();
     assert!(!rec.contains("pain_before"), "{rec}");
+}
+
+/// The display column where `needle` starts in `line` (a CJK character takes two).
+fn column_of(line: &str, needle: &str) -> Option<usize> {
+    let at = line.find(needle)?;
+    Some(knotless::model::format::width(&line[..at]))
+}
+
+/// A 28-character Japanese title takes 56 columns: the table measures it so (and cuts it at
+/// its 40 columns, with a mark), and every later column stays where the header puts it.
+#[test]
+fn history_and_stats_keep_their_columns_with_wide_titles() {
+    use crate::common::{line, rec};
+    let (c, d) = dirs();
+    let mut wide = rec("a", "2026-11-20T09:00:00+00:00", "kubi", "neck", 300.0);
+    wide.title = "首と肩をゆっくり緩める朝のセルフケアと深い呼吸の時間です".into();
+    assert_eq!(wide.title.chars().count(), 28);
+    let mut longer = rec("b", "2026-11-21T09:00:00+00:00", "kata", "neck", 300.0);
+    longer.title = "肩".repeat(30);
+    let mut plain = rec(
+        "c",
+        "2026-11-22T09:00:00+00:00",
+        "neck-release",
+        "neck",
+        300.0,
+    );
+    plain.title = "Neck release".into();
+    let file: String = [&wide, &longer, &plain].into_iter().map(line).collect();
+    std::fs::write(d.path().join("history.jsonl"), file).unwrap();
+
+    let utc = |args: &[&str]| {
+        let out = Command::new(crate::BIN)
+            .args(args)
+            .env("KNOTLESS_CONFIG_DIR", c.path())
+            .env("KNOTLESS_DATA_DIR", d.path())
+            .env("XDG_STATE_HOME", crate::common::state_home())
+            .env("TZ", "UTC")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let table = utc(&["history"]);
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 4, "{table}");
+    let area = column_of(lines[0], "Area").unwrap();
+    let outcome = column_of(lines[0], "Outcome").unwrap();
+    for row in &lines[1..] {
+        assert_eq!(column_of(row, "neck"), Some(area), "{table}");
+        assert_eq!(column_of(row, "completed"), Some(outcome), "{table}");
+    }
+    assert!(
+        lines.iter().any(|l| l.contains("肩…")),
+        "cut with a mark: {table}"
+    );
+
+    let stats = utc(&["stats", "--period", "all"]);
+    let head = stats
+        .lines()
+        .find(|l| l.trim_start().starts_with("Routine"))
+        .unwrap_or_else(|| panic!("{stats}"));
+    let times = column_of(head, "times").unwrap() + "times".len();
+    for title in ["首と肩", "肩肩", "Neck release"] {
+        let row = stats.lines().find(|l| l.contains(title)).unwrap();
+        // The count ends where its heading ends.
+        let count_end = knotless::model::format::width(row.split("  1").next().unwrap()) + 3;
+        assert_eq!(count_end, times, "{title}: {stats}");
+    }
 }
 
 /// Plain mode keeps a session from its first second, as the app does: killed 2 s in (no

@@ -616,7 +616,7 @@ fn two_machines_sharing_a_synced_folder_lose_and_double_nothing() {
 /// Every page the Stats screen shows for `m`'s data: each period, at 200 and 40 columns.
 fn stats_screen_texts(m: &Machine) -> Vec<String> {
     use knotless::app::{App, Init, Route};
-    use knotless::core::stats::Period;
+    use knotless::core::period::Period;
     let paths = knotless::store::paths::Paths {
         config: Some(m.config.clone()),
         data: Some(m.data.clone()),

@@ -204,11 +204,12 @@ fn every_documented_example_works() {
             "{must:?} not found in {words:?}"
         );
     }
-    // `remind --install --enable` talks to systemd and `nudge --notify` to the desktop:
-    // stand-ins on PATH answer for them, and the units go to a folder of the test's own.
+    // `remind --install --enable` talks to systemd, `nudge --notify` to the desktop and
+    // `sound test` to a sound card (a test machine may have none): stand-ins on PATH answer
+    // for them, and the units go to a folder of the test's own.
     let bin = work.path().join("bin");
     std::fs::create_dir_all(&bin).unwrap();
-    for tool in ["systemctl", "notify-send"] {
+    for tool in ["systemctl", "notify-send", "pw-play"] {
         let p = bin.join(tool);
         std::fs::write(&p, "#!/bin/sh\nexit 0\n").unwrap();
         use std::os::unix::fs::PermissionsExt;

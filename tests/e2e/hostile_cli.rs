@@ -1,4 +1,4 @@
-//! Issue 10 against the real binary: FIFOs and device links wherever a file is read, another
+//! Hostile files against the real binary: FIFOs and device links wherever a file is read, another
 //! user's fallback folder, a full disk, and control characters in every text field reaching
 //! no output. A hang shows as a command still running after `PATIENCE` (a generous limit
 //! for a hang, not a speed assertion). Tests that need root, `setpriv` or `mount` print why
@@ -126,7 +126,7 @@ pub(crate) fn mkfifo(p: &Path) {
 
 const RECORD: &str = r#"{"v":1,"id":"20261120T100000000Z-000000000001","kind":"routine","routine_id":"quick","title":"Quick","area":"neck","started_at":"2026-11-20T10:00:00+00:00","ended_at":"2026-11-20T10:01:00+00:00","planned_secs":60.0,"active_secs":60.0,"paused_secs":0.0,"outcome":"completed","steps":[]}"#;
 
-/// Item 4: a FIFO in place of every file knotless reads hangs no command.
+/// A FIFO in place of every file knotless reads hangs no command.
 #[test]
 fn fifos_in_place_of_files_hang_nothing() {
     let d = Dirs::new();
@@ -177,7 +177,7 @@ fn fifos_in_place_of_files_hang_nothing() {
     }
 }
 
-/// Item 4: `nudge`, which a shell prompt may run, reads the history files from their ends
+/// `nudge`, which a shell prompt may run, reads the history files from their ends
 /// with a reader of its own; a FIFO among them hangs it no more than the other commands.
 #[test]
 fn a_fifo_history_file_hangs_no_nudge() {
@@ -196,7 +196,7 @@ fn a_fifo_history_file_hangs_no_nudge() {
     assert!(err.contains("FIFO"), "says what it could not read: {err}");
 }
 
-/// Item 4: a link to `/dev/zero` is never read (it would eat memory without end).
+/// A link to `/dev/zero` is never read (it would eat memory without end).
 #[test]
 fn links_to_devices_are_refused() {
     let d = Dirs::new();
@@ -230,7 +230,7 @@ fn links_to_devices_are_refused() {
     );
 }
 
-/// Item 12: `check` says what it checked, and a folder with nothing to check is not
+/// `check` says what it checked, and a folder with nothing to check is not
 /// "all good".
 #[test]
 fn check_says_what_it_checked() {
@@ -262,7 +262,7 @@ fn check_says_what_it_checked() {
     assert!(text(&out.stdout).contains("quick.toml: ⚠ loads, but breaks"));
 }
 
-/// Item 14: a folder of thousands of routine files and a config with thousands of patterns
+/// A folder of thousands of routine files and a config with thousands of patterns
 /// are read up to a documented limit, and what was skipped is reported.
 #[test]
 fn huge_folders_and_configs_are_limited_and_reported() {
@@ -291,7 +291,7 @@ fn huge_folders_and_configs_are_limited_and_reported() {
     );
 }
 
-/// Item 2 end to end: the final save fails (this machine's history file is a link to
+/// End to end, the final save fails (this machine's history file is a link to
 /// `/dev/full`: every append finds the disk full); the session is kept aside, whole, and
 /// the next start after space is freed logs it as it was — completed, with its time.
 #[cfg(target_os = "linux")]
@@ -323,7 +323,7 @@ fn a_session_whose_save_fails_arrives_intact_later() {
     assert_eq!(rec["steps"][0]["status"], "done", "{rec}");
 }
 
-/// Item 1: a fallback folder made by another user, holding a forged record, is never read:
+/// A fallback folder made by another user, holding a forged record, is never read:
 /// not in the old shared place (`$TMPDIR/knotless-pending-<hash>`), not in the new one.
 /// Runs knotless as another user (uid 65534) with `setpriv` when the test runs as root.
 #[test]
@@ -429,7 +429,7 @@ fn chown(p: &Path, uid: u32) {
     std::os::unix::fs::chown(p, Some(uid), Some(uid)).unwrap();
 }
 
-/// Item 3 on a real full file system: a small tmpfs, filled so that the next line only
+/// On a real full file system: a small tmpfs, filled so that the next line only
 /// half fits. The append fails with "disk is full" and leaves no torn line behind. Needs
 /// root and `mount`; skipped with a reason otherwise (the unit test
 /// `a_short_write_is_cut_back_and_reported` covers the same path with an injected writer).

@@ -1,4 +1,4 @@
-//! Issue 10, item 7, fuzz-style: random control characters (C0, DEL, C1, escape sequences,
+//! Fuzz-style: random control characters (C0, DEL, C1, escape sequences,
 //! bidi overrides) in every text field of a routine, a drawing, a file name and a history
 //! record; no output of any command — stdout or stderr, text or JSON — carries a byte in
 //! C0 (other than newline, tab, and a carriage return ending a CSV line), a C1 control or a

@@ -43,7 +43,7 @@ fn text(b: &[u8]) -> String {
 }
 
 mod cli;
-mod cli_issue11;
+mod cli_conventions;
 mod completions;
 mod days_cli;
 mod docs;
@@ -57,6 +57,8 @@ mod own_routines;
 mod package;
 mod remind;
 mod sound;
+mod sound_cache;
+mod sound_stops;
 mod state_folder;
 mod stats_period;
 mod syncthing;

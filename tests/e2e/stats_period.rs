@@ -1,4 +1,4 @@
-//! Issue 11, item 2: the Stats screen and `stats --period … --json` show the same figures for
+//! The Stats screen and `stats --period … --json` show the same figures for
 //! the same period, and the screen says which period it shows.
 
 use std::process::Command;
@@ -58,16 +58,17 @@ fn the_screen_and_the_command_agree_for_every_period() {
     let mut t = TestApp::new(ThemeName::Calm, None);
     t.app
         .set_wall_clock(|| jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC));
-    for (id, days) in [("a", 10), ("b", 60), ("c", 200), ("d", 500)] {
+    for (id, days) in [("w", 3), ("a", 10), ("b", 60), ("c", 200), ("d", 500)] {
         knotless::store::history::append(t.data.path(), &days_ago(id, days)).unwrap();
     }
     t.keys(0, &["s"]);
-    // The screen opens on 90 days; `p` goes on to a year, all, then 4 weeks.
+    // The screen opens on 90 days; `p` goes on to a year, all, then 7 days and 4 weeks.
     for (period, label, expected) in [
-        ("90d", "last 90 days", 2),
-        ("1y", "last year", 3),
-        ("all", "all time", 4),
-        ("4w", "last 4 weeks", 1),
+        ("90d", "last 90 days", 3),
+        ("1y", "last year", 4),
+        ("all", "all time", 5),
+        ("7d", "last 7 days", 1),
+        ("4w", "last 4 weeks", 2),
     ] {
         let (shown, screen) = screen_count(&mut t);
         assert_eq!(command_count(&t, period), expected, "{period}");

@@ -6,7 +6,7 @@ use crate::common;
 
 use common::{TestApp, rec, with_pain};
 use knotless::app::Route;
-use knotless::core::stats::Period;
+use knotless::core::period::Period;
 use knotless::model::config::ThemeName;
 use knotless::model::day::{DayAnswer, Intensity, Meds};
 
@@ -243,6 +243,11 @@ fn the_stats_screen_shows_the_4_week_view_and_changes_its_period() {
     assert!(
         t.screen(120, 80, 0)
             .contains("Routines and areas: all time")
+    );
+    t.keys(0, &["p"]);
+    assert!(
+        t.screen(120, 80, 0)
+            .contains("Routines and areas: last 7 days")
     );
     t.keys(0, &["p"]);
     let page = t.screen(120, 80, 0);

@@ -100,7 +100,7 @@ fn r_rereads_the_files_and_e_on_a_broken_file_edits_it() {
     assert!(s.contains("Files re-read"), "{s}");
 }
 
-/// Issue 11 item 12: files that did not load are seen — a banner on home names how many and
+/// Files that did not load are seen — a banner on home names how many and
 /// the key that shows them; each file is one row, with all its problems in the detail pane.
 #[test]
 fn broken_files_get_a_banner_and_one_row_each() {

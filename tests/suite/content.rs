@@ -177,13 +177,13 @@ fn the_mutation_set_is_rejected_rule_by_rule() {
 }
 
 #[test]
-fn the_issue_example_is_rejected_for_every_reason() {
+fn a_routine_breaking_five_rules_is_rejected_for_every_one() {
     // Front of the neck at 6/10, "Enjoy.", a 1 s / 1 s pattern, "detox your neck and prevent
     // migraines": the old keyword test passed it.
     let lib = mutations_lib();
-    let path = mutations_dir().join("issue-example.toml");
+    let path = mutations_dir().join("many-rules-at-once.toml");
     let text = std::fs::read_to_string(path).unwrap();
-    let (routine, problems) = lib.check_text("issue-example.toml", &text);
+    let (routine, problems) = lib.check_text("many-rules-at-once.toml", &text);
     let routine = routine.unwrap_or_else(|| panic!("{problems:#?}"));
     let found: BTreeSet<Rule> = check_routine(&routine).iter().map(|v| v.rule).collect();
     for rule in [

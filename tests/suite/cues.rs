@@ -6,7 +6,10 @@ use std::time::{Duration, Instant};
 use knotless::core::cues::{
     self, Cue, CueOptions, Cues, SPEECH_GUARD, SpeechLengths, Timed, Tone, spoken_length,
 };
+use knotless::core::run::Run;
 use knotless::core::session::{Options, Session};
+use knotless::core::{effect::Effect, effect::SoundEffect, tone};
+use knotless::model::config::TimeLeft;
 use knotless::model::routine::{
     Area, AudioHint, Length, Pattern, Phase, PhaseKind, Routine, Sides, Source, Step,
 };
@@ -83,6 +86,9 @@ const ALL: CueOptions = CueOptions {
     breath: true,
     countdown: false,
     voice: true,
+    full_voice: false,
+    pause: false,
+    time_left: TimeLeft::Off,
 };
 
 fn start() -> (Session, Instant) {
@@ -123,12 +129,12 @@ fn the_exact_timeline_of_the_fixture() {
             "17 say: Trapezius. Left side. Six seconds.",
             "22 step",
             "28 switch-sides",
-            "28.7 say: Switch to the right side.",
+            "28.81 say: Switch to the right side.",
             "33 step",
             "39 step",
-            "39.7 say: Last. Eight seconds.",
+            "39.89 say: Last. Eight seconds.",
             "47 end",
-            "47.7 say: That is the end of the routine.",
+            "49.23 say: That is the end of the routine.",
         ]
     );
 }
@@ -152,7 +158,7 @@ fn the_countdown_ticks_and_clears_breath_cues_before_the_end() {
         );
     }
     // "Last. Eight seconds." must now end before the tick at 44: it still fits.
-    assert!(got.contains(&"39.7 say: Last. Eight seconds.".to_string()));
+    assert!(got.contains(&"39.89 say: Last. Eight seconds.".to_string()));
 }
 
 #[test]
@@ -177,13 +183,16 @@ fn speech_is_shortened_to_fit_before_the_next_breath_cue() {
     assert!(timeline(t0, &plan).contains(&"47 end".to_string()));
 }
 
-/// Every spoken phrase ends (with the guard) before the next breath cue or tick, for every
-/// bundled routine with every option on.
+/// Every spoken phrase ends (with the guard) before the next sound of any kind — a breath
+/// cue, a tick, a step, switch or end chime — and starts after the chime before it has
+/// ended, for every bundled routine with every option on.
 #[test]
-fn no_speech_overlaps_a_breath_cue_in_any_bundled_routine() {
+fn no_speech_overlaps_any_tone_in_any_bundled_routine() {
     let lib = knotless::library::Library::load(None);
     let opts = CueOptions {
         countdown: true,
+        full_voice: true,
+        time_left: TimeLeft::Half,
         ..ALL
     };
     let lens = SpeechLengths::default();
@@ -197,14 +206,22 @@ fn no_speech_overlaps_a_breath_cue_in_any_bundled_routine() {
             spoken += 1;
             let done = t.at + lens.get(text) + SPEECH_GUARD;
             for later in &plan[i + 1..] {
-                if let Cue::Tone(tone) = later.cue
-                    && tone.is_timing()
-                {
+                if let Cue::Tone(tone) = later.cue {
                     assert!(
                         later.at >= done,
                         "{}: \"{text}\" runs into {:?}",
                         r.id,
                         tone
+                    );
+                    break;
+                }
+            }
+            for earlier in plan[..i].iter().rev() {
+                if let Cue::Tone(tone) = earlier.cue {
+                    assert!(
+                        earlier.at + tone::length(tone) + SPEECH_GUARD <= t.at,
+                        "{}: \"{text}\" starts over {tone:?}",
+                        r.id
                     );
                     break;
                 }
@@ -265,7 +282,7 @@ fn skip_replans_from_the_new_stage() {
     assert_eq!(plan[0], "12 step");
     assert_eq!(
         plan.last().unwrap(),
-        "37.7 say: That is the end of the routine."
+        "39.23 say: That is the end of the routine."
     );
 }
 
@@ -316,7 +333,7 @@ fn adding_fifteen_seconds_extends_the_breaths_and_moves_the_rest() {
     );
     assert_eq!(
         plan.last().unwrap(),
-        "62.7 say: That is the end of the routine."
+        "64.23 say: That is the end of the routine."
     );
 }
 
@@ -406,7 +423,7 @@ fn lengths_are_spoken_in_words() {
 #[test]
 fn every_phrase_a_session_may_say_is_listed_for_rendering() {
     let r = routine();
-    let all = cues::phrases(&r);
+    let all = cues::phrases(&r, ALL);
     let (s, t0) = start();
     for t in cues::plan(&s, t0, ALL, &SpeechLengths::default()) {
         if let Cue::Say(p) = t.cue {
@@ -429,6 +446,131 @@ fn taking_time_off_moves_the_rest_earlier() {
     assert!(!plan.iter().any(|p| p.contains("breathe")), "{plan:?}");
     assert_eq!(
         plan.last().unwrap(),
-        "37.7 say: That is the end of the routine."
+        "39.23 say: That is the end of the routine."
+    );
+}
+
+#[test]
+fn a_long_step_gets_a_time_left_cue_where_no_breath_tone_is() {
+    let mut long = step("Long", 120, Some(calm()), Sides::None, 0);
+    long.say = None;
+    let r = Routine {
+        steps: vec![long],
+        ..routine()
+    };
+    let t0 = Instant::now();
+    let s = Session::new(&r, Options { get_ready: secs(0) }, "x".into(), t0);
+    // Spoken: "Halfway." just after the breath tone nearest the middle (in 4 / out 6: a
+    // breath tone at 60 s itself).
+    let opts = CueOptions {
+        time_left: TimeLeft::Half,
+        ..ALL
+    };
+    let got = timeline(t0, &cues::plan(&s, t0, opts, &SpeechLengths::default()));
+    assert!(got.contains(&"60.83 say: Halfway.".to_string()), "{got:?}");
+    // Without the voice, a soft tone in the same kind of gap; 30 s before the end.
+    let opts = CueOptions {
+        voice: false,
+        time_left: TimeLeft::Thirty,
+        ..ALL
+    };
+    let got = timeline(t0, &cues::plan(&s, t0, opts, &SpeechLengths::default()));
+    assert!(got.contains(&"90.83 time-left".to_string()), "{got:?}");
+    // Short steps get none.
+    let (s, t0) = start();
+    let got = timeline(t0, &cues::plan(&s, t0, opts, &SpeechLengths::default()));
+    assert!(!got.iter().any(|c| c.contains("time-left")), "{got:?}");
+}
+
+#[test]
+fn pause_and_resume_sound_when_asked_for() {
+    let (mut s, t0) = start();
+    let opts = CueOptions { pause: true, ..ALL };
+    let mut c = Cues::new(&s, t0, opts, SpeechLengths::default());
+    let ev = s.update(t0 + secs(6));
+    c.react(&s, &ev, t0 + secs(6), false);
+    let ev = s.toggle_pause(t0 + secs(7));
+    assert_eq!(
+        c.react(&s, &ev, t0 + secs(7), false),
+        [Cue::Tone(Tone::Pause)]
+    );
+    let ev = s.toggle_pause(t0 + secs(8));
+    assert_eq!(
+        c.react(&s, &ev, t0 + secs(8), false),
+        [Cue::Tone(Tone::Resume)]
+    );
+    // Muted, or not asked for: nothing.
+    let ev = s.toggle_pause(t0 + secs(9));
+    assert!(c.react(&s, &ev, t0 + secs(9), true).is_empty());
+    let mut quiet = Cues::new(&s, t0 + secs(9), ALL, SpeechLengths::default());
+    let ev = s.toggle_pause(t0 + secs(10));
+    assert!(quiet.react(&s, &ev, t0 + secs(10), false).is_empty());
+}
+
+/// A pause, a skip and a stop silence what plays before anything new sounds; a step that
+/// ends by itself does not (its chime and the end line follow on).
+#[test]
+fn controls_silence_the_sound_and_timers_do_not() {
+    let (s, t0) = start();
+    let cues = Cues::new(&s, t0, ALL, SpeechLengths::default());
+    let mut run = Run::new(s, knotless::app::system_wall_clock(), None).with_cues(cues);
+    let silences = |effects: &[Effect]| {
+        effects
+            .iter()
+            .filter(|e| matches!(e, Effect::Sound(SoundEffect::Silence)))
+            .count()
+    };
+    let ev = run.session.update(t0 + secs(5));
+    assert_eq!(silences(&run.react(&ev, t0 + secs(5), false)), 0, "timer");
+    for (at, control) in [
+        (6, "skip"),
+        (7, "pause"),
+        (8, "resume"),
+        (9, "back"),
+        (10, "stop"),
+    ] {
+        let now = t0 + secs(at);
+        let ev = match control {
+            "skip" => run.session.skip(now),
+            "pause" | "resume" => run.session.toggle_pause(now),
+            "back" => run.session.back(now),
+            _ => run.session.stop(now),
+        };
+        let effects = run.react(&ev, now, false);
+        let want = usize::from(control != "resume");
+        assert_eq!(silences(&effects), want, "{control}: {effects:?}");
+        if want == 1 {
+            assert!(
+                matches!(effects[0], Effect::Sound(SoundEffect::Silence)),
+                "{control}: silence comes first: {effects:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn voice_full_adds_the_pressure_and_the_caution_and_drops_them_first() {
+    let mut st = step("Suboccipital hold (GB20)", 90, None, Sides::Left, 5);
+    st.pressure = Some(knotless::model::routine::Pressure { low: 3, high: 4 });
+    st.caution = Some("Beside the spine, not on it".into());
+    st.say = Some("Let it sink".into());
+    assert_eq!(
+        cues::step_phrases(&st, Some(knotless::model::routine::Side::Left), true),
+        [
+            "Suboccipital hold. Left side. One and a half minutes. Pressure 3 to 4 out of 10. Let it sink. Beside the spine, not on it.",
+            "Suboccipital hold. Left side. One and a half minutes. Pressure 3 to 4 out of 10. Let it sink.",
+            "Suboccipital hold. Left side. One and a half minutes. Pressure 3 to 4 out of 10.",
+            "Suboccipital hold. Left side. One and a half minutes.",
+            "Suboccipital hold. Left side.",
+            "Suboccipital hold.",
+        ]
+    );
+    assert_eq!(
+        cues::step_phrases(&st, None, false),
+        [
+            "Suboccipital hold. One and a half minutes. Let it sink.",
+            "Suboccipital hold. One and a half minutes.",
+            "Suboccipital hold.",
+        ]
     );
 }

@@ -741,7 +741,7 @@ fn a_read_only_data_directory_gives_a_clear_message() {
 }
 
 /// A history file that refuses the final line — a link to /dev/full (works even as root;
-/// since issue 10 a device is never written to at all, so the refusal comes before the
+/// a device is never written to at all, so the refusal comes before the
 /// "no space" /dev/full would give; a real full disk is `tests/e2e/hostile_cli.rs`): the
 /// session stays in its in-progress file, marked final, and is logged with its real outcome
 /// once the history can be written again.
@@ -933,7 +933,7 @@ proptest! {
     }
 }
 
-/// Issue 11 item 3: a session stopped in the count-in (0 s active) or a second or two in
+/// A session stopped in the count-in (0 s active) or a second or two in
 /// stays in the log, but no figure counts it: not the weekly goal, not "last done", not a
 /// routine's count, not the head-pain averages, not the 4-week session days.
 #[test]

@@ -1,4 +1,4 @@
-//! Issue 10, on screen: a long title never pushes the side or the time left off the
+//! Hostile text on screen: a long title never pushes the side or the time left off the
 //! player's lines, the home header is never cut from its start, and no control character
 //! or bidi override from data reaches a drawn frame.
 

@@ -199,6 +199,27 @@ fn screens_and_widgets_keep_no_hidden_state_and_compare_no_labels() {
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
 
+/// Screens and widgets never read the clock: the app hands them `now` (an `Instant`) and
+/// `ctx.now` (the wall clock, read once per key, wake-up or frame).
+#[test]
+fn screens_and_widgets_read_no_clock() {
+    let mut found = Vec::new();
+    let layers = layers();
+    for layer in ["screens", "ui"] {
+        for file in layers.get(layer).into_iter().flatten() {
+            let text = std::fs::read_to_string(file).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                for clock in ["Instant::now", "SystemTime", "Zoned::now", "Timestamp::now"] {
+                    if line.contains(clock) {
+                        found.push(format!("{}:{}: {clock}", relative(file), n + 1));
+                    }
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
 /// A breathing pattern is known by its id only in the content rules.
 #[test]
 fn patterns_are_compared_by_id_only_in_the_content_rules() {

@@ -1,4 +1,4 @@
-//! Issue 10, item 10: memory does not grow with text nobody reads. Thousands of amendments
+//! Memory does not grow with text nobody reads. Thousands of amendments
 //! for records that are not there, each with a long note, must not be held in memory while
 //! the figures are read. Measured with a counting allocator (bytes, not time).
 

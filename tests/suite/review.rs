@@ -541,3 +541,18 @@ proptest::proptest! {
         let _ = knotless::core::when::parse_when(&format!("{n}{unit}"), &now());
     }
 }
+
+/// `list` lines its columns up by display width: a Japanese name takes two columns a
+/// character, so the lengths after it stay in one column.
+#[test]
+fn list_lines_up_wide_names() {
+    let mut lib = knotless::library::Library::load(None);
+    lib.routines[0].name = "首と肩のセルフケア".into();
+    let out = text(|o| knotless::cli::routines::list(&lib, None, o));
+    let ends: std::collections::BTreeSet<usize> = out
+        .lines()
+        .filter(|l| l.ends_with("steps") && !l.contains('('))
+        .map(knotless::model::format::width)
+        .collect();
+    assert_eq!(ends.len(), 1, "every step count ends in one column:\n{out}");
+}

@@ -1,4 +1,4 @@
-//! Item 4 of issue 11: a running session is checkpointed every `CHECKPOINT_EVERY` during a
+//! A running session is checkpointed every `CHECKPOINT_EVERY` during a
 //! step, not only at stage changes, as a deadline of the `Run` (injected instants).
 
 use std::time::{Duration, Instant};
@@ -18,7 +18,7 @@ fn checkpoints(effects: &[Effect]) -> Vec<f64> {
         .collect()
 }
 
-/// Two two-minute steps, as in the issue: a kill three seconds in loses no more than that.
+/// Two two-minute steps: a kill three seconds in loses no more than that.
 const LONG: &str = r#"
 name = "Long"
 area = "neck"

@@ -1,4 +1,4 @@
-//! A screen that is kind to a sore head (issue 11, items 7 and 8): the pacer never becomes
+//! A screen that is kind to a sore head: the pacer never becomes
 //! a big bright block, reduced motion never flashes, and every key does what the footer
 //! says.
 
@@ -14,11 +14,20 @@ use knotless::ui::pacer::solid_cells;
 /// (53×27) the old filled disc lit. See docs/reliability.md ("A gentle screen").
 const SOLID_SHARE: f64 = 0.02;
 
-fn breathing(pattern_steps_down: usize, motion: Motion) -> TestApp {
+/// The default pattern (extended-exhale: 4 s in, 6 s out).
+const DEFAULT: &str = "extended-exhale";
+
+/// A breathing exercise of 6 breaths of `pattern`, chosen on the setup screen, its rating
+/// skipped.
+fn breathing(pattern: &str, motion: Motion) -> TestApp {
     let mut t = TestApp::new(ThemeName::Calm, None);
     t.app.change_config(|c| c.motion = motion);
+    let patterns = &t.app.lib().patterns;
+    let at = patterns.iter().position(|p| p.id == pattern).unwrap();
+    let ups = vec!["Up"; patterns.len()];
     t.keys(0, &["b"]);
-    for _ in 0..pattern_steps_down {
+    t.keys(0, &ups);
+    for _ in 0..at {
         t.keys(0, &["Down"]);
     }
     // Then "How is your head right now?": Enter skips it.
@@ -33,19 +42,17 @@ fn footer(t: &mut TestApp, w: u16, h: u16, ms: u64) -> String {
 
 #[test]
 fn no_pacer_frame_at_200x50_is_a_big_solid_block() {
-    let patterns = {
-        let t = TestApp::new(ThemeName::Calm, None);
-        t.app.lib().patterns.len()
-    };
+    let patterns = TestApp::new(ThemeName::Calm, None)
+        .app
+        .lib()
+        .patterns
+        .clone();
     let limit = SOLID_SHARE * 200.0 * 50.0;
     let mut worst: f64 = 0.0;
     for motion in [Motion::Smooth, Motion::Reduced] {
-        for i in 0..patterns {
-            let mut t = breathing(i, motion);
-            let cycle = t.app.screen().session().unwrap().routine().steps[0]
-                .breathing
-                .as_ref()
-                .map_or(10_000, |p| p.cycle().as_millis() as u64);
+        for (i, pattern) in patterns.iter().enumerate() {
+            let mut t = breathing(&pattern.id, motion);
+            let cycle = pattern.cycle().as_millis() as u64;
             // The 3 s count-in, then one whole breath, every 150 ms: every size and every
             // reduced-motion step is drawn.
             let mut ms = 0;
@@ -87,7 +94,7 @@ fn no_pacer_frame_at_200x50_is_a_big_solid_block() {
 
 #[test]
 fn reduced_motion_changes_the_shape_in_small_steps() {
-    let mut t = breathing(0, Motion::Reduced);
+    let mut t = breathing(DEFAULT, Motion::Reduced);
     let mut last: Option<f64> = None;
     let mut changes = 0;
     for ms in (3_000..30_000).step_by(50) {
@@ -105,27 +112,18 @@ fn reduced_motion_changes_the_shape_in_small_steps() {
 
 #[test]
 fn breathing_keys_never_end_or_restart_without_asking() {
-    let mut t = breathing(0, Motion::Smooth);
+    let mut t = breathing(DEFAULT, Motion::Smooth);
     t.tick(3_000);
     t.tick(12_000);
-    let before = t
-        .app
-        .screen()
-        .session()
-        .unwrap()
-        .view(t.at(12_000))
-        .stage_left;
+    let before = t.screen(80, 24, 12_000);
     for k in ["Right", "Left", "r", "n", "p"] {
         t.keys(12_000, &[k]);
         assert_eq!(t.app.screen().title(), "Breathing", "{k} must not end it");
-        let left = t
-            .app
-            .screen()
-            .session()
-            .unwrap()
-            .view(t.at(12_000))
-            .stage_left;
-        assert_eq!(left, before, "{k} must not restart or skip");
+        assert_eq!(
+            t.screen(80, 24, 12_000),
+            before,
+            "{k} must not restart or skip"
+        );
     }
     let foot = footer(&mut t, 80, 24, 12_000);
     assert!(
@@ -137,12 +135,8 @@ fn breathing_keys_never_end_or_restart_without_asking() {
 #[test]
 fn plus_and_minus_move_one_breath_and_the_plan_follows() {
     // extended-exhale: 4 s in, 6 s out; 6 breaths = 60 s.
-    let mut t = breathing(0, Motion::Smooth);
-    let pattern = t.app.screen().session().unwrap().routine().steps[0]
-        .breathing
-        .clone()
-        .unwrap();
-    assert_eq!(pattern.id, "extended-exhale");
+    let mut t = breathing(DEFAULT, Motion::Smooth);
+    assert!(t.screen(80, 24, 0).contains("Breathing: extended-exhale"));
     t.tick(3_000);
     t.tick(5_000);
     let foot = footer(&mut t, 80, 24, 5_000);
@@ -167,7 +161,7 @@ fn plus_and_minus_move_one_breath_and_the_plan_follows() {
 
 #[test]
 fn the_footer_says_resume_while_paused() {
-    let mut t = breathing(0, Motion::Smooth);
+    let mut t = breathing(DEFAULT, Motion::Smooth);
     t.tick(3_000);
     assert!(footer(&mut t, 80, 24, 4_000).contains("Space pause"));
     t.keys(4_000, &["Space"]);
@@ -183,10 +177,9 @@ fn help_over_a_running_step_pauses_it() {
     t.app.change_config(|c| c.ask_ratings = false);
     t.keys(0, &["Enter", "Enter"]);
     t.tick(6_000);
-    assert!(!t.app.screen().session().unwrap().is_paused());
+    assert!(footer(&mut t, 80, 24, 6_000).contains("Space pause"));
     t.keys(6_000, &["?"]);
     assert!(t.app.help_open());
-    assert!(t.app.screen().session().unwrap().is_paused());
     assert!(
         t.app.deadline(t.at(7_000)).is_none(),
         "no wake-ups under help"
@@ -223,7 +216,7 @@ fn after_arrows_pick_a_rating_enter_says_it_saves() {
     assert!(!foot.contains("skip"), "{foot}");
 
     // The same on the finish screen.
-    let mut t = breathing(0, Motion::Smooth);
+    let mut t = breathing(DEFAULT, Motion::Smooth);
     t.tick(3_000);
     t.tick(63_000);
     assert_eq!(t.app.screen().title(), "Finished");
@@ -249,7 +242,7 @@ fn esc_on_your_head_is_at_8_goes_back_to_the_question() {
     assert_eq!(t.app.screen().title(), "Player");
 }
 
-// ---- issue 11's screen snapshots: 80×24, 40×12 and 200×50 ----
+// ---- every screen at 80×24, 40×12 and 200×50 ----
 
 const SIZES: [(u16, u16); 3] = [(80, 24), (40, 12), (200, 50)];
 
@@ -303,7 +296,7 @@ fn snapshots_breathing_pacer_smooth_and_reduced() {
         (Motion::Smooth, "gentle_breathing_smooth"),
         (Motion::Reduced, "gentle_breathing_reduced"),
     ] {
-        let mut t = breathing(0, motion);
+        let mut t = breathing(DEFAULT, motion);
         t.tick(3_000);
         t.tick(5_500); // 2.5 s into the first 4 s in-breath
         snap_all(&mut t, 5_500, name);
@@ -331,10 +324,11 @@ fn snapshots_finish_with_a_partial_step() {
     );
 }
 
-// ---- every caution visible (item 10) and layouts that hold (item 11) ----
+// ---- every caution visible and layouts that hold ----
 
-use knotless::app::Route;
+use common::ctx::World;
 use knotless::core::session::StageKind;
+use knotless::screens::{Nav, Route};
 
 /// Words separated by single spaces, with a hyphen broken at a line end joined again.
 fn words(s: &str) -> String {
@@ -362,26 +356,14 @@ fn column_text(buf: &ratatui::buffer::Buffer, x0: u16, x1: u16) -> String {
 #[test]
 fn the_player_never_cuts_a_caution_or_the_stop_line() {
     use knotless::model::routine::{STOP_LINE, STOP_LINE_SHORT};
-    let lib_routines = TestApp::new(ThemeName::Calm, None)
-        .app
-        .lib()
-        .routines
-        .clone();
+    let mut world = World::new();
+    world.lib = knotless::library::Library::load(None);
     let (mut segments, mut interludes, mut stop_lines) = (0, 0, 0);
-    for routine in lib_routines {
-        let mut t = TestApp::new(
-            ThemeName::Calm,
-            Some(Route::Player {
-                routine: routine.clone(),
-                pain_before: None,
-            }),
-        );
+    for routine in &world.lib.routines {
+        let mut p = world.player(routine);
         let mut ms = 0;
         for _ in 0..400 {
-            let Some(session) = t.app.screen().session() else {
-                break;
-            };
-            let v = session.view(t.at(ms));
+            let v = p.run().session.view(world.at(ms));
             let kind = v.kind;
             let (step, segment) = match v.kind {
                 StageKind::Segment => (v.step.cloned(), true),
@@ -393,10 +375,10 @@ fn the_player_never_cuts_a_caution_or_the_stop_line() {
             if let Some(step) = step {
                 for paused in [false, true] {
                     if paused {
-                        t.keys(ms, &[" "]);
+                        world.press(&mut p, "Space", ms);
                     }
                     for (w, h) in [(40, 12), (80, 24)] {
-                        let shown = t.screen(w, h, ms);
+                        let shown = world.text(&mut p, w, h, ms);
                         let screen = words(&shown);
                         let at = format!("{} {kind:?} (paused: {paused}) at {w}×{h}", routine.id);
                         if let Some(c) = &step.caution {
@@ -418,7 +400,7 @@ fn the_player_never_cuts_a_caution_or_the_stop_line() {
                         }
                     }
                     if paused {
-                        t.keys(ms, &[" "]);
+                        world.press(&mut p, "Space", ms);
                     }
                 }
                 if segment {
@@ -428,8 +410,7 @@ fn the_player_never_cuts_a_caution_or_the_stop_line() {
                 }
             }
             ms += 10;
-            t.keys(ms, &["Right"]);
-            if t.app.screen().title() != "Player" {
+            if !matches!(world.press(&mut p, "Right", ms).0, Nav::Stay) {
                 break;
             }
         }
@@ -510,7 +491,7 @@ fn home_shows_the_summary_and_every_caution_and_scrolls_to_the_end() {
         // The selected routine, by the pane's title.
         let title: String = (38..80).map(|x| tall[(x, 1)].symbol()).collect();
         let r = t.app.lib().routines.iter().find(|r| {
-            let name = knotless::ui::fit(&r.name, 38);
+            let name = knotless::model::format::fit(&r.name, 38);
             title.contains(&format!(" {} ", name.trim_end()))
         });
         let r = r

@@ -235,7 +235,7 @@ fn deadlines_follow_visible_changes_only() {
     assert!((10..=60).contains(&wakes), "{wakes} wake-ups in 10 s");
 }
 
-/// Issue 11 item 5: one rounding rule — every "left" on the breathing screen agrees at any
+/// One rounding rule — every "left" on the breathing screen agrees at any
 /// instant (the header said 1:02 while the footer said 1:01), and matches the plan minus the
 /// whole seconds spent.
 #[test]

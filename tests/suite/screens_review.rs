@@ -188,11 +188,11 @@ fn history_period_filter() {
     assert!(!s.contains("Tue 17 Nov"), "{s}");
     assert!(s.contains("3 sessions"), "{s}");
     t.keys(0, &["p"]);
-    assert!(row(&t.screen(80, 24, 0), 0).contains("last 30 days"));
+    assert!(row(&t.screen(80, 24, 0), 0).contains("last 4 weeks"));
     t.keys(0, &["p"]);
     assert!(row(&t.screen(80, 24, 0), 0).contains("last 90 days"));
     t.keys(0, &["p"]);
-    assert!(row(&t.screen(80, 24, 0), 0).contains("this year"));
+    assert!(row(&t.screen(80, 24, 0), 0).contains("last year"));
     t.keys(0, &["p"]);
     assert!(row(&t.screen(80, 24, 0), 0).starts_with("┌ History ─"));
 }
@@ -345,6 +345,26 @@ fn stats_and_history_lead_to_each_other_without_piling_up() {
 }
 
 #[test]
+fn stats_and_history_hand_on_their_period() {
+    let mut t = with_history(ThemeName::Calm);
+    // Stats opens on the last 90 days; its history shows the same sessions.
+    t.keys(0, &["s", "h"]);
+    assert!(
+        row(&t.screen(80, 24, 0), 0).contains("History · last 90 days"),
+        "{}",
+        t.screen(80, 24, 0)
+    );
+    // A history narrowed to a week shows that week's stats, and back again.
+    t.keys(0, &["p", "p", "p", "s"]);
+    assert!(
+        t.screen(120, 80, 0)
+            .contains("Routines and areas: last 7 days")
+    );
+    t.keys(0, &["h"]);
+    assert!(row(&t.screen(80, 24, 0), 0).contains("History · last 7 days"));
+}
+
+#[test]
 fn every_size_from_the_minimum_up_draws_without_panicking() {
     let mut h = history(ThemeName::Calm);
     let mut s = stats(ThemeName::Calm);
@@ -372,7 +392,7 @@ fn hostile_records_show_without_panicking() {
     );
     bad.title = "\u{1b}[2J\tTabs\nand newlines 頭痛 ".repeat(20);
     // Impossible numbers (1e300 s, negative times) make the reader skip the line with a
-    // warning now (issue 10, item 8): these are odd but possible.
+    // warning: these are odd but possible.
     bad.active_secs = 86_000.0;
     bad.planned_secs = 0.0;
     bad.paused_secs = 0.0;

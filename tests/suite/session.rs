@@ -1189,7 +1189,7 @@ fn breathing_session_for_a_length_ends_on_a_whole_breath() {
     assert_eq!(v.pacer.as_ref().unwrap().breath, 1);
     assert_eq!(at(&s, t0 + secs(62)).pacer.unwrap().breath, 7);
 
-    // +: in a breathing exercise, exactly one more breath of 9 s (issue 11, item 8)
+    // +: in a breathing exercise, exactly one more breath of 9 s
     assert_eq!(
         s.add_time(t0 + secs(1)),
         vec![Event::LengthChanged { length: secs(72) }]

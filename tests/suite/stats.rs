@@ -524,7 +524,7 @@ fn the_builder_streams_and_ignores_order() {
     assert_eq!(builder.finish(), forward);
 }
 
-/// The example: unpaired ratings made "3.7 → 3.0  +2.0 (n=1)" read as better while
+/// Unpaired ratings made "3.7 → 3.0  +2.0 (n=1)" read as better while
 /// saying worse. Now before, after and change are over the same session.
 #[test]
 fn before_after_and_change_never_contradict() {

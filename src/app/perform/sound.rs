@@ -1,11 +1,13 @@
 //! The sound performer: tones, phrases and the bell, and whether they are muted. Muting is
-//! held here and nowhere else; the screens read it through `Ctx`.
+//! held here and nowhere else; the screens read it through `Ctx`. What plays is owned by
+//! the audio's scheduler: muting, a pause, a stop or a control silences it at once, and
+//! [`SoundPerformer::shutdown`] leaves nothing playing when the run ends.
 
 use std::time::Instant;
 
 use crate::app::perform::Changed;
 use crate::audio::{Audio, Performed};
-use crate::core::cues::{Cues, SpeechLengths, Timed};
+use crate::core::cues::{Cues, Timed};
 use crate::core::effect::SoundEffect;
 use crate::core::session::Session;
 use crate::model::config::SoundConfig;
@@ -20,9 +22,9 @@ pub struct SoundPerformer {
     muted: bool,
     /// Cues a closed session left to sound soon (its end line), in order.
     pending: Vec<Timed>,
-    /// The routine whose phrases were last rendered (while its cautions showed), and their
-    /// lengths, so its session starts without waiting for speech.
-    prepared: Option<(String, SpeechLengths)>,
+    /// The routine prepared last (while its cautions showed): its tones are written and
+    /// its phrases asked for.
+    prepared: Option<String>,
 }
 
 impl SoundPerformer {
@@ -74,10 +76,16 @@ impl SoundPerformer {
                 ..Changed::default()
             },
             SoundEffect::Cue(timed) => self.cue(timed, now),
+            SoundEffect::Silence => {
+                self.pending.clear();
+                self.audio.silence();
+                Changed::default()
+            }
             SoundEffect::SetMuted(muted) => {
                 self.muted = muted;
                 if muted {
                     self.pending.clear();
+                    self.audio.silence();
                 }
                 Changed {
                     muted: Some(muted),
@@ -120,28 +128,45 @@ impl SoundPerformer {
         changed
     }
 
-    /// Writes the tones and renders a routine's phrases (once; kept for its session):
-    /// called while its cautions are read, so the session starts on time.
-    pub fn prepare(&mut self, routine: &Routine) -> SpeechLengths {
-        if let Some((id, lens)) = &self.prepared
-            && *id == routine.id
-        {
-            return lens.clone();
+    /// Writes the tones and asks for a routine's phrases to be rendered (once for each
+    /// routine shown): called while its cautions are read. Returns at once.
+    pub fn prepare(&mut self, routine: &Routine) {
+        if self.prepared.as_deref() == Some(routine.id.as_str()) {
+            return;
         }
-        let lens = self.audio.prepare(routine);
-        self.prepared = Some((routine.id.clone(), lens.clone()));
-        lens
+        self.audio.prepare(routine);
+        self.prepared = Some(routine.id.clone());
+    }
+
+    /// Waits for the tone files asked for by [`SoundPerformer::prepare`] (a few
+    /// milliseconds): for a front end that starts a session right after preparing it.
+    pub fn settle(&mut self) {
+        self.audio.settle_tones();
     }
 
     /// The sound plan for a session that starts `now`, as the settings, the routine's hint
-    /// and what was found allow; with a line when something is missing (once a run).
+    /// and what was found allow, with the phrases rendered so far measured (the others
+    /// estimated); with a line when something is missing (once a run).
     pub fn plan(&mut self, session: &Session, now: Instant) -> (Cues, Option<String>) {
         let routine = session.routine();
-        let lens = self.prepare(routine);
+        self.prepare(routine);
+        self.audio.settle_tones();
         let opts = self.audio.options(routine.audio);
         (
-            Cues::new(session, now, opts, lens),
+            Cues::new(session, now, opts, self.audio.lengths()),
             self.audio.take_notice(),
         )
+    }
+
+    /// The run is ending (quit, Ctrl-C, a signal): every sound and render stopped, and
+    /// waited for (briefly), before the terminal is given back.
+    pub fn shutdown(&mut self) {
+        self.pending.clear();
+        self.audio.shutdown();
+    }
+
+    /// Whether a sound is playing, waiting to play, or kept for later.
+    pub fn busy(&self) -> bool {
+        !self.pending.is_empty() || self.audio.busy()
     }
 }

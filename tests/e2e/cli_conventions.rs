@@ -1,4 +1,4 @@
-//! The command line behaving like a good Unix tool (issue 11): bad flag values are bad
+//! The command line behaving like a good Unix tool: bad flag values are bad
 //! usage, broken pipes are quiet, the period of `stats` is named and matches the screen's,
 //! every documented example works.
 
@@ -47,6 +47,7 @@ fn stats_names_its_period_and_takes_the_screens_choices() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     for (period, label) in [
+        ("7d", "last 7 days"),
         ("4w", "last 4 weeks"),
         ("90d", "last 90 days"),
         ("1y", "last year"),
@@ -132,7 +133,7 @@ fn a_closed_pipe_ends_quietly_with_success() {
     }
 }
 
-/// Item 13: an exact id, then the one id starting with the words, then the one id or
+/// An exact id, then the one id starting with the words, then the one id or
 /// name containing them.
 #[test]
 fn routine_lookup_prefers_id_then_prefix_then_name() {
@@ -187,7 +188,7 @@ fn an_ambiguous_name_asks_with_a_numbered_pick() {
     assert!(text(&out.stderr).contains("upper-back-roller"));
 }
 
-/// Item 16: `check` quotes the length as written ("500ms"), not a rounded "0s".
+/// `check` quotes the length as written ("500ms"), not a rounded "0s".
 #[test]
 fn check_quotes_a_bad_length_as_written() {
     let (c, d) = dirs();
@@ -204,7 +205,7 @@ fn check_quotes_a_bad_length_as_written() {
     assert!(!said.contains("not 0s"), "{said}");
 }
 
-/// Item 17: help without literal backslashes; `show` says "1 step" and wraps every line
+/// Help without literal backslashes; `show` says "1 step" and wraps every line
 /// to the terminal; CSV and JSONL come oldest first, the table newest first, as `--help`
 /// says.
 #[test]
@@ -275,7 +276,7 @@ fn help_show_and_history_order_say_what_they_do() {
     }
 }
 
-/// Item 18: two files claiming one id: the file named for the id keeps it, the other is
+/// Two files claiming one id: the file named for the id keeps it, the other is
 /// reported — the same way in every command, whatever order the files come in.
 #[test]
 fn a_duplicate_id_is_kept_by_the_file_named_for_it() {
@@ -332,7 +333,7 @@ fn a_duplicate_id_is_kept_by_the_file_named_for_it() {
     }
 }
 
-/// Item 18: completions offer the routine and pattern ids, the user's own included.
+/// Completions offer the routine and pattern ids, the user's own included.
 #[test]
 fn completions_complete_routine_and_pattern_ids() {
     let (c, d) = dirs();

@@ -1,0 +1,83 @@
+//! Before a routine: its cautions and the rating; a bad head before pressure work is asked
+//! once more and offered the gentle routine.
+
+use knotless::screens::before::Before;
+use knotless::screens::{Nav, Route};
+
+use crate::common::ctx::World;
+
+/// Where `nav` starts a routine: its id and the rating it carries.
+fn started(nav: &Nav) -> (String, Option<u8>) {
+    match nav {
+        Nav::Replace(Route::Player {
+            routine,
+            pain_before,
+        }) => (routine.id.clone(), *pain_before),
+        other => panic!("not a start: {other:?}"),
+    }
+}
+
+#[test]
+fn it_shows_the_cautions_and_asks_how_the_head_is() {
+    let w = World::new();
+    let mut s = Before::new(w.routine("neck-release"));
+    let text = w.text(&mut s, 80, 24, 0);
+    insta::assert_snapshot!("before_80x24", text);
+    assert!(text.contains("How is your head right now?"), "{text}");
+    insta::assert_snapshot!("before_40x12", w.text(&mut s, 40, 12, 0));
+}
+
+#[test]
+fn a_rating_starts_the_routine_with_it() {
+    let w = World::new();
+    let mut s = Before::new(w.routine("neck-release"));
+    let (nav, _) = w.press(&mut s, "3", 0);
+    assert_eq!(started(&nav), ("neck-release".into(), Some(3)));
+    // A 1 waits for a possible 0; Enter takes it as it is.
+    let mut s = Before::new(w.routine("neck-release"));
+    let (nav, _) = w.press(&mut s, "1", 0);
+    assert!(matches!(nav, Nav::Stay), "{nav:?}");
+    let (nav, _) = w.press(&mut s, "Enter", 0);
+    assert_eq!(started(&nav), ("neck-release".into(), Some(1)));
+    // Enter alone skips the rating.
+    let mut s = Before::new(w.routine("neck-release"));
+    let (nav, _) = w.press(&mut s, "Enter", 0);
+    assert_eq!(started(&nav), ("neck-release".into(), None));
+    let (nav, _) = w.press(&mut Before::new(w.routine("neck-release")), "Esc", 0);
+    assert!(matches!(nav, Nav::Back));
+}
+
+#[test]
+fn a_bad_head_before_pressure_work_is_offered_the_gentle_routine() {
+    let w = World::new();
+    let mut s = Before::new(w.routine("neck-release"));
+    w.keys(&mut s, &["8"], 0);
+    let text = w.text(&mut s, 80, 24, 0);
+    assert!(text.contains("Migraine-day gentle"), "{text}");
+    let (nav, _) = w.press(&mut s, "g", 0);
+    assert_eq!(started(&nav), ("migraine-day".into(), Some(8)));
+    // Esc goes back to the question; Enter then goes ahead as planned.
+    let mut s = Before::new(w.routine("neck-release"));
+    w.keys(&mut s, &["8", "Esc", "8"], 0);
+    let (nav, _) = w.press(&mut s, "Enter", 0);
+    assert_eq!(started(&nav), ("neck-release".into(), Some(8)));
+}
+
+#[test]
+fn a_migraine_now_offers_the_gentle_routine_with_ratings_off_too() {
+    let mut w = World::new();
+    for ask in [true, false] {
+        w.settings.ask_ratings = ask;
+        let mut s = Before::new(w.routine("neck-release"));
+        let text = w.text(&mut s, 80, 24, 0);
+        assert!(text.contains("m migraine now"), "{text}");
+        w.press(&mut s, "m", 0);
+        assert!(w.text(&mut s, 80, 24, 0).contains("A migraine is on now."));
+        let (nav, _) = w.press(&mut s, "g", 0);
+        assert_eq!(started(&nav), ("migraine-day".into(), None), "ask {ask}");
+    }
+    // With ratings off, Enter just starts.
+    let mut s = Before::new(w.routine("jaw-and-temples"));
+    let (nav, _) = w.press(&mut s, "Enter", 0);
+    assert_eq!(started(&nav), ("jaw-and-temples".into(), None));
+}

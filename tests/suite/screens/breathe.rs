@@ -1,0 +1,91 @@
+//! Breathing on its own: the setup (pattern and length) and the rating before the pacer.
+
+use std::time::Duration;
+
+use knotless::model::routine::Length;
+use knotless::screens::breathe::{Rate, Setup};
+use knotless::screens::{Nav, Route};
+
+use crate::common::ctx::World;
+
+#[test]
+fn the_setup_shows_the_patterns_and_the_chosen_length() {
+    let w = World::new();
+    let mut s = Setup::new(&w.ctx());
+    let text = w.text(&mut s, 80, 24, 0);
+    insta::assert_snapshot!("setup_80x24", text);
+    assert!(text.contains("◂ 5 minutes ▸"), "{text}");
+    insta::assert_snapshot!("setup_40x12", w.text(&mut s, 40, 12, 0));
+}
+
+#[test]
+fn the_setup_keys_choose_a_pattern_and_a_length() {
+    let w = World::new();
+    let mut s = Setup::new(&w.ctx());
+    w.keys(&mut s, &["Right", "Right"], 0);
+    assert!(w.text(&mut s, 80, 24, 0).contains("◂ 15 minutes ▸"));
+    w.keys(&mut s, &["Tab", "Left"], 0);
+    assert!(w.text(&mut s, 80, 24, 0).contains("◂ 4 breaths"));
+    let (nav, effects) = w.press(&mut s, "Enter", 0);
+    assert!(effects.is_empty());
+    match nav {
+        Nav::Replace(Route::BreathingRating { pattern, length }) => {
+            assert_eq!(pattern.id, "extended-exhale");
+            assert_eq!(length, Length::Breaths(4));
+        }
+        other => panic!("{other:?}"),
+    }
+    // ↓ the next pattern; with ratings off, straight to the pacer.
+    let mut w = World::new();
+    w.settings.ask_ratings = false;
+    let mut s = Setup::new(&w.ctx());
+    let first = w
+        .lib
+        .patterns
+        .iter()
+        .position(|p| p.id == "extended-exhale");
+    w.press(&mut s, "Down", 0);
+    let (nav, _) = w.press(&mut s, "Enter", 0);
+    match nav {
+        Nav::Replace(Route::Breathing {
+            pattern,
+            pain_before,
+            ..
+        }) => {
+            let want = &w.lib.patterns[(first.unwrap() + 1).min(w.lib.patterns.len() - 1)];
+            assert_eq!(pattern.id, want.id);
+            assert_eq!(pain_before, None);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(w.press(&mut s, "Esc", 0).0, Nav::Back));
+}
+
+#[test]
+fn the_rating_before_breathing_goes_on_to_the_pacer_with_it() {
+    let w = World::new();
+    let pattern = w.lib.pattern("extended-exhale").unwrap().clone();
+    let length = Length::Time(Duration::from_secs(300));
+    let mut s = Rate::new(pattern.clone(), length);
+    let text = w.text(&mut s, 80, 24, 0);
+    insta::assert_snapshot!("rate_80x24", text);
+    assert!(text.contains("How is your head right now?"), "{text}");
+    let (nav, _) = w.press(&mut s, "4", 0);
+    assert!(
+        matches!(&nav, Nav::Replace(Route::Breathing { pain_before: Some(4), length: l, .. }) if *l == length),
+        "{nav:?}"
+    );
+    let (nav, _) = w.press(&mut Rate::new(pattern.clone(), length), "Enter", 0);
+    assert!(
+        matches!(
+            nav,
+            Nav::Replace(Route::Breathing {
+                pain_before: None,
+                ..
+            })
+        ),
+        "{nav:?}"
+    );
+    let (nav, _) = w.press(&mut Rate::new(pattern, length), "Esc", 0);
+    assert!(matches!(nav, Nav::Back));
+}

@@ -1,0 +1,118 @@
+//! The finish screen: each step's time, the after-rating, the offer to mark the day and a
+//! note, ending in one amendment.
+
+use knotless::model::record::{Outcome, SessionRecord};
+use knotless::screens::finish::Finish;
+use knotless::screens::{DayState, Effect, Nav, Screen, StoreEffect};
+
+use crate::common::ctx::World;
+use crate::common::{rec, with_pain};
+
+/// Neck release, finished this morning, rated 5 before.
+fn record() -> SessionRecord {
+    let mut r = with_pain(
+        rec(
+            "r1",
+            "2026-11-24T09:30:00+00:00",
+            "neck-release",
+            "neck",
+            400.0,
+        ),
+        Some(5),
+        None,
+    );
+    r.title = "Neck release".into();
+    r
+}
+
+/// The one amendment among `effects`: its after-rating and note.
+fn amended(effects: &[Effect]) -> (Option<u8>, Option<String>) {
+    match effects {
+        [Effect::Store(StoreEffect::Amend(a))] => (a.pain_after, a.note.clone()),
+        other => panic!("one amendment expected: {other:?}"),
+    }
+}
+
+#[test]
+fn it_shows_each_step_and_asks_how_the_head_is_now() {
+    let w = World::new();
+    let mut s = Finish::new(record(), None, &w.ctx());
+    let text = w.text(&mut s, 80, 24, 0);
+    insta::assert_snapshot!("finish_80x24", text);
+    assert!(
+        text.contains("How is your head now?   (before: 5)"),
+        "{text}"
+    );
+    insta::assert_snapshot!("finish_40x12", w.text(&mut s, 40, 12, 0));
+    // A record that could not be saved says why, in full.
+    let mut stopped = record();
+    stopped.outcome = Outcome::Stopped;
+    let why = "/a/long/path/to/the/history.jsonl: permission denied".to_string();
+    let mut s = Finish::new(stopped, Some(why), &w.ctx());
+    let text = w.text(&mut s, 40, 12, 0);
+    assert!(text.contains("stopped early"), "{text}");
+    assert!(text.contains("permission denied"), "{text}");
+}
+
+#[test]
+fn a_rating_and_a_note_become_one_amendment() {
+    let w = World::new();
+    let mut s = Finish::new(record(), None, &w.ctx());
+    w.press(&mut s, "3", 0);
+    assert!(s.captures_text(), "the note is typed next");
+    w.keys(&mut s, &["o", "k"], 0);
+    let text = w.text(&mut s, 80, 24, 0);
+    assert!(text.contains("Head: 5 → 3"), "{text}");
+    assert!(text.contains("A note for later (optional): ok▏"), "{text}");
+    let (nav, effects) = w.press(&mut s, "Enter", 0);
+    assert!(matches!(nav, Nav::Home));
+    assert_eq!(amended(&effects), (Some(3), Some("ok".into())));
+    // Once only: quitting now adds nothing.
+    assert!(s.shutdown(w.at(0), &w.ctx()).is_empty());
+}
+
+#[test]
+fn nothing_given_writes_nothing() {
+    let w = World::new();
+    let mut s = Finish::new(record(), None, &w.ctx());
+    let (nav, effects) = w.keys(&mut s, &["Enter", "Esc"], 0);
+    assert!(
+        matches!(nav, Nav::Home) && effects.is_empty(),
+        "{effects:?}"
+    );
+    // Ratings off: straight to the note.
+    let mut w = World::new();
+    w.settings.ask_ratings = false;
+    let s = Finish::new(record(), None, &w.ctx());
+    assert!(s.captures_text());
+}
+
+#[test]
+fn a_headache_before_offers_to_mark_the_day() {
+    let mut w = World::new();
+    let today = w.now.date();
+    w.days = Some(DayState {
+        today: Some(today),
+        ..Default::default()
+    });
+    let mut s = Finish::new(record(), None, &w.ctx());
+    w.press(&mut s, "4", 0);
+    let text = w.text(&mut s, 80, 24, 0);
+    assert!(text.contains("Mark today as a headache day?"), "{text}");
+    let (nav, effects) = w.press(&mut s, "y", 0);
+    assert!(matches!(nav, Nav::Stay));
+    match &effects[..] {
+        [Effect::Store(StoreEffect::AnswerDay(e))] => {
+            assert_eq!(e.date, today);
+            assert!(e.headache);
+        }
+        other => panic!("{other:?}"),
+    }
+    let (_, effects) = w.press(&mut s, "Esc", 0);
+    assert_eq!(amended(&effects), (Some(4), None));
+    // Already marked: no offer.
+    w.days.as_mut().unwrap().today_headache = true;
+    let mut s = Finish::new(record(), None, &w.ctx());
+    w.press(&mut s, "4", 0);
+    assert!(!w.text(&mut s, 80, 24, 0).contains("Mark today"));
+}

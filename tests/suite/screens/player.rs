@@ -1,0 +1,99 @@
+//! The player from a made-up `Ctx` and a session started at a made-up instant: a routine's
+//! steps and a breathing exercise's pacer, drawn at chosen instants, and its keys.
+
+use std::time::Duration;
+
+use knotless::core::rules::breathing_get_ready;
+use knotless::model::record::Outcome;
+use knotless::model::routine::Length;
+use knotless::screens::{Nav, Route, Screen};
+
+use crate::common::ctx::World;
+
+#[test]
+fn a_routine_counts_in_then_shows_its_step() {
+    let w = World::new();
+    let mut p = w.player(&w.routine("neck-release"));
+    let ready = w.text(&mut p, 80, 24, 0);
+    insta::assert_snapshot!("routine_count_in_80x24", ready);
+    p.tick(w.at(8_000), &w.ctx());
+    let step = w.text(&mut p, 80, 24, 8_000);
+    insta::assert_snapshot!("routine_step_80x24", step);
+    insta::assert_snapshot!("routine_step_40x12", w.text(&mut p, 40, 12, 8_000));
+    assert_ne!(ready, step);
+}
+
+#[test]
+fn space_pauses_and_no_wake_up_is_asked_while_paused() {
+    let w = World::new();
+    let mut p = w.player(&w.routine("neck-release"));
+    p.tick(w.at(8_000), &w.ctx());
+    assert!(p.deadline(w.at(8_000), &w.ctx()).is_some());
+    w.press(&mut p, "Space", 8_000);
+    assert!(p.run().session.is_paused());
+    assert!(p.deadline(w.at(9_000), &w.ctx()).is_none());
+    let paused = w.text(&mut p, 80, 24, 9_000);
+    assert!(paused.contains("Space resume"), "{paused}");
+    // Nothing moves while paused: a minute later the screen is the same.
+    assert_eq!(w.text(&mut p, 80, 24, 69_000), paused);
+    w.press(&mut p, "Space", 69_000);
+    assert!(!p.run().session.is_paused());
+}
+
+#[test]
+fn q_asks_first_and_y_stops_with_a_record() {
+    let w = World::new();
+    let mut p = w.player(&w.routine("neck-release"));
+    p.tick(w.at(8_000), &w.ctx());
+    let (nav, _) = w.press(&mut p, "q", 8_000);
+    assert!(matches!(nav, Nav::Stay) && p.asking_to_stop());
+    // n keeps going, running as before.
+    w.press(&mut p, "n", 9_000);
+    assert!(!p.asking_to_stop() && !p.run().session.is_paused());
+    w.press(&mut p, "q", 10_000);
+    let (nav, effects) = w.press(&mut p, "y", 10_000);
+    match nav {
+        Nav::Replace(Route::Finish(r)) => {
+            assert_eq!(r.outcome, Outcome::Stopped);
+            assert_eq!(r.routine_id, "neck-release");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        effects.iter().any(|e| e.saved_record().is_some()),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn a_breathing_exercise_moves_by_whole_breaths() {
+    let w = World::new();
+    // extended-exhale: 4 s in, 6 s out.
+    let mut p = w.breathing("extended-exhale", Length::Breaths(6));
+    p.tick(w.at(5_000), &w.ctx());
+    let text = w.text(&mut p, 80, 24, 5_000);
+    insta::assert_snapshot!("breathing_80x24", text);
+    assert!(text.contains("breath 1 of 6"), "{text}");
+    assert!(text.contains("+/- a breath"), "{text}");
+    w.press(&mut p, "+", 5_000);
+    assert!(w.text(&mut p, 80, 24, 5_000).contains("breath 1 of 7"));
+    // Nothing to skip or restart.
+    let before = w.text(&mut p, 80, 24, 12_000);
+    for k in ["Right", "Left", "r", "n", "p"] {
+        let (nav, _) = w.press(&mut p, k, 12_000);
+        assert!(matches!(nav, Nav::Stay), "{k}");
+        assert_eq!(
+            w.text(&mut p, 80, 24, 12_000),
+            before,
+            "{k} changed nothing"
+        );
+    }
+    // 7 breaths of 10 s end after the count-in and 70 s.
+    let get_ready = breathing_get_ready(w.settings.get_ready);
+    let end = get_ready + Duration::from_secs(70);
+    let (nav, _) = p.tick(w.t0 + end, &w.ctx());
+    match nav {
+        Nav::Replace(Route::Finish(r)) => assert_eq!(r.planned_secs, 70.0),
+        other => panic!("{other:?}"),
+    }
+}
