@@ -28,6 +28,14 @@ pub use write::{
 };
 pub use zone::{local_zone, now};
 
+/// A FIFO at `path`, for the tests of the readers that must never block on one.
+#[cfg(all(test, unix))]
+pub(crate) fn mkfifo(path: &std::path::Path) {
+    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid C string and mode.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+}
+
 /// A plain-words reason for an I/O error, without the "(os error 13)" tail.
 pub fn describe(e: &io::Error) -> String {
     use io::ErrorKind as K;

@@ -249,12 +249,7 @@ mod backwards_tests {
 mod tests {
     use super::*;
     use crate::files::is_not_regular;
-
-    fn fifo(path: &Path) {
-        let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
-        // SAFETY: a valid C string and mode.
-        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
-    }
+    use crate::files::mkfifo as fifo;
 
     #[test]
     fn a_fifo_is_refused_without_blocking() {

@@ -91,13 +91,8 @@ fn tzif_file(path: &Path, name: &str) -> Option<TimeZone> {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+    use crate::files::mkfifo as fifo;
     use std::ffi::OsString;
-
-    fn fifo(path: &Path) {
-        let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
-        // SAFETY: a valid C string and mode.
-        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
-    }
 
     #[test]
     fn a_device_or_a_fifo_is_utc_at_once() {

@@ -124,12 +124,16 @@ fn bad_values_are_bad_usage() {
     }
 }
 
-#[test]
-fn systemd_analyze_accepts_the_units() {
-    let Some(tool) = ["/usr/bin/systemd-analyze", "/bin/systemd-analyze"]
+/// `systemd-analyze`, where it is installed.
+fn systemd_analyze() -> Option<&'static str> {
+    ["/usr/bin/systemd-analyze", "/bin/systemd-analyze"]
         .into_iter()
         .find(|p| Path::new(p).exists())
-    else {
+}
+
+#[test]
+fn systemd_analyze_accepts_the_units() {
+    let Some(tool) = systemd_analyze() else {
         println!("skipped: systemd-analyze is not installed, so the units were not verified");
         return;
     };
@@ -404,10 +408,7 @@ fn odd_but_quotable_paths_reach_the_command_intact() {
     let exe = binary_in(&x.path().join("50% $HOME; a b"));
     let out = run(&exe, "systemd");
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let Some(tool) = ["/usr/bin/systemd-analyze", "/bin/systemd-analyze"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
-    else {
+    let Some(tool) = systemd_analyze() else {
         println!("skipped: systemd-analyze is not installed, so the unit was not verified");
         return;
     };

@@ -961,6 +961,21 @@ fn a_dumb_terminal_gets_plain_mode_not_the_app() {
 // ---------------------------------------------------------------------------------------
 // Your own routines in the app
 
+/// The app on home with `editor` (a script, made executable here) as `EDITOR`: "E2E quick"
+/// found with the filter and `e` pressed on it.
+fn edit_quick_from_home(d: &Dirs, editor: &Path) -> Term {
+    std::fs::set_permissions(editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let editor = editor.display().to_string();
+    let mut t = Term::spawn_env(d, &[], &[("EDITOR", &editor), ("VISUAL", "")]);
+    t.wait_for("E2E quick");
+    t.send("/");
+    t.send("e2e quick");
+    t.wait_for("/e2e quick");
+    t.send("\r");
+    t.send("e");
+    t
+}
+
 /// `e` on home hands the terminal to the editor (main screen, line mode and
 /// echo on while it runs), takes it back, and the list shows the change without a
 /// restart; a file changed in another window shows after the next key.
@@ -977,15 +992,7 @@ fn edit_from_home_with_a_fake_editor() {
         ),
     )
     .unwrap();
-    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let editor = editor.display().to_string();
-    let mut t = Term::spawn_env(&d, &[], &[("EDITOR", &editor), ("VISUAL", "")]);
-    t.wait_for("E2E quick");
-    t.send("/");
-    t.send("e2e quick");
-    t.wait_for("/e2e quick");
-    t.send("\r");
-    t.send("e");
+    let mut t = edit_quick_from_home(&d, &editor);
     let s = t.wait_for("E2E quick, edited");
     assert!(!s.contains("error"), "{s}");
     let file = std::fs::read_to_string(d.config.join("routines/e2e-quick.toml")).unwrap();
@@ -1036,15 +1043,7 @@ fn the_edit_conversation_carries_no_escape() {
         "#!/bin/sh\nprintf '%s\\n' '\"sneaky\\u001b]0;pwned\\u0007\\u001b]52;c;cm0=\\u0007\\u200b\" = 1' >> \"$1\"\n",
     )
     .unwrap();
-    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let editor = editor.display().to_string();
-    let mut t = Term::spawn_env(&d, &[], &[("EDITOR", &editor), ("VISUAL", "")]);
-    t.wait_for("E2E quick");
-    t.send("/");
-    t.send("e2e quick");
-    t.wait_for("/e2e quick");
-    t.send("\r");
-    t.send("e");
+    let mut t = edit_quick_from_home(&d, &editor);
     t.wait_for("What now?");
     // Keep it as a draft: the routine itself stays as it was.
     t.send("k\r");

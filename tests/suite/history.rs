@@ -520,6 +520,20 @@ fn a_dead_session_is_recovered_once_as_interrupted_with_its_steps() {
     assert_eq!(load(&data).0.len(), 1);
 }
 
+/// `r`'s snapshot as an older version left it for a session that died: no end time, no
+/// lock file.
+fn snapshot_without_an_end(data: &Path, r: &SessionRecord) {
+    let mut json = serde_json::to_value(r).unwrap();
+    json["ended_at"] = "".into();
+    let dir = history::in_progress_dir(&state(data));
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join(format!("{}.json", r.id)),
+        serde_json::to_vec(&json).unwrap(),
+    )
+    .unwrap();
+}
+
 #[test]
 fn recovery_without_a_lock_file_or_an_end_time_uses_the_file_time() {
     let _alone = common::alone();
@@ -528,11 +542,7 @@ fn recovery_without_a_lock_file_or_an_end_time_uses_the_file_time() {
     let start = jiff::Timestamp::now() - jiff::SignedDuration::from_mins(2);
     let mut r = running("s3");
     r.started_at = knotless::model::record::Stamp::new(start, &jiff::tz::TimeZone::UTC);
-    let mut json = serde_json::to_value(&r).unwrap();
-    json["ended_at"] = "".into();
-    let dir = history::in_progress_dir(&state(&data));
-    fs::create_dir_all(&dir).unwrap();
-    fs::write(dir.join("s3.json"), serde_json::to_vec(&json).unwrap()).unwrap();
+    snapshot_without_an_end(&data, &r);
     let recovered = history::recover(&state(&data), &data).unwrap();
     assert_eq!(recovered.records.len(), 1);
     let ended = recovered.records[0].ended();
@@ -550,11 +560,7 @@ fn recovery_settles_an_end_no_reader_would_take() {
     let (_tmp, data) = data_dir();
     let mut r = running("s5");
     r.active_secs = 120.0;
-    let mut json = serde_json::to_value(&r).unwrap();
-    json["ended_at"] = "".into();
-    let dir = history::in_progress_dir(&state(&data));
-    fs::create_dir_all(&dir).unwrap();
-    fs::write(dir.join("s5.json"), serde_json::to_vec(&json).unwrap()).unwrap();
+    snapshot_without_an_end(&data, &r);
     let recovered = history::recover(&state(&data), &data).unwrap();
     assert_eq!(recovered.records.len(), 1, "{:?}", recovered.warnings);
     let (records, warnings) = load(&data);

@@ -620,11 +620,7 @@ mod hostile_tests {
         .unwrap()
     }
 
-    fn mkfifo(path: &Path) {
-        let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
-        // SAFETY: a valid C string and mode.
-        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
-    }
+    use crate::files::mkfifo;
 
     /// Item 3: a disk that fills in the middle of an append leaves no partial line.
     #[test]
