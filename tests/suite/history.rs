@@ -356,13 +356,9 @@ fn many_threads_appending_at_once_lose_nothing() {
     assert_eq!(text.lines().count(), 800);
 }
 
-/// Not a test on its own: the body of each child process in
-/// `processes_appending_at_once_lose_nothing`.
-#[test]
-fn child_appender() {
-    let Ok(dir) = std::env::var("KNOTLESS_TEST_APPEND_DIR") else {
-        return;
-    };
+/// What each child process of `processes_appending_at_once_lose_nothing` does: the test
+/// runs itself again in four processes with the folder in its environment.
+fn append_as_a_child(dir: &str) {
     let tag = std::env::var("KNOTLESS_TEST_TAG").unwrap();
     for i in 0..150 {
         let mut r = rec(&format!("{tag}-{i}"), T1, "neck", "neck", 60.0);
@@ -386,11 +382,14 @@ fn child(test: &str) -> Command {
 
 #[test]
 fn processes_appending_at_once_lose_nothing() {
+    if let Ok(dir) = std::env::var("KNOTLESS_TEST_APPEND_DIR") {
+        return append_as_a_child(&dir);
+    }
     let _alone = common::alone();
     let (_tmp, data) = data_dir();
     let children: Vec<_> = (0..4)
         .map(|n| {
-            child("child_appender")
+            child("processes_appending_at_once_lose_nothing")
                 .env("KNOTLESS_TEST_APPEND_DIR", &data)
                 .env("KNOTLESS_TEST_TAG", format!("p{n}"))
                 .spawn()
@@ -653,13 +652,9 @@ fn a_second_begin_for_the_same_id_is_refused_while_the_first_lives() {
     ));
 }
 
-/// Not a test on its own: the body of the child process in
-/// `a_killed_process_is_recovered_but_a_live_one_is_not`.
-#[test]
-fn child_session_holder() {
-    let Ok(dir) = std::env::var("KNOTLESS_TEST_HOLD_DIR") else {
-        return;
-    };
+/// What the child process of `a_killed_process_is_recovered_but_a_live_one_is_not` does: the
+/// test runs itself again with the folder in its environment, and this holds a session.
+fn hold_a_session_as_a_child(dir: &str) {
     let data = PathBuf::from(dir);
     let mut r = running("held");
     let mut progress = InProgress::begin(&state(&data), &data, &r).unwrap();
@@ -672,6 +667,9 @@ fn child_session_holder() {
 
 #[test]
 fn a_killed_process_is_recovered_but_a_live_one_is_not() {
+    if let Ok(dir) = std::env::var("KNOTLESS_TEST_HOLD_DIR") {
+        return hold_a_session_as_a_child(&dir);
+    }
     let _alone = common::alone();
     let (_tmp, data) = data_dir();
     fs::create_dir_all(&data).unwrap();
@@ -684,7 +682,7 @@ fn a_killed_process_is_recovered_but_a_live_one_is_not() {
         }
     }
     let mut holder = KillOnDrop(
-        child("child_session_holder")
+        child("a_killed_process_is_recovered_but_a_live_one_is_not")
             .env("KNOTLESS_TEST_HOLD_DIR", &data)
             .spawn()
             .unwrap(),
