@@ -979,10 +979,14 @@ fn a_session_that_never_started_counts_for_nothing() {
         days.add(r);
     }
     assert_eq!(days.by_day.len(), 1);
+    let mut b = knotless::core::report::ReportBuilder::new(&now, Default::default());
+    for r in &loaded.records {
+        b.add(r);
+    }
     let mut out = Vec::new();
-    knotless::cli::report::write_report(&mut out, &loaded.records, None, &now).unwrap();
+    knotless::cli::report::markdown::write(&mut out, &b.finish(None)).unwrap();
     let out = String::from_utf8(out).unwrap();
-    assert!(out.contains("- Self-care sessions: 1 ("), "{out}");
+    assert!(out.contains("- 1 self-care session ("), "{out}");
 }
 
 // ---------------------------------------------------------------------------------------
