@@ -212,6 +212,27 @@ pub const CSV_HEADER: [&str; 16] = [
     "note",
 ];
 
+/// A cell a spreadsheet shows as text. One starting with `=`, `+`, `-` or `@` (or a tab or
+/// a carriage return, which some strip first) is read as a formula by Excel, LibreOffice
+/// and Google Sheets — a note or a routine title someone sent could run one when the file
+/// is opened ("CSV injection", OWASP) — so it gets a leading `'`, which they show as text.
+/// Nothing knotless writes itself starts that way (times and counts are never negative).
+pub fn csv_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// One CSV row, every cell made safe to open ([`csv_cell`]).
+pub fn write_csv_row<W: Write>(w: &mut csv::Writer<W>, cells: &[&str]) -> csv::Result<()> {
+    for c in cells {
+        w.write_field(csv_cell(c).as_bytes())?;
+    }
+    w.write_record(None::<&[u8]>)
+}
+
 /// RFC 4180 CSV, as spreadsheets expect it: CRLF line ends, and any field holding a comma,
 /// quote, CR or LF quoted with its quotes doubled.
 fn csv_writer<W: Write>(out: W) -> io::Result<csv::Writer<W>> {
@@ -223,8 +244,8 @@ fn csv_writer<W: Write>(out: W) -> io::Result<csv::Writer<W>> {
     Ok(w)
 }
 
-/// The history as CSV (see [`csv_writer`]): a header row, then a row a session. `date`
-/// and `time` are local.
+/// The history as CSV (see [`csv_writer`]): a header row, then a row a session, no cell a
+/// spreadsheet would run ([`csv_cell`]). `date` and `time` are local.
 ///
 /// Rows are in one order across every machine's file: oldest first by start time (for equal
 /// start times, in reading order). Each row is written into one shared buffer as the
@@ -315,24 +336,27 @@ fn csv_row<W: Write>(
         }
     }
     let part = |k: usize| &s[if k == 0 { 0 } else { ends[k - 1] }..ends[k]];
-    w.write_record([
-        r.id.as_str(),
-        part(0),
-        part(1),
-        part(2),
-        part(3),
-        kind_str(r.kind),
-        &r.routine_id,
-        &r.title,
-        &r.area,
-        r.outcome.as_str(),
-        part(4),
-        part(5),
-        part(6),
-        part(7),
-        part(8),
-        r.note.as_deref().unwrap_or(""),
-    ])?;
+    write_csv_row(
+        w,
+        &[
+            r.id.as_str(),
+            part(0),
+            part(1),
+            part(2),
+            part(3),
+            kind_str(r.kind),
+            &r.routine_id,
+            &r.title,
+            &r.area,
+            r.outcome.as_str(),
+            part(4),
+            part(5),
+            part(6),
+            part(7),
+            part(8),
+            r.note.as_deref().unwrap_or(""),
+        ],
+    )?;
     Ok(())
 }
 
