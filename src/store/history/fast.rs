@@ -639,6 +639,11 @@ mod tests {
             && [r.planned_secs, r.active_secs, r.paused_secs]
                 .into_iter()
                 .all(secs_ok)
+            // A step's times are read, to be checked, as the record's are.
+            && r
+                .steps
+                .iter()
+                .all(|s| secs_ok(s.planned_secs) && secs_ok(s.active_secs))
     }
 
     /// Damage as files get it: bytes dropped, doubled, or replaced by JSON's own —
