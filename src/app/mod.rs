@@ -460,11 +460,7 @@ impl App {
                     self.resumed();
                 }
             }
-            Nav::Open(route) => {
-                // What was just noted on home stays there only until home is left.
-                self.s.known.left_home();
-                self.open(route, now)
-            }
+            Nav::Open(route) => self.open(route, now),
             Nav::Replace(route) => match self.build(route, now) {
                 Ok(screen) => {
                     self.stack.pop();

@@ -125,8 +125,14 @@ impl<W: Write> Plain<W> {
     {
         self.raw = clock.raw();
         let now = clock.now();
-        let (run, changed) =
-            session::start(perform, settings, what, pain_before, now, clock.wall());
+        let (run, changed) = session::start(
+            perform,
+            settings,
+            what,
+            crate::model::record::Before::rated(pain_before),
+            now,
+            clock.wall(),
+        );
         let mut player = Player::without_shape(run);
         self.show(changed)?;
         let theme = Theme::get(crate::model::config::ThemeName::Mono);

@@ -35,21 +35,10 @@ impl Known {
         }
     }
 
-    /// A day's answer was kept: home stops asking, and shows its follow-up keys.
+    /// A day's answer was kept: home stops asking about that day, and shows the answer
+    /// with the keys that change it.
     pub fn answered(&mut self, entry: crate::model::day::DayEntry) {
-        let days = self.days.get_or_insert_with(DayState::default);
-        days.ask = None;
-        if days.today == Some(entry.date) {
-            days.today_headache = entry.headache;
-        }
-        days.answered = Some(entry);
-    }
-
-    /// Home was left: what was just noted there stays only until then.
-    pub fn left_home(&mut self) {
-        if let Some(d) = &mut self.days {
-            d.answered = None;
-        }
+        self.days.get_or_insert_with(DayState::default).keep(entry);
     }
 
     /// Reads the day log for home's "Headache today?" and the finish screen's offer. Called
@@ -67,12 +56,16 @@ impl Known {
             return;
         };
         let today = now.date();
-        let answered = self.days.as_ref().and_then(|d| d.answered);
+        let recent = [Some(today), today.yesterday().ok()]
+            .into_iter()
+            .flatten()
+            .filter_map(|d| log.get(d))
+            .map(crate::model::day::DayEntry::from)
+            .collect();
         self.days = Some(DayState {
             ask: crate::core::days::prompt_date(&log.answers, now),
             today: Some(today),
-            today_headache: log.get(today).is_some_and(|a| a.headache),
-            answered,
+            recent,
         });
     }
 }

@@ -534,5 +534,6 @@ pub fn external_record(
         pain_before: None,
         pain_after: None,
         note: note.filter(|n| !n.trim().is_empty()),
+        migraine_before: false,
     }
 }

@@ -773,6 +773,7 @@ impl Session {
             pain_before: None,
             pain_after: None,
             note: None,
+            migraine_before: false,
         }
     }
 

@@ -10,12 +10,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
-use super::{
-    AppEffect, Ctx, DayState, DoneInfo, Effect, Nav, Route, Screen, StoreEffect, Update, go, stay,
-};
+use super::diary::{Diary, DiaryKey};
+use super::{AppEffect, Ctx, DoneInfo, Effect, Nav, Route, Screen, Update, go, stay};
 use crate::core::content::WARNING;
 use crate::core::period::Period;
-use crate::model::day::{DayEntry, Intensity, Meds};
 use crate::model::format::{fmt_clock, fmt_length};
 use crate::model::routine::{Area, Routine, Sides};
 use crate::ui::scroll::{ListScroll, PageScroll};
@@ -48,12 +46,11 @@ enum Act {
     RereadNote,
     Back,
     Quit,
-    /// "Headache today?" answered yes / no (while the question is up).
-    DayYes,
-    DayNo,
-    /// After a yes: step the worst intensity / the medication taken.
-    DayWorst,
-    DayMeds,
+    /// `e` on a file that did not load, in the footer while one is selected.
+    FixFile,
+    /// The diary line (see `diary`): "Headache today?" answered yes / no, or the answer
+    /// changed; after a yes, the worst intensity and the medication taken; the other day.
+    Day(DiaryKey),
     /// Select the first file that did not load (the banner names the key).
     ShowProblems,
     /// A key the app handles everywhere (theme, help), listed in the footer.
@@ -64,6 +61,7 @@ const KEYS: &[Binding<Act>] = &[
     row(&[KeyCode::Up], Act::Up, help_only("↑↓", "choose a routine")),
     also(&[KeyCode::Down], Act::Down),
     row(&[KeyCode::Enter], Act::Start, key("Enter", "start")),
+    row(&[], Act::FixFile, key("e", "edit the file")),
     row(
         &[KeyCode::Char('r')],
         Act::Reread,
@@ -93,7 +91,7 @@ const KEYS: &[Binding<Act>] = &[
     row(
         &[KeyCode::Esc],
         Act::Back,
-        help_only("Esc", "clear the filter, or quit"),
+        help_only("Esc", "clear the filter, or quit (asks first)"),
     ),
     row(
         &[KeyCode::Char(']')],
@@ -123,27 +121,42 @@ const KEYS: &[Binding<Act>] = &[
     ),
     row(
         &[KeyCode::Char('y')],
-        Act::DayYes,
-        help_only("y", "headache today (or yesterday): yes"),
+        Act::Day(DiaryKey::Yes),
+        help_only("y", "a headache that day: yes (also to change a no)"),
     ),
     row(
         &[KeyCode::Char('n')],
-        Act::DayNo,
-        help_only("n", "headache today (or yesterday): no"),
+        Act::Day(DiaryKey::No),
+        help_only("n", "a headache that day: no (also to change a yes)"),
     ),
     row(
         &[KeyCode::Char('w')],
-        Act::DayWorst,
+        Act::Day(DiaryKey::Worst),
         help_only("w", "how bad it got: mild, moderate, severe"),
     ),
     row(
         &[KeyCode::Char('p')],
-        Act::DayMeds,
+        Act::Day(DiaryKey::Meds),
         help_only(
             "p",
             "medicine taken: none, simple painkiller, triptan, other",
         ),
     ),
+    row(
+        &[KeyCode::Char('d')],
+        Act::Day(DiaryKey::OtherDay),
+        help_only("d", "the headache diary: today or yesterday"),
+    ),
+];
+
+/// What a key does while "Quit knotless?" is asked (after Esc; any other key stays).
+const QUIT_KEYS: &[Binding<bool>] = &[
+    row(
+        &[KeyCode::Char('y'), KeyCode::Char('q'), KeyCode::Enter],
+        true,
+        key("y", "quit"),
+    ),
+    row(&[KeyCode::Char('n'), KeyCode::Esc], false, key("n", "stay")),
 ];
 
 /// What a key does while typing a filter (any other character is typed).
@@ -187,6 +200,11 @@ pub struct Home {
     list: ListScroll,
     /// How far the detail pane is scrolled (when the cautions and summary do not fit).
     detail: PageScroll,
+    /// The headache-diary line above the list.
+    diary: Diary,
+    /// Esc asked "Quit knotless?" (Esc is also what clears a filter: one press too many
+    /// must not end the app).
+    asking_quit: bool,
 }
 
 impl Home {
@@ -196,6 +214,8 @@ impl Home {
             filtering: false,
             list: ListScroll::default(),
             detail: PageScroll::default(),
+            diary: Diary::default(),
+            asking_quit: false,
         };
         h.refilter(ctx);
         h
@@ -307,8 +327,8 @@ impl Home {
         (Nav::Stay, vec![effect.into()])
     }
 
-    /// The quiet lines above the list: "Headache today?" while it is due, or what was
-    /// just noted with its follow-up keys.
+    /// The quiet lines above the list: the files that did not load, then the diary line
+    /// ("Headache today?", or the answer with the keys that change it).
     fn notices(&self, ctx: &Ctx, w: u16) -> Vec<Line<'static>> {
         let t = ctx.theme;
         let mut lines = Vec::new();
@@ -326,27 +346,7 @@ impl Home {
             };
             lines.push(Line::styled(text, t.caution));
         }
-        if let Some(days) = ctx.days {
-            let today = ctx.now.date();
-            if let Some(date) = days.ask {
-                lines.push(Line::styled(
-                    format!(" Headache {}?  y yes · n no", day_word(date, today)),
-                    t.muted,
-                ));
-            } else if let Some(e) = days.answered {
-                let text = if e.headache {
-                    format!(
-                        " Noted: headache {}.  w worst: {} · p medicine: {}",
-                        day_word(e.date, today),
-                        e.worst.map_or("—", |w| w.as_str()),
-                        e.meds.map_or("—", |m| m.label()),
-                    )
-                } else {
-                    format!(" Noted: no headache {}.", day_word(e.date, today))
-                };
-                lines.push(Line::styled(text, t.muted));
-            }
-        }
+        lines.extend(self.diary.lines(ctx, w));
         lines
     }
 
@@ -551,47 +551,6 @@ fn edit_problem(file: &str) -> AppEffect {
     }
 }
 
-/// What `y`/`n` answer while "Headache today?" is asked, and what `w`/`p` add to a yes
-/// just given; nothing when the question is not up.
-fn day_answer(act: Act, days: Option<&DayState>) -> Option<Effect> {
-    let entry = match act {
-        Act::DayYes | Act::DayNo => DayEntry {
-            date: days?.ask?,
-            headache: act == Act::DayYes,
-            worst: None,
-            meds: None,
-        },
-        Act::DayWorst => {
-            let mut e = follow_up(days)?;
-            e.worst = Some(Intensity::next_worst(e.worst));
-            e
-        }
-        Act::DayMeds => {
-            let mut e = follow_up(days)?;
-            e.meds = Some(Meds::next(e.meds));
-            e
-        }
-        _ => return None,
-    };
-    Some(StoreEffect::AnswerDay(entry).into())
-}
-
-/// The headache answer just given on home, while its details can still be set.
-fn follow_up(days: Option<&DayState>) -> Option<DayEntry> {
-    days.and_then(|d| d.answered).filter(|e| e.headache)
-}
-
-/// "today", "yesterday" or "on Mon 3 Nov".
-fn day_word(date: jiff::civil::Date, today: jiff::civil::Date) -> String {
-    if date == today {
-        "today".into()
-    } else if today.yesterday().ok() == Some(date) {
-        "yesterday".into()
-    } else {
-        date.strftime("on %a %-d %b").to_string()
-    }
-}
-
 /// `left` and `right` on one line of width `w` (display columns), the left cut with an
 /// ellipsis if needed.
 fn two_ends(left: &str, right: &str, w: usize) -> String {
@@ -762,10 +721,80 @@ impl Screen for Home {
         if let Some(detail) = detail {
             self.render_detail(frame, detail, ctx);
         }
-        crate::ui::footer(frame, foot, ctx.theme, ctx.status, &self.keys(ctx));
+        if self.asking_quit {
+            let [q, keys] =
+                Layout::horizontal([Constraint::Length(16), Constraint::Min(0)]).areas(foot);
+            frame.render_widget(Line::styled(" Quit knotless?", t.title), q);
+            crate::ui::footer(frame, keys, t, None, &self.keys(ctx));
+        } else {
+            crate::ui::footer(frame, foot, t, ctx.status, &self.keys(ctx));
+        }
     }
 
-    fn update(&mut self, key: KeyEvent, _now: Instant, ctx: &Ctx) -> Update {
+    fn update(&mut self, key: KeyEvent, now: Instant, ctx: &Ctx) -> Update {
+        let (nav, mut effects) = self.answer(key, now, ctx);
+        // An answer still being given is written before home is left or the app ends.
+        if !matches!(nav, Nav::Stay) {
+            effects.splice(0..0, self.diary.settle(ctx));
+        }
+        (nav, effects)
+    }
+
+    fn tick(&mut self, now: Instant, ctx: &Ctx) -> Update {
+        (Nav::Stay, self.diary.tick(now, ctx))
+    }
+
+    fn deadline(&self, _now: Instant, _ctx: &Ctx) -> Option<Instant> {
+        self.diary.deadline()
+    }
+
+    fn shutdown(&mut self, _now: Instant, ctx: &Ctx) -> Vec<Effect> {
+        self.diary.settle(ctx)
+    }
+
+    fn keys(&self, ctx: &Ctx) -> Vec<KeyHelp> {
+        if self.asking_quit {
+            return described(QUIT_KEYS, |_| true);
+        }
+        if self.filtering {
+            return described(FILTER_KEYS, |_| true);
+        }
+        // `r` is in the footer only while a file did not load; Enter only on a routine.
+        let problems = !ctx.lib.problems.is_empty();
+        let row = self.selected_row(ctx);
+        described(KEYS, |a| match a {
+            Act::Reread | Act::ShowProblems => problems,
+            Act::RereadNote => !problems,
+            Act::Start => matches!(row, Some(Row::Routine(_))),
+            Act::FixFile => matches!(row, Some(Row::Problem(_))),
+            Act::Day(k) => self.diary.acts(k, ctx),
+            _ => true,
+        })
+    }
+
+    fn captures_text(&self) -> bool {
+        self.filtering
+    }
+
+    fn resumed(&mut self, ctx: &Ctx) {
+        // The routine list cannot change while running, but a filter may now match nothing.
+        if self.selected_row(ctx).is_none() {
+            self.refilter(ctx);
+        }
+    }
+}
+
+impl Home {
+    /// What a key does on home (see [`Screen::update`], which writes a pending diary
+    /// answer when the key leads away).
+    fn answer(&mut self, key: KeyEvent, now: Instant, ctx: &Ctx) -> Update {
+        if self.asking_quit {
+            self.asking_quit = false;
+            return match lookup(QUIT_KEYS, key.code) {
+                Some(true) => go(Nav::Quit),
+                _ => stay(),
+            };
+        }
         if self.filtering {
             self.type_filter(key, ctx);
             return stay();
@@ -801,7 +830,6 @@ impl Screen for Home {
                     then: None,
                 }));
             }
-            // Esc clears a filter first; with none, it quits like q.
             Some(Act::Edit) => return self.edit(ctx),
             Some(Act::Reread) => return (Nav::Stay, vec![AppEffect::ReloadFiles.into()]),
             Some(Act::ShowProblems) => {
@@ -814,48 +842,17 @@ impl Screen for Home {
                     self.list.select(i, self.rows(ctx).len());
                 }
             }
-            Some(act @ (Act::DayYes | Act::DayNo | Act::DayWorst | Act::DayMeds)) => {
-                return (Nav::Stay, day_answer(act, ctx.days).into_iter().collect());
-            }
+            Some(Act::Day(k)) => return (Nav::Stay, self.diary.key(k, now, ctx)),
             Some(Act::DetailDown) => self.detail.by(3),
             Some(Act::DetailUp) => self.detail.by(-3),
             Some(Act::Back) if !self.filter.is_empty() => {
                 self.filter.clear();
                 self.refilter(ctx);
             }
-            Some(Act::Back | Act::Quit) => return go(Nav::Quit),
-            Some(Act::App | Act::RereadNote) | None => {}
+            Some(Act::Back) => self.asking_quit = true,
+            Some(Act::Quit) => return go(Nav::Quit),
+            Some(Act::App | Act::RereadNote | Act::FixFile) | None => {}
         }
         stay()
-    }
-
-    fn keys(&self, ctx: &Ctx) -> Vec<KeyHelp> {
-        if self.filtering {
-            described(FILTER_KEYS, |_| true)
-        } else {
-            // `r` is in the footer only while a file did not load.
-            let problems = !ctx.lib.problems.is_empty();
-            let asking = ctx.days.is_some_and(|d| d.ask.is_some());
-            let details = follow_up(ctx.days).is_some();
-            described(KEYS, |a| match a {
-                Act::Reread => problems,
-                Act::RereadNote => !problems,
-                Act::DayYes | Act::DayNo => asking,
-                Act::ShowProblems => problems,
-                Act::DayWorst | Act::DayMeds => details,
-                _ => true,
-            })
-        }
-    }
-
-    fn captures_text(&self) -> bool {
-        self.filtering
-    }
-
-    fn resumed(&mut self, ctx: &Ctx) {
-        // The routine list cannot change while running, but a filter may now match nothing.
-        if self.selected_row(ctx).is_none() {
-            self.refilter(ctx);
-        }
     }
 }

@@ -9,6 +9,7 @@
 
 pub mod before;
 pub mod breathe;
+pub mod diary;
 pub mod finish;
 pub mod first_run;
 pub mod history;
@@ -59,12 +60,28 @@ pub struct Ctx<'a> {
 pub struct DayState {
     /// The date "Headache today?" asks about while it is due (see `core::days::prompt_date`).
     pub ask: Option<jiff::civil::Date>,
-    /// Today's date and whether it is already answered as a headache day.
+    /// The date the day log was read as "today".
     pub today: Option<jiff::civil::Date>,
-    pub today_headache: bool,
-    /// The answer just given on home in this run: its follow-up keys set the worst
-    /// intensity and the medication.
-    pub answered: Option<crate::model::day::DayEntry>,
+    /// What the day log says of today and yesterday — the days home can answer and
+    /// correct — kept up to date with the answers given in this run.
+    pub recent: Vec<crate::model::day::DayEntry>,
+}
+
+impl DayState {
+    /// The answer kept for `date`, if it is one of the recent days and answered.
+    pub fn entry(&self, date: jiff::civil::Date) -> Option<crate::model::day::DayEntry> {
+        self.recent.iter().find(|e| e.date == date).copied()
+    }
+
+    /// Takes a kept answer in: it replaces what was known of its date; the question about
+    /// that date (and only that date) is no longer due.
+    pub fn keep(&mut self, entry: crate::model::day::DayEntry) {
+        self.recent.retain(|e| e.date != entry.date);
+        self.recent.push(entry);
+        if self.ask == Some(entry.date) {
+            self.ask = None;
+        }
+    }
 }
 
 /// A routine's history at a glance: "Last done Sunday · 6 times · head −1.9 avg (n=4)".
@@ -92,7 +109,8 @@ pub enum Route {
     Before(Routine),
     Player {
         routine: Routine,
-        pain_before: Option<u8>,
+        /// The head as it began: the before-rating, and whether a migraine is on.
+        before: crate::model::record::Before,
     },
     BreathingSetup,
     /// "How is your head right now?" before a breathing exercise, then its pacer.

@@ -123,7 +123,7 @@ impl World {
             get_ready: self.settings.get_ready,
         };
         let session = Session::new(routine, opts, "test-session".into(), self.t0);
-        Player::new(Run::new(session, self.now.clone(), None))
+        Player::new(Run::new(session, self.now.clone(), Default::default()))
     }
 
     /// The player of a breathing exercise of a pattern of the library, started at
@@ -134,7 +134,7 @@ impl World {
             get_ready: knotless::core::rules::breathing_get_ready(self.settings.get_ready),
         };
         let session = Session::breathing(pattern, length, opts, "test-breathing".into(), self.t0);
-        Player::new(Run::new(session, self.now.clone(), None))
+        Player::new(Run::new(session, self.now.clone(), Default::default()))
     }
 
     /// Lays `screen` out for a `w`×`h` window and draws it, as the app does (the theme's

@@ -575,7 +575,7 @@ fn a_cut_next_line_ends_with_an_ellipsis() {
             ThemeName::Calm,
             Some(Route::Player {
                 routine,
-                pain_before: None,
+                before: Default::default(),
             }),
         );
         let mut ms = 0;

@@ -66,6 +66,7 @@ impl StorePerformer {
                     ));
                 };
                 let mut a = crate::store::days::answer(entry.date, entry.headache, wall);
+                a.migraine = entry.headache && entry.migraine;
                 a.worst = entry.worst;
                 a.meds = entry.meds;
                 match crate::store::days::append(dir, &a) {

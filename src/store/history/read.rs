@@ -39,6 +39,8 @@ pub(crate) struct RecordNoSteps {
     pain_after: Option<u8>,
     #[serde(default)]
     note: Option<String>,
+    #[serde(default)]
+    migraine_before: bool,
 }
 
 impl From<RecordNoSteps> for SessionRecord {
@@ -60,6 +62,7 @@ impl From<RecordNoSteps> for SessionRecord {
             pain_before: r.pain_before,
             pain_after: r.pain_after,
             note: r.note,
+            migraine_before: r.migraine_before,
         }
     }
 }
