@@ -147,14 +147,14 @@ fn benches(c: &mut Criterion) {
 
     let player = f.app(|env| Route::Player {
         routine: routine(env),
-        pain_before: None,
+        before: Default::default(),
     });
     screens.push(("player_pacer", player, f.at(7.3)));
 
     let breathing = f.app(|env| Route::Breathing {
         pattern: env.find_pattern("resonance").unwrap().clone(),
         length: Length::Time(Duration::from_secs(300)),
-        pain_before: None,
+        before: Default::default(),
     });
     screens.push(("breathing", breathing, f.at(10.4)));
 
@@ -163,7 +163,7 @@ fn benches(c: &mut Criterion) {
 
     let mut finish = f.app(|env| Route::Player {
         routine: routine(env),
-        pain_before: None,
+        before: Default::default(),
     });
     finish.tick(f.at(21.0));
     assert_eq!(finish.screen().title(), "Finished");
