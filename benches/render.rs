@@ -154,7 +154,7 @@ fn benches(c: &mut Criterion) {
     let breathing = f.app(|env| Route::Breathing {
         pattern: env.find_pattern("resonance").unwrap().clone(),
         length: Length::Time(Duration::from_secs(300)),
-        before: Default::default(),
+        pain_before: None,
     });
     screens.push(("breathing", breathing, f.at(10.4)));
 
