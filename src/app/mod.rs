@@ -97,6 +97,7 @@ impl Shared {
             header: self.known.header.as_deref(),
             done: &self.known.done,
             days: self.known.days.as_ref(),
+            amended: &self.known.amended,
             now: wall,
         }
     }
@@ -404,6 +405,7 @@ impl App {
             status,
             history,
             day,
+            amended,
             muted,
             bell,
             app,
@@ -416,6 +418,7 @@ impl App {
         if let Some(entry) = day {
             self.s.known.answered(entry);
         }
+        self.s.known.amended.extend(amended);
         if let Some(m) = muted {
             self.s.status = Some(if m { "sound muted" } else { "sound on" }.into());
         }
@@ -461,6 +464,15 @@ impl App {
                 }
             }
             Nav::Open(route) => self.open(route, now),
+            Nav::Switch(route) => {
+                let below = self.stack.len().checked_sub(2).map(|i| &self.stack[i]);
+                if below.is_some_and(|s| s.shows(&route)) {
+                    self.stack.pop();
+                    self.apply(Nav::Replace(route), now);
+                } else {
+                    self.open(route, now);
+                }
+            }
             Nav::Replace(route) => match self.build(route, now) {
                 Ok(screen) => {
                     self.stack.pop();

@@ -292,11 +292,12 @@ impl<W: Write> Plain<W> {
             status,
             history: _,
             day: _,
+            amended: _,
             muted,
             bell,
             app,
         } = changed;
-        // `history` and `day` change figures plain mode does not show.
+        // `history`, `day` and `amended` change figures plain mode does not show.
         if bell && self.bell_reaches {
             self.out.bell()?;
         }
@@ -478,6 +479,7 @@ impl View<'_> {
             header: None,
             done: &done,
             days: None,
+            amended: &[],
             now,
         };
         f(&ctx)

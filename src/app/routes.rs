@@ -10,7 +10,7 @@ use crate::core::period::Period;
 use crate::core::run::Run;
 use crate::core::stats::{StatsBuilder, StatsOptions};
 use crate::model::record::Before;
-use crate::screens::{before, breathe, finish, first_run, history, home, player, stats};
+use crate::screens::{before, breathe, finish, first_run, history, home, player, record, stats};
 use crate::store::figures;
 use crate::store::history as store;
 
@@ -55,7 +55,7 @@ impl App {
                 let dir = self.s.paths.data.as_deref().ok_or("no data directory")?;
                 match store::find(dir, &id).map_err(|e| e.to_string())? {
                     Some(record) => {
-                        Box::new(history::SessionDetail::new(record, &self.s.ctx(&wall)))
+                        Box::new(record::SessionDetail::new(record, &self.s.ctx(&wall)))
                     }
                     None => return Err("That session is no longer in the history file.".into()),
                 }

@@ -22,6 +22,8 @@ pub struct Known {
     /// The day log as home needs it, read after the first frame; `None` until then or
     /// when the question is turned off.
     pub days: Option<DayState>,
+    /// The amendments kept in this run, for screens that read the history before them.
+    pub amended: Vec<crate::model::record::Amendment>,
 }
 
 impl Known {

@@ -37,9 +37,9 @@ pub fn load_days(data: &Path) -> Result<DayLog, UserError> {
     Ok(log)
 }
 
-/// "Tue 24 Nov".
-fn day_label(date: Date) -> String {
-    date.strftime("%a %-d %b").to_string()
+/// "Tue 24 Nov" (the year added when it is not `today`'s).
+fn day_label(date: Date, today: Date) -> String {
+    crate::model::format::fmt_day(date, today)
 }
 
 /// "headache (moderate, triptan, migraine)" or "no headache".
@@ -106,7 +106,7 @@ pub fn day_cmd(data: &Path, flags: DayFlags, out: &mut dyn Write) -> Result<Exit
         out,
         "Saved: {} on {}{replaced}.",
         describe(&a),
-        day_label(date)
+        day_label(date, now.date())
     )
     .map_err(|e| e.to_string())?;
     Ok(ExitCode::SUCCESS)
@@ -136,9 +136,9 @@ pub fn ask_cmd(
     let mut saved = 0;
     'days: for date in due {
         let when = if date == now.date() {
-            format!("today ({})", day_label(date))
+            format!("today ({})", day_label(date, now.date()))
         } else {
-            day_label(date)
+            day_label(date, now.date())
         };
         let headache = loop {
             write!(
@@ -303,7 +303,7 @@ headache-free.";
 const NOTHING_YET: &str = "No days answered yet. `knotless day yes` or `knotless day no` \
 answers for today; `knotless day --ask` goes through the last week.";
 
-fn cells(w: &Window) -> [String; 8] {
+fn cells(w: &Window, today: Date) -> [String; 8] {
     let rate = if w.adequate() {
         format!(
             "{} · {} · {}",
@@ -315,7 +315,7 @@ fn cells(w: &Window) -> [String; 8] {
         days::NO_RATE.to_string()
     };
     [
-        day_label(w.end),
+        day_label(w.end, today),
         format!("{}/28", w.answered),
         w.headache_days.to_string(),
         w.migraine_days.to_string(),
@@ -345,7 +345,7 @@ pub fn write_text(out: &mut dyn Write, s: &DaysSummary) -> io::Result<()> {
         writeln!(out, "  {NOTHING_YET}")?;
         return Ok(());
     }
-    let rows: Vec<[String; 8]> = s.windows.iter().map(cells).collect();
+    let rows: Vec<[String; 8]> = s.windows.iter().map(|w| cells(w, s.today)).collect();
     let mut widths = HEADERS.map(width);
     for row in &rows {
         for (w, c) in widths.iter_mut().zip(row) {
@@ -396,7 +396,7 @@ pub fn write_markdown(out: &mut dyn Write, s: &DaysSummary) -> io::Result<()> {
     writeln!(out, "| {} |", HEADERS.join(" | "))?;
     writeln!(out, "|---|--:|--:|--:|--:|--:|--:|--:|")?;
     for w in &s.windows {
-        writeln!(out, "| {} |", cells(w).join(" | "))?;
+        writeln!(out, "| {} |", cells(w, s.today).join(" | "))?;
     }
     if let Some(c) = &s.comparison {
         writeln!(out)?;

@@ -2,6 +2,7 @@
 //! exhaustive match that hands each command to its own file. A command's failure comes back
 //! as a [`CliError`]; `main` prints it as one `error:` line and exits with its kind's code.
 
+pub mod amend;
 pub mod app;
 pub mod args;
 pub mod completions;
@@ -93,6 +94,7 @@ pub fn stderr() -> SafeWriter<io::StderrLock<'static>> {
 
 pub fn run(cli: Cli) -> Outcome {
     let Cli { global: g, command } = cli;
+    let g = g.with_env();
     let paths = Paths::resolve(
         g.config_dir.clone(),
         g.data_dir.clone(),
@@ -138,6 +140,20 @@ pub fn run(cli: Cli) -> Outcome {
             started,
         } => print(json, |out| {
             stats::run(&paths, period, since, json, started, out)
+        }),
+        Command::Amend {
+            id,
+            before,
+            after,
+            note,
+        } => print(false, |out| {
+            let a = amend::AmendArgs {
+                id,
+                before,
+                after,
+                note,
+            };
+            amend::run(&paths, a, out)
         }),
         Command::Report { since, started } => {
             print(false, |out| report::run(&paths, since, started, out))

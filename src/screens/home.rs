@@ -357,16 +357,10 @@ impl Home {
         (top, rest)
     }
 
-    /// The list's and the detail pane's areas within the body.
-    /// On a very wide window home keeps a readable width in the middle (the header, the
-    /// notices and both panes alike), so nothing sits 150 columns from what it belongs to.
-    fn readable(area: Rect) -> Rect {
-        const MOST: u16 = 46 + 84;
-        crate::ui::centered(area, area.width.min(MOST), area.height)
-    }
-
+    /// The list's and the detail pane's areas within the body, at a readable width (as the
+    /// header and the notices are).
     fn panes(body: Rect) -> (Rect, Option<Rect>) {
-        let body = Home::readable(body);
+        let body = crate::ui::readable(body);
         if body.width >= 64 {
             let list_w = (body.width * 12 / 25).clamp(32, 46);
             let [list, detail] =
@@ -570,7 +564,7 @@ fn when(last: jiff::Timestamp, ctx: &Ctx) -> String {
         0 => "today".into(),
         1 => "yesterday".into(),
         2..=6 => then.strftime("%A").to_string(),
-        _ => then.strftime("%-d %b").to_string(),
+        _ => crate::model::format::fmt_day(then, today),
     }
 }
 
@@ -707,14 +701,14 @@ impl Screen for Home {
         let t = ctx.theme;
         let [head, body, foot] = crate::ui::screen_areas(area);
         let header = ctx.header.unwrap_or_default();
-        let head = Home::readable(head);
+        let head = crate::ui::readable(head);
         let [l, r] = Layout::horizontal([Constraint::Length(10), Constraint::Min(0)]).areas(head);
         frame.render_widget(Line::styled(" knotless", t.title), l);
         // Too long for a narrow terminal: cut at its end (with "…"), never at its start.
         let header = crate::model::format::fit_right(&format!("{header} "), usize::from(r.width));
         frame.render_widget(Line::styled(header, t.muted).right_aligned(), r);
         let (top, body) = self.split_body(body, ctx);
-        let top = Home::readable(top);
+        let top = crate::ui::readable(top);
         frame.render_widget(Paragraph::new(self.notices(ctx, top.width)), top);
         let (list, detail) = Home::panes(body);
         self.render_list(frame, list, ctx);

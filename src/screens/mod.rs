@@ -15,6 +15,7 @@ pub mod first_run;
 pub mod history;
 pub mod home;
 pub mod player;
+pub mod record;
 pub mod stats;
 
 use std::collections::BTreeMap;
@@ -51,6 +52,9 @@ pub struct Ctx<'a> {
     /// What the day log says for home's "Headache today?" and the finish screen's offer;
     /// `None` until it has been read (after the first frame) or when turned off.
     pub days: Option<&'a DayState>,
+    /// The ratings and notes added to past sessions in this run, oldest first, so a list
+    /// read before them (the history) shows them when it is shown again.
+    pub amended: &'a [crate::model::record::Amendment],
     /// The wall clock now: screens never read the clock themselves.
     pub now: &'a jiff::Zoned,
 }
@@ -147,6 +151,11 @@ pub enum Nav {
     Open(Route),
     /// Replace this screen (Back then goes to what was below it).
     Replace(Route),
+    /// Go to the screen `route` opens: when the one just below this one is of its kind,
+    /// close this one and show `route` in that one's place, else open it on top — so the
+    /// history and the stats, which open each other (handing on their period), never pile
+    /// up, and Back goes the way the user came.
+    Switch(Route),
     /// Back to the home screen, closing everything above it.
     Home,
     Quit,
@@ -197,6 +206,10 @@ pub trait Screen: Send {
     }
     /// Called when this screen is shown again after the one above it closed.
     fn resumed(&mut self, _ctx: &Ctx) {}
+    /// Whether this is the kind of screen `route` opens (for [`Nav::Switch`]).
+    fn shows(&self, _route: &Route) -> bool {
+        false
+    }
 }
 
 /// What a routine breaks of the safety limits, for a screen: one line saying how

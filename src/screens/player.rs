@@ -502,14 +502,6 @@ impl Player {
     }
 }
 
-/// The player's part of a very wide window: at most [`READABLE`] columns in the middle,
-/// so a step's title and its pressure, or the routine and its time left, stay together.
-const READABLE: u16 = 120;
-
-fn readable(area: Rect) -> Rect {
-    crate::ui::centered(area, area.width.min(READABLE), area.height)
-}
-
 fn indent(lines: Vec<Line<'static>>) -> Vec<Line<'static>> {
     lines
         .into_iter()
@@ -927,7 +919,7 @@ impl Screen for Player {
     }
 
     fn layout(&mut self, area: Rect, now: Instant, ctx: &Ctx) {
-        let area = readable(area);
+        let area = crate::ui::readable(area);
         let v = self.run.session.view(now);
         self.pacer_levels = self.pacer_area(area, ctx, &v).map_or(1, |shape| {
             crate::ui::pacer::wake_levels(shape, ctx.settings.motion)
@@ -935,7 +927,7 @@ impl Screen for Player {
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, now: Instant) {
-        let area = readable(area);
+        let area = crate::ui::readable(area);
         let v = self.run.session.view(now);
         let (header, body, next, foot) = self.layout_areas(area, &v);
         self.render_header(frame, header, ctx, &v);

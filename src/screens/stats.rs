@@ -823,7 +823,7 @@ impl Screen for StatsView {
             Some(Act::Top) => self.scroll.home(),
             Some(Act::Bottom) => self.scroll.end(),
             Some(Act::History) => {
-                return go(Nav::Replace(Route::History {
+                return go(Nav::Switch(Route::History {
                     period: self.period,
                 }));
             }
@@ -840,5 +840,9 @@ impl Screen for StatsView {
 
     fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
         described(KEYS, |_| true)
+    }
+
+    fn shows(&self, route: &Route) -> bool {
+        matches!(route, Route::Stats { .. })
     }
 }

@@ -190,6 +190,16 @@ pub fn screen_areas(area: Rect) -> [Rect; 3] {
     .areas(area)
 }
 
+/// The most columns a screen's text spreads over: on a very wide window home, the player,
+/// the history and the record view keep to this many in the middle, so nothing sits 150
+/// columns from what it belongs to (a title from its time, a routine from its length).
+pub const READABLE: u16 = 120;
+
+/// The middle of `area`, at most [`READABLE`] columns wide, full height.
+pub fn readable(area: Rect) -> Rect {
+    centered(area, area.width.min(READABLE), area.height)
+}
+
 /// A rectangle of at most `w`×`h`, centred in `area`.
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let [r] = Layout::horizontal([Constraint::Length(w.min(area.width))])

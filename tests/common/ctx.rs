@@ -54,6 +54,8 @@ pub struct World {
     pub header: Option<String>,
     pub done: BTreeMap<String, DoneInfo>,
     pub days: Option<DayState>,
+    /// Amendments kept in this run (ratings and notes added after a session).
+    pub amended: Vec<knotless::model::record::Amendment>,
     /// The instant the screen's timers start from.
     pub t0: Instant,
 }
@@ -80,6 +82,7 @@ impl World {
             header: None,
             done: BTreeMap::new(),
             days: None,
+            amended: Vec::new(),
             t0: Instant::now(),
         }
     }
@@ -99,6 +102,7 @@ impl World {
             header: self.header.as_deref(),
             done: &self.done,
             days: self.days.as_ref(),
+            amended: &self.amended,
             now: &self.now,
         }
     }

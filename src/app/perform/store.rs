@@ -39,14 +39,17 @@ impl StorePerformer {
                 }
             }
             StoreEffect::Amend(a) => {
-                let problem = self.paths.data.as_deref().and_then(|dir| {
-                    history::amend(dir, &a)
+                let problem = match self.paths.data.as_deref() {
+                    Some(dir) => history::amend(dir, &a)
                         .err()
-                        .map(|e| format!("could not save the rating: {e}"))
-                });
+                        .map(|e| format!("could not save the rating: {e}")),
+                    None => Some("no data directory: the rating was not saved".into()),
+                };
+                let kept = problem.is_none();
                 Changed {
                     status: problem,
-                    history: true,
+                    history: kept,
+                    amended: kept.then_some(a).into_iter().collect(),
                     ..Changed::default()
                 }
             }
