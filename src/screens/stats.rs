@@ -18,10 +18,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 
 use super::{Ctx, Nav, Route, Screen, Update, go, stay};
-use crate::core::days::{DaysSummary, NO_RATE, Window, rate_cell};
+use crate::core::days::{DaysSummary, Window, per_week_cell};
 use crate::core::period::Period;
 use crate::core::stats::{Stats, heat_level};
-use crate::model::format::{fit, fit_right, pad, pad_left, width};
+use crate::model::format::{fit, fit_right, fmt_fixed, fmt_length_secs, pad, pad_left, width};
 use crate::ui::scroll::PageScroll;
 use crate::ui::theme::Theme;
 use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
@@ -277,7 +277,7 @@ impl StatsView {
         let name = a.iter().map(|a| width(&a.area)).max().unwrap_or(0);
         let fig = a
             .iter()
-            .map(|a| format!("{:.0}", a.minutes).len())
+            .map(|a| fmt_fixed(a.minutes, 0).len())
             .max()
             .unwrap_or(1);
         (name + fig + 10).max(18) as u16
@@ -361,7 +361,7 @@ impl StatsView {
         let mut second = vec![Span::styled(
             format!(
                 "{} · {} active day{}",
-                minutes_text(w.minutes),
+                fmt_length_secs(w.secs),
                 w.active_days,
                 plural(w.active_days)
             ),
@@ -500,7 +500,7 @@ impl StatsView {
         let mut active = Vec::new();
         let mut days = Vec::new();
         for (i, wk) in weeks.iter().enumerate() {
-            let v = format!("{:.0}", wk.minutes);
+            let v = fmt_fixed(wk.minutes, 0);
             values.push(Span::styled(
                 centred(v),
                 if i == last { t.accent } else { t.base },
@@ -546,7 +546,7 @@ impl StatsView {
         let name_w = name_w.min(w as usize / 2);
         let fig_w = areas
             .iter()
-            .map(|a| format!("{:.0}", a.minutes).len())
+            .map(|a| fmt_fixed(a.minutes, 0).len())
             .max()
             .unwrap_or(1);
         let room = (w as usize).saturating_sub(name_w + fig_w + 2).max(1);
@@ -563,7 +563,7 @@ impl StatsView {
                 Span::styled(fit(&a.area, name_w), t.base),
                 Span::raw(" "),
                 Span::styled(bar, t.done),
-                Span::styled(format!(" {:.0}", a.minutes), t.muted),
+                Span::styled(format!(" {}", fmt_fixed(a.minutes, 0)), t.muted),
             ]));
         }
         out
@@ -730,16 +730,7 @@ impl DaysShape {
 
     /// A window's counts, with its rates beside them (wide) or on a line below.
     fn window_lines(&self, win: &Window, w: usize, t: &Theme) -> Vec<Line<'static>> {
-        let rate = if win.adequate() {
-            format!(
-                "{} · {} · {}",
-                rate_cell(win.headache_rate),
-                rate_cell(win.migraine_rate),
-                rate_cell(win.acute_med_rate)
-            )
-        } else {
-            NO_RATE.to_string()
-        };
+        let rate = win.rates_cell();
         let date = win
             .end
             .strftime(if self.narrow { "%-d %b" } else { "%a %-d %b" })
@@ -750,7 +741,7 @@ impl DaysShape {
             win.migraine_days.to_string(),
             win.acute_med_days.to_string(),
             win.sessions.to_string(),
-            format!("{:.1}", win.sessions_per_week),
+            per_week_cell(win.sessions_per_week),
         ];
         let [a, b, c, d, e, f] = figures.each_ref().map(String::as_str);
         let row = self.cells([&date, a, b, c, d, e, f]);
@@ -773,11 +764,6 @@ fn copy_rows(page: &Buffer, top: u16, out: &mut Buffer, area: Rect) {
             out[(area.x + x, area.y + y)] = page[(x, top + y)].clone();
         }
     }
-}
-
-/// "18 min", "40 s": minutes as every length in words is written.
-fn minutes_text(m: f64) -> String {
-    crate::model::format::fmt_length_secs(m * 60.0)
 }
 
 impl Screen for StatsView {
