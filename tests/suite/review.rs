@@ -94,12 +94,7 @@ fn the_table_is_newest_first_with_local_times_and_ratings() {
     );
 
     let empty = text(|w| {
-        review::write_history(
-            w,
-            Vec::<SessionRecord>::new(),
-            HistoryFormat::Table,
-            &now(),
-        )
+        review::write_history(w, Vec::<SessionRecord>::new(), HistoryFormat::Table, &now())
     });
     assert_eq!(empty, "No sessions to show.\n");
 }
