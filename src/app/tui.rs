@@ -72,6 +72,7 @@ fn install_signal_thread(app: Arc<Mutex<App>>) -> io::Result<()> {
                 let mut a = lock(&app);
                 a.shutdown(Instant::now());
                 restore_terminal();
+                say_farewell(&a);
                 std::process::exit(128 + sig);
             }
         })?;
@@ -99,7 +100,17 @@ pub fn run(app: App, warm_up: fn(&mut App)) -> io::Result<()> {
     // Nothing of ours plays on once the terminal is given back.
     lock(&app).stop_sound();
     restore_terminal();
+    say_farewell(&lock(&app));
     result
+}
+
+/// What a quit saved, said on the terminal once it is the shell's again (to stderr: the
+/// app's output is the screen, and a closed terminal makes this a no-op).
+fn say_farewell(app: &App) {
+    let mut err = io::stderr().lock();
+    for line in app.farewell() {
+        let _ = writeln!(err, "{line}");
+    }
 }
 
 fn event_loop(

@@ -26,6 +26,7 @@ use std::process::ExitCode;
 use crate::cli::args::{Cli, Command, DaysFormat, ReportFormat, SoundCommand};
 use crate::cli::review::HistoryFormat;
 use crate::library::Library;
+use crate::library::diag::Diagnostic;
 use crate::model::format::{Neutralise, SafeWriter};
 use crate::store::paths::Paths;
 
@@ -402,23 +403,39 @@ fn load_library(paths: &Paths) -> Library {
     lib
 }
 
+/// A file left out says so; `config.toml`, whose valid keys still apply, says which lines
+/// were ignored.
 fn warn_problems(lib: &Library) {
-    let files = lib.problem_files();
-    if files.is_empty() {
-        return;
-    }
+    let (partly, skipped): (Vec<_>, Vec<_>) = lib
+        .problem_files()
+        .into_iter()
+        .partition(|(file, _)| lib.applies_in_part(file));
     let mut err = stderr();
-    let n = files.len();
-    let _ = writeln!(
-        err,
-        "warning: {n} file{} could not be loaded and {} skipped (`knotless check` explains):",
-        if n == 1 { "" } else { "s" },
-        if n == 1 { "was" } else { "were" }
-    );
-    for (file, problems) in files {
+    let n = skipped.len();
+    if n > 0 {
+        let _ = writeln!(
+            err,
+            "warning: {n} file{} could not be loaded and {} skipped (`knotless check` explains):",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "was" } else { "were" }
+        );
+    }
+    let list = |err: &mut SafeWriter<io::StderrLock<'static>>, file: &str, problems: &[&Diagnostic]| {
         let _ = writeln!(err, "  {file}");
         for p in problems {
             let _ = writeln!(err, "    line {}:{}: {}", p.line, p.column, p.message);
         }
+    };
+    for (file, problems) in &skipped {
+        list(&mut err, file, problems);
+    }
+    for (file, problems) in &partly {
+        let _ = writeln!(
+            err,
+            "warning: {} of your settings {} ignored; the rest apply (`knotless check` explains):",
+            problems.len(),
+            if problems.len() == 1 { "was" } else { "were" }
+        );
+        list(&mut err, file, problems);
     }
 }

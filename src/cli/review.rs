@@ -298,7 +298,8 @@ pub fn this_week_line(stats: &Stats) -> String {
     let sessions = match (w.sessions, stats.weekly_goal) {
         (0, _) => "no sessions yet".to_string(),
         (n, 0) => format!("{n} session{}", plural(n)),
-        (n, goal) => format!("{n} of {goal} sessions"),
+        (n, goal) if n > goal => format!("{n} sessions, past the goal of {goal}"),
+        (n, goal) => format!("{n} of {goal} session{}", plural(goal)),
     };
     if w.sessions == 0 {
         return format!("This week  {sessions}");

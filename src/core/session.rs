@@ -794,6 +794,24 @@ impl Session {
         self.paused_since.is_some()
     }
 
+    /// The kind of stage on now ([`StageKind::Finished`] once it is over).
+    pub fn stage_kind(&self) -> StageKind {
+        self.stages
+            .get(self.pos)
+            .map_or(StageKind::Finished, |s| s.kind)
+    }
+
+    /// What `+`/`-` add to or take from the current stage now: its length, and how many
+    /// whole breaths that is when the stage is counted in breaths.
+    pub fn adjust_by(&self) -> (Duration, Option<u32>) {
+        let length = self.adjust_step();
+        let breaths = self.whole_breath_pattern().map(|p| {
+            let cycle = p.cycle().max(Duration::from_millis(1));
+            (length.as_secs_f64() / cycle.as_secs_f64()).round() as u32
+        });
+        (length, breaths)
+    }
+
     pub fn is_finished(&self) -> bool {
         self.outcome.is_some()
     }

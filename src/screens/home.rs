@@ -332,17 +332,22 @@ impl Home {
     fn notices(&self, ctx: &Ctx, w: u16) -> Vec<Line<'static>> {
         let t = ctx.theme;
         let mut lines = Vec::new();
-        let files = ctx.lib.problem_files().len();
+        let problem_files = ctx.lib.problem_files();
+        let files = problem_files.len();
         if files > 0 {
             let (them, it) = if files == 1 {
                 ("1 file".to_string(), "it")
             } else {
                 (format!("{files} files"), "them")
             };
-            let text = if w >= 50 {
-                format!(" {them} could not be loaded — press f to see {it}")
-            } else {
-                format!(" {them} did not load · f shows {it}")
+            let partly = problem_files
+                .iter()
+                .all(|(f, _)| ctx.lib.applies_in_part(f));
+            let text = match (partly, w >= 50) {
+                (true, true) => " Some settings were ignored — press f to see them".to_string(),
+                (true, false) => " Settings ignored · f shows them".to_string(),
+                (false, true) => format!(" {them} could not be loaded — press f to see {it}"),
+                (false, false) => format!(" {them} did not load · f shows {it}"),
             };
             lines.push(Line::styled(text, t.caution));
         }
@@ -427,10 +432,12 @@ impl Home {
             Row::Problem(pi) => {
                 let files = ctx.lib.problem_files();
                 let w = inner_w;
-                let mut lines = vec![
-                    Line::styled("This file was skipped:", t.caution),
-                    Line::raw(""),
-                ];
+                let heading = if ctx.lib.applies_in_part(files[pi].0) {
+                    "These lines were ignored; the rest of the file applies:"
+                } else {
+                    "This file was skipped:"
+                };
+                let mut lines = vec![Line::styled(heading, t.caution), Line::raw("")];
                 for p in &files[pi].1 {
                     lines.extend(crate::ui::wrap_lines(&p.headline(), w, t.base));
                     if let Some(h) = &p.hint {
@@ -490,7 +497,14 @@ fn row_line(row: Row, selected: bool, w: usize, ctx: &Ctx) -> Line<'static> {
     let style = if selected { t.selected } else { t.base };
     match row {
         Row::Heading(a) => Line::styled(format!(" {}", a.heading()), t.muted),
-        Row::ProblemsHeading => Line::styled(" COULD NOT LOAD", t.caution),
+        Row::ProblemsHeading => {
+            let files = ctx.lib.problem_files();
+            if files.iter().all(|(f, _)| ctx.lib.applies_in_part(f)) {
+                Line::styled(" SETTINGS IGNORED", t.caution)
+            } else {
+                Line::styled(" COULD NOT LOAD", t.caution)
+            }
+        }
         Row::Routine(ri) => {
             let r = &ctx.lib.routines[ri];
             let len = if r.source.is_bundled() {

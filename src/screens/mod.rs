@@ -204,6 +204,14 @@ pub trait Screen: Send {
     fn suspend(&mut self, _now: Instant, _ctx: &Ctx) -> Vec<Effect> {
         Vec::new()
     }
+    /// Whether something runs that [`Screen::suspend`] would pause.
+    fn running(&self) -> bool {
+        false
+    }
+    /// Go on after [`Screen::suspend`] paused it (help closed).
+    fn go_on(&mut self, _now: Instant, _ctx: &Ctx) -> Vec<Effect> {
+        Vec::new()
+    }
     /// Called when this screen is shown again after the one above it closed.
     fn resumed(&mut self, _ctx: &Ctx) {}
     /// Whether this is the kind of screen `route` opens (for [`Nav::Switch`]).

@@ -54,13 +54,13 @@ const KEYS: &[Binding<Act>] = &[
     row(
         &[KeyCode::Char('+'), KeyCode::Char('=')],
         Act::More,
-        key("+/-", "15 s"),
+        key("+/-", "a stage longer or shorter"),
     ),
     also(&[KeyCode::Char('-'), KeyCode::Char('_')], Act::Less),
     row(
         &[KeyCode::Char('+'), KeyCode::Char('=')],
         Act::MoreBreath,
-        key("+/-", "a breath"),
+        key("+/-", "a breath more or less"),
     ),
     also(&[KeyCode::Char('-'), KeyCode::Char('_')], Act::LessBreath),
     row(&[KeyCode::Char('m')], Act::Mute, key("m", "mute")),
@@ -134,16 +134,20 @@ impl Player {
     /// Which rows of the key table apply now: the pause and mute rows say what pressing
     /// them would do; a breathing exercise has no steps to skip, go back to or restart
     /// (ending it asks first, with `q`), and its `+`/`-` move whole breaths.
+    /// During the count-in only its skip applies: there is nothing to go back to, restart
+    /// or lengthen yet.
     fn shown(&self, muted: bool) -> impl Fn(Act) -> bool + use<> {
         let paused = self.run.session.is_paused();
         let breathing = self.run.session.kind() == Kind::Breathing;
+        let counting_in = self.run.session.stage_kind() == StageKind::GetReady;
         move |a| match a {
             Act::Pause => !paused,
             Act::Resume => paused,
             Act::Mute => !muted,
             Act::Unmute => muted,
-            Act::Skip | Act::Back | Act::Restart | Act::More | Act::Less => !breathing,
-            Act::MoreBreath | Act::LessBreath => breathing,
+            Act::Skip => !breathing,
+            Act::Back | Act::Restart | Act::More | Act::Less => !breathing && !counting_in,
+            Act::MoreBreath | Act::LessBreath => breathing && !counting_in,
             Act::AskStop | Act::Stop | Act::KeepGoing => true,
         }
     }
@@ -1014,7 +1018,19 @@ impl Screen for Player {
         if self.confirm_stop {
             return described(CONFIRM_KEYS, |_| true);
         }
+        let (length, breaths) = self.run.session.adjust_by();
+        let secs = crate::model::format::fmt_length_secs(length.as_secs_f64());
+        let by = match breaths {
+            Some(n) => format!("{} ({secs})", crate::model::format::fmt_breaths(n)),
+            None => secs,
+        };
         described(KEYS, self.shown(ctx.muted))
+            .into_iter()
+            .map(|k| match k.keys {
+                "+/-" => k.saying(by.clone()),
+                _ => k,
+            })
+            .collect()
     }
 
     fn shutdown(&mut self, now: Instant, _ctx: &Ctx) -> Vec<Effect> {
@@ -1034,6 +1050,15 @@ impl Screen for Player {
 
     fn suspend(&mut self, now: Instant, ctx: &Ctx) -> Vec<Effect> {
         let events = self.run.session.pause(now);
+        self.run.react(&events, now, ctx.muted)
+    }
+
+    fn running(&self) -> bool {
+        !self.run.session.is_paused() && !self.run.session.is_finished()
+    }
+
+    fn go_on(&mut self, now: Instant, ctx: &Ctx) -> Vec<Effect> {
+        let events = self.run.session.resume(now);
         self.run.react(&events, now, ctx.muted)
     }
 }

@@ -311,7 +311,8 @@ impl StatsView {
                 ),
             };
             for (i, line) in lines.iter().enumerate().take(r.height as usize) {
-                buf.set_line(r.x, r.y + i as u16, line, r.width);
+                let line = crate::ui::fit_line(line, r.width);
+                buf.set_line(r.x, r.y + i as u16, &line, r.width);
             }
         }
         buf

@@ -543,6 +543,13 @@ fn mid_step(d: &Dirs) -> Term {
 }
 
 /// The session that was cut short in the long step: saved as `outcome`, the first step done.
+/// Once the terminal is the shell's again, the program says what it saved.
+fn assert_said_saved(t: &Term) {
+    let raw = String::from_utf8_lossy(&t.raw()).into_owned();
+    let after = &raw[raw.rfind("\x1b[?1049l").expect("left the alternate screen")..];
+    assert!(after.contains("Saved as stopped: "), "{after:?}");
+}
+
 fn assert_cut_short(d: &Dirs, outcome: &str) {
     let rec = d.only_record();
     assert_eq!(rec["outcome"], outcome, "{rec}");
@@ -558,6 +565,7 @@ fn signal_mid_step(sig: &str, number: u32) {
     let exit = t.wait_exit();
     assert_eq!(exit.status.exit_code(), 128 + number, "{:?}", exit.status);
     t.assert_restored(&exit);
+    assert_said_saved(&t);
     assert_cut_short(&d, "stopped");
 }
 
@@ -578,6 +586,7 @@ fn ctrl_c_mid_step_saves_and_restores() {
     t.send("\x03");
     let exit = t.wait_exit();
     t.assert_restored(&exit);
+    assert_said_saved(&t);
     assert_cut_short(&d, "stopped");
 }
 

@@ -469,6 +469,15 @@ fn stats_as_text_and_json() {
         out.starts_with("This week  2 of 3 sessions · 12 min · 2 active days\n"),
         "{out}"
     );
+    // Past the goal the count is not "2 of 1".
+    let past = stats::compute(&records, &sunday, 1);
+    assert!(
+        review::this_week_line(&past).starts_with("This week  2 sessions, past the goal of 1 ·"),
+        "{}",
+        review::this_week_line(&past)
+    );
+    let one = stats::compute(&records, &sunday, 2);
+    assert!(review::this_week_line(&one).starts_with("This week  2 of 2 sessions ·"));
     assert!(out.contains("Last professional session (Massage | therapist): 5 days ago, 2 self-care sessions since"), "{out}");
     assert!(out.contains("Last 8 weeks"));
     assert!(out.contains("  Mon "));

@@ -86,7 +86,7 @@ fn history_detail_shows_every_field() {
     let s = t.screen(80, 24, 0);
     insta::assert_snapshot!("history_detail_80x24", s);
     for want in [
-        "Mon 23 Nov 2026, 19:05",
+        "Mon 23 Nov 19:05 → 19:12",
         "6:40 of 6:40 planned",
         "0:40",
         "completed",

@@ -294,3 +294,26 @@ fn a_long_list_scrolls_with_the_selection_and_keeps_its_heading() {
     }
     assert_eq!(w.text(&mut s, 80, 14, 0), top);
 }
+
+/// A message too long for the footer ends in "…" (not mid-word with nothing to say so), and
+/// the keys to help and to quit stay beside it while it shows.
+#[test]
+fn a_long_status_is_cut_with_an_ellipsis_and_keeps_help_and_quit() {
+    let mut w = World::new();
+    w.status = Some(
+        "no sound player found: using the terminal bell (`knotless sound test` says what to install)"
+            .into(),
+    );
+    let mut s = home(&w);
+    for width in [80u16, 60] {
+        let text = w.text(&mut s, width, 24, 0);
+        let foot = text.lines().last().unwrap();
+        assert!(foot.contains("no sound player found"), "{foot}");
+        assert!(foot.contains('…'), "{foot}");
+        assert!(foot.contains("? help"), "{foot}");
+    }
+    // Too narrow for both: the message, cut.
+    let text = w.text(&mut s, 24, 12, 0);
+    let foot = text.lines().last().unwrap();
+    assert!(foot.trim_end().ends_with('…'), "{foot}");
+}
