@@ -432,12 +432,17 @@ impl Home {
             Row::Problem(pi) => {
                 let files = ctx.lib.problem_files();
                 let w = inner_w;
-                let heading = if ctx.lib.applies_in_part(files[pi].0) {
-                    "These lines were ignored; the rest of the file applies:"
+                let partly = ctx.lib.applies_in_part(files[pi].0);
+                let (title, heading) = if partly {
+                    (
+                        "Settings ignored",
+                        "These lines were ignored; the rest of the file applies:",
+                    )
                 } else {
-                    "This file was skipped:"
+                    ("Could not load", "This file was skipped:")
                 };
-                let mut lines = vec![Line::styled(heading, t.caution), Line::raw("")];
+                let mut lines = crate::ui::wrap_lines(heading, w, t.caution);
+                lines.push(Line::raw(""));
                 for p in &files[pi].1 {
                     lines.extend(crate::ui::wrap_lines(&p.headline(), w, t.base));
                     if let Some(h) = &p.hint {
@@ -452,7 +457,7 @@ impl Home {
                     w,
                     t.muted,
                 ));
-                Some(("Could not load".to_string(), lines))
+                Some((title.to_string(), lines))
             }
             _ => None,
         }
