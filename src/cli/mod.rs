@@ -420,12 +420,13 @@ fn warn_problems(lib: &Library) {
             if n == 1 { "was" } else { "were" }
         );
     }
-    let list = |err: &mut SafeWriter<io::StderrLock<'static>>, file: &str, problems: &[&Diagnostic]| {
-        let _ = writeln!(err, "  {file}");
-        for p in problems {
-            let _ = writeln!(err, "    line {}:{}: {}", p.line, p.column, p.message);
-        }
-    };
+    let list =
+        |err: &mut SafeWriter<io::StderrLock<'static>>, file: &str, problems: &[&Diagnostic]| {
+            let _ = writeln!(err, "  {file}");
+            for p in problems {
+                let _ = writeln!(err, "    line {}:{}: {}", p.line, p.column, p.message);
+            }
+        };
     for (file, problems) in &skipped {
         list(&mut err, file, problems);
     }

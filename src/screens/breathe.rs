@@ -14,9 +14,7 @@ use ratatui::widgets::{Block, Padding, Paragraph};
 use super::{Ctx, Nav, Route, Screen, Update, go, stay};
 use crate::core::rules::{cap_for_pattern, caution_for};
 use crate::model::routine::{Length, Pattern};
-use crate::ui::{
-    Binding, KeyHelp, also, described, help_only, key, lookup, lookup_where, row,
-};
+use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, lookup_where, row};
 
 use crate::core::rules::{BREATHING_BREATHS as BREATHS, BREATHING_MINUTES as MINUTES};
 /// What a key does on the breathing setup.

@@ -227,7 +227,10 @@ mod tests {
             );
             assert_ne!(t.selected, t.base, "{name}");
         }
-        assert_eq!(Theme::get(ThemeName::Mono).without_colour(), Theme::get(ThemeName::Mono));
+        assert_eq!(
+            Theme::get(ThemeName::Mono).without_colour(),
+            Theme::get(ThemeName::Mono)
+        );
     }
 
     /// The dim theme's selected row is set apart from the text around it.
