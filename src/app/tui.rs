@@ -107,7 +107,9 @@ pub fn run(app: App, warm_up: fn(&mut App)) -> io::Result<()> {
 /// What a quit saved, said on the terminal once it is the shell's again (to stderr: the
 /// app's output is the screen, and a closed terminal makes this a no-op).
 fn say_farewell(app: &App) {
-    let mut err = io::stderr().lock();
+    // A routine's name is the user's text: no control character of it reaches the terminal.
+    use crate::model::format::{Neutralise, SafeWriter};
+    let mut err = SafeWriter::new(io::stderr().lock(), Neutralise::Replace);
     for line in app.farewell() {
         let _ = writeln!(err, "{line}");
     }

@@ -198,7 +198,7 @@ pub enum Command {
     },
     /// Add to a past session: how your head was before or after, or a note
     #[command(
-        after_help = "Examples:\n  knotless amend last --after 3\n  knotless amend last --note \"left side tighter\"\n  knotless amend 20261124T170500123Z-3f2a --before 6 --after 4\n\nID is a session's record id (`knotless history --format csv` lists them; the app's\nrecord view shows one), the start of one, or `last` for the newest session.\nNothing is rewritten: the change is added as its own line, and the latest one counts."
+        after_help = "Examples:\n  knotless amend last --after 3\n  knotless amend last --note \"left side tighter\"\n  knotless amend last --before 6 --after 4\n\nID is a session's record id (`knotless history --format csv` lists them; the app's\nrecord view shows one), the start of one (20261124T1705: begun at 17:05 UTC on\n24 November 2026), or `last` for the newest session. Nothing is rewritten: the\nchange is added as its own line, and the latest one counts."
     )]
     #[command(group(clap::ArgGroup::new("change").required(true).multiple(true).args(["before", "after", "note"])))]
     Amend {
