@@ -25,7 +25,7 @@ pub fn run(paths: &Paths, args: AmendArgs, out: &mut dyn Write) -> Outcome {
     };
     let dir = data_dir(paths)?;
     let record = find(dir, &args.id)?;
-    let now = jiff::Zoned::now();
+    let now = crate::files::now();
     let mut amendment = Amendment::after(&record.id, args.after, note, &now);
     amendment.pain_before = args.before;
     history::amend(dir, &amendment).map_err(|e| e.to_string())?;

@@ -15,6 +15,7 @@ pub mod first_run;
 pub mod history;
 pub mod home;
 pub mod player;
+pub mod reading;
 pub mod record;
 pub mod stats;
 
@@ -174,6 +175,10 @@ pub fn go(nav: Nav) -> Update {
     (nav, Vec::new())
 }
 
+/// Which read a screen waits for (see [`reading::Reading`]): given out by the app, one per
+/// read, so an answer finds its screen however the stack changed meanwhile.
+pub type Ticket = u64;
+
 pub trait Screen: Send {
     /// A short name for the help screen's title ("Player", "Home").
     fn title(&self) -> &str;
@@ -217,6 +222,10 @@ pub trait Screen: Send {
     /// Whether this is the kind of screen `route` opens (for [`Nav::Switch`]).
     fn shows(&self, _route: &Route) -> bool {
         false
+    }
+    /// The read this screen stands in for, while its figures are read.
+    fn awaits(&self) -> Option<Ticket> {
+        None
     }
 }
 
