@@ -21,7 +21,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 pub use crate::core::effect::Effect;
 use crate::core::effect::{AppEffect, StoreEffect};
 use crate::library::Library;
-use crate::library::edit::{EditOutcome, FilesStamp};
+use crate::library::edit::{EditError, EditOutcome, FilesStamp};
 use crate::model::config::{Config, ThemeName};
 use crate::model::settings::{Flags, Settings};
 pub use crate::screens::{Ctx, DayState, DoneInfo, Nav, Route, Screen};
@@ -537,7 +537,7 @@ impl App {
     }
 
     /// The editor is done: say how it went and show the library as it is now.
-    pub fn edited(&mut self, result: Result<EditOutcome, String>) {
+    pub fn edited(&mut self, result: Result<EditOutcome, EditError>) {
         self.s.status = Some(match &result {
             Ok(EditOutcome::Saved {
                 path,
@@ -558,7 +558,7 @@ impl App {
                 }
                 m
             }
-            Err(e) => e.clone(),
+            Err(e) => e.to_string(),
         });
         self.reload_files();
     }

@@ -54,6 +54,12 @@ pub enum CliError {
     /// No data or state folder, or a state folder inside the data folder.
     #[error(transparent)]
     Paths(#[from] crate::store::paths::PathsError),
+    /// No routine matches what was typed, or more than one does.
+    #[error(transparent)]
+    Find(#[from] crate::library::FindError),
+    /// A routine could not be made, edited or shared.
+    #[error(transparent)]
+    Edit(#[from] crate::library::edit::EditError),
 }
 
 impl From<String> for CliError {
@@ -77,7 +83,9 @@ impl CliError {
             | CliError::When(_)
             | CliError::Terminal(_)
             | CliError::NotATerminal(_)
-            | CliError::Paths(_) => ExitCode::from(1),
+            | CliError::Paths(_)
+            | CliError::Find(_)
+            | CliError::Edit(_) => ExitCode::from(1),
         }
     }
 }
@@ -184,29 +192,18 @@ pub fn run(cli: Cli) -> Outcome {
             log::run(&paths, &what, at, duration, note, out)
         }),
         Command::New { id, from } => print(false, |out| {
-            edit::new_cmd(&paths, &id, from.as_deref(), out)?;
-            Ok(ExitCode::SUCCESS)
+            edit::new_cmd(&paths, &id, from.as_deref(), out)
         }),
-        Command::Edit { routine } => print(false, |out| Ok(edit::edit_cmd(&paths, &routine, out)?)),
+        Command::Edit { routine } => print(false, |out| edit::edit_cmd(&paths, &routine, out)),
         Command::Import {
             file,
             replace,
             as_id,
             yes,
         } => print(false, |out| {
-            Ok(edit::import_cmd(
-                &paths,
-                &file,
-                replace,
-                yes,
-                as_id.as_deref(),
-                out,
-            )?)
+            edit::import_cmd(&paths, &file, replace, yes, as_id.as_deref(), out)
         }),
-        Command::Share { routine } => print(false, |out| {
-            edit::share_cmd(&paths, &routine, out)?;
-            Ok(ExitCode::SUCCESS)
-        }),
+        Command::Share { routine } => print(false, |out| edit::share_cmd(&paths, &routine, out)),
         Command::Nudge {
             notify,
             snooze,
