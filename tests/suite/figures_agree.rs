@@ -222,6 +222,7 @@ fn screen(data: &Path, config: &Path, state: &Path) -> String {
         },
         t0,
     );
+    app.settle_reads();
     common::buffer_text(&common::draw(&mut app, 200, 120, t0))
 }
 
