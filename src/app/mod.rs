@@ -232,7 +232,7 @@ impl App {
     pub fn open(&mut self, route: Route, now: Instant) {
         match self.build(route, now) {
             Ok(screen) => self.stack.push(screen),
-            Err(why) => self.s.status = Some(why),
+            Err(why) => self.s.status = Some(why.to_string()),
         }
     }
 
@@ -241,7 +241,7 @@ impl App {
         match self.build(route, now) {
             Ok(screen) => screen,
             Err(why) => {
-                self.s.status = Some(why);
+                self.s.status = Some(why.to_string());
                 self.home_at_bottom = true;
                 let wall = self.s.wall();
                 Box::new(crate::screens::home::Home::new(&self.s.ctx(&wall)))
@@ -478,7 +478,7 @@ impl App {
                     self.stack.pop();
                     self.stack.push(screen);
                 }
-                Err(why) => self.s.status = Some(why),
+                Err(why) => self.s.status = Some(why.to_string()),
             },
             Nav::Home => {
                 self.stack.truncate(1);

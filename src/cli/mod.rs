@@ -28,10 +28,6 @@ use crate::library::Library;
 use crate::model::format::{Neutralise, SafeWriter};
 use crate::store::paths::Paths;
 
-/// A message for the user, worded where it arose (the commands' own files still build
-/// theirs as text); becomes a [`CliError::User`].
-pub type UserError = String;
-
 /// Why a command failed. Every kind is something the user can fix or retry (exit 1); bad
 /// usage never gets here (clap exits 2 with the usage line).
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +53,9 @@ pub enum CliError {
     /// No routine matches what was typed, or more than one does.
     #[error(transparent)]
     Find(#[from] crate::library::FindError),
+    /// The day log could not be read or written.
+    #[error(transparent)]
+    Days(#[from] crate::store::days::DaysError),
     /// A routine could not be made, edited or shared.
     #[error(transparent)]
     Edit(#[from] crate::library::edit::EditError),
@@ -85,6 +84,7 @@ impl CliError {
             | CliError::NotATerminal(_)
             | CliError::Paths(_)
             | CliError::Find(_)
+            | CliError::Days(_)
             | CliError::Edit(_) => ExitCode::from(1),
         }
     }
