@@ -435,7 +435,7 @@ pub fn day(
         ask_cmd(data, &now, &mut io::stdin().lock(), echo, out)?;
         return Ok(ExitCode::SUCCESS);
     }
-    Ok(day_cmd(data, flags, out)?)
+    day_cmd(data, flags, out)
 }
 
 /// `knotless days`: every answered day, oldest first.
