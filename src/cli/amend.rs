@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use crate::cli::{Outcome, data_dir};
+use crate::cli::{CliError, Outcome, data_dir};
 use crate::model::record::{Amendment, SessionRecord};
 use crate::store::history::{self, Detail};
 use crate::store::paths::Paths;
@@ -60,7 +60,7 @@ fn said(a: &Amendment) -> String {
 
 /// The session `query` names: its record id, the one id that starts with it, or `last`
 /// (the session that started last).
-fn find(dir: &std::path::Path, query: &str) -> Result<SessionRecord, String> {
+fn find(dir: &std::path::Path, query: &str) -> Result<SessionRecord, CliError> {
     let query = query.trim();
     let last = query == "last";
     let mut exact = None;
@@ -79,7 +79,7 @@ fn find(dir: &std::path::Path, query: &str) -> Result<SessionRecord, String> {
     })
     .map_err(|e| e.to_string())?;
     if last {
-        return newest.ok_or_else(|| "there are no sessions in the history yet".to_string());
+        return newest.ok_or_else(|| "there are no sessions in the history yet".into());
     }
     if let Some(r) = exact {
         return Ok(r);
@@ -89,9 +89,10 @@ fn find(dir: &std::path::Path, query: &str) -> Result<SessionRecord, String> {
         0 => Err(format!(
             "no session has the id \"{query}\" (`knotless history --format csv` lists each \
              session's id; `last` is the newest)"
-        )),
-        _ => Err(format!(
-            "more than one session's id starts with \"{query}\": give more of it"
-        )),
+        )
+        .into()),
+        _ => Err(
+            format!("more than one session's id starts with \"{query}\": give more of it").into(),
+        ),
     }
 }
