@@ -315,7 +315,8 @@ impl StatsView {
                 ),
             };
             for (i, line) in lines.iter().enumerate().take(r.height as usize) {
-                buf.set_line(r.x, r.y + i as u16, line, r.width);
+                let line = crate::ui::fit_line(line, r.width);
+                buf.set_line(r.x, r.y + i as u16, &line, r.width);
             }
         }
         buf
@@ -813,7 +814,7 @@ impl Screen for StatsView {
             Some(Act::Top) => self.scroll.home(),
             Some(Act::Bottom) => self.scroll.end(),
             Some(Act::History) => {
-                return go(Nav::Replace(Route::History {
+                return go(Nav::Switch(Route::History {
                     period: self.period,
                 }));
             }
@@ -830,5 +831,9 @@ impl Screen for StatsView {
 
     fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
         described(KEYS, |_| true)
+    }
+
+    fn shows(&self, route: &Route) -> bool {
+        matches!(route, Route::Stats { .. })
     }
 }
