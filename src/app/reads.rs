@@ -68,7 +68,7 @@ pub enum Done {
     },
     Session {
         ticket: Ticket,
-        found: Result<Option<SessionRecord>, String>,
+        found: Result<Option<SessionRecord>, store::HistoryError>,
     },
     Stats {
         ticket: Ticket,
@@ -81,7 +81,7 @@ pub enum Done {
 /// said (the unreadable lines, or why the history could not be read).
 pub struct StatsRead {
     pub stats: Option<Stats>,
-    pub read: Result<Vec<u64>, String>,
+    pub read: Result<Vec<u64>, store::HistoryError>,
     pub four_weeks: Option<DaysSummary>,
 }
 
@@ -120,7 +120,7 @@ pub fn read(r: Read) -> Done {
         }
         Read::Session { ticket, dir, id } => Done::Session {
             ticket,
-            found: store::find(&dir, &id).map_err(|e| e.to_string()),
+            found: store::find(&dir, &id),
         },
         Read::Stats {
             ticket,
@@ -138,7 +138,7 @@ pub fn read(r: Read) -> Done {
                 },
                 Err(e) => StatsRead {
                     stats: None,
-                    read: Err(e.to_string()),
+                    read: Err(e),
                     four_weeks: None,
                 },
             };

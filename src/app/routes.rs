@@ -10,12 +10,25 @@ use crate::app::{App, Route, Screen};
 use crate::core::period::Period;
 use crate::core::run::Run;
 use crate::core::stats::{StatsBuilder, StatsOptions};
+use crate::model::record::Before;
 use crate::screens::reading::Reading;
-use crate::screens::{before, breathe, finish, first_run, history, home, player, stats};
+use crate::screens::{before, breathe, finish, first_run, history, home, player, record, stats};
+use crate::store::history::HistoryError;
+
+/// Why a screen cannot be shown; said on the status line.
+#[derive(Debug, thiserror::Error)]
+pub enum Unshown {
+    #[error("There is no data folder to read the history from.")]
+    NoDataFolder,
+    #[error("That session is no longer in the history file.")]
+    SessionGone,
+    #[error(transparent)]
+    History(#[from] HistoryError),
+}
 
 impl App {
     /// The screen for `route`, or why it cannot be shown (for the status line).
-    pub(crate) fn build(&mut self, route: Route, now: Instant) -> Result<Box<dyn Screen>, String> {
+    pub(crate) fn build(&mut self, route: Route, now: Instant) -> Result<Box<dyn Screen>, Unshown> {
         let wall = self.s.wall();
         Ok(match route {
             Route::Home => Box::new(home::Home::new(&self.s.ctx(&wall))),
@@ -25,11 +38,8 @@ impl App {
                 self.s.perform.sound.prepare(&routine);
                 Box::new(before::Before::new(routine))
             }
-            Route::Player {
-                routine,
-                pain_before,
-            } => {
-                let run = self.start_run(What::Routine(&routine), pain_before, now);
+            Route::Player { routine, before } => {
+                let run = self.start_run(What::Routine(&routine), before, now);
                 Box::new(player::Player::new(run))
             }
             Route::BreathingSetup => Box::new(breathe::Setup::new(&self.s.ctx(&wall))),
@@ -45,7 +55,7 @@ impl App {
                     pattern: &pattern,
                     length,
                 };
-                let run = self.start_run(what, pain_before, now);
+                let run = self.start_run(what, Before::rated(pain_before), now);
                 Box::new(player::Player::new(run))
             }
             Route::Finish(record) => {
@@ -56,7 +66,7 @@ impl App {
             // `app::reads`), a stand-in showing meanwhile.
             Route::History { period } => self.history(period, &wall),
             Route::SessionDetail(id) => {
-                let dir = self.s.paths.data.clone().ok_or("no data directory")?;
+                let dir = self.s.paths.data.clone().ok_or(Unshown::NoDataFolder)?;
                 let ticket = self.ticket();
                 self.ask(Read::Session { ticket, dir, id });
                 Box::new(Reading::new("Session", ticket))
@@ -88,7 +98,7 @@ impl App {
         let opts = StatsOptions::for_period(ctx.settings.weekly_goal, period, ctx.now);
         let Some(dir) = self.s.paths.data.clone() else {
             let empty = StatsBuilder::new(ctx.now, opts).finish();
-            return Box::new(stats::StatsView::new(empty, None, &ctx).with_period(period));
+            return Box::new(stats::StatsView::new(empty, &ctx).with_period(period));
         };
         let ticket = self.ticket();
         let now = wall.clone();
@@ -121,7 +131,7 @@ impl App {
         match built {
             Ok(screen) => self.stack[at] = screen,
             Err(why) => {
-                self.s.status = Some(why);
+                self.s.status = Some(why.to_string());
                 self.stack.remove(at);
                 if self.stack.is_empty() {
                     let home = self.build_or_home(Route::Home, Instant::now());
@@ -134,15 +144,15 @@ impl App {
     /// One session's detail view, or why it cannot be shown.
     fn session_detail(
         &self,
-        found: Result<Option<crate::model::record::SessionRecord>, String>,
-    ) -> Result<Box<dyn Screen>, String> {
+        found: Result<Option<crate::model::record::SessionRecord>, HistoryError>,
+    ) -> Result<Box<dyn Screen>, Unshown> {
         let wall = self.s.wall();
         match found? {
-            Some(record) => Ok(Box::new(history::SessionDetail::new(
+            Some(record) => Ok(Box::new(record::SessionDetail::new(
                 record,
                 &self.s.ctx(&wall),
             ))),
-            None => Err("That session is no longer in the history file.".into()),
+            None => Err(Unshown::SessionGone),
         }
     }
 
@@ -155,7 +165,8 @@ impl App {
             .stats
             .unwrap_or_else(|| StatsBuilder::new(ctx.now, opts).finish());
         Box::new(
-            stats::StatsView::new(stats, Some(figures.read), &ctx)
+            stats::StatsView::new(stats, &ctx)
+                .with_read(figures.read)
                 .with_period(period)
                 .with_days(figures.four_weeks),
         )
@@ -163,10 +174,16 @@ impl App {
 
     /// Starts a session now, as plain mode does (`session::start`), and shows what that
     /// changed (a sound notice, a snapshot that could not be written).
-    fn start_run(&mut self, what: What<'_>, pain: Option<u8>, now: Instant) -> Run {
+    fn start_run(&mut self, what: What<'_>, before: Before, now: Instant) -> Run {
         let wall = self.s.wall();
-        let (run, changed) =
-            session::start(&mut self.s.perform, &self.s.settings, what, pain, now, wall);
+        let (run, changed) = session::start(
+            &mut self.s.perform,
+            &self.s.settings,
+            what,
+            before,
+            now,
+            wall,
+        );
         self.show(changed, now);
         run
     }

@@ -44,10 +44,11 @@ pub fn run(
         .by_ref()
         .map_while(|r| r.map_err(|e| failed = Some(e)).ok())
         .filter(|r| query.matches(r));
-    let tz = now.time_zone();
     match format {
-        HistoryFormat::Csv if by_time => review::write_csv_oldest_first(out, matching, tz)?,
-        _ => review::write_history(out, matching, format, tz)?,
+        HistoryFormat::Csv if by_time => {
+            review::write_csv_oldest_first(out, matching, now.time_zone())?;
+        }
+        _ => review::write_history(out, matching, format, &now)?,
     }
     if let Some(e) = failed {
         return Err(e.to_string().into());

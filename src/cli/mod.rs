@@ -2,6 +2,7 @@
 //! exhaustive match that hands each command to its own file. A command's failure comes back
 //! as a [`CliError`]; `main` prints it as one `error:` line and exits with its kind's code.
 
+pub mod amend;
 pub mod app;
 pub mod args;
 pub mod completions;
@@ -25,12 +26,9 @@ use std::process::ExitCode;
 use crate::cli::args::{Cli, Command, DaysFormat, ReportFormat, SoundCommand};
 use crate::cli::review::HistoryFormat;
 use crate::library::Library;
+use crate::library::diag::Diagnostic;
 use crate::model::format::{Neutralise, SafeWriter};
 use crate::store::paths::Paths;
-
-/// A message for the user, worded where it arose (the commands' own files still build
-/// theirs as text); becomes a [`CliError::User`].
-pub type UserError = String;
 
 /// Why a command failed. Every kind is something the user can fix or retry (exit 1); bad
 /// usage never gets here (clap exits 2 with the usage line).
@@ -54,6 +52,15 @@ pub enum CliError {
     /// No data or state folder, or a state folder inside the data folder.
     #[error(transparent)]
     Paths(#[from] crate::store::paths::PathsError),
+    /// No routine matches what was typed, or more than one does.
+    #[error(transparent)]
+    Find(#[from] crate::library::FindError),
+    /// The day log could not be read or written.
+    #[error(transparent)]
+    Days(#[from] crate::store::days::DaysError),
+    /// A routine could not be made, edited or shared.
+    #[error(transparent)]
+    Edit(#[from] crate::library::edit::EditError),
 }
 
 impl From<String> for CliError {
@@ -77,7 +84,10 @@ impl CliError {
             | CliError::When(_)
             | CliError::Terminal(_)
             | CliError::NotATerminal(_)
-            | CliError::Paths(_) => ExitCode::from(1),
+            | CliError::Paths(_)
+            | CliError::Find(_)
+            | CliError::Days(_)
+            | CliError::Edit(_) => ExitCode::from(1),
         }
     }
 }
@@ -93,6 +103,7 @@ pub fn stderr() -> SafeWriter<io::StderrLock<'static>> {
 
 pub fn run(cli: Cli) -> Outcome {
     let Cli { global: g, command } = cli;
+    let g = g.with_env();
     let paths = Paths::resolve(
         g.config_dir.clone(),
         g.data_dir.clone(),
@@ -139,6 +150,20 @@ pub fn run(cli: Cli) -> Outcome {
         } => print(json, |out| {
             stats::run(&paths, period, since, json, started, out)
         }),
+        Command::Amend {
+            id,
+            before,
+            after,
+            note,
+        } => print(false, |out| {
+            let a = amend::AmendArgs {
+                id,
+                before,
+                after,
+                note,
+            };
+            amend::run(&paths, a, out)
+        }),
         Command::Report {
             since,
             until,
@@ -184,29 +209,18 @@ pub fn run(cli: Cli) -> Outcome {
             log::run(&paths, &what, at, duration, note, out)
         }),
         Command::New { id, from } => print(false, |out| {
-            edit::new_cmd(&paths, &id, from.as_deref(), out)?;
-            Ok(ExitCode::SUCCESS)
+            edit::new_cmd(&paths, &id, from.as_deref(), out)
         }),
-        Command::Edit { routine } => print(false, |out| Ok(edit::edit_cmd(&paths, &routine, out)?)),
+        Command::Edit { routine } => print(false, |out| edit::edit_cmd(&paths, &routine, out)),
         Command::Import {
             file,
             replace,
             as_id,
             yes,
         } => print(false, |out| {
-            Ok(edit::import_cmd(
-                &paths,
-                &file,
-                replace,
-                yes,
-                as_id.as_deref(),
-                out,
-            )?)
+            edit::import_cmd(&paths, &file, replace, yes, as_id.as_deref(), out)
         }),
-        Command::Share { routine } => print(false, |out| {
-            edit::share_cmd(&paths, &routine, out)?;
-            Ok(ExitCode::SUCCESS)
-        }),
+        Command::Share { routine } => print(false, |out| edit::share_cmd(&paths, &routine, out)),
         Command::Nudge {
             notify,
             snooze,
@@ -427,23 +441,40 @@ fn load_library(paths: &Paths) -> Library {
     lib
 }
 
+/// A file left out says so; `config.toml`, whose valid keys still apply, says which lines
+/// were ignored.
 fn warn_problems(lib: &Library) {
-    let files = lib.problem_files();
-    if files.is_empty() {
-        return;
-    }
+    let (partly, skipped): (Vec<_>, Vec<_>) = lib
+        .problem_files()
+        .into_iter()
+        .partition(|(file, _)| lib.applies_in_part(file));
     let mut err = stderr();
-    let n = files.len();
-    let _ = writeln!(
-        err,
-        "warning: {n} file{} could not be loaded and {} skipped (`knotless check` explains):",
-        if n == 1 { "" } else { "s" },
-        if n == 1 { "was" } else { "were" }
-    );
-    for (file, problems) in files {
-        let _ = writeln!(err, "  {file}");
-        for p in problems {
-            let _ = writeln!(err, "    line {}:{}: {}", p.line, p.column, p.message);
-        }
+    let n = skipped.len();
+    if n > 0 {
+        let _ = writeln!(
+            err,
+            "warning: {n} file{} could not be loaded and {} skipped (`knotless check` explains):",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "was" } else { "were" }
+        );
+    }
+    let list =
+        |err: &mut SafeWriter<io::StderrLock<'static>>, file: &str, problems: &[&Diagnostic]| {
+            let _ = writeln!(err, "  {file}");
+            for p in problems {
+                let _ = writeln!(err, "    line {}:{}: {}", p.line, p.column, p.message);
+            }
+        };
+    for (file, problems) in &skipped {
+        list(&mut err, file, problems);
+    }
+    for (file, problems) in &partly {
+        let _ = writeln!(
+            err,
+            "warning: {} of your settings {} ignored; the rest apply (`knotless check` explains):",
+            problems.len(),
+            if problems.len() == 1 { "was" } else { "were" }
+        );
+        list(&mut err, file, problems);
     }
 }

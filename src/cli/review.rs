@@ -7,12 +7,11 @@ use crate::model::format::{fmt_fixed, fmt_length_secs, plural};
 use std::borrow::Borrow;
 use std::io::{self, Write};
 
-use jiff::civil::Weekday;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::core::stats::{self, PainStats, Stats};
-use crate::model::format::{cut, fmt_days_ago, pad, pad_left, width};
+use crate::model::format::{cut, fmt_day, fmt_day_time, fmt_days_ago, pad, pad_left, width};
 use crate::model::record::{self, Kind, Outcome, SessionRecord, Stamp, VERSION};
 
 // ---------------------------------------------------------------------------------------
@@ -66,26 +65,10 @@ pub fn fmt_pain(before: Option<u8>, after: Option<u8>) -> String {
     }
 }
 
-/// A stored time shown in local time: "Tue 2026-11-24 17:05".
-pub fn fmt_local(stored: &Stamp, tz: &TimeZone) -> String {
-    // Written out, not through `strftime` (which reads its pattern each time): a long
-    // history's table writes one a session.
-    let local = tz.to_datetime(stored.timestamp());
-    let day = match local.weekday() {
-        Weekday::Monday => "Mon",
-        Weekday::Tuesday => "Tue",
-        Weekday::Wednesday => "Wed",
-        Weekday::Thursday => "Thu",
-        Weekday::Friday => "Fri",
-        Weekday::Saturday => "Sat",
-        Weekday::Sunday => "Sun",
-    };
-    format!(
-        "{day} {} {:02}:{:02}",
-        local.date(),
-        local.hour(),
-        local.minute()
-    )
+/// A stored time shown in `now`'s zone, as every day and time is written ("Tue 24 Nov
+/// 17:05", the year added when it is not this year's).
+pub fn fmt_local(stored: &Stamp, now: &jiff::Zoned) -> String {
+    fmt_day_time(&stored.timestamp().to_zoned(now.time_zone().clone()), now)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -107,14 +90,14 @@ pub fn write_history<R: Borrow<SessionRecord>>(
     out: &mut dyn Write,
     records: impl IntoIterator<Item = R>,
     format: HistoryFormat,
-    tz: &TimeZone,
+    now: &jiff::Zoned,
 ) -> io::Result<()> {
     // Hundreds of thousands of lines: written in blocks, not one write (and, on a
     // line-buffered stdout, one system call) a line.
     let mut out = io::BufWriter::with_capacity(64 * 1024, out);
     match format {
-        HistoryFormat::Table => write_table(&mut out, records, tz),
-        HistoryFormat::Csv => write_csv(&mut out, records, tz),
+        HistoryFormat::Table => write_table(&mut out, records, now),
+        HistoryFormat::Csv => write_csv(&mut out, records, now.time_zone()),
         HistoryFormat::Jsonl => write_jsonl(&mut out, records),
     }?;
     out.flush()
@@ -124,8 +107,9 @@ pub fn write_history<R: Borrow<SessionRecord>>(
 const TITLE_MAX: usize = 40;
 const AREA_MAX: usize = 12;
 
-/// The history as an aligned table, newest first: local date and time, routine, area,
-/// active time, outcome, head pain before → after.
+/// The history as an aligned table, newest first: date and time in `now`'s zone (the year
+/// shown for another year than `now`'s), routine, area, active time, outcome, head pain
+/// before → after.
 ///
 /// Newest first means every row must be seen before the first is printed, but the records
 /// themselves are dropped as they go by: each row is kept as one short tab-joined string,
@@ -133,7 +117,7 @@ const AREA_MAX: usize = 12;
 pub fn write_table<R: Borrow<SessionRecord>>(
     out: &mut dyn Write,
     records: impl IntoIterator<Item = R>,
-    tz: &TimeZone,
+    now: &jiff::Zoned,
 ) -> io::Result<()> {
     let header = ["When", "Routine", "Area", "Active", "Outcome", "Head"];
     let mut widths = header.map(width);
@@ -143,7 +127,7 @@ pub fn write_table<R: Borrow<SessionRecord>>(
         // `cut` turns control characters (tabs included) into spaces, and measures columns
         // as the terminal does, so a Japanese title takes the room it is shown in.
         let cells = [
-            fmt_local(&r.started_at, tz),
+            fmt_local(&r.started_at, now),
             cut(&r.title, TITLE_MAX),
             cut(&r.area, AREA_MAX),
             crate::model::format::fmt_clock_secs(r.active_secs),
@@ -399,7 +383,8 @@ pub fn this_week_line(stats: &Stats) -> String {
     let sessions = match (w.sessions, stats.weekly_goal) {
         (0, _) => "no sessions yet".to_string(),
         (n, 0) => format!("{n} session{}", plural(n)),
-        (n, goal) => format!("{n} of {goal} sessions"),
+        (n, goal) if n > goal => format!("{n} sessions, past the goal of {goal}"),
+        (n, goal) => format!("{n} of {goal} session{}", plural(goal)),
     };
     if w.sessions == 0 {
         return format!("This week  {sessions}");
@@ -449,12 +434,12 @@ pub fn write_stats_text(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
     write_weeks(out, stats)?;
     write_calendar(out, stats)?;
     let period = match stats.since {
-        Some(since) => format!(
+        Some(since) if !stats.period_dated => format!(
             ", {} (since {})",
             stats.period,
-            since.to_zoned(tz_of(stats)).strftime("%Y-%m-%d")
+            fmt_day(since.to_zoned(tz_of(stats)).date(), stats.today)
         ),
-        None => format!(", {}", stats.period),
+        _ => format!(", {}", stats.period),
     };
     write_areas(out, stats, &period)?;
     write_routines(out, stats, &period)?;
@@ -475,12 +460,22 @@ pub fn write_stats_text(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
 fn write_weeks(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "Last {} weeks", stats.weeks.len())?;
-    writeln!(out, "  week of       sessions  minutes  active days")?;
-    for w in &stats.weeks {
+    let days: Vec<String> = stats
+        .weeks
+        .iter()
+        .map(|w| fmt_day(w.start, stats.today))
+        .collect();
+    let day_w = days.iter().map(|d| width(d)).max().unwrap_or(0).max(12);
+    writeln!(
+        out,
+        "  {}  sessions  minutes  active days",
+        pad("week of", day_w)
+    )?;
+    for (w, day) in stats.weeks.iter().zip(&days) {
         writeln!(
             out,
             "  {}  {:>8}  {:>7}  {:>11}",
-            w.start.strftime("%a %b %d"),
+            pad(day, day_w),
             w.sessions,
             fmt_fixed(w.minutes, 0),
             w.active_days
@@ -657,5 +652,6 @@ pub fn external_record(
         pain_before: None,
         pain_after: None,
         note: note.filter(|n| !n.trim().is_empty()),
+        migraine_before: false,
     }
 }

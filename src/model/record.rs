@@ -155,11 +155,16 @@ impl std::fmt::Display for Stamp {
     }
 }
 
-impl std::str::FromStr for Stamp {
-    type Err = String;
+/// A text [`Stamp::parse`] cannot read as a time with an offset.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a time")]
+pub struct NotATime(pub String);
 
-    fn from_str(text: &str) -> Result<Stamp, String> {
-        Stamp::parse(text).ok_or_else(|| format!("{text:?} is not a time"))
+impl std::str::FromStr for Stamp {
+    type Err = NotATime;
+
+    fn from_str(text: &str) -> Result<Stamp, NotATime> {
+        Stamp::parse(text).ok_or_else(|| NotATime(text.to_string()))
     }
 }
 
@@ -218,6 +223,28 @@ pub struct SessionRecord {
     pub pain_after: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The user said a migraine was on when the session began (`m` before a routine).
+    /// Absent in older files, which read as `false`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub migraine_before: bool,
+}
+
+/// How the head was as a session began: the 0-10 rating, if given, and whether the user
+/// said a migraine was on now.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Before {
+    pub pain: Option<u8>,
+    pub migraine: bool,
+}
+
+impl Before {
+    /// Only a rating (or none).
+    pub fn rated(pain: Option<u8>) -> Before {
+        Before {
+            pain,
+            migraine: false,
+        }
+    }
 }
 
 /// A later addition to a record: ratings or a note given after the session was saved.

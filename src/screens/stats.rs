@@ -108,25 +108,29 @@ pub struct StatsView {
 }
 
 impl StatsView {
-    /// The figures the app worked out from the history. `read` is what reading it gave:
-    /// the unreadable line numbers, or why it could not be read; `None` without a data
-    /// directory.
-    pub fn new(stats: Stats, read: Option<Result<Vec<u64>, String>>, ctx: &Ctx) -> StatsView {
-        let (skipped, problem) = match read {
-            Some(Ok(lines)) => (lines, None),
-            Some(Err(e)) => (Vec::new(), Some(e)),
-            None => (Vec::new(), None),
-        };
+    /// The figures the app worked out from the history (see [`StatsView::with_read`] for
+    /// what reading it gave).
+    pub fn new(stats: Stats, ctx: &Ctx) -> StatsView {
         StatsView {
             stats,
             tz: ctx.now.time_zone().clone(),
-            skipped,
-            problem,
+            skipped: Vec::new(),
+            problem: None,
             scroll: PageScroll::default(),
             starts: Vec::new(),
             period: Period::default(),
             days: None,
         }
+    }
+
+    /// What reading the history gave: the unreadable line numbers, or why it could not be
+    /// read (shown in its words). Not called without a data folder.
+    pub fn with_read(mut self, read: Result<Vec<u64>, impl std::fmt::Display>) -> StatsView {
+        match read {
+            Ok(lines) => self.skipped = lines,
+            Err(why) => self.problem = Some(why.to_string()),
+        }
+        self
     }
 
     /// The period the app computed the figures for.
@@ -311,7 +315,8 @@ impl StatsView {
                 ),
             };
             for (i, line) in lines.iter().enumerate().take(r.height as usize) {
-                buf.set_line(r.x, r.y + i as u16, line, r.width);
+                let line = crate::ui::fit_line(line, r.width);
+                buf.set_line(r.x, r.y + i as u16, &line, r.width);
             }
         }
         buf
@@ -809,7 +814,7 @@ impl Screen for StatsView {
             Some(Act::Top) => self.scroll.home(),
             Some(Act::Bottom) => self.scroll.end(),
             Some(Act::History) => {
-                return go(Nav::Replace(Route::History {
+                return go(Nav::Switch(Route::History {
                     period: self.period,
                 }));
             }
@@ -826,5 +831,9 @@ impl Screen for StatsView {
 
     fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
         described(KEYS, |_| true)
+    }
+
+    fn shows(&self, route: &Route) -> bool {
+        matches!(route, Route::Stats { .. })
     }
 }

@@ -88,6 +88,7 @@ struct Fields<'a> {
     pain_before: Option<Option<u8>>,
     pain_after: Option<Option<u8>>,
     note: Option<Option<&'a str>>,
+    migraine_before: Option<bool>,
 }
 
 /// Puts a value in its slot; a field seen twice is serde's to report.
@@ -132,6 +133,16 @@ impl<'a> Fields<'a> {
             "paused_secs" => set(&mut self.paused_secs, s.secs()?),
             "pain_before" => set(&mut self.pain_before, s.rating()?),
             "pain_after" => set(&mut self.pain_after, s.rating()?),
+            "migraine_before" => set(
+                &mut self.migraine_before,
+                if s.literal(b"true") {
+                    true
+                } else if s.literal(b"false") {
+                    false
+                } else {
+                    return None;
+                },
+            ),
             "note" => {
                 let note = if s.literal(b"null") {
                     None
@@ -165,6 +176,7 @@ impl<'a> Fields<'a> {
             pain_before: self.pain_before.flatten(),
             pain_after: self.pain_after.flatten(),
             note: self.note.flatten().map(str::to_string),
+            migraine_before: self.migraine_before.unwrap_or(false),
         })
     }
 }
@@ -571,13 +583,14 @@ mod tests {
                 any::<Option<u8>>(),
                 prop::option::of(text()),
                 0u32..3,
+                any::<bool>(),
             ),
         )
             .prop_map(
                 |(
                     (id, kind, routine_id, title, area, started_at, ended_at),
                     (planned_secs, active_secs, paused_secs, outcome),
-                    (steps, pain_before, pain_after, note, v),
+                    (steps, pain_before, pain_after, note, v, migraine_before),
                 )| SessionRecord {
                     v,
                     id,
@@ -595,6 +608,7 @@ mod tests {
                     pain_before,
                     pain_after,
                     note,
+                    migraine_before,
                 },
             )
     }

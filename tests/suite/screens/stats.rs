@@ -51,7 +51,7 @@ fn stats(w: &World, period: Period) -> StatsView {
     for r in records() {
         b.add(&r);
     }
-    StatsView::new(b.finish(), Some(Ok(Vec::new())), &w.ctx()).with_period(period)
+    StatsView::new(b.finish(), &w.ctx()).with_period(period)
 }
 
 #[test]
@@ -106,7 +106,7 @@ fn p_and_h_hand_on_the_period() {
     assert!(
         matches!(
             nav,
-            Nav::Replace(Route::History {
+            Nav::Switch(Route::History {
                 period: Period::NinetyDays
             })
         ),
