@@ -209,6 +209,7 @@ fn benches(c: &mut Criterion) {
     screens.push(("history_10k", history, f.t0));
     let stats = f.app(|_| Route::Stats {
         period: Default::default(),
+        view: Default::default(),
     });
     screens.push(("stats_10k", stats, f.t0));
 

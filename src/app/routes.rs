@@ -62,7 +62,7 @@ impl App {
                     None => return Err("That session is no longer in the history file.".into()),
                 }
             }
-            Route::Stats { period } => Box::new(self.stats(period, &wall)),
+            Route::Stats { period, view } => Box::new(self.stats(period, &wall).with_view(view)),
         })
     }
 
@@ -85,20 +85,21 @@ impl App {
         let ctx = self.s.ctx(wall);
         let opts = StatsOptions::for_period(ctx.settings.weekly_goal, period, ctx.now);
         let empty = || StatsBuilder::new(ctx.now, opts.clone()).finish();
-        let (stats, read, days) = match self.s.paths.data.as_deref() {
+        let (stats, read, f) = match self.s.paths.data.as_deref() {
             Some(dir) => match figures::stats(dir, ctx.now, opts.clone(), STATS_WINDOWS, None) {
-                Ok(f) => (
-                    f.stats,
-                    Some(Ok(store::unreadable_lines(&f.warnings))),
-                    f.four_weeks,
-                ),
+                Ok(f) => {
+                    let read = Some(Ok(store::unreadable_lines(&f.warnings)));
+                    (f.stats, read, Some((f.four_weeks, f.chart, f.marks)))
+                }
                 Err(e) => (empty(), Some(Err(e.to_string())), None),
             },
             None => (empty(), None, None),
         };
+        let (days, chart, marks) = f.unwrap_or_default();
         stats::StatsView::new(stats, read, &ctx)
             .with_period(period)
             .with_days(days)
+            .with_chart(chart, marks)
     }
 
     /// Starts a session now, as plain mode does (`session::start`), and shows what that

@@ -34,6 +34,8 @@ pub const CALENDAR_WEEKS: usize = 16;
 pub const CALENDAR_DAYS: usize = CALENDAR_WEEKS * 7;
 /// [`StatsOptions::weeks`] is capped here (ten years), whatever is asked for.
 pub const MAX_WEEKS: usize = 520;
+/// [`RoutineStats::monthly`] looks back this many calendar months, this month last.
+pub const CHANGE_MONTHS: usize = 12;
 
 /// What to compute beyond the defaults.
 #[derive(Debug, Clone, PartialEq)]
@@ -190,8 +192,20 @@ pub struct RoutineStats {
     pub sessions: u32,
     pub minutes: f64,
     pub pain: PainStats,
+    /// The paired head-pain change month by month over the last [`CHANGE_MONTHS`] calendar
+    /// months (whatever the period), oldest first: only months with a paired session, so
+    /// each mark has its n. Whether the routine still seems to help is read from these.
+    pub monthly: Vec<MonthPain>,
     /// When the most recent session started.
     pub last_at: Timestamp,
+}
+
+/// A routine's paired head-pain ratings in one calendar month.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MonthPain {
+    /// The first day of the month.
+    pub month: Date,
+    pub pain: PainStats,
 }
 
 /// Professional sessions logged with `knotless log`.
@@ -307,6 +321,11 @@ fn day_number(d: Date) -> i32 {
     let doy = (153 * mp + 2) / 5 + day - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
+}
+
+/// Calendar months since year 0: consecutive months differ by one.
+fn month_number(d: Date) -> i32 {
+    i32::from(d.year()) * 12 + i32::from(d.month()) - 1
 }
 
 fn monday_of(d: Date) -> Date {
@@ -433,6 +452,8 @@ pub struct StatsBuilder {
     totals: Totals,
     totals_pain: PainTally,
     period_days: HashSet<i32>,
+    /// Paired ratings per routine and month, [`CHANGE_MONTHS`] back, this month last.
+    monthly: HashMap<String, [PainTally; CHANGE_MONTHS]>,
 }
 
 impl StatsBuilder {
@@ -462,7 +483,42 @@ impl StatsBuilder {
             totals: Totals::default(),
             totals_pain: PainTally::default(),
             period_days: HashSet::new(),
+            monthly: HashMap::new(),
         }
+    }
+
+    /// Tallies a paired session in its routine's month, when that month is one of the last
+    /// [`CHANGE_MONTHS`] (whatever the period).
+    fn add_monthly(&mut self, r: &SessionRecord, day: Date) {
+        if r.pain_before.is_none() || r.pain_after.is_none() {
+            return;
+        }
+        let back = month_number(self.today) - month_number(day);
+        let Ok(back) = usize::try_from(back) else {
+            return;
+        };
+        if back < CHANGE_MONTHS {
+            let months = self.monthly.entry(r.routine_id.clone()).or_default();
+            months[CHANGE_MONTHS - 1 - back].add(r);
+        }
+    }
+
+    /// The months of a routine's tallies with a paired session, oldest first.
+    fn months(tallies: &[PainTally; CHANGE_MONTHS], today: Date) -> Vec<MonthPain> {
+        let this_month = today.first_of_month();
+        tallies
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.n > 0)
+            .filter_map(|(i, t)| {
+                let back = (CHANGE_MONTHS - 1 - i) as i64;
+                let month = this_month.checked_sub(back.months()).ok()?;
+                Some(MonthPain {
+                    month,
+                    pain: t.finish(),
+                })
+            })
+            .collect()
     }
 
     /// Takes one record into account (nothing, for one that does not count: see
@@ -508,6 +564,7 @@ impl StatsBuilder {
         }
 
         self.self_care_starts.push(started.as_second());
+        self.add_monthly(r, day);
 
         let offset = day_n - self.window_start_n;
         if let Ok(i) = usize::try_from(offset)
@@ -634,10 +691,15 @@ impl StatsBuilder {
                 .then_with(|| a.area.cmp(&b.area))
         });
 
+        let (monthly, today) = (&self.monthly, self.today);
         let mut routines: Vec<RoutineStats> = self
             .routines
             .into_iter()
             .map(|(routine_id, r)| RoutineStats {
+                monthly: monthly
+                    .get(&routine_id)
+                    .map(|t| Self::months(t, today))
+                    .unwrap_or_default(),
                 routine_id,
                 title: r.title,
                 area: r.area,

@@ -605,6 +605,7 @@ impl Screen for History {
             Some(Act::Stats) => {
                 return go(Nav::Replace(Route::Stats {
                     period: self.period,
+                    view: Default::default(),
                 }));
             }
             Some(Act::Back) => return go(Nav::Back),

@@ -361,8 +361,7 @@ impl Home {
     /// On a very wide window home keeps a readable width in the middle (the header, the
     /// notices and both panes alike), so nothing sits 150 columns from what it belongs to.
     fn readable(area: Rect) -> Rect {
-        const MOST: u16 = 46 + 84;
-        crate::ui::centered(area, area.width.min(MOST), area.height)
+        crate::ui::readable(area)
     }
 
     fn panes(body: Rect) -> (Rect, Option<Rect>) {
@@ -793,6 +792,7 @@ impl Screen for Home {
             Some(Act::Stats) => {
                 return go(Nav::Open(Route::Stats {
                     period: Default::default(),
+                    view: Default::default(),
                 }));
             }
             Some(Act::Notice) => {

@@ -191,6 +191,15 @@ pub fn screen_areas(area: Rect) -> [Rect; 3] {
 }
 
 /// A rectangle of at most `w`×`h`, centred in `area`.
+/// The most columns a screen's content takes on a very wide window: wider, lines get too
+/// long to read and what belongs together drifts apart.
+pub const READABLE: u16 = 46 + 84;
+
+/// The readable middle of a very wide `area` (all of a narrower one), full height.
+pub fn readable(area: Rect) -> Rect {
+    centered(area, area.width.min(READABLE), area.height)
+}
+
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let [r] = Layout::horizontal([Constraint::Length(w.min(area.width))])
         .flex(Flex::Center)

@@ -8,6 +8,7 @@ use knotless::app::{App, Init, Route};
 
 pub mod ctx;
 pub mod draw;
+pub mod year;
 pub use draw::{buffer_text, draw};
 use knotless::library::Library;
 use knotless::model::config::ThemeName;
@@ -168,6 +169,7 @@ pub fn key(name: &str) -> KeyEvent {
         "Space" => KeyCode::Char(' '),
         "Backspace" => KeyCode::Backspace,
         "Tab" => KeyCode::Tab,
+        "BackTab" => KeyCode::BackTab,
         "PageDown" => KeyCode::PageDown,
         "PageUp" => KeyCode::PageUp,
         "End" => KeyCode::End,

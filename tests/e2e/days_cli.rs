@@ -633,7 +633,14 @@ fn stats_screen_texts(m: &Machine) -> Vec<String> {
     let now = std::time::Instant::now();
     let mut out = Vec::new();
     for period in Period::ALL {
-        let mut app = App::new(init(), Route::Stats { period }, now);
+        let mut app = App::new(
+            init(),
+            Route::Stats {
+                period,
+                view: Default::default(),
+            },
+            now,
+        );
         for w in [200, 40] {
             let text = draw::buffer_text(&draw::draw(&mut app, w, 200, now));
             assert!(text.contains("Headache days"), "{text}");
