@@ -7,6 +7,8 @@
 
 #![cfg(unix)]
 
+#[path = "common/mod.rs"]
+mod common;
 #[path = "common/hooks_pty.rs"]
 mod hooks_pty;
 #[path = "common/pty.rs"]

@@ -54,10 +54,22 @@ const STEPS: [&str; 6] = [
 /// Writes `n` sessions, two hours apart with the last starting two hours before `end`, plus
 /// an amendment for every 20th, to `<dir>/history.jsonl` (replacing it).
 pub fn write_history(dir: &Path, n: usize, end: Timestamp, tz: &TimeZone) -> io::Result<()> {
+    write_history_every(dir, n, end, tz, SignedDuration::from_hours(2))
+}
+
+/// [`write_history`] with the sessions `every` apart (a million sessions two hours apart would
+/// reach back before 2000, where records are left out as implausible).
+pub fn write_history_every(
+    dir: &Path,
+    n: usize,
+    end: Timestamp,
+    tz: &TimeZone,
+    every: SignedDuration,
+) -> io::Result<()> {
     let file = std::fs::File::create(history::history_path(dir))?;
     let mut out = BufWriter::new(file);
     for i in 0..n {
-        let start = end - SignedDuration::from_hours(2 * (n - i) as i64);
+        let start = end - every * (n - i) as i32;
         let (routine_id, title, area, kind) = ROUTINES[i % ROUTINES.len()];
         let steps: Vec<StepRecord> = STEPS
             .iter()

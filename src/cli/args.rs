@@ -120,9 +120,9 @@ pub enum Command {
     },
     /// List the breathing patterns it knows
     Patterns,
-    /// Past sessions: the table newest first; CSV and JSONL oldest first, as logged
+    /// Past sessions: the table newest first; CSV and JSONL oldest first
     #[command(
-        after_help = "Order: the table lists the newest session first. CSV and JSONL list sessions\nas they were logged, oldest first (with several machines, each machine's log in\nturn), so a spreadsheet or script can follow them in time.\n\nExamples:\n  knotless history --since 30d\n  knotless history --routine neck-release --format csv > neck.csv\n  knotless history --since 2026-09-01 --until 2026-10-01"
+        after_help = "Order: the table lists the newest session first. CSV lists them oldest first\nin one order across every machine's log, so a spreadsheet can follow them in time.\nJSONL lists them as they were logged: each machine's log in turn, oldest first.\n\nExamples:\n  knotless history --since 30d\n  knotless history --routine neck-release --format csv > neck.csv\n  knotless history --since 2026-09-01 --until 2026-10-01"
     )]
     History {
         /// Only sessions after this: 30d, 2w, 2026-11-01, '3 days ago'
@@ -173,11 +173,20 @@ pub enum Command {
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
     },
-    /// A Markdown summary for a therapist or doctor
+    /// A summary for a therapist or doctor: Markdown, a printable HTML page, or JSON
+    #[command(
+        after_help = "The period is stated once at the top and everything in the report keeps to it.\nIt starts at --since, or at the first thing you logged if that is later.\n\nExamples:\n  knotless report --since 90d > knotless-report.md\n  knotless report --since 1y --format html > knotless-report.html\n  knotless report --since 2026-01-01 --until 2026-06-30 --format json\n  knotless report --since all"
+    )]
     Report {
-        /// Period to cover (default 90d)
-        #[arg(long, value_name = "WHEN", default_value = "90d", value_parser = when_arg)]
-        since: Timestamp,
+        /// Period to cover: 90d, 1y, 2026-01-01, or all (from your first entry)
+        #[arg(long, value_name = "WHEN", default_value = "90d", value_parser = since_or_all)]
+        since: SinceArg,
+        /// End of the period (default now); a date includes that whole day
+        #[arg(long, value_name = "WHEN", value_parser = until_arg)]
+        until: Option<Timestamp>,
+        /// md (Markdown), html (one page to print or open in a browser) or json
+        #[arg(long, value_enum, default_value = "md")]
+        format: ReportFormat,
         /// Compare headache days before and after this date instead of your first session
         #[arg(long, value_name = "DATE", value_parser = past_day)]
         started: Option<jiff::civil::Date>,
@@ -339,6 +348,32 @@ pub enum YesNo {
     No,
 }
 
+/// `report --since`: a time, or everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SinceArg {
+    At(Timestamp),
+    All,
+}
+
+impl SinceArg {
+    pub fn timestamp(self) -> Option<Timestamp> {
+        match self {
+            SinceArg::At(t) => Some(t),
+            SinceArg::All => None,
+        }
+    }
+}
+
+/// `report --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Markdown
+    Md,
+    /// One self-contained HTML page that prints on two pages
+    Html,
+    Json,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DaysFormat {
     Csv,
@@ -368,6 +403,8 @@ pub enum ArgError {
     Area(String),
     #[error(transparent)]
     Days(#[from] crate::core::remind::DaysError),
+    #[error("{0}; or \"all\" for everything since your first entry")]
+    SinceOrAll(crate::core::when::WhenError),
 }
 
 /// `--date`: today, yesterday or YYYY-MM-DD, neither in the future nor before 2000 (a bad
@@ -431,6 +468,14 @@ fn parse_days(s: &str) -> Result<crate::core::remind::Weekdays, ArgError> {
 /// `--since` and the like: any form `core::when::parse_when` reads.
 fn when_arg(s: &str) -> Result<Timestamp, crate::core::when::WhenError> {
     crate::core::when::parse_when(s, &jiff::Zoned::now())
+}
+
+/// `report --since`: `all`, or any time `--since` takes.
+fn since_or_all(s: &str) -> Result<SinceArg, ArgError> {
+    if s.trim().eq_ignore_ascii_case("all") {
+        return Ok(SinceArg::All);
+    }
+    when_arg(s).map(SinceArg::At).map_err(ArgError::SinceOrAll)
 }
 
 /// `--until`: as `--since`, a bare date meaning the end of that day.

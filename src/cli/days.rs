@@ -13,7 +13,7 @@ use jiff::civil::Date;
 
 use crate::cli::UserError;
 use crate::cli::args::{DaysFormat, YesNo};
-use crate::core::days::{self, DaysSummary, SessionDays, Window, rate_cell};
+use crate::core::days::{self, DaysSummary, SessionDays, Window};
 use crate::model::day::{DayAnswer, Intensity, Meds};
 use crate::model::format::{pad, pad_left, width};
 use crate::store::days::{self as store, DayLog};
@@ -27,6 +27,24 @@ pub fn warn_days(warnings: &[Warning]) {
     }
     if warnings.len() > 10 {
         let _ = writeln!(err, "warning: … and {} more", warnings.len() - 10);
+    }
+}
+
+/// What reading the history and the day log found, on stderr: unreadable lines of each, and
+/// why the day log could not be read at all (then `left_out` is left out).
+pub fn warn_read(
+    history: &[Warning],
+    day_log: &[Warning],
+    day_problem: Option<&str>,
+    left_out: &str,
+) {
+    crate::cli::warn_history(history);
+    warn_days(day_log);
+    if let Some(p) = day_problem {
+        let _ = writeln!(
+            crate::cli::stderr(),
+            "warning: the day log could not be read ({p}); {left_out} are left out"
+        );
     }
 }
 
@@ -304,16 +322,7 @@ const NOTHING_YET: &str = "No days answered yet. `knotless day yes` or `knotless
 answers for today; `knotless day --ask` goes through the last week.";
 
 fn cells(w: &Window) -> [String; 8] {
-    let rate = if w.adequate() {
-        format!(
-            "{} · {} · {}",
-            rate_cell(w.headache_rate),
-            rate_cell(w.migraine_rate),
-            rate_cell(w.acute_med_rate)
-        )
-    } else {
-        days::NO_RATE.to_string()
-    };
+    let rate = w.rates_cell();
     [
         day_label(w.end),
         format!("{}/28", w.answered),
@@ -321,7 +330,7 @@ fn cells(w: &Window) -> [String; 8] {
         w.migraine_days.to_string(),
         w.acute_med_days.to_string(),
         w.sessions.to_string(),
-        format!("{:.1}", w.sessions_per_week),
+        days::per_week_cell(w.sessions_per_week),
         rate,
     ]
 }

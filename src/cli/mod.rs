@@ -22,7 +22,7 @@ pub mod stats;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use crate::cli::args::{Cli, Command, DaysFormat, SoundCommand};
+use crate::cli::args::{Cli, Command, DaysFormat, ReportFormat, SoundCommand};
 use crate::cli::review::HistoryFormat;
 use crate::library::Library;
 use crate::model::format::{Neutralise, SafeWriter};
@@ -139,8 +139,20 @@ pub fn run(cli: Cli) -> Outcome {
         } => print(json, |out| {
             stats::run(&paths, period, since, json, started, out)
         }),
-        Command::Report { since, started } => {
-            print(false, |out| report::run(&paths, since, started, out))
+        Command::Report {
+            since,
+            until,
+            format,
+            started,
+        } => {
+            let options = crate::core::report::ReportOptions {
+                since: since.timestamp(),
+                until,
+                started,
+            };
+            print(format == ReportFormat::Json, |out| {
+                report::run(&paths, options, format, out)
+            })
         }
         Command::Day {
             answer,

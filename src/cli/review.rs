@@ -3,7 +3,7 @@
 //! report has its own file (`report.rs`); the times these commands take are read by
 //! `core::when`.
 
-use crate::model::format::plural;
+use crate::model::format::{fmt_fixed, fmt_length_secs, plural};
 use std::borrow::Borrow;
 use std::io::{self, Write};
 
@@ -55,11 +55,6 @@ impl HistoryQuery {
 // ---------------------------------------------------------------------------------------
 // Small formatters shared with the screens
 
-/// Minutes for prose, written as every length in words is (`format::fmt_length`).
-pub(super) fn fmt_minutes(minutes: f64) -> String {
-    crate::model::format::fmt_length_secs(minutes * 60.0)
-}
-
 /// Head pain before → after: "6 → 3", "6 → –", "– → 3", or "" when neither was given.
 pub fn fmt_pain(before: Option<u8>, after: Option<u8>) -> String {
     let show = |p: Option<u8>| p.map_or("–".to_string(), |p| p.to_string());
@@ -91,8 +86,9 @@ pub enum HistoryFormat {
     Jsonl,
 }
 
-/// Writes records in the chosen format: the table newest first; CSV and jsonl in the order
-/// given (file order, i.e. oldest first, which spreadsheets and scripts expect).
+/// Writes records in the chosen format: the table newest first; CSV oldest first across
+/// every file (which spreadsheets expect); JSON lines in the order given (each file's own,
+/// oldest first in each).
 pub fn write_history<R: Borrow<SessionRecord>>(
     out: &mut dyn Write,
     records: impl IntoIterator<Item = R>,
@@ -196,6 +192,10 @@ pub const CSV_HEADER: [&str; 16] = [
 
 /// RFC 4180 CSV: a header row, CRLF line ends, and any field holding a comma, quote, CR or
 /// LF quoted with its quotes doubled — what spreadsheets expect. `date` and `time` are local.
+///
+/// Rows are in one order across every machine's file: oldest first by start time (for equal
+/// start times, in reading order). Each row is written into one shared buffer as the
+/// records stream by, so memory is the size of the CSV, never of the records.
 pub fn write_csv<R: Borrow<SessionRecord>>(
     out: &mut dyn Write,
     records: impl IntoIterator<Item = R>,
@@ -204,37 +204,61 @@ pub fn write_csv<R: Borrow<SessionRecord>>(
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .quote_style(csv::QuoteStyle::Necessary)
-        .from_writer(out);
+        .from_writer(Vec::new());
     w.write_record(CSV_HEADER)?;
-    for r in records {
+    w.flush()?;
+    let header_end = w.get_ref().len();
+    // (start time, reading order, end of the row in the buffer).
+    let mut rows: Vec<(Timestamp, usize, usize)> = Vec::new();
+    for (i, r) in records.into_iter().enumerate() {
         let r = r.borrow();
-        let local = tz.to_datetime(r.started());
-        let (date, time) = (
-            local.date().to_string(),
-            local.strftime("%H:%M").to_string(),
-        );
-        let (started_at, ended_at) = (r.started_at.to_string(), r.ended_at.to_string());
-        let opt = |p: Option<u8>| p.map(|p| p.to_string()).unwrap_or_default();
-        w.write_record([
-            r.id.as_str(),
-            &date,
-            &time,
-            &started_at,
-            &ended_at,
-            kind_str(r.kind),
-            &r.routine_id,
-            &r.title,
-            &r.area,
-            r.outcome.as_str(),
-            &r.planned_secs.to_string(),
-            &r.active_secs.to_string(),
-            &r.paused_secs.to_string(),
-            &opt(r.pain_before),
-            &opt(r.pain_after),
-            r.note.as_deref().unwrap_or(""),
-        ])?;
+        csv_row(&mut w, r, tz)?;
+        w.flush()?;
+        rows.push((r.started(), i, w.get_ref().len()));
     }
-    w.flush()
+    let buf = w.into_inner().map_err(|e| e.into_error())?;
+    out.write_all(&buf[..header_end])?;
+    let mut starts = Vec::with_capacity(rows.len());
+    let mut begin = header_end;
+    for &(_, _, end) in &rows {
+        starts.push(begin);
+        begin = end;
+    }
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by_key(|&k| (rows[k].0, rows[k].1));
+    for k in order {
+        out.write_all(&buf[starts[k]..rows[k].2])?;
+    }
+    Ok(())
+}
+
+fn csv_row<W: Write>(w: &mut csv::Writer<W>, r: &SessionRecord, tz: &TimeZone) -> io::Result<()> {
+    let local = tz.to_datetime(r.started());
+    let (date, time) = (
+        local.date().to_string(),
+        local.strftime("%H:%M").to_string(),
+    );
+    let (started_at, ended_at) = (r.started_at.to_string(), r.ended_at.to_string());
+    let opt = |p: Option<u8>| p.map(|p| p.to_string()).unwrap_or_default();
+    w.write_record([
+        r.id.as_str(),
+        &date,
+        &time,
+        &started_at,
+        &ended_at,
+        kind_str(r.kind),
+        &r.routine_id,
+        &r.title,
+        &r.area,
+        r.outcome.as_str(),
+        &r.planned_secs.to_string(),
+        &r.active_secs.to_string(),
+        &r.paused_secs.to_string(),
+        &opt(r.pain_before),
+        &opt(r.pain_after),
+        r.note.as_deref().unwrap_or(""),
+    ])?;
+    Ok(())
 }
 
 /// The merged records, one JSON object per line (the history file's own format, with the
@@ -283,7 +307,7 @@ pub fn this_week_line(stats: &Stats) -> String {
     }
     format!(
         "This week  {sessions} · {} · {} active day{}",
-        fmt_minutes(w.minutes),
+        fmt_length_secs(w.secs),
         w.active_days,
         plural(w.active_days)
     )
@@ -342,7 +366,7 @@ pub fn write_stats_text(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
         "In all{period}: {} session{} · {} · on {} day{}",
         t.sessions,
         plural(t.sessions),
-        fmt_minutes(t.minutes),
+        fmt_length_secs(t.secs),
         t.active_days,
         plural(t.active_days)
     )
@@ -359,7 +383,7 @@ fn write_weeks(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
             "  {}  {:>8}  {:>7}  {:>11}",
             w.start.strftime("%a %b %d"),
             w.sessions,
-            w.minutes.round(),
+            fmt_fixed(w.minutes, 0),
             w.active_days
         )?;
     }
@@ -413,7 +437,7 @@ fn write_areas(out: &mut dyn Write, stats: &Stats, period: &str) -> io::Result<(
                 out,
                 "  {}  {:>5}  ({} session{})",
                 pad(&cut(&a.area, AREA_MAX), w),
-                a.minutes.round(),
+                fmt_fixed(a.minutes, 0),
                 a.sessions,
                 plural(a.sessions)
             )?;
@@ -424,7 +448,7 @@ fn write_areas(out: &mut dyn Write, stats: &Stats, period: &str) -> io::Result<(
             out,
             "  professional sessions: {} ({})",
             stats.external.sessions,
-            fmt_minutes(stats.external.minutes)
+            fmt_length_secs(stats.external.secs)
         )?;
     }
     Ok(())

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use jiff::civil::Date;
 
-use crate::cli::{Outcome, data_dir, days, stderr, warn_history};
+use crate::cli::{Outcome, data_dir, days};
 use crate::core::period::Period;
 use crate::core::stats::StatsOptions;
 use crate::store::paths::Paths;
@@ -36,14 +36,12 @@ pub fn run(
         started,
     )
     .map_err(|e| e.to_string())?;
-    warn_history(&f.warnings);
-    days::warn_days(&f.day_warnings);
-    if let Some(p) = &f.day_problem {
-        let _ = writeln!(
-            stderr(),
-            "warning: the day log could not be read ({p}); the headache-day windows are left out"
-        );
-    }
+    days::warn_read(
+        &f.warnings,
+        &f.day_warnings,
+        f.day_problem.as_deref(),
+        "the headache-day windows",
+    );
     if json {
         let both = days::StatsJson {
             stats: &f.stats,

@@ -8,11 +8,16 @@
 //! - Counts are always shown; a rate per 28 days only when at least [`ADEQUATE_DAYS`] of the
 //!   window's days were answered (a rate from a few answered days would be a guess).
 //! - At most one comparison, and only when at least two adequately answered windows lie
-//!   before the start and two after it: a fixed sentence that says plainly it does not show
-//!   cause. No day-level associations of any kind (neck pain is itself an early sign of a
-//!   migraine, so a day-by-day view would make massage look like a trigger).
+//!   before the start and two after it (every window back to the first answer counts): a
+//!   fixed sentence that says plainly it does not show cause, and names a direction only
+//!   when the figures it shows differ by at least a day per 4 weeks. No day-level
+//!   associations of any kind (neck pain is itself an early sign of a migraine, so a
+//!   day-by-day view would make massage look like a trigger).
 //! - The medication note states the counts doctors use (ICHD-3 medication-overuse
-//!   thresholds) and suggests a conversation, nothing more.
+//!   thresholds, including acute medicines of several kinds on 10 or more days together)
+//!   and suggests a conversation, nothing more.
+//! - Rates and means are kept exact and rounded once where they are written
+//!   (`model::format`): a rate to whole days, a mean and sessions a week to one decimal.
 
 use std::collections::BTreeMap;
 
@@ -23,13 +28,14 @@ use serde::Serialize;
 
 use crate::core::stats::local_date;
 use crate::model::day::{DayAnswer, Meds};
+use crate::model::format::{fmt_fixed, json, round_half_away};
 use crate::model::record::SessionRecord;
 
 /// Days in a window: four weeks, the clinicians' "month".
 pub const WINDOW_DAYS: i64 = 28;
 /// Answered days a window needs before a rate per 28 days is given.
 pub const ADEQUATE_DAYS: u32 = 21;
-/// The report's table goes back this many windows (a year).
+/// A year of windows: the most the report draws.
 pub const REPORT_WINDOWS: usize = 13;
 /// `stats` and the Stats screen show this many.
 pub const STATS_WINDOWS: usize = 4;
@@ -39,6 +45,12 @@ pub const COMPARE_WINDOWS: usize = 2;
 pub const TRIPTAN_DAYS: u32 = 10;
 /// Days in a window with simple painkillers that reach the note.
 pub const SIMPLE_DAYS: u32 = 15;
+/// Days in a window with acute medicines of more than one kind, counted together, that
+/// reach the note (ICHD-3 8.2.6) when no kind reaches its own threshold.
+pub const SEVERAL_KINDS_DAYS: u32 = 10;
+/// The least difference between the two means, in days per 28, that the comparison names
+/// as fewer or more.
+pub const DIRECTION_DAYS: f64 = 1.0;
 /// What a missing rate looks like in every table.
 pub const NO_RATE: &str = "—";
 
@@ -54,13 +66,22 @@ pub struct Window {
     /// Days with any acute medication.
     pub acute_med_days: u32,
     pub simple_days: u32,
+    pub triptan_days: u32,
+    pub other_days: u32,
+    /// Triptan and other days together: the count the 10-day threshold is for.
     pub triptan_other_days: u32,
     /// Self-care sessions (routines and breathing) started in the window.
     pub sessions: u32,
+    /// Written to one decimal.
+    #[serde(serialize_with = "json::tenths")]
     pub sessions_per_week: f64,
-    /// Per 28 days, only when `answered >= ADEQUATE_DAYS`.
+    /// Per 28 days, only when `answered >= ADEQUATE_DAYS`; kept exact, written as whole
+    /// days.
+    #[serde(serialize_with = "json::whole_opt")]
     pub headache_rate: Option<f64>,
+    #[serde(serialize_with = "json::whole_opt")]
     pub migraine_rate: Option<f64>,
+    #[serde(serialize_with = "json::whole_opt")]
     pub acute_med_rate: Option<f64>,
 }
 
@@ -71,17 +92,41 @@ impl Window {
 
     fn rate(&self, count: u32) -> Option<f64> {
         self.adequate()
-            .then(|| round1(f64::from(count) * WINDOW_DAYS as f64 / f64::from(self.answered)))
+            .then(|| f64::from(count) * WINDOW_DAYS as f64 / f64::from(self.answered))
     }
-}
 
-fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
+    /// The three rates per 28 days as every table writes them ("11 · 2 · 4"), or
+    /// [`NO_RATE`] for a window with too few answered days.
+    pub fn rates_cell(&self) -> String {
+        if !self.adequate() {
+            return NO_RATE.to_string();
+        }
+        format!(
+            "{} · {} · {}",
+            rate_cell(self.headache_rate),
+            rate_cell(self.migraine_rate),
+            rate_cell(self.acute_med_rate)
+        )
+    }
+
+    /// The kinds of acute medicine taken on some day of the window (simple, triptan,
+    /// other).
+    pub fn med_kinds(&self) -> u32 {
+        [self.simple_days, self.triptan_days, self.other_days]
+            .iter()
+            .filter(|&&n| n > 0)
+            .count() as u32
+    }
 }
 
 /// A rate for a table: a whole number of days per 28, or [`NO_RATE`].
 pub fn rate_cell(rate: Option<f64>) -> String {
-    rate.map_or_else(|| NO_RATE.to_string(), |r| format!("{r:.0}"))
+    rate.map_or_else(|| NO_RATE.to_string(), |r| fmt_fixed(r, 0))
+}
+
+/// Sessions a week as every table writes them (one decimal).
+pub fn per_week_cell(per_week: f64) -> String {
+    fmt_fixed(per_week, 1)
 }
 
 /// Self-care sessions per local day, gathered while streaming the history (memory grows
@@ -155,6 +200,8 @@ fn window(
         migraine_days: 0,
         acute_med_days: 0,
         simple_days: 0,
+        triptan_days: 0,
+        other_days: 0,
         triptan_other_days: 0,
         sessions: sessions.range(start..=end).map(|(_, n)| *n).sum(),
         sessions_per_week: 0.0,
@@ -172,14 +219,16 @@ fn window(
         }
         match a.meds {
             Some(Meds::Simple) => w.simple_days += 1,
-            Some(Meds::Triptan | Meds::Other) => w.triptan_other_days += 1,
+            Some(Meds::Triptan) => w.triptan_days += 1,
+            Some(Meds::Other) => w.other_days += 1,
             Some(Meds::None) | None => {}
         }
         if a.took_meds() {
             w.acute_med_days += 1;
         }
     }
-    w.sessions_per_week = round1(f64::from(w.sessions) * 7.0 / WINDOW_DAYS as f64);
+    w.triptan_other_days = w.triptan_days + w.other_days;
+    w.sessions_per_week = f64::from(w.sessions) * 7.0 / WINDOW_DAYS as f64;
     w.headache_rate = w.rate(w.headache_days);
     w.migraine_rate = w.rate(w.migraine_days);
     w.acute_med_rate = w.rate(w.acute_med_days);
@@ -195,29 +244,34 @@ pub enum Direction {
     Same,
 }
 
-/// The one comparison: headache days per 28 days before and after the start, each a mean
-/// over the adequately answered windows wholly on that side, rounded to whole days.
+/// The one comparison: headache days per 28 days before and after the start, each the mean
+/// over the adequately answered windows wholly on that side (exact; written to one
+/// decimal). The direction is read from the figures as shown: fewer or more only when they
+/// differ by at least [`DIRECTION_DAYS`], so the sentence never claims what its own
+/// figures do not carry.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
     pub start: Date,
-    pub before: u32,
-    pub after: u32,
+    #[serde(serialize_with = "json::tenths")]
+    pub before: f64,
+    #[serde(serialize_with = "json::tenths")]
+    pub after: f64,
     pub before_windows: u32,
     pub after_windows: u32,
+    /// The oldest and newest window ends looked at: every window back to the first answer.
+    pub from: Date,
+    pub to: Date,
     pub direction: Direction,
     pub sentence: String,
 }
 
 /// The comparison for `start` (the first session, or a date the user chose), or `None`
 /// when fewer than [`COMPARE_WINDOWS`] adequate windows lie wholly on either side of it.
+/// `windows` are newest first; all of them are used.
 pub fn comparison(windows: &[Window], start: Date) -> Option<Comparison> {
-    let mean = |ws: Vec<f64>| -> Option<(u32, u32)> {
-        (ws.len() >= COMPARE_WINDOWS).then(|| {
-            (
-                (ws.iter().sum::<f64>() / ws.len() as f64).round() as u32,
-                ws.len() as u32,
-            )
-        })
+    let mean = |ws: Vec<f64>| -> Option<(f64, u32)> {
+        (ws.len() >= COMPARE_WINDOWS)
+            .then(|| (ws.iter().sum::<f64>() / ws.len() as f64, ws.len() as u32))
     };
     let before = mean(
         windows
@@ -233,26 +287,41 @@ pub fn comparison(windows: &[Window], start: Date) -> Option<Comparison> {
             .filter_map(|w| w.headache_rate)
             .collect(),
     )?;
-    let direction = match after.0.cmp(&before.0) {
-        std::cmp::Ordering::Less => Direction::Fewer,
-        std::cmp::Ordering::Greater => Direction::More,
-        std::cmp::Ordering::Equal => Direction::Same,
-    };
+    let direction = direction(before.0, after.0);
     Some(Comparison {
         start,
         before: before.0,
         after: after.0,
         before_windows: before.1,
         after_windows: after.1,
+        from: windows.last().map_or(start, |w| w.end),
+        to: windows.first().map_or(start, |w| w.end),
         direction,
         sentence: sentence(direction, before.0, after.0),
     })
 }
 
+/// Fewer or more when the shown means (one decimal) differ by at least
+/// [`DIRECTION_DAYS`]; else about the same.
+fn direction(before: f64, after: f64) -> Direction {
+    let shown = round_half_away(round_half_away(after, 1) - round_half_away(before, 1), 1);
+    if shown <= -DIRECTION_DAYS {
+        Direction::Fewer
+    } else if shown >= DIRECTION_DAYS {
+        Direction::More
+    } else {
+        Direction::Same
+    }
+}
+
 /// The fixed wording of the comparison. Never a percentage, never a causal word: the
 /// disclaimer says in plain terms that the numbers do not show cause.
-pub fn sentence(direction: Direction, before: u32, after: u32) -> String {
-    let figures = format!("({before} → {after} per 4 weeks)");
+pub fn sentence(direction: Direction, before: f64, after: f64) -> String {
+    let figures = format!(
+        "({} → {} per 4 weeks)",
+        fmt_fixed(before, 1),
+        fmt_fixed(after, 1)
+    );
     match direction {
         Direction::Fewer => format!(
             "Fewer headache days since you started {figures}. This does not show that \
@@ -271,27 +340,50 @@ pub fn sentence(direction: Direction, before: u32, after: u32) -> String {
     }
 }
 
-/// The calm medication note, for the newest window that reaches a threshold: `None` when
-/// none does.
+/// The calm medication note, for the newest of `windows` that reaches a threshold: `None`
+/// when none does. The thresholds are ICHD-3's for medication overuse: triptans or other
+/// acute medicines on 10 or more days, simple painkillers on 15 or more, or medicines of
+/// more than one kind on 10 or more days together when no kind reaches its own.
 pub fn medication_note(windows: &[Window]) -> Option<String> {
-    let w = windows
-        .iter()
-        .find(|w| w.triptan_other_days >= TRIPTAN_DAYS || w.simple_days >= SIMPLE_DAYS)?;
-    let what = if w.triptan_other_days >= TRIPTAN_DAYS {
-        format!(
-            "a triptan or other acute medicine on {} days",
-            w.triptan_other_days
-        )
-    } else {
-        format!("a simple painkiller on {} days", w.simple_days)
-    };
-    Some(format!(
-        "In the 4 weeks to {}, you noted {what}. Doctors use counts like these (10 or more days \
-         a month with triptans or other acute medicines, or 15 or more with simple \
-         painkillers, kept up for more than three months) as a reason to talk about headache \
-         treatment.",
-        w.end.strftime("%a %-d %b")
-    ))
+    windows.iter().find_map(|w| {
+        let what = if w.triptan_other_days >= TRIPTAN_DAYS {
+            format!(
+                "a triptan or other acute medicine on {} days",
+                w.triptan_other_days
+            )
+        } else if w.simple_days >= SIMPLE_DAYS {
+            format!("a simple painkiller on {} days", w.simple_days)
+        } else if w.med_kinds() >= 2 && w.acute_med_days >= SEVERAL_KINDS_DAYS {
+            format!(
+                "acute medicines of more than one kind on {} days ({})",
+                w.acute_med_days,
+                med_kinds_text(w)
+            )
+        } else {
+            return None;
+        };
+        Some(format!(
+            "In the 4 weeks to {}, you noted {what}. Doctors use counts like these (10 or more \
+             days a month with triptans or other acute medicines, 15 or more with simple \
+             painkillers, or 10 or more with medicines of several kinds together, kept up for \
+             more than three months) as a reason to talk about headache treatment.",
+            w.end.strftime("%a %-d %b %Y")
+        ))
+    })
+}
+
+/// "a simple painkiller on 14, a triptan on 9": the kinds of a window with a count.
+pub fn med_kinds_text(w: &Window) -> String {
+    [
+        (w.simple_days, "a simple painkiller"),
+        (w.triptan_days, "a triptan"),
+        (w.other_days, "another acute medicine"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{what} on {n}"))
+    .collect::<Vec<_>>()
+    .join(", ")
 }
 
 /// Everything the 4-week view shows.
@@ -308,8 +400,8 @@ pub struct DaysSummary {
 }
 
 /// The 4-week view for `today`: up to `count` windows shown, the comparison against `start`
-/// (the first self-care session unless the user chose a date) over up to
-/// [`REPORT_WINDOWS`] windows, and the medication note over the windows shown.
+/// (the first self-care session unless the user chose a date) over every window back to
+/// the first answer, and the medication note over the windows shown.
 pub fn summarize(
     answers: &BTreeMap<Date, DayAnswer>,
     sessions: &SessionDays,
@@ -317,7 +409,11 @@ pub fn summarize(
     count: usize,
     start: Option<Date>,
 ) -> DaysSummary {
-    let all = windows(answers, &sessions.by_day, today, count.max(REPORT_WINDOWS));
+    let back = answers
+        .keys()
+        .next()
+        .map_or(0, |first| windows_back_to(*first, today));
+    let all = windows(answers, &sessions.by_day, today, count.max(back));
     let comparison = start.or(sessions.first).and_then(|s| comparison(&all, s));
     let mut shown: Vec<Window> = all.into_iter().take(count.max(1)).collect();
     drop_empty_oldest(&mut shown);
@@ -341,6 +437,12 @@ fn drop_empty_oldest(windows: &mut Vec<Window>) {
     {
         windows.pop();
     }
+}
+
+/// How many windows ending on `today` reach back to `first`.
+pub fn windows_back_to(first: Date, today: Date) -> usize {
+    let days = crate::core::stats::days_between(first, today);
+    usize::try_from(days / WINDOW_DAYS as i32 + 1).unwrap_or(1)
 }
 
 /// The dates of the last week (today and the six days before), oldest first, that have no

@@ -14,6 +14,7 @@ pub mod notice;
 pub mod nudge;
 pub mod period;
 pub mod remind;
+pub mod report;
 pub mod rules;
 pub mod run;
 pub mod session;

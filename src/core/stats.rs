@@ -25,6 +25,7 @@ use jiff::{Timestamp, ToSpan, Zoned};
 use serde::Serialize;
 
 use crate::core::period::Period;
+use crate::model::format::{fmt_change, fmt_fixed, json, round_half_away};
 use crate::model::record::{Kind, Outcome, SessionRecord};
 
 /// How many weeks [`Stats::weeks`] covers unless told otherwise.
@@ -49,6 +50,8 @@ pub struct StatsOptions {
     /// this (`stats --since 90d`). The weekly figures, the calendar and "days since the last
     /// professional session" always look at everything.
     pub since: Option<Timestamp>,
+    /// Ends the period figures before this instant (`report --until`); `None` = no end.
+    pub until: Option<Timestamp>,
     /// What the period is called in [`Stats::period`]; `None` writes it from `since`.
     pub period_label: Option<String>,
 }
@@ -59,6 +62,7 @@ impl StatsOptions {
             weekly_goal,
             weeks: DEFAULT_WEEKS,
             since: None,
+            until: None,
             period_label: None,
         }
     }
@@ -73,8 +77,10 @@ impl StatsOptions {
     }
 }
 
-/// Everything the Stats screen shows, ready to draw or print as JSON. Minutes are rounded to
-/// 0.1 and averages to 0.01.
+/// Everything the Stats screen shows, ready to draw or print as JSON. Every figure is kept
+/// exact and rounded only where it is written (`model::format`'s one rounding): JSON writes
+/// minutes as whole minutes beside `secs` (the whole seconds passed), and head-pain
+/// averages and changes to one decimal, exactly as the screen and `stats` show them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Stats {
     /// The `now` the figures were computed for, and its time zone's name.
@@ -106,6 +112,9 @@ pub struct WeekStats {
     /// The Monday the week starts on.
     pub start: Date,
     pub sessions: u32,
+    #[serde(serialize_with = "json::secs")]
+    pub secs: f64,
+    #[serde(serialize_with = "json::whole")]
     pub minutes: f64,
     /// Days of the week with at least one session.
     pub active_days: u32,
@@ -116,12 +125,18 @@ pub struct WeekStats {
 
 /// Head-pain ratings (0-10) over a set of sessions, from the *paired* sessions only — those
 /// with both a before and an after rating — so "before → after" and the change always
-/// describe the same sessions and agree with each other. `change_avg` is after minus before
-/// (negative means less pain afterwards); `n` says how many sessions all three are over.
+/// describe the same sessions and agree with each other. The averages are exact (written to
+/// one decimal); `change_avg` is the difference of the averages *as shown* — after minus
+/// before, each rounded to one decimal first — so a row always adds up ("3.3 → 1.8,
+/// −1.5"): negative means less pain afterwards. `n` says how many sessions all three are
+/// over.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PainStats {
+    #[serde(serialize_with = "json::tenths_opt")]
     pub before_avg: Option<f64>,
+    #[serde(serialize_with = "json::tenths_opt")]
     pub after_avg: Option<f64>,
+    #[serde(serialize_with = "json::tenths_opt")]
     pub change_avg: Option<f64>,
     /// Sessions with both ratings.
     pub n: u32,
@@ -130,29 +145,32 @@ pub struct PainStats {
 impl PainStats {
     /// "6.0 → 3.0", or `None` when no session had both ratings.
     pub fn before_after(&self) -> Option<String> {
-        let (b, a) = self.shown()?;
-        Some(format!("{b:.1} → {a:.1}"))
+        let (b, a) = self.averages()?;
+        Some(format!("{} → {}", fmt_fixed(b, 1), fmt_fixed(a, 1)))
+    }
+
+    /// The shown before and after averages ("6.0", "3.0"), or `None` without ratings.
+    pub fn shown_averages(&self) -> Option<(String, String)> {
+        let (b, a) = self.averages()?;
+        Some((fmt_fixed(b, 1), fmt_fixed(a, 1)))
     }
 
     /// "−3.0 (n=2)": the change as shown, which is always the difference of the two shown
     /// averages (so "6.0 → 3.0" never sits beside "−2.9").
     pub fn change_text(&self) -> Option<String> {
-        let (b, a) = self.shown()?;
-        Some(format!(
-            "{} (n={})",
-            crate::model::format::fmt_change(a - b),
-            self.n
-        ))
+        let c = self.shown_change()?;
+        Some(format!("{} (n={})", fmt_change(c), self.n))
     }
 
-    /// The shown change (rounded to 0.1), for colouring it.
+    /// The change as shown (after minus before, of the averages rounded to one decimal).
     pub fn shown_change(&self) -> Option<f64> {
-        self.shown().map(|(b, a)| round1(a - b))
+        self.averages()?;
+        self.change_avg
     }
 
-    fn shown(&self) -> Option<(f64, f64)> {
+    fn averages(&self) -> Option<(f64, f64)> {
         match (self.before_avg, self.after_avg) {
-            (Some(b), Some(a)) if self.n > 0 => Some((round1(b), round1(a))),
+            (Some(b), Some(a)) if self.n > 0 => Some((b, a)),
             _ => None,
         }
     }
@@ -170,6 +188,7 @@ pub struct Calendar {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CalendarDay {
     pub date: Date,
+    #[serde(serialize_with = "json::whole")]
     pub minutes: f64,
     pub sessions: u32,
     pub future: bool,
@@ -179,6 +198,9 @@ pub struct CalendarDay {
 pub struct AreaStats {
     pub area: String,
     pub sessions: u32,
+    #[serde(serialize_with = "json::secs")]
+    pub secs: f64,
+    #[serde(serialize_with = "json::whole")]
     pub minutes: f64,
 }
 
@@ -190,6 +212,9 @@ pub struct RoutineStats {
     pub area: String,
     pub kind: Kind,
     pub sessions: u32,
+    #[serde(serialize_with = "json::secs")]
+    pub secs: f64,
+    #[serde(serialize_with = "json::whole")]
     pub minutes: f64,
     pub pain: PainStats,
     /// The paired head-pain change month by month over the last [`CHANGE_MONTHS`] calendar
@@ -213,6 +238,9 @@ pub struct MonthPain {
 pub struct ExternalStats {
     /// In the period.
     pub sessions: u32,
+    #[serde(serialize_with = "json::secs")]
+    pub secs: f64,
+    #[serde(serialize_with = "json::whole")]
     pub minutes: f64,
     /// The most recent one ever, whatever the period.
     pub last: Option<LastExternal>,
@@ -236,6 +264,9 @@ pub struct ExternalWhat {
     pub routine_id: String,
     pub title: String,
     pub sessions: u32,
+    #[serde(serialize_with = "json::secs")]
+    pub secs: f64,
+    #[serde(serialize_with = "json::whole")]
     pub minutes: f64,
 }
 
@@ -243,6 +274,9 @@ pub struct ExternalWhat {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Totals {
     pub sessions: u32,
+    #[serde(serialize_with = "json::secs")]
+    pub secs: f64,
+    #[serde(serialize_with = "json::whole")]
     pub minutes: f64,
     pub active_days: u32,
     pub completed: u32,
@@ -337,16 +371,9 @@ fn add_days(d: Date, n: i64) -> Date {
     d.checked_add(n.days()).unwrap_or(d)
 }
 
-fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
-}
-
-fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
-}
-
+/// Exact minutes of exact seconds (rounded only where they are written).
 fn minutes(secs: f64) -> f64 {
-    round1(secs / 60.0)
+    secs / 60.0
 }
 
 /// Seconds that can be trusted: a hand-edited negative or NaN duration counts as nothing.
@@ -386,9 +413,12 @@ impl PainTally {
             f64::from(self.after_sum) / n,
         );
         PainStats {
-            before_avg: Some(round2(b)),
-            after_avg: Some(round2(a)),
-            change_avg: Some(round2(a - b)),
+            before_avg: Some(b),
+            after_avg: Some(a),
+            change_avg: Some(round_half_away(
+                round_half_away(a, 1) - round_half_away(b, 1),
+                1,
+            )),
             n: self.n,
         }
     }
@@ -530,7 +560,8 @@ impl StatsBuilder {
         let started = r.started();
         let day = local_date(started, &self.tz);
         let day_n = day_number(day);
-        let in_period = self.options.since.is_none_or(|s| started >= s);
+        let in_period = self.options.since.is_none_or(|s| started >= s)
+            && self.options.until.is_none_or(|u| started < u);
         let secs = sane(r.active_secs);
 
         if r.kind == Kind::External {
@@ -590,7 +621,7 @@ impl StatsBuilder {
         }
         let t = &mut self.totals;
         t.sessions += 1;
-        t.minutes += secs; // seconds until `finish`
+        t.secs += secs;
         match r.outcome {
             Outcome::Completed => t.completed += 1,
             Outcome::Stopped => t.stopped += 1,
@@ -649,6 +680,7 @@ impl StatsBuilder {
                 WeekStats {
                     start,
                     sessions: w.sessions,
+                    secs: w.secs,
                     minutes: minutes(w.secs),
                     active_days,
                     goal: self.options.weekly_goal,
@@ -681,6 +713,7 @@ impl StatsBuilder {
             .map(|(area, (sessions, secs))| AreaStats {
                 area,
                 sessions,
+                secs,
                 minutes: minutes(secs),
             })
             .collect();
@@ -705,6 +738,7 @@ impl StatsBuilder {
                 area: r.area,
                 kind: r.kind,
                 sessions: r.sessions,
+                secs: r.secs,
                 minutes: minutes(r.secs),
                 pain: r.pain.finish(),
                 last_at: r.last_at,
@@ -724,6 +758,7 @@ impl StatsBuilder {
                 routine_id,
                 title: w.title,
                 sessions: w.sessions,
+                secs: w.secs,
                 minutes: minutes(w.secs),
             })
             .collect();
@@ -744,7 +779,7 @@ impl StatsBuilder {
         });
 
         let mut totals = self.totals;
-        totals.minutes = minutes(totals.minutes);
+        totals.minutes = minutes(totals.secs);
         totals.active_days = self.period_days.len() as u32;
         totals.pain = self.totals_pain.finish();
 
@@ -769,6 +804,7 @@ impl StatsBuilder {
             routines,
             external: ExternalStats {
                 sessions: self.external_sessions,
+                secs: self.external_secs,
                 minutes: minutes(self.external_secs),
                 last,
                 by_what,

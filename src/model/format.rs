@@ -11,6 +11,12 @@
 //! minus those whole seconds — rounded up, so spent and left add up to the plan and a
 //! countdown shows 0:00 only when the time is up. Lengths in words are whole seconds under a
 //! minute, then the nearest minute.
+//!
+//! Every other figure shown — an average, a rate, minutes, sessions a week — is rounded
+//! once, from its exact value, by [`round_half_away`] (written by [`fmt_fixed`]): the figures
+//! keep their exact values until they are written, and every writer (the screens, `stats`,
+//! `stats --json`, `report` in each format) rounds them with this one function to the
+//! precision stated beside each figure, so no two places can show one figure differently.
 
 use std::time::Duration;
 
@@ -64,7 +70,9 @@ pub fn fmt_length_secs(secs: f64) -> String {
     if s < 60 {
         return format!("{s} s");
     }
-    let m = (s + 30) / 60;
+    // The nearest minute of the exact time (the same as of its whole seconds: a half
+    // minute is a whole number of seconds).
+    let m = round_half_away(secs.min(1e12) / 60.0, 0) as u64;
     if m < 60 {
         format!("{m} min")
     } else if m.is_multiple_of(60) {
@@ -305,15 +313,167 @@ impl<W: std::io::Write> std::io::Write for SafeWriter<W> {
     }
 }
 
+/// `x` rounded to `places` decimals, half away from zero: the one rounding of every figure
+/// shown (see the module's rounding rule). It rounds the exact decimal the number stands
+/// for — the shortest decimal that reads back as `x` — so an average of 3.25 is 3.3, and
+/// 5.35 (which a binary float holds as 5.3499999…) is 5.4, never 5.3. Not-a-number and
+/// infinities come back as they are.
+pub fn round_half_away(x: f64, places: u8) -> f64 {
+    match rounded_digits(x, places) {
+        Some(d) => d.to_string().parse().unwrap_or(x),
+        None => x,
+    }
+}
+
+/// `x` rounded by [`round_half_away`] and written with exactly `places` decimals ("3.3",
+/// "12", "0.5"); a negative value with an ASCII minus, and "0.0" never as "-0.0". Not a
+/// number or an infinity reads "–".
+pub fn fmt_fixed(x: f64, places: u8) -> String {
+    rounded_digits(x, places).map_or_else(|| "–".to_string(), |d| d.to_string())
+}
+
 /// A signed change with a real minus sign, to one decimal: "−1.9", "+0.5", "0.0".
 pub fn fmt_change(change: f64) -> String {
-    let tenths = (change * 10.0).round();
-    if !tenths.is_finite() || tenths == 0.0 {
-        "0.0".to_string()
-    } else if tenths < 0.0 {
-        format!("−{:.1}", -tenths / 10.0)
+    match rounded_digits(change, 1) {
+        None => "0.0".to_string(),
+        Some(d) if d.is_zero() => "0.0".to_string(),
+        Some(d) if d.negative => format!("−{}", d.magnitude()),
+        Some(d) => format!("+{}", d.magnitude()),
+    }
+}
+
+/// A number rounded to a fixed number of decimals: its sign and its digits, the last
+/// `places` of them after the point.
+struct Rounded {
+    negative: bool,
+    /// At least `places + 1` digits, no sign, no point.
+    digits: Vec<u8>,
+    places: usize,
+}
+
+impl Rounded {
+    fn is_zero(&self) -> bool {
+        self.digits.iter().all(|&d| d == 0)
+    }
+
+    fn magnitude(&self) -> String {
+        let whole = self.digits.len() - self.places;
+        let mut s: String = self.digits[..whole]
+            .iter()
+            .map(|&d| char::from(b'0' + d))
+            .collect();
+        if self.places > 0 {
+            s.push('.');
+            s.extend(self.digits[whole..].iter().map(|&d| char::from(b'0' + d)));
+        }
+        s
+    }
+}
+
+impl std::fmt::Display for Rounded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.negative && !self.is_zero() {
+            f.write_str("-")?;
+        }
+        f.write_str(&self.magnitude())
+    }
+}
+
+/// The digits of `x` rounded half away from zero to `places` decimals, worked on the
+/// shortest decimal form of `x` (Rust's `{:e}`), so the rounding sees the decimal the float
+/// stands for rather than its binary error. `None` for not-a-number and infinities.
+fn rounded_digits(x: f64, places: u8) -> Option<Rounded> {
+    if !x.is_finite() {
+        return None;
+    }
+    let places = usize::from(places);
+    // "5.349e0", "1.5e-1", "0e0": the significant digits and the power of ten of the first.
+    let sci = format!("{:e}", x.abs());
+    let (mantissa, exp) = sci.split_once('e')?;
+    let exp: i64 = exp.parse().ok()?;
+    let sig: Vec<u8> = mantissa
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .map(|b| b - b'0')
+        .collect();
+    // How many of the significant digits stand before the rounding point.
+    let keep = exp + 1 + places as i64;
+    let mut digits: Vec<u8> = if keep <= 0 {
+        // Everything is below the rounding point: 0, or 1 in the last place when the
+        // first digit sits right below it and is 5 or more.
+        vec![u8::from(keep == 0 && sig.first().is_some_and(|&d| d >= 5))]
     } else {
-        format!("+{:.1}", tenths / 10.0)
+        let keep = keep as usize;
+        let mut kept: Vec<u8> = sig.iter().copied().take(keep).collect();
+        kept.resize(keep, 0);
+        if sig.get(keep).is_some_and(|&d| d >= 5) {
+            carry(&mut kept);
+        }
+        kept
+    };
+    // At least one digit before the point.
+    while digits.len() < places + 1 {
+        digits.insert(0, 0);
+    }
+    Some(Rounded {
+        negative: x.is_sign_negative(),
+        digits,
+        places,
+    })
+}
+
+/// Adds one in the last place of a decimal digit string.
+fn carry(digits: &mut Vec<u8>) {
+    for d in digits.iter_mut().rev() {
+        if *d == 9 {
+            *d = 0;
+        } else {
+            *d += 1;
+            return;
+        }
+    }
+    digits.insert(0, 1);
+}
+
+/// Serde writers for figures kept exact in memory and written to JSON as they are shown:
+/// rounded once by [`round_half_away`], to the precision each figure has everywhere
+/// (`#[serde(serialize_with = "format::json::tenths")]`).
+pub mod json {
+    use super::round_half_away;
+    use serde::Serializer;
+
+    /// Whole numbers: minutes, days per 28 days (as JSON integers).
+    pub fn whole<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+        let r = round_half_away(*x, 0);
+        if r.is_finite() && r.abs() < 9e15 {
+            s.serialize_i64(r as i64)
+        } else {
+            s.serialize_f64(r)
+        }
+    }
+
+    /// One decimal: head-pain averages and changes, sessions a week.
+    pub fn tenths<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(round_half_away(*x, 1))
+    }
+
+    pub fn whole_opt<S: Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+        match x {
+            Some(x) => whole(x, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn tenths_opt<S: Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+        match x {
+            Some(x) => tenths(x, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// A time spent, in the whole seconds that have passed (as every clock shows it).
+    pub fn secs<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(super::whole_secs(*x))
     }
 }
 
@@ -414,10 +574,41 @@ mod tests {
     }
 
     #[test]
+    fn one_rounding_half_away_from_the_exact_decimal() {
+        assert_eq!(fmt_fixed(6.0 / 11.0, 1), "0.5");
+        assert_eq!(fmt_fixed(3.25, 1), "3.3");
+        assert_eq!(fmt_fixed(1.75, 1), "1.8");
+        assert_eq!(fmt_fixed(-3.25, 1), "-3.3");
+        assert_eq!(fmt_fixed(5.35, 1), "5.4", "5.35 is held as 5.34999…");
+        assert_eq!(fmt_fixed(123.0 / 23.0, 1), "5.3");
+        assert_eq!(fmt_fixed(1.005, 2), "1.01");
+        assert_eq!(fmt_fixed(10.5, 0), "11");
+        assert_eq!(fmt_fixed(9.0 * 28.0 / 22.0, 0), "11");
+        assert_eq!(fmt_fixed(0.5, 0), "1");
+        assert_eq!(fmt_fixed(0.049, 1), "0.0");
+        assert_eq!(fmt_fixed(-0.04, 1), "0.0");
+        assert_eq!(fmt_fixed(0.0, 0), "0");
+        assert_eq!(fmt_fixed(0.0004, 2), "0.00");
+        assert_eq!(fmt_fixed(0.005, 2), "0.01");
+        assert_eq!(fmt_fixed(99.96, 1), "100.0");
+        assert_eq!(fmt_fixed(9.5, 0), "10");
+        assert_eq!(fmt_fixed(1e20, 0), "100000000000000000000");
+        assert_eq!(fmt_fixed(f64::NAN, 1), "–");
+        assert_eq!(round_half_away(2.45, 1), 2.5);
+        assert_eq!(round_half_away(-2.45, 1), -2.5);
+        assert_eq!(round_half_away(550.45, 0), 550.0);
+        assert_eq!(fmt_length_secs(1827.9), "30 min");
+        assert_eq!(fmt_length_secs(5.01), "5 s");
+        assert_eq!(fmt_length_secs(16.3), "16 s");
+    }
+
+    #[test]
     fn changes_have_a_real_minus() {
         assert_eq!(fmt_change(-1.94), "−1.9");
         assert_eq!(fmt_change(0.5), "+0.5");
         assert_eq!(fmt_change(0.04), "0.0");
         assert_eq!(fmt_change(-0.04), "0.0");
+        assert_eq!(fmt_change(1.8 - 3.3), "−1.5");
+        assert_eq!(fmt_change(-0.05), "−0.1");
     }
 }

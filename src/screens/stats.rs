@@ -517,11 +517,6 @@ fn heading(title: &str, rest: &str, t: &Theme) -> Line<'static> {
     ])
 }
 
-/// A figure as the screen writes it: a whole number.
-fn whole(x: f64) -> String {
-    format!("{x:.0}")
-}
-
 impl Screen for StatsView {
     fn title(&self) -> &str {
         "Stats"

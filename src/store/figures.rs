@@ -68,3 +68,35 @@ pub fn stats(
         day_problem,
     })
 }
+
+/// What the report needs, read in one pass: the report itself and what reading found.
+pub struct ReportFigures {
+    pub report: crate::core::report::Report,
+    /// Unreadable or implausible history lines, skipped.
+    pub warnings: Vec<Warning>,
+    /// Unreadable day-log lines, skipped.
+    pub day_warnings: Vec<Warning>,
+    /// Why the day log could not be read at all (the report then has no headache part).
+    pub day_problem: Option<String>,
+}
+
+/// Streams the history and reads the day log under `data` into the report for `options`
+/// as of `now`: memory stays bounded however long the history is.
+pub fn report(
+    data: &Path,
+    now: &Zoned,
+    options: crate::core::report::ReportOptions,
+) -> Result<ReportFigures, HistoryError> {
+    let mut b = crate::core::report::ReportBuilder::new(now, options);
+    let warnings = history::for_each(data, Detail::NoSteps, |r| b.add(&r))?;
+    let (report, day_warnings, day_problem) = match crate::store::days::load(data) {
+        Ok((log, w)) => (b.finish(Some(&log.answers)), w, None),
+        Err(e) => (b.finish(None), Vec::new(), Some(e.to_string())),
+    };
+    Ok(ReportFigures {
+        report,
+        warnings,
+        day_warnings,
+        day_problem,
+    })
+}

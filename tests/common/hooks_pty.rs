@@ -8,11 +8,8 @@ use std::path::{Path, PathBuf};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use portable_pty::CommandBuilder;
-
 use crate::pty::Pty;
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_knotless");
 pub const PATIENCE: Duration = Duration::from_secs(40);
 
 /// 20 s from Enter to the end: a 1 s count-in, 5 s, 3 s a side with the 5 s switch between,
@@ -96,7 +93,7 @@ impl Dirs {
 /// `knotless ARGS` on the test's folders, in an 80×24 pseudo-terminal; `watch`: texts whose
 /// first appearance is timed.
 pub fn spawn(d: &Dirs, args: &[&str], watch: &[&str]) -> Pty {
-    let mut cmd = CommandBuilder::new(BIN);
+    let mut cmd = crate::common::knotless_pty();
     cmd.args(args);
     cmd.env("TERM", "xterm-256color");
     cmd.env_remove("NO_COLOR");
@@ -159,7 +156,7 @@ pub fn wait_for_count(log: &Path, n: usize) -> Vec<BTreeMap<String, String>> {
 /// `run hook-routine --plain` in `d`, started now and left running (it takes 20 s, so the
 /// tests start it alongside whatever else they wait for).
 pub fn plain(d: &Dirs, extra: &[&str]) -> std::process::Child {
-    std::process::Command::new(BIN)
+    crate::common::knotless()
         .args(extra)
         .args(["run", "hook-routine", "--plain"])
         .env("KNOTLESS_CONFIG_DIR", &d.config)

@@ -1,5 +1,6 @@
 //! Shared test helpers: an app with the bundled library, temp directories and a fixed clock;
-//! one place that turns test keys into events; drawing into a TestBackend; record builders.
+//! one place that turns test keys into events; drawing into a TestBackend; record builders;
+//! a home of the tests' own for every program a test starts (`home.rs`).
 #![allow(dead_code)]
 
 use std::time::Instant;
@@ -8,8 +9,13 @@ use knotless::app::{App, Init, Route};
 
 pub mod ctx;
 pub mod draw;
+pub mod report_year;
 pub mod year;
 pub use draw::{buffer_text, draw};
+pub mod home;
+// Not every test binary starts programs.
+#[allow(unused_imports)]
+pub use home::{at_home, knotless, knotless_pty};
 use knotless::library::Library;
 use knotless::model::config::ThemeName;
 use knotless::model::routine::{Pattern, Phase, PhaseKind, Source};
@@ -46,14 +52,6 @@ pub fn pattern(id: &str, phases: &[(PhaseKind, u64)]) -> Pattern {
             .collect(),
         source: Source::Bundled,
     }
-}
-
-/// `XDG_STATE_HOME` for every knotless a test starts, so none writes into the home folder.
-/// Each data folder gets a state folder of its own inside it (`knotless/data-<hash>`), so
-/// tests running at once never share one; a test that looks into the state folder gives
-/// `KNOTLESS_STATE_DIR` instead.
-pub fn state_home() -> &'static std::path::Path {
-    std::path::Path::new(concat!(env!("CARGO_TARGET_TMPDIR"), "/state-home"))
 }
 
 /// "Today" for every screen test: Tuesday 24 November 2026, 10:00 in London.

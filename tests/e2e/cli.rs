@@ -254,11 +254,10 @@ fn plain_breathe_asks_for_a_rating_only_at_a_terminal() {
         "get_ready = \"0s\"\nbell = false\n[patterns.quick]\ninhale = \"1s\"\nexhale = \"1s\"\n",
     )
     .unwrap();
-    let mut child = Command::new(crate::BIN)
+    let mut child = crate::common::knotless()
         .args(["breathe", "quick", "--breaths", "3", "--plain"]) // the fewest allowed
         .env("KNOTLESS_CONFIG_DIR", config.path())
         .env("KNOTLESS_DATA_DIR", data.path())
-        .env("XDG_STATE_HOME", crate::common::state_home())
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
@@ -306,11 +305,10 @@ fn history_and_stats_keep_their_columns_with_wide_titles() {
     std::fs::write(d.path().join("history.jsonl"), file).unwrap();
 
     let utc = |args: &[&str]| {
-        let out = Command::new(crate::BIN)
+        let out = crate::common::knotless()
             .args(args)
             .env("KNOTLESS_CONFIG_DIR", c.path())
             .env("KNOTLESS_DATA_DIR", d.path())
-            .env("XDG_STATE_HOME", crate::common::state_home())
             .env("TZ", "UTC")
             .output()
             .unwrap();
@@ -350,11 +348,10 @@ fn history_and_stats_keep_their_columns_with_wide_titles() {
 #[test]
 fn plain_mode_killed_at_two_seconds_is_recovered() {
     let (config, data) = dirs();
-    let mut child = Command::new(crate::BIN)
+    let mut child = crate::common::knotless()
         .args(["run", "neck-release", "--plain"])
         .env("KNOTLESS_CONFIG_DIR", config.path())
         .env("KNOTLESS_DATA_DIR", data.path())
-        .env("XDG_STATE_HOME", crate::common::state_home())
         .env("KNOTLESS_CACHE_DIR", config.path().join("cache"))
         .env("PATH", "/nonexistent")
         .stdin(std::process::Stdio::null())
@@ -421,7 +418,7 @@ fn plain_mode_prints_the_notice_and_the_cautions_before_the_first_step() {
     let (config, data) = dirs();
     std::fs::write(config.path().join("config.toml"), "get_ready = \"0s\"\n").unwrap();
     let run = |args: &[&str], until: &str| {
-        let mut child = Command::new(crate::BIN)
+        let mut child = crate::common::knotless()
             .args(args)
             .env("KNOTLESS_CONFIG_DIR", config.path())
             .env("KNOTLESS_DATA_DIR", data.path())

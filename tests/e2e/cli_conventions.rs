@@ -3,7 +3,7 @@
 //! every documented example works.
 
 use std::io::Read;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use crate::{dirs, knotless, text};
 
@@ -107,11 +107,10 @@ fn a_closed_pipe_ends_quietly_with_success() {
         &["patterns"],
         &["completions", "bash"],
     ] {
-        let mut child = Command::new(crate::BIN)
+        let mut child = crate::common::knotless()
             .args(args)
             .env("KNOTLESS_CONFIG_DIR", c.path())
             .env("KNOTLESS_DATA_DIR", d.path())
-            .env("XDG_STATE_HOME", crate::common::state_home())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

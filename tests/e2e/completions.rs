@@ -8,6 +8,7 @@ use std::process::Command;
 
 use portable_pty::CommandBuilder;
 
+use crate::common::at_home;
 use crate::pty::Pty;
 use crate::{knotless, text};
 
@@ -82,7 +83,11 @@ fn sent_routines(config: &Path, ran: &Path) {
 
 /// A shell to complete with, or a printed reason why the test cannot run it.
 fn shell(name: &str) -> bool {
-    let found = Command::new(name).arg("-c").arg("exit 0").status().is_ok();
+    let found = at_home(Command::new(name))
+        .arg("-c")
+        .arg("exit 0")
+        .status()
+        .is_ok();
     if !found {
         println!("skipped {name}: it is not installed (.ci/run installs bash, zsh and fish)");
     }
@@ -151,7 +156,7 @@ fn bash_completes_ids_and_runs_no_routine_text() {
     // The completion function as bash calls it for `knotless run <TAB>` and
     // `knotless breathe <TAB>`.
     let complete = |words: &str| {
-        let out = Command::new("bash")
+        let out = at_home(Command::new("bash"))
             .args(["--norc", "--noprofile", "-c"])
             .arg(format!(
                 "source '{}'; COMP_WORDS=({words} ''); COMP_CWORD=${{#COMP_WORDS[@]}}; \
@@ -185,7 +190,7 @@ fn fish_completes_ids_and_runs_no_routine_text() {
     let _g = crate::common::spawning();
     // `source` is what fish does when it loads the file; `complete -C` completes a line
     // through the same machinery as Tab.
-    let out = Command::new("fish")
+    let out = at_home(Command::new("fish"))
         .args(["--no-config", "-c"])
         .arg(format!(
             "source '{}'; complete -C 'knotless run '; complete -C 'knotless breathe '; complete -C 'knotless history --routine '",
@@ -218,7 +223,7 @@ fn zsh_completes_ids_and_runs_no_routine_text() {
     }
     let s = Setup::new();
     let script = s.script("zsh");
-    let mut cmd = CommandBuilder::new("zsh");
+    let mut cmd = at_home(CommandBuilder::new("zsh"));
     cmd.args(["-f", "-i"]);
     cmd.env("HOME", s.data.path());
     cmd.env("TERM", "xterm");

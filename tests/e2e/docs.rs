@@ -4,7 +4,7 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use crate::{dirs, knotless, text};
 
@@ -226,11 +226,10 @@ fn every_documented_example_works() {
             if args.is_empty() {
                 continue; // `knotless` alone opens the app; the e2e tests cover it
             }
-            let mut child = Command::new(crate::BIN)
+            let mut child = crate::common::knotless()
                 .args(&args)
                 .env("KNOTLESS_CONFIG_DIR", c.path())
                 .env("KNOTLESS_DATA_DIR", d.path())
-                .env("XDG_STATE_HOME", crate::common::state_home())
                 .stdin(Stdio::null())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
@@ -256,12 +255,11 @@ fn every_documented_example_works() {
             Some(file) => Stdio::from(std::fs::File::open(work.path().join(file)).unwrap()),
             None => Stdio::null(),
         };
-        let out = Command::new(crate::BIN)
+        let out = crate::common::knotless()
             .args(&args)
             .current_dir(work.path())
             .env("KNOTLESS_CONFIG_DIR", c.path())
             .env("KNOTLESS_DATA_DIR", d.path())
-            .env("XDG_STATE_HOME", crate::common::state_home())
             .env("XDG_CONFIG_HOME", work.path().join("xdg"))
             .env("PATH", &path)
             .env_remove("NO_COLOR")

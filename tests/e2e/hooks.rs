@@ -144,7 +144,6 @@ fn no_hooks_runs_none() {
 /// rating, plays its tones through the player now set and runs the hook now set.
 #[test]
 fn changed_settings_reach_the_next_session_after_r() {
-    use crate::hooks_pty::BIN;
     let d = Dirs::new("");
     let config = |ratings: bool, sound: &str, hooks: &str| {
         format!(
@@ -166,7 +165,7 @@ fn changed_settings_reach_the_next_session_after_r() {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&player, std::fs::Permissions::from_mode(0o755)).unwrap();
 
-    let mut cmd = portable_pty::CommandBuilder::new(BIN);
+    let mut cmd = crate::common::knotless_pty();
     cmd.env("TERM", "xterm-256color");
     cmd.env_remove("NO_COLOR");
     cmd.env("KNOTLESS_CONFIG_DIR", &d.config);

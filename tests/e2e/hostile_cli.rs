@@ -59,7 +59,7 @@ impl Dirs {
     }
 
     pub(crate) fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(BIN);
+        let mut cmd = crate::common::knotless();
         cmd.args(args)
             .current_dir(self.tmp.path())
             .env("KNOTLESS_CONFIG_DIR", &self.config)

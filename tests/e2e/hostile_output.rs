@@ -7,12 +7,10 @@
 #![cfg(unix)]
 
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use knotless::model::format::is_unsafe_char;
 use proptest::prelude::*;
-
-use crate::BIN;
 
 fn nasty() -> impl Strategy<Value = String> {
     let piece = prop_oneof![
@@ -107,11 +105,10 @@ fn setup(f: &[String]) -> Case {
 }
 
 fn run(case: &Case, args: &[&str]) -> (Vec<u8>, Vec<u8>) {
-    let out = Command::new(BIN)
+    let out = crate::common::knotless()
         .args(args)
         .env("KNOTLESS_CONFIG_DIR", &case.config)
         .env("KNOTLESS_DATA_DIR", &case.data)
-        .env("XDG_STATE_HOME", crate::common::state_home())
         .env("KNOTLESS_MACHINE", "fuzz")
         .env_remove("NO_COLOR")
         .stdin(Stdio::null())
@@ -143,6 +140,8 @@ proptest! {
             vec!["stats"],
             vec!["stats", "--json"],
             vec!["report"],
+            vec!["report", "--format", "html"],
+            vec!["report", "--format", "json"],
             vec!["days"],
             vec!["run", &query, "--plain"],
         ];

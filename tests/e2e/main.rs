@@ -13,19 +13,17 @@ mod hooks_pty;
 mod pty;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
-/// The binary under test.
-const BIN: &str = env!("CARGO_BIN_EXE_knotless");
+use common::home::BIN;
 
 /// `knotless ARGS` with its own config and data folders, no input and colour allowed; waits
 /// for it to end.
 fn knotless(config: &Path, data: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
+    common::knotless()
         .args(args)
         .env("KNOTLESS_CONFIG_DIR", config)
         .env("KNOTLESS_DATA_DIR", data)
-        .env("XDG_STATE_HOME", crate::common::state_home())
         .env_remove("NO_COLOR")
         .stdin(Stdio::null())
         .output()
@@ -55,6 +53,7 @@ mod nudge;
 mod own_routines;
 mod package;
 mod remind;
+mod report_html;
 mod sound;
 mod sound_cache;
 mod sound_stops;

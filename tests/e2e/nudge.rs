@@ -2,7 +2,7 @@
 //! reader it uses, and the command as a prompt runs it (the real binary, real clock).
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp, Zoned};
@@ -517,7 +517,7 @@ fn nudge_toml(config: &Path) -> std::path::PathBuf {
 }
 
 fn knotless(config: &Path, data: &Path, args: &[&str], path_env: Option<&Path>) -> Output {
-    let mut c = Command::new(crate::BIN);
+    let mut c = crate::common::knotless();
     c.args(args)
         .env("KNOTLESS_CONFIG_DIR", config)
         .env("KNOTLESS_DATA_DIR", data)

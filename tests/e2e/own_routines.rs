@@ -13,7 +13,7 @@ use knotless::library::Library;
 use knotless::library::edit::Editor;
 use knotless::model::routine::Routine;
 
-use crate::{BIN, text};
+use crate::text;
 
 const MINE: &str = r#"# A routine of mine.
 name = "Mine"
@@ -68,11 +68,10 @@ impl Env {
     }
 
     fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(BIN);
+        let mut c = crate::common::knotless();
         c.args(args)
             .env("KNOTLESS_CONFIG_DIR", &self.config)
             .env("KNOTLESS_DATA_DIR", &self.data)
-            .env("XDG_STATE_HOME", crate::common::state_home())
             .env_remove("VISUAL")
             .env_remove("EDITOR")
             .env_remove("NO_COLOR");

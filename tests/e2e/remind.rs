@@ -52,7 +52,7 @@ fn cron_lines_match_snapshots() {
 }
 
 fn knotless(xdg: &Path, path_env: &str, args: &[&str]) -> Output {
-    Command::new(crate::BIN)
+    crate::common::knotless()
         .args(args)
         .env("XDG_CONFIG_HOME", xdg)
         .env("KNOTLESS_CONFIG_DIR", xdg.join("knotless"))

@@ -12,6 +12,7 @@ use knotless::core::cues::{self, Cue, Tone};
 use knotless::library::Library;
 use knotless::model::config::{SoundConfig, SoundMode, Voice};
 
+use crate::common::home::{at_home, exec_at_home};
 use crate::text;
 
 /// A folder holding only the given scripts, to stand in for PATH.
@@ -26,12 +27,11 @@ fn bin(scripts: &[(&str, &str)]) -> tempfile::TempDir {
 }
 
 fn knotless(path: &Path, config: &Path, cache: &Path, args: &[&str]) -> Output {
-    Command::new(crate::BIN)
+    crate::common::knotless()
         .args(args)
         .env("PATH", path)
         .env("KNOTLESS_CONFIG_DIR", config)
         .env("KNOTLESS_DATA_DIR", config.join("data"))
-        .env("XDG_STATE_HOME", crate::common::state_home())
         .env("KNOTLESS_CACHE_DIR", cache)
         .output()
         .unwrap()
@@ -58,7 +58,7 @@ fn sound_test_with_nothing_installed_says_what_is_missing() {
     // Piped, the bell's demonstration rings nowhere and shows no stand-in character.
     assert!(!o.contains('\x07') && !o.contains('\u{fffd}'), "{o:?}");
     // At a terminal it rings there.
-    let mut cmd = portable_pty::CommandBuilder::new(crate::BIN);
+    let mut cmd = crate::common::knotless_pty();
     cmd.args(["sound", "test"]);
     for (k, v) in [
         ("PATH", empty.path()),
@@ -173,11 +173,10 @@ fn the_sound_settings_are_read_and_bad_ones_reported_with_a_position() {
         ("breath_cues = \"yes\"", "`breath_cues` must be"),
     ] {
         std::fs::write(c.path().join("config.toml"), format!("{bad}\n")).unwrap();
-        let out = Command::new(crate::BIN)
+        let out = crate::common::knotless()
             .args(["check"])
             .env("KNOTLESS_CONFIG_DIR", c.path())
             .env("KNOTLESS_DATA_DIR", c.path().join("data"))
-            .env("XDG_STATE_HOME", crate::common::state_home())
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(1), "{bad}");
@@ -381,8 +380,10 @@ fn real_speech_renders_a_step_to_a_file_sox_can_hear() {
     let lib = Library::load(None);
     let r = lib.routine("neck-release").unwrap();
     let phrase = cues::step_phrases(&r.steps[0], None, false).remove(0);
-    // A stand-in player so rendering is chosen (it needs something to play the file with).
-    let b = bin(&[("pw-play", "true")]);
+    // A stand-in player so rendering is chosen (it needs something to play the file with),
+    // and the real espeak-ng run at the tests' home.
+    let real = which::which("espeak-ng").unwrap();
+    let b = bin(&[("pw-play", "true"), ("espeak-ng", &exec_at_home(&real))]);
     let dirs = format!(
         "{}:{}",
         b.path().display(),
@@ -501,7 +502,7 @@ fn every_bundled_phrase_reads_as_words_in_espeak() {
                 );
                 assert!(!w.contains('/'), "{}: a slash is spoken: {p}", r.id);
             }
-            let out = Command::new(&espeak)
+            let out = at_home(Command::new(&espeak))
                 .args(["-q", "-x", &p])
                 .output()
                 .unwrap();
@@ -552,16 +553,13 @@ fn voice_tones_and_ticks_are_equally_loud_at_every_volume() {
     let real = which::which("espeak-ng").unwrap();
     let renders = tempfile::tempdir().unwrap();
     let count = renders.path().join("count");
-    // A player that plays nothing, and espeak-ng counted on its way through.
+    // A player that plays nothing, and espeak-ng counted on its way through (run at the
+    // tests' home).
     let b = bin(&[
         ("pw-play", "true"),
         (
             "espeak-ng",
-            &format!(
-                "echo x >> '{}'; exec '{}' \"$@\"",
-                count.display(),
-                real.display()
-            ),
+            &format!("echo x >> '{}'; {}", count.display(), exec_at_home(&real)),
         ),
     ]);
     let k = tempfile::tempdir().unwrap();

@@ -6,18 +6,17 @@
 
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::BIN;
 use crate::sound_stops::{Fakes, Plays, SHORT, dirs};
 use crate::tui::Dirs;
 
 /// `run stop-fixture --plain` with the stand-ins, no input; fails the test if it has not
 /// ended after a generous wait (a FIFO once made it hang for ever).
 fn run_plain(d: &Dirs, fakes: &Fakes, cache: &Path) -> String {
-    let mut cmd = Command::new(BIN);
+    let mut cmd = crate::common::knotless();
     cmd.args(["run", "stop-fixture", "--plain"])
         .env("PATH", fakes.path())
         .env("KNOTLESS_CACHE_DIR", cache)

@@ -8,11 +8,10 @@
 //! the app is gone), and every wait for something to happen is generous.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::BIN;
 use crate::tui::{Dirs, PATIENCE, Term};
 
 /// Long steps, so no timer races the keys; a phrase at the start of each.
@@ -404,7 +403,7 @@ fn volume_zero_starts_nothing_in_a_whole_routine() {
     .unwrap();
     let fakes = Fakes::new(d.tmp.path(), Plays::FiveSeconds, true);
     let run = |args: &[&str]| {
-        let mut cmd = Command::new(BIN);
+        let mut cmd = crate::common::knotless();
         cmd.args(args)
             .env("PATH", fakes.path())
             .env("KNOTLESS_CACHE_DIR", d.tmp.path().join("cache"))

@@ -1,8 +1,6 @@
 //! The Stats screen and `stats --period … --json` show the same figures for
 //! the same period, and the screen says which period it shows.
 
-use std::process::Command;
-
 use common::{TestApp, rec};
 use knotless::model::config::ThemeName;
 use knotless::model::record::Stamp;
@@ -18,11 +16,10 @@ fn days_ago(id: &str, days: i64) -> knotless::model::record::SessionRecord {
 
 /// The routine's session count as `stats --period … --json` gives it.
 fn command_count(t: &TestApp, period: &str) -> u64 {
-    let out = Command::new(crate::BIN)
+    let out = crate::common::knotless()
         .args(["stats", "--period", period, "--json"])
         .env("KNOTLESS_CONFIG_DIR", t.config.path())
         .env("KNOTLESS_DATA_DIR", t.data.path())
-        .env("XDG_STATE_HOME", crate::common::state_home())
         .env("TZ", "UTC")
         .output()
         .unwrap();

@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use crate::days_cli::BLINK;
 use crate::state_folder::TWO_STEPS;
-use crate::{BIN, text};
+use crate::text;
 
 /// Everything, start to end, within this: far more than it needs (about 20 s).
 const LIMIT: Duration = Duration::from_secs(55);
@@ -141,7 +141,7 @@ impl Machine {
     }
 
     fn command(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(BIN);
+        let mut c = crate::common::knotless();
         c.args(args)
             .env("KNOTLESS_CONFIG_DIR", &self.config)
             .env("KNOTLESS_DATA_DIR", &self.data)

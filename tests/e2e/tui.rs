@@ -19,7 +19,6 @@ use std::time::{Duration, Instant};
 use portable_pty::{CommandBuilder, ExitStatus};
 use serde_json::Value;
 
-use crate::BIN;
 use crate::pty::Pty;
 
 const ROWS: u16 = 24;
@@ -143,7 +142,7 @@ impl Dirs {
 
     /// The binary outside any terminal: stdin empty, stdout and stderr captured.
     fn run(&self, args: &[&str]) -> Output {
-        let mut cmd = Command::new(BIN);
+        let mut cmd = crate::common::knotless();
         cmd.args(args)
             .current_dir(self.tmp.path())
             .env_remove("NO_COLOR")
@@ -253,7 +252,7 @@ impl Term {
     }
 
     pub(crate) fn spawn_env(dirs: &Dirs, args: &[&str], env: &[(&str, &str)]) -> Term {
-        let mut cmd = CommandBuilder::new(BIN);
+        let mut cmd = crate::common::knotless_pty();
         cmd.args(args);
         cmd.cwd(dirs.tmp.path());
         cmd.env_remove("NO_COLOR");
@@ -797,7 +796,7 @@ fn read_only_data_directory() {
     let file = ReadOnly::new(&history);
     assert!(file.enforced());
     // Plain mode and the app at once.
-    let mut plain = Command::new(BIN);
+    let mut plain = crate::common::knotless();
     plain
         .args(["run", "e2e-quick", "--plain"])
         .stdin(Stdio::null())
@@ -1242,7 +1241,7 @@ fn plain_mode_speaks_the_steps() {
     std::fs::write(d.config.join("routines/e2e-sound.toml"), SOUND_ROUTINE).unwrap();
     let (_bin, log, path) = fake_sound_bin(&d);
     let cache = d.tmp.path().join("cache");
-    let mut cmd = Command::new(BIN);
+    let mut cmd = crate::common::knotless();
     cmd.args(["run", "e2e-sound", "--plain"])
         .env("PATH", &path)
         .env("KNOTLESS_CACHE_DIR", &cache)

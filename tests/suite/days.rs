@@ -190,11 +190,14 @@ fn the_comparison_needs_two_adequate_windows_on_each_side() {
     let ws = days::windows(&log, &BTreeMap::new(), today, 13);
     let start = ws[1].start;
     let c = days::comparison(&ws, start).expect("2 + 2 adequate windows");
-    assert_eq!((c.before, c.after, c.direction), (7, 5, Direction::Fewer));
+    assert_eq!(
+        (c.before, c.after, c.direction),
+        (7.0, 5.0, Direction::Fewer)
+    );
     assert_eq!((c.before_windows, c.after_windows), (2, 2));
     insta::assert_snapshot!("comparison_fewer", c.sentence);
-    insta::assert_snapshot!("comparison_more", days::sentence(Direction::More, 5, 7));
-    insta::assert_snapshot!("comparison_same", days::sentence(Direction::Same, 6, 6));
+    insta::assert_snapshot!("comparison_more", days::sentence(Direction::More, 5.0, 7.0));
+    insta::assert_snapshot!("comparison_same", days::sentence(Direction::Same, 6.0, 6.0));
 
     // Only one window before the start: no sentence at all.
     let one_before = windows_with(today, &[5, 5, 7]);
@@ -223,10 +226,27 @@ fn the_comparison_needs_two_adequate_windows_on_each_side() {
         days::comparison(&ws, start).unwrap().direction,
         Direction::More
     );
+    // 6.5 before and 6.0 after: half a day is no direction (it used to read "Fewer … (7 → 6)",
+    // a drop the figures, rounded once, do not carry).
     let same = windows_with(today, &[6, 6, 6, 7]);
     let ws = days::windows(&same, &BTreeMap::new(), today, 13);
     let c = days::comparison(&ws, start).unwrap();
-    assert_eq!((c.before, c.after, c.direction), (7, 6, Direction::Fewer));
+    assert_eq!(
+        (c.before, c.after, c.direction),
+        (6.5, 6.0, Direction::Same)
+    );
+    assert!(
+        c.sentence.contains("(6.5 → 6.0 per 4 weeks)"),
+        "{}",
+        c.sentence
+    );
+    // A whole day is: 7.0 → 6.0.
+    let fewer = windows_with(today, &[6, 6, 7, 7]);
+    let ws = days::windows(&fewer, &BTreeMap::new(), today, 13);
+    assert_eq!(
+        days::comparison(&ws, start).unwrap().direction,
+        Direction::Fewer
+    );
     let same = windows_with(today, &[6, 6, 6, 6]);
     let ws = days::windows(&same, &BTreeMap::new(), today, 13);
     assert_eq!(
@@ -252,7 +272,9 @@ fn the_summary_compares_against_the_first_session_unless_a_start_is_chosen() {
     );
     assert_eq!(s.windows[0].sessions, 1);
     assert_eq!(s.windows[1].sessions, 2);
-    assert_eq!(s.windows[0].sessions_per_week, 0.3);
+    // 1 session in 4 weeks: 0.25 a week, shown once rounded as 0.3.
+    assert_eq!(s.windows[0].sessions_per_week, 0.25);
+    assert_eq!(days::per_week_cell(s.windows[0].sessions_per_week), "0.3");
     assert_eq!(s.comparison.as_ref().unwrap().direction, Direction::Fewer);
     // A start the data cannot bear on either side: no comparison.
     let s = days::summarize(&log, &sessions, today, 4, Some(today));
@@ -368,4 +390,75 @@ proptest::proptest! {
         let (log, _warnings) = store::load(tmp.path()).unwrap();
         proptest::prop_assert!(log.answers.len() >= good.min(1));
     }
+}
+
+/// ICHD-3 8.2.6: acute medicines of several kinds on 10 or more days together, when no kind
+/// reaches its own threshold (14 simple painkiller days and 9 triptan days).
+#[test]
+fn the_medication_note_counts_several_kinds_together() {
+    let today = d(TODAY);
+    let mut log = meds_days(today, 23, Meds::Simple);
+    for (i, a) in log.values_mut().rev().enumerate() {
+        if i >= 14 {
+            a.meds = Some(Meds::Triptan);
+        }
+    }
+    let ws = days::windows(&log, &BTreeMap::new(), today, 1);
+    assert_eq!((ws[0].simple_days, ws[0].triptan_days), (14, 9));
+    assert_eq!(ws[0].acute_med_days, 23);
+    let note = days::medication_note(&ws).expect("14 simple + 9 triptan days");
+    insta::assert_snapshot!("medication_note_several_kinds", note);
+    assert!(
+        note.contains("acute medicines of more than one kind on 23 days (a simple painkiller on 14, a triptan on 9)"),
+        "{note}"
+    );
+    // One kind under its own threshold is not 8.2.6: 14 simple painkiller days alone.
+    let ws = days::windows(
+        &meds_days(today, 14, Meds::Simple),
+        &BTreeMap::new(),
+        today,
+        1,
+    );
+    assert_eq!(days::medication_note(&ws), None);
+    // Two kinds on 9 days together is under 10.
+    let mut log = meds_days(today, 9, Meds::Simple);
+    for a in log.values_mut().take(4) {
+        a.meds = Some(Meds::Other);
+    }
+    let ws = days::windows(&log, &BTreeMap::new(), today, 1);
+    assert_eq!(days::medication_note(&ws), None);
+    // ... and on 10 it is.
+    let mut log = meds_days(today, 10, Meds::Simple);
+    for a in log.values_mut().take(4) {
+        a.meds = Some(Meds::Other);
+    }
+    let ws = days::windows(&log, &BTreeMap::new(), today, 1);
+    assert!(
+        days::medication_note(&ws)
+            .unwrap()
+            .contains("on 10 days (a simple painkiller on 6, another acute medicine on 4)")
+    );
+}
+
+/// The comparison looks back to the first answer: two adequate windows a year before a
+/// first session still give the sentence.
+#[test]
+fn the_comparison_uses_every_window_back_to_the_first_answer() {
+    let today = d(TODAY);
+    // 16 windows: the newest two and the oldest two answered, nothing between.
+    let mut log = windows_with(today, &[4, 4]);
+    let old_end = today.checked_sub((14 * 28i64).days()).unwrap();
+    run_of(&mut log, old_end, 56, |k| k % 4 == 0);
+    let mut sessions = no_sessions();
+    let first = today.checked_sub((13 * 28i64 - 1).days()).unwrap();
+    sessions.first = Some(first);
+    sessions.by_day.insert(first, 1);
+    let s = days::summarize(&log, &sessions, today, days::STATS_WINDOWS, None);
+    let c = s
+        .comparison
+        .expect("two adequate windows on each side, a year apart");
+    assert_eq!((c.before_windows, c.after_windows), (2, 2));
+    assert_eq!((c.before, c.after), (7.0, 4.0));
+    assert_eq!(c.direction, Direction::Fewer);
+    assert!(c.from < first && c.to == today, "{c:?}");
 }

@@ -356,13 +356,9 @@ fn many_threads_appending_at_once_lose_nothing() {
     assert_eq!(text.lines().count(), 800);
 }
 
-/// Not a test on its own: the body of each child process in
-/// `processes_appending_at_once_lose_nothing`.
-#[test]
-fn child_appender() {
-    let Ok(dir) = std::env::var("KNOTLESS_TEST_APPEND_DIR") else {
-        return;
-    };
+/// What each child process of `processes_appending_at_once_lose_nothing` does: the test
+/// runs itself again in four processes with the folder in its environment.
+fn append_as_a_child(dir: &str) {
     let tag = std::env::var("KNOTLESS_TEST_TAG").unwrap();
     for i in 0..150 {
         let mut r = rec(&format!("{tag}-{i}"), T1, "neck", "neck", 60.0);
@@ -386,11 +382,14 @@ fn child(test: &str) -> Command {
 
 #[test]
 fn processes_appending_at_once_lose_nothing() {
+    if let Ok(dir) = std::env::var("KNOTLESS_TEST_APPEND_DIR") {
+        return append_as_a_child(&dir);
+    }
     let _alone = common::alone();
     let (_tmp, data) = data_dir();
     let children: Vec<_> = (0..4)
         .map(|n| {
-            child("child_appender")
+            child("processes_appending_at_once_lose_nothing")
                 .env("KNOTLESS_TEST_APPEND_DIR", &data)
                 .env("KNOTLESS_TEST_TAG", format!("p{n}"))
                 .spawn()
@@ -617,13 +616,9 @@ fn a_second_begin_for_the_same_id_is_refused_while_the_first_lives() {
     ));
 }
 
-/// Not a test on its own: the body of the child process in
-/// `a_killed_process_is_recovered_but_a_live_one_is_not`.
-#[test]
-fn child_session_holder() {
-    let Ok(dir) = std::env::var("KNOTLESS_TEST_HOLD_DIR") else {
-        return;
-    };
+/// What the child process of `a_killed_process_is_recovered_but_a_live_one_is_not` does: the
+/// test runs itself again with the folder in its environment, and this holds a session.
+fn hold_a_session_as_a_child(dir: &str) {
     let data = PathBuf::from(dir);
     let mut r = running("held");
     let mut progress = InProgress::begin(&state(&data), &data, &r).unwrap();
@@ -636,6 +631,9 @@ fn child_session_holder() {
 
 #[test]
 fn a_killed_process_is_recovered_but_a_live_one_is_not() {
+    if let Ok(dir) = std::env::var("KNOTLESS_TEST_HOLD_DIR") {
+        return hold_a_session_as_a_child(&dir);
+    }
     let _alone = common::alone();
     let (_tmp, data) = data_dir();
     fs::create_dir_all(&data).unwrap();
@@ -648,7 +646,7 @@ fn a_killed_process_is_recovered_but_a_live_one_is_not() {
         }
     }
     let mut holder = KillOnDrop(
-        child("child_session_holder")
+        child("a_killed_process_is_recovered_but_a_live_one_is_not")
             .env("KNOTLESS_TEST_HOLD_DIR", &data)
             .spawn()
             .unwrap(),
@@ -945,8 +943,12 @@ fn a_session_that_never_started_counts_for_nothing() {
         days.add(r);
     }
     assert_eq!(days.by_day.len(), 1);
+    let mut b = knotless::core::report::ReportBuilder::new(&now, Default::default());
+    for r in &loaded.records {
+        b.add(r);
+    }
     let mut out = Vec::new();
-    knotless::cli::report::write_report(&mut out, &loaded.records, None, &now).unwrap();
+    knotless::cli::report::markdown::write(&mut out, &b.finish(None)).unwrap();
     let out = String::from_utf8(out).unwrap();
-    assert!(out.contains("- Self-care sessions: 1 ("), "{out}");
+    assert!(out.contains("- 1 self-care session ("), "{out}");
 }

@@ -158,6 +158,47 @@ fn csv_quotes_what_needs_quoting_and_round_trips() {
     assert_eq!(a.get(5).unwrap(), "routine");
 }
 
+/// Two machines' files, read one after the other: the CSV is one order, oldest first.
+#[test]
+fn csv_is_oldest_first_across_every_machines_file() {
+    let data = tempfile::tempdir().unwrap();
+    let write = |machine: &str, records: &[SessionRecord]| {
+        let lines: String = records
+            .iter()
+            .map(|r| serde_json::to_string(r).unwrap() + "\n")
+            .collect();
+        std::fs::write(data.path().join(format!("history-{machine}.jsonl")), lines).unwrap();
+    };
+    let at = |id: &str, day: u8| {
+        rec(
+            id,
+            &format!("2026-11-{day:02}T08:00:00+01:00"),
+            "neck",
+            "neck",
+            300.0,
+        )
+    };
+    write("laptop", &[at("l1", 3), at("l2", 10), at("l3", 20)]);
+    write("desktop", &[at("d1", 1), at("d2", 12), at("d3", 21)]);
+    let loaded =
+        knotless::store::history::load(data.path(), knotless::store::history::Detail::NoSteps)
+            .unwrap()
+            .records;
+    let read: Vec<&str> = loaded.iter().map(|r| r.id.as_str()).collect();
+    assert_ne!(
+        read,
+        ["d1", "l1", "l2", "d2", "l3", "d3"],
+        "read file by file"
+    );
+    let out = text(|w| review::write_csv(w, &loaded, &berlin()));
+    let ids: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(ids, ["d1", "l1", "l2", "d2", "l3", "d3"], "{out}");
+}
+
 #[test]
 fn jsonl_is_the_merged_records_one_per_line() {
     let records = sample();
@@ -454,26 +495,55 @@ fn stats_as_text_and_json() {
 // ---------------------------------------------------------------------------------------
 // report
 
+/// The Markdown report of `records` from `since` (`None`: from the first entry) to `now`,
+/// with no day log.
+fn report_md(records: &[SessionRecord], since: Option<jiff::Timestamp>, now: &Zoned) -> String {
+    use knotless::core::report::{ReportBuilder, ReportOptions};
+    let mut b = ReportBuilder::new(
+        now,
+        ReportOptions {
+            since,
+            ..Default::default()
+        },
+    );
+    for r in records {
+        b.add(r);
+    }
+    let report = b.finish(Some(&std::collections::BTreeMap::new()));
+    text(|w| knotless::cli::report::markdown::write(w, &report))
+}
+
 #[test]
 fn the_report_says_what_was_logged() {
     let records = sample();
     let since = knotless::core::when::parse_when("30d", &now()).unwrap();
-    let out = text(|w| knotless::cli::report::write_report(w, &records, Some(since), &now()));
+    let out = report_md(&records, Some(since), &now());
     assert!(
-        out.starts_with("# Self-care log: 2026-10-25 to 2026-11-24\n"),
+        out.starts_with("# Self-care and headache summary\n"),
+        "{out}"
+    );
+    // The period is stated once, and starts at the first entry: nothing was logged in the
+    // 23 days before it, so "a week" is not diluted by them.
+    assert!(
+        out.contains("Period: Tue 17 Nov 2026 to Tue 24 Nov 2026 (8 days). Times in Europe/Berlin"),
         "{out}"
     );
     assert!(
-        out.contains("Period: Sun 25 Oct 2026 to Tue 24 Nov 2026 (31 days)"),
+        out.contains("Nothing was logged between Sun 25 Oct 2026 and the start of this period."),
         "{out}"
     );
+    assert_eq!(out.matches("Tue 24 Nov 2026").count(), 1, "{out}");
     assert!(out.contains("not measurements"));
     assert!(
-        out.contains("- Self-care sessions: 2 (1 completed, 1 stopped early, 0 interrupted)"),
+        out.contains("- 2 self-care sessions (1 completed, 1 stopped early, 0 interrupted)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("- On average 1.8 sessions a week over the 8 days covered."),
         "{out}"
     );
     assert!(out.contains("- Professional sessions logged: 1."));
-    assert!(out.contains("## Sessions by routine"));
+    assert!(out.contains("### Sessions by routine"));
     assert!(
         out.contains(
             "| Neck release between sessions | neck | 1 | 8 min | 6.0 | 3.0 | −3.0 (n=1) |"
@@ -485,8 +555,8 @@ fn the_report_says_what_was_logged() {
             || out.contains("| Title of desk-break | shoulders | 1 | 4 min | – | – | – |"),
         "{out}"
     );
-    assert!(out.contains("## Sessions by area"));
-    assert!(out.contains("## Head pain before and after sessions, by week"));
+    assert!(out.contains("### Sessions by area"));
+    assert!(out.contains("### Head pain before and after sessions, by week"));
     assert!(
         // Only the session rated before and after: 6 → 3, not (6 + 4) / 2 → 3.
         out.contains("| Mon 16 Nov 2026 | 2 | 6.0 | 3.0 | −3.0 (n=1) |"),
@@ -501,31 +571,40 @@ fn the_report_says_what_was_logged() {
     assert!(out.contains("- Fri 2026-11-20 17:05, Neck release between sessions (head 6 → 3): Left side tight, \"much\" better after; try the ball, next time second line"), "{out}");
     for word in ["improve", "effective", "cure", "treat"] {
         assert!(
-            !out.to_lowercase().contains(word),
+            !out.to_lowercase()
+                .replace(NOT_ADVICE_LOWER, "")
+                .contains(word),
             "the report must not claim: {word}"
         );
     }
 
     // Over a longer period the trend is by month; with nothing logged it says so.
-    let long = text(|w| {
-        knotless::cli::report::write_report(
-            w,
-            &records,
-            Some(knotless::core::when::parse_when("1y", &now()).unwrap()),
-            &now(),
-        )
-    });
+    let mut early = sample();
+    early[0].started_at = "2026-03-02T10:00:00+01:00".parse().unwrap();
+    early[0].ended_at = "2026-03-02T11:00:00+01:00".parse().unwrap();
+    let long = report_md(
+        &early,
+        Some(knotless::core::when::parse_when("1y", &now()).unwrap()),
+        &now(),
+    );
     assert!(
         long.contains("by month") && long.contains("| November 2026 | 2 |"),
         "{long}"
     );
-    let none =
-        text(|w| knotless::cli::report::write_report(w, Vec::<SessionRecord>::new(), None, &now()));
+    let none = report_md(&[], None, &now());
     assert!(
-        none.contains("- Self-care sessions: 0") && none.contains("None logged in this period."),
+        none.contains("- 0 self-care sessions") && none.contains("None logged in this period."),
+        "{none}"
+    );
+    assert!(
+        none.contains("Period: Tue 24 Nov 2026 to Tue 24 Nov 2026 (1 day)"),
         "{none}"
     );
 }
+
+/// The not-medical-advice line names what the report does not do.
+const NOT_ADVICE_LOWER: &str =
+    "self-care only, not medical advice: knotless does not diagnose or treat any condition.";
 
 proptest::proptest! {
     #[test]

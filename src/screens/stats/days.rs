@@ -11,9 +11,9 @@ use ratatui::symbols::bar;
 use ratatui::text::{Line, Span};
 
 use super::overview::month_names;
-use super::{CHARTS, Section, StatsView, TALL, THIN, draw_series, heading, put_lines, whole};
-use crate::core::days::{NO_RATE, WINDOW_DAYS, Window, rate_cell};
-use crate::model::format::{fit, pad, pad_left};
+use super::{CHARTS, Section, StatsView, TALL, THIN, draw_series, heading, put_lines};
+use crate::core::days::{WINDOW_DAYS, Window, per_week_cell, rate_cell};
+use crate::model::format::{fit, fmt_fixed, pad, pad_left};
 use crate::ui::theme::Theme;
 
 /// Answered days: a dashed line (a light half line for a part-filled top cell).
@@ -90,15 +90,6 @@ impl Slots {
 /// A scale or row name in the column left of the bars.
 fn axis_label(buf: &mut Buffer, x: u16, y: u16, text: &str, t: &Theme) {
     buf.set_line(x, y, &Line::styled(text.to_string(), t.muted), AXIS);
-}
-
-/// The headache days per 28 of a well-answered window, or [`NO_RATE`].
-fn rate_text(w: &Window) -> String {
-    if w.adequate() {
-        rate_cell(w.headache_rate)
-    } else {
-        NO_RATE.to_string()
-    }
 }
 
 impl StatsView {
@@ -195,7 +186,11 @@ impl StatsView {
     /// Under the bars: the headache rate per 28 days (or none for a thin window), the day
     /// each window ends and its month.
     fn window_rows(&self, s: &Slots, t: &Theme) -> [Line<'static>; 3] {
-        let rates = s.row(self.chart.iter().map(|c| (rate_text(&c.window), t.base)));
+        let rates = s.row(
+            self.chart
+                .iter()
+                .map(|c| (rate_cell(c.window.headache_rate), t.base)),
+        );
         let days = s.row(
             self.chart
                 .iter()
@@ -224,7 +219,11 @@ impl StatsView {
         let values: Vec<_> = self.chart.iter().map(|c| (c.minutes, t.done)).collect();
         let max = values.iter().map(|v| v.0).fold(0.0, f64::max);
         draw_series(buf, bars, (s.slot, s.bar(1)), max, &values, &THIN);
-        let figures = s.row(self.chart.iter().map(|c| (whole(c.minutes), t.muted)));
+        let figures = s.row(
+            self.chart
+                .iter()
+                .map(|c| (fmt_fixed(c.minutes, 0), t.muted)),
+        );
         buf.set_line(area.x, bars.bottom(), &figures, area.width);
         axis_label(buf, area.x, bars.bottom(), "min", t);
     }
@@ -249,13 +248,13 @@ impl StatsView {
         ];
         for c in self.chart.iter().rev() {
             let win = &c.window;
-            let rate = rate_text(win);
+            let rate = rate_cell(win.headache_rate);
             let line = cells([
                 &win.end.strftime("%-d %b").to_string(),
                 &format!("{}/28", win.answered),
                 &win.headache_days.to_string(),
                 &win.acute_med_days.to_string(),
-                &whole(c.minutes),
+                &fmt_fixed(c.minutes, 0),
                 &rate,
             ]);
             out.push(Line::styled(fit(&line, w), t.base));
@@ -366,16 +365,7 @@ impl DaysShape {
 
     /// A window's counts, with its rates beside them (wide) or on a line below.
     fn window_lines(&self, win: &Window, w: usize, t: &Theme) -> Vec<Line<'static>> {
-        let rate = if win.adequate() {
-            format!(
-                "{} · {} · {}",
-                rate_cell(win.headache_rate),
-                rate_cell(win.migraine_rate),
-                rate_cell(win.acute_med_rate)
-            )
-        } else {
-            NO_RATE.to_string()
-        };
+        let rate = win.rates_cell();
         let date = win
             .end
             .strftime(if self.narrow { "%-d %b" } else { "%a %-d %b" })
@@ -386,7 +376,7 @@ impl DaysShape {
             win.migraine_days.to_string(),
             win.acute_med_days.to_string(),
             win.sessions.to_string(),
-            format!("{:.1}", win.sessions_per_week),
+            per_week_cell(win.sessions_per_week),
         ];
         let [a, b, c, d, e, f] = figures.each_ref().map(String::as_str);
         let row = self.cells([&date, a, b, c, d, e, f]);

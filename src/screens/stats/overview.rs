@@ -5,9 +5,9 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::{Section, StatsView, WIDE, bars, heading, whole};
+use super::{Section, StatsView, WIDE, bars, heading};
 use crate::core::stats::heat_level;
-use crate::model::format::{fit, plural, width};
+use crate::model::format::{fit, fmt_fixed, fmt_length_secs, plural, width};
 use crate::ui::theme::Theme;
 
 /// A day's minutes in the 16-week calendar: taller marks for more minutes, in braille dots
@@ -80,7 +80,7 @@ impl StatsView {
         let mut second = vec![Span::styled(
             format!(
                 "{} · {} active day{}",
-                minutes_text(w.minutes),
+                fmt_length_secs(w.secs),
                 w.active_days,
                 plural(w.active_days)
             ),
@@ -200,7 +200,7 @@ impl StatsView {
         let mut rows: [Vec<Span>; 3] = Default::default();
         for (i, wk) in weeks.iter().enumerate() {
             let this = if i == last { t.accent } else { t.base };
-            rows[0].push(Span::styled(centred(whole(wk.minutes)), this));
+            rows[0].push(Span::styled(centred(fmt_fixed(wk.minutes, 0)), this));
             rows[1].push(Span::styled(
                 centred(format!("{}d", wk.active_days)),
                 t.muted,
@@ -235,7 +235,7 @@ impl StatsView {
         let name_w = name_w.min(w as usize / 2);
         let fig_w = areas
             .iter()
-            .map(|a| whole(a.minutes).len())
+            .map(|a| fmt_fixed(a.minutes, 0).len())
             .max()
             .unwrap_or(1);
         let room = (w as usize).saturating_sub(name_w + fig_w + 2).max(1);
@@ -257,7 +257,7 @@ impl StatsView {
                 Span::styled(fit(&a.area, name_w), t.base),
                 Span::raw(" "),
                 Span::styled(bar, t.done),
-                Span::styled(format!(" {}", whole(a.minutes)), t.muted),
+                Span::styled(format!(" {}", fmt_fixed(a.minutes, 0)), t.muted),
             ]));
         }
         out
@@ -278,9 +278,4 @@ pub(super) fn month_names(starts: impl Iterator<Item = jiff::civil::Date>, slot:
         prev = Some(m);
     }
     months
-}
-
-/// "18 min", "40 s": minutes as every length in words is written.
-fn minutes_text(m: f64) -> String {
-    crate::model::format::fmt_length_secs(m * 60.0)
 }

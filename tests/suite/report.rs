@@ -1,0 +1,220 @@
+//! The report keeps to its period: its windows, medication note, calendar and day counts
+//! look at `--since`/`--until` and nothing else; sessions a week divide by the days the log
+//! covers; `--since all` starts at the first entry; the period is stated once, with years.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use jiff::{ToSpan, Zoned};
+use knotless::cli::args::ReportFormat;
+use knotless::core::report::{Report, ReportBuilder, ReportOptions};
+use knotless::model::day::{DayAnswer, Intensity, Meds};
+use knotless::model::record::{SessionRecord, Stamp};
+
+use crate::common::rec;
+
+/// Tuesday 24 November 2026, 10:00 in London.
+fn now() -> Zoned {
+    crate::common::fixed_now()
+}
+
+fn day(back: i64) -> Date {
+    now().date().checked_sub(back.days()).unwrap()
+}
+
+fn start_of(d: Date) -> jiff::Timestamp {
+    d.to_zoned(now().time_zone().clone()).unwrap().timestamp()
+}
+
+fn session(back: i64) -> SessionRecord {
+    let at = day(back)
+        .at(8, 0, 0, 0)
+        .to_zoned(now().time_zone().clone())
+        .unwrap();
+    rec(
+        &format!("s{back}"),
+        &Stamp::new(at.timestamp(), now().time_zone()).to_string(),
+        "neck",
+        "neck",
+        600.0,
+    )
+}
+
+/// Answers for the 120 days before today: a headache on every third day; the window
+/// ending 40 days ago (in October) has a triptan on 12 days.
+fn answers() -> BTreeMap<Date, DayAnswer> {
+    let mut log = BTreeMap::new();
+    for back in 0..120i64 {
+        let date = day(back);
+        let headache = back % 3 == 0 || (40..52).contains(&back);
+        let meds = (40..52).contains(&back).then_some(Meds::Triptan);
+        log.insert(
+            date,
+            DayAnswer {
+                v: 1,
+                date,
+                headache,
+                migraine: false,
+                worst: headache.then(|| [Intensity::Mild, Intensity::Severe][back as usize % 2]),
+                meds,
+                answered_at: Stamp::new(start_of(date), now().time_zone()),
+                machine: "test".into(),
+            },
+        );
+    }
+    log
+}
+
+fn report(records: &[SessionRecord], options: ReportOptions) -> Report {
+    let mut b = ReportBuilder::new(&now(), options);
+    for r in records {
+        b.add(r);
+    }
+    b.finish(Some(&answers()))
+}
+
+fn md(r: &Report) -> String {
+    let mut out = Vec::new();
+    knotless::cli::report::write(&mut out, r, ReportFormat::Md).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn a_four_week_report_keeps_its_windows_and_note_to_its_four_weeks() {
+    let records: Vec<SessionRecord> = (0..120).step_by(5).map(session).collect();
+    let r = report(
+        &records,
+        ReportOptions {
+            since: Some(start_of(day(27))),
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        (r.period.from, r.period.to, r.period.days),
+        (day(27), day(0), 28)
+    );
+    let h = r.headache.as_ref().unwrap();
+    assert_eq!(h.windows.len(), 1, "only the window inside the period");
+    assert_eq!(h.windows[0].end, day(0));
+    assert_eq!(
+        h.medication_note, None,
+        "the October window is outside the period"
+    );
+    assert_eq!(h.days.answered, 28);
+    assert!(h.calendar.iter().all(|m| {
+        m.days
+            .iter()
+            .all(|d| !d.in_period || (d.date >= day(27) && d.date <= day(0)))
+    }));
+    let text = md(&r);
+    assert!(
+        text.contains("Period: Wed 28 Oct 2026 to Tue 24 Nov 2026 (28 days)."),
+        "{text}"
+    );
+    assert!(
+        text.contains("- Worst intensity on headache days: 5 mild, 5 severe."),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "- Acute-medication days by kind: simple painkiller 0 · triptan 0 · other 0."
+        ),
+        "{text}"
+    );
+
+    // Ending in October, the October window and its note are in.
+    let r = report(
+        &records,
+        ReportOptions {
+            since: Some(start_of(day(95))),
+            until: Some(start_of(day(39))),
+            ..Default::default()
+        },
+    );
+    assert_eq!((r.period.from, r.period.to), (day(95), day(40)));
+    let h = r.headache.as_ref().unwrap();
+    assert_eq!(h.windows.len(), 2);
+    assert_eq!(h.windows[0].end, day(40));
+    let note = h.medication_note.as_deref().expect("12 triptan days");
+    let end = day(40).strftime("%a %-d %b %Y").to_string();
+    assert!(
+        note.contains(&format!("In the 4 weeks to {end},")),
+        "{note}"
+    );
+    assert!(
+        r.routines[0].sessions == 12,
+        "sessions 95..40 days back: {:?}",
+        r.routines
+    );
+}
+
+#[test]
+fn sessions_a_week_count_the_days_the_log_covers() {
+    // 14 sessions in the last 14 days, nothing before: 7 a week, not 1.1.
+    let records: Vec<SessionRecord> = (0..14).map(session).collect();
+    let mut b = ReportBuilder::new(
+        &now(),
+        ReportOptions {
+            since: Some(start_of(day(89))),
+            ..Default::default()
+        },
+    );
+    for r in &records {
+        b.add(r);
+    }
+    let r = b.finish(Some(&BTreeMap::new()));
+    assert_eq!((r.period.from, r.period.days), (day(13), 14));
+    assert_eq!(r.period.asked_from, Some(day(89)));
+    assert_eq!(r.self_care.per_week, Some(7.0));
+    let text = md(&r);
+    assert!(
+        text.contains("- On average 7.0 sessions a week over the 14 days covered."),
+        "{text}"
+    );
+    let asked = day(89).strftime("%a %-d %b %Y").to_string();
+    assert!(
+        text.contains(&format!(
+            "Nothing was logged between {asked} and the start of this period."
+        )),
+        "{text}"
+    );
+
+    // All: from the first entry, the day log's included.
+    let all = report(&records, ReportOptions::default());
+    assert_eq!(all.period.from, day(119));
+    assert_eq!(all.period.asked_from, None);
+    assert_eq!(all.headache.as_ref().unwrap().windows.len(), 4);
+    // The period is said once, and every date in the report has its year.
+    let text = md(&all);
+    assert_eq!(
+        text.matches("Tue 24 Nov 2026").count(),
+        2,
+        "the period and the newest window"
+    );
+    assert!(!text.contains("Tue 24 Nov |"), "{text}");
+}
+
+#[test]
+fn the_json_and_html_reports_hold_the_same_figures_as_the_markdown() {
+    let records: Vec<SessionRecord> = (0..120).step_by(3).map(session).collect();
+    let r = report(&records, ReportOptions::default());
+    let mut json = Vec::new();
+    knotless::cli::report::write(&mut json, &r, ReportFormat::Json).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let mut html = Vec::new();
+    knotless::cli::report::write(&mut html, &r, ReportFormat::Html).unwrap();
+    let html = String::from_utf8(html).unwrap();
+    let text = md(&r);
+    let w = &json["headache"]["windows"][0];
+    assert_eq!(w["answered"], 28);
+    let whole = |v: &serde_json::Value| v.as_i64().unwrap_or_else(|| panic!("a whole number: {v}"));
+    let rate = format!(
+        "{} · {} · {}",
+        whole(&w["headache_rate"]),
+        whole(&w["migraine_rate"]),
+        whole(&w["acute_med_rate"])
+    );
+    assert!(text.contains(&rate) && html.contains(&rate), "{rate}");
+    assert_eq!(json["self_care"]["sessions"], 40);
+    assert!(text.contains("- 40 self-care sessions (") && html.contains("40 self-care sessions ("));
+}
