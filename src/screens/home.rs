@@ -361,7 +361,8 @@ impl Home {
     /// On a very wide window home keeps a readable width in the middle (the header, the
     /// notices and both panes alike), so nothing sits 150 columns from what it belongs to.
     fn readable(area: Rect) -> Rect {
-        crate::ui::readable(area)
+        const MOST: u16 = 46 + 84;
+        crate::ui::centered(area, area.width.min(MOST), area.height)
     }
 
     fn panes(body: Rect) -> (Rect, Option<Rect>) {

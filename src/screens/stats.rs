@@ -127,6 +127,8 @@ enum Act {
     EarlierMonth,
     LaterMonth,
     ThisMonth,
+    /// The 16-week calendar: minutes, or the answered days.
+    HeatmapDays,
     NextSection,
     PreviousSection,
     PageDown,
@@ -146,6 +148,7 @@ impl Act {
             Act::NextRoutine | Act::PreviousRoutine => view == View::Routines,
             Act::NextSection | Act::PreviousSection => view != View::Routines,
             Act::EarlierMonth | Act::LaterMonth | Act::ThisMonth => view == View::Calendar,
+            Act::HeatmapDays => view == View::Overview,
             Act::Top | Act::Bottom => view != View::Calendar,
             Act::Period => view.has_period(),
             _ => true,
@@ -175,6 +178,11 @@ const KEYS: &[Binding<Act>] = &[
     also(&[KeyCode::Char('4')], Act::Show(View::Calendar)),
     row(&[KeyCode::Char('p')], Act::Period, key("p", "period")),
     row(&[KeyCode::Char('h')], Act::History, key("h", "history")),
+    row(
+        &[KeyCode::Char('d')],
+        Act::HeatmapDays,
+        key("d", "headache days"),
+    ),
     row(&[], Act::App, key("?", "help")),
     row(&[KeyCode::Char('q')], Act::Back, key("q", "back")),
     row(
@@ -225,6 +233,8 @@ pub struct StatsView {
     /// the next layout should scroll it into view.
     routine: usize,
     follow: bool,
+    /// The 16-week calendar shows the answered days rather than the minutes.
+    heat_days: bool,
 }
 
 impl StatsView {
@@ -253,6 +263,7 @@ impl StatsView {
             marks: BTreeMap::new(),
             routine: 0,
             follow: false,
+            heat_days: false,
         }
     }
 
@@ -347,9 +358,9 @@ impl StatsView {
         let lines = match sec {
             Section::DaysChart => return self.draw_days_chart(buf, t),
             Section::RoutineChart => return self.draw_routine_chart(buf, t),
-            Section::Heatmap => self.heatmap(t),
+            Section::Heatmap => self.heatmap(t, area.width),
             Section::Weekly => return self.draw_weekly(buf, t),
-            Section::Week => self.week(t),
+            Section::Week => self.week(t, area.width),
             Section::Professional => self.professional(t, area.width, self.page_w >= WIDE),
             Section::Areas => self.areas_lines(t, area.width),
             Section::DaysText => self.days_text(t, area.width),
@@ -429,7 +440,6 @@ impl StatsView {
         if view != self.view {
             self.view = view;
             self.scroll.home();
-            self.follow = view == View::Routines;
         }
     }
 
@@ -571,6 +581,7 @@ impl Screen for StatsView {
             Some(Act::EarlierMonth) => self.step_month(-1),
             Some(Act::LaterMonth) => self.step_month(1),
             Some(Act::ThisMonth) => self.this_month(),
+            Some(Act::HeatmapDays) => self.heat_days = !self.heat_days,
             Some(Act::NextSection) => self.scroll_to_section(true),
             Some(Act::PreviousSection) => self.scroll_to_section(false),
             Some(Act::PageDown) => self.scroll.by(page),
@@ -595,6 +606,13 @@ impl Screen for StatsView {
     }
 
     fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
-        described(KEYS, |a| a.works_in(self.view))
+        let mut keys = described(KEYS, |a| a.works_in(self.view));
+        // `d` offers what it turns to.
+        if self.heat_days
+            && let Some(k) = keys.iter_mut().find(|k| k.keys == "d")
+        {
+            k.what = "minutes";
+        }
+        keys
     }
 }

@@ -190,16 +190,17 @@ pub fn screen_areas(area: Rect) -> [Rect; 3] {
     .areas(area)
 }
 
-/// A rectangle of at most `w`×`h`, centred in `area`.
-/// The most columns a screen's content takes on a very wide window: wider, lines get too
-/// long to read and what belongs together drifts apart.
-pub const READABLE: u16 = 46 + 84;
+/// The most columns a screen's text spreads over: on a very wide window home, the player,
+/// the history and the record view keep to this many in the middle, so nothing sits 150
+/// columns from what it belongs to (a title from its time, a routine from its length).
+pub const READABLE: u16 = 120;
 
-/// The readable middle of a very wide `area` (all of a narrower one), full height.
+/// The middle of `area`, at most [`READABLE`] columns wide, full height.
 pub fn readable(area: Rect) -> Rect {
     centered(area, area.width.min(READABLE), area.height)
 }
 
+/// A rectangle of at most `w`×`h`, centred in `area`.
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let [r] = Layout::horizontal([Constraint::Length(w.min(area.width))])
         .flex(Flex::Center)

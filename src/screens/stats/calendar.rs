@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 
 use super::{Section, StatsView, heading};
 use crate::core::calendar::{self, Day, Mark, Month};
-use crate::model::format::plural;
+use crate::model::format::{plural, width};
 use crate::ui::theme::Theme;
 
 /// Narrower than this, a week is one row of compact cells.
@@ -27,7 +27,7 @@ fn legend(t: &Theme) -> [(&'static str, &'static str, Style); 5] {
 }
 
 /// A date's mark and the medication sign ("" without), with their styles.
-fn mark_of(day: &Day, t: &Theme) -> [(&'static str, Style); 2] {
+pub(super) fn mark_of(day: &Day, t: &Theme) -> [(&'static str, Style); 2] {
     let l = legend(t);
     let pick = |i: usize| (l[i].0, l[i].2);
     match day.mark {
@@ -156,23 +156,25 @@ fn week_lines(
     }
 }
 
-/// What each mark means: one line, or two in a narrow window.
-fn legend_lines(t: &Theme, w: u16) -> Vec<Line<'static>> {
-    let items: Vec<Vec<Span<'static>>> = legend(t)
-        .into_iter()
-        .map(|(mark, what, style)| {
-            vec![
-                Span::styled(mark, style),
-                Span::styled(format!(" {what}  "), t.muted),
-            ]
-        })
-        .collect();
-    let one: usize = legend(t).iter().map(|(_, what, _)| what.len() + 4).sum();
-    if one <= usize::from(w) {
-        return vec![Line::from(items.concat())];
+/// What each mark means, as many to a line as fit `w` columns.
+pub(super) fn legend_lines(t: &Theme, w: u16) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    let mut line: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    for (mark, what, style) in legend(t) {
+        let item = width(mark) + 1 + width(what);
+        if used > 0 && used + 2 + item > usize::from(w) {
+            out.push(Line::from(std::mem::take(&mut line)));
+            used = 0;
+        }
+        if used > 0 {
+            line.push(Span::raw("  "));
+            used += 2;
+        }
+        line.push(Span::styled(mark, style));
+        line.push(Span::styled(format!(" {what}"), t.muted));
+        used += item;
     }
-    vec![
-        Line::from(items[..3].concat()),
-        Line::from(items[3..].concat()),
-    ]
+    out.push(Line::from(line));
+    out
 }

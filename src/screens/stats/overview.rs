@@ -5,8 +5,11 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::{Section, StatsView, WIDE, bars, heading};
-use crate::core::stats::heat_level;
+use ratatui::style::Style;
+
+use super::{Section, StatsView, WIDE, bars, calendar, heading};
+use crate::core::calendar as calendar_core;
+use crate::core::stats::{CalendarDay, heat_level};
 use crate::model::format::{fit, fmt_fixed, fmt_length_secs, plural, width};
 use crate::ui::theme::Theme;
 
@@ -14,11 +17,16 @@ use crate::ui::theme::Theme;
 /// (thin, and told apart without colour).
 const HEAT: [&str; 5] = ["·", "⡀", "⡄", "⡆", "⡇"];
 
+/// The 16-week calendar's width beside the weekly bars: 16 weeks of two columns after the
+/// weekday names, and room for the day marks' legend.
+const HEAT_W: u16 = 38;
+
 impl StatsView {
     /// The overview's sections from row `y`: side by side on a wide page; the row after.
     pub(super) fn place_overview(&self, w: u16, y: u16, out: &mut Vec<(Section, Rect)>) -> u16 {
         let areas = 1 + self.stats.by_area.len().max(1) as u16;
         if w < WIDE {
+            let heat = self.heatmap_height(w.saturating_sub(2));
             return Self::stack(
                 out,
                 w,
@@ -26,7 +34,7 @@ impl StatsView {
                 &[
                     (Section::Week, 2),
                     (Section::Professional, 2),
-                    (Section::Heatmap, 9),
+                    (Section::Heatmap, heat),
                     (Section::Weekly, 9),
                     (Section::Areas, areas),
                 ],
@@ -37,15 +45,16 @@ impl StatsView {
         out.push((Section::Week, Rect::new(1, y, w - pro_w - 4, 2)));
         out.push((Section::Professional, Rect::new(w - pro_w - 1, y, pro_w, 2)));
         y += 3;
-        out.push((Section::Heatmap, Rect::new(1, y, 36, 9)));
+        let heat = self.heatmap_height(HEAT_W);
+        out.push((Section::Heatmap, Rect::new(1, y, HEAT_W, heat)));
         out.push((Section::Weekly, Rect::new(40, y, (w - 41).min(60), 9)));
-        y += 10;
+        y += heat.max(9) + 1;
         out.push((Section::Areas, Rect::new(1, y, (w - 2).min(64), areas)));
         y + areas
     }
 
-    /// "This week  ●●○ 2 of 3 sessions" and "18 min · 2 active days".
-    pub(super) fn week(&self, t: &Theme) -> Vec<Line<'static>> {
+    /// "This week  ●●○ 2 of 3 sessions" and "18 min · 2 active days", `room` wide.
+    pub(super) fn week(&self, t: &Theme, room: u16) -> Vec<Line<'static>> {
         let w = &self.stats.this_week;
         let goal = self.stats.weekly_goal;
         let mut first = vec![Span::styled("This week  ", t.title)];
@@ -86,8 +95,19 @@ impl StatsView {
             ),
             t.muted,
         )];
+        // "goal reached" where it fits whole: after the minutes, else after the sessions;
+        // in a window too narrow for either the filled dots say it.
         if goal > 0 && w.sessions >= goal {
-            second.push(Span::styled(" · goal reached", t.good));
+            let reached = Span::styled(" · goal reached", t.good);
+            let fits = |spans: &[Span]| {
+                spans.iter().map(|s| width(&s.content)).sum::<usize>() + width(&reached.content)
+                    <= usize::from(room)
+            };
+            if fits(&second) {
+                second.push(reached);
+            } else if fits(&first) {
+                first.push(reached);
+            }
         }
         vec![Line::from(first), Line::from(second)]
     }
@@ -127,15 +147,27 @@ impl StatsView {
         }
     }
 
-    /// Rows Monday to Sunday, a column a week, this week last; a mark per day's minutes.
-    pub(super) fn heatmap(&self, t: &Theme) -> Vec<Line<'static>> {
+    /// The 16-week calendar's rows `w` wide: its heading, the seven days and the legend.
+    fn heatmap_height(&self, w: u16) -> u16 {
+        let legend = if self.heat_days {
+            calendar::legend_lines(&Theme::get(Default::default()), w).len()
+        } else {
+            1
+        };
+        8 + legend as u16
+    }
+
+    /// Rows Monday to Sunday, a column a week, this week last; a mark per day's minutes,
+    /// or (`d`) per day's answer, as the month calendar marks it.
+    pub(super) fn heatmap(&self, t: &Theme, w: u16) -> Vec<Line<'static>> {
         let cal = &self.stats.calendar;
         let today = self.stats.today;
-        let mut out = vec![heading(
-            "Last 16 weeks",
-            &format!(" · from {}", cal.start.strftime("%-d %b")),
-            t,
-        )];
+        let from = format!(" · from {}", cal.start.strftime("%-d %b"));
+        let mut out = vec![if self.heat_days {
+            heading("Headache days", &from, t)
+        } else {
+            heading("Last 16 weeks", &from, t)
+        }];
         for row in 0..7 {
             let label = match row {
                 0 => "Mon ",
@@ -146,16 +178,25 @@ impl StatsView {
             };
             let mut spans = vec![Span::styled(label, t.muted)];
             for day in cal.days.iter().skip(row).step_by(7) {
-                let (glyph, style) = match heat_level(day.minutes) {
-                    _ if day.future => (" ", t.base),
-                    0 => (HEAT[0], t.todo),
-                    level => (HEAT[usize::from(level).min(4)], t.done),
+                let [mark, after] = if self.heat_days {
+                    self.day_mark(day, t)
+                } else {
+                    let (glyph, style) = match heat_level(day.minutes) {
+                        _ if day.future => (" ", t.base),
+                        0 => (HEAT[0], t.todo),
+                        level => (HEAT[usize::from(level).min(4)], t.done),
+                    };
+                    [(glyph, style), (" ", t.base)]
                 };
-                let style = if day.date == today { t.accent } else { style };
-                spans.push(Span::styled(glyph, style));
-                spans.push(Span::raw(" "));
+                let style = if day.date == today { t.accent } else { mark.1 };
+                spans.push(Span::styled(mark.0, style));
+                spans.push(Span::styled(after.0, after.1));
             }
             out.push(Line::from(spans));
+        }
+        if self.heat_days {
+            out.extend(calendar::legend_lines(t, w));
+            return out;
         }
         let mut legend = vec![Span::raw("    ")];
         for (glyph, what) in [
@@ -169,6 +210,24 @@ impl StatsView {
         }
         out.push(Line::from(legend));
         out
+    }
+
+    /// A day's answer as the month calendar marks it, the medication sign in the gap after.
+    fn day_mark(&self, day: &CalendarDay, t: &Theme) -> [(&'static str, Style); 2] {
+        let day = calendar_core::Day {
+            date: day.date,
+            mark: self.marks.get(&day.date).copied().filter(|_| !day.future),
+            future: day.future,
+        };
+        let [mark, meds] = calendar::mark_of(&day, t);
+        [
+            mark,
+            if meds.0.is_empty() {
+                (" ", t.base)
+            } else {
+                meds
+            },
+        ]
     }
 
     /// Thin bars of minutes for the listed weeks, this week last and in the accent, with

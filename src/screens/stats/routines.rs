@@ -37,10 +37,18 @@ fn relief_height(routines: u16, w: u16) -> u16 {
     }
 }
 
-/// The column of month `i` of [`CHANGE_MONTHS`] in a chart `w` wide: the column ratatui's
-/// chart puts a point at x = i on bounds −0.5..months − 0.5, so text lines up with it.
+/// The cell that ratatui's braille canvas paints for a point `frac` of the way along
+/// `cells` cells of `dots` dots each (2 across, 4 down), so a mark drawn by hand sits on the
+/// line the chart draws.
+fn braille_cell(frac: f64, cells: u16, dots: u16) -> u16 {
+    let last = f64::from(cells.saturating_mul(dots).saturating_sub(1));
+    (frac.clamp(0.0, 1.0) * last).round() as u16 / dots
+}
+
+/// The column of month `i` of [`CHANGE_MONTHS`] in a chart `w` wide: where the chart's
+/// line passes x = i on bounds −0.5..months − 0.5, so marks and text line up with it.
 fn month_col(i: usize, w: u16) -> u16 {
-    ((i as f64 + 0.5) * f64::from(w.saturating_sub(1)) / CHANGE_MONTHS as f64).round() as u16
+    braille_cell((i as f64 + 0.5) / CHANGE_MONTHS as f64, w, 2)
 }
 
 impl StatsView {
@@ -132,16 +140,18 @@ impl StatsView {
                 .graph_type(GraphType::Line)
                 .marker(Marker::Braille)
                 .style(t.muted),
-            Dataset::default()
-                .data(&points)
-                .graph_type(GraphType::Scatter)
-                .marker(Marker::Dot)
-                .style(t.accent),
         ];
         Chart::new(datasets)
             .x_axis(Axis::default().bounds([-0.5, CHANGE_MONTHS as f64 - 0.5]))
             .y_axis(Axis::default().bounds([-top, top]))
             .render(plot, buf);
+        // A mark a month on the line (ratatui's own dot marker sits on a coarser grid, a
+        // row or a column off the braille line).
+        for &(i, v) in &points {
+            let x = month_col(i as usize, plot.width);
+            let y = braille_cell((top - v) / (2.0 * top), plot.height, 4);
+            buf.set_string(plot.x + x, plot.y + y, "•", t.accent);
+        }
         for (row, text) in [
             (0, format!("+{top:.0}")),
             (rows / 2, " 0".into()),

@@ -461,3 +461,54 @@ fn without_colour_every_mark_differs_by_shape() {
         assert!(legend.contains(mark), "{mark}: {legend}");
     }
 }
+
+/// `d` on the overview turns the 16-week calendar from minutes to the day answers: each
+/// date's mark as the month calendar draws it (the medication sign after it), every one of
+/// the 112 dates checked against the fixture; `d` again turns it back.
+#[test]
+fn d_marks_each_answered_day_in_the_sixteen_weeks() {
+    let w = World::new();
+    let mut s = year(&w, Period::NinetyDays);
+    let minutes = w.text(&mut s, 80, 24, 0);
+    assert!(minutes.contains("Last 16 weeks"), "{minutes}");
+    assert!(line_with(&minutes, "Tab view").contains("d headache days"));
+    w.press(&mut s, "d", 0);
+    let text = w.text(&mut s, 80, 24, 0);
+    assert!(line_with(&text, "Tab view").contains("d minutes"), "{text}");
+    let lines: Vec<Vec<char>> = text.lines().map(|l| l.chars().collect()).collect();
+    let head = text
+        .lines()
+        .position(|l| l.contains("Headache days · from"))
+        .unwrap_or_else(|| panic!("{text}"));
+    let today = w.now.date();
+    let monday = today - i64::from(today.weekday().to_monday_zero_offset()).days();
+    let start = monday - 15.weeks();
+    let answers = year::answers(today);
+    for week in 0..16i64 {
+        for day in 0..7i64 {
+            let date = start + (week * 7 + day).days();
+            let expected = match answers.get(&date) {
+                _ if date > today => "  ".to_string(),
+                None => "· ".to_string(),
+                Some(a) => {
+                    let mark = match (a.headache, a.migraine) {
+                        (false, _) => '○',
+                        (true, false) => '◐',
+                        (true, true) => '●',
+                    };
+                    let meds = if a.took_meds() { '+' } else { ' ' };
+                    format!("{mark}{meds}")
+                }
+            };
+            let row = &lines[head + 1 + day as usize];
+            let x = 5 + 2 * week as usize;
+            let got: String = row[x..x + 2].iter().collect();
+            assert_eq!(got, expected, "{date}\n{text}");
+        }
+    }
+    for mark in ["○ no headache", "◐ headache", "● migraine", "+ medication"] {
+        assert!(text.contains(mark), "{mark}\n{text}");
+    }
+    w.press(&mut s, "d", 0);
+    assert_eq!(w.text(&mut s, 80, 24, 0), minutes);
+}
