@@ -619,6 +619,7 @@ fn no_stats_view_at_200x50_is_a_big_solid_block() {
         // Every view, the calendar over a few months, and every page of each.
         for keys in [
             &["1"][..],
+            &["d"],
             &["2"],
             &["3"],
             &["Down"],
