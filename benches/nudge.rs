@@ -103,9 +103,11 @@ fn benches(c: &mut Criterion) {
                 let _ = std::fs::remove_file(&state);
             },
             |_| {
-                let mut out = Vec::new();
+                use knotless::model::format::{Neutralise, SafeWriter};
+                let mut out = SafeWriter::new(Vec::new(), Neutralise::Replace);
                 knotless::cli::nudge::nudge_cmd(&global, &paths, false, None, false, &mut out)
                     .unwrap();
+                let out = out.into_inner();
                 assert!(!out.is_empty());
                 black_box(out)
             },

@@ -8,6 +8,7 @@
 
 pub mod perform;
 pub mod plain;
+pub mod reads;
 pub mod routes;
 pub mod session;
 pub mod summary;
@@ -34,8 +35,9 @@ use summary::Known;
 /// screens in `Ctx::now` (screens never read it); injectable so tests have a fixed "today".
 pub type WallClock = fn() -> jiff::Zoned;
 
+/// The real wall clock, in the local time zone (read like any file: see `files::zone`).
 pub fn system_wall_clock() -> jiff::Zoned {
-    jiff::Zoned::now()
+    crate::files::now()
 }
 
 /// What the app is started from: the library and paths, the command line's flags, the
@@ -124,6 +126,10 @@ pub struct App {
     files: Option<FilesStamp>,
     /// A routine to open in the editor; the event loop hands the terminal over for it.
     edit_request: Option<String>,
+    /// What to read off the UI thread (see [`reads`]), until the event loop takes it.
+    reads: Vec<reads::Read>,
+    /// The ticket the next read that a screen waits for gets.
+    next_ticket: crate::screens::Ticket,
 }
 
 impl App {
@@ -161,6 +167,8 @@ impl App {
             quit: false,
             files: None,
             edit_request: None,
+            reads: Vec::new(),
+            next_ticket: 0,
         };
         // Read just after the library: a change in between only costs one extra reload.
         app.files = app.s.paths.config_dir().map(FilesStamp::read);
@@ -642,6 +650,23 @@ impl App {
         )
     }
 
+    /// Asks for what home shows from the history — its figures, and the day log the first
+    /// time (when the question is on) — to be read off the UI thread. The event loop does
+    /// it right after the first frame and after each saved session.
+    pub fn read_known(&mut self) {
+        self.ask(reads::Read::Figures(self.summary_request()));
+        if self.s.known.days.is_none() && self.s.settings.ask_days {
+            self.ask_days();
+        }
+    }
+
+    fn ask_days(&mut self) {
+        if let Some(dir) = self.s.paths.data.clone() {
+            let now = self.s.wall();
+            self.ask(reads::Read::Days { dir, now });
+        }
+    }
+
     /// Reads home's figures here and now, as the event loop does on its own thread.
     pub fn refresh_summary(&mut self) {
         let figures = summary::read(self.summary_request());
@@ -653,15 +678,61 @@ impl App {
         self.s.known.apply(figures);
     }
 
-    /// Reads the day log for home's "Headache today?" and the finish screen's offer (small:
-    /// read on the loop's thread, after the first frame).
+    /// Reads the day log for home's "Headache today?" and the finish screen's offer here
+    /// and now, as the event loop does on its own thread.
     pub fn refresh_days(&mut self) {
-        let wall = self.s.wall();
-        self.s.known.refresh_days(
-            self.s.paths.data.as_deref(),
-            &wall,
-            self.s.settings.ask_days,
-        );
+        if !self.s.settings.ask_days {
+            self.s.known.days = None;
+            return;
+        }
+        if let Some(dir) = self.s.paths.data.clone() {
+            let now = self.s.wall();
+            self.finished(reads::read(reads::Read::Days { dir, now }));
+        }
+    }
+
+    /// A new ticket for a read a screen waits for.
+    pub(crate) fn ticket(&mut self) -> crate::screens::Ticket {
+        self.next_ticket += 1;
+        self.next_ticket
+    }
+
+    /// Something to read off the UI thread.
+    pub(crate) fn ask(&mut self, read: reads::Read) {
+        self.reads.push(read);
+    }
+
+    /// What to read now, each on a thread of its own (taken once). Nothing is read under
+    /// the app's lock: a key, Ctrl-C or SIGTERM never waits for a history.
+    pub fn take_reads(&mut self) -> Vec<reads::Read> {
+        std::mem::take(&mut self.reads)
+    }
+
+    /// A read is done: its result goes where it belongs.
+    pub fn finished(&mut self, done: reads::Done) {
+        match done {
+            reads::Done::Figures(figures) => self.apply_summary(figures),
+            reads::Done::Days { log, now } => {
+                self.s.known.apply_days(log, &now, self.s.settings.ask_days)
+            }
+            done @ (reads::Done::History { .. }
+            | reads::Done::Session { .. }
+            | reads::Done::Stats { .. }) => self.screen_read(done),
+        }
+    }
+
+    /// Reads everything asked for, here and now, as the event loop does on its threads:
+    /// for tests and front ends without a loop.
+    pub fn settle_reads(&mut self) {
+        loop {
+            let reads = self.take_reads();
+            if reads.is_empty() {
+                return;
+            }
+            for r in reads {
+                self.finished(reads::read(r));
+            }
+        }
     }
 
     /// Why the session with this record id could not be saved, if it was the last one saved

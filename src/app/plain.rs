@@ -531,7 +531,7 @@ impl Clock for Terminal {
     }
 
     fn wall(&mut self) -> jiff::Zoned {
-        jiff::Zoned::now()
+        crate::files::now()
     }
 
     fn wait(&mut self, wait: Duration) -> io::Result<Option<KeyEvent>> {

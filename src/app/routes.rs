@@ -1,17 +1,17 @@
-//! Turns a [`Route`] into a screen, loading what the screen shows (history rows, stats,
-//! one record) and starting what it runs (a session and its snapshot).
+//! Turns a [`Route`] into a screen, asking for what it shows (history rows, stats, one
+//! record: read off the UI thread, see `app::reads`) and starting what it runs (a session
+//! and its snapshot).
 
 use std::time::Instant;
 
+use crate::app::reads::{Done, Read};
 use crate::app::session::{self, What};
 use crate::app::{App, Route, Screen};
-use crate::core::days::STATS_WINDOWS;
 use crate::core::period::Period;
 use crate::core::run::Run;
 use crate::core::stats::{StatsBuilder, StatsOptions};
+use crate::screens::reading::Reading;
 use crate::screens::{before, breathe, finish, first_run, history, home, player, stats};
-use crate::store::figures;
-use crate::store::history as store;
 
 impl App {
     /// The screen for `route`, or why it cannot be shown (for the status line).
@@ -52,54 +52,126 @@ impl App {
                 let problem = self.s.perform.store.save_problem(&record.id);
                 Box::new(finish::Finish::new(*record, problem, &self.s.ctx(&wall)))
             }
-            Route::History { period } => Box::new(self.history(period, &wall)),
+            // The three screens that show the history: read on a thread of their own (see
+            // `app::reads`), a stand-in showing meanwhile.
+            Route::History { period } => self.history(period, &wall),
             Route::SessionDetail(id) => {
-                let dir = self.s.paths.data.as_deref().ok_or("no data directory")?;
-                match store::find(dir, &id).map_err(|e| e.to_string())? {
-                    Some(record) => {
-                        Box::new(history::SessionDetail::new(record, &self.s.ctx(&wall)))
-                    }
-                    None => return Err("That session is no longer in the history file.".into()),
-                }
+                let dir = self.s.paths.data.clone().ok_or("no data directory")?;
+                let ticket = self.ticket();
+                self.ask(Read::Session { ticket, dir, id });
+                Box::new(Reading::new("Session", ticket))
             }
-            Route::Stats { period, view } => Box::new(self.stats(period, &wall).with_view(view)),
+            Route::Stats { period, view } => self.stats(period, view, &wall),
         })
     }
 
     /// The history over `period`, read without steps (the detail view reads one session
-    /// in full).
-    fn history(&self, period: Period, wall: &jiff::Zoned) -> history::History {
-        let mut screen = history::History::new(period, &self.s.ctx(wall));
-        let (skipped, problem) = match self.s.paths.data.as_deref() {
-            Some(dir) => match store::for_each(dir, store::Detail::NoSteps, |r| screen.add(&r)) {
-                Ok(w) => (store::unreadable_lines(&w), None),
-                Err(e) => (Vec::new(), Some(e.to_string())),
-            },
-            None => (Vec::new(), None),
+    /// in full) on a thread of its own.
+    fn history(&mut self, period: Period, wall: &jiff::Zoned) -> Box<dyn Screen> {
+        let screen = Box::new(history::History::new(period, &self.s.ctx(wall)));
+        let Some(dir) = self.s.paths.data.clone() else {
+            return Box::new((*screen).loaded(Vec::new(), None));
         };
-        screen.loaded(skipped, problem)
+        let ticket = self.ticket();
+        self.ask(Read::History {
+            ticket,
+            dir,
+            screen,
+        });
+        Box::new(Reading::new("History", ticket))
     }
 
-    /// The stats for `period`, by the same query as `knotless stats`: the two always agree.
-    fn stats(&self, period: Period, wall: &jiff::Zoned) -> stats::StatsView {
+    /// The stats for `period`, by the same query as `knotless stats` (the two always
+    /// agree), on a thread of its own.
+    fn stats(&mut self, period: Period, view: stats::View, wall: &jiff::Zoned) -> Box<dyn Screen> {
         let ctx = self.s.ctx(wall);
         let opts = StatsOptions::for_period(ctx.settings.weekly_goal, period, ctx.now);
-        let empty = || StatsBuilder::new(ctx.now, opts.clone()).finish();
-        let (stats, read, f) = match self.s.paths.data.as_deref() {
-            Some(dir) => match figures::stats(dir, ctx.now, opts.clone(), STATS_WINDOWS, None) {
-                Ok(f) => {
-                    let read = Some(Ok(store::unreadable_lines(&f.warnings)));
-                    (f.stats, read, Some((f.four_weeks, f.chart, f.marks)))
-                }
-                Err(e) => (empty(), Some(Err(e.to_string())), None),
-            },
-            None => (empty(), None, None),
+        let Some(dir) = self.s.paths.data.clone() else {
+            let empty = StatsBuilder::new(ctx.now, opts).finish();
+            return Box::new(
+                stats::StatsView::new(empty, None, &ctx)
+                    .with_period(period)
+                    .with_view(view),
+            );
         };
-        let (days, chart, marks) = f.unwrap_or_default();
-        stats::StatsView::new(stats, read, &ctx)
-            .with_period(period)
-            .with_days(days)
-            .with_chart(chart, marks)
+        let ticket = self.ticket();
+        let now = wall.clone();
+        self.ask(Read::Stats {
+            ticket,
+            dir,
+            now,
+            opts,
+            period,
+            view,
+        });
+        Box::new(Reading::new("Stats", ticket))
+    }
+
+    /// A read finished: its screen takes the place of the stand-in that waited for it, if
+    /// that is still open (the user may have left it meanwhile: then it is dropped).
+    pub(crate) fn screen_read(&mut self, done: Done) {
+        let (ticket, built) = match done {
+            Done::History { ticket, screen } => (ticket, Ok(screen as Box<dyn Screen>)),
+            Done::Session { ticket, found } => (ticket, self.session_detail(found)),
+            Done::Stats {
+                ticket,
+                period,
+                view,
+                figures,
+            } => (ticket, Ok(self.stats_view(period, view, *figures))),
+            Done::Figures(_) | Done::Days { .. } => return,
+        };
+        let Some(at) = self.stack.iter().position(|s| s.awaits() == Some(ticket)) else {
+            return;
+        };
+        match built {
+            Ok(screen) => self.stack[at] = screen,
+            Err(why) => {
+                self.s.status = Some(why);
+                self.stack.remove(at);
+                if self.stack.is_empty() {
+                    let home = self.build_or_home(Route::Home, Instant::now());
+                    self.stack.push(home);
+                }
+            }
+        }
+    }
+
+    /// One session's detail view, or why it cannot be shown.
+    fn session_detail(
+        &self,
+        found: Result<Option<crate::model::record::SessionRecord>, String>,
+    ) -> Result<Box<dyn Screen>, String> {
+        let wall = self.s.wall();
+        match found? {
+            Some(record) => Ok(Box::new(history::SessionDetail::new(
+                record,
+                &self.s.ctx(&wall),
+            ))),
+            None => Err("That session is no longer in the history file.".into()),
+        }
+    }
+
+    /// The Stats screen for `period`, opening on `view`, from what was read.
+    fn stats_view(
+        &self,
+        period: Period,
+        view: stats::View,
+        figures: crate::app::reads::StatsRead,
+    ) -> Box<dyn Screen> {
+        let wall = self.s.wall();
+        let ctx = self.s.ctx(&wall);
+        let opts = StatsOptions::for_period(ctx.settings.weekly_goal, period, ctx.now);
+        let stats = figures
+            .stats
+            .unwrap_or_else(|| StatsBuilder::new(ctx.now, opts).finish());
+        Box::new(
+            stats::StatsView::new(stats, Some(figures.read), &ctx)
+                .with_period(period)
+                .with_days(figures.four_weeks)
+                .with_chart(figures.chart, figures.marks)
+                .with_view(view),
+        )
     }
 
     /// Starts a session now, as plain mode does (`session::start`), and shows what that

@@ -52,18 +52,15 @@ impl Known {
         }
     }
 
-    /// Reads the day log for home's "Headache today?" and the finish screen's offer. Called
-    /// after the first frame (the day log is never read on the way to it); forgets it when
-    /// the question is turned off.
-    pub fn refresh_days(&mut self, dir: Option<&std::path::Path>, now: &Zoned, ask: bool) {
+    /// The day log as read (off the UI thread, after the first frame: it is never read on
+    /// the way to it), for home's "Headache today?" and the finish screen's offer; nothing
+    /// when it could not be read. Forgets it when the question is turned off.
+    pub fn apply_days(&mut self, log: Option<crate::store::days::DayLog>, now: &Zoned, ask: bool) {
         if !ask {
             self.days = None;
             return;
         }
-        let Some(dir) = dir else {
-            return;
-        };
-        let Ok((log, _warnings)) = crate::store::days::load(dir) else {
+        let Some(log) = log else {
             return;
         };
         let today = now.date();
@@ -104,17 +101,9 @@ impl Request {
 }
 
 /// Reads the header line (from the end of the files, cheap at any size) and each routine's
-/// last-done line. Touches nothing of the app: the event loop runs it on its own thread.
+/// last-done line. Touches nothing of the app: the event loop runs it on its own thread
+/// (see `app::reads`).
 pub fn read(req: Request) -> Figures {
-    // Lets tests/e2e/hostile_cli.rs hold the read up, to show that keys and signals are answered
-    // meanwhile. Debug builds only.
-    #[cfg(debug_assertions)]
-    if let Some(ms) = std::env::var("KNOTLESS_TEST_SLOW_SUMMARY_MS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-    {
-        std::thread::sleep(std::time::Duration::from_millis(ms));
-    }
     let Some(dir) = req.dir else {
         return Figures::default();
     };

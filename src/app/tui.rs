@@ -18,27 +18,42 @@ use ratatui::crossterm::{cursor, execute, terminal};
 
 use std::sync::mpsc;
 
-use crate::app::{App, summary};
+use crate::app::App;
+use crate::app::reads::{self, Done, Read};
+use crate::model::format::{Neutralise, SafeWriter};
 
 /// How long to sleep when nothing is scheduled: effectively forever, but finite so no
 /// instant arithmetic can overflow.
 const IDLE: Duration = Duration::from_secs(24 * 3600);
 
-/// How often the loop looks for the history's figures while they are read.
+/// How often the loop looks for what is being read while a read is in flight.
 const READ_POLL: Duration = Duration::from_millis(20);
 
-/// The screen app was asked for without a terminal at both ends.
+/// Why the screen app cannot start here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "the app needs a terminal; for text output use `knotless list`, \
+pub enum NotATerminal {
+    /// Standard input or output is not a terminal at all.
+    #[error(
+        "the app needs a terminal; for text output use `knotless list`, \
 `knotless show ROUTINE`, or `run`/`breathe` with --plain"
-)]
-pub struct NotATerminal;
+    )]
+    Missing,
+    /// `TERM` is `dumb` or not set: no colour, no cursor movement, no alternate screen.
+    #[error(
+        "this terminal cannot draw the app (TERM is dumb or not set); plain mode works here: \
+`knotless run ROUTINE --plain` or `knotless breathe --plain`, and `knotless list` for the routines"
+    )]
+    Dumb,
+}
 
-/// Whether both ends are terminals (the error says what to do instead).
+/// Whether both ends are terminals that can draw the app (the error says what to do
+/// instead).
 pub fn check_terminal() -> Result<(), NotATerminal> {
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
-        return Err(NotATerminal);
+        return Err(NotATerminal::Missing);
+    }
+    if crate::model::settings::dumb_terminal() {
+        return Err(NotATerminal::Dumb);
     }
     Ok(())
 }
@@ -72,6 +87,9 @@ fn install_signal_thread(app: Arc<Mutex<App>>) -> io::Result<()> {
                 let mut a = lock(&app);
                 a.shutdown(Instant::now());
                 restore_terminal();
+                // The terminal is the user's again; hooks still running are given their
+                // grace and stopped before the process goes.
+                a.performers_mut().hooks.finish();
                 std::process::exit(128 + sig);
             }
         })?;
@@ -80,9 +98,10 @@ fn install_signal_thread(app: Arc<Mutex<App>>) -> io::Result<()> {
 
 /// Runs the app until it quits. Right after the first frame is on screen, and again after
 /// the first frame that follows a saved session (`App::take_history_change`), `warm_up` runs and
-/// the home screen's figures are read from the history on a thread of their own
-/// ([`summary::read`]), so neither start-up, nor the end of a session, nor a key, nor a
-/// signal ever waits for a long history.
+/// the home screen's figures are read from the history on a thread of their own — as is
+/// everything else the app reads from the history (see [`crate::app::reads`]) — so neither
+/// start-up, nor the end of a session, nor a key, nor a signal ever waits for a long
+/// history.
 pub fn run(app: App, warm_up: fn(&mut App)) -> io::Result<()> {
     let app = Arc::new(Mutex::new(app));
     install_signal_thread(app.clone())?;
@@ -99,6 +118,7 @@ pub fn run(app: App, warm_up: fn(&mut App)) -> io::Result<()> {
     // Nothing of ours plays on once the terminal is given back.
     lock(&app).stop_sound();
     restore_terminal();
+    lock(&app).performers_mut().hooks.finish();
     result
 }
 
@@ -110,7 +130,7 @@ fn event_loop(
     let mut turns = Turns {
         dirty: true,
         warmed: false,
-        reading: None,
+        reader: Reader::new(),
     };
     loop {
         let Some(timeout) = turns.turn(term, &mut lock(app), warm_up)? else {
@@ -140,15 +160,15 @@ struct Turns {
     dirty: bool,
     /// The first read of the history has been started.
     warmed: bool,
-    /// The history is read on its own thread, never under the app's lock: the signal
-    /// thread needs that lock to save and exit, and keys must be answered while a long
-    /// (or slow) history is read.
-    reading: Option<mpsc::Receiver<summary::Figures>>,
+    /// The history is read on threads of their own, never under the app's lock: the
+    /// signal thread needs that lock to save and exit, and keys must be answered while a
+    /// long (or slow) history is read.
+    reader: Reader,
 }
 
 impl Turns {
-    /// One turn under the app's lock: take in figures that arrived, wake what is due,
-    /// draw when something changed, ring, and start reading the history when it is stale.
+    /// One turn under the app's lock: take in what was read, wake what is due, draw when
+    /// something changed, ring, and start the reads asked for (home's figures when stale).
     /// Returns how long to wait for input, or `None` to quit.
     fn turn(
         &mut self,
@@ -156,7 +176,10 @@ impl Turns {
         a: &mut App,
         warm_up: fn(&mut App),
     ) -> io::Result<Option<Duration>> {
-        self.take_figures(a);
+        for done in self.reader.done() {
+            a.finished(done);
+            self.dirty = true;
+        }
         let now = Instant::now();
         if a.deadline(now).is_some_and(|d| d <= now) {
             a.tick(now);
@@ -181,39 +204,61 @@ impl Turns {
         if a.take_history_change() || !self.warmed {
             self.warmed = true;
             warm_up(a);
-            let req = a.summary_request();
-            let (tx, rx) = mpsc::channel();
-            std::thread::Builder::new()
-                .name("history".into())
-                .spawn(move || {
-                    let _ = tx.send(summary::read(req));
-                })?;
-            self.reading = Some(rx);
+            a.read_known();
         }
+        self.reader.start(a.take_reads())?;
         let wait = a
             .deadline(Instant::now())
             .map(|d| d.saturating_duration_since(Instant::now()))
             .unwrap_or(IDLE);
-        // Look for the figures now and then while they are being read.
-        Ok(Some(if self.reading.is_some() {
+        // Look for what is being read now and then.
+        Ok(Some(if self.reader.busy() {
             wait.min(READ_POLL)
         } else {
             wait
         }))
     }
+}
 
-    /// The history's figures, if they have arrived.
-    fn take_figures(&mut self, a: &mut App) {
-        let Some(rx) = &self.reading else { return };
-        match rx.try_recv() {
-            Ok(figures) => {
-                a.apply_summary(figures);
-                self.reading = None;
-                self.dirty = true;
-            }
-            Err(mpsc::TryRecvError::Empty) => {}
-            Err(mpsc::TryRecvError::Disconnected) => self.reading = None,
+/// The reads in flight (see [`crate::app::reads`]): each on a thread of its own, every
+/// answer into one channel the loop looks at, never under the app's lock.
+struct Reader {
+    tx: mpsc::Sender<Done>,
+    rx: mpsc::Receiver<Done>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Reader {
+    fn new() -> Reader {
+        let (tx, rx) = mpsc::channel();
+        Reader {
+            tx,
+            rx,
+            threads: Vec::new(),
         }
+    }
+
+    fn start(&mut self, reads: Vec<Read>) -> io::Result<()> {
+        for r in reads {
+            let tx = self.tx.clone();
+            let thread = std::thread::Builder::new()
+                .name("history".into())
+                .spawn(move || {
+                    let _ = tx.send(reads::read(r));
+                })?;
+            self.threads.push(thread);
+        }
+        Ok(())
+    }
+
+    /// What has been read since the last look.
+    fn done(&mut self) -> Vec<Done> {
+        self.threads.retain(|t| !t.is_finished());
+        self.rx.try_iter().collect()
+    }
+
+    fn busy(&self) -> bool {
+        !self.threads.is_empty()
     }
 }
 
@@ -283,7 +328,9 @@ fn edit_in_terminal(
             let lib = crate::library::Library::load(Some(&dir));
             let stdin = io::stdin();
             let mut input = stdin.lock();
-            let mut out = io::stdout().lock();
+            // The conversation prints diagnostics that quote the file (its keys, its
+            // text): through the neutraliser, like every command's output.
+            let mut out = SafeWriter::new(io::stdout().lock(), Neutralise::Replace);
             crate::library::edit::edit_session(&lib, &dir, query, &editor, &mut input, &mut out)
         }),
     };

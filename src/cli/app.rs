@@ -34,7 +34,7 @@ pub fn start(init: Init, first: Route) -> Outcome {
 }
 
 /// Runs right after the first frame, and after each saved session, before the history's
-/// figures are read.
+/// figures are asked for.
 fn warm_up(app: &mut App) {
     // Lets tests/e2e/tui.rs check that a panic gives the terminal back: it needs a real panic
     // in the real binary, mid-TUI. Debug builds only.
@@ -42,11 +42,8 @@ fn warm_up(app: &mut App) {
     if std::env::var_os("KNOTLESS_TEST_PANIC").is_some() {
         panic!("test panic (KNOTLESS_TEST_PANIC is set)");
     }
-    // The history itself is read by the event loop, off the app's lock; the day log is
-    // small and read here, after the first frame.
-    if app.known().days.is_none() {
-        app.refresh_days();
-    }
+    // The history and the day log are read by the event loop, off the app's lock.
+    let _ = app;
 }
 
 /// What a run starts from: the library, the flags, and the comfort choices (`t`, `m`)

@@ -410,7 +410,7 @@ pub enum ArgError {
 /// `--date`: today, yesterday or YYYY-MM-DD, neither in the future nor before 2000 (a bad
 /// value is bad usage: exit 2).
 fn past_day(s: &str) -> Result<jiff::civil::Date, ArgError> {
-    let today = jiff::Zoned::now().date();
+    let today = crate::files::now().date();
     let date = match s.trim() {
         "today" => today,
         "yesterday" => today.yesterday().map_err(|_| ArgError::Day)?,
@@ -467,7 +467,7 @@ fn parse_days(s: &str) -> Result<crate::core::remind::Weekdays, ArgError> {
 
 /// `--since` and the like: any form `core::when::parse_when` reads.
 fn when_arg(s: &str) -> Result<Timestamp, crate::core::when::WhenError> {
-    crate::core::when::parse_when(s, &jiff::Zoned::now())
+    crate::core::when::parse_when(s, &crate::files::now())
 }
 
 /// `report --since`: `all`, or any time `--since` takes.
@@ -480,12 +480,12 @@ fn since_or_all(s: &str) -> Result<SinceArg, ArgError> {
 
 /// `--until`: as `--since`, a bare date meaning the end of that day.
 fn until_arg(s: &str) -> Result<Timestamp, crate::core::when::WhenError> {
-    crate::core::when::parse_until(s, &jiff::Zoned::now())
+    crate::core::when::parse_until(s, &crate::files::now())
 }
 
 /// `log --at`.
 fn at_arg(s: &str) -> Result<Timestamp, crate::core::when::WhenError> {
-    crate::core::when::parse_at(s, &jiff::Zoned::now())
+    crate::core::when::parse_at(s, &crate::files::now())
 }
 
 /// `log --duration`: 1 second to 24 hours.

@@ -32,7 +32,11 @@ pub fn run(paths: &Paths, shell: Shell, out: &mut dyn Write) -> Outcome {
     let lib = Library::load(paths.config_dir());
     let ids = Ids::of(&lib);
     let mut cmd = with_ids(Cli::command(), &ids);
-    clap_complete::generate(shell, &mut cmd, "knotless", out);
+    // Into memory first: `generate` panics when its writer fails (a full disk, a closed
+    // pipe), where a write error must end the command quietly.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "knotless", &mut script);
+    out.write_all(&script)?;
     if shell == Shell::Fish {
         fish_positionals(&ids, out)?;
     }

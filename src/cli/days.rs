@@ -100,11 +100,12 @@ pub struct DayFlags {
 /// `knotless day yes|no`: one answer, appended and synced before "Saved". A `no` with a
 /// migraine label or an intensity above none contradicts itself: bad usage, exit 2.
 pub fn day_cmd(data: &Path, flags: DayFlags, out: &mut dyn Write) -> Result<ExitCode, UserError> {
-    let now = Zoned::now();
+    let now = crate::files::now();
     let headache = flags.answer.ok_or("say yes or no, or use --ask")? == YesNo::Yes;
     let worst = flags.worst;
     if !headache && (flags.migraine || worst.is_some_and(|w| w != Intensity::None)) {
-        eprintln!(
+        let _ = writeln!(
+            crate::cli::stderr(),
             "error: `day no` cannot have --migraine or --worst; answer `day yes` for a headache day"
         );
         return Ok(ExitCode::from(2));
@@ -179,7 +180,7 @@ pub fn ask_cmd(
             }
         };
         let Some(headache) = headache else { continue };
-        let mut a = store::answer(date, headache, &Zoned::now());
+        let mut a = store::answer(date, headache, &crate::files::now());
         if headache {
             loop {
                 write!(
@@ -279,15 +280,18 @@ pub fn write_days(out: &mut dyn Write, log: &DayLog, format: DaysFormat) -> io::
                 "machine",
             ])?;
             for a in log.answers.values() {
-                w.write_record([
-                    a.date.to_string().as_str(),
-                    if a.headache { "yes" } else { "no" },
-                    if a.migraine { "yes" } else { "no" },
-                    a.worst.map_or("", Intensity::as_str),
-                    a.meds.map_or("", Meds::as_str),
-                    &a.answered_at.to_string(),
-                    a.machine.as_str(),
-                ])?;
+                crate::cli::review::write_csv_row(
+                    &mut w,
+                    &[
+                        a.date.to_string().as_str(),
+                        if a.headache { "yes" } else { "no" },
+                        if a.migraine { "yes" } else { "no" },
+                        a.worst.map_or("", Intensity::as_str),
+                        a.meds.map_or("", Meds::as_str),
+                        &a.answered_at.to_string(),
+                        a.machine.as_str(),
+                    ],
+                )?;
             }
             w.flush()?;
         }
@@ -436,7 +440,7 @@ pub fn day(
 ) -> crate::cli::Outcome {
     let data = crate::cli::data_dir(paths)?;
     if ask {
-        let now = Zoned::now();
+        let now = crate::files::now();
         let echo = !std::io::IsTerminal::is_terminal(&io::stdin());
         ask_cmd(data, &now, &mut io::stdin().lock(), echo, out)?;
         return Ok(ExitCode::SUCCESS);

@@ -31,7 +31,8 @@ pub fn new_cmd(
     let config = config_dir(paths)?;
     if !crate::library::valid_id(id) {
         return Err(format!(
-            "\"{id}\" cannot be an id: use letters, digits and dashes, e.g. my-neck"
+            "\"{id}\" cannot be an id: use {}, e.g. my-neck",
+            crate::library::ID_RULE
         ));
     }
     let lib = Library::load(Some(config));
@@ -119,9 +120,12 @@ fn read_incoming(file: &Path) -> Result<(String, Option<String>, String), UserEr
         return Ok(("<stdin>".into(), None, text));
     }
     let label = file.display().to_string();
-    let text = crate::library::read_text(file, &label).map_err(|d| d.headline())?;
+    // Named on the command line, so it may be a pipe: `knotless import <(curl …)`.
+    let text = crate::library::read_named_text(file, &label).map_err(|d| d.headline())?;
+    // A pipe's name (`/dev/fd/63`) is no routine's id.
     let stem = file
         .file_stem()
+        .filter(|_| !crate::files::is_pipe_path(file))
         .map(|s| s.to_string_lossy().into_owned())
         .filter(|s| crate::library::valid_id(s));
     Ok((label, stem, text))
@@ -260,8 +264,10 @@ fn confirm_install(from_stdin: bool, out: &mut dyn Write) -> Result<bool, UserEr
     Ok(matches!(line.trim().to_lowercase().as_str(), "y" | "yes"))
 }
 
+/// Each problem on standard error, through the neutraliser like every other line: a key
+/// or a file name in a routine someone sent may carry an escape sequence.
 fn print_problems(problems: &[crate::library::diag::Diagnostic]) {
-    let mut err = io::stderr().lock();
+    let mut err = crate::cli::stderr();
     for p in problems {
         let _ = writeln!(err, "{p}");
     }

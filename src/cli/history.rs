@@ -18,7 +18,7 @@ pub fn run(
     format: HistoryFormat,
     out: &mut dyn Write,
 ) -> Outcome {
-    let now = jiff::Zoned::now();
+    let now = crate::files::now();
     let query = HistoryQuery {
         since,
         until,

@@ -17,7 +17,7 @@ pub fn run(
     note: Option<String>,
     out: &mut dyn Write,
 ) -> Outcome {
-    let now = jiff::Zoned::now();
+    let now = crate::files::now();
     if what.trim().is_empty() {
         return Err("say what it was, e.g. knotless log \"massage therapist\"".into());
     }

@@ -211,7 +211,7 @@ pub fn run(cli: Cli) -> Outcome {
             notify,
             snooze,
             why,
-        } => print(false, |out| {
+        } => print_styled(|out| {
             nudge::nudge_cmd(&g, &paths, notify, snooze, why, out)?;
             Ok(ExitCode::SUCCESS)
         }),
@@ -242,6 +242,10 @@ pub fn run(cli: Cli) -> Outcome {
     }
 }
 
+/// Standard output as every command writes it: through the neutraliser, a closed pipe
+/// taken as the reader having all it wants.
+pub type Out = SafeWriter<PipeOut<io::StdoutLock<'static>>>;
+
 /// Runs a command that prints: every line goes through the one neutraliser (JSON keeps its
 /// values, escaped; text loses nothing but control characters and bidi overrides), and a
 /// reader that stops early (`| head`) ends it quietly.
@@ -251,8 +255,16 @@ fn print(json: bool, command: impl FnOnce(&mut dyn Write) -> Outcome) -> Outcome
     } else {
         Neutralise::Replace
     };
-    let stdout = io::stdout();
-    let mut out = SafeWriter::new(PipeOut::new(stdout.lock()), mode);
+    let mut out = SafeWriter::new(PipeOut::new(io::stdout().lock()), mode);
+    let code = command(&mut out)?;
+    out.flush()?;
+    Ok(code)
+}
+
+/// [`print`] for a command that styles its own text (the nudge's bold): it gets the
+/// writer itself, whose `write_raw` passes the program's own escape sequences.
+fn print_styled(command: impl FnOnce(&mut Out) -> Outcome) -> Outcome {
+    let mut out = SafeWriter::new(PipeOut::new(io::stdout().lock()), Neutralise::Replace);
     let code = command(&mut out)?;
     out.flush()?;
     Ok(code)
@@ -345,13 +357,7 @@ fn recover(paths: &Paths) -> Option<String> {
                 for w in &r.warnings {
                     let _ = writeln!(err, "warning: {w}");
                 }
-                let n = r.records.len();
-                if n > 0 {
-                    lines.push(format!(
-                        "recovered {n} session{} that ended unexpectedly (logged as interrupted)",
-                        if n == 1 { "" } else { "s" }
-                    ));
-                }
+                lines.extend(recovered_message(&r.records));
             }
             Err(e) => {
                 let _ = writeln!(err, "warning: {e}");
@@ -359,6 +365,41 @@ fn recover(paths: &Paths) -> Option<String> {
         }
     }
     (!lines.is_empty()).then(|| lines.join("; "))
+}
+
+/// What recovery did, in words: sessions whose process died are logged as interrupted;
+/// a session that had ended, whose saving was cut short (killed between its record and
+/// the removal of its snapshot), is logged as it ended — and said as such.
+fn recovered_message(records: &[crate::model::record::SessionRecord]) -> Option<String> {
+    use crate::model::format::plural;
+    use crate::model::record::Outcome;
+    let died = records
+        .iter()
+        .filter(|r| r.outcome == Outcome::Interrupted)
+        .count() as u32;
+    let ended = records.len() as u32 - died;
+    let mut parts = Vec::new();
+    if died > 0 {
+        parts.push(format!(
+            "recovered {died} session{} that ended unexpectedly (logged as interrupted)",
+            plural(died)
+        ));
+    }
+    if ended > 0 {
+        parts.push(format!(
+            "finished saving {ended} session{} whose saving was cut short (logged as {})",
+            plural(ended),
+            if ended == 1 {
+                records
+                    .iter()
+                    .find(|r| r.outcome != Outcome::Interrupted)
+                    .map_or("it ended", |r| r.outcome.as_str())
+            } else {
+                "they ended"
+            }
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
 }
 
 /// The data directory, or why there is none.

@@ -18,7 +18,7 @@ pub fn run(paths: &Paths, ack: bool, out: &mut dyn Write) -> Outcome {
     if ack {
         crate::cli::data_dir(paths)?;
         let mut store = StorePerformer::new(paths.clone());
-        let changed = store.perform(StoreEffect::AcknowledgeNotice, &jiff::Zoned::now());
+        let changed = store.perform(StoreEffect::AcknowledgeNotice, &crate::files::now());
         if let Some(problem) = changed.status {
             return Err(CliError::User(problem));
         }

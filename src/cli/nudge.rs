@@ -14,6 +14,7 @@ use crate::cli::args::{Global, RemindFormat, Snooze};
 use crate::core::nudge::{self, Input, Nudge, Offer};
 use crate::core::remind::{self, Schedule, Weekdays};
 use crate::library::Library;
+use crate::model::format::SafeWriter;
 use crate::store::paths::Paths;
 
 /// How long `--notify` waits for notify-send before printing instead.
@@ -25,15 +26,15 @@ pub fn nudge_cmd(
     notify: bool,
     snooze: Option<Snooze>,
     why: bool,
-    out: &mut dyn Write,
+    out: &mut SafeWriter<impl Write>,
 ) -> Result<(), UserError> {
-    let now = local_now();
+    let now = crate::files::now();
     if let Some(s) = snooze {
         return snooze_cmd(paths, s, &now, out);
     }
     let say_why = |reason: &str| {
         if why {
-            eprintln!("knotless nudge: silent: {reason}");
+            let _ = writeln!(crate::cli::stderr(), "knotless nudge: silent: {reason}");
         }
     };
     let (Some(data), Some(state_dir)) = (paths.data.as_deref(), paths.state.as_deref()) else {
@@ -64,8 +65,9 @@ pub fn nudge_cmd(
     if notify && send_notification(&n) {
         return Ok(());
     }
-    let styled = !g.no_color && io::stdout().is_terminal();
-    let _ = writeln!(out, "{}", line(&n, styled));
+    let flags = crate::cli::app::flags(g);
+    let styled = !(flags.no_color || flags.no_color_env) && io::stdout().is_terminal();
+    let _ = write_line(out, &n, styled);
     Ok(())
 }
 
@@ -110,28 +112,17 @@ fn what_to_say(
     Ok((n, state))
 }
 
-/// Now in the local time zone. A prompt runs the nudge all day long, and finding the zone by
-/// its name makes jiff list the whole zoneinfo folder first (most of a millisecond of a
-/// fresh process); reading `/etc/localtime` itself gives the same rules without that. `TZ`,
-/// or a system without that file, goes the usual way.
-fn local_now() -> jiff::Zoned {
-    #[cfg(unix)]
-    if std::env::var_os("TZ").is_none()
-        && let Ok(bytes) = std::fs::read("/etc/localtime")
-        && let Ok(tz) = jiff::tz::TimeZone::tzif("localtime", &bytes)
-    {
-        return jiff::Timestamp::now().to_zoned(tz);
+/// The nudge as printed: the command in bold on a terminal, plain text otherwise. The
+/// bold is the program's own, written past the neutraliser; the words go through it.
+fn write_line(out: &mut SafeWriter<impl Write>, n: &Nudge, styled: bool) -> io::Result<()> {
+    if !styled {
+        return writeln!(out, "{}", n.text());
     }
-    jiff::Zoned::now()
-}
-
-/// The nudge as printed: the command in bold on a terminal, plain text otherwise.
-fn line(n: &Nudge, styled: bool) -> String {
-    if styled {
-        format!("{} — \x1b[1m{}\x1b[22m ({})", n.lead, n.command, n.length)
-    } else {
-        n.text()
-    }
+    write!(out, "{} — ", n.lead)?;
+    out.write_raw(b"\x1b[1m")?;
+    write!(out, "{}", n.command)?;
+    out.write_raw(b"\x1b[22m")?;
+    writeln!(out, " ({})", n.length)
 }
 
 fn snooze_cmd(
@@ -253,11 +244,20 @@ pub fn remind_cmd(
     };
     let exe = std::env::current_exe()
         .map_err(|e| format!("cannot tell where the knotless program is: {e}"))?;
-    let exe = exe.to_string_lossy();
-    let extra = dir_flags(g);
+    let exe = reminder_word("the knotless program", &exe)?;
+    let extra = dir_flags(g)?;
+    if a.print != Some(RemindFormat::Cron) {
+        remind::check_systemd_program(&exe).map_err(|e| {
+            format!(
+                "the knotless program ({exe}) cannot go into a systemd unit: {e}; \
+                 move it to a plain path, or use --print cron"
+            )
+        })?;
+    }
     let hours = Library::load(paths.config_dir()).config.nudge.hours;
     if !hours.contains(at) {
-        eprintln!(
+        let _ = writeln!(
+            crate::cli::stderr(),
             "note: {} is outside the nudge's hours ({hours}), so the reminder would stay silent; \
              change [nudge] hours in config.toml or pick another time",
             format_args!("{:02}:{:02}", at / 60, at % 60)
@@ -304,30 +304,39 @@ pub fn remind_cmd(
 }
 
 /// `--config-dir`/`--data-dir`/`--state-dir` (or their environment variables) carried into
-/// the reminder,
-/// so it reads the same files as this run.
-fn dir_flags(g: &Global) -> Vec<String> {
+/// the reminder, so it reads the same files as this run; a folder no reminder can name is
+/// refused (see [`reminder_word`]).
+fn dir_flags(g: &Global) -> Result<Vec<String>, UserError> {
     let mut v = Vec::new();
-    if let Some(d) = &g.config_dir {
-        v.push("--config-dir".into());
-        v.push(absolute(d));
+    for (flag, dir, what) in [
+        ("--config-dir", &g.config_dir, "the config folder"),
+        ("--data-dir", &g.data_dir, "the data folder"),
+        ("--state-dir", &g.state_dir, "the state folder"),
+    ] {
+        if let Some(d) = dir {
+            let d = std::path::absolute(d).unwrap_or_else(|_| d.to_path_buf());
+            v.push(flag.to_string());
+            v.push(reminder_word(what, &d)?);
+        }
     }
-    if let Some(d) = &g.data_dir {
-        v.push("--data-dir".into());
-        v.push(absolute(d));
-    }
-    if let Some(d) = &g.state_dir {
-        v.push("--state-dir".into());
-        v.push(absolute(d));
-    }
-    v
+    Ok(v)
 }
 
-fn absolute(p: &Path) -> String {
-    std::path::absolute(p)
-        .unwrap_or_else(|_| p.to_path_buf())
-        .to_string_lossy()
-        .into_owned()
+/// A path as the reminder will name it, or a clear refusal: a path that is not UTF-8, or
+/// holds a line break or a control character, cannot be written into a crontab line or a
+/// unit file (quoting cannot hold it), and a reminder that names another path would
+/// quietly run something else.
+fn reminder_word(what: &str, path: &Path) -> Result<String, UserError> {
+    let shown = crate::model::format::neutralise(&path.to_string_lossy()).into_owned();
+    let Some(text) = path.to_str() else {
+        return Err(format!(
+            "{what} ({shown}) is not valid UTF-8, so no reminder can name it; move it to a plain path"
+        ));
+    };
+    remind::check_word(text).map_err(|e| {
+        format!("{what} ({shown}) cannot go into a reminder: {e}; move it to a plain path")
+    })?;
+    Ok(text.to_string())
 }
 
 /// `$XDG_CONFIG_HOME/systemd/user`, else `~/.config/systemd/user`.

@@ -190,8 +190,30 @@ pub const CSV_HEADER: [&str; 16] = [
     "note",
 ];
 
+/// A cell a spreadsheet shows as text. One starting with `=`, `+`, `-` or `@` (or a tab or
+/// a carriage return, which some strip first) is read as a formula by Excel, LibreOffice
+/// and Google Sheets — a note or a routine title someone sent could run one when the file
+/// is opened ("CSV injection", OWASP) — so it gets a leading `'`, which they show as text.
+/// Nothing knotless writes itself starts that way (times and counts are never negative).
+pub fn csv_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// One CSV row, every cell made safe to open ([`csv_cell`]).
+pub fn write_csv_row<W: Write>(w: &mut csv::Writer<W>, cells: &[&str]) -> csv::Result<()> {
+    for c in cells {
+        w.write_field(csv_cell(c).as_bytes())?;
+    }
+    w.write_record(None::<&[u8]>)
+}
+
 /// RFC 4180 CSV: a header row, CRLF line ends, and any field holding a comma, quote, CR or
-/// LF quoted with its quotes doubled — what spreadsheets expect. `date` and `time` are local.
+/// LF quoted with its quotes doubled — what spreadsheets expect — and no cell a
+/// spreadsheet would run ([`csv_cell`]). `date` and `time` are local.
 ///
 /// Rows are in one order across every machine's file: oldest first by start time (for equal
 /// start times, in reading order). Each row is written into one shared buffer as the
@@ -240,24 +262,27 @@ fn csv_row<W: Write>(w: &mut csv::Writer<W>, r: &SessionRecord, tz: &TimeZone) -
     );
     let (started_at, ended_at) = (r.started_at.to_string(), r.ended_at.to_string());
     let opt = |p: Option<u8>| p.map(|p| p.to_string()).unwrap_or_default();
-    w.write_record([
-        r.id.as_str(),
-        &date,
-        &time,
-        &started_at,
-        &ended_at,
-        kind_str(r.kind),
-        &r.routine_id,
-        &r.title,
-        &r.area,
-        r.outcome.as_str(),
-        &r.planned_secs.to_string(),
-        &r.active_secs.to_string(),
-        &r.paused_secs.to_string(),
-        &opt(r.pain_before),
-        &opt(r.pain_after),
-        r.note.as_deref().unwrap_or(""),
-    ])?;
+    write_csv_row(
+        w,
+        &[
+            r.id.as_str(),
+            &date,
+            &time,
+            &started_at,
+            &ended_at,
+            kind_str(r.kind),
+            &r.routine_id,
+            &r.title,
+            &r.area,
+            r.outcome.as_str(),
+            &r.planned_secs.to_string(),
+            &r.active_secs.to_string(),
+            &r.paused_secs.to_string(),
+            &opt(r.pain_before),
+            &opt(r.pain_after),
+            r.note.as_deref().unwrap_or(""),
+        ],
+    )?;
     Ok(())
 }
 

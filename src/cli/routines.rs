@@ -565,7 +565,8 @@ pub fn find_routine(lib: &Library, query: &str) -> Result<Routine, String> {
                 query,
                 &choices,
                 &mut io::stdin().lock(),
-                &mut io::stderr().lock(),
+                // Routine names from files: through the neutraliser.
+                &mut crate::cli::stderr(),
             )
             .cloned()
         }

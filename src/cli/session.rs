@@ -112,9 +112,20 @@ fn cautions_lines(cautions: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// Plain mode when asked, or when output is not a terminal (a pipe, a file, a program).
+/// Plain mode when asked, when output is not a terminal (a pipe, a file, a program), or
+/// when the terminal cannot draw the app (`TERM=dumb` or unset: it is said once).
 fn wants_plain(flag: bool) -> bool {
-    flag || !io::stdout().is_terminal()
+    if flag || !io::stdout().is_terminal() {
+        return true;
+    }
+    let dumb = crate::model::settings::dumb_terminal();
+    if dumb {
+        let _ = writeln!(
+            crate::cli::stderr(),
+            "note: this terminal cannot draw the app (TERM is dumb or not set), so the session runs in plain mode"
+        );
+    }
+    dumb
 }
 
 /// A session as timed lines: the notice (until acknowledged), what comes `before` (what a
@@ -218,7 +229,7 @@ fn acknowledge<W: crate::app::plain::BellOut>(
     let changed = perform.perform(
         [StoreEffect::AcknowledgeNotice.into()],
         Instant::now(),
-        &jiff::Zoned::now(),
+        &crate::files::now(),
     );
     if let Some(s) = changed.status {
         plain.line(&format!("({s})"))?;
@@ -234,26 +245,37 @@ fn after<W: crate::app::plain::BellOut>(
     record: &crate::model::record::SessionRecord,
 ) -> io::Result<()> {
     let mut input = io::stdin().lock();
-    let pain_after = ask_rating_line("How is your head now?", &mut input, &mut io::stdout());
+    // Each answer is kept as soon as it is given: the note may take a while to type.
+    let rating = ask_rating_line("How is your head now?", &mut input, &mut io::stdout());
+    let mut kept = rating.is_some() && amend(perform, plain, &record.id, rating, None)?;
     let _ = write!(io::stdout(), "A note to keep with it (Enter to skip): ");
     let _ = io::stdout().flush();
     let mut note = String::new();
     input.read_line(&mut note)?;
     let note = note.trim();
-    if pain_after.is_none() && note.is_empty() {
-        return Ok(());
+    if !note.is_empty() {
+        kept |= amend(perform, plain, &record.id, None, Some(note.to_string()))?;
     }
-    let note = (!note.is_empty()).then(|| note.to_string());
-    let amendment =
-        crate::model::record::Amendment::after(&record.id, pain_after, note, &jiff::Zoned::now());
-    let changed = perform.perform(
-        [StoreEffect::Amend(amendment).into()],
-        Instant::now(),
-        &jiff::Zoned::now(),
-    );
+    if kept {
+        plain.line("Added to the session.")?;
+    }
+    Ok(())
+}
+
+/// Appends a rating or a note to the session's record; false (said) when it could not be.
+fn amend<W: crate::app::plain::BellOut>(
+    perform: &mut Performers,
+    plain: &mut Plain<W>,
+    id: &str,
+    pain_after: Option<u8>,
+    note: Option<String>,
+) -> io::Result<bool> {
+    let now = crate::files::now();
+    let amendment = crate::model::record::Amendment::after(id, pain_after, note, &now);
+    let changed = perform.perform([StoreEffect::Amend(amendment).into()], Instant::now(), &now);
     match changed.status {
-        Some(s) => plain.line(&format!("({s})")),
-        None => plain.line("Added to the session."),
+        Some(s) => plain.line(&format!("({s})")).map(|()| false),
+        None => Ok(true),
     }
 }
 

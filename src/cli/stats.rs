@@ -19,7 +19,7 @@ pub fn run(
     started: Option<Date>,
     out: &mut dyn Write,
 ) -> Outcome {
-    let now = jiff::Zoned::now();
+    let now = crate::files::now();
     let goal = crate::library::Library::config_only(paths.config_dir()).weekly_goal;
     let opts = match since {
         Some(since) => StatsOptions {

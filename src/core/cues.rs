@@ -513,6 +513,7 @@ fn replans(e: &Event) -> bool {
     match e {
         Event::StageStarted { cause, .. } | Event::Finished { cause, .. } => *cause == Cause::User,
         Event::Paused | Event::Resumed | Event::AutoPaused | Event::LengthChanged { .. } => true,
+        Event::AtLimit { .. } => false,
     }
 }
 

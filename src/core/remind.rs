@@ -137,6 +137,41 @@ pub struct Units {
     pub timer: String,
 }
 
+/// Why a path cannot go into a reminder.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unquotable {
+    /// A line break ends a crontab line and a unit file's line: no quoting can hold it.
+    #[error("it holds a line break, which a crontab line or a systemd unit cannot hold")]
+    LineBreak,
+    /// A control character: cron and systemd would mangle or reject it.
+    #[error("it holds a control character (U+{0:04X}), which cron and systemd cannot quote")]
+    Control(u32),
+    /// systemd runs no program whose path holds a quote or a backslash, however quoted.
+    #[error("it holds {0:?}, which systemd does not accept in the path of the program it runs")]
+    ProgramChar(char),
+}
+
+/// Whether `word` can be written into both formats (quoted by [`systemd_word`] and
+/// [`cron_word`]): anything but a line break or another control character (a tab is
+/// quoted like a space).
+pub fn check_word(word: &str) -> Result<(), Unquotable> {
+    match word.chars().find(|&c| c.is_control() && c != '\t') {
+        None => Ok(()),
+        Some('\n' | '\r') => Err(Unquotable::LineBreak),
+        Some(c) => Err(Unquotable::Control(c as u32)),
+    }
+}
+
+/// Whether `exe` can be the program of a systemd unit: a word ([`check_word`]) without a
+/// quote or a backslash, which systemd refuses in the path of the program it runs.
+pub fn check_systemd_program(exe: &str) -> Result<(), Unquotable> {
+    check_word(exe)?;
+    match exe.chars().find(|c| matches!(c, '"' | '\'' | '\\')) {
+        None => Ok(()),
+        Some(c) => Err(Unquotable::ProgramChar(c)),
+    }
+}
+
 /// The command the reminder runs: the binary, any directory flags, `nudge --notify`.
 fn command_words(exe: &str, extra: &[String]) -> Vec<String> {
     let mut w = vec![exe.to_string()];
@@ -146,10 +181,17 @@ fn command_words(exe: &str, extra: &[String]) -> Vec<String> {
     w
 }
 
-/// One word of an `ExecStart=` line: `%` and `$` doubled (systemd expands them), quoted
-/// when it holds a space, a quote or a backslash.
-fn systemd_word(w: &str) -> String {
-    let escaped = w.replace('%', "%%").replace('$', "$$");
+/// One word of an `ExecStart=` line: `%` doubled (systemd expands specifiers everywhere)
+/// and, in the arguments, `$` too (expanded there only; `program` is the first word),
+/// quoted when it holds a space, a quote or a backslash. The program's path never holds a
+/// quote or a backslash ([`check_systemd_program`]).
+fn systemd_word(w: &str, program: bool) -> String {
+    let escaped = w.replace('%', "%%");
+    let escaped = if program {
+        escaped
+    } else {
+        escaped.replace('$', "$$")
+    };
     if escaped.is_empty()
         || escaped
             .chars()
@@ -179,7 +221,8 @@ fn cron_word(w: &str) -> String {
 pub fn systemd_units(s: &Schedule, exe: &str, extra: &[String]) -> Units {
     let exec = command_words(exe, extra)
         .iter()
-        .map(|w| systemd_word(w))
+        .enumerate()
+        .map(|(i, w)| systemd_word(w, i == 0))
         .collect::<Vec<_>>()
         .join(" ");
     let service = format!(
@@ -276,12 +319,37 @@ mod tests {
     #[test]
     fn odd_paths_are_quoted_for_each_reader() {
         assert_eq!(
-            systemd_word("/opt/my apps/knotless"),
+            systemd_word("/opt/my apps/knotless", true),
             "\"/opt/my apps/knotless\""
         );
-        assert_eq!(systemd_word("/x/50%/k"), "/x/50%%/k");
+        assert_eq!(systemd_word("/x/50%/k", true), "/x/50%%/k");
+        assert_eq!(systemd_word("/x/$HOME/k", true), "/x/$HOME/k");
+        assert_eq!(systemd_word("/x/$HOME/k", false), "/x/$$HOME/k");
+        assert_eq!(
+            systemd_word("/my \"data\" \\", false),
+            "\"/my \\\"data\\\" \\\\\""
+        );
         assert_eq!(cron_word("/opt/my apps/k"), "'/opt/my apps/k'");
         assert_eq!(cron_word("/x/50%/k"), "'/x/50\\%/k'");
         assert_eq!(cron_word("it's"), "'it'\\''s'");
+    }
+
+    #[test]
+    fn line_breaks_and_controls_cannot_be_quoted() {
+        assert_eq!(check_word("/opt/my apps/50% $x/it's"), Ok(()));
+        assert_eq!(check_word("a\tb"), Ok(()));
+        assert_eq!(check_word("/a\nb"), Err(Unquotable::LineBreak));
+        assert_eq!(check_word("/a\rb"), Err(Unquotable::LineBreak));
+        assert_eq!(check_word("/a\u{1b}b"), Err(Unquotable::Control(0x1b)));
+        assert_eq!(check_word("/a\u{85}b"), Err(Unquotable::Control(0x85)));
+        assert_eq!(check_systemd_program("/opt/50% $x/k"), Ok(()));
+        assert_eq!(
+            check_systemd_program("/opt/it's/k"),
+            Err(Unquotable::ProgramChar('\''))
+        );
+        assert_eq!(
+            check_systemd_program("/a\\b"),
+            Err(Unquotable::ProgramChar('\\'))
+        );
     }
 }

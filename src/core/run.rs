@@ -7,10 +7,11 @@
 use std::time::{Duration, Instant};
 
 use crate::core::cues::Cues;
-use crate::core::effect::{Effect, SoundEffect, StoreEffect};
+use crate::core::effect::{AppEffect, Effect, SoundEffect, StoreEffect};
 use crate::core::hook_facts::HookWatch;
 use crate::core::session::{Event, Session};
 use crate::model::config::HookEvent;
+use crate::model::format::fmt_length;
 use crate::model::record::{SessionRecord, Stamp};
 
 /// While a session runs, its progress is checkpointed at least this often, as well as at
@@ -162,6 +163,15 @@ impl Run {
         for e in events {
             if self.cues.is_none() && e.rings_bell() {
                 out.push(SoundEffect::Ring.into());
+            }
+            if let Event::AtLimit { limit } = e {
+                out.push(
+                    AppEffect::Status(format!(
+                        "A step lasts at most {}: + adds no more.",
+                        fmt_length(*limit)
+                    ))
+                    .into(),
+                );
             }
             if let Event::Finished { .. } = e {
                 out.push(StoreEffect::Save(self.record(now)).into());

@@ -30,7 +30,9 @@ use std::time::{Duration, Instant};
 use crate::core::breath::{self, PacerState};
 use crate::model::format::secs_left;
 use crate::model::record::{self, Kind, Outcome, SessionRecord, Stamp, StepRecord, StepStatus};
-use crate::model::routine::{Area, Length, Pattern, Routine, SWITCH_SIDES, Side, Sides, Step};
+use crate::model::routine::{
+    Area, Length, MAX_STEP, Pattern, Routine, SWITCH_SIDES, Side, Sides, Step,
+};
 
 /// How much `+` and `-` add to or take from the current stage.
 pub const ADJUST_STEP: Duration = Duration::from_secs(15);
@@ -42,8 +44,6 @@ pub const BACK_RESTARTS_AFTER: Duration = Duration::from_secs(3);
 pub const SLEEP_GAP: Duration = Duration::from_secs(5);
 /// A segment with less active time than this is recorded as skipped.
 pub const SKIPPED_BELOW: Duration = Duration::from_secs(1);
-/// No stage grows past this with `+`, however often it is pressed.
-const MAX_STAGE: Duration = Duration::from_secs(24 * 3600);
 
 /// How a session is run (from `config.toml`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,6 +110,11 @@ pub enum Event {
     /// `+` or `-` changed the current stage's length; `length` is the new total.
     LengthChanged {
         length: Duration,
+    },
+    /// `+` reached the longest a step may last ([`MAX_STEP`], `limit`): the stage grew
+    /// only up to it, or not at all (a breath more would pass it).
+    AtLimit {
+        limit: Duration,
     },
     /// Sent exactly once. `cause` is `Timer` when the last segment ran out.
     Finished {
@@ -510,11 +515,21 @@ impl Session {
     }
 
     /// +: adds [`ADJUST_STEP`] to the current stage, or for a segment measured in breaths
-    /// the whole number of breaths nearest to it (at least one).
+    /// the whole number of breaths nearest to it (at least one) — never past [`MAX_STEP`],
+    /// the longest a step may be written with: then it says so ([`Event::AtLimit`]). A
+    /// breaths segment still ends on a whole breath, so it stays as it is there.
     pub fn add_time(&mut self, now: Instant) -> Vec<Event> {
         self.control(now, |s, _now, ev| {
-            let new = (s.stage_len + s.adjust_step()).min(MAX_STAGE.max(s.stage_len));
-            s.set_length(new, ev);
+            let limit = MAX_STEP.max(s.stage_len);
+            let wanted = s.stage_len + s.adjust_step();
+            if wanted <= limit {
+                s.set_length(wanted, ev);
+                return;
+            }
+            if s.whole_breath_pattern().is_none() {
+                s.set_length(limit, ev);
+            }
+            ev.push(Event::AtLimit { limit: MAX_STEP });
         })
     }
 

@@ -19,11 +19,22 @@ use std::io;
 pub mod private;
 pub mod read;
 pub mod write;
+pub mod zone;
 
-pub use read::{ReadError, lines_backwards, open_regular, read_capped};
+pub use read::{ReadError, is_pipe_path, lines_backwards, open_regular, read_capped, read_named};
 pub use write::{
-    Durability, create_private_dirs, sync_dir, write_atomically, write_new_atomically,
+    Durability, create_private_dirs, open_append, open_lock, sync_dir, write_atomically,
+    write_new_atomically,
 };
+pub use zone::{local_zone, now};
+
+/// A FIFO at `path`, for the tests of the readers that must never block on one.
+#[cfg(all(test, unix))]
+pub(crate) fn mkfifo(path: &std::path::Path) {
+    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid C string and mode.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+}
 
 /// A plain-words reason for an I/O error, without the "(os error 13)" tail.
 pub fn describe(e: &io::Error) -> String {

@@ -10,6 +10,17 @@ use super::{describe, kind_of, not_regular};
 /// Opens `path` for reading without ever blocking (a FIFO opens at once and is refused),
 /// and checks that what was opened is a regular file.
 pub fn open_regular(path: &Path) -> io::Result<File> {
+    let (file, meta) = open_nonblocking(path)?;
+    if !meta.is_file() {
+        return Err(not_regular(kind_of(&meta)));
+    }
+    #[cfg(unix)]
+    clear_nonblock(&file);
+    Ok(file)
+}
+
+/// `path` opened for reading without blocking, and what it turned out to be.
+fn open_nonblocking(path: &Path) -> io::Result<(File, std::fs::Metadata)> {
     let mut opts = OpenOptions::new();
     opts.read(true);
     #[cfg(unix)]
@@ -21,12 +32,43 @@ pub fn open_regular(path: &Path) -> io::Result<File> {
     }
     let file = opts.open(path)?;
     let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Err(not_regular(kind_of(&meta)));
+    Ok((file, meta))
+}
+
+/// Whether `path` names a pipe (a FIFO, or the pipe a shell's `<(cmd)` names): its name
+/// then says nothing about what it holds.
+pub fn is_pipe_path(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| is_pipe(&m))
+}
+
+/// Whether `meta` is a pipe (a FIFO, or the pipe a shell's `<(cmd)` names).
+fn is_pipe(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        meta.file_type().is_fifo()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        false
+    }
+}
+
+/// The whole of a file the user named on the command line, at most `cap` bytes: a regular
+/// file as [`read_capped`] reads it, or a pipe — `knotless import <(curl …)` names one, and
+/// so does a FIFO made for the purpose — read to its end, which comes when its writer is
+/// done (a FIFO nobody has opened for writing reads as empty). Asking for it by name is
+/// asking to wait for it; a device, a folder or a socket is still refused, and no pipe is
+/// read past the cap.
+pub fn read_named(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
+    let (file, meta) = open_nonblocking(path).map_err(ReadError::Io)?;
+    if !meta.is_file() && !is_pipe(&meta) {
+        return Err(ReadError::Io(not_regular(kind_of(&meta))));
     }
     #[cfg(unix)]
     clear_nonblock(&file);
-    Ok(file)
+    read_to_cap(file, cap)
 }
 
 /// Reads of a regular file never block anyway; clearing the flag keeps the descriptor
@@ -65,7 +107,12 @@ impl ReadError {
 /// and the read itself stops one byte past the cap, so a file that grows meanwhile (or
 /// lies about its length) cannot make it read more.
 pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
-    let file = open_regular(path).map_err(ReadError::Io)?;
+    read_to_cap(open_regular(path).map_err(ReadError::Io)?, cap)
+}
+
+/// Everything `file` holds, refused once it is past `cap`: its length is checked first
+/// (a pipe's is 0), and the read stops one byte past the cap whatever the length said.
+fn read_to_cap(file: File, cap: u64) -> Result<Vec<u8>, ReadError> {
     let len = file.metadata().map_err(ReadError::Io)?.len();
     if len > cap {
         return Err(ReadError::TooLarge(len));
@@ -202,12 +249,7 @@ mod backwards_tests {
 mod tests {
     use super::*;
     use crate::files::is_not_regular;
-
-    fn fifo(path: &Path) {
-        let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
-        // SAFETY: a valid C string and mode.
-        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
-    }
+    use crate::files::mkfifo as fifo;
 
     #[test]
     fn a_fifo_is_refused_without_blocking() {

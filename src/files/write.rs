@@ -8,6 +8,7 @@
 //! the new one, never a part; two running copies never share a temporary file; and a failed
 //! write removes its temporary file.
 
+use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -188,4 +189,44 @@ mod tests {
         assert!(write_atomically(&p, b"x", Durability::Relaxed, 0o600).is_err());
         assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1);
     }
+}
+
+/// Opens `path` to append lines to it (the history, the day log): created 0600 when it is
+/// not there, and only ever a regular file — a FIFO or a device (a link to `/dev/null`
+/// would swallow the line and let "saved" be said) is refused.
+pub fn open_append(path: &Path) -> io::Result<File> {
+    let mut opts = OpenOptions::new();
+    opts.read(true).append(true).create(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, PRIVATE_FILE);
+    let file = opts.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(super::not_regular(if meta.is_dir() {
+            "a folder"
+        } else {
+            "a FIFO or a device"
+        }));
+    }
+    Ok(file)
+}
+
+/// Opens a lock file (created 0600 when `create`) without following a link planted at its
+/// name — what is written into it would otherwise land in the link's target — and without
+/// blocking; only a regular file.
+pub fn open_lock(path: &Path, create: bool) -> io::Result<File> {
+    let mut opts = OpenOptions::new();
+    opts.read(true).write(true).create(create).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC);
+        opts.mode(PRIVATE_FILE);
+    }
+    let file = opts.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(super::not_regular(super::kind_of(&meta)));
+    }
+    Ok(file)
 }

@@ -6,8 +6,14 @@
 //! own process group, reaps it, and when it outlives the time limit stops the whole group
 //! (SIGTERM, then SIGKILL a second later). A hook that fails — cannot be started, exits
 //! non-zero (127: command not found), or has to be stopped — is reported once per event,
-//! through [`HookRunner::take_report`], never again in that run. Hooks still running when
-//! knotless exits are left to finish on their own.
+//! through [`HookRunner::take_report`], never again in that run.
+//!
+//! A `breath_phase` hook runs at most once at a time: a phase that comes while the last
+//! one's hook still runs is skipped, not queued (a slow hook must not fall further and
+//! further behind the breath). Hooks still running when knotless exits ([`HookRunner::finish`])
+//! get [`EXIT_GRACE`] to end by themselves; then each is told (SIGTERM to its process
+//! group) and, [`GRACE`] later, ended with everything it started (SIGKILL): every process
+//! knotless starts is its own to stop.
 
 use std::collections::HashSet;
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -21,12 +27,16 @@ use crate::model::config::{HookConfig, HookEvent};
 /// How often the worker looks at running hooks.
 const POLL: Duration = Duration::from_millis(50);
 /// After SIGTERM, how long a hook has before SIGKILL.
-const GRACE: Duration = Duration::from_secs(1);
+pub const GRACE: Duration = Duration::from_secs(1);
+/// How long hooks still running when knotless exits have to end by themselves.
+pub const EXIT_GRACE: Duration = Duration::from_secs(2);
 
 struct Job {
     event: HookEvent,
     command: String,
     vars: Vec<(&'static str, String)>,
+    /// The time limit as configured when it was asked for.
+    limit: Duration,
 }
 
 /// The hooks of one run of the program.
@@ -44,13 +54,20 @@ struct Worker {
 impl HookRunner {
     /// `enabled` is false for `--no-hooks`: then nothing ever runs.
     pub fn new(config: &HookConfig, enabled: bool) -> HookRunner {
-        let mut config = config.clone();
-        if !enabled {
-            config.commands.clear();
-        }
-        HookRunner {
-            config,
+        let mut runner = HookRunner {
+            config: HookConfig::default(),
             worker: None,
+        };
+        runner.set_config(config, enabled);
+        runner
+    }
+
+    /// The hooks as configured now, for the events from now on; hooks already running
+    /// go on under the worker that started them.
+    pub fn set_config(&mut self, config: &HookConfig, enabled: bool) {
+        self.config = config.clone();
+        if !enabled {
+            self.config.commands.clear();
         }
     }
 
@@ -68,14 +85,14 @@ impl HookRunner {
             event: call.event,
             command: command.to_string(),
             vars: call.vars.clone(),
+            limit: self.config.time_limit,
         };
-        let limit = self.config.time_limit;
         let worker = self.worker.get_or_insert_with(|| {
             let (jobs, rx) = mpsc::channel();
             let (tx, reports) = mpsc::channel();
             let thread = thread::Builder::new()
                 .name("knotless-hooks".into())
-                .spawn(move || work(rx, tx, limit))
+                .spawn(move || work(rx, tx))
                 .ok();
             Worker {
                 jobs,
@@ -92,10 +109,12 @@ impl HookRunner {
     }
 }
 
-impl Drop for HookRunner {
-    /// At exit every hook asked for is started (a `session_end` hook just before the program
-    /// ends must still run), but none is waited for: they finish on their own.
-    fn drop(&mut self) {
+impl HookRunner {
+    /// At exit: every hook asked for is started (a `session_end` hook just before the
+    /// program ends must still run), then the ones still running get [`EXIT_GRACE`] to end,
+    /// then are stopped with everything they started (see the module notes). Returns once
+    /// none is left; nothing runs after it.
+    pub fn finish(&mut self) {
         if let Some(w) = self.worker.take() {
             drop(w.jobs);
             if let Some(t) = w.thread {
@@ -105,10 +124,17 @@ impl Drop for HookRunner {
     }
 }
 
+impl Drop for HookRunner {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
 struct Running {
     event: HookEvent,
     child: Child,
     started: Instant,
+    limit: Duration,
     /// When SIGTERM was sent, once the time limit passed.
     stopping: Option<Instant>,
 }
@@ -116,7 +142,7 @@ struct Running {
 /// The worker: spawns jobs, reaps hooks, stops overdue ones, reports each event's first
 /// failure. Sleeps on the channel while no hook runs; ends once the runner is dropped and
 /// every job sent has been started (hooks still running are left to finish).
-fn work(jobs: Receiver<Job>, reports: Sender<String>, limit: Duration) {
+fn work(jobs: Receiver<Job>, reports: Sender<String>) {
     let mut running: Vec<Running> = Vec::new();
     let mut reported: HashSet<HookEvent> = HashSet::new();
     let mut report = |event: HookEvent, what: String| {
@@ -134,17 +160,22 @@ fn work(jobs: Receiver<Job>, reports: Sender<String>, limit: Duration) {
             jobs.recv_timeout(POLL)
         };
         match next {
+            // One breath_phase hook at a time: skipped, not queued.
+            Ok(job)
+                if job.event == HookEvent::BreathPhase
+                    && running.iter().any(|r| r.event == HookEvent::BreathPhase) => {}
             Ok(job) => match spawn(&job) {
                 Ok(child) => running.push(Running {
                     event: job.event,
                     child,
                     started: Instant::now(),
+                    limit: job.limit,
                     stopping: None,
                 }),
                 Err(e) => report(job.event, format!("could not be started ({e})")),
             },
             // Disconnected comes only after every job sent was received.
-            Err(RecvTimeoutError::Disconnected) => return,
+            Err(RecvTimeoutError::Disconnected) => return stop_at_exit(running),
             Err(RecvTimeoutError::Timeout) => {}
         }
         let now = Instant::now();
@@ -153,7 +184,7 @@ fn work(jobs: Receiver<Job>, reports: Sender<String>, limit: Duration) {
                 if r.stopping.is_some() {
                     report(
                         r.event,
-                        format!("ran longer than {} and was stopped", fmt_limit(limit)),
+                        format!("ran longer than {} and was stopped", fmt_limit(r.limit)),
                     );
                 } else if !status.success() {
                     report(r.event, describe_failure(status));
@@ -162,7 +193,7 @@ fn work(jobs: Receiver<Job>, reports: Sender<String>, limit: Duration) {
             }
             Ok(None) => {
                 match r.stopping {
-                    None if now.duration_since(r.started) >= limit => {
+                    None if now.duration_since(r.started) >= r.limit => {
                         signal_group(&r.child, Signal::Term);
                         r.stopping = Some(now);
                     }
@@ -175,6 +206,31 @@ fn work(jobs: Receiver<Job>, reports: Sender<String>, limit: Duration) {
             }
             Err(_) => false,
         });
+    }
+}
+
+/// knotless is exiting: the hooks still running get [`EXIT_GRACE`] to end by themselves,
+/// then SIGTERM to their process groups, then SIGKILL [`GRACE`] later; every one is
+/// reaped before this returns.
+fn stop_at_exit(mut running: Vec<Running>) {
+    let start = Instant::now();
+    let ended = |running: &mut Vec<Running>| {
+        running.retain_mut(|r| matches!(r.child.try_wait(), Ok(None)));
+        running.is_empty()
+    };
+    while !ended(&mut running) && start.elapsed() < EXIT_GRACE {
+        thread::sleep(POLL);
+    }
+    for r in &running {
+        signal_group(&r.child, Signal::Term);
+    }
+    let told = Instant::now();
+    while !ended(&mut running) && told.elapsed() < GRACE {
+        thread::sleep(POLL);
+    }
+    for r in &mut running {
+        signal_group(&r.child, Signal::Kill);
+        let _ = r.child.wait();
     }
 }
 

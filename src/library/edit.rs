@@ -822,7 +822,8 @@ pub fn prepare_import(
     let text = match new_id {
         Some(id) if !valid_id(id) => {
             return Err(ImportError::Other(format!(
-                "\"{id}\" cannot be an id: use letters, digits and dashes"
+                "\"{id}\" cannot be an id: use {}",
+                crate::library::ID_RULE
             )));
         }
         Some(id) => with_id(text, id),

@@ -53,7 +53,10 @@ pub const MAX_ART_LINES: usize = 40;
 pub const MAX_ART_COLUMNS: usize = 120;
 /// Deeper bracket nesting than this is refused before parsing (protects the parser's stack).
 pub(crate) const MAX_NESTING: usize = 32;
-pub(crate) const MAX_STEP: Duration = Duration::from_secs(3600);
+pub(crate) use crate::model::routine::MAX_STEP;
+/// The most steps a routine may have: with every title at its longest and both sides,
+/// its record stays far below the line length the history's readers accept.
+pub const MAX_STEPS: usize = 200;
 pub(crate) const MIN_STEP: Duration = Duration::from_secs(1);
 pub(crate) const MAX_ROUTINE: Duration = Duration::from_secs(3 * 3600);
 pub(crate) const MAX_PHASE: Duration = Duration::from_secs(60);
@@ -823,6 +826,20 @@ pub(crate) fn files_with_ext(
 
 /// Reads a user file, refusing huge files and reporting invalid UTF-8 at its position.
 pub fn read_text(path: &Path, file: &str) -> Result<String, Diagnostic> {
+    read_text_with(path, file, crate::files::read_capped)
+}
+
+/// [`read_text`] of a file the user named on the command line, which may be a pipe
+/// (`knotless import <(cmd)`): see [`crate::files::read_named`].
+pub fn read_named_text(path: &Path, file: &str) -> Result<String, Diagnostic> {
+    read_text_with(path, file, crate::files::read_named)
+}
+
+fn read_text_with(
+    path: &Path,
+    file: &str,
+    read: fn(&Path, u64) -> Result<Vec<u8>, crate::files::ReadError>,
+) -> Result<String, Diagnostic> {
     let problem = |line, column, message: String, hint: Option<&str>| Diagnostic {
         file: file.to_string(),
         line,
@@ -830,8 +847,9 @@ pub fn read_text(path: &Path, file: &str) -> Result<String, Diagnostic> {
         message,
         hint: hint.map(str::to_string),
     };
-    // Never blocks on a FIFO, never reads a device, never reads past the cap.
-    let bytes = crate::files::read_capped(path, MAX_FILE_BYTES).map_err(|e| match e {
+    // Never reads a device, never reads past the cap (and never blocks on a FIFO it was
+    // not asked for by name).
+    let bytes = read(path, MAX_FILE_BYTES).map_err(|e| match e {
         crate::files::ReadError::TooLarge(n) => problem(
             1,
             1,

@@ -38,7 +38,7 @@ pub(crate) fn read_patterns(
             rep.error(
                 name.span(),
                 format!("pattern name \"{id}\" is not usable"),
-                Some("use letters, digits and dashes, e.g. [patterns.my-calm]".into()),
+                Some(format!("use {ID_RULE}, e.g. [patterns.my-calm]")),
             );
             continue;
         }
@@ -59,9 +59,15 @@ pub(crate) fn read_patterns(
     out
 }
 
+/// What an id may be made of, for messages: it names a file, is typed after `knotless run`
+/// and is offered by shell completions, so it never starts with a dash (`-rf` would be
+/// read as options).
+pub const ID_RULE: &str = "letters, digits and dashes, starting with a letter or a digit";
+
 pub(crate) fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 64
+        && !id.starts_with('-')
         && id
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
@@ -316,7 +322,7 @@ pub(crate) fn read_routine(
                 rep.error(
                     span,
                     format!("id \"{s}\" is not usable"),
-                    Some("use letters, digits and dashes".into()),
+                    Some(format!("use {ID_RULE}")),
                 );
             }
             s.to_string()
@@ -327,7 +333,9 @@ pub(crate) fn read_routine(
         rep.error(
             0..0,
             format!("the file name \"{}\" cannot be used as an id", p.stem),
-            Some("rename the file using letters, digits and dashes, or set id = \"...\"".into()),
+            Some(format!(
+                "rename the file using {ID_RULE}, or set id = \"...\""
+            )),
         );
     }
     let name = get_text(
@@ -387,6 +395,14 @@ pub(crate) fn read_routine(
                 v.span(),
                 "the routine has no steps",
                 Some("add at least one [[steps]] table".into()),
+            ),
+            DeValue::Array(items) if items.len() > MAX_STEPS => rep.error(
+                v.span(),
+                format!(
+                    "the routine has {} steps, more than {MAX_STEPS}",
+                    items.len()
+                ),
+                Some("split it into shorter routines".into()),
             ),
             DeValue::Array(items) => {
                 for item in items.iter() {

@@ -99,6 +99,50 @@ pub(crate) fn check_keys(rep: &mut Reporter<'_>, t: &DeTable<'_>, known: &[&str]
     }
 }
 
+/// How long a text value may be, in characters, by its key: a name or a title is one line
+/// on a screen; instructions, a summary or a caution a few paragraphs. Every text a routine
+/// shows, and every title the history keeps, is bounded here, at load (so `check` says so),
+/// which keeps a session's record — every step's title, both sides — far below the line
+/// length the history's readers accept (see `store::history::MAX_LINE`).
+pub const TEXT_LIMITS: &[(&str, usize)] = &[
+    ("name", 80),
+    ("title", 80),
+    ("label", 40),
+    ("equipment", 200),
+    ("cue", 300),
+    ("switch_cue", 300),
+    ("caution", 1000),
+    ("cautions", 1000),
+    ("summary", 2000),
+    ("description", 2000),
+    ("instructions", 2000),
+];
+/// The bound for any other text value (a hook's command line, say).
+pub const OTHER_TEXT_LIMIT: usize = 4000;
+
+/// The most characters `key`'s text may have ([`TEXT_LIMITS`]).
+pub fn text_limit(key: &str) -> usize {
+    TEXT_LIMITS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or(OTHER_TEXT_LIMIT, |(_, n)| *n)
+}
+
+/// Reports a text longer than its key allows. True when it fits.
+fn fits(rep: &mut Reporter<'_>, key: &str, what: &str, s: &str, span: Range<usize>) -> bool {
+    let max = text_limit(key);
+    let n = s.chars().count();
+    if n <= max {
+        return true;
+    }
+    rep.error(
+        span,
+        format!("{what} is {n} characters, longer than {max}"),
+        Some(format!("keep `{key}` to at most {max} characters")),
+    );
+    false
+}
+
 /// Reports a control character or bidi override in a text value (an escape sequence would
 /// reach the terminal of everyone who runs the routine), at the character itself when it is
 /// written as is, else at the value. True when the text is clean.
@@ -144,7 +188,9 @@ pub(crate) fn get_str<'t>(
     let v = t.get(key)?;
     match v.get_ref() {
         DeValue::String(s) => {
-            if !no_controls(rep, key, s, v.span()) {
+            if !no_controls(rep, key, s, v.span())
+                || !fits(rep, key, &format!("`{key}`"), s, v.span())
+            {
                 return None;
             }
             Some((s.as_ref(), v.span()))
@@ -269,8 +315,10 @@ pub(crate) fn get_str_list(rep: &mut Reporter<'_>, t: &DeTable<'_>, key: &str) -
             .iter()
             .filter_map(|item| match item.get_ref() {
                 DeValue::String(s) => {
-                    no_controls(rep, &format!("each item of `{key}`"), s, item.span())
-                        .then(|| s.to_string())
+                    let what = format!("each item of `{key}`");
+                    (no_controls(rep, &what, s, item.span())
+                        && fits(rep, key, &format!("an item of `{key}`"), s, item.span()))
+                    .then(|| s.to_string())
                 }
                 _ => {
                     wrong_type(

@@ -169,11 +169,17 @@ pub fn fit_right(text: &str, w: usize) -> String {
 /// tab (ESC starts every escape sequence; a carriage return is kept only right before a
 /// newline, where it ends a CSV or raw-mode line), DEL, C1 controls (U+0080–U+009F: CSI, OSC …), and
 /// the bidirectional formatting characters that make text display in another order than
-/// it is stored (U+202E "right-to-left override" and its kin).
+/// it is stored (U+202E "right-to-left override" and its kin), and the invisible
+/// characters that take no room at all — zero width space (U+200B), word joiner (U+2060),
+/// the byte order mark or zero width no-break space (U+FEFF), the invisible operators
+/// (U+2061–U+2064) and the deprecated format characters (U+206A–U+206F) — which make two
+/// texts that look the same differ, or hide a word inside another. (The zero width joiner
+/// and non-joiner stay: emoji and several scripts need them.)
 pub fn is_unsafe_char(c: char) -> bool {
     matches!(c,
         '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
-        | '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        | '\u{61c}' | '\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206f}' | '\u{feff}')
 }
 
 /// What stands in for an unsafe character in text for people: visible, one column wide.
@@ -233,6 +239,11 @@ impl<W: std::io::Write> SafeWriter<W> {
             mode,
             pending: Vec::new(),
         }
+    }
+
+    /// What was written through it (a buffer's bytes).
+    pub fn into_inner(self) -> W {
+        self.inner
     }
 
     /// Writes `bytes` as they are, past the neutraliser: only for a control the program
@@ -311,6 +322,13 @@ impl<W: std::io::Write> std::io::Write for SafeWriter<W> {
         }
         self.inner.flush()
     }
+}
+
+/// A number read from a file, for a message about it: as short as it can be written and
+/// still read back the same — `1e308` as it was written, not 309 digits; `-4.5`; `NaN` —
+/// which is never longer than 24 characters.
+pub fn fmt_as_read(v: f64) -> String {
+    format!("{v:?}")
 }
 
 /// `x` rounded to `places` decimals, half away from zero: the one rounding of every figure
@@ -482,7 +500,7 @@ mod tests {
     use super::*;
     use std::io::Write;
 
-    const NASTY: &str = "a\u{1b}[2J\u{1b}]52;c;aGk=\u{7}b\u{9b}c\u{202e}d\u{85}e\u{7f}\r";
+    const NASTY: &str = "a\u{1b}[2J\u{1b}]52;c;aGk=\u{7}b\u{9b}c\u{202e}d\u{85}e\u{7f}f\u{200b}g\u{2060}h\u{feff}\r";
 
     #[test]
     fn fit_counts_display_width_and_marks_a_cut() {
@@ -514,6 +532,10 @@ mod tests {
         assert!(out.starts_with('a') && out.contains('b') && out.contains('d'));
         assert_eq!(neutralise("line\n\tok\r\n"), "line\n\tok\r\n");
         assert_eq!(neutralise("a\rb"), "a\u{fffd}b");
+        // Invisible characters become visible; the joiners emoji need stay.
+        assert_eq!(neutralise("pay\u{200b}pal"), "pay\u{fffd}pal");
+        assert_eq!(neutralise("\u{feff}x\u{2060}"), "\u{fffd}x\u{fffd}");
+        assert_eq!(neutralise("👩\u{200d}💻"), "👩\u{200d}💻");
     }
 
     #[test]
@@ -571,6 +593,15 @@ mod tests {
         assert_eq!(fmt_length_secs(90.0), "2 min");
         assert_eq!(fmt_length(Duration::from_secs(3600)), "1 h");
         assert_eq!(fmt_length(Duration::from_secs(3900)), "1 h 5 min");
+    }
+
+    #[test]
+    fn numbers_read_are_written_short() {
+        assert_eq!(fmt_as_read(1e308), "1e308");
+        assert_eq!(fmt_as_read(-4.5), "-4.5");
+        assert_eq!(fmt_as_read(90000.0), "90000.0");
+        assert_eq!(fmt_as_read(-f64::MIN_POSITIVE), "-2.2250738585072014e-308");
+        assert!(fmt_as_read(f64::MAX).len() <= 24);
     }
 
     #[test]

@@ -236,6 +236,21 @@ pub fn implausible_times(started: jiff::Timestamp, ended: jiff::Timestamp) -> Op
     (ended < started).then(|| "it ends before it starts".to_string())
 }
 
+/// Why a time stored as `v` seconds in the field `name` cannot be true, if it cannot.
+fn bad_time(name: &str, v: f64, max: f64) -> Option<String> {
+    (!(v.is_finite() && (0.0..=max).contains(&v))).then(|| {
+        let v = crate::model::format::fmt_as_read(v);
+        format!("{name} {v} is not a time between 0 and {max} seconds")
+    })
+}
+
+/// Why a step's stored times cannot be true, if they cannot (see
+/// [`SessionRecord::implausible`]): for the readers that check steps without keeping them.
+pub fn implausible_step(planned_secs: f64, active_secs: f64) -> Option<String> {
+    bad_time("a step's active_secs", active_secs, MAX_SESSION_SECS)
+        .or_else(|| bad_time("a step's planned_secs", planned_secs, MAX_SESSION_SECS))
+}
+
 impl SessionRecord {
     /// When the session began.
     pub fn started(&self) -> jiff::Timestamp {
@@ -253,19 +268,14 @@ impl SessionRecord {
     /// more than a day and the pauses after the start.
     /// Readers skip such a line with a warning rather than let `1e308` reach a figure.
     pub fn implausible(&self) -> Option<String> {
-        let bad = |name: &str, v: f64, max: f64| {
-            (!(v.is_finite() && (0.0..=max).contains(&v)))
-                .then(|| format!("{name} {v} is not a time between 0 and {max} seconds"))
-        };
         implausible_times(self.started(), self.ended())
-            .or_else(|| bad("active_secs", self.active_secs, MAX_SESSION_SECS))
-            .or_else(|| bad("planned_secs", self.planned_secs, MAX_SESSION_SECS))
-            .or_else(|| bad("paused_secs", self.paused_secs, MAX_PAUSED_SECS))
+            .or_else(|| bad_time("active_secs", self.active_secs, MAX_SESSION_SECS))
+            .or_else(|| bad_time("planned_secs", self.planned_secs, MAX_SESSION_SECS))
+            .or_else(|| bad_time("paused_secs", self.paused_secs, MAX_PAUSED_SECS))
             .or_else(|| {
-                self.steps.iter().find_map(|s| {
-                    bad("a step's active_secs", s.active_secs, MAX_SESSION_SECS)
-                        .or_else(|| bad("a step's planned_secs", s.planned_secs, MAX_SESSION_SECS))
-                })
+                self.steps
+                    .iter()
+                    .find_map(|s| implausible_step(s.planned_secs, s.active_secs))
             })
             .or_else(|| {
                 let span = self.ended().duration_since(self.started()).as_secs_f64();

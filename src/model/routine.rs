@@ -682,3 +682,7 @@ impl Routine {
 
 /// The switch-sides interlude between the left and right run of a `sides = "both"` step.
 pub const SWITCH_SIDES: Duration = Duration::from_secs(5);
+
+/// The longest a step may last: as written in a routine file, and as `+` can stretch it
+/// while it runs.
+pub const MAX_STEP: Duration = Duration::from_secs(3600);

@@ -14,7 +14,8 @@ pub struct Flags {
     pub theme: Option<ThemeName>,
     /// `--no-color`.
     pub no_color: bool,
-    /// `NO_COLOR` is set (and not empty).
+    /// `NO_COLOR` is set (and not empty), or the terminal cannot show colour (`TERM` is
+    /// `dumb` or not set: see [`dumb_terminal`]).
     pub no_color_env: bool,
     /// `--quiet`: no tones, no voice, no bell.
     pub quiet: bool,
@@ -23,11 +24,19 @@ pub struct Flags {
 }
 
 impl Flags {
-    /// The flags with `NO_COLOR` read from this process's environment.
+    /// The flags with `NO_COLOR` and `TERM` read from this process's environment.
     pub fn with_env(mut self) -> Flags {
-        self.no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        self.no_color_env =
+            std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) || dumb_terminal();
         self
     }
+}
+
+/// Whether `TERM` says the terminal can do no more than print lines: `dumb`, empty or not
+/// set at all (an editor's shell buffer, a service, a script). Such a terminal gets no
+/// colour, no bold and no full-screen app: plain mode instead.
+pub fn dumb_terminal() -> bool {
+    std::env::var_os("TERM").is_none_or(|t| t.is_empty() || t == "dumb")
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,6 +1,7 @@
 //! Finish: each step's status and time, the total active time, then the optional "How is
 //! your head now?" and a one-line note. The record was saved before this screen opened;
-//! the rating and note are appended as an amendment when given.
+//! the rating is appended as an amendment the moment it is given, the note when it is
+//! saved.
 
 use std::time::Instant;
 
@@ -129,22 +130,27 @@ impl Finish {
         if offer { Stage::Offer } else { Stage::Note }
     }
 
-    /// The rating and note as an amendment to append (once), if either was given.
+    /// The rating, appended as an amendment the moment it is given: the note may take a
+    /// while to type, and a session killed meanwhile must not lose it.
+    fn rated(&mut self, n: u8, ctx: &Ctx) -> Vec<Effect> {
+        self.pain_after = Some(n);
+        self.record.pain_after = Some(n);
+        let amendment = Amendment::after(&self.record.id, Some(n), None, ctx.now);
+        vec![StoreEffect::Amend(amendment).into()]
+    }
+
+    /// The note as an amendment to append (once), if one was written.
     fn amend(&mut self, ctx: &Ctx) -> Vec<Effect> {
         if self.amended {
             return Vec::new();
         }
         self.amended = true;
         let note = self.note.trim();
-        if self.pain_after.is_none() && note.is_empty() {
+        if note.is_empty() {
             return Vec::new();
         }
-        let note = (!note.is_empty()).then(|| note.to_string());
-        let amendment = Amendment::after(&self.record.id, self.pain_after, note, ctx.now);
-        self.record.pain_after = self.pain_after.or(self.record.pain_after);
-        if let Some(n) = &amendment.note {
-            self.record.note = Some(n.clone());
-        }
+        let amendment = Amendment::after(&self.record.id, None, Some(note.to_string()), ctx.now);
+        self.record.note = amendment.note.clone();
         vec![StoreEffect::Amend(amendment).into()]
     }
 
@@ -446,8 +452,8 @@ impl Screen for Finish {
                 match rating.handle_key(key) {
                     Answer::Pending => {}
                     Answer::Rated(n) => {
-                        self.pain_after = Some(n);
                         self.stage = self.after_rating(ctx);
+                        return (Nav::Stay, self.rated(n, ctx));
                     }
                     Answer::Skipped => self.stage = self.after_rating(ctx),
                 }

@@ -14,6 +14,7 @@ pub mod first_run;
 pub mod history;
 pub mod home;
 pub mod player;
+pub mod reading;
 pub mod stats;
 
 use std::collections::BTreeMap;
@@ -149,6 +150,10 @@ pub fn go(nav: Nav) -> Update {
     (nav, Vec::new())
 }
 
+/// Which read a screen waits for (see [`reading::Reading`]): given out by the app, one per
+/// read, so an answer finds its screen however the stack changed meanwhile.
+pub type Ticket = u64;
+
 pub trait Screen: Send {
     /// A short name for the help screen's title ("Player", "Home").
     fn title(&self) -> &str;
@@ -181,6 +186,10 @@ pub trait Screen: Send {
     }
     /// Called when this screen is shown again after the one above it closed.
     fn resumed(&mut self, _ctx: &Ctx) {}
+    /// The read this screen stands in for, while its figures are read.
+    fn awaits(&self) -> Option<Ticket> {
+        None
+    }
 }
 
 /// What a routine breaks of the safety limits, for a screen: one line saying how

@@ -16,27 +16,21 @@ use serde::Deserialize;
 
 use crate::core::nudge::Seen;
 use crate::files;
-use crate::model::record::{self, Kind, Outcome, Stamp};
-use crate::store::history::{HistoryError, MAX_LINE, history_files};
+use crate::model::record::{Outcome, Stamp};
+use crate::store::history::{self, Detail, FUTURE_SLACK, HistoryError, MAX_LINE, history_files};
 
 /// Records older than `since` in a row before reading stops (back-filled `log --at` records
 /// and recovered sessions can sit after newer ones; this many in a row means we are past them).
 const OLD_STREAK: u32 = 64;
 
-/// One line, record or amendment; serde skips every other field (the steps) without keeping it.
+/// An amendment line; serde skips every other field without keeping it. (A record line is
+/// taken by the rule every reader applies, [`history::accept`].)
 #[derive(Deserialize)]
-struct Line {
-    id: Option<String>,
-    amends: Option<String>,
-    kind: Option<Kind>,
-    routine_id: Option<String>,
-    area: Option<String>,
-    started_at: Option<String>,
-    ended_at: Option<String>,
-    outcome: Option<Outcome>,
+struct AmendLine {
+    amends: String,
     pain_before: Option<u8>,
     pain_after: Option<u8>,
-    /// An amendment's time.
+    /// When it was given.
     at: Option<String>,
 }
 
@@ -60,6 +54,7 @@ pub fn tail(data_dir: &Path, since: Timestamp, max: usize) -> Result<Vec<Seen>, 
         ratings: HashMap::new(),
         old_streak: 0,
         in_file: 0,
+        future: Timestamp::now() + FUTURE_SLACK,
     };
     for path in files {
         let fail = |source| HistoryError::Read {
@@ -109,6 +104,8 @@ struct Scan {
     old_streak: u32,
     /// Sessions taken from the current file.
     in_file: usize,
+    /// Records starting after this are left out, as every reader leaves them out.
+    future: Timestamp,
 }
 
 impl Scan {
@@ -117,10 +114,11 @@ impl Scan {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return false;
         }
-        let Ok(l) = serde_json::from_slice::<Line>(bytes) else {
-            return false;
-        };
-        if let Some(target) = l.amends {
+        if memchr::memmem::find(bytes, b"\"amends\"").is_none() {
+            return self.record(bytes);
+        }
+        if let Ok(l) = serde_json::from_slice::<AmendLine>(bytes) {
+            let target = l.amends;
             let at =
                 l.at.as_deref()
                     .and_then(Stamp::parse)
@@ -135,41 +133,35 @@ impl Scan {
             };
             later(&mut r.0, l.pain_before);
             later(&mut r.1, l.pain_after);
-            return false;
         }
-        let (Some(id), Some(kind), Some(routine_id), Some(area), Some(s), Some(e), Some(outcome)) = (
-            l.id,
-            l.kind,
-            l.routine_id,
-            l.area,
-            l.started_at,
-            l.ended_at,
-            l.outcome,
-        ) else {
+        false
+    }
+
+    /// Takes one record line, as every other reader takes it (what they skip or leave out
+    /// is never suggested from here); true once reading this file can stop.
+    fn record(&mut self, bytes: &[u8]) -> bool {
+        let Ok(text) = std::str::from_utf8(bytes) else {
             return false;
         };
-        // Read as every other reader reads them (a time without an offset is not a record).
-        let (Some(started), Some(ended)) = (Stamp::parse(&s), Stamp::parse(&e)) else {
+        let Ok(r) = history::accept(text, Detail::Figures, self.future) else {
             return false;
         };
-        let (started, ended) = (started.timestamp(), ended.timestamp());
-        if record::implausible_times(started, ended).is_some() {
-            return false;
-        }
+        let (started, ended, id, outcome) = (r.started(), r.ended(), r.id, r.outcome);
         if started < self.since {
             self.old_streak += 1;
             return self.old_streak >= OLD_STREAK;
         }
         self.old_streak = 0;
+        let rating = |p: Option<u8>| p.filter(|p| *p <= 10);
         let seen = Seen {
-            kind,
-            routine_id,
-            area,
+            kind: r.kind,
+            routine_id: r.routine_id,
+            area: r.area,
             started,
             ended,
             outcome,
-            pain_before: l.pain_before,
-            pain_after: l.pain_after,
+            pain_before: rating(r.pain_before),
+            pain_after: rating(r.pain_after),
         };
         // A session in two files: its final record counts over one a recovery logged as
         // interrupted, whichever is met first.

@@ -116,7 +116,8 @@ impl TestApp {
         let init = init_with(&config, &data, &state, theme);
         assert!(init.lib.problems.is_empty(), "{:?}", init.lib.problems);
         let t0 = Instant::now();
-        let app = App::new(init, first.unwrap_or(Route::Home), t0);
+        let mut app = App::new(init, first.unwrap_or(Route::Home), t0);
+        app.settle_reads();
         TestApp {
             app,
             t0,
@@ -130,6 +131,7 @@ impl TestApp {
     pub fn tick(&mut self, ms: u64) {
         let now = self.at(ms);
         self.app.tick(now);
+        self.app.settle_reads();
     }
 
     pub fn at(&self, ms: u64) -> Instant {
@@ -138,10 +140,13 @@ impl TestApp {
 
     /// Sends keys: single characters, or names like "Enter", "Esc", "Down", "Up", "Left",
     /// "Right", "Space", "PageDown", "PageUp", "End", "Home", "C-c".
+    /// What a screen opened by a key reads from the history is read before the next key,
+    /// as if it took no time (`reading_screens` in screens_review.rs looks at the wait).
     pub fn keys(&mut self, ms: u64, keys: &[&str]) {
         let now = self.at(ms);
         for k in keys {
             self.app.handle_key(key(k), now);
+            self.app.settle_reads();
         }
     }
 

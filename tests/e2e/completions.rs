@@ -47,14 +47,16 @@ fn sent_routines(config: &Path, ran: &Path) {
                 "name = {}\narea = \"neck\"\nsummary = {}\nequipment = [{}]\ncautions = [{}]\n\
                  breathing = \"sent-{n}\"\n[patterns.sent-{n}]\ndescription = {}\ninhale = \"4s\"\nexhale = \"6s\"\n\
                  [[steps]]\ntitle = {}\nduration = \"30s\"\ninstructions = {}\ncue = {}\n",
-                q(format!("Evil {}", words.join(" "))),
+                // Each text within the length its key allows (a name is one line); every
+                // hostile word is in the summary, the lists and the instructions.
+                q(format!("Evil {}", words[0])),
                 q(words.join(" ")),
                 list(&words),
                 list(&words),
                 q(words.join(" ")),
-                q(words[0].clone()),
+                q(words[1].clone()),
                 q(words.join(" ")),
-                q(words.join(" ")),
+                q(words[2..4].join(" ")),
             ),
         )
         .unwrap();

@@ -647,6 +647,7 @@ fn stats_screen_texts(m: &Machine) -> Vec<String> {
             },
             now,
         );
+        app.settle_reads();
         for w in [200, 40] {
             let text = draw::buffer_text(&draw::draw(&mut app, w, 200, now));
             assert!(text.contains("Headache days"), "{text}");

@@ -484,3 +484,328 @@ fn a_full_disk_leaves_no_torn_line() {
     let out = finish(cmd, &["history"]);
     assert!(text(&out.stderr).is_empty(), "{}", text(&out.stderr));
 }
+
+// ---------------------------------------------------------------------------------------
+// What it says about odd input
+
+/// A number no record can hold is named as it was written: `1e308`, not 309 digits.
+#[test]
+fn an_absurd_number_is_named_as_written() {
+    let d = Dirs::new();
+    std::fs::write(
+        d.data.join(HISTORY),
+        format!(
+            "{}\n",
+            RECORD.replace("\"active_secs\":60.0", "\"active_secs\":1e308")
+        ),
+    )
+    .unwrap();
+    let out = d.run(&["history"]);
+    let err = text(&out.stderr);
+    assert!(err.contains("active_secs 1e308 is not a time"), "{err}");
+    assert!(err.lines().all(|l| l.len() < 200), "{err}");
+}
+
+/// `import <(cmd)` names a pipe: it is read (to its end, within the 1 MiB cap) rather than
+/// refused as a FIFO; a pipe's name is never taken for the routine's id; a pipe that
+/// holds more than the cap is refused.
+#[cfg(unix)]
+#[test]
+fn import_reads_a_pipe_named_on_the_command_line() {
+    if Command::new("bash").arg("-c").arg("true").status().is_err() {
+        println!("skipped: bash is not available for process substitution");
+        return;
+    }
+    let d = Dirs::new();
+    let gift = d.tmp.path().join("gift.toml");
+    // `knotless import <(…)` as bash runs it.
+    let import = |substitution: &str| {
+        let mut sh = Command::new("bash");
+        sh.arg("-c")
+            .arg(format!("\"$BIN\" import --yes <({substitution})"))
+            .env("KNOTLESS_CONFIG_DIR", &d.config)
+            .env("KNOTLESS_DATA_DIR", &d.data)
+            .env("KNOTLESS_STATE_DIR", &d.state)
+            .env("GIFT", &gift)
+            .env("BIN", BIN)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        finish(sh, &["import", substitution])
+    };
+    std::fs::write(
+        &gift,
+        QUICK.replace("name = \"Quick\"", "id = \"piped\"\nname = \"Piped\""),
+    )
+    .unwrap();
+    let out = import("cat \"$GIFT\"");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(d.config.join("routines/piped.toml").exists());
+
+    // Without an id of its own: the pipe's name (`63`) is not one.
+    std::fs::write(&gift, QUICK).unwrap();
+    let out = import("cat \"$GIFT\"");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("no id"), "{}", text(&out.stderr));
+
+    // More than the cap: refused, and read no further than it.
+    let out = import("yes '# padding padding padding' | head -c 3000000");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("too large"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// An id that starts with a dash would be read as options (`knotless run -rf`): refused
+/// wherever an id is chosen, with the rule said.
+#[test]
+fn ids_starting_with_a_dash_are_refused() {
+    let d = Dirs::new();
+    let out = d.run(&["new", "--", "-rf"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stderr).contains("starting with a letter or a digit"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!d.config.join("routines/-rf.toml").exists());
+
+    std::fs::write(d.config.join("routines/-x.toml"), QUICK).unwrap();
+    std::fs::write(
+        d.config.join("routines/dashed.toml"),
+        QUICK.replace("name = \"Quick\"", "id = \"-y\"\nname = \"Dashed\""),
+    )
+    .unwrap();
+    let out = d.run(&["list", "--json"]);
+    let list = text(&out.stdout);
+    assert!(
+        !list.contains("\"-x\"") && !list.contains("\"-y\""),
+        "{list}"
+    );
+    let out = d.run(&["check"]);
+    let said = text(&out.stdout) + &text(&out.stderr);
+    assert!(
+        said.contains("-x.toml") && said.contains("\"-y\""),
+        "{said}"
+    );
+
+    let gift = d.tmp.path().join("gift.toml");
+    std::fs::write(&gift, QUICK).unwrap();
+    let out = d.run(&["import", gift.to_str().unwrap(), "--as=-z"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!d.config.join("routines/-z.toml").exists());
+}
+
+/// A session whose record was saved but whose snapshot was not removed yet (the process
+/// killed in between) is not reported as interrupted: it is logged as it ended, once.
+#[test]
+fn a_saved_session_whose_snapshot_remained_is_not_called_interrupted() {
+    let d = Dirs::new();
+    std::fs::write(d.data.join(HISTORY), format!("{RECORD}\n")).unwrap();
+    let dir = knotless::store::history::in_progress_dir(&d.state);
+    std::fs::create_dir_all(&dir).unwrap();
+    let snapshot = RECORD.replace("\"steps\":[]}", "\"steps\":[],\"final\":true}");
+    std::fs::write(dir.join("20261120T100000000Z-000000000001.json"), snapshot).unwrap();
+    let out = d.run(&["history", "--format", "jsonl"]);
+    let err = text(&out.stderr);
+    assert!(!err.contains("interrupted"), "{err}");
+    assert!(err.contains("logged as completed"), "{err}");
+    let lines: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
+    assert_eq!(lines.len(), 1, "counted once: {lines:?}");
+    assert!(lines[0].contains("\"outcome\":\"completed\""));
+}
+
+/// Standard output and standard error both failing (a full disk, a closed pipe) end every
+/// command quietly with an error code — never a panic (101), nor an abort from a panic
+/// while panicking.
+#[cfg(unix)]
+#[test]
+fn write_errors_on_both_outputs_end_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    let d = Dirs::new();
+    std::fs::write(d.data.join(HISTORY), format!("{RECORD}\n")).unwrap();
+    let commands: &[&[&str]] = &[
+        &["list"],
+        &["list", "--json"],
+        &["show", "quick"],
+        &["check"],
+        &["patterns"],
+        &["history"],
+        &["history", "--format", "csv"],
+        &["stats"],
+        &["report"],
+        &["days"],
+        &["day", "no", "--worst", "severe"],
+        &["nudge", "--why"],
+        &["remind", "--at", "23:00", "--print", "cron"],
+        &["completions", "bash"],
+        &["completions", "fish"],
+        &["man"],
+        &["share", "quick"],
+        &["run", "quick", "--plain"],
+        &["no-such-command"],
+    ];
+    let full = || std::fs::OpenOptions::new().write(true).open("/dev/full");
+    for args in commands {
+        let mut outs = Vec::new();
+        if let (Ok(a), Ok(b)) = (full(), full()) {
+            outs.push((Stdio::from(a), Stdio::from(b), "/dev/full"));
+        }
+        let (r, w) = std::io::pipe().unwrap();
+        drop(r);
+        outs.push((
+            Stdio::from(w.try_clone().unwrap()),
+            Stdio::from(w),
+            "a closed pipe",
+        ));
+        for (out, err, what) in outs {
+            let mut cmd = d.command(args);
+            cmd.stdout(out).stderr(err);
+            let st = finish(cmd, args).status;
+            assert!(
+                st.signal().is_none() && st.code() != Some(101),
+                "{args:?} with {what}: {st:?}"
+            );
+        }
+    }
+}
+
+/// What a routine may hold is bounded at load, and `check` says so: a title longer than a
+/// line, or more steps than a record can hold with every title, is refused with the
+/// limit named (a routine that passed `check` once made a record the history's readers
+/// skipped, so the session vanished from every figure).
+#[test]
+fn check_bounds_titles_texts_and_steps() {
+    let d = Dirs::new();
+    let long_title = QUICK.replace(
+        "title = \"Rest\"",
+        &format!("title = \"{}\"", "é".repeat(81)),
+    );
+    std::fs::write(d.config.join("routines/long-title.toml"), long_title).unwrap();
+    let long_text = QUICK.replace(
+        "instructions = \"Rest your hands.\"",
+        &format!("instructions = \"{}\"", "word ".repeat(500)),
+    );
+    std::fs::write(d.config.join("routines/long-text.toml"), long_text).unwrap();
+    let step = "\n[[steps]]\ntitle = \"Rest\"\nduration = \"1s\"\ninstructions = \"Rest.\"\n";
+    let many = format!("{}{}", QUICK, step.repeat(200));
+    std::fs::write(d.config.join("routines/many-steps.toml"), many).unwrap();
+    let out = d.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = text(&out.stdout) + &text(&out.stderr);
+    for expected in [
+        "long-title.toml",
+        "`title` is 81 characters, longer than 80",
+        "long-text.toml",
+        "`instructions` is 2500 characters, longer than 2000",
+        "many-steps.toml",
+        "the routine has 201 steps, more than 200",
+    ] {
+        assert!(said.contains(expected), "{expected:?} missing:\n{said}");
+    }
+    let list = text(&d.run(&["list", "--json"]).stdout);
+    for id in ["long-title", "long-text", "many-steps"] {
+        assert!(
+            !list.contains(&format!("\"{id}\"")),
+            "{id} was loaded: {list}"
+        );
+    }
+}
+
+/// `TZ` can name any file, and `/etc/localtime` is a file like any other: a FIFO there hung
+/// every command (the nudge at every shell prompt), `TZ=:/dev/zero` grew memory without
+/// end. Both are read like every file knotless reads — without blocking, regular files
+/// only, with a cap — and what cannot be read is UTC. Run under a 2 GiB address-space limit,
+/// so an unbounded read fails the test instead of the machine.
+#[cfg(unix)]
+#[test]
+fn a_hostile_time_zone_hangs_nothing_and_reads_no_more_than_a_zone() {
+    use std::os::unix::process::CommandExt;
+    let d = Dirs::new();
+    std::fs::write(d.data.join(HISTORY), format!("{RECORD}\n")).unwrap();
+    let fifo = d.tmp.path().join("zone-fifo");
+    mkfifo(&fifo);
+    for tz in [
+        ":/dev/zero".to_string(),
+        format!(":{}", fifo.display()),
+        "/dev/zero".into(),
+    ] {
+        for args in [
+            &["history"][..],
+            &["stats"],
+            &["nudge", "--why"],
+            &["day", "--date", "2026-11-20", "yes"],
+        ] {
+            let mut cmd = d.command(args);
+            cmd.env("TZ", &tz);
+            // SAFETY: setrlimit only, between fork and exec.
+            unsafe {
+                cmd.pre_exec(|| {
+                    let limit = libc::rlimit {
+                        rlim_cur: 2 << 30,
+                        rlim_max: 2 << 30,
+                    };
+                    libc::setrlimit(libc::RLIMIT_AS, &limit);
+                    Ok(())
+                });
+            }
+            let out = finish(cmd, args);
+            assert!(
+                out.status.success(),
+                "TZ={tz} {args:?}: {:?}\n{}",
+                out.status,
+                text(&out.stderr)
+            );
+        }
+    }
+}
+
+/// The nudge at a prompt with a FIFO (or `/dev/zero`) in place of `/etc/localtime` — bind
+/// mounted over it in a mount namespace of its own, so the machine's file is untouched
+/// — says nothing wrong and ends at once. Needs root and `unshare`.
+#[cfg(unix)]
+#[test]
+fn a_fifo_at_etc_localtime_hangs_no_nudge() {
+    let probe = Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "true"])
+        .status();
+    if !probe.is_ok_and(|s| s.success()) || !Path::new("/etc/localtime").exists() {
+        println!(
+            "skipped: needs root, unshare and an /etc/localtime to put a FIFO there in a private mount namespace"
+        );
+        return;
+    }
+    let d = Dirs::new();
+    let fifo = d.tmp.path().join("localtime-fifo");
+    mkfifo(&fifo);
+    for planted in [fifo.display().to_string(), "/dev/zero".into()] {
+        // /etc/localtime is often a link: the mount lands on what it names, which is what
+        // is read through it.
+        let script = format!(
+            "mount --bind '{planted}' \"$(readlink -f /etc/localtime || echo /etc/localtime)\" && exec \"$BIN\" nudge --why"
+        );
+        let mut sh = Command::new("unshare");
+        sh.args(["--mount", "--propagation", "private", "sh", "-c", &script])
+            .env("KNOTLESS_CONFIG_DIR", &d.config)
+            .env("KNOTLESS_DATA_DIR", &d.data)
+            .env("KNOTLESS_STATE_DIR", &d.state)
+            .env("KNOTLESS_MACHINE", MACHINE)
+            .env_remove("TZ")
+            .env("BIN", BIN)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let out = finish(
+            sh,
+            &["nudge", "--why", "with", &planted, "at /etc/localtime"],
+        );
+        assert!(
+            out.status.success(),
+            "{planted}: {:?}\n{}",
+            out.status,
+            text(&out.stderr)
+        );
+    }
+}

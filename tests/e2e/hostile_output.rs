@@ -19,7 +19,8 @@ fn nasty() -> impl Strategy<Value = String> {
         (0x7fu32..0xa0).prop_map(|c| char::from_u32(c).unwrap().to_string()),
         prop::sample::select(vec![
             '\u{61c}', '\u{200e}', '\u{200f}', '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}',
-            '\u{202e}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
+            '\u{202e}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}', '\u{200b}', '\u{2060}',
+            '\u{feff}',
         ])
         .prop_map(|c| c.to_string()),
         Just("\u{1b}[2J".to_string()),
@@ -35,6 +36,10 @@ fn toml_str(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
+/// Characters that take no room on screen, named here as well as by the library's own
+/// rule, so a rule that forgets them fails this test.
+const INVISIBLE: [char; 3] = ['\u{200b}', '\u{2060}', '\u{feff}'];
+
 /// The characters that must never reach a terminal, and where.
 fn offences(bytes: &[u8]) -> Vec<String> {
     let text = match std::str::from_utf8(bytes) {
@@ -43,7 +48,8 @@ fn offences(bytes: &[u8]) -> Vec<String> {
     };
     text.char_indices()
         .filter(|&(i, c)| {
-            is_unsafe_char(c) && !(c == '\r' && text.as_bytes().get(i + 1) == Some(&b'\n'))
+            (is_unsafe_char(c) || INVISIBLE.contains(&c))
+                && !(c == '\r' && text.as_bytes().get(i + 1) == Some(&b'\n'))
         })
         .map(|(i, c)| format!("U+{:04X} at byte {i}", c as u32))
         .collect()
@@ -157,5 +163,48 @@ proptest! {
         let line = String::from_utf8(out).unwrap();
         let rec: serde_json::Value = serde_json::from_str(line.lines().next().unwrap()).unwrap();
         prop_assert_eq!(rec["title"].as_str(), Some(fields[13].as_str()));
+    }
+}
+
+/// `import` quotes what it refuses: an unknown key, the file's name. Both come from the
+/// sender, and both went to standard error raw — a title change and a clipboard write
+/// reached the terminal. Now they are neutralised like every other line.
+#[test]
+fn import_diagnostics_carry_no_escape() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("config");
+    let data = tmp.path().join("data");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::create_dir_all(&data).unwrap();
+    let title = "\u{1b}]0;pwned\u{7}";
+    let clipboard = "\u{1b}]52;c;cm0gLXJmIH4=\u{7}";
+    let file = tmp.path().join(format!("gift{title}\u{200b}.toml"));
+    std::fs::write(
+        &file,
+        format!(
+            "id = \"gift\"\nname = \"Gift\"\narea = \"neck\"\nbreathing = \"none\"\n{} = 1\n\n[[steps]]\ntitle = \"T\"\nduration = \"5s\"\n",
+            toml::Value::String(format!("sneaky{clipboard}\u{2060}")),
+        ),
+    )
+    .unwrap();
+    let out = crate::common::knotless()
+        .arg("import")
+        .arg(&file)
+        .env("KNOTLESS_CONFIG_DIR", &config)
+        .env("KNOTLESS_DATA_DIR", &data)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "an unknown key is refused");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("sneaky"), "the key is still named: {err}");
+    assert!(err.contains("gift"), "the file is named: {err}");
+    for (name, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+        let bad = offences(bytes);
+        assert!(
+            bad.is_empty(),
+            "{name}: {bad:?}\n{}",
+            String::from_utf8_lossy(bytes)
+        );
     }
 }

@@ -45,6 +45,7 @@ mod cli_conventions;
 mod completions;
 mod days_cli;
 mod docs;
+mod exports;
 mod hooks;
 mod hostile_cli;
 mod hostile_output;

@@ -744,3 +744,72 @@ fn notify_sends_summary_and_body_through_notify_send() {
     assert!(out.status.success());
     assert_eq!(text(&out.stdout), expected_days(3));
 }
+
+/// `nudge` run at a terminal with `TERM` (and the rest of its environment) as given; what
+/// it wrote there, every byte.
+#[cfg(unix)]
+fn nudge_at_a_terminal(env: &[(&str, Option<&str>)]) -> Vec<u8> {
+    let (c, d) = setup("always");
+    let mut cmd = portable_pty::CommandBuilder::new(crate::BIN);
+    cmd.arg("nudge");
+    cmd.env("KNOTLESS_CONFIG_DIR", c.path());
+    cmd.env("KNOTLESS_DATA_DIR", d.path());
+    cmd.env("KNOTLESS_STATE_DIR", state_dir(c.path()));
+    cmd.env_remove("NO_COLOR");
+    cmd.env("TERM", "xterm-256color");
+    for (k, v) in env {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        }
+    }
+    let mut t = crate::pty::Pty::spawn(cmd, 24, 100, &[]);
+    // The program ends at once; what it wrote may reach the reader a moment later.
+    let start = std::time::Instant::now();
+    loop {
+        let raw = t.raw();
+        let ended = t.child.try_wait().unwrap().is_some();
+        if ended && String::from_utf8_lossy(&raw).contains("neck-release") {
+            return raw;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no nudge after 20 s (ended: {ended}): {:?}",
+            String::from_utf8_lossy(&raw)
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// At a terminal the command is in bold — the program's own escape sequence, written past
+/// the neutraliser that guards the words (it used to be caught there and shown as a
+/// visible `�[1m`).
+#[cfg(unix)]
+#[test]
+fn at_a_terminal_the_command_is_bold_not_a_replacement_character() {
+    let raw = nudge_at_a_terminal(&[]);
+    let text = String::from_utf8_lossy(&raw);
+    assert!(
+        text.contains("\u{1b}[1mknotless run neck-release\u{1b}[22m"),
+        "{text:?}"
+    );
+    assert!(!text.contains('\u{fffd}'), "{text:?}");
+}
+
+/// No colour and no bold where the terminal cannot show them or the user said so:
+/// `TERM=dumb`, no `TERM` at all, `NO_COLOR`.
+#[cfg(unix)]
+#[test]
+fn a_dumb_terminal_or_no_color_gets_no_escape_at_all() {
+    let cases: [&[(&str, Option<&str>)]; 3] = [
+        &[("TERM", Some("dumb"))],
+        &[("TERM", None)],
+        &[("NO_COLOR", Some("1"))],
+    ];
+    for env in cases {
+        let raw = nudge_at_a_terminal(env);
+        let text = String::from_utf8_lossy(&raw);
+        assert!(!text.contains('\u{1b}'), "{env:?}: {text:?}");
+        assert!(!text.contains('\u{fffd}'), "{env:?}: {text:?}");
+    }
+}

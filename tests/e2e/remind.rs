@@ -124,12 +124,16 @@ fn bad_values_are_bad_usage() {
     }
 }
 
-#[test]
-fn systemd_analyze_accepts_the_units() {
-    let Some(tool) = ["/usr/bin/systemd-analyze", "/bin/systemd-analyze"]
+/// `systemd-analyze`, where it is installed.
+fn systemd_analyze() -> Option<&'static str> {
+    ["/usr/bin/systemd-analyze", "/bin/systemd-analyze"]
         .into_iter()
         .find(|p| Path::new(p).exists())
-    else {
+}
+
+#[test]
+fn systemd_analyze_accepts_the_units() {
+    let Some(tool) = systemd_analyze() else {
         println!("skipped: systemd-analyze is not installed, so the units were not verified");
         return;
     };
@@ -286,5 +290,149 @@ fn enable_failing_is_one_error_line_and_keeps_the_units() {
             .join("systemd/user")
             .join(remind::TIMER_NAME)
             .exists()
+    );
+}
+
+/// The binary hard-linked under `dir` (a folder whose name is the test's point), so
+/// `current_exe` names that path; a copy where a link cannot be made.
+#[cfg(unix)]
+fn binary_in(dir: &Path) -> std::path::PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    let exe = dir.join("knotless");
+    if std::fs::hard_link(crate::BIN, &exe).is_err() {
+        std::fs::copy(crate::BIN, &exe).unwrap();
+    }
+    exe
+}
+
+/// A line break (or another control character) in the program's path or a folder cannot
+/// be quoted in a crontab line or a unit file: `remind` refuses it, saying which path and
+/// why, and writes nothing — rather than a reminder that would run something else.
+#[cfg(unix)]
+#[test]
+fn a_path_with_a_line_break_is_refused_clearly() {
+    let x = tempfile::tempdir().unwrap();
+    let odd = x.path().join("da\nta");
+    let odd = odd.to_str().unwrap();
+    for print in [
+        &["--print", "systemd"][..],
+        &["--print", "cron"],
+        &["--install"],
+    ] {
+        let mut args = vec!["--data-dir", odd, "remind", "--at", "18:00"];
+        args.extend_from_slice(print);
+        let out = knotless(x.path(), "/usr/bin:/bin", &args);
+        assert_eq!(out.status.code(), Some(1), "{print:?}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("the data folder") && err.contains("line break"),
+            "{print:?}: {err}"
+        );
+        assert_eq!(text(&out.stdout), "", "{print:?}: nothing printed");
+    }
+    assert!(!x.path().join("systemd").exists(), "nothing installed");
+
+    let exe = binary_in(&x.path().join("bin\nhere"));
+    let out = Command::new(&exe)
+        .args(["remind", "--at", "18:00", "--print", "cron"])
+        .env("KNOTLESS_CONFIG_DIR", x.path().join("knotless"))
+        .env("HOME", x.path())
+        .env("XDG_STATE_HOME", x.path().join("state"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("the knotless program") && err.contains("line break"),
+        "{err}"
+    );
+}
+
+/// Spaces, quotes, `%`, `$`, a backslash and a semicolon are quoted by each format's
+/// rules: the cron line, run by `sh` as cron runs it (a `\%` is cron's own escape), starts
+/// the very binary with the very folder; systemd accepts the unit (and the one thing it
+/// cannot take, a quote in the program's own path, is refused with a way out).
+#[cfg(unix)]
+#[test]
+fn odd_but_quotable_paths_reach_the_command_intact() {
+    let x = tempfile::tempdir().unwrap();
+    let data = x.path().join("my \"data\" \\ 100%; $x");
+    let run = |exe: &Path, print: &str| {
+        Command::new(exe)
+            .arg("--data-dir")
+            .arg(&data)
+            .args(["remind", "--at", "18:00", "--print", print])
+            .env("KNOTLESS_CONFIG_DIR", x.path().join("knotless"))
+            .env("HOME", x.path())
+            .env("XDG_STATE_HOME", x.path().join("state"))
+            .output()
+            .unwrap()
+    };
+    let quoted = binary_in(&x.path().join("it's 50% $HOME"));
+    let out = run(&quoted, "cron");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let line = text(&out.stdout)
+        .lines()
+        .find(|l| !l.starts_with('#'))
+        .unwrap()
+        .to_string();
+    // The five time fields, then the command as cron hands it to sh.
+    let command = line.splitn(6, ' ').nth(5).unwrap().replace("\\%", "%");
+    // `day yes` instead of the nudge: it leaves a file in the data folder it was given.
+    let command = command.replace(" nudge --notify", " day yes");
+    let ran = Command::new("sh")
+        .args(["-c", &command])
+        .env("HOME", x.path())
+        .env("XDG_STATE_HOME", x.path().join("state"))
+        .output()
+        .unwrap();
+    assert!(ran.status.success(), "{command}: {}", text(&ran.stderr));
+    let written: Vec<String> = std::fs::read_dir(&data)
+        .unwrap_or_else(|e| panic!("{command}: no data folder {}: {e}", data.display()))
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        written.iter().any(|n| n.starts_with("days-")),
+        "{written:?}"
+    );
+
+    // systemd runs no program whose path holds a quote: said, with the way out.
+    let out = run(&quoted, "systemd");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("--print cron"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let exe = binary_in(&x.path().join("50% $HOME; a b"));
+    let out = run(&exe, "systemd");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let Some(tool) = systemd_analyze() else {
+        println!("skipped: systemd-analyze is not installed, so the unit was not verified");
+        return;
+    };
+    let units = tempfile::tempdir().unwrap();
+    let service = text(&out.stdout)
+        .split("\n# ")
+        .next()
+        .unwrap()
+        .lines()
+        .skip(1)
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n";
+    let path = units.path().join(remind::SERVICE_NAME);
+    std::fs::write(&path, &service).unwrap();
+    let out = Command::new(tool)
+        .args(["verify", "--man=no"])
+        .arg(&path)
+        .env("SYSTEMD_LOG_LEVEL", "warning")
+        .output()
+        .unwrap();
+    let msg = text(&out.stderr) + &text(&out.stdout);
+    assert!(
+        out.status.success() && !msg.contains("knotless-nudge"),
+        "{service}\n{msg}"
     );
 }

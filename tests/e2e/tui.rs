@@ -421,12 +421,38 @@ fn player_end_to_end() {
     let total: f64 = st.iter().map(|s| secs(&s["active_secs"])).sum();
     assert!((secs(&rec["active_secs"]) - total).abs() < 0.05, "{rec}");
 
+    // The rating was kept as it was typed, the note when it was saved.
+    let am = d.amendments();
+    assert_eq!(am.len(), 2, "{}", d.history_text());
+    assert!(am.iter().all(|a| a["amends"] == rec["id"]));
+    assert_eq!(am[0]["pain_after"], 2);
+    assert!(am[0].get("note").is_none(), "{}", am[0]);
+    assert_eq!(am[1]["note"], "tight on the left");
+    assert!(am[1].get("pain_after").is_none(), "{}", am[1]);
+    assert_eq!(d.in_progress(), Vec::<String>::new());
+}
+
+/// The rating typed on the finish screen is in the history at once: killed while the note
+/// is being typed (it used to wait for the note, so SIGKILL a moment later lost it).
+#[test]
+fn a_rating_is_kept_the_moment_it_is_typed() {
+    let d = Dirs::new();
+    let mut t = Term::spawn(&d, &["run", "e2e-quick"]);
+    t.wait_for("How is your head right now?");
+    t.send("\r");
+    t.wait_for("How is your head now?");
+    t.send("3");
+    t.wait_for("A note for later");
+    t.send("half a no");
+    t.wait_for("half a no");
+    thread::sleep(Duration::from_millis(1500));
+    t.signal("KILL");
+    let _ = t.wait_exit();
+    let rec = d.only_record();
     let am = d.amendments();
     assert_eq!(am.len(), 1, "{}", d.history_text());
     assert_eq!(am[0]["amends"], rec["id"]);
-    assert_eq!(am[0]["pain_after"], 2);
-    assert_eq!(am[0]["note"], "tight on the left");
-    assert_eq!(d.in_progress(), Vec::<String>::new());
+    assert_eq!(am[0]["pain_after"], 3);
 }
 
 /// The first start — notice, home, filter, before, player, finish — and back
@@ -894,8 +920,60 @@ fn piped_output_is_plain() {
     assert_plain(&out, &d);
 }
 
+/// A terminal that can only print lines (`TERM=dumb`, or empty: an editor's shell buffer)
+/// never gets the app's alternate screen or a colour: the app says plain mode works here
+/// (exit 1), and `run` runs its session in plain mode, at the keyboard as usual.
+#[test]
+fn a_dumb_terminal_gets_plain_mode_not_the_app() {
+    for term in ["dumb", ""] {
+        let d = Dirs::new();
+        let mut t = Term::spawn_env(&d, &[], &[("TERM", term)]);
+        t.wait_for("plain mode works here");
+        let exit = t.wait_exit();
+        assert_eq!(exit.status.exit_code(), 1, "TERM={term:?}");
+        assert!(
+            !t.raw().contains(&0x1b),
+            "TERM={term:?}: an escape was written"
+        );
+
+        let mut t = Term::spawn_env(&d, &["run", "e2e-quick"], &[("TERM", term)]);
+        t.wait_for("How is your head right now?");
+        t.send("\r");
+        t.wait_for("How is your head now?");
+        t.send("\r");
+        t.wait_for("A note to keep with it");
+        t.send("\r");
+        let exit = t.wait_exit();
+        assert!(exit.status.success(), "TERM={term:?}: {:?}", exit.status);
+        let raw = t.raw();
+        let text = String::from_utf8_lossy(&raw);
+        assert!(text.contains("Saved to your history."), "{text}");
+        assert!(text.contains("plain mode"), "it says why: {text}");
+        assert!(
+            !raw.contains(&0x1b),
+            "TERM={term:?}: an escape was written:\n{text:?}"
+        );
+        assert_eq!(d.only_record()["outcome"], "completed");
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Your own routines in the app
+
+/// The app on home with `editor` (a script, made executable here) as `EDITOR`: "E2E quick"
+/// found with the filter and `e` pressed on it.
+fn edit_quick_from_home(d: &Dirs, editor: &Path) -> Term {
+    std::fs::set_permissions(editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let editor = editor.display().to_string();
+    let mut t = Term::spawn_env(d, &[], &[("EDITOR", &editor), ("VISUAL", "")]);
+    t.wait_for("E2E quick");
+    t.send("/");
+    t.send("e2e quick");
+    t.wait_for("/e2e quick");
+    t.send("\r");
+    t.send("e");
+    t
+}
 
 /// `e` on home hands the terminal to the editor (main screen, line mode and
 /// echo on while it runs), takes it back, and the list shows the change without a
@@ -913,15 +991,7 @@ fn edit_from_home_with_a_fake_editor() {
         ),
     )
     .unwrap();
-    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let editor = editor.display().to_string();
-    let mut t = Term::spawn_env(&d, &[], &[("EDITOR", &editor), ("VISUAL", "")]);
-    t.wait_for("E2E quick");
-    t.send("/");
-    t.send("e2e quick");
-    t.wait_for("/e2e quick");
-    t.send("\r");
-    t.send("e");
+    let mut t = edit_quick_from_home(&d, &editor);
     let s = t.wait_for("E2E quick, edited");
     assert!(!s.contains("error"), "{s}");
     let file = std::fs::read_to_string(d.config.join("routines/e2e-quick.toml")).unwrap();
@@ -955,6 +1025,37 @@ fn edit_from_home_with_a_fake_editor() {
     let exit = t.wait_exit();
     assert!(exit.status.success(), "{:?}", exit.status);
     t.assert_restored(&exit);
+}
+
+/// The edit conversation `e` starts quotes the file it refuses (an unknown key, with its
+/// name as written): its lines go through the neutraliser like every command's, so a key
+/// carrying a title change or a clipboard write reaches the terminal as `�`, not as a
+/// sequence the terminal obeys.
+#[test]
+fn the_edit_conversation_carries_no_escape() {
+    let d = Dirs::new();
+    let editor = d.tmp.path().join("hostile-editor");
+    // Adds a key that holds a title change, a clipboard write and a zero-width space (TOML
+    // escapes, so the file itself stays text).
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nprintf '%s\\n' '\"sneaky\\u001b]0;pwned\\u0007\\u001b]52;c;cm0=\\u0007\\u200b\" = 1' >> \"$1\"\n",
+    )
+    .unwrap();
+    let mut t = edit_quick_from_home(&d, &editor);
+    t.wait_for("What now?");
+    // Keep it as a draft: the routine itself stays as it was.
+    t.send("k\r");
+    t.wait_for("E2E quick");
+    let raw = t.raw();
+    let text = String::from_utf8_lossy(&raw);
+    assert!(text.contains("sneaky"), "the key is named: {text}");
+    for seq in ["\x1b]0;pwned", "\x1b]52;", "\u{200b}"] {
+        assert!(!text.contains(seq), "{seq:?} reached the terminal");
+    }
+    t.send("q");
+    let exit = t.wait_exit();
+    assert!(exit.status.success(), "{:?}", exit.status);
 }
 
 /// `r` on the load errors re-reads the files: a file fixed in another window loads.
@@ -1306,7 +1407,7 @@ fn y_on_home_answers_the_day_once() {
 
 /// A slow history never keeps a key or a signal waiting. The history
 /// file is a FIFO no one writes to (it hung the app at a blank screen), and the figures'
-/// read is held up for ten minutes by the debug-only `KNOTLESS_TEST_SLOW_SUMMARY_MS`
+/// read is held up for ten minutes by the debug-only `KNOTLESS_TEST_SLOW_READ_MS`
 /// (it held the lock the signal thread needs): help still opens on `?`, and SIGTERM still
 /// saves, restores the terminal and exits.
 #[test]
@@ -1318,7 +1419,7 @@ fn keys_and_sigterm_are_answered_while_a_slow_history_is_read() {
         eprintln!("skipped: mkfifo is not available");
         return;
     }
-    let mut t = Term::spawn_env(&d, &[], &[("KNOTLESS_TEST_SLOW_SUMMARY_MS", "600000")]);
+    let mut t = Term::spawn_env(&d, &[], &[("KNOTLESS_TEST_SLOW_READ_MS", "600000")]);
     t.wait_for("knotless");
     t.send("?");
     t.wait_for("Everywhere");
@@ -1326,4 +1427,90 @@ fn keys_and_sigterm_are_answered_while_a_slow_history_is_read() {
     let exit = t.wait_exit();
     assert_eq!(exit.status.exit_code(), 128 + 15, "{:?}", exit.status);
     t.assert_restored(&exit);
+}
+
+/// The home header counts what `stats` counts: lines the full readers skip (a step's time
+/// that cannot be, a pause of years, a record without its outcome or title, a rating that
+/// is not a number) are never counted by the header's backwards reader either (it said
+/// "6 this week" where `stats` said 1).
+#[test]
+fn the_home_header_counts_what_stats_counts() {
+    let d = Dirs::new();
+    let start = jiff::Zoned::now().timestamp() - jiff::SignedDuration::from_mins(10);
+    let end = start + jiff::SignedDuration::from_mins(5);
+    let good = serde_json::json!({
+        "v": 1, "id": "good", "kind": "routine", "routine_id": "e2e-quick", "title": "E2E quick",
+        "area": "neck", "started_at": start.to_string(), "ended_at": end.to_string(),
+        "planned_secs": 300.0, "active_secs": 290.0, "paused_secs": 0.0, "outcome": "completed",
+        "steps": [{"title": "Quick one", "planned_secs": 300.0, "active_secs": 290.0, "status": "done"}]
+    });
+    let mut lines = vec![good.to_string()];
+    let odd: [(&str, &str, Option<serde_json::Value>); 5] = [
+        (
+            "bad-step",
+            "steps",
+            Some(
+                serde_json::json!([{"title": "x", "planned_secs": 1.0, "active_secs": 1e308, "status": "done"}]),
+            ),
+        ),
+        ("long-pause", "paused_secs", Some(serde_json::json!(1e12))),
+        ("no-outcome", "outcome", None),
+        ("no-title", "title", None),
+        ("bad-rating", "pain_before", Some(serde_json::json!("ten"))),
+    ];
+    for (id, field, value) in odd {
+        let mut v = good.clone();
+        let obj = v.as_object_mut().unwrap();
+        obj.insert("id".into(), id.into());
+        obj.remove(field);
+        if let Some(value) = value {
+            obj.insert(field.into(), value);
+        }
+        lines.push(v.to_string());
+    }
+    std::fs::write(d.data.join(HISTORY), lines.join("\n") + "\n").unwrap();
+    let out = d.run(&["stats", "--json"]);
+    let stats: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(stats["totals"]["sessions"], 1, "{stats}");
+    let mut t = Term::spawn(&d, &[]);
+    let s = t.wait_for("this week");
+    assert!(
+        s.contains("1 of 3 this week") || s.contains("1 this week"),
+        "the header counts one session:\n{s}"
+    );
+    t.send("q");
+    let _ = t.wait_exit();
+}
+
+/// History and Stats read the history on a thread of their own: with every read held up
+/// (the debug-only `KNOTLESS_TEST_SLOW_READ_MS`), `h` shows "Reading the history…" at
+/// once, `q` goes back at once, help opens, and Ctrl-C and SIGTERM save, restore the
+/// terminal and exit without waiting for the read (they waited for the whole history).
+#[test]
+fn history_and_stats_never_keep_keys_or_signals_waiting() {
+    for how in ["ctrl-c", "TERM"] {
+        let d = Dirs::new();
+        let mut t = Term::spawn_env(&d, &[], &[("KNOTLESS_TEST_SLOW_READ_MS", "600000")]);
+        t.wait_for("E2E quick");
+        t.send("h");
+        t.wait_for("Reading the history…");
+        t.send("q");
+        t.wait_gone("Reading the history…");
+        t.wait_for("E2E quick");
+        t.send("s");
+        t.wait_for("Reading the history…");
+        t.send("?");
+        t.wait_for("Everywhere");
+        t.send("?");
+        t.wait_gone("Everywhere");
+        match how {
+            "ctrl-c" => t.send("\x03"),
+            sig => t.signal(sig),
+        }
+        let exit = t.wait_exit();
+        if how == "TERM" {
+            assert_eq!(exit.status.exit_code(), 128 + 15, "{:?}", exit.status);
+        }
+        t.assert_restored(&exit);
+    }
 }

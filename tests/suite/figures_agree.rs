@@ -236,6 +236,7 @@ fn screen_view(
         },
         t0,
     );
+    app.settle_reads();
     common::buffer_text(&common::draw(&mut app, 200, 120, t0))
 }
 

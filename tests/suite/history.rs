@@ -519,22 +519,58 @@ fn a_dead_session_is_recovered_once_as_interrupted_with_its_steps() {
     assert_eq!(load(&data).0.len(), 1);
 }
 
+/// `r`'s snapshot as an older version left it for a session that died: no end time, no
+/// lock file.
+fn snapshot_without_an_end(data: &Path, r: &SessionRecord) {
+    let mut json = serde_json::to_value(r).unwrap();
+    json["ended_at"] = "".into();
+    let dir = history::in_progress_dir(&state(data));
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join(format!("{}.json", r.id)),
+        serde_json::to_vec(&json).unwrap(),
+    )
+    .unwrap();
+}
+
 #[test]
 fn recovery_without_a_lock_file_or_an_end_time_uses_the_file_time() {
     let _alone = common::alone();
     let (_tmp, data) = data_dir();
-    let r = running("s3");
-    let mut json = serde_json::to_value(&r).unwrap();
-    json["ended_at"] = "".into();
-    let dir = history::in_progress_dir(&state(&data));
-    fs::create_dir_all(&dir).unwrap();
-    fs::write(dir.join("s3.json"), serde_json::to_vec(&json).unwrap()).unwrap();
+    // Started two minutes ago: the file's time is a time the session could have ended.
+    let start = jiff::Timestamp::now() - jiff::SignedDuration::from_mins(2);
+    let mut r = running("s3");
+    r.started_at = knotless::model::record::Stamp::new(start, &jiff::tz::TimeZone::UTC);
+    snapshot_without_an_end(&data, &r);
     let recovered = history::recover(&state(&data), &data).unwrap();
     assert_eq!(recovered.records.len(), 1);
     let ended = recovered.records[0].ended();
     let age = jiff::Timestamp::now().duration_since(ended);
     assert!(age.as_secs() < 60, "{age:?}");
     assert!(in_progress_files(&data).is_empty());
+}
+
+/// A snapshot whose time is later than its session could have lasted (left for weeks, its
+/// file touched since) is recovered as ending as early as it could, so every reader takes
+/// it — rather than logged with an end no reader would believe, and skipped by them all.
+#[test]
+fn recovery_settles_an_end_no_reader_would_take() {
+    let _alone = common::alone();
+    let (_tmp, data) = data_dir();
+    let mut r = running("s5");
+    r.active_secs = 120.0;
+    snapshot_without_an_end(&data, &r);
+    let recovered = history::recover(&state(&data), &data).unwrap();
+    assert_eq!(recovered.records.len(), 1, "{:?}", recovered.warnings);
+    let (records, warnings) = load(&data);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(ids(&records), ["s5"]);
+    let lasted = records[0].ended().duration_since(records[0].started());
+    assert_eq!(
+        lasted.as_secs(),
+        130,
+        "active and paused time after its start"
+    );
 }
 
 #[test]
@@ -951,4 +987,99 @@ fn a_session_that_never_started_counts_for_nothing() {
     knotless::cli::report::markdown::write(&mut out, &b.finish(None)).unwrap();
     let out = String::from_utf8(out).unwrap();
     assert!(out.contains("- 1 self-care session ("), "{out}");
+}
+
+// ---------------------------------------------------------------------------------------
+// One rule for every reader, and a writer that keeps to it
+
+/// Lines the full readers skip, each beside a good record: the backwards readers (the home
+/// header's count, the nudge's tail) take exactly what `history` and `stats` take, however
+/// little of the line they need.
+#[test]
+fn every_reader_takes_the_same_lines() {
+    let (_t, data) = data_dir();
+    let good = rec("good", T1, "neck-release", "neck", 300.0);
+    let bad_step = {
+        let mut r = rec("bad-step", T2, "neck-release", "neck", 300.0);
+        r.steps[0].active_secs = 1e308;
+        r
+    };
+    let long_pause = {
+        let mut r = rec("long-pause", T2, "neck-release", "neck", 300.0);
+        r.paused_secs = 1e9;
+        r
+    };
+    let mut lines = vec![line(&good), line(&bad_step), line(&long_pause)];
+    let mut v: serde_json::Value = serde_json::from_str(&line(&good)).unwrap();
+    for (id, field, value) in [
+        ("no-outcome", "outcome", None),
+        ("no-title", "title", None),
+        ("no-active", "active_secs", None),
+        ("bad-rating", "pain_before", Some(serde_json::json!("ten"))),
+        (
+            "bad-step-shape",
+            "steps",
+            Some(serde_json::json!([{"title": 7}])),
+        ),
+    ] {
+        let obj = v.as_object_mut().unwrap();
+        obj.insert("id".into(), id.into());
+        let was = obj.remove(field);
+        if let Some(value) = value {
+            obj.insert(field.into(), value);
+        }
+        lines.push(format!("{v}\n"));
+        let obj = v.as_object_mut().unwrap();
+        obj.remove(field);
+        if let Some(was) = was {
+            obj.insert(field.into(), was);
+        }
+    }
+    write_raw(&data, lines.concat().as_bytes());
+    let since: jiff::Timestamp = "2026-11-01T00:00:00Z".parse().unwrap();
+    let (full, _) = load(&data);
+    assert_eq!(ids(&full), ["good"]);
+    let figures = history::load(&data, Detail::Figures).unwrap();
+    assert_eq!(ids(&figures.records), ["good"]);
+    let recent = history::recent(&data, since).unwrap();
+    assert_eq!(
+        recent.count_since, 1,
+        "the home header counts what the others count"
+    );
+    let tail = knotless::store::tail::tail(&data, since, 100).unwrap();
+    assert_eq!(tail.len(), 1, "the nudge sees what the others see");
+}
+
+/// A record longer than a line may be (only a hand-made routine or a very long note could
+/// make one) is written so the readers still take it: the session stays in every figure,
+/// with less detail, rather than being "saved" and then skipped by every reader.
+#[test]
+fn the_writer_never_writes_a_line_the_readers_skip() {
+    let (_t, data) = data_dir();
+    let mut r = rec("long", T1, "neck-release", "neck", 300.0);
+    let title = "a long step title, again and again ".repeat(30);
+    r.steps = (0..2000).map(|_| step(&title, 0.1)).collect();
+    assert!(serde_json::to_vec(&r).unwrap().len() > 1 << 20);
+    history::append(&data, &r).unwrap();
+    let bytes = fs::read(history::history_path(&data)).unwrap();
+    assert!(bytes.len() <= 1 << 20, "{} bytes", bytes.len());
+    let (records, warnings) = load(&data);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(ids(&records), ["long"]);
+    assert_eq!(records[0].active_secs, 300.0);
+
+    // A note of two megabytes on an amendment: cut, and the rating it carries is kept.
+    let note = "n".repeat(2 << 20);
+    history::amend(&data, &amendment("long", None, Some(3), Some(&note))).unwrap();
+    let (records, warnings) = load(&data);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(records[0].pain_after, Some(3));
+    assert!(records[0].note.as_ref().is_some_and(|n| n.len() < 10_000));
+
+    // A record no reader would take for its numbers is refused, not written as saved.
+    let mut broken = rec("broken", T2, "neck-release", "neck", 300.0);
+    broken.active_secs = f64::INFINITY;
+    assert!(history::append(&data, &broken).is_err());
+    let (records, _) = load(&data);
+    assert_eq!(ids(&records), ["long"]);
 }

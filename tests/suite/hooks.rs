@@ -274,6 +274,105 @@ fn group_gone(pgid: i32) -> bool {
     unsafe { libc::killpg(pgid, 0) != 0 }
 }
 
+fn lines(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// Whether the process group `pgid` is gone within a few seconds: its members that were
+/// children of the hook's shell are reaped by init, a moment after they end.
+fn gone_soon(pgid: i32) -> bool {
+    let start = Instant::now();
+    while !group_gone(pgid) {
+        if start.elapsed() > Duration::from_secs(5) {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    true
+}
+
+fn pid_in(path: &Path) -> i32 {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// A breath_phase hook slower than the breath: the phases that come while it runs are
+/// skipped, not queued behind it; and it is stopped when the runner finishes.
+#[test]
+fn one_breath_phase_hook_runs_at_a_time() {
+    let d = tempfile::tempdir().unwrap();
+    let log = d.path().join("log");
+    let cmd = format!("echo $$ >> '{}'; sleep 30", log.display());
+    let _spawning = common::spawning();
+    let mut r = HookRunner::new(
+        &config(&[(HookEvent::BreathPhase, &cmd)], Duration::from_secs(60)),
+        true,
+    );
+    for _ in 0..5 {
+        r.run(&call(HookEvent::BreathPhase, &[]));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    wait_for("the first phase's hook", || !lines(&log).is_empty());
+    std::thread::sleep(Duration::from_millis(500));
+    let started = lines(&log);
+    assert_eq!(started.len(), 1, "skipped, not queued: {started:?}");
+    drop(r);
+    let pid: i32 = started[0].parse().unwrap();
+    assert!(gone_soon(pid), "the hook outlived the runner");
+}
+
+/// At exit, hooks still running get their grace to end on their own (one that ends in it
+/// runs to its end), then are told (SIGTERM to the group: one that traps it says so) and
+/// ended (SIGKILL, for one that ignores it) — nothing outlives the runner.
+#[test]
+fn hooks_still_running_at_exit_are_told_then_ended() {
+    let d = tempfile::tempdir().unwrap();
+    let p = |name: &str| d.path().join(name).display().to_string();
+    let (log, told, deaf) = (p("log"), p("told.pid"), p("deaf.pid"));
+    let polite = format!(
+        "trap 'echo told >> {log}; exit 0' TERM; echo $$ > {told}; while :; do sleep 0.1; done"
+    );
+    let stubborn = format!("trap '' TERM; echo $$ > {deaf}; sleep 60");
+    let quick = format!("sleep 0.5; echo finished >> {log}");
+    let _spawning = common::spawning();
+    let mut r = HookRunner::new(
+        &config(
+            &[
+                (HookEvent::SessionStart, &polite),
+                (HookEvent::StepStart, &stubborn),
+                (HookEvent::SessionEnd, &quick),
+            ],
+            Duration::from_secs(60),
+        ),
+        true,
+    );
+    for e in [HookEvent::SessionStart, HookEvent::StepStart] {
+        r.run(&call(e, &[]));
+    }
+    let (told, deaf) = (d.path().join("told.pid"), d.path().join("deaf.pid"));
+    wait_for("both hooks to start", || told.exists() && deaf.exists());
+    let (told, deaf) = (pid_in(&told), pid_in(&deaf));
+    r.run(&call(HookEvent::SessionEnd, &[]));
+    let exit = Instant::now();
+    drop(r);
+    assert!(
+        exit.elapsed() >= Duration::from_secs(2),
+        "the hooks were given their grace of 2 s"
+    );
+    let said = lines(&d.path().join("log"));
+    assert!(said.contains(&"finished".to_string()), "{said:?}");
+    assert!(said.contains(&"told".to_string()), "{said:?}");
+    assert!(gone_soon(told), "the polite hook outlived the runner");
+    assert!(gone_soon(deaf), "the stubborn hook outlived the runner");
+}
+
 #[test]
 fn no_hooks_runs_nothing() {
     let d = tempfile::tempdir().unwrap();

@@ -1,6 +1,6 @@
 //! Hostile text on screen: a long title never pushes the side or the time left off the
-//! player's lines, the home header is never cut from its start, and no control character
-//! or bidi override from data reaches a drawn frame.
+//! player's lines, the home header is never cut from its start, and no control character,
+//! bidi override or invisible character from data reaches a drawn frame.
 
 use crate::common;
 
@@ -66,15 +66,23 @@ fn the_home_header_is_cut_at_its_end_not_its_start() {
 fn no_control_character_or_bidi_override_reaches_a_frame() {
     let mut t = TestApp::new(ThemeName::Calm, None);
     t.app.apply_summary(knotless::app::summary::Figures {
-        header: Some("\u{1b}[2J\u{1b}]0;pwned\u{7}Last \u{202e}session\u{85}".into()),
+        header: Some(
+            "\u{1b}[2J\u{1b}]0;pwned\u{7}Last \u{202e}session\u{85} pay\u{200b}pal\u{feff}".into(),
+        ),
         done: None,
     });
-    t.app.set_status("note \u{1b}c \u{2066}x\u{9b}31m");
+    t.app
+        .set_status("note \u{1b}c \u{2066}x\u{9b}31m wo\u{2060}rd");
+    // Named here too, so a rule that forgot the invisible ones fails this test.
+    let invisible = ['\u{200b}', '\u{2060}', '\u{feff}'];
     for (w, h) in [(80, 24), (40, 12)] {
         let buf = t.buffer(w, h, 0);
         for cell in buf.content.iter() {
             assert!(
-                !cell.symbol().chars().any(is_unsafe_char),
+                !cell
+                    .symbol()
+                    .chars()
+                    .any(|c| is_unsafe_char(c) || invisible.contains(&c)),
                 "{w}x{h}: {:?} reached the frame",
                 cell.symbol()
             );

@@ -243,3 +243,68 @@ fn patterns_are_compared_by_id_only_in_the_content_rules() {
         found.join("\n")
     );
 }
+
+/// The calls that open a file or read the local time zone (which reads `$TZ`'s file or
+/// `/etc/localtime`).
+const FILE_CALLS: &[&str] = &[
+    "fs::read(",
+    "fs::read_to_string(",
+    "fs::write(",
+    "File::open(",
+    "File::create(",
+    "OpenOptions::new(",
+    "Zoned::now(",
+    "TimeZone::system(",
+];
+
+/// Where a source file makes one of [`FILE_CALLS`] (line number, call): outside comments
+/// and before its tests (a `#[cfg(test)]` module, at the end of a file).
+fn file_calls(text: &str) -> Vec<(usize, &'static str)> {
+    let code = ["#[cfg(test)]", "#[cfg(all(test"]
+        .iter()
+        .fold(text, |code, tests| code.split(tests).next().unwrap_or(""));
+    let mut found = Vec::new();
+    for (n, line) in code.lines().enumerate() {
+        let line = line.split("//").next().unwrap_or("");
+        for call in FILE_CALLS {
+            if line.contains(call) {
+                found.push((n + 1, *call));
+            }
+        }
+    }
+    found
+}
+
+/// Every file knotless reads or writes goes through `src/files/` (opened without blocking,
+/// regular files only, read with a cap, written atomically without following a planted
+/// link), and so does every reading of the clock in the local time zone (`TZ` and
+/// `/etc/localtime` are files too: a FIFO there hung the nudge, `TZ=:/dev/zero` grew
+/// memory without end). Listing a folder (`read_dir`) is not reading a file.
+#[test]
+fn files_are_opened_only_in_the_files_layer() {
+    let mut found = Vec::new();
+    for (layer, files) in layers() {
+        if layer == "files" {
+            continue;
+        }
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for (n, call) in file_calls(&text) {
+                found.push(format!("{}:{n}: {call}", relative(&file)));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "files opened (or the zone read) outside src/files/:\n{}",
+        found.join("\n")
+    );
+}
+
+/// The finder sees a call, and leaves comments and tests alone.
+#[test]
+fn the_file_call_finder_sees_calls_not_comments_or_tests() {
+    let text = "let z = jiff::Zoned::now();\nlet x = std::fs::read(p); // File::open( here\n\
+                #[cfg(test)]\nmod tests { fn t() { std::fs::write(p, b); } }";
+    assert_eq!(file_calls(text), [(1, "Zoned::now("), (2, "fs::read(")]);
+}

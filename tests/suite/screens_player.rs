@@ -117,14 +117,22 @@ fn finish_shows_every_step_and_saves_the_record() {
         0
     );
 
-    // Rate 2, write a note: one amendment line, then home with the header updated.
-    t.keys(55_000, &["2", "o", "k", "Enter"]);
+    // Rate 2: kept at once, before the note is written.
+    t.keys(55_000, &["2"]);
     let history =
         std::fs::read_to_string(knotless::store::history::history_path(t.data.path())).unwrap();
     let amend: serde_json::Value = serde_json::from_str(history.lines().nth(1).unwrap()).unwrap();
     assert_eq!(amend["amends"], rec["id"]);
     assert_eq!(amend["pain_after"], 2);
+    assert!(amend.get("note").is_none(), "{amend}");
+    // Write a note: a second amendment line, then home with the header updated.
+    t.keys(55_000, &["o", "k", "Enter"]);
+    let history =
+        std::fs::read_to_string(knotless::store::history::history_path(t.data.path())).unwrap();
+    let amend: serde_json::Value = serde_json::from_str(history.lines().nth(2).unwrap()).unwrap();
+    assert_eq!(amend["amends"], rec["id"]);
     assert_eq!(amend["note"], "ok");
+    assert!(amend.get("pain_after").is_none(), "{amend}");
     assert_eq!(t.app.screen().title(), "Home");
     // The event loop re-reads the figures off the input path, right after the next frame.
     assert!(t.app.history_stale());

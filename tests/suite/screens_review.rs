@@ -447,3 +447,57 @@ fn an_unreadable_history_is_said_plainly() {
         assert!(s.contains("Could not read the history"), "{s}");
     }
 }
+
+/// History, a session's detail and Stats read the history off the UI thread: the screen
+/// shows "Reading the history…" meanwhile and answers keys at once — `q` goes back, and
+/// what is read for a screen that was left is dropped, not shown.
+#[test]
+fn reading_screens_wait_without_holding_the_app() {
+    let t = with_history(ThemeName::Calm);
+    let mut app = t.app;
+    let now = t.t0;
+    let press = |app: &mut knotless::app::App, k: &str| app.handle_key(common::key(k), now);
+    let screen = |app: &mut knotless::app::App| {
+        common::draw::buffer_text(&common::draw::draw(app, 80, 24, now))
+    };
+
+    press(&mut app, "h");
+    assert_eq!(app.screen().title(), "History");
+    assert!(screen(&mut app).contains("Reading the history…"));
+    press(&mut app, "q");
+    assert_eq!(
+        app.screen().title(),
+        "Home",
+        "q is answered while the history is read"
+    );
+    app.settle_reads();
+    assert_eq!(
+        app.screen().title(),
+        "Home",
+        "a read for a screen left is dropped"
+    );
+
+    press(&mut app, "s");
+    assert!(screen(&mut app).contains("Reading the history…"));
+    app.settle_reads();
+    let s = screen(&mut app);
+    assert_eq!(app.screen().title(), "Stats");
+    assert!(
+        !s.contains("Reading the history…") && s.contains("This week"),
+        "{s}"
+    );
+
+    // The detail view of a session gone meanwhile: back to the list, saying so.
+    app.handle_key(common::key("q"), now);
+    press(&mut app, "h");
+    app.settle_reads();
+    press(&mut app, "Enter");
+    assert!(screen(&mut app).contains("Reading the history…"));
+    std::fs::write(t.data.path().join("history.jsonl"), "").unwrap();
+    app.settle_reads();
+    assert_eq!(app.screen().title(), "History");
+    assert_eq!(
+        app.status(),
+        Some("That session is no longer in the history file.")
+    );
+}

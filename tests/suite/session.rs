@@ -807,6 +807,52 @@ fn adjusting_an_interlude_works_too() {
     );
 }
 
+/// `+` stretches a step up to the longest a step may be written with (an hour), never
+/// past it — it used to go on to a day — and says so when it is reached; a breaths step
+/// stays on a whole breath, so it is left as it is there.
+#[test]
+fn plus_stops_at_the_step_limit_and_says_so() {
+    let (mut s, t0) = start(&routine(), Duration::ZERO);
+    let limit = knotless::model::routine::MAX_STEP;
+    assert_eq!(limit, secs(3600));
+    let mut said = 0;
+    for _ in 0..300 {
+        for e in s.add_time(t0) {
+            match e {
+                Event::AtLimit { limit: l } => {
+                    assert_eq!(l, limit);
+                    said += 1;
+                }
+                Event::LengthChanged { length } => assert!(length <= limit, "{length:?}"),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+    assert_eq!(at(&s, t0).stage_length, limit);
+    // 60 s + 236 presses of 15 s reach the hour; the other 64 presses each say so.
+    assert_eq!(said, 64);
+
+    // A breaths step: a breath more would pass the hour, so it stays.
+    let slow = pattern("slow", &[(PhaseKind::In, 30_000), (PhaseKind::Out, 30_000)]);
+    let r = routine_of(vec![step(
+        "Slow",
+        Length::Breaths(58),
+        Some(slow),
+        Sides::None,
+    )]);
+    let (mut s, t0) = start(&r, Duration::ZERO);
+    assert_eq!(
+        s.add_time(t0),
+        vec![Event::LengthChanged { length: secs(3540) }]
+    );
+    assert_eq!(
+        s.add_time(t0),
+        vec![Event::LengthChanged { length: secs(3600) }]
+    );
+    assert_eq!(s.add_time(t0), vec![Event::AtLimit { limit }]);
+    assert_eq!(at(&s, t0).stage_length, limit);
+}
+
 // ----- stop and the record --------------------------------------------------------------
 
 #[test]

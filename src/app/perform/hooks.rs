@@ -19,10 +19,12 @@ impl HookPerformer {
         }
     }
 
-    /// The settings were read again: the next event runs the hooks as they are now.
+    /// The settings were read again: the next event runs the hooks as they are now (the
+    /// ones running go on, under the same watch).
     pub fn reconfigure(&mut self, config: &HookConfig) {
         if *config != self.config {
-            *self = HookPerformer::new(config);
+            self.runner.set_config(config, true);
+            self.config = config.clone();
         }
     }
 
@@ -34,6 +36,11 @@ impl HookPerformer {
     pub fn perform(&mut self, call: HookCall) -> Changed {
         self.runner.run(&call);
         self.reports()
+    }
+
+    /// knotless is exiting: stops the hooks still running (see [`HookRunner::finish`]).
+    pub fn finish(&mut self) {
+        self.runner.finish();
     }
 
     /// A hook's failure, once (never blocks).

@@ -11,13 +11,23 @@ use crate::core::days::{Window, per_week_cell};
 use crate::core::report::{DayMark, Headache, Month, Report, TrendBy};
 use crate::model::format::{fmt_fixed, fmt_length_secs};
 
-/// Markdown that can't be mistaken for markup: table pipes, emphasis, links and HTML are
-/// escaped, and a note's line breaks become spaces so it stays in its list item or cell.
+/// Markdown that can't be mistaken for markup: table pipes, emphasis and strikethrough
+/// (`~~`), links, HTML and entities (`&amp;`) are escaped; so are the bare links and
+/// addresses that renderers turn into links by themselves (`https://`, `www.`, `a@b`,
+/// which is also a mention on some sites) — a backslash before the `:`, the `.` or the `@`
+/// shows the same text and breaks the pattern. A note's line breaks become spaces so it
+/// stays in its list item or cell.
 pub fn md(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for (i, c) in text.char_indices() {
+        let escape = match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '&' | '@' => true,
+            ':' => text[i..].starts_with("://"),
+            '.' => i >= 3 && text.as_bytes()[i - 3..i].eq_ignore_ascii_case(b"www"),
+            _ => false,
+        };
         match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' => {
+            _ if escape => {
                 out.push('\\');
                 out.push(c);
             }

@@ -47,7 +47,7 @@ pub fn run(
     format: ReportFormat,
     out: &mut dyn Write,
 ) -> Outcome {
-    let now = Zoned::now();
+    let now = crate::files::now();
     let f = crate::store::figures::report(data_dir(paths)?, &now, options)
         .map_err(|e| e.to_string())?;
     days::warn_read(

@@ -30,7 +30,7 @@ pub(crate) fn read_snapshot(
         if stamp("ended_at").is_none() {
             let started = stamp("started_at").map(|s| s.timestamp());
             if let Some(ts) = file_time().or(started) {
-                let end = Stamp::new(ts, &TimeZone::system());
+                let end = Stamp::new(ts, &crate::files::local_zone());
                 obj.insert("ended_at".into(), end.to_string().into());
             }
         }
@@ -196,24 +196,6 @@ pub(crate) fn remove_if_there(path: &Path) -> io::Result<()> {
     }
 }
 
-/// Opens a lock file without following a link planted at its name (the pid written into it
-/// would otherwise overwrite the link's target), creating it 0600.
-fn open_lock(lock_path: &Path, create: bool) -> io::Result<File> {
-    let mut opts = OpenOptions::new();
-    opts.read(true).write(true).create(create).truncate(false);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(
-        &mut opts,
-        libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC,
-    );
-    let file = private(&mut opts).open(lock_path)?;
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Err(safe_file::not_regular(safe_file::kind_of(&meta)));
-    }
-    Ok(file)
-}
-
 /// Opens and locks a session's lock file. A recovering process may delete a lock file it
 /// thinks is orphaned between our open and our lock; then our lock would guard a file no one
 /// else can find, so check that the path still names the file we locked, and retry if not.
@@ -223,7 +205,7 @@ pub(crate) fn lock_for_session(lock_path: &Path, id: &str) -> Result<File, Histo
         source,
     };
     for _ in 0..5 {
-        let mut lock = open_lock(lock_path, true).map_err(fail)?;
+        let mut lock = safe_file::open_lock(lock_path, true).map_err(fail)?;
         match lock.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
@@ -440,7 +422,7 @@ pub(crate) fn recover_one(
         ));
         Ok(())
     };
-    let lock = match open_lock(&lock_path, true) {
+    let lock = match safe_file::open_lock(&lock_path, true) {
         Ok(f) => f,
         Err(e) => return undecided(out, e),
     };
@@ -459,13 +441,26 @@ pub(crate) fn recover_one(
     let mut record = snapshot.record;
     if !snapshot.is_final {
         record.outcome = Outcome::Interrupted;
+        settle_end(&mut record);
     }
-    append(data_dir, &record)?;
+    match append(data_dir, &record) {
+        // No reader would take it (its numbers cannot be true): kept aside, said once,
+        // rather than logged as saved and then skipped by every figure.
+        Err(HistoryError::Unreadable { why, .. }) => {
+            if scope.tidy {
+                move_aside(dir, id, &json_path, &why, out);
+                let _ = remove_if_there(&lock_path);
+            }
+            return Ok(());
+        }
+        r => r?,
+    }
     if let Err(e) = remove_if_there(&json_path) {
         out.warnings.push(in_progress_warning(
             &json_path,
             format!(
-                "logged as interrupted but could not be removed ({})",
+                "logged as {} but could not be removed ({})",
+                record.outcome.as_str(),
                 describe(&e)
             ),
         ));
@@ -474,6 +469,29 @@ pub(crate) fn recover_one(
     drop(lock);
     out.records.push(record);
     Ok(())
+}
+
+/// A session whose process died has no end of its own: its last snapshot's time (or its
+/// file's) stands in. When that is later than the session could have lasted — a snapshot
+/// left for weeks, a file touched since — so late that no reader would take the record,
+/// the session is taken to have ended as early as it could: its active and paused time
+/// after its start.
+fn settle_end(record: &mut SessionRecord) {
+    if record.implausible().is_none() {
+        return;
+    }
+    let Ok(lasted) =
+        jiff::SignedDuration::try_from_secs_f64(record.active_secs + record.paused_secs)
+    else {
+        return;
+    };
+    let Some(end) = record.started().checked_add(lasted).ok() else {
+        return;
+    };
+    if end < record.ended() {
+        let tz = TimeZone::fixed(record.started_at.offset());
+        record.ended_at = Stamp::new(end, &tz);
+    }
 }
 
 /// The snapshot `<id>.json` in `dir`, read once its lock is held; `None` when there is none
@@ -560,7 +578,7 @@ pub(crate) fn clean_leftover(dir: &Path, path: &Path) {
     if dir.join(format!("{id}.json")).exists() {
         return;
     }
-    let Ok(lock) = open_lock(path, false) else {
+    let Ok(lock) = safe_file::open_lock(path, false) else {
         return;
     };
     let text = safe_file::read_capped(path, 256).unwrap_or_default();
@@ -602,11 +620,7 @@ mod hostile_tests {
         .unwrap()
     }
 
-    fn mkfifo(path: &Path) {
-        let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
-        // SAFETY: a valid C string and mode.
-        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
-    }
+    use crate::files::mkfifo;
 
     /// Item 3: a disk that fills in the middle of an append leaves no partial line.
     #[test]
@@ -707,7 +721,7 @@ mod hostile_tests {
         let mut long = record("long", "2026-11-21T10:00:00Z", 60.0);
         long.ended_at = "2026-11-25T10:00:00Z".parse().unwrap();
         lines.push_str(&(serde_json::to_string(&long).unwrap() + "\n"));
-        let mut f = OpenOptions::new()
+        let mut f = std::fs::OpenOptions::new()
             .append(true)
             .open(history_path(d.path()))
             .unwrap();

@@ -12,7 +12,7 @@
 use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -89,10 +89,15 @@ pub enum HistoryError {
     InProgress { path: PathBuf, source: io::Error },
     #[error("session {id} is already running in another knotless (its lock at {} is held)", path.display())]
     Busy { id: String, path: PathBuf },
-    #[error("{id:?} cannot be used as a record id (letters, digits, '-', '_' and '.' only)")]
+    #[error(
+        "{id:?} cannot be used as a record id (letters, digits, '-', '_' and '.' only, not first '-' or '.')"
+    )]
     BadId { id: String },
     #[error("the snapshot of session {expected} cannot be replaced by record {got}")]
     WrongSession { expected: String, got: String },
+    /// The history's readers would skip this record, so it is not written as saved.
+    #[error("session {id} cannot be written as the history's readers would read it: {why}")]
+    Unreadable { id: String, why: String },
     /// The state folder could be changed by another user (who could plant a snapshot).
     #[cfg(unix)]
     #[error("the state folder is not safe: {0}")]
@@ -107,7 +112,9 @@ impl HistoryError {
             | HistoryError::Read { path, .. }
             | HistoryError::InProgress { path, .. }
             | HistoryError::Busy { path, .. } => Some(path),
-            HistoryError::BadId { .. } | HistoryError::WrongSession { .. } => None,
+            HistoryError::BadId { .. }
+            | HistoryError::WrongSession { .. }
+            | HistoryError::Unreadable { .. } => None,
             #[cfg(unix)]
             HistoryError::Unsafe(_) => None,
         }
@@ -216,11 +223,12 @@ pub fn new_id(now: Timestamp) -> String {
     )
 }
 
-/// Ids become file names in `in-progress/`, so they must not be able to name another path.
+/// Ids become file names in `in-progress/`, so they must not be able to name another path
+/// (nor start with a dash, which a command given the file name reads as an option).
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 128
-        && !id.starts_with('.')
+        && !id.starts_with(['.', '-'])
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))

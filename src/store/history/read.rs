@@ -16,9 +16,12 @@ pub enum Detail {
 }
 
 /// A record as read for [`Detail::NoSteps`]: the same fields as [`SessionRecord`] without
-/// `steps`, so serde skips the step array without allocating anything for it.
+/// keeping `steps` — each step is still checked as the full reader checks it (its shape and
+/// its times), without allocating anything for it, so every reader keeps the same lines.
 #[derive(Deserialize)]
 pub(crate) struct RecordNoSteps {
+    #[serde(default)]
+    steps: StepCheck,
     v: u32,
     id: String,
     kind: Kind,
@@ -39,6 +42,118 @@ pub(crate) struct RecordNoSteps {
     pain_after: Option<u8>,
     #[serde(default)]
     note: Option<String>,
+}
+
+/// The steps of a record read without them: only the first reason one of them cannot be
+/// true, if any (see [`SessionRecord::implausible`]).
+#[derive(Default)]
+pub(crate) struct StepCheck(Option<String>);
+
+/// One step as [`StepCheck`] reads it: the fields of a [`record::StepRecord`], with the title
+/// checked to be text but not kept.
+#[derive(Deserialize)]
+struct StepShape {
+    #[allow(dead_code)]
+    title: AnyText,
+    #[allow(dead_code)]
+    #[serde(default)]
+    side: Option<crate::model::routine::Side>,
+    planned_secs: f64,
+    active_secs: f64,
+    #[allow(dead_code)]
+    status: record::StepStatus,
+}
+
+/// A JSON string, read and dropped.
+struct AnyText;
+
+impl<'de> Deserialize<'de> for AnyText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Text;
+        impl serde::de::Visitor<'_> for Text {
+            type Value = AnyText;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<AnyText, E> {
+                Ok(AnyText)
+            }
+        }
+        d.deserialize_str(Text)
+    }
+}
+
+impl<'de> Deserialize<'de> for StepCheck {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Steps;
+        impl<'de> serde::de::Visitor<'de> for Steps {
+            type Value = StepCheck;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of steps")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<StepCheck, A::Error> {
+                let mut first = None;
+                while let Some(step) = seq.next_element::<StepShape>()? {
+                    if first.is_none() {
+                        first = record::implausible_step(step.planned_secs, step.active_secs);
+                    }
+                }
+                Ok(StepCheck(first))
+            }
+        }
+        d.deserialize_seq(Steps)
+    }
+}
+
+/// Why a history line is left out of every figure.
+pub(crate) enum Refused {
+    /// It cannot be read, or its numbers or dates cannot be true: skipped with a warning.
+    Unreadable(String),
+    /// It is dated in the future (a wrong clock): left out until then, and said.
+    Future(String),
+}
+
+/// A record line as every reader takes it — the readers front to back, the home header's
+/// and the nudge's backwards readers, and the writer's own check before it appends — or
+/// why it is left out: one rule, so no figure counts what another refuses.
+pub(crate) fn accept(
+    text: &str,
+    detail: Detail,
+    future: Timestamp,
+) -> Result<SessionRecord, Refused> {
+    let unreadable = |e: serde_json::Error| Refused::Unreadable(json_reason(&e));
+    let (record, steps) = match detail {
+        Detail::Full => (
+            serde_json::from_str::<SessionRecord>(text).map_err(unreadable)?,
+            None,
+        ),
+        Detail::NoSteps | Detail::Figures => {
+            let mut r = serde_json::from_str::<RecordNoSteps>(text).map_err(unreadable)?;
+            let steps = r.steps.0.take();
+            (r.into(), steps)
+        }
+    };
+    if let Some(why) = record.implausible().or(steps) {
+        return Err(Refused::Unreadable(why));
+    }
+    // A record dated after now (a wrong clock, a hand-edited line) would count as "this
+    // week" for years: reported and left out.
+    if record.started() > future {
+        return Err(Refused::Future(format!(
+            "starts in the future ({}); left out until then",
+            record.started_at
+        )));
+    }
+    if record.ended() > future {
+        return Err(Refused::Future(format!(
+            "ends in the future ({}); left out until then",
+            record.ended_at
+        )));
+    }
+    Ok(record)
 }
 
 impl From<RecordNoSteps> for SessionRecord {
@@ -467,39 +582,19 @@ impl Records {
                 return None;
             }
         };
-        let parsed = match self.detail {
-            Detail::Full => serde_json::from_str::<SessionRecord>(text),
-            Detail::NoSteps | Detail::Figures => {
-                serde_json::from_str::<RecordNoSteps>(text).map(Into::into)
-            }
-        };
-        let mut record = match parsed {
+        let mut record = match accept(text, self.detail, self.future) {
             Ok(r) => r,
-            Err(e) => {
-                let reason = json_reason(&e);
-                self.skip(n, reason);
+            Err(Refused::Unreadable(why)) => {
+                self.skip(n, why);
+                return None;
+            }
+            Err(Refused::Future(why)) => {
+                let label = &self.sources[self.current].label;
+                let w = line_warning(WarningKind::Ignored, label, n, why);
+                self.warnings.push((self.current, w));
                 return None;
             }
         };
-        if let Some(why) = record.implausible() {
-            self.skip(n, why);
-            return None;
-        }
-        // A record dated after now (a wrong clock, a hand-edited line) would count as
-        // "this week" for years: reported and left out.
-        if record.started() > self.future {
-            let w = line_warning(
-                WarningKind::Ignored,
-                &self.sources[self.current].label,
-                n,
-                format!(
-                    "starts in the future ({}); left out until then",
-                    record.started_at
-                ),
-            );
-            self.warnings.push((self.current, w));
-            return None;
-        }
         let at = (self.sources[self.current].label.as_str(), n);
         let mut w = Vec::new();
         check_pain(&mut record.pain_before, "pain_before", at, &mut w);

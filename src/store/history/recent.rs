@@ -13,25 +13,11 @@ pub struct Recent {
     pub count_since: u32,
 }
 
-/// The fields [`recent`] looks at; serde skips the rest without allocating.
-#[derive(Deserialize)]
-pub(crate) struct Glance {
-    id: String,
-    kind: Kind,
-    #[serde(deserialize_with = "record::started_at")]
-    started_at: Stamp,
-    #[serde(deserialize_with = "record::ended_at")]
-    ended_at: Stamp,
-    #[serde(default)]
-    active_secs: f64,
-    #[serde(default)]
-    outcome: Option<Outcome>,
-}
-
 /// Reads each history file backwards from its end, 64 KiB at a time, and stops once it is past
 /// the records older than `since` (normally the start of this week), so the cost does not
-/// grow with the length of the history. Unreadable lines are skipped silently here: the
-/// full readers report them.
+/// grow with the length of the history. Each line is taken by the rule every reader applies
+/// ([`accept`]): what `history` and `stats` skip or leave out is never counted here.
+/// Those lines are skipped silently here: the full readers report them.
 pub fn recent(data_dir: &Path, since: Timestamp) -> Result<Recent, HistoryError> {
     let files = history_files(data_dir).map_err(|source| HistoryError::Read {
         path: data_dir.to_path_buf(),
@@ -92,18 +78,13 @@ impl BackScan {
         if is_blank(line) || self.amends.find(line).is_some() {
             return false;
         }
-        let Ok(g) = serde_json::from_slice::<Glance>(line) else {
+        let Ok(text) = std::str::from_utf8(line) else {
             return false;
         };
-        let (started, ended) = (g.started_at.timestamp(), g.ended_at.timestamp());
-        // Dated in the future, before 2000, or ending before it starts: left out (the full
-        // readers report it).
-        if started > self.future
-            || ended > self.future
-            || record::implausible_times(started, ended).is_some()
-        {
+        let Ok(g) = accept(text, Detail::Figures, self.future) else {
             return false;
-        }
+        };
+        let (started, ended) = (g.started(), g.ended());
         if started < self.since {
             self.old_streak += 1;
         } else {
@@ -111,7 +92,7 @@ impl BackScan {
         }
         let counts = record::counts(g.kind, g.active_secs);
         if g.kind != Kind::External && !self.seen.contains(&g.id) {
-            if g.outcome == Some(Outcome::Interrupted) {
+            if g.outcome == Outcome::Interrupted {
                 if counts {
                     self.held.entry(g.id).or_insert((started, ended));
                 }

@@ -3,16 +3,81 @@
 use super::*;
 
 /// Appends a finished session to the history and syncs it to disk before returning.
-/// Creates the data directory and the file on first use.
+/// Creates the data directory and the file on first use. What is written is a line every
+/// reader takes ([`record_line`]).
 pub fn append(data_dir: &Path, record: &SessionRecord) -> Result<(), HistoryError> {
-    let json = serde_json::to_vec(record).expect("a SessionRecord always serialises");
+    append_line(data_dir, record_line(record)?)
+}
+
+/// Appends an amendment (ratings or a note added after the session was saved), its note
+/// cut if it would make the line longer than the readers take.
+pub fn amend(data_dir: &Path, amendment: &Amendment) -> Result<(), HistoryError> {
+    let mut json = serde_json::to_vec(amendment).expect("an Amendment always serialises");
+    if json.len() > MAX_LINE {
+        let mut cut = amendment.clone();
+        cut.note = cut.note.map(|n| cut_chars(&n, NOTE_KEPT));
+        json = serde_json::to_vec(&cut).expect("an Amendment always serialises");
+    }
     append_line(data_dir, json)
 }
 
-/// Appends an amendment (ratings or a note added after the session was saved).
-pub fn amend(data_dir: &Path, amendment: &Amendment) -> Result<(), HistoryError> {
-    let json = serde_json::to_vec(amendment).expect("an Amendment always serialises");
-    append_line(data_dir, json)
+/// What is left of a text cut to make a line fit: the first `n` characters and an ellipsis.
+fn cut_chars(text: &str, n: usize) -> String {
+    match text.char_indices().nth(n) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
+}
+
+/// How much of a note is kept when a line would be too long with all of it.
+const NOTE_KEPT: usize = 2000;
+/// How much of each step's title is kept when a line would be too long with all of them.
+const STEP_TITLE_KEPT: usize = 40;
+
+/// `record` as one history line that every reader takes — the writer refuses nothing the
+/// readers would (the rule is theirs, [`accept`]), so "saved" never means "saved, then
+/// invisible". A record longer than the readers' line limit (routine files bound their
+/// texts, so only a hand-made routine or a very long note could make one) keeps the session
+/// in every figure with less detail: each step's title cut, then the step titles left out,
+/// then the steps, then the note cut. A record no reader would take for its numbers or
+/// dates is refused: the error says why, and the caller keeps the session aside.
+pub fn record_line(record: &SessionRecord) -> Result<Vec<u8>, HistoryError> {
+    let shrink: [fn(&mut SessionRecord); 4] = [
+        |r| {
+            for s in &mut r.steps {
+                s.title = cut_chars(&s.title, STEP_TITLE_KEPT);
+            }
+        },
+        |r| r.steps.iter_mut().for_each(|s| s.title.clear()),
+        |r| r.steps.clear(),
+        |r| r.note = r.note.as_deref().map(|n| cut_chars(n, NOTE_KEPT)),
+    ];
+    let refused = |why: String| HistoryError::Unreadable {
+        id: record.id.clone(),
+        why,
+    };
+    let mut fitted = std::borrow::Cow::Borrowed(record);
+    let mut next = shrink.iter();
+    loop {
+        let json = serde_json::to_vec(&*fitted).expect("a SessionRecord always serialises");
+        if json.len() <= MAX_LINE {
+            let text = std::str::from_utf8(&json).expect("serde_json writes UTF-8");
+            return match accept(text, Detail::Full, Timestamp::MAX) {
+                Ok(_) => Ok(json),
+                Err(Refused::Unreadable(why) | Refused::Future(why)) => Err(refused(why)),
+            };
+        }
+        match next.next() {
+            Some(step) => step(fitted.to_mut()),
+            None => {
+                return Err(refused(format!(
+                    "it is {} bytes long, more than the {} KiB a line may have",
+                    json.len(),
+                    MAX_LINE / 1024
+                )));
+            }
+        }
+    }
 }
 
 pub(crate) fn append_line(data_dir: &Path, json: Vec<u8>) -> Result<(), HistoryError> {
@@ -36,17 +101,8 @@ pub(crate) fn append_with(
     write: impl FnOnce(&mut File, &[u8]) -> io::Result<()>,
 ) -> io::Result<()> {
     safe_file::create_private_dirs(data_dir)?;
-    let mut file = private(OpenOptions::new().read(true).append(true).create(true)).open(path)?;
-    // A FIFO or a device (a link to /dev/null would swallow the line and let us say "saved")
-    // is never written to: only a regular file keeps what is appended.
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Err(crate::files::not_regular(if meta.is_dir() {
-            "a folder"
-        } else {
-            "a FIFO or a device"
-        }));
-    }
+    // Only ever a regular file: a FIFO or a device would not keep what is appended.
+    let mut file = safe_file::open_append(path)?;
     // Another appender's write can be seen half-done (the file size grows page by page), which
     // would make the newline check below misfire; an advisory lock keeps knotless processes
     // from looking while another writes. The single O_APPEND write is what keeps lines whole
@@ -85,13 +141,6 @@ pub(crate) fn append_with(
         safe_file::sync_dir(data_dir);
     }
     Ok(())
-}
-
-/// Files knotless creates hold health data: readable by their owner only (mode 0600).
-pub(crate) fn private(opts: &mut OpenOptions) -> &mut OpenOptions {
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(opts, 0o600);
-    opts
 }
 
 pub(crate) fn ends_with_newline(file: &mut File, len: u64) -> io::Result<bool> {

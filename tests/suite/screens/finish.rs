@@ -1,5 +1,5 @@
-//! The finish screen: each step's time, the after-rating, the offer to mark the day and a
-//! note, ending in one amendment.
+//! The finish screen: each step's time, the after-rating (kept the moment it is given), the
+//! offer to mark the day and a note (kept when it is saved).
 
 use knotless::model::record::{Outcome, SessionRecord};
 use knotless::screens::finish::Finish;
@@ -54,11 +54,15 @@ fn it_shows_each_step_and_asks_how_the_head_is_now() {
     assert!(text.contains("permission denied"), "{text}");
 }
 
+/// The rating is an amendment the moment it is typed (a session killed while the note is
+/// written keeps it); the note is one of its own when it is saved.
 #[test]
-fn a_rating_and_a_note_become_one_amendment() {
+fn a_rating_is_kept_at_once_and_a_note_when_saved() {
     let w = World::new();
     let mut s = Finish::new(record(), None, &w.ctx());
-    w.press(&mut s, "3", 0);
+    let (nav, effects) = w.press(&mut s, "3", 0);
+    assert!(matches!(nav, Nav::Stay));
+    assert_eq!(amended(&effects), (Some(3), None));
     assert!(s.captures_text(), "the note is typed next");
     w.keys(&mut s, &["o", "k"], 0);
     let text = w.text(&mut s, 80, 24, 0);
@@ -66,7 +70,7 @@ fn a_rating_and_a_note_become_one_amendment() {
     assert!(text.contains("A note for later (optional): ok▏"), "{text}");
     let (nav, effects) = w.press(&mut s, "Enter", 0);
     assert!(matches!(nav, Nav::Home));
-    assert_eq!(amended(&effects), (Some(3), Some("ok".into())));
+    assert_eq!(amended(&effects), (None, Some("ok".into())));
     // Once only: quitting now adds nothing.
     assert!(s.shutdown(w.at(0), &w.ctx()).is_empty());
 }
@@ -96,7 +100,8 @@ fn a_headache_before_offers_to_mark_the_day() {
         ..Default::default()
     });
     let mut s = Finish::new(record(), None, &w.ctx());
-    w.press(&mut s, "4", 0);
+    let (_, effects) = w.press(&mut s, "4", 0);
+    assert_eq!(amended(&effects), (Some(4), None));
     let text = w.text(&mut s, 80, 24, 0);
     assert!(text.contains("Mark today as a headache day?"), "{text}");
     let (nav, effects) = w.press(&mut s, "y", 0);
@@ -108,8 +113,9 @@ fn a_headache_before_offers_to_mark_the_day() {
         }
         other => panic!("{other:?}"),
     }
+    // Home without a note: nothing more to keep.
     let (_, effects) = w.press(&mut s, "Esc", 0);
-    assert_eq!(amended(&effects), (Some(4), None));
+    assert!(effects.is_empty(), "{effects:?}");
     // Already marked: no offer.
     w.days.as_mut().unwrap().today_headache = true;
     let mut s = Finish::new(record(), None, &w.ctx());

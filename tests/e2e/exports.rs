@@ -1,0 +1,100 @@
+//! What knotless exports is safe to open: the CSV of `history` and `days` never holds a
+//! cell a spreadsheet would run as a formula, and the Markdown `report` never turns text
+//! from a record into markup, a link or a mention.
+
+use crate::{dirs, knotless, text};
+
+/// A record whose every text field is something a spreadsheet or a Markdown renderer
+/// would act on.
+fn hostile_record() -> String {
+    let now = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(30);
+    let mut r = crate::common::rec(
+        "20260101T100000000Z-aaaaaaaaaaaa",
+        &now.strftime("%Y-%m-%dT%H:%M:%S+00:00").to_string(),
+        "+routine",
+        "@area",
+        300.0,
+    );
+    r.title = "=HYPERLINK(\"http://evil.example\",\"open me\")".into();
+    r.note = Some(
+        "-2+3 ~~gone~~ see https://evil.example/x or www.evil.example, write me@evil.example &lt;b&gt; \tx"
+            .into(),
+    );
+    crate::common::line(&r)
+}
+
+fn csv_cells(out: &[u8]) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(out)
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// OWASP's rule: a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is
+/// prefixed with `'`, which spreadsheets show as text.
+fn assert_no_formula(cells: &[Vec<String>]) {
+    for row in cells {
+        for cell in row {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "a cell a spreadsheet would run: {cell:?} in {row:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn history_csv_cells_are_never_formulas() {
+    let (c, d) = dirs();
+    std::fs::write(d.path().join("history-x.jsonl"), hostile_record()).unwrap();
+    let out = knotless(c.path(), d.path(), &["history", "--format", "csv"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let cells = csv_cells(&out.stdout);
+    assert_eq!(cells.len(), 2, "{}", text(&out.stdout));
+    assert_no_formula(&cells);
+    let row = &cells[1];
+    assert!(row.contains(&"'=HYPERLINK(\"http://evil.example\",\"open me\")".to_string()));
+    assert!(row.contains(&"'+routine".to_string()), "{row:?}");
+    assert!(row.contains(&"'@area".to_string()), "{row:?}");
+    assert!(row.iter().any(|c| c.starts_with("'-2+3")), "{row:?}");
+}
+
+#[test]
+fn days_csv_cells_are_never_formulas() {
+    let (c, d) = dirs();
+    std::fs::write(
+        d.path().join("days-x.jsonl"),
+        "{\"v\":1,\"date\":\"2026-11-20\",\"headache\":true,\"answered_at\":\"2026-11-20T20:00:00+00:00\",\"machine\":\"=cmd|' /C calc'!A0\"}\n",
+    )
+    .unwrap();
+    let out = knotless(c.path(), d.path(), &["days", "--format", "csv"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let cells = csv_cells(&out.stdout);
+    assert_eq!(cells.len(), 2, "{}", text(&out.stdout));
+    assert_no_formula(&cells);
+    assert!(
+        cells[1].contains(&"'=cmd|' /C calc'!A0".to_string()),
+        "{cells:?}"
+    );
+}
+
+#[test]
+fn the_report_turns_no_record_text_into_markup_or_links() {
+    let (c, d) = dirs();
+    std::fs::write(d.path().join("history-x.jsonl"), hostile_record()).unwrap();
+    let out = knotless(c.path(), d.path(), &["report"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    for (raw, escaped) in [
+        ("~~gone~~", "\\~\\~gone\\~\\~"),
+        ("https://evil", "https\\://evil"),
+        ("www.evil", "www\\.evil"),
+        ("me@evil", "me\\@evil"),
+        ("&lt;b&gt;", "\\&lt;b\\&gt;"),
+    ] {
+        assert!(report.contains(escaped), "{escaped:?} missing:\n{report}");
+        assert!(!report.contains(raw), "{raw:?} left as it was:\n{report}");
+    }
+}
