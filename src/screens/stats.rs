@@ -127,8 +127,9 @@ enum Act {
     EarlierMonth,
     LaterMonth,
     ThisMonth,
-    /// The 16-week calendar: minutes, or the answered days.
+    /// The 16-week calendar's answered days instead of its minutes, and back.
     HeatmapDays,
+    HeatmapMinutes,
     NextSection,
     PreviousSection,
     PageDown,
@@ -148,7 +149,7 @@ impl Act {
             Act::NextRoutine | Act::PreviousRoutine => view == View::Routines,
             Act::NextSection | Act::PreviousSection => view != View::Routines,
             Act::EarlierMonth | Act::LaterMonth | Act::ThisMonth => view == View::Calendar,
-            Act::HeatmapDays => view == View::Overview,
+            Act::HeatmapDays | Act::HeatmapMinutes => view == View::Overview,
             Act::Top | Act::Bottom => view != View::Calendar,
             Act::Period => view.has_period(),
             _ => true,
@@ -182,6 +183,11 @@ const KEYS: &[Binding<Act>] = &[
         &[KeyCode::Char('d')],
         Act::HeatmapDays,
         key("d", "headache days"),
+    ),
+    row(
+        &[KeyCode::Char('d')],
+        Act::HeatmapMinutes,
+        key("d", "minutes"),
     ),
     row(&[], Act::App, key("?", "help")),
     row(&[KeyCode::Char('q')], Act::Back, key("q", "back")),
@@ -443,6 +449,16 @@ impl StatsView {
         }
     }
 
+    /// Whether `act` is offered now: in this view, and `d` as what it would turn to.
+    fn offers(&self, act: Act) -> bool {
+        act.works_in(self.view)
+            && match act {
+                Act::HeatmapDays => !self.heat_days,
+                Act::HeatmapMinutes => self.heat_days,
+                _ => true,
+            }
+    }
+
     fn move_routine(&mut self, by: isize) {
         let n = self.stats.routines.len().min(MAX_ROUTINES);
         if n > 0 {
@@ -572,7 +588,7 @@ impl Screen for StatsView {
     fn update(&mut self, key: KeyEvent, _now: Instant, _ctx: &Ctx) -> Update {
         let page = self.scroll.page();
         let view = self.view;
-        match lookup_where(KEYS, key.code, |a| a.works_in(view)) {
+        match lookup_where(KEYS, key.code, |a| self.offers(a)) {
             Some(Act::NextView) => self.show(view.step(1)),
             Some(Act::PreviousView) => self.show(view.step(-1)),
             Some(Act::Show(v)) => self.show(v),
@@ -581,7 +597,8 @@ impl Screen for StatsView {
             Some(Act::EarlierMonth) => self.step_month(-1),
             Some(Act::LaterMonth) => self.step_month(1),
             Some(Act::ThisMonth) => self.this_month(),
-            Some(Act::HeatmapDays) => self.heat_days = !self.heat_days,
+            Some(Act::HeatmapDays) => self.heat_days = true,
+            Some(Act::HeatmapMinutes) => self.heat_days = false,
             Some(Act::NextSection) => self.scroll_to_section(true),
             Some(Act::PreviousSection) => self.scroll_to_section(false),
             Some(Act::PageDown) => self.scroll.by(page),
@@ -606,13 +623,6 @@ impl Screen for StatsView {
     }
 
     fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
-        let mut keys = described(KEYS, |a| a.works_in(self.view));
-        // `d` offers what it turns to.
-        if self.heat_days
-            && let Some(k) = keys.iter_mut().find(|k| k.keys == "d")
-        {
-            k.what = "minutes";
-        }
-        keys
+        described(KEYS, |a| self.offers(a))
     }
 }
