@@ -22,7 +22,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 pub use crate::core::effect::Effect;
 use crate::core::effect::{AppEffect, StoreEffect};
 use crate::library::Library;
-use crate::library::edit::{EditOutcome, FilesStamp};
+use crate::library::edit::{EditError, EditOutcome, FilesStamp};
 use crate::model::config::{Config, ThemeName};
 use crate::model::settings::{Flags, Settings};
 pub use crate::screens::{Ctx, DayState, DoneInfo, Nav, Route, Screen};
@@ -232,7 +232,7 @@ impl App {
     pub fn open(&mut self, route: Route, now: Instant) {
         match self.build(route, now) {
             Ok(screen) => self.stack.push(screen),
-            Err(why) => self.s.status = Some(why),
+            Err(why) => self.s.status = Some(why.to_string()),
         }
     }
 
@@ -241,7 +241,7 @@ impl App {
         match self.build(route, now) {
             Ok(screen) => screen,
             Err(why) => {
-                self.s.status = Some(why);
+                self.s.status = Some(why.to_string());
                 self.home_at_bottom = true;
                 let wall = self.s.wall();
                 Box::new(crate::screens::home::Home::new(&self.s.ctx(&wall)))
@@ -478,7 +478,7 @@ impl App {
                     self.stack.pop();
                     self.stack.push(screen);
                 }
-                Err(why) => self.s.status = Some(why),
+                Err(why) => self.s.status = Some(why.to_string()),
             },
             Nav::Home => {
                 self.stack.truncate(1);
@@ -545,7 +545,7 @@ impl App {
     }
 
     /// The editor is done: say how it went and show the library as it is now.
-    pub fn edited(&mut self, result: Result<EditOutcome, String>) {
+    pub fn edited(&mut self, result: Result<EditOutcome, EditError>) {
         self.s.status = Some(match &result {
             Ok(EditOutcome::Saved {
                 path,
@@ -566,7 +566,7 @@ impl App {
                 }
                 m
             }
-            Err(e) => e.clone(),
+            Err(e) => e.to_string(),
         });
         self.reload_files();
     }

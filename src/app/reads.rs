@@ -73,7 +73,7 @@ pub enum Done {
     },
     Session {
         ticket: Ticket,
-        found: Result<Option<SessionRecord>, String>,
+        found: Result<Option<SessionRecord>, store::HistoryError>,
     },
     Stats {
         ticket: Ticket,
@@ -88,7 +88,7 @@ pub enum Done {
 /// history could not be read).
 pub struct StatsRead {
     pub stats: Option<Stats>,
-    pub read: Result<Vec<u64>, String>,
+    pub read: Result<Vec<u64>, store::HistoryError>,
     pub four_weeks: Option<DaysSummary>,
     pub chart: Vec<ChartWindow>,
     pub marks: BTreeMap<Date, DayMark>,
@@ -129,7 +129,7 @@ pub fn read(r: Read) -> Done {
         }
         Read::Session { ticket, dir, id } => Done::Session {
             ticket,
-            found: store::find(&dir, &id).map_err(|e| e.to_string()),
+            found: store::find(&dir, &id),
         },
         Read::Stats {
             ticket,
@@ -150,7 +150,7 @@ pub fn read(r: Read) -> Done {
                 },
                 Err(e) => StatsRead {
                     stats: None,
-                    read: Err(e.to_string()),
+                    read: Err(e),
                     four_weeks: None,
                     chart: Vec::new(),
                     marks: BTreeMap::new(),

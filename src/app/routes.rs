@@ -12,10 +12,22 @@ use crate::core::run::Run;
 use crate::core::stats::{StatsBuilder, StatsOptions};
 use crate::screens::reading::Reading;
 use crate::screens::{before, breathe, finish, first_run, history, home, player, stats};
+use crate::store::history::HistoryError;
+
+/// Why a screen cannot be shown; said on the status line.
+#[derive(Debug, thiserror::Error)]
+pub enum Unshown {
+    #[error("There is no data folder to read the history from.")]
+    NoDataFolder,
+    #[error("That session is no longer in the history file.")]
+    SessionGone,
+    #[error(transparent)]
+    History(#[from] HistoryError),
+}
 
 impl App {
     /// The screen for `route`, or why it cannot be shown (for the status line).
-    pub(crate) fn build(&mut self, route: Route, now: Instant) -> Result<Box<dyn Screen>, String> {
+    pub(crate) fn build(&mut self, route: Route, now: Instant) -> Result<Box<dyn Screen>, Unshown> {
         let wall = self.s.wall();
         Ok(match route {
             Route::Home => Box::new(home::Home::new(&self.s.ctx(&wall))),
@@ -56,7 +68,7 @@ impl App {
             // `app::reads`), a stand-in showing meanwhile.
             Route::History { period } => self.history(period, &wall),
             Route::SessionDetail(id) => {
-                let dir = self.s.paths.data.clone().ok_or("no data directory")?;
+                let dir = self.s.paths.data.clone().ok_or(Unshown::NoDataFolder)?;
                 let ticket = self.ticket();
                 self.ask(Read::Session { ticket, dir, id });
                 Box::new(Reading::new("Session", ticket))
@@ -89,7 +101,7 @@ impl App {
         let Some(dir) = self.s.paths.data.clone() else {
             let empty = StatsBuilder::new(ctx.now, opts).finish();
             return Box::new(
-                stats::StatsView::new(empty, None, &ctx)
+                stats::StatsView::new(empty, &ctx)
                     .with_period(period)
                     .with_view(view),
             );
@@ -127,7 +139,7 @@ impl App {
         match built {
             Ok(screen) => self.stack[at] = screen,
             Err(why) => {
-                self.s.status = Some(why);
+                self.s.status = Some(why.to_string());
                 self.stack.remove(at);
                 if self.stack.is_empty() {
                     let home = self.build_or_home(Route::Home, Instant::now());
@@ -140,15 +152,15 @@ impl App {
     /// One session's detail view, or why it cannot be shown.
     fn session_detail(
         &self,
-        found: Result<Option<crate::model::record::SessionRecord>, String>,
-    ) -> Result<Box<dyn Screen>, String> {
+        found: Result<Option<crate::model::record::SessionRecord>, HistoryError>,
+    ) -> Result<Box<dyn Screen>, Unshown> {
         let wall = self.s.wall();
         match found? {
             Some(record) => Ok(Box::new(history::SessionDetail::new(
                 record,
                 &self.s.ctx(&wall),
             ))),
-            None => Err("That session is no longer in the history file.".into()),
+            None => Err(Unshown::SessionGone),
         }
     }
 
@@ -166,7 +178,8 @@ impl App {
             .stats
             .unwrap_or_else(|| StatsBuilder::new(ctx.now, opts).finish());
         Box::new(
-            stats::StatsView::new(stats, Some(figures.read), &ctx)
+            stats::StatsView::new(stats, &ctx)
+                .with_read(figures.read)
                 .with_period(period)
                 .with_days(figures.four_weeks)
                 .with_chart(figures.chart, figures.marks)

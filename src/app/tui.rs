@@ -322,7 +322,7 @@ fn edit_in_terminal(
     restore_terminal();
     EDITING.store(true, Ordering::SeqCst);
     let result = match config {
-        None => Err("no config directory: set KNOTLESS_CONFIG_DIR or pass --config-dir".into()),
+        None => Err(crate::library::edit::EditError::NoConfigFolder),
         Some(dir) => crate::library::edit::Editor::from_env().and_then(|editor| {
             // Read afresh: the files may have changed since the app started.
             let lib = crate::library::Library::load(Some(&dir));

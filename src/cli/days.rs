@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use jiff::Zoned;
 use jiff::civil::Date;
 
-use crate::cli::UserError;
+use crate::cli::CliError;
 use crate::cli::args::{DaysFormat, YesNo};
 use crate::core::days::{self, DaysSummary, SessionDays, Window};
 use crate::model::day::{DayAnswer, Intensity, Meds};
@@ -49,8 +49,8 @@ pub fn warn_read(
 }
 
 /// Reads the day log, reporting unreadable lines; an unreadable file is a user error.
-pub fn load_days(data: &Path) -> Result<DayLog, UserError> {
-    let (log, warnings) = store::load(data).map_err(|e| e.to_string())?;
+pub fn load_days(data: &Path) -> Result<DayLog, CliError> {
+    let (log, warnings) = store::load(data)?;
     warn_days(&warnings);
     Ok(log)
 }
@@ -99,7 +99,7 @@ pub struct DayFlags {
 
 /// `knotless day yes|no`: one answer, appended and synced before "Saved". A `no` with a
 /// migraine label or an intensity above none contradicts itself: bad usage, exit 2.
-pub fn day_cmd(data: &Path, flags: DayFlags, out: &mut dyn Write) -> Result<ExitCode, UserError> {
+pub fn day_cmd(data: &Path, flags: DayFlags, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     let now = crate::files::now();
     let headache = flags.answer.ok_or("say yes or no, or use --ask")? == YesNo::Yes;
     let worst = flags.worst;
@@ -116,7 +116,7 @@ pub fn day_cmd(data: &Path, flags: DayFlags, out: &mut dyn Write) -> Result<Exit
     a.worst = worst;
     a.meds = flags.meds;
     let before = load_days(data)?.get(date).cloned();
-    store::append(data, &a).map_err(|e| e.to_string())?;
+    store::append(data, &a)?;
     let replaced = match before {
         Some(old) => format!(" (replaces the earlier answer: {})", describe(&old)),
         None => String::new(),
@@ -126,8 +126,7 @@ pub fn day_cmd(data: &Path, flags: DayFlags, out: &mut dyn Write) -> Result<Exit
         "Saved: {} on {}{replaced}.",
         describe(&a),
         day_label(date)
-    )
-    .map_err(|e| e.to_string())?;
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -144,12 +143,11 @@ pub fn ask_cmd(
     input: &mut dyn BufRead,
     echo: bool,
     out: &mut dyn Write,
-) -> Result<(), UserError> {
-    let io_err = |e: io::Error| e.to_string();
+) -> Result<(), CliError> {
     let log = load_days(data)?;
     let due = days::unanswered_last_week(&log.answers, now.date());
     if due.is_empty() {
-        writeln!(out, "Every day of the last week is answered.").map_err(io_err)?;
+        writeln!(out, "Every day of the last week is answered.")?;
         return Ok(());
     }
     let mut saved = 0;
@@ -163,11 +161,10 @@ pub fn ask_cmd(
             write!(
                 out,
                 "Headache on {when}?  y yes · n no · Enter skip · q stop: "
-            )
-            .map_err(io_err)?;
-            out.flush().map_err(io_err)?;
-            let Some(line) = read_line(input, echo, out).map_err(io_err)? else {
-                writeln!(out).map_err(io_err)?;
+            )?;
+            out.flush()?;
+            let Some(line) = read_line(input, echo, out)? else {
+                writeln!(out)?;
                 break 'days;
             };
             match line.trim().to_lowercase().as_str() {
@@ -175,8 +172,7 @@ pub fn ask_cmd(
                 "n" | "no" => break Some(false),
                 "" => break None,
                 "q" | "quit" | "stop" => break 'days,
-                _ => writeln!(out, "Please answer y or n (Enter skips the day, q stops).")
-                    .map_err(io_err)?,
+                _ => writeln!(out, "Please answer y or n (Enter skips the day, q stops).")?,
             }
         };
         let Some(headache) = headache else { continue };
@@ -186,12 +182,9 @@ pub fn ask_cmd(
                 write!(
                     out,
                     "  Details, any of: mild moderate severe · none simple triptan other (medication) · migraine — or Enter: "
-                )
-                .map_err(io_err)?;
-                out.flush().map_err(io_err)?;
-                let line = read_line(input, echo, out)
-                    .map_err(io_err)?
-                    .unwrap_or_default();
+                )?;
+                out.flush()?;
+                let line = read_line(input, echo, out)?.unwrap_or_default();
                 match parse_details(&line) {
                     Ok((worst, meds, migraine)) => {
                         a.worst = worst;
@@ -199,22 +192,19 @@ pub fn ask_cmd(
                         a.migraine = migraine;
                         break;
                     }
-                    Err(word) => {
-                        writeln!(out, "  \"{word}\" is not one of those words.").map_err(io_err)?
-                    }
+                    Err(word) => writeln!(out, "  \"{word}\" is not one of those words.")?,
                 }
             }
         }
-        store::append(data, &a).map_err(|e| e.to_string())?;
+        store::append(data, &a)?;
         saved += 1;
-        writeln!(out, "  Saved: {}.", describe(&a)).map_err(io_err)?;
+        writeln!(out, "  Saved: {}.", describe(&a))?;
     }
     writeln!(
         out,
         "{saved} day{} answered.",
         if saved == 1 { "" } else { "s" }
-    )
-    .map_err(io_err)?;
+    )?;
     Ok(())
 }
 
@@ -237,7 +227,7 @@ type Details = (Option<Intensity>, Option<Meds>, bool);
 
 /// The words of a details line; the first word that is none of them comes back as `Err`.
 /// "none" on its own means no medication (the intensity of a headache is never none).
-fn parse_details(line: &str) -> Result<Details, String> {
+fn parse_details(line: &str) -> Result<Details, &str> {
     let mut worst = None;
     let mut meds = None;
     let mut migraine = false;
@@ -253,7 +243,7 @@ fn parse_details(line: &str) -> Result<Details, String> {
         } else if let Some(m) = Meds::parse(&w) {
             meds = Some(m);
         } else {
-            return Err(word.to_string());
+            return Err(word);
         }
     }
     Ok((worst, meds, migraine))
@@ -307,7 +297,7 @@ pub fn summary(
     now: &Zoned,
     count: usize,
     started: Option<Date>,
-) -> Result<DaysSummary, UserError> {
+) -> Result<DaysSummary, CliError> {
     let log = load_days(data)?;
     Ok(days::summarize(
         &log.answers,
@@ -445,7 +435,7 @@ pub fn day(
         ask_cmd(data, &now, &mut io::stdin().lock(), echo, out)?;
         return Ok(ExitCode::SUCCESS);
     }
-    Ok(day_cmd(data, flags, out)?)
+    day_cmd(data, flags, out)
 }
 
 /// `knotless days`: every answered day, oldest first.

@@ -6,34 +6,25 @@ use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::cli::UserError;
-use crate::library::edit::{self, Clash, DiffLine, Editor, ImportError, Incoming, routines_dir};
+use crate::cli::{CliError, Outcome};
+use crate::library::edit::{
+    self, Clash, DiffLine, EditError, Editor, ImportError, Incoming, routines_dir,
+};
 use crate::library::{Library, MAX_FILE_BYTES};
 use crate::store::paths::Paths;
 
-fn io_err(e: io::Error) -> UserError {
-    e.to_string()
-}
-
-fn config_dir(paths: &Paths) -> Result<&Path, UserError> {
-    paths
-        .config_dir()
-        .ok_or_else(|| "no config directory: set KNOTLESS_CONFIG_DIR or pass --config-dir".into())
+fn config_dir(paths: &Paths) -> Result<&Path, EditError> {
+    paths.config_dir().ok_or(EditError::NoConfigFolder)
 }
 
 /// `new ID [--from ROUTINE]`: the template or a copy, written only where nothing is.
-pub fn new_cmd(
-    paths: &Paths,
-    id: &str,
-    from: Option<&str>,
-    out: &mut dyn Write,
-) -> Result<(), UserError> {
+pub fn new_cmd(paths: &Paths, id: &str, from: Option<&str>, out: &mut dyn Write) -> Outcome {
     let config = config_dir(paths)?;
     if !crate::library::valid_id(id) {
-        return Err(format!(
+        return Err(CliError::User(format!(
             "\"{id}\" cannot be an id: use {}, e.g. my-neck",
             crate::library::ID_RULE
-        ));
+        )));
     }
     let lib = Library::load(Some(config));
     let path = routines_dir(config).join(format!("{id}.toml"));
@@ -43,20 +34,20 @@ pub fn new_cmd(
         } else {
             format!("`knotless edit {id}` changes it")
         };
-        return Err(format!(
+        return Err(CliError::User(format!(
             "a routine with the id \"{id}\" exists already ({}); choose another id, or {hint}",
             r.source
-        ));
+        )));
     }
     if path.exists() || edit::draft_path(&path).exists() {
-        return Err(format!(
+        return Err(CliError::User(format!(
             "{} exists already; `knotless edit {id}` opens it",
             if path.exists() {
                 path.display().to_string()
             } else {
                 edit::draft_path(&path).display().to_string()
             }
-        ));
+        )));
     }
     let text = match from {
         None => edit::template(id),
@@ -68,16 +59,18 @@ pub fn new_cmd(
     // Whatever it starts from, the new file must load as it is.
     if let Err(problems) = lib.check_candidate(&path.display().to_string(), &path, &text) {
         let first = problems.first().map(|p| p.to_string()).unwrap_or_default();
-        return Err(format!("the new routine would not load: {first}"));
+        return Err(CliError::User(format!(
+            "the new routine would not load: {first}"
+        )));
     }
     edit::create_atomically(&path, text.as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    writeln!(out, "{}", path.display()).map_err(io_err)?;
-    Ok(())
+        .map_err(|e| CliError::User(format!("cannot write {}: {e}", path.display())))?;
+    writeln!(out, "{}", path.display())?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `edit ROUTINE`: the editor on a copy; answers come from standard input.
-pub fn edit_cmd(paths: &Paths, query: &str, out: &mut dyn Write) -> Result<ExitCode, UserError> {
+pub fn edit_cmd(paths: &Paths, query: &str, out: &mut dyn Write) -> Outcome {
     let config = config_dir(paths)?;
     let lib = Library::load(Some(config));
     let editor = Editor::from_env()?;
@@ -87,41 +80,45 @@ pub fn edit_cmd(paths: &Paths, query: &str, out: &mut dyn Write) -> Result<ExitC
     if outcome.is_success() {
         Ok(ExitCode::SUCCESS)
     } else {
-        Err(outcome.failure_message())
+        Err(CliError::User(outcome.failure_message()))
     }
 }
 
 /// `share ROUTINE`: one self-contained file on standard output.
-pub fn share_cmd(paths: &Paths, query: &str, out: &mut dyn Write) -> Result<(), UserError> {
+pub fn share_cmd(paths: &Paths, query: &str, out: &mut dyn Write) -> Outcome {
     let lib = Library::load(paths.config_dir());
     let r = crate::cli::routines::find_routine(&lib, query)?;
     let (text, warnings) = edit::share_text(&lib, &r)?;
     for w in warnings {
         let _ = writeln!(crate::cli::stderr(), "warning: {w}");
     }
-    out.write_all(text.as_bytes()).map_err(io_err)?;
-    out.flush().map_err(io_err)
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Reads the file to import, or standard input for `-`, within the size limit.
-fn read_incoming(file: &Path) -> Result<(String, Option<String>, String), UserError> {
+fn read_incoming(file: &Path) -> Result<(String, Option<String>, String), CliError> {
     if file.as_os_str() == "-" {
         let mut bytes = Vec::new();
         io::stdin()
             .lock()
             .take(MAX_FILE_BYTES + 1)
             .read_to_end(&mut bytes)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
+            .map_err(|e| CliError::User(format!("cannot read standard input: {e}")))?;
         if bytes.len() as u64 > MAX_FILE_BYTES {
-            return Err("standard input is larger than 1 MiB; a routine is far smaller".into());
+            return Err(CliError::User(
+                "standard input is larger than 1 MiB; a routine is far smaller".into(),
+            ));
         }
-        let text =
-            String::from_utf8(bytes).map_err(|_| "standard input is not UTF-8 text".to_string())?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| CliError::User("standard input is not UTF-8 text".into()))?;
         return Ok(("<stdin>".into(), None, text));
     }
     let label = file.display().to_string();
     // Named on the command line, so it may be a pipe: `knotless import <(curl …)`.
-    let text = crate::library::read_named_text(file, &label).map_err(|d| d.headline())?;
+    let text =
+        crate::library::read_named_text(file, &label).map_err(|d| CliError::User(d.headline()))?;
     // A pipe's name (`/dev/fd/63`) is no routine's id.
     let stem = file
         .file_stem()
@@ -139,57 +136,57 @@ pub fn import_cmd(
     yes: bool,
     as_id: Option<&str>,
     out: &mut dyn Write,
-) -> Result<ExitCode, UserError> {
+) -> Outcome {
     let config = config_dir(paths)?;
     let lib = Library::load(Some(config));
     let (label, stem, text) = read_incoming(file)?;
     let incoming = match edit::prepare_import(&lib, config, &label, stem.as_deref(), &text, as_id) {
         Ok(i) => i,
-        Err(ImportError::Other(m)) => return Err(m),
+        Err(ImportError::Other(m)) => return Err(CliError::User(m)),
         Err(ImportError::Invalid(problems)) => {
             print_problems(&problems);
-            return Err(format!(
+            return Err(CliError::User(format!(
                 "{label} is not a valid routine ({} problem{}); nothing was installed",
                 problems.len(),
                 if problems.len() == 1 { "" } else { "s" }
-            ));
+            )));
         }
         Err(ImportError::MissingPatterns(names, problems)) => {
             print_problems(&problems);
-            return Err(format!(
+            return Err(CliError::User(format!(
                 "{label} uses breathing patterns this machine does not have ({}); ask the sender for a copy made with `knotless share`, which includes their own patterns, or add them to your config.toml",
                 names.join(", ")
-            ));
+            )));
         }
     };
-    write_summary(&incoming, out).map_err(io_err)?;
+    write_summary(&incoming, out)?;
     if let Some(clash) = &incoming.clash
         && !replace
     {
-        write_clash(&incoming, clash, out).map_err(io_err)?;
-        out.flush().map_err(io_err)?;
-        return Err(format!(
+        write_clash(&incoming, clash, out)?;
+        out.flush()?;
+        return Err(CliError::User(format!(
             "the id \"{}\" is taken; nothing was changed — add --replace to replace it, or --as NEW-ID to install it beside it",
             incoming.routine.id
-        ));
+        )));
     }
     gate_breaks(&incoming, &label, file.as_os_str() == "-", yes, out)?;
-    edit::install(&incoming, replace)
-        .map_err(|e| format!("cannot install {}: {e}", incoming.target.display()))?;
+    edit::install(&incoming, replace).map_err(|e| {
+        CliError::User(format!("cannot install {}: {e}", incoming.target.display()))
+    })?;
     let verb = if incoming.clash.is_some() {
         "Replaced"
     } else {
         "Installed"
     };
-    writeln!(out, "{verb} {}.", incoming.target.display()).map_err(io_err)?;
+    writeln!(out, "{verb} {}.", incoming.target.display())?;
     if !incoming.breaks.is_empty() {
         writeln!(
             out,
             "It is marked {} wherever it is listed; `knotless check {}` shows what it breaks.",
             crate::cli::routines::WARNING,
             incoming.target.display()
-        )
-        .map_err(io_err)?;
+        )?;
     }
     if let Some(Clash::Routine(old)) = &incoming.clash
         && old.source.is_bundled()
@@ -198,10 +195,9 @@ pub fn import_cmd(
             out,
             "It replaces the bundled \"{}\"; delete the file to go back to the bundled one.",
             old.id
-        )
-        .map_err(io_err)?;
+        )?;
     }
-    out.flush().map_err(io_err)?;
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -213,15 +209,15 @@ fn gate_breaks(
     from_stdin: bool,
     yes: bool,
     out: &mut dyn Write,
-) -> Result<(), UserError> {
+) -> Result<(), CliError> {
     if incoming.breaks.is_empty() {
         return Ok(());
     }
-    write_breaks(incoming, out).map_err(io_err)?;
+    write_breaks(incoming, out)?;
     if yes || confirm_install(from_stdin, out)? {
         return Ok(());
     }
-    Err(format!(
+    Err(CliError::User(format!(
         "{label} {}; nothing was installed{}",
         crate::cli::routines::breaks_words(rules_broken(incoming)),
         if from_stdin || !io::stdin().is_terminal() {
@@ -229,7 +225,7 @@ fn gate_breaks(
         } else {
             ""
         }
-    ))
+    )))
 }
 
 fn rules_broken(incoming: &Incoming) -> usize {
@@ -253,14 +249,14 @@ fn write_breaks(incoming: &Incoming, out: &mut dyn Write) -> io::Result<()> {
 
 /// Asks whether to install a routine that breaks the guide, when a person can answer:
 /// standard input is a terminal and was not the file itself. Otherwise the answer is no.
-fn confirm_install(from_stdin: bool, out: &mut dyn Write) -> Result<bool, UserError> {
+fn confirm_install(from_stdin: bool, out: &mut dyn Write) -> Result<bool, CliError> {
     if from_stdin || !io::stdin().is_terminal() {
         return Ok(false);
     }
-    write!(out, "Install it anyway? [y/N] ").map_err(io_err)?;
-    out.flush().map_err(io_err)?;
+    write!(out, "Install it anyway? [y/N] ")?;
+    out.flush()?;
     let mut line = String::new();
-    io::stdin().lock().read_line(&mut line).map_err(io_err)?;
+    io::stdin().lock().read_line(&mut line)?;
     Ok(matches!(line.trim().to_lowercase().as_str(), "y" | "yes"))
 }
 

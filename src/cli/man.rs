@@ -70,15 +70,20 @@ fn short_name(cmd: &clap::Command) -> &str {
     full.strip_prefix("knotless-").unwrap_or(full)
 }
 
+/// A page name `man` does not have; says which it has.
+#[derive(Debug, thiserror::Error)]
+#[error("no such page; the pages are: {}", .0.join(", "))]
+pub struct NoSuchPage(Vec<String>);
+
 /// `man PAGE`: a page name as written (`run`, `knotless-run`, `routine`), checked as it is
 /// parsed, so a wrong one is bad usage with the list of pages.
-pub fn page_arg(s: &str) -> Result<String, String> {
+pub fn page_arg(s: &str) -> Result<String, NoSuchPage> {
     let short = s.strip_prefix("knotless-").unwrap_or(s).replace(' ', "-");
     let names = page_names();
     if names.contains(&short) {
         Ok(short)
     } else {
-        Err(format!("no such page; the pages are: {}", names.join(", ")))
+        Err(NoSuchPage(names))
     }
 }
 

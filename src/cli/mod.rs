@@ -28,10 +28,6 @@ use crate::library::Library;
 use crate::model::format::{Neutralise, SafeWriter};
 use crate::store::paths::Paths;
 
-/// A message for the user, worded where it arose (the commands' own files still build
-/// theirs as text); becomes a [`CliError::User`].
-pub type UserError = String;
-
 /// Why a command failed. Every kind is something the user can fix or retry (exit 1); bad
 /// usage never gets here (clap exits 2 with the usage line).
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +50,15 @@ pub enum CliError {
     /// No data or state folder, or a state folder inside the data folder.
     #[error(transparent)]
     Paths(#[from] crate::store::paths::PathsError),
+    /// No routine matches what was typed, or more than one does.
+    #[error(transparent)]
+    Find(#[from] crate::library::FindError),
+    /// The day log could not be read or written.
+    #[error(transparent)]
+    Days(#[from] crate::store::days::DaysError),
+    /// A routine could not be made, edited or shared.
+    #[error(transparent)]
+    Edit(#[from] crate::library::edit::EditError),
 }
 
 impl From<String> for CliError {
@@ -77,7 +82,10 @@ impl CliError {
             | CliError::When(_)
             | CliError::Terminal(_)
             | CliError::NotATerminal(_)
-            | CliError::Paths(_) => ExitCode::from(1),
+            | CliError::Paths(_)
+            | CliError::Find(_)
+            | CliError::Days(_)
+            | CliError::Edit(_) => ExitCode::from(1),
         }
     }
 }
@@ -184,29 +192,18 @@ pub fn run(cli: Cli) -> Outcome {
             log::run(&paths, &what, at, duration, note, out)
         }),
         Command::New { id, from } => print(false, |out| {
-            edit::new_cmd(&paths, &id, from.as_deref(), out)?;
-            Ok(ExitCode::SUCCESS)
+            edit::new_cmd(&paths, &id, from.as_deref(), out)
         }),
-        Command::Edit { routine } => print(false, |out| Ok(edit::edit_cmd(&paths, &routine, out)?)),
+        Command::Edit { routine } => print(false, |out| edit::edit_cmd(&paths, &routine, out)),
         Command::Import {
             file,
             replace,
             as_id,
             yes,
         } => print(false, |out| {
-            Ok(edit::import_cmd(
-                &paths,
-                &file,
-                replace,
-                yes,
-                as_id.as_deref(),
-                out,
-            )?)
+            edit::import_cmd(&paths, &file, replace, yes, as_id.as_deref(), out)
         }),
-        Command::Share { routine } => print(false, |out| {
-            edit::share_cmd(&paths, &routine, out)?;
-            Ok(ExitCode::SUCCESS)
-        }),
+        Command::Share { routine } => print(false, |out| edit::share_cmd(&paths, &routine, out)),
         Command::Nudge {
             notify,
             snooze,

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::cli::UserError;
+use crate::cli::CliError;
 use crate::cli::args::{Global, RemindFormat, Snooze};
 use crate::core::nudge::{self, Input, Nudge, Offer};
 use crate::core::remind::{self, Schedule, Weekdays};
@@ -27,7 +27,7 @@ pub fn nudge_cmd(
     snooze: Option<Snooze>,
     why: bool,
     out: &mut SafeWriter<impl Write>,
-) -> Result<(), UserError> {
+) -> Result<(), CliError> {
     let now = crate::files::now();
     if let Some(s) = snooze {
         return snooze_cmd(paths, s, &now, out);
@@ -43,8 +43,8 @@ pub fn nudge_cmd(
     };
     let (n, state) = match what_to_say(paths, data, state_dir, &now) {
         Ok(said) => said,
-        Err(reason) => {
-            say_why(&reason);
+        Err(quiet) => {
+            say_why(&quiet.to_string());
             return Ok(());
         }
     };
@@ -71,6 +71,15 @@ pub fn nudge_cmd(
     Ok(())
 }
 
+/// Why the nudge says nothing (for `--why`).
+#[derive(Debug, thiserror::Error)]
+enum Quiet {
+    #[error("{}", .0.reason())]
+    Silence(nudge::Silence),
+    #[error(transparent)]
+    History(#[from] crate::store::history::HistoryError),
+}
+
 /// What to say at `now`, with the state it was decided from; `Err` says why nothing
 /// (for `--why`). Reads the config first, and the library and the history's end only when
 /// the state and the hours do not already say to keep quiet.
@@ -79,16 +88,15 @@ fn what_to_say(
     data: &Path,
     state_dir: &Path,
     now: &jiff::Zoned,
-) -> Result<(Nudge, nudge::NudgeState), String> {
+) -> Result<(Nudge, nudge::NudgeState), Quiet> {
     let config = Library::config_only(paths.config_dir());
     let state = crate::store::nudge_state::load(state_dir);
     if let Some(silence) = nudge::early_silence(&state, config.nudge.hours, now) {
-        return Err(silence.reason());
+        return Err(Quiet::Silence(silence));
     }
     let lib = Library::load(paths.config_dir());
     let since = now.timestamp() - jiff::SignedDuration::from_hours(24 * nudge::LOOK_BACK_DAYS);
-    let recent = crate::store::tail::tail(data, since, nudge::LOOK_BACK_SESSIONS)
-        .map_err(|e| e.to_string())?;
+    let recent = crate::store::tail::tail(data, since, nudge::LOOK_BACK_SESSIONS)?;
     let offers: Vec<Offer> = lib
         .routines
         .iter()
@@ -108,7 +116,7 @@ fn what_to_say(
             .ok()
             .and_then(|(log, _)| log.get(now.date()).map(|a| a.headache)),
     };
-    let n = nudge::decide(&input, now).map_err(|silence| silence.reason())?;
+    let n = nudge::decide(&input, now).map_err(Quiet::Silence)?;
     Ok((n, state))
 }
 
@@ -130,8 +138,8 @@ fn snooze_cmd(
     s: Snooze,
     now: &jiff::Zoned,
     out: &mut dyn Write,
-) -> Result<(), UserError> {
-    let state_dir = paths.state_dir().map_err(|e| e.to_string())?;
+) -> Result<(), CliError> {
+    let state_dir = paths.state_dir()?;
     let mut state = crate::store::nudge_state::load(state_dir);
     let msg = match s {
         Snooze::Off => {
@@ -139,8 +147,8 @@ fn snooze_cmd(
             "The nudge is back on.".to_string()
         }
         Snooze::For(d) => {
-            let until =
-                now.timestamp() + jiff::SignedDuration::try_from(d).map_err(|e| e.to_string())?;
+            let until = now.timestamp()
+                + jiff::SignedDuration::try_from(d).map_err(|e| CliError::User(e.to_string()))?;
             state.snoozed_until = Some(until.round(jiff::Unit::Second).unwrap_or(until));
             format!(
                 "No nudges until {}.",
@@ -151,13 +159,14 @@ fn snooze_cmd(
         }
     };
     crate::store::nudge_state::save(state_dir, &state, true).map_err(|e| {
-        format!(
+        CliError::User(format!(
             "could not save {}: {}",
             crate::store::nudge_state::path(state_dir).display(),
             crate::files::describe(&e)
-        )
+        ))
     })?;
-    writeln!(out, "{msg}").map_err(|e| e.to_string())
+    writeln!(out, "{msg}")?;
+    Ok(())
 }
 
 /// Sends the nudge through `notify-send` when there is one on PATH and it works in time;
@@ -232,8 +241,7 @@ pub fn remind_cmd(
     paths: &Paths,
     a: RemindArgs,
     out: &mut dyn Write,
-) -> Result<(), UserError> {
-    let io_err = |e: io::Error| e.to_string();
+) -> Result<(), CliError> {
     if a.remove {
         return remove(out);
     }
@@ -243,15 +251,15 @@ pub fn remind_cmd(
         days: a.days.unwrap_or(Weekdays::EVERY_DAY),
     };
     let exe = std::env::current_exe()
-        .map_err(|e| format!("cannot tell where the knotless program is: {e}"))?;
+        .map_err(|e| CliError::User(format!("cannot tell where the knotless program is: {e}")))?;
     let exe = reminder_word("the knotless program", &exe)?;
     let extra = dir_flags(g)?;
     if a.print != Some(RemindFormat::Cron) {
         remind::check_systemd_program(&exe).map_err(|e| {
-            format!(
+            CliError::User(format!(
                 "the knotless program ({exe}) cannot go into a systemd unit: {e}; \
                  move it to a plain path, or use --print cron"
-            )
+            ))
         })?;
     }
     let hours = Library::load(paths.config_dir()).config.nudge.hours;
@@ -265,13 +273,11 @@ pub fn remind_cmd(
     }
     match a.print {
         Some(RemindFormat::Systemd) => {
-            out.write_all(remind::systemd_text(&schedule, &exe, &extra).as_bytes())
-                .map_err(io_err)?;
+            out.write_all(remind::systemd_text(&schedule, &exe, &extra).as_bytes())?;
             return Ok(());
         }
         Some(RemindFormat::Cron) => {
-            out.write_all(remind::cron_text(&schedule, &exe, &extra).as_bytes())
-                .map_err(io_err)?;
+            out.write_all(remind::cron_text(&schedule, &exe, &extra).as_bytes())?;
             return Ok(());
         }
         None => {}
@@ -287,18 +293,16 @@ pub fn remind_cmd(
         dir.join(remind::SERVICE_NAME).display(),
         remind::TIMER_NAME,
         schedule.describe()
-    )
-    .map_err(io_err)?;
+    )?;
     if a.enable {
         systemctl(&["daemon-reload"])?;
         systemctl(&["enable", "--now", remind::TIMER_NAME])?;
         writeln!(
             out,
             "Enabled: systemctl --user list-timers shows when it runs next."
-        )
-        .map_err(io_err)?;
+        )?;
     } else {
-        writeln!(out, "To turn it on, run:\n  {}", remind::enable_line()).map_err(io_err)?;
+        writeln!(out, "To turn it on, run:\n  {}", remind::enable_line())?;
     }
     Ok(())
 }
@@ -306,7 +310,7 @@ pub fn remind_cmd(
 /// `--config-dir`/`--data-dir`/`--state-dir` (or their environment variables) carried into
 /// the reminder, so it reads the same files as this run; a folder no reminder can name is
 /// refused (see [`reminder_word`]).
-fn dir_flags(g: &Global) -> Result<Vec<String>, UserError> {
+fn dir_flags(g: &Global) -> Result<Vec<String>, CliError> {
     let mut v = Vec::new();
     for (flag, dir, what) in [
         ("--config-dir", &g.config_dir, "the config folder"),
@@ -326,21 +330,23 @@ fn dir_flags(g: &Global) -> Result<Vec<String>, UserError> {
 /// holds a line break or a control character, cannot be written into a crontab line or a
 /// unit file (quoting cannot hold it), and a reminder that names another path would
 /// quietly run something else.
-fn reminder_word(what: &str, path: &Path) -> Result<String, UserError> {
+fn reminder_word(what: &str, path: &Path) -> Result<String, CliError> {
     let shown = crate::model::format::neutralise(&path.to_string_lossy()).into_owned();
     let Some(text) = path.to_str() else {
-        return Err(format!(
+        return Err(CliError::User(format!(
             "{what} ({shown}) is not valid UTF-8, so no reminder can name it; move it to a plain path"
-        ));
+        )));
     };
     remind::check_word(text).map_err(|e| {
-        format!("{what} ({shown}) cannot go into a reminder: {e}; move it to a plain path")
+        CliError::User(format!(
+            "{what} ({shown}) cannot go into a reminder: {e}; move it to a plain path"
+        ))
     })?;
     Ok(text.to_string())
 }
 
 /// `$XDG_CONFIG_HOME/systemd/user`, else `~/.config/systemd/user`.
-fn unit_dir() -> Result<PathBuf, UserError> {
+fn unit_dir() -> Result<PathBuf, CliError> {
     let base = std::env::var_os("XDG_CONFIG_HOME")
         .map(PathBuf::from)
         .filter(|p| p.is_absolute())
@@ -350,7 +356,7 @@ fn unit_dir() -> Result<PathBuf, UserError> {
 }
 
 /// A unit file, replaced whole (systemd reads it as this user: 0600 is enough).
-fn write_atomic(path: &Path, text: &str) -> Result<(), UserError> {
+fn write_atomic(path: &Path, text: &str) -> Result<(), CliError> {
     crate::files::write_atomically(
         path,
         text.as_bytes(),
@@ -358,15 +364,15 @@ fn write_atomic(path: &Path, text: &str) -> Result<(), UserError> {
         crate::files::write::PRIVATE_FILE,
     )
     .map_err(|e| {
-        format!(
+        CliError::User(format!(
             "cannot write {}: {}",
             path.display(),
             crate::files::describe(&e)
-        )
+        ))
     })
 }
 
-fn systemctl(args: &[&str]) -> Result<(), UserError> {
+fn systemctl(args: &[&str]) -> Result<(), CliError> {
     let shown = format!("systemctl --user {}", args.join(" "));
     let o = Command::new("systemctl")
         .arg("--user")
@@ -374,28 +380,30 @@ fn systemctl(args: &[&str]) -> Result<(), UserError> {
         .stdin(Stdio::null())
         .output()
         .map_err(|e| {
-            format!("could not run `{shown}`: {e}; the units are installed, run it yourself")
+            CliError::User(format!(
+                "could not run `{shown}`: {e}; the units are installed, run it yourself"
+            ))
         })?;
     if o.status.success() {
         return Ok(());
     }
     let err = String::from_utf8_lossy(&o.stderr);
-    Err(format!(
+    Err(CliError::User(format!(
         "`{shown}` failed: {}; the units are installed",
         err.trim().lines().next().unwrap_or("no message")
-    ))
+    )))
 }
 
-fn remove(out: &mut dyn Write) -> Result<(), UserError> {
+fn remove(out: &mut dyn Write) -> Result<(), CliError> {
     let dir = unit_dir()?;
     let files = [dir.join(remind::TIMER_NAME), dir.join(remind::SERVICE_NAME)];
     if !files.iter().any(|f| f.exists()) {
-        return writeln!(
+        writeln!(
             out,
             "No knotless reminder is installed in {}.",
             dir.display()
-        )
-        .map_err(|e| e.to_string());
+        )?;
+        return Ok(());
     }
     // Stop it first; if systemd is not there (or not running), removing the files is enough.
     let stopped = find_on_path("systemctl").is_some()
@@ -404,7 +412,12 @@ fn remove(out: &mut dyn Write) -> Result<(), UserError> {
         match std::fs::remove_file(f) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(format!("cannot remove {}: {e}", f.display())),
+            Err(e) => {
+                return Err(CliError::User(format!(
+                    "cannot remove {}: {e}",
+                    f.display()
+                )));
+            }
         }
     }
     if stopped {
@@ -420,6 +433,6 @@ fn remove(out: &mut dyn Write) -> Result<(), UserError> {
         } else {
             ""
         }
-    )
-    .map_err(|e| e.to_string())
+    )?;
+    Ok(())
 }

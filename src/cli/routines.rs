@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
+use crate::cli::CliError;
 use crate::core::content::{Violation, check_pattern, check_routine};
 pub use crate::core::content::{WARNING, breaks_words};
 use crate::library::Library;
@@ -553,7 +554,7 @@ fn pattern_findings<'a>(
 /// The routine `query` names (see `Library::find`). When it could mean several and both
 /// standard input and standard error are terminals, asks which with a numbered pick;
 /// otherwise the ambiguity is an error listing the candidates.
-pub fn find_routine(lib: &Library, query: &str) -> Result<Routine, String> {
+pub fn find_routine(lib: &Library, query: &str) -> Result<Routine, CliError> {
     use std::io::IsTerminal;
     match lib.find(query) {
         Ok(r) => Ok(r.clone()),
@@ -570,7 +571,7 @@ pub fn find_routine(lib: &Library, query: &str) -> Result<Routine, String> {
             )
             .cloned()
         }
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -581,25 +582,24 @@ pub fn pick_numbered<'a>(
     choices: &[&'a Routine],
     input: &mut dyn io::BufRead,
     out: &mut dyn Write,
-) -> Result<&'a Routine, String> {
-    let io_err = |e: io::Error| e.to_string();
-    writeln!(out, "\"{query}\" could mean:").map_err(io_err)?;
+) -> Result<&'a Routine, CliError> {
+    writeln!(out, "\"{query}\" could mean:")?;
     let id_w = choices.iter().map(|r| width(&r.id)).max().unwrap_or(0);
     for (i, r) in choices.iter().enumerate() {
-        writeln!(out, "  {:>2}  {}  {}", i + 1, pad(&r.id, id_w), r.name).map_err(io_err)?;
+        writeln!(out, "  {:>2}  {}  {}", i + 1, pad(&r.id, id_w), r.name)?;
     }
-    write!(out, "Which one? (1-{}, Enter to cancel) ", choices.len()).map_err(io_err)?;
-    out.flush().map_err(io_err)?;
+    write!(out, "Which one? (1-{}, Enter to cancel) ", choices.len())?;
+    out.flush()?;
     let mut line = String::new();
-    input.read_line(&mut line).map_err(io_err)?;
+    input.read_line(&mut line)?;
     let answer = line.trim();
     match answer.parse::<usize>() {
         Ok(n) if (1..=choices.len()).contains(&n) => Ok(choices[n - 1]),
-        _ if answer.is_empty() => Err("nothing picked".to_string()),
-        _ => Err(format!(
+        _ if answer.is_empty() => Err(CliError::User("nothing picked".into())),
+        _ => Err(CliError::User(format!(
             "\"{answer}\" is not one of the numbers 1 to {}",
             choices.len()
-        )),
+        ))),
     }
 }
 

@@ -112,11 +112,16 @@ impl std::fmt::Display for Stamp {
     }
 }
 
-impl std::str::FromStr for Stamp {
-    type Err = String;
+/// A text [`Stamp::parse`] cannot read as a time with an offset.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a time")]
+pub struct NotATime(pub String);
 
-    fn from_str(text: &str) -> Result<Stamp, String> {
-        Stamp::parse(text).ok_or_else(|| format!("{text:?} is not a time"))
+impl std::str::FromStr for Stamp {
+    type Err = NotATime;
+
+    fn from_str(text: &str) -> Result<Stamp, NotATime> {
+        Stamp::parse(text).ok_or_else(|| NotATime(text.to_string()))
     }
 }
 

@@ -244,21 +244,15 @@ pub struct StatsView {
 }
 
 impl StatsView {
-    /// The figures the app worked out from the history. `read` is what reading it gave:
-    /// the unreadable line numbers, or why it could not be read; `None` without a data
-    /// directory.
-    pub fn new(stats: Stats, read: Option<Result<Vec<u64>, String>>, ctx: &Ctx) -> StatsView {
-        let (skipped, problem) = match read {
-            Some(Ok(lines)) => (lines, None),
-            Some(Err(e)) => (Vec::new(), Some(e)),
-            None => (Vec::new(), None),
-        };
+    /// The figures the app worked out from the history (see [`StatsView::with_read`] for
+    /// what reading it gave).
+    pub fn new(stats: Stats, ctx: &Ctx) -> StatsView {
         StatsView {
             month: stats.today.first_of_month(),
             stats,
             tz: ctx.now.time_zone().clone(),
-            skipped,
-            problem,
+            skipped: Vec::new(),
+            problem: None,
             view: View::default(),
             scroll: PageScroll::default(),
             placed: Vec::new(),
@@ -271,6 +265,16 @@ impl StatsView {
             follow: false,
             heat_days: false,
         }
+    }
+
+    /// What reading the history gave: the unreadable line numbers, or why it could not be
+    /// read (shown in its words). Not called without a data folder.
+    pub fn with_read(mut self, read: Result<Vec<u64>, impl std::fmt::Display>) -> StatsView {
+        match read {
+            Ok(lines) => self.skipped = lines,
+            Err(why) => self.problem = Some(why.to_string()),
+        }
+        self
     }
 
     /// The period the app computed the figures for.

@@ -68,7 +68,7 @@ fn screen(
         b.add(r);
         sessions.add(r);
     }
-    let view = StatsView::new(b.finish(), Some(Ok(Vec::new())), &w.ctx()).with_period(period);
+    let view = StatsView::new(b.finish(), &w.ctx()).with_period(period);
     let Some(answers) = answers else {
         return view;
     };
