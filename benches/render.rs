@@ -176,7 +176,7 @@ fn benches(c: &mut Criterion) {
 
     let player = f.app(|env| Route::Player {
         routine: routine(env),
-        pain_before: None,
+        before: Default::default(),
     });
     screens.push(("player_pacer", player, f.at(7.3)));
 
@@ -192,7 +192,7 @@ fn benches(c: &mut Criterion) {
 
     let mut finish = f.app(|env| Route::Player {
         routine: routine(env),
-        pain_before: None,
+        before: Default::default(),
     });
     finish.tick(f.at(21.0));
     assert_eq!(finish.screen().title(), "Finished");

@@ -114,6 +114,7 @@ pub fn write_history_every(
             pain_after: (i % 4 == 0).then_some((1 + i % 5) as u8),
             note: (i % 25 == 0)
                 .then(|| "Left side tighter than the right, eased off by the end.".into()),
+            migraine_before: false,
         };
         serde_json::to_writer(&mut out, &record)?;
         out.write_all(b"\n")?;

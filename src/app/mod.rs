@@ -78,6 +78,9 @@ struct Shared {
     settings: Settings,
     /// The theme chosen with `t` (this run or remembered); `settings` says whether it shows.
     chosen_theme: Option<ThemeName>,
+    /// The theme chosen with `t` while colour is off (`NO_COLOR`): shown without colour,
+    /// for this run only, never over the remembered choice.
+    colourless_theme: Option<ThemeName>,
     theme: Theme,
     perform: Performers,
     wall: WallClock,
@@ -88,6 +91,16 @@ struct Shared {
 }
 
 impl Shared {
+    /// The theme to draw with now: the settings' choice, or under `NO_COLOR` the one chosen
+    /// with `t` this run with its colours taken out.
+    fn theme_now(&self) -> Theme {
+        if self.settings.colourless() {
+            Theme::get(self.colourless_theme.unwrap_or(ThemeName::Mono)).without_colour()
+        } else {
+            Theme::get(self.settings.theme(self.chosen_theme))
+        }
+    }
+
     /// The read-only view the screens get, with the wall clock read once for it.
     fn ctx<'a>(&'a self, wall: &'a jiff::Zoned) -> Ctx<'a> {
         Ctx {
@@ -99,6 +112,7 @@ impl Shared {
             header: self.known.header.as_deref(),
             done: &self.known.done,
             days: self.known.days.as_ref(),
+            amended: &self.known.amended,
             now: wall,
         }
     }
@@ -119,6 +133,10 @@ pub struct App {
     /// Whether the bottom of the stack is the home screen (else `Nav::Home` builds one).
     home_at_bottom: bool,
     help: bool,
+    /// Said on the terminal after the app is gone (see [`App::farewell`]).
+    farewell: Vec<String>,
+    /// Opening help paused a running session: closing it goes on.
+    help_held: bool,
     help_scroll: u16,
     quit: bool,
     /// How the user's files looked when the library was last read: a key on home that
@@ -153,6 +171,7 @@ impl App {
                 paths,
                 settings,
                 chosen_theme: theme,
+                colourless_theme: None,
                 perform,
                 wall,
                 status,
@@ -163,6 +182,8 @@ impl App {
             stack: Vec::new(),
             home_at_bottom: matches!(first, Route::Home),
             help: false,
+            farewell: Vec::new(),
+            help_held: false,
             help_scroll: 0,
             quit: false,
             files: None,
@@ -275,7 +296,7 @@ impl App {
             return;
         }
         if self.help {
-            self.help_key(key.code);
+            self.help_key(key.code, now);
             return;
         }
         if self.on_home() {
@@ -286,8 +307,9 @@ impl App {
                 KeyCode::Char('?') => {
                     self.help = true;
                     self.help_scroll = 0;
-                    // Reading help is not doing the step: a running session pauses (Space
-                    // goes on once help is closed).
+                    // Reading help is not doing the step: a running session pauses while
+                    // help is open, and goes on when it closes.
+                    self.help_held = self.screen().running();
                     self.suspend(now);
                     return;
                 }
@@ -308,12 +330,15 @@ impl App {
         self.apply(nav, now);
     }
 
-    fn help_key(&mut self, code: KeyCode) {
+    fn help_key(&mut self, code: KeyCode, now: Instant) {
         match code {
             KeyCode::Char('?') | KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter => {
-                self.help = false
+                self.help = false;
+                if std::mem::take(&mut self.help_held) {
+                    self.go_on(now);
+                }
             }
-            KeyCode::Char('t') => self.cycle_theme(Instant::now()),
+            KeyCode::Char('t') => self.cycle_theme(now),
             KeyCode::Down | KeyCode::Char('j') => {
                 self.help_scroll = self.help_scroll.saturating_add(2)
             }
@@ -324,11 +349,20 @@ impl App {
         }
     }
 
-    /// `t`: the next theme, remembered for the next start.
+    /// `t`: the next theme, remembered for the next start. With colour turned off it is
+    /// shown without colour and kept for this run only: the remembered theme stays.
     fn cycle_theme(&mut self, now: Instant) {
         let next = self.s.theme.name.next();
+        if self.s.settings.colourless() {
+            self.s.colourless_theme = Some(next);
+            self.s.theme = self.s.theme_now();
+            self.s.status = Some(format!(
+                "theme: {next}, without colour (colour is off), for this run only"
+            ));
+            return;
+        }
         self.s.chosen_theme = Some(next);
-        self.s.theme = Theme::get(self.s.settings.theme(self.s.chosen_theme));
+        self.s.theme = self.s.theme_now();
         self.s.status = Some(format!("theme: {}", self.s.theme.name));
         self.perform(vec![StoreEffect::RememberTheme(next).into()], now);
     }
@@ -370,9 +404,36 @@ impl App {
                 .flat_map(|s| s.shutdown(now, &ctx))
                 .collect()
         };
-        self.perform(effects, now);
+        let said: Vec<String> = effects
+            .iter()
+            .filter_map(Effect::saved_record)
+            .map(|r| {
+                format!(
+                    "Saved as {}: {}, {} of {}.",
+                    r.outcome.as_str(),
+                    r.title,
+                    crate::model::format::fmt_clock_secs(r.active_secs),
+                    crate::model::format::fmt_clock_secs(r.planned_secs)
+                )
+            })
+            .collect();
+        let wall = self.s.wall();
+        let changed = self.s.perform.perform(effects, now, &wall);
+        if !said.is_empty() {
+            self.farewell = match (&changed.status, changed.history) {
+                (Some(why), false) => vec![why.clone()],
+                _ => said,
+            };
+        }
+        self.show(changed, now);
         self.stop_sound();
         self.quit = true;
+    }
+
+    /// What to say on the terminal once it is given back after a quit that saved a
+    /// session ("Saved as stopped: …"), or why it could not be saved.
+    pub fn farewell(&self) -> &[String] {
+        &self.farewell
     }
 
     /// Stops every sound and speech render of this run and waits (briefly) until they are
@@ -396,6 +457,17 @@ impl App {
         self.perform(effects, now);
     }
 
+    /// What [`App::suspend`] paused goes on (help closed).
+    fn go_on(&mut self, now: Instant) {
+        let wall = self.s.wall();
+        let effects = {
+            let ctx = self.s.ctx(&wall);
+            let screen = self.stack.last_mut().expect("the stack is never empty");
+            screen.go_on(now, &ctx)
+        };
+        self.perform(effects, now);
+    }
+
     /// Hands the effects to the performers and shows what they changed.
     fn perform(&mut self, effects: Vec<Effect>, now: Instant) {
         if effects.is_empty() {
@@ -412,6 +484,7 @@ impl App {
             status,
             history,
             day,
+            amended,
             muted,
             bell,
             app,
@@ -424,6 +497,7 @@ impl App {
         if let Some(entry) = day {
             self.s.known.answered(entry);
         }
+        self.s.known.amended.extend(amended);
         if let Some(m) = muted {
             self.s.status = Some(if m { "sound muted" } else { "sound on" }.into());
         }
@@ -468,10 +542,15 @@ impl App {
                     self.resumed();
                 }
             }
-            Nav::Open(route) => {
-                // What was just noted on home stays there only until home is left.
-                self.s.known.left_home();
-                self.open(route, now)
+            Nav::Open(route) => self.open(route, now),
+            Nav::Switch(route) => {
+                let below = self.stack.len().checked_sub(2).map(|i| &self.stack[i]);
+                if below.is_some_and(|s| s.shows(&route)) {
+                    self.stack.pop();
+                    self.apply(Nav::Replace(route), now);
+                } else {
+                    self.open(route, now);
+                }
             }
             Nav::Replace(route) => match self.build(route, now) {
                 Ok(screen) => {
@@ -531,7 +610,7 @@ impl App {
     /// The settings follow the config: derived again, and every part that uses them told.
     fn settings_changed(&mut self) {
         self.s.settings = Settings::new(&self.s.lib.config, self.s.settings.flags());
-        self.s.theme = Theme::get(self.s.settings.theme(self.s.chosen_theme));
+        self.s.theme = self.s.theme_now();
         self.s.perform.reconfigure(&self.s.settings);
         if !self.s.settings.ask_days {
             self.s.known.days = None;

@@ -125,8 +125,14 @@ impl<W: Write> Plain<W> {
     {
         self.raw = clock.raw();
         let now = clock.now();
-        let (run, changed) =
-            session::start(perform, settings, what, pain_before, now, clock.wall());
+        let (run, changed) = session::start(
+            perform,
+            settings,
+            what,
+            crate::model::record::Before::rated(pain_before),
+            now,
+            clock.wall(),
+        );
         let mut player = Player::without_shape(run);
         self.show(changed)?;
         let theme = Theme::get(crate::model::config::ThemeName::Mono);
@@ -286,11 +292,12 @@ impl<W: Write> Plain<W> {
             status,
             history: _,
             day: _,
+            amended: _,
             muted,
             bell,
             app,
         } = changed;
-        // `history` and `day` change figures plain mode does not show.
+        // `history`, `day` and `amended` change figures plain mode does not show.
         if bell && self.bell_reaches {
             self.out.bell()?;
         }
@@ -472,6 +479,7 @@ impl View<'_> {
             header: None,
             done: &done,
             days: None,
+            amended: &[],
             now,
         };
         f(&ctx)

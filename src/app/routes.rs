@@ -10,8 +10,9 @@ use crate::app::{App, Route, Screen};
 use crate::core::period::Period;
 use crate::core::run::Run;
 use crate::core::stats::{StatsBuilder, StatsOptions};
+use crate::model::record::Before;
 use crate::screens::reading::Reading;
-use crate::screens::{before, breathe, finish, first_run, history, home, player, stats};
+use crate::screens::{before, breathe, finish, first_run, history, home, player, record, stats};
 use crate::store::history::HistoryError;
 
 /// Why a screen cannot be shown; said on the status line.
@@ -37,11 +38,8 @@ impl App {
                 self.s.perform.sound.prepare(&routine);
                 Box::new(before::Before::new(routine))
             }
-            Route::Player {
-                routine,
-                pain_before,
-            } => {
-                let run = self.start_run(What::Routine(&routine), pain_before, now);
+            Route::Player { routine, before } => {
+                let run = self.start_run(What::Routine(&routine), before, now);
                 Box::new(player::Player::new(run))
             }
             Route::BreathingSetup => Box::new(breathe::Setup::new(&self.s.ctx(&wall))),
@@ -57,7 +55,7 @@ impl App {
                     pattern: &pattern,
                     length,
                 };
-                let run = self.start_run(what, pain_before, now);
+                let run = self.start_run(what, Before::rated(pain_before), now);
                 Box::new(player::Player::new(run))
             }
             Route::Finish(record) => {
@@ -156,7 +154,7 @@ impl App {
     ) -> Result<Box<dyn Screen>, Unshown> {
         let wall = self.s.wall();
         match found? {
-            Some(record) => Ok(Box::new(history::SessionDetail::new(
+            Some(record) => Ok(Box::new(record::SessionDetail::new(
                 record,
                 &self.s.ctx(&wall),
             ))),
@@ -189,10 +187,16 @@ impl App {
 
     /// Starts a session now, as plain mode does (`session::start`), and shows what that
     /// changed (a sound notice, a snapshot that could not be written).
-    fn start_run(&mut self, what: What<'_>, pain: Option<u8>, now: Instant) -> Run {
+    fn start_run(&mut self, what: What<'_>, before: Before, now: Instant) -> Run {
         let wall = self.s.wall();
-        let (run, changed) =
-            session::start(&mut self.s.perform, &self.s.settings, what, pain, now, wall);
+        let (run, changed) = session::start(
+            &mut self.s.perform,
+            &self.s.settings,
+            what,
+            before,
+            now,
+            wall,
+        );
         self.show(changed, now);
         run
     }

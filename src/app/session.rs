@@ -8,6 +8,7 @@ use crate::app::perform::{Changed, Performers};
 use crate::core::rules::breathing_get_ready;
 use crate::core::run::Run;
 use crate::core::session::{Options, Session};
+use crate::model::record::Before;
 use crate::model::routine::{Length, Pattern, Routine};
 use crate::model::settings::Settings;
 
@@ -29,7 +30,7 @@ pub fn start(
     perform: &mut Performers,
     settings: &Settings,
     what: What<'_>,
-    pain_before: Option<u8>,
+    before: Before,
     now: Instant,
     wall: jiff::Zoned,
 ) -> (Run, Changed) {
@@ -49,7 +50,7 @@ pub fn start(
         }
     };
     let (cues, notice) = perform.sound.plan(&session, now);
-    let mut run = Run::new(session, wall.clone(), pain_before)
+    let mut run = Run::new(session, wall.clone(), before)
         .with_cues(cues)
         .with_hooks(perform.hooks.events());
     let mut changed = Changed::status(notice);

@@ -22,6 +22,8 @@ pub struct Known {
     /// The day log as home needs it, read after the first frame; `None` until then or
     /// when the question is turned off.
     pub days: Option<DayState>,
+    /// The amendments kept in this run, for screens that read the history before them.
+    pub amended: Vec<crate::model::record::Amendment>,
 }
 
 impl Known {
@@ -35,21 +37,10 @@ impl Known {
         }
     }
 
-    /// A day's answer was kept: home stops asking, and shows its follow-up keys.
+    /// A day's answer was kept: home stops asking about that day, and shows the answer
+    /// with the keys that change it.
     pub fn answered(&mut self, entry: crate::model::day::DayEntry) {
-        let days = self.days.get_or_insert_with(DayState::default);
-        days.ask = None;
-        if days.today == Some(entry.date) {
-            days.today_headache = entry.headache;
-        }
-        days.answered = Some(entry);
-    }
-
-    /// Home was left: what was just noted there stays only until then.
-    pub fn left_home(&mut self) {
-        if let Some(d) = &mut self.days {
-            d.answered = None;
-        }
+        self.days.get_or_insert_with(DayState::default).keep(entry);
     }
 
     /// The day log as read (off the UI thread, after the first frame: it is never read on
@@ -64,12 +55,16 @@ impl Known {
             return;
         };
         let today = now.date();
-        let answered = self.days.as_ref().and_then(|d| d.answered);
+        let recent = [Some(today), today.yesterday().ok()]
+            .into_iter()
+            .flatten()
+            .filter_map(|d| log.get(d))
+            .map(crate::model::day::DayEntry::from)
+            .collect();
         self.days = Some(DayState {
             ask: crate::core::days::prompt_date(&log.answers, now),
             today: Some(today),
-            today_headache: log.get(today).is_some_and(|a| a.headache),
-            answered,
+            recent,
         });
     }
 }

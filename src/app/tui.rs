@@ -87,6 +87,7 @@ fn install_signal_thread(app: Arc<Mutex<App>>) -> io::Result<()> {
                 let mut a = lock(&app);
                 a.shutdown(Instant::now());
                 restore_terminal();
+                say_farewell(&a);
                 // The terminal is the user's again; hooks still running are given their
                 // grace and stopped before the process goes.
                 a.performers_mut().hooks.finish();
@@ -118,8 +119,20 @@ pub fn run(app: App, warm_up: fn(&mut App)) -> io::Result<()> {
     // Nothing of ours plays on once the terminal is given back.
     lock(&app).stop_sound();
     restore_terminal();
+    say_farewell(&lock(&app));
     lock(&app).performers_mut().hooks.finish();
     result
+}
+
+/// What a quit saved, said on the terminal once it is the shell's again (to stderr: the
+/// app's output is the screen, and a closed terminal makes this a no-op).
+fn say_farewell(app: &App) {
+    // A routine's name is the user's text: no control character of it reaches the terminal.
+    use crate::model::format::{Neutralise, SafeWriter};
+    let mut err = SafeWriter::new(io::stderr().lock(), Neutralise::Replace);
+    for line in app.farewell() {
+        let _ = writeln!(err, "{line}");
+    }
 }
 
 fn event_loop(

@@ -42,14 +42,20 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct Global {
-    /// Where your routines and config.toml live
-    #[arg(long, global = true, env = "KNOTLESS_CONFIG_DIR", value_name = "DIR")]
+    // The folders' environment variables are read after parsing (`Global::with_env`), not by
+    // clap: clap counts a value from the environment as given, and its usage lines then
+    // show `--config-dir <DIR>` as if it had to be typed.
+    /// Where your routines and config.toml live (default: $KNOTLESS_CONFIG_DIR, else
+    /// ~/.config/knotless)
+    #[arg(long, global = true, value_name = "DIR")]
     pub config_dir: Option<PathBuf>,
-    /// Where the history and the day log are kept (may be synced between machines)
-    #[arg(long, global = true, env = "KNOTLESS_DATA_DIR", value_name = "DIR")]
+    /// Where the history and the day log are kept, may be synced between machines (default:
+    /// $KNOTLESS_DATA_DIR, else ~/.local/share/knotless)
+    #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
-    /// Where this machine's own state is kept: running sessions, the nudge's memory (never synced)
-    #[arg(long, global = true, env = "KNOTLESS_STATE_DIR", value_name = "DIR")]
+    /// Where this machine's own state is kept: running sessions, the nudge's memory, never
+    /// synced (default: $KNOTLESS_STATE_DIR, else ~/.local/state/knotless)
+    #[arg(long, global = true, value_name = "DIR")]
     pub state_dir: Option<PathBuf>,
     /// Colour theme for this run
     #[arg(long, global = true, value_enum, value_name = "NAME")]
@@ -63,6 +69,22 @@ pub struct Global {
     /// Run none of the [hooks] in config.toml this time
     #[arg(long, global = true)]
     pub no_hooks: bool,
+}
+
+impl Global {
+    /// The flags with each folder not given taken from its environment variable
+    /// (`KNOTLESS_CONFIG_DIR`, `KNOTLESS_DATA_DIR`, `KNOTLESS_STATE_DIR`; empty is unset).
+    pub fn with_env(mut self) -> Global {
+        let env = |name: &str| {
+            std::env::var_os(name)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
+        self.config_dir = self.config_dir.or_else(|| env("KNOTLESS_CONFIG_DIR"));
+        self.data_dir = self.data_dir.or_else(|| env("KNOTLESS_DATA_DIR"));
+        self.state_dir = self.state_dir.or_else(|| env("KNOTLESS_STATE_DIR"));
+        self
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -163,13 +185,32 @@ pub enum Command {
     Log {
         /// What it was, e.g. "massage therapist"
         what: String,
-        /// When it started: "yesterday 17:00", "3 days ago", 2026-11-20T09:30 (default: now)
+        /// When it started: "yesterday 17:00", "3 days ago", 2026-11-20T09:30 (default: it
+        /// ended just now, so it started --duration ago)
         #[arg(long, value_name = "TIME", value_parser = at_arg)]
         at: Option<Timestamp>,
         /// How long it lasted, e.g. 60m
         #[arg(long, value_name = "DURATION", default_value = "60m", value_parser = logged_length)]
         duration: Duration,
         /// A note to keep with it
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+    },
+    /// Add to a past session: how your head was before or after, or a note
+    #[command(
+        after_help = "Examples:\n  knotless amend last --after 3\n  knotless amend last --note \"left side tighter\"\n  knotless amend last --before 6 --after 4\n\nID is a session's record id (`knotless history --format csv` lists them; the app's\nrecord view shows one), the start of one (20261124T1705: begun at 17:05 UTC on\n24 November 2026), or `last` for the newest session. Nothing is rewritten: the\nchange is added as its own line, and the latest one counts."
+    )]
+    #[command(group(clap::ArgGroup::new("change").required(true).multiple(true).args(["before", "after", "note"])))]
+    Amend {
+        /// The session: its record id, the start of one, or `last`
+        id: String,
+        /// How your head was before it, 0-10
+        #[arg(long, value_name = "0-10", value_parser = clap::value_parser!(u8).range(0..=10))]
+        before: Option<u8>,
+        /// How your head was afterwards, 0-10
+        #[arg(long, value_name = "0-10", value_parser = clap::value_parser!(u8).range(0..=10))]
+        after: Option<u8>,
+        /// A note to keep with it (replaces the one it has)
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
     },

@@ -55,9 +55,9 @@ pub fn load_days(data: &Path) -> Result<DayLog, CliError> {
     Ok(log)
 }
 
-/// "Tue 24 Nov".
-fn day_label(date: Date) -> String {
-    date.strftime("%a %-d %b").to_string()
+/// "Tue 24 Nov" (the year added when it is not `today`'s).
+fn day_label(date: Date, today: Date) -> String {
+    crate::model::format::fmt_day(date, today)
 }
 
 /// "headache (moderate, triptan, migraine)" or "no headache".
@@ -125,7 +125,7 @@ pub fn day_cmd(data: &Path, flags: DayFlags, out: &mut dyn Write) -> Result<Exit
         out,
         "Saved: {} on {}{replaced}.",
         describe(&a),
-        day_label(date)
+        day_label(date, now.date())
     )?;
     Ok(ExitCode::SUCCESS)
 }
@@ -153,9 +153,9 @@ pub fn ask_cmd(
     let mut saved = 0;
     'days: for date in due {
         let when = if date == now.date() {
-            format!("today ({})", day_label(date))
+            format!("today ({})", day_label(date, now.date()))
         } else {
-            day_label(date)
+            day_label(date, now.date())
         };
         let headache = loop {
             write!(
@@ -315,10 +315,10 @@ headache-free.";
 const NOTHING_YET: &str = "No days answered yet. `knotless day yes` or `knotless day no` \
 answers for today; `knotless day --ask` goes through the last week.";
 
-fn cells(w: &Window) -> [String; 8] {
+fn cells(w: &Window, today: Date) -> [String; 8] {
     let rate = w.rates_cell();
     [
-        day_label(w.end),
+        day_label(w.end, today),
         format!("{}/28", w.answered),
         w.headache_days.to_string(),
         w.migraine_days.to_string(),
@@ -348,7 +348,7 @@ pub fn write_text(out: &mut dyn Write, s: &DaysSummary) -> io::Result<()> {
         writeln!(out, "  {NOTHING_YET}")?;
         return Ok(());
     }
-    let rows: Vec<[String; 8]> = s.windows.iter().map(cells).collect();
+    let rows: Vec<[String; 8]> = s.windows.iter().map(|w| cells(w, s.today)).collect();
     let mut widths = HEADERS.map(width);
     for row in &rows {
         for (w, c) in widths.iter_mut().zip(row) {
@@ -399,7 +399,7 @@ pub fn write_markdown(out: &mut dyn Write, s: &DaysSummary) -> io::Result<()> {
     writeln!(out, "| {} |", HEADERS.join(" | "))?;
     writeln!(out, "|---|--:|--:|--:|--:|--:|--:|--:|")?;
     for w in &s.windows {
-        writeln!(out, "| {} |", cells(w).join(" | "))?;
+        writeln!(out, "| {} |", cells(w, s.today).join(" | "))?;
     }
     if let Some(c) = &s.comparison {
         writeln!(out)?;

@@ -37,7 +37,7 @@ pub fn run(
         .by_ref()
         .map_while(|r| r.map_err(|e| failed = Some(e)).ok())
         .filter(|r| query.matches(r));
-    review::write_history(out, matching, format, now.time_zone())?;
+    review::write_history(out, matching, format, &now)?;
     if let Some(e) = failed {
         return Err(e.to_string().into());
     }

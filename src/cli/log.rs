@@ -29,9 +29,7 @@ pub fn run(
     let rec =
         crate::cli::review::external_record(what.trim(), start, length, note, now.time_zone(), id);
     crate::store::history::append(data_dir(paths)?, &rec).map_err(|e| e.to_string())?;
-    let when = start
-        .to_zoned(now.time_zone().clone())
-        .strftime("%a %-d %b %H:%M");
+    let when = crate::model::format::fmt_day_time(&start.to_zoned(now.time_zone().clone()), &now);
     writeln!(
         out,
         "Logged \"{}\" on {when} ({}).",

@@ -2,6 +2,7 @@
 //! exhaustive match that hands each command to its own file. A command's failure comes back
 //! as a [`CliError`]; `main` prints it as one `error:` line and exits with its kind's code.
 
+pub mod amend;
 pub mod app;
 pub mod args;
 pub mod completions;
@@ -25,6 +26,7 @@ use std::process::ExitCode;
 use crate::cli::args::{Cli, Command, DaysFormat, ReportFormat, SoundCommand};
 use crate::cli::review::HistoryFormat;
 use crate::library::Library;
+use crate::library::diag::Diagnostic;
 use crate::model::format::{Neutralise, SafeWriter};
 use crate::store::paths::Paths;
 
@@ -101,6 +103,7 @@ pub fn stderr() -> SafeWriter<io::StderrLock<'static>> {
 
 pub fn run(cli: Cli) -> Outcome {
     let Cli { global: g, command } = cli;
+    let g = g.with_env();
     let paths = Paths::resolve(
         g.config_dir.clone(),
         g.data_dir.clone(),
@@ -146,6 +149,20 @@ pub fn run(cli: Cli) -> Outcome {
             started,
         } => print(json, |out| {
             stats::run(&paths, period, since, json, started, out)
+        }),
+        Command::Amend {
+            id,
+            before,
+            after,
+            note,
+        } => print(false, |out| {
+            let a = amend::AmendArgs {
+                id,
+                before,
+                after,
+                note,
+            };
+            amend::run(&paths, a, out)
         }),
         Command::Report {
             since,
@@ -424,23 +441,40 @@ fn load_library(paths: &Paths) -> Library {
     lib
 }
 
+/// A file left out says so; `config.toml`, whose valid keys still apply, says which lines
+/// were ignored.
 fn warn_problems(lib: &Library) {
-    let files = lib.problem_files();
-    if files.is_empty() {
-        return;
-    }
+    let (partly, skipped): (Vec<_>, Vec<_>) = lib
+        .problem_files()
+        .into_iter()
+        .partition(|(file, _)| lib.applies_in_part(file));
     let mut err = stderr();
-    let n = files.len();
-    let _ = writeln!(
-        err,
-        "warning: {n} file{} could not be loaded and {} skipped (`knotless check` explains):",
-        if n == 1 { "" } else { "s" },
-        if n == 1 { "was" } else { "were" }
-    );
-    for (file, problems) in files {
-        let _ = writeln!(err, "  {file}");
-        for p in problems {
-            let _ = writeln!(err, "    line {}:{}: {}", p.line, p.column, p.message);
-        }
+    let n = skipped.len();
+    if n > 0 {
+        let _ = writeln!(
+            err,
+            "warning: {n} file{} could not be loaded and {} skipped (`knotless check` explains):",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "was" } else { "were" }
+        );
+    }
+    let list =
+        |err: &mut SafeWriter<io::StderrLock<'static>>, file: &str, problems: &[&Diagnostic]| {
+            let _ = writeln!(err, "  {file}");
+            for p in problems {
+                let _ = writeln!(err, "    line {}:{}: {}", p.line, p.column, p.message);
+            }
+        };
+    for (file, problems) in &skipped {
+        list(&mut err, file, problems);
+    }
+    for (file, problems) in &partly {
+        let _ = writeln!(
+            err,
+            "warning: {} of your settings {} ignored; the rest apply (`knotless check` explains):",
+            problems.len(),
+            if problems.len() == 1 { "was" } else { "were" }
+        );
+        list(&mut err, file, problems);
     }
 }

@@ -152,9 +152,7 @@ fn snooze_cmd(
             state.snoozed_until = Some(until.round(jiff::Unit::Second).unwrap_or(until));
             format!(
                 "No nudges until {}.",
-                until
-                    .to_zoned(now.time_zone().clone())
-                    .strftime("%a %-d %b %H:%M")
+                crate::model::format::fmt_day_time(&until.to_zoned(now.time_zone().clone()), now)
             )
         }
     };

@@ -11,7 +11,7 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::core::stats::{self, PainStats, Stats};
-use crate::model::format::{cut, fmt_days_ago, pad, pad_left, width};
+use crate::model::format::{cut, fmt_day, fmt_day_time, fmt_days_ago, pad, pad_left, width};
 use crate::model::record::{self, Kind, Outcome, SessionRecord, Stamp, VERSION};
 
 // ---------------------------------------------------------------------------------------
@@ -65,13 +65,10 @@ pub fn fmt_pain(before: Option<u8>, after: Option<u8>) -> String {
     }
 }
 
-/// A stored time shown in local time: "Tue 2026-11-24 17:05".
-pub fn fmt_local(stored: &Stamp, tz: &TimeZone) -> String {
-    stored
-        .timestamp()
-        .to_zoned(tz.clone())
-        .strftime("%a %Y-%m-%d %H:%M")
-        .to_string()
+/// A stored time shown in `now`'s zone, as every day and time is written ("Tue 24 Nov
+/// 17:05", the year added when it is not this year's).
+pub fn fmt_local(stored: &Stamp, now: &jiff::Zoned) -> String {
+    fmt_day_time(&stored.timestamp().to_zoned(now.time_zone().clone()), now)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -93,11 +90,11 @@ pub fn write_history<R: Borrow<SessionRecord>>(
     out: &mut dyn Write,
     records: impl IntoIterator<Item = R>,
     format: HistoryFormat,
-    tz: &TimeZone,
+    now: &jiff::Zoned,
 ) -> io::Result<()> {
     match format {
-        HistoryFormat::Table => write_table(out, records, tz),
-        HistoryFormat::Csv => write_csv(out, records, tz),
+        HistoryFormat::Table => write_table(out, records, now),
+        HistoryFormat::Csv => write_csv(out, records, now.time_zone()),
         HistoryFormat::Jsonl => write_jsonl(out, records),
     }
 }
@@ -106,8 +103,9 @@ pub fn write_history<R: Borrow<SessionRecord>>(
 const TITLE_MAX: usize = 40;
 const AREA_MAX: usize = 12;
 
-/// The history as an aligned table, newest first: local date and time, routine, area,
-/// active time, outcome, head pain before → after.
+/// The history as an aligned table, newest first: date and time in `now`'s zone (the year
+/// shown for another year than `now`'s), routine, area, active time, outcome, head pain
+/// before → after.
 ///
 /// Newest first means every row must be seen before the first is printed, but the records
 /// themselves are dropped as they go by: each row is kept as one short tab-joined string,
@@ -115,7 +113,7 @@ const AREA_MAX: usize = 12;
 pub fn write_table<R: Borrow<SessionRecord>>(
     out: &mut dyn Write,
     records: impl IntoIterator<Item = R>,
-    tz: &TimeZone,
+    now: &jiff::Zoned,
 ) -> io::Result<()> {
     let header = ["When", "Routine", "Area", "Active", "Outcome", "Head"];
     let mut widths = header.map(width);
@@ -125,7 +123,7 @@ pub fn write_table<R: Borrow<SessionRecord>>(
         // `cut` turns control characters (tabs included) into spaces, and measures columns
         // as the terminal does, so a Japanese title takes the room it is shown in.
         let cells = [
-            fmt_local(&r.started_at, tz),
+            fmt_local(&r.started_at, now),
             cut(&r.title, TITLE_MAX),
             cut(&r.area, AREA_MAX),
             crate::model::format::fmt_clock_secs(r.active_secs),
@@ -325,7 +323,8 @@ pub fn this_week_line(stats: &Stats) -> String {
     let sessions = match (w.sessions, stats.weekly_goal) {
         (0, _) => "no sessions yet".to_string(),
         (n, 0) => format!("{n} session{}", plural(n)),
-        (n, goal) => format!("{n} of {goal} sessions"),
+        (n, goal) if n > goal => format!("{n} sessions, past the goal of {goal}"),
+        (n, goal) => format!("{n} of {goal} session{}", plural(goal)),
     };
     if w.sessions == 0 {
         return format!("This week  {sessions}");
@@ -375,12 +374,12 @@ pub fn write_stats_text(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
     write_weeks(out, stats)?;
     write_calendar(out, stats)?;
     let period = match stats.since {
-        Some(since) => format!(
+        Some(since) if !stats.period_dated => format!(
             ", {} (since {})",
             stats.period,
-            since.to_zoned(tz_of(stats)).strftime("%Y-%m-%d")
+            fmt_day(since.to_zoned(tz_of(stats)).date(), stats.today)
         ),
-        None => format!(", {}", stats.period),
+        _ => format!(", {}", stats.period),
     };
     write_areas(out, stats, &period)?;
     write_routines(out, stats, &period)?;
@@ -401,12 +400,22 @@ pub fn write_stats_text(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
 fn write_weeks(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "Last {} weeks", stats.weeks.len())?;
-    writeln!(out, "  week of       sessions  minutes  active days")?;
-    for w in &stats.weeks {
+    let days: Vec<String> = stats
+        .weeks
+        .iter()
+        .map(|w| fmt_day(w.start, stats.today))
+        .collect();
+    let day_w = days.iter().map(|d| width(d)).max().unwrap_or(0).max(12);
+    writeln!(
+        out,
+        "  {}  sessions  minutes  active days",
+        pad("week of", day_w)
+    )?;
+    for (w, day) in stats.weeks.iter().zip(&days) {
         writeln!(
             out,
             "  {}  {:>8}  {:>7}  {:>11}",
-            w.start.strftime("%a %b %d"),
+            pad(day, day_w),
             w.sessions,
             fmt_fixed(w.minutes, 0),
             w.active_days
@@ -583,5 +592,6 @@ pub fn external_record(
         pain_before: None,
         pain_after: None,
         note: note.filter(|n| !n.trim().is_empty()),
+        migraine_before: false,
     }
 }

@@ -458,26 +458,23 @@ pub fn unanswered_last_week(answers: &BTreeMap<Date, DayAnswer>, today: Date) ->
 /// The hour before which home asks about yesterday (while yesterday is unanswered).
 pub const MORNING_ENDS: i8 = 12;
 
-/// The date home's "Headache today?" asks about at `now`, or `None`: never when an answer was
-/// already given today (on any date: it asks once a day at most); in the morning yesterday
-/// while it is unanswered; else today while it is unanswered.
+/// The date home's "Headache today?" asks about at `now`, or `None`: in the morning
+/// yesterday while it is unanswered (whatever was said of today: marking today after a
+/// session does not answer for yesterday); else today while it is unanswered and no answer
+/// was given today (on any date: it asks about today once a day at most).
 pub fn prompt_date(answers: &BTreeMap<Date, DayAnswer>, now: &jiff::Zoned) -> Option<Date> {
     let today = now.date();
     let tz = now.time_zone();
-    if answers
-        .values()
-        .any(|a| local_date(a.answered(), tz) == today)
-    {
-        return None;
-    }
-    let yesterday = today.yesterday().ok();
     if now.hour() < MORNING_ENDS
-        && let Some(y) = yesterday
+        && let Ok(y) = today.yesterday()
         && !answers.contains_key(&y)
     {
         return Some(y);
     }
-    (!answers.contains_key(&today)).then_some(today)
+    let answered_today = answers
+        .values()
+        .any(|a| local_date(a.answered(), tz) == today);
+    (!answered_today && !answers.contains_key(&today)).then_some(today)
 }
 
 /// Windows the Stats screen's chart shows: a year.

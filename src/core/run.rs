@@ -12,7 +12,7 @@ use crate::core::hook_facts::HookWatch;
 use crate::core::session::{Event, Session};
 use crate::model::config::HookEvent;
 use crate::model::format::fmt_length;
-use crate::model::record::{SessionRecord, Stamp};
+use crate::model::record::{Before, SessionRecord, Stamp};
 
 /// While a session runs, its progress is checkpointed at least this often, as well as at
 /// every stage change: a crash (or SIGKILL) loses at most this much of a long step. The
@@ -24,7 +24,8 @@ pub const CHECKPOINT_EVERY: Duration = Duration::from_secs(12);
 pub struct Run {
     pub session: Session,
     wall_start: jiff::Zoned,
-    pain_before: Option<u8>,
+    /// The head as the session began: the rating and whether a migraine was on.
+    before: Before,
     /// The session's sound plan; without one, timer-driven stage changes ring the bell.
     cues: Option<Cues>,
     /// Which `[hooks]` events this run reports, and where its pacer was.
@@ -35,12 +36,12 @@ pub struct Run {
 
 impl Run {
     /// `wall_start` is the wall clock read at the session's first instant.
-    pub fn new(session: Session, wall_start: jiff::Zoned, pain_before: Option<u8>) -> Run {
+    pub fn new(session: Session, wall_start: jiff::Zoned, before: Before) -> Run {
         let last_checkpoint = session.started();
         Run {
             session,
             wall_start,
-            pain_before,
+            before,
             cues: None,
             hooks: HookWatch::new([]),
             last_checkpoint,
@@ -84,7 +85,7 @@ impl Run {
     }
 
     pub fn pain_before(&self) -> Option<u8> {
-        self.pain_before
+        self.before.pain
     }
 
     /// The wall-clock time of a session instant, with the local offset.
@@ -101,7 +102,8 @@ impl Run {
         let mut rec = self
             .session
             .record(self.stamp(self.session.started()), self.stamp(end));
-        rec.pain_before = self.pain_before;
+        rec.pain_before = self.before.pain;
+        rec.migraine_before = self.before.migraine;
         rec
     }
 

@@ -788,6 +788,7 @@ impl Session {
             pain_before: None,
             pain_after: None,
             note: None,
+            migraine_before: false,
         }
     }
 
@@ -806,6 +807,24 @@ impl Session {
 
     pub fn is_paused(&self) -> bool {
         self.paused_since.is_some()
+    }
+
+    /// The kind of stage on now ([`StageKind::Finished`] once it is over).
+    pub fn stage_kind(&self) -> StageKind {
+        self.stages
+            .get(self.pos)
+            .map_or(StageKind::Finished, |s| s.kind)
+    }
+
+    /// What `+`/`-` add to or take from the current stage now: its length, and how many
+    /// whole breaths that is when the stage is counted in breaths.
+    pub fn adjust_by(&self) -> (Duration, Option<u32>) {
+        let length = self.adjust_step();
+        let breaths = self.whole_breath_pattern().map(|p| {
+            let cycle = p.cycle().max(Duration::from_millis(1));
+            (length.as_secs_f64() / cycle.as_secs_f64()).round() as u32
+        });
+        (length, breaths)
     }
 
     pub fn is_finished(&self) -> bool {

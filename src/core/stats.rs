@@ -92,6 +92,10 @@ pub struct Stats {
     pub since: Option<Timestamp>,
     /// What that period is called: "last 90 days", "all time", "since 2026-11-01".
     pub period: String,
+    /// Whether [`Stats::period`] already names the first day (a `--since` period), so a
+    /// writer does not say it twice.
+    #[serde(skip)]
+    pub period_dated: bool,
     pub weekly_goal: u32,
     /// This week so far (Monday to today). The same as the last entry of `weeks`.
     pub this_week: WeekStats,
@@ -793,6 +797,7 @@ impl StatsBuilder {
                     format!("since {}", local_date(s, &self.tz))
                 })
             }),
+            period_dated: self.options.period_label.is_none() && self.options.since.is_some(),
             weekly_goal: self.options.weekly_goal,
             this_week,
             weeks,

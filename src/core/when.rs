@@ -140,7 +140,7 @@ pub fn parse_at(s: &str, now: &Zoned) -> Result<Timestamp, WhenError> {
         let local = ts.to_zoned(now.time_zone().clone());
         return Err(WhenError::Before2000 {
             text: text.into(),
-            local: local.strftime("%Y-%m-%d").to_string(),
+            local: crate::model::format::fmt_day(local.date(), now.date()),
         });
     }
     // A minute of grace for "now"-ish times typed a moment ago.
@@ -148,7 +148,7 @@ pub fn parse_at(s: &str, now: &Zoned) -> Result<Timestamp, WhenError> {
         let local = ts.to_zoned(now.time_zone().clone());
         return Err(WhenError::Future {
             text: text.into(),
-            local: local.strftime("%a %Y-%m-%d %H:%M").to_string(),
+            local: crate::model::format::fmt_day_time(&local, now),
         });
     }
     Ok(ts)

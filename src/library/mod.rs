@@ -160,6 +160,9 @@ pub struct Library {
     pub overridden: BTreeSet<String>,
     /// Every file that was read, with its problems count (for `check`).
     pub files: Vec<(String, usize)>,
+    /// `config.toml` as problems name it, once it parsed: its valid keys apply even when
+    /// others have problems (see [`Library::applies_in_part`]).
+    config_file: Option<String>,
     /// The guide's safety limits each of the user's routines breaks, by id, worked out once
     /// when it loads (see [`Library::breaks`]).
     breaks: BTreeMap<String, Vec<Violation>>,
@@ -235,6 +238,13 @@ pub(crate) struct Pending {
 }
 
 impl Library {
+    /// Whether a file with problems is still used apart from the lines with problems
+    /// (`config.toml`: every valid key applies), rather than left out whole as a routine or
+    /// drawing with a problem is.
+    pub fn applies_in_part(&self, file: &str) -> bool {
+        self.config_file.as_deref() == Some(file)
+    }
+
     /// The files that did not load, each once (in reading order) with all its problems.
     pub fn problem_files(&self) -> Vec<(&str, Vec<&Diagnostic>)> {
         let mut out: Vec<(&str, Vec<&Diagnostic>)> = Vec::new();
@@ -502,6 +512,7 @@ impl Library {
         };
         let mut rep = Reporter::new(&file, &text);
         if let Some(doc) = parse_doc(&mut rep, &text) {
+            self.config_file = Some(file.clone());
             let t = doc.get_ref();
             check_keys(&mut rep, t, CONFIG_KEYS, "config.toml");
             let c = &mut self.config;

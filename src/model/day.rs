@@ -93,14 +93,51 @@ impl Meds {
     }
 }
 
-/// An answer as the app asks for it to be saved ([`crate::core::effect::Effect::AnswerDay`]):
-/// the store adds when it was given and on which machine.
+/// An answer as the app asks for it to be saved ([`crate::core::effect::Effect::AnswerDay`])
+/// and shows it: the store adds when it was given and on which machine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DayEntry {
     pub date: Date,
     pub headache: bool,
+    /// The user's own "this was a migraine" label (only with a headache).
+    pub migraine: bool,
     pub worst: Option<Intensity>,
     pub meds: Option<Meds>,
+}
+
+impl DayEntry {
+    /// A plain yes or no for `date`, nothing more said.
+    pub fn new(date: Date, headache: bool) -> DayEntry {
+        DayEntry {
+            date,
+            headache,
+            migraine: false,
+            worst: None,
+            meds: None,
+        }
+    }
+
+    /// The answer changed to `headache`: a yes keeps what was said of the headache, a no
+    /// drops it (a day without a headache has no worst, no migraine, no medicine for it).
+    pub fn answered(self, headache: bool) -> DayEntry {
+        if headache == self.headache {
+            self
+        } else {
+            DayEntry::new(self.date, headache)
+        }
+    }
+}
+
+impl From<&DayAnswer> for DayEntry {
+    fn from(a: &DayAnswer) -> DayEntry {
+        DayEntry {
+            date: a.date,
+            headache: a.headache,
+            migraine: a.migraine,
+            worst: a.worst,
+            meds: a.meds,
+        }
+    }
 }
 
 impl Intensity {

@@ -6,6 +6,10 @@
 //!   a session or a step, a planned step length;
 //! - a *length in words* ("45 s", "14 min", "1 h 5 min") for amounts in lists and prose.
 //!
+//! Dates have two forms too, for people: a *day* ("Tue 24 Nov") and a *day and time*
+//! ("Tue 24 Nov 17:05"), each with the year ("Tue 24 Nov 2025") when it is not this year.
+//! Files and `--json` keep RFC 3339 and ISO dates; nothing else makes up its own.
+//!
 //! Rounding: a time spent counts the whole seconds that have passed (13.95 s is 0:13, in the
 //! finish screen, history, plain mode and reports alike). A time left is the planned length
 //! minus those whole seconds — rounded up, so spent and left add up to the plan and a
@@ -90,6 +94,25 @@ pub fn plural(n: u32) -> &'static str {
 /// "1 breath", "6 breaths": a step or round counted in breaths, written one way.
 pub fn fmt_breaths(n: u32) -> String {
     format!("{n} breath{}", plural(n))
+}
+
+/// A day for people: "Tue 24 Nov", or "Tue 24 Nov 2025" when it is not `today`'s year.
+pub fn fmt_day(date: jiff::civil::Date, today: jiff::civil::Date) -> String {
+    if date.year() == today.year() {
+        date.strftime("%a %-d %b").to_string()
+    } else {
+        date.strftime("%a %-d %b %Y").to_string()
+    }
+}
+
+/// A day and a time for people: "Tue 24 Nov 17:05", or "Tue 24 Nov 2025 17:05" when it is
+/// not `now`'s year. Give both in the zone to show them in.
+pub fn fmt_day_time(at: &jiff::Zoned, now: &jiff::Zoned) -> String {
+    format!(
+        "{} {}",
+        fmt_day(at.date(), now.date()),
+        at.strftime("%H:%M")
+    )
 }
 
 /// "today", "yesterday", "3 days ago" ("in 2 days" for a clock that was ahead).
@@ -501,6 +524,21 @@ mod tests {
     use std::io::Write;
 
     const NASTY: &str = "a\u{1b}[2J\u{1b}]52;c;aGk=\u{7}b\u{9b}c\u{202e}d\u{85}e\u{7f}f\u{200b}g\u{2060}h\u{feff}\r";
+
+    #[test]
+    fn a_day_is_written_one_way_with_the_year_only_when_it_differs() {
+        let today: jiff::civil::Date = "2026-11-24".parse().unwrap();
+        assert_eq!(fmt_day(today, today), "Tue 24 Nov");
+        assert_eq!(
+            fmt_day("2025-11-24".parse().unwrap(), today),
+            "Mon 24 Nov 2025"
+        );
+        let now: jiff::Zoned = "2026-11-24T18:00[Europe/London]".parse().unwrap();
+        let at: jiff::Zoned = "2026-11-20T09:05[Europe/London]".parse().unwrap();
+        assert_eq!(fmt_day_time(&at, &now), "Fri 20 Nov 09:05");
+        let old: jiff::Zoned = "2025-12-31T23:59[Europe/London]".parse().unwrap();
+        assert_eq!(fmt_day_time(&old, &now), "Wed 31 Dec 2025 23:59");
+    }
 
     #[test]
     fn fit_counts_display_width_and_marks_a_cut() {

@@ -180,6 +180,28 @@ pub struct SessionRecord {
     pub pain_after: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The user said a migraine was on when the session began (`m` before a routine).
+    /// Absent in older files, which read as `false`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub migraine_before: bool,
+}
+
+/// How the head was as a session began: the 0-10 rating, if given, and whether the user
+/// said a migraine was on now.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Before {
+    pub pain: Option<u8>,
+    pub migraine: bool,
+}
+
+impl Before {
+    /// Only a rating (or none).
+    pub fn rated(pain: Option<u8>) -> Before {
+        Before {
+            pain,
+            migraine: false,
+        }
+    }
 }
 
 /// A later addition to a record: ratings or a note given after the session was saved.

@@ -104,6 +104,13 @@ impl Settings {
         }
     }
 
+    /// Whether colour is off (`--no-color`, or `NO_COLOR` without a `--theme`): themes are
+    /// then shown without colour, and a theme chosen with `t` is not remembered.
+    pub fn colourless(&self) -> bool {
+        let f = &self.flags;
+        f.no_color || (f.no_color_env && f.theme.is_none())
+    }
+
     pub fn flags(&self) -> Flags {
         self.flags
     }

@@ -1,7 +1,8 @@
 //! Before a routine: its cautions and what you need, then the optional "How is your head
 //! right now?" rating. A strong headache before a routine with pressure work gets a gentle
 //! word (content guide §0 rule 2: pressure is for between bad headaches) and the offer of
-//! the migraine-day routine instead.
+//! the migraine-day routine instead. `m` says a migraine is on now: the session's record
+//! keeps it, and before pressure work the gentle routine is offered first.
 
 use std::time::Instant;
 
@@ -12,7 +13,8 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use super::{Ctx, Nav, Route, Screen, Update, go, stay};
-use crate::model::format::fmt_length;
+use crate::model::format::{fmt_length, plural};
+use crate::model::record::Before as HeadBefore;
 use crate::model::routine::Routine;
 use crate::ui::rating::{Answer, Rating};
 use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup_where, row};
@@ -38,7 +40,8 @@ enum Act {
     ScrollUp,
     GoAhead,
     Gentle,
-    /// "A migraine is on now": offer the gentle routine whatever the rating.
+    /// "A migraine is on now": kept on the record; before pressure work, the gentle
+    /// routine is offered whatever the rating.
     Migraine,
 }
 
@@ -88,9 +91,9 @@ const STRONG_KEYS: &[Binding<Act>] = &[
 
 enum Stage {
     Asking(Rating),
-    /// Pressure work with a bad head: the rating given (7 or more), or `None` when the user
-    /// said a migraine is on now.
-    Strong(Option<u8>),
+    /// Pressure work with a bad head: the rating given (7 or more), or a migraine the user
+    /// said is on now — what the session starts with, whichever way it goes on.
+    Strong(HeadBefore),
 }
 
 pub struct Before {
@@ -111,15 +114,15 @@ impl Before {
         }
     }
 
-    /// Whether "a migraine is on now" can send the user to the gentle routine instead:
-    /// this one presses, and the gentle one is there.
+    /// Whether a bad head is offered the gentle routine instead: this one presses (the
+    /// gentle routine itself never offers to switch to itself), and the gentle one is there.
     fn offers_gentle(&self, ctx: &Ctx) -> bool {
-        self.has_pressure() && ctx.lib.routine(GENTLE_ID).is_some()
+        self.presses() && ctx.lib.routine(GENTLE_ID).is_some()
     }
 
     /// Which rows apply now: the rating's rows only when ratings are asked for, Enter
-    /// described by what it will do (skip, or start with the marked value), and "migraine
-    /// now" only where there is a gentler routine to offer.
+    /// described by what it will do (skip, or start with the marked value); `g` only where
+    /// there is a gentler routine to switch to.
     fn shown(&self, ctx: &Ctx) -> impl Fn(Act) -> bool + use<> {
         let ask = ctx.settings.ask_ratings;
         let marked = matches!(&self.stage, Stage::Asking(r) if r.marked.is_some());
@@ -129,19 +132,21 @@ impl Before {
             Act::Skip => ask && !marked,
             Act::Confirm => ask && marked,
             Act::Ready => !ask,
-            Act::Migraine => gentle,
+            Act::Gentle => gentle,
             _ => true,
         }
     }
 
-    fn has_pressure(&self) -> bool {
-        self.routine.steps.iter().any(|s| s.pressure.is_some())
+    /// Pressure work a bad head should think twice about: any step presses, and this is
+    /// not the gentle routine (whose one feather-light hold is what it offers).
+    fn presses(&self) -> bool {
+        self.routine.id != GENTLE_ID && self.routine.steps.iter().any(|s| s.pressure.is_some())
     }
 
-    fn start(&self, routine: &Routine, pain: Option<u8>) -> Update {
+    fn start(&self, routine: &Routine, before: HeadBefore) -> Update {
         go(Nav::Replace(Route::Player {
             routine: routine.clone(),
-            pain_before: pain,
+            before,
         }))
     }
 
@@ -162,7 +167,7 @@ impl Before {
     fn content(&self, ctx: &Ctx, w: u16, tall: bool) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
         match &self.stage {
             Stage::Asking(rating) => (self.cautions(ctx, w, tall), asking(rating, ctx, w, tall)),
-            Stage::Strong(n) => strong(*n, ctx, w),
+            Stage::Strong(before) => strong(*before, self.offers_gentle(ctx), ctx, w),
         }
     }
 
@@ -224,13 +229,18 @@ fn asking(rating: &Rating, ctx: &Ctx, w: u16, tall: bool) -> Vec<Line<'static>> 
     question
 }
 
-/// A bad head before pressure work (`n` the rating, `None` a migraine now): why gentler is
-/// kinder, when to get help instead, and the two ways on.
-fn strong(n: Option<u8>, ctx: &Ctx, w: u16) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
+/// A bad head before pressure work (a rating of 7 or more, or a migraine now): why gentler
+/// is kinder, when to get help instead, and the ways on (`gentle`: the switch is offered).
+fn strong(
+    before: HeadBefore,
+    gentle: bool,
+    ctx: &Ctx,
+    w: u16,
+) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
     let t = ctx.theme;
-    let said = match n {
-        Some(n) => format!("Your head is at {n} out of 10."),
-        None => "A migraine is on now.".to_string(),
+    let said = match before.pain {
+        Some(n) if !before.migraine => format!("Your head is at {n} out of 10."),
+        _ => "A migraine is on now.".to_string(),
     };
     let mut lines = vec![Line::styled(said, t.title), Line::raw("")];
     lines.extend(crate::ui::wrap_lines(
@@ -245,7 +255,7 @@ fn strong(n: Option<u8>, ctx: &Ctx, w: u16) -> (Vec<Line<'static>>, Vec<Line<'st
         t.caution,
     ));
     let mut question = vec![Line::raw("")];
-    if ctx.lib.routine(GENTLE_ID).is_some() {
+    if gentle {
         question.extend(crate::ui::wrap_lines(
             "g  switch to Migraine-day gentle (breathing and a still hold)",
             w,
@@ -274,7 +284,8 @@ impl Screen for Before {
         let r = &self.routine;
         let [head, inner, foot] = Before::areas(area);
         let w = inner.width;
-        let facts = format!("{} · {} steps ", fmt_length(r.total()), r.steps.len());
+        let n = r.steps.len() as u32;
+        let facts = format!("{} · {n} step{} ", fmt_length(r.total()), plural(n));
         let [hl, hr] = Layout::horizontal([
             Constraint::Min(1),
             Constraint::Length(crate::model::format::width(&facts) as u16),
@@ -309,7 +320,7 @@ impl Screen for Before {
         };
         match lookup_where(table, key.code, self.shown(ctx)) {
             Some(Act::Back) => return go(Nav::Back),
-            Some(Act::Ready) => return self.start(&self.routine, None),
+            Some(Act::Ready) => return self.start(&self.routine, HeadBefore::default()),
             Some(Act::Reconsider) => {
                 self.stage = Stage::Asking(Rating::default());
                 self.scroll = 0;
@@ -324,23 +335,32 @@ impl Screen for Before {
                 return stay();
             }
             Some(Act::GoAhead) => {
-                if let Stage::Strong(n) = self.stage {
-                    return self.start(&self.routine, n);
+                if let Stage::Strong(before) = self.stage {
+                    return self.start(&self.routine, before);
                 }
             }
             Some(Act::Gentle) => {
-                if let (Stage::Strong(n), Some(gentle)) = (&self.stage, ctx.lib.routine(GENTLE_ID))
+                if let (Stage::Strong(before), Some(gentle)) =
+                    (&self.stage, ctx.lib.routine(GENTLE_ID))
                 {
-                    return self.start(gentle, *n);
+                    return self.start(gentle, *before);
                 }
             }
-            Some(Act::Migraine) if self.offers_gentle(ctx) => {
-                self.stage = Stage::Strong(None);
+            Some(Act::Migraine) => {
+                let before = HeadBefore {
+                    pain: None,
+                    migraine: true,
+                };
+                // Pressure work asks once more; anything gentler starts as it is.
+                if !self.presses() {
+                    return self.start(&self.routine, before);
+                }
+                self.stage = Stage::Strong(before);
                 return stay();
             }
-            Some(Act::Rate | Act::Skip | Act::Confirm | Act::Migraine) | None => {}
+            Some(Act::Rate | Act::Skip | Act::Confirm) | None => {}
         }
-        let has_pressure = self.has_pressure();
+        let presses = self.presses();
         let Stage::Asking(rating) = &mut self.stage else {
             return stay();
         };
@@ -349,19 +369,19 @@ impl Screen for Before {
         }
         match rating.handle_key(key) {
             Answer::Pending => stay(),
-            Answer::Skipped => self.start(&self.routine, None),
-            Answer::Rated(n) if n >= STRONG && has_pressure => {
-                self.stage = Stage::Strong(Some(n));
+            Answer::Skipped => self.start(&self.routine, HeadBefore::default()),
+            Answer::Rated(n) if n >= STRONG && presses => {
+                self.stage = Stage::Strong(HeadBefore::rated(Some(n)));
                 stay()
             }
-            Answer::Rated(n) => self.start(&self.routine, Some(n)),
+            Answer::Rated(n) => self.start(&self.routine, HeadBefore::rated(Some(n))),
         }
     }
 
     fn keys(&self, ctx: &Ctx) -> Vec<KeyHelp> {
         match self.stage {
             Stage::Asking(_) => described(ASKING_KEYS, self.shown(ctx)),
-            Stage::Strong(_) => described(STRONG_KEYS, |_| true),
+            Stage::Strong(_) => described(STRONG_KEYS, self.shown(ctx)),
         }
     }
 }

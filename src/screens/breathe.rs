@@ -14,7 +14,7 @@ use ratatui::widgets::{Block, Padding, Paragraph};
 use super::{Ctx, Nav, Route, Screen, Update, go, stay};
 use crate::core::rules::{cap_for_pattern, caution_for};
 use crate::model::routine::{Length, Pattern};
-use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
+use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, lookup_where, row};
 
 use crate::core::rules::{BREATHING_BREATHS as BREATHS, BREATHING_MINUTES as MINUTES};
 /// What a key does on the breathing setup.
@@ -55,6 +55,7 @@ const KEYS: &[Binding<Act>] = &[
     also(&[KeyCode::Char('h')], Act::Shorter),
 ];
 
+#[derive(Clone)]
 pub struct Setup {
     selected: usize,
     by_breaths: bool,
@@ -120,9 +121,34 @@ impl Setup {
         }
     }
 
-    fn nudge(&mut self, delta: isize) {
+    /// Whether the length is counted in breaths: chosen with Tab, or always for a pattern
+    /// the guide counts that way (4-7-8).
+    fn in_breaths(&self, ctx: &Ctx) -> bool {
+        self.by_breaths
+            || self
+                .pattern(ctx)
+                .is_some_and(crate::core::rules::counted_in_breaths)
+    }
+
+    /// The keys that would change something for this pattern: Tab only where it may be
+    /// timed, ←→ only where another length is allowed (4-7-8 is a fixed few breaths).
+    fn shown<'a>(&'a self, ctx: &'a Ctx) -> impl Fn(Act) -> bool + 'a {
+        move |a| match a {
+            Act::Unit => self
+                .pattern(ctx)
+                .is_some_and(|p| !crate::core::rules::counted_in_breaths(p)),
+            Act::Longer | Act::Shorter => [1, -1].into_iter().any(|d| {
+                let mut other = self.clone();
+                other.nudge(d, ctx);
+                other.length(ctx) != self.length(ctx)
+            }),
+            Act::Start | Act::Next | Act::Previous | Act::Back => true,
+        }
+    }
+
+    fn nudge(&mut self, delta: isize, ctx: &Ctx) {
         let step = |i: usize, n: usize| (i as isize + delta).clamp(0, n as isize - 1) as usize;
-        if self.by_breaths {
+        if self.in_breaths(ctx) {
             self.breaths = step(self.breaths, BREATHS.len());
         } else {
             self.minutes = step(self.minutes, MINUTES.len());
@@ -239,11 +265,11 @@ impl Screen for Setup {
 
     fn update(&mut self, key: KeyEvent, _now: Instant, ctx: &Ctx) -> Update {
         let n = ctx.lib.patterns.len();
-        match lookup(KEYS, key.code) {
+        match lookup_where(KEYS, key.code, self.shown(ctx)) {
             Some(Act::Next) if n > 0 => self.selected = (self.selected + 1).min(n - 1),
             Some(Act::Previous) => self.selected = self.selected.saturating_sub(1),
-            Some(Act::Longer) => self.nudge(1),
-            Some(Act::Shorter) => self.nudge(-1),
+            Some(Act::Longer) => self.nudge(1, ctx),
+            Some(Act::Shorter) => self.nudge(-1, ctx),
             Some(Act::Unit) => self.by_breaths = !self.by_breaths,
             Some(Act::Start) => {
                 if let (Some(p), Some(len)) = (self.pattern(ctx).cloned(), self.length(ctx)) {
@@ -256,8 +282,8 @@ impl Screen for Setup {
         stay()
     }
 
-    fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
-        described(KEYS, |_| true)
+    fn keys(&self, ctx: &Ctx) -> Vec<KeyHelp> {
+        described(KEYS, self.shown(ctx))
     }
 }
 

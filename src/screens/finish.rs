@@ -52,11 +52,7 @@ const RATING_KEYS: &[Binding<Act>] = &[
 ];
 
 const OFFER_KEYS: &[Binding<Act>] = &[
-    row(
-        &[KeyCode::Char('y')],
-        Act::MarkDay,
-        key("y", "mark today as a headache day"),
-    ),
+    row(&[KeyCode::Char('y')], Act::MarkDay, key("y", "mark today")),
     row(
         &[KeyCode::Char('n'), KeyCode::Enter],
         Act::NotNow,
@@ -82,8 +78,9 @@ const NOTE_KEYS: &[Binding<Act>] = &[
 
 enum Stage {
     Rating(Rating),
-    /// "Mark today as a headache day?" — offered (never assumed) when the before rating
-    /// was above 0 and today is not yet marked.
+    /// "Mark today as a headache day?" (or a migraine day) — offered, never assumed, when
+    /// the session began with a headache (a rating above 0) or a migraine and today is not
+    /// yet marked so.
     Offer,
     Note,
     Done,
@@ -122,12 +119,28 @@ impl Finish {
 
     /// After the rating: the offer to mark today, when it applies, else the note.
     fn after_rating(&self, ctx: &Ctx) -> Stage {
+        if self.day_mark(ctx).is_some() {
+            Stage::Offer
+        } else {
+            Stage::Note
+        }
+    }
+
+    /// Today's answer as the offer would make it, when there is something to offer: the
+    /// session began with a headache (rated above 0) or a migraine, and today is not
+    /// already marked so. What today's answer already says (how bad, what was taken) stays.
+    fn day_mark(&self, ctx: &Ctx) -> Option<DayEntry> {
+        let r = &self.record;
+        let migraine = r.migraine_before;
+        if !(migraine || r.pain_before.is_some_and(|p| p > 0)) {
+            return None;
+        }
         let today = ctx.now.date();
-        let offer = self.record.pain_before.is_some_and(|p| p > 0)
-            && ctx
-                .days
-                .is_some_and(|d| d.today == Some(today) && !d.today_headache);
-        if offer { Stage::Offer } else { Stage::Note }
+        let days = ctx.days.filter(|d| d.today == Some(today))?;
+        let known = days.entry(today).unwrap_or(DayEntry::new(today, false));
+        let mut mark = known.answered(true);
+        mark.migraine |= migraine;
+        (mark != known).then_some(mark)
     }
 
     /// The rating, appended as an amendment the moment it is given: the note may take a
@@ -341,10 +354,12 @@ impl Finish {
         let mut lines = Vec::new();
         match &self.stage {
             Stage::Rating(rating) => {
-                let before = r
-                    .pain_before
-                    .map(|b| format!("   (before: {b})"))
-                    .unwrap_or_default();
+                let before = match (r.pain_before, r.migraine_before) {
+                    (Some(b), false) => format!("   (before: {b})"),
+                    (Some(b), true) => format!("   (before: {b}, a migraine)"),
+                    (None, true) => "   (before: a migraine)".to_string(),
+                    (None, false) => String::new(),
+                };
                 lines.push(Line::styled(
                     format!(" How is your head now?{before}"),
                     t.title,
@@ -361,9 +376,14 @@ impl Finish {
             }
             Stage::Offer => {
                 lines.extend(self.head_change(t));
+                let what = if r.migraine_before {
+                    "migraine"
+                } else {
+                    "headache"
+                };
                 // Wrapped: at 40 columns the keys would otherwise be cut.
                 lines.extend(indented(crate::ui::wrap_lines(
-                    "Mark today as a headache day?  y yes · n not now",
+                    &format!("Mark today as a {what} day?  y yes · n not now"),
                     w.saturating_sub(2),
                     t.title,
                 )));
@@ -462,13 +482,8 @@ impl Screen for Finish {
             Stage::Offer => match lookup(OFFER_KEYS, key.code) {
                 Some(Act::MarkDay) => {
                     self.stage = Stage::Note;
-                    let entry = DayEntry {
-                        date: ctx.now.date(),
-                        headache: true,
-                        worst: None,
-                        meds: None,
-                    };
-                    (Nav::Stay, vec![StoreEffect::AnswerDay(entry).into()])
+                    let effects = self.day_mark(ctx).map(StoreEffect::AnswerDay);
+                    (Nav::Stay, effects.into_iter().map(Effect::from).collect())
                 }
                 Some(Act::NotNow) => {
                     self.stage = Stage::Note;

@@ -1,6 +1,6 @@
 //! History: every session, newest first — when, what, where, how long, how it ended, and
-//! head pain before → after — filtered by area, routine and period, with a detail view of
-//! one session.
+//! head pain before → after — filtered by area, routine and period; Enter opens one session
+//! in the record view (`record`).
 //!
 //! A history can hold 100,000 sessions, so the table reads the file once, when the screen
 //! opens, without the steps, into small rows whose strings are shared; filtering and
@@ -10,22 +10,21 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use jiff::tz::TimeZone;
 use jiff::{Timestamp, Zoned};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Cell, Padding, Paragraph, Row as TableRow, Table, Wrap};
 
 use super::{Ctx, Nav, Route, Screen, Update, go, stay};
 use crate::core::period::Period;
 use crate::model::format::fmt_clock_secs;
 use crate::model::format::{fit, fit_right, width};
-use crate::model::record::{Kind, Outcome, SessionRecord, StepStatus};
+use crate::model::record::{Outcome, SessionRecord};
 use crate::model::routine::Area;
-use crate::ui::scroll::{ListScroll, PageScroll};
+use crate::ui::scroll::ListScroll;
 use crate::ui::theme::Theme;
 use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
 
@@ -120,36 +119,6 @@ const LIST_KEYS: &[Binding<Act>] = &[
         ),
     ),
     row(&[KeyCode::Esc], Act::Back, help_only("Esc", "back")),
-];
-
-const DETAIL_KEYS: &[Binding<Act>] = &[
-    row(&[KeyCode::Down], Act::Down, key("↑↓", "scroll")),
-    also(&[KeyCode::Up], Act::Up),
-    row(&[KeyCode::Esc], Act::Back, key("Esc", "back to the list")),
-    row(&[], Act::App, key("?", "help")),
-    row(
-        &[KeyCode::Char('j')],
-        Act::Down,
-        help_only("j k", "scroll (vim keys)"),
-    ),
-    also(&[KeyCode::Char('k')], Act::Up),
-    row(
-        &[KeyCode::PageDown, KeyCode::Char(' ')],
-        Act::PageDown,
-        help_only("PgUp PgDn Space", "scroll a page"),
-    ),
-    also(&[KeyCode::PageUp], Act::PageUp),
-    row(
-        &[KeyCode::Home, KeyCode::Char('g')],
-        Act::First,
-        help_only("g G", "top, bottom"),
-    ),
-    also(&[KeyCode::End, KeyCode::Char('G')], Act::Last),
-    row(
-        &[KeyCode::Char('q')],
-        Act::Back,
-        help_only("q", "back to the list"),
-    ),
 ];
 
 pub struct History {
@@ -406,7 +375,7 @@ impl History {
         let rows = self.list.window().map(|i| {
             let r = &self.rows[self.visible[i] as usize];
             let when = r.start.to_zoned(tz.clone());
-            self.row(&cols, r, &when, this_year, selected == Some(i), t)
+            self.row(&cols, r, &when, selected == Some(i), t)
         });
         let table = Table::new(rows, cols.widths())
             .header(cols.header().style(t.muted))
@@ -421,11 +390,10 @@ impl History {
         cols: &Columns,
         r: &Row,
         when: &Zoned,
-        this_year: i16,
         selected: bool,
         t: &Theme,
     ) -> TableRow<'static> {
-        let when = when_text(when, this_year, cols.short_dates);
+        let when = when_text(when, &self.now, cols.short_dates);
         let (pain, pain_style) = pain_text(r.pain_before, r.pain_after, t);
         let outcome_style = if r.outcome == Outcome::Completed {
             t.base
@@ -477,20 +445,19 @@ pub fn skipped_text(lines: &[u64]) -> Option<String> {
     }
 }
 
-/// "Tue 24 Nov 17:05"; another year's sessions show the year instead of the weekday.
-fn when_text(z: &Zoned, this_year: i16, short: bool) -> String {
-    let same_year = z.year() == this_year;
-    let fmt = match (short, same_year) {
-        (false, true) => "%a %-d %b %H:%M",
-        (false, false) => "%-d %b %Y %H:%M",
-        (true, true) => "%-d %b %H:%M",
-        (true, false) => "%-d %b %Y",
-    };
-    z.strftime(fmt).to_string()
+/// "Tue 24 Nov 17:05" (with the year for another year's sessions), as every day and time
+/// is written; a narrow window drops the weekday, and for another year the time.
+fn when_text(z: &Zoned, now: &Zoned, short: bool) -> String {
+    let same_year = z.year() == now.year();
+    match (short, same_year) {
+        (false, _) => crate::model::format::fmt_day_time(z, now),
+        (true, true) => z.strftime("%-d %b %H:%M").to_string(),
+        (true, false) => z.strftime("%-d %b %Y").to_string(),
+    }
 }
 
 /// "6 → 3", "6 → –", "– → 3", or nothing; a drop in pain in the gentle good style.
-fn pain_text(before: Option<u8>, after: Option<u8>, t: &Theme) -> (String, Style) {
+pub(super) fn pain_text(before: Option<u8>, after: Option<u8>, t: &Theme) -> (String, Style) {
     let n = |p: Option<u8>| p.map_or("–".to_string(), |p| p.to_string());
     match (before, after) {
         (None, None) => (String::new(), t.base),
@@ -517,7 +484,7 @@ impl Columns {
         let when = match (short_dates, other_years) {
             (true, _) => 12,
             (false, false) => 16,
-            (false, true) => 17,
+            (false, true) => 21, // "Mon 24 Nov 2025 17:05"
         };
         let area = (w >= 72).then_some(10);
         let outcome = (w >= 56).then_some(11);
@@ -584,6 +551,9 @@ impl Screen for History {
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
+        // A very wide window keeps the table to a readable width: its columns stay near
+        // each other.
+        let area = crate::ui::readable(area);
         let [body, foot] =
             Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
         self.render_table(frame, body, ctx);
@@ -603,7 +573,7 @@ impl Screen for History {
             Some(Act::Routine) => self.cycle_routine(),
             Some(Act::Period) => self.cycle_period(),
             Some(Act::Stats) => {
-                return go(Nav::Replace(Route::Stats {
+                return go(Nav::Switch(Route::Stats {
                     period: self.period,
                     view: Default::default(),
                 }));
@@ -617,243 +587,19 @@ impl Screen for History {
     fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
         described(LIST_KEYS, |_| true)
     }
-}
 
-/// One session with everything the history knows about it.
-pub struct SessionDetail {
-    record: SessionRecord,
-    tz: TimeZone,
-    scroll: PageScroll,
-}
+    fn shows(&self, route: &Route) -> bool {
+        matches!(route, Route::History { .. })
+    }
 
-impl SessionDetail {
-    pub fn new(record: SessionRecord, ctx: &Ctx) -> SessionDetail {
-        SessionDetail {
-            record,
-            tz: ctx.now.time_zone().clone(),
-            scroll: PageScroll::default(),
+    fn resumed(&mut self, ctx: &Ctx) {
+        // Ratings added in the record view (or anywhere in this run) show in the rows read
+        // before them; taking them again changes nothing.
+        for a in ctx.amended {
+            if let Some(r) = self.rows.iter_mut().find(|r| *r.id == *a.amends) {
+                r.pain_before = a.pain_before.or(r.pain_before);
+                r.pain_after = a.pain_after.or(r.pain_after);
+            }
         }
-    }
-
-    /// The bordered box the session is shown in, and its footer line.
-    fn areas(area: Rect) -> (Rect, Rect) {
-        let [body, foot] =
-            Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
-        (body, foot)
-    }
-
-    /// The box, titled with the routine, with "↑↓ more" on its bottom edge while there is.
-    fn block(&self, body: Rect, t: &Theme) -> Block<'static> {
-        let title = fit(&self.record.title, body.width as usize);
-        let block = Block::bordered()
-            .border_style(t.border)
-            .padding(Padding::horizontal(1))
-            .title(Line::styled(format!(" {} ", title.trim_end()), t.title));
-        let more = match self.scroll.more() {
-            (true, true) => " ↑↓ more ",
-            (false, true) => " ↓ more ",
-            (true, false) => " ↑ more ",
-            (false, false) => return block,
-        };
-        block.title_bottom(Line::styled(more, t.muted).right_aligned())
-    }
-
-    fn lines(&self, ctx: &Ctx, w: u16) -> Vec<Line<'static>> {
-        let t = ctx.theme;
-        let r = &self.record;
-        let w = w as usize;
-        let mut out = Vec::new();
-        let s = r.started().to_zoned(self.tz.clone());
-        let e = r.ended().to_zoned(self.tz.clone());
-        let when = if s.date() == e.date() {
-            format!(
-                "{} → {}",
-                s.strftime("%a %-d %b %Y, %H:%M"),
-                e.strftime("%H:%M")
-            )
-        } else {
-            format!(
-                "{} → {}",
-                s.strftime("%a %-d %b %Y, %H:%M"),
-                e.strftime("%a %-d %b, %H:%M")
-            )
-        };
-        field(&mut out, "When", &when, t.base, t, w);
-        let what = match r.kind {
-            Kind::Routine => format!("routine · {}", r.area),
-            Kind::Breathing => "breathing".to_string(),
-            Kind::External => "a session elsewhere, logged by hand".to_string(),
-        };
-        field(&mut out, "What", &what, t.base, t, w);
-        if r.kind == Kind::External {
-            field(
-                &mut out,
-                "Length",
-                &fmt_clock_secs(r.active_secs),
-                t.base,
-                t,
-                w,
-            );
-        } else {
-            let active = format!(
-                "{} of {} planned",
-                fmt_clock_secs(r.active_secs),
-                fmt_clock_secs(r.planned_secs)
-            );
-            field(&mut out, "Active", &active, t.base, t, w);
-            field(
-                &mut out,
-                "Paused",
-                &fmt_clock_secs(r.paused_secs),
-                t.base,
-                t,
-                w,
-            );
-        }
-        field(&mut out, "Outcome", r.outcome.as_str(), t.base, t, w);
-        let (pain, style) = pain_text(r.pain_before, r.pain_after, t);
-        let pain = match (r.pain_before, r.pain_after) {
-            (None, None) => "not rated".to_string(),
-            (Some(b), Some(a)) if a < b => format!("{pain}  ({} lower afterwards)", b - a),
-            (Some(b), Some(a)) if a > b => format!("{pain}  ({} higher afterwards)", a - b),
-            (Some(_), Some(_)) => format!("{pain}  (the same)"),
-            _ => pain,
-        };
-        field(&mut out, "Head", &pain, style, t, w);
-        if let Some(note) = &r.note {
-            field(&mut out, "Note", note, t.base, t, w);
-        }
-        if !r.steps.is_empty() {
-            out.push(Line::raw(""));
-            out.push(Line::styled("Steps", t.title));
-            out.extend(self.step_lines(ctx, w));
-        }
-        out.push(Line::raw(""));
-        let what = match r.kind {
-            Kind::Routine => "routine",
-            Kind::Breathing => "pattern",
-            Kind::External => "logged as",
-        };
-        let ids = format!("{what} {} · record {}", r.routine_id, r.id);
-        out.extend(crate::ui::wrap_lines(&ids, w as u16, t.muted));
-        out
-    }
-
-    fn step_lines(&self, ctx: &Ctx, w: usize) -> Vec<Line<'static>> {
-        let t = ctx.theme;
-        let steps = &self.record.steps;
-        let wide = w >= 50;
-        let any_side = steps.iter().any(|s| s.side.is_some());
-        let side_w = if any_side { 2 } else { 0 };
-        // icon, times and status on the right; the title takes what is left.
-        let times_w = if wide { 5 + 4 + 5 } else { 5 };
-        let fixed = 2 + side_w + 1 + times_w + 2 + 7;
-        let longest = steps.iter().map(|s| width(&s.title)).max().unwrap_or(0);
-        let title_w = w.saturating_sub(fixed).min(longest).max(4);
-        steps
-            .iter()
-            .map(|s| {
-                let (icon, icon_style) = match s.status {
-                    StepStatus::Done => ("✓", t.good),
-                    StepStatus::Skipped => ("↷", t.muted),
-                    StepStatus::Partial => ("◐", t.muted),
-                };
-                let side = match s.side {
-                    Some(side) => format!("{} ", side.short()),
-                    None => " ".repeat(side_w),
-                };
-                let active = match s.status {
-                    StepStatus::Skipped => "–".to_string(),
-                    _ => fmt_clock_secs(s.active_secs),
-                };
-                let times = if wide {
-                    format!("{:>5} of {:<5}", active, fmt_clock_secs(s.planned_secs))
-                } else {
-                    format!("{active:>5}")
-                };
-                let style = if s.status == StepStatus::Done {
-                    t.base
-                } else {
-                    t.muted
-                };
-                Line::from(vec![
-                    Span::styled(format!("{icon} "), icon_style),
-                    Span::styled(fit(&s.title, title_w), style),
-                    Span::styled(format!(" {side}{times}  {}", s.status.as_str()), style),
-                ])
-            })
-            .collect()
-    }
-}
-
-/// "Label     value", the value wrapped under itself.
-fn field(
-    out: &mut Vec<Line<'static>>,
-    label: &str,
-    value: &str,
-    style: Style,
-    t: &Theme,
-    w: usize,
-) {
-    const LABEL: usize = 9;
-    let room = w.saturating_sub(LABEL).max(8);
-    let clean: String = value
-        .chars()
-        .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
-        .collect();
-    let wrapped = textwrap::wrap(&clean, room);
-    for (i, part) in wrapped.iter().enumerate() {
-        let head = if i == 0 {
-            format!("{label:LABEL$}")
-        } else {
-            " ".repeat(LABEL)
-        };
-        out.push(Line::from(vec![
-            Span::styled(head, t.muted),
-            Span::styled(part.to_string(), style),
-        ]));
-    }
-}
-
-impl Screen for SessionDetail {
-    fn title(&self) -> &str {
-        "Session"
-    }
-
-    fn layout(&mut self, area: Rect, _now: Instant, ctx: &Ctx) {
-        let (body, _) = SessionDetail::areas(area);
-        let inner = Block::bordered()
-            .padding(Padding::horizontal(1))
-            .inner(body);
-        let lines = self.lines(ctx, inner.width).len();
-        self.scroll.layout(lines, inner.height as usize);
-    }
-
-    fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
-        let (body, foot) = SessionDetail::areas(area);
-        let block = self.block(body, ctx.theme);
-        let lines = self.lines(ctx, block.inner(body).width);
-        let top = u16::try_from(self.scroll.top()).unwrap_or(u16::MAX);
-        frame.render_widget(Paragraph::new(lines).block(block).scroll((top, 0)), body);
-        crate::ui::footer(frame, foot, ctx.theme, ctx.status, &self.keys(ctx));
-    }
-
-    fn update(&mut self, key: KeyEvent, _now: Instant, _ctx: &Ctx) -> Update {
-        let page = self.scroll.page();
-        match lookup(DETAIL_KEYS, key.code) {
-            Some(Act::Down) => self.scroll.by(1),
-            Some(Act::Up) => self.scroll.by(-1),
-            Some(Act::PageDown) => self.scroll.by(page),
-            Some(Act::PageUp) => self.scroll.by(-page),
-            Some(Act::First) => self.scroll.home(),
-            Some(Act::Last) => self.scroll.end(),
-            Some(Act::Back) => return go(Nav::Back),
-            _ => {}
-        }
-        stay()
-    }
-
-    fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
-        described(DETAIL_KEYS, |_| true)
     }
 }

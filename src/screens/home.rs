@@ -10,12 +10,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
-use super::{
-    AppEffect, Ctx, DayState, DoneInfo, Effect, Nav, Route, Screen, StoreEffect, Update, go, stay,
-};
+use super::diary::{Diary, DiaryKey};
+use super::{AppEffect, Ctx, DoneInfo, Effect, Nav, Route, Screen, Update, go, stay};
 use crate::core::content::WARNING;
 use crate::core::period::Period;
-use crate::model::day::{DayEntry, Intensity, Meds};
 use crate::model::format::{fmt_clock, fmt_length};
 use crate::model::routine::{Area, Routine, Sides};
 use crate::ui::scroll::{ListScroll, PageScroll};
@@ -48,12 +46,11 @@ enum Act {
     RereadNote,
     Back,
     Quit,
-    /// "Headache today?" answered yes / no (while the question is up).
-    DayYes,
-    DayNo,
-    /// After a yes: step the worst intensity / the medication taken.
-    DayWorst,
-    DayMeds,
+    /// `e` on a file that did not load, in the footer while one is selected.
+    FixFile,
+    /// The diary line (see `diary`): "Headache today?" answered yes / no, or the answer
+    /// changed; after a yes, the worst intensity and the medication taken; the other day.
+    Day(DiaryKey),
     /// Select the first file that did not load (the banner names the key).
     ShowProblems,
     /// A key the app handles everywhere (theme, help), listed in the footer.
@@ -64,6 +61,7 @@ const KEYS: &[Binding<Act>] = &[
     row(&[KeyCode::Up], Act::Up, help_only("↑↓", "choose a routine")),
     also(&[KeyCode::Down], Act::Down),
     row(&[KeyCode::Enter], Act::Start, key("Enter", "start")),
+    row(&[], Act::FixFile, key("e", "edit the file")),
     row(
         &[KeyCode::Char('r')],
         Act::Reread,
@@ -93,7 +91,7 @@ const KEYS: &[Binding<Act>] = &[
     row(
         &[KeyCode::Esc],
         Act::Back,
-        help_only("Esc", "clear the filter, or quit"),
+        help_only("Esc", "clear the filter, or quit (asks first)"),
     ),
     row(
         &[KeyCode::Char(']')],
@@ -123,27 +121,42 @@ const KEYS: &[Binding<Act>] = &[
     ),
     row(
         &[KeyCode::Char('y')],
-        Act::DayYes,
-        help_only("y", "headache today (or yesterday): yes"),
+        Act::Day(DiaryKey::Yes),
+        help_only("y", "a headache that day: yes (also to change a no)"),
     ),
     row(
         &[KeyCode::Char('n')],
-        Act::DayNo,
-        help_only("n", "headache today (or yesterday): no"),
+        Act::Day(DiaryKey::No),
+        help_only("n", "a headache that day: no (also to change a yes)"),
     ),
     row(
         &[KeyCode::Char('w')],
-        Act::DayWorst,
+        Act::Day(DiaryKey::Worst),
         help_only("w", "how bad it got: mild, moderate, severe"),
     ),
     row(
         &[KeyCode::Char('p')],
-        Act::DayMeds,
+        Act::Day(DiaryKey::Meds),
         help_only(
             "p",
             "medicine taken: none, simple painkiller, triptan, other",
         ),
     ),
+    row(
+        &[KeyCode::Char('d')],
+        Act::Day(DiaryKey::OtherDay),
+        help_only("d", "the headache diary: today or yesterday"),
+    ),
+];
+
+/// What a key does while "Quit knotless?" is asked (after Esc; any other key stays).
+const QUIT_KEYS: &[Binding<bool>] = &[
+    row(
+        &[KeyCode::Char('y'), KeyCode::Char('q'), KeyCode::Enter],
+        true,
+        key("y", "quit"),
+    ),
+    row(&[KeyCode::Char('n'), KeyCode::Esc], false, key("n", "stay")),
 ];
 
 /// What a key does while typing a filter (any other character is typed).
@@ -187,6 +200,11 @@ pub struct Home {
     list: ListScroll,
     /// How far the detail pane is scrolled (when the cautions and summary do not fit).
     detail: PageScroll,
+    /// The headache-diary line above the list.
+    diary: Diary,
+    /// Esc asked "Quit knotless?" (Esc is also what clears a filter: one press too many
+    /// must not end the app).
+    asking_quit: bool,
 }
 
 impl Home {
@@ -196,6 +214,8 @@ impl Home {
             filtering: false,
             list: ListScroll::default(),
             detail: PageScroll::default(),
+            diary: Diary::default(),
+            asking_quit: false,
         };
         h.refilter(ctx);
         h
@@ -307,46 +327,31 @@ impl Home {
         (Nav::Stay, vec![effect.into()])
     }
 
-    /// The quiet lines above the list: "Headache today?" while it is due, or what was
-    /// just noted with its follow-up keys.
+    /// The quiet lines above the list: the files that did not load, then the diary line
+    /// ("Headache today?", or the answer with the keys that change it).
     fn notices(&self, ctx: &Ctx, w: u16) -> Vec<Line<'static>> {
         let t = ctx.theme;
         let mut lines = Vec::new();
-        let files = ctx.lib.problem_files().len();
+        let problem_files = ctx.lib.problem_files();
+        let files = problem_files.len();
         if files > 0 {
             let (them, it) = if files == 1 {
                 ("1 file".to_string(), "it")
             } else {
                 (format!("{files} files"), "them")
             };
-            let text = if w >= 50 {
-                format!(" {them} could not be loaded — press f to see {it}")
-            } else {
-                format!(" {them} did not load · f shows {it}")
+            let partly = problem_files
+                .iter()
+                .all(|(f, _)| ctx.lib.applies_in_part(f));
+            let text = match (partly, w >= 50) {
+                (true, true) => " Some settings were ignored — press f to see them".to_string(),
+                (true, false) => " Settings ignored · f shows them".to_string(),
+                (false, true) => format!(" {them} could not be loaded — press f to see {it}"),
+                (false, false) => format!(" {them} did not load · f shows {it}"),
             };
             lines.push(Line::styled(text, t.caution));
         }
-        if let Some(days) = ctx.days {
-            let today = ctx.now.date();
-            if let Some(date) = days.ask {
-                lines.push(Line::styled(
-                    format!(" Headache {}?  y yes · n no", day_word(date, today)),
-                    t.muted,
-                ));
-            } else if let Some(e) = days.answered {
-                let text = if e.headache {
-                    format!(
-                        " Noted: headache {}.  w worst: {} · p medicine: {}",
-                        day_word(e.date, today),
-                        e.worst.map_or("—", |w| w.as_str()),
-                        e.meds.map_or("—", |m| m.label()),
-                    )
-                } else {
-                    format!(" Noted: no headache {}.", day_word(e.date, today))
-                };
-                lines.push(Line::styled(text, t.muted));
-            }
-        }
+        lines.extend(self.diary.lines(ctx, w));
         lines
     }
 
@@ -357,16 +362,10 @@ impl Home {
         (top, rest)
     }
 
-    /// The list's and the detail pane's areas within the body.
-    /// On a very wide window home keeps a readable width in the middle (the header, the
-    /// notices and both panes alike), so nothing sits 150 columns from what it belongs to.
-    fn readable(area: Rect) -> Rect {
-        const MOST: u16 = 46 + 84;
-        crate::ui::centered(area, area.width.min(MOST), area.height)
-    }
-
+    /// The list's and the detail pane's areas within the body, at a readable width (as the
+    /// header and the notices are).
     fn panes(body: Rect) -> (Rect, Option<Rect>) {
-        let body = Home::readable(body);
+        let body = crate::ui::readable(body);
         if body.width >= 64 {
             let list_w = (body.width * 12 / 25).clamp(32, 46);
             let [list, detail] =
@@ -433,10 +432,17 @@ impl Home {
             Row::Problem(pi) => {
                 let files = ctx.lib.problem_files();
                 let w = inner_w;
-                let mut lines = vec![
-                    Line::styled("This file was skipped:", t.caution),
-                    Line::raw(""),
-                ];
+                let partly = ctx.lib.applies_in_part(files[pi].0);
+                let (title, heading) = if partly {
+                    (
+                        "Settings ignored",
+                        "These lines were ignored; the rest of the file applies:",
+                    )
+                } else {
+                    ("Could not load", "This file was skipped:")
+                };
+                let mut lines = crate::ui::wrap_lines(heading, w, t.caution);
+                lines.push(Line::raw(""));
                 for p in &files[pi].1 {
                     lines.extend(crate::ui::wrap_lines(&p.headline(), w, t.base));
                     if let Some(h) = &p.hint {
@@ -451,7 +457,7 @@ impl Home {
                     w,
                     t.muted,
                 ));
-                Some(("Could not load".to_string(), lines))
+                Some((title.to_string(), lines))
             }
             _ => None,
         }
@@ -496,7 +502,14 @@ fn row_line(row: Row, selected: bool, w: usize, ctx: &Ctx) -> Line<'static> {
     let style = if selected { t.selected } else { t.base };
     match row {
         Row::Heading(a) => Line::styled(format!(" {}", a.heading()), t.muted),
-        Row::ProblemsHeading => Line::styled(" COULD NOT LOAD", t.caution),
+        Row::ProblemsHeading => {
+            let files = ctx.lib.problem_files();
+            if files.iter().all(|(f, _)| ctx.lib.applies_in_part(f)) {
+                Line::styled(" SETTINGS IGNORED", t.caution)
+            } else {
+                Line::styled(" COULD NOT LOAD", t.caution)
+            }
+        }
         Row::Routine(ri) => {
             let r = &ctx.lib.routines[ri];
             let len = if r.source.is_bundled() {
@@ -551,47 +564,6 @@ fn edit_problem(file: &str) -> AppEffect {
     }
 }
 
-/// What `y`/`n` answer while "Headache today?" is asked, and what `w`/`p` add to a yes
-/// just given; nothing when the question is not up.
-fn day_answer(act: Act, days: Option<&DayState>) -> Option<Effect> {
-    let entry = match act {
-        Act::DayYes | Act::DayNo => DayEntry {
-            date: days?.ask?,
-            headache: act == Act::DayYes,
-            worst: None,
-            meds: None,
-        },
-        Act::DayWorst => {
-            let mut e = follow_up(days)?;
-            e.worst = Some(Intensity::next_worst(e.worst));
-            e
-        }
-        Act::DayMeds => {
-            let mut e = follow_up(days)?;
-            e.meds = Some(Meds::next(e.meds));
-            e
-        }
-        _ => return None,
-    };
-    Some(StoreEffect::AnswerDay(entry).into())
-}
-
-/// The headache answer just given on home, while its details can still be set.
-fn follow_up(days: Option<&DayState>) -> Option<DayEntry> {
-    days.and_then(|d| d.answered).filter(|e| e.headache)
-}
-
-/// "today", "yesterday" or "on Mon 3 Nov".
-fn day_word(date: jiff::civil::Date, today: jiff::civil::Date) -> String {
-    if date == today {
-        "today".into()
-    } else if today.yesterday().ok() == Some(date) {
-        "yesterday".into()
-    } else {
-        date.strftime("on %a %-d %b").to_string()
-    }
-}
-
 /// `left` and `right` on one line of width `w` (display columns), the left cut with an
 /// ellipsis if needed.
 fn two_ends(left: &str, right: &str, w: usize) -> String {
@@ -611,7 +583,7 @@ fn when(last: jiff::Timestamp, ctx: &Ctx) -> String {
         0 => "today".into(),
         1 => "yesterday".into(),
         2..=6 => then.strftime("%A").to_string(),
-        _ => then.strftime("%-d %b").to_string(),
+        _ => crate::model::format::fmt_day(then, today),
     }
 }
 
@@ -748,24 +720,94 @@ impl Screen for Home {
         let t = ctx.theme;
         let [head, body, foot] = crate::ui::screen_areas(area);
         let header = ctx.header.unwrap_or_default();
-        let head = Home::readable(head);
+        let head = crate::ui::readable(head);
         let [l, r] = Layout::horizontal([Constraint::Length(10), Constraint::Min(0)]).areas(head);
         frame.render_widget(Line::styled(" knotless", t.title), l);
         // Too long for a narrow terminal: cut at its end (with "…"), never at its start.
         let header = crate::model::format::fit_right(&format!("{header} "), usize::from(r.width));
         frame.render_widget(Line::styled(header, t.muted).right_aligned(), r);
         let (top, body) = self.split_body(body, ctx);
-        let top = Home::readable(top);
+        let top = crate::ui::readable(top);
         frame.render_widget(Paragraph::new(self.notices(ctx, top.width)), top);
         let (list, detail) = Home::panes(body);
         self.render_list(frame, list, ctx);
         if let Some(detail) = detail {
             self.render_detail(frame, detail, ctx);
         }
-        crate::ui::footer(frame, foot, ctx.theme, ctx.status, &self.keys(ctx));
+        if self.asking_quit {
+            let [q, keys] =
+                Layout::horizontal([Constraint::Length(16), Constraint::Min(0)]).areas(foot);
+            frame.render_widget(Line::styled(" Quit knotless?", t.title), q);
+            crate::ui::footer(frame, keys, t, None, &self.keys(ctx));
+        } else {
+            crate::ui::footer(frame, foot, t, ctx.status, &self.keys(ctx));
+        }
     }
 
-    fn update(&mut self, key: KeyEvent, _now: Instant, ctx: &Ctx) -> Update {
+    fn update(&mut self, key: KeyEvent, now: Instant, ctx: &Ctx) -> Update {
+        let (nav, mut effects) = self.answer(key, now, ctx);
+        // An answer still being given is written before home is left or the app ends.
+        if !matches!(nav, Nav::Stay) {
+            effects.splice(0..0, self.diary.settle(ctx));
+        }
+        (nav, effects)
+    }
+
+    fn tick(&mut self, now: Instant, ctx: &Ctx) -> Update {
+        (Nav::Stay, self.diary.tick(now, ctx))
+    }
+
+    fn deadline(&self, _now: Instant, _ctx: &Ctx) -> Option<Instant> {
+        self.diary.deadline()
+    }
+
+    fn shutdown(&mut self, _now: Instant, ctx: &Ctx) -> Vec<Effect> {
+        self.diary.settle(ctx)
+    }
+
+    fn keys(&self, ctx: &Ctx) -> Vec<KeyHelp> {
+        if self.asking_quit {
+            return described(QUIT_KEYS, |_| true);
+        }
+        if self.filtering {
+            return described(FILTER_KEYS, |_| true);
+        }
+        // `r` is in the footer only while a file did not load; Enter only on a routine.
+        let problems = !ctx.lib.problems.is_empty();
+        let row = self.selected_row(ctx);
+        described(KEYS, |a| match a {
+            Act::Reread | Act::ShowProblems => problems,
+            Act::RereadNote => !problems,
+            Act::Start => matches!(row, Some(Row::Routine(_))),
+            Act::FixFile => matches!(row, Some(Row::Problem(_))),
+            Act::Day(k) => self.diary.acts(k, ctx),
+            _ => true,
+        })
+    }
+
+    fn captures_text(&self) -> bool {
+        self.filtering
+    }
+
+    fn resumed(&mut self, ctx: &Ctx) {
+        // The routine list cannot change while running, but a filter may now match nothing.
+        if self.selected_row(ctx).is_none() {
+            self.refilter(ctx);
+        }
+    }
+}
+
+impl Home {
+    /// What a key does on home (see [`Screen::update`], which writes a pending diary
+    /// answer when the key leads away).
+    fn answer(&mut self, key: KeyEvent, now: Instant, ctx: &Ctx) -> Update {
+        if self.asking_quit {
+            self.asking_quit = false;
+            return match lookup(QUIT_KEYS, key.code) {
+                Some(true) => go(Nav::Quit),
+                _ => stay(),
+            };
+        }
         if self.filtering {
             self.type_filter(key, ctx);
             return stay();
@@ -802,7 +844,6 @@ impl Screen for Home {
                     then: None,
                 }));
             }
-            // Esc clears a filter first; with none, it quits like q.
             Some(Act::Edit) => return self.edit(ctx),
             Some(Act::Reread) => return (Nav::Stay, vec![AppEffect::ReloadFiles.into()]),
             Some(Act::ShowProblems) => {
@@ -815,48 +856,17 @@ impl Screen for Home {
                     self.list.select(i, self.rows(ctx).len());
                 }
             }
-            Some(act @ (Act::DayYes | Act::DayNo | Act::DayWorst | Act::DayMeds)) => {
-                return (Nav::Stay, day_answer(act, ctx.days).into_iter().collect());
-            }
+            Some(Act::Day(k)) => return (Nav::Stay, self.diary.key(k, now, ctx)),
             Some(Act::DetailDown) => self.detail.by(3),
             Some(Act::DetailUp) => self.detail.by(-3),
             Some(Act::Back) if !self.filter.is_empty() => {
                 self.filter.clear();
                 self.refilter(ctx);
             }
-            Some(Act::Back | Act::Quit) => return go(Nav::Quit),
-            Some(Act::App | Act::RereadNote) | None => {}
+            Some(Act::Back) => self.asking_quit = true,
+            Some(Act::Quit) => return go(Nav::Quit),
+            Some(Act::App | Act::RereadNote | Act::FixFile) | None => {}
         }
         stay()
-    }
-
-    fn keys(&self, ctx: &Ctx) -> Vec<KeyHelp> {
-        if self.filtering {
-            described(FILTER_KEYS, |_| true)
-        } else {
-            // `r` is in the footer only while a file did not load.
-            let problems = !ctx.lib.problems.is_empty();
-            let asking = ctx.days.is_some_and(|d| d.ask.is_some());
-            let details = follow_up(ctx.days).is_some();
-            described(KEYS, |a| match a {
-                Act::Reread => problems,
-                Act::RereadNote => !problems,
-                Act::DayYes | Act::DayNo => asking,
-                Act::ShowProblems => problems,
-                Act::DayWorst | Act::DayMeds => details,
-                _ => true,
-            })
-        }
-    }
-
-    fn captures_text(&self) -> bool {
-        self.filtering
-    }
-
-    fn resumed(&mut self, ctx: &Ctx) {
-        // The routine list cannot change while running, but a filter may now match nothing.
-        if self.selected_row(ctx).is_none() {
-            self.refilter(ctx);
-        }
     }
 }

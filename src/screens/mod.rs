@@ -9,12 +9,14 @@
 
 pub mod before;
 pub mod breathe;
+pub mod diary;
 pub mod finish;
 pub mod first_run;
 pub mod history;
 pub mod home;
 pub mod player;
 pub mod reading;
+pub mod record;
 pub mod stats;
 
 use std::collections::BTreeMap;
@@ -51,6 +53,9 @@ pub struct Ctx<'a> {
     /// What the day log says for home's "Headache today?" and the finish screen's offer;
     /// `None` until it has been read (after the first frame) or when turned off.
     pub days: Option<&'a DayState>,
+    /// The ratings and notes added to past sessions in this run, oldest first, so a list
+    /// read before them (the history) shows them when it is shown again.
+    pub amended: &'a [crate::model::record::Amendment],
     /// The wall clock now: screens never read the clock themselves.
     pub now: &'a jiff::Zoned,
 }
@@ -60,12 +65,28 @@ pub struct Ctx<'a> {
 pub struct DayState {
     /// The date "Headache today?" asks about while it is due (see `core::days::prompt_date`).
     pub ask: Option<jiff::civil::Date>,
-    /// Today's date and whether it is already answered as a headache day.
+    /// The date the day log was read as "today".
     pub today: Option<jiff::civil::Date>,
-    pub today_headache: bool,
-    /// The answer just given on home in this run: its follow-up keys set the worst
-    /// intensity and the medication.
-    pub answered: Option<crate::model::day::DayEntry>,
+    /// What the day log says of today and yesterday — the days home can answer and
+    /// correct — kept up to date with the answers given in this run.
+    pub recent: Vec<crate::model::day::DayEntry>,
+}
+
+impl DayState {
+    /// The answer kept for `date`, if it is one of the recent days and answered.
+    pub fn entry(&self, date: jiff::civil::Date) -> Option<crate::model::day::DayEntry> {
+        self.recent.iter().find(|e| e.date == date).copied()
+    }
+
+    /// Takes a kept answer in: it replaces what was known of its date; the question about
+    /// that date (and only that date) is no longer due.
+    pub fn keep(&mut self, entry: crate::model::day::DayEntry) {
+        self.recent.retain(|e| e.date != entry.date);
+        self.recent.push(entry);
+        if self.ask == Some(entry.date) {
+            self.ask = None;
+        }
+    }
 }
 
 /// A routine's history at a glance: "Last done Sunday · 6 times · head −1.9 avg (n=4)".
@@ -93,7 +114,8 @@ pub enum Route {
     Before(Routine),
     Player {
         routine: Routine,
-        pain_before: Option<u8>,
+        /// The head as it began: the before-rating, and whether a migraine is on.
+        before: crate::model::record::Before,
     },
     BreathingSetup,
     /// "How is your head right now?" before a breathing exercise, then its pacer.
@@ -132,6 +154,11 @@ pub enum Nav {
     Open(Route),
     /// Replace this screen (Back then goes to what was below it).
     Replace(Route),
+    /// Go to the screen `route` opens: when the one just below this one is of its kind,
+    /// close this one and show `route` in that one's place, else open it on top — so the
+    /// history and the stats, which open each other (handing on their period), never pile
+    /// up, and Back goes the way the user came.
+    Switch(Route),
     /// Back to the home screen, closing everything above it.
     Home,
     Quit,
@@ -184,8 +211,20 @@ pub trait Screen: Send {
     fn suspend(&mut self, _now: Instant, _ctx: &Ctx) -> Vec<Effect> {
         Vec::new()
     }
+    /// Whether something runs that [`Screen::suspend`] would pause.
+    fn running(&self) -> bool {
+        false
+    }
+    /// Go on after [`Screen::suspend`] paused it (help closed).
+    fn go_on(&mut self, _now: Instant, _ctx: &Ctx) -> Vec<Effect> {
+        Vec::new()
+    }
     /// Called when this screen is shown again after the one above it closed.
     fn resumed(&mut self, _ctx: &Ctx) {}
+    /// Whether this is the kind of screen `route` opens (for [`Nav::Switch`]).
+    fn shows(&self, _route: &Route) -> bool {
+        false
+    }
     /// The read this screen stands in for, while its figures are read.
     fn awaits(&self) -> Option<Ticket> {
         None

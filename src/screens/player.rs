@@ -54,13 +54,13 @@ const KEYS: &[Binding<Act>] = &[
     row(
         &[KeyCode::Char('+'), KeyCode::Char('=')],
         Act::More,
-        key("+/-", "15 s"),
+        key("+/-", "a stage longer or shorter"),
     ),
     also(&[KeyCode::Char('-'), KeyCode::Char('_')], Act::Less),
     row(
         &[KeyCode::Char('+'), KeyCode::Char('=')],
         Act::MoreBreath,
-        key("+/-", "a breath"),
+        key("+/-", "a breath more or less"),
     ),
     also(&[KeyCode::Char('-'), KeyCode::Char('_')], Act::LessBreath),
     row(&[KeyCode::Char('m')], Act::Mute, key("m", "mute")),
@@ -134,16 +134,20 @@ impl Player {
     /// Which rows of the key table apply now: the pause and mute rows say what pressing
     /// them would do; a breathing exercise has no steps to skip, go back to or restart
     /// (ending it asks first, with `q`), and its `+`/`-` move whole breaths.
+    /// During the count-in only its skip applies: there is nothing to go back to, restart
+    /// or lengthen yet.
     fn shown(&self, muted: bool) -> impl Fn(Act) -> bool + use<> {
         let paused = self.run.session.is_paused();
         let breathing = self.run.session.kind() == Kind::Breathing;
+        let counting_in = self.run.session.stage_kind() == StageKind::GetReady;
         move |a| match a {
             Act::Pause => !paused,
             Act::Resume => paused,
             Act::Mute => !muted,
             Act::Unmute => muted,
-            Act::Skip | Act::Back | Act::Restart | Act::More | Act::Less => !breathing,
-            Act::MoreBreath | Act::LessBreath => breathing,
+            Act::Skip => !breathing,
+            Act::Back | Act::Restart | Act::More | Act::Less => !breathing && !counting_in,
+            Act::MoreBreath | Act::LessBreath => breathing && !counting_in,
             Act::AskStop | Act::Stop | Act::KeepGoing => true,
         }
     }
@@ -500,14 +504,6 @@ impl Player {
         ];
         frame.render_widget(Paragraph::new(lines).block(block), r);
     }
-}
-
-/// The player's part of a very wide window: at most [`READABLE`] columns in the middle,
-/// so a step's title and its pressure, or the routine and its time left, stay together.
-const READABLE: u16 = 120;
-
-fn readable(area: Rect) -> Rect {
-    crate::ui::centered(area, area.width.min(READABLE), area.height)
 }
 
 fn indent(lines: Vec<Line<'static>>) -> Vec<Line<'static>> {
@@ -927,7 +923,7 @@ impl Screen for Player {
     }
 
     fn layout(&mut self, area: Rect, now: Instant, ctx: &Ctx) {
-        let area = readable(area);
+        let area = crate::ui::readable(area);
         let v = self.run.session.view(now);
         self.pacer_levels = self.pacer_area(area, ctx, &v).map_or(1, |shape| {
             crate::ui::pacer::wake_levels(shape, ctx.settings.motion)
@@ -935,7 +931,7 @@ impl Screen for Player {
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, now: Instant) {
-        let area = readable(area);
+        let area = crate::ui::readable(area);
         let v = self.run.session.view(now);
         let (header, body, next, foot) = self.layout_areas(area, &v);
         self.render_header(frame, header, ctx, &v);
@@ -1022,7 +1018,19 @@ impl Screen for Player {
         if self.confirm_stop {
             return described(CONFIRM_KEYS, |_| true);
         }
+        let (length, breaths) = self.run.session.adjust_by();
+        let secs = crate::model::format::fmt_length_secs(length.as_secs_f64());
+        let by = match breaths {
+            Some(n) => format!("{} ({secs})", crate::model::format::fmt_breaths(n)),
+            None => secs,
+        };
         described(KEYS, self.shown(ctx.muted))
+            .into_iter()
+            .map(|k| match k.keys {
+                "+/-" => k.saying(by.clone()),
+                _ => k,
+            })
+            .collect()
     }
 
     fn shutdown(&mut self, now: Instant, _ctx: &Ctx) -> Vec<Effect> {
@@ -1042,6 +1050,15 @@ impl Screen for Player {
 
     fn suspend(&mut self, now: Instant, ctx: &Ctx) -> Vec<Effect> {
         let events = self.run.session.pause(now);
+        self.run.react(&events, now, ctx.muted)
+    }
+
+    fn running(&self) -> bool {
+        !self.run.session.is_paused() && !self.run.session.is_finished()
+    }
+
+    fn go_on(&mut self, now: Instant, ctx: &Ctx) -> Vec<Effect> {
+        let events = self.run.session.resume(now);
         self.run.react(&events, now, ctx.muted)
     }
 }

@@ -532,10 +532,11 @@ fn bars(buf: &mut Buffer, area: Rect, values: &[(f64, Style)], slot: u16) {
     draw_series(buf, area, (slot, offset), max, values, &THIN);
 }
 
-/// `lines` into `area` of `buf`, as many as fit.
+/// `lines` into `area` of `buf`, as many as fit; a line too wide ends in "…".
 fn put_lines(buf: &mut Buffer, area: Rect, lines: &[Line]) {
     for (i, line) in lines.iter().enumerate().take(area.height as usize) {
-        buf.set_line(area.x, area.y + i as u16, line, area.width);
+        let line = crate::ui::fit_line(line, area.width);
+        buf.set_line(area.x, area.y + i as u16, &line, area.width);
     }
 }
 
@@ -610,7 +611,7 @@ impl Screen for StatsView {
             Some(Act::Top) => self.scroll.home(),
             Some(Act::Bottom) => self.scroll.end(),
             Some(Act::History) => {
-                return go(Nav::Replace(Route::History {
+                return go(Nav::Switch(Route::History {
                     period: self.period,
                 }));
             }
@@ -628,5 +629,9 @@ impl Screen for StatsView {
 
     fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
         described(KEYS, |a| self.offers(a))
+    }
+
+    fn shows(&self, route: &Route) -> bool {
+        matches!(route, Route::Stats { .. })
     }
 }

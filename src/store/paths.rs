@@ -40,8 +40,8 @@ pub enum PathsError {
 }
 
 impl Paths {
-    /// The flags already include the environment variables (clap reads
-    /// `KNOTLESS_CONFIG_DIR`, `KNOTLESS_DATA_DIR` and `KNOTLESS_STATE_DIR` for them).
+    /// The flags already include the environment variables (`cli::args::Global::with_env`
+    /// reads `KNOTLESS_CONFIG_DIR`, `KNOTLESS_DATA_DIR` and `KNOTLESS_STATE_DIR` for them).
     pub fn resolve(
         config_flag: Option<PathBuf>,
         data_flag: Option<PathBuf>,

@@ -190,7 +190,7 @@ mod tests {
             get_ready: Duration::ZERO,
         };
         let session = Session::breathing(pattern, Length::Breaths(1), opts, new_id(&wall), t0);
-        let mut run = Run::new(session, wall, None);
+        let mut run = Run::new(session, wall, Default::default());
         let mut rec = Recorder::begin_in(
             Some(dir.path().to_path_buf()),
             Some(state.path().to_path_buf()),
@@ -214,7 +214,7 @@ mod tests {
             get_ready: Duration::ZERO,
         };
         let session = Session::breathing(pattern, Length::Breaths(1), opts, new_id(&wall), t0);
-        let run = Run::new(session, wall, None);
+        let run = Run::new(session, wall, Default::default());
         let mut rec = Recorder::begin_in(None, None, &run.record(t0));
         rec.finish(&run.record(t0));
         assert!(!rec.is_saved());
@@ -227,7 +227,7 @@ mod tests {
             get_ready: Duration::ZERO,
         };
         let session = Session::breathing(&relaxed(), Length::Breaths(3), opts, new_id(&wall), t0);
-        let mut run = Run::new(session, wall, Some(3));
+        let mut run = Run::new(session, wall, crate::model::record::Before::rated(Some(3)));
         let first = run.record(t0);
         run.session.update(t0 + Duration::from_secs(13));
         run.session.stop(t0 + Duration::from_secs(13));

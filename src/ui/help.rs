@@ -11,7 +11,7 @@ use crate::ui::theme::Theme;
 use crate::ui::{KeyHelp, help_only};
 
 const EVERYWHERE: [KeyHelp; 4] = [
-    help_only("?", "open or close this help"),
+    help_only("?", "open or close this help (a running session waits)"),
     help_only(
         "t",
         "next colour theme (calm, dim, light, high-contrast, mono)",

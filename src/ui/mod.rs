@@ -8,6 +8,8 @@ pub mod rating;
 pub mod scroll;
 pub mod theme;
 
+use std::borrow::Cow;
+
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -47,10 +49,12 @@ pub fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) -> bool {
 }
 
 /// One key for the footer and the help screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyHelp {
     pub keys: &'static str,
-    pub what: &'static str,
+    /// What the key does; a screen may say it in words of the moment
+    /// ([`KeyHelp::saying`]: "1 breath (10 s)").
+    pub what: Cow<'static, str>,
     /// Shown in the one-line footer (the help screen lists them all).
     pub footer: bool,
 }
@@ -58,7 +62,7 @@ pub struct KeyHelp {
 pub const fn key(keys: &'static str, what: &'static str) -> KeyHelp {
     KeyHelp {
         keys,
-        what,
+        what: Cow::Borrowed(what),
         footer: true,
     }
 }
@@ -66,8 +70,18 @@ pub const fn key(keys: &'static str, what: &'static str) -> KeyHelp {
 pub const fn help_only(keys: &'static str, what: &'static str) -> KeyHelp {
     KeyHelp {
         keys,
-        what,
+        what: Cow::Borrowed(what),
         footer: false,
+    }
+}
+
+impl KeyHelp {
+    /// The same key, described in words worked out now.
+    pub fn saying(self, what: String) -> KeyHelp {
+        KeyHelp {
+            what: Cow::Owned(what),
+            ..self
+        }
     }
 }
 
@@ -127,7 +141,7 @@ pub fn described<A: Copy>(table: &[Binding<A>], shown: impl Fn(A) -> bool) -> Ve
     table
         .iter()
         .filter(|b| shown(b.action))
-        .filter_map(|b| b.help)
+        .filter_map(|b| b.help.clone())
         .collect()
 }
 
@@ -139,25 +153,26 @@ pub fn footer(
     status: Option<&str>,
     keys: &[KeyHelp],
 ) {
+    let mut shown: Vec<&KeyHelp> = keys.iter().filter(|k| k.footer).collect();
     if let Some(status) = status {
-        frame.render_widget(Line::styled(format!(" {status}"), theme.accent), area);
+        // A message takes the line, but the way to every key (help, quit) stays beside it,
+        // and a message too long for the line ends in "…" rather than mid-word.
+        shown.retain(|k| is_way_out(k));
+        let keys_w = footer_width(&shown) as u16;
+        let keys_w = if keys_w + 12 <= area.width { keys_w } else { 0 };
+        let [msg, rest] =
+            Layout::horizontal([Constraint::Min(1), Constraint::Length(keys_w)]).areas(area);
+        let text = crate::model::format::cut(status, msg.width.saturating_sub(2) as usize);
+        frame.render_widget(Line::styled(format!(" {text}"), theme.accent), msg);
+        if keys_w > 0 {
+            frame.render_widget(key_spans(&shown, theme), rest);
+        }
         return;
     }
     // When not everything fits, drop entries from the end but keep help and quit, so the
     // way to every other key is always on screen.
-    let mut shown: Vec<&KeyHelp> = keys.iter().filter(|k| k.footer).collect();
-    let width = |v: &[&KeyHelp]| {
-        1 + v
-            .iter()
-            .map(|k| k.keys.chars().count() + 1 + k.what.chars().count())
-            .sum::<usize>()
-            + 2 * v.len().saturating_sub(1)
-    };
-    while width(&shown) > area.width as usize {
-        match shown
-            .iter()
-            .rposition(|k| !matches!(k.keys, "?" | "q" | "Esc"))
-        {
+    while footer_width(&shown) > area.width as usize {
+        match shown.iter().rposition(|k| !is_way_out(k)) {
             Some(i) if shown.len() > 1 => {
                 shown.remove(i);
             }
@@ -169,15 +184,34 @@ pub fn footer(
             }
         }
     }
+    frame.render_widget(key_spans(&shown, theme), area);
+}
+
+/// Help and quit: the keys a footer never drops.
+fn is_way_out(k: &KeyHelp) -> bool {
+    matches!(k.keys, "?" | "q" | "Esc")
+}
+
+/// The columns [`key_spans`] takes.
+fn footer_width(keys: &[&KeyHelp]) -> usize {
+    1 + keys
+        .iter()
+        .map(|k| crate::model::format::width(k.keys) + 1 + crate::model::format::width(&k.what))
+        .sum::<usize>()
+        + 2 * keys.len().saturating_sub(1)
+}
+
+/// " ? help  q quit": keys in the key style, what they do muted.
+fn key_spans<'a>(keys: &[&'a KeyHelp], theme: &Theme) -> Line<'a> {
     let mut spans = vec![Span::raw(" ")];
-    for (i, k) in shown.iter().enumerate() {
+    for (i, k) in keys.iter().enumerate() {
         if i > 0 {
             spans.push(Span::raw("  "));
         }
         spans.push(Span::styled(k.keys, theme.key));
         spans.push(Span::styled(format!(" {}", k.what), theme.muted));
     }
-    frame.render_widget(Line::from(spans), area);
+    Line::from(spans)
 }
 
 /// The usual screen: a one-line header, the body, and the one-line key footer.
@@ -225,6 +259,36 @@ pub fn wrap_lines(text: &str, width: u16, style: Style) -> Vec<Line<'static>> {
         .into_iter()
         .map(|l| Line::styled(l.into_owned(), style))
         .collect()
+}
+
+/// `line` within `width` columns: unchanged when it fits, otherwise cut where the edge
+/// falls with "…" in the style of the span it cut (never a word silently sliced off).
+pub fn fit_line<'a>(line: &Line<'a>, width: u16) -> Line<'a> {
+    use crate::model::format::{cut, width as cols};
+    let mut room = usize::from(width);
+    if line.width() <= room {
+        return line.clone();
+    }
+    let mut spans = Vec::new();
+    for span in &line.spans {
+        let w = cols(&span.content);
+        if w < room {
+            spans.push(span.clone());
+            room -= w;
+            continue;
+        }
+        // This span reaches the edge, and more follows it: it ends the line with "…" (a
+        // span that just fits is cut too, since what follows it is not shown).
+        if room > 0 {
+            let text = cut(&format!("{}…", span.content), room);
+            spans.push(Span::styled(text, span.style));
+        }
+        break;
+    }
+    Line {
+        spans,
+        ..line.clone()
+    }
 }
 
 /// Takes every control character and bidi override ([`crate::model::format::is_unsafe_char`])
@@ -278,10 +342,10 @@ mod tests {
     }
 
     #[test]
-    fn a_status_line_takes_the_footer_s_place() {
+    fn a_status_line_takes_the_footer_s_place_but_quit_stays() {
         let theme = Theme::get(ThemeName::Calm);
         let b = draw(20, 1, |f| footer(f, f.area(), &theme, Some("saved"), &KEYS));
-        assert_eq!(buffer_line(&b), " saved");
+        assert_eq!(buffer_line(&b), " saved        q quit");
         assert_eq!(b[(1, 0)].style().fg, theme.accent.fg);
     }
 
@@ -308,5 +372,23 @@ mod tests {
 
     fn buffer_line(b: &Buffer) -> String {
         row_text(b, 0)
+    }
+
+    #[test]
+    fn a_line_too_wide_is_cut_with_an_ellipsis_in_the_style_it_cut() {
+        let t = Theme::get(ThemeName::Calm);
+        let line = Line::from(vec![
+            Span::styled("7 min · 1 active day", t.muted),
+            Span::styled(" · goal reached", t.good),
+        ]);
+        assert_eq!(fit_line(&line, 40), line, "it fits: unchanged");
+        let cut = fit_line(&line, 30);
+        assert_eq!(cut.to_string(), "7 min · 1 active day · goal r…");
+        assert_eq!(cut.width(), 30);
+        assert_eq!(cut.spans.last().unwrap().style, t.good);
+        // The first span just fits: it gives a column up so the cut is said.
+        let cut = fit_line(&line, 20);
+        assert_eq!(cut.to_string(), "7 min · 1 active da…");
+        assert_eq!(fit_line(&line, 0).width(), 0);
     }
 }

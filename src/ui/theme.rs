@@ -43,6 +43,33 @@ impl Theme {
             ThemeName::Mono => mono(),
         }
     }
+
+    /// The theme with every colour taken out (`NO_COLOR`, `--no-color`): its bold, dim and
+    /// underline stay, and the selected row is always shown reversed, so a list never loses
+    /// its selection in any theme.
+    pub fn without_colour(self) -> Theme {
+        let plain = |s: Style| Style {
+            fg: None,
+            bg: None,
+            underline_color: None,
+            ..s
+        };
+        Theme {
+            base: plain(self.base),
+            muted: plain(self.muted),
+            title: plain(self.title),
+            accent: plain(self.accent),
+            selected: plain(self.selected).add_modifier(Modifier::REVERSED),
+            border: plain(self.border),
+            caution: plain(self.caution),
+            key: plain(self.key),
+            pacer: plain(self.pacer),
+            done: plain(self.done),
+            todo: plain(self.todo),
+            good: plain(self.good),
+            ..self
+        }
+    }
 }
 
 fn calm() -> Theme {
@@ -75,7 +102,8 @@ fn dim() -> Theme {
         muted: s().fg(Color::Rgb(78, 78, 80)),
         title: s().fg(Color::Rgb(132, 126, 116)),
         accent: s().fg(Color::Rgb(104, 126, 122)),
-        selected: s().fg(Color::Rgb(140, 134, 124)).bg(Color::Rgb(40, 44, 46)),
+        // Still low contrast, but a row apart from its neighbours at a glance.
+        selected: s().fg(Color::Rgb(150, 144, 132)).bg(Color::Rgb(56, 62, 64)),
         border: s().fg(Color::Rgb(50, 52, 56)),
         caution: s().fg(Color::Rgb(128, 112, 88)),
         key: s().fg(Color::Rgb(104, 126, 122)),
@@ -181,6 +209,40 @@ mod tests {
             assert!(luma(t.pacer) < luma(t.base) * 0.75, "{name}");
             assert!(luma(t.pacer) < luma(t.accent), "{name}");
         }
+    }
+
+    #[test]
+    fn without_colour_every_theme_still_marks_the_selection() {
+        for name in ThemeName::ALL {
+            let t = Theme::get(name).without_colour();
+            for style in [
+                t.base, t.muted, t.title, t.accent, t.selected, t.border, t.caution, t.key,
+                t.pacer, t.done, t.todo, t.good,
+            ] {
+                assert_eq!((style.fg, style.bg), (None, None), "{name}");
+            }
+            assert!(
+                t.selected.add_modifier.contains(Modifier::REVERSED),
+                "{name}: the selected row must stand out without colour"
+            );
+            assert_ne!(t.selected, t.base, "{name}");
+        }
+        assert_eq!(
+            Theme::get(ThemeName::Mono).without_colour(),
+            Theme::get(ThemeName::Mono)
+        );
+    }
+
+    /// The dim theme's selected row is set apart from the text around it.
+    #[test]
+    fn the_dim_selection_is_visible() {
+        let t = Theme::get(ThemeName::Dim);
+        let bg = |s: Style| match s.bg {
+            Some(Color::Rgb(r, g, b)) => 0.299 * r as f64 + 0.587 * g as f64 + 0.114 * b as f64,
+            _ => 0.0,
+        };
+        assert!(bg(t.selected) - bg(t.base) >= 50.0, "{:?}", t.selected);
+        assert!(luma(t.selected) >= luma(t.base), "{:?}", t.selected);
     }
 
     #[test]

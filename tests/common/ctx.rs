@@ -54,6 +54,8 @@ pub struct World {
     pub header: Option<String>,
     pub done: BTreeMap<String, DoneInfo>,
     pub days: Option<DayState>,
+    /// Amendments kept in this run (ratings and notes added after a session).
+    pub amended: Vec<knotless::model::record::Amendment>,
     /// The instant the screen's timers start from.
     pub t0: Instant,
 }
@@ -80,6 +82,7 @@ impl World {
             header: None,
             done: BTreeMap::new(),
             days: None,
+            amended: Vec::new(),
             t0: Instant::now(),
         }
     }
@@ -99,6 +102,7 @@ impl World {
             header: self.header.as_deref(),
             done: &self.done,
             days: self.days.as_ref(),
+            amended: &self.amended,
             now: &self.now,
         }
     }
@@ -123,7 +127,7 @@ impl World {
             get_ready: self.settings.get_ready,
         };
         let session = Session::new(routine, opts, "test-session".into(), self.t0);
-        Player::new(Run::new(session, self.now.clone(), None))
+        Player::new(Run::new(session, self.now.clone(), Default::default()))
     }
 
     /// The player of a breathing exercise of a pattern of the library, started at
@@ -134,7 +138,7 @@ impl World {
             get_ready: knotless::core::rules::breathing_get_ready(self.settings.get_ready),
         };
         let session = Session::breathing(pattern, length, opts, "test-breathing".into(), self.t0);
-        Player::new(Run::new(session, self.now.clone(), None))
+        Player::new(Run::new(session, self.now.clone(), Default::default()))
     }
 
     /// Lays `screen` out for a `w`×`h` window and draws it, as the app does (the theme's

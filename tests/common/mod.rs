@@ -245,6 +245,7 @@ pub fn rec(
         pain_before: None,
         pain_after: None,
         note: None,
+        migraine_before: false,
     }
 }
 

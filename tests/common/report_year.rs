@@ -55,6 +55,7 @@ fn record(id: String, start: &Zoned, routine: (&str, &str, &str), secs: f64) -> 
         pain_before: None,
         pain_after: None,
         note: None,
+        migraine_before: false,
     }
 }
 

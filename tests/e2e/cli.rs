@@ -223,6 +223,31 @@ fn load_warnings_come_once_per_file_and_only_from_commands_that_load_them() {
     }
 }
 
+/// A config.toml with one bad key is not "skipped": its other keys apply, and the warning
+/// says which line was ignored.
+#[test]
+fn a_config_with_a_bad_key_says_only_that_line_was_ignored() {
+    let (config, data) = dirs();
+    std::fs::write(
+        config.path().join("config.toml"),
+        "weekly_goal = 5\nthem = \"dim\"\n",
+    )
+    .unwrap();
+    let out = knotless(config.path(), data.path(), &["stats"]);
+    let err = text(&out.stderr);
+    let out = knotless(config.path(), data.path(), &["list"]);
+    let err = err + &text(&out.stderr);
+    assert!(!err.contains("skipped"), "{err}");
+    assert!(
+        err.contains("warning: 1 of your settings was ignored; the rest apply"),
+        "{err}"
+    );
+    assert!(err.contains("line 2:"), "{err}");
+    let stats = knotless(config.path(), data.path(), &["stats", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
+    assert_eq!(json["weekly_goal"], 5, "the valid key applies");
+}
+
 /// The plain `breathe` asks "How is your head right now?" as a line — but
 /// only of a person at a terminal: piped input is never taken as a rating.
 #[test]

@@ -354,3 +354,67 @@ fn completions_complete_routine_and_pattern_ids() {
     let out = knotless(c.path(), d.path(), &["show", "My ja"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
+
+#[test]
+fn usage_lines_never_show_the_folders_the_environment_sets() {
+    let (c, d) = dirs();
+    for args in [&["log"][..], &["amend", "last"], &["run"]] {
+        let out = knotless(c.path(), d.path(), args);
+        assert_eq!(out.status.code(), Some(2));
+        let err = text(&out.stderr);
+        let usage = err.lines().find(|l| l.starts_with("Usage:")).unwrap();
+        assert!(!usage.contains("--config-dir"), "{usage}");
+        assert!(!usage.contains("--data-dir"), "{usage}");
+    }
+    // The environment still chooses the folders.
+    knotless(c.path(), d.path(), &["log", "physio"]);
+    let names: Vec<String> = std::fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().any(|n| n.starts_with("history")), "{names:?}");
+}
+
+#[test]
+fn log_help_says_when_a_session_is_taken_to_have_started() {
+    let (c, d) = dirs();
+    let help = text(&knotless(c.path(), d.path(), &["log", "--help"]).stdout);
+    let at: String = help
+        .split("--at <TIME>")
+        .nth(1)
+        .unwrap()
+        .split("--config-dir")
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(at.contains("it ended just now"), "{at}");
+    assert!(!at.contains("(default: now)"), "{at}");
+}
+
+#[test]
+fn stats_since_names_its_first_day_once() {
+    let (c, d) = dirs();
+    let started = (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(50))
+        .round(jiff::Unit::Second)
+        .unwrap()
+        .to_string()
+        .replace('Z', "+00:00");
+    let r = crate::common::rec("r1", &started, "neck-release", "neck", 300.0);
+    std::fs::write(d.path().join("history.jsonl"), crate::common::line(&r)).unwrap();
+    let out = knotless(c.path(), d.path(), &["stats", "--since", "30d"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    let line = s.lines().find(|l| l.starts_with("In all")).unwrap();
+    assert_eq!(line.matches("since").count(), 1, "{line}");
+    // A named period says its first day, once, in the same words as every day.
+    let s = text(&knotless(c.path(), d.path(), &["stats", "--period", "4w"]).stdout);
+    let line = s.lines().find(|l| l.starts_with("In all")).unwrap();
+    let first = jiff::Zoned::now().date() - jiff::ToSpan::days(27);
+    let day = knotless::model::format::fmt_day(first, jiff::Zoned::now().date());
+    assert!(
+        line.contains(&format!("last 4 weeks (since {day})")),
+        "{line}"
+    );
+}

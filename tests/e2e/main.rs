@@ -40,6 +40,7 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
+mod amend;
 mod cli;
 mod cli_conventions;
 mod completions;

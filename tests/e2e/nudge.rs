@@ -395,6 +395,7 @@ fn record(
         pain_before: pain.map(|p| p.0),
         pain_after: pain.map(|p| p.1),
         note: None,
+        migraine_before: false,
     };
     serde_json::to_string(&r).unwrap() + "\n"
 }

@@ -569,6 +569,13 @@ fn mid_step(d: &Dirs) -> Term {
 }
 
 /// The session that was cut short in the long step: saved as `outcome`, the first step done.
+/// Once the terminal is the shell's again, the program says what it saved.
+fn assert_said_saved(t: &Term) {
+    let raw = String::from_utf8_lossy(&t.raw()).into_owned();
+    let after = &raw[raw.rfind("\x1b[?1049l").expect("left the alternate screen")..];
+    assert!(after.contains("Saved as stopped: "), "{after:?}");
+}
+
 fn assert_cut_short(d: &Dirs, outcome: &str) {
     let rec = d.only_record();
     assert_eq!(rec["outcome"], outcome, "{rec}");
@@ -584,6 +591,7 @@ fn signal_mid_step(sig: &str, number: u32) {
     let exit = t.wait_exit();
     assert_eq!(exit.status.exit_code(), 128 + number, "{:?}", exit.status);
     t.assert_restored(&exit);
+    assert_said_saved(&t);
     assert_cut_short(&d, "stopped");
 }
 
@@ -604,6 +612,7 @@ fn ctrl_c_mid_step_saves_and_restores() {
     t.send("\x03");
     let exit = t.wait_exit();
     t.assert_restored(&exit);
+    assert_said_saved(&t);
     assert_cut_short(&d, "stopped");
 }
 
@@ -1372,37 +1381,48 @@ fn plain_mode_speaks_the_steps() {
     assert_eq!(got, want.into_iter().map(|c| c.1).collect::<Vec<_>>());
 }
 
-/// `y` on home answers "Headache today?" (or yesterday, in the morning) with one
-/// line in the day log, and the question does not come back that day.
+/// The diary can be corrected: `y`, then `n` on home leaves one settled answer for today in
+/// the day log (not a line per key), and the next start shows it with the keys that change
+/// it. In the morning home asks about yesterday first: `d` turns to today.
 #[test]
-fn y_on_home_answers_the_day_once() {
+fn y_then_n_on_home_leaves_one_settled_answer_for_today() {
     let d = Dirs::new();
     let mut t = Term::spawn(&d, &[]);
     t.wait_for("No sessions yet");
     let s = t.wait_for("?  y yes · n no");
-    assert!(s.contains("Headache "), "{s}");
+    if s.contains("Headache yesterday?") {
+        t.send("d");
+        t.wait_for("Headache today?");
+    }
     t.send("y");
-    t.wait_for("Noted: headache");
+    t.wait_for("Headache today.  w worst");
+    t.send("n");
+    t.wait_for("No headache today.");
     t.send("q");
     let exit = t.wait_exit();
     assert!(exit.status.success(), "{:?}", exit.status);
     t.assert_restored(&exit);
+    let today = jiff::Zoned::now().date().to_string();
     let log =
         std::fs::read_to_string(d.data.join(format!("days-{MACHINE}.jsonl"))).expect("the day log");
-    assert_eq!(log.lines().count(), 1, "{log}");
+    assert_eq!(log.lines().count(), 1, "one settled answer: {log}");
     let answer: Value = serde_json::from_str(log.lines().next().unwrap()).unwrap();
-    assert_eq!(answer["headache"], true);
+    assert_eq!(answer["date"], today.as_str(), "{answer}");
+    assert_eq!(answer["headache"], false, "{answer}");
 
-    // Started again the same day: the header is read (and so is the day log), no question.
+    // Started again the same day: today's answer is there to see and change.
     let mut t = Term::spawn(&d, &[]);
     let s = t.wait_for("No sessions yet");
-    assert!(!s.contains("y yes · n no"), "{s}");
-    t.send("n");
+    if !s.contains("No headache today.") {
+        t.wait_for("Headache yesterday?");
+        t.send("d");
+    }
+    t.wait_for("No headache today.  y there was one");
     t.send("q");
     let exit = t.wait_exit();
     assert!(exit.status.success());
     let log = std::fs::read_to_string(d.data.join(format!("days-{MACHINE}.jsonl"))).unwrap();
-    assert_eq!(log.lines().count(), 1, "n did nothing: {log}");
+    assert_eq!(log.lines().count(), 1, "looking changed nothing: {log}");
 }
 
 /// A slow history never keeps a key or a signal waiting. The history

@@ -29,58 +29,73 @@ fn date(s: &str) -> jiff::civil::Date {
 }
 
 #[test]
-fn home_asks_once_and_y_writes_one_answer() {
+fn home_asks_and_writes_one_answer_once_it_settles() {
     let mut t = TestApp::new(ThemeName::Calm, None);
     // Not read before the first frame: no line, and y does nothing yet.
     assert!(!t.screen(80, 24, 0).contains("Headache"));
     t.keys(0, &["y"]);
+    t.tick(60_000);
     assert!(day_lines(&t).is_empty());
 
     t.app.refresh_days();
     let screen = t.screen(80, 24, 0);
     // In the morning it asks about yesterday, which has no answer.
     assert!(
-        screen.contains("Headache yesterday?  y yes · n no"),
+        screen.contains("Headache yesterday?  y yes · n no · d today"),
         "{screen}"
     );
     t.keys(0, &["?"]);
     let help = t.screen(80, 40, 0);
-    assert!(
-        help.contains("headache today (or yesterday): yes"),
-        "{help}"
-    );
+    assert!(help.contains("a headache that day: yes"), "{help}");
     t.keys(0, &["Esc", "y"]);
+    let screen = t.screen(80, 24, 0);
+    assert!(
+        screen.contains("Headache yesterday.  w worst: — · p medicine: —"),
+        "{screen}"
+    );
+    // Stepping through how bad and what was taken writes nothing per press...
+    t.keys(1_000, &["w", "w", "p", "p"]);
+    assert!(t.screen(80, 24, 0).contains("w worst: moderate"));
+    t.tick(5_000);
+    assert!(day_lines(&t).is_empty(), "it waits for the last key");
+    assert_eq!(
+        t.app.deadline(t.at(5_000)),
+        Some(t.at(6_000)),
+        "one wake-up, when it settles"
+    );
+    // ... and the settled answer is one line.
+    t.tick(6_000);
     let lines = day_lines(&t);
-    assert_eq!(lines.len(), 1);
+    assert_eq!(lines.len(), 1, "{lines:?}");
     assert_eq!(lines[0].date, date("2026-11-23"));
     assert!(lines[0].headache);
-    let screen = t.screen(80, 24, 0);
-    assert!(screen.contains("Noted: headache yesterday."), "{screen}");
-    assert!(!screen.contains("y yes"), "{screen}");
+    assert_eq!(lines[0].worst, Some(Intensity::Moderate));
+    assert_eq!(lines[0].meds, Some(Meds::Simple));
+    assert_eq!(t.app.deadline(t.at(6_000)), None, "then no wake-ups at all");
 
-    // Follow-up keys: each sets one detail, as a new answer (the last one counts).
-    t.keys(0, &["w", "w", "p", "p"]);
-    let lines = day_lines(&t);
-    assert_eq!(lines.len(), 5);
-    let last = lines.last().unwrap();
-    assert_eq!(last.worst, Some(Intensity::Moderate));
-    assert_eq!(last.meds, Some(Meds::Simple));
+    // The answer and its keys stay after home is left and shown again, and after a later
+    // start reads the day log again.
+    t.keys(7_000, &["h", "q"]);
     assert!(t.screen(80, 24, 0).contains("w worst: moderate"));
-
-    // Read again (a later start the same day): answered today, so it does not ask again —
-    // not even about today.
-    t.app.refresh_days();
-    // A later start: home was left and shown again.
-    t.keys(0, &["h", "q"]);
     t.app.refresh_days();
     let screen = t.screen(80, 24, 0);
-    assert!(!screen.contains("Headache"), "{screen}");
-    t.keys(0, &["n"]);
-    assert_eq!(day_lines(&t).len(), 5, "n is free again");
+    assert!(
+        screen.contains("Headache yesterday.  w worst: moderate"),
+        "{screen}"
+    );
+
+    // A mistaken yes is changed to no; leaving home writes it at once.
+    t.keys(8_000, &["n"]);
+    assert!(t.screen(80, 24, 0).contains("No headache yesterday."));
+    t.keys(8_000, &["h"]);
+    let lines = day_lines(&t);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(!lines[1].headache);
+    assert_eq!(lines[1].worst, None, "a no says nothing of how bad");
 }
 
 #[test]
-fn n_answers_no_and_other_keys_work_as_usual() {
+fn d_turns_to_today_and_other_keys_work_as_usual() {
     let mut t = TestApp::new(ThemeName::Calm, None);
     t.app.refresh_days();
     // h and s stay history and stats.
@@ -88,14 +103,40 @@ fn n_answers_no_and_other_keys_work_as_usual() {
     assert_eq!(t.app.screen().title(), "Stats");
     t.keys(0, &["q", "h"]);
     assert_eq!(t.app.screen().title(), "History");
-    t.keys(0, &["q", "n"]);
-    let lines = day_lines(&t);
-    assert_eq!(lines.len(), 1);
-    assert!(!lines[0].headache);
-    assert!(t.screen(40, 12, 0).contains("Noted: no headache"));
+    t.keys(0, &["q", "d"]);
+    let screen = t.screen(80, 24, 0);
+    assert!(
+        screen.contains("Headache today?  y yes · n no · d yesterday"),
+        "{screen}"
+    );
+    t.keys(0, &["n"]);
+    assert!(t.screen(40, 12, 0).contains("No headache today."));
     // w and p have nothing to set after a no.
     t.keys(0, &["w", "p"]);
+    // d writes the answer before it turns to the other day.
+    t.keys(0, &["d"]);
+    let lines = day_lines(&t);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0].date, date("2026-11-24"));
+    assert!(!lines[0].headache);
+    assert!(t.screen(80, 24, 0).contains("Headache yesterday?"));
+}
+
+#[test]
+fn a_yes_taken_back_before_it_settles_writes_nothing_new() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.app.refresh_days();
+    t.keys(0, &["n"]);
+    t.tick(5_000);
     assert_eq!(day_lines(&t).len(), 1);
+    t.keys(6_000, &["y", "n"]);
+    t.tick(20_000);
+    assert_eq!(day_lines(&t).len(), 1, "the log already says no");
+    // Ctrl-C writes what is still being given.
+    t.keys(21_000, &["y", "C-c"]);
+    let lines = day_lines(&t);
+    assert_eq!(lines.len(), 2);
+    assert!(lines[1].headache);
 }
 
 fn afternoon() -> jiff::Zoned {
@@ -111,7 +152,7 @@ fn in_the_afternoon_it_asks_about_today() {
         t.screen(80, 24, 0)
             .contains("Headache today?  y yes · n no")
     );
-    t.keys(0, &["y"]);
+    t.keys(0, &["y", "q"]);
     assert_eq!(day_lines(&t)[0].date, date("2026-11-24"));
 }
 
@@ -180,6 +221,18 @@ fn the_finish_screen_offers_to_mark_today_after_a_sore_start() {
     let mut t = finish_with_before(0);
     t.keys(0, &["Enter"]);
     assert!(!t.screen(80, 24, 0).contains("Mark today"));
+}
+
+#[test]
+fn marking_today_after_a_session_keeps_the_morning_question_about_yesterday() {
+    let mut t = finish_with_before(4);
+    t.keys(0, &["3", "y", "Esc"]);
+    assert_eq!(t.app.screen().title(), "Home");
+    let screen = t.screen(80, 24, 0);
+    assert!(screen.contains("Headache yesterday?  y yes"), "{screen}");
+    // Read again from the day log (a later start): still asked.
+    t.app.refresh_days();
+    assert!(t.screen(80, 24, 0).contains("Headache yesterday?"));
 }
 
 #[test]
@@ -257,4 +310,43 @@ fn the_stats_screen_shows_the_4_week_view_and_changes_its_period() {
     // Back goes home, not through each period.
     t.keys(0, &["q"]);
     assert_eq!(t.app.screen().title(), "Home");
+}
+
+#[test]
+fn a_migraine_said_before_a_routine_reaches_the_record_and_the_day_mark() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.app.refresh_days();
+    // Home → the neck routine → m (a migraine now) → g (the gentle routine instead).
+    let mut keys = vec!["/"];
+    let name: Vec<String> = "neck release".chars().map(String::from).collect();
+    keys.extend(name.iter().map(String::as_str));
+    keys.extend(["Enter", "Enter", "m"]);
+    t.keys(0, &keys);
+    assert!(t.screen(80, 24, 0).contains("A migraine is on now."));
+    t.keys(0, &["g"]);
+    assert_eq!(t.app.screen().title(), "Player");
+    let mut skips = 0;
+    while t.app.screen().title() == "Player" && skips < 40 {
+        t.keys(1_000, &["Right"]);
+        skips += 1;
+    }
+    assert_eq!(t.app.screen().title(), "Finished");
+    let history =
+        std::fs::read_to_string(knotless::store::history::history_path(t.data.path())).unwrap();
+    let rec: serde_json::Value = serde_json::from_str(history.lines().next().unwrap()).unwrap();
+    assert_eq!(rec["routine_id"], "migraine-day");
+    assert_eq!(rec["migraine_before"], true, "{rec}");
+    // The finish screen offers the day, as a migraine day; offered, never assumed.
+    t.keys(1_000, &["Enter"]);
+    let screen = t.screen(80, 24, 1_000);
+    assert!(
+        screen.contains("Mark today as a migraine day?  y yes · n not now"),
+        "{screen}"
+    );
+    assert!(day_lines(&t).is_empty());
+    t.keys(1_000, &["y"]);
+    let lines = day_lines(&t);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0].date, date("2026-11-24"));
+    assert!(lines[0].headache && lines[0].migraine, "{:?}", lines[0]);
 }

@@ -513,7 +513,8 @@ fn pause_and_resume_sound_when_asked_for() {
 fn controls_silence_the_sound_and_timers_do_not() {
     let (s, t0) = start();
     let cues = Cues::new(&s, t0, ALL, SpeechLengths::default());
-    let mut run = Run::new(s, knotless::app::system_wall_clock(), None).with_cues(cues);
+    let mut run =
+        Run::new(s, knotless::app::system_wall_clock(), Default::default()).with_cues(cues);
     let silences = |effects: &[Effect]| {
         effects
             .iter()

@@ -186,7 +186,7 @@ fn outputs(data: &Path, config: &Path, state: &Path) -> Outputs {
         .unwrap()
         .records;
     let mut hist = Vec::new();
-    knotless::cli::review::write_table(&mut hist, &records, now().time_zone()).unwrap();
+    knotless::cli::review::write_table(&mut hist, &records, &now()).unwrap();
     Outputs {
         stats_json,
         stats_text: String::from_utf8(text).unwrap(),

@@ -30,7 +30,7 @@ fn an_unwritable_data_dir_keeps_the_session_aside_and_moves_it_later() {
         new_id(&wall),
         t0,
     );
-    let mut run = Run::new(s, wall, Some(4));
+    let mut run = Run::new(s, wall, knotless::model::record::Before::rated(Some(4)));
     let mut rec = Recorder::begin_in(Some(data.clone()), Some(state.clone()), &run.record(t0));
     assert!(rec.problem.is_none(), "the snapshot is in the state folder");
 

@@ -69,17 +69,17 @@ fn sample() -> Vec<SessionRecord> {
 
 #[test]
 fn the_table_is_newest_first_with_local_times_and_ratings() {
-    let out = text(|w| review::write_history(w, sample(), HistoryFormat::Table, &berlin()));
+    let out = text(|w| review::write_history(w, sample(), HistoryFormat::Table, &now()));
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 4, "{out}");
     assert!(lines[0].starts_with("When"));
     assert!(
-        lines[1].starts_with("Sun 2026-11-22 09:30  Title of desk-break"),
+        lines[1].starts_with("Sun 22 Nov 09:30  Title of desk-break"),
         "{out}"
     );
     assert!(lines[1].contains("4:05  stopped"), "{out}");
     assert!(lines[1].ends_with("4 → –"), "{out}");
-    assert!(lines[2].starts_with("Fri 2026-11-20 17:05  Neck release between sessions"));
+    assert!(lines[2].starts_with("Fri 20 Nov 17:05  Neck release between sessions"));
     assert!(lines[2].contains("7:52  completed"));
     assert!(lines[2].ends_with("6 → 3"));
     assert!(lines[3].contains("Massage | therapist") && lines[3].contains("external"));
@@ -94,22 +94,22 @@ fn the_table_is_newest_first_with_local_times_and_ratings() {
     );
 
     let empty = text(|w| {
-        review::write_history(
-            w,
-            Vec::<SessionRecord>::new(),
-            HistoryFormat::Table,
-            &berlin(),
-        )
+        review::write_history(w, Vec::<SessionRecord>::new(), HistoryFormat::Table, &now())
     });
     assert_eq!(empty, "No sessions to show.\n");
 }
 
 #[test]
 fn the_table_shows_local_time_in_the_zone_given() {
-    let records = [rec("a", "2026-07-01T12:00:00+02:00", "neck", "neck", 60.0)];
-    let ny = TimeZone::get("America/New_York").unwrap();
+    let records = [
+        rec("a", "2026-07-01T12:00:00+02:00", "neck", "neck", 60.0),
+        rec("b", "2025-12-31T12:00:00+01:00", "neck", "neck", 60.0),
+    ];
+    let ny = now().with_time_zone(TimeZone::get("America/New_York").unwrap());
     let out = text(|w| review::write_table(w, &records, &ny));
-    assert!(out.contains("Wed 2026-07-01 06:00"), "{out}");
+    assert!(out.contains("Wed 1 Jul 06:00"), "{out}");
+    // Another year's day says its year, as every day does.
+    assert!(out.contains("Wed 31 Dec 2025 06:00"), "{out}");
 }
 
 #[test]
@@ -202,7 +202,7 @@ fn csv_is_oldest_first_across_every_machines_file() {
 #[test]
 fn jsonl_is_the_merged_records_one_per_line() {
     let records = sample();
-    let out = text(|w| review::write_history(w, &records, HistoryFormat::Jsonl, &berlin()));
+    let out = text(|w| review::write_history(w, &records, HistoryFormat::Jsonl, &now()));
     let back: Vec<SessionRecord> = out
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -349,7 +349,7 @@ fn parse_at_takes_now_and_past_times_and_refuses_the_future() {
         .unwrap_err()
         .to_string();
     assert!(
-        err.contains("is in the future") && err.contains("Wed 2026-11-25 16:05"),
+        err.contains("is in the future") && err.contains("Wed 25 Nov 16:05"),
         "{err}"
     );
     let err = knotless::core::when::parse_at("17:00", &n)
@@ -469,6 +469,15 @@ fn stats_as_text_and_json() {
         out.starts_with("This week  2 of 3 sessions · 12 min · 2 active days\n"),
         "{out}"
     );
+    // Past the goal the count is not "2 of 1".
+    let past = stats::compute(&records, &sunday, 1);
+    assert!(
+        review::this_week_line(&past).starts_with("This week  2 sessions, past the goal of 1 ·"),
+        "{}",
+        review::this_week_line(&past)
+    );
+    let one = stats::compute(&records, &sunday, 2);
+    assert!(review::this_week_line(&one).starts_with("This week  2 of 2 sessions ·"));
     assert!(out.contains("Last professional session (Massage | therapist): 5 days ago, 2 self-care sessions since"), "{out}");
     assert!(out.contains("Last 8 weeks"));
     assert!(out.contains("  Mon "));

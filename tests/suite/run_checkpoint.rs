@@ -45,7 +45,7 @@ fn long_step_run(t0: Instant) -> Run {
         get_ready: Duration::ZERO,
     };
     let session = Session::new(&routine, opts, "run-test".into(), t0);
-    Run::new(session, jiff::Zoned::now(), None)
+    Run::new(session, jiff::Zoned::now(), Default::default())
 }
 
 fn secs(t0: Instant, s: f64) -> Instant {

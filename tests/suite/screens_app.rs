@@ -269,3 +269,51 @@ fn the_theme_is_remembered_for_the_next_start() {
     assert_eq!(state.muted, Some(true));
     assert_eq!(state.theme.as_deref(), Some("dim"));
 }
+
+/// With colour off (`NO_COLOR`), `t` still changes the theme, shown without colour: the
+/// selected row stays marked (reversed) in every theme, and the choice is for this run only,
+/// never written over the remembered theme.
+#[test]
+fn without_colour_t_keeps_the_selection_and_the_remembered_theme() {
+    let config = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let mut init = crate::common::init_with(&config, &data, &state, ThemeName::Calm);
+    init.theme = Some(ThemeName::Light);
+    init.flags.no_color_env = true;
+    let t0 = std::time::Instant::now();
+    let mut t = crate::common::TestApp {
+        app: knotless::app::App::new(init, knotless::screens::Route::Home, t0),
+        t0,
+        config,
+        data,
+        state,
+    };
+    assert_eq!(t.app.theme(), ThemeName::Mono);
+    let mut seen = Vec::new();
+    for _ in ThemeName::ALL {
+        t.keys(0, &["t"]);
+        seen.push(t.app.theme());
+        let buf = t.buffer(80, 24, 0);
+        assert!(
+            buf.content
+                .iter()
+                .all(|c| c.fg == Color::Reset && c.bg == Color::Reset),
+            "{:?}: no colour anywhere",
+            t.app.theme()
+        );
+        assert!(
+            buf.content
+                .iter()
+                .any(|c| c.modifier.contains(Modifier::REVERSED)),
+            "{:?}: the selected row is marked",
+            t.app.theme()
+        );
+    }
+    assert_eq!(seen.len(), ThemeName::ALL.len());
+    assert!(seen.contains(&ThemeName::Dim), "{seen:?}");
+    let status = t.screen(80, 24, 0);
+    assert!(status.contains("for this run only"), "{status}");
+    let state = knotless::store::state::State::load(t.state.path());
+    assert_eq!(state.theme, None, "the remembered theme is left alone");
+}

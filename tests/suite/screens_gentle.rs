@@ -140,7 +140,7 @@ fn plus_and_minus_move_one_breath_and_the_plan_follows() {
     t.tick(3_000);
     t.tick(5_000);
     let foot = footer(&mut t, 80, 24, 5_000);
-    assert!(foot.contains("+/- a breath"), "{foot}");
+    assert!(foot.contains("+/- 1 breath (10 s)"), "{foot}");
     assert!(!foot.contains("15 s"), "{foot}");
     assert!(t.screen(80, 24, 5_000).contains("breath 1 of 6"));
     t.keys(5_000, &["+"]);
@@ -172,7 +172,7 @@ fn the_footer_says_resume_while_paused() {
 }
 
 #[test]
-fn help_over_a_running_step_pauses_it() {
+fn help_over_a_running_step_pauses_it_while_open() {
     let mut t = TestApp::new(ThemeName::Calm, None);
     t.app.change_config(|c| c.ask_ratings = false);
     t.keys(0, &["Enter", "Enter"]);
@@ -185,7 +185,13 @@ fn help_over_a_running_step_pauses_it() {
         "no wake-ups under help"
     );
     t.keys(60_000, &["?"]);
+    // Closing help goes on where it was: the step runs again.
     let foot = footer(&mut t, 80, 24, 60_000);
+    assert!(foot.contains("Space pause"), "{foot}");
+    assert!(t.app.deadline(t.at(60_000)).is_some());
+    // Paused by the user first, it stays paused after help.
+    t.keys(61_000, &["Space", "?", "?"]);
+    let foot = footer(&mut t, 80, 24, 62_000);
     assert!(foot.contains("Space resume"), "{foot}");
 }
 
@@ -575,7 +581,7 @@ fn a_cut_next_line_ends_with_an_ellipsis() {
             ThemeName::Calm,
             Some(Route::Player {
                 routine,
-                pain_before: None,
+                before: Default::default(),
             }),
         );
         let mut ms = 0;

@@ -86,7 +86,7 @@ fn history_detail_shows_every_field() {
     let s = t.screen(80, 24, 0);
     insta::assert_snapshot!("history_detail_80x24", s);
     for want in [
-        "Mon 23 Nov 2026, 19:05",
+        "Mon 23 Nov 19:05 → 19:12",
         "6:40 of 6:40 planned",
         "0:40",
         "completed",
@@ -339,7 +339,15 @@ fn stats_and_history_lead_to_each_other_without_piling_up() {
     let mut t = with_history(ThemeName::Calm);
     t.keys(0, &["s", "h", "s", "h"]);
     assert_eq!(t.app.screen().title(), "History");
+    // Back goes the way the user came: to the stats, then home.
     t.keys(0, &["q"]);
+    assert_eq!(t.app.screen().title(), "Stats");
+    t.keys(0, &["q"]);
+    assert_eq!(t.app.screen().title(), "Home");
+    // Stats opened from the history goes back to the history.
+    t.keys(0, &["h", "s", "h", "s", "q"]);
+    assert_eq!(t.app.screen().title(), "History");
+    t.keys(0, &["Esc"]);
     assert_eq!(t.app.screen().title(), "Home");
     t.keys(0, &["s", "Esc"]);
     assert_eq!(t.app.screen().title(), "Home");

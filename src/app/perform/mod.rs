@@ -30,6 +30,8 @@ pub struct Changed {
     pub history: bool,
     /// A headache-day answer was kept.
     pub day: Option<DayEntry>,
+    /// Ratings or a note were added to a past session (and kept).
+    pub amended: Vec<crate::model::record::Amendment>,
     /// Sound was muted (`true`) or unmuted.
     pub muted: Option<bool>,
     /// Ring the terminal bell (only the front end owns the terminal).
@@ -52,6 +54,7 @@ impl Changed {
             status,
             history,
             day,
+            amended,
             muted,
             bell,
             app,
@@ -63,6 +66,7 @@ impl Changed {
         if day.is_some() {
             self.day = day;
         }
+        self.amended.extend(amended);
         if muted.is_some() {
             self.muted = muted;
         }

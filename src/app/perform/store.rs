@@ -39,14 +39,17 @@ impl StorePerformer {
                 }
             }
             StoreEffect::Amend(a) => {
-                let problem = self.paths.data.as_deref().and_then(|dir| {
-                    history::amend(dir, &a)
+                let problem = match self.paths.data.as_deref() {
+                    Some(dir) => history::amend(dir, &a)
                         .err()
-                        .map(|e| format!("could not save the rating: {e}"))
-                });
+                        .map(|e| format!("could not save the rating: {e}")),
+                    None => Some("no data directory: the rating was not saved".into()),
+                };
+                let kept = problem.is_none();
                 Changed {
                     status: problem,
-                    history: true,
+                    history: kept,
+                    amended: kept.then_some(a).into_iter().collect(),
                     ..Changed::default()
                 }
             }
@@ -66,6 +69,7 @@ impl StorePerformer {
                     ));
                 };
                 let mut a = crate::store::days::answer(entry.date, entry.headache, wall);
+                a.migraine = entry.headache && entry.migraine;
                 a.worst = entry.worst;
                 a.meds = entry.meds;
                 match crate::store::days::append(dir, &a) {

@@ -42,6 +42,8 @@ pub(crate) struct RecordNoSteps {
     pain_after: Option<u8>,
     #[serde(default)]
     note: Option<String>,
+    #[serde(default)]
+    migraine_before: bool,
 }
 
 /// The steps of a record read without them: only the first reason one of them cannot be
@@ -175,6 +177,7 @@ impl From<RecordNoSteps> for SessionRecord {
             pain_before: r.pain_before,
             pain_after: r.pain_after,
             note: r.note,
+            migraine_before: r.migraine_before,
         }
     }
 }

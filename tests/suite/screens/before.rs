@@ -8,11 +8,15 @@ use crate::common::ctx::World;
 
 /// Where `nav` starts a routine: its id and the rating it carries.
 fn started(nav: &Nav) -> (String, Option<u8>) {
+    let (id, before) = started_with(nav);
+    assert!(!before.migraine, "no migraine was said");
+    (id, before.pain)
+}
+
+/// Where `nav` starts a routine: its id and the head as it begins.
+fn started_with(nav: &Nav) -> (String, knotless::model::record::Before) {
     match nav {
-        Nav::Replace(Route::Player {
-            routine,
-            pain_before,
-        }) => (routine.id.clone(), *pain_before),
+        Nav::Replace(Route::Player { routine, before }) => (routine.id.clone(), *before),
         other => panic!("not a start: {other:?}"),
     }
 }
@@ -74,10 +78,56 @@ fn a_migraine_now_offers_the_gentle_routine_with_ratings_off_too() {
         w.press(&mut s, "m", 0);
         assert!(w.text(&mut s, 80, 24, 0).contains("A migraine is on now."));
         let (nav, _) = w.press(&mut s, "g", 0);
-        assert_eq!(started(&nav), ("migraine-day".into(), None), "ask {ask}");
+        let (id, before) = started_with(&nav);
+        assert_eq!(id, "migraine-day", "ask {ask}");
+        assert!(before.migraine && before.pain.is_none(), "{before:?}");
     }
     // With ratings off, Enter just starts.
     let mut s = Before::new(w.routine("jaw-and-temples"));
     let (nav, _) = w.press(&mut s, "Enter", 0);
     assert_eq!(started(&nav), ("jaw-and-temples".into(), None));
+}
+
+#[test]
+fn a_migraine_said_before_goes_ahead_with_the_routine_too() {
+    let w = World::new();
+    // Going ahead with the pressure work still carries the migraine to the record.
+    let mut s = Before::new(w.routine("neck-release"));
+    w.press(&mut s, "m", 0);
+    let (nav, _) = w.press(&mut s, "Enter", 0);
+    let (id, before) = started_with(&nav);
+    assert_eq!(id, "neck-release");
+    assert!(before.migraine, "{before:?}");
+}
+
+#[test]
+fn the_gentle_routine_never_offers_to_switch_to_itself() {
+    let w = World::new();
+    // `m` on the gentle routine starts it, a migraine noted; nothing is asked again.
+    let mut s = Before::new(w.routine("migraine-day"));
+    let text = w.text(&mut s, 80, 24, 0);
+    assert!(text.contains("m migraine now"), "{text}");
+    let (nav, _) = w.press(&mut s, "m", 0);
+    let (id, before) = started_with(&nav);
+    assert_eq!(id, "migraine-day");
+    assert!(before.migraine, "{before:?}");
+    // A bad head before it starts it with the rating: it is already the gentle one.
+    let mut s = Before::new(w.routine("migraine-day"));
+    let (nav, _) = w.press(&mut s, "8", 0);
+    assert_eq!(started(&nav), ("migraine-day".into(), Some(8)));
+}
+
+#[test]
+fn one_step_is_not_steps() {
+    let mut w = World::new();
+    let mut one = w.routine("neck-release");
+    one.steps.truncate(1);
+    w.lib.routines.push(one.clone());
+    let mut s = Before::new(one);
+    let text = w.text(&mut s, 80, 24, 0);
+    assert!(
+        text.lines().next().unwrap().ends_with(" · 1 step"),
+        "{text}"
+    );
+    assert!(!text.contains("1 steps"), "{text}");
 }

@@ -89,3 +89,30 @@ fn the_rating_before_breathing_goes_on_to_the_pacer_with_it() {
     let (nav, _) = w.press(&mut Rate::new(pattern, length), "Esc", 0);
     assert!(matches!(nav, Nav::Back));
 }
+
+/// The setup's footer offers Tab and ←→ only where they change something: 4-7-8 is always
+/// a few breaths, so neither is offered there, and neither key changes anything.
+#[test]
+fn the_setup_offers_only_keys_that_change_something() {
+    let w = World::new();
+    let mut s = Setup::new(&w.ctx());
+    w.keys(&mut s, &["Up"; 20], 0);
+    let mut hidden = 0;
+    for _ in 0..w.lib.patterns.len() {
+        for (key, label) in [("Tab", "Tab minutes/breaths"), ("Right", "←→ length")] {
+            let before = w.text(&mut s, 80, 24, 0);
+            let offered = before.contains(label);
+            w.press(&mut s, key, 0);
+            let after = w.text(&mut s, 80, 24, 0);
+            if offered {
+                // Put it back for the next check.
+                w.press(&mut s, if key == "Tab" { "Tab" } else { "Left" }, 0);
+            } else {
+                hidden += 1;
+                assert_eq!(before, after, "{key} is not offered, so it changes nothing");
+            }
+        }
+        w.press(&mut s, "Down", 0);
+    }
+    assert!(hidden >= 2, "4-7-8 offers neither Tab nor ←→");
+}

@@ -1,6 +1,7 @@
 //! The finish screen: each step's time, the after-rating (kept the moment it is given), the
 //! offer to mark the day and a note (kept when it is saved).
 
+use knotless::model::day::{DayEntry, Intensity};
 use knotless::model::record::{Outcome, SessionRecord};
 use knotless::screens::finish::Finish;
 use knotless::screens::{DayState, Effect, Nav, Screen, StoreEffect};
@@ -117,8 +118,45 @@ fn a_headache_before_offers_to_mark_the_day() {
     let (_, effects) = w.press(&mut s, "Esc", 0);
     assert!(effects.is_empty(), "{effects:?}");
     // Already marked: no offer.
-    w.days.as_mut().unwrap().today_headache = true;
+    w.days.as_mut().unwrap().keep(DayEntry::new(today, true));
     let mut s = Finish::new(record(), None, &w.ctx());
     w.press(&mut s, "4", 0);
+    assert!(!w.text(&mut s, 80, 24, 0).contains("Mark today"));
+}
+
+#[test]
+fn a_migraine_before_offers_to_mark_a_migraine_day_keeping_what_today_says() {
+    let mut w = World::new();
+    let today = w.now.date();
+    // Today already says: a headache, moderate. The migraine is what is new.
+    let mut known = DayEntry::new(today, true);
+    known.worst = Some(Intensity::Moderate);
+    w.days = Some(DayState {
+        today: Some(today),
+        recent: vec![known],
+        ..Default::default()
+    });
+    let mut r = record();
+    r.pain_before = None;
+    r.migraine_before = true;
+    let mut s = Finish::new(r.clone(), None, &w.ctx());
+    assert!(w.text(&mut s, 80, 24, 0).contains("(before: a migraine)"));
+    w.press(&mut s, "Enter", 0);
+    let text = w.text(&mut s, 80, 24, 0);
+    assert!(text.contains("Mark today as a migraine day?"), "{text}");
+    let (_, effects) = w.press(&mut s, "y", 0);
+    match &effects[..] {
+        [Effect::Store(StoreEffect::AnswerDay(e))] => {
+            assert_eq!(e.date, today);
+            assert!(e.headache && e.migraine, "{e:?}");
+            assert_eq!(e.worst, Some(Intensity::Moderate), "what today said stays");
+        }
+        other => panic!("{other:?}"),
+    }
+    // Today already a migraine day: nothing to offer.
+    known.migraine = true;
+    w.days.as_mut().unwrap().keep(known);
+    let mut s = Finish::new(r, None, &w.ctx());
+    w.press(&mut s, "Enter", 0);
     assert!(!w.text(&mut s, 80, 24, 0).contains("Mark today"));
 }

@@ -4,8 +4,9 @@
 use knotless::core::period::Period;
 use knotless::model::config::ThemeName;
 use knotless::model::record::{Outcome, SessionRecord};
-use knotless::screens::history::{History, SessionDetail};
-use knotless::screens::{Nav, Route};
+use knotless::screens::history::History;
+use knotless::screens::record::SessionDetail;
+use knotless::screens::{Effect, Nav, Route, Screen, StoreEffect};
 use ratatui::style::Modifier;
 
 use crate::common::ctx::{World, line_with};
@@ -106,7 +107,7 @@ fn enter_opens_the_selected_session_and_s_the_stats_for_the_period() {
     assert!(
         matches!(
             nav,
-            Nav::Replace(Route::Stats {
+            Nav::Switch(Route::Stats {
                 period: Period::All,
                 view: knotless::screens::stats::View::Overview,
             })
@@ -118,7 +119,7 @@ fn enter_opens_the_selected_session_and_s_the_stats_for_the_period() {
     assert!(
         matches!(
             nav,
-            Nav::Replace(Route::Stats {
+            Nav::Switch(Route::Stats {
                 period: Period::FourWeeks,
                 view: knotless::screens::stats::View::Overview,
             })
@@ -236,7 +237,7 @@ fn the_detail_shows_every_field_and_scrolls_when_small() {
     let text = w.text(&mut d, 80, 24, 0);
     insta::assert_snapshot!("detail_80x24", text);
     for want in [
-        "Mon 23 Nov 2026, 21:30",
+        "Mon 23 Nov 21:30 → 21:36",
         "6:40 of 6:40 planned",
         "6 → 3  (3 lower afterwards)",
         "levator press",
@@ -252,4 +253,73 @@ fn the_detail_shows_every_field_and_scrolls_when_small() {
     w.press(&mut d, "g", 0);
     assert_eq!(w.text(&mut d, 40, 12, 0), small);
     assert!(matches!(w.press(&mut d, "Esc", 0).0, Nav::Back));
+}
+
+#[test]
+fn a_past_session_is_rated_and_noted_from_its_record_view() {
+    let mut w = World::new();
+    let r = records().remove(1); // shoulders, rated 3 before, never after
+    let mut d = SessionDetail::new(r, &w.ctx());
+    let footer = w.text(&mut d, 80, 24, 0);
+    let footer = footer.lines().last().unwrap();
+    assert!(
+        footer.contains("a head after") && footer.contains("n note"),
+        "{footer}"
+    );
+    // a: the after-rating, as an amendment; the view shows it at once.
+    w.press(&mut d, "a", 0);
+    assert!(d.captures_text(), "digits and q are the rating's now");
+    let text = w.text(&mut d, 80, 24, 0);
+    assert!(
+        text.contains("How was your head afterwards?   (before: 3)"),
+        "{text}"
+    );
+    let (nav, effects) = w.press(&mut d, "2", 0);
+    assert!(matches!(nav, Nav::Stay));
+    let a = match &effects[..] {
+        [Effect::Store(StoreEffect::Amend(a))] => a.clone(),
+        other => panic!("one amendment: {other:?}"),
+    };
+    assert_eq!(
+        (a.amends.as_str(), a.pain_after, a.note.clone()),
+        ("b", Some(2), None)
+    );
+    assert!(
+        w.text(&mut d, 80, 24, 0)
+            .contains("3 → 2  (1 lower afterwards)")
+    );
+    // n: a note, typed and saved; Esc leaves it as it was.
+    w.keys(&mut d, &["n", "o", "k"], 0);
+    assert!(w.text(&mut d, 80, 24, 0).contains("Note: ok▏"));
+    let (_, effects) = w.press(&mut d, "Enter", 0);
+    match &effects[..] {
+        [Effect::Store(StoreEffect::Amend(a))] => assert_eq!(a.note.as_deref(), Some("ok")),
+        other => panic!("one amendment: {other:?}"),
+    }
+    assert!(line_with(&w.text(&mut d, 80, 24, 0), "Note").contains("ok"));
+    let (_, effects) = w.keys(&mut d, &["n", "Backspace", "Esc"], 0);
+    assert!(effects.is_empty());
+    assert_eq!(d.record().note.as_deref(), Some("ok"));
+    // The list read before shows the new rating once it is shown again.
+    let mut h = history(&w, &records(), Period::All);
+    w.amended.push(a);
+    h.resumed(&w.ctx());
+    let text = w.text(&mut h, 80, 24, 0);
+    assert!(line_with(&text, "Sun 22 Nov").contains("3 → 2"), "{text}");
+}
+
+#[test]
+fn history_and_the_record_view_keep_a_readable_width() {
+    let w = World::new();
+    let mut h = history(&w, &records(), Period::All);
+    let text = w.text(&mut h, 200, 30, 0);
+    let row = line_with(&text, "Mon 23 Nov 21:30");
+    let start = row.find("Mon 23 Nov").unwrap();
+    let end = row.find("6 → 3").unwrap();
+    assert!(start >= 40, "centred, not at the left edge: {row}");
+    assert!(end - start < 120, "within 120 columns: {row}");
+    let mut d = SessionDetail::new(records().remove(0), &w.ctx());
+    let text = w.text(&mut d, 200, 30, 0);
+    let when = line_with(&text, "When");
+    assert!(when.find("When").unwrap() >= 40, "{when}");
 }

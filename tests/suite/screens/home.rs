@@ -3,6 +3,7 @@
 
 use knotless::core::period::Period;
 use knotless::model::config::ThemeName;
+use knotless::model::day::{DayEntry, Intensity, Meds};
 use knotless::screens::home::Home;
 use knotless::screens::{DayState, DoneInfo, Effect, Nav, Route, Screen, StoreEffect};
 use ratatui::style::Modifier;
@@ -122,7 +123,7 @@ fn the_filter_captures_typing_and_esc_clears_it() {
 }
 
 #[test]
-fn the_day_question_answers_with_one_key() {
+fn the_day_question_is_answered_once_the_answer_settles() {
     let mut w = World::new();
     let today = w.now.date();
     w.days = Some(DayState {
@@ -133,20 +134,115 @@ fn the_day_question_answers_with_one_key() {
     let mut s = home(&w);
     assert!(
         w.text(&mut s, 80, 24, 0)
-            .contains("Headache today?  y yes · n no")
+            .contains("Headache today?  y yes · n no · d yesterday")
     );
-    let (nav, effects) = w.press(&mut s, "y", 0);
-    assert!(matches!(nav, Nav::Stay));
+    // A yes, then a change of mind: nothing is written while it is being given.
+    assert!(w.keys(&mut s, &["y", "w", "n"], 0).1.is_empty());
+    assert!(w.text(&mut s, 80, 24, 0).contains("No headache today."));
+    let settles = w.at(0) + knotless::screens::diary::SETTLE;
+    assert_eq!(s.deadline(w.at(0), &w.ctx()), Some(settles));
+    assert!(s.tick(w.at(1_000), &w.ctx()).1.is_empty());
+    let (_, effects) = s.tick(settles, &w.ctx());
     match &effects[..] {
         [Effect::Store(StoreEffect::AnswerDay(e))] => {
-            assert!(e.headache);
+            assert!(!e.headache);
             assert_eq!(e.date, today);
         }
-        other => panic!("{other:?}"),
+        other => panic!("one settled answer: {other:?}"),
     }
-    // Without the question, y does nothing.
+    assert_eq!(s.deadline(settles, &w.ctx()), None);
+    // Without the day log, y does nothing.
     w.days = None;
     assert!(w.press(&mut s, "y", 0).1.is_empty());
+}
+
+#[test]
+fn an_answer_is_written_before_home_is_left_or_the_app_quits() {
+    let mut w = World::new();
+    let today = w.now.date();
+    let mut known = DayEntry::new(today, true);
+    known.worst = Some(Intensity::Mild);
+    w.days = Some(DayState {
+        today: Some(today),
+        recent: vec![known],
+        ..Default::default()
+    });
+    // Today's answer shows with the keys that change it, whenever home is shown.
+    let mut s = home(&w);
+    let text = w.text(&mut s, 80, 24, 0);
+    assert!(
+        text.contains("Headache today.  w worst: mild · p medicine: —"),
+        "{text}"
+    );
+    w.press(&mut s, "p", 0);
+    let (nav, effects) = w.press(&mut s, "h", 0);
+    assert!(matches!(nav, Nav::Open(Route::History { .. })), "{nav:?}");
+    match &effects[..] {
+        [Effect::Store(StoreEffect::AnswerDay(e))] => {
+            assert_eq!(e.meds, Some(Meds::None));
+            assert_eq!(e.worst, Some(Intensity::Mild), "what was said stays");
+        }
+        other => panic!("written on the way out: {other:?}"),
+    }
+    // Quitting (q, or Ctrl-C's shutdown) writes it too.
+    w.press(&mut s, "w", 0);
+    let (nav, effects) = w.press(&mut s, "q", 0);
+    assert!(
+        matches!(nav, Nav::Quit) && effects.len() == 1,
+        "{effects:?}"
+    );
+    w.press(&mut s, "n", 0);
+    assert_eq!(s.shutdown(w.at(0), &w.ctx()).len(), 1);
+    assert!(s.shutdown(w.at(0), &w.ctx()).is_empty(), "once");
+}
+
+#[test]
+fn esc_asks_before_quitting() {
+    let w = World::new();
+    let mut s = home(&w);
+    // After clearing a filter, one Esc too many only asks.
+    w.keys(&mut s, &["/", "j", "Enter"], 0);
+    let (nav, _) = w.press(&mut s, "Esc", 0);
+    assert!(matches!(nav, Nav::Stay));
+    let (nav, _) = w.press(&mut s, "Esc", 0);
+    assert!(matches!(nav, Nav::Stay), "{nav:?}");
+    let text = w.text(&mut s, 80, 24, 0);
+    assert!(
+        line_with(&text, "Quit knotless?").contains("y quit"),
+        "{text}"
+    );
+    // Esc (or n, or any other key) stays.
+    let (nav, _) = w.press(&mut s, "Esc", 0);
+    assert!(matches!(nav, Nav::Stay));
+    assert!(!w.text(&mut s, 80, 24, 0).contains("Quit knotless?"));
+    w.press(&mut s, "Esc", 0);
+    let (nav, _) = w.press(&mut s, "y", 0);
+    assert!(matches!(nav, Nav::Quit), "{nav:?}");
+    // q quits at once, as the footer says.
+    assert!(matches!(w.press(&mut home(&w), "q", 0).0, Nav::Quit));
+}
+
+#[test]
+fn a_file_that_did_not_load_offers_edit_not_start() {
+    let mut w = World::new();
+    w.lib.problems.push(knotless::library::diag::Diagnostic {
+        file: "/home/me/.config/knotless/routines/mine.toml".into(),
+        line: 3,
+        column: 1,
+        message: "a step has no title".into(),
+        hint: None,
+    });
+    let mut s = home(&w);
+    w.press(&mut s, "f", 0);
+    let text = w.text(&mut s, 100, 30, 0);
+    let footer = text.lines().last().unwrap();
+    assert!(!footer.contains("Enter start"), "{footer}");
+    assert!(footer.contains("e edit the file"), "{footer}");
+    let (nav, effects) = w.press(&mut s, "Enter", 0);
+    assert!(matches!(nav, Nav::Stay) && effects.is_empty());
+    w.press(&mut s, "g", 0);
+    let text = w.text(&mut s, 100, 30, 0);
+    assert!(text.lines().last().unwrap().contains("Enter start"));
 }
 
 #[test]
@@ -198,4 +294,27 @@ fn a_long_list_scrolls_with_the_selection_and_keeps_its_heading() {
         );
     }
     assert_eq!(w.text(&mut s, 80, 14, 0), top);
+}
+
+/// A message too long for the footer ends in "…" (not mid-word with nothing to say so), and
+/// the keys to help and to quit stay beside it while it shows.
+#[test]
+fn a_long_status_is_cut_with_an_ellipsis_and_keeps_help_and_quit() {
+    let mut w = World::new();
+    w.status = Some(
+        "no sound player found: using the terminal bell (`knotless sound test` says what to install)"
+            .into(),
+    );
+    let mut s = home(&w);
+    for width in [80u16, 60] {
+        let text = w.text(&mut s, width, 24, 0);
+        let foot = text.lines().last().unwrap();
+        assert!(foot.contains("no sound player found"), "{foot}");
+        assert!(foot.contains('…'), "{foot}");
+        assert!(foot.contains("? help"), "{foot}");
+    }
+    // Too narrow for both: the message, cut.
+    let text = w.text(&mut s, 24, 12, 0);
+    let foot = text.lines().last().unwrap();
+    assert!(foot.trim_end().ends_with('…'), "{foot}");
 }

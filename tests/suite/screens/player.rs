@@ -74,7 +74,7 @@ fn a_breathing_exercise_moves_by_whole_breaths() {
     let text = w.text(&mut p, 80, 24, 5_000);
     insta::assert_snapshot!("breathing_80x24", text);
     assert!(text.contains("breath 1 of 6"), "{text}");
-    assert!(text.contains("+/- a breath"), "{text}");
+    assert!(text.contains("+/- 1 breath (10 s)"), "{text}");
     w.press(&mut p, "+", 5_000);
     assert!(w.text(&mut p, 80, 24, 5_000).contains("breath 1 of 7"));
     // Nothing to skip or restart.
@@ -96,4 +96,48 @@ fn a_breathing_exercise_moves_by_whole_breaths() {
         Nav::Replace(Route::Finish(r)) => assert_eq!(r.planned_secs, 70.0),
         other => panic!("{other:?}"),
     }
+}
+
+/// `+`/`-` say what they do: on a step counted in breaths they move whole breaths, and the
+/// footer says how many and how long ("+/- 1 breath (10 s)"), not a 15 s they do not add.
+#[test]
+fn plus_and_minus_say_the_breaths_they_add() {
+    let w = World::new();
+    let mut p = w.player(&w.routine("neck-release"));
+    p.tick(w.at(8_000), &w.ctx());
+    let (by, breaths) = p.run().session.adjust_by();
+    let n = breaths.expect("the first step is counted in breaths");
+    let want = format!(
+        "+/- {n} breath{} ({} s)",
+        if n == 1 { "" } else { "s" },
+        by.as_secs()
+    );
+    let text = w.text(&mut p, 100, 30, 8_000);
+    assert!(text.contains(&want), "{want}: {text}");
+    assert!(!text.contains("15 s"), "{text}");
+    let before = p.run().session.view(w.at(8_000)).stage_length;
+    w.press(&mut p, "+", 8_000);
+    assert_eq!(p.run().session.view(w.at(8_000)).stage_length, before + by);
+}
+
+/// During the count-in only skip applies: no back, restart or +/- is offered, and their
+/// keys do nothing.
+#[test]
+fn the_count_in_offers_only_what_it_can_do() {
+    let w = World::new();
+    let mut p = w.player(&w.routine("neck-release"));
+    let text = w.text(&mut p, 100, 30, 0);
+    assert!(text.contains("→ skip"), "{text}");
+    for gone in ["← back", "r restart", "+/-"] {
+        assert!(!text.contains(gone), "{gone}: {text}");
+    }
+    let before = p.run().session.view(w.at(1_000)).stage_length;
+    for k in ["+", "-", "r", "Left"] {
+        w.press(&mut p, k, 1_000);
+    }
+    assert_eq!(p.run().session.view(w.at(1_000)).stage_length, before);
+    assert_eq!(
+        p.run().session.stage_kind(),
+        knotless::core::session::StageKind::GetReady
+    );
 }

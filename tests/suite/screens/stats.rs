@@ -143,7 +143,7 @@ fn p_and_h_hand_on_the_period() {
     assert!(
         matches!(
             nav,
-            Nav::Replace(Route::History {
+            Nav::Switch(Route::History {
                 period: Period::NinetyDays
             })
         ),

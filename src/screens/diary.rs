@@ -1,0 +1,180 @@
+//! Home's diary line: "Headache today?", or the answer today or yesterday already has, with
+//! the keys that give or change it — `y`/`n`, `w` (how bad) and `p` (what was taken) — and
+//! `d` to turn to the other day.
+//!
+//! The day log is append-only and every line in it is an answer, so keys do not write at
+//! once: stepping through the intensities with `w` would leave a line per press. An answer
+//! is kept as a draft and written once it settles: [`SETTLE`] after the last key, when home
+//! is left or the other day is chosen, and when the app quits (`q`, Ctrl-C, a signal). A
+//! draft that ends where it started (a `y` taken back with `n`) writes nothing.
+
+use std::time::{Duration, Instant};
+
+use jiff::civil::Date;
+use ratatui::text::Line;
+
+use super::{Ctx, Effect, StoreEffect};
+use crate::model::day::{DayEntry, Intensity, Meds};
+
+/// How long an answer waits for another key before it is written.
+pub const SETTLE: Duration = Duration::from_secs(5);
+
+/// A key of the diary line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiaryKey {
+    Yes,
+    No,
+    /// Step the worst intensity (a headache day only).
+    Worst,
+    /// Step the medicine taken (a headache day only).
+    Meds,
+    /// Turn to the other day: today or yesterday.
+    OtherDay,
+}
+
+/// An answer given on home and not yet written.
+#[derive(Debug, Clone, Copy)]
+struct Draft {
+    entry: DayEntry,
+    /// When a key last changed it.
+    at: Instant,
+}
+
+#[derive(Debug, Default)]
+pub struct Diary {
+    /// The day chosen with `d`, while it is today or yesterday.
+    chosen: Option<Date>,
+    draft: Option<Draft>,
+}
+
+impl Diary {
+    /// The day the line is about, if a line shows: the draft's, the one chosen with `d`,
+    /// the one asked about, else the newest of today and yesterday that has an answer.
+    pub fn day(&self, ctx: &Ctx) -> Option<Date> {
+        let days = ctx.days?;
+        let today = ctx.now.date();
+        let yesterday = today.yesterday().ok();
+        let recent = |d: &Date| *d == today || Some(*d) == yesterday;
+        self.draft
+            .map(|d| d.entry.date)
+            .filter(recent)
+            .or(self.chosen.filter(recent))
+            .or(days.ask)
+            .or_else(|| {
+                [Some(today), yesterday]
+                    .into_iter()
+                    .flatten()
+                    .find(|d| days.entry(*d).is_some())
+            })
+    }
+
+    /// The answer for `date` as it stands: the draft's, else the day log's.
+    fn current(&self, date: Date, ctx: &Ctx) -> Option<DayEntry> {
+        match self.draft {
+            Some(d) if d.entry.date == date => Some(d.entry),
+            _ => ctx.days.and_then(|days| days.entry(date)),
+        }
+    }
+
+    /// Whether `key` does something now: every key needs the line, `w` and `p` a headache.
+    pub fn acts(&self, key: DiaryKey, ctx: &Ctx) -> bool {
+        let Some(day) = self.day(ctx) else {
+            return key == DiaryKey::OtherDay && ctx.days.is_some();
+        };
+        match key {
+            DiaryKey::Yes | DiaryKey::No | DiaryKey::OtherDay => true,
+            DiaryKey::Worst | DiaryKey::Meds => self.current(day, ctx).is_some_and(|e| e.headache),
+        }
+    }
+
+    /// A key pressed at `now`: the draft changes; turning to the other day writes it first.
+    pub fn key(&mut self, key: DiaryKey, now: Instant, ctx: &Ctx) -> Vec<Effect> {
+        if !self.acts(key, ctx) {
+            return Vec::new();
+        }
+        let today = ctx.now.date();
+        let day = self.day(ctx).unwrap_or(today);
+        let was = self.current(day, ctx).unwrap_or(DayEntry::new(day, false));
+        let entry = match key {
+            DiaryKey::OtherDay => {
+                let written = self.settle(ctx);
+                self.chosen = if day == today {
+                    today.yesterday().ok()
+                } else {
+                    Some(today)
+                };
+                return written;
+            }
+            // An unanswered day's first answer, or a change of mind.
+            DiaryKey::Yes => was.answered(true),
+            DiaryKey::No => was.answered(false),
+            DiaryKey::Worst => DayEntry {
+                worst: Some(Intensity::next_worst(was.worst)),
+                ..was
+            },
+            DiaryKey::Meds => DayEntry {
+                meds: Some(Meds::next(was.meds)),
+                ..was
+            },
+        };
+        self.draft = Some(Draft { entry, at: now });
+        Vec::new()
+    }
+
+    /// The draft, written now if it says something the day log does not.
+    pub fn settle(&mut self, ctx: &Ctx) -> Vec<Effect> {
+        let Some(Draft { entry, .. }) = self.draft.take() else {
+            return Vec::new();
+        };
+        let known = ctx.days.and_then(|d| d.entry(entry.date));
+        if known == Some(entry) {
+            return Vec::new();
+        }
+        vec![StoreEffect::AnswerDay(entry).into()]
+    }
+
+    /// When the draft settles, if there is one.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.draft.map(|d| d.at + SETTLE)
+    }
+
+    /// A wake-up: the draft is written once it has waited [`SETTLE`].
+    pub fn tick(&mut self, now: Instant, ctx: &Ctx) -> Vec<Effect> {
+        match self.deadline() {
+            Some(due) if now >= due => self.settle(ctx),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The line, wrapped to `w` columns: the question, or the answer with its keys.
+    pub fn lines(&self, ctx: &Ctx, w: u16) -> Vec<Line<'static>> {
+        let Some(day) = self.day(ctx) else {
+            return Vec::new();
+        };
+        let today = ctx.now.date();
+        let (word, other) = if day == today {
+            ("today", "yesterday")
+        } else {
+            ("yesterday", "today")
+        };
+        let text = match self.current(day, ctx) {
+            None => format!("Headache {word}?  y yes · n no · d {other}"),
+            Some(e) if !e.headache => {
+                format!("No headache {word}.  y there was one · d {other}")
+            }
+            Some(e) => format!(
+                "{} {word}.  w worst: {} · p medicine: {} · n none after all · d {other}",
+                if e.migraine { "Migraine" } else { "Headache" },
+                e.worst.map_or("—", |w| w.as_str()),
+                e.meds.map_or("—", |m| m.label()),
+            ),
+        };
+        crate::ui::wrap_lines(&text, w.saturating_sub(1), ctx.theme.muted)
+            .into_iter()
+            .map(|mut l| {
+                l.spans.insert(0, ratatui::text::Span::raw(" "));
+                l
+            })
+            .collect()
+    }
+}
