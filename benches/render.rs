@@ -111,6 +111,35 @@ impl Fixture {
         std::fs::write(self.data.join("history.jsonl"), out).unwrap();
     }
 
+    /// A year of "Headache today?" answers: a headache every third day, a migraine and
+    /// medication every sixth, a day left unanswered now and then.
+    fn write_days(&self) {
+        let now = jiff::Zoned::now();
+        let mut out = String::new();
+        for back in 0..365i64 {
+            if back % 11 == 5 {
+                continue;
+            }
+            let date = now.date() - jiff::Span::new().days(back);
+            let headache = back % 3 == 0;
+            let migraine = back % 6 == 0;
+            let meds = if migraine { r#","meds":"triptan""# } else { "" };
+            out.push_str(&format!(
+                concat!(
+                    r#"{{"v":1,"date":"{date}","headache":{headache},"migraine":{migraine}"#,
+                    r#"{meds},"answered_at":"{at}","machine":"bench"}}"#,
+                    "\n"
+                ),
+                date = date,
+                headache = headache,
+                migraine = migraine,
+                meds = meds,
+                at = now.timestamp(),
+            ));
+        }
+        std::fs::write(self.data.join("days-bench.jsonl"), out).unwrap();
+    }
+
     fn at(&self, secs: f64) -> Instant {
         self.t0 + Duration::from_secs_f64(secs)
     }
@@ -169,6 +198,7 @@ fn benches(c: &mut Criterion) {
     assert_eq!(finish.screen().title(), "Finished");
     screens.push(("finish", finish, f.at(21.0)));
 
+    f.write_days();
     f.write_history(10_000);
     let mut history = f.app(|_| Route::History {
         period: knotless::core::period::Period::All,
@@ -179,6 +209,7 @@ fn benches(c: &mut Criterion) {
     screens.push(("history_10k", history, f.t0));
     let stats = f.app(|_| Route::Stats {
         period: Default::default(),
+        view: Default::default(),
     });
     screens.push(("stats_10k", stats, f.t0));
 
@@ -191,6 +222,29 @@ fn benches(c: &mut Criterion) {
         let text = buffer_text(&draw(app, W, H, *now));
         assert!(text.trim().len() > 20, "{name} drew nothing:\n{text}");
         group.bench_function(*name, |b| b.iter(|| black_box(draw(app, W, H, *now))));
+    }
+    group.finish();
+    open_stats(c, &f);
+}
+
+/// Opening the Stats screen from home (`s`, then `q` back) over 10,000 and 100,000
+/// sessions and a year of day answers: the one read and the building of every view.
+fn open_stats(c: &mut Criterion, f: &Fixture) {
+    let mut group = c.benchmark_group("open_stats");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(5))
+        .warm_up_time(Duration::from_secs(1));
+    for n in [10_000u32, 100_000] {
+        f.write_history(n);
+        let mut app = f.app(|_| Route::Home);
+        group.bench_function(format!("{}k", n / 1000), |b| {
+            b.iter(|| {
+                app.handle_key(press('s'), f.t0);
+                assert_eq!(app.screen().title(), "Stats");
+                app.handle_key(press('q'), f.t0);
+            })
+        });
     }
     group.finish();
 }

@@ -10,17 +10,21 @@
 //!
 //! [`Reading`]: crate::screens::reading::Reading
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use jiff::Zoned;
+use jiff::civil::Date;
 
 use crate::app::summary;
-use crate::core::days::{DaysSummary, STATS_WINDOWS};
+use crate::core::calendar::DayMark;
+use crate::core::days::{ChartWindow, DaysSummary, STATS_WINDOWS};
 use crate::core::period::Period;
 use crate::core::stats::{Stats, StatsOptions};
 use crate::model::record::SessionRecord;
 use crate::screens::Ticket;
 use crate::screens::history::History;
+use crate::screens::stats::View;
 use crate::store::days::DayLog;
 use crate::store::figures;
 use crate::store::history as store;
@@ -51,6 +55,7 @@ pub enum Read {
         now: Zoned,
         opts: StatsOptions,
         period: Period,
+        view: View,
     },
 }
 
@@ -73,16 +78,20 @@ pub enum Done {
     Stats {
         ticket: Ticket,
         period: Period,
+        view: View,
         figures: Box<StatsRead>,
     },
 }
 
-/// The Stats screen's figures as read: the period's, the 4-week view, and what reading
-/// said (the unreadable lines, or why the history could not be read).
+/// The Stats screen's figures as read: the period's, the 4-week view, the chart's windows
+/// and the calendar's marks, and what reading said (the unreadable lines, or why the
+/// history could not be read).
 pub struct StatsRead {
     pub stats: Option<Stats>,
     pub read: Result<Vec<u64>, store::HistoryError>,
     pub four_weeks: Option<DaysSummary>,
+    pub chart: Vec<ChartWindow>,
+    pub marks: BTreeMap<Date, DayMark>,
 }
 
 /// Reads what `r` asks for. Touches nothing of the app: the event loop runs it on a
@@ -128,6 +137,7 @@ pub fn read(r: Read) -> Done {
             now,
             opts,
             period,
+            view,
         } => {
             // The same query as `knotless stats`: the two always agree.
             let figures = match figures::stats(&dir, &now, opts, STATS_WINDOWS, None) {
@@ -135,16 +145,21 @@ pub fn read(r: Read) -> Done {
                     stats: Some(f.stats),
                     read: Ok(store::unreadable_lines(&f.warnings)),
                     four_weeks: f.four_weeks,
+                    chart: f.chart,
+                    marks: f.marks,
                 },
                 Err(e) => StatsRead {
                     stats: None,
                     read: Err(e),
                     four_weeks: None,
+                    chart: Vec::new(),
+                    marks: BTreeMap::new(),
                 },
             };
             Done::Stats {
                 ticket,
                 period,
+                view,
                 figures: Box::new(figures),
             }
         }

@@ -71,7 +71,7 @@ impl App {
                 self.ask(Read::Session { ticket, dir, id });
                 Box::new(Reading::new("Session", ticket))
             }
-            Route::Stats { period } => self.stats(period, &wall),
+            Route::Stats { period, view } => self.stats(period, view, &wall),
         })
     }
 
@@ -93,12 +93,16 @@ impl App {
 
     /// The stats for `period`, by the same query as `knotless stats` (the two always
     /// agree), on a thread of its own.
-    fn stats(&mut self, period: Period, wall: &jiff::Zoned) -> Box<dyn Screen> {
+    fn stats(&mut self, period: Period, view: stats::View, wall: &jiff::Zoned) -> Box<dyn Screen> {
         let ctx = self.s.ctx(wall);
         let opts = StatsOptions::for_period(ctx.settings.weekly_goal, period, ctx.now);
         let Some(dir) = self.s.paths.data.clone() else {
             let empty = StatsBuilder::new(ctx.now, opts).finish();
-            return Box::new(stats::StatsView::new(empty, &ctx).with_period(period));
+            return Box::new(
+                stats::StatsView::new(empty, &ctx)
+                    .with_period(period)
+                    .with_view(view),
+            );
         };
         let ticket = self.ticket();
         let now = wall.clone();
@@ -108,6 +112,7 @@ impl App {
             now,
             opts,
             period,
+            view,
         });
         Box::new(Reading::new("Stats", ticket))
     }
@@ -121,8 +126,9 @@ impl App {
             Done::Stats {
                 ticket,
                 period,
+                view,
                 figures,
-            } => (ticket, Ok(self.stats_view(period, *figures))),
+            } => (ticket, Ok(self.stats_view(period, view, *figures))),
             Done::Figures(_) | Done::Days { .. } => return,
         };
         let Some(at) = self.stack.iter().position(|s| s.awaits() == Some(ticket)) else {
@@ -156,8 +162,13 @@ impl App {
         }
     }
 
-    /// The Stats screen for `period`, from what was read.
-    fn stats_view(&self, period: Period, figures: crate::app::reads::StatsRead) -> Box<dyn Screen> {
+    /// The Stats screen for `period`, opening on `view`, from what was read.
+    fn stats_view(
+        &self,
+        period: Period,
+        view: stats::View,
+        figures: crate::app::reads::StatsRead,
+    ) -> Box<dyn Screen> {
         let wall = self.s.wall();
         let ctx = self.s.ctx(&wall);
         let opts = StatsOptions::for_period(ctx.settings.weekly_goal, period, ctx.now);
@@ -168,7 +179,9 @@ impl App {
             stats::StatsView::new(stats, &ctx)
                 .with_read(figures.read)
                 .with_period(period)
-                .with_days(figures.four_weeks),
+                .with_days(figures.four_weeks)
+                .with_chart(figures.chart, figures.marks)
+                .with_view(view),
         )
     }
 

@@ -135,6 +135,8 @@ pub fn per_week_cell(per_week: f64) -> String {
 pub struct SessionDays {
     tz: TimeZone,
     pub by_day: BTreeMap<Date, u32>,
+    /// Active seconds of those sessions per local day.
+    pub secs_by_day: BTreeMap<Date, f64>,
     pub first: Option<Date>,
 }
 
@@ -143,6 +145,7 @@ impl SessionDays {
         SessionDays {
             tz,
             by_day: BTreeMap::new(),
+            secs_by_day: BTreeMap::new(),
             first: None,
         }
     }
@@ -154,6 +157,13 @@ impl SessionDays {
         let t = r.started();
         let d = local_date(t, &self.tz);
         *self.by_day.entry(d).or_insert(0) += 1;
+        // A hand-edited negative or NaN length counts as nothing.
+        let secs = if r.active_secs.is_finite() {
+            r.active_secs.max(0.0)
+        } else {
+            0.0
+        };
+        *self.secs_by_day.entry(d).or_insert(0.0) += secs;
         if self.first.is_none_or(|f| d < f) {
             self.first = Some(d);
         }
@@ -406,13 +416,7 @@ pub fn summarize(
     let all = windows(answers, &sessions.by_day, today, count.max(back));
     let comparison = start.or(sessions.first).and_then(|s| comparison(&all, s));
     let mut shown: Vec<Window> = all.into_iter().take(count.max(1)).collect();
-    while shown.len() > 1
-        && shown
-            .last()
-            .is_some_and(|w| w.answered == 0 && w.sessions == 0)
-    {
-        shown.pop();
-    }
+    drop_empty_oldest(&mut shown);
     let medication_note = medication_note(&shown);
     DaysSummary {
         today,
@@ -420,6 +424,18 @@ pub fn summarize(
         answered_days: answers.len() as u32,
         comparison,
         medication_note,
+    }
+}
+
+/// Leaves out, from the end of `windows` (newest first), those older than any answer or
+/// session; the newest always stays.
+fn drop_empty_oldest(windows: &mut Vec<Window>) {
+    while windows.len() > 1
+        && windows
+            .last()
+            .is_some_and(|w| w.answered == 0 && w.sessions == 0)
+    {
+        windows.pop();
     }
 }
 
@@ -459,4 +475,42 @@ pub fn prompt_date(answers: &BTreeMap<Date, DayAnswer>, now: &jiff::Zoned) -> Op
         .values()
         .any(|a| local_date(a.answered(), tz) == today);
     (!answered_today && !answers.contains_key(&today)).then_some(today)
+}
+
+/// Windows the Stats screen's chart shows: a year.
+pub const CHART_WINDOWS: usize = REPORT_WINDOWS;
+
+/// One window of the Stats screen's chart: its counts, and the self-care minutes done in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartWindow {
+    pub window: Window,
+    /// Active minutes of self-care started in the window, unrounded.
+    pub minutes: f64,
+}
+
+/// Up to `count` windows ending on `today`, *oldest first* (the way a chart reads), each with
+/// its self-care minutes. Windows older than any answer or session are left out, as in
+/// [`summarize`], so a new diary draws a short chart rather than a year of nothing.
+pub fn chart(
+    answers: &BTreeMap<Date, DayAnswer>,
+    sessions: &SessionDays,
+    today: Date,
+    count: usize,
+) -> Vec<ChartWindow> {
+    let mut all = windows(answers, &sessions.by_day, today, count.max(1));
+    drop_empty_oldest(&mut all);
+    all.into_iter()
+        .rev()
+        .map(|window| {
+            // A fold from +0.0: an empty float sum is −0.0, which prints as "-0".
+            let secs = sessions
+                .secs_by_day
+                .range(window.start..=window.end)
+                .fold(0.0, |sum, (_, s)| sum + s);
+            ChartWindow {
+                window,
+                minutes: secs / 60.0,
+            }
+        })
+        .collect()
 }

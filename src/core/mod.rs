@@ -3,6 +3,7 @@
 //! `now` and returns what should happen as values.
 
 pub mod breath;
+pub mod calendar;
 pub mod content;
 pub mod cues;
 pub mod days;

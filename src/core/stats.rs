@@ -35,6 +35,8 @@ pub const CALENDAR_WEEKS: usize = 16;
 pub const CALENDAR_DAYS: usize = CALENDAR_WEEKS * 7;
 /// [`StatsOptions::weeks`] is capped here (ten years), whatever is asked for.
 pub const MAX_WEEKS: usize = 520;
+/// [`RoutineStats::monthly`] looks back this many calendar months, this month last.
+pub const CHANGE_MONTHS: usize = 12;
 
 /// What to compute beyond the defaults.
 #[derive(Debug, Clone, PartialEq)]
@@ -219,8 +221,20 @@ pub struct RoutineStats {
     #[serde(serialize_with = "json::whole")]
     pub minutes: f64,
     pub pain: PainStats,
+    /// The paired head-pain change month by month over the last [`CHANGE_MONTHS`] calendar
+    /// months (whatever the period), oldest first: only months with a paired session, so
+    /// each mark has its n. Whether the routine still seems to help is read from these.
+    pub monthly: Vec<MonthPain>,
     /// When the most recent session started.
     pub last_at: Timestamp,
+}
+
+/// A routine's paired head-pain ratings in one calendar month.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MonthPain {
+    /// The first day of the month.
+    pub month: Date,
+    pub pain: PainStats,
 }
 
 /// Professional sessions logged with `knotless log`.
@@ -347,6 +361,11 @@ fn day_number(d: Date) -> i32 {
     era * 146_097 + doe - 719_468
 }
 
+/// Calendar months since year 0: consecutive months differ by one.
+fn month_number(d: Date) -> i32 {
+    i32::from(d.year()) * 12 + i32::from(d.month()) - 1
+}
+
 fn monday_of(d: Date) -> Date {
     let back = i64::from(d.weekday().to_monday_zero_offset());
     d.checked_sub(back.days()).unwrap_or(d)
@@ -467,6 +486,8 @@ pub struct StatsBuilder {
     totals: Totals,
     totals_pain: PainTally,
     period_days: HashSet<i32>,
+    /// Paired ratings per routine and month, [`CHANGE_MONTHS`] back, this month last.
+    monthly: HashMap<String, [PainTally; CHANGE_MONTHS]>,
 }
 
 impl StatsBuilder {
@@ -496,7 +517,42 @@ impl StatsBuilder {
             totals: Totals::default(),
             totals_pain: PainTally::default(),
             period_days: HashSet::new(),
+            monthly: HashMap::new(),
         }
+    }
+
+    /// Tallies a paired session in its routine's month, when that month is one of the last
+    /// [`CHANGE_MONTHS`] (whatever the period).
+    fn add_monthly(&mut self, r: &SessionRecord, day: Date) {
+        if r.pain_before.is_none() || r.pain_after.is_none() {
+            return;
+        }
+        let back = month_number(self.today) - month_number(day);
+        let Ok(back) = usize::try_from(back) else {
+            return;
+        };
+        if back < CHANGE_MONTHS {
+            let months = self.monthly.entry(r.routine_id.clone()).or_default();
+            months[CHANGE_MONTHS - 1 - back].add(r);
+        }
+    }
+
+    /// The months of a routine's tallies with a paired session, oldest first.
+    fn months(tallies: &[PainTally; CHANGE_MONTHS], today: Date) -> Vec<MonthPain> {
+        let this_month = today.first_of_month();
+        tallies
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.n > 0)
+            .filter_map(|(i, t)| {
+                let back = (CHANGE_MONTHS - 1 - i) as i64;
+                let month = this_month.checked_sub(back.months()).ok()?;
+                Some(MonthPain {
+                    month,
+                    pain: t.finish(),
+                })
+            })
+            .collect()
     }
 
     /// Takes one record into account (nothing, for one that does not count: see
@@ -543,6 +599,7 @@ impl StatsBuilder {
         }
 
         self.self_care_starts.push(started.as_second());
+        self.add_monthly(r, day);
 
         let offset = day_n - self.window_start_n;
         if let Ok(i) = usize::try_from(offset)
@@ -671,10 +728,15 @@ impl StatsBuilder {
                 .then_with(|| a.area.cmp(&b.area))
         });
 
+        let (monthly, today) = (&self.monthly, self.today);
         let mut routines: Vec<RoutineStats> = self
             .routines
             .into_iter()
             .map(|(routine_id, r)| RoutineStats {
+                monthly: monthly
+                    .get(&routine_id)
+                    .map(|t| Self::months(t, today))
+                    .unwrap_or_default(),
                 routine_id,
                 title: r.title,
                 area: r.area,

@@ -575,6 +575,7 @@ impl Screen for History {
             Some(Act::Stats) => {
                 return go(Nav::Switch(Route::Stats {
                     period: self.period,
+                    view: Default::default(),
                 }));
             }
             Some(Act::Back) => return go(Nav::Back),

@@ -835,6 +835,7 @@ impl Home {
             Some(Act::Stats) => {
                 return go(Nav::Open(Route::Stats {
                     period: Default::default(),
+                    view: Default::default(),
                 }));
             }
             Some(Act::Notice) => {

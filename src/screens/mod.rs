@@ -139,6 +139,8 @@ pub enum Route {
     /// The stats for one period (the figures `stats --period` prints for it).
     Stats {
         period: crate::core::period::Period,
+        /// The view it opens on (the period key keeps the one shown).
+        view: stats::View,
     },
 }
 

@@ -1,48 +1,117 @@
-//! Stats: how the practice is going, as pictures more than numbers — this week against the
-//! weekly goal, a 16-week calendar of minutes per day, minutes a week for the last 8 weeks,
-//! minutes by area, how head pain changed routine by routine, and the last professional
-//! session. Encouraging and never shaming: there is no streak to break and no red.
+//! Stats: how the practice is going, as pictures more than numbers, in four views (Tab):
 //!
-//! The figures come from the pure `stats` module, computed once when the screen opens by
-//! streaming the history (bounded memory at any length). The page is laid out for the
-//! window's width and drawn whole into an off-screen buffer; when it is taller than the
-//! window, ↑↓ move between its sections and only the visible rows are copied out.
+//! - **Overview**: this week against the weekly goal, the last professional session, a
+//!   16-week calendar of minutes per day, minutes a week, and minutes by area.
+//! - **Headache days**: headache and acute-medication days per 4-week window beside the
+//!   self-care minutes of the same windows, for a year, with the answered days drawn so a
+//!   thinly answered window looks thin; then the newest windows as figures.
+//! - **Routines**: per routine how often, head pain before → after, and the paired change
+//!   month by month for the chosen routine — is it still helping?
+//! - **Calendar**: a month of answered days (no headache, headache, migraine, medication,
+//!   not answered), month by month with ← →.
+//!
+//! Encouraging and never shaming: no streak to break, no red. Kind to a sore head: thin
+//! marks and outlines, never big solid blocks; every mark has its own shape, so nothing is
+//! told by colour alone. Narrow windows get text instead of charts.
+//!
+//! The figures come from the one query `knotless stats` uses (`store::figures::stats`),
+//! computed once when the screen opens. Each view is laid out as a page of sections for the
+//! window (at the readable width home has); only the sections in view are drawn, so a frame
+//! costs what it shows.
 
-use crate::model::format::plural;
+mod calendar;
+mod days;
+mod overview;
+mod routines;
+
+use std::collections::BTreeMap;
 use std::time::Instant;
 
+use jiff::civil::Date;
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::symbols::bar;
 use ratatui::text::{Line, Span};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Tabs, Widget};
 
 use super::{Ctx, Nav, Route, Screen, Update, go, stay};
-use crate::core::days::{DaysSummary, Window, per_week_cell};
+use crate::core::calendar::DayMark;
+use crate::core::days::{ChartWindow, DaysSummary};
 use crate::core::period::Period;
-use crate::core::stats::{Stats, heat_level};
-use crate::model::format::{fit, fit_right, fmt_fixed, fmt_length_secs, pad, pad_left, width};
+use crate::core::stats::Stats;
 use crate::ui::scroll::PageScroll;
 use crate::ui::theme::Theme;
-use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, row};
+use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup_where, row};
 
-/// At this width and wider the sections sit side by side, as in MOCKUPS.md.
+/// At this width and wider the overview's sections sit side by side, as in MOCKUPS.md.
 const WIDE: u16 = 76;
+/// Narrower than this, the charts give way to text.
+const CHARTS: u16 = 60;
+/// A page at least this high draws its charts taller.
+const TALL: u16 = 36;
 /// A routine table longer than this is cut (a hand-edited file can name any number).
 const MAX_ROUTINES: usize = 200;
 
+/// The four views, in the order Tab goes through them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum View {
+    #[default]
+    Overview,
+    Days,
+    Routines,
+    Calendar,
+}
+
+impl View {
+    pub const ALL: [View; 4] = [View::Overview, View::Days, View::Routines, View::Calendar];
+
+    fn index(self) -> usize {
+        View::ALL.iter().position(|v| *v == self).unwrap_or(0)
+    }
+
+    fn label(self, short: bool) -> &'static str {
+        match (self, short) {
+            (View::Overview, _) => "Overview",
+            (View::Days, false) => "Headache days",
+            (View::Days, true) => "Days",
+            (View::Routines, _) => "Routines",
+            (View::Calendar, _) => "Calendar",
+        }
+    }
+
+    fn step(self, by: isize) -> View {
+        let n = View::ALL.len() as isize;
+        View::ALL[(self.index() as isize + by).rem_euclid(n) as usize]
+    }
+
+    /// Whether the period (`p`) changes anything this view shows.
+    fn has_period(self) -> bool {
+        matches!(self, View::Overview | View::Routines)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Section {
+    Problem,
+    Skipped,
     Week,
     Professional,
-    Calendar,
+    Heatmap,
     Weekly,
     Areas,
-    Relief,
-    Skipped,
-    Problem,
-    /// Headache days beside the sessions, in 4-week windows.
-    Days,
+    /// The 4-week windows as bars, or as text in a narrow window.
+    DaysChart,
+    DaysText,
+    /// The newest windows as figures, the comparison and the medication note.
+    DaysTable,
+    /// The chosen routine's change month by month, as a chart or as text.
+    RoutineChart,
+    RoutineText,
+    RoutineTable,
+    Month,
 }
 
 /// What a key does on the stats screen.
@@ -50,6 +119,17 @@ enum Section {
 enum Act {
     History,
     Back,
+    NextView,
+    PreviousView,
+    Show(View),
+    NextRoutine,
+    PreviousRoutine,
+    EarlierMonth,
+    LaterMonth,
+    ThisMonth,
+    /// The 16-week calendar's answered days instead of its minutes, and back.
+    HeatmapDays,
+    HeatmapMinutes,
     NextSection,
     PreviousSection,
     PageDown,
@@ -62,9 +142,53 @@ enum Act {
     App,
 }
 
+impl Act {
+    /// Whether the key does something in `view` (the footer and help list only those).
+    fn works_in(self, view: View) -> bool {
+        match self {
+            Act::NextRoutine | Act::PreviousRoutine => view == View::Routines,
+            Act::NextSection | Act::PreviousSection => view != View::Routines,
+            Act::EarlierMonth | Act::LaterMonth | Act::ThisMonth => view == View::Calendar,
+            Act::HeatmapDays | Act::HeatmapMinutes => view == View::Overview,
+            Act::Top | Act::Bottom => view != View::Calendar,
+            Act::Period => view.has_period(),
+            _ => true,
+        }
+    }
+}
+
 const KEYS: &[Binding<Act>] = &[
+    row(
+        &[KeyCode::Down, KeyCode::Char('j')],
+        Act::NextRoutine,
+        key("↑↓", "routine"),
+    ),
+    also(&[KeyCode::Up, KeyCode::Char('k')], Act::PreviousRoutine),
+    row(&[KeyCode::Left], Act::EarlierMonth, key("←→", "month")),
+    also(&[KeyCode::Right], Act::LaterMonth),
+    row(&[KeyCode::Home], Act::ThisMonth, key("Home", "this month")),
+    row(&[KeyCode::Tab], Act::NextView, key("Tab", "view")),
+    also(&[KeyCode::BackTab], Act::PreviousView),
+    row(
+        &[KeyCode::Char('1')],
+        Act::Show(View::Overview),
+        help_only("1 2 3 4", "overview, headache days, routines, calendar"),
+    ),
+    also(&[KeyCode::Char('2')], Act::Show(View::Days)),
+    also(&[KeyCode::Char('3')], Act::Show(View::Routines)),
+    also(&[KeyCode::Char('4')], Act::Show(View::Calendar)),
     row(&[KeyCode::Char('p')], Act::Period, key("p", "period")),
     row(&[KeyCode::Char('h')], Act::History, key("h", "history")),
+    row(
+        &[KeyCode::Char('d')],
+        Act::HeatmapDays,
+        key("d", "headache days"),
+    ),
+    row(
+        &[KeyCode::Char('d')],
+        Act::HeatmapMinutes,
+        key("d", "minutes"),
+    ),
     row(&[], Act::App, key("?", "help")),
     row(&[KeyCode::Char('q')], Act::Back, key("q", "back")),
     row(
@@ -97,14 +221,26 @@ pub struct StatsView {
     tz: jiff::tz::TimeZone,
     skipped: Vec<u64>,
     problem: Option<String>,
-    /// How far the page is scrolled, and where each section starts on it (from the last
-    /// layout), for the keys that go section by section.
+    view: View,
+    /// How far the page is scrolled, and its sections where the last layout put them.
     scroll: PageScroll,
-    starts: Vec<u16>,
+    placed: Vec<(Section, Rect)>,
+    page_w: u16,
     /// The period of the routine and area figures.
     period: Period,
     /// The 4-week view; `None` without a data directory or when the day log is unreadable.
     days: Option<DaysSummary>,
+    /// The chart's windows, oldest first, and every answered date.
+    chart: Vec<ChartWindow>,
+    marks: BTreeMap<Date, DayMark>,
+    /// The calendar's month (its first day).
+    month: Date,
+    /// The routine whose months are drawn (an index into `stats.routines`), and whether
+    /// the next layout should scroll it into view.
+    routine: usize,
+    follow: bool,
+    /// The 16-week calendar shows the answered days rather than the minutes.
+    heat_days: bool,
 }
 
 impl StatsView {
@@ -112,14 +248,22 @@ impl StatsView {
     /// what reading it gave).
     pub fn new(stats: Stats, ctx: &Ctx) -> StatsView {
         StatsView {
+            month: stats.today.first_of_month(),
             stats,
             tz: ctx.now.time_zone().clone(),
             skipped: Vec::new(),
             problem: None,
+            view: View::default(),
             scroll: PageScroll::default(),
-            starts: Vec::new(),
+            placed: Vec::new(),
+            page_w: 0,
             period: Period::default(),
             days: None,
+            chart: Vec::new(),
+            marks: BTreeMap::new(),
+            routine: 0,
+            follow: false,
+            heat_days: false,
         }
     }
 
@@ -145,503 +289,141 @@ impl StatsView {
         self
     }
 
-    /// "Routines and areas: last 90 days  p: 7 days · 4 weeks · 90 days · a year · all".
-    fn period_line(&self, t: &Theme, w: u16) -> Vec<Line<'static>> {
-        let text = format!("Routines and areas: {}", self.period.label());
-        let hint = "  p: 7 days · 4 weeks · 90 days · a year · all";
-        let mut spans = vec![Span::styled(text.clone(), t.title)];
-        if text.chars().count() + hint.chars().count() <= w as usize {
-            spans.push(Span::styled(hint, t.muted));
-        }
-        vec![Line::from(spans)]
+    /// The chart's windows (oldest first) and the answered dates for the calendar.
+    pub fn with_chart(
+        mut self,
+        chart: Vec<ChartWindow>,
+        marks: BTreeMap<Date, DayMark>,
+    ) -> StatsView {
+        self.chart = chart;
+        self.marks = marks;
+        self
     }
 
-    /// The 4-week view: one row per window, newest first; counts always, rates only for
-    /// well-answered windows; the comparison and the medication note when the core gives
-    /// them.
-    fn days_lines(&self, t: &Theme, w: u16) -> Vec<Line<'static>> {
-        let Some(d) = &self.days else {
-            return Vec::new();
-        };
-        let mut out = vec![Line::styled("Headache days · 4-week windows", t.title)];
-        if d.answered_days == 0 {
-            out.extend(crate::ui::wrap_lines(
-                "No days answered yet. Answer \"Headache today?\" on home with y or n, or run \
-                 `knotless day yes` or `knotless day no`.",
-                w,
-                t.muted,
-            ));
-            return out;
-        }
-        let shape = DaysShape::for_width(w as usize);
-        out.push(Line::styled(fit(&shape.head(), w as usize), t.muted));
-        for win in &d.windows {
-            out.extend(shape.window_lines(win, w as usize, t));
-        }
-        out.extend(crate::ui::wrap_lines(
-            "Days without an answer are unknown, never headache-free; a rate per 28 days \
-             needs 21 answered days (headache · migraine · medicine).",
-            w,
-            t.muted,
-        ));
-        for sentence in [
-            d.comparison.as_ref().map(|c| c.sentence.as_str()),
-            d.medication_note.as_deref(),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            out.push(Line::raw(""));
-            out.extend(crate::ui::wrap_lines(sentence, w, t.base));
-        }
-        out
+    /// Opens on `view`.
+    pub fn with_view(mut self, view: View) -> StatsView {
+        self.view = view;
+        self
     }
 
-    /// The page's area below a blank row, and the footer.
-    fn page_areas(area: Rect) -> (Rect, Rect) {
+    /// The view shown.
+    pub fn view(&self) -> View {
+        self.view
+    }
+
+    /// The readable part of the window, the tabs' row, the page and the footer.
+    fn areas(area: Rect) -> (Rect, Rect, Rect) {
         let [body, foot] =
             Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
-        // One blank row above the page, as on the other screens' headers.
-        let [_, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
-        (body, foot)
+        let body = crate::ui::readable(body);
+        let [tabs, _, page] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Min(0),
+        ])
+        .areas(body);
+        (tabs, page, foot)
     }
 
-    /// Where each section goes on a page `w` wide, and the page's height.
-    fn place(&self, w: u16) -> (Vec<(Section, Rect)>, u16) {
-        let s = &self.stats;
+    /// Where each section of the view goes on a page `w` wide (for a window `h` high), and
+    /// the page's height.
+    fn place(&self, w: u16, h: u16) -> (Vec<(Section, Rect)>, u16) {
         let mut out = Vec::new();
         let mut y = 0;
         if self.problem.is_some() {
             out.push((Section::Problem, Rect::new(1, 0, w.saturating_sub(2), 3)));
             y = 4;
         }
-
-        let routines = s.routines.len().min(MAX_ROUTINES) as u16;
-        let areas = s.by_area.len().max(1) as u16;
-        if w >= WIDE {
-            let pro_w = 38.min(w / 2);
-            out.push((Section::Week, Rect::new(1, y, w - pro_w - 4, 2)));
-            out.push((Section::Professional, Rect::new(w - pro_w - 1, y, pro_w, 2)));
-            y += 3;
-            out.push((Section::Calendar, Rect::new(1, y, 36, 9)));
-            out.push((Section::Weekly, Rect::new(40, y, w - 41, 9)));
-            y += 10;
-            // The routine table takes what its titles need; the area bars get the rest.
-            let longest = s
-                .routines
-                .iter()
-                .map(|r| width(&r.title))
-                .max()
-                .unwrap_or(0)
-                .clamp(16, 40) as u16;
-            let relief_w = (w - self.areas_width().min(w / 3) - 5).min(longest + 32);
-            let area_w = (w - relief_w - 5).min(48);
-            let relief_h = relief_height(routines, relief_w);
-            out.push((Section::Relief, Rect::new(1, y, relief_w, relief_h)));
-            out.push((
-                Section::Areas,
-                Rect::new(relief_w + 4, y, area_w, 1 + areas),
-            ));
-            y += relief_h.max(1 + areas);
-        } else {
-            let cw = w.saturating_sub(2);
-            let relief_h = relief_height(routines, cw);
-            for (sec, h) in [
-                (Section::Week, 2),
-                (Section::Relief, relief_h),
-                (Section::Professional, 2),
-                (Section::Calendar, 9),
-                (Section::Weekly, 9),
-                (Section::Areas, 1 + areas),
-            ] {
-                out.push((sec, Rect::new(1, y, cw, h)));
-                y += h + 1;
-            }
-            y -= 1;
-        }
+        let y = match self.view {
+            View::Overview => self.place_overview(w, y, &mut out),
+            View::Days => self.place_days(w, h, y, &mut out),
+            View::Routines => self.place_routines(w, h, y, &mut out),
+            View::Calendar => self.place_calendar(w, y, &mut out),
+        };
+        let mut y = y;
         if !self.skipped.is_empty() {
             y += 1;
             out.push((Section::Skipped, Rect::new(1, y, w.saturating_sub(2), 1)));
             y += 1;
         }
-        let days = self.days_lines(&Theme::get(Default::default()), w.saturating_sub(2));
-        if !days.is_empty() {
-            y += 1;
-            let h = days.len() as u16;
-            out.push((Section::Days, Rect::new(1, y, w.saturating_sub(2), h)));
-            y += h;
-        }
         (out, y)
     }
 
-    /// Enough for the longest area name, a short bar and its figure; the routine table
-    /// beside it needs the room more.
-    fn areas_width(&self) -> u16 {
-        let a = &self.stats.by_area;
-        let name = a.iter().map(|a| width(&a.area)).max().unwrap_or(0);
-        let fig = a
-            .iter()
-            .map(|a| fmt_fixed(a.minutes, 0).len())
-            .max()
-            .unwrap_or(1);
-        (name + fig + 10).max(18) as u16
-    }
-
-    fn draw_page(&self, ctx: &Ctx, w: u16) -> Buffer {
-        let (placed, h) = self.place(w);
-        let mut buf = Buffer::empty(Rect::new(0, 0, w, h.max(1)));
-        buf.set_style(buf.area, ctx.theme.base);
-        let t = ctx.theme;
-        for (sec, r) in &placed {
-            let lines = match sec {
-                Section::Week => self.week(t),
-                Section::Professional => self.professional(t, r.width, w >= WIDE),
-                Section::Calendar => self.calendar(t),
-                Section::Weekly => self.weekly(t, r.width, r.height),
-                Section::Areas => self.areas(t, r.width),
-                Section::Relief => self.relief(t, r.width),
-                Section::Days => self.days_lines(t, r.width),
-                Section::Skipped => vec![Line::styled(
-                    super::history::skipped_text(&self.skipped).unwrap_or_default(),
-                    t.muted,
-                )],
-                Section::Problem => crate::ui::wrap_lines(
-                    &format!(
-                        "Could not read the history: {}",
-                        self.problem.as_deref().unwrap_or("")
-                    ),
-                    r.width,
-                    t.caution,
-                ),
-            };
-            for (i, line) in lines.iter().enumerate().take(r.height as usize) {
-                let line = crate::ui::fit_line(line, r.width);
-                buf.set_line(r.x, r.y + i as u16, &line, r.width);
+    /// Sections one under another, a blank row between them, from `y`; the row after.
+    fn stack(out: &mut Vec<(Section, Rect)>, w: u16, y: u16, sections: &[(Section, u16)]) -> u16 {
+        let mut y = y;
+        for (i, (sec, h)) in sections.iter().enumerate() {
+            if i > 0 {
+                y += 1;
             }
+            out.push((*sec, Rect::new(1, y, w.saturating_sub(2), *h)));
+            y += h;
         }
-        buf
+        y
     }
 
-    /// Where each section starts on a page `w` wide, top to bottom.
-    fn starts(&self, w: u16) -> Vec<u16> {
-        let mut starts: Vec<u16> = self.place(w).0.iter().map(|(_, r)| r.y).collect();
-        starts.sort_unstable();
-        starts.dedup();
-        starts
-    }
-
-    /// "This week  ●●○ 2 of 3 sessions" and "18 min · 2 active days".
-    fn week(&self, t: &Theme) -> Vec<Line<'static>> {
-        let w = &self.stats.this_week;
-        let goal = self.stats.weekly_goal;
-        let mut first = vec![Span::styled("This week  ", t.title)];
-        if w.sessions == 0 {
-            if goal > 0 {
-                first.push(Span::styled("○".repeat(goal.min(10) as usize), t.todo));
-                first.push(Span::styled(
-                    format!(" goal: {goal} session{}", plural(goal)),
-                    t.muted,
-                ));
-            }
-            return vec![
-                Line::from(first),
-                Line::styled("A fresh week — any session counts.", t.base),
-            ];
-        }
-        // One dot per session up to the goal; past it, the count says the rest.
-        let dots = if goal == 0 {
-            w.sessions.min(10)
-        } else {
-            goal.min(10)
-        };
-        let filled = w.sessions.min(dots);
-        first.push(Span::styled("●".repeat(filled as usize), t.done));
-        first.push(Span::styled("○".repeat((dots - filled) as usize), t.todo));
-        let text = if goal == 0 || w.sessions > goal {
-            format!(" {} session{}", w.sessions, plural(w.sessions))
-        } else {
-            format!(" {} of {goal} session{}", w.sessions, plural(goal))
-        };
-        first.push(Span::styled(text, t.base));
-        let mut second = vec![Span::styled(
-            format!(
-                "{} · {} active day{}",
-                fmt_length_secs(w.secs),
-                w.active_days,
-                plural(w.active_days)
-            ),
-            t.muted,
-        )];
-        if goal > 0 && w.sessions >= goal {
-            second.push(Span::styled(" · goal reached", t.good));
-        }
-        vec![Line::from(first), Line::from(second)]
-    }
-
-    fn professional(&self, t: &Theme, w: u16, right: bool) -> Vec<Line<'static>> {
-        let w = w as usize;
-        let lines = match &self.stats.external.last {
-            Some(last) => {
-                let ago = match last.days_ago {
-                    0 => "today".to_string(),
-                    1 => "yesterday".to_string(),
-                    n if n > 1 => format!("{n} days ago"),
-                    // Logged ahead of time: say when rather than "−3 days ago".
-                    _ => last
-                        .at
-                        .to_zoned(self.tz.clone())
-                        .strftime("on %-d %b")
-                        .to_string(),
-                };
-                let tail = format!(": {ago}");
-                let title = fit(&last.title, w.saturating_sub(tail.chars().count()));
-                let n = last.self_care_since;
-                vec![
-                    Line::styled(format!("{}{tail}", title.trim_end()), t.base),
-                    Line::styled(format!("{n} self-care session{} since", plural(n)), t.muted),
-                ]
-            }
-            None => vec![
-                Line::styled("No professional sessions logged yet", t.muted),
-                Line::styled("add one with `knotless log massage`", t.muted),
-            ],
-        };
-        if right {
-            lines.into_iter().map(|l| l.right_aligned()).collect()
-        } else {
-            lines
-        }
-    }
-
-    /// Rows Monday to Sunday, a column a week, this week last; a shade per day's minutes.
-    fn calendar(&self, t: &Theme) -> Vec<Line<'static>> {
-        let cal = &self.stats.calendar;
-        let today = self.stats.today;
-        let mut out = vec![Line::from(vec![
-            Span::styled("Last 16 weeks", t.title),
-            Span::styled(format!(" · from {}", cal.start.strftime("%-d %b")), t.muted),
-        ])];
-        for row in 0..7 {
-            let label = match row {
-                0 => "Mon ",
-                2 => "Wed ",
-                4 => "Fri ",
-                6 => "Sun ",
-                _ => "    ",
-            };
-            let mut spans = vec![Span::styled(label, t.muted)];
-            for day in cal.days.iter().skip(row).step_by(7) {
-                let (glyph, style) = if day.future {
-                    (" ", t.base)
-                } else {
-                    match heat_level(day.minutes) {
-                        0 => ("·", t.todo),
-                        1 => ("░", t.done),
-                        2 => ("▒", t.done),
-                        3 => ("▓", t.done),
-                        _ => ("█", t.done),
-                    }
-                };
-                let style = if day.date == today { t.accent } else { style };
-                spans.push(Span::styled(glyph, style));
-                spans.push(Span::raw(" "));
-            }
-            out.push(Line::from(spans));
-        }
-        let mut legend = vec![Span::raw("    ")];
-        for (glyph, what) in [
-            ("░", " <5  "),
-            ("▒", " <10  "),
-            ("▓", " <20  "),
-            ("█", " 20+ min"),
-        ] {
-            legend.push(Span::styled(glyph, t.done));
-            legend.push(Span::styled(what, t.muted));
-        }
-        out.push(Line::from(legend));
-        out
-    }
-
-    /// Vertical bars of minutes for the listed weeks, this week last and in the accent.
-    fn weekly(&self, t: &Theme, w: u16, h: u16) -> Vec<Line<'static>> {
-        const EIGHTHS: [&str; 8] = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇"];
-        let weeks = &self.stats.weeks;
-        let n = weeks.len().max(1);
-        let slot = (w as usize / n).clamp(2, 6);
-        let bar = slot.saturating_sub(1).max(1);
-        // Title, minutes, active days, dates and months take five rows; bars get the rest.
-        let bar_h = h.saturating_sub(5).max(1) as usize;
-        let max = weeks.iter().map(|w| w.minutes).fold(0.0, f64::max);
-        let mut out = vec![Line::from(vec![
-            Span::styled("Minutes a week", t.title),
-            Span::styled(format!(" · active days · last {n}"), t.muted),
-        ])];
-        if max <= 0.0 {
-            out.push(Line::styled("Each session will add to its week.", t.muted));
-            return out;
-        }
-        let last = weeks.len().saturating_sub(1);
-        let eighths: Vec<usize> = weeks
-            .iter()
-            .map(|wk| {
-                let e = (wk.minutes / max * (bar_h * 8) as f64).round() as usize;
-                // Any minutes at all show as at least a sliver.
-                if wk.minutes > 0.0 { e.max(1) } else { 0 }
-            })
-            .collect();
-        let style = |i: usize| if i == last { t.accent } else { t.done };
-        for row in (0..bar_h).rev() {
-            let mut spans = Vec::new();
-            for (i, &e) in eighths.iter().enumerate() {
-                let fill = e.saturating_sub(row * 8).min(8);
-                let glyph = if fill == 8 { "█" } else { EIGHTHS[fill] };
-                spans.push(Span::styled(glyph.repeat(bar), style(i)));
-                spans.push(Span::raw(" ".repeat(slot - bar)));
-            }
-            out.push(Line::from(spans));
-        }
-        let centred = |s: String| fit(&format!("{s:^bar$}"), slot);
-        let mut values = Vec::new();
-        let mut active = Vec::new();
-        let mut days = Vec::new();
-        for (i, wk) in weeks.iter().enumerate() {
-            let v = fmt_fixed(wk.minutes, 0);
-            values.push(Span::styled(
-                centred(v),
-                if i == last { t.accent } else { t.base },
-            ));
-            active.push(Span::styled(
-                centred(format!("{}d", wk.active_days)),
+    /// One section drawn into `buf` (the section's own, from its top-left corner).
+    fn draw_section(&self, sec: Section, buf: &mut Buffer, t: &Theme) {
+        let area = buf.area;
+        let lines = match sec {
+            Section::DaysChart => return self.draw_days_chart(buf, t),
+            Section::RoutineChart => return self.draw_routine_chart(buf, t),
+            Section::Heatmap => self.heatmap(t, area.width),
+            Section::Weekly => return self.draw_weekly(buf, t),
+            Section::Week => self.week(t, area.width),
+            Section::Professional => self.professional(t, area.width, self.page_w >= WIDE),
+            Section::Areas => self.areas_lines(t, area.width),
+            Section::DaysText => self.days_text(t, area.width),
+            Section::DaysTable => self.days_lines(t, area.width),
+            Section::RoutineText => self.routine_text(t, area.width),
+            Section::RoutineTable => self.relief(t, area.width),
+            Section::Month => self.month_lines(t, area.width),
+            Section::Skipped => vec![Line::styled(
+                super::history::skipped_text(&self.skipped).unwrap_or_default(),
                 t.muted,
-            ));
-            days.push(Span::styled(
-                centred(wk.start.day().to_string()),
-                if i == last { t.accent } else { t.muted },
-            ));
-        }
-        out.push(Line::from(values));
-        out.push(Line::from(active));
-        out.push(Line::from(days));
-        // Month names under the first week of each month, unless the name before would
-        // be overwritten (slots can be narrower than "Sep").
-        let mut months = String::new();
-        let mut prev = None;
-        for (i, wk) in weeks.iter().enumerate() {
-            let m = wk.start.month();
-            if prev != Some(m) && months.chars().count() <= i * slot {
-                months.push_str(&" ".repeat(i * slot - months.chars().count()));
-                months.push_str(&wk.start.strftime("%b ").to_string());
-            }
-            prev = Some(m);
-        }
-        out.push(Line::styled(months, t.muted));
-        out
-    }
-
-    /// Horizontal bars with the minutes at their end.
-    fn areas(&self, t: &Theme, w: u16) -> Vec<Line<'static>> {
-        const EIGHTHS: [&str; 8] = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
-        let areas = &self.stats.by_area;
-        let mut out = vec![Line::styled("Minutes by area", t.title)];
-        if areas.is_empty() {
-            out.push(Line::styled("Nothing yet.", t.muted));
-            return out;
-        }
-        let name_w = areas.iter().map(|a| width(&a.area)).max().unwrap_or(0);
-        let name_w = name_w.min(w as usize / 2);
-        let fig_w = areas
-            .iter()
-            .map(|a| fmt_fixed(a.minutes, 0).len())
-            .max()
-            .unwrap_or(1);
-        let room = (w as usize).saturating_sub(name_w + fig_w + 2).max(1);
-        let max = areas.iter().map(|a| a.minutes).fold(0.0, f64::max);
-        for a in areas {
-            let e = if max > 0.0 {
-                (a.minutes / max * (room * 8) as f64).round() as usize
-            } else {
-                0
-            };
-            let e = if a.minutes > 0.0 { e.max(1) } else { 0 };
-            let bar = format!("{}{}", "█".repeat(e / 8), EIGHTHS[e % 8]);
-            out.push(Line::from(vec![
-                Span::styled(fit(&a.area, name_w), t.base),
-                Span::raw(" "),
-                Span::styled(bar, t.done),
-                Span::styled(format!(" {}", fmt_fixed(a.minutes, 0)), t.muted),
-            ]));
-        }
-        out
-    }
-
-    /// Per routine: how often, head pain before → after on average, and the average change
-    /// with how many sessions it is over. Narrow windows give each routine two lines.
-    fn relief(&self, t: &Theme, w: u16) -> Vec<Line<'static>> {
-        let w = w as usize;
-        let routines = &self.stats.routines;
-        let wide = relief_one_line(w as u16);
-        let head = |p: &crate::core::stats::PainStats| p.before_after().unwrap_or("–".into());
-        let change = |r: &crate::core::stats::RoutineStats| match (
-            r.pain.change_text(),
-            r.pain.shown_change(),
-        ) {
-            (Some(text), Some(c)) => (text, if c < 0.0 { t.good } else { t.base }),
-            _ => ("–".to_string(), t.muted),
-        };
-        if routines.is_empty() {
-            return vec![
-                Line::styled("Routines", t.title),
-                Line::styled("Shown here after your first session.", t.muted),
-            ];
-        }
-        let mut out = Vec::new();
-        if wide {
-            let title_w = w.saturating_sub(5 + 12 + 12 + 3);
-            out.push(Line::styled(
-                format!(
-                    "{} {} {} {}",
-                    fit("Routine", title_w),
-                    fit_right("times", 5),
-                    fit(" head pain", 12),
-                    "change"
+            )],
+            Section::Problem => crate::ui::wrap_lines(
+                &format!(
+                    "Could not read the history: {}",
+                    self.problem.as_deref().unwrap_or("")
                 ),
-                t.title,
-            ));
-            for r in routines.iter().take(MAX_ROUTINES) {
-                let (c, c_style) = change(r);
-                out.push(Line::from(vec![
-                    Span::styled(fit(&r.title, title_w), t.base),
-                    Span::styled(
-                        format!(" {} ", fit_right(&r.sessions.to_string(), 5)),
-                        t.base,
-                    ),
-                    Span::styled(fit(&format!("{:^12}", head(&r.pain)), 12), t.base),
-                    Span::raw(" "),
-                    Span::styled(c, c_style),
-                ]));
+                area.width,
+                t.caution,
+            ),
+        };
+        put_lines(buf, area, &lines);
+    }
+
+    /// The sections that are in view, each drawn on its own and copied into `page`.
+    fn render_page(&self, buf: &mut Buffer, page: Rect, t: &Theme) {
+        let top = self.scroll.top() as u16;
+        let bottom = top.saturating_add(page.height);
+        for (sec, r) in &self.placed {
+            if r.bottom() <= top || r.y >= bottom || r.is_empty() {
+                continue;
             }
-        } else {
-            out.push(Line::styled("Routines · head before → after", t.title));
-            for r in routines.iter().take(MAX_ROUTINES) {
-                let times = format!(" {}×", r.sessions);
-                let tw = w.saturating_sub(times.chars().count());
-                out.push(Line::from(vec![
-                    Span::styled(fit(&r.title, tw), t.base),
-                    Span::styled(times, t.muted),
-                ]));
-                let (c, c_style) = change(r);
-                let line = if r.pain.n == 0 {
-                    Line::styled("  no head ratings yet", t.muted)
-                } else {
-                    Line::from(vec![
-                        Span::styled(format!("  {}  ", head(&r.pain)), t.base),
-                        Span::styled(c, c_style),
-                    ])
-                };
-                out.push(line);
+            let mut own = Buffer::empty(Rect::new(0, 0, r.width, r.height));
+            own.set_style(own.area, t.base);
+            self.draw_section(*sec, &mut own, t);
+            for y in r.y.max(top)..r.bottom().min(bottom) {
+                for x in 0..r.width.min(page.width.saturating_sub(r.x)) {
+                    buf[(page.x + r.x + x, page.y + y - top)] = own[(x, y - r.y)].clone();
+                }
             }
         }
-        out
+    }
+
+    /// The row of views, the chosen one marked as a selection is (visible without colour).
+    fn render_tabs(&self, frame: &mut Frame, area: Rect, t: &Theme) {
+        let full: usize = View::ALL.iter().map(|v| v.label(false).len() + 3).sum();
+        let short = full > area.width.saturating_sub(1) as usize;
+        let tabs = Tabs::new(View::ALL.map(|v| v.label(short)))
+            .select(self.view.index())
+            .style(t.muted)
+            .highlight_style(t.selected)
+            .divider("·")
+            .padding(" ", " ");
+        tabs.render(area, frame.buffer_mut());
     }
 
     /// To the next (or previous) section's start, but never more than a window at a
@@ -649,10 +431,12 @@ impl StatsView {
     fn scroll_to_section(&mut self, down: bool) {
         let at = self.scroll.top() as u16;
         let page = self.scroll.page();
+        let mut starts: Vec<u16> = self.placed.iter().map(|(_, r)| r.y).collect();
+        starts.sort_unstable();
         let section = if down {
-            self.starts.iter().copied().find(|&y| y > at)
+            starts.iter().copied().find(|&y| y > at)
         } else {
-            self.starts.iter().rev().copied().find(|&y| y < at)
+            starts.iter().rev().copied().find(|&y| y < at)
         };
         let to = match section {
             Some(y) => y as isize - at as isize,
@@ -661,114 +445,107 @@ impl StatsView {
         };
         self.scroll.by(to.clamp(-page, page));
     }
-}
 
-/// Whether the routine table fits one line a routine at this width (else two).
-fn relief_one_line(w: u16) -> bool {
-    w >= 46
-}
-
-/// A heading, then a line or two per routine, or one line saying there are none yet.
-fn relief_height(routines: u16, w: u16) -> u16 {
-    match routines {
-        0 => 2,
-        n if relief_one_line(w) => 1 + n,
-        n => 1 + 2 * n,
-    }
-}
-
-/// How the 4-week table is laid out for a width: narrow windows give the rate a line of
-/// its own under each window, and below 46 columns the dates lose their weekday and the
-/// columns close up.
-struct DaysShape {
-    wide: bool,
-    narrow: bool,
-}
-
-impl DaysShape {
-    fn for_width(w: usize) -> DaysShape {
-        DaysShape {
-            wide: w >= 66,
-            narrow: w < 46,
+    fn show(&mut self, view: View) {
+        if view != self.view {
+            self.view = view;
+            self.scroll.home();
         }
     }
 
-    /// The date column's width, then the six figures' (right-aligned).
-    fn widths(&self) -> [usize; 7] {
-        if self.narrow {
-            [7, 6, 4, 4, 4, 5, 5]
-        } else {
-            [11, 6, 6, 5, 5, 6, 6]
-        }
+    /// Whether `act` is offered now: in this view, and `d` as what it would turn to.
+    fn offers(&self, act: Act) -> bool {
+        act.works_in(self.view)
+            && match act {
+                Act::HeatmapDays => !self.heat_days,
+                Act::HeatmapMinutes => self.heat_days,
+                _ => true,
+            }
     }
 
-    /// One line of the table from its seven cells.
-    fn cells(&self, cells: [&str; 7]) -> String {
-        let w = self.widths();
-        let mut line = pad(cells[0], w[0]);
-        for (cell, w) in cells[1..].iter().zip(&w[1..]) {
-            line.push_str(&pad_left(cell, *w));
-        }
-        line
-    }
-
-    fn head(&self) -> String {
-        let head = if self.narrow {
-            self.cells(["to", "days", "hd", "mig", "med", "sess", "/wk"])
-        } else {
-            self.cells([
-                "4 weeks to",
-                "days",
-                "head",
-                "migr",
-                "meds",
-                "sess",
-                "/week",
-            ])
-        };
-        if self.wide {
-            format!("{head}  per 28 days")
-        } else {
-            head
-        }
-    }
-
-    /// A window's counts, with its rates beside them (wide) or on a line below.
-    fn window_lines(&self, win: &Window, w: usize, t: &Theme) -> Vec<Line<'static>> {
-        let rate = win.rates_cell();
-        let date = win
-            .end
-            .strftime(if self.narrow { "%-d %b" } else { "%a %-d %b" })
-            .to_string();
-        let figures = [
-            format!("{}/28", win.answered),
-            win.headache_days.to_string(),
-            win.migraine_days.to_string(),
-            win.acute_med_days.to_string(),
-            win.sessions.to_string(),
-            per_week_cell(win.sessions_per_week),
-        ];
-        let [a, b, c, d, e, f] = figures.each_ref().map(String::as_str);
-        let row = self.cells([&date, a, b, c, d, e, f]);
-        if self.wide {
-            vec![Line::styled(format!("{row}  {rate}"), t.base)]
-        } else {
-            vec![
-                Line::styled(fit(&row, w), t.base),
-                Line::styled(fit(&format!("  per 28 days: {rate}"), w), t.muted),
-            ]
+    fn move_routine(&mut self, by: isize) {
+        let n = self.stats.routines.len().min(MAX_ROUTINES);
+        if n > 0 {
+            self.routine = self.routine.saturating_add_signed(by).min(n - 1);
+            self.follow = true;
         }
     }
 }
 
-/// Copies the rows of `page` from `top` down into `area` of `out`, as many as fit.
-fn copy_rows(page: &Buffer, top: u16, out: &mut Buffer, area: Rect) {
-    let rows = area.height.min(page.area.height.saturating_sub(top));
-    for y in 0..rows {
-        for x in 0..area.width.min(page.area.width) {
-            out[(area.x + x, area.y + y)] = page[(x, top + y)].clone();
-        }
+/// Bars as thin marks: a heavy line, its lower half for a part-filled top cell.
+const THIN: bar::Set = bar::Set {
+    full: "┃",
+    seven_eighths: "┃",
+    three_quarters: "┃",
+    five_eighths: "┃",
+    half: "╻",
+    three_eighths: "╻",
+    one_quarter: "╻",
+    one_eighth: "╻",
+    empty: " ",
+};
+
+/// One bar per value (each in its own style) with ratatui's `BarChart`, drawn in `set`'s
+/// marks `offset` columns into each slot `slot` wide from `area`'s left, scaled so `max`
+/// fills the height; anything above nothing shows.
+fn draw_series(
+    buf: &mut Buffer,
+    area: Rect,
+    (slot, offset): (u16, u16),
+    max: f64,
+    values: &[(f64, Style)],
+    set: &bar::Set,
+) {
+    let ticks = u64::from(area.height) * 8;
+    let bars: Vec<Bar> = values
+        .iter()
+        .map(|&(v, style)| {
+            let t = if max > 0.0 && v > 0.0 {
+                ((v / max * ticks as f64).round() as u64).clamp(1, ticks)
+            } else {
+                0
+            };
+            Bar::default()
+                .value(t)
+                .text_value(String::new())
+                .style(style)
+        })
+        .collect();
+    let area = Rect {
+        x: area.x + offset,
+        width: area.width.saturating_sub(offset),
+        ..area
+    };
+    BarChart::default()
+        .data(BarGroup::default().bars(&bars))
+        .bar_width(1)
+        .bar_gap(slot.saturating_sub(1))
+        .bar_set(set.clone())
+        .max(ticks)
+        .render(area, buf);
+}
+
+/// Thin bars of `values`, one centred in each slot `slot` wide, scaled to the largest.
+fn bars(buf: &mut Buffer, area: Rect, values: &[(f64, Style)], slot: u16) {
+    let max = values.iter().map(|v| v.0).fold(0.0, f64::max);
+    let offset = slot.saturating_sub(1) / 2;
+    draw_series(buf, area, (slot, offset), max, values, &THIN);
+}
+
+/// `lines` into `area` of `buf`, as many as fit; a line too wide ends in "…".
+fn put_lines(buf: &mut Buffer, area: Rect, lines: &[Line]) {
+    for (i, line) in lines.iter().enumerate().take(area.height as usize) {
+        let line = crate::ui::fit_line(line, area.width);
+        buf.set_line(area.x, area.y + i as u16, &line, area.width);
     }
+}
+
+/// A heading with muted words after it: "Minutes by area · last 90 days".
+fn heading(title: &str, rest: &str, t: &Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(title.to_string(), t.title),
+        Span::styled(rest.to_string(), t.muted),
+    ])
 }
 
 impl Screen for StatsView {
@@ -777,27 +554,36 @@ impl Screen for StatsView {
     }
 
     fn layout(&mut self, area: Rect, _now: Instant, _ctx: &Ctx) {
-        let (body, _) = StatsView::page_areas(area);
-        let page = self.place(body.width).1.max(1);
-        self.starts = self.starts(body.width);
-        self.scroll.layout(page.into(), body.height.into());
+        let (_, page, _) = StatsView::areas(area);
+        let (placed, len) = self.place(page.width, page.height);
+        self.placed = placed;
+        self.page_w = page.width;
+        self.scroll.layout(len.max(1).into(), page.height.into());
+        // After a move, the chosen routine's row comes into view.
+        if std::mem::take(&mut self.follow)
+            && let Some(rows) = self.chosen_rows()
+        {
+            let (top, h) = (self.scroll.top(), self.scroll.height());
+            if rows.end > top + h {
+                self.scroll.to(rows.end - h);
+            }
+            if rows.start < self.scroll.top() {
+                self.scroll.to(rows.start);
+            }
+        }
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
-        let (body, foot) = StatsView::page_areas(area);
-        // The period, in the row above the page.
-        let top = Rect::new(area.x + 1, area.y, area.width.saturating_sub(2), 1);
-        frame.render_widget(
-            ratatui::widgets::Paragraph::new(self.period_line(ctx.theme, top.width)),
-            top,
-        );
-        let page = self.draw_page(ctx, body.width);
-        copy_rows(&page, self.scroll.top() as u16, frame.buffer_mut(), body);
+        let (tabs, page, foot) = StatsView::areas(area);
+        self.render_tabs(frame, tabs, ctx.theme);
+        self.render_page(frame.buffer_mut(), page, ctx.theme);
         let mut keys = self.keys(ctx);
+        // In the routines view ↑↓ choose a routine: the page keys scroll.
+        let pages = self.view == View::Routines;
         let more = match self.scroll.more() {
-            (false, true) => Some(key("↓", "more")),
-            (true, false) => Some(key("↑", "more")),
-            (true, true) => Some(key("↑↓", "more")),
+            (false, true) => Some(key(if pages { "PgDn" } else { "↓" }, "more")),
+            (true, false) => Some(key(if pages { "PgUp" } else { "↑" }, "more")),
+            (true, true) => Some(key(if pages { "PgUp PgDn" } else { "↑↓" }, "more")),
             (false, false) => None,
         };
         keys.splice(0..0, more);
@@ -806,7 +592,18 @@ impl Screen for StatsView {
 
     fn update(&mut self, key: KeyEvent, _now: Instant, _ctx: &Ctx) -> Update {
         let page = self.scroll.page();
-        match lookup(KEYS, key.code) {
+        let view = self.view;
+        match lookup_where(KEYS, key.code, |a| self.offers(a)) {
+            Some(Act::NextView) => self.show(view.step(1)),
+            Some(Act::PreviousView) => self.show(view.step(-1)),
+            Some(Act::Show(v)) => self.show(v),
+            Some(Act::NextRoutine) => self.move_routine(1),
+            Some(Act::PreviousRoutine) => self.move_routine(-1),
+            Some(Act::EarlierMonth) => self.step_month(-1),
+            Some(Act::LaterMonth) => self.step_month(1),
+            Some(Act::ThisMonth) => self.this_month(),
+            Some(Act::HeatmapDays) => self.heat_days = true,
+            Some(Act::HeatmapMinutes) => self.heat_days = false,
             Some(Act::NextSection) => self.scroll_to_section(true),
             Some(Act::PreviousSection) => self.scroll_to_section(false),
             Some(Act::PageDown) => self.scroll.by(page),
@@ -821,6 +618,7 @@ impl Screen for StatsView {
             Some(Act::Period) => {
                 return go(Nav::Replace(Route::Stats {
                     period: self.period.next(),
+                    view,
                 }));
             }
             Some(Act::Back) => return go(Nav::Back),
@@ -830,7 +628,7 @@ impl Screen for StatsView {
     }
 
     fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
-        described(KEYS, |_| true)
+        described(KEYS, |a| self.offers(a))
     }
 
     fn shows(&self, route: &Route) -> bool {

@@ -1,14 +1,17 @@
 //! The figures of the Stats screen and of `knotless stats`, read in one pass by one query,
 //! so the two always agree: the history's figures for a period, and the 4-week headache-day
-//! windows beside the sessions. A day log that cannot be read costs the windows only (with
-//! the reason), never the history's figures.
+//! windows beside the sessions, and what the screen's chart and calendar draw. A day log
+//! that cannot be read costs the windows only (with the reason), never the history's
+//! figures.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use jiff::Zoned;
 use jiff::civil::Date;
 
-use crate::core::days::{DaysSummary, SessionDays, summarize};
+use crate::core::calendar::{self, DayMark};
+use crate::core::days::{self, CHART_WINDOWS, ChartWindow, DaysSummary, SessionDays, summarize};
 use crate::core::stats::{Stats, StatsBuilder, StatsOptions};
 use crate::store::history::{self, Detail, HistoryError, Warning};
 
@@ -16,6 +19,10 @@ pub struct StatsFigures {
     pub stats: Stats,
     /// The 4-week windows; `None` when the day log could not be read.
     pub four_weeks: Option<DaysSummary>,
+    /// The chart's windows, oldest first ([`CHART_WINDOWS`] at most), and every answered
+    /// date for the calendar; both empty when the day log could not be read.
+    pub chart: Vec<ChartWindow>,
+    pub marks: BTreeMap<Date, DayMark>,
     /// Unreadable or implausible history lines, skipped.
     pub warnings: Vec<Warning>,
     /// Unreadable day-log lines, skipped.
@@ -39,9 +46,14 @@ pub fn stats(
         b.add(&r);
         sessions.add(&r);
     })?;
+    let today = now.date();
+    let mut chart = Vec::new();
+    let mut marks = BTreeMap::new();
     let (four_weeks, day_warnings, day_problem) = match crate::store::days::load(data) {
         Ok((log, w)) => {
-            let s = summarize(&log.answers, &sessions, now.date(), windows, started);
+            let s = summarize(&log.answers, &sessions, today, windows, started);
+            chart = days::chart(&log.answers, &sessions, today, CHART_WINDOWS);
+            marks = calendar::marks(&log.answers);
             (Some(s), w, None)
         }
         Err(e) => (None, Vec::new(), Some(e.to_string())),
@@ -49,6 +61,8 @@ pub fn stats(
     Ok(StatsFigures {
         stats: b.finish(),
         four_weeks,
+        chart,
+        marks,
         warnings,
         day_warnings,
         day_problem,

@@ -159,22 +159,57 @@ impl Widget for Shape {
     }
 }
 
-/// How much of `buf` is solid block: a full block counts 1, a half block ½. The measure
-/// the pacer's brightness test (and anyone checking a screen for big bright areas) uses.
+/// How much of `buf` is solid block, cell by cell as much of it as the glyph fills: a full
+/// block counts 1, a half block ½, an eighth block ⅛, a shade as dense as it looks (░ ¼,
+/// ▒ ½, ▓ ¾), a quadrant ¼ a quarter. Lines, braille dots and letters count nothing. The
+/// measure the gentle-screen tests (the pacer, the big digits, the charts) use.
 pub fn solid_cells(buf: &Buffer) -> f64 {
-    buf.content()
-        .iter()
-        .map(|c| match c.symbol() {
-            "█" => 1.0,
-            "▀" | "▄" | "▌" | "▐" => 0.5,
-            _ => 0.0,
-        })
-        .sum()
+    buf.content().iter().map(|c| coverage(c.symbol())).sum()
+}
+
+/// How much of a cell a block element fills (0 for anything else).
+fn coverage(symbol: &str) -> f64 {
+    let mut chars = symbol.chars();
+    let (Some(c), None) = (chars.next(), chars.next()) else {
+        return 0.0;
+    };
+    match c {
+        '█' => 1.0,
+        // Lower eighths ▁..▇, then left eighths ▉..▏ (seven down to one).
+        '▁'..='▇' => f64::from(c as u32 - '▁' as u32 + 1) / 8.0,
+        '▉'..='▏' => f64::from('▏' as u32 - c as u32 + 1) / 8.0,
+        '▀' | '▐' | '▒' | '▚' | '▞' => 0.5,
+        '▔' | '▕' => 0.125,
+        '░' | '▖' | '▗' | '▘' | '▝' => 0.25,
+        '▓' | '▙' | '▛' | '▜' | '▟' => 0.75,
+        _ => 0.0,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn solid_counts_each_block_by_how_much_it_fills() {
+        for (symbol, filled) in [
+            ("█", 1.0),
+            ("▄", 0.5),
+            ("▁", 0.125),
+            ("▇", 0.875),
+            ("▉", 0.875),
+            ("▏", 0.125),
+            ("▓", 0.75),
+            ("░", 0.25),
+            ("▖", 0.25),
+            ("┃", 0.0),
+            ("⡇", 0.0),
+            ("a", 0.0),
+            ("", 0.0),
+        ] {
+            assert_eq!(coverage(symbol), filled, "{symbol}");
+        }
+    }
 
     /// The drawing at `radius`, and how far its solid part reaches (half-cells from the
     /// centre, the largest of width and height).

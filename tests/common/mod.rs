@@ -10,6 +10,7 @@ use knotless::app::{App, Init, Route};
 pub mod ctx;
 pub mod draw;
 pub mod report_year;
+pub mod year;
 pub use draw::{buffer_text, draw};
 pub mod home;
 // Not every test binary starts programs.
@@ -171,6 +172,7 @@ pub fn key(name: &str) -> KeyEvent {
         "Space" => KeyCode::Char(' '),
         "Backspace" => KeyCode::Backspace,
         "Tab" => KeyCode::Tab,
+        "BackTab" => KeyCode::BackTab,
         "PageDown" => KeyCode::PageDown,
         "PageUp" => KeyCode::PageUp,
         "End" => KeyCode::End,

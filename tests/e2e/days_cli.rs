@@ -619,10 +619,12 @@ fn two_machines_sharing_a_synced_folder_lose_and_double_nothing() {
     );
 }
 
-/// Every page the Stats screen shows for `m`'s data: each period, at 200 and 40 columns.
+/// Every page the Stats screen shows for `m`'s data: each view and period, at 200 and 40
+/// columns.
 fn stats_screen_texts(m: &Machine) -> Vec<String> {
     use knotless::app::{App, Init, Route};
     use knotless::core::period::Period;
+    use knotless::screens::stats::View;
     let paths = knotless::store::paths::Paths {
         config: Some(m.config.clone()),
         data: Some(m.data.clone()),
@@ -639,13 +641,19 @@ fn stats_screen_texts(m: &Machine) -> Vec<String> {
     let now = std::time::Instant::now();
     let mut out = Vec::new();
     for period in Period::ALL {
-        let mut app = App::new(init(), Route::Stats { period }, now);
-        app.settle_reads();
-        for w in [200, 40] {
-            let text = draw::buffer_text(&draw::draw(&mut app, w, 200, now));
-            assert!(text.contains("Headache days"), "{text}");
-            assert!(text.contains(period.label()), "{text}");
-            out.push(text);
+        for view in View::ALL {
+            let mut app = App::new(init(), Route::Stats { period, view }, now);
+            app.settle_reads();
+            for w in [200, 40] {
+                let text = draw::buffer_text(&draw::draw(&mut app, w, 200, now));
+                if view == View::Days {
+                    assert!(text.contains("Headache days"), "{text}");
+                }
+                if matches!(view, View::Overview | View::Routines) {
+                    assert!(text.contains(period.label()), "{text}");
+                }
+                out.push(text);
+            }
         }
     }
     out

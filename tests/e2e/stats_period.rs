@@ -58,8 +58,9 @@ fn the_screen_and_the_command_agree_for_every_period() {
     for (id, days) in [("w", 3), ("a", 10), ("b", 60), ("c", 200), ("d", 500)] {
         knotless::store::history::append(t.data.path(), &days_ago(id, days)).unwrap();
     }
-    t.keys(0, &["s"]);
-    // The screen opens on 90 days; `p` goes on to a year, all, then 7 days and 4 weeks.
+    // The routines view; the screen opens on 90 days; `p` goes on to a year, all, then 7
+    // days and 4 weeks, keeping the view.
+    t.keys(0, &["s", "3"]);
     for (period, label, expected) in [
         ("90d", "last 90 days", 3),
         ("1y", "last year", 4),

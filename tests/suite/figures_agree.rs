@@ -199,8 +199,21 @@ fn outputs(data: &Path, config: &Path, state: &Path) -> Outputs {
     }
 }
 
-/// The Stats screen's whole page for the last 90 days, 200 columns wide.
+/// The Stats screen's views with figures (overview, headache days, routines), each its
+/// whole page for the last 90 days, 200 columns wide.
 fn screen(data: &Path, config: &Path, state: &Path) -> String {
+    use knotless::screens::stats::View;
+    [View::Overview, View::Days, View::Routines]
+        .map(|view| screen_view(data, config, state, view))
+        .join("\n")
+}
+
+fn screen_view(
+    data: &Path,
+    config: &Path,
+    state: &Path,
+    view: knotless::screens::stats::View,
+) -> String {
     let paths = knotless::store::paths::Paths {
         config: Some(config.to_path_buf()),
         data: Some(data.to_path_buf()),
@@ -219,6 +232,7 @@ fn screen(data: &Path, config: &Path, state: &Path) -> String {
         init,
         Route::Stats {
             period: Period::NinetyDays,
+            view,
         },
         t0,
     );
@@ -311,7 +325,7 @@ fn every_output_shows_each_figure_rounded_once_the_same_way() {
     let bar = |name: &str| {
         o.screen
             .lines()
-            .find(|l| l.contains(&format!("{name} ")) && l.contains('█'))
+            .find(|l| l.contains(&format!("{name} ")) && l.contains('━'))
             .unwrap_or_else(|| panic!("{name}\n{}", o.screen))
             .trim_end()
             .to_string()

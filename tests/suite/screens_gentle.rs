@@ -612,3 +612,41 @@ fn a_cut_next_line_ends_with_an_ellipsis() {
         "some Next lines are long enough to be cut at 40×12"
     );
 }
+
+#[test]
+fn no_stats_view_at_200x50_is_a_big_solid_block() {
+    let limit = SOLID_SHARE * 200.0 * 50.0;
+    let mut worst: f64 = 0.0;
+    for theme in [ThemeName::Calm, ThemeName::Dim] {
+        let mut t = TestApp::new(theme, None);
+        common::year::write(t.data.path(), common::fixed_now().date());
+        t.keys(0, &["s"]);
+        assert_eq!(t.app.screen().title(), "Stats");
+        // Every view, the calendar over a few months, and every page of each.
+        for keys in [
+            &["1"][..],
+            &["d"],
+            &["2"],
+            &["3"],
+            &["Down"],
+            &["4"],
+            &["Left", "Left"],
+        ] {
+            t.keys(0, keys);
+            for _ in 0..4 {
+                for (w, h) in [(200, 50), (80, 24)] {
+                    let buf = t.buffer(w, h, 0);
+                    let solid = solid_cells(&buf);
+                    worst = worst.max(solid);
+                    assert!(
+                        solid <= SOLID_SHARE * f64::from(w) * f64::from(h),
+                        "{theme:?} {keys:?} at {w}×{h}: {solid} solid cells\n{}",
+                        common::buffer_text(&buf)
+                    );
+                }
+                t.keys(0, &["PageDown"]);
+            }
+        }
+    }
+    eprintln!("worst stats frame: {worst} solid cells of {limit} allowed at 200×50");
+}

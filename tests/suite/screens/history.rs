@@ -108,7 +108,8 @@ fn enter_opens_the_selected_session_and_s_the_stats_for_the_period() {
         matches!(
             nav,
             Nav::Switch(Route::Stats {
-                period: Period::All
+                period: Period::All,
+                view: knotless::screens::stats::View::Overview,
             })
         ),
         "{nav:?}"
@@ -119,7 +120,8 @@ fn enter_opens_the_selected_session_and_s_the_stats_for_the_period() {
         matches!(
             nav,
             Nav::Switch(Route::Stats {
-                period: Period::FourWeeks
+                period: Period::FourWeeks,
+                view: knotless::screens::stats::View::Overview,
             })
         ),
         "{nav:?}"

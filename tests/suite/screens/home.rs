@@ -78,7 +78,8 @@ fn keys_lead_where_the_footer_says() {
             matches!(
                 n,
                 Nav::Open(Route::Stats {
-                    period: Period::NinetyDays
+                    period: Period::NinetyDays,
+                    view: knotless::screens::stats::View::Overview,
                 })
             )
         }),
