@@ -582,7 +582,7 @@ impl App {
         let Some(dir) = self.s.paths.config_dir() else {
             return false;
         };
-        if self.files.as_ref() == Some(&FilesStamp::read(dir)) {
+        if self.files.as_ref().is_some_and(|f| f.unchanged(dir)) {
             return false;
         }
         self.reload_files();

@@ -6,7 +6,7 @@
 //! then or until a key arrives; on a menu or while paused there is no deadline at all.
 //! SIGTERM, SIGHUP and SIGINT are handled on a separate thread that takes the app's lock
 //! (never held while the loop sleeps), lets every screen save what it must, restores the
-//! terminal and exits. A panic restores the terminal through ratatui's hook.
+//! terminal and exits. A panic restores the terminal in the panic hook, before its message.
 
 use std::io::{self, IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
-use ratatui::crossterm::{cursor, execute, terminal};
+use ratatui::crossterm::{cursor, execute, queue, terminal};
 
 use std::sync::mpsc;
 
@@ -112,7 +112,9 @@ pub fn run(app: App, warm_up: fn(&mut App)) -> io::Result<()> {
     let _ = execute!(io::stdout(), event::EnableFocusChange);
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(io::stdout(), event::DisableFocusChange);
+        // All a normal exit gives back, before the message: release builds abort on a panic,
+        // so nothing is dropped after this hook (ratatui's drop would show the cursor).
+        restore_terminal();
         hook(info);
     }));
     let result = event_loop(&mut term, &app, warm_up);
@@ -207,7 +209,7 @@ impl Turns {
                 ratatui::layout::Rect::new(0, 0, size.width, size.height),
                 now,
             );
-            term.draw(|f| a.render(f, now))?;
+            draw_whole(term, |f| a.render(f, now))?;
             self.dirty = false;
         }
         if a.take_bell() {
@@ -310,6 +312,20 @@ fn handle_event(
         }
         _ => Ok(false),
     }
+}
+
+/// Draws one frame between the marks that tell a terminal to show it only once it is
+/// complete (synchronised output, `ESC[?2026h` … `l`; terminals that do not know them
+/// ignore them), so a frame written in several pieces is never seen half drawn. The end
+/// mark is sent even when drawing fails, so the terminal never waits for it.
+fn draw_whole(
+    term: &mut ratatui::DefaultTerminal,
+    render: impl FnOnce(&mut ratatui::Frame),
+) -> io::Result<()> {
+    queue!(term.backend_mut(), terminal::BeginSynchronizedUpdate)?;
+    let drawn = term.draw(render).map(drop);
+    let ended = execute!(term.backend_mut(), terminal::EndSynchronizedUpdate);
+    drawn.and(ended)
 }
 
 /// The terminal went away (or broke): save like Ctrl-C, then report.

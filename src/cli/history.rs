@@ -30,14 +30,26 @@ pub fn run(
         HistoryFormat::Jsonl => Detail::Full,
     };
     // Streamed: the records go straight from the file to the output (the table keeps only
-    // a short row per session), so memory stays small however long the history is.
-    let mut records = Records::open(data_dir(paths)?, detail).map_err(|e| e.to_string())?;
+    // a short row per session), so memory stays small however long the history is. CSV is
+    // oldest first across every machine's file: read all at once, oldest first, it streams
+    // too (unless a file is out of order: then its rows are held and sorted).
+    let mut records = match format {
+        HistoryFormat::Csv => Records::open_by_time(data_dir(paths)?, detail),
+        HistoryFormat::Table | HistoryFormat::Jsonl => Records::open(data_dir(paths)?, detail),
+    }
+    .map_err(|e| e.to_string())?;
+    let by_time = records.by_time();
     let mut failed = None;
     let matching = records
         .by_ref()
         .map_while(|r| r.map_err(|e| failed = Some(e)).ok())
         .filter(|r| query.matches(r));
-    review::write_history(out, matching, format, &now)?;
+    match format {
+        HistoryFormat::Csv if by_time => {
+            review::write_csv_oldest_first(out, matching, now.time_zone())?;
+        }
+        _ => review::write_history(out, matching, format, &now)?,
+    }
     if let Some(e) = failed {
         return Err(e.to_string().into());
     }

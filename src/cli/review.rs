@@ -92,11 +92,15 @@ pub fn write_history<R: Borrow<SessionRecord>>(
     format: HistoryFormat,
     now: &jiff::Zoned,
 ) -> io::Result<()> {
+    // Hundreds of thousands of lines: written in blocks, not one write (and, on a
+    // line-buffered stdout, one system call) a line.
+    let mut out = io::BufWriter::with_capacity(64 * 1024, out);
     match format {
-        HistoryFormat::Table => write_table(out, records, now),
-        HistoryFormat::Csv => write_csv(out, records, now.time_zone()),
-        HistoryFormat::Jsonl => write_jsonl(out, records),
-    }
+        HistoryFormat::Table => write_table(&mut out, records, now),
+        HistoryFormat::Csv => write_csv(&mut out, records, now.time_zone()),
+        HistoryFormat::Jsonl => write_jsonl(&mut out, records),
+    }?;
+    out.flush()
 }
 
 /// The most columns a title or an area takes in a table.
@@ -140,30 +144,34 @@ pub fn write_table<R: Borrow<SessionRecord>>(
     }
     // Newest first; for equal start times the later line in the file first.
     rows.sort_by_key(|r| std::cmp::Reverse((r.0, r.1)));
-    let line = |cells: [&str; 6]| {
-        let mut s = String::new();
+    let mut s = String::new();
+    let mut line = |cells: [&str; 6]| {
+        s.clear();
         for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
             if i > 0 {
                 s.push_str("  ");
             }
+            let fill = w.saturating_sub(width(cell));
             // Active time lines up on the right, like numbers do.
             if i == 3 {
-                s.push_str(&pad_left(cell, w));
-            } else if i == 5 {
-                s.push_str(cell);
-            } else {
-                s.push_str(&pad(cell, w));
+                s.extend(std::iter::repeat_n(' ', fill));
+            }
+            s.push_str(cell);
+            if i != 3 && i != 5 {
+                s.extend(std::iter::repeat_n(' ', fill));
             }
         }
-        s.trim_end().to_string()
+        s.truncate(s.trim_end().len());
+        s.push('\n');
+        out.write_all(s.as_bytes())
     };
-    writeln!(out, "{}", line(header))?;
+    line(header)?;
     for (_, _, row) in &rows {
         let mut cells = [""; 6];
         for (slot, cell) in cells.iter_mut().zip(row.split('\t')) {
             *slot = cell;
         }
-        writeln!(out, "{}", line(cells))?;
+        line(cells)?;
     }
     Ok(())
 }
@@ -209,30 +217,38 @@ pub fn write_csv_row<W: Write>(w: &mut csv::Writer<W>, cells: &[&str]) -> csv::R
     w.write_record(None::<&[u8]>)
 }
 
-/// RFC 4180 CSV: a header row, CRLF line ends, and any field holding a comma, quote, CR or
-/// LF quoted with its quotes doubled — what spreadsheets expect — and no cell a
+/// RFC 4180 CSV, as spreadsheets expect it: CRLF line ends, and any field holding a comma,
+/// quote, CR or LF quoted with its quotes doubled.
+fn csv_writer<W: Write>(out: W) -> io::Result<csv::Writer<W>> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(out);
+    w.write_record(CSV_HEADER)?;
+    Ok(w)
+}
+
+/// The history as CSV (see [`csv_writer`]): a header row, then a row a session, no cell a
 /// spreadsheet would run ([`csv_cell`]). `date` and `time` are local.
 ///
 /// Rows are in one order across every machine's file: oldest first by start time (for equal
 /// start times, in reading order). Each row is written into one shared buffer as the
-/// records stream by, so memory is the size of the CSV, never of the records.
+/// records stream by, so memory is the size of the CSV, never of the records; records that
+/// come oldest first already go straight out with [`write_csv_oldest_first`].
 pub fn write_csv<R: Borrow<SessionRecord>>(
     out: &mut dyn Write,
     records: impl IntoIterator<Item = R>,
     tz: &TimeZone,
 ) -> io::Result<()> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .quote_style(csv::QuoteStyle::Necessary)
-        .from_writer(Vec::new());
-    w.write_record(CSV_HEADER)?;
+    let mut w = csv_writer(Vec::new())?;
     w.flush()?;
     let header_end = w.get_ref().len();
     // (start time, reading order, end of the row in the buffer).
     let mut rows: Vec<(Timestamp, usize, usize)> = Vec::new();
+    let mut scratch = String::new();
     for (i, r) in records.into_iter().enumerate() {
         let r = r.borrow();
-        csv_row(&mut w, r, tz)?;
+        csv_row(&mut w, r, tz, &mut scratch)?;
         w.flush()?;
         rows.push((r.started(), i, w.get_ref().len()));
     }
@@ -252,32 +268,76 @@ pub fn write_csv<R: Borrow<SessionRecord>>(
     Ok(())
 }
 
-fn csv_row<W: Write>(w: &mut csv::Writer<W>, r: &SessionRecord, tz: &TimeZone) -> io::Result<()> {
+/// [`write_csv`] for records given oldest first (as `Records::open_by_time` can give
+/// them): each row goes straight out, so memory does not grow with the history.
+pub fn write_csv_oldest_first<R: Borrow<SessionRecord>>(
+    out: &mut dyn Write,
+    records: impl IntoIterator<Item = R>,
+    tz: &TimeZone,
+) -> io::Result<()> {
+    let mut w = csv_writer(io::BufWriter::with_capacity(64 * 1024, out))?;
+    let mut scratch = String::new();
+    for r in records {
+        csv_row(&mut w, r.borrow(), tz, &mut scratch)?;
+    }
+    w.flush()
+}
+
+/// One session's row. The fields that are not text already are written one after another
+/// into `scratch` (no string a field, and no `strftime`: a long history writes a row a
+/// session).
+fn csv_row<W: Write>(
+    w: &mut csv::Writer<W>,
+    r: &SessionRecord,
+    tz: &TimeZone,
+    scratch: &mut String,
+) -> io::Result<()> {
+    use std::fmt::Write as _;
     let local = tz.to_datetime(r.started());
-    let (date, time) = (
-        local.date().to_string(),
-        local.strftime("%H:%M").to_string(),
+    let s = scratch;
+    s.clear();
+    let mut ends = [0; 9];
+    let mut field = |k: usize, s: &mut String, value: std::fmt::Arguments<'_>| {
+        // Writing into a String cannot fail.
+        let _ = s.write_fmt(value);
+        ends[k] = s.len();
+    };
+    field(0, s, format_args!("{}", local.date()));
+    field(
+        1,
+        s,
+        format_args!("{:02}:{:02}", local.hour(), local.minute()),
     );
-    let (started_at, ended_at) = (r.started_at.to_string(), r.ended_at.to_string());
-    let opt = |p: Option<u8>| p.map(|p| p.to_string()).unwrap_or_default();
+    field(2, s, format_args!("{}", r.started_at));
+    field(3, s, format_args!("{}", r.ended_at));
+    field(4, s, format_args!("{}", r.planned_secs));
+    field(5, s, format_args!("{}", r.active_secs));
+    field(6, s, format_args!("{}", r.paused_secs));
+    for (k, p) in [(7, r.pain_before), (8, r.pain_after)] {
+        match p {
+            Some(p) => field(k, s, format_args!("{p}")),
+            None => field(k, s, format_args!("")),
+        }
+    }
+    let part = |k: usize| &s[if k == 0 { 0 } else { ends[k - 1] }..ends[k]];
     write_csv_row(
         w,
         &[
             r.id.as_str(),
-            &date,
-            &time,
-            &started_at,
-            &ended_at,
+            part(0),
+            part(1),
+            part(2),
+            part(3),
             kind_str(r.kind),
             &r.routine_id,
             &r.title,
             &r.area,
             r.outcome.as_str(),
-            &r.planned_secs.to_string(),
-            &r.active_secs.to_string(),
-            &r.paused_secs.to_string(),
-            &opt(r.pain_before),
-            &opt(r.pain_after),
+            part(4),
+            part(5),
+            part(6),
+            part(7),
+            part(8),
             r.note.as_deref().unwrap_or(""),
         ],
     )?;

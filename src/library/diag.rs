@@ -98,6 +98,11 @@ impl<'a> Reporter<'a> {
         self.index.text
     }
 
+    /// The 1-based line and column of a byte offset in the text.
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        self.index.position(offset)
+    }
+
     pub fn is_clean(&self) -> bool {
         self.problems.is_empty()
     }

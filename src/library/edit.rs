@@ -17,7 +17,7 @@ use toml::de::{DeTable, DeValue};
 
 use crate::core::content::Violation;
 use crate::library::diag::{Diagnostic, Reporter};
-use crate::library::{FindError, Library, Pending, bundled, read_text, stem_of};
+use crate::library::{FindError, Library, Pending, Text, bundled, read_text, stem_of};
 use crate::model::routine::{Routine, Source};
 
 mod conversation;
@@ -281,7 +281,7 @@ impl Library {
         let source = Source::File(real.to_path_buf());
         scratch.resolve(vec![Pending {
             file: label.to_string(),
-            text: text.to_string(),
+            text: Text::Kept(text.to_string().into()),
             stem: stem_of(real),
             source,
         }]);
@@ -329,37 +329,144 @@ pub struct Candidate {
 // ---------------------------------------------------------------------------------------
 // Noticing changes made elsewhere
 
-/// What the user's files look like on disk, cheaply: the name, size, modification time
-/// (and on Unix the inode, which changes when an editor saves by renaming) of every entry
-/// in `<config>/routines` and `<config>/art`, and of `config.toml`. Equal stamps mean
-/// nothing worth re-reading has changed. Taken when the app gets a key or focus, so
-/// noticing a change costs no wake-ups.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct FilesStamp(Vec<(PathBuf, u64, Option<SystemTime>, u64)>);
+/// What the user's files look like on disk, cheaply: `config.toml`, the `routines` and
+/// `art` folders themselves, and the files the library reads from them (the same first
+/// [`MAX_FOLDER_FILES`](crate::library::MAX_FOLDER_FILES) by name), each by size,
+/// modification time and, on Unix, inode (which changes when an editor saves by renaming).
+///
+/// Taken when the library is read; [`FilesStamp::unchanged`] is asked on a key or when the
+/// window gets focus, so noticing a change costs no wake-ups, and it never lists a folder:
+/// a file added, removed or renamed changes its folder's own time, and an edit in place
+/// changes the file's. A folder of thousands of files costs as much as the files read.
+#[derive(Debug, Clone, Default)]
+pub struct FilesStamp {
+    config: Option<Meta>,
+    folders: Vec<FolderStamp>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Meta {
+    len: u64,
+    modified: Option<SystemTime>,
+    ino: u64,
+}
+
+impl Meta {
+    fn of(path: &Path) -> Option<Meta> {
+        let m = std::fs::metadata(path).ok()?;
+        #[cfg(unix)]
+        let ino = std::os::unix::fs::MetadataExt::ino(&m);
+        #[cfg(not(unix))]
+        let ino = 0;
+        Some(Meta {
+            len: m.len(),
+            modified: m.modified().ok(),
+            ino,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+struct FolderStamp {
+    path: PathBuf,
+    meta: Option<Meta>,
+    /// A digest of every name in the folder, looked at only when the folder changed so
+    /// shortly before the stamp that a change in the same tick of its clock could hide.
+    names: u64,
+    taken: SystemTime,
+    /// The files the library reads from it.
+    files: Vec<(PathBuf, Option<Meta>)>,
+}
+
+/// A folder changed less than this before its stamp is listed again to be sure: file
+/// systems keep times to a few milliseconds (some to two seconds).
+const RACY: std::time::Duration = std::time::Duration::from_secs(3);
+
+impl FolderStamp {
+    fn read(path: PathBuf, ext: &str) -> FolderStamp {
+        let meta = Meta::of(&path);
+        let mut names = 0u64;
+        let files = crate::library::listing(&path, ext, &mut Vec::new(), |name| {
+            names = names.wrapping_add(name_hash(name));
+        })
+        .into_iter()
+        .map(|f| {
+            let m = Meta::of(&f);
+            (f, m)
+        })
+        .collect();
+        FolderStamp {
+            path,
+            meta,
+            names,
+            taken: SystemTime::now(),
+            files,
+        }
+    }
+
+    fn unchanged(&self) -> bool {
+        let meta = Meta::of(&self.path);
+        if meta != self.meta {
+            return false;
+        }
+        let racy = meta
+            .and_then(|m| m.modified)
+            .is_none_or(|t| t + RACY > self.taken);
+        if racy && names_digest(&self.path) != self.names {
+            return false;
+        }
+        self.files.iter().all(|(f, m)| Meta::of(f) == *m)
+    }
+}
+
+impl PartialEq for FolderStamp {
+    fn eq(&self, other: &FolderStamp) -> bool {
+        (&self.path, self.meta, self.names, &self.files)
+            == (&other.path, other.meta, other.names, &other.files)
+    }
+}
+
+impl Eq for FolderStamp {}
+
+impl PartialEq for FilesStamp {
+    fn eq(&self, other: &FilesStamp) -> bool {
+        self.config == other.config && self.folders == other.folders
+    }
+}
+
+impl Eq for FilesStamp {}
+
+/// A digest of every name in `dir`, whatever the order they are listed in (0 when it
+/// cannot be listed), without holding them.
+fn names_digest(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .fold(0u64, |sum, e| sum.wrapping_add(name_hash(&e.file_name())))
+}
+
+fn name_hash(name: &std::ffi::OsStr) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(name)
+}
 
 impl FilesStamp {
+    /// Looks at the files now (the folders are listed once).
     pub fn read(config_dir: &Path) -> FilesStamp {
-        let mut entries = Vec::new();
-        let mut add = |p: PathBuf| {
-            if let Ok(m) = std::fs::metadata(&p) {
-                #[cfg(unix)]
-                let ino = std::os::unix::fs::MetadataExt::ino(&m);
-                #[cfg(not(unix))]
-                let ino = 0;
-                entries.push((p, m.len(), m.modified().ok(), ino));
-            }
-        };
-        add(config_dir.join("config.toml"));
-        for sub in ["routines", "art"] {
-            let mut paths: Vec<PathBuf> = std::fs::read_dir(config_dir.join(sub))
-                .into_iter()
-                .flatten()
-                .flatten()
-                .map(|e| e.path())
-                .collect();
-            paths.sort();
-            paths.into_iter().for_each(&mut add);
+        FilesStamp {
+            config: Meta::of(&config_dir.join("config.toml")),
+            folders: vec![
+                FolderStamp::read(config_dir.join("routines"), "toml"),
+                FolderStamp::read(config_dir.join("art"), "txt"),
+            ],
         }
-        FilesStamp(entries)
+    }
+
+    /// Whether the files look as they did when this stamp was read (`config_dir` is the
+    /// one it was read from).
+    pub fn unchanged(&self, config_dir: &Path) -> bool {
+        Meta::of(&config_dir.join("config.toml")) == self.config
+            && self.folders.iter().all(FolderStamp::unchanged)
     }
 }

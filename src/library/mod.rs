@@ -224,17 +224,45 @@ pub(crate) fn list_hint(c: &[String], lead: &str) -> String {
     }
 }
 
-/// A routine file after the first pass: its document (when it parsed), its own patterns
-/// and its problems so far.
-type Parsed<'t> = (Option<Spanned<DeTable<'t>>>, Vec<Pattern>, Vec<Diagnostic>);
-
-/// A parsed but not yet resolved routine file: patterns from every file must be known
-/// before any step can be resolved.
+/// A routine file not yet resolved: every file's patterns must be known before any step
+/// can be resolved (to say which file a pattern belongs to), so each file is gone through
+/// twice.
 pub(crate) struct Pending {
     file: String,
-    text: String,
+    text: Text,
     stem: String,
     source: Source,
+}
+
+/// A pending file's text: kept from the first reading while the texts kept stay under
+/// [`KEPT_TEXTS`] in all, else read again when it is needed — so loading a folder of large
+/// files holds one of them at a time, not all of them.
+pub(crate) enum Text {
+    Kept(Cow<'static, str>),
+    Again(PathBuf),
+}
+
+/// How many bytes of file text loading keeps between its passes (a routine file is a few
+/// KiB; this is hundreds of them).
+const KEPT_TEXTS: usize = 4 << 20;
+
+impl Pending {
+    fn text(&self) -> Result<Cow<'_, str>, Diagnostic> {
+        match &self.text {
+            Text::Kept(t) => Ok(Cow::Borrowed(t)),
+            Text::Again(path) => read_text(path, &self.file).map(Cow::Owned),
+        }
+    }
+}
+
+/// What the first pass found in one file: its own patterns, and their problems.
+type FilePatterns = (Vec<Pattern>, Vec<Diagnostic>);
+
+/// What the second pass found in one file.
+struct FileRead {
+    problems: Vec<Diagnostic>,
+    /// The routine, with the line and column of its `id` (or the file's start).
+    routine: Option<(Routine, (usize, usize))>,
 }
 
 impl Library {
@@ -304,7 +332,7 @@ impl Library {
             match read_text(p, &file) {
                 Ok(text) => pending.push(Pending {
                     file,
-                    text,
+                    text: Text::Kept(text.into()),
                     stem: stem_of(p),
                     source: Source::File(p.clone()),
                 }),
@@ -327,7 +355,7 @@ impl Library {
         let path = PathBuf::from(file);
         scratch.resolve(vec![Pending {
             file: file.to_string(),
-            text: text.to_string(),
+            text: Text::Kept(text.to_string().into()),
             stem: stem_of(&path),
             source: Source::File(path),
         }]);
@@ -469,7 +497,7 @@ impl Library {
             }
             out.push(Pending {
                 file,
-                text: text.to_string(),
+                text: Text::Kept(Cow::Borrowed(text)),
                 stem: stem.to_string(),
                 source: Source::Bundled,
             });
@@ -479,12 +507,19 @@ impl Library {
 
     fn user_pending(&mut self, dir: &Path) -> Vec<Pending> {
         let mut out = Vec::new();
+        let mut room = KEPT_TEXTS;
         for path in files_with_ext(dir, "toml", &mut self.problems) {
             let file = path.display().to_string();
             match read_text(&path, &file) {
                 Ok(text) => out.push(Pending {
                     file,
-                    text,
+                    text: match room.checked_sub(text.len()) {
+                        Some(left) => {
+                            room = left;
+                            Text::Kept(text.into())
+                        }
+                        None => Text::Again(path.clone()),
+                    },
                     stem: stem_of(&path),
                     source: Source::File(path.clone()),
                 }),
@@ -607,69 +642,106 @@ impl Library {
             .collect()
     }
 
-    fn finish_file(&mut self, mut rep: Reporter<'_>) {
-        self.files.push((rep.file.clone(), rep.problems.len()));
-        rep.problems.sort_by_key(|p| (p.line, p.column));
-        self.problems.extend(rep.problems);
+    fn finish_file(&mut self, rep: Reporter<'_>) {
+        self.finish(rep.file, rep.problems);
     }
 
-    /// The first pass over pending files: each parsed (or not), its own patterns, its
-    /// problems so far; and which file defines each routine-file pattern.
-    fn parse_pending<'t>(
-        &self,
-        pending: &'t [Pending],
-    ) -> (Vec<Parsed<'t>>, BTreeMap<String, String>) {
-        let bundled = self.bundled_pattern_ids();
-        let mut docs = Vec::new();
-        let mut elsewhere: BTreeMap<String, String> = BTreeMap::new();
-        for p in pending {
-            let mut rep = Reporter::new(&p.file, &p.text);
-            let doc = parse_doc(&mut rep, &p.text);
-            // A file for a newer knotless may use keys this one does not know: say that,
-            // rather than a list of unknown keys.
-            let doc = doc.filter(|d| readable_format(&mut rep, d.get_ref()));
-            let mut local = Vec::new();
-            if let Some(doc) = &doc
-                && let Some(v) = doc.get_ref().get("patterns")
-            {
-                local = read_patterns(&mut rep, v, &p.source, &bundled);
-                for l in &local {
-                    elsewhere
-                        .entry(l.id.clone())
-                        .or_insert_with(|| p.file.clone());
-                }
-            }
-            docs.push((doc, local, rep.problems));
+    fn finish(&mut self, file: String, mut problems: Vec<Diagnostic>) {
+        self.files.push((file, problems.len()));
+        problems.sort_by_key(|p| (p.line, p.column));
+        self.problems.extend(problems);
+    }
+
+    /// The first pass over one pending file: its own patterns and their problems (the
+    /// second pass finds the rest again, parsing afresh). Only a file that names them can
+    /// hold patterns (a key written with escapes might, so such a file is parsed too); the
+    /// parsed tree is dropped at once.
+    fn file_patterns(p: &Pending, text: &str, bundled: &[String]) -> FilePatterns {
+        if !text.contains("patterns") && !text.contains('\\') {
+            return (Vec::new(), Vec::new());
         }
-        (docs, elsewhere)
+        let mut rep = Reporter::new(&p.file, text);
+        // A file for a newer knotless may use keys this one does not know: nothing of it
+        // is read (the second pass says why).
+        let doc = parse_doc(&mut rep, text).filter(|d| readable_format(&mut rep, d.get_ref()));
+        let Some(v) = doc.as_ref().and_then(|d| d.get_ref().get("patterns")) else {
+            return (Vec::new(), Vec::new());
+        };
+        let before = rep.problems.len();
+        let local = read_patterns(&mut rep, v, &p.source, bundled);
+        (local, rep.problems.split_off(before))
+    }
+
+    /// The second pass over one pending file: its routine, with every problem of the file
+    /// and, for a routine, where its id is written in case another file claims it.
+    fn file_routine(
+        &self,
+        p: &Pending,
+        (local, early): FilePatterns,
+        elsewhere: &BTreeMap<String, String>,
+    ) -> FileRead {
+        let text = match p.text() {
+            Ok(t) => t,
+            // Gone or changed into something unreadable between the passes.
+            Err(d) => {
+                return FileRead {
+                    problems: vec![d],
+                    routine: None,
+                };
+            }
+        };
+        let mut rep = Reporter::new(&p.file, &text);
+        // A file for a newer knotless may use keys this one does not know: say that,
+        // rather than a list of unknown keys.
+        let doc = parse_doc(&mut rep, &text).filter(|d| readable_format(&mut rep, d.get_ref()));
+        rep.problems.extend(early);
+        let scope = Scope {
+            lib: self,
+            local,
+            elsewhere,
+        };
+        let routine = doc.and_then(|doc| read_routine(&mut rep, &doc, p, &scope));
+        let routine = routine.filter(|_| rep.is_clean());
+        let id_at = rep.position(id_span(&text).start);
+        FileRead {
+            routine: routine.map(|r| (r, id_at)),
+            problems: rep.problems,
+        }
     }
 
     /// Reads the pending routine files. A file's own `[patterns]` belong to it: its steps
     /// may use them, no other file sees them, and none may take a bundled pattern's name.
     /// Read in two passes only so that a step naming another file's pattern can be told
-    /// where it is.
+    /// where it is; each file's parsed tree is dropped as soon as it has been read, so
+    /// loading holds one at a time.
     fn resolve(&mut self, pending: Vec<Pending>) {
-        let (docs, elsewhere) = self.parse_pending(&pending);
-        let mut read = Vec::new();
-        for (p, (doc, local, early)) in pending.iter().zip(docs) {
-            let mut rep = Reporter::new(&p.file, &p.text);
-            rep.problems = early;
-            let scope = Scope {
-                lib: self,
-                local,
-                elsewhere: &elsewhere,
-            };
-            let routine = doc.and_then(|doc| read_routine(&mut rep, &doc, p, &scope));
-            let routine = routine.filter(|_| rep.is_clean());
-            read.push((p, rep, routine));
+        let bundled = self.bundled_pattern_ids();
+        let mut elsewhere: BTreeMap<String, String> = BTreeMap::new();
+        let mut patterns = Vec::with_capacity(pending.len());
+        for p in &pending {
+            let found = p.text().map_or_else(
+                |_| Default::default(),
+                |t| Self::file_patterns(p, &t, &bundled),
+            );
+            for l in &found.0 {
+                elsewhere
+                    .entry(l.id.clone())
+                    .or_insert_with(|| p.file.clone());
+            }
+            patterns.push(found);
         }
+        let read: Vec<FileRead> = pending
+            .iter()
+            .zip(patterns)
+            .map(|(p, found)| self.file_routine(p, found, &elsewhere))
+            .collect();
         // Which user file keeps an id that several claim: the file named for the id
         // (`neck.toml` for "neck") over one that claims it with `id = "neck"`, then the first
         // path in name order. Decided from all the files at once, so every command (and
         // `check` with the files in any order) resolves a clash the same way.
         let mut keeper: BTreeMap<&str, (bool, &str)> = BTreeMap::new();
-        for (p, _, r) in &read {
-            if let Some(r) = r
+        for (p, read) in pending.iter().zip(&read) {
+            if let Some((r, _)) = &read.routine
                 && !r.source.is_bundled()
             {
                 let rank = (p.stem != r.id, p.file.as_str());
@@ -683,18 +755,19 @@ impl Library {
             .into_iter()
             .map(|(id, (_, file))| (id.to_string(), file.to_string()))
             .collect();
-        for (p, mut rep, routine) in read {
-            if let Some(r) = routine {
+        for (p, mut read) in pending.into_iter().zip(read) {
+            if let Some((r, (line, column))) = read.routine {
                 match keeper.get(&r.id) {
                     Some(kept) if !r.source.is_bundled() && *kept != p.file => {
-                        let span = id_span(&p.text);
-                        rep.error(
-                            span,
-                            format!("duplicate routine id \"{}\"", r.id),
-                            Some(format!(
+                        read.problems.push(Diagnostic {
+                            file: p.file.clone(),
+                            line,
+                            column,
+                            message: format!("duplicate routine id \"{}\"", r.id),
+                            hint: Some(format!(
                                 "{kept} already uses it (a file named for its id keeps it); give this file another name or set `id = \"...\"`"
                             )),
-                        );
+                        });
                     }
                     _ => {
                         if let Some(old) = self.routines.iter().position(|o| o.id == r.id) {
@@ -714,7 +787,7 @@ impl Library {
                     }
                 }
             }
-            self.finish_file(rep);
+            self.finish(p.file, read.problems);
         }
         self.routines
             .sort_by(|a, b| (a.area, &a.name).cmp(&(b.area, &b.name)));
@@ -808,31 +881,52 @@ pub(crate) fn files_with_ext(
     ext: &str,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().and_then(|x| x.to_str()) == Some(ext))
-        .collect();
-    v.sort();
-    if v.len() > MAX_FOLDER_FILES {
+    listing(dir, ext, problems, |_| {})
+}
+
+/// [`files_with_ext`], with every name in the folder (whatever its extension) shown to
+/// `each` as the folder is listed.
+pub(crate) fn listing(
+    dir: &Path,
+    ext: &str,
+    problems: &mut Vec<Diagnostic>,
+    mut each: impl FnMut(&std::ffi::OsStr),
+) -> Vec<PathBuf> {
+    // The first names are kept as the folder is listed, never all of them: a folder of
+    // 20,000 files costs the memory of MAX_FOLDER_FILES names.
+    let mut first = std::collections::BinaryHeap::with_capacity(MAX_FOLDER_FILES + 1);
+    let mut count = 0usize;
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = entry.file_name();
+        each(&name);
+        if Path::new(&name).extension().and_then(|x| x.to_str()) != Some(ext) {
+            continue;
+        }
+        count += 1;
+        first.push(name);
+        if first.len() > MAX_FOLDER_FILES {
+            first.pop();
+        }
+    }
+    if count > MAX_FOLDER_FILES {
         problems.push(Diagnostic {
             file: dir.display().to_string(),
             line: 1,
             column: 1,
             message: format!(
-                "{} .{ext} files here; only the first {MAX_FOLDER_FILES} (by name) are read, {} skipped",
-                v.len(),
-                v.len() - MAX_FOLDER_FILES
+                "{count} .{ext} files here; only the first {MAX_FOLDER_FILES} (by name) are read, {} skipped",
+                count - MAX_FOLDER_FILES
             ),
             hint: Some(format!(
                 "keep at most {MAX_FOLDER_FILES} files in the folder"
             )),
         });
-        v.truncate(MAX_FOLDER_FILES);
     }
-    v
+    first
+        .into_sorted_vec()
+        .into_iter()
+        .map(|name| dir.join(name))
+        .collect()
 }
 
 /// Reads a user file, refusing huge files and reporting invalid UTF-8 at its position.

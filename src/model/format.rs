@@ -129,13 +129,36 @@ pub fn fmt_days_ago(days: i32) -> String {
 /// How many terminal columns `text` takes: a CJK character or most emoji two, a combining
 /// mark none. Every column rule below, and every writer that lines text up, counts this way.
 pub fn width(text: &str) -> usize {
+    if printable_ascii(text) {
+        return text.len();
+    }
     textwrap::core::display_width(text)
+}
+
+/// Whether every character is printable ASCII, one column each: most titles, areas and
+/// figures, measured and cut without looking at each character's width.
+fn printable_ascii(text: &str) -> bool {
+    text.bytes().all(|b| matches!(b, b' '..=b'~'))
 }
 
 /// `text` on one line, cut to at most `max` columns with "…" at the cut; never padded.
 /// Control characters and bidi overrides ([`is_unsafe_char`]) become spaces first, so what
 /// is measured is what is shown and a tab from a hand-edited file cannot break a column.
 pub fn cut(text: &str, max: usize) -> String {
+    if !printable_ascii(text) {
+        return cut_chars(text, max);
+    }
+    if text.len() <= max {
+        text.to_string()
+    } else if max > 0 {
+        format!("{}…", &text[..max - 1])
+    } else {
+        String::new()
+    }
+}
+
+/// [`cut`] character by character, measuring each.
+fn cut_chars(text: &str, max: usize) -> String {
     let clean = |c: char| {
         if c.is_control() || is_unsafe_char(c) {
             ' '
@@ -228,9 +251,25 @@ pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// The unsafe characters of `text` and where they are; `\r` counts unless a `\n` follows.
+/// (Printable ASCII, newline and tab are passed over byte by byte: they are nearly all of
+/// what commands print, and none of them is unsafe.)
 pub fn unsafe_positions(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
-    text.char_indices().filter(move |&(i, c)| {
-        is_unsafe_char(c) && !(c == '\r' && text.as_bytes().get(i + 1) == Some(&b'\n'))
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while let Some(&b) = bytes.get(at) {
+            if (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t' {
+                at += 1;
+                continue;
+            }
+            let c = text[at..].chars().next()?;
+            let i = at;
+            at += c.len_utf8();
+            if is_unsafe_char(c) && !(c == '\r' && bytes.get(i + 1) == Some(&b'\n')) {
+                return Some((i, c));
+            }
+        }
+        None
     })
 }
 
@@ -300,9 +339,17 @@ impl<W: std::io::Write> SafeWriter<W> {
 
 impl<W: std::io::Write> std::io::Write for SafeWriter<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let mut bytes = std::mem::take(&mut self.pending);
-        bytes.extend_from_slice(buf);
-        let mut rest: &[u8] = &bytes;
+        // Only a character cut off by the last write is copied; everything else is looked
+        // at where it is.
+        let joined;
+        let mut rest: &[u8] = if self.pending.is_empty() {
+            buf
+        } else {
+            let mut bytes = std::mem::take(&mut self.pending);
+            bytes.extend_from_slice(buf);
+            joined = bytes;
+            &joined
+        };
         loop {
             match std::str::from_utf8(rest) {
                 Ok(text) => {
@@ -522,6 +569,19 @@ pub mod json {
 mod tests {
     use super::*;
     use std::io::Write;
+
+    proptest::proptest! {
+        /// Printable ASCII is measured and cut the quick way exactly as character by
+        /// character.
+        #[test]
+        fn ascii_is_measured_and_cut_as_every_character_is(
+            text in "[ -~]{0,20}|[ -~]{0,8}[\\x00-\\x1f\\x7f\\u{e9}\\u{4e00}][ -~]{0,8}",
+            max in 0usize..24,
+        ) {
+            proptest::prop_assert_eq!(width(&text), textwrap::core::display_width(&text));
+            proptest::prop_assert_eq!(cut(&text, max), cut_chars(&text, max));
+        }
+    }
 
     const NASTY: &str = "a\u{1b}[2J\u{1b}]52;c;aGk=\u{7}b\u{9b}c\u{202e}d\u{85}e\u{7f}f\u{200b}g\u{2060}h\u{feff}\r";
 

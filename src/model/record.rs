@@ -99,11 +99,54 @@ impl Stamp {
 
     /// Reads an RFC 3339 time with an offset (or `Z`).
     pub fn parse(text: &str) -> Option<Stamp> {
-        let pieces = jiff::fmt::temporal::Pieces::parse(text).ok()?;
-        let offset = pieces.to_numeric_offset()?;
-        let ts: jiff::Timestamp = text.parse().ok()?;
+        Stamp::parse_written(text).or_else(|| {
+            let pieces = jiff::fmt::temporal::Pieces::parse(text).ok()?;
+            let offset = pieces.to_numeric_offset()?;
+            let ts: jiff::Timestamp = text.parse().ok()?;
+            Some(Stamp { ts, offset })
+        })
+    }
+
+    /// The form every record is written in — `2026-11-24T17:05:00+01:00` or `…:00Z` —
+    /// read in one go: a long history holds two of these a line. `None` for anything else
+    /// (another form, or a field out of range), which [`Stamp::parse`] then reads the
+    /// general way, so both ways always agree.
+    fn parse_written(text: &str) -> Option<Stamp> {
+        let b = text.as_bytes();
+        let offset_secs = match b.len() {
+            20 if b[19] == b'Z' => 0,
+            25 if matches!(b[19], b'+' | b'-') && b[22] == b':' => {
+                let (h, m) = (two_digits(b, 20)?, two_digits(b, 23)?);
+                if h > 23 || m > 59 {
+                    return None;
+                }
+                (h * 3600 + m * 60) * if b[19] == b'-' { -1 } else { 1 }
+            }
+            _ => return None,
+        };
+        let punct = b[4] == b'-' && b[7] == b'-' && b[10] == b'T' && b[13] == b':';
+        if !punct || b[16] != b':' {
+            return None;
+        }
+        let year = two_digits(b, 0)? * 100 + two_digits(b, 2)?;
+        let (month, day) = (two_digits(b, 5)?, two_digits(b, 8)?);
+        let (hour, minute, second) = (two_digits(b, 11)?, two_digits(b, 14)?, two_digits(b, 17)?);
+        if hour > 23 || minute > 59 || second > 59 {
+            return None;
+        }
+        let date = jiff::civil::Date::new(year as i16, month as i8, day as i8).ok()?;
+        let datetime = date.at(hour as i8, minute as i8, second as i8, 0);
+        let offset = jiff::tz::Offset::from_seconds(offset_secs).ok()?;
+        let ts = offset.to_timestamp(datetime).ok()?;
         Some(Stamp { ts, offset })
     }
+}
+
+/// The number written by the two ASCII digits at `at`.
+#[inline]
+fn two_digits(b: &[u8], at: usize) -> Option<i32> {
+    let (tens, ones) = (b[at].wrapping_sub(b'0'), b[at + 1].wrapping_sub(b'0'));
+    (tens < 10 && ones < 10).then(|| i32::from(tens * 10 + ones))
 }
 
 impl std::fmt::Display for Stamp {
@@ -333,4 +376,55 @@ pub const MIN_ACTIVE_SECS: f64 = 3.0;
 /// hand, and self-care with at least [`MIN_ACTIVE_SECS`] of active time.
 pub fn counts(kind: Kind, active_secs: f64) -> bool {
     kind == Kind::External || active_secs >= MIN_ACTIVE_SECS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The general reading, as [`Stamp::parse`] does it when the quick one gives up.
+    fn general(text: &str) -> Option<Stamp> {
+        let pieces = jiff::fmt::temporal::Pieces::parse(text).ok()?;
+        let offset = pieces.to_numeric_offset()?;
+        let ts: jiff::Timestamp = text.parse().ok()?;
+        Some(Stamp { ts, offset })
+    }
+
+    proptest! {
+        /// The quick reading of a written time agrees with the general one, for times as
+        /// they are written and for every field pushed out of its range.
+        #[test]
+        fn the_quick_reading_agrees_with_the_general_one(
+            fields in (0u32..10_000, 0u32..14, 0u32..33, 0u32..26, 0u32..62, 0u32..62),
+            offset in (any::<bool>(), 0u32..27, 0u32..62),
+            form in 0u8..4,
+        ) {
+            let (y, mo, d, h, mi, s) = fields;
+            let (minus, oh, om) = offset;
+            let sign = if minus { '-' } else { '+' };
+            let text = match form {
+                0 => format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{sign}{oh:02}:{om:02}"),
+                1 => format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z"),
+                2 => format!("{y:04}-{mo:02}-{d:02}t{h:02}:{mi:02}:{s:02}{sign}{oh:02}:{om:02}"),
+                _ => format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.5{sign}{oh:02}:{om:02}"),
+            };
+            if let Some(quick) = Stamp::parse_written(&text) {
+                prop_assert_eq!(Some(quick), general(&text), "{}", text);
+            }
+            prop_assert_eq!(Stamp::parse(&text), general(&text), "{}", text);
+        }
+    }
+
+    #[test]
+    fn a_written_time_is_read_the_quick_way() {
+        for text in [
+            "2026-11-24T17:05:00+01:00",
+            "2024-02-29T23:59:59-09:30",
+            "2026-01-01T00:00:00Z",
+        ] {
+            assert!(Stamp::parse_written(text).is_some(), "{text}");
+            assert_eq!(Stamp::parse_written(text), general(text));
+        }
+    }
 }

@@ -635,22 +635,65 @@ fn the_files_stamp_changes_with_the_routines_folder_and_only_then() {
     let e = Env::with_mine();
     let a = FilesStamp::read(&e.config);
     assert_eq!(a, FilesStamp::read(&e.config), "nothing changed");
+    assert!(a.unchanged(&e.config));
     // A longer file.
     std::fs::write(e.routine("mine"), format!("{MINE}\n")).unwrap();
+    assert!(!a.unchanged(&e.config));
     let b = FilesStamp::read(&e.config);
     assert_ne!(a, b);
+    assert!(b.unchanged(&e.config));
     // Same size, saved by renaming a new file over it (as many editors do).
     let tmp = e.config.join("routines/.swap");
     std::fs::write(&tmp, format!("{MINE}#")).unwrap();
     std::fs::rename(&tmp, e.routine("mine")).unwrap();
+    assert!(!b.unchanged(&e.config));
     let c = FilesStamp::read(&e.config);
     assert_ne!(b, c);
     // A new file, and a change to config.toml.
     std::fs::write(e.routine("other"), MINE).unwrap();
+    assert!(!c.unchanged(&e.config));
     let d = FilesStamp::read(&e.config);
     assert_ne!(c, d);
     std::fs::write(e.config.join("config.toml"), "theme = \"dim\"\n").unwrap();
+    assert!(!d.unchanged(&e.config));
     assert_ne!(d, FilesStamp::read(&e.config));
+}
+
+/// A file added in the same tick of the file system's clock as the stamp leaves the
+/// folder's time as it was: the stamp lists the folder again when its time is that recent.
+#[test]
+fn the_files_stamp_sees_a_file_added_within_the_same_tick() {
+    use knotless::library::edit::FilesStamp;
+    let e = Env::with_mine();
+    let dir = e.config.join("routines");
+    let stamp = FilesStamp::read(&e.config);
+    let before = std::fs::metadata(&dir).unwrap().modified().unwrap();
+    std::fs::write(e.routine("other"), MINE).unwrap();
+    std::fs::File::open(&dir)
+        .unwrap()
+        .set_modified(before)
+        .unwrap();
+    assert_eq!(std::fs::metadata(&dir).unwrap().modified().unwrap(), before);
+    assert!(!stamp.unchanged(&e.config));
+}
+
+/// With thousands of files in the routines folder, the stamp holds and looks at the files
+/// the library reads (the first 500 by name), not every entry.
+#[test]
+fn the_files_stamp_looks_only_at_the_files_read() {
+    use knotless::library::edit::FilesStamp;
+    let e = Env::with_mine();
+    for i in 0..600 {
+        std::fs::write(e.config.join(format!("routines/z{i:03}.toml")), MINE).unwrap();
+    }
+    let stamp = FilesStamp::read(&e.config);
+    assert!(stamp.unchanged(&e.config));
+    // Past the first 500: never read, so never looked at.
+    std::fs::write(e.config.join("routines/z599.toml"), format!("{MINE}\n")).unwrap();
+    assert!(stamp.unchanged(&e.config));
+    // One that is read.
+    std::fs::write(e.config.join("routines/z000.toml"), format!("{MINE}\n")).unwrap();
+    assert!(!stamp.unchanged(&e.config));
 }
 
 proptest::proptest! {

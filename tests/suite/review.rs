@@ -644,3 +644,184 @@ fn list_lines_up_wide_names() {
         .collect();
     assert_eq!(ends.len(), 1, "every step count ends in one column:\n{out}");
 }
+
+/// The CSV two ways: every record read file by file, then sorted; and every file read at
+/// once, oldest first, each row going straight out (what `history --format csv` does when
+/// the files allow it, which the third value says).
+fn csv_both_ways(data: &std::path::Path) -> (String, String, bool) {
+    use knotless::store::history::{Detail, Records};
+    let mut file_order = Records::open(data, Detail::NoSteps).unwrap();
+    let sorted = text(|w| review::write_csv(w, file_order.by_ref().map(Result::unwrap), &berlin()));
+    let mut by_time = Records::open_by_time(data, Detail::NoSteps).unwrap();
+    let streamed = by_time.by_time();
+    let out = text(|w| {
+        let records = by_time.by_ref().map(Result::unwrap);
+        if streamed {
+            review::write_csv_oldest_first(w, records, &berlin())
+        } else {
+            review::write_csv(w, records, &berlin())
+        }
+    });
+    assert_eq!(file_order.warnings(), by_time.warnings());
+    (sorted, out, streamed)
+}
+
+fn csv_ids(csv: &str) -> Vec<&str> {
+    csv.lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect()
+}
+
+fn write_lines(data: &std::path::Path, file: &str, lines: &[String]) {
+    std::fs::create_dir_all(data).unwrap();
+    std::fs::write(data.join(file), lines.concat()).unwrap();
+}
+
+fn at_minute(id: &str, minute: u32) -> SessionRecord {
+    rec(
+        id,
+        &format!(
+            "2026-11-20T{:02}:{:02}:00+01:00",
+            8 + minute / 60,
+            minute % 60
+        ),
+        "neck",
+        "neck",
+        300.0,
+    )
+}
+
+fn interrupted(mut r: SessionRecord) -> SessionRecord {
+    r.outcome = Outcome::Interrupted;
+    r
+}
+
+/// Three machines' files and the older single file, interleaved in time, with records
+/// starting together in one file and across files, a session a recovery logged as
+/// interrupted on one machine and the other logged in full, a conflict copy, an
+/// amendment in another machine's file and a broken line: read all at once, oldest first,
+/// the CSV is byte for byte the one sorting every row gives.
+#[test]
+fn csv_streamed_across_machines_is_the_sorted_csv() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path();
+    let l = |r: SessionRecord| common::line(&r);
+    let amend = serde_json::json!({
+        "v": 1, "amends": "l2", "at": "2026-11-24T17:20:00+01:00", "pain_after": 2
+    });
+    write_lines(
+        data,
+        "history-laptop.jsonl",
+        &[
+            l(at_minute("l1", 0)),
+            l(at_minute("l2", 10)),
+            l(interrupted(at_minute("s1", 10))),
+            l(at_minute("l3", 10)),
+            l(interrupted(at_minute("i1", 20))),
+            l(at_minute("l4", 40)),
+        ],
+    );
+    write_lines(
+        data,
+        "history-desktop.jsonl",
+        &[
+            l(at_minute("d1", 5)),
+            l(at_minute("d2", 10)),
+            l(with_pain(at_minute("s1", 10), Some(5), Some(3))),
+            l(at_minute("d3", 20)),
+            "{not json\n".to_string(),
+            l(at_minute("d4", 30)),
+        ],
+    );
+    write_lines(
+        data,
+        "history-phone.jsonl",
+        &[
+            l(at_minute("d2", 10)),
+            amend.to_string() + "\n",
+            l(at_minute("p1", 20)),
+            l(at_minute("p2", 50)),
+        ],
+    );
+    write_lines(
+        data,
+        "history.jsonl",
+        &[l(at_minute("o1", 1)), l(at_minute("o2", 10))],
+    );
+    let (sorted, streamed, by_time) = csv_both_ways(data);
+    assert!(by_time, "every file is oldest first: read all at once");
+    assert_eq!(streamed, sorted);
+    assert_eq!(
+        csv_ids(&streamed),
+        [
+            "l1", "o1", "d1", "o2", "d2", "s1", "l2", "l3", "d3", "p1", "i1", "d4", "l4", "p2"
+        ],
+        "{streamed}"
+    );
+    assert!(streamed.contains("\r\nl2,2026-11-20,08:10,"), "{streamed}");
+}
+
+/// A session logged afterwards sits after newer ones in its file: the rows are held and
+/// sorted, and come in the same order.
+#[test]
+fn csv_with_a_file_out_of_order_is_sorted_as_before() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path();
+    let l = |r: SessionRecord| common::line(&r);
+    write_lines(
+        data,
+        "history-laptop.jsonl",
+        &[
+            l(at_minute("l1", 0)),
+            l(at_minute("l2", 30)),
+            l(at_minute("late", 5)),
+        ],
+    );
+    write_lines(data, "history-desktop.jsonl", &[l(at_minute("d1", 10))]);
+    let (sorted, streamed, by_time) = csv_both_ways(data);
+    assert!(!by_time);
+    assert_eq!(streamed, sorted);
+    assert_eq!(csv_ids(&streamed), ["l1", "late", "d1", "l2"]);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Any files of records (some starting together, some with a twin in another file or
+    /// the same one, some interrupted, in time order or not): the CSV is the sorted one,
+    /// and it streams whenever every file is in time order and twins start together.
+    #[test]
+    fn csv_oldest_first_either_way_is_the_sorted_csv(
+        files in proptest::collection::vec(
+            proptest::collection::vec((0u32..12, proptest::bool::ANY, 0u32..6), 0..10),
+            1..4,
+        ),
+        in_order in proptest::bool::ANY,
+    ) {
+        let tmp = tempfile::tempdir().unwrap();
+        for (f, records) in files.iter().enumerate() {
+            let mut records = records.clone();
+            if in_order {
+                // Twins start together: the start comes from the id.
+                for r in &mut records {
+                    r.2 = r.0 / 3;
+                }
+                records.sort_by_key(|r| r.2);
+            }
+            let lines: Vec<String> = records
+                .iter()
+                .map(|&(id, stopped, minute)| {
+                    let r = at_minute(&format!("r{id}"), minute);
+                    common::line(&if stopped { interrupted(r) } else { r })
+                })
+                .collect();
+            write_lines(tmp.path(), &format!("history-m{f}.jsonl"), &lines);
+        }
+        let (sorted, streamed, by_time) = csv_both_ways(tmp.path());
+        proptest::prop_assert_eq!(streamed, sorted);
+        if in_order {
+            proptest::prop_assert!(by_time);
+        }
+    }
+}

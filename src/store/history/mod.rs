@@ -234,6 +234,7 @@ pub fn is_valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
+mod fast;
 mod in_progress;
 mod read;
 mod recent;

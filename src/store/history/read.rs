@@ -1,6 +1,9 @@
 //! Reading every history file, merging amendments and duplicates, skipping what cannot be read with a warning naming it.
 
 use super::*;
+use std::borrow::Cow;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 /// How much of each record to load. Summaries and tables don't need the steps, and leaving
 /// them out makes reading a long history several times cheaper in time and memory.
@@ -133,11 +136,25 @@ pub(crate) fn accept(
             None,
         ),
         Detail::NoSteps | Detail::Figures => {
+            // The quick way takes only lines whose steps every reader accepts.
+            if let Some(record) = super::fast::record(text, detail) {
+                return checked(record, None, future);
+            }
             let mut r = serde_json::from_str::<RecordNoSteps>(text).map_err(unreadable)?;
             let steps = r.steps.0.take();
             (r.into(), steps)
         }
     };
+    checked(record, steps, future)
+}
+
+/// `record` unless its numbers or dates cannot be true (or, `steps`, one of its steps'
+/// that were not kept), or it is dated in the future.
+fn checked(
+    record: SessionRecord,
+    steps: Option<String>,
+    future: Timestamp,
+) -> Result<SessionRecord, Refused> {
     if let Some(why) = record.implausible().or(steps) {
         return Err(Refused::Unreadable(why));
     }
@@ -251,11 +268,69 @@ pub(crate) struct Lines<R> {
     /// Where the line last returned starts (bytes from the start of the reader).
     pub(crate) offset: u64,
     consumed: u64,
+    /// Bytes of the line last lent by [`Lines::next_line`], given back to the reader at
+    /// the next call.
+    lent: usize,
 }
 
 pub(crate) enum Line {
     Text,
     TooLong,
+}
+
+/// A line as [`Lines::next_line`] lends it.
+pub(crate) struct LineRef<'s> {
+    pub(crate) kind: Line,
+    /// Its 1-based number, and where it starts in the file.
+    pub(crate) number: u64,
+    pub(crate) offset: u64,
+    /// Empty when it is too long.
+    pub(crate) bytes: &'s [u8],
+    /// The line and what follows it in the reader's buffer (just the line when it was
+    /// copied): what a search for something rare can look through at once.
+    pub(crate) window: &'s [u8],
+}
+
+/// Finds which lines hold a rare marker (`"amends"`) by searching the reader's buffer
+/// ahead of the line, not each line on its own: on a long history nearly every line is
+/// passed over without a search.
+pub(crate) struct Marker {
+    finder: memmem::Finder<'static>,
+    /// Every occurrence that starts before this offset is known ...
+    searched: u64,
+    /// ... and this is the first of them not yet passed.
+    next: Option<u64>,
+}
+
+impl Marker {
+    pub(crate) fn new(needle: &'static [u8]) -> Marker {
+        Marker {
+            finder: memmem::Finder::new(needle),
+            searched: 0,
+            next: None,
+        }
+    }
+
+    /// Whether `line` holds the marker. Lines must come in order.
+    pub(crate) fn in_line(&mut self, line: &LineRef<'_>) -> bool {
+        let start = line.offset;
+        let end = start + line.bytes.len() as u64;
+        if self.searched < end {
+            let found = self.finder.find(line.window);
+            self.next = found.map(|i| start + i as u64);
+            self.searched = match found {
+                Some(i) => start + i as u64 + 1,
+                // Past a copied line, nothing is known; at the end of the buffer, an
+                // occurrence cut in two is found by the next search.
+                None if line.window.len() == line.bytes.len() => end,
+                None => {
+                    let cut = self.finder.needle().len() as u64 - 1;
+                    (start + line.window.len() as u64).saturating_sub(cut)
+                }
+            };
+        }
+        self.next.is_some_and(|at| (start..end).contains(&at))
+    }
 }
 
 impl<R: BufRead> Lines<R> {
@@ -265,7 +340,52 @@ impl<R: BufRead> Lines<R> {
             number: 0,
             offset: 0,
             consumed: 0,
+            lent: 0,
         }
+    }
+
+    /// The next line (without its newline): lent straight from the reader's buffer when it
+    /// is all there, which is nearly always, else copied into `buf`. `None` at the end.
+    pub(crate) fn next_line<'s>(
+        &'s mut self,
+        buf: &'s mut Vec<u8>,
+    ) -> io::Result<Option<LineRef<'s>>> {
+        self.inner.consume(std::mem::take(&mut self.lent));
+        let whole = loop {
+            match self.inner.fill_buf() {
+                Ok(chunk) => break memchr::memchr(b'\n', chunk),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        };
+        let kind = match whole {
+            Some(end) => {
+                self.offset = self.consumed;
+                self.consumed += end as u64 + 1;
+                self.lent = end + 1;
+                self.number += 1;
+                Line::Text
+            }
+            None => match self.next_into(buf)? {
+                Some(kind) => kind,
+                None => return Ok(None),
+            },
+        };
+        let (bytes, window) = match whole {
+            // The buffer is filled already: this only hands it out again.
+            Some(end) => {
+                let chunk = self.inner.fill_buf()?;
+                (&chunk[..end], chunk)
+            }
+            None => (&buf[..], &buf[..]),
+        };
+        Ok(Some(LineRef {
+            kind,
+            number: self.number,
+            offset: self.offset,
+            bytes,
+            window,
+        }))
     }
 
     /// The next line (without its newline) into `buf`; `None` at the end.
@@ -365,6 +485,43 @@ pub(crate) fn amended_id(path: &Path, offset: u64) -> Option<String> {
         .map(|a| a.amends)
 }
 
+/// The id of the record on a line, as the second pass will read it if it reads the line
+/// at all: straight from the bytes for a line as knotless writes it (`{"v":1,"id":"…"`),
+/// else by parsing the line for its id alone. `None` for a line that cannot hold a record.
+pub(crate) fn record_id(line: &[u8]) -> Option<Cow<'_, [u8]>> {
+    if let Some(rest) = line.strip_prefix(b"{\"v\":") {
+        let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        if let Some(id) = rest[digits..].strip_prefix(b",\"id\":\"")
+            && let Some(end) = id.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+            && id[end] == b'"'
+        {
+            return Some(Cow::Borrowed(&id[..end]));
+        }
+    }
+    #[derive(Deserialize)]
+    struct Id {
+        id: String,
+    }
+    let text = std::str::from_utf8(line).ok()?;
+    let id = serde_json::from_str::<Id>(text).ok()?.id;
+    Some(Cow::Owned(id.into_bytes()))
+}
+
+/// 32 bits of a record id's hash (FNV-1a: a few instructions a byte): the first pass
+/// notes one for every line, and only the ids whose fingerprint turns up twice can be a
+/// record seen twice. A collision costs only an exact look (see [`id_key`]).
+pub(crate) fn fingerprint(id: &[u8]) -> u32 {
+    let h = id_hash(id);
+    (h ^ (h >> 32)) as u32
+}
+
+/// The 64-bit FNV-1a hash of a record id that [`fingerprint`] folds.
+fn id_hash(id: &[u8]) -> u64 {
+    id.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// A 128-bit digest of a record id, from two independent fixed-key SipHash passes.
 pub(crate) fn id_key(id: &str) -> u128 {
     use std::hash::{Hash, Hasher};
@@ -383,6 +540,10 @@ pub(crate) struct Source {
     label: String,
     file: Option<File>,
     len: u64,
+    /// The second pass over it, once begun (until its end).
+    lines: Option<Lines<BufReader<io::Take<File>>>>,
+    /// The lines the first pass took as amendments, in order.
+    amendment_lines: VecDeque<u64>,
 }
 
 /// The records of every history file in `<data>` (see [`history_files`]: the older single
@@ -399,31 +560,39 @@ pub struct Records {
     sources: Vec<Source>,
     /// The source being read in the second pass.
     current: usize,
-    lines: Option<Lines<BufReader<io::Take<File>>>>,
     detail: Detail,
     /// By [`id_key`] of the record they amend: 16 bytes a key, whatever the id.
     amendments: HashMap<u128, Merged>,
     /// The latest amendment note for each record, kept apart (and not at all for
     /// [`Detail::Figures`]).
     notes: HashMap<u128, (String, Order)>,
-    /// (source, line) the first pass took as amendments, with the reason if unreadable.
-    amendment_lines: VecDeque<(u32, u64)>,
+    /// The lines of the source being opened that the first pass took as amendments.
+    amendment_lines: VecDeque<u64>,
     /// Why each unreadable amendment line (by source and line) could not be read.
     bad_amendments: HashMap<(u32, u64), String>,
-    /// The ids already given out, as 128-bit hashes: a tenth of the memory of the strings
-    /// on a long history, and a collision is out of reach (about 2^-64 at a billion records).
+    /// The fingerprints (see [`fingerprint`]) that more than one line of the files has,
+    /// sorted: a record whose id has another fingerprint is the only one with that id, and
+    /// nothing needs to be kept to know it.
+    repeated: Vec<u32>,
+    /// The fingerprints of the ids amendments are for, sorted: only a record with one of
+    /// these can have an amendment to merge.
+    amended: Vec<u32>,
+    /// The ids among those already given out, as 128-bit hashes (a collision is out of
+    /// reach: about 2^-64 at a billion records).
     seen: HashSet<u128>,
     /// Records logged as interrupted (by a recovery), held back until every file is read: a
     /// final record of the same session, in any file, counts instead.
-    held: Vec<(u128, SessionRecord)>,
+    held: Vec<(Option<u128>, SessionRecord)>,
     held_ids: HashSet<u128>,
     /// Giving out the held records, once every file is read.
-    releasing: Option<std::vec::IntoIter<(u128, SessionRecord)>>,
+    releasing: Option<std::vec::IntoIter<(Option<u128>, SessionRecord)>>,
     /// With the index of the source each is about, for sorting at the end.
     warnings: Vec<(usize, Warning)>,
     sorted: Vec<Warning>,
     buf: Vec<u8>,
     finished: bool,
+    /// Reading every file at once, oldest record first (see [`Records::open_by_time`]).
+    by_time: Option<ByTime>,
     /// Records starting after this are in the future ([`FUTURE_SLACK`] after now).
     future: Timestamp,
 }
@@ -432,6 +601,30 @@ impl Records {
     /// Opens every history file (none at all is an empty history) and reads their
     /// amendments.
     pub fn open(data_dir: &Path, detail: Detail) -> Result<Records, HistoryError> {
+        Records::open_with(data_dir, detail, None)
+    }
+
+    /// [`Records::open`], giving the same records out oldest first across every file when
+    /// it can while holding one record a file: when each file's records are in the order
+    /// they started (as a file knotless appends to is, but for a session recovered or
+    /// logged afterwards) and every copy of a record starts when the others do. Records
+    /// starting together come as a stable sort of [`Records::open`]'s order by start would
+    /// put them. When it cannot, it gives them out in [`Records::open`]'s order:
+    /// [`Records::by_time`] says which.
+    pub fn open_by_time(data_dir: &Path, detail: Detail) -> Result<Records, HistoryError> {
+        Records::open_with(data_dir, detail, Some(TimeCheck::default()))
+    }
+
+    /// Whether the records come oldest first (see [`Records::open_by_time`]).
+    pub fn by_time(&self) -> bool {
+        self.by_time.is_some()
+    }
+
+    fn open_with(
+        data_dir: &Path,
+        detail: Detail,
+        mut check: Option<TimeCheck>,
+    ) -> Result<Records, HistoryError> {
         let paths = history_files(data_dir).map_err(|source| HistoryError::Read {
             path: data_dir.to_path_buf(),
             source,
@@ -439,12 +632,13 @@ impl Records {
         let mut records = Records {
             sources: Vec::with_capacity(paths.len()),
             current: 0,
-            lines: None,
             detail,
             amendments: HashMap::new(),
             notes: HashMap::new(),
             amendment_lines: VecDeque::new(),
             bad_amendments: HashMap::new(),
+            repeated: Vec::new(),
+            amended: Vec::new(),
             seen: HashSet::new(),
             held: Vec::new(),
             held_ids: HashSet::new(),
@@ -454,7 +648,11 @@ impl Records {
             buf: Vec::new(),
             finished: false,
             future: Timestamp::now() + FUTURE_SLACK,
+            by_time: None,
         };
+        // Four bytes a record, for the time of the first pass: what lets the second keep
+        // nothing for the records that have no twin.
+        let mut prints = Vec::new();
         for path in paths {
             let fail = |source| HistoryError::Read {
                 path: path.clone(),
@@ -470,14 +668,39 @@ impl Records {
             };
             let len = file.metadata().map_err(fail)?.len();
             let index = records.sources.len();
+            if let Some(check) = check.as_mut() {
+                check.last = None;
+            }
             records
-                .first_pass(index, &file, len, &file_label(&path))
+                .first_pass(
+                    index,
+                    &file,
+                    (len, &file_label(&path)),
+                    &mut prints,
+                    check.as_mut(),
+                )
                 .map_err(fail)?;
             records.sources.push(Source {
                 label: file_label(&path),
                 path,
                 file: Some(file),
                 len,
+                lines: None,
+                amendment_lines: std::mem::take(&mut records.amendment_lines),
+            });
+        }
+        records.amended.sort_unstable();
+        records.amended.dedup();
+        prints.sort_unstable();
+        records.repeated = prints
+            .chunk_by(|a, b| a == b)
+            .filter(|run| run.len() > 1)
+            .map(|run| run[0])
+            .collect();
+        if check.is_some_and(TimeCheck::passed) {
+            records.by_time = Some(ByTime {
+                next: BinaryHeap::with_capacity(records.sources.len()),
+                wanting: (0..records.sources.len()).rev().collect(),
             });
         }
         if records.sources.is_empty() {
@@ -486,35 +709,57 @@ impl Records {
         Ok(records)
     }
 
-    /// Collects the amendments of one file. Only lines containing the key `"amends"` can be
-    /// one, and a substring search rejects every other line without parsing it.
-    fn first_pass(&mut self, index: usize, file: &File, len: u64, label: &str) -> io::Result<()> {
-        let finder = memmem::Finder::new(b"\"amends\"");
+    /// Collects the amendments of one file, and a fingerprint of each other line's record
+    /// id into `prints`. Only lines containing the key `"amends"` can be an amendment, and a
+    /// substring search (see [`Marker`]) rejects every other line without parsing it.
+    fn first_pass(
+        &mut self,
+        index: usize,
+        file: &File,
+        (len, label): (u64, &str),
+        prints: &mut Vec<u32>,
+        mut check: Option<&mut TimeCheck>,
+    ) -> io::Result<()> {
+        let mut amends = Marker::new(b"\"amends\"");
         let mut lines = Lines::new(BufReader::with_capacity(BLOCK, file.take(len)));
         let mut buf = Vec::new();
-        while let Some(kind) = lines.next_into(&mut buf)? {
-            if !matches!(kind, Line::Text) || finder.find(&buf).is_none() {
+        while let Some(line) = lines.next_line(&mut buf)? {
+            if !matches!(line.kind, Line::Text) {
                 continue;
             }
-            let n = lines.number;
-            let Ok(text) = std::str::from_utf8(&buf) else {
+            if amends.in_line(&line) && self.amendment(index, label, &line) {
                 continue;
-            };
-            match serde_json::from_str::<Probe>(text) {
-                Ok(Probe { amends: Some(_) }) => {}
-                // Not an amendment after all (or not JSON): the second pass reports it.
-                _ => continue,
             }
-            match serde_json::from_str::<AmendmentLine>(text) {
-                Ok(a) => self.take_amendment(a, (index, n), lines.offset, label),
-                Err(e) => {
-                    self.amendment_lines.push_back((index as u32, n));
-                    self.bad_amendments
-                        .insert((index as u32, n), format!("amendment: {}", json_reason(&e)));
+            if let Some(id) = record_id(line.bytes) {
+                prints.push(fingerprint(&id));
+                if let Some(check) = check.as_deref_mut() {
+                    check.note(&id, line.bytes);
                 }
             }
         }
         Ok(())
+    }
+
+    /// Takes the line as an amendment if it is one (true).
+    fn amendment(&mut self, index: usize, label: &str, line: &LineRef<'_>) -> bool {
+        let n = line.number;
+        let Ok(text) = std::str::from_utf8(line.bytes) else {
+            return false;
+        };
+        match serde_json::from_str::<Probe>(text) {
+            Ok(Probe { amends: Some(_) }) => {}
+            // Not an amendment after all (or not JSON): the second pass reports it.
+            _ => return false,
+        }
+        match serde_json::from_str::<AmendmentLine>(text) {
+            Ok(a) => self.take_amendment(a, (index, n), line.offset, label),
+            Err(e) => {
+                self.amendment_lines.push_back(n);
+                self.bad_amendments
+                    .insert((index as u32, n), format!("amendment: {}", json_reason(&e)));
+            }
+        }
+        true
     }
 
     /// Merges one amendment line (at `(index, n)`, starting at `offset` in its file).
@@ -525,7 +770,7 @@ impl Records {
         offset: u64,
         label: &str,
     ) {
-        self.amendment_lines.push_back((index as u32, n));
+        self.amendment_lines.push_back(n);
         let at =
             a.at.as_deref()
                 .and_then(Stamp::parse)
@@ -547,6 +792,7 @@ impl Records {
         check_pain(&mut a.pain_after, "pain_after", (label, n), &mut w);
         self.warnings.extend(w.into_iter().map(|w| (index, w)));
         let when = order(at);
+        self.amended.push(fingerprint(a.amends.as_bytes()));
         let key = id_key(&a.amends);
         let m = self.amendments.entry(key).or_insert_with(|| Merged {
             first_line: (index as u32, n.min(u64::from(u32::MAX)) as u32),
@@ -577,8 +823,8 @@ impl Records {
         self.sorted
     }
 
-    fn parse(&mut self, n: u64) -> Option<SessionRecord> {
-        let text = match std::str::from_utf8(&self.buf) {
+    fn parse(&mut self, n: u64, line: &[u8]) -> Option<SessionRecord> {
+        let text = match std::str::from_utf8(line) {
             Ok(t) => t,
             Err(e) => {
                 self.skip(n, format!("not valid UTF-8 (byte {})", e.valid_up_to() + 1));
@@ -620,7 +866,9 @@ impl Records {
 
     fn finish(&mut self) {
         self.finished = true;
-        self.lines = None;
+        for source in &mut self.sources {
+            source.lines = None;
+        }
         let mut unknown: Vec<(usize, u64, u64)> = self
             .amendments
             .values()
@@ -673,29 +921,128 @@ impl Records {
             .collect();
     }
 
-    /// Starts the second pass over the next source, if the current one is done; false
-    /// when every source has been read.
-    fn next_source(&mut self) -> Result<bool, HistoryError> {
-        if self.lines.is_some() {
+    /// Begins the second pass over source `index` unless it has begun; false once it has
+    /// been read to its end.
+    fn open_source(&mut self, index: usize) -> Result<bool, HistoryError> {
+        let source = &mut self.sources[index];
+        if source.lines.is_some() {
             return Ok(true);
         }
-        while self.current < self.sources.len() {
-            let source = &mut self.sources[self.current];
-            if let Some(mut file) = source.file.take() {
-                file.seek(SeekFrom::Start(0))
-                    .map_err(|e| HistoryError::Read {
-                        path: source.path.clone(),
-                        source: e,
-                    })?;
-                self.lines = Some(Lines::new(BufReader::with_capacity(
-                    BLOCK,
-                    file.take(source.len),
-                )));
-                return Ok(true);
-            }
-            self.current += 1;
+        let Some(mut file) = source.file.take() else {
+            return Ok(false);
+        };
+        file.seek(SeekFrom::Start(0))
+            .map_err(|e| HistoryError::Read {
+                path: source.path.clone(),
+                source: e,
+            })?;
+        source.lines = Some(Lines::new(BufReader::with_capacity(
+            BLOCK,
+            file.take(source.len),
+        )));
+        Ok(true)
+    }
+
+    /// The next record of source `index` that is not an amendment, skipped or blank;
+    /// `None` at the end of the source.
+    fn next_candidate(&mut self, index: usize) -> Result<Option<Candidate>, HistoryError> {
+        if !self.open_source(index)? {
+            return Ok(None);
         }
-        Ok(false)
+        self.current = index;
+        // Taken out while a line is lent from them, and put back below.
+        let Some(mut lines) = self.sources[index].lines.take() else {
+            return Ok(None);
+        };
+        let mut buf = std::mem::take(&mut self.buf);
+        let found = loop {
+            match self.second_pass_line(&mut lines, &mut buf) {
+                Ok(Some(None)) => {}
+                Ok(Some(Some(candidate))) => break Ok(Some(candidate)),
+                Ok(None) => break Ok(None),
+                Err(source) => {
+                    break Err(HistoryError::Read {
+                        path: self.sources[index].path.clone(),
+                        source,
+                    });
+                }
+            }
+        };
+        self.buf = buf;
+        if matches!(found, Ok(Some(_))) {
+            self.sources[index].lines = Some(lines);
+        }
+        found
+    }
+
+    /// The next record in file order: file after file, then the held ones.
+    fn next_in_file_order(&mut self) -> Option<Result<SessionRecord, HistoryError>> {
+        while self.current < self.sources.len() {
+            match self.next_candidate(self.current) {
+                Ok(Some(candidate)) => {
+                    if let Some(record) = self.admit(candidate) {
+                        return Some(Ok(record));
+                    }
+                }
+                // This source is done: on to the next.
+                Ok(None) => self.current += 1,
+                Err(e) => {
+                    self.finish();
+                    return Some(Err(e));
+                }
+            }
+        }
+        if let Some(r) = self.release() {
+            return Some(Ok(r));
+        }
+        self.finish();
+        None
+    }
+
+    /// The next record oldest first, every file read at once (see [`Records::open_by_time`]).
+    fn next_by_time(&mut self) -> Option<Result<SessionRecord, HistoryError>> {
+        let mut queue = self.by_time.take()?;
+        let next = self.next_queued(&mut queue);
+        self.by_time = Some(queue);
+        if !matches!(next, Some(Ok(_))) {
+            self.finish();
+        }
+        next
+    }
+
+    fn next_queued(&mut self, queue: &mut ByTime) -> Option<Result<SessionRecord, HistoryError>> {
+        loop {
+            // Every file with records left has its next one not interrupted queued, and
+            // the interrupted ones before it: nothing unread can start before what is
+            // taken from the queue.
+            while let Some(index) = queue.wanting.pop() {
+                loop {
+                    let candidate = match self.next_candidate(index) {
+                        Ok(Some(candidate)) => candidate,
+                        Ok(None) => break,
+                        Err(e) => return Some(Err(e)),
+                    };
+                    let held = candidate.record.outcome == Outcome::Interrupted;
+                    let order = (candidate.record.started(), held, index, candidate.line);
+                    queue.next.push(Reverse(Queued { order, candidate }));
+                    if !held {
+                        break;
+                    }
+                }
+            }
+            let Reverse(Queued { order, candidate }) = queue.next.pop()?;
+            let (_, held, index, _) = order;
+            if !held {
+                queue.wanting.push(index);
+            }
+            // Every copy of a record starts at the same time (or this way is not taken), so
+            // the copy given out is the one file order gives: the first final one, else the
+            // first interrupted one.
+            if candidate.twin.is_some_and(|k| !self.seen.insert(k)) {
+                continue;
+            }
+            return Some(Ok(self.amended(candidate.key, candidate.record)));
+        }
     }
 }
 
@@ -704,99 +1051,195 @@ impl Iterator for Records {
 
     fn next(&mut self) -> Option<Self::Item> {
         if self.finished {
-            return None;
-        }
-        loop {
-            match self.next_source() {
-                Ok(true) => {}
-                Ok(false) => {
-                    if let Some(r) = self.release() {
-                        return Some(Ok(r));
-                    }
-                    self.finish();
-                    return None;
-                }
-                Err(e) => {
-                    self.finish();
-                    return Some(Err(e));
-                }
-            }
-            let lines = self.lines.as_mut()?;
-            let kind = match lines.next_into(&mut self.buf) {
-                Ok(Some(k)) => k,
-                Ok(None) => {
-                    self.lines = None;
-                    self.current += 1;
-                    continue;
-                }
-                Err(source) => {
-                    self.finish();
-                    return Some(Err(HistoryError::Read {
-                        path: self.sources[self.current].path.clone(),
-                        source,
-                    }));
-                }
-            };
-            let n = lines.number;
-            if self
-                .amendment_lines
-                .front()
-                .is_some_and(|&(i, l)| i as usize == self.current && l == n)
-            {
-                self.amendment_lines.pop_front();
-                if let Some(reason) = self.bad_amendments.remove(&(self.current as u32, n)) {
-                    self.skip(n, reason);
-                }
-                continue;
-            }
-            if matches!(kind, Line::TooLong) {
-                self.skip(n, format!("longer than {} KiB", MAX_LINE / 1024));
-                continue;
-            }
-            if is_blank(&self.buf) {
-                continue;
-            }
-            let Some(record) = self.parse(n) else {
-                continue;
-            };
-            // The same record twice is what a recovery, a sync conflict copy or a file
-            // copied by hand leaves behind. The final record counts over one logged as
-            // interrupted by a recovery, whichever file holds which; otherwise the first.
-            let key = id_key(&record.id);
-            if self.seen.contains(&key) {
-                continue;
-            }
-            if record.outcome == Outcome::Interrupted {
-                if self.held_ids.insert(key) {
-                    self.held.push((key, record));
-                }
-                continue;
-            }
-            self.seen.insert(key);
-            return Some(Ok(self.amended(key, record)));
+            None
+        } else if self.by_time.is_some() {
+            self.next_by_time()
+        } else {
+            self.next_in_file_order()
         }
     }
 }
 
+/// A record read in the second pass, before it is given out (or not).
+struct Candidate {
+    record: SessionRecord,
+    /// The number of its line in its file.
+    line: u64,
+    /// Its [`id_key`], when an amendment may be for it or another line may have its id.
+    key: Option<u128>,
+    /// The same, only when another line may have its id.
+    twin: Option<u128>,
+}
+
+/// The records read and not given out yet, when every file is read at once.
+struct ByTime {
+    /// The next record not interrupted of each file that has one, and the interrupted ones
+    /// read so far: oldest first, and of records starting together as a stable sort of file
+    /// order would put them (final records before interrupted ones, then by file and line).
+    next: BinaryHeap<Reverse<Queued>>,
+    /// The files whose next record is not in `next` (until their end).
+    wanting: Vec<usize>,
+}
+
+struct Queued {
+    /// (start, interrupted, file, line).
+    order: (Timestamp, bool, usize, u64),
+    candidate: Candidate,
+}
+
+impl PartialEq for Queued {
+    fn eq(&self, other: &Self) -> bool {
+        self.order == other.order
+    }
+}
+
+impl Eq for Queued {}
+
+impl PartialOrd for Queued {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Queued {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.order.cmp(&other.order)
+    }
+}
+
+/// What the first pass notes to tell whether every file can be read at once, oldest
+/// record first, holding one record a file (see [`Records::open_by_time`]).
+#[derive(Default)]
+struct TimeCheck {
+    /// Each record line's id hash and start (as nanoseconds: exact for every start a
+    /// record may have, 2000 until now).
+    starts: Vec<(u64, u64)>,
+    /// The start of the last record line of the file being read.
+    last: Option<Timestamp>,
+    out_of_order: bool,
+}
+
+impl TimeCheck {
+    fn note(&mut self, id: &[u8], line: &[u8]) {
+        // A line without a start time the fast way or serde can read is never a record.
+        let Some(start) = std::str::from_utf8(line)
+            .ok()
+            .and_then(super::fast::started)
+        else {
+            return;
+        };
+        if self.last.is_some_and(|last| start < last) {
+            self.out_of_order = true;
+        }
+        self.last = Some(start);
+        self.starts
+            .push((id_hash(id), start.as_nanosecond() as u64));
+    }
+
+    /// Whether each file's records are in the order they started and every copy of a
+    /// record starts at the same time.
+    fn passed(mut self) -> bool {
+        if self.out_of_order {
+            return false;
+        }
+        self.starts.sort_unstable();
+        self.starts.dedup();
+        self.starts.windows(2).all(|w| w[0].0 != w[1].0)
+    }
+}
+
 impl Records {
+    /// The next line of the current source: `None` at its end, `Some(None)` for a line that
+    /// is not a record (skipped, an amendment, blank).
+    fn second_pass_line(
+        &mut self,
+        lines: &mut Lines<BufReader<io::Take<File>>>,
+        buf: &mut Vec<u8>,
+    ) -> io::Result<Option<Option<Candidate>>> {
+        let Some(line) = lines.next_line(buf)? else {
+            return Ok(None);
+        };
+        let n = line.number;
+        let amendments = &mut self.sources[self.current].amendment_lines;
+        if amendments.front() == Some(&n) {
+            amendments.pop_front();
+            if let Some(reason) = self.bad_amendments.remove(&(self.current as u32, n)) {
+                self.skip(n, reason);
+            }
+            return Ok(Some(None));
+        }
+        if matches!(line.kind, Line::TooLong) {
+            self.skip(n, format!("longer than {} KiB", MAX_LINE / 1024));
+            return Ok(Some(None));
+        }
+        if is_blank(line.bytes) {
+            return Ok(Some(None));
+        }
+        let Some(record) = self.parse(n, line.bytes) else {
+            return Ok(Some(None));
+        };
+        // Only a record whose id shares its fingerprint with another line can have a twin;
+        // only those are kept.
+        let print = fingerprint(record.id.as_bytes());
+        let twin = self.repeated.binary_search(&print).is_ok();
+        let amended = self.amended.binary_search(&print).is_ok();
+        let key = (twin || amended).then(|| id_key(&record.id));
+        Ok(Some(Some(Candidate {
+            record,
+            line: n,
+            key,
+            twin: key.filter(|_| twin),
+        })))
+    }
+
+    /// The record read in file order if it is given out now. The same record twice is what
+    /// a recovery, a sync conflict copy or a file copied by hand leaves behind. The final
+    /// record counts over one logged as interrupted by a recovery, whichever file holds
+    /// which; otherwise the first.
+    fn admit(&mut self, c: Candidate) -> Option<SessionRecord> {
+        if c.twin.is_some_and(|k| self.seen.contains(&k)) {
+            return None;
+        }
+        if c.record.outcome == Outcome::Interrupted {
+            if c.twin.is_none_or(|k| self.held_ids.insert(k)) {
+                self.held.push((c.key, c.record));
+            }
+            return None;
+        }
+        if let Some(k) = c.twin {
+            self.seen.insert(k);
+        }
+        Some(self.amended(c.key, c.record))
+    }
+
     /// The next interrupted record no final record replaced, once every file is read.
     fn release(&mut self) -> Option<SessionRecord> {
         let held = std::mem::take(&mut self.held);
         let releasing = self.releasing.get_or_insert_with(|| held.into_iter());
         for (key, record) in releasing.by_ref() {
-            if self.seen.insert(key) {
+            // Given out already, or replaced by a final record: only a record with a twin
+            // can be (a held record with no key has no twin and no amendment).
+            let taken = key.is_some_and(|k| {
+                self.repeated
+                    .binary_search(&fingerprint(record.id.as_bytes()))
+                    .is_ok()
+                    && !self.seen.insert(k)
+            });
+            if !taken {
                 return Some(self.amended(key, record));
             }
         }
         None
     }
 
-    /// `record` with its amendments merged in.
-    fn amended(&mut self, key: u128, mut record: SessionRecord) -> SessionRecord {
+    /// `record` with its amendments merged in (`key`: its [`id_key`], when it may have any).
+    fn amended(&mut self, key: Option<u128>, mut record: SessionRecord) -> SessionRecord {
         if self.detail == Detail::Figures {
             record.note = None;
         }
-        if let Some(m) = self.amendments.get_mut(&key) {
+        if let Some(key) = key
+            && let Some(m) = self.amendments.get_mut(&key)
+        {
             m.applied = true;
             if m.pain_before.is_some() {
                 record.pain_before = m.pain_before;

@@ -1,0 +1,804 @@
+//! The quick way through a record line, for readers that leave the steps out (tables,
+//! CSV, figures): most of a line is its `steps` array, and this steps over it as bytes
+//! (checking it is well-formed JSON, as serde would) instead of parsing it; the fields kept
+//! are borrowed from the line and each time is parsed once.
+//!
+//! It reads the lines knotless writes — one JSON object, no spaces, no escapes in the
+//! fields it keeps — and gives up (`None`) on anything else: an escaped quote in a title, a
+//! number in another form, a field twice, a space. The caller then reads the line with
+//! serde as before, so every line is accepted, refused or reported exactly as serde would,
+//! and every figure stays the same: the fast way is only ever a shortcut to the same
+//! record.
+
+use super::*;
+
+/// The record in `line` (without its newline) as `detail` reads it, or `None` when this
+/// line is not one the fast way is sure about.
+pub(crate) fn record(line: &str, detail: Detail) -> Option<SessionRecord> {
+    // A control character is only ever an error in JSON, where serde says which one it is;
+    // with none in the line, a string ends at its first unescaped quote.
+    if detail == Detail::Full || has_control(line.as_bytes()) {
+        return None;
+    }
+    let mut s = Scan {
+        text: line,
+        b: line.as_bytes(),
+        at: 0,
+    };
+    let mut f = Fields::default();
+    s.eat(b'{')?;
+    loop {
+        let key = s.plain_string()?;
+        s.eat(b':')?;
+        f.read(key, &mut s, detail)?;
+        match s.next()? {
+            b',' => continue,
+            b'}' => break,
+            _ => return None,
+        }
+    }
+    // serde allows trailing spaces; the fast way leaves them to it.
+    if s.at != line.len() {
+        return None;
+    }
+    f.into_record()
+}
+
+/// When the record on `line` starts, as the second pass reads it if it reads the line at
+/// all: the fields before `started_at` are passed over (it comes before the steps in a line
+/// knotless writes), or serde reads that one field from any other line. `None` when the
+/// line has no time to read.
+///
+/// A control character anywhere makes the line one serde refuses, so what this reads from
+/// such a line never matters, and the line is not searched for one.
+pub(crate) fn started(line: &str) -> Option<Timestamp> {
+    let mut scan = Scan {
+        text: line,
+        b: line.as_bytes(),
+        at: 0,
+    };
+    if let Some(stamp) = scan.started_at() {
+        return Some(stamp.timestamp());
+    }
+    #[derive(Deserialize)]
+    struct Start {
+        #[serde(deserialize_with = "record::started_at")]
+        started_at: Stamp,
+    }
+    serde_json::from_str::<Start>(line)
+        .ok()
+        .map(|s| s.started_at.timestamp())
+}
+
+/// The fields of a record as they are found, each at most once.
+#[derive(Default)]
+struct Fields<'a> {
+    v: Option<u32>,
+    id: Option<&'a str>,
+    kind: Option<Kind>,
+    routine_id: Option<&'a str>,
+    title: Option<&'a str>,
+    area: Option<&'a str>,
+    started_at: Option<Stamp>,
+    ended_at: Option<Stamp>,
+    planned_secs: Option<f64>,
+    active_secs: Option<f64>,
+    paused_secs: Option<f64>,
+    outcome: Option<Outcome>,
+    pain_before: Option<Option<u8>>,
+    pain_after: Option<Option<u8>>,
+    note: Option<Option<&'a str>>,
+    migraine_before: Option<bool>,
+}
+
+/// Puts a value in its slot; a field seen twice is serde's to report.
+fn set<T>(slot: &mut Option<T>, value: T) -> Option<()> {
+    if slot.is_some() {
+        return None;
+    }
+    *slot = Some(value);
+    Some(())
+}
+
+impl<'a> Fields<'a> {
+    fn read(&mut self, key: &str, s: &mut Scan<'a>, detail: Detail) -> Option<()> {
+        match key {
+            "v" => set(&mut self.v, u32::try_from(s.whole(u32::MAX.into())?).ok()?),
+            "id" => set(&mut self.id, s.plain_string()?),
+            "routine_id" => set(&mut self.routine_id, s.plain_string()?),
+            "title" => set(&mut self.title, s.plain_string()?),
+            "area" => set(&mut self.area, s.plain_string()?),
+            "kind" => set(
+                &mut self.kind,
+                match s.plain_string()? {
+                    "routine" => Kind::Routine,
+                    "breathing" => Kind::Breathing,
+                    "external" => Kind::External,
+                    _ => return None,
+                },
+            ),
+            "outcome" => set(
+                &mut self.outcome,
+                match s.plain_string()? {
+                    "completed" => Outcome::Completed,
+                    "stopped" => Outcome::Stopped,
+                    "interrupted" => Outcome::Interrupted,
+                    _ => return None,
+                },
+            ),
+            "started_at" => set(&mut self.started_at, Stamp::parse(s.plain_string()?)?),
+            "ended_at" => set(&mut self.ended_at, Stamp::parse(s.plain_string()?)?),
+            "planned_secs" => set(&mut self.planned_secs, s.secs()?),
+            "active_secs" => set(&mut self.active_secs, s.secs()?),
+            "paused_secs" => set(&mut self.paused_secs, s.secs()?),
+            "pain_before" => set(&mut self.pain_before, s.rating()?),
+            "pain_after" => set(&mut self.pain_after, s.rating()?),
+            "migraine_before" => set(
+                &mut self.migraine_before,
+                if s.literal(b"true") {
+                    true
+                } else if s.literal(b"false") {
+                    false
+                } else {
+                    return None;
+                },
+            ),
+            "note" => {
+                let note = if s.literal(b"null") {
+                    None
+                } else {
+                    Some(s.plain_string()?)
+                };
+                set(&mut self.note, note.filter(|_| detail != Detail::Figures))
+            }
+            // The steps, and any field from a newer version: checked and passed over, as
+            // serde passes over a field the record it reads does not have.
+            "steps" => s.written_steps(),
+            _ => s.skip_value(0),
+        }
+    }
+
+    fn into_record(self) -> Option<SessionRecord> {
+        Some(SessionRecord {
+            v: self.v?,
+            id: self.id?.to_string(),
+            kind: self.kind?,
+            routine_id: self.routine_id?.to_string(),
+            title: self.title?.to_string(),
+            area: self.area?.to_string(),
+            started_at: self.started_at?,
+            ended_at: self.ended_at?,
+            planned_secs: self.planned_secs?,
+            active_secs: self.active_secs?,
+            paused_secs: self.paused_secs?,
+            outcome: self.outcome?,
+            steps: Vec::new(),
+            pain_before: self.pain_before.flatten(),
+            pain_after: self.pain_after.flatten(),
+            note: self.note.flatten().map(str::to_string),
+            migraine_before: self.migraine_before.unwrap_or(false),
+        })
+    }
+}
+
+/// Whether any byte is below 0x20, eight at a time: `w - 0x20…20` borrows into the top bit
+/// of a byte that is below 0x20 (and `!w` keeps only bytes that had it clear).
+fn has_control(b: &[u8]) -> bool {
+    const LOW: u64 = 0x2020_2020_2020_2020;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = b.chunks_exact(8);
+    let found = words.by_ref().any(|c| {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        w.wrapping_sub(LOW) & !w & HIGH != 0
+    });
+    found || words.remainder().iter().any(|&c| c < 0x20)
+}
+
+/// How deep arrays and objects inside a record may nest before the fast way leaves the
+/// line to serde (whose own limit is 128).
+const MAX_DEPTH: u32 = 16;
+
+/// Exact powers of ten, for times written with up to 15 digits.
+const POW10: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// A line being read. Its strings end at their first quote or backslash, which is how JSON
+/// reads them when the line has no control character in it (serde refuses one that has).
+struct Scan<'a> {
+    text: &'a str,
+    b: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Scan<'a> {
+    #[inline]
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.at).copied()
+    }
+
+    #[inline]
+    fn next(&mut self) -> Option<u8> {
+        let c = self.peek()?;
+        self.at += 1;
+        Some(c)
+    }
+
+    #[inline]
+    fn eat(&mut self, c: u8) -> Option<()> {
+        (self.next()? == c).then_some(())
+    }
+
+    #[inline]
+    fn literal(&mut self, word: &[u8]) -> bool {
+        let found = self.b[self.at..].starts_with(word);
+        if found {
+            self.at += word.len();
+        }
+        found
+    }
+
+    /// Where the next quote or backslash is, from `self.at`: eight bytes at a time (the
+    /// strings of a record are short, too short for a vectorised search to pay for its
+    /// start). A byte equal to `c` is a zero byte of `w ^ c…c`, and `z - 1…1 & !z & 80…80`
+    /// flags the first zero byte of `z` exactly (a borrow only flags bytes after it).
+    #[inline]
+    fn to_quote_or_escape(&self) -> Option<usize> {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let zero = |z: u64| z.wrapping_sub(ONES) & !z & HIGH;
+        let mut i = self.at;
+        while let Some(chunk) = self.b.get(i..i + 8) {
+            let w = u64::from_le_bytes(chunk.try_into().ok()?);
+            let hit = zero(w ^ (ONES * u64::from(b'"'))) | zero(w ^ (ONES * u64::from(b'\\')));
+            if hit != 0 {
+                return Some(i + hit.trailing_zeros() as usize / 8);
+            }
+            i += 8;
+        }
+        let rest = self.b.get(i..)?;
+        rest.iter()
+            .position(|&c| c == b'"' || c == b'\\')
+            .map(|j| i + j)
+    }
+
+    /// The first top-level `started_at` of an object, the fields before it passed over.
+    fn started_at(&mut self) -> Option<Stamp> {
+        self.eat(b'{')?;
+        loop {
+            let key = self.plain_string()?;
+            self.eat(b':')?;
+            if key == "started_at" {
+                return Stamp::parse(self.plain_string()?);
+            }
+            self.skip_value(0)?;
+            self.eat(b',')?;
+        }
+    }
+
+    /// A string with no escape in it, borrowed from the line.
+    fn plain_string(&mut self) -> Option<&'a str> {
+        self.eat(b'"')?;
+        let start = self.at;
+        let end = self.to_quote_or_escape()?;
+        if self.b[end] != b'"' {
+            return None;
+        }
+        self.at = end + 1;
+        // A quote is ASCII, so both ends are on character boundaries.
+        self.text.get(start..end)
+    }
+
+    /// Any string, escapes included, checked as serde checks a string it ignores.
+    fn skip_string(&mut self) -> Option<()> {
+        self.eat(b'"')?;
+        loop {
+            self.at = self.to_quote_or_escape()? + 1;
+            if self.b[self.at - 1] == b'"' {
+                return Some(());
+            }
+            match self.next()? {
+                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
+                b'u' => {
+                    let hex = self.b.get(self.at..self.at + 4)?;
+                    if !hex.iter().all(u8::is_ascii_hexdigit) {
+                        return None;
+                    }
+                    self.at += 4;
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// Digits, as many as there are; their value (wrapping past 20 digits) and count.
+    #[inline]
+    fn digits_any(&mut self) -> (u64, usize) {
+        let start = self.at;
+        let mut value = 0u64;
+        while let Some(&c) = self.b.get(self.at)
+            && c.is_ascii_digit()
+        {
+            value = value.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+            self.at += 1;
+        }
+        (value, self.at - start)
+    }
+
+    /// Digits with no sign and no leading zero, as JSON writes a whole number.
+    fn digits(&mut self) -> Option<(u64, usize)> {
+        let start = self.at;
+        let (value, n) = self.digits_any();
+        (n == 1 || n > 1 && self.b[start] != b'0').then_some((value, n))
+    }
+
+    /// A whole number up to `max` (19 digits at most).
+    fn whole(&mut self, max: u64) -> Option<u64> {
+        let (value, n) = self.digits()?;
+        if n > 19 || self.peek().is_some_and(|c| matches!(c, b'.' | b'e' | b'E')) {
+            return None;
+        }
+        (value <= max).then_some(value)
+    }
+
+    /// A time in seconds, written as `540.0` or `12`. At most 15 digits and no exponent:
+    /// the digits then make an integer that a double holds exactly, and one division by an
+    /// exact power of ten is the one rounding — the value serde computes the same way.
+    fn secs(&mut self) -> Option<f64> {
+        let (mut value, mut count) = self.digits()?;
+        let mut scale = 0;
+        if self.peek() == Some(b'.') {
+            self.at += 1;
+            let (frac, n) = self.digits_any();
+            if n == 0 || count + n > 15 {
+                return None;
+            }
+            value = value * 10u64.pow(n as u32) + frac;
+            count += n;
+            scale = n;
+        }
+        if count > 15 || self.peek().is_some_and(|c| matches!(c, b'e' | b'E')) {
+            return None;
+        }
+        Some(value as f64 / POW10[scale])
+    }
+
+    /// A head-pain rating as the record holds it: a whole number that fits a byte, or null.
+    fn rating(&mut self) -> Option<Option<u8>> {
+        if self.literal(b"null") {
+            return Some(None);
+        }
+        Some(Some(u8::try_from(self.whole(u8::MAX.into())?).ok()?))
+    }
+
+    /// Past digits; how many there were.
+    #[inline]
+    fn skip_digits(&mut self) -> usize {
+        let n = self.b[self.at..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        self.at += n;
+        n
+    }
+
+    /// Any JSON number, checked against the grammar.
+    fn skip_number(&mut self) -> Option<()> {
+        if self.peek() == Some(b'-') {
+            self.at += 1;
+        }
+        let start = self.at;
+        match self.skip_digits() {
+            0 => return None,
+            1 => {}
+            _ if self.b[start] == b'0' => return None,
+            _ => {}
+        }
+        if self.peek() == Some(b'.') {
+            self.at += 1;
+            (self.skip_digits() > 0).then_some(())?;
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.at += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.at += 1;
+            }
+            (self.skip_digits() > 0).then_some(())?;
+        }
+        Some(())
+    }
+
+    /// The steps array: the way knotless writes each step is recognised piece by piece,
+    /// and anything else is checked as any other value.
+    /// `[{"title":"…","side":"left","planned_secs":90.0,"active_secs":90.0,"status":"done"},…]`
+    /// with `side` optional, each step one every reader accepts (its side and status known,
+    /// its times ones that can be true); `None` at the first difference, and serde reads
+    /// the line, saying why it refuses it if it does.
+    fn written_steps(&mut self) -> Option<()> {
+        self.eat(b'[')?;
+        if self.literal(b"]") {
+            return Some(());
+        }
+        loop {
+            self.literal(b"{\"title\":").then_some(())?;
+            self.skip_string()?;
+            if self.literal(b",\"side\":") {
+                matches!(self.plain_string()?, "left" | "right").then_some(())?;
+            }
+            self.literal(b",\"planned_secs\":").then_some(())?;
+            let planned = self.secs()?;
+            self.literal(b",\"active_secs\":").then_some(())?;
+            let active = self.secs()?;
+            if record::implausible_step(planned, active).is_some() {
+                return None;
+            }
+            self.literal(b",\"status\":").then_some(())?;
+            matches!(self.plain_string()?, "done" | "skipped" | "partial").then_some(())?;
+            self.eat(b'}')?;
+            match self.next()? {
+                b',' => continue,
+                b']' => return Some(()),
+                _ => return None,
+            }
+        }
+    }
+
+    /// Steps over one JSON value, checking it as serde checks a value it ignores.
+    fn skip_value(&mut self, depth: u32) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match self.peek()? {
+            b'"' => self.skip_string(),
+            b'-' | b'0'..=b'9' => self.skip_number(),
+            b't' => self.literal(b"true").then_some(()),
+            b'f' => self.literal(b"false").then_some(()),
+            b'n' => self.literal(b"null").then_some(()),
+            b'[' => self.skip_items(b']', depth, |s, d| s.skip_value(d)),
+            b'{' => self.skip_items(b'}', depth, |s, d| {
+                s.skip_string()?;
+                s.eat(b':')?;
+                s.skip_value(d)
+            }),
+            _ => None,
+        }
+    }
+
+    /// The items of an array or an object, after its opening bracket, up to `close`.
+    fn skip_items(
+        &mut self,
+        close: u8,
+        depth: u32,
+        item: impl Fn(&mut Self, u32) -> Option<()>,
+    ) -> Option<()> {
+        self.at += 1;
+        if self.peek()? == close {
+            self.at += 1;
+            return Some(());
+        }
+        loop {
+            item(self, depth + 1)?;
+            match self.next()? {
+                b',' => continue,
+                c if c == close => return Some(()),
+                _ => return None,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The fast way must only ever be a shortcut: for any line, when it gives a record,
+    //! serde gives the same record (and it gives one for every line knotless writes).
+
+    use super::*;
+    use crate::model::record::{StepRecord, StepStatus};
+    use crate::model::routine::Side;
+    use proptest::prelude::*;
+
+    /// What serde makes of the line for `detail`, the way [`Records`] reads it.
+    fn serde_way(text: &str, detail: Detail) -> Option<SessionRecord> {
+        // Every reader refuses a record with a step that cannot be true.
+        let full = serde_json::from_str::<SessionRecord>(text).ok()?;
+        if full
+            .steps
+            .iter()
+            .any(|s| record::implausible_step(s.planned_secs, s.active_secs).is_some())
+        {
+            return None;
+        }
+        let mut r: SessionRecord = serde_json::from_str::<RecordNoSteps>(text).ok()?.into();
+        if detail == Detail::Figures {
+            r.note = None;
+        }
+        Some(r)
+    }
+
+    fn fast_way(text: &str, detail: Detail) -> Option<SessionRecord> {
+        let mut r = record(text, detail)?;
+        if detail == Detail::Figures {
+            r.note = None;
+        }
+        Some(r)
+    }
+
+    /// Compared as JSON, so that even the sign of a zero would show.
+    fn same(a: &SessionRecord, b: &SessionRecord) -> bool {
+        serde_json::to_string(a).unwrap() == serde_json::to_string(b).unwrap()
+    }
+
+    fn stamp() -> impl Strategy<Value = Stamp> {
+        (0i64..4_000_000_000, -50_400i32..50_400).prop_map(|(secs, off)| {
+            let ts = jiff::Timestamp::from_second(secs).unwrap();
+            let tz = jiff::tz::TimeZone::fixed(jiff::tz::Offset::from_seconds(off).unwrap());
+            Stamp::new(ts, &tz)
+        })
+    }
+
+    fn secs() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            (0u32..90_000).prop_map(f64::from),
+            (0u64..90_000_000).prop_map(|ms| ms as f64 / 1000.0),
+            any::<f64>().prop_filter("finite", |f| f.is_finite()),
+            Just(1e21),
+            Just(-0.0),
+        ]
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-zA-Z0-9 ,.-]{0,30}",
+            any::<String>(),
+            "[\"\\\\\u{1}\u{7f}é—a]{0,8}",
+        ]
+    }
+
+    fn session() -> impl Strategy<Value = SessionRecord> {
+        let kind = prop_oneof![
+            Just(Kind::Routine),
+            Just(Kind::Breathing),
+            Just(Kind::External)
+        ];
+        let outcome = prop_oneof![
+            Just(Outcome::Completed),
+            Just(Outcome::Stopped),
+            Just(Outcome::Interrupted)
+        ];
+        let step = (text(), secs(), secs(), any::<Option<bool>>()).prop_map(|(t, p, a, side)| {
+            StepRecord {
+                title: t,
+                side: side.map(|l| if l { Side::Left } else { Side::Right }),
+                planned_secs: p,
+                active_secs: a,
+                status: StepStatus::Done,
+            }
+        });
+        (
+            (text(), kind, text(), text(), text(), stamp(), stamp()),
+            (secs(), secs(), secs(), outcome),
+            (
+                prop::collection::vec(step, 0..4),
+                any::<Option<u8>>(),
+                any::<Option<u8>>(),
+                prop::option::of(text()),
+                0u32..3,
+                any::<bool>(),
+            ),
+        )
+            .prop_map(
+                |(
+                    (id, kind, routine_id, title, area, started_at, ended_at),
+                    (planned_secs, active_secs, paused_secs, outcome),
+                    (steps, pain_before, pain_after, note, v, migraine_before),
+                )| SessionRecord {
+                    v,
+                    id,
+                    kind,
+                    routine_id,
+                    title,
+                    area,
+                    started_at,
+                    ended_at,
+                    planned_secs,
+                    active_secs,
+                    paused_secs,
+                    outcome,
+                    steps,
+                    pain_before,
+                    pain_after,
+                    note,
+                    migraine_before,
+                },
+            )
+    }
+
+    /// A record and its line as knotless writes it, or the same fields another way: keys
+    /// in another order, with a field from a newer version.
+    fn written() -> impl Strategy<Value = (SessionRecord, String)> {
+        let extra = prop_oneof![
+            Just(serde_json::json!(null)),
+            Just(serde_json::json!([1, -2.5e3, "x\"y", {"a": [true, false]}])),
+            any::<i64>().prop_map(|n| serde_json::json!(n)),
+            text().prop_map(|t| serde_json::json!({ "steps": t })),
+        ];
+        (session(), any::<bool>(), extra).prop_map(|(r, other_way, extra)| {
+            let l = if other_way {
+                let mut v = serde_json::to_value(&r).unwrap();
+                v.as_object_mut().unwrap().insert("later".into(), extra);
+                v.to_string()
+            } else {
+                serde_json::to_string(&r).unwrap()
+            };
+            (r, l)
+        })
+    }
+
+    fn line() -> impl Strategy<Value = String> {
+        written().prop_map(|(_, l)| l)
+    }
+
+    /// Whether the fast way should read this record's line: no kept text that JSON must
+    /// escape, and times written with at most 15 digits, no sign and no exponent.
+    fn plain(r: &SessionRecord) -> bool {
+        let text_ok = |t: &str| !t.chars().any(|c| c == '"' || c == '\\' || c < ' ');
+        let secs_ok = |f: f64| {
+            let w = serde_json::to_string(&f).unwrap();
+            !w.contains(['e', 'E', '-']) && w.bytes().filter(u8::is_ascii_digit).count() <= 15
+        };
+        [&r.id, &r.routine_id, &r.title, &r.area]
+            .iter()
+            .all(|t| text_ok(t))
+            && r.note.as_deref().is_none_or(text_ok)
+            && [r.planned_secs, r.active_secs, r.paused_secs]
+                .into_iter()
+                .all(secs_ok)
+            // A step's times are read, to be checked, as the record's are.
+            && r
+                .steps
+                .iter()
+                .all(|s| secs_ok(s.planned_secs) && secs_ok(s.active_secs))
+    }
+
+    /// Damage as files get it: bytes dropped, doubled, or replaced by JSON's own —
+    /// anywhere, or (half the time) where a value starts or ends, with the bytes that
+    /// turn a number or a string into something else.
+    fn damaged() -> impl Strategy<Value = String> {
+        let anywhere = prop::sample::select(b"\"\\{}[],:0123-.eEnult \t\x01\xc3".to_vec());
+        let at_values = prop::sample::select(b"0-.eE+ \"\\".to_vec());
+        let edit = (any::<prop::sample::Index>(), 0u8..3, anywhere, at_values);
+        let edits = prop::collection::vec(edit, 1..4);
+        (line(), edits, any::<bool>()).prop_map(|(l, edits, at_value)| {
+            let mut b = l.into_bytes();
+            for (at, how, any_byte, value_byte) in edits {
+                let edges: Vec<usize> = (1..b.len())
+                    .filter(|&i| b[i - 1] == b':' || matches!(b[i], b',' | b'}'))
+                    .collect();
+                let (i, byte) = if at_value && !edges.is_empty() {
+                    (edges[at.index(edges.len())], value_byte)
+                } else {
+                    (at.index(b.len() + 1), any_byte)
+                };
+                match how {
+                    0 if i < b.len() => {
+                        b.remove(i);
+                    }
+                    1 => b.insert(i, byte),
+                    _ if i < b.len() => b[i] = byte,
+                    _ => {}
+                }
+            }
+            String::from_utf8_lossy(&b).into_owned()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        #[test]
+        fn a_written_line_takes_the_fast_way_when_it_can((r, l) in written()) {
+            for detail in [Detail::NoSteps, Detail::Figures] {
+                let fast = fast_way(&l, detail);
+                // A step that cannot be true: every reader refuses the line.
+                let Some(slow) = serde_way(&l, detail) else {
+                    prop_assert!(fast.is_none(), "{}", l);
+                    continue;
+                };
+                prop_assert_eq!(fast.is_some(), plain(&r), "{}", l);
+                if let Some(fast) = fast {
+                    prop_assert!(same(&fast, &slow), "{}", l);
+                }
+            }
+        }
+
+        #[test]
+        fn the_fast_way_never_differs_from_serde(l in prop_oneof![line(), damaged()]) {
+            for detail in [Detail::NoSteps, Detail::Figures] {
+                if let Some(fast) = fast_way(&l, detail) {
+                    let slow = serde_way(&l, detail);
+                    prop_assert!(slow.is_some(), "fast way took a line serde refuses: {l}");
+                    prop_assert!(same(&fast, &slow.unwrap()), "{l}");
+                }
+            }
+        }
+    }
+
+    /// Lines one change away from a good one, each where a hand-made reader could go
+    /// wrong: the fast way refuses what serde refuses and reads the rest as serde does.
+    #[test]
+    fn near_misses_are_read_as_serde_reads_them() {
+        let good = r#"{"v":1,"id":"a","kind":"routine","routine_id":"neck","title":"Neck","area":"neck","started_at":"2026-11-24T17:05:00+01:00","ended_at":"2026-11-24T17:15:00+01:00","planned_secs":600.0,"active_secs":598.25,"paused_secs":0.0,"outcome":"completed","steps":[],"pain_before":6,"note":"ok"}"#;
+        // Each change, and whether the fast way is meant to read the line (when serde
+        // does) or to leave it to serde.
+        let changes = [
+            (r#""v":1"#, r#""v":01"#, true),
+            (r#""v":1"#, r#""v":1.0"#, true),
+            (r#""v":1"#, r#""v":-1"#, true),
+            (r#""v":1"#, r#""v":4294967296"#, true),
+            (r#""pain_before":6"#, r#""pain_before":06"#, true),
+            (r#""pain_before":6"#, r#""pain_before":256"#, true),
+            (r#""pain_before":6"#, r#""pain_before":6.0"#, true),
+            (r#""pain_before":6"#, r#""pain_before":null"#, true),
+            (r#""planned_secs":600.0"#, r#""planned_secs":0600.0"#, true),
+            (r#""planned_secs":600.0"#, r#""planned_secs":600."#, true),
+            (r#""planned_secs":600.0"#, r#""planned_secs":600"#, true),
+            (r#""planned_secs":600.0"#, r#""planned_secs":6e2"#, false),
+            (r#""planned_secs":600.0"#, r#""planned_secs":-0"#, false),
+            (
+                r#""planned_secs":600.0"#,
+                r#""planned_secs":0.1000000000000000055"#,
+                false,
+            ),
+            (r#""title":"Neck""#, r#""title":"Ne\"ck""#, false),
+            (r#""title":"Neck""#, r#""title":"Ne\u0063k""#, false),
+            (
+                r#""title":"Neck""#,
+                r#""title":"Neck","title":"Neck""#,
+                true,
+            ),
+            (r#""kind":"routine""#, r#""kind":"Routine""#, true),
+            (r#""steps":[]"#, r#""steps":[01]"#, true),
+            (r#""steps":[]"#, r#""steps":[1,]"#, true),
+            (r#""steps":[]"#, r#""steps":["\x"]"#, true),
+            (r#""steps":[]"#, r#""steps":["\u00e9\"",-1.5e-3]"#, true),
+            (
+                r#""steps":[]"#,
+                r#""steps":[{"title":"a"}],"steps":[]"#,
+                true,
+            ),
+            (r#""steps":[]"#, r#""steps":[true,nul]"#, true),
+            (r#""note":"ok""#, r#""note":"o\nk""#, false),
+            (r#""note":"ok""#, r#""note":null"#, true),
+            (r#""id":"a""#, r#""id":"a ""#, true),
+            ("}", "} ", false),
+            ("}", "}}", true),
+        ];
+        for (from, to, meant) in changes {
+            let l = good.replacen(from, to, 1);
+            for detail in [Detail::NoSteps, Detail::Figures] {
+                let slow = serde_way(&l, detail);
+                match fast_way(&l, detail) {
+                    Some(fast) => assert!(
+                        slow.is_some_and(|s| same(&fast, &s)),
+                        "the fast way read {l} otherwise than serde"
+                    ),
+                    None => assert!(
+                        slow.is_none() || !meant,
+                        "the fast way gave up on {l}, which it should read"
+                    ),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_record_as_written_is_read_the_fast_way() {
+        let l = r#"{"v":1,"id":"20261124T160500123Z-3f9a2c1b7d04","kind":"routine","routine_id":"neck","title":"Neck","area":"neck","started_at":"2026-11-24T17:05:00+01:00","ended_at":"2026-11-24T17:15:00+01:00","planned_secs":600.0,"active_secs":598.25,"paused_secs":0.0,"outcome":"completed","steps":[{"title":"Hold \"gently\"","side":"left","planned_secs":90.0,"active_secs":90.0,"status":"done"}],"pain_before":6,"pain_after":3,"note":"Better."}"#;
+        let r = record(l, Detail::NoSteps).expect("the fast way");
+        assert_eq!(r.note.as_deref(), Some("Better."));
+        assert_eq!(r.active_secs, 598.25);
+        assert!(same(&r, &serde_way(l, Detail::NoSteps).unwrap()));
+        assert_eq!(record(l, Detail::Figures).unwrap().note, None);
+        assert!(record(l, Detail::Full).is_none());
+    }
+}
