@@ -144,6 +144,7 @@ fn event_loop(
 ) -> io::Result<()> {
     let mut turns = Turns {
         dirty: true,
+        at_deadline: false,
         warmed: false,
         reader: Reader::new(),
     };
@@ -157,8 +158,12 @@ fn event_loop(
         };
         let now = Instant::now();
         if !ready {
-            lock(app).tick(now);
-            turns.dirty = true;
+            // The screen's deadline came; a wait cut short only to look at the reads in
+            // flight draws nothing (the next turn takes in what they found).
+            if turns.at_deadline {
+                lock(app).tick(now);
+                turns.dirty = true;
+            }
             continue;
         }
         let ev = match event::read() {
@@ -173,6 +178,8 @@ fn event_loop(
 struct Turns {
     /// Something visible changed since the last frame.
     dirty: bool,
+    /// The wait for input ends at the app's deadline (not just at a look at the reads).
+    at_deadline: bool,
     /// The first read of the history has been started.
     warmed: bool,
     /// The history is read on threads of their own, never under the app's lock: the
@@ -227,11 +234,9 @@ impl Turns {
             .map(|d| d.saturating_duration_since(Instant::now()))
             .unwrap_or(IDLE);
         // Look for what is being read now and then.
-        Ok(Some(if self.reader.busy() {
-            wait.min(READ_POLL)
-        } else {
-            wait
-        }))
+        let look = self.reader.busy() && READ_POLL < wait;
+        self.at_deadline = !look;
+        Ok(Some(if look { READ_POLL } else { wait }))
     }
 }
 
