@@ -1514,6 +1514,10 @@ fn history_and_stats_never_keep_keys_or_signals_waiting() {
         t.wait_for("E2E quick");
         t.send("h");
         t.wait_for("Reading the history…");
+        // Waiting for a read draws nothing: no frame, not even the synchronised-output marks.
+        let drawn = t.raw().len();
+        thread::sleep(Duration::from_millis(500));
+        assert_eq!(t.raw().len(), drawn, "output while the history is read");
         t.send("q");
         t.wait_gone("Reading the history…");
         t.wait_for("E2E quick");
