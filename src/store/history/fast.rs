@@ -704,7 +704,11 @@ mod tests {
                     prop_assert!(fast.is_none(), "{}", l);
                     continue;
                 };
-                prop_assert_eq!(fast.is_some(), plain(&r), "{}", l);
+                // Steps are recognised only as knotless writes them: a line written another
+                // way (its keys sorted) with steps goes to serde.
+                let as_written = serde_json::to_string(&r).unwrap() == l;
+                let expected = plain(&r) && (as_written || r.steps.is_empty());
+                prop_assert_eq!(fast.is_some(), expected, "{}", l);
                 if let Some(fast) = fast {
                     prop_assert!(same(&fast, &slow), "{}", l);
                 }
