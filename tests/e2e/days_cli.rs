@@ -381,34 +381,40 @@ fn no_text_of_the_4_week_view_claims_a_cause_a_correlation_or_a_percentage() {
         assert_honest("sentence", &days::sentence(d, 7.0, 5.0));
     }
 
-    // And as the commands print them, with sessions in the history.
-    for (name, log) in &cases {
-        let m = Machine::new("scan");
-        write_log(&m.data, log);
-        m.ok(&["run", "blink", "--plain"]);
-        // The Stats screen, every period, wide and narrow (its whole page fits 200 rows).
-        for text in stats_screen_texts(&m) {
-            assert_honest(&format!("{name} Stats screen"), &text);
+    // And as the commands print them, with sessions in the history: each case on a thread
+    // of its own (a plain run takes its seconds).
+    std::thread::scope(|scope| {
+        for (name, log) in &cases {
+            let start = &start;
+            scope.spawn(move || {
+                let m = Machine::new("scan");
+                write_log(&m.data, log);
+                m.ok(&["run", "blink", "--plain"]);
+                // The Stats screen, every period, wide and narrow (its whole page fits 200 rows).
+                for text in stats_screen_texts(&m) {
+                    assert_honest(&format!("{name} Stats screen"), &text);
+                }
+                m.ok(&[
+                    "log",
+                    "massage therapist",
+                    "--duration",
+                    "45m",
+                    "--note",
+                    "tight left side",
+                ]);
+                for args in [
+                    vec!["stats"],
+                    vec!["stats", "--json"],
+                    vec!["report"],
+                    vec!["report", "--since", "400d"],
+                    vec!["stats", "--started", &start.to_string()],
+                ] {
+                    let out = m.ok(&args);
+                    assert_honest(&format!("{name} {args:?}"), &out);
+                }
+            });
         }
-        m.ok(&[
-            "log",
-            "massage therapist",
-            "--duration",
-            "45m",
-            "--note",
-            "tight left side",
-        ]);
-        for args in [
-            vec!["stats"],
-            vec!["stats", "--json"],
-            vec!["report"],
-            vec!["report", "--since", "400d"],
-            vec!["stats", "--started", &start.to_string()],
-        ] {
-            let out = m.ok(&args);
-            assert_honest(&format!("{name} {args:?}"), &out);
-        }
-    }
+    });
 }
 
 #[test]
