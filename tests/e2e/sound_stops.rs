@@ -232,12 +232,18 @@ fn spawn(d: &Dirs, fakes: &Fakes, args: &[&str]) -> Term {
 
 /// The long fixture started in the app, its get-ready phrase playing (for five seconds).
 fn speaking() -> (Dirs, Fakes, Term) {
-    let d = dirs(ROUTINE);
-    let fakes = Fakes::new(d.tmp.path(), Plays::FiveSeconds, false);
+    let (d, fakes, t) = begun(ROUTINE, Plays::FiveSeconds, false);
+    fakes.wait_for_a_sound();
+    (d, fakes, t)
+}
+
+/// `routine` run with the stand-in players, past its cautions (Enter pressed).
+fn begun(routine: &str, plays: Plays, render: bool) -> (Dirs, Fakes, Term) {
+    let d = dirs(routine);
+    let fakes = Fakes::new(d.tmp.path(), plays, render);
     let mut t = spawn(&d, &fakes, &["run", "stop-fixture"]);
     t.wait_for("Press Enter when you are ready.");
     t.send("\r");
-    fakes.wait_for_a_sound();
     (d, fakes, t)
 }
 
@@ -260,11 +266,7 @@ fn most_alive_over(fakes: &Fakes, total: Duration) -> usize {
 
 #[test]
 fn m_silences_a_phrase_at_once() {
-    let d = dirs(ROUTINE);
-    let fakes = Fakes::new(d.tmp.path(), Plays::FiveSeconds, false);
-    let mut t = spawn(&d, &fakes, &["run", "stop-fixture"]);
-    t.wait_for("Press Enter when you are ready.");
-    t.send("\r");
+    let (_d, fakes, mut t) = begun(ROUTINE, Plays::FiveSeconds, false);
     // The get-ready says the first step: a phrase that would go on for five seconds.
     fakes.wait_for_a_sound();
     t.send("m");
@@ -308,11 +310,7 @@ fn ctrl_c_leaves_no_sound_behind() {
 
 #[test]
 fn quitting_leaves_no_sound_behind() {
-    let d = dirs(SHORT);
-    let fakes = Fakes::new(d.tmp.path(), Plays::FiveSeconds, false);
-    let mut t = spawn(&d, &fakes, &["run", "stop-fixture"]);
-    t.wait_for("Press Enter when you are ready.");
-    t.send("\r");
+    let (_d, fakes, mut t) = begun(SHORT, Plays::FiveSeconds, false);
     // The session ends by itself; the end chime plays (for five seconds, here) while the
     // finish screen shows, and the app is quit from it.
     t.wait_for("A note for later");
@@ -331,11 +329,7 @@ fn quitting_leaves_no_sound_behind() {
 
 #[test]
 fn the_end_line_waits_for_the_end_chime() {
-    let d = dirs(SHORT);
-    let fakes = Fakes::new(d.tmp.path(), Plays::TheFile, true);
-    let mut t = spawn(&d, &fakes, &["run", "stop-fixture"]);
-    t.wait_for("Press Enter when you are ready.");
-    t.send("\r");
+    let (_d, fakes, mut t) = begun(SHORT, Plays::TheFile, true);
     t.wait_for("A note for later");
     let most = most_alive_over(&fakes, Duration::from_millis(500));
     // The end line ends about 3.5 s after the end chime starts.
