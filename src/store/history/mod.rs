@@ -10,7 +10,7 @@
 //! or deletes the history.
 
 use std::collections::hash_map::RandomState;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::fs::{self, File};
 use std::hash::{BuildHasher, Hash, Hasher};
@@ -234,6 +234,7 @@ pub fn is_valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
+mod ahead;
 mod fast;
 mod in_progress;
 mod read;

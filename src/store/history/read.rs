@@ -1,9 +1,11 @@
 //! Reading every history file, merging amendments and duplicates, skipping what cannot be read with a warning naming it.
 
+use super::ahead::{Feed, Plan, Shared, SourceLines};
 use super::*;
 use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::sync::Arc;
 
 /// How much of each record to load. Summaries and tables don't need the steps, and leaving
 /// them out makes reading a long history several times cheaper in time and memory.
@@ -536,14 +538,12 @@ pub(crate) fn id_key(id: &str) -> u128 {
 /// One history file as it was when [`Records::open`] looked at it.
 pub(crate) struct Source {
     path: PathBuf,
-    /// The name warnings use: `history.jsonl`, `history-3f9a2c1b.jsonl`.
-    label: String,
     file: Option<File>,
     len: u64,
     /// The second pass over it, once begun (until its end).
-    lines: Option<Lines<BufReader<io::Take<File>>>>,
-    /// The lines the first pass took as amendments, in order.
-    amendment_lines: VecDeque<u64>,
+    feed: Option<Feed>,
+    /// Its name for warnings, and the lines the first pass took as amendments.
+    lines: Arc<SourceLines>,
 }
 
 /// The records of every history file in `<data>` (see [`history_files`]: the older single
@@ -561,21 +561,21 @@ pub struct Records {
     /// The source being read in the second pass.
     current: usize,
     detail: Detail,
+    /// What the second pass reads each line with, once the first is done.
+    shared: Arc<Shared>,
+    plan: Plan,
     /// By [`id_key`] of the record they amend: 16 bytes a key, whatever the id.
     amendments: HashMap<u128, Merged>,
     /// The latest amendment note for each record, kept apart (and not at all for
     /// [`Detail::Figures`]).
     notes: HashMap<u128, (String, Order)>,
     /// The lines of the source being opened that the first pass took as amendments.
-    amendment_lines: VecDeque<u64>,
-    /// Why each unreadable amendment line (by source and line) could not be read.
-    bad_amendments: HashMap<(u32, u64), String>,
-    /// The fingerprints (see [`fingerprint`]) that more than one line of the files has,
-    /// sorted: a record whose id has another fingerprint is the only one with that id, and
-    /// nothing needs to be kept to know it.
-    repeated: Vec<u32>,
-    /// The fingerprints of the ids amendments are for, sorted: only a record with one of
-    /// these can have an amendment to merge.
+    amendment_lines: Vec<u64>,
+    /// Why each unreadable amendment line of that source could not be read.
+    bad_amendments: HashMap<u64, String>,
+    /// The fingerprints of the ids amendments are for, as the first pass finds them (then
+    /// sorted into [`Shared::amended`]): only a record with one of these can have an
+    /// amendment to merge.
     amended: Vec<u32>,
     /// The ids among those already given out, as 128-bit hashes (a collision is out of
     /// reach: about 2^-64 at a billion records).
@@ -589,7 +589,6 @@ pub struct Records {
     /// With the index of the source each is about, for sorting at the end.
     warnings: Vec<(usize, Warning)>,
     sorted: Vec<Warning>,
-    buf: Vec<u8>,
     finished: bool,
     /// Reading every file at once, oldest record first (see [`Records::open_by_time`]).
     by_time: Option<ByTime>,
@@ -623,21 +622,40 @@ impl Records {
     fn open_with(
         data_dir: &Path,
         detail: Detail,
+        check: Option<TimeCheck>,
+    ) -> Result<Records, HistoryError> {
+        // Every file is read at once when oldest first, one after another otherwise.
+        let at_once = check.is_some();
+        let plan = |files: usize| Plan::for_machine(if at_once { files } else { 1 });
+        Records::open_planned(data_dir, detail, check, plan)
+    }
+
+    pub(super) fn open_planned(
+        data_dir: &Path,
+        detail: Detail,
         mut check: Option<TimeCheck>,
+        plan: impl FnOnce(usize) -> Plan,
     ) -> Result<Records, HistoryError> {
         let paths = history_files(data_dir).map_err(|source| HistoryError::Read {
             path: data_dir.to_path_buf(),
             source,
         })?;
+        let future = Timestamp::now() + FUTURE_SLACK;
         let mut records = Records {
             sources: Vec::with_capacity(paths.len()),
             current: 0,
             detail,
+            shared: Arc::new(Shared {
+                detail,
+                future,
+                repeated: Vec::new(),
+                amended: Vec::new(),
+            }),
+            plan: plan(paths.len()),
             amendments: HashMap::new(),
             notes: HashMap::new(),
-            amendment_lines: VecDeque::new(),
+            amendment_lines: Vec::new(),
             bad_amendments: HashMap::new(),
-            repeated: Vec::new(),
             amended: Vec::new(),
             seen: HashSet::new(),
             held: Vec::new(),
@@ -645,9 +663,8 @@ impl Records {
             releasing: None,
             warnings: Vec::new(),
             sorted: Vec::new(),
-            buf: Vec::new(),
             finished: false,
-            future: Timestamp::now() + FUTURE_SLACK,
+            future,
             by_time: None,
         };
         // Four bytes a record, for the time of the first pass: what lets the second keep
@@ -681,22 +698,32 @@ impl Records {
                 )
                 .map_err(fail)?;
             records.sources.push(Source {
-                label: file_label(&path),
+                lines: Arc::new(SourceLines {
+                    label: file_label(&path),
+                    amendments: std::mem::take(&mut records.amendment_lines),
+                    bad_amendments: std::mem::take(&mut records.bad_amendments),
+                }),
                 path,
                 file: Some(file),
                 len,
-                lines: None,
-                amendment_lines: std::mem::take(&mut records.amendment_lines),
+                feed: None,
             });
         }
-        records.amended.sort_unstable();
-        records.amended.dedup();
+        let mut amended = std::mem::take(&mut records.amended);
+        amended.sort_unstable();
+        amended.dedup();
         prints.sort_unstable();
-        records.repeated = prints
+        let repeated = prints
             .chunk_by(|a, b| a == b)
             .filter(|run| run.len() > 1)
             .map(|run| run[0])
             .collect();
+        records.shared = Arc::new(Shared {
+            detail,
+            future: records.future,
+            repeated,
+            amended,
+        });
         if check.is_some_and(TimeCheck::passed) {
             records.by_time = Some(ByTime {
                 next: BinaryHeap::with_capacity(records.sources.len()),
@@ -754,9 +781,9 @@ impl Records {
         match serde_json::from_str::<AmendmentLine>(text) {
             Ok(a) => self.take_amendment(a, (index, n), line.offset, label),
             Err(e) => {
-                self.amendment_lines.push_back(n);
+                self.amendment_lines.push(n);
                 self.bad_amendments
-                    .insert((index as u32, n), format!("amendment: {}", json_reason(&e)));
+                    .insert(n, format!("amendment: {}", json_reason(&e)));
             }
         }
         true
@@ -770,7 +797,7 @@ impl Records {
         offset: u64,
         label: &str,
     ) {
-        self.amendment_lines.push_back(n);
+        self.amendment_lines.push(n);
         let at =
             a.at.as_deref()
                 .and_then(Stamp::parse)
@@ -823,51 +850,10 @@ impl Records {
         self.sorted
     }
 
-    fn parse(&mut self, n: u64, line: &[u8]) -> Option<SessionRecord> {
-        let text = match std::str::from_utf8(line) {
-            Ok(t) => t,
-            Err(e) => {
-                self.skip(n, format!("not valid UTF-8 (byte {})", e.valid_up_to() + 1));
-                return None;
-            }
-        };
-        let mut record = match accept(text, self.detail, self.future) {
-            Ok(r) => r,
-            Err(Refused::Unreadable(why)) => {
-                self.skip(n, why);
-                return None;
-            }
-            Err(Refused::Future(why)) => {
-                let label = &self.sources[self.current].label;
-                let w = line_warning(WarningKind::Ignored, label, n, why);
-                self.warnings.push((self.current, w));
-                return None;
-            }
-        };
-        let at = (self.sources[self.current].label.as_str(), n);
-        let mut w = Vec::new();
-        check_pain(&mut record.pain_before, "pain_before", at, &mut w);
-        check_pain(&mut record.pain_after, "pain_after", at, &mut w);
-        let index = self.current;
-        self.warnings.extend(w.into_iter().map(|w| (index, w)));
-        Some(record)
-    }
-
-    fn skip(&mut self, n: u64, reason: String) {
-        let label = &self.sources[self.current].label;
-        let w = line_warning(
-            WarningKind::Unreadable,
-            label,
-            n,
-            format!("skipped: {reason}"),
-        );
-        self.warnings.push((self.current, w));
-    }
-
     fn finish(&mut self) {
         self.finished = true;
         for source in &mut self.sources {
-            source.lines = None;
+            source.feed = None;
         }
         let mut unknown: Vec<(usize, u64, u64)> = self
             .amendments
@@ -893,7 +879,7 @@ impl Records {
                     index,
                     line_warning(
                         WarningKind::Ignored,
-                        &source.label,
+                        &source.lines.label,
                         line,
                         format!("amendment for unknown record {what} ignored"),
                     ),
@@ -906,7 +892,7 @@ impl Records {
                 self.sources.len(),
                 Warning {
                     kind: WarningKind::Ignored,
-                    file: self.sources[index].label.clone(),
+                    file: self.sources[index].lines.label.clone(),
                     line: None,
                     message: format!("{more} more amendments for unknown records ignored"),
                 },
@@ -925,7 +911,7 @@ impl Records {
     /// been read to its end.
     fn open_source(&mut self, index: usize) -> Result<bool, HistoryError> {
         let source = &mut self.sources[index];
-        if source.lines.is_some() {
+        if source.feed.is_some() {
             return Ok(true);
         }
         let Some(mut file) = source.file.take() else {
@@ -936,10 +922,13 @@ impl Records {
                 path: source.path.clone(),
                 source: e,
             })?;
-        source.lines = Some(Lines::new(BufReader::with_capacity(
-            BLOCK,
-            file.take(source.len),
-        )));
+        source.feed = Some(Feed::start(
+            file,
+            source.len,
+            &self.shared,
+            &source.lines,
+            &self.plan,
+        ));
         Ok(true)
     }
 
@@ -950,29 +939,32 @@ impl Records {
             return Ok(None);
         }
         self.current = index;
-        // Taken out while a line is lent from them, and put back below.
-        let Some(mut lines) = self.sources[index].lines.take() else {
+        let source = &mut self.sources[index];
+        let Some(feed) = source.feed.as_mut() else {
             return Ok(None);
         };
-        let mut buf = std::mem::take(&mut self.buf);
-        let found = loop {
-            match self.second_pass_line(&mut lines, &mut buf) {
-                Ok(Some(None)) => {}
-                Ok(Some(Some(candidate))) => break Ok(Some(candidate)),
-                Ok(None) => break Ok(None),
-                Err(source) => {
-                    break Err(HistoryError::Read {
-                        path: self.sources[index].path.clone(),
-                        source,
+        loop {
+            match feed.next(&self.shared) {
+                Ok(Some(out)) => {
+                    self.warnings
+                        .extend(out.warnings.into_iter().map(|w| (index, w)));
+                    if let Some(candidate) = out.candidate {
+                        return Ok(Some(candidate));
+                    }
+                }
+                Ok(None) => {
+                    source.feed = None;
+                    return Ok(None);
+                }
+                Err(e) => {
+                    source.feed = None;
+                    return Err(HistoryError::Read {
+                        path: source.path.clone(),
+                        source: e,
                     });
                 }
             }
-        };
-        self.buf = buf;
-        if matches!(found, Ok(Some(_))) {
-            self.sources[index].lines = Some(lines);
         }
-        found
     }
 
     /// The next record in file order: file after file, then the held ones.
@@ -1061,14 +1053,14 @@ impl Iterator for Records {
 }
 
 /// A record read in the second pass, before it is given out (or not).
-struct Candidate {
-    record: SessionRecord,
+pub(crate) struct Candidate {
+    pub(crate) record: SessionRecord,
     /// The number of its line in its file.
-    line: u64,
+    pub(crate) line: u64,
     /// Its [`id_key`], when an amendment may be for it or another line may have its id.
-    key: Option<u128>,
+    pub(crate) key: Option<u128>,
     /// The same, only when another line may have its id.
-    twin: Option<u128>,
+    pub(crate) twin: Option<u128>,
 }
 
 /// The records read and not given out yet, when every file is read at once.
@@ -1110,7 +1102,7 @@ impl Ord for Queued {
 /// What the first pass notes to tell whether every file can be read at once, oldest
 /// record first, holding one record a file (see [`Records::open_by_time`]).
 #[derive(Default)]
-struct TimeCheck {
+pub(super) struct TimeCheck {
     /// Each record line's id hash and start (as nanoseconds: exact for every start a
     /// record may have, 2000 until now).
     starts: Vec<(u64, u64)>,
@@ -1149,49 +1141,6 @@ impl TimeCheck {
 }
 
 impl Records {
-    /// The next line of the current source: `None` at its end, `Some(None)` for a line that
-    /// is not a record (skipped, an amendment, blank).
-    fn second_pass_line(
-        &mut self,
-        lines: &mut Lines<BufReader<io::Take<File>>>,
-        buf: &mut Vec<u8>,
-    ) -> io::Result<Option<Option<Candidate>>> {
-        let Some(line) = lines.next_line(buf)? else {
-            return Ok(None);
-        };
-        let n = line.number;
-        let amendments = &mut self.sources[self.current].amendment_lines;
-        if amendments.front() == Some(&n) {
-            amendments.pop_front();
-            if let Some(reason) = self.bad_amendments.remove(&(self.current as u32, n)) {
-                self.skip(n, reason);
-            }
-            return Ok(Some(None));
-        }
-        if matches!(line.kind, Line::TooLong) {
-            self.skip(n, format!("longer than {} KiB", MAX_LINE / 1024));
-            return Ok(Some(None));
-        }
-        if is_blank(line.bytes) {
-            return Ok(Some(None));
-        }
-        let Some(record) = self.parse(n, line.bytes) else {
-            return Ok(Some(None));
-        };
-        // Only a record whose id shares its fingerprint with another line can have a twin;
-        // only those are kept.
-        let print = fingerprint(record.id.as_bytes());
-        let twin = self.repeated.binary_search(&print).is_ok();
-        let amended = self.amended.binary_search(&print).is_ok();
-        let key = (twin || amended).then(|| id_key(&record.id));
-        Ok(Some(Some(Candidate {
-            record,
-            line: n,
-            key,
-            twin: key.filter(|_| twin),
-        })))
-    }
-
     /// The record read in file order if it is given out now. The same record twice is what
     /// a recovery, a sync conflict copy or a file copied by hand leaves behind. The final
     /// record counts over one logged as interrupted by a recovery, whichever file holds
@@ -1220,7 +1169,8 @@ impl Records {
             // Given out already, or replaced by a final record: only a record with a twin
             // can be (a held record with no key has no twin and no amendment).
             let taken = key.is_some_and(|k| {
-                self.repeated
+                self.shared
+                    .repeated
                     .binary_search(&fingerprint(record.id.as_bytes()))
                     .is_ok()
                     && !self.seen.insert(k)

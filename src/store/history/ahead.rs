@@ -1,0 +1,572 @@
+//! The second pass over a history file, one line at a time: what each line is (a record to
+//! consider, something to warn about, or nothing), read either here or, for a long file, by
+//! threads that read and parse ahead while the caller uses the lines before.
+//!
+//! What a line is depends only on the line and on what the first pass found (see
+//! [`Shared`] and [`SourceLines`]), never on the lines before it, so it can be worked out
+//! on any thread and in any order; the results are given back in file order. Most of the
+//! time of reading a long history is this (checking and stepping over each record's steps),
+//! and on a machine with more than one core the threads share it out.
+//!
+//! Memory stays bounded: at most [`IN_FLIGHT`] batches of about [`BATCH`] bytes are read
+//! and not yet given back at any time, however long the file.
+
+use std::collections::BTreeMap;
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use super::read::{Candidate, accept, check_pain, id_key};
+use super::*;
+
+/// What the first pass found about every file, which the second pass reads each line with.
+pub(crate) struct Shared {
+    pub(crate) detail: Detail,
+    /// Records starting after this are in the future.
+    pub(crate) future: Timestamp,
+    /// The fingerprints more than one line has, sorted (see `Records::repeated`).
+    pub(crate) repeated: Vec<u32>,
+    /// The fingerprints of the ids amendments are for, sorted.
+    pub(crate) amended: Vec<u32>,
+}
+
+/// What the first pass found about one file.
+pub(crate) struct SourceLines {
+    /// The name warnings use.
+    pub(crate) label: String,
+    /// The numbers of the lines taken as amendments, ascending.
+    pub(crate) amendments: Vec<u64>,
+    /// Why each of those that could not be read was not, by line number.
+    pub(crate) bad_amendments: HashMap<u64, String>,
+}
+
+/// One line as the second pass reads it.
+#[derive(Default)]
+pub(crate) struct LineOut {
+    pub(crate) candidate: Option<Candidate>,
+    pub(crate) warnings: Vec<Warning>,
+}
+
+impl LineOut {
+    fn warn(kind: WarningKind, source: &SourceLines, n: u64, message: String) -> LineOut {
+        LineOut {
+            candidate: None,
+            warnings: vec![line_warning(kind, &source.label, n, message)],
+        }
+    }
+
+    fn skipped(source: &SourceLines, n: u64, reason: &str) -> LineOut {
+        LineOut::warn(
+            WarningKind::Unreadable,
+            source,
+            n,
+            format!("skipped: {reason}"),
+        )
+    }
+}
+
+/// What line `line` of `source` is.
+pub(crate) fn read_line(shared: &Shared, source: &SourceLines, line: &LineRef<'_>) -> LineOut {
+    let n = line.number;
+    if source.amendments.binary_search(&n).is_ok() {
+        return match source.bad_amendments.get(&n) {
+            Some(reason) => LineOut::skipped(source, n, reason),
+            None => LineOut::default(),
+        };
+    }
+    if matches!(line.kind, Line::TooLong) {
+        return LineOut::skipped(source, n, &format!("longer than {} KiB", MAX_LINE / 1024));
+    }
+    if is_blank(line.bytes) {
+        return LineOut::default();
+    }
+    let text = match std::str::from_utf8(line.bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let why = format!("not valid UTF-8 (byte {})", e.valid_up_to() + 1);
+            return LineOut::skipped(source, n, &why);
+        }
+    };
+    let mut record = match accept(text, shared.detail, shared.future) {
+        Ok(r) => r,
+        Err(Refused::Unreadable(why)) => return LineOut::skipped(source, n, &why),
+        Err(Refused::Future(why)) => return LineOut::warn(WarningKind::Ignored, source, n, why),
+    };
+    let mut warnings = Vec::new();
+    let at = (source.label.as_str(), n);
+    check_pain(&mut record.pain_before, "pain_before", at, &mut warnings);
+    check_pain(&mut record.pain_after, "pain_after", at, &mut warnings);
+    // Only a record whose id shares its fingerprint with another line can have a twin; only
+    // those are kept.
+    let print = fingerprint(record.id.as_bytes());
+    let twin = shared.repeated.binary_search(&print).is_ok();
+    let amended = shared.amended.binary_search(&print).is_ok();
+    let key = (twin || amended).then(|| id_key(&record.id));
+    LineOut {
+        candidate: Some(Candidate {
+            record,
+            line: n,
+            key,
+            twin: key.filter(|_| twin),
+        }),
+        warnings,
+    }
+}
+
+/// About this many bytes of lines are read ahead as one batch.
+pub(crate) const BATCH: usize = 256 * 1024;
+/// At most this many batches are read and not yet given back.
+const IN_FLIGHT: usize = 6;
+/// A file shorter than this is read on the caller's thread: threads would cost more than
+/// they save (about a thousand records).
+pub(crate) const AHEAD_FROM: u64 = 1 << 20;
+
+/// How the second pass over a file is read.
+pub(crate) struct Plan {
+    /// Files at least this long are read ahead.
+    pub(crate) from: u64,
+    /// How many threads parse besides the one reading (0: the reading thread parses).
+    pub(crate) workers: usize,
+    /// The size of a batch.
+    pub(crate) batch: usize,
+}
+
+impl Plan {
+    /// For this machine: read ahead when it has more than one core, with a parsing thread
+    /// a core (up to four) when one file is read at a time, and none besides the reading
+    /// thread when several are (each is then a thread of its own).
+    pub(crate) fn for_machine(files_at_once: usize) -> Plan {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Plan {
+            from: if cores > 1 { AHEAD_FROM } else { u64::MAX },
+            workers: if files_at_once > 1 { 0 } else { cores.min(4) },
+            batch: BATCH,
+        }
+    }
+}
+
+type Lines64 = Lines<BufReader<io::Take<File>>>;
+
+/// The lines of one file's second pass.
+pub(crate) enum Feed {
+    /// Read on the caller's thread.
+    Here {
+        lines: Box<Lines64>,
+        buf: Vec<u8>,
+        source: Arc<SourceLines>,
+    },
+    Ahead(Ahead),
+}
+
+impl Feed {
+    /// Starts reading `len` bytes of `file` (already at its start) as `plan` says.
+    pub(crate) fn start(
+        file: File,
+        len: u64,
+        shared: &Arc<Shared>,
+        source: &Arc<SourceLines>,
+        plan: &Plan,
+    ) -> Feed {
+        let lines = || Box::new(Lines::new(BufReader::with_capacity(BLOCK, file.take(len))));
+        if len >= plan.from {
+            match Ahead::start(lines(), shared.clone(), source.clone(), plan) {
+                Ok(ahead) => return Feed::Ahead(ahead),
+                // No thread to be had: read here instead (the file was not touched).
+                Err(lines) => {
+                    return Feed::Here {
+                        lines,
+                        buf: Vec::new(),
+                        source: source.clone(),
+                    };
+                }
+            }
+        }
+        Feed::Here {
+            lines: lines(),
+            buf: Vec::new(),
+            source: source.clone(),
+        }
+    }
+
+    /// The next line; `None` at the end of the file.
+    pub(crate) fn next(&mut self, shared: &Shared) -> io::Result<Option<LineOut>> {
+        match self {
+            Feed::Here { lines, buf, source } => Ok(lines
+                .next_line(buf)?
+                .map(|line| read_line(shared, source, &line))),
+            Feed::Ahead(ahead) => ahead.next(),
+        }
+    }
+}
+
+/// Lines read and parsed ahead by other threads.
+pub(crate) struct Ahead {
+    results: Receiver<(u64, Msg)>,
+    /// Batches that came before their turn.
+    early: BTreeMap<u64, Msg>,
+    /// The number of the batch to give out next.
+    turn: u64,
+    batch: std::vec::IntoIter<LineOut>,
+    /// One token is taken for each batch read and given back when it is given out: the
+    /// reading thread waits for one before reading on. Dropped first, which ends it.
+    tokens: Option<SyncSender<()>>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+enum Msg {
+    Lines(Vec<LineOut>),
+    End,
+    Failed(io::Error),
+}
+
+/// Lines read, not yet parsed.
+#[derive(Default)]
+struct Batch {
+    bytes: Vec<u8>,
+    /// Each line: its number, where it starts in the file, whether it was too long, and
+    /// where it ends in `bytes` (it starts where the one before ends).
+    lines: Vec<(u64, u64, bool, usize)>,
+}
+
+impl Batch {
+    fn read(self, shared: &Shared, source: &SourceLines) -> Vec<LineOut> {
+        let mut start = 0;
+        self.lines
+            .iter()
+            .map(|&(number, offset, too_long, end)| {
+                let bytes = &self.bytes[start..end];
+                start = end;
+                let line = LineRef {
+                    kind: if too_long { Line::TooLong } else { Line::Text },
+                    number,
+                    offset,
+                    bytes,
+                    window: bytes,
+                };
+                read_line(shared, source, &line)
+            })
+            .collect()
+    }
+}
+
+impl Ahead {
+    /// Starts the threads; gives the lines back if one cannot be started.
+    fn start(
+        lines: Box<Lines64>,
+        shared: Arc<Shared>,
+        source: Arc<SourceLines>,
+        plan: &Plan,
+    ) -> Result<Ahead, Box<Lines64>> {
+        let (tokens, token_rx) = mpsc::sync_channel(IN_FLIGHT);
+        for _ in 0..IN_FLIGHT {
+            let _ = tokens.try_send(());
+        }
+        let (result_tx, results) = mpsc::channel();
+        let mut threads = Vec::new();
+        // Workers first: if one cannot be started, nothing has been read yet.
+        let work_tx = if plan.workers > 0 {
+            let (work_tx, work_rx) = mpsc::channel::<(u64, Batch)>();
+            let work_rx = Arc::new(Mutex::new(work_rx));
+            for _ in 0..plan.workers {
+                let (work_rx, result_tx) = (work_rx.clone(), result_tx.clone());
+                let (shared, source) = (shared.clone(), source.clone());
+                let spawned = std::thread::Builder::new()
+                    .name("history-parse".into())
+                    .spawn(move || {
+                        loop {
+                            let job = work_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                            let Ok((turn, batch)) = job else { return };
+                            let lines = batch.read(&shared, &source);
+                            if result_tx.send((turn, Msg::Lines(lines))).is_err() {
+                                return;
+                            }
+                        }
+                    });
+                match spawned {
+                    Ok(t) => threads.push(t),
+                    // The work channel closes as `work_tx` is dropped: the workers end.
+                    Err(_) => return Err(lines),
+                }
+            }
+            Some(work_tx)
+        } else {
+            None
+        };
+        let batch = plan.batch;
+        // Moved into the thread only once it surely starts.
+        let lines = Arc::new(Mutex::new(Some(lines)));
+        let theirs = lines.clone();
+        let spawned = std::thread::Builder::new()
+            .name("history-read".into())
+            .spawn(move || {
+                let taken = theirs.lock().unwrap_or_else(|e| e.into_inner()).take();
+                if let Some(lines) = taken {
+                    let last = read_ahead(*lines, batch, &token_rx, |turn, b| match &work_tx {
+                        Some(work) => work.send((turn, b)).is_ok(),
+                        None => result_tx
+                            .send((turn, Msg::Lines(b.read(&shared, &source))))
+                            .is_ok(),
+                    });
+                    if let Some(last) = last {
+                        let _ = result_tx.send(last);
+                    }
+                }
+            });
+        match spawned {
+            Ok(t) => threads.push(t),
+            Err(_) => {
+                drop(tokens);
+                for t in threads {
+                    let _ = t.join();
+                }
+                let lines = lines.lock().unwrap_or_else(|e| e.into_inner()).take();
+                return Err(lines.expect("the reading thread never started"));
+            }
+        }
+        Ok(Ahead {
+            results,
+            early: BTreeMap::new(),
+            turn: 0,
+            batch: Vec::new().into_iter(),
+            tokens: Some(tokens),
+            threads,
+        })
+    }
+
+    fn next(&mut self) -> io::Result<Option<LineOut>> {
+        loop {
+            if let Some(out) = self.batch.next() {
+                return Ok(Some(out));
+            }
+            let msg = match self.early.remove(&self.turn) {
+                Some(msg) => msg,
+                None => loop {
+                    match self.results.recv() {
+                        Ok((turn, msg)) if turn == self.turn => break msg,
+                        Ok((turn, msg)) => {
+                            self.early.insert(turn, msg);
+                        }
+                        // Every thread is gone and this batch never came (one failed).
+                        Err(_) => return Err(io::Error::other("the history reader stopped")),
+                    }
+                },
+            };
+            self.turn += 1;
+            match msg {
+                Msg::Lines(lines) => {
+                    if let Some(tokens) = &self.tokens {
+                        let _ = tokens.try_send(());
+                    }
+                    self.batch = lines.into_iter();
+                }
+                Msg::End => return Ok(None),
+                Msg::Failed(e) => return Err(e),
+            }
+        }
+    }
+}
+
+impl Drop for Ahead {
+    fn drop(&mut self) {
+        // The reading thread ends at its next token; the parsing threads when it has.
+        self.tokens = None;
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Reads batches of whole lines from `lines`, handing each to `send` with its number,
+/// waiting for a token before each. Returns the message to send last, with its number (the
+/// end, or why reading failed), or `None` when the reader is gone.
+fn read_ahead(
+    mut lines: Lines64,
+    size: usize,
+    tokens: &Receiver<()>,
+    mut send: impl FnMut(u64, Batch) -> bool,
+) -> Option<(u64, Msg)> {
+    let mut buf = Vec::new();
+    let mut turn = 0;
+    loop {
+        tokens.recv().ok()?;
+        let mut batch = Batch {
+            bytes: Vec::with_capacity(size + size / 8),
+            lines: Vec::new(),
+        };
+        let last = loop {
+            match lines.next_line(&mut buf) {
+                Ok(Some(line)) => {
+                    batch.bytes.extend_from_slice(line.bytes);
+                    let too_long = matches!(line.kind, Line::TooLong);
+                    let end = batch.bytes.len();
+                    batch.lines.push((line.number, line.offset, too_long, end));
+                    if end >= size {
+                        break None;
+                    }
+                }
+                Ok(None) => break Some(Msg::End),
+                Err(e) => break Some(Msg::Failed(e)),
+            }
+        };
+        if !batch.lines.is_empty() {
+            if !send(turn, batch) {
+                return None;
+            }
+            turn += 1;
+        }
+        if let Some(msg) = last {
+            return Some((turn, msg));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Reading ahead on other threads must give exactly what reading here gives: the same
+    //! records in the same order, and the same warnings, whatever the batches and threads.
+
+    use super::super::read::{Records, TimeCheck};
+    use super::*;
+
+    fn record(id: &str, hour: i64, outcome: &str, pain_after: &str) -> String {
+        let start = jiff::Timestamp::from_second(1_767_225_600 + hour * 3600).unwrap();
+        let end = start + jiff::SignedDuration::from_secs(90);
+        format!(
+            "{{\"v\":1,\"id\":\"{id}\",\"kind\":\"routine\",\"routine_id\":\"neck\",\
+             \"title\":\"Neck {id}\",\"area\":\"neck\",\"started_at\":\"{start}\",\
+             \"ended_at\":\"{end}\",\"planned_secs\":90.0,\"active_secs\":90.0,\
+             \"paused_secs\":0.0,\"outcome\":\"{outcome}\",\"steps\":[{{\"title\":\"Hold\",\
+             \"side\":\"left\",\"planned_secs\":90.0,\"active_secs\":90.0,\"status\":\"done\"}}],\
+             \"pain_before\":5,\"pain_after\":{pain_after},\"note\":\"n\"}}\n"
+        )
+    }
+
+    /// A file with something of everything the second pass tells apart.
+    fn messy(n: i64) -> Vec<u8> {
+        let mut f = Vec::new();
+        for i in 0..n {
+            let id = format!("r{i}");
+            f.extend(record(&id, i, "completed", "3").into_bytes());
+            match i % 29 {
+                3 => f.extend(record(&format!("r{}", i - 2), i - 2, "completed", "2").into_bytes()),
+                5 => f.extend(format!("{{\"v\":1,\"amends\":\"r{}\",\"at\":\"2026-02-01T00:00:00Z\",\"pain_after\":1,\"note\":\"later\"}}\n", i - 4).into_bytes()),
+                7 => f.extend(b"not json at all\n"),
+                9 => f.extend(b"   \n\n"),
+                11 => f.extend(b"{\"v\":1,\"amends\":5}\n"),
+                13 => f.extend(b"{\"v\":1,\"id\":\"\xff\xfe\"}\n"),
+                15 => f.extend(record(&format!("x{i}"), i, "interrupted", "null").into_bytes()),
+                17 => f.extend(record(&format!("p{i}"), i, "completed", "12").into_bytes()),
+                19 => f.extend(record(&format!("f{i}"), 2_000_000, "completed", "1").into_bytes()),
+                21 => f.extend(b"{\"v\":1,\"amends\":\"nobody\",\"pain_before\":2}\n"),
+                23 => f.extend(record(&format!("x{}", i - 8), i - 8, "completed", "4").into_bytes()),
+                _ => {}
+            }
+            if i == n / 2 {
+                f.extend(vec![b'{'; MAX_LINE + 10]);
+                f.push(b'\n');
+            }
+        }
+        // The last line has no newline.
+        let last = record("last", n, "completed", "3");
+        f.extend(last.trim_end().as_bytes());
+        f
+    }
+
+    fn read(dir: &Path, detail: Detail, by_time: bool, plan: Plan) -> (Vec<String>, Vec<String>) {
+        let check = by_time.then(TimeCheck::default);
+        let mut records = Records::open_planned(dir, detail, check, |_| plan).unwrap();
+        assert_eq!(records.by_time(), by_time);
+        let got = records
+            .by_ref()
+            .map(|r| serde_json::to_string(&r.unwrap()).unwrap())
+            .collect();
+        let warnings = records.warnings().iter().map(|w| w.to_string()).collect();
+        (got, warnings)
+    }
+
+    fn plans() -> Vec<Plan> {
+        let ahead = |workers, batch| Plan {
+            from: 0,
+            workers,
+            batch,
+        };
+        vec![
+            ahead(0, 1),
+            ahead(1, 300),
+            ahead(3, 1),
+            ahead(2, 4096),
+            ahead(4, BATCH),
+        ]
+    }
+
+    fn here() -> Plan {
+        Plan {
+            from: u64::MAX,
+            workers: 0,
+            batch: BATCH,
+        }
+    }
+
+    #[test]
+    fn reading_ahead_reads_what_reading_here_reads() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("history-aaaaaaaa.jsonl"), messy(400)).unwrap();
+        for detail in [Detail::Full, Detail::NoSteps, Detail::Figures] {
+            let want = read(tmp.path(), detail, false, here());
+            assert!(want.0.len() > 400, "{}", want.0.len());
+            assert!(want.1.len() > 50, "{}", want.1.len());
+            for plan in plans() {
+                let (workers, batch) = (plan.workers, plan.batch);
+                let got = read(tmp.path(), detail, false, plan);
+                assert!(
+                    got == want,
+                    "{detail:?}, {workers} workers, batches of {batch}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn reading_every_file_at_once_ahead_reads_what_reading_here_reads() {
+        let tmp = tempfile::tempdir().unwrap();
+        // Two machines' files, each in time order, sharing some records.
+        let (mut a, mut b) = (String::new(), String::new());
+        for i in 0..300 {
+            let line = record(&format!("r{i}"), i, "completed", "3");
+            match i % 3 {
+                0 => a.push_str(&line),
+                1 => b.push_str(&line),
+                _ => {
+                    a.push_str(&line);
+                    b.push_str(&line);
+                }
+            }
+            if i % 50 == 7 {
+                a.push_str("garbage\n");
+            }
+        }
+        std::fs::write(tmp.path().join("history-aaaaaaaa.jsonl"), a).unwrap();
+        std::fs::write(tmp.path().join("history-bbbbbbbb.jsonl"), b).unwrap();
+        let want = read(tmp.path(), Detail::NoSteps, true, here());
+        assert_eq!(want.0.len(), 300);
+        assert_eq!(want.1.len(), 6);
+        for plan in plans() {
+            let (workers, batch) = (plan.workers, plan.batch);
+            let got = read(tmp.path(), Detail::NoSteps, true, plan);
+            assert!(got == want, "{workers} workers, batches of {batch}");
+        }
+    }
+
+    #[test]
+    fn a_reader_dropped_half_way_ends_its_threads() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("history-aaaaaaaa.jsonl"), messy(400)).unwrap();
+        for plan in plans() {
+            let mut records =
+                Records::open_planned(tmp.path(), Detail::NoSteps, None, |_| plan).unwrap();
+            assert!(records.next().is_some());
+            // Dropping joins every thread it started: this returns.
+            drop(records);
+        }
+    }
+}
