@@ -5,13 +5,14 @@
 
 use crate::model::format::{fmt_fixed, fmt_length_secs, plural};
 use std::borrow::Borrow;
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::core::stats::{self, PainStats, Stats};
-use crate::model::format::{cut, fmt_day, fmt_day_time, fmt_days_ago, pad, pad_left, width};
+use crate::model::format::{cut, fmt_day, fmt_days_ago, pad, pad_left, width};
 use crate::model::record::{self, Kind, Outcome, SessionRecord, Stamp, VERSION};
 
 // ---------------------------------------------------------------------------------------
@@ -57,18 +58,23 @@ impl HistoryQuery {
 
 /// Head pain before → after: "6 → 3", "6 → –", "– → 3", or "" when neither was given.
 pub fn fmt_pain(before: Option<u8>, after: Option<u8>) -> String {
-    let show = |p: Option<u8>| p.map_or("–".to_string(), |p| p.to_string());
-    if before.is_none() && after.is_none() {
-        String::new()
-    } else {
-        format!("{} → {}", show(before), show(after))
-    }
+    let mut s = String::new();
+    write_pain(&mut s, before, after);
+    s
 }
 
-/// A stored time shown in `now`'s zone, as every day and time is written ("Tue 24 Nov
-/// 17:05", the year added when it is not this year's).
-pub fn fmt_local(stored: &Stamp, now: &jiff::Zoned) -> String {
-    fmt_day_time(&stored.timestamp().to_zoned(now.time_zone().clone()), now)
+/// [`fmt_pain`] written onto `s`.
+fn write_pain(s: &mut String, before: Option<u8>, after: Option<u8>) {
+    if before.is_none() && after.is_none() {
+        return;
+    }
+    let show = |s: &mut String, p: Option<u8>| match p {
+        Some(p) => crate::model::format::push_digits(s, p.into(), 1),
+        None => s.push('–'),
+    };
+    show(s, before);
+    s.push_str(" → ");
+    show(s, after);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -112,68 +118,144 @@ const AREA_MAX: usize = 12;
 /// before → after.
 ///
 /// Newest first means every row must be seen before the first is printed, but the records
-/// themselves are dropped as they go by: each row is kept as one short tab-joined string,
-/// so 100,000 sessions take about a tenth of the memory of the records.
+/// themselves are dropped as they go by: a row keeps the few figures it shows, and its
+/// title and area as numbers into one list of the distinct ones (each cut and measured
+/// once), so 100,000 sessions take a few MiB.
 pub fn write_table<R: Borrow<SessionRecord>>(
     out: &mut dyn Write,
     records: impl IntoIterator<Item = R>,
     now: &jiff::Zoned,
 ) -> io::Result<()> {
+    struct Row {
+        start: Timestamp,
+        index: usize,
+        title: u32,
+        area: u32,
+        outcome: crate::model::record::Outcome,
+        /// When, the active time and the head pain, written one after another.
+        figures: Box<str>,
+        ends: [u8; 2],
+    }
     let header = ["When", "Routine", "Area", "Active", "Outcome", "Head"];
     let mut widths = header.map(width);
-    let mut rows: Vec<(Timestamp, usize, Box<str>)> = Vec::new();
-    for (i, r) in records.into_iter().enumerate() {
+    let tz = now.time_zone();
+    let year = now.year();
+    let (mut titles, mut areas) = (Texts::new(TITLE_MAX), Texts::new(AREA_MAX));
+    let mut rows: Vec<Row> = Vec::new();
+    let mut s = String::new();
+    for (index, r) in records.into_iter().enumerate() {
         let r = r.borrow();
-        // `cut` turns control characters (tabs included) into spaces, and measures columns
-        // as the terminal does, so a Japanese title takes the room it is shown in.
-        let cells = [
-            fmt_local(&r.started_at, now),
-            cut(&r.title, TITLE_MAX),
-            cut(&r.area, AREA_MAX),
-            crate::model::format::fmt_clock_secs(r.active_secs),
-            r.outcome.as_str().to_string(),
-            fmt_pain(r.pain_before, r.pain_after),
+        let start = r.started();
+        s.clear();
+        crate::model::format::write_day_time(&mut s, tz.to_datetime(start), year);
+        let when = s.len();
+        crate::model::format::write_clock(&mut s, crate::model::format::whole_secs(r.active_secs));
+        let active = s.len();
+        write_pain(&mut s, r.pain_before, r.pain_after);
+        let row = Row {
+            start,
+            index,
+            // `cut` turns control characters (tabs included) into spaces, and measures
+            // columns as the terminal does, so a Japanese title takes the room it is shown in.
+            title: titles.id(&r.title),
+            area: areas.id(&r.area),
+            outcome: r.outcome,
+            figures: s.as_str().into(),
+            // A day and time, and a clock of at most a day, are a few bytes each.
+            ends: [when as u8, active as u8],
+        };
+        let measured = [
+            when,
+            titles.width(row.title),
+            areas.width(row.area),
+            active - when,
+            row.outcome.as_str().len(),
+            s[active..].chars().count(),
         ];
-        for (w, cell) in widths.iter_mut().zip(&cells) {
-            *w = (*w).max(width(cell));
+        for (w, m) in widths.iter_mut().zip(measured) {
+            *w = (*w).max(m);
         }
-        rows.push((r.started(), i, cells.join("\t").into_boxed_str()));
+        rows.push(row);
     }
     if rows.is_empty() {
         return writeln!(out, "No sessions to show.");
     }
     // Newest first; for equal start times the later line in the file first.
-    rows.sort_by_key(|r| std::cmp::Reverse((r.0, r.1)));
-    let mut s = String::new();
-    let mut line = |cells: [&str; 6]| {
-        s.clear();
+    rows.sort_unstable_by_key(|r| std::cmp::Reverse((r.start, r.index)));
+    let mut write_line = |line: &mut String, cells: [&str; 6]| {
+        line.clear();
         for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
             if i > 0 {
-                s.push_str("  ");
+                line.push_str("  ");
             }
             let fill = w.saturating_sub(width(cell));
             // Active time lines up on the right, like numbers do.
             if i == 3 {
-                s.extend(std::iter::repeat_n(' ', fill));
+                line.extend(std::iter::repeat_n(' ', fill));
             }
-            s.push_str(cell);
+            line.push_str(cell);
             if i != 3 && i != 5 {
-                s.extend(std::iter::repeat_n(' ', fill));
+                line.extend(std::iter::repeat_n(' ', fill));
             }
         }
-        s.truncate(s.trim_end().len());
-        s.push('\n');
-        out.write_all(s.as_bytes())
+        line.truncate(line.trim_end().len());
+        line.push('\n');
+        out.write_all(line.as_bytes())
     };
-    line(header)?;
-    for (_, _, row) in &rows {
-        let mut cells = [""; 6];
-        for (slot, cell) in cells.iter_mut().zip(row.split('\t')) {
-            *slot = cell;
-        }
-        line(cells)?;
+    write_line(&mut s, header)?;
+    for row in &rows {
+        let (when, active) = (usize::from(row.ends[0]), usize::from(row.ends[1]));
+        let f = &row.figures;
+        let cells = [
+            &f[..when],
+            titles.text(row.title),
+            areas.text(row.area),
+            &f[when..active],
+            row.outcome.as_str(),
+            &f[active..],
+        ];
+        write_line(&mut s, cells)?;
     }
     Ok(())
+}
+
+/// The distinct texts of a table column, each cut to the column once.
+struct Texts {
+    max: usize,
+    ids: HashMap<Box<str>, u32>,
+    /// By number: the text as shown, and its width.
+    cut: Vec<(String, usize)>,
+}
+
+impl Texts {
+    fn new(max: usize) -> Texts {
+        Texts {
+            max,
+            ids: HashMap::new(),
+            cut: Vec::new(),
+        }
+    }
+
+    /// The number of `text`.
+    fn id(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.ids.get(text) {
+            return id;
+        }
+        let shown = cut(text, self.max);
+        let id = self.cut.len() as u32;
+        let w = width(&shown);
+        self.cut.push((shown, w));
+        self.ids.insert(text.into(), id);
+        id
+    }
+
+    fn text(&self, id: u32) -> &str {
+        &self.cut[id as usize].0
+    }
+
+    fn width(&self, id: u32) -> usize {
+        self.cut[id as usize].1
+    }
 }
 
 /// The CSV columns, in order.

@@ -41,11 +41,36 @@ pub fn secs_left(d: Duration) -> u64 {
 
 /// A clock-style time from whole seconds: "0:13", "12:05", and from an hour on "1:02:03".
 pub fn clock(secs: u64) -> String {
+    let mut s = String::new();
+    write_clock(&mut s, secs);
+    s
+}
+
+/// [`clock`] written onto `s`.
+pub fn write_clock(s: &mut String, secs: u64) {
     if secs >= 3600 {
-        format!("{}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+        push_digits(s, secs / 3600, 1);
+        s.push(':');
+        push_digits(s, secs / 60 % 60, 2);
     } else {
-        format!("{}:{:02}", secs / 60, secs % 60)
+        push_digits(s, secs / 60, 1);
     }
+    s.push(':');
+    push_digits(s, secs % 60, 2);
+}
+
+/// `n` in decimal onto `s`, with leading zeros to `min` digits (as `{n:0min$}` writes it,
+/// without the formatting machinery: tables of a long history write several a row).
+pub fn push_digits(s: &mut String, mut n: u64, min: usize) {
+    let mut buf = [b'0'; 20];
+    let mut at = buf.len();
+    while n > 0 || buf.len() - at < min.clamp(1, 20) {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    // Only ASCII digits were written.
+    s.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
 }
 
 /// A time spent or planned, as a clock ("1:30").
@@ -98,21 +123,52 @@ pub fn fmt_breaths(n: u32) -> String {
 
 /// A day for people: "Tue 24 Nov", or "Tue 24 Nov 2025" when it is not `today`'s year.
 pub fn fmt_day(date: jiff::civil::Date, today: jiff::civil::Date) -> String {
-    if date.year() == today.year() {
-        date.strftime("%a %-d %b").to_string()
-    } else {
-        date.strftime("%a %-d %b %Y").to_string()
-    }
+    let mut s = String::new();
+    write_day(&mut s, date, today.year());
+    s
 }
 
 /// A day and a time for people: "Tue 24 Nov 17:05", or "Tue 24 Nov 2025 17:05" when it is
 /// not `now`'s year. Give both in the zone to show them in.
 pub fn fmt_day_time(at: &jiff::Zoned, now: &jiff::Zoned) -> String {
-    format!(
-        "{} {}",
-        fmt_day(at.date(), now.date()),
-        at.strftime("%H:%M")
-    )
+    let mut s = String::new();
+    write_day_time(&mut s, at.datetime(), now.year());
+    s
+}
+
+/// [`fmt_day`] written onto `s` (`this_year`: today's), without a string of its own: a
+/// table of a long history writes one a row.
+pub fn write_day(s: &mut String, date: jiff::civil::Date, this_year: i16) {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    s.push_str(DAYS[usize::from(date.weekday().to_monday_zero_offset() as u8)]);
+    s.push(' ');
+    push_digits(s, date.day() as u64, 1);
+    s.push(' ');
+    s.push_str(MONTHS[usize::from(date.month() as u8 - 1)]);
+    match date.year() {
+        y if y == this_year => {}
+        y @ 0..=9999 => {
+            s.push(' ');
+            push_digits(s, y as u64, 4);
+        }
+        _ => {
+            use std::fmt::Write as _;
+            // Writing into a String cannot fail.
+            let _ = write!(s, " {}", date.strftime("%Y"));
+        }
+    }
+}
+
+/// [`fmt_day_time`] written onto `s` (see [`write_day`]).
+pub fn write_day_time(s: &mut String, at: jiff::civil::DateTime, this_year: i16) {
+    write_day(s, at.date(), this_year);
+    s.push(' ');
+    push_digits(s, at.hour() as u64, 2);
+    s.push(':');
+    push_digits(s, at.minute() as u64, 2);
 }
 
 /// "today", "yesterday", "3 days ago" ("in 2 days" for a clock that was ahead).
@@ -258,6 +314,13 @@ pub fn unsafe_positions(text: &str) -> impl Iterator<Item = (usize, char)> + '_ 
     let mut at = 0;
     std::iter::from_fn(move || {
         while let Some(&b) = bytes.get(at) {
+            // Eight printable ASCII bytes at once (most of what a command writes).
+            if let Some(word) = bytes.get(at..at + 8)
+                && printable_word(u64::from_le_bytes(word.try_into().ok()?))
+            {
+                at += 8;
+                continue;
+            }
             if (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t' {
                 at += 1;
                 continue;
@@ -271,6 +334,18 @@ pub fn unsafe_positions(text: &str) -> impl Iterator<Item = (usize, char)> + '_ 
         }
         None
     })
+}
+
+/// Whether all eight bytes of `w` are printable ASCII (0x20 to 0x7e): `w - 0x20…20` borrows
+/// into the top bit of a byte below 0x20 (and `!w` keeps only bytes that had it clear), and
+/// `w + 0x01…01` carries into the top bit of 0x7f; a byte from 0x80 has it set already.
+/// A borrow or carry only ever crosses from a byte already found.
+fn printable_word(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let low = w.wrapping_sub(ONES * 0x20) & !w;
+    let high = w.wrapping_add(ONES) | w;
+    (low | high) & HIGH == 0
 }
 
 /// How a [`SafeWriter`] writes an unsafe character.
@@ -567,6 +642,73 @@ pub mod json {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn digits_are_written_as_format_writes_them() {
+        for n in [
+            0u64,
+            1,
+            9,
+            10,
+            59,
+            99,
+            100,
+            3599,
+            3600,
+            86_399,
+            1_000_000_000_000,
+            u64::MAX,
+        ] {
+            for min in [0usize, 1, 2, 4] {
+                let mut s = String::new();
+                super::push_digits(&mut s, n, min);
+                assert_eq!(s, format!("{n:0min$}"));
+            }
+            let old = if n >= 3600 {
+                format!("{}:{:02}:{:02}", n / 3600, n / 60 % 60, n % 60)
+            } else {
+                format!("{}:{:02}", n / 60, n % 60)
+            };
+            assert_eq!(super::clock(n), old);
+        }
+    }
+
+    #[test]
+    fn a_word_is_printable_only_when_each_byte_is() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut bytes = *b"abcdefgh";
+                bytes[at] = b;
+                let printable = (0x20..0x7f).contains(&b);
+                assert_eq!(
+                    super::printable_word(u64::from_le_bytes(bytes)),
+                    printable,
+                    "{b:#x} at {at}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn days_are_written_as_strftime_writes_them() {
+        use jiff::civil::date;
+        let today = date(2026, 12, 6);
+        for year in [-9999, -5, 0, 7, 999, 2000, 2025, 2026, 9999] {
+            for (month, day) in [(1, 1), (2, 28), (6, 15), (11, 24), (12, 31)] {
+                let d = date(year, month, day);
+                let want = if year == today.year() {
+                    d.strftime("%a %-d %b").to_string()
+                } else {
+                    d.strftime("%a %-d %b %Y").to_string()
+                };
+                assert_eq!(super::fmt_day(d, today), want);
+                let at = d.at(7, 5, 59, 0);
+                let mut s = String::new();
+                super::write_day_time(&mut s, at, today.year());
+                assert_eq!(s, format!("{want} {}", at.strftime("%H:%M")));
+            }
+        }
+    }
+
     use super::*;
     use std::io::Write;
 
