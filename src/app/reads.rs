@@ -140,7 +140,13 @@ pub fn read(r: Read) -> Done {
             view,
         } => {
             // The same query as `knotless stats`: the two always agree.
-            let figures = match figures::stats(&dir, &now, opts, STATS_WINDOWS, None) {
+            let figures = match figures::stats(
+                (&dir, store::Reading::Here),
+                &now,
+                opts,
+                STATS_WINDOWS,
+                None,
+            ) {
                 Ok(f) => StatsRead {
                     stats: Some(f.stats),
                     read: Ok(store::unreadable_lines(&f.warnings)),

@@ -7,7 +7,7 @@ use jiff::Timestamp;
 
 use crate::cli::review::{self, HistoryFormat, HistoryQuery};
 use crate::cli::{Outcome, data_dir, warn_history};
-use crate::store::history::{Detail, Records};
+use crate::store::history::{Detail, Reading, Records};
 use crate::store::paths::Paths;
 
 pub fn run(
@@ -37,7 +37,8 @@ pub fn run(
         HistoryFormat::Csv => Records::open_by_time(data_dir(paths)?, detail),
         HistoryFormat::Table | HistoryFormat::Jsonl => Records::open(data_dir(paths)?, detail),
     }
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| e.to_string())?
+    .reading(Reading::Ahead);
     let by_time = records.by_time();
     let mut failed = None;
     let matching = records

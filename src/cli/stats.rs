@@ -29,7 +29,7 @@ pub fn run(
         None => StatsOptions::for_period(goal, period, &now),
     };
     let f = crate::store::figures::stats(
-        data_dir(paths)?,
+        (data_dir(paths)?, crate::store::history::Reading::Ahead),
         &now,
         opts,
         crate::core::days::STATS_WINDOWS,

@@ -13,7 +13,7 @@ use jiff::civil::Date;
 use crate::core::calendar::{self, DayMark};
 use crate::core::days::{self, CHART_WINDOWS, ChartWindow, DaysSummary, SessionDays, summarize};
 use crate::core::stats::{Stats, StatsBuilder, StatsOptions};
-use crate::store::history::{self, Detail, HistoryError, Warning};
+use crate::store::history::{self, Detail, HistoryError, Reading, Warning};
 
 pub struct StatsFigures {
     pub stats: Stats,
@@ -31,10 +31,10 @@ pub struct StatsFigures {
     pub day_problem: Option<String>,
 }
 
-/// Reads the history and the day log under `data` as of `now`: the figures for `opts`,
-/// and `windows` 4-week windows (compared around `started` when given).
+/// Reads the history (as `reading` says) and the day log under `data` as of `now`: the
+/// figures for `opts`, and `windows` 4-week windows (compared around `started` when given).
 pub fn stats(
-    data: &Path,
+    (data, reading): (&Path, Reading),
     now: &Zoned,
     opts: StatsOptions,
     windows: usize,
@@ -42,7 +42,7 @@ pub fn stats(
 ) -> Result<StatsFigures, HistoryError> {
     let mut b = StatsBuilder::new(now, opts);
     let mut sessions = SessionDays::new(now.time_zone().clone());
-    let warnings = history::for_each(data, Detail::Figures, |r| {
+    let warnings = history::for_each_read(data, Detail::Figures, reading, |r| {
         b.add(&r);
         sessions.add(&r);
     })?;
@@ -80,15 +80,15 @@ pub struct ReportFigures {
     pub day_problem: Option<String>,
 }
 
-/// Streams the history and reads the day log under `data` into the report for `options`
-/// as of `now`: memory stays bounded however long the history is.
+/// Streams the history (as `reading` says) and reads the day log under `data` into the
+/// report for `options` as of `now`: memory stays bounded however long the history is.
 pub fn report(
-    data: &Path,
+    (data, reading): (&Path, Reading),
     now: &Zoned,
     options: crate::core::report::ReportOptions,
 ) -> Result<ReportFigures, HistoryError> {
     let mut b = crate::core::report::ReportBuilder::new(now, options);
-    let warnings = history::for_each(data, Detail::NoSteps, |r| b.add(&r))?;
+    let warnings = history::for_each_read(data, Detail::NoSteps, reading, |r| b.add(&r))?;
     let (report, day_warnings, day_problem) = match crate::store::days::load(data) {
         Ok((log, w)) => (b.finish(Some(&log.answers)), w, None),
         Err(e) => (b.finish(None), Vec::new(), Some(e.to_string())),

@@ -156,7 +156,14 @@ struct Outputs {
 
 fn outputs(data: &Path, config: &Path, state: &Path) -> Outputs {
     let opts = StatsOptions::for_period(3, Period::NinetyDays, &now());
-    let f = figures::stats(data, &now(), opts, STATS_WINDOWS, None).unwrap();
+    let f = figures::stats(
+        (data, history::Reading::Here),
+        &now(),
+        opts,
+        STATS_WINDOWS,
+        None,
+    )
+    .unwrap();
     let stats_json = serde_json::to_value(knotless::cli::days::StatsJson {
         stats: &f.stats,
         headache_days: f.four_weeks.as_ref(),
@@ -167,7 +174,7 @@ fn outputs(data: &Path, config: &Path, state: &Path) -> Outputs {
     knotless::cli::days::write_text(&mut text, f.four_weeks.as_ref().unwrap()).unwrap();
     let since = Period::NinetyDays.since(&now());
     let r = figures::report(
-        data,
+        (data, history::Reading::Ahead),
         &now(),
         ReportOptions {
             since,

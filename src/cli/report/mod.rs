@@ -48,8 +48,12 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Outcome {
     let now = crate::files::now();
-    let f = crate::store::figures::report(data_dir(paths)?, &now, options)
-        .map_err(|e| e.to_string())?;
+    let f = crate::store::figures::report(
+        (data_dir(paths)?, crate::store::history::Reading::Ahead),
+        &now,
+        options,
+    )
+    .map_err(|e| e.to_string())?;
     days::warn_read(
         &f.warnings,
         &f.day_warnings,

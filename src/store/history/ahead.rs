@@ -132,6 +132,15 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
+    /// Every file read on the caller's thread.
+    pub(crate) fn here() -> Plan {
+        Plan {
+            from: u64::MAX,
+            workers: 0,
+            batch: BATCH,
+        }
+    }
+
     /// For this machine: read ahead when it has more than one core, with a parsing thread
     /// a core (up to four) when one file is read at a time, and none besides the reading
     /// thread when several are (each is then a thread of its own).
@@ -474,7 +483,7 @@ mod tests {
 
     fn read(dir: &Path, detail: Detail, by_time: bool, plan: Plan) -> (Vec<String>, Vec<String>) {
         let check = by_time.then(TimeCheck::default);
-        let mut records = Records::open_planned(dir, detail, check, |_| plan).unwrap();
+        let mut records = Records::open_planned(dir, detail, check, plan).unwrap();
         assert_eq!(records.by_time(), by_time);
         let got = records
             .by_ref()
@@ -499,20 +508,12 @@ mod tests {
         ]
     }
 
-    fn here() -> Plan {
-        Plan {
-            from: u64::MAX,
-            workers: 0,
-            batch: BATCH,
-        }
-    }
-
     #[test]
     fn reading_ahead_reads_what_reading_here_reads() {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::write(tmp.path().join("history-aaaaaaaa.jsonl"), messy(400)).unwrap();
         for detail in [Detail::Full, Detail::NoSteps, Detail::Figures] {
-            let want = read(tmp.path(), detail, false, here());
+            let want = read(tmp.path(), detail, false, Plan::here());
             assert!(want.0.len() > 400, "{}", want.0.len());
             assert!(want.1.len() > 50, "{}", want.1.len());
             for plan in plans() {
@@ -547,7 +548,7 @@ mod tests {
         }
         std::fs::write(tmp.path().join("history-aaaaaaaa.jsonl"), a).unwrap();
         std::fs::write(tmp.path().join("history-bbbbbbbb.jsonl"), b).unwrap();
-        let want = read(tmp.path(), Detail::NoSteps, true, here());
+        let want = read(tmp.path(), Detail::NoSteps, true, Plan::here());
         assert_eq!(want.0.len(), 300);
         assert_eq!(want.1.len(), 6);
         for plan in plans() {
@@ -563,7 +564,7 @@ mod tests {
         std::fs::write(tmp.path().join("history-aaaaaaaa.jsonl"), messy(400)).unwrap();
         for plan in plans() {
             let mut records =
-                Records::open_planned(tmp.path(), Detail::NoSteps, None, |_| plan).unwrap();
+                Records::open_planned(tmp.path(), Detail::NoSteps, None, plan).unwrap();
             assert!(records.next().is_some());
             // Dropping joins every thread it started: this returns.
             drop(records);
