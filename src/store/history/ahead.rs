@@ -114,9 +114,9 @@ pub(crate) fn read_line(shared: &Shared, source: &SourceLines, line: &LineRef<'_
 }
 
 /// About this many bytes of lines are read ahead as one batch.
-pub(crate) const BATCH: usize = 256 * 1024;
+pub(crate) const BATCH: usize = 64 * 1024;
 /// At most this many batches are read and not yet given back.
-const IN_FLIGHT: usize = 6;
+const IN_FLIGHT: usize = 4;
 /// A file shorter than this is read on the caller's thread: threads would cost more than
 /// they save (about a thousand records).
 pub(crate) const AHEAD_FROM: u64 = 1 << 20;
