@@ -58,6 +58,29 @@ pub fn check_terminal() -> Result<(), NotATerminal> {
     Ok(())
 }
 
+/// The app's terminal. Frames are written through a buffer that holds a whole frame
+/// (`stdout`'s own holds 1 KiB, which made a frame of home eight system calls): one write a
+/// frame, however much changed.
+type Term = ratatui::Terminal<ratatui::backend::CrosstermBackend<io::BufWriter<io::Stdout>>>;
+
+/// What a frame of the app writes at most, nearly always (a 200-column screen redrawn in
+/// full, colours and all, is about this); a bigger one is written in more pieces.
+const FRAME_BUFFER: usize = 64 * 1024;
+
+/// Raw mode and the alternate screen, as `ratatui::try_init` takes them, with the app's
+/// buffer (the panic hook that gives the terminal back is [`run`]'s).
+fn init_terminal() -> io::Result<Term> {
+    terminal::enable_raw_mode()?;
+    if let Err(e) = execute!(io::stdout(), terminal::EnterAlternateScreen) {
+        let _ = terminal::disable_raw_mode();
+        return Err(e);
+    }
+    let out = io::BufWriter::with_capacity(FRAME_BUFFER, io::stdout());
+    ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(out)).inspect_err(|_| {
+        restore_terminal();
+    })
+}
+
 /// Leaves raw mode and the alternate screen and shows the cursor. Safe to call twice.
 pub fn restore_terminal() {
     let _ = terminal::disable_raw_mode();
@@ -106,7 +129,7 @@ fn install_signal_thread(app: Arc<Mutex<App>>) -> io::Result<()> {
 pub fn run(app: App, warm_up: fn(&mut App)) -> io::Result<()> {
     let app = Arc::new(Mutex::new(app));
     install_signal_thread(app.clone())?;
-    let mut term = ratatui::try_init()?;
+    let mut term = init_terminal()?;
     // Focus reports let the app notice files changed in another window without polling;
     // a panic turns them off again before ratatui's hook restores the rest.
     let _ = execute!(io::stdout(), event::EnableFocusChange);
@@ -137,11 +160,7 @@ fn say_farewell(app: &App) {
     }
 }
 
-fn event_loop(
-    term: &mut ratatui::DefaultTerminal,
-    app: &Mutex<App>,
-    warm_up: fn(&mut App),
-) -> io::Result<()> {
+fn event_loop(term: &mut Term, app: &Mutex<App>, warm_up: fn(&mut App)) -> io::Result<()> {
     let mut turns = Turns {
         dirty: true,
         at_deadline: false,
@@ -194,7 +213,7 @@ impl Turns {
     /// Returns how long to wait for input, or `None` to quit.
     fn turn(
         &mut self,
-        term: &mut ratatui::DefaultTerminal,
+        term: &mut Term,
         a: &mut App,
         warm_up: fn(&mut App),
     ) -> io::Result<Option<Duration>> {
@@ -283,12 +302,7 @@ impl Reader {
 }
 
 /// A key, a focus change or a resize; true when the screen must be drawn again.
-fn handle_event(
-    term: &mut ratatui::DefaultTerminal,
-    app: &Mutex<App>,
-    ev: Event,
-    now: Instant,
-) -> io::Result<bool> {
+fn handle_event(term: &mut Term, app: &Mutex<App>, ev: Event, now: Instant) -> io::Result<bool> {
     match ev {
         Event::Key(k)
             if k.kind == KeyEventKind::Press
@@ -323,10 +337,7 @@ fn handle_event(
 /// complete (synchronised output, `ESC[?2026h` … `l`; terminals that do not know them
 /// ignore them), so a frame written in several pieces is never seen half drawn. The end
 /// mark is sent even when drawing fails, so the terminal never waits for it.
-fn draw_whole(
-    term: &mut ratatui::DefaultTerminal,
-    render: impl FnOnce(&mut ratatui::Frame),
-) -> io::Result<()> {
+fn draw_whole(term: &mut Term, render: impl FnOnce(&mut ratatui::Frame)) -> io::Result<()> {
     queue!(term.backend_mut(), terminal::BeginSynchronizedUpdate)?;
     let drawn = term.draw(render).map(drop);
     let ended = execute!(term.backend_mut(), terminal::EndSynchronizedUpdate);
@@ -347,11 +358,7 @@ static EDITING: AtomicBool = AtomicBool::new(false);
 /// (its `[e]dit again · [r]evert · [k]eep` question is read as a line, in normal terminal
 /// mode), then take the terminal back and show the library as it is now. The app's lock
 /// is not held meanwhile, so a SIGTERM or SIGHUP can still save and exit.
-fn edit_in_terminal(
-    term: &mut ratatui::DefaultTerminal,
-    app: &Mutex<App>,
-    query: &str,
-) -> io::Result<()> {
+fn edit_in_terminal(term: &mut Term, app: &Mutex<App>, query: &str) -> io::Result<()> {
     let config = lock(app).paths().config.clone();
     restore_terminal();
     EDITING.store(true, Ordering::SeqCst);
@@ -377,7 +384,7 @@ fn edit_in_terminal(
 /// Raw mode, the alternate screen and focus reports again, on a cleared screen that the
 /// next draw fills completely. (Not `Terminal::clear`, which asks the terminal where its
 /// cursor is and fails on terminals that do not answer.)
-fn take_terminal(term: &mut ratatui::DefaultTerminal) -> io::Result<()> {
+fn take_terminal(term: &mut Term) -> io::Result<()> {
     terminal::enable_raw_mode()?;
     execute!(
         io::stdout(),
@@ -392,7 +399,7 @@ fn take_terminal(term: &mut ratatui::DefaultTerminal) -> io::Result<()> {
 }
 
 /// Ctrl-Z: pause, give the terminal back, stop the process; on `fg`, take it again.
-fn suspend(term: &mut ratatui::DefaultTerminal, app: &Mutex<App>) -> io::Result<()> {
+fn suspend(term: &mut Term, app: &Mutex<App>) -> io::Result<()> {
     {
         let mut a = lock(app);
         let now = Instant::now();
