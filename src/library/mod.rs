@@ -46,6 +46,9 @@ pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 /// order; the rest are reported and skipped, so a folder of thousands of files cannot hold
 /// up the first frame.
 pub const MAX_FOLDER_FILES: usize = 500;
+/// From this many files, the routines are read by two threads (see
+/// [`Library::files_routines`]).
+const PARSE_APART: usize = 8;
 /// At most this many breathing patterns are read from one file (the config or a routine).
 pub const MAX_PATTERNS: usize = 200;
 /// Drawings larger than this (in lines, and in columns) are refused at load time.
@@ -672,6 +675,46 @@ impl Library {
         (local, rep.problems.split_off(before))
     }
 
+    /// [`Library::file_routine`] for every pending file, in order: the second half on
+    /// another thread when there are enough files for it to pay (the bundled routines are
+    /// about a third of the time to the first frame, parsed one by one).
+    fn files_routines(
+        &self,
+        pending: &[Pending],
+        patterns: Vec<FilePatterns>,
+        elsewhere: &BTreeMap<String, String>,
+    ) -> Vec<FileRead> {
+        let read = |pending: &[Pending], patterns: Vec<FilePatterns>| -> Vec<FileRead> {
+            pending
+                .iter()
+                .zip(patterns)
+                .map(|(p, found)| self.file_routine(p, found, elsewhere))
+                .collect()
+        };
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if pending.len() < PARSE_APART || cores < 2 {
+            return read(pending, patterns);
+        }
+        let half = pending.len() / 2;
+        let mut patterns = patterns;
+        // Taken by the other thread once it runs; left here if it cannot be started.
+        let theirs = std::sync::Mutex::new(Some(patterns.split_off(half)));
+        let take = || theirs.lock().unwrap_or_else(|e| e.into_inner()).take();
+        std::thread::scope(|scope| {
+            let other = std::thread::Builder::new()
+                .name("library".into())
+                .spawn_scoped(scope, || read(&pending[half..], take().unwrap_or_default()));
+            let mut first = read(&pending[..half], patterns);
+            let rest = match other {
+                Ok(t) => t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                // No thread to be had: the rest is read here.
+                Err(_) => read(&pending[half..], take().unwrap_or_default()),
+            };
+            first.extend(rest);
+            first
+        })
+    }
+
     /// The second pass over one pending file: its routine, with every problem of the file
     /// and, for a routine, where its id is written in case another file claims it.
     fn file_routine(
@@ -730,11 +773,7 @@ impl Library {
             }
             patterns.push(found);
         }
-        let read: Vec<FileRead> = pending
-            .iter()
-            .zip(patterns)
-            .map(|(p, found)| self.file_routine(p, found, &elsewhere))
-            .collect();
+        let read = self.files_routines(&pending, patterns, &elsewhere);
         // Which user file keeps an id that several claim: the file named for the id
         // (`neck.toml` for "neck") over one that claims it with `id = "neck"`, then the first
         // path in name order. Decided from all the files at once, so every command (and
