@@ -243,14 +243,16 @@ fn copy_for(shared: &Shared, phrase: &str, target: f64) -> Option<Ready> {
         }
         Err(_) => render(shared, phrase, &raw)?,
     };
-    let mut s = loudness::from_i16(&wav.samples);
-    loudness::fit(&mut s, wav.rate, target)?;
-    let bytes = tone::wav_bytes_at(&loudness::to_i16(&s), wav.rate);
+    let (s, reached) = loudness::fit(&wav.samples, wav.rate, target);
+    reached?;
+    let length = wav.length();
+    let rate = wav.rate;
+    // What is held at once: the loud samples and the copy written from them.
+    drop(wav);
+    let bytes = tone::wav_bytes_at(&loudness::to_i16(&s), rate);
+    drop(s);
     cache::write_private(&copy, &bytes).ok()?;
-    Some(Ready {
-        file: copy,
-        length: wav.length(),
-    })
+    Some(Ready { file: copy, length })
 }
 
 /// Renders `phrase` into a new private file, and keeps it as `raw` if it is a WAV.

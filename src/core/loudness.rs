@@ -56,29 +56,37 @@ pub fn measure(samples: &[f64], rate: u32) -> Option<f64> {
     l.is_finite().then_some(l)
 }
 
-/// Makes `samples` as loud as `target` (LUFS), limited at [`CEILING`]. Returns the loudness
-/// reached, or `None` for silence, which is left as it is.
+/// The 16-bit `original` made as loud as `target` (LUFS), limited at [`CEILING`], as ±1.0
+/// samples; with the loudness reached, or `None` for silence, which is left as it is.
 ///
 /// Limiting takes a little loudness away, more the harder it works, so the gain is found by
 /// trying: each try starts again from the original samples with the gain corrected by what
 /// the last one fell short. Loudness only grows with the gain, so this closes in from below.
-pub fn fit(samples: &mut [f64], rate: u32, target: f64) -> Option<f64> {
-    let original = samples.to_vec();
-    let mut gain_db = target - measure(samples, rate)?;
+/// The tries start again from `original` itself, not from a copy of it as ±1.0: a phrase of
+/// speech is tens of thousands of samples, and two are rendered at once.
+pub fn fit(original: &[i16], rate: u32, target: f64) -> (Vec<f64>, Option<f64>) {
+    let mut samples = from_i16(original);
+    let Some(level) = measure(&samples, rate) else {
+        return (samples, None);
+    };
+    let mut gain_db = target - level;
     let mut reached = target;
     for _ in 0..MAX_TRIES {
         let gain = 10f64.powf(gain_db / 20.0);
-        for (s, o) in samples.iter_mut().zip(&original) {
-            *s = o * gain;
+        for (s, &o) in samples.iter_mut().zip(original) {
+            *s = f64::from(o) / 32768.0 * gain;
         }
-        limit(samples, rate, CEILING);
-        reached = measure(samples, rate)?;
+        limit(&mut samples, rate, CEILING);
+        let Some(now) = measure(&samples, rate) else {
+            return (samples, None);
+        };
+        reached = now;
         if (target - reached).abs() < 0.05 {
             break;
         }
         gain_db += target - reached;
     }
-    Some(reached)
+    (samples, Some(reached))
 }
 
 /// Lowers the gain wherever a sample would pass `ceiling`: the gain dips smoothly just

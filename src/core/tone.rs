@@ -130,8 +130,7 @@ pub fn samples(tone: Tone, volume: f64) -> Vec<i16> {
 
 /// The tone's samples at `loudness` (LUFS, see [`crate::core::loudness`]), mono 16-bit.
 pub fn at_loudness(tone: Tone, loudness: f64) -> Vec<i16> {
-    let mut s = crate::core::loudness::from_i16(&samples(tone, 1.0));
-    crate::core::loudness::fit(&mut s, SAMPLE_RATE, loudness);
+    let (s, _) = crate::core::loudness::fit(&samples(tone, 1.0), SAMPLE_RATE, loudness);
     crate::core::loudness::to_i16(&s)
 }
 
