@@ -572,7 +572,6 @@ pub struct Records {
     sources: Vec<Source>,
     /// The source being read in the second pass.
     current: usize,
-    detail: Detail,
     /// What the second pass reads each line with, once the first is done.
     shared: Arc<Shared>,
     plan: Plan,
@@ -604,8 +603,6 @@ pub struct Records {
     finished: bool,
     /// Reading every file at once, oldest record first (see [`Records::open_by_time`]).
     by_time: Option<ByTime>,
-    /// Records starting after this are in the future ([`FUTURE_SLACK`] after now).
-    future: Timestamp,
 }
 
 impl Records {
@@ -636,7 +633,6 @@ impl Records {
         detail: Detail,
         check: Option<TimeCheck>,
     ) -> Result<Records, HistoryError> {
-        // Every file is read at once when oldest first, one after another otherwise.
         Records::open_planned(data_dir, detail, check, Plan::here())
     }
 
@@ -667,7 +663,6 @@ impl Records {
         let mut records = Records {
             sources: Vec::with_capacity(paths.len()),
             current: 0,
-            detail,
             shared: Arc::new(Shared {
                 detail,
                 future,
@@ -687,7 +682,6 @@ impl Records {
             warnings: Vec::new(),
             sorted: Vec::new(),
             finished: false,
-            future,
             by_time: None,
         };
         // Four bytes a record, for the time of the first pass: what lets the second keep
@@ -743,7 +737,7 @@ impl Records {
             .collect();
         records.shared = Arc::new(Shared {
             detail,
-            future: records.future,
+            future,
             repeated,
             amended,
         });
@@ -826,7 +820,7 @@ impl Records {
                 .and_then(Stamp::parse)
                 .map(|s| s.timestamp());
         if let Some(t) = at
-            && t > self.future
+            && t > self.shared.future
         {
             let w = line_warning(
                 WarningKind::Ignored,
@@ -851,7 +845,7 @@ impl Records {
         });
         later(&mut m.pain_before, &mut m.before_order, a.pain_before, when);
         later(&mut m.pain_after, &mut m.after_order, a.pain_after, when);
-        if self.detail != Detail::Figures {
+        if self.shared.detail != Detail::Figures {
             let (mut note, mut note_at) = match self.notes.remove(&key) {
                 Some((n, o)) => (Some(n), o),
                 None => (None, 0),
@@ -1207,7 +1201,7 @@ impl Records {
 
     /// `record` with its amendments merged in (`key`: its [`id_key`], when it may have any).
     fn amended(&mut self, key: Option<u128>, mut record: SessionRecord) -> SessionRecord {
-        if self.detail == Detail::Figures {
+        if self.shared.detail == Detail::Figures {
             record.note = None;
         }
         if let Some(key) = key
