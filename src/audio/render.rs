@@ -183,8 +183,24 @@ impl Drop for Renderer {
     }
 }
 
+/// Renders run behind the session: this thread, and the speech programs it starts (which
+/// inherit it), take the processor only when the cues and the screen leave it free, so on
+/// a busy machine a cue is not late because a phrase for later is being rendered. (Linux:
+/// the niceness of one thread; elsewhere renders keep the process's.)
+fn yield_to_cues() {
+    #[cfg(target_os = "linux")]
+    {
+        /// How far below the session's threads: from the default 0 to 10 of 19.
+        const BEHIND: i32 = 10;
+        // Only ever lowers this thread's own priority, which needs no permission; if it
+        // fails, the render runs as before.
+        let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), BEHIND);
+    }
+}
+
 /// A worker: takes the next phrase, makes its played copy, and says it is ready.
 fn work(shared: &Shared) {
+    yield_to_cues();
     loop {
         let (phrase, target) = {
             let mut st = shared.lock();
