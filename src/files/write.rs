@@ -37,6 +37,12 @@ pub fn write_atomically(
     write(path, bytes, durability, mode, true)
 }
 
+/// A test's fixture file, written as knotless writes every file (not synced).
+#[cfg(test)]
+pub(crate) fn put(path: &Path, bytes: impl AsRef<[u8]>) {
+    write_atomically(path, bytes.as_ref(), Durability::Relaxed, PRIVATE_FILE).unwrap();
+}
+
 /// [`write_atomically`], refusing (`AlreadyExists`) to replace a file that is already there.
 pub fn write_new_atomically(
     path: &Path,

@@ -160,6 +160,7 @@ mod tests {
     use super::*;
     use crate::core::run::Run;
     use crate::core::session::{Options, Session};
+    use crate::files::write::put;
     use crate::model::routine::{Length, Pattern, Phase, PhaseKind, Source};
 
     /// A plain 4-in, 6-out breath.
@@ -183,7 +184,7 @@ mod tests {
     fn a_failed_snapshot_does_not_make_a_saved_session_read_unsaved() {
         let dir = tempfile::tempdir().unwrap();
         let state = tempfile::tempdir().unwrap();
-        std::fs::write(state.path().join(history::IN_PROGRESS_DIR), b"in the way").unwrap();
+        put(&state.path().join(history::IN_PROGRESS_DIR), b"in the way");
         let pattern = &relaxed();
         let (t0, wall) = (Instant::now(), jiff::Zoned::now());
         let opts = Options {
@@ -249,7 +250,7 @@ mod tests {
         let mut rec = Recorder::begin_in(Some(data.clone()), Some(state.clone()), &first);
         assert!(rec.problem.is_none(), "{:?}", rec.problem);
         std::fs::rename(&data, tmp.path().join("moved")).unwrap();
-        std::fs::write(&data, "a file where the folder was").unwrap();
+        put(&data, "a file where the folder was");
         let done = run.record(t0 + Duration::from_secs(13));
         rec.finish(&done);
         assert!(!rec.is_saved());
@@ -327,7 +328,7 @@ mod tests {
         std::fs::remove_dir_all(&planted).unwrap();
 
         // A data directory that refuses the session: the folder made for it is private.
-        std::fs::write(&data, "not a folder").unwrap();
+        put(&data, "not a folder");
         let mut rec = Recorder::begin_in(Some(data.clone()), Some(state.clone()), &forged);
         rec.finish(&run.record(t0 + Duration::from_secs(13)));
         let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;

@@ -436,6 +436,7 @@ mod tests {
 
     use super::super::read::{Records, TimeCheck};
     use super::*;
+    use crate::files::write::put;
 
     fn record(id: &str, hour: i64, outcome: &str, pain_after: &str) -> String {
         let start = jiff::Timestamp::from_second(1_767_225_600 + hour * 3600).unwrap();
@@ -493,12 +494,6 @@ mod tests {
         (got, warnings)
     }
 
-    /// A fixture file, written as knotless writes every file.
-    fn put(path: PathBuf, bytes: impl AsRef<[u8]>) {
-        use crate::files::write::{Durability, PRIVATE_FILE, write_atomically};
-        write_atomically(&path, bytes.as_ref(), Durability::Relaxed, PRIVATE_FILE).unwrap();
-    }
-
     fn plans() -> Vec<Plan> {
         let ahead = |workers, batch| Plan {
             from: 0,
@@ -517,7 +512,7 @@ mod tests {
     #[test]
     fn reading_ahead_reads_what_reading_here_reads() {
         let tmp = tempfile::tempdir().unwrap();
-        put(tmp.path().join("history-aaaaaaaa.jsonl"), messy(400));
+        put(&tmp.path().join("history-aaaaaaaa.jsonl"), messy(400));
         for detail in [Detail::Full, Detail::NoSteps, Detail::Figures] {
             let want = read(tmp.path(), detail, false, Plan::here());
             assert!(want.0.len() > 400, "{}", want.0.len());
@@ -552,8 +547,8 @@ mod tests {
                 a.push_str("garbage\n");
             }
         }
-        put(tmp.path().join("history-aaaaaaaa.jsonl"), a);
-        put(tmp.path().join("history-bbbbbbbb.jsonl"), b);
+        put(&tmp.path().join("history-aaaaaaaa.jsonl"), a);
+        put(&tmp.path().join("history-bbbbbbbb.jsonl"), b);
         let want = read(tmp.path(), Detail::NoSteps, true, Plan::here());
         assert_eq!(want.0.len(), 300);
         assert_eq!(want.1.len(), 6);
@@ -567,7 +562,7 @@ mod tests {
     #[test]
     fn a_reader_dropped_half_way_ends_its_threads() {
         let tmp = tempfile::tempdir().unwrap();
-        put(tmp.path().join("history-aaaaaaaa.jsonl"), messy(400));
+        put(&tmp.path().join("history-aaaaaaaa.jsonl"), messy(400));
         for plan in plans() {
             let mut records =
                 Records::open_planned(tmp.path(), Detail::NoSteps, None, plan).unwrap();
