@@ -103,6 +103,12 @@ impl ReadError {
     }
 }
 
+/// A test's look at a file knotless wrote, as text.
+#[cfg(test)]
+pub(crate) fn text(path: &Path) -> String {
+    String::from_utf8(read_capped(path, 1 << 20).unwrap()).unwrap()
+}
+
 /// The whole of a regular file of at most `cap` bytes. The length is checked after opening
 /// and the read itself stops one byte past the cap, so a file that grows meanwhile (or
 /// lies about its length) cannot make it read more.

@@ -174,6 +174,8 @@ pub fn is_log_file(name: &str, base: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::files::read::text;
+    use crate::files::write::put;
 
     #[test]
     fn log_file_names() {
@@ -217,10 +219,10 @@ mod tests {
         let dir = d.path().join("cache");
         std::fs::create_dir(&dir).unwrap();
         let victim = d.path().join("victim");
-        std::fs::write(&victim, "x".repeat(5000)).unwrap();
+        put(&victim, "x".repeat(5000));
         std::os::unix::fs::symlink(&victim, dir.join("machine")).unwrap();
         let id = cached_id_in(&dir).unwrap();
-        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "x".repeat(5000));
+        assert_eq!(text(&victim), "x".repeat(5000));
         let meta = std::fs::symlink_metadata(dir.join("machine")).unwrap();
         assert!(meta.is_file());
         assert_eq!(meta.permissions().mode() & 0o777, 0o600);
@@ -236,10 +238,7 @@ mod tests {
         // A fresh folder: made private, the file 0600.
         let fresh = d.path().join("new/cache");
         let id = cached_id_in(&fresh).unwrap();
-        assert_eq!(
-            std::fs::read_to_string(fresh.join("machine")).unwrap(),
-            format!("{id}\n")
-        );
+        assert_eq!(text(&fresh.join("machine")), format!("{id}\n"));
         assert_eq!(
             std::fs::metadata(d.path().join("new"))
                 .unwrap()

@@ -69,6 +69,7 @@ pub fn save(state_dir: &Path, state: &NudgeState, durable: bool) -> std::io::Res
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::files::write::put;
 
     #[test]
     fn round_trips_and_tolerates_garbage() {
@@ -80,7 +81,7 @@ mod tests {
         };
         save(d.path(), &s, true).unwrap();
         assert_eq!(load(d.path()), s);
-        std::fs::write(d.path().join(NUDGE_FILE), b"\xff\x00garbage").unwrap();
+        put(&d.path().join(NUDGE_FILE), b"\xff\x00garbage");
         assert_eq!(load(d.path()), NudgeState::default());
     }
 

@@ -129,6 +129,7 @@ fn acknowledged_in(file: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::files::write::put;
 
     #[test]
     fn round_trips_and_tolerates_garbage() {
@@ -140,7 +141,7 @@ mod tests {
         };
         s.save(d.path()).unwrap();
         assert_eq!(State::load(d.path()), s);
-        std::fs::write(d.path().join(STATE_FILE), b"\xff\x00garbage").unwrap();
+        put(&d.path().join(STATE_FILE), b"\xff\x00garbage");
         assert_eq!(State::load(d.path()), State::default());
     }
 
@@ -170,11 +171,10 @@ mod tests {
         assert!(notice_needed(Some(d.path())));
         assert!(notice_needed(None));
         // Another machine's file, as a sync tool brings it.
-        std::fs::write(
-            d.path().join("notice-desk.jsonl"),
+        put(
+            &d.path().join("notice-desk.jsonl"),
             "garbage\n{\"v\":1,\"acknowledged_at\":\"2026-11-24T10:00:00+01:00\",\"machine\":\"desk\"}\n",
-        )
-        .unwrap();
+        );
         assert!(!notice_needed(Some(d.path())));
         std::fs::remove_file(d.path().join("notice-desk.jsonl")).unwrap();
         acknowledge_notice(d.path(), &jiff::Zoned::now()).unwrap();
