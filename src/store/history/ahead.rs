@@ -176,22 +176,16 @@ impl Feed {
         source: &Arc<SourceLines>,
         plan: &Plan,
     ) -> Feed {
-        let lines = || Box::new(Lines::new(BufReader::with_capacity(BLOCK, file.take(len))));
+        let mut lines = Box::new(Lines::new(BufReader::with_capacity(BLOCK, file.take(len))));
         if len >= plan.from {
-            match Ahead::start(lines(), shared.clone(), source.clone(), plan) {
+            match Ahead::start(lines, shared.clone(), source.clone(), plan) {
                 Ok(ahead) => return Feed::Ahead(ahead),
                 // No thread to be had: read here instead (the file was not touched).
-                Err(lines) => {
-                    return Feed::Here {
-                        lines,
-                        buf: Vec::new(),
-                        source: source.clone(),
-                    };
-                }
+                Err(back) => lines = back,
             }
         }
         Feed::Here {
-            lines: lines(),
+            lines,
             buf: Vec::new(),
             source: source.clone(),
         }
