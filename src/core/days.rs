@@ -26,7 +26,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 
-use crate::core::stats::local_date;
+use crate::core::stats::{LocalDays, local_date};
 use crate::model::day::{DayAnswer, Meds};
 use crate::model::format::{fmt_fixed, json, round_half_away};
 use crate::model::record::SessionRecord;
@@ -133,7 +133,7 @@ pub fn per_week_cell(per_week: f64) -> String {
 /// with the days that have sessions, not with the records), and the first session's date.
 #[derive(Debug, Clone)]
 pub struct SessionDays {
-    tz: TimeZone,
+    days: LocalDays,
     pub by_day: BTreeMap<Date, u32>,
     /// Active seconds of those sessions per local day.
     pub secs_by_day: BTreeMap<Date, f64>,
@@ -143,7 +143,7 @@ pub struct SessionDays {
 impl SessionDays {
     pub fn new(tz: TimeZone) -> Self {
         SessionDays {
-            tz,
+            days: LocalDays::new(tz),
             by_day: BTreeMap::new(),
             secs_by_day: BTreeMap::new(),
             first: None,
@@ -155,7 +155,7 @@ impl SessionDays {
             return;
         }
         let t = r.started();
-        let d = local_date(t, &self.tz);
+        let d = self.days.date(t);
         *self.by_day.entry(d).or_insert(0) += 1;
         // A hand-edited negative or NaN length counts as nothing.
         let secs = if r.active_secs.is_finite() {

@@ -256,6 +256,7 @@ struct Bucket {
 #[derive(Debug)]
 pub struct ReportBuilder {
     tz: TimeZone,
+    days: stats::LocalDays,
     now: Zoned,
     since: Option<Timestamp>,
     until: Timestamp,
@@ -296,6 +297,7 @@ impl ReportBuilder {
         };
         ReportBuilder {
             tz: tz.clone(),
+            days: stats::LocalDays::new(tz.clone()),
             now: now.clone(),
             since,
             until,
@@ -320,7 +322,7 @@ impl ReportBuilder {
             return;
         }
         let started = r.started();
-        let day = stats::local_date(started, &self.tz);
+        let day = self.days.date(started);
         if self.first_entry.is_none_or(|f| day < f) {
             self.first_entry = Some(day);
         }

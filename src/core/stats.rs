@@ -321,9 +321,66 @@ pub fn week_start(now: &Zoned) -> Zoned {
         .unwrap_or_else(|_| now.clone())
 }
 
+/// The value for `key`, made by `new` the first time: the key is copied only then (a long
+/// history names the same few routines and areas in every record).
+fn entry<'m, V>(map: &'m mut HashMap<String, V>, key: &str, new: impl FnOnce() -> V) -> &'m mut V {
+    if !map.contains_key(key) {
+        map.insert(key.to_string(), new());
+    }
+    map.get_mut(key).expect("inserted above")
+}
+
 /// The local calendar date of an instant.
 pub fn local_date(ts: Timestamp, tz: &TimeZone) -> Date {
     tz.to_datetime(ts).date()
+}
+
+/// [`local_date`] for many instants, in `tz`: it keeps the span of the last day it found
+/// whose UTC offset holds all day, so the next instant in that day (a long history's records
+/// come a few a day, nearly all in order) costs two comparisons, not a look-up in the
+/// zone's rules. A day with an offset change in it is never kept, so the answer is always
+/// [`local_date`]'s.
+#[derive(Debug, Clone)]
+pub struct LocalDays {
+    tz: TimeZone,
+    /// From the day's first instant up to the next day's, and the day.
+    day: Option<(Timestamp, Timestamp, Date)>,
+}
+
+impl LocalDays {
+    pub fn new(tz: TimeZone) -> LocalDays {
+        LocalDays { tz, day: None }
+    }
+
+    pub fn date(&mut self, ts: Timestamp) -> Date {
+        if let Some((start, end, date)) = self.day
+            && start <= ts
+            && ts < end
+        {
+            return date;
+        }
+        let offset = self.tz.to_offset(ts);
+        let date = offset.to_datetime(ts).date();
+        self.day = self.whole_day(offset, date);
+        date
+    }
+
+    /// The day's span when `offset` holds from its midnight to the next one.
+    fn whole_day(
+        &self,
+        offset: jiff::tz::Offset,
+        date: Date,
+    ) -> Option<(Timestamp, Timestamp, Date)> {
+        let midnight = |d: Date| offset.to_timestamp(d.to_datetime(jiff::civil::Time::midnight()));
+        let (start, end) = (midnight(date).ok()?, midnight(date.tomorrow().ok()?).ok()?);
+        if self.tz.to_offset(start) != offset {
+            return None;
+        }
+        match self.tz.following(start).next() {
+            Some(change) if change.timestamp() < end => None,
+            _ => Some((start, end, date)),
+        }
+    }
 }
 
 /// Calendar days from `from` to `to` (positive when `to` is later).
@@ -466,6 +523,7 @@ struct WhatAcc {
 pub struct StatsBuilder {
     now: Timestamp,
     tz: TimeZone,
+    days: LocalDays,
     today: Date,
     this_monday: Date,
     options: StatsOptions,
@@ -501,6 +559,7 @@ impl StatsBuilder {
         StatsBuilder {
             now: now.timestamp(),
             tz: now.time_zone().clone(),
+            days: LocalDays::new(now.time_zone().clone()),
             today,
             this_monday,
             window_start_n: day_number(window_start),
@@ -532,7 +591,7 @@ impl StatsBuilder {
             return;
         };
         if back < CHANGE_MONTHS {
-            let months = self.monthly.entry(r.routine_id.clone()).or_default();
+            let months = entry(&mut self.monthly, &r.routine_id, Default::default);
             months[CHANGE_MONTHS - 1 - back].add(r);
         }
     }
@@ -562,7 +621,7 @@ impl StatsBuilder {
             return;
         }
         let started = r.started();
-        let day = local_date(started, &self.tz);
+        let day = self.days.date(started);
         let day_n = day_number(day);
         let in_period = self.options.since.is_none_or(|s| started >= s)
             && self.options.until.is_none_or(|u| started < u);
@@ -579,15 +638,12 @@ impl StatsBuilder {
             if in_period {
                 self.external_sessions += 1;
                 self.external_secs += secs;
-                let what = self
-                    .by_what
-                    .entry(r.routine_id.clone())
-                    .or_insert_with(|| WhatAcc {
-                        title: r.title.clone(),
-                        sessions: 0,
-                        secs: 0.0,
-                        last_at: started,
-                    });
+                let what = entry(&mut self.by_what, &r.routine_id, || WhatAcc {
+                    title: r.title.clone(),
+                    sessions: 0,
+                    secs: 0.0,
+                    last_at: started,
+                });
                 what.sessions += 1;
                 what.secs += secs;
                 if started >= what.last_at {
@@ -640,22 +696,19 @@ impl StatsBuilder {
         self.totals_pain.add(r);
         self.period_days.insert(day_n);
 
-        let area = self.areas.entry(r.area.clone()).or_insert((0, 0.0));
+        let area = entry(&mut self.areas, &r.area, || (0, 0.0));
         area.0 += 1;
         area.1 += secs;
 
-        let routine = self
-            .routines
-            .entry(r.routine_id.clone())
-            .or_insert_with(|| RoutineAcc {
-                title: r.title.clone(),
-                area: r.area.clone(),
-                kind: r.kind,
-                sessions: 0,
-                secs: 0.0,
-                pain: PainTally::default(),
-                last_at: started,
-            });
+        let routine = entry(&mut self.routines, &r.routine_id, || RoutineAcc {
+            title: r.title.clone(),
+            area: r.area.clone(),
+            kind: r.kind,
+            sessions: 0,
+            secs: 0.0,
+            pain: PainTally::default(),
+            last_at: started,
+        });
         routine.sessions += 1;
         routine.secs += secs;
         routine.pain.add(r);
@@ -823,6 +876,58 @@ impl StatsBuilder {
 mod tests {
     use super::*;
     use jiff::civil::date;
+    use proptest::prelude::*;
+
+    /// Zones with an offset change at midnight (both ways), at 24:00, twice a year at
+    /// 02:00, none at all, and half-hour offsets.
+    const ZONES: [&str; 6] = [
+        "<-03>3<-02>,M10.3.0/0,M2.3.0/0",
+        "<+01>-1<+00>,M3.5.0/0,M10.5.0/1",
+        "EST5EDT,M3.2.0/24,M11.1.0/24",
+        "CET-1CEST,M3.5.0,M10.5.0/3",
+        "UTC0",
+        "<+0530>-5:30",
+    ];
+
+    proptest! {
+        /// The kept day never answers other than the zone's rules: for instants in order,
+        /// as a history gives them, and out of order, around every kind of change.
+        #[test]
+        fn local_days_agree_with_the_zone(
+            zone in 0..ZONES.len(),
+            start in -2_000_000_000i64..2_000_000_000,
+            steps in prop::collection::vec(-200_000i64..400_000, 1..60),
+        ) {
+            let tz = TimeZone::posix(ZONES[zone]).unwrap();
+            let mut days = LocalDays::new(tz.clone());
+            let mut t = start;
+            for step in steps {
+                t += step;
+                let ts = Timestamp::from_second(t).unwrap();
+                prop_assert_eq!(days.date(ts), local_date(ts, &tz), "at {}", ts);
+                // The instants either side of it too: a day's edges.
+                for near in [ts - 1.nanosecond(), ts + 1.nanosecond()] {
+                    prop_assert_eq!(days.date(near), local_date(near, &tz), "at {}", near);
+                }
+            }
+        }
+    }
+
+    /// Every second-by-minute instant through a year of a zone whose clocks go back at
+    /// midnight (the day before comes round again): the kept span must not take the
+    /// repeated hour for the new day.
+    #[test]
+    fn local_days_through_a_year_of_changes() {
+        for zone in ZONES {
+            let tz = TimeZone::posix(zone).unwrap();
+            let mut days = LocalDays::new(tz.clone());
+            let start = Timestamp::from_second(1_767_225_600).unwrap();
+            for minute in 0..(366 * 24 * 60) {
+                let ts = start + (minute * 60).seconds();
+                assert_eq!(days.date(ts), local_date(ts, &tz), "{zone} at {ts}");
+            }
+        }
+    }
 
     #[test]
     fn day_numbers_match_jiff() {

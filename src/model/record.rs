@@ -307,11 +307,18 @@ pub fn implausible_times(started: jiff::Timestamp, ended: jiff::Timestamp) -> Op
 }
 
 /// Why a time stored as `v` seconds in the field `name` cannot be true, if it cannot.
+#[inline]
 fn bad_time(name: &str, v: f64, max: f64) -> Option<String> {
-    (!(v.is_finite() && (0.0..=max).contains(&v))).then(|| {
-        let v = crate::model::format::fmt_as_read(v);
-        format!("{name} {v} is not a time between 0 and {max} seconds")
-    })
+    if v.is_finite() && (0.0..=max).contains(&v) {
+        return None;
+    }
+    Some(not_a_time(name, v, max))
+}
+
+#[cold]
+fn not_a_time(name: &str, v: f64, max: f64) -> String {
+    let v = crate::model::format::fmt_as_read(v);
+    format!("{name} {v} is not a time between 0 and {max} seconds")
 }
 
 /// Why a step's stored times cannot be true, if they cannot (see

@@ -27,9 +27,23 @@ pub(crate) fn record(line: &str, detail: Detail) -> Option<SessionRecord> {
     };
     let mut f = Fields::default();
     s.eat(b'{')?;
+    // Where in `WRITTEN` the key a line as written has next is.
+    let mut next = 0;
     loop {
-        let key = s.plain_string()?;
-        s.eat(b':')?;
+        let key = match WRITTEN.get(next) {
+            Some(&(written, key)) if s.literal(written) => {
+                next += 1;
+                key
+            }
+            _ => {
+                let key = Key::of(s.plain_string()?);
+                s.eat(b':')?;
+                if let Some(at) = WRITTEN.iter().position(|&(_, k)| k == key) {
+                    next = at + 1;
+                }
+                key
+            }
+        };
         f.read(key, &mut s, detail)?;
         match s.next()? {
             b',' => continue,
@@ -70,6 +84,77 @@ pub(crate) fn started(line: &str) -> Option<Timestamp> {
         .map(|s| s.started_at.timestamp())
 }
 
+/// A record's keys, and every other key (from a newer version) as one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Key {
+    V,
+    Id,
+    Kind,
+    RoutineId,
+    Title,
+    Area,
+    StartedAt,
+    EndedAt,
+    PlannedSecs,
+    ActiveSecs,
+    PausedSecs,
+    Outcome,
+    Steps,
+    PainBefore,
+    PainAfter,
+    Note,
+    MigraineBefore,
+    Other,
+}
+
+/// The keys in the order knotless writes them, each with its quotes and colon: a line as
+/// written is read key after key by comparing bytes, and a key out of this order (one
+/// left out, one from a newer version) is read as a string and looked up.
+const WRITTEN: [(&[u8], Key); 17] = [
+    (b"\"v\":", Key::V),
+    (b"\"id\":", Key::Id),
+    (b"\"kind\":", Key::Kind),
+    (b"\"routine_id\":", Key::RoutineId),
+    (b"\"title\":", Key::Title),
+    (b"\"area\":", Key::Area),
+    (b"\"started_at\":", Key::StartedAt),
+    (b"\"ended_at\":", Key::EndedAt),
+    (b"\"planned_secs\":", Key::PlannedSecs),
+    (b"\"active_secs\":", Key::ActiveSecs),
+    (b"\"paused_secs\":", Key::PausedSecs),
+    (b"\"outcome\":", Key::Outcome),
+    (b"\"steps\":", Key::Steps),
+    (b"\"pain_before\":", Key::PainBefore),
+    (b"\"pain_after\":", Key::PainAfter),
+    (b"\"note\":", Key::Note),
+    (b"\"migraine_before\":", Key::MigraineBefore),
+];
+
+impl Key {
+    fn of(name: &str) -> Key {
+        match name {
+            "v" => Key::V,
+            "id" => Key::Id,
+            "kind" => Key::Kind,
+            "routine_id" => Key::RoutineId,
+            "title" => Key::Title,
+            "area" => Key::Area,
+            "started_at" => Key::StartedAt,
+            "ended_at" => Key::EndedAt,
+            "planned_secs" => Key::PlannedSecs,
+            "active_secs" => Key::ActiveSecs,
+            "paused_secs" => Key::PausedSecs,
+            "outcome" => Key::Outcome,
+            "steps" => Key::Steps,
+            "pain_before" => Key::PainBefore,
+            "pain_after" => Key::PainAfter,
+            "note" => Key::Note,
+            "migraine_before" => Key::MigraineBefore,
+            _ => Key::Other,
+        }
+    }
+}
+
 /// The fields of a record as they are found, each at most once.
 #[derive(Default)]
 struct Fields<'a> {
@@ -101,14 +186,14 @@ fn set<T>(slot: &mut Option<T>, value: T) -> Option<()> {
 }
 
 impl<'a> Fields<'a> {
-    fn read(&mut self, key: &str, s: &mut Scan<'a>, detail: Detail) -> Option<()> {
+    fn read(&mut self, key: Key, s: &mut Scan<'a>, detail: Detail) -> Option<()> {
         match key {
-            "v" => set(&mut self.v, u32::try_from(s.whole(u32::MAX.into())?).ok()?),
-            "id" => set(&mut self.id, s.plain_string()?),
-            "routine_id" => set(&mut self.routine_id, s.plain_string()?),
-            "title" => set(&mut self.title, s.plain_string()?),
-            "area" => set(&mut self.area, s.plain_string()?),
-            "kind" => set(
+            Key::V => set(&mut self.v, u32::try_from(s.whole(u32::MAX.into())?).ok()?),
+            Key::Id => set(&mut self.id, s.plain_string()?),
+            Key::RoutineId => set(&mut self.routine_id, s.plain_string()?),
+            Key::Title => set(&mut self.title, s.plain_string()?),
+            Key::Area => set(&mut self.area, s.plain_string()?),
+            Key::Kind => set(
                 &mut self.kind,
                 match s.plain_string()? {
                     "routine" => Kind::Routine,
@@ -117,7 +202,7 @@ impl<'a> Fields<'a> {
                     _ => return None,
                 },
             ),
-            "outcome" => set(
+            Key::Outcome => set(
                 &mut self.outcome,
                 match s.plain_string()? {
                     "completed" => Outcome::Completed,
@@ -126,14 +211,14 @@ impl<'a> Fields<'a> {
                     _ => return None,
                 },
             ),
-            "started_at" => set(&mut self.started_at, Stamp::parse(s.plain_string()?)?),
-            "ended_at" => set(&mut self.ended_at, Stamp::parse(s.plain_string()?)?),
-            "planned_secs" => set(&mut self.planned_secs, s.secs()?),
-            "active_secs" => set(&mut self.active_secs, s.secs()?),
-            "paused_secs" => set(&mut self.paused_secs, s.secs()?),
-            "pain_before" => set(&mut self.pain_before, s.rating()?),
-            "pain_after" => set(&mut self.pain_after, s.rating()?),
-            "migraine_before" => set(
+            Key::StartedAt => set(&mut self.started_at, Stamp::parse(s.plain_string()?)?),
+            Key::EndedAt => set(&mut self.ended_at, Stamp::parse(s.plain_string()?)?),
+            Key::PlannedSecs => set(&mut self.planned_secs, s.secs()?),
+            Key::ActiveSecs => set(&mut self.active_secs, s.secs()?),
+            Key::PausedSecs => set(&mut self.paused_secs, s.secs()?),
+            Key::PainBefore => set(&mut self.pain_before, s.rating()?),
+            Key::PainAfter => set(&mut self.pain_after, s.rating()?),
+            Key::MigraineBefore => set(
                 &mut self.migraine_before,
                 if s.literal(b"true") {
                     true
@@ -143,7 +228,7 @@ impl<'a> Fields<'a> {
                     return None;
                 },
             ),
-            "note" => {
+            Key::Note => {
                 let note = if s.literal(b"null") {
                     None
                 } else {
@@ -153,8 +238,8 @@ impl<'a> Fields<'a> {
             }
             // The steps, and any field from a newer version: checked and passed over, as
             // serde passes over a field the record it reads does not have.
-            "steps" => s.written_steps(),
-            _ => s.skip_value(0),
+            Key::Steps => s.written_steps(),
+            Key::Other => s.skip_value(0),
         }
     }
 
@@ -181,16 +266,22 @@ impl<'a> Fields<'a> {
     }
 }
 
-/// Whether any byte is below 0x20, eight at a time: `w - 0x20…20` borrows into the top bit
-/// of a byte that is below 0x20 (and `!w` keeps only bytes that had it clear).
+/// Whether any byte is below 0x20. `w - 0x20…20` borrows into the top bit of a byte that
+/// is below 0x20 (and `!w` keeps only bytes that had it clear); four words are tested
+/// together, with no branch between them.
 fn has_control(b: &[u8]) -> bool {
     const LOW: u64 = 0x2020_2020_2020_2020;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut words = b.chunks_exact(8);
-    let found = words.by_ref().any(|c| {
+    let flags = |c: &[u8]| {
         let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        w.wrapping_sub(LOW) & !w & HIGH != 0
-    });
+        w.wrapping_sub(LOW) & !w
+    };
+    let mut blocks = b.chunks_exact(32);
+    let found = blocks
+        .by_ref()
+        .any(|c| c.chunks_exact(8).fold(0, |any, w| any | flags(w)) & HIGH != 0);
+    let mut words = blocks.remainder().chunks_exact(8);
+    let found = found || words.by_ref().any(|w| flags(w) & HIGH != 0);
     found || words.remainder().iter().any(|&c| c < 0x20)
 }
 
