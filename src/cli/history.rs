@@ -33,12 +33,9 @@ pub fn run(
     // a short row per session), so memory stays small however long the history is. CSV is
     // oldest first across every machine's file: read all at once, oldest first, it streams
     // too (unless a file is out of order: then its rows are held and sorted).
-    let mut records = match format {
-        HistoryFormat::Csv => Records::open_by_time(data_dir(paths)?, detail),
-        HistoryFormat::Table | HistoryFormat::Jsonl => Records::open(data_dir(paths)?, detail),
-    }
-    .map_err(|e| e.to_string())?
-    .reading(Reading::Ahead);
+    let oldest_first = matches!(format, HistoryFormat::Csv);
+    let mut records = Records::open_read(data_dir(paths)?, detail, oldest_first, Reading::Ahead)
+        .map_err(|e| e.to_string())?;
     let by_time = records.by_time();
     let mut failed = None;
     let matching = records

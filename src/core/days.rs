@@ -156,18 +156,27 @@ impl SessionDays {
         }
         let t = r.started();
         let d = self.days.date(t);
-        *self.by_day.entry(d).or_insert(0) += 1;
+        *newest_first(&mut self.by_day, d) += 1;
         // A hand-edited negative or NaN length counts as nothing.
         let secs = if r.active_secs.is_finite() {
             r.active_secs.max(0.0)
         } else {
             0.0
         };
-        *self.secs_by_day.entry(d).or_insert(0.0) += secs;
+        *newest_first(&mut self.secs_by_day, d) += secs;
         if self.first.is_none_or(|f| d < f) {
             self.first = Some(d);
         }
     }
+}
+
+/// The value for day `d`, looked for first at the end of `map`, where the next record of a
+/// history read oldest first belongs.
+fn newest_first<V: Default>(map: &mut BTreeMap<Date, V>, d: Date) -> &mut V {
+    if map.last_key_value().is_some_and(|(last, _)| *last == d) {
+        return map.last_entry().expect("not empty").into_mut();
+    }
+    map.entry(d).or_default()
 }
 
 /// `count` windows ending on `today`, newest first.

@@ -544,6 +544,8 @@ pub struct StatsBuilder {
     totals: Totals,
     totals_pain: PainTally,
     period_days: HashSet<i32>,
+    /// The day last put in `period_days` (records come a few a day).
+    last_period_day: Option<i32>,
     /// Paired ratings per routine and month, [`CHANGE_MONTHS`] back, this month last.
     monthly: HashMap<String, [PainTally; CHANGE_MONTHS]>,
 }
@@ -576,6 +578,7 @@ impl StatsBuilder {
             totals: Totals::default(),
             totals_pain: PainTally::default(),
             period_days: HashSet::new(),
+            last_period_day: None,
             monthly: HashMap::new(),
         }
     }
@@ -694,7 +697,10 @@ impl StatsBuilder {
             t.last_at = Some(started);
         }
         self.totals_pain.add(r);
-        self.period_days.insert(day_n);
+        if self.last_period_day != Some(day_n) {
+            self.period_days.insert(day_n);
+            self.last_period_day = Some(day_n);
+        }
 
         let area = entry(&mut self.areas, &r.area, || (0, 0.0));
         area.0 += 1;

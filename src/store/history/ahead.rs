@@ -10,6 +10,10 @@
 //!
 //! Memory stays bounded: at most [`IN_FLIGHT`] batches of about [`BATCH`] bytes are read
 //! and not yet given back at any time, however long the file.
+//!
+//! The first pass (amendments, and which ids turn up twice) reads the file the same way
+//! from a thread of its own ([`Prefetch`]): the kernel copies the next block while the
+//! caller searches the one before.
 
 use std::collections::BTreeMap;
 use std::sync::mpsc::{self, Receiver, SyncSender};
@@ -121,13 +125,14 @@ const IN_FLIGHT: usize = 4;
 /// they save (about a thousand records).
 pub(crate) const AHEAD_FROM: u64 = 1 << 20;
 
-/// How the second pass over a file is read.
+/// How a file is read: its first pass a block ahead, or not, and its second pass.
+#[derive(Clone, Copy)]
 pub(crate) struct Plan {
-    /// Files at least this long are read ahead.
+    /// Files at least this long are read ahead (both passes).
     pub(crate) from: u64,
     /// How many threads parse besides the one reading (0: the reading thread parses).
     pub(crate) workers: usize,
-    /// The size of a batch.
+    /// The size of a batch (and of a block the first pass reads ahead).
     pub(crate) batch: usize,
 }
 
@@ -423,6 +428,122 @@ fn read_ahead(
     }
 }
 
+/// A file read a block ahead by a thread of its own, as a [`BufRead`]: what reading a long
+/// file costs besides looking at it (the kernel copying it) happens beside the caller's
+/// work. At most [`PREFETCHED`] blocks wait to be looked at; looked-at blocks are given
+/// back to be filled again.
+pub(crate) struct Prefetch {
+    blocks: Option<Receiver<io::Result<Vec<u8>>>>,
+    spare: mpsc::Sender<Vec<u8>>,
+    block: Vec<u8>,
+    at: usize,
+    done: bool,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// Blocks read and not yet looked at, at most.
+const PREFETCHED: usize = 2;
+
+impl Prefetch {
+    /// Reads `len` bytes of `file` from where it is, in blocks of `size` (a handle of its
+    /// own shares the file's position: nothing else may read the file until this is
+    /// dropped). `None` when no thread can be had.
+    pub(crate) fn start(file: &File, len: u64, size: usize) -> Option<Prefetch> {
+        let file = file.try_clone().ok()?;
+        // Smaller blocks would only cost more messages (the tests' batches go down to one
+        // byte).
+        let size = size.max(64) as u64;
+        let (tx, blocks) = mpsc::sync_channel(PREFETCHED);
+        let (spare, spares) = mpsc::channel::<Vec<u8>>();
+        let thread = std::thread::Builder::new()
+            .name("history-first".into())
+            .spawn(move || {
+                let mut left = len;
+                loop {
+                    let mut block = spares.try_recv().unwrap_or_default();
+                    block.clear();
+                    // `read_to_end` reads until the block is full or the file ends, and
+                    // reads again when a read is interrupted.
+                    let read = (&file).take(size.min(left)).read_to_end(&mut block);
+                    let end = match &read {
+                        Ok(n) => {
+                            left -= *n as u64;
+                            *n == 0
+                        }
+                        Err(_) => true,
+                    };
+                    if tx.send(read.map(|_| block)).is_err() || end {
+                        return;
+                    }
+                }
+            })
+            .ok()?;
+        Some(Prefetch {
+            blocks: Some(blocks),
+            spare,
+            block: Vec::new(),
+            at: 0,
+            done: false,
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Read for Prefetch {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = {
+            let there = self.fill_buf()?;
+            let n = there.len().min(out.len());
+            out[..n].copy_from_slice(&there[..n]);
+            n
+        };
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for Prefetch {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.at == self.block.len() && !self.done {
+            let _ = self.spare.send(std::mem::take(&mut self.block));
+            self.at = 0;
+            let next = match &self.blocks {
+                Some(blocks) => blocks.recv(),
+                None => Err(mpsc::RecvError),
+            };
+            match next {
+                Ok(Ok(block)) => {
+                    self.done = block.is_empty();
+                    self.block = block;
+                }
+                Ok(Err(e)) => {
+                    self.done = true;
+                    return Err(e);
+                }
+                Err(_) => {
+                    self.done = true;
+                    return Err(io::Error::other("the history reader stopped"));
+                }
+            }
+        }
+        Ok(&self.block[self.at..])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.at = (self.at + n).min(self.block.len());
+    }
+}
+
+impl Drop for Prefetch {
+    fn drop(&mut self) {
+        // A thread waiting to hand over a block finds nobody there, and ends.
+        self.blocks = None;
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     //! Reading ahead on other threads must give exactly what reading here gives: the same
@@ -478,7 +599,7 @@ mod tests {
 
     fn read(dir: &Path, detail: Detail, by_time: bool, plan: Plan) -> (Vec<String>, Vec<String>) {
         let check = by_time.then(TimeCheck::default);
-        let mut records = Records::open_planned(dir, detail, check, plan).unwrap();
+        let mut records = Records::open_planned(dir, detail, check, |_| plan).unwrap();
         assert_eq!(records.by_time(), by_time);
         let got = records
             .by_ref()
@@ -559,10 +680,32 @@ mod tests {
         put(&tmp.path().join("history-aaaaaaaa.jsonl"), messy(400));
         for plan in plans() {
             let mut records =
-                Records::open_planned(tmp.path(), Detail::NoSteps, None, plan).unwrap();
+                Records::open_planned(tmp.path(), Detail::NoSteps, None, |_| plan).unwrap();
             assert!(records.next().is_some());
             // Dropping joins every thread it started: this returns.
             drop(records);
         }
+    }
+
+    #[test]
+    fn a_file_read_a_block_ahead_reads_as_it_is_and_stops_when_dropped() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("f");
+        let bytes: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+        put(&path, &bytes);
+        let file = safe_file::open_regular(&path).unwrap();
+        // All of it, and only the length asked for (a file that grows is read as it was).
+        for (len, size) in [(100_000, 4096), (99_999, 64), (70_000, 1 << 20)] {
+            let mut got = Vec::new();
+            let mut ahead = Prefetch::start(&file, len, size).unwrap();
+            ahead.read_to_end(&mut got).unwrap();
+            assert!(got == bytes[..len as usize], "{len} in blocks of {size}");
+            drop(ahead);
+            (&file).seek(SeekFrom::Start(0)).unwrap();
+        }
+        // Dropped after one block of many: the thread ends (this returns).
+        let mut ahead = Prefetch::start(&file, 100_000, 64).unwrap();
+        assert_eq!(ahead.fill_buf().unwrap().len(), 64);
+        drop(ahead);
     }
 }

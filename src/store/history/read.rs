@@ -1,6 +1,6 @@
 //! Reading every history file, merging amendments and duplicates, skipping what cannot be read with a warning naming it.
 
-use super::ahead::{Feed, Plan, Shared, SourceLines};
+use super::ahead::{Feed, Plan, Prefetch, Shared, SourceLines};
 use super::*;
 use std::borrow::Cow;
 use std::cmp::Reverse;
@@ -609,7 +609,7 @@ impl Records {
     /// Opens every history file (none at all is an empty history) and reads their
     /// amendments.
     pub fn open(data_dir: &Path, detail: Detail) -> Result<Records, HistoryError> {
-        Records::open_with(data_dir, detail, None)
+        Records::open_read(data_dir, detail, false, Reading::Here)
     }
 
     /// [`Records::open`], giving the same records out oldest first across every file when
@@ -620,7 +620,22 @@ impl Records {
     /// put them. When it cannot, it gives them out in [`Records::open`]'s order:
     /// [`Records::by_time`] says which.
     pub fn open_by_time(data_dir: &Path, detail: Detail) -> Result<Records, HistoryError> {
-        Records::open_with(data_dir, detail, Some(TimeCheck::default()))
+        Records::open_read(data_dir, detail, true, Reading::Here)
+    }
+
+    /// [`Records::open`], or [`Records::open_by_time`] when `by_time`, read as `reading`
+    /// says (both passes).
+    pub fn open_read(
+        data_dir: &Path,
+        detail: Detail,
+        by_time: bool,
+        reading: Reading,
+    ) -> Result<Records, HistoryError> {
+        let check = by_time.then(TimeCheck::default);
+        match reading {
+            Reading::Here => Records::open_planned(data_dir, detail, check, |_| Plan::here()),
+            Reading::Ahead => Records::open_planned(data_dir, detail, check, Plan::for_machine),
+        }
     }
 
     /// Whether the records come oldest first (see [`Records::open_by_time`]).
@@ -628,32 +643,14 @@ impl Records {
         self.by_time.is_some()
     }
 
-    fn open_with(
-        data_dir: &Path,
-        detail: Detail,
-        check: Option<TimeCheck>,
-    ) -> Result<Records, HistoryError> {
-        Records::open_planned(data_dir, detail, check, Plan::here())
-    }
-
-    /// Reads the records ahead on the machine's other cores (see [`Reading`]) from here on.
-    pub fn reading(mut self, reading: Reading) -> Records {
-        self.plan = match reading {
-            Reading::Here => Plan::here(),
-            // Every file is read at once when oldest first, one after another otherwise.
-            Reading::Ahead => Plan::for_machine(match self.by_time {
-                Some(_) => self.sources.len(),
-                None => 1,
-            }),
-        };
-        self
-    }
-
+    /// Reads with `plan(files read at once)`: the first pass over a file as long as its
+    /// `from` is read a block ahead, and the second as the plan says (every file is read
+    /// at once when oldest first, one after another otherwise).
     pub(super) fn open_planned(
         data_dir: &Path,
         detail: Detail,
         mut check: Option<TimeCheck>,
-        plan: Plan,
+        plan: impl Fn(usize) -> Plan,
     ) -> Result<Records, HistoryError> {
         let paths = history_files(data_dir).map_err(|source| HistoryError::Read {
             path: data_dir.to_path_buf(),
@@ -669,7 +666,7 @@ impl Records {
                 repeated: Vec::new(),
                 amended: Vec::new(),
             }),
-            plan,
+            plan: plan(1),
             amendments: HashMap::new(),
             notes: HashMap::new(),
             amendment_lines: Vec::new(),
@@ -747,6 +744,9 @@ impl Records {
                 wanting: (0..records.sources.len()).rev().collect(),
             });
         }
+        if records.by_time.is_some() {
+            records.plan = plan(records.sources.len());
+        }
         if records.sources.is_empty() {
             records.finish();
         }
@@ -762,10 +762,26 @@ impl Records {
         file: &File,
         (len, label): (u64, &str),
         prints: &mut Vec<u32>,
+        check: Option<&mut TimeCheck>,
+    ) -> io::Result<()> {
+        if len >= self.plan.from
+            && let Some(ahead) = Prefetch::start(file, len, self.plan.batch)
+        {
+            return self.first_pass_of(index, Lines::new(ahead), label, prints, check);
+        }
+        let lines = Lines::new(BufReader::with_capacity(BLOCK, file.take(len)));
+        self.first_pass_of(index, lines, label, prints, check)
+    }
+
+    fn first_pass_of(
+        &mut self,
+        index: usize,
+        mut lines: Lines<impl BufRead>,
+        label: &str,
+        prints: &mut Vec<u32>,
         mut check: Option<&mut TimeCheck>,
     ) -> io::Result<()> {
         let mut amends = Marker::new(b"\"amends\"");
-        let mut lines = Lines::new(BufReader::with_capacity(BLOCK, file.take(len)));
         let mut buf = Vec::new();
         while let Some(line) = lines.next_line(&mut buf)? {
             if !matches!(line.kind, Line::Text) {
@@ -1266,7 +1282,7 @@ pub fn for_each_read(
     reading: Reading,
     mut visit: impl FnMut(SessionRecord),
 ) -> Result<Vec<Warning>, HistoryError> {
-    let mut records = Records::open(data_dir, detail)?.reading(reading);
+    let mut records = Records::open_read(data_dir, detail, false, reading)?;
     for r in records.by_ref() {
         visit(r?);
     }
