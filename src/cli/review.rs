@@ -11,7 +11,7 @@ use std::io::{self, Write};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
-use crate::core::stats::{self, PainStats, Stats};
+use crate::core::stats::{self, LocalDays, PainStats, Stats};
 use crate::model::format::{cut, fmt_day, fmt_days_ago, pad, pad_left, width};
 use crate::model::record::{self, Kind, Outcome, SessionRecord, Stamp, VERSION};
 
@@ -138,7 +138,7 @@ pub fn write_table<R: Borrow<SessionRecord>>(
     }
     let header = ["When", "Routine", "Area", "Active", "Outcome", "Head"];
     let mut widths = header.map(width);
-    let tz = now.time_zone();
+    let mut days = LocalDays::new(now.time_zone().clone());
     let year = now.year();
     let (mut titles, mut areas) = (Texts::new(TITLE_MAX), Texts::new(AREA_MAX));
     let mut rows: Vec<Row> = Vec::new();
@@ -147,7 +147,7 @@ pub fn write_table<R: Borrow<SessionRecord>>(
         let r = r.borrow();
         let start = r.started();
         s.clear();
-        crate::model::format::write_day_time(&mut s, tz.to_datetime(start), year);
+        crate::model::format::write_day_time(&mut s, days.datetime(start), year);
         let when = s.len();
         crate::model::format::write_clock(&mut s, crate::model::format::whole_secs(r.active_secs));
         let active = s.len();
@@ -328,9 +328,10 @@ pub fn write_csv<R: Borrow<SessionRecord>>(
     // (start time, reading order, end of the row in the buffer).
     let mut rows: Vec<(Timestamp, usize, usize)> = Vec::new();
     let mut scratch = String::new();
+    let mut days = LocalDays::new(tz.clone());
     for (i, r) in records.into_iter().enumerate() {
         let r = r.borrow();
-        csv_row(&mut w, r, tz, &mut scratch)?;
+        csv_row(&mut w, r, &mut days, &mut scratch)?;
         w.flush()?;
         rows.push((r.started(), i, w.get_ref().len()));
     }
@@ -359,8 +360,9 @@ pub fn write_csv_oldest_first<R: Borrow<SessionRecord>>(
 ) -> io::Result<()> {
     let mut w = csv_writer(io::BufWriter::with_capacity(64 * 1024, out))?;
     let mut scratch = String::new();
+    let mut days = LocalDays::new(tz.clone());
     for r in records {
-        csv_row(&mut w, r.borrow(), tz, &mut scratch)?;
+        csv_row(&mut w, r.borrow(), &mut days, &mut scratch)?;
     }
     w.flush()
 }
@@ -371,35 +373,48 @@ pub fn write_csv_oldest_first<R: Borrow<SessionRecord>>(
 fn csv_row<W: Write>(
     w: &mut csv::Writer<W>,
     r: &SessionRecord,
-    tz: &TimeZone,
+    days: &mut LocalDays,
     scratch: &mut String,
 ) -> io::Result<()> {
-    use std::fmt::Write as _;
-    let local = tz.to_datetime(r.started());
+    use crate::model::format::{push_digits, write_secs};
+    let local = days.datetime(r.started());
     let s = scratch;
     s.clear();
     let mut ends = [0; 9];
-    let mut field = |k: usize, s: &mut String, value: std::fmt::Arguments<'_>| {
-        // Writing into a String cannot fail.
-        let _ = s.write_fmt(value);
+    let mut field = |k: usize, s: &mut String, write: &dyn Fn(&mut String)| {
+        write(s);
         ends[k] = s.len();
     };
-    field(0, s, format_args!("{}", local.date()));
-    field(
-        1,
-        s,
-        format_args!("{:02}:{:02}", local.hour(), local.minute()),
-    );
-    field(2, s, format_args!("{}", r.started_at));
-    field(3, s, format_args!("{}", r.ended_at));
-    field(4, s, format_args!("{}", r.planned_secs));
-    field(5, s, format_args!("{}", r.active_secs));
-    field(6, s, format_args!("{}", r.paused_secs));
-    for (k, p) in [(7, r.pain_before), (8, r.pain_after)] {
-        match p {
-            Some(p) => field(k, s, format_args!("{p}")),
-            None => field(k, s, format_args!("")),
+    field(0, s, &|s| match local.year() {
+        0..=9999 => {
+            push_digits(s, local.year() as u64, 4);
+            s.push('-');
+            push_digits(s, local.month() as u64, 2);
+            s.push('-');
+            push_digits(s, local.day() as u64, 2);
         }
+        _ => {
+            use std::fmt::Write as _;
+            // Writing into a String cannot fail.
+            let _ = write!(s, "{}", local.date());
+        }
+    });
+    field(1, s, &|s| {
+        push_digits(s, local.hour() as u64, 2);
+        s.push(':');
+        push_digits(s, local.minute() as u64, 2);
+    });
+    field(2, s, &|s| r.started_at.write_to(s));
+    field(3, s, &|s| r.ended_at.write_to(s));
+    field(4, s, &|s| write_secs(s, r.planned_secs));
+    field(5, s, &|s| write_secs(s, r.active_secs));
+    field(6, s, &|s| write_secs(s, r.paused_secs));
+    for (k, p) in [(7, r.pain_before), (8, r.pain_after)] {
+        field(k, s, &|s| {
+            if let Some(p) = p {
+                push_digits(s, u64::from(p), 1);
+            }
+        });
     }
     let part = |k: usize| &s[if k == 0 { 0 } else { ends[k - 1] }..ends[k]];
     write_csv_row(

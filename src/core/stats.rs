@@ -343,8 +343,8 @@ pub fn local_date(ts: Timestamp, tz: &TimeZone) -> Date {
 #[derive(Debug, Clone)]
 pub struct LocalDays {
     tz: TimeZone,
-    /// From the day's first instant up to the next day's, and the day.
-    day: Option<(Timestamp, Timestamp, Date)>,
+    /// From the day's first instant up to the next day's, the day, and its offset.
+    day: Option<(Timestamp, Timestamp, Date, jiff::tz::Offset)>,
 }
 
 impl LocalDays {
@@ -353,16 +353,26 @@ impl LocalDays {
     }
 
     pub fn date(&mut self, ts: Timestamp) -> Date {
-        if let Some((start, end, date)) = self.day
+        self.offset(ts).1
+    }
+
+    /// The local date and time of `ts` (`tz.to_datetime(ts)`).
+    pub fn datetime(&mut self, ts: Timestamp) -> jiff::civil::DateTime {
+        self.offset(ts).0.to_datetime(ts)
+    }
+
+    /// The offset at `ts`, and the local date.
+    fn offset(&mut self, ts: Timestamp) -> (jiff::tz::Offset, Date) {
+        if let Some((start, end, date, offset)) = self.day
             && start <= ts
             && ts < end
         {
-            return date;
+            return (offset, date);
         }
         let offset = self.tz.to_offset(ts);
         let date = offset.to_datetime(ts).date();
         self.day = self.whole_day(offset, date);
-        date
+        (offset, date)
     }
 
     /// The day's span when `offset` holds from its midnight to the next one.
@@ -370,7 +380,7 @@ impl LocalDays {
         &self,
         offset: jiff::tz::Offset,
         date: Date,
-    ) -> Option<(Timestamp, Timestamp, Date)> {
+    ) -> Option<(Timestamp, Timestamp, Date, jiff::tz::Offset)> {
         let midnight = |d: Date| offset.to_timestamp(d.to_datetime(jiff::civil::Time::midnight()));
         let (start, end) = (midnight(date).ok()?, midnight(date.tomorrow().ok()?).ok()?);
         if self.tz.to_offset(start) != offset {
@@ -378,7 +388,7 @@ impl LocalDays {
         }
         match self.tz.following(start).next() {
             Some(change) if change.timestamp() < end => None,
-            _ => Some((start, end, date)),
+            _ => Some((start, end, date, offset)),
         }
     }
 }
@@ -911,6 +921,7 @@ mod tests {
                 t += step;
                 let ts = Timestamp::from_second(t).unwrap();
                 prop_assert_eq!(days.date(ts), local_date(ts, &tz), "at {}", ts);
+                prop_assert_eq!(days.datetime(ts), tz.to_datetime(ts), "at {}", ts);
                 // The instants either side of it too: a day's edges.
                 for near in [ts - 1.nanosecond(), ts + 1.nanosecond()] {
                     prop_assert_eq!(days.date(near), local_date(near, &tz), "at {}", near);
@@ -931,6 +942,12 @@ mod tests {
             for minute in 0..(366 * 24 * 60) {
                 let ts = start + (minute * 60).seconds();
                 assert_eq!(days.date(ts), local_date(ts, &tz), "{zone} at {ts}");
+                let near = ts + 59.seconds();
+                assert_eq!(
+                    days.datetime(near),
+                    tz.to_datetime(near),
+                    "{zone} at {near}"
+                );
             }
         }
     }

@@ -62,6 +62,14 @@ pub fn write_clock(s: &mut String, secs: u64) {
 /// `n` in decimal onto `s`, with leading zeros to `min` digits (as `{n:0min$}` writes it,
 /// without the formatting machinery: tables of a long history write several a row).
 pub fn push_digits(s: &mut String, mut n: u64, min: usize) {
+    // Most numbers written are one or two digits: a day, an hour, a rating.
+    const PAIRS: &str = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+    if n < 100 && min <= 2 {
+        let n = n as usize;
+        let from = if n < 10 && min < 2 { 2 * n + 1 } else { 2 * n };
+        s.push_str(&PAIRS[from..2 * n + 2]);
+        return;
+    }
     let mut buf = [b'0'; 20];
     let mut at = buf.len();
     while n > 0 || buf.len() - at < min.clamp(1, 20) {
@@ -71,6 +79,32 @@ pub fn push_digits(s: &mut String, mut n: u64, min: usize) {
     }
     // Only ASCII digits were written.
     s.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
+}
+
+/// `v` written as `{v}` writes it (`540`, `41.5`), without the formatting machinery for
+/// the times a record holds: whole numbers and tenths below 10^14 (a CSV of a long history
+/// writes three a row). Any other value is written by `{v}` itself.
+pub fn write_secs(s: &mut String, v: f64) {
+    if v.is_sign_positive() && v < 1e14 {
+        if v.fract() == 0.0 {
+            push_digits(s, v as u64, 1);
+            return;
+        }
+        // One decimal that reads back as `v` is the shortest way to write it: below 10^14
+        // no whole number is near enough to a value with a fraction to read back as it,
+        // and the tenths are a whole number a double holds exactly.
+        let tenths = (v * 10.0).round();
+        if tenths / 10.0 == v {
+            let tenths = tenths as u64;
+            push_digits(s, tenths / 10, 1);
+            s.push('.');
+            push_digits(s, tenths % 10, 1);
+            return;
+        }
+    }
+    use std::fmt::Write as _;
+    // Writing into a String cannot fail.
+    let _ = write!(s, "{v}");
 }
 
 /// A time spent or planned, as a clock ("1:30").
@@ -644,6 +678,13 @@ pub mod json {
 mod tests {
     #[test]
     fn digits_are_written_as_format_writes_them() {
+        for n in 0..1000u64 {
+            for min in 0..4usize {
+                let mut s = String::from("x");
+                super::push_digits(&mut s, n, min);
+                assert_eq!(s, format!("x{n:0min$}"));
+            }
+        }
         for n in [
             0u64,
             1,
@@ -711,6 +752,56 @@ mod tests {
 
     use super::*;
     use std::io::Write;
+
+    /// Times as a record holds them are written as `{}` writes them, the fast way or not.
+    #[test]
+    fn secs_are_written_as_format_writes_them() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.1,
+            0.3,
+            0.1 + 0.2,
+            41.5,
+            90.0,
+            86_400.0,
+            1e13 + 0.5,
+            99_999_999_999_999.9,
+            1e14,
+            1e14 + 0.5,
+            1e15,
+            2e20,
+            -3.5,
+            f64::NAN,
+            f64::INFINITY,
+            f64::MIN_POSITIVE,
+            5e-324,
+        ];
+        values.extend((0..20_000).map(|k| f64::from(k) / 10.0));
+        values.extend((0..2_000).map(|k| f64::from(k) * 0.37));
+        for v in values {
+            let mut s = String::from("x");
+            super::write_secs(&mut s, v);
+            assert_eq!(s, format!("x{v}"), "{v:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_secs_are_written_as_format_writes_them(v in proptest::num::f64::ANY) {
+            let mut s = String::new();
+            super::write_secs(&mut s, v);
+            proptest::prop_assert_eq!(s, format!("{v}"));
+        }
+
+        #[test]
+        fn tenths_are_written_as_format_writes_them(k in 0u64..2_000_000_000_000_000) {
+            let v = k as f64 / 10.0;
+            let mut s = String::new();
+            super::write_secs(&mut s, v);
+            proptest::prop_assert_eq!(s, format!("{v}"));
+        }
+    }
 
     proptest::proptest! {
         /// Printable ASCII is measured and cut the quick way exactly as character by

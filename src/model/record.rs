@@ -155,6 +155,41 @@ impl std::fmt::Display for Stamp {
     }
 }
 
+impl Stamp {
+    /// Writes the stamp onto `s` as [`Display`](std::fmt::Display) does
+    /// (`2026-11-24T17:05:00+01:00`), straight from its numbers when it is in whole
+    /// seconds, a year 0-9999 and an offset of whole minutes (every stamp knotless
+    /// writes): a CSV of a long history writes two a row.
+    pub fn write_to(&self, s: &mut String) {
+        use crate::model::format::push_digits;
+        let secs = self.offset.seconds();
+        let local = self.offset.to_datetime(self.ts);
+        if self.ts.subsec_nanosecond() != 0 || secs % 60 != 0 || !(0..=9999).contains(&local.year())
+        {
+            use std::fmt::Write as _;
+            // Writing into a String cannot fail.
+            let _ = write!(s, "{self}");
+            return;
+        }
+        push_digits(s, local.year() as u64, 4);
+        for (sep, n) in [
+            ('-', local.month() as i32),
+            ('-', local.day() as i32),
+            ('T', local.hour() as i32),
+            (':', local.minute() as i32),
+            (':', local.second() as i32),
+        ] {
+            s.push(sep);
+            push_digits(s, n as u64, 2);
+        }
+        s.push(if secs < 0 { '-' } else { '+' });
+        let minutes = secs.unsigned_abs() / 60;
+        push_digits(s, u64::from(minutes / 60), 2);
+        s.push(':');
+        push_digits(s, u64::from(minutes % 60), 2);
+    }
+}
+
 /// A text [`Stamp::parse`] cannot read as a time with an offset.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0:?} is not a time")]
@@ -387,6 +422,29 @@ pub fn counts(kind: Kind, active_secs: f64) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A stamp is written as its `Display` writes it, the quick way or not: whole
+        /// seconds or not, offsets in minutes or seconds, years in and out of 0-9999.
+        #[test]
+        fn a_stamp_is_written_as_it_displays(
+            secs in -377_705_116_800i64..253_402_300_799,
+            nanos in prop_oneof![Just(0i32), 0i32..1_000_000_000],
+            offset in prop_oneof![
+                (-18i32..=18).prop_map(|h| h * 3600),
+                (-1080i32..=1080).prop_map(|m| m * 60),
+                -64_799i32..=64_799,
+            ],
+        ) {
+            let ts = jiff::Timestamp::new(secs, nanos).unwrap();
+            let stamp = Stamp { ts, offset: jiff::tz::Offset::from_seconds(offset).unwrap() };
+            let mut s = String::from("x");
+            stamp.write_to(&mut s);
+            prop_assert_eq!(s, format!("x{stamp}"));
+        }
+    }
+
     use super::*;
     use proptest::prelude::*;
 
