@@ -422,8 +422,6 @@ pub fn counts(kind: Kind, active_secs: f64) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use proptest::prelude::*;
-
     proptest! {
         /// A stamp is written as its `Display` writes it, the quick way or not: whole
         /// seconds or not, offsets in minutes or seconds, years in and out of 0-9999.
