@@ -15,9 +15,10 @@ use super::*;
 /// The record in `line` (without its newline) as `detail` reads it, or `None` when this
 /// line is not one the fast way is sure about.
 pub(crate) fn record(line: &str, detail: Detail) -> Option<SessionRecord> {
-    // A control character is only ever an error in JSON, where serde says which one it is;
-    // with none in the line, a string ends at its first unescaped quote.
-    if detail == Detail::Full || has_control(line.as_bytes()) {
+    // A control character is only ever an error in JSON, where serde says which one it is:
+    // the fast way gives up at one in a string (see `to_quote_or_escape`), and anywhere
+    // else it is a byte no token it reads starts with.
+    if detail == Detail::Full {
         return None;
     }
     let mut s = Scan {
@@ -266,25 +267,6 @@ impl<'a> Fields<'a> {
     }
 }
 
-/// Whether any byte is below 0x20. `w - 0x20…20` borrows into the top bit of a byte that
-/// is below 0x20 (and `!w` keeps only bytes that had it clear); four words are tested
-/// together, with no branch between them.
-fn has_control(b: &[u8]) -> bool {
-    const LOW: u64 = 0x2020_2020_2020_2020;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let flags = |c: &[u8]| {
-        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        w.wrapping_sub(LOW) & !w
-    };
-    let mut blocks = b.chunks_exact(32);
-    let found = blocks
-        .by_ref()
-        .any(|c| c.chunks_exact(8).fold(0, |any, w| any | flags(w)) & HIGH != 0);
-    let mut words = blocks.remainder().chunks_exact(8);
-    let found = found || words.by_ref().any(|w| flags(w) & HIGH != 0);
-    found || words.remainder().iter().any(|&c| c < 0x20)
-}
-
 /// How deep arrays and objects inside a record may nest before the fast way leaves the
 /// line to serde (whose own limit is 128).
 const MAX_DEPTH: u32 = 16;
@@ -294,8 +276,9 @@ const POW10: [f64; 16] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
 ];
 
-/// A line being read. Its strings end at their first quote or backslash, which is how JSON
-/// reads them when the line has no control character in it (serde refuses one that has).
+/// A line being read. A string is looked through up to its first quote, backslash or
+/// control character: one that ends at a quote is read as JSON reads it, and one with a
+/// control character in it is left to serde (which refuses it).
 struct Scan<'a> {
     text: &'a str,
     b: &'a [u8],
@@ -329,19 +312,22 @@ impl<'a> Scan<'a> {
         found
     }
 
-    /// Where the next quote or backslash is, from `self.at`: eight bytes at a time (the
-    /// strings of a record are short, too short for a vectorised search to pay for its
-    /// start). A byte equal to `c` is a zero byte of `w ^ c…c`, and `z - 1…1 & !z & 80…80`
-    /// flags the first zero byte of `z` exactly (a borrow only flags bytes after it).
+    /// Where the next quote, backslash or control character is, from `self.at`: eight
+    /// bytes at a time (the strings of a record are short, too short for a vectorised
+    /// search to pay for its start). A byte equal to `c` is a zero byte of `w ^ c…c`, and
+    /// `z - 1…1 & !z & 80…80` flags the first zero byte of `z` exactly; `w - 20…20 & !w &
+    /// 80…80` flags the first byte below 0x20 exactly (a borrow only flags bytes after it).
     #[inline]
     fn to_quote_or_escape(&self) -> Option<usize> {
         const ONES: u64 = 0x0101_0101_0101_0101;
         const HIGH: u64 = 0x8080_8080_8080_8080;
-        let zero = |z: u64| z.wrapping_sub(ONES) & !z & HIGH;
+        let below = |w: u64, c: u8| w.wrapping_sub(ONES * u64::from(c)) & !w & HIGH;
         let mut i = self.at;
         while let Some(chunk) = self.b.get(i..i + 8) {
             let w = u64::from_le_bytes(chunk.try_into().ok()?);
-            let hit = zero(w ^ (ONES * u64::from(b'"'))) | zero(w ^ (ONES * u64::from(b'\\')));
+            let hit = below(w ^ (ONES * u64::from(b'"')), 1)
+                | below(w ^ (ONES * u64::from(b'\\')), 1)
+                | below(w, 0x20);
             if hit != 0 {
                 return Some(i + hit.trailing_zeros() as usize / 8);
             }
@@ -349,7 +335,7 @@ impl<'a> Scan<'a> {
         }
         let rest = self.b.get(i..)?;
         rest.iter()
-            .position(|&c| c == b'"' || c == b'\\')
+            .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
             .map(|j| i + j)
     }
 
@@ -385,8 +371,11 @@ impl<'a> Scan<'a> {
         self.eat(b'"')?;
         loop {
             self.at = self.to_quote_or_escape()? + 1;
-            if self.b[self.at - 1] == b'"' {
-                return Some(());
+            match self.b[self.at - 1] {
+                b'"' => return Some(()),
+                b'\\' => {}
+                // A control character: serde refuses the line, and says so.
+                _ => return None,
             }
             match self.next()? {
                 b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
@@ -867,6 +856,19 @@ mod tests {
             (r#""id":"a""#, r#""id":"a ""#, true),
             ("}", "} ", false),
             ("}", "}}", true),
+            // Control characters as they are, in each kind of string and between tokens:
+            // serde refuses every one of these lines, and the fast way must too.
+            ("\"title\":\"Neck\"", "\"title\":\"Ne\u{1}ck\"", true),
+            ("\"note\":\"ok\"", "\"note\":\"o\tk\"", true),
+            ("\"id\":\"a\"", "\"id\":\"a\u{1f}\"", true),
+            ("\"area\"", "\"ar\u{7}ea\"", true),
+            (",\"area\"", ",\t\"area\"", false),
+            (
+                "\"steps\":[]",
+                "\"steps\":[{\"title\":\"Ho\u{7}ld\",\"planned_secs\":90.0,\"active_secs\":90.0,\"status\":\"done\"}]",
+                true,
+            ),
+            ("\"steps\":[]", "\"steps\":[\"\\\u{1}\"]", true),
         ];
         for (from, to, meant) in changes {
             let l = good.replacen(from, to, 1);
