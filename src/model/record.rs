@@ -134,12 +134,35 @@ impl Stamp {
         if hour > 23 || minute > 59 || second > 59 {
             return None;
         }
-        let date = jiff::civil::Date::new(year as i16, month as i8, day as i8).ok()?;
-        let datetime = date.at(hour as i8, minute as i8, second as i8, 0);
+        let days = days_from_civil(year, month, day)?;
+        let local = days * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
+        let ts = jiff::Timestamp::from_second(local - i64::from(offset_secs)).ok()?;
         let offset = jiff::tz::Offset::from_seconds(offset_secs).ok()?;
-        let ts = offset.to_timestamp(datetime).ok()?;
         Some(Stamp { ts, offset })
     }
+}
+
+/// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (as jiff counts
+/// them), or `None` for a month or day that does not exist. The days before each month,
+/// counted from March, are `(153 m + 2) / 5`; a 400-year era is 146,097 days.
+fn days_from_civil(year: i32, month: i32, day: i32) -> Option<i64> {
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let length = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return None,
+    };
+    if !(1..=length).contains(&day) {
+        return None;
+    }
+    let y = i64::from(if month <= 2 { year - 1 } else { year });
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let day_of_year = (153 * i64::from((month + 9) % 12) + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    Some(era * 146_097 + day_of_era - 719_468)
 }
 
 /// The number written by the two ASCII digits at `at`.
@@ -476,6 +499,23 @@ mod tests {
                 prop_assert_eq!(Some(quick), general(&text), "{}", text);
             }
             prop_assert_eq!(Stamp::parse(&text), general(&text), "{}", text);
+        }
+    }
+
+    /// Every day from the 27th to the 32nd of every month, in leap years and not (the
+    /// centuries too), at both ends of the years written with four digits: the quick
+    /// reading finds the same day as jiff, and refuses the days that do not exist.
+    #[test]
+    fn the_quick_reading_knows_every_month_length() {
+        for year in [0, 1, 4, 100, 400, 1900, 1970, 2000, 2023, 2024, 2100, 9999] {
+            for month in 0..=13 {
+                for day in 27..=32 {
+                    for (time, offset) in [("00:00:00", "+14:00"), ("23:59:59", "-12:30")] {
+                        let text = format!("{year:04}-{month:02}-{day:02}T{time}{offset}");
+                        assert_eq!(Stamp::parse_written(&text), general(&text), "{text}");
+                    }
+                }
+            }
         }
     }
 

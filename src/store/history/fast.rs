@@ -502,8 +502,10 @@ impl<'a> Scan<'a> {
         loop {
             self.literal(b"{\"title\":").then_some(())?;
             self.skip_string()?;
-            if self.literal(b",\"side\":") {
-                matches!(self.plain_string()?, "left" | "right").then_some(())?;
+            let side = self.literal(b",\"side\":\"left\"") || self.literal(b",\"side\":\"right\"");
+            // Another side (or another way to write one) is serde's to judge.
+            if !side && self.literal(b",\"side\":") {
+                return None;
             }
             self.literal(b",\"planned_secs\":").then_some(())?;
             let planned = self.secs()?;
@@ -512,9 +514,10 @@ impl<'a> Scan<'a> {
             if record::implausible_step(planned, active).is_some() {
                 return None;
             }
-            self.literal(b",\"status\":").then_some(())?;
-            matches!(self.plain_string()?, "done" | "skipped" | "partial").then_some(())?;
-            self.eat(b'}')?;
+            let status = self.literal(b",\"status\":\"done\"}")
+                || self.literal(b",\"status\":\"skipped\"}")
+                || self.literal(b",\"status\":\"partial\"}");
+            status.then_some(())?;
             match self.next()? {
                 b',' => continue,
                 b']' => return Some(()),
