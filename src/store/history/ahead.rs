@@ -16,6 +16,7 @@
 //! caller searches the one before.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -232,18 +233,17 @@ enum Msg {
 struct Batch {
     bytes: Vec<u8>,
     /// Each line: its number, where it starts in the file, whether it was too long, and
-    /// where it ends in `bytes` (it starts where the one before ends).
-    lines: Vec<(u64, u64, bool, usize)>,
+    /// where its bytes are in `bytes` (none for a line too long).
+    lines: Vec<(u64, u64, bool, Range<usize>)>,
 }
 
 impl Batch {
     fn read(self, shared: &Shared, source: &SourceLines) -> Vec<LineOut> {
-        let mut start = 0;
         self.lines
             .iter()
-            .map(|&(number, offset, too_long, end)| {
-                let bytes = &self.bytes[start..end];
-                start = end;
+            .map(|(number, offset, too_long, at)| {
+                let (number, offset, too_long) = (*number, *offset, *too_long);
+                let bytes = &self.bytes[at.clone()];
                 let line = LineRef {
                     kind: if too_long { Line::TooLong } else { Line::Text },
                     number,
@@ -309,7 +309,10 @@ impl Ahead {
             .spawn(move || {
                 let taken = theirs.lock().unwrap_or_else(|e| e.into_inner()).take();
                 if let Some(lines) = taken {
-                    let last = read_ahead(*lines, batch, &token_rx, |turn, b| match &work_tx {
+                    // Nothing has been read through the buffer yet: the file is read
+                    // straight into the batches.
+                    let file = lines.into_inner().into_inner();
+                    let last = read_ahead(file, batch, &token_rx, |turn, b| match &work_tx {
                         Some(work) => work.send((turn, b)).is_ok(),
                         None => result_tx
                             .send((turn, Msg::Lines(b.read(&shared, &source))))
@@ -384,36 +387,60 @@ impl Drop for Ahead {
     }
 }
 
-/// Reads batches of whole lines from `lines`, handing each to `send` with its number,
-/// waiting for a token before each. Returns the message to send last, with its number (the
-/// end, or why reading failed), or `None` when the reader is gone.
+/// Reads `inner` a block of about `size` bytes at a time, straight into the batch that
+/// holds the lines ending in it (a line begun in one block is carried into the next; one
+/// longer than [`MAX_LINE`] is counted, not kept), handing each batch to `send` with its
+/// number, and waiting for a token before each. Lines are numbered and placed as
+/// [`Lines`] does. Returns the message to send last, with its number (the end, or why
+/// reading failed), or `None` when the reader is gone.
 fn read_ahead(
-    mut lines: Lines64,
+    mut inner: impl Read,
     size: usize,
     tokens: &Receiver<()>,
     mut send: impl FnMut(u64, Batch) -> bool,
 ) -> Option<(u64, Msg)> {
-    let mut buf = Vec::new();
+    // Smaller blocks would only cost more reads (the tests' batches go down to one byte).
+    let size = size.max(64);
+    let mut place = Place::default();
+    // The start of a line no batch has ended yet (none of it once it is too long).
+    let mut carry = Vec::new();
     let mut turn = 0;
     loop {
         tokens.recv().ok()?;
         let mut batch = Batch {
-            bytes: Vec::with_capacity(size + size / 8),
+            bytes: std::mem::take(&mut carry),
             lines: Vec::new(),
         };
-        let last = loop {
-            match lines.next_line(&mut buf) {
-                Ok(Some(line)) => {
-                    batch.bytes.extend_from_slice(line.bytes);
-                    let too_long = matches!(line.kind, Line::TooLong);
-                    let end = batch.bytes.len();
-                    batch.lines.push((line.number, line.offset, too_long, end));
-                    if end >= size {
-                        break None;
-                    }
-                }
-                Ok(None) => break Some(Msg::End),
+        let bytes = &mut batch.bytes;
+        // Where the line not yet ended starts in `bytes`.
+        let mut start = 0;
+        let end = loop {
+            let kept = bytes.len();
+            bytes.reserve(size);
+            let n = match (&mut inner).take(size as u64).read_to_end(bytes) {
+                Ok(n) => n,
                 Err(e) => break Some(Msg::Failed(e)),
+            };
+            for nl in memchr::memchr_iter(b'\n', &bytes[kept..]) {
+                place.line(&mut batch.lines, start..kept + nl);
+                start = kept + nl + 1;
+            }
+            if n == 0 {
+                // The last line, with no newline after it.
+                if start < bytes.len() || place.dropped > 0 {
+                    place.line(&mut batch.lines, start..bytes.len());
+                }
+                break Some(Msg::End);
+            }
+            let open = (bytes.len() - start) as u64;
+            if place.dropped + open > MAX_LINE as u64 {
+                place.dropped += open;
+                bytes.truncate(start);
+            }
+            if !batch.lines.is_empty() {
+                carry.extend_from_slice(&bytes[start..]);
+                bytes.truncate(start);
+                break None;
             }
         };
         if !batch.lines.is_empty() {
@@ -422,9 +449,31 @@ fn read_ahead(
             }
             turn += 1;
         }
-        if let Some(msg) = last {
+        if let Some(msg) = end {
             return Some((turn, msg));
         }
+    }
+}
+
+/// Where the reading thread is in its file: lines so far, where the next one starts, and
+/// how many of its bytes were not kept (it is too long).
+#[derive(Default)]
+struct Place {
+    number: u64,
+    line_at: u64,
+    dropped: u64,
+}
+
+impl Place {
+    /// The line whose last kept bytes are `at` (after those dropped) ends.
+    fn line(&mut self, lines: &mut Vec<(u64, u64, bool, Range<usize>)>, at: Range<usize>) {
+        let len = self.dropped + at.len() as u64;
+        let too_long = len > MAX_LINE as u64;
+        self.number += 1;
+        let at = if too_long { at.start..at.start } else { at };
+        lines.push((self.number, self.line_at, too_long, at));
+        self.line_at += len + 1;
+        self.dropped = 0;
     }
 }
 
@@ -707,5 +756,56 @@ mod tests {
         let mut ahead = Prefetch::start(&file, 100_000, 64).unwrap();
         assert_eq!(ahead.fill_buf().unwrap().len(), 64);
         drop(ahead);
+    }
+
+    /// The reading thread cuts its blocks into the lines [`Lines`] gives, numbered and
+    /// placed alike, whatever the block size: lines cut by a block's end, lines of exactly
+    /// [`MAX_LINE`] bytes and one more, blank lines, and a last line too long with no
+    /// newline (or a newline last).
+    #[test]
+    fn blocks_are_cut_into_the_lines_lines_gives() {
+        let mut file = messy(40);
+        file.push(b'\n');
+        for (byte, len) in [
+            (b'a', MAX_LINE),
+            (b'b', MAX_LINE + 1),
+            (b'e', 3 * MAX_LINE),
+            (b'c', 10),
+        ] {
+            file.extend(vec![byte; len]);
+            file.push(b'\n');
+        }
+        file.extend(b"\n\n");
+        file.extend(vec![b'd'; MAX_LINE + 3]);
+        for ending in [&b""[..], b"\n"] {
+            let mut f = file.clone();
+            f.extend(ending);
+            let mut want = Vec::new();
+            let mut lines = Lines::new(io::BufReader::new(&f[..]));
+            let mut buf = Vec::new();
+            while let Some(l) = lines.next_line(&mut buf).unwrap() {
+                let too_long = matches!(l.kind, Line::TooLong);
+                want.push((l.number, l.offset, too_long, l.bytes.to_vec()));
+            }
+            assert!(want.len() > 60, "{}", want.len());
+            for size in [1, 100, 4096, 65_536, 3 << 20] {
+                let (tokens, token_rx) = mpsc::channel();
+                for _ in 0..10_000 {
+                    tokens.send(()).unwrap();
+                }
+                let mut got = Vec::new();
+                let last = read_ahead(&f[..], size, &token_rx, |_, batch| {
+                    // A line too long is not held: a batch is at most one line's room
+                    // and a block.
+                    assert!(batch.bytes.len() <= MAX_LINE + size.max(64) + 1);
+                    for (number, offset, too_long, at) in batch.lines {
+                        got.push((number, offset, too_long, batch.bytes[at].to_vec()));
+                    }
+                    true
+                });
+                assert!(matches!(last, Some((_, Msg::End))), "blocks of {size}");
+                assert!(got == want, "blocks of {size}, ending {ending:?}");
+            }
+        }
     }
 }

@@ -402,6 +402,11 @@ impl<R: BufRead> Lines<R> {
         }))
     }
 
+    /// The reader, past the lines given out.
+    pub(crate) fn into_inner(self) -> R {
+        self.inner
+    }
+
     /// The next line (without its newline) into `buf`; `None` at the end.
     pub(crate) fn next_into(&mut self, buf: &mut Vec<u8>) -> io::Result<Option<Line>> {
         buf.clear();
