@@ -593,6 +593,90 @@ impl Drop for Prefetch {
     }
 }
 
+/// Where the first line starting at or after `at` in `file` starts: found in one read of a
+/// block there (`None` when `at` is 0, or no newline is in that block).
+pub(crate) fn line_start_after(file: &File, at: u64) -> io::Result<Option<u64>> {
+    use std::os::unix::fs::FileExt;
+    if at == 0 {
+        return Ok(None);
+    }
+    let mut block = vec![0; BLOCK];
+    let n = loop {
+        match file.read_at(&mut block, at - 1) {
+            Ok(n) => break n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    };
+    Ok(memchr::memchr(b'\n', &block[..n]).map(|i| at + i as u64))
+}
+
+/// A part of a file, read with positioned reads (the file's own position is left to
+/// others).
+struct Part {
+    file: File,
+    at: u64,
+    end: u64,
+}
+
+impl Read for Part {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        use std::os::unix::fs::FileExt;
+        let want = buf.len().min((self.end - self.at) as usize);
+        if want == 0 {
+            return Ok(0);
+        }
+        let n = self.file.read_at(&mut buf[..want], self.at)?;
+        self.at += n as u64;
+        Ok(n)
+    }
+}
+
+/// The first pass over the second half of a file, on a thread of its own.
+pub(crate) struct Half {
+    thread: JoinHandle<io::Result<HalfRead>>,
+}
+
+/// What the first pass found in a half: a fingerprint of each record line's id, and each
+/// line that may be an amendment (its number and where it starts, counted in the half,
+/// and its bytes), for the caller to take in order.
+pub(crate) struct HalfRead {
+    pub(crate) prints: Vec<u32>,
+    pub(crate) marked: Vec<(u64, u64, Vec<u8>)>,
+}
+
+impl Half {
+    /// Starts reading `range` of `file`, which starts a line; `None` when no thread can
+    /// be had.
+    pub(crate) fn start(file: &File, range: Range<u64>) -> Option<Half> {
+        let part = Part {
+            file: file.try_clone().ok()?,
+            at: range.start,
+            end: range.end,
+        };
+        let thread = std::thread::Builder::new()
+            .name("history-half".into())
+            .spawn(move || {
+                let lines = Lines::new(BufReader::with_capacity(BLOCK, part));
+                let mut prints = Vec::new();
+                let mut marked = Vec::new();
+                super::read::first_pass_lines(lines, &mut prints, None, &mut |line| {
+                    marked.push((line.number, line.offset, line.bytes.to_vec()));
+                    true
+                })?;
+                Ok(HalfRead { prints, marked })
+            })
+            .ok()?;
+        Some(Half { thread })
+    }
+
+    pub(crate) fn join(self) -> io::Result<HalfRead> {
+        self.thread
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the history reader stopped")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     //! Reading ahead on other threads must give exactly what reading here gives: the same
@@ -617,6 +701,11 @@ mod tests {
 
     /// A file with something of everything the second pass tells apart.
     fn messy(n: i64) -> Vec<u8> {
+        messy_with(n, n / 2)
+    }
+
+    /// [`messy`] with its line too long after record `long_at`.
+    fn messy_with(n: i64, long_at: i64) -> Vec<u8> {
         let mut f = Vec::new();
         for i in 0..n {
             let id = format!("r{i}");
@@ -633,9 +722,20 @@ mod tests {
                 19 => f.extend(record(&format!("f{i}"), 2_000_000, "completed", "1").into_bytes()),
                 21 => f.extend(b"{\"v\":1,\"amends\":\"nobody\",\"pain_before\":2}\n"),
                 23 => f.extend(record(&format!("x{}", i - 8), i - 8, "completed", "4").into_bytes()),
+                // A record holding the key "amends" (not at the top: not an amendment),
+                // and the same record again.
+                25 | 27 => {
+                    let r = record(&format!("e{}", i / 29), i, "completed", "2");
+                    let r = r.replacen(",\"steps\"", ",\"extra\":{\"amends\":1},\"steps\"", 1);
+                    f.extend(r.into_bytes());
+                }
                 _ => {}
             }
-            if i == n / 2 {
+            if i == n - 5 {
+                // An amendment for a record that is nowhere, only near the end of the file.
+                f.extend(b"{\"v\":1,\"amends\":\"late\",\"pain_after\":2}\n");
+            }
+            if i == long_at {
                 f.extend(vec![b'{'; MAX_LINE + 10]);
                 f.push(b'\n');
             }
@@ -689,6 +789,24 @@ mod tests {
                     "{detail:?}, {workers} workers, batches of {batch}"
                 );
             }
+        }
+    }
+
+    /// The first pass in two halves (the middle of the file among records, not in its
+    /// long line) finds what one pass finds: amendments on both sides of the middle, records
+    /// holding the key "amends", twins across it.
+    #[test]
+    fn the_first_pass_in_halves_finds_what_one_pass_finds() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = messy_with(2400, 2397);
+        let mid = file.len() / 2;
+        assert!(file[mid - 1000..mid + 1000].contains(&b'\n'));
+        put(&tmp.path().join("history-aaaaaaaa.jsonl"), file);
+        let want = read(tmp.path(), Detail::NoSteps, false, Plan::here());
+        for plan in plans().into_iter().filter(|p| p.workers > 1) {
+            let (workers, batch) = (plan.workers, plan.batch);
+            let got = read(tmp.path(), Detail::NoSteps, false, plan);
+            assert!(got == want, "{workers} workers, batches of {batch}");
         }
     }
 

@@ -1,6 +1,6 @@
 //! Reading every history file, merging amendments and duplicates, skipping what cannot be read with a warning naming it.
 
-use super::ahead::{Feed, Plan, Prefetch, Shared, SourceLines};
+use super::ahead::{Feed, Half, Plan, Prefetch, Shared, SourceLines, line_start_after};
 use super::*;
 use std::borrow::Cow;
 use std::cmp::Reverse;
@@ -552,6 +552,36 @@ pub(crate) fn id_key(id: &str) -> u128 {
     (u128::from(a.finish()) << 64) | u128::from(b.finish())
 }
 
+/// The first pass over `lines`: a fingerprint of each record line's id into `prints` (and
+/// its start into `check`), and the lines holding the key `"amends"` to `amendment`,
+/// which takes those that are amendments (true). Only lines containing that key can be
+/// one, and a substring search (see [`Marker`]) passes every other line without parsing
+/// it. How many lines there were.
+pub(super) fn first_pass_lines(
+    mut lines: Lines<impl BufRead>,
+    prints: &mut Vec<u32>,
+    mut check: Option<&mut TimeCheck>,
+    amendment: &mut impl FnMut(&LineRef<'_>) -> bool,
+) -> io::Result<u64> {
+    let mut amends = Marker::new(b"\"amends\"");
+    let mut buf = Vec::new();
+    while let Some(line) = lines.next_line(&mut buf)? {
+        if !matches!(line.kind, Line::Text) {
+            continue;
+        }
+        if amends.in_line(&line) && amendment(&line) {
+            continue;
+        }
+        if let Some(id) = record_id(line.bytes) {
+            prints.push(fingerprint(&id));
+            if let Some(check) = check.as_deref_mut() {
+                check.note(&id, line.bytes);
+            }
+        }
+    }
+    Ok(lines.number)
+}
+
 /// One history file as it was when [`Records::open`] looked at it.
 pub(crate) struct Source {
     path: PathBuf,
@@ -769,40 +799,84 @@ impl Records {
         prints: &mut Vec<u32>,
         check: Option<&mut TimeCheck>,
     ) -> io::Result<()> {
+        // Read in two halves at once when no order is checked (the check goes line after
+        // line) and there is a core for each.
         if len >= self.plan.from
-            && let Some(ahead) = Prefetch::start(file, len, self.plan.batch)
+            && check.is_none()
+            && self.plan.workers > 1
+            && self.first_pass_halves(index, file, (len, label), prints)?
         {
-            return self.first_pass_of(index, Lines::new(ahead), label, prints, check);
+            return Ok(());
         }
-        let lines = Lines::new(BufReader::with_capacity(BLOCK, file.take(len)));
-        self.first_pass_of(index, lines, label, prints, check)
+        self.first_pass_to(index, file, (len, label), prints, check)
+            .map(|_| ())
     }
 
-    fn first_pass_of(
+    /// The first pass over the first `len` bytes of `file` (from where it is) on this
+    /// thread, read a block ahead when it is long; how many lines it has.
+    fn first_pass_to(
         &mut self,
         index: usize,
-        mut lines: Lines<impl BufRead>,
-        label: &str,
+        file: &File,
+        (len, label): (u64, &str),
         prints: &mut Vec<u32>,
         mut check: Option<&mut TimeCheck>,
-    ) -> io::Result<()> {
-        let mut amends = Marker::new(b"\"amends\"");
-        let mut buf = Vec::new();
-        while let Some(line) = lines.next_line(&mut buf)? {
-            if !matches!(line.kind, Line::Text) {
-                continue;
-            }
-            if amends.in_line(&line) && self.amendment(index, label, &line) {
-                continue;
-            }
-            if let Some(id) = record_id(line.bytes) {
+    ) -> io::Result<u64> {
+        let ahead = match len >= self.plan.from {
+            true => Prefetch::start(file, len, self.plan.batch),
+            false => None,
+        };
+        let mut amendment = |line: &LineRef<'_>| self.amendment(index, label, line);
+        if let Some(ahead) = ahead {
+            return first_pass_lines(
+                Lines::new(ahead),
+                prints,
+                check.as_deref_mut(),
+                &mut amendment,
+            );
+        }
+        let lines = Lines::new(BufReader::with_capacity(BLOCK, file.take(len)));
+        first_pass_lines(lines, prints, check, &mut amendment)
+    }
+
+    /// The first pass with the file's second half (from the first line starting past its
+    /// middle) read on a thread of its own, which keeps the lines that may be amendments
+    /// for this thread to take, in order, once the first half is read. False, with nothing
+    /// read, when the file cannot be split or no thread can be had.
+    fn first_pass_halves(
+        &mut self,
+        index: usize,
+        file: &File,
+        (len, label): (u64, &str),
+        prints: &mut Vec<u32>,
+    ) -> io::Result<bool> {
+        // (A file grown since it was measured can have its line end past `len`.)
+        let Some(mid) = line_start_after(file, len / 2)?.filter(|&mid| mid < len) else {
+            return Ok(false);
+        };
+        let Some(second) = Half::start(file, mid..len) else {
+            return Ok(false);
+        };
+        let first = self.first_pass_to(index, file, (mid, label), prints, None);
+        let second = second.join();
+        let lines = first?;
+        let second = second?;
+        prints.extend(second.prints);
+        for (number, offset, bytes) in second.marked {
+            let line = LineRef {
+                kind: Line::Text,
+                number: lines + number,
+                offset: mid + offset,
+                bytes: &bytes,
+                window: &bytes,
+            };
+            if !self.amendment(index, label, &line)
+                && let Some(id) = record_id(&bytes)
+            {
                 prints.push(fingerprint(&id));
-                if let Some(check) = check.as_deref_mut() {
-                    check.note(&id, line.bytes);
-                }
             }
         }
-        Ok(())
+        Ok(true)
     }
 
     /// Takes the line as an amendment if it is one (true).
