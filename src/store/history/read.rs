@@ -789,8 +789,7 @@ impl Records {
     }
 
     /// Collects the amendments of one file, and a fingerprint of each other line's record
-    /// id into `prints`. Only lines containing the key `"amends"` can be an amendment, and a
-    /// substring search (see [`Marker`]) rejects every other line without parsing it.
+    /// id into `prints` (see [`first_pass_lines`]).
     fn first_pass(
         &mut self,
         index: usize,
@@ -820,7 +819,7 @@ impl Records {
         file: &File,
         (len, label): (u64, &str),
         prints: &mut Vec<u32>,
-        mut check: Option<&mut TimeCheck>,
+        check: Option<&mut TimeCheck>,
     ) -> io::Result<u64> {
         let ahead = match len >= self.plan.from {
             true => Prefetch::start(file, len, self.plan.batch),
@@ -828,12 +827,7 @@ impl Records {
         };
         let mut amendment = |line: &LineRef<'_>| self.amendment(index, label, line);
         if let Some(ahead) = ahead {
-            return first_pass_lines(
-                Lines::new(ahead),
-                prints,
-                check.as_deref_mut(),
-                &mut amendment,
-            );
+            return first_pass_lines(Lines::new(ahead), prints, check, &mut amendment);
         }
         let lines = Lines::new(BufReader::with_capacity(BLOCK, file.take(len)));
         first_pass_lines(lines, prints, check, &mut amendment)
