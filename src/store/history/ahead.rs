@@ -773,22 +773,34 @@ mod tests {
         ]
     }
 
+    /// What reading `dir` here gives, after checking that each plan `which` keeps gives
+    /// the same.
+    fn every_plan_reads_as_here(
+        dir: &Path,
+        detail: Detail,
+        by_time: bool,
+        which: impl Fn(&Plan) -> bool,
+    ) -> (Vec<String>, Vec<String>) {
+        let want = read(dir, detail, by_time, Plan::here());
+        for plan in plans().into_iter().filter(which) {
+            let (workers, batch) = (plan.workers, plan.batch);
+            let got = read(dir, detail, by_time, plan);
+            assert!(
+                got == want,
+                "{detail:?}, {workers} workers, batches of {batch}"
+            );
+        }
+        want
+    }
+
     #[test]
     fn reading_ahead_reads_what_reading_here_reads() {
         let tmp = tempfile::tempdir().unwrap();
         put(&tmp.path().join("history-aaaaaaaa.jsonl"), messy(400));
         for detail in [Detail::Full, Detail::NoSteps, Detail::Figures] {
-            let want = read(tmp.path(), detail, false, Plan::here());
+            let want = every_plan_reads_as_here(tmp.path(), detail, false, |_| true);
             assert!(want.0.len() > 400, "{}", want.0.len());
             assert!(want.1.len() > 50, "{}", want.1.len());
-            for plan in plans() {
-                let (workers, batch) = (plan.workers, plan.batch);
-                let got = read(tmp.path(), detail, false, plan);
-                assert!(
-                    got == want,
-                    "{detail:?}, {workers} workers, batches of {batch}"
-                );
-            }
         }
     }
 
@@ -802,12 +814,8 @@ mod tests {
         let mid = file.len() / 2;
         assert!(file[mid - 1000..mid + 1000].contains(&b'\n'));
         put(&tmp.path().join("history-aaaaaaaa.jsonl"), file);
-        let want = read(tmp.path(), Detail::NoSteps, false, Plan::here());
-        for plan in plans().into_iter().filter(|p| p.workers > 1) {
-            let (workers, batch) = (plan.workers, plan.batch);
-            let got = read(tmp.path(), Detail::NoSteps, false, plan);
-            assert!(got == want, "{workers} workers, batches of {batch}");
-        }
+        let want = every_plan_reads_as_here(tmp.path(), Detail::NoSteps, false, |p| p.workers > 1);
+        assert!(want.0.len() > 2400, "{}", want.0.len());
     }
 
     #[test]
@@ -831,14 +839,9 @@ mod tests {
         }
         put(&tmp.path().join("history-aaaaaaaa.jsonl"), a);
         put(&tmp.path().join("history-bbbbbbbb.jsonl"), b);
-        let want = read(tmp.path(), Detail::NoSteps, true, Plan::here());
+        let want = every_plan_reads_as_here(tmp.path(), Detail::NoSteps, true, |_| true);
         assert_eq!(want.0.len(), 300);
         assert_eq!(want.1.len(), 6);
-        for plan in plans() {
-            let (workers, batch) = (plan.workers, plan.batch);
-            let got = read(tmp.path(), Detail::NoSteps, true, plan);
-            assert!(got == want, "{workers} workers, batches of {batch}");
-        }
     }
 
     #[test]
