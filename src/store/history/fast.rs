@@ -37,12 +37,17 @@ pub(crate) fn record(line: &str, detail: Detail) -> Option<SessionRecord> {
                 key
             }
             _ => {
-                let key = Key::of(s.plain_string()?);
+                let name = s.plain_string()?.as_bytes();
                 s.eat(b':')?;
-                if let Some(at) = WRITTEN.iter().position(|&(_, k)| k == key) {
-                    next = at + 1;
+                // `"name":` without its quotes and colon.
+                let named = |&(written, _): &(&[u8], Key)| &written[1..written.len() - 2] == name;
+                match WRITTEN.iter().position(named) {
+                    Some(at) => {
+                        next = at + 1;
+                        WRITTEN[at].1
+                    }
+                    None => Key::Other,
                 }
-                key
             }
         };
         f.read(key, &mut s, detail)?;
@@ -110,7 +115,8 @@ enum Key {
 
 /// The keys in the order knotless writes them, each with its quotes and colon: a line as
 /// written is read key after key by comparing bytes, and a key out of this order (one
-/// left out, one from a newer version) is read as a string and looked up.
+/// left out, one from a newer version) is read as a string and looked up here (any other
+/// name is [`Key::Other`]).
 const WRITTEN: [(&[u8], Key); 17] = [
     (b"\"v\":", Key::V),
     (b"\"id\":", Key::Id),
@@ -130,31 +136,6 @@ const WRITTEN: [(&[u8], Key); 17] = [
     (b"\"note\":", Key::Note),
     (b"\"migraine_before\":", Key::MigraineBefore),
 ];
-
-impl Key {
-    fn of(name: &str) -> Key {
-        match name {
-            "v" => Key::V,
-            "id" => Key::Id,
-            "kind" => Key::Kind,
-            "routine_id" => Key::RoutineId,
-            "title" => Key::Title,
-            "area" => Key::Area,
-            "started_at" => Key::StartedAt,
-            "ended_at" => Key::EndedAt,
-            "planned_secs" => Key::PlannedSecs,
-            "active_secs" => Key::ActiveSecs,
-            "paused_secs" => Key::PausedSecs,
-            "outcome" => Key::Outcome,
-            "steps" => Key::Steps,
-            "pain_before" => Key::PainBefore,
-            "pain_after" => Key::PainAfter,
-            "note" => Key::Note,
-            "migraine_before" => Key::MigraineBefore,
-            _ => Key::Other,
-        }
-    }
-}
 
 /// The fields of a record as they are found, each at most once.
 #[derive(Default)]
