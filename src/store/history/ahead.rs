@@ -11,9 +11,10 @@
 //! Memory stays bounded: at most [`IN_FLIGHT`] batches of about [`BATCH`] bytes are read
 //! and not yet given back at any time, however long the file.
 //!
-//! The first pass (amendments, and which ids turn up twice) reads the file the same way
-//! from a thread of its own ([`Prefetch`]): the kernel copies the next block while the
-//! caller searches the one before.
+//! The first pass (amendments, and which ids turn up twice) reads a long file a block ahead
+//! on a thread of its own ([`Prefetch`]): the kernel copies the next block while the
+//! caller searches the one before. With cores to spare, the file's second half is searched
+//! at the same time on another thread ([`Half`]).
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -122,6 +123,9 @@ pub(crate) fn read_line(shared: &Shared, source: &SourceLines, line: &LineRef<'_
 pub(crate) const BATCH: usize = 64 * 1024;
 /// At most this many batches are read and not yet given back.
 const IN_FLIGHT: usize = 4;
+/// Blocks are read at least this long: smaller ones would only cost more reads and
+/// messages (the tests' batches go down to one byte).
+const MIN_BLOCK: usize = 64;
 /// A file shorter than this is read on the caller's thread: threads would cost more than
 /// they save (about a thousand records).
 pub(crate) const AHEAD_FROM: u64 = 1 << 20;
@@ -138,6 +142,17 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
+    /// The first `len` bytes of `file` (at its start) for the first pass, read a block
+    /// ahead on a thread of its own when the file is long enough (see [`Prefetch`]).
+    pub(crate) fn first_reader<'f>(&self, file: &'f File, len: u64) -> Box<dyn BufRead + 'f> {
+        if len >= self.from
+            && let Some(ahead) = Prefetch::start(file, len, self.batch)
+        {
+            return Box::new(ahead);
+        }
+        Box::new(BufReader::with_capacity(BLOCK, file.take(len)))
+    }
+
     /// Every file read on the caller's thread.
     pub(crate) fn here() -> Plan {
         Plan {
@@ -182,16 +197,16 @@ impl Feed {
         source: &Arc<SourceLines>,
         plan: &Plan,
     ) -> Feed {
-        let mut lines = Box::new(Lines::new(BufReader::with_capacity(BLOCK, file.take(len))));
+        let mut file = file.take(len);
         if len >= plan.from {
-            match Ahead::start(lines, shared.clone(), source.clone(), plan) {
+            match Ahead::start(file, shared.clone(), source.clone(), plan) {
                 Ok(ahead) => return Feed::Ahead(ahead),
                 // No thread to be had: read here instead (the file was not touched).
-                Err(back) => lines = back,
+                Err(back) => file = back,
             }
         }
         Feed::Here {
-            lines,
+            lines: Box::new(Lines::new(BufReader::with_capacity(BLOCK, file))),
             buf: Vec::new(),
             source: source.clone(),
         }
@@ -258,13 +273,13 @@ impl Batch {
 }
 
 impl Ahead {
-    /// Starts the threads; gives the lines back if one cannot be started.
+    /// Starts the threads; gives the file back if one cannot be started.
     fn start(
-        lines: Box<Lines64>,
+        file: io::Take<File>,
         shared: Arc<Shared>,
         source: Arc<SourceLines>,
         plan: &Plan,
-    ) -> Result<Ahead, Box<Lines64>> {
+    ) -> Result<Ahead, io::Take<File>> {
         let (tokens, token_rx) = mpsc::sync_channel(IN_FLIGHT);
         for _ in 0..IN_FLIGHT {
             let _ = tokens.try_send(());
@@ -293,7 +308,7 @@ impl Ahead {
                 match spawned {
                     Ok(t) => threads.push(t),
                     // The work channel closes as `work_tx` is dropped: the workers end.
-                    Err(_) => return Err(lines),
+                    Err(_) => return Err(file),
                 }
             }
             Some(work_tx)
@@ -302,16 +317,13 @@ impl Ahead {
         };
         let batch = plan.batch;
         // Moved into the thread only once it surely starts.
-        let lines = Arc::new(Mutex::new(Some(lines)));
-        let theirs = lines.clone();
+        let file = Arc::new(Mutex::new(Some(file)));
+        let theirs = file.clone();
         let spawned = std::thread::Builder::new()
             .name("history-read".into())
             .spawn(move || {
                 let taken = theirs.lock().unwrap_or_else(|e| e.into_inner()).take();
-                if let Some(lines) = taken {
-                    // Nothing has been read through the buffer yet: the file is read
-                    // straight into the batches.
-                    let file = lines.into_inner().into_inner();
+                if let Some(file) = taken {
                     let last = read_ahead(file, batch, &token_rx, |turn, b| match &work_tx {
                         Some(work) => work.send((turn, b)).is_ok(),
                         None => result_tx
@@ -330,8 +342,8 @@ impl Ahead {
                 for t in threads {
                     let _ = t.join();
                 }
-                let lines = lines.lock().unwrap_or_else(|e| e.into_inner()).take();
-                return Err(lines.expect("the reading thread never started"));
+                let file = file.lock().unwrap_or_else(|e| e.into_inner()).take();
+                return Err(file.expect("the reading thread never started"));
             }
         }
         Ok(Ahead {
@@ -399,8 +411,7 @@ fn read_ahead(
     tokens: &Receiver<()>,
     mut send: impl FnMut(u64, Batch) -> bool,
 ) -> Option<(u64, Msg)> {
-    // Smaller blocks would only cost more reads (the tests' batches go down to one byte).
-    let size = size.max(64);
+    let size = size.max(MIN_BLOCK);
     let mut place = Place::default();
     // The start of a line no batch has ended yet (none of it once it is too long).
     let mut carry = Vec::new();
@@ -494,33 +505,27 @@ pub(crate) struct Prefetch {
 const PREFETCHED: usize = 2;
 
 impl Prefetch {
-    /// Reads `len` bytes of `file` from where it is, in blocks of `size` (a handle of its
-    /// own shares the file's position: nothing else may read the file until this is
-    /// dropped). `None` when no thread can be had.
+    /// Reads the first `len` bytes of `file` in blocks of `size`, with positioned reads
+    /// (the file's own position is left as it is). `None` when no thread can be had.
     pub(crate) fn start(file: &File, len: u64, size: usize) -> Option<Prefetch> {
-        let file = file.try_clone().ok()?;
-        // Smaller blocks would only cost more messages (the tests' batches go down to one
-        // byte).
-        let size = size.max(64) as u64;
+        let mut part = Part {
+            file: file.try_clone().ok()?,
+            at: 0,
+            end: len,
+        };
+        let size = size.max(MIN_BLOCK) as u64;
         let (tx, blocks) = mpsc::sync_channel(PREFETCHED);
         let (spare, spares) = mpsc::channel::<Vec<u8>>();
         let thread = std::thread::Builder::new()
             .name("history-first".into())
             .spawn(move || {
-                let mut left = len;
                 loop {
                     let mut block = spares.try_recv().unwrap_or_default();
                     block.clear();
-                    // `read_to_end` reads until the block is full or the file ends, and
+                    // `read_to_end` reads until the block is full or the part ends, and
                     // reads again when a read is interrupted.
-                    let read = (&file).take(size.min(left)).read_to_end(&mut block);
-                    let end = match &read {
-                        Ok(n) => {
-                            left -= *n as u64;
-                            *n == 0
-                        }
-                        Err(_) => true,
-                    };
+                    let read = (&mut part).take(size).read_to_end(&mut block);
+                    let end = !matches!(read, Ok(n) if n > 0);
                     if tx.send(read.map(|_| block)).is_err() || end {
                         return;
                     }
@@ -871,7 +876,6 @@ mod tests {
             ahead.read_to_end(&mut got).unwrap();
             assert!(got == bytes[..len as usize], "{len} in blocks of {size}");
             drop(ahead);
-            (&file).seek(SeekFrom::Start(0)).unwrap();
         }
         // Dropped after one block of many: the thread ends (this returns).
         let mut ahead = Prefetch::start(&file, 100_000, 64).unwrap();
@@ -918,7 +922,7 @@ mod tests {
                 let last = read_ahead(&f[..], size, &token_rx, |_, batch| {
                     // A line too long is not held: a batch is at most one line's room
                     // and a block.
-                    assert!(batch.bytes.len() <= MAX_LINE + size.max(64) + 1);
+                    assert!(batch.bytes.len() <= MAX_LINE + size.max(MIN_BLOCK) + 1);
                     for (number, offset, too_long, at) in batch.lines {
                         got.push((number, offset, too_long, batch.bytes[at].to_vec()));
                     }

@@ -1,6 +1,6 @@
 //! Reading every history file, merging amendments and duplicates, skipping what cannot be read with a warning naming it.
 
-use super::ahead::{Feed, Half, Plan, Prefetch, Shared, SourceLines, line_start_after};
+use super::ahead::{Feed, Half, Plan, Shared, SourceLines, line_start_after};
 use super::*;
 use std::borrow::Cow;
 use std::cmp::Reverse;
@@ -400,11 +400,6 @@ impl<R: BufRead> Lines<R> {
             bytes,
             window,
         }))
-    }
-
-    /// The reader, past the lines given out.
-    pub(crate) fn into_inner(self) -> R {
-        self.inner
     }
 
     /// The next line (without its newline) into `buf`; `None` at the end.
@@ -807,30 +802,11 @@ impl Records {
         {
             return Ok(());
         }
-        self.first_pass_to(index, file, (len, label), prints, check)
-            .map(|_| ())
-    }
-
-    /// The first pass over the first `len` bytes of `file` (from where it is) on this
-    /// thread, read a block ahead when it is long; how many lines it has.
-    fn first_pass_to(
-        &mut self,
-        index: usize,
-        file: &File,
-        (len, label): (u64, &str),
-        prints: &mut Vec<u32>,
-        check: Option<&mut TimeCheck>,
-    ) -> io::Result<u64> {
-        let ahead = match len >= self.plan.from {
-            true => Prefetch::start(file, len, self.plan.batch),
-            false => None,
-        };
-        let mut amendment = |line: &LineRef<'_>| self.amendment(index, label, line);
-        if let Some(ahead) = ahead {
-            return first_pass_lines(Lines::new(ahead), prints, check, &mut amendment);
-        }
-        let lines = Lines::new(BufReader::with_capacity(BLOCK, file.take(len)));
-        first_pass_lines(lines, prints, check, &mut amendment)
+        let lines = Lines::new(self.plan.first_reader(file, len));
+        first_pass_lines(lines, prints, check, &mut |line| {
+            self.amendment(index, label, line)
+        })
+        .map(|_| ())
     }
 
     /// The first pass with the file's second half (from the first line starting past its
@@ -851,7 +827,12 @@ impl Records {
         let Some(second) = Half::start(file, mid..len) else {
             return Ok(false);
         };
-        let first = self.first_pass_to(index, file, (mid, label), prints, None);
+        let first = first_pass_lines(
+            Lines::new(self.plan.first_reader(file, mid)),
+            prints,
+            None,
+            &mut |line| self.amendment(index, label, line),
+        );
         let second = second.join();
         let lines = first?;
         let second = second?;
