@@ -376,7 +376,7 @@ fn csv_row<W: Write>(
     days: &mut LocalDays,
     scratch: &mut String,
 ) -> io::Result<()> {
-    use crate::model::format::{push_digits, write_secs};
+    use crate::model::format::{push_digits, write_date, write_secs};
     let local = days.datetime(r.started());
     let s = scratch;
     s.clear();
@@ -385,20 +385,7 @@ fn csv_row<W: Write>(
         write(s);
         ends[k] = s.len();
     };
-    field(0, s, &|s| match local.year() {
-        0..=9999 => {
-            push_digits(s, local.year() as u64, 4);
-            s.push('-');
-            push_digits(s, local.month() as u64, 2);
-            s.push('-');
-            push_digits(s, local.day() as u64, 2);
-        }
-        _ => {
-            use std::fmt::Write as _;
-            // Writing into a String cannot fail.
-            let _ = write!(s, "{}", local.date());
-        }
-    });
+    field(0, s, &|s| write_date(s, local.date()));
     field(1, s, &|s| {
         push_digits(s, local.hour() as u64, 2);
         s.push(':');

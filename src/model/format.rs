@@ -81,6 +81,22 @@ pub fn push_digits(s: &mut String, mut n: u64, min: usize) {
     s.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
 }
 
+/// `date` written as its `Display` writes it (`2026-11-24`), straight from its numbers for
+/// a year 0-9999 (the CSV writes one a row, and two more in its stamps).
+pub fn write_date(s: &mut String, date: jiff::civil::Date) {
+    if !(0..=9999).contains(&date.year()) {
+        use std::fmt::Write as _;
+        // Writing into a String cannot fail.
+        let _ = write!(s, "{date}");
+        return;
+    }
+    push_digits(s, date.year() as u64, 4);
+    s.push('-');
+    push_digits(s, date.month() as u64, 2);
+    s.push('-');
+    push_digits(s, date.day() as u64, 2);
+}
+
 /// `v` written as `{v}` writes it (`540`, `41.5`), without the formatting machinery for
 /// the times a record holds: whole numbers and tenths below 10^14 (a CSV of a long history
 /// writes three a row). Any other value is written by `{v}` itself.
@@ -752,6 +768,18 @@ mod tests {
 
     use super::*;
     use std::io::Write;
+
+    #[test]
+    fn dates_are_written_as_they_display() {
+        for year in [-9999i16, -1, 0, 1, 999, 1970, 2026, 9999] {
+            for (month, day) in [(1i8, 1i8), (2, 28), (9, 9), (12, 31)] {
+                let date = jiff::civil::date(year, month, day);
+                let mut s = String::from("x");
+                super::write_date(&mut s, date);
+                assert_eq!(s, format!("x{date}"));
+            }
+        }
+    }
 
     /// Times as a record holds them are written as `{}` writes them, the fast way or not.
     #[test]

@@ -184,7 +184,7 @@ impl Stamp {
     /// seconds, a year 0-9999 and an offset of whole minutes (every stamp knotless
     /// writes): a CSV of a long history writes two a row.
     pub fn write_to(&self, s: &mut String) {
-        use crate::model::format::push_digits;
+        use crate::model::format::{push_digits, write_date};
         let secs = self.offset.seconds();
         let local = self.offset.to_datetime(self.ts);
         if self.ts.subsec_nanosecond() != 0 || secs % 60 != 0 || !(0..=9999).contains(&local.year())
@@ -194,10 +194,8 @@ impl Stamp {
             let _ = write!(s, "{self}");
             return;
         }
-        push_digits(s, local.year() as u64, 4);
+        write_date(s, local.date());
         for (sep, n) in [
-            ('-', local.month() as i32),
-            ('-', local.day() as i32),
             ('T', local.hour() as i32),
             (':', local.minute() as i32),
             (':', local.second() as i32),
