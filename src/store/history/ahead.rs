@@ -22,7 +22,7 @@ use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-use super::read::{Candidate, accept, check_pain, id_key};
+use super::read::{Candidate, TimeCheck, accept, amendment_text, check_pain, id_key};
 use super::*;
 
 /// What the first pass found about every file, which the second pass reads each line with.
@@ -513,19 +513,22 @@ impl Prefetch {
             at: 0,
             end: len,
         };
-        let size = size.max(MIN_BLOCK) as u64;
+        let size = size.max(MIN_BLOCK);
         let (tx, blocks) = mpsc::sync_channel(PREFETCHED);
         let (spare, spares) = mpsc::channel::<Vec<u8>>();
         let thread = std::thread::Builder::new()
             .name("history-first".into())
             .spawn(move || {
                 loop {
+                    // A block given back is as long as it was filled: only the first
+                    // one, and one after the last, short, block, is zeroed here.
                     let mut block = spares.try_recv().unwrap_or_default();
-                    block.clear();
-                    // `read_to_end` reads until the block is full or the part ends, and
-                    // reads again when a read is interrupted.
-                    let read = (&mut part).take(size).read_to_end(&mut block);
+                    block.resize(size, 0);
+                    let read = fill(&mut part, &mut block);
                     let end = !matches!(read, Ok(n) if n > 0);
+                    if let Ok(n) = read {
+                        block.truncate(n);
+                    }
                     if tx.send(read.map(|_| block)).is_err() || end {
                         return;
                     }
@@ -541,6 +544,21 @@ impl Prefetch {
             thread: Some(thread),
         })
     }
+}
+
+/// Reads into `block` until it is full or `from` ends (again when a read is interrupted);
+/// how many bytes were read.
+fn fill(from: &mut impl Read, block: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < block.len() {
+        match from.read(&mut block[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
 }
 
 impl Read for Prefetch {
@@ -642,18 +660,19 @@ pub(crate) struct Half {
     thread: JoinHandle<io::Result<HalfRead>>,
 }
 
-/// What the first pass found in a half: a fingerprint of each record line's id, and each
-/// line that may be an amendment (its number and where it starts, counted in the half,
-/// and its bytes), for the caller to take in order.
+/// What the first pass found in a half: a fingerprint of each record line's id, each
+/// amendment (its number and where it starts, counted in the half, and its bytes) for the
+/// caller to take in order, and the order of its records when asked.
 pub(crate) struct HalfRead {
     pub(crate) prints: Vec<u32>,
-    pub(crate) marked: Vec<(u64, u64, Vec<u8>)>,
+    pub(crate) amendments: Vec<(u64, u64, Vec<u8>)>,
+    pub(crate) check: Option<TimeCheck>,
 }
 
 impl Half {
-    /// Starts reading `range` of `file`, which starts a line; `None` when no thread can
-    /// be had.
-    pub(crate) fn start(file: &File, range: Range<u64>) -> Option<Half> {
+    /// Starts reading `range` of `file`, which starts a line, checking the order of its
+    /// records when `check`; `None` when no thread can be had.
+    pub(crate) fn start(file: &File, range: Range<u64>, check: bool) -> Option<Half> {
         let part = Part {
             file: file.try_clone().ok()?,
             at: range.start,
@@ -664,12 +683,20 @@ impl Half {
             .spawn(move || {
                 let lines = Lines::new(BufReader::with_capacity(BLOCK, part));
                 let mut prints = Vec::new();
-                let mut marked = Vec::new();
-                super::read::first_pass_lines(lines, &mut prints, None, &mut |line| {
-                    marked.push((line.number, line.offset, line.bytes.to_vec()));
-                    true
+                let mut amendments = Vec::new();
+                let mut check = check.then(TimeCheck::default);
+                super::read::first_pass_lines(lines, &mut prints, check.as_mut(), &mut |line| {
+                    let amendment = amendment_text(line.bytes).is_some();
+                    if amendment {
+                        amendments.push((line.number, line.offset, line.bytes.to_vec()));
+                    }
+                    amendment
                 })?;
-                Ok(HalfRead { prints, marked })
+                Ok(HalfRead {
+                    prints,
+                    amendments,
+                    check,
+                })
             })
             .ok()?;
         Some(Half { thread })
@@ -821,6 +848,39 @@ mod tests {
         put(&tmp.path().join("history-aaaaaaaa.jsonl"), file);
         let want = every_plan_reads_as_here(tmp.path(), Detail::NoSteps, false, |p| p.workers > 1);
         assert!(want.0.len() > 2400, "{}", want.0.len());
+    }
+
+    /// The first pass in two halves checks the order of a file's records as one pass
+    /// does: out of order across the middle, or only in the second half, or the same record
+    /// starting at two times on either side of it.
+    #[test]
+    fn the_first_pass_in_halves_checks_the_order_one_pass_checks() {
+        let n = 400;
+        let line = |i: i64, hour: i64| record(&format!("r{i:04}"), hour, "completed", "3");
+        let in_order: Vec<String> = (0..n).map(|i| line(i, i)).collect();
+        let mut across = in_order.clone();
+        for (i, l) in across.iter_mut().enumerate().take(n as usize / 2) {
+            *l = line(i as i64, i as i64 + 10 * n);
+        }
+        let mut second = in_order.clone();
+        second.swap(3 * n as usize / 4, 3 * n as usize / 4 + 1);
+        let mut twice = in_order.clone();
+        twice[n as usize - 10] = line(10, n - 10);
+        let tmp = tempfile::tempdir().unwrap();
+        for (name, lines, passes) in [
+            ("in order", in_order, true),
+            ("out of order across the middle", across, false),
+            ("out of order in the second half", second, false),
+            ("one record at two times", twice, false),
+        ] {
+            put(&tmp.path().join("history-aaaaaaaa.jsonl"), lines.concat());
+            for plan in std::iter::once(Plan::here()).chain(plans()) {
+                let check = Some(TimeCheck::default());
+                let records = Records::open_planned(tmp.path(), Detail::NoSteps, check, |_| plan);
+                let by_time = records.unwrap().by_time();
+                assert_eq!(by_time, passes, "{name}, {} workers", plan.workers);
+            }
+        }
     }
 
     #[test]

@@ -220,6 +220,15 @@ pub(crate) struct Probe {
     amends: Option<IgnoredAny>,
 }
 
+/// The text of a line taken as an amendment: a JSON object with the key `amends` (one
+/// that cannot be read further is reported as an unreadable amendment). `None` for every
+/// other line, which is left to the second pass.
+pub(crate) fn amendment_text(line: &[u8]) -> Option<&str> {
+    let text = std::str::from_utf8(line).ok()?;
+    let probe = serde_json::from_str::<Probe>(text).ok()?;
+    probe.amends.is_some().then_some(text)
+}
+
 /// An amendment as read: only `amends` is required, so hand-written ones load too.
 #[derive(Deserialize)]
 pub(crate) struct AmendmentLine {
@@ -525,8 +534,12 @@ pub(crate) fn record_id(line: &[u8]) -> Option<Cow<'_, [u8]>> {
 /// notes one for every line, and only the ids whose fingerprint turns up twice can be a
 /// record seen twice. A collision costs only an exact look (see [`id_key`]).
 pub(crate) fn fingerprint(id: &[u8]) -> u32 {
-    let h = id_hash(id);
-    (h ^ (h >> 32)) as u32
+    fold(id_hash(id))
+}
+
+/// The 32 bits of an [`id_hash`] that make its [`fingerprint`].
+fn fold(hash: u64) -> u32 {
+    (hash ^ (hash >> 32)) as u32
 }
 
 /// The 64-bit FNV-1a hash of a record id that [`fingerprint`] folds.
@@ -568,9 +581,10 @@ pub(super) fn first_pass_lines(
             continue;
         }
         if let Some(id) = record_id(line.bytes) {
-            prints.push(fingerprint(&id));
+            let hash = id_hash(&id);
+            prints.push(fold(hash));
             if let Some(check) = check.as_deref_mut() {
-                check.note(&id, line.bytes);
+                check.note(hash, line.bytes);
             }
         }
     }
@@ -768,7 +782,7 @@ impl Records {
             repeated,
             amended,
         });
-        if check.is_some_and(TimeCheck::passed) {
+        if check.is_some_and(|check| check.passed(&records.shared.repeated)) {
             records.by_time = Some(ByTime {
                 next: BinaryHeap::with_capacity(records.sources.len()),
                 wanting: (0..records.sources.len()).rev().collect(),
@@ -793,12 +807,11 @@ impl Records {
         prints: &mut Vec<u32>,
         check: Option<&mut TimeCheck>,
     ) -> io::Result<()> {
-        // Read in two halves at once when no order is checked (the check goes line after
-        // line) and there is a core for each.
+        // Read in two halves at once when there is a core for each.
+        let mut check = check;
         if len >= self.plan.from
-            && check.is_none()
             && self.plan.workers > 1
-            && self.first_pass_halves(index, file, (len, label), prints)?
+            && self.first_pass_halves(index, file, (len, label), prints, check.as_deref_mut())?
         {
             return Ok(());
         }
@@ -810,34 +823,39 @@ impl Records {
     }
 
     /// The first pass with the file's second half (from the first line starting past its
-    /// middle) read on a thread of its own, which keeps the lines that may be amendments
-    /// for this thread to take, in order, once the first half is read. False, with nothing
-    /// read, when the file cannot be split or no thread can be had.
+    /// middle) read on a thread of its own, which keeps the amendments for this thread to
+    /// take, in order, once the first half is read (and checks the order of its half's
+    /// records, for `check` to take after the first half's). False, with nothing read, when
+    /// the file cannot be split or no thread can be had.
     fn first_pass_halves(
         &mut self,
         index: usize,
         file: &File,
         (len, label): (u64, &str),
         prints: &mut Vec<u32>,
+        mut check: Option<&mut TimeCheck>,
     ) -> io::Result<bool> {
         // (A file grown since it was measured can have its line end past `len`.)
         let Some(mid) = line_start_after(file, len / 2)?.filter(|&mid| mid < len) else {
             return Ok(false);
         };
-        let Some(second) = Half::start(file, mid..len) else {
+        let Some(second) = Half::start(file, mid..len, check.is_some()) else {
             return Ok(false);
         };
         let first = first_pass_lines(
             Lines::new(self.plan.first_reader(file, mid)),
             prints,
-            None,
+            check.as_deref_mut(),
             &mut |line| self.amendment(index, label, line),
         );
         let second = second.join();
         let lines = first?;
         let second = second?;
         prints.extend(second.prints);
-        for (number, offset, bytes) in second.marked {
+        if let (Some(check), Some(later)) = (check, second.check) {
+            check.append(later);
+        }
+        for (number, offset, bytes) in second.amendments {
             let line = LineRef {
                 kind: Line::Text,
                 number: lines + number,
@@ -845,26 +863,18 @@ impl Records {
                 bytes: &bytes,
                 window: &bytes,
             };
-            if !self.amendment(index, label, &line)
-                && let Some(id) = record_id(&bytes)
-            {
-                prints.push(fingerprint(&id));
-            }
+            self.amendment(index, label, &line);
         }
         Ok(true)
     }
 
-    /// Takes the line as an amendment if it is one (true).
+    /// Takes the line as an amendment if it is one (true; see [`amendment_text`]).
     fn amendment(&mut self, index: usize, label: &str, line: &LineRef<'_>) -> bool {
-        let n = line.number;
-        let Ok(text) = std::str::from_utf8(line.bytes) else {
+        // Not an amendment after all (or not JSON): the second pass reports it.
+        let Some(text) = amendment_text(line.bytes) else {
             return false;
         };
-        match serde_json::from_str::<Probe>(text) {
-            Ok(Probe { amends: Some(_) }) => {}
-            // Not an amendment after all (or not JSON): the second pass reports it.
-            _ => return false,
-        }
+        let n = line.number;
         match serde_json::from_str::<AmendmentLine>(text) {
             Ok(a) => self.take_amendment(a, (index, n), line.offset, label),
             Err(e) => {
@@ -1193,34 +1203,52 @@ pub(super) struct TimeCheck {
     /// Each record line's id hash and start (as nanoseconds: exact for every start a
     /// record may have, 2000 until now).
     starts: Vec<(u64, u64)>,
-    /// The start of the last record line of the file being read.
+    /// The start of the last record line of the file being read ...
     last: Option<Timestamp>,
+    /// ... and of the first record line noted.
+    first: Option<Timestamp>,
     out_of_order: bool,
 }
 
 impl TimeCheck {
-    fn note(&mut self, id: &[u8], line: &[u8]) {
+    /// Notes the start of the record line `line`, whose id has [`id_hash`] `hash`.
+    fn note(&mut self, hash: u64, line: &[u8]) {
         // A line without a start time the fast way or serde can read is never a record.
-        let Some(start) = std::str::from_utf8(line)
-            .ok()
-            .and_then(super::fast::started)
-        else {
+        // (Taking the start of a line that is not one after all only makes this stricter.)
+        let Some(start) = super::fast::started_in(line) else {
             return;
         };
         if self.last.is_some_and(|last| start < last) {
             self.out_of_order = true;
         }
         self.last = Some(start);
-        self.starts
-            .push((id_hash(id), start.as_nanosecond() as u64));
+        self.first.get_or_insert(start);
+        self.starts.push((hash, start.as_nanosecond() as u64));
+    }
+
+    /// Takes what `later` noted of the lines after those this noted in the same file, as
+    /// if this had noted them.
+    pub(super) fn append(&mut self, later: TimeCheck) {
+        if let (Some(last), Some(first)) = (self.last, later.first)
+            && first < last
+        {
+            self.out_of_order = true;
+        }
+        self.out_of_order |= later.out_of_order;
+        self.starts.extend(later.starts);
+        self.last = later.last.or(self.last);
+        self.first = self.first.or(later.first);
     }
 
     /// Whether each file's records are in the order they started and every copy of a
-    /// record starts at the same time.
-    fn passed(mut self) -> bool {
+    /// record starts at the same time. `repeated`: the fingerprints more than one line has,
+    /// sorted — only a record whose id has one of them can have a copy.
+    fn passed(mut self, repeated: &[u32]) -> bool {
         if self.out_of_order {
             return false;
         }
+        self.starts
+            .retain(|&(hash, _)| repeated.binary_search(&fold(hash)).is_ok());
         self.starts.sort_unstable();
         self.starts.dedup();
         self.starts.windows(2).all(|w| w[0].0 != w[1].0)
