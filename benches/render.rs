@@ -210,6 +210,7 @@ fn benches(c: &mut Criterion) {
     let stats = f.app(|_| Route::Stats {
         period: Default::default(),
         view: Default::default(),
+        heat_days: false,
     });
     screens.push(("stats_10k", stats, f.t0));
 

@@ -56,6 +56,7 @@ pub enum Read {
         opts: StatsOptions,
         period: Period,
         view: View,
+        heat_days: bool,
     },
 }
 
@@ -79,6 +80,7 @@ pub enum Done {
         ticket: Ticket,
         period: Period,
         view: View,
+        heat_days: bool,
         figures: Box<StatsRead>,
     },
 }
@@ -138,6 +140,7 @@ pub fn read(r: Read) -> Done {
             opts,
             period,
             view,
+            heat_days,
         } => {
             // The same query as `knotless stats`: the two always agree.
             let figures = match figures::stats(
@@ -166,6 +169,7 @@ pub fn read(r: Read) -> Done {
                 ticket,
                 period,
                 view,
+                heat_days,
                 figures: Box::new(figures),
             }
         }

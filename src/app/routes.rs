@@ -71,7 +71,11 @@ impl App {
                 self.ask(Read::Session { ticket, dir, id });
                 Box::new(Reading::new("Session", ticket))
             }
-            Route::Stats { period, view } => self.stats(period, view, &wall),
+            Route::Stats {
+                period,
+                view,
+                heat_days,
+            } => self.stats(period, (view, heat_days), &wall),
         })
     }
 
@@ -93,7 +97,12 @@ impl App {
 
     /// The stats for `period`, by the same query as `knotless stats` (the two always
     /// agree), on a thread of its own.
-    fn stats(&mut self, period: Period, view: stats::View, wall: &jiff::Zoned) -> Box<dyn Screen> {
+    fn stats(
+        &mut self,
+        period: Period,
+        (view, heat_days): (stats::View, bool),
+        wall: &jiff::Zoned,
+    ) -> Box<dyn Screen> {
         let ctx = self.s.ctx(wall);
         let opts = StatsOptions::for_period(ctx.settings.weekly_goal, period, ctx.now);
         let Some(dir) = self.s.paths.data.clone() else {
@@ -101,7 +110,7 @@ impl App {
             return Box::new(
                 stats::StatsView::new(empty, &ctx)
                     .with_period(period)
-                    .with_view(view),
+                    .with_view(view, heat_days),
             );
         };
         let ticket = self.ticket();
@@ -113,6 +122,7 @@ impl App {
             opts,
             period,
             view,
+            heat_days,
         });
         Box::new(Reading::new("Stats", ticket))
     }
@@ -127,8 +137,12 @@ impl App {
                 ticket,
                 period,
                 view,
+                heat_days,
                 figures,
-            } => (ticket, Ok(self.stats_view(period, view, *figures))),
+            } => {
+                let screen = self.stats_view(period, (view, heat_days), *figures);
+                (ticket, Ok(screen))
+            }
             Done::Figures(_) | Done::Days { .. } => return,
         };
         let Some(at) = self.stack.iter().position(|s| s.awaits() == Some(ticket)) else {
@@ -162,11 +176,12 @@ impl App {
         }
     }
 
-    /// The Stats screen for `period`, opening on `view`, from what was read.
+    /// The Stats screen for `period`, opening on `view` (its calendar showing the answered
+    /// days when `heat_days`), from what was read.
     fn stats_view(
         &self,
         period: Period,
-        view: stats::View,
+        (view, heat_days): (stats::View, bool),
         figures: crate::app::reads::StatsRead,
     ) -> Box<dyn Screen> {
         let wall = self.s.wall();
@@ -181,7 +196,7 @@ impl App {
                 .with_period(period)
                 .with_days(figures.four_weeks)
                 .with_chart(figures.chart, figures.marks)
-                .with_view(view),
+                .with_view(view, heat_days),
         )
     }
 

@@ -576,6 +576,7 @@ impl Screen for History {
                 return go(Nav::Switch(Route::Stats {
                     period: self.period,
                     view: Default::default(),
+                    heat_days: false,
                 }));
             }
             Some(Act::Back) => return go(Nav::Back),

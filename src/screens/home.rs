@@ -836,6 +836,7 @@ impl Home {
                 return go(Nav::Open(Route::Stats {
                     period: Default::default(),
                     view: Default::default(),
+                    heat_days: false,
                 }));
             }
             Some(Act::Notice) => {

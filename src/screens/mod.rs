@@ -139,8 +139,10 @@ pub enum Route {
     /// The stats for one period (the figures `stats --period` prints for it).
     Stats {
         period: crate::core::period::Period,
-        /// The view it opens on (the period key keeps the one shown).
+        /// The view it opens on, and whether its calendar shows the answered days rather
+        /// than the minutes (the period key keeps both as they were).
         view: stats::View,
+        heat_days: bool,
     },
 }
 

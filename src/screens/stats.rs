@@ -300,9 +300,11 @@ impl StatsView {
         self
     }
 
-    /// Opens on `view`.
-    pub fn with_view(mut self, view: View) -> StatsView {
+    /// Opens on `view`, its calendar showing the answered days when `heat_days` (else the
+    /// minutes).
+    pub fn with_view(mut self, view: View, heat_days: bool) -> StatsView {
         self.view = view;
+        self.heat_days = heat_days;
         self
     }
 
@@ -619,6 +621,7 @@ impl Screen for StatsView {
                 return go(Nav::Replace(Route::Stats {
                     period: self.period.next(),
                     view,
+                    heat_days: self.heat_days,
                 }));
             }
             Some(Act::Back) => return go(Nav::Back),

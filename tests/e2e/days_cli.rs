@@ -648,7 +648,15 @@ fn stats_screen_texts(m: &Machine) -> Vec<String> {
     let mut out = Vec::new();
     for period in Period::ALL {
         for view in View::ALL {
-            let mut app = App::new(init(), Route::Stats { period, view }, now);
+            let mut app = App::new(
+                init(),
+                Route::Stats {
+                    period,
+                    view,
+                    heat_days: false,
+                },
+                now,
+            );
             app.settle_reads();
             for w in [200, 40] {
                 let text = draw::buffer_text(&draw::draw(&mut app, w, 200, now));

@@ -310,6 +310,21 @@ fn the_stats_screen_shows_the_4_week_view_and_changes_its_period() {
     // Back goes home, not through each period.
     t.keys(0, &["q"]);
     assert_eq!(t.app.screen().title(), "Home");
+
+    // On the overview, the period key keeps the 16-week calendar as `d` turned it.
+    t.keys(0, &["s", "d"]);
+    let page = t.screen(120, 80, 0);
+    assert!(page.contains("Headache days · from"), "{page}");
+    assert!(page.contains("d minutes"), "{page}");
+    t.keys(0, &["p"]);
+    let page = t.screen(120, 80, 0);
+    assert!(page.contains("Minutes by area · last year"), "{page}");
+    assert!(page.contains("Headache days · from"), "{page}");
+    assert!(page.contains("d minutes"), "{page}");
+    t.keys(0, &["d", "p"]);
+    let page = t.screen(120, 80, 0);
+    assert!(page.contains("Minutes by area · all time"), "{page}");
+    assert!(page.contains("d headache days"), "{page}");
 }
 
 #[test]

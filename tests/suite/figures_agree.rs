@@ -240,6 +240,7 @@ fn screen_view(
         Route::Stats {
             period: Period::NinetyDays,
             view,
+            heat_days: false,
         },
         t0,
     );

@@ -110,6 +110,7 @@ fn enter_opens_the_selected_session_and_s_the_stats_for_the_period() {
             Nav::Switch(Route::Stats {
                 period: Period::All,
                 view: knotless::screens::stats::View::Overview,
+                heat_days: false,
             })
         ),
         "{nav:?}"
@@ -122,6 +123,7 @@ fn enter_opens_the_selected_session_and_s_the_stats_for_the_period() {
             Nav::Switch(Route::Stats {
                 period: Period::FourWeeks,
                 view: knotless::screens::stats::View::Overview,
+                heat_days: false,
             })
         ),
         "{nav:?}"

@@ -80,6 +80,7 @@ fn keys_lead_where_the_footer_says() {
                 Nav::Open(Route::Stats {
                     period: Period::NinetyDays,
                     view: knotless::screens::stats::View::Overview,
+                    heat_days: false,
                 })
             )
         }),

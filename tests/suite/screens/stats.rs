@@ -135,6 +135,7 @@ fn p_and_h_hand_on_the_period() {
             Nav::Replace(Route::Stats {
                 period: Period::Year,
                 view: View::Overview,
+                heat_days: false,
             })
         ),
         "{nav:?}"
@@ -150,6 +151,19 @@ fn p_and_h_hand_on_the_period() {
         "{nav:?}"
     );
     assert!(matches!(w.press(&mut s, "q", 0).0, Nav::Back));
+    // It keeps the calendar as `d` turned it.
+    w.press(&mut s, "d", 0);
+    let (nav, _) = w.press(&mut s, "p", 0);
+    assert!(
+        matches!(
+            nav,
+            Nav::Replace(Route::Stats {
+                heat_days: true,
+                ..
+            })
+        ),
+        "{nav:?}"
+    );
     // The last 7 days leave out the jaw session of 2 November.
     let mut s = stats(&w, Period::Week);
     w.press(&mut s, "3", 0);
@@ -247,6 +261,7 @@ fn tab_and_the_digits_change_the_view_and_the_footer_follows() {
             Nav::Replace(Route::Stats {
                 period: Period::Year,
                 view: View::Routines,
+                heat_days: false,
             })
         ),
         "{nav:?}"
