@@ -119,11 +119,14 @@ pub fn read(r: Read) -> Done {
             dir,
             mut screen,
         } => {
-            let (skipped, problem) =
-                match store::for_each(&dir, store::Detail::NoSteps, |r| screen.add(&r)) {
-                    Ok(w) => (store::unreadable_lines(&w), None),
-                    Err(e) => (Vec::new(), Some(e.to_string())),
-                };
+            let read =
+                store::for_each_read(&dir, store::Detail::NoSteps, store::Reading::Here, |r| {
+                    screen.add(r)
+                });
+            let (skipped, problem) = match read {
+                Ok(w) => (store::unreadable_lines(&w), None),
+                Err(e) => (Vec::new(), Some(e.to_string())),
+            };
             Done::History {
                 ticket,
                 screen: Box::new((*screen).loaded(skipped, problem)),

@@ -107,7 +107,7 @@ pub fn read(req: Request) -> Figures {
         .ok()
         .map(|recent| home_header(&recent, now, req.weekly_goal));
     let mut b = StatsBuilder::new(now, StatsOptions::new(req.weekly_goal));
-    let done = history::for_each(&dir, Detail::Figures, |r| b.add(&r))
+    let done = history::for_each_read(&dir, Detail::Figures, history::Reading::Here, |r| b.add(r))
         .is_ok()
         .then(|| {
             b.finish()

@@ -38,9 +38,12 @@ pub fn run(
         .map_err(|e| e.to_string())?;
     let by_time = records.by_time();
     let mut failed = None;
+    // Each record is given back once written, for the next to be read into.
+    let back = records.give_back();
     let matching = records
         .by_ref()
         .map_while(|r| r.map_err(|e| failed = Some(e)).ok())
+        .map(|r| back.lend(r))
         .filter(|r| query.matches(r));
     match format {
         HistoryFormat::Csv if by_time => {

@@ -43,8 +43,8 @@ pub fn stats(
     let mut b = StatsBuilder::new(now, opts);
     let mut sessions = SessionDays::new(now.time_zone().clone());
     let warnings = history::for_each_read(data, Detail::Figures, reading, |r| {
-        b.add(&r);
-        sessions.add(&r);
+        b.add(r);
+        sessions.add(r);
     })?;
     let today = now.date();
     let mut chart = Vec::new();
@@ -88,7 +88,7 @@ pub fn report(
     options: crate::core::report::ReportOptions,
 ) -> Result<ReportFigures, HistoryError> {
     let mut b = crate::core::report::ReportBuilder::new(now, options);
-    let warnings = history::for_each_read(data, Detail::NoSteps, reading, |r| b.add(&r))?;
+    let warnings = history::for_each_read(data, Detail::NoSteps, reading, |r| b.add(r))?;
     let (report, day_warnings, day_problem) = match crate::store::days::load(data) {
         Ok((log, w)) => (b.finish(Some(&log.answers)), w, None),
         Err(e) => (b.finish(None), Vec::new(), Some(e.to_string())),

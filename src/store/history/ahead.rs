@@ -22,7 +22,7 @@ use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-use super::read::{Candidate, TimeCheck, accept, amendment_text, check_pain, id_key};
+use super::read::{Candidate, TimeCheck, accept_reusing, amendment_text, check_pain, id_key};
 use super::*;
 
 /// What the first pass found about every file, which the second pass reads each line with.
@@ -34,6 +34,34 @@ pub(crate) struct Shared {
     pub(crate) repeated: Vec<u32>,
     /// The fingerprints of the ids amendments are for, sorted.
     pub(crate) amended: Vec<u32>,
+    /// Records given back once used, for the second pass to write new ones over.
+    pub(crate) spares: Spares,
+}
+
+/// Records given back (see [`crate::store::history::GiveBack`]), whose strings the second
+/// pass writes the next records into instead of allocating new ones: most of the cost of
+/// making a record, and of dropping it on another thread than made it.
+#[derive(Default)]
+pub(crate) struct Spares(Mutex<Vec<SessionRecord>>);
+
+/// At most this many records wait to be written over (about what the batches in flight
+/// hold).
+const MAX_SPARES: usize = 1024;
+
+impl Spares {
+    /// Moves up to `n` spare records onto `to`.
+    pub(crate) fn take(&self, n: usize, to: &mut Vec<SessionRecord>) {
+        let mut spares = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let from = spares.len().saturating_sub(n);
+        to.extend(spares.drain(from..));
+    }
+
+    /// Keeps the records of `from` (as many as there is room for; the rest are dropped).
+    pub(crate) fn give(&self, from: &mut Vec<SessionRecord>) {
+        let mut spares = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let room = MAX_SPARES.saturating_sub(spares.len());
+        spares.extend(from.drain(..).take(room));
+    }
 }
 
 /// What the first pass found about one file.
@@ -71,8 +99,13 @@ impl LineOut {
     }
 }
 
-/// What line `line` of `source` is.
-pub(crate) fn read_line(shared: &Shared, source: &SourceLines, line: &LineRef<'_>) -> LineOut {
+/// What line `line` of `source` is (a record written over one of `spares` if it can be).
+pub(crate) fn read_line(
+    shared: &Shared,
+    source: &SourceLines,
+    line: &LineRef<'_>,
+    spares: &mut Vec<SessionRecord>,
+) -> LineOut {
     let n = line.number;
     if source.amendments.binary_search(&n).is_ok() {
         return match source.bad_amendments.get(&n) {
@@ -93,7 +126,7 @@ pub(crate) fn read_line(shared: &Shared, source: &SourceLines, line: &LineRef<'_
             return LineOut::skipped(source, n, &why);
         }
     };
-    let mut record = match accept(text, shared.detail, shared.future) {
+    let mut record = match accept_reusing(text, shared.detail, shared.future, spares) {
         Ok(r) => r,
         Err(Refused::Unreadable(why)) => return LineOut::skipped(source, n, &why),
         Err(Refused::Future(why)) => return LineOut::warn(WarningKind::Ignored, source, n, why),
@@ -184,6 +217,7 @@ pub(crate) enum Feed {
         lines: Box<Lines64>,
         buf: Vec<u8>,
         source: Arc<SourceLines>,
+        spares: Vec<SessionRecord>,
     },
     Ahead(Ahead),
 }
@@ -209,15 +243,26 @@ impl Feed {
             lines: Box::new(Lines::new(BufReader::with_capacity(BLOCK, file))),
             buf: Vec::new(),
             source: source.clone(),
+            spares: Vec::new(),
         }
     }
 
     /// The next line; `None` at the end of the file.
     pub(crate) fn next(&mut self, shared: &Shared) -> io::Result<Option<LineOut>> {
         match self {
-            Feed::Here { lines, buf, source } => Ok(lines
-                .next_line(buf)?
-                .map(|line| read_line(shared, source, &line))),
+            Feed::Here {
+                lines,
+                buf,
+                source,
+                spares,
+            } => {
+                if spares.is_empty() {
+                    shared.spares.take(SPARES_AT_ONCE, spares);
+                }
+                Ok(lines
+                    .next_line(buf)?
+                    .map(|line| read_line(shared, source, &line, spares)))
+            }
             Feed::Ahead(ahead) => ahead.next(),
         }
     }
@@ -252,8 +297,22 @@ struct Batch {
     lines: Vec<(u64, u64, bool, Range<usize>)>,
 }
 
+/// Spare records read on the caller's thread take at a time.
+const SPARES_AT_ONCE: usize = 64;
+
 impl Batch {
-    fn read(self, shared: &Shared, source: &SourceLines) -> Vec<LineOut> {
+    /// Its lines, the records written over `spares` (topped up first from those given
+    /// back, to one a line).
+    fn read(
+        self,
+        shared: &Shared,
+        source: &SourceLines,
+        spares: &mut Vec<SessionRecord>,
+    ) -> Vec<LineOut> {
+        let wanted = self.lines.len().saturating_sub(spares.len());
+        if wanted > 0 {
+            shared.spares.take(wanted, spares);
+        }
         self.lines
             .iter()
             .map(|(number, offset, too_long, at)| {
@@ -266,7 +325,7 @@ impl Batch {
                     bytes,
                     window: bytes,
                 };
-                read_line(shared, source, &line)
+                read_line(shared, source, &line, spares)
             })
             .collect()
     }
@@ -296,10 +355,11 @@ impl Ahead {
                 let spawned = std::thread::Builder::new()
                     .name("history-parse".into())
                     .spawn(move || {
+                        let mut spares = Vec::new();
                         loop {
                             let job = work_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
                             let Ok((turn, batch)) = job else { return };
-                            let lines = batch.read(&shared, &source);
+                            let lines = batch.read(&shared, &source, &mut spares);
                             if result_tx.send((turn, Msg::Lines(lines))).is_err() {
                                 return;
                             }
@@ -324,11 +384,13 @@ impl Ahead {
             .spawn(move || {
                 let taken = theirs.lock().unwrap_or_else(|e| e.into_inner()).take();
                 if let Some(file) = taken {
+                    let mut spares = Vec::new();
                     let last = read_ahead(file, batch, &token_rx, |turn, b| match &work_tx {
                         Some(work) => work.send((turn, b)).is_ok(),
-                        None => result_tx
-                            .send((turn, Msg::Lines(b.read(&shared, &source))))
-                            .is_ok(),
+                        None => {
+                            let lines = b.read(&shared, &source, &mut spares);
+                            result_tx.send((turn, Msg::Lines(lines))).is_ok()
+                        }
                     });
                     if let Some(last) = last {
                         let _ = result_tx.send(last);
@@ -714,7 +776,7 @@ mod tests {
     //! Reading ahead on other threads must give exactly what reading here gives: the same
     //! records in the same order, and the same warnings, whatever the batches and threads.
 
-    use super::super::read::{Records, TimeCheck};
+    use super::super::read::{GIVEN_AT_ONCE, Records, TimeCheck};
     use super::*;
     use crate::files::write::put;
 
@@ -778,13 +840,29 @@ mod tests {
         f
     }
 
-    fn read(dir: &Path, detail: Detail, by_time: bool, plan: Plan) -> (Vec<String>, Vec<String>) {
+    /// The records as JSON, and the warnings. Each record is given back (to be written
+    /// over) when `give_back`.
+    fn read(
+        dir: &Path,
+        detail: Detail,
+        by_time: bool,
+        plan: Plan,
+        give_back: bool,
+    ) -> (Vec<String>, Vec<String>) {
         let check = by_time.then(TimeCheck::default);
         let mut records = Records::open_planned(dir, detail, check, |_| plan).unwrap();
         assert_eq!(records.by_time(), by_time);
+        let back = records.give_back();
         let got = records
             .by_ref()
-            .map(|r| serde_json::to_string(&r.unwrap()).unwrap())
+            .map(|r| {
+                let r = r.unwrap();
+                let json = serde_json::to_string(&r).unwrap();
+                if give_back {
+                    back.give(r);
+                }
+                json
+            })
             .collect();
         let warnings = records.warnings().iter().map(|w| w.to_string()).collect();
         (got, warnings)
@@ -806,17 +884,17 @@ mod tests {
     }
 
     /// What reading `dir` here gives, after checking that each plan `which` keeps gives
-    /// the same.
+    /// the same, its records given back and written over.
     fn every_plan_reads_as_here(
         dir: &Path,
         detail: Detail,
         by_time: bool,
         which: impl Fn(&Plan) -> bool,
     ) -> (Vec<String>, Vec<String>) {
-        let want = read(dir, detail, by_time, Plan::here());
-        for plan in plans().into_iter().filter(which) {
+        let want = read(dir, detail, by_time, Plan::here(), false);
+        for plan in std::iter::once(Plan::here()).chain(plans()).filter(which) {
             let (workers, batch) = (plan.workers, plan.batch);
-            let got = read(dir, detail, by_time, plan);
+            let got = read(dir, detail, by_time, plan, true);
             assert!(
                 got == want,
                 "{detail:?}, {workers} workers, batches of {batch}"
@@ -848,6 +926,28 @@ mod tests {
         put(&tmp.path().join("history-aaaaaaaa.jsonl"), file);
         let want = every_plan_reads_as_here(tmp.path(), Detail::NoSteps, false, |p| p.workers > 1);
         assert!(want.0.len() > 2400, "{}", want.0.len());
+    }
+
+    /// Records given back are written over: the strings of the next ones are theirs.
+    #[test]
+    fn records_given_back_are_written_over() {
+        let tmp = tempfile::tempdir().unwrap();
+        put(&tmp.path().join("history-aaaaaaaa.jsonl"), messy(400));
+        let mut records =
+            Records::open_planned(tmp.path(), Detail::NoSteps, None, |_| Plan::here()).unwrap();
+        let back = records.give_back();
+        let mut given = std::collections::HashSet::new();
+        for r in records.by_ref().take(2 * GIVEN_AT_ONCE) {
+            let r = r.unwrap();
+            given.insert(r.title.as_ptr());
+            back.give(r);
+        }
+        let reused = records
+            .by_ref()
+            .take(GIVEN_AT_ONCE)
+            .filter(|r| given.contains(&r.as_ref().unwrap().title.as_ptr()))
+            .count();
+        assert!(reused >= GIVEN_AT_ONCE / 2, "{reused}");
     }
 
     /// The first pass in two halves checks the order of a file's records as one pass

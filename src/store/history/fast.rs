@@ -14,7 +14,18 @@ use super::*;
 
 /// The record in `line` (without its newline) as `detail` reads it, or `None` when this
 /// line is not one the fast way is sure about.
+#[cfg(test)]
 pub(crate) fn record(line: &str, detail: Detail) -> Option<SessionRecord> {
+    record_reusing(line, detail, &mut Vec::new())
+}
+
+/// [`record`], written over one of `spares` (records given back, whose strings keep their
+/// room) when there is one: a long history then costs no allocation a record.
+pub(crate) fn record_reusing(
+    line: &str,
+    detail: Detail,
+    spares: &mut Vec<SessionRecord>,
+) -> Option<SessionRecord> {
     // A control character is only ever an error in JSON, where serde says which one it is:
     // the fast way gives up at one in a string (see `to_quote_or_escape`), and anywhere
     // else it is a byte no token it reads starts with.
@@ -61,7 +72,7 @@ pub(crate) fn record(line: &str, detail: Detail) -> Option<SessionRecord> {
     if s.at != line.len() {
         return None;
     }
-    f.into_record()
+    f.into_record(spares.pop())
 }
 
 /// When the record on `line` starts, as the second pass reads it if it reads the line at
@@ -244,14 +255,35 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn into_record(self) -> Option<SessionRecord> {
+    /// The record, its strings written into those of `spare` when given.
+    fn into_record(self, spare: Option<SessionRecord>) -> Option<SessionRecord> {
+        let (v, id, routine_id, title, area) =
+            (self.v?, self.id?, self.routine_id?, self.title?, self.area?);
+        let (mut old, mut old_note) = (None, None);
+        if let Some(spare) = spare {
+            old_note = spare.note;
+            old = Some([spare.id, spare.routine_id, spare.title, spare.area]);
+        }
+        let [id, routine_id, title, area] = match old {
+            Some([a, b, c, d]) => [
+                overwrite(a, id),
+                overwrite(b, routine_id),
+                overwrite(c, title),
+                overwrite(d, area),
+            ],
+            None => [id, routine_id, title, area].map(str::to_string),
+        };
+        let note = self.note.flatten().map(|note| match old_note.take() {
+            Some(old) => overwrite(old, note),
+            None => note.to_string(),
+        });
         Some(SessionRecord {
-            v: self.v?,
-            id: self.id?.to_string(),
+            v,
+            id,
             kind: self.kind?,
-            routine_id: self.routine_id?.to_string(),
-            title: self.title?.to_string(),
-            area: self.area?.to_string(),
+            routine_id,
+            title,
+            area,
             started_at: self.started_at?,
             ended_at: self.ended_at?,
             planned_secs: self.planned_secs?,
@@ -261,10 +293,17 @@ impl<'a> Fields<'a> {
             steps: Vec::new(),
             pain_before: self.pain_before.flatten(),
             pain_after: self.pain_after.flatten(),
-            note: self.note.flatten().map(str::to_string),
+            note,
             migraine_before: self.migraine_before.unwrap_or(false),
         })
     }
+}
+
+/// `text` in `room`'s allocation (a new one only when it does not fit).
+fn overwrite(mut room: String, text: &str) -> String {
+    room.clear();
+    room.push_str(text);
+    room
 }
 
 /// How deep arrays and objects inside a record may nest before the fast way leaves the
@@ -626,13 +665,22 @@ mod tests {
         Some(r)
     }
 
+    /// The fast way's record, which must be the same written over a record given back.
     fn fast_way(text: &str, detail: Detail) -> Option<SessionRecord> {
-        let mut r = record(text, detail)?;
+        let fresh = record(text, detail);
+        let mut spare = serde_json::from_str::<SessionRecord>(SPARE).unwrap();
+        spare.title = "a title longer than most, to be written over".repeat(3);
+        let reused = record_reusing(text, detail, &mut vec![spare]);
+        assert_eq!(fresh, reused, "{text}");
+        let mut r = fresh?;
         if detail == Detail::Figures {
             r.note = None;
         }
         Some(r)
     }
+
+    /// A record with every field, steps and a note, to be written over.
+    const SPARE: &str = r#"{"v":1,"id":"20261124T160500123Z-3f9a2c1b7d04","kind":"breathing","routine_id":"box","title":"Box","area":"breath","started_at":"2026-11-24T17:05:00+01:00","ended_at":"2026-11-24T17:15:00+01:00","planned_secs":600.0,"active_secs":598.25,"paused_secs":3.0,"outcome":"stopped","steps":[{"title":"Hold","side":"left","planned_secs":90.0,"active_secs":90.0,"status":"done"}],"pain_before":6,"pain_after":3,"note":"A note to be written over.","migraine_before":true}"#;
 
     /// Compared as JSON, so that even the sign of a zero would show.
     fn same(a: &SessionRecord, b: &SessionRecord) -> bool {

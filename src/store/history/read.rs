@@ -1,8 +1,9 @@
 //! Reading every history file, merging amendments and duplicates, skipping what cannot be read with a warning naming it.
 
-use super::ahead::{Feed, Half, Plan, Shared, SourceLines, line_start_after};
+use super::ahead::{Feed, Half, Plan, Shared, SourceLines, Spares, line_start_after};
 use super::*;
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
@@ -143,6 +144,17 @@ pub(crate) fn accept(
     detail: Detail,
     future: Timestamp,
 ) -> Result<SessionRecord, Refused> {
+    accept_reusing(text, detail, future, &mut Vec::new())
+}
+
+/// [`accept`], the record written over one of `spares` when it can be (see
+/// [`super::fast::record_reusing`]).
+pub(crate) fn accept_reusing(
+    text: &str,
+    detail: Detail,
+    future: Timestamp,
+    spares: &mut Vec<SessionRecord>,
+) -> Result<SessionRecord, Refused> {
     let unreadable = |e: serde_json::Error| Refused::Unreadable(json_reason(&e));
     let (record, steps) = match detail {
         Detail::Full => (
@@ -151,7 +163,7 @@ pub(crate) fn accept(
         ),
         Detail::NoSteps | Detail::Figures => {
             // The quick way takes only lines whose steps every reader accepts.
-            if let Some(record) = super::fast::record(text, detail) {
+            if let Some(record) = super::fast::record_reusing(text, detail, spares) {
                 return checked(record, None, future);
             }
             let mut r = serde_json::from_str::<RecordNoSteps>(text).map_err(unreadable)?;
@@ -687,6 +699,16 @@ impl Records {
         self.by_time.is_some()
     }
 
+    /// Where records are given back once used, for the next ones to be written over
+    /// (their strings keep their room): a reader of a long history that has no more use
+    /// for each record hands it back instead of dropping it.
+    pub fn give_back(&self) -> GiveBack {
+        GiveBack {
+            shared: self.shared.clone(),
+            held: RefCell::new(Vec::new()),
+        }
+    }
+
     /// Reads with `plan(files read at once)`: the first pass over a file as long as its
     /// `from` is read a block ahead, and the second as the plan says (every file is read
     /// at once when oldest first, one after another otherwise).
@@ -709,6 +731,7 @@ impl Records {
                 future,
                 repeated: Vec::new(),
                 amended: Vec::new(),
+                spares: Spares::default(),
             }),
             plan: plan(1),
             amendments: HashMap::new(),
@@ -781,6 +804,7 @@ impl Records {
             future,
             repeated,
             amended,
+            spares: Spares::default(),
         });
         if check.is_some_and(|check| check.passed(&records.shared.repeated)) {
             records.by_time = Some(ByTime {
@@ -1320,6 +1344,70 @@ impl Records {
     }
 }
 
+/// Records given back to the [`Records`] that read them (see [`Records::give_back`]).
+pub struct GiveBack {
+    shared: Arc<Shared>,
+    /// Handed over to the readers this many at a time.
+    held: RefCell<Vec<SessionRecord>>,
+}
+
+/// How many records [`GiveBack`] gathers before handing them over.
+pub(super) const GIVEN_AT_ONCE: usize = 64;
+
+impl GiveBack {
+    /// Gives `record` back.
+    pub fn give(&self, record: SessionRecord) {
+        // Records with their steps are not written over (serde reads them): kept, they
+        // would only hold memory.
+        if self.shared.detail == Detail::Full {
+            return;
+        }
+        let mut held = self.held.borrow_mut();
+        held.push(record);
+        if held.len() >= GIVEN_AT_ONCE {
+            self.shared.spares.give(&mut held);
+        }
+    }
+
+    /// `record`, given back when it is dropped.
+    pub fn lend(&self, record: SessionRecord) -> Lent<'_> {
+        Lent {
+            record: Some(record),
+            back: self,
+        }
+    }
+}
+
+/// A record that goes back to its [`GiveBack`] when dropped.
+pub struct Lent<'a> {
+    record: Option<SessionRecord>,
+    back: &'a GiveBack,
+}
+
+impl std::ops::Deref for Lent<'_> {
+    type Target = SessionRecord;
+
+    fn deref(&self) -> &SessionRecord {
+        self.record
+            .as_ref()
+            .expect("a lent record is there until it is dropped")
+    }
+}
+
+impl std::borrow::Borrow<SessionRecord> for Lent<'_> {
+    fn borrow(&self) -> &SessionRecord {
+        self
+    }
+}
+
+impl Drop for Lent<'_> {
+    fn drop(&mut self) {
+        if let Some(record) = self.record.take() {
+            self.back.give(record);
+        }
+    }
+}
+
 /// A whole history read into memory (use [`Records`] or [`for_each`] to stream instead).
 #[derive(Debug, Default)]
 pub struct Loaded {
@@ -1352,21 +1440,29 @@ pub fn load_filtered(
 pub fn for_each(
     data_dir: &Path,
     detail: Detail,
-    visit: impl FnMut(SessionRecord),
+    mut visit: impl FnMut(SessionRecord),
 ) -> Result<Vec<Warning>, HistoryError> {
-    for_each_read(data_dir, detail, Reading::Here, visit)
+    let mut records = Records::open(data_dir, detail)?;
+    for r in records.by_ref() {
+        visit(r?);
+    }
+    Ok(records.into_warnings())
 }
 
-/// [`for_each`], read as `reading` says.
+/// [`for_each`], read as `reading` says, each record lent to `visit` (and then given back
+/// to be written over: see [`Records::give_back`]).
 pub fn for_each_read(
     data_dir: &Path,
     detail: Detail,
     reading: Reading,
-    mut visit: impl FnMut(SessionRecord),
+    mut visit: impl FnMut(&SessionRecord),
 ) -> Result<Vec<Warning>, HistoryError> {
     let mut records = Records::open_read(data_dir, detail, false, reading)?;
+    let back = records.give_back();
     for r in records.by_ref() {
-        visit(r?);
+        let r = r?;
+        visit(&r);
+        back.give(r);
     }
     Ok(records.into_warnings())
 }
