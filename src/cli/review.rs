@@ -404,28 +404,41 @@ fn csv_row<W: Write>(
         });
     }
     let part = |k: usize| &s[if k == 0 { 0 } else { ends[k - 1] }..ends[k]];
-    write_csv_row(
-        w,
-        &[
-            r.id.as_str(),
-            part(0),
-            part(1),
-            part(2),
-            part(3),
-            kind_str(r.kind),
-            &r.routine_id,
-            &r.title,
-            &r.area,
-            r.outcome.as_str(),
-            part(4),
-            part(5),
-            part(6),
-            part(7),
-            part(8),
-            r.note.as_deref().unwrap_or(""),
-        ],
-    )?;
+    // Only the texts can start as a formula does (see `csv_cell`): the rest is written
+    // here, in forms that never do.
+    let (text, ours) = (Cell::Text, Cell::Ours);
+    let note = r.note.as_deref().unwrap_or("");
+    for cell in [
+        text(&r.id),
+        ours(part(0)),
+        ours(part(1)),
+        ours(part(2)),
+        ours(part(3)),
+        ours(kind_str(r.kind)),
+        text(&r.routine_id),
+        text(&r.title),
+        text(&r.area),
+        ours(r.outcome.as_str()),
+        ours(part(4)),
+        ours(part(5)),
+        ours(part(6)),
+        ours(part(7)),
+        ours(part(8)),
+        text(note),
+    ] {
+        match cell {
+            Cell::Text(t) => w.write_field(csv_cell(t).as_bytes())?,
+            Cell::Ours(t) => w.write_field(t)?,
+        }
+    }
+    w.write_record(None::<&[u8]>)?;
     Ok(())
+}
+
+/// A CSV cell: a text from a record, or one knotless wrote.
+enum Cell<'a> {
+    Text(&'a str),
+    Ours(&'a str),
 }
 
 /// The merged records, one JSON object per line (the history file's own format, with the

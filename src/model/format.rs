@@ -70,13 +70,22 @@ pub fn push_digits(s: &mut String, mut n: u64, min: usize) {
         s.push_str(&PAIRS[from..2 * n + 2]);
         return;
     }
+    // Longer ones (a year, a time in seconds) two digits at a time, from the last.
+    let pairs = PAIRS.as_bytes();
     let mut buf = [b'0'; 20];
     let mut at = buf.len();
-    while n > 0 || buf.len() - at < min.clamp(1, 20) {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
+    while n >= 10 {
+        let pair = (n % 100) as usize * 2;
+        n /= 100;
+        at -= 2;
+        buf[at..at + 2].copy_from_slice(&pairs[pair..pair + 2]);
     }
+    if n > 0 {
+        at -= 1;
+        buf[at] = b'0' + n as u8;
+    }
+    // The buffer is zeros before the digits: as many as `min` asks for, and one for 0.
+    let at = at.min(buf.len() - min.clamp(1, buf.len()));
     // Only ASCII digits were written.
     s.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
 }
@@ -694,8 +703,10 @@ pub mod json {
 mod tests {
     #[test]
     fn digits_are_written_as_format_writes_them() {
-        for n in 0..1000u64 {
-            for min in 0..4usize {
+        let tens = (0..20).map(|k| 10u64.pow(k));
+        let near_tens = tens.flat_map(|t| [t - 1, t, t + 1]);
+        for n in (0..100_000u64).chain(near_tens) {
+            for min in 0..7usize {
                 let mut s = String::from("x");
                 super::push_digits(&mut s, n, min);
                 assert_eq!(s, format!("x{n:0min$}"));
