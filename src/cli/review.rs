@@ -191,11 +191,11 @@ pub fn write_table<R: Borrow<SessionRecord>>(
             let fill = w.saturating_sub(width(cell));
             // Active time lines up on the right, like numbers do.
             if i == 3 {
-                line.extend(std::iter::repeat_n(' ', fill));
+                push_spaces(line, fill);
             }
             line.push_str(cell);
             if i != 3 && i != 5 {
-                line.extend(std::iter::repeat_n(' ', fill));
+                push_spaces(line, fill);
             }
         }
         line.truncate(line.trim_end().len());
@@ -219,10 +219,20 @@ pub fn write_table<R: Borrow<SessionRecord>>(
     Ok(())
 }
 
+/// `n` spaces onto `line`.
+fn push_spaces(line: &mut String, mut n: usize) {
+    const SPACES: &str = "                                ";
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        line.push_str(&SPACES[..k]);
+        n -= k;
+    }
+}
+
 /// The distinct texts of a table column, each cut to the column once.
 struct Texts {
     max: usize,
-    ids: HashMap<Box<str>, u32>,
+    ids: HashMap<Box<str>, u32, foldhash::fast::RandomState>,
     /// By number: the text as shown, and its width.
     cut: Vec<(String, usize)>,
 }
@@ -231,7 +241,7 @@ impl Texts {
     fn new(max: usize) -> Texts {
         Texts {
             max,
-            ids: HashMap::new(),
+            ids: HashMap::default(),
             cut: Vec::new(),
         }
     }
