@@ -1124,7 +1124,7 @@ impl Records {
     }
 
     fn next_queued(&mut self, queue: &mut ByTime) -> Option<Result<SessionRecord, HistoryError>> {
-        loop {
+        'next: loop {
             // Every file with records left has its next one not interrupted queued, and
             // the interrupted ones before it: nothing unread can start before what is
             // taken from the queue.
@@ -1136,6 +1136,15 @@ impl Records {
                         Err(e) => return Some(Err(e)),
                     };
                     let held = candidate.record.outcome == Outcome::Interrupted;
+                    // Nothing queued and no other file with records left (the usual case
+                    // with one file): this one is what the queue would give out next.
+                    if !held && queue.next.is_empty() && queue.wanting.is_empty() {
+                        queue.wanting.push(index);
+                        if candidate.twin.is_some_and(|k| !self.seen.insert(k)) {
+                            continue 'next;
+                        }
+                        return Some(Ok(self.amended(candidate.key, candidate.record)));
+                    }
                     let order = (candidate.record.started(), held, index, candidate.line);
                     queue.next.push(Reverse(Queued { order, candidate }));
                     if !held {
