@@ -829,10 +829,9 @@ impl Records {
         file: &File,
         (len, label): (u64, &str),
         prints: &mut Vec<u32>,
-        check: Option<&mut TimeCheck>,
+        mut check: Option<&mut TimeCheck>,
     ) -> io::Result<()> {
         // Read in two halves at once when there is a core for each.
-        let mut check = check;
         if len >= self.plan.from
             && self.plan.workers > 1
             && self.first_pass_halves(index, file, (len, label), prints, check.as_deref_mut())?
