@@ -42,7 +42,7 @@ pub(crate) struct Shared {
 /// pass writes the next records into instead of allocating new ones: most of the cost of
 /// making a record, and of dropping it on another thread than made it.
 #[derive(Default)]
-pub(crate) struct Spares(Mutex<Vec<SessionRecord>>);
+pub(crate) struct Spares(pub(super) Mutex<Vec<SessionRecord>>);
 
 /// At most this many records wait to be written over (about what the batches in flight
 /// hold).
@@ -776,7 +776,7 @@ mod tests {
     //! Reading ahead on other threads must give exactly what reading here gives: the same
     //! records in the same order, and the same warnings, whatever the batches and threads.
 
-    use super::super::read::{GIVEN_AT_ONCE, Records, TimeCheck};
+    use super::super::read::{GIVEN_AT_ONCE, Records, SPARE_ROOM, TimeCheck};
     use super::*;
     use crate::files::write::put;
 
@@ -948,6 +948,31 @@ mod tests {
             .filter(|r| given.contains(&r.as_ref().unwrap().title.as_ptr()))
             .count();
         assert!(reused >= GIVEN_AT_ONCE / 2, "{reused}");
+    }
+
+    /// Records holding long texts are dropped, not kept to be written over.
+    #[test]
+    fn records_with_long_texts_are_not_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        put(&tmp.path().join("history-aaaaaaaa.jsonl"), messy(400));
+        let mut records =
+            Records::open_planned(tmp.path(), Detail::NoSteps, None, |_| Plan::here()).unwrap();
+        let back = records.give_back();
+        let kept = |records: &Records| records.shared.spares.0.lock().unwrap().len();
+        let mut read: Vec<_> = records
+            .by_ref()
+            .take(2 * GIVEN_AT_ONCE)
+            .map(Result::unwrap)
+            .collect();
+        for mut r in read.drain(..GIVEN_AT_ONCE) {
+            r.note = Some("a long note ".repeat(SPARE_ROOM / 10));
+            back.give(r);
+        }
+        assert_eq!(kept(&records), 0);
+        for r in read {
+            back.give(r);
+        }
+        assert_eq!(kept(&records), GIVEN_AT_ONCE);
     }
 
     /// The first pass in two halves checks the order of a file's records as one pass

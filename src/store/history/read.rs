@@ -629,7 +629,7 @@ pub struct Records {
     /// The source being read in the second pass.
     current: usize,
     /// What the second pass reads each line with, once the first is done.
-    shared: Arc<Shared>,
+    pub(super) shared: Arc<Shared>,
     plan: Plan,
     /// By [`id_key`] of the record they amend: 16 bytes a key, whatever the id.
     amendments: HashMap<u128, Merged>,
@@ -1362,12 +1362,21 @@ pub struct GiveBack {
 /// How many records [`GiveBack`] gathers before handing them over.
 pub(super) const GIVEN_AT_ONCE: usize = 64;
 
+/// A record whose strings hold more room than this is not kept to be written over: a file
+/// of long notes must not leave a thousand of them held.
+pub(super) const SPARE_ROOM: usize = 2048;
+
 impl GiveBack {
     /// Gives `record` back.
     pub fn give(&self, record: SessionRecord) {
         // Records with their steps are not written over (serde reads them): kept, they
         // would only hold memory.
         if self.shared.detail == Detail::Full {
+            return;
+        }
+        let texts = [&record.id, &record.routine_id, &record.title, &record.area];
+        let note = record.note.as_ref().map_or(0, String::capacity);
+        if texts.iter().map(|t| t.capacity()).sum::<usize>() + note > SPARE_ROOM {
             return;
         }
         let mut held = self.held.borrow_mut();
