@@ -257,28 +257,15 @@ impl<'a> Fields<'a> {
 
     /// The record, its strings written into those of `spare` when given.
     fn into_record(self, spare: Option<SessionRecord>) -> Option<SessionRecord> {
-        let (v, id, routine_id, title, area) =
-            (self.v?, self.id?, self.routine_id?, self.title?, self.area?);
-        let (mut old, mut old_note) = (None, None);
-        if let Some(spare) = spare {
-            old_note = spare.note;
-            old = Some([spare.id, spare.routine_id, spare.title, spare.area]);
-        }
-        let [id, routine_id, title, area] = match old {
-            Some([a, b, c, d]) => [
-                overwrite(a, id),
-                overwrite(b, routine_id),
-                overwrite(c, title),
-                overwrite(d, area),
-            ],
-            None => [id, routine_id, title, area].map(str::to_string),
+        let texts = [self.id?, self.routine_id?, self.title?, self.area?];
+        let (rooms, note_room) = match spare {
+            Some(s) => ([s.id, s.routine_id, s.title, s.area].map(Some), s.note),
+            None => Default::default(),
         };
-        let note = self.note.flatten().map(|note| match old_note.take() {
-            Some(old) => overwrite(old, note),
-            None => note.to_string(),
-        });
+        let mut rooms = rooms.into_iter();
+        let [id, routine_id, title, area] = texts.map(|text| written(rooms.next().flatten(), text));
         Some(SessionRecord {
-            v,
+            v: self.v?,
             id,
             kind: self.kind?,
             routine_id,
@@ -293,17 +280,22 @@ impl<'a> Fields<'a> {
             steps: Vec::new(),
             pain_before: self.pain_before.flatten(),
             pain_after: self.pain_after.flatten(),
-            note,
+            note: self.note.flatten().map(|note| written(note_room, note)),
             migraine_before: self.migraine_before.unwrap_or(false),
         })
     }
 }
 
-/// `text` in `room`'s allocation (a new one only when it does not fit).
-fn overwrite(mut room: String, text: &str) -> String {
-    room.clear();
-    room.push_str(text);
-    room
+/// `text` in `room`'s allocation when there is one (a new one only when it does not fit).
+fn written(room: Option<String>, text: &str) -> String {
+    match room {
+        Some(mut room) => {
+            room.clear();
+            room.push_str(text);
+            room
+        }
+        None => text.to_string(),
+    }
 }
 
 /// How deep arrays and objects inside a record may nest before the fast way leaves the

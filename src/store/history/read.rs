@@ -878,15 +878,8 @@ impl Records {
         if let (Some(check), Some(later)) = (check, second.check) {
             check.append(later);
         }
-        for (number, offset, bytes) in second.amendments {
-            let line = LineRef {
-                kind: Line::Text,
-                number: lines + number,
-                offset: mid + offset,
-                bytes: &bytes,
-                window: &bytes,
-            };
-            self.amendment(index, label, &line);
+        for (number, offset, text) in second.amendments {
+            self.read_amendment(index, label, (lines + number, mid + offset), &text);
         }
         Ok(true)
     }
@@ -897,16 +890,20 @@ impl Records {
         let Some(text) = amendment_text(line.bytes) else {
             return false;
         };
-        let n = line.number;
+        self.read_amendment(index, label, (line.number, line.offset), text);
+        true
+    }
+
+    /// Reads the amendment `text`, line `n` of source `index`, starting at `offset`.
+    fn read_amendment(&mut self, index: usize, label: &str, (n, offset): (u64, u64), text: &str) {
         match serde_json::from_str::<AmendmentLine>(text) {
-            Ok(a) => self.take_amendment(a, (index, n), line.offset, label),
+            Ok(a) => self.take_amendment(a, (index, n), offset, label),
             Err(e) => {
                 self.amendment_lines.push(n);
                 self.bad_amendments
                     .insert(n, format!("amendment: {}", json_reason(&e)));
             }
         }
-        true
     }
 
     /// Merges one amendment line (at `(index, n)`, starting at `offset` in its file).
