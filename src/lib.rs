@@ -8,6 +8,8 @@
 
 pub mod app;
 pub mod audio;
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+mod c_math;
 pub mod cli;
 pub mod core;
 pub mod files;

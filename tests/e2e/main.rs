@@ -41,6 +41,8 @@ fn text(b: &[u8]) -> String {
 }
 
 mod amend;
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+mod binary;
 mod cli;
 mod cli_conventions;
 mod completions;
