@@ -41,4 +41,21 @@ fn main() {
     src.push_str(&table("ART_FILES", &art));
     let out = Path::new(&env::var("OUT_DIR").unwrap()).join("bundled.rs");
     fs::write(out, src).unwrap();
+    hot_text();
+}
+
+/// Release builds on Linux lay the code knotless runs when it starts, on home, while a step
+/// counts and during a breathing exercise side by side (`link/hot-text.ld`, written by
+/// `scripts/hot-text`). Linux maps a program's code 64 KiB around each page it first
+/// touches, so code that runs together costs fewer resident pages: about 1.5 MiB less.
+fn hot_text() {
+    let release = env::var("PROFILE").as_deref() == Ok("release");
+    let linux = env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux");
+    let script = Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap()).join("link/hot-text.ld");
+    println!("cargo:rerun-if-changed={}", script.display());
+    if release && linux && script.is_file() {
+        // Two arguments, so a path with a comma in it reaches the linker whole.
+        println!("cargo:rustc-link-arg-bins=-T");
+        println!("cargo:rustc-link-arg-bins={}", script.display());
+    }
 }

@@ -1,9 +1,9 @@
 //! The sound cache on disk: tone files and rendered speech, read and written like every
 //! other file that may be hostile. What is found there is never trusted: a file is opened
 //! without blocking and only if it is a regular file (a FIFO or a link to `/dev/zero` is
-//! refused at once), read with a hard cap, and checked — a tone file must hold exactly the
-//! bytes knotless would write, a speech file must be a WAV it can read — else it is
-//! written again. Writes go to a new file with a random name (created `O_EXCL`, 0600) that
+//! refused at once), read with a hard cap, and checked — a tone file's header must say
+//! the rate and length knotless writes, a speech file must be a WAV it can read — else it
+//! is written again. Writes go to a new file with a random name (created `O_EXCL`, 0600) that
 //! is then renamed into place (`files::write_atomically`), so a link planted at either
 //! name is never followed. The folders are created 0700.
 
@@ -71,8 +71,25 @@ pub struct Wav {
 
 impl Wav {
     pub fn length(&self) -> Duration {
-        Duration::from_micros(self.samples.len() as u64 * 1_000_000 / u64::from(self.rate.max(1)))
+        length_of(self.samples.len(), self.rate)
     }
+}
+
+/// What a WAV file's header says: its sample rate and how many samples a channel holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WavHeader {
+    pub rate: u32,
+    pub frames: usize,
+}
+
+impl WavHeader {
+    pub fn length(&self) -> Duration {
+        length_of(self.frames, self.rate)
+    }
+}
+
+fn length_of(frames: usize, rate: u32) -> Duration {
+    Duration::from_micros(frames as u64 * 1_000_000 / u64::from(rate.max(1)))
 }
 
 /// Why a cached WAV was not used.
@@ -97,10 +114,35 @@ pub fn read_wav(path: &Path) -> Result<Wav, WavError> {
     parse_wav(&bytes)
 }
 
-/// A 16-bit PCM WAV from its bytes.
-pub fn parse_wav(bytes: &[u8]) -> Result<Wav, WavError> {
-    let mut r = hound::WavReader::new(io::Cursor::new(bytes))
+/// The header of a 16-bit PCM WAV, opened like [`read_wav`] but read no further than the
+/// header (a few hundred bytes, not the samples): enough to tell whether a cached file is
+/// the one knotless would write, and how long it plays. A file shorter than its header
+/// says is refused.
+pub fn read_wav_header(path: &Path) -> Result<WavHeader, WavError> {
+    let file = files::open_regular(path).map_err(WavError::Read)?;
+    let size = file.metadata().map_err(WavError::Read)?.len();
+    if size > WAV_CAP {
+        return Err(WavError::TooLarge(size));
+    }
+    let r = hound::WavReader::new(io::BufReader::with_capacity(512, file))
         .map_err(|e| WavError::Format(e.to_string()))?;
+    let spec = sixteen_bit(&r)?;
+    let frames = r.duration() as usize;
+    if frames == 0 || spec.sample_rate == 0 {
+        return Err(WavError::Empty);
+    }
+    // The smallest header is 44 bytes; the samples are two bytes each.
+    if size < 44 + u64::from(r.len()) * 2 {
+        return Err(WavError::Format("shorter than its header says".into()));
+    }
+    Ok(WavHeader {
+        rate: spec.sample_rate,
+        frames,
+    })
+}
+
+/// The reader's format, if it is 16-bit PCM.
+fn sixteen_bit<R: io::Read>(r: &hound::WavReader<R>) -> Result<hound::WavSpec, WavError> {
     let spec = r.spec();
     if spec.bits_per_sample != 16 || spec.sample_format != hound::SampleFormat::Int {
         return Err(WavError::Format(format!(
@@ -108,6 +150,14 @@ pub fn parse_wav(bytes: &[u8]) -> Result<Wav, WavError> {
             spec.bits_per_sample, spec.sample_format
         )));
     }
+    Ok(spec)
+}
+
+/// A 16-bit PCM WAV from its bytes.
+pub fn parse_wav(bytes: &[u8]) -> Result<Wav, WavError> {
+    let mut r = hound::WavReader::new(io::Cursor::new(bytes))
+        .map_err(|e| WavError::Format(e.to_string()))?;
+    let spec = sixteen_bit(&r)?;
     let channels = usize::from(spec.channels.max(1));
     let samples: Vec<i16> = r
         .samples::<i16>()

@@ -26,7 +26,7 @@ use crate::core::{loudness, tone};
 use crate::model::config::{SoundConfig, SoundMode, Voice};
 use crate::model::routine::{AudioHint, Routine};
 
-pub use cache::{WavError, read_wav};
+pub use cache::{WavError, WavHeader, read_wav, read_wav_header};
 pub use find::{Found, Template};
 use scheduler::{Priority, Scheduler, Sound};
 
@@ -587,8 +587,8 @@ fn tone_files(cache: Option<&Path>, level: f64) -> std::io::Result<ToneFiles> {
     for t in Tone::ALL {
         let path = dir.join(format!("{}.wav", t.name()));
         let frames = tone::frames(t);
-        let fits = cache::read_wav(&path)
-            .is_ok_and(|w| w.rate == tone::SAMPLE_RATE && w.samples.len() == frames);
+        let fits = cache::read_wav_header(&path)
+            .is_ok_and(|w| w.rate == tone::SAMPLE_RATE && w.frames == frames);
         if !fits {
             cache::write_private(&path, &tone::wav_bytes(&tone::at_loudness(t, level)))?;
         }
@@ -624,5 +624,5 @@ fn output_for(
 /// The length of a readable, non-empty WAV file (read like any other file that may be
 /// hostile: a FIFO or a device is refused at once).
 pub fn wav_length(path: &Path) -> Option<Duration> {
-    read_wav(path).ok().map(|w| w.length())
+    cache::read_wav_header(path).ok().map(|w| w.length())
 }

@@ -243,7 +243,8 @@ fn copy_for(shared: &Shared, phrase: &str, target: f64) -> Option<Ready> {
     let key = phrase_key(&shared.template, phrase);
     let dir = &shared.dir;
     let copy = dir.join(format!("{key:016x}-v{COPY_VERSION}-lufs{target:.1}.wav"));
-    if let Ok(w) = cache::read_wav(&copy) {
+    // Its header is enough: the samples are the player's to read.
+    if let Ok(w) = cache::read_wav_header(&copy) {
         touch(&copy);
         return Some(Ready {
             file: copy,

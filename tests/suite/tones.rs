@@ -101,3 +101,52 @@ fn the_wav_bytes_read_back_as_the_same_samples() {
     let back: Vec<i16> = r.samples::<i16>().map(Result::unwrap).collect();
     assert_eq!(back, s);
 }
+
+/// A cached tone is checked from its header alone: the header of a file as knotless
+/// writes it gives the tone's rate and length, and a file cut short, a FIFO or a link to
+/// a device is refused without reading on.
+#[test]
+fn a_tone_file_is_checked_from_its_header() {
+    use knotless::audio::{WavError, WavHeader, read_wav_header, wav_length};
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tone::End;
+    let bytes = tone::wav_bytes(&tone::samples(t, 0.25));
+    let whole = dir.path().join("whole.wav");
+    std::fs::write(&whole, &bytes).unwrap();
+    let h = read_wav_header(&whole).unwrap();
+    assert_eq!(
+        h,
+        WavHeader {
+            rate: SAMPLE_RATE,
+            frames: tone::frames(t)
+        }
+    );
+    assert_eq!(wav_length(&whole).unwrap(), h.length());
+    let ms = h.length().as_millis().abs_diff(tone::length(t).as_millis());
+    assert!(ms <= 1, "{:?} against {:?}", h.length(), tone::length(t));
+
+    let short = dir.path().join("short.wav");
+    std::fs::write(&short, &bytes[..bytes.len() - 2]).unwrap();
+    assert!(matches!(read_wav_header(&short), Err(WavError::Format(_))));
+    let not_wav = dir.path().join("text.wav");
+    std::fs::write(&not_wav, "not a sound").unwrap();
+    assert!(matches!(
+        read_wav_header(&not_wav),
+        Err(WavError::Format(_))
+    ));
+    #[cfg(unix)]
+    {
+        let link = dir.path().join("zero.wav");
+        std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+        assert!(matches!(read_wav_header(&link), Err(WavError::Read(_))));
+        let fifo = dir.path().join("fifo.wav");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        assert!(matches!(read_wav_header(&fifo), Err(WavError::Read(_))));
+    }
+}
