@@ -101,6 +101,20 @@ pub fn stderr() -> SafeWriter<io::StderrLock<'static>> {
     SafeWriter::new(io::stderr().lock(), Neutralise::Replace)
 }
 
+/// The app and the sessions keep one malloc arena for all their threads. glibc gives each
+/// thread that allocates an arena of its own, and what a thread has freed stays resident
+/// there: the threads that read the library and the history and the sound owner's held
+/// 0.3-0.6 MiB that the main thread could have used again. Called before any thread
+/// starts. The commands over long histories keep an arena a thread: their reading threads
+/// allocate at the same time, and sharing one made them 4-14 % slower.
+fn one_arena() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets one of malloc's parameters; no thread has started yet.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
+}
+
 pub fn run(cli: Cli) -> Outcome {
     let Cli { global: g, command } = cli;
     let g = g.with_env();
@@ -110,6 +124,9 @@ pub fn run(cli: Cli) -> Outcome {
         g.state_dir.clone(),
     )?;
     let recovered = recover(&paths);
+    if matches!(command, None | Some(Command::Run { .. } | Command::Breathe { .. })) {
+        one_arena();
+    }
     let Some(command) = command else {
         return app::open(&g, &paths, recovered);
     };
