@@ -124,7 +124,10 @@ pub fn run(cli: Cli) -> Outcome {
         g.state_dir.clone(),
     )?;
     let recovered = recover(&paths);
-    if matches!(command, None | Some(Command::Run { .. } | Command::Breathe { .. })) {
+    if matches!(
+        command,
+        None | Some(Command::Run { .. } | Command::Breathe { .. })
+    ) {
         one_arena();
     }
     let Some(command) = command else {
