@@ -129,6 +129,9 @@ pub struct App {
     /// A session was saved or rated: `known` is stale. The event loop re-reads it right
     /// after the next frame, so the frame that ends a session never waits for a long history.
     history_changed: bool,
+    /// Home's figures were due while home was not on the stack (a session started with
+    /// `run` or `breathe`): they are read when home is, not while a step counts.
+    figures_later: bool,
     stack: Vec<Box<dyn Screen>>,
     /// Whether the bottom of the stack is the home screen (else `Nav::Home` builds one).
     home_at_bottom: bool,
@@ -179,6 +182,7 @@ impl App {
             },
             bell_pending: false,
             history_changed: false,
+            figures_later: false,
             stack: Vec::new(),
             home_at_bottom: matches!(first, Route::Home),
             help: false,
@@ -712,7 +716,16 @@ impl App {
     /// A request to read home's figures when they are stale (a session was saved): taken
     /// once. The event loop reads it on a thread of its own, right after a frame.
     pub fn take_history_change(&mut self) -> bool {
+        if self.figures_later && self.home_on_stack() {
+            self.figures_later = false;
+            self.history_changed = true;
+        }
         std::mem::take(&mut self.history_changed)
+    }
+
+    /// Whether home is on the stack, shown or under what is.
+    fn home_on_stack(&self) -> bool {
+        self.stack.iter().any(|s| s.shows(&Route::Home))
     }
 
     /// Whether a saved or rated session has made home's figures stale.
@@ -733,7 +746,13 @@ impl App {
     /// time (when the question is on) — to be read off the UI thread. The event loop does
     /// it right after the first frame and after each saved session.
     pub fn read_known(&mut self) {
-        self.ask(reads::Read::Figures(self.summary_request()));
+        // Only home shows them. A session started from the command line does not read the
+        // whole history while it counts (about 0.25 MiB at 10,000 sessions).
+        if self.home_on_stack() {
+            self.ask(reads::Read::Figures(self.summary_request()));
+        } else {
+            self.figures_later = true;
+        }
         if self.s.known.days.is_none() && self.s.settings.ask_days {
             self.ask_days();
         }
