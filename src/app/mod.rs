@@ -184,7 +184,8 @@ impl App {
             history_changed: false,
             figures_later: false,
             stack: Vec::new(),
-            home_at_bottom: matches!(first, Route::Home),
+            // Set by `build_or_home` below.
+            home_at_bottom: false,
             help: false,
             farewell: Vec::new(),
             help_held: false,
@@ -261,8 +262,13 @@ impl App {
         }
     }
 
-    /// The screen for `route`, or home (saying why) when it cannot be shown.
+    /// The screen for `route`, or home (saying why) when it cannot be shown. What it builds
+    /// always goes at the bottom of the stack, so it keeps `home_at_bottom` true when that
+    /// is home.
     fn build_or_home(&mut self, route: Route, now: Instant) -> Box<dyn Screen> {
+        if matches!(route, Route::Home) {
+            self.home_at_bottom = true;
+        }
         match self.build(route, now) {
             Ok(screen) => screen,
             Err(why) => {
@@ -568,7 +574,6 @@ impl App {
                 if self.home_at_bottom {
                     self.resumed();
                 } else {
-                    self.home_at_bottom = true;
                     self.stack[0] = self.build_or_home(Route::Home, now);
                 }
             }
@@ -716,16 +721,11 @@ impl App {
     /// A request to read home's figures when they are stale (a session was saved): taken
     /// once. The event loop reads it on a thread of its own, right after a frame.
     pub fn take_history_change(&mut self) -> bool {
-        if self.figures_later && self.home_on_stack() {
+        if self.figures_later && self.home_at_bottom {
             self.figures_later = false;
             self.history_changed = true;
         }
         std::mem::take(&mut self.history_changed)
-    }
-
-    /// Whether home is on the stack, shown or under what is.
-    fn home_on_stack(&self) -> bool {
-        self.stack.iter().any(|s| s.shows(&Route::Home))
     }
 
     /// Whether a saved or rated session has made home's figures stale.
@@ -748,7 +748,7 @@ impl App {
     pub fn read_known(&mut self) {
         // Only home shows them. A session started from the command line does not read the
         // whole history while it counts (about 0.25 MiB at 10,000 sessions).
-        if self.home_on_stack() {
+        if self.home_at_bottom {
             self.ask(reads::Read::Figures(self.summary_request()));
         } else {
             self.figures_later = true;

@@ -699,10 +699,6 @@ impl Screen for Home {
         "Home"
     }
 
-    fn shows(&self, route: &Route) -> bool {
-        matches!(route, Route::Home)
-    }
-
     fn layout(&mut self, area: Rect, _now: Instant, ctx: &Ctx) {
         let [_, body, _] = crate::ui::screen_areas(area);
         let (_, body) = self.split_body(body, ctx);
