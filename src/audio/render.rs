@@ -253,21 +253,18 @@ fn copy_for(shared: &Shared, phrase: &str, target: f64) -> Option<Ready> {
     }
     cache::private_dir(dir).ok()?;
     let raw = dir.join(format!("{key:016x}.wav"));
-    let wav = match cache::read_wav(&raw) {
+    let mut wav = match cache::read_wav(&raw) {
         Ok(w) => {
             touch(&raw);
             w
         }
         Err(_) => render(shared, phrase, &raw)?,
     };
-    let (s, reached) = loudness::fit(&wav.samples, wav.rate, target);
-    reached?;
+    loudness::fit(&mut wav.samples, wav.rate, target)?;
     let length = wav.length();
-    let rate = wav.rate;
     // What is held at once: the loud samples and the copy written from them.
+    let bytes = tone::wav_bytes_at(&wav.samples, wav.rate);
     drop(wav);
-    let bytes = tone::wav_bytes_at(&loudness::to_i16(&s), rate);
-    drop(s);
     cache::write_private(&copy, &bytes).ok()?;
     Some(Ready { file: copy, length })
 }

@@ -41,66 +41,154 @@ pub fn measure(samples: &[f64], rate: u32) -> Option<f64> {
     if part.is_empty() {
         return None;
     }
-    let ms = part.len() * 1000 / rate as usize;
-    let l = if ms >= GATED_FROM_MS {
-        let mut m = EbuR128::new(1, rate, Mode::I).ok()?;
-        m.add_frames_f64(part).ok()?;
-        m.loudness_global().ok()?
-    } else {
-        let window = u32::try_from(ms.max(1)).ok()?;
-        let mut m = EbuR128::new(1, rate, Mode::M).ok()?;
-        m.set_max_window(window).ok()?;
-        m.add_frames_f64(part).ok()?;
-        m.loudness_window(window).ok()?
-    };
-    l.is_finite().then_some(l)
+    let mut m = Meter::new(part.len(), rate)?;
+    m.add(part)?;
+    m.loudness()
 }
 
-/// The 16-bit `original` made as loud as `target` (LUFS), limited at [`CEILING`], as ±1.0
-/// samples; with the loudness reached, or `None` for silence, which is left as it is.
+/// `samples` (16-bit) made as loud as `target` (LUFS), limited at [`CEILING`], written over
+/// in place; with the loudness reached, or `None` for silence, which is left as it is.
 ///
 /// Limiting takes a little loudness away, more the harder it works, so the gain is found by
 /// trying: each try starts again from the original samples with the gain corrected by what
 /// the last one fell short. Loudness only grows with the gain, so this closes in from below.
-/// The tries start again from `original` itself, not from a copy of it as ±1.0: a phrase of
-/// speech is tens of thousands of samples, and two are rendered at once.
-pub fn fit(original: &[i16], rate: u32, target: f64) -> (Vec<f64>, Option<f64>) {
-    let mut samples = from_i16(original);
-    let Some(level) = measure(&samples, rate) else {
-        return (samples, None);
-    };
+///
+/// A phrase of speech is tens of thousands of samples and two are made at once, so what is
+/// held is the 16-bit samples and, only when a try needs limiting, one gain per sample: each
+/// try's ±1.0 samples are worked out as they are measured, a block at a time, and the
+/// result is written over the original only once the gain is found. The samples and the
+/// loudness are exactly those of limiting and measuring a whole ±1.0 copy.
+pub fn fit(samples: &mut [i16], rate: u32, target: f64) -> Option<f64> {
+    let original: &[i16] = samples;
+    let level = Loud::new(original, 1.0, None).measure(rate)?;
     let mut gain_db = target - level;
-    let mut reached = target;
-    for _ in 0..MAX_TRIES {
+    let mut reached;
+    let mut tries = 0;
+    let loud = loop {
+        tries += 1;
         let gain = 10f64.powf(gain_db / 20.0);
-        for (s, &o) in samples.iter_mut().zip(original) {
-            *s = f64::from(o) / 32768.0 * gain;
-        }
-        limit(&mut samples, rate, CEILING);
-        let Some(now) = measure(&samples, rate) else {
-            return (samples, None);
-        };
-        reached = now;
-        if (target - reached).abs() < 0.05 {
-            break;
+        let limiter = limiter(original, gain, rate, CEILING);
+        let loud = Loud::new(original, gain, limiter);
+        // Silent after limiting: left as it is.
+        reached = loud.measure(rate)?;
+        if (target - reached).abs() < 0.05 || tries == MAX_TRIES {
+            break (gain, loud.limiter);
         }
         gain_db += target - reached;
+    };
+    let (gain, limiter) = loud;
+    for (i, s) in samples.iter_mut().enumerate() {
+        let v = f64::from(*s) / 32768.0 * gain * limiter.as_ref().map_or(1.0, |l| l[i]);
+        *s = (v * 32768.0).round().clamp(-32768.0, 32767.0) as i16;
     }
-    (samples, Some(reached))
+    Some(reached)
 }
 
-/// Lowers the gain wherever a sample would pass `ceiling`: the gain dips smoothly just
-/// before a peak (a backward pass) and recovers slowly after it (a forward pass). Both
-/// passes only ever lower the gain, so no sample ends above the ceiling.
-pub fn limit(samples: &mut [f64], rate: u32, ceiling: f64) {
-    if !samples.iter().any(|s| s.abs() > ceiling) {
-        return;
+/// One try of [`fit`]: the original samples at a gain, and the limiter's gain per sample
+/// when the try needs one.
+struct Loud<'a> {
+    original: &'a [i16],
+    gain: f64,
+    limiter: Option<Vec<f64>>,
+}
+
+impl<'a> Loud<'a> {
+    fn new(original: &'a [i16], gain: f64, limiter: Option<Vec<f64>>) -> Self {
+        Loud {
+            original,
+            gain,
+            limiter,
+        }
+    }
+
+    fn at(&self, i: usize) -> f64 {
+        let s = f64::from(self.original[i]) / 32768.0 * self.gain;
+        match &self.limiter {
+            Some(l) => s * l[i],
+            None => s,
+        }
+    }
+
+    /// [`measure`] of these samples, fed to the meter a block at a time.
+    fn measure(&self, rate: u32) -> Option<f64> {
+        let n = self.original.len();
+        let peak = (0..n).fold(0.0f64, |m, i| m.max(self.at(i).abs()));
+        if peak == 0.0 {
+            return None;
+        }
+        let floor = peak * SILENCE;
+        let first = (0..n).position(|i| self.at(i).abs() > floor).unwrap_or(0);
+        let last = (0..n).rposition(|i| self.at(i).abs() > floor).unwrap_or(0);
+        let mut block = [0.0f64; 4096];
+        let mut m = Meter::new(last + 1 - first, rate)?;
+        let mut i = first;
+        while i <= last {
+            let len = block.len().min(last + 1 - i);
+            for (k, b) in block[..len].iter_mut().enumerate() {
+                *b = self.at(i + k);
+            }
+            m.add(&block[..len])?;
+            i += len;
+        }
+        m.loudness()
+    }
+}
+
+/// The loudness meter for a sound of `len` samples: gated for a long one, the plain
+/// K-weighted level over the whole of a short one.
+struct Meter {
+    meter: EbuR128,
+    /// For a short sound, the window its level is read over, ms.
+    window: Option<u32>,
+}
+
+impl Meter {
+    fn new(len: usize, rate: u32) -> Option<Meter> {
+        let ms = len * 1000 / rate as usize;
+        if ms >= GATED_FROM_MS {
+            let meter = EbuR128::new(1, rate, Mode::I).ok()?;
+            return Some(Meter {
+                meter,
+                window: None,
+            });
+        }
+        let window = u32::try_from(ms.max(1)).ok()?;
+        let mut meter = EbuR128::new(1, rate, Mode::M).ok()?;
+        meter.set_max_window(window).ok()?;
+        Some(Meter {
+            meter,
+            window: Some(window),
+        })
+    }
+
+    fn add(&mut self, samples: &[f64]) -> Option<()> {
+        self.meter.add_frames_f64(samples).ok()
+    }
+
+    fn loudness(&self) -> Option<f64> {
+        let l = match self.window {
+            None => self.meter.loudness_global().ok()?,
+            Some(w) => self.meter.loudness_window(w).ok()?,
+        };
+        l.is_finite().then_some(l)
+    }
+}
+
+/// The gain per sample that keeps `original` at `gain` under `ceiling`, or `None` when no
+/// sample passes it: the gain dips smoothly just before a peak (a backward pass) and
+/// recovers slowly after it (a forward pass). Both passes only ever lower the gain, so no
+/// sample ends above the ceiling.
+fn limiter(original: &[i16], gain: f64, rate: u32, ceiling: f64) -> Option<Vec<f64>> {
+    let at = |o: i16| f64::from(o) / 32768.0 * gain;
+    if !original.iter().any(|&o| at(o).abs() > ceiling) {
+        return None;
     }
     let per_sample = |secs: f64| 1.0 - (-1.0 / (secs * f64::from(rate))).exp();
     let (release, attack) = (per_sample(RELEASE_S), per_sample(ATTACK_S));
-    let mut gain: Vec<f64> = samples
+    let mut g: Vec<f64> = original
         .iter()
-        .map(|s| {
+        .map(|&o| {
+            let s = at(o);
             if s.abs() > ceiling {
                 ceiling / s.abs()
             } else {
@@ -108,15 +196,13 @@ pub fn limit(samples: &mut [f64], rate: u32, ceiling: f64) {
             }
         })
         .collect();
-    for i in 1..gain.len() {
-        gain[i] = gain[i].min(gain[i - 1] + (1.0 - gain[i - 1]) * release);
+    for i in 1..g.len() {
+        g[i] = g[i].min(g[i - 1] + (1.0 - g[i - 1]) * release);
     }
-    for i in (0..gain.len().saturating_sub(1)).rev() {
-        gain[i] = gain[i].min(gain[i + 1] + (1.0 - gain[i + 1]) * attack);
+    for i in (0..g.len().saturating_sub(1)).rev() {
+        g[i] = g[i].min(g[i + 1] + (1.0 - g[i + 1]) * attack);
     }
-    for (s, g) in samples.iter_mut().zip(gain) {
-        *s *= g;
-    }
+    Some(g)
 }
 
 /// The samples from the first to the last that is not silence.
@@ -136,10 +222,57 @@ pub fn from_i16(samples: &[i16]) -> Vec<f64> {
     samples.iter().map(|&s| f64::from(s) / 32768.0).collect()
 }
 
-/// ±1.0 samples as 16-bit, rounded (and held inside the range).
-pub fn to_i16(samples: &[f64]) -> Vec<i16> {
-    samples
-        .iter()
-        .map(|s| (s * 32768.0).round().clamp(-32768.0, 32767.0) as i16)
-        .collect()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A few seconds of a gliding tone with loud bursts: long enough to be fed to the meter
+    /// in many blocks, and loud enough at +12 dB to need the limiter.
+    fn speechlike(rate: u32, secs: f64) -> Vec<i16> {
+        let n = (f64::from(rate) * secs) as usize;
+        (0..n)
+            .map(|i| {
+                let t = i as f64 / f64::from(rate);
+                let burst = if (t * 3.0).fract() < 0.3 { 0.9 } else { 0.2 };
+                (burst * (t * (220.0 + 80.0 * t) * std::f64::consts::TAU).sin() * 20000.0) as i16
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_try_measured_in_blocks_is_measured_as_a_whole_copy_is() {
+        let rate = 22_050;
+        for secs in [0.1, 0.3, 2.7] {
+            let original = speechlike(rate, secs);
+            for gain in [1.0, 4.0] {
+                let limiter = limiter(&original, gain, rate, CEILING);
+                assert_eq!(limiter.is_some(), gain > 1.0, "{secs} s at {gain}");
+                let whole: Vec<f64> = original
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &o)| {
+                        f64::from(o) / 32768.0 * gain * limiter.as_ref().map_or(1.0, |l| l[i])
+                    })
+                    .collect();
+                let blocks = Loud::new(&original, gain, limiter).measure(rate);
+                assert_eq!(blocks, measure(&whole, rate), "{secs} s at {gain}");
+                assert!(blocks.is_some());
+            }
+        }
+    }
+
+    #[test]
+    fn a_fitted_sound_is_as_loud_as_asked_and_under_the_ceiling() {
+        let rate = 22_050;
+        let mut samples = speechlike(rate, 2.7);
+        let reached = fit(&mut samples, rate, -14.0).unwrap();
+        assert!((reached + 14.0).abs() < 0.05, "{reached}");
+        let now = measure(&from_i16(&samples), rate).unwrap();
+        assert!((now + 14.0).abs() < 0.1, "{now}");
+        let peak = samples.iter().map(|s| s.unsigned_abs()).max().unwrap();
+        assert!(f64::from(peak) <= CEILING * 32768.0 + 1.0, "{peak}");
+        let mut silence = vec![0i16; 1000];
+        assert_eq!(fit(&mut silence, rate, -14.0), None);
+        assert!(silence.iter().all(|&s| s == 0));
+    }
 }

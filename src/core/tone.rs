@@ -130,8 +130,9 @@ pub fn samples(tone: Tone, volume: f64) -> Vec<i16> {
 
 /// The tone's samples at `loudness` (LUFS, see [`crate::core::loudness`]), mono 16-bit.
 pub fn at_loudness(tone: Tone, loudness: f64) -> Vec<i16> {
-    let (s, _) = crate::core::loudness::fit(&samples(tone, 1.0), SAMPLE_RATE, loudness);
-    crate::core::loudness::to_i16(&s)
+    let mut s = samples(tone, 1.0);
+    crate::core::loudness::fit(&mut s, SAMPLE_RATE, loudness);
+    s
 }
 
 /// How many samples the tone's file holds.
