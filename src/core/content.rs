@@ -1150,7 +1150,7 @@ fn texts(r: &Routine) -> Vec<(String, String)> {
             }
         }
         if let Some(a) = &s.art {
-            t.push((format!("the drawing \"{}\"", a.name), a.text.clone()));
+            t.push((format!("the drawing \"{}\"", a.name), a.text.to_string()));
         }
     }
     t

@@ -794,6 +794,7 @@ impl Library {
             .into_iter()
             .map(|(id, (_, file))| (id.to_string(), file.to_string()))
             .collect();
+        self.routines.reserve_exact(read.len());
         for (p, mut read) in pending.into_iter().zip(read) {
             if let Some((r, (line, column))) = read.routine {
                 match keeper.get(&r.id) {

@@ -405,6 +405,8 @@ pub(crate) fn read_routine(
                 Some("split it into shorter routines".into()),
             ),
             DeValue::Array(items) => {
+                // Exactly as many as there are: a folder of 500 routines holds them all.
+                steps.reserve_exact(items.len());
                 for item in items.iter() {
                     if let Some(s) =
                         read_step(rep, item, scope, &default_breathing, default_transition)

@@ -358,10 +358,11 @@ impl fmt::Display for Pressure {
 
 /// A text drawing from `assets/art/` (or `<config>/art/`). Its size is worked out once,
 /// when it is made ([`Art::new`]); the library refuses drawings larger than its limits.
+/// Every step that shows it holds the same text (a folder of 500 routines holds one copy).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Art {
     pub name: String,
-    pub text: String,
+    pub text: std::sync::Arc<str>,
     width: usize,
     height: usize,
 }
@@ -376,7 +377,7 @@ impl Art {
         let height = text.lines().count();
         Art {
             name,
-            text,
+            text: text.into(),
             width,
             height,
         }
