@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
+use std::process::Command;
 use std::{env, fs};
 
 fn list(dir: &str, ext: &str) -> Vec<(String, String)> {
@@ -41,7 +42,38 @@ fn main() {
     src.push_str(&table("ART_FILES", &art));
     let out = Path::new(&env::var("OUT_DIR").unwrap()).join("bundled.rs");
     fs::write(out, src).unwrap();
+    static_libc();
     hot_text();
+}
+
+/// Builds on Linux with glibc link the C library into the binary (.cargo/config.toml). On a
+/// machine without glibc's static library (Fedora and openSUSE package it apart) the link
+/// would fail with "cannot find -lc": this says why, and what to do, before it gets there.
+fn static_libc() {
+    let features = env::var("CARGO_CFG_TARGET_FEATURE").unwrap_or_default();
+    if env::var("CARGO_CFG_TARGET_ENV").as_deref() != Ok("gnu")
+        || !features.split(',').any(|f| f == "crt-static")
+    {
+        return;
+    }
+    let cc = env::var("RUSTC_LINKER").unwrap_or_else(|_| "cc".into());
+    // No compiler to ask: the link will say what is missing.
+    let Ok(out) = Command::new(&cc).arg("-print-file-name=libc.a").output() else {
+        return;
+    };
+    let found = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    if Path::new(&found).is_absolute() && Path::new(&found).is_file() {
+        return;
+    }
+    eprintln!(
+        "knotless links the C library into its binary on Linux (a megabyte less memory), and \
+         this machine has no static C library (libc.a, which `{cc} -print-file-name=libc.a` \
+         does not find).\n\
+         Install it (Fedora: `sudo dnf install glibc-static`; openSUSE: `sudo zypper install \
+         glibc-devel-static`), or build against the shared C library:\n    \
+         RUSTFLAGS='-C symbol-mangling-version=v0' cargo run --release"
+    );
+    std::process::exit(1);
 }
 
 /// Release builds on Linux lay the code knotless runs when it starts, on home, while a step
