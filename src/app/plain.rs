@@ -375,7 +375,7 @@ impl<W: Write> Plain<W> {
                 format!("Next: {next} · in {} s", v.countdown_secs)
             }
             StageKind::Segment if s.kind() == Kind::Breathing => {
-                let p = s.routine().steps[0].breathing.as_ref();
+                let p = s.routine().steps[0].breathing.as_deref();
                 let what = p.map(pattern_words).unwrap_or_default();
                 let len = match v.breaths {
                     Some(n) => format!("{n} breath{}", crate::model::format::plural(n)),

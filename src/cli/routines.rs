@@ -504,7 +504,7 @@ fn library_findings(lib: &Library) -> Vec<Findings> {
         };
         out.extend(f);
     }
-    out.extend(pattern_findings(lib.patterns.iter()));
+    out.extend(pattern_findings(lib.patterns.iter().map(|p| &**p)));
     out
 }
 
@@ -523,7 +523,8 @@ fn file_findings(checked: &Library, files: &[PathBuf]) -> Vec<Findings> {
     let configs = checked
         .patterns
         .iter()
-        .filter(|p| matches!(&p.source, Source::File(f) if files.contains(f)));
+        .filter(|p| matches!(&p.source, Source::File(f) if files.contains(f)))
+        .map(|p| &**p);
     out.extend(pattern_findings(configs));
     out
 }

@@ -308,7 +308,7 @@ pub fn check_routine(r: &Routine) -> Vec<Violation> {
         .steps
         .iter()
         .enumerate()
-        .filter_map(|(i, s)| s.breathing.as_ref().map(|p| (Some(i), p)));
+        .filter_map(|(i, s)| s.breathing.as_deref().map(|p| (Some(i), p)));
     let defined = r.patterns.iter().map(|p| (None, p));
     for (at, p) in used.chain(defined) {
         if seen.contains(&p.id.as_str()) {
@@ -770,7 +770,7 @@ const BREATHING_WORDS: &[&str] = &[
 ];
 
 fn breathing_cautions(f: &Facts, v: &mut Found) {
-    let patterns = || f.r.steps.iter().filter_map(|s| s.breathing.as_ref());
+    let patterns = || f.r.steps.iter().filter_map(|s| s.breathing.as_deref());
     let holds = patterns().any(Pattern::has_holds);
     let sighs = patterns().any(|p| shape(p) == Shape::Sigh);
     if !holds && !sighs {
@@ -843,7 +843,7 @@ fn attack_day(f: &Facts, v: &mut Found) {
                 s.title
             ));
         }
-        if s.breathing.as_ref().is_some_and(Pattern::has_holds) {
+        if s.breathing.as_deref().is_some_and(Pattern::has_holds) {
             v.step(
                 i,
                 format!("\"{}\": no breath holds during a migraine", s.title),

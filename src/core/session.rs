@@ -322,7 +322,7 @@ impl Session {
             instructions: description.clone(),
             cue: None,
             pressure: None,
-            breathing: Some(pattern.clone()),
+            breathing: Some(std::sync::Arc::new(pattern.clone())),
             caution: None,
             sides: Sides::None,
             art: None,
@@ -1022,7 +1022,7 @@ impl Session {
             return None;
         }
         let seg = &self.segments[stage.segment];
-        self.routine.steps[seg.step].breathing.as_ref()
+        self.routine.steps[seg.step].breathing.as_deref()
     }
 
     /// The pattern whose whole breaths the current segment must keep ending on.

@@ -20,6 +20,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use toml::Spanned;
@@ -153,8 +154,8 @@ pub(crate) const DURATION_HINT: &str = "write a number with a unit, such as \"90
 pub struct Library {
     /// Valid routines, sorted by area then name.
     pub routines: Vec<Routine>,
-    /// Valid patterns, sorted by id.
-    pub patterns: Vec<Pattern>,
+    /// Valid patterns, sorted by id; shared with the steps that breathe with them.
+    pub patterns: Vec<Arc<Pattern>>,
     pub art: BTreeMap<String, Art>,
     pub config: Config,
     /// Every problem found, in the order the files were read.
@@ -374,7 +375,7 @@ impl Library {
         }
     }
 
-    pub fn pattern(&self, id: &str) -> Option<&Pattern> {
+    pub fn pattern(&self, id: &str) -> Option<&Arc<Pattern>> {
         self.patterns.iter().find(|p| p.id == id)
     }
 
@@ -438,7 +439,7 @@ impl Library {
     /// Picks a pattern the same way as [`Library::find`] picks a routine.
     pub fn find_pattern(&self, query: &str) -> Result<&Pattern, FindError> {
         let pick = pick_one(&self.patterns, query, |p| &p.id, |_, _| false);
-        pick.map_err(|hits| match hits {
+        pick.map(|p| &**p).map_err(|hits| match hits {
             None => FindError::NotFound {
                 query: query.to_string(),
                 candidates: self.patterns.iter().map(|p| p.id.clone()).collect(),
@@ -627,9 +628,9 @@ impl Library {
     fn add_patterns(&mut self, pats: Vec<Pattern>) {
         for p in pats {
             if let Some(old) = self.patterns.iter_mut().find(|o| o.id == p.id) {
-                *old = p;
+                *old = Arc::new(p);
             } else {
-                self.patterns.push(p);
+                self.patterns.push(Arc::new(p));
             }
         }
         self.patterns.sort_by(|a, b| a.id.cmp(&b.id));
@@ -818,8 +819,10 @@ impl Library {
                         }
                         self.breaks.remove(&r.id);
                         if !r.source.is_bundled() {
-                            let found = check_routine(&r);
+                            let mut found = check_routine(&r);
                             if !found.is_empty() {
+                                // Kept while the library is: no room for more.
+                                found.shrink_to_fit();
                                 self.breaks.insert(r.id.clone(), found);
                             }
                         }

@@ -254,7 +254,7 @@ pub(crate) fn read_phase(rep: &mut Reporter<'_>, item: &Spanned<DeValue<'_>>) ->
 /// The breathing setting of a routine or step: a pattern, or "none".
 pub(crate) enum Breathing {
     Off,
-    On(Pattern),
+    On(Arc<Pattern>),
 }
 
 /// What one routine file's steps can see while it is read: the library's drawings and
@@ -269,11 +269,12 @@ pub(crate) struct Scope<'a> {
 }
 
 impl Scope<'_> {
-    fn pattern(&self, name: &str) -> Option<&Pattern> {
-        self.local
-            .iter()
-            .find(|p| p.id == name)
-            .or_else(|| self.lib.pattern(name))
+    /// The pattern `name`: this file's own, else the library's (shared, not copied).
+    fn pattern(&self, name: &str) -> Option<Arc<Pattern>> {
+        match self.local.iter().find(|p| p.id == name) {
+            Some(p) => Some(Arc::new(p.clone())),
+            None => self.lib.pattern(name).cloned(),
+        }
     }
 }
 
@@ -287,7 +288,7 @@ pub(crate) fn read_breathing(
         return Some(Breathing::Off);
     }
     if let Some(p) = scope.pattern(name) {
-        return Some(Breathing::On(p.clone()));
+        return Some(Breathing::On(p));
     }
     let hint = match scope.elsewhere.get(name) {
         Some(file) => format!(
@@ -495,13 +496,13 @@ pub(crate) fn read_step(
         Some(Breathing::On(p)) => Some(p.clone()),
         _ => None,
     };
-    let length = read_length(rep, t, item, pattern.as_ref());
+    let length = read_length(rep, t, item, pattern.as_deref());
     let planned = length
         .as_ref()
-        .and_then(|(l, span)| planned_length(rep, *l, span, pattern.as_ref()));
+        .and_then(|(l, span)| planned_length(rep, *l, span, pattern.as_deref()));
     let pressure = read_pressure(rep, t);
     if pressure.is_some() {
-        no_holds_while_pressing(rep, t, item, pattern.as_ref());
+        no_holds_while_pressing(rep, t, item, pattern.as_deref());
     }
     let sides =
         get_choice(rep, t, "sides", "side", &Sides::NAMES, Sides::parse).unwrap_or_default();

@@ -567,8 +567,9 @@ pub struct Step {
     pub instructions: String,
     pub cue: Option<String>,
     pub pressure: Option<Pressure>,
-    /// The pacer for this step; `None` when breathing is "none".
-    pub breathing: Option<Pattern>,
+    /// The pacer for this step; `None` when breathing is "none". Shared by the steps of a
+    /// routine that breathe alike.
+    pub breathing: Option<std::sync::Arc<Pattern>>,
     pub caution: Option<String>,
     pub sides: Sides,
     pub art: Option<Art>,

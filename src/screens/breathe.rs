@@ -80,7 +80,7 @@ impl Setup {
     }
 
     fn pattern<'e>(&self, ctx: &Ctx<'e>) -> Option<&'e Pattern> {
-        ctx.lib.patterns.get(self.selected)
+        ctx.lib.patterns.get(self.selected).map(|p| &**p)
     }
 
     fn length(&self, ctx: &Ctx) -> Option<Length> {

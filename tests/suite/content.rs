@@ -75,7 +75,7 @@ fn every_pattern_follows_the_guide() {
     let report: Vec<String> = lib()
         .patterns
         .iter()
-        .flat_map(check_pattern)
+        .flat_map(|p| check_pattern(p))
         .map(|v| v.to_string())
         .collect();
     assert!(report.is_empty(), "\n{}", report.join("\n"));

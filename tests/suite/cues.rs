@@ -46,7 +46,7 @@ fn step(title: &str, d: u64, breathing: Option<Pattern>, sides: Sides, transitio
         instructions: String::new(),
         cue: None,
         pressure: None,
-        breathing,
+        breathing: breathing.map(std::sync::Arc::new),
         caution: None,
         sides,
         art: None,

@@ -241,7 +241,7 @@ fn deadlines_follow_visible_changes_only() {
 #[test]
 fn every_time_left_on_the_breathing_screen_agrees() {
     let lib = knotless::library::Library::load(None);
-    let pattern = lib.pattern("relaxed").expect("bundled").clone();
+    let pattern = lib.pattern("relaxed").expect("bundled").as_ref().clone();
     let route = knotless::app::Route::Breathing {
         pattern,
         length: knotless::model::routine::Length::Time(std::time::Duration::from_secs(80)), // 8 whole breaths

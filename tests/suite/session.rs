@@ -52,7 +52,7 @@ fn step(title: &str, length: Length, breathing: Option<Pattern>, sides: Sides) -
         instructions: format!("Do {title}."),
         cue: None,
         pressure: None,
-        breathing,
+        breathing: breathing.map(std::sync::Arc::new),
         caution: None,
         sides,
         art: None,

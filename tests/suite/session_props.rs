@@ -60,7 +60,7 @@ fn step(title: &str, length: Length, breathing: Option<Pattern>, sides: Sides, t
         instructions: String::new(),
         cue: None,
         pressure: None,
-        breathing,
+        breathing: breathing.map(std::sync::Arc::new),
         caution: None,
         sides,
         art: None,
@@ -147,7 +147,7 @@ fn check(s: &Session, t0: Instant, latest: Instant) -> Result<(), TestCaseError>
         prop_assert!(p.secs_left >= 1);
     }
     if let Some(b) = v.breaths {
-        let pattern = v.step.and_then(|st| st.breathing.as_ref()).unwrap();
+        let pattern = v.step.and_then(|st| st.breathing.as_deref()).unwrap();
         prop_assert_eq!(pattern.cycle() * b, v.stage_length, "whole breaths");
     }
 

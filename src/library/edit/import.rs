@@ -179,7 +179,7 @@ pub fn summary(r: &Routine) -> Vec<(&'static str, String)> {
     let holds: Vec<String> = r
         .steps
         .iter()
-        .filter(|s| s.breathing.as_ref().is_some_and(|p| p.has_holds()))
+        .filter(|s| s.breathing.as_deref().is_some_and(|p| p.has_holds()))
         .map(|s| s.title.clone())
         .collect();
     rows.push((

@@ -64,7 +64,7 @@ fn the_setup_keys_choose_a_pattern_and_a_length() {
 #[test]
 fn the_rating_before_breathing_goes_on_to_the_pacer_with_it() {
     let w = World::new();
-    let pattern = w.lib.pattern("extended-exhale").unwrap().clone();
+    let pattern = w.lib.pattern("extended-exhale").unwrap().as_ref().clone();
     let length = Length::Time(Duration::from_secs(300));
     let mut s = Rate::new(pattern.clone(), length);
     let text = w.text(&mut s, 80, 24, 0);
