@@ -549,8 +549,8 @@ pub struct StatsBuilder {
     by_what: HashMap<String, WhatAcc>,
     last_external: Option<(Timestamp, String, String)>,
     /// Start times of every self-care session, for "sessions since the last professional
-    /// one", which is only known at the end. Eight bytes a session.
-    self_care_starts: Vec<i64>,
+    /// one", which is only known at the end: four bytes a session, see [`Starts`].
+    self_care_starts: Starts,
     totals: Totals,
     totals_pain: PainTally,
     period_days: HashSet<i32>,
@@ -558,6 +558,36 @@ pub struct StatsBuilder {
     last_period_day: Option<i32>,
     /// Paired ratings per routine and month, [`CHANGE_MONTHS`] back, this month last.
     monthly: HashMap<String, [PainTally; CHANGE_MONTHS]>,
+}
+
+/// Start times (Unix seconds), held as seconds since 2000 in four bytes, which reach 2136;
+/// a start outside that (the history's readers refuse one before 2000) is kept whole.
+#[derive(Debug, Clone, Default)]
+struct Starts {
+    near: Vec<u32>,
+    far: Vec<i64>,
+}
+
+impl Starts {
+    /// 2000-01-01T00:00:00Z.
+    const BASE: i64 = 946_684_800;
+
+    fn push(&mut self, at: i64) {
+        match at.checked_sub(Self::BASE).map(u32::try_from) {
+            Some(Ok(near)) => self.near.push(near),
+            _ => self.far.push(at),
+        }
+    }
+
+    /// How many start after `at`.
+    fn after(&self, at: i64) -> usize {
+        let near = self
+            .near
+            .iter()
+            .filter(|&&s| i64::from(s) + Self::BASE > at)
+            .count();
+        near + self.far.iter().filter(|&&s| s > at).count()
+    }
 }
 
 impl StatsBuilder {
@@ -584,7 +614,7 @@ impl StatsBuilder {
             external_secs: 0.0,
             by_what: HashMap::new(),
             last_external: None,
-            self_care_starts: Vec::new(),
+            self_care_starts: Starts::default(),
             totals: Totals::default(),
             totals_pain: PainTally::default(),
             period_days: HashSet::new(),
@@ -844,7 +874,7 @@ impl StatsBuilder {
             let at_s = at.as_second();
             LastExternal {
                 days_ago: today_n - day_number(local_date(at, &self.tz)),
-                self_care_since: self.self_care_starts.iter().filter(|&&s| s > at_s).count() as u32,
+                self_care_since: self.self_care_starts.after(at_s) as u32,
                 routine_id,
                 title,
                 at,
@@ -893,6 +923,32 @@ mod tests {
     use super::*;
     use jiff::civil::date;
     use proptest::prelude::*;
+
+    #[test]
+    fn starts_held_in_four_bytes_are_counted_as_the_whole_seconds_were() {
+        let edge = Starts::BASE + i64::from(u32::MAX);
+        let all = [
+            Starts::BASE - 1,
+            Starts::BASE,
+            Starts::BASE + 10,
+            edge,
+            edge + 1,
+            253_402_300_799,
+            -5,
+        ];
+        let mut starts = Starts::default();
+        for at in all {
+            starts.push(at);
+        }
+        assert_eq!(starts.far.len(), 4, "before 2000 and after {edge}");
+        for at in all
+            .into_iter()
+            .chain([i64::MIN, i64::MAX, Starts::BASE + 9])
+        {
+            let want = all.iter().filter(|&&s| s > at).count();
+            assert_eq!(starts.after(at), want, "after {at}");
+        }
+    }
 
     /// Zones with an offset change at midnight (both ways), at 24:00, twice a year at
     /// 02:00, none at all, and half-hour offsets.
