@@ -295,6 +295,10 @@ fn gone_soon(pgid: i32) -> bool {
     true
 }
 
+fn pid_written(path: &Path) -> bool {
+    std::fs::read_to_string(path).is_ok_and(|s| s.trim().parse::<i32>().is_ok())
+}
+
 fn pid_in(path: &Path) -> i32 {
     std::fs::read_to_string(path)
         .unwrap()
@@ -357,7 +361,10 @@ fn hooks_still_running_at_exit_are_told_then_ended() {
         r.run(&call(e, &[]));
     }
     let (told, deaf) = (d.path().join("told.pid"), d.path().join("deaf.pid"));
-    wait_for("both hooks to start", || told.exists() && deaf.exists());
+    // A shell creates the file before it writes its pid into it.
+    wait_for("both hooks to start", || {
+        pid_written(&told) && pid_written(&deaf)
+    });
     let (told, deaf) = (pid_in(&told), pid_in(&deaf));
     r.run(&call(HookEvent::SessionEnd, &[]));
     let exit = Instant::now();
