@@ -37,10 +37,8 @@ pub fn target(volume: u8) -> Option<f64> {
 
 /// The loudness of `samples` (full scale ±1.0, mono) in LUFS; `None` when it is silent.
 pub fn measure(samples: &[f64], rate: u32) -> Option<f64> {
-    let part = sounding(samples);
-    if part.is_empty() {
-        return None;
-    }
+    let (first, last) = sounding(samples.len(), |i| samples[i])?;
+    let part = &samples[first..=last];
     let mut m = Meter::new(part.len(), rate)?;
     m.add(part)?;
     m.loudness()
@@ -60,7 +58,12 @@ pub fn measure(samples: &[f64], rate: u32) -> Option<f64> {
 /// loudness are exactly those of limiting and measuring a whole ±1.0 copy.
 pub fn fit(samples: &mut [i16], rate: u32, target: f64) -> Option<f64> {
     let original: &[i16] = samples;
-    let level = Loud::new(original, 1.0, None).measure(rate)?;
+    let level = Loud {
+        original,
+        gain: 1.0,
+        limiter: None,
+    }
+    .measure(rate)?;
     let mut gain_db = target - level;
     let mut reached;
     let mut tries = 0;
@@ -68,7 +71,11 @@ pub fn fit(samples: &mut [i16], rate: u32, target: f64) -> Option<f64> {
         tries += 1;
         let gain = 10f64.powf(gain_db / 20.0);
         let limiter = limiter(original, gain, rate, CEILING);
-        let loud = Loud::new(original, gain, limiter);
+        let loud = Loud {
+            original,
+            gain,
+            limiter,
+        };
         // Silent after limiting: left as it is.
         reached = loud.measure(rate)?;
         if (target - reached).abs() < 0.05 || tries == MAX_TRIES {
@@ -78,7 +85,7 @@ pub fn fit(samples: &mut [i16], rate: u32, target: f64) -> Option<f64> {
     };
     let (gain, limiter) = loud;
     for (i, s) in samples.iter_mut().enumerate() {
-        let v = f64::from(*s) / 32768.0 * gain * limiter.as_ref().map_or(1.0, |l| l[i]);
+        let v = at(*s, gain, limiter.as_ref().map_or(1.0, |l| l[i]));
         *s = (v * 32768.0).round().clamp(-32768.0, 32767.0) as i16;
     }
     Some(reached)
@@ -92,33 +99,18 @@ struct Loud<'a> {
     limiter: Option<Vec<f64>>,
 }
 
-impl<'a> Loud<'a> {
-    fn new(original: &'a [i16], gain: f64, limiter: Option<Vec<f64>>) -> Self {
-        Loud {
-            original,
-            gain,
-            limiter,
-        }
-    }
-
+impl Loud<'_> {
     fn at(&self, i: usize) -> f64 {
-        let s = f64::from(self.original[i]) / 32768.0 * self.gain;
-        match &self.limiter {
-            Some(l) => s * l[i],
-            None => s,
-        }
+        at(
+            self.original[i],
+            self.gain,
+            self.limiter.as_ref().map_or(1.0, |l| l[i]),
+        )
     }
 
     /// [`measure`] of these samples, fed to the meter a block at a time.
     fn measure(&self, rate: u32) -> Option<f64> {
-        let n = self.original.len();
-        let peak = (0..n).fold(0.0f64, |m, i| m.max(self.at(i).abs()));
-        if peak == 0.0 {
-            return None;
-        }
-        let floor = peak * SILENCE;
-        let first = (0..n).position(|i| self.at(i).abs() > floor).unwrap_or(0);
-        let last = (0..n).rposition(|i| self.at(i).abs() > floor).unwrap_or(0);
+        let (first, last) = sounding(self.original.len(), |i| self.at(i))?;
         let mut block = [0.0f64; 4096];
         let mut m = Meter::new(last + 1 - first, rate)?;
         let mut i = first;
@@ -179,8 +171,8 @@ impl Meter {
 /// recovers slowly after it (a forward pass). Both passes only ever lower the gain, so no
 /// sample ends above the ceiling.
 fn limiter(original: &[i16], gain: f64, rate: u32, ceiling: f64) -> Option<Vec<f64>> {
-    let at = |o: i16| f64::from(o) / 32768.0 * gain;
-    if !original.iter().any(|&o| at(o).abs() > ceiling) {
+    let scaled = |o: i16| at(o, gain, 1.0);
+    if !original.iter().any(|&o| scaled(o).abs() > ceiling) {
         return None;
     }
     let per_sample = |secs: f64| 1.0 - (-1.0 / (secs * f64::from(rate))).exp();
@@ -188,7 +180,7 @@ fn limiter(original: &[i16], gain: f64, rate: u32, ceiling: f64) -> Option<Vec<f
     let mut g: Vec<f64> = original
         .iter()
         .map(|&o| {
-            let s = at(o);
+            let s = scaled(o);
             if s.abs() > ceiling {
                 ceiling / s.abs()
             } else {
@@ -205,16 +197,22 @@ fn limiter(original: &[i16], gain: f64, rate: u32, ceiling: f64) -> Option<Vec<f
     Some(g)
 }
 
-/// The samples from the first to the last that is not silence.
-fn sounding(samples: &[f64]) -> &[f64] {
-    let peak = samples.iter().fold(0.0f64, |m, s| m.max(s.abs()));
+/// A 16-bit sample as ±1.0, at `gain`, times the limiter's gain for it (1.0 for none).
+fn at(original: i16, gain: f64, limit: f64) -> f64 {
+    f64::from(original) / 32768.0 * gain * limit
+}
+
+/// Where the `n` samples `at` gives sound: the first and the last that is not silence, or
+/// `None` when every one is.
+fn sounding(n: usize, at: impl Fn(usize) -> f64) -> Option<(usize, usize)> {
+    let peak = (0..n).fold(0.0f64, |m, i| m.max(at(i).abs()));
     if peak == 0.0 {
-        return &[];
+        return None;
     }
     let floor = peak * SILENCE;
-    let first = samples.iter().position(|s| s.abs() > floor).unwrap_or(0);
-    let last = samples.iter().rposition(|s| s.abs() > floor).unwrap_or(0);
-    &samples[first..=last]
+    let first = (0..n).position(|i| at(i).abs() > floor).unwrap_or(0);
+    let last = (0..n).rposition(|i| at(i).abs() > floor).unwrap_or(0);
+    Some((first, last))
 }
 
 /// 16-bit samples as ±1.0.
@@ -254,7 +252,12 @@ mod tests {
                         f64::from(o) / 32768.0 * gain * limiter.as_ref().map_or(1.0, |l| l[i])
                     })
                     .collect();
-                let blocks = Loud::new(&original, gain, limiter).measure(rate);
+                let blocks = Loud {
+                    original: &original,
+                    gain,
+                    limiter,
+                }
+                .measure(rate);
                 assert_eq!(blocks, measure(&whole, rate), "{secs} s at {gain}");
                 assert!(blocks.is_some());
             }
