@@ -2,10 +2,8 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = knotless::cli::args::Cli::parse();
+    let cli = knotless::cli::args::Cli::from_args();
     match knotless::cli::run(cli) {
         Ok(code) => code,
         Err(e) => {
