@@ -205,6 +205,17 @@ pub struct Home {
     /// Esc asked "Quit knotless?" (Esc is also what clears a filter: one press too many
     /// must not end the app).
     asking_quit: bool,
+    /// The detail pane as the last layout wrapped it, for the pane and row it was made for:
+    /// the frame draws these lines rather than wrapping the text a second time.
+    detail_made: Option<DetailMade>,
+}
+
+/// The detail pane's title and lines, wrapped for `area` with `row` selected.
+struct DetailMade {
+    area: Rect,
+    row: Option<Row>,
+    title: String,
+    lines: Vec<Line<'static>>,
 }
 
 impl Home {
@@ -216,6 +227,7 @@ impl Home {
             detail: PageScroll::default(),
             diary: Diary::default(),
             asking_quit: false,
+            detail_made: None,
         };
         h.refilter(ctx);
         h
@@ -465,12 +477,26 @@ impl Home {
 
     fn render_detail(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         let t = ctx.theme;
-        let Some((title, lines)) = self.detail_lines(area, ctx) else {
-            frame.render_widget(Block::bordered().border_style(t.border), area);
-            return;
+        let row = self.selected_row(ctx);
+        let fresh;
+        let (title, lines) = match &self.detail_made {
+            Some(m) if m.area == area && m.row == row => (&m.title, &m.lines),
+            _ => {
+                fresh = self.detail_lines(area, ctx);
+                let Some((title, lines)) = &fresh else {
+                    frame.render_widget(Block::bordered().border_style(t.border), area);
+                    return;
+                };
+                (title, lines)
+            }
         };
         let h = area.height.saturating_sub(2) as usize;
-        let shown: Vec<Line> = lines.into_iter().skip(self.detail.top()).take(h).collect();
+        let shown: Vec<Line> = lines
+            .iter()
+            .skip(self.detail.top())
+            .take(h)
+            .cloned()
+            .collect();
         // Say there is more on the border, rather than let a caution end unseen.
         let more = match self.detail.more() {
             (_, true) => Some(" ↓ more: ] "),
@@ -483,7 +509,7 @@ impl Home {
             .title(Line::styled(
                 format!(
                     " {} ",
-                    crate::model::format::fit(&title, area.width.saturating_sub(4) as usize)
+                    crate::model::format::fit(title, area.width.saturating_sub(4) as usize)
                         .trim_end()
                 ),
                 t.title,
@@ -707,12 +733,19 @@ impl Screen for Home {
         // selected routine in view when it can.
         let h = list.height.saturating_sub(2) as usize;
         self.list.layout(self.rows(ctx).len(), h, 1);
-        let (lines, height) = detail
-            .and_then(|d| {
-                let (_, lines) = self.detail_lines(d, ctx)?;
-                Some((lines.len(), d.height.saturating_sub(2) as usize))
+        self.detail_made = detail.and_then(|area| {
+            let (title, lines) = self.detail_lines(area, ctx)?;
+            Some(DetailMade {
+                area,
+                row: self.selected_row(ctx),
+                title,
+                lines,
             })
-            .unwrap_or((0, 0));
+        });
+        let (lines, height) = match (&self.detail_made, detail) {
+            (Some(m), Some(d)) => (m.lines.len(), d.height.saturating_sub(2) as usize),
+            _ => (0, 0),
+        };
         self.detail.layout(lines, height);
     }
 
