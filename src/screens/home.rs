@@ -742,10 +742,9 @@ impl Screen for Home {
                 lines,
             })
         });
-        let (lines, height) = match (&self.detail_made, detail) {
-            (Some(m), Some(d)) => (m.lines.len(), d.height.saturating_sub(2) as usize),
-            _ => (0, 0),
-        };
+        let (lines, height) = self.detail_made.as_ref().map_or((0, 0), |m| {
+            (m.lines.len(), m.area.height.saturating_sub(2) as usize)
+        });
         self.detail.layout(lines, height);
     }
 
