@@ -741,7 +741,7 @@ impl Library {
         rep.problems.extend(early);
         let scope = Scope {
             lib: self,
-            local,
+            local: local.into_iter().map(Arc::new).collect(),
             elsewhere,
         };
         let routine = doc.and_then(|doc| read_routine(&mut rep, &doc, p, &scope));

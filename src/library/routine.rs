@@ -261,8 +261,8 @@ pub(crate) enum Breathing {
 /// library-wide patterns (bundled and `config.toml`'s), and the patterns of its own file.
 pub(crate) struct Scope<'a> {
     pub lib: &'a Library,
-    /// The patterns this file defines.
-    pub local: Vec<Pattern>,
+    /// The patterns this file defines, shared as the library's are.
+    pub local: Vec<Arc<Pattern>>,
     /// Which file defines each routine-file pattern, to point at it when another file
     /// names it.
     pub elsewhere: &'a BTreeMap<String, String>,
@@ -271,10 +271,8 @@ pub(crate) struct Scope<'a> {
 impl Scope<'_> {
     /// The pattern `name`: this file's own, else the library's (shared, not copied).
     fn pattern(&self, name: &str) -> Option<Arc<Pattern>> {
-        match self.local.iter().find(|p| p.id == name) {
-            Some(p) => Some(Arc::new(p.clone())),
-            None => self.lib.pattern(name).cloned(),
-        }
+        let local = self.local.iter().find(|p| p.id == name);
+        local.or_else(|| self.lib.pattern(name)).cloned()
     }
 }
 
@@ -436,7 +434,7 @@ pub(crate) fn read_routine(
         equipment,
         cautions,
         steps,
-        patterns: scope.local.clone(),
+        patterns: scope.local.iter().map(|p| Pattern::clone(p)).collect(),
         source: p.source.clone(),
         audio,
     };

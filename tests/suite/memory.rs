@@ -87,3 +87,39 @@ fn amendments_for_unknown_records_do_not_fill_memory() {
         "peak {peak} bytes while reading {text_bytes} bytes of amendments"
     );
 }
+
+/// A pattern is held once however many steps breathe with it: the steps of a routine that
+/// each name its file's own pattern share it, and a library pattern is shared with the
+/// library.
+#[test]
+fn steps_share_the_patterns_they_breathe_with() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "[patterns.calm]\ninhale = \"4s\"\nexhale = \"6s\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("routines")).unwrap();
+    let step = |title: &str, breathing: &str| {
+        format!(
+            "[[steps]]\ntitle = \"{title}\"\nduration = \"30s\"\ninstructions = \"Breathe.\"\n{breathing}"
+        )
+    };
+    let text = format!(
+        "name = \"Shared\"\narea = \"neck\"\nbreathing = \"mine\"\n\n[patterns.mine]\ninhale = \"4s\"\nexhale = \"7s\"\n\n{}{}{}",
+        step("One", "breathing = \"mine\"\n"),
+        step("Two", "breathing = \"mine\"\n"),
+        step("Three", "breathing = \"calm\"\n"),
+    );
+    std::fs::write(dir.path().join("routines/shared.toml"), text).unwrap();
+    let lib = knotless::library::Library::load(Some(dir.path()));
+    assert!(lib.problems.is_empty(), "{:?}", lib.problems);
+    let r = lib.routines.iter().find(|r| r.id == "shared").unwrap();
+    let pacer = |i: usize| r.steps[i].breathing.clone().expect("a pacer");
+    assert_eq!(pacer(0).id, "mine");
+    assert!(std::sync::Arc::ptr_eq(&pacer(0), &pacer(1)));
+    assert!(std::sync::Arc::ptr_eq(
+        &pacer(2),
+        lib.pattern("calm").unwrap()
+    ));
+}
