@@ -36,22 +36,29 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Turns byte offsets into 1-based line and column (columns count characters, as editors do).
+/// The line starts are found on the first lookup: a file without a problem never needs them.
 pub struct LineIndex<'a> {
     text: &'a str,
-    starts: Vec<usize>,
+    starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, starts }
+        LineIndex {
+            text,
+            starts: std::cell::OnceCell::new(),
+        }
     }
 
     pub fn position(&self, offset: usize) -> (usize, usize) {
+        let starts = self.starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
+            starts
+        });
         let offset = offset.min(self.text.len());
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.starts[line];
+        let line = starts.partition_point(|&s| s <= offset) - 1;
+        let start = starts[line];
         let mut end = offset;
         while end > start && !self.text.is_char_boundary(end) {
             end -= 1;

@@ -265,7 +265,8 @@ type FilePatterns = (Vec<Pattern>, Vec<Diagnostic>);
 /// What the second pass found in one file.
 struct FileRead {
     problems: Vec<Diagnostic>,
-    /// The routine, with the line and column of its `id` (or the file's start).
+    /// The routine, with the line and column of its `id` (or the file's start; 1:1 for a
+    /// bundled routine, which no duplicate report names).
     routine: Option<(Routine, (usize, usize))>,
 }
 
@@ -746,7 +747,12 @@ impl Library {
         };
         let routine = doc.and_then(|doc| read_routine(&mut rep, &doc, p, &scope));
         let routine = routine.filter(|_| rep.is_clean());
-        let id_at = rep.position(id_span(&text).start);
+        // Only a user's routine can be refused for another's id (`resolve`): a bundled
+        // one's place is never shown, and finding it would cost a scan of its file.
+        let id_at = match p.source {
+            Source::Bundled => (1, 1),
+            _ => rep.position(id_span(&text).start),
+        };
         FileRead {
             routine: routine.map(|r| (r, id_at)),
             problems: rep.problems,

@@ -28,38 +28,38 @@ pub(crate) fn parse_doc<'i>(rep: &mut Reporter<'_>, text: &'i str) -> Option<Spa
 }
 
 /// The offset where bracket nesting passes the limit, ignoring brackets inside strings
-/// and comments. A rough scan, but it only has to be conservative.
+/// and comments. A rough scan, but it only has to be conservative: a string ends at its
+/// quote or at the end of its line. Strings and comments, nearly all of a routine's text,
+/// are passed over with `memchr`.
 pub(crate) fn too_deep(text: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut in_str: Option<u8> = None;
-    let mut comment = false;
     let b = text.as_bytes();
+    let mut depth = 0usize;
     let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if comment {
-            if c == b'\n' {
-                comment = false;
-            }
-        } else if let Some(q) = in_str {
-            if c == b'\\' && q == b'"' {
-                i += 1;
-            } else if c == q || c == b'\n' {
-                in_str = None;
-            }
-        } else {
-            match c {
-                b'"' | b'\'' => in_str = Some(c),
-                b'#' => comment = true,
-                b'[' | b'{' => {
-                    depth += 1;
-                    if depth > MAX_NESTING {
-                        return Some(i);
-                    }
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'#' => i = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |n| i + n),
+            b'"' | b'\'' => loop {
+                let rest = b.get(i + 1..)?;
+                let n = if c == b'"' {
+                    memchr::memchr3(c, b'\\', b'\n', rest)?
+                } else {
+                    memchr::memchr2(c, b'\n', rest)?
+                };
+                i += 1 + n;
+                if b[i] != b'\\' {
+                    break;
                 }
-                b']' | b'}' => depth = depth.saturating_sub(1),
-                _ => {}
+                // An escape: the byte after it cannot end the string.
+                i += 1;
+            },
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
             }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
         }
         i += 1;
     }
@@ -128,13 +128,23 @@ pub fn text_limit(key: &str) -> usize {
         .map_or(OTHER_TEXT_LIMIT, |(_, n)| *n)
 }
 
-/// Reports a text longer than its key allows. True when it fits.
-fn fits(rep: &mut Reporter<'_>, key: &str, what: &str, s: &str, span: Range<usize>) -> bool {
+/// Reports a text longer than its key allows, naming it `` `key` `` (or an item of it, in a
+/// list). True when it fits.
+fn fits(rep: &mut Reporter<'_>, key: &str, item: bool, s: &str, span: Range<usize>) -> bool {
     let max = text_limit(key);
+    // No more bytes than the limit: no more characters either, without counting them.
+    if s.len() <= max {
+        return true;
+    }
     let n = s.chars().count();
     if n <= max {
         return true;
     }
+    let what = if item {
+        format!("an item of `{key}`")
+    } else {
+        format!("`{key}`")
+    };
     rep.error(
         span,
         format!("{what} is {n} characters, longer than {max}"),
@@ -145,8 +155,15 @@ fn fits(rep: &mut Reporter<'_>, key: &str, what: &str, s: &str, span: Range<usiz
 
 /// Reports a control character or bidi override in a text value (an escape sequence would
 /// reach the terminal of everyone who runs the routine), at the character itself when it is
-/// written as is, else at the value. True when the text is clean.
-pub(crate) fn no_controls(rep: &mut Reporter<'_>, key: &str, s: &str, span: Range<usize>) -> bool {
+/// written as is, else at the value (naming an item of `key`, in a list). True when the text
+/// is clean.
+pub(crate) fn no_controls(
+    rep: &mut Reporter<'_>,
+    key: &str,
+    item: bool,
+    s: &str,
+    span: Range<usize>,
+) -> bool {
     let Some((_, c)) = crate::model::format::unsafe_positions(s).next() else {
         return true;
     };
@@ -157,7 +174,14 @@ pub(crate) fn no_controls(rep: &mut Reporter<'_>, key: &str, s: &str, span: Rang
         .map_or(span.start, |i| span.start + i);
     rep.error(
         at..at + 1,
-        format!("`{key}` contains the control character U+{:04X}", c as u32),
+        if item {
+            format!(
+                "`each item of `{key}`` contains the control character U+{:04X}",
+                c as u32
+            )
+        } else {
+            format!("`{key}` contains the control character U+{:04X}", c as u32)
+        },
         Some(
             "remove it: control characters and text-direction overrides could rewrite the terminal"
                 .into(),
@@ -188,9 +212,7 @@ pub(crate) fn get_str<'t>(
     let v = t.get(key)?;
     match v.get_ref() {
         DeValue::String(s) => {
-            if !no_controls(rep, key, s, v.span())
-                || !fits(rep, key, &format!("`{key}`"), s, v.span())
-            {
+            if !no_controls(rep, key, false, s, v.span()) || !fits(rep, key, false, s, v.span()) {
                 return None;
             }
             Some((s.as_ref(), v.span()))
@@ -309,31 +331,28 @@ pub(crate) fn get_str_list(rep: &mut Reporter<'_>, t: &DeTable<'_>, key: &str) -
     let Some(v) = t.get(key) else {
         return Vec::new();
     };
-    let hint = format!("for example {key} = [\"first\", \"second\"]");
+    let hint = || format!("for example {key} = [\"first\", \"second\"]");
     match v.get_ref() {
         DeValue::Array(items) => items
             .iter()
             .filter_map(|item| match item.get_ref() {
-                DeValue::String(s) => {
-                    let what = format!("each item of `{key}`");
-                    (no_controls(rep, &what, s, item.span())
-                        && fits(rep, key, &format!("an item of `{key}`"), s, item.span()))
-                    .then(|| s.to_string())
-                }
+                DeValue::String(s) => (no_controls(rep, key, true, s, item.span())
+                    && fits(rep, key, true, s, item.span()))
+                .then(|| s.to_string()),
                 _ => {
                     wrong_type(
                         rep,
                         &format!("each item of `{key}`"),
                         item,
                         "a string",
-                        &hint,
+                        &hint(),
                     );
                     None
                 }
             })
             .collect(),
         _ => {
-            wrong_type(rep, key, v, "a list of strings", &hint);
+            wrong_type(rep, key, v, "a list of strings", &hint());
             Vec::new()
         }
     }
@@ -400,4 +419,84 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
     };
     let secs = n * scale;
     (secs.is_finite() && secs < 1e9).then(|| Duration::from_secs_f64(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The nesting scan as first written, byte by byte: the oracle for the fast one.
+    fn too_deep_bytewise(text: &str) -> Option<usize> {
+        let mut depth = 0usize;
+        let mut in_str: Option<u8> = None;
+        let mut comment = false;
+        let b = text.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            let c = b[i];
+            if comment {
+                comment = c != b'\n';
+            } else if let Some(q) = in_str {
+                if c == b'\\' && q == b'"' {
+                    i += 1;
+                } else if c == q || c == b'\n' {
+                    in_str = None;
+                }
+            } else {
+                match c {
+                    b'"' | b'\'' => in_str = Some(c),
+                    b'#' => comment = true,
+                    b'[' | b'{' => {
+                        depth += 1;
+                        if depth > MAX_NESTING {
+                            return Some(i);
+                        }
+                    }
+                    b']' | b'}' => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+            }
+            i += 1;
+        }
+        None
+    }
+
+    #[test]
+    fn nesting_is_found_outside_strings_and_comments_only() {
+        let deep = "a = ".to_string() + &"[".repeat(MAX_NESTING + 1);
+        assert_eq!(too_deep(&deep), Some(4 + MAX_NESTING));
+        for hidden in [
+            format!("a = \"{}\"", "[".repeat(40)),
+            format!("a = '{}'", "[".repeat(40)),
+            format!("# {}\nb = 1", "{".repeat(40)),
+            format!("a = \"\\\"{}\"", "[".repeat(40)),
+        ] {
+            assert_eq!(too_deep(&hidden), None, "{hidden}");
+        }
+        // A string ends at the end of its line: the brackets after it count.
+        let open = format!("a = \"x\n{}", "[".repeat(MAX_NESTING + 1));
+        assert_eq!(too_deep(&open), Some(open.len() - 1));
+        // An escape as the last byte ends the text, not the scan's bounds.
+        assert_eq!(too_deep("a = \"\\"), None);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn the_fast_scan_agrees_with_the_bytewise_one(
+            parts in prop::collection::vec(
+                prop_oneof![
+                    Just("["), Just("]"), Just("{"), Just("}"), Just("\""), Just("'"),
+                    Just("#"), Just("\n"), Just("\\"), Just("a = "), Just("é"),
+                    Just("[[[[[[[[[[[[[[[["),
+                ],
+                0..120,
+            )
+        ) {
+            let text: String = parts.concat();
+            prop_assert_eq!(too_deep(&text), too_deep_bytewise(&text), "{:?}", text);
+        }
+    }
 }
