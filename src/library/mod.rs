@@ -693,8 +693,10 @@ impl Library {
                 .map(|(p, found)| self.file_routine(p, found, elsewhere))
                 .collect()
         };
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        if pending.len() < PARSE_APART || cores < 2 {
+        // Two threads whatever the machine: on one core they take turns, at the cost of a
+        // thread's start, and asking for the number of cores costs as much (std reads the
+        // cgroup's quota files, 60-90 us at start-up, before the first frame).
+        if pending.len() < PARSE_APART {
             return read(pending, patterns);
         }
         let half = pending.len() / 2;
