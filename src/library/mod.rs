@@ -266,8 +266,10 @@ type FilePatterns = (Vec<Pattern>, Vec<Diagnostic>);
 struct FileRead {
     problems: Vec<Diagnostic>,
     /// The routine, with the line and column of its `id` (or the file's start; 1:1 for a
-    /// bundled routine, which no duplicate report names).
-    routine: Option<(Routine, (usize, usize))>,
+    /// bundled routine, which no duplicate report names) and what it breaks of the content
+    /// guide (worked out by the thread that read it; nothing for a bundled routine, see
+    /// [`Library::breaks`]).
+    routine: Option<(Routine, (usize, usize), Vec<Violation>)>,
 }
 
 impl Library {
@@ -720,7 +722,8 @@ impl Library {
     }
 
     /// The second pass over one pending file: its routine, with every problem of the file
-    /// and, for a routine, where its id is written in case another file claims it.
+    /// and, for a user's routine, where its id is written in case another file claims it
+    /// and what it breaks of the content guide.
     fn file_routine(
         &self,
         p: &Pending,
@@ -749,14 +752,19 @@ impl Library {
         };
         let routine = doc.and_then(|doc| read_routine(&mut rep, &doc, p, &scope));
         let routine = routine.filter(|_| rep.is_clean());
-        // Only a user's routine can be refused for another's id (`resolve`): a bundled
-        // one's place is never shown, and finding it would cost a scan of its file.
-        let id_at = match p.source {
-            Source::Bundled => (1, 1),
-            _ => rep.position(id_span(&text).start),
-        };
+        let routine = routine.map(|r| match p.source {
+            // Only a user's routine can be refused for another's id (`resolve`): a bundled
+            // one's place is never shown, and finding it would cost a scan of its file.
+            Source::Bundled => (r, (1, 1), Vec::new()),
+            Source::File(_) => {
+                let mut breaks = check_routine(&r);
+                // Kept while the library is: no room for more.
+                breaks.shrink_to_fit();
+                (r, rep.position(id_span(&text).start), breaks)
+            }
+        });
         FileRead {
-            routine: routine.map(|r| (r, id_at)),
+            routine,
             problems: rep.problems,
         }
     }
@@ -789,7 +797,7 @@ impl Library {
         // `check` with the files in any order) resolves a clash the same way.
         let mut keeper: BTreeMap<&str, (bool, &str)> = BTreeMap::new();
         for (p, read) in pending.iter().zip(&read) {
-            if let Some((r, _)) = &read.routine
+            if let Some((r, ..)) = &read.routine
                 && !r.source.is_bundled()
             {
                 let rank = (p.stem != r.id, p.file.as_str());
@@ -805,7 +813,7 @@ impl Library {
             .collect();
         self.routines.reserve_exact(read.len());
         for (p, mut read) in pending.into_iter().zip(read) {
-            if let Some((r, (line, column))) = read.routine {
+            if let Some((r, (line, column), found)) = read.routine {
                 match keeper.get(&r.id) {
                     Some(kept) if !r.source.is_bundled() && *kept != p.file => {
                         read.problems.push(Diagnostic {
@@ -826,13 +834,8 @@ impl Library {
                             self.routines.remove(old);
                         }
                         self.breaks.remove(&r.id);
-                        if !r.source.is_bundled() {
-                            let mut found = check_routine(&r);
-                            if !found.is_empty() {
-                                // Kept while the library is: no room for more.
-                                found.shrink_to_fit();
-                                self.breaks.insert(r.id.clone(), found);
-                            }
+                        if !found.is_empty() {
+                            self.breaks.insert(r.id.clone(), found);
                         }
                         self.routines.push(r);
                     }
