@@ -15,7 +15,10 @@ use crate::model::routine::Routine;
 use crate::model::settings::Settings;
 
 pub struct SoundPerformer {
-    audio: Audio,
+    /// Made on first use (a routine prepared, a cue, [`SoundPerformer::audio`]): looking
+    /// for a player and a speech command stats every folder on `PATH` for each candidate,
+    /// which home's first frame need not wait for. Nothing plays before it is made.
+    audio: Option<Audio>,
     /// What `audio` was made from, so a re-read config rebuilds it only when it changed.
     made_from: (SoundConfig, bool),
     /// `m`: no tone, phrase or bell until pressed again.
@@ -28,14 +31,18 @@ pub struct SoundPerformer {
 }
 
 impl SoundPerformer {
-    /// Looks for a player and a speech command as the settings say; writes nothing yet.
+    /// Sound as the settings say; the player and the speech command are looked for when
+    /// first needed, and nothing is written yet.
     pub fn new(settings: &Settings, muted: bool) -> SoundPerformer {
-        SoundPerformer::with_audio(Audio::new(&settings.sound, settings.bell, false), settings)
-            .muted(muted)
+        SoundPerformer::made(None, settings).muted(muted)
     }
 
     /// With this `audio` (tests give one that looks for programs in a made-up `PATH`).
     pub fn with_audio(audio: Audio, settings: &Settings) -> SoundPerformer {
+        SoundPerformer::made(Some(audio), settings)
+    }
+
+    fn made(audio: Option<Audio>, settings: &Settings) -> SoundPerformer {
         SoundPerformer {
             audio,
             made_from: (settings.sound.clone(), settings.bell),
@@ -54,8 +61,11 @@ impl SoundPerformer {
         self.muted
     }
 
-    pub fn audio(&self) -> &Audio {
-        &self.audio
+    /// The sound as found (looked for now if it was not yet).
+    pub fn audio(&mut self) -> &mut Audio {
+        let (sound, bell) = &self.made_from;
+        self.audio
+            .get_or_insert_with(|| Audio::new(sound, *bell, false))
     }
 
     /// The settings were read again: a changed sound or bell setting takes effect for the
@@ -63,7 +73,8 @@ impl SoundPerformer {
     pub fn reconfigure(&mut self, settings: &Settings) {
         let wanted = (settings.sound.clone(), settings.bell);
         if wanted != self.made_from {
-            self.audio = Audio::new(&settings.sound, settings.bell, false);
+            // Looked for again when next needed.
+            self.audio = None;
             self.made_from = wanted;
             self.prepared = None;
         }
@@ -78,20 +89,27 @@ impl SoundPerformer {
             SoundEffect::Cue(timed) => self.cue(timed, now),
             SoundEffect::Silence => {
                 self.pending.clear();
-                self.audio.silence();
+                self.silence();
                 Changed::default()
             }
             SoundEffect::SetMuted(muted) => {
                 self.muted = muted;
                 if muted {
                     self.pending.clear();
-                    self.audio.silence();
+                    self.silence();
                 }
                 Changed {
                     muted: Some(muted),
                     ..Changed::default()
                 }
             }
+        }
+    }
+
+    /// Stops what plays (nothing can before the sound was made).
+    fn silence(&mut self) {
+        if let Some(audio) = &mut self.audio {
+            audio.silence();
         }
     }
 
@@ -105,10 +123,12 @@ impl SoundPerformer {
             self.pending.insert(i, timed);
             return Changed::default();
         }
-        let bell = self.audio.perform(&timed.cue) == Performed::Bell && self.made_from.1;
+        let audio = self.audio();
+        let bell = audio.perform(&timed.cue) == Performed::Bell;
+        let status = audio.take_notice();
         Changed {
-            bell,
-            status: self.audio.take_notice(),
+            bell: bell && self.made_from.1,
+            status,
             ..Changed::default()
         }
     }
@@ -134,14 +154,14 @@ impl SoundPerformer {
         if self.prepared.as_deref() == Some(routine.id.as_str()) {
             return;
         }
-        self.audio.prepare(routine);
+        self.audio().prepare(routine);
         self.prepared = Some(routine.id.clone());
     }
 
     /// Waits for the tone files asked for by [`SoundPerformer::prepare`] (a few
     /// milliseconds): for a front end that starts a session right after preparing it.
     pub fn settle(&mut self) {
-        self.audio.settle_tones();
+        self.audio().settle_tones();
     }
 
     /// The sound plan for a session that starts `now`, as the settings, the routine's hint
@@ -150,11 +170,12 @@ impl SoundPerformer {
     pub fn plan(&mut self, session: &Session, now: Instant) -> (Cues, Option<String>) {
         let routine = session.routine();
         self.prepare(routine);
-        self.audio.settle_tones();
-        let opts = self.audio.options(routine.audio);
+        let audio = self.audio();
+        audio.settle_tones();
+        let opts = audio.options(routine.audio);
         (
-            Cues::new(session, now, opts, self.audio.lengths()),
-            self.audio.take_notice(),
+            Cues::new(session, now, opts, audio.lengths()),
+            audio.take_notice(),
         )
     }
 
@@ -162,11 +183,36 @@ impl SoundPerformer {
     /// waited for (briefly), before the terminal is given back.
     pub fn shutdown(&mut self) {
         self.pending.clear();
-        self.audio.shutdown();
+        if let Some(audio) = &mut self.audio {
+            audio.shutdown();
+        }
     }
 
     /// Whether a sound is playing, waiting to play, or kept for later.
     pub fn busy(&self) -> bool {
-        !self.pending.is_empty() || self.audio.busy()
+        !self.pending.is_empty() || self.audio.as_ref().is_some_and(Audio::busy)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::config::Config;
+    use crate::model::settings::Flags;
+
+    /// Home's first frame does not wait for `PATH` to be searched: only a use of the sound
+    /// looks for a player, and stopping or asking about sound that was never made makes none.
+    #[test]
+    fn the_player_is_looked_for_when_first_needed() {
+        let settings = Settings::new(&Config::default(), Flags::default());
+        let mut sound = SoundPerformer::new(&settings, false);
+        assert!(sound.audio.is_none());
+        let _ = sound.perform(SoundEffect::Silence, Instant::now());
+        let _ = sound.perform(SoundEffect::SetMuted(true), Instant::now());
+        sound.shutdown();
+        assert!(!sound.busy());
+        assert!(sound.audio.is_none(), "nothing to stop made a sound");
+        sound.audio();
+        assert!(sound.audio.is_some());
     }
 }
