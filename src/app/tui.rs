@@ -61,7 +61,28 @@ pub fn check_terminal() -> Result<(), NotATerminal> {
 /// The app's terminal. Frames are written through a buffer that holds a whole frame
 /// (`stdout`'s own holds 1 KiB, which made a frame of home eight system calls): one write a
 /// frame, however much changed.
-type Term = ratatui::Terminal<ratatui::backend::CrosstermBackend<io::BufWriter<io::Stdout>>>;
+type Term = ratatui::Terminal<ratatui::backend::CrosstermBackend<FrameOut<io::Stdout>>>;
+
+/// The buffer frames go through. While a frame is drawn ([`FRAME_OPEN`]) its flushes are
+/// held (ratatui flushes once it has written the changes), so the frame leaves in one write
+/// with the mark that ends it, rather than the mark in a write of its own.
+struct FrameOut<W: Write>(io::BufWriter<W>);
+
+/// Set while [`draw_whole`] draws: the process has one terminal, as [`EDITING`] assumes.
+static FRAME_OPEN: AtomicBool = AtomicBool::new(false);
+
+impl<W: Write> Write for FrameOut<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if FRAME_OPEN.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        self.0.flush()
+    }
+}
 
 /// What a frame of the app writes at most, nearly always (a 200-column screen redrawn in
 /// full, colours and all, is about this); a bigger one is written in more pieces.
@@ -75,7 +96,7 @@ fn init_terminal() -> io::Result<Term> {
         let _ = terminal::disable_raw_mode();
         return Err(e);
     }
-    let out = io::BufWriter::with_capacity(FRAME_BUFFER, io::stdout());
+    let out = FrameOut(io::BufWriter::with_capacity(FRAME_BUFFER, io::stdout()));
     ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(out)).inspect_err(|_| {
         restore_terminal();
     })
@@ -336,10 +357,13 @@ fn handle_event(term: &mut Term, app: &Mutex<App>, ev: Event, now: Instant) -> i
 /// Draws one frame between the marks that tell a terminal to show it only once it is
 /// complete (synchronised output, `ESC[?2026h` … `l`; terminals that do not know them
 /// ignore them), so a frame written in several pieces is never seen half drawn. The end
-/// mark is sent even when drawing fails, so the terminal never waits for it.
+/// mark is sent even when drawing fails, so the terminal never waits for it; it leaves in
+/// the frame's own write ([`FrameOut`]).
 fn draw_whole(term: &mut Term, render: impl FnOnce(&mut ratatui::Frame)) -> io::Result<()> {
     queue!(term.backend_mut(), terminal::BeginSynchronizedUpdate)?;
+    FRAME_OPEN.store(true, Ordering::Relaxed);
     let drawn = term.draw(render).map(drop);
+    FRAME_OPEN.store(false, Ordering::Relaxed);
     let ended = execute!(term.backend_mut(), terminal::EndSynchronizedUpdate);
     drawn.and(ended)
 }
@@ -411,4 +435,24 @@ fn suspend(term: &mut Term, app: &Mutex<App>) -> io::Result<()> {
     let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
     // Execution continues here after SIGCONT.
     take_terminal(term)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A frame and the mark that ends it leave in one write: ratatui's flush inside the
+    /// frame is held, the one after it goes through.
+    #[test]
+    fn a_frame_leaves_in_one_write() {
+        let mut out = FrameOut(io::BufWriter::new(Vec::new()));
+        FRAME_OPEN.store(true, Ordering::Relaxed);
+        out.write_all(b"\x1b[?2026hframe").unwrap();
+        out.flush().unwrap();
+        assert!(out.0.get_ref().is_empty(), "flushed inside the frame");
+        FRAME_OPEN.store(false, Ordering::Relaxed);
+        out.write_all(b"\x1b[?2026l").unwrap();
+        out.flush().unwrap();
+        assert_eq!(out.0.get_ref().as_slice(), b"\x1b[?2026hframe\x1b[?2026l");
+    }
 }
