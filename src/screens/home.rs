@@ -370,7 +370,7 @@ impl Home {
     /// The body without the notice lines, and the notice lines' area.
     fn split_body(&self, body: Rect, ctx: &Ctx) -> (Rect, Rect) {
         let n = (self.notices(ctx, body.width).len() as u16).min(body.height.saturating_sub(3));
-        let [top, rest] = Layout::vertical([Constraint::Length(n), Constraint::Min(0)]).areas(body);
+        let [top, rest] = crate::ui::split_rows(body, n);
         (top, rest)
     }
 
@@ -380,8 +380,8 @@ impl Home {
         let body = crate::ui::readable(body);
         if body.width >= 64 {
             let list_w = (body.width * 12 / 25).clamp(32, 46);
-            let [list, detail] =
-                Layout::horizontal([Constraint::Length(list_w), Constraint::Min(20)]).areas(body);
+            // At least 64 columns leave the detail pane more than 20.
+            let [list, detail] = crate::ui::split_columns(body, list_w);
             (list, Some(detail))
         } else {
             (body, None)
@@ -753,7 +753,7 @@ impl Screen for Home {
         let [head, body, foot] = crate::ui::screen_areas(area);
         let header = ctx.header.unwrap_or_default();
         let head = crate::ui::readable(head);
-        let [l, r] = Layout::horizontal([Constraint::Length(10), Constraint::Min(0)]).areas(head);
+        let [l, r] = crate::ui::split_columns(head, 10);
         frame.render_widget(Line::styled(" knotless", t.title), l);
         // Too long for a narrow terminal: cut at its end (with "…"), never at its start.
         let header = crate::model::format::fit_right(&format!("{header} "), usize::from(r.width));

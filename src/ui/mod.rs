@@ -216,12 +216,11 @@ fn key_spans<'a>(keys: &[&'a KeyHelp], theme: &Theme) -> Line<'a> {
 
 /// The usual screen: a one-line header, the body, and the one-line key footer.
 pub fn screen_areas(area: Rect) -> [Rect; 3] {
-    Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(1),
-    ])
-    .areas(area)
+    // Under five rows the body keeps three first, then the header takes its row (as
+    // `Layout` gives them out).
+    let [head, rest] = split_rows(area, u16::from(area.height >= 4));
+    let [body, foot] = split_rows(rest, rest.height - u16::from(area.height >= 5));
+    [head, body, foot]
 }
 
 /// The most columns a screen's text spreads over: on a very wide window home, the player,
@@ -234,15 +233,47 @@ pub fn readable(area: Rect) -> Rect {
     centered(area, area.width.min(READABLE), area.height)
 }
 
-/// A rectangle of at most `w`×`h`, centred in `area`.
+/// A rectangle of at most `w`×`h`, centred in `area` (an odd space left over puts the extra
+/// column or row before it).
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let [r] = Layout::horizontal([Constraint::Length(w.min(area.width))])
-        .flex(Flex::Center)
-        .areas(area);
-    let [r] = Layout::vertical([Constraint::Length(h.min(area.height))])
-        .flex(Flex::Center)
-        .areas(r);
-    r
+    let (w, h) = (w.min(area.width), h.min(area.height));
+    Rect {
+        x: area.x + (area.width - w).div_ceil(2),
+        y: area.y + (area.height - h).div_ceil(2),
+        width: w,
+        height: h,
+    }
+}
+
+/// The first `n` rows of `area` (at most all of them) and the rest below.
+///
+/// Home's panes and the screens' bands are cut here and in [`split_columns`] and
+/// [`screen_areas`], by sums, rather than by `Layout`: its constraint solver costs tenths of
+/// a millisecond on its first uses, on the way to the first frame. A test holds each to what
+/// `Layout` makes of the same constraints.
+pub fn split_rows(area: Rect, n: u16) -> [Rect; 2] {
+    let n = n.min(area.height);
+    [
+        Rect { height: n, ..area },
+        Rect {
+            y: area.y + n,
+            height: area.height - n,
+            ..area
+        },
+    ]
+}
+
+/// The first `n` columns of `area` (at most all of them) and the rest to the right.
+pub fn split_columns(area: Rect, n: u16) -> [Rect; 2] {
+    let n = n.min(area.width);
+    [
+        Rect { width: n, ..area },
+        Rect {
+            x: area.x + n,
+            width: area.width - n,
+            ..area
+        },
+    ]
 }
 
 /// How many lines `text` takes when wrapped at `width` (for laying out wrapped paragraphs).
@@ -306,6 +337,58 @@ pub fn neutralise_buffer(buf: &mut ratatui::buffer::Buffer) {
 
 #[cfg(test)]
 mod tests {
+    /// The sums that cut screens into bands and panes make what `Layout` makes of the
+    /// same constraints, at every size.
+    #[test]
+    fn bands_and_panes_are_cut_as_layout_cuts_them() {
+        let sizes = [
+            0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 12, 24, 39, 40, 63, 64, 80, 99, 100, 120, 121,
+        ];
+        for width in sizes {
+            for height in sizes {
+                let area = Rect::new(3, 2, width, height);
+                assert_eq!(
+                    screen_areas(area),
+                    Layout::vertical([
+                        Constraint::Length(1),
+                        Constraint::Min(3),
+                        Constraint::Length(1),
+                    ])
+                    .areas(area),
+                    "{area}"
+                );
+                for n in [0, 1, 3, 10, 46, 200] {
+                    assert_eq!(
+                        split_rows(area, n),
+                        Layout::vertical([Constraint::Length(n), Constraint::Min(0)]).areas(area),
+                        "{area} {n}"
+                    );
+                    assert_eq!(
+                        split_columns(area, n),
+                        Layout::horizontal([Constraint::Length(n), Constraint::Min(0)]).areas(area),
+                        "{area} {n}"
+                    );
+                }
+                for (w, h) in [
+                    (0, 0),
+                    (1, 1),
+                    (7, 4),
+                    (READABLE, height),
+                    (width, 3),
+                    (99, 99),
+                ] {
+                    let [r] = Layout::horizontal([Constraint::Length(w.min(width))])
+                        .flex(Flex::Center)
+                        .areas(area);
+                    let [r] = Layout::vertical([Constraint::Length(h.min(height))])
+                        .flex(Flex::Center)
+                        .areas(r);
+                    assert_eq!(centered(area, w, h), r, "{area} {w}x{h}");
+                }
+            }
+        }
+    }
+
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
     use ratatui::buffer::Buffer;
