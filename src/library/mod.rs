@@ -660,11 +660,10 @@ impl Library {
     }
 
     /// The first pass over one pending file: its own patterns and their problems (the
-    /// second pass finds the rest again, parsing afresh). Only a file that names them can
-    /// hold patterns (a key written with escapes might, so such a file is parsed too); the
-    /// parsed tree is dropped at once.
+    /// second pass finds the rest again, parsing afresh). Only a file that may hold them
+    /// ([`may_hold_patterns`]) is parsed here; the parsed tree is dropped at once.
     fn file_patterns(p: &Pending, text: &str, bundled: &[String]) -> FilePatterns {
-        if !text.contains("patterns") && !text.contains('\\') {
+        if !may_hold_patterns(text) {
             return (Vec::new(), Vec::new());
         }
         let mut rep = Reporter::new(&p.file, text);
@@ -913,6 +912,27 @@ pub(crate) fn art_too_large(art: &Art, file: &str) -> Option<Diagnostic> {
         })
 }
 
+/// Whether `text` may have a top-level `patterns` key: it names `patterns` at the start of
+/// a line (TOML puts every key and table header on a line of its own), after nothing but
+/// spaces, brackets, a quote or a byte-order mark; or it has an escape, with which a quoted
+/// key can spell the name in other letters. A summary that speaks of "five patterns" is not
+/// parsed twice.
+pub(crate) fn may_hold_patterns(text: &str) -> bool {
+    text.contains('\\')
+        || text.match_indices("patterns").any(|(at, _)| {
+            text[..at]
+                .bytes()
+                .rev()
+                .take_while(|&b| b != b'\n')
+                .all(|b| {
+                    matches!(
+                        b,
+                        b' ' | b'\t' | b'\r' | b'[' | b'"' | b'\'' | 0xEF | 0xBB | 0xBF
+                    )
+                })
+        })
+}
+
 pub(crate) fn id_span(text: &str) -> Range<usize> {
     text.find("\nid")
         .map(|i| i + 1..i + 3)
@@ -1037,4 +1057,33 @@ fn read_text_with(
             Some("save the file as UTF-8 text"),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_file_that_may_define_patterns_is_read_for_them() {
+        for holds in [
+            "[patterns.mine]\ninhale = \"4s\"",
+            "name = \"x\"\n\n  [ patterns . mine ]",
+            "[[patterns]]",
+            "patterns = { mine = { inhale = \"4s\" } }",
+            "name = \"x\"\r\n\t\"patterns\".mine.inhale = \"4s\"",
+            "'patterns'.mine.inhale = \"4s\"",
+            "\u{feff}patterns = {}",
+            "name = \"Slow \\u0070atterns\"",
+        ] {
+            assert!(may_hold_patterns(holds), "{holds:?}");
+        }
+        for not in [
+            "summary = \"trying five patterns in turn\"",
+            "name = \"x\" # patterns below\n[[steps]]\nbreathing = \"box\"",
+            "cue = \"\"\"\nsome patterns\n\"\"\"",
+            "",
+        ] {
+            assert!(!may_hold_patterns(not), "{not:?}");
+        }
+    }
 }
