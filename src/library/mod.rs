@@ -265,11 +265,18 @@ type FilePatterns = (Vec<Pattern>, Vec<Diagnostic>);
 /// What the second pass found in one file.
 struct FileRead {
     problems: Vec<Diagnostic>,
-    /// The routine, with the line and column of its `id` (or the file's start; 1:1 for a
-    /// bundled routine, which no duplicate report names) and what it breaks of the content
-    /// guide (worked out by the thread that read it; nothing for a bundled routine, see
-    /// [`Library::breaks`]).
-    routine: Option<(Routine, (usize, usize), Vec<Violation>)>,
+    routine: Option<ReadRoutine>,
+}
+
+/// A routine read from its file, with what [`Library::resolve`] needs to keep it.
+struct ReadRoutine {
+    routine: Routine,
+    /// The line and column of its `id` (or the file's start), for a duplicate's report; 1:1
+    /// for a bundled routine, which no such report names.
+    id_at: (usize, usize),
+    /// What it breaks of the content guide, worked out by the thread that read it (nothing
+    /// for a bundled routine: see [`Library::breaks`]).
+    breaks: Vec<Violation>,
 }
 
 impl Library {
@@ -751,15 +758,23 @@ impl Library {
         };
         let routine = doc.and_then(|doc| read_routine(&mut rep, &doc, p, &scope));
         let routine = routine.filter(|_| rep.is_clean());
-        let routine = routine.map(|r| match p.source {
+        let routine = routine.map(|routine| match p.source {
             // Only a user's routine can be refused for another's id (`resolve`): a bundled
             // one's place is never shown, and finding it would cost a scan of its file.
-            Source::Bundled => (r, (1, 1), Vec::new()),
+            Source::Bundled => ReadRoutine {
+                routine,
+                id_at: (1, 1),
+                breaks: Vec::new(),
+            },
             Source::File(_) => {
-                let mut breaks = check_routine(&r);
+                let mut breaks = check_routine(&routine);
                 // Kept while the library is: no room for more.
                 breaks.shrink_to_fit();
-                (r, rep.position(id_span(&text).start), breaks)
+                ReadRoutine {
+                    id_at: rep.position(id_span(&text).start),
+                    routine,
+                    breaks,
+                }
             }
         });
         FileRead {
@@ -796,7 +811,7 @@ impl Library {
         // `check` with the files in any order) resolves a clash the same way.
         let mut keeper: BTreeMap<&str, (bool, &str)> = BTreeMap::new();
         for (p, read) in pending.iter().zip(&read) {
-            if let Some((r, ..)) = &read.routine
+            if let Some(ReadRoutine { routine: r, .. }) = &read.routine
                 && !r.source.is_bundled()
             {
                 let rank = (p.stem != r.id, p.file.as_str());
@@ -812,7 +827,12 @@ impl Library {
             .collect();
         self.routines.reserve_exact(read.len());
         for (p, mut read) in pending.into_iter().zip(read) {
-            if let Some((r, (line, column), found)) = read.routine {
+            if let Some(ReadRoutine {
+                routine: r,
+                id_at: (line, column),
+                breaks,
+            }) = read.routine
+            {
                 match keeper.get(&r.id) {
                     Some(kept) if !r.source.is_bundled() && *kept != p.file => {
                         read.problems.push(Diagnostic {
@@ -833,8 +853,8 @@ impl Library {
                             self.routines.remove(old);
                         }
                         self.breaks.remove(&r.id);
-                        if !found.is_empty() {
-                            self.breaks.insert(r.id.clone(), found);
+                        if !breaks.is_empty() {
+                            self.breaks.insert(r.id.clone(), breaks);
                         }
                         self.routines.push(r);
                     }
