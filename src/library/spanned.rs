@@ -172,16 +172,14 @@ pub(crate) fn no_controls(
         .get(span.clone())
         .and_then(|raw| raw.find(c))
         .map_or(span.start, |i| span.start + i);
+    let name = if item {
+        format!("each item of `{key}`")
+    } else {
+        key.to_string()
+    };
     rep.error(
         at..at + 1,
-        if item {
-            format!(
-                "`each item of `{key}`` contains the control character U+{:04X}",
-                c as u32
-            )
-        } else {
-            format!("`{key}` contains the control character U+{:04X}", c as u32)
-        },
+        format!("`{name}` contains the control character U+{:04X}", c as u32),
         Some(
             "remove it: control characters and text-direction overrides could rewrite the terminal"
                 .into(),

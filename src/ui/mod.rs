@@ -338,7 +338,7 @@ pub fn neutralise_buffer(buf: &mut ratatui::buffer::Buffer) {
 #[cfg(test)]
 mod tests {
     /// The sums that cut screens into bands and panes make what `Layout` makes of the
-    /// same constraints, at every size.
+    /// same constraints, at 441 sizes from nothing to 121 columns and rows.
     #[test]
     fn bands_and_panes_are_cut_as_layout_cuts_them() {
         let sizes = [
