@@ -1,11 +1,31 @@
 //! Compiles the bundled routines, patterns and drawings into the binary, so an installed
 //! `knotless` works from any directory. Generates a table of `include_str!`s from the
-//! files in `routines/` and `assets/art/`.
+//! files in `routines/` and `assets/art/`, and reads the routines and patterns with the
+//! library's own reader (`src/library/read/`, compiled into this script too): a bundled
+//! routine with a problem stops the build with the problem at its line, and the program
+//! gets the routines as read, so starting up parses none of them.
 
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 use std::{env, fs};
+
+// The reader and the part of the model it makes, as the crate has them. What the crate
+// uses of them and this script does not is left unused here.
+#[allow(dead_code, unused_imports)]
+#[path = "src/model/format.rs"]
+mod model_format;
+#[allow(dead_code, unused_imports)]
+#[path = "src/model/routine.rs"]
+mod model_routine;
+#[allow(dead_code, unused_imports)]
+#[path = "src/library/read/mod.rs"]
+mod read;
+/// The paths the reader names them by (`crate::model::routine`).
+mod model {
+    pub(crate) use super::model_format as format;
+    pub(crate) use super::model_routine as routine;
+}
 
 fn list(dir: &str, ext: &str) -> Vec<(String, String)> {
     let root = Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap()).join(dir);
@@ -40,10 +60,58 @@ fn main() {
     let mut src = String::new();
     src.push_str(&table("ROUTINE_FILES", &routines));
     src.push_str(&table("ART_FILES", &art));
-    let out = Path::new(&env::var("OUT_DIR").unwrap()).join("bundled.rs");
-    fs::write(out, src).unwrap();
+    let out_dir = Path::new(&env::var("OUT_DIR").unwrap()).to_path_buf();
+    let library = out_dir.join("library.postcard");
+    if !read_library(&routines, &art, &library) {
+        return;
+    }
+    writeln!(
+        src,
+        "pub static LIBRARY: &[u8] = include_bytes!({:?});",
+        library.display().to_string()
+    )
+    .unwrap();
+    fs::write(out_dir.join("bundled.rs"), src).unwrap();
     static_libc();
     hot_text();
+}
+
+/// Reads the bundled routines and patterns as the library reads a user's files, and writes
+/// what it made of them to `out` for the program to take as it is. False, with each
+/// problem reported as a build error, when a file has one.
+fn read_library(routines: &[(String, String)], art: &[(String, String)], out: &Path) -> bool {
+    let texts = |items: &[(String, String)]| -> Vec<(String, String)> {
+        let text =
+            |path: &String| fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        items
+            .iter()
+            .map(|(stem, path)| (stem.clone(), text(path)))
+            .collect()
+    };
+    let (routines, art) = (texts(routines), texts(art));
+    fn refs(items: &[(String, String)]) -> Vec<(&str, &str)> {
+        items
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect()
+    }
+    match read::read_bundled(&refs(&routines), &refs(&art)) {
+        Ok(bundled) => {
+            fs::write(out, postcard::to_allocvec(&bundled).unwrap()).unwrap();
+            true
+        }
+        Err(problems) => {
+            for p in problems {
+                let hint = p
+                    .hint
+                    .as_ref()
+                    .map(|h| format!(" (hint: {h})"))
+                    .unwrap_or_default();
+                println!("cargo::error={}{hint}", p.headline());
+            }
+            false
+        }
+    }
 }
 
 /// Builds on Linux with glibc link the C library into the binary (.cargo/config.toml). On a

@@ -1,41 +1,30 @@
-//! Loading and validating routines, patterns, drawings and the config file.
-//!
-//! Files are parsed into toml's spanned document tree and read field by field, so every
-//! problem can point at the exact key or value (`path:line:column`) and say what would be
-//! accepted instead. A bad file is reported and skipped; it never stops the others.
-//! Nothing a file contains may panic or hang this code: sizes, nesting and numbers are
-//! bounded before use.
+//! Loading the library: the bundled routines, patterns and drawings, then the user's config
+//! file, drawings and routines. A bad file is reported and skipped; it never stops the
+//! others. Reading one file's text is [`read`]'s; this part finds the files, reads them
+//! (by two threads when there are many) and decides between them.
 
 mod config;
-pub mod diag;
-mod routine;
-mod spanned;
+mod read;
 
 pub(crate) use config::*;
-pub(crate) use routine::*;
-pub use spanned::*;
+pub use read::*;
 pub mod edit;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use toml::Spanned;
-use toml::de::{DeTable, DeValue};
+use toml::de::DeTable;
 
 use crate::core::content::{Violation, check_routine};
-use crate::library::diag::{Diagnostic, Reporter, suggest};
+use crate::library::diag::{Diagnostic, Reporter};
 use crate::model::config::{
     Config, DayWindow, HookConfig, HookEvent, Motion, NudgeConfig, SoundConfig, SoundMode,
     ThemeName, TimeLeft, Voice,
 };
-use crate::model::routine::{
-    Area, Art, AudioHint, Length, Pattern, Phase, PhaseKind, Pressure, Region, Routine, Sides,
-    Source, Step, Technique,
-};
+use crate::model::routine::{Art, Pattern, Routine, Source};
 
 mod bundled {
     include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
@@ -50,104 +39,6 @@ pub const MAX_FOLDER_FILES: usize = 500;
 /// From this many files, the routines are read by two threads (see
 /// [`Library::files_routines`]).
 const PARSE_APART: usize = 8;
-/// At most this many breathing patterns are read from one file (the config or a routine).
-pub const MAX_PATTERNS: usize = 200;
-/// Drawings larger than this (in lines, and in columns) are refused at load time.
-pub const MAX_ART_LINES: usize = 40;
-pub const MAX_ART_COLUMNS: usize = 120;
-/// Deeper bracket nesting than this is refused before parsing (protects the parser's stack).
-pub(crate) const MAX_NESTING: usize = 32;
-pub(crate) use crate::model::routine::MAX_STEP;
-/// The most steps a routine may have: with every title at its longest and both sides,
-/// its record stays far below the line length the history's readers accept.
-pub const MAX_STEPS: usize = 200;
-pub(crate) const MIN_STEP: Duration = Duration::from_secs(1);
-pub(crate) const MAX_ROUTINE: Duration = Duration::from_secs(3 * 3600);
-pub(crate) const MAX_PHASE: Duration = Duration::from_secs(60);
-pub(crate) const MIN_PHASE: Duration = Duration::from_millis(100);
-pub(crate) const DEFAULT_TRANSITION: Duration = Duration::from_secs(5);
-/// The bundled patterns live beside the routines but are not a routine.
-pub(crate) const PATTERNS_STEM: &str = "patterns";
-
-/// The newest routine-file format this build reads (`format = 1`; the key is optional).
-pub const FORMAT: i64 = 1;
-
-/// The keys each table of a routine or config file may hold (public: the docs test checks
-/// that the routine file format and the user guide describe every one).
-pub const ROUTINE_KEYS: &[&str] = &[
-    "format",
-    "id",
-    "name",
-    "area",
-    "summary",
-    "equipment",
-    "cautions",
-    "breathing",
-    "transition",
-    "steps",
-    "patterns",
-    "audio",
-];
-pub const STEP_KEYS: &[&str] = &[
-    "title",
-    "duration",
-    "breaths",
-    "instructions",
-    "cue",
-    "pressure",
-    "breathing",
-    "caution",
-    "sides",
-    "art",
-    "transition",
-    "switch_cue",
-    "region",
-    "technique",
-    "say",
-];
-pub const PATTERN_KEYS: &[&str] = &[
-    "description",
-    "inhale",
-    "hold_in",
-    "exhale",
-    "hold_out",
-    "phases",
-];
-pub const PHASE_KEYS: &[&str] = &["kind", "length", "label"];
-pub const CONFIG_KEYS: &[&str] = &[
-    "theme",
-    "motion",
-    "bell",
-    "get_ready",
-    "weekly_goal",
-    "ask_ratings",
-    "ask_headache_days",
-    "patterns",
-    "sound",
-    "voice",
-    "breath_cues",
-    "countdown",
-    "volume",
-    "voice_volume",
-    "pause_cues",
-    "time_left",
-    "player",
-    "speech",
-    "nudge",
-    "hooks",
-];
-pub const NUDGE_KEYS: &[&str] = &["hours"];
-pub const HOOK_KEYS: &[&str] = &[
-    "session_start",
-    "step_start",
-    "side_switch",
-    "session_end",
-    "breath_phase",
-    "time_limit",
-];
-/// A step's `say` is a short spoken cue, not instructions read aloud.
-pub(crate) const MAX_SAY_CHARS: usize = 120;
-pub(crate) const DURATION_HINT: &str = "write a number with a unit, such as \"90s\", \"1m 30s\", \"2m\", \"5s 500ms\" or \"5.5s\" (units: ms, s, m, h)";
 
 /// Everything knotless knows: bundled and user routines, patterns, drawings and settings.
 #[derive(Debug, Clone, Default)]
@@ -170,6 +61,9 @@ pub struct Library {
     /// The guide's safety limits each of the user's routines breaks, by id, worked out once
     /// when it loads (see [`Library::breaks`]).
     breaks: BTreeMap<String, Vec<Violation>>,
+    /// Which bundled file defines each of the bundled routine files' own patterns, so that
+    /// a user's step that names one is told where it is.
+    elsewhere: BTreeMap<String, String>,
 }
 
 /// Why `Library::find` could not pick one routine.
@@ -257,10 +151,17 @@ impl Pending {
             Text::Again(path) => read_text(path, &self.file).map(Cow::Owned),
         }
     }
-}
 
-/// What the first pass found in one file: its own patterns, and their problems.
-type FilePatterns = (Vec<Pattern>, Vec<Diagnostic>);
+    /// This file with its text, as [`read`] takes it.
+    fn with<'a>(&'a self, text: &'a str) -> RoutineText<'a> {
+        RoutineText {
+            file: &self.file,
+            text,
+            stem: &self.stem,
+            source: &self.source,
+        }
+    }
+}
 
 /// What the second pass found in one file.
 struct FileRead {
@@ -302,15 +203,49 @@ impl Library {
     /// Loads the bundled set, then the user's config, drawings and routines from
     /// `config_dir` (when given). Never fails: problems are collected in `problems`.
     pub fn load(config_dir: Option<&Path>) -> Library {
-        let mut lib = Library::default();
-        lib.load_bundled_art();
-        let mut pending = lib.bundled_pending();
+        let mut lib = Library::bundled();
         if let Some(dir) = config_dir {
             lib.load_config(&dir.join("config.toml"));
             lib.load_user_art(&dir.join("art"));
-            pending.extend(lib.user_pending(&dir.join("routines")));
+            let pending = lib.user_pending(&dir.join("routines"));
+            lib.resolve(pending);
         }
-        lib.resolve(pending);
+        lib
+    }
+
+    /// The bundled routines, patterns and drawings alone. The routines and patterns were
+    /// read from their files when knotless was built (`build.rs`, with the same code as a
+    /// user's files: [`read_bundled`]), so starting up parses none of them; a pattern or a
+    /// drawing is shared by every step that uses it, as when it is read from a file.
+    pub fn bundled() -> Library {
+        let read: Bundled = postcard::from_bytes(bundled::LIBRARY)
+            .expect("the bundled library is written by this build's own build script");
+        let art = bundled_art(bundled::ART_FILES);
+        let patterns: Vec<Arc<Pattern>> = read.patterns.into_iter().map(Arc::new).collect();
+        let mut shared = patterns.clone();
+        let mut routines = read.routines;
+        for step in routines.iter_mut().flat_map(|r| r.steps.iter_mut()) {
+            if let Some(p) = &mut step.breathing {
+                match shared.iter().find(|s| **s == *p) {
+                    Some(s) => *p = s.clone(),
+                    None => shared.push(p.clone()),
+                }
+            }
+            if let Some(a) = &mut step.art
+                && let Some(same) = art.get(&a.name).filter(|same| **same == *a)
+            {
+                *a = same.clone();
+            }
+        }
+        let mut lib = Library {
+            routines,
+            patterns,
+            art,
+            files: read.files.into_iter().map(|f| (f, 0)).collect(),
+            elsewhere: read.elsewhere,
+            ..Library::default()
+        };
+        lib.sort_routines();
         lib
     }
 
@@ -461,15 +396,6 @@ impl Library {
         })
     }
 
-    fn load_bundled_art(&mut self) {
-        for (name, text) in bundled::ART_FILES {
-            self.art.insert(
-                name.to_string(),
-                Art::new(name.to_string(), text.trim_end().to_string()),
-            );
-        }
-    }
-
     fn load_user_art(&mut self, dir: &Path) {
         for path in files_with_ext(dir, "txt", &mut self.problems) {
             let file = path.display().to_string();
@@ -491,32 +417,6 @@ impl Library {
                 }
             }
         }
-    }
-
-    fn bundled_pending(&mut self) -> Vec<Pending> {
-        let mut out = Vec::new();
-        for (stem, text) in bundled::ROUTINE_FILES {
-            let file = format!("routines/{stem}.toml");
-            if *stem == PATTERNS_STEM {
-                let mut rep = Reporter::new(&file, text);
-                if let Some(doc) = parse_doc(&mut rep, text) {
-                    check_keys(&mut rep, doc.get_ref(), &["patterns"], "the patterns file");
-                    if let Some(v) = doc.get_ref().get("patterns") {
-                        let pats = read_patterns(&mut rep, v, &Source::Bundled, &[]);
-                        self.add_patterns(pats);
-                    }
-                }
-                self.finish_file(rep);
-                continue;
-            }
-            out.push(Pending {
-                file,
-                text: Text::Kept(Cow::Borrowed(text)),
-                stem: stem.to_string(),
-                source: Source::Bundled,
-            });
-        }
-        out
     }
 
     fn user_pending(&mut self, dir: &Path) -> Vec<Pending> {
@@ -666,25 +566,6 @@ impl Library {
         self.problems.extend(problems);
     }
 
-    /// The first pass over one pending file: its own patterns and their problems (the
-    /// second pass finds the rest again, parsing afresh). Only a file that may hold them
-    /// ([`may_hold_patterns`]) is parsed here; the parsed tree is dropped at once.
-    fn file_patterns(p: &Pending, text: &str, bundled: &[String]) -> FilePatterns {
-        if !may_hold_patterns(text) {
-            return (Vec::new(), Vec::new());
-        }
-        let mut rep = Reporter::new(&p.file, text);
-        // A file for a newer knotless may use keys this one does not know: nothing of it
-        // is read (the second pass says why).
-        let doc = parse_doc(&mut rep, text).filter(|d| readable_format(&mut rep, d.get_ref()));
-        let Some(v) = doc.as_ref().and_then(|d| d.get_ref().get("patterns")) else {
-            return (Vec::new(), Vec::new());
-        };
-        let before = rep.problems.len();
-        let local = read_patterns(&mut rep, v, &p.source, bundled);
-        (local, rep.problems.split_off(before))
-    }
-
     /// [`Library::file_routine`] for every pending file, in order: the second half on
     /// another thread when there are enough files for it to pay (the bundled routines are
     /// about a third of the time to the first frame, parsed one by one).
@@ -733,7 +614,7 @@ impl Library {
     fn file_routine(
         &self,
         p: &Pending,
-        (local, early): FilePatterns,
+        found: FilePatterns,
         elsewhere: &BTreeMap<String, String>,
     ) -> FileRead {
         let text = match p.text() {
@@ -746,40 +627,24 @@ impl Library {
                 };
             }
         };
-        let mut rep = Reporter::new(&p.file, &text);
-        // A file for a newer knotless may use keys this one does not know: say that,
-        // rather than a list of unknown keys.
-        let doc = parse_doc(&mut rep, &text).filter(|d| readable_format(&mut rep, d.get_ref()));
-        rep.problems.extend(early);
-        let scope = Scope {
-            lib: self,
-            local: local.into_iter().map(Arc::new).collect(),
-            elsewhere,
-        };
-        let routine = doc.and_then(|doc| read_routine(&mut rep, &doc, p, &scope));
-        let routine = routine.filter(|_| rep.is_clean());
-        let routine = routine.map(|routine| match p.source {
-            // Only a user's routine can be refused for another's id (`resolve`): a bundled
-            // one's place is never shown, and finding it would cost a scan of its file.
-            Source::Bundled => ReadRoutine {
+        let read = routine_text(&p.with(&text), found, &self.patterns, &self.art, elsewhere);
+        let routine = read.routine.map(|routine| {
+            let mut breaks = match p.source {
+                // The test suite holds every bundled routine to every rule.
+                Source::Bundled => Vec::new(),
+                Source::File(_) => check_routine(&routine),
+            };
+            // Kept while the library is: no room for more.
+            breaks.shrink_to_fit();
+            ReadRoutine {
                 routine,
-                id_at: (1, 1),
-                breaks: Vec::new(),
-            },
-            Source::File(_) => {
-                let mut breaks = check_routine(&routine);
-                // Kept while the library is: no room for more.
-                breaks.shrink_to_fit();
-                ReadRoutine {
-                    id_at: rep.position(id_span(&text).start),
-                    routine,
-                    breaks,
-                }
+                id_at: read.id_at,
+                breaks,
             }
         });
         FileRead {
             routine,
-            problems: rep.problems,
+            problems: read.problems,
         }
     }
 
@@ -790,12 +655,12 @@ impl Library {
     /// loading holds one at a time.
     fn resolve(&mut self, pending: Vec<Pending>) {
         let bundled = self.bundled_pattern_ids();
-        let mut elsewhere: BTreeMap<String, String> = BTreeMap::new();
+        let mut elsewhere = self.elsewhere.clone();
         let mut patterns = Vec::with_capacity(pending.len());
         for p in &pending {
             let found = p.text().map_or_else(
                 |_| Default::default(),
-                |t| Self::file_patterns(p, &t, &bundled),
+                |t| file_patterns(&p.with(&t), &bundled),
             );
             for l in &found.0 {
                 elsewhere
@@ -862,102 +727,13 @@ impl Library {
             }
             self.finish(p.file, read.problems);
         }
+        self.sort_routines();
+    }
+
+    fn sort_routines(&mut self) {
         self.routines
             .sort_by(|a, b| (a.area, &a.name).cmp(&(b.area, &b.name)));
     }
-}
-
-/// Checks the optional `format` key; false when the file is for a newer knotless.
-pub(crate) fn readable_format(rep: &mut Reporter<'_>, t: &DeTable<'_>) -> bool {
-    let Some(v) = t.get("format") else {
-        return true;
-    };
-    let hint = format!("write format = {FORMAT}, or leave the key out");
-    match v.get_ref() {
-        DeValue::Integer(_) => match get_int(rep, t, "format") {
-            Some((n, _)) if n > FORMAT => {
-                rep.error(
-                    v.span(),
-                    format!(
-                        "this routine needs a knotless newer than {}: it is written in format {n}, and this one reads format {FORMAT}",
-                        env!("CARGO_PKG_VERSION")
-                    ),
-                    Some("update knotless, or ask whoever sent it for a copy in format 1".into()),
-                );
-                false
-            }
-            Some((n, span)) if n < 1 => {
-                rep.error(span, format!("there is no format {n}"), Some(hint));
-                true
-            }
-            _ => true,
-        },
-        _ => {
-            wrong_type(rep, "format", v, "a whole number", &hint);
-            true
-        }
-    }
-}
-
-/// A drawing beyond [`MAX_ART_LINES`] × [`MAX_ART_COLUMNS`] is refused, or one holding a
-/// control character, with a message saying so.
-pub(crate) fn art_too_large(art: &Art, file: &str) -> Option<Diagnostic> {
-    let problem = |message: String, hint: &str| Diagnostic {
-        file: file.to_string(),
-        line: 1,
-        column: 1,
-        message,
-        hint: Some(hint.to_string()),
-    };
-    if art.height() > MAX_ART_LINES || art.width() > MAX_ART_COLUMNS {
-        return Some(problem(
-            format!(
-                "the drawing is {} lines by {} columns, larger than {MAX_ART_LINES} by {MAX_ART_COLUMNS}",
-                art.height(),
-                art.width()
-            ),
-            "make it smaller: it is drawn beside the step's text",
-        ));
-    }
-    crate::model::format::unsafe_positions(&art.text)
-        .next()
-        .map(|(_, c)| {
-            problem(
-                format!(
-                    "the drawing contains the control character U+{:04X}",
-                    c as u32
-                ),
-                "remove it: control characters could rewrite the terminal",
-            )
-        })
-}
-
-/// Whether `text` may have a top-level `patterns` key: it names `patterns` at the start of
-/// a line (TOML puts every key and table header on a line of its own), after nothing but
-/// spaces, brackets, a quote or a byte-order mark; or it has an escape, with which a quoted
-/// key can spell the name in other letters. A summary that speaks of "five patterns" is not
-/// parsed twice.
-pub(crate) fn may_hold_patterns(text: &str) -> bool {
-    text.contains('\\')
-        || text.match_indices("patterns").any(|(at, _)| {
-            text[..at]
-                .bytes()
-                .rev()
-                .take_while(|&b| b != b'\n')
-                .all(|b| {
-                    matches!(
-                        b,
-                        b' ' | b'\t' | b'\r' | b'[' | b'"' | b'\'' | 0xEF | 0xBB | 0xBF
-                    )
-                })
-        })
-}
-
-pub(crate) fn id_span(text: &str) -> Range<usize> {
-    text.find("\nid")
-        .map(|i| i + 1..i + 3)
-        .or_else(|| text.starts_with("id").then_some(0..2))
-        .unwrap_or(0..0)
 }
 
 pub(crate) fn stem_of(p: &Path) -> String {
@@ -1105,5 +881,73 @@ mod tests {
         ] {
             assert!(!may_hold_patterns(not), "{not:?}");
         }
+    }
+
+    /// The library the build script wrote is what the reader makes of the bundled files
+    /// now, and loading it shares each pattern and drawing as reading a file does.
+    #[test]
+    fn the_bundled_library_is_what_the_reader_makes_of_the_files() {
+        let built: Bundled = postcard::from_bytes(bundled::LIBRARY).unwrap();
+        let read = read_bundled(bundled::ROUTINE_FILES, bundled::ART_FILES).unwrap();
+        assert_eq!(built, read);
+        assert!(!read.routines.is_empty() && !read.patterns.is_empty());
+
+        let lib = Library::bundled();
+        assert!(lib.problems.is_empty());
+        assert_eq!(lib.routines.len(), read.routines.len());
+        for r in &read.routines {
+            assert_eq!(lib.routine(&r.id), Some(r));
+        }
+        let mut sorted = lib.routines.clone();
+        sorted.sort_by(|a, b| (a.area, &a.name).cmp(&(b.area, &b.name)));
+        assert_eq!(lib.routines, sorted);
+        let steps = || lib.routines.iter().flat_map(|r| &r.steps);
+        let breathing = steps().filter_map(|s| s.breathing.as_ref());
+        for p in breathing {
+            let shared = lib.pattern(&p.id).unwrap();
+            assert!(Arc::ptr_eq(p, shared), "{} is not shared", p.id);
+        }
+        let drawn = steps().filter_map(|s| s.art.as_ref());
+        for a in drawn {
+            assert!(Arc::ptr_eq(&a.text, &lib.art[&a.name].text), "{}", a.name);
+        }
+        assert!(steps().any(|s| s.art.is_some()) && steps().any(|s| s.breathing.is_some()));
+    }
+
+    /// A bundled file with a problem, or two with one id, stop the build with the problem
+    /// where it is.
+    #[test]
+    fn a_bundled_routine_with_a_problem_is_refused() {
+        let routine = |name: &str| {
+            format!(
+                "name = \"{name}\"\narea = \"neck\"\nsummary = \"s\"\n\n[[steps]]\ntitle = \"t\"\nduration = \"30s\"\ninstructions = \"i\"\n"
+            )
+        };
+        let good = routine("Good");
+        let patterns = bundled::ROUTINE_FILES
+            .iter()
+            .find(|(stem, _)| *stem == PATTERNS_STEM)
+            .unwrap();
+        assert!(read_bundled(&[*patterns, ("good", &good)], bundled::ART_FILES).is_ok());
+
+        let bad = good.replace("30s", "30 parsecs");
+        let err = read_bundled(&[*patterns, ("bad", &bad)], bundled::ART_FILES).unwrap_err();
+        assert_eq!(
+            (err[0].file.as_str(), err[0].line),
+            ("routines/bad.toml", 7)
+        );
+
+        let again = format!("id = \"good\"\n{}", routine("Again"));
+        let files = [
+            *patterns,
+            ("good", good.as_str()),
+            ("other", again.as_str()),
+        ];
+        let err = read_bundled(&files, bundled::ART_FILES).unwrap_err();
+        assert_eq!(err.len(), 1);
+        assert!(
+            err[0].message.contains("duplicate routine id \"good\""),
+            "{err:?}"
+        );
     }
 }

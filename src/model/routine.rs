@@ -9,10 +9,10 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Where a routine, pattern or drawing came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Source {
     /// Compiled into the binary from `routines/` or `assets/art/`.
     Bundled,
@@ -36,7 +36,7 @@ impl fmt::Display for Source {
 }
 
 /// The body area a routine works on; `list` and the home screen group by it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Area {
     Neck,
@@ -107,7 +107,7 @@ impl fmt::Display for Area {
 
 /// Which side a step works. `Both` runs the step on the left, a switch-sides interlude,
 /// then the right.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub enum Sides {
     #[default]
     None,
@@ -136,7 +136,7 @@ impl Sides {
 }
 
 /// One side of the body, for a step that is run on a side.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
     Left,
@@ -166,7 +166,7 @@ impl Side {
 }
 
 /// The three things a breath can do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum PhaseKind {
     In,
     Hold,
@@ -194,7 +194,7 @@ impl PhaseKind {
 }
 
 /// One phase of a breathing pattern.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Phase {
     pub kind: PhaseKind,
     pub length: Duration,
@@ -238,7 +238,7 @@ const HOLD_WORDS: &[&str] = &[
 ];
 
 /// A named breathing pattern: one cycle of phases, repeated.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pattern {
     pub id: String,
     /// A one-line description shown by `patterns` and the breathing screen.
@@ -332,7 +332,7 @@ pub fn fmt_secs_short(d: Duration) -> String {
 }
 
 /// How a step's length was given.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Length {
     Time(Duration),
     /// Whole cycles of the step's pattern.
@@ -340,7 +340,7 @@ pub enum Length {
 }
 
 /// Pressure on the 0-10 scale of the content guide: a single value or a range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pressure {
     pub low: u8,
     pub high: u8,
@@ -359,7 +359,7 @@ impl fmt::Display for Pressure {
 /// A text drawing from `assets/art/` (or `<config>/art/`). Its size is worked out once,
 /// when it is made ([`Art::new`]); the library refuses drawings larger than its limits.
 /// Every step that shows it holds the same text (a folder of 500 routines holds one copy).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Art {
     pub name: String,
     pub text: std::sync::Arc<str>,
@@ -392,7 +392,7 @@ impl Art {
 
 /// Where on the body a step's hands, ball or roller go (`region = "..."` in a routine file).
 /// The content rules (`core::content`) set pressure ceilings and caution requirements by it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Region {
     Scalp,
     Temples,
@@ -467,7 +467,7 @@ impl fmt::Display for Region {
 }
 
 /// How a step works on its region (`technique = "..."` in a routine file).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Technique {
     /// Head weight resting in the palms; no pushing.
     StillHold,
@@ -558,7 +558,7 @@ impl fmt::Display for Technique {
 }
 
 /// One step of a routine, fully resolved.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Step {
     pub title: String,
     pub length: Length,
@@ -608,7 +608,7 @@ numbness, dizziness or feeling faint, a change in vision, nausea, or a headache 
 pub const STOP_LINE_SHORT: &str = "Stop: sharp pain, tingling or numbness, dizzy or faint, vision change, nausea, worse headache.";
 
 /// A loaded, valid routine.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Routine {
     pub id: String,
     pub name: String,
@@ -626,7 +626,7 @@ pub struct Routine {
 }
 
 /// A routine's `audio` hint: it can only make sound quieter than the user's settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum AudioHint {
     /// The user's settings as they are.
     #[default]

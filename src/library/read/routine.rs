@@ -260,7 +260,9 @@ pub(crate) enum Breathing {
 /// What one routine file's steps can see while it is read: the library's drawings and
 /// library-wide patterns (bundled and `config.toml`'s), and the patterns of its own file.
 pub(crate) struct Scope<'a> {
-    pub lib: &'a Library,
+    /// The library-wide patterns, bundled and `config.toml`'s.
+    pub patterns: &'a [Arc<Pattern>],
+    pub art: &'a BTreeMap<String, Art>,
     /// The patterns this file defines, shared as the library's are.
     pub local: Vec<Arc<Pattern>>,
     /// Which file defines each routine-file pattern, to point at it when another file
@@ -272,7 +274,9 @@ impl Scope<'_> {
     /// The pattern `name`: this file's own, else the library's (shared, not copied).
     fn pattern(&self, name: &str) -> Option<Arc<Pattern>> {
         let local = self.local.iter().find(|p| p.id == name);
-        local.or_else(|| self.lib.pattern(name)).cloned()
+        local
+            .or_else(|| self.patterns.iter().find(|p| p.id == name))
+            .cloned()
     }
 }
 
@@ -294,7 +298,7 @@ pub(crate) fn read_breathing(
         ),
         None => {
             let mut names: Vec<&str> = scope.local.iter().map(|p| p.id.as_str()).collect();
-            names.extend(scope.lib.patterns.iter().map(|p| p.id.as_str()));
+            names.extend(scope.patterns.iter().map(|p| p.id.as_str()));
             names.push("none");
             suggest(name, &names)
         }
@@ -310,7 +314,8 @@ pub(crate) fn read_breathing(
 pub(crate) fn read_routine(
     rep: &mut Reporter<'_>,
     doc: &Spanned<DeTable<'_>>,
-    p: &Pending,
+    stem: &str,
+    source: &Source,
     scope: &Scope<'_>,
 ) -> Option<Routine> {
     let t = doc.get_ref();
@@ -326,12 +331,12 @@ pub(crate) fn read_routine(
             }
             s.to_string()
         }
-        None => p.stem.clone(),
+        None => stem.to_string(),
     };
     if !valid_id(&id) && !t.contains_key("id") {
         rep.error(
             0..0,
-            format!("the file name \"{}\" cannot be used as an id", p.stem),
+            format!("the file name \"{}\" cannot be used as an id", stem),
             Some(format!(
                 "rename the file using {ID_RULE}, or set id = \"...\""
             )),
@@ -435,7 +440,7 @@ pub(crate) fn read_routine(
         cautions,
         steps,
         patterns: scope.local.iter().map(|p| Pattern::clone(p)).collect(),
-        source: p.source.clone(),
+        source: source.clone(),
         audio,
     };
     if routine.total() > MAX_ROUTINE {
@@ -513,7 +518,7 @@ pub(crate) fn read_step(
         &Technique::names(),
         Technique::parse,
     );
-    let art = read_art(rep, t, scope.lib);
+    let art = read_art(rep, t, scope.art);
     let transition = get_duration(rep, t, "transition")
         .map(|(d, span)| check_transition(rep, d, span))
         .unwrap_or(default_transition);
@@ -683,12 +688,12 @@ fn planned_length(
 }
 
 /// A step's `art`: a drawing the library has.
-fn read_art(rep: &mut Reporter<'_>, t: &DeTable<'_>, lib: &Library) -> Option<Art> {
+fn read_art(rep: &mut Reporter<'_>, t: &DeTable<'_>, art: &BTreeMap<String, Art>) -> Option<Art> {
     let (name, span) = get_str(rep, t, "art")?;
-    if let Some(a) = lib.art.get(name) {
+    if let Some(a) = art.get(name) {
         return Some(a.clone());
     }
-    let names: Vec<&str> = lib.art.keys().map(String::as_str).collect();
+    let names: Vec<&str> = art.keys().map(String::as_str).collect();
     rep.error(
         span,
         format!("unknown drawing \"{name}\""),
@@ -730,7 +735,7 @@ fn read_say(rep: &mut Reporter<'_>, t: &DeTable<'_>) -> Option<String> {
 pub(crate) fn has_typo_of(t: &DeTable<'_>, keys: &[&str]) -> bool {
     t.iter().any(|(k, _)| {
         let k: &str = k.get_ref();
-        !STEP_KEYS.contains(&k) && crate::library::diag::closest(k, keys.iter().copied()).is_some()
+        !STEP_KEYS.contains(&k) && super::diag::closest(k, keys.iter().copied()).is_some()
     })
 }
 

@@ -85,7 +85,7 @@ pub(crate) fn check_keys(rep: &mut Reporter<'_>, t: &DeTable<'_>, known: &[&str]
             continue;
         }
         // A step key written at the top of a routine is a common slip: say where it goes.
-        let hint = match crate::library::diag::closest(key, STEP_KEYS.iter().copied()) {
+        let hint = match super::diag::closest(key, STEP_KEYS.iter().copied()) {
             Some(step_key) if known == ROUTINE_KEYS && !ROUTINE_KEYS.contains(&step_key) => {
                 format!("`{step_key}` belongs inside a [[steps]] table")
             }
