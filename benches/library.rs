@@ -1,12 +1,13 @@
 //! Loading the library, the first thing every start-up does (PRODUCT.md section 7: the home
-//! screen within 50 ms): every bundled routine, pattern and drawing parsed and validated,
-//! alone and with a user config dir holding a config file, a drawing and a few routines.
+//! screen within 50 ms): the bundled routines and patterns as the build read them, alone and
+//! with a user config dir holding a config file, a drawing and a few routines; and reading
+//! the bundled files themselves with the reader, as the build does (and as start-up did).
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use knotless::library::Library;
+use knotless::library::{Library, read_bundled};
 
 const CONFIG: &str = r#"
 theme = "dim"
@@ -90,7 +91,33 @@ fn benches(c: &mut Criterion) {
     group.bench_function("load_bundled_and_user_dir", |b| {
         b.iter(|| black_box(Library::load(Some(dir))))
     });
+    let routines = texts("routines", "toml");
+    let art = texts("assets/art", "txt");
+    fn refs(t: &[(String, String)]) -> Vec<(&str, &str)> {
+        t.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect()
+    }
+    let (routines, art) = (refs(&routines), refs(&art));
+    group.bench_function("read_bundled_files", |b| {
+        b.iter(|| black_box(read_bundled(&routines, &art).unwrap()))
+    });
     group.finish();
+}
+
+/// The files in the crate's `dir` ending in `.ext`, by stem.
+fn texts(dir: &str, ext: &str) -> Vec<(String, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut out: Vec<(String, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
+        .map(|p| {
+            let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
+            (stem, std::fs::read_to_string(&p).unwrap())
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 criterion_group!(library_benches, benches);

@@ -172,11 +172,9 @@ struct FileRead {
 /// A routine read from its file, with what [`Library::resolve`] needs to keep it.
 struct ReadRoutine {
     routine: Routine,
-    /// The line and column of its `id` (or the file's start), for a duplicate's report; 1:1
-    /// for a bundled routine, which no such report names.
+    /// The line and column of its `id` (or the file's start), for a duplicate's report.
     id_at: (usize, usize),
-    /// What it breaks of the content guide, worked out by the thread that read it (nothing
-    /// for a bundled routine: see [`Library::breaks`]).
+    /// What it breaks of the content guide, worked out by the thread that read it.
     breaks: Vec<Violation>,
 }
 
@@ -567,8 +565,7 @@ impl Library {
     }
 
     /// [`Library::file_routine`] for every pending file, in order: the second half on
-    /// another thread when there are enough files for it to pay (the bundled routines are
-    /// about a third of the time to the first frame, parsed one by one).
+    /// another thread when there are enough files for it to pay.
     fn files_routines(
         &self,
         pending: &[Pending],
@@ -629,11 +626,7 @@ impl Library {
         };
         let read = routine_text(&p.with(&text), found, &self.patterns, &self.art, elsewhere);
         let routine = read.routine.map(|routine| {
-            let mut breaks = match p.source {
-                // The test suite holds every bundled routine to every rule.
-                Source::Bundled => Vec::new(),
-                Source::File(_) => check_routine(&routine),
-            };
+            let mut breaks = check_routine(&routine);
             // Kept while the library is: no room for more.
             breaks.shrink_to_fit();
             ReadRoutine {
