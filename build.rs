@@ -97,7 +97,7 @@ fn read_library(routines: &[(String, String)], art: &[(String, String)], out: &P
     }
     match read::read_bundled(&refs(&routines), &refs(&art)) {
         Ok(bundled) => {
-            fs::write(out, postcard::to_allocvec(&bundled).unwrap()).unwrap();
+            fs::write(out, postcard::to_allocvec(&bundled.compact()).unwrap()).unwrap();
             true
         }
         Err(problems) => {

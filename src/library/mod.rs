@@ -220,21 +220,8 @@ impl Library {
             .expect("the bundled library is written by this build's own build script");
         let art = bundled_art(bundled::ART_FILES);
         let patterns: Vec<Arc<Pattern>> = read.patterns.into_iter().map(Arc::new).collect();
-        let mut shared = patterns.clone();
-        let mut routines = read.routines;
-        for step in routines.iter_mut().flat_map(|r| r.steps.iter_mut()) {
-            if let Some(p) = &mut step.breathing {
-                match shared.iter().find(|s| **s == *p) {
-                    Some(s) => *p = s.clone(),
-                    None => shared.push(p.clone()),
-                }
-            }
-            if let Some(a) = &mut step.art
-                && let Some(same) = art.get(&a.name).filter(|same| **same == *a)
-            {
-                *a = same.clone();
-            }
-        }
+        let routines = Bundled::restored(read.routines, &patterns, &art)
+            .expect("the bundled routines name only bundled patterns and drawings");
         let mut lib = Library {
             routines,
             patterns,
@@ -882,8 +869,21 @@ mod tests {
     fn the_bundled_library_is_what_the_reader_makes_of_the_files() {
         let built: Bundled = postcard::from_bytes(bundled::LIBRARY).unwrap();
         let read = read_bundled(bundled::ROUTINE_FILES, bundled::ART_FILES).unwrap();
-        assert_eq!(built, read);
         assert!(!read.routines.is_empty() && !read.patterns.is_empty());
+        let compact = postcard::to_allocvec(&read).unwrap().len();
+        let read_compact = Bundled {
+            routines: read.routines.clone(),
+            patterns: read.patterns.clone(),
+            ..Default::default()
+        }
+        .compact();
+        assert_eq!(built.routines, read_compact.routines);
+        assert_eq!(
+            (&built.patterns, &built.files),
+            (&read.patterns, &read.files)
+        );
+        assert_eq!(built.elsewhere, read.elsewhere);
+        assert!(bundled::LIBRARY.len() < compact * 4 / 5, "{compact}");
 
         let lib = Library::bundled();
         assert!(lib.problems.is_empty());
@@ -900,6 +900,7 @@ mod tests {
             let shared = lib.pattern(&p.id).unwrap();
             assert!(Arc::ptr_eq(p, shared), "{} is not shared", p.id);
         }
+        assert!(lib.routines.iter().all(|r| r.patterns.is_empty()));
         let drawn = steps().filter_map(|s| s.art.as_ref());
         for a in drawn {
             assert!(Arc::ptr_eq(&a.text, &lib.art[&a.name].text), "{}", a.name);

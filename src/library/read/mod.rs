@@ -340,6 +340,52 @@ pub struct Bundled {
     pub elsewhere: BTreeMap<String, String>,
 }
 
+impl Bundled {
+    /// The form the build writes: a step names its pattern and its drawing instead of
+    /// carrying a copy of each (a quarter of the bytes). [`Bundled::restored`] gives them
+    /// back.
+    pub fn compact(mut self) -> Bundled {
+        for step in self.routines.iter_mut().flat_map(|r| r.steps.iter_mut()) {
+            if let Some(p) = &mut step.breathing {
+                *p = Arc::new(Pattern {
+                    id: p.id.clone(),
+                    description: None,
+                    phases: Vec::new(),
+                    source: p.source.clone(),
+                });
+            }
+            if let Some(a) = &mut step.art {
+                *a = Art::new(a.name.clone(), String::new());
+            }
+        }
+        self
+    }
+
+    /// The routines of a [`Bundled::compact`] form, each step given its pattern (the
+    /// routine's own, else the library's, as the reader looks them up) and its drawing
+    /// from `art`: one copy of each, shared by every step that uses it. `None` when a step
+    /// names one that is not there, which a build's own library never does.
+    pub fn restored(
+        routines: Vec<Routine>,
+        patterns: &[Arc<Pattern>],
+        art: &BTreeMap<String, Art>,
+    ) -> Option<Vec<Routine>> {
+        let mut routines = routines;
+        for r in &mut routines {
+            let local: Vec<Arc<Pattern>> = r.patterns.iter().cloned().map(Arc::new).collect();
+            for step in &mut r.steps {
+                if let Some(p) = &mut step.breathing {
+                    *p = local.iter().chain(patterns).find(|f| f.id == p.id)?.clone();
+                }
+                if let Some(a) = &mut step.art {
+                    *a = art.get(&a.name)?.clone();
+                }
+            }
+        }
+        Some(routines)
+    }
+}
+
 /// Reads the bundled routine files (`routines/<stem>.toml`, the patterns file among them)
 /// against the bundled drawings, as the library reads a user's: the same checks, the same
 /// problems. Any problem at all, or two files with one id, is an error.
