@@ -326,7 +326,8 @@ pub(crate) fn bundled_art(files: &[(&str, &str)]) -> BTreeMap<String, Art> {
 }
 
 /// The bundled routines and patterns as read by [`read_bundled`]: the build script reads
-/// them and writes this into the binary, where the library takes it as it is.
+/// them and writes this into the binary ([`Bundled::compact`]), from which the library
+/// takes them without parsing anything ([`Bundled::restored`]).
 #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Bundled {
     /// The library-wide patterns, sorted by id.
