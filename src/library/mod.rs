@@ -628,7 +628,8 @@ impl Library {
         }
     }
 
-    /// Reads the pending routine files. A file's own `[patterns]` belong to it: its steps
+    /// Reads the pending routine files (the user's, or those `check` is given: the bundled
+    /// ones were read by the build). A file's own `[patterns]` belong to it: its steps
     /// may use them, no other file sees them, and none may take a bundled pattern's name.
     /// Read in two passes only so that a step naming another file's pattern can be told
     /// where it is; each file's parsed tree is dropped as soon as it has been read, so
@@ -656,9 +657,7 @@ impl Library {
         // `check` with the files in any order) resolves a clash the same way.
         let mut keeper: BTreeMap<&str, (bool, &str)> = BTreeMap::new();
         for (p, read) in pending.iter().zip(&read) {
-            if let Some(ReadRoutine { routine: r, .. }) = &read.routine
-                && !r.source.is_bundled()
-            {
+            if let Some(ReadRoutine { routine: r, .. }) = &read.routine {
                 let rank = (p.stem != r.id, p.file.as_str());
                 keeper
                     .entry(r.id.as_str())
@@ -679,7 +678,7 @@ impl Library {
             }) = read.routine
             {
                 match keeper.get(&r.id) {
-                    Some(kept) if !r.source.is_bundled() && *kept != p.file => {
+                    Some(kept) if *kept != p.file => {
                         read.problems.push(Diagnostic {
                             file: p.file.clone(),
                             line,
@@ -692,7 +691,7 @@ impl Library {
                     }
                     _ => {
                         if let Some(old) = self.routines.iter().position(|o| o.id == r.id) {
-                            if !r.source.is_bundled() && self.routines[old].source.is_bundled() {
+                            if self.routines[old].source.is_bundled() {
                                 self.overridden.insert(r.id.clone());
                             }
                             self.routines.remove(old);
