@@ -158,6 +158,8 @@ fn pressure_outside_the_scale() {
     assert_eq!(p("-1"), ["6:12: pressure -1 is outside 0-10"]);
     assert_eq!(p("\"6-3\""), ["6:12: pressure range 6-3 goes downwards"]);
     assert_eq!(p("\"hard\""), ["6:12: \"hard\" is not a pressure"]);
+    assert_eq!(p("\"3-x\""), ["6:12: \"3-x\" is not a pressure"]);
+    assert_eq!(p("\"1-2-3\""), ["6:12: \"1-2-3\" is not a pressure"]);
     assert!(p("\"3–4\"").is_empty(), "an en dash is accepted");
 }
 

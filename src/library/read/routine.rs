@@ -757,38 +757,20 @@ pub(crate) fn read_pressure(rep: &mut Reporter<'_>, t: &DeTable<'_>) -> Option<P
         }
         DeValue::String(s) => {
             let parts: Vec<&str> = s.split(['-', '–']).collect();
-            match parts.as_slice() {
-                [one] => match parse_one(one) {
-                    Some(n) => (n, n),
-                    None => {
-                        rep.error(
-                            v.span(),
-                            format!("\"{s}\" is not a pressure"),
-                            Some(hint.to_string()),
-                        );
-                        return None;
-                    }
-                },
-                [a, b] => match (parse_one(a), parse_one(b)) {
-                    (Some(a), Some(b)) => (a, b),
-                    _ => {
-                        rep.error(
-                            v.span(),
-                            format!("\"{s}\" is not a pressure"),
-                            Some(hint.to_string()),
-                        );
-                        return None;
-                    }
-                },
-                _ => {
-                    rep.error(
-                        v.span(),
-                        format!("\"{s}\" is not a pressure"),
-                        Some(hint.to_string()),
-                    );
-                    return None;
-                }
-            }
+            let range = match parts.as_slice() {
+                [one] => parse_one(one).map(|n| (n, n)),
+                [a, b] => parse_one(a).zip(parse_one(b)),
+                _ => None,
+            };
+            let Some(range) = range else {
+                rep.error(
+                    v.span(),
+                    format!("\"{s}\" is not a pressure"),
+                    Some(hint.to_string()),
+                );
+                return None;
+            };
+            range
         }
         _ => {
             wrong_type(rep, "pressure", v, "a number or a range in quotes", hint);
