@@ -60,8 +60,12 @@ fn stand_in_player() -> &'static Path {
     })
 }
 
-/// The variables [`at_home`] sets.
+/// The variables [`at_home`] sets. The home folder is made first: a program started in a
+/// pseudo-terminal starts in its HOME, and fails to start at all when that is missing (on a
+/// fresh checkout, before any program has written there).
 pub fn vars() -> Vec<(&'static str, OsString)> {
+    static MADE: OnceLock<()> = OnceLock::new();
+    MADE.get_or_init(|| std::fs::create_dir_all(home()).unwrap());
     let mut path = OsString::from(stand_in_player());
     if let Some(p) = std::env::var_os("PATH").filter(|p| !p.is_empty()) {
         path.push(":");
