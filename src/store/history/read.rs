@@ -866,7 +866,7 @@ impl Records {
             return Ok(false);
         };
         let first = first_pass_lines(
-            Lines::new(self.plan.first_reader(file, mid)),
+            Lines::new(self.plan.first_half_reader(file, mid)),
             prints,
             check.as_deref_mut(),
             &mut |line| self.amendment(index, label, line),
