@@ -508,11 +508,13 @@ impl<'a> Scan<'a> {
     /// No division: digits without a sign are never negative, and with at most 15 of them
     /// the value [`Scan::secs`] would compute is over a day exactly when the written number
     /// is. (A fraction has at most 10 digits after a whole part of 86,400, so a number over
-    /// it is over by at least 1e-10, more than half the spacing of doubles there, 2^-36,
-    /// and stays over once rounded.) So the whole part decides, and 86,400 itself only
-    /// with no more than zeros after it.
+    /// it is over by at least 1e-10, more than the spacing of doubles there, 2^-36, and
+    /// stays over once rounded.) So the whole part decides, and 86,400 itself only with no
+    /// more than zeros after it.
     fn step_secs(&mut self) -> Option<()> {
         const MAX: u64 = record::MAX_SESSION_SECS as u64;
+        // What follows holds for a limit of whole seconds.
+        const { assert!(MAX as f64 == record::MAX_SESSION_SECS) };
         let (whole, count) = self.digits()?;
         let (mut places, mut fraction) = (0, false);
         if self.peek() == Some(b'.') {
