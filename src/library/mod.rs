@@ -643,11 +643,7 @@ impl Library {
                 |_| Default::default(),
                 |t| file_patterns(&p.with(&t), &bundled),
             );
-            for l in &found.0 {
-                elsewhere
-                    .entry(l.id.clone())
-                    .or_insert_with(|| p.file.clone());
-            }
+            note_elsewhere(&mut elsewhere, &p.file, &found.0);
             patterns.push(found);
         }
         let read = self.files_routines(&pending, patterns, &elsewhere);

@@ -256,6 +256,20 @@ pub(crate) fn file_patterns(f: &RoutineText<'_>, bundled: &[String]) -> FilePatt
     (local, rep.problems.split_off(before))
 }
 
+/// Notes `file` as the one that defines each of `local`, its own patterns, unless a file
+/// before it does: where a step of another file that names one is pointed.
+pub(crate) fn note_elsewhere(
+    elsewhere: &mut BTreeMap<String, String>,
+    file: &str,
+    local: &[Pattern],
+) {
+    for p in local {
+        elsewhere
+            .entry(p.id.clone())
+            .or_insert_with(|| file.to_string());
+    }
+}
+
 /// What the second pass made of one routine file.
 pub(crate) struct TextRead {
     /// The routine, when the file has no problem.
@@ -367,11 +381,10 @@ impl Bundled {
     /// from `art`: one copy of each, shared by every step that uses it. `None` when a step
     /// names one that is not there, which a build's own library never does.
     pub fn restored(
-        routines: Vec<Routine>,
+        mut routines: Vec<Routine>,
         patterns: &[Arc<Pattern>],
         art: &BTreeMap<String, Art>,
     ) -> Option<Vec<Routine>> {
-        let mut routines = routines;
         for r in &mut routines {
             let local: Vec<Arc<Pattern>> = r.patterns.iter().cloned().map(Arc::new).collect();
             for step in &mut r.steps {
@@ -425,11 +438,7 @@ pub fn read_bundled(
         .map(|f| file_patterns(&text(f), &ids))
         .collect();
     for ((file, _, _), (local, _)) in files.iter().zip(&found) {
-        for p in local {
-            out.elsewhere
-                .entry(p.id.clone())
-                .or_insert_with(|| file.clone());
-        }
+        note_elsewhere(&mut out.elsewhere, file, local);
     }
     for (f, found) in files.iter().zip(found) {
         let read = routine_text(&text(f), found, &shared, &art, &out.elsewhere);

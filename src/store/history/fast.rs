@@ -484,22 +484,28 @@ impl<'a> Scan<'a> {
     /// the digits then make an integer that a double holds exactly, and one division by an
     /// exact power of ten is the one rounding — the value serde computes the same way.
     fn secs(&mut self) -> Option<f64> {
-        let (mut value, mut count) = self.digits()?;
-        let mut scale = 0;
+        let (whole, fraction, places) = self.decimal()?;
+        let value = whole * 10u64.pow(places as u32) + fraction;
+        Some(value as f64 / POW10[places])
+    }
+
+    /// A time as knotless writes one (`540.0`, `12`): digits with no sign and no leading
+    /// zero, then maybe a point and more digits, no exponent, at most 15 digits in all. Its
+    /// whole part, the digits after the point as a whole number, and how many they are.
+    fn decimal(&mut self) -> Option<(u64, u64, usize)> {
+        let (whole, count) = self.digits()?;
+        let (mut fraction, mut places) = (0, 0);
         if self.peek() == Some(b'.') {
             self.at += 1;
-            let (frac, n) = self.digits_any();
-            if n == 0 || count + n > 15 {
+            (fraction, places) = self.digits_any();
+            if places == 0 {
                 return None;
             }
-            value = value * 10u64.pow(n as u32) + frac;
-            count += n;
-            scale = n;
         }
-        if count > 15 || self.peek().is_some_and(|c| matches!(c, b'e' | b'E')) {
+        if count + places > 15 || self.peek().is_some_and(|c| matches!(c, b'e' | b'E')) {
             return None;
         }
-        Some(value as f64 / POW10[scale])
+        Some((whole, fraction, places))
     }
 
     /// A step's time, written as [`Scan::secs`] reads one, checked without being kept:
@@ -515,21 +521,8 @@ impl<'a> Scan<'a> {
         const MAX: u64 = record::MAX_SESSION_SECS as u64;
         // What follows holds for a limit of whole seconds.
         const { assert!(MAX as f64 == record::MAX_SESSION_SECS) };
-        let (whole, count) = self.digits()?;
-        let (mut places, mut fraction) = (0, false);
-        if self.peek() == Some(b'.') {
-            self.at += 1;
-            let start = self.at;
-            places = self.skip_digits();
-            if places == 0 {
-                return None;
-            }
-            fraction = self.b[start..self.at].iter().any(|&c| c != b'0');
-        }
-        if count + places > 15 || self.peek().is_some_and(|c| matches!(c, b'e' | b'E')) {
-            return None;
-        }
-        (whole < MAX || whole == MAX && !fraction).then_some(())
+        let (whole, fraction, _) = self.decimal()?;
+        (whole < MAX || whole == MAX && fraction == 0).then_some(())
     }
 
     /// A head-pain rating as the record holds it: a whole number that fits a byte, or null.
