@@ -16,6 +16,10 @@ use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, SlavePty};
 /// several reads, and a screen read between them shows part of the new frame over the old.)
 pub const SETTLED: Duration = Duration::from_millis(30);
 
+/// How long a wait that finds the program ended (or out of patience) keeps looking for what
+/// it waits for, before it fails.
+const EXITED_GRACE: Duration = Duration::from_secs(2);
+
 /// What the program wrote, as the reader thread saw it.
 struct Output {
     parser: vt100::Parser,
@@ -175,12 +179,20 @@ impl Pty {
             }
             let exited = self.child.try_wait().ok().flatten();
             if exited.is_some() || start.elapsed() > self.patience {
-                // One last look: the output may have arrived just after the check.
-                thread::sleep(Duration::from_millis(200));
-                let s = self.screen();
-                if ok(&s) {
-                    return s;
-                }
+                // A last while to look: what the program wrote just before it ended may
+                // not have been read yet (the reader thread can wait long for a core while
+                // many tests run at once).
+                let last = Instant::now();
+                let s = loop {
+                    let s = self.screen();
+                    if ok(&s) {
+                        return s;
+                    }
+                    if last.elapsed() > EXITED_GRACE {
+                        break s;
+                    }
+                    thread::sleep(Duration::from_millis(25));
+                };
                 panic!(
                     "{}: waited for {what}{}; the screen:\n{s}",
                     self.name,
