@@ -22,7 +22,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 pub use crate::core::effect::Effect;
 use crate::core::effect::{AppEffect, StoreEffect};
 use crate::library::Library;
-use crate::library::edit::{EditError, EditOutcome, FilesStamp};
+use crate::library::edit::{EditError, EditOutcome};
 use crate::model::config::{Config, ThemeName};
 use crate::model::settings::{Flags, Settings};
 pub use crate::screens::{Ctx, DayState, DoneInfo, Nav, Route, Screen};
@@ -142,9 +142,6 @@ pub struct App {
     help_held: bool,
     help_scroll: u16,
     quit: bool,
-    /// How the user's files looked when the library was last read: a key on home that
-    /// finds them changed reloads it (no polling, so no wake-ups).
-    files: Option<FilesStamp>,
     /// A routine to open in the editor; the event loop hands the terminal over for it.
     edit_request: Option<String>,
     /// What to read off the UI thread (see [`reads`]), until the event loop takes it.
@@ -191,13 +188,10 @@ impl App {
             help_held: false,
             help_scroll: 0,
             quit: false,
-            files: None,
             edit_request: None,
             reads: Vec::new(),
             next_ticket: 0,
         };
-        // Read just after the library: a change in between only costs one extra reload.
-        app.files = app.s.paths.config_dir().map(FilesStamp::read);
         let screen = app.build_or_home(first, now);
         app.stack.push(screen);
         app
@@ -591,7 +585,8 @@ impl App {
         let Some(dir) = self.s.paths.config_dir() else {
             return false;
         };
-        if self.files.as_ref().is_some_and(|f| f.unchanged(dir)) {
+        // The library looked at each file as it read it: a change since shows here.
+        if self.s.lib.stamp().is_some_and(|f| f.unchanged(dir)) {
             return false;
         }
         self.reload_files();
@@ -606,7 +601,6 @@ impl App {
     /// Re-reads the library and the settings from disk; home keeps its place when it can.
     pub fn reload_files(&mut self) {
         let dir = self.s.paths.config.clone();
-        self.files = dir.as_deref().map(FilesStamp::read);
         self.s.lib = Library::load(dir.as_deref());
         self.settings_changed();
         if self.home_at_bottom {

@@ -383,27 +383,6 @@ struct FolderStamp {
 const RACY: std::time::Duration = std::time::Duration::from_secs(3);
 
 impl FolderStamp {
-    fn read(path: PathBuf, ext: &str) -> FolderStamp {
-        let meta = Meta::of(&path);
-        let mut names = 0u64;
-        let files = crate::library::listing(&path, ext, &mut Vec::new(), |name| {
-            names = names.wrapping_add(name_hash(name));
-        })
-        .into_iter()
-        .map(|f| {
-            let m = Meta::of(&f);
-            (f, m)
-        })
-        .collect();
-        FolderStamp {
-            path,
-            meta,
-            names,
-            taken: SystemTime::now(),
-            files,
-        }
-    }
-
     fn unchanged(&self) -> bool {
         let meta = Meta::of(&self.path);
         if meta != self.meta {
@@ -452,15 +431,49 @@ fn name_hash(name: &std::ffi::OsStr) -> u64 {
 }
 
 impl FilesStamp {
-    /// Looks at the files now (the folders are listed once).
+    /// Looks at the files now (the folders are listed once), as [`Library::load`] does
+    /// while it reads them.
+    ///
+    /// [`Library::load`]: crate::library::Library::load
     pub fn read(config_dir: &Path) -> FilesStamp {
+        let mut stamp = FilesStamp::of_config(config_dir);
+        for (folder, ext) in [("art", "txt"), ("routines", "toml")] {
+            stamp.list(&config_dir.join(folder), ext, &mut Vec::new());
+        }
+        stamp
+    }
+
+    /// A stamp of `config_dir`'s `config.toml` alone, its folders to be added by
+    /// [`FilesStamp::list`] as they are listed.
+    pub(crate) fn of_config(config_dir: &Path) -> FilesStamp {
         FilesStamp {
             config: Meta::of(&config_dir.join("config.toml")),
-            folders: vec![
-                FolderStamp::read(config_dir.join("routines"), "toml"),
-                FolderStamp::read(config_dir.join("art"), "txt"),
-            ],
+            folders: Vec::new(),
         }
+    }
+
+    /// Lists `dir` for the library (see [`crate::library::listing`]) and adds it to the
+    /// stamp: the folder itself, looked at before it is listed, a digest of every name in
+    /// it, and each file listed, looked at before the library reads it.
+    pub(crate) fn list(
+        &mut self,
+        dir: &Path,
+        ext: &str,
+        problems: &mut Vec<crate::library::diag::Diagnostic>,
+    ) -> Vec<PathBuf> {
+        let meta = Meta::of(dir);
+        let mut names = 0u64;
+        let files = crate::library::listing(dir, ext, problems, |name| {
+            names = names.wrapping_add(name_hash(name));
+        });
+        self.folders.push(FolderStamp {
+            path: dir.to_path_buf(),
+            meta,
+            names,
+            taken: SystemTime::now(),
+            files: files.iter().map(|f| (f.clone(), Meta::of(f))).collect(),
+        });
+        files
     }
 
     /// Whether the files look as they did when this stamp was read (`config_dir` is the

@@ -20,6 +20,7 @@ use toml::de::DeTable;
 
 use crate::core::content::{Violation, check_routine};
 use crate::library::diag::{Diagnostic, Reporter};
+use crate::library::edit::FilesStamp;
 use crate::model::config::{
     Config, DayWindow, HookConfig, HookEvent, Motion, NudgeConfig, SoundConfig, SoundMode,
     ThemeName, TimeLeft, Voice,
@@ -64,6 +65,8 @@ pub struct Library {
     /// Which bundled file defines each of the bundled routine files' own patterns, so that
     /// a user's step that names one is told where it is.
     elsewhere: BTreeMap<String, String>,
+    /// How the user's files looked as they were read (none without a config folder).
+    stamp: Option<FilesStamp>,
 }
 
 /// Why `Library::find` could not pick one routine.
@@ -203,12 +206,24 @@ impl Library {
     pub fn load(config_dir: Option<&Path>) -> Library {
         let mut lib = Library::bundled();
         if let Some(dir) = config_dir {
+            // Each file is looked at as its folder is listed, before it is read: a change
+            // while the library loads shows as a change afterwards.
+            let mut stamp = FilesStamp::of_config(dir);
             lib.load_config(&dir.join("config.toml"));
-            lib.load_user_art(&dir.join("art"));
-            let pending = lib.user_pending(&dir.join("routines"));
+            let art = stamp.list(&dir.join("art"), "txt", &mut lib.problems);
+            lib.load_user_art(art);
+            let routines = stamp.list(&dir.join("routines"), "toml", &mut lib.problems);
+            let pending = lib.user_pending(routines);
             lib.resolve(pending);
+            lib.stamp = Some(stamp);
         }
         lib
+    }
+
+    /// How the user's files looked when this library read them (see [`FilesStamp`]); none
+    /// when it was loaded without a config folder.
+    pub fn stamp(&self) -> Option<&FilesStamp> {
+        self.stamp.as_ref()
     }
 
     /// The bundled routines, patterns and drawings alone. The routines and patterns were
@@ -381,8 +396,8 @@ impl Library {
         })
     }
 
-    fn load_user_art(&mut self, dir: &Path) {
-        for path in files_with_ext(dir, "txt", &mut self.problems) {
+    fn load_user_art(&mut self, files: Vec<PathBuf>) {
+        for path in files {
             let file = path.display().to_string();
             match read_text(&path, &file) {
                 Ok(text) => {
@@ -404,10 +419,10 @@ impl Library {
         }
     }
 
-    fn user_pending(&mut self, dir: &Path) -> Vec<Pending> {
+    fn user_pending(&mut self, files: Vec<PathBuf>) -> Vec<Pending> {
         let mut out = Vec::new();
         let mut room = KEPT_TEXTS;
-        for path in files_with_ext(dir, "toml", &mut self.problems) {
+        for path in files {
             let file = path.display().to_string();
             match read_text(&path, &file) {
                 Ok(text) => out.push(Pending {
@@ -720,17 +735,8 @@ pub(crate) fn stem_of(p: &Path) -> String {
 /// The files in `dir` whose names end in `.ext`, in name order: at most
 /// [`MAX_FOLDER_FILES`] (a problem says how many more were skipped). Entries that are not
 /// regular files — a broken link, a link loop, a folder — are kept, so that reading them
-/// reports why they could not be read instead of skipping them without a word.
-pub(crate) fn files_with_ext(
-    dir: &Path,
-    ext: &str,
-    problems: &mut Vec<Diagnostic>,
-) -> Vec<PathBuf> {
-    listing(dir, ext, problems, |_| {})
-}
-
-/// [`files_with_ext`], with every name in the folder (whatever its extension) shown to
-/// `each` as the folder is listed.
+/// reports why they could not be read instead of skipping them without a word. Every name
+/// in the folder (whatever its extension) is shown to `each` as the folder is listed.
 pub(crate) fn listing(
     dir: &Path,
     ext: &str,

@@ -659,6 +659,31 @@ fn the_files_stamp_changes_with_the_routines_folder_and_only_then() {
     assert_ne!(d, FilesStamp::read(&e.config));
 }
 
+/// The library looks at the files as it reads them (the app asks its stamp on a key): the
+/// same stamp as a look afterwards when nothing changed, and one that sees a change made
+/// after the library was read, in a routine, a drawing or the settings.
+#[test]
+fn the_library_stamps_the_files_it_reads() {
+    use knotless::library::edit::FilesStamp;
+    let e = Env::with_mine();
+    std::fs::create_dir_all(e.config.join("art")).unwrap();
+    std::fs::write(e.config.join("art/mine.txt"), " o\n/|\\\n").unwrap();
+    assert!(e.lib().stamp().is_some());
+    assert_eq!(e.lib().stamp(), Some(&FilesStamp::read(&e.config)));
+    assert!(knotless::library::Library::load(None).stamp().is_none());
+    for (file, text) in [
+        ("routines/mine.toml", format!("{MINE}\n")),
+        ("art/mine.txt", " o\n/|\\\n/ \\\n".to_string()),
+        ("config.toml", "theme = \"dim\"\n".to_string()),
+    ] {
+        let lib = e.lib();
+        let stamp = lib.stamp().unwrap();
+        assert!(stamp.unchanged(&e.config), "{file}");
+        std::fs::write(e.config.join(file), text).unwrap();
+        assert!(!stamp.unchanged(&e.config), "{file}");
+    }
+}
+
 /// A file added in the same tick of the file system's clock as the stamp leaves the
 /// folder's time as it was: the stamp lists the folder again when its time is that recent.
 #[test]
