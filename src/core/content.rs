@@ -1418,7 +1418,7 @@ mod tests {
         stem.map(str::to_string).or_else(|| claim_in(&lower))
     }
 
-    fn stems() -> impl proptest::strategy::Strategy<Value = &'static str> {
+    fn stems() -> impl Strategy<Value = &'static str> {
         proptest::sample::select(BANNED.iter().map(|(s, _)| *s).collect::<Vec<_>>())
     }
 
