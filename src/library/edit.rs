@@ -366,6 +366,60 @@ impl Meta {
     }
 }
 
+/// A folder held open while the files in it are looked at by name: a look then walks no
+/// path. (On a key on home with 500 routine files, walking each file's whole path was most
+/// of the key's time.)
+struct Folder {
+    #[cfg(unix)]
+    fd: Option<std::os::fd::OwnedFd>,
+    #[cfg(not(unix))]
+    path: PathBuf,
+}
+
+impl Folder {
+    fn open(path: &Path) -> Folder {
+        #[cfg(unix)]
+        {
+            use rustix::fs::{Mode, OFlags};
+            let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+            Folder {
+                fd: rustix::fs::open(path, flags, Mode::empty()).ok(),
+            }
+        }
+        #[cfg(not(unix))]
+        Folder {
+            path: path.to_path_buf(),
+        }
+    }
+
+    /// How the file `name` in this folder looks (a link followed, as [`Meta::of`] does).
+    // The fields' integer types differ from one platform to another.
+    #[allow(clippy::unnecessary_cast)]
+    fn meta(&self, name: &std::ffi::OsStr) -> Option<Meta> {
+        #[cfg(unix)]
+        {
+            let st =
+                rustix::fs::statat(self.fd.as_ref()?, name, rustix::fs::AtFlags::empty()).ok()?;
+            let (secs, nanos) = (st.st_mtime as i64, st.st_mtime_nsec as u32);
+            let epoch = std::time::UNIX_EPOCH;
+            let modified = if secs >= 0 {
+                epoch.checked_add(std::time::Duration::new(secs as u64, nanos))
+            } else {
+                epoch
+                    .checked_sub(std::time::Duration::from_secs(secs.unsigned_abs()))
+                    .and_then(|t| t.checked_add(std::time::Duration::from_nanos(nanos.into())))
+            };
+            Some(Meta {
+                len: st.st_size as u64,
+                modified,
+                ino: st.st_ino as u64,
+            })
+        }
+        #[cfg(not(unix))]
+        Meta::of(&self.path.join(name))
+    }
+}
+
 #[derive(Debug, Clone)]
 struct FolderStamp {
     path: PathBuf,
@@ -374,8 +428,8 @@ struct FolderStamp {
     /// shortly before the stamp that a change in the same tick of its clock could hide.
     names: u64,
     taken: SystemTime,
-    /// The files the library reads from it.
-    files: Vec<(PathBuf, Option<Meta>)>,
+    /// The names of the files the library reads from it, and how each looked.
+    files: Vec<(std::ffi::OsString, Option<Meta>)>,
 }
 
 /// A folder changed less than this before its stamp is listed again to be sure: file
@@ -394,7 +448,8 @@ impl FolderStamp {
         if racy && names_digest(&self.path) != self.names {
             return false;
         }
-        self.files.iter().all(|(f, m)| Meta::of(f) == *m)
+        let folder = Folder::open(&self.path);
+        self.files.iter().all(|(name, m)| folder.meta(name) == *m)
     }
 }
 
@@ -466,12 +521,18 @@ impl FilesStamp {
         let files = crate::library::listing(dir, ext, problems, |name| {
             names = names.wrapping_add(name_hash(name));
         });
+        let folder = Folder::open(dir);
+        let looked = files
+            .iter()
+            .filter_map(|f| f.file_name())
+            .map(|name| (name.to_os_string(), folder.meta(name)))
+            .collect();
         self.folders.push(FolderStamp {
             path: dir.to_path_buf(),
             meta,
             names,
             taken: SystemTime::now(),
-            files: files.iter().map(|f| (f.clone(), Meta::of(f))).collect(),
+            files: looked,
         });
         files
     }
