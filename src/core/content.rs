@@ -1284,9 +1284,9 @@ pub fn banned_in(text: &str) -> Option<String> {
 /// for a whole word, ends.
 ///
 /// Only where a word starts is tried: a text has a few dozen words, and looking for each
-/// of fifty stems through the whole text set up a search fifty times, half the time of
-/// loading a routine. Every stem starts with an ASCII letter (a test holds the list to
-/// that), so a place where one can start is an ASCII letter after no letter or digit.
+/// of fifty stems through the whole text set up a search fifty times, the largest single
+/// cost of loading a routine. Every stem starts with an ASCII letter (a test holds the list
+/// to that), so a place where one can start is an ASCII letter after no letter or digit.
 fn banned_word(lower: &str) -> Option<&'static str> {
     let mut starts: Vec<usize> = Vec::new();
     let mut in_word = false;
