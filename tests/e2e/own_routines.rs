@@ -114,6 +114,14 @@ impl Env {
     fn lib(&self) -> Library {
         Library::load(Some(&self.config))
     }
+
+    /// How the files looked as the library read them (what a key on home compares with).
+    fn stamp(&self) -> knotless::library::edit::FilesStamp {
+        self.lib()
+            .stamp()
+            .cloned()
+            .expect("loaded with a config folder")
+    }
 }
 
 fn s(p: &Path) -> &str {
@@ -631,15 +639,14 @@ fn format_1_is_read_and_a_newer_format_says_so() {
 
 #[test]
 fn the_files_stamp_changes_with_the_routines_folder_and_only_then() {
-    use knotless::library::edit::FilesStamp;
     let e = Env::with_mine();
-    let a = FilesStamp::read(&e.config);
-    assert_eq!(a, FilesStamp::read(&e.config), "nothing changed");
+    let a = e.stamp();
+    assert_eq!(a, e.stamp(), "nothing changed");
     assert!(a.unchanged(&e.config));
     // A longer file.
     std::fs::write(e.routine("mine"), format!("{MINE}\n")).unwrap();
     assert!(!a.unchanged(&e.config));
-    let b = FilesStamp::read(&e.config);
+    let b = e.stamp();
     assert_ne!(a, b);
     assert!(b.unchanged(&e.config));
     // Same size, saved by renaming a new file over it (as many editors do).
@@ -647,29 +654,26 @@ fn the_files_stamp_changes_with_the_routines_folder_and_only_then() {
     std::fs::write(&tmp, format!("{MINE}#")).unwrap();
     std::fs::rename(&tmp, e.routine("mine")).unwrap();
     assert!(!b.unchanged(&e.config));
-    let c = FilesStamp::read(&e.config);
+    let c = e.stamp();
     assert_ne!(b, c);
     // A new file, and a change to config.toml.
     std::fs::write(e.routine("other"), MINE).unwrap();
     assert!(!c.unchanged(&e.config));
-    let d = FilesStamp::read(&e.config);
+    let d = e.stamp();
     assert_ne!(c, d);
     std::fs::write(e.config.join("config.toml"), "theme = \"dim\"\n").unwrap();
     assert!(!d.unchanged(&e.config));
-    assert_ne!(d, FilesStamp::read(&e.config));
+    assert_ne!(d, e.stamp());
 }
 
-/// The library looks at the files as it reads them (the app asks its stamp on a key): the
-/// same stamp as a look afterwards when nothing changed, and one that sees a change made
-/// after the library was read, in a routine, a drawing or the settings.
+/// The library looks at the files as it reads them (the app asks its stamp on a key): a
+/// stamp that sees a change made after the library was read, in a routine, a drawing or
+/// the settings; none without a config folder.
 #[test]
 fn the_library_stamps_the_files_it_reads() {
-    use knotless::library::edit::FilesStamp;
     let e = Env::with_mine();
     std::fs::create_dir_all(e.config.join("art")).unwrap();
     std::fs::write(e.config.join("art/mine.txt"), " o\n/|\\\n").unwrap();
-    assert!(e.lib().stamp().is_some());
-    assert_eq!(e.lib().stamp(), Some(&FilesStamp::read(&e.config)));
     assert!(knotless::library::Library::load(None).stamp().is_none());
     for (file, text) in [
         ("routines/mine.toml", format!("{MINE}\n")),
@@ -688,10 +692,9 @@ fn the_library_stamps_the_files_it_reads() {
 /// folder's time as it was: the stamp lists the folder again when its time is that recent.
 #[test]
 fn the_files_stamp_sees_a_file_added_within_the_same_tick() {
-    use knotless::library::edit::FilesStamp;
     let e = Env::with_mine();
     let dir = e.config.join("routines");
-    let stamp = FilesStamp::read(&e.config);
+    let stamp = e.stamp();
     let before = std::fs::metadata(&dir).unwrap().modified().unwrap();
     std::fs::write(e.routine("other"), MINE).unwrap();
     std::fs::File::open(&dir)
@@ -706,12 +709,11 @@ fn the_files_stamp_sees_a_file_added_within_the_same_tick() {
 /// the library reads (the first 500 by name), not every entry.
 #[test]
 fn the_files_stamp_looks_only_at_the_files_read() {
-    use knotless::library::edit::FilesStamp;
     let e = Env::with_mine();
     for i in 0..600 {
         std::fs::write(e.config.join(format!("routines/z{i:03}.toml")), MINE).unwrap();
     }
-    let stamp = FilesStamp::read(&e.config);
+    let stamp = e.stamp();
     assert!(stamp.unchanged(&e.config));
     // Past the first 500: never read, so never looked at.
     std::fs::write(e.config.join("routines/z599.toml"), format!("{MINE}\n")).unwrap();
