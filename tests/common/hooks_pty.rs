@@ -1,5 +1,5 @@
-//! For the hooks end-to-end tests (`tests/e2e/hooks.rs` and `tests/hooks_e2e.rs`): a config
-//! with `[hooks]`, a routine, the real binary in a pseudo-terminal (`pty.rs`, which notes
+//! For the hooks end-to-end tests (`tests/e2e/hooks.rs` and `tests/timing_e2e.rs`): a config
+//! with `[hooks]` (or any config), a routine, the real binary in a pseudo-terminal (`pty.rs`, which notes
 //! when each watched text first appears), and the files a recording hook writes.
 #![allow(dead_code)]
 
@@ -60,19 +60,23 @@ impl Dirs {
 
     /// `[hooks]` set to `hooks`, and `routine` as `hook-routine`.
     pub fn with_routine(hooks: &str, routine: &str) -> Dirs {
+        Dirs::with_config(
+            &format!(
+                "get_ready = \"1s\"\nask_ratings = false\nbell = false\n\n[patterns.quick]\ninhale = \"1s\"\nexhale = \"1s\"\n\n[hooks]\n{hooks}"
+            ),
+            routine,
+        )
+    }
+
+    /// `config` as the whole `config.toml`, and `routine` as `hook-routine`.
+    pub fn with_config(config_toml: &str, routine: &str) -> Dirs {
         let tmp = tempfile::tempdir().unwrap();
         let config = tmp.path().join("config");
         let data = tmp.path().join("data");
         let log = tmp.path().join("hooks.log");
         std::fs::create_dir_all(config.join("routines")).unwrap();
         std::fs::create_dir_all(&data).unwrap();
-        std::fs::write(
-            config.join("config.toml"),
-            format!(
-                "get_ready = \"1s\"\nask_ratings = false\nbell = false\n\n[patterns.quick]\ninhale = \"1s\"\nexhale = \"1s\"\n\n[hooks]\n{hooks}"
-            ),
-        )
-        .unwrap();
+        std::fs::write(config.join("config.toml"), config_toml).unwrap();
         std::fs::write(config.join("routines/hook-routine.toml"), routine).unwrap();
         // The first-run safety notice was acknowledged.
         std::fs::write(
@@ -88,11 +92,21 @@ impl Dirs {
             log,
         }
     }
+
+    /// The test's own folder, holding the others: for its other files.
+    pub fn dir(&self) -> &Path {
+        self._tmp.path()
+    }
 }
 
 /// `knotless ARGS` on the test's folders, in an 80×24 pseudo-terminal; `watch`: texts whose
 /// first appearance is timed.
 pub fn spawn(d: &Dirs, args: &[&str], watch: &[&str]) -> Pty {
+    spawn_env(d, args, watch, &[])
+}
+
+/// [`spawn`] with more variables (`PATH` among them) set, or set differently.
+pub fn spawn_env(d: &Dirs, args: &[&str], watch: &[&str], env: &[(&str, &str)]) -> Pty {
     let mut cmd = crate::common::knotless_pty();
     cmd.args(args);
     cmd.env("TERM", "xterm-256color");
@@ -101,6 +115,9 @@ pub fn spawn(d: &Dirs, args: &[&str], watch: &[&str]) -> Pty {
     cmd.env("KNOTLESS_DATA_DIR", &d.data);
     cmd.env("XDG_STATE_HOME", &d.state_home);
     cmd.env("HOOK_LOG", &d.log);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
     let mut pty = Pty::spawn(cmd, 24, 80, watch);
     pty.patience = PATIENCE;
     pty

@@ -1,7 +1,7 @@
 //! Hooks end to end: the real binary in a pseudo-terminal running a 20 s routine with
 //! `[hooks]` set — every event recorded in order with its facts, breath-phase hooks, a
 //! missing command reported once, and `--no-hooks` running none. The hook that sleeps a
-//! minute is timed in `tests/hooks_e2e.rs`, a binary of its own.
+//! minute is timed in `tests/timing_e2e.rs`, a binary of its own.
 
 #![cfg(unix)]
 

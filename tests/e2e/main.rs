@@ -11,6 +11,8 @@ mod common;
 mod hooks_pty;
 #[path = "../common/pty.rs"]
 mod pty;
+#[path = "../common/sound_pty.rs"]
+mod sound_pty;
 
 use std::path::Path;
 use std::process::{Output, Stdio};
