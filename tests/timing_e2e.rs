@@ -19,11 +19,9 @@ mod pty;
 mod sound_pty;
 
 use std::sync::{Mutex, MutexGuard};
-use std::thread;
-use std::time::{Duration, Instant};
 
-use hooks_pty::{Dirs, PATIENCE, spawn, spawn_env};
-use sound_pty::{SOUND_CONFIG, SOUND_ROUTINE, fake_sound_bin, planned_sound_cues, read_cue_log};
+use hooks_pty::{Dirs, spawn, spawn_env};
+use sound_pty::{SOUND_CONFIG, SOUND_ROUTINE, fake_sound_bin, planned_sound_cues, run_through};
 
 /// Held by each test for its whole run: the tests here run one at a time.
 fn alone() -> MutexGuard<'static, ()> {
@@ -134,22 +132,8 @@ fn sound_cues_arrive_within_100_ms_of_plan() {
             ("KNOTLESS_CACHE_DIR", cache.to_str().unwrap()),
         ],
     );
-    t.wait_for("How is your head right now?");
-    t.send("\r");
-    t.wait_for("How is your head now?");
-    // The end line is spoken just after the end chime.
     let want = planned_sound_cues(&d.config, "hook-routine");
-    let start = Instant::now();
-    while read_cue_log(&log).len() < want.len() && start.elapsed() < PATIENCE {
-        thread::sleep(Duration::from_millis(50));
-    }
-    t.send("\r");
-    t.wait_for("A note for later");
-    t.send("\r");
-    t.wait_for("Last session today");
-    t.send("q");
-
-    let got = read_cue_log(&log);
+    let got = run_through(&mut t, &log, want.len());
     let names = |v: &[(f64, String)]| v.iter().map(|c| c.1.clone()).collect::<Vec<_>>();
     assert_eq!(names(&got), names(&want), "the cues, in order");
     let anchor = got

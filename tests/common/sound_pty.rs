@@ -5,11 +5,14 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::thread;
 use std::time::{Duration, Instant};
 
 use knotless::core::cues::{self, Cue, CueOptions, SpeechLengths};
 use knotless::core::session::{Options, Session};
 use knotless::library::Library;
+
+use crate::pty::Pty;
 
 /// 20 s with a 1 s get-ready: breathe along 1-7 (in 1 s / out 1 s, then 3-2-1), a 2 s
 /// transition, a 3 s step on the left 9-12, switch sides 12-17, the right 17-20.
@@ -132,4 +135,23 @@ pub fn read_cue_log(log: &Path) -> Vec<(f64, String)> {
             (ts.parse().expect("a time"), name)
         })
         .collect()
+}
+
+/// Starts the session whose first question `t` shows ("How is your head right now?"),
+/// waits for `cues` cues in `log` (the end line is spoken just after the end chime, when
+/// the session has ended), answers the end's questions and quits. Returns the log.
+pub fn run_through(t: &mut Pty, log: &Path, cues: usize) -> Vec<(f64, String)> {
+    t.wait_for("How is your head right now?");
+    t.send("\r");
+    t.wait_for("How is your head now?");
+    let start = Instant::now();
+    while read_cue_log(log).len() < cues && start.elapsed() < t.patience {
+        thread::sleep(Duration::from_millis(50));
+    }
+    t.send("\r");
+    t.wait_for("A note for later");
+    t.send("\r");
+    t.wait_for("Last session today");
+    t.send("q");
+    read_cue_log(log)
 }

@@ -21,7 +21,7 @@ use serde_json::Value;
 
 use crate::pty::Pty;
 use crate::sound_pty::{
-    SOUND_CONFIG, SOUND_ROUTINE, fake_sound_bin, planned_sound_cues, read_cue_log,
+    SOUND_CONFIG, SOUND_ROUTINE, fake_sound_bin, planned_sound_cues, read_cue_log, run_through,
 };
 
 const ROWS: u16 = 24;
@@ -1116,24 +1116,11 @@ fn sound_cues_arrive_in_order_and_keep_off_the_screen() {
             ("KNOTLESS_CACHE_DIR", cache.to_str().unwrap()),
         ],
     );
-    t.wait_for("How is your head right now?");
-    t.send("\r");
-    t.wait_for("How is your head now?");
-    // The end line is spoken just after the end chime.
     let want = planned_sound_cues(&d.config, "e2e-sound");
-    let start = Instant::now();
-    while read_cue_log(&log).len() < want.len() && start.elapsed() < PATIENCE {
-        thread::sleep(Duration::from_millis(50));
-    }
-    t.send("\r");
-    t.wait_for("A note for later");
-    t.send("\r");
-    t.wait_for("Last session today");
-    t.send("q");
+    let got = run_through(&mut t, &log, want.len());
     let exit = t.wait_exit();
     t.assert_restored(&exit);
 
-    let got = read_cue_log(&log);
     let names = |v: &[(f64, String)]| v.iter().map(|c| c.1.clone()).collect::<Vec<_>>();
     assert_eq!(names(&got), names(&want), "the cues, in order");
     for n in [
