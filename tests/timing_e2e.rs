@@ -18,16 +18,8 @@ mod pty;
 #[path = "common/sound_pty.rs"]
 mod sound_pty;
 
-use std::sync::{Mutex, MutexGuard};
-
 use hooks_pty::{Dirs, spawn, spawn_env};
 use sound_pty::{SOUND_CONFIG, SOUND_ROUTINE, fake_sound_bin, planned_sound_cues, run_through};
-
-/// Held by each test for its whole run: the tests here run one at a time.
-fn alone() -> MutexGuard<'static, ()> {
-    static ONE: Mutex<()> = Mutex::new(());
-    ONE.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 /// 11 s from Enter to the end: a 1 s count-in, 2 s, 1 s a side with the 5 s switch between,
 /// and 1 s. The session_start hook's 10 s limit falls inside it.
@@ -60,7 +52,8 @@ cue = "Charlie cue."
 
 #[test]
 fn a_hook_sleeping_a_minute_delays_no_step_end() {
-    let _alone = alone();
+    // One test at a time.
+    let _alone = common::alone();
     let hooked = Dirs::with_routine(
         "session_start = \"sleep 60\"\nstep_start = \"sleep 60\"\nside_switch = \"sleep 60\"\n",
         SHORT,
@@ -119,7 +112,8 @@ fn a_hook_sleeping_a_minute_delays_no_step_end() {
 /// than that one. A start-up delay that moves every cue alike does not count.
 #[test]
 fn sound_cues_arrive_within_100_ms_of_plan() {
-    let _alone = alone();
+    // One test at a time.
+    let _alone = common::alone();
     let d = Dirs::with_config(SOUND_CONFIG, SOUND_ROUTINE);
     let (log, path) = fake_sound_bin(d.dir());
     let cache = d.dir().join("cache");
