@@ -43,7 +43,7 @@ cue = "Charlie cue."
 "#;
 
 pub struct Dirs {
-    _tmp: tempfile::TempDir,
+    tmp: tempfile::TempDir,
     pub config: PathBuf,
     pub data: PathBuf,
     pub log: PathBuf,
@@ -86,7 +86,7 @@ impl Dirs {
         .unwrap();
         Dirs {
             state_home: tmp.path().join("state-home"),
-            _tmp: tmp,
+            tmp,
             config,
             data,
             log,
@@ -95,7 +95,7 @@ impl Dirs {
 
     /// The test's own folder, holding the others: for its other files.
     pub fn dir(&self) -> &Path {
-        self._tmp.path()
+        self.tmp.path()
     }
 }
 

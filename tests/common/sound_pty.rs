@@ -144,14 +144,19 @@ pub fn run_through(t: &mut Pty, log: &Path, cues: usize) -> Vec<(f64, String)> {
     t.wait_for("How is your head right now?");
     t.send("\r");
     t.wait_for("How is your head now?");
-    let start = Instant::now();
-    while read_cue_log(log).len() < cues && start.elapsed() < t.patience {
-        thread::sleep(Duration::from_millis(50));
-    }
+    wait_for_cues(log, cues, t.patience);
     t.send("\r");
     t.wait_for("A note for later");
     t.send("\r");
     t.wait_for("Last session today");
     t.send("q");
     read_cue_log(log)
+}
+
+/// Waits until `log` holds `cues` cues, or `patience` has passed.
+pub fn wait_for_cues(log: &Path, cues: usize, patience: Duration) {
+    let start = Instant::now();
+    while read_cue_log(log).len() < cues && start.elapsed() < patience {
+        thread::sleep(Duration::from_millis(50));
+    }
 }

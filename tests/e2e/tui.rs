@@ -22,6 +22,7 @@ use serde_json::Value;
 use crate::pty::Pty;
 use crate::sound_pty::{
     SOUND_CONFIG, SOUND_ROUTINE, fake_sound_bin, planned_sound_cues, read_cue_log, run_through,
+    wait_for_cues,
 };
 
 const ROWS: u16 = 24;
@@ -1199,11 +1200,8 @@ fn plain_mode_speaks_the_steps() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains("JUNK"), "{text}");
     // The end line may still be starting as plain mode exits.
-    let start = Instant::now();
     let want = planned_sound_cues(&d.config, "e2e-sound");
-    while read_cue_log(&log).len() < want.len() && start.elapsed() < PATIENCE {
-        thread::sleep(Duration::from_millis(50));
-    }
+    wait_for_cues(&log, want.len(), PATIENCE);
     let got: Vec<String> = read_cue_log(&log).into_iter().map(|c| c.1).collect();
     // The first step's name does not fit in the 1 s get-ready before its chime (speech never
     // runs into a chime): the step, the switch, the right side's step and the end are said.
