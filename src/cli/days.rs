@@ -104,11 +104,10 @@ pub fn day_cmd(data: &Path, flags: DayFlags, out: &mut dyn Write) -> Result<Exit
     let headache = flags.answer.ok_or("say yes or no, or use --ask")? == YesNo::Yes;
     let worst = flags.worst;
     if !headache && (flags.migraine || worst.is_some_and(|w| w != Intensity::None)) {
-        let _ = writeln!(
-            crate::cli::stderr(),
-            "error: `day no` cannot have --migraine or --worst; answer `day yes` for a headache day"
-        );
-        return Ok(ExitCode::from(2));
+        return Err(CliError::Usage(
+            "`day no` cannot have --migraine or --worst; answer `day yes` for a headache day"
+                .into(),
+        ));
     }
     let date = flags.date.unwrap_or(now.date());
     let mut a = store::answer(date, headache, &now);

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
-use crate::cli::{Outcome, data_dir};
+use crate::cli::{CliError, Outcome, data_dir};
 use crate::store::paths::Paths;
 
 pub fn run(
@@ -25,7 +25,10 @@ pub fn run(
     let start = at.unwrap_or_else(|| {
         now.timestamp() - jiff::SignedDuration::try_from(length).unwrap_or_default()
     });
-    let id = crate::store::history::new_id(now.timestamp());
+    crate::core::when::check_logged_end(start, length, &now)
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    // Its id begins with when it began, as a session run here does (`amend` takes that start).
+    let id = crate::store::history::new_id(start);
     let rec =
         crate::cli::review::external_record(what.trim(), start, length, note, now.time_zone(), id);
     crate::store::history::append(data_dir(paths)?, &rec).map_err(|e| e.to_string())?;

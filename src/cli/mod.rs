@@ -31,12 +31,16 @@ use crate::model::format::{Neutralise, SafeWriter};
 use crate::store::paths::Paths;
 
 /// Why a command failed. Every kind is something the user can fix or retry (exit 1); bad
-/// usage never gets here (clap exits 2 with the usage line).
+/// usage clap can see never gets here (it exits 2 with the usage line), and flags that
+/// contradict each other are [`CliError::Usage`] (exit 2).
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     /// A bad file, an unknown routine, a refused value: said in the user's words.
     #[error("{0}")]
     User(String),
+    /// Flags that contradict each other, which clap cannot see: bad usage (exit 2).
+    #[error("{0}")]
+    Usage(String),
     /// Reading or writing failed (a full disk, an unreadable file).
     #[error(transparent)]
     Io(#[from] io::Error),
@@ -88,12 +92,37 @@ impl CliError {
             | CliError::Find(_)
             | CliError::Days(_)
             | CliError::Edit(_) => ExitCode::from(1),
+            CliError::Usage(_) => ExitCode::from(2),
         }
     }
 }
 
 /// What a command returns: its exit code, or why it failed.
 pub type Outcome = Result<ExitCode, CliError>;
+
+/// Refuses a `--since` … `--until` period (until now when `until` is `None`) that would be
+/// empty: figures said to be a period's would be of none, or of a day nobody asked for.
+pub fn nonempty_period(
+    since: Option<jiff::Timestamp>,
+    until: Option<jiff::Timestamp>,
+    now: &jiff::Zoned,
+) -> Result<(), CliError> {
+    match (since, until) {
+        (Some(since), Some(until)) if since >= until => Err(CliError::Usage(
+            "--since comes after --until, so the period would be empty; give --since the \
+earlier time"
+                .into(),
+        )),
+        (Some(since), _) if since > now.timestamp() => Err(CliError::Usage(format!(
+            "--since ({}) is still to come, so the period would be empty",
+            crate::model::format::fmt_day(
+                since.to_zoned(now.time_zone().clone()).date(),
+                now.date()
+            )
+        ))),
+        _ => Ok(()),
+    }
+}
 
 /// Standard error for warnings and errors, through the same neutraliser as every command's
 /// output: a file name or a history record never writes an escape sequence there either.

@@ -718,11 +718,18 @@ pub fn slug(what: &str) -> String {
         }
     }
     let trimmed = out.trim_end_matches('-');
-    if trimmed.is_empty() {
-        "external".to_string()
-    } else {
-        trimmed.to_string()
+    if !trimmed.is_empty() {
+        return trimmed.to_string();
     }
+    // No letter or digit ("😀", "???"): the characters' code points, so two such names
+    // stay two (the first 16 tell them apart).
+    let mut out = "external".to_string();
+    for c in what.chars().filter(|c| !c.is_whitespace()).take(16) {
+        use std::fmt::Write as _;
+        // Writing into a String cannot fail.
+        let _ = write!(out, "-{:x}", u32::from(c));
+    }
+    out
 }
 
 /// The record `knotless log WHAT` appends: kind `external`, area `external`,

@@ -20,6 +20,7 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Outcome {
     let now = crate::files::now();
+    crate::cli::nonempty_period(since, None, &now)?;
     let goal = crate::library::Library::config_only(paths.config_dir()).weekly_goal;
     let opts = match since {
         Some(since) => StatsOptions {

@@ -400,10 +400,14 @@ pub fn days_between(from: Date, to: Date) -> i32 {
 
 /// A heatmap shade for a day's minutes: 0 (nothing), then 1-4 for under 5, under 10,
 /// under 20, and 20 minutes or more. Fixed steps, so a quiet week does not look like a
-/// busy one just because every week was quiet.
+/// busy one just because every week was quiet. The steps are taken on the minutes as they
+/// are written (whole, half away from zero), so a day `stats --json` says was 10 minutes is
+/// never shaded "under 10".
 pub fn heat_level(minutes: f64) -> u8 {
-    match minutes {
-        m if m <= 0.0 => 0,
+    if minutes.is_nan() || minutes <= 0.0 {
+        return 0;
+    }
+    match round_half_away(minutes, 0) {
         m if m < 5.0 => 1,
         m if m < 10.0 => 2,
         m if m < 20.0 => 3,
@@ -1027,9 +1031,17 @@ mod tests {
     #[test]
     fn heat_levels_step_up() {
         assert_eq!(heat_level(0.0), 0);
+        assert_eq!(heat_level(f64::NAN), 0);
+        // A few seconds are written as 0 minutes, and shaded as some: not as none.
+        assert_eq!(heat_level(0.05), 1);
         assert_eq!(heat_level(0.5), 1);
+        assert_eq!(heat_level(4.49), 1);
+        // Written as 5, 10 and 20: shaded as what is written.
+        assert_eq!(heat_level(4.5), 2);
         assert_eq!(heat_level(7.0), 2);
-        assert_eq!(heat_level(19.9), 3);
+        assert_eq!(heat_level(9.99), 3);
+        assert_eq!(heat_level(19.4), 3);
+        assert_eq!(heat_level(19.9), 4);
         assert_eq!(heat_level(45.0), 4);
     }
 }

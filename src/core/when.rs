@@ -31,6 +31,11 @@ or words such as \"yesterday\", \"yesterday 17:00\" or \"3 days ago\""
     NotAnAt(String),
     #[error("{text:?} is in the future ({local}); log a session once it has happened")]
     Future { text: String, local: String },
+    #[error(
+        "it would end {local}, which is still to come; log a session once it is over \
+(give --at the time it started, or a shorter --duration)"
+    )]
+    EndsInFuture { local: String },
     #[error("{text:?} is before 2000 ({local}); a session is logged with the date it happened")]
     Before2000 { text: String, local: String },
 }
@@ -152,4 +157,27 @@ pub fn parse_at(s: &str, now: &Zoned) -> Result<Timestamp, WhenError> {
         });
     }
     Ok(ts)
+}
+
+/// Refuses a logged session starting at `start` and lasting `length` that would end after
+/// `now` (with [`parse_at`]'s minute of grace): every reader leaves a record that ends in the
+/// future out until then, so it would be logged and not be there.
+pub fn check_logged_end(
+    start: Timestamp,
+    length: std::time::Duration,
+    now: &Zoned,
+) -> Result<(), WhenError> {
+    let end = SignedDuration::try_from(length)
+        .ok()
+        .and_then(|d| start.checked_add(d).ok());
+    match end {
+        Some(end) if end <= now.timestamp() + SignedDuration::from_secs(60) => Ok(()),
+        _ => {
+            let end = end.unwrap_or(Timestamp::MAX);
+            let local = end.to_zoned(now.time_zone().clone());
+            Err(WhenError::EndsInFuture {
+                local: crate::model::format::fmt_day_time(&local, now),
+            })
+        }
+    }
 }

@@ -124,7 +124,14 @@ pub fn create_private_dirs(dir: &Path) -> io::Result<()> {
     b.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut b, PRIVATE_DIR);
-    b.create(dir)
+    match b.create(dir) {
+        // The folder is something else (a file): say so, as an ancestor that is not a
+        // folder does, rather than "file exists" about a file that does not.
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists && !dir.is_dir() => {
+            Err(io::ErrorKind::NotADirectory.into())
+        }
+        r => r,
+    }
 }
 
 /// Syncs a folder's entries to disk. Best effort: not every platform or file system can.
@@ -144,6 +151,20 @@ mod tests {
 
     fn mode(p: &Path) -> u32 {
         std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn a_file_where_the_folder_should_be_is_said_to_be_one() {
+        let d = tempfile::tempdir().unwrap();
+        let file = d.path().join("data");
+        std::fs::write(&file, "").unwrap();
+        for dir in [file.clone(), file.join("below")] {
+            let e = create_private_dirs(&dir).unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::NotADirectory, "{}", dir.display());
+        }
+        create_private_dirs(&d.path().join("a/b")).unwrap();
+        create_private_dirs(&d.path().join("a/b")).unwrap();
+        assert_eq!(mode(&d.path().join("a/b")), 0o700);
     }
 
     #[test]

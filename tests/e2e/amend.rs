@@ -118,3 +118,18 @@ fn amend_refuses_what_it_cannot_do() {
     }
     assert_eq!(history_lines(d).len(), 2, "nothing was written");
 }
+
+/// A logged session's id begins with when it began (UTC), as `amend --help` says and as a
+/// session run in knotless does, so that start finds it.
+#[test]
+fn a_logged_session_is_found_by_when_it_began() {
+    let (c, d) = dirs();
+    let (c, d) = (c.path(), d.path());
+    let out = knotless(c, d, &["log", "physio", "--at", "2026-11-20T09:30:00Z"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let id = history_lines(d)[0]["id"].as_str().unwrap().to_string();
+    assert!(id.starts_with("20261120T093000000Z-"), "{id}");
+    let out = knotless(c, d, &["amend", "20261120T0930", "--after", "3"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(history_lines(d)[1]["amends"], id.as_str());
+}

@@ -37,6 +37,74 @@ fn bad_flag_values_are_bad_usage() {
     assert_eq!(std::fs::read_dir(d.path()).map_or(0, |r| r.count()), 0);
 }
 
+/// Every reader leaves out a record that ends in the future, so `log` does not write one
+/// and say "Logged".
+#[test]
+fn a_session_still_going_on_is_not_logged() {
+    let (c, d) = dirs();
+    for args in [
+        &["log", "physio", "--at", "now", "--duration", "3h"][..],
+        &["log", "physio", "--at", "10 min ago", "--duration", "1h"],
+    ] {
+        let out = knotless(c.path(), d.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(
+            err.starts_with("error: it would end ") && err.contains("still to come"),
+            "{args:?}: {err}"
+        );
+    }
+    assert_eq!(std::fs::read_dir(d.path()).map_or(0, |r| r.count()), 0);
+    // Ended just now: logged, and there.
+    let out = knotless(
+        c.path(),
+        d.path(),
+        &["log", "physio", "--at", "1 hour ago", "--duration", "1h"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = knotless(c.path(), d.path(), &["history", "--format", "csv"]);
+    assert!(text(&out.stdout).contains("physio"), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).is_empty(), "{}", text(&out.stderr));
+}
+
+/// A period that would be empty is bad usage: a report must never state one period and
+/// count another.
+#[test]
+fn an_empty_period_is_bad_usage() {
+    let (c, d) = dirs();
+    let out = knotless(
+        c.path(),
+        d.path(),
+        &["log", "physio", "--at", "3 days ago", "--duration", "30m"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    for (args, said) in [
+        (&["report", "--since", "2099-01-01"][..], "is still to come"),
+        (&["stats", "--since", "2099-01-01"], "is still to come"),
+        (
+            &["report", "--since", "2026-01-04", "--until", "2026-01-02"],
+            "--since comes after --until",
+        ),
+        (
+            &["report", "--since", "2026-01-04", "--until", "2026-01-03"],
+            "--since comes after --until",
+        ),
+    ] {
+        let out = knotless(c.path(), d.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(err.starts_with("error: ") && err.contains(said), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    // One day, asked for as itself, is a period.
+    let out = knotless(
+        c.path(),
+        d.path(),
+        &["report", "--since", "2026-01-04", "--until", "2026-01-04"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
 #[test]
 fn stats_names_its_period_and_takes_the_screens_choices() {
     let (c, d) = dirs();

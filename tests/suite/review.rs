@@ -365,6 +365,39 @@ fn parse_at_takes_now_and_past_times_and_refuses_the_future() {
     );
 }
 
+#[test]
+fn a_logged_session_must_be_over_by_now() {
+    use knotless::core::when::{check_logged_end, parse_at};
+    let n = now();
+    let hour = Duration::from_secs(3600);
+    // Ended an hour ago, just now, or within the minute of grace: logged.
+    for (at, length) in [
+        ("2026-11-24 14:05", hour),
+        ("2026-11-24 15:05", hour),
+        ("now", Duration::ZERO),
+        ("2026-11-24 15:06", hour),
+    ] {
+        let start = parse_at(at, &n).unwrap();
+        assert!(check_logged_end(start, length, &n).is_ok(), "{at}");
+    }
+    // Begun now (or earlier) but lasting past now: every reader would leave it out.
+    for (at, length, end) in [
+        ("now", 3 * hour, "Tue 24 Nov 19:05"),
+        ("2026-11-24 15:30", hour, "Tue 24 Nov 16:30"),
+        ("2026-11-24 15:05", hour + Duration::from_secs(61), "Tue 24 Nov 16:06"),
+    ] {
+        let start = parse_at(at, &n).unwrap();
+        let err = check_logged_end(start, length, &n).unwrap_err().to_string();
+        assert!(
+            err.contains(end) && err.contains("still to come") && err.contains("--duration"),
+            "{at}: {err}"
+        );
+    }
+    // A length no clock can add is refused, not wrapped.
+    let err = check_logged_end(n.timestamp(), Duration::from_secs(u64::MAX), &n).unwrap_err();
+    assert!(err.to_string().contains("still to come"), "{err}");
+}
+
 // ---------------------------------------------------------------------------------------
 // log
 
@@ -402,7 +435,12 @@ fn external_records_are_what_log_appends() {
         "id-2".into(),
     );
     assert_eq!(blank.note, None);
-    assert_eq!(review::slug("!!!"), "external");
+    assert_eq!(review::slug("!!!"), "external-21-21-21");
+    assert_eq!(review::slug(" 😀 "), "external-1f600");
+    assert_eq!(review::slug("?? ?"), "external-3f-3f-3f");
+    assert_eq!(review::slug(""), "external");
+    // Two names without a letter or digit are two kinds of session, not one.
+    assert_ne!(review::slug("???"), review::slug("😀"));
     assert_eq!(review::slug("Ostéopathe — Dr. Ruiz"), "ostéopathe-dr-ruiz");
 }
 

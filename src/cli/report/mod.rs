@@ -48,6 +48,7 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Outcome {
     let now = crate::files::now();
+    crate::cli::nonempty_period(options.since, options.until, &now)?;
     let f = crate::store::figures::report(
         (data_dir(paths)?, crate::store::history::Reading::Ahead),
         &now,
