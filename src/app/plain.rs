@@ -547,13 +547,32 @@ impl Clock for Terminal {
             std::thread::sleep(wait);
             return Ok(None);
         }
-        if !event::poll(wait)? {
-            return Ok(None);
+        // A terminal that hung up (its window closed) reads as ready with nothing in it,
+        // and crossterm would read nothing in a loop for ever, inside its poll: it is only
+        // asked once a key is there. A hang-up is taken as the Ctrl-C a person would type
+        // to stop, so the session is saved.
+        let stop = Some(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+        let key = || -> io::Result<Option<KeyEvent>> {
+            if !event::poll(Duration::ZERO)? {
+                return Ok(None);
+            }
+            Ok(match event::read()? {
+                Event::Key(k) if k.kind == KeyEventKind::Press => Some(k),
+                _ => None,
+            })
+        };
+        if tty::hung_up() {
+            return Ok(stop);
         }
-        Ok(match event::read()? {
-            Event::Key(k) if k.kind == KeyEventKind::Press => Some(k),
-            _ => None,
-        })
+        // Keys crossterm has read already, or that are there now.
+        if let Some(k) = key()? {
+            return Ok(Some(k));
+        }
+        match tty::wait(wait) {
+            tty::Ready::HungUp => Ok(stop),
+            tty::Ready::Input => key(),
+            tty::Ready::Nothing => Ok(None),
+        }
     }
 
     fn sleep(&mut self, wait: Duration) {
@@ -566,6 +585,59 @@ impl Clock for Terminal {
 
     fn raw(&self) -> bool {
         self.raw
+    }
+}
+
+/// The terminal keys are read from (standard input), looked at directly.
+mod tty {
+    use std::time::Duration;
+
+    pub enum Ready {
+        Input,
+        HungUp,
+        /// The time passed, or a signal came.
+        Nothing,
+    }
+
+    /// Waits up to `wait` for standard input to have something, or to hang up.
+    #[cfg(unix)]
+    pub fn wait(wait: Duration) -> Ready {
+        // Whole milliseconds, rounded up: never back before the deadline asked for.
+        let ms = wait.as_nanos().div_ceil(1_000_000).min(i32::MAX as u128) as i32;
+        let mut fd = libc::pollfd {
+            fd: 0,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid `pollfd`.
+        let n = unsafe { libc::poll(&mut fd, 1, ms) };
+        if n <= 0 {
+            // The time passed, or a signal (the loop then looks at its stop flag).
+            Ready::Nothing
+        } else if fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+            Ready::HungUp
+        } else {
+            Ready::Input
+        }
+    }
+
+    /// Whether standard input has hung up (looked at without waiting).
+    #[cfg(unix)]
+    pub fn hung_up() -> bool {
+        matches!(wait(Duration::ZERO), Ready::HungUp)
+    }
+
+    #[cfg(not(unix))]
+    pub fn wait(wait: Duration) -> Ready {
+        match ratatui::crossterm::event::poll(wait) {
+            Ok(true) => Ready::Input,
+            _ => Ready::Nothing,
+        }
+    }
+
+    #[cfg(not(unix))]
+    pub fn hung_up() -> bool {
+        false
     }
 }
 

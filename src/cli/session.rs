@@ -6,7 +6,7 @@
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::app::Route;
@@ -168,7 +168,7 @@ fn plain_session(init: crate::app::Init, what: What<'_>, before: &[String]) -> O
         perform.sound.prepare(r);
         perform.sound.settle();
     }
-    let (stop, leave) = stop_on_signals(perform.sound.audio().silencer())?;
+    let Signalled { stop, leave, signal } = stop_on_signals(perform.sound.audio().silencer())?;
     let mut terminal = Terminal::new(person);
     let ended = plain.run(
         &init.lib,
@@ -181,7 +181,16 @@ fn plain_session(init: crate::app::Init, what: What<'_>, before: &[String]) -> O
     );
     // Out of raw mode before anything more is asked.
     drop(terminal);
-    let ended = ended?;
+    // Ended by a signal: its exit status, as the app's (a terminal that hung up cannot be
+    // written to, so an error writing is not news).
+    let signalled = || match signal.load(Ordering::SeqCst) {
+        0 => None,
+        sig => Some(ExitCode::from((128 + sig).clamp(0, 255) as u8)),
+    };
+    let ended = match ended {
+        Err(_) if let Some(code) = signalled() => return Ok(code),
+        ended => ended?,
+    };
     if let Some(problem) = ended.problem {
         return Err(CliError::User(format!(
             "the session was not saved: {problem}"
@@ -193,20 +202,37 @@ fn plain_session(init: crate::app::Init, what: What<'_>, before: &[String]) -> O
         leave.store(true, Ordering::SeqCst);
         after(&mut perform, &mut plain, &ended.record)?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(signalled().unwrap_or(ExitCode::SUCCESS))
+}
+
+/// How long a stop by a signal may take before the program ends anyway. The loop looks at
+/// the stop flag at least every second and saves at once; a session it could not save by
+/// then is in its snapshot, which the next start logs.
+const STOP_GRACE: Duration = Duration::from_secs(3);
+
+/// What the signal thread tells the session.
+struct Signalled {
+    /// Stop now: set by a signal (or by Ctrl-C typed at the session).
+    stop: Arc<AtomicBool>,
+    /// The session is over and saved: a signal ends the program at once.
+    leave: Arc<AtomicBool>,
+    /// The first signal's number, 0 until one came.
+    signal: Arc<AtomicI32>,
 }
 
 /// SIGTERM, SIGHUP (the window closed) and SIGINT stop the session, which is saved as
-/// stopped; the sound stops at once (the loop may be asleep for up to a second). Once the
-/// second flag is set (the session is over and saved), a signal ends the program at once.
-fn stop_on_signals(
-    silencer: crate::audio::scheduler::Silencer,
-) -> io::Result<(Arc<AtomicBool>, Arc<AtomicBool>)> {
+/// stopped; the sound stops at once (the loop may be asleep for up to a second), and the
+/// program ends [`STOP_GRACE`] later if the loop has not come back by then. Once `leave`
+/// is set, a signal ends the program at once.
+fn stop_on_signals(silencer: crate::audio::scheduler::Silencer) -> io::Result<Signalled> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let stop = Arc::new(AtomicBool::new(false));
-    let leave = Arc::new(AtomicBool::new(false));
+    let s = Signalled {
+        stop: Arc::new(AtomicBool::new(false)),
+        leave: Arc::new(AtomicBool::new(false)),
+        signal: Arc::new(AtomicI32::new(0)),
+    };
     let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
-    let (flag, now) = (stop.clone(), leave.clone());
+    let (flag, now, which) = (s.stop.clone(), s.leave.clone(), s.signal.clone());
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
@@ -216,9 +242,18 @@ fn stop_on_signals(
                 }
                 flag.store(true, Ordering::SeqCst);
                 silencer.close();
+                if which.swap(sig, Ordering::SeqCst) == 0 {
+                    let _ = std::thread::Builder::new()
+                        .name("stop-grace".into())
+                        .spawn(move || {
+                            std::thread::sleep(STOP_GRACE);
+                            let _ = ratatui::crossterm::terminal::disable_raw_mode();
+                            std::process::exit(128 + sig);
+                        });
+                }
             }
         })?;
-    Ok((stop, leave))
+    Ok(s)
 }
 
 /// The notice was read at a keyboard: remember it, as Enter on the app's notice does.

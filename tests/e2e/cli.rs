@@ -412,6 +412,121 @@ fn plain_mode_killed_at_two_seconds_is_recovered() {
     assert_eq!(lines[0]["routine_id"], "neck-release");
 }
 
+/// The window a plain-mode session runs in is closed (its terminal hangs up): the session
+/// is saved as stopped and the program ends. (It used to read the dead terminal in a loop
+/// for ever, ignoring every later signal.)
+#[cfg(unix)]
+#[test]
+fn plain_mode_whose_terminal_hangs_up_saves_and_ends() {
+    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+    use std::os::unix::process::CommandExt;
+    use std::time::{Duration, Instant};
+    let (config, data) = dirs();
+    let state = tempfile::tempdir().unwrap();
+    let out = crate::knotless(config.path(), data.path(), &["notice", "--ack"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (mut master, mut slave) = (0, 0);
+    // SAFETY: two out-parameters; no name, modes or size asked for.
+    let opened = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null(),
+        )
+    };
+    assert_eq!(opened, 0, "openpty");
+    // SAFETY: both were just opened, and each is owned once.
+    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+    // The program must not hold this side open itself (openpty's are inherited).
+    // SAFETY: sets a flag on a descriptor this test owns.
+    unsafe { libc::fcntl(master.as_raw_fd(), libc::F_SETFD, libc::FD_CLOEXEC) };
+    let mut cmd = crate::common::knotless();
+    cmd.args(["run", "neck-release", "--plain", "--quiet"])
+        .env("KNOTLESS_CONFIG_DIR", config.path())
+        .env("KNOTLESS_DATA_DIR", data.path())
+        .env("KNOTLESS_STATE_DIR", state.path())
+        .env("TERM", "xterm-256color")
+        .stdin(slave.try_clone().unwrap())
+        .stdout(slave.try_clone().unwrap())
+        .stderr(slave.try_clone().unwrap());
+    // SAFETY: only async-signal-safe calls: a new session, with the terminal as its own.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::setsid();
+            libc::ioctl(0, libc::TIOCSCTTY as _, 0);
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
+    drop(slave);
+    let mut reader = std::fs::File::from(master.try_clone().unwrap());
+    let seen = std::thread::spawn(move || {
+        use std::io::Read;
+        let mut seen = Vec::new();
+        let mut buf = [0; 4096];
+        // Up to the first step (the rating asked before it is answered with Enter).
+        let mut answered = false;
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            seen.extend_from_slice(&buf[..n]);
+            let now = String::from_utf8_lossy(&seen).into_owned();
+            if !answered && now.contains("Enter to skip") {
+                use std::io::Write;
+                let _ = (&reader).write_all(b"\r");
+                answered = true;
+            }
+            if now.contains("Step 1/") {
+                return now;
+            }
+        }
+        String::from_utf8_lossy(&seen).into_owned()
+    })
+    .join()
+    .unwrap();
+    assert!(seen.contains("Step 1/"), "{seen}");
+    // The window closes: the last handle on the terminal's other side goes.
+    drop(master);
+    let closed = Instant::now();
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        if closed.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("still running 30 s after its terminal hung up");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    // Ended by the hang-up's SIGHUP, as the app is.
+    use std::os::unix::process::ExitStatusExt;
+    assert!(
+        status.code() == Some(129) || status.signal().is_some(),
+        "{status:?}"
+    );
+    let out = crate::knotless(
+        config.path(),
+        data.path(),
+        &["history", "--format", "jsonl"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["outcome"], "stopped", "saved by itself, not recovered");
+    assert_eq!(
+        std::fs::read_dir(state.path().join("in-progress"))
+            .map_or(0, |d| d.count()),
+        0,
+        "nothing left to recover"
+    );
+}
+
 /// Reads `child`'s standard output until a line holds `text` (or 60 s pass, or it ends);
 /// returns what was read.
 fn read_until(child: &mut std::process::Child, text: &str) -> String {
