@@ -154,6 +154,31 @@ mod tests {
     }
 
     #[test]
+    fn an_append_never_goes_through_a_planted_link() {
+        let d = tempfile::tempdir().unwrap();
+        let victim = d.path().join("victim");
+        std::fs::write(&victim, "mine\n").unwrap();
+        let linked = d.path().join("history-a.jsonl");
+        std::os::unix::fs::symlink(&victim, &linked).unwrap();
+        let dangling = d.path().join("days-a.jsonl");
+        std::os::unix::fs::symlink(d.path().join("elsewhere"), &dangling).unwrap();
+        for p in [&linked, &dangling] {
+            let e = open_append(p).unwrap_err();
+            assert!(super::super::is_not_regular(&e), "{}: {e}", p.display());
+            assert!(e.to_string().contains("a link"), "{e}");
+        }
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "mine\n");
+        assert!(!d.path().join("elsewhere").exists());
+        // A file of its own is appended to, and made private.
+        let own = d.path().join("own.jsonl");
+        use std::io::Write as _;
+        open_append(&own).unwrap().write_all(b"x\n").unwrap();
+        open_append(&own).unwrap().write_all(b"y\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&own).unwrap(), "x\ny\n");
+        assert_eq!(mode(&own), 0o600);
+    }
+
+    #[test]
     fn a_file_where_the_folder_should_be_is_said_to_be_one() {
         let d = tempfile::tempdir().unwrap();
         let file = d.path().join("data");
@@ -220,13 +245,25 @@ mod tests {
 
 /// Opens `path` to append lines to it (the history, the day log): created 0600 when it is
 /// not there, and only ever a regular file — a FIFO or a device (a link to `/dev/null`
-/// would swallow the line and let "saved" be said) is refused.
+/// would swallow the line and let "saved" be said) is refused, and so is a link planted at
+/// its name, which is never followed (a synced folder can bring one: the line would land
+/// in whatever file it names, or create one outside the folder).
 pub fn open_append(path: &Path) -> io::Result<File> {
     let mut opts = OpenOptions::new();
     opts.read(true).append(true).create(true);
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, PRIVATE_FILE);
-    let file = opts.open(path)?;
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC);
+        opts.mode(PRIVATE_FILE);
+    }
+    let file = match opts.open(path) {
+        #[cfg(unix)]
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+            return Err(super::not_regular("a link"));
+        }
+        r => r?,
+    };
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Err(super::not_regular(if meta.is_dir() {
