@@ -168,7 +168,11 @@ fn plain_session(init: crate::app::Init, what: What<'_>, before: &[String]) -> O
         perform.sound.prepare(r);
         perform.sound.settle();
     }
-    let Signalled { stop, leave, signal } = stop_on_signals(perform.sound.audio().silencer())?;
+    let Signalled {
+        stop,
+        leave,
+        signal,
+    } = stop_on_signals(perform.sound.audio().silencer())?;
     let mut terminal = Terminal::new(person);
     let ended = plain.run(
         &init.lib,
@@ -243,13 +247,14 @@ fn stop_on_signals(silencer: crate::audio::scheduler::Silencer) -> io::Result<Si
                 flag.store(true, Ordering::SeqCst);
                 silencer.close();
                 if which.swap(sig, Ordering::SeqCst) == 0 {
-                    let _ = std::thread::Builder::new()
-                        .name("stop-grace".into())
-                        .spawn(move || {
-                            std::thread::sleep(STOP_GRACE);
-                            let _ = ratatui::crossterm::terminal::disable_raw_mode();
-                            std::process::exit(128 + sig);
-                        });
+                    let _ =
+                        std::thread::Builder::new()
+                            .name("stop-grace".into())
+                            .spawn(move || {
+                                std::thread::sleep(STOP_GRACE);
+                                let _ = ratatui::crossterm::terminal::disable_raw_mode();
+                                std::process::exit(128 + sig);
+                            });
                 }
             }
         })?;
@@ -279,6 +284,13 @@ fn after<W: crate::app::plain::BellOut>(
     plain: &mut Plain<W>,
     record: &crate::model::record::SessionRecord,
 ) -> io::Result<()> {
+    // Keys typed ahead during the session (an arrow too many to skip the last step) are
+    // not an answer: they would be read as one, escape codes and all.
+    #[cfg(unix)]
+    // SAFETY: discards what standard input (a terminal here) holds; nothing else changes.
+    unsafe {
+        libc::tcflush(0, libc::TCIFLUSH);
+    }
     let mut input = io::stdin().lock();
     // Each answer is kept as soon as it is given: the note may take a while to type.
     let rating = ask_rating_line("How is your head now?", &mut input, &mut io::stdout());

@@ -3,7 +3,7 @@
 //! the rating is appended as an amendment the moment it is given, the note when it is
 //! saved.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -20,6 +20,11 @@ use crate::ui::theme::Theme;
 use crate::ui::{Binding, KeyHelp, also, described, key, lookup, row};
 
 const NOTE_MAX: usize = 500;
+/// For this long after the screen is first drawn, the rating takes no key that marks or
+/// saves one (see [`marks_or_saves`]): a → still held
+/// (or pressed once too often) to skip the last step would otherwise mark 0, and an Enter
+/// meant for the player would save it.
+const SETTLE: Duration = Duration::from_millis(800);
 
 /// What a key does on the finish screen (the rating takes digits, ← → and Enter itself;
 /// in the note, any other character is typed).
@@ -76,6 +81,14 @@ const NOTE_KEYS: &[Binding<Act>] = &[
     also(&[KeyCode::Backspace], Act::Delete),
 ];
 
+/// The keys that mark a rating or save the one marked (leaving, or skipping, keeps none).
+fn marks_or_saves(code: KeyCode) -> bool {
+    matches!(
+        code,
+        KeyCode::Char('0'..='9' | 'h' | 'l') | KeyCode::Left | KeyCode::Right | KeyCode::Enter
+    )
+}
+
 enum Stage {
     Rating(Rating),
     /// "Mark today as a headache day?" (or a migraine day) — offered, never assumed, when
@@ -94,6 +107,8 @@ pub struct Finish {
     pain_after: Option<u8>,
     note: String,
     amended: bool,
+    /// When the screen was first drawn (see [`SETTLE`]).
+    shown: Option<Instant>,
 }
 
 impl Finish {
@@ -110,6 +125,7 @@ impl Finish {
             pain_after: None,
             note: String::new(),
             amended: false,
+            shown: None,
         }
     }
 
@@ -463,8 +479,17 @@ impl Screen for Finish {
         crate::ui::footer(frame, foot, ctx.theme, ctx.status, &self.keys(ctx));
     }
 
-    fn update(&mut self, key: KeyEvent, _now: Instant, ctx: &Ctx) -> Update {
+    fn layout(&mut self, _area: Rect, now: Instant, _ctx: &Ctx) {
+        self.shown.get_or_insert(now);
+    }
+
+    fn update(&mut self, key: KeyEvent, now: Instant, ctx: &Ctx) -> Update {
         match &mut self.stage {
+            Stage::Rating(_)
+                if self.shown.is_some_and(|at| now < at + SETTLE) && marks_or_saves(key.code) =>
+            {
+                stay()
+            }
             Stage::Rating(rating) => {
                 if lookup(RATING_KEYS, key.code) == Some(Act::Home) {
                     return (Nav::Home, self.amend(ctx));

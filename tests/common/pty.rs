@@ -20,6 +20,9 @@ pub const SETTLED: Duration = Duration::from_millis(30);
 /// it waits for, before it fails.
 const EXITED_GRACE: Duration = Duration::from_secs(2);
 
+/// How long the finish screen's rating takes no key after it is drawn, and a little more.
+pub const RATING_SETTLE: Duration = Duration::from_millis(900);
+
 /// What the program wrote, as the reader thread saw it.
 struct Output {
     parser: vt100::Parser,
@@ -204,6 +207,15 @@ impl Pty {
             }
             thread::sleep(Duration::from_millis(25));
         }
+    }
+
+    /// Waits for the finish screen's "How is your head now?", then for as long as that
+    /// screen takes no key after it is drawn (so a key carried over from the player rates
+    /// nothing): a key sent then is answered.
+    pub fn wait_to_rate(&mut self) -> String {
+        let s = self.wait_for("How is your head now?");
+        thread::sleep(RATING_SETTLE);
+        s
     }
 
     /// Sends a signal by name (TERM, HUP, KILL).

@@ -143,7 +143,7 @@ pub fn read_cue_log(log: &Path) -> Vec<(f64, String)> {
 pub fn run_through(t: &mut Pty, log: &Path, cues: usize) -> Vec<(f64, String)> {
     t.wait_for("How is your head right now?");
     t.send("\r");
-    t.wait_for("How is your head now?");
+    t.wait_to_rate();
     wait_for_cues(log, cues, t.patience);
     t.send("\r");
     t.wait_for("A note for later");

@@ -518,10 +518,12 @@ fn plain_mode_whose_terminal_hangs_up_saves_and_ends() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(lines.len(), 1, "{lines:?}");
-    assert_eq!(lines[0]["outcome"], "stopped", "saved by itself, not recovered");
     assert_eq!(
-        std::fs::read_dir(state.path().join("in-progress"))
-            .map_or(0, |d| d.count()),
+        lines[0]["outcome"], "stopped",
+        "saved by itself, not recovered"
+    );
+    assert_eq!(
+        std::fs::read_dir(state.path().join("in-progress")).map_or(0, |d| d.count()),
         0,
         "nothing left to recover"
     );

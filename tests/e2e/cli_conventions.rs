@@ -63,7 +63,11 @@ fn a_session_still_going_on_is_not_logged() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out = knotless(c.path(), d.path(), &["history", "--format", "csv"]);
-    assert!(text(&out.stdout).contains("physio"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("physio"),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(text(&out.stderr).is_empty(), "{}", text(&out.stderr));
 }
 
@@ -93,7 +97,10 @@ fn an_empty_period_is_bad_usage() {
         let out = knotless(c.path(), d.path(), args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = text(&out.stderr);
-        assert!(err.starts_with("error: ") && err.contains(said), "{args:?}: {err}");
+        assert!(
+            err.starts_with("error: ") && err.contains(said),
+            "{args:?}: {err}"
+        );
         assert!(out.stdout.is_empty(), "{args:?}");
     }
     // One day, asked for as itself, is a period.

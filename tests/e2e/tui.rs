@@ -375,7 +375,7 @@ fn player_end_to_end() {
     t.wait_for("Switch sides");
     t.wait_for("Now the RIGHT side");
 
-    let s = t.wait_for("How is your head now?");
+    let s = t.wait_to_rate();
     assert!(s.contains("E2E steps — done"), "{s}");
     assert!(s.contains("(before: 4)"), "{s}");
     assert!(s.contains("Saved to your history."), "{s}");
@@ -444,7 +444,7 @@ fn a_rating_is_kept_the_moment_it_is_typed() {
     let mut t = Term::spawn(&d, &["run", "e2e-quick"]);
     t.wait_for("How is your head right now?");
     t.send("\r");
-    t.wait_for("How is your head now?");
+    t.wait_to_rate();
     t.send("3");
     t.wait_for("A note for later");
     t.send("half a no");
@@ -496,7 +496,7 @@ fn app_end_to_end() {
     t.send("\r");
     t.wait_for("step 1 of 2");
     t.wait_for("step 2 of 2");
-    let s = t.wait_for("How is your head now?");
+    let s = t.wait_to_rate();
     assert!(s.contains("E2E quick — done"), "{s}");
     t.send("3");
     t.wait_for("A note for later");
@@ -533,6 +533,7 @@ fn breathe_for_three_breaths() {
     let s = t.wait_for("Breathing: quick — done");
     assert!(s.contains("0:06 of 0:06 active"), "{s}");
     assert!(s.contains("Saved to your history."), "{s}");
+    thread::sleep(crate::pty::RATING_SETTLE);
     t.send("\r");
     // Started at 5: offered, and taken.
     t.wait_for("Mark today as a headache day?");
@@ -723,7 +724,7 @@ fn two_instances_finishing_at_once() {
         t.send("\r");
     }
     for t in ts.iter_mut() {
-        t.wait_for("How is your head now?");
+        t.wait_to_rate();
     }
     for t in ts.iter_mut() {
         t.send("3");
@@ -818,7 +819,7 @@ fn read_only_data_directory() {
     t.wait_for("How is your head right now?");
     t.send("\r");
     t.wait_for("cannot keep the session's progress");
-    let s = t.wait_for("How is your head now?");
+    let s = t.wait_to_rate();
     assert!(s.contains("Saved to your history."), "{s}");
     t.send("q");
     t.wait_for("Last session today");
@@ -848,7 +849,7 @@ fn read_only_data_directory() {
     let mut t = Term::spawn(&d, &["run", "e2e-quick"]);
     t.wait_for("How is your head right now?");
     t.send("\r");
-    let s = t.wait_for("How is your head now?");
+    let s = t.wait_to_rate();
     assert!(s.contains("Not saved: cannot write the history"), "{s}");
     assert!(
         s.contains("permission denied"),
@@ -952,7 +953,7 @@ fn a_dumb_terminal_gets_plain_mode_not_the_app() {
         let mut t = Term::spawn_env(&d, &["run", "e2e-quick"], &[("TERM", term)]);
         t.wait_for("How is your head right now?");
         t.send("\r");
-        t.wait_for("How is your head now?");
+        t.wait_to_rate();
         t.send("\r");
         t.wait_for("A note to keep with it");
         t.send("\r");
@@ -1161,7 +1162,7 @@ fn without_a_player_the_bell_rings_and_it_is_said_once() {
     t.wait_for("How is your head right now?");
     t.send("\r");
     t.wait_for("no sound player found");
-    t.wait_for("How is your head now?");
+    t.wait_to_rate();
     t.send("\r");
     t.wait_for("A note for later");
     t.send("\r");

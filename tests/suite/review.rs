@@ -384,7 +384,11 @@ fn a_logged_session_must_be_over_by_now() {
     for (at, length, end) in [
         ("now", 3 * hour, "Tue 24 Nov 19:05"),
         ("2026-11-24 15:30", hour, "Tue 24 Nov 16:30"),
-        ("2026-11-24 15:05", hour + Duration::from_secs(61), "Tue 24 Nov 16:06"),
+        (
+            "2026-11-24 15:05",
+            hour + Duration::from_secs(61),
+            "Tue 24 Nov 16:06",
+        ),
     ] {
         let start = parse_at(at, &n).unwrap();
         let err = check_logged_end(start, length, &n).unwrap_err().to_string();

@@ -76,6 +76,34 @@ fn a_rating_is_kept_at_once_and_a_note_when_saved() {
     assert!(s.shutdown(w.at(0), &w.ctx()).is_empty());
 }
 
+/// Keys still coming from the player (a → held to skip the last step, an Enter) do not
+/// mark or save a rating nobody chose: for a moment after it is first drawn, the rating
+/// takes no key.
+#[test]
+fn keys_carried_over_from_the_player_rate_nothing() {
+    let w = World::new();
+    let mut s = Finish::new(record(), None, &w.ctx());
+    let _ = w.text(&mut s, 80, 24, 1000);
+    for (name, ms) in [
+        ("Right", 1000),
+        ("Right", 1300),
+        ("Enter", 1500),
+        ("4", 1790),
+    ] {
+        let (nav, effects) = w.press(&mut s, name, ms);
+        assert!(
+            matches!(nav, Nav::Stay) && effects.is_empty(),
+            "{name} at {ms}: {nav:?} {effects:?}"
+        );
+    }
+    let text = w.text(&mut s, 80, 24, 1800);
+    assert!(text.contains("Enter skip"), "nothing marked:\n{text}");
+    // Then it answers as ever.
+    w.keys(&mut s, &["Right", "Right"], 1800);
+    let (_, effects) = w.press(&mut s, "Enter", 1900);
+    assert_eq!(amended(&effects), (Some(1), None));
+}
+
 #[test]
 fn nothing_given_writes_nothing() {
     let w = World::new();
@@ -141,10 +169,11 @@ fn a_migraine_before_offers_to_mark_a_migraine_day_keeping_what_today_says() {
     r.migraine_before = true;
     let mut s = Finish::new(r.clone(), None, &w.ctx());
     assert!(w.text(&mut s, 80, 24, 0).contains("(before: a migraine)"));
-    w.press(&mut s, "Enter", 0);
-    let text = w.text(&mut s, 80, 24, 0);
+    // (A moment after it was drawn: see `keys_carried_over_from_the_player_rate_nothing`.)
+    w.press(&mut s, "Enter", 1000);
+    let text = w.text(&mut s, 80, 24, 1000);
     assert!(text.contains("Mark today as a migraine day?"), "{text}");
-    let (_, effects) = w.press(&mut s, "y", 0);
+    let (_, effects) = w.press(&mut s, "y", 1000);
     match &effects[..] {
         [Effect::Store(StoreEffect::AnswerDay(e))] => {
             assert_eq!(e.date, today);
