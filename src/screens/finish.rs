@@ -43,6 +43,9 @@ enum Act {
     /// The offer to mark today as a headache day: yes, or not now.
     MarkDay,
     NotNow,
+    /// Esc with a note typed: leave without it, or go on writing.
+    Leave,
+    KeepWriting,
 }
 
 const RATING_KEYS: &[Binding<Act>] = &[
@@ -81,6 +84,25 @@ const NOTE_KEYS: &[Binding<Act>] = &[
     also(&[KeyCode::Backspace], Act::Delete),
 ];
 
+/// "Leave without the note?", asked when Esc is pressed with a note typed.
+const LEAVE_KEYS: &[Binding<Act>] = &[
+    row(
+        &[KeyCode::Char('y')],
+        Act::Leave,
+        key("y", "leave without it"),
+    ),
+    row(
+        &[KeyCode::Enter],
+        Act::Save,
+        key("Enter", "save and go home"),
+    ),
+    row(
+        &[KeyCode::Char('n'), KeyCode::Esc],
+        Act::KeepWriting,
+        key("n", "keep writing"),
+    ),
+];
+
 /// The keys that mark a rating or save the one marked (leaving, or skipping, keeps none).
 fn marks_or_saves(code: KeyCode) -> bool {
     matches!(
@@ -96,6 +118,8 @@ enum Stage {
     /// yet marked so.
     Offer,
     Note,
+    /// Esc was pressed with a note typed: leave without it?
+    Leave,
     Done,
 }
 
@@ -408,6 +432,15 @@ impl Finish {
                 lines.extend(self.head_change(t));
                 lines.push(self.note_line(w, t));
             }
+            Stage::Leave => {
+                lines.extend(self.head_change(t));
+                lines.push(self.note_line(w, t));
+                lines.extend(indented(crate::ui::wrap_lines(
+                    "Leave without the note?  y leave · n keep writing · Enter save it",
+                    w.saturating_sub(2),
+                    t.title,
+                )));
+            }
         }
         lines
     }
@@ -523,6 +556,10 @@ impl Screen for Finish {
                         self.stage = Stage::Done;
                         return (Nav::Home, self.amend(ctx));
                     }
+                    // One key must not throw away what was typed: asked first.
+                    Some(Act::NoNote) if !self.note.trim().is_empty() => {
+                        self.stage = Stage::Leave;
+                    }
                     Some(Act::NoNote) => {
                         self.note.clear();
                         return (Nav::Home, self.amend(ctx));
@@ -543,6 +580,22 @@ impl Screen for Finish {
                 }
                 stay()
             }
+            Stage::Leave => match lookup(LEAVE_KEYS, key.code) {
+                Some(Act::Leave) => {
+                    self.note.clear();
+                    self.stage = Stage::Done;
+                    (Nav::Home, self.amend(ctx))
+                }
+                Some(Act::Save) => {
+                    self.stage = Stage::Done;
+                    (Nav::Home, self.amend(ctx))
+                }
+                Some(Act::KeepWriting) => {
+                    self.stage = Stage::Note;
+                    stay()
+                }
+                _ => stay(),
+            },
             Stage::Done => go(Nav::Home),
         }
     }
@@ -558,6 +611,7 @@ impl Screen for Finish {
                     _ => true,
                 })
             }
+            Stage::Leave => described(LEAVE_KEYS, |_| true),
             _ => described(NOTE_KEYS, |_| true),
         }
     }

@@ -170,9 +170,15 @@ pub fn footer(
         return;
     }
     // When not everything fits, drop entries from the end but keep help and quit, so the
-    // way to every other key is always on screen.
+    // way to every other key is always on screen, and what Enter does (the way on: a way
+    // out must never be all a narrow footer shows).
+    let enter = |k: &&KeyHelp| k.keys.starts_with("Enter") && !is_way_out(k);
     while footer_width(&shown) > area.width as usize {
-        match shown.iter().rposition(|k| !is_way_out(k)) {
+        let drop = shown
+            .iter()
+            .rposition(|k| !is_way_out(k) && !enter(k))
+            .or_else(|| shown.iter().rposition(enter));
+        match drop {
             Some(i) if shown.len() > 1 => {
                 shown.remove(i);
             }
@@ -422,6 +428,9 @@ mod tests {
         // Too narrow for all: entries go from the end, but quit stays.
         let narrow = draw(16, 1, |f| footer(f, f.area(), &theme, None, &KEYS));
         assert_eq!(buffer_line(&narrow), " q quit");
+        // What Enter does goes after the others, before the ways out.
+        let middle = draw(24, 1, |f| footer(f, f.area(), &theme, None, &KEYS));
+        assert_eq!(buffer_line(&middle), " Enter start  q quit");
     }
 
     #[test]

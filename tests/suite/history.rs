@@ -745,8 +745,8 @@ fn a_read_only_data_directory_gives_a_clear_message() {
 }
 
 /// A history file that refuses the final line — a link to /dev/full (works even as root;
-/// a device is never written to at all, so the refusal comes before the
-/// "no space" /dev/full would give; a real full disk is `tests/e2e/hostile_cli.rs`): the
+/// a link is never written through, so the refusal comes before the "no space" /dev/full
+/// would give; a real full disk is `tests/e2e/hostile_cli.rs`): the
 /// session stays in its in-progress file, marked final, and is logged with its real outcome
 /// once the history can be written again.
 #[cfg(target_os = "linux")]
@@ -768,7 +768,7 @@ fn a_full_disk_keeps_the_finished_session_for_later() {
     assert_eq!(
         err.to_string(),
         format!(
-            "cannot write the history at {}: it is a FIFO or a device, not a regular file",
+            "cannot write the history at {}: it is a link, not a regular file",
             history::history_path(&data).display()
         )
     );

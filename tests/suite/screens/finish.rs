@@ -104,6 +104,45 @@ fn keys_carried_over_from_the_player_rate_nothing() {
     assert_eq!(amended(&effects), (Some(1), None));
 }
 
+/// Esc with a note typed asks first: one key never throws away what was written.
+#[test]
+fn esc_with_a_note_typed_asks_before_leaving_without_it() {
+    let w = World::new();
+    let mut s = Finish::new(record(), None, &w.ctx());
+    let (_, effects) = w.press(&mut s, "3", 0);
+    assert_eq!(amended(&effects), (Some(3), None));
+    w.keys(&mut s, &["o", "k", "Esc"], 0);
+    assert!(!s.captures_text(), "y and n are answers now");
+    let text = w.text(&mut s, 80, 24, 0);
+    assert!(text.contains("Leave without the note?"), "{text}");
+    assert!(text.contains("A note for later (optional): ok"), "{text}");
+    // n (or Esc): back to writing, the note as it was.
+    w.keys(&mut s, &["n", "!"], 0);
+    assert!(s.captures_text());
+    assert!(w.text(&mut s, 80, 24, 0).contains("ok!▏"));
+    // Asked again: Enter saves it after all.
+    w.press(&mut s, "Esc", 0);
+    let (nav, effects) = w.press(&mut s, "Enter", 0);
+    assert!(matches!(nav, Nav::Home));
+    assert_eq!(amended(&effects), (None, Some("ok!".into())));
+    // y leaves without it; nothing is written.
+    let mut s = Finish::new(record(), None, &w.ctx());
+    w.keys(&mut s, &["Enter", "o", "k", "Esc"], 0);
+    let (nav, effects) = w.press(&mut s, "y", 0);
+    assert!(
+        matches!(nav, Nav::Home) && effects.is_empty(),
+        "{effects:?}"
+    );
+    // With nothing typed, Esc leaves at once.
+    let mut s = Finish::new(record(), None, &w.ctx());
+    w.press(&mut s, "Enter", 0);
+    let (nav, effects) = w.press(&mut s, "Esc", 0);
+    assert!(
+        matches!(nav, Nav::Home) && effects.is_empty(),
+        "{effects:?}"
+    );
+}
+
 #[test]
 fn nothing_given_writes_nothing() {
     let w = World::new();
