@@ -78,9 +78,9 @@ struct Shared {
     settings: Settings,
     /// The theme chosen with `t` (this run or remembered); `settings` says whether it shows.
     chosen_theme: Option<ThemeName>,
-    /// The theme chosen with `t` while colour is off (`NO_COLOR`): shown without colour,
-    /// for this run only, never over the remembered choice.
-    colourless_theme: Option<ThemeName>,
+    /// The theme chosen with `t` while colour is off (`NO_COLOR`: shown without colour) or
+    /// while `--theme` names one: for this run only, never over the remembered choice.
+    run_theme: Option<ThemeName>,
     theme: Theme,
     perform: Performers,
     wall: WallClock,
@@ -95,9 +95,12 @@ impl Shared {
     /// with `t` this run with its colours taken out.
     fn theme_now(&self) -> Theme {
         if self.settings.colourless() {
-            Theme::get(self.colourless_theme.unwrap_or(ThemeName::Mono)).without_colour()
+            Theme::get(self.run_theme.unwrap_or(ThemeName::Mono)).without_colour()
         } else {
-            Theme::get(self.settings.theme(self.chosen_theme))
+            Theme::get(
+                self.run_theme
+                    .unwrap_or_else(|| self.settings.theme(self.chosen_theme)),
+            )
         }
     }
 
@@ -171,7 +174,7 @@ impl App {
                 paths,
                 settings,
                 chosen_theme: theme,
-                colourless_theme: None,
+                run_theme: None,
                 perform,
                 wall,
                 status,
@@ -354,15 +357,25 @@ impl App {
     }
 
     /// `t`: the next theme, remembered for the next start. With colour turned off it is
-    /// shown without colour and kept for this run only: the remembered theme stays.
+    /// shown without colour, and with `--theme` given it is shown: either way for this run
+    /// only, and the remembered theme stays.
     fn cycle_theme(&mut self, now: Instant) {
         let next = self.s.theme.name.next();
-        if self.s.settings.colourless() {
-            self.s.colourless_theme = Some(next);
-            self.s.theme = self.s.theme_now();
-            self.s.status = Some(format!(
+        let for_run = if self.s.settings.colourless() {
+            Some(format!(
                 "theme: {next}, without colour (colour is off), for this run only"
-            ));
+            ))
+        } else if self.s.settings.flags().theme.is_some() {
+            Some(format!(
+                "theme: {next}, for this run only (--theme was given)"
+            ))
+        } else {
+            None
+        };
+        if let Some(status) = for_run {
+            self.s.run_theme = Some(next);
+            self.s.theme = self.s.theme_now();
+            self.s.status = Some(status);
             return;
         }
         self.s.chosen_theme = Some(next);

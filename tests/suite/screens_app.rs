@@ -317,3 +317,37 @@ fn without_colour_t_keeps_the_selection_and_the_remembered_theme() {
     let state = knotless::store::state::State::load(t.state.path());
     assert_eq!(state.theme, None, "the remembered theme is left alone");
 }
+
+/// With `--theme` given, `t` still shows each theme in turn, for this run only: the theme
+/// remembered for the next start is left alone (it used to stay on the flag's theme and
+/// write the next one, a theme never seen, for the next start).
+#[test]
+fn with_a_theme_flag_t_shows_each_theme_and_remembers_none() {
+    let config = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let mut init = crate::common::init_with(&config, &data, &state, ThemeName::Calm);
+    init.flags.theme = Some(ThemeName::Calm);
+    let t0 = std::time::Instant::now();
+    let mut t = crate::common::TestApp {
+        app: knotless::app::App::new(init, knotless::screens::Route::Home, t0),
+        t0,
+        config,
+        data,
+        state,
+    };
+    assert_eq!(t.app.theme(), ThemeName::Calm);
+    let mut seen = Vec::new();
+    for _ in ThemeName::ALL {
+        t.keys(0, &["t"]);
+        seen.push(t.app.theme());
+    }
+    let mut all = ThemeName::ALL.to_vec();
+    all.sort_by_key(|n| n.to_string());
+    seen.sort_by_key(|n| n.to_string());
+    assert_eq!(seen, all, "every theme shown once");
+    let status = t.screen(80, 24, 0);
+    assert!(status.contains("for this run only"), "{status}");
+    let state = knotless::store::state::State::load(t.state.path());
+    assert_eq!(state.theme, None, "the remembered theme is left alone");
+}
