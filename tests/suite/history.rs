@@ -100,6 +100,58 @@ fn missing_and_empty_files_are_an_empty_history() {
     assert!(records.is_empty() && warnings.is_empty(), "{warnings:?}");
 }
 
+/// A file an editor saved with a byte order mark in front (Notepad, some merge tools):
+/// its first line is read as ever, by every reader, and so is the day log's.
+#[test]
+fn a_byte_order_mark_in_front_hides_no_line() {
+    let (_tmp, data) = data_dir();
+    let a = rec("a", T1, "neck-release", "neck", 480.0);
+    let b = rec("b", T2, "neck-release", "neck", 480.0);
+    let amend = serde_json::to_string(&amendment("a", None, Some(2), None)).unwrap() + "\n";
+    let mut bytes = b"\xef\xbb\xbf".to_vec();
+    bytes.extend(
+        line(&a)
+            .bytes()
+            .chain(amend.bytes())
+            .chain(line(&b).bytes()),
+    );
+    write_raw(&data, &bytes);
+    let (records, warnings) = load(&data);
+    assert_eq!(ids(&records), ["a", "b"]);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(records[0].pain_after, Some(2));
+    for reading in [history::Reading::Here, history::Reading::Ahead] {
+        let mut seen = Vec::new();
+        let warnings =
+            history::for_each_read(&data, Detail::Figures, reading, |r| seen.push(r.id.clone()))
+                .unwrap();
+        assert_eq!(seen, ["a", "b"], "{reading:?}");
+        assert!(warnings.is_empty(), "{reading:?}: {warnings:?}");
+    }
+    // A mark in front of the amendment alone (a file put together by hand) is passed over
+    // too: it is the amendment that counts.
+    let mut bytes = line(&a).into_bytes();
+    bytes.extend(b"\xef\xbb\xbf".iter().chain(amend.as_bytes()));
+    write_raw(&data, &bytes);
+    let (records, warnings) = load(&data);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(records[0].pain_after, Some(2));
+
+    let day = knotless::store::days::answer(
+        jiff::civil::date(2026, 11, 20),
+        true,
+        &"2026-11-24T12:00:00+01:00[Europe/Berlin]".parse().unwrap(),
+    );
+    knotless::store::days::append(&data, &day).unwrap();
+    let path = knotless::store::days::days_path(&data);
+    let mut marked = b"\xef\xbb\xbf".to_vec();
+    marked.extend(fs::read(&path).unwrap());
+    fs::write(&path, marked).unwrap();
+    let (log, warnings) = knotless::store::days::load(&data).unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(log.answers.len(), 1);
+}
+
 #[test]
 fn a_torn_last_line_is_skipped_and_the_next_append_stays_readable() {
     let (_tmp, data) = data_dir();

@@ -368,6 +368,10 @@ impl Marker {
     }
 }
 
+/// A byte order mark: what some editors (Notepad, some merge tools) put at the start of a
+/// file. Never part of a line knotless wrote, so it is passed over where a line starts.
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
 impl<R: BufRead> Lines<R> {
     pub(crate) fn new(inner: R) -> Self {
         Lines {
@@ -379,8 +383,9 @@ impl<R: BufRead> Lines<R> {
         }
     }
 
-    /// The next line (without its newline): lent straight from the reader's buffer when it
-    /// is all there, which is nearly always, else copied into `buf`. `None` at the end.
+    /// The next line (without its newline, or a byte order mark it starts with): lent
+    /// straight from the reader's buffer when it is all there, which is nearly always, else
+    /// copied into `buf`. `None` at the end.
     pub(crate) fn next_line<'s>(
         &'s mut self,
         buf: &'s mut Vec<u8>,
@@ -406,7 +411,7 @@ impl<R: BufRead> Lines<R> {
                 None => return Ok(None),
             },
         };
-        let (bytes, window) = match whole {
+        let (mut bytes, mut window) = match whole {
             // The buffer is filled already: this only hands it out again.
             Some(end) => {
                 let chunk = self.inner.fill_buf()?;
@@ -414,6 +419,11 @@ impl<R: BufRead> Lines<R> {
             }
             None => (&buf[..], &buf[..]),
         };
+        if whole.is_some() && bytes.starts_with(BOM) {
+            bytes = &bytes[BOM.len()..];
+            window = &window[BOM.len()..];
+            self.offset += BOM.len() as u64;
+        }
         Ok(Some(LineRef {
             kind,
             number: self.number,
@@ -423,7 +433,8 @@ impl<R: BufRead> Lines<R> {
         }))
     }
 
-    /// The next line (without its newline) into `buf`; `None` at the end.
+    /// The next line (without its newline, or a byte order mark it starts with) into `buf`;
+    /// `None` at the end.
     pub(crate) fn next_into(&mut self, buf: &mut Vec<u8>) -> io::Result<Option<Line>> {
         buf.clear();
         self.offset = self.consumed;
@@ -460,6 +471,10 @@ impl<R: BufRead> Lines<R> {
         }
         if !any {
             return Ok(None);
+        }
+        if buf.starts_with(BOM) {
+            buf.drain(..BOM.len());
+            self.offset += BOM.len() as u64;
         }
         self.number += 1;
         Ok(Some(if too_long { Line::TooLong } else { Line::Text }))
