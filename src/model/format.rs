@@ -333,14 +333,20 @@ pub fn fit_right(text: &str, w: usize) -> String {
 /// it is stored (U+202E "right-to-left override" and its kin), and the invisible
 /// characters that take no room at all — zero width space (U+200B), word joiner (U+2060),
 /// the byte order mark or zero width no-break space (U+FEFF), the invisible operators
-/// (U+2061–U+2064) and the deprecated format characters (U+206A–U+206F) — which make two
-/// texts that look the same differ, or hide a word inside another. (The zero width joiner
-/// and non-joiner stay: emoji and several scripts need them.)
+/// (U+2061–U+2064), the deprecated format characters (U+206A–U+206F), the soft hyphen
+/// (U+00AD), the Mongolian vowel separator (U+180E), the Hangul fillers (U+115F, U+1160,
+/// U+3164, U+FFA0), the interlinear annotation marks (U+FFF9–U+FFFB) and the tag characters
+/// (U+E0000–U+E007F, which can spell a whole hidden word) — which make two texts that look
+/// the same differ, or hide a word inside another — and the line and paragraph separators
+/// (U+2028, U+2029), which some terminals take as a line break the screen does not know
+/// of. (The zero width joiner and non-joiner stay: emoji and several scripts need them.)
 pub fn is_unsafe_char(c: char) -> bool {
     matches!(c,
-        '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
-        | '\u{61c}' | '\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}'
-        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206f}' | '\u{feff}')
+        '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{ad}'
+        | '\u{61c}' | '\u{115f}' | '\u{1160}' | '\u{180e}' | '\u{200b}' | '\u{200e}'
+        | '\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206f}' | '\u{3164}' | '\u{feff}' | '\u{ffa0}'
+        | '\u{fff9}'..='\u{fffb}' | '\u{e0000}'..='\u{e007f}')
 }
 
 /// What stands in for an unsafe character in text for people: visible, one column wide.
@@ -906,6 +912,32 @@ mod tests {
         assert_eq!(neutralise("pay\u{200b}pal"), "pay\u{fffd}pal");
         assert_eq!(neutralise("\u{feff}x\u{2060}"), "\u{fffd}x\u{fffd}");
         assert_eq!(neutralise("👩\u{200d}💻"), "👩\u{200d}💻");
+        // Line separators, annotation marks, fillers and tag characters (a hidden word).
+        for c in [
+            '\u{ad}',
+            '\u{115f}',
+            '\u{180e}',
+            '\u{2028}',
+            '\u{2029}',
+            '\u{3164}',
+            '\u{fff9}',
+            '\u{fffb}',
+            '\u{e0001}',
+            '\u{e0068}',
+            '\u{e007f}',
+        ] {
+            assert_eq!(
+                neutralise(&format!("a{c}b")),
+                "a\u{fffd}b",
+                "{:x}",
+                c as u32
+            );
+        }
+        // Their neighbours are left alone.
+        assert_eq!(
+            neutralise("\u{2027}\u{fff8}\u{fffc}"),
+            "\u{2027}\u{fff8}\u{fffc}"
+        );
     }
 
     #[test]
