@@ -20,6 +20,23 @@ pub struct Owned {
     child: Child,
 }
 
+/// The groups of every owned child not yet reaped (each is the child's pid), for
+/// [`stop_all`]: a child leaves this list before it is reaped, under its lock, so a group
+/// in it is always ours.
+static LIVE: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
+
+fn live() -> std::sync::MutexGuard<'static, Vec<u32>> {
+    LIVE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Stops every owned child's whole group now, from any thread: what a signal that ends
+/// the program does first, so a player that is a script leaves nothing playing either.
+pub fn stop_all() {
+    for &pid in live().iter() {
+        signal(pid, Signal::Kill);
+    }
+}
+
 /// How often a wait that has a deadline looks again.
 const LOOK_EVERY: Duration = Duration::from_millis(10);
 /// How long a kill waits for the child to be gone.
@@ -30,9 +47,16 @@ impl Owned {
     /// cannot write on the screen, read keys, or be hit by the terminal's Ctrl-C.
     pub fn spawn(mut cmd: Command) -> io::Result<Owned> {
         detach(&mut cmd);
-        Ok(Owned {
-            child: cmd.spawn()?,
-        })
+        let mut live = live();
+        let child = cmd.spawn()?;
+        live.push(child.id());
+        Ok(Owned { child })
+    }
+
+    /// Takes it off the list of [`stop_all`], before it is reaped.
+    fn forget(&self) {
+        let id = self.child.id();
+        live().retain(|&pid| pid != id);
     }
 
     /// Whether it has ended, and how: ended children are reaped (after the rest of their
@@ -42,6 +66,7 @@ impl Owned {
             return None;
         }
         self.signal_group(Signal::Kill);
+        self.forget();
         match self.child.wait() {
             Ok(s) => Some(s),
             // Reaped by someone else (it never should be): it has ended all the same.
@@ -53,6 +78,7 @@ impl Owned {
     /// waiting for that at most [`KILL_WAIT`] (a process stuck in the kernel cannot be hurried).
     pub fn kill(mut self) {
         self.signal_group(Signal::Kill);
+        self.forget();
         let _ = self.child.kill();
         let until = Instant::now() + KILL_WAIT;
         while let Ok(None) = self.child.try_wait() {
@@ -103,31 +129,37 @@ impl Owned {
         self.child.try_wait().map_or(true, |s| s.is_some())
     }
 
-    #[cfg(unix)]
     fn signal_group(&self, s: Signal) {
-        let sig = match s {
-            Signal::Kill => libc::SIGKILL,
-        };
-        let Ok(pid) = libc::pid_t::try_from(self.child.id()) else {
-            return;
-        };
-        // SAFETY: killpg only sends a signal. The group is the child's own (it was started
-        // as its leader) and the child is not reaped yet, so the id cannot name anyone else.
-        unsafe {
-            libc::killpg(pid, sig);
-        }
+        signal(self.child.id(), s);
     }
-
-    #[cfg(not(unix))]
-    fn signal_group(&self, _s: Signal) {}
 }
+
+/// Signals the group of the owned child `pid` (see [`Owned::signal_group`]).
+#[cfg(unix)]
+fn signal(pid: u32, s: Signal) {
+    let sig = match s {
+        Signal::Kill => libc::SIGKILL,
+    };
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return;
+    };
+    // SAFETY: killpg only sends a signal. The group is the child's own (it was started as
+    // its leader) and the child is not reaped yet, so the id cannot name anyone else.
+    unsafe {
+        libc::killpg(pid, sig);
+    }
+}
+
+#[cfg(not(unix))]
+fn signal(_pid: u32, _s: Signal) {}
 
 enum Signal {
     Kill,
 }
 
-/// Closes the child's stdio and puts it in its own process group; on Linux it also dies
-/// with the thread that started it.
+/// Closes the child's stdio and makes it the leader of a session of its own (so of its own
+/// process group, and without the terminal: it cannot write on the screen through
+/// `/dev/tty` either); on Linux it also dies with the thread that started it.
 pub fn detach(cmd: &mut Command) {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -135,22 +167,25 @@ pub fn detach(cmd: &mut Command) {
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
-        cmd.process_group(0);
-    }
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::process::CommandExt;
+        #[cfg(target_os = "linux")]
         let parent = libc::pid_t::try_from(std::process::id()).unwrap_or(0);
-        // SAFETY: prctl and getppid are async-signal-safe, and this closure touches nothing
-        // else between fork and exec.
+        // SAFETY: setsid, prctl and getppid are async-signal-safe, and this closure touches
+        // nothing else between fork and exec.
         unsafe {
             cmd.pre_exec(move || {
-                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
-                    return Ok(());
+                if libc::setsid() < 0 {
+                    return Err(io::Error::last_os_error());
                 }
-                // The parent may have died between fork and prctl: then no one is listening.
-                if libc::getppid() != parent {
-                    return Err(io::Error::from_raw_os_error(libc::ESRCH));
+                #[cfg(target_os = "linux")]
+                {
+                    if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                        return Ok(());
+                    }
+                    // The parent may have died between fork and prctl: then no one is
+                    // listening.
+                    if libc::getppid() != parent {
+                        return Err(io::Error::from_raw_os_error(libc::ESRCH));
+                    }
                 }
                 Ok(())
             });

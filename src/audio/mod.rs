@@ -12,6 +12,7 @@
 
 mod cache;
 mod child;
+pub use child::stop_all;
 pub mod find;
 mod render;
 pub mod scheduler;

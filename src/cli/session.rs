@@ -242,6 +242,7 @@ fn stop_on_signals(silencer: crate::audio::scheduler::Silencer) -> io::Result<Si
         .spawn(move || {
             for sig in signals.forever() {
                 if now.load(Ordering::SeqCst) {
+                    crate::audio::stop_all();
                     std::process::exit(128 + sig);
                 }
                 flag.store(true, Ordering::SeqCst);
@@ -252,6 +253,7 @@ fn stop_on_signals(silencer: crate::audio::scheduler::Silencer) -> io::Result<Si
                             .name("stop-grace".into())
                             .spawn(move || {
                                 std::thread::sleep(STOP_GRACE);
+                                crate::audio::stop_all();
                                 let _ = ratatui::crossterm::terminal::disable_raw_mode();
                                 std::process::exit(128 + sig);
                             });

@@ -214,11 +214,29 @@ fn names<'a>(it: impl Iterator<Item = &'a str>) -> String {
 }
 
 /// `knotless sound test`: exit 1 when a cue could not be played.
+/// SIGINT (Ctrl-C), SIGTERM and SIGHUP end the test at once, and whatever it has started
+/// with it: a player that is a script would otherwise play on (its own children are not
+/// asked to die with knotless).
+fn stop_on_signals() -> io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if let Some(sig) = signals.forever().next() {
+                crate::audio::stop_all();
+                std::process::exit(128 + sig);
+            }
+        })?;
+    Ok(())
+}
+
 pub fn test_cmd(
     g: &crate::cli::args::Global,
     paths: &crate::store::paths::Paths,
 ) -> crate::cli::Outcome {
     let lib = crate::cli::load_library(paths);
+    stop_on_signals()?;
     let stdout = io::stdout();
     let terminal = stdout.is_terminal();
     let mut out = SafeWriter::new(crate::cli::PipeOut::new(stdout.lock()), Neutralise::Replace);

@@ -96,6 +96,7 @@ impl Fakes {
             format!(
                 "#!/bin/sh\n{length}\n{sleep} \"$d\" &\nchild=$!\n\
                  echo \"$$ $child\" >> '{log}/pids'\n\
+                 if (: > /dev/tty) 2>/dev/null; then echo \"tty 0 {what}\" >> '{log}/events'; fi\n\
                  echo \"start $({date} +%s.%N) {what}\" >> '{log}/events'\n\
                  wait $child\n\
                  echo \"end $({date} +%s.%N) {what}\" >> '{log}/events'\n",
@@ -283,9 +284,55 @@ fn m_silences_a_phrase_at_once() {
         Vec::<u32>::new(),
         "still playing 150 ms after the screen said \"sound muted\""
     );
+    // A player never has the terminal to write on.
+    assert!(
+        !fakes.events().iter().any(|(kind, ..)| kind == "tty"),
+        "a player could open the terminal: {:?}",
+        fakes.events()
+    );
     t.send("\x03");
     let exit = t.wait_exit();
     t.assert_restored(&exit);
+}
+
+/// `sound test` stopped with Ctrl-C (SIGINT), SIGTERM or SIGHUP ends at once, and the cue
+/// it was playing with it, script, sleep and all.
+#[test]
+fn a_signal_stops_sound_test_and_its_cue() {
+    for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+        let d = dirs(ROUTINE);
+        let fakes = Fakes::new(d.tmp.path(), Plays::FiveSeconds, false);
+        let mut child = crate::common::knotless()
+            .arg("sound")
+            .arg("test")
+            .env("PATH", fakes.path())
+            .env("KNOTLESS_CACHE_DIR", d.tmp.path().join("cache"))
+            .envs(d.envs())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        fakes.wait_for_a_sound();
+        // SAFETY: a signal to the child this test started (not yet reaped).
+        unsafe { libc::kill(child.id() as libc::pid_t, sig) };
+        let sent = Instant::now();
+        let status = loop {
+            if let Some(st) = child.try_wait().unwrap() {
+                break st;
+            }
+            assert!(sent.elapsed() < PATIENCE, "sound test still running");
+            thread::sleep(Duration::from_millis(10));
+        };
+        assert_eq!(status.code(), Some(128 + sig), "{status:?}");
+        thread::sleep(Duration::from_millis(300));
+        assert_eq!(
+            fakes.alive(),
+            Vec::<u32>::new(),
+            "signal {sig}: {:?}",
+            fakes.events()
+        );
+    }
 }
 
 #[test]
