@@ -108,7 +108,10 @@ pub const SPEAKERS: [Speaker; 3] = [
         &["espeak-ng", "-a", "{amp}", "{text}"],
         Some(&["espeak-ng", "-w", "{file}", "{text}"]),
     ),
-    ("spd-say", &["spd-say", "{text}"], None),
+    // `-w`: it waits while the phrase is spoken, so the phrase is known to be playing (no
+    // chime over it) for as long as it is. The speaking itself is speech-dispatcher's, which
+    // knotless did not start and cannot stop: `sound test` says so.
+    ("spd-say", &["spd-say", "-w", "{text}"], None),
     ("say", &["say", "{text}"], None),
 ];
 

@@ -132,6 +132,9 @@ fn found_lines(a: &Audio, missing: &mut Vec<String>, out: &mut dyn Write) -> io:
             where_(s),
             if s.render.is_some() {
                 ", renders phrases to files ahead of a session"
+            } else if s.name == "spd-say" {
+                ", speaks through speech-dispatcher (lengths are estimated; m, a skip or a \
+stop cannot cut a phrase short there: install espeak-ng for that)"
             } else {
                 ", speaks directly (lengths are estimated)"
             }
