@@ -56,7 +56,7 @@ struct Said {
 /// Lines go to `out`; the bell, where it is meant, goes to the terminal `out` writes to.
 pub struct Plain<W: Write> {
     out: W,
-    /// Raw mode needs "\r\n" to start a new line.
+    /// The terminal keys are read from is in raw mode: lines to it need "\r\n".
     raw: bool,
     /// Standard output is a terminal: the bell may ring there.
     bell_reaches: bool,
@@ -88,7 +88,12 @@ impl<W: Write> Plain<W> {
 
     /// One or more lines.
     pub fn line(&mut self, text: &str) -> io::Result<()> {
-        let nl = if self.raw { "\r\n" } else { "\n" };
+        // Only the terminal is in raw mode: a file or a program gets plain newlines.
+        let nl = if self.raw && self.bell_reaches {
+            "\r\n"
+        } else {
+            "\n"
+        };
         for l in text.lines() {
             write!(self.out, "{l}{nl}")?;
         }
@@ -102,7 +107,11 @@ impl<W: Write> Plain<W> {
             io::stderr().lock(),
             crate::model::format::Neutralise::Replace,
         );
-        let nl = if self.raw { "\r\n" } else { "\n" };
+        let nl = if self.raw && io::stderr().is_terminal() {
+            "\r\n"
+        } else {
+            "\n"
+        };
         let _ = write!(err, "note: {text}{nl}");
     }
 

@@ -143,10 +143,12 @@ fn plain_session(init: crate::app::Init, what: What<'_>, before: &[String]) -> O
     if crate::store::state::notice_needed(data) {
         crate::cli::notice::print(&mut plain)?;
         if person {
-            plain.line("Press Enter to go on (it will not be shown again).")?;
-            let mut line = String::new();
-            input.read_line(&mut line)?;
-            acknowledge(&mut perform, &mut plain)?;
+            let mut ask = prompts();
+            write!(ask, "Press Enter to go on (it will not be shown again). ")?;
+            ask.flush()?;
+            if read_reply(&mut input, &mut ask).is_some() {
+                acknowledge(&mut perform, &mut plain)?;
+            }
         } else {
             plain.line(
                 "(This notice is printed before every session until you run `knotless notice --ack`.)",
@@ -157,7 +159,7 @@ fn plain_session(init: crate::app::Init, what: What<'_>, before: &[String]) -> O
         plain.line(line)?;
     }
     let pain = if person && settings.ask_ratings {
-        ask_rating_line("How is your head right now?", &mut input, &mut io::stdout())
+        ask_rating_line("How is your head right now?", &mut input, &mut prompts())
     } else {
         None
     };
@@ -294,13 +296,17 @@ fn after<W: crate::app::plain::BellOut>(
         libc::tcflush(0, libc::TCIFLUSH);
     }
     let mut input = io::stdin().lock();
+    let mut ask = prompts();
     // Each answer is kept as soon as it is given: the note may take a while to type.
-    let rating = ask_rating_line("How is your head now?", &mut input, &mut io::stdout());
+    let rating = match ask_rating("How is your head now?", &mut input, &mut ask) {
+        Reply::Rated(n) => Some(n),
+        Reply::Skipped => None,
+        Reply::Ended => return Ok(()),
+    };
     let mut kept = rating.is_some() && amend(perform, plain, &record.id, rating, None)?;
-    let _ = write!(io::stdout(), "A note to keep with it (Enter to skip): ");
-    let _ = io::stdout().flush();
-    let mut note = String::new();
-    input.read_line(&mut note)?;
+    write!(ask, "A note to keep with it (Enter to skip): ")?;
+    ask.flush()?;
+    let note = read_reply(&mut input, &mut ask).unwrap_or_default();
     let note = note.trim();
     if !note.is_empty() {
         kept |= amend(perform, plain, &record.id, None, Some(note.to_string()))?;
@@ -328,19 +334,66 @@ fn amend<W: crate::app::plain::BellOut>(
     }
 }
 
-/// A 0-10 rating as one line of text: a number, or Enter (or anything else) to skip.
+/// A 0-10 rating as one line of text: a number, or Enter to skip; something else is asked
+/// once more, then skipped.
 pub fn ask_rating_line(question: &str, input: &mut dyn BufRead, out: &mut dyn Write) -> Option<u8> {
+    match ask_rating(question, input, out) {
+        Reply::Rated(n) => Some(n),
+        Reply::Skipped | Reply::Ended => None,
+    }
+}
+
+/// What a question asked as a line got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reply {
+    Rated(u8),
+    Skipped,
+    /// The input ended (Ctrl-D): nothing more is asked.
+    Ended,
+}
+
+/// [`ask_rating_line`], telling an input that ended from a skip.
+pub fn ask_rating(question: &str, input: &mut dyn BufRead, out: &mut dyn Write) -> Reply {
     let _ = write!(out, "{question} 0-10, Enter to skip: ");
-    let _ = out.flush();
-    let mut line = String::new();
-    input.read_line(&mut line).ok()?;
-    match line.trim().parse::<u8>() {
-        Ok(n) if n <= 10 => Some(n),
-        _ => {
-            if !line.trim().is_empty() {
+    for tries_left in [1, 0] {
+        let _ = out.flush();
+        let Some(line) = read_reply(input, out) else {
+            return Reply::Ended;
+        };
+        let line = line.trim();
+        match line.parse::<u8>() {
+            Ok(n) if n <= 10 => return Reply::Rated(n),
+            _ if line.is_empty() => return Reply::Skipped,
+            _ if tries_left > 0 => {
+                let _ = write!(out, "(not a number from 0 to 10) 0-10, Enter to skip: ");
+            }
+            _ => {
                 let _ = writeln!(out, "(not a number from 0 to 10: no rating kept)");
             }
+        }
+    }
+    Reply::Skipped
+}
+
+/// One line typed in answer; `None` when the input ended (Ctrl-D, or a closed pipe), after
+/// a newline so what is said next starts a line of its own.
+fn read_reply(input: &mut dyn BufRead, out: &mut dyn Write) -> Option<String> {
+    let mut line = String::new();
+    match input.read_line(&mut line) {
+        Ok(0) | Err(_) => {
+            let _ = writeln!(out);
             None
         }
+        Ok(_) => Some(line),
+    }
+}
+
+/// Where a question goes: the terminal a person answers at. That is standard output, unless
+/// it was sent elsewhere (a file, a program): then standard error, so the question is seen.
+fn prompts() -> Box<dyn Write> {
+    if io::stdout().is_terminal() {
+        Box::new(io::stdout())
+    } else {
+        Box::new(io::stderr())
     }
 }

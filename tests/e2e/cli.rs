@@ -248,6 +248,38 @@ fn a_config_with_a_bad_key_says_only_that_line_was_ignored() {
     assert_eq!(json["weekly_goal"], 5, "the valid key applies");
 }
 
+/// A rating asked as a line: something that is not one is asked once more; the input
+/// ending (Ctrl-D) ends the line and says so, so nothing more is asked.
+#[test]
+fn a_rating_line_asks_once_more_and_knows_the_end_of_input() {
+    use knotless::cli::session::{Reply, ask_rating};
+    let ask = |typed: &str| {
+        let mut out = Vec::new();
+        let got = ask_rating(
+            "How?",
+            &mut std::io::Cursor::new(typed.to_string()),
+            &mut out,
+        );
+        (got, text(&out))
+    };
+    let (got, said) = ask("abc\n4\n");
+    assert_eq!(got, Reply::Rated(4));
+    assert!(
+        said.contains("(not a number from 0 to 10) 0-10, Enter to skip: "),
+        "{said}"
+    );
+    let (got, said) = ask("abc\n12\n7\n");
+    assert_eq!(got, Reply::Skipped);
+    assert!(
+        said.ends_with("(not a number from 0 to 10: no rating kept)\n"),
+        "{said}"
+    );
+    assert_eq!(ask("\n").0, Reply::Skipped);
+    let (got, said) = ask("");
+    assert_eq!(got, Reply::Ended);
+    assert_eq!(said, "How? 0-10, Enter to skip: \n", "the line is ended");
+}
+
 /// The plain `breathe` asks "How is your head right now?" as a line — but
 /// only of a person at a terminal: piped input is never taken as a rating.
 #[test]
