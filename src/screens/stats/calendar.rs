@@ -130,7 +130,8 @@ fn week_lines(
         };
         let style = match () {
             _ if day.date == today => t.accent,
-            _ if day.future => t.todo,
+            // Muted, not the chart track's colour: a date is text, and must be read.
+            _ if day.future => t.muted,
             _ => t.base,
         };
         let [mark, meds] = mark_of(day, t);

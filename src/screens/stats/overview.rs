@@ -60,7 +60,7 @@ impl StatsView {
         let mut first = vec![Span::styled("This week  ", t.title)];
         if w.sessions == 0 {
             if goal > 0 {
-                first.push(Span::styled("○".repeat(goal.min(10) as usize), t.todo));
+                first.push(Span::styled("○".repeat(goal.min(10) as usize), t.muted));
                 first.push(Span::styled(
                     format!(" goal: {goal} session{}", plural(goal)),
                     t.muted,
@@ -79,7 +79,9 @@ impl StatsView {
         };
         let filled = w.sessions.min(dots);
         first.push(Span::styled("●".repeat(filled as usize), t.done));
-        first.push(Span::styled("○".repeat((dots - filled) as usize), t.todo));
+        // The sessions still to go are read as a count: muted, not the chart track's
+        // colour (too faint to see in the light theme).
+        first.push(Span::styled("○".repeat((dots - filled) as usize), t.muted));
         let text = if goal == 0 || w.sessions > goal {
             format!(" {} session{}", w.sessions, plural(w.sessions))
         } else {
