@@ -131,6 +131,36 @@ fn s(p: &Path) -> &str {
 // ---------------------------------------------------------------------------------------
 // new
 
+/// Nothing to import (an empty file, or nothing piped in) is said as such, not as a routine
+/// without an id or a name.
+#[test]
+fn importing_nothing_says_so() {
+    let e = Env::new();
+    let empty = e.config.join("empty.toml");
+    std::fs::write(&empty, " \n").unwrap();
+    for (args, input, said) in [
+        (vec!["import", "-", "--yes"], "", "<stdin> is empty"),
+        (
+            vec!["import", "--as", "e", "-", "--yes"],
+            "\n",
+            "<stdin> is empty",
+        ),
+        (
+            vec!["import", s(&empty), "--yes"],
+            "",
+            "empty.toml is empty",
+        ),
+    ] {
+        let out = e.run_with(&args, input, &[]);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains(said) && err.contains("no routine in it"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
 #[test]
 fn the_template_from_new_passes_check() {
     let e = Env::new();

@@ -56,6 +56,11 @@ pub fn prepare_import(
     text: &str,
     new_id: Option<&str>,
 ) -> Result<Incoming, ImportError> {
+    if text.trim().is_empty() {
+        return Err(ImportError::Other(format!(
+            "{label} is empty: there is no routine in it"
+        )));
+    }
     let text = match new_id {
         Some(id) if !valid_id(id) => {
             return Err(ImportError::Other(format!(
