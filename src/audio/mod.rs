@@ -331,13 +331,20 @@ impl Audio {
                 self.tone_files = f.files;
                 self.tones_at = Some(level);
             }
-            Err(e) => self.fall_back(
-                format!(
-                    "could not write the sound files ({}): using the terminal bell",
-                    crate::files::describe(&e)
-                ),
-                false,
-            ),
+            Err(e) => {
+                let place = self
+                    .cache
+                    .as_deref()
+                    .map(|d| format!(" in {}", d.display()))
+                    .unwrap_or_default();
+                self.fall_back(
+                    format!(
+                        "could not write the sound files{place} ({}): using the terminal bell",
+                        crate::files::describe(&e)
+                    ),
+                    false,
+                )
+            }
         }
     }
 
@@ -496,8 +503,11 @@ impl Audio {
     pub fn try_cue(&mut self, cue: &Cue) -> Tried {
         let (cmd, length) = match cue {
             Cue::Tone(t) => {
-                let (Some(player), Some(file)) = (&self.player, self.tone_files.get(t)) else {
+                let Some(player) = &self.player else {
                     return Tried::NotStarted("no player".into());
+                };
+                let Some(file) = self.tone_files.get(t) else {
+                    return Tried::NotStarted("its sound file could not be written".into());
                 };
                 (player.run.command(Some(file), None), tone::length(*t))
             }

@@ -160,11 +160,16 @@ fn play_tones<W: Write>(a: &mut Audio, cfg: &SoundConfig, out: &mut W) -> io::Re
     };
     match a.write_tones(level) {
         Ok(dir) => writeln!(out, "tone files: {}", dir.display())?,
-        Err(e) => writeln!(
-            out,
-            "tone files: could not be written ({})",
-            crate::files::describe(&e)
-        )?,
+        Err(e) => {
+            let place = crate::audio::cache_dir()
+                .map(|d| format!(" in {}", d.display()))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "tone files: could not be written{place} ({}); the cache folder must be a folder you can write to",
+                crate::files::describe(&e)
+            )?
+        }
     }
     writeln!(out, "\nplaying each cue once:")?;
     let mut failed = 0;
