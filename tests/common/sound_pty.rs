@@ -79,7 +79,8 @@ pub fn fake_sound_bin(dir: &Path) -> (PathBuf, String) {
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
     };
     script("pw-play", "$1");
-    script("spd-say", "say: $*");
+    // `spd-say -w TEXT`: the text is its second argument.
+    script("spd-say", "say: $2");
     (log, bin.display().to_string())
 }
 
