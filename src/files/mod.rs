@@ -21,7 +21,10 @@ pub mod read;
 pub mod write;
 pub mod zone;
 
-pub use read::{ReadError, is_pipe_path, lines_backwards, open_regular, read_capped, read_named};
+pub use read::{
+    ReadError, is_pipe_path, lines_backwards, open_regular, read_capped, read_named,
+    read_own_capped,
+};
 pub use write::{
     Durability, create_private_dirs, open_append, open_lock, sync_dir, write_atomically,
     write_new_atomically,

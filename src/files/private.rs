@@ -266,7 +266,7 @@ fn fastrand_u32() -> u32 {
 }
 
 /// Only this user's own regular file, not writable by anyone else, is read or written.
-fn check_own_file(fd: &impl AsFd) -> io::Result<()> {
+pub(crate) fn check_own_file(fd: &impl AsFd) -> io::Result<()> {
     let st = rustix::fs::fstat(fd)?;
     let kind = FileType::from_raw_mode(st.st_mode);
     if kind != FileType::RegularFile {

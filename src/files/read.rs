@@ -116,6 +116,16 @@ pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
     read_to_cap(open_regular(path).map_err(ReadError::Io)?, cap)
 }
 
+/// [`read_capped`] for a file only this user should ever have written (the state folder's
+/// memory of the theme, the mute and the nudge): refused unless it is this user's own and
+/// no one else can change it, so another user cannot plant one.
+pub fn read_own_capped(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
+    let file = open_regular(path).map_err(ReadError::Io)?;
+    #[cfg(unix)]
+    super::private::check_own_file(&file).map_err(ReadError::Io)?;
+    read_to_cap(file, cap)
+}
+
 /// Everything `file` holds, refused once it is past `cap`: its length is checked first
 /// (a pipe's is 0), and the read stops one byte past the cap whatever the length said.
 fn read_to_cap(file: File, cap: u64) -> Result<Vec<u8>, ReadError> {

@@ -31,15 +31,20 @@ pub fn path(state_dir: &Path) -> PathBuf {
     state_dir.join(NUDGE_FILE)
 }
 
-/// The nudge's memory; missing or unreadable is a fresh state.
+/// The nudge's memory; missing, unreadable or not this user's own private file (another
+/// user could have planted it to keep the nudge quiet) is a fresh state.
 pub fn load(state_dir: &Path) -> NudgeState {
-    read(&path(state_dir)).unwrap_or_default()
+    let bytes = files::read_own_capped(&path(state_dir), MAX_NUDGE).ok();
+    bytes.and_then(|b| parse(&b)).unwrap_or_default()
 }
 
 /// The nudge state in the file `file`, if it can be read.
 pub(crate) fn read(file: &Path) -> Option<NudgeState> {
-    let bytes = files::read_capped(file, MAX_NUDGE).ok()?;
-    let d: OnDisk = toml::from_str(std::str::from_utf8(&bytes).ok()?).ok()?;
+    parse(&files::read_capped(file, MAX_NUDGE).ok()?)
+}
+
+fn parse(bytes: &[u8]) -> Option<NudgeState> {
+    let d: OnDisk = toml::from_str(std::str::from_utf8(bytes).ok()?).ok()?;
     Some(NudgeState {
         last_spoken: d.last_spoken.and_then(|s| s.parse().ok()),
         snoozed_until: d.snoozed_until.and_then(|s| s.parse().ok()),

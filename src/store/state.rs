@@ -44,15 +44,13 @@ pub enum StateError {
 
 impl State {
     /// Reads the state; a missing or unreadable file is a fresh state.
+    /// The state in `<state>/state.toml`; missing, unreadable or not this user's own
+    /// private file (another user could have planted it) is the default state.
     pub fn load(state_dir: &Path) -> State {
-        State::read(&state_dir.join(STATE_FILE)).unwrap_or_default()
-    }
-
-    /// The state in `file`, if it can be read (also how an older `<data>/state.toml` is
-    /// read when it is moved).
-    pub(crate) fn read(file: &Path) -> Option<State> {
-        let bytes = files::read_capped(file, MAX_STATE).ok()?;
-        toml::from_str(std::str::from_utf8(&bytes).ok()?).ok()
+        let bytes = files::read_own_capped(&state_dir.join(STATE_FILE), MAX_STATE).ok();
+        bytes
+            .and_then(|b| toml::from_str(std::str::from_utf8(&b).ok()?).ok())
+            .unwrap_or_default()
     }
 
     /// Replaces `<state>/state.toml` atomically.
@@ -163,6 +161,38 @@ mod tests {
         std::fs::remove_file(&p).unwrap();
         std::os::unix::fs::symlink("/dev/zero", &p).unwrap();
         assert_eq!(State::load(d.path()), State::default());
+    }
+
+    /// A state file another user could have written (or planted) is not read: it would
+    /// choose the theme, or keep the sound muted.
+    #[cfg(unix)]
+    #[test]
+    fn a_state_file_others_can_change_is_not_read() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempfile::tempdir().unwrap();
+        let s = State {
+            theme: Some("dim".into()),
+            muted: Some(true),
+        };
+        s.save(d.path()).unwrap();
+        let p = d.path().join(STATE_FILE);
+        for (mode, read) in [(0o600, true), (0o644, true), (0o620, false), (0o666, false)] {
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
+            let want = if read { s.clone() } else { State::default() };
+            assert_eq!(State::load(d.path()), want, "{mode:o}");
+        }
+        let n = crate::store::nudge_state::path(d.path());
+        let quiet = crate::core::nudge::NudgeState {
+            last_spoken: None,
+            snoozed_until: Some("2099-01-01T00:00:00Z".parse().unwrap()),
+        };
+        crate::store::nudge_state::save(d.path(), &quiet, false).unwrap();
+        assert_eq!(crate::store::nudge_state::load(d.path()), quiet);
+        std::fs::set_permissions(&n, std::fs::Permissions::from_mode(0o666)).unwrap();
+        assert_eq!(
+            crate::store::nudge_state::load(d.path()),
+            crate::core::nudge::NudgeState::default()
+        );
     }
 
     #[test]
