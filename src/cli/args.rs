@@ -287,7 +287,8 @@ pub enum Command {
         after_help = "Examples:\n  knotless new my-neck\n  knotless new my-desk --from desk-reset   (a copy with the id changed)"
     )]
     New {
-        /// The new routine's id: letters, digits and dashes (also its file name)
+        /// The new routine's id: up to 64 letters, digits, dashes and underscores (also its
+        /// file name)
         id: String,
         /// Start from a copy of this routine instead of the template
         #[arg(long, value_name = "ROUTINE")]

@@ -39,15 +39,24 @@ pub fn new_cmd(paths: &Paths, id: &str, from: Option<&str>, out: &mut dyn Write)
             r.source
         )));
     }
-    if path.exists() || edit::draft_path(&path).exists() {
-        return Err(CliError::User(format!(
-            "{} exists already; `knotless edit {id}` opens it",
-            if path.exists() {
-                path.display().to_string()
-            } else {
-                edit::draft_path(&path).display().to_string()
+    // Looked at without following links: a link there (even a broken one) takes the name.
+    let taken = |p: &std::path::Path| std::fs::symlink_metadata(p).ok();
+    for p in [path.clone(), edit::draft_path(&path)] {
+        match taken(&p) {
+            Some(m) if m.file_type().is_symlink() && !p.exists() => {
+                return Err(CliError::User(format!(
+                    "{} is a link to something that does not exist; remove it or choose another id",
+                    p.display()
+                )));
             }
-        )));
+            Some(_) => {
+                return Err(CliError::User(format!(
+                    "{} exists already; `knotless edit {id}` opens it",
+                    p.display()
+                )));
+            }
+            None => {}
+        }
     }
     let text = match from {
         None => edit::template(id),
@@ -63,8 +72,13 @@ pub fn new_cmd(paths: &Paths, id: &str, from: Option<&str>, out: &mut dyn Write)
             "the new routine would not load: {first}"
         )));
     }
-    edit::create_atomically(&path, text.as_bytes())
-        .map_err(|e| CliError::User(format!("cannot write {}: {e}", path.display())))?;
+    edit::create_atomically(&path, text.as_bytes()).map_err(|e| {
+        CliError::User(format!(
+            "cannot write {}: {}",
+            path.display(),
+            crate::files::describe(&e)
+        ))
+    })?;
     writeln!(out, "{}", path.display())?;
     Ok(ExitCode::SUCCESS)
 }

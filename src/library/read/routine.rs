@@ -62,7 +62,8 @@ pub(crate) fn read_patterns(
 /// What an id may be made of, for messages: it names a file, is typed after `knotless run`
 /// and is offered by shell completions, so it never starts with a dash (`-rf` would be
 /// read as options).
-pub const ID_RULE: &str = "letters, digits and dashes, starting with a letter or a digit";
+pub const ID_RULE: &str =
+    "at most 64 letters, digits, dashes and underscores, not starting with a dash";
 
 pub(crate) fn valid_id(id: &str) -> bool {
     !id.is_empty()
