@@ -566,7 +566,7 @@ fn ids_starting_with_a_dash_are_refused() {
     let out = d.run(&["new", "--", "-rf"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
     assert!(
-        text(&out.stderr).contains("starting with a letter or a digit"),
+        text(&out.stderr).contains("not starting with a dash"),
         "{}",
         text(&out.stderr)
     );
