@@ -258,7 +258,7 @@ pub fn write_days(out: &mut dyn Write, log: &DayLog, format: DaysFormat) -> io::
             }
         }
         DaysFormat::Csv => {
-            let mut w = csv::Writer::from_writer(&mut *out);
+            let mut w = crate::cli::review::rfc4180_writer(&mut *out);
             w.write_record([
                 "date",
                 "headache",

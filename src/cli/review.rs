@@ -310,12 +310,17 @@ pub fn write_csv_row<W: Write>(w: &mut csv::Writer<W>, cells: &[&str]) -> csv::R
 }
 
 /// RFC 4180 CSV, as spreadsheets expect it: CRLF line ends, and any field holding a comma,
-/// quote, CR or LF quoted with its quotes doubled.
-fn csv_writer<W: Write>(out: W) -> io::Result<csv::Writer<W>> {
-    let mut w = csv::WriterBuilder::new()
+/// quote, CR or LF quoted with its quotes doubled. Every CSV knotless writes is written so.
+pub fn rfc4180_writer<W: Write>(out: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .quote_style(csv::QuoteStyle::Necessary)
-        .from_writer(out);
+        .from_writer(out)
+}
+
+/// The history's CSV writer (see [`rfc4180_writer`]), its header written.
+fn csv_writer<W: Write>(out: W) -> io::Result<csv::Writer<W>> {
+    let mut w = rfc4180_writer(out);
     w.write_record(CSV_HEADER)?;
     Ok(w)
 }

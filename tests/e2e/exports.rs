@@ -78,6 +78,15 @@ fn days_csv_cells_are_never_formulas() {
         cells[1].contains(&"'=cmd|' /C calc'!A0".to_string()),
         "{cells:?}"
     );
+    // Written as the history's CSV is: every line ends in CRLF (RFC 4180).
+    let csv = text(&out.stdout);
+    assert_eq!(
+        csv.matches("\r\n").count(),
+        csv.matches('\n').count(),
+        "{csv:?}"
+    );
+    let history = knotless(c.path(), d.path(), &["history", "--format", "csv"]);
+    assert!(text(&history.stdout).ends_with("\r\n"));
 }
 
 #[test]
