@@ -140,7 +140,10 @@ impl StatsView {
         let n = self.chart.len();
         let title = heading(
             "Headache days beside self-care",
-            &format!(" · {n} four-week windows, oldest first"),
+            &format!(
+                " · {n} four-week window{}, oldest first",
+                crate::model::format::plural(n as u32)
+            ),
             t,
         );
         let mut legend = Vec::new();
