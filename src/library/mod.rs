@@ -448,8 +448,15 @@ impl Library {
 
     fn load_config(&mut self, path: &Path) {
         let file = path.display().to_string();
+        // Missing is the defaults; a link to nothing is a problem said like any other (its
+        // settings would be dropped without a word).
         let text = match std::fs::metadata(path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
+            Err(e)
+                if e.kind() == std::io::ErrorKind::NotFound
+                    && std::fs::symlink_metadata(path).is_err() =>
+            {
+                return;
+            }
             _ => match read_text(path, &file) {
                 Ok(t) => t,
                 Err(d) => {

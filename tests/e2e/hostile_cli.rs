@@ -126,6 +126,31 @@ pub(crate) fn mkfifo(p: &Path) {
 
 const RECORD: &str = r#"{"v":1,"id":"20261120T100000000Z-000000000001","kind":"routine","routine_id":"quick","title":"Quick","area":"neck","started_at":"2026-11-20T10:00:00+00:00","ended_at":"2026-11-20T10:01:00+00:00","planned_secs":60.0,"active_secs":60.0,"paused_secs":0.0,"outcome":"completed","steps":[]}"#;
 
+/// A config.toml that is a link to nothing is a problem said, not every setting dropped
+/// without a word; a config folder without one is the defaults, as ever.
+#[test]
+fn a_config_file_that_links_to_nothing_is_said() {
+    let d = Dirs::new();
+    std::fs::remove_file(d.config.join("config.toml")).unwrap();
+    let out = d.run(&["check"]);
+    assert!(
+        !text(&out.stdout).contains("config.toml"),
+        "{}",
+        text(&out.stdout)
+    );
+    std::os::unix::fs::symlink(d.tmp.path().join("gone.toml"), d.config.join("config.toml"))
+        .unwrap();
+    let out = d.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = text(&out.stdout) + &text(&out.stderr);
+    assert!(
+        said.contains(
+            "config.toml:1:1: cannot read: it is a link to something that does not exist"
+        ),
+        "{said}"
+    );
+}
+
 /// A FIFO in place of every file knotless reads hangs no command.
 #[test]
 fn fifos_in_place_of_files_hang_nothing() {
