@@ -756,7 +756,12 @@ fn render_word(frame: &mut Frame, area: Rect, ctx: &Ctx, p: &PacerState<'_>, pau
     let mut lines = Vec::new();
     if paused {
         lines.push(Line::styled("PAUSED", t.accent));
-        lines.push(Line::styled("Space to go on", t.muted));
+        // Wrapped like the word: a narrow window never cuts it mid-word.
+        lines.extend(crate::ui::wrap_lines(
+            "Space to go on",
+            area.width.saturating_sub(1),
+            t.muted,
+        ));
     } else {
         lines.extend(crate::ui::wrap_lines(
             p.word,
@@ -778,12 +783,13 @@ fn render_word(frame: &mut Frame, area: Rect, ctx: &Ctx, p: &PacerState<'_>, pau
 }
 
 fn paused_word(frame: &mut Frame, area: Rect, ctx: &Ctx) {
+    let lines = crate::ui::wrap_lines("PAUSED · Space to go on", area.width, ctx.theme.accent);
     let top = area.y + area.height / 2;
     frame.render_widget(
-        Line::styled("PAUSED · Space to go on", ctx.theme.accent),
+        Paragraph::new(lines),
         Rect {
             y: top,
-            height: 1,
+            height: 2.min(area.y + area.height - top),
             ..area
         },
     );
