@@ -270,25 +270,33 @@ fn the_theme_is_remembered_for_the_next_start() {
     assert_eq!(state.theme.as_deref(), Some("dim"));
 }
 
-/// With colour off (`NO_COLOR`), `t` still changes the theme, shown without colour: the
-/// selected row stays marked (reversed) in every theme, and the choice is for this run only,
-/// never written over the remembered theme.
-#[test]
-fn without_colour_t_keeps_the_selection_and_the_remembered_theme() {
+/// The app on home in folders of its own (the config's theme calm), started as `set`
+/// leaves its start-up.
+fn home_with(set: impl FnOnce(&mut knotless::app::Init)) -> crate::common::TestApp {
     let config = tempfile::tempdir().unwrap();
     let data = tempfile::tempdir().unwrap();
     let state = tempfile::tempdir().unwrap();
     let mut init = crate::common::init_with(&config, &data, &state, ThemeName::Calm);
-    init.theme = Some(ThemeName::Light);
-    init.flags.no_color_env = true;
+    set(&mut init);
     let t0 = std::time::Instant::now();
-    let mut t = crate::common::TestApp {
+    crate::common::TestApp {
         app: knotless::app::App::new(init, knotless::screens::Route::Home, t0),
         t0,
         config,
         data,
         state,
-    };
+    }
+}
+
+/// With colour off (`NO_COLOR`), `t` still changes the theme, shown without colour: the
+/// selected row stays marked (reversed) in every theme, and the choice is for this run only,
+/// never written over the remembered theme.
+#[test]
+fn without_colour_t_keeps_the_selection_and_the_remembered_theme() {
+    let mut t = home_with(|init| {
+        init.theme = Some(ThemeName::Light);
+        init.flags.no_color_env = true;
+    });
     assert_eq!(t.app.theme(), ThemeName::Mono);
     let mut seen = Vec::new();
     for _ in ThemeName::ALL {
@@ -323,19 +331,7 @@ fn without_colour_t_keeps_the_selection_and_the_remembered_theme() {
 /// write the next one, a theme never seen, for the next start).
 #[test]
 fn with_a_theme_flag_t_shows_each_theme_and_remembers_none() {
-    let config = tempfile::tempdir().unwrap();
-    let data = tempfile::tempdir().unwrap();
-    let state = tempfile::tempdir().unwrap();
-    let mut init = crate::common::init_with(&config, &data, &state, ThemeName::Calm);
-    init.flags.theme = Some(ThemeName::Calm);
-    let t0 = std::time::Instant::now();
-    let mut t = crate::common::TestApp {
-        app: knotless::app::App::new(init, knotless::screens::Route::Home, t0),
-        t0,
-        config,
-        data,
-        state,
-    };
+    let mut t = home_with(|init| init.flags.theme = Some(ThemeName::Calm));
     assert_eq!(t.app.theme(), ThemeName::Calm);
     let mut seen = Vec::new();
     for _ in ThemeName::ALL {
