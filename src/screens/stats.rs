@@ -461,6 +461,12 @@ impl StatsView {
             && match act {
                 Act::HeatmapDays => !self.heat_days,
                 Act::HeatmapMinutes => self.heat_days,
+                // One month of answers: there is no other month to go to.
+                Act::EarlierMonth | Act::LaterMonth => {
+                    let (first, last) =
+                        crate::core::calendar::month_range(&self.marks, self.stats.today);
+                    first < last
+                }
                 _ => true,
             }
     }

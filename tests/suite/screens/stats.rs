@@ -215,6 +215,22 @@ fn the_views_at_the_sizes_people_use() {
     }
 }
 
+/// With answers in this month only, there is no other month: ←→ are not offered.
+#[test]
+fn the_calendar_offers_other_months_only_when_there_are_some() {
+    let w = World::new();
+    let mut s = screen(&w, Period::NinetyDays, &records(), Some(&BTreeMap::new()));
+    w.press(&mut s, "4", 0);
+    let foot = w
+        .text(&mut s, 100, 30, 0)
+        .lines()
+        .last()
+        .unwrap()
+        .to_string();
+    assert!(!foot.contains("←→"), "{foot}");
+    assert!(foot.contains("Home this month"), "{foot}");
+}
+
 #[test]
 fn tab_and_the_digits_change_the_view_and_the_footer_follows() {
     let w = World::new();
