@@ -157,24 +157,51 @@ impl Diary {
         } else {
             ("yesterday", "today")
         };
+        let room = w.saturating_sub(1);
+        let answered = |head: &str, worst: &str, meds: &str| {
+            format!(
+                "{head} {word}.  w worst: {worst} · p medicine: {meds} · n none after all · d {other}"
+            )
+        };
+        // A headache's line keeps the height its longest answer would take, so `w` and
+        // `p` never move what is below it.
+        let mut rows = 0;
         let text = match self.current(day, ctx) {
             None => format!("Headache {word}?  y yes · n no · d {other}"),
             Some(e) if !e.headache => {
                 format!("No headache {word}.  y there was one · d {other}")
             }
-            Some(e) => format!(
-                "{} {word}.  w worst: {} · p medicine: {} · n none after all · d {other}",
-                if e.migraine { "Migraine" } else { "Headache" },
-                e.worst.map_or("—", |w| w.as_str()),
-                e.meds.map_or("—", |m| m.label()),
-            ),
+            Some(e) => {
+                let longest = |names: &mut dyn Iterator<Item = &'static str>| {
+                    names
+                        .max_by_key(|n| crate::model::format::width(n))
+                        .unwrap_or("—")
+                };
+                let worst = longest(&mut Intensity::ALL.iter().map(|i| i.as_str()));
+                let meds = longest(&mut Meds::ALL.iter().map(|m| m.label()));
+                rows = crate::ui::wrap_lines(
+                    &answered("Migraine", worst, meds),
+                    room,
+                    ctx.theme.muted,
+                )
+                .len();
+                answered(
+                    if e.migraine { "Migraine" } else { "Headache" },
+                    e.worst.map_or("—", |w| w.as_str()),
+                    e.meds.map_or("—", |m| m.label()),
+                )
+            }
         };
-        crate::ui::wrap_lines(&text, w.saturating_sub(1), ctx.theme.muted)
+        let mut lines: Vec<Line<'static>> = crate::ui::wrap_lines(&text, room, ctx.theme.muted)
             .into_iter()
             .map(|mut l| {
                 l.spans.insert(0, ratatui::text::Span::raw(" "));
                 l
             })
-            .collect()
+            .collect();
+        while lines.len() < rows {
+            lines.push(Line::raw(""));
+        }
+        lines
     }
 }

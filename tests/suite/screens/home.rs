@@ -157,6 +157,35 @@ fn the_day_question_is_answered_once_the_answer_settles() {
     assert!(w.press(&mut s, "y", 0).1.is_empty());
 }
 
+/// Changing how bad the headache was, or what was taken, never moves what is below the
+/// line: it keeps the height of its longest answer.
+#[test]
+fn the_day_line_keeps_its_height_while_the_answer_changes() {
+    let mut w = World::new();
+    let today = w.now.date();
+    w.days = Some(DayState {
+        ask: Some(today),
+        today: Some(today),
+        ..Default::default()
+    });
+    let mut s = home(&w);
+    w.press(&mut s, "y", 0);
+    let list_row = |s: &mut knotless::screens::home::Home| {
+        let text = w.text(s, 80, 24, 0);
+        text.lines().position(|l| l.contains("Routines")).unwrap()
+    };
+    let first = list_row(&mut s);
+    for key in ["w", "w", "w", "p", "p", "p", "w"] {
+        w.press(&mut s, key, 0);
+        assert_eq!(
+            list_row(&mut s),
+            first,
+            "after {key}:\n{}",
+            w.text(&mut s, 80, 24, 0)
+        );
+    }
+}
+
 #[test]
 fn an_answer_is_written_before_home_is_left_or_the_app_quits() {
     let mut w = World::new();
