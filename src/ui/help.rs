@@ -20,33 +20,46 @@ const EVERYWHERE: [KeyHelp; 4] = [
     help_only("Ctrl-Z", "suspend; a running session pauses"),
 ];
 
-pub fn lines(theme: &Theme, title: &str, keys: &[KeyHelp]) -> Vec<Line<'static>> {
+/// The help box's lines, wrapped to `w` columns: a description that wraps goes on under
+/// its own column, a paragraph under its first word.
+pub fn lines(theme: &Theme, title: &str, keys: &[KeyHelp], w: u16) -> Vec<Line<'static>> {
     let width = keys
         .iter()
         .chain(EVERYWHERE.iter())
         .map(|k| k.keys.chars().count())
         .max()
         .unwrap_or(0);
-    let row = |k: &KeyHelp| {
-        Line::from(vec![
-            Span::styled(format!("  {:width$}  ", k.keys), theme.key),
-            Span::styled(k.what.to_string(), theme.base),
-        ])
-    };
+    let indent = width + 4;
     let mut out = vec![Line::styled(format!(" {}", title), theme.title)];
-    out.extend(keys.iter().map(row));
+    let rows = |out: &mut Vec<Line<'static>>, keys: &[KeyHelp]| {
+        for k in keys {
+            let room = (w as usize).saturating_sub(indent).max(10);
+            for (i, part) in textwrap::wrap(&k.what, room).into_iter().enumerate() {
+                let lead = if i == 0 {
+                    Span::styled(format!("  {:width$}  ", k.keys), theme.key)
+                } else {
+                    Span::raw(" ".repeat(indent))
+                };
+                out.push(Line::from(vec![
+                    lead,
+                    Span::styled(part.into_owned(), theme.base),
+                ]));
+            }
+        }
+    };
+    rows(&mut out, keys);
     out.push(Line::raw(""));
     out.push(Line::styled(" Everywhere", theme.title));
-    out.extend(EVERYWHERE.iter().map(row));
+    rows(&mut out, &EVERYWHERE);
     out.push(Line::raw(""));
-    out.push(Line::styled(
-        " On the home screen, ! shows the safety notice and the warning signs again.",
-        theme.muted,
-    ));
-    out.push(Line::styled(
-        " Self-care only, not medical advice. Stop if it hurts, makes you dizzy, or your headache gets worse.",
-        theme.muted,
-    ));
+    for text in [
+        "On the home screen, ! shows the safety notice and the warning signs again.",
+        "Self-care only, not medical advice. Stop if it hurts, makes you dizzy, or your headache gets worse.",
+    ] {
+        for part in textwrap::wrap(text, (w as usize).saturating_sub(1).max(10)) {
+            out.push(Line::styled(format!(" {part}"), theme.muted));
+        }
+    }
     out
 }
 
@@ -59,18 +72,12 @@ pub fn render(
     keys: &[KeyHelp],
     scroll: u16,
 ) {
-    let body = lines(theme, title, keys);
     // Full width on small terminals, so no sliver of the screen's border shows beside it.
     let w = if area.width <= 82 { area.width } else { 80 };
     let inner_w = w.saturating_sub(2);
-    let needed: u16 = body
-        .iter()
-        .map(|l| {
-            let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
-            crate::ui::wrapped_height(&text, inner_w).max(1)
-        })
-        .sum();
-    let para = Paragraph::new(body).wrap(ratatui::widgets::Wrap { trim: false });
+    let body = lines(theme, title, keys, inner_w);
+    let needed = u16::try_from(body.len()).unwrap_or(u16::MAX);
+    let para = Paragraph::new(body);
     let h = (needed + 2).min(area.height);
     let r = crate::ui::centered(area, w, h);
     let overflow = needed.saturating_sub(h.saturating_sub(2));
