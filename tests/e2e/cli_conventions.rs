@@ -71,10 +71,8 @@ fn a_session_still_going_on_is_not_logged() {
     assert!(text(&out.stderr).is_empty(), "{}", text(&out.stderr));
 }
 
-/// A period that would be empty is bad usage: a report must never state one period and
-/// count another.
-#[test]
-fn an_empty_period_is_bad_usage() {
+/// Folders with one session logged, a physio three days ago.
+fn with_a_physio_session() -> (tempfile::TempDir, tempfile::TempDir) {
     let (c, d) = dirs();
     let out = knotless(
         c.path(),
@@ -82,6 +80,14 @@ fn an_empty_period_is_bad_usage() {
         &["log", "physio", "--at", "3 days ago", "--duration", "30m"],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
+    (c, d)
+}
+
+/// A period that would be empty is bad usage: a report must never state one period and
+/// count another.
+#[test]
+fn an_empty_period_is_bad_usage() {
+    let (c, d) = with_a_physio_session();
     for (args, said) in [
         (&["report", "--since", "2099-01-01"][..], "is still to come"),
         (&["stats", "--since", "2099-01-01"], "is still to come"),
@@ -114,13 +120,7 @@ fn an_empty_period_is_bad_usage() {
 
 #[test]
 fn stats_names_its_period_and_takes_the_screens_choices() {
-    let (c, d) = dirs();
-    let out = knotless(
-        c.path(),
-        d.path(),
-        &["log", "physio", "--at", "3 days ago", "--duration", "30m"],
-    );
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (c, d) = with_a_physio_session();
     for (period, label) in [
         ("7d", "last 7 days"),
         ("4w", "last 4 weeks"),

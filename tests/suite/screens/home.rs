@@ -123,8 +123,8 @@ fn the_filter_captures_typing_and_esc_clears_it() {
     );
 }
 
-#[test]
-fn the_day_question_is_answered_once_the_answer_settles() {
+/// A world whose day log asks about today, not yet answered.
+fn asked_today() -> World {
     let mut w = World::new();
     let today = w.now.date();
     w.days = Some(DayState {
@@ -132,6 +132,13 @@ fn the_day_question_is_answered_once_the_answer_settles() {
         today: Some(today),
         ..Default::default()
     });
+    w
+}
+
+#[test]
+fn the_day_question_is_answered_once_the_answer_settles() {
+    let mut w = asked_today();
+    let today = w.now.date();
     let mut s = home(&w);
     assert!(
         w.text(&mut s, 80, 24, 0)
@@ -161,13 +168,7 @@ fn the_day_question_is_answered_once_the_answer_settles() {
 /// line: it keeps the height of its longest answer.
 #[test]
 fn the_day_line_keeps_its_height_while_the_answer_changes() {
-    let mut w = World::new();
-    let today = w.now.date();
-    w.days = Some(DayState {
-        ask: Some(today),
-        today: Some(today),
-        ..Default::default()
-    });
+    let w = asked_today();
     let mut s = home(&w);
     w.press(&mut s, "y", 0);
     let list_row = |s: &mut knotless::screens::home::Home| {
