@@ -9,8 +9,8 @@ use ratatui::style::Style;
 
 use super::{Section, StatsView, WIDE, bars, calendar, heading};
 use crate::core::calendar as calendar_core;
-use crate::core::stats::{CalendarDay, heat_level};
-use crate::model::format::{fit, fmt_fixed, fmt_length_secs, plural, width};
+use crate::core::stats::{AreaStats, CalendarDay, heat_level};
+use crate::model::format::{fit, fmt_fixed, fmt_length_secs, plural, round_half_away, width};
 use crate::ui::theme::Theme;
 
 /// A day's minutes in the 16-week calendar: taller marks for more minutes, in braille dots
@@ -300,15 +300,18 @@ impl StatsView {
             .max()
             .unwrap_or(1);
         let room = (w as usize).saturating_sub(name_w + fig_w + 2).max(1);
-        let max = areas.iter().map(|a| a.minutes).fold(0.0, f64::max);
+        // The bars are drawn from the minutes shown beside them (rounded once), so an area
+        // that reads "0" has no bar, and two that read the same have the same bar.
+        let shown = |a: &AreaStats| round_half_away(a.minutes, 0);
+        let max = areas.iter().map(shown).fold(0.0, f64::max);
         for a in areas {
             // Half-cell steps: a heavy line, and a half line for the last half.
             let halves = if max > 0.0 {
-                (a.minutes / max * (room * 2) as f64).round() as usize
+                (shown(a) / max * (room * 2) as f64).round() as usize
             } else {
                 0
             };
-            let halves = if a.minutes > 0.0 { halves.max(1) } else { 0 };
+            let halves = if shown(a) > 0.0 { halves.max(1) } else { 0 };
             let bar = format!(
                 "{}{}",
                 "━".repeat(halves / 2),

@@ -102,6 +102,53 @@ fn the_page_at_two_sizes() {
 }
 
 #[test]
+fn the_area_bars_are_drawn_from_the_minutes_shown_beside_them() {
+    let w = World::new();
+    let mut s = screen(
+        &w,
+        Period::NinetyDays,
+        &[
+            // 20 s reads "0": no bar, however small the other areas are.
+            rec(
+                "a",
+                "2026-11-23T21:30:00+00:00",
+                "neck-release",
+                "neck",
+                20.0,
+            ),
+            // 10.4 and 9.6 minutes both read "10": bars of the same length.
+            rec(
+                "b",
+                "2026-11-22T10:15:00+00:00",
+                "jaw-and-temples",
+                "jaw",
+                624.0,
+            ),
+            rec(
+                "c",
+                "2026-11-21T10:15:00+00:00",
+                "shoulders-ball-wall",
+                "shoulders",
+                576.0,
+            ),
+        ],
+        None,
+    );
+    let text = w.text(&mut s, 100, 40, 0);
+    let row = |area: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(area) && l.trim_end().ends_with(char::is_numeric))
+            .unwrap_or_else(|| panic!("no {area} row in\n{text}"))
+            .to_string()
+    };
+    let bar = |l: &str| l.chars().filter(|c| matches!(c, '━' | '╸')).count();
+    assert_eq!(bar(&row("neck")), 0, "{text}");
+    assert!(row("neck").trim_end().ends_with(" 0"), "{text}");
+    assert!(bar(&row("jaw")) > 10, "{text}");
+    assert_eq!(bar(&row("jaw")), bar(&row("shoulders")), "{text}");
+}
+
+#[test]
 fn a_small_window_scrolls_section_by_section_to_the_end() {
     let w = World::new();
     let mut s = stats(&w, Period::NinetyDays);
