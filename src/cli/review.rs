@@ -292,9 +292,12 @@ pub const CSV_HEADER: [&str; 16] = [
 /// a carriage return, which some strip first) is read as a formula by Excel, LibreOffice
 /// and Google Sheets — a note or a routine title someone sent could run one when the file
 /// is opened ("CSV injection", OWASP) — so it gets a leading `'`, which they show as text.
-/// Nothing knotless writes itself starts that way (times and counts are never negative).
+/// So does one where those follow spaces or other white space, which a spreadsheet told to
+/// trim cells strips first. Nothing knotless writes itself starts that way (times and
+/// counts are never negative).
 pub fn csv_cell(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let first = text.trim_start_matches(char::is_whitespace);
+    if text.starts_with(['\t', '\r']) || first.starts_with(['=', '+', '-', '@']) {
         std::borrow::Cow::Owned(format!("'{text}"))
     } else {
         std::borrow::Cow::Borrowed(text)
@@ -772,5 +775,28 @@ pub fn external_record(
         pain_after: None,
         note: note.filter(|n| !n.trim().is_empty()),
         migraine_before: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_cell;
+
+    #[test]
+    fn a_cell_that_would_start_a_formula_is_written_as_text() {
+        for (cell, written) in [
+            ("=1+1", "'=1+1"),
+            ("  =1+1", "'  =1+1"),
+            ("\u{a0}@SUM(A1)", "'\u{a0}@SUM(A1)"),
+            ("\n-2", "'\n-2"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("neck", "neck"),
+            ("  neck", "  neck"),
+            ("a = b", "a = b"),
+            ("", ""),
+        ] {
+            assert_eq!(csv_cell(cell), written, "{cell:?}");
+        }
     }
 }

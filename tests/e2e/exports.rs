@@ -17,7 +17,7 @@ fn hostile_record() -> String {
     );
     r.title = "=HYPERLINK(\"http://evil.example\",\"open me\")".into();
     r.note = Some(
-        "-2+3 ~~gone~~ see https://evil.example/x or www.evil.example, write me@evil.example &lt;b&gt; \tx"
+        " \u{a0}-2+3 ~~gone~~ see https://evil.example/x or www.evil.example, write me@evil.example &lt;b&gt; \tx"
             .into(),
     );
     crate::common::line(&r)
@@ -33,12 +33,14 @@ fn csv_cells(out: &[u8]) -> Vec<Vec<String>> {
 }
 
 /// OWASP's rule: a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is
-/// prefixed with `'`, which spreadsheets show as text.
+/// prefixed with `'`, which spreadsheets show as text; so is one where white space comes
+/// before them (a spreadsheet may trim it).
 fn assert_no_formula(cells: &[Vec<String>]) {
     for row in cells {
         for cell in row {
             assert!(
-                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                !cell.starts_with(['\t', '\r'])
+                    && !cell.trim_start().starts_with(['=', '+', '-', '@']),
                 "a cell a spreadsheet would run: {cell:?} in {row:?}"
             );
         }
@@ -58,7 +60,7 @@ fn history_csv_cells_are_never_formulas() {
     assert!(row.contains(&"'=HYPERLINK(\"http://evil.example\",\"open me\")".to_string()));
     assert!(row.contains(&"'+routine".to_string()), "{row:?}");
     assert!(row.contains(&"'@area".to_string()), "{row:?}");
-    assert!(row.iter().any(|c| c.starts_with("'-2+3")), "{row:?}");
+    assert!(row.iter().any(|c| c.starts_with("' \u{a0}-2+3")), "{row:?}");
 }
 
 #[test]
