@@ -132,6 +132,16 @@ fn which(name: &str, path: Option<&OsStr>) -> Option<PathBuf> {
     which::which_in(name, path, cwd).ok()
 }
 
+/// The program a configured command line (`player` or `speech`) would run, when it is not
+/// found: not on `path` and not a file at the path given. `None` when it is found, and for
+/// a line that does not parse (the config's own check reports that).
+pub fn not_found(line: &str, path: Option<&OsStr>) -> Option<String> {
+    let t = Template::parse(line)?;
+    which(t.program(), path)
+        .is_none()
+        .then(|| t.program().to_string())
+}
+
 /// The configured player, else the first of [`PLAYERS`] in `path`.
 pub fn player(cfg: &SoundConfig, path: Option<&OsStr>) -> Option<Found> {
     if let Some(t) = cfg.player.as_deref().and_then(Template::parse) {

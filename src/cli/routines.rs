@@ -378,6 +378,9 @@ pub fn check(lib: &Library, paths: &[PathBuf], out: &mut dyn Write) -> io::Resul
         problems.extend(c.problems.iter().cloned());
     }
     print_problems(out, &problems)?;
+    if paths.is_empty() {
+        missing_commands(&lib.config.sound, out)?;
+    }
     let findings = match &checked {
         Some(c) => file_findings(c, &files),
         None => library_findings(lib),
@@ -434,6 +437,30 @@ pub fn check(lib: &Library, paths: &[PathBuf], out: &mut dyn Write) -> io::Resul
     }
     all_good(lib, paths, files.len(), out)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A note for each sound command `config.toml` names that this machine does not have (the
+/// file itself is fine, so the exit code does not change): without it, the first sign
+/// would be a session with no sound.
+fn missing_commands(
+    sound: &crate::model::config::SoundConfig,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let path = std::env::var_os("PATH");
+    for (key, line, silent) in [
+        ("player", &sound.player, "plays no tones"),
+        ("speech", &sound.speech, "says nothing aloud"),
+    ] {
+        let Some(line) = line else { continue };
+        if let Some(program) = crate::audio::find::not_found(line, path.as_deref()) {
+            writeln!(
+                out,
+                "config.toml: note: the {key} command {program:?} is not installed here (not \
+                 found on PATH), so knotless {silent} with it; `knotless sound test` tries it."
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// `check`'s all-clear: only when everything loads and keeps to the guide.

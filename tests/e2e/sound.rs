@@ -187,6 +187,37 @@ fn the_sound_settings_are_read_and_bad_ones_reported_with_a_position() {
 }
 
 #[test]
+fn check_says_when_a_configured_sound_command_is_not_installed() {
+    let c = tempfile::tempdir().unwrap();
+    let fake = tempfile::tempdir().unwrap();
+    let (_, bin) = crate::sound_pty::fake_sound_bin(fake.path());
+    let check = |config: &str| {
+        std::fs::write(c.path().join("config.toml"), config).unwrap();
+        let out = crate::common::knotless()
+            .args(["check"])
+            .env("KNOTLESS_CONFIG_DIR", c.path())
+            .env("KNOTLESS_DATA_DIR", c.path().join("data"))
+            .env("PATH", &bin)
+            .output()
+            .unwrap();
+        (out.status.code(), text(&out.stdout) + &text(&out.stderr))
+    };
+    let (code, o) =
+        check("player = \"no-such-player -q {file}\"\nspeech = \"no-such-voice {text}\"\n");
+    // The file is fine: only this machine lacks the programs.
+    assert_eq!(code, Some(0), "{o}");
+    assert!(
+        o.contains("the player command \"no-such-player\" is not installed here"),
+        "{o}"
+    );
+    assert!(o.contains("the speech command \"no-such-voice\""), "{o}");
+    assert!(o.contains("All good"), "{o}");
+    let (code, o) = check("player = \"pw-play {file}\"\n");
+    assert_eq!(code, Some(0), "{o}");
+    assert!(!o.contains("not installed"), "{o}");
+}
+
+#[test]
 fn a_step_may_say_a_short_line_and_a_routine_may_ask_for_quiet() {
     let lib = Library::load(None);
     let base = "name = \"R\"\narea = \"neck\"\naudio = \"quiet\"\n[[steps]]\ntitle = \"T\"\nduration = \"30s\"\n";
