@@ -70,8 +70,56 @@ fn write(
         // The rename itself must be durable too, or a crash can bring the old file back.
         sync_dir(dir);
     }
+    if let Some(name) = path.file_name() {
+        remove_stale_temporaries(dir, name);
+    }
     Ok(())
 }
+
+/// How old a temporary file of [`stage`]'s must be before a later write of the same file
+/// takes it for one a killed process left behind: no write takes a fraction of this.
+const STALE_TEMPORARY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Removes the temporary files that writes of `name` in `dir` left when they were killed
+/// before they could rename or remove them (a kill during `import`, say), once they are
+/// [`STALE_TEMPORARY`] old. Only regular files named exactly as [`stage`] names them, so
+/// nothing else in the folder is ever touched. Best effort: what cannot be read or removed
+/// is left.
+fn remove_stale_temporaries(dir: &Path, name: &std::ffi::OsStr) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let name = name.as_encoded_bytes();
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(random) = file
+            .as_encoded_bytes()
+            .strip_prefix(b".")
+            .and_then(|f| f.strip_prefix(name))
+            .and_then(|f| f.strip_prefix(b"."))
+            .and_then(|f| f.strip_suffix(b".tmp"))
+        else {
+            continue;
+        };
+        if random.len() != TEMP_RANDOM || !random.iter().all(u8::is_ascii_alphanumeric) {
+            continue;
+        }
+        // `DirEntry::metadata` does not follow a link: a planted one is not a temporary.
+        let stale = entry.metadata().is_ok_and(|m| {
+            m.is_file()
+                && m.modified()
+                    .ok()
+                    .and_then(|t| t.elapsed().ok())
+                    .is_some_and(|age| age >= STALE_TEMPORARY)
+        });
+        if stale {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The length of the random part of a temporary file's name.
+const TEMP_RANDOM: usize = 6;
 
 /// The temporary file, written (and synced when asked), and the folder it is in.
 fn stage<'a>(
@@ -94,7 +142,7 @@ fn stage<'a>(
     prefix.push(name);
     prefix.push(".");
     let mut b = tempfile::Builder::new();
-    b.prefix(&prefix).suffix(".tmp");
+    b.prefix(&prefix).suffix(".tmp").rand_bytes(TEMP_RANDOM);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -230,6 +278,41 @@ mod tests {
         assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "one");
         assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_write_removes_what_a_killed_write_of_the_same_file_left() {
+        let d = tempfile::tempdir().unwrap();
+        let old = std::time::SystemTime::now() - STALE_TEMPORARY * 2;
+        let leave = |name: &str, when: std::time::SystemTime| {
+            let f = std::fs::File::create(d.path().join(name)).unwrap();
+            f.set_modified(when).unwrap();
+        };
+        leave(".a.toml.AbC123.tmp", old);
+        // Another write of the same file may be under way.
+        leave(".a.toml.XyZ987.tmp", std::time::SystemTime::now());
+        // Not named as a temporary of ours, or of another file.
+        leave(".a.toml.short.tmp", old);
+        leave(".b.toml.AbC123.tmp", old);
+        leave("a.toml.AbC123.tmp", old);
+        std::os::unix::fs::symlink("/etc/hostname", d.path().join(".a.toml.Lnk123.tmp")).unwrap();
+        write_atomically(&d.path().join("a.toml"), b"x", Durability::Relaxed, 0o600).unwrap();
+        let mut left: Vec<String> = std::fs::read_dir(d.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                ".a.toml.Lnk123.tmp",
+                ".a.toml.XyZ987.tmp",
+                ".a.toml.short.tmp",
+                ".b.toml.AbC123.tmp",
+                "a.toml",
+                "a.toml.AbC123.tmp"
+            ]
+        );
     }
 
     #[test]
