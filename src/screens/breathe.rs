@@ -137,13 +137,16 @@ impl Setup {
             Act::Unit => self
                 .pattern(ctx)
                 .is_some_and(|p| !crate::core::rules::counted_in_breaths(p)),
-            Act::Longer | Act::Shorter => [1, -1].into_iter().any(|d| {
-                let mut other = self.clone();
-                other.nudge(d, ctx);
-                other.length(ctx) != self.length(ctx)
-            }),
+            Act::Longer | Act::Shorter => self.can_nudge(1, ctx) || self.can_nudge(-1, ctx),
             Act::Start | Act::Next | Act::Previous | Act::Back => true,
         }
+    }
+
+    /// Whether ← (`delta` -1) or → (+1) would change the length.
+    fn can_nudge(&self, delta: isize, ctx: &Ctx) -> bool {
+        let mut other = self.clone();
+        other.nudge(delta, ctx);
+        other.length(ctx) != self.length(ctx)
     }
 
     fn nudge(&mut self, delta: isize, ctx: &Ctx) {
@@ -185,7 +188,16 @@ impl Setup {
         let t = ctx.theme;
         let mut lines = vec![Line::from(vec![
             Span::styled("Length  ", t.title),
-            Span::styled(format!("◂ {} ▸", self.length_words(ctx)), t.accent),
+            // An arrow only on a side the length can go (none for 4-7-8's fixed few).
+            Span::styled(
+                format!(
+                    "{} {} {}",
+                    if self.can_nudge(-1, ctx) { '◂' } else { ' ' },
+                    self.length_words(ctx),
+                    if self.can_nudge(1, ctx) { '▸' } else { ' ' },
+                ),
+                t.accent,
+            ),
         ])];
         if let Some((_, Some(note))) = self.capped(ctx) {
             lines.extend(crate::ui::wrap_lines(&note, w, t.muted));

@@ -26,6 +26,21 @@ fn the_setup_keys_choose_a_pattern_and_a_length() {
     assert!(w.text(&mut s, 80, 24, 0).contains("◂ 15 minutes ▸"));
     w.keys(&mut s, &["Tab", "Left"], 0);
     assert!(w.text(&mut s, 80, 24, 0).contains("◂ 4 breaths"));
+    // At either end, the arrow only on the side the length can still go.
+    w.keys(&mut s, &["Left"; 40], 0);
+    let shortest = w.text(&mut s, 80, 24, 0);
+    assert!(
+        shortest.contains("  3 breaths (about 30 s) ▸"),
+        "{shortest}"
+    );
+    w.keys(&mut s, &["Right"; 40], 0);
+    let longest = w.text(&mut s, 80, 24, 0);
+    assert!(
+        longest.contains("◂ 30 breaths (about 5 min)  "),
+        "{longest}"
+    );
+    w.keys(&mut s, &["Left"; 40], 0);
+    w.keys(&mut s, &["Right"], 0);
     let (nav, effects) = w.press(&mut s, "Enter", 0);
     assert!(effects.is_empty());
     match nav {
@@ -110,6 +125,9 @@ fn the_setup_offers_only_keys_that_change_something() {
             } else {
                 hidden += 1;
                 assert_eq!(before, after, "{key} is not offered, so it changes nothing");
+                if key == "Right" {
+                    assert!(!before.contains(['◂', '▸']), "no arrows: {before}");
+                }
             }
         }
         w.press(&mut s, "Down", 0);
