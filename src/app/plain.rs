@@ -24,7 +24,7 @@ use crate::core::effect::AppEffect;
 use crate::core::session::{Session, StageKind};
 use crate::library::Library;
 use crate::model::format::{clock, fmt_clock_secs, fmt_left};
-use crate::model::record::{Kind, SessionRecord};
+use crate::model::record::{Kind, Outcome, SessionRecord};
 use crate::model::routine::{Pattern, Side, Sides};
 use crate::model::settings::Settings;
 use crate::screens::player::Player;
@@ -182,7 +182,11 @@ impl<W: Write> Plain<W> {
             }
         };
         let problem = perform.store.save_problem(&record.id);
-        let outcome = record.outcome.as_str();
+        // In the finish screen's words ("stopped early", not the history's "stopped").
+        let outcome = match record.outcome {
+            Outcome::Stopped => "stopped early",
+            other => other.as_str(),
+        };
         let active = fmt_clock_secs(record.active_secs);
         let said = self
             .line(&format!("Finished ({outcome}) · {active} active"))

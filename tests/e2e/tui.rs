@@ -927,6 +927,27 @@ fn plain_flag_prints_cue_lines() {
     assert_plain(&out, &d);
 }
 
+/// Plain mode ends with the outcome in the app's words: a stopped session is "stopped
+/// early", as the finish screen and the history say it.
+#[test]
+fn plain_mode_says_a_stopped_session_was_stopped_early() {
+    let d = Dirs::new();
+    let mut t = Term::spawn_env(&d, &["run", "e2e-quick", "--plain"], &[]);
+    t.wait_for("How is your head right now?");
+    t.send("\r");
+    t.wait_for("Step 1/2");
+    t.send("q");
+    t.wait_for("Stop now?");
+    t.send("y");
+    t.wait_for("Finished (stopped early) · ");
+    t.wait_to_rate();
+    t.send("\r");
+    t.wait_for("A note to keep with it");
+    t.send("\r");
+    t.wait_exit();
+    assert_eq!(d.only_record()["outcome"], "stopped");
+}
+
 #[test]
 fn piped_output_is_plain() {
     let d = Dirs::new();
