@@ -23,10 +23,7 @@ pub fn run(
     crate::cli::nonempty_period(since, None, &now)?;
     let goal = crate::library::Library::config_only(paths.config_dir()).weekly_goal;
     let opts = match since {
-        Some(since) => StatsOptions {
-            since: Some(since),
-            ..StatsOptions::new(goal)
-        },
+        Some(since) => StatsOptions::since_day(goal, since, &now),
         None => StatsOptions::for_period(goal, period, &now),
     };
     let f = crate::store::figures::stats(

@@ -67,6 +67,21 @@ impl StatsOptions {
         }
     }
 
+    /// The options for `stats --since WHEN`: whole local days, from the start of the day
+    /// `since` falls on, as the period is named ("since 2026-11-30") and as `report` counts
+    /// it. (`--since 7d` at 13:00 left out that day's morning, and `--since today` every
+    /// session of today before the moment asked.)
+    pub fn since_day(weekly_goal: u32, since: Timestamp, now: &Zoned) -> Self {
+        let tz = now.time_zone();
+        let start = local_date(since, tz)
+            .to_zoned(tz.clone())
+            .map_or(since, |z| z.timestamp());
+        StatsOptions {
+            since: Some(start),
+            ..StatsOptions::new(weekly_goal)
+        }
+    }
+
     /// The options for one of the named periods, as of `now`.
     pub fn for_period(weekly_goal: u32, period: Period, now: &Zoned) -> Self {
         StatsOptions {

@@ -258,6 +258,39 @@ fn since_limits_the_period_figures_but_not_the_weeks() {
     assert_eq!(s.weeks.iter().map(|w| w.sessions).sum::<u32>(), 2);
 }
 
+/// `stats --since` counts whole local days, as its label names them and as `report`
+/// does: `--since 7d` at 18:00 keeps that day's morning, `--since today` today's sessions.
+#[test]
+fn since_counts_from_the_start_of_the_day_it_falls_on() {
+    let berlin = tz("Europe/Berlin");
+    let now = at(&berlin, date(2026, 11, 26), 18, 0);
+    let records = vec![
+        local(
+            "a",
+            &berlin,
+            date(2026, 11, 19),
+            8,
+            0,
+            "neck",
+            "neck",
+            600.0,
+        ),
+        local("b", &berlin, date(2026, 11, 26), 0, 30, "jaw", "jaw", 300.0),
+        local("c", &berlin, date(2026, 11, 26), 9, 0, "jaw", "jaw", 300.0),
+    ];
+    let week_ago = now.timestamp() - jiff::SignedDuration::from_hours(7 * 24);
+    let s = stats::compute_with(&records, &now, StatsOptions::since_day(2, week_ago, &now));
+    assert_eq!(s.totals.sessions, 3);
+    assert_eq!(s.period, "since 2026-11-19");
+    let s = stats::compute_with(
+        &records,
+        &now,
+        StatsOptions::since_day(2, now.timestamp(), &now),
+    );
+    assert_eq!(s.totals.sessions, 2);
+    assert_eq!(s.period, "since 2026-11-26");
+}
+
 #[test]
 fn an_empty_history_gives_empty_figures() {
     let now = at(&tz("America/New_York"), date(2026, 11, 24), 9, 0);
