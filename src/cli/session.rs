@@ -31,8 +31,15 @@ pub fn run(g: &Global, paths: &Paths, query: &str, plain: bool) -> Outcome {
         crate::app::tui::check_terminal()?;
         return crate::cli::app::start(init, Route::Before(routine));
     }
-    // What it breaks of the safety limits comes first, as on the before screen.
-    let mut before: Vec<String> = Vec::new();
+    // The routine, as the before screen's head names it; then what it breaks of the safety
+    // limits, as that screen shows first.
+    let n = routine.steps.len() as u32;
+    let mut before: Vec<String> = vec![format!(
+        "{} · {} · {n} step{}",
+        routine.name,
+        crate::model::format::fmt_length(routine.total()),
+        crate::model::format::plural(n)
+    )];
     let breaks = init.lib.breaks(&routine.id);
     if !breaks.is_empty() {
         let n = init.lib.rules_broken(&routine.id);
@@ -44,6 +51,9 @@ pub fn run(g: &Global, paths: &Paths, query: &str, plain: bool) -> Outcome {
         before.extend(breaks.iter().map(|v| format!("  - {}", v.sentence())));
     }
     before.extend(cautions_lines(&routine.cautions));
+    if !routine.equipment.is_empty() {
+        before.push(format!("You need: {}", routine.equipment.join(", ")));
+    }
     plain_session(init, What::Routine(&routine), &before)
 }
 
@@ -132,7 +142,17 @@ fn wants_plain(flag: bool) -> bool {
 /// routine breaks, its cautions), "how is your head?", the run itself, then "and now?" and
 /// a note — as the app's screens ask them, and only from a person at a keyboard (piped
 /// input is never read as an answer).
+///
+/// When its reader stops reading (`| head`), a running session is saved as stopped and the
+/// program ends quietly with success, as every command does when its output is cut short.
 fn plain_session(init: crate::app::Init, what: What<'_>, before: &[String]) -> Outcome {
+    match plain_session_to_the_end(init, what, before) {
+        Err(CliError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        ended => ended,
+    }
+}
+
+fn plain_session_to_the_end(init: crate::app::Init, what: What<'_>, before: &[String]) -> Outcome {
     let settings = Settings::new(&init.lib.config, init.flags);
     let mut perform = Performers::new(init.paths.clone(), &settings, init.muted);
     let out = SafeWriter::new(io::stdout(), Neutralise::Replace);

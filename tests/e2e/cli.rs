@@ -621,8 +621,14 @@ fn plain_mode_prints_the_notice_and_the_cautions_before_the_first_step() {
     assert!(at("thunderclap") < step1, "the warning signs come first");
     assert!(at("knotless notice --ack") < step1);
     let lib = knotless::library::Library::load(None);
-    for c in &lib.routine("neck-release").unwrap().cautions {
+    let routine = lib.routine("neck-release").unwrap();
+    for c in &routine.cautions {
         assert!(at(c) < step1, "the routine's caution {c:?} before step 1");
+    }
+    // The routine is named, with its length, as the before screen's head names it.
+    assert!(at(&format!("{} · ", routine.name)) < step1, "{out}");
+    if !routine.equipment.is_empty() {
+        assert!(at(&format!("You need: {}", routine.equipment.join(", "))) < step1);
     }
     let out = run(&["breathe", "box", "--plain"], "Breathing: box");
     let pattern = lib.find_pattern("box").unwrap();

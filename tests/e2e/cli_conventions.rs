@@ -181,6 +181,8 @@ fn a_closed_pipe_ends_quietly_with_success() {
         &["list"],
         &["patterns"],
         &["completions", "bash"],
+        &["run", "micro-break", "--plain"],
+        &["breathe", "--plain"],
     ] {
         let mut child = crate::common::knotless()
             .args(args)
