@@ -13,6 +13,7 @@ use ratatui::widgets::{Block, Padding, Paragraph};
 
 use super::{Ctx, Nav, Route, Screen, Update, go, stay};
 use crate::core::rules::{cap_for_pattern, caution_for};
+use crate::model::format::width;
 use crate::model::routine::{Length, Pattern};
 use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, lookup_where, row};
 
@@ -214,16 +215,23 @@ impl Setup {
         let t = ctx.theme;
         let w = area.width.saturating_sub(4);
         let mut lines: Vec<Line> = Vec::new();
-        if let Some(d) = &p.description {
-            lines.extend(crate::ui::wrap_lines(d, w, t.base));
-            lines.push(Line::raw(""));
-        }
-        lines.push(Line::styled(
-            format!("{} · {:.1} breaths a minute", p.timing(), p.per_minute()),
+        lines.extend(crate::ui::wrap_lines(
+            &format!("{} · {:.1} breaths a minute", p.timing(), p.per_minute()),
+            w,
             t.muted,
         ));
         lines.push(Line::raw(""));
         lines.extend(self.length_lines(p, w, ctx));
+        // The description above, when there is room for it: the length and the caution
+        // never give way to it.
+        if let Some(d) = &p.description {
+            let mut above = crate::ui::wrap_lines(d, w, t.base);
+            above.push(Line::raw(""));
+            if above.len() + lines.len() <= area.height.saturating_sub(2) as usize {
+                above.append(&mut lines);
+                lines = above;
+            }
+        }
         let block = Block::bordered()
             .border_style(t.border)
             .padding(Padding::horizontal(1))
@@ -255,7 +263,9 @@ impl Screen for Setup {
         // Wide: the list beside the pattern's details; narrow: the length under the list.
         let wide = body.width >= 64;
         let (list, detail) = if wide {
-            let list_w = (body.width * 2 / 5).clamp(28, 40);
+            // As wide as the longest name needs: the rest goes to the pattern's text.
+            let longest = ctx.lib.patterns.iter().map(|p| width(&p.id)).max();
+            let list_w = (longest.unwrap_or(0) as u16 + 4).clamp(20, body.width * 2 / 5);
             let [l, d] =
                 Layout::horizontal([Constraint::Length(list_w), Constraint::Min(0)]).areas(body);
             (l, d)
@@ -319,6 +329,8 @@ pub fn first_route(pattern: Pattern, length: Length, ask_ratings: bool) -> Route
 enum RateAct {
     Rate,
     Back,
+    ScrollDown,
+    ScrollUp,
 }
 
 const RATE_KEYS: &[Binding<RateAct>] = &[
@@ -334,14 +346,25 @@ const RATE_KEYS: &[Binding<RateAct>] = &[
         RateAct::Rate,
         help_only("← →", "move the marker, then Enter"),
     ),
+    row(
+        &[KeyCode::Down, KeyCode::Char('j')],
+        RateAct::ScrollDown,
+        help_only("↑↓", "scroll the caution when it does not fit"),
+    ),
+    also(&[KeyCode::Up, KeyCode::Char('k')], RateAct::ScrollUp),
 ];
 
-/// "How is your head right now?" before breathing: the same rating as before a routine,
-/// then the pacer with the answer in its record.
+/// "How is your head right now?" before breathing: the pattern's caution (breath holds,
+/// sighs) above the same rating as before a routine, then the pacer with the answer in its
+/// record. The caution is here as well as on the setup, which `knotless breathe box` never
+/// shows and a small window cuts short.
 pub struct Rate {
     pattern: Pattern,
     length: Length,
     rating: crate::ui::rating::Rating,
+    /// Lines the caution is scrolled by, and by how many it could be.
+    scroll: u16,
+    overflow: u16,
 }
 
 impl Rate {
@@ -350,7 +373,47 @@ impl Rate {
             pattern,
             length,
             rating: crate::ui::rating::Rating::default(),
+            scroll: 0,
+            overflow: 0,
         }
+    }
+
+    fn inner(body: Rect) -> Rect {
+        crate::ui::centered(body, body.width.saturating_sub(2).min(76), body.height)
+    }
+
+    fn areas(area: Rect) -> [Rect; 3] {
+        Layout::vertical([
+            Constraint::Length(2),
+            Constraint::Min(1),
+            Constraint::Length(1),
+        ])
+        .areas(area)
+    }
+
+    /// The timing and the caution (which scroll), and the question (which stays), for an
+    /// area `w` wide and `h` high: the scale's explanation only when the caution fits too.
+    fn content(&self, ctx: &Ctx, w: u16, h: u16) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
+        let t = ctx.theme;
+        let mut text = crate::ui::wrap_lines(&self.pattern.timing(), w, t.muted);
+        if let Some(c) = caution_for(&self.pattern) {
+            text.push(Line::raw(""));
+            text.extend(crate::ui::wrap_lines(c, w, t.caution));
+        }
+        let mut question = vec![
+            Line::raw(""),
+            Line::styled("How is your head right now?", t.title),
+            self.rating.scale(t),
+        ];
+        let explained = crate::ui::wrap_lines(
+            "0 = no pain, 10 = worst imaginable. Type a number (1 then 0 for 10), or Enter to skip.",
+            w,
+            t.muted,
+        );
+        if h >= 8 && text.len() + question.len() + explained.len() <= h as usize {
+            question.extend(explained);
+        }
+        (text, question)
     }
 
     fn start(&self, pain_before: Option<u8>) -> Update {
@@ -367,39 +430,55 @@ impl Screen for Rate {
         "Before you start"
     }
 
+    fn layout(&mut self, area: Rect, _now: Instant, ctx: &Ctx) {
+        let [_, body, _] = Rate::areas(area);
+        let inner = Rate::inner(body);
+        let (text, question) = self.content(ctx, inner.width, inner.height);
+        let text_h = inner.height.saturating_sub(question.len() as u16);
+        self.overflow = (text.len() as u16).saturating_sub(text_h);
+        self.scroll = self.scroll.min(self.overflow);
+    }
+
     fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
         let t = ctx.theme;
-        let [head, body, foot] = Layout::vertical([
-            Constraint::Length(2),
-            Constraint::Min(1),
-            Constraint::Length(1),
-        ])
-        .areas(area);
+        let [head, body, foot] = Rate::areas(area);
         frame.render_widget(
             Line::styled(format!(" Breathing · {}", self.pattern.id), t.title),
             head,
         );
-        let inner = crate::ui::centered(body, body.width.saturating_sub(2).min(76), body.height);
-        let mut lines = vec![
-            Line::styled(self.pattern.timing(), t.muted),
-            Line::raw(""),
-            Line::styled("How is your head right now?", t.title),
-            self.rating.scale(t),
-        ];
-        if inner.height >= 8 {
-            lines.extend(crate::ui::wrap_lines(
-                "0 = no pain, 10 = worst imaginable. Type a number (1 then 0 for 10), or Enter to skip.",
-                inner.width,
-                t.muted,
-            ));
+        let inner = Rate::inner(body);
+        let (mut text, question) = self.content(ctx, inner.width, inner.height);
+        // The question right under the caution, and always on screen: the caution scrolls
+        // when both do not fit.
+        let text_h = (text.len() as u16).min(inner.height.saturating_sub(question.len() as u16));
+        let [text_area, q_area] = Layout::vertical([
+            Constraint::Length(text_h.max(1)),
+            Constraint::Length(question.len() as u16),
+        ])
+        .areas(inner);
+        let overflow = (text.len() as u16).saturating_sub(text_area.height);
+        let scroll = self.scroll.min(overflow);
+        if overflow > scroll && text_area.height > 1 {
+            text.truncate((text_area.height - 1) as usize + scroll as usize);
+            text.push(Line::styled("↓ more (↓ scrolls)", t.muted));
         }
-        frame.render_widget(Paragraph::new(lines), inner);
+        frame.render_widget(Paragraph::new(text).scroll((scroll, 0)), text_area);
+        frame.render_widget(Paragraph::new(question), q_area);
         crate::ui::footer(frame, foot, t, ctx.status, &self.keys(ctx));
     }
 
     fn update(&mut self, key: KeyEvent, _now: Instant, _ctx: &Ctx) -> Update {
-        if lookup(RATE_KEYS, key.code) == Some(RateAct::Back) {
-            return go(Nav::Back);
+        match lookup(RATE_KEYS, key.code) {
+            Some(RateAct::Back) => return go(Nav::Back),
+            Some(RateAct::ScrollDown) => {
+                self.scroll = (self.scroll + 2).min(self.overflow);
+                return stay();
+            }
+            Some(RateAct::ScrollUp) => {
+                self.scroll = self.scroll.saturating_sub(2);
+                return stay();
+            }
+            _ => {}
         }
         match self.rating.handle_key(key) {
             crate::ui::rating::Answer::Pending => stay(),

@@ -105,6 +105,32 @@ fn the_rating_before_breathing_goes_on_to_the_pacer_with_it() {
     assert!(matches!(nav, Nav::Back));
 }
 
+/// A pattern with breath holds shows its caution above the rating too (`knotless breathe
+/// box` goes straight there): whole at 80×24, and at 40×12 it scrolls to its last word
+/// while the question stays on screen.
+#[test]
+fn the_rating_before_a_breath_hold_shows_its_caution_whole() {
+    let w = World::new();
+    let pattern = w.lib.pattern("box").unwrap().as_ref().clone();
+    let caution = knotless::core::rules::caution_for(&pattern).expect("box holds");
+    let last_word = caution.split_whitespace().last().unwrap();
+    let mut s = Rate::new(pattern, Length::Time(Duration::from_secs(240)));
+    let big = w.text(&mut s, 80, 24, 0);
+    insta::assert_snapshot!("rate_box_80x24", big);
+    assert!(big.contains(last_word), "{big}");
+    let small = w.text(&mut s, 40, 12, 0);
+    assert!(small.contains("↓ more"), "{small}");
+    assert!(small.contains("How is your head right now?"), "{small}");
+    let mut seen = small;
+    for _ in 0..10 {
+        w.press(&mut s, "Down", 0);
+        seen = w.text(&mut s, 40, 12, 0);
+        assert!(seen.contains("How is your head right now?"), "{seen}");
+    }
+    assert!(seen.contains(last_word), "{seen}");
+    assert!(!seen.contains("↓ more"), "{seen}");
+}
+
 /// The setup's footer offers Tab and ←→ only where they change something: 4-7-8 is always
 /// a few breaths, so neither is offered there, and neither key changes anything.
 #[test]
