@@ -467,6 +467,8 @@ impl StatsView {
                         crate::core::calendar::month_range(&self.marks, self.stats.today);
                     first < last
                 }
+                // Already there: Home would do nothing.
+                Act::ThisMonth => self.month != self.stats.today.first_of_month(),
                 _ => true,
             }
     }

@@ -275,7 +275,16 @@ fn the_calendar_offers_other_months_only_when_there_are_some() {
         .unwrap()
         .to_string();
     assert!(!foot.contains("←→"), "{foot}");
-    assert!(foot.contains("Home this month"), "{foot}");
+    // This month is on screen already: Home would do nothing.
+    assert!(!foot.contains("Home"), "{foot}");
+    let mut s = year(&w, Period::Year);
+    w.press(&mut s, "4", 0);
+    let foot = |s: &mut StatsView| w.text(s, 100, 30, 0).lines().last().unwrap().to_string();
+    assert!(!foot(&mut s).contains("Home"));
+    w.press(&mut s, "Left", 0);
+    assert!(foot(&mut s).contains("Home this month"));
+    w.press(&mut s, "Home", 0);
+    assert!(!foot(&mut s).contains("Home"));
 }
 
 #[test]
@@ -295,7 +304,7 @@ fn tab_and_the_digits_change_the_view_and_the_footer_follows() {
     assert_eq!(s.view(), View::Calendar);
     let foot = footer(&mut s);
     assert!(
-        foot.contains("←→ month") && foot.contains("Home this month"),
+        foot.contains("←→ month") && !foot.contains("Home this month"),
         "{foot}"
     );
     assert!(!foot.contains("p period"), "{foot}");
