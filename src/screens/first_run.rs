@@ -54,7 +54,7 @@ const KEYS: &[Binding<Act>] = &[
     row(
         &[KeyCode::PageUp],
         Act::PageUp,
-        help_only("PgUp PgDn", "a page up or down"),
+        help_only("PgUp", "a page up"),
     ),
     row(
         &[KeyCode::End, KeyCode::Char('G')],
@@ -189,10 +189,13 @@ impl Screen for FirstRun {
     }
 
     fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
-        // Scrolling is offered only when there is something to scroll to.
+        // Scrolling is offered only when there is something to scroll to, and "more" only
+        // until the end is on screen.
         let scrolls = self.overflow > 0;
         described(KEYS, |a| {
-            self.applies(a) && (scrolls || matches!(a, Act::Acknowledge | Act::Close | Act::Quit))
+            self.applies(a)
+                && (scrolls || matches!(a, Act::Acknowledge | Act::Close | Act::Quit))
+                && (a != Act::PageDown || self.scroll < self.overflow)
         })
     }
 }

@@ -479,7 +479,10 @@ fn the_notice_scrolls_to_its_last_line_with_a_more_mark() {
         };
         assert!(words(&end).contains(&last_words(URGENT)), "{w}×{h}:\n{end}");
         assert!(!end.contains("↓ more below"), "{w}×{h}:\n{end}");
+        // At the end, PgDn "more" is no longer offered; at the top it is.
+        assert!(!end.contains("PgDn more"), "{w}×{h}:\n{end}");
         t.keys(0, &["Home"]);
+        assert!(t.screen(w, h, 0).contains("PgDn more"), "{w}×{h}");
         assert!(t.screen(w, h, 0).contains("Important"), "{w}×{h}");
     }
 }
