@@ -35,6 +35,17 @@ pub fn test<W: BellOut>(
     if quiet {
         writeln!(out, "(--quiet silences sessions; this test plays anyway)")?;
     }
+    match cfg.sound {
+        SoundMode::Off => writeln!(
+            out,
+            "(sound = \"off\": sessions play nothing at all; this test plays what they would with sound on)"
+        )?,
+        SoundMode::Bell => writeln!(
+            out,
+            "(sound = \"bell\": sessions ring the terminal bell only; this test plays the tones too)"
+        )?,
+        SoundMode::Auto | SoundMode::Tones => {}
+    }
     let voice_volume = cfg.voice_volume.unwrap_or(cfg.volume);
     if cfg.volume == 0 && voice_volume == 0 {
         writeln!(
@@ -53,19 +64,23 @@ pub fn test<W: BellOut>(
     };
     let mut a = Audio::new(&probe, true, false);
     let mut missing = Vec::new();
-    found_lines(&a, &mut missing, out)?;
+    found_lines(&a, cfg.sound, &mut missing, out)?;
     let mut failed = 0;
     if a.player().is_some() {
         failed += play_tones(&mut a, cfg, out)?;
     } else {
-        write!(
-            out,
-            "\nno tones to play; a session would ring the terminal bell now:"
-        )?;
-        if bell_reaches {
-            out.bell()?;
+        if cfg.sound == SoundMode::Auto {
+            write!(
+                out,
+                "\nno tones to play; a session would ring the terminal bell now:"
+            )?;
+            if bell_reaches {
+                out.bell()?;
+            }
+            writeln!(out)?;
+        } else {
+            writeln!(out, "\nno tones to play.")?;
         }
-        writeln!(out)?;
     }
     if a.speech().is_some() {
         failed += play_voice(&mut a, out)?;
@@ -77,8 +92,13 @@ pub fn test<W: BellOut>(
     if failed > 0 {
         writeln!(
             out,
-            "\n{failed} cue{} could not be played: sessions ring the terminal bell instead when the player fails.",
-            if failed == 1 { "" } else { "s" }
+            "\n{failed} cue{} could not be played{}",
+            if failed == 1 { "" } else { "s" },
+            match cfg.sound {
+                SoundMode::Auto =>
+                    ": sessions ring the terminal bell instead when the player fails.",
+                _ => ".",
+            }
         )?;
     }
     if !missing.is_empty() {
@@ -112,14 +132,24 @@ fn settings_line(cfg: &SoundConfig, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// The player and speech command found, or what to install.
-fn found_lines(a: &Audio, missing: &mut Vec<String>, out: &mut dyn Write) -> io::Result<()> {
+fn found_lines(
+    a: &Audio,
+    mode: SoundMode,
+    missing: &mut Vec<String>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match a.player() {
         Some(p) => writeln!(out, "player: {} ({})", p.name, where_(p))?,
         None => {
             writeln!(
                 out,
-                "player: none found (looked for {}); sessions ring the terminal bell instead",
-                names(find::PLAYERS.iter().map(|p| p.0))
+                "player: none found (looked for {}){}",
+                names(find::PLAYERS.iter().map(|p| p.0)),
+                if mode == SoundMode::Auto {
+                    "; sessions ring the terminal bell instead"
+                } else {
+                    ""
+                }
             )?;
             missing.push(format!("a sound player — {}", find::PLAYER_PACKAGES));
         }

@@ -145,6 +145,25 @@ fn sound_test_reports_each_cue_that_failed_and_exits_1() {
     }
     assert!(!o.contains("nothing missing"), "{o}");
     assert!(o.contains("10 cues could not be played"), "{o}");
+    assert!(
+        o.contains("terminal bell instead when the player fails"),
+        "{o}"
+    );
+    // With sound off or tones only, sessions ring no bell: the test says what they do.
+    for (mode, said) in [
+        ("off", "sessions play nothing at all"),
+        ("tones", "settings: sound = \"tones\""),
+    ] {
+        std::fs::write(
+            c.path().join("config.toml"),
+            format!("sound = \"{mode}\"\n"),
+        )
+        .unwrap();
+        let o = text(&knotless(b.path(), c.path(), k.path(), &["sound", "test"]).stdout);
+        assert!(o.contains(said), "{mode}: {o}");
+        assert!(o.contains("10 cues could not be played."), "{mode}: {o}");
+        assert!(!o.contains("bell"), "{mode}: {o}");
+    }
 }
 
 #[test]
