@@ -114,8 +114,12 @@ pub fn day_cmd(data: &Path, flags: DayFlags, out: &mut dyn Write) -> Result<Exit
     a.migraine = flags.migraine;
     a.worst = worst;
     a.meds = flags.meds;
-    let before = load_days(data)?.get(date).cloned();
-    store::append(data, &a)?;
+    let store::Appended {
+        answer: a,
+        replaced: before,
+        warnings,
+    } = store::append_answer(data, a)?;
+    warn_days(&warnings);
     let replaced = match before {
         Some(old) => format!(" (replaces the earlier answer: {})", describe(&old)),
         None => String::new(),

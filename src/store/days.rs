@@ -50,6 +50,37 @@ pub fn append(data_dir: &Path, answer: &DayAnswer) -> Result<(), DaysError> {
     history::append_to(data_dir, &path, &json).map_err(|source| DaysError::Write { path, source })
 }
 
+/// What [`append_answer`] wrote, what it replaced, and what reading the log found.
+#[derive(Debug)]
+pub struct Appended {
+    pub answer: DayAnswer,
+    pub replaced: Option<DayAnswer>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Appends `answer` as the one that counts for its date from now on, and says which answer
+/// it replaces, if any. An answer counts when it was given last, so one given on another
+/// machine whose clock runs a little ahead of this one's (by less than the hour an answer
+/// from the future is still read) would outlast this correction: the correction is then
+/// stamped a second after it (answers are stamped to the second).
+pub fn append_answer(data_dir: &Path, mut answer: DayAnswer) -> Result<Appended, DaysError> {
+    let (log, warnings) = load(data_dir)?;
+    let replaced = log.get(answer.date).cloned();
+    if let Some(old) = &replaced {
+        let after = old.answered() + jiff::SignedDuration::from_secs(1);
+        if answer.answered() < after {
+            let zone = jiff::tz::TimeZone::fixed(answer.answered_at.offset());
+            answer.answered_at = crate::model::record::Stamp::new(after, &zone);
+        }
+    }
+    append(data_dir, &answer)?;
+    Ok(Appended {
+        answer,
+        replaced,
+        warnings,
+    })
+}
+
 /// The day log as read: the answer that counts for each date.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DayLog {

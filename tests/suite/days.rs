@@ -135,6 +135,39 @@ fn the_last_answer_for_a_date_wins_across_files_and_machines() {
     assert_eq!(own.lines().count(), 1);
 }
 
+/// A correction counts even when the answer it corrects was given on a machine whose
+/// clock runs ahead of this one's: it is stamped a second after that answer.
+#[test]
+fn a_correction_outlasts_an_answer_from_a_clock_running_ahead() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path();
+    let now = jiff::Timestamp::now().round(jiff::Unit::Second).unwrap();
+    let utc = jiff::tz::TimeZone::UTC;
+    let date = now.to_zoned(utc.clone()).date();
+    let mut ahead = ans(date, true);
+    ahead.answered_at = knotless::model::record::Stamp::new(now + 30.minutes(), &utc);
+    ahead.machine = "laptop".into();
+    fs::write(
+        data.join("days-laptop.jsonl"),
+        format!("{}\n", serde_json::to_string(&ahead).unwrap()),
+    )
+    .unwrap();
+    let mut correction = ans(date, false);
+    correction.answered_at = knotless::model::record::Stamp::new(now, &utc);
+    let done = store::append_answer(data, correction).unwrap();
+    assert_eq!(done.replaced.as_ref(), Some(&ahead));
+    assert_eq!(done.answer.answered(), ahead.answered() + 1.second());
+    let (log, warnings) = store::load(data).unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert!(!log.get(date).unwrap().headache, "the correction counts");
+    // A first answer keeps its own time.
+    let other = date.yesterday().unwrap();
+    let mut first = ans(other, true);
+    first.answered_at = knotless::model::record::Stamp::new(now, &utc);
+    let done = store::append_answer(data, first.clone()).unwrap();
+    assert_eq!((done.answer, done.replaced), (first, None));
+}
+
 #[test]
 fn torn_and_junk_lines_are_skipped_with_a_warning_naming_file_and_line() {
     let tmp = tempfile::tempdir().unwrap();

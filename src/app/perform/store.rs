@@ -72,8 +72,8 @@ impl StorePerformer {
                 a.migraine = entry.headache && entry.migraine;
                 a.worst = entry.worst;
                 a.meds = entry.meds;
-                match crate::store::days::append(dir, &a) {
-                    Ok(()) => Changed {
+                match crate::store::days::append_answer(dir, a) {
+                    Ok(_) => Changed {
                         day: Some(entry),
                         ..Changed::default()
                     },
