@@ -18,6 +18,13 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Outcome {
     let now = crate::files::now();
+    // The name is one line of text on every screen: what a screen cannot show (control,
+    // zero-width and direction characters) is left out, and a name of nothing else refused.
+    let what: String = what
+        .chars()
+        .filter(|&c| !c.is_control() && !crate::model::format::is_unsafe_char(c))
+        .collect();
+    let what = what.as_str();
     if what.trim().is_empty() {
         return Err("say what it was, e.g. knotless log \"massage therapist\"".into());
     }

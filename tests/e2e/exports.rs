@@ -109,3 +109,31 @@ fn the_report_turns_no_record_text_into_markup_or_links() {
         assert!(!report.contains(raw), "{raw:?} left as it was:\n{report}");
     }
 }
+
+/// `log` takes a name people can see: control, zero-width and direction characters are
+/// left out of it, and a name of nothing else is refused (exit 1), as an empty one is.
+#[test]
+fn log_keeps_only_what_can_be_seen_of_a_name() {
+    let (c, d) = dirs();
+    for invisible in ["\u{200b}", "\u{1b}", " \u{202e}\u{feff} "] {
+        let out = knotless(c.path(), d.path(), &["log", invisible]);
+        assert_eq!(out.status.code(), Some(1), "{invisible:?}");
+        assert!(
+            text(&out.stderr).contains("say what it was"),
+            "{invisible:?}"
+        );
+    }
+    assert!(!d.path().read_dir().unwrap().any(|e| {
+        e.unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with("history")
+    }));
+    let out = knotless(c.path(), d.path(), &["log", "phy\u{200b}sio\u{1b}[31m"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("Logged \"physio[31m\""),
+        "{}",
+        text(&out.stdout)
+    );
+}
