@@ -131,8 +131,7 @@ pub enum Command {
         #[arg(long = "for", value_name = "DURATION", conflicts_with = "breaths", value_parser = breathing_for)]
         length: Option<Duration>,
         /// How many whole breaths (3 to 30)
-        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(
-            crate::core::rules::BREATHING_MIN_BREATHS as i64..=crate::core::rules::BREATHING_MAX_BREATHS as i64))]
+        #[arg(long, value_name = "N", value_parser = breath_count)]
         breaths: Option<u32>,
         /// Print timed cue lines instead of drawing a screen
         #[arg(long)]
@@ -225,10 +224,10 @@ pub enum Command {
         /// The session: its record id, the start of one, or `last`
         id: String,
         /// How your head was before it, 0-10
-        #[arg(long, value_name = "0-10", value_parser = clap::value_parser!(u8).range(0..=10))]
+        #[arg(long, value_name = "0-10", value_parser = rating)]
         before: Option<u8>,
         /// How your head was afterwards, 0-10
-        #[arg(long, value_name = "0-10", value_parser = clap::value_parser!(u8).range(0..=10))]
+        #[arg(long, value_name = "0-10", value_parser = rating)]
         after: Option<u8>,
         /// A note to keep with it (replaces the one it has)
         #[arg(long, value_name = "TEXT")]
@@ -461,6 +460,12 @@ pub enum ArgError {
         min = crate::core::rules::BREATHING_MINUTES[0],
         max = crate::core::rules::BREATHING_MAX_TIME.as_secs() / 60)]
     BreathingLength(String),
+    #[error("\"{0}\" is not a whole number of breaths from {min} to {max}",
+        min = crate::core::rules::BREATHING_MIN_BREATHS,
+        max = crate::core::rules::BREATHING_MAX_BREATHS)]
+    Breaths(String),
+    #[error("\"{0}\" is not a rating; write a whole number from 0 (no pain) to 10 (worst)")]
+    Rating(String),
     #[error("unknown area; {0}")]
     Area(String),
     #[error(transparent)]
@@ -562,6 +567,25 @@ fn breathing_for(s: &str) -> Result<Duration, ArgError> {
     crate::library::parse_duration(s)
         .filter(|d| crate::core::rules::breathing_time_allowed(*d))
         .ok_or_else(|| ArgError::BreathingLength(s.to_string()))
+}
+
+/// `breathe --breaths`: a whole number within the guide's limits.
+fn breath_count(s: &str) -> Result<u32, ArgError> {
+    use crate::core::rules::{BREATHING_MAX_BREATHS, BREATHING_MIN_BREATHS};
+    s.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (BREATHING_MIN_BREATHS..=BREATHING_MAX_BREATHS).contains(n))
+        .ok_or_else(|| ArgError::Breaths(s.to_string()))
+}
+
+/// `amend --before/--after`: head pain, 0 to 10.
+fn rating(s: &str) -> Result<u8, ArgError> {
+    s.trim()
+        .parse::<u8>()
+        .ok()
+        .filter(|n| *n <= 10)
+        .ok_or_else(|| ArgError::Rating(s.to_string()))
 }
 
 /// `list --area`: one of the area names.

@@ -93,7 +93,7 @@ fn amend_refuses_what_it_cannot_do() {
         (
             &["amend", "last", "--after", "11"],
             2,
-            "11 is not in 0..=10",
+            "\"11\" is not a rating; write a whole number from 0 (no pain) to 10 (worst)",
         ),
         (&["amend", "last", "--note", "  "], 1, "the note is empty"),
         (

@@ -14,6 +14,8 @@ fn bad_flag_values_are_bad_usage() {
         &["breathe", "--for", "0s"][..],
         &["breathe", "--for", "2h"],
         &["breathe", "--breaths", "1000"],
+        &["breathe", "--breaths", "2"],
+        &["amend", "last", "--after", "11"],
         &["history", "--since", "garbage"],
         &["history", "--until", "garbage"],
         &["stats", "--since", "garbage"],
@@ -32,6 +34,8 @@ fn bad_flag_values_are_bad_usage() {
         );
         let err = text(&out.stderr);
         assert!(err.starts_with("error: "), "{args:?}: {err}");
+        // In words, never a range in Rust's syntax ("not in 3..=30").
+        assert!(!err.contains("..="), "{args:?}: {err}");
     }
     // Nothing was logged by the refused `log`.
     assert_eq!(std::fs::read_dir(d.path()).map_or(0, |r| r.count()), 0);
