@@ -40,11 +40,13 @@ pub fn run(
     let mut failed = None;
     // Each record is given back once written, for the next to be read into.
     let back = records.give_back();
+    let mut shown = 0usize;
     let matching = records
         .by_ref()
         .map_while(|r| r.map_err(|e| failed = Some(e)).ok())
         .map(|r| back.lend(r))
-        .filter(|r| query.matches(r));
+        .filter(|r| query.matches(r))
+        .inspect(|_| shown += 1);
     match format {
         HistoryFormat::Csv if by_time => {
             review::write_csv_oldest_first(out, matching, now.time_zone())?;
@@ -55,5 +57,17 @@ pub fn run(
         return Err(e.to_string().into());
     }
     warn_history(records.warnings());
+    // Nothing of a routine no file has: most likely a mistyped id, not an empty history.
+    if let Some(id) = &query.routine
+        && shown == 0
+        && crate::library::Library::load(paths.config_dir())
+            .routine(id)
+            .is_none()
+    {
+        let _ = writeln!(
+            crate::cli::stderr(),
+            "note: no routine has the id \"{id}\" (`knotless list` shows them; a routine since removed is still found by its id)"
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -499,3 +499,24 @@ fn stats_since_names_its_first_day_once() {
         "{line}"
     );
 }
+
+/// `history --routine` with an id no routine has and no session matches says so (most
+/// likely a typo), without failing: a removed routine's sessions are still found by id.
+#[test]
+fn history_of_an_unknown_routine_says_no_routine_has_that_id() {
+    let (c, d) = dirs();
+    let out = knotless(c.path(), d.path(), &["history", "--routine", "nosuch"]);
+    assert!(out.status.success());
+    assert!(
+        text(&out.stderr).contains("no routine has the id \"nosuch\""),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = knotless(
+        c.path(),
+        d.path(),
+        &["history", "--routine", "neck-release"],
+    );
+    assert!(out.status.success());
+    assert!(text(&out.stderr).is_empty(), "{}", text(&out.stderr));
+}
