@@ -132,6 +132,15 @@ fn step_too_short_or_too_long() {
         problems("name = \"A\"\narea = \"neck\"\n[[steps]]\ntitle = \"T\"\nduration = \"61m\"\n"),
         ["5:12: a step must last between 1 second and 1 hour, not \"61m\""]
     );
+    // The length was read: the hint says what to do about its size, not how to write one.
+    assert_eq!(
+        hints("name = \"A\"\narea = \"neck\"\n[[steps]]\ntitle = \"T\"\nduration = \"2h\"\n"),
+        ["split a longer stretch into several steps of an hour at most"]
+    );
+    assert_eq!(
+        hints("name = \"A\"\narea = \"neck\"\n[[steps]]\ntitle = \"T\"\nduration = \"500ms\"\n"),
+        ["a step needs at least a second; write \"1s\" or more"]
+    );
 }
 
 #[test]

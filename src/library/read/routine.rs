@@ -680,10 +680,16 @@ fn planned_length(
             crate::model::format::fmt_length(d)
         ),
     };
+    // The length was read; it is its size that is wrong, so the hint says what to do.
+    let hint = if d < MIN_STEP {
+        "a step needs at least a second; write \"1s\" or more"
+    } else {
+        "split a longer stretch into several steps of an hour at most"
+    };
     rep.error(
         span.clone(),
         format!("a step must last between 1 second and 1 hour, not {written}"),
-        Some(DURATION_HINT.to_string()),
+        Some(hint.to_string()),
     );
     None
 }
