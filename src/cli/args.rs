@@ -151,7 +151,7 @@ pub enum Command {
         /// The routine's id, or a unique part of its name
         routine: String,
     },
-    /// Validate routine files and config.toml; exit 1 if any has a problem
+    /// Validate routine files and config.toml; exit 1 if one has a problem, 3 if all load but one breaks the safety limits
     #[command(
         after_help = "Without paths, checks everything knotless would load: the bundled set,\nyour config.toml and every file in <config>/routines/."
     )]

@@ -601,11 +601,13 @@ impl Step {
 /// When to stop (content guide section 5.3), written once: every screen and writer shows
 /// it with every step that [works the body](Step::works_the_body), so no caution needs to
 /// repeat it.
-pub const STOP_LINE: &str = "Stop if you feel sharp, electric or shooting pain, tingling or \
-numbness, dizziness or feeling faint, a change in vision, nausea, or a headache getting worse.";
+pub const STOP_LINE: &str = "Stop if you feel sharp, burning, electric or shooting pain, \
+tingling, numbness or weakness, dizziness, ringing in the ears, a change in vision, nausea or \
+feeling faint, if the ache does not ease within 90 s, or if your headache gets worse.";
 
 /// [`STOP_LINE`] in as few words as keep every sign, for a window too small for it.
-pub const STOP_LINE_SHORT: &str = "Stop: sharp pain, tingling or numbness, dizzy or faint, vision change, nausea, worse headache.";
+pub const STOP_LINE_SHORT: &str = "Stop: sharp or burning pain, numb, tingly, weak, dizzy, faint, \
+ringing ears, vision change, nausea, no ease in 90 s, worse headache.";
 
 /// A loaded, valid routine.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
