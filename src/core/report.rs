@@ -6,7 +6,7 @@
 //! comparison and the calendar all look at that period and nothing else. The period starts
 //! at `--since` (or at the first entry with `--since all`) — or later, at the first thing
 //! ever logged, so "sessions a week" divides by the days actually covered — and ends at
-//! `--until` or now.
+//! `--until` or now. A period that ends before the first thing ever logged stays as asked.
 //!
 //! It is built one record at a time ([`ReportBuilder::add`]) while the history streams from
 //! disk: memory grows with days, routines and a bounded list of notes, never with the
@@ -416,8 +416,10 @@ fn day_start(day: Date, tz: &TimeZone, or: Timestamp) -> Timestamp {
 }
 
 /// The period: from the day asked for, or the first entry when that is later (or when
-/// all was asked for), to `to`.
+/// all was asked for), to `to`. A first entry after `to` leaves the period as asked:
+/// nothing was logged in it, and it is not shrunk to its last day.
 fn period(asked: Option<Date>, first_entry: Option<Date>, to: Date) -> ReportPeriod {
+    let first_entry = first_entry.filter(|f| *f <= to);
     let from = match (asked, first_entry) {
         (Some(a), Some(f)) => a.max(f),
         (Some(a), None) => a,
