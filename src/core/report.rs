@@ -66,6 +66,22 @@ pub struct Report {
     pub professional: Professional,
     /// Notes written after self-care sessions, newest first.
     pub notes: Listed<Note>,
+    /// What could not be read and is not counted (the writers say so at the top).
+    pub unreadable: Unreadable,
+}
+
+/// Lines skipped because they could not be read at all, and whether the day log could be
+/// read. Lines that were read with a value left out (a rating out of range, a date still to
+/// come, an amendment for a session that is not there) are not counted here: their
+/// sessions and answers are in the report or are not yet due.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Unreadable {
+    /// History lines skipped as unreadable.
+    pub history_lines: u32,
+    /// Day-log lines skipped as unreadable.
+    pub day_log_lines: u32,
+    /// The day log could not be read at all, so the report has no headache part.
+    pub day_log: bool,
 }
 
 /// The dates the report covers, both included, stated once at its top.
@@ -406,6 +422,10 @@ impl ReportBuilder {
                 listed: self.logged.finish(),
             },
             notes: self.notes.finish(),
+            unreadable: Unreadable {
+                day_log: answers.is_none(),
+                ..Unreadable::default()
+            },
         }
     }
 }

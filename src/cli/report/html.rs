@@ -13,6 +13,7 @@ use std::io::{self, Write};
 use super::{
     ABOUT, NOT_ADVICE, ROUNDING, WINDOWS_EXPLAINED, day, day_time, days_text, intensity_text,
     meds_text, pain_cells, per_week_text, period_note, period_text, self_care_text,
+    unreadable_text,
 };
 use crate::core::days::Window;
 use crate::core::report::{DayMark, Headache, Month, Report};
@@ -37,6 +38,7 @@ p{margin:0 0 1.2mm}
 .small{font-size:7.5pt;color:#333}
 .advice{font-size:8pt;border:0.6pt solid #000;padding:1mm 2mm;margin:1.5mm 0}
 .note{border-left:2pt solid #000;padding-left:2mm}
+.unread{font-weight:bold;border:1pt solid #000;padding:1mm 2mm;margin:1.5mm 0}
 table{border-collapse:collapse;width:100%;table-layout:fixed;font-size:8pt}
 th,td{padding:0.4mm 1mm;border-bottom:0.3pt solid #999;text-align:right;overflow:hidden;white-space:nowrap;text-overflow:ellipsis}
 th{font-weight:bold;font-size:7pt;border-bottom:0.6pt solid #000;white-space:normal;overflow-wrap:anywhere;text-overflow:clip;vertical-align:bottom}
@@ -113,9 +115,12 @@ pub fn write(out: &mut dyn Write, r: &Report) -> io::Result<()> {
     let _ = write!(
         h,
         "<h1>Self-care and headache summary</h1>\n<p class=\"period\">{}</p>\n\
-         <p class=\"small\">{}</p>\n<p class=\"small\">{} {}</p>\n<p class=\"advice\">{}</p>\n",
+         <p class=\"small\">{}</p>\n{}<p class=\"small\">{} {}</p>\n<p class=\"advice\">{}</p>\n",
         esc(&period_text(r)),
         esc(&period_note(r)),
+        unreadable_text(r)
+            .map(|u| format!("<p class=\"unread\">{}</p>\n", esc(&u)))
+            .unwrap_or_default(),
         esc(ABOUT),
         esc(ROUNDING),
         esc(NOT_ADVICE)

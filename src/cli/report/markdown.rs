@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use super::{
     ABOUT, NOT_ADVICE, ROUNDING, WINDOWS_EXPLAINED, day, day_time, days_text, intensity_text,
     meds_text, pain_cells, per_week_text, period_note, period_text, self_care_text,
+    unreadable_text,
 };
 use crate::cli::review::fmt_pain;
 use crate::core::days::{Window, per_week_cell};
@@ -46,6 +47,10 @@ pub fn write(out: &mut dyn Write, r: &Report) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "Period: {}. {}", period_text(r), period_note(r))?;
     writeln!(out)?;
+    if let Some(u) = unreadable_text(r) {
+        writeln!(out, "**{u}**")?;
+        writeln!(out)?;
+    }
     writeln!(out, "{ABOUT} {ROUNDING}")?;
     writeln!(out)?;
     writeln!(out, "*{NOT_ADVICE}*")?;

@@ -135,6 +135,32 @@ pub fn nothing_logged(r: &Report) -> bool {
         && r.headache.as_ref().is_some_and(|h| h.days.answered == 0)
 }
 
+/// What could not be read, said near the top so it travels with a saved report: "3 lines
+/// of the history could not be read and are not counted." `None` when all was read.
+pub fn unreadable_text(r: &Report) -> Option<String> {
+    let u = &r.unreadable;
+    let lines = |n: u32, of: &str| {
+        (n > 0).then(|| {
+            let (line, are) = if n == 1 {
+                ("line", "is")
+            } else {
+                ("lines", "are")
+            };
+            format!("{n} {line} of {of} could not be read and {are} not counted.")
+        })
+    };
+    let parts: Vec<String> = [
+        lines(u.history_lines, "the history"),
+        lines(u.day_log_lines, "the day log"),
+        u.day_log
+            .then(|| "The day log could not be read, so headache days are left out.".into()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
 /// The self-care overview in one sentence.
 pub fn self_care_text(r: &Report) -> String {
     let t = &r.self_care.totals;
