@@ -274,3 +274,48 @@ fn a_period_that_ends_before_the_first_entry_is_kept_as_asked() {
     let r = report(&[session(3)], ReportOptions::default());
     assert!(!md(&r).contains("Nothing was logged in this period"));
 }
+
+fn html(r: &Report) -> String {
+    let mut out = Vec::new();
+    knotless::cli::report::write(&mut out, r, ReportFormat::Html).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn the_html_page_says_how_many_professional_sessions_and_kinds_it_leaves_out() {
+    let records: Vec<SessionRecord> = (0..8)
+        .map(|i| {
+            let mut r = session(i);
+            r.kind = knotless::model::record::Kind::External;
+            r.routine_id = format!("kind-{}", i.min(6));
+            r.title = format!("Therapist {}", i.min(6));
+            r
+        })
+        .collect();
+    let r = report(
+        &records,
+        ReportOptions {
+            since: Some(start_of(day(27))),
+            ..Default::default()
+        },
+    );
+    assert_eq!(r.professional.sessions, 8);
+    let page = html(&r);
+    assert!(
+        page.contains("8 sessions of 7 kinds, 1 h 20 min in all (Therapist 6 2, "),
+        "{page}"
+    );
+    assert!(
+        page.contains(", and 2 more kinds with 2 sessions).</p>"),
+        "{page}"
+    );
+    assert!(page.contains("… and 3 earlier sessions.</p>"), "{page}");
+    // Five or fewer: nothing more to say.
+    let r = report(&records[..2], ReportOptions::default());
+    let page = html(&r);
+    assert!(
+        page.contains("2 sessions of 2 kinds, 20 min in all (Therapist "),
+        "{page}"
+    );
+    assert!(!page.contains("more kind") && !page.contains("earlier session"));
+}

@@ -5,7 +5,8 @@
 //!
 //! A printed page has room for a year: the charts and the table show the period's newest
 //! [`SHOWN_WINDOWS`] windows, the routine table its [`SHOWN_ROUTINES`] most-done routines,
-//! and the newest few notes; the Markdown and JSON reports have everything.
+//! and the newest few professional sessions and notes, each with a count of the rest; the
+//! Markdown and JSON reports have everything.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -421,20 +422,36 @@ fn professional_and_notes(h: &mut String, r: &Report) {
     if p.sessions == 0 {
         h.push_str("<p>None logged in this period.</p>\n");
     } else {
-        let kinds: Vec<String> = p
+        let mut kinds: Vec<String> = p
             .by_what
             .iter()
             .take(SHOWN_NOTES)
             .map(|w| format!("{} {}", esc(&w.title), w.sessions))
             .collect();
+        let other = p.by_what.get(SHOWN_NOTES..).unwrap_or_default();
+        if !other.is_empty() {
+            let rest: u32 = other.iter().map(|w| w.sessions).sum();
+            kinds.push(format!(
+                "and {} more kind{} with {rest} session{}",
+                other.len(),
+                plural(other.len() as u32),
+                plural(rest)
+            ));
+        }
+        // How many kinds comes first, so a clipped line still says it.
+        let of_kinds = match p.by_what.len() {
+            0 | 1 => String::new(),
+            n => format!(" of {n} kinds"),
+        };
         let _ = writeln!(
             h,
-            "<p class=\"clip\">{} session{}, {} in all ({}).</p>",
+            "<p class=\"clip\">{} session{}{of_kinds}, {} in all ({}).</p>",
             p.sessions,
             plural(p.sessions),
             esc(&fmt_length_secs(p.secs)),
             kinds.join(", ")
         );
+        let listed = p.listed.items.len().min(SHOWN_NOTES) as u32;
         for s in p.listed.items.iter().take(SHOWN_NOTES) {
             let note = s.note.as_deref().map(esc).unwrap_or_default();
             let _ = writeln!(
@@ -444,6 +461,14 @@ fn professional_and_notes(h: &mut String, r: &Report) {
                 esc(&s.title),
                 esc(&fmt_length_secs(s.secs)),
                 if note.is_empty() { "" } else { ". " }
+            );
+        }
+        let earlier = p.sessions.saturating_sub(listed);
+        if earlier > 0 {
+            let _ = writeln!(
+                h,
+                "<p class=\"small\">… and {earlier} earlier session{}.</p>",
+                plural(earlier)
             );
         }
     }
