@@ -187,6 +187,8 @@ pub struct Headache {
     pub medication_note: Option<String>,
     /// The period's last [`CALENDAR_MONTHS`] months, oldest first.
     pub calendar: Vec<Month>,
+    /// The period's earlier months, not in the calendar (0 when it shows the whole period).
+    pub calendar_months_left_out: u32,
 }
 
 /// What the answered days of the period add up to.
@@ -494,12 +496,26 @@ fn headache(
     let comparison = started
         .or(sessions.first)
         .and_then(|s| days::comparison(&windows, s));
+    let calendar = calendar(answers, sessions, period);
+    let calendar_months_left_out = calendar.first().map_or(0, |m| {
+        let mut left_out = 0;
+        let mut month = period.from.first_of_month();
+        while month < m.first {
+            left_out += 1;
+            let Ok(next) = month.checked_add(1.month()) else {
+                break;
+            };
+            month = next;
+        }
+        left_out
+    });
     Headache {
         days: counts,
         medication_note: days::medication_note(&windows),
         comparison,
         windows,
-        calendar: calendar(answers, sessions, period),
+        calendar,
+        calendar_months_left_out,
     }
 }
 

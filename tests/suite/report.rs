@@ -319,3 +319,35 @@ fn the_html_page_says_how_many_professional_sessions_and_kinds_it_leaves_out() {
     );
     assert!(!page.contains("more kind") && !page.contains("earlier session"));
 }
+
+#[test]
+fn a_calendar_shorter_than_the_period_says_so_in_every_format() {
+    // From Mon 31 Aug 2025: 16 months, of which the calendar draws the last 12.
+    let records = [session(450), session(3)];
+    let r = report(
+        &records,
+        ReportOptions {
+            since: Some(start_of(day(500))),
+            ..Default::default()
+        },
+    );
+    assert_eq!(r.period.from, day(450));
+    let h = r.headache.as_ref().unwrap();
+    assert_eq!(h.calendar.len(), 12);
+    assert_eq!(h.calendar_months_left_out, 4);
+    let said = "It shows the period's last 12 months; its 4 earlier months are counted above \
+                but not drawn.";
+    let text = md(&r);
+    let at = text.find(said).unwrap_or_else(|| panic!("{text}"));
+    assert!(at > text.find("### Calendar").unwrap());
+    assert!(html(&r).contains(&knotless::cli::report::html::esc(said)));
+    let mut json = Vec::new();
+    knotless::cli::report::write(&mut json, &r, ReportFormat::Json).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(json["headache"]["calendar_months_left_out"], 4);
+
+    // A year or less: the whole period is drawn, and nothing is said.
+    let r = report(&records[1..], ReportOptions::default());
+    assert_eq!(r.headache.as_ref().unwrap().calendar_months_left_out, 0);
+    assert!(!md(&r).contains("not drawn") && !html(&r).contains("not drawn"));
+}

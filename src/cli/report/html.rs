@@ -12,8 +12,8 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::{
-    ABOUT, NOT_ADVICE, ROUNDING, WINDOWS_EXPLAINED, day, day_time, days_text, intensity_text,
-    meds_text, pain_cells, per_week_text, period_note, period_text, self_care_text,
+    ABOUT, NOT_ADVICE, ROUNDING, WINDOWS_EXPLAINED, calendar_cut_text, day, day_time, days_text,
+    intensity_text, meds_text, pain_cells, per_week_text, period_note, period_text, self_care_text,
     unreadable_text,
 };
 use crate::core::days::Window;
@@ -174,7 +174,7 @@ fn headache(h: &mut String, r: &Report, hd: &Headache) {
         let _ = writeln!(h, "<p>{}</p>", esc(&c.sentence));
     }
     h.push_str("</section>\n");
-    calendar(h, &hd.calendar);
+    calendar(h, hd);
 }
 
 /// Which count of a window a chart shows.
@@ -319,12 +319,17 @@ fn day_cell(mark: DayMark, meds: bool) -> (&'static str, &'static str) {
     (class, letter)
 }
 
-fn calendar(h: &mut String, months: &[Month]) {
-    h.push_str(
+fn calendar(h: &mut String, hd: &Headache) {
+    let months: &[Month] = &hd.calendar;
+    let cut = calendar_cut_text(hd)
+        .map(|c| format!(" {}", esc(&c)))
+        .unwrap_or_default();
+    let _ = write!(
+        h,
         "<section>\n<h3>Calendar</h3>\n<p class=\"small key\">\
          <span class=\"n\">o</span>no headache<span>H</span>headache<span>M</span>migraine\
          <span>+</span>acute medicine<span>·</span>not answered; an underlined day had \
-         self-care.</p>\n<div class=\"months\">\n",
+         self-care.{cut}</p>\n<div class=\"months\">\n",
     );
     for m in months {
         let _ = write!(

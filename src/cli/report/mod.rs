@@ -161,6 +161,21 @@ pub fn unreadable_text(r: &Report) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" "))
 }
 
+/// "It shows the period's last 12 months; its 4 earlier months are counted above but not
+/// drawn.", when the calendar leaves some of the period out.
+pub fn calendar_cut_text(h: &crate::core::report::Headache) -> Option<String> {
+    let n = h.calendar_months_left_out;
+    (n > 0).then(|| {
+        format!(
+            "It shows the period's last {} months; its {n} earlier month{} {} counted above \
+             but not drawn.",
+            h.calendar.len(),
+            plural(n),
+            if n == 1 { "is" } else { "are" }
+        )
+    })
+}
+
 /// The self-care overview in one sentence.
 pub fn self_care_text(r: &Report) -> String {
     let t = &r.self_care.totals;
