@@ -351,3 +351,73 @@ fn a_calendar_shorter_than_the_period_says_so_in_every_format() {
     assert_eq!(r.headache.as_ref().unwrap().calendar_months_left_out, 0);
     assert!(!md(&r).contains("not drawn") && !html(&r).contains("not drawn"));
 }
+
+/// Every date label under the bars of the page's charts: (x, anchor, text).
+fn chart_labels(page: &str) -> Vec<Vec<(f64, String, String)>> {
+    page.split("<svg ")
+        .skip(1)
+        .map(|svg| {
+            let svg = &svg[..svg.find("</svg>").unwrap()];
+            svg.split("<text ")
+                .skip(1)
+                .filter(|t| t.contains("y=\"98.0\""))
+                .map(|t| {
+                    let attr = |name: &str| {
+                        let at = t.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                        t[at..at + t[at..].find('"').unwrap()].to_string()
+                    };
+                    let label = &t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()];
+                    (
+                        attr("x").parse().unwrap(),
+                        attr("text-anchor"),
+                        label.into(),
+                    )
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_html_charts_date_labels_stay_between_the_axis_and_the_edge() {
+    let tz = now().time_zone().clone();
+    let answers: BTreeMap<Date, DayAnswer> = crate::common::report_year::answers(now().date(), &tz)
+        .into_iter()
+        .map(|a| (a.date, a))
+        .collect();
+    for weeks in [4 * 13, 4 * 11, 4 * 6, 4 * 5, 4 * 2, 4] {
+        let mut b = ReportBuilder::new(
+            &now(),
+            ReportOptions {
+                since: Some(start_of(day(weeks * 7 - 1))),
+                ..Default::default()
+            },
+        );
+        for r in crate::common::report_year::sessions(now().date(), &tz) {
+            b.add(&r);
+        }
+        let r = b.finish(Some(&answers));
+        assert_eq!(r.headache.as_ref().unwrap().windows.len() as i64, weeks / 4);
+        let charts = chart_labels(&html(&r));
+        assert_eq!(charts.len(), 3);
+        for labels in charts {
+            assert!(!labels.is_empty());
+            let mut right_of_last = 16.0;
+            for (x, anchor, label) in &labels {
+                // At most 0.6 em a character at 6.5 px: wider than sans-serif draws them.
+                let width = label.chars().count() as f64 * 6.5 * 0.6;
+                let left = match anchor.as_str() {
+                    "start" => *x,
+                    "end" => x - width,
+                    _ => x - width / 2.0,
+                };
+                assert!(
+                    left >= right_of_last && left + width <= 200.0,
+                    "{weeks} weeks: {label:?} from {left:.1} to {:.1} ({labels:?})",
+                    left + width
+                );
+                right_of_last = left + width;
+            }
+        }
+    }
+}

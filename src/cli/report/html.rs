@@ -202,6 +202,56 @@ fn charts(h: &mut String, shown: &[&Window]) {
     );
 }
 
+/// The chart's width in SVG units, its labels' font size and how wide a label's character
+/// is at most, as a share of it (sans-serif digits and letters are about 0.55).
+const WIDTH: f64 = 200.0;
+const LABEL_FONT: f64 = 6.5;
+const CHAR_EM: f64 = 0.6;
+
+/// A label's width in SVG units, never less than it is drawn.
+fn label_width(label: &str) -> f64 {
+    label.chars().count() as f64 * LABEL_FONT * CHAR_EM
+}
+
+/// Where each bar's date label goes, oldest bar first (`None`: not labelled). The newest
+/// is always labelled, then every few to its left, as few apart as lets no two labels
+/// touch; a label that would cross the y axis or the right edge (`within`) is set against
+/// it instead of centred under its bar.
+fn place_labels(
+    centres: &[f64],
+    labels: &[String],
+    (left_edge, right_edge): (f64, f64),
+) -> Vec<Option<(f64, &'static str)>> {
+    const GAP: f64 = 3.0;
+    let n = centres.len();
+    let mut placed = vec![None; n];
+    for every in 1..=n {
+        placed = vec![None; n];
+        let mut next_left = f64::INFINITY;
+        let mut fits = true;
+        for i in (0..n).rev().filter(|i| (n - 1 - i).is_multiple_of(every)) {
+            let width = label_width(&labels[i]);
+            let (x, anchor, left) = if centres[i] - width / 2.0 < left_edge {
+                (left_edge, "start", left_edge)
+            } else if centres[i] + width / 2.0 > right_edge {
+                (right_edge, "end", right_edge - width)
+            } else {
+                (centres[i], "middle", centres[i] - width / 2.0)
+            };
+            if left + width + GAP > next_left {
+                fits = false;
+                break;
+            }
+            next_left = left;
+            placed[i] = Some((x, anchor));
+        }
+        if fits {
+            break;
+        }
+    }
+    placed
+}
+
 /// One chart as inline SVG: a y axis of 0–28 days, a bar per window.
 fn chart(title: &str, shown: &[&Window], count: Count) -> String {
     const LEFT: f64 = 16.0;
@@ -210,7 +260,7 @@ fn chart(title: &str, shown: &[&Window], count: Count) -> String {
     const PLOT_H: f64 = 84.0;
     let y = |days: f64| TOP + PLOT_H - days / 28.0 * PLOT_H;
     let mut s = format!(
-        "<svg viewBox=\"0 0 200 106\" role=\"img\" aria-label=\"{title} per 4-week window\">"
+        "<svg viewBox=\"0 0 {WIDTH} 106\" role=\"img\" aria-label=\"{title} per 4-week window\">"
     );
     for tick in [0, 7, 14, 21, 28] {
         let ty = y(f64::from(tick));
@@ -225,7 +275,15 @@ fn chart(title: &str, shown: &[&Window], count: Count) -> String {
     }
     let slot = PLOT_W / shown.len() as f64;
     let bar = (slot * 0.64).min(14.0);
-    let label_every = shown.len().div_ceil(5).max(1);
+    let labels: Vec<String> = shown
+        .iter()
+        .rev()
+        .map(|w| w.end.strftime("%-d %b %y").to_string())
+        .collect();
+    let centres: Vec<f64> = (0..shown.len())
+        .map(|i| LEFT + slot * i as f64 + slot / 2.0)
+        .collect();
+    let placed = place_labels(&centres, &labels, (LEFT, WIDTH));
     for (i, w) in shown.iter().rev().enumerate() {
         let x = LEFT + slot * i as f64 + (slot - bar) / 2.0;
         let n = count(w);
@@ -241,14 +299,12 @@ fn chart(title: &str, shown: &[&Window], count: Count) -> String {
             x + bar / 2.0,
             y(f64::from(n)) - 1.5
         );
-        // The newest window is always labelled, then every few to its left.
-        if (shown.len() - 1 - i).is_multiple_of(label_every) {
+        if let Some((lx, anchor)) = placed[i] {
             let _ = write!(
                 s,
-                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-                x + bar / 2.0,
+                "<text x=\"{lx:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text>",
                 TOP + PLOT_H + 8.0,
-                w.end.strftime("%-d %b %y")
+                labels[i]
             );
         }
     }
