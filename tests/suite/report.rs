@@ -421,3 +421,22 @@ fn the_html_charts_date_labels_stay_between_the_axis_and_the_edge() {
         }
     }
 }
+
+#[test]
+fn the_html_page_has_self_care_by_area_and_says_where_head_pain_over_time_is() {
+    let records: Vec<SessionRecord> = (0..120).step_by(3).map(session).collect();
+    let r = report(&records, ReportOptions::default());
+    assert_eq!(r.trend.rows.len(), 5, "{:?}", r.trend);
+    let page = html(&r);
+    assert!(
+        page.contains("<p>By area: neck 40 sessions (6 h 40 min).</p>"),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            "Head pain before and after sessions by month (5 months) is in the Markdown and \
+             JSON reports."
+        ),
+        "{page}"
+    );
+}

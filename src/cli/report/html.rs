@@ -5,8 +5,10 @@
 //!
 //! A printed page has room for a year: the charts and the table show the period's newest
 //! [`SHOWN_WINDOWS`] windows, the routine table its [`SHOWN_ROUTINES`] most-done routines,
-//! and the newest few professional sessions and notes, each with a count of the rest; the
-//! Markdown and JSON reports have everything.
+//! self-care by area in one line, and the newest few professional sessions and notes, each
+//! with a count of the rest. Head pain by week or month (up to 36 rows for three years)
+//! would push a long history onto a third page, so the page says it is in the Markdown and
+//! JSON reports, which have everything.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -17,7 +19,7 @@ use super::{
     unreadable_text,
 };
 use crate::core::days::Window;
-use crate::core::report::{DayMark, Headache, Month, Report};
+use crate::core::report::{DayMark, Headache, Month, Report, TrendBy};
 use crate::model::format::{fmt_length_secs, plural};
 
 /// Windows drawn and tabled: a year.
@@ -26,6 +28,8 @@ pub const SHOWN_WINDOWS: usize = crate::core::days::REPORT_WINDOWS;
 pub const SHOWN_ROUTINES: usize = 10;
 /// Professional sessions and notes listed.
 pub const SHOWN_NOTES: usize = 5;
+/// Areas in the by-area table.
+pub const SHOWN_AREAS: usize = 8;
 
 const STYLE: &str = "
 *{box-sizing:border-box}
@@ -34,6 +38,7 @@ body{font:9pt/1.35 sans-serif;color:#000;background:#fff;max-width:186mm;margin:
 h1{font-size:14pt;margin:0 0 1mm}
 h2{font-size:11pt;margin:3mm 0 1mm;border-bottom:0.4pt solid #000}
 h3{font-size:9.5pt;margin:2mm 0 1mm}
+h3 .sub{font-size:7.5pt;font-weight:normal;margin-left:2mm}
 p{margin:0 0 1.2mm}
 .period{font-size:10.5pt;font-weight:bold;margin:0}
 .small{font-size:7.5pt;color:#333}
@@ -377,15 +382,16 @@ fn day_cell(mark: DayMark, meds: bool) -> (&'static str, &'static str) {
 
 fn calendar(h: &mut String, hd: &Headache) {
     let months: &[Month] = &hd.calendar;
+    // Beside the heading, so the page grows by no line.
     let cut = calendar_cut_text(hd)
-        .map(|c| format!(" {}", esc(&c)))
+        .map(|c| format!(" <span class=\"sub\">{}</span>", esc(&c)))
         .unwrap_or_default();
     let _ = write!(
         h,
-        "<section>\n<h3>Calendar</h3>\n<p class=\"small key\">\
+        "<section>\n<h3>Calendar{cut}</h3>\n<p class=\"small key\">\
          <span class=\"n\">o</span>no headache<span>H</span>headache<span>M</span>migraine\
          <span>+</span>acute medicine<span>·</span>not answered; an underlined day had \
-         self-care.{cut}</p>\n<div class=\"months\">\n",
+         self-care.</p>\n<div class=\"months\">\n",
     );
     for m in months {
         let _ = write!(
@@ -474,7 +480,56 @@ fn self_care(h: &mut String, r: &Report) {
             plural(rest)
         );
     }
+    areas(h, r);
+    trend(h, r);
     h.push_str("</section>\n");
+}
+
+/// Self-care by area in one line, most minutes first: a table would not leave the page
+/// room for a long history.
+fn areas(h: &mut String, r: &Report) {
+    let mut parts: Vec<String> = r
+        .areas
+        .iter()
+        .take(SHOWN_AREAS)
+        .map(|a| {
+            format!(
+                "{} {} session{} ({})",
+                esc(&a.area),
+                a.sessions,
+                plural(a.sessions),
+                esc(&fmt_length_secs(a.secs))
+            )
+        })
+        .collect();
+    let more = r.areas.len().saturating_sub(SHOWN_AREAS);
+    if more > 0 {
+        let rest: u32 = r.areas[SHOWN_AREAS..].iter().map(|a| a.sessions).sum();
+        parts.push(format!(
+            "and {more} more area{} ({rest} session{})",
+            plural(more as u32),
+            plural(rest)
+        ));
+    }
+    let _ = writeln!(h, "<p>By area: {}.</p>", parts.join(" · "));
+}
+
+/// Head pain over time does not fit the page: it says where it is.
+fn trend(h: &mut String, r: &Report) {
+    let n = r.trend.rows.len() as u32;
+    if n == 0 {
+        return;
+    }
+    let unit = match r.trend.by {
+        TrendBy::Month => "month",
+        TrendBy::Week => "week",
+    };
+    let _ = writeln!(
+        h,
+        "<p class=\"small\">Head pain before and after sessions by {unit} ({n} {unit}{}) is in \
+         the Markdown and JSON reports.</p>",
+        plural(n)
+    );
 }
 
 fn professional_and_notes(h: &mut String, r: &Report) {
