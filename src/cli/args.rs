@@ -265,7 +265,7 @@ pub enum Command {
         /// You would call it a migraine
         #[arg(long)]
         migraine: bool,
-        /// How bad it got at worst
+        /// How bad it got at worst (none only with `day no`)
         #[arg(long, value_enum, value_name = "LEVEL")]
         worst: Option<crate::model::day::Intensity>,
         /// Acute medication taken that day

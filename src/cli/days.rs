@@ -98,7 +98,8 @@ pub struct DayFlags {
 }
 
 /// `knotless day yes|no`: one answer, appended and synced before "Saved". A `no` with a
-/// migraine label or an intensity above none contradicts itself: bad usage, exit 2.
+/// migraine label or an intensity above none contradicts itself, and so does a `yes` whose
+/// worst was none (the report would call it "not rated"): bad usage, exit 2.
 pub fn day_cmd(data: &Path, flags: DayFlags, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     let now = crate::files::now();
     let headache = flags.answer.ok_or("say yes or no, or use --ask")? == YesNo::Yes;
@@ -106,6 +107,13 @@ pub fn day_cmd(data: &Path, flags: DayFlags, out: &mut dyn Write) -> Result<Exit
     if !headache && (flags.migraine || worst.is_some_and(|w| w != Intensity::None)) {
         return Err(CliError::Usage(
             "`day no` cannot have --migraine or --worst; answer `day yes` for a headache day"
+                .into(),
+        ));
+    }
+    if headache && worst == Some(Intensity::None) {
+        return Err(CliError::Usage(
+            "`day yes` cannot have --worst none: a headache day's worst is mild, moderate or \
+severe (leave --worst out to not say)"
                 .into(),
         ));
     }

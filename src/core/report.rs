@@ -6,7 +6,7 @@
 //! comparison and the calendar all look at that period and nothing else. The period starts
 //! at `--since` (or at the first entry with `--since all`) — or later, at the first thing
 //! ever logged, so "sessions a week" divides by the days actually covered — and ends at
-//! `--until` or now.
+//! `--until` or now. A period that ends before the first thing ever logged stays as asked.
 //!
 //! It is built one record at a time ([`ReportBuilder::add`]) while the history streams from
 //! disk: memory grows with days, routines and a bounded list of notes, never with the
@@ -66,6 +66,22 @@ pub struct Report {
     pub professional: Professional,
     /// Notes written after self-care sessions, newest first.
     pub notes: Listed<Note>,
+    /// What could not be read and is not counted (the writers say so at the top).
+    pub unreadable: Unreadable,
+}
+
+/// Lines skipped because they could not be read at all, and whether the day log could be
+/// read. Lines that were read with a value left out (a rating out of range, a date still to
+/// come, an amendment for a session that is not there) are not counted here: their
+/// sessions and answers are in the report or are not yet due.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Unreadable {
+    /// History lines skipped as unreadable.
+    pub history_lines: u32,
+    /// Day-log lines skipped as unreadable.
+    pub day_log_lines: u32,
+    /// The day log could not be read at all, so the report has no headache part.
+    pub day_log: bool,
 }
 
 /// The dates the report covers, both included, stated once at its top.
@@ -171,6 +187,8 @@ pub struct Headache {
     pub medication_note: Option<String>,
     /// The period's last [`CALENDAR_MONTHS`] months, oldest first.
     pub calendar: Vec<Month>,
+    /// The period's earlier months, not in the calendar (0 when it shows the whole period).
+    pub calendar_months_left_out: u32,
 }
 
 /// What the answered days of the period add up to.
@@ -406,6 +424,10 @@ impl ReportBuilder {
                 listed: self.logged.finish(),
             },
             notes: self.notes.finish(),
+            unreadable: Unreadable {
+                day_log: answers.is_none(),
+                ..Unreadable::default()
+            },
         }
     }
 }
@@ -416,8 +438,10 @@ fn day_start(day: Date, tz: &TimeZone, or: Timestamp) -> Timestamp {
 }
 
 /// The period: from the day asked for, or the first entry when that is later (or when
-/// all was asked for), to `to`.
+/// all was asked for), to `to`. A first entry after `to` leaves the period as asked:
+/// nothing was logged in it, and it is not shrunk to its last day.
 fn period(asked: Option<Date>, first_entry: Option<Date>, to: Date) -> ReportPeriod {
+    let first_entry = first_entry.filter(|f| *f <= to);
     let from = match (asked, first_entry) {
         (Some(a), Some(f)) => a.max(f),
         (Some(a), None) => a,
@@ -472,12 +496,26 @@ fn headache(
     let comparison = started
         .or(sessions.first)
         .and_then(|s| days::comparison(&windows, s));
+    let calendar = calendar(answers, sessions, period);
+    let calendar_months_left_out = calendar.first().map_or(0, |m| {
+        let mut left_out = 0;
+        let mut month = period.from.first_of_month();
+        while month < m.first {
+            left_out += 1;
+            let Ok(next) = month.checked_add(1.month()) else {
+                break;
+            };
+            month = next;
+        }
+        left_out
+    });
     Headache {
         days: counts,
         medication_note: days::medication_note(&windows),
         comparison,
         windows,
-        calendar: calendar(answers, sessions, period),
+        calendar,
+        calendar_months_left_out,
     }
 }
 

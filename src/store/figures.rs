@@ -89,10 +89,14 @@ pub fn report(
 ) -> Result<ReportFigures, HistoryError> {
     let mut b = crate::core::report::ReportBuilder::new(now, options);
     let warnings = history::for_each_read(data, Detail::NoSteps, reading, |r| b.add(r))?;
-    let (report, day_warnings, day_problem) = match crate::store::days::load(data) {
+    let (mut report, day_warnings, day_problem) = match crate::store::days::load(data) {
         Ok((log, w)) => (b.finish(Some(&log.answers)), w, None),
         Err(e) => (b.finish(None), Vec::new(), Some(e.to_string())),
     };
+    // Only lines skipped whole: the report's reader is told what it does not count.
+    let count = |w: &[Warning]| history::unreadable_lines(w).len() as u32;
+    report.unreadable.history_lines = count(&warnings);
+    report.unreadable.day_log_lines = count(&day_warnings);
     Ok(ReportFigures {
         report,
         warnings,

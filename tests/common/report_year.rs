@@ -61,8 +61,24 @@ fn record(id: String, start: &Zoned, routine: (&str, &str, &str), secs: f64) -> 
 
 /// The self-care and professional sessions of the year ending `today`, oldest first.
 pub fn sessions(today: Date, tz: &TimeZone) -> Vec<SessionRecord> {
+    sessions_over(today, tz, 365, ROUTINES.len())
+}
+
+/// The same pattern over `days` days, with `routines` routines: past the four named ones,
+/// "Routine 5", "Routine 6" … in six areas.
+pub fn sessions_over(today: Date, tz: &TimeZone, days: i64, routines: usize) -> Vec<SessionRecord> {
+    const AREAS: [&str; 6] = ["neck", "jaw", "shoulders", "scalp", "back", "face"];
+    let extra: Vec<(String, String, &str)> = (ROUTINES.len()..routines)
+        .map(|n| {
+            (
+                format!("routine-{}", n + 1),
+                format!("Routine {}", n + 1),
+                AREAS[n % AREAS.len()],
+            )
+        })
+        .collect();
     let mut out = Vec::new();
-    for back in (1..365i64).rev() {
+    for back in (1..days).rev() {
         let day = today.checked_sub(back.days()).unwrap();
         let i = back as usize;
         if matches!(i % 7, 0 | 2 | 4 | 5) {
@@ -70,7 +86,14 @@ pub fn sessions(today: Date, tz: &TimeZone) -> Vec<SessionRecord> {
             let routine = match i % 10 {
                 3 => ("hostile", HOSTILE_NAME, "neck"),
                 7 => ("long", long.as_str(), "scalp"),
-                _ => ROUTINES[i % ROUTINES.len()],
+                _ => match (i / 10) % routines {
+                    _ if routines <= ROUTINES.len() => ROUTINES[i % ROUTINES.len()],
+                    n if n < ROUTINES.len() => ROUTINES[n],
+                    n => {
+                        let (id, title, area) = &extra[n - ROUTINES.len()];
+                        (id.as_str(), title.as_str(), *area)
+                    }
+                },
             };
             let mut r = record(
                 format!("self-{back:03}"),
@@ -132,8 +155,13 @@ fn headache(back: i64) -> bool {
 /// newest 4 weeks the first 14 headache days (newest first) had a simple painkiller and the
 /// next 9 a triptan.
 pub fn answers(today: Date, tz: &TimeZone) -> Vec<DayAnswer> {
+    answers_over(today, tz, 365)
+}
+
+/// The same pattern over `days` days.
+pub fn answers_over(today: Date, tz: &TimeZone, days: i64) -> Vec<DayAnswer> {
     let mut out = Vec::new();
-    for back in (0..365i64).rev().filter(|b| answered(*b)) {
+    for back in (0..days).rev().filter(|b| answered(*b)) {
         let date = today.checked_sub(back.days()).unwrap();
         let has = headache(back);
         let rank = (0..back).filter(|b| answered(*b) && headache(*b)).count();
@@ -163,10 +191,15 @@ pub fn answers(today: Date, tz: &TimeZone) -> Vec<DayAnswer> {
 
 /// Writes the year ending `today` into `data` (as this machine's files).
 pub fn write(data: &Path, today: Date, tz: &TimeZone) {
-    for r in sessions(today, tz) {
+    write_over(data, today, tz, 365, ROUTINES.len());
+}
+
+/// Writes `days` days ending `today`, with `routines` routines, into `data`.
+pub fn write_over(data: &Path, today: Date, tz: &TimeZone, days: i64, routines: usize) {
+    for r in sessions_over(today, tz, days, routines) {
         knotless::store::history::append(data, &r).unwrap();
     }
-    for a in answers(today, tz) {
+    for a in answers_over(today, tz, days) {
         knotless::store::days::append(data, &a).unwrap();
     }
 }

@@ -172,6 +172,7 @@ fn day_writes_one_line_and_bad_values_are_bad_usage() {
         vec!["day", "yes", "--worst", "awful"],
         vec!["day", "no", "--migraine"],
         vec!["day", "no", "--worst", "severe"],
+        vec!["day", "yes", "--worst", "none"],
         vec!["day"],
         vec!["day", "yes", "--ask"],
     ] {
@@ -185,6 +186,9 @@ fn day_writes_one_line_and_bad_values_are_bad_usage() {
         1,
         "nothing written by a refused command"
     );
+    // A headache day's worst is never none: said in words, not left "not rated".
+    let err = text(&m.run(&["day", "yes", "--worst", "none"]).stderr);
+    assert!(err.contains("`day yes` cannot have --worst none"), "{err}");
 
     // Answering again replaces the earlier answer, and says so.
     let out = m.ok(&["day", "no"]);

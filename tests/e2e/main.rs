@@ -60,6 +60,7 @@ mod own_routines;
 mod package;
 mod remind;
 mod report_html;
+mod report_reading;
 mod sound;
 mod sound_cache;
 mod sound_stops;

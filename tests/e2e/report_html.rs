@@ -389,3 +389,75 @@ fn check_pdf_text(pdf: &str, json: &Value) {
     );
     assert!(flat.contains(knotless::cli::report::NOT_ADVICE), "{flat}");
 }
+
+/// Three years with 18 routines: the page has self-care by area, says what it leaves to
+/// the Markdown and JSON reports (head pain by month, older windows, more routines, earlier
+/// calendar months), and still prints on two A4 or US Letter pages.
+#[test]
+fn a_three_year_html_report_with_its_areas_and_months_prints_on_two_pages() {
+    for tool in ["chromium", "pdfinfo", "pdftotext"] {
+        if tool_missing(tool) {
+            eprintln!(
+                "skipped: {tool} is not installed (.ci/run installs chromium and poppler-utils)"
+            );
+            return;
+        }
+    }
+    let (config, data) = dirs();
+    let now = jiff::Zoned::now();
+    report_year::write_over(data.path(), now.date(), now.time_zone(), 3 * 365, 18);
+    let out = knotless(
+        config.path(),
+        data.path(),
+        &["report", "--since", "all", "--format", "html"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let html = text(&out.stdout);
+    let work = tempfile::tempdir().unwrap();
+    for paper in ["a4", "letter"] {
+        let page = html.replacen(
+            "</head>",
+            &format!("<style>@page{{size:{paper}}}</style></head>"),
+            1,
+        );
+        let file = work.path().join(format!("long-{paper}.html"));
+        std::fs::write(&file, page).unwrap();
+        let pdf = artifacts().join(format!("report-3y-{paper}.pdf"));
+        let _ = std::fs::remove_file(&pdf);
+        let profile = tempfile::tempdir().unwrap();
+        let out = run_bounded(
+            chromium(profile.path())
+                .arg(format!("--print-to-pdf={}", pdf.display()))
+                .arg(format!("file://{}", file.display())),
+            Duration::from_secs(120),
+        );
+        if !pdf.exists() {
+            let why = out
+                .map(|o| text(&o.stderr))
+                .unwrap_or_else(|| "it did not finish".into());
+            eprintln!("skipped: chromium could not print here: {why}");
+            return;
+        }
+        let (pages, _) = pdf_pages(&pdf);
+        assert!((1..=2).contains(&pages), "{paper}: {pages} pages");
+        let t = at_home(Command::new("pdftotext"))
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap();
+        let flat = text(&t.stdout)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        for said in [
+            "By area: neck ",
+            "Head pain before and after sessions by month (",
+            "months) is in the Markdown and JSON reports.",
+            "more routines (",
+            "older windows of the period are in the Markdown and JSON reports.",
+            "earlier months are counted above but not drawn.",
+        ] {
+            assert!(flat.contains(said), "{paper}: {said:?} in {flat}");
+        }
+    }
+}

@@ -5,17 +5,21 @@
 //!
 //! A printed page has room for a year: the charts and the table show the period's newest
 //! [`SHOWN_WINDOWS`] windows, the routine table its [`SHOWN_ROUTINES`] most-done routines,
-//! and the newest few notes; the Markdown and JSON reports have everything.
+//! self-care by area in one line, and the newest few professional sessions and notes, each
+//! with a count of the rest. Head pain by week or month (up to 36 rows for three years)
+//! would push a long history onto a third page, so the page says it is in the Markdown and
+//! JSON reports, which have everything.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::{
-    ABOUT, NOT_ADVICE, ROUNDING, WINDOWS_EXPLAINED, day, day_time, days_text, intensity_text,
-    meds_text, pain_cells, per_week_text, period_note, period_text, self_care_text,
+    ABOUT, NOT_ADVICE, ROUNDING, WINDOWS_EXPLAINED, calendar_cut_text, day, day_time, days_text,
+    intensity_text, meds_text, pain_cells, per_week_text, period_note, period_text, self_care_text,
+    unreadable_text,
 };
 use crate::core::days::Window;
-use crate::core::report::{DayMark, Headache, Month, Report};
+use crate::core::report::{DayMark, Headache, Month, Report, TrendBy};
 use crate::model::format::{fmt_length_secs, plural};
 
 /// Windows drawn and tabled: a year.
@@ -24,6 +28,8 @@ pub const SHOWN_WINDOWS: usize = crate::core::days::REPORT_WINDOWS;
 pub const SHOWN_ROUTINES: usize = 10;
 /// Professional sessions and notes listed.
 pub const SHOWN_NOTES: usize = 5;
+/// Areas in the by-area table.
+pub const SHOWN_AREAS: usize = 8;
 
 const STYLE: &str = "
 *{box-sizing:border-box}
@@ -32,11 +38,13 @@ body{font:9pt/1.35 sans-serif;color:#000;background:#fff;max-width:186mm;margin:
 h1{font-size:14pt;margin:0 0 1mm}
 h2{font-size:11pt;margin:3mm 0 1mm;border-bottom:0.4pt solid #000}
 h3{font-size:9.5pt;margin:2mm 0 1mm}
+h3 .sub{font-size:7.5pt;font-weight:normal;margin-left:2mm}
 p{margin:0 0 1.2mm}
 .period{font-size:10.5pt;font-weight:bold;margin:0}
 .small{font-size:7.5pt;color:#333}
 .advice{font-size:8pt;border:0.6pt solid #000;padding:1mm 2mm;margin:1.5mm 0}
 .note{border-left:2pt solid #000;padding-left:2mm}
+.unread{font-weight:bold;border:1pt solid #000;padding:1mm 2mm;margin:1.5mm 0}
 table{border-collapse:collapse;width:100%;table-layout:fixed;font-size:8pt}
 th,td{padding:0.4mm 1mm;border-bottom:0.3pt solid #999;text-align:right;overflow:hidden;white-space:nowrap;text-overflow:ellipsis}
 th{font-weight:bold;font-size:7pt;border-bottom:0.6pt solid #000;white-space:normal;overflow-wrap:anywhere;text-overflow:clip;vertical-align:bottom}
@@ -113,9 +121,12 @@ pub fn write(out: &mut dyn Write, r: &Report) -> io::Result<()> {
     let _ = write!(
         h,
         "<h1>Self-care and headache summary</h1>\n<p class=\"period\">{}</p>\n\
-         <p class=\"small\">{}</p>\n<p class=\"small\">{} {}</p>\n<p class=\"advice\">{}</p>\n",
+         <p class=\"small\">{}</p>\n{}<p class=\"small\">{} {}</p>\n<p class=\"advice\">{}</p>\n",
         esc(&period_text(r)),
         esc(&period_note(r)),
+        unreadable_text(r)
+            .map(|u| format!("<p class=\"unread\">{}</p>\n", esc(&u)))
+            .unwrap_or_default(),
         esc(ABOUT),
         esc(ROUNDING),
         esc(NOT_ADVICE)
@@ -168,7 +179,7 @@ fn headache(h: &mut String, r: &Report, hd: &Headache) {
         let _ = writeln!(h, "<p>{}</p>", esc(&c.sentence));
     }
     h.push_str("</section>\n");
-    calendar(h, &hd.calendar);
+    calendar(h, hd);
 }
 
 /// Which count of a window a chart shows.
@@ -196,6 +207,56 @@ fn charts(h: &mut String, shown: &[&Window]) {
     );
 }
 
+/// The chart's width in SVG units, its labels' font size and how wide a label's character
+/// is at most, as a share of it (sans-serif digits and letters are about 0.55).
+const WIDTH: f64 = 200.0;
+const LABEL_FONT: f64 = 6.5;
+const CHAR_EM: f64 = 0.6;
+
+/// A label's width in SVG units, never less than it is drawn.
+fn label_width(label: &str) -> f64 {
+    label.chars().count() as f64 * LABEL_FONT * CHAR_EM
+}
+
+/// Where each bar's date label goes, oldest bar first (`None`: not labelled). The newest
+/// is always labelled, then every few to its left, as few apart as lets no two labels
+/// touch; a label that would cross the y axis or the right edge (`within`) is set against
+/// it instead of centred under its bar.
+fn place_labels(
+    centres: &[f64],
+    labels: &[String],
+    (left_edge, right_edge): (f64, f64),
+) -> Vec<Option<(f64, &'static str)>> {
+    const GAP: f64 = 3.0;
+    let n = centres.len();
+    let mut placed = vec![None; n];
+    for every in 1..=n {
+        placed = vec![None; n];
+        let mut next_left = f64::INFINITY;
+        let mut fits = true;
+        for i in (0..n).rev().filter(|i| (n - 1 - i).is_multiple_of(every)) {
+            let width = label_width(&labels[i]);
+            let (x, anchor, left) = if centres[i] - width / 2.0 < left_edge {
+                (left_edge, "start", left_edge)
+            } else if centres[i] + width / 2.0 > right_edge {
+                (right_edge, "end", right_edge - width)
+            } else {
+                (centres[i], "middle", centres[i] - width / 2.0)
+            };
+            if left + width + GAP > next_left {
+                fits = false;
+                break;
+            }
+            next_left = left;
+            placed[i] = Some((x, anchor));
+        }
+        if fits {
+            break;
+        }
+    }
+    placed
+}
+
 /// One chart as inline SVG: a y axis of 0–28 days, a bar per window.
 fn chart(title: &str, shown: &[&Window], count: Count) -> String {
     const LEFT: f64 = 16.0;
@@ -204,7 +265,7 @@ fn chart(title: &str, shown: &[&Window], count: Count) -> String {
     const PLOT_H: f64 = 84.0;
     let y = |days: f64| TOP + PLOT_H - days / 28.0 * PLOT_H;
     let mut s = format!(
-        "<svg viewBox=\"0 0 200 106\" role=\"img\" aria-label=\"{title} per 4-week window\">"
+        "<svg viewBox=\"0 0 {WIDTH} 106\" role=\"img\" aria-label=\"{title} per 4-week window\">"
     );
     for tick in [0, 7, 14, 21, 28] {
         let ty = y(f64::from(tick));
@@ -219,7 +280,15 @@ fn chart(title: &str, shown: &[&Window], count: Count) -> String {
     }
     let slot = PLOT_W / shown.len() as f64;
     let bar = (slot * 0.64).min(14.0);
-    let label_every = shown.len().div_ceil(5).max(1);
+    let labels: Vec<String> = shown
+        .iter()
+        .rev()
+        .map(|w| w.end.strftime("%-d %b %y").to_string())
+        .collect();
+    let centres: Vec<f64> = (0..shown.len())
+        .map(|i| LEFT + slot * i as f64 + slot / 2.0)
+        .collect();
+    let placed = place_labels(&centres, &labels, (LEFT, WIDTH));
     for (i, w) in shown.iter().rev().enumerate() {
         let x = LEFT + slot * i as f64 + (slot - bar) / 2.0;
         let n = count(w);
@@ -235,14 +304,12 @@ fn chart(title: &str, shown: &[&Window], count: Count) -> String {
             x + bar / 2.0,
             y(f64::from(n)) - 1.5
         );
-        // The newest window is always labelled, then every few to its left.
-        if (shown.len() - 1 - i).is_multiple_of(label_every) {
+        if let Some((lx, anchor)) = placed[i] {
             let _ = write!(
                 s,
-                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-                x + bar / 2.0,
+                "<text x=\"{lx:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text>",
                 TOP + PLOT_H + 8.0,
-                w.end.strftime("%-d %b %y")
+                labels[i]
             );
         }
     }
@@ -313,9 +380,15 @@ fn day_cell(mark: DayMark, meds: bool) -> (&'static str, &'static str) {
     (class, letter)
 }
 
-fn calendar(h: &mut String, months: &[Month]) {
-    h.push_str(
-        "<section>\n<h3>Calendar</h3>\n<p class=\"small key\">\
+fn calendar(h: &mut String, hd: &Headache) {
+    let months: &[Month] = &hd.calendar;
+    // Beside the heading, so the page grows by no line.
+    let cut = calendar_cut_text(hd)
+        .map(|c| format!(" <span class=\"sub\">{}</span>", esc(&c)))
+        .unwrap_or_default();
+    let _ = write!(
+        h,
+        "<section>\n<h3>Calendar{cut}</h3>\n<p class=\"small key\">\
          <span class=\"n\">o</span>no headache<span>H</span>headache<span>M</span>migraine\
          <span>+</span>acute medicine<span>·</span>not answered; an underlined day had \
          self-care.</p>\n<div class=\"months\">\n",
@@ -407,7 +480,56 @@ fn self_care(h: &mut String, r: &Report) {
             plural(rest)
         );
     }
+    areas(h, r);
+    trend(h, r);
     h.push_str("</section>\n");
+}
+
+/// Self-care by area in one line, most minutes first: a table would not leave the page
+/// room for a long history.
+fn areas(h: &mut String, r: &Report) {
+    let mut parts: Vec<String> = r
+        .areas
+        .iter()
+        .take(SHOWN_AREAS)
+        .map(|a| {
+            format!(
+                "{} {} session{} ({})",
+                esc(&a.area),
+                a.sessions,
+                plural(a.sessions),
+                esc(&fmt_length_secs(a.secs))
+            )
+        })
+        .collect();
+    let more = r.areas.len().saturating_sub(SHOWN_AREAS);
+    if more > 0 {
+        let rest: u32 = r.areas[SHOWN_AREAS..].iter().map(|a| a.sessions).sum();
+        parts.push(format!(
+            "and {more} more area{} ({rest} session{})",
+            plural(more as u32),
+            plural(rest)
+        ));
+    }
+    let _ = writeln!(h, "<p>By area: {}.</p>", parts.join(" · "));
+}
+
+/// Head pain over time does not fit the page: it says where it is.
+fn trend(h: &mut String, r: &Report) {
+    let n = r.trend.rows.len() as u32;
+    if n == 0 {
+        return;
+    }
+    let unit = match r.trend.by {
+        TrendBy::Month => "month",
+        TrendBy::Week => "week",
+    };
+    let _ = writeln!(
+        h,
+        "<p class=\"small\">Head pain before and after sessions by {unit} ({n} {unit}{}) is in \
+         the Markdown and JSON reports.</p>",
+        plural(n)
+    );
 }
 
 fn professional_and_notes(h: &mut String, r: &Report) {
@@ -416,20 +538,36 @@ fn professional_and_notes(h: &mut String, r: &Report) {
     if p.sessions == 0 {
         h.push_str("<p>None logged in this period.</p>\n");
     } else {
-        let kinds: Vec<String> = p
+        let mut kinds: Vec<String> = p
             .by_what
             .iter()
             .take(SHOWN_NOTES)
             .map(|w| format!("{} {}", esc(&w.title), w.sessions))
             .collect();
+        let other = p.by_what.get(SHOWN_NOTES..).unwrap_or_default();
+        if !other.is_empty() {
+            let rest: u32 = other.iter().map(|w| w.sessions).sum();
+            kinds.push(format!(
+                "and {} more kind{} with {rest} session{}",
+                other.len(),
+                plural(other.len() as u32),
+                plural(rest)
+            ));
+        }
+        // How many kinds comes first, so a clipped line still says it.
+        let of_kinds = match p.by_what.len() {
+            0 | 1 => String::new(),
+            n => format!(" of {n} kinds"),
+        };
         let _ = writeln!(
             h,
-            "<p class=\"clip\">{} session{}, {} in all ({}).</p>",
+            "<p class=\"clip\">{} session{}{of_kinds}, {} in all ({}).</p>",
             p.sessions,
             plural(p.sessions),
             esc(&fmt_length_secs(p.secs)),
             kinds.join(", ")
         );
+        let listed = p.listed.items.len().min(SHOWN_NOTES) as u32;
         for s in p.listed.items.iter().take(SHOWN_NOTES) {
             let note = s.note.as_deref().map(esc).unwrap_or_default();
             let _ = writeln!(
@@ -439,6 +577,14 @@ fn professional_and_notes(h: &mut String, r: &Report) {
                 esc(&s.title),
                 esc(&fmt_length_secs(s.secs)),
                 if note.is_empty() { "" } else { ". " }
+            );
+        }
+        let earlier = p.sessions.saturating_sub(listed);
+        if earlier > 0 {
+            let _ = writeln!(
+                h,
+                "<p class=\"small\">… and {earlier} earlier session{}.</p>",
+                plural(earlier)
             );
         }
     }

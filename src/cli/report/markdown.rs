@@ -3,8 +3,9 @@
 use std::io::{self, Write};
 
 use super::{
-    ABOUT, NOT_ADVICE, ROUNDING, WINDOWS_EXPLAINED, day, day_time, days_text, intensity_text,
-    meds_text, pain_cells, per_week_text, period_note, period_text, self_care_text,
+    ABOUT, NOT_ADVICE, ROUNDING, WINDOWS_EXPLAINED, calendar_cut_text, day, day_time, days_text,
+    intensity_text, meds_text, pain_cells, per_week_text, period_note, period_text, self_care_text,
+    unreadable_text,
 };
 use crate::cli::review::fmt_pain;
 use crate::core::days::{Window, per_week_cell};
@@ -46,6 +47,10 @@ pub fn write(out: &mut dyn Write, r: &Report) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "Period: {}. {}", period_text(r), period_note(r))?;
     writeln!(out)?;
+    if let Some(u) = unreadable_text(r) {
+        writeln!(out, "**{u}**")?;
+        writeln!(out)?;
+    }
     writeln!(out, "{ABOUT} {ROUNDING}")?;
     writeln!(out)?;
     writeln!(out, "*{NOT_ADVICE}*")?;
@@ -90,7 +95,7 @@ fn headache(out: &mut dyn Write, r: &Report, h: &Headache) -> io::Result<()> {
         writeln!(out, "{n}")?;
     }
     windows(out, h)?;
-    calendar(out, &h.calendar)
+    calendar(out, h)
 }
 
 /// The 4-week window columns, shared with `stats` (the first eight).
@@ -158,10 +163,15 @@ pub fn mark_letter(mark: DayMark, meds: bool) -> &'static str {
     }
 }
 
-fn calendar(out: &mut dyn Write, months: &[Month]) -> io::Result<()> {
+fn calendar(out: &mut dyn Write, h: &Headache) -> io::Result<()> {
+    let months: &[Month] = &h.calendar;
     writeln!(out)?;
     writeln!(out, "### Calendar")?;
     writeln!(out)?;
+    if let Some(cut) = calendar_cut_text(h) {
+        writeln!(out, "{cut}")?;
+        writeln!(out)?;
+    }
     writeln!(
         out,
         "`o` no headache, `H` headache, `M` migraine, `+` acute medicine, `·` not answered; a \
