@@ -104,9 +104,12 @@ pub fn day_cmd(data: &Path, flags: DayFlags, out: &mut dyn Write) -> Result<Exit
     let now = crate::files::now();
     let headache = flags.answer.ok_or("say yes or no, or use --ask")? == YesNo::Yes;
     let worst = flags.worst;
-    if !headache && (flags.migraine || worst.is_some_and(|w| w != Intensity::None)) {
+    // A day without a headache has no medicine for one (as the app's own question has it):
+    // counted, it would make a day of acute medication the windows and the report count.
+    let took = flags.meds.is_some_and(|m| m != Meds::None);
+    if !headache && (flags.migraine || worst.is_some_and(|w| w != Intensity::None) || took) {
         return Err(CliError::Usage(
-            "`day no` cannot have --migraine or --worst; answer `day yes` for a headache day"
+            "`day no` cannot have --migraine, --worst or --meds; answer `day yes` for a headache day"
                 .into(),
         ));
     }

@@ -173,6 +173,8 @@ fn day_writes_one_line_and_bad_values_are_bad_usage() {
         vec!["day", "no", "--migraine"],
         vec!["day", "no", "--worst", "severe"],
         vec!["day", "yes", "--worst", "none"],
+        // A day without a headache took no medicine for one.
+        vec!["day", "no", "--meds", "triptan"],
         vec!["day"],
         vec!["day", "yes", "--ask"],
     ] {
