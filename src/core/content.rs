@@ -198,34 +198,58 @@ impl fmt::Display for Violation {
 // ---------------------------------------------------------------------------------------
 // The tables
 
-/// What a routine rule reads: the routine and its texts, lower-cased once.
+/// What a routine rule reads: the routine and its texts, each made [`plain`] once.
 pub struct Facts<'a> {
     pub r: &'a Routine,
-    /// The routine's cautions, joined and lower-cased.
+    /// The routine's cautions, joined and plain.
     cautions: String,
-    /// Every text a user reads, joined and lower-cased.
+    /// Every text a user reads, labelled and plain (see [`texts`]).
+    texts: Vec<(String, String)>,
+    /// Every text a user reads, joined and plain.
     all_text: String,
+    /// Each step's texts, plain.
+    step_texts: Vec<StepText>,
     /// Whether its id, name or summary says it is for a migraine under way.
     for_attack: bool,
 }
 
+/// One step's texts, plain.
+struct StepText {
+    /// The step's caution ("" without one).
+    caution: String,
+}
+
 impl<'a> Facts<'a> {
     fn new(r: &'a Routine) -> Facts<'a> {
+        let texts = texts(r);
+        let all_text = texts
+            .iter()
+            .map(|(_, t)| t.as_str())
+            .collect::<Vec<_>>()
+            .join(" \n ");
         Facts {
             r,
-            cautions: r.cautions.join(" ").to_lowercase(),
-            all_text: texts(r)
-                .into_iter()
-                .map(|(_, t)| t)
-                .collect::<Vec<_>>()
-                .join(" \n ")
-                .to_lowercase(),
+            cautions: plain(&r.cautions.join(" ")),
+            texts,
+            all_text,
+            step_texts: r
+                .steps
+                .iter()
+                .map(|s| StepText {
+                    caution: plain(s.caution.as_deref().unwrap_or("")),
+                })
+                .collect(),
             for_attack: for_attack(r),
         }
     }
 
     fn steps(&self) -> impl Iterator<Item = (usize, &'a Step)> + use<'a> {
         self.r.steps.iter().enumerate()
+    }
+
+    /// Step `i`'s caution, plain.
+    fn caution(&self, i: usize) -> &str {
+        &self.step_texts[i].caution
     }
 }
 
@@ -367,7 +391,7 @@ fn missing_text(f: &Facts, v: &mut Found) {
 }
 
 fn self_care_footer(f: &Facts, v: &mut Found) {
-    let last = f.r.cautions.last().map(|c| c.to_lowercase());
+    let last = f.r.cautions.last().map(|c| plain(c));
     if !last.is_some_and(|c| c.contains("not medical advice")) {
         v.routine("the last caution must be the self-care footer (\"Self-care only, not medical advice. Stop if it hurts, makes you dizzy, or your headache gets worse.\")");
     }
@@ -385,8 +409,8 @@ fn session_length(f: &Facts, v: &mut Found) {
 
 /// Claims, everywhere a user reads.
 fn banned_claims(f: &Facts, v: &mut Found) {
-    for (where_, text) in texts(f.r) {
-        if let Some(word) = banned_in(&text) {
+    for (where_, text) in &f.texts {
+        if let Some(word) = banned_in_plain(text) {
             v.routine(format!(
                 "{where_} says \"{word}\": keep to wellness wording (\"may ease muscle tension and help you relax\")"
             ));
@@ -417,7 +441,9 @@ fn undeclared_touch(f: &Facts, v: &mut Found) {
                 "\"{}\" must declare both region and technique when it has a pressure, region or technique",
                 s.title
             ));
-        } else if s.technique.is_none() && s.pressure.is_none() && describes_touch(&s.instructions)
+        } else if s.technique.is_none()
+            && s.pressure.is_none()
+            && describes_touch(&plain(&s.instructions))
         {
             v.step(i, format!(
                 "\"{}\" describes pressing or rubbing but declares no region, technique or pressure",
@@ -448,8 +474,7 @@ fn pressure_ceiling(f: &Facts, v: &mut Found) {
 /// The app shows the full stop line with every step that works the body; nothing a
 /// routine says may tell the user to carry on through what it lists.
 fn stop_rule(f: &Facts, v: &mut Found) {
-    for (where_, text) in texts(f.r) {
-        let lower = text.to_lowercase();
+    for (where_, lower) in &f.texts {
         if let Some(p) = PUSH_ON.iter().find(|p| lower.contains(*p)) {
             v.routine(format!(
                 "{where_} says \"{p}\": never tell anyone to carry on through pain, tingling, dizziness or a worse headache"
@@ -485,7 +510,7 @@ fn neck_pulse(f: &Facts, v: &mut Found) {
             s.region,
             Some(Region::BackOfNeck | Region::SideOfNeck | Region::FrontOfNeck)
         );
-        if neck && pressing(s) && !caution_of(s).contains("pulse") {
+        if neck && pressing(s) && !f.caution(i).contains("pulse") {
             v.step(
                 i,
                 format!(
@@ -520,7 +545,7 @@ fn front_of_neck(f: &Facts, v: &mut Found) {
                         ),
                     );
                 }
-                if !caution_of(s).contains("throat") || !f.cautions.contains("carotid") {
+                if !f.caution(i).contains("throat") || !f.cautions.contains("carotid") {
                     v.step(i, format!(
                         "\"{}\": side-of-neck work needs the throat caution on the step and the carotid skip list in the routine's cautions",
                         s.title
@@ -537,12 +562,12 @@ fn front_of_neck(f: &Facts, v: &mut Found) {
 
 fn li4_pregnancy(f: &Facts, v: &mut Found) {
     for (i, s) in f.steps() {
-        let text = format!("{} {}", s.title, s.instructions).to_lowercase();
+        let text = plain(&format!("{} {}", s.title, s.instructions));
         let li4 = s.technique == Some(Technique::Li4)
             || ["li4", "hegu", "web between", "web of"]
                 .iter()
                 .any(|w| text.contains(w));
-        if li4 && !caution_of(s).contains("pregnan") {
+        if li4 && !f.caution(i).contains("pregnan") {
             v.step(i, format!(
                 "\"{}\" presses LI4: its caution must say not to if you are or might be pregnant",
                 s.title
@@ -554,7 +579,7 @@ fn li4_pregnancy(f: &Facts, v: &mut Found) {
 fn shoulder_top_pregnancy(f: &Facts, v: &mut Found) {
     for (i, s) in f.steps() {
         let firm = s.pressure.is_some_and(|p| p.high >= 4);
-        if s.region == Some(Region::ShoulderTop) && firm && !caution_of(s).contains("pregnan") {
+        if s.region == Some(Region::ShoulderTop) && firm && !f.caution(i).contains("pregnan") {
             v.step(
                 i,
                 format!(
@@ -805,7 +830,7 @@ fn between_attacks(f: &Facts, v: &mut Found) {
         return;
     }
     let says_it = f.r.cautions.iter().any(|c| {
-        let c = c.to_lowercase();
+        let c = plain(c);
         c.contains("between attacks") && c.contains("migraine-day")
     });
     if !says_it {
@@ -887,7 +912,7 @@ pub fn for_attack(r: &Routine) -> bool {
         .iter()
         .flat_map(|t| t.split(['.', '?', '!', ';']))
         .any(|sentence| {
-            let s = format!(" {} ", sentence.to_lowercase());
+            let s = format!(" {} ", plain(sentence));
             let words = |list: &[&str]| {
                 list.iter().any(|w| {
                     s.match_indices(w).any(|(at, _)| {
@@ -1110,10 +1135,6 @@ fn is_work(s: &Step) -> bool {
     })
 }
 
-fn caution_of(s: &Step) -> String {
-    s.caution.as_deref().unwrap_or("").to_lowercase()
-}
-
 /// Whole breaths of `p` a step takes, over all its sides.
 fn breaths_of(s: &Step, p: &Pattern) -> u32 {
     let per_side = match s.length {
@@ -1126,7 +1147,7 @@ fn breaths_of(s: &Step, p: &Pattern) -> u32 {
     per_side * s.sides.count()
 }
 
-/// Every text a user reads, labelled.
+/// Every text a user reads, labelled, each made [`plain`].
 fn texts(r: &Routine) -> Vec<(String, String)> {
     let mut t = vec![
         ("the name".to_string(), r.name.clone()),
@@ -1156,7 +1177,45 @@ fn texts(r: &Routine) -> Vec<(String, String)> {
             t.push((format!("the drawing \"{}\"", a.name), a.text.to_string()));
         }
     }
+    for (_, text) in &mut t {
+        *text = plain(text);
+    }
     t
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading text
+
+/// Whether `c` is an invisible formatting character: every character of Unicode's
+/// "format" category (Cf: the zero width space, joiner and non-joiner, the direction
+/// marks and overrides, the word joiner and invisible operators, the byte order mark, the
+/// soft hyphen, the tag characters …), and the other marks that show as nothing: the
+/// combining grapheme joiner (U+034F), the Khmer inherent vowels (U+17B4, U+17B5), the
+/// Hangul fillers and the variation selectors.
+///
+/// The reader refuses most of them in a routine file, but not all (the zero width joiner
+/// stays: emoji need it), and a word with one inside ("pre\u{200d}vents") looks the same
+/// on screen as the word without.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{ad}' | '\u{34f}' | '\u{600}'..='\u{605}' | '\u{61c}' | '\u{6dd}' | '\u{70f}'
+        | '\u{890}'..='\u{891}' | '\u{8e2}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
+        | '\u{180b}'..='\u{180f}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206f}' | '\u{3164}' | '\u{fe00}'..='\u{fe0f}'
+        | '\u{feff}' | '\u{ffa0}' | '\u{fff9}'..='\u{fffb}' | '\u{110bd}' | '\u{110cd}'
+        | '\u{13430}'..='\u{1343f}' | '\u{1bca0}'..='\u{1bca3}' | '\u{1d173}'..='\u{1d17a}'
+        | '\u{e0001}' | '\u{e0020}'..='\u{e007f}' | '\u{e0100}'..='\u{e01ef}')
+}
+
+/// A text as every rule that reads words reads it: without [invisible](is_invisible)
+/// characters, lower-cased, with a curly apostrophe made straight. The one way the rules
+/// ready a text, so "ignore\u{200d} the pain" is "ignore the pain" to all of them.
+pub fn plain(text: &str) -> String {
+    text.chars()
+        .filter(|c| !is_invisible(*c))
+        .map(|c| if c == '\u{2019}' { '\'' } else { c })
+        .collect::<String>()
+        .to_lowercase()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1274,10 +1333,14 @@ const PEOPLE: &[&str] = &[
 /// headache ("stops a migraine"), a statistic about people ("nine out of ten users") or a
 /// percentage ("58% get complete relief").
 pub fn banned_in(text: &str) -> Option<String> {
-    let lower = text.to_lowercase();
-    banned_word(&lower)
+    banned_in_plain(&plain(text))
+}
+
+/// [`banned_in`] for a text already made [`plain`].
+fn banned_in_plain(lower: &str) -> Option<String> {
+    banned_word(lower)
         .map(str::to_string)
-        .or_else(|| claim_in(&lower))
+        .or_else(|| claim_in(lower))
 }
 
 /// The first stem of [`BANNED`] (in its order) that `lower` has where a word starts, and,
@@ -1364,10 +1427,9 @@ const TOUCH_WORDS: &[&str] = &[
     "press", "squeez", "knead", "massag", "rub", "circles", "stroke",
 ];
 
-/// Whether instructions describe hands working on the body ("press", "squeeze", ...),
+/// Whether a [`plain`] text describes hands working on the body ("press", "squeeze", ...),
 /// not counting "no pressing" or "not rubbing".
-fn describes_touch(instructions: &str) -> bool {
-    let lower = instructions.to_lowercase();
+fn describes_touch(lower: &str) -> bool {
     TOUCH_WORDS.iter().any(|w| {
         lower.match_indices(w).any(|(pos, _)| {
             let before = &lower[..pos];
@@ -1405,7 +1467,7 @@ mod tests {
     /// [`banned_in`] as it first searched the list: each stem through the whole text, kept
     /// where a word starts (and, for a whole word, ends).
     fn banned_by_search(text: &str) -> Option<String> {
-        let lower = text.to_lowercase();
+        let lower = plain(text);
         let stem = BANNED.iter().find_map(|&(stem, whole)| {
             lower.match_indices(stem).find_map(|(pos, _)| {
                 let before = lower[..pos].chars().next_back();
@@ -1481,6 +1543,27 @@ mod tests {
     }
 
     #[test]
+    fn invisible_characters_hide_no_word() {
+        for hidden in [
+            "Pre\u{200d}vents migraines.",
+            "Pre\u{200b}vents migraines.",
+            "Pre\u{ad}vents migraines.",
+            "Pre\u{34f}vents migraines.",
+            "Pre\u{fe0f}vents migraines.",
+            "Pre\u{2060}vents migraines.",
+            "Pre\u{feff}vents migraines.",
+            "Pre\u{17b5}vents migraines.",
+            "Pre\u{e0041}vents migraines.",
+        ] {
+            assert_eq!(banned_in(hidden).as_deref(), Some("prevent"), "{hidden:?}");
+        }
+        assert_eq!(plain("Ignore\u{200d} the Pain"), "ignore the pain");
+        assert_eq!(plain("don\u{2019}t"), "don't");
+        // Letters of other scripts and the emoji a joiner builds stay.
+        assert_eq!(plain("Café 👍"), "café 👍");
+    }
+
+    #[test]
     fn rule_names_round_trip_and_every_rule_has_a_row() {
         for r in Rule::ALL {
             assert_eq!(Rule::parse(r.as_str()), Some(r));
@@ -1494,9 +1577,11 @@ mod tests {
 
     #[test]
     fn touch_words_skip_negations() {
-        assert!(describes_touch("Press the spot."));
-        assert!(!describes_touch("No pressing, no rubbing."));
-        assert!(!describes_touch("Rest a warm compress on your neck."));
+        assert!(describes_touch(&plain("Press the spot.")));
+        assert!(!describes_touch(&plain("No pressing, no rubbing.")));
+        assert!(!describes_touch(&plain(
+            "Rest a warm compress on your neck."
+        )));
     }
 
     #[test]
