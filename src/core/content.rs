@@ -215,6 +215,8 @@ pub struct Facts<'a> {
 
 /// One step's texts, plain.
 struct StepText {
+    /// What it tells you to do: the title, instructions, cue, switch cue and spoken cue.
+    doing: String,
     /// The step's caution ("" without one).
     caution: String,
 }
@@ -236,6 +238,20 @@ impl<'a> Facts<'a> {
                 .steps
                 .iter()
                 .map(|s| StepText {
+                    doing: plain(
+                        &[
+                            &Some(s.title.clone()),
+                            &Some(s.instructions.clone()),
+                            &s.cue,
+                            &s.switch_cue,
+                            &s.say,
+                        ]
+                        .into_iter()
+                        .flatten()
+                        .map(String::as_str)
+                        .collect::<Vec<_>>()
+                        .join(" \n "),
+                    ),
                     caution: plain(s.caution.as_deref().unwrap_or("")),
                 })
                 .collect(),
@@ -250,6 +266,11 @@ impl<'a> Facts<'a> {
     /// Step `i`'s caution, plain.
     fn caution(&self, i: usize) -> &str {
         &self.step_texts[i].caution
+    }
+
+    /// What step `i` tells you to do (its title, instructions and cues), plain.
+    fn doing(&self, i: usize) -> &str {
+        &self.step_texts[i].doing
     }
 }
 
@@ -441,10 +462,7 @@ fn undeclared_touch(f: &Facts, v: &mut Found) {
                 "\"{}\" must declare both region and technique when it has a pressure, region or technique",
                 s.title
             ));
-        } else if s.technique.is_none()
-            && s.pressure.is_none()
-            && describes_touch(&plain(&s.instructions))
-        {
+        } else if s.technique.is_none() && s.pressure.is_none() && describes_touch(f.doing(i)) {
             v.step(i, format!(
                 "\"{}\" describes pressing or rubbing but declares no region, technique or pressure",
                 s.title
@@ -510,7 +528,7 @@ fn neck_pulse(f: &Facts, v: &mut Found) {
             s.region,
             Some(Region::BackOfNeck | Region::SideOfNeck | Region::FrontOfNeck)
         );
-        if neck && pressing(s) && !f.caution(i).contains("pulse") {
+        if neck && pressing(s) && !says_let_go_on_a_pulse(f.caution(i)) {
             v.step(
                 i,
                 format!(
@@ -522,39 +540,201 @@ fn neck_pulse(f: &Facts, v: &mut Found) {
     }
 }
 
-/// Nothing presses the front of the neck, ever (guide rule 5); the side of the neck takes
-/// fingers only, with the throat and carotid cautions.
+/// Nothing presses the front of the neck, ever (guide rule 5), whatever the step's region
+/// says: a step whose words press the throat, the windpipe or the carotid is caught by
+/// its words. The side of the neck takes fingers only, one side at a time, with the throat
+/// and pulse cautions on the step and the carotid skip list in the routine's cautions.
 fn front_of_neck(f: &Facts, v: &mut Found) {
     for (i, s) in f.steps() {
         let movement = s.technique.is_some_and(Technique::is_movement);
-        match s.region {
-            Some(Region::FrontOfNeck) if !movement || pressing(s) => v.step(
+        let by_region = s.region == Some(Region::FrontOfNeck) && (!movement || pressing(s));
+        let hands_on = pressing(s) || s.technique.is_some_and(|t| !t.is_movement());
+        let by_words = (front_of_neck_named(f.doing(i))
+            && (hands_on || describes_touch(f.doing(i))))
+            || f.caution(i)
+                .split(['.', '?', '!', ';'])
+                .any(|c| front_of_neck_named(c) && describes_touch(c));
+        if by_region || by_words {
+            v.step(
                 i,
                 format!(
                     "\"{}\": never press the front of the neck, however lightly (carotid pulse, thyroid, windpipe); work the side of the neck, away from the throat",
                     s.title
                 ),
-            ),
-            Some(Region::SideOfNeck) => {
-                if s.technique.is_some_and(Technique::is_tool) {
-                    v.step(
-                        i,
-                        format!(
-                            "\"{}\": never a ball, roller or tool on the front or side of the neck",
-                            s.title
-                        ),
-                    );
-                }
-                if !f.caution(i).contains("throat") || !f.cautions.contains("carotid") {
-                    v.step(i, format!(
-                        "\"{}\": side-of-neck work needs the throat caution on the step and the carotid skip list in the routine's cautions",
-                        s.title
-                    ));
-                }
-            }
-            _ => {}
+            );
+        }
+        if s.region != Some(Region::SideOfNeck) {
+            continue;
+        }
+        if s.technique.is_some_and(Technique::is_tool) {
+            v.step(
+                i,
+                format!(
+                    "\"{}\": never a ball, roller or tool on the front or side of the neck",
+                    s.title
+                ),
+            );
+        }
+        let c = f.caution(i);
+        let mut missing = Vec::new();
+        if !says_away_from_throat(c) {
+            missing.push("keep away from the throat");
+        }
+        if !says_let_go_on_a_pulse(c) {
+            missing.push("let go if you feel a pulse");
+        }
+        let one_side = matches!(s.sides, Sides::Left | Sides::Right | Sides::Both)
+            || has_phrase(&words(c), "one side at a time")
+            || has_phrase(&words(f.doing(i)), "one side at a time");
+        if !one_side {
+            missing.push("one side at a time");
+        }
+        if !carotid_skip_list(&f.r.cautions) {
+            missing.push("the carotid skip list in the routine's cautions");
+        }
+        if !missing.is_empty() {
+            v.step(
+                i,
+                format!(
+                    "\"{}\": side-of-neck work needs its cautions to say: {}",
+                    s.title,
+                    missing.join("; ")
+                ),
+            );
         }
     }
+}
+
+/// The front of the neck, by any of its names.
+const FRONT_OF_NECK: &[&str] = &[
+    "throat",
+    "windpipe",
+    "trachea",
+    "carotid",
+    "carotids",
+    "jugular",
+    "thyroid",
+    "larynx",
+    "voice box",
+    "adam's apple",
+    "front of the neck",
+    "front of your neck",
+    "front of my neck",
+    "front of their neck",
+    "neck's front",
+];
+
+/// Words that, a few words before a place, keep the hands off it ("away from the
+/// throat", "never the front of the neck").
+const KEEP_OFF: &[&str] = &[
+    "away", "avoid", "avoiding", "clear", "off", "not", "never", "no", "don't", "without",
+    "nowhere", "skip",
+];
+
+/// Whether a [`plain`] text names the front of the neck other than to keep away from it.
+fn front_of_neck_named(lower: &str) -> bool {
+    let w = words(lower);
+    FRONT_OF_NECK
+        .iter()
+        .flat_map(|place| phrase_at(&w, place))
+        .any(|at| {
+            !w[at.saturating_sub(4)..at]
+                .iter()
+                .any(|x| KEEP_OFF.contains(x))
+        })
+}
+
+/// Whether a [`plain`] caution tells you to keep away from the throat.
+fn says_away_from_throat(lower: &str) -> bool {
+    let w = words(lower);
+    [
+        "throat",
+        "windpipe",
+        "front of the neck",
+        "front of your neck",
+    ]
+    .iter()
+    .flat_map(|place| phrase_at(&w, place))
+    .any(|at| {
+        w[at.saturating_sub(4)..at]
+            .iter()
+            .any(|x| KEEP_OFF.contains(x))
+    })
+}
+
+/// What to do on feeling a pulse: stop pressing there.
+const LET_GO: &[&str] = &[
+    "let go",
+    "ease off",
+    "back off",
+    "lift off",
+    "move away",
+    "move back",
+    "move off",
+    "move out",
+    "move outward",
+    "move your fingers",
+    "lift your fingers",
+    "take your fingers",
+    "come away",
+    "release",
+    "stop",
+];
+
+/// Words that turn an instruction round ("don't let go", "no need to stop").
+const NEGATIONS: &[&str] = &[
+    "not",
+    "never",
+    "no",
+    "don't",
+    "dont",
+    "doesn't",
+    "won't",
+    "can't",
+    "cannot",
+    "needn't",
+    "shouldn't",
+    "without",
+];
+
+/// Whether a [`plain`] caution says to let go (ease off, move away …) if you feel a pulse:
+/// "pulse" and such an instruction in one sentence, within a few words of each other, the
+/// instruction not turned round. A caution that only has the word ("a pulse there is the right spot")
+/// does not.
+fn says_let_go_on_a_pulse(lower: &str) -> bool {
+    // A question runs on into its answer: "Feel a pulse? Let go."
+    lower.split(['.', '!', ';']).any(|sentence| {
+        let w = words(sentence);
+        let pulses: Vec<usize> = (0..w.len())
+            .filter(|&i| w[i] == "pulse" || w[i] == "pulses")
+            .collect();
+        LET_GO.iter().flat_map(|p| phrase_at(&w, p)).any(|at| {
+            let negated = w[at.saturating_sub(3)..at]
+                .iter()
+                .any(|x| NEGATIONS.contains(x));
+            !negated && pulses.iter().any(|&p| p.abs_diff(at) <= 8)
+        })
+    })
+}
+
+/// Whether the routine's cautions give the carotid skip list: a caution that names the
+/// carotid and says to skip the work or check first.
+fn carotid_skip_list(cautions: &[String]) -> bool {
+    cautions.iter().any(|c| {
+        let c = plain(c);
+        let w = words(&c);
+        phrase_at(&w, "carotid").next().is_some()
+            && [
+                "skip",
+                "check with",
+                "if you have",
+                "avoid",
+                "don't",
+                "do not",
+            ]
+            .iter()
+            .any(|p| phrase_at(&w, p).next().is_some())
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1422,25 +1602,58 @@ fn percentage(lower: &str) -> Option<String> {
     None
 }
 
-/// Verbs that mean hands are working on the body (a backstop for undeclared steps).
-const TOUCH_WORDS: &[&str] = &[
-    "press", "squeez", "knead", "massag", "rub", "circles", "stroke",
+/// Words that mean hands are working on the body (a backstop for undeclared steps): the
+/// start of a word ("press" for "presses", "pressing").
+const TOUCH_STEMS: &[&str] = &[
+    "press", "squeez", "knead", "massag", "rub", "circles", "stroke", "pinch", "grasp",
 ];
+/// Whole words that mean the same.
+const TOUCH_WORDS: &[&str] = &[
+    "dig", "digs", "digging", "dug", "grip", "grips", "gripping", "gripped", "prod", "prods",
+    "prodding", "jab", "jabs", "jabbing",
+];
+/// Words that press when they go into something ("push two fingers firmly into it", "lean
+/// into the ball"), but not otherwise ("push back from the screen", "lean back").
+const PUSH_WORDS: &[&str] = &[
+    "push", "pushes", "pushing", "pushed", "lean", "leans", "leaning", "leaned", "leant",
+];
+const INTO: &[&str] = &["into", "onto", "hard", "firmly", "deep", "deeply"];
 
-/// Whether a [`plain`] text describes hands working on the body ("press", "squeeze", ...),
-/// not counting "no pressing" or "not rubbing".
+/// Whether a [`plain`] text describes hands working on the body ("press", "squeeze",
+/// "dig", "push into" ...), not counting "no pressing" or "not rubbing".
 fn describes_touch(lower: &str) -> bool {
-    TOUCH_WORDS.iter().any(|w| {
-        lower.match_indices(w).any(|(pos, _)| {
-            let before = &lower[..pos];
-            let starts = before
-                .chars()
-                .next_back()
-                .is_none_or(|c| !c.is_alphanumeric());
-            let negated = before.ends_with("no ") || before.ends_with("not ");
-            starts && !negated
-        })
+    let w = words(lower);
+    (0..w.len()).any(|i| {
+        let word = w[i];
+        let touch = TOUCH_STEMS.iter().any(|s| word.starts_with(s))
+            || TOUCH_WORDS.contains(&word)
+            || (PUSH_WORDS.contains(&word)
+                && w[i + 1..(i + 5).min(w.len())]
+                    .iter()
+                    .any(|x| INTO.contains(x)));
+        let negated = i > 0 && ["no", "not", "never", "don't", "without"].contains(&w[i - 1]);
+        touch && !negated
     })
+}
+
+/// The words of a [`plain`] text: runs of letters and digits, an apostrophe kept inside a
+/// word ("don't", "adam's").
+fn words(lower: &str) -> Vec<&str> {
+    lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .map(|w| w.trim_matches('\''))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Where, in `words`, a phrase of whole words ("one side at a time") starts.
+fn phrase_at<'a>(words: &'a [&'a str], phrase: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let p: Vec<&str> = phrase.split(' ').collect();
+    (0..words.len()).filter(move |&i| words[i..].starts_with(&p))
+}
+
+fn has_phrase(words: &[&str], phrase: &str) -> bool {
+    phrase_at(words, phrase).next().is_some()
 }
 
 #[cfg(test)]
@@ -1582,6 +1795,68 @@ mod tests {
         assert!(!describes_touch(&plain(
             "Rest a warm compress on your neck."
         )));
+    }
+
+    #[test]
+    fn digging_gripping_and_pushing_into_are_touch() {
+        for touch in [
+            "Dig your thumb hard into the soft front of the throat.",
+            "Grip the muscle and hold.",
+            "Pinch the skin over the spot.",
+            "Grasp the top of the shoulder.",
+            "Push two fingers firmly into it.",
+            "Lean your weight into the ball.",
+            "Lean hard on your fingers.",
+        ] {
+            assert!(describes_touch(&plain(touch)), "{touch}");
+        }
+        for fine in [
+            "Push back from the screen. Sit back, feet flat.",
+            "Roll onto your side, then push yourself up to sitting with your arms.",
+            "Lean back in the chair and breathe.",
+            "A digit, a dignified sigh.",
+            "No digging, no pushing.",
+        ] {
+            assert!(!describes_touch(&plain(fine)), "{fine}");
+        }
+    }
+
+    #[test]
+    fn the_front_of_the_neck_is_named_unless_kept_away_from() {
+        assert!(front_of_neck_named(&plain(
+            "Find the groove at the front of your neck beside the windpipe."
+        )));
+        assert!(front_of_neck_named(&plain("Fingers on the carotid.")));
+        assert!(!front_of_neck_named(&plain("Work away from the throat.")));
+        assert!(!front_of_neck_named(&plain("Never the front of the neck.")));
+        assert!(!front_of_neck_named(&plain(
+            "Fingertips in front of the ears."
+        )));
+    }
+
+    #[test]
+    fn a_pulse_caution_must_say_to_let_go() {
+        for good in [
+            "Away from the throat; feel a pulse? Let go and move back.",
+            "If you feel a pulse under your fingers, let go and move back.",
+            "Ease off at once if you feel a pulse.",
+        ] {
+            assert!(says_let_go_on_a_pulse(&plain(good)), "{good}");
+        }
+        for bad in [
+            "If you feel a pulse, that is the right spot.",
+            "Throat, pulse: fine.",
+            "Feel a pulse? Don't let go.",
+            "Let go of your worries. Later, find your pulse in the groove and hold it there for a long time.",
+        ] {
+            assert!(!says_let_go_on_a_pulse(&plain(bad)), "{bad}");
+        }
+        assert!(carotid_skip_list(&[
+            "Skip this if you have carotid artery disease.".into()
+        ]));
+        assert!(!carotid_skip_list(&[
+            "Carotid: nothing to worry about.".into()
+        ]));
     }
 
     #[test]
