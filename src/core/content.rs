@@ -493,7 +493,7 @@ fn pressure_ceiling(f: &Facts, v: &mut Found) {
 /// routine says may tell the user to carry on through what it lists.
 fn stop_rule(f: &Facts, v: &mut Found) {
     for (where_, lower) in &f.texts {
-        if let Some(p) = PUSH_ON.iter().find(|p| lower.contains(*p)) {
+        if let Some(p) = push_on_in(lower) {
             v.routine(format!(
                 "{where_} says \"{p}\": never tell anyone to carry on through pain, tingling, dizziness or a worse headache"
             ));
@@ -501,23 +501,88 @@ fn stop_rule(f: &Facts, v: &mut Found) {
     }
 }
 
-/// Words that tell the user to keep going through a stop sign.
+/// Whole phrases that tell the user to keep going through a stop sign.
 const PUSH_ON: &[&str] = &[
     "push through",
-    "work through the pain",
-    "breathe through the pain",
-    "through the pain",
-    "ignore the pain",
+    "pushing through",
+    "power through",
+    "keep going through",
     "ignore any",
-    "no pain, no gain",
-    "no pain no gain",
-    "even if it hurts",
-    "even if it tingles",
-    "even if you feel dizzy",
+    "keep pressing through",
     "keep going if",
+    "keep going even",
+    "keep pressing if",
+    "keep pressing even",
+    "carry on if",
+    "carry on even",
+    "no pain no gain",
     "don't stop",
     "do not stop",
+    "the more it hurts",
+    "pain is good",
+    "pain is a good sign",
 ];
+
+/// Stop signs, as the words after "through", "ignore" or "even if it" name them.
+const STOP_SIGNS: &[&str] = &[
+    "pain",
+    "painful",
+    "hurt",
+    "hurts",
+    "hurting",
+    "ache",
+    "aches",
+    "tingling",
+    "tingles",
+    "tingle",
+    "numb",
+    "numbness",
+    "dizzy",
+    "dizziness",
+    "faint",
+    "faintness",
+    "lightheaded",
+    "headed",
+    "sick",
+    "nausea",
+    "discomfort",
+    "sharp",
+    "burning",
+    "burns",
+    "stings",
+    "worse",
+    "headache",
+    "spinning",
+];
+
+/// The first words of a [`plain`] text that tell the user to carry on through a stop
+/// sign: a phrase of [`PUSH_ON`], or "through", "ignore" or "even if/when" shortly before a
+/// stop sign ("carry on through any dizziness", "ignore the tingling", "even when it
+/// hurts"), or saying that pain means it works ("it means it is working").
+fn push_on_in(lower: &str) -> Option<String> {
+    let w = words(lower);
+    if let Some(p) = PUSH_ON.iter().find(|p| has_phrase(&w, p)) {
+        return Some(p.to_string());
+    }
+    (0..w.len()).find_map(|i| {
+        let ahead = |n: usize| &w[i + 1..(i + 1 + n).min(w.len())];
+        let sign_within = |n: usize| {
+            ahead(n)
+                .iter()
+                .position(|x| STOP_SIGNS.contains(x))
+                .map(|k| w[i..=i + 1 + k].join(" "))
+        };
+        match w[i] {
+            "through" | "ignore" | "ignoring" => sign_within(2),
+            "even" if matches!(ahead(1), ["if" | "when" | "though"]) => sign_within(5),
+            "means" | "sign" | "shows" | "proves" => ahead(4)
+                .iter()
+                .position(|x| *x == "working" || *x == "works")
+                .map(|k| w[i..=i + 1 + k].join(" ")),
+            _ => None,
+        }
+    })
+}
 
 // ---------------------------------------------------------------------------------------
 // Routine rules: the neck
@@ -1017,13 +1082,21 @@ fn between_attacks(f: &Facts, v: &mut Found) {
         v.routine("a routine with pressure work or exercises must say it is for between attacks and point to Migraine-day gentle");
     }
     for sentence in f.all_text.split(['.', '?', '!']) {
-        let during = ["during", "near", "under way", "in an attack"]
+        let w = words(sentence);
+        let named = ["migraine", "migraines", "attack", "attacks"]
             .iter()
-            .any(|w| sentence.contains(w));
-        if sentence.contains("migraine")
+            .any(|x| w.contains(x));
+        let during = DURING.iter().any(|p| has_phrase(&w, p))
+            || (0..w.len()).any(|i| {
+                ["when", "while", "whilst", "once"].contains(&w[i])
+                    && w[i + 1..(i + 4).min(w.len())]
+                        .iter()
+                        .any(|x| ["migraine", "migraines", "attack", "attacks"].contains(x))
+            });
+        if named
             && during
             && !sentence.contains("migraine-day")
-            && !sentence.contains("between attacks")
+            && !has_phrase(&w, "between attacks")
         {
             v.routine(format!(
                 "\"{}\" invites hands-on work during a migraine; send the user to Migraine-day gentle instead",
@@ -1032,6 +1105,28 @@ fn between_attacks(f: &Facts, v: &mut Found) {
         }
     }
 }
+
+/// Words that put hands-on work in a migraine under way ("during an attack", "while the
+/// attack rages"); "when", "while" or "once" a few words before "migraine" or "attack" do
+/// too.
+const DURING: &[&str] = &[
+    "during",
+    "near",
+    "under way",
+    "underway",
+    "in an attack",
+    "mid",
+    "midst",
+    "middle of",
+    "height of",
+    "hits",
+    "strikes",
+    "rages",
+    "raging",
+    "pounding",
+    "throbbing",
+    "at its worst",
+];
 
 /// A routine for a migraine under way (by its id, name or summary, or the migraine-day
 /// id) holds only breathing and a feather-light still hold, and no breath holds.
@@ -1774,6 +1869,35 @@ mod tests {
         assert_eq!(plain("don\u{2019}t"), "don't");
         // Letters of other scripts and the emoji a joiner builds stay.
         assert_eq!(plain("Café 👍"), "café 👍");
+    }
+
+    #[test]
+    fn carrying_on_through_a_stop_sign_is_caught_in_its_many_forms() {
+        for push_on in [
+            "Even if it hurts, keep going.",
+            "Keep the pressure on even when it hurts.",
+            "Carry on through any dizziness.",
+            "Push through the pain.",
+            "Keep going through it.",
+            "Tingling? It means it is working.",
+            "That ache is a sign it's working.",
+            "Ignore the tingling.",
+            "No pain, no gain.",
+            "Don\u{2019}t stop now.",
+            "Stay with it even if you feel light-headed.",
+        ] {
+            assert!(push_on_in(&plain(push_on)).is_some(), "{push_on}");
+        }
+        for fine in [
+            "Stop if it hurts, makes you dizzy, or your headache gets worse.",
+            "Breathe in through your nose, into your belly.",
+            "Sigh out slowly through your mouth until you are empty.",
+            "Effort 2 out of 10: barely working.",
+            "Even if you only have a minute, it helps to sit back.",
+            "Work down from the base of the skull toward the shoulders.",
+        ] {
+            assert_eq!(push_on_in(&plain(fine)), None, "{fine}");
+        }
     }
 
     #[test]

@@ -249,3 +249,31 @@ cue = "Hold it there."
     assert!(found.contains(&Rule::UndeclaredTouch), "{found:?}");
     assert!(found.contains(&Rule::FrontOfNeck), "{found:?}");
 }
+
+#[test]
+fn hands_on_work_in_a_migraine_under_way_is_caught_however_it_is_put() {
+    for when in [
+        "Best done when a migraine hits.",
+        "Use it while the migraine is pounding.",
+        "Keep at it while the attack rages.",
+        "It helps most during an attack.",
+    ] {
+        let found = rules_with(
+            &[],
+            &format!(
+                r#"
+[[steps]]
+title = "Shoulder squeeze"
+breaths = 6
+instructions = "Grasp the top of the shoulder and squeeze gently. {when}"
+cue = "Squeeze as you breathe out."
+pressure = "3-4"
+region = "shoulder-top"
+technique = "squeeze"
+caution = "Stop if it tingles or goes numb, you feel dizzy, or your headache gets worse."
+"#
+            ),
+        );
+        assert!(found.contains(&Rule::BetweenAttacks), "{when}: {found:?}");
+    }
+}
