@@ -1550,6 +1550,8 @@ const BANNED: &[(&str, bool)] = &[
     ("text neck", false),
     ("kg on your neck", false),
     ("percent", false),
+    ("clinically", true),
+    ("for good", true),
 ];
 
 /// Verbs that claim to end a headache, and what they claim to end ("stops a migraine").
@@ -1662,6 +1664,12 @@ fn claim_in(lower: &str) -> Option<String> {
         .find_map(|(i, w)| {
             let next = |k: usize| words.get(i + k).copied().unwrap_or("");
             let number = |w: &str| NUMBERS.contains(&w) || w.chars().all(|c| c.is_ascii_digit());
+            if *w == "rid" && next(1) == "of" {
+                let k = if DETERMINERS.contains(&next(2)) { 3 } else { 2 };
+                if HEADACHES.contains(&next(k)) {
+                    return Some(format!("rid of {}", words[i + 2..=i + k].join(" ")));
+                }
+            }
             if ENDING.contains(w) {
                 let k = if DETERMINERS.contains(&next(1)) { 2 } else { 1 };
                 if HEADACHES.contains(&next(k)) {
@@ -1676,9 +1684,198 @@ fn claim_in(lower: &str) -> Option<String> {
             {
                 return Some(format!("{w} out of {} {}", next(3), next(4)));
             }
-            None
+            medicine_claim(&words, i)
+                .or_else(|| endorsement(&words, i))
+                .or_else(|| vanishing(&words, i))
         })
         .or_else(|| percentage(lower))
+}
+
+/// What a routine must never talk anyone out of (guide sections 1.5 and 5.5).
+const MEDICINES: &[&str] = &[
+    "medication",
+    "medications",
+    "medicine",
+    "medicines",
+    "meds",
+    "pill",
+    "pills",
+    "tablet",
+    "tablets",
+    "drug",
+    "drugs",
+    "painkiller",
+    "painkillers",
+    "triptan",
+    "triptans",
+];
+/// Words that may stand between "instead of" and "your usual migraine pills".
+const MEDICINE_FILLERS: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "your",
+    "any",
+    "all",
+    "their",
+    "my",
+    "those",
+    "these",
+    "of",
+    "for",
+    "taking",
+    "take",
+    "using",
+    "reaching",
+    "usual",
+    "daily",
+    "regular",
+    "migraine",
+    "headache",
+    "pain",
+    "prescription",
+    "prescribed",
+    "preventive",
+    "preventative",
+    "acute",
+    "rescue",
+];
+/// Words before a medicine that put it aside ("stop taking", "instead of", "better
+/// than"), each as whole words.
+const INSTEAD: &[&str] = &[
+    "instead of",
+    "rather than",
+    "better than",
+    "no more",
+    "no need for",
+    "replace",
+    "replaces",
+    "replacing",
+    "replacement for",
+    "stop",
+    "stops",
+    "stopping",
+    "quit",
+    "quitting",
+    "ditch",
+    "ditching",
+    "drop",
+    "dropping",
+    "give up",
+    "giving up",
+    "come off",
+    "coming off",
+    "throw away",
+    "cut out",
+];
+
+/// A claim at word `i` that puts medicine aside ("stop taking your migraine medication",
+/// "instead of pills", "works better than pills"), unless it is turned round ("it does not
+/// replace your usual medicine", "don't stop taking your medication").
+fn medicine_claim(words: &[&str], i: usize) -> Option<String> {
+    let key = INSTEAD
+        .iter()
+        .map(|p| p.split(' ').collect::<Vec<_>>())
+        .find(|p| words[i..].starts_with(p))?;
+    let turned = words[i.saturating_sub(2)..i]
+        .iter()
+        .any(|w| ["not", "never", "t", "no", "without"].contains(w));
+    if turned {
+        return None;
+    }
+    let mut j = i + key.len();
+    while j < words.len() && j < i + key.len() + 4 && MEDICINE_FILLERS.contains(&words[j]) {
+        j += 1;
+    }
+    let medicine = words.get(j).is_some_and(|w| MEDICINES.contains(w));
+    medicine.then(|| words[i..=j].join(" "))
+}
+
+/// People a routine may not claim stand behind it ("doctor recommended", "recommended by
+/// doctors").
+const DOCTORS: &[&str] = &[
+    "doctor",
+    "doctors",
+    "physician",
+    "physicians",
+    "neurologist",
+    "neurologists",
+    "dentist",
+    "dentists",
+    "gp",
+    "gps",
+    "expert",
+    "experts",
+    "specialist",
+    "specialists",
+    "clinician",
+    "clinicians",
+];
+const ENDORSED: &[&str] = &[
+    "recommended",
+    "recommend",
+    "recommends",
+    "approved",
+    "approve",
+    "approves",
+    "endorsed",
+    "endorse",
+    "endorses",
+    "backed",
+    "trusted",
+];
+
+/// An endorsement at word `i`: a doctor word right before an endorsing one ("doctor
+/// recommended", "doctors recommend"), or an endorsing word, "by" and a doctor word.
+fn endorsement(words: &[&str], i: usize) -> Option<String> {
+    let next = |k: usize| words.get(i + k).copied().unwrap_or("");
+    if DOCTORS.contains(&words[i]) && ENDORSED.contains(&next(1)) {
+        return Some(format!("{} {}", words[i], next(1)));
+    }
+    if ENDORSED.contains(&words[i]) && next(1) == "by" {
+        let k = if DETERMINERS.contains(&next(2)) { 3 } else { 2 };
+        if DOCTORS.contains(&next(k)) {
+            return Some(words[i..=i + k].join(" "));
+        }
+    }
+    None
+}
+
+/// A headache said to vanish, at word `i`: "makes headaches disappear", "your migraine
+/// melts away", "headache-free", unless turned round ("if the headache does not
+/// disappear").
+fn vanishing(words: &[&str], i: usize) -> Option<String> {
+    let w = words[i];
+    let next = |k: usize| words.get(i + k).copied().unwrap_or("");
+    if ["headache", "headaches", "migraine", "migraines"].contains(&w) && next(1) == "free" {
+        return Some(format!("{w} free"));
+    }
+    let gone = [
+        "disappear",
+        "disappears",
+        "disappearing",
+        "vanish",
+        "vanishes",
+        "vanishing",
+    ]
+    .contains(&w)
+        || (["melt", "melts", "melting"].contains(&w) && next(1) == "away");
+    if !gone {
+        return None;
+    }
+    let before = &words[i.saturating_sub(4)..i];
+    let named = before.iter().rposition(|x| HEADACHES.contains(x))?;
+    let turned = before[named..]
+        .iter()
+        .any(|x| ["not", "never", "t", "no", "won"].contains(x));
+    (!turned).then(|| {
+        before[named..]
+            .iter()
+            .chain([&w])
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
 }
 
 fn percentage(lower: &str) -> Option<String> {
@@ -1834,6 +2031,18 @@ mod tests {
             "Nine out of ten users felt better.",
             "9 out of 10 people agree.",
             "Clinically proven.",
+            "Clinically shown to help.",
+            "Get rid of migraines.",
+            "Say goodbye to tension headaches for good.",
+            "Stop taking your migraine medication.",
+            "Use it instead of your medication.",
+            "Instead of medicine, breathe.",
+            "Instead of reaching for your pills, press here.",
+            "Works better than pills.",
+            "Doctor-recommended.",
+            "Recommended by doctors.",
+            "Makes headaches disappear.",
+            "Watch your migraine melt away.",
         ] {
             assert!(banned_in(claim).is_some(), "{claim}");
         }
@@ -1845,6 +2054,15 @@ mod tests {
             "A long slow sigh out of about 8 seconds.",
             "They are not a migraine fix.",
             "Press to about 3 out of 10.",
+            "It does not replace your usual migraine medicine or plan.",
+            "Take your usual migraine medicine or follow your plan as usual.",
+            "Don't stop taking your medication because of this app.",
+            "During a migraine, use Migraine-day gentle instead.",
+            "Moving often tends to feel better than holding any one posture.",
+            "Skip the ball steps if you take blood thinners.",
+            "If the headache does not disappear, get medical advice.",
+            "Check with a clinician first.",
+            "Good for a break. Stop and take your usual medicine if you need it.",
         ] {
             assert_eq!(banned_in(fine), None, "{fine}");
         }
