@@ -1209,15 +1209,38 @@ fn over_fifty(f: &Facts, v: &mut Found) {
     let temples_or_jaw = f
         .steps()
         .any(|(_, s)| matches!(s.region, Some(Region::Temples | Region::Jaw)) && pressing(s));
-    if temples_or_jaw && !f.all_text.contains("50") {
+    if temples_or_jaw && !says_fifty_or_over(&f.all_text) {
         v.routine("temple or jaw work needs the age-50 warning (new tenderness, jaw pain when chewing, vision change: urgent advice)");
     }
 }
 
 fn jaw_locking(f: &Facts, v: &mut Found) {
-    if f.steps().any(|(_, s)| s.region == Some(Region::Jaw)) && !f.all_text.contains("lock") {
+    let locks = ["lock", "locks", "locked", "locking", "lockjaw"];
+    if f.steps().any(|(_, s)| s.region == Some(Region::Jaw))
+        && !words(&f.all_text).iter().any(|w| locks.contains(w))
+    {
         v.routine("jaw work needs the caution to skip it if the jaw locks");
     }
+}
+
+/// Whether a [`plain`] text speaks of the age of 50: "50" or "fifty" as a whole number,
+/// after "over", "age", "aged", "past", "than" or "age of", or before "or over", "or older", "and
+/// over", "plus" or "+" ("at 50 or over", "aged 50", "over the age of 50", "50+"). "Takes
+/// 50 seconds" does not.
+fn says_fifty_or_over(lower: &str) -> bool {
+    let spaced = lower.replace('+', " plus ");
+    let w = words(&spaced);
+    (0..w.len()).any(|i| {
+        let before = |k: usize| i.checked_sub(k).map_or("", |j| w[j]);
+        let after = w.get(i + 1..(i + 3).min(w.len())).unwrap_or(&[]);
+        matches!(w[i], "50" | "fifty")
+            && (["over", "age", "aged", "past", "than"].contains(&before(1))
+                || (before(2), before(1)) == ("age", "of")
+                || matches!(
+                    after,
+                    ["or" | "and", "over" | "older" | "above", ..] | ["plus", ..]
+                ))
+    })
 }
 
 fn blood_thinners(f: &Facts, v: &mut Found) {
@@ -2115,6 +2138,29 @@ mod tests {
             "Work down from the base of the skull toward the shoulders.",
         ] {
             assert_eq!(push_on_in(&plain(fine)), None, "{fine}");
+        }
+    }
+
+    #[test]
+    fn the_age_fifty_warning_needs_the_age_and_the_jaw_caution_the_word() {
+        for age in [
+            "New temple tenderness at 50 or over: stop.",
+            "At age 50 or over, especially with changes in your vision.",
+            "Aged 50? Get advice.",
+            "If you are over the age of 50, get advice.",
+            "Over 50 and new jaw pain when chewing: get advice.",
+            "50+ with new scalp tenderness: get advice.",
+            "Fifty or older: new tenderness needs advice.",
+        ] {
+            assert!(says_fifty_or_over(&plain(age)), "{age}");
+        }
+        for not_age in [
+            "Takes 50 seconds.",
+            "Press 50 times.",
+            "1.50 minutes.",
+            "About 150 or over.",
+        ] {
+            assert!(!says_fifty_or_over(&plain(not_age)), "{not_age}");
         }
     }
 
