@@ -28,6 +28,9 @@ pub const SPOT_LIMIT: Duration = Duration::from_secs(120);
 /// Two balls under the skull take head weight only: up to 3 minutes (guide section 2.2).
 /// Nowhere else: elsewhere a ball leans with body weight.
 pub const BALLS_LIMIT: Duration = Duration::from_secs(180);
+/// The break that lets a spot start its count again (guide section 2.0: about 30 s of
+/// rest between sets). A shorter rest between presses on one spot adds them up.
+pub const REST_BREAK: Duration = Duration::from_secs(30);
 /// Session length bounds (guide section 2.0; micro-breaks of section 2.10 may be short).
 pub const MIN_SESSION: Duration = Duration::from_secs(60);
 pub const MAX_SESSION: Duration = Duration::from_secs(20 * 60);
@@ -926,49 +929,68 @@ fn hold_during_pressure(f: &Facts, v: &mut Found) {
     }
 }
 
-/// Time on one spot, added up across consecutive steps on the same region (per side).
-/// Moving techniques count half; still holds (head weight) have their own 2-minute cap;
-/// two balls under the skull (head weight only) may stay 3 minutes, nowhere else.
+/// Time on one spot, added up across the steps that press the same region (per side) until
+/// it has had a real break: [`REST_BREAK`] of steps that do not press it (a rest, a still
+/// hold, breathing, work elsewhere). A shorter rest does not start the count again, so nine
+/// presses of 110 s with a 1 s rest between are 990 s on one spot. Moving techniques count
+/// half; still holds (head weight) have their own 2-minute cap; two balls under the skull
+/// (head weight only) may stay 3 minutes, nowhere else.
 fn hold_too_long(f: &Facts, v: &mut Found) {
     struct Spot {
         region: Region,
         left: f64,
         right: f64,
+        /// Seconds since this spot was last pressed.
+        rest: f64,
         reported: bool,
     }
-    let mut run: Option<Spot> = None;
+    let mut spots: Vec<Spot> = Vec::new();
     for (i, s) in f.steps() {
-        let (Some(region), Some(t)) = (s.region, s.technique) else {
-            run = None;
-            continue;
-        };
-        if !pressing(s) || t.is_movement() {
-            run = None;
-            continue;
-        }
-        if t == Technique::StillHold {
-            run = None;
-            if s.planned > SPOT_LIMIT {
-                v.step(
-                    i,
-                    format!(
-                        "\"{}\" is a still hold of {}s; two minutes at most",
-                        s.title,
-                        s.planned.as_secs()
-                    ),
-                );
+        let pressed = match (s.region, s.technique) {
+            (Some(region), Some(t))
+                if pressing(s) && !t.is_movement() && t != Technique::StillHold =>
+            {
+                Some((region, t))
             }
-            continue;
+            _ => None,
+        };
+        if s.technique == Some(Technique::StillHold) && pressing(s) && s.planned > SPOT_LIMIT {
+            v.step(
+                i,
+                format!(
+                    "\"{}\" is a still hold of {}s; two minutes at most",
+                    s.title,
+                    s.planned.as_secs()
+                ),
+            );
         }
-        if run.as_ref().is_none_or(|r| r.region != region) {
-            run = Some(Spot {
-                region,
-                left: 0.0,
-                right: 0.0,
-                reported: false,
-            });
+        let time = s.planned_total().as_secs_f64();
+        for spot in &mut spots {
+            if pressed.is_none_or(|(r, _)| r != spot.region) {
+                spot.rest += time;
+                if spot.rest >= REST_BREAK.as_secs_f64() {
+                    spot.left = 0.0;
+                    spot.right = 0.0;
+                    spot.reported = false;
+                }
+            }
         }
-        let Some(spot) = run.as_mut() else { continue };
+        let Some((region, t)) = pressed else { continue };
+        let at = match spots.iter().position(|p| p.region == region) {
+            Some(at) => at,
+            None => {
+                spots.push(Spot {
+                    region,
+                    left: 0.0,
+                    right: 0.0,
+                    rest: 0.0,
+                    reported: false,
+                });
+                spots.len() - 1
+            }
+        };
+        let spot = &mut spots[at];
+        spot.rest = 0.0;
         let load = s.planned.as_secs_f64() * if t.is_moving() { 0.5 } else { 1.0 };
         if matches!(s.sides, Sides::Left | Sides::None | Sides::Both) {
             spot.left += load;
@@ -981,10 +1003,11 @@ fn hold_too_long(f: &Facts, v: &mut Found) {
         if !spot.reported && spot.left.max(spot.right) > limit {
             spot.reported = true;
             v.step(i, format!(
-                "{:.0}s on the {} by the end of \"{}\" (moving techniques count half); at most {:.0}s on one spot before a break",
+                "{:.0}s on the {} by the end of \"{}\" (moving techniques count half; a rest under {}s does not count as a break); at most {:.0}s on one spot before a break",
                 spot.left.max(spot.right),
                 region,
                 s.title,
+                REST_BREAK.as_secs(),
                 limit
             ));
         }

@@ -277,3 +277,38 @@ caution = "Stop if it tingles or goes numb, you feel dizzy, or your headache get
         assert!(found.contains(&Rule::BetweenAttacks), "{when}: {found:?}");
     }
 }
+
+/// Two presses of `press` on the upper back with a rest step of `rest` between.
+fn two_presses_with_a_rest(press: &str, rest: &str) -> BTreeSet<Rule> {
+    let step = format!(
+        r#"
+[[steps]]
+title = "Upper back press"
+duration = "{press}"
+instructions = "Fingertips beside the spine between the shoulder blades; press gently."
+cue = "Sink in as you breathe out."
+pressure = "3-4"
+region = "upper-back"
+technique = "press"
+caution = "Beside the spine, not on it."
+"#
+    );
+    let rest = format!(
+        r#"
+[[steps]]
+title = "Rest"
+duration = "{rest}"
+instructions = "Hands down."
+cue = "Breathe."
+"#
+    );
+    rules_with(&[], &format!("{step}{rest}{step}"))
+}
+
+#[test]
+fn a_short_rest_does_not_start_a_spots_count_again_and_a_real_break_does() {
+    assert!(two_presses_with_a_rest("70s", "1s").contains(&Rule::HoldTooLong));
+    assert!(two_presses_with_a_rest("70s", "29s").contains(&Rule::HoldTooLong));
+    assert!(!two_presses_with_a_rest("70s", "30s").contains(&Rule::HoldTooLong));
+    assert!(!two_presses_with_a_rest("60s", "1s").contains(&Rule::HoldTooLong));
+}
