@@ -28,6 +28,9 @@ pub const SPOT_LIMIT: Duration = Duration::from_secs(120);
 /// Two balls under the skull take head weight only: up to 3 minutes (guide section 2.2).
 /// Nowhere else: elsewhere a ball leans with body weight.
 pub const BALLS_LIMIT: Duration = Duration::from_secs(180);
+/// The break that lets a spot start its count again (guide section 2.0: about 30 s of
+/// rest between sets). A shorter rest between presses on one spot adds them up.
+pub const REST_BREAK: Duration = Duration::from_secs(30);
 /// Session length bounds (guide section 2.0; micro-breaks of section 2.10 may be short).
 pub const MIN_SESSION: Duration = Duration::from_secs(60);
 pub const MAX_SESSION: Duration = Duration::from_secs(20 * 60);
@@ -198,34 +201,79 @@ impl fmt::Display for Violation {
 // ---------------------------------------------------------------------------------------
 // The tables
 
-/// What a routine rule reads: the routine and its texts, lower-cased once.
+/// What a routine rule reads: the routine and its texts, each made [`plain`] once.
 pub struct Facts<'a> {
     pub r: &'a Routine,
-    /// The routine's cautions, joined and lower-cased.
+    /// The routine's cautions, joined and plain.
     cautions: String,
-    /// Every text a user reads, joined and lower-cased.
+    /// Every text a user reads, labelled and plain (see [`texts`]).
+    texts: Vec<(String, String)>,
+    /// Every text a user reads, joined and plain.
     all_text: String,
+    /// Each step's texts, plain.
+    step_texts: Vec<StepText>,
     /// Whether its id, name or summary says it is for a migraine under way.
     for_attack: bool,
 }
 
+/// One step's texts, plain.
+struct StepText {
+    /// What it tells you to do: the title, instructions, cue, switch cue and spoken cue.
+    doing: String,
+    /// The step's caution ("" without one).
+    caution: String,
+}
+
 impl<'a> Facts<'a> {
     fn new(r: &'a Routine) -> Facts<'a> {
+        let texts = texts(r);
+        let all_text = texts
+            .iter()
+            .map(|(_, t)| t.as_str())
+            .collect::<Vec<_>>()
+            .join(" \n ");
         Facts {
             r,
-            cautions: r.cautions.join(" ").to_lowercase(),
-            all_text: texts(r)
-                .into_iter()
-                .map(|(_, t)| t)
-                .collect::<Vec<_>>()
-                .join(" \n ")
-                .to_lowercase(),
+            cautions: plain(&r.cautions.join(" ")),
+            texts,
+            all_text,
+            step_texts: r
+                .steps
+                .iter()
+                .map(|s| StepText {
+                    doing: plain(
+                        &[
+                            &Some(s.title.clone()),
+                            &Some(s.instructions.clone()),
+                            &s.cue,
+                            &s.switch_cue,
+                            &s.say,
+                        ]
+                        .into_iter()
+                        .flatten()
+                        .map(String::as_str)
+                        .collect::<Vec<_>>()
+                        .join(" \n "),
+                    ),
+                    caution: plain(s.caution.as_deref().unwrap_or("")),
+                })
+                .collect(),
             for_attack: for_attack(r),
         }
     }
 
     fn steps(&self) -> impl Iterator<Item = (usize, &'a Step)> + use<'a> {
         self.r.steps.iter().enumerate()
+    }
+
+    /// Step `i`'s caution, plain.
+    fn caution(&self, i: usize) -> &str {
+        &self.step_texts[i].caution
+    }
+
+    /// What step `i` tells you to do (its title, instructions and cues), plain.
+    fn doing(&self, i: usize) -> &str {
+        &self.step_texts[i].doing
     }
 }
 
@@ -367,7 +415,7 @@ fn missing_text(f: &Facts, v: &mut Found) {
 }
 
 fn self_care_footer(f: &Facts, v: &mut Found) {
-    let last = f.r.cautions.last().map(|c| c.to_lowercase());
+    let last = f.r.cautions.last().map(|c| plain(c));
     if !last.is_some_and(|c| c.contains("not medical advice")) {
         v.routine("the last caution must be the self-care footer (\"Self-care only, not medical advice. Stop if it hurts, makes you dizzy, or your headache gets worse.\")");
     }
@@ -385,8 +433,8 @@ fn session_length(f: &Facts, v: &mut Found) {
 
 /// Claims, everywhere a user reads.
 fn banned_claims(f: &Facts, v: &mut Found) {
-    for (where_, text) in texts(f.r) {
-        if let Some(word) = banned_in(&text) {
+    for (where_, text) in &f.texts {
+        if let Some(word) = banned_in_plain(text) {
             v.routine(format!(
                 "{where_} says \"{word}\": keep to wellness wording (\"may ease muscle tension and help you relax\")"
             ));
@@ -417,8 +465,7 @@ fn undeclared_touch(f: &Facts, v: &mut Found) {
                 "\"{}\" must declare both region and technique when it has a pressure, region or technique",
                 s.title
             ));
-        } else if s.technique.is_none() && s.pressure.is_none() && describes_touch(&s.instructions)
-        {
+        } else if s.technique.is_none() && s.pressure.is_none() && describes_touch(f.doing(i)) {
             v.step(i, format!(
                 "\"{}\" describes pressing or rubbing but declares no region, technique or pressure",
                 s.title
@@ -448,9 +495,8 @@ fn pressure_ceiling(f: &Facts, v: &mut Found) {
 /// The app shows the full stop line with every step that works the body; nothing a
 /// routine says may tell the user to carry on through what it lists.
 fn stop_rule(f: &Facts, v: &mut Found) {
-    for (where_, text) in texts(f.r) {
-        let lower = text.to_lowercase();
-        if let Some(p) = PUSH_ON.iter().find(|p| lower.contains(*p)) {
+    for (where_, lower) in &f.texts {
+        if let Some(p) = push_on_in(lower) {
             v.routine(format!(
                 "{where_} says \"{p}\": never tell anyone to carry on through pain, tingling, dizziness or a worse headache"
             ));
@@ -458,23 +504,88 @@ fn stop_rule(f: &Facts, v: &mut Found) {
     }
 }
 
-/// Words that tell the user to keep going through a stop sign.
+/// Whole phrases that tell the user to keep going through a stop sign.
 const PUSH_ON: &[&str] = &[
     "push through",
-    "work through the pain",
-    "breathe through the pain",
-    "through the pain",
-    "ignore the pain",
+    "pushing through",
+    "power through",
+    "keep going through",
     "ignore any",
-    "no pain, no gain",
-    "no pain no gain",
-    "even if it hurts",
-    "even if it tingles",
-    "even if you feel dizzy",
+    "keep pressing through",
     "keep going if",
+    "keep going even",
+    "keep pressing if",
+    "keep pressing even",
+    "carry on if",
+    "carry on even",
+    "no pain no gain",
     "don't stop",
     "do not stop",
+    "the more it hurts",
+    "pain is good",
+    "pain is a good sign",
 ];
+
+/// Stop signs, as the words after "through", "ignore" or "even if it" name them.
+const STOP_SIGNS: &[&str] = &[
+    "pain",
+    "painful",
+    "hurt",
+    "hurts",
+    "hurting",
+    "ache",
+    "aches",
+    "tingling",
+    "tingles",
+    "tingle",
+    "numb",
+    "numbness",
+    "dizzy",
+    "dizziness",
+    "faint",
+    "faintness",
+    "lightheaded",
+    "headed",
+    "sick",
+    "nausea",
+    "discomfort",
+    "sharp",
+    "burning",
+    "burns",
+    "stings",
+    "worse",
+    "headache",
+    "spinning",
+];
+
+/// The first words of a [`plain`] text that tell the user to carry on through a stop
+/// sign: a phrase of [`PUSH_ON`], or "through", "ignore" or "even if/when" shortly before a
+/// stop sign ("carry on through any dizziness", "ignore the tingling", "even when it
+/// hurts"), or saying that pain means it works ("it means it is working").
+fn push_on_in(lower: &str) -> Option<String> {
+    let w = words(lower);
+    if let Some(p) = PUSH_ON.iter().find(|p| has_phrase(&w, p)) {
+        return Some(p.to_string());
+    }
+    (0..w.len()).find_map(|i| {
+        let ahead = |n: usize| &w[i + 1..(i + 1 + n).min(w.len())];
+        let sign_within = |n: usize| {
+            ahead(n)
+                .iter()
+                .position(|x| STOP_SIGNS.contains(x))
+                .map(|k| w[i..=i + 1 + k].join(" "))
+        };
+        match w[i] {
+            "through" | "ignore" | "ignoring" => sign_within(2),
+            "even" if matches!(ahead(1), ["if" | "when" | "though"]) => sign_within(5),
+            "means" | "sign" | "shows" | "proves" => ahead(4)
+                .iter()
+                .position(|x| *x == "working" || *x == "works")
+                .map(|k| w[i..=i + 1 + k].join(" ")),
+            _ => None,
+        }
+    })
+}
 
 // ---------------------------------------------------------------------------------------
 // Routine rules: the neck
@@ -485,7 +596,7 @@ fn neck_pulse(f: &Facts, v: &mut Found) {
             s.region,
             Some(Region::BackOfNeck | Region::SideOfNeck | Region::FrontOfNeck)
         );
-        if neck && pressing(s) && !caution_of(s).contains("pulse") {
+        if neck && pressing(s) && !says_let_go_on_a_pulse(f.caution(i)) {
             v.step(
                 i,
                 format!(
@@ -497,39 +608,201 @@ fn neck_pulse(f: &Facts, v: &mut Found) {
     }
 }
 
-/// Nothing presses the front of the neck, ever (guide rule 5); the side of the neck takes
-/// fingers only, with the throat and carotid cautions.
+/// Nothing presses the front of the neck, ever (guide rule 5), whatever the step's region
+/// says: a step whose words press the throat, the windpipe or the carotid is caught by
+/// its words. The side of the neck takes fingers only, one side at a time, with the throat
+/// and pulse cautions on the step and the carotid skip list in the routine's cautions.
 fn front_of_neck(f: &Facts, v: &mut Found) {
     for (i, s) in f.steps() {
         let movement = s.technique.is_some_and(Technique::is_movement);
-        match s.region {
-            Some(Region::FrontOfNeck) if !movement || pressing(s) => v.step(
+        let by_region = s.region == Some(Region::FrontOfNeck) && (!movement || pressing(s));
+        let hands_on = pressing(s) || s.technique.is_some_and(|t| !t.is_movement());
+        let by_words = (front_of_neck_named(f.doing(i))
+            && (hands_on || describes_touch(f.doing(i))))
+            || f.caution(i)
+                .split(['.', '?', '!', ';'])
+                .any(|c| front_of_neck_named(c) && describes_touch(c));
+        if by_region || by_words {
+            v.step(
                 i,
                 format!(
                     "\"{}\": never press the front of the neck, however lightly (carotid pulse, thyroid, windpipe); work the side of the neck, away from the throat",
                     s.title
                 ),
-            ),
-            Some(Region::SideOfNeck) => {
-                if s.technique.is_some_and(Technique::is_tool) {
-                    v.step(
-                        i,
-                        format!(
-                            "\"{}\": never a ball, roller or tool on the front or side of the neck",
-                            s.title
-                        ),
-                    );
-                }
-                if !caution_of(s).contains("throat") || !f.cautions.contains("carotid") {
-                    v.step(i, format!(
-                        "\"{}\": side-of-neck work needs the throat caution on the step and the carotid skip list in the routine's cautions",
-                        s.title
-                    ));
-                }
-            }
-            _ => {}
+            );
+        }
+        if s.region != Some(Region::SideOfNeck) {
+            continue;
+        }
+        if s.technique.is_some_and(Technique::is_tool) {
+            v.step(
+                i,
+                format!(
+                    "\"{}\": never a ball, roller or tool on the front or side of the neck",
+                    s.title
+                ),
+            );
+        }
+        let c = f.caution(i);
+        let mut missing = Vec::new();
+        if !says_away_from_throat(c) {
+            missing.push("keep away from the throat");
+        }
+        if !says_let_go_on_a_pulse(c) {
+            missing.push("let go if you feel a pulse");
+        }
+        let one_side = matches!(s.sides, Sides::Left | Sides::Right | Sides::Both)
+            || has_phrase(&words(c), "one side at a time")
+            || has_phrase(&words(f.doing(i)), "one side at a time");
+        if !one_side {
+            missing.push("one side at a time");
+        }
+        if !carotid_skip_list(&f.r.cautions) {
+            missing.push("the carotid skip list in the routine's cautions");
+        }
+        if !missing.is_empty() {
+            v.step(
+                i,
+                format!(
+                    "\"{}\": side-of-neck work needs its cautions to say: {}",
+                    s.title,
+                    missing.join("; ")
+                ),
+            );
         }
     }
+}
+
+/// The front of the neck, by any of its names.
+const FRONT_OF_NECK: &[&str] = &[
+    "throat",
+    "windpipe",
+    "trachea",
+    "carotid",
+    "carotids",
+    "jugular",
+    "thyroid",
+    "larynx",
+    "voice box",
+    "adam's apple",
+    "front of the neck",
+    "front of your neck",
+    "front of my neck",
+    "front of their neck",
+    "neck's front",
+];
+
+/// Words that, a few words before a place, keep the hands off it ("away from the
+/// throat", "never the front of the neck").
+const KEEP_OFF: &[&str] = &[
+    "away", "avoid", "avoiding", "clear", "off", "not", "never", "no", "don't", "without",
+    "nowhere", "skip",
+];
+
+/// Whether a [`plain`] text names the front of the neck other than to keep away from it.
+fn front_of_neck_named(lower: &str) -> bool {
+    let w = words(lower);
+    FRONT_OF_NECK
+        .iter()
+        .flat_map(|place| phrase_at(&w, place))
+        .any(|at| {
+            !w[at.saturating_sub(4)..at]
+                .iter()
+                .any(|x| KEEP_OFF.contains(x))
+        })
+}
+
+/// Whether a [`plain`] caution tells you to keep away from the throat.
+fn says_away_from_throat(lower: &str) -> bool {
+    let w = words(lower);
+    [
+        "throat",
+        "windpipe",
+        "front of the neck",
+        "front of your neck",
+    ]
+    .iter()
+    .flat_map(|place| phrase_at(&w, place))
+    .any(|at| {
+        w[at.saturating_sub(4)..at]
+            .iter()
+            .any(|x| KEEP_OFF.contains(x))
+    })
+}
+
+/// What to do on feeling a pulse: stop pressing there.
+const LET_GO: &[&str] = &[
+    "let go",
+    "ease off",
+    "back off",
+    "lift off",
+    "move away",
+    "move back",
+    "move off",
+    "move out",
+    "move outward",
+    "move your fingers",
+    "lift your fingers",
+    "take your fingers",
+    "come away",
+    "release",
+    "stop",
+];
+
+/// Words that turn an instruction round ("don't let go", "no need to stop").
+const NEGATIONS: &[&str] = &[
+    "not",
+    "never",
+    "no",
+    "don't",
+    "dont",
+    "doesn't",
+    "won't",
+    "can't",
+    "cannot",
+    "needn't",
+    "shouldn't",
+    "without",
+];
+
+/// Whether a [`plain`] caution says to let go (ease off, move away …) if you feel a pulse:
+/// "pulse" and such an instruction in one sentence, within a few words of each other, the
+/// instruction not turned round. A caution that only has the word ("a pulse there is the right spot")
+/// does not.
+fn says_let_go_on_a_pulse(lower: &str) -> bool {
+    // A question runs on into its answer: "Feel a pulse? Let go."
+    lower.split(['.', '!', ';']).any(|sentence| {
+        let w = words(sentence);
+        let pulses: Vec<usize> = (0..w.len())
+            .filter(|&i| w[i] == "pulse" || w[i] == "pulses")
+            .collect();
+        LET_GO.iter().flat_map(|p| phrase_at(&w, p)).any(|at| {
+            let negated = w[at.saturating_sub(3)..at]
+                .iter()
+                .any(|x| NEGATIONS.contains(x));
+            !negated && pulses.iter().any(|&p| p.abs_diff(at) <= 8)
+        })
+    })
+}
+
+/// Whether the routine's cautions give the carotid skip list: a caution that names the
+/// carotid and says to skip the work or check first.
+fn carotid_skip_list(cautions: &[String]) -> bool {
+    cautions.iter().any(|c| {
+        let c = plain(c);
+        let w = words(&c);
+        phrase_at(&w, "carotid").next().is_some()
+            && [
+                "skip",
+                "check with",
+                "if you have",
+                "avoid",
+                "don't",
+                "do not",
+            ]
+            .iter()
+            .any(|p| phrase_at(&w, p).next().is_some())
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -537,12 +810,12 @@ fn front_of_neck(f: &Facts, v: &mut Found) {
 
 fn li4_pregnancy(f: &Facts, v: &mut Found) {
     for (i, s) in f.steps() {
-        let text = format!("{} {}", s.title, s.instructions).to_lowercase();
+        let text = plain(&format!("{} {}", s.title, s.instructions));
         let li4 = s.technique == Some(Technique::Li4)
             || ["li4", "hegu", "web between", "web of"]
                 .iter()
                 .any(|w| text.contains(w));
-        if li4 && !caution_of(s).contains("pregnan") {
+        if li4 && !f.caution(i).contains("pregnan") {
             v.step(i, format!(
                 "\"{}\" presses LI4: its caution must say not to if you are or might be pregnant",
                 s.title
@@ -554,7 +827,7 @@ fn li4_pregnancy(f: &Facts, v: &mut Found) {
 fn shoulder_top_pregnancy(f: &Facts, v: &mut Found) {
     for (i, s) in f.steps() {
         let firm = s.pressure.is_some_and(|p| p.high >= 4);
-        if s.region == Some(Region::ShoulderTop) && firm && !caution_of(s).contains("pregnan") {
+        if s.region == Some(Region::ShoulderTop) && firm && !f.caution(i).contains("pregnan") {
             v.step(
                 i,
                 format!(
@@ -656,49 +929,68 @@ fn hold_during_pressure(f: &Facts, v: &mut Found) {
     }
 }
 
-/// Time on one spot, added up across consecutive steps on the same region (per side).
-/// Moving techniques count half; still holds (head weight) have their own 2-minute cap;
-/// two balls under the skull (head weight only) may stay 3 minutes, nowhere else.
+/// Time on one spot, added up across the steps that press the same region (per side) until
+/// it has had a real break: [`REST_BREAK`] of steps that do not press it (a rest, a still
+/// hold, breathing, work elsewhere). A shorter rest does not start the count again, so nine
+/// presses of 110 s with a 1 s rest between are 990 s on one spot. Moving techniques count
+/// half; still holds (head weight) have their own 2-minute cap; two balls under the skull
+/// (head weight only) may stay 3 minutes, nowhere else.
 fn hold_too_long(f: &Facts, v: &mut Found) {
     struct Spot {
         region: Region,
         left: f64,
         right: f64,
+        /// Seconds since this spot was last pressed.
+        rest: f64,
         reported: bool,
     }
-    let mut run: Option<Spot> = None;
+    let mut spots: Vec<Spot> = Vec::new();
     for (i, s) in f.steps() {
-        let (Some(region), Some(t)) = (s.region, s.technique) else {
-            run = None;
-            continue;
-        };
-        if !pressing(s) || t.is_movement() {
-            run = None;
-            continue;
-        }
-        if t == Technique::StillHold {
-            run = None;
-            if s.planned > SPOT_LIMIT {
-                v.step(
-                    i,
-                    format!(
-                        "\"{}\" is a still hold of {}s; two minutes at most",
-                        s.title,
-                        s.planned.as_secs()
-                    ),
-                );
+        let pressed = match (s.region, s.technique) {
+            (Some(region), Some(t))
+                if pressing(s) && !t.is_movement() && t != Technique::StillHold =>
+            {
+                Some((region, t))
             }
-            continue;
+            _ => None,
+        };
+        if s.technique == Some(Technique::StillHold) && pressing(s) && s.planned > SPOT_LIMIT {
+            v.step(
+                i,
+                format!(
+                    "\"{}\" is a still hold of {}s; two minutes at most",
+                    s.title,
+                    s.planned.as_secs()
+                ),
+            );
         }
-        if run.as_ref().is_none_or(|r| r.region != region) {
-            run = Some(Spot {
-                region,
-                left: 0.0,
-                right: 0.0,
-                reported: false,
-            });
+        let time = s.planned_total().as_secs_f64();
+        for spot in &mut spots {
+            if pressed.is_none_or(|(r, _)| r != spot.region) {
+                spot.rest += time;
+                if spot.rest >= REST_BREAK.as_secs_f64() {
+                    spot.left = 0.0;
+                    spot.right = 0.0;
+                    spot.reported = false;
+                }
+            }
         }
-        let Some(spot) = run.as_mut() else { continue };
+        let Some((region, t)) = pressed else { continue };
+        let at = match spots.iter().position(|p| p.region == region) {
+            Some(at) => at,
+            None => {
+                spots.push(Spot {
+                    region,
+                    left: 0.0,
+                    right: 0.0,
+                    rest: 0.0,
+                    reported: false,
+                });
+                spots.len() - 1
+            }
+        };
+        let spot = &mut spots[at];
+        spot.rest = 0.0;
         let load = s.planned.as_secs_f64() * if t.is_moving() { 0.5 } else { 1.0 };
         if matches!(s.sides, Sides::Left | Sides::None | Sides::Both) {
             spot.left += load;
@@ -711,10 +1003,11 @@ fn hold_too_long(f: &Facts, v: &mut Found) {
         if !spot.reported && spot.left.max(spot.right) > limit {
             spot.reported = true;
             v.step(i, format!(
-                "{:.0}s on the {} by the end of \"{}\" (moving techniques count half); at most {:.0}s on one spot before a break",
+                "{:.0}s on the {} by the end of \"{}\" (moving techniques count half; a rest under {}s does not count as a break); at most {:.0}s on one spot before a break",
                 spot.left.max(spot.right),
                 region,
                 s.title,
+                REST_BREAK.as_secs(),
                 limit
             ));
         }
@@ -805,20 +1098,28 @@ fn between_attacks(f: &Facts, v: &mut Found) {
         return;
     }
     let says_it = f.r.cautions.iter().any(|c| {
-        let c = c.to_lowercase();
+        let c = plain(c);
         c.contains("between attacks") && c.contains("migraine-day")
     });
     if !says_it {
         v.routine("a routine with pressure work or exercises must say it is for between attacks and point to Migraine-day gentle");
     }
     for sentence in f.all_text.split(['.', '?', '!']) {
-        let during = ["during", "near", "under way", "in an attack"]
+        let w = words(sentence);
+        let named = ["migraine", "migraines", "attack", "attacks"]
             .iter()
-            .any(|w| sentence.contains(w));
-        if sentence.contains("migraine")
+            .any(|x| w.contains(x));
+        let during = DURING.iter().any(|p| has_phrase(&w, p))
+            || (0..w.len()).any(|i| {
+                ["when", "while", "whilst", "once"].contains(&w[i])
+                    && w[i + 1..(i + 4).min(w.len())]
+                        .iter()
+                        .any(|x| ["migraine", "migraines", "attack", "attacks"].contains(x))
+            });
+        if named
             && during
             && !sentence.contains("migraine-day")
-            && !sentence.contains("between attacks")
+            && !has_phrase(&w, "between attacks")
         {
             v.routine(format!(
                 "\"{}\" invites hands-on work during a migraine; send the user to Migraine-day gentle instead",
@@ -827,6 +1128,28 @@ fn between_attacks(f: &Facts, v: &mut Found) {
         }
     }
 }
+
+/// Words that put hands-on work in a migraine under way ("during an attack", "while the
+/// attack rages"); "when", "while" or "once" a few words before "migraine" or "attack" do
+/// too.
+const DURING: &[&str] = &[
+    "during",
+    "near",
+    "under way",
+    "underway",
+    "in an attack",
+    "mid",
+    "midst",
+    "middle of",
+    "height of",
+    "hits",
+    "strikes",
+    "rages",
+    "raging",
+    "pounding",
+    "throbbing",
+    "at its worst",
+];
 
 /// A routine for a migraine under way (by its id, name or summary, or the migraine-day
 /// id) holds only breathing and a feather-light still hold, and no breath holds.
@@ -887,7 +1210,7 @@ pub fn for_attack(r: &Routine) -> bool {
         .iter()
         .flat_map(|t| t.split(['.', '?', '!', ';']))
         .any(|sentence| {
-            let s = format!(" {} ", sentence.to_lowercase());
+            let s = format!(" {} ", plain(sentence));
             let words = |list: &[&str]| {
                 list.iter().any(|w| {
                     s.match_indices(w).any(|(at, _)| {
@@ -909,15 +1232,38 @@ fn over_fifty(f: &Facts, v: &mut Found) {
     let temples_or_jaw = f
         .steps()
         .any(|(_, s)| matches!(s.region, Some(Region::Temples | Region::Jaw)) && pressing(s));
-    if temples_or_jaw && !f.all_text.contains("50") {
+    if temples_or_jaw && !says_fifty_or_over(&f.all_text) {
         v.routine("temple or jaw work needs the age-50 warning (new tenderness, jaw pain when chewing, vision change: urgent advice)");
     }
 }
 
 fn jaw_locking(f: &Facts, v: &mut Found) {
-    if f.steps().any(|(_, s)| s.region == Some(Region::Jaw)) && !f.all_text.contains("lock") {
+    let locks = ["lock", "locks", "locked", "locking", "lockjaw"];
+    if f.steps().any(|(_, s)| s.region == Some(Region::Jaw))
+        && !words(&f.all_text).iter().any(|w| locks.contains(w))
+    {
         v.routine("jaw work needs the caution to skip it if the jaw locks");
     }
+}
+
+/// Whether a [`plain`] text speaks of the age of 50: "50" or "fifty" as a whole number,
+/// after "over", "age", "aged", "past", "than" or "age of", or before "or over", "or older", "and
+/// over", "plus" or "+" ("at 50 or over", "aged 50", "over the age of 50", "50+"). "Takes
+/// 50 seconds" does not.
+fn says_fifty_or_over(lower: &str) -> bool {
+    let spaced = lower.replace('+', " plus ");
+    let w = words(&spaced);
+    (0..w.len()).any(|i| {
+        let before = |k: usize| i.checked_sub(k).map_or("", |j| w[j]);
+        let after = w.get(i + 1..(i + 3).min(w.len())).unwrap_or(&[]);
+        matches!(w[i], "50" | "fifty")
+            && (["over", "age", "aged", "past", "than"].contains(&before(1))
+                || (before(2), before(1)) == ("age", "of")
+                || matches!(
+                    after,
+                    ["or" | "and", "over" | "older" | "above", ..] | ["plus", ..]
+                ))
+    })
 }
 
 fn blood_thinners(f: &Facts, v: &mut Found) {
@@ -1110,10 +1456,6 @@ fn is_work(s: &Step) -> bool {
     })
 }
 
-fn caution_of(s: &Step) -> String {
-    s.caution.as_deref().unwrap_or("").to_lowercase()
-}
-
 /// Whole breaths of `p` a step takes, over all its sides.
 fn breaths_of(s: &Step, p: &Pattern) -> u32 {
     let per_side = match s.length {
@@ -1126,7 +1468,7 @@ fn breaths_of(s: &Step, p: &Pattern) -> u32 {
     per_side * s.sides.count()
 }
 
-/// Every text a user reads, labelled.
+/// Every text a user reads, labelled, each made [`plain`].
 fn texts(r: &Routine) -> Vec<(String, String)> {
     let mut t = vec![
         ("the name".to_string(), r.name.clone()),
@@ -1156,7 +1498,45 @@ fn texts(r: &Routine) -> Vec<(String, String)> {
             t.push((format!("the drawing \"{}\"", a.name), a.text.to_string()));
         }
     }
+    for (_, text) in &mut t {
+        *text = plain(text);
+    }
     t
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading text
+
+/// Whether `c` is an invisible formatting character: every character of Unicode's
+/// "format" category (Cf: the zero width space, joiner and non-joiner, the direction
+/// marks and overrides, the word joiner and invisible operators, the byte order mark, the
+/// soft hyphen, the tag characters …), and the other marks that show as nothing: the
+/// combining grapheme joiner (U+034F), the Khmer inherent vowels (U+17B4, U+17B5), the
+/// Hangul fillers and the variation selectors.
+///
+/// The reader refuses most of them in a routine file, but not all (the zero width joiner
+/// stays: emoji need it), and a word with one inside ("pre\u{200d}vents") looks the same
+/// on screen as the word without.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{ad}' | '\u{34f}' | '\u{600}'..='\u{605}' | '\u{61c}' | '\u{6dd}' | '\u{70f}'
+        | '\u{890}'..='\u{891}' | '\u{8e2}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
+        | '\u{180b}'..='\u{180f}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206f}' | '\u{3164}' | '\u{fe00}'..='\u{fe0f}'
+        | '\u{feff}' | '\u{ffa0}' | '\u{fff9}'..='\u{fffb}' | '\u{110bd}' | '\u{110cd}'
+        | '\u{13430}'..='\u{1343f}' | '\u{1bca0}'..='\u{1bca3}' | '\u{1d173}'..='\u{1d17a}'
+        | '\u{e0001}' | '\u{e0020}'..='\u{e007f}' | '\u{e0100}'..='\u{e01ef}')
+}
+
+/// A text as every rule that reads words reads it: without [invisible](is_invisible)
+/// characters, lower-cased, with a curly apostrophe made straight. The one way the rules
+/// ready a text, so "ignore\u{200d} the pain" is "ignore the pain" to all of them.
+pub fn plain(text: &str) -> String {
+    text.chars()
+        .filter(|c| !is_invisible(*c))
+        .map(|c| if c == '\u{2019}' { '\'' } else { c })
+        .collect::<String>()
+        .to_lowercase()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1216,6 +1596,8 @@ const BANNED: &[(&str, bool)] = &[
     ("text neck", false),
     ("kg on your neck", false),
     ("percent", false),
+    ("clinically", true),
+    ("for good", true),
 ];
 
 /// Verbs that claim to end a headache, and what they claim to end ("stops a migraine").
@@ -1274,10 +1656,14 @@ const PEOPLE: &[&str] = &[
 /// headache ("stops a migraine"), a statistic about people ("nine out of ten users") or a
 /// percentage ("58% get complete relief").
 pub fn banned_in(text: &str) -> Option<String> {
-    let lower = text.to_lowercase();
-    banned_word(&lower)
+    banned_in_plain(&plain(text))
+}
+
+/// [`banned_in`] for a text already made [`plain`].
+fn banned_in_plain(lower: &str) -> Option<String> {
+    banned_word(lower)
         .map(str::to_string)
-        .or_else(|| claim_in(&lower))
+        .or_else(|| claim_in(lower))
 }
 
 /// The first stem of [`BANNED`] (in its order) that `lower` has where a word starts, and,
@@ -1324,6 +1710,12 @@ fn claim_in(lower: &str) -> Option<String> {
         .find_map(|(i, w)| {
             let next = |k: usize| words.get(i + k).copied().unwrap_or("");
             let number = |w: &str| NUMBERS.contains(&w) || w.chars().all(|c| c.is_ascii_digit());
+            if *w == "rid" && next(1) == "of" {
+                let k = if DETERMINERS.contains(&next(2)) { 3 } else { 2 };
+                if HEADACHES.contains(&next(k)) {
+                    return Some(format!("rid of {}", words[i + 2..=i + k].join(" ")));
+                }
+            }
             if ENDING.contains(w) {
                 let k = if DETERMINERS.contains(&next(1)) { 2 } else { 1 };
                 if HEADACHES.contains(&next(k)) {
@@ -1338,9 +1730,198 @@ fn claim_in(lower: &str) -> Option<String> {
             {
                 return Some(format!("{w} out of {} {}", next(3), next(4)));
             }
-            None
+            medicine_claim(&words, i)
+                .or_else(|| endorsement(&words, i))
+                .or_else(|| vanishing(&words, i))
         })
         .or_else(|| percentage(lower))
+}
+
+/// What a routine must never talk anyone out of (guide sections 1.5 and 5.5).
+const MEDICINES: &[&str] = &[
+    "medication",
+    "medications",
+    "medicine",
+    "medicines",
+    "meds",
+    "pill",
+    "pills",
+    "tablet",
+    "tablets",
+    "drug",
+    "drugs",
+    "painkiller",
+    "painkillers",
+    "triptan",
+    "triptans",
+];
+/// Words that may stand between "instead of" and "your usual migraine pills".
+const MEDICINE_FILLERS: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "your",
+    "any",
+    "all",
+    "their",
+    "my",
+    "those",
+    "these",
+    "of",
+    "for",
+    "taking",
+    "take",
+    "using",
+    "reaching",
+    "usual",
+    "daily",
+    "regular",
+    "migraine",
+    "headache",
+    "pain",
+    "prescription",
+    "prescribed",
+    "preventive",
+    "preventative",
+    "acute",
+    "rescue",
+];
+/// Words before a medicine that put it aside ("stop taking", "instead of", "better
+/// than"), each as whole words.
+const INSTEAD: &[&str] = &[
+    "instead of",
+    "rather than",
+    "better than",
+    "no more",
+    "no need for",
+    "replace",
+    "replaces",
+    "replacing",
+    "replacement for",
+    "stop",
+    "stops",
+    "stopping",
+    "quit",
+    "quitting",
+    "ditch",
+    "ditching",
+    "drop",
+    "dropping",
+    "give up",
+    "giving up",
+    "come off",
+    "coming off",
+    "throw away",
+    "cut out",
+];
+
+/// A claim at word `i` that puts medicine aside ("stop taking your migraine medication",
+/// "instead of pills", "works better than pills"), unless it is turned round ("it does not
+/// replace your usual medicine", "don't stop taking your medication").
+fn medicine_claim(words: &[&str], i: usize) -> Option<String> {
+    let key = INSTEAD
+        .iter()
+        .map(|p| p.split(' ').collect::<Vec<_>>())
+        .find(|p| words[i..].starts_with(p))?;
+    let turned = words[i.saturating_sub(2)..i]
+        .iter()
+        .any(|w| ["not", "never", "t", "no", "without"].contains(w));
+    if turned {
+        return None;
+    }
+    let mut j = i + key.len();
+    while j < words.len() && j < i + key.len() + 4 && MEDICINE_FILLERS.contains(&words[j]) {
+        j += 1;
+    }
+    let medicine = words.get(j).is_some_and(|w| MEDICINES.contains(w));
+    medicine.then(|| words[i..=j].join(" "))
+}
+
+/// People a routine may not claim stand behind it ("doctor recommended", "recommended by
+/// doctors").
+const DOCTORS: &[&str] = &[
+    "doctor",
+    "doctors",
+    "physician",
+    "physicians",
+    "neurologist",
+    "neurologists",
+    "dentist",
+    "dentists",
+    "gp",
+    "gps",
+    "expert",
+    "experts",
+    "specialist",
+    "specialists",
+    "clinician",
+    "clinicians",
+];
+const ENDORSED: &[&str] = &[
+    "recommended",
+    "recommend",
+    "recommends",
+    "approved",
+    "approve",
+    "approves",
+    "endorsed",
+    "endorse",
+    "endorses",
+    "backed",
+    "trusted",
+];
+
+/// An endorsement at word `i`: a doctor word right before an endorsing one ("doctor
+/// recommended", "doctors recommend"), or an endorsing word, "by" and a doctor word.
+fn endorsement(words: &[&str], i: usize) -> Option<String> {
+    let next = |k: usize| words.get(i + k).copied().unwrap_or("");
+    if DOCTORS.contains(&words[i]) && ENDORSED.contains(&next(1)) {
+        return Some(format!("{} {}", words[i], next(1)));
+    }
+    if ENDORSED.contains(&words[i]) && next(1) == "by" {
+        let k = if DETERMINERS.contains(&next(2)) { 3 } else { 2 };
+        if DOCTORS.contains(&next(k)) {
+            return Some(words[i..=i + k].join(" "));
+        }
+    }
+    None
+}
+
+/// A headache said to vanish, at word `i`: "makes headaches disappear", "your migraine
+/// melts away", "headache-free", unless turned round ("if the headache does not
+/// disappear").
+fn vanishing(words: &[&str], i: usize) -> Option<String> {
+    let w = words[i];
+    let next = |k: usize| words.get(i + k).copied().unwrap_or("");
+    if ["headache", "headaches", "migraine", "migraines"].contains(&w) && next(1) == "free" {
+        return Some(format!("{w} free"));
+    }
+    let gone = [
+        "disappear",
+        "disappears",
+        "disappearing",
+        "vanish",
+        "vanishes",
+        "vanishing",
+    ]
+    .contains(&w)
+        || (["melt", "melts", "melting"].contains(&w) && next(1) == "away");
+    if !gone {
+        return None;
+    }
+    let before = &words[i.saturating_sub(4)..i];
+    let named = before.iter().rposition(|x| HEADACHES.contains(x))?;
+    let turned = before[named..]
+        .iter()
+        .any(|x| ["not", "never", "t", "no", "won"].contains(x));
+    (!turned).then(|| {
+        before[named..]
+            .iter()
+            .chain([&w])
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
 }
 
 fn percentage(lower: &str) -> Option<String> {
@@ -1359,26 +1940,58 @@ fn percentage(lower: &str) -> Option<String> {
     None
 }
 
-/// Verbs that mean hands are working on the body (a backstop for undeclared steps).
-const TOUCH_WORDS: &[&str] = &[
-    "press", "squeez", "knead", "massag", "rub", "circles", "stroke",
+/// Words that mean hands are working on the body (a backstop for undeclared steps): the
+/// start of a word ("press" for "presses", "pressing").
+const TOUCH_STEMS: &[&str] = &[
+    "press", "squeez", "knead", "massag", "rub", "circles", "stroke", "pinch", "grasp",
 ];
+/// Whole words that mean the same.
+const TOUCH_WORDS: &[&str] = &[
+    "dig", "digs", "digging", "dug", "grip", "grips", "gripping", "gripped", "prod", "prods",
+    "prodding", "jab", "jabs", "jabbing",
+];
+/// Words that press when they go into something ("push two fingers firmly into it", "lean
+/// into the ball"), but not otherwise ("push back from the screen", "lean back").
+const PUSH_WORDS: &[&str] = &[
+    "push", "pushes", "pushing", "pushed", "lean", "leans", "leaning", "leaned", "leant",
+];
+const INTO: &[&str] = &["into", "onto", "hard", "firmly", "deep", "deeply"];
 
-/// Whether instructions describe hands working on the body ("press", "squeeze", ...),
-/// not counting "no pressing" or "not rubbing".
-fn describes_touch(instructions: &str) -> bool {
-    let lower = instructions.to_lowercase();
-    TOUCH_WORDS.iter().any(|w| {
-        lower.match_indices(w).any(|(pos, _)| {
-            let before = &lower[..pos];
-            let starts = before
-                .chars()
-                .next_back()
-                .is_none_or(|c| !c.is_alphanumeric());
-            let negated = before.ends_with("no ") || before.ends_with("not ");
-            starts && !negated
-        })
+/// Whether a [`plain`] text describes hands working on the body ("press", "squeeze",
+/// "dig", "push into" ...), not counting "no pressing" or "not rubbing".
+fn describes_touch(lower: &str) -> bool {
+    let w = words(lower);
+    (0..w.len()).any(|i| {
+        let word = w[i];
+        let touch = TOUCH_STEMS.iter().any(|s| word.starts_with(s))
+            || TOUCH_WORDS.contains(&word)
+            || (PUSH_WORDS.contains(&word)
+                && w[i + 1..(i + 5).min(w.len())]
+                    .iter()
+                    .any(|x| INTO.contains(x)));
+        let negated = i > 0 && ["no", "not", "never", "don't", "without"].contains(&w[i - 1]);
+        touch && !negated
     })
+}
+
+/// The words of a [`plain`] text: runs of letters and digits, an apostrophe kept inside a
+/// word ("don't", "adam's").
+fn words(lower: &str) -> Vec<&str> {
+    lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .map(|w| w.trim_matches('\''))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Where, in `words`, a phrase of whole words ("one side at a time") starts.
+fn phrase_at<'a>(words: &'a [&'a str], phrase: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let p: Vec<&str> = phrase.split(' ').collect();
+    (0..words.len()).filter(move |&i| words[i..].starts_with(&p))
+}
+
+fn has_phrase(words: &[&str], phrase: &str) -> bool {
+    phrase_at(words, phrase).next().is_some()
 }
 
 #[cfg(test)]
@@ -1405,7 +2018,7 @@ mod tests {
     /// [`banned_in`] as it first searched the list: each stem through the whole text, kept
     /// where a word starts (and, for a whole word, ends).
     fn banned_by_search(text: &str) -> Option<String> {
-        let lower = text.to_lowercase();
+        let lower = plain(text);
         let stem = BANNED.iter().find_map(|&(stem, whole)| {
             lower.match_indices(stem).find_map(|(pos, _)| {
                 let before = lower[..pos].chars().next_back();
@@ -1464,6 +2077,18 @@ mod tests {
             "Nine out of ten users felt better.",
             "9 out of 10 people agree.",
             "Clinically proven.",
+            "Clinically shown to help.",
+            "Get rid of migraines.",
+            "Say goodbye to tension headaches for good.",
+            "Stop taking your migraine medication.",
+            "Use it instead of your medication.",
+            "Instead of medicine, breathe.",
+            "Instead of reaching for your pills, press here.",
+            "Works better than pills.",
+            "Doctor-recommended.",
+            "Recommended by doctors.",
+            "Makes headaches disappear.",
+            "Watch your migraine melt away.",
         ] {
             assert!(banned_in(claim).is_some(), "{claim}");
         }
@@ -1475,8 +2100,90 @@ mod tests {
             "A long slow sigh out of about 8 seconds.",
             "They are not a migraine fix.",
             "Press to about 3 out of 10.",
+            "It does not replace your usual migraine medicine or plan.",
+            "Take your usual migraine medicine or follow your plan as usual.",
+            "Don't stop taking your medication because of this app.",
+            "During a migraine, use Migraine-day gentle instead.",
+            "Moving often tends to feel better than holding any one posture.",
+            "Skip the ball steps if you take blood thinners.",
+            "If the headache does not disappear, get medical advice.",
+            "Check with a clinician first.",
+            "Good for a break. Stop and take your usual medicine if you need it.",
         ] {
             assert_eq!(banned_in(fine), None, "{fine}");
+        }
+    }
+
+    #[test]
+    fn invisible_characters_hide_no_word() {
+        for hidden in [
+            "Pre\u{200d}vents migraines.",
+            "Pre\u{200b}vents migraines.",
+            "Pre\u{ad}vents migraines.",
+            "Pre\u{34f}vents migraines.",
+            "Pre\u{fe0f}vents migraines.",
+            "Pre\u{2060}vents migraines.",
+            "Pre\u{feff}vents migraines.",
+            "Pre\u{17b5}vents migraines.",
+            "Pre\u{e0041}vents migraines.",
+        ] {
+            assert_eq!(banned_in(hidden).as_deref(), Some("prevent"), "{hidden:?}");
+        }
+        assert_eq!(plain("Ignore\u{200d} the Pain"), "ignore the pain");
+        assert_eq!(plain("don\u{2019}t"), "don't");
+        // Letters of other scripts and the emoji a joiner builds stay.
+        assert_eq!(plain("Café 👍"), "café 👍");
+    }
+
+    #[test]
+    fn carrying_on_through_a_stop_sign_is_caught_in_its_many_forms() {
+        for push_on in [
+            "Even if it hurts, keep going.",
+            "Keep the pressure on even when it hurts.",
+            "Carry on through any dizziness.",
+            "Push through the pain.",
+            "Keep going through it.",
+            "Tingling? It means it is working.",
+            "That ache is a sign it's working.",
+            "Ignore the tingling.",
+            "No pain, no gain.",
+            "Don\u{2019}t stop now.",
+            "Stay with it even if you feel light-headed.",
+        ] {
+            assert!(push_on_in(&plain(push_on)).is_some(), "{push_on}");
+        }
+        for fine in [
+            "Stop if it hurts, makes you dizzy, or your headache gets worse.",
+            "Breathe in through your nose, into your belly.",
+            "Sigh out slowly through your mouth until you are empty.",
+            "Effort 2 out of 10: barely working.",
+            "Even if you only have a minute, it helps to sit back.",
+            "Work down from the base of the skull toward the shoulders.",
+        ] {
+            assert_eq!(push_on_in(&plain(fine)), None, "{fine}");
+        }
+    }
+
+    #[test]
+    fn the_age_fifty_warning_needs_the_age_and_the_jaw_caution_the_word() {
+        for age in [
+            "New temple tenderness at 50 or over: stop.",
+            "At age 50 or over, especially with changes in your vision.",
+            "Aged 50? Get advice.",
+            "If you are over the age of 50, get advice.",
+            "Over 50 and new jaw pain when chewing: get advice.",
+            "50+ with new scalp tenderness: get advice.",
+            "Fifty or older: new tenderness needs advice.",
+        ] {
+            assert!(says_fifty_or_over(&plain(age)), "{age}");
+        }
+        for not_age in [
+            "Takes 50 seconds.",
+            "Press 50 times.",
+            "1.50 minutes.",
+            "About 150 or over.",
+        ] {
+            assert!(!says_fifty_or_over(&plain(not_age)), "{not_age}");
         }
     }
 
@@ -1494,9 +2201,73 @@ mod tests {
 
     #[test]
     fn touch_words_skip_negations() {
-        assert!(describes_touch("Press the spot."));
-        assert!(!describes_touch("No pressing, no rubbing."));
-        assert!(!describes_touch("Rest a warm compress on your neck."));
+        assert!(describes_touch(&plain("Press the spot.")));
+        assert!(!describes_touch(&plain("No pressing, no rubbing.")));
+        assert!(!describes_touch(&plain(
+            "Rest a warm compress on your neck."
+        )));
+    }
+
+    #[test]
+    fn digging_gripping_and_pushing_into_are_touch() {
+        for touch in [
+            "Dig your thumb hard into the soft front of the throat.",
+            "Grip the muscle and hold.",
+            "Pinch the skin over the spot.",
+            "Grasp the top of the shoulder.",
+            "Push two fingers firmly into it.",
+            "Lean your weight into the ball.",
+            "Lean hard on your fingers.",
+        ] {
+            assert!(describes_touch(&plain(touch)), "{touch}");
+        }
+        for fine in [
+            "Push back from the screen. Sit back, feet flat.",
+            "Roll onto your side, then push yourself up to sitting with your arms.",
+            "Lean back in the chair and breathe.",
+            "A digit, a dignified sigh.",
+            "No digging, no pushing.",
+        ] {
+            assert!(!describes_touch(&plain(fine)), "{fine}");
+        }
+    }
+
+    #[test]
+    fn the_front_of_the_neck_is_named_unless_kept_away_from() {
+        assert!(front_of_neck_named(&plain(
+            "Find the groove at the front of your neck beside the windpipe."
+        )));
+        assert!(front_of_neck_named(&plain("Fingers on the carotid.")));
+        assert!(!front_of_neck_named(&plain("Work away from the throat.")));
+        assert!(!front_of_neck_named(&plain("Never the front of the neck.")));
+        assert!(!front_of_neck_named(&plain(
+            "Fingertips in front of the ears."
+        )));
+    }
+
+    #[test]
+    fn a_pulse_caution_must_say_to_let_go() {
+        for good in [
+            "Away from the throat; feel a pulse? Let go and move back.",
+            "If you feel a pulse under your fingers, let go and move back.",
+            "Ease off at once if you feel a pulse.",
+        ] {
+            assert!(says_let_go_on_a_pulse(&plain(good)), "{good}");
+        }
+        for bad in [
+            "If you feel a pulse, that is the right spot.",
+            "Throat, pulse: fine.",
+            "Feel a pulse? Don't let go.",
+            "Let go of your worries. Later, find your pulse in the groove and hold it there for a long time.",
+        ] {
+            assert!(!says_let_go_on_a_pulse(&plain(bad)), "{bad}");
+        }
+        assert!(carotid_skip_list(&[
+            "Skip this if you have carotid artery disease.".into()
+        ]));
+        assert!(!carotid_skip_list(&[
+            "Carotid: nothing to worry about.".into()
+        ]));
     }
 
     #[test]

@@ -196,3 +196,119 @@ fn a_routine_breaking_five_rules_is_rejected_for_every_one() {
         assert!(found.contains(&rule), "missing {rule}: {found:?}");
     }
 }
+
+/// The rules the mutation base breaks once `steps` (TOML `[[steps]]` tables) are added to it
+/// and `cautions` put before its own.
+fn rules_with(cautions: &[&str], steps: &str) -> BTreeSet<Rule> {
+    let base = std::fs::read_to_string(mutations_dir().join("base.toml.txt")).unwrap();
+    let mut extra = String::new();
+    for c in cautions {
+        extra.push_str(&format!("  {c:?},\n"));
+    }
+    let text = base.replacen("cautions = [\n", &format!("cautions = [\n{extra}"), 1) + steps;
+    let (routine, problems) = mutations_lib().check_text("with.toml", &text);
+    let routine = routine.unwrap_or_else(|| panic!("{problems:#?}"));
+    check_routine(&routine).iter().map(|v| v.rule).collect()
+}
+
+#[test]
+fn side_of_neck_work_with_its_real_cautions_passes() {
+    // The guide's SCM step, done right: one side at a time, its cautions saying what to do.
+    let found = rules_with(
+        &[
+            "Skip the side-of-neck step if you have carotid artery disease, have had a stroke or fainting spells.",
+        ],
+        r#"
+[[steps]]
+title = "Side-of-neck pinch"
+breaths = 6
+sides = "both"
+instructions = "Pinch the middle of the muscle at the side of the neck, lifting it away from the throat."
+cue = "Sink in as you breathe out."
+pressure = "3"
+region = "side-of-neck"
+technique = "squeeze"
+caution = "Away from the throat; feel a pulse? Let go and move back."
+"#,
+    );
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn an_undeclared_step_that_pushes_into_the_neck_is_caught() {
+    let found = rules_with(
+        &[],
+        r#"
+[[steps]]
+title = "Neck point"
+breaths = 6
+instructions = "Find the groove beside the windpipe. Push two fingers firmly into it."
+cue = "Hold it there."
+"#,
+    );
+    assert!(found.contains(&Rule::UndeclaredTouch), "{found:?}");
+    assert!(found.contains(&Rule::FrontOfNeck), "{found:?}");
+}
+
+#[test]
+fn hands_on_work_in_a_migraine_under_way_is_caught_however_it_is_put() {
+    for when in [
+        "Best done when a migraine hits.",
+        "Use it while the migraine is pounding.",
+        "Keep at it while the attack rages.",
+        "It helps most during an attack.",
+    ] {
+        let found = rules_with(
+            &[],
+            &format!(
+                r#"
+[[steps]]
+title = "Shoulder squeeze"
+breaths = 6
+instructions = "Grasp the top of the shoulder and squeeze gently. {when}"
+cue = "Squeeze as you breathe out."
+pressure = "3-4"
+region = "shoulder-top"
+technique = "squeeze"
+caution = "Stop if it tingles or goes numb, you feel dizzy, or your headache gets worse."
+"#
+            ),
+        );
+        assert!(found.contains(&Rule::BetweenAttacks), "{when}: {found:?}");
+    }
+}
+
+/// Two presses of `press` on the upper back with a rest step of `rest` between.
+fn two_presses_with_a_rest(press: &str, rest: &str) -> BTreeSet<Rule> {
+    let step = format!(
+        r#"
+[[steps]]
+title = "Upper back press"
+duration = "{press}"
+instructions = "Fingertips beside the spine between the shoulder blades; press gently."
+cue = "Sink in as you breathe out."
+pressure = "3-4"
+region = "upper-back"
+technique = "press"
+caution = "Beside the spine, not on it."
+"#
+    );
+    let rest = format!(
+        r#"
+[[steps]]
+title = "Rest"
+duration = "{rest}"
+instructions = "Hands down."
+cue = "Breathe."
+"#
+    );
+    rules_with(&[], &format!("{step}{rest}{step}"))
+}
+
+#[test]
+fn a_short_rest_does_not_start_a_spots_count_again_and_a_real_break_does() {
+    assert!(two_presses_with_a_rest("70s", "1s").contains(&Rule::HoldTooLong));
+    assert!(two_presses_with_a_rest("70s", "29s").contains(&Rule::HoldTooLong));
+    assert!(!two_presses_with_a_rest("70s", "30s").contains(&Rule::HoldTooLong));
+    assert!(!two_presses_with_a_rest("60s", "1s").contains(&Rule::HoldTooLong));
+}
