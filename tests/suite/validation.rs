@@ -122,6 +122,28 @@ fn breaths_below_one_and_without_a_pattern() {
     );
 }
 
+/// A name, a title or a phase's label is one line on every screen: a line break or a tab
+/// would break the lists, or make a line that passes for one of the app's own.
+#[test]
+fn names_titles_and_labels_are_one_line() {
+    assert_eq!(
+        problems(
+            "name = \"Neck care\\nbundled · within the safety limits\"\narea = \"neck\"\n[[steps]]\ntitle = \"T\"\nduration = \"30s\"\n"
+        ),
+        ["1:8: `name` must be one line of plain text"]
+    );
+    assert_eq!(
+        problems(
+            "name = \"A\"\narea = \"neck\"\n[[steps]]\ntitle = \"Hold\\n\\tStop: no need\"\nduration = \"30s\"\n"
+        ),
+        ["4:9: `title` must be one line of plain text"]
+    );
+    assert_eq!(
+        hints("name = \"A\\tB\"\narea = \"neck\"\n[[steps]]\ntitle = \"T\"\nduration = \"30s\"\n"),
+        ["remove the line breaks and tabs: it is shown as one line"]
+    );
+}
+
 #[test]
 fn step_too_short_or_too_long() {
     assert_eq!(

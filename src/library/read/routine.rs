@@ -241,7 +241,17 @@ pub(crate) fn read_phase(rep: &mut Reporter<'_>, item: &Spanned<DeValue<'_>>) ->
             None
         }
     };
-    let label = get_str(rep, t, "label").map(|(s, _)| s.to_string());
+    let label = get_str(rep, t, "label").and_then(|(s, span)| {
+        if s.chars().any(char::is_control) {
+            rep.error(
+                span,
+                "`label` must be one line of plain text",
+                Some("remove the line breaks and tabs: it is shown as one line".into()),
+            );
+            return None;
+        }
+        Some(s.to_string())
+    });
     if rep.problems.len() > before {
         return None;
     }
@@ -343,7 +353,7 @@ pub(crate) fn read_routine(
             )),
         );
     }
-    let name = get_text(
+    let name = get_line(
         rep,
         t,
         "name",
@@ -555,7 +565,7 @@ fn read_title(
     t: &DeTable<'_>,
     item: &Spanned<DeValue<'_>>,
 ) -> Option<String> {
-    let title = get_text(
+    let title = get_line(
         rep,
         t,
         "title",

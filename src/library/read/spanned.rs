@@ -265,6 +265,29 @@ pub(crate) fn get_text(
     Some(s.trim().to_string())
 }
 
+/// [`get_text`] for a text shown as one line (a name, a title, a label): a line break or a
+/// tab in it is refused, as it would break the lists it is shown in, or pass for a line of
+/// the app's own.
+pub(crate) fn get_line(
+    rep: &mut Reporter<'_>,
+    t: &DeTable<'_>,
+    key: &str,
+    empty: &str,
+    hint: &str,
+) -> Option<String> {
+    let text = get_text(rep, t, key, empty, hint)?;
+    if text.chars().any(char::is_control) {
+        let span = t.get(key).map_or(0..0, |v| v.span());
+        rep.error(
+            span,
+            format!("`{key}` must be one line of plain text"),
+            Some("remove the line breaks and tabs: it is shown as one line".into()),
+        );
+        return None;
+    }
+    Some(text)
+}
+
 /// Reports a required field that is absent (a present but bad one was reported already).
 pub(crate) fn require<T>(
     rep: &mut Reporter<'_>,
