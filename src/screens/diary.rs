@@ -105,9 +105,16 @@ impl Diary {
                 };
                 return written;
             }
-            // An unanswered day's first answer, or a change of mind.
-            DiaryKey::Yes => was.answered(true),
-            DiaryKey::No => was.answered(false),
+            // An unanswered day's first answer, or a change of mind; changed back before the
+            // draft settled, the answer is the saved one again, with what it said (`n` then
+            // `y` by a slip kept "yes" and lost its worst and medicine).
+            DiaryKey::Yes | DiaryKey::No => {
+                let headache = key == DiaryKey::Yes;
+                match ctx.days.and_then(|d| d.entry(day)) {
+                    Some(saved) if was.headache != headache && saved.headache == headache => saved,
+                    _ => was.answered(headache),
+                }
+            }
             DiaryKey::Worst => DayEntry {
                 worst: Some(Intensity::next_worst(was.worst)),
                 ..was

@@ -139,6 +139,24 @@ fn a_yes_taken_back_before_it_settles_writes_nothing_new() {
     assert!(lines[1].headache);
 }
 
+/// A saved "yes" with how bad it got and what was taken, answered `n` then `y` by a slip
+/// before it settles, is the saved answer again, details and all: nothing new is written.
+#[test]
+fn a_no_taken_back_keeps_what_the_yes_said() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.app.refresh_days();
+    t.keys(0, &["y", "w", "w", "p"]);
+    t.tick(10_000);
+    let lines = day_lines(&t);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0].worst, Some(Intensity::Moderate));
+    t.keys(11_000, &["n", "y"]);
+    let screen = t.screen(80, 24, 0);
+    assert!(screen.contains("w worst: moderate"), "{screen}");
+    t.tick(30_000);
+    assert_eq!(day_lines(&t).len(), 1, "the log already says this");
+}
+
 fn afternoon() -> jiff::Zoned {
     "2026-11-24T15:00:00[Europe/London]".parse().unwrap()
 }
