@@ -568,7 +568,21 @@ pub fn write_stats_text(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
         fmt_length_secs(t.secs),
         t.active_days,
         plural(t.active_days)
-    )
+    )?;
+    // Each figure is rounded once, on its own: said where the parts do not add up.
+    let minutes = |m: f64| crate::model::format::round_half_away(m, 0);
+    let parts: f64 = stats.by_area.iter().map(|a| minutes(a.minutes)).sum();
+    let total = minutes(t.secs / 60.0);
+    if !stats.by_area.is_empty() && parts != total {
+        writeln!(
+            out,
+            "(Minutes are rounded one figure at a time: those of the areas add up to {}, the \
+             total is {}.)",
+            fmt_fixed(parts, 0),
+            fmt_fixed(total, 0)
+        )?;
+    }
+    Ok(())
 }
 
 /// "Last 8 weeks": sessions, minutes and active days a week.

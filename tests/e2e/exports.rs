@@ -137,3 +137,29 @@ fn log_keeps_only_what_can_be_seen_of_a_name() {
         text(&out.stdout)
     );
 }
+
+/// Each figure is rounded once, on its own: where the areas' minutes do not add up to the
+/// total, `stats` says so instead of leaving the reader to find a minute missing.
+#[test]
+fn stats_says_when_the_areas_minutes_do_not_add_up_to_the_total() {
+    let (c, d) = dirs();
+    let at = (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(30))
+        .strftime("%Y-%m-%dT%H:%M:%S+00:00")
+        .to_string();
+    let lines: String = [("a", "neck"), ("b", "jaw")]
+        .iter()
+        .map(|(id, area)| {
+            let id = format!("20260101T10000000{id}Z-aaaaaaaaaaaa");
+            crate::common::line(&crate::common::rec(&id, &at, "r", area, 90.0))
+        })
+        .collect();
+    std::fs::write(d.path().join("history-x.jsonl"), lines).unwrap();
+    let out = knotless(c.path(), d.path(), &["stats", "--period", "all"]);
+    let o = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(o.contains("· 3 min ·"), "{o}");
+    assert!(
+        o.contains("those of the areas add up to 4, the total is 3"),
+        "{o}"
+    );
+}

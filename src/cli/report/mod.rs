@@ -38,7 +38,9 @@ counted as headache-free.";
 
 /// How the figures are rounded, for the reader.
 pub const ROUNDING: &str = "Averages are rounded once to one decimal, half away from zero; a \
-change is the difference of the two averages as shown.";
+change is the difference of the two averages as shown. Minutes are rounded to the whole minute \
+one figure at a time, so those of the areas or routines can add up to a little more or less \
+than the total.";
 
 /// `knotless report`: reads the period's figures and writes them in `format`.
 pub fn run(
