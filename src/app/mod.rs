@@ -97,10 +97,15 @@ impl Shared {
         if self.settings.colourless() {
             Theme::get(self.run_theme.unwrap_or(ThemeName::Mono)).without_colour()
         } else {
-            Theme::get(
+            let theme = Theme::get(
                 self.run_theme
                     .unwrap_or_else(|| self.settings.theme(self.chosen_theme)),
-            )
+            );
+            if self.settings.colours_256() {
+                theme.in_256_colours()
+            } else {
+                theme
+            }
         }
     }
 
@@ -195,6 +200,8 @@ impl App {
             reads: Vec::new(),
             next_ticket: 0,
         };
+        // What the flags and the terminal say of colour (the 256 colours, none at all).
+        app.s.theme = app.s.theme_now();
         let screen = app.build_or_home(first, now);
         app.stack.push(screen);
         app

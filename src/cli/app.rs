@@ -68,6 +68,7 @@ pub fn flags(g: &Global) -> Flags {
         quiet: g.quiet,
         no_hooks: g.no_hooks,
         no_color_env: false,
+        colours_256: false,
     }
     .with_env()
 }

@@ -21,15 +21,28 @@ pub struct Flags {
     pub quiet: bool,
     /// `--no-hooks`.
     pub no_hooks: bool,
+    /// The terminal does not say it shows 24-bit colour (see [`says_24_bit`]): the themes'
+    /// colours are drawn as the nearest of the 256 colours terminals have.
+    pub colours_256: bool,
 }
 
 impl Flags {
-    /// The flags with `NO_COLOR` and `TERM` read from this process's environment.
+    /// The flags with `NO_COLOR`, `TERM` and `COLORTERM` read from this process's
+    /// environment.
     pub fn with_env(mut self) -> Flags {
         self.no_color_env =
             std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) || dumb_terminal();
+        self.colours_256 = !says_24_bit(std::env::var_os("COLORTERM").as_deref());
         self
     }
+}
+
+/// Whether `COLORTERM` says the terminal shows 24-bit colour (`truecolor` or `24bit`, as
+/// the terminals that do set it). One that does not (macOS Terminal, the Linux console,
+/// many a remote session) may show a 24-bit colour as some other, brighter one.
+pub fn says_24_bit(colorterm: Option<&std::ffi::OsStr>) -> bool {
+    colorterm
+        .is_some_and(|v| v.eq_ignore_ascii_case("truecolor") || v.eq_ignore_ascii_case("24bit"))
 }
 
 /// Whether `TERM` says the terminal can do no more than print lines: `dumb`, empty or not
@@ -109,6 +122,11 @@ impl Settings {
     pub fn colourless(&self) -> bool {
         let f = &self.flags;
         f.no_color || (f.no_color_env && f.theme.is_none())
+    }
+
+    /// Whether the themes' colours are drawn from the 256 of most terminals.
+    pub fn colours_256(&self) -> bool {
+        self.flags.colours_256
     }
 
     pub fn flags(&self) -> Flags {

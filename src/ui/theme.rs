@@ -44,6 +44,39 @@ impl Theme {
         }
     }
 
+    /// The theme with each 24-bit colour as the nearest of the 256 that nearly every
+    /// terminal shows (xterm's palette), for a terminal that does not say it shows 24-bit
+    /// colour: there, a 24-bit colour may come out as another, brighter one.
+    pub fn in_256_colours(self) -> Theme {
+        let near = |c: Option<Color>| match c {
+            Some(Color::Rgb(r, g, b)) => {
+                Some(Color::Indexed(ansi_colours::ansi256_from_rgb((r, g, b))))
+            }
+            other => other,
+        };
+        let map = |s: Style| Style {
+            fg: near(s.fg),
+            bg: near(s.bg),
+            underline_color: near(s.underline_color),
+            ..s
+        };
+        Theme {
+            base: map(self.base),
+            muted: map(self.muted),
+            title: map(self.title),
+            accent: map(self.accent),
+            selected: map(self.selected),
+            border: map(self.border),
+            caution: map(self.caution),
+            key: map(self.key),
+            pacer: map(self.pacer),
+            done: map(self.done),
+            todo: map(self.todo),
+            good: map(self.good),
+            ..self
+        }
+    }
+
     /// The theme with every colour taken out (`NO_COLOR`, `--no-color`): its bold, dim and
     /// underline stay, and the selected row is always shown reversed, so a list never loses
     /// its selection in any theme.
@@ -243,6 +276,61 @@ mod tests {
         };
         assert!(bg(t.selected) - bg(t.base) >= 50.0, "{:?}", t.selected);
         assert!(luma(t.selected) >= luma(t.base), "{:?}", t.selected);
+    }
+
+    #[test]
+    fn in_256_colours_every_colour_is_one_of_the_256_and_the_rest_stays() {
+        for name in ThemeName::ALL {
+            let t = Theme::get(name);
+            let c = t.in_256_colours();
+            for (before, after) in [
+                (t.base, c.base),
+                (t.muted, c.muted),
+                (t.title, c.title),
+                (t.accent, c.accent),
+                (t.selected, c.selected),
+                (t.border, c.border),
+                (t.caution, c.caution),
+                (t.key, c.key),
+                (t.pacer, c.pacer),
+                (t.done, c.done),
+                (t.todo, c.todo),
+                (t.good, c.good),
+            ] {
+                for (b, a) in [(before.fg, after.fg), (before.bg, after.bg)] {
+                    match (b, a) {
+                        (Some(Color::Rgb(..)), Some(Color::Indexed(_))) => {}
+                        (b, a) => assert_eq!(b, a, "{name:?}"),
+                    }
+                }
+                assert_eq!(before.add_modifier, after.add_modifier, "{name:?}");
+            }
+        }
+        // Pure white and black are the palette's own.
+        let t = Theme {
+            base: Style::default()
+                .fg(Color::Rgb(255, 255, 255))
+                .bg(Color::Rgb(0, 0, 0)),
+            ..Theme::get(ThemeName::Calm)
+        };
+        let base = t.in_256_colours().base;
+        assert_eq!(
+            (base.fg, base.bg),
+            (Some(Color::Indexed(231)), Some(Color::Indexed(16)))
+        );
+    }
+
+    #[test]
+    fn only_truecolor_or_24bit_says_24_bit_colour() {
+        use crate::model::settings::says_24_bit;
+        use std::ffi::OsStr;
+        for yes in ["truecolor", "24bit", "TrueColor"] {
+            assert!(says_24_bit(Some(OsStr::new(yes))), "{yes}");
+        }
+        for no in ["", "1", "yes", "256"] {
+            assert!(!says_24_bit(Some(OsStr::new(no))), "{no}");
+        }
+        assert!(!says_24_bit(None));
     }
 
     #[test]
