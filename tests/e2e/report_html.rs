@@ -65,6 +65,27 @@ fn attributes(html: &str) -> Vec<(String, String, String)> {
     out
 }
 
+/// Prints the page `file` to `pdf` with Chromium; `false`, with the reason printed, when
+/// Chromium cannot print here.
+fn print_to_pdf(file: &Path, pdf: &Path) -> bool {
+    let _ = std::fs::remove_file(pdf);
+    let profile = tempfile::tempdir().unwrap();
+    let out = run_bounded(
+        chromium(profile.path())
+            .arg(format!("--print-to-pdf={}", pdf.display()))
+            .arg(format!("file://{}", file.display())),
+        Duration::from_secs(120),
+    );
+    if !pdf.exists() {
+        let why = out
+            .map(|o| text(&o.stderr))
+            .unwrap_or_else(|| "it did not finish".into());
+        eprintln!("skipped: chromium could not print here: {why}");
+        return false;
+    }
+    true
+}
+
 #[test]
 fn the_html_report_is_self_contained_escaped_and_valid() {
     let (config, data) = dirs();
@@ -222,19 +243,7 @@ fn the_html_report_prints_on_two_pages_in_a_real_browser() {
         let file = work.path().join(format!("report-{paper}.html"));
         std::fs::write(&file, page).unwrap();
         let pdf = keep.join(format!("report-{paper}.pdf"));
-        let _ = std::fs::remove_file(&pdf);
-        let profile = tempfile::tempdir().unwrap();
-        let out = run_bounded(
-            chromium(profile.path())
-                .arg(format!("--print-to-pdf={}", pdf.display()))
-                .arg(format!("file://{}", file.display())),
-            Duration::from_secs(120),
-        );
-        if !pdf.exists() {
-            let why = out
-                .map(|o| text(&o.stderr))
-                .unwrap_or_else(|| "it did not finish".into());
-            eprintln!("skipped: chromium could not print here: {why}");
+        if !print_to_pdf(&file, &pdf) {
             return;
         }
         let (pages, page_size) = pdf_pages(&pdf);
@@ -423,19 +432,7 @@ fn a_three_year_html_report_with_its_areas_and_months_prints_on_two_pages() {
         let file = work.path().join(format!("long-{paper}.html"));
         std::fs::write(&file, page).unwrap();
         let pdf = artifacts().join(format!("report-3y-{paper}.pdf"));
-        let _ = std::fs::remove_file(&pdf);
-        let profile = tempfile::tempdir().unwrap();
-        let out = run_bounded(
-            chromium(profile.path())
-                .arg(format!("--print-to-pdf={}", pdf.display()))
-                .arg(format!("file://{}", file.display())),
-            Duration::from_secs(120),
-        );
-        if !pdf.exists() {
-            let why = out
-                .map(|o| text(&o.stderr))
-                .unwrap_or_else(|| "it did not finish".into());
-            eprintln!("skipped: chromium could not print here: {why}");
+        if !print_to_pdf(&file, &pdf) {
             return;
         }
         let (pages, _) = pdf_pages(&pdf);
