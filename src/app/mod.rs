@@ -652,12 +652,21 @@ impl App {
             Ok(EditOutcome::Saved {
                 path,
                 overrides_bundled,
+                breaks_limits,
             }) => {
                 let name = path.file_name().unwrap_or_default().to_string_lossy();
-                if *overrides_bundled {
+                let saved = if *overrides_bundled {
                     format!("Saved {name}: your copy now replaces the bundled routine.")
                 } else {
                     format!("Saved {name}.")
+                };
+                if *breaks_limits {
+                    format!(
+                        "{saved} It breaks the safety limits and is marked {}.",
+                        crate::core::content::WARNING
+                    )
+                } else {
+                    saved
                 }
             }
             Ok(EditOutcome::Unchanged) => "No changes.".to_string(),

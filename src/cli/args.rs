@@ -295,7 +295,7 @@ pub enum Command {
     },
     /// Edit a routine in $VISUAL or $EDITOR; the file is replaced only when it is valid
     #[command(
-        after_help = "The editor works on a copy. When the copy has a problem you are asked:\n  [e]dit again · [r]evert · [k]eep as a draft (not loaded)\nThe answer is read as a line from standard input; with none, nothing changes.\nA bundled routine is saved as your own copy, which then replaces it.\nExit 0 when saved or unchanged, 1 when reverted or kept as a draft."
+        after_help = "The editor works on a copy. When the copy has a problem you are asked:\n  [e]dit again · [r]evert · [k]eep as a draft (not loaded)\nThe answer is read as a line from standard input; with none, nothing changes.\nA copy that breaks safety limits the routine kept is listed with what it breaks, as\nimport lists them, and saved only when you answer y; otherwise it is kept as a draft.\nA bundled routine is saved as your own copy, which then replaces it.\nExit 0 when saved or unchanged, 1 when reverted or kept as a draft."
     )]
     Edit {
         /// The routine's id, or a unique part of its name

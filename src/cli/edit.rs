@@ -195,12 +195,7 @@ pub fn import_cmd(
     };
     writeln!(out, "{verb} {}.", incoming.target.display())?;
     if !incoming.breaks.is_empty() {
-        writeln!(
-            out,
-            "It is marked {} wherever it is listed; `knotless check {}` shows what it breaks.",
-            crate::cli::routines::WARNING,
-            incoming.target.display()
-        )?;
+        writeln!(out, "{}", edit::marked_words(&incoming.target))?;
     }
     if let Some(Clash::Routine(old)) = &incoming.clash
         && old.source.is_bundled()
@@ -227,7 +222,7 @@ fn gate_breaks(
     if incoming.breaks.is_empty() {
         return Ok(());
     }
-    write_breaks(incoming, out)?;
+    edit::write_breaks(&incoming.breaks, out)?;
     if yes || confirm_install(from_stdin, out)? {
         return Ok(());
     }
@@ -246,21 +241,6 @@ fn rules_broken(incoming: &Incoming) -> usize {
     crate::core::content::rules_in(&incoming.breaks)
 }
 
-/// What an incoming routine breaks of the safety limits, before asking.
-fn write_breaks(incoming: &Incoming, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out)?;
-    writeln!(
-        out,
-        "{} It {}:",
-        crate::cli::routines::WARNING,
-        crate::cli::routines::breaks_words(rules_broken(incoming))
-    )?;
-    for v in &incoming.breaks {
-        writeln!(out, "  {v}")?;
-    }
-    out.flush()
-}
-
 /// Asks whether to install a routine that breaks the guide, when a person can answer:
 /// standard input is a terminal and was not the file itself. Otherwise the answer is no.
 fn confirm_install(from_stdin: bool, out: &mut dyn Write) -> Result<bool, CliError> {
@@ -271,7 +251,7 @@ fn confirm_install(from_stdin: bool, out: &mut dyn Write) -> Result<bool, CliErr
     out.flush()?;
     let mut line = String::new();
     io::stdin().lock().read_line(&mut line)?;
-    Ok(matches!(line.trim().to_lowercase().as_str(), "y" | "yes"))
+    Ok(edit::is_yes(&line))
 }
 
 /// Each problem on standard error, through the neutraliser like every other line: a key

@@ -26,14 +26,8 @@ pub fn print_problems(out: &mut dyn Write, problems: &[Diagnostic]) -> io::Resul
     Ok(())
 }
 
-fn source_label(lib: &Library, r: &Routine) -> String {
-    match &r.source {
-        crate::model::routine::Source::Bundled => "bundled".into(),
-        crate::model::routine::Source::File(_) if lib.overridden.contains(&r.id) => {
-            "yours, replaces bundled".into()
-        }
-        crate::model::routine::Source::File(_) => "yours".into(),
-    }
+fn source_label(lib: &Library, r: &Routine) -> &'static str {
+    lib.whose(r).unwrap_or("bundled")
 }
 
 pub fn list(lib: &Library, area: Option<Area>, out: &mut dyn Write) -> io::Result<()> {

@@ -31,11 +31,16 @@ pub fn run(g: &Global, paths: &Paths, query: &str, plain: bool) -> Outcome {
         crate::app::tui::check_terminal()?;
         return crate::cli::app::start(init, Route::Before(routine));
     }
-    // The routine, as the before screen's head names it; then what it breaks of the safety
-    // limits, as that screen shows first.
+    // The routine, as the before screen's head names it (whose it is, when it is not
+    // bundled); then what it breaks of the safety limits, as that screen shows first.
     let n = routine.steps.len() as u32;
+    let whose = init
+        .lib
+        .whose(&routine)
+        .map(|w| format!(" · {w}"))
+        .unwrap_or_default();
     let mut before: Vec<String> = vec![format!(
-        "{} · {} · {n} step{}",
+        "{}{whose} · {} · {n} step{}",
         routine.name,
         crate::model::format::fmt_length(routine.total()),
         crate::model::format::plural(n)

@@ -9,7 +9,7 @@
 //! beside the real file under a name the loader never reads (`<file>.toml.draft`).
 
 use std::collections::BTreeSet;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -315,6 +315,51 @@ impl Library {
         let breaks = scratch.breaks(&r.id).to_vec();
         Ok(Candidate { routine: r, breaks })
     }
+}
+
+/// Lists what a routine breaks of the safety limits, as `import` and `edit` show it
+/// before asking whether to go on: "⚠ It breaks 2 of the safety limits:", then each one.
+pub fn write_breaks(breaks: &[Violation], out: &mut dyn Write) -> io::Result<()> {
+    use crate::core::content::{WARNING, breaks_words, rules_in};
+    writeln!(out)?;
+    writeln!(out, "{WARNING} It {}:", breaks_words(rules_in(breaks)))?;
+    for v in breaks {
+        writeln!(out, "  {v}")?;
+    }
+    out.flush()
+}
+
+/// The line after installing or saving a routine that breaks the safety limits.
+pub fn marked_words(path: &Path) -> String {
+    format!(
+        "It is marked {} wherever it is listed; `knotless check {}` shows what it breaks.",
+        crate::core::content::WARNING,
+        path.display()
+    )
+}
+
+/// Whether an answer to a `[y/N]` question is yes ("y" or "yes", in any case).
+pub fn is_yes(answer: &str) -> bool {
+    matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")
+}
+
+/// Whether `now` breaks a safety limit that `before` kept: a rule broken in a way it was
+/// not (the same rule and words), or more often than before. Where the steps sit does not
+/// matter, so moving a step that already broke a limit adds nothing.
+pub fn breaks_more(before: &[Violation], now: &[Violation]) -> bool {
+    let mut kept: Vec<&Violation> = before.iter().collect();
+    now.iter().any(|v| {
+        match kept
+            .iter()
+            .position(|o| o.rule == v.rule && o.message == v.message)
+        {
+            Some(i) => {
+                kept.swap_remove(i);
+                false
+            }
+            None => true,
+        }
+    })
 }
 
 /// A routine file that loads, checked as it would be once saved or installed.

@@ -343,6 +343,18 @@ impl Library {
         crate::core::content::rules_in(self.breaks(id))
     }
 
+    /// Whose a routine is, in the words every screen and command uses: `None` for a bundled
+    /// routine, "yours" for one of the user's files, and "yours, replaces bundled" for their
+    /// file that takes a bundled routine's place (an edited copy, or an import with
+    /// `--replace`).
+    pub fn whose(&self, r: &Routine) -> Option<&'static str> {
+        match &r.source {
+            Source::Bundled => None,
+            Source::File(_) if self.overridden.contains(&r.id) => Some("yours, replaces bundled"),
+            Source::File(_) => Some("yours"),
+        }
+    }
+
     /// Picks a routine by exact id, else by a unique case-insensitive part of its id or name.
     pub fn find(&self, query: &str) -> Result<&Routine, FindError> {
         let pick = pick_one(

@@ -163,22 +163,56 @@ impl Before {
         [head, inner, foot]
     }
 
-    /// The text above the question (cautions, the gentle word) and the question itself.
-    fn content(&self, ctx: &Ctx, w: u16, tall: bool) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
+    /// The head's facts for a head `width` wide: whose the routine is when it is not bundled
+    /// (in the words `list` uses), its length and its steps. Whose it is stays in the head
+    /// when the name still fits whole beside it; otherwise it is returned apart, for the
+    /// first line of the text below.
+    fn facts(&self, ctx: &Ctx, width: u16) -> (String, Option<&'static str>) {
+        let r = &self.routine;
+        let n = r.steps.len() as u32;
+        let facts = format!("{} · {n} step{} ", fmt_length(r.total()), plural(n));
+        let Some(whose) = ctx.lib.whose(r) else {
+            return (facts, None);
+        };
+        let full = format!("{whose} · {facts}");
+        let name = crate::model::format::width(&r.name) + 2;
+        if name + crate::model::format::width(&full) <= width as usize {
+            (full, None)
+        } else {
+            (facts, Some(whose))
+        }
+    }
+
+    /// The text above the question (cautions, the gentle word) and the question itself;
+    /// `whose` is for when the head has no room for it.
+    fn content(
+        &self,
+        ctx: &Ctx,
+        w: u16,
+        tall: bool,
+        whose: Option<&str>,
+    ) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
         match &self.stage {
-            Stage::Asking(rating) => (self.cautions(ctx, w, tall), asking(rating, ctx, w, tall)),
+            Stage::Asking(rating) => (
+                self.cautions(ctx, w, tall, whose),
+                asking(rating, ctx, w, tall),
+            ),
             Stage::Strong(before) => strong(*before, self.offers_gentle(ctx), ctx, w),
         }
     }
 
     /// What it breaks of the guide first, then the cautions: they are safety text, and on a
-    /// small window what comes first is seen without scrolling. Then what you need.
-    fn cautions(&self, ctx: &Ctx, w: u16, tall: bool) -> Vec<Line<'static>> {
+    /// small window what comes first is seen without scrolling. Whose it is comes between
+    /// them when the head had no room for it. Then what you need.
+    fn cautions(&self, ctx: &Ctx, w: u16, tall: bool, whose: Option<&str>) -> Vec<Line<'static>> {
         let t = ctx.theme;
         let r = &self.routine;
         let mut lines: Vec<Line<'static>> = super::breaks_lines(ctx, &r.id, ":", true, w)
             .into_iter()
             .collect();
+        if let Some(whose) = whose {
+            lines.extend(crate::ui::wrap_lines(whose, w, t.muted));
+        }
         if !r.cautions.is_empty() {
             if tall {
                 lines.push(Line::styled("Before you start", t.title));
@@ -272,8 +306,9 @@ impl Screen for Before {
     }
 
     fn layout(&mut self, area: Rect, _now: Instant, ctx: &Ctx) {
-        let [_, inner, _] = Before::areas(area);
-        let (lines, question) = self.content(ctx, inner.width, inner.height >= 16);
+        let [head, inner, _] = Before::areas(area);
+        let (_, whose) = self.facts(ctx, head.width);
+        let (lines, question) = self.content(ctx, inner.width, inner.height >= 16, whose);
         let text_h = inner.height.saturating_sub(question.len() as u16);
         self.overflow = (lines.len() as u16).saturating_sub(text_h);
         self.scroll = self.scroll.min(self.overflow);
@@ -284,8 +319,7 @@ impl Screen for Before {
         let r = &self.routine;
         let [head, inner, foot] = Before::areas(area);
         let w = inner.width;
-        let n = r.steps.len() as u32;
-        let facts = format!("{} · {n} step{} ", fmt_length(r.total()), plural(n));
+        let (facts, whose) = self.facts(ctx, head.width);
         let [hl, hr] = Layout::horizontal([
             Constraint::Min(1),
             Constraint::Length(crate::model::format::width(&facts) as u16),
@@ -294,7 +328,7 @@ impl Screen for Before {
         let name = crate::model::format::fit(&r.name, hl.width.saturating_sub(2) as usize);
         frame.render_widget(Line::styled(format!(" {name}"), t.title), hl);
         frame.render_widget(Line::styled(facts, t.muted), hr);
-        let (mut lines, question) = self.content(ctx, w, inner.height >= 16);
+        let (mut lines, question) = self.content(ctx, w, inner.height >= 16, whose);
         // The question stays on screen; the text above it scrolls when it does not fit.
         let [text_area, q_area] = Layout::vertical([
             Constraint::Min(1),

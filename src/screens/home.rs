@@ -538,22 +538,32 @@ fn row_line(row: Row, selected: bool, w: usize, ctx: &Ctx) -> Line<'static> {
         }
         Row::Routine(ri) => {
             let r = &ctx.lib.routines[ri];
-            let len = if r.source.is_bundled() {
-                fmt_length(r.total())
-            } else {
-                // The user's own file (or their copy of a bundled routine).
-                format!("yours · {}", fmt_length(r.total()))
-            };
             // A routine that breaks the safety limits is marked.
             let mark = if ctx.lib.breaks(&r.id).is_empty() {
                 String::new()
             } else {
                 format!("{WARNING} ")
             };
-            Line::styled(
-                two_ends(&format!(" {mark}{}", r.name), &format!("{len} "), w),
-                style,
-            )
+            let left = format!(" {mark}{}", r.name);
+            let len = fmt_length(r.total());
+            // The user's own file says so; their copy of a bundled routine says it replaces
+            // it where the name still fits whole beside that, else "yours" (the detail pane
+            // says the rest).
+            let right = match ctx.lib.whose(r) {
+                None => format!("{len} "),
+                Some(whose) => {
+                    let full = format!("{whose} · {len} ");
+                    let fits =
+                        crate::model::format::width(&left) + 1 + crate::model::format::width(&full)
+                            <= w;
+                    if fits {
+                        full
+                    } else {
+                        format!("yours · {len} ")
+                    }
+                }
+            };
+            Line::styled(two_ends(&left, &right, w), style)
         }
         Row::Problem(pi) => {
             let files = ctx.lib.problem_files();
@@ -693,6 +703,12 @@ fn routine_detail(
         false,
         w,
     ));
+    // Whose it is, when it is not bundled: the user's own file, or their copy that takes a
+    // bundled routine's place.
+    if let Some(whose) = ctx.lib.whose(r) {
+        head.extend(crate::ui::wrap_lines(whose, w, t.muted));
+        head.push(Line::raw(""));
+    }
     head.extend(summary_and_cautions(r, w, t));
     let mut tail = vec![Line::raw("")];
     tail.extend(crate::ui::wrap_lines(&last_done(done, ctx), w, t.muted));

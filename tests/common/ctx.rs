@@ -120,6 +120,22 @@ impl World {
             .clone()
     }
 
+    /// Makes a routine of the small library the user's own, as if read from their routines
+    /// folder; with `replaces_bundled`, their copy that takes the bundled one's place.
+    pub fn make_yours(&mut self, id: &str, replaces_bundled: bool) {
+        let r = self
+            .lib
+            .routines
+            .iter_mut()
+            .find(|r| r.id == id)
+            .expect("a routine of the small library");
+        r.source =
+            knotless::model::routine::Source::File(format!("/config/routines/{id}.toml").into());
+        if replaces_bundled {
+            self.lib.overridden.insert(id.to_string());
+        }
+    }
+
     /// The player of a routine session started at [`World::t0`], as the app starts one
     /// (the count-in from the settings), without sound or hooks.
     pub fn player(&self, routine: &knotless::model::routine::Routine) -> Player {

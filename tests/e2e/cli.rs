@@ -641,3 +641,49 @@ fn plain_mode_prints_the_notice_and_the_cautions_before_the_first_step() {
         .unwrap_or_else(|| panic!("no start:\n{out}"));
     assert!(caution_at < start, "the hold caution first:\n{out}");
 }
+
+/// Plain mode's first line names whose the routine is, in the words `list` uses: nothing
+/// for a bundled routine, "yours" for the user's own, "yours, replaces bundled" for their
+/// file that takes a bundled routine's place.
+#[test]
+fn plain_mode_says_whose_routine_it_is() {
+    let (config, data) = dirs();
+    std::fs::write(config.path().join("config.toml"), "get_ready = \"0s\"\n").unwrap();
+    let routines = config.path().join("routines");
+    std::fs::create_dir(&routines).unwrap();
+    let bundled = knotless::library::edit::source_text(
+        knotless::library::Library::load(None)
+            .routine("neck-release")
+            .unwrap(),
+    )
+    .unwrap();
+    std::fs::write(routines.join("neck-release.toml"), &bundled).unwrap();
+    std::fs::write(
+        routines.join("my-neck.toml"),
+        knotless::library::edit::template("my-neck"),
+    )
+    .unwrap();
+    let first_line = |id: &str| {
+        let mut child = crate::common::knotless()
+            .args(["run", id, "--plain"])
+            .env("KNOTLESS_CONFIG_DIR", config.path())
+            .env("KNOTLESS_DATA_DIR", data.path())
+            .env("PATH", "/nonexistent")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let seen = read_until(&mut child, " steps");
+        child.kill().unwrap();
+        child.wait().unwrap();
+        seen.lines().last().unwrap_or_default().to_string()
+    };
+    assert_eq!(
+        first_line("neck-release"),
+        "Neck release between sessions · yours, replaces bundled · 10 min · 8 steps"
+    );
+    assert_eq!(first_line("my-neck"), "My neck · yours · 2 min · 2 steps");
+    let desk = first_line("desk-reset");
+    assert!(desk.starts_with("Desk-break reset · 5 min · "), "{desk}");
+}

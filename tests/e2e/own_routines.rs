@@ -383,6 +383,103 @@ fn a_kept_draft_is_not_loaded_and_edit_fails() {
     assert_eq!(e.lib().routine("mine").unwrap().name, "Fixed");
 }
 
+/// An editor that makes the template's shoulder step a hard ball on the side of the neck.
+fn unsafe_editor(e: &Env) -> PathBuf {
+    e.script(
+        "unsafe",
+        "sed -i 's/^pressure = .*/pressure = \"7\"/; s/^region = .*/region = \"side-of-neck\"/; s/^technique = .*/technique = \"ball\"/' \"$1\"\n",
+    )
+}
+
+#[test]
+fn an_edit_that_breaks_new_safety_limits_lists_them_and_saves_only_on_yes() {
+    let e = Env::new();
+    assert!(e.run(&["new", "my-neck"]).status.success());
+    let real = e.routine("my-neck");
+    let draft = e.config.join("routines/my-neck.toml.draft");
+    let before = bytes(&real);
+    let ed = unsafe_editor(&e);
+    // What `check` says of the edited copy is what `edit` lists, in import's words.
+    let out = e.run_with(&["edit", "my-neck"], "n\n", &[("EDITOR", s(&ed))]);
+    let so = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{so}");
+    assert!(so.contains("⚠ It breaks 6 of the safety limits:"), "{so}");
+    assert!(so.contains("  [front-of-neck] step 2: "), "{so}");
+    assert!(so.contains("Save it anyway? [y/N] "), "{so}");
+    assert!(
+        so.contains("was not changed: the edited copy breaks 6 of the safety limits."),
+        "{so}"
+    );
+    // Refused: the routine is as it was, and the edited text waits in the draft the
+    // message names.
+    let err = text(&out.stderr);
+    assert!(err.contains(s(&draft)), "{err}");
+    assert_eq!(bytes(&real), before);
+    assert!(e.lib().breaks("my-neck").is_empty());
+    assert!(
+        std::fs::read_to_string(&draft)
+            .unwrap()
+            .contains("technique = \"ball\"")
+    );
+    // No answer at all (standard input closed) refuses the same way.
+    let out = e
+        .cmd(&["edit", "my-neck"])
+        .env("EDITOR", "true")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert_eq!(bytes(&real), before);
+    assert!(draft.exists());
+
+    // A yes saves it, says it is marked, and it is marked where it is listed.
+    let out = e.run_with(&["edit", "my-neck"], "y\n", &[("EDITOR", "true")]);
+    let so = text(&out.stdout);
+    assert!(out.status.success(), "{so}{}", text(&out.stderr));
+    assert!(so.contains("Saved "), "{so}");
+    assert!(
+        so.contains("It is marked ⚠ wherever it is listed; `knotless check "),
+        "{so}"
+    );
+    assert!(!draft.exists());
+    assert_eq!(e.lib().rules_broken("my-neck"), 6);
+    assert!(text(&e.run(&["list"]).stdout).contains("⚠ my-neck"));
+
+    // Once saved, an edit that breaks nothing new is not asked about again.
+    let rename = e.script(
+        "rename",
+        "sed -i 's/^name = .*/name = \"Still mine\"/' \"$1\"\n",
+    );
+    let out = e
+        .cmd(&["edit", "my-neck"])
+        .env("EDITOR", &rename)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let so = text(&out.stdout);
+    assert!(out.status.success(), "{so}{}", text(&out.stderr));
+    assert!(!so.contains("Save it anyway"), "{so}");
+    assert_eq!(e.lib().routine("my-neck").unwrap().name, "Still mine");
+}
+
+#[test]
+fn a_bundled_routine_edited_past_the_limits_is_not_saved_without_a_yes() {
+    let e = Env::new();
+    let ed = e.script(
+        "ed",
+        "sed -i '0,/^pressure = .*/s//pressure = \"9\"/' \"$1\"\n",
+    );
+    let out = e.run_with(&["edit", "neck-release"], "", &[("EDITOR", s(&ed))]);
+    let so = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{so}{}", text(&out.stderr));
+    assert!(so.contains("⚠ It breaks 1 of the safety limits:"), "{so}");
+    assert!(
+        !e.routine("neck-release").exists(),
+        "no copy replaces the bundled one"
+    );
+    assert!(e.config.join("routines/neck-release.toml.draft").exists());
+}
+
 #[test]
 fn a_bundled_routine_is_saved_as_your_own_copy() {
     let e = Env::new();

@@ -47,6 +47,7 @@ fn e_on_home_asks_to_edit_the_selected_routine_and_the_result_reloads() {
     t.app.edited(Ok(EditOutcome::Saved {
         path: routines(&t).join("aaa-mine.toml"),
         overrides_bundled: false,
+        breaks_limits: false,
     }));
     let s = t.screen(80, 24, 0);
     assert!(
@@ -138,4 +139,43 @@ fn broken_files_get_a_banner_and_one_row_each() {
     assert_eq!(t.app.take_edit_request().as_deref(), Some("broken"));
     t.keys(0, &["j"]);
     assert!(t.screen(80, 24, 0).contains("torn.toml"));
+}
+
+#[test]
+fn an_edit_saved_past_the_safety_limits_says_so_on_home() {
+    let mut t = TestApp::with_routines(ThemeName::Mono, &[("aaa-mine.toml", MINE)]);
+    t.app.edited(Ok(EditOutcome::Saved {
+        path: routines(&t).join("aaa-mine.toml"),
+        overrides_bundled: false,
+        breaks_limits: true,
+    }));
+    let s = t.screen(120, 24, 0);
+    assert!(
+        s.contains("Saved aaa-mine.toml. It breaks the safety limits and is marked ⚠."),
+        "{s}"
+    );
+}
+
+#[test]
+fn only_a_limit_broken_anew_counts_as_breaking_more() {
+    use knotless::core::content::{Rule, Violation};
+    use knotless::library::edit::breaks_more;
+    let v = |rule, step, message: &'static str| Violation {
+        rule,
+        step,
+        message: message.into(),
+    };
+    let ceiling = v(Rule::PressureCeiling, Some(1), "goes to 7/10");
+    let before = [ceiling.clone()];
+    // The same break on another step (the steps moved) is not new.
+    let moved = v(Rule::PressureCeiling, Some(3), "goes to 7/10");
+    assert!(!breaks_more(&before, std::slice::from_ref(&moved)));
+    assert!(!breaks_more(&before, &[]));
+    // A second step breaking it, or another rule, is.
+    assert!(breaks_more(&before, &[ceiling.clone(), moved]));
+    assert!(breaks_more(
+        &before,
+        &[ceiling, v(Rule::FrontOfNeck, Some(1), "never a ball")]
+    ));
+    assert!(breaks_more(&[], &[v(Rule::SetupTime, None, "x")]));
 }

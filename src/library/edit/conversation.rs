@@ -5,7 +5,10 @@ use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitStatus;
 
-use super::{EditError, Editor, draft_path, replace_atomically, routines_dir, source_text};
+use super::{
+    EditError, Editor, breaks_more, draft_path, is_yes, replace_atomically, routines_dir,
+    source_text, write_breaks,
+};
 use crate::library::{Library, read_text, valid_id};
 use crate::model::routine::Source;
 
@@ -81,6 +84,8 @@ pub enum EditOutcome {
     Saved {
         path: PathBuf,
         overrides_bundled: bool,
+        /// The user said yes to saving a routine that breaks safety limits it kept before.
+        breaks_limits: bool,
     },
     /// The editor left the text as it was; nothing was written.
     Unchanged,
@@ -103,6 +108,20 @@ impl EditOutcome {
 
 /// The prompt after a candidate with problems, visudo-style.
 pub const PROMPT: &str = "What now? [e]dit again · [r]evert · [k]eep as a draft (not loaded): ";
+
+/// The question before saving a copy that breaks safety limits the routine kept before.
+pub const SAVE_ANYWAY: &str = "Save it anyway? [y/N] ";
+
+/// What the routine as it is now breaks of the safety limits: the one the library loaded
+/// from the real file (a bundled routine, a new copy or a file that did not load keep them
+/// all).
+fn breaks_now<'a>(lib: &'a Library, target: &EditTarget) -> &'a [crate::core::content::Violation] {
+    let real = Source::File(target.real.clone());
+    match lib.routines.iter().find(|r| r.source == real) {
+        Some(r) => lib.breaks(&r.id),
+        None => &[],
+    }
+}
 
 /// Runs the edit: the editor on a temporary copy, then check; a valid text replaces the
 /// real file atomically, an invalid one is offered back to the editor, dropped, or kept as
@@ -163,7 +182,7 @@ pub fn run_edit(
             });
         match checked {
             Ok(None) => return Ok(EditOutcome::Unchanged),
-            Ok(Some((_, text))) => {
+            Ok(Some((checked, text))) => {
                 // Changed in another window while the editor was open: neither version
                 // is lost, and the other one stays in place.
                 let now =
@@ -179,6 +198,31 @@ pub fn run_edit(
                     )?;
                     return Ok(EditOutcome::Draft(draft));
                 }
+                // A limit the routine kept is broken now: listed as `import` lists them, and
+                // saved only on a yes. Otherwise the copy is kept as a draft, never lost.
+                let breaks_limits = breaks_more(breaks_now(lib, target), &checked.breaks);
+                if breaks_limits {
+                    write_breaks(&checked.breaks, out)?;
+                    write!(out, "{SAVE_ANYWAY}")?;
+                    out.flush()?;
+                    let mut answer = String::new();
+                    if input.read_line(&mut answer)? == 0 {
+                        writeln!(out)?;
+                    }
+                    if !is_yes(&answer) {
+                        let draft = draft_path(&target.real);
+                        replace_atomically(&draft, text.as_bytes())
+                            .map_err(EditError::file("keep the draft", &draft))?;
+                        let rules = crate::core::content::rules_in(&checked.breaks);
+                        writeln!(
+                            out,
+                            "{} was not changed: the edited copy {}.",
+                            target.real.display(),
+                            crate::core::content::breaks_words(rules)
+                        )?;
+                        return Ok(EditOutcome::Draft(draft));
+                    }
+                }
                 replace_atomically(&target.real, text.as_bytes())
                     .map_err(EditError::file("save", &target.real))?;
                 if let Some(d) = &target.from_draft {
@@ -187,6 +231,7 @@ pub fn run_edit(
                 return Ok(EditOutcome::Saved {
                     path: target.real.clone(),
                     overrides_bundled: target.bundled,
+                    breaks_limits,
                 });
             }
             Err(problems) => {
@@ -276,8 +321,12 @@ pub fn edit_session(
         EditOutcome::Saved {
             path,
             overrides_bundled,
+            breaks_limits,
         } => {
             writeln!(out, "Saved {}.", path.display())?;
+            if *breaks_limits {
+                writeln!(out, "{}", super::marked_words(path))?;
+            }
             if *overrides_bundled {
                 writeln!(
                     out,

@@ -32,6 +32,54 @@ fn it_shows_the_cautions_and_asks_how_the_head_is() {
 }
 
 #[test]
+fn the_head_says_whose_routine_it_is_in_the_words_list_uses() {
+    let mut w = World::new();
+    w.make_yours("neck-release", true);
+    w.make_yours("jaw-and-temples", false);
+    let mut s = Before::new(w.routine("neck-release"));
+    // Beside the name where it fits whole.
+    let text = w.text(&mut s, 80, 24, 0);
+    insta::assert_snapshot!("before_replaces_bundled_80x24", text);
+    let head = text.lines().next().unwrap();
+    assert!(
+        head.starts_with(" Neck release between sessions "),
+        "{head}"
+    );
+    assert!(
+        head.ends_with("yours, replaces bundled · 10 min · 8 steps"),
+        "{head}"
+    );
+    let wide = w.text(&mut s, 200, 50, 0);
+    insta::assert_snapshot!("before_replaces_bundled_200x50", wide);
+    assert!(
+        wide.lines()
+            .next()
+            .unwrap()
+            .contains("yours, replaces bundled · 10 min"),
+        "{wide}"
+    );
+    // On a narrow window the name keeps the head, and the words lead the text below.
+    let narrow = w.text(&mut s, 40, 12, 0);
+    insta::assert_snapshot!("before_replaces_bundled_40x12", narrow);
+    assert!(
+        !narrow.lines().next().unwrap().contains("yours"),
+        "{narrow}"
+    );
+    assert_eq!(
+        narrow.lines().nth(1).unwrap().trim(),
+        "yours, replaces bundled"
+    );
+    // The user's own routine is "yours"; a bundled one says nothing of whose it is.
+    let mut s = Before::new(w.routine("jaw-and-temples"));
+    let head = w.text(&mut s, 80, 24, 0);
+    let head = head.lines().next().unwrap();
+    assert!(head.contains(" yours · "), "{head}");
+    assert!(!head.contains("replaces"), "{head}");
+    let mut s = Before::new(w.routine("migraine-day"));
+    assert!(!w.text(&mut s, 80, 24, 0).contains("yours"));
+}
+
+#[test]
 fn a_rating_starts_the_routine_with_it() {
     let w = World::new();
     let mut s = Before::new(w.routine("neck-release"));

@@ -55,6 +55,48 @@ fn the_detail_pane_follows_the_selection_and_says_when_it_was_done() {
 }
 
 #[test]
+fn whose_routine_it_is_shows_in_the_list_and_the_detail_pane() {
+    let mut w = World::new();
+    w.make_yours("neck-release", true);
+    w.make_yours("jaw-and-temples", false);
+    let neck = w.routine("neck-release").name;
+    let mut s = home(&w);
+    let title = format!("┌ {neck} ");
+    for _ in 0..10 {
+        if w.text(&mut s, 80, 24, 0).contains(&title) {
+            break;
+        }
+        w.press(&mut s, "j", 0);
+    }
+    let text = w.text(&mut s, 80, 24, 0);
+    insta::assert_snapshot!("home_replaces_bundled_80x24", text);
+    // The detail pane says it in full, under its title; the list row, narrow, says "yours".
+    let top = text.lines().position(|l| l.contains(&title)).expect(&text);
+    let under = text.lines().nth(top + 1).unwrap();
+    assert_eq!(
+        under.rsplit('│').nth(1).unwrap().trim(),
+        "yours, replaces bundled",
+        "{text}"
+    );
+    assert!(line_with(&text, "│ Neck release betw").contains("yours · 10 min"));
+    assert!(line_with(&text, "│ Jaw and temple").contains("yours · "));
+    // A row with room for the name whole says it in full there too.
+    w.lib
+        .routines
+        .iter_mut()
+        .find(|r| r.id == "neck-release")
+        .unwrap()
+        .name = "Neck".into();
+    let mut s = home(&w);
+    let wide = w.text(&mut s, 200, 50, 0);
+    assert!(
+        line_with(&wide, "│ Neck ").contains("yours, replaces bundled · 10 min"),
+        "{wide}"
+    );
+    assert!(!line_with(&wide, "Jaw and temple").contains("replaces"));
+}
+
+#[test]
 fn keys_lead_where_the_footer_says() {
     let w = World::new();
     let mut s = home(&w);
