@@ -1,5 +1,6 @@
 //! The command line as a user runs it: the built binary, its output and exit codes.
 
+use std::path::Path;
 use std::process::Command;
 
 use crate::{dirs, knotless, text};
@@ -563,6 +564,21 @@ fn plain_mode_whose_terminal_hangs_up_saves_and_ends() {
 
 /// Reads `child`'s standard output until a line holds `text` (or 60 s pass, or it ends);
 /// returns what was read.
+/// knotless with `args` (a plain session) on `config` and `data`, its output piped, no
+/// input and no player or speech to be found.
+fn plain_child(config: &Path, data: &Path, args: &[&str]) -> std::process::Child {
+    crate::common::knotless()
+        .args(args)
+        .env("KNOTLESS_CONFIG_DIR", config)
+        .env("KNOTLESS_DATA_DIR", data)
+        .env("PATH", "/nonexistent")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 fn read_until(child: &mut std::process::Child, text: &str) -> String {
     use std::io::BufRead;
     let stdout = child.stdout.take().unwrap();
@@ -592,16 +608,7 @@ fn plain_mode_prints_the_notice_and_the_cautions_before_the_first_step() {
     let (config, data) = dirs();
     std::fs::write(config.path().join("config.toml"), "get_ready = \"0s\"\n").unwrap();
     let run = |args: &[&str], until: &str| {
-        let mut child = crate::common::knotless()
-            .args(args)
-            .env("KNOTLESS_CONFIG_DIR", config.path())
-            .env("KNOTLESS_DATA_DIR", data.path())
-            .env("PATH", "/nonexistent")
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = plain_child(config.path(), data.path(), args);
         // Up to the first step's line; then stopped (saved as stopped).
         let seen = read_until(&mut child, until);
         Command::new("kill")
@@ -664,16 +671,7 @@ fn plain_mode_says_whose_routine_it_is() {
     )
     .unwrap();
     let first_line = |id: &str| {
-        let mut child = crate::common::knotless()
-            .args(["run", id, "--plain"])
-            .env("KNOTLESS_CONFIG_DIR", config.path())
-            .env("KNOTLESS_DATA_DIR", data.path())
-            .env("PATH", "/nonexistent")
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = plain_child(config.path(), data.path(), &["run", id, "--plain"]);
         let seen = read_until(&mut child, " steps");
         child.kill().unwrap();
         child.wait().unwrap();
