@@ -54,25 +54,29 @@ impl Theme {
             }
             other => other,
         };
-        let map = |s: Style| Style {
+        self.map_styles(|s| Style {
             fg: near(s.fg),
             bg: near(s.bg),
             underline_color: near(s.underline_color),
             ..s
-        };
+        })
+    }
+
+    /// The theme with `f` applied to every one of its styles.
+    fn map_styles(self, f: impl Fn(Style) -> Style) -> Theme {
         Theme {
-            base: map(self.base),
-            muted: map(self.muted),
-            title: map(self.title),
-            accent: map(self.accent),
-            selected: map(self.selected),
-            border: map(self.border),
-            caution: map(self.caution),
-            key: map(self.key),
-            pacer: map(self.pacer),
-            done: map(self.done),
-            todo: map(self.todo),
-            good: map(self.good),
+            base: f(self.base),
+            muted: f(self.muted),
+            title: f(self.title),
+            accent: f(self.accent),
+            selected: f(self.selected),
+            border: f(self.border),
+            caution: f(self.caution),
+            key: f(self.key),
+            pacer: f(self.pacer),
+            done: f(self.done),
+            todo: f(self.todo),
+            good: f(self.good),
             ..self
         }
     }
@@ -81,26 +85,15 @@ impl Theme {
     /// underline stay, and the selected row is always shown reversed, so a list never loses
     /// its selection in any theme.
     pub fn without_colour(self) -> Theme {
-        let plain = |s: Style| Style {
+        let plain = self.map_styles(|s| Style {
             fg: None,
             bg: None,
             underline_color: None,
             ..s
-        };
+        });
         Theme {
-            base: plain(self.base),
-            muted: plain(self.muted),
-            title: plain(self.title),
-            accent: plain(self.accent),
-            selected: plain(self.selected).add_modifier(Modifier::REVERSED),
-            border: plain(self.border),
-            caution: plain(self.caution),
-            key: plain(self.key),
-            pacer: plain(self.pacer),
-            done: plain(self.done),
-            todo: plain(self.todo),
-            good: plain(self.good),
-            ..self
+            selected: plain.selected.add_modifier(Modifier::REVERSED),
+            ..plain
         }
     }
 }

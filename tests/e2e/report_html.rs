@@ -181,6 +181,15 @@ fn chromium(profile: &Path) -> Command {
     c
 }
 
+/// Whether one of `tools` is missing, said as the reason the test is skipped.
+fn printing_tools_missing(tools: &[&str]) -> bool {
+    let missing = tools.iter().find(|t| tool_missing(t));
+    if let Some(tool) = missing {
+        eprintln!("skipped: {tool} is not installed (.ci/run installs chromium and poppler-utils)");
+    }
+    missing.is_some()
+}
+
 fn tool_missing(tool: &str) -> bool {
     at_home(Command::new(tool))
         .arg("--version")
@@ -207,13 +216,8 @@ fn pdf_pages(pdf: &Path) -> (u32, String) {
 
 #[test]
 fn the_html_report_prints_on_two_pages_in_a_real_browser() {
-    for tool in ["chromium", "pdfinfo", "pdftotext", "pdftoppm"] {
-        if tool_missing(tool) {
-            eprintln!(
-                "skipped: {tool} is not installed (.ci/run installs chromium and poppler-utils)"
-            );
-            return;
-        }
+    if printing_tools_missing(&["chromium", "pdfinfo", "pdftotext", "pdftoppm"]) {
+        return;
     }
     let (config, data) = dirs();
     let now = jiff::Zoned::now();
@@ -404,13 +408,8 @@ fn check_pdf_text(pdf: &str, json: &Value) {
 /// calendar months), and still prints on two A4 or US Letter pages.
 #[test]
 fn a_three_year_html_report_with_its_areas_and_months_prints_on_two_pages() {
-    for tool in ["chromium", "pdfinfo", "pdftotext"] {
-        if tool_missing(tool) {
-            eprintln!(
-                "skipped: {tool} is not installed (.ci/run installs chromium and poppler-utils)"
-            );
-            return;
-        }
+    if printing_tools_missing(&["chromium", "pdfinfo", "pdftotext"]) {
+        return;
     }
     let (config, data) = dirs();
     let now = jiff::Zoned::now();

@@ -241,17 +241,8 @@ pub(crate) fn read_phase(rep: &mut Reporter<'_>, item: &Spanned<DeValue<'_>>) ->
             None
         }
     };
-    let label = get_str(rep, t, "label").and_then(|(s, span)| {
-        if s.chars().any(char::is_control) {
-            rep.error(
-                span,
-                "`label` must be one line of plain text",
-                Some("remove the line breaks and tabs: it is shown as one line".into()),
-            );
-            return None;
-        }
-        Some(s.to_string())
-    });
+    let label = get_str(rep, t, "label")
+        .and_then(|(s, span)| one_line(rep, "label", s, span).then(|| s.to_string()));
     if rep.problems.len() > before {
         return None;
     }

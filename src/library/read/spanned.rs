@@ -276,16 +276,22 @@ pub(crate) fn get_line(
     hint: &str,
 ) -> Option<String> {
     let text = get_text(rep, t, key, empty, hint)?;
-    if text.chars().any(char::is_control) {
-        let span = t.get(key).map_or(0..0, |v| v.span());
-        rep.error(
-            span,
-            format!("`{key}` must be one line of plain text"),
-            Some("remove the line breaks and tabs: it is shown as one line".into()),
-        );
-        return None;
+    let span = t.get(key).map_or(0..0, |v| v.span());
+    one_line(rep, key, &text, span).then_some(text)
+}
+
+/// Whether `text`, the value of `key` at `span`, is one line: a line break or a tab in it
+/// is reported (see [`get_line`]).
+pub(crate) fn one_line(rep: &mut Reporter<'_>, key: &str, text: &str, span: Range<usize>) -> bool {
+    if !text.chars().any(char::is_control) {
+        return true;
     }
-    Some(text)
+    rep.error(
+        span,
+        format!("`{key}` must be one line of plain text"),
+        Some("remove the line breaks and tabs: it is shown as one line".into()),
+    );
+    false
 }
 
 /// Reports a required field that is absent (a present but bad one was reported already).
