@@ -288,6 +288,7 @@ pub enum Command {
     New {
         /// The new routine's id: up to 64 letters, digits, dashes and underscores (also its
         /// file name)
+        #[arg(value_parser = new_id)]
         id: String,
         /// Start from a copy of this routine instead of the template
         #[arg(long, value_name = "ROUTINE")]
@@ -312,7 +313,7 @@ pub enum Command {
         #[arg(long)]
         replace: bool,
         /// Install it under this id instead
-        #[arg(long = "as", value_name = "NEW-ID", conflicts_with = "replace")]
+        #[arg(long = "as", value_name = "NEW-ID", conflicts_with = "replace", value_parser = new_id)]
         as_id: Option<String>,
         /// Install it even if it breaks the safety limits, without asking (for scripts)
         #[arg(long, short = 'y')]
@@ -468,6 +469,8 @@ pub enum ArgError {
     Rating(String),
     #[error("unknown area; {0}")]
     Area(String),
+    #[error("\"{0}\" cannot be an id: use {rule}, e.g. my-neck", rule = crate::library::ID_RULE)]
+    Id(String),
     #[error(transparent)]
     Days(#[from] crate::core::remind::DaysError),
     #[error("{0}; or \"all\" for everything since your first entry")]
@@ -586,6 +589,14 @@ fn rating(s: &str) -> Result<u8, ArgError> {
         .ok()
         .filter(|n| *n <= 10)
         .ok_or_else(|| ArgError::Rating(s.to_string()))
+}
+
+/// `new ID`, `import --as ID`: an id a routine file can have (a bad one is bad usage:
+/// exit 2).
+fn new_id(s: &str) -> Result<String, ArgError> {
+    crate::library::valid_id(s)
+        .then(|| s.to_string())
+        .ok_or_else(|| ArgError::Id(s.to_string()))
 }
 
 /// `list --area`: one of the area names.

@@ -11,8 +11,8 @@ use std::process::ExitCode;
 use jiff::Zoned;
 use jiff::civil::Date;
 
-use crate::cli::CliError;
 use crate::cli::args::{DaysFormat, YesNo};
+use crate::cli::{CliError, wrapped};
 use crate::core::days::{self, DaysSummary, SessionDays, Window};
 use crate::model::day::{DayAnswer, Intensity, Meds};
 use crate::model::format::{pad, pad_left, width};
@@ -354,16 +354,31 @@ const HEADERS: [&str; 8] = [
     "per 28 days (headache · migraine · meds)",
 ];
 
-/// The 4-week view as plain text, for `stats`.
+/// The text table's headings: [`HEADERS`] in fewer words, so that the table fits 80
+/// columns; [`TEXT_LEGEND`] says the rest.
+const TEXT_HEADERS: [&str; 8] = [
+    "4 weeks to",
+    "answered",
+    "headache",
+    "migraine",
+    "meds",
+    "sessions",
+    "a week",
+    "per 28 days",
+];
+
+const TEXT_LEGEND: &str = "Headache, migraine, meds: days with a headache, a migraine, an acute \
+medicine. Per 28 days: those three as rates.";
+
+/// The 4-week view as plain text, for `stats`: lines of at most 80 columns.
 pub fn write_text(out: &mut dyn Write, s: &DaysSummary) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "Headache days, 4 weeks at a time (newest first)")?;
     if s.answered_days == 0 {
-        writeln!(out, "  {NOTHING_YET}")?;
-        return Ok(());
+        return wrapped(out, "  ", NOTHING_YET);
     }
     let rows: Vec<[String; 8]> = s.windows.iter().map(|w| cells(w, s.today)).collect();
-    let mut widths = HEADERS.map(width);
+    let mut widths = TEXT_HEADERS.map(width);
     for row in &rows {
         for (w, c) in widths.iter_mut().zip(row) {
             *w = (*w).max(width(c));
@@ -382,16 +397,16 @@ pub fn write_text(out: &mut dyn Write, s: &DaysSummary) -> io::Result<()> {
         }
         l.trim_end().to_string()
     };
-    writeln!(out, "{}", line(HEADERS))?;
+    writeln!(out, "{}", line(TEXT_HEADERS))?;
     for row in &rows {
         writeln!(out, "{}", line(row.each_ref().map(String::as_str)))?;
     }
-    writeln!(out, "  {EXPLAIN}")?;
-    if let Some(c) = &s.comparison {
-        writeln!(out, "  {}", c.sentence)?;
-    }
-    if let Some(n) = &s.medication_note {
-        writeln!(out, "  {n}")?;
+    for text in [TEXT_LEGEND, EXPLAIN]
+        .into_iter()
+        .chain(s.comparison.as_ref().map(|c| c.sentence.as_str()))
+        .chain(s.medication_note.as_deref())
+    {
+        wrapped(out, "  ", text)?;
     }
     Ok(())
 }

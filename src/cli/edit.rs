@@ -19,13 +19,8 @@ fn config_dir(paths: &Paths) -> Result<&Path, EditError> {
 
 /// `new ID [--from ROUTINE]`: the template or a copy, written only where nothing is.
 pub fn new_cmd(paths: &Paths, id: &str, from: Option<&str>, out: &mut dyn Write) -> Outcome {
+    // The id was checked as it was read (`args::new_id`).
     let config = config_dir(paths)?;
-    if !crate::library::valid_id(id) {
-        return Err(CliError::User(format!(
-            "\"{id}\" cannot be an id: use {}, e.g. my-neck",
-            crate::library::ID_RULE
-        )));
-    }
     let lib = Library::load(Some(config));
     let path = routines_dir(config).join(format!("{id}.toml"));
     if let Some(r) = lib.routine(id) {

@@ -100,6 +100,20 @@ impl CliError {
 /// What a command returns: its exit code, or why it failed.
 pub type Outcome = Result<ExitCode, CliError>;
 
+/// How wide the commands' prose is written: a line of text fits a terminal of 80 columns.
+pub(crate) const WIDTH: usize = 78;
+
+/// `text` as lines of at most [`WIDTH`] columns, each starting with `indent`.
+pub(crate) fn wrapped(out: &mut dyn Write, indent: &str, text: &str) -> io::Result<()> {
+    let opts = textwrap::Options::new(WIDTH)
+        .initial_indent(indent)
+        .subsequent_indent(indent);
+    for line in textwrap::wrap(text, opts) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
 /// Refuses a `--since` … `--until` period (until now when `until` is `None`) that would be
 /// empty: figures said to be a period's would be of none, or of a day nobody asked for.
 pub fn nonempty_period(

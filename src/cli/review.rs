@@ -540,9 +540,11 @@ pub fn write_stats_text(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
     }
     if stats.totals.sessions == 0 && stats.weeks.iter().all(|w| w.sessions == 0) {
         writeln!(out)?;
-        writeln!(
+        crate::cli::wrapped(
             out,
-            "No self-care sessions logged yet. Each routine or breathing session you run shows up here."
+            "",
+            "No self-care sessions logged yet. Each routine or breathing session you run shows \
+             up here.",
         )?;
         return Ok(());
     }
@@ -560,27 +562,27 @@ pub fn write_stats_text(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
     write_routines(out, stats, &period)?;
     let t = &stats.totals;
     writeln!(out)?;
-    writeln!(
-        out,
+    let in_all = format!(
         "In all{period}: {} session{} · {} · on {} day{}",
         t.sessions,
         plural(t.sessions),
         fmt_length_secs(t.secs),
         t.active_days,
         plural(t.active_days)
-    )?;
+    );
+    crate::cli::wrapped(out, "", &in_all)?;
     // Each figure is rounded once, on its own: said where the parts do not add up.
     let minutes = |m: f64| crate::model::format::round_half_away(m, 0);
     let parts: f64 = stats.by_area.iter().map(|a| minutes(a.minutes)).sum();
     let total = minutes(t.secs / 60.0);
     if !stats.by_area.is_empty() && parts != total {
-        writeln!(
-            out,
+        let note = format!(
             "(Minutes are rounded one figure at a time: those of the areas add up to {}, the \
              total is {}.)",
             fmt_fixed(parts, 0),
             fmt_fixed(total, 0)
-        )?;
+        );
+        crate::cli::wrapped(out, "", &note)?;
     }
     Ok(())
 }
@@ -618,13 +620,8 @@ fn write_calendar(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
     writeln!(out)?;
     writeln!(
         out,
-        "Last {} weeks, minutes a day ({} none  {} under 5  {} under 10  {} under 20  {} 20 or more)",
-        stats::CALENDAR_WEEKS,
-        HEAT[0],
-        HEAT[1],
-        HEAT[2],
-        HEAT[3],
-        HEAT[4]
+        "Last {} weeks, minutes a day, a column a week",
+        stats::CALENDAR_WEEKS
     )?;
     for (row, name) in ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
         .iter()
@@ -641,6 +638,11 @@ fn write_calendar(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
         }
         writeln!(out, "{}", line.trim_end())?;
     }
+    writeln!(
+        out,
+        "  {} none  {} under 5  {} under 10  {} under 20  {} 20 or more",
+        HEAT[0], HEAT[1], HEAT[2], HEAT[3], HEAT[4]
+    )?;
     Ok(())
 }
 
@@ -683,6 +685,7 @@ fn write_routines(out: &mut dyn Write, stats: &Stats, period: &str) -> io::Resul
         return Ok(());
     }
     writeln!(out)?;
+    writeln!(out, "Routines and head pain before → after{period}")?;
     let rows: Vec<[String; 4]> = stats
         .routines
         .iter()
@@ -692,9 +695,9 @@ fn write_routines(out: &mut dyn Write, stats: &Stats, period: &str) -> io::Resul
         })
         .collect();
     let header = [
-        format!("Routine{period}"),
+        "routine".to_string(),
         "times".to_string(),
-        "head before → after".to_string(),
+        "before → after".to_string(),
         "change".to_string(),
     ];
     let mut widths = header.each_ref().map(|h| width(h));

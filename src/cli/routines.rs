@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use crate::cli::CliError;
+use crate::cli::{CliError, WIDTH, wrapped};
 use crate::core::content::{Violation, check_pattern, check_routine};
 pub use crate::core::content::{WARNING, breaks_words};
 use crate::library::Library;
@@ -15,8 +15,6 @@ use crate::library::diag::Diagnostic;
 use crate::model::format::{fmt_clock, fmt_length, pad, width};
 use crate::model::routine::{Area, Length, Routine, Sides, Source};
 use crate::store::paths::Paths;
-
-const WIDTH: usize = 78;
 
 /// Prints problems found while loading, so a bad file is never silently missing.
 pub fn print_problems(out: &mut dyn Write, problems: &[Diagnostic]) -> io::Result<()> {
@@ -135,16 +133,6 @@ pub fn list_json(lib: &Library, area: Option<Area>, out: &mut dyn Write) -> io::
         .collect();
     serde_json::to_writer_pretty(&mut *out, &items)?;
     writeln!(out)
-}
-
-fn wrapped(out: &mut dyn Write, indent: &str, text: &str) -> io::Result<()> {
-    let opts = textwrap::Options::new(WIDTH)
-        .initial_indent(indent)
-        .subsequent_indent(indent);
-    for line in textwrap::wrap(text, opts) {
-        writeln!(out, "{line}")?;
-    }
-    Ok(())
 }
 
 /// What a routine breaks of the safety limits, as `show` lists it first.

@@ -520,3 +520,51 @@ fn history_of_an_unknown_routine_says_no_routine_has_that_id() {
     assert!(out.status.success());
     assert!(text(&out.stderr).is_empty(), "{}", text(&out.stderr));
 }
+
+/// `stats` fits a terminal of 80 columns: its sentences are wrapped and its tables use short
+/// headings, with long titles, rounding notes, day answers and the medication note all shown.
+#[test]
+fn stats_lines_fit_80_columns() {
+    let (c, d) = dirs();
+    let now = jiff::Timestamp::now();
+    let mut lines = String::new();
+    for i in 0..60 {
+        let at = (now - jiff::SignedDuration::from_hours(20 * i + 30))
+            .round(jiff::Unit::Second)
+            .unwrap()
+            .to_string()
+            .replace('Z', "+00:00");
+        let (id, area) = [("neck-release", "neck"), ("jaw-and-temples", "jaw")][i as usize % 2];
+        let mut r = crate::common::rec(&format!("r{i}"), &at, id, area, 100.0 + 7.3 * i as f64);
+        r.title = "A routine with a title as long as titles go here".into();
+        r.pain_before = Some(5);
+        r.pain_after = Some(3);
+        lines.push_str(&crate::common::line(&r));
+    }
+    std::fs::write(d.path().join("history.jsonl"), lines).unwrap();
+    let today = jiff::Zoned::now().date();
+    for back in 1..=26 {
+        let day = (today - jiff::ToSpan::days(back)).to_string();
+        let answer: &[&str] = if back % 2 == 0 {
+            &["yes", "--worst", "severe", "--meds", "triptan"]
+        } else {
+            &["no"]
+        };
+        let args = [&["day", "--date", day.as_str()][..], answer].concat();
+        assert!(knotless(c.path(), d.path(), &args).status.success());
+    }
+    let out = knotless(c.path(), d.path(), &["stats"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    for needle in [
+        "Routines and head pain",
+        "Counts are of answered days",
+        "per 28 days",
+    ] {
+        assert!(s.contains(needle), "{needle}: {s}");
+    }
+    for line in s.lines() {
+        let w = knotless::model::format::width(line);
+        assert!(w <= 80, "{w} columns: {line}\n{s}");
+    }
+}

@@ -195,9 +195,18 @@ fn new_never_writes_over_anything() {
     }
     assert_eq!(std::fs::read(e.routine("mine")).unwrap(), before);
     assert!(!e.routine("neck-release").exists());
-    let out = e.run(&["new", "no spaces"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("cannot be an id"));
+    // An id no file can have is bad usage, as any value that cannot be read (exit 2).
+    for args in [
+        &["new", "no spaces"][..],
+        &["import", "x.toml", "--as", "no spaces"],
+    ] {
+        let out = e.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            text(&out.stderr).contains("\"no spaces\" cannot be an id"),
+            "{args:?}"
+        );
+    }
 }
 
 #[test]
