@@ -9,7 +9,7 @@ use crate::app::perform::StorePerformer;
 use crate::app::plain::{BellOut, Plain};
 use crate::cli::{CliError, Outcome};
 use crate::core::effect::StoreEffect;
-use crate::core::notice::{EMERGENCY, NOTICE, RED_FLAGS, URGENT};
+use crate::core::notice::{self, Part};
 use crate::store::paths::Paths;
 
 pub fn run(paths: &Paths, ack: bool, out: &mut dyn Write) -> Outcome {
@@ -27,16 +27,16 @@ pub fn run(paths: &Paths, ack: bool, out: &mut dyn Write) -> Outcome {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The notice, the emergency line, the warning signs and when to get advice, as lines.
+/// The notice, the warning signs, the emergency line and when to get advice, as lines, in
+/// the first-run screen's order.
 pub fn print<W: BellOut>(plain: &mut Plain<W>) -> io::Result<()> {
-    plain.line("Important — please read")?;
-    plain.line(NOTICE)?;
-    plain.line(EMERGENCY)?;
-    plain.line("Warning signs — get medical help rather than a routine:")?;
-    for flag in RED_FLAGS {
-        plain.line(&format!("  - {flag}"))?;
+    for part in notice::parts() {
+        match part {
+            Part::Title(text) | Part::Paragraph(text) | Part::Heading(text) => plain.line(text)?,
+            Part::Flag(flag) => plain.line(&format!("  - {flag}"))?,
+        }
     }
-    plain.line(URGENT)
+    Ok(())
 }
 
 /// A command's output as plain mode's line writer (no bell: it is not a session).

@@ -14,7 +14,7 @@ use ratatui::widgets::Paragraph;
 use super::{Ctx, Nav, Route, Screen, StoreEffect, Update, go, stay};
 use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup_where, row};
 
-use crate::core::notice::{EMERGENCY, NOTICE, RED_FLAGS, URGENT};
+use crate::core::notice::{self, Part};
 
 /// What a key does on the notice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,26 +114,27 @@ impl FirstRun {
     fn body(&self, ctx: &Ctx, width: u16) -> Vec<Line<'static>> {
         let t = &ctx.theme;
         let mut lines = Vec::new();
-        lines.push(Line::styled("Important — please read", t.title));
-        lines.push(Line::raw(""));
-        lines.extend(crate::ui::wrap_lines(NOTICE, width, t.base));
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(
-            "Get medical help instead of a routine if you have:",
-            t.title,
-        ));
-        for flag in RED_FLAGS {
-            let opts = textwrap::Options::new(width.max(8) as usize)
-                .initial_indent(" • ")
-                .subsequent_indent("   ");
-            for l in textwrap::wrap(flag, opts) {
-                lines.push(Line::styled(l.into_owned(), t.caution));
+        for part in notice::parts() {
+            match part {
+                Part::Title(text) => lines.push(Line::styled(text, t.title)),
+                Part::Paragraph(text) => {
+                    lines.push(Line::raw(""));
+                    lines.extend(crate::ui::wrap_lines(text, width, t.base));
+                }
+                Part::Heading(text) => {
+                    lines.push(Line::raw(""));
+                    lines.push(Line::styled(text, t.title));
+                }
+                Part::Flag(flag) => {
+                    let opts = textwrap::Options::new(width.max(8) as usize)
+                        .initial_indent(" • ")
+                        .subsequent_indent("   ");
+                    for l in textwrap::wrap(flag, opts) {
+                        lines.push(Line::styled(l.into_owned(), t.caution));
+                    }
+                }
             }
         }
-        lines.push(Line::raw(""));
-        lines.extend(crate::ui::wrap_lines(EMERGENCY, width, t.base));
-        lines.push(Line::raw(""));
-        lines.extend(crate::ui::wrap_lines(URGENT, width, t.base));
         lines
     }
 }

@@ -685,3 +685,25 @@ fn plain_mode_says_whose_routine_it_is() {
     let desk = first_line("desk-reset");
     assert!(desk.starts_with("Desk-break reset · 5 min · "), "{desk}");
 }
+
+/// `knotless notice` (and plain mode, which prints the same lines) gives the notice in the
+/// first-run screen's order and words: the warning signs under the same heading, then the
+/// emergency line, then when to get advice the same day.
+#[test]
+fn the_notice_is_printed_in_the_screens_order() {
+    let (config, data) = dirs();
+    let out = crate::knotless(config.path(), data.path(), &["notice"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    let at = |needle: &str| s.find(needle).unwrap_or_else(|| panic!("{needle}: {s}"));
+    let order = [
+        at("Important — please read"),
+        at("It is not medical advice"),
+        at("Get medical help instead of a routine if you have:"),
+        at("  - A headache that reaches its worst"),
+        at("  - New, severe or unusual neck pain"),
+        at("Call your local emergency number now"),
+        at("Get urgent same-day advice"),
+    ];
+    assert!(order.is_sorted(), "{order:?}\n{s}");
+}
