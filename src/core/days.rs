@@ -28,7 +28,7 @@ use serde::Serialize;
 
 use crate::core::stats::{LocalDays, local_date};
 use crate::model::day::{DayAnswer, Meds};
-use crate::model::format::{fmt_fixed, json, round_half_away};
+use crate::model::format::{TimeSum, fmt_fixed, json, round_half_away};
 use crate::model::record::SessionRecord;
 
 /// Days in a window: four weeks, the clinicians' "month".
@@ -135,8 +135,8 @@ pub fn per_week_cell(per_week: f64) -> String {
 pub struct SessionDays {
     days: LocalDays,
     pub by_day: BTreeMap<Date, u32>,
-    /// Active seconds of those sessions per local day.
-    pub secs_by_day: BTreeMap<Date, f64>,
+    /// Active time of those sessions per local day, summed exactly.
+    pub time_by_day: BTreeMap<Date, TimeSum>,
     pub first: Option<Date>,
 }
 
@@ -145,7 +145,7 @@ impl SessionDays {
         SessionDays {
             days: LocalDays::new(tz),
             by_day: BTreeMap::new(),
-            secs_by_day: BTreeMap::new(),
+            time_by_day: BTreeMap::new(),
             first: None,
         }
     }
@@ -158,12 +158,7 @@ impl SessionDays {
         let d = self.days.date(t);
         *newest_first(&mut self.by_day, d) += 1;
         // A hand-edited negative or NaN length counts as nothing.
-        let secs = if r.active_secs.is_finite() {
-            r.active_secs.max(0.0)
-        } else {
-            0.0
-        };
-        *newest_first(&mut self.secs_by_day, d) += secs;
+        *newest_first(&mut self.time_by_day, d) += TimeSum::of_secs(r.active_secs);
         if self.first.is_none_or(|f| d < f) {
             self.first = Some(d);
         }
@@ -511,14 +506,14 @@ pub fn chart(
     all.into_iter()
         .rev()
         .map(|window| {
-            // A fold from +0.0: an empty float sum is −0.0, which prints as "-0".
-            let secs = sessions
-                .secs_by_day
+            let time: TimeSum = sessions
+                .time_by_day
                 .range(window.start..=window.end)
-                .fold(0.0, |sum, (_, s)| sum + s);
+                .map(|(_, t)| *t)
+                .sum();
             ChartWindow {
                 window,
-                minutes: secs / 60.0,
+                minutes: time.minutes(),
             }
         })
         .collect()
