@@ -174,6 +174,71 @@ fn newest_first<V: Default>(map: &mut BTreeMap<Date, V>, d: Date) -> &mut V {
     map.entry(d).or_default()
 }
 
+/// Runs of at least this many empty 4-week windows (no answer, no session) are written as
+/// one line in a report, not a row each: one answer from years ago made hundreds of rows.
+pub const FOLD_EMPTY_WINDOWS: usize = 3;
+
+/// A run of empty 4-week windows written as one line: no day in it was answered and no
+/// self-care session was started in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct EmptyStretch {
+    /// The first day of its oldest window.
+    pub from: Date,
+    /// The last day of its newest window.
+    pub to: Date,
+    pub windows: u32,
+}
+
+/// A row of a table of windows: a window, or a run of empty ones.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum WindowRow<'a> {
+    Window(&'a Window),
+    Empty(EmptyStretch),
+}
+
+impl Window {
+    /// No day answered and no session started: nothing to show but zeros.
+    pub fn is_empty(&self) -> bool {
+        self.answered == 0 && self.sessions == 0
+    }
+}
+
+/// `windows` as a table shows them, in their order: each run of at least
+/// [`FOLD_EMPTY_WINDOWS`] empty windows as one [`WindowRow::Empty`], every other window as
+/// it is. Nothing is lost: an empty window's figures are all zero.
+pub fn fold_empty(windows: &[Window]) -> Vec<WindowRow<'_>> {
+    let mut rows = Vec::new();
+    let mut rest = windows;
+    while let Some(first) = rest.first() {
+        let run = rest.iter().take_while(|w| w.is_empty()).count();
+        if run >= FOLD_EMPTY_WINDOWS {
+            let stretch = &rest[..run];
+            rows.push(WindowRow::Empty(EmptyStretch {
+                from: stretch.iter().map(|w| w.start).min().unwrap_or(first.start),
+                to: stretch.iter().map(|w| w.end).max().unwrap_or(first.end),
+                windows: run as u32,
+            }));
+            rest = &rest[run..];
+        } else {
+            let kept = run.max(1);
+            rows.extend(rest[..kept].iter().map(WindowRow::Window));
+            rest = &rest[kept..];
+        }
+    }
+    rows
+}
+
+/// The empty stretches of [`fold_empty`].
+pub fn empty_stretches(windows: &[Window]) -> Vec<EmptyStretch> {
+    fold_empty(windows)
+        .into_iter()
+        .filter_map(|row| match row {
+            WindowRow::Empty(e) => Some(e),
+            WindowRow::Window(_) => None,
+        })
+        .collect()
+}
+
 /// `count` windows ending on `today`, newest first.
 pub fn windows(
     answers: &BTreeMap<Date, DayAnswer>,
