@@ -766,8 +766,10 @@ impl App {
     }
 
     /// Asks for what home shows from the history — its figures, and the day log the first
-    /// time (when the question is on) — to be read off the UI thread. The event loop does
-    /// it right after the first frame and after each saved session.
+    /// time or once the day it was read for is over (when the question is on) — to be read
+    /// off the UI thread. The event loop does it right after the first frame and after each
+    /// saved session, so a session that ran past midnight finds the new day's answer and
+    /// the finish screen can offer to mark it.
     pub fn read_known(&mut self) {
         // Only home shows them. A session started from the command line does not read the
         // whole history while it counts (about 0.25 MiB at 10,000 sessions).
@@ -776,7 +778,9 @@ impl App {
         } else {
             self.figures_later = true;
         }
-        if self.s.known.days.is_none() && self.s.settings.ask_days {
+        let today = self.s.wall().date();
+        let read_for = self.s.known.days.as_ref().map(|d| d.today);
+        if read_for != Some(Some(today)) && self.s.settings.ask_days {
             self.ask_days();
         }
     }

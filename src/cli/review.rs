@@ -574,7 +574,7 @@ pub fn write_stats_text(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
     // Each figure is rounded once, on its own: said where the parts do not add up.
     let minutes = |m: f64| crate::model::format::round_half_away(m, 0);
     let parts: f64 = stats.by_area.iter().map(|a| minutes(a.minutes)).sum();
-    let total = minutes(t.secs / 60.0);
+    let total = minutes(t.minutes);
     if !stats.by_area.is_empty() && parts != total {
         let note = format!(
             "(Minutes are rounded one figure at a time: those of the areas add up to {}, the \

@@ -28,7 +28,7 @@ use serde::Serialize;
 
 use crate::core::stats::{LocalDays, local_date};
 use crate::model::day::{DayAnswer, Meds};
-use crate::model::format::{fmt_fixed, json, round_half_away};
+use crate::model::format::{TimeSum, fmt_fixed, json, round_half_away};
 use crate::model::record::SessionRecord;
 
 /// Days in a window: four weeks, the clinicians' "month".
@@ -135,8 +135,8 @@ pub fn per_week_cell(per_week: f64) -> String {
 pub struct SessionDays {
     days: LocalDays,
     pub by_day: BTreeMap<Date, u32>,
-    /// Active seconds of those sessions per local day.
-    pub secs_by_day: BTreeMap<Date, f64>,
+    /// Active time of those sessions per local day, summed exactly.
+    pub time_by_day: BTreeMap<Date, TimeSum>,
     pub first: Option<Date>,
 }
 
@@ -145,7 +145,7 @@ impl SessionDays {
         SessionDays {
             days: LocalDays::new(tz),
             by_day: BTreeMap::new(),
-            secs_by_day: BTreeMap::new(),
+            time_by_day: BTreeMap::new(),
             first: None,
         }
     }
@@ -158,12 +158,7 @@ impl SessionDays {
         let d = self.days.date(t);
         *newest_first(&mut self.by_day, d) += 1;
         // A hand-edited negative or NaN length counts as nothing.
-        let secs = if r.active_secs.is_finite() {
-            r.active_secs.max(0.0)
-        } else {
-            0.0
-        };
-        *newest_first(&mut self.secs_by_day, d) += secs;
+        *newest_first(&mut self.time_by_day, d) += TimeSum::of_secs(r.active_secs);
         if self.first.is_none_or(|f| d < f) {
             self.first = Some(d);
         }
@@ -177,6 +172,71 @@ fn newest_first<V: Default>(map: &mut BTreeMap<Date, V>, d: Date) -> &mut V {
         return map.last_entry().expect("not empty").into_mut();
     }
     map.entry(d).or_default()
+}
+
+/// Runs of at least this many empty 4-week windows (no answer, no session) are written as
+/// one line in a report, not a row each: one answer from years ago made hundreds of rows.
+pub const FOLD_EMPTY_WINDOWS: usize = 3;
+
+/// A run of empty 4-week windows written as one line: no day in it was answered and no
+/// self-care session was started in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct EmptyStretch {
+    /// The first day of its oldest window.
+    pub from: Date,
+    /// The last day of its newest window.
+    pub to: Date,
+    pub windows: u32,
+}
+
+/// A row of a table of windows: a window, or a run of empty ones.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum WindowRow<'a> {
+    Window(&'a Window),
+    Empty(EmptyStretch),
+}
+
+impl Window {
+    /// No day answered and no session started: nothing to show but zeros.
+    pub fn is_empty(&self) -> bool {
+        self.answered == 0 && self.sessions == 0
+    }
+}
+
+/// `windows` as a table shows them, in their order: each run of at least
+/// [`FOLD_EMPTY_WINDOWS`] empty windows as one [`WindowRow::Empty`], every other window as
+/// it is. Nothing is lost: an empty window's figures are all zero.
+pub fn fold_empty(windows: &[Window]) -> Vec<WindowRow<'_>> {
+    let mut rows = Vec::new();
+    let mut rest = windows;
+    while let Some(first) = rest.first() {
+        let run = rest.iter().take_while(|w| w.is_empty()).count();
+        if run >= FOLD_EMPTY_WINDOWS {
+            let stretch = &rest[..run];
+            rows.push(WindowRow::Empty(EmptyStretch {
+                from: stretch.iter().map(|w| w.start).min().unwrap_or(first.start),
+                to: stretch.iter().map(|w| w.end).max().unwrap_or(first.end),
+                windows: run as u32,
+            }));
+            rest = &rest[run..];
+        } else {
+            let kept = run.max(1);
+            rows.extend(rest[..kept].iter().map(WindowRow::Window));
+            rest = &rest[kept..];
+        }
+    }
+    rows
+}
+
+/// The empty stretches of [`fold_empty`].
+pub fn empty_stretches(windows: &[Window]) -> Vec<EmptyStretch> {
+    fold_empty(windows)
+        .into_iter()
+        .filter_map(|row| match row {
+            WindowRow::Empty(e) => Some(e),
+            WindowRow::Window(_) => None,
+        })
+        .collect()
 }
 
 /// `count` windows ending on `today`, newest first.
@@ -511,14 +571,14 @@ pub fn chart(
     all.into_iter()
         .rev()
         .map(|window| {
-            // A fold from +0.0: an empty float sum is −0.0, which prints as "-0".
-            let secs = sessions
-                .secs_by_day
+            let time: TimeSum = sessions
+                .time_by_day
                 .range(window.start..=window.end)
-                .fold(0.0, |sum, (_, s)| sum + s);
+                .map(|(_, t)| *t)
+                .sum();
             ChartWindow {
                 window,
-                minutes: secs / 60.0,
+                minutes: time.minutes(),
             }
         })
         .collect()

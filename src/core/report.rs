@@ -20,7 +20,7 @@ use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan, Zoned};
 use serde::Serialize;
 
-use crate::core::days::{self, SessionDays, WINDOW_DAYS, Window};
+use crate::core::days::{self, EmptyStretch, SessionDays, WINDOW_DAYS, Window, WindowRow};
 use crate::core::stats::{
     self, AreaStats, ExternalWhat, PainStats, PainTally, RoutineStats, StatsBuilder, StatsOptions,
     Totals,
@@ -182,7 +182,13 @@ impl<T> Default for Listed<T> {
 pub struct Headache {
     pub days: DayCounts,
     /// The 4-week windows wholly inside the period, ending on its last day, newest first.
+    /// A report writes each run of empty ones as one line ([`days::fold_empty`]); JSON
+    /// lists the windows outside such runs, and the runs in `empty_stretches`.
+    #[serde(serialize_with = "unfolded_windows")]
     pub windows: Vec<Window>,
+    /// The runs of empty windows (no answer, no session) written as one line each, newest
+    /// first.
+    pub empty_stretches: Vec<EmptyStretch>,
     pub comparison: Option<days::Comparison>,
     pub medication_note: Option<String>,
     /// The period's last [`CALENDAR_MONTHS`] months, oldest first.
@@ -513,10 +519,23 @@ fn headache(
         days: counts,
         medication_note: days::medication_note(&windows),
         comparison,
+        empty_stretches: days::empty_stretches(&windows),
         windows,
         calendar,
         calendar_months_left_out,
     }
+}
+
+/// The windows of [`Headache::windows`] that are not in an empty stretch, for JSON.
+fn unfolded_windows<S: serde::Serializer>(windows: &[Window], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(
+        days::fold_empty(windows)
+            .into_iter()
+            .filter_map(|row| match row {
+                WindowRow::Window(w) => Some(w),
+                WindowRow::Empty(_) => None,
+            }),
+    )
 }
 
 /// The last [`CALENDAR_MONTHS`] months of the period, each day marked.

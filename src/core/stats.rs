@@ -25,7 +25,7 @@ use jiff::{Timestamp, ToSpan, Zoned};
 use serde::Serialize;
 
 use crate::core::period::Period;
-use crate::model::format::{fmt_change, fmt_fixed, json, round_half_away};
+use crate::model::format::{TimeSum, fmt_change, fmt_fixed, json, round_half_away};
 use crate::model::record::{Kind, Outcome, SessionRecord};
 
 /// How many weeks [`Stats::weeks`] covers unless told otherwise.
@@ -461,20 +461,6 @@ fn add_days(d: Date, n: i64) -> Date {
     d.checked_add(n.days()).unwrap_or(d)
 }
 
-/// Exact minutes of exact seconds (rounded only where they are written).
-fn minutes(secs: f64) -> f64 {
-    secs / 60.0
-}
-
-/// Seconds that can be trusted: a hand-edited negative or NaN duration counts as nothing.
-fn sane(secs: f64) -> f64 {
-    if secs.is_finite() && secs > 0.0 {
-        secs
-    } else {
-        0.0
-    }
-}
-
 /// Sums head-pain ratings of paired sessions as records go by; [`PainTally::finish`] gives
 /// the averages. A session with only one rating adds nothing.
 #[derive(Debug, Clone, Copy, Default)]
@@ -516,14 +502,14 @@ impl PainTally {
 
 #[derive(Debug, Clone, Copy, Default)]
 struct DayAcc {
-    secs: f64,
+    time: TimeSum,
     sessions: u32,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
 struct WeekAcc {
     sessions: u32,
-    secs: f64,
+    time: TimeSum,
     pain: PainTally,
 }
 
@@ -533,7 +519,7 @@ struct RoutineAcc {
     area: String,
     kind: Kind,
     sessions: u32,
-    secs: f64,
+    time: TimeSum,
     pain: PainTally,
     last_at: Timestamp,
 }
@@ -542,7 +528,7 @@ struct RoutineAcc {
 struct WhatAcc {
     title: String,
     sessions: u32,
-    secs: f64,
+    time: TimeSum,
     last_at: Timestamp,
 }
 
@@ -561,16 +547,17 @@ pub struct StatsBuilder {
     window_start_n: i32,
     window: Vec<DayAcc>,
     weeks: Vec<WeekAcc>,
-    areas: HashMap<String, (u32, f64)>,
+    areas: HashMap<String, (u32, TimeSum)>,
     routines: HashMap<String, RoutineAcc>,
     external_sessions: u32,
-    external_secs: f64,
+    external_time: TimeSum,
     by_what: HashMap<String, WhatAcc>,
     last_external: Option<(Timestamp, String, String)>,
     /// Start times of every self-care session, for "sessions since the last professional
     /// one", which is only known at the end: four bytes a session, see [`Starts`].
     self_care_starts: Starts,
     totals: Totals,
+    totals_time: TimeSum,
     totals_pain: PainTally,
     period_days: HashSet<i32>,
     /// The day last put in `period_days` (records come a few a day).
@@ -630,11 +617,12 @@ impl StatsBuilder {
             areas: HashMap::new(),
             routines: HashMap::new(),
             external_sessions: 0,
-            external_secs: 0.0,
+            external_time: TimeSum::default(),
             by_what: HashMap::new(),
             last_external: None,
             self_care_starts: Starts::default(),
             totals: Totals::default(),
+            totals_time: TimeSum::default(),
             totals_pain: PainTally::default(),
             period_days: HashSet::new(),
             last_period_day: None,
@@ -687,7 +675,7 @@ impl StatsBuilder {
         let day_n = day_number(day);
         let in_period = self.options.since.is_none_or(|s| started >= s)
             && self.options.until.is_none_or(|u| started < u);
-        let secs = sane(r.active_secs);
+        let time = TimeSum::of_secs(r.active_secs);
 
         if r.kind == Kind::External {
             if self
@@ -699,15 +687,15 @@ impl StatsBuilder {
             }
             if in_period {
                 self.external_sessions += 1;
-                self.external_secs += secs;
+                self.external_time += time;
                 let what = entry(&mut self.by_what, &r.routine_id, || WhatAcc {
                     title: r.title.clone(),
                     sessions: 0,
-                    secs: 0.0,
+                    time: TimeSum::default(),
                     last_at: started,
                 });
                 what.sessions += 1;
-                what.secs += secs;
+                what.time += time;
                 if started >= what.last_at {
                     what.last_at = started;
                     what.title.clone_from(&r.title);
@@ -723,7 +711,7 @@ impl StatsBuilder {
         if let Ok(i) = usize::try_from(offset)
             && let Some(d) = self.window.get_mut(i)
         {
-            d.secs += secs;
+            d.time += time;
             d.sessions += 1;
         }
         let week_offset = (day_n - day_number(self.this_monday)).div_euclid(7);
@@ -734,7 +722,7 @@ impl StatsBuilder {
             && let Some(w) = self.weeks.get_mut(i)
         {
             w.sessions += 1;
-            w.secs += secs;
+            w.time += time;
             w.pain.add(r);
         }
 
@@ -743,7 +731,7 @@ impl StatsBuilder {
         }
         let t = &mut self.totals;
         t.sessions += 1;
-        t.secs += secs;
+        self.totals_time += time;
         match r.outcome {
             Outcome::Completed => t.completed += 1,
             Outcome::Stopped => t.stopped += 1,
@@ -761,21 +749,21 @@ impl StatsBuilder {
             self.last_period_day = Some(day_n);
         }
 
-        let area = entry(&mut self.areas, &r.area, || (0, 0.0));
+        let area = entry(&mut self.areas, &r.area, || (0, TimeSum::default()));
         area.0 += 1;
-        area.1 += secs;
+        area.1 += time;
 
         let routine = entry(&mut self.routines, &r.routine_id, || RoutineAcc {
             title: r.title.clone(),
             area: r.area.clone(),
             kind: r.kind,
             sessions: 0,
-            secs: 0.0,
+            time: TimeSum::default(),
             pain: PainTally::default(),
             last_at: started,
         });
         routine.sessions += 1;
-        routine.secs += secs;
+        routine.time += time;
         routine.pain.add(r);
         if started >= routine.last_at {
             routine.last_at = started;
@@ -802,8 +790,8 @@ impl StatsBuilder {
                 WeekStats {
                     start,
                     sessions: w.sessions,
-                    secs: w.secs,
-                    minutes: minutes(w.secs),
+                    secs: w.time.secs(),
+                    minutes: w.time.minutes(),
                     active_days,
                     goal: self.options.weekly_goal,
                     pain: w.pain.finish(),
@@ -822,7 +810,7 @@ impl StatsBuilder {
                 let date = add_days(calendar_start, i as i64);
                 CalendarDay {
                     date,
-                    minutes: minutes(d.secs),
+                    minutes: d.time.minutes(),
                     sessions: d.sessions,
                     future: day_number(date) > today_n,
                 }
@@ -832,11 +820,11 @@ impl StatsBuilder {
         let mut by_area: Vec<AreaStats> = self
             .areas
             .into_iter()
-            .map(|(area, (sessions, secs))| AreaStats {
+            .map(|(area, (sessions, time))| AreaStats {
                 area,
                 sessions,
-                secs,
-                minutes: minutes(secs),
+                secs: time.secs(),
+                minutes: time.minutes(),
             })
             .collect();
         by_area.sort_by(|a, b| {
@@ -860,8 +848,8 @@ impl StatsBuilder {
                 area: r.area,
                 kind: r.kind,
                 sessions: r.sessions,
-                secs: r.secs,
-                minutes: minutes(r.secs),
+                secs: r.time.secs(),
+                minutes: r.time.minutes(),
                 pain: r.pain.finish(),
                 last_at: r.last_at,
             })
@@ -880,8 +868,8 @@ impl StatsBuilder {
                 routine_id,
                 title: w.title,
                 sessions: w.sessions,
-                secs: w.secs,
-                minutes: minutes(w.secs),
+                secs: w.time.secs(),
+                minutes: w.time.minutes(),
             })
             .collect();
         by_what.sort_by(|a, b| {
@@ -901,7 +889,8 @@ impl StatsBuilder {
         });
 
         let mut totals = self.totals;
-        totals.minutes = minutes(totals.secs);
+        totals.secs = self.totals_time.secs();
+        totals.minutes = self.totals_time.minutes();
         totals.active_days = self.period_days.len() as u32;
         totals.pain = self.totals_pain.finish();
 
@@ -927,8 +916,8 @@ impl StatsBuilder {
             routines,
             external: ExternalStats {
                 sessions: self.external_sessions,
-                secs: self.external_secs,
-                minutes: minutes(self.external_secs),
+                secs: self.external_time.secs(),
+                minutes: self.external_time.minutes(),
                 last,
                 by_what,
             },

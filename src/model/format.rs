@@ -34,6 +34,59 @@ pub fn whole_secs(secs: f64) -> u64 {
     }
 }
 
+/// Times spent added up exactly: a sum of stored seconds (a record's `active_secs`) held in
+/// whole microseconds, so three sessions of 3.2, 22.9 and 3.9 s are 30 s — half a minute,
+/// written "1 min" — where adding the seconds as floating point gave 29.999… ("29 s",
+/// "0 min"). Each time is taken to the nearest microsecond (the history keeps thousandths);
+/// the sum is rounded only where it is written, as every figure is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TimeSum(u64);
+
+impl TimeSum {
+    /// Ten years of seconds: no sum of real sessions comes near it.
+    const MAX_SECS: f64 = 1e12;
+
+    /// One stored time. A negative, not-a-number or infinite one (hand-edited) counts as
+    /// nothing.
+    pub fn of_secs(secs: f64) -> TimeSum {
+        if secs.is_finite() && secs > 0.0 {
+            TimeSum((secs.min(Self::MAX_SECS) * 1e6).round() as u64)
+        } else {
+            TimeSum(0)
+        }
+    }
+
+    /// Adds one stored time.
+    pub fn add_secs(&mut self, secs: f64) {
+        *self += TimeSum::of_secs(secs);
+    }
+
+    /// The exact sum in seconds, for the writers ([`fmt_length_secs`], `json::secs`).
+    pub fn secs(self) -> f64 {
+        self.0 as f64 / 1e6
+    }
+
+    /// The exact sum in minutes (one division, rounded where it is written).
+    pub fn minutes(self) -> f64 {
+        self.0 as f64 / 6e7
+    }
+}
+
+impl std::ops::AddAssign for TimeSum {
+    fn add_assign(&mut self, other: TimeSum) {
+        self.0 = self.0.saturating_add(other.0);
+    }
+}
+
+impl std::iter::Sum for TimeSum {
+    fn sum<I: Iterator<Item = TimeSum>>(iter: I) -> TimeSum {
+        iter.fold(TimeSum::default(), |mut sum, t| {
+            sum += t;
+            sum
+        })
+    }
+}
+
 /// Whole seconds of a time left (rounded up; see the module's rounding rule).
 pub fn secs_left(d: Duration) -> u64 {
     d.as_secs() + u64::from(d.subsec_nanos() > 0)

@@ -169,6 +169,9 @@ impl Finish {
     /// Today's answer as the offer would make it, when there is something to offer: the
     /// session began with a headache (rated above 0) or a migraine, and today is not
     /// already marked so. What today's answer already says (how bad, what was taken) stays.
+    /// Today is the day the session ended (the new day, for one that ran past midnight: the
+    /// app reads the day log again after a session once the day it was read for is over);
+    /// while the day log known is another day's, nothing is offered, as nothing is known.
     fn day_mark(&self, ctx: &Ctx) -> Option<DayEntry> {
         let r = &self.record;
         let migraine = r.migraine_before;

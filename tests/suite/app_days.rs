@@ -383,3 +383,58 @@ fn a_migraine_said_before_a_routine_reaches_the_record_and_the_day_mark() {
     assert_eq!(lines[0].date, date("2026-11-24"));
     assert!(lines[0].headache && lines[0].migraine, "{:?}", lines[0]);
 }
+
+const SHORT_ONE: &str = r#"
+name = "Short one"
+area = "neck"
+breathing = "extended-exhale"
+
+[[steps]]
+title = "Only step"
+duration = "10s"
+instructions = "Breathe."
+"#;
+
+fn before_midnight() -> jiff::Zoned {
+    "2026-11-23T23:59:50[Europe/London]".parse().unwrap()
+}
+
+fn after_midnight() -> jiff::Zoned {
+    "2026-11-24T00:00:10[Europe/London]".parse().unwrap()
+}
+
+/// A session begun with a headache at 23:59:50 and finished after midnight: the finish
+/// screen offers to mark the day it ended — today, as the user sees it — though the day log
+/// was read the day before (it was not offered: the log known was the old day's).
+#[test]
+fn a_session_that_runs_past_midnight_offers_to_mark_the_new_day() {
+    let mut t = TestApp::with_routines(ThemeName::Calm, &[("short-one.toml", SHORT_ONE)]);
+    t.app.set_wall_clock(before_midnight);
+    // What the loop does after the first frame, on Monday evening.
+    t.app.read_known();
+    t.app.settle_reads();
+    let keys = "/ s h o r t Space o n e Enter Enter";
+    t.keys(0, &keys.split(' ').collect::<Vec<_>>());
+    t.keys(0, &["4"]);
+    let title = t.app.screen().title().to_string();
+    assert_eq!(title, "Player", "{}", t.screen(80, 24, 0));
+    t.tick(5_000);
+    t.app.set_wall_clock(after_midnight);
+    t.tick(15_000);
+    assert_eq!(t.app.screen().title(), "Finished");
+    // What the loop does after the frame that ends a session.
+    assert!(t.app.take_history_change());
+    t.app.read_known();
+    t.app.settle_reads();
+    t.keys(20_000, &["3"]);
+    let screen = t.screen(80, 24, 20_000);
+    assert!(
+        screen.contains("Mark today as a headache day?  y yes · n not now"),
+        "{screen}"
+    );
+    t.keys(20_000, &["y"]);
+    let lines = day_lines(&t);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0].date, date("2026-11-24"));
+    assert!(lines[0].headache);
+}

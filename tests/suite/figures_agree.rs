@@ -1,7 +1,8 @@
 //! Every figure, rounded once: one fixture whose exact values sit where rounding twice (or
 //! differently in each place) used to show different figures — 6/11 = 0.545, averages of
 //! 3.25 and 1.75, 5.348, a 1,827.9 s session, 550.45 minutes in an area, 9 headache days of
-//! 22 and of 24 answered, sessions of 5.01 s and 16.3 s — written by `stats --json`,
+//! 22 and of 24 answered, sessions of 5.01 s and 16.3 s, three of 3.2, 22.9 and 3.9 s on one
+//! day — written by `stats --json`,
 //! `stats`, the Stats screen, `report` (Markdown, HTML and JSON) and `history`, each
 //! checked to show the same rounded value.
 
@@ -130,6 +131,11 @@ fn write_fixture(data: &Path) {
     // This week's only session: 5.01 s on Monday; 16.3 s last week.
     records.push(session(&mut n, "blink-a", "hands-feet", 1, 9, 5.01));
     records.push(session(&mut n, "blink-b", "hands-feet", 8, 9, 16.3));
+    // Three sessions on one day, alone in their area and 28-day window: 3.2 + 22.9 + 3.9
+    // s are 30 s, half a minute (added as floating point they were 29.999…: "29 s", "0").
+    for (hour, secs) in [(9, 3.2), (10, 22.9), (11, 3.9)] {
+        records.push(session(&mut n, "thirds", "face", 60, hour, secs));
+    }
     for r in &records {
         history::append(data, r).unwrap();
     }
@@ -417,6 +423,56 @@ fn every_output_shows_each_figure_rounded_once_the_same_way() {
             .unwrap();
         assert!(line.contains(clock), "{line}");
     }
+
+    // 3.2 + 22.9 + 3.9 s on one day: 30 s, a half minute written as 1, everywhere.
+    for json in [&o.stats_json, &o.report_json] {
+        assert_eq!(area(json, "face")["secs"], 30, "{json}");
+        assert_eq!(area(json, "face")["minutes"], 1.0);
+        assert_eq!(routine(json, "thirds")["secs"], 30);
+        assert_eq!(routine(json, "thirds")["minutes"], 1.0);
+    }
+    let day60 = today().checked_sub(60.days()).unwrap().to_string();
+    let calendar_day = o.stats_json["calendar"]["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["date"] == day60.as_str())
+        .unwrap();
+    assert_eq!(calendar_day["minutes"], 1, "{calendar_day}");
+    assert!(
+        o.stats_text.contains("  face            1  (3 sessions)"),
+        "{}",
+        o.stats_text
+    );
+    let face_bar = o
+        .screen
+        .lines()
+        .find(|l| l.trim_start().starts_with("face "))
+        .unwrap_or_else(|| panic!("face\n{}", o.screen));
+    assert!(face_bar.trim_end().ends_with(" 1"), "{face_bar}");
+    assert!(
+        o.report_md.contains("| face | 3 | 30 s | 1 |"),
+        "{}",
+        o.report_md
+    );
+    assert!(
+        o.report_md
+            .contains("| The thirds routine | face | 3 | 30 s |"),
+        "{}",
+        o.report_md
+    );
+    // The Stats screen's chart of self-care minutes in the four-week windows, oldest first:
+    // the one of days 56 to 83 back holds only these three (the oldest only a 27 s one).
+    let chart_minutes = o
+        .screen
+        .lines()
+        .find(|l| l.trim_start().starts_with("min "))
+        .unwrap_or_else(|| panic!("{}", o.screen));
+    assert_eq!(
+        chart_minutes.split_whitespace().collect::<Vec<_>>(),
+        ["min", "0", "1", "342", "429"],
+        "{chart_minutes}"
+    );
 
     // The totals of the 90 days are one set of figures in both commands.
     for key in ["sessions", "secs", "minutes", "active_days", "completed"] {

@@ -440,3 +440,91 @@ fn the_html_page_has_self_care_by_area_and_says_where_head_pain_over_time_is() {
         "{page}"
     );
 }
+
+/// One answer from 2000 and `report --since all`: the hundreds of empty 4-week windows
+/// between it and the recent ones are one line in each format ("No answers or sessions
+/// from … to …"), a run of fewer than three stays as rows, and the figures are the same.
+#[test]
+fn long_empty_stretches_of_windows_are_one_line_in_every_format() {
+    use knotless::core::days::EmptyStretch;
+    let mut log = answers();
+    let old = jiff::civil::date(2000, 1, 1);
+    let mut first = log.values().next().unwrap().clone();
+    first.date = old;
+    first.answered_at = Stamp::new(start_of(old), now().time_zone());
+    log.insert(old, first);
+    let mut b = ReportBuilder::new(&now(), ReportOptions::default());
+    // Windows 0-4 have answers, 5 and 6 nothing, 7 this session, 8 on nothing again.
+    b.add(&session(200));
+    let r = b.finish(Some(&log));
+    let h = r.headache.as_ref().unwrap();
+    assert_eq!(r.period.from, old);
+    let all = (r.period.days / 28) as usize;
+    assert!(all > 300, "{all}");
+    assert_eq!(h.windows.len(), all, "the model keeps every window");
+    let nonempty: Vec<usize> = (0..all).filter(|&i| !h.windows[i].is_empty()).collect();
+    assert_eq!(nonempty, [0, 1, 2, 3, 4, 7]);
+    let stretch = EmptyStretch {
+        from: h.windows[all - 1].start,
+        to: h.windows[8].end,
+        windows: (all - 8) as u32,
+    };
+    assert_eq!(h.empty_stretches, [stretch]);
+    let line = format!(
+        "No answers or sessions from {} to {} ({} windows of 4 weeks)",
+        stretch.from.strftime("%a %-d %b %Y"),
+        stretch.to.strftime("%a %-d %b %Y"),
+        all - 8
+    );
+
+    // Markdown: eight rows (the two empty ones between kept), then the one line.
+    let text = md(&r);
+    let table: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("| 4 weeks to"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    assert_eq!(table.len(), 9, "{table:#?}");
+    assert!(
+        table[5].contains("| 0/28 | 0 | 0 | 0 | 0 |"),
+        "{}",
+        table[5]
+    );
+    assert!(table[8].contains(&line), "{}", table[8]);
+    // Every answered day is still counted, the one from 2000 too.
+    assert_eq!(h.days.answered, 121);
+
+    // JSON: the windows outside the stretch, and the stretch.
+    let json: serde_json::Value = {
+        let mut out = Vec::new();
+        knotless::cli::report::write(&mut out, &r, ReportFormat::Json).unwrap();
+        serde_json::from_slice(&out).unwrap()
+    };
+    let windows = json["headache"]["windows"].as_array().unwrap();
+    assert_eq!(windows.len(), 8);
+    assert_eq!(windows[0], serde_json::to_value(&h.windows[0]).unwrap());
+    assert_eq!(
+        json["headache"]["empty_stretches"],
+        serde_json::json!([{
+            "from": stretch.from.to_string(),
+            "to": stretch.to.to_string(),
+            "windows": all - 8,
+        }])
+    );
+
+    // HTML: of the 13 newest windows, 8 to 12 are one line.
+    let page = html(&r);
+    let short = format!(
+        "No answers or sessions from {} to {} (5 windows of 4 weeks)",
+        h.windows[12].start.strftime("%a %-d %b %Y"),
+        h.windows[8].end.strftime("%a %-d %b %Y"),
+    );
+    assert!(
+        page.contains(&format!("colspan=\"8\">{short}</td>")),
+        "{short}"
+    );
+    let table = page.split("4 weeks to</th>").nth(1).unwrap();
+    let table = table.split("</tbody>").next().unwrap();
+    assert_eq!(table.matches("<tr><td class=\"l\">").count(), 8, "{table}");
+}

@@ -613,3 +613,81 @@ fn before_after_and_change_never_contradict() {
     assert_eq!(p.before_after().as_deref(), Some("3.7 → 3.0"));
     assert_eq!(p.change_text().as_deref(), Some("−0.7 (n=3)"));
 }
+
+/// What the writers show for an exact sum of whole milliseconds: the whole seconds passed,
+/// and the nearest minute, half away from zero.
+fn shown_of_millis(ms: u64) -> (u64, f64) {
+    (ms / 1000, ((ms + 30_000) / 60_000) as f64)
+}
+
+proptest::proptest! {
+    /// Times kept in thousandths of a second (as the history keeps them) add up exactly:
+    /// every sum — the week, the day, the area, the routine, the period, the professional
+    /// sessions and the four-week chart — shows the whole seconds and the nearest minute of
+    /// the exact total (3.2 + 22.9 + 3.9 s is 30 s, 1 min; added as floating point it was
+    /// 29.999…, "29 s" and "0 min").
+    #[test]
+    fn fractional_seconds_add_up_exactly(
+        mut self_care in proptest::collection::vec(3_000u64..=5_400_000, 1..30),
+        mut professional in proptest::collection::vec(1u64..=5_400_000, 1..6),
+        align in 0u64..3,
+    ) {
+        // Most sums are made to land exactly on a whole second or on a half minute, where
+        // a sum a hair short shows one second or one minute less.
+        let unit = [1, 1000, 60_000][align as usize];
+        let on = if align == 2 { 30_000 } else { 0 };
+        for list in [&mut self_care, &mut professional] {
+            let total: u64 = list.iter().sum();
+            *list.last_mut().unwrap() += (unit + on - total % unit) % unit;
+        }
+        use knotless::model::format::{fmt_length_secs, round_half_away, whole_secs};
+        let london = tz("Europe/London");
+        let monday = date(2026, 11, 23);
+        let now = at(&london, date(2026, 11, 24), 22, 0);
+        let mut records = Vec::new();
+        for (i, ms) in self_care.iter().enumerate() {
+            let minute = i8::try_from(i).unwrap();
+            let secs = *ms as f64 / 1000.0;
+            records.push(local(&format!("s{i}"), &london, monday, 1, minute, "sum", "neck", secs));
+        }
+        for (i, ms) in professional.iter().enumerate() {
+            let t = at(&london, monday, 3, i8::try_from(i).unwrap()).timestamp();
+            let mut r = external(&format!("e{i}"), &Stamp::new(t, &london).to_string(), "physio", 0.0);
+            r.active_secs = *ms as f64 / 1000.0;
+            records.push(r);
+        }
+        let s = stats::compute(&records, &now, 3);
+        let shown = |secs: f64, minutes: f64| (whole_secs(secs), round_half_away(minutes, 0));
+        let total: u64 = self_care.iter().sum();
+        let want = shown_of_millis(total);
+        proptest::prop_assert_eq!(shown(s.this_week.secs, s.this_week.minutes), want);
+        proptest::prop_assert_eq!(shown(s.totals.secs, s.totals.minutes), want);
+        proptest::prop_assert_eq!(shown(s.by_area[0].secs, s.by_area[0].minutes), want);
+        proptest::prop_assert_eq!(shown(s.routines[0].secs, s.routines[0].minutes), want);
+        let day = s.calendar.days.iter().find(|d| d.date == monday).unwrap();
+        proptest::prop_assert_eq!(round_half_away(day.minutes, 0), want.1);
+        // The words: whole seconds under a minute, else the nearest minute.
+        let words = fmt_length_secs(s.totals.secs);
+        if total < 60_000 {
+            proptest::prop_assert_eq!(words, format!("{} s", want.0));
+        } else {
+            let m = want.1 as u64;
+            let expected = match (m / 60, m % 60) {
+                (0, m) => format!("{m} min"),
+                (h, 0) => format!("{h} h"),
+                (h, m) => format!("{h} h {m} min"),
+            };
+            proptest::prop_assert_eq!(words, expected);
+        }
+        let pro: u64 = professional.iter().sum();
+        proptest::prop_assert_eq!(shown(s.external.secs, s.external.minutes), shown_of_millis(pro));
+
+        // The Stats screen's chart of four-week windows sums the same days.
+        let mut days = knotless::core::days::SessionDays::new(london.clone());
+        for r in &records {
+            days.add(r);
+        }
+        let chart = knotless::core::days::chart(&std::collections::BTreeMap::new(), &days, now.date(), 1);
+        proptest::prop_assert_eq!(round_half_away(chart[0].minutes, 0), want.1);
+    }
+}

@@ -15,10 +15,10 @@ use std::io::{self, Write};
 
 use super::{
     ABOUT, NOT_ADVICE, ROUNDING, WINDOWS_EXPLAINED, calendar_cut_text, day, day_time, days_text,
-    intensity_text, meds_text, pain_cells, per_week_text, period_note, period_text, self_care_text,
-    unreadable_text,
+    empty_stretch_text, intensity_text, meds_text, pain_cells, per_week_text, period_note,
+    period_text, self_care_text, unreadable_text,
 };
-use crate::core::days::Window;
+use crate::core::days::{Window, WindowRow, fold_empty};
 use crate::core::report::{DayMark, Headache, Month, Report, TrendBy};
 use crate::model::format::{fmt_length_secs, plural};
 
@@ -173,7 +173,7 @@ fn headache(h: &mut String, r: &Report, hd: &Headache) {
         );
     } else {
         charts(h, &shown);
-        window_table(h, &shown, hd.windows.len());
+        window_table(h, &hd.windows[..shown.len()], hd.windows.len());
     }
     if let Some(c) = &hd.comparison {
         let _ = writeln!(h, "<p>{}</p>", esc(&c.sentence));
@@ -317,7 +317,7 @@ fn chart(title: &str, shown: &[&Window], count: Count) -> String {
     s
 }
 
-fn window_table(h: &mut String, shown: &[&Window], all: usize) {
+fn window_table(h: &mut String, shown: &[Window], all: usize) {
     h.push_str(
         "<table>\n<colgroup><col style=\"width:18%\"><col style=\"width:10%\">\
          <col style=\"width:10%\"><col style=\"width:10%\"><col style=\"width:9%\">\
@@ -327,7 +327,18 @@ fn window_table(h: &mut String, shown: &[&Window], all: usize) {
          <th>simple · triptan · other</th><th>per 28 days: headache · migraine · meds</th>\
          <th>self-care sessions</th></tr></thead>\n<tbody>\n",
     );
-    for w in shown {
+    for row in fold_empty(shown) {
+        let w = match row {
+            WindowRow::Window(w) => w,
+            WindowRow::Empty(e) => {
+                let _ = writeln!(
+                    h,
+                    "<tr><td class=\"l\" colspan=\"8\">{}</td></tr>",
+                    esc(&empty_stretch_text(&e))
+                );
+                continue;
+            }
+        };
         let rate = w.rates_cell();
         let _ = writeln!(
             h,

@@ -4,11 +4,11 @@ use std::io::{self, Write};
 
 use super::{
     ABOUT, NOT_ADVICE, ROUNDING, WINDOWS_EXPLAINED, calendar_cut_text, day, day_time, days_text,
-    intensity_text, meds_text, pain_cells, per_week_text, period_note, period_text, self_care_text,
-    unreadable_text,
+    empty_stretch_text, intensity_text, meds_text, pain_cells, per_week_text, period_note,
+    period_text, self_care_text, unreadable_text,
 };
 use crate::cli::review::fmt_pain;
-use crate::core::days::{Window, per_week_cell};
+use crate::core::days::{Window, WindowRow, fold_empty, per_week_cell};
 use crate::core::report::{DayMark, Headache, Month, Report, TrendBy};
 use crate::model::format::{fmt_fixed, fmt_length_secs};
 
@@ -139,8 +139,15 @@ fn windows(out: &mut dyn Write, h: &Headache) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "{WINDOW_HEAD}")?;
     writeln!(out, "|---|--:|--:|--:|--:|--:|--:|--:|--:|")?;
-    for w in &h.windows {
-        writeln!(out, "{}", window_row(w))?;
+    for row in fold_empty(&h.windows) {
+        match row {
+            WindowRow::Window(w) => writeln!(out, "{}", window_row(w))?,
+            WindowRow::Empty(e) => writeln!(
+                out,
+                "| *{}* |  |  |  |  |  |  |  |  |",
+                empty_stretch_text(&e)
+            )?,
+        }
     }
     if let Some(c) = &h.comparison {
         writeln!(out)?;

@@ -82,6 +82,17 @@ pub fn write(out: &mut dyn Write, report: &Report, format: ReportFormat) -> io::
 // ---------------------------------------------------------------------------------------
 // Words and figures every format writes the same way
 
+/// A run of empty 4-week windows, in one line: "No answers or sessions from Sat 1 Jan 2000
+/// to Mon 9 Nov 2026 (350 windows of 4 weeks)".
+pub fn empty_stretch_text(e: &crate::core::days::EmptyStretch) -> String {
+    format!(
+        "No answers or sessions from {} to {} ({} windows of 4 weeks)",
+        day(e.from),
+        day(e.to),
+        e.windows
+    )
+}
+
 /// A day: "Tue 24 Nov 2026".
 pub fn day(d: Date) -> String {
     d.strftime("%a %-d %b %Y").to_string()
