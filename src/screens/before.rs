@@ -17,6 +17,7 @@ use crate::model::format::{fmt_length, plural};
 use crate::model::record::Before as HeadBefore;
 use crate::model::routine::Routine;
 use crate::ui::rating::{Answer, Rating};
+use crate::ui::scroll::{MORE_BELOW, PageScroll, Scrolled, TEXT_STEP};
 use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup_where, row};
 
 /// At or above this before-rating, a routine with pressure work asks once more.
@@ -99,9 +100,8 @@ enum Stage {
 pub struct Before {
     routine: Routine,
     stage: Stage,
-    scroll: u16,
-    /// Lines of text that do not fit the current area, so scrolling stops at the end.
-    overflow: u16,
+    /// How far the text above the question is scrolled, stopping at its end.
+    scroll: PageScroll,
 }
 
 impl Before {
@@ -109,8 +109,7 @@ impl Before {
         Before {
             routine,
             stage: Stage::Asking(Rating::default()),
-            scroll: 0,
-            overflow: 0,
+            scroll: PageScroll::default(),
         }
     }
 
@@ -310,8 +309,7 @@ impl Screen for Before {
         let (_, whose) = self.facts(ctx, head.width);
         let (lines, question) = self.content(ctx, inner.width, inner.height >= 16, whose);
         let text_h = inner.height.saturating_sub(question.len() as u16);
-        self.overflow = (lines.len() as u16).saturating_sub(text_h);
-        self.scroll = self.scroll.min(self.overflow);
+        self.scroll.layout(lines.len(), usize::from(text_h));
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
@@ -328,21 +326,16 @@ impl Screen for Before {
         let name = crate::model::format::fit(&r.name, hl.width.saturating_sub(2) as usize);
         frame.render_widget(Line::styled(format!(" {name}"), t.title), hl);
         frame.render_widget(Line::styled(facts, t.muted), hr);
-        let (mut lines, question) = self.content(ctx, w, inner.height >= 16, whose);
+        let (lines, question) = self.content(ctx, w, inner.height >= 16, whose);
         // The question stays on screen; the text above it scrolls when it does not fit.
         let [text_area, q_area] = Layout::vertical([
             Constraint::Min(1),
             Constraint::Length(question.len() as u16),
         ])
         .areas(inner);
-        let overflow = (lines.len() as u16).saturating_sub(text_area.height);
-        let scroll = self.scroll.min(overflow);
-        if overflow > scroll && text_area.height > 1 {
-            let keep = (text_area.height - 1) as usize + scroll as usize;
-            lines.truncate(keep);
-            lines.push(Line::styled("↓ more (↓ scrolls)", t.muted));
-        }
-        frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), text_area);
+        let mark = Line::styled(MORE_BELOW, t.muted);
+        let top = self.scroll.top();
+        frame.render_widget(Scrolled { lines, top, mark }, text_area);
         frame.render_widget(Paragraph::new(question), q_area);
         crate::ui::footer(frame, foot, ctx.theme, ctx.status, &self.keys(ctx));
     }
@@ -357,15 +350,15 @@ impl Screen for Before {
             Some(Act::Ready) => return self.start(&self.routine, HeadBefore::default()),
             Some(Act::Reconsider) => {
                 self.stage = Stage::Asking(Rating::default());
-                self.scroll = 0;
+                self.scroll.home();
                 return stay();
             }
             Some(Act::ScrollDown) => {
-                self.scroll = (self.scroll + 2).min(self.overflow);
+                self.scroll.by(TEXT_STEP);
                 return stay();
             }
             Some(Act::ScrollUp) => {
-                self.scroll = self.scroll.saturating_sub(2);
+                self.scroll.by(-TEXT_STEP);
                 return stay();
             }
             Some(Act::GoAhead) => {

@@ -15,6 +15,7 @@ use super::{Ctx, Nav, Route, Screen, Update, go, stay};
 use crate::core::rules::{cap_for_pattern, caution_for};
 use crate::model::format::width;
 use crate::model::routine::{Length, Pattern};
+use crate::ui::scroll::{MORE_BELOW, PageScroll, Scrolled, TEXT_STEP};
 use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, lookup_where, row};
 
 use crate::core::rules::{BREATHING_BREATHS as BREATHS, BREATHING_MINUTES as MINUTES};
@@ -362,9 +363,8 @@ pub struct Rate {
     pattern: Pattern,
     length: Length,
     rating: crate::ui::rating::Rating,
-    /// Lines the caution is scrolled by, and by how many it could be.
-    scroll: u16,
-    overflow: u16,
+    /// How far the timing and caution are scrolled, stopping at their end.
+    scroll: PageScroll,
 }
 
 impl Rate {
@@ -373,8 +373,7 @@ impl Rate {
             pattern,
             length,
             rating: crate::ui::rating::Rating::default(),
-            scroll: 0,
-            overflow: 0,
+            scroll: PageScroll::default(),
         }
     }
 
@@ -435,8 +434,7 @@ impl Screen for Rate {
         let inner = Rate::inner(body);
         let (text, question) = self.content(ctx, inner.width, inner.height);
         let text_h = inner.height.saturating_sub(question.len() as u16);
-        self.overflow = (text.len() as u16).saturating_sub(text_h);
-        self.scroll = self.scroll.min(self.overflow);
+        self.scroll.layout(text.len(), usize::from(text_h));
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
@@ -447,22 +445,18 @@ impl Screen for Rate {
             head,
         );
         let inner = Rate::inner(body);
-        let (mut text, question) = self.content(ctx, inner.width, inner.height);
+        let (lines, question) = self.content(ctx, inner.width, inner.height);
         // The question right under the caution, and always on screen: the caution scrolls
         // when both do not fit.
-        let text_h = (text.len() as u16).min(inner.height.saturating_sub(question.len() as u16));
+        let text_h = (lines.len() as u16).min(inner.height.saturating_sub(question.len() as u16));
         let [text_area, q_area] = Layout::vertical([
             Constraint::Length(text_h.max(1)),
             Constraint::Length(question.len() as u16),
         ])
         .areas(inner);
-        let overflow = (text.len() as u16).saturating_sub(text_area.height);
-        let scroll = self.scroll.min(overflow);
-        if overflow > scroll && text_area.height > 1 {
-            text.truncate((text_area.height - 1) as usize + scroll as usize);
-            text.push(Line::styled("↓ more (↓ scrolls)", t.muted));
-        }
-        frame.render_widget(Paragraph::new(text).scroll((scroll, 0)), text_area);
+        let mark = Line::styled(MORE_BELOW, t.muted);
+        let top = self.scroll.top();
+        frame.render_widget(Scrolled { lines, top, mark }, text_area);
         frame.render_widget(Paragraph::new(question), q_area);
         crate::ui::footer(frame, foot, t, ctx.status, &self.keys(ctx));
     }
@@ -471,11 +465,11 @@ impl Screen for Rate {
         match lookup(RATE_KEYS, key.code) {
             Some(RateAct::Back) => return go(Nav::Back),
             Some(RateAct::ScrollDown) => {
-                self.scroll = (self.scroll + 2).min(self.overflow);
+                self.scroll.by(TEXT_STEP);
                 return stay();
             }
             Some(RateAct::ScrollUp) => {
-                self.scroll = self.scroll.saturating_sub(2);
+                self.scroll.by(-TEXT_STEP);
                 return stay();
             }
             _ => {}

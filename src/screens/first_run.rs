@@ -9,7 +9,6 @@ use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
 
 use super::{Ctx, Nav, Route, Screen, StoreEffect, Update, go, stay};
 use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup_where, row};
@@ -155,16 +154,13 @@ impl Screen for FirstRun {
     fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
         let [_, footer] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
         let inner = FirstRun::text_area(area);
-        let mut lines = self.body(ctx, inner.width);
+        let lines = self.body(ctx, inner.width);
         // Say there is more below, on the last row, until the end is in view: the
         // emergency paragraphs come last.
-        let overflow = (lines.len() as u16).saturating_sub(inner.height);
-        let scroll = self.scroll.min(overflow);
-        if overflow > scroll && inner.height > 1 {
-            lines.truncate((inner.height - 1 + scroll) as usize);
-            lines.push(Line::styled("↓ more below (PgDn, End)", ctx.theme.accent));
-        }
-        frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+        let mark = Line::styled("↓ more below (PgDn, End)", ctx.theme.accent);
+        let top = usize::from(self.scroll);
+        let scrolled = crate::ui::scroll::Scrolled { lines, top, mark };
+        frame.render_widget(scrolled, inner);
         crate::ui::footer(frame, footer, ctx.theme, ctx.status, &self.keys(ctx));
     }
 

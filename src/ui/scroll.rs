@@ -7,7 +7,10 @@
 
 use std::ops::Range;
 
-use ratatui::widgets::TableState;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, TableState, Widget};
 
 /// A list's selection and the first row shown. A long list (a history of 100,000 sessions)
 /// is drawn a window at a time: [`ListScroll::window`] is the part on screen and
@@ -173,6 +176,41 @@ impl PageScroll {
     }
 }
 
+/// The rows a screen's ↓ and ↑ move text that does not fit its window (the cautions
+/// before a routine or a breathing pattern, a step's instructions in the player).
+pub const TEXT_STEP: isize = 2;
+
+/// The mark on the last row of text cut short at its window's bottom, naming the key that
+/// scrolls it.
+pub const MORE_BELOW: &str = "↓ more (↓ scrolls)";
+
+/// Lines in a window that may be too short for them, drawn from row `top`: while more is
+/// below, the window's last row is `mark` instead of a line, so a cut never goes unsaid.
+/// Scrolled to the end (`top` at the page's [`PageScroll::max`]), the last line shows.
+pub struct Scrolled<'a> {
+    pub lines: Vec<Line<'a>>,
+    pub top: usize,
+    pub mark: Line<'a>,
+}
+
+impl Widget for Scrolled<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let Scrolled {
+            mut lines,
+            top,
+            mark,
+        } = self;
+        let height = usize::from(area.height);
+        let top = top.min(lines.len().saturating_sub(height));
+        if lines.len() > top + height && height > 1 {
+            lines.truncate(top + height - 1);
+            lines.push(mark);
+        }
+        let top = u16::try_from(top).unwrap_or(u16::MAX);
+        Paragraph::new(lines).scroll((top, 0)).render(area, buf);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,5 +257,23 @@ mod tests {
         assert_eq!((p.top(), p.more()), (0, (false, true)));
         p.layout(5, 10);
         assert_eq!((p.top(), p.more()), (0, (false, false)));
+    }
+
+    #[test]
+    fn scrolled_text_says_more_until_its_end_is_shown() {
+        let draw = |top| {
+            let lines = (1..=5).map(|i| Line::raw(format!("line {i}"))).collect();
+            let mark = Line::raw("more");
+            let mut buf = Buffer::empty(Rect::new(0, 0, 8, 3));
+            Scrolled { lines, top, mark }.render(buf.area, &mut buf);
+            (0..3)
+                .map(|y| (0..8).map(|x| buf[(x, y)].symbol()).collect::<String>())
+                .map(|l| l.trim_end().to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(draw(0), ["line 1", "line 2", "more"]);
+        assert_eq!(draw(1), ["line 2", "line 3", "more"]);
+        assert_eq!(draw(2), ["line 3", "line 4", "line 5"]);
+        assert_eq!(draw(9), ["line 3", "line 4", "line 5"]);
     }
 }
