@@ -68,6 +68,7 @@ pub enum Rule {
     BloodThinners,
     SetupTime,
     BannedClaim,
+    LookAlikeLetters,
     Drawing,
     SelfCareFooter,
     SessionLength,
@@ -75,7 +76,7 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 28] = [
+    pub const ALL: [Rule; 29] = [
         Rule::PressureCeiling,
         Rule::MissingPressure,
         Rule::UndeclaredTouch,
@@ -100,6 +101,7 @@ impl Rule {
         Rule::BloodThinners,
         Rule::SetupTime,
         Rule::BannedClaim,
+        Rule::LookAlikeLetters,
         Rule::Drawing,
         Rule::SelfCareFooter,
         Rule::SessionLength,
@@ -133,6 +135,7 @@ impl Rule {
             Rule::BloodThinners => "blood-thinners",
             Rule::SetupTime => "setup-time",
             Rule::BannedClaim => "banned-claim",
+            Rule::LookAlikeLetters => "look-alike-letters",
             Rule::Drawing => "drawing",
             Rule::SelfCareFooter => "self-care-footer",
             Rule::SessionLength => "session-length",
@@ -308,6 +311,7 @@ pub const ROUTINE_RULES: &[(Rule, RoutineRule)] = &[
     (Rule::SelfCareFooter, self_care_footer),
     (Rule::SessionLength, session_length),
     (Rule::BannedClaim, banned_claims),
+    (Rule::LookAlikeLetters, look_alike_letters),
     (Rule::MissingPressure, missing_pressure),
     (Rule::UndeclaredTouch, undeclared_touch),
     (Rule::PressureCeiling, pressure_ceiling),
@@ -337,6 +341,7 @@ pub const PATTERN_RULES: &[(Rule, PatternRule)] = &[
     (Rule::FastBreathing, fast_breathing),
     (Rule::PatternTiming, pattern_timing),
     (Rule::BannedClaim, pattern_claims),
+    (Rule::LookAlikeLetters, pattern_look_alikes),
 ];
 
 /// Checks one routine against every rule of the guide, including every pattern its steps
@@ -440,6 +445,30 @@ fn banned_claims(f: &Facts, v: &mut Found) {
             ));
         }
     }
+}
+
+/// Words that mix Latin letters with another alphabet's letters drawn the same ("Nеck"
+/// with a Cyrillic "е"), everywhere a user reads: the rules read them as the Latin word
+/// ([`plain`]), but a name or a title that only looks like one misleads whoever reads it.
+fn look_alike_letters(f: &Facts, v: &mut Found) {
+    for (where_, text) in labelled_texts(f.r) {
+        if let Some(found) = look_alikes_in(&text) {
+            v.routine(format!("{where_} {found}"));
+        }
+    }
+}
+
+/// What [`look_alike_letters`] says of a text's first mixed word ("has \"Nеck\", ..."), or
+/// `None` when it has none.
+fn look_alikes_in(text: &str) -> Option<String> {
+    let word = crate::model::text::mixed_words(text).next()?;
+    let letter = word
+        .chars()
+        .find(|c| crate::model::text::latin_lookalike(*c).is_some())?;
+    Some(format!(
+        "has \"{word}\", which mixes Latin letters with one from another alphabet that looks the same (\"{letter}\", U+{:04X}): type the word in plain Latin letters",
+        letter as u32
+    ))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1342,6 +1371,19 @@ fn pattern_claims(p: &Pattern, v: &mut Found) {
     }
 }
 
+fn pattern_look_alikes(p: &Pattern, v: &mut Found) {
+    let texts = p.description.iter().map(|d| ("its description", d)).chain(
+        p.phases
+            .iter()
+            .filter_map(|ph| ph.label.as_ref().map(|l| ("a phase's label", l))),
+    );
+    for (where_, text) in texts {
+        if let Some(found) = look_alikes_in(text) {
+            v.routine(format!("{where_} {found}"));
+        }
+    }
+}
+
 fn secs(p: &Pattern, k: PhaseKind) -> f64 {
     p.phases
         .iter()
@@ -1470,6 +1512,15 @@ fn breaths_of(s: &Step, p: &Pattern) -> u32 {
 
 /// Every text a user reads, labelled, each made [`plain`].
 fn texts(r: &Routine) -> Vec<(String, String)> {
+    let mut t = labelled_texts(r);
+    for (_, text) in &mut t {
+        *text = plain(text);
+    }
+    t
+}
+
+/// Every text a user reads, labelled ("step 2's title"), as written.
+fn labelled_texts(r: &Routine) -> Vec<(String, String)> {
     let mut t = vec![
         ("the name".to_string(), r.name.clone()),
         ("the summary".to_string(), r.summary.clone()),
@@ -1498,46 +1549,13 @@ fn texts(r: &Routine) -> Vec<(String, String)> {
             t.push((format!("the drawing \"{}\"", a.name), a.text.to_string()));
         }
     }
-    for (_, text) in &mut t {
-        *text = plain(text);
-    }
     t
 }
 
 // ---------------------------------------------------------------------------------------
 // Reading text
 
-/// Whether `c` is an invisible formatting character: every character of Unicode's
-/// "format" category (Cf: the zero width space, joiner and non-joiner, the direction
-/// marks and overrides, the word joiner and invisible operators, the byte order mark, the
-/// soft hyphen, the tag characters …), and the other marks that show as nothing: the
-/// combining grapheme joiner (U+034F), the Khmer inherent vowels (U+17B4, U+17B5), the
-/// Hangul fillers and the variation selectors.
-///
-/// The reader refuses most of them in a routine file, but not all (the zero width joiner
-/// stays: emoji need it), and a word with one inside ("pre\u{200d}vents") looks the same
-/// on screen as the word without.
-pub fn is_invisible(c: char) -> bool {
-    matches!(c,
-        '\u{ad}' | '\u{34f}' | '\u{600}'..='\u{605}' | '\u{61c}' | '\u{6dd}' | '\u{70f}'
-        | '\u{890}'..='\u{891}' | '\u{8e2}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
-        | '\u{180b}'..='\u{180f}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
-        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206f}' | '\u{3164}' | '\u{fe00}'..='\u{fe0f}'
-        | '\u{feff}' | '\u{ffa0}' | '\u{fff9}'..='\u{fffb}' | '\u{110bd}' | '\u{110cd}'
-        | '\u{13430}'..='\u{1343f}' | '\u{1bca0}'..='\u{1bca3}' | '\u{1d173}'..='\u{1d17a}'
-        | '\u{e0001}' | '\u{e0020}'..='\u{e007f}' | '\u{e0100}'..='\u{e01ef}')
-}
-
-/// A text as every rule that reads words reads it: without [invisible](is_invisible)
-/// characters, lower-cased, with a curly apostrophe made straight. The one way the rules
-/// ready a text, so "ignore\u{200d} the pain" is "ignore the pain" to all of them.
-pub fn plain(text: &str) -> String {
-    text.chars()
-        .filter(|c| !is_invisible(*c))
-        .map(|c| if c == '\u{2019}' { '\'' } else { c })
-        .collect::<String>()
-        .to_lowercase()
-}
+pub use crate::model::text::{is_invisible, plain};
 
 // ---------------------------------------------------------------------------------------
 // Claims
@@ -2133,6 +2151,32 @@ mod tests {
         assert_eq!(plain("don\u{2019}t"), "don't");
         // Letters of other scripts and the emoji a joiner builds stay.
         assert_eq!(plain("Café 👍"), "café 👍");
+    }
+
+    #[test]
+    fn look_alike_letters_hide_no_word() {
+        // Cyrillic е, о, а, с, Greek ο, fullwidth letters: each word rule reads the Latin word.
+        for (hidden, word) in [
+            ("Pr\u{435}vents migraines.", "prevent"),
+            ("A natural \u{441}ure.", "cure"),
+            ("Tr\u{435}\u{430}ts tension.", "treat"),
+            ("Breaks up kn\u{3bf}ts.", "knots"),
+            (
+                "\u{ff24}\u{ff45}\u{ff54}\u{ff4f}\u{ff58} your neck.",
+                "detox",
+            ),
+        ] {
+            assert_eq!(banned_in(hidden).as_deref(), Some(word), "{hidden:?}");
+        }
+        assert!(push_on_in(&plain("Ign\u{3bf}re the pain.")).is_some());
+        assert!(front_of_neck_named(&plain("Press the wind\u{440}ipe.")));
+        // And the words that mix them are named, in a routine's texts and a pattern's.
+        let said = look_alikes_in("N\u{435}ck release").unwrap();
+        assert!(
+            said.contains("\"N\u{435}ck\"") && said.contains("U+0435"),
+            "{said}"
+        );
+        assert_eq!(look_alikes_in("Шея, neck, naïve"), None);
     }
 
     #[test]

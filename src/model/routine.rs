@@ -11,6 +11,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::text::plain;
+
 /// Where a routine, pattern or drawing came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Source {
@@ -210,11 +212,11 @@ impl Phase {
 
     /// Whether the breath is held in this phase: a `hold` phase, or any phase whose label
     /// tells the user to hold or pause ("hold, softly" written as an out-breath is still a
-    /// held breath).
+    /// held breath). The label is read as the content rules read text ([`plain`]).
     pub fn is_hold(&self) -> bool {
         self.kind == PhaseKind::Hold
             || self.label.as_deref().is_some_and(|l| {
-                l.to_lowercase()
+                plain(l)
                     .split(|c: char| !c.is_alphabetic())
                     .any(|w| HOLD_WORDS.contains(&w))
             })
