@@ -17,7 +17,9 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::core::rules::{Cap, Shape, cap_of, shape};
-use crate::model::routine::{Length, Pattern, PhaseKind, Region, Routine, Sides, Step, Technique};
+use crate::model::routine::{
+    LONGEST_BREATH, Length, Pattern, PhaseKind, Region, Routine, Sides, Step, Technique,
+};
 
 /// The routine the app offers during a migraine; it may hold only breathing and a still hold.
 pub const ATTACK_ROUTINE_ID: &str = "migraine-day";
@@ -1325,10 +1327,19 @@ fn fast_breathing(p: &Pattern, v: &mut Found) {
 }
 
 /// Held breaths (consecutive holds added up, a phase labelled as a hold counted as one)
-/// within 7 s; a sigh's out-breath at least twice its in-breaths; and the bundled shapes
-/// keep the guide's timings.
+/// within 7 s; no in- or out-breath longer than any slow breath ([`LONGEST_BREATH`]: past
+/// it the breath is held, whatever the phase is called); a sigh's out-breath at least twice
+/// its in-breaths; and the bundled shapes keep the guide's timings.
 fn pattern_timing(p: &Pattern, v: &mut Found) {
-    if let Some(h) = p.holds().into_iter().max()
+    for (kind, length) in p.overlong_breaths() {
+        let way = if kind == PhaseKind::In { "in" } else { "out" };
+        v.routine(format!(
+            "breathing {way} for {}s in one go is longer than any slow breath, so the breath is held; an in- or out-breath lasts {}s at most (and a held breath 7s)",
+            crate::model::routine::fmt_secs_short(length),
+            LONGEST_BREATH.as_secs()
+        ));
+    }
+    if let Some(h) = p.said_holds().into_iter().max()
         && h > MAX_HOLD
     {
         v.routine(format!(
@@ -1340,8 +1351,9 @@ fn pattern_timing(p: &Pattern, v: &mut Found) {
         let ins: f64 = p
             .phases
             .iter()
-            .filter(|ph| ph.is_in())
-            .map(|ph| ph.length.as_secs_f64())
+            .zip(p.breathes_in())
+            .filter(|(_, breathes_in)| *breathes_in)
+            .map(|(ph, _)| ph.length.as_secs_f64())
             .sum();
         if secs(p, PhaseKind::Out) < 2.0 * ins {
             v.routine("a sigh's out-breath must last at least twice its in-breaths");
