@@ -33,6 +33,9 @@ pub const BALLS_LIMIT: Duration = Duration::from_secs(180);
 /// The break that lets a spot start its count again (guide section 2.0: about 30 s of
 /// rest between sets). A shorter rest between presses on one spot adds them up.
 pub const REST_BREAK: Duration = Duration::from_secs(30);
+/// Rounds (sets) on one spot in one routine, each after a [`REST_BREAK`] (guide rule 4 and
+/// section 2.0: 1-3 rounds of a hold, 1-3 sets of rolling).
+pub const MAX_ROUNDS: u32 = 3;
 /// Session length bounds (guide section 2.0; micro-breaks of section 2.10 may be short).
 pub const MIN_SESSION: Duration = Duration::from_secs(60);
 pub const MAX_SESSION: Duration = Duration::from_secs(20 * 60);
@@ -961,21 +964,39 @@ fn hold_during_pressure(f: &Facts, v: &mut Found) {
 }
 
 /// Time on one spot, added up across the steps that press the same region (per side) until
-/// it has had a real break: [`REST_BREAK`] of steps that do not press it (a rest, a still
-/// hold, breathing, work elsewhere). A shorter rest does not start the count again, so nine
-/// presses of 110 s with a 1 s rest between are 990 s on one spot. Moving techniques count
-/// half; still holds (head weight) have their own 2-minute cap; two balls under the skull
-/// (head weight only) may stay 3 minutes, nowhere else.
+/// it has had a real break: [`REST_BREAK`] without pressing it, counting the steps that do
+/// not press it (a rest, a still hold, breathing, work elsewhere) and the pauses between
+/// steps (a step's transition, the switch of sides) alike. A shorter rest does not start
+/// the count again, so nine presses of 110 s with a 1 s rest between are 990 s on one spot.
+/// Moving techniques count half; still holds (head weight) have their own 2-minute cap; two
+/// balls under the skull (head weight only) may stay 3 minutes, nowhere else. Each time a
+/// side is pressed again after a break it starts a round, and a routine gives one spot at
+/// most [`MAX_ROUNDS`].
 fn hold_too_long(f: &Facts, v: &mut Found) {
     struct Spot {
         region: Region,
         left: f64,
         right: f64,
+        /// Rounds begun on each side: presses that came after a break (or first).
+        rounds: [u32; 2],
         /// Seconds since this spot was last pressed.
         rest: f64,
         reported: bool,
+        rounds_reported: bool,
+    }
+    /// `secs` without pressing for every spot but `except`'s; a real break zeroes its count.
+    fn rest(spots: &mut [Spot], secs: f64, except: Option<Region>) {
+        for spot in spots.iter_mut().filter(|p| Some(p.region) != except) {
+            spot.rest += secs;
+            if spot.rest >= REST_BREAK.as_secs_f64() {
+                spot.left = 0.0;
+                spot.right = 0.0;
+                spot.reported = false;
+            }
+        }
     }
     let mut spots: Vec<Spot> = Vec::new();
+    let last = f.r.steps.len().saturating_sub(1);
     for (i, s) in f.steps() {
         let pressed = match (s.region, s.technique) {
             (Some(region), Some(t))
@@ -995,52 +1016,68 @@ fn hold_too_long(f: &Facts, v: &mut Found) {
                 ),
             );
         }
-        let time = s.planned_total().as_secs_f64();
-        for spot in &mut spots {
-            if pressed.is_none_or(|(r, _)| r != spot.region) {
-                spot.rest += time;
-                if spot.rest >= REST_BREAK.as_secs_f64() {
-                    spot.left = 0.0;
-                    spot.right = 0.0;
-                    spot.reported = false;
+        let mut time = s.planned_total();
+        if s.sides == Sides::Both {
+            time += crate::model::routine::SWITCH_SIDES;
+        }
+        rest(&mut spots, time.as_secs_f64(), pressed.map(|(r, _)| r));
+        if let Some((region, t)) = pressed {
+            let at = match spots.iter().position(|p| p.region == region) {
+                Some(at) => at,
+                None => {
+                    spots.push(Spot {
+                        region,
+                        left: 0.0,
+                        right: 0.0,
+                        rounds: [0, 0],
+                        rest: 0.0,
+                        reported: false,
+                        rounds_reported: false,
+                    });
+                    spots.len() - 1
+                }
+            };
+            let spot = &mut spots[at];
+            spot.rest = 0.0;
+            let load = s.planned.as_secs_f64() * if t.is_moving() { 0.5 } else { 1.0 };
+            let sides = [
+                matches!(s.sides, Sides::Left | Sides::None | Sides::Both),
+                matches!(s.sides, Sides::Right | Sides::None | Sides::Both),
+            ];
+            for (side, count) in [&mut spot.left, &mut spot.right].into_iter().enumerate() {
+                if sides[side] {
+                    if *count == 0.0 {
+                        spot.rounds[side] += 1;
+                    }
+                    *count += load;
                 }
             }
-        }
-        let Some((region, t)) = pressed else { continue };
-        let at = match spots.iter().position(|p| p.region == region) {
-            Some(at) => at,
-            None => {
-                spots.push(Spot {
+            let head_weight = t == Technique::Balls && region == Region::Suboccipital;
+            let limit = if head_weight { BALLS_LIMIT } else { SPOT_LIMIT }.as_secs_f64();
+            if !spot.reported && spot.left.max(spot.right) > limit {
+                spot.reported = true;
+                v.step(i, format!(
+                    "{:.0}s on the {} by the end of \"{}\" (moving techniques count half; a rest under {}s does not count as a break); at most {:.0}s on one spot before a break",
+                    spot.left.max(spot.right),
                     region,
-                    left: 0.0,
-                    right: 0.0,
-                    rest: 0.0,
-                    reported: false,
-                });
-                spots.len() - 1
+                    s.title,
+                    REST_BREAK.as_secs(),
+                    limit
+                ));
             }
-        };
-        let spot = &mut spots[at];
-        spot.rest = 0.0;
-        let load = s.planned.as_secs_f64() * if t.is_moving() { 0.5 } else { 1.0 };
-        if matches!(s.sides, Sides::Left | Sides::None | Sides::Both) {
-            spot.left += load;
+            let rounds = spot.rounds[0].max(spot.rounds[1]);
+            if !spot.rounds_reported && rounds > MAX_ROUNDS {
+                spot.rounds_reported = true;
+                v.step(i, format!(
+                    "\"{}\" is round {rounds} on the {region} (a round lasts until a break of {}s or more); at most {MAX_ROUNDS} rounds on one spot in a routine: drop a round or work another spot",
+                    s.title,
+                    REST_BREAK.as_secs(),
+                ));
+            }
         }
-        if matches!(s.sides, Sides::Right | Sides::None | Sides::Both) {
-            spot.right += load;
-        }
-        let head_weight = t == Technique::Balls && region == Region::Suboccipital;
-        let limit = if head_weight { BALLS_LIMIT } else { SPOT_LIMIT }.as_secs_f64();
-        if !spot.reported && spot.left.max(spot.right) > limit {
-            spot.reported = true;
-            v.step(i, format!(
-                "{:.0}s on the {} by the end of \"{}\" (moving techniques count half; a rest under {}s does not count as a break); at most {:.0}s on one spot before a break",
-                spot.left.max(spot.right),
-                region,
-                s.title,
-                REST_BREAK.as_secs(),
-                limit
-            ));
+        // The pause after a step is a rest for every spot (nothing is pressed in it).
+        if i < last {
+            rest(&mut spots, s.transition.as_secs_f64(), None);
         }
     }
 }
