@@ -295,45 +295,40 @@ impl Pattern {
     }
 
     /// Which phases hold the breath: those that say so by kind or label ([`Phase::is_hold`]),
-    /// and every phase of a run of in-breaths, or of out-breaths, longer than
-    /// [`LONGEST_BREATH`] all together (runs are read round the cycle, as the pattern
-    /// repeats: an out-breath at the end goes on into one at the start).
+    /// and every phase of an [overlong breath](Pattern::overlong_breaths).
     pub fn held(&self) -> Vec<bool> {
         let mut held: Vec<bool> = self.phases.iter().map(Phase::is_hold).collect();
-        for kind in [PhaseKind::In, PhaseKind::Out] {
-            let breathing: Vec<bool> = self
-                .phases
-                .iter()
-                .zip(&held)
-                .map(|(ph, h)| ph.kind == kind && !h)
-                .collect();
-            for run in self.runs_of(&breathing) {
-                if self.length_of(&run) > LONGEST_BREATH {
-                    for i in run {
-                        held[i] = true;
-                    }
-                }
+        for (_, run) in self.overlong_runs() {
+            for i in run {
+                held[i] = true;
             }
         }
         held
     }
 
-    /// The in- and out-breaths too long to be breaths (see [`Pattern::held`]): each run's
-    /// kind and length.
+    /// The in- and out-breaths too long to be breaths: each run of in-breaths, or of
+    /// out-breaths, longer than [`LONGEST_BREATH`] all together, its kind and length (runs
+    /// are read round the cycle, as the pattern repeats: an out-breath at the end goes on
+    /// into one at the start).
     pub fn overlong_breaths(&self) -> Vec<(PhaseKind, Duration)> {
-        let held_by_word: Vec<bool> = self.phases.iter().map(Phase::is_hold).collect();
+        self.overlong_runs()
+            .into_iter()
+            .map(|(kind, run)| (kind, self.length_of(&run)))
+            .collect()
+    }
+
+    /// The runs of [`Pattern::overlong_breaths`], as their phases' indices.
+    fn overlong_runs(&self) -> Vec<(PhaseKind, Vec<usize>)> {
         let mut out = Vec::new();
         for kind in [PhaseKind::In, PhaseKind::Out] {
             let breathing: Vec<bool> = self
                 .phases
                 .iter()
-                .zip(&held_by_word)
-                .map(|(ph, h)| ph.kind == kind && !h)
+                .map(|ph| ph.kind == kind && !ph.is_hold())
                 .collect();
             for run in self.runs_of(&breathing) {
-                let length = self.length_of(&run);
-                if length > LONGEST_BREATH {
-                    out.push((kind, length));
+                if self.length_of(&run) > LONGEST_BREATH {
+                    out.push((kind, run));
                 }
             }
         }
