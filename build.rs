@@ -19,12 +19,16 @@ mod model_format;
 #[path = "src/model/routine.rs"]
 mod model_routine;
 #[allow(dead_code, unused_imports)]
+#[path = "src/model/text.rs"]
+mod model_text;
+#[allow(dead_code, unused_imports)]
 #[path = "src/library/read/mod.rs"]
 mod read;
 /// The paths the reader names them by (`crate::model::routine`).
 mod model {
     pub(crate) use super::model_format as format;
     pub(crate) use super::model_routine as routine;
+    pub(crate) use super::model_text as text;
 }
 
 fn list(dir: &str, ext: &str) -> Vec<(String, String)> {

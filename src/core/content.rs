@@ -17,7 +17,9 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::core::rules::{Cap, Shape, cap_of, shape};
-use crate::model::routine::{Length, Pattern, PhaseKind, Region, Routine, Sides, Step, Technique};
+use crate::model::routine::{
+    LONGEST_BREATH, Length, Pattern, PhaseKind, Region, Routine, Sides, Step, Technique,
+};
 
 /// The routine the app offers during a migraine; it may hold only breathing and a still hold.
 pub const ATTACK_ROUTINE_ID: &str = "migraine-day";
@@ -31,6 +33,9 @@ pub const BALLS_LIMIT: Duration = Duration::from_secs(180);
 /// The break that lets a spot start its count again (guide section 2.0: about 30 s of
 /// rest between sets). A shorter rest between presses on one spot adds them up.
 pub const REST_BREAK: Duration = Duration::from_secs(30);
+/// Rounds (sets) on one spot in one routine, each after a [`REST_BREAK`] (guide rule 4 and
+/// section 2.0: 1-3 rounds of a hold, 1-3 sets of rolling).
+pub const MAX_ROUNDS: u32 = 3;
 /// Session length bounds (guide section 2.0; micro-breaks of section 2.10 may be short).
 pub const MIN_SESSION: Duration = Duration::from_secs(60);
 pub const MAX_SESSION: Duration = Duration::from_secs(20 * 60);
@@ -68,6 +73,7 @@ pub enum Rule {
     BloodThinners,
     SetupTime,
     BannedClaim,
+    LookAlikeLetters,
     Drawing,
     SelfCareFooter,
     SessionLength,
@@ -75,7 +81,7 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 28] = [
+    pub const ALL: [Rule; 29] = [
         Rule::PressureCeiling,
         Rule::MissingPressure,
         Rule::UndeclaredTouch,
@@ -100,6 +106,7 @@ impl Rule {
         Rule::BloodThinners,
         Rule::SetupTime,
         Rule::BannedClaim,
+        Rule::LookAlikeLetters,
         Rule::Drawing,
         Rule::SelfCareFooter,
         Rule::SessionLength,
@@ -133,6 +140,7 @@ impl Rule {
             Rule::BloodThinners => "blood-thinners",
             Rule::SetupTime => "setup-time",
             Rule::BannedClaim => "banned-claim",
+            Rule::LookAlikeLetters => "look-alike-letters",
             Rule::Drawing => "drawing",
             Rule::SelfCareFooter => "self-care-footer",
             Rule::SessionLength => "session-length",
@@ -308,6 +316,7 @@ pub const ROUTINE_RULES: &[(Rule, RoutineRule)] = &[
     (Rule::SelfCareFooter, self_care_footer),
     (Rule::SessionLength, session_length),
     (Rule::BannedClaim, banned_claims),
+    (Rule::LookAlikeLetters, look_alike_letters),
     (Rule::MissingPressure, missing_pressure),
     (Rule::UndeclaredTouch, undeclared_touch),
     (Rule::PressureCeiling, pressure_ceiling),
@@ -337,6 +346,7 @@ pub const PATTERN_RULES: &[(Rule, PatternRule)] = &[
     (Rule::FastBreathing, fast_breathing),
     (Rule::PatternTiming, pattern_timing),
     (Rule::BannedClaim, pattern_claims),
+    (Rule::LookAlikeLetters, pattern_look_alikes),
 ];
 
 /// Checks one routine against every rule of the guide, including every pattern its steps
@@ -440,6 +450,30 @@ fn banned_claims(f: &Facts, v: &mut Found) {
             ));
         }
     }
+}
+
+/// Words that mix Latin letters with another alphabet's letters drawn the same ("Nеck"
+/// with a Cyrillic "е"), everywhere a user reads: the rules read them as the Latin word
+/// ([`plain`]), but a name or a title that only looks like one misleads whoever reads it.
+fn look_alike_letters(f: &Facts, v: &mut Found) {
+    for (where_, text) in labelled_texts(f.r) {
+        if let Some(found) = look_alikes_in(&text) {
+            v.routine(format!("{where_} {found}"));
+        }
+    }
+}
+
+/// What [`look_alike_letters`] says of a text's first mixed word ("has \"Nеck\", ..."), or
+/// `None` when it has none.
+fn look_alikes_in(text: &str) -> Option<String> {
+    let word = crate::model::text::mixed_words(text).next()?;
+    let letter = word
+        .chars()
+        .find(|c| crate::model::text::latin_lookalike(*c).is_some())?;
+    Some(format!(
+        "has \"{word}\", which mixes Latin letters with one from another alphabet that looks the same (\"{letter}\", U+{:04X}): type the word in plain Latin letters",
+        letter as u32
+    ))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -930,21 +964,39 @@ fn hold_during_pressure(f: &Facts, v: &mut Found) {
 }
 
 /// Time on one spot, added up across the steps that press the same region (per side) until
-/// it has had a real break: [`REST_BREAK`] of steps that do not press it (a rest, a still
-/// hold, breathing, work elsewhere). A shorter rest does not start the count again, so nine
-/// presses of 110 s with a 1 s rest between are 990 s on one spot. Moving techniques count
-/// half; still holds (head weight) have their own 2-minute cap; two balls under the skull
-/// (head weight only) may stay 3 minutes, nowhere else.
+/// it has had a real break: [`REST_BREAK`] without pressing it, counting the steps that do
+/// not press it (a rest, a still hold, breathing, work elsewhere) and the pauses between
+/// steps (a step's transition, the switch of sides) alike. A shorter rest does not start
+/// the count again, so nine presses of 110 s with a 1 s rest between are 990 s on one spot.
+/// Moving techniques count half; still holds (head weight) have their own 2-minute cap; two
+/// balls under the skull (head weight only) may stay 3 minutes, nowhere else. Each time a
+/// side is pressed again after a break it starts a round, and a routine gives one spot at
+/// most [`MAX_ROUNDS`].
 fn hold_too_long(f: &Facts, v: &mut Found) {
     struct Spot {
         region: Region,
         left: f64,
         right: f64,
+        /// Rounds begun on each side: presses that came after a break (or first).
+        rounds: [u32; 2],
         /// Seconds since this spot was last pressed.
         rest: f64,
         reported: bool,
+        rounds_reported: bool,
+    }
+    /// `secs` without pressing for every spot but `except`'s; a real break zeroes its count.
+    fn rest(spots: &mut [Spot], secs: f64, except: Option<Region>) {
+        for spot in spots.iter_mut().filter(|p| Some(p.region) != except) {
+            spot.rest += secs;
+            if spot.rest >= REST_BREAK.as_secs_f64() {
+                spot.left = 0.0;
+                spot.right = 0.0;
+                spot.reported = false;
+            }
+        }
     }
     let mut spots: Vec<Spot> = Vec::new();
+    let last = f.r.steps.len().saturating_sub(1);
     for (i, s) in f.steps() {
         let pressed = match (s.region, s.technique) {
             (Some(region), Some(t))
@@ -964,52 +1016,68 @@ fn hold_too_long(f: &Facts, v: &mut Found) {
                 ),
             );
         }
-        let time = s.planned_total().as_secs_f64();
-        for spot in &mut spots {
-            if pressed.is_none_or(|(r, _)| r != spot.region) {
-                spot.rest += time;
-                if spot.rest >= REST_BREAK.as_secs_f64() {
-                    spot.left = 0.0;
-                    spot.right = 0.0;
-                    spot.reported = false;
+        let mut time = s.planned_total();
+        if s.sides == Sides::Both {
+            time += crate::model::routine::SWITCH_SIDES;
+        }
+        rest(&mut spots, time.as_secs_f64(), pressed.map(|(r, _)| r));
+        if let Some((region, t)) = pressed {
+            let at = match spots.iter().position(|p| p.region == region) {
+                Some(at) => at,
+                None => {
+                    spots.push(Spot {
+                        region,
+                        left: 0.0,
+                        right: 0.0,
+                        rounds: [0, 0],
+                        rest: 0.0,
+                        reported: false,
+                        rounds_reported: false,
+                    });
+                    spots.len() - 1
+                }
+            };
+            let spot = &mut spots[at];
+            spot.rest = 0.0;
+            let load = s.planned.as_secs_f64() * if t.is_moving() { 0.5 } else { 1.0 };
+            let sides = [
+                matches!(s.sides, Sides::Left | Sides::None | Sides::Both),
+                matches!(s.sides, Sides::Right | Sides::None | Sides::Both),
+            ];
+            for (side, count) in [&mut spot.left, &mut spot.right].into_iter().enumerate() {
+                if sides[side] {
+                    if *count == 0.0 {
+                        spot.rounds[side] += 1;
+                    }
+                    *count += load;
                 }
             }
-        }
-        let Some((region, t)) = pressed else { continue };
-        let at = match spots.iter().position(|p| p.region == region) {
-            Some(at) => at,
-            None => {
-                spots.push(Spot {
+            let head_weight = t == Technique::Balls && region == Region::Suboccipital;
+            let limit = if head_weight { BALLS_LIMIT } else { SPOT_LIMIT }.as_secs_f64();
+            if !spot.reported && spot.left.max(spot.right) > limit {
+                spot.reported = true;
+                v.step(i, format!(
+                    "{:.0}s on the {} by the end of \"{}\" (moving techniques count half; a rest under {}s does not count as a break); at most {:.0}s on one spot before a break",
+                    spot.left.max(spot.right),
                     region,
-                    left: 0.0,
-                    right: 0.0,
-                    rest: 0.0,
-                    reported: false,
-                });
-                spots.len() - 1
+                    s.title,
+                    REST_BREAK.as_secs(),
+                    limit
+                ));
             }
-        };
-        let spot = &mut spots[at];
-        spot.rest = 0.0;
-        let load = s.planned.as_secs_f64() * if t.is_moving() { 0.5 } else { 1.0 };
-        if matches!(s.sides, Sides::Left | Sides::None | Sides::Both) {
-            spot.left += load;
+            let rounds = spot.rounds[0].max(spot.rounds[1]);
+            if !spot.rounds_reported && rounds > MAX_ROUNDS {
+                spot.rounds_reported = true;
+                v.step(i, format!(
+                    "\"{}\" is round {rounds} on the {region} (a round lasts until a break of {}s or more); at most {MAX_ROUNDS} rounds on one spot in a routine: drop a round or work another spot",
+                    s.title,
+                    REST_BREAK.as_secs(),
+                ));
+            }
         }
-        if matches!(s.sides, Sides::Right | Sides::None | Sides::Both) {
-            spot.right += load;
-        }
-        let head_weight = t == Technique::Balls && region == Region::Suboccipital;
-        let limit = if head_weight { BALLS_LIMIT } else { SPOT_LIMIT }.as_secs_f64();
-        if !spot.reported && spot.left.max(spot.right) > limit {
-            spot.reported = true;
-            v.step(i, format!(
-                "{:.0}s on the {} by the end of \"{}\" (moving techniques count half; a rest under {}s does not count as a break); at most {:.0}s on one spot before a break",
-                spot.left.max(spot.right),
-                region,
-                s.title,
-                REST_BREAK.as_secs(),
-                limit
-            ));
+        // The pause after a step is a rest for every spot (nothing is pressed in it).
+        if i < last {
+            rest(&mut spots, s.transition.as_secs_f64(), None);
         }
     }
 }
@@ -1296,10 +1364,19 @@ fn fast_breathing(p: &Pattern, v: &mut Found) {
 }
 
 /// Held breaths (consecutive holds added up, a phase labelled as a hold counted as one)
-/// within 7 s; a sigh's out-breath at least twice its in-breaths; and the bundled shapes
-/// keep the guide's timings.
+/// within 7 s; no in- or out-breath longer than any slow breath ([`LONGEST_BREATH`]: past
+/// it the breath is held, whatever the phase is called); a sigh's out-breath at least twice
+/// its in-breaths; and the bundled shapes keep the guide's timings.
 fn pattern_timing(p: &Pattern, v: &mut Found) {
-    if let Some(h) = p.holds().into_iter().max()
+    for (kind, length) in p.overlong_breaths() {
+        let way = if kind == PhaseKind::In { "in" } else { "out" };
+        v.routine(format!(
+            "breathing {way} for {}s in one go is longer than any slow breath, so the breath is held; an in- or out-breath lasts {}s at most (and a held breath 7s)",
+            crate::model::routine::fmt_secs_short(length),
+            LONGEST_BREATH.as_secs()
+        ));
+    }
+    if let Some(h) = p.said_holds().into_iter().max()
         && h > MAX_HOLD
     {
         v.routine(format!(
@@ -1311,8 +1388,9 @@ fn pattern_timing(p: &Pattern, v: &mut Found) {
         let ins: f64 = p
             .phases
             .iter()
-            .filter(|ph| ph.is_in())
-            .map(|ph| ph.length.as_secs_f64())
+            .zip(p.breathes_in())
+            .filter(|(_, breathes_in)| *breathes_in)
+            .map(|(ph, _)| ph.length.as_secs_f64())
             .sum();
         if secs(p, PhaseKind::Out) < 2.0 * ins {
             v.routine("a sigh's out-breath must last at least twice its in-breaths");
@@ -1338,6 +1416,19 @@ fn pattern_claims(p: &Pattern, v: &mut Found) {
             v.routine(format!(
                 "its description or labels say \"{word}\": keep to wellness wording"
             ));
+        }
+    }
+}
+
+fn pattern_look_alikes(p: &Pattern, v: &mut Found) {
+    let texts = p.description.iter().map(|d| ("its description", d)).chain(
+        p.phases
+            .iter()
+            .filter_map(|ph| ph.label.as_ref().map(|l| ("a phase's label", l))),
+    );
+    for (where_, text) in texts {
+        if let Some(found) = look_alikes_in(text) {
+            v.routine(format!("{where_} {found}"));
         }
     }
 }
@@ -1470,6 +1561,15 @@ fn breaths_of(s: &Step, p: &Pattern) -> u32 {
 
 /// Every text a user reads, labelled, each made [`plain`].
 fn texts(r: &Routine) -> Vec<(String, String)> {
+    let mut t = labelled_texts(r);
+    for (_, text) in &mut t {
+        *text = plain(text);
+    }
+    t
+}
+
+/// Every text a user reads, labelled ("step 2's title"), as written.
+fn labelled_texts(r: &Routine) -> Vec<(String, String)> {
     let mut t = vec![
         ("the name".to_string(), r.name.clone()),
         ("the summary".to_string(), r.summary.clone()),
@@ -1498,46 +1598,13 @@ fn texts(r: &Routine) -> Vec<(String, String)> {
             t.push((format!("the drawing \"{}\"", a.name), a.text.to_string()));
         }
     }
-    for (_, text) in &mut t {
-        *text = plain(text);
-    }
     t
 }
 
 // ---------------------------------------------------------------------------------------
 // Reading text
 
-/// Whether `c` is an invisible formatting character: every character of Unicode's
-/// "format" category (Cf: the zero width space, joiner and non-joiner, the direction
-/// marks and overrides, the word joiner and invisible operators, the byte order mark, the
-/// soft hyphen, the tag characters …), and the other marks that show as nothing: the
-/// combining grapheme joiner (U+034F), the Khmer inherent vowels (U+17B4, U+17B5), the
-/// Hangul fillers and the variation selectors.
-///
-/// The reader refuses most of them in a routine file, but not all (the zero width joiner
-/// stays: emoji need it), and a word with one inside ("pre\u{200d}vents") looks the same
-/// on screen as the word without.
-pub fn is_invisible(c: char) -> bool {
-    matches!(c,
-        '\u{ad}' | '\u{34f}' | '\u{600}'..='\u{605}' | '\u{61c}' | '\u{6dd}' | '\u{70f}'
-        | '\u{890}'..='\u{891}' | '\u{8e2}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
-        | '\u{180b}'..='\u{180f}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
-        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206f}' | '\u{3164}' | '\u{fe00}'..='\u{fe0f}'
-        | '\u{feff}' | '\u{ffa0}' | '\u{fff9}'..='\u{fffb}' | '\u{110bd}' | '\u{110cd}'
-        | '\u{13430}'..='\u{1343f}' | '\u{1bca0}'..='\u{1bca3}' | '\u{1d173}'..='\u{1d17a}'
-        | '\u{e0001}' | '\u{e0020}'..='\u{e007f}' | '\u{e0100}'..='\u{e01ef}')
-}
-
-/// A text as every rule that reads words reads it: without [invisible](is_invisible)
-/// characters, lower-cased, with a curly apostrophe made straight. The one way the rules
-/// ready a text, so "ignore\u{200d} the pain" is "ignore the pain" to all of them.
-pub fn plain(text: &str) -> String {
-    text.chars()
-        .filter(|c| !is_invisible(*c))
-        .map(|c| if c == '\u{2019}' { '\'' } else { c })
-        .collect::<String>()
-        .to_lowercase()
-}
+pub use crate::model::text::{is_invisible, plain};
 
 // ---------------------------------------------------------------------------------------
 // Claims
@@ -2133,6 +2200,32 @@ mod tests {
         assert_eq!(plain("don\u{2019}t"), "don't");
         // Letters of other scripts and the emoji a joiner builds stay.
         assert_eq!(plain("Café 👍"), "café 👍");
+    }
+
+    #[test]
+    fn look_alike_letters_hide_no_word() {
+        // Cyrillic е, о, а, с, Greek ο, fullwidth letters: each word rule reads the Latin word.
+        for (hidden, word) in [
+            ("Pr\u{435}vents migraines.", "prevent"),
+            ("A natural \u{441}ure.", "cure"),
+            ("Tr\u{435}\u{430}ts tension.", "treat"),
+            ("Breaks up kn\u{3bf}ts.", "knots"),
+            (
+                "\u{ff24}\u{ff45}\u{ff54}\u{ff4f}\u{ff58} your neck.",
+                "detox",
+            ),
+        ] {
+            assert_eq!(banned_in(hidden).as_deref(), Some(word), "{hidden:?}");
+        }
+        assert!(push_on_in(&plain("Ign\u{3bf}re the pain.")).is_some());
+        assert!(front_of_neck_named(&plain("Press the wind\u{440}ipe.")));
+        // And the words that mix them are named, in a routine's texts and a pattern's.
+        let said = look_alikes_in("N\u{435}ck release").unwrap();
+        assert!(
+            said.contains("\"N\u{435}ck\"") && said.contains("U+0435"),
+            "{said}"
+        );
+        assert_eq!(look_alikes_in("Шея, neck, naïve"), None);
     }
 
     #[test]

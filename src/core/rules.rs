@@ -31,7 +31,7 @@ pub fn shape(p: &Pattern) -> Shape {
         Shape::LongHold
     } else if holds.len() >= 2 {
         Shape::TwoHolds
-    } else if p.phases.windows(2).any(|w| w[0].is_in() && w[1].is_in()) {
+    } else if p.breathes_in().windows(2).any(|w| w[0] && w[1]) {
         Shape::Sigh
     } else {
         Shape::Even
@@ -212,6 +212,31 @@ mod tests {
         );
         assert!(caution_for(&calm).is_none());
         assert!(caution_for(&p).is_some());
+    }
+
+    #[test]
+    fn a_hold_written_as_a_breath_has_a_hold_shape() {
+        use PhaseKind::{In, Out};
+        // An out-breath of 30 s is a held breath: kept to four breaths, with the hold
+        // caution, like 4-7-8.
+        let long_out = pattern("long-out", &[(In, 4), (Out, 30)]);
+        assert_eq!(shape(&long_out), Shape::LongHold);
+        assert_eq!(
+            cap_for_pattern(&long_out, Length::Breaths(30)).0,
+            Length::Breaths(4)
+        );
+        assert_eq!(caution_for(&long_out), Some(HOLD_CAUTION));
+        // Said in words on a short phase: a hold too.
+        let mut said = pattern("said", &[(In, 4), (Out, 5), (Out, 5)]);
+        said.phases[2].label = Some("stay empty, lips sealed".into());
+        assert!(said.has_holds());
+        assert_eq!(said.holds(), [Duration::from_secs(5)]);
+        // The guide's slowest breaths are breaths: 5 in, 10 out; the sigh's two in-breaths.
+        let slow = pattern("slow", &[(In, 5), (Out, 10)]);
+        assert!(!slow.has_holds());
+        assert_eq!(slow.breaths_per_cycle(), 1);
+        let sigh = pattern("sigh", &[(In, 3), (In, 1), (Out, 8)]);
+        assert_eq!(shape(&sigh), Shape::Sigh);
     }
 
     #[test]

@@ -7,3 +7,4 @@ pub mod format;
 pub mod record;
 pub mod routine;
 pub mod settings;
+pub mod text;

@@ -11,6 +11,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::text::plain;
+
 /// Where a routine, pattern or drawing came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Source {
@@ -208,34 +210,72 @@ impl Phase {
         self.label.as_deref().unwrap_or(self.kind.word())
     }
 
-    /// Whether the breath is held in this phase: a `hold` phase, or any phase whose label
-    /// tells the user to hold or pause ("hold, softly" written as an out-breath is still a
-    /// held breath).
+    /// Whether this phase holds the breath by its kind or its words: a `hold` phase, or any
+    /// phase whose label tells the user to hold, pause or not breathe ("hold, softly" or
+    /// "stay empty" written as an out-breath is still a held breath). The label is read as
+    /// the content rules read text ([`plain`]). A pattern also holds the breath in an
+    /// in- or out-breath too long to be one ([`Pattern::held`]).
     pub fn is_hold(&self) -> bool {
-        self.kind == PhaseKind::Hold
-            || self.label.as_deref().is_some_and(|l| {
-                l.to_lowercase()
-                    .split(|c: char| !c.is_alphabetic())
-                    .any(|w| HOLD_WORDS.contains(&w))
-            })
+        self.kind == PhaseKind::Hold || self.label.as_deref().is_some_and(says_hold)
     }
+}
 
-    /// Whether the user breathes in during this phase (and is not told to hold).
-    pub fn is_in(&self) -> bool {
-        self.kind == PhaseKind::In && !self.is_hold()
-    }
+/// Whether a phase's label tells the user to hold the breath: one of [`HOLD_WORDS`], or
+/// one of [`HOLD_PHRASES`].
+fn says_hold(label: &str) -> bool {
+    let label = plain(label);
+    let words: Vec<&str> = label
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let joined = format!(" {} ", words.join(" "));
+    words.iter().any(|w| HOLD_WORDS.contains(w))
+        || HOLD_PHRASES
+            .iter()
+            .any(|p| joined.contains(&format!(" {p} ")))
 }
 
 /// Words in a phase's label that mean the breath is held, whatever its kind says.
 const HOLD_WORDS: &[&str] = &[
     "hold",
+    "holds",
     "holding",
     "held",
     "pause",
+    "pauses",
+    "paused",
     "pausing",
     "retain",
+    "retained",
     "retention",
+    "suspend",
+    "suspended",
+    "freeze",
+    "wait",
 ];
+
+/// Phrases in a phase's label that mean the breath is held.
+const HOLD_PHRASES: &[&str] = &[
+    "don't breathe",
+    "dont breathe",
+    "do not breathe",
+    "no breath",
+    "no breathing",
+    "not breathing",
+    "stop breathing",
+    "stay empty",
+    "stay full",
+    "keep empty",
+    "keep full",
+    "remain empty",
+    "remain full",
+];
+
+/// The longest an in-breath or an out-breath can be and still be a breath. The guide's
+/// slowest breathing is about 4 breaths a minute (15 s a breath, its out-breath at most
+/// twice its in-breath: 10 s), and its longest out-breath is the sigh's and 4-7-8's 8 s:
+/// breathing out (or in) for longer, a user has stopped and is holding the breath.
+pub const LONGEST_BREATH: Duration = Duration::from_secs(10);
 
 /// A named breathing pattern: one cycle of phases, repeated.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -254,48 +294,118 @@ impl Pattern {
         self.phases.iter().map(|p| p.length).sum()
     }
 
+    /// Which phases hold the breath: those that say so by kind or label ([`Phase::is_hold`]),
+    /// and every phase of an [overlong breath](Pattern::overlong_breaths).
+    pub fn held(&self) -> Vec<bool> {
+        let mut held: Vec<bool> = self.phases.iter().map(Phase::is_hold).collect();
+        for (_, run) in self.overlong_runs() {
+            for i in run {
+                held[i] = true;
+            }
+        }
+        held
+    }
+
+    /// The in- and out-breaths too long to be breaths: each run of in-breaths, or of
+    /// out-breaths, longer than [`LONGEST_BREATH`] all together, its kind and length (runs
+    /// are read round the cycle, as the pattern repeats: an out-breath at the end goes on
+    /// into one at the start).
+    pub fn overlong_breaths(&self) -> Vec<(PhaseKind, Duration)> {
+        self.overlong_runs()
+            .into_iter()
+            .map(|(kind, run)| (kind, self.length_of(&run)))
+            .collect()
+    }
+
+    /// The runs of [`Pattern::overlong_breaths`], as their phases' indices.
+    fn overlong_runs(&self) -> Vec<(PhaseKind, Vec<usize>)> {
+        let mut out = Vec::new();
+        for kind in [PhaseKind::In, PhaseKind::Out] {
+            let breathing: Vec<bool> = self
+                .phases
+                .iter()
+                .map(|ph| ph.kind == kind && !ph.is_hold())
+                .collect();
+            for run in self.runs_of(&breathing) {
+                if self.length_of(&run) > LONGEST_BREATH {
+                    out.push((kind, run));
+                }
+            }
+        }
+        out
+    }
+
+    /// Which phases breathe in: `in` phases that do not [hold](Pattern::held) the breath.
+    pub fn breathes_in(&self) -> Vec<bool> {
+        self.phases
+            .iter()
+            .zip(self.held())
+            .map(|(ph, h)| ph.kind == PhaseKind::In && !h)
+            .collect()
+    }
+
     /// Breath-hold patterns (box, 4-7-8) are never allowed during pressure. A phase
-    /// labelled as a hold counts, whatever its kind.
+    /// labelled as a hold counts, whatever its kind, and so does an in- or out-breath too
+    /// long to be one ([`Pattern::held`]).
     pub fn has_holds(&self) -> bool {
-        self.phases.iter().any(Phase::is_hold)
+        self.held().into_iter().any(|h| h)
     }
 
     /// The breath holds of one cycle, each run of consecutive held phases summed (the
     /// last phase runs on into the first, as the pattern repeats).
     pub fn holds(&self) -> Vec<Duration> {
-        self.runs(Phase::is_hold)
+        let held = self.held();
+        self.runs_of(&held)
+            .iter()
+            .map(|run| self.length_of(run))
+            .collect()
+    }
+
+    /// The breath holds its phases' kinds and labels say ([`Phase::is_hold`]), as
+    /// [`Pattern::holds`] sums them, without the [overlong breaths](Pattern::overlong_breaths).
+    pub fn said_holds(&self) -> Vec<Duration> {
+        let held: Vec<bool> = self.phases.iter().map(Phase::is_hold).collect();
+        self.runs_of(&held)
+            .iter()
+            .map(|run| self.length_of(run))
+            .collect()
     }
 
     /// How many breaths one listed cycle holds: each run of in-breaths is one breath (a
     /// sigh's top-up sniff is part of its breath), so three short breaths written into one
     /// cycle count three.
     pub fn breaths_per_cycle(&self) -> usize {
-        self.runs(Phase::is_in).len().max(1)
+        self.runs_of(&self.breathes_in()).len().max(1)
     }
 
-    /// The runs of consecutive phases for which `pick` holds, cyclically, as summed lengths.
-    fn runs(&self, pick: fn(&Phase) -> bool) -> Vec<Duration> {
+    /// The runs of consecutive phases marked in `pick`, cyclically, as their indices.
+    fn runs_of(&self, pick: &[bool]) -> Vec<Vec<usize>> {
         let n = self.phases.len();
         // Start just after a phase that is not picked, so a run across the end is one run.
-        let Some(start) = (0..n).find(|&i| !pick(&self.phases[i])) else {
+        let Some(start) = (0..n).find(|&i| !pick[i]) else {
             return if n == 0 {
                 Vec::new()
             } else {
-                vec![self.cycle()]
+                vec![(0..n).collect()]
             };
         };
         let mut out = Vec::new();
-        let mut current: Option<Duration> = None;
+        let mut current: Option<Vec<usize>> = None;
         for k in 1..=n {
-            let ph = &self.phases[(start + k) % n];
-            if pick(ph) {
-                *current.get_or_insert(Duration::ZERO) += ph.length;
-            } else if let Some(d) = current.take() {
-                out.push(d);
+            let i = (start + k) % n;
+            if pick[i] {
+                current.get_or_insert_with(Vec::new).push(i);
+            } else if let Some(run) = current.take() {
+                out.push(run);
             }
         }
         out.extend(current);
         out
+    }
+
+    /// The phases at `indices`, added up.
+    fn length_of(&self, indices: &[usize]) -> Duration {
+        indices.iter().map(|&i| self.phases[i].length).sum()
     }
 
     /// A compact timing such as "in 4 · out 6" or "in 4 · hold 7 · out 8".

@@ -280,35 +280,76 @@ caution = "Stop if it tingles or goes numb, you feel dizzy, or your headache get
 
 /// Two presses of `press` on the upper back with a rest step of `rest` between.
 fn two_presses_with_a_rest(press: &str, rest: &str) -> BTreeSet<Rule> {
-    let step = format!(
+    presses_on_one_spot(2, press, "", &rest_step(rest))
+}
+
+/// A step that rests for `length`.
+fn rest_step(length: &str) -> String {
+    format!(
+        r#"
+[[steps]]
+title = "Rest"
+duration = "{length}"
+instructions = "Hands down."
+cue = "Breathe."
+"#
+    )
+}
+
+#[test]
+fn a_short_rest_does_not_start_a_spots_count_again_and_a_real_break_does() {
+    // The base routine pauses 5 s after each step: a 19 s rest step is a 29 s break, 20 s
+    // a 30 s one.
+    assert!(two_presses_with_a_rest("70s", "1s").contains(&Rule::HoldTooLong));
+    assert!(two_presses_with_a_rest("70s", "19s").contains(&Rule::HoldTooLong));
+    assert!(!two_presses_with_a_rest("70s", "20s").contains(&Rule::HoldTooLong));
+    assert!(!two_presses_with_a_rest("60s", "1s").contains(&Rule::HoldTooLong));
+}
+
+/// `presses` presses of `length` on the upper back, each followed by `after` (TOML lines
+/// for the step, such as a `transition`), with `between` (more steps) between them.
+fn presses_on_one_spot(presses: usize, length: &str, after: &str, between: &str) -> BTreeSet<Rule> {
+    let press = format!(
         r#"
 [[steps]]
 title = "Upper back press"
-duration = "{press}"
+duration = "{length}"
 instructions = "Fingertips beside the spine between the shoulder blades; press gently."
 cue = "Sink in as you breathe out."
 pressure = "3-4"
 region = "upper-back"
 technique = "press"
 caution = "Beside the spine, not on it."
+{after}
 "#
     );
-    let rest = format!(
-        r#"
-[[steps]]
-title = "Rest"
-duration = "{rest}"
-instructions = "Hands down."
-cue = "Breathe."
-"#
-    );
-    rules_with(&[], &format!("{step}{rest}{step}"))
+    let steps = vec![press; presses].join(between);
+    rules_with(&[], &steps)
 }
 
 #[test]
-fn a_short_rest_does_not_start_a_spots_count_again_and_a_real_break_does() {
-    assert!(two_presses_with_a_rest("70s", "1s").contains(&Rule::HoldTooLong));
-    assert!(two_presses_with_a_rest("70s", "29s").contains(&Rule::HoldTooLong));
-    assert!(!two_presses_with_a_rest("70s", "30s").contains(&Rule::HoldTooLong));
-    assert!(!two_presses_with_a_rest("60s", "1s").contains(&Rule::HoldTooLong));
+fn the_pause_between_steps_is_a_rest() {
+    let two = |after: &str, between: &str| {
+        presses_on_one_spot(2, "100s", after, between).contains(&Rule::HoldTooLong)
+    };
+    // Two 100 s holds on one spot with 30 s between them, in the pause after the first
+    // (its transition) rather than in a rest step, are two rounds (guide: ~30 s of rest
+    // between sets), not 200 s on one spot; 29 s is not yet a break.
+    assert!(!two("transition = \"30s\"", ""));
+    assert!(two("transition = \"29s\"", ""));
+    // A pause and a rest step add up: 20 s of pause, a 5 s rest, and the base's 5 s pause.
+    assert!(!two("transition = \"20s\"", &rest_step("5s")));
+    assert!(two("transition = \"19s\"", &rest_step("5s")));
+}
+
+#[test]
+fn one_spot_takes_three_rounds_at_most() {
+    // Each 100 s hold is within the 2 minutes, each break a real one: three rounds pass,
+    // a fourth is too many (guide: 1-3 rounds on one spot).
+    let rounds = |n: usize, after: &str, between: &str| {
+        presses_on_one_spot(n, "100s", after, between).contains(&Rule::HoldTooLong)
+    };
+    assert!(!rounds(3, "", &rest_step("30s")));
+    assert!(rounds(4, "", &rest_step("30s")));
+    assert!(rounds(4, "transition = \"30s\"", ""));
 }

@@ -279,6 +279,60 @@ fn breath_holds_are_refused_during_pressure() {
 }
 
 #[test]
+fn a_breath_hold_written_as_breathing_is_refused_during_pressure() {
+    // A held breath is known by what the phase asks, not only by its kind: a label that says
+    // not to breathe, or an out-breath (or in-breath) longer than any slow breath.
+    let step = "name = \"A\"\narea = \"neck\"\n[[steps]]\ntitle = \"T\"\nduration = \"30s\"\npressure = 4\nbreathing = \"p\"\n";
+    for (phase, why) in [
+        (
+            "{ kind = \"out\", length = \"30s\", label = \"stay empty, lips sealed\" }",
+            "",
+        ),
+        (
+            "{ kind = \"out\", length = \"5s\", label = \"don't breathe\" }",
+            "",
+        ),
+        (
+            "{ kind = \"out\", length = \"5s\", label = \"h\u{43e}ld\" }",
+            "",
+        ),
+        (
+            "{ kind = \"out\", length = \"30s\", label = \"lips sealed\" }",
+            " (breathing out for 36s in one go is holding the breath)",
+        ),
+        (
+            "{ kind = \"in\", length = \"8s\" }, { kind = \"in\", length = \"8s\" }",
+            " (breathing in for 20s in one go is holding the breath)",
+        ),
+    ] {
+        let text = format!(
+            "{step}[patterns.p]\nphases = [{{ kind = \"in\", length = \"4s\" }}, {{ kind = \"out\", length = \"6s\" }}, {phase}]\n"
+        );
+        assert_eq!(
+            problems(&text),
+            [format!(
+                "7:13: breath holds (\"p\") are not allowed during a pressure step{why}"
+            )],
+            "{phase}"
+        );
+    }
+    // Slow breathing as the guide writes it is not a hold: the sigh's 8 s out-breath, 4 in
+    // and 10 out, a label that names the lips.
+    for phases in [
+        "{ kind = \"in\", length = \"4s\" }, { kind = \"out\", length = \"8s\" }",
+        "{ kind = \"in\", length = \"5s\" }, { kind = \"out\", length = \"10s\" }",
+        "{ kind = \"in\", length = \"4s\", label = \"in, lips sealed\" }, { kind = \"out\", length = \"6s\" }",
+    ] {
+        let text = format!("{step}[patterns.p]\nphases = [{phases}]\n");
+        assert!(
+            problems(&text).is_empty(),
+            "{phases}: {:?}",
+            problems(&text)
+        );
+    }
+}
+
+#[test]
 fn invalid_toml_points_at_the_error() {
     let p = problems("name = \"A\narea = \"neck\"\n");
     assert_eq!(p.len(), 1);

@@ -585,9 +585,21 @@ fn no_holds_while_pressing(
         return;
     };
     let span = t.get("breathing").map(|v| v.span()).unwrap_or(item.span());
+    // A hold written as a breath too long to be one is named, or the "hold" is a puzzle.
+    let why = match p.overlong_breaths().first() {
+        Some((kind, length)) => format!(
+            " (breathing {} for {}s in one go is holding the breath)",
+            if *kind == PhaseKind::In { "in" } else { "out" },
+            crate::model::routine::fmt_secs_short(*length)
+        ),
+        None => String::new(),
+    };
     rep.error(
         span,
-        format!("breath holds (\"{}\") are not allowed during a pressure step", p.id),
+        format!(
+            "breath holds (\"{}\") are not allowed during a pressure step{why}",
+            p.id
+        ),
         Some("use relaxed, resonance or extended-exhale while pressing; keep hold patterns for a seated breathing step".into()),
     );
 }
