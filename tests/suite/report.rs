@@ -322,7 +322,7 @@ fn the_html_page_says_how_many_professional_sessions_and_kinds_it_leaves_out() {
 
 #[test]
 fn a_calendar_shorter_than_the_period_says_so_in_every_format() {
-    // From Mon 31 Aug 2025: 16 months, of which the calendar draws the last 12.
+    // From Mon 31 Aug 2025: 16 months, of which the calendar draws the last 13.
     let records = [session(450), session(3)];
     let r = report(
         &records,
@@ -333,9 +333,9 @@ fn a_calendar_shorter_than_the_period_says_so_in_every_format() {
     );
     assert_eq!(r.period.from, day(450));
     let h = r.headache.as_ref().unwrap();
-    assert_eq!(h.calendar.len(), 12);
-    assert_eq!(h.calendar_months_left_out, 4);
-    let said = "It shows the period's last 12 months; its 4 earlier months are counted above \
+    assert_eq!(h.calendar.len(), 13);
+    assert_eq!(h.calendar_months_left_out, 3);
+    let said = "It shows the period's last 13 months; its 3 earlier months are counted above \
                 but not drawn.";
     let text = md(&r);
     let at = text.find(said).unwrap_or_else(|| panic!("{text}"));
@@ -344,7 +344,7 @@ fn a_calendar_shorter_than_the_period_says_so_in_every_format() {
     let mut json = Vec::new();
     knotless::cli::report::write(&mut json, &r, ReportFormat::Json).unwrap();
     let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
-    assert_eq!(json["headache"]["calendar_months_left_out"], 4);
+    assert_eq!(json["headache"]["calendar_months_left_out"], 3);
 
     // A year or less: the whole period is drawn, and nothing is said.
     let r = report(&records[1..], ReportOptions::default());
@@ -527,4 +527,46 @@ fn long_empty_stretches_of_windows_are_one_line_in_every_format() {
     let table = page.split("4 weeks to</th>").nth(1).unwrap();
     let table = table.split("</tbody>").next().unwrap();
     assert_eq!(table.matches("<tr><td class=\"l\">").count(), 8, "{table}");
+}
+
+/// `report --since 1y` (from 24 November 2025, today being 24 November 2026) with an entry on
+/// its first day touches 13 calendar months, November to November: the calendar draws them
+/// all and says it leaves nothing out (it drew 12 and said a month was left out).
+#[test]
+fn a_one_year_report_draws_every_month_of_its_period() {
+    let since = knotless::core::when::parse_when("1y", &now()).unwrap();
+    let first = knotless::core::stats::local_date(since, now().time_zone());
+    assert_eq!(first, jiff::civil::date(2025, 11, 24));
+    let records = [session(365), session(3)];
+    assert_eq!(
+        records[0]
+            .started()
+            .to_zoned(now().time_zone().clone())
+            .date(),
+        first
+    );
+    let r = report(
+        &records,
+        ReportOptions {
+            since: Some(since),
+            ..Default::default()
+        },
+    );
+    assert_eq!(r.period.from, first);
+    let h = r.headache.as_ref().unwrap();
+    let months: Vec<Date> = h.calendar.iter().map(|m| m.first).collect();
+    assert_eq!(months.len(), 13, "{months:?}");
+    assert_eq!(months[0], jiff::civil::date(2025, 11, 1));
+    assert_eq!(months[12], jiff::civil::date(2026, 11, 1));
+    assert_eq!(h.calendar_months_left_out, 0);
+    assert!(
+        h.calendar[0]
+            .days
+            .iter()
+            .any(|d| d.in_period && d.sessions == 1)
+    );
+    for text in [md(&r), html(&r)] {
+        assert!(!text.contains("not drawn"), "{text}");
+        assert!(text.contains("November 2025") && text.contains("November 2026"));
+    }
 }
