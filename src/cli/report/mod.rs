@@ -107,7 +107,7 @@ pub fn day_time(z: &Zoned) -> String {
 pub fn period_text(r: &Report) -> String {
     let p = &r.period;
     format!(
-        "{} to {} ({} day{})",
+        "{} to {} ({} whole day{})",
         day(p.from),
         day(p.to),
         p.days,
