@@ -166,10 +166,11 @@ pub enum Command {
         after_help = "Order: the table lists the newest session first. CSV lists them oldest first\nin one order across every machine's log, so a spreadsheet can follow them in time.\nJSONL lists them as they were logged: each machine's log in turn, oldest first.\n\nExamples:\n  knotless history --since 30d\n  knotless history --routine neck-release --format csv > neck.csv\n  knotless history --since 2026-09-01 --until 2026-10-01"
     )]
     History {
-        /// Only sessions after this: 30d, 2w, 2026-11-01, '3 days ago'
+        /// Only sessions started at this instant or after: 30d, 2w, '3 days ago',
+        /// '2026-11-01 17:00', or a date (its start)
         #[arg(long, value_name = "WHEN", value_parser = when_arg)]
         since: Option<Timestamp>,
-        /// Only sessions before this
+        /// Only sessions started before this instant; a date includes that whole day
         #[arg(long, value_name = "WHEN", value_parser = until_arg)]
         until: Option<Timestamp>,
         /// Only this routine (id)
@@ -235,13 +236,15 @@ pub enum Command {
     },
     /// A summary for a therapist or doctor: Markdown, a printable HTML page, or JSON
     #[command(
-        after_help = "The period is stated once at the top and everything in the report keeps to it.\nIt starts at --since, or at the first thing you logged if that is later.\n\nExamples:\n  knotless report --since 90d > knotless-report.md\n  knotless report --since 1y --format html > knotless-report.html\n  knotless report --since 2026-01-01 --until 2026-06-30 --format json\n  knotless report --since all"
+        after_help = "The period is stated once at the top and everything in the report keeps to it.\nIt is made of whole days, so a day's sessions and its answer are in it together:\nit starts at the beginning of the day --since falls on (or of the first day you\nlogged anything, if that is later) and ends at the end of the day --until falls on\n(a time such as 2026-06-30T10:00 includes all of 30 June; midnight ends the day\nbefore).\n\nExamples:\n  knotless report --since 90d > knotless-report.md\n  knotless report --since 1y --format html > knotless-report.html\n  knotless report --since 2026-01-01 --until 2026-06-30 --format json\n  knotless report --since all"
     )]
     Report {
-        /// Period to cover: 90d, 1y, 2026-01-01, or all (from your first entry)
+        /// Period to cover, from the start of the day this falls on: 90d, 1y, 2026-01-01, or
+        /// all (from your first entry)
         #[arg(long, value_name = "WHEN", default_value = "90d", value_parser = since_or_all)]
         since: SinceArg,
-        /// End of the period (default now); a date includes that whole day
+        /// End of the period (default today): the end of the day this falls on, so a date
+        /// or a time includes that whole day
         #[arg(long, value_name = "WHEN", value_parser = until_arg)]
         until: Option<Timestamp>,
         /// md (Markdown), html (one page to print or open in a browser) or json

@@ -33,8 +33,10 @@ use crate::model::record::SessionRecord;
 pub const LISTED: usize = 30;
 /// A note longer than this is cut (with "…") in the report.
 pub const NOTE_CHARS: usize = 600;
-/// The calendar shows at most this many months, the period's last.
-pub const CALENDAR_MONTHS: usize = 12;
+/// The calendar shows at most this many months, the period's last: every month a year's
+/// period touches (`--since 1y` on 7 December starts on 7 December the year before, and
+/// the months from that December to this one are 13).
+pub const CALENDAR_MONTHS: usize = 13;
 /// Periods longer than this show head pain by month rather than by week.
 pub const WEEKLY_UP_TO_DAYS: u32 = 16 * 7;
 

@@ -340,7 +340,7 @@ fn check_pdf_text(pdf: &str, json: &Value) {
         d.strftime("%a %-d %b %Y").to_string()
     };
     let period = format!(
-        "{} to {} ({} days)",
+        "{} to {} ({} whole days)",
         day("from"),
         day("to"),
         json["period"]["days"]

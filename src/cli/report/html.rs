@@ -59,14 +59,14 @@ svg .bar{fill:#333}
 svg .grid{stroke:#bbb;stroke-width:0.3}
 .months{display:flex;flex-wrap:wrap;gap:2mm 3mm}
 .months{gap:2mm 2mm}
-.month{width:29mm;break-inside:avoid}
-.month table{font-size:6.5pt;table-layout:fixed}
+.month{width:24mm;break-inside:avoid}
+.month table{font-size:6pt;table-layout:fixed}
 .month caption{font-size:7pt;font-weight:bold;text-align:left}
 .month td,.month th{padding:0;height:3.6mm;text-align:center;border:0.3pt solid #fff;font-weight:normal;overflow:visible;text-overflow:clip;letter-spacing:-0.2pt}
 .month th{border-bottom:0.3pt solid #000;height:3mm}
 td.n{border:0.3pt solid #777}
 td.h{background:#bbb;border:0.3pt solid #777}
-td.m{background:#000;color:#fff;font-weight:bold}
+td.m{background:#000;color:#fff;font-weight:bold;letter-spacing:-0.5pt}
 td.u{color:#777}
 td.s{box-shadow:inset 0 -0.8mm 0 #555}
 td.m.s{box-shadow:inset 0 -0.8mm 0 #999}

@@ -107,7 +107,7 @@ pub fn day_time(z: &Zoned) -> String {
 pub fn period_text(r: &Report) -> String {
     let p = &r.period;
     format!(
-        "{} to {} ({} day{})",
+        "{} to {} ({} whole day{})",
         day(p.from),
         day(p.to),
         p.days,
@@ -174,7 +174,7 @@ pub fn unreadable_text(r: &Report) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" "))
 }
 
-/// "It shows the period's last 12 months; its 4 earlier months are counted above but not
+/// "It shows the period's last 13 months; its 3 earlier months are counted above but not
 /// drawn.", when the calendar leaves some of the period out.
 pub fn calendar_cut_text(h: &crate::core::report::Headache) -> Option<String> {
     let n = h.calendar_months_left_out;
