@@ -237,25 +237,56 @@ impl Player {
         Some(shape).filter(|s| !s.is_empty())
     }
 
+    /// The header's note beside the name and its words on the right, for a header `width`
+    /// wide. Whose a routine is when it is not bundled, in the words list and the before
+    /// screen use: all of them where the name still fits whole beside them (the right side
+    /// taking its short form for them if need be), else "yours", cutting the name if it must.
+    fn header_words(&self, width: u16, ctx: &Ctx, v: &session::View) -> (String, String) {
+        let left = clock(v.routine_left_secs);
+        if self.run.session.kind() == Kind::Breathing {
+            return (String::new(), format!("{left} left "));
+        }
+        let long = format!(
+            "step {} of {} · {left} left in routine ",
+            v.step_number, v.step_count
+        );
+        let short = format!("{}/{} · {left} ", v.step_number, v.step_count);
+        let right = if width >= 60 {
+            long.clone()
+        } else {
+            short.clone()
+        };
+        let Some(whose) = ctx.lib.whose(self.run.session.routine()) else {
+            return (String::new(), right);
+        };
+        let name = crate::model::format::width(v.title);
+        let whole = |note: &str, right: &str| {
+            let rw = crate::model::format::width(right) as u16;
+            name <= title_room(" ", note, "", width.saturating_sub(rw))
+        };
+        let (full, yours) = (format!(" · {whose}"), " · yours".to_string());
+        let tries = [
+            (&full, &right),
+            (&full, &short),
+            (&yours, &right),
+            (&yours, &short),
+        ];
+        let (note, right) = tries
+            .into_iter()
+            .find(|(note, right)| whole(note, right))
+            .unwrap_or((&yours, &right));
+        (note.clone(), right.clone())
+    }
+
     fn render_header(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, v: &session::View) {
         let t = ctx.theme;
         let [line, bar] =
             Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
-        let left = clock(v.routine_left_secs);
-        let right = if self.run.session.kind() == Kind::Breathing {
-            format!("{left} left ")
-        } else if area.width >= 60 {
-            format!(
-                "step {} of {} · {left} left in routine ",
-                v.step_number, v.step_count
-            )
-        } else {
-            format!("{}/{} · {left} ", v.step_number, v.step_count)
-        };
+        let (note, right) = self.header_words(area.width, ctx, v);
         let rw = crate::model::format::width(&right) as u16;
         let [l, r] = Layout::horizontal([Constraint::Min(1), Constraint::Length(rw)]).areas(line);
         let paused = if v.paused { "  PAUSED" } else { "" };
-        frame.render_widget(title_line(v.title, " ", paused, l.width, ctx), l);
+        frame.render_widget(title_line(v.title, " ", (&note, paused), l.width, ctx), l);
         frame.render_widget(Line::styled(right, t.muted), r);
         let w = bar.width.saturating_sub(2) as usize;
         let done = ((v.progress.clamp(0.0, 1.0) * w as f64).round() as usize).min(w);
@@ -290,7 +321,8 @@ impl Player {
         let [hl, hr] =
             Layout::horizontal([Constraint::Min(1), Constraint::Length(right.width() as u16)])
                 .areas(plan.title);
-        frame.render_widget(title_line(&step.title, "  ", &side, hl.width, ctx), hl);
+        let title = title_line(&step.title, "  ", ("", &side), hl.width, ctx);
+        frame.render_widget(title, hl);
         frame.render_widget(right, hr);
         self.render_band(frame, plan.band, ctx, v, step.art.as_ref());
         let mark = match plan.doing.height {
@@ -758,18 +790,29 @@ fn pacer_row(band: Rect, rest: Rect) -> (Rect, Rect, Rect) {
     (word, shape, art_area)
 }
 
-/// A title followed by a marker (the side, "PAUSED") in `width` columns: the title is cut
-/// (with "…") so that the marker always shows.
-fn title_line(title: &str, indent: &str, marker: &str, width: u16, ctx: &Ctx) -> Line<'static> {
+/// A title followed by a quiet note (whose the routine is) and a marker (the side,
+/// "PAUSED") in `width` columns: the title is cut (with "…") so that both always show.
+fn title_line(
+    title: &str,
+    indent: &str,
+    (note, marker): (&str, &str),
+    width: u16,
+    ctx: &Ctx,
+) -> Line<'static> {
     let t = ctx.theme;
-    // Two columns kept free, so the marker never touches what stands to its right.
-    let room =
-        usize::from(width).saturating_sub(indent.len() + crate::model::format::width(marker) + 2);
-    let title = crate::model::format::fit(title, room);
+    let title = crate::model::format::fit(title, title_room(indent, note, marker, width));
     Line::from(vec![
         Span::styled(format!("{indent}{}", title.trim_end()), t.title),
+        Span::styled(note.to_string(), t.muted),
         Span::styled(marker.to_string(), t.accent),
     ])
+}
+
+/// The columns [`title_line`] leaves its title.
+fn title_room(indent: &str, note: &str, marker: &str, width: u16) -> usize {
+    use crate::model::format::width as cols;
+    // Two columns kept free, so the marker never touches what stands to its right.
+    usize::from(width).saturating_sub(cols(indent) + cols(note) + cols(marker) + 2)
 }
 
 /// Whether a drawing fits beside the pacer.
