@@ -14,7 +14,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget};
 
-use super::{Ctx, Effect, Nav, Route, Screen, SoundEffect, StoreEffect, Update};
+use super::{Ctx, Effect, Nav, Route, Screen, SoundEffect, StoreEffect, Update, stay};
 use crate::core::breath::PacerState;
 use crate::core::run::Run;
 use crate::core::session::{self, Event, StageKind, Upcoming};
@@ -23,6 +23,7 @@ use crate::model::record::Kind;
 use crate::model::routine::{Art, STOP_LINE, STOP_LINE_SHORT, Side, Sides, Step};
 use crate::ui::countdown::Countdown;
 use crate::ui::pacer::Shape;
+use crate::ui::scroll::{MORE_BELOW, PageScroll, Scrolled};
 use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup, lookup_where, row};
 
 /// What a key does in the player.
@@ -43,6 +44,9 @@ enum Act {
     AskStop,
     Stop,
     KeepGoing,
+    /// ↓ ↑: a step's instructions that do not fit.
+    ScrollDown,
+    ScrollUp,
 }
 
 const KEYS: &[Binding<Act>] = &[
@@ -73,6 +77,12 @@ const KEYS: &[Binding<Act>] = &[
     ),
     also(&[KeyCode::Char('p')], Act::Back),
     row(
+        &[KeyCode::Down, KeyCode::Char('j')],
+        Act::ScrollDown,
+        help_only("↑↓", "scroll a step's instructions when they do not fit"),
+    ),
+    also(&[KeyCode::Up, KeyCode::Char('k')], Act::ScrollUp),
+    row(
         &[KeyCode::Esc],
         Act::AskStop,
         help_only("Esc", "stop, like q (asks first; the time so far is saved)"),
@@ -99,6 +109,10 @@ pub struct Player {
     was_running: bool,
     /// How many shape sizes the pacer can show in the current layout, for the next deadline.
     pacer_levels: u32,
+    /// How far a step's instructions and cue are scrolled when they do not fit, and the
+    /// stage (its kind, step and side) that scroll is of.
+    doing: PageScroll,
+    doing_at: Option<(StageKind, usize, Option<Side>)>,
 }
 
 impl Player {
@@ -109,6 +123,8 @@ impl Player {
             confirm_stop: false,
             was_running: false,
             pacer_levels: 8,
+            doing: PageScroll::default(),
+            doing_at: None,
         }
     }
 
@@ -148,6 +164,7 @@ impl Player {
             Act::Skip => !breathing,
             Act::Back | Act::Restart | Act::More | Act::Less => !breathing && !counting_in,
             Act::MoreBreath | Act::LessBreath => breathing && !counting_in,
+            Act::ScrollDown | Act::ScrollUp => !breathing,
             Act::AskStop | Act::Stop | Act::KeepGoing => true,
         }
     }
@@ -164,83 +181,112 @@ impl Player {
         (nav, effects)
     }
 
-    /// The body's area below the header, with a blank line on tall screens.
-    fn areas(area: Rect) -> [Rect; 4] {
+    /// The body's area below the header, with a blank line on tall screens; `spare`
+    /// without the progress bar and the blank line.
+    fn areas(area: Rect, spare: bool) -> [Rect; 4] {
         // A short window drops the progress bar (decoration) before any text.
         let [header, body, next, foot] = Layout::vertical([
-            Constraint::Length(1 + u16::from(area.height >= 14)),
+            Constraint::Length(1 + u16::from(area.height >= 14 && !spare)),
             Constraint::Min(3),
             Constraint::Length(1),
             Constraint::Length(1),
         ])
         .areas(area);
+        let blank = u16::from(body.height > 12 && !spare);
         let body = Rect {
-            y: body.y + u16::from(body.height > 12),
-            height: body.height - u16::from(body.height > 12),
+            y: body.y + blank,
+            height: body.height - blank,
             ..body
         };
         [header, body, next, foot]
     }
 
-    /// The header, body, "Next:" row (none when a step's safety text needs that row too)
-    /// and footer.
-    fn layout_areas(&self, area: Rect, v: &session::View) -> (Rect, Rect, Option<Rect>, Rect) {
-        let [header, body, next, foot] = Player::areas(area);
+    /// The header, the body, the "Next:" row and the footer, and for a step of a routine
+    /// where its parts go (the "Next:" row is its to keep or give up).
+    fn layout_areas(
+        &self,
+        area: Rect,
+        ctx: &Ctx,
+        v: &session::View,
+    ) -> (Rect, Rect, Option<Rect>, Rect, Option<StepPlan>) {
+        let [header, body, next, foot] = Player::areas(area, false);
         let segment = v.kind == StageKind::Segment && self.run.session.kind() != Kind::Breathing;
-        match v.step {
-            Some(step) if segment && !safety_fits(step, body) => (
-                header,
-                Rect {
-                    height: body.height + next.height,
-                    ..body
-                },
-                None,
-                foot,
-            ),
-            _ => (header, body, Some(next), foot),
+        let Some(step) = v.step.filter(|_| segment) else {
+            return (header, body, Some(next), foot, None);
+        };
+        let plan = step_plan(step, body, next, ctx);
+        if plan.doing_lines.len() <= usize::from(plan.doing.height) {
+            return (header, body, plan.next, foot, Some(plan));
         }
+        // What to do is cut: the progress bar and the blank line give their rows to it.
+        let [header, body, next, foot] = Player::areas(area, true);
+        let plan = step_plan(step, body, next, ctx);
+        (header, body, plan.next, foot, Some(plan))
     }
 
-    /// Where the pacer's shape goes in this layout, if one shows.
-    fn pacer_area(&self, area: Rect, ctx: &Ctx, v: &session::View) -> Option<Rect> {
+    /// Where the pacer's shape goes in a layout's `body` (a step's in its `plan`), if one
+    /// shows.
+    fn pacer_area(&self, body: Rect, plan: Option<&StepPlan>, v: &session::View) -> Option<Rect> {
         v.pacer.as_ref()?;
-        let (_, body, _, _) = self.layout_areas(area, v);
         if self.run.session.kind() == Kind::Breathing {
             return Some(breathing_shape_area(body));
         }
-        if v.kind != StageKind::Segment {
-            return None;
-        }
-        let step = v.step?;
-        let (band, _) = segment_areas(
-            body,
-            &segment_text(step, body, ctx),
-            caution_height(step, body),
-        );
+        let band = plan?.band;
         let (_, rest, _) = band_split(band, v.countdown_secs);
         let (_, shape, _) = pacer_row(band, rest);
-        Some(shape)
+        Some(shape).filter(|s| !s.is_empty())
+    }
+
+    /// The header's note beside the name and its words on the right, for a header `width`
+    /// wide. Whose a routine is when it is not bundled, in the words list and the before
+    /// screen use: all of them where the name still fits whole beside them (the right side
+    /// taking its short form for them if need be), else "yours", cutting the name if it must.
+    fn header_words(&self, width: u16, ctx: &Ctx, v: &session::View) -> (String, String) {
+        let left = clock(v.routine_left_secs);
+        if self.run.session.kind() == Kind::Breathing {
+            return (String::new(), format!("{left} left "));
+        }
+        let long = format!(
+            "step {} of {} · {left} left in routine ",
+            v.step_number, v.step_count
+        );
+        let short = format!("{}/{} · {left} ", v.step_number, v.step_count);
+        let right = if width >= 60 {
+            long.clone()
+        } else {
+            short.clone()
+        };
+        let Some(whose) = ctx.lib.whose(self.run.session.routine()) else {
+            return (String::new(), right);
+        };
+        let name = crate::model::format::width(v.title);
+        let whole = |note: &str, right: &str| {
+            let rw = crate::model::format::width(right) as u16;
+            name <= title_room(" ", note, "", width.saturating_sub(rw))
+        };
+        let (full, yours) = (format!(" · {whose}"), " · yours".to_string());
+        let tries = [
+            (&full, &right),
+            (&full, &short),
+            (&yours, &right),
+            (&yours, &short),
+        ];
+        let (note, right) = tries
+            .into_iter()
+            .find(|(note, right)| whole(note, right))
+            .unwrap_or((&yours, &right));
+        (note.clone(), right.clone())
     }
 
     fn render_header(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, v: &session::View) {
         let t = ctx.theme;
         let [line, bar] =
             Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
-        let left = clock(v.routine_left_secs);
-        let right = if self.run.session.kind() == Kind::Breathing {
-            format!("{left} left ")
-        } else if area.width >= 60 {
-            format!(
-                "step {} of {} · {left} left in routine ",
-                v.step_number, v.step_count
-            )
-        } else {
-            format!("{}/{} · {left} ", v.step_number, v.step_count)
-        };
+        let (note, right) = self.header_words(area.width, ctx, v);
         let rw = crate::model::format::width(&right) as u16;
         let [l, r] = Layout::horizontal([Constraint::Min(1), Constraint::Length(rw)]).areas(line);
         let paused = if v.paused { "  PAUSED" } else { "" };
-        frame.render_widget(title_line(v.title, " ", paused, l.width, ctx), l);
+        frame.render_widget(title_line(v.title, " ", (&note, paused), l.width, ctx), l);
         frame.render_widget(Line::styled(right, t.muted), r);
         let w = bar.width.saturating_sub(2) as usize;
         let done = ((v.progress.clamp(0.0, 1.0) * w as f64).round() as usize).min(w);
@@ -252,7 +298,7 @@ impl Player {
         frame.render_widget(Line::from(spans), bar);
     }
 
-    fn render_segment(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, v: &session::View) {
+    fn render_segment(&self, frame: &mut Frame, plan: StepPlan, ctx: &Ctx, v: &session::View) {
         let t = ctx.theme;
         let Some(step) = v.step else { return };
         let side = v
@@ -263,24 +309,33 @@ impl Player {
             .pressure
             .map(|p| format!("pressure {p} / 10 "))
             .unwrap_or_default();
-        let pw = crate::model::format::width(&pressure) as u16;
-
-        let text = segment_text(step, area, ctx);
-        let head = Rect { height: 1, ..area };
-        let [hl, hr] = Layout::horizontal([Constraint::Min(1), Constraint::Length(pw)]).areas(head);
-        frame.render_widget(title_line(&step.title, "  ", &side, hl.width, ctx), hl);
-        frame.render_widget(Line::styled(pressure, t.muted), hr);
-
-        let (band, rest) = segment_areas(area, &text, caution_height(step, area));
-        self.render_band(frame, band, ctx, v, step.art.as_ref());
-        // When the text does not fit, the step's caution comes first: it is safety text,
-        // and the instructions were on screen while this step was coming up.
-        let text = if text.len() > rest.height as usize {
-            short_segment_text(step, area, rest.height, ctx)
-        } else {
-            text
+        // With no row for the band, the time left stands on the title row.
+        let left = match plan.band.height {
+            0 => format!("{}  ", clock(v.countdown_secs)),
+            _ => String::new(),
         };
-        frame.render_widget(Paragraph::new(text), rest);
+        let right = Line::from(vec![
+            Span::styled(left, t.accent),
+            Span::styled(pressure, t.muted),
+        ]);
+        let [hl, hr] =
+            Layout::horizontal([Constraint::Min(1), Constraint::Length(right.width() as u16)])
+                .areas(plan.title);
+        let title = title_line(&step.title, "  ", ("", &side), hl.width, ctx);
+        frame.render_widget(title, hl);
+        frame.render_widget(right, hr);
+        self.render_band(frame, plan.band, ctx, v, step.art.as_ref());
+        let mark = match plan.doing.height {
+            1 => MORE_INLINE.to_string(),
+            _ => format!("  {MORE_BELOW}"),
+        };
+        let doing = Scrolled {
+            lines: plan.doing_lines,
+            top: self.doing.top(),
+            mark: Line::styled(mark, t.muted),
+        };
+        frame.render_widget(doing, plan.doing);
+        frame.render_widget(Paragraph::new(plan.safety_lines), plan.safety);
     }
 
     /// The row with the countdown, the pacer's word and shape, and the drawing.
@@ -516,115 +571,181 @@ fn indent(lines: Vec<Line<'static>>) -> Vec<Line<'static>> {
         .collect()
 }
 
-/// How tall the countdown/pacer row is: as tall as fits while leaving the instructions
-/// room — up to 9 rows, or half the screen on a tall terminal — and never under 4.
-/// Text under the band: instructions, cue, the step's caution. On short screens the cue
-/// (what to do now) comes first, the full instructions after.
-fn segment_text(step: &Step, area: Rect, ctx: &Ctx) -> Vec<Line<'static>> {
+/// Where a running step's parts go: its title row, the band (countdown, pacer, drawing),
+/// what to do (the instructions, then the cue), the safety text (the step's caution, then
+/// the stop line) and the "Next:" row, when the step leaves it one.
+struct StepPlan {
+    title: Rect,
+    band: Rect,
+    doing: Rect,
+    doing_lines: Vec<Line<'static>>,
+    safety: Rect,
+    safety_lines: Vec<Line<'static>>,
+    next: Option<Rect>,
+}
+
+/// Lays a step out in `body`, with the `next` row below it. When all of it fits beside a
+/// band of 4 rows or more, with blank lines between its parts and the stop line in full,
+/// so it is drawn. Otherwise the rows go, in this order, to what someone pressing on their
+/// neck needs most: the caution and the stop line (never cut), the time left (a band of
+/// one row, or on the title row when a single row is left), the first lines of what to do,
+/// the rest of it, a band big enough for large digits and the pacer, the "Next:" row, the
+/// stop line in full, and what is left to the band. What to do that still does not fit
+/// ends in a "↓ more" mark, and ↓ scrolls it.
+fn step_plan(step: &Step, body: Rect, next: Rect, ctx: &Ctx) -> StepPlan {
     let t = ctx.theme;
-    let w = area.width.saturating_sub(4);
-    let mut text: Vec<Line<'static>> = Vec::new();
-    let instructions = indent(crate::ui::wrap_lines(&step.instructions, w, t.base));
-    let cue = step
-        .cue
-        .as_ref()
-        .map(|c| indent(crate::ui::wrap_lines(c, w, t.accent)));
-    if area.height < 14 {
-        text.extend(cue.into_iter().flatten());
-        text.extend(instructions);
+    let w = body.width.saturating_sub(4);
+    let wrap = |text: &str, style| indent(crate::ui::wrap_lines(text, w, style));
+    // The instructions and the cue wrapped at `w` columns.
+    let doing_at = |w: u16| {
+        let wrap = |text: &str, style| indent(crate::ui::wrap_lines(text, w, style));
+        let cue = step.cue.as_deref().map(|c| wrap(c, t.accent));
+        (wrap(&step.instructions, t.base), cue.unwrap_or_default())
+    };
+    let (instructions, cue) = doing_at(w);
+    let caution = step
+        .caution
+        .as_deref()
+        .map_or_else(Vec::new, |c| wrap(c, t.caution));
+    let stop = |line| {
+        if step.works_the_body() {
+            wrap(line, t.caution)
+        } else {
+            Vec::new()
+        }
+    };
+    let (full_stop, short_stop) = (stop(STOP_LINE), stop(STOP_LINE_SHORT));
+    let title = Rect { height: 1, ..body };
+    // A part after another, with a blank line between them.
+    let spaced = |mut lines: Vec<Line<'static>>, part: &[Line<'static>]| {
+        if !part.is_empty() {
+            if !lines.is_empty() {
+                lines.push(Line::raw(""));
+            }
+            lines.extend_from_slice(part);
+        }
+        lines
+    };
+    let doing = spaced(instructions.clone(), &cue);
+    let safety = spaced(spaced(Vec::new(), &caution), &full_stop);
+    // The blank line between what to do and the safety text.
+    let between = u16::from(!doing.is_empty() && !safety.is_empty());
+    let gap = u16::from(body.height >= 16);
+    let avail = body.height.saturating_sub(1 + gap);
+    let text = doing.len() as u16 + between + safety.len() as u16;
+    if avail >= text + 4 {
+        let band_h = band_height(avail, text);
+        let mut rows = Rows::below(title, gap, body.bottom());
+        let band = rows.take(band_h);
+        rows.take(u16::from(avail > band_h + text));
+        let doing_area = rows.take(doing.len() as u16);
+        rows.take(between);
+        return StepPlan {
+            title,
+            band,
+            doing: doing_area,
+            doing_lines: doing,
+            safety: rows.take(safety.len() as u16),
+            safety_lines: safety,
+            next: Some(next),
+        };
+    }
+    // No blank lines, and the "Next:" row too unless there are rows to spare.
+    let n = |lines: &[Line]| lines.len() as u16;
+    let rows = (body.height + next.height).saturating_sub(1);
+    let mut doing = [instructions, cue].concat();
+    let mut safety = caution;
+    let mut fit = compact_rows(rows, n(&safety) + n(&short_stop), n(&doing), next.height);
+    let wider = n(&full_stop) - n(&short_stop);
+    if fit.left >= wider {
+        fit.band += fit.left - wider;
+        safety.extend(full_stop);
     } else {
-        text.extend(instructions);
-        if let Some(cue) = cue {
-            text.push(Line::raw(""));
-            text.extend(cue);
+        safety.extend(short_stop);
+        fit.band += fit.left;
+    }
+    if fit.doing == 1 && n(&doing) > 1 {
+        // One row: each line ends in the "more" mark, so each is wrapped short of it.
+        let (instructions, cue) =
+            doing_at(w.saturating_sub(crate::model::format::width(MORE_INLINE) as u16));
+        doing = [instructions, cue].concat();
+    }
+    let mut rows = Rows::below(title, 0, next.bottom());
+    StepPlan {
+        title,
+        band: rows.take(fit.band),
+        doing: rows.take(fit.doing),
+        doing_lines: doing,
+        safety: rows.take(n(&safety)),
+        safety_lines: safety,
+        next: fit.next.then_some(next),
+    }
+}
+
+/// The "more" mark at the end of what to do when it has a single row.
+const MORE_INLINE: &str = " ↓ more";
+
+/// How a step's rows are shared when not all of it fits.
+struct CompactRows {
+    band: u16,
+    doing: u16,
+    next: bool,
+    /// Rows no part asked for.
+    left: u16,
+}
+
+/// Shares `rows` between the safety text (`safety` rows, all of them first), the band,
+/// what to do (`doing` rows wanted) and the "Next:" row (`next` rows), in the order
+/// [`step_plan`] gives.
+fn compact_rows(rows: u16, safety: u16, doing: u16, next: u16) -> CompactRows {
+    let mut left = rows;
+    let take = |want: u16, left: &mut u16| {
+        let got = want.min(*left);
+        *left -= got;
+        got
+    };
+    take(safety, &mut left);
+    // The last row left goes to what to do rather than the band: the time left then
+    // stands on the title row.
+    let mut band = take(u16::from(left >= 2 || doing == 0), &mut left);
+    let mut doing_h = take(doing.min(3), &mut left);
+    doing_h += take(doing - doing_h, &mut left);
+    band += take(4u16.saturating_sub(band), &mut left);
+    let next = take(next, &mut left) == next;
+    CompactRows {
+        band,
+        doing: doing_h,
+        next,
+        left,
+    }
+}
+
+/// Rows handed out one part after another, from under a row down to `bottom`.
+struct Rows {
+    y: u16,
+    bottom: u16,
+    x: u16,
+    width: u16,
+}
+
+impl Rows {
+    /// Starting `skip` rows below `above`, as wide as it.
+    fn below(above: Rect, skip: u16, bottom: u16) -> Rows {
+        Rows {
+            y: (above.bottom() + skip).min(bottom),
+            bottom,
+            x: above.x,
+            width: above.width,
         }
     }
-    if let Some(c) = &step.caution {
-        text.push(Line::raw(""));
-        text.extend(indent(crate::ui::wrap_lines(c, w, t.caution)));
-    }
-    if step.works_the_body() {
-        text.push(Line::raw(""));
-        text.extend(indent(crate::ui::wrap_lines(STOP_LINE, w, t.caution)));
-    }
-    text
-}
 
-/// The stop line for a step that works the body, in full when it fits in `rows` beside
-/// the step's caution, else its short form.
-fn stop_lines(step: &Step, w: u16, rows: u16, ctx: &Ctx) -> Vec<Line<'static>> {
-    if !step.works_the_body() {
-        return Vec::new();
+    /// The next `n` rows, as many of them as there are.
+    fn take(&mut self, n: u16) -> Rect {
+        let height = n.min(self.bottom - self.y);
+        let r = Rect::new(self.x, self.y, self.width, height);
+        self.y += height;
+        r
     }
-    let caution = step
-        .caution
-        .as_ref()
-        .map_or(0, |c| crate::ui::wrapped_height(c, w));
-    let line = if caution + crate::ui::wrapped_height(STOP_LINE, w) <= rows {
-        STOP_LINE
-    } else {
-        STOP_LINE_SHORT
-    };
-    indent(crate::ui::wrap_lines(line, w, ctx.theme.caution))
-}
-
-/// The text under the band when not all of it fits in `rows`: the caution, the stop line,
-/// the cue, then the instructions (cut at the bottom), with no blank lines between.
-fn short_segment_text(step: &Step, area: Rect, rows: u16, ctx: &Ctx) -> Vec<Line<'static>> {
-    let t = ctx.theme;
-    let w = area.width.saturating_sub(4);
-    let mut text: Vec<Line<'static>> = Vec::new();
-    if let Some(c) = &step.caution {
-        text.extend(indent(crate::ui::wrap_lines(c, w, t.caution)));
-    }
-    text.extend(stop_lines(step, w, rows, ctx));
-    if let Some(c) = &step.cue {
-        text.extend(indent(crate::ui::wrap_lines(c, w, t.accent)));
-    }
-    text.extend(indent(crate::ui::wrap_lines(&step.instructions, w, t.base)));
-    text
-}
-
-/// A step's body below its title line: the band (countdown, pacer, drawing) and the text.
-fn segment_areas(area: Rect, text: &[Line], must: u16) -> (Rect, Rect) {
-    let [_, _, band_and_text] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(u16::from(area.height >= 16)),
-        Constraint::Min(1),
-    ])
-    .areas(area);
-    let text_h = text.len() as u16;
-    let band_h = band_height(band_and_text.height, text_h, must);
-    let [band, _, rest] = Layout::vertical([
-        Constraint::Length(band_h),
-        Constraint::Length(u16::from(band_and_text.height > band_h + text_h)),
-        Constraint::Min(0),
-    ])
-    .areas(band_and_text);
-    (band, rest)
-}
-
-/// How many lines the step's caution and stop line take under the band (the stop line in
-/// its short form): the band gives way to them.
-fn caution_height(step: &Step, area: Rect) -> u16 {
-    let w = area.width.saturating_sub(4);
-    let caution = step
-        .caution
-        .as_ref()
-        .map_or(0, |c| crate::ui::wrapped_height(c, w));
-    let stop = if step.works_the_body() {
-        crate::ui::wrapped_height(STOP_LINE_SHORT, w)
-    } else {
-        0
-    };
-    caution + stop
-}
-
-/// Whether a step's caution and stop line fit under its title and the smallest band in
-/// `body`; when not, the step takes the "Next:" row as well.
-fn safety_fits(step: &Step, body: Rect) -> bool {
-    let gap = u16::from(body.height >= 16);
-    caution_height(step, body) + 1 + gap + 2 <= body.height
 }
 
 /// The band's countdown column, what is right of it, and the countdown's height: the
@@ -651,7 +772,12 @@ fn band_split(area: Rect, secs: u64) -> (Rect, Rect, u16) {
 }
 
 /// Right of the countdown: the pacer's word, its shape, and room for a drawing.
+/// A band of one row has no room for a shape: the word and its seconds say it alone.
 fn pacer_row(band: Rect, rest: Rect) -> (Rect, Rect, Rect) {
+    if band.height < 2 {
+        let none = Rect { width: 0, ..rest };
+        return (rest, none, none);
+    }
     let shape_w =
         (band.height.min(crate::ui::pacer::MAX_ROWS) * 2 + 1).min(rest.width.saturating_sub(11));
     let word_w: u16 = rest.width.saturating_sub(shape_w).min(18);
@@ -664,18 +790,29 @@ fn pacer_row(band: Rect, rest: Rect) -> (Rect, Rect, Rect) {
     (word, shape, art_area)
 }
 
-/// A title followed by a marker (the side, "PAUSED") in `width` columns: the title is cut
-/// (with "…") so that the marker always shows.
-fn title_line(title: &str, indent: &str, marker: &str, width: u16, ctx: &Ctx) -> Line<'static> {
+/// A title followed by a quiet note (whose the routine is) and a marker (the side,
+/// "PAUSED") in `width` columns: the title is cut (with "…") so that both always show.
+fn title_line(
+    title: &str,
+    indent: &str,
+    (note, marker): (&str, &str),
+    width: u16,
+    ctx: &Ctx,
+) -> Line<'static> {
     let t = ctx.theme;
-    // Two columns kept free, so the marker never touches what stands to its right.
-    let room =
-        usize::from(width).saturating_sub(indent.len() + crate::model::format::width(marker) + 2);
-    let title = crate::model::format::fit(title, room);
+    let title = crate::model::format::fit(title, title_room(indent, note, marker, width));
     Line::from(vec![
         Span::styled(format!("{indent}{}", title.trim_end()), t.title),
+        Span::styled(note.to_string(), t.muted),
         Span::styled(marker.to_string(), t.accent),
     ])
+}
+
+/// The columns [`title_line`] leaves its title.
+fn title_room(indent: &str, note: &str, marker: &str, width: u16) -> usize {
+    use crate::model::format::width as cols;
+    // Two columns kept free, so the marker never touches what stands to its right.
+    usize::from(width).saturating_sub(cols(indent) + cols(note) + cols(marker) + 2)
 }
 
 /// Whether a drawing fits beside the pacer.
@@ -739,21 +876,30 @@ fn breathing_shape_area(body: Rect) -> Rect {
     breathing_areas(body).shape
 }
 
-fn band_height(avail: u16, text: u16, must: u16) -> u16 {
-    // All of the text, whenever the band can still be 4 rows: a long caution's last line
-    // is never cut to make the countdown bigger; and the caution itself always fits, even
-    // if the band must shrink to a plain-text countdown.
+/// How tall the band is when all of a step's `text` fits beside one of 4 rows in `avail`:
+/// as tall as the text leaves room for (with a blank line under it), up to 9 rows or half
+/// of a tall window.
+fn band_height(avail: u16, text: u16) -> u16 {
     let most = (avail / 2).max(9);
-    avail
-        .saturating_sub(text + 1)
-        .clamp(4, most)
-        .min(avail.saturating_sub(must))
-        .max(1.min(avail))
+    avail.saturating_sub(text + 1).clamp(4, most).min(avail)
 }
 
 fn render_word(frame: &mut Frame, area: Rect, ctx: &Ctx, p: &PacerState<'_>, paused: bool) {
     let t = ctx.theme;
     let mut lines = Vec::new();
+    if area.height == 1 {
+        // One row: the word and its seconds on it, or PAUSED.
+        let line = if paused {
+            Line::styled("PAUSED · Space to go on", t.accent)
+        } else {
+            Line::from(vec![
+                Span::styled(p.word.to_string(), t.title),
+                Span::styled(format!("  {} s", p.secs_left), t.muted),
+            ])
+        };
+        frame.render_widget(crate::ui::fit_line(&line, area.width), area);
+        return;
+    }
     if paused {
         lines.push(Line::styled("PAUSED", t.accent));
         // Wrapped like the word: a narrow window never cuts it mid-word.
@@ -931,20 +1077,29 @@ impl Screen for Player {
     fn layout(&mut self, area: Rect, now: Instant, ctx: &Ctx) {
         let area = crate::ui::readable(area);
         let v = self.run.session.view(now);
-        self.pacer_levels = self.pacer_area(area, ctx, &v).map_or(1, |shape| {
+        let (_, body, _, _, plan) = self.layout_areas(area, ctx, &v);
+        self.pacer_levels = self.pacer_area(body, plan.as_ref(), &v).map_or(1, |shape| {
             crate::ui::pacer::wake_levels(shape, ctx.settings.motion)
         });
+        // Each step (each side of one) starts with what to do scrolled to its top.
+        let at = (v.kind, v.step_index, v.side);
+        if self.doing_at != Some(at) {
+            self.doing_at = Some(at);
+            self.doing.home();
+        }
+        let (lines, rows) = plan.map_or((0, 0), |p| (p.doing_lines.len(), p.doing.height));
+        self.doing.layout(lines, usize::from(rows));
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, now: Instant) {
         let area = crate::ui::readable(area);
         let v = self.run.session.view(now);
-        let (header, body, next, foot) = self.layout_areas(area, &v);
+        let (header, body, next, foot, plan) = self.layout_areas(area, ctx, &v);
         self.render_header(frame, header, ctx, &v);
         if self.run.session.kind() == Kind::Breathing {
             self.render_breathing(frame, body, ctx, &v);
-        } else if v.kind == StageKind::Segment {
-            self.render_segment(frame, body, ctx, &v);
+        } else if let Some(plan) = plan {
+            self.render_segment(frame, plan, ctx, &v);
         } else {
             self.render_interlude(frame, body, ctx, &v);
         }
@@ -996,6 +1151,15 @@ impl Screen for Player {
                     StoreEffect::RememberMuted(muted).into(),
                 ];
                 return (Nav::Stay, effects);
+            }
+            // A line at a time: on a small window the instructions may have two rows.
+            Some(Act::ScrollDown) => {
+                self.doing.by(1);
+                return stay();
+            }
+            Some(Act::ScrollUp) => {
+                self.doing.by(-1);
+                return stay();
             }
             Some(Act::AskStop) => {
                 let mut events = session.update(now);

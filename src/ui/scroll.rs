@@ -185,8 +185,9 @@ pub const TEXT_STEP: isize = 2;
 pub const MORE_BELOW: &str = "↓ more (↓ scrolls)";
 
 /// Lines in a window that may be too short for them, drawn from row `top`: while more is
-/// below, the window's last row is `mark` instead of a line, so a cut never goes unsaid.
-/// Scrolled to the end (`top` at the page's [`PageScroll::max`]), the last line shows.
+/// below, the window's last row is `mark` instead of a line (a window of one row ends its
+/// line with it), so a cut never goes unsaid. Scrolled to the end (`top` at the page's
+/// [`PageScroll::max`]), the last line shows.
 pub struct Scrolled<'a> {
     pub lines: Vec<Line<'a>>,
     pub top: usize,
@@ -202,9 +203,13 @@ impl Widget for Scrolled<'_> {
         } = self;
         let height = usize::from(area.height);
         let top = top.min(lines.len().saturating_sub(height));
-        if lines.len() > top + height && height > 1 {
-            lines.truncate(top + height - 1);
-            lines.push(mark);
+        if lines.len() > top + height {
+            if height > 1 {
+                lines.truncate(top + height - 1);
+                lines.push(mark);
+            } else if let Some(line) = lines.get_mut(top) {
+                line.spans.extend(mark.spans);
+            }
         }
         let top = u16::try_from(top).unwrap_or(u16::MAX);
         Paragraph::new(lines).scroll((top, 0)).render(area, buf);
@@ -275,5 +280,17 @@ mod tests {
         assert_eq!(draw(1), ["line 2", "line 3", "more"]);
         assert_eq!(draw(2), ["line 3", "line 4", "line 5"]);
         assert_eq!(draw(9), ["line 3", "line 4", "line 5"]);
+        // A window of one row ends its line with the mark.
+        let lines = vec![Line::raw("a"), Line::raw("b")];
+        let mut buf = Buffer::empty(Rect::new(0, 0, 8, 1));
+        let mark = Line::raw(" more");
+        Scrolled {
+            lines,
+            top: 0,
+            mark,
+        }
+        .render(buf.area, &mut buf);
+        let row: String = (0..8).map(|x| buf[(x, 0)].symbol()).collect();
+        assert_eq!(row.trim_end(), "a more");
     }
 }

@@ -432,6 +432,84 @@ fn the_player_never_cuts_a_caution_or_the_stop_line() {
     assert!(stop_lines > 200, "{stop_lines} stop lines checked");
 }
 
+/// Every step of every bundled routine at 40×12 and 80×24: what to do with your hands is
+/// on screen (the instructions' first words), with a "↓ more" mark when not all of them are,
+/// ↓ scrolls through every word of them, and the caution and the stop line stay whole
+/// meanwhile.
+#[test]
+fn the_player_shows_every_steps_instructions_or_says_there_is_more() {
+    use knotless::model::routine::{STOP_LINE, STOP_LINE_SHORT};
+    let mut world = World::new();
+    world.lib = knotless::library::Library::load(None);
+    let (mut steps, mut scrolled) = (0, 0);
+    for routine in &world.lib.routines {
+        let mut p = world.player(routine);
+        let mut ms = 0;
+        for _ in 0..400 {
+            let v = p.run().session.view(world.at(ms));
+            let step = (v.kind == StageKind::Segment)
+                .then(|| v.step.cloned())
+                .flatten();
+            if let Some(step) = step {
+                steps += 1;
+                let all = words(&step.instructions);
+                let first: String = all.split(' ').take(3).collect::<Vec<_>>().join(" ");
+                for (w, h) in [(40, 12), (40, 13), (60, 15), (80, 24)] {
+                    let at = format!("{} {:?} at {w}×{h}", routine.id, step.title);
+                    let shown = world.text(&mut p, w, h, ms);
+                    let screen = words(&shown);
+                    assert!(
+                        screen.contains(&first),
+                        "{at}: the instructions' first words are not shown\n{shown}"
+                    );
+                    if !screen.contains(&all) {
+                        assert!(shown.contains("↓ more"), "{at}: no more mark\n{shown}");
+                    }
+                    // ↓ shows the rest, word by word, and the mark goes.
+                    let mut seen: std::collections::BTreeSet<String> =
+                        screen.split(' ').map(str::to_string).collect();
+                    for _ in 0..20 {
+                        if !world.text(&mut p, w, h, ms).contains("↓ more") {
+                            break;
+                        }
+                        world.press(&mut p, "Down", ms);
+                        scrolled += 1;
+                        let shown = world.text(&mut p, w, h, ms);
+                        let screen = words(&shown);
+                        seen.extend(screen.split(' ').map(str::to_string));
+                        if let Some(c) = &step.caution {
+                            assert!(screen.contains(&words(c)), "{at}: caution cut\n{shown}");
+                        }
+                        if step.works_the_body() {
+                            assert!(
+                                screen.contains(&words(STOP_LINE))
+                                    || screen.contains(&words(STOP_LINE_SHORT)),
+                                "{at}: stop line cut\n{shown}"
+                            );
+                        }
+                    }
+                    let end = world.text(&mut p, w, h, ms);
+                    assert!(!end.contains("↓ more"), "{at}: ↓ never ends\n{end}");
+                    let unseen: Vec<&str> = all.split(' ').filter(|w| !seen.contains(*w)).collect();
+                    assert!(unseen.is_empty(), "{at}: never shown: {unseen:?}\n{end}");
+                    // ↑ goes back to the first words.
+                    for _ in 0..20 {
+                        world.press(&mut p, "Up", ms);
+                    }
+                    let top = words(&world.text(&mut p, w, h, ms));
+                    assert!(top.contains(&first), "{at}: ↑ does not go back\n{top}");
+                }
+            }
+            ms += 10;
+            if !matches!(world.press(&mut p, "Right", ms).0, Nav::Stay) {
+                break;
+            }
+        }
+    }
+    assert!(steps > 100, "{steps} steps checked");
+    assert!(scrolled > 0, "nothing needed scrolling");
+}
+
 /// The first-run notice at 40×12 and 80×24: a "more" mark while there is more below, PgDn
 /// pages through every line of it, End shows the last line and Home the first.
 #[test]
@@ -599,7 +677,8 @@ fn a_cut_next_line_ends_with_an_ellipsis() {
                     .find(|l| l.trim_start().starts_with("Next:"))
                     .map(|l| l.trim().to_string())
             };
-            if let (Some(full), Some(small)) = (next(&mut t, 200, 50), next(&mut t, 40, 12))
+            // Narrow and tall: at 40×12 a step's "Next:" row mostly gives way to what to do.
+            if let (Some(full), Some(small)) = (next(&mut t, 200, 50), next(&mut t, 40, 24))
                 && full != small
             {
                 assert!(small.ends_with('…'), "{small:?} cut from {full:?}");
@@ -615,7 +694,7 @@ fn a_cut_next_line_ends_with_an_ellipsis() {
     }
     assert!(
         cut > 0,
-        "some Next lines are long enough to be cut at 40×12"
+        "some Next lines are long enough to be cut at 40 columns"
     );
 }
 

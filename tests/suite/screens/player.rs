@@ -141,3 +141,44 @@ fn the_count_in_offers_only_what_it_can_do() {
         knotless::core::session::StageKind::GetReady
     );
 }
+
+/// The header says whose a routine is in the words list and the before screen use, beside
+/// the name, at every size and at every stage, and costs no row: below the header the
+/// screen is the bundled routine's.
+#[test]
+fn the_header_says_whose_routine_it_is_without_costing_a_row() {
+    let bundled = World::new();
+    for (replaces, words) in [(true, "yours, replaces bundled"), (false, "yours")] {
+        let mut w = World::new();
+        w.make_yours("neck-release", replaces);
+        let mut mine = w.player(&w.routine("neck-release"));
+        let mut theirs = bundled.player(&bundled.routine("neck-release"));
+        // The count-in, a step, and the step paused.
+        for (ms, key) in [(0, None), (8_000, None), (9_000, Some("Space"))] {
+            if let Some(key) = key {
+                w.press(&mut mine, key, ms);
+                bundled.press(&mut theirs, key, ms);
+            }
+            mine.tick(w.at(ms), &w.ctx());
+            theirs.tick(bundled.at(ms), &bundled.ctx());
+            for (x, y) in [(80, 24), (40, 12), (200, 50)] {
+                let at = format!("{words:?} at {ms} ms, {x}×{y}");
+                let text = w.text(&mut mine, x, y, ms);
+                let other = bundled.text(&mut theirs, x, y, ms);
+                let head = text.lines().next().unwrap();
+                // Where the name fits whole beside them, all the words; else "yours".
+                let said = if x >= 80 { words } else { "yours" };
+                assert!(head.contains(&format!(" · {said}")), "{at}: {head}");
+                assert!(head.contains("Neck re"), "{at}: {head}");
+                let below = |s: &str| s.lines().skip(1).collect::<Vec<_>>().join("\n");
+                assert_eq!(below(&text), below(&other), "{at}");
+                if ms == 9_000 {
+                    assert!(head.contains("PAUSED"), "{at}: {head}");
+                }
+            }
+        }
+    }
+    let mut p = bundled.player(&bundled.routine("neck-release"));
+    let head = bundled.text(&mut p, 80, 24, 0);
+    assert!(!head.contains("yours"), "{head}");
+}
