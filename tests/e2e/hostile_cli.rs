@@ -588,8 +588,9 @@ fn import_reads_a_pipe_named_on_the_command_line() {
 #[test]
 fn ids_starting_with_a_dash_are_refused() {
     let d = Dirs::new();
+    // Bad usage, as any value that cannot be read (exit 2).
     let out = d.run(&["new", "--", "-rf"]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
     assert!(
         text(&out.stderr).contains("not starting with a dash"),
         "{}",
@@ -619,7 +620,7 @@ fn ids_starting_with_a_dash_are_refused() {
     let gift = d.tmp.path().join("gift.toml");
     std::fs::write(&gift, QUICK).unwrap();
     let out = d.run(&["import", gift.to_str().unwrap(), "--as=-z"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(!d.config.join("routines/-z.toml").exists());
 }
 
