@@ -1371,7 +1371,7 @@ fn pattern_timing(p: &Pattern, v: &mut Found) {
     for (kind, length) in p.overlong_breaths() {
         let way = if kind == PhaseKind::In { "in" } else { "out" };
         v.routine(format!(
-            "breathing {way} for {}s in one go is longer than any slow breath, so the breath is held; an in- or out-breath lasts {}s at most (and a held breath 7s)",
+            "breathing {way} for {}s in one go is longer than any slow breath, so it is a held breath: make each in- or out-breath {}s or less (a hold is 7s at most)",
             crate::model::routine::fmt_secs_short(length),
             LONGEST_BREATH.as_secs()
         ));
