@@ -152,6 +152,7 @@ impl Before {
     /// The screen's parts for an area: the header, the text that scrolls, the question
     /// that stays, and the footer.
     fn areas(area: Rect) -> [Rect; 3] {
+        let area = crate::ui::text_column(area);
         let [head, body, foot] = Layout::vertical([
             Constraint::Length(1 + u16::from(area.height >= 16)),
             Constraint::Min(1),

@@ -382,6 +382,7 @@ impl Rate {
     }
 
     fn areas(area: Rect) -> [Rect; 3] {
+        let area = crate::ui::text_column(area);
         Layout::vertical([
             Constraint::Length(2),
             Constraint::Min(1),

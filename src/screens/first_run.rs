@@ -106,6 +106,7 @@ impl FirstRun {
 
     /// The area the notice's text gets within the screen.
     fn text_area(area: Rect) -> Rect {
+        let area = crate::ui::text_column(area);
         let [body, _] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
         crate::ui::centered(body, body.width.saturating_sub(2).min(78), body.height)
     }
@@ -152,7 +153,8 @@ impl Screen for FirstRun {
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
-        let [_, footer] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+        let [_, footer] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)])
+            .areas(crate::ui::text_column(area));
         let inner = FirstRun::text_area(area);
         let lines = self.body(ctx, inner.width);
         // Say there is more below, on the last row, until the end is in view: the

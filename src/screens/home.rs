@@ -782,6 +782,8 @@ impl Screen for Home {
         if let Some(detail) = detail {
             self.render_detail(frame, detail, ctx);
         }
+        // The key hints stand under the panes, at their readable width.
+        let foot = crate::ui::readable(foot);
         if self.asking_quit {
             let [q, keys] =
                 Layout::horizontal([Constraint::Length(16), Constraint::Min(0)]).areas(foot);

@@ -315,9 +315,8 @@ impl StatsView {
 
     /// The readable part of the window, the tabs' row, the page and the footer.
     fn areas(area: Rect) -> (Rect, Rect, Rect) {
-        let [body, foot] =
-            Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
-        let body = crate::ui::readable(body);
+        let [body, foot] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)])
+            .areas(crate::ui::readable(area));
         let [tabs, _, page] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(1),

@@ -234,6 +234,16 @@ pub fn screen_areas(area: Rect) -> [Rect; 3] {
 /// columns from what it belongs to (a title from its time, a routine from its length).
 pub const READABLE: u16 = 120;
 
+/// The most columns a screen of running text takes (the safety notice, the before screen,
+/// the rating before breathing): on a wider window its header, text and footer keep to
+/// this many in the middle, so the key hints stand under the text they belong to.
+pub const TEXT_COLUMNS: u16 = 80;
+
+/// The middle of `area`, at most [`TEXT_COLUMNS`] wide, full height.
+pub fn text_column(area: Rect) -> Rect {
+    centered(area, area.width.min(TEXT_COLUMNS), area.height)
+}
+
 /// The middle of `area`, at most [`READABLE`] columns wide, full height.
 pub fn readable(area: Rect) -> Rect {
     centered(area, area.width.min(READABLE), area.height)

@@ -347,3 +347,58 @@ fn with_a_theme_flag_t_shows_each_theme_and_remembers_none() {
     let state = knotless::store::state::State::load(t.state.path());
     assert_eq!(state.theme, None, "the remembered theme is left alone");
 }
+
+/// The first column of `row` that is not blank.
+fn first_column(row: &str) -> Option<usize> {
+    row.chars().position(|c| c != ' ')
+}
+
+/// On a 200×50 window a screen that keeps its content to a readable width in the middle
+/// keeps its footer there too: the key hints start where the content does (within the
+/// two columns a border or an indent makes), not at column 0.
+fn footer_lines_up(t: &mut TestApp, what: &str, ms: u64) {
+    let screen = t.screen(200, 50, ms);
+    let rows: Vec<&str> = screen.lines().collect();
+    let (foot, body) = rows.split_last().unwrap();
+    let content = body.iter().filter_map(|r| first_column(r)).min().unwrap();
+    let footer = first_column(foot).unwrap_or_else(|| panic!("{what}: no footer\n{screen}"));
+    assert!(
+        content > 0 && footer.abs_diff(content) <= 2,
+        "{what}: the footer starts at column {footer}, the content at {content}\n{screen}"
+    );
+}
+
+#[test]
+fn wide_screens_keep_their_footer_under_their_content() {
+    let notice = TestApp::new(ThemeName::Calm, Some(first_run()));
+    footer_lines_up(&mut { notice }, "the first-run notice", 0);
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    footer_lines_up(&mut t, "home", 0);
+    t.keys(0, &["s"]);
+    assert_eq!(t.app.screen().title(), "Stats");
+    footer_lines_up(&mut t, "stats", 0);
+    t.keys(0, &["q", "b", "Enter"]);
+    assert_eq!(t.app.screen().title(), "Before you start");
+    footer_lines_up(&mut t, "the breathing rating", 0);
+    t.keys(0, &["Esc"]);
+    assert_eq!(t.app.screen().title(), "Home");
+    t.keys(0, &["Enter"]);
+    assert_eq!(t.app.screen().title(), "Before you start");
+    footer_lines_up(&mut t, "the before screen", 0);
+    t.keys(0, &["Enter"]);
+    assert_eq!(t.app.screen().title(), "Player");
+    footer_lines_up(&mut t, "the player", 0);
+    t.tick(8_000);
+    t.keys(8_000, &["q", "y"]);
+    assert_eq!(t.app.screen().title(), "Finished");
+    footer_lines_up(&mut t, "the finish screen", 8_000);
+    t.keys(8_000, &["Enter", "Esc"]);
+    while t.app.screen().title() != "Home" {
+        t.keys(8_000, &["Esc"]);
+    }
+    t.keys(8_000, &["h"]);
+    assert_eq!(t.app.screen().title(), "History");
+    footer_lines_up(&mut t, "history", 8_000);
+    t.keys(8_000, &["Enter"]);
+    footer_lines_up(&mut t, "a session's details", 8_000);
+}
