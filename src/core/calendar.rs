@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use jiff::ToSpan;
 use jiff::civil::Date;
 
-use crate::model::day::DayAnswer;
+use crate::model::day::{DayAnswer, DayEntry, Meds};
 
 /// What an answered date was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,22 +30,37 @@ pub struct DayMark {
 
 impl DayMark {
     pub fn of(a: &DayAnswer) -> DayMark {
-        let mark = match (a.headache, a.migraine) {
+        DayMark::of_entry(&DayEntry::from(a))
+    }
+
+    pub fn of_entry(e: &DayEntry) -> DayMark {
+        let mark = match (e.headache, e.migraine) {
             (false, _) => Mark::NoHeadache,
             (true, false) => Mark::Headache,
             (true, true) => Mark::Migraine,
         };
         DayMark {
             mark,
-            meds: a.took_meds(),
+            meds: e.meds.is_some_and(|m| m != Meds::None),
         }
     }
 }
 
-/// Every answered date's mark: what the calendar keeps (a few bytes a date) to draw any
-/// month without the day log.
-pub fn marks(answers: &BTreeMap<Date, DayAnswer>) -> BTreeMap<Date, DayMark> {
-    answers.iter().map(|(d, a)| (*d, DayMark::of(a))).collect()
+/// Every answered date's answer: what the calendar keeps (a few bytes a date) to draw any
+/// month, and to give or correct any day's answer, without the day log.
+pub fn entries(answers: &BTreeMap<Date, DayAnswer>) -> BTreeMap<Date, DayEntry> {
+    answers
+        .iter()
+        .map(|(d, a)| (*d, DayEntry::from(a)))
+        .collect()
+}
+
+/// The marks of [`entries`].
+pub fn marks(entries: &BTreeMap<Date, DayEntry>) -> BTreeMap<Date, DayMark> {
+    entries
+        .iter()
+        .map(|(d, e)| (*d, DayMark::of_entry(e)))
+        .collect()
 }
 
 /// One date of a month.
