@@ -384,17 +384,6 @@ fn a_migraine_said_before_a_routine_reaches_the_record_and_the_day_mark() {
     assert!(lines[0].headache && lines[0].migraine, "{:?}", lines[0]);
 }
 
-const SHORT_ONE: &str = r#"
-name = "Short one"
-area = "neck"
-breathing = "extended-exhale"
-
-[[steps]]
-title = "Only step"
-duration = "10s"
-instructions = "Breathe."
-"#;
-
 fn before_midnight() -> jiff::Zoned {
     "2026-11-23T23:59:50[Europe/London]".parse().unwrap()
 }
@@ -408,7 +397,7 @@ fn after_midnight() -> jiff::Zoned {
 /// was read the day before (it was not offered: the log known was the old day's).
 #[test]
 fn a_session_that_runs_past_midnight_offers_to_mark_the_new_day() {
-    let mut t = TestApp::with_routines(ThemeName::Calm, &[("short-one.toml", SHORT_ONE)]);
+    let mut t = TestApp::with_routines(ThemeName::Calm, &[("short-one.toml", common::SHORT_ONE)]);
     t.app.set_wall_clock(before_midnight);
     // What the loop does after the first frame, on Monday evening.
     t.app.read_known();
