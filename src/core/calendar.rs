@@ -131,24 +131,3 @@ pub fn month(marks: &BTreeMap<Date, DayMark>, date: Date, today: Date) -> Month 
     }
     m
 }
-
-/// The months the calendar can show: from the month of the first answer (or this month,
-/// without any) to this month, as their first days.
-pub fn month_range(marks: &BTreeMap<Date, DayMark>, today: Date) -> (Date, Date) {
-    let last = today.first_of_month();
-    let first = marks
-        .keys()
-        .next()
-        .map_or(last, |d| d.first_of_month())
-        .min(last);
-    (first, last)
-}
-
-/// `month` moved by `by` months, kept within `range`.
-pub fn step(month: Date, by: i32, range: (Date, Date)) -> Date {
-    month
-        .first_of_month()
-        .checked_add(i64::from(by).months())
-        .unwrap_or(month)
-        .clamp(range.0, range.1)
-}
