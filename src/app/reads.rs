@@ -17,10 +17,10 @@ use jiff::Zoned;
 use jiff::civil::Date;
 
 use crate::app::summary;
-use crate::core::calendar::DayMark;
 use crate::core::days::{ChartWindow, DaysSummary, STATS_WINDOWS};
 use crate::core::period::Period;
 use crate::core::stats::{Stats, StatsOptions};
+use crate::model::day::DayEntry;
 use crate::model::record::SessionRecord;
 use crate::screens::Ticket;
 use crate::screens::history::History;
@@ -93,7 +93,7 @@ pub struct StatsRead {
     pub read: Result<Vec<u64>, store::HistoryError>,
     pub four_weeks: Option<DaysSummary>,
     pub chart: Vec<ChartWindow>,
-    pub marks: BTreeMap<Date, DayMark>,
+    pub entries: BTreeMap<Date, DayEntry>,
 }
 
 /// Reads what `r` asks for. Touches nothing of the app: the event loop runs it on a
@@ -158,14 +158,14 @@ pub fn read(r: Read) -> Done {
                     read: Ok(store::unreadable_lines(&f.warnings)),
                     four_weeks: f.four_weeks,
                     chart: f.chart,
-                    marks: f.marks,
+                    entries: f.entries,
                 },
                 Err(e) => StatsRead {
                     stats: None,
                     read: Err(e),
                     four_weeks: None,
                     chart: Vec::new(),
-                    marks: BTreeMap::new(),
+                    entries: BTreeMap::new(),
                 },
             };
             Done::Stats {

@@ -195,7 +195,7 @@ impl App {
                 .with_read(figures.read)
                 .with_period(period)
                 .with_days(figures.four_weeks)
-                .with_chart(figures.chart, figures.marks)
+                .with_chart(figures.chart, figures.entries)
                 .with_view(view, heat_days),
         )
     }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use jiff::ToSpan;
 use jiff::civil::Date;
 
-use crate::model::day::DayAnswer;
+use crate::model::day::{DayAnswer, DayEntry, Meds};
 
 /// What an answered date was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,22 +30,37 @@ pub struct DayMark {
 
 impl DayMark {
     pub fn of(a: &DayAnswer) -> DayMark {
-        let mark = match (a.headache, a.migraine) {
+        DayMark::of_entry(&DayEntry::from(a))
+    }
+
+    pub fn of_entry(e: &DayEntry) -> DayMark {
+        let mark = match (e.headache, e.migraine) {
             (false, _) => Mark::NoHeadache,
             (true, false) => Mark::Headache,
             (true, true) => Mark::Migraine,
         };
         DayMark {
             mark,
-            meds: a.took_meds(),
+            meds: e.meds.is_some_and(|m| m != Meds::None),
         }
     }
 }
 
-/// Every answered date's mark: what the calendar keeps (a few bytes a date) to draw any
-/// month without the day log.
-pub fn marks(answers: &BTreeMap<Date, DayAnswer>) -> BTreeMap<Date, DayMark> {
-    answers.iter().map(|(d, a)| (*d, DayMark::of(a))).collect()
+/// Every answered date's answer: what the calendar keeps (a few bytes a date) to draw any
+/// month, and to give or correct any day's answer, without the day log.
+pub fn entries(answers: &BTreeMap<Date, DayAnswer>) -> BTreeMap<Date, DayEntry> {
+    answers
+        .iter()
+        .map(|(d, a)| (*d, DayEntry::from(a)))
+        .collect()
+}
+
+/// The marks of [`entries`].
+pub fn marks(entries: &BTreeMap<Date, DayEntry>) -> BTreeMap<Date, DayMark> {
+    entries
+        .iter()
+        .map(|(d, e)| (*d, DayMark::of_entry(e)))
+        .collect()
 }
 
 /// One date of a month.
@@ -115,25 +130,4 @@ pub fn month(marks: &BTreeMap<Date, DayMark>, date: Date, today: Date) -> Month 
         m.days.push(Day { date, mark, future });
     }
     m
-}
-
-/// The months the calendar can show: from the month of the first answer (or this month,
-/// without any) to this month, as their first days.
-pub fn month_range(marks: &BTreeMap<Date, DayMark>, today: Date) -> (Date, Date) {
-    let last = today.first_of_month();
-    let first = marks
-        .keys()
-        .next()
-        .map_or(last, |d| d.first_of_month())
-        .min(last);
-    (first, last)
-}
-
-/// `month` moved by `by` months, kept within `range`.
-pub fn step(month: Date, by: i32, range: (Date, Date)) -> Date {
-    month
-        .first_of_month()
-        .checked_add(i64::from(by).months())
-        .unwrap_or(month)
-        .clamp(range.0, range.1)
 }

@@ -1,6 +1,7 @@
 //! Home's diary line: "Headache today?", or the answer today or yesterday already has, with
 //! the keys that give or change it — `y`/`n`, `w` (how bad) and `p` (what was taken) — and
-//! `d` to turn to the other day.
+//! `d` to turn to the other day. The Stats screen's calendar gives and corrects any past
+//! day's answer with the same keys, through the same [`Pending`] answer.
 //!
 //! The day log is append-only and every line in it is an answer, so keys do not write at
 //! once: stepping through the intensities with `w` would leave a line per press. An answer
@@ -40,11 +41,148 @@ struct Draft {
     at: Instant,
 }
 
+/// An answer being given, written once it settles (see the module's notes): one day's at a
+/// time, so turning to another day writes the one before first.
+#[derive(Debug, Default)]
+pub struct Pending {
+    draft: Option<Draft>,
+}
+
+impl Pending {
+    /// The draft's day, if there is a draft.
+    pub fn date(&self) -> Option<Date> {
+        self.draft.map(|d| d.entry.date)
+    }
+
+    /// The answer for `date` as it stands: the draft's, else `saved`.
+    pub fn current(&self, date: Date, saved: Option<DayEntry>) -> Option<DayEntry> {
+        match self.draft {
+            Some(d) if d.entry.date == date => Some(d.entry),
+            _ => saved,
+        }
+    }
+
+    /// A `y`, `n`, `w` or `p` for `date` (whose saved answer is `saved`) at `now`; a draft
+    /// for another day is written first (its effects are returned).
+    pub fn key(
+        &mut self,
+        key: DiaryKey,
+        date: Date,
+        saved: impl Fn(Date) -> Option<DayEntry>,
+        now: Instant,
+    ) -> Vec<Effect> {
+        let written = if self.date().is_some_and(|d| d != date) {
+            self.settle(&saved)
+        } else {
+            Vec::new()
+        };
+        let was = self
+            .current(date, saved(date))
+            .unwrap_or(DayEntry::new(date, false));
+        let entry = match key {
+            // An unanswered day's first answer, or a change of mind; changed back before the
+            // draft settled, the answer is the saved one again, with what it said (`n` then
+            // `y` by a slip kept "yes" and lost its worst and medicine).
+            DiaryKey::Yes | DiaryKey::No => {
+                let headache = key == DiaryKey::Yes;
+                match saved(date) {
+                    Some(saved) if was.headache != headache && saved.headache == headache => saved,
+                    _ => was.answered(headache),
+                }
+            }
+            DiaryKey::Worst => DayEntry {
+                worst: Some(Intensity::next_worst(was.worst)),
+                ..was
+            },
+            DiaryKey::Meds => DayEntry {
+                meds: Some(Meds::next(was.meds)),
+                ..was
+            },
+            DiaryKey::OtherDay => return written,
+        };
+        self.draft = Some(Draft { entry, at: now });
+        written
+    }
+
+    /// The draft, written now if it says something `saved` does not.
+    pub fn settle(&mut self, saved: impl Fn(Date) -> Option<DayEntry>) -> Vec<Effect> {
+        let Some(Draft { entry, .. }) = self.draft.take() else {
+            return Vec::new();
+        };
+        if saved(entry.date) == Some(entry) {
+            return Vec::new();
+        }
+        vec![StoreEffect::AnswerDay(entry).into()]
+    }
+
+    /// When the draft settles, if there is one.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.draft.map(|d| d.at + SETTLE)
+    }
+
+    /// A wake-up: the draft is written once it has waited [`SETTLE`].
+    pub fn tick(&mut self, now: Instant, saved: impl Fn(Date) -> Option<DayEntry>) -> Vec<Effect> {
+        match self.deadline() {
+            Some(due) if now >= due => self.settle(saved),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// A day's answer in words with the keys that change it, for home's line and the calendar:
+/// "Headache {when}?  y yes · n no", "No headache {when}.  y there was one", or "Migraine
+/// {when}.  w worst: severe · p medicine: triptan · n none after all", each followed by
+/// `more` (" · d yesterday"); wrapped to `w` columns, a headache's answer as high as its
+/// longest would be, so `w` and `p` never move what is below it.
+fn answer_lines(
+    entry: Option<DayEntry>,
+    when: &str,
+    more: &str,
+    w: u16,
+    style: ratatui::style::Style,
+) -> Vec<Line<'static>> {
+    let room = w.saturating_sub(1);
+    let answered = |head: &str, worst: &str, meds: &str| {
+        format!("{head} {when}.  w worst: {worst} · p medicine: {meds} · n none after all{more}")
+    };
+    let mut rows = 0;
+    let text = match entry {
+        None => format!("Headache {when}?  y yes · n no{more}"),
+        Some(e) if !e.headache => format!("No headache {when}.  y there was one{more}"),
+        Some(e) => {
+            let longest = |names: &mut dyn Iterator<Item = &'static str>| {
+                names
+                    .max_by_key(|n| crate::model::format::width(n))
+                    .unwrap_or("—")
+            };
+            let worst = longest(&mut Intensity::ALL.iter().map(|i| i.as_str()));
+            let meds = longest(&mut Meds::ALL.iter().map(|m| m.label()));
+            rows = crate::ui::wrap_lines(&answered("Migraine", worst, meds), room, style).len();
+            answered(
+                if e.migraine { "Migraine" } else { "Headache" },
+                e.worst.map_or("—", |w| w.as_str()),
+                e.meds.map_or("—", |m| m.label()),
+            )
+        }
+    };
+    let mut lines: Vec<Line<'static>> = crate::ui::wrap_lines(&text, room, style)
+        .into_iter()
+        .map(|mut l| {
+            l.spans.insert(0, ratatui::text::Span::raw(" "));
+            l
+        })
+        .collect();
+    while lines.len() < rows {
+        lines.push(Line::raw(""));
+    }
+    lines
+}
+
 #[derive(Debug, Default)]
 pub struct Diary {
     /// The day chosen with `d`, while it is today or yesterday.
     chosen: Option<Date>,
-    draft: Option<Draft>,
+    pending: Pending,
 }
 
 impl Diary {
@@ -55,8 +193,8 @@ impl Diary {
         let today = ctx.now.date();
         let yesterday = today.yesterday().ok();
         let recent = |d: &Date| *d == today || Some(*d) == yesterday;
-        self.draft
-            .map(|d| d.entry.date)
+        self.pending
+            .date()
             .filter(recent)
             .or(self.chosen.filter(recent))
             .or(days.ask)
@@ -70,10 +208,7 @@ impl Diary {
 
     /// The answer for `date` as it stands: the draft's, else the day log's.
     fn current(&self, date: Date, ctx: &Ctx) -> Option<DayEntry> {
-        match self.draft {
-            Some(d) if d.entry.date == date => Some(d.entry),
-            _ => ctx.days.and_then(|days| days.entry(date)),
-        }
+        self.pending.current(date, saved(ctx)(date))
     }
 
     /// Whether `key` does something now: every key needs the line, `w` and `p` a headache.
@@ -94,63 +229,31 @@ impl Diary {
         }
         let today = ctx.now.date();
         let day = self.day(ctx).unwrap_or(today);
-        let was = self.current(day, ctx).unwrap_or(DayEntry::new(day, false));
-        let entry = match key {
-            DiaryKey::OtherDay => {
-                let written = self.settle(ctx);
-                self.chosen = if day == today {
-                    today.yesterday().ok()
-                } else {
-                    Some(today)
-                };
-                return written;
-            }
-            // An unanswered day's first answer, or a change of mind; changed back before the
-            // draft settled, the answer is the saved one again, with what it said (`n` then
-            // `y` by a slip kept "yes" and lost its worst and medicine).
-            DiaryKey::Yes | DiaryKey::No => {
-                let headache = key == DiaryKey::Yes;
-                match ctx.days.and_then(|d| d.entry(day)) {
-                    Some(saved) if was.headache != headache && saved.headache == headache => saved,
-                    _ => was.answered(headache),
-                }
-            }
-            DiaryKey::Worst => DayEntry {
-                worst: Some(Intensity::next_worst(was.worst)),
-                ..was
-            },
-            DiaryKey::Meds => DayEntry {
-                meds: Some(Meds::next(was.meds)),
-                ..was
-            },
-        };
-        self.draft = Some(Draft { entry, at: now });
-        Vec::new()
+        if key == DiaryKey::OtherDay {
+            let written = self.settle(ctx);
+            self.chosen = if day == today {
+                today.yesterday().ok()
+            } else {
+                Some(today)
+            };
+            return written;
+        }
+        self.pending.key(key, day, saved(ctx), now)
     }
 
     /// The draft, written now if it says something the day log does not.
     pub fn settle(&mut self, ctx: &Ctx) -> Vec<Effect> {
-        let Some(Draft { entry, .. }) = self.draft.take() else {
-            return Vec::new();
-        };
-        let known = ctx.days.and_then(|d| d.entry(entry.date));
-        if known == Some(entry) {
-            return Vec::new();
-        }
-        vec![StoreEffect::AnswerDay(entry).into()]
+        self.pending.settle(saved(ctx))
     }
 
     /// When the draft settles, if there is one.
     pub fn deadline(&self) -> Option<Instant> {
-        self.draft.map(|d| d.at + SETTLE)
+        self.pending.deadline()
     }
 
     /// A wake-up: the draft is written once it has waited [`SETTLE`].
     pub fn tick(&mut self, now: Instant, ctx: &Ctx) -> Vec<Effect> {
-        match self.deadline() {
-            Some(due) if now >= due => self.settle(ctx),
-            _ => Vec::new(),
-        }
+        self.pending.tick(now, saved(ctx))
     }
 
     /// The line, wrapped to `w` columns: the question, or the answer with its keys.
@@ -164,51 +267,17 @@ impl Diary {
         } else {
             ("yesterday", "today")
         };
-        let room = w.saturating_sub(1);
-        let answered = |head: &str, worst: &str, meds: &str| {
-            format!(
-                "{head} {word}.  w worst: {worst} · p medicine: {meds} · n none after all · d {other}"
-            )
-        };
-        // A headache's line keeps the height its longest answer would take, so `w` and
-        // `p` never move what is below it.
-        let mut rows = 0;
-        let text = match self.current(day, ctx) {
-            None => format!("Headache {word}?  y yes · n no · d {other}"),
-            Some(e) if !e.headache => {
-                format!("No headache {word}.  y there was one · d {other}")
-            }
-            Some(e) => {
-                let longest = |names: &mut dyn Iterator<Item = &'static str>| {
-                    names
-                        .max_by_key(|n| crate::model::format::width(n))
-                        .unwrap_or("—")
-                };
-                let worst = longest(&mut Intensity::ALL.iter().map(|i| i.as_str()));
-                let meds = longest(&mut Meds::ALL.iter().map(|m| m.label()));
-                rows = crate::ui::wrap_lines(
-                    &answered("Migraine", worst, meds),
-                    room,
-                    ctx.theme.muted,
-                )
-                .len();
-                answered(
-                    if e.migraine { "Migraine" } else { "Headache" },
-                    e.worst.map_or("—", |w| w.as_str()),
-                    e.meds.map_or("—", |m| m.label()),
-                )
-            }
-        };
-        let mut lines: Vec<Line<'static>> = crate::ui::wrap_lines(&text, room, ctx.theme.muted)
-            .into_iter()
-            .map(|mut l| {
-                l.spans.insert(0, ratatui::text::Span::raw(" "));
-                l
-            })
-            .collect();
-        while lines.len() < rows {
-            lines.push(Line::raw(""));
-        }
-        lines
+        answer_lines(
+            self.current(day, ctx),
+            word,
+            &format!(" · d {other}"),
+            w,
+            ctx.theme.muted,
+        )
     }
+}
+
+/// What the day log says of a date, as home knows it (today and yesterday).
+fn saved<'a>(ctx: &'a Ctx) -> impl Fn(Date) -> Option<DayEntry> + 'a {
+    move |date| ctx.days.and_then(|days| days.entry(date))
 }

@@ -8,7 +8,8 @@
 //! - **Routines**: per routine how often, head pain before → after, and the paired change
 //!   month by month for the chosen routine — is it still helping?
 //! - **Calendar**: a month of answered days (no headache, headache, migraine, medication,
-//!   not answered), month by month with ← →.
+//!   not answered), with a day cursor to pick any past day and give or correct its answer
+//!   with home's `y` `n` `w` `p`.
 //!
 //! Encouraging and never shaming: no streak to break, no red. Kind to a sore head: thin
 //! marks and outlines, never big solid blocks; every mark has its own shape, so nothing is
@@ -37,11 +38,13 @@ use ratatui::symbols::bar;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Tabs, Widget};
 
-use super::{Ctx, Nav, Route, Screen, Update, go, stay};
+use super::{Ctx, Effect, Nav, Route, Screen, Update, go, stay};
 use crate::core::calendar::DayMark;
 use crate::core::days::{ChartWindow, DaysSummary};
 use crate::core::period::Period;
 use crate::core::stats::Stats;
+use crate::model::day::DayEntry;
+use crate::screens::diary::{DiaryKey, Pending};
 use crate::ui::scroll::PageScroll;
 use crate::ui::theme::Theme;
 use crate::ui::{Binding, KeyHelp, also, described, help_only, key, lookup_where, row};
@@ -124,9 +127,16 @@ enum Act {
     Show(View),
     NextRoutine,
     PreviousRoutine,
+    /// The calendar's day cursor: a day, a week, a month back or on, and today.
+    PreviousDay,
+    NextDay,
+    PreviousWeek,
+    NextWeek,
     EarlierMonth,
     LaterMonth,
     ThisMonth,
+    /// `y` `n` `w` `p` for the picked day.
+    Answer(DiaryKey),
     /// The 16-week calendar's answered days instead of its minutes, and back.
     HeatmapDays,
     HeatmapMinutes,
@@ -147,8 +157,17 @@ impl Act {
     fn works_in(self, view: View) -> bool {
         match self {
             Act::NextRoutine | Act::PreviousRoutine => view == View::Routines,
-            Act::NextSection | Act::PreviousSection => view != View::Routines,
-            Act::EarlierMonth | Act::LaterMonth | Act::ThisMonth => view == View::Calendar,
+            Act::NextSection | Act::PreviousSection | Act::PageDown | Act::PageUp => {
+                !matches!(view, View::Routines | View::Calendar)
+            }
+            Act::PreviousDay
+            | Act::NextDay
+            | Act::PreviousWeek
+            | Act::NextWeek
+            | Act::EarlierMonth
+            | Act::LaterMonth
+            | Act::ThisMonth
+            | Act::Answer(_) => view == View::Calendar,
             Act::HeatmapDays | Act::HeatmapMinutes => view == View::Overview,
             Act::Top | Act::Bottom => view != View::Calendar,
             Act::Period => view.has_period(),
@@ -164,9 +183,25 @@ const KEYS: &[Binding<Act>] = &[
         key("↑↓", "routine"),
     ),
     also(&[KeyCode::Up, KeyCode::Char('k')], Act::PreviousRoutine),
-    row(&[KeyCode::Left], Act::EarlierMonth, key("←→", "month")),
-    also(&[KeyCode::Right], Act::LaterMonth),
-    row(&[KeyCode::Home], Act::ThisMonth, key("Home", "this month")),
+    row(&[KeyCode::Left], Act::PreviousDay, key("←→↑↓", "day")),
+    also(&[KeyCode::Right], Act::NextDay),
+    also(&[KeyCode::Up, KeyCode::Char('k')], Act::PreviousWeek),
+    also(&[KeyCode::Down, KeyCode::Char('j')], Act::NextWeek),
+    row(
+        &[KeyCode::PageUp],
+        Act::EarlierMonth,
+        key("PgUp PgDn", "month"),
+    ),
+    also(&[KeyCode::PageDown], Act::LaterMonth),
+    row(&[KeyCode::Home], Act::ThisMonth, key("Home", "today")),
+    row(
+        &[KeyCode::Char('y')],
+        Act::Answer(DiaryKey::Yes),
+        key("y n w p", "answer"),
+    ),
+    also(&[KeyCode::Char('n')], Act::Answer(DiaryKey::No)),
+    also(&[KeyCode::Char('w')], Act::Answer(DiaryKey::Worst)),
+    also(&[KeyCode::Char('p')], Act::Answer(DiaryKey::Meds)),
     row(&[KeyCode::Tab], Act::NextView, key("Tab", "view")),
     also(&[KeyCode::BackTab], Act::PreviousView),
     row(
@@ -233,8 +268,13 @@ pub struct StatsView {
     /// The chart's windows, oldest first, and every answered date.
     chart: Vec<ChartWindow>,
     marks: BTreeMap<Date, DayMark>,
-    /// The calendar's month (its first day).
+    /// Every answered date's answer, kept up to date with the answers given here.
+    entries: BTreeMap<Date, DayEntry>,
+    /// The calendar's month (its first day), and its picked day.
     month: Date,
+    cursor: Date,
+    /// The answer being given for the picked day, written once it settles.
+    pending: Pending,
     /// The routine whose months are drawn (an index into `stats.routines`), and whether
     /// the next layout should scroll it into view.
     routine: usize,
@@ -249,6 +289,9 @@ impl StatsView {
     pub fn new(stats: Stats, ctx: &Ctx) -> StatsView {
         StatsView {
             month: stats.today.first_of_month(),
+            cursor: stats.today,
+            pending: Pending::default(),
+            entries: BTreeMap::new(),
             stats,
             tz: ctx.now.time_zone().clone(),
             skipped: Vec::new(),
@@ -293,10 +336,11 @@ impl StatsView {
     pub fn with_chart(
         mut self,
         chart: Vec<ChartWindow>,
-        marks: BTreeMap<Date, DayMark>,
+        entries: BTreeMap<Date, DayEntry>,
     ) -> StatsView {
         self.chart = chart;
-        self.marks = marks;
+        self.marks = crate::core::calendar::marks(&entries);
+        self.entries = entries;
         self
     }
 
@@ -460,14 +504,15 @@ impl StatsView {
             && match act {
                 Act::HeatmapDays => !self.heat_days,
                 Act::HeatmapMinutes => self.heat_days,
-                // One month of answers: there is no other month to go to.
-                Act::EarlierMonth | Act::LaterMonth => {
-                    let (first, last) =
-                        crate::core::calendar::month_range(&self.marks, self.stats.today);
-                    first < last
-                }
+                Act::PreviousDay => self.can_move(-1),
+                Act::NextDay => self.can_move(1),
+                Act::PreviousWeek => self.can_move(-7),
+                Act::NextWeek => self.can_move(7),
+                Act::EarlierMonth => self.can_move(-1),
+                Act::LaterMonth => self.can_move(1),
                 // Already there: Home would do nothing.
-                Act::ThisMonth => self.month != self.stats.today.first_of_month(),
+                Act::ThisMonth => self.cursor != self.stats.today,
+                Act::Answer(k) => self.answer_acts(k),
                 _ => true,
             }
     }
@@ -568,9 +613,14 @@ impl Screen for StatsView {
         self.placed = placed;
         self.page_w = page.width;
         self.scroll.layout(len.max(1).into(), page.height.into());
-        // After a move, the chosen routine's row comes into view.
-        if std::mem::take(&mut self.follow)
-            && let Some(rows) = self.chosen_rows()
+        // After a move, the chosen routine's row (or the picked day's week) comes into view.
+        let rows = match self.view {
+            View::Calendar => self.cursor_rows(),
+            _ => self.chosen_rows(),
+        };
+        // Nothing else scrolls the calendar: its picked day is always in view.
+        if (std::mem::take(&mut self.follow) || self.view == View::Calendar)
+            && let Some(rows) = rows
         {
             let (top, h) = (self.scroll.top(), self.scroll.height());
             if rows.end > top + h {
@@ -589,7 +639,9 @@ impl Screen for StatsView {
         let mut keys = self.keys(ctx);
         // In the routines view ↑↓ choose a routine: the page keys scroll.
         let pages = self.view == View::Routines;
+        // In the calendar the arrows and pages move the picked day, which stays in view.
         let more = match self.scroll.more() {
+            _ if self.view == View::Calendar => None,
             (false, true) => Some(key(if pages { "PgDn" } else { "↓" }, "more")),
             (true, false) => Some(key(if pages { "PgUp" } else { "↑" }, "more")),
             (true, true) => Some(key(if pages { "PgUp PgDn" } else { "↑↓" }, "more")),
@@ -599,7 +651,40 @@ impl Screen for StatsView {
         crate::ui::footer(frame, foot, ctx.theme, ctx.status, &keys);
     }
 
-    fn update(&mut self, key: KeyEvent, _now: Instant, _ctx: &Ctx) -> Update {
+    fn update(&mut self, key: KeyEvent, now: Instant, ctx: &Ctx) -> Update {
+        let (nav, mut effects) = self.answer_key(key, now, ctx);
+        // An answer still being given is written before the screen is left.
+        if !matches!(nav, Nav::Stay) {
+            effects.splice(0..0, self.settle_day());
+        }
+        (nav, effects)
+    }
+
+    fn tick(&mut self, now: Instant, _ctx: &Ctx) -> Update {
+        (Nav::Stay, self.tick_day(now))
+    }
+
+    fn deadline(&self, _now: Instant, _ctx: &Ctx) -> Option<Instant> {
+        self.pending.deadline()
+    }
+
+    fn shutdown(&mut self, _now: Instant, _ctx: &Ctx) -> Vec<Effect> {
+        self.settle_day()
+    }
+
+    fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
+        described(KEYS, |a| self.offers(a))
+    }
+
+    fn shows(&self, route: &Route) -> bool {
+        matches!(route, Route::Stats { .. })
+    }
+}
+
+impl StatsView {
+    /// What a key does (see [`Screen::update`], which writes an answer being given first
+    /// when the screen is left).
+    fn answer_key(&mut self, key: KeyEvent, now: Instant, _ctx: &Ctx) -> Update {
         let page = self.scroll.page();
         let view = self.view;
         match lookup_where(KEYS, key.code, |a| self.offers(a)) {
@@ -608,9 +693,14 @@ impl Screen for StatsView {
             Some(Act::Show(v)) => self.show(v),
             Some(Act::NextRoutine) => self.move_routine(1),
             Some(Act::PreviousRoutine) => self.move_routine(-1),
-            Some(Act::EarlierMonth) => self.step_month(-1),
-            Some(Act::LaterMonth) => self.step_month(1),
-            Some(Act::ThisMonth) => self.this_month(),
+            Some(Act::PreviousDay) => return (Nav::Stay, self.move_days(-1)),
+            Some(Act::NextDay) => return (Nav::Stay, self.move_days(1)),
+            Some(Act::PreviousWeek) => return (Nav::Stay, self.move_days(-7)),
+            Some(Act::NextWeek) => return (Nav::Stay, self.move_days(7)),
+            Some(Act::EarlierMonth) => return (Nav::Stay, self.step_month(-1)),
+            Some(Act::LaterMonth) => return (Nav::Stay, self.step_month(1)),
+            Some(Act::ThisMonth) => return (Nav::Stay, self.pick_day(self.stats.today)),
+            Some(Act::Answer(k)) => return (Nav::Stay, self.answer(k, now)),
             Some(Act::HeatmapDays) => self.heat_days = true,
             Some(Act::HeatmapMinutes) => self.heat_days = false,
             Some(Act::NextSection) => self.scroll_to_section(true),
@@ -635,13 +725,5 @@ impl Screen for StatsView {
             Some(Act::App) | None => {}
         }
         stay()
-    }
-
-    fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
-        described(KEYS, |a| self.offers(a))
-    }
-
-    fn shows(&self, route: &Route) -> bool {
-        matches!(route, Route::Stats { .. })
     }
 }

@@ -10,9 +10,10 @@ use std::path::Path;
 use jiff::Zoned;
 use jiff::civil::Date;
 
-use crate::core::calendar::{self, DayMark};
+use crate::core::calendar;
 use crate::core::days::{self, CHART_WINDOWS, ChartWindow, DaysSummary, SessionDays, summarize};
 use crate::core::stats::{Stats, StatsBuilder, StatsOptions};
+use crate::model::day::DayEntry;
 use crate::store::history::{self, Detail, HistoryError, Reading, Warning};
 
 pub struct StatsFigures {
@@ -22,7 +23,7 @@ pub struct StatsFigures {
     /// The chart's windows, oldest first ([`CHART_WINDOWS`] at most), and every answered
     /// date for the calendar; both empty when the day log could not be read.
     pub chart: Vec<ChartWindow>,
-    pub marks: BTreeMap<Date, DayMark>,
+    pub entries: BTreeMap<Date, DayEntry>,
     /// Unreadable or implausible history lines, skipped.
     pub warnings: Vec<Warning>,
     /// Unreadable day-log lines, skipped.
@@ -48,12 +49,12 @@ pub fn stats(
     })?;
     let today = now.date();
     let mut chart = Vec::new();
-    let mut marks = BTreeMap::new();
+    let mut entries = BTreeMap::new();
     let (four_weeks, day_warnings, day_problem) = match crate::store::days::load(data) {
         Ok((log, w)) => {
             let s = summarize(&log.answers, &sessions, today, windows, started);
             chart = days::chart(&log.answers, &sessions, today, CHART_WINDOWS);
-            marks = calendar::marks(&log.answers);
+            entries = calendar::entries(&log.answers);
             (Some(s), w, None)
         }
         Err(e) => (None, Vec::new(), Some(e.to_string())),
@@ -62,7 +63,7 @@ pub fn stats(
         stats: b.finish(),
         four_weeks,
         chart,
-        marks,
+        entries,
         warnings,
         day_warnings,
         day_problem,

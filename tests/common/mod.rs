@@ -55,6 +55,18 @@ pub fn pattern(id: &str, phases: &[(PhaseKind, u64)]) -> Pattern {
 }
 
 /// "Today" for every screen test: Tuesday 24 November 2026, 10:00 in London.
+/// A routine of one 10 s step, for a session that ends soon.
+pub const SHORT_ONE: &str = r#"
+name = "Short one"
+area = "neck"
+breathing = "extended-exhale"
+
+[[steps]]
+title = "Only step"
+duration = "10s"
+instructions = "Breathe."
+"#;
+
 pub fn fixed_now() -> jiff::Zoned {
     "2026-11-24T10:00:00[Europe/London]".parse().unwrap()
 }

@@ -384,17 +384,6 @@ fn a_migraine_said_before_a_routine_reaches_the_record_and_the_day_mark() {
     assert!(lines[0].headache && lines[0].migraine, "{:?}", lines[0]);
 }
 
-const SHORT_ONE: &str = r#"
-name = "Short one"
-area = "neck"
-breathing = "extended-exhale"
-
-[[steps]]
-title = "Only step"
-duration = "10s"
-instructions = "Breathe."
-"#;
-
 fn before_midnight() -> jiff::Zoned {
     "2026-11-23T23:59:50[Europe/London]".parse().unwrap()
 }
@@ -408,7 +397,7 @@ fn after_midnight() -> jiff::Zoned {
 /// was read the day before (it was not offered: the log known was the old day's).
 #[test]
 fn a_session_that_runs_past_midnight_offers_to_mark_the_new_day() {
-    let mut t = TestApp::with_routines(ThemeName::Calm, &[("short-one.toml", SHORT_ONE)]);
+    let mut t = TestApp::with_routines(ThemeName::Calm, &[("short-one.toml", common::SHORT_ONE)]);
     t.app.set_wall_clock(before_midnight);
     // What the loop does after the first frame, on Monday evening.
     t.app.read_known();
@@ -437,4 +426,63 @@ fn a_session_that_runs_past_midnight_offers_to_mark_the_new_day() {
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert_eq!(lines[0].date, date("2026-11-24"));
     assert!(lines[0].headache);
+}
+
+/// The Stats screen's calendar picks any past day with the arrows and gives or corrects
+/// its answer with home's keys: written once it settles, as an answer appended to the day
+/// log (a correction is a new line, the earlier one stays); a day still to come cannot be
+/// picked, and an answer being given is written when the screen is left.
+#[test]
+fn the_calendar_answers_and_corrects_an_older_day() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    // Today is Tuesday 24 November; the 10th said no headache.
+    std::fs::write(
+        t.data.path().join("days-t.jsonl"),
+        "{\"v\":1,\"date\":\"2026-11-10\",\"headache\":false,\"answered_at\":\"2026-11-10T21:00:00+00:00\",\"machine\":\"t\"}\n",
+    )
+    .unwrap();
+    t.keys(0, &["s", "4"]);
+    let page = t.screen(80, 24, 0);
+    assert!(page.contains("Tue 24 Nov: not answered"), "{page}");
+    assert!(page.contains("[24]"), "{page}");
+    // Two weeks back to the 10th, and a headache after all: moderate, a painkiller.
+    t.keys(0, &["Up", "Up"]);
+    let page = t.screen(80, 24, 0);
+    assert!(page.contains("Tue 10 Nov: no headache"), "{page}");
+    assert!(page.contains("[10]") && !page.contains("[24]"), "{page}");
+    t.keys(1_000, &["y", "w", "w", "p", "p"]);
+    let page = t.screen(80, 24, 1_000);
+    assert!(
+        page.contains("Tue 10 Nov: headache · worst moderate · medicine simple painkiller"),
+        "{page}"
+    );
+    t.tick(5_000);
+    assert_eq!(day_lines(&t).len(), 1, "it waits for the last key");
+    t.tick(6_000);
+    let lines = day_lines(&t);
+    assert_eq!(lines.len(), 2, "appended, never rewritten: {lines:?}");
+    assert_eq!(lines[0].date, date("2026-11-10"));
+    assert!(!lines[0].headache);
+    let fixed = &lines[1];
+    assert_eq!(fixed.date, date("2026-11-10"));
+    assert!(fixed.headache);
+    assert_eq!(fixed.worst, Some(Intensity::Moderate));
+    assert_eq!(fixed.meds, Some(Meds::Simple));
+    // The calendar shows what was written.
+    let page = t.screen(80, 24, 6_000);
+    assert!(
+        page.contains("1 of 24 days answered · 1 headache day"),
+        "{page}"
+    );
+
+    // No later than today: → from today stays on today, and y answers today.
+    t.keys(7_000, &["Home", "Right", "Down", "n"]);
+    let page = t.screen(80, 24, 7_000);
+    assert!(page.contains("Tue 24 Nov: no headache"), "{page}");
+    // Leaving writes it at once.
+    t.keys(7_500, &["q"]);
+    let lines = day_lines(&t);
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert_eq!(lines[2].date, date("2026-11-24"));
+    assert!(!lines[2].headache);
 }

@@ -336,14 +336,15 @@ fn every_output_shows_each_figure_rounded_once_the_same_way() {
         "{}",
         o.stats_text
     );
-    let bar = |name: &str| {
+    // The line of the Stats screen that starts so: an area's bar, the chart's minutes.
+    let screen_line = |start: &str| {
         o.screen
             .lines()
-            .find(|l| l.contains(&format!("{name} ")) && l.contains('━'))
-            .unwrap_or_else(|| panic!("{name}\n{}", o.screen))
+            .find(|l| l.trim_start().starts_with(start))
+            .unwrap_or_else(|| panic!("{start}\n{}", o.screen))
             .trim_end()
-            .to_string()
     };
+    let bar = |name: &str| screen_line(&format!("{name} "));
     assert!(bar("scalp").ends_with(" 30"), "{}", bar("scalp"));
 
     // 550.45 minutes in an area: 550 everywhere.
@@ -444,12 +445,7 @@ fn every_output_shows_each_figure_rounded_once_the_same_way() {
         "{}",
         o.stats_text
     );
-    let face_bar = o
-        .screen
-        .lines()
-        .find(|l| l.trim_start().starts_with("face "))
-        .unwrap_or_else(|| panic!("face\n{}", o.screen));
-    assert!(face_bar.trim_end().ends_with(" 1"), "{face_bar}");
+    assert!(bar("face").ends_with(" 1"), "{}", bar("face"));
     assert!(
         o.report_md.contains("| face | 3 | 30 s | 1 |"),
         "{}",
@@ -463,11 +459,7 @@ fn every_output_shows_each_figure_rounded_once_the_same_way() {
     );
     // The Stats screen's chart of self-care minutes in the four-week windows, oldest first:
     // the one of days 56 to 83 back holds only these three (the oldest only a 27 s one).
-    let chart_minutes = o
-        .screen
-        .lines()
-        .find(|l| l.trim_start().starts_with("min "))
-        .unwrap_or_else(|| panic!("{}", o.screen));
+    let chart_minutes = screen_line("min ");
     assert_eq!(
         chart_minutes.split_whitespace().collect::<Vec<_>>(),
         ["min", "0", "1", "342", "429"],

@@ -576,7 +576,9 @@ fn the_report_says_what_was_logged() {
     // The period is stated once, and starts at the first entry: nothing was logged in the
     // 23 days before it, so "a week" is not diluted by them.
     assert!(
-        out.contains("Period: Tue 17 Nov 2026 to Tue 24 Nov 2026 (8 whole days). Times in Europe/Berlin"),
+        out.contains(
+            "Period: Tue 17 Nov 2026 to Tue 24 Nov 2026 (8 whole days). Times in Europe/Berlin"
+        ),
         "{out}"
     );
     assert!(

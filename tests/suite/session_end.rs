@@ -4,19 +4,8 @@
 
 use crate::common;
 
-use common::TestApp;
+use common::{SHORT_ONE as FIXTURE, TestApp};
 use knotless::model::config::ThemeName;
-
-const FIXTURE: &str = r#"
-name = "Short one"
-area = "neck"
-breathing = "extended-exhale"
-
-[[steps]]
-title = "Only step"
-duration = "10s"
-instructions = "Breathe."
-"#;
 
 #[test]
 fn ending_a_session_leaves_reading_the_history_to_the_loop() {

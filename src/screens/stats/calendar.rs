@@ -1,16 +1,28 @@
 //! The calendar: one month of answered days, each date with its mark — no headache,
-//! headache, migraine, medication, or not answered — and the month's counts; ← → move by
-//! month (from the first answered month to this one). Marks differ in shape, not only in
-//! colour, so the calendar reads the same without colour.
+//! headache, migraine, medication, or not answered — and the month's counts. A day cursor
+//! (← → a day, ↑ ↓ a week, PgUp PgDn a month, Home today) picks a day, drawn reversed and in
+//! brackets; `y` `n` `w` `p` give or correct its answer as home's diary line does, written
+//! once it settles as a correction appended to the day log. Days still to come cannot be
+//! picked. Marks differ in shape, not only in colour, so the calendar reads the same
+//! without colour.
 
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
+use jiff::ToSpan;
+use jiff::civil::Date;
+
 use super::{Section, StatsView, heading};
-use crate::core::calendar::{self, Day, Mark, Month};
+use crate::core::calendar::{self, Day, DayMark, Mark, Month};
+use crate::model::day::DayEntry;
 use crate::model::format::{plural, width};
+use crate::screens::diary::DiaryKey;
+use crate::screens::{Effect, StoreEffect};
 use crate::ui::theme::Theme;
+
+/// The first day that can be answered (the day log takes none before 2000).
+const FIRST_DAY: Date = Date::constant(2000, 1, 1);
 
 /// Narrower than this, a week is one row of compact cells.
 const ROOMY: u16 = 44;
@@ -52,21 +64,131 @@ impl StatsView {
         Self::stack(out, w, y, &[(Section::Month, h)])
     }
 
-    /// `by` months earlier or later, from the first answered month to this one.
-    pub(super) fn step_month(&mut self, by: i32) {
-        let range = calendar::month_range(&self.marks, self.stats.today);
-        self.month = calendar::step(self.month, by, range);
+    /// The day cursor moved to `day` (kept between 2000 and today): an answer given for the
+    /// day it leaves is written first.
+    pub(super) fn pick_day(&mut self, day: Date) -> Vec<Effect> {
+        let day = day.clamp(FIRST_DAY, self.stats.today);
+        let written = if day == self.cursor {
+            Vec::new()
+        } else {
+            self.settle_day()
+        };
+        self.cursor = day;
+        self.month = day.first_of_month();
+        self.follow = true;
+        written
     }
 
-    pub(super) fn this_month(&mut self) {
-        self.month = self.stats.today.first_of_month();
+    /// The cursor moved by `days` days.
+    pub(super) fn move_days(&mut self, days: i64) -> Vec<Effect> {
+        let to = self.cursor.checked_add(days.days()).unwrap_or(self.cursor);
+        self.pick_day(to)
+    }
+
+    /// The cursor moved by `by` months (to the same date, or the month's last).
+    pub(super) fn step_month(&mut self, by: i32) -> Vec<Effect> {
+        let to = self
+            .cursor
+            .checked_add(i64::from(by).months())
+            .unwrap_or(self.cursor);
+        self.pick_day(to)
+    }
+
+    /// Whether the cursor can move to another day `days` away.
+    pub(super) fn can_move(&self, days: i64) -> bool {
+        let to = self.cursor.checked_add(days.days()).unwrap_or(self.cursor);
+        to.clamp(FIRST_DAY, self.stats.today) != self.cursor
+    }
+
+    /// The picked day's answer as it stands: the one being given, else the day log's.
+    pub(super) fn picked(&self) -> Option<DayEntry> {
+        self.pending
+            .current(self.cursor, self.entries.get(&self.cursor).copied())
+    }
+
+    /// `y` `n` `w` `p` for the picked day; `w` and `p` only for a headache.
+    pub(super) fn answer_acts(&self, key: DiaryKey) -> bool {
+        match key {
+            DiaryKey::Yes | DiaryKey::No => true,
+            DiaryKey::Worst | DiaryKey::Meds => self.picked().is_some_and(|e| e.headache),
+            DiaryKey::OtherDay => false,
+        }
+    }
+
+    pub(super) fn answer(&mut self, key: DiaryKey, now: std::time::Instant) -> Vec<Effect> {
+        let entries = &self.entries;
+        let written = self
+            .pending
+            .key(key, self.cursor, |d| entries.get(&d).copied(), now);
+        self.kept(&written);
+        written
+    }
+
+    /// The answer being given, written now if it says something new.
+    pub(super) fn settle_day(&mut self) -> Vec<Effect> {
+        let entries = &self.entries;
+        let written = self.pending.settle(|d| entries.get(&d).copied());
+        self.kept(&written);
+        written
+    }
+
+    pub(super) fn tick_day(&mut self, now: std::time::Instant) -> Vec<Effect> {
+        let entries = &self.entries;
+        let written = self.pending.tick(now, |d| entries.get(&d).copied());
+        self.kept(&written);
+        written
+    }
+
+    /// The answers written are the calendar's from now on.
+    fn kept(&mut self, written: &[Effect]) {
+        for e in written {
+            if let Effect::Store(StoreEffect::AnswerDay(entry)) = e {
+                self.entries.insert(entry.date, *entry);
+                self.marks.insert(entry.date, DayMark::of_entry(entry));
+            }
+        }
+    }
+
+    /// The rows of the month section the picked day's week takes.
+    pub(super) fn cursor_rows(&self) -> Option<std::ops::Range<usize>> {
+        let (_, r) = self.placed.iter().find(|(s, _)| *s == Section::Month)?;
+        let (_, at) = self.month_page(&Theme::get(Default::default()), r.width);
+        let at = at?;
+        let start = usize::from(r.y) + at.start;
+        Some(start..start + at.len())
     }
 
     /// The month: its name and counts, the weekdays, a row (or two) a week, the legend.
     pub(super) fn month_lines(&self, t: &Theme, w: u16) -> Vec<Line<'static>> {
-        let m = calendar::month(&self.marks, self.month, self.stats.today);
+        self.month_page(t, w).0
+    }
+
+    /// [`StatsView::month_lines`], and the lines of the picked day's week.
+    fn month_page(
+        &self,
+        t: &Theme,
+        w: u16,
+    ) -> (Vec<Line<'static>>, Option<std::ops::Range<usize>>) {
+        let mut marks;
+        let marks = match self.pending.date().and_then(|d| Some((d, self.picked()?))) {
+            // The answer being given shows at once.
+            Some((d, e)) if d == self.cursor => {
+                marks = self.marks.clone();
+                marks.insert(d, DayMark::of_entry(&e));
+                &marks
+            }
+            _ => &self.marks,
+        };
+        let m = calendar::month(marks, self.month, self.stats.today);
         let mut out = vec![heading(&m.first.strftime("%B %Y").to_string(), "", t)];
         out.extend(crate::ui::wrap_lines(&counts(&m), w, t.muted));
+        if self.cursor.first_of_month() == m.first {
+            out.extend(crate::ui::wrap_lines(
+                &picked_text(self.cursor, self.picked()),
+                w,
+                t.base,
+            ));
+        }
         out.push(Line::raw(""));
         let roomy = w >= ROOMY;
         let cell = if roomy {
@@ -80,6 +202,7 @@ impl StatsView {
             .map(|n| format!("{:^cell$}", if roomy { n } else { &n[..2] }))
             .collect();
         out.push(Line::styled(head, t.muted));
+        let mut at = None;
         for week in 0..m.weeks() {
             let days = (0..7).map(|d| {
                 (week * 7 + d)
@@ -87,11 +210,31 @@ impl StatsView {
                     .and_then(|i| m.days.get(i))
             });
             let days: Vec<Option<&Day>> = days.collect();
-            out.extend(week_lines(&days, cell, roomy, self.stats.today, t));
+            let lines = week_lines(&days, cell, roomy, (self.stats.today, self.cursor), t);
+            if days.iter().flatten().any(|d| d.date == self.cursor) {
+                at = Some(out.len()..out.len() + lines.len());
+            }
+            out.extend(lines);
         }
         out.push(Line::raw(""));
         out.extend(legend_lines(t, w));
-        out
+        (out, at)
+    }
+}
+
+/// The picked day and its answer: "Tue 3 Nov: headache · worst moderate · medicine
+/// triptan", "Tue 3 Nov: not answered" (the keys are in the footer).
+fn picked_text(day: Date, entry: Option<DayEntry>) -> String {
+    let day = day.strftime("%a %-d %b");
+    match entry {
+        None => format!("{day}: not answered"),
+        Some(e) if !e.headache => format!("{day}: no headache"),
+        Some(e) => format!(
+            "{day}: {} · worst {} · medicine {}",
+            if e.migraine { "migraine" } else { "headache" },
+            e.worst.map_or("—", |w| w.as_str()),
+            e.meds.map_or("—", |m| m.label())
+        ),
     }
 }
 
@@ -117,7 +260,7 @@ fn week_lines(
     days: &[Option<&Day>],
     cell: usize,
     roomy: bool,
-    today: jiff::civil::Date,
+    (today, picked): (Date, Date),
     t: &Theme,
 ) -> Vec<Line<'static>> {
     let mut numbers = Vec::new();
@@ -129,13 +272,19 @@ fn week_lines(
             continue;
         };
         let style = match () {
+            // The picked day: reversed (without colour too), and in brackets.
+            _ if day.date == picked => t.selected,
             _ if day.date == today => t.accent,
             // Muted, not the chart track's colour: a date is text, and must be read.
             _ if day.future => t.muted,
             _ => t.base,
         };
         let [mark, meds] = mark_of(day, t);
-        let n = day.date.day().to_string();
+        let n = if day.date == picked {
+            format!("[{}]", day.date.day())
+        } else {
+            day.date.day().to_string()
+        };
         if roomy {
             numbers.push(Span::styled(format!("{n:^cell$}"), style));
             let both = mark.0.chars().count() + meds.0.chars().count();
@@ -145,6 +294,11 @@ fn week_lines(
             marks.push(Span::styled(meds.0, meds.1));
             marks.push(Span::raw(" ".repeat(cell - left - both)));
         } else {
+            let n = if day.date == picked {
+                format!("›{}", day.date.day())
+            } else {
+                n
+            };
             numbers.push(Span::styled(format!("{n:>3}"), style));
             numbers.push(Span::styled(mark.0, mark.1));
             numbers.push(Span::styled(format!("{:<1}", meds.0), meds.1));

@@ -76,7 +76,7 @@ fn screen(
     let summary = days::summarize(answers, &sessions, today, STATS_WINDOWS, None);
     view.with_days(Some(summary)).with_chart(
         days::chart(answers, &sessions, today, CHART_WINDOWS),
-        calendar::marks(answers),
+        calendar::entries(answers),
     )
 }
 
@@ -262,27 +262,29 @@ fn the_views_at_the_sizes_people_use() {
     }
 }
 
-/// With answers in this month only, there is no other month: ←→ are not offered.
+/// The calendar's day cursor starts on today and goes no later: Home is offered once it
+/// has moved back, and any past day can be picked, answered or not.
 #[test]
-fn the_calendar_offers_other_months_only_when_there_are_some() {
+fn the_calendar_offers_only_the_moves_it_can_make() {
     let w = World::new();
     let mut s = screen(&w, Period::NinetyDays, &records(), Some(&BTreeMap::new()));
     w.press(&mut s, "4", 0);
-    let foot = w
-        .text(&mut s, 100, 30, 0)
-        .lines()
-        .last()
-        .unwrap()
-        .to_string();
-    assert!(!foot.contains("←→"), "{foot}");
-    // This month is on screen already: Home would do nothing.
-    assert!(!foot.contains("Home"), "{foot}");
-    let mut s = year(&w, Period::Year);
-    w.press(&mut s, "4", 0);
     let foot = |s: &mut StatsView| w.text(s, 100, 30, 0).lines().last().unwrap().to_string();
-    assert!(!foot(&mut s).contains("Home"));
+    assert!(foot(&mut s).contains("←→↑↓ day"), "{}", foot(&mut s));
+    // Today is picked already: Home would do nothing.
+    assert!(!foot(&mut s).contains("Home"), "{}", foot(&mut s));
+    // Tomorrow cannot be picked.
+    w.keys(&mut s, &["Right", "Down"], 0);
+    assert!(
+        w.text(&mut s, 100, 30, 0)
+            .contains("Tue 24 Nov: not answered")
+    );
     w.press(&mut s, "Left", 0);
-    assert!(foot(&mut s).contains("Home this month"));
+    assert!(foot(&mut s).contains("Home today"), "{}", foot(&mut s));
+    assert!(
+        w.text(&mut s, 100, 30, 0)
+            .contains("Mon 23 Nov: not answered")
+    );
     w.press(&mut s, "Home", 0);
     assert!(!foot(&mut s).contains("Home"));
 }
@@ -304,7 +306,7 @@ fn tab_and_the_digits_change_the_view_and_the_footer_follows() {
     assert_eq!(s.view(), View::Calendar);
     let foot = footer(&mut s);
     assert!(
-        foot.contains("←→ month") && !foot.contains("Home this month"),
+        foot.contains("←→↑↓ day") && foot.contains("PgUp PgDn month") && !foot.contains("Home"),
         "{foot}"
     );
     assert!(!foot.contains("p period"), "{foot}");
@@ -467,7 +469,7 @@ fn the_routines_view_draws_the_chosen_routines_months_with_their_n() {
 }
 
 #[test]
-fn the_calendar_moves_by_month_between_the_first_answer_and_now() {
+fn the_calendar_moves_by_day_week_and_month_up_to_today() {
     let w = World::new();
     let mut s = year(&w, Period::NinetyDays);
     w.press(&mut s, "4", 0);
@@ -497,17 +499,31 @@ fn the_calendar_moves_by_month_between_the_first_answer_and_now() {
         .split_whitespace()
         .collect();
     assert_eq!(marks, ["○", "○", "◐+", "○", "○", "○", "●+"], "{text}");
-    w.press(&mut s, "Left", 0);
-    assert!(w.text(&mut s, 80, 24, 0).contains("October 2026"));
-    // Later than this month is not offered.
-    w.keys(&mut s, &["Right", "Right", "Right"], 0);
-    assert!(w.text(&mut s, 80, 24, 0).contains("November 2026"));
-    // Back to the first answered month (364 days ago), and no further.
-    for _ in 0..20 {
-        w.press(&mut s, "Left", 0);
+    // The picked day is today, in brackets; a week back is the 17th, a month back October.
+    assert!(text.contains("[24]"), "{text}");
+    w.keys(&mut s, &["Up", "Left"], 0);
+    let text = w.text(&mut s, 80, 24, 0);
+    assert!(text.contains("[16]") && !text.contains("[24]"), "{text}");
+    w.press(&mut s, "PageUp", 0);
+    let text = w.text(&mut s, 80, 24, 0);
+    assert!(
+        text.contains("October 2026") && text.contains("[16]"),
+        "{text}"
+    );
+    // No later than today.
+    w.keys(&mut s, &["PageDown", "PageDown", "PageDown"], 0);
+    let text = w.text(&mut s, 80, 24, 0);
+    assert!(
+        text.contains("November 2026") && text.contains("[24]"),
+        "{text}"
+    );
+    // Back past the first answered month (364 days ago): a day with no answer can be
+    // answered too.
+    for _ in 0..13 {
+        w.press(&mut s, "PageUp", 0);
     }
-    let first = (w.now.date() - 363.days()).strftime("%B %Y").to_string();
-    assert!(w.text(&mut s, 80, 24, 0).contains(&first), "{first}");
+    let month = (w.now.date() - 13.months()).strftime("%B %Y").to_string();
+    assert!(w.text(&mut s, 80, 24, 0).contains(&month), "{month}");
     w.press(&mut s, "Home", 0);
     assert!(w.text(&mut s, 80, 24, 0).contains("November 2026"));
 }
@@ -547,6 +563,17 @@ fn without_colour_every_mark_differs_by_shape() {
     ] {
         assert!(legend.contains(mark), "{mark}: {legend}");
     }
+    // The picked day: in brackets, and reversed as a selection is.
+    let buf = w.draw(&mut s, 80, 24, 0);
+    let (x, y) = (0..24u16)
+        .flat_map(|y| (0..79u16).map(move |x| (x, y)))
+        .find(|&(x, y)| buf[(x, y)].symbol() == "[" && buf[(x + 1, y)].symbol() == "2")
+        .expect("the picked day in brackets");
+    assert!(
+        buf[(x + 1, y)]
+            .modifier
+            .contains(ratatui::style::Modifier::REVERSED)
+    );
 }
 
 /// `d` on the overview turns the 16-week calendar from minutes to the day answers: each
