@@ -20,7 +20,7 @@ use ratatui::widgets::{Block, Cell, Padding, Paragraph, Row as TableRow, Table, 
 
 use super::{Ctx, Nav, Route, Screen, Update, go, stay};
 use crate::core::period::Period;
-use crate::model::format::fmt_clock_secs;
+use crate::model::format::{clock, whole_secs};
 use crate::model::format::{fit, fit_right, width};
 use crate::model::record::{Outcome, SessionRecord};
 use crate::model::routine::Area;
@@ -58,7 +58,9 @@ struct Row {
     routine: u32,
     title: u32,
     area: u32,
-    active_secs: f32,
+    /// The whole seconds passed, as every time spent is shown (kept as a float of 32 bits,
+    /// a fraction near the next second rounded it up: 86,399.999 s read 24:00:00).
+    active_secs: u32,
     outcome: Outcome,
     pain_before: Option<u8>,
     pain_after: Option<u8>,
@@ -138,6 +140,8 @@ pub struct History {
     /// Line numbers of the lines the reader could not use.
     skipped: Vec<u64>,
     problem: Option<String>,
+    /// The longest time spent of any row: the Active column is as wide as it needs.
+    longest: u32,
 }
 
 impl History {
@@ -155,19 +159,22 @@ impl History {
             now: ctx.now.clone(),
             skipped: Vec::new(),
             problem: None,
+            longest: 0,
         }
     }
 
     /// One session of the history (read without its steps).
     pub fn add(&mut self, r: &SessionRecord) {
         let names = &mut self.names;
+        let active_secs = u32::try_from(whole_secs(r.active_secs)).unwrap_or(u32::MAX);
+        self.longest = self.longest.max(active_secs);
         self.rows.push(Row {
             id: r.id.as_str().into(),
             start: r.started(),
             routine: names.intern(&r.routine_id),
             title: names.intern(&r.title),
             area: names.intern(&r.area),
-            active_secs: r.active_secs as f32,
+            active_secs,
             outcome: r.outcome,
             pain_before: r.pain_before,
             pain_after: r.pain_after,
@@ -370,6 +377,7 @@ impl History {
         let cols = Columns::for_width(
             area.width as usize,
             oldest_year.is_some_and(|y| y != this_year),
+            self.longest,
         );
         let selected = self.list.selected();
         let rows = self.list.window().map(|i| {
@@ -408,7 +416,7 @@ impl History {
             cells.push((fit(self.names.get(r.area), w), t.muted));
         }
         if let Some(w) = cols.active {
-            let active = fmt_clock_secs(f64::from(r.active_secs));
+            let active = clock(u64::from(r.active_secs));
             cells.push((fit_right(&active, w), t.base));
         }
         if let Some(w) = cols.outcome {
@@ -479,7 +487,7 @@ struct Columns {
 }
 
 impl Columns {
-    fn for_width(w: usize, other_years: bool) -> Columns {
+    fn for_width(w: usize, other_years: bool, longest: u32) -> Columns {
         let short_dates = w < 60;
         let when = match (short_dates, other_years) {
             (true, _) => 12,
@@ -488,7 +496,8 @@ impl Columns {
         };
         let area = (w >= 72).then_some(10);
         let outcome = (w >= 56).then_some(11);
-        let active = (w >= 50).then_some(7); // "1:00:00" (format::clock)
+        // "1:00:00" (format::clock); "10:00:00" for a logged session of ten hours or more.
+        let active = (w >= 50).then_some(if longest >= 10 * 3600 { 8 } else { 7 });
         let pain = 6;
         let gaps = [area, outcome, active].iter().flatten().count() + 2;
         let fixed =

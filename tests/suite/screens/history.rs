@@ -325,3 +325,33 @@ fn history_and_the_record_view_keep_a_readable_width() {
     let when = line_with(&text, "When");
     assert!(when.find("When").unwrap() >= 40, "{when}");
 }
+
+/// A time spent shows the whole seconds passed, as everywhere: 86,399.999 s is 23:59:59
+/// (kept as a 32-bit float, it rounded up to 24:00:00), and 13.95 s is 0:13.
+#[test]
+fn the_table_shows_whole_seconds_passed() {
+    let w = World::new();
+    let mut long = rec(
+        "long",
+        "2026-11-23T08:00:00+00:00",
+        "neck-release",
+        "neck",
+        86_399.999,
+    );
+    long.active_secs = 86_399.999;
+    let mut short = rec(
+        "short",
+        "2026-11-22T08:00:00+00:00",
+        "neck-release",
+        "neck",
+        13.95,
+    );
+    short.active_secs = 13.95;
+    let mut h = history(&w, &[long, short], Period::All);
+    let text = w.text(&mut h, 100, 24, 0);
+    assert!(
+        line_with(&text, "Mon 23 Nov").contains("23:59:59"),
+        "{text}"
+    );
+    assert!(line_with(&text, "Sun 22 Nov").contains("0:13"), "{text}");
+}
