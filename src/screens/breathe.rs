@@ -259,7 +259,9 @@ impl Screen for Setup {
 
     fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, _now: Instant) {
         let t = ctx.theme;
-        let [head, body, foot] = crate::ui::screen_areas(area);
+        // On a very wide window, as home: the list, the pattern's text and the key hints
+        // keep to the middle.
+        let [head, body, foot] = crate::ui::screen_areas(crate::ui::readable(area));
         frame.render_widget(Line::styled(" Breathing", t.title), head);
         // Wide: the list beside the pattern's details; narrow: the length under the list.
         let wide = body.width >= 64;

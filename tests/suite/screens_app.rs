@@ -377,7 +377,17 @@ fn wide_screens_keep_their_footer_under_their_content() {
     t.keys(0, &["s"]);
     assert_eq!(t.app.screen().title(), "Stats");
     footer_lines_up(&mut t, "stats", 0);
-    t.keys(0, &["q", "b", "Enter"]);
+    t.keys(0, &["q", "b"]);
+    assert_eq!(t.app.screen().title(), "Breathing");
+    footer_lines_up(&mut t, "the breathing setup", 0);
+    // Kept to the middle, as home: the list does not start at the window's edge.
+    let setup = t.screen(200, 50, 0);
+    let left = setup.lines().filter_map(first_column).min().unwrap();
+    assert!(
+        left >= 40,
+        "the breathing setup starts at column {left}\n{setup}"
+    );
+    t.keys(0, &["Enter"]);
     assert_eq!(t.app.screen().title(), "Before you start");
     footer_lines_up(&mut t, "the breathing rating", 0);
     t.keys(0, &["Esc"]);
