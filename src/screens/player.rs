@@ -1010,7 +1010,22 @@ fn interlude_fitted(
         (full, 0)
     } else {
         let mut short = body(true);
-        short.truncate(room.saturating_sub(1) as usize);
+        let keep = room.saturating_sub(1) as usize;
+        // What is cut is said with a "…" row, never in place of a row of the caution
+        // (which comes first).
+        let caution = match (step, kind) {
+            (Some(s), StageKind::GetReady | StageKind::Transition) => s
+                .caution
+                .as_ref()
+                .map_or(0, |c| crate::ui::wrap_lines(c, w, ctx.theme.caution).len()),
+            _ => 0,
+        };
+        if short.len() > keep && keep > caution {
+            short.truncate(keep - 1);
+            short.push(Line::styled("…", ctx.theme.muted));
+        } else {
+            short.truncate(keep);
+        }
         (short, 0)
     }
 }

@@ -510,6 +510,50 @@ fn the_player_shows_every_steps_instructions_or_says_there_is_more() {
     assert!(scrolled > 0, "nothing needed scrolling");
 }
 
+/// The pause before a step shows the coming step's instructions, and when they do not all
+/// fit it says so with a "…" row, under the whole caution (at 40×12 they were cut with
+/// nothing to say so).
+#[test]
+fn the_pause_before_a_step_marks_instructions_it_cuts() {
+    let mut world = World::new();
+    world.lib = knotless::library::Library::load(None);
+    let (mut pauses, mut cut) = (0, 0);
+    for routine in &world.lib.routines {
+        let mut p = world.player(routine);
+        let mut ms = 0;
+        for _ in 0..400 {
+            let v = p.run().session.view(world.at(ms));
+            let coming = matches!(v.kind, StageKind::GetReady | StageKind::Transition)
+                .then(|| v.next.as_ref().map(|u| u.step.clone()))
+                .flatten();
+            if let Some(step) = coming {
+                pauses += 1;
+                for (w, h) in [(40, 12), (80, 24)] {
+                    let at = format!("{} before {:?} at {w}×{h}", routine.id, step.title);
+                    let shown = world.text(&mut p, w, h, ms);
+                    let screen = words(&shown);
+                    if let Some(c) = &step.caution {
+                        assert!(screen.contains(&words(c)), "{at}: caution cut\n{shown}");
+                    }
+                    if !screen.contains(&words(&step.instructions)) {
+                        cut += 1;
+                        assert!(
+                            shown.lines().any(|l| l.trim() == "…"),
+                            "{at}: instructions cut without a mark\n{shown}"
+                        );
+                    }
+                }
+            }
+            ms += 10;
+            if !matches!(world.press(&mut p, "Right", ms).0, Nav::Stay) {
+                break;
+            }
+        }
+    }
+    assert!(pauses > 50, "{pauses} pauses checked");
+    assert!(cut > 0, "nothing was cut");
+}
+
 /// The first-run notice at 40×12 and 80×24: a "more" mark while there is more below, PgDn
 /// pages through every line of it, End shows the last line and Home the first.
 #[test]
