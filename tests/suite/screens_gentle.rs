@@ -347,6 +347,25 @@ fn words(s: &str) -> String {
         .replace("- ", "-")
 }
 
+/// Every bundled routine in `world`'s player, stage by stage (`→` skips to the next): `at`
+/// is given the routine, its player and the time of each stage.
+fn every_stage(
+    world: &World,
+    mut at: impl FnMut(&knotless::model::routine::Routine, &mut knotless::screens::player::Player, u64),
+) {
+    for routine in &world.lib.routines {
+        let mut p = world.player(routine);
+        let mut ms = 0;
+        for _ in 0..400 {
+            at(routine, &mut p, ms);
+            ms += 10;
+            if !matches!(world.press(&mut p, "Right", ms).0, Nav::Stay) {
+                break;
+            }
+        }
+    }
+}
+
 /// The text of columns `x0..x1` of every row of `buf`, as words.
 fn column_text(buf: &ratatui::buffer::Buffer, x0: u16, x1: u16) -> String {
     let mut out = String::new();
@@ -442,70 +461,62 @@ fn the_player_shows_every_steps_instructions_or_says_there_is_more() {
     let mut world = World::new();
     world.lib = knotless::library::Library::load(None);
     let (mut steps, mut scrolled) = (0, 0);
-    for routine in &world.lib.routines {
-        let mut p = world.player(routine);
-        let mut ms = 0;
-        for _ in 0..400 {
-            let v = p.run().session.view(world.at(ms));
-            let step = (v.kind == StageKind::Segment)
-                .then(|| v.step.cloned())
-                .flatten();
-            if let Some(step) = step {
-                steps += 1;
-                let all = words(&step.instructions);
-                let first: String = all.split(' ').take(3).collect::<Vec<_>>().join(" ");
-                for (w, h) in [(40, 12), (40, 13), (60, 15), (80, 24)] {
-                    let at = format!("{} {:?} at {w}×{h}", routine.id, step.title);
-                    let shown = world.text(&mut p, w, h, ms);
-                    let screen = words(&shown);
-                    assert!(
-                        screen.contains(&first),
-                        "{at}: the instructions' first words are not shown\n{shown}"
-                    );
-                    if !screen.contains(&all) {
-                        assert!(shown.contains("↓ more"), "{at}: no more mark\n{shown}");
-                    }
-                    // ↓ shows the rest, word by word, and the mark goes.
-                    let mut seen: std::collections::BTreeSet<String> =
-                        screen.split(' ').map(str::to_string).collect();
-                    for _ in 0..20 {
-                        if !world.text(&mut p, w, h, ms).contains("↓ more") {
-                            break;
-                        }
-                        world.press(&mut p, "Down", ms);
-                        scrolled += 1;
-                        let shown = world.text(&mut p, w, h, ms);
-                        let screen = words(&shown);
-                        seen.extend(screen.split(' ').map(str::to_string));
-                        if let Some(c) = &step.caution {
-                            assert!(screen.contains(&words(c)), "{at}: caution cut\n{shown}");
-                        }
-                        if step.works_the_body() {
-                            assert!(
-                                screen.contains(&words(STOP_LINE))
-                                    || screen.contains(&words(STOP_LINE_SHORT)),
-                                "{at}: stop line cut\n{shown}"
-                            );
-                        }
-                    }
-                    let end = world.text(&mut p, w, h, ms);
-                    assert!(!end.contains("↓ more"), "{at}: ↓ never ends\n{end}");
-                    let unseen: Vec<&str> = all.split(' ').filter(|w| !seen.contains(*w)).collect();
-                    assert!(unseen.is_empty(), "{at}: never shown: {unseen:?}\n{end}");
-                    // ↑ goes back to the first words.
-                    for _ in 0..20 {
-                        world.press(&mut p, "Up", ms);
-                    }
-                    let top = words(&world.text(&mut p, w, h, ms));
-                    assert!(top.contains(&first), "{at}: ↑ does not go back\n{top}");
+    every_stage(&world, |routine, p, ms| {
+        let v = p.run().session.view(world.at(ms));
+        let step = (v.kind == StageKind::Segment)
+            .then(|| v.step.cloned())
+            .flatten();
+        if let Some(step) = step {
+            steps += 1;
+            let all = words(&step.instructions);
+            let first: String = all.split(' ').take(3).collect::<Vec<_>>().join(" ");
+            for (w, h) in [(40, 12), (40, 13), (60, 15), (80, 24)] {
+                let at = format!("{} {:?} at {w}×{h}", routine.id, step.title);
+                let shown = world.text(p, w, h, ms);
+                let screen = words(&shown);
+                assert!(
+                    screen.contains(&first),
+                    "{at}: the instructions' first words are not shown\n{shown}"
+                );
+                if !screen.contains(&all) {
+                    assert!(shown.contains("↓ more"), "{at}: no more mark\n{shown}");
                 }
-            }
-            ms += 10;
-            if !matches!(world.press(&mut p, "Right", ms).0, Nav::Stay) {
-                break;
+                // ↓ shows the rest, word by word, and the mark goes.
+                let mut seen: std::collections::BTreeSet<String> =
+                    screen.split(' ').map(str::to_string).collect();
+                for _ in 0..20 {
+                    if !world.text(p, w, h, ms).contains("↓ more") {
+                        break;
+                    }
+                    world.press(p, "Down", ms);
+                    scrolled += 1;
+                    let shown = world.text(p, w, h, ms);
+                    let screen = words(&shown);
+                    seen.extend(screen.split(' ').map(str::to_string));
+                    if let Some(c) = &step.caution {
+                        assert!(screen.contains(&words(c)), "{at}: caution cut\n{shown}");
+                    }
+                    if step.works_the_body() {
+                        assert!(
+                            screen.contains(&words(STOP_LINE))
+                                || screen.contains(&words(STOP_LINE_SHORT)),
+                            "{at}: stop line cut\n{shown}"
+                        );
+                    }
+                }
+                let end = world.text(p, w, h, ms);
+                assert!(!end.contains("↓ more"), "{at}: ↓ never ends\n{end}");
+                let unseen: Vec<&str> = all.split(' ').filter(|w| !seen.contains(*w)).collect();
+                assert!(unseen.is_empty(), "{at}: never shown: {unseen:?}\n{end}");
+                // ↑ goes back to the first words.
+                for _ in 0..20 {
+                    world.press(p, "Up", ms);
+                }
+                let top = words(&world.text(p, w, h, ms));
+                assert!(top.contains(&first), "{at}: ↑ does not go back\n{top}");
             }
         }
-    }
+    });
     assert!(steps > 100, "{steps} steps checked");
     assert!(scrolled > 0, "nothing needed scrolling");
 }
@@ -518,38 +529,30 @@ fn the_pause_before_a_step_marks_instructions_it_cuts() {
     let mut world = World::new();
     world.lib = knotless::library::Library::load(None);
     let (mut pauses, mut cut) = (0, 0);
-    for routine in &world.lib.routines {
-        let mut p = world.player(routine);
-        let mut ms = 0;
-        for _ in 0..400 {
-            let v = p.run().session.view(world.at(ms));
-            let coming = matches!(v.kind, StageKind::GetReady | StageKind::Transition)
-                .then(|| v.next.as_ref().map(|u| u.step.clone()))
-                .flatten();
-            if let Some(step) = coming {
-                pauses += 1;
-                for (w, h) in [(40, 12), (80, 24)] {
-                    let at = format!("{} before {:?} at {w}×{h}", routine.id, step.title);
-                    let shown = world.text(&mut p, w, h, ms);
-                    let screen = words(&shown);
-                    if let Some(c) = &step.caution {
-                        assert!(screen.contains(&words(c)), "{at}: caution cut\n{shown}");
-                    }
-                    if !screen.contains(&words(&step.instructions)) {
-                        cut += 1;
-                        assert!(
-                            shown.lines().any(|l| l.trim() == "…"),
-                            "{at}: instructions cut without a mark\n{shown}"
-                        );
-                    }
+    every_stage(&world, |routine, p, ms| {
+        let v = p.run().session.view(world.at(ms));
+        let coming = matches!(v.kind, StageKind::GetReady | StageKind::Transition)
+            .then(|| v.next.as_ref().map(|u| u.step.clone()))
+            .flatten();
+        if let Some(step) = coming {
+            pauses += 1;
+            for (w, h) in [(40, 12), (80, 24)] {
+                let at = format!("{} before {:?} at {w}×{h}", routine.id, step.title);
+                let shown = world.text(p, w, h, ms);
+                let screen = words(&shown);
+                if let Some(c) = &step.caution {
+                    assert!(screen.contains(&words(c)), "{at}: caution cut\n{shown}");
+                }
+                if !screen.contains(&words(&step.instructions)) {
+                    cut += 1;
+                    assert!(
+                        shown.lines().any(|l| l.trim() == "…"),
+                        "{at}: instructions cut without a mark\n{shown}"
+                    );
                 }
             }
-            ms += 10;
-            if !matches!(world.press(&mut p, "Right", ms).0, Nav::Stay) {
-                break;
-            }
         }
-    }
+    });
     assert!(pauses > 50, "{pauses} pauses checked");
     assert!(cut > 0, "nothing was cut");
 }
