@@ -62,6 +62,25 @@ impl Theme {
         })
     }
 
+    /// Every one of its styles, in the order [`Theme::map_styles`] names them (tests).
+    #[cfg(test)]
+    fn styles(&self) -> [Style; 12] {
+        [
+            self.base,
+            self.muted,
+            self.title,
+            self.accent,
+            self.selected,
+            self.border,
+            self.caution,
+            self.key,
+            self.pacer,
+            self.done,
+            self.todo,
+            self.good,
+        ]
+    }
+
     /// The theme with `f` applied to every one of its styles.
     fn map_styles(self, f: impl Fn(Style) -> Style) -> Theme {
         Theme {
@@ -241,10 +260,7 @@ mod tests {
     fn without_colour_every_theme_still_marks_the_selection() {
         for name in ThemeName::ALL {
             let t = Theme::get(name).without_colour();
-            for style in [
-                t.base, t.muted, t.title, t.accent, t.selected, t.border, t.caution, t.key,
-                t.pacer, t.done, t.todo, t.good,
-            ] {
+            for style in t.styles() {
                 assert_eq!((style.fg, style.bg), (None, None), "{name}");
             }
             assert!(
@@ -276,20 +292,7 @@ mod tests {
         for name in ThemeName::ALL {
             let t = Theme::get(name);
             let c = t.in_256_colours();
-            for (before, after) in [
-                (t.base, c.base),
-                (t.muted, c.muted),
-                (t.title, c.title),
-                (t.accent, c.accent),
-                (t.selected, c.selected),
-                (t.border, c.border),
-                (t.caution, c.caution),
-                (t.key, c.key),
-                (t.pacer, c.pacer),
-                (t.done, c.done),
-                (t.todo, c.todo),
-                (t.good, c.good),
-            ] {
+            for (before, after) in t.styles().into_iter().zip(c.styles()) {
                 for (b, a) in [(before.fg, after.fg), (before.bg, after.bg)] {
                     match (b, a) {
                         (Some(Color::Rgb(..)), Some(Color::Indexed(_))) => {}
