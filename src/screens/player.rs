@@ -1002,24 +1002,18 @@ fn interlude_fitted(
     w: u16,
     ctx: &Ctx,
 ) -> (Vec<Line<'static>>, u16) {
-    let body = |short| step.map_or_else(Vec::new, |s| interlude_body(s, kind, w, ctx, short));
-    let full = body(false);
+    let body =
+        |short| step.map_or_else(Default::default, |s| interlude_body(s, kind, w, ctx, short));
+    let (full, _) = body(false);
     if room >= full.len() as u16 + 3 {
         (full, 1)
     } else if room > full.len() as u16 {
         (full, 0)
     } else {
-        let mut short = body(true);
+        let (mut short, caution) = body(true);
         let keep = room.saturating_sub(1) as usize;
         // What is cut is said with a "…" row, never in place of a row of the caution
         // (which comes first).
-        let caution = match (step, kind) {
-            (Some(s), StageKind::GetReady | StageKind::Transition) => s
-                .caution
-                .as_ref()
-                .map_or(0, |c| crate::ui::wrap_lines(c, w, ctx.theme.caution).len()),
-            _ => 0,
-        };
         if short.len() > keep && keep > caution {
             short.truncate(keep - 1);
             short.push(Line::styled("…", ctx.theme.muted));
@@ -1030,13 +1024,22 @@ fn interlude_fitted(
     }
 }
 
-fn interlude_body(s: &Step, kind: StageKind, w: u16, ctx: &Ctx, short: bool) -> Vec<Line<'static>> {
+/// The lines an interlude shows of the step to come, and how many of them, at the top, are
+/// its caution (none unless `short`).
+fn interlude_body(
+    s: &Step,
+    kind: StageKind,
+    w: u16,
+    ctx: &Ctx,
+    short: bool,
+) -> (Vec<Line<'static>>, usize) {
     let t = ctx.theme;
     if kind == StageKind::SwitchSides {
-        return s
+        let cue = s
             .switch_cue
             .as_ref()
             .map_or_else(Vec::new, |c| crate::ui::wrap_lines(c, w, t.base));
+        return (cue, 0);
     }
     let caution = s
         .caution
@@ -1048,18 +1051,19 @@ fn interlude_body(s: &Step, kind: StageKind, w: u16, ctx: &Ctx, short: bool) -> 
     let instructions = crate::ui::wrap_lines(&s.instructions, w, t.base);
     let mut body: Vec<Line<'static>> = Vec::new();
     if short {
+        let rows = caution.len();
         body.extend(caution);
         body.extend(pressure);
         body.extend(instructions);
-    } else {
-        body.extend(pressure);
-        body.extend(instructions);
-        if !caution.is_empty() {
-            body.push(Line::raw(""));
-            body.extend(caution);
-        }
+        return (body, rows);
     }
-    body
+    body.extend(pressure);
+    body.extend(instructions);
+    if !caution.is_empty() {
+        body.push(Line::raw(""));
+        body.extend(caution);
+    }
+    (body, 0)
 }
 
 /// "Upper trapezius squeeze, left then right (1:00 each)".
