@@ -9,6 +9,7 @@ mod read;
 pub(crate) use config::*;
 pub use read::*;
 pub mod edit;
+mod watch;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -208,11 +209,12 @@ impl Library {
         if let Some(dir) = config_dir {
             // Each file is looked at as its folder is listed, before it is read: a change
             // while the library loads shows as a change afterwards.
-            let mut stamp = FilesStamp::of_config(dir);
+            let (art, routines) = (dir.join("art"), dir.join("routines"));
+            let mut stamp = FilesStamp::of_config(dir, &[&art, &routines]);
             lib.load_config(&dir.join("config.toml"));
-            let art = stamp.list(&dir.join("art"), "txt", &mut lib.problems);
+            let art = stamp.list(&art, "txt", &mut lib.problems);
             lib.load_user_art(art);
-            let routines = stamp.list(&dir.join("routines"), "toml", &mut lib.problems);
+            let routines = stamp.list(&routines, "toml", &mut lib.problems);
             let pending = lib.user_pending(routines);
             lib.resolve(pending);
             lib.stamp = Some(stamp);

@@ -859,6 +859,31 @@ fn the_files_stamp_looks_only_at_the_files_read() {
     assert!(!stamp.unchanged(&e.config));
 }
 
+/// A routine file that is a link to a file kept elsewhere (a dotfiles folder): a change
+/// there is no change to the routines folder (on Linux, the kernel's queue of changes to
+/// the folder holds none), and the stamp still sees it.
+#[test]
+fn the_files_stamp_sees_a_change_to_the_file_a_link_points_at() {
+    let e = Env::with_mine();
+    let elsewhere = e.config.parent().unwrap().join("dotfiles");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::write(
+        elsewhere.join("linked.toml"),
+        MINE.replace("mine", "linked"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(elsewhere.join("linked.toml"), e.routine("linked")).unwrap();
+    let stamp = e.stamp();
+    assert!(stamp.unchanged(&e.config));
+    assert!(stamp.unchanged(&e.config), "asked twice, still nothing");
+    std::fs::write(
+        elsewhere.join("linked.toml"),
+        format!("{}\n", MINE.replace("mine", "linked")),
+    )
+    .unwrap();
+    assert!(!stamp.unchanged(&e.config), "the file a link points at");
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
 
