@@ -487,9 +487,41 @@ struct FolderStamp {
     /// A digest of every name in the folder, looked at only when the folder changed so
     /// shortly before the stamp that a change in the same tick of its clock could hide.
     names: u64,
-    taken: SystemTime,
+    /// When the stamp was taken, or when the folder was last listed and found the same
+    /// (a change since then moves its time past this).
+    taken: Taken,
     /// The names of the files the library reads from it, and how each looked.
     files: Vec<(std::ffi::OsString, Option<Meta>)>,
+}
+
+/// A time that a look through a shared stamp can move on (the library is shared between
+/// threads): nanoseconds since 1970, or 0 for a time before.
+#[derive(Debug)]
+struct Taken(std::sync::atomic::AtomicU64);
+
+impl Taken {
+    fn new(t: SystemTime) -> Taken {
+        let nanos = t
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+        Taken(nanos.into())
+    }
+
+    fn get(&self) -> SystemTime {
+        let nanos = self.0.load(std::sync::atomic::Ordering::Relaxed);
+        std::time::UNIX_EPOCH + std::time::Duration::from_nanos(nanos)
+    }
+
+    fn set(&self, t: SystemTime) {
+        let nanos = Taken::new(t).0.into_inner();
+        self.0.store(nanos, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+impl Clone for Taken {
+    fn clone(&self) -> Taken {
+        Taken::new(self.get())
+    }
 }
 
 /// A folder changed less than this before its stamp is listed again to be sure: file
@@ -506,9 +538,15 @@ impl FolderStamp {
         }
         let racy = meta
             .and_then(|m| m.modified)
-            .is_none_or(|t| t + RACY > self.taken);
-        if !quiet && racy && names_digest(&self.path) != self.names {
-            return false;
+            .is_none_or(|t| t + RACY > self.taken.get());
+        if !quiet && racy {
+            let now = SystemTime::now();
+            if names_digest(&self.path) != self.names {
+                return false;
+            }
+            // Listed and the same: from now on, a change moves the folder's time past this,
+            // so the folder is listed again only while its time is that recent.
+            self.taken.set(now);
         }
         let folder = Folder::open(&self.path);
         self.files
@@ -588,7 +626,7 @@ impl FilesStamp {
             path: dir.to_path_buf(),
             meta,
             names,
-            taken: SystemTime::now(),
+            taken: Taken::new(SystemTime::now()),
             files: looked,
         });
         files
@@ -603,5 +641,51 @@ impl FilesStamp {
         }
         let quiet = self.watch.quiet();
         self.folders.iter().all(|f| f.unchanged(quiet))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A folder changed just before the library read it is listed again on a look, but
+    /// once it has been found the same well after its time, not on every look after.
+    #[test]
+    fn a_folder_changed_just_before_the_stamp_is_listed_again_only_until_it_settles() {
+        let dir = tempfile::tempdir().unwrap();
+        let routines = dir.path().join("routines");
+        std::fs::create_dir(&routines).unwrap();
+        std::fs::write(routines.join("a.toml"), "x").unwrap();
+        let changed = SystemTime::now() - std::time::Duration::from_secs(10);
+        std::fs::File::open(&routines)
+            .unwrap()
+            .set_modified(changed)
+            .unwrap();
+        let mut stamp = FilesStamp::default();
+        stamp.list(&routines, "toml", &mut Vec::new());
+        let folder = &stamp.folders[0];
+        // As if taken a moment after the folder changed.
+        let just_after = changed + std::time::Duration::from_secs(1);
+        folder.taken.set(just_after);
+        assert!(folder.unchanged(false));
+        assert!(
+            folder.taken.get() > changed + RACY,
+            "settled once listed the same"
+        );
+        folder.taken.set(just_after);
+        std::fs::write(routines.join(".hidden-b.toml"), "y").unwrap();
+        std::fs::File::open(&routines)
+            .unwrap()
+            .set_modified(changed)
+            .unwrap();
+        assert!(
+            !folder.unchanged(false),
+            "a name more, the folder's time as it was"
+        );
+        assert_eq!(
+            folder.taken.get(),
+            just_after,
+            "not settled when it differs"
+        );
     }
 }
