@@ -236,16 +236,18 @@ impl Home {
     fn rows(&self, ctx: &Ctx) -> Vec<Row> {
         let q = self.filter.to_lowercase();
         let keep = |r: &Routine| q.is_empty() || r.matches(&q) || r.area.as_str().contains(&q);
+        // The routines by area, in one pass (this runs on every key and frame, and a
+        // routines folder can hold hundreds).
+        let mut hits: [Vec<usize>; Area::ALL.len()] = Default::default();
+        for (i, r) in ctx.lib.routines.iter().enumerate() {
+            if keep(r)
+                && let Some(at) = Area::ALL.iter().position(|&a| a == r.area)
+            {
+                hits[at].push(i);
+            }
+        }
         let mut rows = Vec::new();
-        for area in Area::ALL {
-            let hits: Vec<usize> = ctx
-                .lib
-                .routines
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| r.area == area && keep(r))
-                .map(|(i, _)| i)
-                .collect();
+        for (area, hits) in Area::ALL.into_iter().zip(hits) {
             if !hits.is_empty() {
                 rows.push(Row::Heading(area));
                 rows.extend(hits.into_iter().map(Row::Routine));
