@@ -268,7 +268,7 @@ impl Term {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let mut pty = Pty::spawn(cmd, ROWS, COLS, &[]);
+        let mut pty = Pty::spawn(cmd, ROWS, COLS);
         pty.patience = PATIENCE;
         Term(pty)
     }
