@@ -1,6 +1,6 @@
-//! For the hooks end-to-end tests (`tests/e2e/hooks.rs` and `tests/timing_e2e.rs`): a config
-//! with `[hooks]` (or any config), a routine, the real binary in a pseudo-terminal (`pty.rs`, which notes
-//! when each watched text first appears), and the files a recording hook writes.
+//! For the hooks end-to-end tests (`tests/e2e/hooks.rs`): a config with `[hooks]` (or any
+//! config), a routine, the real binary in a pseudo-terminal (`pty.rs`), and the files a
+//! recording hook writes.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
@@ -99,14 +99,8 @@ impl Dirs {
     }
 }
 
-/// `knotless ARGS` on the test's folders, in an 80×24 pseudo-terminal; `watch`: texts whose
-/// first appearance is timed.
-pub fn spawn(d: &Dirs, args: &[&str], watch: &[&str]) -> Pty {
-    spawn_env(d, args, watch, &[])
-}
-
-/// [`spawn`] with more variables (`PATH` among them) set, or set differently.
-pub fn spawn_env(d: &Dirs, args: &[&str], watch: &[&str], env: &[(&str, &str)]) -> Pty {
+/// `knotless ARGS` on the test's folders, in an 80×24 pseudo-terminal.
+pub fn spawn(d: &Dirs, args: &[&str]) -> Pty {
     let mut cmd = crate::common::knotless_pty();
     cmd.args(args);
     cmd.env("TERM", "xterm-256color");
@@ -115,10 +109,7 @@ pub fn spawn_env(d: &Dirs, args: &[&str], watch: &[&str], env: &[(&str, &str)]) 
     cmd.env("KNOTLESS_DATA_DIR", &d.data);
     cmd.env("XDG_STATE_HOME", &d.state_home);
     cmd.env("HOOK_LOG", &d.log);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let mut pty = Pty::spawn(cmd, 24, 80, watch);
+    let mut pty = Pty::spawn(cmd, 24, 80);
     pty.patience = PATIENCE;
     pty
 }

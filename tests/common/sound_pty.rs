@@ -1,7 +1,8 @@
 //! Sound cues seen from outside: a routine of cues, a config that sounds them, a fake
 //! player and a fake speech command that log when they were started, and the cues the
-//! planner expects. For `tests/e2e/tui.rs` (the cues, in order, with the children's junk
-//! kept off the screen) and `tests/timing_e2e.rs` (the cues on time, timed alone).
+//! planner expects. For `tests/e2e/tui.rs`: the cues, in order, with the children's junk
+//! kept off the screen. (When each cue should sound is tested with made-up instants in
+//! `tests/suite/cues.rs`; how late they sound is measured by `scripts/measure`.)
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};

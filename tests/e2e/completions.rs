@@ -232,7 +232,7 @@ fn zsh_completes_ids_and_runs_no_routine_text() {
     cmd.env("PS1", "zsh> ");
     let mut pty = {
         let _g = crate::common::spawning();
-        Pty::spawn(cmd, 40, 120, &[])
+        Pty::spawn(cmd, 40, 120)
     };
     pty.send("PS1='zsh> '; autoload -Uz compinit && compinit -u -d \"$HOME/zcompdump\"\r");
     pty.send(&format!("source '{}' && echo sourced\r", script.display()));

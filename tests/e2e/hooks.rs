@@ -1,12 +1,12 @@
 //! Hooks end to end: the real binary in a pseudo-terminal running a 20 s routine with
 //! `[hooks]` set — every event recorded in order with its facts, breath-phase hooks, a
-//! missing command reported once, and `--no-hooks` running none. The hook that sleeps a
-//! minute is timed in `tests/timing_e2e.rs`, a binary of its own.
+//! missing command reported once, `--no-hooks` running none, and hooks that never end
+//! holding up no step.
 
 #![cfg(unix)]
 
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::hooks_pty::{Dirs, RECORD, hook_lines, plain, spawn, wait_for_count};
 
@@ -16,7 +16,7 @@ fn hooks_record_every_event_in_order_over_a_20s_routine() {
         .map(|e| format!("{e} = \"{RECORD}\"\n"))
         .join("");
     let d = Dirs::new(&hooks);
-    let mut t = spawn(&d, &["run", "hook-routine"], &[]);
+    let mut t = spawn(&d, &["run", "hook-routine"]);
     t.wait_for("Press Enter when you are ready.");
     t.send("\r");
     t.wait_for("Saved to your history.");
@@ -72,7 +72,7 @@ fn hooks_record_every_event_in_order_over_a_20s_routine() {
 #[test]
 fn breath_phase_hooks_follow_the_pacer() {
     let d = Dirs::new(&format!("breath_phase = \"{RECORD}\"\n"));
-    let mut t = spawn(&d, &["run", "hook-routine"], &[]);
+    let mut t = spawn(&d, &["run", "hook-routine"]);
     t.wait_for("Press Enter when you are ready.");
     t.send("\r");
     t.wait_for("Saved to your history.");
@@ -95,6 +95,119 @@ fn breath_phase_hooks_follow_the_pacer() {
     t.send("q");
 }
 
+/// 11 s from Enter to the end: a 1 s count-in, 2 s, 1 s a side with the 5 s switch between,
+/// and 1 s.
+const SHORT: &str = r#"
+name = "Hook routine"
+area = "neck"
+summary = "For the sleeping hooks test."
+breathing = "none"
+transition = "0s"
+
+[[steps]]
+title = "Alpha"
+duration = "2s"
+instructions = "Rest."
+cue = "Alpha cue."
+
+[[steps]]
+title = "Bravo"
+duration = "1s"
+sides = "both"
+instructions = "Squeeze."
+cue = "Bravo cue."
+
+[[steps]]
+title = "Charlie"
+duration = "1s"
+instructions = "Rest."
+cue = "Charlie cue."
+"#;
+
+/// Hooks that never end by themselves hold up no step: every step, the switch and the end
+/// come and the session is saved while every hook started on the way still sleeps (each
+/// writes its event and pid, then sleeps for five minutes, within its time limit of ten). A
+/// hook waited for, in the foreground or behind the one before, would hold the routine up
+/// for minutes: this proves it by order, not by milliseconds. How late a step ends beside
+/// such hooks is measured by `scripts/measure`.
+#[test]
+fn hooks_that_never_end_hold_up_no_step() {
+    let line = |e: &str| {
+        format!("{e} = \"echo $KNOTLESS_EVENT $$ >> \\\"$HOOK_LOG\\\"; exec sleep 300\"\n")
+    };
+    let hooks = format!(
+        "time_limit = \"10m\"\n{}{}{}",
+        line("session_start"),
+        line("step_start"),
+        line("side_switch")
+    );
+    let d = Dirs::with_routine(&hooks, SHORT);
+    let mut t = spawn(&d, &["run", "hook-routine"]);
+    t.wait_for("Press Enter when you are ready.");
+    t.send("\r");
+    for text in [
+        "Alpha cue.",
+        "Bravo cue.",
+        "Now the RIGHT side",
+        "Charlie cue.",
+        "Saved to your history.",
+    ] {
+        t.wait_for(text);
+    }
+    // One hook per event, each started without waiting for the ones before (a shell may
+    // write its line a moment after the next has started: the events are compared sorted).
+    let mut want = [
+        "session_start",
+        "step_start",
+        "step_start",
+        "side_switch",
+        "step_start",
+        "step_start",
+    ];
+    want.sort();
+    let read = || -> Vec<(String, i32)> {
+        std::fs::read_to_string(&d.log)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| {
+                let (e, pid) = l.split_once(' ')?;
+                Some((e.to_string(), pid.parse().ok()?))
+            })
+            .collect()
+    };
+    let start = Instant::now();
+    while read().len() < want.len() && start.elapsed() < Duration::from_secs(30) {
+        thread::sleep(Duration::from_millis(50));
+    }
+    let started = read();
+    let mut events: Vec<&str> = started.iter().map(|(e, _)| e.as_str()).collect();
+    events.sort();
+    assert_eq!(events, want, "{started:?}");
+    // The session is over and saved, and not one of them has ended.
+    for (event, pid) in &started {
+        assert!(sleeping(*pid), "the {event} hook (pid {pid}) has ended");
+    }
+    // The app told to end (as a closed window would) ends them after their grace: none is
+    // left sleeping.
+    t.signal("TERM");
+    let start = Instant::now();
+    while started.iter().any(|(_, pid)| sleeping(*pid)) {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "hooks outlived the app: {started:?}"
+        );
+        thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Whether process `pid` is there and not a zombie.
+fn sleeping(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rsplit_once(") ")
+            .is_some_and(|(_, rest)| !rest.starts_with(['Z', 'X']))
+    })
+}
+
 #[test]
 fn a_missing_hook_command_is_reported_once() {
     let hooks = "step_start = \"no-such-command-knotless-e2e\"\n";
@@ -102,7 +215,7 @@ fn a_missing_hook_command_is_reported_once() {
     // Plain mode prints the report on stderr, once, for four failing step starts.
     let p = Dirs::new(hooks);
     let plain = plain(&p, &[]);
-    let mut t = spawn(&d, &["run", "hook-routine"], &[]);
+    let mut t = spawn(&d, &["run", "hook-routine"]);
     t.wait_for("Press Enter when you are ready.");
     t.send("\r");
     let s = t.wait_for("step_start hook failed");
@@ -177,7 +290,7 @@ fn changed_settings_reach_the_next_session_after_r() {
     );
     cmd.env("HOOK_LOG", &d.log);
     cmd.env("PATH", format!("{}:/usr/bin:/bin", bin.display()));
-    let mut t = crate::pty::Pty::spawn(cmd, 24, 80, &[]);
+    let mut t = crate::pty::Pty::spawn(cmd, 24, 80);
     t.patience = crate::hooks_pty::PATIENCE;
     t.wait_for("Hook routine");
 

@@ -764,7 +764,7 @@ fn nudge_at_a_terminal(env: &[(&str, Option<&str>)]) -> Vec<u8> {
             None => cmd.env_remove(k),
         }
     }
-    let mut t = crate::pty::Pty::spawn(cmd, 24, 100, &[]);
+    let mut t = crate::pty::Pty::spawn(cmd, 24, 100);
     // The program ends at once; what it wrote may reach the reader a moment later.
     let start = std::time::Instant::now();
     loop {

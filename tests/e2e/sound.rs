@@ -68,7 +68,7 @@ fn sound_test_with_nothing_installed_says_what_is_missing() {
     ] {
         cmd.env(k, v);
     }
-    let t = crate::pty::Pty::spawn(cmd, 24, 200, &[]);
+    let t = crate::pty::Pty::spawn(cmd, 24, 200);
     // It ends at once; its output is read from the terminal afterwards.
     let start = Instant::now();
     while !text(&t.raw()).contains("cache:") {

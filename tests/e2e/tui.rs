@@ -268,7 +268,7 @@ impl Term {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let mut pty = Pty::spawn(cmd, ROWS, COLS, &[]);
+        let mut pty = Pty::spawn(cmd, ROWS, COLS);
         pty.patience = PATIENCE;
         Term(pty)
     }
@@ -1122,8 +1122,8 @@ fn r_rereads_files_after_a_fix() {
 /// A 20 s routine with a fake player and a fake speech command: every cue arrives, in
 /// order; the children's junk never reaches the screen; no bell while tones play.
 ///
-/// That they arrive on time (within 100 ms of plan) is `tests/timing_e2e.rs`: timed here,
-/// beside the many programs this binary runs at once, a busy moment would make them late.
+/// When each should sound is tested with made-up instants (`tests/suite/cues.rs`); how late
+/// they come is measured by `scripts/measure`, not here.
 #[test]
 fn sound_cues_arrive_in_order_and_keep_off_the_screen() {
     let d = Dirs::new();

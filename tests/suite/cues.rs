@@ -357,6 +357,33 @@ fn cues_arrive_at_their_instants_and_each_once() {
     assert_eq!(heard, want);
 }
 
+/// The runner, woken only at [`Run::next_deadline`], hands every cue over at its planned
+/// instant: the phrases between the countdown's seconds (28.81 s, 39.89 s) too, not at the
+/// next second. The end line, due after the session has ended, goes out with its own
+/// instant for the sound performer to keep until then.
+#[test]
+fn the_run_wakes_at_every_cue_and_hands_it_over_on_time() {
+    let (s, t0) = start();
+    let plan = cues::plan(&s, t0, ALL, &SpeechLengths::default());
+    let c = Cues::new(&s, t0, ALL, SpeechLengths::default());
+    let mut run = Run::new(s, jiff::Zoned::now(), Default::default()).with_cues(c);
+    let mut handed: Vec<Timed> = Vec::new();
+    let mut now = t0;
+    while let Some(at) = run.next_deadline(now, 8, false) {
+        assert!(at > now || handed.is_empty(), "woke twice at {:?}", at - t0);
+        now = at;
+        let ev = run.session.update(now);
+        for e in run.react(&ev, now, false) {
+            if let Effect::Sound(SoundEffect::Cue(t)) = e {
+                assert!(t.at >= now, "{} handed over late, at {now:?}", show(t0, &t));
+                handed.push(t);
+            }
+        }
+        assert!(now < t0 + secs(120), "the session never ended");
+    }
+    assert_eq!(timeline(t0, &handed), timeline(t0, &plan));
+}
+
 #[test]
 fn muted_emits_nothing_and_needs_no_wake_up() {
     let (mut s, t0) = start();

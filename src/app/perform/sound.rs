@@ -215,4 +215,34 @@ mod tests {
         sound.audio();
         assert!(sound.audio.is_some());
     }
+
+    /// A cue handed over before its instant (the end line, after the session has ended) is
+    /// kept, wakes the runner at that instant (`next_due`), and sounds then, not before;
+    /// muting drops it. (Injected instants: nothing here reads the clock.)
+    #[test]
+    fn a_cue_handed_over_early_is_kept_until_its_instant() {
+        use crate::core::cues::{Cue, Tone};
+        let mut config = Config::default();
+        config.sound.sound = crate::model::config::SoundMode::Off;
+        config.bell = false;
+        let settings = Settings::new(&config, Flags::default());
+        let mut sound = SoundPerformer::new(&settings, false);
+        let t0 = Instant::now();
+        let at = t0 + std::time::Duration::from_millis(2_230);
+        let timed = |at| Timed {
+            at,
+            cue: Cue::Tone(Tone::End),
+        };
+        let _ = sound.perform(SoundEffect::Cue(timed(at)), t0);
+        assert_eq!(sound.next_due(), Some(at));
+        assert!(sound.busy());
+        let _ = sound.due(at - std::time::Duration::from_millis(1));
+        assert_eq!(sound.next_due(), Some(at), "sounded early");
+        let _ = sound.due(at);
+        assert_eq!(sound.next_due(), None, "not sounded at its instant");
+        // Kept, then muted: dropped, and nothing to wake up for.
+        let _ = sound.perform(SoundEffect::Cue(timed(at)), t0);
+        let _ = sound.perform(SoundEffect::SetMuted(true), t0);
+        assert_eq!(sound.next_due(), None);
+    }
 }
