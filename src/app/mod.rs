@@ -520,6 +520,10 @@ impl App {
         self.history_changed |= history;
         if let Some(entry) = day {
             self.s.known.answered(entry);
+            // Screens that read the day log before it (the Stats screen) show it too.
+            for screen in &mut self.stack {
+                screen.day_kept(entry);
+            }
         }
         self.s.known.amended.extend(amended);
         if let Some(m) = muted {

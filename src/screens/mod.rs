@@ -223,6 +223,9 @@ pub trait Screen: Send {
     }
     /// Called when this screen is shown again after the one above it closed.
     fn resumed(&mut self, _ctx: &Ctx) {}
+    /// A day's answer was written to the day log (by this screen or another): a screen
+    /// that read the day log before shows it from now on. Not called when writing failed.
+    fn day_kept(&mut self, _entry: crate::model::day::DayEntry) {}
     /// Whether this is the kind of screen `route` opens (for [`Nav::Switch`]).
     fn shows(&self, _route: &Route) -> bool {
         false
