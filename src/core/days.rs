@@ -564,6 +564,17 @@ pub fn prompt_date(answers: &BTreeMap<Date, DayAnswer>, now: &jiff::Zoned) -> Op
     (!answered_today && !answers.contains_key(&today)).then_some(today)
 }
 
+/// The next instant [`prompt_date`] may answer differently, whatever the day log says: the
+/// end of the morning, or the start of tomorrow.
+pub fn next_turn(now: &jiff::Zoned) -> Option<jiff::Zoned> {
+    let tz = now.time_zone().clone();
+    if now.hour() < MORNING_ENDS {
+        now.date().at(MORNING_ENDS, 0, 0, 0).to_zoned(tz).ok()
+    } else {
+        now.date().tomorrow().ok()?.to_zoned(tz).ok()
+    }
+}
+
 /// Windows the Stats screen's chart shows: a year.
 pub const CHART_WINDOWS: usize = REPORT_WINDOWS;
 

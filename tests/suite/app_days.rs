@@ -71,7 +71,11 @@ fn home_asks_and_writes_one_answer_once_it_settles() {
     assert!(lines[0].headache);
     assert_eq!(lines[0].worst, Some(Intensity::Moderate));
     assert_eq!(lines[0].meds, Some(Meds::Simple));
-    assert_eq!(t.app.deadline(t.at(6_000)), None, "then no wake-ups at all");
+    assert_eq!(
+        t.app.deadline(t.at(6_000)),
+        Some(t.at(6_000 + 2 * 3_600_000)),
+        "then none until noon, when the morning's question about yesterday ends"
+    );
 
     // The answer and its keys stay after home is left and shown again, and after a later
     // start reads the day log again.
@@ -563,4 +567,108 @@ fn a_calendar_answer_that_cannot_be_written_shows_nowhere_and_says_so() {
     t.keys(6_000, &["1", "d"]);
     let page = t.screen(80, 40, 6_000);
     assert_eq!(page.matches('◐').count(), 1, "the legend's only: {page}");
+}
+
+fn late_evening() -> jiff::Zoned {
+    "2026-11-24T23:50:00[Europe/London]".parse().unwrap()
+}
+
+fn past_midnight() -> jiff::Zoned {
+    "2026-11-25T00:10:00[Europe/London]".parse().unwrap()
+}
+
+fn two_days_on() -> jiff::Zoned {
+    "2026-11-26T00:10:00[Europe/London]".parse().unwrap()
+}
+
+/// Ten minutes: from [`late_evening`] to midnight, and from midnight to [`past_midnight`].
+const TEN_MINUTES: u64 = 600_000;
+
+/// The finish screen at [`late_evening`] after a session that began with head pain 4.
+fn finish_late() -> TestApp {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.app.set_wall_clock(late_evening);
+    t.app.refresh_days();
+    let r = with_pain(
+        rec(
+            "r1",
+            "2026-11-24T23:30:00+00:00",
+            "neck-release",
+            "neck",
+            300.0,
+        ),
+        Some(4),
+        None,
+    );
+    t.app.open(Route::Finish(Box::new(r)), t.at(0));
+    t
+}
+
+#[test]
+fn a_finish_screen_left_open_across_midnight_offers_the_day_that_ended() {
+    let mut t = finish_late();
+    // It wakes at midnight, when the day log is read again.
+    assert_eq!(t.app.deadline(t.at(0)), Some(t.at(TEN_MINUTES)));
+    t.app.set_wall_clock(past_midnight);
+    t.tick(TEN_MINUTES);
+    t.keys(2 * TEN_MINUTES, &["3"]);
+    let screen = t.screen(80, 24, 2 * TEN_MINUTES);
+    assert!(
+        screen.contains("Mark yesterday as a headache day?  y yes · n not now"),
+        "{screen}"
+    );
+    assert!(screen.contains("y mark yesterday"), "{screen}");
+    t.keys(2 * TEN_MINUTES, &["y"]);
+    let lines = day_lines(&t);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0].date, date("2026-11-24"));
+    assert!(lines[0].headache);
+
+    // Offered before midnight, it names the day as it is after.
+    let mut t = finish_late();
+    t.keys(1_000, &["3"]);
+    assert!(
+        t.screen(80, 24, 1_000)
+            .contains("Mark today as a headache day?")
+    );
+    t.app.set_wall_clock(past_midnight);
+    t.tick(TEN_MINUTES);
+    let screen = t.screen(80, 24, TEN_MINUTES);
+    assert!(
+        screen.contains("Mark yesterday as a headache day?"),
+        "{screen}"
+    );
+    // Two days on there is nothing to offer: the note.
+    t.app.set_wall_clock(two_days_on);
+    t.tick(TEN_MINUTES + 86_400_000);
+    t.tick(TEN_MINUTES + 86_400_000);
+    let screen = t.screen(80, 24, TEN_MINUTES + 86_400_000);
+    assert!(!screen.contains("Mark"), "{screen}");
+    assert!(screen.contains("A note for later"), "{screen}");
+    t.keys(TEN_MINUTES + 86_400_000, &["y"]);
+    assert!(day_lines(&t).is_empty());
+}
+
+#[test]
+fn home_asks_about_the_new_day_after_midnight() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.app.set_wall_clock(late_evening);
+    t.app.refresh_days();
+    assert!(
+        t.screen(80, 24, 0)
+            .contains("Headache today?  y yes · n no")
+    );
+    t.keys(0, &["n"]);
+    t.tick(5_000);
+    assert_eq!(day_lines(&t).len(), 1);
+    // Home wakes at midnight, and asks about the new day.
+    // (The test's clock stands still: midnight is ten minutes from any instant.)
+    assert_eq!(t.app.deadline(t.at(5_000)), Some(t.at(5_000 + TEN_MINUTES)));
+    t.app.set_wall_clock(past_midnight);
+    t.tick(TEN_MINUTES);
+    let screen = t.screen(80, 24, TEN_MINUTES);
+    assert!(
+        screen.contains("Headache today?  y yes · n no · d yesterday"),
+        "{screen}"
+    );
 }
