@@ -229,6 +229,20 @@ pub struct View<'a> {
     pub next: Option<Upcoming<'a>>,
     /// Set once finished.
     pub outcome: Option<Outcome>,
+    /// On a pause between steps (a transition, the switch of sides): the step it follows.
+    pub after: Option<&'a Step>,
+}
+
+/// Said on a pause that follows a step pressing a spot: the safety check counts the pause
+/// as that spot's rest (see `core::content`), so it must be one.
+pub const LET_GO: &str = "Let go of the pressure and rest.";
+
+impl View<'_> {
+    /// Whether this is a pause after a step that pressed a spot (see [`LET_GO`]).
+    pub fn lets_go(&self) -> bool {
+        matches!(self.kind, StageKind::Transition | StageKind::SwitchSides)
+            && self.after.is_some_and(Step::presses)
+    }
 }
 
 /// One run of a step: the whole step, or one side of it.
@@ -657,6 +671,7 @@ impl Session {
                 paused: false,
                 next: None,
                 outcome: self.outcome,
+                after: None,
             };
         };
         let seg = &self.segments[stage.segment];
@@ -696,6 +711,14 @@ impl Session {
         } else {
             stage.segment
         };
+        let after = match stage.kind {
+            StageKind::Transition | StageKind::SwitchSides => stage
+                .segment
+                .checked_sub(1)
+                .and_then(|p| self.segments.get(p))
+                .and_then(|s| self.routine.steps.get(s.step)),
+            _ => None,
+        };
         let next = self.segments.get(next_segment).map(|s| {
             let step = &self.routine.steps[s.step];
             Upcoming {
@@ -731,6 +754,7 @@ impl Session {
             paused: self.paused_since.is_some(),
             next,
             outcome: self.outcome,
+            after,
         }
     }
 

@@ -451,6 +451,51 @@ fn the_player_never_cuts_a_caution_or_the_stop_line() {
     assert!(stop_lines > 200, "{stop_lines} stop lines checked");
 }
 
+/// The pause after a step that pressed a spot (the "Next:" screen and the switch of sides)
+/// is that spot's rest, as the safety check counts it: it says to let go and rest, at
+/// every size, and only after a step that pressed.
+#[test]
+fn the_pause_after_a_pressed_step_says_to_let_go_and_rest() {
+    const LET_GO: &str = "Let go of the pressure and rest.";
+    let mut world = World::new();
+    world.lib = knotless::library::Library::load(None);
+    let (mut said, mut unsaid) = (0, 0);
+    let mut before: Option<knotless::model::routine::Step> = None;
+    every_stage(&world, |_, p, ms| {
+        let v = p.run().session.view(world.at(ms));
+        match v.kind {
+            StageKind::Segment => before = v.step.cloned(),
+            StageKind::Transition | StageKind::SwitchSides => {
+                let pressed = before
+                    .as_ref()
+                    .and_then(|s| s.pressure)
+                    .is_some_and(|p| p.high > 0);
+                let kind = v.kind;
+                for (w, h) in [(40, 12), (80, 24), (200, 50)] {
+                    let shown = world.text(p, w, h, ms);
+                    assert_eq!(
+                        words(&shown).contains(LET_GO),
+                        pressed,
+                        "{kind:?} after {:?} at {w}×{h}\n{shown}",
+                        before.as_ref().map(|s| &s.title)
+                    );
+                }
+                if pressed {
+                    said += 1;
+                } else {
+                    unsaid += 1;
+                }
+            }
+            _ => before = None,
+        }
+    });
+    assert!(said > 20, "{said} pauses after a pressed step");
+    assert!(
+        unsaid > 5,
+        "{unsaid} pauses after a step that did not press"
+    );
+}
+
 /// Every step of every bundled routine at 40×12 and 80×24: what to do with your hands is
 /// on screen (the instructions' first words), with a "↓ more" mark when not all of them are,
 /// ↓ scrolls through every word of them, and the caution and the stop line stay whole
