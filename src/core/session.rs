@@ -28,6 +28,7 @@
 use std::time::{Duration, Instant};
 
 use crate::core::breath::{self, PacerState};
+use crate::core::content::REST_BREAK;
 use crate::model::format::secs_left;
 use crate::model::record::{self, Kind, Outcome, SessionRecord, Stamp, StepRecord, StepStatus};
 use crate::model::routine::{
@@ -234,14 +235,28 @@ pub struct View<'a> {
 }
 
 /// Said on a pause that follows a step pressing a spot: the safety check counts the pause
-/// as that spot's rest (see `core::content`), so it must be one.
+/// as rest (see `core::content`), so it must be one.
 pub const LET_GO: &str = "Let go of the pressure and rest.";
 
 impl View<'_> {
-    /// Whether this is a pause after a step that pressed a spot (see [`LET_GO`]).
+    /// Whether this is a pause after a step that pressed a spot (see [`LET_GO`]): the
+    /// switch of sides, or a pause before another step — unless that step goes straight on
+    /// pressing the same spot ("Stay on the balls") after a pause too short to be a break
+    /// for it ([`REST_BREAK`]), which the safety check then does not count as one either.
     pub fn lets_go(&self) -> bool {
-        matches!(self.kind, StageKind::Transition | StageKind::SwitchSides)
-            && self.after.is_some_and(Step::presses)
+        let Some(after) = self.after.filter(|s| s.presses()) else {
+            return false;
+        };
+        match self.kind {
+            StageKind::SwitchSides => true,
+            StageKind::Transition => {
+                let goes_on = self.next.as_ref().is_some_and(|u| {
+                    u.step.presses() && after.region.is_some() && u.step.region == after.region
+                });
+                !goes_on || self.planned >= REST_BREAK
+            }
+            _ => false,
+        }
     }
 }
 
