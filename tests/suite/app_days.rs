@@ -546,7 +546,7 @@ fn a_calendar_answer_that_cannot_be_written_shows_nowhere_and_says_so() {
     let status = t.app.status().unwrap_or_default().to_string();
     assert!(
         status.starts_with(
-            "Your answer for Tue 10 Nov was not saved: give it again once the day log can be written ("
+            "Answer for Tue 10 Nov not saved: give it again once the day log can be written ("
         ),
         "{status}"
     );
@@ -558,7 +558,7 @@ fn a_calendar_answer_that_cannot_be_written_shows_nowhere_and_says_so() {
         "{page}"
     );
     assert!(
-        page.contains("Your answer for Tue 10 Nov was not saved"),
+        page.contains("Answer for Tue 10 Nov not saved: give it again"),
         "{page}"
     );
     t.keys(6_000, &["2"]);

@@ -80,8 +80,8 @@ impl StorePerformer {
                     // Every view goes on showing what the day log says; the answer given
                     // is named, so it can be given again.
                     Err(e) => Changed::status(Some(format!(
-                        "Your answer for {} was not saved: give it again once the day log \
-                         can be written ({e})",
+                        "Answer for {} not saved: give it again once the day log can be \
+                         written ({e})",
                         entry.date.strftime("%a %-d %b")
                     ))),
                 }
