@@ -36,6 +36,7 @@ impl When {
         }
     }
 }
+
 /// For this long after the screen is first drawn, the rating takes no key that marks or
 /// saves one (see [`marks_or_saves`]): a → still held
 /// (or pressed once too often) to skip the last step would otherwise mark 0, and an Enter
