@@ -156,6 +156,8 @@ pub struct App {
     reads: Vec<reads::Read>,
     /// The ticket the next read that a screen waits for gets.
     next_ticket: crate::screens::Ticket,
+    /// The day log is being read (see [`App::follow_the_day`]).
+    days_reading: bool,
 }
 
 impl App {
@@ -199,6 +201,7 @@ impl App {
             edit_request: None,
             reads: Vec::new(),
             next_ticket: 0,
+            days_reading: false,
         };
         // What the flags and the terminal say of colour (the 256 colours, none at all).
         app.s.theme = app.s.theme_now();
@@ -316,6 +319,7 @@ impl App {
         if self.on_home() {
             self.reload_if_changed(now);
         }
+        self.follow_the_day();
         if !self.screen().captures_text() {
             match key.code {
                 KeyCode::Char('?') => {
@@ -394,6 +398,7 @@ impl App {
     /// A wake-up with no input: sound kept cues that are due, and let the screen advance
     /// its timers.
     pub fn tick(&mut self, now: Instant) {
+        self.follow_the_day();
         let changed = self.s.perform.tick(now);
         self.show(changed, now);
         let wall = self.s.wall();
@@ -520,6 +525,10 @@ impl App {
         self.history_changed |= history;
         if let Some(entry) = day {
             self.s.known.answered(entry);
+            // Screens that read the day log before it (the Stats screen) show it too.
+            for screen in &mut self.stack {
+                screen.day_kept(entry);
+            }
         }
         self.s.known.amended.extend(amended);
         if let Some(m) = muted {
@@ -788,7 +797,20 @@ impl App {
     fn ask_days(&mut self) {
         if let Some(dir) = self.s.paths.data.clone() {
             let now = self.s.wall();
+            self.days_reading = true;
             self.ask(reads::Read::Days { dir, now });
+        }
+    }
+
+    /// Reads the day log again once the day has turned since it was read (midnight, or the
+    /// end of the morning), so home's question and the finish screen's offer follow the
+    /// day: the screens that show them wake up when it turns (see
+    /// `screens::diary::day_turns`).
+    fn follow_the_day(&mut self) {
+        let wall = self.s.wall();
+        let turned = self.s.known.days.as_ref().is_some_and(|d| d.stale(&wall));
+        if turned && self.s.settings.ask_days && !self.days_reading {
+            self.ask_days();
         }
     }
 
@@ -838,6 +860,7 @@ impl App {
         match done {
             reads::Done::Figures(figures) => self.apply_summary(figures),
             reads::Done::Days { log, now } => {
+                self.days_reading = false;
                 self.s.known.apply_days(log, &now, self.s.settings.ask_days)
             }
             done @ (reads::Done::History { .. }

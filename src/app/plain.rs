@@ -366,7 +366,7 @@ impl<W: Write> Plain<W> {
     /// Describes the stage the session is now in.
     fn announce(&mut self, s: &Session, now: Instant) -> io::Result<()> {
         let v = s.view(now);
-        let text = match v.kind {
+        let mut text = match v.kind {
             StageKind::GetReady => {
                 let first = v.next.as_ref().map(|u| u.title).unwrap_or_default();
                 format!("Get ready · {} s · first: {first}", v.countdown_secs)
@@ -399,6 +399,10 @@ impl<W: Write> Plain<W> {
             StageKind::Segment => segment_text(&v),
             StageKind::Finished => return Ok(()),
         };
+        // As the screen says it: the pause is the pressed spot's rest.
+        if v.lets_go() {
+            text.push_str(&format!("\n    {}", crate::core::session::LET_GO));
+        }
         self.line(&text)
     }
 

@@ -17,7 +17,7 @@ use jiff::Zoned;
 use jiff::civil::Date;
 
 use crate::app::summary;
-use crate::core::days::{ChartWindow, DaysSummary, STATS_WINDOWS};
+use crate::core::days::{ChartWindow, DaysSummary, STATS_WINDOWS, SessionDays};
 use crate::core::period::Period;
 use crate::core::stats::{Stats, StatsOptions};
 use crate::model::day::DayEntry;
@@ -94,6 +94,8 @@ pub struct StatsRead {
     pub four_weeks: Option<DaysSummary>,
     pub chart: Vec<ChartWindow>,
     pub entries: BTreeMap<Date, DayEntry>,
+    /// The sessions per day the windows count, when the history could be read.
+    pub sessions: Option<SessionDays>,
 }
 
 /// Reads what `r` asks for. Touches nothing of the app: the event loop runs it on a
@@ -159,6 +161,7 @@ pub fn read(r: Read) -> Done {
                     four_weeks: f.four_weeks,
                     chart: f.chart,
                     entries: f.entries,
+                    sessions: Some(f.sessions),
                 },
                 Err(e) => StatsRead {
                     stats: None,
@@ -166,6 +169,7 @@ pub fn read(r: Read) -> Done {
                     four_weeks: None,
                     chart: Vec::new(),
                     entries: BTreeMap::new(),
+                    sessions: None,
                 },
             };
             Done::Stats {

@@ -196,6 +196,7 @@ impl App {
                 .with_period(period)
                 .with_days(figures.four_weeks)
                 .with_chart(figures.chart, figures.entries)
+                .with_sessions(figures.sessions)
                 .with_view(view, heat_days),
         )
     }

@@ -64,6 +64,7 @@ impl Known {
         self.days = Some(DayState {
             ask: crate::core::days::prompt_date(&log.answers, now),
             today: Some(today),
+            morning: now.hour() < crate::core::days::MORNING_ENDS,
             recent,
         });
     }

@@ -1533,7 +1533,7 @@ fn region_ceiling(r: Region) -> (u8, &'static str) {
 
 /// Whether a step presses at all (a pressure above 0).
 fn pressing(s: &Step) -> bool {
-    s.pressure.is_some_and(|p| p.high > 0)
+    s.presses()
 }
 
 /// Pressure work or exercise: what is kept for between attacks.

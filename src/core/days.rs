@@ -27,7 +27,7 @@ use jiff::tz::TimeZone;
 use serde::Serialize;
 
 use crate::core::stats::{LocalDays, local_date};
-use crate::model::day::{DayAnswer, Meds};
+use crate::model::day::{DayAnswer, DayEntry, Meds};
 use crate::model::format::{TimeSum, fmt_fixed, json, round_half_away};
 use crate::model::record::SessionRecord;
 
@@ -239,9 +239,27 @@ pub fn empty_stretches(windows: &[Window]) -> Vec<EmptyStretch> {
         .collect()
 }
 
+/// An answer as the windows count it: the day log's as read, or the Stats screen's as it
+/// keeps them up to date with the answers given there.
+pub trait Answer {
+    fn entry(&self) -> DayEntry;
+}
+
+impl Answer for DayAnswer {
+    fn entry(&self) -> DayEntry {
+        DayEntry::from(self)
+    }
+}
+
+impl Answer for DayEntry {
+    fn entry(&self) -> DayEntry {
+        *self
+    }
+}
+
 /// `count` windows ending on `today`, newest first.
-pub fn windows(
-    answers: &BTreeMap<Date, DayAnswer>,
+pub fn windows<A: Answer>(
+    answers: &BTreeMap<Date, A>,
     sessions: &BTreeMap<Date, u32>,
     today: Date,
     count: usize,
@@ -255,8 +273,8 @@ pub fn windows(
         .collect()
 }
 
-fn window(
-    answers: &BTreeMap<Date, DayAnswer>,
+fn window<A: Answer>(
+    answers: &BTreeMap<Date, A>,
     sessions: &BTreeMap<Date, u32>,
     start: Date,
     end: Date,
@@ -278,7 +296,7 @@ fn window(
         migraine_rate: None,
         acute_med_rate: None,
     };
-    for a in answers.range(start..=end).map(|(_, a)| a) {
+    for a in answers.range(start..=end).map(|(_, a)| a.entry()) {
         w.answered += 1;
         if a.headache {
             w.headache_days += 1;
@@ -471,8 +489,8 @@ pub struct DaysSummary {
 /// The 4-week view for `today`: up to `count` windows shown, the comparison against `start`
 /// (the first self-care session unless the user chose a date) over every window back to
 /// the first answer, and the medication note over the windows shown.
-pub fn summarize(
-    answers: &BTreeMap<Date, DayAnswer>,
+pub fn summarize<A: Answer>(
+    answers: &BTreeMap<Date, A>,
     sessions: &SessionDays,
     today: Date,
     count: usize,
@@ -546,6 +564,17 @@ pub fn prompt_date(answers: &BTreeMap<Date, DayAnswer>, now: &jiff::Zoned) -> Op
     (!answered_today && !answers.contains_key(&today)).then_some(today)
 }
 
+/// The next instant [`prompt_date`] may answer differently, whatever the day log says: the
+/// end of the morning, or the start of tomorrow.
+pub fn next_turn(now: &jiff::Zoned) -> Option<jiff::Zoned> {
+    let tz = now.time_zone().clone();
+    if now.hour() < MORNING_ENDS {
+        now.date().at(MORNING_ENDS, 0, 0, 0).to_zoned(tz).ok()
+    } else {
+        now.date().tomorrow().ok()?.to_zoned(tz).ok()
+    }
+}
+
 /// Windows the Stats screen's chart shows: a year.
 pub const CHART_WINDOWS: usize = REPORT_WINDOWS;
 
@@ -560,8 +589,8 @@ pub struct ChartWindow {
 /// Up to `count` windows ending on `today`, *oldest first* (the way a chart reads), each with
 /// its self-care minutes. Windows older than any answer or session are left out, as in
 /// [`summarize`], so a new diary draws a short chart rather than a year of nothing.
-pub fn chart(
-    answers: &BTreeMap<Date, DayAnswer>,
+pub fn chart<A: Answer>(
+    answers: &BTreeMap<Date, A>,
     sessions: &SessionDays,
     today: Date,
     count: usize,

@@ -28,6 +28,7 @@
 use std::time::{Duration, Instant};
 
 use crate::core::breath::{self, PacerState};
+use crate::core::content::REST_BREAK;
 use crate::model::format::secs_left;
 use crate::model::record::{self, Kind, Outcome, SessionRecord, Stamp, StepRecord, StepStatus};
 use crate::model::routine::{
@@ -229,6 +230,34 @@ pub struct View<'a> {
     pub next: Option<Upcoming<'a>>,
     /// Set once finished.
     pub outcome: Option<Outcome>,
+    /// On a pause between steps (a transition, the switch of sides): the step it follows.
+    pub after: Option<&'a Step>,
+}
+
+/// Said on a pause that follows a step pressing a spot: the safety check counts the pause
+/// as rest (see `core::content`), so it must be one.
+pub const LET_GO: &str = "Let go of the pressure and rest.";
+
+impl View<'_> {
+    /// Whether this is a pause after a step that pressed a spot (see [`LET_GO`]): the
+    /// switch of sides, or a pause before another step — unless that step goes straight on
+    /// pressing the same spot ("Stay on the balls") after a pause too short to be a break
+    /// for it ([`REST_BREAK`]), which the safety check then does not count as one either.
+    pub fn lets_go(&self) -> bool {
+        let Some(after) = self.after.filter(|s| s.presses()) else {
+            return false;
+        };
+        match self.kind {
+            StageKind::SwitchSides => true,
+            StageKind::Transition => {
+                let goes_on = self.next.as_ref().is_some_and(|u| {
+                    u.step.presses() && after.region.is_some() && u.step.region == after.region
+                });
+                !goes_on || self.planned >= REST_BREAK
+            }
+            _ => false,
+        }
+    }
 }
 
 /// One run of a step: the whole step, or one side of it.
@@ -657,6 +686,7 @@ impl Session {
                 paused: false,
                 next: None,
                 outcome: self.outcome,
+                after: None,
             };
         };
         let seg = &self.segments[stage.segment];
@@ -696,6 +726,14 @@ impl Session {
         } else {
             stage.segment
         };
+        let after = match stage.kind {
+            StageKind::Transition | StageKind::SwitchSides => stage
+                .segment
+                .checked_sub(1)
+                .and_then(|p| self.segments.get(p))
+                .and_then(|s| self.routine.steps.get(s.step)),
+            _ => None,
+        };
         let next = self.segments.get(next_segment).map(|s| {
             let step = &self.routine.steps[s.step];
             Upcoming {
@@ -731,6 +769,7 @@ impl Session {
             paused: self.paused_since.is_some(),
             next,
             outcome: self.outcome,
+            after,
         }
     }
 

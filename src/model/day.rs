@@ -106,6 +106,11 @@ pub struct DayEntry {
 }
 
 impl DayEntry {
+    /// Whether any acute medication was taken.
+    pub fn took_meds(&self) -> bool {
+        self.meds.is_some_and(|m| m != Meds::None)
+    }
+
     /// A plain yes or no for `date`, nothing more said.
     pub fn new(date: Date, headache: bool) -> DayEntry {
         DayEntry {
@@ -194,6 +199,6 @@ impl DayAnswer {
 
     /// Whether any acute medication was taken.
     pub fn took_meds(&self) -> bool {
-        self.meds.is_some_and(|m| m != Meds::None)
+        DayEntry::from(self).took_meds()
     }
 }

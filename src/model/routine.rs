@@ -696,6 +696,11 @@ pub struct Step {
 }
 
 impl Step {
+    /// Whether it presses at all (a pressure above 0).
+    pub fn presses(&self) -> bool {
+        self.pressure.is_some_and(|p| p.high > 0)
+    }
+
     /// Planned time across all sides.
     pub fn planned_total(&self) -> Duration {
         self.planned * self.sides.count()

@@ -129,6 +129,16 @@ impl Pending {
     }
 }
 
+/// When the day next turns (the end of the morning, midnight), as an instant of the app's
+/// clock: what home asks and the finish screen offers may change then, and the app reads
+/// the day log again. `None` while the day log is not known.
+pub fn day_turns(now: Instant, ctx: &Ctx) -> Option<Instant> {
+    ctx.days?;
+    let turn = crate::core::days::next_turn(ctx.now)?;
+    let wait = Duration::try_from(ctx.now.duration_until(&turn)).ok()?;
+    now.checked_add(wait)
+}
+
 /// A day's answer in words with the keys that change it, for home's line and the calendar:
 /// "Headache {when}?  y yes · n no", "No headache {when}.  y there was one", or "Migraine
 /// {when}.  w worst: severe · p medicine: triptan · n none after all", each followed by

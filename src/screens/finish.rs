@@ -20,6 +20,23 @@ use crate::ui::theme::Theme;
 use crate::ui::{Binding, KeyHelp, also, described, key, lookup, row};
 
 const NOTE_MAX: usize = 500;
+
+/// The session's day, as the offer to mark it names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum When {
+    Today,
+    Yesterday,
+}
+
+impl When {
+    fn word(self) -> &'static str {
+        match self {
+            When::Today => "today",
+            When::Yesterday => "yesterday",
+        }
+    }
+}
+
 /// For this long after the screen is first drawn, the rating takes no key that marks or
 /// saves one (see [`marks_or_saves`]): a → still held
 /// (or pressed once too often) to skip the last step would otherwise mark 0, and an Enter
@@ -40,8 +57,8 @@ enum Act {
     Save,
     NoNote,
     Delete,
-    /// The offer to mark today as a headache day: yes, or not now.
-    MarkDay,
+    /// The offer to mark the session's day as a headache day: yes, or not now.
+    MarkDay(When),
     NotNow,
     /// Esc with a note typed: leave without it, or go on writing.
     Leave,
@@ -60,7 +77,16 @@ const RATING_KEYS: &[Binding<Act>] = &[
 ];
 
 const OFFER_KEYS: &[Binding<Act>] = &[
-    row(&[KeyCode::Char('y')], Act::MarkDay, key("y", "mark today")),
+    row(
+        &[KeyCode::Char('y')],
+        Act::MarkDay(When::Today),
+        key("y", "mark today"),
+    ),
+    row(
+        &[KeyCode::Char('y')],
+        Act::MarkDay(When::Yesterday),
+        key("y", "mark yesterday"),
+    ),
     row(
         &[KeyCode::Char('n'), KeyCode::Enter],
         Act::NotNow,
@@ -157,33 +183,67 @@ impl Finish {
         &self.record
     }
 
-    /// After the rating: the offer to mark today, when it applies, else the note.
+    /// After the rating: the offer to mark the session's day, when it applies (or may: the
+    /// day log is being read again as the day turns), else the note.
     fn after_rating(&self, ctx: &Ctx) -> Stage {
-        if self.day_mark(ctx).is_some() {
+        let turning = ctx.days.is_some() && !self.days_known(ctx);
+        if self.day_mark(ctx).is_some() || (self.sore() && turning) {
             Stage::Offer
         } else {
             Stage::Note
         }
     }
 
-    /// Today's answer as the offer would make it, when there is something to offer: the
-    /// session began with a headache (rated above 0) or a migraine, and today is not
-    /// already marked so. What today's answer already says (how bad, what was taken) stays.
-    /// Today is the day the session ended (the new day, for one that ran past midnight: the
-    /// app reads the day log again after a session once the day it was read for is over);
-    /// while the day log known is another day's, nothing is offered, as nothing is known.
+    /// Whether the session began with a headache (rated above 0) or a migraine.
+    fn sore(&self) -> bool {
+        self.record.migraine_before || self.record.pain_before.is_some_and(|p| p > 0)
+    }
+
+    /// The session's day: the day it ended (the new day, for one that ran past midnight).
+    fn day(&self, ctx: &Ctx) -> jiff::civil::Date {
+        self.record
+            .ended()
+            .to_zoned(ctx.now.time_zone().clone())
+            .date()
+    }
+
+    /// The session's day as the offer names it while it can be marked: today, or
+    /// yesterday once midnight has passed.
+    fn day_word(&self, ctx: &Ctx) -> Option<When> {
+        let (day, today) = (self.day(ctx), ctx.now.date());
+        if day == today {
+            Some(When::Today)
+        } else if today.yesterday().ok() == Some(day) {
+            Some(When::Yesterday)
+        } else {
+            None
+        }
+    }
+
+    /// Whether the day log known was read today (it holds today's and yesterday's answers).
+    fn days_known(&self, ctx: &Ctx) -> bool {
+        ctx.days.is_some_and(|d| d.today == Some(ctx.now.date()))
+    }
+
+    /// The session's day's answer as the offer would make it, when there is something to
+    /// offer: the session began with a headache or a migraine, its day is today or
+    /// yesterday, and it is not already marked so. What the day's answer already says (how
+    /// bad, what was taken) stays. While the day log known is another day's (the app reads
+    /// it again as the day turns), nothing is offered, as nothing is known.
     fn day_mark(&self, ctx: &Ctx) -> Option<DayEntry> {
-        let r = &self.record;
-        let migraine = r.migraine_before;
-        if !(migraine || r.pain_before.is_some_and(|p| p > 0)) {
+        if !self.sore() || self.day_word(ctx).is_none() || !self.days_known(ctx) {
             return None;
         }
-        let today = ctx.now.date();
-        let days = ctx.days.filter(|d| d.today == Some(today))?;
-        let known = days.entry(today).unwrap_or(DayEntry::new(today, false));
+        let day = self.day(ctx);
+        let known = ctx.days?.entry(day).unwrap_or(DayEntry::new(day, false));
         let mut mark = known.answered(true);
-        mark.migraine |= migraine;
+        mark.migraine |= self.record.migraine_before;
         (mark != known).then_some(mark)
+    }
+
+    /// The offer has nothing left to offer (its day is over, or was marked meanwhile).
+    fn offer_gone(&self, ctx: &Ctx) -> bool {
+        matches!(self.stage, Stage::Offer) && self.days_known(ctx) && self.day_mark(ctx).is_none()
     }
 
     /// The rating, appended as an amendment the moment it is given: the note may take a
@@ -392,7 +452,8 @@ impl Finish {
     }
 
     /// What the screen asks now: the rating, the offer to mark the day, or the note.
-    fn ask_lines(&self, w: u16, t: &Theme) -> Vec<Line<'static>> {
+    fn ask_lines(&self, w: u16, ctx: &Ctx) -> Vec<Line<'static>> {
+        let t = ctx.theme;
         let r = &self.record;
         let mut lines = Vec::new();
         match &self.stage {
@@ -424,9 +485,10 @@ impl Finish {
                 } else {
                     "headache"
                 };
+                let when = self.day_word(ctx).unwrap_or(When::Today).word();
                 // Wrapped: at 40 columns the keys would otherwise be cut.
                 lines.extend(indented(crate::ui::wrap_lines(
-                    &format!("Mark today as a {what} day?  y yes · n not now"),
+                    &format!("Mark {when} as a {what} day?  y yes · n not now"),
                     w.saturating_sub(2),
                     t.title,
                 )));
@@ -510,13 +572,33 @@ impl Screen for Finish {
         let shown = fold_rows(rows, body.height as usize, t.muted);
         frame.render_widget(Paragraph::new(shown), body);
         let mut lines = saved;
-        lines.extend(self.ask_lines(ask.width, t));
+        lines.extend(self.ask_lines(ask.width, ctx));
         frame.render_widget(Paragraph::new(lines), ask);
         crate::ui::footer(frame, foot, ctx.theme, ctx.status, &self.keys(ctx));
     }
 
     fn layout(&mut self, _area: Rect, now: Instant, _ctx: &Ctx) {
         self.shown.get_or_insert(now);
+    }
+
+    /// While the offer may still come (or is showing), the screen wakes as the day turns:
+    /// the app reads the day log again then, and the offer names the day as it now is.
+    /// An offer with nothing left to offer gives way to the note at once.
+    fn deadline(&self, now: Instant, ctx: &Ctx) -> Option<Instant> {
+        if self.offer_gone(ctx) {
+            return Some(now);
+        }
+        match self.stage {
+            Stage::Rating(_) | Stage::Offer if self.sore() => super::diary::day_turns(now, ctx),
+            _ => None,
+        }
+    }
+
+    fn tick(&mut self, _now: Instant, ctx: &Ctx) -> Update {
+        if self.offer_gone(ctx) {
+            self.stage = Stage::Note;
+        }
+        stay()
     }
 
     fn update(&mut self, key: KeyEvent, now: Instant, ctx: &Ctx) -> Update {
@@ -541,7 +623,9 @@ impl Screen for Finish {
                 stay()
             }
             Stage::Offer => match lookup(OFFER_KEYS, key.code) {
-                Some(Act::MarkDay) => {
+                // The day log is being read again as the day turns: a moment.
+                Some(Act::MarkDay(_)) if !self.days_known(ctx) => stay(),
+                Some(Act::MarkDay(_)) => {
                     self.stage = Stage::Note;
                     let effects = self.day_mark(ctx).map(StoreEffect::AnswerDay);
                     (Nav::Stay, effects.into_iter().map(Effect::from).collect())
@@ -603,9 +687,15 @@ impl Screen for Finish {
         }
     }
 
-    fn keys(&self, _ctx: &Ctx) -> Vec<KeyHelp> {
+    fn keys(&self, ctx: &Ctx) -> Vec<KeyHelp> {
         match &self.stage {
-            Stage::Offer => described(OFFER_KEYS, |_| true),
+            Stage::Offer => {
+                let when = self.day_word(ctx).unwrap_or(When::Today);
+                described(OFFER_KEYS, |a| match a {
+                    Act::MarkDay(w) => w == when,
+                    _ => true,
+                })
+            }
             Stage::Rating(r) => {
                 let marked = r.marked.is_some();
                 described(RATING_KEYS, |a| match a {

@@ -809,8 +809,12 @@ impl Screen for Home {
         (Nav::Stay, self.diary.tick(now, ctx))
     }
 
-    fn deadline(&self, _now: Instant, _ctx: &Ctx) -> Option<Instant> {
-        self.diary.deadline()
+    fn deadline(&self, now: Instant, ctx: &Ctx) -> Option<Instant> {
+        // The diary line follows the day: it may ask about another day once it turns.
+        [self.diary.deadline(), super::diary::day_turns(now, ctx)]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     fn shutdown(&mut self, _now: Instant, ctx: &Ctx) -> Vec<Effect> {

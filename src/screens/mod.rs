@@ -67,12 +67,21 @@ pub struct DayState {
     pub ask: Option<jiff::civil::Date>,
     /// The date the day log was read as "today".
     pub today: Option<jiff::civil::Date>,
+    /// Whether it was read in the morning (when `ask` may be about yesterday).
+    pub morning: bool,
     /// What the day log says of today and yesterday — the days home can answer and
     /// correct — kept up to date with the answers given in this run.
     pub recent: Vec<crate::model::day::DayEntry>,
 }
 
 impl DayState {
+    /// Whether the day has turned since the day log was read (midnight, or the end of the
+    /// morning): `ask` and `recent` may no longer hold at `now` until it is read again.
+    pub fn stale(&self, now: &jiff::Zoned) -> bool {
+        self.today != Some(now.date())
+            || self.morning != (now.hour() < crate::core::days::MORNING_ENDS)
+    }
+
     /// The answer kept for `date`, if it is one of the recent days and answered.
     pub fn entry(&self, date: jiff::civil::Date) -> Option<crate::model::day::DayEntry> {
         self.recent.iter().find(|e| e.date == date).copied()
@@ -223,6 +232,9 @@ pub trait Screen: Send {
     }
     /// Called when this screen is shown again after the one above it closed.
     fn resumed(&mut self, _ctx: &Ctx) {}
+    /// A day's answer was written to the day log (by this screen or another): a screen
+    /// that read the day log before shows it from now on. Not called when writing failed.
+    fn day_kept(&mut self, _entry: crate::model::day::DayEntry) {}
     /// Whether this is the kind of screen `route` opens (for [`Nav::Switch`]).
     fn shows(&self, _route: &Route) -> bool {
         false

@@ -406,6 +406,11 @@ impl Player {
         if let Some(s) = sub {
             lines.push(Line::styled(fit(&s), t.base).centered());
         }
+        // The pause is the pressed spot's rest (the safety check counts it so): one row,
+        // taken from the room below, where the coming step's caution is never cut.
+        if v.lets_go() {
+            lines.push(Line::styled(fit(session::LET_GO), t.base).centered());
+        }
         let step = upcoming.map(|u| u.step);
         // The last row says PAUSED while paused; nothing else is drawn there.
         let area = Rect {

@@ -40,7 +40,7 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Tabs, Widget};
 
 use super::{Ctx, Effect, Nav, Route, Screen, Update, go, stay};
 use crate::core::calendar::DayMark;
-use crate::core::days::{ChartWindow, DaysSummary};
+use crate::core::days::{ChartWindow, DaysSummary, SessionDays};
 use crate::core::period::Period;
 use crate::core::stats::Stats;
 use crate::model::day::DayEntry;
@@ -268,8 +268,11 @@ pub struct StatsView {
     /// The chart's windows, oldest first, and every answered date.
     chart: Vec<ChartWindow>,
     marks: BTreeMap<Date, DayMark>,
-    /// Every answered date's answer, kept up to date with the answers given here.
+    /// Every answered date's answer, kept up to date with the answers written since.
     entries: BTreeMap<Date, DayEntry>,
+    /// The self-care sessions per day, to count the windows again as answers are written;
+    /// `None` when the history could not be read.
+    sessions: Option<SessionDays>,
     /// The calendar's month (its first day), and its picked day.
     month: Date,
     cursor: Date,
@@ -292,6 +295,7 @@ impl StatsView {
             cursor: stats.today,
             pending: Pending::default(),
             entries: BTreeMap::new(),
+            sessions: None,
             stats,
             tz: ctx.now.time_zone().clone(),
             skipped: Vec::new(),
@@ -341,6 +345,12 @@ impl StatsView {
         self.chart = chart;
         self.marks = crate::core::calendar::marks(&entries);
         self.entries = entries;
+        self
+    }
+
+    /// The self-care sessions per day the windows were counted with.
+    pub fn with_sessions(mut self, sessions: Option<SessionDays>) -> StatsView {
+        self.sessions = sessions;
         self
     }
 
@@ -491,11 +501,15 @@ impl StatsView {
         self.scroll.by(to.clamp(-page, page));
     }
 
-    fn show(&mut self, view: View) {
-        if view != self.view {
-            self.view = view;
-            self.scroll.home();
+    /// Turns to `view`. An answer being given on the calendar is written as it is left, so
+    /// the other views (which show only what the day log says) show it at once.
+    fn show(&mut self, view: View) -> Vec<Effect> {
+        if view == self.view {
+            return Vec::new();
         }
+        self.view = view;
+        self.scroll.home();
+        self.settle_day()
     }
 
     /// Whether `act` is offered now: in this view, and `d` as what it would turn to.
@@ -679,6 +693,10 @@ impl Screen for StatsView {
     fn shows(&self, route: &Route) -> bool {
         matches!(route, Route::Stats { .. })
     }
+
+    fn day_kept(&mut self, entry: DayEntry) {
+        self.keep_day(entry);
+    }
 }
 
 impl StatsView {
@@ -688,9 +706,9 @@ impl StatsView {
         let page = self.scroll.page();
         let view = self.view;
         match lookup_where(KEYS, key.code, |a| self.offers(a)) {
-            Some(Act::NextView) => self.show(view.step(1)),
-            Some(Act::PreviousView) => self.show(view.step(-1)),
-            Some(Act::Show(v)) => self.show(v),
+            Some(Act::NextView) => return (Nav::Stay, self.show(view.step(1))),
+            Some(Act::PreviousView) => return (Nav::Stay, self.show(view.step(-1))),
+            Some(Act::Show(v)) => return (Nav::Stay, self.show(v)),
             Some(Act::NextRoutine) => self.move_routine(1),
             Some(Act::PreviousRoutine) => self.move_routine(-1),
             Some(Act::PreviousDay) => return (Nav::Stay, self.move_days(-1)),

@@ -24,6 +24,9 @@ pub struct StatsFigures {
     /// date for the calendar; both empty when the day log could not be read.
     pub chart: Vec<ChartWindow>,
     pub entries: BTreeMap<Date, DayEntry>,
+    /// The self-care sessions per day the windows count (to count them again as answers
+    /// are given on the Stats screen).
+    pub sessions: SessionDays,
     /// Unreadable or implausible history lines, skipped.
     pub warnings: Vec<Warning>,
     /// Unreadable day-log lines, skipped.
@@ -64,6 +67,7 @@ pub fn stats(
         four_weeks,
         chart,
         entries,
+        sessions,
         warnings,
         day_warnings,
         day_problem,

@@ -15,7 +15,7 @@ fn day_lines(t: &TestApp) -> Vec<DayAnswer> {
     for e in std::fs::read_dir(t.data.path()).unwrap() {
         let p = e.unwrap().path();
         let name = p.file_name().unwrap().to_string_lossy().into_owned();
-        if name.starts_with("days") {
+        if name.starts_with("days") && p.is_file() {
             for l in std::fs::read_to_string(&p).unwrap().lines() {
                 out.push(serde_json::from_str(l).unwrap());
             }
@@ -71,7 +71,11 @@ fn home_asks_and_writes_one_answer_once_it_settles() {
     assert!(lines[0].headache);
     assert_eq!(lines[0].worst, Some(Intensity::Moderate));
     assert_eq!(lines[0].meds, Some(Meds::Simple));
-    assert_eq!(t.app.deadline(t.at(6_000)), None, "then no wake-ups at all");
+    assert_eq!(
+        t.app.deadline(t.at(6_000)),
+        Some(t.at(6_000 + 2 * 3_600_000)),
+        "then none until noon, when the morning's question about yesterday ends"
+    );
 
     // The answer and its keys stay after home is left and shown again, and after a later
     // start reads the day log again.
@@ -485,4 +489,186 @@ fn the_calendar_answers_and_corrects_an_older_day() {
     assert_eq!(lines.len(), 3, "{lines:?}");
     assert_eq!(lines[2].date, date("2026-11-24"));
     assert!(!lines[2].headache);
+}
+
+/// The page's line that starts with `start` (after the indent), if any.
+fn line_starting<'a>(page: &'a str, start: &str) -> Option<&'a str> {
+    page.lines().find(|l| l.trim_start().starts_with(start))
+}
+
+#[test]
+fn a_calendar_answer_shows_in_every_view_once_it_is_written() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.keys(0, &["s", "2"]);
+    assert!(t.screen(80, 40, 0).contains("No days answered yet"));
+    // Yesterday, a headache with a painkiller, given on the calendar and left to settle.
+    t.keys(0, &["4", "Left", "y", "p", "p"]);
+    t.tick(5_000);
+    assert_eq!(day_lines(&t).len(), 1);
+    // The Headache-days view counts it: one answered day, a headache, a medication day.
+    t.keys(5_000, &["2"]);
+    let page = t.screen(80, 40, 5_000);
+    assert!(page.contains("Tue 24 Nov   1/28     1    0    1"), "{page}");
+    // The Overview's 16-week calendar marks it (Monday's row, its last week).
+    t.keys(5_000, &["1", "d"]);
+    let page = t.screen(80, 40, 5_000);
+    let monday = line_starting(&page, "Mon").unwrap_or_default();
+    assert!(monday.contains("· ◐+ "), "{page}");
+
+    // Turning to another view writes an answer still being given, so no view shows
+    // anything the day log does not have: the day before, no headache.
+    t.keys(6_000, &["4", "Left", "n", "2"]);
+    let lines = day_lines(&t);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[1].date, date("2026-11-22"));
+    let page = t.screen(80, 40, 6_000);
+    assert!(page.contains("Tue 24 Nov   2/28     1    0    1"), "{page}");
+}
+
+#[test]
+fn a_calendar_answer_that_cannot_be_written_shows_nowhere_and_says_so() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    // Another machine said the 10th had no headache.
+    std::fs::write(
+        t.data.path().join("days-other.jsonl"),
+        "{\"v\":1,\"date\":\"2026-11-10\",\"headache\":false,\"answered_at\":\"2026-11-10T21:00:00+00:00\",\"machine\":\"other\"}\n",
+    )
+    .unwrap();
+    t.keys(0, &["s", "4", "Up", "Up"]);
+    assert!(t.screen(80, 24, 0).contains("Tue 10 Nov: no headache"));
+    // This machine's day log cannot be written: a folder is where it would be.
+    std::fs::create_dir(knotless::store::days::days_path(t.data.path())).unwrap();
+    t.keys(1_000, &["y", "w"]);
+    let page = t.screen(80, 24, 1_000);
+    assert!(page.contains("Tue 10 Nov: headache · worst mild"), "{page}");
+    t.tick(6_000);
+    assert_eq!(day_lines(&t).len(), 1, "nothing written");
+    let status = t.app.status().unwrap_or_default().to_string();
+    assert!(
+        status.starts_with(
+            "Answer for Tue 10 Nov not saved: give it again once the day log can be written ("
+        ),
+        "{status}"
+    );
+    // Every view shows what the day log says.
+    let page = t.screen(80, 24, 6_000);
+    assert!(page.contains("Tue 10 Nov: no headache"), "{page}");
+    assert!(
+        page.contains("1 of 24 days answered · no headache days"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Answer for Tue 10 Nov not saved: give it again"),
+        "{page}"
+    );
+    t.keys(6_000, &["2"]);
+    let page = t.screen(80, 40, 6_000);
+    assert!(page.contains("Tue 24 Nov   1/28     0    0    0"), "{page}");
+    t.keys(6_000, &["1", "d"]);
+    let page = t.screen(80, 40, 6_000);
+    assert_eq!(page.matches('◐').count(), 1, "the legend's only: {page}");
+}
+
+fn late_evening() -> jiff::Zoned {
+    "2026-11-24T23:50:00[Europe/London]".parse().unwrap()
+}
+
+fn past_midnight() -> jiff::Zoned {
+    "2026-11-25T00:10:00[Europe/London]".parse().unwrap()
+}
+
+fn two_days_on() -> jiff::Zoned {
+    "2026-11-26T00:10:00[Europe/London]".parse().unwrap()
+}
+
+/// Ten minutes: from [`late_evening`] to midnight, and from midnight to [`past_midnight`].
+const TEN_MINUTES: u64 = 600_000;
+
+/// The finish screen at [`late_evening`] after a session that began with head pain 4.
+fn finish_late() -> TestApp {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.app.set_wall_clock(late_evening);
+    t.app.refresh_days();
+    let r = with_pain(
+        rec(
+            "r1",
+            "2026-11-24T23:30:00+00:00",
+            "neck-release",
+            "neck",
+            300.0,
+        ),
+        Some(4),
+        None,
+    );
+    t.app.open(Route::Finish(Box::new(r)), t.at(0));
+    t
+}
+
+#[test]
+fn a_finish_screen_left_open_across_midnight_offers_the_day_that_ended() {
+    let mut t = finish_late();
+    // It wakes at midnight, when the day log is read again.
+    assert_eq!(t.app.deadline(t.at(0)), Some(t.at(TEN_MINUTES)));
+    t.app.set_wall_clock(past_midnight);
+    t.tick(TEN_MINUTES);
+    t.keys(2 * TEN_MINUTES, &["3"]);
+    let screen = t.screen(80, 24, 2 * TEN_MINUTES);
+    assert!(
+        screen.contains("Mark yesterday as a headache day?  y yes · n not now"),
+        "{screen}"
+    );
+    assert!(screen.contains("y mark yesterday"), "{screen}");
+    t.keys(2 * TEN_MINUTES, &["y"]);
+    let lines = day_lines(&t);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0].date, date("2026-11-24"));
+    assert!(lines[0].headache);
+
+    // Offered before midnight, it names the day as it is after.
+    let mut t = finish_late();
+    t.keys(1_000, &["3"]);
+    assert!(
+        t.screen(80, 24, 1_000)
+            .contains("Mark today as a headache day?")
+    );
+    t.app.set_wall_clock(past_midnight);
+    t.tick(TEN_MINUTES);
+    let screen = t.screen(80, 24, TEN_MINUTES);
+    assert!(
+        screen.contains("Mark yesterday as a headache day?"),
+        "{screen}"
+    );
+    // Two days on there is nothing to offer: the note.
+    t.app.set_wall_clock(two_days_on);
+    t.tick(TEN_MINUTES + 86_400_000);
+    t.tick(TEN_MINUTES + 86_400_000);
+    let screen = t.screen(80, 24, TEN_MINUTES + 86_400_000);
+    assert!(!screen.contains("Mark"), "{screen}");
+    assert!(screen.contains("A note for later"), "{screen}");
+    t.keys(TEN_MINUTES + 86_400_000, &["y"]);
+    assert!(day_lines(&t).is_empty());
+}
+
+#[test]
+fn home_asks_about_the_new_day_after_midnight() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    t.app.set_wall_clock(late_evening);
+    t.app.refresh_days();
+    assert!(
+        t.screen(80, 24, 0)
+            .contains("Headache today?  y yes · n no")
+    );
+    t.keys(0, &["n"]);
+    t.tick(5_000);
+    assert_eq!(day_lines(&t).len(), 1);
+    // Home wakes at midnight, and asks about the new day.
+    // (The test's clock stands still: midnight is ten minutes from any instant.)
+    assert_eq!(t.app.deadline(t.at(5_000)), Some(t.at(5_000 + TEN_MINUTES)));
+    t.app.set_wall_clock(past_midnight);
+    t.tick(TEN_MINUTES);
+    let screen = t.screen(80, 24, TEN_MINUTES);
+    assert!(
+        screen.contains("Headache today?  y yes · n no · d yesterday"),
+        "{screen}"
+    );
 }

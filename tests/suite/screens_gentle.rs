@@ -451,6 +451,61 @@ fn the_player_never_cuts_a_caution_or_the_stop_line() {
     assert!(stop_lines > 200, "{stop_lines} stop lines checked");
 }
 
+/// The pause after a step that pressed a spot (the "Next:" screen and the switch of sides)
+/// is that spot's rest, as the safety check counts it: it says to let go and rest, at
+/// every size, and only after a step that pressed — and not before a step that goes straight
+/// on pressing the same spot after a pause too short to be a break for it.
+#[test]
+fn the_pause_after_a_pressed_step_says_to_let_go_and_rest() {
+    const LET_GO: &str = "Let go of the pressure and rest.";
+    let mut world = World::new();
+    world.lib = knotless::library::Library::load(None);
+    let (mut said, mut unsaid, mut kept_on) = (0, 0, 0);
+    let mut before: Option<knotless::model::routine::Step> = None;
+    every_stage(&world, |_, p, ms| {
+        let v = p.run().session.view(world.at(ms));
+        match v.kind {
+            StageKind::Segment => before = v.step.cloned(),
+            StageKind::Transition | StageKind::SwitchSides => {
+                let presses =
+                    |s: &knotless::model::routine::Step| s.pressure.is_some_and(|p| p.high > 0);
+                // Going straight on pressing the same spot after a pause too short to be a
+                // break ("Stay on the balls"): no "let go".
+                let next = v.next.as_ref().map(|u| u.step);
+                let goes_on = v.kind == StageKind::Transition
+                    && v.planned < knotless::core::content::REST_BREAK
+                    && before.as_ref().zip(next).is_some_and(|(b, n)| {
+                        presses(n) && b.region.is_some() && b.region == n.region
+                    });
+                let pressed = before.as_ref().is_some_and(presses) && !goes_on;
+                let kind = v.kind;
+                for (w, h) in [(40, 12), (80, 24), (200, 50)] {
+                    let shown = world.text(p, w, h, ms);
+                    assert_eq!(
+                        words(&shown).contains(LET_GO),
+                        pressed,
+                        "{kind:?} after {:?} at {w}×{h}\n{shown}",
+                        before.as_ref().map(|s| &s.title)
+                    );
+                }
+                if pressed {
+                    said += 1;
+                } else {
+                    unsaid += 1;
+                }
+                kept_on += usize::from(goes_on);
+            }
+            _ => before = None,
+        }
+    });
+    assert!(said > 20, "{said} pauses after a pressed step");
+    assert!(kept_on > 0, "{kept_on} pauses that go straight on");
+    assert!(
+        unsaid > 5,
+        "{unsaid} pauses after a step that did not press"
+    );
+}
+
 /// Every step of every bundled routine at 40×12 and 80×24: what to do with your hands is
 /// on screen (the instructions' first words), with a "↓ more" mark when not all of them are,
 /// ↓ scrolls through every word of them, and the caution and the stop line stay whole

@@ -687,7 +687,7 @@ proptest::proptest! {
         for r in &records {
             days.add(r);
         }
-        let chart = knotless::core::days::chart(&std::collections::BTreeMap::new(), &days, now.date(), 1);
+        let chart = knotless::core::days::chart::<knotless::model::day::DayAnswer>(&std::collections::BTreeMap::new(), &days, now.date(), 1);
         proptest::prop_assert_eq!(round_half_away(chart[0].minutes, 0), want.1);
     }
 }

@@ -77,7 +77,13 @@ impl StorePerformer {
                         day: Some(entry),
                         ..Changed::default()
                     },
-                    Err(e) => Changed::status(Some(e.to_string())),
+                    // Every view goes on showing what the day log says; the answer given
+                    // is named, so it can be given again.
+                    Err(e) => Changed::status(Some(format!(
+                        "Answer for {} not saved: give it again once the day log can be \
+                         written ({e})",
+                        entry.date.strftime("%a %-d %b")
+                    ))),
                 }
             }
         }

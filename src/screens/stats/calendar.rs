@@ -15,10 +15,11 @@ use jiff::civil::Date;
 
 use super::{Section, StatsView, heading};
 use crate::core::calendar::{self, Day, DayMark, Mark, Month};
+use crate::core::days::{CHART_WINDOWS, STATS_WINDOWS, chart, summarize};
 use crate::model::day::DayEntry;
 use crate::model::format::{plural, width};
+use crate::screens::Effect;
 use crate::screens::diary::DiaryKey;
-use crate::screens::{Effect, StoreEffect};
 use crate::ui::theme::Theme;
 
 /// The first day that can be answered (the day log takes none before 2000).
@@ -115,37 +116,46 @@ impl StatsView {
         }
     }
 
+    /// The answer being given for the picked day. What is written shows in every view
+    /// once the day log has it ([`StatsView::keep_day`]); one that could not be written
+    /// leaves them all showing what the day log says.
     pub(super) fn answer(&mut self, key: DiaryKey, now: std::time::Instant) -> Vec<Effect> {
         let entries = &self.entries;
-        let written = self
-            .pending
-            .key(key, self.cursor, |d| entries.get(&d).copied(), now);
-        self.kept(&written);
-        written
+        self.pending
+            .key(key, self.cursor, |d| entries.get(&d).copied(), now)
     }
 
     /// The answer being given, written now if it says something new.
     pub(super) fn settle_day(&mut self) -> Vec<Effect> {
         let entries = &self.entries;
-        let written = self.pending.settle(|d| entries.get(&d).copied());
-        self.kept(&written);
-        written
+        self.pending.settle(|d| entries.get(&d).copied())
     }
 
     pub(super) fn tick_day(&mut self, now: std::time::Instant) -> Vec<Effect> {
         let entries = &self.entries;
-        let written = self.pending.tick(now, |d| entries.get(&d).copied());
-        self.kept(&written);
-        written
+        self.pending.tick(now, |d| entries.get(&d).copied())
     }
 
-    /// The answers written are the calendar's from now on.
-    fn kept(&mut self, written: &[Effect]) {
-        for e in written {
-            if let Effect::Store(StoreEffect::AnswerDay(entry)) = e {
-                self.entries.insert(entry.date, *entry);
-                self.marks.insert(entry.date, DayMark::of_entry(entry));
-            }
+    /// An answer the day log now has: the calendar's, the 16-week calendar's marks, and
+    /// the headache-day windows and chart (counted again) from now on.
+    pub(super) fn keep_day(&mut self, entry: DayEntry) {
+        self.entries.insert(entry.date, entry);
+        self.marks.insert(entry.date, DayMark::of_entry(&entry));
+        let Some(sessions) = &self.sessions else {
+            return;
+        };
+        // The windows are there only when the day log could be read.
+        if self.days.is_some() {
+            let today = self.stats.today;
+            // As `store::figures::stats` counts them for this screen.
+            self.days = Some(summarize(
+                &self.entries,
+                sessions,
+                today,
+                STATS_WINDOWS,
+                None,
+            ));
+            self.chart = chart(&self.entries, sessions, today, CHART_WINDOWS);
         }
     }
 

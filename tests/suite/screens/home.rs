@@ -200,7 +200,11 @@ fn the_day_question_is_answered_once_the_answer_settles() {
         }
         other => panic!("one settled answer: {other:?}"),
     }
-    assert_eq!(s.deadline(settles, &w.ctx()), None);
+    // Then nothing until noon (two hours on), when the morning's question may change.
+    assert_eq!(
+        s.deadline(settles, &w.ctx()),
+        Some(settles + std::time::Duration::from_secs(2 * 3600))
+    );
     // Without the day log, y does nothing.
     w.days = None;
     assert!(w.press(&mut s, "y", 0).1.is_empty());
