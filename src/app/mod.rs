@@ -120,6 +120,7 @@ impl Shared {
             header: self.known.header.as_deref(),
             done: &self.known.done,
             days: self.known.days.as_ref(),
+            days_problem: self.known.days_problem.as_deref(),
             amended: &self.known.amended,
             now: wall,
         }

@@ -496,6 +496,7 @@ impl View<'_> {
             header: None,
             done: &done,
             days: None,
+            days_problem: None,
             amended: &[],
             now,
         };

@@ -63,9 +63,9 @@ pub enum Read {
 /// What a [`Read`] found.
 pub enum Done {
     Figures(summary::Figures),
-    /// The day log, or nothing when it cannot be read (home then does not ask).
+    /// The day log, or why it cannot be read (home then does not ask, and says so).
     Days {
-        log: Option<DayLog>,
+        log: Result<DayLog, String>,
         now: Zoned,
     },
     History {
@@ -96,6 +96,8 @@ pub struct StatsRead {
     pub entries: BTreeMap<Date, DayEntry>,
     /// The sessions per day the windows count, when the history could be read.
     pub sessions: Option<SessionDays>,
+    /// Why the day log could not be read at all (the history could).
+    pub day_problem: Option<String>,
 }
 
 /// Reads what `r` asks for. Touches nothing of the app: the event loop runs it on a
@@ -113,7 +115,9 @@ pub fn read(r: Read) -> Done {
     match r {
         Read::Figures(req) => Done::Figures(summary::read(req)),
         Read::Days { dir, now } => Done::Days {
-            log: crate::store::days::load(&dir).ok().map(|(log, _)| log),
+            log: crate::store::days::load(&dir)
+                .map(|(log, _)| log)
+                .map_err(|e| e.to_string()),
             now,
         },
         Read::History {
@@ -162,6 +166,7 @@ pub fn read(r: Read) -> Done {
                     chart: f.chart,
                     entries: f.entries,
                     sessions: Some(f.sessions),
+                    day_problem: f.day_problem,
                 },
                 Err(e) => StatsRead {
                     stats: None,
@@ -170,6 +175,7 @@ pub fn read(r: Read) -> Done {
                     chart: Vec::new(),
                     entries: BTreeMap::new(),
                     sessions: None,
+                    day_problem: None,
                 },
             };
             Done::Stats {

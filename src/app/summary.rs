@@ -22,6 +22,8 @@ pub struct Known {
     /// The day log as home needs it, read after the first frame; `None` until then or
     /// when the question is turned off.
     pub days: Option<DayState>,
+    /// Why the day log could not be read the last time it was, when it could not.
+    pub days_problem: Option<String>,
     /// The amendments kept in this run, for screens that read the history before them.
     pub amended: Vec<crate::model::record::Amendment>,
 }
@@ -46,13 +48,26 @@ impl Known {
     /// The day log as read (off the UI thread, after the first frame: it is never read on
     /// the way to it), for home's "Headache today?" and the finish screen's offer; nothing
     /// when it could not be read. Forgets it when the question is turned off.
-    pub fn apply_days(&mut self, log: Option<crate::store::days::DayLog>, now: &Zoned, ask: bool) {
+    pub fn apply_days(
+        &mut self,
+        log: Result<crate::store::days::DayLog, String>,
+        now: &Zoned,
+        ask: bool,
+    ) {
+        self.days_problem = None;
         if !ask {
             self.days = None;
             return;
         }
-        let Some(log) = log else {
-            return;
+        let log = match log {
+            Ok(log) => log,
+            // Nothing is known of the day any more: home does not ask, and says why; and
+            // a state read before the day turned is not read again on every key.
+            Err(why) => {
+                self.days = None;
+                self.days_problem = Some(why);
+                return;
+            }
         };
         let today = now.date();
         let recent = [Some(today), today.yesterday().ok()]

@@ -365,6 +365,14 @@ impl Home {
             };
             lines.push(Line::styled(text, t.caution));
         }
+        if ctx.days_problem.is_some() && ctx.settings.ask_days {
+            let text = if w >= 50 {
+                " The headache diary could not be read — s shows why"
+            } else {
+                " Diary unreadable · s shows why"
+            };
+            lines.push(Line::styled(text, t.caution));
+        }
         lines.extend(self.diary.lines(ctx, w));
         lines
     }

@@ -53,6 +53,8 @@ pub struct Ctx<'a> {
     /// What the day log says for home's "Headache today?" and the finish screen's offer;
     /// `None` until it has been read (after the first frame) or when turned off.
     pub days: Option<&'a DayState>,
+    /// Why the day log could not be read, when it could not (home then cannot ask).
+    pub days_problem: Option<&'a str>,
     /// The ratings and notes added to past sessions in this run, oldest first, so a list
     /// read before them (the history) shows them when it is shown again.
     pub amended: &'a [crate::model::record::Amendment],

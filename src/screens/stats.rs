@@ -99,6 +99,7 @@ impl View {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Section {
     Problem,
+    DayProblem,
     Skipped,
     Week,
     Professional,
@@ -256,6 +257,8 @@ pub struct StatsView {
     tz: jiff::tz::TimeZone,
     skipped: Vec<u64>,
     problem: Option<String>,
+    /// Why the day log could not be read (its answers then show nowhere).
+    day_problem: Option<String>,
     view: View,
     /// How far the page is scrolled, and its sections where the last layout put them.
     scroll: PageScroll,
@@ -300,6 +303,7 @@ impl StatsView {
             tz: ctx.now.time_zone().clone(),
             skipped: Vec::new(),
             problem: None,
+            day_problem: None,
             view: View::default(),
             scroll: PageScroll::default(),
             placed: Vec::new(),
@@ -321,6 +325,27 @@ impl StatsView {
             Ok(lines) => self.skipped = lines,
             Err(why) => self.problem = Some(why.to_string()),
         }
+        self
+    }
+
+    /// What could not be read, each in its words above every view.
+    fn problems(&self) -> impl Iterator<Item = (Section, String)> + '_ {
+        let history = self.problem.as_ref().map(|why| {
+            let text = format!("Could not read the history: {why}");
+            (Section::Problem, text)
+        });
+        let days = self.day_problem.as_ref().map(|why| {
+            let text =
+                format!("Could not read the headache diary, so no day shows its answer: {why}");
+            (Section::DayProblem, text)
+        });
+        history.into_iter().chain(days)
+    }
+
+    /// Why the day log could not be read, when it could not (shown in its words above
+    /// every view: without it, no day shows an answer).
+    pub fn with_day_problem(mut self, why: Option<String>) -> StatsView {
+        self.day_problem = why;
         self
     }
 
@@ -385,9 +410,12 @@ impl StatsView {
     fn place(&self, w: u16, h: u16) -> (Vec<(Section, Rect)>, u16) {
         let mut out = Vec::new();
         let mut y = 0;
-        if self.problem.is_some() {
-            out.push((Section::Problem, Rect::new(1, 0, w.saturating_sub(2), 3)));
-            y = 4;
+        for (sec, text) in self.problems() {
+            // As many rows as its words take: a path can be long.
+            let rows = crate::ui::wrap_lines(&text, w.saturating_sub(2), Style::default()).len();
+            let rows = u16::try_from(rows).unwrap_or(u16::MAX);
+            out.push((sec, Rect::new(1, y, w.saturating_sub(2), rows)));
+            y = y.saturating_add(rows + 1);
         }
         let y = match self.view {
             View::Overview => self.place_overview(w, y, &mut out),
@@ -437,14 +465,10 @@ impl StatsView {
                 super::history::skipped_text(&self.skipped).unwrap_or_default(),
                 t.muted,
             )],
-            Section::Problem => crate::ui::wrap_lines(
-                &format!(
-                    "Could not read the history: {}",
-                    self.problem.as_deref().unwrap_or("")
-                ),
-                area.width,
-                t.caution,
-            ),
+            Section::Problem | Section::DayProblem => {
+                let text = self.problems().find(|(s, _)| *s == sec).map(|(_, t)| t);
+                crate::ui::wrap_lines(&text.unwrap_or_default(), area.width, t.caution)
+            }
         };
         put_lines(buf, area, &lines);
     }

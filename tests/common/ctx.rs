@@ -54,6 +54,7 @@ pub struct World {
     pub header: Option<String>,
     pub done: BTreeMap<String, DoneInfo>,
     pub days: Option<DayState>,
+    pub days_problem: Option<String>,
     /// Amendments kept in this run (ratings and notes added after a session).
     pub amended: Vec<knotless::model::record::Amendment>,
     /// The instant the screen's timers start from.
@@ -82,6 +83,7 @@ impl World {
             header: None,
             done: BTreeMap::new(),
             days: None,
+            days_problem: None,
             amended: Vec::new(),
             t0: Instant::now(),
         }
@@ -102,6 +104,7 @@ impl World {
             header: self.header.as_deref(),
             done: &self.done,
             days: self.days.as_ref(),
+            days_problem: self.days_problem.as_deref(),
             amended: &self.amended,
             now: &self.now,
         }

@@ -569,6 +569,60 @@ fn a_calendar_answer_that_cannot_be_written_shows_nowhere_and_says_so() {
     assert_eq!(page.matches('◐').count(), 1, "the legend's only: {page}");
 }
 
+/// A day log that cannot be read at all (a folder where this machine's file would be):
+/// home cannot ask, and says so instead of showing nothing; Stats says why, above every
+/// view, instead of a calendar that looks unanswered. Once it can be read, both go back.
+#[test]
+fn a_day_log_that_cannot_be_read_is_said_on_home_and_in_stats() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    let path = knotless::store::days::days_path(t.data.path());
+    std::fs::create_dir(&path).unwrap();
+    t.app.refresh_days();
+    let home = t.screen(80, 24, 0);
+    assert!(
+        home.contains("The headache diary could not be read — s shows why"),
+        "{home}"
+    );
+    assert!(!home.contains("Headache yesterday?"), "{home}");
+    assert!(
+        t.screen(40, 12, 0)
+            .contains("Diary unreadable · s shows why")
+    );
+    t.keys(0, &["s"]);
+    for view in ["1", "2", "3", "4"] {
+        t.keys(0, &[view]);
+        let page = t.screen(80, 24, 0);
+        let words = page.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            words.contains("Could not read the headache diary, so no day shows its answer:"),
+            "view {view}: {page}"
+        );
+        assert!(
+            words.contains("it is a folder, not a regular file"),
+            "{page}"
+        );
+    }
+    // The calendar says no answer is known, not that none was given.
+    let page = t.screen(80, 24, 0);
+    assert!(
+        page.contains("The day log could not be read: no answer is known"),
+        "{page}"
+    );
+    assert!(page.contains("Tue 24 Nov: not known"), "{page}");
+    assert!(!page.contains("not answered"), "{page}");
+    // At 40 columns the reason is wrapped, not cut.
+    t.keys(0, &["1"]);
+    let narrow = t.screen(40, 12, 0);
+    let words = narrow.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("not a regular file"), "{narrow}");
+    t.keys(0, &["Esc"]);
+    std::fs::remove_dir(&path).unwrap();
+    t.app.refresh_days();
+    let home = t.screen(80, 24, 0);
+    assert!(!home.contains("could not be read"), "{home}");
+    assert!(home.contains("Headache yesterday?"), "{home}");
+}
+
 fn late_evening() -> jiff::Zoned {
     "2026-11-24T23:50:00[Europe/London]".parse().unwrap()
 }

@@ -191,13 +191,16 @@ impl StatsView {
         };
         let m = calendar::month(marks, self.month, self.stats.today);
         let mut out = vec![heading(&m.first.strftime("%B %Y").to_string(), "", t)];
-        out.extend(crate::ui::wrap_lines(&counts(&m), w, t.muted));
+        // Without the day log, no day is known to be unanswered.
+        let unread = self.day_problem.is_some();
+        let counts = match unread {
+            true => "The day log could not be read: no answer is known".to_string(),
+            false => counts(&m),
+        };
+        out.extend(crate::ui::wrap_lines(&counts, w, t.muted));
         if self.cursor.first_of_month() == m.first {
-            out.extend(crate::ui::wrap_lines(
-                &picked_text(self.cursor, self.picked()),
-                w,
-                t.base,
-            ));
+            let picked = picked_text(self.cursor, self.picked(), !unread);
+            out.extend(crate::ui::wrap_lines(&picked, w, t.base));
         }
         out.push(Line::raw(""));
         let roomy = w >= ROOMY;
@@ -234,9 +237,10 @@ impl StatsView {
 
 /// The picked day and its answer: "Tue 3 Nov: headache · worst moderate · medicine
 /// triptan", "Tue 3 Nov: not answered" (the keys are in the footer).
-fn picked_text(day: Date, entry: Option<DayEntry>) -> String {
+fn picked_text(day: Date, entry: Option<DayEntry>, known: bool) -> String {
     let day = day.strftime("%a %-d %b");
     match entry {
+        None if !known => format!("{day}: not known"),
         None => format!("{day}: not answered"),
         Some(e) if !e.headache => format!("{day}: no headache"),
         Some(e) => format!(
