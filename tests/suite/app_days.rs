@@ -546,7 +546,7 @@ fn a_calendar_answer_that_cannot_be_written_shows_nowhere_and_says_so() {
     let status = t.app.status().unwrap_or_default().to_string();
     assert!(
         status.starts_with(
-            "Answer for Tue 10 Nov not saved: give it again once the day log can be written ("
+            "Not saved, Tue 10 Nov: give the answer again once the day log can be written ("
         ),
         "{status}"
     );
@@ -558,9 +558,12 @@ fn a_calendar_answer_that_cannot_be_written_shows_nowhere_and_says_so() {
         "{page}"
     );
     assert!(
-        page.contains("Answer for Tue 10 Nov not saved: give it again"),
+        page.contains("Not saved, Tue 10 Nov: give the answer again"),
         "{page}"
     );
+    // What matters comes first, so a narrow window shows it beside the keys.
+    let narrow = t.screen(40, 12, 6_000);
+    assert!(narrow.contains("Not saved, Tue 10 Nov"), "{narrow}");
     t.keys(6_000, &["2"]);
     let page = t.screen(80, 40, 6_000);
     assert!(page.contains("Tue 24 Nov   1/28     0    0    0"), "{page}");

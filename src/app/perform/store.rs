@@ -78,9 +78,10 @@ impl StorePerformer {
                         ..Changed::default()
                     },
                     // Every view goes on showing what the day log says; the answer given
-                    // is named, so it can be given again.
+                    // is named, so it can be given again. "Not saved" first: in a narrow
+                    // window the footer's keys leave room for little more.
                     Err(e) => Changed::status(Some(format!(
-                        "Answer for {} not saved: give it again once the day log can be \
+                        "Not saved, {}: give the answer again once the day log can be \
                          written ({e})",
                         entry.date.strftime("%a %-d %b")
                     ))),
