@@ -548,11 +548,16 @@ impl FolderStamp {
             // so the folder is listed again only while its time is that recent.
             self.taken.set(now);
         }
-        let folder = Folder::open(&self.path);
-        self.files
+        let mut look = self
+            .files
             .iter()
             .filter(|(_, m)| !quiet || m.is_none_or(|m| m.link))
-            .all(|(name, m)| folder.meta(name) == *m)
+            .peekable();
+        if look.peek().is_none() {
+            return true;
+        }
+        let folder = Folder::open(&self.path);
+        look.all(|(name, m)| folder.meta(name) == *m)
     }
 }
 
