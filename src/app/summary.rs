@@ -47,7 +47,8 @@ impl Known {
 
     /// The day log as read (off the UI thread, after the first frame: it is never read on
     /// the way to it), for home's "Headache today?" and the finish screen's offer; when it
-    /// could not be read, nothing of the day but why (home says so). Forgets it when the question is turned off.
+    /// could not be read, nothing of the day but why (home says so). Forgets it when the
+    /// question is turned off.
     pub fn apply_days(
         &mut self,
         log: Result<crate::store::days::DayLog, String>,
