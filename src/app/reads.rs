@@ -98,6 +98,8 @@ pub struct StatsRead {
     pub sessions: Option<SessionDays>,
     /// Why the day log could not be read at all (the history could).
     pub day_problem: Option<String>,
+    /// The day log's unreadable lines, skipped.
+    pub day_skipped: Vec<u64>,
 }
 
 /// Reads what `r` asks for. Touches nothing of the app: the event loop runs it on a
@@ -167,6 +169,7 @@ pub fn read(r: Read) -> Done {
                     entries: f.entries,
                     sessions: Some(f.sessions),
                     day_problem: f.day_problem,
+                    day_skipped: store::unreadable_lines(&f.day_warnings),
                 },
                 Err(e) => StatsRead {
                     stats: None,
@@ -176,6 +179,7 @@ pub fn read(r: Read) -> Done {
                     entries: BTreeMap::new(),
                     sessions: None,
                     day_problem: None,
+                    day_skipped: Vec::new(),
                 },
             };
             Done::Stats {

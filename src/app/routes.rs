@@ -193,7 +193,7 @@ impl App {
         Box::new(
             stats::StatsView::new(stats, &ctx)
                 .with_read(figures.read)
-                .with_day_problem(figures.day_problem)
+                .with_day_problem(figures.day_problem, figures.day_skipped)
                 .with_period(period)
                 .with_days(figures.four_weeks)
                 .with_chart(figures.chart, figures.entries)

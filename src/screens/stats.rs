@@ -101,6 +101,7 @@ enum Section {
     Problem,
     DayProblem,
     Skipped,
+    DaySkipped,
     Week,
     Professional,
     Heatmap,
@@ -257,8 +258,10 @@ pub struct StatsView {
     tz: jiff::tz::TimeZone,
     skipped: Vec<u64>,
     problem: Option<String>,
-    /// Why the day log could not be read (its answers then show nowhere).
+    /// Why the day log could not be read (its answers then show nowhere), or the numbers
+    /// of its lines that could not be.
     day_problem: Option<String>,
+    day_skipped: Vec<u64>,
     view: View,
     /// How far the page is scrolled, and its sections where the last layout put them.
     scroll: PageScroll,
@@ -304,6 +307,7 @@ impl StatsView {
             skipped: Vec::new(),
             problem: None,
             day_problem: None,
+            day_skipped: Vec::new(),
             view: View::default(),
             scroll: PageScroll::default(),
             placed: Vec::new(),
@@ -342,10 +346,20 @@ impl StatsView {
         history.into_iter().chain(days)
     }
 
+    /// The lines of the history, and of the day log, that could not be read, counted.
+    fn skipped_lines(&self) -> impl Iterator<Item = (Section, String)> + '_ {
+        let history = super::history::skipped_text(&self.skipped).map(|t| (Section::Skipped, t));
+        let days = super::history::skipped_text(&self.day_skipped)
+            .map(|t| (Section::DaySkipped, format!("Day log: {t}")));
+        history.into_iter().chain(days)
+    }
+
     /// Why the day log could not be read, when it could not (shown in its words above
-    /// every view: without it, no day shows an answer).
-    pub fn with_day_problem(mut self, why: Option<String>) -> StatsView {
+    /// every view: without it, no day shows an answer), and its lines that could not be
+    /// (counted under every view, as the history's are).
+    pub fn with_day_problem(mut self, why: Option<String>, skipped: Vec<u64>) -> StatsView {
         self.day_problem = why;
+        self.day_skipped = skipped;
         self
     }
 
@@ -424,10 +438,12 @@ impl StatsView {
             View::Calendar => self.place_calendar(w, y, &mut out),
         };
         let mut y = y;
-        if !self.skipped.is_empty() {
-            y += 1;
-            out.push((Section::Skipped, Rect::new(1, y, w.saturating_sub(2), 1)));
-            y += 1;
+        for (sec, text) in self.skipped_lines() {
+            let rows = crate::ui::wrap_lines(&text, w.saturating_sub(2), Style::default()).len();
+            let rows = u16::try_from(rows).unwrap_or(u16::MAX);
+            y = y.saturating_add(1);
+            out.push((sec, Rect::new(1, y, w.saturating_sub(2), rows)));
+            y = y.saturating_add(rows);
         }
         (out, y)
     }
@@ -461,10 +477,13 @@ impl StatsView {
             Section::RoutineText => self.routine_text(t, area.width),
             Section::RoutineTable => self.relief(t, area.width),
             Section::Month => self.month_lines(t, area.width),
-            Section::Skipped => vec![Line::styled(
-                super::history::skipped_text(&self.skipped).unwrap_or_default(),
-                t.muted,
-            )],
+            Section::Skipped | Section::DaySkipped => {
+                let text = self
+                    .skipped_lines()
+                    .find(|(s, _)| *s == sec)
+                    .map(|(_, t)| t);
+                crate::ui::wrap_lines(&text.unwrap_or_default(), area.width, t.muted)
+            }
             Section::Problem | Section::DayProblem => {
                 let text = self.problems().find(|(s, _)| *s == sec).map(|(_, t)| t);
                 crate::ui::wrap_lines(&text.unwrap_or_default(), area.width, t.caution)

@@ -626,6 +626,39 @@ fn a_day_log_that_cannot_be_read_is_said_on_home_and_in_stats() {
     assert!(home.contains("Headache yesterday?"), "{home}");
 }
 
+/// A day log's lines that cannot be read are counted on the Stats screen as `stats`
+/// counts them, under every view, beside the answers that could be read.
+#[test]
+fn the_day_logs_unreadable_lines_are_counted_on_the_stats_screen() {
+    let mut t = TestApp::new(ThemeName::Calm, None);
+    std::fs::write(
+        t.data.path().join("days-other.jsonl"),
+        "{\"v\":1,\"date\":\"2026-11-10\",\"headache\":false,\"answered_at\":\"2026-11-10T21:00:00+00:00\",\"machine\":\"other\"}\nnot json\n",
+    )
+    .unwrap();
+    t.keys(0, &["s"]);
+    for view in ["1", "2", "3", "4"] {
+        t.keys(0, &[view]);
+        let page = t.screen(80, 60, 0);
+        assert!(
+            page.contains("Day log: 1 unreadable line skipped (line 2)"),
+            "view {view}: {page}"
+        );
+    }
+    let page = t.screen(80, 24, 0);
+    assert!(
+        page.contains("1 of 24 days answered · no headache days"),
+        "{page}"
+    );
+    // Wrapped, not cut, at 40 columns.
+    let words = t
+        .screen(40, 60, 0)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(words.contains("skipped (line 2)"), "{words}");
+}
+
 fn late_evening() -> jiff::Zoned {
     "2026-11-24T23:50:00[Europe/London]".parse().unwrap()
 }
