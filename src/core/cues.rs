@@ -29,7 +29,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
-use crate::core::session::{Cause, Event, Scheduled, Session, StageKind};
+use crate::core::session::{Cause, Event, LET_GO, Scheduled, Session, StageKind, lets_go};
 use crate::core::spoken::spoken;
 use crate::core::tone;
 use crate::model::config::TimeLeft;
@@ -260,6 +260,16 @@ pub fn step_phrases(step: &Step, side: Option<Side>, full: bool) -> Vec<String> 
     out
 }
 
+/// A step's phrases (longest first) said after [`LET_GO`]: those first, then the phrases
+/// alone, for a pause too short for any of them.
+fn letting_go(phrases: Vec<String>) -> Vec<String> {
+    let said = phrases.iter().map(|p| format!("{LET_GO} {p}"));
+    said.collect::<Vec<_>>()
+        .into_iter()
+        .chain(phrases)
+        .collect()
+}
+
 /// What is said partway through a long step.
 pub fn time_left_phrase(which: TimeLeft) -> Option<&'static str> {
     match which {
@@ -286,17 +296,22 @@ pub fn phrases(routine: &Routine, opts: CueOptions) -> Vec<String> {
             out.push(p);
         }
     };
-    for step in &routine.steps {
+    for (k, step) in routine.steps.iter().enumerate() {
+        // The pause before it may say to let go (whether it does depends on its length and
+        // the steps around it; rendering one phrase too many costs only the render).
+        let after_pressing = k > 0 && routine.steps[k - 1].presses();
         let sides: &[Option<Side>] = match step.sides {
             crate::model::routine::Sides::None => &[None],
             crate::model::routine::Sides::Left => &[Some(Side::Left)],
             crate::model::routine::Sides::Right => &[Some(Side::Right)],
             crate::model::routine::Sides::Both => &[Some(Side::Left)],
         };
-        for side in sides {
-            step_phrases(step, *side, opts.full_voice)
-                .into_iter()
-                .for_each(&mut push);
+        for (i, side) in sides.iter().enumerate() {
+            let mut said = step_phrases(step, *side, opts.full_voice);
+            if after_pressing && i == 0 {
+                said = letting_go(said);
+            }
+            said.into_iter().for_each(&mut push);
             if let Some(p) = time_left_phrase(opts.time_left) {
                 push(p.to_string());
             }
@@ -342,7 +357,17 @@ pub fn plan(session: &Session, now: Instant, opts: CueOptions, lens: &SpeechLeng
         let step = &routine.steps[st.info.step];
         let phrases = || step_phrases(step, st.info.side, opts.full_voice);
         match st.info.kind {
-            StageKind::GetReady | StageKind::Transition => slots.push((st.start, phrases())),
+            StageKind::GetReady => slots.push((st.start, phrases())),
+            // After a step that pressed a spot, the pause says to let go (as the screen
+            // does) before it names the next step, whatever of the name then fits.
+            StageKind::Transition => {
+                let before = session.step_before(st.info.segment);
+                let mut versions = phrases();
+                if lets_go(st.info.kind, before, Some(step), st.length) {
+                    versions = letting_go(versions);
+                }
+                slots.push((st.start, versions));
+            }
             StageKind::SwitchSides => {
                 tone(&mut tones, st.start, Tone::Switch);
                 let to = st.info.side.unwrap_or(Side::Right);

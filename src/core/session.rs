@@ -239,24 +239,39 @@ pub struct View<'a> {
 pub const LET_GO: &str = "Let go of the pressure and rest.";
 
 impl View<'_> {
-    /// Whether this is a pause after a step that pressed a spot (see [`LET_GO`]): the
-    /// switch of sides, or a pause before another step — unless that step goes straight on
-    /// pressing the same spot ("Stay on the balls") after a pause too short to be a break
-    /// for it ([`REST_BREAK`]), which the safety check then does not count as one either.
+    /// Whether this is a pause after a step that pressed a spot (see [`lets_go`]).
     pub fn lets_go(&self) -> bool {
-        let Some(after) = self.after.filter(|s| s.presses()) else {
-            return false;
-        };
-        match self.kind {
-            StageKind::SwitchSides => true,
-            StageKind::Transition => {
-                let goes_on = self.next.as_ref().is_some_and(|u| {
-                    u.step.presses() && after.region.is_some() && u.step.region == after.region
-                });
-                !goes_on || self.planned >= REST_BREAK
-            }
-            _ => false,
+        lets_go(
+            self.kind,
+            self.after,
+            self.next.as_ref().map(|u| u.step),
+            self.planned,
+        )
+    }
+}
+
+/// Whether a pause of `kind`, `planned` long, after the step `after` and before `next`, is
+/// one to let go in (see [`LET_GO`]): the switch of sides after a step that pressed a spot,
+/// or a pause before another step — unless that step goes straight on pressing the same
+/// spot ("Stay on the balls") after a pause too short to be a break for it
+/// ([`REST_BREAK`]), which the safety check then does not count as one either.
+pub fn lets_go(
+    kind: StageKind,
+    after: Option<&Step>,
+    next: Option<&Step>,
+    planned: Duration,
+) -> bool {
+    let Some(after) = after.filter(|s| s.presses()) else {
+        return false;
+    };
+    match kind {
+        StageKind::SwitchSides => true,
+        StageKind::Transition => {
+            let goes_on = next
+                .is_some_and(|n| n.presses() && after.region.is_some() && n.region == after.region);
+            !goes_on || planned >= REST_BREAK
         }
+        _ => false,
     }
 }
 
@@ -727,11 +742,7 @@ impl Session {
             stage.segment
         };
         let after = match stage.kind {
-            StageKind::Transition | StageKind::SwitchSides => stage
-                .segment
-                .checked_sub(1)
-                .and_then(|p| self.segments.get(p))
-                .and_then(|s| self.routine.steps.get(s.step)),
+            StageKind::Transition | StageKind::SwitchSides => self.step_before(stage.segment),
             _ => None,
         };
         let next = self.segments.get(next_segment).map(|s| {
@@ -842,6 +853,13 @@ impl Session {
     /// The routine being run (for a breathing session, the one-step routine built for it).
     pub fn routine(&self) -> &Routine {
         &self.routine
+    }
+
+    /// The step of the segment before `segment` (what a pause leading into `segment`
+    /// follows).
+    pub fn step_before(&self, segment: usize) -> Option<&Step> {
+        let before = self.segments.get(segment.checked_sub(1)?)?;
+        self.routine.steps.get(before.step)
     }
 
     pub fn is_paused(&self) -> bool {

@@ -602,3 +602,57 @@ fn voice_full_adds_the_pressure_and_the_caution_and_drops_them_first() {
         ]
     );
 }
+
+/// A routine of two pressing steps on `regions`, with a pause of `pause` seconds between.
+fn pressing(regions: [knotless::model::routine::Region; 2], pause: u64) -> Routine {
+    let mut steps = ["Press", "Again"].map(|t| step(t, 12, None, Sides::None, pause));
+    for (s, r) in steps.iter_mut().zip(regions) {
+        s.pressure = Some(knotless::model::routine::Pressure { low: 3, high: 4 });
+        s.region = Some(r);
+    }
+    Routine {
+        steps: steps.into(),
+        ..routine()
+    }
+}
+
+/// After a step that pressed a spot, the pause before the next step says to let go, as its
+/// screen does, before it names the step (whatever of the name then fits); not when the
+/// next step goes straight on pressing the same spot after a pause shorter than a break;
+/// and the phrases rendered before a session include it.
+#[test]
+fn the_pause_after_a_pressed_step_says_to_let_go() {
+    use knotless::core::session::LET_GO;
+    use knotless::model::routine::Region;
+    let said = |r: &Routine| {
+        let t0 = Instant::now();
+        let s = Session::new(r, Options { get_ready: secs(5) }, "let-go".into(), t0);
+        let plan = cues::plan(&s, t0, ALL, &SpeechLengths::default());
+        timeline(t0, &plan)
+            .into_iter()
+            .filter(|l| l.starts_with("17 say:"))
+            .collect::<Vec<_>>()
+    };
+    let other_spot = pressing([Region::Suboccipital, Region::ShoulderTop], 5);
+    assert_eq!(
+        said(&other_spot),
+        [format!("17 say: {LET_GO} Again.")],
+        "the words first, then the name: the length no longer fits in 5 s"
+    );
+    let rendered = cues::phrases(&other_spot, ALL);
+    assert!(rendered.contains(&format!("{LET_GO} Again. Twelve seconds.")));
+    assert!(rendered.contains(&"Again. Twelve seconds.".to_string()));
+    // The same spot after 5 s goes straight on: the screen does not say it either.
+    assert_eq!(
+        said(&pressing([Region::Suboccipital, Region::Suboccipital], 5)),
+        ["17 say: Again. Twelve seconds."]
+    );
+    // A pause too short for the words: the step's name alone, as before.
+    let mut lens = SpeechLengths::default();
+    lens.insert(&format!("{LET_GO} Again. Twelve seconds."), secs(9));
+    lens.insert(&format!("{LET_GO} Again."), secs(9));
+    let t0 = Instant::now();
+    let s = Session::new(&other_spot, Options { get_ready: secs(5) }, "x".into(), t0);
+    let plan = cues::plan(&s, t0, ALL, &lens);
+    assert!(timeline(t0, &plan).contains(&"17 say: Again. Twelve seconds.".to_string()));
+}
