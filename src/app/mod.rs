@@ -472,6 +472,13 @@ impl App {
         self.s.perform.sound.shutdown();
     }
 
+    /// Stops watching the user's folders, as the app ends (see
+    /// [`crate::library::Library::stop_watching`]): the app is shared with the signal
+    /// thread, so it is never dropped before the process exits.
+    pub fn stop_watching(&mut self) {
+        self.s.lib.stop_watching();
+    }
+
     /// Stops the sound playing now (Ctrl-Z: a stopped process cannot stop its players).
     pub fn silence(&mut self, now: Instant) {
         self.perform(vec![crate::core::effect::SoundEffect::Silence.into()], now);
@@ -621,6 +628,14 @@ impl App {
         }
         self.reload_files();
         true
+    }
+
+    /// On home, looks at the user's files once (re-reading them if they changed since they
+    /// were read): what a key on home does first, done ahead of the first key.
+    pub fn look_at_files(&mut self) {
+        if self.on_home() {
+            self.reload_if_changed(Instant::now());
+        }
     }
 
     /// The window got focus back: on home, re-read the files if they changed meanwhile.

@@ -135,6 +135,7 @@ fn install_signal_thread(app: Arc<Mutex<App>>) -> io::Result<()> {
                 // The terminal is the user's again; hooks still running are given their
                 // grace and stopped before the process goes.
                 a.performers_mut().hooks.finish();
+                a.stop_watching();
                 std::process::exit(128 + sig);
             }
         })?;
@@ -167,6 +168,7 @@ pub fn run(app: App, warm_up: fn(&mut App)) -> io::Result<()> {
     restore_terminal();
     say_farewell(&lock(&app));
     lock(&app).performers_mut().hooks.finish();
+    lock(&app).stop_watching();
     result
 }
 

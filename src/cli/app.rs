@@ -42,8 +42,10 @@ fn warm_up(app: &mut App) {
     if std::env::var_os("KNOTLESS_TEST_PANIC").is_some() {
         panic!("test panic (KNOTLESS_TEST_PANIC is set)");
     }
-    // The history and the day log are read by the event loop, off the app's lock.
-    let _ = app;
+    // The history and the day log are read by the event loop, off the app's lock. On home,
+    // the files are looked at once now, so the first key does not wait for the queue of
+    // changes a big routines folder gets (see `FilesStamp::unchanged`).
+    app.look_at_files();
 }
 
 /// What a run starts from: the library, the flags, and the comfort choices (`t`, `m`)

@@ -390,8 +390,9 @@ pub struct Candidate {
 pub struct FilesStamp {
     config: Option<Meta>,
     folders: Vec<FolderStamp>,
-    /// Set up before anything was looked at; not part of what is compared.
-    watch: Watch,
+    /// Set up on the first look at a folder of many files (see [`QUEUE_FROM`]); not part
+    /// of what is compared.
+    watch: std::sync::OnceLock<Watch>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -524,6 +525,12 @@ impl Clone for Taken {
     }
 }
 
+/// From this many files read, a look at the user's files sets up the kernel's queue of
+/// changes (see [`Watch`]) for the looks after it. Fewer cost less to look at each time
+/// than the queue costs to close: the kernel waits for its watches to go when the app
+/// quits, up to tens of milliseconds. Only the app looks, so a command never sets one up.
+pub const QUEUE_FROM: usize = 64;
+
 /// A folder changed less than this before its stamp is listed again to be sure: file
 /// systems keep times to a few milliseconds (some to two seconds).
 const RACY: std::time::Duration = std::time::Duration::from_secs(3);
@@ -596,12 +603,9 @@ fn name_hash(name: &std::ffi::OsStr) -> u64 {
 impl FilesStamp {
     /// A stamp of `config_dir`'s `config.toml` alone, its folders to be added by
     /// [`FilesStamp::list`] as they are listed.
-    /// `folders` are those [`FilesStamp::list`] will list: watched from now on.
-    pub(crate) fn of_config(config_dir: &Path, folders: &[&Path]) -> FilesStamp {
-        let mut watched = vec![config_dir];
-        watched.extend_from_slice(folders);
+    pub(crate) fn of_config(config_dir: &Path) -> FilesStamp {
         FilesStamp {
-            watch: Watch::of(&watched),
+            watch: std::sync::OnceLock::new(),
             config: Meta::of(&config_dir.join("config.toml")),
             folders: Vec::new(),
         }
@@ -637,6 +641,13 @@ impl FilesStamp {
         files
     }
 
+    /// Stops the queue of changes (see [`Watch`]): from now on every look is a full one.
+    /// Done before the process exits, where the queue would otherwise be closed with its
+    /// watches still on, which waits for the kernel.
+    pub fn stop_watching(&mut self) {
+        self.watch = std::sync::OnceLock::from(Watch::default());
+    }
+
     /// Whether the files look as they did when this stamp was read (`config_dir` is the
     /// one it was read from).
     pub fn unchanged(&self, config_dir: &Path) -> bool {
@@ -644,7 +655,20 @@ impl FilesStamp {
         if Meta::of(&config_dir.join("config.toml")) != self.config {
             return false;
         }
-        let quiet = self.watch.quiet();
+        let quiet = match self.watch.get() {
+            Some(watch) => watch.quiet(),
+            // The queue is set up before this look, so a change after it is in the queue
+            // and one before it is seen by the look.
+            None => {
+                let files: usize = self.folders.iter().map(|f| f.files.len()).sum();
+                if files >= QUEUE_FROM {
+                    let mut dirs = vec![config_dir];
+                    dirs.extend(self.folders.iter().map(|f| f.path.as_path()));
+                    let _ = self.watch.set(Watch::of(&dirs));
+                }
+                false
+            }
+        };
         self.folders.iter().all(|f| f.unchanged(quiet))
     }
 }

@@ -209,17 +209,23 @@ impl Library {
         if let Some(dir) = config_dir {
             // Each file is looked at as its folder is listed, before it is read: a change
             // while the library loads shows as a change afterwards.
-            let (art, routines) = (dir.join("art"), dir.join("routines"));
-            let mut stamp = FilesStamp::of_config(dir, &[&art, &routines]);
+            let mut stamp = FilesStamp::of_config(dir);
             lib.load_config(&dir.join("config.toml"));
-            let art = stamp.list(&art, "txt", &mut lib.problems);
+            let art = stamp.list(&dir.join("art"), "txt", &mut lib.problems);
             lib.load_user_art(art);
-            let routines = stamp.list(&routines, "toml", &mut lib.problems);
+            let routines = stamp.list(&dir.join("routines"), "toml", &mut lib.problems);
             let pending = lib.user_pending(routines);
             lib.resolve(pending);
             lib.stamp = Some(stamp);
         }
         lib
+    }
+
+    /// Stops watching the user's folders for changes (see [`FilesStamp::stop_watching`]).
+    pub fn stop_watching(&mut self) {
+        if let Some(stamp) = &mut self.stamp {
+            stamp.stop_watching();
+        }
     }
 
     /// How the user's files looked when this library read them (see [`FilesStamp`]); none
